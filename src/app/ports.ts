@@ -1,0 +1,161 @@
+/**
+ * The ports the use cases need. Adapters in `src/store` implement `LedgerStore`; a single contract suite
+ * (`src/store/ledger-store.contract.ts`) runs against every adapter.
+ */
+
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+/** One event as stored: its place in the global log and in its stream, and the exact bytes of its audit leaf. */
+export interface StoredEvent {
+  /** Global sequence number, 0-based. It is also the event's leaf index in the audit log. */
+  readonly index: number;
+  readonly eventId: string;
+  readonly streamId: string;
+  /** 1-based position in its stream. */
+  readonly streamVersion: number;
+  readonly type: string;
+  /** ISO 8601 instant, UTC, with milliseconds. */
+  readonly recordedAt: string;
+  readonly data: JsonObject;
+  /** RFC 8785 canonical bytes of the log entry; the audit leaf is SHA-256(0x00 ‖ leaf). */
+  readonly leaf: Uint8Array;
+}
+
+/** A complete subtree hash of the audit tree: level 0 holds leaf hashes; node (level, index) covers leaves [index·2^level, (index+1)·2^level). */
+export interface SubtreeNode {
+  readonly level: number;
+  readonly index: number;
+  readonly hash: Uint8Array;
+}
+
+export interface NodeKey {
+  readonly level: number;
+  readonly index: number;
+}
+
+export interface StoredCheckpoint {
+  readonly treeSize: number;
+  readonly rootHash: Uint8Array;
+  /** The whole C2SP signed note, as text. */
+  readonly note: string;
+  readonly signedAt: string;
+}
+
+/** One cell of the yard: a 20-foot ground position at one tier. A 40-foot box covers two cells. */
+export interface YardCell {
+  readonly terminal: string;
+  readonly block: string;
+  readonly bay: number;
+  readonly row: number;
+  readonly tier: number;
+}
+
+export interface OccupiedCell extends YardCell {
+  readonly visitRef: string;
+}
+
+/** The current-state read model of one visit, derived from its events. */
+export interface VisitRecord {
+  readonly visitRef: string;
+  readonly containerNumber: string;
+  readonly status: string;
+  /** Terminal the box stands at, when it is in the yard. */
+  readonly terminal: string | null;
+  readonly streamVersion: number;
+  /** Index of the last event applied. */
+  readonly lastIndex: number;
+  /** The domain's JSON view of the visit. */
+  readonly view: JsonObject;
+}
+
+export interface VisitQuery {
+  readonly containerNumber?: string;
+  readonly status?: string;
+  readonly terminal?: string;
+  readonly limit?: number;
+  /** Keyset pagination on visitRef. */
+  readonly after?: string;
+}
+
+/** Reads that work inside and outside a write transaction. */
+export interface LedgerReads {
+  /** Number of events (= audit leaves) in the log. Inside a write transaction it is exact, because the head is locked. */
+  logSize(): Promise<number>;
+  /** Every event of one stream, in stream order; empty when the stream does not exist. */
+  readStream(streamId: string): Promise<StoredEvent[]>;
+  /** Events with index in [fromIndex, fromIndex + limit), in index order. */
+  readEvents(fromIndex: number, limit: number): Promise<StoredEvent[]>;
+  /** Subtree hashes, in the order of `keys`. A missing node is an error (`store.node_missing`). */
+  readNodes(keys: readonly NodeKey[]): Promise<Uint8Array[]>;
+  latestCheckpoint(): Promise<StoredCheckpoint | undefined>;
+  /** The checkpoint of exactly this tree size, if one was signed. */
+  checkpointAt(treeSize: number): Promise<StoredCheckpoint | undefined>;
+  getVisit(visitRef: string): Promise<VisitRecord | undefined>;
+  /** The visit of this container that has not ended (not gated out, loaded or cancelled), if any. */
+  findActiveVisit(containerNumber: string): Promise<VisitRecord | undefined>;
+  listVisits(query: VisitQuery): Promise<VisitRecord[]>;
+  /** Occupied cells of one row of a block, for the given bays, every tier. */
+  occupiedCells(where: { terminal: string; block: string; row: number; bays: readonly number[] }): Promise<OccupiedCell[]>;
+  /** Every occupied cell of a terminal (or of one block of it). */
+  terminalOccupancy(where: { terminal: string; block?: string }): Promise<OccupiedCell[]>;
+}
+
+/**
+ * One serialised write transaction. The adapter locks the log head when the transaction begins, so that
+ * everything inside it — reads included — sees a log no other writer can extend until it commits. That is what
+ * makes global sequence numbers gap-free and the leaf order equal to the commit order.
+ */
+export interface LedgerWriteTx extends LedgerReads {
+  /**
+   * Appends events to one stream. `expectedVersion` is the stream's current version (0 for a new stream); a
+   * mismatch throws `ConcurrencyError`. Each event's `index` must continue the log exactly (logSize(), +1, …) and
+   * its `streamVersion` the stream; the adapter refuses anything else.
+   */
+  appendToStream(streamId: string, expectedVersion: number, events: readonly StoredEvent[]): Promise<void>;
+  insertNodes(nodes: readonly SubtreeNode[]): Promise<void>;
+  insertCheckpoint(checkpoint: StoredCheckpoint): Promise<void>;
+  upsertVisit(visit: VisitRecord): Promise<void>;
+  occupyCells(cells: readonly YardCell[], visitRef: string): Promise<void>;
+  vacateCells(cells: readonly YardCell[]): Promise<void>;
+}
+
+export interface LedgerStore extends LedgerReads {
+  /** Runs `work` in one serialised transaction; commits when it resolves, rolls back when it throws. */
+  writeTransaction<T>(work: (tx: LedgerWriteTx) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** Thrown by `appendToStream` when the stream has moved on since it was read. */
+export class ConcurrencyError extends Error {
+  readonly code = 'store.concurrency' as const;
+  constructor(
+    readonly streamId: string,
+    readonly expectedVersion: number,
+    readonly actualVersion: number,
+  ) {
+    super(`stream ${streamId} is at version ${actualVersion}, expected ${expectedVersion}`);
+    this.name = 'ConcurrencyError';
+  }
+}
+
+/** Thrown by a store when what it holds or is asked to write breaks the log's invariants. */
+export class StoreIntegrityError extends Error {
+  constructor(
+    readonly code: 'store.node_missing' | 'store.index_gap' | 'store.duplicate' | 'store.append_only',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'StoreIntegrityError';
+  }
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+/** Where ids and unguessable random bytes come from, so that tests can fix them. */
+export interface IdSource {
+  eventId(): string;
+  randomBytes(length: number): Uint8Array;
+}
