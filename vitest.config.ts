@@ -7,5 +7,6 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Integration tests share one PostgreSQL database; each suite uses its own schema, so files may run in parallel.
     pool: 'forks',
+    globalSetup: ['test/support/build-once.ts'],
   },
 });

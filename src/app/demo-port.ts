@@ -1,0 +1,31 @@
+import type { YardLayout } from '../domain/index.js';
+
+/**
+ * The demo port's one terminal. Thirty blocks of 40 twenty-foot ground bays (bays 1, 3 … 79), 8 rows and 5 tiers:
+ * 48,000 cells, room for the boxes of several vessel calls.
+ */
+export const demoTerminal: YardLayout = {
+  terminal: 'T1',
+  blocks: Array.from({ length: 30 }, (_, i) => ({
+    id: blockName(i),
+    bays: 40,
+    rows: 8,
+    tiers: 5,
+  })),
+};
+
+function blockName(i: number): string {
+  const letters = 'ABCDEFGHJKLMNPQRSTUVWXYZ';
+  return i < letters.length ? letters[i]! : `${letters[Math.floor(i / letters.length) - 1]}${letters[i % letters.length]}`;
+}
+
+/** Carrier codes of the demo's shipping lines, with the owner prefixes of their boxes (ISO 6346). */
+export const demoLines = [
+  { line: 'MSCU', owners: ['MSCU', 'MEDU', 'TGHU'] },
+  { line: 'MAEU', owners: ['MAEU', 'MSKU', 'MRKU'] },
+  { line: 'CMDU', owners: ['CMAU', 'ECMU', 'APZU'] },
+  { line: 'HLCU', owners: ['HLCU', 'HLXU', 'FANU'] },
+  { line: 'ONEY', owners: ['ONEU', 'NYKU', 'TCLU'] },
+] as const;
+
+export const demoSizeTypes = ['22G1', '22G1', '42G1', '45G1', '45G1', '22R1', '45R1', 'L5G1'] as const;

@@ -1,0 +1,23 @@
+/**
+ * Errors the use cases raise themselves (the domain raises `DomainError`). Codes are namespaced strings; the
+ * HTTP edge maps every code to a status in one table (`src/http/problem.ts`), the CLI prints the message.
+ */
+export type AppErrorCode =
+  | 'visit.not_found'
+  | 'visit.container_active'
+  | 'terminal.unknown'
+  | 'audit.checkpoint_missing'
+  | 'audit.index_out_of_range'
+  | 'audit.size_out_of_range'
+  | 'input.invalid';
+
+export class AppError extends Error {
+  constructor(
+    readonly code: AppErrorCode,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}

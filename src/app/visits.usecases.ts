@@ -1,0 +1,152 @@
+import {
+  type AnnounceVisit,
+  checkSlotInLayout,
+  checkYardChange,
+  newVisitReference,
+  parseSizeType,
+  slotOf,
+  stacksTouched,
+  type VisitCommand,
+  type VisitEvent,
+  type VisitState,
+  visitDecider,
+  visitView,
+  type YardLayout,
+  yardChangeBetween,
+} from '../domain/index.js';
+import { appendAudited } from './audit-log.js';
+import { AppError } from './errors.js';
+import type { Ledger, WriteContext } from './ledger.js';
+import type { JsonObject, LedgerReads, StoredEvent, VisitRecord } from './ports.js';
+
+/** The yards this ledger knows, by terminal code. */
+export type TerminalLayouts = ReadonlyMap<string, YardLayout>;
+
+export function visitStreamId(visitRef: string): string {
+  return `visit-${visitRef}`;
+}
+
+/** A command as a caller gives it: the ledger stamps the time. */
+export type VisitCommandInput = DistributiveOmit<VisitCommand, 'at'>;
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+export interface VisitCommandResult {
+  readonly visit: VisitRecord;
+  readonly events: readonly StoredEvent[];
+}
+
+function toVisitEvent(stored: StoredEvent): VisitEvent {
+  return { ...stored.data, type: stored.type } as unknown as VisitEvent;
+}
+
+function toNewEvent(event: VisitEvent): { type: string; data: JsonObject } {
+  const { type, ...data } = event;
+  return { type, data: data as unknown as JsonObject };
+}
+
+export function foldVisit(events: readonly StoredEvent[]): VisitState {
+  return events.reduce((state, stored) => visitDecider.evolve(state, toVisitEvent(stored)), visitDecider.initialState());
+}
+
+/**
+ * Loads a visit, decides, checks the yard, then appends the events with their audit leaves and updates the read
+ * models — all inside the caller's transaction. Slot occupancy is never written except here, from the slot the
+ * events put the box in, so it cannot drift from the history.
+ */
+export async function executeVisitCommand(
+  context: WriteContext,
+  terminals: TerminalLayouts,
+  visitRef: string,
+  input: VisitCommandInput,
+): Promise<VisitCommandResult> {
+  const { tx, now, ids } = context;
+  const streamId = visitStreamId(visitRef);
+  const history = await tx.readStream(streamId);
+  const state = foldVisit(history);
+  const command = { ...input, at: now.toISOString() } as VisitCommand;
+
+  const decided = visitDecider.decide(command, state);
+  const next = decided.reduce(visitDecider.evolve, state);
+  const visitFacts = next.visit;
+  if (!visitFacts) throw new AppError('visit.not_found', `no visit ${visitRef}`, { visitRef });
+
+  if (!state.visit) {
+    // One container number has at most one active visit; the decider normalised the number in its event.
+    const active = await tx.findActiveVisit(visitFacts.containerNumber);
+    if (active) {
+      throw new AppError('visit.container_active', `container ${visitFacts.containerNumber} already has an active visit`, {
+        containerNumber: visitFacts.containerNumber,
+      });
+    }
+  }
+
+  const change = yardChangeBetween(state, next);
+  if (change) {
+    const target = slotOf(next);
+    if (target) {
+      const layout = terminals.get(target.terminal);
+      if (!layout) throw new AppError('terminal.unknown', `terminal ${target.terminal} is not configured`);
+      checkSlotInLayout(layout, target, parseSizeType(visitFacts.sizeType).lengthFt);
+    }
+    const from = change.from ?? [];
+    const to = change.to ?? [];
+    const touched = stacksTouched([...from, ...to]);
+    const occupied = (await Promise.all(touched.map((stack) => tx.occupiedCells(stack)))).flat();
+    checkYardChange({ occupied, ...change });
+    if (from.length > 0) await tx.vacateCells(from);
+    if (to.length > 0) await tx.occupyCells(to, visitRef);
+  }
+
+  const events = await appendAudited(tx, {
+    streamId,
+    expectedVersion: history.length,
+    events: decided.map(toNewEvent),
+    recordedAt: now,
+    ids,
+  });
+  const visit: VisitRecord = {
+    visitRef,
+    containerNumber: visitFacts.containerNumber,
+    status: visitFacts.status,
+    terminal: slotOf(next)?.terminal ?? null,
+    streamVersion: history.length + events.length,
+    lastIndex: events.at(-1)?.index ?? history.at(-1)?.index ?? -1,
+    view: visitView(next) as unknown as JsonObject,
+  };
+  await tx.upsertVisit(visit);
+  return { visit, events };
+}
+
+/** Announces a visit (pre-advice) under a fresh, unguessable visit reference. */
+export async function announceVisit(
+  ledger: Ledger,
+  terminals: TerminalLayouts,
+  input: Omit<VisitCommandInput & { type: 'AnnounceVisit' }, 'type' | 'visitRef'>,
+): Promise<VisitCommandResult> {
+  const visitRef = newVisitReference(ledger.ids.randomBytes(13));
+  return ledger.write((context) =>
+    executeVisitCommand(context, terminals, visitRef, {
+      ...input,
+      type: 'AnnounceVisit',
+      visitRef,
+    } as VisitCommandInput & Omit<AnnounceVisit, 'at'>),
+  );
+}
+
+/** Runs one command on an existing visit in its own transaction. */
+export async function runVisitCommand(
+  ledger: Ledger,
+  terminals: TerminalLayouts,
+  visitRef: string,
+  input: VisitCommandInput,
+): Promise<VisitCommandResult> {
+  const existing = await ledger.store.getVisit(visitRef);
+  if (!existing) throw new AppError('visit.not_found', `no visit ${visitRef}`, { visitRef });
+  return ledger.write((context) => executeVisitCommand(context, terminals, visitRef, input));
+}
+
+export async function getVisit(reads: LedgerReads, visitRef: string): Promise<VisitRecord> {
+  const visit = await reads.getVisit(visitRef);
+  if (!visit) throw new AppError('visit.not_found', `no visit ${visitRef}`, { visitRef });
+  return visit;
+}

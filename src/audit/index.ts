@@ -1,0 +1,72 @@
+/**
+ * PortLedger's audit log primitives: RFC 9162 Merkle trees and proofs, RFC 8785 canonical JSON, the audit
+ * leaf encoding, and C2SP signed notes and checkpoints. Pure: no I/O, no clock, no randomness.
+ */
+export { canonicalBytes, canonicalJson } from './canonical-json.js';
+export {
+  type Checkpoint,
+  type CheckpointBody,
+  formatCheckpointBody,
+  type OpenCheckpointResult,
+  openCheckpoint,
+  type ParseCheckpointResult,
+  parseCheckpointBody,
+  signCheckpoint,
+} from './checkpoint.js';
+export {
+  AuditError,
+  type AuditErrorCode,
+  type AuditFailure,
+  type AuditVerifyCode,
+  type CheckpointOpenCode,
+  type NoteOpenCode,
+} from './errors.js';
+export { emptyRootHash, HASH_SIZE, leafHash, nodeHash } from './hash.js';
+export type { JsonObject, JsonValue } from './json.js';
+export { decodeLogEntry, encodeLogEntry, type LogEntry } from './log-entry.js';
+export {
+  consistencyProofFromLeaves,
+  consistencyProofPlan,
+  inclusionProofFromLeaves,
+  inclusionProofPlan,
+  type ProofPlan,
+  type RootPlan,
+  rootPlan,
+} from './proof.js';
+export {
+  encodeSignerKey,
+  isValidKeyName,
+  MAX_NOTE_BYTES,
+  MAX_NOTE_SIGNATURES,
+  type NoteSigner,
+  type NoteVerifier,
+  noteKeyId,
+  type OpenNoteResult,
+  openNote,
+  parseSignerKey,
+  parseVerifierKey,
+  signerFromSeed,
+  signNote,
+  type VerifiedSignature,
+  verifierFromSigner,
+  verifierKeyString,
+} from './signed-note.js';
+export {
+  appendLeaves,
+  borderKeys,
+  hashOfSubtreeParts,
+  type NodeKey,
+  rootFromBorder,
+  rootOfLeafHashes,
+  type SubtreeNode,
+  subtreeKeysOfRange,
+} from './tree.js';
+export {
+  type ConsistencyProofInput,
+  type InclusionProofInput,
+  type RootResult,
+  rootFromInclusionProof,
+  type VerifyResult,
+  verifyConsistency,
+  verifyInclusion,
+} from './verify.js';

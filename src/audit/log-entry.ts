@@ -1,0 +1,115 @@
+/**
+ * The one definition of the bytes of an event's audit leaf. Anything that hashes, stores or checks a leaf goes
+ * through `encodeLogEntry`, so the bytes cannot drift between writer and verifier.
+ */
+import { bytesEqual, decodeUtf8Strict } from './bytes.js';
+import { canonicalBytes } from './canonical-json.js';
+import { AuditError } from './errors.js';
+import type { JsonObject } from './json.js';
+
+/** An event as the audit log records it. */
+export interface LogEntry {
+  /** Global 0-based position of the event; also its leaf index in the Merkle tree. */
+  readonly index: number;
+  readonly eventId: string;
+  readonly streamId: string;
+  readonly streamVersion: number;
+  readonly type: string;
+  /** ISO 8601 instant. */
+  readonly recordedAt: string;
+  readonly data: JsonObject;
+}
+
+/** Version of the leaf encoding; a new layout gets a new number rather than changing old leaves' meaning. */
+const ENTRY_VERSION = 1;
+
+const WIRE_KEYS = ['at', 'data', 'id', 'index', 'stream', 'type', 'v', 'version'] as const;
+
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+
+function isJsonObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function malformed(why: string): never {
+  throw new AuditError('audit.entry_malformed', `log entry ${why}`);
+}
+
+function assertEntryShape(entry: LogEntry): void {
+  if (!isCount(entry.index)) malformed('index must be a safe integer ≥ 0');
+  if (!isCount(entry.streamVersion)) malformed('streamVersion must be a safe integer ≥ 0');
+  for (const field of ['eventId', 'streamId', 'type', 'recordedAt'] as const) {
+    if (typeof entry[field] !== 'string') malformed(`${field} must be a string`);
+  }
+  if (!isJsonObject(entry.data)) malformed('data must be a JSON object');
+}
+
+/**
+ * The canonical bytes of an audit leaf: the RFC 8785 UTF-8 text of
+ * `{"v":1,"index":…,"id":…,"stream":…,"version":…,"type":…,"at":…,"data":…}` (members then sorted by JCS).
+ *
+ * @throws AuditError `audit.entry_malformed` for a field of the wrong type, `audit.not_canonicalizable` when
+ * `data` is not plain JSON.
+ * @example const leaf = leafHash(encodeLogEntry(entry));
+ */
+export function encodeLogEntry(entry: LogEntry): Uint8Array {
+  assertEntryShape(entry);
+  return canonicalBytes({
+    v: ENTRY_VERSION,
+    index: entry.index,
+    id: entry.eventId,
+    stream: entry.streamId,
+    version: entry.streamVersion,
+    type: entry.type,
+    at: entry.recordedAt,
+    data: entry.data,
+  });
+}
+
+/**
+ * Parses leaf bytes back into an entry, strictly: valid UTF-8, exactly the fields above with the right types,
+ * `v` = 1, and bytes identical to the entry's own encoding, so a leaf has one and only one byte form.
+ *
+ * @throws AuditError `audit.entry_malformed` or `audit.entry_not_canonical`.
+ */
+export function decodeLogEntry(bytes: Uint8Array): LogEntry {
+  if (!(bytes instanceof Uint8Array)) malformed('is not bytes');
+  const text = decodeUtf8Strict(bytes);
+  if (text === undefined) malformed('is not valid UTF-8');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    malformed('is not JSON');
+  }
+  if (!isJsonObject(parsed)) malformed('is not a JSON object');
+  const keys = Object.keys(parsed).sort();
+  if (keys.length !== WIRE_KEYS.length || keys.some((key, i) => key !== WIRE_KEYS[i])) {
+    malformed(`must have exactly the members ${WIRE_KEYS.join(', ')}`);
+  }
+  const wire = parsed as Record<(typeof WIRE_KEYS)[number], unknown>;
+  if (wire.v !== ENTRY_VERSION) malformed(`version must be ${ENTRY_VERSION}`);
+  const entry = {
+    index: wire.index,
+    eventId: wire.id,
+    streamId: wire.stream,
+    streamVersion: wire.version,
+    type: wire.type,
+    recordedAt: wire.at,
+    data: wire.data,
+  } as LogEntry;
+  assertEntryShape(entry);
+  let reencoded: Uint8Array;
+  try {
+    reencoded = encodeLogEntry(entry);
+  } catch (error) {
+    if (error instanceof AuditError) malformed(`cannot be canonicalised: ${error.message}`);
+    throw error;
+  }
+  if (!bytesEqual(reencoded, bytes)) {
+    throw new AuditError('audit.entry_not_canonical', 'log entry bytes are not in RFC 8785 canonical form');
+  }
+  return entry;
+}

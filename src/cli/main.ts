@@ -1,0 +1,132 @@
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { AppError } from '../app/errors.js';
+import { ConcurrencyError } from '../app/ports.js';
+import { AuditError } from '../audit/index.js';
+import { readSetting } from '../config/settings.js';
+import { DomainError } from '../domain/index.js';
+import { exportCommand, verifyCommand } from './export-verify.js';
+import { proofConsistencyCommand, proofInclusionCommand } from './proof.js';
+import { seedCommand } from './seed.js';
+import { serveCommand } from './serve.js';
+
+/** A bad argument: one line on stderr, exit 2. */
+export class UsageError extends Error {}
+
+function nonNegativeInteger(name: string) {
+  return (value: string): number => {
+    if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) {
+      throw new InvalidArgumentError(`${name} must be a non-negative integer`);
+    }
+    return Number(value);
+  };
+}
+
+const dbOption = () =>
+  new Option('--db <url>', 'database: sqlite:PATH or postgres://… (env PORTLEDGER_DB)').default(
+    undefined,
+    readSetting('database'),
+  );
+
+type Io = { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream };
+
+export function buildProgram(io: Io, setExitCode: (code: number) => void): Command {
+  const run =
+    <T>(command: (input: T, io: Io) => Promise<number | undefined>) =>
+    async (input: T) => {
+      setExitCode((await command(input, io)) ?? 0);
+    };
+  const program = new Command('portledger')
+    .description('PortLedger: container tracking and release on a tamper-evident audit log')
+    .version('0.1.0')
+    .showHelpAfterError(false)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      outputError: (text, write) => write(`${text.trim().split('\n')[0]}\n`),
+    });
+
+  program
+    .command('serve')
+    .description('run the HTTP server')
+    .addOption(dbOption())
+    .option('--port <port>', 'TCP port (env PORT)', nonNegativeInteger('--port'))
+    .option('--host <host>', 'interface to bind (env HOST)')
+    .option('--seed-demo', 'seed a demo port when the log is empty')
+    .action(run(serveCommand));
+
+  program
+    .command('seed')
+    .description("add one vessel call's worth of activity through the real use cases")
+    .addOption(dbOption())
+    .option('--containers <n>', 'boxes in the vessel call', nonNegativeInteger('--containers'), 2000)
+    .option('--seed <seed>', 'seed of the deterministic generator', 'portledger')
+    .option('--terminal <code>', 'terminal', 'T1')
+    .action(run(seedCommand));
+
+  program
+    .command('export')
+    .description('write entries.jsonl, a covering signed checkpoint and log.pub to a folder')
+    .addOption(dbOption())
+    .requiredOption('--out <dir>', 'output folder')
+    .action(run(exportCommand));
+
+  program
+    .command('verify')
+    .description('recompute the tree of an export and check its checkpoint; exit 1 naming the first bad index')
+    .argument('<dir>', 'folder written by `portledger export`')
+    .action(run(verifyCommand));
+
+  const proof = program.command('proof').description('print a Merkle proof as JSON');
+  proof
+    .command('inclusion')
+    .description('inclusion proof of one entry (RFC 9162 §2.1.3)')
+    .addOption(dbOption())
+    .requiredOption('--index <i>', 'leaf index', nonNegativeInteger('--index'))
+    .option('--tree-size <n>', 'tree size (default: latest checkpoint)', nonNegativeInteger('--tree-size'))
+    .action(run(proofInclusionCommand));
+  proof
+    .command('consistency')
+    .description('consistency proof between two tree sizes (RFC 9162 §2.1.4)')
+    .addOption(dbOption())
+    .requiredOption('--from <m>', 'older tree size', nonNegativeInteger('--from'))
+    .option('--to <n>', 'newer tree size (default: latest checkpoint)', nonNegativeInteger('--to'))
+    .action(run(proofConsistencyCommand));
+
+  return program;
+}
+
+/** Runs the CLI and returns the exit code: 0 success, 1 failure, 2 bad argument. */
+export async function main(
+  argv: readonly string[],
+  io: Io = process,
+): Promise<number> {
+  let exitCode = 0;
+  const program = buildProgram(io, (code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync([...argv]);
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
+      return 2;
+    }
+    if (error instanceof UsageError) {
+      io.stderr.write(`error: ${error.message}\n`);
+      return 2;
+    }
+    if (
+      error instanceof DomainError ||
+      error instanceof AppError ||
+      error instanceof AuditError ||
+      error instanceof ConcurrencyError
+    ) {
+      io.stderr.write(`error: ${error.code}: ${error.message}\n`);
+      return 1;
+    }
+    io.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,40 @@
+import pino from 'pino';
+import { readSetting } from '../config/settings.js';
+import { buildServer } from '../http/server.js';
+import { seedInto } from './seed.js';
+import { openSystem } from './system.js';
+
+export async function serveCommand(
+  options: { db?: string; port?: number; host?: string; seedDemo?: boolean },
+  io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
+): Promise<number> {
+  const logger = pino({ level: readSetting('logLevel') ?? 'info' }, pino.destination(2));
+  const system = await openSystem({ databaseUrl: options.db });
+  if (system.signerCreated) io.stdout.write(`generated the log signing key in ${system.keyFile}\n`);
+  if (options.seedDemo) {
+    if ((await system.store.logSize()) === 0) {
+      io.stdout.write('seeding the demo port (one terminal, one vessel call of 2,000 boxes)…\n');
+      const summary = await seedInto(system, { containers: 2000, seed: 'demo', terminal: 'T1' });
+      io.stdout.write(`seeded ${summary.events} events\n`);
+    } else {
+      io.stdout.write(`the database already holds ${await system.store.logSize()} events; not seeding again\n`);
+    }
+  }
+  const server = await buildServer({ reads: system.store, verifierKey: system.verifierKey, logger });
+  const port = options.port ?? Number(readSetting('port'));
+  const host = options.host ?? readSetting('host') ?? 'localhost';
+  await server.listen({ port, host });
+  const address = server.server.address();
+  const boundPort = typeof address === 'object' && address ? address.port : port;
+  io.stdout.write(`PortLedger is listening on http://${host}:${boundPort}\n`);
+  io.stdout.write(`log verifier key: ${system.verifierKey}\n`);
+
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await server.close();
+  await system.close();
+  return 0;
+}

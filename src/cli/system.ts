@@ -1,0 +1,75 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { dirname, join, resolve } from 'node:path';
+import { createLedger, type Ledger } from '../app/ledger.js';
+import { demoTerminal } from '../app/demo-port.js';
+import type { Clock, IdSource, LedgerStore } from '../app/ports.js';
+import type { TerminalLayouts } from '../app/visits.usecases.js';
+import { verifierKeyString } from '../audit/index.js';
+import { readSetting } from '../config/settings.js';
+import { openLedgerStore } from '../store/open-store.js';
+import { loadOrCreateSigner } from './signing-key.js';
+
+/** The composition root: the one place that wires stores, clock, ids and keys into the use cases. */
+export interface System {
+  readonly ledger: Ledger;
+  readonly store: LedgerStore;
+  readonly terminals: TerminalLayouts;
+  readonly databaseUrl: string;
+  readonly keyFile: string;
+  /** The verifier key string (C2SP note `name+keyid+base64`) of the log's checkpoints. */
+  readonly verifierKey: string;
+  readonly signerCreated: boolean;
+  close(): Promise<void>;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+export const systemIds: IdSource = {
+  eventId: () => randomUUID(),
+  randomBytes: (length) => new Uint8Array(randomBytes(length)),
+};
+
+export function resolveDatabaseUrl(flag: string | undefined): string {
+  return flag ?? readSetting('database') ?? 'sqlite:./data/portledger.db';
+}
+
+export function defaultKeyFile(databaseUrl: string): string {
+  if (databaseUrl.startsWith('sqlite:') && databaseUrl !== 'sqlite::memory:') {
+    return join(dirname(resolve(databaseUrl.slice('sqlite:'.length))), 'log.key');
+  }
+  return resolve('data', 'log.key');
+}
+
+export async function openSystem(args: {
+  databaseUrl?: string;
+  clock?: Clock;
+  ids?: IdSource;
+  env?: NodeJS.ProcessEnv;
+}): Promise<System> {
+  const env = args.env ?? process.env;
+  const databaseUrl = resolveDatabaseUrl(args.databaseUrl);
+  const origin = readSetting('origin', env) ?? 'portledger.local/log';
+  const keyFile = readSetting('signingKeyFile', env) ?? defaultKeyFile(databaseUrl);
+  const { signer, created } = loadOrCreateSigner({ keyString: readSetting('signingKey', env), keyFile, origin });
+  const store = await openLedgerStore(databaseUrl);
+  const ledger = createLedger({
+    store,
+    clock: args.clock ?? systemClock,
+    ids: args.ids ?? systemIds,
+    log: { origin: signer.name, signer },
+    checkpointIntervalMs: Number(readSetting('checkpointIntervalMs', env) ?? 1000),
+  });
+  return {
+    ledger,
+    store,
+    terminals: new Map([[demoTerminal.terminal, demoTerminal]]),
+    databaseUrl,
+    keyFile,
+    verifierKey: verifierKeyString(signer),
+    signerCreated: created,
+    async close() {
+      await ledger.close();
+      await store.close();
+    },
+  };
+}

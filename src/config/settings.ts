@@ -1,0 +1,69 @@
+/**
+ * Every setting PortLedger reads, declared once: its environment variable, default and meaning. The README's
+ * configuration table is generated from this list (`npm run docs:config`), and a test keeps the two in step.
+ */
+export interface SettingDeclaration {
+  readonly env: string;
+  readonly default: string | undefined;
+  readonly doc: string;
+}
+
+export const settings = {
+  database: {
+    env: 'PORTLEDGER_DB',
+    default: 'sqlite:./data/portledger.db',
+    doc: 'Database URL: `sqlite:PATH` for the embedded store, or `postgres://USER@HOST:PORT/DB` in production. `--db` overrides it.',
+  },
+  port: {
+    env: 'PORT',
+    default: '8080',
+    doc: 'TCP port of the HTTP server. `--port` overrides it.',
+  },
+  host: {
+    env: 'HOST',
+    default: 'localhost',
+    doc: 'Interface the HTTP server binds to. `--host` overrides it.',
+  },
+  signingKey: {
+    env: 'PORTLEDGER_SIGNING_KEY',
+    default: undefined,
+    doc: 'The log\'s Ed25519 signer key as a C2SP note key (`PRIVATE+KEY+name+keyid+base64`). When unset, the key is read from `PORTLEDGER_SIGNING_KEY_FILE`, and generated there on first start.',
+  },
+  signingKeyFile: {
+    env: 'PORTLEDGER_SIGNING_KEY_FILE',
+    default: undefined,
+    doc: 'File holding the signer key (mode 0600). Defaults to `log.key` beside the SQLite file, or `./data/log.key` with PostgreSQL.',
+  },
+  origin: {
+    env: 'PORTLEDGER_LOG_ORIGIN',
+    default: 'portledger.local/log',
+    doc: 'Origin line of the signed checkpoints (C2SP tlog-checkpoint); also the signer key name. Give every deployment its own.',
+  },
+  checkpointIntervalMs: {
+    env: 'PORTLEDGER_CHECKPOINT_INTERVAL_MS',
+    default: '1000',
+    doc: 'Under load, checkpoints are signed at most this often; a quiet log gets one after each committed batch.',
+  },
+  logLevel: {
+    env: 'LOG_LEVEL',
+    default: 'info',
+    doc: 'pino log level: fatal, error, warn, info, debug or trace.',
+  },
+} as const satisfies Record<string, SettingDeclaration>;
+
+export type SettingName = keyof typeof settings;
+
+/** Reads a setting from an environment, falling back to its default. */
+export function readSetting(name: SettingName, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const declaration: SettingDeclaration = settings[name];
+  const value = env[declaration.env];
+  return value === undefined || value === '' ? declaration.default : value;
+}
+
+/** The README table of settings, as Markdown. */
+export function settingsTable(): string {
+  const rows = Object.values(settings).map(
+    (s: SettingDeclaration) => `| \`${s.env}\` | ${s.default === undefined ? '—' : `\`${s.default}\``} | ${s.doc} |`,
+  );
+  return ['| Variable | Default | Meaning |', '|---|---|---|', ...rows].join('\n');
+}

@@ -1,0 +1,75 @@
+/**
+ * Every way the domain can refuse something, as one closed union of namespaced codes.
+ *
+ * Callers switch on `code` (the HTTP edge maps each code to a status in one table); the message is for
+ * humans and the `details` object carries the values a client needs to fix its request.
+ */
+export const domainErrorCodes = [
+  'container.malformed',
+  'container.check_digit',
+  'container.size_type',
+  'container.size_type_unsupported',
+  'visit.command_invalid',
+  'visit.reference_invalid',
+  'visit.not_found',
+  'visit.already_exists',
+  'visit.wrong_arrival_mode',
+  'visit.vessel_call_mismatch',
+  'visit.not_in_yard',
+  'visit.already_in_yard',
+  'visit.already_gated_out',
+  'visit.already_loaded',
+  'visit.ended',
+  'visit.on_hold',
+  'visit.void_target_invalid',
+  'visit.void_breaks_history',
+  'yard.slot_malformed',
+  'yard.bay_parity',
+  'yard.slot_unknown',
+  'yard.slot_occupied',
+  'yard.no_support',
+  'yard.box_blocked',
+  'yard.same_slot',
+  'yard.from_mismatch',
+  'hold.already_active',
+  'hold.not_found',
+] as const;
+
+/** The closed union of domain error codes. */
+export type DomainErrorCode = (typeof domainErrorCodes)[number];
+
+/**
+ * A refusal by a domain rule.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   parseContainerNumber('CBHU1234567');
+ * } catch (error) {
+ *   if (isDomainError(error, 'container.check_digit')) console.log(error.details.expected); // 1
+ * }
+ * ```
+ */
+export class DomainError extends Error {
+  override readonly name = 'DomainError';
+
+  constructor(
+    readonly code: DomainErrorCode,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Narrows `error` to a {@link DomainError}, optionally of one code.
+ *
+ * @example
+ * ```ts
+ * if (isDomainError(error, 'visit.on_hold')) return { verdict: 'refused', holds: error.details.holds };
+ * ```
+ */
+export function isDomainError(error: unknown, code?: DomainErrorCode): error is DomainError {
+  return error instanceof DomainError && (code === undefined || error.code === code);
+}

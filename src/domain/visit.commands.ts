@@ -1,0 +1,106 @@
+/**
+ * Commands on a container visit. Each carries `at`, the ISO 8601 instant the fact happened or was requested,
+ * because the domain never reads a clock. Commands arrive from people and messages, so `decide` re-checks
+ * every field (see `visit.ts`).
+ */
+import type { YardSlot } from './yard-slot.js';
+
+/** Whether the box carries cargo. */
+export type FullEmpty = 'full' | 'empty';
+
+/** How the box enters the port: off a vessel (which call) or through the gate. */
+export type Arrival = { mode: 'vessel'; vesselCall: string } | { mode: 'truck' };
+
+/** Who placed a hold. Any active hold blocks gate-out and load. */
+export type HoldKind = 'customs' | 'line' | 'terminal' | 'police';
+
+/** Pre-advice (COPARN): the line announces a box, with the visit reference the caller made for it. */
+export type AnnounceVisit = {
+  type: 'AnnounceVisit';
+  at: string;
+  visitRef: string;
+  containerNumber: string;
+  /** The carrier's SCAC or line code. */
+  line: string;
+  /** ISO 6346 size-type code, e.g. `45G1`. */
+  sizeType: string;
+  fullEmpty: FullEmpty;
+  arrival: Arrival;
+};
+
+/** The box comes off the announced vessel into a yard slot (COARRI discharge, DCSA `DISC`). */
+export type DischargeContainer = {
+  type: 'DischargeContainer';
+  at: string;
+  vesselCall: string;
+  slot: YardSlot;
+  equipment?: string;
+  operator?: string;
+};
+
+/** The box comes through the gate on a truck into a yard slot (CODECO gate-in, DCSA `GTIN`). */
+export type GateInContainer = {
+  type: 'GateInContainer';
+  at: string;
+  slot: YardSlot;
+  truckPlate?: string;
+  equipment?: string;
+  operator?: string;
+};
+
+/** A physical move inside the yard, by a piece of equipment and its operator. */
+export type MoveContainer = {
+  type: 'MoveContainer';
+  at: string;
+  /** Where the box stands now; must equal the recorded slot. */
+  from: YardSlot;
+  to: YardSlot;
+  equipment: string;
+  operator: string;
+};
+
+/** Places a hold; `reference` is the placing authority's own reference (customs declaration, case number …). */
+export type PlaceHold = {
+  type: 'PlaceHold';
+  at: string;
+  holdId: string;
+  kind: HoldKind;
+  reason: string;
+  reference: string;
+};
+
+/** Lifts an active hold. */
+export type LiftHold = { type: 'LiftHold'; at: string; holdId: string; reason: string };
+
+/** The box leaves through the gate (CODECO gate-out, DCSA `GTOT`). */
+export type GateOutContainer = { type: 'GateOutContainer'; at: string; truckPlate?: string };
+
+/** The box is loaded onto a vessel (COARRI load, DCSA `LOAD`). */
+export type LoadContainer = { type: 'LoadContainer'; at: string; vesselCall: string };
+
+/**
+ * Voids one earlier event of this visit. Nothing is deleted: the void is a new event, and the state is
+ * re-folded from the events that remain effective. `requestedBy` and `approvedBy` record the two people of a
+ * two-person correction (MISSION §3, Corrections) when the caller has them.
+ */
+export type VoidEvent = {
+  type: 'VoidEvent';
+  at: string;
+  /** 1-based stream version of the event to void. */
+  voidedVersion: number;
+  reason: string;
+  requestedBy?: string;
+  approvedBy?: string;
+};
+
+/** Every command the visit decider accepts, discriminated on `type`. */
+export type VisitCommand =
+  | AnnounceVisit
+  | DischargeContainer
+  | GateInContainer
+  | MoveContainer
+  | PlaceHold
+  | LiftHold
+  | GateOutContainer
+  | LoadContainer
+  | VoidEvent;

@@ -1,0 +1,90 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../app/errors.js';
+import { ConcurrencyError } from '../app/ports.js';
+import { AuditError } from '../audit/index.js';
+import { DomainError } from '../domain/index.js';
+
+/**
+ * The one map from error codes to HTTP statuses. Codes not listed get their namespace's status; a code the
+ * server does not know is a 500 and is logged.
+ */
+const statusByCode: Record<string, number> = {
+  'visit.not_found': 404,
+  'terminal.unknown': 422,
+  'audit.checkpoint_missing': 404,
+  'store.concurrency': 409,
+  'request.invalid': 400,
+  'route.not_found': 404,
+};
+
+const statusByNamespace: Record<string, number> = {
+  container: 422,
+  visit: 409,
+  yard: 409,
+  hold: 409,
+  audit: 400,
+  input: 400,
+};
+
+export function statusOfCode(code: string): number {
+  return statusByCode[code] ?? statusByNamespace[code.split('.')[0] ?? ''] ?? 500;
+}
+
+/** RFC 9457 problem details, with our stable error code as an extension member. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+  instance?: string;
+  [extension: string]: unknown;
+}
+
+/** Fastify's own request errors: schema validation, a malformed body, a body too large. */
+function isClientError(error: unknown): error is FastifyError {
+  const candidate = error as Partial<FastifyError> | undefined;
+  return Boolean(candidate?.validation) || (typeof candidate?.statusCode === 'number' && candidate.statusCode < 500);
+}
+
+export function problemOf(error: unknown): { problem: Problem; known: boolean } {
+  let code = 'internal';
+  let detail = 'internal error';
+  let extra: Record<string, unknown> = {};
+  let known = true;
+  if (error instanceof DomainError || error instanceof AppError) {
+    code = error.code;
+    detail = error.message;
+    extra = { details: error.details };
+  } else if (error instanceof AuditError) {
+    code = error.code;
+    detail = error.message;
+  } else if (error instanceof ConcurrencyError) {
+    code = error.code;
+    detail = 'the record changed meanwhile; retry';
+  } else if (isClientError(error)) {
+    code = 'request.invalid';
+    detail = error.message;
+  } else {
+    known = false;
+  }
+  const status = isClientError(error) ? (error.statusCode ?? 400) : statusOfCode(code);
+  return {
+    problem: {
+      type: `https://portledger.dev/problems/${code}`,
+      title: code,
+      status,
+      detail,
+      code,
+      ...extra,
+    },
+    known,
+  };
+}
+
+export function sendProblem(reply: FastifyReply, request: FastifyRequest, problem: Problem): FastifyReply {
+  return reply
+    .code(problem.status)
+    .type('application/problem+json')
+    .send({ ...problem, instance: request.url });
+}

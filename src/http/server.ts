@@ -1,0 +1,64 @@
+import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { LedgerReads } from '../app/ports.js';
+import { auditRoutes } from './audit.routes.js';
+import { healthRoutes } from './health.routes.js';
+import { problemOf, sendProblem } from './problem.js';
+import { ProblemSchema } from './schemas.js';
+
+export interface ServerDeps {
+  readonly reads: LedgerReads;
+  readonly verifierKey: string;
+  readonly logger?: FastifyBaseLogger;
+  readonly version?: string;
+}
+
+/**
+ * Builds the HTTP app without listening, so tests drive it with `inject()`. Every route declares its schema; the
+ * OpenAPI document at `/openapi.json` is generated from them.
+ */
+export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addSchema(ProblemSchema);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'PortLedger API',
+        description:
+          'Container tracking and release for a seaport, on a tamper-evident RFC 9162 audit log. Errors are RFC 9457 problem details with a stable `code`.',
+        version: deps.version ?? '0.1.0',
+      },
+      tags: [
+        { name: 'health', description: 'Liveness and readiness' },
+        { name: 'audit', description: 'Signed checkpoints, proofs and log entries' },
+      ],
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    const { problem, known } = problemOf(error);
+    if (!known) request.log.error({ err: error }, 'unhandled error');
+    return sendProblem(reply, request, problem);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, request, {
+      type: 'https://portledger.dev/problems/route.not_found',
+      title: 'route.not_found',
+      status: 404,
+      detail: `no route ${request.method} ${request.url.split('?')[0]}`,
+      code: 'route.not_found',
+    }),
+  );
+
+  await app.register(healthRoutes({ reads: deps.reads }));
+  await app.register(auditRoutes({ reads: deps.reads, verifierKey: deps.verifierKey }));
+
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  return app;
+}

@@ -1,0 +1,96 @@
+import type { Kysely } from 'kysely';
+import type { NodeKey, StoredCheckpoint, SubtreeNode } from '../app/ports.js';
+import type { StoreDialect } from './dialect.js';
+import { chunks, toBuffer, toBytes, toNumber } from './rows.js';
+import type { Database } from './schema.js';
+
+const nodeKey = (level: number, index: number) => `${level}:${index}`;
+
+function toCheckpoint(row: {
+  tree_size: number | string | bigint;
+  root_hash: Uint8Array;
+  note: string;
+  signed_at: string;
+}): StoredCheckpoint {
+  return {
+    treeSize: toNumber(row.tree_size),
+    rootHash: toBytes(row.root_hash),
+    note: row.note,
+    signedAt: row.signed_at,
+  };
+}
+
+/**
+ * SQL over the audit tree's stored subtree hashes and the signed checkpoints. `db` may be a transaction.
+ *
+ * @example
+ * const audit = createAuditRepository({ db, dialect });
+ * const hashes = await audit.findNodes([{ level: 0, index: 0 }]); // Map "0:0" → hash
+ */
+export function createAuditRepository({ db, dialect }: { db: Kysely<Database>; dialect: StoreDialect }) {
+  const nodesPerInsert = Math.floor(dialect.maxParameters / 3);
+  const keysPerSelect = Math.floor(dialect.maxParameters / 2);
+  return {
+    /** The hashes found for `keys`, by `"level:index"`; one query per few thousand keys. */
+    async findNodes(keys: readonly NodeKey[]): Promise<Map<string, Uint8Array>> {
+      const found = new Map<string, Uint8Array>();
+      for (const chunk of chunks(keys, keysPerSelect)) {
+        const rows = await db
+          .selectFrom('audit_node')
+          .select(['level', 'idx', 'hash'])
+          .where(({ eb, refTuple, tuple }) =>
+            eb(
+              refTuple('level', 'idx'),
+              'in',
+              chunk.map((k) => tuple(k.level, k.index)),
+            ),
+          )
+          .execute();
+        for (const row of rows) found.set(nodeKey(row.level, toNumber(row.idx)), toBytes(row.hash));
+      }
+      return found;
+    },
+
+    async insertNodes(nodes: readonly SubtreeNode[]): Promise<void> {
+      for (const chunk of chunks(nodes, nodesPerInsert)) {
+        await db
+          .insertInto('audit_node')
+          .values(chunk.map((n) => ({ level: n.level, idx: n.index, hash: toBuffer(n.hash) })))
+          .execute();
+      }
+    },
+
+    async latestCheckpoint(): Promise<StoredCheckpoint | undefined> {
+      const row = await db
+        .selectFrom('checkpoint')
+        .selectAll()
+        .orderBy('tree_size', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      return row && toCheckpoint(row);
+    },
+
+    async checkpointAt(treeSize: number): Promise<StoredCheckpoint | undefined> {
+      const row = await db
+        .selectFrom('checkpoint')
+        .selectAll()
+        .where('tree_size', '=', treeSize)
+        .executeTakeFirst();
+      return row && toCheckpoint(row);
+    },
+
+    async insertCheckpoint(checkpoint: StoredCheckpoint): Promise<void> {
+      await db
+        .insertInto('checkpoint')
+        .values({
+          tree_size: checkpoint.treeSize,
+          root_hash: toBuffer(checkpoint.rootHash),
+          note: checkpoint.note,
+          signed_at: checkpoint.signedAt,
+        })
+        .execute();
+    },
+  };
+}
+
+export { nodeKey };

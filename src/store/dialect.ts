@@ -1,0 +1,67 @@
+/**
+ * The one place where SQLite and PostgreSQL differ for the store (in the manner of Kysely's own `Dialect`):
+ * column types, how many bound parameters one statement may carry, and how each reports a unique violation.
+ * Everything else is the same SQL on both.
+ */
+
+export type StoreDialectName = 'sqlite' | 'postgres';
+
+export interface StoreDialect {
+  readonly name: StoreDialectName;
+  /** Column type of 64-bit integers (leaf indices, tree sizes). On SQLite `integer primary key` is the rowid. */
+  readonly int8Type: 'integer' | 'bigint';
+  readonly blobType: 'blob' | 'bytea';
+  /** Bound parameters per statement we allow ourselves, below the database's own limit. */
+  readonly maxParameters: number;
+  /**
+   * When `error` is a unique or primary-key violation, text naming the violated key (its columns or
+   * constraint name); otherwise `undefined`.
+   */
+  uniqueViolation(error: unknown): string | undefined;
+}
+
+interface DriverError {
+  readonly code?: unknown;
+  readonly message?: unknown;
+  readonly constraint?: unknown;
+  readonly detail?: unknown;
+}
+
+const sqlite: StoreDialect = {
+  name: 'sqlite',
+  int8Type: 'integer',
+  blobType: 'blob',
+  // SQLITE_MAX_VARIABLE_NUMBER is 32766 since SQLite 3.32; better-sqlite3 12 bundles 3.5x.
+  maxParameters: 30_000,
+  uniqueViolation(error) {
+    const { code, message } = (error ?? {}) as DriverError;
+    if (code !== 'SQLITE_CONSTRAINT_UNIQUE' && code !== 'SQLITE_CONSTRAINT_PRIMARYKEY') return undefined;
+    // "UNIQUE constraint failed: event.stream_id, event.stream_version"
+    return String(message);
+  },
+};
+
+const postgres: StoreDialect = {
+  name: 'postgres',
+  int8Type: 'bigint',
+  blobType: 'bytea',
+  // The wire protocol counts parameters in 16 bits.
+  maxParameters: 65_000,
+  uniqueViolation(error) {
+    const { code, constraint, detail } = (error ?? {}) as DriverError;
+    if (code !== '23505') return undefined;
+    // constraint: "event_stream_version_unique", detail: "Key (stream_id, stream_version)=(…) already exists."
+    return `${String(constraint)} ${String(detail)}`;
+  },
+};
+
+/**
+ * The dialect object of one database.
+ *
+ * @example
+ * const dialect = storeDialect('sqlite');
+ * dialect.uniqueViolation(error)?.includes('stream_version');
+ */
+export function storeDialect(name: StoreDialectName): StoreDialect {
+  return name === 'postgres' ? postgres : sqlite;
+}

@@ -1,0 +1,164 @@
+import type { Kysely } from 'kysely';
+import {
+  ConcurrencyError,
+  type LedgerReads,
+  type LedgerStore,
+  type LedgerWriteTx,
+  type NodeKey,
+  type StoredEvent,
+  StoreIntegrityError,
+} from '../app/ports.js';
+import { createAuditRepository, nodeKey } from './audit.repository.js';
+import { type StoreDialect, type StoreDialectName, storeDialect } from './dialect.js';
+import { createEventRepository } from './event.repository.js';
+import { createReadModelRepository } from './read-model.repository.js';
+import type { Database } from './schema.js';
+import { checkAppend, TransactionGuard } from './write-rules.js';
+
+export interface KyselyLedgerStoreOptions {
+  /** A migrated database (see `migrate`). The store owns it from now on: `close()` destroys it. */
+  readonly db: Kysely<Database>;
+  readonly dialect: StoreDialectName;
+}
+
+function repositories(db: Kysely<Database>, dialect: StoreDialect) {
+  return {
+    events: createEventRepository({ db, dialect }),
+    audit: createAuditRepository({ db, dialect }),
+    models: createReadModelRepository({ db, dialect }),
+  };
+}
+
+type Repositories = ReturnType<typeof repositories>;
+
+function reads(repos: Repositories, logSize: () => Promise<number>): LedgerReads {
+  const { events, audit, models } = repos;
+  return {
+    logSize,
+    readStream: (streamId) => events.readStream(streamId),
+    readEvents: (fromIndex, limit) => events.readEvents(fromIndex, limit),
+    async readNodes(keys: readonly NodeKey[]) {
+      if (keys.length === 0) return [];
+      const found = await audit.findNodes(keys);
+      return keys.map((k) => {
+        const hash = found.get(nodeKey(k.level, k.index));
+        if (!hash) {
+          throw new StoreIntegrityError(
+            'store.node_missing',
+            `audit node (${k.level}, ${k.index}) is missing`,
+          );
+        }
+        return hash;
+      });
+    },
+    latestCheckpoint: () => audit.latestCheckpoint(),
+    checkpointAt: (treeSize) => audit.checkpointAt(treeSize),
+    getVisit: (visitRef) => models.getVisit(visitRef),
+    findActiveVisit: (containerNumber) => models.findActiveVisit(containerNumber),
+    listVisits: (query) => models.listVisits(query),
+    occupiedCells: (where) => models.occupiedCells(where),
+    terminalOccupancy: (where) => models.terminalOccupancy(where),
+  };
+}
+
+/**
+ * The `LedgerStore` over SQLite or PostgreSQL through Kysely. Every write transaction first locks the log head, so
+ * writers — in this process or any other — append one after another and the leaf order is the commit order.
+ * Any failed write inside a transaction dooms it (as PostgreSQL does anyway): it rolls back even if `work` catches
+ * the error.
+ *
+ * @example
+ * const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: new Sqlite('ledger.db') }) });
+ * await migrate(db);
+ * const store = createKyselyLedgerStore({ db, dialect: 'sqlite' });
+ * await store.writeTransaction(async (tx) => tx.appendToStream('visit-1', 0, events));
+ */
+export function createKyselyLedgerStore({ db, dialect: name }: KyselyLedgerStoreOptions): LedgerStore {
+  const dialect = storeDialect(name);
+  const outside = repositories(db, dialect);
+
+  function mapWriteError(error: unknown, context: { streamId?: string; expectedVersion?: number }): unknown {
+    const violated = dialect.uniqueViolation(error);
+    if (violated === undefined) return error;
+    if (violated.includes('stream_version') && context.streamId !== undefined) {
+      // Another writer got there first; its exact version is unknown here (a failed statement aborts the
+      // PostgreSQL transaction), but it is at least the one we tried to write.
+      const expected = context.expectedVersion ?? 0;
+      return new ConcurrencyError(context.streamId, expected, expected + 1);
+    }
+    return new StoreIntegrityError('store.duplicate', `already stored: ${violated}`);
+  }
+
+  return {
+    ...reads(outside, () => outside.events.headSize()),
+
+    async writeTransaction(work) {
+      return db.transaction().execute(async (trx) => {
+        const repos = repositories(trx, dialect);
+        const startSize = await repos.events.lockHead();
+        const guard = new TransactionGuard(startSize);
+        // The head is locked, so a stream version read in this transaction stays true until it commits.
+        const streamVersions = new Map<string, number>();
+
+        const write = <A extends unknown[]>(
+          run: (...args: A) => Promise<void>,
+          context: (...args: A) => { streamId?: string; expectedVersion?: number } = () => ({}),
+        ) =>
+          guard.wrap(async (...args: A) => {
+            try {
+              await run(...args);
+            } catch (error) {
+              throw mapWriteError(error, context(...args));
+            }
+          });
+
+        const base = reads(repos, async () => guard.size);
+        const tx: LedgerWriteTx = {
+          ...guard.wrapReads(base),
+          async readStream(streamId) {
+            guard.assertOpen();
+            const events = await repos.events.readStream(streamId);
+            streamVersions.set(streamId, events.at(-1)?.streamVersion ?? 0);
+            return events;
+          },
+          appendToStream: write(
+            async (streamId: string, expectedVersion: number, events: readonly StoredEvent[]) => {
+              checkAppend({ streamId, expectedVersion, events, logSize: guard.size });
+              const actual = streamVersions.get(streamId) ?? (await repos.events.streamVersion(streamId));
+              if (actual !== expectedVersion) throw new ConcurrencyError(streamId, expectedVersion, actual);
+              if (events.length === 0) return;
+              guard.size += events.length;
+              streamVersions.set(streamId, expectedVersion + events.length);
+              await repos.events.insertEvents(events);
+            },
+            (streamId, expectedVersion) => ({ streamId, expectedVersion }),
+          ),
+          insertNodes: write(async (nodes) => {
+            if (nodes.length > 0) await repos.audit.insertNodes(nodes);
+          }),
+          insertCheckpoint: write((checkpoint) => repos.audit.insertCheckpoint(checkpoint)),
+          upsertVisit: write((visit) => repos.models.upsertVisit(visit)),
+          occupyCells: write(async (cells, visitRef) => {
+            if (cells.length > 0) await repos.models.occupyCells(cells, visitRef);
+          }),
+          vacateCells: write(async (cells) => {
+            if (cells.length > 0) await repos.models.vacateCells(cells);
+          }),
+        };
+
+        try {
+          const result = await work(tx);
+          guard.assertNotDoomed();
+          if (guard.size !== startSize) await repos.events.setHeadSize(guard.size);
+          return result;
+        } finally {
+          guard.close();
+        }
+      });
+    },
+
+    async close() {
+      await db.destroy();
+    },
+  };
+}

@@ -1,0 +1,429 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ConcurrencyError, type LedgerStore, type StoredEvent, StoreIntegrityError } from '../app/ports.js';
+import { makeEvent, makeEvents, makeVisit } from './testing/fixtures.js';
+
+export interface ContractFixture {
+  readonly store: LedgerStore;
+  /** Runs SQL past the store, on the same database, as its owner would; absent for the memory store. */
+  readonly rawSql?: (sql: string) => Promise<unknown>;
+  readonly cleanup: () => Promise<void>;
+}
+
+const appendOnlyTables = ['event', 'audit_node', 'checkpoint'] as const;
+
+/** Appends `count` events to a stream in one transaction, continuing the log and the stream. */
+async function append(store: LedgerStore, streamId: string, count = 1): Promise<StoredEvent[]> {
+  return store.writeTransaction(async (tx) => {
+    const fromIndex = await tx.logSize();
+    const fromVersion = (await tx.readStream(streamId)).length;
+    const events = makeEvents({ streamId, fromIndex, fromVersion, count });
+    await tx.appendToStream(streamId, fromVersion, events);
+    return events;
+  });
+}
+
+/**
+ * The behaviour every `LedgerStore` adapter shares, as one suite that each adapter's test file runs against a
+ * fresh store per test.
+ *
+ * @example
+ * describeLedgerStoreContract('memory', async () => ({ store: createMemoryLedgerStore(), cleanup: async () => {} }));
+ */
+export function describeLedgerStoreContract(name: string, makeStore: () => Promise<ContractFixture>): void {
+  describe(`LedgerStore contract: ${name}`, () => {
+    let fixture: ContractFixture;
+    let store: LedgerStore;
+
+    beforeEach(async () => {
+      fixture = await makeStore();
+      store = fixture.store;
+    });
+    afterEach(async () => {
+      await fixture.cleanup();
+    });
+
+    describe('events', () => {
+      it('reads back what it appended, in stream order and in global order, fields and bytes identical', async () => {
+        const a1 = await append(store, 'visit-a', 2);
+        const b1 = await append(store, 'visit-b', 1);
+        const a2 = await append(store, 'visit-a', 2);
+
+        expect(await store.logSize()).toBe(5);
+        expect(await store.readStream('visit-a')).toEqual([...a1, ...a2]);
+        expect(await store.readStream('visit-b')).toEqual(b1);
+        expect(await store.readStream('nobody')).toEqual([]);
+        const all = await store.readEvents(0, 100);
+        expect(all).toEqual([...a1, ...b1, ...a2]);
+        expect(all.map((e) => e.index)).toEqual([0, 1, 2, 3, 4]);
+        expect(await store.readEvents(1, 2)).toEqual([a1[1], b1[0]]);
+        expect(await store.readEvents(5, 10)).toEqual([]);
+        const leaf = all[0]!.leaf;
+        expect(leaf).toBeInstanceOf(Uint8Array);
+        expect(Buffer.from(leaf).equals(Buffer.from(a1[0]!.leaf))).toBe(true);
+      });
+
+      it('refuses an expected version that is not the stream version, and writes nothing', async () => {
+        await append(store, 'visit-a', 2);
+        const attempt = store.writeTransaction(async (tx) => {
+          await tx.appendToStream(
+            'visit-a',
+            1,
+            makeEvents({ streamId: 'visit-a', fromIndex: 2, fromVersion: 1, count: 1 }),
+          );
+        });
+        await expect(attempt).rejects.toBeInstanceOf(ConcurrencyError);
+        await expect(attempt).rejects.toMatchObject({
+          code: 'store.concurrency',
+          expectedVersion: 1,
+          actualVersion: 2,
+        });
+        const fresh = store.writeTransaction(async (tx) => {
+          await tx.appendToStream(
+            'visit-new',
+            3,
+            makeEvents({ streamId: 'visit-new', fromIndex: 2, fromVersion: 3, count: 1 }),
+          );
+        });
+        await expect(fresh).rejects.toMatchObject({ code: 'store.concurrency', actualVersion: 0 });
+        expect(await store.logSize()).toBe(2);
+        expect(await store.readStream('visit-a')).toHaveLength(2);
+        expect(await store.readStream('visit-new')).toEqual([]);
+      });
+
+      it('refuses events that leave a gap in the log or in the stream', async () => {
+        await append(store, 'visit-a', 1);
+        const cases = [
+          makeEvents({ streamId: 'visit-a', fromIndex: 2, fromVersion: 1, count: 1 }), // log continues at 1
+          makeEvents({ streamId: 'visit-a', fromIndex: 0, fromVersion: 1, count: 1 }), // index 0 is taken
+          [makeEvent({ index: 1, streamId: 'visit-a', streamVersion: 3 })], // stream continues at 2
+          [
+            makeEvent({ index: 1, streamId: 'visit-a', streamVersion: 2 }),
+            makeEvent({ index: 3, streamId: 'visit-a', streamVersion: 3 }),
+          ],
+          [makeEvent({ index: 1, streamId: 'visit-b', streamVersion: 2 })], // another stream's event
+        ];
+        for (const events of cases) {
+          const attempt = store.writeTransaction((tx) => tx.appendToStream('visit-a', 1, events));
+          await expect(attempt).rejects.toBeInstanceOf(StoreIntegrityError);
+          await expect(attempt).rejects.toMatchObject({ code: 'store.index_gap' });
+        }
+        expect(await store.logSize()).toBe(1);
+        expect(await store.readEvents(0, 10)).toHaveLength(1);
+      });
+
+      it('refuses an event id that is already stored', async () => {
+        const [first] = await append(store, 'visit-a', 1);
+        const attempt = store.writeTransaction((tx) =>
+          tx.appendToStream('visit-b', 0, [
+            { ...makeEvent({ index: 1, streamId: 'visit-b', streamVersion: 1 }), eventId: first!.eventId },
+          ]),
+        );
+        await expect(attempt).rejects.toMatchObject({ code: 'store.duplicate' });
+        expect(await store.logSize()).toBe(1);
+      });
+
+      it('sees its own appends inside the transaction: logSize and readStream move on', async () => {
+        await store.writeTransaction(async (tx) => {
+          expect(await tx.logSize()).toBe(0);
+          await tx.appendToStream('visit-a', 0, makeEvents({ streamId: 'visit-a', fromIndex: 0, count: 2 }));
+          expect(await tx.logSize()).toBe(2);
+          await tx.appendToStream('visit-b', 0, makeEvents({ streamId: 'visit-b', fromIndex: 2, count: 1 }));
+          await tx.appendToStream(
+            'visit-a',
+            2,
+            makeEvents({ streamId: 'visit-a', fromIndex: 3, fromVersion: 2, count: 1 }),
+          );
+          expect((await tx.readStream('visit-a')).map((e) => e.index)).toEqual([0, 1, 3]);
+          expect(await tx.readEvents(0, 10)).toHaveLength(4);
+        });
+        expect(await store.logSize()).toBe(4);
+      });
+    });
+
+    describe('transactions', () => {
+      it('rolls back events, nodes, checkpoints and read models when work throws', async () => {
+        await append(store, 'visit-a', 1);
+        const boom = new Error('boom');
+        const attempt = store.writeTransaction(async (tx) => {
+          await tx.appendToStream(
+            'visit-a',
+            1,
+            makeEvents({ streamId: 'visit-a', fromIndex: 1, fromVersion: 1, count: 2 }),
+          );
+          await tx.insertNodes([{ level: 0, index: 1, hash: new Uint8Array(32).fill(1) }]);
+          await tx.insertCheckpoint({
+            treeSize: 3,
+            rootHash: new Uint8Array(32).fill(2),
+            note: 'n',
+            signedAt: 't',
+          });
+          await tx.upsertVisit(makeVisit({ visitRef: 'V1' }));
+          await tx.occupyCells([{ terminal: 'T1', block: 'A', bay: 1, row: 1, tier: 1 }], 'V1');
+          throw boom;
+        });
+        await expect(attempt).rejects.toBe(boom);
+        expect(await store.logSize()).toBe(1);
+        expect(await store.readStream('visit-a')).toHaveLength(1);
+        await expect(store.readNodes([{ level: 0, index: 1 }])).rejects.toMatchObject({
+          code: 'store.node_missing',
+        });
+        expect(await store.latestCheckpoint()).toBeUndefined();
+        expect(await store.getVisit('V1')).toBeUndefined();
+        expect(await store.terminalOccupancy({ terminal: 'T1' })).toEqual([]);
+        // The place the rolled-back events held is free again.
+        await append(store, 'visit-a', 1);
+        expect((await store.readEvents(0, 10)).map((e) => e.index)).toEqual([0, 1]);
+      });
+
+      it('rolls back a transaction whose write failed, even when work catches the error', async () => {
+        await append(store, 'visit-a', 1);
+        const attempt = store.writeTransaction(async (tx) => {
+          await tx.upsertVisit(makeVisit({ visitRef: 'V1' }));
+          await tx
+            .appendToStream('visit-a', 0, makeEvents({ streamId: 'visit-a', fromIndex: 1, count: 1 }))
+            .catch(() => undefined);
+          return 'swallowed';
+        });
+        await expect(attempt).rejects.toBeInstanceOf(ConcurrencyError);
+        expect(await store.getVisit('V1')).toBeUndefined();
+      });
+
+      it('refuses a transaction object used after its transaction ended', async () => {
+        const leaked = await store.writeTransaction(async (tx) => tx);
+        await expect(leaked.logSize()).rejects.toThrow(/ended/);
+        await expect(leaked.upsertVisit(makeVisit({ visitRef: 'V1' }))).rejects.toThrow(/ended/);
+      });
+
+      it('serialises 20 concurrent writers: indices 0..n−1, no gaps, no duplicates, stream versions right', async () => {
+        await append(store, 'warm-up', 1);
+        const writers = Array.from({ length: 20 }, (_, w) => append(store, `visit-${w}`, 1 + (w % 3)));
+        const written = (await Promise.all(writers)).flat();
+        const total = 1 + written.length;
+        expect(await store.logSize()).toBe(total);
+        const all = await store.readEvents(0, total + 5);
+        expect(all.map((e) => e.index)).toEqual(Array.from({ length: total }, (_, i) => i));
+        expect(new Set(all.map((e) => e.eventId)).size).toBe(total);
+        for (let w = 0; w < 20; w++) {
+          const stream = await store.readStream(`visit-${w}`);
+          expect(stream.map((e) => e.streamVersion)).toEqual(
+            Array.from({ length: 1 + (w % 3) }, (_, i) => i + 1),
+          );
+          // A transaction's events are contiguous in the log.
+          expect(stream.map((e) => e.index - stream[0]!.index)).toEqual(stream.map((_, i) => i));
+        }
+      });
+
+      it('lets exactly one of several writers with the same expected version win', async () => {
+        const attempts = Array.from({ length: 5 }, () =>
+          store.writeTransaction(async (tx) => {
+            const fromIndex = await tx.logSize();
+            await tx.appendToStream(
+              'contested',
+              0,
+              makeEvents({ streamId: 'contested', fromIndex, count: 1 }).map((e) => ({
+                ...e,
+                eventId: `${e.eventId}-${Math.random()}`,
+              })),
+            );
+          }),
+        );
+        const outcomes = await Promise.allSettled(attempts);
+        expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+        for (const o of outcomes)
+          if (o.status === 'rejected') expect(o.reason).toBeInstanceOf(ConcurrencyError);
+        expect(await store.readStream('contested')).toHaveLength(1);
+      });
+    });
+
+    describe('audit nodes and checkpoints', () => {
+      it('reads nodes back in the order of the keys asked for, and refuses a missing one', async () => {
+        const nodes = Array.from({ length: 40 }, (_, i) => ({
+          level: i % 4,
+          index: Math.floor(i / 4),
+          hash: new Uint8Array(32).map((_, j) => (i * 31 + j) % 256),
+        }));
+        await store.writeTransaction((tx) => tx.insertNodes(nodes));
+        const keys = [...nodes].reverse().map(({ level, index }) => ({ level, index }));
+        const hashes = await store.readNodes(keys);
+        expect(hashes.map((h) => Buffer.from(h).toString('hex'))).toEqual(
+          [...nodes].reverse().map((n) => Buffer.from(n.hash).toString('hex')),
+        );
+        expect(await store.readNodes([])).toEqual([]);
+        expect(await store.readNodes([keys[0]!, keys[0]!])).toHaveLength(2);
+        const missing = store.readNodes([
+          { level: 0, index: 0 },
+          { level: 9, index: 0 },
+        ]);
+        await expect(missing).rejects.toBeInstanceOf(StoreIntegrityError);
+        await expect(missing).rejects.toMatchObject({ code: 'store.node_missing' });
+        await store.writeTransaction(async (tx) => {
+          expect(await tx.readNodes([{ level: 3, index: 9 }])).toHaveLength(1);
+        });
+      });
+
+      it('refuses to store a node twice', async () => {
+        const node = { level: 0, index: 0, hash: new Uint8Array(32) };
+        await store.writeTransaction((tx) => tx.insertNodes([node]));
+        await expect(store.writeTransaction((tx) => tx.insertNodes([node]))).rejects.toMatchObject({
+          code: 'store.duplicate',
+        });
+      });
+
+      it('keeps checkpoints: the latest, and the one of an exact size', async () => {
+        expect(await store.latestCheckpoint()).toBeUndefined();
+        const checkpoint = (treeSize: number) => ({
+          treeSize,
+          rootHash: new Uint8Array(32).fill(treeSize),
+          note: `example.org/log\n${treeSize}\nroot\n\n— sig\n`,
+          signedAt: `2025-01-01T00:00:0${treeSize}.000Z`,
+        });
+        await store.writeTransaction(async (tx) => {
+          await tx.insertCheckpoint(checkpoint(1));
+          await tx.insertCheckpoint(checkpoint(3));
+          expect((await tx.latestCheckpoint())?.treeSize).toBe(3);
+        });
+        await store.writeTransaction((tx) => tx.insertCheckpoint(checkpoint(2)));
+        expect(await store.latestCheckpoint()).toEqual(checkpoint(3));
+        expect(await store.checkpointAt(2)).toEqual(checkpoint(2));
+        expect(await store.checkpointAt(4)).toBeUndefined();
+        await expect(
+          store.writeTransaction((tx) => tx.insertCheckpoint(checkpoint(2))),
+        ).rejects.toMatchObject({
+          code: 'store.duplicate',
+        });
+      });
+    });
+
+    describe('visits', () => {
+      it('upserts and gets a visit', async () => {
+        const visit = makeVisit({ visitRef: 'V1', view: { a: [1, 'two', null], b: { c: 'é' } } });
+        await store.writeTransaction((tx) => tx.upsertVisit(visit));
+        expect(await store.getVisit('V1')).toEqual(visit);
+        const moved = { ...visit, status: 'released', terminal: null, streamVersion: 4, lastIndex: 12 };
+        await store.writeTransaction((tx) => tx.upsertVisit(moved));
+        expect(await store.getVisit('V1')).toEqual(moved);
+        expect(await store.getVisit('V2')).toBeUndefined();
+      });
+
+      it('finds the active visit of a container, skipping ended ones', async () => {
+        await store.writeTransaction(async (tx) => {
+          await tx.upsertVisit(makeVisit({ visitRef: 'V1', status: 'gated_out', lastIndex: 1 }));
+          await tx.upsertVisit(makeVisit({ visitRef: 'V2', status: 'in_yard', lastIndex: 5 }));
+          await tx.upsertVisit(
+            makeVisit({ visitRef: 'V3', containerNumber: 'CSQU3054383', status: 'loaded' }),
+          );
+          expect((await tx.findActiveVisit('MSCU1234565'))?.visitRef).toBe('V2');
+        });
+        expect((await store.findActiveVisit('MSCU1234565'))?.visitRef).toBe('V2');
+        expect(await store.findActiveVisit('CSQU3054383')).toBeUndefined();
+        expect(await store.findActiveVisit('TGHU0000000')).toBeUndefined();
+      });
+
+      it('lists visits with filters and keyset pagination on visitRef', async () => {
+        await store.writeTransaction(async (tx) => {
+          for (let i = 0; i < 9; i++) {
+            await tx.upsertVisit(
+              makeVisit({
+                visitRef: `V${i}`,
+                containerNumber: i % 2 ? 'MSCU1234565' : 'CSQU3054383',
+                status: i < 6 ? 'in_yard' : 'announced',
+                terminal: i % 3 === 0 ? 'T2' : 'T1',
+              }),
+            );
+          }
+        });
+        const refs = async (query: Parameters<LedgerStore['listVisits']>[0]) =>
+          (await store.listVisits(query)).map((v) => v.visitRef);
+        expect(await refs({})).toEqual(['V0', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6', 'V7', 'V8']);
+        expect(await refs({ containerNumber: 'MSCU1234565' })).toEqual(['V1', 'V3', 'V5', 'V7']);
+        expect(await refs({ status: 'announced' })).toEqual(['V6', 'V7', 'V8']);
+        expect(await refs({ terminal: 'T2' })).toEqual(['V0', 'V3', 'V6']);
+        expect(await refs({ terminal: 'T1', status: 'in_yard', containerNumber: 'MSCU1234565' })).toEqual([
+          'V1',
+          'V5',
+        ]);
+        expect(await refs({ limit: 4 })).toEqual(['V0', 'V1', 'V2', 'V3']);
+        expect(await refs({ limit: 4, after: 'V3' })).toEqual(['V4', 'V5', 'V6', 'V7']);
+        expect(await refs({ limit: 4, after: 'V7' })).toEqual(['V8']);
+        expect(await refs({ limit: 4, after: 'V8' })).toEqual([]);
+        expect(await refs({ status: 'in_yard', after: 'V2', limit: 2 })).toEqual(['V3', 'V4']);
+      });
+    });
+
+    describe('yard cells', () => {
+      const cell = (bay: number, row: number, tier: number, block = 'A', terminal = 'T1') => ({
+        terminal,
+        block,
+        bay,
+        row,
+        tier,
+      });
+
+      it('occupies, lists and vacates cells', async () => {
+        await store.writeTransaction(async (tx) => {
+          await tx.occupyCells([cell(1, 1, 1), cell(2, 1, 1)], 'V40'); // a 40-foot box covers two cells
+          await tx.occupyCells([cell(1, 1, 2)], 'V20');
+          await tx.occupyCells([cell(5, 2, 1)], 'V21');
+          await tx.occupyCells([cell(1, 1, 1, 'B')], 'V22');
+          await tx.occupyCells([cell(1, 1, 1, 'A', 'T2')], 'V23');
+          expect(await tx.occupiedCells({ terminal: 'T1', block: 'A', row: 1, bays: [1] })).toHaveLength(2);
+        });
+        expect(await store.occupiedCells({ terminal: 'T1', block: 'A', row: 1, bays: [1, 2, 3] })).toEqual([
+          { ...cell(1, 1, 1), visitRef: 'V40' },
+          { ...cell(1, 1, 2), visitRef: 'V20' },
+          { ...cell(2, 1, 1), visitRef: 'V40' },
+        ]);
+        expect(await store.occupiedCells({ terminal: 'T1', block: 'A', row: 1, bays: [] })).toEqual([]);
+        expect(await store.terminalOccupancy({ terminal: 'T1' })).toHaveLength(5);
+        expect(
+          (await store.terminalOccupancy({ terminal: 'T1', block: 'B' })).map((c) => c.visitRef),
+        ).toEqual(['V22']);
+        expect((await store.terminalOccupancy({ terminal: 'T2' })).map((c) => c.visitRef)).toEqual(['V23']);
+
+        await store.writeTransaction(async (tx) => {
+          await tx.vacateCells([cell(1, 1, 2)]);
+          await tx.vacateCells([cell(1, 1, 1), cell(2, 1, 1), cell(9, 9, 9)]);
+          await tx.occupyCells([cell(1, 1, 1)], 'V20');
+        });
+        expect(await store.occupiedCells({ terminal: 'T1', block: 'A', row: 1, bays: [1, 2] })).toEqual([
+          { ...cell(1, 1, 1), visitRef: 'V20' },
+        ]);
+      });
+
+      it('refuses to put a second box in an occupied cell', async () => {
+        await store.writeTransaction((tx) => tx.occupyCells([cell(1, 1, 1)], 'V1'));
+        const attempt = store.writeTransaction((tx) => tx.occupyCells([cell(1, 1, 1)], 'V2'));
+        await expect(attempt).rejects.toMatchObject({ code: 'store.duplicate' });
+        expect((await store.terminalOccupancy({ terminal: 'T1' })).map((c) => c.visitRef)).toEqual(['V1']);
+      });
+    });
+
+    describe('append-only at the database', () => {
+      it('refuses UPDATE and DELETE on event, audit_node and checkpoint', async (context) => {
+        const rawSql = fixture.rawSql;
+        if (!rawSql) {
+          context.skip('this adapter has no SQL');
+          return;
+        }
+        await append(store, 'visit-a', 2);
+        await store.writeTransaction(async (tx) => {
+          await tx.insertNodes([{ level: 0, index: 0, hash: new Uint8Array(32) }]);
+          await tx.insertCheckpoint({ treeSize: 2, rootHash: new Uint8Array(32), note: 'n', signedAt: 't' });
+        });
+        const before = await store.readEvents(0, 10);
+        const updates: Record<(typeof appendOnlyTables)[number], string> = {
+          event: "update event set type = 'x'",
+          audit_node: 'update audit_node set level = 7',
+          checkpoint: "update checkpoint set note = 'forged'",
+        };
+        for (const table of appendOnlyTables) {
+          await expect(rawSql(updates[table])).rejects.toThrow(`portledger: ${table} is append-only`);
+          await expect(rawSql(`delete from ${table}`)).rejects.toThrow(`portledger: ${table} is append-only`);
+        }
+        expect(await store.readEvents(0, 10)).toEqual(before);
+        expect(await store.readNodes([{ level: 0, index: 0 }])).toHaveLength(1);
+        expect((await store.latestCheckpoint())?.note).toBe('n');
+      });
+    });
+  });
+}

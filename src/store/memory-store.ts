@@ -1,0 +1,278 @@
+import {
+  ConcurrencyError,
+  type JsonObject,
+  type LedgerReads,
+  type LedgerStore,
+  type LedgerWriteTx,
+  type OccupiedCell,
+  type StoredCheckpoint,
+  type StoredEvent,
+  StoreIntegrityError,
+  type VisitRecord,
+  type YardCell,
+} from '../app/ports.js';
+import { visitPageSize } from './read-model.repository.js';
+import { ENDED_VISIT_STATUSES } from './schema.js';
+import { checkAppend, TransactionGuard } from './write-rules.js';
+
+const nodeKey = (level: number, index: number) => `${level}:${index}`;
+const cellKey = (c: YardCell) => `${c.terminal}\u0000${c.block}\u0000${c.bay}\u0000${c.row}\u0000${c.tier}`;
+const ended = new Set(ENDED_VISIT_STATUSES);
+
+/** What the store holds, or what one transaction adds to it. `null` in `cells` marks a vacated cell. */
+interface Layer {
+  readonly events: StoredEvent[];
+  readonly eventIds: Set<string>;
+  readonly streams: Map<string, number[]>;
+  readonly nodes: Map<string, Uint8Array>;
+  readonly checkpoints: Map<number, StoredCheckpoint>;
+  readonly visits: Map<string, VisitRecord>;
+  readonly cells: Map<string, OccupiedCell | null>;
+}
+
+function emptyLayer(): Layer {
+  return {
+    events: [],
+    eventIds: new Set(),
+    streams: new Map(),
+    nodes: new Map(),
+    checkpoints: new Map(),
+    visits: new Map(),
+    cells: new Map(),
+  };
+}
+
+// The SQL stores keep data as JSON text and bytes as copies; so does this one, so that callers can mutate
+// neither what was stored nor what they read.
+const jsonCopy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+const copyEvent = (e: StoredEvent): StoredEvent => ({ ...e, data: jsonCopy(e.data), leaf: e.leaf.slice() });
+const copyCheckpoint = (c: StoredCheckpoint): StoredCheckpoint => ({ ...c, rootHash: c.rootHash.slice() });
+const copyVisit = (v: VisitRecord): VisitRecord => ({ ...v, view: jsonCopy(v.view) as JsonObject });
+
+/** Reads over the committed layer, seen through a transaction's staged layer when there is one. */
+function layeredReads(base: Layer, staged: Layer | undefined): LedgerReads {
+  const layers = staged ? [base, staged] : [base];
+  const size = () => base.events.length + (staged?.events.length ?? 0);
+  const eventAt = (index: number) =>
+    index < base.events.length ? base.events[index] : staged?.events[index - base.events.length];
+  const visits = () => {
+    const all = new Map(base.visits);
+    for (const [ref, visit] of staged?.visits ?? []) all.set(ref, visit);
+    return [...all.values()];
+  };
+  const cells = () => {
+    const all = new Map(base.cells);
+    for (const [key, cell] of staged?.cells ?? []) all.set(key, cell);
+    return [...all.values()].filter((c): c is OccupiedCell => c !== null);
+  };
+  const byPosition = (a: OccupiedCell, b: OccupiedCell) =>
+    a.block.localeCompare(b.block) || a.bay - b.bay || a.row - b.row || a.tier - b.tier;
+  const find = <K, V>(pick: (layer: Layer) => Map<K, V>, key: K): V | undefined => {
+    for (const layer of [...layers].reverse()) {
+      if (pick(layer).has(key)) return pick(layer).get(key);
+    }
+    return undefined;
+  };
+
+  return {
+    async logSize() {
+      return size();
+    },
+    async readStream(streamId) {
+      const indices = layers.flatMap((layer) => layer.streams.get(streamId) ?? []);
+      return indices.map((i) => copyEvent(eventAt(i)!));
+    },
+    async readEvents(fromIndex, limit) {
+      const result: StoredEvent[] = [];
+      for (let i = Math.max(fromIndex, 0); i < Math.min(fromIndex + limit, size()); i++) {
+        result.push(copyEvent(eventAt(i)!));
+      }
+      return result;
+    },
+    async readNodes(keys) {
+      return keys.map((k) => {
+        const hash = find((l) => l.nodes, nodeKey(k.level, k.index));
+        if (!hash) {
+          throw new StoreIntegrityError(
+            'store.node_missing',
+            `audit node (${k.level}, ${k.index}) is missing`,
+          );
+        }
+        return hash.slice();
+      });
+    },
+    async latestCheckpoint() {
+      let latest: StoredCheckpoint | undefined;
+      for (const layer of layers) {
+        for (const c of layer.checkpoints.values()) if (!latest || c.treeSize > latest.treeSize) latest = c;
+      }
+      return latest && copyCheckpoint(latest);
+    },
+    async checkpointAt(treeSize) {
+      const found = find((l) => l.checkpoints, treeSize);
+      return found && copyCheckpoint(found);
+    },
+    async getVisit(visitRef) {
+      const found = find((l) => l.visits, visitRef);
+      return found && copyVisit(found);
+    },
+    async findActiveVisit(containerNumber) {
+      const active = visits()
+        .filter((v) => v.containerNumber === containerNumber && !ended.has(v.status))
+        .sort((a, b) => b.lastIndex - a.lastIndex);
+      return active[0] && copyVisit(active[0]);
+    },
+    async listVisits(query) {
+      return visits()
+        .filter(
+          (v) =>
+            (query.containerNumber === undefined || v.containerNumber === query.containerNumber) &&
+            (query.status === undefined || v.status === query.status) &&
+            (query.terminal === undefined || v.terminal === query.terminal) &&
+            (query.after === undefined || v.visitRef > query.after),
+        )
+        .sort((a, b) => (a.visitRef < b.visitRef ? -1 : a.visitRef > b.visitRef ? 1 : 0))
+        .slice(0, visitPageSize(query.limit))
+        .map(copyVisit);
+    },
+    async occupiedCells(where) {
+      const bays = new Set(where.bays);
+      return cells()
+        .filter((c) => c.terminal === where.terminal && c.block === where.block && c.row === where.row)
+        .filter((c) => bays.has(c.bay))
+        .sort(byPosition)
+        .map((c) => ({ ...c }));
+    },
+    async terminalOccupancy(where) {
+      return cells()
+        .filter(
+          (c) => c.terminal === where.terminal && (where.block === undefined || c.block === where.block),
+        )
+        .sort(byPosition)
+        .map((c) => ({ ...c }));
+    },
+  };
+}
+
+function apply(base: Layer, staged: Layer): void {
+  base.events.push(...staged.events);
+  for (const id of staged.eventIds) base.eventIds.add(id);
+  for (const [streamId, indices] of staged.streams) {
+    const existing = base.streams.get(streamId);
+    if (existing) existing.push(...indices);
+    else base.streams.set(streamId, indices);
+  }
+  for (const [key, hash] of staged.nodes) base.nodes.set(key, hash);
+  for (const [size, checkpoint] of staged.checkpoints) base.checkpoints.set(size, checkpoint);
+  for (const [ref, visit] of staged.visits) base.visits.set(ref, visit);
+  for (const [key, cell] of staged.cells) {
+    if (cell) base.cells.set(key, cell);
+    else base.cells.delete(key);
+  }
+}
+
+/**
+ * The in-memory `LedgerStore`, with the semantics of the SQL stores: write transactions run one at a time (a
+ * promise mutex stands in for the head lock), their writes are staged and applied only when `work` resolves, so
+ * a throw rolls back everything; a failed write dooms its transaction. For tests and demos: nothing survives
+ * the process.
+ *
+ * @example
+ * const store = createMemoryLedgerStore();
+ * await store.writeTransaction((tx) => tx.appendToStream('visit-1', 0, events));
+ */
+export function createMemoryLedgerStore(): LedgerStore {
+  const committed = emptyLayer();
+  let queue: Promise<unknown> = Promise.resolve();
+  let closed = false;
+
+  async function run<T>(work: (tx: LedgerWriteTx) => Promise<T>): Promise<T> {
+    if (closed) throw new Error('portledger: the store is closed');
+    const staged = emptyLayer();
+    const guard = new TransactionGuard(committed.events.length);
+    const read = layeredReads(committed, staged);
+    const has = <K, V>(pick: (layer: Layer) => Map<K, V>, key: K) =>
+      pick(committed).has(key) || pick(staged).has(key);
+
+    const tx: LedgerWriteTx = {
+      ...guard.wrapReads(read),
+      appendToStream: guard.wrap(async (streamId, expectedVersion, events) => {
+        checkAppend({ streamId, expectedVersion, events, logSize: guard.size });
+        const actual =
+          (committed.streams.get(streamId)?.length ?? 0) + (staged.streams.get(streamId)?.length ?? 0);
+        if (actual !== expectedVersion) throw new ConcurrencyError(streamId, expectedVersion, actual);
+        const ids = new Set<string>();
+        for (const e of events) {
+          if (committed.eventIds.has(e.eventId) || staged.eventIds.has(e.eventId) || ids.has(e.eventId)) {
+            throw new StoreIntegrityError('store.duplicate', `event ${e.eventId} is already stored`);
+          }
+          ids.add(e.eventId);
+        }
+        for (const e of events) {
+          staged.events.push(copyEvent(e));
+          staged.eventIds.add(e.eventId);
+          const indices = staged.streams.get(streamId) ?? [];
+          indices.push(e.index);
+          staged.streams.set(streamId, indices);
+        }
+        guard.size += events.length;
+      }),
+      insertNodes: guard.wrap(async (nodes) => {
+        const keys = nodes.map((n) => nodeKey(n.level, n.index));
+        if (new Set(keys).size !== keys.length || keys.some((k) => has((l) => l.nodes, k))) {
+          throw new StoreIntegrityError('store.duplicate', 'audit node is already stored');
+        }
+        for (const [i, n] of nodes.entries()) staged.nodes.set(keys[i]!, n.hash.slice());
+      }),
+      insertCheckpoint: guard.wrap(async (checkpoint) => {
+        if (has((l) => l.checkpoints, checkpoint.treeSize)) {
+          throw new StoreIntegrityError(
+            'store.duplicate',
+            `checkpoint of size ${checkpoint.treeSize} already stored`,
+          );
+        }
+        staged.checkpoints.set(checkpoint.treeSize, copyCheckpoint(checkpoint));
+      }),
+      upsertVisit: guard.wrap(async (visit) => {
+        staged.visits.set(visit.visitRef, copyVisit(visit));
+      }),
+      occupyCells: guard.wrap(async (cells, visitRef) => {
+        const keys = cells.map(cellKey);
+        const taken = (key: string) =>
+          staged.cells.has(key) ? staged.cells.get(key) : committed.cells.get(key);
+        if (new Set(keys).size !== keys.length || keys.some((k) => taken(k))) {
+          throw new StoreIntegrityError('store.duplicate', 'yard cell is already occupied');
+        }
+        for (const [i, c] of cells.entries()) {
+          const { terminal, block, bay, row, tier } = c;
+          staged.cells.set(keys[i]!, { terminal, block, bay, row, tier, visitRef });
+        }
+      }),
+      vacateCells: guard.wrap(async (cells) => {
+        for (const c of cells) staged.cells.set(cellKey(c), null);
+      }),
+    };
+
+    try {
+      const result = await work(tx);
+      guard.assertNotDoomed();
+      apply(committed, staged);
+      return result;
+    } finally {
+      guard.close();
+    }
+  }
+
+  return {
+    ...layeredReads(committed, undefined),
+    writeTransaction<T>(work: (tx: LedgerWriteTx) => Promise<T>): Promise<T> {
+      const result = queue.then(() => run(work));
+      queue = result.catch(() => undefined);
+      return result;
+    },
+    async close() {
+      closed = true;
+      await queue;
+    },
+  };
+}

@@ -1,0 +1,103 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { LedgerStore } from '../app/ports.js';
+import { migrate } from './migrations/index.js';
+import { createSqliteKysely, describeDatabaseUrl, openLedgerStore } from './open-store.js';
+import {
+  describeWithPostgres,
+  dropSchema,
+  TEST_POSTGRES_URL,
+  tempDirectory,
+  uniqueSchemaName,
+} from './testing/databases.js';
+import { makeEvents } from './testing/fixtures.js';
+
+async function appendOne(store: LedgerStore, streamId: string): Promise<void> {
+  await store.writeTransaction(async (tx) => {
+    const fromIndex = await tx.logSize();
+    await tx.appendToStream(streamId, 0, makeEvents({ streamId, fromIndex, count: 1 }));
+  });
+}
+
+describe('openLedgerStore', () => {
+  const dir = tempDirectory('open-store');
+  afterAll(() => dir.remove());
+
+  it('opens a SQLite file, creating its directory, and keeps the data across reopenings', async () => {
+    const file = join(dir.path, 'nested', 'deeper', 'ledger.db');
+    const first = await openLedgerStore(`sqlite:${file}`);
+    await appendOne(first, 'visit-a');
+    await first.close();
+    expect(existsSync(file)).toBe(true);
+    const second = await openLedgerStore(`sqlite://${file}`);
+    expect(await second.logSize()).toBe(1);
+    await second.close();
+  });
+
+  it('sets the SQLite pragmas for durability and for several processes', async () => {
+    const db = createSqliteKysely(join(dir.path, 'pragmas.db'));
+    try {
+      const pragma = async (name: string) =>
+        Object.values((await sql.raw(`pragma ${name}`).execute(db)).rows[0] as object)[0];
+      expect(await pragma('journal_mode')).toBe('wal');
+      expect(await pragma('synchronous')).toBe(2); // FULL
+      expect(await pragma('busy_timeout')).toBe(30000);
+      expect(await pragma('foreign_keys')).toBe(1);
+      expect(await migrate(db)).toEqual({ applied: ['0001_ledger'] });
+      expect(await migrate(db)).toEqual({ applied: [] });
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  it.each(['sqlite::memory:', 'memory:'])('opens %s', async (url) => {
+    const store = await openLedgerStore(url);
+    await appendOne(store, 'visit-a');
+    expect(await store.logSize()).toBe(1);
+    await store.close();
+  });
+
+  it.each(['mysql://db/port', 'ledger.db', ''])('refuses %j with store.bad_url', async (url) => {
+    await expect(openLedgerStore(url)).rejects.toMatchObject({ code: 'store.bad_url' });
+  });
+
+  it('refuses a schema name it would have to quote', async () => {
+    await expect(openLedgerStore(TEST_POSTGRES_URL, { schema: 'Robert"; drop' })).rejects.toMatchObject({
+      code: 'store.bad_url',
+    });
+  });
+});
+
+describe('describeDatabaseUrl', () => {
+  it.each([
+    [
+      'postgres://app:s3cret@db.port:5432/ledger?sslmode=require&password=x',
+      'postgres://app@db.port:5432/ledger',
+    ],
+    ['postgresql://db/ledger', 'postgresql://db/ledger'],
+    ['sqlite:data/ledger.db', 'sqlite:data/ledger.db'],
+    ['memory:', 'memory:'],
+  ])('%s → %s', (url, described) => {
+    expect(describeDatabaseUrl(url)).toBe(described);
+    expect(describeDatabaseUrl(url)).not.toContain('s3cret');
+  });
+});
+
+await describeWithPostgres('openLedgerStore on PostgreSQL', () => {
+  const schema = uniqueSchemaName('open');
+  afterAll(() => dropSchema(schema));
+
+  it('creates the schema, migrates it once, and keeps the data across reopenings', async () => {
+    const first = await openLedgerStore(TEST_POSTGRES_URL, { schema });
+    await appendOne(first, 'visit-a');
+    await first.close();
+    const second = await openLedgerStore(TEST_POSTGRES_URL.replace('postgres://', 'postgresql://'), {
+      schema,
+    });
+    expect(await second.logSize()).toBe(1);
+    expect((await second.readStream('visit-a')).map((e) => e.index)).toEqual([0]);
+    await second.close();
+  });
+});

@@ -1,0 +1,180 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Sqlite from 'better-sqlite3';
+import { Kysely, PostgresDialect, type SqliteDatabase, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { LedgerStore } from '../app/ports.js';
+import { createKyselyLedgerStore } from './kysely-store.js';
+import { createMemoryLedgerStore } from './memory-store.js';
+import { migrate } from './migrations/index.js';
+import type { Database } from './schema.js';
+
+/** The database URL or a store option cannot be used. */
+export class StoreConfigError extends Error {
+  readonly code = 'store.bad_url' as const;
+  constructor(message: string) {
+    super(message);
+    this.name = 'StoreConfigError';
+  }
+}
+
+export interface OpenLedgerStoreOptions {
+  /** PostgreSQL only: the schema to keep the ledger in, created when missing. Lower-case letters, digits, `_`. */
+  readonly schema?: string;
+  /** PostgreSQL only: connections in the pool (default 10). */
+  readonly poolSize?: number;
+}
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/**
+ * Opens (and migrates) the ledger store a URL names:
+ * - `sqlite:PATH` — a SQLite file, created with its directory when missing, in WAL mode with
+ *   `synchronous=FULL` so that a commit survives power loss, not only a crash;
+ * - `sqlite::memory:` — a private in-memory SQLite database;
+ * - `postgres://…` or `postgresql://…` — a PostgreSQL pool;
+ * - `memory:` — the in-memory adapter.
+ *
+ * @example
+ * const store = await openLedgerStore('sqlite:data/ledger.db');
+ * const store = await openLedgerStore('postgres://app@db/port', { schema: 'portledger' });
+ */
+export async function openLedgerStore(
+  url: string,
+  options: OpenLedgerStoreOptions = {},
+): Promise<LedgerStore> {
+  if (url === 'memory:') return createMemoryLedgerStore();
+  if (url.startsWith('sqlite:')) return openSqlite(sqlitePath(url));
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return openPostgres(url, options);
+  throw new StoreConfigError(
+    `unsupported database URL ${describeDatabaseUrl(url)}: use sqlite:PATH, sqlite::memory:, postgres://… or memory:`,
+  );
+}
+
+/**
+ * The URL without secrets, for logs: no password, no query string.
+ *
+ * @example
+ * describeDatabaseUrl('postgres://app:s3cret@db:5432/port?sslmode=require'); // 'postgres://app@db:5432/port'
+ */
+export function describeDatabaseUrl(url: string): string {
+  if (url === 'memory:' || url.startsWith('sqlite:')) return url;
+  try {
+    const parsed = new URL(url);
+    const user = parsed.username ? `${parsed.username}@` : '';
+    return `${parsed.protocol}//${user}${parsed.host}${parsed.pathname}`;
+  } catch {
+    const scheme = /^[a-z][a-z0-9+.-]*:/i.exec(url)?.[0];
+    return scheme ? `${scheme}…` : '(not a URL)';
+  }
+}
+
+function sqlitePath(url: string): string {
+  const rest = url.slice('sqlite:'.length);
+  // sqlite:///abs/path and sqlite://rel/path as well as sqlite:path.
+  const path = rest.startsWith('//') ? rest.slice(2) : rest;
+  if (path === '') throw new StoreConfigError('sqlite: URL without a path');
+  return path;
+}
+
+async function openSqlite(path: string): Promise<LedgerStore> {
+  return migrated(createSqliteKysely(path), 'sqlite');
+}
+
+async function openPostgres(url: string, options: OpenLedgerStoreOptions): Promise<LedgerStore> {
+  return migrated(await createPostgresKysely(url, options), 'postgres');
+}
+
+/**
+ * A Kysely over a SQLite file (or `:memory:`), not yet migrated: WAL, `synchronous=FULL` (a commit survives power
+ * loss, not only a crash), a 30 s busy timeout for the other processes' writers, foreign keys on.
+ *
+ * @example
+ * const db = createSqliteKysely('data/ledger.db');
+ * await migrate(db);
+ */
+export function createSqliteKysely(path: string): Kysely<Database> {
+  if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+  const database = new Sqlite(path);
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = FULL');
+  database.pragma('busy_timeout = 30000');
+  database.pragma('foreign_keys = ON');
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
+}
+
+/**
+ * A Kysely over a PostgreSQL pool, not yet migrated. With `schema`, the schema is created when missing and is
+ * the only one on every connection's `search_path`.
+ *
+ * @example
+ * const db = await createPostgresKysely('postgres://app@db/port', { schema: 'portledger' });
+ * await migrate(db);
+ */
+export async function createPostgresKysely(
+  url: string,
+  options: OpenLedgerStoreOptions = {},
+): Promise<Kysely<Database>> {
+  const { schema } = options;
+  if (schema !== undefined && !SCHEMA_NAME.test(schema)) {
+    throw new StoreConfigError(`schema name ${JSON.stringify(schema)} must match ${SCHEMA_NAME}`);
+  }
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
+  });
+  // An idle connection that dies emits 'error' on the pool; without a listener that would end the process.
+  // The next query on it fails and reports the problem where it matters.
+  pool.on('error', () => undefined);
+  try {
+    if (schema !== undefined) await createSchema(pool, schema);
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+async function createSchema(pool: pg.Pool, schema: string): Promise<void> {
+  try {
+    await pool.query(`create schema if not exists "${schema}"`);
+  } catch (error) {
+    // Two processes creating the schema at once: the loser sees a unique violation on the catalogue.
+    if ((error as { code?: unknown }).code !== '23505') throw error;
+  }
+}
+
+async function migrated(db: Kysely<Database>, dialect: 'sqlite' | 'postgres'): Promise<LedgerStore> {
+  try {
+    await migrate(db, { dialect });
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  return createKyselyLedgerStore({ db, dialect });
+}
+
+/**
+ * better-sqlite3 compiles a statement on every `prepare`; Kysely prepares every query. The store issues a
+ * handful of distinct SQL texts, so caching their compiled statements saves that work on every transaction.
+ * Safe because Kysely's SQLite driver runs one query at a time and never streams ours.
+ */
+function withStatementCache(database: Sqlite.Database, capacity = 256): SqliteDatabase {
+  const cache = new Map<string, Sqlite.Statement>();
+  return {
+    prepare(sql) {
+      let statement = cache.get(sql);
+      if (!statement) {
+        if (cache.size >= capacity) cache.clear();
+        statement = database.prepare(sql);
+        cache.set(sql, statement);
+      }
+      return statement;
+    },
+    close() {
+      cache.clear();
+      database.close();
+    },
+  };
+}

@@ -1,0 +1,161 @@
+import type { Kysely } from 'kysely';
+import type { JsonObject, OccupiedCell, VisitQuery, VisitRecord, YardCell } from '../app/ports.js';
+import type { StoreDialect } from './dialect.js';
+import { chunks, toNumber } from './rows.js';
+import { type Database, ENDED_VISIT_STATUSES, type VisitTable, type YardCellTable } from './schema.js';
+
+/** Page size of `listVisits` when the query names none, and the most it returns at once. */
+export const DEFAULT_VISIT_PAGE = 100;
+export const MAX_VISIT_PAGE = 1000;
+
+function toVisit(
+  row: { [K in keyof VisitTable]: VisitTable[K] extends { __select__: infer S } ? S : VisitTable[K] },
+) {
+  const visit: VisitRecord = {
+    visitRef: row.visit_ref,
+    containerNumber: row.container_number,
+    status: row.status,
+    terminal: row.terminal,
+    streamVersion: row.stream_version,
+    lastIndex: toNumber(row.last_idx),
+    view: JSON.parse(row.view) as JsonObject,
+  };
+  return visit;
+}
+
+function toCell(row: YardCellTable): OccupiedCell {
+  return {
+    terminal: row.terminal,
+    block: row.block,
+    bay: row.bay,
+    row: row.row,
+    tier: row.tier,
+    visitRef: row.visit_ref,
+  };
+}
+
+/** Clamps a page size to [1, MAX_VISIT_PAGE]. */
+export function visitPageSize(limit: number | undefined): number {
+  return Math.min(Math.max(Math.trunc(limit ?? DEFAULT_VISIT_PAGE), 1), MAX_VISIT_PAGE);
+}
+
+/**
+ * SQL over the read models: visits and occupied yard cells. They are derived from the events and updated in the
+ * transaction that appends them. `db` may be a transaction.
+ *
+ * @example
+ * const models = createReadModelRepository({ db, dialect });
+ * await models.listVisits({ status: 'in_yard', limit: 50 });
+ */
+export function createReadModelRepository({ db, dialect }: { db: Kysely<Database>; dialect: StoreDialect }) {
+  const cellsPerStatement = Math.floor(dialect.maxParameters / 6);
+  return {
+    async getVisit(visitRef: string): Promise<VisitRecord | undefined> {
+      const row = await db
+        .selectFrom('visit')
+        .selectAll()
+        .where('visit_ref', '=', visitRef)
+        .executeTakeFirst();
+      return row && toVisit(row);
+    },
+
+    async findActiveVisit(containerNumber: string): Promise<VisitRecord | undefined> {
+      const row = await db
+        .selectFrom('visit')
+        .selectAll()
+        .where('container_number', '=', containerNumber)
+        .where('status', 'not in', ENDED_VISIT_STATUSES)
+        .orderBy('last_idx', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      return row && toVisit(row);
+    },
+
+    async listVisits(query: VisitQuery): Promise<VisitRecord[]> {
+      let select = db.selectFrom('visit').selectAll();
+      if (query.containerNumber !== undefined)
+        select = select.where('container_number', '=', query.containerNumber);
+      if (query.status !== undefined) select = select.where('status', '=', query.status);
+      if (query.terminal !== undefined) select = select.where('terminal', '=', query.terminal);
+      if (query.after !== undefined) select = select.where('visit_ref', '>', query.after);
+      const rows = await select.orderBy('visit_ref').limit(visitPageSize(query.limit)).execute();
+      return rows.map(toVisit);
+    },
+
+    async upsertVisit(visit: VisitRecord): Promise<void> {
+      const values = {
+        container_number: visit.containerNumber,
+        status: visit.status,
+        terminal: visit.terminal,
+        stream_version: visit.streamVersion,
+        last_idx: visit.lastIndex,
+        view: JSON.stringify(visit.view),
+      };
+      await db
+        .insertInto('visit')
+        .values({ visit_ref: visit.visitRef, ...values })
+        .onConflict((oc) => oc.column('visit_ref').doUpdateSet(values))
+        .execute();
+    },
+
+    async occupiedCells(where: {
+      terminal: string;
+      block: string;
+      row: number;
+      bays: readonly number[];
+    }): Promise<OccupiedCell[]> {
+      if (where.bays.length === 0) return [];
+      const rows = await db
+        .selectFrom('yard_cell')
+        .selectAll()
+        .where('terminal', '=', where.terminal)
+        .where('block', '=', where.block)
+        .where('row', '=', where.row)
+        .where('bay', 'in', where.bays)
+        .orderBy('bay')
+        .orderBy('tier')
+        .execute();
+      return rows.map(toCell);
+    },
+
+    async terminalOccupancy(where: { terminal: string; block?: string }): Promise<OccupiedCell[]> {
+      let select = db.selectFrom('yard_cell').selectAll().where('terminal', '=', where.terminal);
+      if (where.block !== undefined) select = select.where('block', '=', where.block);
+      const rows = await select.orderBy('block').orderBy('bay').orderBy('row').orderBy('tier').execute();
+      return rows.map(toCell);
+    },
+
+    async occupyCells(cells: readonly YardCell[], visitRef: string): Promise<void> {
+      for (const chunk of chunks(cells, cellsPerStatement)) {
+        await db
+          .insertInto('yard_cell')
+          .values(
+            chunk.map((c) => ({
+              terminal: c.terminal,
+              block: c.block,
+              bay: c.bay,
+              row: c.row,
+              tier: c.tier,
+              visit_ref: visitRef,
+            })),
+          )
+          .execute();
+      }
+    },
+
+    async vacateCells(cells: readonly YardCell[]): Promise<void> {
+      for (const chunk of chunks(cells, cellsPerStatement)) {
+        await db
+          .deleteFrom('yard_cell')
+          .where(({ eb, refTuple, tuple }) =>
+            eb(
+              refTuple('terminal', 'block', 'bay', 'row', 'tier'),
+              'in',
+              chunk.map((c) => tuple(c.terminal, c.block, c.bay, c.row, c.tier)),
+            ),
+          )
+          .execute();
+      }
+    },
+  };
+}

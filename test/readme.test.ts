@@ -1,0 +1,18 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { settingsTable } from '../src/config/settings.js';
+
+describe('README', () => {
+  const readme = readFileSync(resolve(import.meta.dirname, '..', 'README.md'), 'utf8');
+
+  it('documents every setting as declared (regenerate with `npm run docs:config`)', () => {
+    const section = readme.match(/<!-- settings:start -->\n([\s\S]*?)\n<!-- settings:end -->/)?.[1];
+    expect(section).toBe(settingsTable());
+  });
+
+  it('starts with the two-command quick start', () => {
+    expect(readme).toContain('npm ci && npm start');
+    expect(readme).toContain('npm test');
+  });
+});
