@@ -16,8 +16,8 @@ import { join } from 'node:path';
 import Sqlite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
-import { appendAudited } from '../src/app/audit-log.js';
 import { inclusionProof } from '../src/app/audit.usecases.js';
+import { appendAudited } from '../src/app/audit-log.js';
 import { createLedger, type Ledger } from '../src/app/ledger.js';
 import { verifyLog } from '../src/app/log-verification.js';
 import type { IdSource, LedgerStore } from '../src/app/ports.js';
@@ -119,7 +119,13 @@ async function alternate(
 }
 
 async function appendFigures(name: string, store: LedgerStore, raw: Kysely<RawTable>) {
-  const ledger = createLedger({ store, clock, ids, log: { origin: signer.name, signer }, checkpointIntervalMs: 1000 });
+  const ledger = createLedger({
+    store,
+    clock,
+    ids,
+    log: { origin: signer.name, signer },
+    checkpointIntervalMs: 1000,
+  });
   let rawIndex = 0;
   let stream = 0;
   const singles = quick ? 60 : 300;
@@ -170,7 +176,10 @@ async function appendFigures(name: string, store: LedgerStore, raw: Kysely<RawTa
           appendAudited(tx, {
             streamId,
             expectedVersion: 0,
-            events: Array.from({ length: 100 }, (_, i) => ({ type: 'ContainerDischarged', data: sampleData(i) })),
+            events: Array.from({ length: 100 }, (_, i) => ({
+              type: 'ContainerDischarged',
+              data: sampleData(i),
+            })),
             recordedAt: now,
             ids,
           }),
@@ -239,7 +248,13 @@ async function postgresFigures() {
 async function proofAtScale(dir: string) {
   const leaves = quick ? 100_000 : 1_000_000;
   const store = await openLedgerStore(`sqlite:${join(dir, 'proof.db')}`);
-  const ledger: Ledger = createLedger({ store, clock, ids, log: { origin: signer.name, signer }, checkpointIntervalMs: 0 });
+  const ledger: Ledger = createLedger({
+    store,
+    clock,
+    ids,
+    log: { origin: signer.name, signer },
+    checkpointIntervalMs: 0,
+  });
   log(`proof: filling a ledger with ${leaves.toLocaleString('en')} leaves…`);
   const fillStart = performance.now();
   const perTransaction = 10_000;
@@ -248,7 +263,10 @@ async function proofAtScale(dir: string) {
       appendAudited(tx, {
         streamId: `fill-${done}`,
         expectedVersion: 0,
-        events: Array.from({ length: perTransaction }, (_, i) => ({ type: 'ContainerDischarged', data: sampleData(done + i) })),
+        events: Array.from({ length: perTransaction }, (_, i) => ({
+          type: 'ContainerDischarged',
+          data: sampleData(done + i),
+        })),
         recordedAt: now,
         ids,
       }),
@@ -294,8 +312,15 @@ async function verifyThroughput() {
     return { index, leaf: encodeLogEntry(entry) };
   });
   const bytes = entries.reduce((sum, e) => sum + e.leaf.length, 0);
-  const { border } = appendLeaves(0, [], entries.map((e) => leafHash(e.leaf)));
-  const note = signCheckpoint({ origin: signer.name, treeSize: count, rootHash: rootFromBorder(border) }, signer);
+  const { border } = appendLeaves(
+    0,
+    [],
+    entries.map((e) => leafHash(e.leaf)),
+  );
+  const note = signCheckpoint(
+    { origin: signer.name, treeSize: count, rootHash: rootFromBorder(border) },
+    signer,
+  );
   let rawMs = 0;
   let verifyMs = 0;
   for (let round = 0; round < 3; round++) {
@@ -340,18 +365,36 @@ async function main() {
       return;
     }
     const rows: [string, string][] = [
-      ['sqlite: audited single ÷ raw single insert', `${results.sqlite.appendSingleRatio}× (${results.sqlite.auditedSinglePerSecond}/s vs ${results.sqlite.rawSinglePerSecond}/s)`],
-      ['sqlite: audited batch-100 ÷ raw batch insert', `${results.sqlite.appendBatchRatio}× (${results.sqlite.auditedBatchEventsPerSecond}/s vs ${results.sqlite.rawBatchEventsPerSecond}/s events)`],
+      [
+        'sqlite: audited single ÷ raw single insert',
+        `${results.sqlite.appendSingleRatio}× (${results.sqlite.auditedSinglePerSecond}/s vs ${results.sqlite.rawSinglePerSecond}/s)`,
+      ],
+      [
+        'sqlite: audited batch-100 ÷ raw batch insert',
+        `${results.sqlite.appendBatchRatio}× (${results.sqlite.auditedBatchEventsPerSecond}/s vs ${results.sqlite.rawBatchEventsPerSecond}/s events)`,
+      ],
     ];
     if (results.postgres) {
       rows.push(
-        ['postgres: audited single ÷ raw single insert', `${results.postgres.appendSingleRatio}× (${results.postgres.auditedSinglePerSecond}/s vs ${results.postgres.rawSinglePerSecond}/s)`],
-        ['postgres: audited batch-100 ÷ raw batch insert', `${results.postgres.appendBatchRatio}× (${results.postgres.auditedBatchEventsPerSecond}/s vs ${results.postgres.rawBatchEventsPerSecond}/s events)`],
+        [
+          'postgres: audited single ÷ raw single insert',
+          `${results.postgres.appendSingleRatio}× (${results.postgres.auditedSinglePerSecond}/s vs ${results.postgres.rawSinglePerSecond}/s)`,
+        ],
+        [
+          'postgres: audited batch-100 ÷ raw batch insert',
+          `${results.postgres.appendBatchRatio}× (${results.postgres.auditedBatchEventsPerSecond}/s vs ${results.postgres.rawBatchEventsPerSecond}/s events)`,
+        ],
       );
     }
     rows.push(
-      [`inclusion proof at ${results.proof.leaves.toLocaleString('en')} leaves ÷ one PK read`, `${results.proof.proofToReadRatio}× (${results.proof.inclusionProofMs} ms vs ${results.proof.primaryKeyReadMs} ms)`],
-      ['verify ÷ raw SHA-256 of the same bytes', `${results.verify.verifyRatio}× (${results.verify.verifyMBps} MB/s vs ${results.verify.rawSha256MBps} MB/s)`],
+      [
+        `inclusion proof at ${results.proof.leaves.toLocaleString('en')} leaves ÷ one PK read`,
+        `${results.proof.proofToReadRatio}× (${results.proof.inclusionProofMs} ms vs ${results.proof.primaryKeyReadMs} ms)`,
+      ],
+      [
+        'verify ÷ raw SHA-256 of the same bytes',
+        `${results.verify.verifyRatio}× (${results.verify.verifyMBps} MB/s vs ${results.verify.rawSha256MBps} MB/s)`,
+      ],
     );
     const width = Math.max(...rows.map(([k]) => k.length));
     process.stdout.write(`${rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n')}\n`);

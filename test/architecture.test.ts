@@ -58,13 +58,17 @@ function violations(srcRoot: string): string[] {
       if (specifier.startsWith('.')) {
         const target = layerOf(srcRoot, resolve(dirname(file), specifier));
         if (target && !(rule.layers as readonly string[]).includes(target)) {
-          found.push(`${where} imports '${specifier}': ${layer} may not depend on ${target} (arrows point inward)`);
+          found.push(
+            `${where} imports '${specifier}': ${layer} may not depend on ${target} (arrows point inward)`,
+          );
         }
         continue;
       }
       if ((rule.packages as readonly string[]).includes('*')) continue;
       if (isTestSupport && (specifier === 'vitest' || specifier === 'fast-check')) continue;
-      const name = specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0];
+      const name = specifier.startsWith('@')
+        ? specifier.split('/').slice(0, 2).join('/')
+        : specifier.split('/')[0];
       if (!(rule.packages as readonly string[]).includes(name as string)) {
         found.push(
           `${where} imports '${specifier}': ${layer} must stay free of side effects and may import only ${
@@ -86,7 +90,10 @@ describe('architecture', () => {
     const root = mkdtempSync(join(tmpdir(), 'arch-'));
     try {
       for (const dir of ['domain', 'audit', 'store']) mkdirSync(join(root, 'src', dir), { recursive: true });
-      writeFileSync(join(root, 'src', 'domain', 'visit.ts'), "import { readFileSync } from 'node:fs';\nimport { x } from '../store/db.js';\n");
+      writeFileSync(
+        join(root, 'src', 'domain', 'visit.ts'),
+        "import { readFileSync } from 'node:fs';\nimport { x } from '../store/db.js';\n",
+      );
       writeFileSync(join(root, 'src', 'audit', 'clock.ts'), "import pino from 'pino';\n");
       writeFileSync(join(root, 'src', 'store', 'db.ts'), "import { y } from '../domain/visit.js';\n");
       expect(violations(join(root, 'src'))).toEqual([

@@ -3,11 +3,18 @@ import {
   borderKeys,
   encodeLogEntry,
   leafHash,
+  type NoteSigner,
   rootFromBorder,
   signCheckpoint,
-  type NoteSigner,
 } from '../audit/index.js';
-import type { IdSource, JsonObject, LedgerReads, LedgerWriteTx, StoredCheckpoint, StoredEvent } from './ports.js';
+import type {
+  IdSource,
+  JsonObject,
+  LedgerReads,
+  LedgerWriteTx,
+  StoredCheckpoint,
+  StoredEvent,
+} from './ports.js';
 
 /** An event as a use case produces it, before the log gives it a place. */
 export interface NewEvent {

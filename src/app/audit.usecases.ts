@@ -29,7 +29,10 @@ async function resolveTreeSize(reads: LedgerReads, treeSize: number | undefined)
   if (treeSize !== undefined) {
     const size = await reads.logSize();
     if (!Number.isSafeInteger(treeSize) || treeSize < 1 || treeSize > size) {
-      throw new AppError('audit.size_out_of_range', `tree size must be between 1 and ${size}`, { treeSize, size });
+      throw new AppError('audit.size_out_of_range', `tree size must be between 1 and ${size}`, {
+        treeSize,
+        size,
+      });
     }
     return treeSize;
   }
@@ -71,7 +74,10 @@ export async function consistencyProof(
 ): Promise<ConsistencyProof> {
   const to = await resolveTreeSize(reads, args.to);
   if (!Number.isSafeInteger(args.from) || args.from < 1 || args.from > to) {
-    throw new AppError('audit.size_out_of_range', `from must be between 1 and ${to}`, { from: args.from, to });
+    throw new AppError('audit.size_out_of_range', `from must be between 1 and ${to}`, {
+      from: args.from,
+      to,
+    });
   }
   const plan = consistencyProofPlan(args.from, to);
   const [hashes, fromCheckpoint, toCheckpoint] = await Promise.all([
@@ -79,7 +85,13 @@ export async function consistencyProof(
     reads.checkpointAt(args.from),
     reads.checkpointAt(to),
   ]);
-  return { from: args.from, to, proof: plan.assemble(hashes), fromCheckpoint: fromCheckpoint?.note, toCheckpoint: toCheckpoint?.note };
+  return {
+    from: args.from,
+    to,
+    proof: plan.assemble(hashes),
+    fromCheckpoint: fromCheckpoint?.note,
+    toCheckpoint: toCheckpoint?.note,
+  };
 }
 
 /** Events in index order, page by page, up to (not including) `end`. Memory stays bounded by the page size. */

@@ -16,7 +16,9 @@ export const demoTerminal: YardLayout = {
 
 function blockName(i: number): string {
   const letters = 'ABCDEFGHJKLMNPQRSTUVWXYZ';
-  return i < letters.length ? letters[i]! : `${letters[Math.floor(i / letters.length) - 1]}${letters[i % letters.length]}`;
+  return i < letters.length
+    ? letters[i]!
+    : `${letters[Math.floor(i / letters.length) - 1]}${letters[i % letters.length]}`;
 }
 
 /** Carrier codes of the demo's shipping lines, with the owner prefixes of their boxes (ISO 6346). */

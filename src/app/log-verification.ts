@@ -63,13 +63,23 @@ export async function verifyLog(args: {
     }
     const hash = leafHash(entry.leaf);
     if (entry.leafHash && !equalBytes(hash, entry.leafHash)) {
-      return { ok: false, reason: 'bad_entry', index: expected, message: `entry ${expected}: leaf does not match its leaf hash` };
+      return {
+        ok: false,
+        reason: 'bad_entry',
+        index: expected,
+        message: `entry ${expected}: leaf does not match its leaf hash`,
+      };
     }
     try {
       const decoded = decodeLogEntry(entry.leaf);
       if (decoded.index !== expected) throw new Error(`leaf says index ${decoded.index}`);
     } catch (error) {
-      return { ok: false, reason: 'bad_entry', index: expected, message: `entry ${expected}: ${(error as Error).message}` };
+      return {
+        ok: false,
+        reason: 'bad_entry',
+        index: expected,
+        message: `entry ${expected}: ${(error as Error).message}`,
+      };
     }
     batch.push(hash);
     expected += 1;
@@ -93,7 +103,8 @@ export async function verifyLog(args: {
     return {
       ok: false,
       reason: 'root_mismatch',
-      message: 'the entries do not hash to the signed root; every entry is self-consistent, so a leaf and its hash were both altered',
+      message:
+        'the entries do not hash to the signed root; every entry is self-consistent, so a leaf and its hash were both altered',
     };
   }
   return { ok: true, treeSize, rootHash, origin };

@@ -96,7 +96,12 @@ export interface LedgerReads {
   findActiveVisit(containerNumber: string): Promise<VisitRecord | undefined>;
   listVisits(query: VisitQuery): Promise<VisitRecord[]>;
   /** Occupied cells of one row of a block, for the given bays, every tier. */
-  occupiedCells(where: { terminal: string; block: string; row: number; bays: readonly number[] }): Promise<OccupiedCell[]>;
+  occupiedCells(where: {
+    terminal: string;
+    block: string;
+    row: number;
+    bays: readonly number[];
+  }): Promise<OccupiedCell[]>;
   /** Every occupied cell of a terminal (or of one block of it). */
   terminalOccupancy(where: { terminal: string; block?: string }): Promise<OccupiedCell[]>;
 }

@@ -107,10 +107,12 @@ class StackHeights {
     return this.#bays(slot.bay, lengthFt).every((b) => this.height(slot.block, slot.row, b) === slot.tier);
   }
   place(slot: YardSlot, lengthFt: number): void {
-    for (const b of this.#bays(slot.bay, lengthFt)) this.#heights.set(this.#key(slot.block, slot.row, b), slot.tier);
+    for (const b of this.#bays(slot.bay, lengthFt))
+      this.#heights.set(this.#key(slot.block, slot.row, b), slot.tier);
   }
   remove(slot: YardSlot, lengthFt: number): void {
-    for (const b of this.#bays(slot.bay, lengthFt)) this.#heights.set(this.#key(slot.block, slot.row, b), slot.tier - 1);
+    for (const b of this.#bays(slot.bay, lengthFt))
+      this.#heights.set(this.#key(slot.block, slot.row, b), slot.tier - 1);
   }
 }
 
@@ -141,7 +143,10 @@ export async function seedVesselCall(args: {
   const batchSize = args.batchSize ?? 200;
   const size = await ledger.store.logSize();
   const vesselCall = `VC${String(size).padStart(9, '0')}`;
-  const heights = new StackHeights(layout, await ledger.store.terminalOccupancy({ terminal: layout.terminal }));
+  const heights = new StackHeights(
+    layout,
+    await ledger.store.terminalOccupancy({ terminal: layout.terminal }),
+  );
   const counts = {
     announced: 0,
     discharged: 0,
@@ -222,8 +227,18 @@ export async function seedVesselCall(args: {
       box,
       counter: box.import ? 'discharged' : 'gatedIn',
       command: box.import
-        ? { type: 'DischargeContainer', vesselCall, slot, equipment: `STS${1 + random.int(8)}`, operator: `op-${random.int(40)}` }
-        : { type: 'GateInContainer', slot, truckPlate: `1-${String.fromCharCode(65 + random.int(26))}BC-${random.int(1000)}` },
+        ? {
+            type: 'DischargeContainer',
+            vesselCall,
+            slot,
+            equipment: `STS${1 + random.int(8)}`,
+            operator: `op-${random.int(40)}`,
+          }
+        : {
+            type: 'GateInContainer',
+            slot,
+            truckPlate: `1-${String.fromCharCode(65 + random.int(26))}BC-${random.int(1000)}`,
+          },
     } as Step);
   }
   await runSteps(arrivals);
@@ -243,7 +258,13 @@ export async function seedVesselCall(args: {
         later.push({
           box,
           counter: 'moved',
-          command: { type: 'MoveContainer', from, to, equipment: `RTG${1 + random.int(30)}`, operator: `op-${random.int(40)}` },
+          command: {
+            type: 'MoveContainer',
+            from,
+            to,
+            equipment: `RTG${1 + random.int(30)}`,
+            operator: `op-${random.int(40)}`,
+          },
         } as Step);
       }
     }
@@ -257,14 +278,23 @@ export async function seedVesselCall(args: {
           type: 'PlaceHold',
           holdId: box.holdId,
           kind,
-          reason: kind === 'customs' ? 'selected for scan' : kind === 'police' ? 'investigation' : 'documents pending',
+          reason:
+            kind === 'customs'
+              ? 'selected for scan'
+              : kind === 'police'
+                ? 'investigation'
+                : 'documents pending',
           reference: `REF-${random.int(1e6)}`,
         },
       } as Step);
       if (random.chance(0.5)) {
         const holdId = box.holdId;
         box.holdId = undefined;
-        later.push({ box, counter: 'holdsLifted', command: { type: 'LiftHold', holdId, reason: 'cleared' } } as Step);
+        later.push({
+          box,
+          counter: 'holdsLifted',
+          command: { type: 'LiftHold', holdId, reason: 'cleared' },
+        } as Step);
       }
     }
   }
@@ -281,7 +311,10 @@ export async function seedVesselCall(args: {
       box,
       counter: box.import ? 'gatedOut' : 'loaded',
       command: box.import
-        ? { type: 'GateOutContainer', truckPlate: `1-${String.fromCharCode(65 + random.int(26))}XY-${random.int(1000)}` }
+        ? {
+            type: 'GateOutContainer',
+            truckPlate: `1-${String.fromCharCode(65 + random.int(26))}XY-${random.int(1000)}`,
+          }
         : { type: 'LoadContainer', vesselCall },
     } as Step);
   }

@@ -45,7 +45,10 @@ function toNewEvent(event: VisitEvent): { type: string; data: JsonObject } {
 }
 
 export function foldVisit(events: readonly StoredEvent[]): VisitState {
-  return events.reduce((state, stored) => visitDecider.evolve(state, toVisitEvent(stored)), visitDecider.initialState());
+  return events.reduce(
+    (state, stored) => visitDecider.evolve(state, toVisitEvent(stored)),
+    visitDecider.initialState(),
+  );
 }
 
 /**
@@ -74,9 +77,13 @@ export async function executeVisitCommand(
     // One container number has at most one active visit; the decider normalised the number in its event.
     const active = await tx.findActiveVisit(visitFacts.containerNumber);
     if (active) {
-      throw new AppError('visit.container_active', `container ${visitFacts.containerNumber} already has an active visit`, {
-        containerNumber: visitFacts.containerNumber,
-      });
+      throw new AppError(
+        'visit.container_active',
+        `container ${visitFacts.containerNumber} already has an active visit`,
+        {
+          containerNumber: visitFacts.containerNumber,
+        },
+      );
     }
   }
 

@@ -32,7 +32,9 @@ export async function exportCommand(
     progress.stop();
     writeFileSync(join(options.out, 'checkpoint'), checkpoint.note);
     writeFileSync(join(options.out, 'log.pub'), `${system.verifierKey}\n`);
-    io.stdout.write(`exported ${written} entries and a checkpoint of size ${checkpoint.treeSize} to ${options.out}\n`);
+    io.stdout.write(
+      `exported ${written} entries and a checkpoint of size ${checkpoint.treeSize} to ${options.out}\n`,
+    );
     return 0;
   } finally {
     await system.close();
@@ -40,7 +42,10 @@ export async function exportCommand(
 }
 
 class MalformedLine extends Error {
-  constructor(readonly index: number, message: string) {
+  constructor(
+    readonly index: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -70,7 +75,8 @@ async function* readEntries(path: string): AsyncGenerator<EntryToVerify> {
     yield {
       index: parsed.index as number,
       leaf: decodeBase64(parsed.leaf, 'leaf', expected),
-      leafHash: parsed.leafHash === undefined ? undefined : decodeBase64(parsed.leafHash, 'leafHash', expected),
+      leafHash:
+        parsed.leafHash === undefined ? undefined : decodeBase64(parsed.leafHash, 'leafHash', expected),
     };
   }
 }

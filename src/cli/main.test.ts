@@ -30,7 +30,8 @@ describe('portledger CLI', () => {
   it('prints help and exits 0', async () => {
     const result = await run('--help');
     expect(result.code).toBe(0);
-    for (const command of ['serve', 'seed', 'export', 'verify', 'proof']) expect(result.stdout).toContain(command);
+    for (const command of ['serve', 'seed', 'export', 'verify', 'proof'])
+      expect(result.stdout).toContain(command);
   });
 
   it.each([

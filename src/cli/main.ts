@@ -73,7 +73,9 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
 
   program
     .command('verify')
-    .description('recompute the tree of an export and check its checkpoint; exit 1 naming the first bad index')
+    .description(
+      'recompute the tree of an export and check its checkpoint; exit 1 naming the first bad index',
+    )
     .argument('<dir>', 'folder written by `portledger export`')
     .action(run(verifyCommand));
 
@@ -97,10 +99,7 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
 }
 
 /** Runs the CLI and returns the exit code: 0 success, 1 failure, 2 bad argument. */
-export async function main(
-  argv: readonly string[],
-  io: Io = process,
-): Promise<number> {
+export async function main(argv: readonly string[], io: Io = process): Promise<number> {
   let exitCode = 0;
   const program = buildProgram(io, (code) => {
     exitCode = code;
@@ -110,7 +109,12 @@ export async function main(
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
+      if (
+        error.code === 'commander.helpDisplayed' ||
+        error.code === 'commander.version' ||
+        error.code === 'commander.help'
+      )
+        return 0;
       return 2;
     }
     if (error instanceof UsageError) {

@@ -5,7 +5,11 @@ export function progressBar(stderr: NodeJS.WritableStream, label: string) {
   const tty = (stderr as NodeJS.WriteStream).isTTY === true;
   if (!tty) return { update: (_done: number, _total: number) => {}, stop: () => {} };
   const bar = new cliProgress.SingleBar(
-    { stream: stderr as NodeJS.WriteStream, format: `${label} [{bar}] {percentage}% {value}/{total}`, hideCursor: true },
+    {
+      stream: stderr as NodeJS.WriteStream,
+      format: `${label} [{bar}] {percentage}% {value}/{total}`,
+      hideCursor: true,
+    },
     cliProgress.Presets.shades_classic,
   );
   let started = false;

@@ -1,8 +1,8 @@
 import { createLedger } from '../app/ledger.js';
 import { SimulatedClock, seededIds, seedVesselCall } from '../app/seed.js';
 import { seededRandom } from '../app/seeded-random.js';
-import { openSystem } from './system.js';
 import { progressBar } from './progress.js';
+import { openSystem } from './system.js';
 
 /** The seeded history starts here on an empty log, and an hour after the last event otherwise. */
 const seedEpoch = Date.parse('2026-01-05T06:00:00.000Z');

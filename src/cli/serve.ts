@@ -17,7 +17,9 @@ export async function serveCommand(
       const summary = await seedInto(system, { containers: 2000, seed: 'demo', terminal: 'T1' });
       io.stdout.write(`seeded ${summary.events} events\n`);
     } else {
-      io.stdout.write(`the database already holds ${await system.store.logSize()} events; not seeding again\n`);
+      io.stdout.write(
+        `the database already holds ${await system.store.logSize()} events; not seeding again\n`,
+      );
     }
   }
   const server = await buildServer({ reads: system.store, verifierKey: system.verifierKey, logger });

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
-import { createLedger, type Ledger } from '../app/ledger.js';
 import { demoTerminal } from '../app/demo-port.js';
+import { createLedger, type Ledger } from '../app/ledger.js';
 import type { Clock, IdSource, LedgerStore } from '../app/ports.js';
 import type { TerminalLayouts } from '../app/visits.usecases.js';
 import { verifierKeyString } from '../audit/index.js';
@@ -50,7 +50,11 @@ export async function openSystem(args: {
   const databaseUrl = resolveDatabaseUrl(args.databaseUrl);
   const origin = readSetting('origin', env) ?? 'portledger.local/log';
   const keyFile = readSetting('signingKeyFile', env) ?? defaultKeyFile(databaseUrl);
-  const { signer, created } = loadOrCreateSigner({ keyString: readSetting('signingKey', env), keyFile, origin });
+  const { signer, created } = loadOrCreateSigner({
+    keyString: readSetting('signingKey', env),
+    keyFile,
+    origin,
+  });
   const store = await openLedgerStore(databaseUrl);
   const ledger = createLedger({
     store,

@@ -27,7 +27,7 @@ export const settings = {
   signingKey: {
     env: 'PORTLEDGER_SIGNING_KEY',
     default: undefined,
-    doc: 'The log\'s Ed25519 signer key as a C2SP note key (`PRIVATE+KEY+name+keyid+base64`). When unset, the key is read from `PORTLEDGER_SIGNING_KEY_FILE`, and generated there on first start.',
+    doc: "The log's Ed25519 signer key as a C2SP note key (`PRIVATE+KEY+name+keyid+base64`). When unset, the key is read from `PORTLEDGER_SIGNING_KEY_FILE`, and generated there on first start.",
   },
   signingKeyFile: {
     env: 'PORTLEDGER_SIGNING_KEY_FILE',
@@ -63,7 +63,8 @@ export function readSetting(name: SettingName, env: NodeJS.ProcessEnv = process.
 /** The README table of settings, as Markdown. */
 export function settingsTable(): string {
   const rows = Object.values(settings).map(
-    (s: SettingDeclaration) => `| \`${s.env}\` | ${s.default === undefined ? '—' : `\`${s.default}\``} | ${s.doc} |`,
+    (s: SettingDeclaration) =>
+      `| \`${s.env}\` | ${s.default === undefined ? '—' : `\`${s.default}\``} | ${s.doc} |`,
   );
   return ['| Variable | Default | Meaning |', '|---|---|---|', ...rows].join('\n');
 }

@@ -34,7 +34,10 @@ export function healthRoutes(deps: { reads: LedgerReads }): FastifyPluginAsyncTy
       },
       async (_request, reply) => {
         try {
-          const [logSize, checkpoint] = await Promise.all([deps.reads.logSize(), deps.reads.latestCheckpoint()]);
+          const [logSize, checkpoint] = await Promise.all([
+            deps.reads.logSize(),
+            deps.reads.latestCheckpoint(),
+          ]);
           return { status: 'ready' as const, logSize, checkpointSize: checkpoint?.treeSize ?? null };
         } catch (error) {
           return reply.code(503).send({ status: 'unavailable' as const, reason: (error as Error).message });

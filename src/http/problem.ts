@@ -44,7 +44,10 @@ export interface Problem {
 /** Fastify's own request errors: schema validation, a malformed body, a body too large. */
 function isClientError(error: unknown): error is FastifyError {
   const candidate = error as Partial<FastifyError> | undefined;
-  return Boolean(candidate?.validation) || (typeof candidate?.statusCode === 'number' && candidate.statusCode < 500);
+  return (
+    Boolean(candidate?.validation) ||
+    (typeof candidate?.statusCode === 'number' && candidate.statusCode < 500)
+  );
 }
 
 export function problemOf(error: unknown): { problem: Problem; known: boolean } {

@@ -12,7 +12,10 @@ export const ProblemSchema = Type.Object(
   { $id: 'Problem', additionalProperties: true, description: 'RFC 9457 problem details' },
 );
 
-export const Base64Hash = Type.String({ description: 'SHA-256 hash, standard base64', contentEncoding: 'base64' });
+export const Base64Hash = Type.String({
+  description: 'SHA-256 hash, standard base64',
+  contentEncoding: 'base64',
+});
 
 export const CheckpointSchema = Type.Object({
   treeSize: Type.Integer({ minimum: 0 }),

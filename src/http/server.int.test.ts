@@ -2,10 +2,6 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SimulatedClock, seedVesselCall, seededIds } from '../app/seed.js';
-import { seededRandom } from '../app/seeded-random.js';
-import { createLedger } from '../app/ledger.js';
-import { decodeLogEntry, openCheckpoint, verifyConsistency, verifyInclusion } from '../audit/index.js';
 import {
   openTestLedger,
   type TestLedger,
@@ -13,6 +9,10 @@ import {
   testTerminals,
   testVerifierKey,
 } from '../../test/support/ledger.js';
+import { createLedger } from '../app/ledger.js';
+import { SimulatedClock, seededIds, seedVesselCall } from '../app/seed.js';
+import { seededRandom } from '../app/seeded-random.js';
+import { decodeLogEntry, openCheckpoint, verifyConsistency, verifyInclusion } from '../audit/index.js';
 import { buildServer } from './server.js';
 
 const fromB64 = (s: string) => new Uint8Array(Buffer.from(s, 'base64'));

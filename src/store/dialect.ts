@@ -3,6 +3,7 @@
  * column types, how many bound parameters one statement may carry, and how each reports a unique violation.
  * Everything else is the same SQL on both.
  */
+import { type Expression, sql } from 'kysely';
 
 export type StoreDialectName = 'sqlite' | 'postgres';
 
@@ -11,6 +12,11 @@ export interface StoreDialect {
   /** Column type of 64-bit integers (leaf indices, tree sizes). On SQLite `integer primary key` is the rowid. */
   readonly int8Type: 'integer' | 'bigint';
   readonly blobType: 'blob' | 'bytea';
+  /**
+   * Column type of text that is sorted and paged on (visit references, block names): byte order everywhere, so
+   * that keyset pagination and listings agree across databases whatever the server's locale.
+   */
+  readonly orderedTextType: 'text' | Expression<unknown>;
   /** Bound parameters per statement we allow ourselves, below the database's own limit. */
   readonly maxParameters: number;
   /**
@@ -31,6 +37,8 @@ const sqlite: StoreDialect = {
   name: 'sqlite',
   int8Type: 'integer',
   blobType: 'blob',
+  // SQLite compares text with BINARY unless told otherwise.
+  orderedTextType: 'text',
   // SQLITE_MAX_VARIABLE_NUMBER is 32766 since SQLite 3.32; better-sqlite3 12 bundles 3.5x.
   maxParameters: 30_000,
   uniqueViolation(error) {
@@ -45,6 +53,7 @@ const postgres: StoreDialect = {
   name: 'postgres',
   int8Type: 'bigint',
   blobType: 'bytea',
+  orderedTextType: sql`text collate "C"`,
   // The wire protocol counts parameters in 16 bits.
   maxParameters: 65_000,
   uniqueViolation(error) {

@@ -348,6 +348,19 @@ export function describeLedgerStoreContract(name: string, makeStore: () => Promi
         expect(await refs({ limit: 4, after: 'V8' })).toEqual([]);
         expect(await refs({ status: 'in_yard', after: 'V2', limit: 2 })).toEqual(['V3', 'V4']);
       });
+
+      it('pages in byte order of visitRef, whatever the locale', async () => {
+        const visitRefs = ['b', 'B', 'a-1', 'a_1', 'A', 'a', '0'];
+        await store.writeTransaction(async (tx) => {
+          for (const visitRef of visitRefs) await tx.upsertVisit(makeVisit({ visitRef }));
+        });
+        const sorted = [...visitRefs].sort();
+        expect((await store.listVisits({})).map((v) => v.visitRef)).toEqual(sorted);
+        expect((await store.listVisits({ after: 'B', limit: 2 })).map((v) => v.visitRef)).toEqual([
+          'a',
+          'a-1',
+        ]);
+      });
     });
 
     describe('yard cells', () => {

@@ -18,6 +18,8 @@ import { checkAppend, TransactionGuard } from './write-rules.js';
 const nodeKey = (level: number, index: number) => `${level}:${index}`;
 const cellKey = (c: YardCell) => `${c.terminal}\u0000${c.block}\u0000${c.bay}\u0000${c.row}\u0000${c.tier}`;
 const ended = new Set(ENDED_VISIT_STATUSES);
+/** Code-unit order, as the SQL stores sort keys (BINARY on SQLite, `collate "C"` on PostgreSQL). */
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** What the store holds, or what one transaction adds to it. `null` in `cells` marks a vacated cell. */
 interface Layer {
@@ -66,7 +68,7 @@ function layeredReads(base: Layer, staged: Layer | undefined): LedgerReads {
     return [...all.values()].filter((c): c is OccupiedCell => c !== null);
   };
   const byPosition = (a: OccupiedCell, b: OccupiedCell) =>
-    a.block.localeCompare(b.block) || a.bay - b.bay || a.row - b.row || a.tier - b.tier;
+    compareText(a.block, b.block) || a.bay - b.bay || a.row - b.row || a.tier - b.tier;
   const find = <K, V>(pick: (layer: Layer) => Map<K, V>, key: K): V | undefined => {
     for (const layer of [...layers].reverse()) {
       if (pick(layer).has(key)) return pick(layer).get(key);
@@ -131,7 +133,7 @@ function layeredReads(base: Layer, staged: Layer | undefined): LedgerReads {
             (query.terminal === undefined || v.terminal === query.terminal) &&
             (query.after === undefined || v.visitRef > query.after),
         )
-        .sort((a, b) => (a.visitRef < b.visitRef ? -1 : a.visitRef > b.visitRef ? 1 : 0))
+        .sort((a, b) => compareText(a.visitRef, b.visitRef))
         .slice(0, visitPageSize(query.limit))
         .map(copyVisit);
     },

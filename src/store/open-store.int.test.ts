@@ -52,6 +52,22 @@ describe('openLedgerStore', () => {
     }
   });
 
+  it('fails with a clear MigrationError, and keeps nothing of the failed migration', async () => {
+    const db = createSqliteKysely(':memory:');
+    try {
+      await sql`create table visit (something_else text)`.execute(db);
+      const attempt = migrate(db);
+      await expect(attempt).rejects.toMatchObject({ name: 'MigrationError', code: 'store.migration_failed' });
+      await expect(attempt).rejects.toThrow(/migration 0001_ledger failed: .*visit/);
+      const tables = await sql<{ name: string }>`select name from sqlite_master where name = 'event'`.execute(
+        db,
+      );
+      expect(tables.rows).toEqual([]);
+    } finally {
+      await db.destroy();
+    }
+  });
+
   it.each(['sqlite::memory:', 'memory:'])('opens %s', async (url) => {
     const store = await openLedgerStore(url);
     await appendOne(store, 'visit-a');

@@ -30,7 +30,15 @@ describe('crash safety and concurrent writers on one SQLite file (across process
     const db = `sqlite:${join(dir, 'port.db')}`;
     let kills = 0;
     for (let round = 0; round < 4; round++) {
-      const { child, done } = startCli(['seed', '--db', db, '--containers', '3000', '--seed', `crash-${round}`]);
+      const { child, done } = startCli([
+        'seed',
+        '--db',
+        db,
+        '--containers',
+        '3000',
+        '--seed',
+        `crash-${round}`,
+      ]);
       await sleep(400 + Math.floor(Math.random() * 2500));
       if (child.exitCode === null) {
         child.kill('SIGKILL');

@@ -19,7 +19,8 @@ export async function postgresReachable(): Promise<boolean> {
     await client.end();
     return true;
   } catch (error) {
-    if (process.env.CI === 'true') throw new Error(`PostgreSQL is required in CI: ${(error as Error).message}`);
+    if (process.env.CI === 'true')
+      throw new Error(`PostgreSQL is required in CI: ${(error as Error).message}`);
     return false;
   }
 }

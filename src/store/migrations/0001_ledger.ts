@@ -14,7 +14,7 @@ const refusal = (table: string) => `portledger: ${table} is append-only; a corre
  * cannot rewrite history through the application's connection.
  */
 export function ledgerMigration0001(dialect: StoreDialect): Migration {
-  const { int8Type, blobType } = dialect;
+  const { int8Type, blobType, orderedTextType } = dialect;
   return {
     async up(db: MigrationDb) {
       await db.schema
@@ -57,7 +57,7 @@ export function ledgerMigration0001(dialect: StoreDialect): Migration {
 
       await db.schema
         .createTable('visit')
-        .addColumn('visit_ref', 'text', (c) => c.primaryKey())
+        .addColumn('visit_ref', orderedTextType, (c) => c.primaryKey())
         .addColumn('container_number', 'text', (c) => c.notNull())
         .addColumn('status', 'text', (c) => c.notNull())
         .addColumn('terminal', 'text')
@@ -74,7 +74,7 @@ export function ledgerMigration0001(dialect: StoreDialect): Migration {
       await db.schema
         .createTable('yard_cell')
         .addColumn('terminal', 'text', (c) => c.notNull())
-        .addColumn('block', 'text', (c) => c.notNull())
+        .addColumn('block', orderedTextType, (c) => c.notNull())
         .addColumn('bay', 'integer', (c) => c.notNull())
         .addColumn('row', 'integer', (c) => c.notNull())
         .addColumn('tier', 'integer', (c) => c.notNull())
