@@ -55,6 +55,7 @@ export interface SeedSummary {
 
 interface SeedBox {
   visitRef: string;
+  line: string;
   containerNumber: string;
   sizeType: string;
   lengthFt: number;
@@ -88,20 +89,32 @@ class StackHeights {
   #bays(bay: number, lengthFt: number): number[] {
     return lengthFt === 20 ? [bay] : [bay - 1, bay + 1];
   }
-  /** A slot on top of a stack where the box fits, or undefined when the tried stacks are full. */
+  /** A slot on top of a stack where the box fits: a random stack first, then the first free one in yard order. */
   findSlot(random: SeededRandom, lengthFt: number): YardSlot | undefined {
-    for (let attempt = 0; attempt < 64; attempt++) {
+    for (let attempt = 0; attempt < 32; attempt++) {
       const block = random.pick(this.layout.blocks);
       const row = 1 + random.int(block.rows);
       const groundBay = 1 + 2 * random.int(lengthFt === 20 ? block.bays : block.bays - 1);
-      const bay = lengthFt === 20 ? groundBay : groundBay + 1;
-      const heights = this.#bays(bay, lengthFt).map((b) => this.height(block.id, row, b));
-      const top = heights[0]!;
-      if (heights.every((h) => h === top) && top < block.tiers) {
-        return { terminal: this.layout.terminal, block: block.id, bay, row, tier: top + 1 };
+      const slot = this.#fits(block, row, lengthFt === 20 ? groundBay : groundBay + 1, lengthFt);
+      if (slot) return slot;
+    }
+    for (const block of this.layout.blocks) {
+      for (let row = 1; row <= block.rows; row++) {
+        for (let ground = 1; ground < 2 * block.bays; ground += 2) {
+          const bay = lengthFt === 20 ? ground : ground + 1;
+          if (bay > 2 * block.bays - 1) continue;
+          const slot = this.#fits(block, row, bay, lengthFt);
+          if (slot) return slot;
+        }
       }
     }
     return undefined;
+  }
+  #fits(block: YardLayout['blocks'][number], row: number, bay: number, lengthFt: number): YardSlot | undefined {
+    const heights = this.#bays(bay, lengthFt).map((b) => this.height(block.id, row, b));
+    const top = heights[0]!;
+    if (!heights.every((h) => h === top) || top >= block.tiers) return undefined;
+    return { terminal: this.layout.terminal, block: block.id, bay, row, tier: top + 1 };
   }
   isTop(slot: YardSlot, lengthFt: number): boolean {
     return this.#bays(slot.bay, lengthFt).every((b) => this.height(slot.block, slot.row, b) === slot.tier);
@@ -184,17 +197,22 @@ export async function seedVesselCall(args: {
     }
   }
 
+  // A box is in one vessel call once: draw again when a number repeats.
+  const numbersInCall = new Set<string>();
   const boxes: SeedBox[] = Array.from({ length: args.containers }, () => {
     const line = random.pick(demoLines);
     const sizeType = random.pick(demoSizeTypes);
+    let number = containerNumber(random, random.pick(line.owners));
+    while (numbersInCall.has(number)) number = containerNumber(random, random.pick(line.owners));
+    numbersInCall.add(number);
     return {
       visitRef: '',
-      containerNumber: containerNumber(random, random.pick(line.owners)),
+      containerNumber: number,
       sizeType,
       lengthFt: parseSizeType(sizeType).lengthFt,
       import: random.chance(0.8),
       line: line.line,
-    } as SeedBox & { line: string };
+    };
   });
 
   await runSteps(
@@ -207,7 +225,7 @@ export async function seedVesselCall(args: {
           type: 'AnnounceVisit',
           visitRef: box.visitRef,
           containerNumber: box.containerNumber,
-          line: (box as SeedBox & { line: string }).line,
+          line: box.line,
           sizeType: box.sizeType,
           fullEmpty: random.chance(0.85) ? 'full' : 'empty',
           arrival: box.import ? { mode: 'vessel', vesselCall } : { mode: 'truck' },

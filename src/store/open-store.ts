@@ -96,9 +96,10 @@ async function openPostgres(url: string, options: OpenLedgerStoreOptions): Promi
 export function createSqliteKysely(path: string): Kysely<Database> {
   if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
   const database = new Sqlite(path);
+  // The busy timeout first: switching a fresh file to WAL needs a lock another process may hold.
+  database.pragma('busy_timeout = 30000');
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = FULL');
-  database.pragma('busy_timeout = 30000');
   database.pragma('foreign_keys = ON');
   return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
 }

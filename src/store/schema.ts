@@ -4,6 +4,7 @@
  * Read models (`visit`, `yard_cell`) are derived from the events in the same transaction that appends them.
  */
 import type { ColumnType } from 'kysely';
+import type { VisitStatus } from '../domain/index.js';
 
 /**
  * A 64-bit integer column. PostgreSQL's `bigint` comes back from `pg` as a string, SQLite's `integer` as a
@@ -85,6 +86,10 @@ export const APPEND_ONLY_TABLES = ['event', 'audit_node', 'checkpoint'] as const
 
 /**
  * Visit statuses after which the visit has ended, so that `findActiveVisit` skips it (gated out, loaded or
- * cancelled, as `LedgerReads.findActiveVisit` says). The domain owns these names; see the store report.
+ * cancelled, as `LedgerReads.findActiveVisit` says). The domain owns the names; the type keeps them in step.
  */
-export const ENDED_VISIT_STATUSES: readonly string[] = ['gated_out', 'loaded', 'cancelled'];
+export const ENDED_VISIT_STATUSES: readonly string[] = [
+  'gated_out',
+  'loaded',
+  'cancelled',
+] as const satisfies readonly VisitStatus[];

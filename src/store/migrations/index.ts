@@ -2,6 +2,7 @@ import {
   type Migration,
   type MigrationProvider,
   type MigrationResult,
+  type MigrationResultSet,
   Migrator,
   PostgresAdapter,
   sql,
@@ -55,28 +56,44 @@ export async function migrate(
   options: { dialect?: StoreDialectName } = {},
 ): Promise<MigrateResult> {
   const dialect = options.dialect ?? detectDialect(db);
-  const migrationTableSchema = dialect === 'postgres' ? await currentSchema(db) : undefined;
-  const migrator = new Migrator({ db, provider: ledgerMigrationProvider(dialect), migrationTableSchema });
-  for (let attempt = 1; ; attempt++) {
-    const { error, results = [] } = await migrator.migrateToLatest();
-    if (!error) {
-      return { applied: results.filter((r) => r.status === 'Success').map((r) => r.migrationName) };
-    }
-    // Two processes opening one fresh SQLite file race to create Kysely's tables; the loser retries.
-    if (dialect === 'sqlite' && isSqliteBusy(error) && attempt < 20) {
-      await new Promise((resolve) => setTimeout(resolve, 25 * attempt));
-      continue;
-    }
-    const failed = results.find((r) => r.status === 'Error')?.migrationName;
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new MigrationError(
-      failed
-        ? `portledger: migration ${failed} failed: ${reason}`
-        : `portledger: migrating failed: ${reason}`,
-      results,
-      { cause: error },
-    );
+  const provider = ledgerMigrationProvider(dialect);
+  let resultSet: MigrationResultSet;
+  if (dialect === 'postgres') {
+    // Kysely runs PostgreSQL migrations in one transaction under an advisory lock.
+    const migrationTableSchema = await currentSchema(db);
+    resultSet = await new Migrator({ db, provider, migrationTableSchema }).migrateToLatest();
+  } else {
+    resultSet = await migrateSqlite(db, provider);
   }
+  const { error, results = [] } = resultSet;
+  if (!error) return { applied: results.filter((r) => r.status === 'Success').map((r) => r.migrationName) };
+  const failed = results.find((r) => r.status === 'Error')?.migrationName;
+  const reason = error instanceof Error ? error.message : String(error);
+  throw new MigrationError(
+    failed ? `portledger: migration ${failed} failed: ${reason}` : `portledger: migrating failed: ${reason}`,
+    results,
+    { cause: error },
+  );
+}
+
+/**
+ * Kysely runs SQLite migrations outside any transaction and without a lock, so a failed migration would leave
+ * half a schema and two processes opening a fresh file would both run it. SQLite's DDL is transactional: run the
+ * whole migration in one `BEGIN IMMEDIATE` transaction, which also makes the second process wait for the first.
+ */
+async function migrateSqlite(db: MigrationDb, provider: MigrationProvider): Promise<MigrationResultSet> {
+  return db.connection().execute(async (connection) => {
+    await sql`begin immediate`.execute(connection);
+    let resultSet: MigrationResultSet;
+    try {
+      resultSet = await new Migrator({ db: connection, provider }).migrateToLatest();
+    } catch (error) {
+      await sql`rollback`.execute(connection);
+      throw error;
+    }
+    await sql.raw(resultSet.error ? 'rollback' : 'commit').execute(connection);
+    return resultSet;
+  });
 }
 
 function detectDialect(db: MigrationDb): StoreDialectName {
@@ -89,9 +106,4 @@ async function currentSchema(db: MigrationDb): Promise<string> {
   if (!schema)
     throw new MigrationError('portledger: no existing schema on the search_path to migrate into', []);
   return schema;
-}
-
-function isSqliteBusy(error: unknown): boolean {
-  const code = (error as { code?: unknown } | undefined)?.code;
-  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
 }
