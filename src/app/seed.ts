@@ -110,7 +110,12 @@ class StackHeights {
     }
     return undefined;
   }
-  #fits(block: YardLayout['blocks'][number], row: number, bay: number, lengthFt: number): YardSlot | undefined {
+  #fits(
+    block: YardLayout['blocks'][number],
+    row: number,
+    bay: number,
+    lengthFt: number,
+  ): YardSlot | undefined {
     const heights = this.#bays(bay, lengthFt).map((b) => this.height(block.id, row, b));
     const top = heights[0]!;
     if (!heights.every((h) => h === top) || top >= block.tiers) return undefined;
