@@ -13,11 +13,9 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Sqlite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import pg from 'pg';
 import { inclusionProof } from '../src/app/audit.usecases.js';
-import { appendAudited } from '../src/app/audit-log.js';
 import { createLedger, type Ledger } from '../src/app/ledger.js';
 import { verifyLog } from '../src/app/log-verification.js';
 import type { IdSource, LedgerStore } from '../src/app/ports.js';
@@ -30,7 +28,7 @@ import {
   signerFromSeed,
   verifierKeyString,
 } from '../src/audit/index.js';
-import { openLedgerStore } from '../src/store/open-store.js';
+import { createPostgresKysely, createSqliteKysely, openLedgerStore } from '../src/store/open-store.js';
 
 const json = process.argv.includes('--json');
 const quick = process.argv.includes('--quick');
@@ -143,14 +141,8 @@ async function appendFigures(name: string, store: LedgerStore, raw: Kysely<RawTa
     async () => {
       for (let i = 0; i < singles; i++) {
         const streamId = `bench-${stream++}`;
-        await ledger.write(({ tx, now }) =>
-          appendAudited(tx, {
-            streamId,
-            expectedVersion: 0,
-            events: [{ type: 'ContainerDischarged', data: sampleData(stream) }],
-            recordedAt: now,
-            ids,
-          }),
+        await ledger.write(({ append }) =>
+          append(streamId, 0, [{ type: 'ContainerDischarged', data: sampleData(stream) }]),
         );
       }
       return singles;
@@ -172,17 +164,15 @@ async function appendFigures(name: string, store: LedgerStore, raw: Kysely<RawTa
     async () => {
       for (let b = 0; b < batches; b++) {
         const streamId = `bench-${stream++}`;
-        await ledger.write(({ tx, now }) =>
-          appendAudited(tx, {
+        await ledger.write(({ append }) =>
+          append(
             streamId,
-            expectedVersion: 0,
-            events: Array.from({ length: 100 }, (_, i) => ({
+            0,
+            Array.from({ length: 100 }, (_, i) => ({
               type: 'ContainerDischarged',
               data: sampleData(i),
             })),
-            recordedAt: now,
-            ids,
-          }),
+          ),
         );
       }
       return batches * 100;
@@ -204,12 +194,8 @@ const round3 = (x: number) => Math.round(x * 1000) / 1000;
 async function sqliteFigures(dir: string) {
   const path = join(dir, 'bench.db');
   const store = await openLedgerStore(`sqlite:${path}`);
-  // The baseline uses its own connection with the same durability settings as the store's.
-  const database = new Sqlite(path);
-  database.pragma('journal_mode = WAL');
-  database.pragma('synchronous = FULL');
-  database.pragma('busy_timeout = 30000');
-  const raw = new Kysely<RawTable>({ dialect: new SqliteDialect({ database }) });
+  // The baseline gets a connection made exactly as the store's own: WAL, synchronous=FULL, statement cache.
+  const raw = createSqliteKysely(path) as unknown as Kysely<RawTable>;
   await createRawTable(raw, 'blob');
   try {
     return await appendFigures('sqlite', store, raw);
@@ -231,8 +217,7 @@ async function postgresFigures() {
   }
   await probe.query(`drop schema if exists ${schema} cascade`);
   const store = await openLedgerStore(url, { schema });
-  const pool = new pg.Pool({ connectionString: url, max: 4, options: `-c search_path=${schema}` });
-  const raw = new Kysely<RawTable>({ dialect: new PostgresDialect({ pool }) });
+  const raw = (await createPostgresKysely(url, { schema })) as unknown as Kysely<RawTable>;
   await createRawTable(raw, 'bytea');
   try {
     return await appendFigures('postgres', store, raw);
@@ -259,17 +244,15 @@ async function proofAtScale(dir: string) {
   const fillStart = performance.now();
   const perTransaction = 10_000;
   for (let done = 0; done < leaves; done += perTransaction) {
-    await ledger.write(({ tx, now }) =>
-      appendAudited(tx, {
-        streamId: `fill-${done}`,
-        expectedVersion: 0,
-        events: Array.from({ length: perTransaction }, (_, i) => ({
+    await ledger.write(({ append }) =>
+      append(
+        `fill-${done}`,
+        0,
+        Array.from({ length: perTransaction }, (_, i) => ({
           type: 'ContainerDischarged',
           data: sampleData(done + i),
         })),
-        recordedAt: now,
-        ids,
-      }),
+      ),
     );
   }
   const fillSeconds = (performance.now() - fillStart) / 1000;

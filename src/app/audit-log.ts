@@ -29,44 +29,83 @@ export interface LogIdentity {
 }
 
 /**
- * Appends events to one stream together with their audit leaves and every subtree hash they complete, inside the
- * caller's write transaction. Because the transaction holds the log head, `logSize()` is exact and the leaves land
- * in commit order.
+ * The tree's right border at one size: the hashes of the complete subtrees that make up the tree
+ * (RFC 9162 §2.1.1, split at powers of two). Enough to append leaves and to compute the root.
  */
-export async function appendAudited(
-  tx: LedgerWriteTx,
-  args: {
+export interface TreeHead {
+  readonly size: number;
+  readonly border: readonly Uint8Array[];
+}
+
+/**
+ * Appends events with their audit leaves inside one write transaction. It keeps the right border as it goes, so a
+ * transaction of many commands reads the border once; and when the caller knows the border at the size the
+ * transaction starts from (its own last commit, no other writer since), it reads nothing at all.
+ */
+export class AuditAppender {
+  #head: TreeHead | undefined;
+
+  constructor(
+    private readonly tx: LedgerWriteTx,
+    known?: TreeHead,
+  ) {
+    this.#head = known;
+  }
+
+  /** The border as this transaction leaves it, when it was needed. */
+  get head(): TreeHead | undefined {
+    return this.#head;
+  }
+
+  async #border(size: number): Promise<readonly Uint8Array[]> {
+    if (this.#head?.size === size) return this.#head.border;
+    const border = await this.tx.readNodes(borderKeys(size));
+    this.#head = { size, border };
+    return border;
+  }
+
+  /**
+   * Appends events to one stream with their leaves and every subtree hash they complete. The transaction holds the
+   * log head, so `logSize()` is exact and the leaves land in commit order.
+   */
+  async append(args: {
     streamId: string;
     expectedVersion: number;
     events: readonly NewEvent[];
     recordedAt: Date;
     ids: IdSource;
-  },
-): Promise<StoredEvent[]> {
-  if (args.events.length === 0) return [];
-  const size = await tx.logSize();
-  const recordedAt = args.recordedAt.toISOString();
-  const stored = args.events.map((event, offset): StoredEvent => {
-    const entry = {
-      index: size + offset,
-      eventId: args.ids.eventId(),
-      streamId: args.streamId,
-      streamVersion: args.expectedVersion + offset + 1,
-      type: event.type,
-      recordedAt,
-      data: event.data,
-    };
-    return { ...entry, leaf: encodeLogEntry(entry) };
-  });
-  const border = await tx.readNodes(borderKeys(size));
-  const { newNodes } = appendLeaves(
-    size,
-    border,
-    stored.map((event) => leafHash(event.leaf)),
-  );
-  await tx.appendToStream(args.streamId, args.expectedVersion, stored);
-  await tx.insertNodes(newNodes);
-  return stored;
+  }): Promise<StoredEvent[]> {
+    if (args.events.length === 0) return [];
+    const size = await this.tx.logSize();
+    const recordedAt = args.recordedAt.toISOString();
+    const stored = args.events.map((event, offset): StoredEvent => {
+      const entry = {
+        index: size + offset,
+        eventId: args.ids.eventId(),
+        streamId: args.streamId,
+        streamVersion: args.expectedVersion + offset + 1,
+        type: event.type,
+        recordedAt,
+        data: event.data,
+      };
+      return { ...entry, leaf: encodeLogEntry(entry) };
+    });
+    const appended = appendLeaves(
+      size,
+      await this.#border(size),
+      stored.map((event) => leafHash(event.leaf)),
+    );
+    await this.tx.appendToStream(args.streamId, args.expectedVersion, stored);
+    await this.tx.insertNodes(appended.newNodes);
+    this.#head = { size: appended.size, border: appended.border };
+    return stored;
+  }
+
+  /** The root of the log as it stands in this transaction. */
+  async root(): Promise<{ size: number; rootHash: Uint8Array }> {
+    const size = await this.tx.logSize();
+    return { size, rootHash: rootFromBorder(await this.#border(size)) };
+  }
 }
 
 /** The root hash of the first `treeSize` leaves, from the stored complete subtrees: O(log n) reads. */
@@ -80,13 +119,13 @@ export async function rootAt(reads: LedgerReads, treeSize: number): Promise<Uint
  */
 export async function signHeadCheckpoint(
   tx: LedgerWriteTx,
+  appender: AuditAppender,
   log: LogIdentity,
   now: Date,
 ): Promise<StoredCheckpoint> {
-  const treeSize = await tx.logSize();
   const latest = await tx.latestCheckpoint();
+  const { size: treeSize, rootHash } = await appender.root();
   if (latest && latest.treeSize === treeSize) return latest;
-  const rootHash = await rootAt(tx, treeSize);
   const checkpoint: StoredCheckpoint = {
     treeSize,
     rootHash,

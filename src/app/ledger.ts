@@ -1,5 +1,11 @@
-import { type LogIdentity, signHeadCheckpoint } from './audit-log.js';
-import type { Clock, IdSource, LedgerStore, LedgerWriteTx, StoredCheckpoint } from './ports.js';
+import {
+  AuditAppender,
+  type LogIdentity,
+  type NewEvent,
+  signHeadCheckpoint,
+  type TreeHead,
+} from './audit-log.js';
+import type { Clock, IdSource, LedgerStore, LedgerWriteTx, StoredCheckpoint, StoredEvent } from './ports.js';
 
 export interface LedgerOptions {
   readonly store: LedgerStore;
@@ -18,6 +24,8 @@ export interface WriteContext {
   readonly tx: LedgerWriteTx;
   readonly now: Date;
   readonly ids: IdSource;
+  /** Appends events to one stream with their audit leaves, stamped with this transaction's time. */
+  append(streamId: string, expectedVersion: number, events: readonly NewEvent[]): Promise<StoredEvent[]>;
 }
 
 export interface Ledger {
@@ -42,10 +50,34 @@ export function createLedger(options: LedgerOptions): Ledger {
   let deferred: ReturnType<typeof setTimeout> | undefined;
   let closed = false;
 
-  async function checkpoint(): Promise<StoredCheckpoint> {
-    return store.writeTransaction(async (tx) => {
+  // The border after this process's last commit: when no other writer has appended since, the next transaction
+  // appends without reading it back.
+  let lastHead: TreeHead | undefined;
+
+  async function transaction<T>(
+    work: (context: WriteContext, appender: AuditAppender) => Promise<T>,
+  ): Promise<T> {
+    let appender: AuditAppender | undefined;
+    const value = await store.writeTransaction(async (tx) => {
+      appender = new AuditAppender(tx, lastHead);
+      const current = appender;
       const now = clock.now();
-      const signed = await signHeadCheckpoint(tx, log, now);
+      const context: WriteContext = {
+        tx,
+        now,
+        ids,
+        append: (streamId, expectedVersion, events) =>
+          current.append({ streamId, expectedVersion, events, recordedAt: now, ids }),
+      };
+      return work(context, current);
+    });
+    lastHead = appender?.head ?? lastHead;
+    return value;
+  }
+
+  async function checkpoint(): Promise<StoredCheckpoint> {
+    return transaction(async ({ tx, now }, appender) => {
+      const signed = await signHeadCheckpoint(tx, appender, log, now);
       lastSignedAt = now.getTime();
       return signed;
     });
@@ -70,12 +102,11 @@ export function createLedger(options: LedgerOptions): Ledger {
     log,
     async write(work) {
       let signedNow = false;
-      const result = await store.writeTransaction(async (tx) => {
-        const now = clock.now();
-        const value = await work({ tx, now, ids });
-        signedNow = now.getTime() - lastSignedAt >= checkpointIntervalMs;
-        if (signedNow) await signHeadCheckpoint(tx, log, now);
-        return { value, now };
+      const result = await transaction(async (context, appender) => {
+        const value = await work(context);
+        signedNow = context.now.getTime() - lastSignedAt >= checkpointIntervalMs;
+        if (signedNow) await signHeadCheckpoint(context.tx, appender, log, context.now);
+        return { value, now: context.now };
       });
       if (signedNow) lastSignedAt = result.now.getTime();
       else deferCheckpoint();

@@ -14,7 +14,6 @@ import {
   type YardLayout,
   yardChangeBetween,
 } from '../domain/index.js';
-import { appendAudited } from './audit-log.js';
 import { AppError } from './errors.js';
 import type { Ledger, WriteContext } from './ledger.js';
 import type { JsonObject, LedgerReads, StoredEvent, VisitRecord } from './ports.js';
@@ -62,7 +61,7 @@ export async function executeVisitCommand(
   visitRef: string,
   input: VisitCommandInput,
 ): Promise<VisitCommandResult> {
-  const { tx, now, ids } = context;
+  const { tx, now } = context;
   const streamId = visitStreamId(visitRef);
   const history = await tx.readStream(streamId);
   const state = foldVisit(history);
@@ -104,13 +103,7 @@ export async function executeVisitCommand(
     if (to.length > 0) await tx.occupyCells(to, visitRef);
   }
 
-  const events = await appendAudited(tx, {
-    streamId,
-    expectedVersion: history.length,
-    events: decided.map(toNewEvent),
-    recordedAt: now,
-    ids,
-  });
+  const events = await context.append(streamId, history.length, decided.map(toNewEvent));
   const visit: VisitRecord = {
     visitRef,
     containerNumber: visitFacts.containerNumber,

@@ -41,6 +41,7 @@ describe('portledger CLI', () => {
     [['proof', 'inclusion']],
     [['proof', 'inclusion', '--index', '-1']],
     [['export']],
+    [['proof', 'inclusion', '--index', '1', '--db', 'mysql://nowhere/db']],
   ])('refuses %j with one line on stderr and exit 2', async (args) => {
     const result = await run(...args);
     expect(result.code).toBe(2);

@@ -4,13 +4,11 @@ import { ConcurrencyError } from '../app/ports.js';
 import { AuditError } from '../audit/index.js';
 import { readSetting } from '../config/settings.js';
 import { DomainError } from '../domain/index.js';
+import { StoreConfigError } from '../store/open-store.js';
 import { exportCommand, verifyCommand } from './export-verify.js';
 import { proofConsistencyCommand, proofInclusionCommand } from './proof.js';
 import { seedCommand } from './seed.js';
 import { serveCommand } from './serve.js';
-
-/** A bad argument: one line on stderr, exit 2. */
-export class UsageError extends Error {}
 
 function nonNegativeInteger(name: string) {
   return (value: string): number => {
@@ -98,6 +96,9 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
   return program;
 }
 
+/** The CLI reports a failure in one line on stderr, whatever the underlying error printed. */
+const oneLine = (text: string) => text.replace(/\s*\n\s*/g, ' ').trim();
+
 /** Runs the CLI and returns the exit code: 0 success, 1 failure, 2 bad argument. */
 export async function main(argv: readonly string[], io: Io = process): Promise<number> {
   let exitCode = 0;
@@ -117,8 +118,9 @@ export async function main(argv: readonly string[], io: Io = process): Promise<n
         return 0;
       return 2;
     }
-    if (error instanceof UsageError) {
-      io.stderr.write(`error: ${error.message}\n`);
+    // A database URL the CLI cannot use is a bad argument too.
+    if (error instanceof StoreConfigError) {
+      io.stderr.write(`error: ${oneLine(error.message)}\n`);
       return 2;
     }
     if (
@@ -127,10 +129,10 @@ export async function main(argv: readonly string[], io: Io = process): Promise<n
       error instanceof AuditError ||
       error instanceof ConcurrencyError
     ) {
-      io.stderr.write(`error: ${error.code}: ${error.message}\n`);
+      io.stderr.write(`error: ${error.code}: ${oneLine(error.message)}\n`);
       return 1;
     }
-    io.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+    io.stderr.write(`error: ${oneLine(error instanceof Error ? error.message : String(error))}\n`);
     return 1;
   }
 }

@@ -1,10 +1,13 @@
 import type { Kysely } from 'kysely';
-import type { NodeKey, StoredCheckpoint, SubtreeNode } from '../app/ports.js';
+import type { NodeKey, StoredCheckpoint } from '../app/ports.js';
 import type { StoreDialect } from './dialect.js';
+import { lastLeafOf } from './event.repository.js';
 import { chunks, toBuffer, toBytes, toNumber } from './rows.js';
 import type { Database } from './schema.js';
 
 const nodeKey = (level: number, index: number) => `${level}:${index}`;
+
+const indexOf = (level: number, lastLeaf: number) => (lastLeaf + 1) / 2 ** level - 1;
 
 function toCheckpoint(row: {
   tree_size: number | string | bigint;
@@ -28,7 +31,6 @@ function toCheckpoint(row: {
  * const hashes = await audit.findNodes([{ level: 0, index: 0 }]); // Map "0:0" → hash
  */
 export function createAuditRepository({ db, dialect }: { db: Kysely<Database>; dialect: StoreDialect }) {
-  const nodesPerInsert = Math.floor(dialect.maxParameters / 3);
   const keysPerSelect = Math.floor(dialect.maxParameters / 2);
   return {
     /** The hashes found for `keys`, by `"level:index"`; one query per few thousand keys. */
@@ -37,27 +39,20 @@ export function createAuditRepository({ db, dialect }: { db: Kysely<Database>; d
       for (const chunk of chunks(keys, keysPerSelect)) {
         const rows = await db
           .selectFrom('audit_node')
-          .select(['level', 'idx', 'hash'])
+          .select(['last_leaf', 'level', 'hash'])
           .where(({ eb, refTuple, tuple }) =>
             eb(
-              refTuple('level', 'idx'),
+              refTuple('last_leaf', 'level'),
               'in',
-              chunk.map((k) => tuple(k.level, k.index)),
+              chunk.map((k) => tuple(lastLeafOf(k.level, k.index), k.level)),
             ),
           )
           .execute();
-        for (const row of rows) found.set(nodeKey(row.level, toNumber(row.idx)), toBytes(row.hash));
+        for (const row of rows) {
+          found.set(nodeKey(row.level, indexOf(row.level, toNumber(row.last_leaf))), toBytes(row.hash));
+        }
       }
       return found;
-    },
-
-    async insertNodes(nodes: readonly SubtreeNode[]): Promise<void> {
-      for (const chunk of chunks(nodes, nodesPerInsert)) {
-        await db
-          .insertInto('audit_node')
-          .values(chunk.map((n) => ({ level: n.level, idx: n.index, hash: toBuffer(n.hash) })))
-          .execute();
-      }
     },
 
     async latestCheckpoint(): Promise<StoredCheckpoint | undefined> {

@@ -19,6 +19,8 @@ export interface StoreDialect {
   readonly orderedTextType: 'text' | Expression<unknown>;
   /** Bound parameters per statement we allow ourselves, below the database's own limit. */
   readonly maxParameters: number;
+  /** The placeholder of the n-th bound parameter (1-based) in SQL text: `?` on SQLite, `$n` on PostgreSQL. */
+  placeholder(n: number): string;
   /**
    * When `error` is a unique or primary-key violation, text naming the violated key (its columns or
    * constraint name); otherwise `undefined`.
@@ -41,6 +43,7 @@ const sqlite: StoreDialect = {
   orderedTextType: 'text',
   // SQLITE_MAX_VARIABLE_NUMBER is 32766 since SQLite 3.32; better-sqlite3 12 bundles 3.5x.
   maxParameters: 30_000,
+  placeholder: () => '?',
   uniqueViolation(error) {
     const { code, message } = (error ?? {}) as DriverError;
     if (code !== 'SQLITE_CONSTRAINT_UNIQUE' && code !== 'SQLITE_CONSTRAINT_PRIMARYKEY') return undefined;
@@ -56,6 +59,7 @@ const postgres: StoreDialect = {
   orderedTextType: sql`text collate "C"`,
   // The wire protocol counts parameters in 16 bits.
   maxParameters: 65_000,
+  placeholder: (n) => `$${n}`,
   uniqueViolation(error) {
     const { code, constraint, detail } = (error ?? {}) as DriverError;
     if (code !== '23505') return undefined;
@@ -73,4 +77,25 @@ const postgres: StoreDialect = {
  */
 export function storeDialect(name: StoreDialectName): StoreDialect {
   return name === 'postgres' ? postgres : sqlite;
+}
+
+/**
+ * SQL text of a multi-row `insert` of `rows` rows, cached per row count. The append path runs these on every
+ * transaction, so they skip Kysely's query builder and compiler; the text is fixed, the values are bound.
+ */
+export function multiRowInsert(dialect: StoreDialect, table: string, columns: readonly string[]) {
+  const cache = new Map<number, string>();
+  return (rows: number): string => {
+    let text = cache.get(rows);
+    if (!text) {
+      const tuples = Array.from(
+        { length: rows },
+        (_, row) =>
+          `(${columns.map((_, column) => dialect.placeholder(row * columns.length + column + 1)).join(', ')})`,
+      );
+      text = `insert into ${table} (${columns.join(', ')}) values ${tuples.join(', ')}`;
+      if (cache.size < 64) cache.set(rows, text);
+    }
+    return text;
+  };
 }

@@ -1,6 +1,6 @@
-import { type Kysely, sql } from 'kysely';
-import type { JsonObject, StoredEvent } from '../app/ports.js';
-import type { StoreDialect } from './dialect.js';
+import { CompiledQuery, type Kysely } from 'kysely';
+import type { JsonObject, StoredEvent, SubtreeNode } from '../app/ports.js';
+import { multiRowInsert, type StoreDialect } from './dialect.js';
 import { chunks, toBuffer, toBytes, toNumber } from './rows.js';
 import type { Database, EventTable } from './schema.js';
 
@@ -14,6 +14,58 @@ const EVENT_COLUMNS = [
   'data',
   'leaf',
 ] as const;
+
+const NODE_COLUMNS = ['last_leaf', 'level', 'hash'] as const;
+
+/** PostgreSQL column types, to type the bound values of an `insert … select … from (values …)`. */
+const EVENT_COLUMN_TYPES: Record<(typeof EVENT_COLUMNS)[number], string> = {
+  idx: 'bigint',
+  event_id: 'text',
+  stream_id: 'text',
+  stream_version: 'integer',
+  type: 'text',
+  recorded_at: 'text',
+  data: 'text',
+  leaf: 'bytea',
+};
+const NODE_COLUMN_TYPES: Record<(typeof NODE_COLUMNS)[number], string> = {
+  last_leaf: 'bigint',
+  level: 'integer',
+  hash: 'bytea',
+};
+
+/** PostgreSQL: an insert of `rows` rows that inserts nothing unless `condition` holds. Placeholders start after `offset`. */
+function guardedInsert(
+  table: string,
+  types: Record<string, string>,
+  rows: number,
+  offset: number,
+  condition: string,
+) {
+  const columns = Object.keys(types);
+  const tuples = Array.from(
+    { length: rows },
+    (_, row) =>
+      `(${columns.map((column, i) => `$${offset + row * columns.length + i + 1}::${types[column]}`).join(', ')})`,
+  );
+  return `insert into ${table} (${columns.join(', ')}) select * from (values ${tuples.join(', ')}) as v where ${condition}`;
+}
+
+/** The storage key of a complete subtree: the last leaf it covers (see `AuditNodeTable`). */
+export const lastLeafOf = (level: number, index: number) => (index + 1) * 2 ** level - 1;
+
+const eventParameters = (e: StoredEvent) => [
+  e.index,
+  e.eventId,
+  e.streamId,
+  e.streamVersion,
+  e.type,
+  e.recordedAt,
+  JSON.stringify(e.data),
+  toBuffer(e.leaf),
+];
+
+const nodeParameters = (n: SubtreeNode) => [lastLeafOf(n.level, n.index), n.level, toBuffer(n.hash)];
 
 type EventRow = { [K in keyof EventTable]: EventTable[K]['__select__'] };
 
@@ -39,28 +91,91 @@ function toEvent(row: EventRow): StoredEvent {
  */
 export function createEventRepository({ db, dialect }: { db: Kysely<Database>; dialect: StoreDialect }) {
   const rowsPerInsert = Math.floor(dialect.maxParameters / EVENT_COLUMNS.length);
+  const insertText = multiRowInsert(dialect, 'event', EVENT_COLUMNS);
+  const insertNodeText = multiRowInsert(dialect, 'audit_node', NODE_COLUMNS);
+  const nodesPerInsert = Math.floor(dialect.maxParameters / NODE_COLUMNS.length);
+  // The append path's queries run on every transaction: fixed SQL text, no query builder.
+  const lastIndexText = 'select max(idx) as last from event';
+  const streamVersionText = `select max(stream_version) as version from event where stream_id = ${dialect.placeholder(1)}`;
   return {
     /**
-     * Takes the write lock and returns the committed log size. A no-op UPDATE as the transaction's first
-     * statement: on SQLite it takes the database write lock before any read (a deferred transaction that
-     * reads first could not upgrade without risking SQLITE_BUSY); on PostgreSQL it row-locks the head, so
-     * appenders queue in commit order and each sees the log its predecessor committed.
+     * Returns the committed log size under the write lock. On PostgreSQL it row-locks the head
+     * (`select … for update` returns the row as the previous lock holder committed it), so appenders queue in
+     * commit order and each sees the log its predecessor committed. On SQLite the transaction already holds the
+     * database's write lock (`begin immediate`), and the size is the last rowid + 1.
      */
     async lockHead(): Promise<number> {
+      if (dialect.name === 'sqlite') return this.headSize();
       const head = await db
-        .updateTable('log_head')
-        .set({ size: sql<number>`size` })
+        .selectFrom('log_head')
+        .select('size')
         .where('id', '=', 1)
-        .returning('size')
+        .forUpdate()
         .executeTakeFirstOrThrow();
       return toNumber(head.size);
     },
 
-    async setHeadSize(size: number): Promise<void> {
-      await db.updateTable('log_head').set({ size }).where('id', '=', 1).execute();
+    /**
+     * Writes appended events and the subtree hashes they complete, and advances the head. On PostgreSQL it is
+     * one statement (data-modifying CTEs), so an append costs one round trip; SQLite has no head row to advance.
+     */
+    async appendLog(args: {
+      events: readonly StoredEvent[];
+      nodes: readonly SubtreeNode[];
+      headSize: number;
+      /** Streams whose current version this transaction has not read: checked in the same statement. */
+      expectedVersions?: ReadonlyMap<string, number>;
+    }): Promise<{ versionsHeld: boolean }> {
+      const { events, nodes, headSize } = args;
+      const expected = [...(args.expectedVersions ?? new Map<string, number>())];
+      const eventValues = events.flatMap(eventParameters);
+      const nodeValues = nodes.flatMap(nodeParameters);
+      const versionValues = expected.flat();
+      const parameters = eventValues.length + nodeValues.length + versionValues.length + 1;
+      if (dialect.name === 'postgres' && parameters <= dialect.maxParameters) {
+        // Every part of one statement sees the table as it was before the statement: the stream versions before
+        // these inserts. When one does not hold, nothing is inserted, the head stays and no row comes back.
+        let next = eventValues.length + nodeValues.length;
+        const checks = expected.map(() => {
+          const check = `(select coalesce(max(stream_version), 0) from event where stream_id = $${next + 1}) = $${next + 2}`;
+          next += 2;
+          return check;
+        });
+        const condition = checks.length > 0 ? checks.join(' and ') : 'true';
+        const parts: string[] = [];
+        if (events.length > 0) {
+          parts.push(`e as (${guardedInsert('event', EVENT_COLUMN_TYPES, events.length, 0, condition)})`);
+        }
+        if (nodes.length > 0) {
+          parts.push(
+            `n as (${guardedInsert('audit_node', NODE_COLUMN_TYPES, nodes.length, eventValues.length, condition)})`,
+          );
+        }
+        const update = `update log_head set size = $${parameters} where id = 1 and ${condition} returning size`;
+        const text = parts.length > 0 ? `with ${parts.join(', ')} ${update}` : update;
+        const { rows } = await db.executeQuery(
+          CompiledQuery.raw(text, [...eventValues, ...nodeValues, ...versionValues, headSize]),
+        );
+        return { versionsHeld: rows.length === 1 };
+      }
+      for (const [streamId, version] of expected) {
+        if ((await this.streamVersion(streamId)) !== version) return { versionsHeld: false };
+      }
+      await this.insertEvents(events);
+      for (const chunk of chunks(nodes, nodesPerInsert)) {
+        await db.executeQuery(CompiledQuery.raw(insertNodeText(chunk.length), chunk.flatMap(nodeParameters)));
+      }
+      if (dialect.name === 'postgres') {
+        await db.updateTable('log_head').set({ size: headSize }).where('id', '=', 1).execute();
+      }
+      return { versionsHeld: true };
     },
 
     async headSize(): Promise<number> {
+      if (dialect.name === 'sqlite') {
+        const { rows } = await db.executeQuery<{ last: number | null }>(CompiledQuery.raw(lastIndexText, []));
+        return rows[0]?.last == null ? 0 : toNumber(rows[0].last) + 1;
+      }
       const head = await db
         .selectFrom('log_head')
         .select('size')
@@ -70,12 +185,10 @@ export function createEventRepository({ db, dialect }: { db: Kysely<Database>; d
     },
 
     async streamVersion(streamId: string): Promise<number> {
-      const row = await db
-        .selectFrom('event')
-        .select((eb) => eb.fn.max('stream_version').as('version'))
-        .where('stream_id', '=', streamId)
-        .executeTakeFirst();
-      return row?.version == null ? 0 : toNumber(row.version);
+      const { rows } = await db.executeQuery<{ version: number | string | null }>(
+        CompiledQuery.raw(streamVersionText, [streamId]),
+      );
+      return rows[0]?.version == null ? 0 : toNumber(rows[0].version);
     },
 
     async readStream(streamId: string): Promise<StoredEvent[]> {
@@ -103,21 +216,7 @@ export function createEventRepository({ db, dialect }: { db: Kysely<Database>; d
     /** Multi-row inserts, as few as the parameter limit allows. */
     async insertEvents(events: readonly StoredEvent[]): Promise<void> {
       for (const chunk of chunks(events, rowsPerInsert)) {
-        await db
-          .insertInto('event')
-          .values(
-            chunk.map((e) => ({
-              idx: e.index,
-              event_id: e.eventId,
-              stream_id: e.streamId,
-              stream_version: e.streamVersion,
-              type: e.type,
-              recorded_at: e.recordedAt,
-              data: JSON.stringify(e.data),
-              leaf: toBuffer(e.leaf),
-            })),
-          )
-          .execute();
+        await db.executeQuery(CompiledQuery.raw(insertText(chunk.length), chunk.flatMap(eventParameters)));
       }
     },
   };

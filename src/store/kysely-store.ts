@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import {
   ConcurrencyError,
   type LedgerReads,
@@ -7,6 +7,7 @@ import {
   type NodeKey,
   type StoredEvent,
   StoreIntegrityError,
+  type SubtreeNode,
 } from '../app/ports.js';
 import { createAuditRepository, nodeKey } from './audit.repository.js';
 import { type StoreDialect, type StoreDialectName, storeDialect } from './dialect.js';
@@ -93,7 +94,7 @@ export function createKyselyLedgerStore({ db, dialect: name }: KyselyLedgerStore
     ...reads(outside, () => outside.events.headSize()),
 
     async writeTransaction(work) {
-      return db.transaction().execute(async (trx) => {
+      const body = async (trx: Kysely<Database>) => {
         const repos = repositories(trx, dialect);
         const startSize = await repos.events.lockHead();
         const guard = new TransactionGuard(startSize);
@@ -112,11 +113,58 @@ export function createKyselyLedgerStore({ db, dialect: name }: KyselyLedgerStore
             }
           });
 
+        // Log writes wait here until the transaction next reads the log or commits, then go in one statement on
+        // PostgreSQL (events, subtree hashes and the head size together): fewer round trips per append.
+        let pendingEvents: StoredEvent[] = [];
+        let pendingNodes: SubtreeNode[] = [];
+        // PostgreSQL: the expected versions of streams this transaction appends to without having read them,
+        // checked inside the flushing statement instead of one query each.
+        const unverified = new Map<string, number>();
+        const flush = write(async () => {
+          if (pendingEvents.length === 0 && pendingNodes.length === 0) return;
+          const events = pendingEvents;
+          const nodes = pendingNodes;
+          pendingEvents = [];
+          pendingNodes = [];
+          let held: boolean;
+          try {
+            ({ versionsHeld: held } = await repos.events.appendLog({
+              events,
+              nodes,
+              headSize: guard.size,
+              expectedVersions: unverified,
+            }));
+          } catch (error) {
+            const first = events[0];
+            throw mapWriteError(error, {
+              streamId: first?.streamId,
+              expectedVersion: (first?.streamVersion ?? 1) - 1,
+            });
+          }
+          if (!held) {
+            for (const [streamId, expectedVersion] of unverified) {
+              const actual = await repos.events.streamVersion(streamId);
+              if (actual !== expectedVersion) throw new ConcurrencyError(streamId, expectedVersion, actual);
+            }
+          }
+          unverified.clear();
+        });
+
         const base = reads(repos, async () => guard.size);
+        const guardedReads = guard.wrapReads(base);
         const tx: LedgerWriteTx = {
-          ...guard.wrapReads(base),
+          ...guardedReads,
+          async readEvents(fromIndex, limit) {
+            await flush();
+            return guardedReads.readEvents(fromIndex, limit);
+          },
+          async readNodes(keys) {
+            await flush();
+            return guardedReads.readNodes(keys);
+          },
           async readStream(streamId) {
             guard.assertOpen();
+            await flush();
             const events = await repos.events.readStream(streamId);
             streamVersions.set(streamId, events.at(-1)?.streamVersion ?? 0);
             return events;
@@ -124,17 +172,21 @@ export function createKyselyLedgerStore({ db, dialect: name }: KyselyLedgerStore
           appendToStream: write(
             async (streamId: string, expectedVersion: number, events: readonly StoredEvent[]) => {
               checkAppend({ streamId, expectedVersion, events, logSize: guard.size });
-              const actual = streamVersions.get(streamId) ?? (await repos.events.streamVersion(streamId));
-              if (actual !== expectedVersion) throw new ConcurrencyError(streamId, expectedVersion, actual);
+              const known = streamVersions.get(streamId);
+              if (known === undefined && name === 'postgres') unverified.set(streamId, expectedVersion);
+              else {
+                const actual = known ?? (await repos.events.streamVersion(streamId));
+                if (actual !== expectedVersion) throw new ConcurrencyError(streamId, expectedVersion, actual);
+              }
               if (events.length === 0) return;
               guard.size += events.length;
               streamVersions.set(streamId, expectedVersion + events.length);
-              await repos.events.insertEvents(events);
+              pendingEvents.push(...events);
             },
             (streamId, expectedVersion) => ({ streamId, expectedVersion }),
           ),
           insertNodes: write(async (nodes) => {
-            if (nodes.length > 0) await repos.audit.insertNodes(nodes);
+            pendingNodes.push(...nodes);
           }),
           insertCheckpoint: write((checkpoint) => repos.audit.insertCheckpoint(checkpoint)),
           upsertVisit: write((visit) => repos.models.upsertVisit(visit)),
@@ -148,11 +200,25 @@ export function createKyselyLedgerStore({ db, dialect: name }: KyselyLedgerStore
 
         try {
           const result = await work(tx);
+          await flush();
           guard.assertNotDoomed();
-          if (guard.size !== startSize) await repos.events.setHeadSize(guard.size);
           return result;
         } finally {
           guard.close();
+        }
+      };
+      if (name === 'postgres') return db.transaction().execute(body);
+      // SQLite: take the write lock at BEGIN, before any read, so that two processes queue instead of failing
+      // to upgrade a read lock (SQLITE_BUSY), and so that the size read first is final.
+      return db.connection().execute(async (connection) => {
+        await sql`begin immediate`.execute(connection);
+        try {
+          const result = await body(connection);
+          await sql`commit`.execute(connection);
+          return result;
+        } catch (error) {
+          await sql`rollback`.execute(connection).catch(() => {});
+          throw error;
         }
       });
     },

@@ -38,9 +38,13 @@ export interface EventTable {
   leaf: Frozen<Uint8Array>;
 }
 
+/**
+ * One complete subtree hash: node (level, index) covers leaves [index·2^level, (index+1)·2^level) and is stored
+ * under the last of them, `last_leaf = (index+1)·2^level − 1`.
+ */
 export interface AuditNodeTable {
+  last_leaf: FrozenInt8;
   level: Frozen<number>;
-  idx: FrozenInt8;
   hash: Frozen<Uint8Array>;
 }
 

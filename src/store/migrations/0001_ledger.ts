@@ -17,12 +17,16 @@ export function ledgerMigration0001(dialect: StoreDialect): Migration {
   const { int8Type, blobType, orderedTextType } = dialect;
   return {
     async up(db: MigrationDb) {
-      await db.schema
-        .createTable('log_head')
-        .addColumn('id', 'integer', (c) => c.primaryKey().check(sql`id = 1`))
-        .addColumn('size', int8Type, (c) => c.notNull().defaultTo(0).check(sql`size >= 0`))
-        .execute();
-      await db.insertInto('log_head').values({ id: 1, size: 0 }).execute();
+      // PostgreSQL serialises appenders on this row's lock. SQLite needs no such row: `begin immediate` takes the
+      // database's single write lock, and the log size is the event table's last rowid + 1.
+      if (dialect.name === 'postgres') {
+        await db.schema
+          .createTable('log_head')
+          .addColumn('id', 'integer', (c) => c.primaryKey().check(sql`id = 1`))
+          .addColumn('size', int8Type, (c) => c.notNull().defaultTo(0).check(sql`size >= 0`))
+          .execute();
+        await db.insertInto('log_head').values({ id: 1, size: 0 }).execute();
+      }
 
       await db.schema
         .createTable('event')
@@ -38,12 +42,14 @@ export function ledgerMigration0001(dialect: StoreDialect): Migration {
         .addUniqueConstraint('event_stream_version_unique', ['stream_id', 'stream_version'])
         .execute();
 
+      // Keyed by the last leaf a subtree covers, then its level: every node completed by appending leaf i has
+      // last_leaf = i, so one append writes one contiguous run at the end of the index, not one page per level.
       await db.schema
         .createTable('audit_node')
-        .addColumn('level', 'integer', (c) => c.notNull().check(sql`level >= 0`))
-        .addColumn('idx', int8Type, (c) => c.notNull().check(sql`idx >= 0`))
+        .addColumn('last_leaf', int8Type, (c) => c.notNull().check(sql`last_leaf >= 0`))
+        .addColumn('level', 'integer', (c) => c.notNull().check(sql`level >= 0 and level < 64`))
         .addColumn('hash', blobType, (c) => c.notNull())
-        .addPrimaryKeyConstraint('audit_node_pk', ['level', 'idx'])
+        .addPrimaryKeyConstraint('audit_node_pk', ['last_leaf', 'level'])
         .$call((b) => (dialect.name === 'sqlite' ? b.modifyEnd(sql`without rowid`) : b))
         .execute();
 
