@@ -14,8 +14,9 @@ const layers = {
   app: { layers: ['app', 'domain', 'audit'], packages: ['node:buffer'] },
   config: { layers: ['config'], packages: [] },
   store: { layers: ['store', 'app', 'domain', 'audit'], packages: ['*'] },
+  security: { layers: ['security', 'app', 'domain', 'audit'], packages: ['*'] },
   http: { layers: ['http', 'app', 'domain', 'audit'], packages: ['*'] },
-  cli: { layers: ['cli', 'http', 'store', 'app', 'domain', 'audit', 'config'], packages: ['*'] },
+  cli: { layers: ['cli', 'http', 'store', 'security', 'app', 'domain', 'audit', 'config'], packages: ['*'] },
 } as const satisfies Record<string, { layers: readonly string[]; packages: readonly string[] }>;
 
 type Layer = keyof typeof layers;
