@@ -9,7 +9,21 @@ export type AppErrorCode =
   | 'audit.checkpoint_missing'
   | 'audit.index_out_of_range'
   | 'audit.size_out_of_range'
-  | 'input.invalid';
+  | 'input.invalid'
+  | 'auth.unauthenticated'
+  | 'auth.csrf'
+  | 'auth.forbidden'
+  | 'auth.enrolment_link_invalid'
+  | 'auth.challenge_invalid'
+  | 'auth.passkey_invalid'
+  | 'auth.credentials_invalid'
+  | 'auth.passkey_required'
+  | 'auth.throttled'
+  | 'auth.account_locked'
+  | 'auth.step_up_required'
+  | 'auth.last_passkey'
+  | 'auth.user_unknown'
+  | 'approval.not_found';
 
 export class AppError extends Error {
   constructor(

@@ -2,6 +2,7 @@
  * The ports the use cases need. Adapters in `src/store` implement `LedgerStore`; a single contract suite
  * (`src/store/ledger-store.contract.ts`) runs against every adapter.
  */
+import type { IdentityReads, IdentityWrites } from './identity.ports.js';
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
@@ -104,6 +105,8 @@ export interface LedgerReads {
   }): Promise<OccupiedCell[]>;
   /** Every occupied cell of a terminal (or of one block of it). */
   terminalOccupancy(where: { terminal: string; block?: string }): Promise<OccupiedCell[]>;
+  /** Organisations, users, credentials, sessions and approvals (see `identity.ports.ts`). */
+  readonly identity: IdentityReads;
 }
 
 /**
@@ -123,6 +126,8 @@ export interface LedgerWriteTx extends LedgerReads {
   upsertVisit(visit: VisitRecord): Promise<void>;
   occupyCells(cells: readonly YardCell[], visitRef: string): Promise<void>;
   vacateCells(cells: readonly YardCell[]): Promise<void>;
+  /** Identity writes, in this transaction beside the events that record them. */
+  readonly identity: IdentityWrites;
 }
 
 export interface LedgerStore extends LedgerReads {

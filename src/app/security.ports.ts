@@ -49,7 +49,10 @@ export interface WebAuthnService {
     exclude: readonly { credentialId: string; transports: readonly string[] }[];
   }): Promise<{ options: JsonObject; challenge: string }>;
   /** The new credential, or undefined when the response does not verify against the challenge. */
-  verifyRegistration(args: { response: JsonObject; expectedChallenge: string }): Promise<NewPasskey | undefined>;
+  verifyRegistration(args: {
+    response: JsonObject;
+    expectedChallenge: string;
+  }): Promise<NewPasskey | undefined>;
   authenticationOptions(args: {
     allow?: readonly { credentialId: string; transports: readonly string[] }[];
   }): Promise<{ options: JsonObject; challenge: string }>;

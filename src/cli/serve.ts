@@ -9,7 +9,12 @@ export async function serveCommand(
   io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
 ): Promise<number> {
   const logger = pino({ level: readSetting('logLevel') ?? 'info' }, pino.destination(2));
-  const system = await openSystem({ databaseUrl: options.db });
+  const port = options.port ?? Number(readSetting('port'));
+  const host = options.host ?? readSetting('host') ?? 'localhost';
+  const system = await openSystem({
+    databaseUrl: options.db,
+    publicUrl: readSetting('publicUrl') ?? `http://localhost:${port}`,
+  });
   if (system.signerCreated) io.stdout.write(`generated the log signing key in ${system.keyFile}\n`);
   if (options.seedDemo) {
     if ((await system.store.logSize()) === 0) {
@@ -22,9 +27,13 @@ export async function serveCommand(
       );
     }
   }
-  const server = await buildServer({ reads: system.store, verifierKey: system.verifierKey, logger });
-  const port = options.port ?? Number(readSetting('port'));
-  const host = options.host ?? readSetting('host') ?? 'localhost';
+  const server = await buildServer({
+    reads: system.store,
+    verifierKey: system.verifierKey,
+    logger,
+    auth: system.auth,
+    trustProxy: readSetting('trustProxy') === 'true',
+  });
   await server.listen({ port, host });
   const address = server.server.address();
   const boundPort = typeof address === 'object' && address ? address.port : port;

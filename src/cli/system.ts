@@ -1,12 +1,19 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
+import { type AuthDeps, defaultAuthSettings } from '../app/auth.usecases.js';
 import { demoTerminal } from '../app/demo-port.js';
 import { createLedger, type Ledger } from '../app/ledger.js';
 import type { Clock, IdSource, LedgerStore } from '../app/ports.js';
 import type { TerminalLayouts } from '../app/visits.usecases.js';
 import { verifierKeyString } from '../audit/index.js';
 import { readSetting } from '../config/settings.js';
+import { argon2idHasher } from '../security/passwords.js';
+import { aesGcmSealer } from '../security/sealer.js';
+import { randomTokens } from '../security/tokens.js';
+import { rfc6238Totp } from '../security/totp.js';
+import { simpleWebAuthn } from '../security/webauthn.js';
 import { openLedgerStore } from '../store/open-store.js';
+import { loadOrCreateDataKeys } from './data-keys.js';
 import { loadOrCreateSigner } from './signing-key.js';
 
 /** The composition root: the one place that wires stores, clock, ids and keys into the use cases. */
@@ -19,6 +26,9 @@ export interface System {
   /** The verifier key string (C2SP note `name+keyid+base64`) of the log's checkpoints. */
   readonly verifierKey: string;
   readonly signerCreated: boolean;
+  /** The identity layer: passwords, TOTP, sealing, tokens and the WebAuthn relying party of `publicUrl`. */
+  readonly auth: AuthDeps;
+  readonly publicUrl: string;
   close(): Promise<void>;
 }
 
@@ -45,16 +55,27 @@ export async function openSystem(args: {
   clock?: Clock;
   ids?: IdSource;
   env?: NodeJS.ProcessEnv;
+  /** The URL people open; defaults to PORTLEDGER_PUBLIC_URL, then http://localhost:PORT. */
+  publicUrl?: string;
 }): Promise<System> {
   const env = args.env ?? process.env;
   const databaseUrl = resolveDatabaseUrl(args.databaseUrl);
-  const origin = readSetting('origin', env) ?? 'portledger.local/log';
+  const logOrigin = readSetting('origin', env) ?? 'portledger.local/log';
   const keyFile = readSetting('signingKeyFile', env) ?? defaultKeyFile(databaseUrl);
   const { signer, created } = loadOrCreateSigner({
     keyString: readSetting('signingKey', env),
     keyFile,
-    origin,
+    origin: logOrigin,
   });
+  const dataKeys = loadOrCreateDataKeys({
+    keysText: readSetting('dataKeys', env),
+    keyFile: readSetting('dataKeyFile', env) ?? join(dirname(keyFile), 'data.key'),
+  });
+  const publicUrl =
+    args.publicUrl ??
+    readSetting('publicUrl', env) ??
+    `http://localhost:${readSetting('port', env) ?? '8080'}`;
+  const webOrigin = new URL(publicUrl).origin;
   const store = await openLedgerStore(databaseUrl);
   const ledger = createLedger({
     store,
@@ -63,9 +84,26 @@ export async function openSystem(args: {
     log: { origin: signer.name, signer },
     checkpointIntervalMs: Number(readSetting('checkpointIntervalMs', env) ?? 1000),
   });
+  const auth: AuthDeps = {
+    ledger,
+    settings: defaultAuthSettings,
+    security: {
+      passwords: argon2idHasher(),
+      totp: rfc6238Totp(),
+      sealer: aesGcmSealer(dataKeys),
+      tokens: randomTokens(),
+      webauthn: simpleWebAuthn({
+        rpId: new URL(webOrigin).hostname,
+        rpName: 'PortLedger',
+        origins: [webOrigin],
+      }),
+    },
+  };
   return {
     ledger,
     store,
+    auth,
+    publicUrl: webOrigin,
     terminals: new Map([[demoTerminal.terminal, demoTerminal]]),
     databaseUrl,
     keyFile,

@@ -44,6 +44,26 @@ export const settings = {
     default: '1000',
     doc: 'Under load, checkpoints are signed at most this often; a quiet log gets one after each committed batch.',
   },
+  publicUrl: {
+    env: 'PORTLEDGER_PUBLIC_URL',
+    default: undefined,
+    doc: 'The URL people open, e.g. `https://port.example`: its host is the WebAuthn relying party and its origin the only one passkeys are accepted from. Defaults to `http://localhost:PORT`.',
+  },
+  dataKeys: {
+    env: 'PORTLEDGER_DATA_KEYS',
+    default: undefined,
+    doc: 'AES-256-GCM keys for secrets at rest (TOTP seeds), as `id:base64key,id2:base64key`; the first is current, the others still decrypt (rotation). When unset, a key is read from `PORTLEDGER_DATA_KEY_FILE`, and generated there on first start.',
+  },
+  dataKeyFile: {
+    env: 'PORTLEDGER_DATA_KEY_FILE',
+    default: undefined,
+    doc: 'File holding the data keys (mode 0600), in the same form. Defaults to `data.key` beside the signing key.',
+  },
+  trustProxy: {
+    env: 'PORTLEDGER_TRUST_PROXY',
+    default: 'false',
+    doc: 'Set to `true` behind a TLS-terminating proxy: client IPs and the protocol come from `X-Forwarded-*`, and session cookies are `Secure`.',
+  },
   logLevel: {
     env: 'LOG_LEVEL',
     default: 'info',

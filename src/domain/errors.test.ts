@@ -22,12 +22,13 @@ describe('domain errors', () => {
 
   it('every code is namespaced and unique', () => {
     expect(new Set(domainErrorCodes).size).toBe(domainErrorCodes.length);
-    for (const code of domainErrorCodes) expect(code).toMatch(/^(container|visit|yard|hold)\.[a-z_]+$/);
+    for (const code of domainErrorCodes)
+      expect(code).toMatch(/^(container|visit|yard|hold|access|approval|user)\.[a-z_]+$/);
   });
 
   it('every code is exercised by a test beside the code', () => {
     const dir = dirname(fileURLToPath(import.meta.url));
-    const tests = readdirSync(dir)
+    const tests = readdirSync(dir, { recursive: true, encoding: 'utf8' })
       .filter((name) => name.endsWith('.test.ts') && name !== 'errors.test.ts')
       .map((name) => readFileSync(`${dir}/${name}`, 'utf8'))
       .join('\n');

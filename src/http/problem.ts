@@ -15,6 +15,19 @@ const statusByCode: Record<string, number> = {
   'store.concurrency': 409,
   'request.invalid': 400,
   'route.not_found': 404,
+  'auth.unauthenticated': 401,
+  'auth.csrf': 403,
+  'auth.forbidden': 403,
+  'auth.enrolment_link_invalid': 410,
+  'auth.challenge_invalid': 400,
+  'auth.passkey_invalid': 401,
+  'auth.credentials_invalid': 401,
+  'auth.passkey_required': 403,
+  'auth.throttled': 429,
+  'auth.account_locked': 423,
+  'auth.step_up_required': 403,
+  'auth.last_passkey': 409,
+  'auth.user_unknown': 404,
 };
 
 const statusByNamespace: Record<string, number> = {
@@ -24,6 +37,7 @@ const statusByNamespace: Record<string, number> = {
   hold: 409,
   audit: 400,
   input: 400,
+  auth: 401,
 };
 
 export function statusOfCode(code: string): number {

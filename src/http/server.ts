@@ -1,8 +1,12 @@
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { AuthDeps } from '../app/auth.usecases.js';
 import type { LedgerReads } from '../app/ports.js';
 import { auditRoutes } from './audit.routes.js';
+import { authPlugin } from './auth.plugin.js';
+import { authRoutes } from './auth.routes.js';
+import { consoleRoutes } from './console.routes.js';
 import { healthRoutes } from './health.routes.js';
 import { problemOf, sendProblem } from './problem.js';
 import { ProblemSchema } from './schemas.js';
@@ -12,6 +16,10 @@ export interface ServerDeps {
   readonly verifierKey: string;
   readonly logger?: FastifyBaseLogger;
   readonly version?: string;
+  /** The identity layer; without it only the public audit and health routes exist. */
+  readonly auth?: AuthDeps;
+  /** Trust X-Forwarded-* from a TLS-terminating proxy, so cookies are Secure and IPs are the clients'. */
+  readonly trustProxy?: boolean;
 }
 
 /**
@@ -21,6 +29,7 @@ export interface ServerDeps {
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
+    trustProxy: deps.trustProxy ?? false,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.addSchema(ProblemSchema);
@@ -36,6 +45,10 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       tags: [
         { name: 'health', description: 'Liveness and readiness' },
         { name: 'audit', description: 'Signed checkpoints, proofs and log entries' },
+        {
+          name: 'auth',
+          description: 'Sign-in with passkeys (or password + TOTP where the role allows), sessions, step-up',
+        },
       ],
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
@@ -56,9 +69,13 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     }),
   );
 
+  if (deps.auth) await app.register(authPlugin, { auth: deps.auth });
   await app.register(healthRoutes({ reads: deps.reads }));
+  if (deps.auth) await app.register(authRoutes(deps.auth));
   await app.register(auditRoutes({ reads: deps.reads, verifierKey: deps.verifierKey }));
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  // Last: the web console answers the GETs no API route claims (its routes are hidden from the OpenAPI document).
+  await app.register(consoleRoutes());
   return app;
 }

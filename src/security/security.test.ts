@@ -24,21 +24,27 @@ describe('RFC 6238 TOTP', () => {
 
   it('matches the RFC 6238 test vector and names its time step', () => {
     expect(totp.matchStep({ secret: rfcSecret, code: '287082', at: new Date(59_000) })).toBe(1);
-    expect(totp.matchStep({ secret: rfcSecret, code: '081804', at: new Date(1_111_111_109_000) })).toBe(37_037_036);
+    expect(totp.matchStep({ secret: rfcSecret, code: '081804', at: new Date(1_111_111_109_000) })).toBe(
+      37_037_036,
+    );
   });
 
   it('accepts one step of drift either side, no more', () => {
     const secret = totp.newSecret();
     const at = new Date('2026-11-26T12:00:15Z');
     const codeAt = (ms: number) =>
-      new TOTP({ secret: new Secret({ buffer: secret.slice().buffer as ArrayBuffer }) }).generate({ timestamp: ms });
+      new TOTP({ secret: new Secret({ buffer: secret.slice().buffer as ArrayBuffer }) }).generate({
+        timestamp: ms,
+      });
     const step = Math.floor(at.getTime() / 30_000);
     expect(totp.matchStep({ secret, code: codeAt(at.getTime()), at })).toBe(step);
     expect(totp.matchStep({ secret, code: codeAt(at.getTime() - 30_000), at })).toBe(step - 1);
     expect(totp.matchStep({ secret, code: codeAt(at.getTime() + 30_000), at })).toBe(step + 1);
     expect(totp.matchStep({ secret, code: codeAt(at.getTime() - 90_000), at })).toBeUndefined();
     expect(totp.matchStep({ secret, code: 'abcdef', at })).toBeUndefined();
-    expect(totp.uri({ secret, account: 'driver1', issuer: 'PortLedger' })).toMatch(/^otpauth:\/\/totp\/PortLedger:driver1\?/);
+    expect(totp.uri({ secret, account: 'driver1', issuer: 'PortLedger' })).toMatch(
+      /^otpauth:\/\/totp\/PortLedger:driver1\?/,
+    );
   });
 });
 
@@ -48,14 +54,26 @@ describe('AES-256-GCM sealing', () => {
   it('opens what it sealed, and still opens old values after the key rotates', () => {
     const old = aesGcmSealer({ current: 'k1', keys: new Map([['k1', k1]]) });
     const sealed = old.seal(new Uint8Array([1, 2, 3]));
-    const rotated = aesGcmSealer({ current: 'k2', keys: new Map([['k1', k1], ['k2', k2]]) });
+    const rotated = aesGcmSealer({
+      current: 'k2',
+      keys: new Map([
+        ['k1', k1],
+        ['k2', k2],
+      ]),
+    });
     expect(rotated.open(sealed)).toEqual(new Uint8Array([1, 2, 3]));
     const fresh = rotated.seal(new Uint8Array([4]));
     expect(Buffer.from(fresh).subarray(2, 4).toString()).toBe('k2');
     expect(rotated.open(fresh)).toEqual(new Uint8Array([4]));
   });
   it('refuses a tampered value, a relabelled key id and an unknown key', () => {
-    const sealer = aesGcmSealer({ current: 'k1', keys: new Map([['k1', k1], ['k2', k1]]) });
+    const sealer = aesGcmSealer({
+      current: 'k1',
+      keys: new Map([
+        ['k1', k1],
+        ['k2', k1],
+      ]),
+    });
     const sealed = sealer.seal(new Uint8Array([9, 9, 9]));
     const flipped = sealed.slice();
     flipped[flipped.length - 20]! ^= 1;
@@ -63,7 +81,9 @@ describe('AES-256-GCM sealing', () => {
     const relabelled = sealed.slice();
     relabelled[3] = '2'.charCodeAt(0);
     expect(() => sealer.open(relabelled)).toThrow();
-    expect(() => aesGcmSealer({ current: 'k2', keys: new Map([['k2', k2]]) }).open(sealed)).toThrow(/no data key k1/);
+    expect(() => aesGcmSealer({ current: 'k2', keys: new Map([['k2', k2]]) }).open(sealed)).toThrow(
+      /no data key k1/,
+    );
   });
 });
 

@@ -14,7 +14,11 @@ import type { WebAuthnService } from '../app/security.ports.js';
  * plus "something you are or know", which a keylogger or a phishing page cannot replay (the origin is checked).
  * Discoverable credentials (resident keys) let people sign in without typing a username.
  */
-export function simpleWebAuthn(config: { rpId: string; rpName: string; origins: readonly string[] }): WebAuthnService {
+export function simpleWebAuthn(config: {
+  rpId: string;
+  rpName: string;
+  origins: readonly string[];
+}): WebAuthnService {
   const expectedOrigin = [...config.origins];
   return {
     async registrationOptions({ userId, username, displayName, exclude }) {
@@ -55,7 +59,9 @@ export function simpleWebAuthn(config: { rpId: string; rpName: string; origins: 
       const options = await generateAuthenticationOptions({
         rpID: config.rpId,
         userVerification: 'required',
-        ...(allow ? { allowCredentials: allow.map((c) => ({ id: c.credentialId, transports: [...c.transports] })) } : {}),
+        ...(allow
+          ? { allowCredentials: allow.map((c) => ({ id: c.credentialId, transports: [...c.transports] })) }
+          : {}),
       });
       return { options: options as unknown as JsonObject, challenge: options.challenge };
     },

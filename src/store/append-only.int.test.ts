@@ -109,6 +109,18 @@ await describeWithPostgres('append-only, checked with psql', () => {
     expect(result.status).toBe(0);
   });
 
+  it('the application role may read and change the identity tables', () => {
+    const result = psql(
+      'SET ROLE portledger_app; ' +
+        "INSERT INTO login_failure (key, at) VALUES ('ip:192.0.2.7', '2025-01-01T08:00:00.000Z'); " +
+        "UPDATE session SET revoked_at = 'now' WHERE false; DELETE FROM login_failure; " +
+        'SELECT count(*) FROM app_user, organisation, passkey, password_credential, enrolment_link, api_token, ' +
+        'webauthn_challenge, approval',
+    );
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  });
+
   it('leaves the rows as they were', async () => {
     const store = await openLedgerStore(TEST_POSTGRES_URL, { schema });
     try {

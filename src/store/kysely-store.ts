@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import type { IdentityReads, IdentityWrites } from '../app/identity.ports.js';
 import {
   ConcurrencyError,
   type LedgerReads,
@@ -12,6 +13,7 @@ import {
 import { createAuditRepository, nodeKey } from './audit.repository.js';
 import { type StoreDialect, type StoreDialectName, storeDialect } from './dialect.js';
 import { createEventRepository } from './event.repository.js';
+import { createIdentityRepository, type IdentityRepository } from './identity.repository.js';
 import { createReadModelRepository } from './read-model.repository.js';
 import type { Database } from './schema.js';
 import { checkAppend, TransactionGuard } from './write-rules.js';
@@ -32,7 +34,29 @@ function repositories(db: Kysely<Database>, dialect: StoreDialect) {
 
 type Repositories = ReturnType<typeof repositories>;
 
-function reads(repos: Repositories, logSize: () => Promise<number>): LedgerReads {
+/** The read half of the identity repository, so that the store's own `identity` offers no writes. */
+function identityReads(identity: IdentityRepository): IdentityReads {
+  return {
+    getOrganisation: (orgId) => identity.getOrganisation(orgId),
+    findOrganisationByCode: (code) => identity.findOrganisationByCode(code),
+    listOrganisations: () => identity.listOrganisations(),
+    getUser: (userId) => identity.getUser(userId),
+    findUserByUsername: (username) => identity.findUserByUsername(username),
+    listUsers: (where) => identity.listUsers(where),
+    getPasswordCredential: (userId) => identity.getPasswordCredential(userId),
+    listPasskeys: (userId) => identity.listPasskeys(userId),
+    getPasskey: (credentialId) => identity.getPasskey(credentialId),
+    getSession: (idHash) => identity.getSession(idHash),
+    getEnrolmentLink: (tokenHash) => identity.getEnrolmentLink(tokenHash),
+    getApiToken: (tokenHash) => identity.getApiToken(tokenHash),
+    listApiTokens: (where) => identity.listApiTokens(where),
+    getApproval: (requestId) => identity.getApproval(requestId),
+    listApprovals: (where) => identity.listApprovals(where),
+    loginFailures: (key, since) => identity.loginFailures(key, since),
+  };
+}
+
+function reads(repos: Repositories, logSize: () => Promise<number>): Omit<LedgerReads, 'identity'> {
   const { events, audit, models } = repos;
   return {
     logSize,
@@ -92,6 +116,7 @@ export function createKyselyLedgerStore({ db, dialect: name }: KyselyLedgerStore
 
   return {
     ...reads(outside, () => outside.events.headSize()),
+    identity: identityReads(createIdentityRepository({ db })),
 
     async writeTransaction(work) {
       const body = async (trx: Kysely<Database>) => {
@@ -101,13 +126,13 @@ export function createKyselyLedgerStore({ db, dialect: name }: KyselyLedgerStore
         // The head is locked, so a stream version read in this transaction stays true until it commits.
         const streamVersions = new Map<string, number>();
 
-        const write = <A extends unknown[]>(
-          run: (...args: A) => Promise<void>,
+        const write = <A extends unknown[], R = void>(
+          run: (...args: A) => Promise<R>,
           context: (...args: A) => { streamId?: string; expectedVersion?: number } = () => ({}),
         ) =>
-          guard.wrap(async (...args: A) => {
+          guard.wrap(async (...args: A): Promise<R> => {
             try {
-              await run(...args);
+              return await run(...args);
             } catch (error) {
               throw mapWriteError(error, context(...args));
             }
@@ -152,8 +177,36 @@ export function createKyselyLedgerStore({ db, dialect: name }: KyselyLedgerStore
 
         const base = reads(repos, async () => guard.size);
         const guardedReads = guard.wrapReads(base);
+        // Built on first use, so that a transaction that only appends pays nothing for it.
+        let identityTx: IdentityWrites | undefined;
+        const makeIdentityTx = (): IdentityWrites => {
+          const identity = createIdentityRepository({ db: trx });
+          return {
+            ...guard.wrapReads(identityReads(identity)),
+            putOrganisation: write((org) => identity.putOrganisation(org)),
+            putUser: write((user) => identity.putUser(user)),
+            putPasswordCredential: write((credential) => identity.putPasswordCredential(credential)),
+            acceptTotpStep: write((userId, step) => identity.acceptTotpStep(userId, step)),
+            putPasskey: write((passkey) => identity.putPasskey(passkey)),
+            removePasskey: write((credentialId) => identity.removePasskey(credentialId)),
+            putSession: write((session) => identity.putSession(session)),
+            revokeUserSessions: write((userId, at) => identity.revokeUserSessions(userId, at)),
+            putEnrolmentLink: write((link) => identity.putEnrolmentLink(link)),
+            consumeEnrolmentLink: write((tokenHash, at) => identity.consumeEnrolmentLink(tokenHash, at)),
+            putApiToken: write((token) => identity.putApiToken(token)),
+            putChallenge: write((challenge) => identity.putChallenge(challenge)),
+            takeChallenge: write((challengeId, at) => identity.takeChallenge(challengeId, at)),
+            putApproval: write((approval) => identity.putApproval(approval)),
+            recordLoginFailure: write((key, at) => identity.recordLoginFailure(key, at)),
+            clearLoginFailures: write((key) => identity.clearLoginFailures(key)),
+          };
+        };
         const tx: LedgerWriteTx = {
           ...guardedReads,
+          get identity() {
+            identityTx ??= makeIdentityTx();
+            return identityTx;
+          },
           async readEvents(fromIndex, limit) {
             await flush();
             return guardedReads.readEvents(fromIndex, limit);

@@ -1,6 +1,25 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConcurrencyError, type LedgerStore, type StoredEvent, StoreIntegrityError } from '../app/ports.js';
+import {
+  ConcurrencyError,
+  type LedgerStore,
+  type LedgerWriteTx,
+  type StoredEvent,
+  StoreIntegrityError,
+} from '../app/ports.js';
 import { makeEvent, makeEvents, makeVisit } from './testing/fixtures.js';
+import {
+  at,
+  hashBytes,
+  makeApiToken,
+  makeApproval,
+  makeChallenge,
+  makeEnrolmentLink,
+  makeOrganisation,
+  makePasskey,
+  makePasswordCredential,
+  makeSession,
+  makeUser,
+} from './testing/identity-fixtures.js';
 
 export interface ContractFixture {
   readonly store: LedgerStore;
@@ -408,6 +427,343 @@ export function describeLedgerStoreContract(name: string, makeStore: () => Promi
         const attempt = store.writeTransaction((tx) => tx.occupyCells([cell(1, 1, 1)], 'V2'));
         await expect(attempt).rejects.toMatchObject({ code: 'store.duplicate' });
         expect((await store.terminalOccupancy({ terminal: 'T1' })).map((c) => c.visitRef)).toEqual(['V1']);
+      });
+    });
+
+    describe('identity', () => {
+      it('round-trips every record type, fields and bytes identical, and put replaces by key', async () => {
+        const org = makeOrganisation({ orgId: 'org-a', terminals: ['T1', 'T2'] });
+        const user = makeUser({ userId: 'u-1' });
+        const password = makePasswordCredential({ userId: 'u-1', totpLastStep: 58_000_000 });
+        const bare = makePasswordCredential({ userId: 'u-2', totpSecretSealed: null });
+        const passkey = makePasskey({ credentialId: 'cred-1', lastUsedAt: at(3) });
+        const session = makeSession({ idHash: hashBytes(1) });
+        const link = makeEnrolmentLink({ tokenHash: hashBytes(2) });
+        const token = makeApiToken({ tokenId: 'tok-1' });
+        const approval = makeApproval({ requestId: 'req-1' });
+        await store.writeTransaction(async (tx) => {
+          await tx.identity.putOrganisation(org);
+          await tx.identity.putUser(user);
+          await tx.identity.putPasswordCredential(password);
+          await tx.identity.putPasswordCredential(bare);
+          await tx.identity.putPasskey(passkey);
+          await tx.identity.putSession(session);
+          await tx.identity.putEnrolmentLink(link);
+          await tx.identity.putApiToken(token);
+          await tx.identity.putApproval(approval);
+          // The transaction reads its own identity writes.
+          expect(await tx.identity.getUser('u-1')).toEqual(user);
+          expect(await tx.identity.getSession(hashBytes(1))).toEqual(session);
+        });
+        const { identity } = store;
+        expect(await identity.getOrganisation('org-a')).toEqual(org);
+        expect(await identity.findOrganisationByCode('ORG-A')).toEqual(org);
+        expect(await identity.getUser('u-1')).toEqual(user);
+        expect(await identity.findUserByUsername('u-1')).toEqual(user);
+        expect(await identity.getPasswordCredential('u-1')).toEqual(password);
+        expect(await identity.getPasswordCredential('u-2')).toEqual(bare);
+        expect(await identity.getPasskey('cred-1')).toEqual(passkey);
+        expect(await identity.listPasskeys('u-1')).toEqual([passkey]);
+        expect(await identity.getSession(hashBytes(1))).toEqual(session);
+        expect(await identity.getEnrolmentLink(hashBytes(2))).toEqual(link);
+        expect(await identity.getApiToken(token.tokenHash)).toEqual(token);
+        expect(await identity.getApproval('req-1')).toEqual(approval);
+        const bytes = (await identity.getPasskey('cred-1'))!.publicKey;
+        expect(bytes).toBeInstanceOf(Uint8Array);
+        expect(Buffer.from(bytes).equals(Buffer.from(passkey.publicKey))).toBe(true);
+
+        expect(await identity.getOrganisation('org-z')).toBeUndefined();
+        expect(await identity.findOrganisationByCode('ORG-Z')).toBeUndefined();
+        expect(await identity.getUser('u-9')).toBeUndefined();
+        expect(await identity.findUserByUsername('nobody')).toBeUndefined();
+        expect(await identity.getPasswordCredential('u-9')).toBeUndefined();
+        expect(await identity.getPasskey('cred-9')).toBeUndefined();
+        expect(await identity.getSession(hashBytes(9))).toBeUndefined();
+        expect(await identity.getEnrolmentLink(hashBytes(9))).toBeUndefined();
+        expect(await identity.getApiToken(hashBytes(9))).toBeUndefined();
+        expect(await identity.getApproval('req-9')).toBeUndefined();
+
+        const renamed = { ...org, name: 'Quay Operations', terminals: [] };
+        const locked = { ...user, roles: [], lockedAt: at(9), securityEpoch: 2 };
+        const used = { ...passkey, counter: 3_000_000_001, lastUsedAt: at(10) };
+        const seen = { ...session, lastSeenAt: at(11), stepUpAt: null };
+        const revoked = { ...token, revokedAt: at(12) };
+        const decided = { ...approval, status: 'approved', view: { decidedBy: 'u-3' } };
+        await store.writeTransaction(async (tx) => {
+          await tx.identity.putOrganisation(renamed);
+          await tx.identity.putUser(locked);
+          await tx.identity.putPasskey(used);
+          await tx.identity.putSession(seen);
+          await tx.identity.putApiToken(revoked);
+          await tx.identity.putApproval(decided);
+          await tx.identity.putPasswordCredential({ ...bare, totpSecretSealed: hashBytes(4) });
+        });
+        expect(await identity.getOrganisation('org-a')).toEqual(renamed);
+        expect(await identity.getUser('u-1')).toEqual(locked);
+        expect(await identity.getPasskey('cred-1')).toEqual(used);
+        expect(await identity.getSession(hashBytes(1))).toEqual(seen);
+        expect(await identity.getApiToken(token.tokenHash)).toEqual(revoked);
+        expect(await identity.getApproval('req-1')).toEqual(decided);
+        expect((await identity.getPasswordCredential('u-2'))?.totpSecretSealed).toEqual(hashBytes(4));
+
+        await store.writeTransaction(async (tx) => {
+          await tx.identity.removePasskey('cred-1');
+          await tx.identity.removePasskey('cred-9');
+        });
+        expect(await identity.getPasskey('cred-1')).toBeUndefined();
+        expect(await identity.listPasskeys('u-1')).toEqual([]);
+      });
+
+      it('keeps what it stored apart from what callers do with their objects', async () => {
+        const user = makeUser({ userId: 'u-1' });
+        const roles = [...user.roles];
+        const mutable = { ...user, roles };
+        await store.writeTransaction((tx) => tx.identity.putUser(mutable));
+        roles.push('admin');
+        const read = await store.identity.getUser('u-1');
+        (read!.roles as string[]).push('admin');
+        expect(await store.identity.getUser('u-1')).toEqual(user);
+      });
+
+      it('lists organisations by code, users and API tokens by organisation, passkeys by creation', async () => {
+        await store.writeTransaction(async (tx) => {
+          await tx.identity.putOrganisation(makeOrganisation({ orgId: 'o1', code: 'MSCU', kind: 'line' }));
+          await tx.identity.putOrganisation(makeOrganisation({ orgId: 'o2', code: 'APMT' }));
+          await tx.identity.putOrganisation(makeOrganisation({ orgId: 'o3', code: 'HLCU', kind: 'line' }));
+          await tx.identity.putUser(makeUser({ userId: 'u-1', username: 'zoe', orgId: 'o1' }));
+          await tx.identity.putUser(makeUser({ userId: 'u-2', username: 'ana', orgId: 'o2' }));
+          await tx.identity.putUser(makeUser({ userId: 'u-3', username: 'bob', orgId: 'o1' }));
+          await tx.identity.putApiToken(makeApiToken({ tokenId: 't-b', orgId: 'o1', createdAt: at(2) }));
+          await tx.identity.putApiToken(makeApiToken({ tokenId: 't-a', orgId: 'o1', createdAt: at(3) }));
+          await tx.identity.putApiToken(makeApiToken({ tokenId: 't-cc', orgId: 'o2', createdAt: at(1) }));
+          await tx.identity.putPasskey(makePasskey({ credentialId: 'k-b', createdAt: at(2) }));
+          await tx.identity.putPasskey(makePasskey({ credentialId: 'k-a', createdAt: at(4) }));
+          await tx.identity.putPasskey(makePasskey({ credentialId: 'k-c', userId: 'u-2' }));
+        });
+        const { identity } = store;
+        expect((await identity.listOrganisations()).map((o) => o.code)).toEqual(['APMT', 'HLCU', 'MSCU']);
+        expect((await identity.listUsers({})).map((u) => u.username)).toEqual(['ana', 'bob', 'zoe']);
+        expect((await identity.listUsers({ orgId: 'o1' })).map((u) => u.username)).toEqual(['bob', 'zoe']);
+        expect(await identity.listUsers({ orgId: 'o9' })).toEqual([]);
+        expect((await identity.listApiTokens({})).map((t) => t.tokenId)).toEqual(['t-cc', 't-b', 't-a']);
+        expect((await identity.listApiTokens({ orgId: 'o1' })).map((t) => t.tokenId)).toEqual(['t-b', 't-a']);
+        expect((await identity.listPasskeys('u-1')).map((p) => p.credentialId)).toEqual(['k-b', 'k-a']);
+      });
+
+      it('refuses a second organisation code, username or API token hash with store.duplicate', async () => {
+        await store.writeTransaction(async (tx) => {
+          await tx.identity.putOrganisation(makeOrganisation({ orgId: 'o1', code: 'MSCU' }));
+          await tx.identity.putUser(makeUser({ userId: 'u-1', username: 'zoe' }));
+          await tx.identity.putApiToken(makeApiToken({ tokenId: 't-1', tokenHash: hashBytes(5) }));
+        });
+        const clashes = [
+          (tx: LedgerWriteTx) => tx.identity.putOrganisation(makeOrganisation({ orgId: 'o2', code: 'MSCU' })),
+          (tx: LedgerWriteTx) => tx.identity.putUser(makeUser({ userId: 'u-2', username: 'zoe' })),
+          (tx: LedgerWriteTx) =>
+            tx.identity.putApiToken(makeApiToken({ tokenId: 't-2', tokenHash: hashBytes(5) })),
+        ];
+        for (const clash of clashes) {
+          const attempt = store.writeTransaction(async (tx) => {
+            await tx.identity.putApproval(makeApproval({ requestId: 'req-1' }));
+            // Caught or not, a failed write rolls the whole transaction back.
+            await clash(tx).catch(() => undefined);
+          });
+          await expect(attempt).rejects.toBeInstanceOf(StoreIntegrityError);
+          await expect(attempt).rejects.toMatchObject({ code: 'store.duplicate' });
+        }
+        expect(await store.identity.getOrganisation('o2')).toBeUndefined();
+        expect(await store.identity.getUser('u-2')).toBeUndefined();
+        expect(await store.identity.listApiTokens({})).toHaveLength(1);
+        expect(await store.identity.getApproval('req-1')).toBeUndefined();
+        // The same key again is a replacement, not a clash.
+        await store.writeTransaction((tx) =>
+          tx.identity.putUser(makeUser({ userId: 'u-1', username: 'zoe', displayName: 'Zoë' })),
+        );
+        expect((await store.identity.findUserByUsername('zoe'))?.displayName).toBe('Zoë');
+      });
+
+      it('accepts a TOTP step once, and no earlier step after it', async () => {
+        await store.writeTransaction((tx) =>
+          tx.identity.putPasswordCredential(makePasswordCredential({ userId: 'u-1', totpLastStep: 100 })),
+        );
+        const accept = (step: number, userId = 'u-1') =>
+          store.writeTransaction((tx) => tx.identity.acceptTotpStep(userId, step));
+        expect(await accept(100)).toBe(false);
+        expect(await accept(99)).toBe(false);
+        expect(await accept(101)).toBe(true);
+        expect(await accept(101)).toBe(false);
+        expect(await accept(100)).toBe(false);
+        expect(await accept(103)).toBe(true);
+        expect(await accept(102)).toBe(false);
+        expect(await accept(200, 'u-9')).toBe(false);
+        expect((await store.identity.getPasswordCredential('u-1'))?.totpLastStep).toBe(103);
+        // Above 2^31: steps are 30-second counts since 1970, and a stored step is a 64-bit integer.
+        expect(await accept(2 ** 33)).toBe(true);
+        expect((await store.identity.getPasswordCredential('u-1'))?.totpLastStep).toBe(2 ** 33);
+      });
+
+      it('lets exactly one of 10 concurrent transactions accept the same TOTP step', async () => {
+        await store.writeTransaction((tx) =>
+          tx.identity.putPasswordCredential(makePasswordCredential({ userId: 'u-1', totpLastStep: 100 })),
+        );
+        const outcomes = await Promise.all(
+          Array.from({ length: 10 }, () =>
+            store.writeTransaction((tx) => tx.identity.acceptTotpStep('u-1', 101)),
+          ),
+        );
+        expect(outcomes.filter(Boolean)).toHaveLength(1);
+        expect((await store.identity.getPasswordCredential('u-1'))?.totpLastStep).toBe(101);
+      });
+
+      it('consumes an enrolment link once, and not after it expired', async () => {
+        const link = makeEnrolmentLink({ tokenHash: hashBytes(1), expiresAt: at(60) });
+        const late = makeEnrolmentLink({ tokenHash: hashBytes(2), expiresAt: at(60) });
+        await store.writeTransaction(async (tx) => {
+          await tx.identity.putEnrolmentLink(link);
+          await tx.identity.putEnrolmentLink(late);
+        });
+        const consume = (tokenHash: Uint8Array, when: string) =>
+          store.writeTransaction((tx) => tx.identity.consumeEnrolmentLink(tokenHash, when));
+        expect(await consume(hashBytes(1), at(10))).toEqual({ ...link, usedAt: at(10) });
+        expect(await consume(hashBytes(1), at(11))).toBeUndefined();
+        expect(await store.identity.getEnrolmentLink(hashBytes(1))).toEqual({ ...link, usedAt: at(10) });
+        expect(await consume(hashBytes(2), at(60))).toBeUndefined();
+        expect(await consume(hashBytes(2), at(61))).toBeUndefined();
+        expect((await store.identity.getEnrolmentLink(hashBytes(2)))?.usedAt).toBeNull();
+        expect(await consume(hashBytes(9), at(1))).toBeUndefined();
+        await store.writeTransaction((tx) =>
+          tx.identity.putEnrolmentLink(makeEnrolmentLink({ tokenHash: hashBytes(3) })),
+        );
+        const racers = await Promise.all(Array.from({ length: 5 }, () => consume(hashBytes(3), at(1))));
+        expect(racers.filter((r) => r !== undefined)).toHaveLength(1);
+      });
+
+      it('hands a challenge out once, and never when it expired', async () => {
+        const live = makeChallenge({
+          challengeId: 'c-1',
+          userId: 'u-1',
+          purpose: 'step_up',
+          expiresAt: at(5),
+        });
+        const stale = makeChallenge({ challengeId: 'c-2', expiresAt: at(5) });
+        await store.writeTransaction(async (tx) => {
+          await tx.identity.putChallenge(live);
+          await tx.identity.putChallenge(stale);
+        });
+        const take = (challengeId: string, when: string) =>
+          store.writeTransaction((tx) => tx.identity.takeChallenge(challengeId, when));
+        expect(await take('c-1', at(4))).toEqual(live);
+        expect(await take('c-1', at(4))).toBeUndefined();
+        expect(await take('c-2', at(5))).toBeUndefined();
+        expect(await take('c-9', at(0))).toBeUndefined();
+        await store.writeTransaction((tx) => tx.identity.putChallenge(makeChallenge({ challengeId: 'c-3' })));
+        const racers = await Promise.all(Array.from({ length: 5 }, () => take('c-3', at(1))));
+        expect(racers.filter((r) => r !== undefined)).toHaveLength(1);
+      });
+
+      it('revokes the live sessions of one user, and only those', async () => {
+        await store.writeTransaction(async (tx) => {
+          await tx.identity.putSession(makeSession({ idHash: hashBytes(1), userId: 'u-1' }));
+          await tx.identity.putSession(makeSession({ idHash: hashBytes(2), userId: 'u-1' }));
+          await tx.identity.putSession(
+            makeSession({ idHash: hashBytes(3), userId: 'u-1', revokedAt: at(1) }),
+          );
+          await tx.identity.putSession(
+            makeSession({ idHash: hashBytes(4), userId: 'u-1', expiresAt: at(2) }),
+          );
+          await tx.identity.putSession(makeSession({ idHash: hashBytes(5), userId: 'u-2' }));
+        });
+        await store.writeTransaction((tx) => tx.identity.revokeUserSessions('u-1', at(30)));
+        const revokedAt = async (seed: number) =>
+          (await store.identity.getSession(hashBytes(seed)))?.revokedAt;
+        expect(await revokedAt(1)).toBe(at(30));
+        expect(await revokedAt(2)).toBe(at(30));
+        expect(await revokedAt(3)).toBe(at(1));
+        expect(await revokedAt(4)).toBeNull();
+        expect(await revokedAt(5)).toBeNull();
+      });
+
+      it('counts login failures under a key since a time, oldest first, and clears them', async () => {
+        await store.writeTransaction(async (tx) => {
+          for (const minute of [5, 1, 3, 3]) await tx.identity.recordLoginFailure('user:zoe', at(minute));
+          await tx.identity.recordLoginFailure('ip:192.0.2.7', at(4));
+        });
+        expect(await store.identity.loginFailures('user:zoe', at(0))).toEqual([at(1), at(3), at(3), at(5)]);
+        expect(await store.identity.loginFailures('user:zoe', at(3))).toEqual([at(3), at(3), at(5)]);
+        expect(await store.identity.loginFailures('user:zoe', at(6))).toEqual([]);
+        expect(await store.identity.loginFailures('user:ana', at(0))).toEqual([]);
+        await store.writeTransaction((tx) => tx.identity.clearLoginFailures('user:zoe'));
+        expect(await store.identity.loginFailures('user:zoe', at(0))).toEqual([]);
+        expect(await store.identity.loginFailures('ip:192.0.2.7', at(0))).toEqual([at(4)]);
+      });
+
+      it('lists approvals by status and organisation, the soonest to expire first', async () => {
+        await store.writeTransaction(async (tx) => {
+          await tx.identity.putApproval(makeApproval({ requestId: 'r1', expiresAt: at(30) }));
+          await tx.identity.putApproval(makeApproval({ requestId: 'r2', expiresAt: at(10), orgId: 'org-b' }));
+          await tx.identity.putApproval(
+            makeApproval({ requestId: 'r3', expiresAt: at(20), status: 'approved' }),
+          );
+          await tx.identity.putApproval(makeApproval({ requestId: 'r4', expiresAt: at(20) }));
+        });
+        const ids = async (where: { status?: string; orgId?: string }) =>
+          (await store.identity.listApprovals(where)).map((a) => a.requestId);
+        expect(await ids({})).toEqual(['r2', 'r3', 'r4', 'r1']);
+        expect(await ids({ status: 'pending' })).toEqual(['r2', 'r4', 'r1']);
+        expect(await ids({ orgId: 'org-a' })).toEqual(['r3', 'r4', 'r1']);
+        expect(await ids({ status: 'pending', orgId: 'org-a' })).toEqual(['r4', 'r1']);
+        expect(await ids({ status: 'rejected' })).toEqual([]);
+      });
+
+      it('rolls identity writes back with the rest of the transaction when work throws', async () => {
+        await store.writeTransaction(async (tx) => {
+          await tx.identity.putPasswordCredential(makePasswordCredential({ userId: 'u-1', totpLastStep: 5 }));
+          await tx.identity.putEnrolmentLink(makeEnrolmentLink({ tokenHash: hashBytes(1) }));
+          await tx.identity.putChallenge(makeChallenge({ challengeId: 'c-1' }));
+          await tx.identity.recordLoginFailure('user:zoe', at(1));
+          await tx.identity.putSession(makeSession({ idHash: hashBytes(2) }));
+        });
+        const boom = new Error('boom');
+        const attempt = store.writeTransaction(async (tx) => {
+          await tx.appendToStream('visit-a', 0, makeEvents({ streamId: 'visit-a', fromIndex: 0, count: 1 }));
+          await tx.identity.putOrganisation(makeOrganisation({ orgId: 'org-a' }));
+          await tx.identity.putUser(makeUser({ userId: 'u-1' }));
+          expect(await tx.identity.acceptTotpStep('u-1', 6)).toBe(true);
+          expect(await tx.identity.consumeEnrolmentLink(hashBytes(1), at(1))).toBeDefined();
+          expect(await tx.identity.takeChallenge('c-1', at(1))).toBeDefined();
+          await tx.identity.putPasskey(makePasskey({ credentialId: 'cred-1' }));
+          await tx.identity.revokeUserSessions('u-1', at(2));
+          await tx.identity.clearLoginFailures('user:zoe');
+          await tx.identity.recordLoginFailure('user:ana', at(2));
+          await tx.identity.putApiToken(makeApiToken({ tokenId: 't-1' }));
+          await tx.identity.putApproval(makeApproval({ requestId: 'r-1' }));
+          expect(await tx.identity.getUser('u-1')).toBeDefined();
+          throw boom;
+        });
+        await expect(attempt).rejects.toBe(boom);
+        const { identity } = store;
+        expect(await store.logSize()).toBe(0);
+        expect(await identity.listOrganisations()).toEqual([]);
+        expect(await identity.getUser('u-1')).toBeUndefined();
+        expect((await identity.getPasswordCredential('u-1'))?.totpLastStep).toBe(5);
+        expect((await identity.getEnrolmentLink(hashBytes(1)))?.usedAt).toBeNull();
+        expect(await identity.getPasskey('cred-1')).toBeUndefined();
+        expect((await identity.getSession(hashBytes(2)))?.revokedAt).toBeNull();
+        expect(await identity.loginFailures('user:zoe', at(0))).toEqual([at(1)]);
+        expect(await identity.loginFailures('user:ana', at(0))).toEqual([]);
+        expect(await identity.listApiTokens({})).toEqual([]);
+        expect(await identity.listApprovals({})).toEqual([]);
+        // What was rolled back is still there to use.
+        expect(await store.writeTransaction((tx) => tx.identity.takeChallenge('c-1', at(1)))).toBeDefined();
+        expect(await store.writeTransaction((tx) => tx.identity.acceptTotpStep('u-1', 6))).toBe(true);
+      });
+
+      it('refuses identity reads and writes on a transaction that has ended', async () => {
+        const leaked = await store.writeTransaction(async (tx) => tx);
+        await expect(leaked.identity.getUser('u-1')).rejects.toThrow(/ended/);
+        await expect(leaked.identity.putUser(makeUser({ userId: 'u-1' }))).rejects.toThrow(/ended/);
+        await expect(leaked.identity.acceptTotpStep('u-1', 1)).rejects.toThrow(/ended/);
+        expect(await store.identity.getUser('u-1')).toBeUndefined();
       });
     });
 

@@ -1,3 +1,4 @@
+import type { IdentityWrites } from '../app/identity.ports.js';
 import {
   ConcurrencyError,
   type JsonObject,
@@ -11,6 +12,13 @@ import {
   type VisitRecord,
   type YardCell,
 } from '../app/ports.js';
+import {
+  cloneIdentityState,
+  emptyIdentityState,
+  type IdentityState,
+  memoryIdentityReads,
+  memoryIdentityWrites,
+} from './memory-identity.js';
 import { visitPageSize } from './read-model.repository.js';
 import { ENDED_VISIT_STATUSES } from './schema.js';
 import { checkAppend, TransactionGuard } from './write-rules.js';
@@ -52,7 +60,7 @@ const copyCheckpoint = (c: StoredCheckpoint): StoredCheckpoint => ({ ...c, rootH
 const copyVisit = (v: VisitRecord): VisitRecord => ({ ...v, view: jsonCopy(v.view) as JsonObject });
 
 /** Reads over the committed layer, seen through a transaction's staged layer when there is one. */
-function layeredReads(base: Layer, staged: Layer | undefined): LedgerReads {
+function layeredReads(base: Layer, staged: Layer | undefined): Omit<LedgerReads, 'identity'> {
   const layers = staged ? [base, staged] : [base];
   const size = () => base.events.length + (staged?.events.length ?? 0);
   const eventAt = (index: number) =>
@@ -176,7 +184,8 @@ function apply(base: Layer, staged: Layer): void {
 /**
  * The in-memory `LedgerStore`, with the semantics of the SQL stores: write transactions run one at a time (a
  * promise mutex stands in for the head lock), their writes are staged and applied only when `work` resolves, so
- * a throw rolls back everything; a failed write dooms its transaction. For tests and demos: nothing survives
+ * a throw rolls back everything; a failed write dooms its transaction. Identity writes go to a copy of the
+ * identity state that replaces it on commit (see `memory-identity.ts`). For tests and demos: nothing survives
  * the process.
  *
  * @example
@@ -185,6 +194,7 @@ function apply(base: Layer, staged: Layer): void {
  */
 export function createMemoryLedgerStore(): LedgerStore {
   const committed = emptyLayer();
+  let committedIdentity = emptyIdentityState();
   let queue: Promise<unknown> = Promise.resolve();
   let closed = false;
 
@@ -193,11 +203,28 @@ export function createMemoryLedgerStore(): LedgerStore {
     const staged = emptyLayer();
     const guard = new TransactionGuard(committed.events.length);
     const read = layeredReads(committed, staged);
+    // Identity writes go to a copy of the identity state, made on the first one: a transaction that only
+    // appends pays nothing for it.
+    let stagedIdentity: IdentityState | undefined;
+    const identityNow = () => stagedIdentity ?? committedIdentity;
+    const identityStaged = () => {
+      stagedIdentity ??= cloneIdentityState(committedIdentity);
+      return stagedIdentity;
+    };
+    let identityTx: IdentityWrites | undefined;
+    const makeIdentityTx = (): IdentityWrites => ({
+      ...guard.wrapReads(memoryIdentityReads(identityNow)),
+      ...guard.wrapWrites(memoryIdentityWrites(identityStaged)),
+    });
     const has = <K, V>(pick: (layer: Layer) => Map<K, V>, key: K) =>
       pick(committed).has(key) || pick(staged).has(key);
 
     const tx: LedgerWriteTx = {
       ...guard.wrapReads(read),
+      get identity() {
+        identityTx ??= makeIdentityTx();
+        return identityTx;
+      },
       appendToStream: guard.wrap(async (streamId, expectedVersion, events) => {
         checkAppend({ streamId, expectedVersion, events, logSize: guard.size });
         const actual =
@@ -259,6 +286,7 @@ export function createMemoryLedgerStore(): LedgerStore {
       const result = await work(tx);
       guard.assertNotDoomed();
       apply(committed, staged);
+      if (stagedIdentity) committedIdentity = stagedIdentity;
       return result;
     } finally {
       guard.close();
@@ -267,6 +295,7 @@ export function createMemoryLedgerStore(): LedgerStore {
 
   return {
     ...layeredReads(committed, undefined),
+    identity: memoryIdentityReads(() => committedIdentity),
     writeTransaction<T>(work: (tx: LedgerWriteTx) => Promise<T>): Promise<T> {
       const result = queue.then(() => run(work));
       queue = result.catch(() => undefined);

@@ -76,6 +76,115 @@ export interface YardCellTable {
   visit_ref: string;
 }
 
+/*
+ * The identity tables: read models of the identity events, and the secrets that never enter a leaf. They are
+ * updated in place (a session's last use, a passkey's counter); the audit trail of who changed what is the log.
+ * JSON columns hold JSON text; times are ISO 8601 text, compared as text.
+ */
+
+export interface OrganisationTable {
+  org_id: string;
+  kind: string;
+  name: string;
+  code: string;
+  /** JSON array of terminal codes. */
+  terminals: string;
+  created_at: string;
+}
+
+export interface AppUserTable {
+  user_id: string;
+  org_id: string;
+  username: string;
+  display_name: string;
+  /** JSON array of role names. */
+  roles: string;
+  locked_at: string | null;
+  created_at: string;
+  security_epoch: number;
+}
+
+export interface PasskeyTable {
+  credential_id: string;
+  user_id: string;
+  public_key: Uint8Array;
+  /** WebAuthn signature counter: an unsigned 32-bit number, hence 64-bit storage. */
+  counter: Int8;
+  /** JSON array of transport hints. */
+  transports: string;
+  label: string;
+  created_at: string;
+  last_used_at: string | null;
+}
+
+export interface PasswordCredentialTable {
+  user_id: string;
+  password_hash: string;
+  totp_secret_sealed: Uint8Array | null;
+  totp_last_step: Int8;
+}
+
+export interface SessionTable {
+  id_hash: Uint8Array;
+  user_id: string;
+  csrf_token: string;
+  method: 'passkey' | 'password_totp';
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+  step_up_at: string | null;
+  security_epoch: number;
+  revoked_at: string | null;
+  ip: string;
+  user_agent: string;
+}
+
+export interface EnrolmentLinkTable {
+  token_hash: Uint8Array;
+  user_id: string;
+  expires_at: string;
+  used_at: string | null;
+  issued_by: string;
+}
+
+export interface ApiTokenTable {
+  token_id: string;
+  token_hash: Uint8Array;
+  org_id: string;
+  /** JSON array of permission names. */
+  permissions: string;
+  label: string;
+  created_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+}
+
+export interface WebauthnChallengeTable {
+  challenge_id: string;
+  challenge: string;
+  purpose: 'register' | 'login' | 'step_up';
+  user_id: string | null;
+  expires_at: string;
+}
+
+export interface ApprovalTable {
+  request_id: string;
+  kind: string;
+  subject: string;
+  status: string;
+  requested_by: string;
+  org_id: string;
+  expires_at: string;
+  /** The domain's JSON view of the request, as text. */
+  view: string;
+}
+
+export interface LoginFailureTable {
+  /** An account or an IP address. */
+  key: string;
+  at: string;
+}
+
 export interface Database {
   log_head: LogHeadTable;
   event: EventTable;
@@ -83,7 +192,31 @@ export interface Database {
   checkpoint: CheckpointTable;
   visit: VisitTable;
   yard_cell: YardCellTable;
+  organisation: OrganisationTable;
+  app_user: AppUserTable;
+  passkey: PasskeyTable;
+  password_credential: PasswordCredentialTable;
+  session: SessionTable;
+  enrolment_link: EnrolmentLinkTable;
+  api_token: ApiTokenTable;
+  webauthn_challenge: WebauthnChallengeTable;
+  approval: ApprovalTable;
+  login_failure: LoginFailureTable;
 }
+
+/** The identity tables, which the application updates and deletes in place (see `0002_identity`). */
+export const IDENTITY_TABLES = [
+  'organisation',
+  'app_user',
+  'passkey',
+  'password_credential',
+  'session',
+  'enrolment_link',
+  'api_token',
+  'webauthn_challenge',
+  'approval',
+  'login_failure',
+] as const;
 
 /** The tables the database refuses to UPDATE, DELETE or TRUNCATE. */
 export const APPEND_ONLY_TABLES = ['event', 'audit_node', 'checkpoint'] as const;

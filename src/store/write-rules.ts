@@ -1,4 +1,4 @@
-import { type LedgerReads, type StoredEvent, StoreIntegrityError } from '../app/ports.js';
+import { type StoredEvent, StoreIntegrityError } from '../app/ports.js';
 
 /**
  * Refuses events that do not continue the log and the stream exactly: the i-th event must have index
@@ -40,6 +40,11 @@ export function checkAppend(args: {
   });
 }
 
+/** The methods of `T`, without its other properties. */
+export type FunctionsOf<T> = {
+  [K in keyof T as T[K] extends (...args: never[]) => unknown ? K : never]: T[K];
+};
+
 /**
  * The bookkeeping of one write transaction, shared by the adapters: the log size as this transaction has
  * extended it, whether the transaction is still running, and whether a write failed. A failed write dooms the
@@ -73,11 +78,11 @@ export class TransactionGuard {
   }
 
   /** A write that checks the transaction is usable, and dooms it when it fails. */
-  wrap<A extends unknown[]>(run: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
+  wrap<A extends unknown[], R = void>(run: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
     return async (...args: A) => {
       this.assertOpen();
       try {
-        await run(...args);
+        return await run(...args);
       } catch (error) {
         this.#failure ??= { error };
         throw error;
@@ -85,18 +90,29 @@ export class TransactionGuard {
     };
   }
 
-  /** The same reads, refused once the transaction has ended. */
-  wrapReads(reads: LedgerReads): LedgerReads {
+  /** The same writes, each as `wrap` makes it. */
+  wrapWrites<T extends object>(writes: T): FunctionsOf<T> {
+    const guarded = {} as Record<string, unknown>;
+    for (const [name, write] of Object.entries(writes)) {
+      if (typeof write === 'function')
+        guarded[name] = this.wrap(write as (...args: unknown[]) => Promise<unknown>);
+    }
+    return guarded as FunctionsOf<T>;
+  }
+
+  /** The same reads, refused once the transaction has ended. Only functions are kept: nested objects are the caller's. */
+  wrapReads<T extends object>(reads: T): FunctionsOf<T> {
     const guarded = {} as Record<string, unknown>;
     for (const [name, read] of Object.entries(reads) as [
       string,
       (...args: unknown[]) => Promise<unknown>,
     ][]) {
+      if (typeof read !== 'function') continue;
       guarded[name] = async (...args: unknown[]) => {
         this.assertOpen();
         return read(...args);
       };
     }
-    return guarded as unknown as LedgerReads;
+    return guarded as FunctionsOf<T>;
   }
 }

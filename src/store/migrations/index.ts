@@ -9,6 +9,7 @@ import {
 } from 'kysely';
 import { type StoreDialectName, storeDialect } from '../dialect.js';
 import { ledgerMigration0001 } from './0001_ledger.js';
+import { identityMigration0002 } from './0002_identity.js';
 import type { MigrationDb } from './migration-db.js';
 
 /**
@@ -22,6 +23,7 @@ export function ledgerMigrationProvider(dialect: StoreDialectName): MigrationPro
   const d = storeDialect(dialect);
   const migrations: Record<string, Migration> = {
     '0001_ledger': ledgerMigration0001(d),
+    '0002_identity': identityMigration0002(d),
   };
   return { getMigrations: async () => migrations };
 }
@@ -49,7 +51,7 @@ export class MigrationError extends Error {
  * bookkeeping tables there too, so that several schemas in one database stay independent.
  *
  * @example
- * const { applied } = await migrate(db); // ['0001_ledger'] on a fresh database, [] afterwards
+ * const { applied } = await migrate(db); // ['0001_ledger', '0002_identity'] on a fresh database, [] afterwards
  */
 export async function migrate(
   db: MigrationDb,

@@ -1,0 +1,229 @@
+import { describe, expect, it } from 'vitest';
+import type { HoldKind } from '../visit.commands.js';
+import { orgKinds } from './organisations.js';
+import {
+  approvalKinds,
+  approvalPolicy,
+  approverRolesFor,
+  holdPolicy,
+  isPermission,
+  isSensitive,
+  mayDo,
+  mayLiftHold,
+  mayPlaceHold,
+  mayRoleDo,
+  passkeyRequired,
+  passkeyRequiredForAny,
+  permissions,
+  permissionsOf,
+  policy,
+} from './policy.js';
+import { mayHoldRole, roleAssignments, roles } from './roles.js';
+
+describe('the policy table', () => {
+  it('names every permission once, namespaced, with a reason', () => {
+    expect(new Set(permissions).size).toBe(permissions.length);
+    for (const permission of permissions) {
+      expect(permission).toMatch(/^[a-z]+(\.[a-z_]+)+$/);
+      expect(policy[permission].why.length, permission).toBeGreaterThan(10);
+      expect(policy[permission].roles.length, permission).toBeGreaterThan(0);
+    }
+    expect(isPermission('visit.move')).toBe(true);
+    expect(isPermission('toString')).toBe(false);
+  });
+
+  it('grants every permission to some role in some organisation that may use it', () => {
+    for (const permission of permissions) {
+      const usable = roleAssignments().some(({ role, orgKind }) => mayRoleDo(role, permission, orgKind));
+      expect(usable, permission).toBe(true);
+    }
+  });
+
+  it('gives every role something to do', () => {
+    for (const { role, orgKind } of roleAssignments()) {
+      expect(permissionsOf(role, orgKind).length, `${role}@${orgKind}`).toBeGreaterThan(0);
+    }
+  });
+
+  it('only views are reads: a view is never sensitive', () => {
+    for (const permission of permissions) {
+      if (policy[permission].kind === 'view') expect(isSensitive(permission), permission).toBe(false);
+    }
+  });
+
+  it('everything that moves a box, changes a pickup, hands over a right, approves or administers is sensitive', () => {
+    const mustBeSensitive = [
+      'visit.discharge',
+      'visit.gate_in',
+      'visit.move',
+      'visit.correct_position',
+      'visit.load',
+      'visit.gate_out',
+      'visit.void.request',
+      'visit.unfreeze.request',
+      'release.issue',
+      'release.transfer',
+      'release.accept',
+      'release.revoke',
+      'release.block',
+      'driver.nominate',
+      'appointment.book',
+      'appointment.change',
+      'approval.decide',
+      'org.manage',
+      'user.manage',
+      'role.grant.request',
+      'passkeys.reset.request',
+      'token.manage',
+    ] as const;
+    for (const permission of mustBeSensitive) expect(isSensitive(permission), permission).toBe(true);
+  });
+
+  it('passkeys: stolen passwords get nothing that moves a box or its pickup (MISSION §1)', () => {
+    const needPasskey = roles.filter(passkeyRequired);
+    expect(needPasskey).toEqual([
+      'gate_clerk',
+      'yard_planner',
+      'equipment_operator',
+      'terminal_supervisor',
+      'release_desk',
+      'haulier_planner',
+      'administrator',
+    ]);
+    expect(roles.filter((role) => !passkeyRequired(role))).toEqual([
+      'driver',
+      'customs_officer',
+      'investigator',
+    ]);
+    // The derivation itself: a role needs a passkey exactly when one of its permissions is sensitive.
+    for (const role of roles) expect(passkeyRequired(role)).toBe(permissionsOf(role).some(isSensitive));
+    expect(passkeyRequiredForAny(['driver', 'investigator'])).toBe(false);
+    expect(passkeyRequiredForAny(['customs_officer', 'investigator'])).toBe(false);
+    expect(passkeyRequiredForAny([])).toBe(false);
+  });
+
+  it('password roles can only read, witness, hold, select for scan and manage their own passkeys', () => {
+    for (const role of roles.filter((r) => !passkeyRequired(r))) {
+      for (const permission of permissionsOf(role))
+        expect(isSensitive(permission), `${role} ${permission}`).toBe(false);
+    }
+  });
+
+  it('yard positions: only terminal staff, customs and police (MISSION §2)', () => {
+    for (const permission of ['visit.position.read', 'visit.history.read', 'yard.map.read'] as const) {
+      expect(roles.filter((role) => mayRoleDo(role, permission))).toEqual([
+        'gate_clerk',
+        'yard_planner',
+        'equipment_operator',
+        'terminal_supervisor',
+        'customs_officer',
+        'investigator',
+      ]);
+    }
+  });
+
+  it('location changes come only from yard equipment roles; corrections only by request', () => {
+    expect(roles.filter((role) => mayRoleDo(role, 'visit.move'))).toEqual(['equipment_operator']);
+    expect(roles.filter((role) => mayRoleDo(role, 'visit.correct_position'))).toEqual([
+      'yard_planner',
+      'terminal_supervisor',
+    ]);
+  });
+
+  it('administrators see no cargo data', () => {
+    const cargo = permissions.filter(
+      (p) => /^(visit|yard|release|driver|appointment)\./.test(p) || p === 'audit.entries.read',
+    );
+    for (const permission of cargo) expect(mayRoleDo('administrator', permission), permission).toBe(false);
+  });
+
+  it('investigators only read, hold and witness', () => {
+    expect(permissionsOf('investigator').filter((p) => policy[p].kind === 'command')).toEqual([
+      'visit.hold.place',
+      'visit.hold.lift',
+      'checkpoint.witness',
+      'account.passkeys.manage',
+    ]);
+  });
+
+  it('scopes release desks by organisation kind: only a line issues, announces and blocks', () => {
+    for (const permission of ['release.issue', 'visit.announce', 'release.block'] as const) {
+      expect(mayRoleDo('release_desk', permission, 'shipping_line'), permission).toBe(true);
+      expect(mayRoleDo('release_desk', permission, 'forwarder'), permission).toBe(false);
+    }
+    expect(mayRoleDo('release_desk', 'release.accept', 'forwarder')).toBe(true);
+    expect(mayRoleDo('release_desk', 'release.accept', 'shipping_line')).toBe(false);
+    expect(mayRoleDo('release_desk', 'release.accept')).toBe(true);
+  });
+
+  it('a role reaches the hold routes only in an organisation where it holds some kind of hold', () => {
+    for (const { role, orgKind } of roleAssignments()) {
+      const holdsSome = (Object.keys(holdPolicy) as HoldKind[]).some((kind) =>
+        mayPlaceHold(role, kind, orgKind),
+      );
+      expect(mayRoleDo(role, 'visit.hold.place', orgKind), `${role}@${orgKind}`).toBe(holdsSome);
+      expect(mayRoleDo(role, 'visit.hold.lift', orgKind), `${role}@${orgKind}`).toBe(holdsSome);
+    }
+    expect(mayRoleDo('release_desk', 'visit.hold.place', 'forwarder')).toBe(false);
+    expect(mayRoleDo('investigator', 'visit.hold.place', 'customs')).toBe(false);
+    expect(mayRoleDo('release_desk', 'approval.decide', 'forwarder')).toBe(false);
+    expect(mayRoleDo('release_desk', 'approval.decide', 'shipping_line')).toBe(true);
+  });
+
+  it('a principal may do what one of its roles may do in its kind of organisation', () => {
+    expect(mayDo({ orgKind: 'haulier', roles: ['driver'] }, 'driver.jobs.read')).toBe(true);
+    expect(mayDo({ orgKind: 'haulier', roles: ['driver'] }, 'appointment.book')).toBe(false);
+    expect(mayDo({ orgKind: 'haulier', roles: ['driver', 'haulier_planner'] }, 'appointment.book')).toBe(
+      true,
+    );
+    // A role that the organisation may not hold grants nothing, whatever a forged session claims.
+    expect(mayDo({ orgKind: 'shipping_line', roles: ['equipment_operator'] }, 'visit.move')).toBe(false);
+    expect(mayDo({ orgKind: 'port_administration', roles: [] }, 'user.manage')).toBe(false);
+  });
+
+  it('holds are placed and lifted by their own authority only', () => {
+    const placers = (kind: HoldKind) => roles.filter((role) => mayPlaceHold(role, kind));
+    expect(placers('customs')).toEqual(['customs_officer']);
+    expect(placers('police')).toEqual(['investigator']);
+    expect(placers('terminal')).toEqual(['yard_planner', 'terminal_supervisor']);
+    expect(placers('line')).toEqual(['release_desk']);
+    expect(mayPlaceHold('release_desk', 'line', 'forwarder')).toBe(false);
+    expect(mayPlaceHold('release_desk', 'line', 'shipping_line')).toBe(true);
+    expect(mayPlaceHold('investigator', 'police', 'customs')).toBe(false);
+    expect(mayPlaceHold('investigator', 'police', 'port_police')).toBe(true);
+    expect(mayLiftHold('yard_planner', 'terminal')).toBe(true);
+    expect(mayLiftHold('yard_planner', 'customs')).toBe(false);
+    // The table's hold rows are exactly the holders of some kind of hold.
+    const holders = roles.filter((role) =>
+      (Object.keys(holdPolicy) as HoldKind[]).some((k) => mayPlaceHold(role, k)),
+    );
+    expect(roles.filter((role) => mayRoleDo(role, 'visit.hold.place'))).toEqual(holders);
+    expect(roles.filter((role) => mayRoleDo(role, 'visit.hold.lift'))).toEqual(holders);
+  });
+
+  it('approvers: per kind, and they are exactly the holders of approval.decide', () => {
+    expect(approverRolesFor('yard.correction')).toEqual(['terminal_supervisor', 'yard_planner']);
+    expect(approverRolesFor('pickup.change')).toEqual(['haulier_planner']);
+    expect(approverRolesFor('visit.void')).toEqual(['terminal_supervisor', 'release_desk']);
+    expect(approverRolesFor('role.grant')).toEqual(['administrator']);
+    expect(approverRolesFor('passkeys.reset')).toEqual(['administrator']);
+    expect(approverRolesFor('visit.unfreeze')).toEqual(['terminal_supervisor']);
+    const approvers = roles.filter((role) =>
+      approvalKinds.some((kind) => approverRolesFor(kind).includes(role)),
+    );
+    expect(roles.filter((role) => mayRoleDo(role, 'approval.decide'))).toEqual(approvers);
+    for (const kind of approvalKinds) {
+      const rule = approvalPolicy[kind];
+      expect(isSensitive(rule.requestPermission), kind).toBe(true);
+      // Someone who may approve can also be asked by a requester of the same kind of organisation.
+      const requesterKinds = orgKinds.filter((k) =>
+        roles.some((r) => mayRoleDo(r, rule.requestPermission, k)),
+      );
+      const approverKinds = orgKinds.filter((k) => rule.approverRoles.some((r) => mayHoldRole(k, r)));
+      expect(
+        requesterKinds.some((k) => approverKinds.includes(k)),
+        kind,
+      ).toBe(true);
+    }
+  });
+});

@@ -1,0 +1,537 @@
+/**
+ * THE policy table: the one place that says which role may run which command and read which view (issue 3).
+ * Routes name a permission from here; the HTTP layer checks it; the role × route matrix test is derived from it;
+ * `passkeyRequired` is derived from it. Nothing else in the code base grants anything.
+ *
+ * A permission is *sensitive* when it moves a box, changes pickup details, hands over a release right,
+ * approves, or administers (MISSION §1): whoever holds one must log in with a passkey, because a keylogged
+ * password or a phished one-time code was how the Antwerp attackers got in (ATT&CK T1566, T1056.001, T1078).
+ *
+ * The table grants per role; *which* containers a permitted user may see or touch is need-to-know, decided per
+ * visit in `visibility.ts`.
+ */
+import type { HoldKind } from '../visit.commands.js';
+import type { OrgKind } from './organisations.js';
+import { mayHoldRole, type Role, roleOrgKinds, roles } from './roles.js';
+
+/** A command changes something; a view only reads. */
+export type PermissionKind = 'command' | 'view';
+
+/** One row of the policy table. */
+export type PermissionRule = {
+  readonly kind: PermissionKind;
+  /** Moves a box, changes pickup details, hands over a release right, approves or administers. */
+  readonly sensitive: boolean;
+  /** The roles granted this permission. */
+  readonly roles: readonly Role[];
+  /** When present, only holders whose organisation is of one of these kinds (a line's release desk, not a forwarder's). */
+  readonly orgKinds?: readonly OrgKind[];
+  /** The same, for one role of the row only. */
+  readonly orgKindsByRole?: { readonly [R in Role]?: readonly OrgKind[] };
+  /** Why, in one line, for reviewers and for the generated matrix. */
+  readonly why: string;
+};
+
+/** The kinds of change that need a second person (issue 3, two-person approval). */
+export const approvalKinds = [
+  'yard.correction',
+  'pickup.change',
+  'visit.void',
+  'role.grant',
+  'passkeys.reset',
+  'visit.unfreeze',
+] as const;
+
+/** A kind of two-person change. */
+export type ApprovalKind = (typeof approvalKinds)[number];
+
+/** How a kind of two-person change is requested and who may approve it. */
+export type ApprovalRule = {
+  /** The permission the requester needs. */
+  readonly requestPermission: Permission;
+  /** Roles that may approve. The approver must also be another person in the right organisation (`approval.ts`). */
+  readonly approverRoles: readonly Role[];
+  /**
+   * Terminal data is approved by the staff of the terminal operator running that terminal: `always` for yard
+   * corrections and unfreezes, `if_terminal_named` for voids (a void of a discharge, move or gate event is
+   * terminal data; a void of the line's own announcement is not).
+   */
+  readonly terminalData: 'always' | 'if_terminal_named' | 'never';
+};
+
+const TERMINAL_STAFF = ['gate_clerk', 'yard_planner', 'equipment_operator', 'terminal_supervisor'] as const;
+const FULL_SIGHT = [...TERMINAL_STAFF, 'customs_officer', 'investigator'] as const;
+
+/**
+ * Who approves what. The approvers are a subset of the roles that can make the change, so that the second
+ * person understands it; a yard correction needs no supervisor at 3 a.m., only a second planner.
+ */
+export const approvalPolicy: { readonly [K in ApprovalKind]: ApprovalRule } = {
+  'yard.correction': {
+    requestPermission: 'visit.correct_position',
+    approverRoles: ['terminal_supervisor', 'yard_planner'],
+    terminalData: 'always',
+  },
+  'pickup.change': {
+    requestPermission: 'appointment.change',
+    approverRoles: ['haulier_planner'],
+    terminalData: 'never',
+  },
+  'visit.void': {
+    requestPermission: 'visit.void.request',
+    approverRoles: ['terminal_supervisor', 'release_desk'],
+    terminalData: 'if_terminal_named',
+  },
+  'role.grant': {
+    requestPermission: 'role.grant.request',
+    approverRoles: ['administrator'],
+    terminalData: 'never',
+  },
+  'passkeys.reset': {
+    requestPermission: 'passkeys.reset.request',
+    approverRoles: ['administrator'],
+    terminalData: 'never',
+  },
+  'visit.unfreeze': {
+    requestPermission: 'visit.unfreeze.request',
+    approverRoles: ['terminal_supervisor'],
+    terminalData: 'always',
+  },
+};
+
+/** Who places and lifts each kind of hold: each authority only its own (MISSION §3, Holds). */
+export const holdPolicy: {
+  readonly [K in HoldKind]: { roles: readonly Role[]; orgKinds?: readonly OrgKind[] };
+} = {
+  customs: { roles: ['customs_officer'] },
+  police: { roles: ['investigator'], orgKinds: ['port_police'] },
+  terminal: { roles: ['terminal_supervisor', 'yard_planner'] },
+  line: { roles: ['release_desk'], orgKinds: ['shipping_line'] },
+};
+
+const union = (lists: readonly (readonly Role[])[]): Role[] =>
+  roles.filter((r) => lists.some((l) => l.includes(r)));
+const HOLDERS = union(Object.values(holdPolicy).map((rule) => rule.roles));
+// Per role, the organisation kinds in which it holds some kind of hold (a forwarder's release desk holds none).
+const HOLDER_ORG_KINDS: { [R in Role]?: readonly OrgKind[] } = Object.fromEntries(
+  HOLDERS.map((role) => {
+    const kinds = Object.values(holdPolicy).filter((rule) => rule.roles.includes(role));
+    const scoped = kinds.every((rule) => rule.orgKinds !== undefined);
+    return [role, scoped ? kinds.flatMap((rule) => rule.orgKinds ?? []) : roleOrgKinds[role]];
+  }),
+);
+const APPROVERS = union(Object.values(approvalPolicy).map((rule) => rule.approverRoles));
+
+/**
+ * The policy table. Every permission is declared once; the hold and approval rows take their roles from
+ * {@link holdPolicy} and {@link approvalPolicy}, so those cannot drift from it.
+ */
+export const policy = {
+  'visit.announce': {
+    kind: 'command',
+    sensitive: false,
+    roles: ['release_desk'],
+    orgKinds: ['shipping_line'],
+    why: 'the line pre-advises its own boxes (COPARN); nothing moves',
+  },
+  'visit.discharge': {
+    kind: 'command',
+    sensitive: true,
+    roles: ['equipment_operator', 'yard_planner', 'terminal_supervisor'],
+    why: 'puts a box into a yard slot (COARRI, DISC)',
+  },
+  'visit.gate_in': {
+    kind: 'command',
+    sensitive: true,
+    roles: ['gate_clerk', 'terminal_supervisor'],
+    why: 'puts a box into a yard slot at the gate (CODECO, GTIN)',
+  },
+  'visit.move': {
+    kind: 'command',
+    sensitive: true,
+    roles: ['equipment_operator'],
+    why: 'location changes come only from physical moves by yard equipment roles (MISSION §1)',
+  },
+  'visit.correct_position': {
+    kind: 'command',
+    sensitive: true,
+    roles: ['yard_planner', 'terminal_supervisor'],
+    why: 'requests a yard.correction: a position change without a recorded move, applied only when approved',
+  },
+  'visit.load': {
+    kind: 'command',
+    sensitive: true,
+    roles: ['equipment_operator', 'terminal_supervisor'],
+    why: 'a box leaves the yard onto a vessel (COARRI, LOAD)',
+  },
+  'visit.gate_out': {
+    kind: 'command',
+    sensitive: true,
+    roles: ['gate_clerk', 'terminal_supervisor'],
+    why: 'a box leaves the port on a truck (CODECO, GTOT)',
+  },
+  'visit.hold.place': {
+    kind: 'command',
+    sensitive: false,
+    roles: HOLDERS,
+    orgKindsByRole: HOLDER_ORG_KINDS,
+    why: 'a hold only stops a box; each authority places its own kind (holdPolicy)',
+  },
+  'visit.hold.lift': {
+    kind: 'command',
+    sensitive: false,
+    roles: HOLDERS,
+    orgKindsByRole: HOLDER_ORG_KINDS,
+    why: 'each authority lifts only its own kind of hold (holdPolicy); the gate still checks every light',
+  },
+  'visit.scan.select': {
+    kind: 'command',
+    sensitive: false,
+    roles: ['customs_officer'],
+    why: 'customs selects a box for scanning (MISSION §2)',
+  },
+  'visit.void.request': {
+    kind: 'command',
+    sensitive: true,
+    roles: ['terminal_supervisor', 'yard_planner', 'release_desk'],
+    orgKinds: ['terminal_operator', 'shipping_line'],
+    why: 'requests a visit.void: correcting the record can put a box elsewhere, so it is applied only when approved',
+  },
+  'visit.unfreeze.request': {
+    kind: 'command',
+    sensitive: true,
+    roles: ['terminal_supervisor'],
+    why: 'requests a visit.unfreeze: a frozen box may leave again once approved',
+  },
+  'visit.read': {
+    kind: 'view',
+    sensitive: false,
+    roles: [...FULL_SIGHT, 'release_desk', 'haulier_planner'],
+    why: 'status of a visit, scoped per visit by need-to-know (visibility.ts)',
+  },
+  'visit.position.read': {
+    kind: 'view',
+    sensitive: false,
+    roles: FULL_SIGHT,
+    why: "yard positions: the terminal's own staff, customs and police only (MISSION §2)",
+  },
+  'visit.history.read': {
+    kind: 'view',
+    sensitive: false,
+    roles: FULL_SIGHT,
+    why: 'the event history carries every slot the box stood in',
+  },
+  'yard.map.read': {
+    kind: 'view',
+    sensitive: false,
+    roles: FULL_SIGHT,
+    why: 'the yard map is positions of every box at a terminal',
+  },
+  'release.issue': {
+    kind: 'command',
+    sensitive: true,
+    roles: ['release_desk'],
+    orgKinds: ['shipping_line'],
+    why: 'hands the right to collect to a first party (MISSION §3)',
+  },
+  'release.transfer': {
+    kind: 'command',
+    sensitive: true,
+    roles: ['release_desk'],
+    why: 'hands a held right on to the next party',
+  },
+  'release.accept': {
+    kind: 'command',
+    sensitive: true,
+    roles: ['release_desk', 'haulier_planner'],
+    orgKinds: ['forwarder', 'haulier'],
+    why: 'takes over a right to collect',
+  },
+  'release.deny': {
+    kind: 'command',
+    sensitive: false,
+    roles: ['release_desk', 'haulier_planner'],
+    orgKinds: ['forwarder', 'haulier'],
+    why: 'refuses an offered right; nothing is handed over',
+  },
+  'release.revoke': {
+    kind: 'command',
+    sensitive: true,
+    roles: ['release_desk'],
+    why: 'takes back a right the next party has not yet accepted, or (the line) at any time',
+  },
+  'release.block': {
+    kind: 'command',
+    sensitive: true,
+    roles: ['release_desk'],
+    orgKinds: ['shipping_line'],
+    why: 'the line stops every pickup of its box',
+  },
+  'release.read': {
+    kind: 'view',
+    sensitive: false,
+    roles: [
+      'release_desk',
+      'haulier_planner',
+      'gate_clerk',
+      'terminal_supervisor',
+      'customs_officer',
+      'investigator',
+    ],
+    why: 'the release chain of a visit, scoped per visit like visit.read',
+  },
+  'driver.nominate': {
+    kind: 'command',
+    sensitive: true,
+    roles: ['haulier_planner'],
+    why: 'names the one driver and truck that may collect (MISSION §3)',
+  },
+  'appointment.book': {
+    kind: 'command',
+    sensitive: true,
+    roles: ['haulier_planner'],
+    why: 'sets the pickup slot',
+  },
+  'appointment.change': {
+    kind: 'command',
+    sensitive: true,
+    roles: ['haulier_planner'],
+    why: 'changes the pickup slot or driver; near pickup it becomes a pickup.change approval',
+  },
+  'driver.jobs.read': {
+    kind: 'view',
+    sensitive: false,
+    roles: ['driver'],
+    why: 'a driver sees only his own jobs (MISSION §2)',
+  },
+  'approval.read': {
+    kind: 'view',
+    sensitive: false,
+    roles: union([APPROVERS, ['yard_planner', 'terminal_supervisor', 'release_desk', 'haulier_planner']]),
+    orgKindsByRole: { release_desk: ['shipping_line'] },
+    why: 'requesters and approvers see the requests of their organisation or terminal',
+  },
+  'approval.decide': {
+    kind: 'command',
+    sensitive: true,
+    roles: APPROVERS,
+    // A release desk approves only a line's voids; forwarders request nothing that needs a second person.
+    orgKindsByRole: { release_desk: ['shipping_line'] },
+    why: 'approves or rejects a two-person change (approvalPolicy names who, per kind)',
+  },
+  'alert.read': {
+    kind: 'view',
+    sensitive: false,
+    roles: ['terminal_supervisor', 'yard_planner', 'customs_officer', 'investigator'],
+    why: 'refused gate attempts, missing boxes and bulk look-ups',
+  },
+  'alert.manage': {
+    kind: 'command',
+    sensitive: false,
+    roles: ['terminal_supervisor'],
+    why: 'acknowledges and closes alerts; it changes no cargo record',
+  },
+  'audit.read': {
+    kind: 'view',
+    sensitive: false,
+    roles: ['terminal_supervisor', 'release_desk', 'customs_officer', 'investigator', 'administrator'],
+    why: 'checkpoints and inclusion/consistency proofs: hashes, no cargo data',
+  },
+  'audit.entries.read': {
+    kind: 'view',
+    sensitive: false,
+    roles: ['customs_officer', 'investigator'],
+    why: 'the logged events themselves, across every terminal and line',
+  },
+  'checkpoint.witness': {
+    kind: 'command',
+    sensitive: false,
+    roles: ['customs_officer', 'investigator', 'release_desk'],
+    orgKinds: ['customs', 'port_police', 'shipping_line'],
+    why: 'cosigns a checkpoint after checking consistency (MISSION §4); it changes nothing',
+  },
+  'account.passkeys.manage': {
+    kind: 'command',
+    sensitive: false,
+    roles: [...roles],
+    why: 'everyone lists, adds and revokes their own passkeys (behind a step-up)',
+  },
+  'org.manage': {
+    kind: 'command',
+    sensitive: true,
+    roles: ['administrator'],
+    why: 'creates and edits organisations',
+  },
+  'user.manage': {
+    kind: 'command',
+    sensitive: true,
+    roles: ['administrator'],
+    why: 'creates users, issues enrolment links, revokes roles, unlocks accounts',
+  },
+  'role.grant.request': {
+    kind: 'command',
+    sensitive: true,
+    roles: ['administrator'],
+    why: 'requests a role.grant, applied only when a second administrator approves',
+  },
+  'passkeys.reset.request': {
+    kind: 'command',
+    sensitive: true,
+    roles: ['administrator'],
+    why: 'requests a passkeys.reset, applied only when a second administrator approves',
+  },
+  'token.manage': {
+    kind: 'command',
+    sensitive: true,
+    roles: ['administrator'],
+    why: 'creates and revokes API tokens of machine clients',
+  },
+} as const satisfies Record<string, PermissionRule>;
+
+/** A permission name from the policy table. */
+export type Permission = keyof typeof policy;
+
+/** Every permission, in table order. */
+export const permissions = Object.keys(policy) as Permission[];
+
+const rule = (permission: Permission): PermissionRule => policy[permission];
+
+/**
+ * Whether `value` names a permission (for API token scopes from untrusted input).
+ *
+ * @example
+ * ```ts
+ * isPermission('visit.read'); // true
+ * ```
+ */
+export function isPermission(value: unknown): value is Permission {
+  return typeof value === 'string' && Object.hasOwn(policy, value);
+}
+
+/**
+ * Whether `role` is granted `permission`. When `orgKind` is given, also whether that kind of organisation may
+ * use it through this role (a forwarder's release desk may not issue releases).
+ *
+ * @example
+ * ```ts
+ * mayRoleDo('equipment_operator', 'visit.move'); // true
+ * mayRoleDo('release_desk', 'release.issue', 'forwarder'); // false
+ * ```
+ */
+export function mayRoleDo(role: Role, permission: Permission, orgKind?: OrgKind): boolean {
+  const { roles: granted, orgKinds, orgKindsByRole } = rule(permission);
+  if (!granted.includes(role)) return false;
+  if (orgKind === undefined) return true;
+  const forRole = orgKindsByRole?.[role];
+  return (
+    mayHoldRole(orgKind, role) &&
+    (orgKinds === undefined || orgKinds.includes(orgKind)) &&
+    (forRole === undefined || forRole.includes(orgKind))
+  );
+}
+
+/**
+ * Whether a user with these roles in an organisation of this kind may use `permission`.
+ *
+ * @example
+ * ```ts
+ * mayDo({ orgKind: 'haulier', roles: ['driver'] }, 'driver.jobs.read'); // true
+ * ```
+ */
+export function mayDo(
+  principal: { orgKind: OrgKind; roles: readonly Role[] },
+  permission: Permission,
+): boolean {
+  return principal.roles.some((role) => mayRoleDo(role, permission, principal.orgKind));
+}
+
+/**
+ * The permissions of `role`, in table order; with `orgKind`, those that kind of organisation may use.
+ *
+ * @example
+ * ```ts
+ * permissionsOf('driver'); // ['driver.jobs.read', 'account.passkeys.manage']
+ * ```
+ */
+export function permissionsOf(role: Role, orgKind?: OrgKind): Permission[] {
+  return permissions.filter((permission) => mayRoleDo(role, permission, orgKind));
+}
+
+/**
+ * Whether `permission` is sensitive.
+ *
+ * @example
+ * ```ts
+ * isSensitive('visit.move'); // true
+ * ```
+ */
+export function isSensitive(permission: Permission): boolean {
+  return rule(permission).sensitive;
+}
+
+/**
+ * Whether a user holding `role` must log in with a passkey: true iff the role holds any sensitive permission.
+ * For such a user, password + TOTP is refused, because both can be keylogged or phished (MISSION §1).
+ *
+ * @example
+ * ```ts
+ * passkeyRequired('yard_planner'); // true
+ * passkeyRequired('driver'); // false
+ * ```
+ */
+export function passkeyRequired(role: Role): boolean {
+  return permissionsOf(role).some(isSensitive);
+}
+
+/**
+ * Whether a user holding all of `held` must log in with a passkey.
+ *
+ * @example
+ * ```ts
+ * passkeyRequiredForAny(['investigator']); // false
+ * ```
+ */
+export function passkeyRequiredForAny(held: readonly Role[]): boolean {
+  return held.some(passkeyRequired);
+}
+
+/**
+ * The roles that may approve a two-person change of `kind`.
+ *
+ * @example
+ * ```ts
+ * approverRolesFor('role.grant'); // ['administrator']
+ * ```
+ */
+export function approverRolesFor(kind: ApprovalKind): Role[] {
+  return [...approvalPolicy[kind].approverRoles];
+}
+
+/**
+ * Whether a holder of `role` (in an organisation of `orgKind`, when given) may place a hold of `holdKind`.
+ *
+ * @example
+ * ```ts
+ * mayPlaceHold('customs_officer', 'customs'); // true
+ * mayPlaceHold('customs_officer', 'police'); // false
+ * ```
+ */
+export function mayPlaceHold(role: Role, holdKind: HoldKind, orgKind?: OrgKind): boolean {
+  const { roles: allowed, orgKinds } = holdPolicy[holdKind];
+  if (!allowed.includes(role)) return false;
+  if (orgKind === undefined) return true;
+  return mayHoldRole(orgKind, role) && (orgKinds === undefined || orgKinds.includes(orgKind));
+}
+
+/**
+ * Whether a holder of `role` may lift a hold of `holdKind`: the same authority that places it.
+ *
+ * @example
+ * ```ts
+ * mayLiftHold('yard_planner', 'terminal'); // true
+ * mayLiftHold('yard_planner', 'customs'); // false
+ * ```
+ */
+export function mayLiftHold(role: Role, holdKind: HoldKind, orgKind?: OrgKind): boolean {
+  return mayPlaceHold(role, holdKind, orgKind);
+}

@@ -1,0 +1,480 @@
+import type { Kysely, Selectable } from 'kysely';
+import type {
+  ApiTokenRecord,
+  ApprovalRecord,
+  ChallengeRecord,
+  EnrolmentLinkRecord,
+  OrganisationRecord,
+  PasskeyRecord,
+  PasswordCredential,
+  SessionRecord,
+  UserRecord,
+} from '../app/identity.ports.js';
+import type { JsonObject } from '../app/ports.js';
+import { toBuffer, toBytes, toNumber } from './rows.js';
+import type {
+  ApiTokenTable,
+  ApprovalTable,
+  AppUserTable,
+  Database,
+  EnrolmentLinkTable,
+  OrganisationTable,
+  PasskeyTable,
+  PasswordCredentialTable,
+  SessionTable,
+  WebauthnChallengeTable,
+} from './schema.js';
+
+const jsonList = (text: string) => JSON.parse(text) as string[];
+
+const toOrganisation = (row: Selectable<OrganisationTable>): OrganisationRecord => ({
+  orgId: row.org_id,
+  kind: row.kind,
+  name: row.name,
+  code: row.code,
+  terminals: jsonList(row.terminals),
+  createdAt: row.created_at,
+});
+
+const toUser = (row: Selectable<AppUserTable>): UserRecord => ({
+  userId: row.user_id,
+  orgId: row.org_id,
+  username: row.username,
+  displayName: row.display_name,
+  roles: jsonList(row.roles),
+  lockedAt: row.locked_at,
+  createdAt: row.created_at,
+  securityEpoch: row.security_epoch,
+});
+
+const toPasskey = (row: Selectable<PasskeyTable>): PasskeyRecord => ({
+  credentialId: row.credential_id,
+  userId: row.user_id,
+  publicKey: toBytes(row.public_key),
+  counter: toNumber(row.counter),
+  transports: jsonList(row.transports),
+  label: row.label,
+  createdAt: row.created_at,
+  lastUsedAt: row.last_used_at,
+});
+
+const toPasswordCredential = (row: Selectable<PasswordCredentialTable>): PasswordCredential => ({
+  userId: row.user_id,
+  passwordHash: row.password_hash,
+  totpSecretSealed: row.totp_secret_sealed && toBytes(row.totp_secret_sealed),
+  totpLastStep: toNumber(row.totp_last_step),
+});
+
+const toSession = (row: Selectable<SessionTable>): SessionRecord => ({
+  idHash: toBytes(row.id_hash),
+  userId: row.user_id,
+  csrfToken: row.csrf_token,
+  method: row.method,
+  createdAt: row.created_at,
+  lastSeenAt: row.last_seen_at,
+  expiresAt: row.expires_at,
+  stepUpAt: row.step_up_at,
+  securityEpoch: row.security_epoch,
+  revokedAt: row.revoked_at,
+  ip: row.ip,
+  userAgent: row.user_agent,
+});
+
+const toEnrolmentLink = (row: Selectable<EnrolmentLinkTable>): EnrolmentLinkRecord => ({
+  tokenHash: toBytes(row.token_hash),
+  userId: row.user_id,
+  expiresAt: row.expires_at,
+  usedAt: row.used_at,
+  issuedBy: row.issued_by,
+});
+
+const toApiToken = (row: Selectable<ApiTokenTable>): ApiTokenRecord => ({
+  tokenId: row.token_id,
+  tokenHash: toBytes(row.token_hash),
+  orgId: row.org_id,
+  permissions: jsonList(row.permissions),
+  label: row.label,
+  createdAt: row.created_at,
+  expiresAt: row.expires_at,
+  revokedAt: row.revoked_at,
+});
+
+const toChallenge = (row: Selectable<WebauthnChallengeTable>): ChallengeRecord => ({
+  challengeId: row.challenge_id,
+  challenge: row.challenge,
+  purpose: row.purpose,
+  userId: row.user_id,
+  expiresAt: row.expires_at,
+});
+
+const toApproval = (row: Selectable<ApprovalTable>): ApprovalRecord => ({
+  requestId: row.request_id,
+  kind: row.kind,
+  subject: row.subject,
+  status: row.status,
+  requestedBy: row.requested_by,
+  orgId: row.org_id,
+  expiresAt: row.expires_at,
+  view: JSON.parse(row.view) as JsonObject,
+});
+
+/**
+ * SQL over the identity tables. Records are written with `put…` (insert, or replace the row of the same key); a
+ * clash on another unique key (an organisation code, a username, a token hash) is the driver's unique violation,
+ * which the store maps to `store.duplicate`. The one-use operations are single conditional statements, so they
+ * hold under concurrency without relying on the head lock. `db` may be a transaction.
+ *
+ * Listings are ordered: organisations by code, users by username, passkeys and API tokens by creation, approvals
+ * by expiry (the most urgent first); ties by key.
+ *
+ * @example
+ * const identity = createIdentityRepository({ db: trx });
+ * if (await identity.acceptTotpStep('u-1', step)) { … }
+ */
+export function createIdentityRepository({ db }: { db: Kysely<Database> }) {
+  return {
+    async getOrganisation(orgId: string): Promise<OrganisationRecord | undefined> {
+      const row = await db
+        .selectFrom('organisation')
+        .selectAll()
+        .where('org_id', '=', orgId)
+        .executeTakeFirst();
+      return row && toOrganisation(row);
+    },
+
+    async findOrganisationByCode(code: string): Promise<OrganisationRecord | undefined> {
+      const row = await db.selectFrom('organisation').selectAll().where('code', '=', code).executeTakeFirst();
+      return row && toOrganisation(row);
+    },
+
+    async listOrganisations(): Promise<OrganisationRecord[]> {
+      const rows = await db
+        .selectFrom('organisation')
+        .selectAll()
+        .orderBy('code')
+        .orderBy('org_id')
+        .execute();
+      return rows.map(toOrganisation);
+    },
+
+    async getUser(userId: string): Promise<UserRecord | undefined> {
+      const row = await db
+        .selectFrom('app_user')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
+      return row && toUser(row);
+    },
+
+    async findUserByUsername(username: string): Promise<UserRecord | undefined> {
+      const row = await db
+        .selectFrom('app_user')
+        .selectAll()
+        .where('username', '=', username)
+        .executeTakeFirst();
+      return row && toUser(row);
+    },
+
+    async listUsers(where: { orgId?: string }): Promise<UserRecord[]> {
+      let select = db.selectFrom('app_user').selectAll();
+      if (where.orgId !== undefined) select = select.where('org_id', '=', where.orgId);
+      const rows = await select.orderBy('username').execute();
+      return rows.map(toUser);
+    },
+
+    async getPasswordCredential(userId: string): Promise<PasswordCredential | undefined> {
+      const row = await db
+        .selectFrom('password_credential')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
+      return row && toPasswordCredential(row);
+    },
+
+    async listPasskeys(userId: string): Promise<PasskeyRecord[]> {
+      const rows = await db
+        .selectFrom('passkey')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .orderBy('created_at')
+        .orderBy('credential_id')
+        .execute();
+      return rows.map(toPasskey);
+    },
+
+    async getPasskey(credentialId: string): Promise<PasskeyRecord | undefined> {
+      const row = await db
+        .selectFrom('passkey')
+        .selectAll()
+        .where('credential_id', '=', credentialId)
+        .executeTakeFirst();
+      return row && toPasskey(row);
+    },
+
+    async getSession(idHash: Uint8Array): Promise<SessionRecord | undefined> {
+      const row = await db
+        .selectFrom('session')
+        .selectAll()
+        .where('id_hash', '=', toBuffer(idHash))
+        .executeTakeFirst();
+      return row && toSession(row);
+    },
+
+    async getEnrolmentLink(tokenHash: Uint8Array): Promise<EnrolmentLinkRecord | undefined> {
+      const row = await db
+        .selectFrom('enrolment_link')
+        .selectAll()
+        .where('token_hash', '=', toBuffer(tokenHash))
+        .executeTakeFirst();
+      return row && toEnrolmentLink(row);
+    },
+
+    async getApiToken(tokenHash: Uint8Array): Promise<ApiTokenRecord | undefined> {
+      const row = await db
+        .selectFrom('api_token')
+        .selectAll()
+        .where('token_hash', '=', toBuffer(tokenHash))
+        .executeTakeFirst();
+      return row && toApiToken(row);
+    },
+
+    async listApiTokens(where: { orgId?: string }): Promise<ApiTokenRecord[]> {
+      let select = db.selectFrom('api_token').selectAll();
+      if (where.orgId !== undefined) select = select.where('org_id', '=', where.orgId);
+      const rows = await select.orderBy('created_at').orderBy('token_id').execute();
+      return rows.map(toApiToken);
+    },
+
+    async getApproval(requestId: string): Promise<ApprovalRecord | undefined> {
+      const row = await db
+        .selectFrom('approval')
+        .selectAll()
+        .where('request_id', '=', requestId)
+        .executeTakeFirst();
+      return row && toApproval(row);
+    },
+
+    async listApprovals(where: { status?: string; orgId?: string }): Promise<ApprovalRecord[]> {
+      let select = db.selectFrom('approval').selectAll();
+      if (where.status !== undefined) select = select.where('status', '=', where.status);
+      if (where.orgId !== undefined) select = select.where('org_id', '=', where.orgId);
+      const rows = await select.orderBy('expires_at').orderBy('request_id').execute();
+      return rows.map(toApproval);
+    },
+
+    async loginFailures(key: string, since: string): Promise<string[]> {
+      const rows = await db
+        .selectFrom('login_failure')
+        .select('at')
+        .where('key', '=', key)
+        .where('at', '>=', since)
+        .orderBy('at')
+        .execute();
+      return rows.map((row) => row.at);
+    },
+
+    async putOrganisation(org: OrganisationRecord): Promise<void> {
+      const values = {
+        kind: org.kind,
+        name: org.name,
+        code: org.code,
+        terminals: JSON.stringify(org.terminals),
+        created_at: org.createdAt,
+      };
+      await db
+        .insertInto('organisation')
+        .values({ org_id: org.orgId, ...values })
+        .onConflict((oc) => oc.column('org_id').doUpdateSet(values))
+        .execute();
+    },
+
+    async putUser(user: UserRecord): Promise<void> {
+      const values = {
+        org_id: user.orgId,
+        username: user.username,
+        display_name: user.displayName,
+        roles: JSON.stringify(user.roles),
+        locked_at: user.lockedAt,
+        created_at: user.createdAt,
+        security_epoch: user.securityEpoch,
+      };
+      await db
+        .insertInto('app_user')
+        .values({ user_id: user.userId, ...values })
+        .onConflict((oc) => oc.column('user_id').doUpdateSet(values))
+        .execute();
+    },
+
+    async putPasswordCredential(credential: PasswordCredential): Promise<void> {
+      const values = {
+        password_hash: credential.passwordHash,
+        totp_secret_sealed: credential.totpSecretSealed && toBuffer(credential.totpSecretSealed),
+        totp_last_step: credential.totpLastStep,
+      };
+      await db
+        .insertInto('password_credential')
+        .values({ user_id: credential.userId, ...values })
+        .onConflict((oc) => oc.column('user_id').doUpdateSet(values))
+        .execute();
+    },
+
+    /** Compare-and-set: one conditional update, accepted iff it changed the row. */
+    async acceptTotpStep(userId: string, step: number): Promise<boolean> {
+      const result = await db
+        .updateTable('password_credential')
+        .set({ totp_last_step: step })
+        .where('user_id', '=', userId)
+        .where('totp_last_step', '<', step)
+        .executeTakeFirst();
+      return result.numUpdatedRows === 1n;
+    },
+
+    async putPasskey(passkey: PasskeyRecord): Promise<void> {
+      const values = {
+        user_id: passkey.userId,
+        public_key: toBuffer(passkey.publicKey),
+        counter: passkey.counter,
+        transports: JSON.stringify(passkey.transports),
+        label: passkey.label,
+        created_at: passkey.createdAt,
+        last_used_at: passkey.lastUsedAt,
+      };
+      await db
+        .insertInto('passkey')
+        .values({ credential_id: passkey.credentialId, ...values })
+        .onConflict((oc) => oc.column('credential_id').doUpdateSet(values))
+        .execute();
+    },
+
+    async removePasskey(credentialId: string): Promise<void> {
+      await db.deleteFrom('passkey').where('credential_id', '=', credentialId).execute();
+    },
+
+    async putSession(session: SessionRecord): Promise<void> {
+      const values = {
+        user_id: session.userId,
+        csrf_token: session.csrfToken,
+        method: session.method,
+        created_at: session.createdAt,
+        last_seen_at: session.lastSeenAt,
+        expires_at: session.expiresAt,
+        step_up_at: session.stepUpAt,
+        security_epoch: session.securityEpoch,
+        revoked_at: session.revokedAt,
+        ip: session.ip,
+        user_agent: session.userAgent,
+      };
+      await db
+        .insertInto('session')
+        .values({ id_hash: toBuffer(session.idHash), ...values })
+        .onConflict((oc) => oc.column('id_hash').doUpdateSet(values))
+        .execute();
+    },
+
+    /** Revokes the user's live sessions; revoked and expired ones keep what they have. */
+    async revokeUserSessions(userId: string, at: string): Promise<void> {
+      await db
+        .updateTable('session')
+        .set({ revoked_at: at })
+        .where('user_id', '=', userId)
+        .where('revoked_at', 'is', null)
+        .where('expires_at', '>', at)
+        .execute();
+    },
+
+    async putEnrolmentLink(link: EnrolmentLinkRecord): Promise<void> {
+      const values = {
+        user_id: link.userId,
+        expires_at: link.expiresAt,
+        used_at: link.usedAt,
+        issued_by: link.issuedBy,
+      };
+      await db
+        .insertInto('enrolment_link')
+        .values({ token_hash: toBuffer(link.tokenHash), ...values })
+        .onConflict((oc) => oc.column('token_hash').doUpdateSet(values))
+        .execute();
+    },
+
+    /** One conditional update: of two concurrent consumers, the second finds the link used. */
+    async consumeEnrolmentLink(tokenHash: Uint8Array, at: string): Promise<EnrolmentLinkRecord | undefined> {
+      const row = await db
+        .updateTable('enrolment_link')
+        .set({ used_at: at })
+        .where('token_hash', '=', toBuffer(tokenHash))
+        .where('used_at', 'is', null)
+        .where('expires_at', '>', at)
+        .returningAll()
+        .executeTakeFirst();
+      return row && toEnrolmentLink(row);
+    },
+
+    async putApiToken(token: ApiTokenRecord): Promise<void> {
+      const values = {
+        token_hash: toBuffer(token.tokenHash),
+        org_id: token.orgId,
+        permissions: JSON.stringify(token.permissions),
+        label: token.label,
+        created_at: token.createdAt,
+        expires_at: token.expiresAt,
+        revoked_at: token.revokedAt,
+      };
+      await db
+        .insertInto('api_token')
+        .values({ token_id: token.tokenId, ...values })
+        .onConflict((oc) => oc.column('token_id').doUpdateSet(values))
+        .execute();
+    },
+
+    async putChallenge(challenge: ChallengeRecord): Promise<void> {
+      const values = {
+        challenge: challenge.challenge,
+        purpose: challenge.purpose,
+        user_id: challenge.userId,
+        expires_at: challenge.expiresAt,
+      };
+      await db
+        .insertInto('webauthn_challenge')
+        .values({ challenge_id: challenge.challengeId, ...values })
+        .onConflict((oc) => oc.column('challenge_id').doUpdateSet(values))
+        .execute();
+    },
+
+    /** Deletes the challenge whatever its age (an expired one is of no further use) and returns it if live. */
+    async takeChallenge(challengeId: string, at: string): Promise<ChallengeRecord | undefined> {
+      const row = await db
+        .deleteFrom('webauthn_challenge')
+        .where('challenge_id', '=', challengeId)
+        .returningAll()
+        .executeTakeFirst();
+      return row && row.expires_at > at ? toChallenge(row) : undefined;
+    },
+
+    async putApproval(approval: ApprovalRecord): Promise<void> {
+      const values = {
+        kind: approval.kind,
+        subject: approval.subject,
+        status: approval.status,
+        requested_by: approval.requestedBy,
+        org_id: approval.orgId,
+        expires_at: approval.expiresAt,
+        view: JSON.stringify(approval.view),
+      };
+      await db
+        .insertInto('approval')
+        .values({ request_id: approval.requestId, ...values })
+        .onConflict((oc) => oc.column('request_id').doUpdateSet(values))
+        .execute();
+    },
+
+    async recordLoginFailure(key: string, at: string): Promise<void> {
+      await db.insertInto('login_failure').values({ key, at }).execute();
+    },
+
+    async clearLoginFailures(key: string): Promise<void> {
+      await db.deleteFrom('login_failure').where('key', '=', key).execute();
+    },
+  };
+}
+
+export type IdentityRepository = ReturnType<typeof createIdentityRepository>;

@@ -1,0 +1,268 @@
+import type {
+  ApiTokenRecord,
+  ApprovalRecord,
+  ChallengeRecord,
+  EnrolmentLinkRecord,
+  IdentityReads,
+  IdentityWrites,
+  OrganisationRecord,
+  PasskeyRecord,
+  PasswordCredential,
+  SessionRecord,
+  UserRecord,
+} from '../app/identity.ports.js';
+import { type JsonObject, StoreIntegrityError } from '../app/ports.js';
+
+/** Code-unit order, as the SQL stores sort keys and compare times (BINARY on SQLite, `collate "C"` on PostgreSQL). */
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const hex = (bytes: Uint8Array) =>
+  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
+
+// Stored and returned as copies, as the SQL stores do, so that callers can mutate neither.
+const copyOrganisation = (o: OrganisationRecord): OrganisationRecord => ({
+  ...o,
+  terminals: [...o.terminals],
+});
+const copyUser = (u: UserRecord): UserRecord => ({ ...u, roles: [...u.roles] });
+const copyPasskey = (p: PasskeyRecord): PasskeyRecord => ({
+  ...p,
+  publicKey: p.publicKey.slice(),
+  transports: [...p.transports],
+});
+const copyPassword = (c: PasswordCredential): PasswordCredential => ({
+  ...c,
+  totpSecretSealed: c.totpSecretSealed === null ? null : c.totpSecretSealed.slice(),
+});
+const copySession = (s: SessionRecord): SessionRecord => ({ ...s, idHash: s.idHash.slice() });
+const copyLink = (l: EnrolmentLinkRecord): EnrolmentLinkRecord => ({ ...l, tokenHash: l.tokenHash.slice() });
+const copyToken = (t: ApiTokenRecord): ApiTokenRecord => ({
+  ...t,
+  tokenHash: t.tokenHash.slice(),
+  permissions: [...t.permissions],
+});
+const copyChallenge = (c: ChallengeRecord): ChallengeRecord => ({ ...c });
+const copyApproval = (a: ApprovalRecord): ApprovalRecord => ({
+  ...a,
+  view: JSON.parse(JSON.stringify(a.view)) as JsonObject,
+});
+
+/** Every identity record the memory store holds. Records inside are never mutated, only replaced. */
+export interface IdentityState {
+  readonly organisations: Map<string, OrganisationRecord>;
+  readonly users: Map<string, UserRecord>;
+  readonly passwords: Map<string, PasswordCredential>;
+  readonly passkeys: Map<string, PasskeyRecord>;
+  /** By the hex of the id hash. */
+  readonly sessions: Map<string, SessionRecord>;
+  /** By the hex of the token hash. */
+  readonly enrolmentLinks: Map<string, EnrolmentLinkRecord>;
+  readonly apiTokens: Map<string, ApiTokenRecord>;
+  readonly challenges: Map<string, ChallengeRecord>;
+  readonly approvals: Map<string, ApprovalRecord>;
+  /** Failure times by key, in the order recorded. */
+  readonly loginFailures: Map<string, readonly string[]>;
+}
+
+export function emptyIdentityState(): IdentityState {
+  return {
+    organisations: new Map(),
+    users: new Map(),
+    passwords: new Map(),
+    passkeys: new Map(),
+    sessions: new Map(),
+    enrolmentLinks: new Map(),
+    apiTokens: new Map(),
+    challenges: new Map(),
+    approvals: new Map(),
+    loginFailures: new Map(),
+  };
+}
+
+/** A copy a transaction may change without touching `state`: the maps are new, the records shared. */
+export function cloneIdentityState(state: IdentityState): IdentityState {
+  return {
+    organisations: new Map(state.organisations),
+    users: new Map(state.users),
+    passwords: new Map(state.passwords),
+    passkeys: new Map(state.passkeys),
+    sessions: new Map(state.sessions),
+    enrolmentLinks: new Map(state.enrolmentLinks),
+    apiTokens: new Map(state.apiTokens),
+    challenges: new Map(state.challenges),
+    approvals: new Map(state.approvals),
+    loginFailures: new Map(state.loginFailures),
+  };
+}
+
+/** Identity reads over whatever state `current` returns (the committed one, or a transaction's staged copy). */
+export function memoryIdentityReads(current: () => IdentityState): IdentityReads {
+  const get = <T>(map: Map<string, T>, key: string, copy: (value: T) => T) => {
+    const found = map.get(key);
+    return found && copy(found);
+  };
+  return {
+    async getOrganisation(orgId) {
+      return get(current().organisations, orgId, copyOrganisation);
+    },
+    async findOrganisationByCode(code) {
+      const found = [...current().organisations.values()].find((o) => o.code === code);
+      return found && copyOrganisation(found);
+    },
+    async listOrganisations() {
+      return [...current().organisations.values()]
+        .sort((a, b) => compareText(a.code, b.code) || compareText(a.orgId, b.orgId))
+        .map(copyOrganisation);
+    },
+    async getUser(userId) {
+      return get(current().users, userId, copyUser);
+    },
+    async findUserByUsername(username) {
+      const found = [...current().users.values()].find((u) => u.username === username);
+      return found && copyUser(found);
+    },
+    async listUsers(where) {
+      return [...current().users.values()]
+        .filter((u) => where.orgId === undefined || u.orgId === where.orgId)
+        .sort((a, b) => compareText(a.username, b.username))
+        .map(copyUser);
+    },
+    async getPasswordCredential(userId) {
+      return get(current().passwords, userId, copyPassword);
+    },
+    async listPasskeys(userId) {
+      return [...current().passkeys.values()]
+        .filter((p) => p.userId === userId)
+        .sort((a, b) => compareText(a.createdAt, b.createdAt) || compareText(a.credentialId, b.credentialId))
+        .map(copyPasskey);
+    },
+    async getPasskey(credentialId) {
+      return get(current().passkeys, credentialId, copyPasskey);
+    },
+    async getSession(idHash) {
+      return get(current().sessions, hex(idHash), copySession);
+    },
+    async getEnrolmentLink(tokenHash) {
+      return get(current().enrolmentLinks, hex(tokenHash), copyLink);
+    },
+    async getApiToken(tokenHash) {
+      const key = hex(tokenHash);
+      const found = [...current().apiTokens.values()].find((t) => hex(t.tokenHash) === key);
+      return found && copyToken(found);
+    },
+    async listApiTokens(where) {
+      return [...current().apiTokens.values()]
+        .filter((t) => where.orgId === undefined || t.orgId === where.orgId)
+        .sort((a, b) => compareText(a.createdAt, b.createdAt) || compareText(a.tokenId, b.tokenId))
+        .map(copyToken);
+    },
+    async getApproval(requestId) {
+      return get(current().approvals, requestId, copyApproval);
+    },
+    async listApprovals(where) {
+      return [...current().approvals.values()]
+        .filter(
+          (a) =>
+            (where.status === undefined || a.status === where.status) &&
+            (where.orgId === undefined || a.orgId === where.orgId),
+        )
+        .sort((a, b) => compareText(a.expiresAt, b.expiresAt) || compareText(a.requestId, b.requestId))
+        .map(copyApproval);
+    },
+    async loginFailures(key, since) {
+      return (current().loginFailures.get(key) ?? []).filter((at) => at >= since).sort(compareText);
+    },
+  };
+}
+
+/**
+ * Identity writes on a transaction's staged state, with the SQL stores' semantics: `put…` inserts or replaces by
+ * key, a clash on another unique key (organisation code, username, token hash) is `store.duplicate`.
+ */
+export function memoryIdentityWrites(staged: () => IdentityState): Omit<IdentityWrites, keyof IdentityReads> {
+  const duplicate = (what: string) => new StoreIntegrityError('store.duplicate', `already stored: ${what}`);
+  return {
+    async putOrganisation(org) {
+      const { organisations } = staged();
+      for (const other of organisations.values()) {
+        if (other.code === org.code && other.orgId !== org.orgId)
+          throw duplicate(`organisation code ${org.code}`);
+      }
+      organisations.set(org.orgId, copyOrganisation(org));
+    },
+    async putUser(user) {
+      const { users } = staged();
+      for (const other of users.values()) {
+        if (other.username === user.username && other.userId !== user.userId) {
+          throw duplicate(`username ${user.username}`);
+        }
+      }
+      users.set(user.userId, copyUser(user));
+    },
+    async putPasswordCredential(credential) {
+      staged().passwords.set(credential.userId, copyPassword(credential));
+    },
+    async acceptTotpStep(userId, step) {
+      const { passwords } = staged();
+      const credential = passwords.get(userId);
+      if (!credential || !(credential.totpLastStep < step)) return false;
+      passwords.set(userId, { ...credential, totpLastStep: step });
+      return true;
+    },
+    async putPasskey(passkey) {
+      staged().passkeys.set(passkey.credentialId, copyPasskey(passkey));
+    },
+    async removePasskey(credentialId) {
+      staged().passkeys.delete(credentialId);
+    },
+    async putSession(session) {
+      staged().sessions.set(hex(session.idHash), copySession(session));
+    },
+    async revokeUserSessions(userId, at) {
+      const { sessions } = staged();
+      for (const [key, s] of sessions) {
+        if (s.userId === userId && s.revokedAt === null && s.expiresAt > at)
+          sessions.set(key, { ...s, revokedAt: at });
+      }
+    },
+    async putEnrolmentLink(link) {
+      staged().enrolmentLinks.set(hex(link.tokenHash), copyLink(link));
+    },
+    async consumeEnrolmentLink(tokenHash, at) {
+      const { enrolmentLinks } = staged();
+      const key = hex(tokenHash);
+      const link = enrolmentLinks.get(key);
+      if (!link || link.usedAt !== null || !(link.expiresAt > at)) return undefined;
+      const used = { ...link, usedAt: at };
+      enrolmentLinks.set(key, used);
+      return copyLink(used);
+    },
+    async putApiToken(token) {
+      const { apiTokens } = staged();
+      const key = hex(token.tokenHash);
+      for (const other of apiTokens.values()) {
+        if (other.tokenId !== token.tokenId && hex(other.tokenHash) === key)
+          throw duplicate('API token hash');
+      }
+      apiTokens.set(token.tokenId, copyToken(token));
+    },
+    async putChallenge(challenge) {
+      staged().challenges.set(challenge.challengeId, copyChallenge(challenge));
+    },
+    async takeChallenge(challengeId, at) {
+      const { challenges } = staged();
+      const challenge = challenges.get(challengeId);
+      challenges.delete(challengeId);
+      return challenge && challenge.expiresAt > at ? copyChallenge(challenge) : undefined;
+    },
+    async putApproval(approval) {
+      staged().approvals.set(approval.requestId, copyApproval(approval));
+    },
+    async recordLoginFailure(key, at) {
+      const { loginFailures } = staged();
+      loginFailures.set(key, [...(loginFailures.get(key) ?? []), at]);
+    },
+    async clearLoginFailures(key) {
+      staged().loginFailures.delete(key);
+    },
+  };
+}

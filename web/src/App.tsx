@@ -1,0 +1,64 @@
+import { type ReactNode, useEffect } from 'react';
+import type { Session } from './api.js';
+import { Button, Loading, Notice, PageHeading } from './components.js';
+import { messageOf } from './errors.js';
+import { AppLayout, AuthLayout } from './layout.js';
+import { EnrolPage } from './pages/EnrolPage.js';
+import { HomePage } from './pages/HomePage.js';
+import { LoginPage } from './pages/LoginPage.js';
+import { NotFoundPage } from './pages/NotFoundPage.js';
+import { PasskeysPage } from './pages/PasskeysPage.js';
+import { navigate, useLocation } from './router.js';
+import { useSession, useSessionLoaded } from './session.js';
+
+function Redirect({ to }: { to: string }) {
+  useEffect(() => navigate(to, { replace: true }), [to]);
+  return null;
+}
+
+/** Pages for signed-in people: while the session loads, a loading state; without one, the login page. */
+function SignedIn({ children }: { children: (session: Session) => ReactNode }) {
+  const state = useSessionLoaded();
+  const { load } = useSession();
+  const { pathname, search } = useLocation();
+
+  if (state.status === 'signed-out') {
+    const here = `${pathname}${search}`;
+    return <Redirect to={here === '/' ? '/login' : `/login?next=${encodeURIComponent(here)}`} />;
+  }
+  if (state.status === 'error')
+    return (
+      <AuthLayout>
+        <PageHeading title="PortLedger is not available" />
+        <Notice tone="error" title="Your session could not be checked">
+          <p>{messageOf(state.error)}</p>
+        </Notice>
+        <Button variant="primary" onClick={() => void load()}>
+          Try again
+        </Button>
+      </AuthLayout>
+    );
+  if (state.status !== 'signed-in')
+    return (
+      <AuthLayout>
+        <Loading label="Loading PortLedger…" />
+      </AuthLayout>
+    );
+  return <AppLayout>{children(state.session)}</AppLayout>;
+}
+
+export function App() {
+  const { pathname } = useLocation();
+  switch (pathname) {
+    case '/login':
+      return <LoginPage />;
+    case '/enrol':
+      return <EnrolPage />;
+    case '/':
+      return <SignedIn>{(session) => <HomePage session={session} />}</SignedIn>;
+    case '/me/passkeys':
+      return <SignedIn>{(session) => <PasskeysPage key={session.user.userId} session={session} />}</SignedIn>;
+    default:
+      return <SignedIn>{() => <NotFoundPage />}</SignedIn>;
+  }
+}

@@ -1,0 +1,167 @@
+import { useEffect, useState } from 'react';
+import { ApiError, api, type EnrolmentChallenge } from '../api.js';
+import { Button, Field, Loading, Notice, PageHeading } from '../components.js';
+import { messageOf } from '../errors.js';
+import { AuthLayout } from '../layout.js';
+import { createPasskey } from '../passkeys.js';
+import { Link, navigate } from '../router.js';
+import { setFlash, useSession } from '../session.js';
+
+/** The one-time token travels in the fragment (`/enrol#token=…`), which never reaches a server log. */
+function tokenFromFragment(): string | undefined {
+  const token = new URLSearchParams(window.location.hash.slice(1)).get('token')?.trim();
+  return token ? token : undefined;
+}
+
+/** Challenges are short-lived: fetch a new one before creating the passkey when this one is old. */
+const challengeMaxAgeMs = 2 * 60_000;
+
+type State =
+  | { step: 'checking' }
+  | { step: 'missing' }
+  | { step: 'invalid'; error: ApiError | undefined; message: string }
+  | { step: 'ready'; challenge: EnrolmentChallenge; fetchedAt: number };
+
+export function EnrolPage() {
+  const { signedIn } = useSession();
+  const [token] = useState(tokenFromFragment);
+  const [state, setState] = useState<State>(() => (token ? { step: 'checking' } : { step: 'missing' }));
+  const [label, setLabel] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+
+  useEffect(() => {
+    // Keep the secret out of the address bar, the history and screenshots once read.
+    if (window.location.hash) window.history.replaceState(null, '', window.location.pathname);
+  }, []);
+
+  useEffect(() => {
+    if (!token) return;
+    let current = true;
+    api.enrolmentOptions(token).then(
+      (challenge) => {
+        if (current) setState({ step: 'ready', challenge, fetchedAt: Date.now() });
+      },
+      (caught: unknown) => {
+        if (current)
+          setState({
+            step: 'invalid',
+            error: caught instanceof ApiError ? caught : undefined,
+            message: messageOf(caught),
+          });
+      },
+    );
+    return () => {
+      current = false;
+    };
+  }, [token]);
+
+  async function enrol() {
+    if (state.step !== 'ready' || !token) return;
+    setBusy(true);
+    setError(undefined);
+    try {
+      let challenge = state.challenge;
+      if (Date.now() - state.fetchedAt > challengeMaxAgeMs) {
+        challenge = await api.enrolmentOptions(token);
+        setState({ step: 'ready', challenge, fetchedAt: Date.now() });
+      }
+      const response = await createPasskey(challenge.options);
+      const session = await api.enrolmentVerify({
+        token,
+        challengeId: challenge.challengeId,
+        response,
+        ...(label.trim() ? { label: label.trim() } : {}),
+      });
+      signedIn(session);
+      setFlash('Your passkey is set up and you are signed in. Use it every time you sign in to PortLedger.');
+      navigate('/', { replace: true });
+    } catch (caught) {
+      if (caught instanceof ApiError && caught.code === 'auth.enrolment_link_invalid')
+        setState({ step: 'invalid', error: caught, message: messageOf(caught) });
+      else setError(messageOf(caught));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (state.step === 'checking')
+    return (
+      <AuthLayout>
+        <PageHeading title="Set up your passkey" />
+        <Loading label="Checking your enrolment link…" />
+      </AuthLayout>
+    );
+
+  if (state.step === 'missing' || state.step === 'invalid') {
+    const unavailable = state.step === 'invalid' && state.error?.code === 'route.not_found';
+    const title = unavailable ? 'Enrolment is not available' : 'This enrolment link cannot be used';
+    return (
+      <AuthLayout>
+        <PageHeading title={title} />
+        <Notice tone="error" title={unavailable ? 'This server does not offer enrolment yet.' : title}>
+          {state.step === 'missing' ? (
+            <p>The link is incomplete. Open it again from the message your administrator sent you.</p>
+          ) : unavailable ? (
+            <p>Your enrolment link could not be checked. Try again later, or ask your port administrator.</p>
+          ) : (
+            <p>
+              {state.message} An enrolment link works once and expires. Ask your port administrator for a new
+              link.
+            </p>
+          )}
+        </Notice>
+        <p>
+          Already have a passkey? <Link to="/login">Sign in</Link>.
+        </p>
+      </AuthLayout>
+    );
+  }
+
+  const { user } = state.challenge;
+  return (
+    <AuthLayout>
+      <PageHeading title="Set up your passkey" />
+      <p className="lead">
+        Welcome, {user.displayName}. You are joining PortLedger as <strong>{user.username}</strong> at{' '}
+        <strong>{user.orgName}</strong>.
+      </p>
+      <ul className="checklist">
+        <li>A passkey replaces your password. It stays on this device or on your security key.</li>
+        <li>It cannot be phished, guessed or caught by a keylogger.</li>
+        <li>You unlock it the way you unlock this device: fingerprint, face, PIN or security key.</li>
+      </ul>
+      <form
+        className="stack"
+        onSubmit={(event) => {
+          event.preventDefault();
+          void enrol();
+        }}
+      >
+        <Field
+          label="Name for this passkey (optional)"
+          hint="So you can recognise it later, for example “Gate office PC” or “My security key”."
+          name="label"
+          maxLength={64}
+          value={label}
+          onChange={(event) => setLabel(event.target.value)}
+        />
+        {error ? (
+          <Notice tone="error" title="The passkey was not set up">
+            {error}
+          </Notice>
+        ) : null}
+        <Button
+          type="submit"
+          variant="primary"
+          size="large"
+          className="btn-block"
+          busy={busy}
+          busyLabel="Creating your passkey…"
+        >
+          Create my passkey
+        </Button>
+      </form>
+    </AuthLayout>
+  );
+}
