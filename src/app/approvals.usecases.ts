@@ -6,6 +6,8 @@ import {
   approvalDecider,
   approvalStatus,
   approverRefusal,
+  checkRole,
+  DomainError,
   grantedApproval,
   type OrgKind,
   type Role,
@@ -117,13 +119,26 @@ async function describeChange(
     case 'passkeys.reset': {
       const user = await tx.identity.getUser(input.subject);
       if (!user) throw new AppError('auth.user_unknown', `no user ${input.subject}`);
-      return {
-        change:
-          input.kind === 'role.grant'
-            ? { role: String(input.change.role ?? ''), rolesBefore: [...user.roles] }
-            : { passkeysBefore: (await tx.identity.listPasskeys(user.userId)).length },
-        terminal: null,
-      };
+      const org = await tx.identity.getOrganisation(user.orgId);
+      if (!org) throw new AppError('auth.user_unknown', `user ${input.subject} has no organisation`);
+      if (input.kind === 'role.grant') {
+        // Refused now rather than after a second administrator has approved something that cannot apply.
+        const role = checkRole(org.kind as OrgKind, input.change.role);
+        if (user.roles.includes(role)) {
+          throw new DomainError('user.role_already_held', `user ${user.userId} already holds ${role}`, {
+            userId: user.userId,
+            role,
+          });
+        }
+        return { change: { role, rolesBefore: [...user.roles] }, terminal: null };
+      }
+      const passkeysBefore = (await tx.identity.listPasskeys(user.userId)).length;
+      if (passkeysBefore === 0) {
+        throw new DomainError('user.passkey_not_found', `user ${user.userId} has no passkey to reset`, {
+          userId: user.userId,
+        });
+      }
+      return { change: { passkeysBefore }, terminal: null };
     }
     default:
       // Pickup changes, unfreezes and position corrections arrive with releases, alerts and the yard console.
@@ -131,10 +146,13 @@ async function describeChange(
   }
 }
 
-/** Asks for a two-person change. The request is an event; nothing changes until someone else approves it. */
+/**
+ * Asks for a two-person change. The request is an event; nothing changes until someone else approves it. The
+ * requester is a person (a session, or an administrator named at the CLI); the approval needs a session.
+ */
 export async function requestApproval(
   deps: AuthDeps,
-  auth: Authenticated,
+  auth: Pick<Authenticated, 'user' | 'org'>,
   input: { kind: ApprovalKind; subject: string; change: JsonObject },
 ): Promise<ApprovalRecord> {
   return deps.ledger.write(async (context) => {
@@ -256,4 +274,33 @@ export async function approvalInbox(deps: AuthDeps, auth: Authenticated): Promis
     if (state.request && approverRefusal(state.request, actor) === undefined) mine.push(candidate);
   }
   return mine;
+}
+
+/**
+ * The requester takes back a pending request; nobody else may (`approval.not_requester`).
+ *
+ * @example
+ * ```ts
+ * await withdrawRequest(auth, session, { requestId: 'q7' });
+ * ```
+ */
+export async function withdrawRequest(
+  deps: AuthDeps,
+  auth: Authenticated,
+  input: { requestId: string },
+): Promise<ApprovalRecord> {
+  return deps.ledger.write(async (context) => {
+    const stored = await context.tx.readStream(approvalStream(input.requestId));
+    if (stored.length === 0) throw new AppError('approval.not_found', `no request ${input.requestId}`);
+    const state = fold(stored);
+    const at = context.now.toISOString();
+    const events = approvalDecider.decide(
+      { type: 'WithdrawRequest', by: { userId: auth.user.userId }, at },
+      state,
+    );
+    await appendApproval(context, input.requestId, stored.length, events);
+    const view = record(events.reduce(approvalDecider.evolve, state), at);
+    await context.tx.identity.putApproval(view);
+    return view;
+  });
 }

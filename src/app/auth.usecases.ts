@@ -181,6 +181,14 @@ export async function issueEnrolmentLink(
   return deps.ledger.write(async (context) => {
     const user = await context.tx.identity.getUser(args.userId);
     if (!user) throw new AppError('auth.user_unknown', `no user ${args.userId}`);
+    // A link enrols a first passkey. Were it issued to someone who has passkeys, one administrator could take
+    // over any account with it; a lost passkey is replaced through a two-person passkey reset first.
+    if ((await context.tx.identity.listPasskeys(user.userId)).length > 0) {
+      throw new AppError(
+        'auth.enrolment_not_allowed',
+        `${user.username} already has a passkey; a new link needs a two-person passkey reset first`,
+      );
+    }
     const token = deps.security.tokens.newToken();
     const expiresAt = new Date(context.now.getTime() + deps.settings.enrolmentLinkTtlMs).toISOString();
     const tokenHash = deps.security.tokens.hash(token);

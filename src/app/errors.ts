@@ -23,7 +23,13 @@ export type AppErrorCode =
   | 'auth.step_up_required'
   | 'auth.last_passkey'
   | 'auth.user_unknown'
-  | 'approval.not_found';
+  | 'auth.enrolment_not_allowed'
+  | 'approval.not_found'
+  | 'auth.token_invalid'
+  | 'token.permission_not_allowed'
+  | 'token.not_found'
+  | 'token.already_revoked'
+  | 'org.not_found';
 
 export class AppError extends Error {
   constructor(

@@ -92,6 +92,8 @@ export interface ApiTokenRecord {
   readonly createdAt: string;
   readonly expiresAt: string;
   readonly revokedAt: string | null;
+  /** The last request made with it, to the minute: its `TokenUsed` auth events are at most one a minute. */
+  readonly lastUsedAt: string | null;
 }
 
 export interface ChallengeRecord {

@@ -5,6 +5,7 @@ import { AuditError } from '../audit/index.js';
 import { readSetting } from '../config/settings.js';
 import { DomainError } from '../domain/index.js';
 import { StoreConfigError } from '../store/open-store.js';
+import { registerAdminCommands } from './admin.js';
 import { exportCommand, verifyCommand } from './export-verify.js';
 import { proofConsistencyCommand, proofInclusionCommand } from './proof.js';
 import { seedCommand } from './seed.js';
@@ -92,6 +93,8 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
     .requiredOption('--from <m>', 'older tree size', nonNegativeInteger('--from'))
     .option('--to <n>', 'newer tree size (default: latest checkpoint)', nonNegativeInteger('--to'))
     .action(run(proofConsistencyCommand));
+
+  registerAdminCommands(program, run, dbOption);
 
   return program;
 }

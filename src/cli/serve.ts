@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { readSetting } from '../config/settings.js';
 import { buildServer } from '../http/server.js';
-import { seedInto } from './seed.js';
+import { seedDemoOnce } from './demo.js';
 import { openSystem } from './system.js';
 
 export async function serveCommand(
@@ -16,22 +16,14 @@ export async function serveCommand(
     publicUrl: readSetting('publicUrl') ?? `http://localhost:${port}`,
   });
   if (system.signerCreated) io.stdout.write(`generated the log signing key in ${system.keyFile}\n`);
-  if (options.seedDemo) {
-    if ((await system.store.logSize()) === 0) {
-      io.stdout.write('seeding the demo port (one terminal, one vessel call of 2,000 boxes)…\n');
-      const summary = await seedInto(system, { containers: 2000, seed: 'demo', terminal: 'T1' });
-      io.stdout.write(`seeded ${summary.events} events\n`);
-    } else {
-      io.stdout.write(
-        `the database already holds ${await system.store.logSize()} events; not seeding again\n`,
-      );
-    }
-  }
+  if (options.seedDemo) await seedDemoOnce(system, io);
   const server = await buildServer({
     reads: system.store,
     verifierKey: system.verifierKey,
     logger,
     auth: system.auth,
+    terminals: system.terminals,
+    publicUrl: system.publicUrl,
     trustProxy: readSetting('trustProxy') === 'true',
   });
   await server.listen({ port, host });

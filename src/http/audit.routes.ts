@@ -19,13 +19,18 @@ import {
 
 const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 
-/** Read-only audit endpoints: anyone holding the verifier key can check what these return, offline. */
+/**
+ * Read-only audit endpoints: anyone holding the verifier key can check what these return, offline. Checkpoints,
+ * the key and proofs are public, because witnesses need them and they carry only hashes; the entries themselves
+ * are cargo data.
+ */
 export function auditRoutes(deps: { reads: LedgerReads; verifierKey: string }): FastifyPluginAsyncTypebox {
   const { reads, verifierKey } = deps;
   return async (app) => {
     app.get(
       '/v1/audit/checkpoint',
       {
+        config: { access: 'public' },
         schema: {
           tags: ['audit'],
           summary: 'The latest signed checkpoint',
@@ -47,6 +52,7 @@ export function auditRoutes(deps: { reads: LedgerReads; verifierKey: string }): 
     app.get(
       '/v1/audit/key',
       {
+        config: { access: 'public' },
         schema: {
           tags: ['audit'],
           summary: "The log's verifier key (C2SP signed-note `name+keyid+base64`)",
@@ -59,6 +65,7 @@ export function auditRoutes(deps: { reads: LedgerReads; verifierKey: string }): 
     app.get(
       '/v1/audit/proof/inclusion',
       {
+        config: { access: 'public' },
         schema: {
           tags: ['audit'],
           summary: 'Inclusion proof of one entry (RFC 9162 §2.1.3)',
@@ -75,6 +82,7 @@ export function auditRoutes(deps: { reads: LedgerReads; verifierKey: string }): 
     app.get(
       '/v1/audit/proof/consistency',
       {
+        config: { access: 'public' },
         schema: {
           tags: ['audit'],
           summary: 'Consistency proof between two tree sizes (RFC 9162 §2.1.4)',
@@ -91,6 +99,8 @@ export function auditRoutes(deps: { reads: LedgerReads; verifierKey: string }): 
     app.get(
       '/v1/audit/entries',
       {
+        // Whole events, yard slots included: only those who may read everything (customs, police).
+        config: { access: 'audit.entries.read' },
         schema: {
           tags: ['audit'],
           summary: 'Log entries by index range, with their exact leaf bytes',
@@ -98,7 +108,12 @@ export function auditRoutes(deps: { reads: LedgerReads; verifierKey: string }): 
             start: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }),
             limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
           }),
-          response: { 200: Type.Object({ entries: Type.Array(EntrySchema) }), ...problemResponses },
+          response: {
+            200: Type.Object({ entries: Type.Array(EntrySchema) }),
+            401: { $ref: 'Problem#' },
+            403: { $ref: 'Problem#' },
+            ...problemResponses,
+          },
         },
       },
       async (request) => {

@@ -178,7 +178,8 @@ describe('password + TOTP sign-in, sessions and lockout (HTTP, SQLite)', () => {
       const response = await login({ username: 'driver.jan', password: `guess ${attempt}`, totp: '000000' });
       statuses.push(response.statusCode);
       if (response.statusCode === 429) {
-        clock.advance(response.json().details.retryAfterSeconds * 1000);
+        expect(response.headers['retry-after']).toBe(String(response.json().retryAfterSeconds));
+        clock.advance(response.json().retryAfterSeconds * 1000);
         attempt -= 1;
       }
     }

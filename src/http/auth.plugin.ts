@@ -9,6 +9,7 @@ import {
   type RequestMeta,
 } from '../app/auth.usecases.js';
 import { AppError } from '../app/errors.js';
+import { type ApiTokenPrincipal, authenticateApiToken } from '../app/tokens.usecases.js';
 import { mayDo, type OrgKind, type Permission, type Role } from '../domain/index.js';
 
 export const SESSION_COOKIE = 'pl_session';
@@ -24,9 +25,24 @@ declare module 'fastify' {
     access?: RouteAccess;
   }
   interface FastifyRequest {
+    /** The signed-in person (session cookie); undefined for bearer requests. */
     auth: Authenticated | undefined;
+    /** The machine client (`Authorization: Bearer plt_…`); undefined for everyone else. */
+    apiToken: ApiTokenPrincipal | undefined;
   }
 }
+
+/** Whoever makes the request: a signed-in person or a machine client with an API token. */
+export type Principal =
+  | { readonly kind: 'user'; readonly orgId: string; readonly orgKind: OrgKind; readonly auth: Authenticated }
+  | {
+      readonly kind: 'token';
+      readonly orgId: string;
+      readonly orgKind: OrgKind;
+      readonly token: ApiTokenPrincipal;
+    };
+
+const BEARER = /^Bearer[ ]+(\S+)[ ]*$/i;
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -38,6 +54,16 @@ export function requestMeta(request: FastifyRequest): RequestMeta {
 export function requireAuth(request: FastifyRequest): Authenticated {
   if (!request.auth) throw new AppError('auth.unauthenticated', 'sign in first');
   return request.auth;
+}
+
+/** The person or machine client making the request, or a 401 problem. For routes open to both. */
+export function requirePrincipal(request: FastifyRequest): Principal {
+  if (request.apiToken) {
+    const token = request.apiToken;
+    return { kind: 'token', orgId: token.orgId, orgKind: token.orgKind, token };
+  }
+  const auth = requireAuth(request);
+  return { kind: 'user', orgId: auth.org.orgId, orgKind: auth.org.kind as OrgKind, auth };
 }
 
 /** Sets the session cookie: HttpOnly, SameSite=Strict, Secure whenever the request came over TLS. */
@@ -61,13 +87,34 @@ export function clearSessionCookie(request: FastifyRequest, reply: FastifyReply)
 }
 
 /**
- * Authenticates every request from its session cookie, refuses state-changing requests without the session's
- * CSRF token, and enforces each route's declared access against the policy table.
+ * Authenticates every request from its API token or else its session cookie, refuses state-changing session
+ * requests without the session's CSRF token, and enforces each route's declared access against the policy table.
+ *
+ * A request with an `Authorization` header is a machine client's: only its bearer token counts and the cookie is
+ * ignored, so it needs no CSRF token (a browser never adds that header to another site's request on its own). A
+ * token that is malformed, unknown, expired or revoked gets 401 on every route (RFC 6750 §3.1 `invalid_token`).
  */
 export const authPlugin = fp(async (app: FastifyInstance, options: { auth: AuthDeps }) => {
   await app.register(cookie);
   app.decorateRequest('auth', undefined);
-  app.addHook('onRequest', async (request) => {
+  app.decorateRequest('apiToken', undefined);
+  app.addHook('onRequest', async (request, reply) => {
+    const authorization = request.headers.authorization;
+    if (authorization !== undefined) {
+      const presented = BEARER.exec(authorization)?.[1];
+      request.apiToken = presented
+        ? await authenticateApiToken(options.auth, {
+            token: presented,
+            route: `${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]}`,
+            meta: requestMeta(request),
+          })
+        : undefined;
+      if (!request.apiToken) {
+        reply.header('www-authenticate', 'Bearer realm="portledger", error="invalid_token"');
+        throw new AppError('auth.token_invalid', 'the API token is malformed, unknown, expired or revoked');
+      }
+      return;
+    }
     request.auth = await authenticateSession(options.auth, request.cookies[SESSION_COOKIE]);
     // SameSite=Strict already keeps other sites' requests from carrying the cookie; the token is the second lock.
     if (request.auth && !SAFE_METHODS.has(request.method)) {
@@ -77,9 +124,34 @@ export const authPlugin = fp(async (app: FastifyInstance, options: { auth: AuthD
       }
     }
   });
-  app.addHook('preHandler', async (request) => {
+  // Fail closed: a route that does not say who may call it is a programming error, caught when it is registered.
+  app.addHook('onRoute', (route) => {
+    const access = (route.config as { access?: RouteAccess } | undefined)?.access;
+    if (access === undefined) {
+      throw new Error(
+        `route ${route.method} ${route.url} declares no access (public, session or a permission)`,
+      );
+    }
+  });
+  // Before validation: a caller who may not call a route learns 401/403, not what a valid request looks like.
+  app.addHook('preValidation', async (request) => {
+    if (request.is404) return;
     const access = request.routeOptions.config.access;
-    if (access === undefined || access === 'public') return;
+    if (access === 'public') return;
+    if (access === undefined) throw new AppError('auth.forbidden', 'this route declares no access');
+    const token = request.apiToken;
+    if (token) {
+      // A token is allowed exactly its permissions; `session` routes are a person's own (passkeys, sign-out).
+      if (access === 'session' || !token.permissions.includes(access)) {
+        throw new AppError(
+          'auth.forbidden',
+          access === 'session'
+            ? 'this route is for signed-in people, not API tokens'
+            : `this token may not ${access}`,
+        );
+      }
+      return;
+    }
     const auth = requireAuth(request);
     if (access === 'session') return;
     const principal = { orgKind: auth.org.kind as OrgKind, roles: auth.user.roles as Role[] };

@@ -137,7 +137,11 @@ export function consoleRoutes(options: ConsoleOptions = {}): FastifyPluginAsync 
       return reply.header('cache-control', 'no-cache').sendFile('index.html', { cacheControl: false });
     };
 
-    const routeOptions = { schema: { hide: true }, logLevel: 'warn' as const };
+    const routeOptions = {
+      config: { access: 'public' as const },
+      schema: { hide: true },
+      logLevel: 'warn' as const,
+    };
     app.get('/', routeOptions, handler);
     app.get('/*', routeOptions, handler);
   };

@@ -7,6 +7,7 @@ export function healthRoutes(deps: { reads: LedgerReads }): FastifyPluginAsyncTy
     app.get(
       '/healthz',
       {
+        config: { access: 'public' },
         schema: {
           tags: ['health'],
           summary: 'Liveness: the process answers',
@@ -19,6 +20,7 @@ export function healthRoutes(deps: { reads: LedgerReads }): FastifyPluginAsyncTy
     app.get(
       '/readyz',
       {
+        config: { access: 'public' },
         schema: {
           tags: ['health'],
           summary: 'Readiness: the database answers and the log has a signed head',

@@ -27,7 +27,22 @@ const statusByCode: Record<string, number> = {
   'auth.account_locked': 423,
   'auth.step_up_required': 403,
   'auth.last_passkey': 409,
+  'auth.enrolment_not_allowed': 409,
   'auth.user_unknown': 404,
+  'auth.token_invalid': 401,
+  'token.permission_not_allowed': 422,
+  'token.not_found': 404,
+  'token.already_revoked': 409,
+  'approval.not_found': 404,
+  'approval.command_invalid': 400,
+  'approval.not_permitted': 403,
+  'approval.self_approval': 403,
+  'approval.not_eligible': 403,
+  'approval.wrong_organisation': 403,
+  'approval.not_requester': 403,
+  'user.command_invalid': 400,
+  'user.not_found': 404,
+  'access.invalid': 400,
 };
 
 const statusByNamespace: Record<string, number> = {
@@ -38,6 +53,11 @@ const statusByNamespace: Record<string, number> = {
   audit: 400,
   input: 400,
   auth: 401,
+  // Pending, expired, already held or already applied: the state forbids it now.
+  approval: 409,
+  user: 409,
+  access: 422,
+  token: 422,
 };
 
 export function statusOfCode(code: string): number {
@@ -73,6 +93,9 @@ export function problemOf(error: unknown): { problem: Problem; known: boolean } 
     code = error.code;
     detail = error.message;
     extra = { details: error.details };
+    // A throttled client is told when to come back, as an extension member and as Retry-After.
+    if (typeof error.details.retryAfterSeconds === 'number')
+      extra.retryAfterSeconds = error.details.retryAfterSeconds;
   } else if (error instanceof AuditError) {
     code = error.code;
     detail = error.message;
@@ -100,6 +123,8 @@ export function problemOf(error: unknown): { problem: Problem; known: boolean } 
 }
 
 export function sendProblem(reply: FastifyReply, request: FastifyRequest, problem: Problem): FastifyReply {
+  if (typeof problem.retryAfterSeconds === 'number')
+    reply.header('retry-after', String(problem.retryAfterSeconds));
   return reply
     .code(problem.status)
     .type('application/problem+json')

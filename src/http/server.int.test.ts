@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testAuthDeps } from '../../test/support/auth.js';
 import {
   openTestLedger,
   type TestLedger,
@@ -9,6 +10,8 @@ import {
   testTerminals,
   testVerifierKey,
 } from '../../test/support/ledger.js';
+import { mintSession } from '../../test/support/sessions.js';
+import { addOrganisation, addUser } from '../app/admin.usecases.js';
 import { createLedger } from '../app/ledger.js';
 import { SimulatedClock, seededIds, seedVesselCall } from '../app/seed.js';
 import { seededRandom } from '../app/seeded-random.js';
@@ -21,6 +24,7 @@ describe('HTTP audit API (SQLite)', () => {
   let fixture: TestLedger;
   let app: FastifyInstance;
   let firstCheckpointSize = 0;
+  let customs: Awaited<ReturnType<typeof mintSession>>;
 
   beforeAll(async () => {
     fixture = await openTestLedger('sqlite');
@@ -37,7 +41,24 @@ describe('HTTP audit API (SQLite)', () => {
     firstCheckpointSize = (await fixture.store.latestCheckpoint())!.treeSize;
     await seedVesselCall({ ledger, clock, random, terminals: testTerminals, terminal: 'T1', containers: 60 });
     await ledger.close();
-    app = await buildServer({ reads: fixture.store, verifierKey: testVerifierKey });
+    const auth = testAuthDeps(fixture.ledger);
+    app = await buildServer({
+      reads: fixture.store,
+      verifierKey: testVerifierKey,
+      auth,
+      terminals: testTerminals,
+    });
+    // Whole entries carry yard positions: only customs and the police may read them.
+    await addOrganisation(auth, { orgId: 'customs', kind: 'customs', name: 'Customs', code: 'CUST' });
+    await addUser(auth, {
+      userId: 'c1',
+      orgId: 'customs',
+      username: 'c1',
+      displayName: 'C One',
+      roles: ['customs_officer'],
+      issuedBy: 'test',
+    });
+    customs = await mintSession(auth, 'c1');
   });
 
   afterAll(async () => {
@@ -73,7 +94,9 @@ describe('HTTP audit API (SQLite)', () => {
       expect(response.statusCode).toBe(200);
       const proof = response.json();
       expect(proof.checkpoint).toBe(note);
-      const entry = (await app.inject(`/v1/audit/entries?start=${index}&limit=1`)).json().entries[0];
+      const entry = (
+        await app.inject({ url: `/v1/audit/entries?start=${index}&limit=1`, cookies: customs.cookies })
+      ).json().entries[0];
       expect(entry.leafHash).toBe(proof.leafHash);
       expect(decodeLogEntry(fromB64(entry.leaf)).index).toBe(index);
       const verified = verifyInclusion({
@@ -112,7 +135,7 @@ describe('HTTP audit API (SQLite)', () => {
       ['/v1/audit/proof/inclusion?index=abc', 400, 'request.invalid'],
       ['/v1/audit/proof/inclusion', 400, 'request.invalid'],
       [`/v1/audit/proof/consistency?from=${size + 1}&to=${size + 2}`, 400, 'audit.size_out_of_range'],
-      ['/v1/audit/entries?start=0&limit=5000', 400, 'request.invalid'],
+      ['/v1/audit/entries?start=0&limit=5', 401, 'auth.unauthenticated'],
       ['/v1/nothing-here', 404, 'route.not_found'],
     ];
     for (const [url, status, code] of cases) {

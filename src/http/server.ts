@@ -3,6 +3,9 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { AuthDeps } from '../app/auth.usecases.js';
 import type { LedgerReads } from '../app/ports.js';
+import type { TerminalLayouts } from '../app/visits.usecases.js';
+import { adminRoutes } from './admin.routes.js';
+import { approvalRoutes } from './approval.routes.js';
 import { auditRoutes } from './audit.routes.js';
 import { authPlugin } from './auth.plugin.js';
 import { authRoutes } from './auth.routes.js';
@@ -10,6 +13,7 @@ import { consoleRoutes } from './console.routes.js';
 import { healthRoutes } from './health.routes.js';
 import { problemOf, sendProblem } from './problem.js';
 import { ProblemSchema } from './schemas.js';
+import { visitRoutes } from './visit.routes.js';
 
 export interface ServerDeps {
   readonly reads: LedgerReads;
@@ -20,6 +24,10 @@ export interface ServerDeps {
   readonly auth?: AuthDeps;
   /** Trust X-Forwarded-* from a TLS-terminating proxy, so cookies are Secure and IPs are the clients'. */
   readonly trustProxy?: boolean;
+  /** The yards the port runs (for yard commands); required with `auth`. */
+  readonly terminals?: TerminalLayouts;
+  /** The URL people open (enrolment links); defaults to http://localhost. */
+  readonly publicUrl?: string;
 }
 
 /**
@@ -71,10 +79,22 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
 
   if (deps.auth) await app.register(authPlugin, { auth: deps.auth });
   await app.register(healthRoutes({ reads: deps.reads }));
-  if (deps.auth) await app.register(authRoutes(deps.auth));
+  if (deps.auth) {
+    const http = {
+      auth: deps.auth,
+      terminals: deps.terminals ?? new Map(),
+      publicUrl: deps.publicUrl ?? 'http://localhost',
+    };
+    await app.register(authRoutes(deps.auth));
+    await app.register(visitRoutes(http));
+    await app.register(approvalRoutes(http));
+    await app.register(adminRoutes(http));
+  }
   await app.register(auditRoutes({ reads: deps.reads, verifierKey: deps.verifierKey }));
 
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () =>
+    app.swagger(),
+  );
   // Last: the web console answers the GETs no API route claims (its routes are hidden from the OpenAPI document).
   await app.register(consoleRoutes());
   return app;

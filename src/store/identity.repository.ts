@@ -97,6 +97,7 @@ const toApiToken = (row: Selectable<ApiTokenTable>): ApiTokenRecord => ({
   createdAt: row.created_at,
   expiresAt: row.expires_at,
   revokedAt: row.revoked_at,
+  lastUsedAt: row.last_used_at,
 });
 
 const toChallenge = (row: Selectable<WebauthnChallengeTable>): ChallengeRecord => ({
@@ -418,6 +419,7 @@ export function createIdentityRepository({ db }: { db: Kysely<Database> }) {
         created_at: token.createdAt,
         expires_at: token.expiresAt,
         revoked_at: token.revokedAt,
+        last_used_at: token.lastUsedAt,
       };
       await db
         .insertInto('api_token')

@@ -487,7 +487,7 @@ export function describeLedgerStoreContract(name: string, makeStore: () => Promi
         const locked = { ...user, roles: [], lockedAt: at(9), securityEpoch: 2 };
         const used = { ...passkey, counter: 3_000_000_001, lastUsedAt: at(10) };
         const seen = { ...session, lastSeenAt: at(11), stepUpAt: null };
-        const revoked = { ...token, revokedAt: at(12) };
+        const revoked = { ...token, revokedAt: at(12), lastUsedAt: at(11) };
         const decided = { ...approval, status: 'approved', view: { decidedBy: 'u-3' } };
         await store.writeTransaction(async (tx) => {
           await tx.identity.putOrganisation(renamed);

@@ -45,7 +45,9 @@ describe('openLedgerStore', () => {
       expect(await pragma('synchronous')).toBe(2); // FULL
       expect(await pragma('busy_timeout')).toBe(30000);
       expect(await pragma('foreign_keys')).toBe(1);
-      expect(await migrate(db)).toEqual({ applied: ['0001_ledger', '0002_identity'] });
+      expect(await migrate(db)).toEqual({
+        applied: ['0001_ledger', '0002_identity', '0003_api_token_last_used'],
+      });
       expect(await migrate(db)).toEqual({ applied: [] });
     } finally {
       await db.destroy();

@@ -157,6 +157,8 @@ export interface ApiTokenTable {
   created_at: string;
   expires_at: string;
   revoked_at: string | null;
+  /** Added by `0003_api_token_last_used`. */
+  last_used_at: string | null;
 }
 
 export interface WebauthnChallengeTable {

@@ -77,7 +77,8 @@ export function text(code: InvalidCode, field: string, value: unknown, max: numb
 }
 
 // Ids come from our own generators or from WebAuthn (base64url credential ids); nothing else belongs in them.
-const ID = /^[A-Za-z0-9._:~-]+$/;
+// Visit references end in a Crockford check symbol, which may be * ~ $ = or U.
+const ID = /^[A-Za-z0-9._:~*$=-]+$/;
 
 /**
  * An identifier: 1 to 100 (or `max`) characters of letters, digits and `. _ : ~ -`.
@@ -89,7 +90,7 @@ const ID = /^[A-Za-z0-9._:~-]+$/;
  */
 export function id(code: InvalidCode, field: string, value: unknown, max: number = MAX_TEXT.id): string {
   if (typeof value !== 'string' || value.length === 0 || value.length > max || !ID.test(value)) {
-    throw invalid(code, field, `must be an identifier of 1 to ${max} letters, digits or . _ : ~ -`);
+    throw invalid(code, field, `must be an identifier of 1 to ${max} letters, digits or . _ : ~ * $ = -`);
   }
   return value;
 }

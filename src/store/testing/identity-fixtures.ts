@@ -98,6 +98,7 @@ export function makeApiToken(overrides: Partial<ApiTokenRecord> & { tokenId: str
     createdAt: at(0),
     expiresAt: at(60 * 24 * 90),
     revokedAt: null,
+    lastUsedAt: null,
     ...overrides,
   };
 }

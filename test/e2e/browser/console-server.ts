@@ -5,17 +5,19 @@
  * When the identity routes land (issue 3), `buildServer` will need the identity services: wire them here, and fill
  * in `createEnrolledUserLink` and `createPasswordUser` below. The passkey tests start running by themselves then.
  */
-import { type AddressInfo, createServer } from 'node:net';
-import { addOrganisation, addUser } from '../../../src/app/admin.usecases.js';
-import { URI } from 'otpauth';
-import { testAuthDeps } from '../../support/auth.js';
+import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
+import { Secret } from 'otpauth';
+import { addOrganisation, addUser } from '../../../src/app/admin.usecases.js';
+import type { AuthDeps } from '../../../src/app/auth.usecases.js';
 import { buildServer } from '../../../src/http/server.js';
-import { openTestLedger, type TestLedger, testVerifierKey } from '../../support/ledger.js';
+import { testAuthDeps } from '../../support/auth.js';
+import { openTestLedger, type TestLedger, testTerminals, testVerifierKey } from '../../support/ledger.js';
 
 export interface ConsoleServer {
   readonly app: FastifyInstance;
   readonly fixture: TestLedger;
+  readonly auth: AuthDeps;
   /** `http://localhost:PORT`, without a trailing slash. */
   readonly baseUrl: string;
   close(): Promise<void>;
@@ -23,15 +25,34 @@ export interface ConsoleServer {
 
 export async function startConsoleServer(): Promise<ConsoleServer> {
   const fixture = await openTestLedger('sqlite');
-  const port = await new Promise<number>((done) => { const s = createServer(); s.listen(0, 'localhost', () => { const p = (s.address() as AddressInfo).port; s.close(() => done(p)); }); });
-  const auth = testAuthDeps(fixture.ledger, `http://localhost:${port}`);
-  (globalThis as any).__auth = auth;
-  const app = await buildServer({ reads: fixture.store, verifierKey: testVerifierKey, auth });
+  // The relying party's origin carries the port, which is known only after listening: bind first, then build the
+  // identity services for that origin and hand requests to the app.
+  const probe = await buildServer({ reads: fixture.store, verifierKey: testVerifierKey });
+  await probe.listen({ host: 'localhost', port: 0 });
+  const { port } = probe.server.address() as AddressInfo;
+  await probe.close();
+  const baseUrl = `http://localhost:${port}`;
+  const auth = testAuthDeps(fixture.ledger, baseUrl);
+  const app = await buildServer({
+    reads: fixture.store,
+    verifierKey: testVerifierKey,
+    auth,
+    terminals: testTerminals,
+    publicUrl: baseUrl,
+  });
   await app.listen({ host: 'localhost', port });
+  await addOrganisation(auth, {
+    orgId: 'nqt',
+    kind: 'terminal_operator',
+    name: 'North Quay Terminal',
+    code: 'NQT',
+    terminals: ['T1'],
+  });
   return {
     app,
     fixture,
-    baseUrl: `http://localhost:${port}`,
+    auth,
+    baseUrl,
     async close() {
       await app.close();
       await fixture.cleanup();
@@ -63,13 +84,23 @@ export interface EnrolmentLink {
  * and the passkey browser test skips.
  */
 export async function createEnrolledUserLink(
-  _server: ConsoleServer,
-  _user: { role: string; username: string; displayName: string },
+  server: ConsoleServer,
+  user: { role: string; username: string; displayName: string },
 ): Promise<EnrolmentLink | undefined> {
-  const auth = (globalThis as any).__auth;
-  await addOrganisation(auth, { orgId: 'term', kind: 'terminal_operator', name: 'North Quay', code: 'NQT', terminals: ['T1'] }).catch(() => {});
-  const added = await addUser(auth, { userId: 'u-' + _user.username, orgId: 'term', username: _user.username, displayName: _user.displayName, roles: [_user.role], issuedBy: 'test' });
-  return { token: added.enrolmentToken, username: _user.username, displayName: _user.displayName, orgName: 'North Quay' };
+  const added = await addUser(server.auth, {
+    userId: user.username,
+    orgId: 'nqt',
+    username: user.username,
+    displayName: user.displayName,
+    roles: [user.role],
+    issuedBy: 'test',
+  });
+  return {
+    token: added.enrolmentToken,
+    username: user.username,
+    displayName: user.displayName,
+    orgName: 'North Quay Terminal',
+  };
 }
 
 export interface PasswordUser {
@@ -80,15 +111,32 @@ export interface PasswordUser {
 }
 
 /**
- * TO BE FILLED BY THE SERVER SIDE (issue 3): create a user holding `role` with a password and an enrolled TOTP
- * secret. Until then it returns `undefined` and the password + TOTP browser test skips.
+ * TO BE FILLED BY THE SERVER SIDE (issue 3): a user holding `role` who has a password and an enrolled TOTP secret
+ * (for a passkey-only role such as yard_planner, e.g. one given that role after the password was set). Until then it returns `undefined` and the password + TOTP browser test skips.
  */
 export async function createPasswordUser(
-  _server: ConsoleServer,
-  _user: { role: string; username: string; displayName: string },
+  server: ConsoleServer,
+  user: { role: string; username: string; displayName: string },
 ): Promise<PasswordUser | undefined> {
-  const auth = (globalThis as any).__auth;
-  await addOrganisation(auth, { orgId: 'term', kind: 'terminal_operator', name: 'North Quay', code: 'NQT', terminals: ['T1'] }).catch(() => {});
-  const added = await addUser(auth, { userId: 'u-' + _user.username, orgId: 'term', username: _user.username, displayName: _user.displayName, roles: [_user.role], issuedBy: 'test', withPassword: { password: 'a long passphrase for pat' } });
-  return { username: _user.username, password: 'a long passphrase for pat', totpSecret: (URI.parse(added.totpUri!) as any).secret.base32 };
+  await addUser(server.auth, {
+    userId: user.username,
+    orgId: 'nqt',
+    username: user.username,
+    displayName: user.displayName,
+    roles: [user.role],
+    issuedBy: 'test',
+  });
+  // PortLedger never gives a passkey-only role a password; plant one in the store, as a rogue administrator or a
+  // legacy import might, to show the sign-in refuses it anyway.
+  const password = 'stolen from a keylogger';
+  const secret = new Secret({ size: 20 });
+  await server.fixture.store.writeTransaction(async (tx) => {
+    await tx.identity.putPasswordCredential({
+      userId: user.username,
+      passwordHash: await server.auth.security.passwords.hash(password),
+      totpSecretSealed: server.auth.security.sealer.seal(new Uint8Array(secret.buffer)),
+      totpLastStep: 0,
+    });
+  });
+  return { username: user.username, password, totpSecret: secret.base32 };
 }

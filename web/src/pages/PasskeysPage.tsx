@@ -137,14 +137,11 @@ export function PasskeysPage({ session }: { session: Session }) {
                     <td>{formatDateTime(passkey.createdAt)}</td>
                     <td>{passkey.lastUsedAt ? formatDateTime(passkey.lastUsedAt) : 'Never'}</td>
                     <td className="actions">
-                      {removing === passkey.credentialId ? null : (
+                      {removing === passkey.credentialId || onlyOne ? null : (
                         <Button
                           variant="quiet"
                           aria-label={`Remove passkey ${passkey.label}`}
-                          aria-disabled={onlyOne || undefined}
-                          title={onlyOne ? 'Your only passkey cannot be removed' : undefined}
                           onClick={() => {
-                            if (onlyOne) return;
                             setRemoveError(undefined);
                             setRemoving(passkey.credentialId);
                           }}

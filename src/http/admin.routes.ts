@@ -1,0 +1,334 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { addOrganisation, addUser } from '../app/admin.usecases.js';
+import { requestApproval } from '../app/approvals.usecases.js';
+import { issueEnrolmentLink } from '../app/auth.usecases.js';
+import type { OrganisationRecord, UserRecord } from '../app/identity.ports.js';
+import {
+  API_TOKEN_DEFAULT_DAYS,
+  API_TOKEN_MAX_DAYS,
+  createApiToken,
+  listApiTokens,
+  revokeApiToken,
+} from '../app/tokens.usecases.js';
+import { orgKinds, roles } from '../domain/index.js';
+import { ApprovalSchema, approvalView } from './approval.routes.js';
+import { requireAuth } from './auth.plugin.js';
+import type { HttpDeps } from './deps.js';
+import { problemResponses } from './schemas.js';
+
+const Id = (description: string) =>
+  Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9._:~-]+$', description });
+
+const OrganisationSchema = Type.Object({
+  orgId: Type.String(),
+  kind: Type.String(),
+  name: Type.String(),
+  code: Type.String(),
+  terminals: Type.Array(Type.String()),
+  createdAt: Type.String({ format: 'date-time' }),
+});
+
+const UserSchema = Type.Object({
+  userId: Type.String(),
+  orgId: Type.String(),
+  username: Type.String(),
+  displayName: Type.String(),
+  roles: Type.Array(Type.String()),
+  lockedAt: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Type.String({ format: 'date-time' }),
+});
+
+const EnrolmentLinkSchema = Type.Object({
+  url: Type.String({ description: 'One-time link `<public URL>/enrol#token=…`: hand it to the user only' }),
+  expiresAt: Type.String({ format: 'date-time' }),
+});
+
+const ApiTokenSchema = Type.Object({
+  tokenId: Type.String(),
+  orgId: Type.String(),
+  permissions: Type.Array(Type.String()),
+  label: Type.String(),
+  createdAt: Type.String({ format: 'date-time' }),
+  expiresAt: Type.String({ format: 'date-time' }),
+  revokedAt: Type.Union([Type.String(), Type.Null()]),
+  lastUsedAt: Type.Union([Type.String(), Type.Null()]),
+});
+
+const errors = {
+  401: { $ref: 'Problem#' },
+  403: { $ref: 'Problem#' },
+  409: { $ref: 'Problem#' },
+  422: { $ref: 'Problem#' },
+  ...problemResponses,
+} as const;
+
+const organisationView = (org: OrganisationRecord) => ({
+  orgId: org.orgId,
+  kind: org.kind,
+  name: org.name,
+  code: org.code,
+  terminals: [...org.terminals],
+  createdAt: org.createdAt,
+});
+
+const userView = (user: UserRecord) => ({
+  userId: user.userId,
+  orgId: user.orgId,
+  username: user.username,
+  displayName: user.displayName,
+  roles: [...user.roles],
+  lockedAt: user.lockedAt,
+  createdAt: user.createdAt,
+});
+
+/**
+ * Port administration: organisations, users, enrolment links, two-person role grants and passkey resets, API
+ * tokens. Every route's access comes from the policy table; nothing here reads cargo data.
+ */
+export function adminRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
+  const { auth } = deps;
+  const identity = auth.ledger.store.identity;
+  const enrolmentUrl = (token: string) => `${deps.publicUrl.replace(/\/+$/, '')}/enrol#token=${token}`;
+
+  return async (app) => {
+    app.get(
+      '/v1/admin/orgs',
+      {
+        config: { access: 'org.manage' },
+        schema: {
+          tags: ['admin'],
+          summary: 'Every organisation',
+          response: { 200: Type.Object({ organisations: Type.Array(OrganisationSchema) }), ...errors },
+        },
+      },
+      async () => ({ organisations: (await identity.listOrganisations()).map(organisationView) }),
+    );
+
+    app.post(
+      '/v1/admin/orgs',
+      {
+        config: { access: 'org.manage' },
+        schema: {
+          tags: ['admin'],
+          summary: 'Register an organisation',
+          body: Type.Object({
+            orgId: Id('Stable id of the organisation'),
+            kind: Type.Union(orgKinds.map((kind) => Type.Literal(kind))),
+            name: Type.String({ minLength: 1, maxLength: 200 }),
+            code: Type.String({
+              minLength: 1,
+              maxLength: 10,
+              description: "Carrier code, SCAC or the party's own code",
+            }),
+            terminals: Type.Optional(
+              Type.Array(Type.String({ minLength: 1, maxLength: 12 }), {
+                maxItems: 50,
+                description: 'Terminal codes a terminal operator runs',
+              }),
+            ),
+          }),
+          response: { 201: OrganisationSchema, ...errors },
+        },
+      },
+      async (request, reply) => {
+        requireAuth(request);
+        const org = await addOrganisation(auth, request.body);
+        return reply.code(201).send(organisationView(org));
+      },
+    );
+
+    app.get(
+      '/v1/admin/users',
+      {
+        config: { access: 'user.manage' },
+        schema: {
+          tags: ['admin'],
+          summary: 'Users, of one organisation or all',
+          querystring: Type.Object({ orgId: Type.Optional(Id('Only this organisation')) }),
+          response: { 200: Type.Object({ users: Type.Array(UserSchema) }), ...errors },
+        },
+      },
+      async (request) => {
+        const where = request.query.orgId === undefined ? {} : { orgId: request.query.orgId };
+        return { users: (await identity.listUsers(where)).map(userView) };
+      },
+    );
+
+    app.post(
+      '/v1/admin/users',
+      {
+        config: { access: 'user.manage' },
+        schema: {
+          tags: ['admin'],
+          summary: 'Register a user and issue their one-time enrolment link',
+          description:
+            'Roles must be ones the organisation kind may hold. Every user enrols a first passkey through the link; later roles are granted only through a two-person role grant.',
+          body: Type.Object({
+            userId: Type.Optional(Id('Defaults to a random id')),
+            orgId: Id('The organisation the user belongs to'),
+            username: Type.String({ minLength: 2, maxLength: 64 }),
+            displayName: Type.String({ minLength: 1, maxLength: 200 }),
+            roles: Type.Array(Type.Union(roles.map((role) => Type.Literal(role))), {
+              minItems: 1,
+              maxItems: 10,
+            }),
+          }),
+          response: {
+            201: Type.Object({ user: UserSchema, enrolment: EnrolmentLinkSchema }),
+            ...errors,
+          },
+        },
+      },
+      async (request, reply) => {
+        const admin = requireAuth(request);
+        const added = await addUser(auth, {
+          ...request.body,
+          userId: request.body.userId ?? `u-${auth.security.tokens.newToken(9)}`,
+          issuedBy: admin.user.userId,
+        });
+        return reply.code(201).send({
+          user: userView(added.user),
+          enrolment: { url: enrolmentUrl(added.enrolmentToken), expiresAt: added.enrolmentExpiresAt },
+        });
+      },
+    );
+
+    app.post(
+      '/v1/admin/users/:userId/enrolment-link',
+      {
+        config: { access: 'user.manage' },
+        schema: {
+          tags: ['admin'],
+          summary: 'Issue a new one-time enrolment link (it replaces the live one)',
+          params: Type.Object({ userId: Id('The user') }),
+          response: { 201: EnrolmentLinkSchema, ...errors },
+        },
+      },
+      async (request, reply) => {
+        const admin = requireAuth(request);
+        const link = await issueEnrolmentLink(auth, {
+          userId: request.params.userId,
+          issuedBy: admin.user.userId,
+        });
+        return reply.code(201).send({ url: enrolmentUrl(link.token), expiresAt: link.expiresAt });
+      },
+    );
+
+    app.post(
+      '/v1/admin/users/:userId/role-grants',
+      {
+        config: { access: 'role.grant.request' },
+        schema: {
+          tags: ['admin'],
+          summary: 'Ask for a role to be granted: applied only when a second administrator approves',
+          params: Type.Object({ userId: Id('The user') }),
+          body: Type.Object({ role: Type.Union(roles.map((role) => Type.Literal(role))) }),
+          response: { 202: ApprovalSchema, ...errors },
+        },
+      },
+      async (request, reply) => {
+        const admin = requireAuth(request);
+        const requested = await requestApproval(auth, admin, {
+          kind: 'role.grant',
+          subject: request.params.userId,
+          change: { role: request.body.role },
+        });
+        return reply.code(202).send(await approvalView(identity, requested, auth.ledger.clock.now()));
+      },
+    );
+
+    app.post(
+      '/v1/admin/users/:userId/passkey-resets',
+      {
+        config: { access: 'passkeys.reset.request' },
+        schema: {
+          tags: ['admin'],
+          summary:
+            'Ask for every passkey of a user to be removed: applied only when a second administrator approves',
+          params: Type.Object({ userId: Id('The user') }),
+          response: { 202: ApprovalSchema, ...errors },
+        },
+      },
+      async (request, reply) => {
+        const admin = requireAuth(request);
+        const requested = await requestApproval(auth, admin, {
+          kind: 'passkeys.reset',
+          subject: request.params.userId,
+          change: {},
+        });
+        return reply.code(202).send(await approvalView(identity, requested, auth.ledger.clock.now()));
+      },
+    );
+
+    app.get(
+      '/v1/admin/tokens',
+      {
+        config: { access: 'token.manage' },
+        schema: {
+          tags: ['admin'],
+          summary: 'API tokens of machine clients, of one organisation or all (never the tokens themselves)',
+          querystring: Type.Object({ orgId: Type.Optional(Id('Only this organisation')) }),
+          response: { 200: Type.Object({ tokens: Type.Array(ApiTokenSchema) }), ...errors },
+        },
+      },
+      async (request) => {
+        const where = request.query.orgId === undefined ? {} : { orgId: request.query.orgId };
+        return { tokens: await listApiTokens(auth, where) };
+      },
+    );
+
+    app.post(
+      '/v1/admin/tokens',
+      {
+        config: { access: 'token.manage' },
+        schema: {
+          tags: ['admin'],
+          summary: 'Create an API token; the answer is the only time the token is shown',
+          description:
+            "Each permission must be one the organisation's kind may hold through some role, and none that only a person may use (approvals, requests for a second person, administration, passkeys).",
+          body: Type.Object({
+            orgId: Id('The organisation the machine client acts for'),
+            permissions: Type.Array(Type.String({ minLength: 1, maxLength: 60 }), {
+              minItems: 1,
+              maxItems: 50,
+            }),
+            label: Type.Optional(Type.String({ maxLength: 100 })),
+            expiresInDays: Type.Optional(
+              Type.Integer({ minimum: 1, maximum: API_TOKEN_MAX_DAYS, default: API_TOKEN_DEFAULT_DAYS }),
+            ),
+          }),
+          response: {
+            201: Type.Object({
+              token: Type.String({ description: '`plt_…`, sent as `Authorization: Bearer plt_…`' }),
+              apiToken: ApiTokenSchema,
+            }),
+            ...errors,
+          },
+        },
+      },
+      async (request, reply) => {
+        const admin = requireAuth(request);
+        const created = await createApiToken(auth, { ...request.body, createdBy: admin.user.userId });
+        return reply.code(201).header('cache-control', 'no-store').send(created);
+      },
+    );
+
+    app.delete(
+      '/v1/admin/tokens/:tokenId',
+      {
+        config: { access: 'token.manage' },
+        schema: {
+          tags: ['admin'],
+          summary: 'Revoke an API token: its next request gets 401',
+          params: Type.Object({ tokenId: Id('The token id (not the token)') }),
+          response: { 200: ApiTokenSchema, ...errors },
+        },
+      },
+      async (request) => {
+        const admin = requireAuth(request);
+        return revokeApiToken(auth, { tokenId: request.params.tokenId, revokedBy: admin.user.userId });
+      },
+    );
+  };
+}

@@ -1,0 +1,235 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { approvalInbox, decideRequest, withdrawRequest } from '../app/approvals.usecases.js';
+import type { Authenticated } from '../app/auth.usecases.js';
+import { AppError } from '../app/errors.js';
+import type { ApprovalRecord, IdentityReads } from '../app/identity.ports.js';
+import { requireAuth } from './auth.plugin.js';
+import type { HttpDeps } from './deps.js';
+import { problemResponses } from './schemas.js';
+
+export const ApprovalSchema = Type.Object({
+  requestId: Type.String(),
+  kind: Type.String({
+    description: 'yard.correction, pickup.change, visit.void, role.grant, passkeys.reset, visit.unfreeze',
+  }),
+  subject: Type.String({ description: 'What the change is about: a visit reference or a user id' }),
+  status: Type.Union([
+    Type.Literal('pending'),
+    Type.Literal('granted'),
+    Type.Literal('rejected'),
+    Type.Literal('withdrawn'),
+    Type.Literal('expired'),
+  ]),
+  change: Type.Record(Type.String(), Type.Unknown(), {
+    description: 'The before/after the approver sees (e.g. `{ role, rolesBefore }`)',
+  }),
+  terminal: Type.Union([Type.String(), Type.Null()], {
+    description: 'The terminal whose data this is, if any',
+  }),
+  requestedBy: Type.Object({
+    userId: Type.String(),
+    orgId: Type.String(),
+    displayName: Type.Union([Type.String(), Type.Null()]),
+  }),
+  requestedAt: Type.String({ format: 'date-time' }),
+  expiresAt: Type.String({ format: 'date-time' }),
+  decidedBy: Type.Union([Type.String(), Type.Null()], {
+    description: 'Who approved, rejected or withdrew it',
+  }),
+});
+
+type ApprovalView = {
+  requestId: string;
+  kind: string;
+  subject: string;
+  status: 'pending' | 'granted' | 'rejected' | 'withdrawn' | 'expired';
+  change: Record<string, unknown>;
+  terminal: string | null;
+  requestedBy: { userId: string; orgId: string; displayName: string | null };
+  requestedAt: string;
+  expiresAt: string;
+  decidedBy: string | null;
+};
+
+/**
+ * A request as the API shows it. The read model keeps `pending` once the wait is over; it is told `expired` here,
+ * at the time of reading, as `approvalStatus` would.
+ */
+export async function approvalView(
+  identity: IdentityReads,
+  record: ApprovalRecord,
+  now: Date,
+): Promise<ApprovalView> {
+  const view = record.view as {
+    change?: Record<string, unknown>;
+    terminal?: string | null;
+    requestedAt?: string;
+    decidedBy?: string | null;
+  };
+  const requester = await identity.getUser(record.requestedBy);
+  const lapsed = record.status === 'pending' && record.expiresAt <= now.toISOString();
+  return {
+    requestId: record.requestId,
+    kind: record.kind,
+    subject: record.subject,
+    status: lapsed ? 'expired' : (record.status as ApprovalView['status']),
+    change: view.change ?? {},
+    terminal: view.terminal ?? null,
+    requestedBy: {
+      userId: record.requestedBy,
+      orgId: record.orgId,
+      displayName: requester?.displayName ?? null,
+    },
+    requestedAt: view.requestedAt ?? '',
+    expiresAt: record.expiresAt,
+    decidedBy: view.decidedBy ?? null,
+  };
+}
+
+/**
+ * Need-to-know for one request (policy table, `approval.read`): the requester's organisation sees it, and, for
+ * terminal data, the operator running that terminal. Anyone else gets 404, so that existence does not leak.
+ */
+function mayRead(auth: Authenticated, record: ApprovalRecord): boolean {
+  const terminal = (record.view as { terminal?: string | null }).terminal ?? null;
+  return record.orgId === auth.org.orgId || (terminal !== null && auth.org.terminals.includes(terminal));
+}
+
+const errors = {
+  401: { $ref: 'Problem#' },
+  403: { $ref: 'Problem#' },
+  409: { $ref: 'Problem#' },
+  ...problemResponses,
+} as const;
+
+const RequestParams = Type.Object({ requestId: Type.String({ minLength: 1, maxLength: 100 }) });
+
+/** Two-person approval: the inbox, one request, approve, reject, withdraw (issue 3). */
+export function approvalRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
+  const { auth } = deps;
+  const identity = auth.ledger.store.identity;
+  const now = () => auth.ledger.clock.now();
+
+  async function readable(caller: Authenticated, requestId: string): Promise<ApprovalRecord> {
+    const record = await identity.getApproval(requestId);
+    if (!record || !mayRead(caller, record)) {
+      throw new AppError('approval.not_found', `no request ${requestId}`);
+    }
+    return record;
+  }
+
+  return async (app) => {
+    app.get(
+      '/v1/approvals',
+      {
+        config: { access: 'approval.read' },
+        schema: {
+          tags: ['approvals'],
+          summary: 'My inbox: pending requests I may decide; with `mine=1`, the requests I made',
+          querystring: Type.Object({
+            mine: Type.Optional(
+              Type.Union([Type.Literal('1'), Type.Literal('0'), Type.Literal('true'), Type.Literal('false')]),
+            ),
+          }),
+          response: { 200: Type.Object({ requests: Type.Array(ApprovalSchema) }), ...errors },
+        },
+      },
+      async (request) => {
+        const caller = requireAuth(request);
+        const mine = request.query.mine === '1' || request.query.mine === 'true';
+        const records = mine
+          ? (await identity.listApprovals({ orgId: caller.org.orgId })).filter(
+              (r) => r.requestedBy === caller.user.userId,
+            )
+          : await approvalInbox(auth, caller);
+        const at = now();
+        return { requests: await Promise.all(records.map((r) => approvalView(identity, r, at))) };
+      },
+    );
+
+    app.get(
+      '/v1/approvals/:requestId',
+      {
+        config: { access: 'approval.read' },
+        schema: {
+          tags: ['approvals'],
+          summary: 'One request, with the before/after change and the requester',
+          params: RequestParams,
+          response: { 200: ApprovalSchema, ...errors },
+        },
+      },
+      async (request) => {
+        const record = await readable(requireAuth(request), request.params.requestId);
+        return approvalView(identity, record, now());
+      },
+    );
+
+    app.post(
+      '/v1/approvals/:requestId/approve',
+      {
+        config: { access: 'approval.decide' },
+        schema: {
+          tags: ['approvals'],
+          summary:
+            'Approve and apply the change (a passkey step-up within 5 minutes; never your own request)',
+          params: RequestParams,
+          response: { 200: ApprovalSchema, ...errors },
+        },
+      },
+      async (request) => {
+        const caller = requireAuth(request);
+        await readable(caller, request.params.requestId);
+        const decided = await decideRequest({ ...auth, terminals: deps.terminals }, caller, {
+          requestId: request.params.requestId,
+          decision: 'approve',
+        });
+        return approvalView(identity, decided, now());
+      },
+    );
+
+    app.post(
+      '/v1/approvals/:requestId/reject',
+      {
+        config: { access: 'approval.decide' },
+        schema: {
+          tags: ['approvals'],
+          summary: 'Reject a request, with a reason (a passkey step-up within 5 minutes)',
+          params: RequestParams,
+          body: Type.Object({ reason: Type.String({ minLength: 1, maxLength: 500 }) }),
+          response: { 200: ApprovalSchema, ...errors },
+        },
+      },
+      async (request) => {
+        const caller = requireAuth(request);
+        await readable(caller, request.params.requestId);
+        const decided = await decideRequest({ ...auth, terminals: deps.terminals }, caller, {
+          requestId: request.params.requestId,
+          decision: 'reject',
+          reason: request.body.reason,
+        });
+        return approvalView(identity, decided, now());
+      },
+    );
+
+    app.post(
+      '/v1/approvals/:requestId/withdraw',
+      {
+        // Every role that can ask for a two-person change holds approval.read; the domain admits the requester only.
+        config: { access: 'approval.read' },
+        schema: {
+          tags: ['approvals'],
+          summary: 'Withdraw a pending request (its requester only)',
+          params: RequestParams,
+          response: { 200: ApprovalSchema, ...errors },
+        },
+      },
+      async (request) => {
+        const caller = requireAuth(request);
+        await readable(caller, request.params.requestId);
+        const withdrawn = await withdrawRequest(auth, caller, { requestId: request.params.requestId });
+        return approvalView(identity, withdrawn, now());
+      },
+    );
+  };
+}

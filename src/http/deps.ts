@@ -1,0 +1,10 @@
+import type { AuthDeps } from '../app/auth.usecases.js';
+import type { TerminalLayouts } from '../app/visits.usecases.js';
+
+/** What the signed-in routes need: the identity layer (which holds the ledger) and the yards the port runs. */
+export interface HttpDeps {
+  readonly auth: AuthDeps;
+  readonly terminals: TerminalLayouts;
+  /** The URL people open: enrolment links are made from it. */
+  readonly publicUrl: string;
+}

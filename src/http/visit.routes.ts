@@ -1,0 +1,377 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import {
+  announceOwnVisit,
+  listVisibleVisits,
+  principalOf,
+  readVisit,
+  requestVisitVoid,
+  runScopedVisitCommand,
+  type ScopedVisitCommand,
+  VISIT_LIST_MAX,
+  visitHistory,
+} from '../app/visit-access.usecases.js';
+import { ApprovalSchema, approvalView } from './approval.routes.js';
+import { requireAuth } from './auth.plugin.js';
+import type { HttpDeps } from './deps.js';
+import { problemResponses } from './schemas.js';
+
+const SlotSchema = Type.Object(
+  {
+    terminal: Type.String({ minLength: 1, maxLength: 12 }),
+    block: Type.String({ minLength: 1, maxLength: 12 }),
+    bay: Type.Integer({ minimum: 1, maximum: 999 }),
+    row: Type.Integer({ minimum: 1, maximum: 999 }),
+    tier: Type.Integer({ minimum: 1, maximum: 99 }),
+  },
+  { description: 'Yard slot: terminal / block / bay / row / tier (odd bay for 20 ft, even for 40/45 ft)' },
+);
+
+const ArrivalSchema = Type.Union([
+  Type.Object({ mode: Type.Literal('vessel'), vesselCall: Type.String({ minLength: 1, maxLength: 35 }) }),
+  Type.Object({ mode: Type.Literal('truck') }),
+]);
+
+const DepartureSchema = Type.Union([
+  Type.Object({ mode: Type.Literal('truck'), truckPlate: Type.Union([Type.String(), Type.Null()]) }),
+  Type.Object({ mode: Type.Literal('vessel'), vesselCall: Type.String() }),
+]);
+
+const HoldKindSchema = Type.Union([
+  Type.Literal('customs'),
+  Type.Literal('line'),
+  Type.Literal('terminal'),
+  Type.Literal('police'),
+]);
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
+  Type.Union([schema, Type.Null()]);
+
+/**
+ * A visit as the caller may see it. Viewers without sight of yard positions get no `slot` or `slotText` at all,
+ * and holds without `reason` or `reference`; the serializer drops anything not declared here.
+ */
+const VisitSchema = Type.Object(
+  {
+    visitRef: Type.String(),
+    containerNumber: Type.String(),
+    status: Type.String({ description: 'announced, in_yard, gated_out, loaded or cancelled' }),
+    line: Type.String(),
+    sizeType: Type.String(),
+    lengthFt: Type.Integer(),
+    fullEmpty: Type.Union([Type.Literal('full'), Type.Literal('empty')]),
+    arrival: ArrivalSchema,
+    slot: Type.Optional(Nullable(SlotSchema)),
+    slotText: Type.Optional(Nullable(Type.String())),
+    holds: Type.Array(
+      Type.Object({
+        holdId: Type.String(),
+        kind: HoldKindSchema,
+        reason: Type.Optional(Type.String()),
+        reference: Type.Optional(Type.String()),
+        placedAt: Type.String(),
+      }),
+    ),
+    onHold: Type.Boolean(),
+    departure: Nullable(DepartureSchema),
+    announcedAt: Type.String(),
+    arrivedAt: Nullable(Type.String()),
+    lastMovedAt: Nullable(Type.String()),
+    departedAt: Nullable(Type.String()),
+    cancelledAt: Nullable(Type.String()),
+    version: Type.Integer(),
+    voidedVersions: Type.Array(Type.Integer()),
+  },
+  { description: 'A container visit, redacted to what the caller needs to know (MISSION §2)' },
+);
+
+const HistorySchema = Type.Object({
+  visitRef: Type.String(),
+  events: Type.Array(
+    Type.Object({
+      index: Type.Integer({ minimum: 0, description: 'Index of the event in the audit log (its leaf)' }),
+      version: Type.Integer({ minimum: 1 }),
+      type: Type.String(),
+      at: Type.String({ format: 'date-time' }),
+      data: Type.Record(Type.String(), Type.Unknown()),
+    }),
+  ),
+});
+
+const VisitRefParams = Type.Object({ visitRef: Type.String({ minLength: 1, maxLength: 64 }) });
+const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength });
+
+const errors = {
+  401: { $ref: 'Problem#' },
+  403: { $ref: 'Problem#' },
+  409: { $ref: 'Problem#' },
+  422: { $ref: 'Problem#' },
+  ...problemResponses,
+} as const;
+
+/**
+ * Container visits: need-to-know reads and the commands of a visit's life. The policy table decides which role
+ * may call each route (`config.access`); `visit-access.usecases.ts` decides which visits.
+ */
+export function visitRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
+  const reads = deps.auth.ledger.store;
+  return async (app) => {
+    app.get(
+      '/v1/visits',
+      {
+        config: { access: 'visit.read' },
+        schema: {
+          tags: ['visits'],
+          summary: 'The visits you may see, each redacted to what you may see',
+          querystring: Type.Object({
+            containerNumber: Type.Optional(Type.String({ minLength: 1, maxLength: 20 })),
+            status: Type.Optional(
+              Type.Union([
+                Type.Literal('announced'),
+                Type.Literal('in_yard'),
+                Type.Literal('gated_out'),
+                Type.Literal('loaded'),
+                Type.Literal('cancelled'),
+              ]),
+            ),
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: VISIT_LIST_MAX })),
+            after: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+          }),
+          response: {
+            200: Type.Object({
+              visits: Type.Array(VisitSchema),
+              next: Type.Union([Type.String(), Type.Null()], {
+                description: 'Pass as `after` for the next page; null at the end',
+              }),
+            }),
+            ...errors,
+          },
+        },
+      },
+      async (request) => listVisibleVisits(reads, principalOf(requireAuth(request)), request.query),
+    );
+
+    app.get(
+      '/v1/visits/:visitRef',
+      {
+        config: { access: 'visit.read' },
+        schema: {
+          tags: ['visits'],
+          summary: 'One visit; 404 when it does not exist or is not yours to see',
+          params: VisitRefParams,
+          response: { 200: VisitSchema, ...errors },
+        },
+      },
+      async (request) => readVisit(reads, principalOf(requireAuth(request)), request.params.visitRef),
+    );
+
+    app.get(
+      '/v1/visits/:visitRef/history',
+      {
+        config: { access: 'visit.history.read' },
+        schema: {
+          tags: ['visits'],
+          summary: 'The events of one visit, with their audit log indices',
+          params: VisitRefParams,
+          response: { 200: HistorySchema, ...errors },
+        },
+      },
+      async (request) => visitHistory(reads, principalOf(requireAuth(request)), request.params.visitRef),
+    );
+
+    app.post(
+      '/v1/visits',
+      {
+        config: { access: 'visit.announce' },
+        schema: {
+          tags: ['visits'],
+          summary: "Announce a container (pre-advice, COPARN) under your own line's code",
+          body: Type.Object({
+            containerNumber: Text(20),
+            sizeType: Type.String({
+              minLength: 4,
+              maxLength: 4,
+              description: 'ISO 6346 size-type, e.g. 45G1',
+            }),
+            fullEmpty: Type.Union([Type.Literal('full'), Type.Literal('empty')]),
+            arrival: ArrivalSchema,
+          }),
+          response: { 201: VisitSchema, ...errors },
+        },
+      },
+      async (request, reply) => {
+        const visit = await announceOwnVisit(deps, principalOf(requireAuth(request)), request.body);
+        return reply.code(201).header('location', `/v1/visits/${visit.visitRef}`).send(visit);
+      },
+    );
+
+    /** Runs a command on the visit named in the path, as the caller; the operator is the caller, never the body. */
+    const run = (
+      request: FastifyRequest & { params: { visitRef: string } },
+      toCommand: (userId: string) => ScopedVisitCommand,
+    ) => {
+      const auth = requireAuth(request);
+      return runScopedVisitCommand(
+        deps,
+        principalOf(auth),
+        request.params.visitRef,
+        toCommand(auth.user.userId),
+      );
+    };
+
+    app.post(
+      '/v1/visits/:visitRef/discharge',
+      {
+        config: { access: 'visit.discharge' },
+        schema: {
+          tags: ['visits'],
+          summary: 'The box came off its vessel into a yard slot (COARRI, DCSA DISC)',
+          params: VisitRefParams,
+          body: Type.Object({
+            vesselCall: Text(35),
+            slot: SlotSchema,
+            equipment: Type.Optional(Text(100)),
+          }),
+          response: { 200: VisitSchema, ...errors },
+        },
+      },
+      async (request) =>
+        run(request, (operator) => ({ type: 'DischargeContainer', ...request.body, operator })),
+    );
+
+    app.post(
+      '/v1/visits/:visitRef/gate-in',
+      {
+        config: { access: 'visit.gate_in' },
+        schema: {
+          tags: ['visits'],
+          summary: 'The box came through the gate into a yard slot (CODECO, DCSA GTIN)',
+          params: VisitRefParams,
+          body: Type.Object({
+            slot: SlotSchema,
+            truckPlate: Type.Optional(Text(35)),
+            equipment: Type.Optional(Text(100)),
+          }),
+          response: { 200: VisitSchema, ...errors },
+        },
+      },
+      async (request) => run(request, (operator) => ({ type: 'GateInContainer', ...request.body, operator })),
+    );
+
+    app.post(
+      '/v1/visits/:visitRef/moves',
+      {
+        config: { access: 'visit.move' },
+        schema: {
+          tags: ['visits'],
+          summary: 'A physical move in the yard, by a piece of equipment; the operator is you',
+          params: VisitRefParams,
+          body: Type.Object({ from: SlotSchema, to: SlotSchema, equipment: Text(100) }),
+          response: { 200: VisitSchema, ...errors },
+        },
+      },
+      async (request) => run(request, (operator) => ({ type: 'MoveContainer', ...request.body, operator })),
+    );
+
+    app.post(
+      '/v1/visits/:visitRef/holds',
+      {
+        config: { access: 'visit.hold.place' },
+        schema: {
+          tags: ['visits'],
+          summary:
+            'Place a hold of your own authority (customs, police, terminal or line); any hold blocks the gate',
+          params: VisitRefParams,
+          body: Type.Object({ kind: HoldKindSchema, reason: Text(500), reference: Text(100) }),
+          response: { 200: VisitSchema, ...errors },
+        },
+      },
+      async (request) => {
+        const holdId = `${request.body.kind.toUpperCase()}-${deps.auth.security.tokens.newToken(9)}`;
+        return run(request, () => ({ type: 'PlaceHold', holdId, ...request.body }));
+      },
+    );
+
+    app.post(
+      '/v1/visits/:visitRef/holds/:holdId/lift',
+      {
+        config: { access: 'visit.hold.lift' },
+        schema: {
+          tags: ['visits'],
+          summary: 'Lift a hold of your own authority',
+          params: Type.Object({
+            visitRef: Type.String({ minLength: 1, maxLength: 64 }),
+            holdId: Type.String({ minLength: 1, maxLength: 100 }),
+          }),
+          body: Type.Object({ reason: Text(500) }),
+          response: { 200: VisitSchema, ...errors },
+        },
+      },
+      async (request) =>
+        run(request, () => ({
+          type: 'LiftHold',
+          holdId: request.params.holdId,
+          reason: request.body.reason,
+        })),
+    );
+
+    app.post(
+      '/v1/visits/:visitRef/gate-out',
+      {
+        config: { access: 'visit.gate_out' },
+        schema: {
+          tags: ['visits'],
+          summary: 'The box left through the gate (CODECO, DCSA GTOT)',
+          params: VisitRefParams,
+          body: Type.Object({ truckPlate: Type.Optional(Text(35)) }),
+          response: { 200: VisitSchema, ...errors },
+        },
+      },
+      async (request) => run(request, () => ({ type: 'GateOutContainer', ...request.body })),
+    );
+
+    app.post(
+      '/v1/visits/:visitRef/load',
+      {
+        config: { access: 'visit.load' },
+        schema: {
+          tags: ['visits'],
+          summary: 'The box was loaded onto a vessel (COARRI, DCSA LOAD)',
+          params: VisitRefParams,
+          body: Type.Object({ vesselCall: Text(35) }),
+          response: { 200: VisitSchema, ...errors },
+        },
+      },
+      async (request) => run(request, () => ({ type: 'LoadContainer', ...request.body })),
+    );
+
+    app.post(
+      '/v1/visits/:visitRef/void-requests',
+      {
+        config: { access: 'visit.void.request' },
+        schema: {
+          tags: ['visits'],
+          summary: 'Ask for one event of the visit to be voided; applied only when a second person approves',
+          params: VisitRefParams,
+          body: Type.Object({
+            voidedVersion: Type.Integer({ minimum: 1, description: 'Stream version of the event to void' }),
+            reason: Text(500),
+          }),
+          response: { 202: ApprovalSchema, ...errors },
+        },
+      },
+      async (request, reply) => {
+        const approval = await requestVisitVoid(
+          deps,
+          requireAuth(request),
+          request.params.visitRef,
+          request.body,
+        );
+        return reply
+          .code(202)
+          .send(await approvalView(reads.identity, approval, deps.auth.ledger.clock.now()));
+      },
+    );
+  };
+}

@@ -1,0 +1,643 @@
+/**
+ * A valid example request for every API route, for every caller: the role × route matrix test
+ * (`src/http/access-matrix.int.test.ts`) sends each one as each (role, organisation kind) and as nobody. An
+ * example builds whatever state its call consumes (a fresh visit per gate-out, a fresh user per enrolment), so
+ * the calls do not depend on each other's order.
+ *
+ * A route missing here fails the matrix test by name: a new route cannot escape the matrix.
+ */
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { URI } from 'otpauth';
+import { addOrganisation, addUser } from '../../src/app/admin.usecases.js';
+import { requestApproval } from '../../src/app/approvals.usecases.js';
+import type { AuthDeps, Authenticated } from '../../src/app/auth.usecases.js';
+import type { OrganisationRecord, UserRecord } from '../../src/app/identity.ports.js';
+import { createApiToken } from '../../src/app/tokens.usecases.js';
+import {
+  announceVisit,
+  runVisitCommand,
+  type TerminalLayouts,
+  type VisitCommandInput,
+} from '../../src/app/visits.usecases.js';
+import {
+  computeCheckDigit,
+  type HoldKind,
+  mayPlaceHold,
+  type OrgKind,
+  type Role,
+  roleAssignments,
+  type YardSlot,
+} from '../../src/domain/index.js';
+import { mintSession } from './sessions.js';
+import { type SoftPasskey, softPasskey } from './soft-authenticator.js';
+
+export type Session = Awaited<ReturnType<typeof mintSession>>;
+
+/** One user of the world, with the passkey they enrolled. */
+export interface WorldUser {
+  readonly user: UserRecord;
+  readonly org: OrganisationRecord;
+  readonly passkey: SoftPasskey;
+}
+
+/** A row of the matrix: a role in an organisation of one kind, its user and a colleague in the same role. */
+export interface Caller extends WorldUser {
+  readonly role: Role;
+  readonly orgKind: OrgKind;
+  readonly colleague: WorldUser;
+}
+
+/** The organisations of the matrix world, one per kind. */
+export const worldOrganisations: Record<OrgKind, { orgId: string; code: string; terminals?: string[] }> = {
+  terminal_operator: { orgId: 'org-nqt', code: 'NQT', terminals: ['T1'] },
+  shipping_line: { orgId: 'org-mscu', code: 'MSCU' },
+  forwarder: { orgId: 'org-fwd', code: 'FWDA' },
+  haulier: { orgId: 'org-haul', code: 'HAUL' },
+  customs: { orgId: 'org-customs', code: 'BECUS' },
+  port_police: { orgId: 'org-police', code: 'POLICE' },
+  port_administration: { orgId: 'org-padm', code: 'PADM' },
+};
+
+export interface World {
+  readonly app: FastifyInstance;
+  readonly auth: AuthDeps;
+  readonly terminals: TerminalLayouts;
+  readonly callers: readonly Caller[];
+  /** Enrols a user with a software passkey through the real enrolment routes. */
+  enrolUser(args: { orgId: string; roles: Role[]; userId?: string }): Promise<WorldUser>;
+  /** A fresh session of `who` (after a passkey sign-in, with a step-up). */
+  session(who: WorldUser): Promise<Session>;
+  /** A visit made through the use cases: announced, or in the yard at `T1`, optionally with one hold. */
+  visit(args?: {
+    line?: string;
+    arrival?: 'vessel' | 'truck';
+    inYard?: boolean;
+    hold?: HoldKind;
+  }): Promise<{ visitRef: string; slot?: YardSlot; holdId?: string; version: number }>;
+  /** A free 20-ft ground slot at T1. */
+  freeSlot(): YardSlot;
+}
+
+let serial = 0;
+const nextSerial = () => ++serial;
+
+function containerNumber(): string {
+  const first10 = `TSTU${String(nextSerial() + 100_000).padStart(6, '0')}`;
+  return `${first10}${computeCheckDigit(first10)}`;
+}
+
+/** Builds the world: one organisation per kind, one user and one colleague per (role, kind), all enrolled. */
+export async function buildWorld(args: {
+  app: FastifyInstance;
+  auth: AuthDeps;
+  terminals: TerminalLayouts;
+}): Promise<World> {
+  const { app, auth, terminals } = args;
+  for (const [kind, org] of Object.entries(worldOrganisations)) {
+    if (await auth.ledger.store.identity.getOrganisation(org.orgId)) continue;
+    await addOrganisation(auth, { ...org, kind, name: `${kind} ${org.code}` });
+  }
+
+  let slotCounter = 0;
+  const freeSlot = (): YardSlot => {
+    const n = slotCounter++;
+    // Ground slots of the demo terminal: blocks A…, odd bays 1…79, rows 1…8.
+    const blocks = 'ABCDEFGHJKLMNPQRSTUVWXYZ';
+    const row = (n % 8) + 1;
+    const bay = (Math.floor(n / 8) % 40) * 2 + 1;
+    const block = blocks[Math.floor(n / 320)]!;
+    return { terminal: 'T1', block, bay, row, tier: 1 };
+  };
+
+  const enrolUser: World['enrolUser'] = async ({ orgId, roles, userId }) => {
+    const id = userId ?? `u-${nextSerial()}`;
+    const added = await addUser(auth, {
+      userId: id,
+      orgId,
+      username: id.toLowerCase().replace(/[^a-z0-9._-]/g, '-'),
+      displayName: `User ${id}`,
+      roles,
+      issuedBy: 'matrix',
+    });
+    const passkey = softPasskey();
+    const options = await app.inject({
+      method: 'POST',
+      url: '/v1/auth/enrolment/options',
+      payload: { token: added.enrolmentToken },
+    });
+    const verify = await app.inject({
+      method: 'POST',
+      url: '/v1/auth/enrolment/verify',
+      payload: {
+        token: added.enrolmentToken,
+        challengeId: options.json().challengeId,
+        response: passkey.register(options.json().options),
+      },
+    });
+    if (verify.statusCode !== 200) throw new Error(`enrolment of ${id} failed: ${verify.body}`);
+    const org = (await auth.ledger.store.identity.getOrganisation(orgId))!;
+    const user = (await auth.ledger.store.identity.getUser(id))!;
+    return { user, org, passkey };
+  };
+
+  const callers: Caller[] = [];
+  for (const { role, orgKind } of roleAssignments()) {
+    const orgId = worldOrganisations[orgKind].orgId;
+    const user = await enrolUser({ orgId, roles: [role], userId: `u-${role}-${orgKind}` });
+    const colleague = await enrolUser({ orgId, roles: [role], userId: `c-${role}-${orgKind}` });
+    callers.push({ ...user, role, orgKind, colleague });
+  }
+
+  const visit: World['visit'] = async (options = {}) => {
+    const arrival = options.arrival ?? 'vessel';
+    const announce = () =>
+      announceVisit(auth.ledger, terminals, {
+        containerNumber: containerNumber(),
+        line: options.line ?? 'MSCU',
+        sizeType: '22G1',
+        fullEmpty: 'full',
+        arrival: arrival === 'vessel' ? { mode: 'vessel', vesselCall: 'MATRIX1' } : { mode: 'truck' },
+      });
+    const visitRef = (await announce()).visit.visitRef;
+    let version = 1;
+    const run = async (command: VisitCommandInput) => {
+      await runVisitCommand(auth.ledger, terminals, visitRef, command);
+      version += 1;
+    };
+    let slot: YardSlot | undefined;
+    if (options.inYard) {
+      slot = freeSlot();
+      await run(
+        arrival === 'vessel'
+          ? { type: 'DischargeContainer', vesselCall: 'MATRIX1', slot, operator: 'matrix' }
+          : { type: 'GateInContainer', slot, operator: 'matrix' },
+      );
+    }
+    let holdId: string | undefined;
+    if (options.hold) {
+      holdId = `H-${nextSerial()}`;
+      await run({ type: 'PlaceHold', holdId, kind: options.hold, reason: 'matrix', reference: 'REF-1' });
+    }
+    return { visitRef, version, ...(slot ? { slot } : {}), ...(holdId ? { holdId } : {}) };
+  };
+
+  const session = async (who: WorldUser) => mintSession(auth, who.user.userId);
+
+  return { app, auth, terminals, callers, enrolUser, session, visit, freeSlot };
+}
+
+/** A request to send, and (rarely) the status an allowed caller gets instead of 2xx, with the reason. */
+export interface RouteExample {
+  readonly method: 'GET' | 'POST' | 'DELETE' | 'PUT' | 'PATCH';
+  readonly url: string;
+  readonly payload?: Record<string, unknown>;
+  /** Send with this session instead of the caller's (e.g. a fresh one for sign-out). */
+  readonly session?: Session;
+  /**
+   * For an allowed caller who may call the route but for whom no valid target exists yet: the status expected
+   * (never 401, 403 or 5xx) and why.
+   */
+  readonly expect?: { readonly status: number; readonly why: string };
+}
+
+export interface ExampleContext {
+  readonly world: World;
+  /** Who the example is for; for calls without a session, a customs officer builds it. */
+  readonly caller: Caller;
+  /** The caller's session, for setup calls. */
+  readonly session: Session;
+}
+
+type Example = (ctx: ExampleContext) => Promise<RouteExample>;
+
+/** Sends a setup request as `session`, with its CSRF token on state-changing methods. */
+export function injectAs(
+  app: FastifyInstance,
+  session: Session | undefined,
+  request: InjectOptions,
+): Promise<LightMyRequestResponse> {
+  return app.inject({
+    ...request,
+    ...(session
+      ? { cookies: session.cookies, headers: { ...(request.headers ?? {}), ...session.headers } }
+      : {}),
+  });
+}
+
+const NO_RELEASES_YET = {
+  status: 404,
+  why: 'a forwarder or haulier sees only boxes whose release right it holds or held; releases come with issue 4',
+};
+
+const isTerminalStaff = (caller: Caller) => caller.orgKind === 'terminal_operator';
+const lineOf = (caller: Caller) =>
+  caller.orgKind === 'shipping_line' ? caller.org.code : worldOrganisations.shipping_line.code;
+const seesNoVisits = (caller: Caller) => caller.orgKind === 'forwarder' || caller.orgKind === 'haulier';
+
+function holdKindFor(caller: Caller): HoldKind {
+  const kinds: HoldKind[] = ['customs', 'police', 'terminal', 'line'];
+  return kinds.find((kind) => mayPlaceHold(caller.role, kind, caller.orgKind)) ?? 'customs';
+}
+
+const asAuthenticated = (who: WorldUser) => ({ user: who.user, org: who.org }) as unknown as Authenticated;
+
+/**
+ * A pending two-person request that `caller` may decide (by its colleague) or withdraw (its own), or undefined
+ * when no kind of request the caller deals with exists yet.
+ */
+async function pendingRequestFor(ctx: ExampleContext, by: 'colleague' | 'self'): Promise<string | undefined> {
+  const { world, caller } = ctx;
+  const requester = by === 'self' ? caller : caller.colleague;
+  if (caller.role === 'terminal_supervisor' || caller.role === 'yard_planner') {
+    const visit = await world.visit({ inYard: true, hold: 'terminal' });
+    return (
+      await requestApproval(world.auth, asAuthenticated(requester), {
+        kind: 'visit.void',
+        subject: visit.visitRef,
+        change: { voidedVersion: visit.version, reason: 'placed on the wrong box' },
+      })
+    ).requestId;
+  }
+  if (caller.role === 'release_desk' && caller.orgKind === 'shipping_line') {
+    const visit = await world.visit({ line: caller.org.code, hold: 'line' });
+    return (
+      await requestApproval(world.auth, asAuthenticated(requester), {
+        kind: 'visit.void',
+        subject: visit.visitRef,
+        change: { voidedVersion: visit.version, reason: 'placed on the wrong box' },
+      })
+    ).requestId;
+  }
+  if (caller.role === 'administrator') {
+    const target = await world.enrolUser({
+      orgId: worldOrganisations.terminal_operator.orgId,
+      roles: ['gate_clerk'],
+    });
+    return (
+      await requestApproval(world.auth, asAuthenticated(requester), {
+        kind: 'role.grant',
+        subject: target.user.userId,
+        change: { role: 'yard_planner' },
+      })
+    ).requestId;
+  }
+  return undefined;
+}
+
+const NO_REQUEST_KIND = {
+  status: 404,
+  why: 'the two-person changes this role deals with (yard corrections, pickup changes) are not available yet',
+};
+
+async function decideExample(ctx: ExampleContext, decision: 'approve' | 'reject'): Promise<RouteExample> {
+  const mayDecide =
+    ctx.caller.role === 'terminal_supervisor' ||
+    ctx.caller.role === 'administrator' ||
+    (ctx.caller.role === 'release_desk' && ctx.caller.orgKind === 'shipping_line');
+  const requestId = mayDecide ? await pendingRequestFor(ctx, 'colleague') : undefined;
+  return {
+    method: 'POST',
+    url: `/v1/approvals/${requestId ?? 'no-such-request'}/${decision}`,
+    ...(decision === 'reject' ? { payload: { reason: 'not like this' } } : {}),
+    ...(requestId ? {} : { expect: NO_REQUEST_KIND }),
+  };
+}
+
+/** Adds a second passkey to the caller through the API, so that one can be removed. */
+async function addPasskey(ctx: ExampleContext): Promise<string> {
+  const { app } = ctx.world;
+  const options = await injectAs(app, ctx.session, {
+    method: 'POST',
+    url: '/v1/me/passkeys/options',
+    payload: {},
+  });
+  const passkey = softPasskey();
+  const added = await injectAs(app, ctx.session, {
+    method: 'POST',
+    url: '/v1/me/passkeys/verify',
+    payload: {
+      challengeId: options.json().challengeId,
+      response: passkey.register(options.json().options),
+      label: 'spare',
+    },
+  });
+  if (added.statusCode !== 201) throw new Error(`adding a passkey failed: ${added.body}`);
+  return passkey.credentialId;
+}
+
+/** Every API route, keyed `METHOD /path/{param}` as in the OpenAPI document. */
+export const routeExamples: Record<string, Example> = {
+  'GET /healthz': async () => ({ method: 'GET', url: '/healthz' }),
+  'GET /readyz': async () => ({ method: 'GET', url: '/readyz' }),
+
+  'GET /v1/audit/checkpoint': async () => ({ method: 'GET', url: '/v1/audit/checkpoint' }),
+  'GET /v1/audit/key': async () => ({ method: 'GET', url: '/v1/audit/key' }),
+  'GET /v1/audit/proof/inclusion': async () => ({ method: 'GET', url: '/v1/audit/proof/inclusion?index=0' }),
+  'GET /v1/audit/proof/consistency': async () => ({
+    method: 'GET',
+    url: '/v1/audit/proof/consistency?from=1',
+  }),
+  'GET /v1/audit/entries': async () => ({ method: 'GET', url: '/v1/audit/entries?start=0&limit=5' }),
+
+  'GET /v1/auth/session': async () => ({ method: 'GET', url: '/v1/auth/session' }),
+  'POST /v1/auth/logout': async ({ world, caller }) => ({
+    method: 'POST',
+    url: '/v1/auth/logout',
+    session: await world.session(caller),
+  }),
+  'POST /v1/auth/enrolment/options': async ({ world }) => {
+    const added = await addUser(world.auth, {
+      userId: `e-${nextSerial()}`,
+      orgId: worldOrganisations.haulier.orgId,
+      username: `enrol.${serial}`,
+      displayName: 'New driver',
+      roles: ['driver'],
+      issuedBy: 'matrix',
+    });
+    return { method: 'POST', url: '/v1/auth/enrolment/options', payload: { token: added.enrolmentToken } };
+  },
+  'POST /v1/auth/enrolment/verify': async ({ world }) => {
+    const added = await addUser(world.auth, {
+      userId: `e-${nextSerial()}`,
+      orgId: worldOrganisations.haulier.orgId,
+      username: `enrol.${serial}`,
+      displayName: 'New driver',
+      roles: ['driver'],
+      issuedBy: 'matrix',
+    });
+    const options = await world.app.inject({
+      method: 'POST',
+      url: '/v1/auth/enrolment/options',
+      payload: { token: added.enrolmentToken },
+    });
+    return {
+      method: 'POST',
+      url: '/v1/auth/enrolment/verify',
+      payload: {
+        token: added.enrolmentToken,
+        challengeId: options.json().challengeId,
+        response: softPasskey().register(options.json().options),
+      },
+    };
+  },
+  'POST /v1/auth/passkey/options': async () => ({
+    method: 'POST',
+    url: '/v1/auth/passkey/options',
+    payload: {},
+  }),
+  'POST /v1/auth/passkey/verify': async ({ world, caller }) => {
+    const options = await world.app.inject({ method: 'POST', url: '/v1/auth/passkey/options', payload: {} });
+    return {
+      method: 'POST',
+      url: '/v1/auth/passkey/verify',
+      payload: {
+        challengeId: options.json().challengeId,
+        response: caller.passkey.assert(options.json().options, caller.user.userId),
+      },
+    };
+  },
+  'POST /v1/auth/password': async ({ world }) => {
+    const added = await addUser(world.auth, {
+      userId: `p-${nextSerial()}`,
+      orgId: worldOrganisations.haulier.orgId,
+      username: `driver.${serial}`,
+      displayName: 'Driver',
+      roles: ['driver'],
+      issuedBy: 'matrix',
+      withPassword: { password: 'a long passphrase for the matrix' },
+    });
+    const totp = URI.parse(added.totpUri!);
+    return {
+      method: 'POST',
+      url: '/v1/auth/password',
+      payload: {
+        username: added.user.username,
+        password: 'a long passphrase for the matrix',
+        totp: totp.generate({ timestamp: world.auth.ledger.clock.now().getTime() }),
+      },
+    };
+  },
+  'POST /v1/auth/step-up/options': async () => ({
+    method: 'POST',
+    url: '/v1/auth/step-up/options',
+    payload: {},
+  }),
+  'POST /v1/auth/step-up/verify': async (ctx) => {
+    const options = await injectAs(ctx.world.app, ctx.session, {
+      method: 'POST',
+      url: '/v1/auth/step-up/options',
+      payload: {},
+    });
+    return {
+      method: 'POST',
+      url: '/v1/auth/step-up/verify',
+      payload: {
+        challengeId: options.json().challengeId,
+        response: ctx.caller.passkey.assert(options.json().options),
+      },
+    };
+  },
+  'GET /v1/me/passkeys': async () => ({ method: 'GET', url: '/v1/me/passkeys' }),
+  'POST /v1/me/passkeys/options': async () => ({
+    method: 'POST',
+    url: '/v1/me/passkeys/options',
+    payload: {},
+  }),
+  'POST /v1/me/passkeys/verify': async (ctx) => {
+    const options = await injectAs(ctx.world.app, ctx.session, {
+      method: 'POST',
+      url: '/v1/me/passkeys/options',
+      payload: {},
+    });
+    return {
+      method: 'POST',
+      url: '/v1/me/passkeys/verify',
+      payload: {
+        challengeId: options.json().challengeId,
+        response: softPasskey().register(options.json().options),
+        label: 'Second key',
+      },
+    };
+  },
+  'DELETE /v1/me/passkeys/{credentialId}': async (ctx) => ({
+    method: 'DELETE',
+    url: `/v1/me/passkeys/${await addPasskey(ctx)}`,
+  }),
+
+  'GET /v1/visits': async () => ({ method: 'GET', url: '/v1/visits?limit=20' }),
+  'GET /v1/visits/{visitRef}': async ({ world, caller }) => {
+    const { visitRef } = await world.visit({ line: lineOf(caller), inYard: !seesNoVisits(caller) });
+    return {
+      method: 'GET',
+      url: `/v1/visits/${visitRef}`,
+      ...(seesNoVisits(caller) ? { expect: NO_RELEASES_YET } : {}),
+    };
+  },
+  'GET /v1/visits/{visitRef}/history': async ({ world, caller }) => {
+    const { visitRef } = await world.visit({ line: lineOf(caller), inYard: true });
+    return { method: 'GET', url: `/v1/visits/${visitRef}/history` };
+  },
+  'POST /v1/visits': async () => ({
+    method: 'POST',
+    url: '/v1/visits',
+    payload: {
+      containerNumber: containerNumber(),
+      sizeType: '45G1',
+      fullEmpty: 'full',
+      arrival: { mode: 'vessel', vesselCall: 'MATRIX1' },
+    },
+  }),
+  'POST /v1/visits/{visitRef}/discharge': async ({ world }) => {
+    const { visitRef } = await world.visit({ arrival: 'vessel' });
+    return {
+      method: 'POST',
+      url: `/v1/visits/${visitRef}/discharge`,
+      payload: { vesselCall: 'MATRIX1', slot: world.freeSlot(), equipment: 'STS-04' },
+    };
+  },
+  'POST /v1/visits/{visitRef}/gate-in': async ({ world }) => {
+    const { visitRef } = await world.visit({ arrival: 'truck' });
+    return {
+      method: 'POST',
+      url: `/v1/visits/${visitRef}/gate-in`,
+      payload: { slot: world.freeSlot(), truckPlate: '1-ABC-123' },
+    };
+  },
+  'POST /v1/visits/{visitRef}/moves': async ({ world }) => {
+    const { visitRef, slot } = await world.visit({ inYard: true });
+    return {
+      method: 'POST',
+      url: `/v1/visits/${visitRef}/moves`,
+      payload: { from: slot!, to: world.freeSlot(), equipment: 'RTG-12' },
+    };
+  },
+  'POST /v1/visits/{visitRef}/holds': async ({ world, caller }) => {
+    const { visitRef } = await world.visit({ line: lineOf(caller), inYard: isTerminalStaff(caller) });
+    return {
+      method: 'POST',
+      url: `/v1/visits/${visitRef}/holds`,
+      payload: { kind: holdKindFor(caller), reason: 'documents missing', reference: 'CASE-1' },
+    };
+  },
+  'POST /v1/visits/{visitRef}/holds/{holdId}/lift': async ({ world, caller }) => {
+    const { visitRef, holdId } = await world.visit({
+      line: lineOf(caller),
+      inYard: isTerminalStaff(caller),
+      hold: holdKindFor(caller),
+    });
+    return {
+      method: 'POST',
+      url: `/v1/visits/${visitRef}/holds/${holdId}/lift`,
+      payload: { reason: 'documents received' },
+    };
+  },
+  'POST /v1/visits/{visitRef}/gate-out': async ({ world }) => {
+    const { visitRef } = await world.visit({ inYard: true });
+    return { method: 'POST', url: `/v1/visits/${visitRef}/gate-out`, payload: { truckPlate: '1-XYZ-789' } };
+  },
+  'POST /v1/visits/{visitRef}/load': async ({ world }) => {
+    const { visitRef } = await world.visit({ inYard: true });
+    return { method: 'POST', url: `/v1/visits/${visitRef}/load`, payload: { vesselCall: 'MATRIX2' } };
+  },
+  'POST /v1/visits/{visitRef}/void-requests': async ({ world, caller }) => {
+    const terminal = isTerminalStaff(caller);
+    const { visitRef, version } = await world.visit({
+      line: lineOf(caller),
+      inYard: terminal,
+      hold: terminal ? 'terminal' : 'line',
+    });
+    return {
+      method: 'POST',
+      url: `/v1/visits/${visitRef}/void-requests`,
+      payload: { voidedVersion: version, reason: 'placed on the wrong box' },
+    };
+  },
+
+  'GET /v1/approvals': async () => ({ method: 'GET', url: '/v1/approvals' }),
+  'GET /v1/approvals/{requestId}': async (ctx) => {
+    const requestId = await pendingRequestFor(ctx, 'colleague');
+    return {
+      method: 'GET',
+      url: `/v1/approvals/${requestId ?? 'no-such-request'}`,
+      ...(requestId ? {} : { expect: NO_REQUEST_KIND }),
+    };
+  },
+  'POST /v1/approvals/{requestId}/approve': (ctx) => decideExample(ctx, 'approve'),
+  'POST /v1/approvals/{requestId}/reject': (ctx) => decideExample(ctx, 'reject'),
+  'POST /v1/approvals/{requestId}/withdraw': async (ctx) => {
+    const requestId = await pendingRequestFor(ctx, 'self');
+    return {
+      method: 'POST',
+      url: `/v1/approvals/${requestId ?? 'no-such-request'}/withdraw`,
+      ...(requestId ? {} : { expect: NO_REQUEST_KIND }),
+    };
+  },
+
+  'GET /v1/admin/orgs': async () => ({ method: 'GET', url: '/v1/admin/orgs' }),
+  'POST /v1/admin/orgs': async () => {
+    const n = nextSerial();
+    return {
+      method: 'POST',
+      url: '/v1/admin/orgs',
+      payload: { orgId: `org-new-${n}`, kind: 'haulier', name: `Haulier ${n}`, code: `HN${n}` },
+    };
+  },
+  'GET /v1/admin/users': async () => ({ method: 'GET', url: '/v1/admin/users' }),
+  'POST /v1/admin/users': async () => {
+    const n = nextSerial();
+    return {
+      method: 'POST',
+      url: '/v1/admin/users',
+      payload: {
+        orgId: worldOrganisations.haulier.orgId,
+        username: `new.driver.${n}`,
+        displayName: `Driver ${n}`,
+        roles: ['driver'],
+      },
+    };
+  },
+  'POST /v1/admin/users/{userId}/enrolment-link': async ({ world }) => {
+    // A user who has not enrolled yet (a user with a passkey gets a link only through a passkey reset).
+    const added = await addUser(world.auth, {
+      userId: `l-${nextSerial()}`,
+      orgId: worldOrganisations.haulier.orgId,
+      username: `link.${serial}`,
+      displayName: 'Driver',
+      roles: ['driver'],
+      issuedBy: 'matrix',
+    });
+    return { method: 'POST', url: `/v1/admin/users/${added.user.userId}/enrolment-link` };
+  },
+  'POST /v1/admin/users/{userId}/role-grants': async ({ world }) => {
+    const target = await world.enrolUser({
+      orgId: worldOrganisations.terminal_operator.orgId,
+      roles: ['gate_clerk'],
+    });
+    return {
+      method: 'POST',
+      url: `/v1/admin/users/${target.user.userId}/role-grants`,
+      payload: { role: 'yard_planner' },
+    };
+  },
+  'POST /v1/admin/users/{userId}/passkey-resets': async ({ world }) => {
+    const target = await world.enrolUser({
+      orgId: worldOrganisations.haulier.orgId,
+      roles: ['haulier_planner'],
+    });
+    return { method: 'POST', url: `/v1/admin/users/${target.user.userId}/passkey-resets` };
+  },
+  'GET /v1/admin/tokens': async () => ({ method: 'GET', url: '/v1/admin/tokens' }),
+  'POST /v1/admin/tokens': async () => ({
+    method: 'POST',
+    url: '/v1/admin/tokens',
+    payload: { orgId: worldOrganisations.customs.orgId, permissions: ['visit.read'], label: 'matrix' },
+  }),
+  'DELETE /v1/admin/tokens/{tokenId}': async ({ world }) => {
+    const created = await createApiToken(world.auth, {
+      orgId: worldOrganisations.customs.orgId,
+      permissions: ['visit.read'],
+      createdBy: 'matrix',
+    });
+    return { method: 'DELETE', url: `/v1/admin/tokens/${created.apiToken.tokenId}` };
+  },
+};
