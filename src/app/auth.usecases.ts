@@ -580,13 +580,26 @@ export async function finishStepUp(
   auth: Authenticated,
   args: { challengeId: string; response: JsonObject },
   meta: RequestMeta,
-): Promise<SessionView> {
+): Promise<NewSession> {
   return failSoftly(deps, async (context) => {
     await verifyAssertion(deps, context, { ...args, purpose: 'step_up', userId: auth.user.userId }, meta);
-    const session = { ...auth.session, stepUpAt: context.now.toISOString() };
+    const at = context.now.toISOString();
+    // Re-authentication gets a new session id and ends the old one (OWASP ASVS 5.0 §7.2.4).
+    const sessionId = deps.security.tokens.newToken();
+    const session: SessionRecord = {
+      ...auth.session,
+      idHash: deps.security.tokens.hash(sessionId),
+      csrfToken: deps.security.tokens.newToken(),
+      stepUpAt: at,
+      lastSeenAt: at,
+    };
+    await context.tx.identity.putSession({ ...auth.session, revokedAt: at });
     await context.tx.identity.putSession(session);
     await recordAuthEvent(context, auth.user.userId, 'SteppedUp', metaData(meta));
-    return sessionView({ session, user: auth.user, org: auth.org, settings: deps.settings });
+    return {
+      sessionId,
+      view: sessionView({ session, user: auth.user, org: auth.org, settings: deps.settings }),
+    };
   });
 }
 

@@ -109,13 +109,12 @@ describe('admin routes and API tokens (HTTP, SQLite)', () => {
       roles: ['release_desk'],
     });
     expect(created.statusCode).toBe(201);
-    const { user, enrolment } = created.json();
-    expect(user).toMatchObject({
-      orgId: 'msc',
-      username: 'desk.cas',
-      roles: ['release_desk'],
-      lockedAt: null,
-    });
+    const { user, enrolment, roleRequests } = created.json();
+    // Granting a role needs two people at registration too: the user starts without roles.
+    expect(user).toMatchObject({ orgId: 'msc', username: 'desk.cas', roles: [], lockedAt: null });
+    expect(roleRequests).toEqual([{ requestId: expect.any(String), role: 'release_desk' }]);
+    const request = await call(admin, 'GET', `/v1/approvals/${roleRequests[0].requestId}`);
+    expect(request.json()).toMatchObject({ kind: 'role.grant', subject: user.userId, status: 'pending' });
     expect(user.userId).toMatch(/^u-/);
     expect(enrolment.url).toMatch(/^https:\/\/port\.example\/enrol#token=[A-Za-z0-9_-]{43}$/);
     const token = enrolment.url.split('#token=')[1];

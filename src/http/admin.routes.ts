@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { addOrganisation, addUser } from '../app/admin.usecases.js';
 import { requestApproval } from '../app/approvals.usecases.js';
-import { issueEnrolmentLink } from '../app/auth.usecases.js';
+import { issueEnrolmentLink, requireStepUp } from '../app/auth.usecases.js';
+import { AppError } from '../app/errors.js';
 import type { OrganisationRecord, UserRecord } from '../app/identity.ports.js';
 import {
   API_TOKEN_DEFAULT_DAYS,
@@ -11,7 +12,7 @@ import {
   listApiTokens,
   revokeApiToken,
 } from '../app/tokens.usecases.js';
-import { orgKinds, roles } from '../domain/index.js';
+import { checkRoles, type OrgKind, orgKinds, roles } from '../domain/index.js';
 import { ApprovalSchema, approvalView } from './approval.routes.js';
 import { requireAuth } from './auth.plugin.js';
 import type { HttpDeps } from './deps.js';
@@ -161,9 +162,9 @@ export function adminRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
         config: { access: 'user.manage' },
         schema: {
           tags: ['admin'],
-          summary: 'Register a user and issue their one-time enrolment link',
+          summary: 'Register a user, issue their one-time enrolment link, and ask for their roles',
           description:
-            'Roles must be ones the organisation kind may hold. Every user enrols a first passkey through the link; later roles are granted only through a two-person role grant.',
+            'Granting a role needs two people, at registration too: the user is registered without roles and each role becomes a two-person role-grant request that another administrator approves. Roles must be ones the organisation kind may hold. Needs a passkey step-up.',
           body: Type.Object({
             userId: Type.Optional(Id('Defaults to a random id')),
             orgId: Id('The organisation the user belongs to'),
@@ -175,21 +176,41 @@ export function adminRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
             }),
           }),
           response: {
-            201: Type.Object({ user: UserSchema, enrolment: EnrolmentLinkSchema }),
+            201: Type.Object({
+              user: UserSchema,
+              enrolment: EnrolmentLinkSchema,
+              roleRequests: Type.Array(Type.Object({ requestId: Type.String(), role: Type.String() })),
+            }),
             ...errors,
           },
         },
       },
       async (request, reply) => {
         const admin = requireAuth(request);
+        requireStepUp(auth, admin);
+        const org = await identity.getOrganisation(request.body.orgId);
+        if (!org) throw new AppError('input.invalid', `no organisation ${request.body.orgId}`);
+        // Refuse roles the organisation may not hold before registering anyone.
+        const wanted = checkRoles(org.kind as OrgKind, request.body.roles);
         const added = await addUser(auth, {
           ...request.body,
+          roles: [],
           userId: request.body.userId ?? `u-${auth.security.tokens.newToken(9)}`,
           issuedBy: admin.user.userId,
         });
+        const roleRequests = [];
+        for (const role of wanted) {
+          const requested = await requestApproval(auth, admin, {
+            kind: 'role.grant',
+            subject: added.user.userId,
+            change: { role },
+          });
+          roleRequests.push({ requestId: requested.requestId, role });
+        }
         return reply.code(201).send({
           user: userView(added.user),
           enrolment: { url: enrolmentUrl(added.enrolmentToken), expiresAt: added.enrolmentExpiresAt },
+          roleRequests,
         });
       },
     );
@@ -229,6 +250,8 @@ export function adminRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
       },
       async (request, reply) => {
         const admin = requireAuth(request);
+        // Asking for a two-person change is itself sensitive: it needs a fresh passkey assertion.
+        requireStepUp(auth, admin);
         const requested = await requestApproval(auth, admin, {
           kind: 'role.grant',
           subject: request.params.userId,
@@ -252,6 +275,8 @@ export function adminRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
       },
       async (request, reply) => {
         const admin = requireAuth(request);
+        // Asking for a two-person change is itself sensitive: it needs a fresh passkey assertion.
+        requireStepUp(auth, admin);
         const requested = await requestApproval(auth, admin, {
           kind: 'passkeys.reset',
           subject: request.params.userId,

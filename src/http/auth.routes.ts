@@ -227,18 +227,22 @@ export function authRoutes(auth: AuthDeps): FastifyPluginAsyncTypebox {
         config: { access: 'session' },
         schema: {
           tags: ['auth'],
-          summary: 'Finish a step-up: sensitive actions are allowed for 5 minutes',
+          summary:
+            'Finish a step-up: sensitive actions are allowed for 5 minutes; the session id and CSRF token are renewed',
           body: Type.Object({ challengeId: Type.String({ maxLength: 100 }), response: WebAuthnResponse }),
           response: { 200: SessionViewSchema, ...errors },
         },
       },
-      async (request) =>
-        finishStepUp(
+      async (request, reply) => {
+        const session = await finishStepUp(
           auth,
           requireAuth(request),
           { challengeId: request.body.challengeId, response: request.body.response as JsonObject },
           requestMeta(request),
-        ),
+        );
+        setSessionCookie(request, reply, session);
+        return session.view;
+      },
     );
 
     app.get(

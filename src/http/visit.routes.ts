@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { requireStepUp } from '../app/auth.usecases.js';
 import {
   announceOwnVisit,
   listVisibleVisits,
@@ -362,6 +363,7 @@ export function visitRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
         },
       },
       async (request, reply) => {
+        requireStepUp(deps.auth, requireAuth(request));
         const approval = await requestVisitVoid(
           deps,
           requireAuth(request),

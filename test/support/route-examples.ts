@@ -423,12 +423,15 @@ export const routeExamples: Record<string, Example> = {
     payload: {},
   }),
   'POST /v1/auth/step-up/verify': async (ctx) => {
-    const options = await injectAs(ctx.world.app, ctx.session, {
+    // A step-up renews the session id and ends the old one: give it a session of its own.
+    const session = await ctx.world.session(ctx.caller);
+    const options = await injectAs(ctx.world.app, session, {
       method: 'POST',
       url: '/v1/auth/step-up/options',
       payload: {},
     });
     return {
+      session,
       method: 'POST',
       url: '/v1/auth/step-up/verify',
       payload: {
