@@ -11,6 +11,7 @@ import {
   grantedApproval,
   type OrgKind,
   type Role,
+  type YardSlot,
 } from '../domain/index.js';
 import { type AuthDeps, type Authenticated, requireStepUp, runUserCommand } from './auth.usecases.js';
 import { AppError } from './errors.js';
@@ -140,8 +141,26 @@ async function describeChange(
       }
       return { change: { passkeysBefore }, terminal: null };
     }
+    case 'yard.correction': {
+      const state = foldVisit(await tx.readStream(visitStreamId(input.subject)));
+      const from = state.visit?.slot;
+      if (!state.visit) throw new AppError('visit.not_found', `no visit ${input.subject}`);
+      if (!from) throw new AppError('input.invalid', `visit ${input.subject} is not in the yard`);
+      const to = input.change.to as unknown as YardSlot;
+      if (to?.terminal !== from.terminal) {
+        throw new AppError('input.invalid', 'a position correction stays within the terminal');
+      }
+      return {
+        change: {
+          from: from as unknown as JsonObject,
+          to: to as unknown as JsonObject,
+          reason: String(input.change.reason ?? ''),
+        },
+        terminal: from.terminal,
+      };
+    }
     default:
-      // Pickup changes, unfreezes and position corrections arrive with releases, alerts and the yard console.
+      // Pickup changes and unfreezes arrive with releases and alerts.
       throw new AppError('input.invalid', `two-person changes of kind ${input.kind} are not available yet`);
   }
 }
@@ -226,6 +245,18 @@ async function applyGranted(
       await tx.identity.revokeUserSessions(user.userId, now.toISOString());
       return;
     }
+    case 'yard.correction':
+      // The yard rules are checked again now: the yard may have changed while the request waited.
+      await executeVisitCommand(context, terminals, request.subject, {
+        type: 'CorrectPosition',
+        from: request.change.from as unknown as YardSlot,
+        to: request.change.to as unknown as YardSlot,
+        reason: String(request.change.reason),
+        approvalId: request.requestId,
+        requestedBy: request.requestedBy.userId,
+        approvedBy: approvedBy.userId,
+      });
+      return;
     default:
       throw new AppError('input.invalid', `two-person changes of kind ${request.kind} are not available yet`);
   }

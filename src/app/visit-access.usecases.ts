@@ -404,3 +404,25 @@ export async function requestVisitVoid(
     change: { voidedVersion: input.voidedVersion, reason: input.reason },
   });
 }
+
+/**
+ * Asks for a two-person correction of where a box is recorded to stand, when no physical move explains it (a yard
+ * scan found it elsewhere). Only those who see the yard position may ask; nothing changes until a second person
+ * at that terminal approves.
+ */
+export async function requestPositionCorrection(
+  deps: VisitAccessDeps,
+  auth: Authenticated,
+  visitRef: string,
+  input: { to: YardSlot; reason: string },
+): Promise<ApprovalRecord> {
+  const reads = deps.auth.ledger.store;
+  const record = await reads.getVisit(visitRef);
+  if (!record) throw notFound(visitRef);
+  if ((await visibilityOf(reads, principalOf(auth), record)) !== 'full') throw notFound(visitRef);
+  return requestApproval(deps.auth, auth, {
+    kind: 'yard.correction',
+    subject: visitRef,
+    change: { to: input.to as unknown as JsonObject, reason: input.reason },
+  });
+}

@@ -12,6 +12,7 @@ export const domainErrorCodes = [
   'visit.command_invalid',
   'visit.reference_invalid',
   'visit.not_found',
+  'visit.correction_needs_two',
   'visit.already_exists',
   'visit.wrong_arrival_mode',
   'visit.vessel_call_mismatch',

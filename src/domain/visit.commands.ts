@@ -59,6 +59,23 @@ export type MoveContainer = {
   operator: string;
 };
 
+/**
+ * Corrects where the box is recorded to stand when no physical move explains the difference (a yard scan found it
+ * elsewhere). Never a single person's word: the caller applies it only as the effect of a granted two-person
+ * `yard.correction` request, whose id, requester and approver the event records.
+ */
+export type CorrectPosition = {
+  type: 'CorrectPosition';
+  at: string;
+  /** Where the box is recorded now; must equal the recorded slot. */
+  from: YardSlot;
+  to: YardSlot;
+  reason: string;
+  approvalId: string;
+  requestedBy: string;
+  approvedBy: string;
+};
+
 /** Places a hold; `reference` is the placing authority's own reference (customs declaration, case number …). */
 export type PlaceHold = {
   type: 'PlaceHold';
@@ -99,6 +116,7 @@ export type VisitCommand =
   | DischargeContainer
   | GateInContainer
   | MoveContainer
+  | CorrectPosition
   | PlaceHold
   | LiftHold
   | GateOutContainer

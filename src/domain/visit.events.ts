@@ -53,6 +53,19 @@ export type ContainerMoved = {
   at: string;
 };
 
+/** The recorded position was corrected by two people (no physical move): see `CorrectPosition`. */
+export type ContainerPositionCorrected = {
+  type: 'ContainerPositionCorrected';
+  visitRef: string;
+  from: YardSlot;
+  to: YardSlot;
+  reason: string;
+  approvalId: string;
+  requestedBy: string;
+  approvedBy: string;
+  at: string;
+};
+
 /** A hold was placed. */
 export type HoldPlaced = {
   type: 'HoldPlaced';
@@ -111,6 +124,7 @@ export type VisitFactEventType =
   | 'ContainerDischarged'
   | 'ContainerGatedIn'
   | 'ContainerMoved'
+  | 'ContainerPositionCorrected'
   | 'HoldPlaced'
   | 'HoldLifted'
   | 'ContainerGatedOut'
@@ -122,6 +136,7 @@ export type VisitEvent =
   | ContainerDischarged
   | ContainerGatedIn
   | ContainerMoved
+  | ContainerPositionCorrected
   | HoldPlaced
   | HoldLifted
   | ContainerGatedOut

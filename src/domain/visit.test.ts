@@ -361,6 +361,54 @@ describe('yard moves', () => {
   });
 });
 
+describe('position corrections (two people, no physical move)', () => {
+  const correct: VisitCommand = {
+    type: 'CorrectPosition',
+    at: at(30),
+    from: slot(4),
+    to: slot(10, 1, 1),
+    reason: 'yard scan found the box in A/10/1/1',
+    approvalId: 'req-1',
+    requestedBy: 'planner-1',
+    approvedBy: 'supervisor-1',
+  };
+
+  it('records the correction with its request, requester and approver', () => {
+    const state = spec
+      .given([announced, discharged])
+      .when(correct)
+      .then([
+        {
+          type: 'ContainerPositionCorrected',
+          visitRef,
+          from: slot(4),
+          to: slot(10, 1, 1),
+          reason: 'yard scan found the box in A/10/1/1',
+          approvalId: 'req-1',
+          requestedBy: 'planner-1',
+          approvedBy: 'supervisor-1',
+          at: at(30),
+        },
+      ]);
+    expect(slotOf(state)).toEqual(slot(10, 1, 1));
+  });
+
+  it('refuses one person approving their own correction', () => {
+    spec
+      .given([announced, discharged])
+      .when({ ...correct, approvedBy: 'planner-1' })
+      .thenFails('visit.correction_needs_two');
+  });
+
+  it('refuses a correction from a slot the box is not recorded at, or before arrival', () => {
+    spec
+      .given([announced, discharged])
+      .when({ ...correct, from: slot(6) })
+      .thenFails('yard.from_mismatch');
+    spec.given([announced]).when(correct).thenFails('visit.not_in_yard');
+  });
+});
+
 describe('holds', () => {
   it('places and lifts a hold', () => {
     const onHold = spec.given([announced, discharged]).when(placeHold).then([customsHold]);

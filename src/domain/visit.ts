@@ -329,8 +329,15 @@ export function checkEvent(visit: Visit | null, event: VisitFactEvent): void {
       return;
     }
     case 'ContainerMoved':
+    case 'ContainerPositionCorrected':
       requireStatus(visit, 'in_yard');
       requireFrom(visit, event.from);
+      if (event.type === 'ContainerPositionCorrected' && event.requestedBy === event.approvedBy) {
+        throw new DomainError('visit.correction_needs_two', 'a position correction needs a second person', {
+          visitRef: visit.visitRef,
+          approvalId: event.approvalId,
+        });
+      }
       if (sameSlot(event.from, event.to)) {
         throw new DomainError('yard.same_slot', `the box already stands at ${formatYardSlot(event.to)}`, {
           visitRef: visit.visitRef,
@@ -487,6 +494,17 @@ function toEvent(command: Exclude<VisitCommand, { type: 'VoidEvent' }>, state: V
       };
       return { type: 'ContainerMoved', visitRef: visitRef(), ...fields, at };
     }
+    case 'CorrectPosition': {
+      const fields = {
+        from: checkYardSlot(command.from),
+        to: checkYardSlot(command.to),
+        reason: text('reason', command.reason, MAX_TEXT.reason),
+        approvalId: text('approvalId', command.approvalId, MAX_TEXT.name),
+        requestedBy: text('requestedBy', command.requestedBy, MAX_TEXT.name),
+        approvedBy: text('approvedBy', command.approvedBy, MAX_TEXT.name),
+      };
+      return { type: 'ContainerPositionCorrected', visitRef: visitRef(), ...fields, at };
+    }
     case 'PlaceHold': {
       const fields = {
         holdId: text('holdId', command.holdId, MAX_TEXT.name),
@@ -548,6 +566,8 @@ function applyEvent(visit: Visit | null, event: VisitFactEvent): Visit | null {
       return { ...visit, status: 'in_yard', slot: event.slot, arrivedAt: event.at };
     case 'ContainerMoved':
       return { ...visit, slot: event.to, lastMovedAt: event.at };
+    case 'ContainerPositionCorrected':
+      return { ...visit, slot: event.to };
     case 'HoldPlaced': {
       const { holdId, kind, reason, reference, at } = event;
       return { ...visit, holds: [...visit.holds, { holdId, kind, reason, reference, placedAt: at }] };

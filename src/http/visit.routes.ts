@@ -2,17 +2,20 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { requireStepUp } from '../app/auth.usecases.js';
+import { AppError } from '../app/errors.js';
 import {
   announceOwnVisit,
   listVisibleVisits,
   principalOf,
   readVisit,
+  requestPositionCorrection,
   requestVisitVoid,
   runScopedVisitCommand,
   type ScopedVisitCommand,
   VISIT_LIST_MAX,
   visitHistory,
 } from '../app/visit-access.usecases.js';
+import { type OrgKind, type Principal, rolesFor } from '../domain/index.js';
 import { ApprovalSchema, approvalView } from './approval.routes.js';
 import { requireAuth } from './auth.plugin.js';
 import type { HttpDeps } from './deps.js';
@@ -118,6 +121,25 @@ const errors = {
 export function visitRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
   const reads = deps.auth.ledger.store;
   return async (app) => {
+    /**
+     * The caller as need-to-know sees them: a person, or a machine client (EDI feed, DCSA subscriber) acting for
+     * its organisation with the roles that organisation's kind may hold. The route's permission was checked
+     * against the token's own list already.
+     */
+    const callerOf = async (request: FastifyRequest): Promise<Principal> => {
+      const token = request.apiToken;
+      if (!token) return principalOf(requireAuth(request));
+      const org = await deps.auth.ledger.store.identity.getOrganisation(token.orgId);
+      if (!org) throw new AppError('auth.token_invalid', "the token's organisation no longer exists");
+      return {
+        userId: `token:${token.tokenId}`,
+        orgId: org.orgId,
+        orgKind: org.kind as OrgKind,
+        orgCode: org.code,
+        terminals: [...org.terminals],
+        roles: rolesFor(org.kind as OrgKind),
+      };
+    };
     app.get(
       '/v1/visits',
       {
@@ -150,7 +172,7 @@ export function visitRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
           },
         },
       },
-      async (request) => listVisibleVisits(reads, principalOf(requireAuth(request)), request.query),
+      async (request) => listVisibleVisits(reads, await callerOf(request), request.query),
     );
 
     app.get(
@@ -164,7 +186,7 @@ export function visitRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
           response: { 200: VisitSchema, ...errors },
         },
       },
-      async (request) => readVisit(reads, principalOf(requireAuth(request)), request.params.visitRef),
+      async (request) => readVisit(reads, await callerOf(request), request.params.visitRef),
     );
 
     app.get(
@@ -178,7 +200,7 @@ export function visitRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
           response: { 200: HistorySchema, ...errors },
         },
       },
-      async (request) => visitHistory(reads, principalOf(requireAuth(request)), request.params.visitRef),
+      async (request) => visitHistory(reads, await callerOf(request), request.params.visitRef),
     );
 
     app.post(
@@ -202,23 +224,18 @@ export function visitRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
         },
       },
       async (request, reply) => {
-        const visit = await announceOwnVisit(deps, principalOf(requireAuth(request)), request.body);
+        const visit = await announceOwnVisit(deps, await callerOf(request), request.body);
         return reply.code(201).header('location', `/v1/visits/${visit.visitRef}`).send(visit);
       },
     );
 
     /** Runs a command on the visit named in the path, as the caller; the operator is the caller, never the body. */
-    const run = (
+    const run = async (
       request: FastifyRequest & { params: { visitRef: string } },
       toCommand: (userId: string) => ScopedVisitCommand,
     ) => {
-      const auth = requireAuth(request);
-      return runScopedVisitCommand(
-        deps,
-        principalOf(auth),
-        request.params.visitRef,
-        toCommand(auth.user.userId),
-      );
+      const caller = await callerOf(request);
+      return runScopedVisitCommand(deps, caller, request.params.visitRef, toCommand(caller.userId));
     };
 
     app.post(
@@ -370,6 +387,29 @@ export function visitRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
           request.params.visitRef,
           request.body,
         );
+        return reply
+          .code(202)
+          .send(await approvalView(reads.identity, approval, deps.auth.ledger.clock.now()));
+      },
+    );
+
+    app.post(
+      '/v1/visits/:visitRef/position-corrections',
+      {
+        config: { access: 'visit.correct_position' },
+        schema: {
+          tags: ['visits'],
+          summary:
+            'Ask to correct where the box is recorded, when no physical move explains it; applied only when a second person at the terminal approves',
+          params: VisitRefParams,
+          body: Type.Object({ to: SlotSchema, reason: Text(500) }),
+          response: { 202: ApprovalSchema, ...errors },
+        },
+      },
+      async (request, reply) => {
+        const auth = requireAuth(request);
+        requireStepUp(deps.auth, auth);
+        const approval = await requestPositionCorrection(deps, auth, request.params.visitRef, request.body);
         return reply
           .code(202)
           .send(await approvalView(reads.identity, approval, deps.auth.ledger.clock.now()));

@@ -12,6 +12,7 @@ import { addOrganisation, addUser } from '../../src/app/admin.usecases.js';
 import { requestApproval } from '../../src/app/approvals.usecases.js';
 import type { AuthDeps, Authenticated } from '../../src/app/auth.usecases.js';
 import type { OrganisationRecord, UserRecord } from '../../src/app/identity.ports.js';
+import type { JsonObject } from '../../src/app/ports.js';
 import { createApiToken } from '../../src/app/tokens.usecases.js';
 import {
   announceVisit,
@@ -248,7 +249,17 @@ const asAuthenticated = (who: WorldUser) => ({ user: who.user, org: who.org }) a
 async function pendingRequestFor(ctx: ExampleContext, by: 'colleague' | 'self'): Promise<string | undefined> {
   const { world, caller } = ctx;
   const requester = by === 'self' ? caller : caller.colleague;
-  if (caller.role === 'terminal_supervisor' || caller.role === 'yard_planner') {
+  if (caller.role === 'yard_planner') {
+    const visit = await world.visit({ inYard: true });
+    return (
+      await requestApproval(world.auth, asAuthenticated(requester), {
+        kind: 'yard.correction',
+        subject: visit.visitRef,
+        change: { to: world.freeSlot() as unknown as JsonObject, reason: 'yard scan found it elsewhere' },
+      })
+    ).requestId;
+  }
+  if (caller.role === 'terminal_supervisor') {
     const visit = await world.visit({ inYard: true, hold: 'terminal' });
     return (
       await requestApproval(world.auth, asAuthenticated(requester), {
@@ -286,12 +297,13 @@ async function pendingRequestFor(ctx: ExampleContext, by: 'colleague' | 'self'):
 
 const NO_REQUEST_KIND = {
   status: 404,
-  why: 'the two-person changes this role deals with (yard corrections, pickup changes) are not available yet',
+  why: 'the two-person changes this role deals with (pickup changes) are not available yet',
 };
 
 async function decideExample(ctx: ExampleContext, decision: 'approve' | 'reject'): Promise<RouteExample> {
   const mayDecide =
     ctx.caller.role === 'terminal_supervisor' ||
+    ctx.caller.role === 'yard_planner' ||
     ctx.caller.role === 'administrator' ||
     (ctx.caller.role === 'release_desk' && ctx.caller.orgKind === 'shipping_line');
   const requestId = mayDecide ? await pendingRequestFor(ctx, 'colleague') : undefined;
@@ -553,6 +565,14 @@ export const routeExamples: Record<string, Example> = {
       method: 'POST',
       url: `/v1/visits/${visitRef}/void-requests`,
       payload: { voidedVersion: version, reason: 'placed on the wrong box' },
+    };
+  },
+  'POST /v1/visits/{visitRef}/position-corrections': async ({ world, caller }) => {
+    const { visitRef } = await world.visit({ line: lineOf(caller), inYard: true });
+    return {
+      method: 'POST',
+      url: `/v1/visits/${visitRef}/position-corrections`,
+      payload: { to: world.freeSlot(), reason: 'yard scan found the box elsewhere' },
     };
   },
 
