@@ -25,6 +25,16 @@ export { emptyRootHash, HASH_SIZE, leafHash, nodeHash } from './hash.js';
 export type { JsonObject, JsonValue } from './json.js';
 export { decodeLogEntry, encodeLogEntry, type LogEntry } from './log-entry.js';
 export {
+  issuePickupCredential,
+  MAX_PICKUP_CREDENTIAL_CHARS,
+  type OpenPickupCredentialResult,
+  openPickupCredential,
+  PICKUP_CREDENTIAL_PREFIX,
+  type PickupCredentialOpenCode,
+  type PickupCredentialPayload,
+  pickupCredentialOpenCodes,
+} from './pickup-credential.js';
+export {
   consistencyProofFromLeaves,
   consistencyProofPlan,
   inclusionProofFromLeaves,

@@ -23,7 +23,9 @@ describe('domain errors', () => {
   it('every code is namespaced and unique', () => {
     expect(new Set(domainErrorCodes).size).toBe(domainErrorCodes.length);
     for (const code of domainErrorCodes)
-      expect(code).toMatch(/^(container|visit|yard|hold|access|approval|user)\.[a-z_]+$/);
+      expect(code).toMatch(
+        /^(container|visit|yard|hold|access|approval|user|release|appointment|gate|credential)\.[a-z_]+$/,
+      );
   });
 
   it('every code is exercised by a test beside the code', () => {

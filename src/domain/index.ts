@@ -124,6 +124,53 @@ export {
   visitVisibility,
 } from './access/visibility.js';
 export {
+  type Actor,
+  type BookingCommand,
+  type BookSlot,
+  type CancelBooking,
+  type ChangeDriver,
+  DEFAULT_SENSITIVITY,
+  type RebookSlot,
+  type SensitivityPolicy,
+} from './appointment/booking.commands.js';
+export type {
+  BookingCancelled,
+  BookingEvent,
+  DriverChanged,
+  SlotBooked,
+  SlotRebooked,
+} from './appointment/booking.events.js';
+export {
+  activeBooking,
+  type Booking,
+  type BookingState,
+  bookingDecider,
+  decideBooking,
+  evolveBooking,
+  initialBookingState,
+  isSensitiveChange,
+  type PickupCredentialClaims,
+  pickupChangeOf,
+  pickupClaimsOf,
+} from './appointment/booking.js';
+export {
+  checkDriverBadgeRef,
+  checkTruckPlate,
+  isDriverBadgeRef,
+  normaliseTruckPlate,
+} from './appointment/driver-truck.js';
+export {
+  type AppointmentSlot,
+  checkSlotConfig,
+  type OpeningHours,
+  parseSlotId,
+  type SlotConfig,
+  type SlotWindow,
+  slotIdOf,
+  slotsFor,
+  slotWindow,
+} from './appointment/slots.js';
+export {
   type ContainerNumber,
   computeCheckDigit,
   formatContainerNumber,
@@ -131,7 +178,84 @@ export {
 } from './container-number.js';
 export { type Decider, foldEvents } from './decider.js';
 export { DomainError, type DomainErrorCode, domainErrorCodes, isDomainError } from './errors.js';
+export {
+  type GateAlertRaised,
+  type GateAttemptAccepted,
+  type GateAttemptRefused,
+  type GateEvent,
+  gateAttemptEvents,
+} from './gate/gate.events.js';
+export {
+  type FailedCheck,
+  type GateBookingFacts,
+  type GateCheck,
+  type GateInput,
+  type GateLight,
+  type GateVerdict,
+  gateBookingFacts,
+  gateChecks,
+  gateVerdict,
+  type OpenedCredential,
+} from './gate/verdict.js';
 export type { JsonObject, JsonValue } from './json.js';
+export {
+  type ChainLinkView,
+  type ChainViewer,
+  type ChainVisibility,
+  partiesThatHoldOrHeld,
+  type ReleaseChainView,
+  releaseChainView,
+  releaseChainVisibility,
+} from './release/chain-visibility.js';
+export {
+  type CustomsSelection,
+  type DcsaReleaseEventCode,
+  type GreenLight,
+  type GreenLightFacts,
+  type GreenLightName,
+  type GreenLights,
+  greenLightNames,
+  greenLights,
+} from './release/green-lights.js';
+export type {
+  AcceptTransfer,
+  BlockRelease,
+  DenyTransfer,
+  IssueRelease,
+  OfferTransfer,
+  ReleaseActor,
+  ReleaseCommand,
+  RevokeRelease,
+  UnblockRelease,
+  UpdateValidity,
+  WithdrawOffer,
+} from './release/release.commands.js';
+export type {
+  RecordedParty,
+  ReleaseBlocked,
+  ReleaseEvent,
+  ReleaseIssued,
+  ReleaseOfferWithdrawn,
+  ReleaseRevoked,
+  ReleaseTransferAccepted,
+  ReleaseTransferDenied,
+  ReleaseTransferOffered,
+  ReleaseUnblocked,
+  ReleaseValidityUpdated,
+} from './release/release.events.js';
+export {
+  cutOffParties,
+  decideRelease,
+  evolveRelease,
+  initialReleaseState,
+  type Release,
+  type ReleaseBlock,
+  type ReleaseHolding,
+  type ReleaseOffer,
+  type ReleaseRevocation,
+  type ReleaseState,
+  releaseDecider,
+} from './release/release.js';
 export { type LengthFt, parseSizeType, type SizeType } from './size-type.js';
 export type {
   AnnounceVisit,

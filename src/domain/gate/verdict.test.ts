@@ -1,0 +1,315 @@
+import { describe, expect, it } from 'vitest';
+import type { SlotBooked } from '../appointment/booking.events.js';
+import { bookingDecider, pickupClaimsOf } from '../appointment/booking.js';
+import { foldEvents } from '../decider.js';
+import { isDomainError } from '../errors.js';
+import { newVisitReference } from '../visit-reference.js';
+import { gateAttemptEvents } from './gate.events.js';
+import { type GateCheck, type GateInput, gateBookingFacts, gateVerdict } from './verdict.js';
+
+const visitRef = newVisitReference(new Uint8Array(13).fill(0xa5));
+const otherVisit = newVisitReference(new Uint8Array(13).fill(0x5a));
+const at = (hour: number, minute = 0): string => new Date(Date.UTC(2025, 2, 3, hour, minute)).toISOString();
+const legitDriver = 'hb1.LLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLL';
+const gangDriver = 'hb1.GGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGG';
+const grace = { graceBeforeMinutes: 30, graceAfterMinutes: 30 };
+
+// The legitimate haulier booked 08:00–08:30 on 3 March for its driver and truck, on release right version 4.
+const booked: SlotBooked = {
+  type: 'SlotBooked',
+  visitRef,
+  bookingId: 'bk-1',
+  bookingVersion: 1,
+  slotId: 'DPW1@20250303T0800Z',
+  slotStart: at(8),
+  slotEnd: at(8, 30),
+  driverBadgeRef: legitDriver,
+  truckPlate: '1ABC123',
+  rightVersion: 4,
+  by: { orgId: 'org-hau', userId: 'u-plan-1' },
+  approvalId: null,
+  at: at(6),
+};
+const bookingState = foldEvents(bookingDecider, [booked]);
+const claims = pickupClaimsOf(bookingState, { credentialId: 'cr-1', issuedAt: at(6), grace });
+const greenLights = [
+  { light: 'commercial_release', green: true, reasons: [] },
+  { light: 'customs_release', green: true, reasons: [] },
+  { light: 'discharge_confirmed', green: true, reasons: [] },
+  { light: 'no_hold_or_block', green: true, reasons: [] },
+];
+
+/** The legitimate driver, in the booked truck, inside the slot, with the current credential. */
+const legit: GateInput = {
+  credential: { ok: true, payload: claims },
+  presented: { badgeRef: legitDriver, truckPlate: '1-abc-123' },
+  now: at(8, 10),
+  visit: { visitRef, status: 'in_yard' },
+  release: { rightVersion: 4, holder: 'org-hau' },
+  booking: gateBookingFacts(bookingState, grace),
+  credentialIds: { used: [], superseded: [] },
+  lights: greenLights,
+  frozen: false,
+};
+
+const failedChecks = (input: GateInput): GateCheck[] => {
+  const verdict = gateVerdict(input);
+  return verdict.accepted ? [] : verdict.failed.map((f) => f.check);
+};
+
+describe('the gate verdict', () => {
+  it('accepts the legitimate driver with the current credential inside the window', () => {
+    expect(gateVerdict(legit)).toEqual({ accepted: true });
+  });
+
+  it.each<[string, Partial<GateInput>, GateCheck[]]>([
+    [
+      'a forged or damaged credential',
+      {
+        credential: { ok: false, code: 'credential.bad_signature', message: 'the signature does not verify' },
+      },
+      ['credential.signature', 'credential.visit', 'credential.unused', 'credential.current'],
+    ],
+    [
+      "another box's credential",
+      { credential: { ok: true, payload: { ...claims, visitRef: otherVisit } } },
+      ['credential.visit'],
+    ],
+    ['a used credential', { credentialIds: { used: ['cr-1'], superseded: [] } }, ['credential.unused']],
+    [
+      'a superseded credential id',
+      { credentialIds: { used: [], superseded: ['cr-1'] } },
+      ['credential.current'],
+    ],
+    [
+      'a credential issued before the driver changed',
+      { booking: { ...legit.booking!, bookingVersion: 2 } },
+      ['credential.current'],
+    ],
+    [
+      'a credential issued before the right changed hands',
+      { release: { rightVersion: 5, holder: 'org-hau' } },
+      ['credential.current'],
+    ],
+    ['another badge', { presented: { badgeRef: gangDriver, truckPlate: '1ABC123' } }, ['driver.badge']],
+    [
+      'a credential naming another driver than the booking',
+      { credential: { ok: true, payload: { ...claims, driverBadgeRef: gangDriver } } },
+      ['driver.badge'],
+    ],
+    ['another truck', { presented: { badgeRef: legitDriver, truckPlate: '9-ZZZ-999' } }, ['truck.plate']],
+    ['an unreadable plate', { presented: { badgeRef: legitDriver, truckPlate: '' } }, ['truck.plate']],
+    [
+      'a credential naming another truck than the booking',
+      { credential: { ok: true, payload: { ...claims, truckPlate: '9ZZZ999' } } },
+      ['truck.plate'],
+    ],
+    ['one minute before the grace opens', { now: at(7, 29) }, ['slot.window']],
+    ['the first minute of the grace', { now: at(7, 30) }, []],
+    ['the last minute of the grace', { now: at(8, 59) }, []],
+    ['the end of the grace', { now: at(9) }, ['slot.window']],
+    ['a booking by a former holder', { release: { rightVersion: 4, holder: 'org-other' } }, ['right.holder']],
+    ['a right nobody holds (revoked)', { release: { rightVersion: 4, holder: null } }, ['right.holder']],
+    [
+      'a customs hold',
+      {
+        lights: [
+          ...greenLights.slice(0, 3),
+          { light: 'no_hold_or_block', green: false, reasons: ['customs hold'] },
+        ],
+      },
+      ['lights.green'],
+    ],
+    ['no lights at all', { lights: [] }, ['lights.green']],
+    ['a box that already left', { visit: { visitRef, status: 'gated_out' } }, ['visit.in_yard']],
+    ['a frozen visit', { frozen: true }, ['visit.not_frozen']],
+    [
+      'no booking in force',
+      { booking: null },
+      ['credential.current', 'driver.badge', 'truck.plate', 'slot.window', 'right.holder'],
+    ],
+  ])('%s', (_, change, failed) => {
+    expect(failedChecks({ ...legit, ...change })).toEqual(failed);
+  });
+
+  it('says why each check failed', () => {
+    const verdict = gateVerdict({
+      ...legit,
+      release: { rightVersion: 5, holder: 'org-hau' },
+      now: at(7),
+      lights: [{ light: 'customs_release', green: false, reasons: ['CUSS: selected for scan'] }],
+    });
+    expect(verdict).toEqual({
+      accepted: false,
+      failed: [
+        { check: 'credential.current', reason: 'issued for right version 4, the right is at version 5' },
+        { check: 'slot.window', reason: 'before the slot window, which opens at 2025-03-03T07:30:00.000Z' },
+        { check: 'lights.green', reason: 'customs_release: CUSS: selected for scan' },
+      ],
+    });
+  });
+
+  it.each<[string, Partial<GateInput>, string]>([
+    ['now', { now: 'soon' }, 'now'],
+    [
+      'the window',
+      { booking: { ...legit.booking!, window: { start: at(9), end: at(8) } } },
+      'booking.window',
+    ],
+    ['the right version', { release: { rightVersion: -1, holder: 'org-hau' } }, 'release.rightVersion'],
+    ['a light', { lights: [{ light: 'customs_release', green: 'yes' } as never] }, 'lights[0]'],
+  ])('throws for malformed facts from the caller: %s', (_, change, field) => {
+    try {
+      gateVerdict({ ...legit, ...change });
+      expect.unreachable();
+    } catch (error) {
+      expect(isDomainError(error, 'gate.input_invalid')).toBe(true);
+      expect((error as { details: unknown }).details).toEqual({ field });
+    }
+  });
+});
+
+// MISSION §1: "Their own drivers collected the boxes before the legitimate haulier arrived."
+describe('the Antwerp case: the gang sends its own driver', () => {
+  const attempt = (attemptId: string, change: Partial<GateInput>) => {
+    const input = { ...legit, ...change };
+    return gateAttemptEvents({ attemptId, input, verdict: gateVerdict(input) });
+  };
+
+  it('refuses the gang driver with a copied credential, and raises an alert', () => {
+    const events = attempt('ga-1', { presented: { badgeRef: gangDriver, truckPlate: '7-GNG-007' } });
+    expect(events).toEqual([
+      {
+        type: 'GateAttemptRefused',
+        attemptId: 'ga-1',
+        visitRef,
+        credentialId: 'cr-1',
+        badgeRef: gangDriver,
+        truckPlate: '7GNG007',
+        failed: [
+          { check: 'driver.badge', reason: 'the badge is not the nominated driver' },
+          { check: 'truck.plate', reason: 'the truck is not the booked truck' },
+        ],
+        at: at(8, 10),
+      },
+      {
+        type: 'GateAlertRaised',
+        rule: 'gate.refused',
+        attemptId: 'ga-1',
+        visitRef,
+        failed: [
+          { check: 'driver.badge', reason: 'the badge is not the nominated driver' },
+          { check: 'truck.plate', reason: 'the truck is not the booked truck' },
+        ],
+        at: at(8, 10),
+      },
+    ]);
+    expect(JSON.parse(JSON.stringify(events))).toStrictEqual(events);
+  });
+
+  it('refuses the gang driver in the booked truck, with a wrong badge', () => {
+    const [refused, alert] = attempt('ga-2', { presented: { badgeRef: gangDriver, truckPlate: '1ABC123' } });
+    expect(refused).toMatchObject({ type: 'GateAttemptRefused', failed: [{ check: 'driver.badge' }] });
+    expect(alert).toMatchObject({ type: 'GateAlertRaised', rule: 'gate.refused' });
+  });
+
+  it('refuses a copied credential early, before the slot, even with a cloned badge', () => {
+    expect(failedChecks({ ...legit, now: at(5) })).toEqual(['slot.window']);
+    expect(
+      failedChecks({ ...legit, now: at(5), presented: { badgeRef: gangDriver, truckPlate: 'X1' } }),
+    ).toEqual(['driver.badge', 'truck.plate', 'slot.window']);
+  });
+
+  it('refuses a forged credential, and records no credential id', () => {
+    const [refused] = attempt('ga-3', {
+      credential: { ok: false, code: 'credential.bad_signature', message: 'the signature does not verify' },
+      presented: { badgeRef: '0412345678', truckPlate: '---' },
+    });
+    expect(refused).toMatchObject({ credentialId: null, badgeRef: null, truckPlate: null });
+  });
+
+  it('then lets the legitimate driver out, once', () => {
+    expect(attempt('ga-4', {})).toEqual([
+      {
+        type: 'GateAttemptAccepted',
+        attemptId: 'ga-4',
+        visitRef,
+        credentialId: 'cr-1',
+        badgeRef: legitDriver,
+        truckPlate: '1ABC123',
+        at: at(8, 10),
+      },
+    ]);
+    // The caller records cr-1 as used; the same credential a second time is refused.
+    expect(
+      failedChecks({ ...legit, now: at(8, 20), credentialIds: { used: ['cr-1'], superseded: [] } }),
+    ).toEqual(['credential.unused']);
+  });
+
+  it('refuses an accepted verdict without a credential, which only a caller bug can produce', () => {
+    expect(() =>
+      gateAttemptEvents({
+        attemptId: 'ga-5',
+        input: { ...legit, credential: { ok: false, code: 'credential.malformed', message: 'x' } },
+        verdict: { accepted: true },
+      }),
+    ).toThrow(expect.objectContaining({ code: 'gate.input_invalid' }));
+  });
+});
+
+describe('credentials after a change', () => {
+  const newDriver = 'hb1.NNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN';
+  const changed = foldEvents(bookingDecider, [
+    booked,
+    {
+      type: 'DriverChanged',
+      visitRef,
+      bookingId: 'bk-1',
+      bookingVersion: 2,
+      fromDriverBadgeRef: legitDriver,
+      driverBadgeRef: newDriver,
+      fromTruckPlate: '1ABC123',
+      truckPlate: '1ABC123',
+      rightVersion: 4,
+      by: { orgId: 'org-hau', userId: 'u-plan-1' },
+      approvalId: null,
+      at: at(7),
+    },
+  ]);
+  const afterChange: GateInput = { ...legit, booking: gateBookingFacts(changed, grace) };
+
+  it('refuse a credential issued before the driver changed, whoever presents it', () => {
+    expect(failedChecks(afterChange)).toEqual(['credential.current', 'driver.badge']);
+    expect(
+      failedChecks({ ...afterChange, presented: { badgeRef: newDriver, truckPlate: '1ABC123' } }),
+    ).toEqual(['credential.current', 'driver.badge']);
+  });
+
+  it('accept the credential issued after it, for the new driver', () => {
+    const fresh = pickupClaimsOf(changed, { credentialId: 'cr-2', issuedAt: at(7), grace });
+    expect(
+      gateVerdict({
+        ...afterChange,
+        credential: { ok: true, payload: fresh },
+        presented: { badgeRef: newDriver, truckPlate: '1 ABC 123' },
+        credentialIds: { used: [], superseded: ['cr-1'] },
+      }),
+    ).toEqual({ accepted: true });
+  });
+});
+
+describe('gate booking facts', () => {
+  it('come from the booking in force, with the grace', () => {
+    expect(gateBookingFacts(bookingState, grace)).toEqual({
+      bookingVersion: 1,
+      driverBadgeRef: legitDriver,
+      truckPlate: '1ABC123',
+      nominatedBy: 'org-hau',
+      window: { start: at(7, 30), end: at(9) },
+    });
+  });
+
+  it('are null without a booking in force', () => {
+    expect(gateBookingFacts(foldEvents(bookingDecider, []), grace)).toBeNull();
+  });
+});

@@ -1,0 +1,259 @@
+/**
+ * The gate-out verdict (issue 4, MISSION §3 Gate-out): may this driver, in this truck, now, take this box?
+ *
+ * A pure function of facts the caller reads in one transaction: the opened pickup credential (or why it did not
+ * open), what the gate read (badge reference, plate), the visit, the release right, the booking, the four green
+ * lights and the freeze flag. It evaluates every check and lists every one that failed, never just the first,
+ * because a refused attempt raises an alert, and an investigator (or the detection engine) needs to see at once
+ * that the attacker's driver came with a copied credential *and* the wrong badge *and* before the slot.
+ *
+ * Fail closed: a check that cannot be evaluated fails. Without a credential that opened, the checks about the
+ * credential (`credential.visit`, `credential.unused`, `credential.current`) fail too; without a booking in
+ * force, the checks against the booking fail.
+ */
+import { activeBooking, type BookingState, type PickupCredentialClaims } from '../appointment/booking.js';
+import { normaliseTruckPlate } from '../appointment/driver-truck.js';
+import { instantMs, integer } from '../appointment/fields.js';
+import { type SlotConfig, type SlotWindow, slotWindow } from '../appointment/slots.js';
+import { DomainError } from '../errors.js';
+import type { VisitStatus } from '../visit.js';
+
+/** Every check of the gate, in the order a verdict lists them. */
+export const gateChecks = [
+  'credential.signature',
+  'credential.visit',
+  'credential.unused',
+  'credential.current',
+  'driver.badge',
+  'truck.plate',
+  'slot.window',
+  'right.holder',
+  'lights.green',
+  'visit.in_yard',
+  'visit.not_frozen',
+] as const;
+
+/**
+ * One check of the gate:
+ * - `credential.signature` — the credential opened: well formed, signed by a known key;
+ * - `credential.visit` — it was issued for this visit;
+ * - `credential.unused` — its id has not been used at the gate;
+ * - `credential.current` — not superseded: its right version and booking version are the current ones, and its
+ *   id is not on the superseded list;
+ * - `driver.badge` — the badge read is the driver the booking (and the credential) names;
+ * - `truck.plate` — the plate read, normalised, is the booked (and credential's) truck;
+ * - `slot.window` — now is inside the booked slot, grace included;
+ * - `right.holder` — the booking was made by the organisation holding the release right now;
+ * - `lights.green` — every green light is green;
+ * - `visit.in_yard` — the box is in the yard;
+ * - `visit.not_frozen` — the visit is not frozen by an investigation.
+ */
+export type GateCheck = (typeof gateChecks)[number];
+
+/** A failed check and why, in words that carry no personal data (they go into audit leaves). */
+export type FailedCheck = { check: GateCheck; reason: string };
+
+/** One green light as `src/domain/release/green-lights.ts` reports it (structural, so the two stay decoupled). */
+export type GateLight = { light: string; green: boolean; reasons: string[] };
+
+/** `openPickupCredential`'s result (src/audit), structurally. */
+export type OpenedCredential =
+  | { readonly ok: true; readonly payload: PickupCredentialClaims }
+  | { readonly ok: false; readonly code: string; readonly message: string };
+
+/** The booking in force, as the gate needs it; `null` when the visit has none. */
+export type GateBookingFacts = {
+  bookingVersion: number;
+  driverBadgeRef: string;
+  truckPlate: string;
+  /** The organisation that last named the driver, slot and truck. */
+  nominatedBy: string;
+  /** The slot widened by the grace (`slotWindow`). */
+  window: SlotWindow;
+};
+
+/** Everything the gate decides on. */
+export type GateInput = {
+  credential: OpenedCredential;
+  /** What the gate read: the keyed hash of the badge on the card, and the truck's plate as read. */
+  presented: { badgeRef: string; truckPlate: string };
+  now: string;
+  visit: { visitRef: string; status: VisitStatus };
+  release: { rightVersion: number; holder: string | null };
+  booking: GateBookingFacts | null;
+  /** Credential ids the gate has accepted before, and ids voided by a change. */
+  credentialIds: { used: readonly string[]; superseded: readonly string[] };
+  lights: readonly GateLight[];
+  frozen: boolean;
+};
+
+/** The verdict: accepted, or refused with every failed check, in {@link gateChecks} order. */
+export type GateVerdict = { accepted: true } | { accepted: false; failed: FailedCheck[] };
+
+const INVALID = 'gate.input_invalid';
+
+/**
+ * The booking facts of {@link GateInput} from a folded appointment stream and the terminal's grace; `null` when
+ * the visit has no booking in force.
+ *
+ * @example
+ * ```ts
+ * gateBookingFacts(foldEvents(bookingDecider, stored), slotConfig)?.window.start; // '2025-03-01T07:30:00.000Z'
+ * ```
+ */
+export function gateBookingFacts(
+  state: BookingState,
+  grace: Pick<SlotConfig, 'graceBeforeMinutes' | 'graceAfterMinutes'>,
+): GateBookingFacts | null {
+  const booking = activeBooking(state);
+  if (booking === undefined) return null;
+  return {
+    bookingVersion: state.bookingVersion,
+    driverBadgeRef: booking.driverBadgeRef,
+    truckPlate: booking.truckPlate,
+    nominatedBy: booking.nominatedBy.orgId,
+    window: slotWindow({ start: booking.slotStart, end: booking.slotEnd }, grace),
+  };
+}
+
+/**
+ * The gate-out verdict. Throws `gate.input_invalid` only when the caller's own facts are malformed (a bad `now`,
+ * window or version); what the driver brings (credential, badge, plate) never makes it throw.
+ *
+ * @example
+ * ```ts
+ * const verdict = gateVerdict({ credential: openPickupCredential(scanned, keys), presented, now, visit, release,
+ *   booking, credentialIds, lights, frozen });
+ * if (!verdict.accepted) verdict.failed.map((f) => f.check); // ['driver.badge', 'slot.window']
+ * ```
+ */
+export function gateVerdict(input: GateInput): GateVerdict {
+  const now = instantMs(INVALID, 'now', input.now);
+  const booking = input.booking;
+  const window = booking === null ? null : checkWindow(booking.window);
+  const rightVersion = version('release.rightVersion', input.release.rightVersion);
+  const bookingVersion = booking === null ? null : version('booking.bookingVersion', booking.bookingVersion);
+  for (const [i, light] of input.lights.entries()) {
+    if (
+      typeof light?.light !== 'string' ||
+      typeof light.green !== 'boolean' ||
+      !Array.isArray(light.reasons)
+    ) {
+      throw new DomainError(INVALID, `lights[${i}] must be { light, green, reasons }`, {
+        field: `lights[${i}]`,
+      });
+    }
+  }
+
+  const credential = input.credential.ok ? input.credential.payload : null;
+  const noCredential = 'no credential that opened';
+  const noBooking = 'the visit has no booking in force';
+  const reasons: Record<GateCheck, string | undefined> = {
+    'credential.signature': input.credential.ok
+      ? undefined
+      : `${input.credential.code}: ${input.credential.message}`,
+    'credential.visit':
+      credential === null
+        ? noCredential
+        : credential.visitRef === input.visit.visitRef
+          ? undefined
+          : 'issued for another visit',
+    'credential.unused':
+      credential === null
+        ? noCredential
+        : input.credentialIds.used.includes(credential.credentialId)
+          ? 'already used at the gate'
+          : undefined,
+    'credential.current':
+      credential === null ? noCredential : supersededBy(credential, rightVersion, bookingVersion, input),
+    'driver.badge':
+      booking === null
+        ? noBooking
+        : input.presented.badgeRef !== booking.driverBadgeRef
+          ? 'the badge is not the nominated driver'
+          : credential !== null && credential.driverBadgeRef !== input.presented.badgeRef
+            ? 'the credential names another driver'
+            : undefined,
+    'truck.plate': plateReason(input.presented.truckPlate, booking, credential),
+    'slot.window':
+      window === null
+        ? noBooking
+        : now < window.start
+          ? `before the slot window, which opens at ${booking!.window.start}`
+          : now >= window.end
+            ? `after the slot window, which closed at ${booking!.window.end}`
+            : undefined,
+    'right.holder':
+      input.release.holder === null
+        ? 'nobody holds the release right'
+        : booking === null
+          ? noBooking
+          : booking.nominatedBy !== input.release.holder
+            ? 'the booking was not made by the current holder of the release right'
+            : undefined,
+    'lights.green':
+      input.lights.length === 0
+        ? 'no green lights given'
+        : input.lights.some((light) => !light.green)
+          ? input.lights
+              .filter((light) => !light.green)
+              .map((light) => `${light.light}: ${light.reasons.join('; ') || 'not green'}`)
+              .join(' | ')
+          : undefined,
+    'visit.in_yard': input.visit.status === 'in_yard' ? undefined : `the visit is ${input.visit.status}`,
+    'visit.not_frozen': input.frozen ? 'the visit is frozen' : undefined,
+  };
+  const failed = gateChecks.flatMap((check): FailedCheck[] => {
+    const reason = reasons[check];
+    return reason === undefined ? [] : [{ check, reason }];
+  });
+  return failed.length === 0 ? { accepted: true } : { accepted: false, failed };
+}
+
+function supersededBy(
+  credential: PickupCredentialClaims,
+  rightVersion: number,
+  bookingVersion: number | null,
+  input: GateInput,
+): string | undefined {
+  const why: string[] = [];
+  if (credential.rightVersion !== rightVersion) {
+    why.push(`issued for right version ${credential.rightVersion}, the right is at version ${rightVersion}`);
+  }
+  if (bookingVersion === null) why.push('the visit has no booking in force');
+  else if (credential.bookingVersion !== bookingVersion) {
+    why.push(
+      `issued for booking version ${credential.bookingVersion}, the booking is at version ${bookingVersion}`,
+    );
+  }
+  if (input.credentialIds.superseded.includes(credential.credentialId)) why.push('superseded');
+  return why.length === 0 ? undefined : why.join('; ');
+}
+
+function plateReason(
+  presented: unknown,
+  booking: GateBookingFacts | null,
+  credential: PickupCredentialClaims | null,
+): string | undefined {
+  const plate = normaliseTruckPlate(presented);
+  if (plate === undefined) return 'the plate could not be read';
+  if (booking === null) return 'the visit has no booking in force';
+  if (plate !== normaliseTruckPlate(booking.truckPlate)) return 'the truck is not the booked truck';
+  if (credential !== null && plate !== normaliseTruckPlate(credential.truckPlate)) {
+    return 'the credential names another truck';
+  }
+  return undefined;
+}
+
+function checkWindow(window: SlotWindow): { start: number; end: number } {
+  const start = instantMs(INVALID, 'booking.window.start', window?.start);
+  const end = instantMs(INVALID, 'booking.window.end', window?.end);
+  if (start >= end) {
+    throw new DomainError(INVALID, 'booking.window must start before it ends', { field: 'booking.window' });
+  }
+  return { start, end };
+}
+
+function version(field: string, value: unknown): number {
+  return integer(INVALID, field, value, 0, Number.MAX_SAFE_INTEGER);
+}
