@@ -8,6 +8,7 @@
  * - appendBatchRatio: the same for transactions of 100 events.
  * - proof1M: time to build an inclusion proof at 1,000,000 leaves ÷ time of one primary-key read of an event.
  * - verifyRatio: `verifyLog` throughput ÷ raw SHA-256 hashing of the same leaf bytes.
+ * - gate: gate verdicts per second and p99 through HTTP ÷ `/healthz` of the same server (`bench/gate.ts`).
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,6 +30,7 @@ import {
   verifierKeyString,
 } from '../src/audit/index.js';
 import { createPostgresKysely, createSqliteKysely, openLedgerStore } from '../src/store/open-store.js';
+import { gateFigures } from './gate.js';
 
 const json = process.argv.includes('--json');
 const quick = process.argv.includes('--quick');
@@ -340,6 +342,7 @@ async function main() {
       postgres: await postgresFigures(),
       proof: await proofAtScale(dir),
       verify: await verifyThroughput(),
+      gate: await gateFigures(dir, { quick }),
     };
     mkdirSync('bench-results', { recursive: true });
     writeFileSync(join('bench-results', 'bench.json'), `${JSON.stringify(results, null, 2)}\n`);
@@ -379,6 +382,10 @@ async function main() {
         `${results.verify.verifyRatio}× (${results.verify.verifyMBps} MB/s vs ${results.verify.rawSha256MBps} MB/s)`,
       ],
     );
+    rows.push([
+      'gate verdicts/s through HTTP ÷ /healthz of the same server',
+      `${results.gate.ratio}× (${results.gate.verdictsPerSecond}/s, p99 ${results.gate.p99Ms} ms vs ${results.gate.trivialPerSecond}/s, p99 ${results.gate.trivialP99Ms} ms)`,
+    ]);
     const width = Math.max(...rows.map(([k]) => k.length));
     process.stdout.write(`${rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n')}\n`);
     process.stdout.write('written to bench-results/bench.json\n');

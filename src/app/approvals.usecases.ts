@@ -13,6 +13,12 @@ import {
   type Role,
   type YardSlot,
 } from '../domain/index.js';
+import {
+  applyPickupChange,
+  describePickupChange,
+  type PickupDeps,
+  pickupDepsFor,
+} from './appointments.usecases.js';
 import { type AuthDeps, type Authenticated, requireStepUp, runUserCommand } from './auth.usecases.js';
 import { AppError } from './errors.js';
 import type { ApprovalRecord, OrganisationRecord, UserRecord } from './identity.ports.js';
@@ -159,8 +165,10 @@ async function describeChange(
         terminal: from.terminal,
       };
     }
+    case 'pickup.change':
+      return describePickupChange(context, input);
     default:
-      // Pickup changes and unfreezes arrive with releases and alerts.
+      // Unfreezes arrive with alerts.
       throw new AppError('input.invalid', `two-person changes of kind ${input.kind} are not available yet`);
   }
 }
@@ -206,6 +214,7 @@ async function applyGranted(
   context: WriteContext,
   terminals: TerminalLayouts,
   state: ApprovalState,
+  pickup: PickupDeps,
 ): Promise<void> {
   const granted = grantedApproval(state);
   if (!granted) return;
@@ -257,6 +266,10 @@ async function applyGranted(
         approvedBy: approvedBy.userId,
       });
       return;
+    case 'pickup.change':
+      // Decided again against the booking of now: the approval names the booking version it changes.
+      await applyPickupChange(context, pickup, state);
+      return;
     default:
       throw new AppError('input.invalid', `two-person changes of kind ${request.kind} are not available yet`);
   }
@@ -268,7 +281,7 @@ async function applyGranted(
  * same transaction as the grant, so the grant and its effect are never seen apart.
  */
 export async function decideRequest(
-  deps: AuthDeps & { terminals: TerminalLayouts },
+  deps: AuthDeps & { terminals: TerminalLayouts; pickup?: PickupDeps },
   auth: Authenticated,
   input: { requestId: string; decision: 'approve' | 'reject'; reason?: string },
 ): Promise<ApprovalRecord> {
@@ -286,7 +299,12 @@ export async function decideRequest(
     );
     await appendApproval(context, input.requestId, stored.length, events);
     const next = events.reduce(approvalDecider.evolve, state);
-    await applyGranted(context, deps.terminals, next);
+    await applyGranted(
+      context,
+      deps.terminals,
+      next,
+      deps.pickup ?? pickupDepsFor({ signer: deps.ledger.log.signer }),
+    );
     const view = record(next, at);
     await context.tx.identity.putApproval(view);
     return view;

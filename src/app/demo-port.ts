@@ -1,4 +1,4 @@
-import type { YardLayout } from '../domain/index.js';
+import type { SlotConfig, YardLayout } from '../domain/index.js';
 
 /**
  * The demo port's one terminal. Thirty blocks of 40 twenty-foot ground bays (bays 1, 3 … 79), 8 rows and 5 tiers:
@@ -31,3 +31,17 @@ export const demoLines = [
 ] as const;
 
 export const demoSizeTypes = ['22G1', '22G1', '42G1', '45G1', '45G1', '22R1', '45R1', 'L5G1'] as const;
+
+/**
+ * The demo terminal's appointment slots (issue 4): 30-minute slots from 06:00 to 22:00 Antwerp time, ten trucks
+ * each, and 30 minutes' grace either side, as MISSION §6 sizes them.
+ */
+export const demoSlotConfig: SlotConfig = {
+  terminal: 'T1',
+  timeZone: 'Europe/Brussels',
+  slotMinutes: 30,
+  graceBeforeMinutes: 30,
+  graceAfterMinutes: 30,
+  capacityPerSlot: 10,
+  openingHours: [{ from: '06:00', to: '22:00' }],
+};

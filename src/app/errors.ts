@@ -29,7 +29,8 @@ export type AppErrorCode =
   | 'token.permission_not_allowed'
   | 'token.not_found'
   | 'token.already_revoked'
-  | 'org.not_found';
+  | 'org.not_found'
+  | 'driver.not_found';
 
 export class AppError extends Error {
   constructor(

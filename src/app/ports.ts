@@ -2,10 +2,14 @@
  * The ports the use cases need. Adapters in `src/store` implement `LedgerStore`; a single contract suite
  * (`src/store/ledger-store.contract.ts`) runs against every adapter.
  */
-import type { IdentityReads, IdentityWrites } from './identity.ports.js';
 
-export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
-export type JsonObject = { [key: string]: JsonValue };
+import type { JsonObject, OccupiedCell, YardCell } from '../domain/index.js';
+import type { GateReads, GateWrites } from './gate.ports.js';
+import type { IdentityReads, IdentityWrites } from './identity.ports.js';
+import type { ReleaseReads, ReleaseWrites } from './release.ports.js';
+
+// One definition each: JSON values and yard cells are the domain's.
+export type { JsonObject, JsonValue, OccupiedCell, YardCell } from '../domain/index.js';
 
 /** One event as stored: its place in the global log and in its stream, and the exact bytes of its audit leaf. */
 export interface StoredEvent {
@@ -41,19 +45,6 @@ export interface StoredCheckpoint {
   /** The whole C2SP signed note, as text. */
   readonly note: string;
   readonly signedAt: string;
-}
-
-/** One cell of the yard: a 20-foot ground position at one tier. A 40-foot box covers two cells. */
-export interface YardCell {
-  readonly terminal: string;
-  readonly block: string;
-  readonly bay: number;
-  readonly row: number;
-  readonly tier: number;
-}
-
-export interface OccupiedCell extends YardCell {
-  readonly visitRef: string;
 }
 
 /** The current-state read model of one visit, derived from its events. */
@@ -107,6 +98,10 @@ export interface LedgerReads {
   terminalOccupancy(where: { terminal: string; block?: string }): Promise<OccupiedCell[]>;
   /** Organisations, users, credentials, sessions and approvals (see `identity.ports.ts`). */
   readonly identity: IdentityReads;
+  /** Release rights and their parties (see `release.ports.ts`). */
+  readonly releases: ReleaseReads;
+  /** Drivers, slot bookings, pickup credentials and gate alerts (see `gate.ports.ts`). */
+  readonly gate: GateReads;
 }
 
 /**
@@ -128,6 +123,10 @@ export interface LedgerWriteTx extends LedgerReads {
   vacateCells(cells: readonly YardCell[]): Promise<void>;
   /** Identity writes, in this transaction beside the events that record them. */
   readonly identity: IdentityWrites;
+  /** Release read models, in this transaction beside the release events they derive from. */
+  readonly releases: ReleaseWrites;
+  /** Gate read models, in this transaction beside the appointment and gate events they derive from. */
+  readonly gate: GateWrites;
 }
 
 export interface LedgerStore extends LedgerReads {

@@ -23,6 +23,13 @@ export interface TotpService {
 export interface SecretSealer {
   seal(plain: Uint8Array): Uint8Array;
   open(sealed: Uint8Array): Uint8Array;
+  /**
+   * The keyed hash of a driver's badge number (HMAC-SHA256 under a key derived from the current data key): what
+   * events, audit leaves and lookups carry instead of the number. Same badge, same key, same reference.
+   */
+  badgeRef(badge: string): string;
+  /** {@link badgeRef} under every data key, the current first: a badge registered before a rotation still matches. */
+  badgeRefs(badge: string): string[];
 }
 
 /** Opaque random tokens (sessions, enrolment links, API tokens, challenges) and their stored hashes. */

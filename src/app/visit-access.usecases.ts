@@ -63,11 +63,12 @@ export function principalOf(auth: Pick<Authenticated, 'user' | 'org'>): Principa
 }
 
 /**
- * The organisations that hold or held the visit's release right. Releases arrive with issue 4; until then no
- * forwarder or haulier holds a right, so they see no container. This is the one hook to fill then.
+ * The organisations that hold or held the visit's release right (the `release_party` read model, kept by
+ * `releases.usecases.ts`): a forwarder or haulier sees the boxes whose right it holds or held, and no other. A
+ * party only offered the right sees the chain (`readRelease`), not the box, until it accepts.
  */
-export async function releasePartiesOf(_reads: LedgerReads, _visitRef: string): Promise<readonly string[]> {
-  return [];
+export async function releasePartiesOf(reads: LedgerReads, visitRef: string): Promise<readonly string[]> {
+  return reads.releases.releaseParties(visitRef);
 }
 
 const notFound = (visitRef: string) => new AppError('visit.not_found', `no visit ${visitRef}`, { visitRef });

@@ -24,6 +24,7 @@ export async function serveCommand(
     auth: system.auth,
     terminals: system.terminals,
     publicUrl: system.publicUrl,
+    pickup: system.gate,
     trustProxy: readSetting('trustProxy') === 'true',
   });
   await server.listen({ port, host });

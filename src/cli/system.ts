@@ -1,7 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
+import { type PickupDeps, pickupDepsFor } from '../app/appointments.usecases.js';
 import { type AuthDeps, defaultAuthSettings } from '../app/auth.usecases.js';
-import { demoTerminal } from '../app/demo-port.js';
+import { demoSlotConfig, demoTerminal } from '../app/demo-port.js';
 import { createLedger, type Ledger } from '../app/ledger.js';
 import type { Clock, IdSource, LedgerStore } from '../app/ports.js';
 import type { TerminalLayouts } from '../app/visits.usecases.js';
@@ -29,6 +30,13 @@ export interface System {
   /** The identity layer: passwords, TOTP, sealing, tokens and the WebAuthn relying party of `publicUrl`. */
   readonly auth: AuthDeps;
   readonly publicUrl: string;
+  /**
+   * Appointment slots and the pickup credential key. The log's Ed25519 key signs credentials too: a credential
+   * signs the text `plc1.<payload>`, which has no newline, while a checkpoint note always ends in one, so neither
+   * signature can pass for the other; and a credential names its key id, so a dedicated gate key can take over
+   * later by adding it here and keeping the log key among the verifiers until the last credential lapses.
+   */
+  readonly gate: PickupDeps;
   close(): Promise<void>;
 }
 
@@ -104,6 +112,7 @@ export async function openSystem(args: {
     store,
     auth,
     publicUrl: webOrigin,
+    gate: pickupDepsFor({ signer, slots: [demoSlotConfig] }),
     terminals: new Map([[demoTerminal.terminal, demoTerminal]]),
     databaseUrl,
     keyFile,

@@ -180,10 +180,14 @@ export function approvalRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
       async (request) => {
         const caller = requireAuth(request);
         await readable(caller, request.params.requestId);
-        const decided = await decideRequest({ ...auth, terminals: deps.terminals }, caller, {
-          requestId: request.params.requestId,
-          decision: 'approve',
-        });
+        const decided = await decideRequest(
+          { ...auth, terminals: deps.terminals, pickup: deps.pickup },
+          caller,
+          {
+            requestId: request.params.requestId,
+            decision: 'approve',
+          },
+        );
         return approvalView(identity, decided, now());
       },
     );
@@ -203,11 +207,15 @@ export function approvalRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
       async (request) => {
         const caller = requireAuth(request);
         await readable(caller, request.params.requestId);
-        const decided = await decideRequest({ ...auth, terminals: deps.terminals }, caller, {
-          requestId: request.params.requestId,
-          decision: 'reject',
-          reason: request.body.reason,
-        });
+        const decided = await decideRequest(
+          { ...auth, terminals: deps.terminals, pickup: deps.pickup },
+          caller,
+          {
+            requestId: request.params.requestId,
+            decision: 'reject',
+            reason: request.body.reason,
+          },
+        );
         return approvalView(identity, decided, now());
       },
     );

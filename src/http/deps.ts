@@ -1,3 +1,4 @@
+import type { PickupDeps } from '../app/appointments.usecases.js';
 import type { AuthDeps } from '../app/auth.usecases.js';
 import type { TerminalLayouts } from '../app/visits.usecases.js';
 
@@ -7,4 +8,6 @@ export interface HttpDeps {
   readonly terminals: TerminalLayouts;
   /** The URL people open: enrolment links are made from it. */
   readonly publicUrl: string;
+  /** Slot tables, the sensitivity rule and the pickup credential keys (issue 4). */
+  readonly pickup: PickupDeps;
 }

@@ -1,7 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testAuthDeps } from '../../test/support/auth.js';
-import { openTestLedger, type TestLedger, testTerminals, testVerifierKey } from '../../test/support/ledger.js';
+import {
+  openTestLedger,
+  type TestLedger,
+  testTerminals,
+  testVerifierKey,
+} from '../../test/support/ledger.js';
 import { mintSession } from '../../test/support/sessions.js';
 import { addOrganisation, addUser } from '../app/admin.usecases.js';
 import { announceVisit, runVisitCommand, visitStreamId } from '../app/visits.usecases.js';
@@ -23,12 +28,25 @@ describe('two-person position correction (HTTP, SQLite)', () => {
   beforeAll(async () => {
     fixture = await openTestLedger('sqlite');
     const auth = testAuthDeps(fixture.ledger);
-    await addOrganisation(auth, { orgId: 'nqt', kind: 'terminal_operator', name: 'NQT', code: 'NQT', terminals: ['T1'] });
+    await addOrganisation(auth, {
+      orgId: 'nqt',
+      kind: 'terminal_operator',
+      name: 'NQT',
+      code: 'NQT',
+      terminals: ['T1'],
+    });
     for (const [userId, role] of [
       ['planner', 'yard_planner'],
       ['supervisor', 'terminal_supervisor'],
     ] as const) {
-      await addUser(auth, { userId, orgId: 'nqt', username: userId, displayName: userId, roles: [role], issuedBy: 'test' });
+      await addUser(auth, {
+        userId,
+        orgId: 'nqt',
+        username: userId,
+        displayName: userId,
+        roles: [role],
+        issuedBy: 'test',
+      });
     }
     planner = await mintSession(auth, 'planner');
     supervisor = await mintSession(auth, 'supervisor');
@@ -42,7 +60,12 @@ describe('two-person position correction (HTTP, SQLite)', () => {
       })
     ).visit.visitRef;
     await runVisitCommand(fixture.ledger, testTerminals, visitRef, { type: 'GateInContainer', slot: from });
-    app = await buildServer({ reads: fixture.store, verifierKey: testVerifierKey, auth, terminals: testTerminals });
+    app = await buildServer({
+      reads: fixture.store,
+      verifierKey: testVerifierKey,
+      auth,
+      terminals: testTerminals,
+    });
   });
 
   afterAll(async () => {

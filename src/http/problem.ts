@@ -43,6 +43,21 @@ const statusByCode: Record<string, number> = {
   'user.command_invalid': 400,
   'user.not_found': 404,
   'access.invalid': 400,
+  'release.not_found': 404,
+  'release.command_invalid': 400,
+  'release.validity_invalid': 422,
+  // Not the caller's to do: another party holds, issued, sent or was offered the right.
+  'release.not_line': 403,
+  'release.not_holder': 403,
+  'release.not_offered_party': 403,
+  'release.not_sender': 403,
+  'appointment.command_invalid': 400,
+  'appointment.config_invalid': 400,
+  'appointment.slot_invalid': 422,
+  'appointment.not_holder': 403,
+  'appointment.not_found': 404,
+  'driver.not_found': 404,
+  'gate.input_invalid': 400,
 };
 
 const statusByNamespace: Record<string, number> = {
@@ -58,6 +73,11 @@ const statusByNamespace: Record<string, number> = {
   user: 409,
   access: 422,
   token: 422,
+  // Already issued, blocked, revoked, an offer pending…: the state of the right forbids it now.
+  release: 409,
+  // Full, already booked, approval needed: the state forbids it now.
+  appointment: 409,
+  gate: 409,
 };
 
 export function statusOfCode(code: string): number {

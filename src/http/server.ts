@@ -1,17 +1,21 @@
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { type PickupDeps, pickupDepsFor } from '../app/appointments.usecases.js';
 import type { AuthDeps } from '../app/auth.usecases.js';
 import type { LedgerReads } from '../app/ports.js';
 import type { TerminalLayouts } from '../app/visits.usecases.js';
 import { adminRoutes } from './admin.routes.js';
+import { appointmentRoutes } from './appointment.routes.js';
 import { approvalRoutes } from './approval.routes.js';
 import { auditRoutes } from './audit.routes.js';
 import { authPlugin } from './auth.plugin.js';
 import { authRoutes } from './auth.routes.js';
 import { consoleRoutes } from './console.routes.js';
+import { gateRoutes } from './gate.routes.js';
 import { healthRoutes } from './health.routes.js';
 import { problemOf, sendProblem } from './problem.js';
+import { releaseRoutes } from './release.routes.js';
 import { ProblemSchema } from './schemas.js';
 import { visitRoutes } from './visit.routes.js';
 
@@ -28,6 +32,8 @@ export interface ServerDeps {
   readonly terminals?: TerminalLayouts;
   /** The URL people open (enrolment links); defaults to http://localhost. */
   readonly publicUrl?: string;
+  /** Slot tables and pickup credential keys; defaults to the demo slots, credentials signed by the log key. */
+  readonly pickup?: PickupDeps;
 }
 
 /**
@@ -84,11 +90,15 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       auth: deps.auth,
       terminals: deps.terminals ?? new Map(),
       publicUrl: deps.publicUrl ?? 'http://localhost',
+      pickup: deps.pickup ?? pickupDepsFor({ signer: deps.auth.ledger.log.signer }),
     };
     await app.register(authRoutes(deps.auth));
     await app.register(visitRoutes(http));
+    await app.register(releaseRoutes(http));
     await app.register(approvalRoutes(http));
     await app.register(adminRoutes(http));
+    await app.register(appointmentRoutes(http));
+    await app.register(gateRoutes(http));
   }
   await app.register(auditRoutes({ reads: deps.reads, verifierKey: deps.verifierKey }));
 

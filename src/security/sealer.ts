@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import type { SecretSealer } from '../app/security.ports.js';
 
 /**
@@ -13,7 +13,21 @@ export function aesGcmSealer(keys: { current: string; keys: ReadonlyMap<string, 
   const current = keys.keys.get(keys.current);
   if (!current) throw new Error(`the current data key ${keys.current} is not among the keys`);
   const currentId = Buffer.from(keys.current, 'utf8');
+  // RFC 5869 HKDF-SHA256: a key of its own for badge references, so that the sealing key is never an HMAC key.
+  const refKeys = new Map(
+    [...keys.keys].map(([id, key]) => [
+      id,
+      Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), 'portledger/badge-ref/v1', 32)),
+    ]),
+  );
+  const refUnder = (id: string, badge: string) =>
+    `b1.${createHmac('sha256', refKeys.get(id)!).update(normaliseBadge(badge), 'utf8').digest('base64url')}`;
   return {
+    badgeRef: (badge) => refUnder(keys.current, badge),
+    badgeRefs: (badge) =>
+      [keys.current, ...[...keys.keys.keys()].filter((id) => id !== keys.current)].map((id) =>
+        refUnder(id, badge),
+      ),
     seal(plain) {
       const nonce = randomBytes(12);
       const header = Buffer.concat([Buffer.from([1, currentId.length]), currentId]);
@@ -41,4 +55,12 @@ export function aesGcmSealer(keys: { current: string; keys: ReadonlyMap<string, 
       );
     },
   };
+}
+
+/** A badge number as printed or read from a card: NFKC, without spaces or dashes, upper case. */
+function normaliseBadge(badge: string): string {
+  return badge
+    .normalize('NFKC')
+    .replace(/[\s\p{Pd}]/gu, '')
+    .toUpperCase();
 }

@@ -13,8 +13,10 @@ import {
 import { createAuditRepository, nodeKey } from './audit.repository.js';
 import { type StoreDialect, type StoreDialectName, storeDialect } from './dialect.js';
 import { createEventRepository } from './event.repository.js';
+import { createGateRepository, gateReads } from './gate.repository.js';
 import { createIdentityRepository, type IdentityRepository } from './identity.repository.js';
 import { createReadModelRepository } from './read-model.repository.js';
+import { createReleaseRepository, releaseReads } from './release.repository.js';
 import type { Database } from './schema.js';
 import { checkAppend, TransactionGuard } from './write-rules.js';
 
@@ -56,7 +58,10 @@ function identityReads(identity: IdentityRepository): IdentityReads {
   };
 }
 
-function reads(repos: Repositories, logSize: () => Promise<number>): Omit<LedgerReads, 'identity'> {
+function reads(
+  repos: Repositories,
+  logSize: () => Promise<number>,
+): Omit<LedgerReads, 'identity' | 'releases' | 'gate'> {
   const { events, audit, models } = repos;
   return {
     logSize,
@@ -117,6 +122,8 @@ export function createKyselyLedgerStore({ db, dialect: name }: KyselyLedgerStore
   return {
     ...reads(outside, () => outside.events.headSize()),
     identity: identityReads(createIdentityRepository({ db })),
+    releases: releaseReads(createReleaseRepository({ db })),
+    gate: gateReads(createGateRepository({ db })),
 
     async writeTransaction(work) {
       const body = async (trx: Kysely<Database>) => {
@@ -201,8 +208,23 @@ export function createKyselyLedgerStore({ db, dialect: name }: KyselyLedgerStore
             clearLoginFailures: write((key) => identity.clearLoginFailures(key)),
           };
         };
+        const releases = createReleaseRepository({ db: trx });
+        const gate = createGateRepository({ db: trx });
         const tx: LedgerWriteTx = {
           ...guardedReads,
+          releases: {
+            ...guard.wrapReads(releaseReads(releases)),
+            putRelease: write((record) => releases.putRelease(record)),
+            addReleaseParties: write((visitRef, orgIds) => releases.addReleaseParties(visitRef, orgIds)),
+          },
+          gate: {
+            ...guard.wrapReads(gateReads(gate)),
+            putDriver: write((record) => gate.putDriver(record)),
+            putSlotBooking: write((record) => gate.putSlotBooking(record)),
+            removeSlotBooking: write((visitRef) => gate.removeSlotBooking(visitRef)),
+            putCredential: write((record) => gate.putCredential(record)),
+            putAlert: write((record) => gate.putAlert(record)),
+          },
           get identity() {
             identityTx ??= makeIdentityTx();
             return identityTx;

@@ -6,6 +6,7 @@ import {
   type StoredEvent,
   StoreIntegrityError,
 } from '../app/ports.js';
+import { describeReleaseContract } from './release.contract.js';
 import { makeEvent, makeEvents, makeVisit } from './testing/fixtures.js';
 import {
   at,
@@ -764,6 +765,101 @@ export function describeLedgerStoreContract(name: string, makeStore: () => Promi
         await expect(leaked.identity.putUser(makeUser({ userId: 'u-1' }))).rejects.toThrow(/ended/);
         await expect(leaked.identity.acceptTotpStep('u-1', 1)).rejects.toThrow(/ended/);
         expect(await store.identity.getUser('u-1')).toBeUndefined();
+      });
+    });
+
+    describeReleaseContract(() => store);
+
+    describe('gate', () => {
+      const credential = (credentialId: string, visitRef: string, issuedAt: string) => ({
+        credentialId,
+        visitRef,
+        bookingVersion: 1,
+        rightVersion: 2,
+        status: 'active' as const,
+        issuedAt,
+        closedAt: null,
+      });
+
+      it('keeps sealed drivers per haulier, found by badge reference', async () => {
+        const sealed = Uint8Array.from([1, 2, 3, 250]);
+        await store.writeTransaction(async (tx) => {
+          await tx.gate.putDriver({ orgId: 'org-b', badgeRef: 'b1.zz', sealed, registeredAt: at(0) });
+          await tx.gate.putDriver({ orgId: 'org-a', badgeRef: 'b1.yy', sealed, registeredAt: at(1) });
+          await tx.gate.putDriver({ orgId: 'org-a', badgeRef: 'b1.xx', sealed, registeredAt: at(2) });
+        });
+        const found = await store.gate.getDriver('org-a', 'b1.xx');
+        expect(found).toEqual({ orgId: 'org-a', badgeRef: 'b1.xx', sealed, registeredAt: at(2) });
+        expect(await store.gate.getDriver('org-b', 'b1.xx')).toBeUndefined();
+        expect((await store.gate.listDrivers('org-a')).map((d) => d.badgeRef)).toEqual(['b1.xx', 'b1.yy']);
+      });
+
+      it('counts the bookings in force per slot, as bookings move and go', async () => {
+        await store.writeTransaction(async (tx) => {
+          await tx.gate.putSlotBooking({ visitRef: 'V1', slotId: 'T1@20300304T0900Z', terminal: 'T1' });
+          await tx.gate.putSlotBooking({ visitRef: 'V2', slotId: 'T1@20300304T0900Z', terminal: 'T1' });
+          await tx.gate.putSlotBooking({ visitRef: 'V3', slotId: 'T1@20300304T0930Z', terminal: 'T1' });
+          expect((await tx.gate.slotBookingCounts(['T1@20300304T0900Z'])).get('T1@20300304T0900Z')).toBe(2);
+        });
+        await store.writeTransaction(async (tx) => {
+          await tx.gate.putSlotBooking({ visitRef: 'V2', slotId: 'T1@20300304T0930Z', terminal: 'T1' });
+          await tx.gate.removeSlotBooking('V3');
+        });
+        const counts = await store.gate.slotBookingCounts(['T1@20300304T0900Z', 'T1@20300304T0930Z', 'T1@X']);
+        expect([...counts.entries()].sort()).toEqual([
+          ['T1@20300304T0900Z', 1],
+          ['T1@20300304T0930Z', 1],
+        ]);
+        expect((await store.gate.slotBookingCounts([])).size).toBe(0);
+      });
+
+      it('keeps credentials by id, lists the active ones of a visit, and closes them', async () => {
+        await store.writeTransaction(async (tx) => {
+          await tx.gate.putCredential(credential('c2', 'V1', at(2)));
+          await tx.gate.putCredential(credential('c1', 'V1', at(1)));
+          await tx.gate.putCredential(credential('c3', 'V2', at(3)));
+        });
+        expect((await store.gate.activeCredentials('V1')).map((c) => c.credentialId)).toEqual(['c1', 'c2']);
+        await store.writeTransaction((tx) =>
+          tx.gate.putCredential({ ...credential('c1', 'V1', at(1)), status: 'used', closedAt: at(5) }),
+        );
+        expect(await store.gate.getCredential('c1')).toEqual({
+          ...credential('c1', 'V1', at(1)),
+          status: 'used',
+          closedAt: at(5),
+        });
+        expect((await store.gate.activeCredentials('V1')).map((c) => c.credentialId)).toEqual(['c2']);
+        expect(await store.gate.getCredential('nope')).toBeUndefined();
+      });
+
+      it('records alerts once each, counts them and lists the newest first', async () => {
+        const alert = (attemptId: string, t: number) => ({
+          attemptId,
+          visitRef: 'V1',
+          rule: 'gate.refused',
+          failed: [{ check: 'driver.badge', reason: 'the badge is not the nominated driver' }],
+          at: at(t),
+        });
+        await store.writeTransaction(async (tx) => {
+          await tx.gate.putAlert(alert('a1', 1));
+          await tx.gate.putAlert(alert('a2', 2));
+        });
+        expect(await store.gate.alertCount()).toBe(2);
+        expect(await store.gate.listAlerts(1)).toEqual([alert('a2', 2)]);
+        const again = store.writeTransaction((tx) => tx.gate.putAlert(alert('a1', 3)));
+        await expect(again).rejects.toMatchObject({ code: 'store.duplicate' });
+        expect(await store.gate.alertCount()).toBe(2);
+      });
+
+      it('rolls gate writes back with the rest of the transaction', async () => {
+        const attempt = store.writeTransaction(async (tx) => {
+          await tx.gate.putSlotBooking({ visitRef: 'V1', slotId: 'T1@20300304T0900Z', terminal: 'T1' });
+          await tx.gate.putCredential(credential('c9', 'V1', at(1)));
+          throw new Error('boom');
+        });
+        await expect(attempt).rejects.toThrow('boom');
+        expect((await store.gate.slotBookingCounts(['T1@20300304T0900Z'])).size).toBe(0);
+        expect(await store.gate.getCredential('c9')).toBeUndefined();
       });
     });
 

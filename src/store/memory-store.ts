@@ -13,12 +13,26 @@ import {
   type YardCell,
 } from '../app/ports.js';
 import {
+  cloneGateTables,
+  emptyGateTables,
+  type GateTables,
+  memoryGateReads,
+  memoryGateWrites,
+} from './memory-gate.js';
+import {
   cloneIdentityState,
   emptyIdentityState,
   type IdentityState,
   memoryIdentityReads,
   memoryIdentityWrites,
 } from './memory-identity.js';
+import {
+  cloneReleaseTables,
+  emptyReleaseTables,
+  memoryReleaseReads,
+  memoryReleaseWrites,
+  type ReleaseTables,
+} from './memory-release.js';
 import { visitPageSize } from './read-model.repository.js';
 import { ENDED_VISIT_STATUSES } from './schema.js';
 import { checkAppend, TransactionGuard } from './write-rules.js';
@@ -60,7 +74,10 @@ const copyCheckpoint = (c: StoredCheckpoint): StoredCheckpoint => ({ ...c, rootH
 const copyVisit = (v: VisitRecord): VisitRecord => ({ ...v, view: jsonCopy(v.view) as JsonObject });
 
 /** Reads over the committed layer, seen through a transaction's staged layer when there is one. */
-function layeredReads(base: Layer, staged: Layer | undefined): Omit<LedgerReads, 'identity'> {
+function layeredReads(
+  base: Layer,
+  staged: Layer | undefined,
+): Omit<LedgerReads, 'identity' | 'releases' | 'gate'> {
   const layers = staged ? [base, staged] : [base];
   const size = () => base.events.length + (staged?.events.length ?? 0);
   const eventAt = (index: number) =>
@@ -195,6 +212,8 @@ function apply(base: Layer, staged: Layer): void {
 export function createMemoryLedgerStore(): LedgerStore {
   const committed = emptyLayer();
   let committedIdentity = emptyIdentityState();
+  let committedReleases = emptyReleaseTables();
+  let committedGate = emptyGateTables();
   let queue: Promise<unknown> = Promise.resolve();
   let closed = false;
 
@@ -216,6 +235,18 @@ export function createMemoryLedgerStore(): LedgerStore {
       ...guard.wrapReads(memoryIdentityReads(identityNow)),
       ...guard.wrapWrites(memoryIdentityWrites(identityStaged)),
     });
+    let stagedReleases: ReleaseTables | undefined;
+    const releasesNow = () => stagedReleases ?? committedReleases;
+    const releasesStaged = () => {
+      stagedReleases ??= cloneReleaseTables(committedReleases);
+      return stagedReleases;
+    };
+    let stagedGate: GateTables | undefined;
+    const gateNow = () => stagedGate ?? committedGate;
+    const gateStaged = () => {
+      stagedGate ??= cloneGateTables(committedGate);
+      return stagedGate;
+    };
     const has = <K, V>(pick: (layer: Layer) => Map<K, V>, key: K) =>
       pick(committed).has(key) || pick(staged).has(key);
 
@@ -224,6 +255,14 @@ export function createMemoryLedgerStore(): LedgerStore {
       get identity() {
         identityTx ??= makeIdentityTx();
         return identityTx;
+      },
+      releases: {
+        ...guard.wrapReads(memoryReleaseReads(releasesNow)),
+        ...guard.wrapWrites(memoryReleaseWrites(releasesStaged)),
+      },
+      gate: {
+        ...guard.wrapReads(memoryGateReads(gateNow)),
+        ...guard.wrapWrites(memoryGateWrites(gateStaged)),
       },
       appendToStream: guard.wrap(async (streamId, expectedVersion, events) => {
         checkAppend({ streamId, expectedVersion, events, logSize: guard.size });
@@ -287,6 +326,8 @@ export function createMemoryLedgerStore(): LedgerStore {
       guard.assertNotDoomed();
       apply(committed, staged);
       if (stagedIdentity) committedIdentity = stagedIdentity;
+      if (stagedReleases) committedReleases = stagedReleases;
+      if (stagedGate) committedGate = stagedGate;
       return result;
     } finally {
       guard.close();
@@ -296,6 +337,8 @@ export function createMemoryLedgerStore(): LedgerStore {
   return {
     ...layeredReads(committed, undefined),
     identity: memoryIdentityReads(() => committedIdentity),
+    releases: memoryReleaseReads(() => committedReleases),
+    gate: memoryGateReads(() => committedGate),
     writeTransaction<T>(work: (tx: LedgerWriteTx) => Promise<T>): Promise<T> {
       const result = queue.then(() => run(work));
       queue = result.catch(() => undefined);

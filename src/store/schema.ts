@@ -187,6 +187,67 @@ export interface LoginFailureTable {
   at: string;
 }
 
+/** The read model of one visit's release right (issue 4), derived from its `release-<visitRef>` stream. */
+export interface ReleaseTable {
+  visit_ref: string;
+  release_id: string;
+  line: string;
+  line_org_id: string;
+  holder_org_id: string | null;
+  offered_to_org_id: string | null;
+  right_version: number;
+  /** 0 or 1: SQLite has no boolean. */
+  blocked: number;
+  revoked: number;
+  valid_from: string;
+  valid_until: string;
+  stream_version: number;
+  /** The domain's folded release, as JSON text. */
+  view: string;
+}
+
+/** Every organisation that holds or held a visit's release right: the need-to-know of forwarders and hauliers. */
+export interface ReleasePartyTable {
+  visit_ref: string;
+  org_id: string;
+}
+
+/** A haulier's driver (`0005_gate`): the keyed badge reference and the sealed personal data, never in clear. */
+export interface DriverTable {
+  org_id: string;
+  badge_ref: string;
+  sealed: Uint8Array;
+  registered_at: string;
+}
+
+/** One booking in force per visit, for the capacity of its slot. */
+export interface SlotBookingTable {
+  visit_ref: string;
+  slot_id: string;
+  terminal: string;
+}
+
+/** A pickup credential issued, by id, with the versions it binds; the token itself is not stored. */
+export interface PickupCredentialTable {
+  credential_id: string;
+  visit_ref: string;
+  booking_version: number;
+  right_version: number;
+  status: string;
+  issued_at: string;
+  closed_at: string | null;
+}
+
+/** A refused gate attempt for the alert console; mirrors the `GateAlertRaised` event. */
+export interface GateAlertTable {
+  attempt_id: string;
+  visit_ref: string;
+  rule: string;
+  /** JSON text. */
+  failed: string;
+  at: string;
+}
+
 export interface Database {
   log_head: LogHeadTable;
   event: EventTable;
@@ -204,6 +265,12 @@ export interface Database {
   webauthn_challenge: WebauthnChallengeTable;
   approval: ApprovalTable;
   login_failure: LoginFailureTable;
+  driver: DriverTable;
+  slot_booking: SlotBookingTable;
+  pickup_credential: PickupCredentialTable;
+  gate_alert: GateAlertTable;
+  release: ReleaseTable;
+  release_party: ReleasePartyTable;
 }
 
 /** The identity tables, which the application updates and deletes in place (see `0002_identity`). */

@@ -13,6 +13,7 @@ import { requestApproval } from '../../src/app/approvals.usecases.js';
 import type { AuthDeps, Authenticated } from '../../src/app/auth.usecases.js';
 import type { OrganisationRecord, UserRecord } from '../../src/app/identity.ports.js';
 import type { JsonObject } from '../../src/app/ports.js';
+import { issueRelease, runReleaseCommand } from '../../src/app/releases.usecases.js';
 import { createApiToken } from '../../src/app/tokens.usecases.js';
 import {
   announceVisit,
@@ -25,10 +26,12 @@ import {
   type HoldKind,
   mayPlaceHold,
   type OrgKind,
+  type Principal,
   type Role,
   roleAssignments,
   type YardSlot,
 } from '../../src/domain/index.js';
+import { appointmentExample } from './pickup.js';
 import { mintSession } from './sessions.js';
 import { type SoftPasskey, softPasskey } from './soft-authenticator.js';
 
@@ -225,15 +228,10 @@ export function injectAs(
   });
 }
 
-const NO_RELEASES_YET = {
-  status: 404,
-  why: 'a forwarder or haulier sees only boxes whose release right it holds or held; releases come with issue 4',
-};
-
 const isTerminalStaff = (caller: Caller) => caller.orgKind === 'terminal_operator';
 const lineOf = (caller: Caller) =>
   caller.orgKind === 'shipping_line' ? caller.org.code : worldOrganisations.shipping_line.code;
-const seesNoVisits = (caller: Caller) => caller.orgKind === 'forwarder' || caller.orgKind === 'haulier';
+const releaseParty = (caller: Caller) => caller.orgKind === 'forwarder' || caller.orgKind === 'haulier';
 
 function holdKindFor(caller: Caller): HoldKind {
   const kinds: HoldKind[] = ['customs', 'police', 'terminal', 'line'];
@@ -336,6 +334,61 @@ async function addPasskey(ctx: ExampleContext): Promise<string> {
   if (added.statusCode !== 201) throw new Error(`adding a passkey failed: ${added.body}`);
   return passkey.credentialId;
 }
+
+/** The release desk (or a haulier's planner) of the matrix world's organisation of `orgKind`, as a principal. */
+function deskOf(world: World, orgKind: 'shipping_line' | 'forwarder' | 'haulier'): Principal {
+  const role: Role = orgKind === 'haulier' ? 'haulier_planner' : 'release_desk';
+  const desk = world.callers.find((c) => c.role === role && c.orgKind === orgKind)!;
+  return {
+    userId: desk.user.userId,
+    orgId: desk.org.orgId,
+    orgKind,
+    orgCode: desk.org.code,
+    roles: [role],
+  };
+}
+
+/**
+ * A visit of the world's line with a release: issued and offered to the forwarder, then as far along the chain as
+ * asked (the forwarder holds it, or the haulier does), with an offer to the next party pending when asked.
+ */
+async function releasedVisit(
+  world: World,
+  args: {
+    holder?: 'forwarder' | 'haulier';
+    offerNext?: boolean;
+    denied?: boolean;
+    blocked?: boolean;
+    inYard?: boolean;
+  } = {},
+): Promise<string> {
+  const { visitRef } = await world.visit({ inYard: args.inYard ?? false });
+  const ledger = world.auth.ledger;
+  const [line, forwarder, haulier] = (['shipping_line', 'forwarder', 'haulier'] as const).map((kind) =>
+    deskOf(world, kind),
+  ) as [Principal, Principal, Principal];
+  const now = ledger.clock.now().getTime();
+  await issueRelease(ledger, line, visitRef, {
+    firstParty: forwarder.orgId,
+    validFrom: new Date(now - 3_600_000).toISOString(),
+    validUntil: new Date(now + 7 * 86_400_000).toISOString(),
+  });
+  if (args.denied) await runReleaseCommand(ledger, forwarder, visitRef, { type: 'DenyTransfer' });
+  if (args.holder) await runReleaseCommand(ledger, forwarder, visitRef, { type: 'AcceptTransfer' });
+  if (args.holder === 'haulier' || (args.holder === 'forwarder' && args.offerNext)) {
+    await runReleaseCommand(ledger, forwarder, visitRef, { type: 'OfferTransfer', to: haulier.orgId });
+  }
+  if (args.holder === 'haulier')
+    await runReleaseCommand(ledger, haulier, visitRef, { type: 'AcceptTransfer' });
+  if (args.blocked)
+    await runReleaseCommand(ledger, line, visitRef, { type: 'BlockRelease', reason: 'matrix' });
+  return visitRef;
+}
+
+const NO_CHAIN_FOR_TERMINALS = {
+  status: 404,
+  why: "a terminal's staff see the box and its green lights, not who passes the right to whom",
+};
 
 /** Every API route, keyed `METHOD /path/{param}` as in the OpenAPI document. */
 export const routeExamples: Record<string, Example> = {
@@ -481,12 +534,11 @@ export const routeExamples: Record<string, Example> = {
 
   'GET /v1/visits': async () => ({ method: 'GET', url: '/v1/visits?limit=20' }),
   'GET /v1/visits/{visitRef}': async ({ world, caller }) => {
-    const { visitRef } = await world.visit({ line: lineOf(caller), inYard: !seesNoVisits(caller) });
-    return {
-      method: 'GET',
-      url: `/v1/visits/${visitRef}`,
-      ...(seesNoVisits(caller) ? { expect: NO_RELEASES_YET } : {}),
-    };
+    // A forwarder or haulier sees a box whose release right it holds or held.
+    const visitRef = releaseParty(caller)
+      ? await releasedVisit(world, { holder: 'haulier', inYard: true })
+      : (await world.visit({ line: lineOf(caller), inYard: true })).visitRef;
+    return { method: 'GET', url: `/v1/visits/${visitRef}` };
   },
   'GET /v1/visits/{visitRef}/history': async ({ world, caller }) => {
     const { visitRef } = await world.visit({ line: lineOf(caller), inYard: true });
@@ -663,4 +715,135 @@ export const routeExamples: Record<string, Example> = {
     });
     return { method: 'DELETE', url: `/v1/admin/tokens/${created.apiToken.tokenId}` };
   },
+
+  'GET /v1/visits/{visitRef}/release': async ({ world, caller }) => {
+    const visitRef = await releasedVisit(world, { holder: 'haulier', inYard: true });
+    return {
+      method: 'GET',
+      url: `/v1/visits/${visitRef}/release`,
+      ...(isTerminalStaff(caller) ? { expect: NO_CHAIN_FOR_TERMINALS } : {}),
+    };
+  },
+  'GET /v1/visits/{visitRef}/lights': async ({ world }) => ({
+    method: 'GET',
+    url: `/v1/visits/${await releasedVisit(world, { holder: 'haulier', inYard: true })}/lights`,
+  }),
+  'POST /v1/visits/{visitRef}/release': async ({ world, caller }) => {
+    const { visitRef } = await world.visit({ line: lineOf(caller) });
+    const now = world.auth.ledger.clock.now().getTime();
+    return {
+      method: 'POST',
+      url: `/v1/visits/${visitRef}/release`,
+      payload: {
+        firstParty: worldOrganisations.forwarder.orgId,
+        validFrom: new Date(now).toISOString(),
+        validUntil: new Date(now + 86_400_000).toISOString(),
+      },
+    };
+  },
+  'POST /v1/visits/{visitRef}/release/block': async ({ world }) => ({
+    method: 'POST',
+    url: `/v1/visits/${await releasedVisit(world)}/release/block`,
+    payload: { reason: 'freight unpaid' },
+  }),
+  'POST /v1/visits/{visitRef}/release/unblock': async ({ world }) => ({
+    method: 'POST',
+    url: `/v1/visits/${await releasedVisit(world, { blocked: true })}/release/unblock`,
+  }),
+  'POST /v1/visits/{visitRef}/release/revoke': async ({ world, caller }) => {
+    // The line revokes the release; a forwarder takes back the offer it made.
+    const forwarder = caller.orgKind === 'forwarder';
+    const visitRef = await releasedVisit(world, forwarder ? { holder: 'forwarder', offerNext: true } : {});
+    return {
+      method: 'POST',
+      url: `/v1/visits/${visitRef}/release/revoke`,
+      payload: { reason: 'released in error' },
+    };
+  },
+  'POST /v1/visits/{visitRef}/release/validity': async ({ world }) => {
+    const now = world.auth.ledger.clock.now().getTime();
+    return {
+      method: 'POST',
+      url: `/v1/visits/${await releasedVisit(world)}/release/validity`,
+      payload: {
+        validFrom: new Date(now).toISOString(),
+        validUntil: new Date(now + 2 * 86_400_000).toISOString(),
+      },
+    };
+  },
+  'POST /v1/visits/{visitRef}/release/offers': async ({ world, caller }) => {
+    // The forwarder passes on what it holds; the line offers again after the first party denied.
+    const visitRef = await releasedVisit(
+      world,
+      caller.orgKind === 'forwarder' ? { holder: 'forwarder' } : { denied: true },
+    );
+    return {
+      method: 'POST',
+      url: `/v1/visits/${visitRef}/release/offers`,
+      payload: { to: worldOrganisations.haulier.orgId },
+    };
+  },
+  'POST /v1/visits/{visitRef}/release/offers/accept': async ({ world, caller }) => {
+    const visitRef = await releasedVisit(
+      world,
+      caller.orgKind === 'haulier' ? { holder: 'forwarder', offerNext: true } : {},
+    );
+    return { method: 'POST', url: `/v1/visits/${visitRef}/release/offers/accept` };
+  },
+  'POST /v1/visits/{visitRef}/release/offers/deny': async ({ world, caller }) => {
+    const visitRef = await releasedVisit(
+      world,
+      caller.orgKind === 'haulier' ? { holder: 'forwarder', offerNext: true } : {},
+    );
+    return {
+      method: 'POST',
+      url: `/v1/visits/${visitRef}/release/offers/deny`,
+      payload: { reason: 'not our job' },
+    };
+  },
+  'POST /v1/visits/{visitRef}/release/offers/withdraw': async ({ world, caller }) => {
+    const visitRef = await releasedVisit(
+      world,
+      caller.orgKind === 'forwarder' ? { holder: 'forwarder', offerNext: true } : {},
+    );
+    return { method: 'POST', url: `/v1/visits/${visitRef}/release/offers/withdraw` };
+  },
+  'GET /v1/drivers': async () => ({ method: 'GET', url: '/v1/drivers' }),
+  'POST /v1/drivers': async () => ({
+    method: 'POST',
+    url: '/v1/drivers',
+    payload: {
+      name: 'Matrix Driver',
+      badge: `MTX-D-${nextSerial()}`,
+      licence: 'B-1',
+      phone: '+32 3 000 00 00',
+    },
+  }),
+  'GET /v1/terminals/{terminal}/slots': async ({ world }) => ({
+    method: 'GET',
+    url: `/v1/terminals/T1/slots?day=${world.auth.ledger.clock.now().toISOString().slice(0, 10)}`,
+  }),
+  'POST /v1/visits/{visitRef}/appointment': (ctx) => appointmentExample(ctx, 'book', matrixLine(ctx)),
+  'POST /v1/visits/{visitRef}/appointment/rebook': (ctx) =>
+    appointmentExample(ctx, 'rebook', matrixLine(ctx)),
+  'POST /v1/visits/{visitRef}/appointment/driver': (ctx) =>
+    appointmentExample(ctx, 'driver', matrixLine(ctx)),
+  'POST /v1/visits/{visitRef}/appointment/cancel': (ctx) =>
+    appointmentExample(ctx, 'cancel', matrixLine(ctx)),
+  // A credential that does not open: a refusal is still a 200 verdict, and keeps the matrix cheap.
+  'POST /v1/gate/transactions': async () => ({
+    method: 'POST',
+    url: '/v1/gate/transactions',
+    payload: { credential: 'plc1.not-a-credential', badge: 'MTX-000000', truckPlate: '1-MTX-001' },
+  }),
 };
+
+/** The matrix world's shipping line, as the party that issues releases in the appointment examples. */
+function matrixLine(ctx: ExampleContext): { orgId: string; code: string; userId: string } {
+  const desk = ctx.world.callers.find((c) => c.role === 'release_desk' && c.orgKind === 'shipping_line');
+  return {
+    orgId: worldOrganisations.shipping_line.orgId,
+    code: worldOrganisations.shipping_line.code,
+    userId: desk?.user.userId ?? 'line',
+  };
+}

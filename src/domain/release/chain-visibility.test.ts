@@ -96,6 +96,15 @@ describe('what each party sees', () => {
     expect(linksSeenBy(h2)).toEqual(['org-h1']);
   });
 
+  it("never names a predecessor's predecessor through a link's `from`", () => {
+    // H1 sees F2's link, but F2 got the right from F1, whom H1 may not see.
+    expect(releaseChainView(state, h1)!.chain).toEqual([
+      { position: 2, orgId: 'org-f2', from: null, acceptedAt: at(12) },
+      { position: 3, orgId: 'org-h1', from: 'org-f2', acceptedAt: at(22) },
+    ]);
+    expect(releaseChainView(state, h2)!.chain.map((link) => link.from)).toEqual([null]);
+  });
+
   it('the holder is told only to those who see its link; the offer only to its two ends', () => {
     const f1View = releaseChainView(state, f1)!;
     expect('holder' in f1View).toBe(false);

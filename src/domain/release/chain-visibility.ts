@@ -23,8 +23,11 @@ export type ChainVisibility = 'full' | 'neighbours' | 'none';
 export type ChainLinkView = {
   position: number;
   orgId: string;
-  /** Whom the right came from: the line's orgId for the first link. */
-  from: string;
+  /**
+   * Whom the right came from: the line's orgId for the first link; `null` when that party is one the viewer may
+   * not see (a haulier learns its predecessor, not the predecessor's predecessor).
+   */
+  from: string | null;
   acceptedAt: string;
 };
 
@@ -138,7 +141,7 @@ export function releaseChainView(state: ReleaseState, viewer: ChainViewer): Rele
     blockedAt: release.block?.blockedAt ?? null,
     revoked: release.revocation !== null,
     revokedAt: release.revocation?.revokedAt ?? null,
-    chain: chain.flatMap((link, i) => (shown.has(i) ? [linkView(link, i)] : [])),
+    chain: chain.flatMap((link, i) => (shown.has(i) ? [linkView(link, i, i === 0 || shown.has(i - 1))] : [])),
     offer: offerShown,
     cutOff,
   };
@@ -175,6 +178,11 @@ function isParty(orgId: string, state: ReleaseState): boolean {
   );
 }
 
-function linkView(link: ReleaseHolding, i: number): ChainLinkView {
-  return { position: i + 1, orgId: link.orgId, from: link.from, acceptedAt: link.acceptedAt };
+function linkView(link: ReleaseHolding, i: number, fromVisible: boolean): ChainLinkView {
+  return {
+    position: i + 1,
+    orgId: link.orgId,
+    from: fromVisible ? link.from : null,
+    acceptedAt: link.acceptedAt,
+  };
 }

@@ -11,6 +11,8 @@ import { type StoreDialectName, storeDialect } from '../dialect.js';
 import { ledgerMigration0001 } from './0001_ledger.js';
 import { identityMigration0002 } from './0002_identity.js';
 import { apiTokenLastUsedMigration0003 } from './0003_api_token_last_used.js';
+import { releasesMigration0004 } from './0004_releases.js';
+import { gateMigration0005 } from './0005_gate.js';
 import type { MigrationDb } from './migration-db.js';
 
 /**
@@ -26,6 +28,8 @@ export function ledgerMigrationProvider(dialect: StoreDialectName): MigrationPro
     '0001_ledger': ledgerMigration0001(d),
     '0002_identity': identityMigration0002(d),
     '0003_api_token_last_used': apiTokenLastUsedMigration0003(d),
+    '0004_releases': releasesMigration0004(d),
+    '0005_gate': gateMigration0005(d),
   };
   return { getMigrations: async () => migrations };
 }
@@ -53,7 +57,7 @@ export class MigrationError extends Error {
  * bookkeeping tables there too, so that several schemas in one database stay independent.
  *
  * @example
- * const { applied } = await migrate(db); // ['0001_ledger', '0002_identity', '0003_api_token_last_used'] on a fresh database, [] afterwards
+ * const { applied } = await migrate(db); // ['0001_ledger', …, '0004_releases'] on a fresh database, [] afterwards
  */
 export async function migrate(
   db: MigrationDb,

@@ -1,0 +1,254 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import {
+  type AppointmentActor,
+  type AppointmentChange,
+  type AppointmentDeps,
+  changeAppointment,
+  listSlots,
+  notifyChain,
+} from '../app/appointments.usecases.js';
+import { requestApproval } from '../app/approvals.usecases.js';
+import { requireStepUp } from '../app/auth.usecases.js';
+import { listDrivers, registerDriver } from '../app/drivers.usecases.js';
+import { ApprovalSchema, approvalView } from './approval.routes.js';
+import { requireAuth, requirePrincipal } from './auth.plugin.js';
+import type { HttpDeps } from './deps.js';
+import { problemResponses } from './schemas.js';
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
+  Type.Union([schema, Type.Null()]);
+
+const DriverSchema = Type.Object(
+  {
+    badgeRef: Type.String({ description: 'Keyed hash of the badge: what events and the gate carry' }),
+    name: Type.String(),
+    badge: Type.String(),
+    licence: Type.String(),
+    phone: Type.String(),
+    registeredAt: Type.String({ format: 'date-time' }),
+  },
+  { description: 'A driver, as the employing haulier sees it; stored sealed, never in an audit leaf' },
+);
+
+const AppointmentSchema = Type.Object({
+  visitRef: Type.String(),
+  status: Type.Union([Type.Literal('booked'), Type.Literal('cancelled'), Type.Literal('none')]),
+  bookingVersion: Type.Integer({ minimum: 0 }),
+  slotId: Nullable(Type.String()),
+  slotStart: Nullable(Type.String()),
+  slotEnd: Nullable(Type.String()),
+  driverBadgeRef: Nullable(Type.String()),
+  truckPlate: Nullable(Type.String()),
+  rightVersion: Nullable(Type.Integer()),
+});
+
+const CredentialSchema = Type.Object(
+  {
+    credentialId: Type.String(),
+    token: Type.String({ description: 'The signed single-use token (plc1.…) to show as a QR code' }),
+    windowStart: Type.String({ format: 'date-time' }),
+    windowEnd: Type.String({ format: 'date-time' }),
+  },
+  { description: 'Shown once: the token is not stored' },
+);
+
+const AppliedSchema = Type.Object({
+  outcome: Type.Literal('applied'),
+  appointment: AppointmentSchema,
+  credential: Nullable(CredentialSchema),
+});
+
+const PendingSchema = Type.Object(
+  { outcome: Type.Literal('approval_required'), approval: ApprovalSchema },
+  {
+    description:
+      'Moving the slot earlier or changing the driver close to pickup: a pickup.change request another planner approves',
+  },
+);
+
+const VisitRefParams = Type.Object({ visitRef: Type.String({ minLength: 1, maxLength: 64 }) });
+const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength });
+const Plate = Type.String({ minLength: 1, maxLength: 32 });
+const Badge = Type.String({ minLength: 1, maxLength: 64 });
+
+const errors = {
+  401: { $ref: 'Problem#' },
+  403: { $ref: 'Problem#' },
+  409: { $ref: 'Problem#' },
+  422: { $ref: 'Problem#' },
+  ...problemResponses,
+} as const;
+
+/**
+ * Drivers and appointments (issue 4): a haulier's planner registers its drivers, reads the slots of a terminal
+ * with their remaining capacity, and books, re-books, changes the driver of or cancels the pickup of a visit
+ * whose release right its haulier holds.
+ */
+export function appointmentRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
+  const ledger = deps.auth.ledger;
+  const appointments: AppointmentDeps = { ledger, sealer: deps.auth.security.sealer, pickup: deps.pickup };
+  const actorOf = (request: FastifyRequest): AppointmentActor => {
+    const principal = requirePrincipal(request);
+    return principal.kind === 'user'
+      ? { orgId: principal.orgId, userId: principal.auth.user.userId }
+      : { orgId: principal.orgId, userId: `token:${principal.token.tokenId}` };
+  };
+
+  /** Applies a change, or files the sensitive one as a two-person request and tells the chain. */
+  const change = async (
+    request: FastifyRequest<{ Params: { visitRef: string } }>,
+    reply: FastifyReply,
+    input: AppointmentChange,
+  ) => {
+    const visitRef = request.params.visitRef;
+    const result = await changeAppointment(appointments, actorOf(request), visitRef, input);
+    if (result.outcome === 'applied') return reply.code(input.type === 'book' ? 201 : 200).send(result);
+    // Asking for a two-person change is itself sensitive: a person, with a fresh passkey assertion.
+    const auth = requireAuth(request);
+    requireStepUp(deps.auth, auth);
+    const approval = await requestApproval(deps.auth, auth, {
+      kind: 'pickup.change',
+      subject: visitRef,
+      change: result.change,
+    });
+    await ledger.write((context) =>
+      notifyChain(context, visitRef, { reason: 'pickup.change.requested', requestId: approval.requestId }),
+    );
+    return reply.code(202).send({
+      outcome: 'approval_required',
+      approval: await approvalView(ledger.store.identity, approval, ledger.clock.now()),
+    });
+  };
+
+  return async (app) => {
+    app.get(
+      '/v1/drivers',
+      {
+        config: { access: 'driver.nominate' },
+        schema: {
+          tags: ['appointments'],
+          summary: "Your haulier's drivers, opened for you alone",
+          response: { 200: Type.Object({ drivers: Type.Array(DriverSchema) }), ...errors },
+        },
+      },
+      async (request) => ({
+        drivers: await listDrivers(ledger.store, deps.auth.security.sealer, actorOf(request).orgId),
+      }),
+    );
+
+    app.post(
+      '/v1/drivers',
+      {
+        config: { access: 'driver.nominate' },
+        schema: {
+          tags: ['appointments'],
+          summary: 'Registers a driver of your haulier (personal data: stored sealed)',
+          body: Type.Object({ name: Text(200), badge: Badge, licence: Text(64), phone: Text(32) }),
+          response: { 201: DriverSchema, ...errors },
+        },
+      },
+      async (request, reply) =>
+        reply.code(201).send(await registerDriver(appointments, actorOf(request), request.body)),
+    );
+
+    app.get(
+      '/v1/terminals/:terminal/slots',
+      {
+        config: { access: 'appointment.book' },
+        schema: {
+          tags: ['appointments'],
+          summary: 'The appointment slots of a terminal day, with their remaining capacity',
+          params: Type.Object({ terminal: Type.String({ minLength: 1, maxLength: 12 }) }),
+          querystring: Type.Object({ day: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }) }),
+          response: {
+            200: Type.Object({
+              terminal: Type.String(),
+              day: Type.String(),
+              slots: Type.Array(
+                Type.Object({
+                  slotId: Type.String(),
+                  start: Type.String({ format: 'date-time' }),
+                  end: Type.String({ format: 'date-time' }),
+                  capacity: Type.Integer(),
+                  booked: Type.Integer(),
+                  remaining: Type.Integer(),
+                }),
+              ),
+            }),
+            ...errors,
+          },
+        },
+      },
+      async (request) => ({
+        terminal: request.params.terminal.toUpperCase(),
+        day: request.query.day,
+        slots: await listSlots(ledger.store, deps.pickup, request.params.terminal, request.query.day),
+      }),
+    );
+
+    const changeResponses = { 200: AppliedSchema, 201: AppliedSchema, 202: PendingSchema, ...errors };
+
+    app.post(
+      '/v1/visits/:visitRef/appointment',
+      {
+        config: { access: 'appointment.book' },
+        schema: {
+          tags: ['appointments'],
+          summary: 'Books a pickup slot with a driver (by badge) and a truck; returns the pickup credential',
+          params: VisitRefParams,
+          body: Type.Object({ slotId: Text(40), badge: Badge, truckPlate: Plate }),
+          response: changeResponses,
+        },
+      },
+      async (request, reply) => change(request, reply, { type: 'book', ...request.body }),
+    );
+
+    app.post(
+      '/v1/visits/:visitRef/appointment/rebook',
+      {
+        config: { access: 'appointment.change' },
+        schema: {
+          tags: ['appointments'],
+          summary:
+            'Moves the booking to another slot; earlier and close to pickup, it needs a second planner',
+          params: VisitRefParams,
+          body: Type.Object({ slotId: Text(40) }),
+          response: changeResponses,
+        },
+      },
+      async (request, reply) => change(request, reply, { type: 'rebook', ...request.body }),
+    );
+
+    app.post(
+      '/v1/visits/:visitRef/appointment/driver',
+      {
+        config: { access: 'appointment.change' },
+        schema: {
+          tags: ['appointments'],
+          summary: 'Names another driver or truck; close to pickup, it needs a second planner',
+          params: VisitRefParams,
+          body: Type.Object({ badge: Badge, truckPlate: Plate }),
+          response: changeResponses,
+        },
+      },
+      async (request, reply) => change(request, reply, { type: 'driver', ...request.body }),
+    );
+
+    app.post(
+      '/v1/visits/:visitRef/appointment/cancel',
+      {
+        config: { access: 'appointment.change' },
+        schema: {
+          tags: ['appointments'],
+          summary: 'Gives the slot back; the pickup credential is void',
+          params: VisitRefParams,
+          body: Type.Object({ reason: Text(500) }),
+          response: changeResponses,
+        },
+      },
+      async (request, reply) => change(request, reply, { type: 'cancel', ...request.body }),
+    );
+  };
+}

@@ -1,0 +1,68 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { gateTransaction } from '../app/gate.usecases.js';
+import { gateChecks } from '../domain/index.js';
+import { requirePrincipal } from './auth.plugin.js';
+import type { HttpDeps } from './deps.js';
+import { problemResponses } from './schemas.js';
+
+const VerdictSchema = Type.Object(
+  {
+    attemptId: Type.String(),
+    accepted: Type.Boolean(),
+    visitRef: Type.String({ description: '`unidentified` when the credential did not open' }),
+    checks: Type.Array(
+      Type.Object({
+        check: Type.Union(gateChecks.map((check) => Type.Literal(check))),
+        passed: Type.Boolean(),
+        reason: Type.Union([Type.String(), Type.Null()]),
+      }),
+      { description: 'Every check of the gate, ticked or crossed, in a fixed order' },
+    ),
+    index: Type.Integer({ minimum: 0, description: 'Index of the verdict event in the audit log' }),
+  },
+  { description: 'The gate verdict; recorded either way, and a refusal raises an alert' },
+);
+
+/**
+ * The gate (issue 4): a gate clerk or a kiosk (an API token with `visit.gate_out`) submits the scanned pickup
+ * credential, the badge read from the card and the truck plate. The answer is 200 either way: a refusal is a
+ * verdict, not an error.
+ */
+export function gateRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
+  const gate = {
+    ledger: deps.auth.ledger,
+    sealer: deps.auth.security.sealer,
+    pickup: deps.pickup,
+    terminals: deps.terminals,
+  };
+  return async (app) => {
+    app.post(
+      '/v1/gate/transactions',
+      {
+        config: { access: 'visit.gate_out' },
+        schema: {
+          tags: ['gate'],
+          summary: 'Checks a driver at the gate-out and, when every check passes, lets the box out (GTOT)',
+          body: Type.Object({
+            credential: Type.String({ maxLength: 4096, description: 'The scanned QR code (plc1.…)' }),
+            badge: Type.String({ maxLength: 64, description: 'The badge number read from the card' }),
+            truckPlate: Type.String({ maxLength: 32 }),
+          }),
+          response: {
+            200: VerdictSchema,
+            401: { $ref: 'Problem#' },
+            403: { $ref: 'Problem#' },
+            ...problemResponses,
+          },
+        },
+      },
+      async (request) => {
+        const principal = requirePrincipal(request);
+        const operator =
+          principal.kind === 'user' ? principal.auth.user.userId : `token:${principal.token.tokenId}`;
+        return gateTransaction(gate, operator, request.body);
+      },
+    );
+  };
+}

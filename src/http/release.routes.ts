@@ -1,0 +1,325 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import { requireStepUp } from '../app/auth.usecases.js';
+import { AppError } from '../app/errors.js';
+import {
+  issueRelease,
+  type ReleaseCommandInput,
+  type ReleaseCommandResult,
+  readRelease,
+  revokeRelease,
+  runReleaseCommand,
+  visitLights,
+} from '../app/releases.usecases.js';
+import { principalOf } from '../app/visit-access.usecases.js';
+import { greenLightNames, type OrgKind, type Principal, rolesFor } from '../domain/index.js';
+import { requireAuth } from './auth.plugin.js';
+import type { HttpDeps } from './deps.js';
+import { problemResponses } from './schemas.js';
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
+  Type.Union([schema, Type.Null()]);
+const Instant = Type.String({ format: 'date-time', description: 'ISO 8601 instant' });
+const OrgId = Type.String({ minLength: 1, maxLength: 100, description: 'An organisation id' });
+const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength });
+
+/** A release chain as the caller may see it (`releaseChainView`): need-to-know per link. */
+const ReleaseSchema = Type.Object(
+  {
+    visibility: Type.Union([Type.Literal('full'), Type.Literal('neighbours')]),
+    releaseId: Type.String(),
+    visitRef: Type.String(),
+    line: Type.String(),
+    validFrom: Type.String(),
+    validUntil: Type.String(),
+    rightVersion: Type.Integer({ minimum: 1, description: 'A pickup credential binds to it' }),
+    blocked: Type.Boolean(),
+    blockedAt: Nullable(Type.String()),
+    revoked: Type.Boolean(),
+    revokedAt: Nullable(Type.String()),
+    blockReason: Type.Optional(Nullable(Type.String())),
+    revokeReason: Type.Optional(Nullable(Type.String())),
+    chain: Type.Array(
+      Type.Object({
+        position: Type.Integer({ minimum: 1 }),
+        orgId: Type.String(),
+        from: Nullable(Type.String({ description: 'null when that party is not one the caller may see' })),
+        acceptedAt: Type.String(),
+      }),
+      {
+        description:
+          'The links you may see: yours and your neighbours (all of them for the line and authorities)',
+      },
+    ),
+    offer: Nullable(Type.Object({ from: Type.String(), to: Type.String(), offeredAt: Type.String() })),
+    holder: Type.Optional(
+      Nullable(Type.String({ description: 'Left out when the holder is not yours to know' })),
+    ),
+    cutOff: Type.Array(Type.String()),
+  },
+  { description: 'The release right of a visit, redacted to what you need to know (MISSION §3)' },
+);
+
+const ResultSchema = Type.Object({
+  visitRef: Type.String(),
+  release: Nullable(ReleaseSchema),
+  events: Type.Array(Type.Object({ index: Type.Integer({ minimum: 0 }), type: Type.String() }), {
+    description: 'The events recorded, with their audit log indices',
+  }),
+});
+
+const LightsSchema = Type.Object(
+  {
+    visitRef: Nullable(Type.String()),
+    at: Type.String(),
+    lights: Type.Array(
+      Type.Object({
+        light: Type.Union(greenLightNames.map((name) => Type.Literal(name))),
+        green: Type.Boolean(),
+        reasons: Type.Array(Type.String()),
+      }),
+    ),
+    allGreen: Type.Boolean(),
+    dcsaCodes: Type.Array(
+      Type.Union([Type.Literal('AVPU'), Type.Literal('CUSR'), Type.Literal('CUSS'), Type.Literal('CUSI')]),
+      { description: 'DCSA Track & Trace 3.0 equipment event codes that apply now' },
+    ),
+  },
+  { description: 'The four green lights a pickup needs, with the reason for each one that is not green' },
+);
+
+const VisitRefParams = Type.Object({ visitRef: Type.String({ minLength: 1, maxLength: 64 }) });
+
+const errors = {
+  401: { $ref: 'Problem#' },
+  403: { $ref: 'Problem#' },
+  409: { $ref: 'Problem#' },
+  422: { $ref: 'Problem#' },
+  ...problemResponses,
+} as const;
+
+const shownResult = (result: ReleaseCommandResult) => ({
+  visitRef: result.visitRef,
+  release: result.release,
+  events: result.events.map((event) => ({ index: event.index, type: event.type })),
+});
+
+/**
+ * The release chain of a visit (issue 4): the line issues, blocks, revokes and sets the validity; the right moves
+ * party to party, each accepting it. Handing a right over or taking it back needs a passkey step-up; who may see
+ * what is `releases.usecases.ts`'s business.
+ */
+export function releaseRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
+  const ledger = deps.auth.ledger;
+  const reads = ledger.store;
+  return async (app) => {
+    // As in `visit.routes.ts`: a person, or a machine client acting for its organisation with its kind's roles.
+    const callerOf = async (request: FastifyRequest): Promise<Principal> => {
+      const token = request.apiToken;
+      if (!token) return principalOf(requireAuth(request));
+      const org = await reads.identity.getOrganisation(token.orgId);
+      if (!org) throw new AppError('auth.token_invalid', "the token's organisation no longer exists");
+      return {
+        userId: `token:${token.tokenId}`,
+        orgId: org.orgId,
+        orgKind: org.kind as OrgKind,
+        orgCode: org.code,
+        terminals: [...org.terminals],
+        roles: rolesFor(org.kind as OrgKind),
+      };
+    };
+    /** A person who confirmed with their passkey within the step-up window; machine clients cannot. */
+    const steppedUp = (request: FastifyRequest): Principal => {
+      const auth = requireAuth(request);
+      requireStepUp(deps.auth, auth);
+      return principalOf(auth);
+    };
+    const command = async (
+      request: FastifyRequest & { params: { visitRef: string } },
+      input: ReleaseCommandInput,
+      options: { stepUp?: boolean } = {},
+    ) => {
+      const caller = options.stepUp ? steppedUp(request) : await callerOf(request);
+      return shownResult(await runReleaseCommand(ledger, caller, request.params.visitRef, input));
+    };
+
+    app.get(
+      '/v1/visits/:visitRef/release',
+      {
+        config: { access: 'release.read' },
+        schema: {
+          tags: ['releases'],
+          summary: 'The release chain of a visit, as far as it is yours to know',
+          params: VisitRefParams,
+          response: { 200: ReleaseSchema, ...errors },
+        },
+      },
+      async (request) => readRelease(reads, await callerOf(request), request.params.visitRef),
+    );
+
+    app.get(
+      '/v1/visits/:visitRef/lights',
+      {
+        config: { access: 'visit.read' },
+        schema: {
+          tags: ['releases'],
+          summary: 'The four green lights of a visit now, with reasons and DCSA 3.0 codes',
+          params: VisitRefParams,
+          response: { 200: LightsSchema, ...errors },
+        },
+      },
+      async (request) =>
+        visitLights(
+          reads,
+          await callerOf(request),
+          request.params.visitRef,
+          ledger.clock.now().toISOString(),
+        ),
+    );
+
+    app.post(
+      '/v1/visits/:visitRef/release',
+      {
+        config: { access: 'release.issue' },
+        schema: {
+          tags: ['releases'],
+          summary: 'Issue the commercial release of your own box and offer it to the first party (COREOR)',
+          params: VisitRefParams,
+          body: Type.Object({ firstParty: OrgId, validFrom: Instant, validUntil: Instant }),
+          response: { 201: ResultSchema, ...errors },
+        },
+      },
+      async (request, reply) => {
+        const result = await issueRelease(ledger, steppedUp(request), request.params.visitRef, request.body);
+        return reply
+          .code(201)
+          .header('location', `/v1/visits/${request.params.visitRef}/release`)
+          .send(shownResult(result));
+      },
+    );
+
+    app.post(
+      '/v1/visits/:visitRef/release/block',
+      {
+        config: { access: 'release.block' },
+        schema: {
+          tags: ['releases'],
+          summary: 'Block the release: no transfer and no pickup until it is unblocked',
+          params: VisitRefParams,
+          body: Type.Object({ reason: Text(500) }),
+          response: { 200: ResultSchema, ...errors },
+        },
+      },
+      async (request) => command(request, { type: 'BlockRelease', reason: request.body.reason }),
+    );
+
+    app.post(
+      '/v1/visits/:visitRef/release/unblock',
+      {
+        config: { access: 'release.block' },
+        schema: {
+          tags: ['releases'],
+          summary: 'Lift your block of the release',
+          params: VisitRefParams,
+          response: { 200: ResultSchema, ...errors },
+        },
+      },
+      async (request) => command(request, { type: 'UnblockRelease' }),
+    );
+
+    app.post(
+      '/v1/visits/:visitRef/release/revoke',
+      {
+        config: { access: 'release.revoke' },
+        schema: {
+          tags: ['releases'],
+          summary:
+            'The line revokes the release, cutting off everyone downstream; any other party takes back the offer it made',
+          params: VisitRefParams,
+          body: Type.Object({ reason: Text(500) }),
+          response: { 200: ResultSchema, ...errors },
+        },
+      },
+      async (request) =>
+        shownResult(await revokeRelease(ledger, steppedUp(request), request.params.visitRef, request.body)),
+    );
+
+    app.post(
+      '/v1/visits/:visitRef/release/validity',
+      {
+        config: { access: 'release.issue' },
+        schema: {
+          tags: ['releases'],
+          summary: 'Change the period in which the box may be collected',
+          params: VisitRefParams,
+          body: Type.Object({ validFrom: Instant, validUntil: Instant }),
+          response: { 200: ResultSchema, ...errors },
+        },
+      },
+      async (request) => command(request, { type: 'UpdateValidity', ...request.body }),
+    );
+
+    app.post(
+      '/v1/visits/:visitRef/release/offers',
+      {
+        config: { access: 'release.transfer' },
+        schema: {
+          tags: ['releases'],
+          summary: 'Offer the right you hold to a forwarder or haulier, who accepts or denies it',
+          params: VisitRefParams,
+          body: Type.Object({ to: OrgId }),
+          response: { 200: ResultSchema, ...errors },
+        },
+      },
+      async (request) => command(request, { type: 'OfferTransfer', to: request.body.to }, { stepUp: true }),
+    );
+
+    app.post(
+      '/v1/visits/:visitRef/release/offers/accept',
+      {
+        config: { access: 'release.accept' },
+        schema: {
+          tags: ['releases'],
+          summary: 'Accept the right offered to you; you hold it from now on',
+          params: VisitRefParams,
+          response: { 200: ResultSchema, ...errors },
+        },
+      },
+      async (request) => command(request, { type: 'AcceptTransfer' }, { stepUp: true }),
+    );
+
+    app.post(
+      '/v1/visits/:visitRef/release/offers/deny',
+      {
+        config: { access: 'release.deny' },
+        schema: {
+          tags: ['releases'],
+          summary: 'Refuse the right offered to you; the sender keeps it',
+          params: VisitRefParams,
+          body: Type.Optional(Type.Object({ reason: Type.Optional(Text(500)) })),
+          response: { 200: ResultSchema, ...errors },
+        },
+      },
+      async (request) =>
+        command(request, {
+          type: 'DenyTransfer',
+          ...(request.body?.reason === undefined ? {} : { reason: request.body.reason }),
+        }),
+    );
+
+    app.post(
+      '/v1/visits/:visitRef/release/offers/withdraw',
+      {
+        config: { access: 'release.transfer' },
+        schema: {
+          tags: ['releases'],
+          summary: 'Take back the offer you made, before it is accepted',
+          params: VisitRefParams,
+          response: { 200: ResultSchema, ...errors },
+        },
+      },
+      async (request) => command(request, { type: 'WithdrawOffer' }),
+    );
+  };
+}

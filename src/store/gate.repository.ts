@@ -1,0 +1,178 @@
+import type { Kysely, Selectable } from 'kysely';
+import type {
+  DriverRecord,
+  GateAlertRecord,
+  GateReads,
+  GateWrites,
+  PickupCredentialRecord,
+  PickupCredentialStatus,
+} from '../app/gate.ports.js';
+import type { JsonValue } from '../app/ports.js';
+import { toBytes } from './rows.js';
+import type { Database, DriverTable, GateAlertTable, PickupCredentialTable } from './schema.js';
+
+const toDriver = (row: Selectable<DriverTable>): DriverRecord => ({
+  orgId: row.org_id,
+  badgeRef: row.badge_ref,
+  sealed: toBytes(row.sealed),
+  registeredAt: row.registered_at,
+});
+
+const toCredential = (row: Selectable<PickupCredentialTable>): PickupCredentialRecord => ({
+  credentialId: row.credential_id,
+  visitRef: row.visit_ref,
+  bookingVersion: Number(row.booking_version),
+  rightVersion: Number(row.right_version),
+  status: row.status as PickupCredentialStatus,
+  issuedAt: row.issued_at,
+  closedAt: row.closed_at,
+});
+
+const toAlert = (row: Selectable<GateAlertTable>): GateAlertRecord => ({
+  attemptId: row.attempt_id,
+  visitRef: row.visit_ref,
+  rule: row.rule,
+  failed: JSON.parse(row.failed) as JsonValue,
+  at: row.at,
+});
+
+/** Gate reads and writes over `db` (the store, or one transaction of it). */
+export type GateRepository = GateWrites;
+
+/**
+ * The appointment and gate read models over SQL (`0005_gate`). Capacity is counted here inside the write
+ * transaction, which holds the log head lock, so two bookings of one slot cannot both see the last place.
+ *
+ * @example
+ * const gate = createGateRepository({ db: trx });
+ * (await gate.slotBookingCounts(['T1@20250301T0800Z'])).get('T1@20250301T0800Z'); // 3
+ */
+export function createGateRepository({ db }: { db: Kysely<Database> }): GateRepository {
+  return {
+    async getDriver(orgId, badgeRef) {
+      const row = await db
+        .selectFrom('driver')
+        .selectAll()
+        .where('org_id', '=', orgId)
+        .where('badge_ref', '=', badgeRef)
+        .executeTakeFirst();
+      return row && toDriver(row);
+    },
+    async listDrivers(orgId) {
+      const rows = await db
+        .selectFrom('driver')
+        .selectAll()
+        .where('org_id', '=', orgId)
+        .orderBy('badge_ref')
+        .execute();
+      return rows.map(toDriver);
+    },
+    async slotBookingCounts(slotIds) {
+      const counts = new Map<string, number>();
+      if (slotIds.length === 0) return counts;
+      const rows = await db
+        .selectFrom('slot_booking')
+        .select(({ fn }) => ['slot_id', fn.countAll<number | string | bigint>().as('n')])
+        .where('slot_id', 'in', [...slotIds])
+        .groupBy('slot_id')
+        .execute();
+      for (const row of rows) counts.set(row.slot_id, Number(row.n));
+      return counts;
+    },
+    async getCredential(credentialId) {
+      const row = await db
+        .selectFrom('pickup_credential')
+        .selectAll()
+        .where('credential_id', '=', credentialId)
+        .executeTakeFirst();
+      return row && toCredential(row);
+    },
+    async activeCredentials(visitRef) {
+      const rows = await db
+        .selectFrom('pickup_credential')
+        .selectAll()
+        .where('visit_ref', '=', visitRef)
+        .where('status', '=', 'active')
+        .orderBy('issued_at')
+        .orderBy('credential_id')
+        .execute();
+      return rows.map(toCredential);
+    },
+    async alertCount() {
+      const row = await db
+        .selectFrom('gate_alert')
+        .select(({ fn }) => fn.countAll<number | string | bigint>().as('n'))
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+    async listAlerts(limit) {
+      const rows = await db
+        .selectFrom('gate_alert')
+        .selectAll()
+        .orderBy('at', 'desc')
+        .orderBy('attempt_id', 'desc')
+        .limit(limit)
+        .execute();
+      return rows.map(toAlert);
+    },
+    async putDriver(record) {
+      const values = { sealed: record.sealed, registered_at: record.registeredAt };
+      await db
+        .insertInto('driver')
+        .values({ org_id: record.orgId, badge_ref: record.badgeRef, ...values })
+        .onConflict((oc) => oc.columns(['org_id', 'badge_ref']).doUpdateSet(values))
+        .execute();
+    },
+    async putSlotBooking(record) {
+      const values = { slot_id: record.slotId, terminal: record.terminal };
+      await db
+        .insertInto('slot_booking')
+        .values({ visit_ref: record.visitRef, ...values })
+        .onConflict((oc) => oc.column('visit_ref').doUpdateSet(values))
+        .execute();
+    },
+    async removeSlotBooking(visitRef) {
+      await db.deleteFrom('slot_booking').where('visit_ref', '=', visitRef).execute();
+    },
+    async putCredential(record) {
+      const values = {
+        visit_ref: record.visitRef,
+        booking_version: record.bookingVersion,
+        right_version: record.rightVersion,
+        status: record.status,
+        issued_at: record.issuedAt,
+        closed_at: record.closedAt,
+      };
+      await db
+        .insertInto('pickup_credential')
+        .values({ credential_id: record.credentialId, ...values })
+        .onConflict((oc) => oc.column('credential_id').doUpdateSet(values))
+        .execute();
+    },
+    async putAlert(record) {
+      await db
+        .insertInto('gate_alert')
+        .values({
+          attempt_id: record.attemptId,
+          visit_ref: record.visitRef,
+          rule: record.rule,
+          failed: JSON.stringify(record.failed),
+          at: record.at,
+        })
+        .execute();
+    },
+  };
+}
+
+/** The read half, so that the store's own `gate` offers no writes. */
+export function gateReads(repository: GateRepository): GateReads {
+  return {
+    getDriver: (orgId, badgeRef) => repository.getDriver(orgId, badgeRef),
+    listDrivers: (orgId) => repository.listDrivers(orgId),
+    slotBookingCounts: (slotIds) => repository.slotBookingCounts(slotIds),
+    getCredential: (credentialId) => repository.getCredential(credentialId),
+    activeCredentials: (visitRef) => repository.activeCredentials(visitRef),
+    alertCount: () => repository.alertCount(),
+    listAlerts: (limit) => repository.listAlerts(limit),
+  };
+}

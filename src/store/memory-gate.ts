@@ -1,0 +1,108 @@
+import type {
+  DriverRecord,
+  GateAlertRecord,
+  GateReads,
+  GateWrites,
+  PickupCredentialRecord,
+  SlotBookingRecord,
+} from '../app/gate.ports.js';
+import { type JsonValue, StoreIntegrityError } from '../app/ports.js';
+
+/** Code-unit order, as the SQL stores sort keys (BINARY on SQLite, `collate "C"` on PostgreSQL). */
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const driverKey = (orgId: string, badgeRef: string) => `${orgId}\u0000${badgeRef}`;
+const copyDriver = (d: DriverRecord): DriverRecord => ({ ...d, sealed: d.sealed.slice() });
+const copyAlert = (a: GateAlertRecord): GateAlertRecord => ({
+  ...a,
+  failed: JSON.parse(JSON.stringify(a.failed)) as JsonValue,
+});
+
+/** Every gate record the memory store holds. Records inside are never mutated, only replaced. */
+export interface GateTables {
+  readonly drivers: Map<string, DriverRecord>;
+  readonly bookings: Map<string, SlotBookingRecord>;
+  readonly credentials: Map<string, PickupCredentialRecord>;
+  readonly alerts: GateAlertRecord[];
+}
+
+export function emptyGateTables(): GateTables {
+  return { drivers: new Map(), bookings: new Map(), credentials: new Map(), alerts: [] };
+}
+
+/** A copy a transaction may change without touching `tables`: the containers are new, the records shared. */
+export function cloneGateTables(tables: GateTables): GateTables {
+  return {
+    drivers: new Map(tables.drivers),
+    bookings: new Map(tables.bookings),
+    credentials: new Map(tables.credentials),
+    alerts: [...tables.alerts],
+  };
+}
+
+/** Gate reads over whatever tables `current` returns (the committed ones, or a transaction's staged copy). */
+export function memoryGateReads(current: () => GateTables): GateReads {
+  return {
+    async getDriver(orgId, badgeRef) {
+      const found = current().drivers.get(driverKey(orgId, badgeRef));
+      return found && copyDriver(found);
+    },
+    async listDrivers(orgId) {
+      return [...current().drivers.values()]
+        .filter((d) => d.orgId === orgId)
+        .sort((a, b) => compareText(a.badgeRef, b.badgeRef))
+        .map(copyDriver);
+    },
+    async slotBookingCounts(slotIds) {
+      const wanted = new Set(slotIds);
+      const counts = new Map<string, number>();
+      for (const booking of current().bookings.values()) {
+        if (wanted.has(booking.slotId)) counts.set(booking.slotId, (counts.get(booking.slotId) ?? 0) + 1);
+      }
+      return counts;
+    },
+    async getCredential(credentialId) {
+      const found = current().credentials.get(credentialId);
+      return found && { ...found };
+    },
+    async activeCredentials(visitRef) {
+      return [...current().credentials.values()]
+        .filter((c) => c.visitRef === visitRef && c.status === 'active')
+        .sort((a, b) => compareText(a.issuedAt, b.issuedAt) || compareText(a.credentialId, b.credentialId))
+        .map((c) => ({ ...c }));
+    },
+    async alertCount() {
+      return current().alerts.length;
+    },
+    async listAlerts(limit) {
+      return [...current().alerts]
+        .sort((a, b) => compareText(b.at, a.at) || compareText(b.attemptId, a.attemptId))
+        .slice(0, limit)
+        .map(copyAlert);
+    },
+  };
+}
+
+/** Gate writes into the staged copy that `staged` returns (made on first use). */
+export function memoryGateWrites(staged: () => GateTables): Omit<GateWrites, keyof GateReads> {
+  return {
+    async putDriver(record) {
+      staged().drivers.set(driverKey(record.orgId, record.badgeRef), copyDriver(record));
+    },
+    async putSlotBooking(record) {
+      staged().bookings.set(record.visitRef, { ...record });
+    },
+    async removeSlotBooking(visitRef) {
+      staged().bookings.delete(visitRef);
+    },
+    async putCredential(record) {
+      staged().credentials.set(record.credentialId, { ...record });
+    },
+    async putAlert(record) {
+      const tables = staged();
+      if (tables.alerts.some((a) => a.attemptId === record.attemptId)) {
+        throw new StoreIntegrityError('store.duplicate', `gate alert ${record.attemptId} is already stored`);
+      }
+      tables.alerts.push(copyAlert(record));
+    },
+  };
+}

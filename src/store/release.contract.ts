@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import type { LedgerStore } from '../app/ports.js';
+import type { ReleaseRecord } from '../app/release.ports.js';
+
+const release = (overrides: Partial<ReleaseRecord> = {}): ReleaseRecord => ({
+  visitRef: 'V-REL-1',
+  releaseId: 'REL-1',
+  line: 'MSCU',
+  lineOrgId: 'org-mscu',
+  holder: null,
+  offeredTo: 'org-fwd',
+  rightVersion: 1,
+  blocked: false,
+  revoked: false,
+  validFrom: '2025-03-01T08:00:00.000Z',
+  validUntil: '2025-03-08T08:00:00.000Z',
+  streamVersion: 3,
+  view: { releaseId: 'REL-1', chain: [], offer: { from: 'org-mscu', to: 'org-fwd' } },
+  ...overrides,
+});
+
+/**
+ * The release read models every `LedgerStore` adapter shares (`release`, `release_party`), run inside the
+ * ledger store contract with that suite's fresh store.
+ */
+export function describeReleaseContract(storeOf: () => LedgerStore): void {
+  describe('releases', () => {
+    it('stores a release, replaces it on the next change, and reads it back field for field', async () => {
+      const store = storeOf();
+      expect(await store.releases.getRelease('V-REL-1')).toBeUndefined();
+      await store.writeTransaction((tx) => tx.releases.putRelease(release()));
+      expect(await store.releases.getRelease('V-REL-1')).toEqual(release());
+
+      const accepted = release({
+        holder: 'org-fwd',
+        offeredTo: null,
+        rightVersion: 2,
+        blocked: true,
+        revoked: true,
+        streamVersion: 5,
+        view: { releaseId: 'REL-1', chain: [{ orgId: 'org-fwd' }], offer: null },
+      });
+      await store.writeTransaction((tx) => tx.releases.putRelease(accepted));
+      expect(await store.releases.getRelease('V-REL-1')).toEqual(accepted);
+    });
+
+    it('keeps each party of a visit once, in orgId order, apart from other visits', async () => {
+      const store = storeOf();
+      expect(await store.releases.releaseParties('V-REL-1')).toEqual([]);
+      await store.writeTransaction(async (tx) => {
+        await tx.releases.addReleaseParties('V-REL-1', ['org-h1', 'org-f1']);
+        // Seen inside the transaction that wrote it.
+        expect(await tx.releases.releaseParties('V-REL-1')).toEqual(['org-f1', 'org-h1']);
+      });
+      await store.writeTransaction((tx) => tx.releases.addReleaseParties('V-REL-1', ['org-f1', 'org-f2']));
+      await store.writeTransaction((tx) => tx.releases.addReleaseParties('V-REL-2', ['org-x']));
+      await store.writeTransaction((tx) => tx.releases.addReleaseParties('V-REL-2', []));
+      expect(await store.releases.releaseParties('V-REL-1')).toEqual(['org-f1', 'org-f2', 'org-h1']);
+      expect(await store.releases.releaseParties('V-REL-2')).toEqual(['org-x']);
+    });
+
+    it('rolls release writes back with their transaction', async () => {
+      const store = storeOf();
+      await expect(
+        store.writeTransaction(async (tx) => {
+          await tx.releases.putRelease(release());
+          await tx.releases.addReleaseParties('V-REL-1', ['org-f1']);
+          throw new Error('abort');
+        }),
+      ).rejects.toThrow('abort');
+      expect(await store.releases.getRelease('V-REL-1')).toBeUndefined();
+      expect(await store.releases.releaseParties('V-REL-1')).toEqual([]);
+    });
+
+    it('returns copies: changing what was read changes nothing stored', async () => {
+      const store = storeOf();
+      await store.writeTransaction((tx) => tx.releases.putRelease(release()));
+      const read = await store.releases.getRelease('V-REL-1');
+      (read!.view as { releaseId: string }).releaseId = 'changed';
+      expect((await store.releases.getRelease('V-REL-1'))!.view.releaseId).toBe('REL-1');
+    });
+  });
+}

@@ -1,0 +1,128 @@
+/**
+ * Setup for appointment and gate tests: a release held by a haulier (issued by the line, accepted by the
+ * haulier, through the real release use cases), a registered driver, and slot ids relative to a clock.
+ */
+import { changeAppointment, pickupDepsFor } from '../../src/app/appointments.usecases.js';
+import { registerDriver } from '../../src/app/drivers.usecases.js';
+import type { Ledger } from '../../src/app/ledger.js';
+import { runReleaseCommand } from '../../src/app/releases.usecases.js';
+import type { SecretSealer } from '../../src/app/security.ports.js';
+import type { Principal } from '../../src/domain/index.js';
+
+/** A principal of an organisation, for use-case calls in tests. */
+export function principal(args: {
+  userId: string;
+  orgId: string;
+  orgKind: Principal['orgKind'];
+  orgCode: string;
+  roles: Principal['roles'];
+}): Principal {
+  return { ...args, terminals: [] };
+}
+
+/** The line issues the release of `visitRef` to `haulier`, which accepts it: the haulier holds the right. */
+export async function releaseToHaulier(
+  ledger: Ledger,
+  visitRef: string,
+  parties: { line: Principal; haulier: Principal },
+): Promise<void> {
+  const now = ledger.clock.now().getTime();
+  await runReleaseCommand(ledger, parties.line, visitRef, {
+    type: 'IssueRelease',
+    releaseId: `R-${visitRef.slice(2, 12)}-${Math.floor(Math.random() * 1e9)}`,
+    visitRef,
+    line: parties.line.orgCode,
+    validFrom: new Date(now - 3_600_000).toISOString(),
+    validUntil: new Date(now + 30 * 86_400_000).toISOString(),
+    firstParty: parties.haulier.orgId,
+  });
+  await runReleaseCommand(ledger, parties.haulier, visitRef, { type: 'AcceptTransfer' });
+}
+
+/** Registers a driver of `orgId` with this badge. */
+export async function addDriver(
+  deps: { ledger: Ledger; sealer: SecretSealer },
+  orgId: string,
+  badge: string,
+): Promise<string> {
+  const driver = await registerDriver(
+    deps,
+    { orgId, userId: 'test-planner' },
+    {
+      name: `Driver ${badge}`,
+      badge,
+      licence: `L-${badge}`,
+      phone: '+32 470 00 00 00',
+    },
+  );
+  return driver.badgeRef;
+}
+
+/** The id of the T1 slot starting `days` days after `now`'s UTC date at `hh:mm` UTC. */
+export function slotIdAt(now: Date, days: number, hh: number, mm: 0 | 30 = 0): string {
+  const day = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + days, hh, mm));
+  const iso = day.toISOString();
+  return `T1@${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}T${iso.slice(11, 13)}${iso.slice(14, 16)}Z`;
+}
+
+let exampleSerial = 0;
+
+/**
+ * Matrix examples of the appointment routes (`route-examples.ts`): for a haulier planner, a visit in the yard
+ * whose right its haulier holds, a registered driver and (for changes) a booking three days ahead, so that no
+ * change is sensitive; for everyone else a well-formed request the policy table refuses first.
+ */
+export async function appointmentExample(
+  ctx: {
+    world: {
+      auth: { ledger: Ledger; security: { sealer: SecretSealer } };
+      visit(args: { inYard: boolean }): Promise<{ visitRef: string }>;
+    };
+    caller: { role: string; orgKind: string; org: { orgId: string; code: string }; user: { userId: string } };
+  },
+  kind: 'book' | 'rebook' | 'driver' | 'cancel',
+  line: { orgId: string; code: string; userId: string },
+): Promise<{ method: 'POST'; url: string; payload: Record<string, unknown> }> {
+  const n = ++exampleSerial;
+  const { world, caller } = ctx;
+  const now = world.auth.ledger.clock.now();
+  const slot = (k: number) => slotIdAt(now, 3, 6 + (k % 13), k % 2 === 0 ? 0 : 30);
+  const badge = `MTX-${String(n).padStart(6, '0')}`;
+  const payloads = {
+    book: { slotId: slot(n), badge, truckPlate: '1-MTX-001' },
+    rebook: { slotId: slot(n + 1) },
+    driver: { badge, truckPlate: '1-MTX-002' },
+    cancel: { reason: 'ship delayed' },
+  };
+  const url = (visitRef: string) => `/v1/visits/${visitRef}/appointment${kind === 'book' ? '' : `/${kind}`}`;
+  if (caller.role !== 'haulier_planner')
+    return { method: 'POST', url: url('V-NONE'), payload: payloads[kind] };
+  const { visitRef } = await world.visit({ inYard: true });
+  const haulier = principal({
+    userId: caller.user.userId,
+    orgId: caller.org.orgId,
+    orgKind: 'haulier',
+    orgCode: caller.org.code,
+    roles: ['haulier_planner'],
+  });
+  const lineParty = principal({
+    ...line,
+    orgKind: 'shipping_line',
+    orgCode: line.code,
+    roles: ['release_desk'],
+  });
+  await releaseToHaulier(world.auth.ledger, visitRef, { line: lineParty, haulier });
+  const deps = { ledger: world.auth.ledger, sealer: world.auth.security.sealer };
+  await addDriver(deps, caller.org.orgId, badge);
+  if (kind !== 'book') {
+    const first = `MTX-${String(n).padStart(6, '0')}-A`;
+    await addDriver(deps, caller.org.orgId, first);
+    await changeAppointment(
+      { ...deps, pickup: pickupDepsFor({ signer: world.auth.ledger.log.signer }) },
+      { orgId: caller.org.orgId, userId: caller.user.userId },
+      visitRef,
+      { type: 'book', slotId: slot(n + 2), badge: first, truckPlate: '1-MTX-001' },
+    );
+  }
+  return { method: 'POST', url: url(visitRef), payload: payloads[kind] };
+}
