@@ -78,9 +78,7 @@ const authStream = (userId: string) => `auth-${userId}`;
 
 /** Appends auth events to the user's auth stream: they go into the same audit log as cargo events. */
 async function recordAuthEvent(context: WriteContext, userId: string, type: string, data: JsonObject) {
-  const stream = authStream(userId);
-  const version = (await context.tx.readStream(stream)).length;
-  await context.append(stream, version, [{ type, data: { ...data, at: context.now.toISOString() } }]);
+  await context.appendAtEnd(authStream(userId), [{ type, data: { ...data, at: context.now.toISOString() } }]);
 }
 
 /** Runs one command of the user decider on the user's stream, inside the caller's transaction. */

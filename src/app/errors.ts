@@ -30,7 +30,8 @@ export type AppErrorCode =
   | 'token.not_found'
   | 'token.already_revoked'
   | 'org.not_found'
-  | 'driver.not_found';
+  | 'driver.not_found'
+  | 'yard.terminal_not_found';
 
 export class AppError extends Error {
   constructor(

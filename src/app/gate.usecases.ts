@@ -123,8 +123,7 @@ export async function gateTransaction(
     });
     const [appended] = await context.append(gateAttemptStreamId(attemptId), 0, [toNew(attempt!)]);
     if (alert !== undefined && alert.type === 'GateAlertRaised') {
-      const alerts = await tx.gate.alertCount();
-      await context.append(ALERTS_STREAM, alerts, [toNew(alert)]);
+      await context.appendAtEnd(ALERTS_STREAM, [toNew(alert)]);
       await tx.gate.putAlert({
         attemptId,
         visitRef,

@@ -26,6 +26,11 @@ export interface WriteContext {
   readonly ids: IdSource;
   /** Appends events to one stream with their audit leaves, stamped with this transaction's time. */
   append(streamId: string, expectedVersion: number, events: readonly NewEvent[]): Promise<StoredEvent[]>;
+  /**
+   * Appends to the end of a stream of records that no decision depends on (auth events, alerts): the transaction
+   * holds the log, so the version it reads cannot move before it appends.
+   */
+  appendAtEnd(streamId: string, events: readonly NewEvent[]): Promise<StoredEvent[]>;
 }
 
 export interface Ledger {
@@ -68,6 +73,14 @@ export function createLedger(options: LedgerOptions): Ledger {
         ids,
         append: (streamId, expectedVersion, events) =>
           current.append({ streamId, expectedVersion, events, recordedAt: now, ids }),
+        appendAtEnd: async (streamId, events) =>
+          current.append({
+            streamId,
+            expectedVersion: await tx.streamVersion(streamId),
+            events,
+            recordedAt: now,
+            ids,
+          }),
       };
       return work(context, current);
     });

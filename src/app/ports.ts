@@ -76,6 +76,8 @@ export interface LedgerReads {
   logSize(): Promise<number>;
   /** Every event of one stream, in stream order; empty when the stream does not exist. */
   readStream(streamId: string): Promise<StoredEvent[]>;
+  /** The stream's current version (its number of events, 0 when it does not exist), without reading them. */
+  streamVersion(streamId: string): Promise<number>;
   /** Events with index in [fromIndex, fromIndex + limit), in index order. */
   readEvents(fromIndex: number, limit: number): Promise<StoredEvent[]>;
   /** Subtree hashes, in the order of `keys`. A missing node is an error (`store.node_missing`). */
@@ -83,6 +85,8 @@ export interface LedgerReads {
   latestCheckpoint(): Promise<StoredCheckpoint | undefined>;
   /** The checkpoint of exactly this tree size, if one was signed. */
   checkpointAt(treeSize: number): Promise<StoredCheckpoint | undefined>;
+  /** Signed checkpoints with a tree size ≥ `fromTreeSize`, smallest first, at most `limit`. */
+  readCheckpoints(fromTreeSize: number, limit: number): Promise<StoredCheckpoint[]>;
   getVisit(visitRef: string): Promise<VisitRecord | undefined>;
   /** The visit of this container that has not ended (not gated out, loaded or cancelled), if any. */
   findActiveVisit(containerNumber: string): Promise<VisitRecord | undefined>;

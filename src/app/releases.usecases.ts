@@ -23,6 +23,7 @@ import {
   releaseChainVisibility,
   releaseDecider,
 } from '../domain/index.js';
+import { voidCredentials } from './appointments.usecases.js';
 import { AppError } from './errors.js';
 import type { Ledger, WriteContext } from './ledger.js';
 import type { JsonObject, LedgerReads, StoredEvent, VisitRecord } from './ports.js';
@@ -182,6 +183,15 @@ export async function executeReleaseCommand(
   const events = await context.append(streamId, history.length, [...decided.map(toNewEvent), notified]);
   await tx.releases.putRelease(recordOf(release, history.length + events.length));
   await tx.releases.addReleaseParties(visitRef, partiesThatHoldOrHeld(next));
+  // A pickup credential binds the right as it was: when the right changes hands, is blocked, revoked or re-dated,
+  // every credential issued under it is void (the gate would refuse it anyway; now its record says so too).
+  if (state.release && release.rightVersion !== state.release.rightVersion) {
+    await voidCredentials(
+      context,
+      visitRef,
+      `release changed: ${decided.map((event) => event.type).join(', ')}`,
+    );
+  }
   return { visitRef, release: releaseChainView(next, principal) ?? null, events };
 }
 

@@ -4,6 +4,8 @@
  * (`visitVisibility`), and for commands the terminal the caller's staff work at. A visit the caller may not see
  * is answered exactly like a visit that does not exist (`visit.not_found`), so asking does not confirm it exists.
  */
+
+import { leafHash } from '../audit/index.js';
 import {
   DomainError,
   type HoldKind,
@@ -190,6 +192,11 @@ export async function listVisibleVisits(
 export interface HistoryEntry {
   /** The event's index in the audit log (its Merkle leaf), for an inclusion proof. */
   readonly index: number;
+  /**
+   * Base64 SHA-256 leaf hash of the event (RFC 9162 §2.1.1), so a caller who may not read the leaf bytes can still
+   * check its inclusion proof. A hash of the whole event reveals nothing a redacted view leaves out.
+   */
+  readonly leafHash: string;
   readonly version: number;
   readonly type: string;
   readonly at: string;
@@ -239,6 +246,7 @@ export async function visitHistory(
     if (data === undefined) continue;
     events.push({
       index: event.index,
+      leafHash: Buffer.from(leafHash(event.leaf)).toString('base64'),
       version: event.streamVersion,
       type: event.type,
       at: event.recordedAt,

@@ -6,7 +6,7 @@ import { readSetting } from '../config/settings.js';
 import { DomainError } from '../domain/index.js';
 import { StoreConfigError } from '../store/open-store.js';
 import { registerAdminCommands } from './admin.js';
-import { exportCommand, verifyCommand } from './export-verify.js';
+import { exportCommand, verifyCommand, verifyDatabaseCommand } from './export-verify.js';
 import { proofConsistencyCommand, proofInclusionCommand } from './proof.js';
 import { seedCommand } from './seed.js';
 import { serveCommand } from './serve.js';
@@ -73,10 +73,17 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
   program
     .command('verify')
     .description(
-      'recompute the tree of an export and check its checkpoint; exit 1 naming the first bad index',
+      'recompute the tree of an export (DIR) or of a database (--db) and check its checkpoints; exit 1 naming the first bad index',
     )
-    .argument('<dir>', 'folder written by `portledger export`')
-    .action(run(verifyCommand));
+    .argument('[dir]', 'folder written by `portledger export`')
+    .option('--db <url>', 'check the database itself instead: sqlite:PATH or postgres://…')
+    .action(async (dir: string | undefined, options: { db?: string }) => {
+      setExitCode(
+        dir === undefined && options.db !== undefined
+          ? await verifyDatabaseCommand({ db: options.db }, io)
+          : await verifyCommand(dir ?? '', io),
+      );
+    });
 
   const proof = program.command('proof').description('print a Merkle proof as JSON');
   proof

@@ -1,4 +1,5 @@
 import pino from 'pino';
+import { raiseIntegrityAlert, startIntegrityWatch } from '../app/integrity.usecases.js';
 import { readSetting } from '../config/settings.js';
 import { buildServer } from '../http/server.js';
 import { seedDemoOnce } from './demo.js';
@@ -17,6 +18,19 @@ export async function serveCommand(
   });
   if (system.signerCreated) io.stdout.write(`generated the log signing key in ${system.keyFile}\n`);
   if (options.seedDemo) await seedDemoOnce(system, io);
+  const integrity = startIntegrityWatch({
+    reads: system.store,
+    verifierKey: system.verifierKey,
+    intervalMs: Number(readSetting('integrityIntervalMs')),
+    onAlert: (failure) => {
+      logger.fatal(
+        { integrity: failure },
+        `audit log integrity check failed at index ${failure.firstBadIndex}`,
+      );
+      return raiseIntegrityAlert(system.ledger, failure);
+    },
+    onError: (error) => logger.error({ err: error }, 'integrity check could not run'),
+  });
   const server = await buildServer({
     reads: system.store,
     verifierKey: system.verifierKey,
@@ -26,6 +40,7 @@ export async function serveCommand(
     publicUrl: system.publicUrl,
     pickup: system.gate,
     trustProxy: readSetting('trustProxy') === 'true',
+    integrity,
   });
   await server.listen({ port, host });
   const address = server.server.address();
@@ -38,6 +53,7 @@ export async function serveCommand(
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  integrity.stop();
   await server.close();
   await system.close();
   return 0;

@@ -112,7 +112,11 @@ export async function openSystem(args: {
     store,
     auth,
     publicUrl: webOrigin,
-    gate: pickupDepsFor({ signer, slots: [demoSlotConfig] }),
+    gate: pickupDepsFor({
+      signer,
+      slots: [demoSlotConfig],
+      sensitivityHours: Number(readSetting('pickupSensitiveHours', env) ?? 24),
+    }),
     terminals: new Map([[demoTerminal.terminal, demoTerminal]]),
     databaseUrl,
     keyFile,

@@ -44,6 +44,11 @@ export const settings = {
     default: '1000',
     doc: 'Under load, checkpoints are signed at most this often; a quiet log gets one after each committed batch.',
   },
+  integrityIntervalMs: {
+    env: 'PORTLEDGER_INTEGRITY_INTERVAL_MS',
+    default: '300000',
+    doc: 'The server recomputes its audit tree from the stored events and checks every signed checkpoint on start and then this often; a mismatch is a critical alert and makes `/readyz` answer 503.',
+  },
   publicUrl: {
     env: 'PORTLEDGER_PUBLIC_URL',
     default: undefined,
@@ -52,12 +57,17 @@ export const settings = {
   dataKeys: {
     env: 'PORTLEDGER_DATA_KEYS',
     default: undefined,
-    doc: 'AES-256-GCM keys for secrets at rest (TOTP seeds), as `id:base64key,id2:base64key`; the first is current, the others still decrypt (rotation). When unset, a key is read from `PORTLEDGER_DATA_KEY_FILE`, and generated there on first start.',
+    doc: 'AES-256-GCM keys for secrets and personal data at rest (TOTP seeds, driver records; badge references are HMAC-SHA256 under a key derived from them), as `id:base64key,id2:base64key`; the first is current, the others still decrypt (rotation). When unset, a key is read from `PORTLEDGER_DATA_KEY_FILE`, and generated there on first start.',
   },
   dataKeyFile: {
     env: 'PORTLEDGER_DATA_KEY_FILE',
     default: undefined,
     doc: 'File holding the data keys (mode 0600), in the same form. Defaults to `data.key` beside the signing key.',
+  },
+  pickupSensitiveHours: {
+    env: 'PORTLEDGER_PICKUP_SENSITIVE_HOURS',
+    default: '24',
+    doc: "Moving a pickup slot earlier or changing the driver less than this many hours before the slot needs a second planner's approval (`pickup.change`) and notifies the release chain.",
   },
   trustProxy: {
     env: 'PORTLEDGER_TRUST_PROXY',

@@ -297,6 +297,10 @@ describe('the gate-out: their own driver collects early (HTTP, SQLite)', () => {
     });
     expect(booked.statusCode, booked.body).toBe(201);
     await runReleaseCommand(fixture.ledger, line, ref, { type: 'RevokeRelease', reason: 'freight not paid' });
+    // The revoke voided the credential's record too, not only its chance at the gate.
+    expect((await fixture.store.gate.getCredential(booked.json().credential.credentialId))?.status).toBe(
+      'void',
+    );
     nowMs = Date.parse('2030-03-06T07:10:00Z');
     const refused = await gate({
       credential: booked.json().credential.token,

@@ -1,9 +1,45 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { type IntegrityResult, integritySummary } from '../app/integrity.usecases.js';
 import type { LedgerReads } from '../app/ports.js';
+import { problemResponses } from './schemas.js';
 
-export function healthRoutes(deps: { reads: LedgerReads }): FastifyPluginAsyncTypebox {
+/** What the health routes read of the integrity watch: its last finished check. */
+export interface IntegrityStatus {
+  latest(): IntegrityResult | undefined;
+}
+
+const IntegritySummarySchema = Type.Union(
+  [
+    Type.Object({
+      ok: Type.Literal(true),
+      checkedAt: Type.String(),
+      logSize: Type.Integer(),
+      checkpointsChecked: Type.Integer(),
+      verifiedTreeSize: Type.Union([Type.Integer(), Type.Null()]),
+    }),
+    Type.Object({
+      ok: Type.Literal(false),
+      checkedAt: Type.String(),
+      code: Type.String(),
+      firstBadIndex: Type.Integer(),
+      checkpointSize: Type.Union([Type.Integer(), Type.Null()]),
+      reason: Type.String(),
+    }),
+  ],
+  { $id: 'IntegritySummary' },
+);
+
+export function healthRoutes(deps: {
+  reads: LedgerReads;
+  integrity?: IntegrityStatus;
+  /** Registers `GET /v1/audit/integrity`; only with the auth plugin, which enforces its access. */
+  integrityRoute?: boolean;
+}): FastifyPluginAsyncTypebox {
   return async (app) => {
+    app.addSchema(IntegritySummarySchema);
+    const summary = Type.Ref('IntegritySummary');
+
     app.get(
       '/healthz',
       {
@@ -23,28 +59,67 @@ export function healthRoutes(deps: { reads: LedgerReads }): FastifyPluginAsyncTy
         config: { access: 'public' },
         schema: {
           tags: ['health'],
-          summary: 'Readiness: the database answers and the log has a signed head',
+          summary:
+            'Readiness: the database answers, the log has a signed head, and the last integrity check found nothing',
           response: {
             200: Type.Object({
               status: Type.Literal('ready'),
               logSize: Type.Integer(),
               checkpointSize: Type.Union([Type.Integer(), Type.Null()]),
+              integrity: Type.Optional(Type.Union([summary, Type.Null()])),
             }),
-            503: Type.Object({ status: Type.Literal('unavailable'), reason: Type.String() }),
+            503: Type.Object({
+              status: Type.Literal('unavailable'),
+              reason: Type.Optional(Type.String()),
+              integrity: Type.Optional(summary),
+            }),
           },
         },
       },
       async (_request, reply) => {
+        // A failed integrity check is a critical alert: it holds the server unready whether or not the database
+        // still answers, and it does not depend on the alert event having been written.
+        const integrity = deps.integrity?.latest();
+        if (integrity && !integrity.ok) {
+          return reply
+            .code(503)
+            .send({ status: 'unavailable' as const, integrity: integritySummary(integrity) });
+        }
         try {
           const [logSize, checkpoint] = await Promise.all([
             deps.reads.logSize(),
             deps.reads.latestCheckpoint(),
           ]);
-          return { status: 'ready' as const, logSize, checkpointSize: checkpoint?.treeSize ?? null };
+          return {
+            status: 'ready' as const,
+            logSize,
+            checkpointSize: checkpoint?.treeSize ?? null,
+            ...(deps.integrity ? { integrity: integrity ? integritySummary(integrity) : null } : {}),
+          };
         } catch (error) {
           return reply.code(503).send({ status: 'unavailable' as const, reason: (error as Error).message });
         }
       },
     );
+
+    if (deps.integrityRoute) {
+      const watch = deps.integrity;
+      app.get(
+        '/v1/audit/integrity',
+        {
+          config: { access: 'audit.read' },
+          schema: {
+            tags: ['audit'],
+            summary:
+              "The server's last check of its own log: recomputed tree, leaf hashes and every signed checkpoint (null before the first)",
+            response: { 200: Type.Union([summary, Type.Null()]), ...problemResponses },
+          },
+        },
+        async () => {
+          const latest = watch?.latest();
+          return latest ? integritySummary(latest) : null;
+        },
+      );
+    }
   };
 }

@@ -13,11 +13,12 @@ import { authPlugin } from './auth.plugin.js';
 import { authRoutes } from './auth.routes.js';
 import { consoleRoutes } from './console.routes.js';
 import { gateRoutes } from './gate.routes.js';
-import { healthRoutes } from './health.routes.js';
+import { healthRoutes, type IntegrityStatus } from './health.routes.js';
 import { problemOf, sendProblem } from './problem.js';
 import { releaseRoutes } from './release.routes.js';
 import { ProblemSchema } from './schemas.js';
 import { visitRoutes } from './visit.routes.js';
+import { yardRoutes } from './yard.routes.js';
 
 export interface ServerDeps {
   readonly reads: LedgerReads;
@@ -34,6 +35,8 @@ export interface ServerDeps {
   readonly publicUrl?: string;
   /** Slot tables and pickup credential keys; defaults to the demo slots, credentials signed by the log key. */
   readonly pickup?: PickupDeps;
+  /** The integrity watch: `/readyz` answers 503 while its last check failed. */
+  readonly integrity?: IntegrityStatus;
 }
 
 /**
@@ -84,7 +87,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   );
 
   if (deps.auth) await app.register(authPlugin, { auth: deps.auth });
-  await app.register(healthRoutes({ reads: deps.reads }));
+  await app.register(
+    healthRoutes({ reads: deps.reads, integrity: deps.integrity, integrityRoute: deps.auth !== undefined }),
+  );
   if (deps.auth) {
     const http = {
       auth: deps.auth,
@@ -99,6 +104,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     await app.register(adminRoutes(http));
     await app.register(appointmentRoutes(http));
     await app.register(gateRoutes(http));
+    await app.register(yardRoutes(http));
   }
   await app.register(auditRoutes({ reads: deps.reads, verifierKey: deps.verifierKey }));
 

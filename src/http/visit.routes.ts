@@ -95,6 +95,9 @@ const HistorySchema = Type.Object({
   events: Type.Array(
     Type.Object({
       index: Type.Integer({ minimum: 0, description: 'Index of the event in the audit log (its leaf)' }),
+      leafHash: Type.String({
+        description: 'Base64 SHA-256 leaf hash (RFC 9162 §2.1.1), for its inclusion proof',
+      }),
       version: Type.Integer({ minimum: 1 }),
       type: Type.String(),
       at: Type.String({ format: 'date-time' }),

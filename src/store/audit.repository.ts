@@ -74,6 +74,18 @@ export function createAuditRepository({ db, dialect }: { db: Kysely<Database>; d
       return row && toCheckpoint(row);
     },
 
+    async readCheckpoints(fromTreeSize: number, limit: number): Promise<StoredCheckpoint[]> {
+      if (limit <= 0) return [];
+      const rows = await db
+        .selectFrom('checkpoint')
+        .selectAll()
+        .where('tree_size', '>=', fromTreeSize)
+        .orderBy('tree_size')
+        .limit(limit)
+        .execute();
+      return rows.map(toCheckpoint);
+    },
+
     async insertCheckpoint(checkpoint: StoredCheckpoint): Promise<void> {
       await db
         .insertInto('checkpoint')

@@ -66,6 +66,7 @@ function reads(
   return {
     logSize,
     readStream: (streamId) => events.readStream(streamId),
+    streamVersion: (streamId) => events.streamVersion(streamId),
     readEvents: (fromIndex, limit) => events.readEvents(fromIndex, limit),
     async readNodes(keys: readonly NodeKey[]) {
       if (keys.length === 0) return [];
@@ -83,6 +84,7 @@ function reads(
     },
     latestCheckpoint: () => audit.latestCheckpoint(),
     checkpointAt: (treeSize) => audit.checkpointAt(treeSize),
+    readCheckpoints: (fromTreeSize, limit) => audit.readCheckpoints(fromTreeSize, limit),
     getVisit: (visitRef) => models.getVisit(visitRef),
     findActiveVisit: (containerNumber) => models.findActiveVisit(containerNumber),
     listVisits: (query) => models.listVisits(query),
@@ -243,6 +245,15 @@ export function createKyselyLedgerStore({ db, dialect: name }: KyselyLedgerStore
             const events = await repos.events.readStream(streamId);
             streamVersions.set(streamId, events.at(-1)?.streamVersion ?? 0);
             return events;
+          },
+          async streamVersion(streamId) {
+            guard.assertOpen();
+            const known = streamVersions.get(streamId);
+            if (known !== undefined) return known;
+            await flush();
+            const version = await repos.events.streamVersion(streamId);
+            streamVersions.set(streamId, version);
+            return version;
           },
           appendToStream: write(
             async (streamId: string, expectedVersion: number, events: readonly StoredEvent[]) => {

@@ -306,6 +306,8 @@ export function describeLedgerStoreContract(name: string, makeStore: () => Promi
         expect(await store.latestCheckpoint()).toEqual(checkpoint(3));
         expect(await store.checkpointAt(2)).toEqual(checkpoint(2));
         expect(await store.checkpointAt(4)).toBeUndefined();
+        expect((await store.readCheckpoints(2, 10)).map((c) => c.treeSize)).toEqual([2, 3]);
+        expect(await store.readCheckpoints(0, 1)).toEqual([checkpoint(1)]);
         await expect(
           store.writeTransaction((tx) => tx.insertCheckpoint(checkpoint(2))),
         ).rejects.toMatchObject({

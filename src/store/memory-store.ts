@@ -109,6 +109,9 @@ function layeredReads(
       const indices = layers.flatMap((layer) => layer.streams.get(streamId) ?? []);
       return indices.map((i) => copyEvent(eventAt(i)!));
     },
+    async streamVersion(streamId) {
+      return layers.reduce((n, layer) => n + (layer.streams.get(streamId)?.length ?? 0), 0);
+    },
     async readEvents(fromIndex, limit) {
       const result: StoredEvent[] = [];
       for (let i = Math.max(fromIndex, 0); i < Math.min(fromIndex + limit, size()); i++) {
@@ -138,6 +141,14 @@ function layeredReads(
     async checkpointAt(treeSize) {
       const found = find((l) => l.checkpoints, treeSize);
       return found && copyCheckpoint(found);
+    },
+    async readCheckpoints(fromTreeSize, limit) {
+      return layers
+        .flatMap((layer) => [...layer.checkpoints.values()])
+        .filter((c) => c.treeSize >= fromTreeSize)
+        .sort((a, b) => a.treeSize - b.treeSize)
+        .slice(0, Math.max(limit, 0))
+        .map(copyCheckpoint);
     },
     async getVisit(visitRef) {
       const found = find((l) => l.visits, visitRef);

@@ -403,6 +403,7 @@ export const routeExamples: Record<string, Example> = {
     url: '/v1/audit/proof/consistency?from=1',
   }),
   'GET /v1/audit/entries': async () => ({ method: 'GET', url: '/v1/audit/entries?start=0&limit=5' }),
+  'GET /v1/audit/integrity': async () => ({ method: 'GET', url: '/v1/audit/integrity' }),
 
   'GET /v1/auth/session': async () => ({ method: 'GET', url: '/v1/auth/session' }),
   'POST /v1/auth/logout': async ({ world, caller }) => ({
@@ -539,6 +540,10 @@ export const routeExamples: Record<string, Example> = {
       ? await releasedVisit(world, { holder: 'haulier', inYard: true })
       : (await world.visit({ line: lineOf(caller), inYard: true })).visitRef;
     return { method: 'GET', url: `/v1/visits/${visitRef}` };
+  },
+  'GET /v1/terminals/{terminal}/yard': async ({ world, caller }) => {
+    await world.visit({ line: lineOf(caller), inYard: true });
+    return { method: 'GET', url: '/v1/terminals/T1/yard' };
   },
   'GET /v1/visits/{visitRef}/history': async ({ world, caller }) => {
     const { visitRef } = await world.visit({ line: lineOf(caller), inYard: true });

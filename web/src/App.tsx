@@ -8,6 +8,8 @@ import { HomePage } from './pages/HomePage.js';
 import { LoginPage } from './pages/LoginPage.js';
 import { NotFoundPage } from './pages/NotFoundPage.js';
 import { PasskeysPage } from './pages/PasskeysPage.js';
+import { VisitPage } from './pages/VisitPage.js';
+import { YardPage } from './pages/YardPage.js';
 import { navigate, useLocation } from './router.js';
 import { useSession, useSessionLoaded } from './session.js';
 
@@ -47,8 +49,19 @@ function SignedIn({ children }: { children: (session: Session) => ReactNode }) {
   return <AppLayout>{children(state.session)}</AppLayout>;
 }
 
+/** Pages with a parameter in their path: `/visits/{visitRef}` and `/containers/{containerNumber}`. */
+function cargoPage(pathname: string, session: Session): ReactNode | undefined {
+  const [, kind, value, ...rest] = pathname.split('/');
+  if (!value || rest.length > 0) return undefined;
+  const decoded = decodeURIComponent(value);
+  if (kind === 'visits') return <VisitPage key={decoded} session={session} visitRef={decoded} />;
+  if (kind === 'containers')
+    return <VisitPage key={decoded} session={session} containerNumber={decoded.toUpperCase()} />;
+  return undefined;
+}
+
 export function App() {
-  const { pathname } = useLocation();
+  const { pathname, search } = useLocation();
   switch (pathname) {
     case '/login':
       return <LoginPage />;
@@ -58,7 +71,13 @@ export function App() {
       return <SignedIn>{(session) => <HomePage session={session} />}</SignedIn>;
     case '/me/passkeys':
       return <SignedIn>{(session) => <PasskeysPage key={session.user.userId} session={session} />}</SignedIn>;
+    case '/yard':
+      return (
+        <SignedIn>
+          {() => <YardPage terminal={new URLSearchParams(search).get('terminal')?.toUpperCase() || 'T1'} />}
+        </SignedIn>
+      );
     default:
-      return <SignedIn>{() => <NotFoundPage />}</SignedIn>;
+      return <SignedIn>{(session) => cargoPage(pathname, session) ?? <NotFoundPage />}</SignedIn>;
   }
 }

@@ -173,6 +173,11 @@ async function request<T>(method: string, path: string, options: RequestOptions 
   return (type.includes('json') ? await response.json() : await response.text()) as T;
 }
 
+/** A GET of any JSON API route, with the same error handling as every other call. */
+export function apiGet<T>(path: string): Promise<T> {
+  return request<T>('GET', path);
+}
+
 /** Routes that need a session need its CSRF token first: a page loaded fresh has not seen it yet. */
 async function withCsrf(): Promise<void> {
   if (!csrfToken) await api.session();

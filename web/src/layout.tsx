@@ -1,6 +1,7 @@
 import { type ReactNode, useState } from 'react';
 import { api } from './api.js';
 import { Button } from './components.js';
+import { ContainerSearch } from './container-search.js';
 import { Link, navigate, useLocation } from './router.js';
 import { setFlash, useSession } from './session.js';
 
@@ -24,6 +25,16 @@ function SkipLink() {
     </a>
   );
 }
+
+/** Roles that may read a yard map (policy `yard.map.read`); the server decides, the menu only follows. */
+const YARD_ROLES = new Set([
+  'gate_clerk',
+  'yard_planner',
+  'equipment_operator',
+  'terminal_supervisor',
+  'customs_officer',
+  'investigator',
+]);
 
 /** The frame of signed-in pages: header with navigation, who is signed in, and sign out. */
 export function AppLayout({ children }: { children: ReactNode }) {
@@ -50,6 +61,7 @@ export function AppLayout({ children }: { children: ReactNode }) {
 
   const nav = [
     { to: '/', label: 'Home' },
+    ...(user?.roles.some((role) => YARD_ROLES.has(role)) ? [{ to: '/yard', label: 'Yard map' }] : []),
     { to: '/me/passkeys', label: 'My passkeys' },
   ];
 
@@ -76,6 +88,7 @@ export function AppLayout({ children }: { children: ReactNode }) {
               ))}
             </ul>
           </nav>
+          {user ? <ContainerSearch /> : null}
           {user ? (
             <div className="header-user">
               <span className="header-user-name">

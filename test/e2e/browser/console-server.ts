@@ -10,6 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import { Secret } from 'otpauth';
 import { addOrganisation, addUser } from '../../../src/app/admin.usecases.js';
 import type { AuthDeps } from '../../../src/app/auth.usecases.js';
+import type { TerminalLayouts } from '../../../src/app/visits.usecases.js';
 import { buildServer } from '../../../src/http/server.js';
 import { testAuthDeps } from '../../support/auth.js';
 import { openTestLedger, type TestLedger, testTerminals, testVerifierKey } from '../../support/ledger.js';
@@ -23,7 +24,10 @@ export interface ConsoleServer {
   close(): Promise<void>;
 }
 
-export async function startConsoleServer(): Promise<ConsoleServer> {
+/** `terminals`: the yards the port runs (default: the demo terminal T1). */
+export async function startConsoleServer(
+  options: { terminals?: TerminalLayouts } = {},
+): Promise<ConsoleServer> {
   const fixture = await openTestLedger('sqlite');
   // The relying party's origin carries the port, which is known only after listening: bind first, then build the
   // identity services for that origin and hand requests to the app.
@@ -37,7 +41,7 @@ export async function startConsoleServer(): Promise<ConsoleServer> {
     reads: fixture.store,
     verifierKey: testVerifierKey,
     auth,
-    terminals: testTerminals,
+    terminals: options.terminals ?? testTerminals,
     publicUrl: baseUrl,
   });
   await app.listen({ host: 'localhost', port });

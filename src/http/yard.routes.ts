@@ -1,0 +1,69 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { principalOf } from '../app/visit-access.usecases.js';
+import { yardBoxStates, yardMap } from '../app/yard-map.usecases.js';
+import { requireAuth } from './auth.plugin.js';
+import type { HttpDeps } from './deps.js';
+import { problemResponses } from './schemas.js';
+
+const Ints = (description: string) => Type.Array(Type.Integer({ minimum: 0 }), { description });
+
+const YardMapSchema = Type.Object(
+  {
+    terminal: Type.String(),
+    at: Type.String({ format: 'date-time' }),
+    blocks: Type.Array(
+      Type.Object({
+        id: Type.String(),
+        bays: Type.Integer({ minimum: 1, description: 'Number of 20-ft ground bays, numbered 1, 3, …' }),
+        rows: Type.Integer({ minimum: 1 }),
+        tiers: Type.Integer({ minimum: 1 }),
+      }),
+    ),
+    states: Type.Array(Type.Union(yardBoxStates.map((state) => Type.Literal(state)))),
+    boxes: Type.Object(
+      {
+        count: Type.Integer({ minimum: 0 }),
+        block: Ints('Index into `blocks`'),
+        bay: Ints('Slot bay: odd for 20 ft, even for 40/45 ft (covering the odd bays either side)'),
+        row: Ints('Row'),
+        tier: Ints('Tier, 1 on the ground'),
+        state: Ints('Index into `states`'),
+        containerNumber: Type.Array(Type.String()),
+      },
+      { description: 'Box i is block[i], bay[i], row[i], tier[i], state[i], containerNumber[i]' },
+    ),
+  },
+  { description: 'The layout of a terminal and every box in its yard, as parallel arrays' },
+);
+
+/** The yard map (issue 5): positions of every box at one terminal, for its own staff, customs and police. */
+export function yardRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    app.get(
+      '/v1/terminals/:terminal/yard',
+      {
+        config: { access: 'yard.map.read' },
+        schema: {
+          tags: ['yard'],
+          summary: 'The yard of a terminal: blocks (bays × rows × tiers) and the boxes in it, compactly',
+          params: Type.Object({ terminal: Type.String({ minLength: 1, maxLength: 12 }) }),
+          response: {
+            200: YardMapSchema,
+            401: { $ref: 'Problem#' },
+            403: { $ref: 'Problem#' },
+            ...problemResponses,
+          },
+        },
+      },
+      async (request) =>
+        yardMap({
+          reads: deps.auth.ledger.store,
+          terminals: deps.terminals,
+          principal: principalOf(requireAuth(request)),
+          terminal: request.params.terminal,
+          now: deps.auth.ledger.clock.now(),
+        }),
+    );
+  };
+}

@@ -1,0 +1,37 @@
+import { useId, useState } from 'react';
+import { navigate } from './router.js';
+
+/** The header's search by container number: opens the container page of its current visit. */
+export function ContainerSearch() {
+  const id = useId();
+  const [value, setValue] = useState('');
+  return (
+    <search>
+      <form
+        className="header-search"
+        onSubmit={(event) => {
+          event.preventDefault();
+          const number = value.trim().toUpperCase().replace(/\s+/g, '');
+          if (number) navigate(`/containers/${encodeURIComponent(number)}`);
+        }}
+      >
+        <label htmlFor={id} className="visually-hidden">
+          Container number
+        </label>
+        <input
+          id={id}
+          name="container"
+          placeholder="Container number"
+          autoComplete="off"
+          spellCheck={false}
+          maxLength={20}
+          value={value}
+          onChange={(event) => setValue(event.target.value)}
+        />
+        <button type="submit" className="btn btn-quiet">
+          Find
+        </button>
+      </form>
+    </search>
+  );
+}

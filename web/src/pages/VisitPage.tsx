@@ -1,0 +1,512 @@
+import { useCallback, useEffect, useState } from 'react';
+import { ApiError, apiGet, isApiError, type Session } from '../api.js';
+import { Button, Loading, Notice, PageHeading } from '../components.js';
+import { isUnauthenticated, messageOf } from '../errors.js';
+import { formatDateTime } from '../labels.js';
+import { fromBase64, leafHash, verifyCheckpointNote, verifyInclusion } from '../proof.js';
+import { useSession } from '../session.js';
+
+interface Visit {
+  visitRef: string;
+  containerNumber: string;
+  status: string;
+  line: string;
+  sizeType: string;
+  fullEmpty: string;
+  slotText?: string | null;
+  holds: { holdId: string; kind: string; reason?: string; placedAt: string }[];
+  arrivedAt: string | null;
+  departedAt: string | null;
+}
+
+interface Lights {
+  lights: { light: string; green: boolean; reasons: string[] }[];
+  allGreen: boolean;
+}
+
+interface Release {
+  line: string;
+  validFrom: string;
+  validUntil: string;
+  blocked: boolean;
+  revoked: boolean;
+  blockReason?: string | null;
+  revokeReason?: string | null;
+  chain: { position: number; orgId: string; from: string | null; acceptedAt: string }[];
+  offer: { from: string; to: string; offeredAt: string } | null;
+  holder?: string | null;
+}
+
+interface HistoryEvent {
+  index: number;
+  leafHash: string;
+  version: number;
+  type: string;
+  at: string;
+  data: Record<string, unknown>;
+}
+
+interface Checkpoint {
+  treeSize: number;
+  rootHash: string;
+  signedAt: string;
+  note: string;
+  verifierKey: string;
+}
+
+interface InclusionProofAnswer {
+  index: number;
+  treeSize: number;
+  leafHash: string;
+  proof: string[];
+}
+
+type Verdict =
+  | { status: 'checking' }
+  | { status: 'verified' }
+  | { status: 'pending' }
+  | { status: 'failed'; detail: string };
+
+type Loaded = {
+  visit: Visit;
+  lights: Lights | undefined;
+  release: Release | null | 'hidden';
+  history: HistoryEvent[] | 'hidden';
+  checkpoint: Checkpoint | undefined;
+};
+
+type PageState =
+  | { status: 'loading' }
+  | { status: 'error'; message: string }
+  | { status: 'ready'; data: Loaded };
+
+const statusNames: Record<string, string> = {
+  announced: 'Announced',
+  in_yard: 'In the yard',
+  gated_out: 'Gated out',
+  loaded: 'Loaded on a vessel',
+  cancelled: 'Cancelled',
+};
+
+const lightNames: Record<string, string> = {
+  commercial_release: 'Commercial release',
+  customs_release: 'Customs release',
+  discharge_confirmed: 'Discharge confirmed',
+  no_hold_or_block: 'No hold or block',
+};
+
+const humanise = (name: string) =>
+  lightNames[name] ?? name.replace(/[_.]/g, ' ').replace(/^\w/, (c) => c.toUpperCase());
+
+/** An answer the caller may not be allowed to see: `hidden` rather than an error. */
+async function optional<T>(load: Promise<T>): Promise<T | 'hidden'> {
+  try {
+    return await load;
+  } catch (error) {
+    if (error instanceof ApiError && (error.status === 403 || error.status === 404)) return 'hidden';
+    throw error;
+  }
+}
+
+/** Resolves a container number to its current visit (the active one, else the latest). */
+async function visitRefOf(containerNumber: string): Promise<string> {
+  const { visits } = await apiGet<{ visits: (Visit & { announcedAt: string })[] }>(
+    `/v1/visits?containerNumber=${encodeURIComponent(containerNumber)}&limit=50`,
+  );
+  const active = visits.find((visit) => visit.status === 'announced' || visit.status === 'in_yard');
+  const latest = [...visits].sort((a, b) => b.announcedAt.localeCompare(a.announcedAt))[0];
+  const chosen = active ?? latest;
+  if (!chosen)
+    throw new ApiError(404, 'visit.not_found', `No visit of container ${containerNumber} that you may see.`);
+  return chosen.visitRef;
+}
+
+async function loadVisit(visitRef: string): Promise<Loaded> {
+  const ref = encodeURIComponent(visitRef);
+  const [visit, lights, release, history, checkpoint] = await Promise.all([
+    apiGet<Visit>(`/v1/visits/${ref}`),
+    optional(apiGet<Lights>(`/v1/visits/${ref}/lights`)),
+    optional(apiGet<Release>(`/v1/visits/${ref}/release`)),
+    optional(apiGet<{ events: HistoryEvent[] }>(`/v1/visits/${ref}/history`)),
+    optional(apiGet<Checkpoint>('/v1/audit/checkpoint')),
+  ]);
+  return {
+    visit,
+    lights: lights === 'hidden' ? undefined : lights,
+    release,
+    history: history === 'hidden' ? 'hidden' : history.events,
+    checkpoint: checkpoint === 'hidden' ? undefined : checkpoint,
+  };
+}
+
+/**
+ * Checks one event against the checkpoint in this browser: the leaf hash (from the exact leaf bytes when the
+ * caller may read them, else the history's hash), the server's inclusion proof, and RFC 9162 §2.1.3.2.
+ */
+async function verifyEvent(
+  event: HistoryEvent,
+  checkpoint: Checkpoint,
+  readsEntries: boolean,
+): Promise<Verdict> {
+  if (event.index >= checkpoint.treeSize) return { status: 'pending' };
+  let leaf = fromBase64(event.leafHash);
+  if (readsEntries) {
+    const { entries } = await apiGet<{ entries: { index: number; leaf: string }[] }>(
+      `/v1/audit/entries?start=${event.index}&limit=1`,
+    );
+    const bytes = fromBase64(entries[0]?.leaf);
+    if (!bytes || entries[0]?.index !== event.index)
+      return { status: 'failed', detail: 'the log has no such entry' };
+    const parsed = JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
+    if (parsed.index !== event.index || parsed.type !== event.type || parsed.version !== event.version)
+      return { status: 'failed', detail: 'the logged entry is not this event' };
+    leaf = await leafHash(bytes);
+  }
+  const proof = await apiGet<InclusionProofAnswer>(
+    `/v1/audit/proof/inclusion?index=${event.index}&treeSize=${checkpoint.treeSize}`,
+  );
+  const hashes = Array.isArray(proof.proof) ? proof.proof.map(fromBase64) : [];
+  const root = fromBase64(checkpoint.rootHash);
+  if (!leaf || !root || hashes.some((hash) => hash === undefined))
+    return { status: 'failed', detail: 'the proof is malformed' };
+  const result = await verifyInclusion({
+    leafIndex: event.index,
+    treeSize: checkpoint.treeSize,
+    leafHash: leaf,
+    proof: hashes as Uint8Array[],
+    rootHash: root,
+  });
+  return result.ok ? { status: 'verified' } : { status: 'failed', detail: result.detail };
+}
+
+function VerdictBadge({ verdict }: { verdict: Verdict | undefined }) {
+  if (!verdict || verdict.status === 'checking')
+    return <span className="verdict verdict-checking">Checking proof…</span>;
+  if (verdict.status === 'verified') return <span className="verdict verdict-ok">✓ Verified</span>;
+  if (verdict.status === 'pending')
+    return <span className="verdict verdict-pending">Not yet in a signed checkpoint</span>;
+  return (
+    <span className="verdict verdict-bad" title={verdict.detail}>
+      ✗ Not verified <span className="verdict-detail">({verdict.detail})</span>
+    </span>
+  );
+}
+
+/** A yard slot as people write it (`T1/A/05/02/1`); other values as plain text. */
+function shown(value: unknown): string {
+  if (typeof value !== 'object' || value === null) return String(value ?? '—');
+  const slot = value as Record<string, unknown>;
+  if (['terminal', 'block', 'bay', 'row', 'tier'].every((key) => key in slot))
+    return `${slot.terminal}/${slot.block}/${String(slot.bay).padStart(2, '0')}/${String(slot.row).padStart(2, '0')}/${slot.tier}`;
+  return JSON.stringify(value);
+}
+
+function EventData({ data }: { data: Record<string, unknown> }) {
+  const entries = Object.entries(data).filter(([key]) => key !== 'visitRef');
+  if (entries.length === 0) return null;
+  return (
+    <dl className="event-data">
+      {entries.map(([key, value]) => (
+        <div key={key}>
+          <dt>{key}</dt>
+          <dd>{shown(value)}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+function Timeline({
+  events,
+  checkpoint,
+  readsEntries,
+}: {
+  events: HistoryEvent[];
+  checkpoint: Checkpoint | undefined;
+  readsEntries: boolean;
+}) {
+  const [verdicts, setVerdicts] = useState<Record<number, Verdict>>({});
+  const [signature, setSignature] = useState<string>();
+
+  useEffect(() => {
+    if (!checkpoint) return;
+    let live = true;
+    const root = fromBase64(checkpoint.rootHash);
+    if (root)
+      void verifyCheckpointNote({ ...checkpoint, rootHash: root }).then((result) => {
+        if (!live) return;
+        setSignature(
+          result.status === 'valid'
+            ? `Checkpoint signature checked in this browser (Ed25519, key ${result.keyName}).`
+            : result.status === 'unsupported'
+              ? `Checkpoint signature not checked: ${result.detail}.`
+              : `Checkpoint signature NOT valid: ${result.detail}.`,
+        );
+      });
+    for (const event of events) {
+      verifyEvent(event, checkpoint, readsEntries)
+        .catch((error: unknown): Verdict => ({ status: 'failed', detail: messageOf(error) }))
+        .then((verdict) => {
+          if (live) setVerdicts((current) => ({ ...current, [event.index]: verdict }));
+        });
+    }
+    return () => {
+      live = false;
+    };
+  }, [events, checkpoint, readsEntries]);
+
+  const done = Object.keys(verdicts).length;
+  const verified = Object.values(verdicts).filter((verdict) => verdict.status === 'verified').length;
+  return (
+    <>
+      {checkpoint ? (
+        <div className="proof-summary">
+          <p>
+            Each event is checked in this browser against the latest signed checkpoint: tree size{' '}
+            <strong>{checkpoint.treeSize}</strong>, signed {formatDateTime(checkpoint.signedAt)}, root{' '}
+            <code className="hash">{checkpoint.rootHash}</code>.
+          </p>
+          {signature ? <p>{signature}</p> : null}
+          <p role="status">
+            {done < events.length
+              ? `Checking ${events.length - done} of ${events.length} proofs…`
+              : `${verified} of ${events.length} events verified.`}
+          </p>
+        </div>
+      ) : (
+        <Notice tone="warning" title="No signed checkpoint yet">
+          The proofs can be checked once the log has signed its first checkpoint.
+        </Notice>
+      )}
+      <ol className="timeline" aria-label="History">
+        {events.map((event) => (
+          <li key={event.index} className="timeline-item">
+            <div className="timeline-head">
+              <strong>{humanise(event.type)}</strong>
+              <time dateTime={event.at}>{formatDateTime(event.at)}</time>
+              <span className="muted">
+                audit index <code>{event.index}</code>
+              </span>
+              {checkpoint ? <VerdictBadge verdict={verdicts[event.index]} /> : null}
+            </div>
+            <EventData data={event.data} />
+          </li>
+        ))}
+      </ol>
+    </>
+  );
+}
+
+function ReleaseChain({ release }: { release: Release | null | 'hidden' }) {
+  if (release === 'hidden' || release === null)
+    return <p className="muted">No release chain that you may see.</p>;
+  return (
+    <>
+      <dl className="facts">
+        <div>
+          <dt>Line</dt>
+          <dd>{release.line}</dd>
+        </div>
+        <div>
+          <dt>Valid</dt>
+          <dd>
+            {formatDateTime(release.validFrom)} – {formatDateTime(release.validUntil)}
+          </dd>
+        </div>
+        {release.holder !== undefined ? (
+          <div>
+            <dt>Holder</dt>
+            <dd>{release.holder ?? '—'}</dd>
+          </div>
+        ) : null}
+        {release.blocked ? (
+          <div>
+            <dt>Blocked</dt>
+            <dd>{release.blockReason ?? 'Blocked by the line'}</dd>
+          </div>
+        ) : null}
+        {release.revoked ? (
+          <div>
+            <dt>Revoked</dt>
+            <dd>{release.revokeReason ?? 'Revoked'}</dd>
+          </div>
+        ) : null}
+      </dl>
+      <ol className="chain" aria-label="Release chain">
+        {release.chain.map((link) => (
+          <li key={link.position}>
+            <strong>{link.orgId}</strong>
+            <span className="muted">
+              {' '}
+              accepted {formatDateTime(link.acceptedAt)}
+              {link.from ? ` from ${link.from}` : ''}
+            </span>
+          </li>
+        ))}
+        {release.offer ? (
+          <li className="chain-offer">
+            Offered by {release.offer.from} to <strong>{release.offer.to}</strong>{' '}
+            <span className="muted">{formatDateTime(release.offer.offeredAt)}</span>
+          </li>
+        ) : null}
+      </ol>
+    </>
+  );
+}
+
+/** The container page: status, green lights, release chain and the history, each event proven in the browser. */
+export function VisitPage({
+  session,
+  visitRef,
+  containerNumber,
+}: {
+  session: Session;
+  visitRef?: string;
+  containerNumber?: string;
+}) {
+  const { signedOut } = useSession();
+  const [state, setState] = useState<PageState>({ status: 'loading' });
+  const readsEntries = session.user.roles.some(
+    (role) => role === 'customs_officer' || role === 'investigator',
+  );
+
+  const load = useCallback(async () => {
+    setState({ status: 'loading' });
+    try {
+      const ref = visitRef ?? (await visitRefOf(containerNumber ?? ''));
+      setState({ status: 'ready', data: await loadVisit(ref) });
+    } catch (error) {
+      if (isUnauthenticated(error)) signedOut();
+      else
+        setState({
+          status: 'error',
+          message: isApiError(error, 'visit.not_found')
+            ? 'There is no such container visit, or it is not yours to see.'
+            : messageOf(error),
+        });
+    }
+  }, [visitRef, containerNumber, signedOut]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  if (state.status === 'loading')
+    return (
+      <div className="page">
+        <PageHeading title={`Container ${containerNumber ?? ''}`.trim()} />
+        <Loading label="Loading the container…" />
+      </div>
+    );
+  if (state.status === 'error')
+    return (
+      <div className="page">
+        <PageHeading title="Container not found" />
+        <Notice tone="error" title="The container could not be shown">
+          <p>{state.message}</p>
+          <Button onClick={() => void load()}>Try again</Button>
+        </Notice>
+      </div>
+    );
+
+  const { visit, lights, release, history, checkpoint } = state.data;
+  return (
+    <div className="page">
+      <PageHeading title={`Container ${visit.containerNumber}`}>
+        Container <span className="mono">{visit.containerNumber}</span>
+      </PageHeading>
+      <div className="cards">
+        <section className="card" aria-labelledby="status-heading">
+          <h2 id="status-heading">Status</h2>
+          <dl className="facts">
+            <div>
+              <dt>Status</dt>
+              <dd>{statusNames[visit.status] ?? visit.status}</dd>
+            </div>
+            <div>
+              <dt>Line · type</dt>
+              <dd>
+                {visit.line} · {visit.sizeType} · {visit.fullEmpty}
+              </dd>
+            </div>
+            {visit.slotText ? (
+              <div>
+                <dt>Yard slot</dt>
+                <dd className="mono">{visit.slotText}</dd>
+              </div>
+            ) : null}
+            <div>
+              <dt>Arrived</dt>
+              <dd>{formatDateTime(visit.arrivedAt)}</dd>
+            </div>
+            <div>
+              <dt>Holds</dt>
+              <dd>
+                {visit.holds.length === 0
+                  ? 'None'
+                  : visit.holds.map((hold) => (
+                      <span key={hold.holdId} className="chip chip-hold">
+                        {hold.kind}
+                        {hold.reason ? `: ${hold.reason}` : ''}
+                      </span>
+                    ))}
+              </dd>
+            </div>
+            <div>
+              <dt>Visit reference</dt>
+              <dd className="mono">{visit.visitRef}</dd>
+            </div>
+          </dl>
+        </section>
+
+        <section className="card" aria-labelledby="lights-heading">
+          <h2 id="lights-heading">Green lights</h2>
+          {lights ? (
+            <>
+              <p>
+                {lights.allGreen ? (
+                  <strong className="verdict verdict-ok">All green: pickup possible</strong>
+                ) : (
+                  <strong className="verdict verdict-bad">Not all green: no pickup</strong>
+                )}
+              </p>
+              <ul className="lights">
+                {lights.lights.map((light) => (
+                  <li key={light.light} className={light.green ? 'light light-green' : 'light light-red'}>
+                    <span className="light-dot" aria-hidden="true" />
+                    <span>
+                      <strong>{humanise(light.light)}</strong>: {light.green ? 'green' : 'not green'}
+                      {light.green ? null : (
+                        <ul className="light-reasons">
+                          {light.reasons.map((reason) => (
+                            <li key={reason}>{reason}</li>
+                          ))}
+                        </ul>
+                      )}
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            </>
+          ) : (
+            <p className="muted">The green lights are not yours to see.</p>
+          )}
+        </section>
+
+        <section className="card card-wide" aria-labelledby="release-heading">
+          <h2 id="release-heading">Release chain</h2>
+          <ReleaseChain release={release} />
+        </section>
+
+        <section className="card card-wide" aria-labelledby="history-heading">
+          <h2 id="history-heading">History</h2>
+          {history === 'hidden' ? (
+            <p className="muted">The event history is not yours to see.</p>
+          ) : (
+            <Timeline events={history} checkpoint={checkpoint} readsEntries={readsEntries} />
+          )}
+        </section>
+      </div>
+    </div>
+  );
+}
