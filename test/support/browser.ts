@@ -112,6 +112,15 @@ export interface PageProblems {
  * that failed on the network, and HTTP answers of 400 and above (which Chromium also logs to the console as
  * "Failed to load resource").
  */
+/** A URL with its %-escapes decoded (visit references may end in `=` or `$`), or as it is when malformed. */
+function decoded(url: string): string {
+  try {
+    return decodeURIComponent(url);
+  } catch {
+    return url;
+  }
+}
+
 export function collectPageProblems(page: Page): PageProblems {
   const all: PageProblem[] = [];
   page.on('console', (message) => {
@@ -137,7 +146,9 @@ export function collectPageProblems(page: Page): PageProblems {
         (problem) =>
           !expected.some((pattern) =>
             typeof pattern === 'string'
-              ? problem.url.includes(pattern) || problem.text.includes(pattern)
+              ? decoded(problem.url).includes(pattern) ||
+                problem.url.includes(pattern) ||
+                problem.text.includes(pattern)
               : pattern.test(problem.url) || pattern.test(problem.text),
           ),
       );

@@ -121,12 +121,20 @@ async function visitRefOf(containerNumber: string): Promise<string> {
   return chosen.visitRef;
 }
 
-async function loadVisit(visitRef: string): Promise<Loaded> {
+/**
+ * Who takes part in, or oversees, a release chain; terminal staff see the commercial-release light instead, so the
+ * page does not ask for a chain the server would answer with 404.
+ */
+const CHAIN_ORG_KINDS = new Set(['shipping_line', 'forwarder', 'haulier', 'customs', 'port_police']);
+
+async function loadVisit(visitRef: string, orgKind: string): Promise<Loaded> {
   const ref = encodeURIComponent(visitRef);
   const [visit, lights, release, history, checkpoint] = await Promise.all([
     apiGet<Visit>(`/v1/visits/${ref}`),
     optional(apiGet<Lights>(`/v1/visits/${ref}/lights`)),
-    optional(apiGet<Release>(`/v1/visits/${ref}/release`)),
+    CHAIN_ORG_KINDS.has(orgKind)
+      ? optional(apiGet<Release>(`/v1/visits/${ref}/release`))
+      : ('hidden' as const),
     optional(apiGet<{ events: HistoryEvent[] }>(`/v1/visits/${ref}/history`)),
     optional(apiGet<Checkpoint>('/v1/audit/checkpoint')),
   ]);
@@ -374,7 +382,7 @@ export function VisitPage({
     setState({ status: 'loading' });
     try {
       const ref = visitRef ?? (await visitRefOf(containerNumber ?? ''));
-      setState({ status: 'ready', data: await loadVisit(ref) });
+      setState({ status: 'ready', data: await loadVisit(ref, session.user.orgKind) });
     } catch (error) {
       if (isUnauthenticated(error)) signedOut();
       else
@@ -385,7 +393,7 @@ export function VisitPage({
             : messageOf(error),
         });
     }
-  }, [visitRef, containerNumber, signedOut]);
+  }, [visitRef, containerNumber, signedOut, session.user.orgKind]);
 
   useEffect(() => {
     void load();
