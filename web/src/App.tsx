@@ -4,10 +4,12 @@ import { Button, Loading, Notice, PageHeading } from './components.js';
 import { messageOf } from './errors.js';
 import { AppLayout, AuthLayout } from './layout.js';
 import { EnrolPage } from './pages/EnrolPage.js';
+import { GatePage } from './pages/GatePage.js';
 import { HomePage } from './pages/HomePage.js';
 import { LoginPage } from './pages/LoginPage.js';
 import { NotFoundPage } from './pages/NotFoundPage.js';
 import { PasskeysPage } from './pages/PasskeysPage.js';
+import { ReleasesPage } from './pages/ReleasesPage.js';
 import { VisitPage } from './pages/VisitPage.js';
 import { YardPage } from './pages/YardPage.js';
 import { navigate, useLocation } from './router.js';
@@ -71,6 +73,10 @@ export function App() {
       return <SignedIn>{(session) => <HomePage session={session} />}</SignedIn>;
     case '/me/passkeys':
       return <SignedIn>{(session) => <PasskeysPage key={session.user.userId} session={session} />}</SignedIn>;
+    case '/releases':
+      return <SignedIn>{(session) => <ReleasesPage key={session.user.userId} session={session} />}</SignedIn>;
+    case '/gate':
+      return <SignedIn>{() => <GatePage />}</SignedIn>;
     case '/yard':
       return (
         <SignedIn>

@@ -183,6 +183,12 @@ async function withCsrf(): Promise<void> {
   if (!csrfToken) await api.session();
 }
 
+/** A POST of any JSON API route, with the CSRF token (fetched first on a fresh page) and the same error handling. */
+export async function apiPost<T>(path: string, body: unknown = {}): Promise<T> {
+  await withCsrf();
+  return request<T>('POST', path, { body });
+}
+
 export const api = {
   async session(): Promise<Session> {
     return remember(await request<Session>('GET', '/v1/auth/session'));

@@ -36,6 +36,12 @@ const YARD_ROLES = new Set([
   'investigator',
 ]);
 
+/** Roles of the release chain (`release.read` for desks and planners): offers, transfers, bookings. */
+const RELEASE_ROLES = new Set(['release_desk', 'haulier_planner']);
+
+/** Roles that may let a box out at the gate (policy `visit.gate_out`). */
+const GATE_ROLES = new Set(['gate_clerk', 'terminal_supervisor']);
+
 /** The frame of signed-in pages: header with navigation, who is signed in, and sign out. */
 export function AppLayout({ children }: { children: ReactNode }) {
   const { state, signedOut } = useSession();
@@ -62,6 +68,8 @@ export function AppLayout({ children }: { children: ReactNode }) {
   const nav = [
     { to: '/', label: 'Home' },
     ...(user?.roles.some((role) => YARD_ROLES.has(role)) ? [{ to: '/yard', label: 'Yard map' }] : []),
+    ...(user?.roles.some((role) => RELEASE_ROLES.has(role)) ? [{ to: '/releases', label: 'Releases' }] : []),
+    ...(user?.roles.some((role) => GATE_ROLES.has(role)) ? [{ to: '/gate', label: 'Gate' }] : []),
     { to: '/me/passkeys', label: 'My passkeys' },
   ];
 

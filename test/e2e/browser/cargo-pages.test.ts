@@ -127,7 +127,7 @@ describeBrowser('container page and yard map', () => {
     await expect.poll(() => page.getByText('✓ Verified').count(), { timeout: 10_000 }).toBe(4);
     expect(await page.getByText('Not verified').count()).toBe(0);
     expect(await page.getByText('Checkpoint signature checked in this browser').count()).toBe(1);
-    expect(await page.getByText('Not all green: no pickup').isVisible()).toBe(true);
+    await page.getByText('Not all green: no pickup').waitFor();
     await screenshot(page, 'container-page-verified');
     // A terminal's staff may not see the release chain: the page says so after the server's 404.
     expect(problems.unexpected(`/v1/visits/${visitRef}/release`)).toEqual([]);

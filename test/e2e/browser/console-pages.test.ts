@@ -176,9 +176,9 @@ describe.skipIf(!chromiumAvailable())('console in Chromium: signed-in pages (scr
     await page.goto(`${server.baseUrl}/`);
     await page.getByRole('heading', { level: 1, name: 'Welcome, Sam Supervisor' }).waitFor();
     for (const text of ['sam.supervisor', 'North Sea Terminal', 'Terminal supervisor', 'Yard planner'])
-      expect(await page.getByText(text, { exact: true }).first().isVisible(), text).toBe(true);
-    expect(await page.getByText('You signed in with a passkey').isVisible()).toBe(true);
-    expect(await page.getByText('Your role must sign in with a passkey.').isVisible()).toBe(true);
+      await page.getByText(text, { exact: true }).first().waitFor();
+    await page.getByText('You signed in with a passkey').waitFor();
+    await page.getByText('Your role must sign in with a passkey.').waitFor();
     expect(await page.getByRole('link', { name: 'Home', exact: true }).getAttribute('aria-current')).toBe(
       'page',
     );
@@ -196,7 +196,7 @@ describe.skipIf(!chromiumAvailable())('console in Chromium: signed-in pages (scr
     // Sign out: back to /login with a notice, and the logout carried the CSRF token too.
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { level: 1, name: 'Sign in to PortLedger' }).waitFor();
-    expect(await page.getByText('You are signed out.').isVisible()).toBe(true);
+    await page.getByText('You are signed out.').waitFor();
     expect(identity.stateChanging.at(-1)).toEqual({
       method: 'POST',
       url: '/v1/auth/logout',
@@ -214,7 +214,7 @@ describe.skipIf(!chromiumAvailable())('console in Chromium: signed-in pages (scr
     await page.goto(`${server.baseUrl}/me/passkeys`);
     await page.getByRole('heading', { level: 1, name: 'Your passkeys' }).waitFor();
     await page.getByRole('rowheader', { name: 'Gate office PC' }).waitFor();
-    expect(await page.getByText('Your only passkey cannot be removed').isVisible()).toBe(true);
+    await page.getByText('Your only passkey cannot be removed').waitFor();
     expect(await page.getByRole('button', { name: 'Add a passkey' }).getAttribute('aria-disabled')).toBe(
       'true',
     );
@@ -226,7 +226,8 @@ describe.skipIf(!chromiumAvailable())('console in Chromium: signed-in pages (scr
     await page.getByLabel('Name for the new passkey').fill('Blue security key');
     await page.getByRole('button', { name: 'Add a passkey' }).click();
     await page.getByRole('rowheader', { name: 'Blue security key' }).waitFor();
-    expect(await page.getByRole('status').filter({ hasText: 'Blue security key' }).isVisible()).toBe(true);
+    // Rendered a moment after the row under load: wait for it rather than look once.
+    await page.getByRole('status').filter({ hasText: 'Blue security key' }).waitFor();
     // The new passkey was really created on the (virtual) device, and its id is what the server was sent.
     const added = identity.passkeys.find((passkey) => passkey.label === 'Blue security key');
     const held = (await authenticator.credentials()).map((credential) =>

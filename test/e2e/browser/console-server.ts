@@ -10,6 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import { Secret } from 'otpauth';
 import { addOrganisation, addUser } from '../../../src/app/admin.usecases.js';
 import type { AuthDeps } from '../../../src/app/auth.usecases.js';
+import type { Clock } from '../../../src/app/ports.js';
 import type { TerminalLayouts } from '../../../src/app/visits.usecases.js';
 import { buildServer } from '../../../src/http/server.js';
 import { testAuthDeps } from '../../support/auth.js';
@@ -24,11 +25,11 @@ export interface ConsoleServer {
   close(): Promise<void>;
 }
 
-/** `terminals`: the yards the port runs (default: the demo terminal T1). */
+/** `terminals`: the yards the port runs (default: the demo terminal T1); `clock`: the server's time (default: real). */
 export async function startConsoleServer(
-  options: { terminals?: TerminalLayouts } = {},
+  options: { terminals?: TerminalLayouts; clock?: Clock } = {},
 ): Promise<ConsoleServer> {
-  const fixture = await openTestLedger('sqlite');
+  const fixture = await openTestLedger('sqlite', options.clock ? { clock: options.clock } : {});
   // The relying party's origin carries the port, which is known only after listening: bind first, then build the
   // identity services for that origin and hand requests to the app.
   const probe = await buildServer({ reads: fixture.store, verifierKey: testVerifierKey });

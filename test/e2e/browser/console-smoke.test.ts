@@ -53,12 +53,12 @@ describe.skipIf(!chromiumAvailable())('console in Chromium: sign-in and enrolmen
       .toBe(true);
     expect(await page.title()).toBe('Sign in to PortLedger · PortLedger');
     const passkeyButton = page.getByRole('button', { name: 'Sign in with a passkey' });
-    expect(await passkeyButton.isVisible()).toBe(true);
+    await passkeyButton.waitFor();
     for (const label of ['Username', 'Password', '6-digit code']) {
-      expect(await page.getByLabel(label, { exact: true }).isVisible(), label).toBe(true);
+      await page.getByLabel(label, { exact: true }).waitFor();
     }
     expect(await page.getByLabel('6-digit code').getAttribute('autocomplete')).toBe('one-time-code');
-    expect(await page.getByRole('button', { name: 'Sign in with password and code' }).isVisible()).toBe(true);
+    await page.getByRole('button', { name: 'Sign in with password and code' }).waitFor();
 
     // Keyboard: the skip link comes first, the passkey button right after; its focus ring is visible.
     const presses = await tabTo(page, () => passkeyButton.evaluate((el) => el === document.activeElement));
@@ -94,7 +94,7 @@ describe.skipIf(!chromiumAvailable())('console in Chromium: sign-in and enrolmen
     const heading = await page.getByRole('heading', { level: 1 }).textContent();
     expect(heading).toMatch(/^(This enrolment link cannot be used|Enrolment is not available)$/);
     expect(new URL(page.url()).hash).toBe('');
-    expect(await page.getByRole('link', { name: 'Sign in' }).isVisible()).toBe(true);
+    await page.getByRole('link', { name: 'Sign in' }).waitFor();
     await screenshot(page, 'console-enrol-invalid-link');
 
     // The only failure is the refused enrolment-options request (Chromium logs it as a console error).

@@ -75,7 +75,7 @@ describe.skipIf(!chromiumAvailable())('passkey sign-in in Chromium (real server)
     // 1. Enrol from the one-time link.
     await page.goto(`${server.baseUrl}/enrol#token=${encodeURIComponent(link.token)}`);
     await visible(page.getByRole('heading', { level: 1, name: 'Set up your passkey' }));
-    expect(await page.getByText(link.displayName, { exact: false }).first().isVisible()).toBe(true);
+    await page.getByText(link.displayName, { exact: false }).first().waitFor();
     expect(new URL(page.url()).hash).toBe('');
     await page.getByLabel('Name for this passkey (optional)').fill('Test authenticator');
     await screenshot(page, 'passkey-1-enrol');
@@ -83,8 +83,8 @@ describe.skipIf(!chromiumAvailable())('passkey sign-in in Chromium (real server)
 
     // 2. Signed in: the home page says who and how.
     await visible(page.getByRole('heading', { level: 1, name: `Welcome, ${link.displayName}` }));
-    expect(await page.getByText('You signed in with a passkey').isVisible()).toBe(true);
-    expect(await page.getByText(link.orgName).first().isVisible()).toBe(true);
+    await page.getByText('You signed in with a passkey').waitFor();
+    await page.getByText(link.orgName).first().waitFor();
     expect(await authenticator.credentials()).toHaveLength(1);
     await screenshot(page, 'passkey-2-home-after-enrol');
 
@@ -99,7 +99,7 @@ describe.skipIf(!chromiumAvailable())('passkey sign-in in Chromium (real server)
     // 3. Sign out.
     await page.getByRole('button', { name: 'Sign out' }).click();
     await visible(page.getByRole('heading', { level: 1, name: 'Sign in to PortLedger' }));
-    expect(await page.getByText('You are signed out.').isVisible()).toBe(true);
+    await page.getByText('You are signed out.').waitFor();
     await screenshot(page, 'passkey-3-signed-out');
 
     // 4. Sign in with the passkey (discoverable: no username typed).

@@ -1,0 +1,430 @@
+import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import type { Session } from '../api.js';
+import { BookingPanel } from '../booking.js';
+import { Button, Field, Loading, Notice, PageHeading } from '../components.js';
+import { isUnauthenticated, messageOf } from '../errors.js';
+import { formatDateTime } from '../labels.js';
+import { findRelease, loadReleaseRows, type ReleaseRow, releaseActions } from '../pickup.js';
+import { Link } from '../router.js';
+import { useSession } from '../session.js';
+import { useStepUpRetry } from '../stepup-retry.js';
+
+type PageState =
+  | { status: 'loading' }
+  | { status: 'error'; message: string }
+  | { status: 'ready'; rows: ReleaseRow[] };
+
+type Panel =
+  | { kind: 'offer'; row: ReleaseRow }
+  | { kind: 'revoke'; row: ReleaseRow }
+  | { kind: 'deny'; row: ReleaseRow }
+  | { kind: 'book'; row: ReleaseRow };
+
+/** What the caller's organisation is to this release. */
+function partOf(row: ReleaseRow, orgId: string, isLine: boolean): string {
+  const { release } = row;
+  if (release.revoked) return 'Revoked';
+  if (release.offer?.to === orgId) return 'Offered to you';
+  if (release.holder === orgId)
+    return release.offer ? `You hold it; offered to ${release.offer.to}` : 'You hold it';
+  if (isLine) return release.holder ? `Held by ${release.holder}` : 'Your line';
+  if (release.chain.some((link) => link.orgId === orgId)) return 'Passed on';
+  return '—';
+}
+
+/** Release desks and haulier planners: offers to accept or deny, rights to pass on or revoke, pickups to book. */
+export function ReleasesPage({ session }: { session: Session }) {
+  const { signedOut } = useSession();
+  const { orgId, orgKind, roles } = session.user;
+  const isLine = orgKind === 'shipping_line';
+  const isDesk = roles.includes('release_desk');
+  const isPlanner = roles.includes('haulier_planner');
+  const [state, setState] = useState<PageState>({ status: 'loading' });
+  const [panel, setPanel] = useState<Panel>();
+  const [busy, setBusy] = useState<string>();
+  const [done, setDone] = useState<string>();
+  const [failed, setFailed] = useState<string>();
+  const [to, setTo] = useState('');
+  const [reason, setReason] = useState('');
+  const [lookedUp, setLookedUp] = useState<string[]>([]);
+  const [lookup, setLookup] = useState('');
+  const [lookupError, setLookupError] = useState<string>();
+  const [lookingUp, setLookingUp] = useState(false);
+
+  const onError = useCallback(
+    (error: unknown) => {
+      if (isUnauthenticated(error)) signedOut();
+      else setFailed(messageOf(error));
+    },
+    [signedOut],
+  );
+  const { guarded, prompt, cancel } = useStepUpRetry(onError);
+
+  const load = useCallback(async () => {
+    try {
+      setState({ status: 'ready', rows: await loadReleaseRows(lookedUp) });
+    } catch (error) {
+      if (isUnauthenticated(error)) signedOut();
+      else setState({ status: 'error', message: messageOf(error) });
+    }
+  }, [signedOut, lookedUp]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  async function findOffer(event: FormEvent) {
+    event.preventDefault();
+    const visitRef = lookup.trim();
+    setLookupError(undefined);
+    if (!visitRef) return setLookupError('Enter the visit reference from the offer.');
+    setLookingUp(true);
+    try {
+      const release = await findRelease(visitRef);
+      if (!release) setLookupError(`There is no release of ${visitRef} that you may see.`);
+      else {
+        setLookedUp((refs) => (refs.includes(visitRef) ? refs : [...refs, visitRef]));
+        setLookup('');
+      }
+    } catch (error) {
+      if (isUnauthenticated(error)) signedOut();
+      else setLookupError(messageOf(error));
+    } finally {
+      setLookingUp(false);
+    }
+  }
+
+  async function act(key: string, label: string, action: () => Promise<unknown>, success: string) {
+    setBusy(key);
+    setDone(undefined);
+    setFailed(undefined);
+    try {
+      await guarded(label, async () => {
+        await action();
+        setDone(success);
+        setPanel(undefined);
+        setTo('');
+        setReason('');
+        await load();
+      });
+    } finally {
+      setBusy(undefined);
+    }
+  }
+
+  function open(next: Panel) {
+    cancel();
+    setFailed(undefined);
+    setDone(undefined);
+    setTo('');
+    setReason('');
+    setPanel(next);
+  }
+
+  if (state.status === 'loading')
+    return (
+      <div className="page">
+        <PageHeading title="Releases" />
+        <Loading label="Loading the releases…" />
+      </div>
+    );
+  if (state.status === 'error')
+    return (
+      <div className="page">
+        <PageHeading title="Releases" />
+        <Notice tone="error" title="The releases could not be loaded">
+          <p>{state.message}</p>
+          <Button onClick={() => void load()}>Try again</Button>
+        </Notice>
+      </div>
+    );
+
+  const offers = state.rows.filter((row) => row.release.offer?.to === orgId && !row.release.revoked);
+  const number = (row: ReleaseRow) => row.visit?.containerNumber ?? `visit ${row.visitRef}`;
+
+  function submitPanel(event: FormEvent) {
+    event.preventDefault();
+    if (!panel) return;
+    const { visitRef } = panel.row;
+    if (panel.kind === 'offer') {
+      const target = to.trim();
+      if (!target) return setFailed('Enter the id of the organisation to offer the right to.');
+      void act(
+        `offer:${visitRef}`,
+        'offer the right',
+        () => releaseActions.offer(visitRef, target),
+        `The right to collect ${number(panel.row)} is offered to ${target}. It moves when they accept.`,
+      );
+    } else if (panel.kind === 'revoke') {
+      if (!reason.trim()) return setFailed('Give a reason: everyone downstream is told.');
+      void act(
+        `revoke:${visitRef}`,
+        'revoke the release',
+        () => releaseActions.revoke(visitRef, reason.trim()),
+        `The release of ${number(panel.row)} is revoked. Every holder downstream is cut off and their pickup credentials are void.`,
+      );
+    } else if (panel.kind === 'deny') {
+      void act(
+        `deny:${visitRef}`,
+        'deny the offer',
+        () => releaseActions.deny(visitRef, reason.trim() || undefined),
+        `You refused the right to collect ${number(panel.row)}. The sender keeps it.`,
+      );
+    }
+  }
+
+  return (
+    <div className="page">
+      <PageHeading title="Releases" />
+      <p className="muted">
+        The right to collect a box passes from the line to the next party, who accepts it. Nobody collects
+        with a PIN: the holding haulier books a slot naming one driver and truck.
+      </p>
+      {done ? <Notice tone="success">{done}</Notice> : null}
+      {failed ? (
+        <Notice tone="error" title="That did not work">
+          <p>{failed}</p>
+        </Notice>
+      ) : null}
+      {prompt}
+
+      <section className="card" aria-labelledby="offers-heading">
+        <h2 id="offers-heading">Offers to you</h2>
+        <form className="lookup" onSubmit={(event) => void findOffer(event)} noValidate>
+          <Field
+            label="Find an offer by visit reference"
+            hint="A box offered to you is listed here once you look it up, or once you accept it."
+            value={lookup}
+            onChange={(event) => setLookup(event.target.value)}
+            error={lookupError}
+            autoComplete="off"
+            spellCheck={false}
+            maxLength={64}
+          />
+          <Button type="submit" busy={lookingUp} busyLabel="Looking…">
+            Find offer
+          </Button>
+        </form>
+        {offers.length === 0 ? (
+          <p className="muted">No right to collect is waiting for you to accept.</p>
+        ) : (
+          <div className="table-wrap">
+            <table className="table">
+              <caption className="visually-hidden">Offers to you</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Container</th>
+                  <th scope="col">Line</th>
+                  <th scope="col">From</th>
+                  <th scope="col">Offered</th>
+                  <th scope="col" className="actions">
+                    Actions
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {offers.map((row) => (
+                  <tr key={row.visitRef}>
+                    <th scope="row" className="mono">
+                      {row.visit?.containerNumber ?? row.visitRef}
+                    </th>
+                    <td>{row.release.line}</td>
+                    <td>{row.release.offer?.from}</td>
+                    <td>{formatDateTime(row.release.offer?.offeredAt)}</td>
+                    <td className="actions">
+                      <span className="button-row button-row-end">
+                        <Button
+                          variant="primary"
+                          busy={busy === `accept:${row.visitRef}`}
+                          busyLabel="Accepting…"
+                          aria-label={`Accept the right to collect ${number(row)}`}
+                          onClick={() =>
+                            void act(
+                              `accept:${row.visitRef}`,
+                              'accept the right',
+                              () => releaseActions.accept(row.visitRef),
+                              `You hold the right to collect ${number(row)}.`,
+                            )
+                          }
+                        >
+                          Accept
+                        </Button>
+                        <Button
+                          aria-label={`Deny the right to collect ${number(row)}`}
+                          onClick={() => open({ kind: 'deny', row })}
+                        >
+                          Deny
+                        </Button>
+                      </span>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+
+      <section className="card" aria-labelledby="rights-heading">
+        <h2 id="rights-heading">{isLine ? "Your line's releases" : 'Rights you hold or passed on'}</h2>
+        {state.rows.length === 0 ? (
+          <p className="muted">No release that you may see.</p>
+        ) : (
+          <div className="table-wrap">
+            <table className="table">
+              <caption className="visually-hidden">Releases</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Container</th>
+                  <th scope="col">Box status</th>
+                  <th scope="col">Valid</th>
+                  <th scope="col">Your part</th>
+                  <th scope="col" className="actions">
+                    Actions
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {state.rows.map((row) => {
+                  const { release, visit, visitRef } = row;
+                  const holds = release.holder === orgId && !release.revoked;
+                  const offeredByMe = release.offer?.from === orgId;
+                  return (
+                    <tr key={visitRef}>
+                      <th scope="row">
+                        {visit ? (
+                          <Link to={`/visits/${encodeURIComponent(visitRef)}`} className="mono">
+                            {visit.containerNumber}
+                          </Link>
+                        ) : (
+                          <span className="mono">{visitRef}</span>
+                        )}
+                      </th>
+                      <td>
+                        {visit ? visit.status.replace(/_/g, ' ') : 'Not yours to see yet'}
+                        {release.blocked ? <span className="chip chip-hold">Blocked</span> : null}
+                      </td>
+                      <td>
+                        {formatDateTime(release.validFrom)} – {formatDateTime(release.validUntil)}
+                      </td>
+                      <td>{partOf(row, orgId, isLine)}</td>
+                      <td className="actions">
+                        <span className="button-row button-row-end">
+                          {holds && isPlanner ? (
+                            <Button
+                              variant="primary"
+                              aria-label={`Book the pickup of ${number(row)}`}
+                              onClick={() => open({ kind: 'book', row })}
+                            >
+                              Book pickup
+                            </Button>
+                          ) : null}
+                          {holds && isDesk && !release.offer ? (
+                            <Button
+                              aria-label={`Offer the right to collect ${number(row)}`}
+                              onClick={() => open({ kind: 'offer', row })}
+                            >
+                              Offer on
+                            </Button>
+                          ) : null}
+                          {offeredByMe ? (
+                            <Button
+                              busy={busy === `withdraw:${visitRef}`}
+                              busyLabel="Withdrawing…"
+                              aria-label={`Withdraw the offer of ${number(row)}`}
+                              onClick={() =>
+                                void act(
+                                  `withdraw:${visitRef}`,
+                                  'withdraw the offer',
+                                  () => releaseActions.withdraw(visitRef),
+                                  `Your offer of ${number(row)} is withdrawn; you keep the right.`,
+                                )
+                              }
+                            >
+                              Withdraw offer
+                            </Button>
+                          ) : null}
+                          {isLine && isDesk && !release.revoked ? (
+                            <Button
+                              variant="danger"
+                              aria-label={`Revoke the release of ${number(row)}`}
+                              onClick={() => open({ kind: 'revoke', row })}
+                            >
+                              Revoke
+                            </Button>
+                          ) : null}
+                        </span>
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+
+      {panel && panel.kind !== 'book' ? (
+        <section className="card" aria-labelledby="panel-heading">
+          <form className="stack" onSubmit={submitPanel} noValidate>
+            <h2 id="panel-heading">
+              {panel.kind === 'offer'
+                ? `Offer the right to collect ${number(panel.row)}`
+                : panel.kind === 'revoke'
+                  ? `Revoke the release of ${number(panel.row)}`
+                  : `Deny the right to collect ${number(panel.row)}`}
+            </h2>
+            {panel.kind === 'offer' ? (
+              <Field
+                label="Organisation id"
+                hint="The forwarder or haulier to offer the right to, as registered in PortLedger (e.g. org-hau)."
+                value={to}
+                onChange={(event) => setTo(event.target.value)}
+                autoComplete="off"
+                spellCheck={false}
+                required
+                autoFocus
+              />
+            ) : (
+              <Field
+                label={panel.kind === 'revoke' ? 'Reason' : 'Reason (optional)'}
+                hint={
+                  panel.kind === 'revoke'
+                    ? 'Every holder downstream is cut off, and their pickup credentials stop working.'
+                    : 'The sender sees it.'
+                }
+                value={reason}
+                onChange={(event) => setReason(event.target.value)}
+                maxLength={500}
+                required={panel.kind === 'revoke'}
+                autoFocus
+              />
+            )}
+            <div className="button-row">
+              <Button
+                type="submit"
+                variant={panel.kind === 'revoke' ? 'danger' : 'primary'}
+                busy={busy !== undefined}
+                busyLabel="Sending…"
+              >
+                {panel.kind === 'offer' ? 'Offer the right' : panel.kind === 'revoke' ? 'Revoke' : 'Deny'}
+              </Button>
+              <Button variant="quiet" onClick={() => setPanel(undefined)}>
+                Cancel
+              </Button>
+            </div>
+          </form>
+        </section>
+      ) : null}
+
+      {panel?.kind === 'book' ? (
+        <BookingPanel
+          key={panel.row.visitRef}
+          visitRef={panel.row.visitRef}
+          containerNumber={number(panel.row)}
+          onClose={() => setPanel(undefined)}
+        />
+      ) : null}
+    </div>
+  );
+}

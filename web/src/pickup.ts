@@ -1,0 +1,190 @@
+/**
+ * The release chain, appointments and the gate (issue 4) as the console calls them: `release.routes.ts`,
+ * `appointment.routes.ts` and `gate.routes.ts`. Types follow the server's response schemas.
+ */
+import { apiGet, apiPost, isApiError } from './api.js';
+
+export interface VisitSummary {
+  visitRef: string;
+  containerNumber: string;
+  status: string;
+  line: string;
+  sizeType: string;
+  onHold: boolean;
+}
+
+export interface ChainLink {
+  position: number;
+  orgId: string;
+  from: string | null;
+  acceptedAt: string;
+}
+
+export interface Release {
+  visibility: 'full' | 'neighbours';
+  releaseId: string;
+  visitRef: string;
+  line: string;
+  validFrom: string;
+  validUntil: string;
+  rightVersion: number;
+  blocked: boolean;
+  revoked: boolean;
+  blockReason?: string | null;
+  revokeReason?: string | null;
+  chain: ChainLink[];
+  offer: { from: string; to: string; offeredAt: string } | null;
+  holder?: string | null;
+  cutOff: string[];
+}
+
+export interface ReleaseRow {
+  visitRef: string;
+  /** Absent for a box only offered to the caller: it sees the chain, not the box, until it accepts. */
+  visit: VisitSummary | null;
+  release: Release;
+}
+
+async function releaseOf(visitRef: string): Promise<Release | undefined> {
+  try {
+    return await apiGet<Release>(`/v1/visits/${encodeURIComponent(visitRef)}/release`);
+  } catch (error) {
+    // No release issued yet, or not one the caller may see.
+    if (isApiError(error) && (error.status === 404 || error.status === 403)) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * The boxes with a release chain the caller may see: `GET /v1/visits`, then each visit's `…/release`; plus the
+ * visit references the caller looked up, for offers of boxes it cannot list yet.
+ */
+export async function loadReleaseRows(lookedUp: readonly string[] = []): Promise<ReleaseRow[]> {
+  const { visits } = await apiGet<{ visits: VisitSummary[] }>('/v1/visits?limit=100');
+  const listed = new Set(visits.map((visit) => visit.visitRef));
+  const rows = await Promise.all([
+    ...visits.map(async (visit) => {
+      const release = await releaseOf(visit.visitRef);
+      return release ? { visitRef: visit.visitRef, visit, release } : undefined;
+    }),
+    ...lookedUp
+      .filter((visitRef) => !listed.has(visitRef))
+      .map(async (visitRef) => {
+        const release = await releaseOf(visitRef);
+        return release ? { visitRef, visit: null, release } : undefined;
+      }),
+  ]);
+  return rows.filter((row): row is ReleaseRow => row !== undefined);
+}
+
+/** The release chain of one visit reference, or undefined when there is none the caller may see. */
+export const findRelease = releaseOf;
+
+const releasePath = (visitRef: string, rest: string) =>
+  `/v1/visits/${encodeURIComponent(visitRef)}/release${rest}`;
+
+export const releaseActions = {
+  offer: (visitRef: string, to: string) => apiPost(releasePath(visitRef, '/offers'), { to }),
+  accept: (visitRef: string) => apiPost(releasePath(visitRef, '/offers/accept')),
+  deny: (visitRef: string, reason?: string) =>
+    apiPost(releasePath(visitRef, '/offers/deny'), reason ? { reason } : {}),
+  withdraw: (visitRef: string) => apiPost(releasePath(visitRef, '/offers/withdraw')),
+  revoke: (visitRef: string, reason: string) => apiPost(releasePath(visitRef, '/revoke'), { reason }),
+};
+
+export interface Driver {
+  badgeRef: string;
+  name: string;
+  badge: string;
+  licence: string;
+  phone: string;
+  registeredAt: string;
+}
+
+export interface Slot {
+  slotId: string;
+  start: string;
+  end: string;
+  capacity: number;
+  booked: number;
+  remaining: number;
+}
+
+export interface Credential {
+  credentialId: string;
+  token: string;
+  windowStart: string;
+  windowEnd: string;
+}
+
+export interface Appointment {
+  visitRef: string;
+  status: 'booked' | 'cancelled' | 'none';
+  slotId: string | null;
+  slotStart: string | null;
+  slotEnd: string | null;
+  truckPlate: string | null;
+}
+
+export type AppointmentOutcome =
+  | { outcome: 'applied'; appointment: Appointment; credential: Credential | null }
+  | { outcome: 'approval_required'; approval: { requestId: string; expiresAt?: string } };
+
+const appointmentPath = (visitRef: string, rest = '') =>
+  `/v1/visits/${encodeURIComponent(visitRef)}/appointment${rest}`;
+
+export const pickupApi = {
+  drivers: async () => (await apiGet<{ drivers: Driver[] }>('/v1/drivers')).drivers,
+  registerDriver: (input: { name: string; badge: string; licence: string; phone: string }) =>
+    apiPost<Driver>('/v1/drivers', input),
+  slots: async (terminal: string, day: string) =>
+    (
+      await apiGet<{ slots: Slot[] }>(
+        `/v1/terminals/${encodeURIComponent(terminal)}/slots?day=${encodeURIComponent(day)}`,
+      )
+    ).slots,
+  book: (visitRef: string, input: { slotId: string; badge: string; truckPlate: string }) =>
+    apiPost<AppointmentOutcome>(appointmentPath(visitRef), input),
+  rebook: (visitRef: string, slotId: string) =>
+    apiPost<AppointmentOutcome>(appointmentPath(visitRef, '/rebook'), { slotId }),
+  changeDriver: (visitRef: string, input: { badge: string; truckPlate: string }) =>
+    apiPost<AppointmentOutcome>(appointmentPath(visitRef, '/driver'), input),
+};
+
+export interface GateCheck {
+  check: string;
+  passed: boolean;
+  reason: string | null;
+}
+
+export interface GateVerdict {
+  attemptId: string;
+  accepted: boolean;
+  visitRef: string;
+  checks: GateCheck[];
+  index: number;
+}
+
+export function gateTransaction(input: {
+  credential: string;
+  badge: string;
+  truckPlate: string;
+}): Promise<GateVerdict> {
+  return apiPost<GateVerdict>('/v1/gate/transactions', input);
+}
+
+const checkNames: Record<string, string> = {
+  'credential.signature': 'Credential signature is valid',
+  'credential.visit': 'Credential names a known box',
+  'credential.unused': 'Credential not used before',
+  'credential.current': 'Credential is the current one',
+  'driver.badge': 'Driver badge matches',
+  'truck.plate': 'Truck plate matches',
+  'slot.window': 'Inside the slot window',
+  'right.holder': 'Haulier holds the release right',
+  'lights.green': 'All four lights green',
+  'visit.in_yard': 'Box is in the yard',
+  'visit.not_frozen': 'Box is not frozen',
+};
+
+export const checkName = (check: string): string => checkNames[check] ?? check;
