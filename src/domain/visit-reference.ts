@@ -64,7 +64,7 @@ export function parseVisitReference(input: unknown): string {
       reason,
     });
   if (typeof input !== 'string' || input.length > MAX_INPUT_LENGTH)
-    throw invalid('expected a text such as V-XXXX-…-X');
+    throw invalid('expected a reference such as V-7K3M-QW9P-0D5T-HZ2B-RC8N-J');
   let text = input.toUpperCase().replace(/[\s-]/g, '').replace(/[IL]/g, '1').replace(/O/g, '0');
   if (text.length === DATA_SYMBOLS + 2 && text.startsWith(PREFIX)) text = text.slice(1);
   if (text.length !== DATA_SYMBOLS + 1) throw invalid(`expected ${DATA_SYMBOLS} symbols and a check symbol`);

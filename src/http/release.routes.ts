@@ -2,7 +2,6 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { requireStepUp } from '../app/auth.usecases.js';
-import { AppError } from '../app/errors.js';
 import {
   issueRelease,
   type ReleaseCommandInput,
@@ -13,8 +12,9 @@ import {
   visitLights,
 } from '../app/releases.usecases.js';
 import { principalOf } from '../app/visit-access.usecases.js';
-import { greenLightNames, type OrgKind, type Principal, rolesFor } from '../domain/index.js';
+import { greenLightNames, type Principal } from '../domain/index.js';
 import { requireAuth } from './auth.plugin.js';
+import { callerOf as resolveCaller } from './caller.js';
 import type { HttpDeps } from './deps.js';
 import { problemResponses } from './schemas.js';
 
@@ -115,20 +115,7 @@ export function releaseRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
   const reads = ledger.store;
   return async (app) => {
     // As in `visit.routes.ts`: a person, or a machine client acting for its organisation with its kind's roles.
-    const callerOf = async (request: FastifyRequest): Promise<Principal> => {
-      const token = request.apiToken;
-      if (!token) return principalOf(requireAuth(request));
-      const org = await reads.identity.getOrganisation(token.orgId);
-      if (!org) throw new AppError('auth.token_invalid', "the token's organisation no longer exists");
-      return {
-        userId: `token:${token.tokenId}`,
-        orgId: org.orgId,
-        orgKind: org.kind as OrgKind,
-        orgCode: org.code,
-        terminals: [...org.terminals],
-        roles: rolesFor(org.kind as OrgKind),
-      };
-    };
+    const callerOf = (request: FastifyRequest) => resolveCaller(reads, request);
     /** A person who confirmed with their passkey within the step-up window; machine clients cannot. */
     const steppedUp = (request: FastifyRequest): Principal => {
       const auth = requireAuth(request);

@@ -2,11 +2,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { requireStepUp } from '../app/auth.usecases.js';
-import { AppError } from '../app/errors.js';
 import {
   announceOwnVisit,
   listVisibleVisits,
-  principalOf,
   readVisit,
   requestPositionCorrection,
   requestVisitVoid,
@@ -15,9 +13,9 @@ import {
   VISIT_LIST_MAX,
   visitHistory,
 } from '../app/visit-access.usecases.js';
-import { type OrgKind, type Principal, rolesFor } from '../domain/index.js';
 import { ApprovalSchema, approvalView } from './approval.routes.js';
 import { requireAuth } from './auth.plugin.js';
+import { callerOf as resolveCaller } from './caller.js';
 import type { HttpDeps } from './deps.js';
 import { problemResponses } from './schemas.js';
 
@@ -124,25 +122,7 @@ const errors = {
 export function visitRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
   const reads = deps.auth.ledger.store;
   return async (app) => {
-    /**
-     * The caller as need-to-know sees them: a person, or a machine client (EDI feed, DCSA subscriber) acting for
-     * its organisation with the roles that organisation's kind may hold. The route's permission was checked
-     * against the token's own list already.
-     */
-    const callerOf = async (request: FastifyRequest): Promise<Principal> => {
-      const token = request.apiToken;
-      if (!token) return principalOf(requireAuth(request));
-      const org = await deps.auth.ledger.store.identity.getOrganisation(token.orgId);
-      if (!org) throw new AppError('auth.token_invalid', "the token's organisation no longer exists");
-      return {
-        userId: `token:${token.tokenId}`,
-        orgId: org.orgId,
-        orgKind: org.kind as OrgKind,
-        orgCode: org.code,
-        terminals: [...org.terminals],
-        roles: rolesFor(org.kind as OrgKind),
-      };
-    };
+    const callerOf = (request: FastifyRequest) => resolveCaller(deps.auth.ledger.store, request);
     app.get(
       '/v1/visits',
       {

@@ -19,8 +19,8 @@ export interface StoreDialect {
   readonly orderedTextType: 'text' | Expression<unknown>;
   /** Bound parameters per statement we allow ourselves, below the database's own limit. */
   readonly maxParameters: number;
-  /** The placeholder of the n-th bound parameter (1-based) in SQL text: `?` on SQLite, `$n` on PostgreSQL. */
-  placeholder(n: number): string;
+  /** The marker of the n-th bound parameter (1-based) in SQL text: `?` on SQLite, `$n` on PostgreSQL. */
+  parameterMarker(n: number): string;
   /**
    * When `error` is a unique or primary-key violation, text naming the violated key (its columns or
    * constraint name); otherwise `undefined`.
@@ -43,7 +43,7 @@ const sqlite: StoreDialect = {
   orderedTextType: 'text',
   // SQLITE_MAX_VARIABLE_NUMBER is 32766 since SQLite 3.32; better-sqlite3 12 bundles 3.5x.
   maxParameters: 30_000,
-  placeholder: () => '?',
+  parameterMarker: () => '?',
   uniqueViolation(error) {
     const { code, message } = (error ?? {}) as DriverError;
     if (code !== 'SQLITE_CONSTRAINT_UNIQUE' && code !== 'SQLITE_CONSTRAINT_PRIMARYKEY') return undefined;
@@ -59,7 +59,7 @@ const postgres: StoreDialect = {
   orderedTextType: sql`text collate "C"`,
   // The wire protocol counts parameters in 16 bits.
   maxParameters: 65_000,
-  placeholder: (n) => `$${n}`,
+  parameterMarker: (n) => `$${n}`,
   uniqueViolation(error) {
     const { code, constraint, detail } = (error ?? {}) as DriverError;
     if (code !== '23505') return undefined;
@@ -91,7 +91,7 @@ export function multiRowInsert(dialect: StoreDialect, table: string, columns: re
       const tuples = Array.from(
         { length: rows },
         (_, row) =>
-          `(${columns.map((_, column) => dialect.placeholder(row * columns.length + column + 1)).join(', ')})`,
+          `(${columns.map((_, column) => dialect.parameterMarker(row * columns.length + column + 1)).join(', ')})`,
       );
       text = `insert into ${table} (${columns.join(', ')}) values ${tuples.join(', ')}`;
       if (cache.size < 64) cache.set(rows, text);

@@ -96,7 +96,7 @@ export function createEventRepository({ db, dialect }: { db: Kysely<Database>; d
   const nodesPerInsert = Math.floor(dialect.maxParameters / NODE_COLUMNS.length);
   // The append path's queries run on every transaction: fixed SQL text, no query builder.
   const lastIndexText = 'select max(idx) as last from event';
-  const streamVersionText = `select max(stream_version) as version from event where stream_id = ${dialect.placeholder(1)}`;
+  const streamVersionText = `select max(stream_version) as version from event where stream_id = ${dialect.parameterMarker(1)}`;
   return {
     /**
      * Returns the committed log size under the write lock. On PostgreSQL it row-locks the head
