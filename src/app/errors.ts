@@ -25,6 +25,8 @@ export type AppErrorCode =
   | 'auth.user_unknown'
   | 'auth.enrolment_not_allowed'
   | 'approval.not_found'
+  | 'alert.not_found'
+  | 'alert.resolved'
   | 'auth.token_invalid'
   | 'token.permission_not_allowed'
   | 'token.not_found'

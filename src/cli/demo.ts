@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { seedDemoIdentities } from '../app/demo-identities.js';
+import { createApiToken } from '../app/tokens.usecases.js';
 import { seedInto } from './seed.js';
 import type { System } from './system.js';
 
@@ -34,9 +35,21 @@ export async function seedDemoOnce(system: System, io: { stdout: NodeJS.Writable
     enrolmentExpiresAt: person.enrolmentExpiresAt,
     ...(person.password ? { password: person.password, totpUri: person.totpUri } : {}),
   }));
-  writeFileSync(secretsFile, `${JSON.stringify({ url: system.publicUrl, users: listed }, null, 2)}\n`, {
-    mode: 0o600,
+  // The gate kiosk of the terminal: it scans the QR code and reads the badge of every driver who drives up.
+  const kiosk = await createApiToken(system.auth, {
+    orgId: 'nqt',
+    permissions: ['visit.gate_out'],
+    label: 'Gate kiosk T1 lane 1',
+    createdBy: 'demo',
   });
+  const gateKiosk = { tokenId: kiosk.apiToken.tokenId, token: kiosk.token, label: kiosk.apiToken.label };
+  writeFileSync(
+    secretsFile,
+    `${JSON.stringify({ url: system.publicUrl, users: listed, gateKiosk }, null, 2)}\n`,
+    {
+      mode: 0o600,
+    },
+  );
   io.stdout.write('Sign in: open a link in a browser and register a passkey (each link works once).\n');
   for (const person of listed) {
     io.stdout.write(

@@ -6,6 +6,7 @@ import { readSetting } from '../config/settings.js';
 import { DomainError } from '../domain/index.js';
 import { StoreConfigError } from '../store/open-store.js';
 import { registerAdminCommands } from './admin.js';
+import { drillCommand } from './drill.js';
 import { exportCommand, verifyCommand, verifyDatabaseCommand } from './export-verify.js';
 import { proofConsistencyCommand, proofInclusionCommand } from './proof.js';
 import { seedCommand } from './seed.js';
@@ -53,6 +54,35 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
     .option('--host <host>', 'interface to bind (env HOST)')
     .option('--seed-demo', 'seed a demo port when the log is empty')
     .action(run(serveCommand));
+
+  program
+    .command('demo')
+    .description('migrate, seed the demo port on its first run, and serve it with a live simulator')
+    .addOption(dbOption())
+    .option('--port <port>', 'TCP port (env PORT)', nonNegativeInteger('--port'))
+    .option('--host <host>', 'interface to bind (env HOST)')
+    .option('--no-simulator', 'keep the port still: no simulated gate-ins and yard moves')
+    .action(
+      run((options: { db?: string; port?: number; host?: string; simulator: boolean }, cliIo: Io) =>
+        serveCommand({ ...options, seedDemo: true, simulator: options.simulator }, cliIo),
+      ),
+    );
+
+  program
+    .command('drill')
+    .description('replay the Antwerp 2011-2013 attack against a running PortLedger and report each step')
+    .requiredOption('--url <url>', 'the server, e.g. http://localhost:8080')
+    .requiredOption('--secrets <file>', "the stolen secrets: the demo's demo-secrets.json")
+    .option(
+      '--db <url>',
+      'also tamper with the database file as a rogue administrator: sqlite:PATH (start the server with a short PORTLEDGER_INTEGRITY_INTERVAL_MS, e.g. 1000, to see its integrity watch catch it in seconds)',
+    )
+    .option('--json', 'print the report as JSON on stdout')
+    .option(
+      '--out <dir>',
+      'where to write drill-report.md and drill-report.json (default: the current folder)',
+    )
+    .action(run(drillCommand));
 
   program
     .command('seed')

@@ -1,12 +1,13 @@
 import pino from 'pino';
 import { raiseIntegrityAlert, startIntegrityWatch } from '../app/integrity.usecases.js';
+import { startSimulator } from '../app/simulator.js';
 import { readSetting } from '../config/settings.js';
 import { buildServer } from '../http/server.js';
 import { seedDemoOnce } from './demo.js';
 import { openSystem } from './system.js';
 
 export async function serveCommand(
-  options: { db?: string; port?: number; host?: string; seedDemo?: boolean },
+  options: { db?: string; port?: number; host?: string; seedDemo?: boolean; simulator?: boolean },
   io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
 ): Promise<number> {
   const logger = pino({ level: readSetting('logLevel') ?? 'info' }, pino.destination(2));
@@ -47,12 +48,22 @@ export async function serveCommand(
   const boundPort = typeof address === 'object' && address ? address.port : port;
   io.stdout.write(`PortLedger is listening on http://${host}:${boundPort}\n`);
   io.stdout.write(`log verifier key: ${system.verifierKey}\n`);
+  // The demo's live simulator (issue 6): the port keeps moving through the real use cases.
+  const simulator = options.simulator
+    ? startSimulator({
+        ledger: system.ledger,
+        terminals: system.terminals,
+        log: { info: (message) => logger.info(message), warn: (message) => logger.warn(message) },
+      })
+    : undefined;
+  if (simulator) io.stdout.write('the live simulator is on (--no-simulator turns it off)\n');
 
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  await simulator?.stop();
   integrity.stop();
   await server.close();
   await system.close();

@@ -8,7 +8,7 @@ import {
   inclusionProofView,
   latestCheckpoint,
 } from '../app/audit.usecases.js';
-import type { LedgerReads } from '../app/ports.js';
+import type { LedgerReads, StoredCheckpoint, StoredEvent } from '../app/ports.js';
 import {
   CheckpointSchema,
   ConsistencyProofSchema,
@@ -18,6 +18,82 @@ import {
 } from './schemas.js';
 
 const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
+
+const checkpointView = (checkpoint: StoredCheckpoint, verifierKey: string) => ({
+  treeSize: checkpoint.treeSize,
+  rootHash: b64(checkpoint.rootHash),
+  signedAt: checkpoint.signedAt,
+  note: checkpoint.note,
+  verifierKey,
+});
+
+const AuditStatsSchema = Type.Object({
+  logSize: Type.Integer({ minimum: 0 }),
+  growth: Type.Array(
+    Type.Object({ at: Type.String({ format: 'date-time' }), treeSize: Type.Integer({ minimum: 0 }) }),
+    { description: 'Log size at each signed checkpoint (at most 500, evenly thinned), oldest first' },
+  ),
+  eventsPerHour: Type.Array(
+    Type.Object({ hour: Type.String({ format: 'date-time' }), events: Type.Integer({ minimum: 0 }) }),
+    { description: 'Events recorded in each whole hour of the window, oldest first' },
+  ),
+  truncated: Type.Boolean({ description: 'The per-hour counts stopped at the scan limit' }),
+});
+
+const HOUR_MS = 3_600_000;
+const CHECKPOINT_PAGE = 1000;
+const EVENT_PAGE = 1000;
+/** At most this many events are scanned for the per-hour counts. */
+const EVENT_SCAN_LIMIT = 200_000;
+const GROWTH_POINTS = 500;
+
+/** Log growth from every signed checkpoint, and events per hour over the last `hours`, newest events first. */
+async function auditStats(reads: LedgerReads, hours: number) {
+  const logSize = await reads.logSize();
+  const checkpoints: { at: string; treeSize: number }[] = [];
+  for (let from = 0; ; ) {
+    const page = await reads.readCheckpoints(from, CHECKPOINT_PAGE);
+    for (const c of page) checkpoints.push({ at: c.signedAt, treeSize: c.treeSize });
+    const last = page.at(-1);
+    if (page.length < CHECKPOINT_PAGE || !last) break;
+    from = last.treeSize + 1;
+  }
+  const step = Math.max(1, Math.ceil(checkpoints.length / GROWTH_POINTS));
+  const growth = checkpoints.filter((_, i) => i % step === 0 || i === checkpoints.length - 1);
+
+  // The window ends at the newest event's hour, so a quiet log (or a simulated clock) still shows its activity.
+  const newest = logSize > 0 ? (await reads.readEvents(logSize - 1, 1))[0] : undefined;
+  const lastHour = Math.floor((newest ? Date.parse(newest.recordedAt) : Date.now()) / HOUR_MS);
+  const firstHour = lastHour - hours + 1;
+  const counts = new Array<number>(hours).fill(0);
+  let scanned = 0;
+  let end = logSize;
+  let truncated = false;
+  scan: while (end > 0) {
+    const start = Math.max(0, end - EVENT_PAGE);
+    const events = await reads.readEvents(start, end - start);
+    for (let i = events.length - 1; i >= 0; i -= 1) {
+      const hour = Math.floor(Date.parse((events[i] as StoredEvent).recordedAt) / HOUR_MS);
+      if (hour < firstHour) break scan;
+      if (hour <= lastHour) counts[hour - firstHour] = (counts[hour - firstHour] ?? 0) + 1;
+      scanned += 1;
+      if (scanned >= EVENT_SCAN_LIMIT) {
+        truncated = true;
+        break scan;
+      }
+    }
+    end = start;
+  }
+  return {
+    logSize,
+    growth,
+    eventsPerHour: counts.map((events, i) => ({
+      hour: new Date((firstHour + i) * HOUR_MS).toISOString(),
+      events,
+    })),
+    truncated,
+  };
+}
 
 /**
  * Read-only audit endpoints: anyone holding the verifier key can check what these return, offline. Checkpoints,
@@ -38,14 +114,7 @@ export function auditRoutes(deps: { reads: LedgerReads; verifierKey: string }): 
         },
       },
       async () => {
-        const checkpoint = await latestCheckpoint(reads);
-        return {
-          treeSize: checkpoint.treeSize,
-          rootHash: b64(checkpoint.rootHash),
-          signedAt: checkpoint.signedAt,
-          note: checkpoint.note,
-          verifierKey,
-        };
+        return checkpointView(await latestCheckpoint(reads), verifierKey);
       },
     );
 
@@ -94,6 +163,54 @@ export function auditRoutes(deps: { reads: LedgerReads; verifierKey: string }): 
         },
       },
       async (request) => consistencyProofView(await consistencyProof(reads, request.query)),
+    );
+
+    app.get(
+      '/v1/audit/checkpoints',
+      {
+        config: { access: 'audit.read' },
+        schema: {
+          tags: ['audit'],
+          summary: 'Signed checkpoints with a tree size at or above `from`, smallest first',
+          querystring: Type.Object({
+            from: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, default: 0 })),
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+          }),
+          response: {
+            200: Type.Object({ checkpoints: Type.Array(CheckpointSchema) }),
+            401: { $ref: 'Problem#' },
+            403: { $ref: 'Problem#' },
+            ...problemResponses,
+          },
+        },
+      },
+      async (request) => {
+        const page = await reads.readCheckpoints(request.query.from ?? 0, request.query.limit ?? 100);
+        return { checkpoints: page.map((c) => checkpointView(c, verifierKey)) };
+      },
+    );
+
+    app.get(
+      '/v1/audit/stats',
+      {
+        config: { access: 'audit.read' },
+        schema: {
+          tags: ['audit'],
+          summary: 'Log size over time (from the checkpoints) and events per hour (from event times)',
+          description:
+            'The per-hour window is the `hours` whole hours ending with the hour of the newest event.',
+          querystring: Type.Object({
+            hours: Type.Optional(Type.Integer({ minimum: 1, maximum: 24 * 31, default: 48 })),
+          }),
+          response: {
+            200: AuditStatsSchema,
+            401: { $ref: 'Problem#' },
+            403: { $ref: 'Problem#' },
+            ...problemResponses,
+          },
+        },
+      },
+      async (request) => auditStats(reads, request.query.hours ?? 48),
     );
 
     app.get(

@@ -100,7 +100,10 @@ export function consoleRoutes(options: ConsoleOptions = {}): FastifyPluginAsync 
     const root = resolve(options.root ?? defaultConsoleRoot());
     const built = existsSync(resolve(root, 'index.html'));
     if (!built) {
-      app.log.warn({ root }, 'the web console is not built: run `npm run build`; serving a page that says so');
+      app.log.warn(
+        { root },
+        'the web console is not built: run `npm run build`; serving a page that says so',
+      );
     } else {
       // `serve: false`: only `reply.sendFile`; the routes below decide what is a file and what is the app.
       await app.register(fastifyStatic, { root, serve: false, dotfiles: 'ignore' });

@@ -57,6 +57,8 @@ const statusByCode: Record<string, number> = {
   'appointment.not_holder': 403,
   'appointment.not_found': 404,
   'driver.not_found': 404,
+  'alert.not_found': 404,
+  'alert.resolved': 409,
   'yard.terminal_not_found': 404,
   'gate.input_invalid': 400,
 };

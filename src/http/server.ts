@@ -6,6 +6,7 @@ import type { AuthDeps } from '../app/auth.usecases.js';
 import type { LedgerReads } from '../app/ports.js';
 import type { TerminalLayouts } from '../app/visits.usecases.js';
 import { adminRoutes } from './admin.routes.js';
+import { alertRoutes } from './alert.routes.js';
 import { appointmentRoutes } from './appointment.routes.js';
 import { approvalRoutes } from './approval.routes.js';
 import { auditRoutes } from './audit.routes.js';
@@ -105,6 +106,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     await app.register(appointmentRoutes(http));
     await app.register(gateRoutes(http));
     await app.register(yardRoutes(http));
+    await app.register(alertRoutes(http));
   }
   await app.register(auditRoutes({ reads: deps.reads, verifierKey: deps.verifierKey }));
 

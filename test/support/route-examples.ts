@@ -293,6 +293,8 @@ async function pendingRequestFor(ctx: ExampleContext, by: 'colleague' | 'self'):
   return undefined;
 }
 
+const NO_ALERT = { status: 404, why: 'audit index 0 raised no alert' };
+
 const NO_REQUEST_KIND = {
   status: 404,
   why: 'the two-person changes this role deals with (pickup changes) are not available yet',
@@ -404,6 +406,8 @@ export const routeExamples: Record<string, Example> = {
   }),
   'GET /v1/audit/entries': async () => ({ method: 'GET', url: '/v1/audit/entries?start=0&limit=5' }),
   'GET /v1/audit/integrity': async () => ({ method: 'GET', url: '/v1/audit/integrity' }),
+  'GET /v1/audit/checkpoints': async () => ({ method: 'GET', url: '/v1/audit/checkpoints?from=0&limit=5' }),
+  'GET /v1/audit/stats': async () => ({ method: 'GET', url: '/v1/audit/stats?hours=24' }),
 
   'GET /v1/auth/session': async () => ({ method: 'GET', url: '/v1/auth/session' }),
   'POST /v1/auth/logout': async ({ world, caller }) => ({
@@ -835,6 +839,28 @@ export const routeExamples: Record<string, Example> = {
     appointmentExample(ctx, 'driver', matrixLine(ctx)),
   'POST /v1/visits/{visitRef}/appointment/cancel': (ctx) =>
     appointmentExample(ctx, 'cancel', matrixLine(ctx)),
+  // Alerts: the list for every reader; one alert and its actions on an id that raised nothing (the real flow is
+  // in src/http/alert.routes.int.test.ts), so that the matrix stays cheap and order-free.
+  'GET /v1/alerts': async () => ({ method: 'GET', url: '/v1/alerts' }),
+  'GET /v1/alerts/{alertId}': async () => ({ method: 'GET', url: '/v1/alerts/0', expect: NO_ALERT }),
+  'POST /v1/alerts/{alertId}/acknowledge': async () => ({
+    method: 'POST',
+    url: '/v1/alerts/0/acknowledge',
+    payload: {},
+    expect: NO_ALERT,
+  }),
+  'POST /v1/alerts/{alertId}/assign': async ({ caller }) => ({
+    method: 'POST',
+    url: '/v1/alerts/0/assign',
+    payload: { userId: caller.colleague.user.userId },
+    expect: NO_ALERT,
+  }),
+  'POST /v1/alerts/{alertId}/resolve': async () => ({
+    method: 'POST',
+    url: '/v1/alerts/0/resolve',
+    payload: { note: 'checked' },
+    expect: NO_ALERT,
+  }),
   // A credential that does not open: a refusal is still a 200 verdict, and keeps the matrix cheap.
   'POST /v1/gate/transactions': async () => ({
     method: 'POST',

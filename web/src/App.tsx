@@ -3,6 +3,10 @@ import type { Session } from './api.js';
 import { Button, Loading, Notice, PageHeading } from './components.js';
 import { messageOf } from './errors.js';
 import { AppLayout, AuthLayout } from './layout.js';
+import { AdminPage } from './pages/AdminPage.js';
+import { AlertsPage } from './pages/AlertsPage.js';
+import { ApprovalsPage } from './pages/ApprovalsPage.js';
+import { AuditPage } from './pages/AuditPage.js';
 import { EnrolPage } from './pages/EnrolPage.js';
 import { GatePage } from './pages/GatePage.js';
 import { HomePage } from './pages/HomePage.js';
@@ -75,6 +79,16 @@ export function App() {
       return <SignedIn>{(session) => <PasskeysPage key={session.user.userId} session={session} />}</SignedIn>;
     case '/releases':
       return <SignedIn>{(session) => <ReleasesPage key={session.user.userId} session={session} />}</SignedIn>;
+    case '/audit':
+      return <SignedIn>{(session) => <AuditPage key={session.user.userId} session={session} />}</SignedIn>;
+    case '/admin':
+      return <SignedIn>{(session) => <AdminPage key={session.user.userId} />}</SignedIn>;
+    case '/approvals':
+      return (
+        <SignedIn>{(session) => <ApprovalsPage key={session.user.userId} session={session} />}</SignedIn>
+      );
+    case '/alerts':
+      return <SignedIn>{(session) => <AlertsPage key={session.user.userId} session={session} />}</SignedIn>;
     case '/gate':
       return <SignedIn>{() => <GatePage />}</SignedIn>;
     case '/yard':

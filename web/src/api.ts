@@ -189,6 +189,12 @@ export async function apiPost<T>(path: string, body: unknown = {}): Promise<T> {
   return request<T>('POST', path, { body });
 }
 
+/** A DELETE of any JSON API route, with the CSRF token and the same error handling. */
+export async function apiDelete<T>(path: string): Promise<T> {
+  await withCsrf();
+  return request<T>('DELETE', path);
+}
+
 export const api = {
   async session(): Promise<Session> {
     return remember(await request<Session>('GET', '/v1/auth/session'));

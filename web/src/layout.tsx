@@ -42,6 +42,27 @@ const RELEASE_ROLES = new Set(['release_desk', 'haulier_planner']);
 /** Roles that may let a box out at the gate (policy `visit.gate_out`). */
 const GATE_ROLES = new Set(['gate_clerk', 'terminal_supervisor']);
 
+/** Roles that may read the audit log's checkpoints and charts (policy `audit.read`). */
+const AUDIT_ROLES = new Set([
+  'terminal_supervisor',
+  'release_desk',
+  'customs_officer',
+  'investigator',
+  'administrator',
+]);
+
+/** Roles that may read two-person requests (policy `approval.read`): requesters and approvers. */
+const APPROVAL_ROLES = new Set([
+  'yard_planner',
+  'terminal_supervisor',
+  'release_desk',
+  'haulier_planner',
+  'administrator',
+]);
+
+/** Roles that may read alerts (policy `alert.read`). */
+const ALERT_ROLES = new Set(['terminal_supervisor', 'yard_planner', 'customs_officer', 'investigator']);
+
 /** The frame of signed-in pages: header with navigation, who is signed in, and sign out. */
 export function AppLayout({ children }: { children: ReactNode }) {
   const { state, signedOut } = useSession();
@@ -70,6 +91,15 @@ export function AppLayout({ children }: { children: ReactNode }) {
     ...(user?.roles.some((role) => YARD_ROLES.has(role)) ? [{ to: '/yard', label: 'Yard map' }] : []),
     ...(user?.roles.some((role) => RELEASE_ROLES.has(role)) ? [{ to: '/releases', label: 'Releases' }] : []),
     ...(user?.roles.some((role) => GATE_ROLES.has(role)) ? [{ to: '/gate', label: 'Gate' }] : []),
+    // A release desk reads requests only at a shipping line (policy `approval.read`, orgKindsByRole).
+    ...(user?.roles.some(
+      (role) => APPROVAL_ROLES.has(role) && (role !== 'release_desk' || user.orgKind === 'shipping_line'),
+    )
+      ? [{ to: '/approvals', label: 'Approvals' }]
+      : []),
+    ...(user?.roles.some((role) => ALERT_ROLES.has(role)) ? [{ to: '/alerts', label: 'Alerts' }] : []),
+    ...(user?.roles.some((role) => AUDIT_ROLES.has(role)) ? [{ to: '/audit', label: 'Audit' }] : []),
+    ...(user?.roles.includes('administrator') ? [{ to: '/admin', label: 'Admin' }] : []),
     { to: '/me/passkeys', label: 'My passkeys' },
   ];
 

@@ -311,7 +311,7 @@ describe.skipIf(!chromiumAvailable())('console in Chromium: signed-in pages (scr
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to main content');
     let reached = false;
-    for (let i = 0; i < 6 && !reached; i++) {
+    for (let i = 0; i < 12 && !reached; i++) {
       await page.keyboard.press('Tab');
       reached = (await page.evaluate(() => document.activeElement?.textContent)) === 'My passkeys';
     }

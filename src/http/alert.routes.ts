@@ -1,0 +1,138 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { type AlertAction, actOnAlert, getAlert, listAlerts } from '../app/alerts.usecases.js';
+import { requireAuth } from './auth.plugin.js';
+import type { HttpDeps } from './deps.js';
+import { problemResponses } from './schemas.js';
+
+export const AlertSchema = Type.Object({
+  alertId: Type.String({ description: 'The audit index of the event that raised the alert' }),
+  rule: Type.Union([
+    Type.Literal('gate.refused'),
+    Type.Literal('integrity.failed'),
+    Type.Literal('auth.lockout'),
+  ]),
+  severity: Type.Union([Type.Literal('critical'), Type.Literal('high'), Type.Literal('medium')]),
+  raisedAt: Type.String({ format: 'date-time' }),
+  subject: Type.Object({
+    kind: Type.Union([Type.Literal('visit'), Type.Literal('user'), Type.Literal('log')]),
+    id: Type.String(),
+  }),
+  terminal: Type.Union([Type.String(), Type.Null()]),
+  summary: Type.String(),
+  evidence: Type.Array(
+    Type.Object({
+      label: Type.String(),
+      href: Type.String({ description: 'A console page, or the inclusion proof of one log entry' }),
+      index: Type.Union([Type.Integer(), Type.Null()]),
+    }),
+  ),
+  status: Type.Union([Type.Literal('open'), Type.Literal('acknowledged'), Type.Literal('resolved')]),
+  assignedTo: Type.Union([Type.String(), Type.Null()]),
+  acknowledgedBy: Type.Union([Type.String(), Type.Null()]),
+  resolvedBy: Type.Union([Type.String(), Type.Null()]),
+  resolution: Type.Union([Type.String(), Type.Null()]),
+  updatedAt: Type.String({ format: 'date-time' }),
+});
+
+const errors = {
+  401: { $ref: 'Problem#' },
+  403: { $ref: 'Problem#' },
+  409: { $ref: 'Problem#' },
+  ...problemResponses,
+} as const;
+
+const AlertParams = Type.Object({ alertId: Type.String({ minLength: 1, maxLength: 20 }) });
+
+/** The alert console: refused gate attempts, integrity failures and lockouts; acknowledge, assign, resolve. */
+export function alertRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
+  const { ledger } = deps.auth;
+  const reads = ledger.store;
+
+  return async (app) => {
+    app.get(
+      '/v1/alerts',
+      {
+        config: { access: 'alert.read' },
+        schema: {
+          tags: ['alerts'],
+          summary:
+            'The alerts I may see, newest first: gate refusals at my terminal (all, for customs and police), integrity failures, lockouts',
+          querystring: Type.Object({
+            status: Type.Optional(
+              Type.Union([
+                Type.Literal('open'),
+                Type.Literal('acknowledged'),
+                Type.Literal('resolved'),
+                Type.Literal('unresolved'),
+              ]),
+            ),
+          }),
+          response: { 200: Type.Object({ alerts: Type.Array(AlertSchema) }), ...errors },
+        },
+      },
+      async (request) => {
+        const caller = requireAuth(request);
+        const { status } = request.query;
+        return { alerts: await listAlerts(reads, caller, status ? { status } : {}) };
+      },
+    );
+
+    app.get(
+      '/v1/alerts/:alertId',
+      {
+        config: { access: 'alert.read' },
+        schema: {
+          tags: ['alerts'],
+          summary: 'One alert, with its evidence and what was done about it',
+          params: AlertParams,
+          response: { 200: AlertSchema, ...errors },
+        },
+      },
+      async (request) => getAlert(reads, requireAuth(request), request.params.alertId),
+    );
+
+    const action = (
+      path: string,
+      summary: string,
+      body: ReturnType<typeof Type.Object>,
+      toAction: (body: Record<string, string>) => AlertAction,
+    ) =>
+      app.post(
+        `/v1/alerts/:alertId/${path}`,
+        {
+          config: { access: 'alert.manage' },
+          schema: {
+            tags: ['alerts'],
+            summary,
+            params: AlertParams,
+            body,
+            response: { 200: AlertSchema, ...errors },
+          },
+        },
+        async (request) =>
+          actOnAlert(
+            ledger,
+            requireAuth(request),
+            (request.params as { alertId: string }).alertId,
+            toAction((request.body ?? {}) as Record<string, string>),
+          ),
+      );
+
+    action('acknowledge', 'Acknowledge an alert: someone is looking at it', Type.Object({}), () => ({
+      type: 'acknowledge',
+    }));
+    action(
+      'assign',
+      'Assign an alert to a colleague of my organisation',
+      Type.Object({ userId: Type.String({ minLength: 1, maxLength: 100 }) }),
+      (body) => ({ type: 'assign', userId: String(body.userId) }),
+    );
+    action(
+      'resolve',
+      'Resolve an alert, with a note of what was found and done',
+      Type.Object({ note: Type.String({ minLength: 1, maxLength: 1000 }) }),
+      (body) => ({ type: 'resolve', note: String(body.note) }),
+    );
+  };
+}

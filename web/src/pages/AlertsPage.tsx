@@ -1,0 +1,328 @@
+import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { apiGet, apiPost, type Session } from '../api.js';
+import { Button, Field, Loading, Notice, PageHeading } from '../components.js';
+import { isUnauthenticated, messageOf } from '../errors.js';
+import { formatDateTime } from '../labels.js';
+import { Link } from '../router.js';
+import { useSession } from '../session.js';
+
+/** An alert as `GET /v1/alerts` answers it. */
+export interface Alert {
+  alertId: string;
+  rule: 'gate.refused' | 'integrity.failed' | 'auth.lockout';
+  severity: 'critical' | 'high' | 'medium';
+  raisedAt: string;
+  subject: { kind: 'visit' | 'user' | 'log'; id: string };
+  terminal: string | null;
+  summary: string;
+  evidence: { label: string; href: string; index: number | null }[];
+  status: 'open' | 'acknowledged' | 'resolved';
+  assignedTo: string | null;
+  acknowledgedBy: string | null;
+  resolvedBy: string | null;
+  resolution: string | null;
+  updatedAt: string;
+}
+
+type PageState =
+  | { status: 'loading' }
+  | { status: 'error'; message: string }
+  | { status: 'ready'; alerts: Alert[] };
+
+type Panel = { kind: 'assign' | 'resolve'; alert: Alert };
+
+const ruleNames: Record<Alert['rule'], string> = {
+  'gate.refused': 'Gate refusal',
+  'integrity.failed': 'Audit log integrity',
+  'auth.lockout': 'Account lockout',
+};
+
+const statusNames: Record<Alert['status'], string> = {
+  open: 'Open',
+  acknowledged: 'Acknowledged',
+  resolved: 'Resolved',
+};
+
+type Filter = 'unresolved' | 'all';
+
+/** Refused gate attempts, integrity failures and lockouts: look at the evidence, acknowledge, assign, resolve. */
+export function AlertsPage({ session }: { session: Session }) {
+  const { signedOut } = useSession();
+  const mayManage = session.user.roles.includes('terminal_supervisor');
+  const [filter, setFilter] = useState<Filter>('unresolved');
+  const [state, setState] = useState<PageState>({ status: 'loading' });
+  const [panel, setPanel] = useState<Panel>();
+  const [input, setInput] = useState('');
+  const [inputError, setInputError] = useState<string>();
+  const [busy, setBusy] = useState<string>();
+  const [done, setDone] = useState<string>();
+  const [failed, setFailed] = useState<string>();
+
+  const load = useCallback(async () => {
+    try {
+      const query = filter === 'unresolved' ? '?status=unresolved' : '';
+      const { alerts } = await apiGet<{ alerts: Alert[] }>(`/v1/alerts${query}`);
+      setState({ status: 'ready', alerts });
+    } catch (error) {
+      if (isUnauthenticated(error)) signedOut();
+      else setState({ status: 'error', message: messageOf(error) });
+    }
+  }, [signedOut, filter]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  async function act(key: string, path: string, body: unknown, success: string) {
+    setBusy(key);
+    setDone(undefined);
+    setFailed(undefined);
+    try {
+      await apiPost(path, body);
+      setDone(success);
+      setPanel(undefined);
+      setInput('');
+      await load();
+    } catch (error) {
+      if (isUnauthenticated(error)) signedOut();
+      else setFailed(messageOf(error));
+    } finally {
+      setBusy(undefined);
+    }
+  }
+
+  const base = (alert: Alert) => `/v1/alerts/${encodeURIComponent(alert.alertId)}`;
+
+  function submitPanel(event: FormEvent) {
+    event.preventDefault();
+    if (!panel) return;
+    const value = input.trim();
+    if (!value)
+      return setInputError(
+        panel.kind === 'assign' ? 'Enter the user id of a colleague.' : 'Say what you found and did.',
+      );
+    setInputError(undefined);
+    const { alert } = panel;
+    if (panel.kind === 'assign')
+      void act(
+        `assign:${alert.alertId}`,
+        `${base(alert)}/assign`,
+        { userId: value },
+        `Alert assigned to ${value}.`,
+      );
+    else void act(`resolve:${alert.alertId}`, `${base(alert)}/resolve`, { note: value }, 'Alert resolved.');
+  }
+
+  function open(kind: Panel['kind'], alert: Alert) {
+    setFailed(undefined);
+    setDone(undefined);
+    setInput('');
+    setInputError(undefined);
+    setPanel({ kind, alert });
+  }
+
+  const heading = <PageHeading title="Alerts" />;
+  if (state.status === 'loading')
+    return (
+      <div className="page">
+        {heading}
+        <Loading label="Loading the alerts…" />
+      </div>
+    );
+  if (state.status === 'error')
+    return (
+      <div className="page">
+        {heading}
+        <Notice tone="error" title="The alerts could not be loaded">
+          <p>{state.message}</p>
+          <Button onClick={() => void load()}>Try again</Button>
+        </Notice>
+      </div>
+    );
+
+  return (
+    <div className="page">
+      {heading}
+      <p className="muted">
+        Refused gate attempts, account lockouts and audit log failures. Each links to its evidence: the visit
+        and the audit log entry.
+        {mayManage ? '' : ' Your role reads alerts; a terminal supervisor acknowledges and resolves them.'}
+      </p>
+      {done ? <Notice tone="success">{done}</Notice> : null}
+      {failed ? (
+        <Notice tone="error" title="That did not work">
+          <p>{failed}</p>
+        </Notice>
+      ) : null}
+
+      <section className="card card-wide" aria-labelledby="alerts-heading">
+        <div className="alerts-toolbar">
+          <h2 id="alerts-heading">{filter === 'unresolved' ? 'Alerts to deal with' : 'All alerts'}</h2>
+          <fieldset className="segmented">
+            <legend className="visually-hidden">Show</legend>
+            {(['unresolved', 'all'] as const).map((value) => (
+              <label key={value}>
+                <input
+                  type="radio"
+                  name="alert-filter"
+                  value={value}
+                  checked={filter === value}
+                  onChange={() => setFilter(value)}
+                />
+                {value === 'unresolved' ? 'Not resolved' : 'All'}
+              </label>
+            ))}
+          </fieldset>
+        </div>
+        {state.alerts.length === 0 ? (
+          <p className="muted">{filter === 'unresolved' ? 'No alert needs attention.' : 'No alerts.'}</p>
+        ) : (
+          <div className="table-wrap">
+            <table className="table alerts-table">
+              <caption className="visually-hidden">Alerts, newest first</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Severity</th>
+                  <th scope="col">Rule</th>
+                  <th scope="col">Raised</th>
+                  <th scope="col">Subject</th>
+                  <th scope="col">Evidence</th>
+                  <th scope="col">Status</th>
+                  {mayManage ? (
+                    <th scope="col" className="actions">
+                      <span className="visually-hidden">Actions</span>
+                    </th>
+                  ) : null}
+                </tr>
+              </thead>
+              <tbody>
+                {state.alerts.map((alert) => (
+                  <tr key={alert.alertId}>
+                    <td>
+                      <span className={`chip severity severity-${alert.severity}`}>{alert.severity}</span>
+                    </td>
+                    <th scope="row">
+                      {ruleNames[alert.rule]}
+                      <span className="alert-summary">{alert.summary}</span>
+                    </th>
+                    <td>{formatDateTime(alert.raisedAt)}</td>
+                    <td>
+                      {alert.subject.kind === 'visit' && alert.subject.id !== 'unidentified' ? (
+                        <Link to={`/visits/${encodeURIComponent(alert.subject.id)}`} className="mono">
+                          {alert.subject.id}
+                        </Link>
+                      ) : (
+                        <span className="mono">{alert.subject.id}</span>
+                      )}
+                      {alert.terminal ? <span className="muted"> · {alert.terminal}</span> : null}
+                    </td>
+                    <td>
+                      <ul className="evidence-list">
+                        {alert.evidence.map((item) => (
+                          <li key={item.href}>
+                            {item.href.startsWith('/v1/') ? (
+                              <a href={item.href} target="_blank" rel="noreferrer">
+                                {item.label}
+                              </a>
+                            ) : (
+                              <Link to={item.href}>{item.label}</Link>
+                            )}
+                          </li>
+                        ))}
+                      </ul>
+                    </td>
+                    <td>
+                      {statusNames[alert.status]}
+                      {alert.assignedTo ? (
+                        <span className="muted"> · assigned to {alert.assignedTo}</span>
+                      ) : null}
+                      {alert.resolution ? <span className="alert-summary">“{alert.resolution}”</span> : null}
+                    </td>
+                    {mayManage ? (
+                      <td className="actions">
+                        {alert.status === 'resolved' ? null : (
+                          <span className="button-row button-row-end">
+                            {alert.status === 'open' ? (
+                              <Button
+                                busy={busy === `ack:${alert.alertId}`}
+                                busyLabel="Acknowledging…"
+                                aria-label={`Acknowledge alert ${alert.alertId}`}
+                                onClick={() =>
+                                  void act(
+                                    `ack:${alert.alertId}`,
+                                    `${base(alert)}/acknowledge`,
+                                    {},
+                                    'Alert acknowledged.',
+                                  )
+                                }
+                              >
+                                Acknowledge
+                              </Button>
+                            ) : null}
+                            <Button
+                              variant="quiet"
+                              aria-label={`Assign alert ${alert.alertId}`}
+                              onClick={() => open('assign', alert)}
+                            >
+                              Assign
+                            </Button>
+                            <Button
+                              variant="primary"
+                              aria-label={`Resolve alert ${alert.alertId}`}
+                              onClick={() => open('resolve', alert)}
+                            >
+                              Resolve
+                            </Button>
+                          </span>
+                        )}
+                      </td>
+                    ) : null}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+
+      {panel ? (
+        <section className="card" aria-labelledby="alert-panel-heading">
+          <form className="stack" onSubmit={submitPanel} noValidate>
+            <h2 id="alert-panel-heading">
+              {panel.kind === 'assign' ? 'Assign' : 'Resolve'} alert {panel.alert.alertId}:{' '}
+              {ruleNames[panel.alert.rule].toLowerCase()}
+            </h2>
+            <Field
+              label={panel.kind === 'assign' ? 'Colleague (user id)' : 'Resolution note'}
+              hint={
+                panel.kind === 'assign'
+                  ? 'Someone of your organisation.'
+                  : 'What you found and did. It is recorded in the audit log.'
+              }
+              value={input}
+              onChange={(event) => setInput(event.target.value)}
+              error={inputError}
+              maxLength={panel.kind === 'assign' ? 100 : 1000}
+              autoComplete="off"
+              required
+              autoFocus
+            />
+            <div className="button-row">
+              <Button
+                type="submit"
+                variant="primary"
+                busy={busy !== undefined}
+                busyLabel={panel.kind === 'assign' ? 'Assigning…' : 'Resolving…'}
+              >
+                {panel.kind === 'assign' ? 'Assign alert' : 'Resolve alert'}
+              </Button>
+              <Button variant="quiet" onClick={() => setPanel(undefined)}>
+                Cancel
+              </Button>
+            </div>
+          </form>
+        </section>
+      ) : null}
+    </div>
+  );
+}
