@@ -2,7 +2,10 @@ import {
   ACCOUNT_THROTTLE,
   IP_THROTTLE,
   loginThrottle,
+  mayDo,
+  type OrgKind,
   passkeyRequiredForAny,
+  permissions,
   type Role,
   type UserCommand,
   type UserState,
@@ -65,6 +68,8 @@ export interface SessionView {
   readonly method: SessionRecord['method'];
   readonly stepUpUntil: string | null;
   readonly passkeyRequired: boolean;
+  /** What the policy table lets this person do, so the console offers only those screens (the server decides). */
+  readonly permissions: readonly string[];
 }
 
 export interface NewSession {
@@ -135,6 +140,9 @@ export function sessionView(args: {
       ? new Date(Date.parse(session.stepUpAt) + settings.stepUpMs).toISOString()
       : null,
     passkeyRequired: passkeyRequiredForAny(user.roles as Role[]),
+    permissions: permissions.filter((permission) =>
+      mayDo({ orgKind: org.kind as OrgKind, roles: user.roles as Role[] }, permission),
+    ),
   };
 }
 

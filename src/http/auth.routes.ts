@@ -34,6 +34,9 @@ const SessionViewSchema = Type.Object({
   method: Type.Union([Type.Literal('passkey'), Type.Literal('password_totp')]),
   stepUpUntil: Type.Union([Type.String(), Type.Null()]),
   passkeyRequired: Type.Boolean(),
+  permissions: Type.Array(Type.String(), {
+    description: 'The permissions of the policy table this person holds; the console offers screens by them',
+  }),
 });
 
 const ChallengeSchema = Type.Object({

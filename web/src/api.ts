@@ -28,6 +28,8 @@ export interface Session {
   method: SignInMethod;
   stepUpUntil: string | null;
   passkeyRequired: boolean;
+  /** The policy table's permissions this person holds (the server enforces them on every route). */
+  permissions?: string[];
 }
 
 export interface Passkey {

@@ -26,42 +26,23 @@ function SkipLink() {
   );
 }
 
-/** Roles that may read a yard map (policy `yard.map.read`); the server decides, the menu only follows. */
-const YARD_ROLES = new Set([
-  'gate_clerk',
-  'yard_planner',
-  'equipment_operator',
-  'terminal_supervisor',
-  'customs_officer',
-  'investigator',
-]);
-
-/** Roles of the release chain (`release.read` for desks and planners): offers, transfers, bookings. */
-const RELEASE_ROLES = new Set(['release_desk', 'haulier_planner']);
-
-/** Roles that may let a box out at the gate (policy `visit.gate_out`). */
-const GATE_ROLES = new Set(['gate_clerk', 'terminal_supervisor']);
-
-/** Roles that may read the audit log's checkpoints and charts (policy `audit.read`). */
-const AUDIT_ROLES = new Set([
-  'terminal_supervisor',
-  'release_desk',
-  'customs_officer',
-  'investigator',
-  'administrator',
-]);
-
-/** Roles that may read two-person requests (policy `approval.read`): requesters and approvers. */
-const APPROVAL_ROLES = new Set([
-  'yard_planner',
-  'terminal_supervisor',
-  'release_desk',
-  'haulier_planner',
-  'administrator',
-]);
-
-/** Roles that may read alerts (policy `alert.read`). */
-const ALERT_ROLES = new Set(['terminal_supervisor', 'yard_planner', 'customs_officer', 'investigator']);
+/**
+ * The screens and the permission of the policy table each needs; the session tells which permissions the person
+ * holds, so the menu follows the one table the server enforces.
+ */
+const SCREENS: readonly { to: string; label: string; anyOf: readonly string[] }[] = [
+  { to: '/yard', label: 'Yard map', anyOf: ['yard.map.read'] },
+  {
+    to: '/releases',
+    label: 'Releases',
+    anyOf: ['release.issue', 'release.transfer', 'release.accept', 'appointment.book'],
+  },
+  { to: '/gate', label: 'Gate', anyOf: ['visit.gate_out'] },
+  { to: '/approvals', label: 'Approvals', anyOf: ['approval.read'] },
+  { to: '/alerts', label: 'Alerts', anyOf: ['alert.read'] },
+  { to: '/audit', label: 'Audit', anyOf: ['audit.read'] },
+  { to: '/admin', label: 'Admin', anyOf: ['org.manage', 'user.manage', 'token.manage'] },
+];
 
 /** The frame of signed-in pages: header with navigation, who is signed in, and sign out. */
 export function AppLayout({ children }: { children: ReactNode }) {
@@ -86,20 +67,15 @@ export function AppLayout({ children }: { children: ReactNode }) {
     }
   }
 
+  const held = new Set(state.status === 'signed-in' ? (state.session.permissions ?? []) : []);
   const nav = [
     { to: '/', label: 'Home' },
-    ...(user?.roles.some((role) => YARD_ROLES.has(role)) ? [{ to: '/yard', label: 'Yard map' }] : []),
-    ...(user?.roles.some((role) => RELEASE_ROLES.has(role)) ? [{ to: '/releases', label: 'Releases' }] : []),
-    ...(user?.roles.some((role) => GATE_ROLES.has(role)) ? [{ to: '/gate', label: 'Gate' }] : []),
-    // A release desk reads requests only at a shipping line (policy `approval.read`, orgKindsByRole).
-    ...(user?.roles.some(
-      (role) => APPROVAL_ROLES.has(role) && (role !== 'release_desk' || user.orgKind === 'shipping_line'),
-    )
-      ? [{ to: '/approvals', label: 'Approvals' }]
-      : []),
-    ...(user?.roles.some((role) => ALERT_ROLES.has(role)) ? [{ to: '/alerts', label: 'Alerts' }] : []),
-    ...(user?.roles.some((role) => AUDIT_ROLES.has(role)) ? [{ to: '/audit', label: 'Audit' }] : []),
-    ...(user?.roles.includes('administrator') ? [{ to: '/admin', label: 'Admin' }] : []),
+    ...SCREENS.filter((screen) => screen.anyOf.some((permission) => held.has(permission))).map(
+      ({ to, label }) => ({
+        to,
+        label,
+      }),
+    ),
     { to: '/me/passkeys', label: 'My passkeys' },
   ];
 
