@@ -83,6 +83,9 @@ describe('password + TOTP sign-in, sessions and lockout (HTTP, SQLite)', () => {
       orgKind: 'haulier',
       roles: ['driver'],
     });
+    // The console offers screens by the policy table's permissions, as the server reports them.
+    expect(session.json().permissions).toContain('driver.jobs.read');
+    expect(session.json().permissions).not.toContain('visit.move');
   });
 
   it('accepts each TOTP code once', async () => {
