@@ -44,7 +44,7 @@ export function Spinner({ label }: { label?: string }) {
   );
 }
 
-/** A loading placeholder that screen readers announce. */
+/** A loading indicator that screen readers announce. */
 export function Loading({ label }: { label: string }) {
   return (
     <div className="loading" role="status">

@@ -3,7 +3,7 @@ import { api } from './api.js';
 import { Button } from './components.js';
 import { ContainerSearch } from './container-search.js';
 import { Link, navigate, useLocation } from './router.js';
-import { setFlash, useSession } from './session.js';
+import { holds, setFlash, useSession } from './session.js';
 
 function Brand() {
   return (
@@ -67,15 +67,15 @@ export function AppLayout({ children }: { children: ReactNode }) {
     }
   }
 
-  const held = new Set(state.status === 'signed-in' ? (state.session.permissions ?? []) : []);
+  const session = state.status === 'signed-in' ? state.session : undefined;
   const nav = [
     { to: '/', label: 'Home' },
-    ...SCREENS.filter((screen) => screen.anyOf.some((permission) => held.has(permission))).map(
-      ({ to, label }) => ({
-        to,
-        label,
-      }),
-    ),
+    ...SCREENS.filter(
+      (screen) => session !== undefined && screen.anyOf.some((permission) => holds(session, permission)),
+    ).map(({ to, label }) => ({
+      to,
+      label,
+    })),
     { to: '/me/passkeys', label: 'My passkeys' },
   ];
 

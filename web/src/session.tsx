@@ -61,6 +61,14 @@ export function useSessionLoaded(): SessionState {
 }
 
 /** Whether a passkey confirmation is still fresh enough for sensitive actions. */
+/**
+ * Whether the signed-in person holds a permission of the policy table, as the server reported it in the session:
+ * the console follows the one table the server enforces, and keeps no copy of it.
+ */
+export function holds(session: Session, permission: string): boolean {
+  return session.permissions?.includes(permission) ?? false;
+}
+
 export function stepUpFresh(session: Session, now: number = Date.now()): boolean {
   return session.stepUpUntil !== null && Date.parse(session.stepUpUntil) > now;
 }

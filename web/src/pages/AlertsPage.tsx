@@ -4,7 +4,7 @@ import { Button, Field, Loading, Notice, PageHeading } from '../components.js';
 import { isUnauthenticated, messageOf } from '../errors.js';
 import { formatDateTime } from '../labels.js';
 import { Link } from '../router.js';
-import { useSession } from '../session.js';
+import { holds, useSession } from '../session.js';
 
 /** An alert as `GET /v1/alerts` answers it. */
 export interface Alert {
@@ -48,7 +48,7 @@ type Filter = 'unresolved' | 'all';
 /** Refused gate attempts, integrity failures and lockouts: look at the evidence, acknowledge, assign, resolve. */
 export function AlertsPage({ session }: { session: Session }) {
   const { signedOut } = useSession();
-  const mayManage = session.user.roles.includes('terminal_supervisor');
+  const mayManage = holds(session, 'alert.manage');
   const [filter, setFilter] = useState<Filter>('unresolved');
   const [state, setState] = useState<PageState>({ status: 'loading' });
   const [panel, setPanel] = useState<Panel>();

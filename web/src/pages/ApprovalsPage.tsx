@@ -4,7 +4,7 @@ import { Button, Field, Loading, Notice, PageHeading } from '../components.js';
 import { isUnauthenticated, messageOf } from '../errors.js';
 import { formatDateTime } from '../labels.js';
 import { Link } from '../router.js';
-import { useSession } from '../session.js';
+import { holds, useSession } from '../session.js';
 import { useStepUpRetry } from '../stepup-retry.js';
 
 /** A two-person request as `GET /v1/approvals` answers it. */
@@ -153,11 +153,7 @@ export function ApprovalsPage({ session }: { session: Session }) {
   const [rejecting, setRejecting] = useState<ApprovalRequest>();
   const [reason, setReason] = useState('');
   const [reasonError, setReasonError] = useState<string>();
-  const mayDecide = session.user.roles.some((role) =>
-    ['terminal_supervisor', 'yard_planner', 'administrator', 'release_desk', 'haulier_planner'].includes(
-      role,
-    ),
-  );
+  const mayDecide = holds(session, 'approval.decide');
 
   const onError = useCallback(
     (error: unknown) => {

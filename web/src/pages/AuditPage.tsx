@@ -18,6 +18,7 @@ import {
   verifyCheckpointNote,
   verifyInclusion,
 } from '../proof.js';
+import { holds } from '../session.js';
 
 interface Checkpoint {
   treeSize: number;
@@ -40,8 +41,6 @@ interface Entry {
   leafHash: string;
 }
 
-/** Roles that may read whole entries (policy `audit.entries.read`). */
-const ENTRY_ROLES = new Set(['customs_officer', 'investigator']);
 const SHOWN_CHECKPOINTS = 20;
 const CHECKPOINT_PAGE = 500;
 const ENTRY_PAGE = 1000;
@@ -502,7 +501,7 @@ export function AuditPage({ session }: { session: Session }) {
   const [stats, setStats] = useState<Stats>();
   const [checkpoints, setCheckpoints] = useState<Checkpoint[]>();
   const [error, setError] = useState<string>();
-  const mayReadEntries = session.user.roles.some((role) => ENTRY_ROLES.has(role));
+  const mayReadEntries = holds(session, 'audit.entries.read');
 
   useEffect(() => {
     let live = true;

@@ -4,7 +4,7 @@ import { Button, Loading, Notice, PageHeading } from '../components.js';
 import { isUnauthenticated, messageOf } from '../errors.js';
 import { formatDateTime } from '../labels.js';
 import { fromBase64, leafHash, verifyCheckpointNote, verifyInclusion } from '../proof.js';
-import { useSession } from '../session.js';
+import { holds, useSession } from '../session.js';
 
 interface Visit {
   visitRef: string;
@@ -374,9 +374,7 @@ export function VisitPage({
 }) {
   const { signedOut } = useSession();
   const [state, setState] = useState<PageState>({ status: 'loading' });
-  const readsEntries = session.user.roles.some(
-    (role) => role === 'customs_officer' || role === 'investigator',
-  );
+  const readsEntries = holds(session, 'audit.entries.read');
 
   const load = useCallback(async () => {
     setState({ status: 'loading' });
