@@ -35,6 +35,13 @@ export interface AlertEvidence {
   readonly index: number | null;
 }
 
+/** The freeze in force on the visit an alert names, so the console shows a stopped box as stopped. */
+export interface AlertVisitFreeze {
+  readonly reason: string;
+  readonly by: string;
+  readonly at: string;
+}
+
 export interface AlertView {
   readonly alertId: string;
   readonly rule: AlertRule;
@@ -44,6 +51,8 @@ export interface AlertView {
   readonly terminal: string | null;
   readonly summary: string;
   readonly evidence: readonly AlertEvidence[];
+  /** For an alert about a visit: the freeze in force on it now, else `null`. */
+  readonly frozen: AlertVisitFreeze | null;
   readonly status: AlertStatus;
   readonly assignedTo: string | null;
   readonly acknowledgedBy: string | null;
@@ -73,6 +82,7 @@ interface Raised {
   readonly orgId: string | null;
   readonly summary: string;
   readonly evidence: AlertEvidence[];
+  readonly frozen: AlertVisitFreeze | null;
 }
 
 async function gateRaised(reads: LedgerReads, event: StoredEvent): Promise<Raised> {
@@ -93,6 +103,7 @@ async function gateRaised(reads: LedgerReads, event: StoredEvent): Promise<Raise
   }
   const checks = (data.failed ?? []).map((f) => f.check).filter(Boolean);
   const container = visit?.containerNumber;
+  const freeze = visit?.view.frozen as { reason?: unknown; by?: unknown; at?: unknown } | null | undefined;
   return {
     alertId: String(event.index),
     rule: 'gate.refused',
@@ -100,6 +111,9 @@ async function gateRaised(reads: LedgerReads, event: StoredEvent): Promise<Raise
     subject: { kind: 'visit', id: visitRef },
     terminal,
     orgId: null,
+    frozen: freeze
+      ? { reason: String(freeze.reason ?? ''), by: String(freeze.by ?? ''), at: String(freeze.at ?? '') }
+      : null,
     summary:
       visitRef === 'unidentified'
         ? `Gate refused a credential that did not open (${checks[0] ?? 'credential'})`
@@ -138,6 +152,7 @@ function integrityRaised(event: StoredEvent): Raised {
     subject: { kind: 'log', id: bad === null ? 'log' : `index ${bad}` },
     terminal: null,
     orgId: null,
+    frozen: null,
     summary: `The audit log failed its check (${data.code ?? 'unknown'}): ${data.reason ?? ''}`.trim(),
     evidence: [
       { label: `Alert event, audit index ${event.index}`, href: proofHref(event.index), index: event.index },
@@ -155,6 +170,7 @@ function lockoutRaised(event: StoredEvent, userId: string, orgId: string): Raise
     subject: { kind: 'user', id: userId },
     terminal: null,
     orgId,
+    frozen: null,
     summary: `Account ${userId} locked out${failures ? ` after ${failures} failed sign-ins` : ''}`,
     evidence: [
       {
@@ -310,6 +326,10 @@ export async function actOnAlert(
       event = { type: 'AlertResolved', data: { alertId, note: action.note, by } };
     }
     await context.appendAtEnd(alertStream(alertId), [event]);
+    const { subject } = raised;
+    if (event.type === 'AlertResolved' && subject.kind === 'visit' && subject.id !== 'unidentified') {
+      await tx.adjustOpenAlerts(subject.id, -1);
+    }
     return withActions(raised, await tx.readStream(alertStream(alertId)));
   });
 }

@@ -455,6 +455,20 @@ async function applyBookingCommand(
   } else {
     await tx.gate.removeSlotBooking(visitRef);
   }
+  // The nominated driver's job list (`driver.jobs.read`): one row per visit, under the badge named now.
+  await tx.gate.putDriverJob({
+    visitRef,
+    orgId: booking.nominatedBy.orgId,
+    driverBadgeRef: booking.driverBadgeRef,
+    terminal: booking.terminal,
+    slotId: booking.slotId,
+    slotStart: booking.slotStart,
+    slotEnd: booking.slotEnd,
+    truckPlate: booking.truckPlate,
+    status: booking.status,
+    bookingVersion: next.bookingVersion,
+    updatedAt: context.now.toISOString(),
+  });
   await voidCredentials(context, visitRef, `appointment changed: ${events.map((e) => e.type).join(', ')}`);
   const credential =
     booking.status === 'booked' ? await issueCredential(context, pickup, visitRef, next) : null;

@@ -167,9 +167,36 @@ async function describeChange(
     }
     case 'pickup.change':
       return describePickupChange(context, input);
+    case 'visit.unfreeze': {
+      const state = foldVisit(await tx.readStream(visitStreamId(input.subject)));
+      const visit = state.visit;
+      if (!visit) throw new AppError('visit.not_found', `no visit ${input.subject}`);
+      if (visit.frozen === null) {
+        throw new DomainError('visit.not_frozen', `visit ${input.subject} is not frozen`, {
+          visitRef: input.subject,
+        });
+      }
+      // The terminal's supervisors approve: a freeze stops a box in their yard.
+      const terminal = visit.slot?.terminal;
+      if (terminal === undefined) {
+        throw new AppError(
+          'input.invalid',
+          `visit ${input.subject} is not in a terminal's yard yet; its terminal approves the unfreeze once it arrives`,
+          { visitRef: input.subject },
+        );
+      }
+      const { reason: frozenReason, by: frozenBy, at: frozenAt, alertId } = visit.frozen;
+      return {
+        change: {
+          reason: String(input.change.reason ?? ''),
+          before: { frozen: true, frozenBy, frozenAt, frozenReason, alertId },
+          after: { frozen: false },
+        },
+        terminal,
+      };
+    }
     default:
-      // Unfreezes arrive with alerts.
-      throw new AppError('input.invalid', `two-person changes of kind ${input.kind} are not available yet`);
+      throw new AppError('input.invalid', `two-person changes of kind ${String(input.kind)} are not known`);
   }
 }
 
@@ -270,8 +297,18 @@ async function applyGranted(
       // Decided again against the booking of now: the approval names the booking version it changes.
       await applyPickupChange(context, pickup, state);
       return;
+    case 'visit.unfreeze':
+      // The decider checks again that the box is still frozen and that two different people are named.
+      await executeVisitCommand(context, terminals, request.subject, {
+        type: 'UnfreezeVisit',
+        reason: String(request.change.reason),
+        approvalId: request.requestId,
+        requestedBy: request.requestedBy.userId,
+        approvedBy: approvedBy.userId,
+      });
+      return;
     default:
-      throw new AppError('input.invalid', `two-person changes of kind ${request.kind} are not available yet`);
+      throw new AppError('input.invalid', `two-person changes of kind ${String(request.kind)} are not known`);
   }
 }
 

@@ -141,7 +141,10 @@ export function sessionView(args: {
       : null,
     passkeyRequired: passkeyRequiredForAny(user.roles as Role[]),
     permissions: permissions.filter((permission) =>
-      mayDo({ orgKind: org.kind as OrgKind, roles: user.roles as Role[] }, permission),
+      mayDo(
+        { orgKind: org.kind as OrgKind, roles: user.roles as Role[], signedInWith: session.method },
+        permission,
+      ),
     ),
   };
 }

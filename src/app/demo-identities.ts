@@ -30,6 +30,8 @@ const users = [
   { userId: 'yard-planner', orgId: 'nqt', displayName: 'Yannick Yard', roles: ['yard_planner'] },
   { userId: 'equipment-operator', orgId: 'nqt', displayName: 'Eddy Straddle', roles: ['equipment_operator'] },
   { userId: 'supervisor', orgId: 'nqt', displayName: 'Sofie Supervisor', roles: ['terminal_supervisor'] },
+  // A second supervisor: an unfreeze is approved by another supervisor of the terminal than the one who asked.
+  { userId: 'supervisor2', orgId: 'nqt', displayName: 'Stan Supervisor', roles: ['terminal_supervisor'] },
   { userId: 'line-clerk', orgId: 'mscu', displayName: 'Lena Line', roles: ['release_desk'] },
   { userId: 'forwarder', orgId: 'fwd', displayName: 'Frank Forwarder', roles: ['release_desk'] },
   { userId: 'haulier-planner', orgId: 'haul', displayName: 'Hanne Haulier', roles: ['haulier_planner'] },

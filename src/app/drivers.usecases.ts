@@ -5,9 +5,11 @@
  * carry that reference and never the clear data. Only the employing haulier reads its drivers back; the gate
  * compares keyed hashes and never opens the record.
  */
+import { type SlotConfig, slotWindow } from '../domain/index.js';
 import { AppError } from './errors.js';
+import type { DriverJobRecord } from './gate.ports.js';
 import type { Ledger } from './ledger.js';
-import type { LedgerReads } from './ports.js';
+import type { LedgerReads, LedgerWriteTx } from './ports.js';
 import type { SecretSealer } from './security.ports.js';
 
 /** The personal data of a driver, as the haulier enters it. */
@@ -22,6 +24,17 @@ export interface DriverDetails {
 export interface DriverView extends DriverDetails {
   readonly badgeRef: string;
   readonly registeredAt: string;
+  /** The driver person's console account, which reads his own jobs; `null` while none is linked. */
+  readonly userId: string | null;
+}
+
+/** How the planner registers a driver besides the personal data. */
+export interface RegisterDriverOptions {
+  /**
+   * The console account of the driver person: a user of the same haulier holding the role `driver`. Left out, an
+   * update keeps the account already linked.
+   */
+  readonly userId?: string;
 }
 
 /** Who acts: a planner of the haulier. */
@@ -37,18 +50,21 @@ const decoder = new TextDecoder();
 
 /**
  * Registers (or updates) a driver of the actor's haulier. Records `DriverRegistered` with the badge reference
- * only, and stores the sealed details beside it in the same transaction.
+ * (and the linked account's user id) only, and stores the sealed details beside it in the same transaction.
+ * `options.userId` links the driver person's console account, so that he sees his own jobs; it must be a user of
+ * the same haulier holding the role `driver` (`input.invalid` otherwise).
  *
  * @example
  * ```ts
  * const { badgeRef } = await registerDriver({ ledger, sealer }, planner, { name: 'Jan Peeters',
- *   badge: 'ANR-000123', licence: 'B-1234567', phone: '+32 470 12 34 56' });
+ *   badge: 'ANR-000123', licence: 'B-1234567', phone: '+32 470 12 34 56' }, { userId: 'driver' });
  * ```
  */
 export async function registerDriver(
   deps: { ledger: Ledger; sealer: SecretSealer },
   actor: DriverActor,
   details: DriverDetails,
+  options?: { userId?: string },
 ): Promise<DriverView> {
   const clean = {
     name: details.name.trim(),
@@ -66,19 +82,25 @@ export async function registerDriver(
     const streamId = driversStreamId(actor.orgId);
     const version = (await tx.readStream(streamId)).length;
     const existing = await tx.gate.getDriver(actor.orgId, badgeRef);
+    const userId =
+      options?.userId === undefined
+        ? (existing?.userId ?? null)
+        : await driverAccount(tx, actor.orgId, options.userId);
     await context.append(streamId, version, [
       {
         type: existing ? 'DriverUpdated' : 'DriverRegistered',
-        data: { orgId: actor.orgId, badgeRef, by: actor.userId, at },
+        data: { orgId: actor.orgId, badgeRef, userId, by: actor.userId, at },
       },
     ]);
+    const registeredAt = existing?.registeredAt ?? at;
     await tx.gate.putDriver({
       orgId: actor.orgId,
       badgeRef,
       sealed: deps.sealer.seal(encoder.encode(JSON.stringify(clean))),
-      registeredAt: existing?.registeredAt ?? at,
+      registeredAt,
+      userId,
     });
-    return { ...clean, badgeRef, registeredAt: existing?.registeredAt ?? at };
+    return { ...clean, badgeRef, registeredAt, userId };
   });
 }
 
@@ -101,7 +123,137 @@ export async function listDrivers(
     ...(JSON.parse(decoder.decode(sealer.open(record.sealed))) as DriverDetails),
     badgeRef: record.badgeRef,
     registeredAt: record.registeredAt,
+    userId: record.userId,
   }));
+}
+
+/** The account a driver record may name: a user of the same haulier who holds the role `driver`. */
+async function driverAccount(tx: LedgerWriteTx, orgId: string, userId: string): Promise<string> {
+  const wanted = userId.trim();
+  const user = wanted === '' ? undefined : await tx.identity.getUser(wanted);
+  // One answer for "no such user" and "another organisation's user", so that asking confirms nothing.
+  if (!user || user.orgId !== orgId) {
+    throw new AppError('input.invalid', `your organisation has no user ${wanted}`, { field: 'userId' });
+  }
+  if (!user.roles.includes('driver')) {
+    throw new AppError('input.invalid', `user ${wanted} does not hold the role driver`, { field: 'userId' });
+  }
+  return user.userId;
+}
+
+/** Where a driver's job stands now: its booking, or what happened to the box since. */
+export type DriverJobState = 'booked' | 'cancelled' | 'collected' | 'closed';
+
+/** One job, as the driver himself sees it: what to collect, where, when and with which truck. Nothing secret. */
+export interface DriverJobView {
+  readonly visitRef: string;
+  readonly containerNumber: string;
+  readonly terminal: string;
+  readonly slotId: string;
+  readonly slotStart: string;
+  readonly slotEnd: string;
+  readonly graceBeforeMinutes: number;
+  readonly graceAfterMinutes: number;
+  /** When the gate lets him through: the slot with its grace. */
+  readonly windowStart: string;
+  readonly windowEnd: string;
+  readonly truckPlate: string;
+  readonly state: DriverJobState;
+  /**
+   * The pickup credential in force, by id: the token itself was handed once to the haulier and is not stored, so
+   * it can never be shown here.
+   */
+  readonly credential: { readonly active: boolean; readonly credentialId: string | null };
+  readonly updatedAt: string;
+}
+
+/** The most jobs one driver's list shows: his recent and coming ones. */
+export const DRIVER_JOBS_LIMIT = 200;
+
+/**
+ * The caller's own jobs (MISSION §2, "the driver sees only his own jobs"): the appointments whose nominated
+ * driver is a driver record of his haulier linked to his account. Today's first (by slot), then the coming ones,
+ * then the past ones, latest first. Another driver's jobs cannot appear: the look-up starts from the caller's own
+ * account and organisation.
+ *
+ * @example
+ * ```ts
+ * (await listDriverJobs(store, pickup.slots, { orgId: 'haul', userId: 'driver' }, new Date()))[0].visitRef;
+ * ```
+ */
+export async function listDriverJobs(
+  reads: LedgerReads,
+  slots: ReadonlyMap<string, SlotConfig>,
+  caller: { readonly orgId: string; readonly userId: string },
+  now: Date,
+): Promise<DriverJobView[]> {
+  const drivers = await reads.gate.driversOfUser(caller.orgId, caller.userId);
+  const records = await reads.gate.driverJobs(
+    caller.orgId,
+    drivers.map((d) => d.badgeRef),
+    DRIVER_JOBS_LIMIT,
+  );
+  const jobs: DriverJobView[] = [];
+  for (const record of records) {
+    const visit = await reads.getVisit(record.visitRef);
+    if (!visit) continue;
+    const active = record.status === 'booked' ? await reads.gate.activeCredentials(record.visitRef) : [];
+    jobs.push(jobView(record, visit.containerNumber, visit.status, slots.get(record.terminal), active));
+  }
+  return orderForToday(jobs, now);
+}
+
+function jobView(
+  record: DriverJobRecord,
+  containerNumber: string,
+  visitStatus: string,
+  config: SlotConfig | undefined,
+  active: readonly { credentialId: string }[],
+): DriverJobView {
+  const grace = {
+    graceBeforeMinutes: config?.graceBeforeMinutes ?? 0,
+    graceAfterMinutes: config?.graceAfterMinutes ?? 0,
+  };
+  const window = slotWindow({ start: record.slotStart, end: record.slotEnd }, grace);
+  const state: DriverJobState =
+    record.status === 'cancelled'
+      ? 'cancelled'
+      : visitStatus === 'gated_out'
+        ? 'collected'
+        : visitStatus === 'loaded' || visitStatus === 'cancelled'
+          ? 'closed'
+          : 'booked';
+  const current = state === 'booked' ? active.at(-1) : undefined;
+  return {
+    visitRef: record.visitRef,
+    containerNumber,
+    terminal: record.terminal,
+    slotId: record.slotId,
+    slotStart: record.slotStart,
+    slotEnd: record.slotEnd,
+    ...grace,
+    windowStart: window.start,
+    windowEnd: window.end,
+    truckPlate: record.truckPlate,
+    state,
+    credential: { active: current !== undefined, credentialId: current?.credentialId ?? null },
+    updatedAt: record.updatedAt,
+  };
+}
+
+/** Today's jobs by slot, then the coming ones by slot, then the past ones, latest first (UTC days). */
+function orderForToday(jobs: readonly DriverJobView[], now: Date): DriverJobView[] {
+  const today = now.toISOString().slice(0, 10);
+  const rank = (job: DriverJobView) => {
+    const day = job.slotStart.slice(0, 10);
+    return day === today ? 0 : day > today ? 1 : 2;
+  };
+  return [...jobs].sort((a, b) => {
+    const byRank = rank(a) - rank(b);
+    if (byRank !== 0) return byRank;
+    const bySlot = a.slotStart < b.slotStart ? -1 : a.slotStart > b.slotStart ? 1 : 0;
+    return rank(a) === 2 ? -bySlot : bySlot;
+  });
 }
 
 /**

@@ -18,6 +18,7 @@ export type AppErrorCode =
   | 'auth.passkey_invalid'
   | 'auth.credentials_invalid'
   | 'auth.passkey_required'
+  | 'auth.passkey_session_required'
   | 'auth.throttled'
   | 'auth.account_locked'
   | 'auth.step_up_required'

@@ -13,6 +13,34 @@ export interface DriverRecord {
   readonly badgeRef: string;
   readonly sealed: Uint8Array;
   readonly registeredAt: string;
+  /**
+   * The console account of the driver person (a user of the same haulier holding the role `driver`), which lets
+   * him read his own jobs (`driver.jobs.read`); `null` while the planner has linked none.
+   */
+  readonly userId: string | null;
+}
+
+/** Where a driver's job stands, as its appointment stream says; `collected` comes from the visit, not from here. */
+export type DriverJobStatus = 'booked' | 'cancelled';
+
+/**
+ * The appointment of a visit as its nominated driver's job list needs it (`0007_driver_accounts`): derived from
+ * the `appointment-<visitRef>` stream in the transaction that appends to it, one row per visit, moved to the new
+ * driver when the planner names another one (so the first driver no longer sees it).
+ */
+export interface DriverJobRecord {
+  readonly visitRef: string;
+  /** The haulier whose planner nominated the driver: driver records are keyed by haulier and badge reference. */
+  readonly orgId: string;
+  readonly driverBadgeRef: string;
+  readonly terminal: string;
+  readonly slotId: string;
+  readonly slotStart: string;
+  readonly slotEnd: string;
+  readonly truckPlate: string;
+  readonly status: DriverJobStatus;
+  readonly bookingVersion: number;
+  readonly updatedAt: string;
 }
 
 /** One booking in force, for the capacity of its slot. */
@@ -51,6 +79,13 @@ export interface GateReads {
   getDriver(orgId: string, badgeRef: string): Promise<DriverRecord | undefined>;
   /** The drivers of one haulier, in badgeRef order. */
   listDrivers(orgId: string): Promise<DriverRecord[]>;
+  /** The driver records of one haulier linked to a console account, in badgeRef order. */
+  driversOfUser(orgId: string, userId: string): Promise<DriverRecord[]>;
+  /**
+   * The jobs of the given drivers of one haulier, latest slot first, at most `limit`; empty for no badge
+   * references.
+   */
+  driverJobs(orgId: string, badgeRefs: readonly string[], limit: number): Promise<DriverJobRecord[]>;
   /** Bookings in force per slot id, for the slots asked for; a slot without any is absent. */
   slotBookingCounts(slotIds: readonly string[]): Promise<Map<string, number>>;
   getCredential(credentialId: string): Promise<PickupCredentialRecord | undefined>;
@@ -65,6 +100,8 @@ export interface GateReads {
 /** Gate writes, in the transaction that appends the events they derive from. */
 export interface GateWrites extends GateReads {
   putDriver(record: DriverRecord): Promise<void>;
+  /** Inserts or replaces the job of a visit. */
+  putDriverJob(record: DriverJobRecord): Promise<void>;
   /** Inserts or moves the booking of a visit. */
   putSlotBooking(record: SlotBookingRecord): Promise<void>;
   removeSlotBooking(visitRef: string): Promise<void>;

@@ -111,8 +111,8 @@ export async function gateTransaction(
         visitState && release
           ? greenLights({ visit: visitState, release: release.state, at: now }).lights
           : [],
-      // Freezes arrive with the detection engine; until then nothing is frozen.
-      frozen: false,
+      // A freeze stops the box whoever presents what: only a two-person unfreeze lets it go.
+      frozen: (visitState?.visit?.frozen ?? null) !== null,
     };
     const verdict = gateVerdict(input);
     const attemptId = Buffer.from(context.ids.randomBytes(12)).toString('base64url');
@@ -131,6 +131,8 @@ export async function gateTransaction(
         failed: alert.failed as unknown as JsonObject[],
         at: now,
       });
+      // The yard map marks the box until the alert is resolved.
+      if (visitRef !== UNIDENTIFIED_VISIT) await tx.adjustOpenAlerts(visitRef, 1);
     }
     if (verdict.accepted && stored) {
       await executeVisitCommand(context, deps.terminals, visitRef, {

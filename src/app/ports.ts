@@ -70,6 +70,16 @@ export interface VisitQuery {
   readonly after?: string;
 }
 
+/**
+ * What the yard map colours a box by beyond its own visit view (issue 5), from compact read models rather than
+ * folding streams: `released` when the release right is in force (not blocked or revoked) and held by a haulier,
+ * i.e. the box is ready to be collected; `openAlerts` counts the unresolved alerts that name the visit.
+ */
+export interface VisitMapFlags {
+  readonly released: boolean;
+  readonly openAlerts: number;
+}
+
 /** Reads that work inside and outside a write transaction. */
 export interface LedgerReads {
   /** Number of events (= audit leaves) in the log. Inside a write transaction it is exact, because the head is locked. */
@@ -100,6 +110,8 @@ export interface LedgerReads {
   }): Promise<OccupiedCell[]>;
   /** Every occupied cell of a terminal (or of one block of it). */
   terminalOccupancy(where: { terminal: string; block?: string }): Promise<OccupiedCell[]>;
+  /** The map flags of these visits (at most `MAX_VISIT_PAGE` at once); a visit with none set may be absent. */
+  visitMapFlags(visitRefs: readonly string[]): Promise<Map<string, VisitMapFlags>>;
   /** Organisations, users, credentials, sessions and approvals (see `identity.ports.ts`). */
   readonly identity: IdentityReads;
   /** Release rights and their parties (see `release.ports.ts`). */
@@ -125,6 +137,8 @@ export interface LedgerWriteTx extends LedgerReads {
   upsertVisit(visit: VisitRecord): Promise<void>;
   occupyCells(cells: readonly YardCell[], visitRef: string): Promise<void>;
   vacateCells(cells: readonly YardCell[]): Promise<void>;
+  /** Counts an alert raised about a visit (+1) or resolved (-1), for the yard map. */
+  adjustOpenAlerts(visitRef: string, delta: 1 | -1): Promise<void>;
   /** Identity writes, in this transaction beside the events that record them. */
   readonly identity: IdentityWrites;
   /** Release read models, in this transaction beside the release events they derive from. */

@@ -26,6 +26,28 @@ export interface ReleaseRecord {
   readonly streamVersion: number;
   /** The domain's folded `Release`, as JSON. */
   readonly view: JsonObject;
+  /** When the release last changed: the order of the inboxes. */
+  readonly updatedAt: string;
+}
+
+/**
+ * An organisation's release inbox: `offers` awaiting its answer, rights it `held` now, releases it `issued` (a
+ * line). Whether the caller may see each one is the use case's business; this is only the index.
+ */
+export type ReleaseInboxView = 'offers' | 'held' | 'issued';
+
+/** Where the previous page of an inbox ended: the last record's change time and visit. */
+export interface ReleaseInboxCursor {
+  readonly updatedAt: string;
+  readonly visitRef: string;
+}
+
+export interface ReleaseInboxQuery {
+  readonly orgId: string;
+  readonly view: ReleaseInboxView;
+  readonly limit: number;
+  /** Records strictly after this one in the inbox order (latest change first). */
+  readonly after?: ReleaseInboxCursor;
 }
 
 /** Release reads, inside and outside a write transaction. */
@@ -33,6 +55,8 @@ export interface ReleaseReads {
   getRelease(visitRef: string): Promise<ReleaseRecord | undefined>;
   /** The organisations that hold or held the visit's right, in orgId order; empty when none. */
   releaseParties(visitRef: string): Promise<string[]>;
+  /** One page of an organisation's inbox, latest change first (then visitRef, descending). */
+  listReleaseInbox(query: ReleaseInboxQuery): Promise<ReleaseRecord[]>;
 }
 
 /** Release writes, in the transaction that appends the release events they derive from. */

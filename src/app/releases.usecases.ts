@@ -27,7 +27,7 @@ import { voidCredentials } from './appointments.usecases.js';
 import { AppError } from './errors.js';
 import type { Ledger, WriteContext } from './ledger.js';
 import type { JsonObject, LedgerReads, StoredEvent, VisitRecord } from './ports.js';
-import type { ReleaseRecord } from './release.ports.js';
+import type { ReleaseInboxCursor, ReleaseInboxView, ReleaseRecord } from './release.ports.js';
 import { visibilityOf } from './visit-access.usecases.js';
 import { foldVisit, visitStreamId } from './visits.usecases.js';
 
@@ -103,7 +103,7 @@ function chainParties(release: Release): string[] {
   ];
 }
 
-function recordOf(release: Release, streamVersion: number): ReleaseRecord {
+function recordOf(release: Release, streamVersion: number, updatedAt: string): ReleaseRecord {
   return {
     visitRef: release.visitRef,
     releaseId: release.releaseId,
@@ -118,6 +118,7 @@ function recordOf(release: Release, streamVersion: number): ReleaseRecord {
     validUntil: release.validUntil,
     streamVersion,
     view: release as unknown as JsonObject,
+    updatedAt,
   };
 }
 
@@ -181,7 +182,7 @@ export async function executeReleaseCommand(
     data: { visitRef, parties: chainParties(release), what: decided.map((event) => event.type) },
   };
   const events = await context.append(streamId, history.length, [...decided.map(toNewEvent), notified]);
-  await tx.releases.putRelease(recordOf(release, history.length + events.length));
+  await tx.releases.putRelease(recordOf(release, history.length + events.length, now.toISOString()));
   await tx.releases.addReleaseParties(visitRef, partiesThatHoldOrHeld(next));
   // A pickup credential binds the right as it was: when the right changes hands, is blocked, revoked or re-dated,
   // every credential issued under it is void (the gate would refuse it anyway; now its record says so too).
@@ -303,4 +304,141 @@ export async function visitLights(
     },
     { visibility },
   );
+}
+
+/** Where a release stands, as an inbox row shows it. */
+export type ReleaseInboxState = 'offered' | 'held' | 'issued' | 'blocked' | 'revoked';
+
+/**
+ * One row of an organisation's release inbox: the box (by reference and container number, never where it
+ * stands), the parties either side of the caller's hand-over and when, and the chain as far as the caller may see
+ * it (`releaseChainView`).
+ */
+export interface ReleaseInboxItem {
+  readonly visitRef: string;
+  readonly containerNumber: string | null;
+  readonly releaseId: string;
+  readonly line: string;
+  readonly state: ReleaseInboxState;
+  /** Who handed, or offers, the right to the caller (for `issued`: the line itself). */
+  readonly from: string | null;
+  /** Whom the caller offers it to (or, for `issued`, who holds or is offered it now); `null` when nobody. */
+  readonly to: string | null;
+  readonly offeredAt: string | null;
+  readonly acceptedAt: string | null;
+  readonly validFrom: string;
+  readonly validUntil: string;
+  readonly updatedAt: string;
+  readonly release: ReleaseChainView;
+}
+
+export interface ReleaseInboxPage {
+  readonly view: ReleaseInboxView;
+  readonly items: readonly ReleaseInboxItem[];
+  /** Pass it back as `cursor` for the next page; `null` on the last one. */
+  readonly nextCursor: string | null;
+}
+
+export const RELEASE_INBOX_DEFAULT_LIMIT = 50;
+export const RELEASE_INBOX_MAX_LIMIT = 200;
+
+const encodeCursor = (cursor: ReleaseInboxCursor) =>
+  Buffer.from(JSON.stringify([cursor.updatedAt, cursor.visitRef])).toString('base64url');
+
+function decodeCursor(cursor: string): ReleaseInboxCursor {
+  try {
+    const [updatedAt, visitRef] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    if (typeof updatedAt === 'string' && typeof visitRef === 'string') return { updatedAt, visitRef };
+  } catch {
+    // Answered below, as any other cursor this server did not hand out.
+  }
+  throw new AppError('input.invalid', 'cursor is not one this server handed out', { field: 'cursor' });
+}
+
+/**
+ * One page of the caller organisation's release inbox, latest change first: `offers` awaiting its answer,
+ * rights it `held` now, or (a line) releases it `issued`. Each row is cut to what the caller may see of the
+ * chain; only its own organisation's rows are looked at, from an index of the `release` read model.
+ *
+ * @example
+ * ```ts
+ * const { items, nextCursor } = await listReleaseInbox(store, forwarderDesk, { view: 'offers' });
+ * ```
+ */
+export async function listReleaseInbox(
+  reads: LedgerReads,
+  principal: Principal,
+  query: { view: ReleaseInboxView; limit?: number; cursor?: string },
+): Promise<ReleaseInboxPage> {
+  const limit = query.limit ?? RELEASE_INBOX_DEFAULT_LIMIT;
+  if (!Number.isInteger(limit) || limit < 1 || limit > RELEASE_INBOX_MAX_LIMIT) {
+    throw new AppError('input.invalid', `limit must be between 1 and ${RELEASE_INBOX_MAX_LIMIT}`, {
+      field: 'limit',
+    });
+  }
+  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+  const records = await reads.releases.listReleaseInbox({
+    orgId: principal.orgId,
+    view: query.view,
+    limit: limit + 1,
+    ...(after ? { after } : {}),
+  });
+  const page = records.slice(0, limit);
+  const items: ReleaseInboxItem[] = [];
+  for (const record of page) {
+    const release = releaseChainView(stateOf(record), principal);
+    if (!release) continue;
+    const visit = await reads.getVisit(record.visitRef);
+    items.push(inboxItem(query.view, principal.orgId, record, release, visit?.containerNumber ?? null));
+  }
+  const last = page.at(-1);
+  return {
+    view: query.view,
+    items,
+    nextCursor: records.length > limit && last ? encodeCursor(last) : null,
+  };
+}
+
+function inboxItem(
+  view: ReleaseInboxView,
+  orgId: string,
+  record: ReleaseRecord,
+  release: ReleaseChainView,
+  containerNumber: string | null,
+): ReleaseInboxItem {
+  const offer = release.offer;
+  const lastLink = release.chain.at(-1) ?? null;
+  const ownLink = [...release.chain].reverse().find((link) => link.orgId === orgId) ?? null;
+  const state: ReleaseInboxState = record.revoked
+    ? 'revoked'
+    : record.blocked
+      ? 'blocked'
+      : offer !== null
+        ? 'offered'
+        : record.holder !== null
+          ? 'held'
+          : 'issued';
+  const sides =
+    view === 'offers'
+      ? { from: offer?.from ?? null, to: offer?.to ?? null, acceptedAt: null }
+      : view === 'held'
+        ? { from: ownLink?.from ?? null, to: offer?.to ?? null, acceptedAt: ownLink?.acceptedAt ?? null }
+        : {
+            from: record.lineOrgId,
+            to: release.holder ?? offer?.to ?? null,
+            acceptedAt: lastLink?.acceptedAt ?? null,
+          };
+  return {
+    visitRef: record.visitRef,
+    containerNumber,
+    releaseId: record.releaseId,
+    line: record.line,
+    state,
+    ...sides,
+    offeredAt: offer?.offeredAt ?? null,
+    validFrom: record.validFrom,
+    validUntil: record.validUntil,
+    updatedAt: record.updatedAt,
+    release,
+  };
 }

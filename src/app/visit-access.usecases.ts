@@ -53,7 +53,9 @@ export type ShownVisit = VisitView | StatusVisitView;
  * const principal = principalOf(requireAuth(request));
  * ```
  */
-export function principalOf(auth: Pick<Authenticated, 'user' | 'org'>): Principal {
+export function principalOf(
+  auth: Pick<Authenticated, 'user' | 'org'> & { readonly session?: Pick<Authenticated['session'], 'method'> },
+): Principal {
   return {
     userId: auth.user.userId,
     orgId: auth.org.orgId,
@@ -61,6 +63,7 @@ export function principalOf(auth: Pick<Authenticated, 'user' | 'org'>): Principa
     orgCode: auth.org.code,
     terminals: [...auth.org.terminals],
     roles: auth.user.roles as Role[],
+    ...(auth.session ? { signedInWith: auth.session.method } : {}),
   };
 }
 
@@ -212,6 +215,8 @@ const HOLD_EVENTS = new Set(['HoldPlaced', 'HoldLifted']);
  */
 function redactEventData(type: string, data: JsonObject): JsonObject | undefined {
   if (HOLD_EVENTS.has(type) && data.kind === 'police') return undefined;
+  // A freeze is an investigation's stop: like a police hold, it must not tip off a party who may be the suspect.
+  if (type === 'VisitFrozen' || type === 'VisitUnfrozen') return undefined;
   const kept: JsonObject = {};
   for (const [key, value] of Object.entries(data)) {
     if (POSITION_FIELDS.has(key)) continue;

@@ -4,12 +4,34 @@
  */
 import { mayDo, type Principal, type YardLayout, type YardSlot } from '../domain/index.js';
 import { AppError } from './errors.js';
-import type { LedgerReads } from './ports.js';
+import type { LedgerReads, VisitMapFlags } from './ports.js';
 import type { TerminalLayouts } from './visits.usecases.js';
 
-/** States a box on the map can be in; a box's `state` is an index into this list. */
-export const yardBoxStates = ['in_yard', 'on_hold'] as const;
+/**
+ * States a box on the map can be in, from the least to the most urgent; a box's `state` is an index into this
+ * list, so a stack takes the highest index among its tiers. A box has the most urgent state that applies:
+ * - `alert`: an alert that names the visit is not yet resolved;
+ * - `frozen`: a freeze is in force (only two people lift it);
+ * - `held`: a hold is in force (customs, line, terminal or police);
+ * - `released`: the release right is in force (not blocked or revoked) and held by a haulier: ready to collect;
+ * - `in_yard`: none of these.
+ */
+export const yardBoxStates = ['in_yard', 'released', 'held', 'frozen', 'alert'] as const;
 export type YardBoxState = (typeof yardBoxStates)[number];
+
+const stateIndex = (state: YardBoxState) => yardBoxStates.indexOf(state);
+
+/** The state of one box, from its visit view and its map flags. */
+export function yardBoxState(
+  view: { onHold?: unknown; frozen?: unknown },
+  flags: VisitMapFlags | undefined,
+): YardBoxState {
+  if ((flags?.openAlerts ?? 0) > 0) return 'alert';
+  if (view.frozen !== null && view.frozen !== undefined) return 'frozen';
+  if (view.onHold === true) return 'held';
+  if (flags?.released) return 'released';
+  return 'in_yard';
+}
 
 /** One terminal's yard as the map draws it. Box `i` is `block[i]`, `bay[i]`, … of the arrays in `boxes`. */
 export interface YardMap {
@@ -72,6 +94,8 @@ export async function yardMap(args: {
       limit: PAGE,
       ...(after !== undefined ? { after } : {}),
     });
+    // One indexed look-up per page of visits, never a fold of their streams (50,000 boxes = 50 pages).
+    const flags = await reads.visitMapFlags(page.map((visit) => visit.visitRef));
     for (const visit of page) {
       const slot = visit.view.slot as YardSlot | null;
       const block = slot ? blockIndex.get(slot.block) : undefined;
@@ -80,7 +104,7 @@ export async function yardMap(args: {
       boxes.bay.push(slot.bay);
       boxes.row.push(slot.row);
       boxes.tier.push(slot.tier);
-      boxes.state.push(visit.view.onHold === true ? 1 : 0);
+      boxes.state.push(stateIndex(yardBoxState(visit.view, flags.get(visit.visitRef))));
       boxes.containerNumber.push(visit.containerNumber);
     }
     if (page.length < PAGE) break;

@@ -1,31 +1,72 @@
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { type DemoPickup, seedDemoCargo } from '../app/demo-cargo.js';
 import { seedDemoIdentities } from '../app/demo-identities.js';
 import { createApiToken } from '../app/tokens.usecases.js';
 import { seedInto } from './seed.js';
 import type { System } from './system.js';
 
+/** What the demo seeded, or found seeded: the pickups booked for today, with their credentials. */
+export interface DemoSeeded {
+  readonly pickups: readonly DemoPickup[];
+}
+
+/** The pickups kept in the secrets file, or none when it is missing or unreadable. */
+function pickupsIn(secretsFile: string): DemoPickup[] {
+  if (!existsSync(secretsFile)) return [];
+  try {
+    const secrets = JSON.parse(readFileSync(secretsFile, 'utf8')) as { pickups?: DemoPickup[] };
+    return Array.isArray(secrets.pickups) ? secrets.pickups : [];
+  } catch {
+    return [];
+  }
+}
+
 /**
- * Seeds the demo port on an empty log — its organisations and people, one terminal and a vessel call — and tells
- * how to sign in. The one-time links and passwords also go to `demo-secrets.json` beside the database (mode
- * 0600). On a log that holds data it seeds nothing and says so.
+ * Seeds the demo port on an empty log — its organisations and people, one terminal, a vessel call, and cargo in
+ * motion: release chains in flight, today's pickups booked, a few holds — and tells how to sign in. The one-time
+ * links, passwords and the pickup credentials the haulier handed its drivers also go to `demo-secrets.json`
+ * beside the database (mode 0600). On a log that holds data it seeds nothing, says so, and returns the pickups
+ * the secrets file still lists.
  */
-export async function seedDemoOnce(system: System, io: { stdout: NodeJS.WritableStream }): Promise<void> {
+export async function seedDemoOnce(
+  system: System,
+  io: { stdout: NodeJS.WritableStream },
+): Promise<DemoSeeded> {
   const secretsFile = join(dirname(system.keyFile), 'demo-secrets.json');
   const size = await system.store.logSize();
   if (size > 0) {
     io.stdout.write(
       `the database already holds ${size} events; not seeding again (demo sign-in links: ${secretsFile})\n`,
     );
-    return;
+    return { pickups: pickupsIn(secretsFile) };
   }
   io.stdout.write(
     'seeding the demo port: its organisations and people, one terminal, a vessel call of 2,000 boxes…\n',
   );
+  // The vessel came in yesterday: its history runs from about twenty hours ago (some sixteen hours of port work),
+  // so that every time the console shows is in the past; the people and today's cargo come after it.
+  const summary = await seedInto(system, {
+    containers: 2000,
+    seed: 'demo',
+    terminal: 'T1',
+    startAt: new Date(system.ledger.clock.now().getTime() - 20 * 3_600_000),
+  });
+  io.stdout.write(`seeded ${summary.events} cargo events\n`);
   const people = await seedDemoIdentities(system.auth, () => randomBytes(12).toString('base64url'));
-  const summary = await seedInto(system, { containers: 2000, seed: 'demo', terminal: 'T1' });
-  io.stdout.write(`seeded ${summary.events} cargo events\n\n`);
+  const cargoStarted = Date.now();
+  const cargo = await seedDemoCargo(
+    { auth: system.auth, terminals: system.terminals, pickup: system.gate },
+    { terminal: 'T1', seed: 'demo' },
+  );
+  const firstSlot = cargo.pickups[0]?.slotStart;
+  io.stdout.write(
+    `${cargo.releases} releases in flight (${cargo.offeredToForwarder} offered to the forwarder, ` +
+      `${cargo.offeredToHaulier} to the haulier), ${cargo.appointments} appointments` +
+      `${firstSlot ? ` from ${firstSlot}` : ''}, ${cargo.holds} holds, ${cargo.customsReleased} released by customs ` +
+      `(${Date.now() - cargoStarted} ms)\n\n`,
+  );
   const listed = people.map((person) => ({
     username: person.user.username,
     displayName: person.user.displayName,
@@ -45,7 +86,7 @@ export async function seedDemoOnce(system: System, io: { stdout: NodeJS.Writable
   const gateKiosk = { tokenId: kiosk.apiToken.tokenId, token: kiosk.token, label: kiosk.apiToken.label };
   writeFileSync(
     secretsFile,
-    `${JSON.stringify({ url: system.publicUrl, users: listed, gateKiosk }, null, 2)}\n`,
+    `${JSON.stringify({ url: system.publicUrl, users: listed, gateKiosk, pickups: cargo.pickups }, null, 2)}\n`,
     {
       mode: 0o600,
     },
@@ -61,5 +102,8 @@ export async function seedDemoOnce(system: System, io: { stdout: NodeJS.Writable
       );
     }
   }
-  io.stdout.write(`The links and passwords are also in ${secretsFile} (mode 0600).\n\n`);
+  io.stdout.write(
+    `The links and passwords, and the pickup credentials of today's trucks, are in ${secretsFile} (mode 0600).\n\n`,
+  );
+  return { pickups: cargo.pickups };
 }

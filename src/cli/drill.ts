@@ -1,7 +1,7 @@
 /**
  * `portledger drill` (issue 6): replays the Antwerp 2011–2013 kill chain against a running PortLedger. It plays an
  * outsider holding what the gang held — keylogged passwords and TOTP codes (read from the demo secrets file), a
- * forged pickup credential, their own driver — and reaches the server over HTTP alone. Only the database step
+ * forged pickup credential, a real one copied on its way to its driver, their own driver — and reaches the server over HTTP alone. Only the database step
  * opens the SQLite file, as a rogue administrator would. Each step is reported `blocked`, `detected` or
  * `succeeded`; the command exits 0 only when none succeeded.
  */
@@ -27,9 +27,19 @@ interface SecretsUser {
   totpUri?: string;
   enrolmentLink?: string;
 }
+/** A pickup as the haulier handed it to its driver: what the gang copied, like the PINs they copied. */
+interface SecretsPickup {
+  visitRef: string;
+  containerNumber: string;
+  slot: string;
+  driverBadge: string;
+  truckPlate: string;
+  credential: string;
+}
 interface Secrets {
   users: SecretsUser[];
   gateKiosk?: { token: string };
+  pickups?: SecretsPickup[];
 }
 
 interface Session {
@@ -111,17 +121,34 @@ async function passwordLogin(
 }
 
 /** Tries each attempt with each session; blocked when every answer is a refusal. */
+type Answer = { status: number; body: Record<string, unknown> };
+
+/** Whether an answer told the caller where a box stands: a slot on a visit, or a yard map. */
+function revealsPosition(answer: Answer): boolean {
+  if (answer.status >= 400) return false;
+  const { body } = answer;
+  const rows = [body, ...((body.visits as Record<string, unknown>[] | undefined) ?? [])];
+  const historySlots = ((body.events as Record<string, unknown>[] | undefined) ?? []).some((e) =>
+    JSON.stringify(e).includes('"slot"'),
+  );
+  return 'boxes' in body || rows.some((row) => row.slot !== undefined && row.slot !== null) || historySlots;
+}
+
 async function tryAll(
   name: string,
-  attempts: { label: string; run: () => Promise<{ status: number; body: Record<string, unknown> }> }[],
+  attempts: { label: string; run: () => Promise<Answer> }[],
   how: string,
+  succeeded: (answer: Answer) => boolean = (answer) => !refused(answer.status) && answer.status < 400,
 ): Promise<DrillStep> {
   const evidence: string[] = [];
   let anySucceeded = false;
   for (const attempt of attempts) {
     const answer = await attempt.run();
-    evidence.push(`${attempt.label}: HTTP ${answer.status}${code(answer.body)}`);
-    if (!refused(answer.status) && answer.status < 400) anySucceeded = true;
+    const shown = succeeded(answer);
+    evidence.push(
+      `${attempt.label}: HTTP ${answer.status}${code(answer.body)}${answer.status < 400 && !shown ? ' (no position in it)' : ''}`,
+    );
+    if (shown) anySucceeded = true;
   }
   return {
     name,
@@ -129,6 +156,30 @@ async function tryAll(
     how: anySucceeded ? 'a request was accepted' : how,
     evidence,
   };
+}
+
+/**
+ * The alert the server raised for a gate verdict at `index`, as the port's investigators see it on their alerts
+ * list (the drill's stolen investigator session reads the list; it may not read raw log entries).
+ */
+async function alertFor(
+  client: Client,
+  investigator: Session,
+  index: unknown,
+): Promise<{ alertId: string; rule: string; severity: string; summary: string } | undefined> {
+  if (typeof index !== 'number') return undefined;
+  const listed = await client.call('GET', '/v1/alerts?status=unresolved', { session: investigator });
+  const alerts =
+    (listed.body.alerts as
+      | {
+          alertId: string;
+          rule: string;
+          severity: string;
+          summary: string;
+          evidence: { index: number | null }[];
+        }[]
+      | undefined) ?? [];
+  return alerts.find((alert) => alert.evidence.some((e) => e.index !== null && e.index >= index));
 }
 
 export async function runDrill(options: { url: string; secrets: string; db?: string }): Promise<{
@@ -188,19 +239,12 @@ export async function runDrill(options: { url: string; secrets: string; db?: str
   const investigator = sessions.find((s) => s.username === byRole('investigator')?.username);
   const attackers = sessions.filter((s) => s === driver);
 
-  // A real visit reference to aim at: an investigator (read-only, password by design) can list visits.
+  // A real visit reference to aim at: an investigator (read-only, password by design) can list visits' statuses.
   let visitRef = 'V-NOT-KNOWN';
-  let slot: Record<string, unknown> | undefined;
   if (investigator) {
     const list = await client.call('GET', '/v1/visits?status=in_yard&limit=1', { session: investigator });
     const first = (list.body.visits as Record<string, unknown>[] | undefined)?.[0];
-    if (first) {
-      visitRef = String(first.visitRef);
-      slot = first.slot as Record<string, unknown> | undefined;
-      findings.push(
-        `a keylogged investigator password + TOTP opens a read-only session that sees every visit and its yard position (${visitRef}${slot ? ` at ${JSON.stringify(slot)}` : ''}); MISSION §2 grants investigators full read, and no bulk-lookup alert exists yet`,
-      );
-    }
+    if (first) visitRef = String(first.visitRef);
   }
   const withEach = (
     label: string,
@@ -212,10 +256,11 @@ export async function runDrill(options: { url: string; secrets: string; db?: str
     }));
   const slotBody = { terminal: 'T1', block: 'A', bay: 1, row: 1, tier: 1 };
 
+  const lookers = [...attackers, ...(investigator ? [investigator] : [])];
   steps.push(
     await tryAll(
-      'look up yard positions (shipping-line clerk, planner, driver)',
-      attackers.flatMap((s) => [
+      'look up yard positions (shipping-line clerk, planner, driver, investigator)',
+      lookers.flatMap((s) => [
         {
           label: `${s.username}: GET /v1/terminals/T1/yard`,
           run: () => client.call('GET', '/v1/terminals/T1/yard', { session: s }),
@@ -228,8 +273,13 @@ export async function runDrill(options: { url: string; secrets: string; db?: str
           label: `${s.username}: GET /v1/visits/${visitRef}`,
           run: () => client.call('GET', `/v1/visits/${visitRef}`, { session: s }),
         },
+        {
+          label: `${s.username}: GET /v1/visits/${visitRef}/history`,
+          run: () => client.call('GET', `/v1/visits/${visitRef}/history`, { session: s }),
+        },
       ]),
-      'the clerk and planner have no session; the driver role sees only its own jobs: 403/404 on the yard and on visits',
+      'the clerk and planner have no session; the driver sees only his own jobs (403/404); a password + TOTP session of an investigator sees statuses without any slot, and the yard map, histories and raw log entries answer 403 auth.passkey_session_required',
+      revealsPosition,
     ),
   );
   steps.push(
@@ -239,7 +289,7 @@ export async function runDrill(options: { url: string; secrets: string; db?: str
         ...withEach(`POST /v1/visits/${visitRef}/moves`, (s) =>
           client.call('POST', `/v1/visits/${visitRef}/moves`, {
             session: s,
-            body: { from: slot ?? slotBody, to: { ...slotBody, block: 'Z' }, equipment: 'SC1' },
+            body: { from: slotBody, to: { ...slotBody, block: 'Z' }, equipment: 'SC1' },
           }),
         ),
         ...withEach('POST position-corrections', (s) =>
@@ -323,20 +373,14 @@ export async function runDrill(options: { url: string; secrets: string; db?: str
           `gate kiosk scans ${credential ? 'a forged plc1. credential' : 'no credential'} + badge GANG-0001: HTTP ${verdict.status}${code(verdict.body)}, accepted=${String(verdict.body.accepted)}, failed checks: ${failed.join(', ') || '-'}, verdict at index ${String(verdict.body.index)}`,
         );
         if (verdict.body.accepted === true) accepted = true;
-        if (investigator && typeof verdict.body.index === 'number') {
-          const entries = await client.call('GET', `/v1/audit/entries?start=${verdict.body.index}&limit=5`, {
-            session: investigator,
-          });
-          const alert = (
-            entries.body.entries as { type: string; index: number; stream: string }[] | undefined
-          )?.find((e) => /Alert/.test(e.type));
-          if (alert) {
-            detectedMs ??= Date.now() - startedAt;
-            alertType = alert.type;
-            evidence.push(
-              `alert ${alert.type} at index ${alert.index} in stream ${alert.stream}, read by an investigator`,
-            );
-          }
+        const alert = investigator ? await alertFor(client, investigator, verdict.body.index) : undefined;
+
+        if (alert) {
+          detectedMs ??= Date.now() - startedAt;
+          alertType = `${alert.rule} alert ${alert.alertId}`;
+          evidence.push(
+            `alert ${alert.rule} (${alert.severity}) ${alert.alertId}: "${alert.summary}", listed on GET /v1/alerts to an investigator`,
+          );
         }
       }
       if (accepted) {
@@ -350,6 +394,63 @@ export async function runDrill(options: { url: string; secrets: string; db?: str
       }
     }
     steps.push({ name: 'gate out with their own driver (forged / no credential)', outcome, how, evidence });
+  }
+
+  // Gate out with a real credential copied on its way from the haulier to its driver (as the gang copied the
+  // PINs), presented at the kiosk by the gang's own driver and truck: the credential is bound to another badge.
+  {
+    const evidence: string[] = [];
+    const copied = secrets.pickups?.[0];
+    let outcome: Outcome = 'blocked';
+    let how =
+      'no pickup credential was there to copy (the secrets file lists no pickups) and no kiosk to present one at';
+    if (copied && secrets.gateKiosk) {
+      evidence.push(
+        `copied the pickup credential of ${copied.containerNumber} (slot ${copied.slot}), meant for badge ${copied.driverBadge} and truck ${copied.truckPlate}`,
+      );
+      const startedAt = Date.now();
+      const verdict = await client.call('POST', '/v1/gate/transactions', {
+        bearer: secrets.gateKiosk.token,
+        body: { credential: copied.credential, badge: 'GANG-0001', truckPlate: '1-GNG-001' },
+      });
+      const failed = ((verdict.body.checks as { check: string; passed: boolean }[] | undefined) ?? [])
+        .filter((c) => !c.passed)
+        .map((c) => c.check);
+      evidence.push(
+        `gate kiosk scans the copied credential + badge GANG-0001, truck 1-GNG-001: HTTP ${verdict.status}${code(verdict.body)}, accepted=${String(verdict.body.accepted)}, failed checks: ${failed.join(', ') || '-'}, verdict at index ${String(verdict.body.index)}`,
+      );
+      let alertType = '';
+      let detectedMs: number | undefined;
+      const alert = investigator ? await alertFor(client, investigator, verdict.body.index) : undefined;
+
+      if (alert) {
+        detectedMs = Date.now() - startedAt;
+        alertType = `${alert.rule} alert ${alert.alertId}`;
+        evidence.push(
+          `alert ${alert.rule} (${alert.severity}) ${alert.alertId}: "${alert.summary}", listed on GET /v1/alerts to an investigator`,
+        );
+      }
+      if (verdict.body.accepted === true) {
+        outcome = 'succeeded';
+        how = 'the gate let the box out to the gang';
+      } else {
+        const refusedFor = failed.includes('driver.badge')
+          ? 'the credential names another driver (badge mismatch)'
+          : `the gate refused it (${failed.join(', ') || `HTTP ${verdict.status}`})`;
+        outcome = alertType ? 'detected' : 'blocked';
+        how = alertType
+          ? `${refusedFor}: the gate refused the truck, recorded the verdict and raised ${alertType} within ${detectedMs} ms`
+          : `${refusedFor}: the gate refused the truck and recorded the verdict`;
+      }
+    } else if (copied) {
+      how = 'a pickup credential was copied, but no gate kiosk token was there to present it with';
+    }
+    steps.push({
+      name: 'gate out with a copied pickup credential (their own driver and truck)',
+      outcome,
+      how,
+      evidence,
+    });
   }
 
   steps.push(

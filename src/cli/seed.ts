@@ -27,12 +27,14 @@ export async function seedCommand(
 
 export async function seedInto(
   system: Awaited<ReturnType<typeof openSystem>>,
-  options: { containers: number; seed: string; terminal: string },
+  options: { containers: number; seed: string; terminal: string; startAt?: Date },
   progress?: { update(done: number, total: number): void; stop(): void },
 ) {
   const size = await system.store.logSize();
   const last = size > 0 ? (await system.store.readEvents(size - 1, 1))[0] : undefined;
-  const start = last ? Math.max(seedEpoch, Date.parse(last.recordedAt) + 3_600_000) : seedEpoch;
+  // A caller may start the history at its own instant (the demo: yesterday's vessel call), never before the log's end.
+  const epoch = options.startAt?.getTime() ?? seedEpoch;
+  const start = last ? Math.max(epoch, Date.parse(last.recordedAt) + 3_600_000) : epoch;
   // Deterministic for a given seed and database state: the generator is keyed by both.
   const random = seededRandom(`${options.seed}:${size}`);
   const clock = new SimulatedClock(new Date(start));

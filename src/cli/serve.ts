@@ -18,7 +18,7 @@ export async function serveCommand(
     publicUrl: readSetting('publicUrl') ?? `http://localhost:${port}`,
   });
   if (system.signerCreated) io.stdout.write(`generated the log signing key in ${system.keyFile}\n`);
-  if (options.seedDemo) await seedDemoOnce(system, io);
+  const seeded = options.seedDemo ? await seedDemoOnce(system, io) : undefined;
   const integrity = startIntegrityWatch({
     reads: system.store,
     verifierKey: system.verifierKey,
@@ -54,6 +54,7 @@ export async function serveCommand(
         ledger: system.ledger,
         terminals: system.terminals,
         log: { info: (message) => logger.info(message), warn: (message) => logger.warn(message) },
+        cargo: { auth: system.auth, pickup: system.gate, pickups: seeded?.pickups ?? [] },
       })
     : undefined;
   if (simulator) io.stdout.write('the live simulator is on (--no-simulator turns it off)\n');

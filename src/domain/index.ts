@@ -58,6 +58,7 @@ export {
   mayLiftHold,
   mayPlaceHold,
   mayRoleDo,
+  needsPasskeySession,
   type Permission,
   type PermissionKind,
   type PermissionRule,
@@ -66,6 +67,7 @@ export {
   permissions,
   permissionsOf,
   policy,
+  type SignInMethod,
 } from './access/policy.js';
 export {
   checkRole,

@@ -110,6 +110,32 @@ export type VoidEvent = {
   approvedBy?: string;
 };
 
+/**
+ * Freezes the box: a protective stop that takes effect at once, on one person's word (a terminal supervisor, a
+ * customs officer or a police investigator), because that is how a suspect box is stopped before it leaves. A
+ * frozen box can neither gate out nor be loaded. `alertId` names the alert that prompted it, when one did.
+ */
+export type FreezeVisit = {
+  type: 'FreezeVisit';
+  at: string;
+  reason: string;
+  by: string;
+  alertId?: string;
+};
+
+/**
+ * Lifts a freeze. Never a single person's word: the caller applies it only as the effect of a granted two-person
+ * `visit.unfreeze` request, whose id, requester and approver the event records.
+ */
+export type UnfreezeVisit = {
+  type: 'UnfreezeVisit';
+  at: string;
+  reason: string;
+  approvalId: string;
+  requestedBy: string;
+  approvedBy: string;
+};
+
 /** Every command the visit decider accepts, discriminated on `type`. */
 export type VisitCommand =
   | AnnounceVisit
@@ -121,4 +147,6 @@ export type VisitCommand =
   | LiftHold
   | GateOutContainer
   | LoadContainer
+  | FreezeVisit
+  | UnfreezeVisit
   | VoidEvent;

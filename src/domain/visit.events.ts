@@ -105,6 +105,30 @@ export type ContainerLoaded = {
   at: string;
 };
 
+/** The box was frozen by one person, at once (see `FreezeVisit`). */
+export type VisitFrozen = {
+  type: 'VisitFrozen';
+  visitRef: string;
+  reason: string;
+  /** The alert that prompted the freeze, if any. */
+  alertId: string | null;
+  by: string;
+  at: string;
+};
+
+/** A freeze was lifted by two people (see `UnfreezeVisit`); `frozenBy` and `frozenAt` are copied so it reads on its own. */
+export type VisitUnfrozen = {
+  type: 'VisitUnfrozen';
+  visitRef: string;
+  reason: string;
+  approvalId: string;
+  requestedBy: string;
+  approvedBy: string;
+  frozenBy: string;
+  frozenAt: string;
+  at: string;
+};
+
 /** An earlier event of this stream no longer counts. It stays in the log; this event points at it. */
 export type EventVoided = {
   type: 'EventVoided';
@@ -128,7 +152,9 @@ export type VisitFactEventType =
   | 'HoldPlaced'
   | 'HoldLifted'
   | 'ContainerGatedOut'
-  | 'ContainerLoaded';
+  | 'ContainerLoaded'
+  | 'VisitFrozen'
+  | 'VisitUnfrozen';
 
 /** Every event of a visit stream, discriminated on `type`. */
 export type VisitEvent =
@@ -141,6 +167,8 @@ export type VisitEvent =
   | HoldLifted
   | ContainerGatedOut
   | ContainerLoaded
+  | VisitFrozen
+  | VisitUnfrozen
   | EventVoided;
 
 /** The events that change the visit itself (everything but a void). */

@@ -652,6 +652,7 @@ describe('views', () => {
         },
       ],
       onHold: true,
+      frozen: null,
       departure: null,
       announcedAt: at(0),
       arrivedAt: at(10),

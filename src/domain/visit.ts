@@ -44,6 +44,14 @@ export type ActiveHold = {
   readonly placedAt: string;
 };
 
+/** A freeze in force: who stopped the box, when and why. */
+export type Freeze = {
+  readonly reason: string;
+  readonly by: string;
+  readonly at: string;
+  readonly alertId: string | null;
+};
+
 /** The facts of a visit, folded from its effective (non-voided) events. */
 export type Visit = {
   readonly visitRef: string;
@@ -57,6 +65,8 @@ export type Visit = {
   /** Where the box stands; `null` unless `in_yard`. */
   readonly slot: YardSlot | null;
   readonly holds: readonly ActiveHold[];
+  /** The freeze in force, if any: a frozen box cannot gate out or be loaded. */
+  readonly frozen: Freeze | null;
   readonly departure: Departure | null;
   readonly announcedAt: string;
   readonly arrivedAt: string | null;
@@ -243,6 +253,8 @@ export type VisitView = {
   /** Active holds. The edge decides who may see which (a police hold must not tip off a haulier). */
   holds: { holdId: string; kind: HoldKind; reason: string; reference: string; placedAt: string }[];
   onHold: boolean;
+  /** The freeze in force; who froze it is shown only to those who may see holds. */
+  frozen: { reason: string; by: string; at: string; alertId: string | null } | null;
   departure: Departure | null;
   announcedAt: string;
   arrivedAt: string | null;
@@ -277,6 +289,7 @@ export function visitView(state: VisitState): VisitView {
     slotText: visit.slot ? formatYardSlot(visit.slot) : null,
     holds: visit.holds.map((hold) => ({ ...hold })),
     onHold: visit.holds.length > 0,
+    frozen: visit.frozen ? { ...visit.frozen } : null,
     departure: visit.departure ? { ...visit.departure } : null,
     announcedAt: visit.announcedAt,
     arrivedAt: visit.arrivedAt,
@@ -371,10 +384,40 @@ export function checkEvent(visit: Visit | null, event: VisitFactEvent): void {
         );
       }
       return;
+    case 'VisitFrozen':
+      requireNotDeparted(visit);
+      if (visit.frozen !== null) {
+        throw new DomainError(
+          'visit.already_frozen',
+          `visit ${visit.visitRef} is already frozen (by ${visit.frozen.by} at ${visit.frozen.at})`,
+          { visitRef: visit.visitRef, frozenBy: visit.frozen.by, frozenAt: visit.frozen.at },
+        );
+      }
+      return;
+    case 'VisitUnfrozen':
+      if (visit.frozen === null) {
+        throw new DomainError('visit.not_frozen', `visit ${visit.visitRef} is not frozen`, {
+          visitRef: visit.visitRef,
+        });
+      }
+      if (event.requestedBy === event.approvedBy) {
+        throw new DomainError('visit.unfreeze_needs_two', 'an unfreeze needs a second person', {
+          visitRef: visit.visitRef,
+          approvalId: event.approvalId,
+        });
+      }
+      return;
     case 'ContainerGatedOut':
     case 'ContainerLoaded':
       requireStatus(visit, 'in_yard');
       requireFrom(visit, event.from);
+      if (visit.frozen !== null) {
+        throw new DomainError(
+          'visit.frozen',
+          `visit ${visit.visitRef} is frozen (by ${visit.frozen.by}: ${visit.frozen.reason}); it cannot leave`,
+          { visitRef: visit.visitRef, frozenBy: visit.frozen.by, frozenAt: visit.frozen.at },
+        );
+      }
       if (visit.holds.length > 0) {
         throw new DomainError(
           'visit.on_hold',
@@ -406,6 +449,11 @@ function decideVoid(command: Extract<VisitCommand, { type: 'VoidEvent' }>, state
   }
   const targetEvent = state.events[target - 1]!;
   if (targetEvent.type === 'EventVoided') throw invalid('it is itself a void, and voids are final');
+  // A void is approved by roles that may not lift a freeze (a line's release desk): freezes are lifted only by
+  // a two-person unfreeze, and an unfreeze is undone only by freezing again.
+  if (targetEvent.type === 'VisitFrozen' || targetEvent.type === 'VisitUnfrozen') {
+    throw invalid('a freeze is lifted by an unfreeze request, and an unfreeze undone by freezing again');
+  }
   if (state.voided.includes(target)) throw invalid('it is already voided');
 
   const remaining = effectiveEvents({ events: state.events, voided: [...state.voided, target] });
@@ -521,6 +569,32 @@ function toEvent(command: Exclude<VisitCommand, { type: 'VoidEvent' }>, state: V
       const kind = state.visit?.holds.find((hold) => hold.holdId === holdId)?.kind ?? 'terminal';
       return { type: 'HoldLifted', visitRef: visitRef(), holdId, kind, reason, at };
     }
+    case 'FreezeVisit': {
+      const fields = {
+        reason: text('reason', command.reason, MAX_TEXT.reason),
+        alertId: optionalText('alertId', command.alertId, MAX_TEXT.name),
+        by: text('by', command.by, MAX_TEXT.name),
+      };
+      return { type: 'VisitFrozen', visitRef: visitRef(), ...fields, at };
+    }
+    case 'UnfreezeVisit': {
+      const fields = {
+        reason: text('reason', command.reason, MAX_TEXT.reason),
+        approvalId: text('approvalId', command.approvalId, MAX_TEXT.name),
+        requestedBy: text('requestedBy', command.requestedBy, MAX_TEXT.name),
+        approvedBy: text('approvedBy', command.approvedBy, MAX_TEXT.name),
+      };
+      // Copied from the freeze so the event reads on its own; an unfrozen visit is refused by the rules.
+      const frozen = state.visit?.frozen;
+      return {
+        type: 'VisitUnfrozen',
+        visitRef: visitRef(),
+        ...fields,
+        frozenBy: frozen?.by ?? '',
+        frozenAt: frozen?.at ?? '',
+        at,
+      };
+    }
     case 'GateOutContainer': {
       const truckPlate = optionalText('truckPlate', command.truckPlate, MAX_TEXT.code);
       return { type: 'ContainerGatedOut', visitRef: visitRef(), from: currentSlot(), truckPlate, at };
@@ -551,6 +625,7 @@ function applyEvent(visit: Visit | null, event: VisitFactEvent): Visit | null {
       status: 'announced',
       slot: null,
       holds: [],
+      frozen: null,
       departure: null,
       announcedAt: event.at,
       arrivedAt: null,
@@ -574,6 +649,12 @@ function applyEvent(visit: Visit | null, event: VisitFactEvent): Visit | null {
     }
     case 'HoldLifted':
       return { ...visit, holds: visit.holds.filter((hold) => hold.holdId !== event.holdId) };
+    case 'VisitFrozen': {
+      const { reason, by, at, alertId } = event;
+      return { ...visit, frozen: { reason, by, at, alertId } };
+    }
+    case 'VisitUnfrozen':
+      return { ...visit, frozen: null };
     case 'ContainerGatedOut':
       return {
         ...visit,

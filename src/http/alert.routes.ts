@@ -27,6 +27,10 @@ export const AlertSchema = Type.Object({
       index: Type.Union([Type.Integer(), Type.Null()]),
     }),
   ),
+  frozen: Type.Union(
+    [Type.Object({ reason: Type.String(), by: Type.String(), at: Type.String() }), Type.Null()],
+    { description: 'For an alert about a visit: the freeze in force on it now' },
+  ),
   status: Type.Union([Type.Literal('open'), Type.Literal('acknowledged'), Type.Literal('resolved')]),
   assignedTo: Type.Union([Type.String(), Type.Null()]),
   acknowledgedBy: Type.Union([Type.String(), Type.Null()]),

@@ -28,6 +28,9 @@ const DriverSchema = Type.Object(
     licence: Type.String(),
     phone: Type.String(),
     registeredAt: Type.String({ format: 'date-time' }),
+    userId: Nullable(
+      Type.String({ description: "The driver person's console account, which reads his own jobs" }),
+    ),
   },
   { description: 'A driver, as the employing haulier sees it; stored sealed, never in an audit leaf' },
 );
@@ -145,12 +148,33 @@ export function appointmentRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
         schema: {
           tags: ['appointments'],
           summary: 'Registers a driver of your haulier (personal data: stored sealed)',
-          body: Type.Object({ name: Text(200), badge: Badge, licence: Text(64), phone: Text(32) }),
+          body: Type.Object({
+            name: Text(200),
+            badge: Badge,
+            licence: Text(64),
+            phone: Text(32),
+            userId: Type.Optional(
+              Type.String({
+                minLength: 1,
+                maxLength: 100,
+                description:
+                  'Links the console account of the driver person (a user of your haulier with the role driver), so that he sees his own jobs; left out, an update keeps the account linked',
+              }),
+            ),
+          }),
           response: { 201: DriverSchema, ...errors },
         },
       },
-      async (request, reply) =>
-        reply.code(201).send(await registerDriver(appointments, actorOf(request), request.body)),
+      async (request, reply) => {
+        const { userId, ...details } = request.body;
+        const driver = await registerDriver(
+          appointments,
+          actorOf(request),
+          details,
+          userId === undefined ? {} : { userId },
+        );
+        return reply.code(201).send(driver);
+      },
     );
 
     app.get(

@@ -158,5 +158,11 @@ export const authPlugin = fp(async (app: FastifyInstance, options: { auth: AuthD
     if (!mayDo(principal, access)) {
       throw new AppError('auth.forbidden', `your role may not ${access}`);
     }
+    if (!mayDo({ ...principal, signedInWith: auth.session.method }, access)) {
+      throw new AppError(
+        'auth.passkey_session_required',
+        `${access} is shown only in a session opened with a passkey: sign in with your passkey`,
+      );
+    }
   });
 });

@@ -23,6 +23,7 @@ const statusByCode: Record<string, number> = {
   'auth.passkey_invalid': 401,
   'auth.credentials_invalid': 401,
   'auth.passkey_required': 403,
+  'auth.passkey_session_required': 403,
   'auth.throttled': 429,
   'auth.account_locked': 423,
   'auth.step_up_required': 403,

@@ -4,6 +4,9 @@ import { Type } from 'typebox';
 import { requireStepUp } from '../app/auth.usecases.js';
 import {
   issueRelease,
+  listReleaseInbox,
+  RELEASE_INBOX_DEFAULT_LIMIT,
+  RELEASE_INBOX_MAX_LIMIT,
   type ReleaseCommandInput,
   type ReleaseCommandResult,
   readRelease,
@@ -89,6 +92,31 @@ const LightsSchema = Type.Object(
   { description: 'The four green lights a pickup needs, with the reason for each one that is not green' },
 );
 
+const InboxItemSchema = Type.Object(
+  {
+    visitRef: Type.String(),
+    containerNumber: Nullable(Type.String()),
+    releaseId: Type.String(),
+    line: Type.String(),
+    state: Type.Union([
+      Type.Literal('offered'),
+      Type.Literal('held'),
+      Type.Literal('issued'),
+      Type.Literal('blocked'),
+      Type.Literal('revoked'),
+    ]),
+    from: Nullable(Type.String({ description: 'Who handed or offers the right to you (issued: the line)' })),
+    to: Nullable(Type.String({ description: 'Whom the right is offered on to, or (issued) who has it now' })),
+    offeredAt: Nullable(Type.String()),
+    acceptedAt: Nullable(Type.String()),
+    validFrom: Type.String(),
+    validUntil: Type.String(),
+    updatedAt: Type.String(),
+    release: ReleaseSchema,
+  },
+  { description: 'A release in your inbox: the box, the hand-over, never where the box stands' },
+);
+
 const VisitRefParams = Type.Object({ visitRef: Type.String({ minLength: 1, maxLength: 64 }) });
 
 const errors = {
@@ -143,6 +171,47 @@ export function releaseRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
         },
       },
       async (request) => readRelease(reads, await callerOf(request), request.params.visitRef),
+    );
+
+    app.get(
+      '/v1/releases',
+      {
+        config: { access: 'release.read' },
+        schema: {
+          tags: ['releases'],
+          summary:
+            "Your organisation's release inbox: offers awaiting you, rights you hold, or (a line) releases you issued",
+          querystring: Type.Object({
+            view: Type.Union([Type.Literal('offers'), Type.Literal('held'), Type.Literal('issued')], {
+              description: 'offers: awaiting your answer; held: yours now; issued: released by your line',
+            }),
+            limit: Type.Optional(
+              Type.Integer({
+                minimum: 1,
+                maximum: RELEASE_INBOX_MAX_LIMIT,
+                default: RELEASE_INBOX_DEFAULT_LIMIT,
+              }),
+            ),
+            cursor: Type.Optional(
+              Type.String({ minLength: 1, maxLength: 400, description: 'nextCursor of the previous page' }),
+            ),
+          }),
+          response: {
+            200: Type.Object({
+              view: Type.String(),
+              items: Type.Array(InboxItemSchema, { description: 'Latest change first' }),
+              nextCursor: Nullable(Type.String()),
+            }),
+            ...errors,
+          },
+        },
+      },
+      async (request) =>
+        listReleaseInbox(reads, await callerOf(request), {
+          view: request.query.view,
+          ...(request.query.limit === undefined ? {} : { limit: request.query.limit }),
+          ...(request.query.cursor === undefined ? {} : { cursor: request.query.cursor }),
+        }),
     );
 
     app.get(

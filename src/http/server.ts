@@ -13,6 +13,7 @@ import { auditRoutes } from './audit.routes.js';
 import { authPlugin } from './auth.plugin.js';
 import { authRoutes } from './auth.routes.js';
 import { consoleRoutes } from './console.routes.js';
+import { driverRoutes } from './driver.routes.js';
 import { gateRoutes } from './gate.routes.js';
 import { healthRoutes, type IntegrityStatus } from './health.routes.js';
 import { problemOf, sendProblem } from './problem.js';
@@ -104,6 +105,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     await app.register(approvalRoutes(http));
     await app.register(adminRoutes(http));
     await app.register(appointmentRoutes(http));
+    await app.register(driverRoutes(http));
     await app.register(gateRoutes(http));
     await app.register(yardRoutes(http));
     await app.register(alertRoutes(http));

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { requireStepUp } from '../app/auth.usecases.js';
+import { freezeVisit, requestUnfreeze } from '../app/freeze.usecases.js';
 import {
   announceOwnVisit,
   listVisibleVisits,
@@ -76,6 +77,19 @@ const VisitSchema = Type.Object(
       }),
     ),
     onHold: Type.Boolean(),
+    frozen: Type.Optional(
+      Nullable(
+        Type.Object(
+          {
+            reason: Type.String(),
+            by: Type.String(),
+            at: Type.String(),
+            alertId: Nullable(Type.String()),
+          },
+          { description: 'The freeze in force: the box cannot leave until two people unfreeze it' },
+        ),
+      ),
+    ),
     departure: Nullable(DepartureSchema),
     announcedAt: Type.String(),
     arrivedAt: Nullable(Type.String()),
@@ -370,6 +384,55 @@ export function visitRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
           request.params.visitRef,
           request.body,
         );
+        return reply
+          .code(202)
+          .send(await approvalView(reads.identity, approval, deps.auth.ledger.clock.now()));
+      },
+    );
+
+    app.post(
+      '/v1/visits/:visitRef/freeze',
+      {
+        config: { access: 'visit.freeze' },
+        schema: {
+          tags: ['visits'],
+          summary:
+            'Freeze a box at once (terminal supervisor, customs, port police): it cannot gate out or be loaded until two people unfreeze it',
+          params: VisitRefParams,
+          body: Type.Object({
+            reason: Text(500),
+            alertId: Type.Optional(
+              Type.String({
+                minLength: 1,
+                maxLength: 20,
+                description: 'The alert that prompted the freeze; it must name this visit',
+              }),
+            ),
+          }),
+          response: { 200: VisitSchema, ...errors },
+        },
+      },
+      // Like a hold, a freeze only stops a box: no step-up, so that customs and police (password roles) can act.
+      async (request) => freezeVisit(deps, requireAuth(request), request.params.visitRef, request.body),
+    );
+
+    app.post(
+      '/v1/visits/:visitRef/unfreeze-requests',
+      {
+        config: { access: 'visit.unfreeze.request' },
+        schema: {
+          tags: ['visits'],
+          summary:
+            "Ask for a frozen box to be unfrozen; applied only when another supervisor of the box's terminal approves",
+          params: VisitRefParams,
+          body: Type.Object({ reason: Text(500) }),
+          response: { 202: ApprovalSchema, ...errors },
+        },
+      },
+      async (request, reply) => {
+        const auth = requireAuth(request);
+        requireStepUp(deps.auth, auth);
+        const approval = await requestUnfreeze(deps, auth, request.params.visitRef, request.body);
         return reply
           .code(202)
           .send(await approvalView(reads.identity, approval, deps.auth.ledger.clock.now()));

@@ -20,7 +20,10 @@ const YardMapSchema = Type.Object(
         tiers: Type.Integer({ minimum: 1 }),
       }),
     ),
-    states: Type.Array(Type.Union(yardBoxStates.map((state) => Type.Literal(state)))),
+    states: Type.Array(Type.Union(yardBoxStates.map((state) => Type.Literal(state))), {
+      description:
+        'Box states, least to most urgent (a stack shows its most urgent tier): in_yard; released (right in force, held by a haulier); held (a hold in force); frozen (a freeze in force); alert (an unresolved alert names the visit)',
+    }),
     boxes: Type.Object(
       {
         count: Type.Integer({ minimum: 0 }),

@@ -1,5 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type {
+  DriverJobRecord,
+  DriverJobStatus,
   DriverRecord,
   GateAlertRecord,
   GateReads,
@@ -9,13 +11,34 @@ import type {
 } from '../app/gate.ports.js';
 import type { JsonValue } from '../app/ports.js';
 import { toBytes } from './rows.js';
-import type { Database, DriverTable, GateAlertTable, PickupCredentialTable } from './schema.js';
+import type {
+  Database,
+  DriverJobTable,
+  DriverTable,
+  GateAlertTable,
+  PickupCredentialTable,
+} from './schema.js';
 
 const toDriver = (row: Selectable<DriverTable>): DriverRecord => ({
   orgId: row.org_id,
   badgeRef: row.badge_ref,
   sealed: toBytes(row.sealed),
   registeredAt: row.registered_at,
+  userId: row.user_id,
+});
+
+const toDriverJob = (row: Selectable<DriverJobTable>): DriverJobRecord => ({
+  visitRef: row.visit_ref,
+  orgId: row.org_id,
+  driverBadgeRef: row.driver_badge_ref,
+  terminal: row.terminal,
+  slotId: row.slot_id,
+  slotStart: row.slot_start,
+  slotEnd: row.slot_end,
+  truckPlate: row.truck_plate,
+  status: row.status as DriverJobStatus,
+  bookingVersion: Number(row.booking_version),
+  updatedAt: row.updated_at,
 });
 
 const toCredential = (row: Selectable<PickupCredentialTable>): PickupCredentialRecord => ({
@@ -67,6 +90,29 @@ export function createGateRepository({ db }: { db: Kysely<Database> }): GateRepo
         .execute();
       return rows.map(toDriver);
     },
+    async driversOfUser(orgId, userId) {
+      const rows = await db
+        .selectFrom('driver')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .where('org_id', '=', orgId)
+        .orderBy('badge_ref')
+        .execute();
+      return rows.map(toDriver);
+    },
+    async driverJobs(orgId, badgeRefs, limit) {
+      if (badgeRefs.length === 0) return [];
+      const rows = await db
+        .selectFrom('driver_job')
+        .selectAll()
+        .where('org_id', '=', orgId)
+        .where('driver_badge_ref', 'in', [...badgeRefs])
+        .orderBy('slot_start', 'desc')
+        .orderBy('visit_ref')
+        .limit(limit)
+        .execute();
+      return rows.map(toDriverJob);
+    },
     async slotBookingCounts(slotIds) {
       const counts = new Map<string, number>();
       if (slotIds.length === 0) return counts;
@@ -116,11 +162,30 @@ export function createGateRepository({ db }: { db: Kysely<Database> }): GateRepo
       return rows.map(toAlert);
     },
     async putDriver(record) {
-      const values = { sealed: record.sealed, registered_at: record.registeredAt };
+      const values = { sealed: record.sealed, registered_at: record.registeredAt, user_id: record.userId };
       await db
         .insertInto('driver')
         .values({ org_id: record.orgId, badge_ref: record.badgeRef, ...values })
         .onConflict((oc) => oc.columns(['org_id', 'badge_ref']).doUpdateSet(values))
+        .execute();
+    },
+    async putDriverJob(record) {
+      const values = {
+        org_id: record.orgId,
+        driver_badge_ref: record.driverBadgeRef,
+        terminal: record.terminal,
+        slot_id: record.slotId,
+        slot_start: record.slotStart,
+        slot_end: record.slotEnd,
+        truck_plate: record.truckPlate,
+        status: record.status,
+        booking_version: record.bookingVersion,
+        updated_at: record.updatedAt,
+      };
+      await db
+        .insertInto('driver_job')
+        .values({ visit_ref: record.visitRef, ...values })
+        .onConflict((oc) => oc.column('visit_ref').doUpdateSet(values))
         .execute();
     },
     async putSlotBooking(record) {
@@ -169,6 +234,8 @@ export function gateReads(repository: GateRepository): GateReads {
   return {
     getDriver: (orgId, badgeRef) => repository.getDriver(orgId, badgeRef),
     listDrivers: (orgId) => repository.listDrivers(orgId),
+    driversOfUser: (orgId, userId) => repository.driversOfUser(orgId, userId),
+    driverJobs: (orgId, badgeRefs, limit) => repository.driverJobs(orgId, badgeRefs, limit),
     slotBookingCounts: (slotIds) => repository.slotBookingCounts(slotIds),
     getCredential: (credentialId) => repository.getCredential(credentialId),
     activeCredentials: (visitRef) => repository.activeCredentials(visitRef),

@@ -90,6 +90,7 @@ function reads(
     listVisits: (query) => models.listVisits(query),
     occupiedCells: (where) => models.occupiedCells(where),
     terminalOccupancy: (where) => models.terminalOccupancy(where),
+    visitMapFlags: (visitRefs) => models.visitMapFlags(visitRefs),
   };
 }
 
@@ -222,6 +223,7 @@ export function createKyselyLedgerStore({ db, dialect: name }: KyselyLedgerStore
           gate: {
             ...guard.wrapReads(gateReads(gate)),
             putDriver: write((record) => gate.putDriver(record)),
+            putDriverJob: write((record) => gate.putDriverJob(record)),
             putSlotBooking: write((record) => gate.putSlotBooking(record)),
             removeSlotBooking: write((visitRef) => gate.removeSlotBooking(visitRef)),
             putCredential: write((record) => gate.putCredential(record)),
@@ -282,6 +284,7 @@ export function createKyselyLedgerStore({ db, dialect: name }: KyselyLedgerStore
           vacateCells: write(async (cells) => {
             if (cells.length > 0) await repos.models.vacateCells(cells);
           }),
+          adjustOpenAlerts: write((visitRef, delta) => repos.models.adjustOpenAlerts(visitRef, delta)),
         };
 
         try {

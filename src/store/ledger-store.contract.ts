@@ -786,14 +786,96 @@ export function describeLedgerStoreContract(name: string, makeStore: () => Promi
       it('keeps sealed drivers per haulier, found by badge reference', async () => {
         const sealed = Uint8Array.from([1, 2, 3, 250]);
         await store.writeTransaction(async (tx) => {
-          await tx.gate.putDriver({ orgId: 'org-b', badgeRef: 'b1.zz', sealed, registeredAt: at(0) });
-          await tx.gate.putDriver({ orgId: 'org-a', badgeRef: 'b1.yy', sealed, registeredAt: at(1) });
-          await tx.gate.putDriver({ orgId: 'org-a', badgeRef: 'b1.xx', sealed, registeredAt: at(2) });
+          await tx.gate.putDriver({
+            orgId: 'org-b',
+            badgeRef: 'b1.zz',
+            sealed,
+            registeredAt: at(0),
+            userId: null,
+          });
+          await tx.gate.putDriver({
+            orgId: 'org-a',
+            badgeRef: 'b1.yy',
+            sealed,
+            registeredAt: at(1),
+            userId: null,
+          });
+          await tx.gate.putDriver({
+            orgId: 'org-a',
+            badgeRef: 'b1.xx',
+            sealed,
+            registeredAt: at(2),
+            userId: null,
+          });
         });
         const found = await store.gate.getDriver('org-a', 'b1.xx');
-        expect(found).toEqual({ orgId: 'org-a', badgeRef: 'b1.xx', sealed, registeredAt: at(2) });
+        expect(found).toEqual({
+          orgId: 'org-a',
+          badgeRef: 'b1.xx',
+          sealed,
+          registeredAt: at(2),
+          userId: null,
+        });
         expect(await store.gate.getDriver('org-b', 'b1.xx')).toBeUndefined();
         expect((await store.gate.listDrivers('org-a')).map((d) => d.badgeRef)).toEqual(['b1.xx', 'b1.yy']);
+      });
+
+      it("links driver records to a person's account, and finds that person's jobs by badge reference", async () => {
+        const sealed = Uint8Array.from([9]);
+        const driver = (orgId: string, badgeRef: string, userId: string | null) => ({
+          orgId,
+          badgeRef,
+          sealed,
+          registeredAt: at(0),
+          userId,
+        });
+        const job = (visitRef: string, orgId: string, badgeRef: string, day: number) => ({
+          visitRef,
+          orgId,
+          driverBadgeRef: badgeRef,
+          terminal: 'T1',
+          slotId: `T1@2030030${day}T0900Z`,
+          slotStart: `2030-03-0${day}T09:00:00.000Z`,
+          slotEnd: `2030-03-0${day}T09:30:00.000Z`,
+          truckPlate: '1-ABC-123',
+          status: 'booked' as const,
+          bookingVersion: 1,
+          updatedAt: at(day),
+        });
+        await store.writeTransaction(async (tx) => {
+          await tx.gate.putDriver(driver('org-a', 'b1.aa', 'u-dirk'));
+          await tx.gate.putDriver(driver('org-a', 'b1.ab', 'u-dirk'));
+          await tx.gate.putDriver(driver('org-a', 'b1.ac', 'u-other'));
+          await tx.gate.putDriver(driver('org-b', 'b1.aa', 'u-dirk'));
+          await tx.gate.putDriverJob(job('V1', 'org-a', 'b1.aa', 1));
+          await tx.gate.putDriverJob(job('V2', 'org-a', 'b1.ab', 3));
+          await tx.gate.putDriverJob(job('V3', 'org-a', 'b1.ac', 2));
+          await tx.gate.putDriverJob(job('V4', 'org-b', 'b1.aa', 2));
+          // Seen inside the transaction that wrote it.
+          expect((await tx.gate.driverJobs('org-a', ['b1.aa'], 10)).map((j) => j.visitRef)).toEqual(['V1']);
+        });
+        expect((await store.gate.driversOfUser('org-a', 'u-dirk')).map((d) => d.badgeRef)).toEqual([
+          'b1.aa',
+          'b1.ab',
+        ]);
+        expect(await store.gate.driversOfUser('org-a', 'u-nobody')).toEqual([]);
+        expect((await store.gate.getDriver('org-a', 'b1.ac'))?.userId).toBe('u-other');
+        expect((await store.gate.driverJobs('org-a', ['b1.aa', 'b1.ab'], 10)).map((j) => j.visitRef)).toEqual(
+          ['V2', 'V1'],
+        );
+        expect((await store.gate.driverJobs('org-a', ['b1.aa', 'b1.ab'], 1)).map((j) => j.visitRef)).toEqual([
+          'V2',
+        ]);
+        expect(await store.gate.driverJobs('org-a', [], 10)).toEqual([]);
+        // The planner names another driver: the job moves, the first driver no longer has it.
+        await store.writeTransaction((tx) =>
+          tx.gate.putDriverJob({ ...job('V1', 'org-a', 'b1.ac', 1), status: 'cancelled', bookingVersion: 2 }),
+        );
+        expect(await store.gate.driverJobs('org-a', ['b1.aa'], 10)).toEqual([]);
+        expect(await store.gate.driverJobs('org-a', ['b1.ac'], 10)).toEqual([
+          job('V3', 'org-a', 'b1.ac', 2),
+          { ...job('V1', 'org-a', 'b1.ac', 1), status: 'cancelled', bookingVersion: 2 },
+        ]);
       });
 
       it('counts the bookings in force per slot, as bookings move and go', async () => {

@@ -1,4 +1,5 @@
 import type {
+  DriverJobRecord,
   DriverRecord,
   GateAlertRecord,
   GateReads,
@@ -20,19 +21,22 @@ const copyAlert = (a: GateAlertRecord): GateAlertRecord => ({
 /** Every gate record the memory store holds. Records inside are never mutated, only replaced. */
 export interface GateTables {
   readonly drivers: Map<string, DriverRecord>;
+  /** The job of each visit, by visitRef. */
+  readonly jobs: Map<string, DriverJobRecord>;
   readonly bookings: Map<string, SlotBookingRecord>;
   readonly credentials: Map<string, PickupCredentialRecord>;
   readonly alerts: GateAlertRecord[];
 }
 
 export function emptyGateTables(): GateTables {
-  return { drivers: new Map(), bookings: new Map(), credentials: new Map(), alerts: [] };
+  return { drivers: new Map(), jobs: new Map(), bookings: new Map(), credentials: new Map(), alerts: [] };
 }
 
 /** A copy a transaction may change without touching `tables`: the containers are new, the records shared. */
 export function cloneGateTables(tables: GateTables): GateTables {
   return {
     drivers: new Map(tables.drivers),
+    jobs: new Map(tables.jobs),
     bookings: new Map(tables.bookings),
     credentials: new Map(tables.credentials),
     alerts: [...tables.alerts],
@@ -51,6 +55,20 @@ export function memoryGateReads(current: () => GateTables): GateReads {
         .filter((d) => d.orgId === orgId)
         .sort((a, b) => compareText(a.badgeRef, b.badgeRef))
         .map(copyDriver);
+    },
+    async driversOfUser(orgId, userId) {
+      return [...current().drivers.values()]
+        .filter((d) => d.orgId === orgId && d.userId === userId)
+        .sort((a, b) => compareText(a.badgeRef, b.badgeRef))
+        .map(copyDriver);
+    },
+    async driverJobs(orgId, badgeRefs, limit) {
+      const wanted = new Set(badgeRefs);
+      return [...current().jobs.values()]
+        .filter((job) => job.orgId === orgId && wanted.has(job.driverBadgeRef))
+        .sort((a, b) => compareText(b.slotStart, a.slotStart) || compareText(a.visitRef, b.visitRef))
+        .slice(0, limit)
+        .map((job) => ({ ...job }));
     },
     async slotBookingCounts(slotIds) {
       const wanted = new Set(slotIds);
@@ -87,6 +105,9 @@ export function memoryGateWrites(staged: () => GateTables): Omit<GateWrites, key
   return {
     async putDriver(record) {
       staged().drivers.set(driverKey(record.orgId, record.badgeRef), copyDriver(record));
+    },
+    async putDriverJob(record) {
+      staged().jobs.set(record.visitRef, { ...record });
     },
     async putSlotBooking(record) {
       staged().bookings.set(record.visitRef, { ...record });

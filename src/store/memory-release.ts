@@ -1,5 +1,5 @@
 import type { JsonObject } from '../app/ports.js';
-import type { ReleaseReads, ReleaseRecord, ReleaseWrites } from '../app/release.ports.js';
+import type { ReleaseInboxView, ReleaseReads, ReleaseRecord, ReleaseWrites } from '../app/release.ports.js';
 
 /** Code-unit order, as the SQL stores sort keys (BINARY on SQLite, `collate "C"` on PostgreSQL). */
 const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -9,6 +9,12 @@ const copyRelease = (r: ReleaseRecord): ReleaseRecord => ({
   ...r,
   view: JSON.parse(JSON.stringify(r.view)) as JsonObject,
 });
+
+const inboxOwner: Record<ReleaseInboxView, (r: ReleaseRecord) => string | null> = {
+  offers: (r) => r.offeredTo,
+  held: (r) => r.holder,
+  issued: (r) => r.lineOrgId,
+};
 
 /** Every release record the memory store holds. Records inside are never mutated, only replaced. */
 export interface ReleaseTables {
@@ -35,6 +41,20 @@ export function memoryReleaseReads(current: () => ReleaseTables): ReleaseReads {
     },
     async releaseParties(visitRef) {
       return [...(current().parties.get(visitRef) ?? [])].sort(compareText);
+    },
+    async listReleaseInbox({ orgId, view, limit, after }) {
+      const owner = inboxOwner[view];
+      return [...current().releases.values()]
+        .filter((r) => owner(r) === orgId)
+        .filter(
+          (r) =>
+            !after ||
+            r.updatedAt < after.updatedAt ||
+            (r.updatedAt === after.updatedAt && r.visitRef < after.visitRef),
+        )
+        .sort((a, b) => compareText(b.updatedAt, a.updatedAt) || compareText(b.visitRef, a.visitRef))
+        .slice(0, limit)
+        .map(copyRelease);
     },
   };
 }

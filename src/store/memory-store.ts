@@ -9,6 +9,7 @@ import {
   type StoredCheckpoint,
   type StoredEvent,
   StoreIntegrityError,
+  type VisitMapFlags,
   type VisitRecord,
   type YardCell,
 } from '../app/ports.js';
@@ -52,6 +53,8 @@ interface Layer {
   readonly checkpoints: Map<number, StoredCheckpoint>;
   readonly visits: Map<string, VisitRecord>;
   readonly cells: Map<string, OccupiedCell | null>;
+  /** Unresolved alerts per visit (the `visit_flag` table of the SQL stores); a staged value replaces the base one. */
+  readonly openAlerts: Map<string, number>;
 }
 
 function emptyLayer(): Layer {
@@ -63,6 +66,7 @@ function emptyLayer(): Layer {
     checkpoints: new Map(),
     visits: new Map(),
     cells: new Map(),
+    openAlerts: new Map(),
   };
 }
 
@@ -77,7 +81,7 @@ const copyVisit = (v: VisitRecord): VisitRecord => ({ ...v, view: jsonCopy(v.vie
 function layeredReads(
   base: Layer,
   staged: Layer | undefined,
-): Omit<LedgerReads, 'identity' | 'releases' | 'gate'> {
+): Omit<LedgerReads, 'identity' | 'releases' | 'gate' | 'visitMapFlags'> {
   const layers = staged ? [base, staged] : [base];
   const size = () => base.events.length + (staged?.events.length ?? 0);
   const eventAt = (index: number) =>
@@ -207,6 +211,28 @@ function apply(base: Layer, staged: Layer): void {
     if (cell) base.cells.set(key, cell);
     else base.cells.delete(key);
   }
+  for (const [visitRef, count] of staged.openAlerts) base.openAlerts.set(visitRef, count);
+}
+
+/** `visitMapFlags` over the memory tables: the same definition as the SQL join in `read-model.repository.ts`. */
+function memoryVisitMapFlags(
+  reads: Pick<LedgerReads, 'releases' | 'identity'>,
+  openAlerts: (visitRef: string) => number,
+): LedgerReads['visitMapFlags'] {
+  return async (visitRefs) => {
+    const flags = new Map<string, VisitMapFlags>();
+    for (const visitRef of visitRefs) {
+      const release = await reads.releases.getRelease(visitRef);
+      const holder =
+        release && release.holder !== null && !release.blocked && !release.revoked
+          ? await reads.identity.getOrganisation(release.holder)
+          : undefined;
+      const released = holder?.kind === 'haulier';
+      const alerts = openAlerts(visitRef);
+      if (released || alerts > 0) flags.set(visitRef, { released, openAlerts: alerts });
+    }
+    return flags;
+  };
 }
 
 /**
@@ -260,6 +286,8 @@ export function createMemoryLedgerStore(): LedgerStore {
     };
     const has = <K, V>(pick: (layer: Layer) => Map<K, V>, key: K) =>
       pick(committed).has(key) || pick(staged).has(key);
+    const openAlertsNow = (visitRef: string) =>
+      staged.openAlerts.get(visitRef) ?? committed.openAlerts.get(visitRef) ?? 0;
 
     const tx: LedgerWriteTx = {
       ...guard.wrapReads(read),
@@ -330,6 +358,12 @@ export function createMemoryLedgerStore(): LedgerStore {
       vacateCells: guard.wrap(async (cells) => {
         for (const c of cells) staged.cells.set(cellKey(c), null);
       }),
+      adjustOpenAlerts: guard.wrap(async (visitRef, delta) => {
+        staged.openAlerts.set(visitRef, Math.max(openAlertsNow(visitRef) + delta, 0));
+      }),
+      visitMapFlags: guard.wrap((visitRefs: readonly string[]) =>
+        memoryVisitMapFlags(tx, openAlertsNow)(visitRefs),
+      ),
     };
 
     try {
@@ -345,11 +379,17 @@ export function createMemoryLedgerStore(): LedgerStore {
     }
   }
 
+  const identity = memoryIdentityReads(() => committedIdentity);
+  const releases = memoryReleaseReads(() => committedReleases);
   return {
     ...layeredReads(committed, undefined),
-    identity: memoryIdentityReads(() => committedIdentity),
-    releases: memoryReleaseReads(() => committedReleases),
+    identity,
+    releases,
     gate: memoryGateReads(() => committedGate),
+    visitMapFlags: memoryVisitMapFlags(
+      { identity, releases },
+      (visitRef) => committed.openAlerts.get(visitRef) ?? 0,
+    ),
     writeTransaction<T>(work: (tx: LedgerWriteTx) => Promise<T>): Promise<T> {
       const result = queue.then(() => run(work));
       queue = result.catch(() => undefined);

@@ -46,7 +46,16 @@ describe('openLedgerStore', () => {
       expect(await pragma('busy_timeout')).toBe(30000);
       expect(await pragma('foreign_keys')).toBe(1);
       expect(await migrate(db)).toEqual({
-        applied: ['0001_ledger', '0002_identity', '0003_api_token_last_used', '0004_releases', '0005_gate'],
+        applied: [
+          '0001_ledger',
+          '0002_identity',
+          '0003_api_token_last_used',
+          '0004_releases',
+          '0005_gate',
+          '0006_visit_flags',
+          '0007_driver_accounts',
+          '0008_release_inboxes',
+        ],
       });
       expect(await migrate(db)).toEqual({ applied: [] });
     } finally {

@@ -1,5 +1,12 @@
-import type { Kysely } from 'kysely';
-import type { JsonObject, OccupiedCell, VisitQuery, VisitRecord, YardCell } from '../app/ports.js';
+import { type Kysely, sql } from 'kysely';
+import type {
+  JsonObject,
+  OccupiedCell,
+  VisitMapFlags,
+  VisitQuery,
+  VisitRecord,
+  YardCell,
+} from '../app/ports.js';
 import type { StoreDialect } from './dialect.js';
 import { chunks, toNumber } from './rows.js';
 import { type Database, ENDED_VISIT_STATUSES, type VisitTable, type YardCellTable } from './schema.js';
@@ -95,6 +102,49 @@ export function createReadModelRepository({ db, dialect }: { db: Kysely<Database
         .insertInto('visit')
         .values({ visit_ref: visit.visitRef, ...values })
         .onConflict((oc) => oc.column('visit_ref').doUpdateSet(values))
+        .execute();
+    },
+
+    async visitMapFlags(visitRefs: readonly string[]): Promise<Map<string, VisitMapFlags>> {
+      const flags = new Map<string, { released: boolean; openAlerts: number }>();
+      const flagOf = (visitRef: string) => {
+        const found = flags.get(visitRef) ?? { released: false, openAlerts: 0 };
+        flags.set(visitRef, found);
+        return found;
+      };
+      for (const chunk of chunks(visitRefs, dialect.maxParameters - 10)) {
+        if (chunk.length === 0) continue;
+        const released = await db
+          .selectFrom('release')
+          .innerJoin('organisation', 'organisation.org_id', 'release.holder_org_id')
+          .select('release.visit_ref')
+          .where('release.visit_ref', 'in', chunk)
+          .where('release.blocked', '=', 0)
+          .where('release.revoked', '=', 0)
+          .where('organisation.kind', '=', 'haulier')
+          .execute();
+        for (const row of released) flagOf(row.visit_ref).released = true;
+        const alerted = await db
+          .selectFrom('visit_flag')
+          .select(['visit_ref', 'open_alerts'])
+          .where('visit_ref', 'in', chunk)
+          .where('open_alerts', '>', 0)
+          .execute();
+        for (const row of alerted) flagOf(row.visit_ref).openAlerts = toNumber(row.open_alerts);
+      }
+      return flags;
+    },
+
+    async adjustOpenAlerts(visitRef: string, delta: 1 | -1): Promise<void> {
+      await db
+        .insertInto('visit_flag')
+        .values({ visit_ref: visitRef, open_alerts: Math.max(delta, 0) })
+        .onConflict((oc) =>
+          oc.column('visit_ref').doUpdateSet({
+            // Never below zero, whatever order a repair replays raises and resolutions in.
+            open_alerts: sql<number>`case when visit_flag.open_alerts + ${delta} < 0 then 0 else visit_flag.open_alerts + ${delta} end`,
+          }),
+        )
         .execute();
     },
 

@@ -16,6 +16,7 @@ const release = (overrides: Partial<ReleaseRecord> = {}): ReleaseRecord => ({
   validUntil: '2025-03-08T08:00:00.000Z',
   streamVersion: 3,
   view: { releaseId: 'REL-1', chain: [], offer: { from: 'org-mscu', to: 'org-fwd' } },
+  updatedAt: '2025-03-01T08:00:00.000Z',
   ...overrides,
 });
 
@@ -70,6 +71,48 @@ export function describeReleaseContract(storeOf: () => LedgerStore): void {
       ).rejects.toThrow('abort');
       expect(await store.releases.getRelease('V-REL-1')).toBeUndefined();
       expect(await store.releases.releaseParties('V-REL-1')).toEqual([]);
+    });
+
+    it("lists an organisation's inbox by the change, latest first, a page at a time", async () => {
+      const store = storeOf();
+      const at = (minute: number) => `2025-03-01T08:${String(minute).padStart(2, '0')}:00.000Z`;
+      await store.writeTransaction(async (tx) => {
+        await tx.releases.putRelease(release({ visitRef: 'V-A', releaseId: 'R-A', updatedAt: at(1) }));
+        await tx.releases.putRelease(release({ visitRef: 'V-B', releaseId: 'R-B', updatedAt: at(3) }));
+        await tx.releases.putRelease(release({ visitRef: 'V-C', releaseId: 'R-C', updatedAt: at(3) }));
+        await tx.releases.putRelease(
+          release({
+            visitRef: 'V-D',
+            releaseId: 'R-D',
+            offeredTo: null,
+            holder: 'org-fwd',
+            updatedAt: at(2),
+          }),
+        );
+        await tx.releases.putRelease(
+          release({ visitRef: 'V-E', releaseId: 'R-E', offeredTo: 'org-other', updatedAt: at(4) }),
+        );
+      });
+      const page = async (
+        view: 'offers' | 'held' | 'issued',
+        orgId: string,
+        limit: number,
+        after?: { updatedAt: string; visitRef: string },
+      ) =>
+        (await store.releases.listReleaseInbox({ orgId, view, limit, ...(after ? { after } : {}) })).map(
+          (r) => r.visitRef,
+        );
+      expect(await page('offers', 'org-fwd', 10)).toEqual(['V-C', 'V-B', 'V-A']);
+      expect(await page('offers', 'org-fwd', 2)).toEqual(['V-C', 'V-B']);
+      expect(await page('offers', 'org-fwd', 2, { updatedAt: at(3), visitRef: 'V-B' })).toEqual(['V-A']);
+      expect(await page('held', 'org-fwd', 10)).toEqual(['V-D']);
+      expect(await page('issued', 'org-mscu', 10)).toEqual(['V-E', 'V-C', 'V-B', 'V-D', 'V-A']);
+      expect(await page('offers', 'org-mscu', 10)).toEqual([]);
+      expect(
+        (await store.releases.listReleaseInbox({ orgId: 'org-fwd', view: 'held', limit: 1 }))[0],
+      ).toEqual(
+        release({ visitRef: 'V-D', releaseId: 'R-D', offeredTo: null, holder: 'org-fwd', updatedAt: at(2) }),
+      );
     });
 
     it('returns copies: changing what was read changes nothing stored', async () => {

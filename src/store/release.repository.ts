@@ -17,7 +17,14 @@ const toRelease = (row: Selectable<ReleaseTable>): ReleaseRecord => ({
   validUntil: row.valid_until,
   streamVersion: row.stream_version,
   view: JSON.parse(row.view) as JsonObject,
+  updatedAt: row.updated_at,
 });
+
+const INBOX_COLUMN = {
+  offers: 'offered_to_org_id',
+  held: 'holder_org_id',
+  issued: 'line_org_id',
+} as const;
 
 /** Release reads and writes over `db` (the store, or one transaction of it). */
 export type ReleaseRepository = ReleaseWrites;
@@ -48,6 +55,24 @@ export function createReleaseRepository({ db }: { db: Kysely<Database> }): Relea
         .execute();
       return rows.map((row) => row.org_id);
     },
+    async listReleaseInbox({ orgId, view, limit, after }) {
+      let query = db
+        .selectFrom('release')
+        .selectAll()
+        .where(INBOX_COLUMN[view], '=', orgId)
+        .orderBy('updated_at', 'desc')
+        .orderBy('visit_ref', 'desc')
+        .limit(limit);
+      if (after) {
+        query = query.where((eb) =>
+          eb.or([
+            eb('updated_at', '<', after.updatedAt),
+            eb.and([eb('updated_at', '=', after.updatedAt), eb('visit_ref', '<', after.visitRef)]),
+          ]),
+        );
+      }
+      return (await query.execute()).map(toRelease);
+    },
     async putRelease(record) {
       const values = {
         release_id: record.releaseId,
@@ -62,6 +87,7 @@ export function createReleaseRepository({ db }: { db: Kysely<Database> }): Relea
         valid_until: record.validUntil,
         stream_version: record.streamVersion,
         view: JSON.stringify(record.view),
+        updated_at: record.updatedAt,
       };
       await db
         .insertInto('release')
@@ -86,5 +112,6 @@ export function releaseReads(repository: ReleaseRepository): ReleaseReads {
   return {
     getRelease: (visitRef) => repository.getRelease(visitRef),
     releaseParties: (visitRef) => repository.releaseParties(visitRef),
+    listReleaseInbox: (query) => repository.listReleaseInbox(query),
   };
 }

@@ -204,6 +204,14 @@ export interface ReleaseTable {
   stream_version: number;
   /** The domain's folded release, as JSON text. */
   view: string;
+  /** When the release last changed (`0008_release_inboxes`): the order of the inboxes. */
+  updated_at: string;
+}
+
+/** Compact per-visit flags of the yard map (`0006_visit_flags`): unresolved alerts naming the visit. */
+export interface VisitFlagTable {
+  visit_ref: string;
+  open_alerts: number;
 }
 
 /** Every organisation that holds or held a visit's release right: the need-to-know of forwarders and hauliers. */
@@ -218,6 +226,23 @@ export interface DriverTable {
   badge_ref: string;
   sealed: Uint8Array;
   registered_at: string;
+  /** The driver person's console account (`0007_driver_accounts`); null when none is linked. */
+  user_id: string | null;
+}
+
+/** A driver's job (`0007_driver_accounts`): the appointment of one visit, under the nominated badge reference. */
+export interface DriverJobTable {
+  visit_ref: string;
+  org_id: string;
+  driver_badge_ref: string;
+  terminal: string;
+  slot_id: string;
+  slot_start: string;
+  slot_end: string;
+  truck_plate: string;
+  status: string;
+  booking_version: number;
+  updated_at: string;
 }
 
 /** One booking in force per visit, for the capacity of its slot. */
@@ -266,10 +291,12 @@ export interface Database {
   approval: ApprovalTable;
   login_failure: LoginFailureTable;
   driver: DriverTable;
+  driver_job: DriverJobTable;
   slot_booking: SlotBookingTable;
   pickup_credential: PickupCredentialTable;
   gate_alert: GateAlertTable;
   release: ReleaseTable;
+  visit_flag: VisitFlagTable;
   release_party: ReleasePartyTable;
 }
 

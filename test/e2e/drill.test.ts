@@ -80,6 +80,7 @@ describe('portledger drill against portledger demo (across processes)', () => {
         /change the driver/,
         /release right/,
         /gate out/,
+        /copied pickup credential/,
         /delete or void/,
         /tamper with the database/,
       ]) {
@@ -94,7 +95,30 @@ describe('portledger drill against portledger demo (across processes)', () => {
       }
       const gate = report.steps.find((s) => /gate out/.test(s.name))!;
       expect(gate.outcome).toBe('detected');
-      expect(gate.how).toMatch(/GateAlertRaised/);
+      expect(gate.how).toMatch(/raised gate\.refused alert/);
+      // A keylogged investigator password opens statuses only: no slot anywhere, and 403 on the positional views.
+      const lookup = report.steps.find((s) => /yard positions/.test(s.name))!;
+      expect(lookup.outcome).toBe('blocked');
+      const investigatorLines = lookup.evidence.filter((line) => line.startsWith('investigator:'));
+      expect(investigatorLines.join('\n')).toMatch(
+        /GET \/v1\/terminals\/T1\/yard: HTTP 403 auth\.passkey_session_required/,
+      );
+      expect(investigatorLines.join('\n')).toMatch(/GET \/v1\/visits\/V-\S+: HTTP 200 \(no position in it\)/);
+      // The copied credential is real (from the pickups the demo haulier handed its drivers), but bound to
+      // another driver: the gate refuses the gang's badge and truck and raises an alert.
+      const secretsJson = JSON.parse(readFileSync(secrets, 'utf8')) as {
+        pickups?: { credential: string; driverBadge: string }[];
+      };
+      expect(secretsJson.pickups?.length ?? 0).toBeGreaterThan(0);
+      expect(secretsJson.pickups![0]!.credential).toMatch(/^plc1\./);
+      const copied = report.steps.find((s) => /copied pickup credential/.test(s.name))!;
+      expect(copied.outcome, copied.how).toBe('detected');
+      expect(copied.how).toMatch(/badge mismatch/);
+      expect(copied.how).toMatch(/raised gate\.refused alert/);
+      expect(copied.evidence.join('\n')).toMatch(/accepted=false, failed checks: [^\n]*driver\.badge/);
+      expect(copied.evidence.join('\n')).toMatch(
+        /alert gate\.refused \(high\) \S+: .*listed on GET \/v1\/alerts/,
+      );
       const tamper = report.steps.find((s) => /tamper/.test(s.name))!;
       expect(tamper.outcome).toBe('detected');
       expect(tamper.evidence.join('\n')).toMatch(

@@ -207,7 +207,9 @@ export async function ensureConsoleBuilt(): Promise<void> {
       execFileSync(
         resolve(projectRoot, 'node_modules', '.bin', 'vite'),
         ['build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'],
-        { cwd: projectRoot, stdio: 'inherit' },
+        // vitest sets NODE_ENV=test, which would bundle React's development build: StrictMode then mounts every
+        // page twice and each request goes out twice. Test the console as it ships.
+        { cwd: projectRoot, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } },
       );
   } finally {
     rmSync(lock, { recursive: true, force: true });

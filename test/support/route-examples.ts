@@ -628,6 +628,27 @@ export const routeExamples: Record<string, Example> = {
       payload: { voidedVersion: version, reason: 'placed on the wrong box' },
     };
   },
+  'POST /v1/visits/{visitRef}/freeze': async ({ world }) => {
+    const { visitRef } = await world.visit({ inYard: true });
+    return {
+      method: 'POST',
+      url: `/v1/visits/${visitRef}/freeze`,
+      payload: { reason: 'driver was not the nominated one' },
+    };
+  },
+  'POST /v1/visits/{visitRef}/unfreeze-requests': async ({ world }) => {
+    const { visitRef } = await world.visit({ inYard: true });
+    await runVisitCommand(world.auth.ledger, world.terminals, visitRef, {
+      type: 'FreezeVisit',
+      reason: 'suspect box',
+      by: 'matrix',
+    });
+    return {
+      method: 'POST',
+      url: `/v1/visits/${visitRef}/unfreeze-requests`,
+      payload: { reason: 'the police cleared the box' },
+    };
+  },
   'POST /v1/visits/{visitRef}/position-corrections': async ({ world, caller }) => {
     const { visitRef } = await world.visit({ line: lineOf(caller), inYard: true });
     return {
@@ -827,6 +848,11 @@ export const routeExamples: Record<string, Example> = {
       licence: 'B-1',
       phone: '+32 3 000 00 00',
     },
+  }),
+  'GET /v1/me/jobs': async () => ({ method: 'GET', url: '/v1/me/jobs' }),
+  'GET /v1/releases': async ({ caller }) => ({
+    method: 'GET',
+    url: `/v1/releases?view=${caller.orgKind === 'shipping_line' ? 'issued' : 'offers'}&limit=5`,
   }),
   'GET /v1/terminals/{terminal}/slots': async ({ world }) => ({
     method: 'GET',

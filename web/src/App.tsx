@@ -7,6 +7,7 @@ import { AdminPage } from './pages/AdminPage.js';
 import { AlertsPage } from './pages/AlertsPage.js';
 import { ApprovalsPage } from './pages/ApprovalsPage.js';
 import { AuditPage } from './pages/AuditPage.js';
+import { DriverJobsPage } from './pages/DriverJobsPage.js';
 import { EnrolPage } from './pages/EnrolPage.js';
 import { GatePage } from './pages/GatePage.js';
 import { HomePage } from './pages/HomePage.js';
@@ -77,6 +78,8 @@ export function App() {
       return <SignedIn>{(session) => <HomePage session={session} />}</SignedIn>;
     case '/me/passkeys':
       return <SignedIn>{(session) => <PasskeysPage key={session.user.userId} session={session} />}</SignedIn>;
+    case '/me/jobs':
+      return <SignedIn>{(session) => <DriverJobsPage key={session.user.userId} />}</SignedIn>;
     case '/releases':
       return <SignedIn>{(session) => <ReleasesPage key={session.user.userId} session={session} />}</SignedIn>;
     case '/audit':

@@ -114,7 +114,7 @@ export function BookingPanel({
   const [slots, setSlots] = useState<Slot[] | 'loading' | { error: string }>('loading');
   const [slotId, setSlotId] = useState('');
   const [adding, setAdding] = useState(false);
-  const [newDriver, setNewDriver] = useState({ name: '', badge: '', licence: '', phone: '' });
+  const [newDriver, setNewDriver] = useState({ name: '', badge: '', licence: '', phone: '', userId: '' });
   const [busy, setBusy] = useState<string>();
   const [failed, setFailed] = useState<string>();
   const [booked, setBooked] = useState(false);
@@ -196,14 +196,15 @@ export function BookingPanel({
       licence: newDriver.licence.trim(),
       phone: newDriver.phone.trim(),
     };
+    const userId = newDriver.userId.trim();
     if (!input.name || !input.badge || !input.licence || !input.phone)
       return setFailed('Fill in the name, badge, licence and phone of the driver.');
     void run('driver', 'register the driver', async () => {
-      const driver = await pickupApi.registerDriver(input);
+      const driver = await pickupApi.registerDriver(userId ? { ...input, userId } : input);
       await loadDrivers();
       setBadge(driver.badge);
       setAdding(false);
-      setNewDriver({ name: '', badge: '', licence: '', phone: '' });
+      setNewDriver({ name: '', badge: '', licence: '', phone: '', userId: '' });
       setNotice({ tone: 'success', text: `${driver.name} is registered.` });
     });
   }
@@ -380,6 +381,15 @@ export function BookingPanel({
               onChange={(event) => setNewDriver({ ...newDriver, phone: event.target.value })}
               autoComplete="off"
               maxLength={32}
+            />
+            <Field
+              label="Driver's PortLedger account (optional)"
+              hint="The user id of the driver's own sign-in, a driver of your haulier: he then sees his jobs under My jobs."
+              value={newDriver.userId}
+              onChange={(event) => setNewDriver({ ...newDriver, userId: event.target.value })}
+              autoComplete="off"
+              spellCheck={false}
+              maxLength={100}
             />
           </div>
           <div className="button-row">

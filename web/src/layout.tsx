@@ -31,6 +31,7 @@ function SkipLink() {
  * holds, so the menu follows the one table the server enforces.
  */
 const SCREENS: readonly { to: string; label: string; anyOf: readonly string[] }[] = [
+  { to: '/me/jobs', label: 'My jobs', anyOf: ['driver.jobs.read'] },
   { to: '/yard', label: 'Yard map', anyOf: ['yard.map.read'] },
   {
     to: '/releases',

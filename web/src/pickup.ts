@@ -99,6 +99,8 @@ export interface Driver {
   licence: string;
   phone: string;
   registeredAt: string;
+  /** The driver person's console account, which reads his own jobs; `null` while none is linked. */
+  userId: string | null;
 }
 
 export interface Slot {
@@ -135,7 +137,7 @@ const appointmentPath = (visitRef: string, rest = '') =>
 
 export const pickupApi = {
   drivers: async () => (await apiGet<{ drivers: Driver[] }>('/v1/drivers')).drivers,
-  registerDriver: (input: { name: string; badge: string; licence: string; phone: string }) =>
+  registerDriver: (input: { name: string; badge: string; licence: string; phone: string; userId?: string }) =>
     apiPost<Driver>('/v1/drivers', input),
   slots: async (terminal: string, day: string) =>
     (

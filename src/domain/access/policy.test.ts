@@ -12,6 +12,7 @@ import {
   mayLiftHold,
   mayPlaceHold,
   mayRoleDo,
+  needsPasskeySession,
   passkeyRequired,
   passkeyRequiredForAny,
   permissions,
@@ -122,6 +123,27 @@ describe('the policy table', () => {
     }
   });
 
+  it('yard positions need a passkey session: a keylogged password + TOTP sees statuses only (MISSION §1)', () => {
+    const positional = permissions.filter(needsPasskeySession);
+    expect(positional).toEqual([
+      'visit.position.read',
+      'visit.history.read',
+      'yard.map.read',
+      'audit.entries.read',
+    ]);
+    for (const role of ['customs_officer', 'investigator'] as const) {
+      const orgKind = role === 'customs_officer' ? 'customs' : 'port_police';
+      for (const permission of positional) {
+        expect(mayDo({ orgKind, roles: [role], signedInWith: 'passkey' }, permission)).toBe(true);
+        expect(mayDo({ orgKind, roles: [role], signedInWith: 'password_totp' }, permission)).toBe(false);
+      }
+      // Everything else a password session may do stays open.
+      expect(mayDo({ orgKind, roles: [role], signedInWith: 'password_totp' }, 'visit.read')).toBe(true);
+    }
+    // Machine clients hold listed permissions and carry no sign-in method.
+    expect(mayDo({ orgKind: 'customs', roles: ['customs_officer'] }, 'visit.position.read')).toBe(true);
+  });
+
   it('location changes come only from yard equipment roles; corrections only by request', () => {
     expect(roles.filter((role) => mayRoleDo(role, 'visit.move'))).toEqual(['equipment_operator']);
     expect(roles.filter((role) => mayRoleDo(role, 'visit.correct_position'))).toEqual([
@@ -137,13 +159,32 @@ describe('the policy table', () => {
     for (const permission of cargo) expect(mayRoleDo('administrator', permission), permission).toBe(false);
   });
 
-  it('investigators only read, hold and witness', () => {
+  it('investigators only read, hold, freeze and witness', () => {
     expect(permissionsOf('investigator').filter((p) => policy[p].kind === 'command')).toEqual([
       'visit.hold.place',
       'visit.hold.lift',
+      'visit.freeze',
       'checkpoint.witness',
       'account.passkeys.manage',
     ]);
+  });
+
+  it('freezes: one terminal supervisor, customs officer or port-police investigator stops a box; unfreezing takes two', () => {
+    expect(roles.filter((role) => mayRoleDo(role, 'visit.freeze'))).toEqual([
+      'terminal_supervisor',
+      'customs_officer',
+      'investigator',
+    ]);
+    expect(mayRoleDo('investigator', 'visit.freeze', 'port_police')).toBe(true);
+    expect(mayRoleDo('investigator', 'visit.freeze', 'customs')).toBe(false);
+    expect(mayRoleDo('customs_officer', 'visit.freeze', 'customs')).toBe(true);
+    expect(mayRoleDo('terminal_supervisor', 'visit.freeze', 'terminal_operator')).toBe(true);
+    // Stopping a box moves nothing, like a hold: password roles (customs, police) may do it.
+    expect(isSensitive('visit.freeze')).toBe(false);
+    expect(roles.filter((role) => mayRoleDo(role, 'visit.unfreeze.request'))).toEqual([
+      'terminal_supervisor',
+    ]);
+    expect(approvalPolicy['visit.unfreeze'].terminalData).toBe('always');
   });
 
   it('scopes release desks by organisation kind: only a line issues, announces and blocks', () => {

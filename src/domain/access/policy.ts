@@ -28,9 +28,18 @@ export type PermissionRule = {
   readonly orgKinds?: readonly OrgKind[];
   /** The same, for one role of the row only. */
   readonly orgKindsByRole?: { readonly [R in Role]?: readonly OrgKind[] };
+  /**
+   * Only in a session opened with a passkey. Yard positions are what the Antwerp gang looked up with keylogged
+   * logins (MISSION §1): customs officers and investigators may sign in with a password + TOTP, but such a
+   * session sees statuses, never where a box stands, until its holder signs in with a passkey.
+   */
+  readonly passkeySession?: true;
   /** Why, in one line, for reviewers and for the generated matrix. */
   readonly why: string;
 };
+
+/** How a person's session was opened; `undefined` for machine clients, which hold listed permissions instead. */
+export type SignInMethod = 'passkey' | 'password_totp';
 
 /** The kinds of change that need a second person (issue 3, two-person approval). */
 export const approvalKinds = [
@@ -197,6 +206,13 @@ export const policy = {
     orgKinds: ['terminal_operator', 'shipping_line'],
     why: 'requests a visit.void: correcting the record can put a box elsewhere, so it is applied only when approved',
   },
+  'visit.freeze': {
+    kind: 'command',
+    sensitive: false,
+    roles: ['terminal_supervisor', 'customs_officer', 'investigator'],
+    orgKindsByRole: { investigator: ['port_police'] },
+    why: 'stops a suspect box at once on one word, like a hold; lifting it takes two (visit.unfreeze)',
+  },
   'visit.unfreeze.request': {
     kind: 'command',
     sensitive: true,
@@ -213,18 +229,21 @@ export const policy = {
     kind: 'view',
     sensitive: false,
     roles: FULL_SIGHT,
+    passkeySession: true,
     why: "yard positions: the terminal's own staff, customs and police only (MISSION §2)",
   },
   'visit.history.read': {
     kind: 'view',
     sensitive: false,
     roles: FULL_SIGHT,
+    passkeySession: true,
     why: 'the event history carries every slot the box stood in',
   },
   'yard.map.read': {
     kind: 'view',
     sensitive: false,
     roles: FULL_SIGHT,
+    passkeySession: true,
     why: 'the yard map is positions of every box at a terminal',
   },
   'release.issue': {
@@ -341,6 +360,7 @@ export const policy = {
     kind: 'view',
     sensitive: false,
     roles: ['customs_officer', 'investigator'],
+    passkeySession: true,
     why: 'the logged events themselves, across every terminal and line',
   },
   'checkpoint.witness': {
@@ -431,18 +451,33 @@ export function mayRoleDo(role: Role, permission: Permission, orgKind?: OrgKind)
 }
 
 /**
- * Whether a user with these roles in an organisation of this kind may use `permission`.
+ * Whether a user with these roles in an organisation of this kind, signed in this way, may use `permission`.
+ * A permission marked `passkeySession` is refused to a session opened with a password + TOTP.
  *
  * @example
  * ```ts
  * mayDo({ orgKind: 'haulier', roles: ['driver'] }, 'driver.jobs.read'); // true
+ * mayDo({ orgKind: 'port_police', roles: ['investigator'], signedInWith: 'password_totp' }, 'yard.map.read'); // false
  * ```
  */
 export function mayDo(
-  principal: { orgKind: OrgKind; roles: readonly Role[] },
+  principal: { orgKind: OrgKind; roles: readonly Role[]; signedInWith?: SignInMethod },
   permission: Permission,
 ): boolean {
+  if (needsPasskeySession(permission) && principal.signedInWith === 'password_totp') return false;
   return principal.roles.some((role) => mayRoleDo(role, permission, principal.orgKind));
+}
+
+/**
+ * Whether `permission` is refused to a session opened with a password + TOTP.
+ *
+ * @example
+ * ```ts
+ * needsPasskeySession('visit.position.read'); // true
+ * ```
+ */
+export function needsPasskeySession(permission: Permission): boolean {
+  return rule(permission).passkeySession === true;
 }
 
 /**

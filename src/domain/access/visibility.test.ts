@@ -105,6 +105,7 @@ const view: VisitView = {
     },
   ],
   onHold: true,
+  frozen: { reason: 'suspect box', by: 'inv-7', at: '2025-03-01T08:10:00.000Z', alertId: null },
   departure: null,
   announcedAt: '2025-03-01T07:00:00.000Z',
   arrivedAt: '2025-03-01T07:30:00.000Z',
@@ -130,6 +131,13 @@ describe('redacting a visit view', () => {
     expect(shown.holds).toEqual([{ holdId: 'C-1', kind: 'customs', placedAt: '2025-03-01T08:00:00.000Z' }]);
     expect(shown.onHold).toBe(true);
     expect(shown.status).toBe('in_yard');
+  });
+
+  it('status: a freeze is not shown, like a police hold (the viewer may be the suspect)', () => {
+    expect(redactVisitView(view, 'full').frozen).toMatchObject({ by: 'inv-7' });
+    const shown = redactVisitView(view, 'status');
+    expect(shown.frozen).toBeNull();
+    expect(JSON.stringify(shown)).not.toMatch(/suspect box|inv-7/);
   });
 
   it('status: a police hold alone does not show as a hold', () => {

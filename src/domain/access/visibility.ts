@@ -9,7 +9,7 @@
 import type { HoldKind } from '../visit.commands.js';
 import type { VisitView } from '../visit.js';
 import type { OrgKind } from './organisations.js';
-import { mayDo } from './policy.js';
+import { mayDo, type SignInMethod } from './policy.js';
 import type { Role } from './roles.js';
 
 /** The logged-in user (or API token) a request acts for. */
@@ -22,6 +22,8 @@ export type Principal = {
   /** Terminal codes run by the user's organisation; only terminal operators have any. */
   terminals?: readonly string[];
   roles: readonly Role[];
+  /** How the person signed in: a password + TOTP session never sees yard positions (`policy.ts`, passkeySession). */
+  signedInWith?: SignInMethod;
 };
 
 /** What need-to-know decides about one visit. */
@@ -45,7 +47,8 @@ export type VisitVisibility = 'full' | 'status' | 'none';
 /**
  * How much of one visit `principal` may see.
  *
- * - terminal staff of the operator running the visit's terminal, customs and port police: `full`;
+ * - terminal staff of the operator running the visit's terminal, customs and port police: `full`; customs and
+ *   police signed in with a password + TOTP: `status`, since a keylogged password must not show where a box stands;
  * - a shipping line: `status` of its own containers (`line` equals its code), never the yard position;
  * - a forwarder or haulier: `status` of containers whose release right it holds or held;
  * - a driver, an administrator, anyone else: `none` (a driver's own jobs come with issue 4).
@@ -132,7 +135,8 @@ export function redactVisitView(
         if (hold.kind !== 'police')
           shown.push({ holdId: hold.holdId, kind: hold.kind, placedAt: hold.placedAt });
       }
-      return { ...rest, holds: shown, onHold: shown.length > 0 };
+      // A freeze is an investigation's stop: like a police hold, it must not tip off a party who may be the suspect.
+      return { ...rest, holds: shown, onHold: shown.length > 0, frozen: null };
     }
   }
 }

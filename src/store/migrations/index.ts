@@ -13,6 +13,9 @@ import { identityMigration0002 } from './0002_identity.js';
 import { apiTokenLastUsedMigration0003 } from './0003_api_token_last_used.js';
 import { releasesMigration0004 } from './0004_releases.js';
 import { gateMigration0005 } from './0005_gate.js';
+import { visitFlagsMigration0006 } from './0006_visit_flags.js';
+import { driverAccountsMigration0007 } from './0007_driver_accounts.js';
+import { releaseInboxesMigration0008 } from './0008_release_inboxes.js';
 import type { MigrationDb } from './migration-db.js';
 
 /**
@@ -30,6 +33,9 @@ export function ledgerMigrationProvider(dialect: StoreDialectName): MigrationPro
     '0003_api_token_last_used': apiTokenLastUsedMigration0003(d),
     '0004_releases': releasesMigration0004(d),
     '0005_gate': gateMigration0005(d),
+    '0006_visit_flags': visitFlagsMigration0006(d),
+    '0007_driver_accounts': driverAccountsMigration0007(d),
+    '0008_release_inboxes': releaseInboxesMigration0008(d),
   };
   return { getMigrations: async () => migrations };
 }

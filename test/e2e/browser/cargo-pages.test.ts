@@ -159,7 +159,8 @@ describeBrowser('container page and yard map', () => {
     await page.goto(`${server.baseUrl}/visits/${visitRef}`);
     await expect.poll(() => page.getByText('✗ Not verified').count(), { timeout: 10_000 }).toBe(4);
     expect(await page.getByText('✓ Verified').count()).toBe(0);
-    expect(tampered).toBe(4);
+    // Every proof the page checked was a tampered one (a re-render may check them again, never against less).
+    expect(tampered).toBeGreaterThanOrEqual(4);
     await screenshot(page, 'container-page-tampered-proof');
     await context.close();
   });

@@ -2,6 +2,7 @@ import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { apiGet, apiPost, type Session } from '../api.js';
 import { Button, Field, Loading, Notice, PageHeading } from '../components.js';
 import { isUnauthenticated, messageOf } from '../errors.js';
+import { type Freeze, FreezeForm } from '../freeze.js';
 import { formatDateTime } from '../labels.js';
 import { Link } from '../router.js';
 import { holds, useSession } from '../session.js';
@@ -16,6 +17,8 @@ export interface Alert {
   terminal: string | null;
   summary: string;
   evidence: { label: string; href: string; index: number | null }[];
+  /** For an alert about a visit: the freeze in force on it now. */
+  frozen: Freeze | null;
   status: 'open' | 'acknowledged' | 'resolved';
   assignedTo: string | null;
   acknowledgedBy: string | null;
@@ -29,7 +32,9 @@ type PageState =
   | { status: 'error'; message: string }
   | { status: 'ready'; alerts: Alert[] };
 
-type Panel = { kind: 'assign' | 'resolve'; alert: Alert };
+type Panel = { kind: 'assign' | 'resolve' | 'freeze' | 'unfreeze'; alert: Alert };
+
+const aboutVisit = (alert: Alert) => alert.subject.kind === 'visit' && alert.subject.id !== 'unidentified';
 
 const ruleNames: Record<Alert['rule'], string> = {
   'gate.refused': 'Gate refusal',
@@ -49,6 +54,9 @@ type Filter = 'unresolved' | 'all';
 export function AlertsPage({ session }: { session: Session }) {
   const { signedOut } = useSession();
   const mayManage = holds(session, 'alert.manage');
+  const mayFreeze = holds(session, 'visit.freeze');
+  const mayAskUnfreeze = holds(session, 'visit.unfreeze.request');
+  const hasActions = mayManage || mayFreeze || mayAskUnfreeze;
   const [filter, setFilter] = useState<Filter>('unresolved');
   const [state, setState] = useState<PageState>({ status: 'loading' });
   const [panel, setPanel] = useState<Panel>();
@@ -95,7 +103,7 @@ export function AlertsPage({ session }: { session: Session }) {
 
   function submitPanel(event: FormEvent) {
     event.preventDefault();
-    if (!panel) return;
+    if (!panel || panel.kind === 'freeze' || panel.kind === 'unfreeze') return;
     const value = input.trim();
     if (!value)
       return setInputError(
@@ -188,7 +196,7 @@ export function AlertsPage({ session }: { session: Session }) {
                   <th scope="col">Subject</th>
                   <th scope="col">Evidence</th>
                   <th scope="col">Status</th>
-                  {mayManage ? (
+                  {hasActions ? (
                     <th scope="col" className="actions">
                       <span className="visually-hidden">Actions</span>
                     </th>
@@ -215,6 +223,17 @@ export function AlertsPage({ session }: { session: Session }) {
                         <span className="mono">{alert.subject.id}</span>
                       )}
                       {alert.terminal ? <span className="muted"> · {alert.terminal}</span> : null}
+                      {alert.frozen ? (
+                        <span className="alert-summary" data-testid={`alert-frozen-${alert.alertId}`}>
+                          <span
+                            className="chip"
+                            style={{ background: '#e6dcf7', color: '#2e1065', fontWeight: 600 }}
+                          >
+                            <span aria-hidden="true">❄ </span>Frozen
+                          </span>{' '}
+                          by {alert.frozen.by} because “{alert.frozen.reason}”
+                        </span>
+                      ) : null}
                     </td>
                     <td>
                       <ul className="evidence-list">
@@ -238,9 +257,28 @@ export function AlertsPage({ session }: { session: Session }) {
                       ) : null}
                       {alert.resolution ? <span className="alert-summary">“{alert.resolution}”</span> : null}
                     </td>
-                    {mayManage ? (
+                    {hasActions ? (
                       <td className="actions">
-                        {alert.status === 'resolved' ? null : (
+                        <span className="button-row button-row-end">
+                          {aboutVisit(alert) && mayFreeze && !alert.frozen && alert.status !== 'resolved' ? (
+                            <Button
+                              variant="primary"
+                              aria-label={`Freeze the box of alert ${alert.alertId}`}
+                              onClick={() => open('freeze', alert)}
+                            >
+                              Freeze this box
+                            </Button>
+                          ) : null}
+                          {aboutVisit(alert) && mayAskUnfreeze && alert.frozen ? (
+                            <Button
+                              aria-label={`Request unfreeze of the box of alert ${alert.alertId}`}
+                              onClick={() => open('unfreeze', alert)}
+                            >
+                              Request unfreeze
+                            </Button>
+                          ) : null}
+                        </span>
+                        {!mayManage || alert.status === 'resolved' ? null : (
                           <span className="button-row button-row-end">
                             {alert.status === 'open' ? (
                               <Button
@@ -285,7 +323,23 @@ export function AlertsPage({ session }: { session: Session }) {
         )}
       </section>
 
-      {panel ? (
+      {panel && (panel.kind === 'freeze' || panel.kind === 'unfreeze') ? (
+        <section className="card">
+          <FreezeForm
+            mode={panel.kind}
+            visitRef={panel.alert.subject.id}
+            label={`the box of alert ${panel.alert.alertId}`}
+            {...(panel.kind === 'freeze' ? { alertId: panel.alert.alertId } : {})}
+            signedOut={signedOut}
+            onCancel={() => setPanel(undefined)}
+            onDone={(message) => {
+              setPanel(undefined);
+              setDone(message);
+              void load();
+            }}
+          />
+        </section>
+      ) : panel ? (
         <section className="card" aria-labelledby="alert-panel-heading">
           <form className="stack" onSubmit={submitPanel} noValidate>
             <h2 id="alert-panel-heading">

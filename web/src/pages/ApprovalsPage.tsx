@@ -32,7 +32,7 @@ const kindNames: Record<string, string> = {
   'visit.void': 'Void of a visit event',
   'role.grant': 'Role grant',
   'passkeys.reset': 'Passkey reset',
-  'visit.unfreeze': 'Unfreeze',
+  'visit.unfreeze': 'Unfreeze of a frozen box',
 };
 
 const statusNames: Record<ApprovalRequest['status'], string> = {
@@ -87,6 +87,22 @@ export function diffRows(request: ApprovalRequest): DiffRow[] {
           field: `Event version ${show(change.voidedVersion)}`,
           before: `${before.type ?? 'event'}${before.at ? ` at ${formatDateTime(before.at)}` : ''}`,
           after: 'voided',
+        },
+        { field: 'Reason', before: '', after: show(change.reason) },
+      ];
+    }
+    case 'visit.unfreeze': {
+      const before = (change.before ?? {}) as {
+        frozenBy?: string;
+        frozenAt?: string;
+        frozenReason?: string;
+        alertId?: string | null;
+      };
+      return [
+        {
+          field: 'Freeze',
+          before: `Frozen by ${before.frozenBy ?? 'someone'}${before.frozenAt ? ` at ${formatDateTime(before.frozenAt)}` : ''} because “${before.frozenReason ?? '—'}”${before.alertId ? ` (alert ${before.alertId})` : ''}`,
+          after: 'Not frozen: the box may leave again when every other check passes',
         },
         { field: 'Reason', before: '', after: show(change.reason) },
       ];

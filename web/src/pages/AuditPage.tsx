@@ -544,9 +544,11 @@ export function AuditPage({ session }: { session: Session }) {
             ) : (
               <Notice tone="info" title="Whole-log verification needs the entries permission">
                 <p>
-                  Checking every entry means reading every event, which only customs officers and
-                  investigators may do. You can still check each checkpoint's signature below, and each
-                  event's inclusion proof on its container page.
+                  {session.method === 'password_totp'
+                    ? 'Checking every entry means reading every event, with every yard position in it: sign in with your passkey for that. '
+                    : 'Checking every entry means reading every event, which only customs officers and investigators may do. '}
+                  You can still check each checkpoint's signature below, and each event's inclusion proof on
+                  its container page.
                 </p>
               </Notice>
             )}

@@ -1,18 +1,53 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
-import type { Session } from '../api.js';
+import { apiGet, type Session } from '../api.js';
 import { BookingPanel } from '../booking.js';
 import { Button, Field, Loading, Notice, PageHeading } from '../components.js';
 import { isUnauthenticated, messageOf } from '../errors.js';
 import { formatDateTime } from '../labels.js';
-import { findRelease, loadReleaseRows, type ReleaseRow, releaseActions } from '../pickup.js';
+import { findRelease, type Release, releaseActions } from '../pickup.js';
 import { Link } from '../router.js';
-import { useSession } from '../session.js';
+import { holds as sessionHolds, useSession } from '../session.js';
 import { useStepUpRetry } from '../stepup-retry.js';
+
+/** One row of a release inbox, as `GET /v1/releases` answers (src/http/release.routes.ts). */
+interface InboxItem {
+  visitRef: string;
+  containerNumber: string | null;
+  releaseId: string;
+  line: string;
+  state: 'offered' | 'held' | 'issued' | 'blocked' | 'revoked';
+  from: string | null;
+  to: string | null;
+  offeredAt: string | null;
+  acceptedAt: string | null;
+  validFrom: string;
+  validUntil: string;
+  updatedAt: string;
+  release: Release;
+}
+
+interface InboxList {
+  items: InboxItem[];
+  nextCursor: string | null;
+}
+
+type InboxView = 'offers' | 'held' | 'issued';
+
+const PAGE_SIZE = 25;
+
+async function inboxPage(view: InboxView, cursor?: string): Promise<InboxList> {
+  const query = `view=${view}&limit=${PAGE_SIZE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+  const { items, nextCursor } = await apiGet<InboxList>(`/v1/releases?${query}`);
+  return { items, nextCursor };
+}
+
+/** A row the page acts on: the box (its number when the caller may know it) and the chain as the caller sees it. */
+type ReleaseRow = Pick<InboxItem, 'visitRef' | 'containerNumber' | 'release'>;
 
 type PageState =
   | { status: 'loading' }
   | { status: 'error'; message: string }
-  | { status: 'ready'; rows: ReleaseRow[] };
+  | { status: 'ready'; offers: InboxList; rights: InboxList; lookedUp: ReleaseRow[] };
 
 type Panel =
   | { kind: 'offer'; row: ReleaseRow }
@@ -27,7 +62,10 @@ function partOf(row: ReleaseRow, orgId: string, isLine: boolean): string {
   if (release.offer?.to === orgId) return 'Offered to you';
   if (release.holder === orgId)
     return release.offer ? `You hold it; offered to ${release.offer.to}` : 'You hold it';
-  if (isLine) return release.holder ? `Held by ${release.holder}` : 'Your line';
+  if (isLine) {
+    if (release.holder) return `Held by ${release.holder}`;
+    return release.offer ? `Offered to ${release.offer.to}` : 'Your line';
+  }
   if (release.chain.some((link) => link.orgId === orgId)) return 'Passed on';
   return '—';
 }
@@ -39,6 +77,8 @@ export function ReleasesPage({ session }: { session: Session }) {
   const isLine = orgKind === 'shipping_line';
   const isDesk = roles.includes('release_desk');
   const isPlanner = roles.includes('haulier_planner');
+  const receives = sessionHolds(session, 'release.accept') || sessionHolds(session, 'release.deny');
+  const rightsView: InboxView = isLine ? 'issued' : 'held';
   const [state, setState] = useState<PageState>({ status: 'loading' });
   const [panel, setPanel] = useState<Panel>();
   const [busy, setBusy] = useState<string>();
@@ -50,6 +90,7 @@ export function ReleasesPage({ session }: { session: Session }) {
   const [lookup, setLookup] = useState('');
   const [lookupError, setLookupError] = useState<string>();
   const [lookingUp, setLookingUp] = useState(false);
+  const [more, setMore] = useState<'offers' | 'rights'>();
 
   const onError = useCallback(
     (error: unknown) => {
@@ -62,16 +103,57 @@ export function ReleasesPage({ session }: { session: Session }) {
 
   const load = useCallback(async () => {
     try {
-      setState({ status: 'ready', rows: await loadReleaseRows(lookedUp) });
+      const [offers, rights, found] = await Promise.all([
+        receives ? inboxPage('offers') : Promise.resolve<InboxList>({ items: [], nextCursor: null }),
+        inboxPage(rightsView),
+        Promise.all(
+          lookedUp.map(async (visitRef) => {
+            const release = await findRelease(visitRef);
+            const row: ReleaseRow | undefined = release
+              ? { visitRef, containerNumber: null, release }
+              : undefined;
+            return row;
+          }),
+        ),
+      ]);
+      setState({
+        status: 'ready',
+        offers,
+        rights,
+        lookedUp: found.filter((row): row is ReleaseRow => row !== undefined),
+      });
     } catch (error) {
       if (isUnauthenticated(error)) signedOut();
       else setState({ status: 'error', message: messageOf(error) });
     }
-  }, [signedOut, lookedUp]);
+  }, [signedOut, lookedUp, receives, rightsView]);
 
   useEffect(() => {
     void load();
   }, [load]);
+
+  /** The next page of one list, appended below what is shown. */
+  async function showMore(list: 'offers' | 'rights') {
+    if (state.status !== 'ready') return;
+    const cursor = state[list].nextCursor;
+    if (!cursor) return;
+    setMore(list);
+    try {
+      const next = await inboxPage(list === 'offers' ? 'offers' : rightsView, cursor);
+      setState((current) =>
+        current.status === 'ready'
+          ? {
+              ...current,
+              [list]: { items: [...current[list].items, ...next.items], nextCursor: next.nextCursor },
+            }
+          : current,
+      );
+    } catch (error) {
+      onError(error);
+    } finally {
+      setMore(undefined);
+    }
+  }
 
   async function findOffer(event: FormEvent) {
     event.preventDefault();
@@ -139,8 +221,14 @@ export function ReleasesPage({ session }: { session: Session }) {
       </div>
     );
 
-  const offers = state.rows.filter((row) => row.release.offer?.to === orgId && !row.release.revoked);
-  const number = (row: ReleaseRow) => row.visit?.containerNumber ?? `visit ${row.visitRef}`;
+  const inboxOffers = new Set(state.offers.items.map((item) => item.visitRef));
+  // The inbox lists every offer awaiting the organisation; one looked up by reference joins it until it is answered.
+  const offers: ReleaseRow[] = [
+    ...state.offers.items,
+    ...state.lookedUp.filter((row) => !inboxOffers.has(row.visitRef)),
+  ].filter((row) => row.release.offer?.to === orgId && !row.release.revoked);
+  const rights = state.rights.items;
+  const number = (row: ReleaseRow) => row.containerNumber ?? `visit ${row.visitRef}`;
 
   function submitPanel(event: FormEvent) {
     event.preventDefault();
@@ -188,87 +276,100 @@ export function ReleasesPage({ session }: { session: Session }) {
       ) : null}
       {prompt}
 
-      <section className="card" aria-labelledby="offers-heading">
-        <h2 id="offers-heading">Offers to you</h2>
-        <form className="lookup" onSubmit={(event) => void findOffer(event)} noValidate>
-          <Field
-            label="Find an offer by visit reference"
-            hint="A box offered to you is listed here once you look it up, or once you accept it."
-            value={lookup}
-            onChange={(event) => setLookup(event.target.value)}
-            error={lookupError}
-            autoComplete="off"
-            spellCheck={false}
-            maxLength={64}
-          />
-          <Button type="submit" busy={lookingUp} busyLabel="Looking…">
-            Find offer
-          </Button>
-        </form>
-        {offers.length === 0 ? (
-          <p className="muted">No right to collect is waiting for you to accept.</p>
-        ) : (
-          <div className="table-wrap">
-            <table className="table">
-              <caption className="visually-hidden">Offers to you</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Container</th>
-                  <th scope="col">Line</th>
-                  <th scope="col">From</th>
-                  <th scope="col">Offered</th>
-                  <th scope="col" className="actions">
-                    Actions
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {offers.map((row) => (
-                  <tr key={row.visitRef}>
-                    <th scope="row" className="mono">
-                      {row.visit?.containerNumber ?? row.visitRef}
+      {receives ? (
+        <section className="card" aria-labelledby="offers-heading">
+          <h2 id="offers-heading">Offers to you</h2>
+          <form className="lookup" onSubmit={(event) => void findOffer(event)} noValidate>
+            <Field
+              label="Find an offer by visit reference"
+              hint="Every offer to your organisation is listed below; look one up by its reference if you were sent it."
+              value={lookup}
+              onChange={(event) => setLookup(event.target.value)}
+              error={lookupError}
+              autoComplete="off"
+              spellCheck={false}
+              maxLength={64}
+            />
+            <Button type="submit" busy={lookingUp} busyLabel="Looking…">
+              Find offer
+            </Button>
+          </form>
+          {offers.length === 0 ? (
+            <p className="muted">No right to collect is waiting for you to accept.</p>
+          ) : (
+            <div className="table-wrap">
+              <table className="table">
+                <caption className="visually-hidden">Offers to you</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Container</th>
+                    <th scope="col">Line</th>
+                    <th scope="col">From</th>
+                    <th scope="col">Offered</th>
+                    <th scope="col">Valid</th>
+                    <th scope="col" className="actions">
+                      Actions
                     </th>
-                    <td>{row.release.line}</td>
-                    <td>{row.release.offer?.from}</td>
-                    <td>{formatDateTime(row.release.offer?.offeredAt)}</td>
-                    <td className="actions">
-                      <span className="button-row button-row-end">
-                        <Button
-                          variant="primary"
-                          busy={busy === `accept:${row.visitRef}`}
-                          busyLabel="Accepting…"
-                          aria-label={`Accept the right to collect ${number(row)}`}
-                          onClick={() =>
-                            void act(
-                              `accept:${row.visitRef}`,
-                              'accept the right',
-                              () => releaseActions.accept(row.visitRef),
-                              `You hold the right to collect ${number(row)}.`,
-                            )
-                          }
-                        >
-                          Accept
-                        </Button>
-                        <Button
-                          aria-label={`Deny the right to collect ${number(row)}`}
-                          onClick={() => open({ kind: 'deny', row })}
-                        >
-                          Deny
-                        </Button>
-                      </span>
-                    </td>
                   </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-      </section>
+                </thead>
+                <tbody>
+                  {offers.map((row) => (
+                    <tr key={row.visitRef}>
+                      <th scope="row" className="mono">
+                        {row.containerNumber ?? row.visitRef}
+                      </th>
+                      <td>{row.release.line}</td>
+                      <td>{row.release.offer?.from}</td>
+                      <td>{formatDateTime(row.release.offer?.offeredAt)}</td>
+                      <td>
+                        {formatDateTime(row.release.validFrom)} – {formatDateTime(row.release.validUntil)}
+                      </td>
+                      <td className="actions">
+                        <span className="button-row button-row-end">
+                          <Button
+                            variant="primary"
+                            busy={busy === `accept:${row.visitRef}`}
+                            busyLabel="Accepting…"
+                            aria-label={`Accept the right to collect visit ${row.visitRef}`}
+                            onClick={() =>
+                              void act(
+                                `accept:${row.visitRef}`,
+                                'accept the right',
+                                () => releaseActions.accept(row.visitRef),
+                                `You hold the right to collect ${number(row)}.`,
+                              )
+                            }
+                          >
+                            Accept
+                          </Button>
+                          <Button
+                            aria-label={`Deny the right to collect visit ${row.visitRef}`}
+                            onClick={() => open({ kind: 'deny', row })}
+                          >
+                            Deny
+                          </Button>
+                        </span>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+          {state.offers.nextCursor ? (
+            <Button busy={more === 'offers'} busyLabel="Loading…" onClick={() => void showMore('offers')}>
+              Show more offers
+            </Button>
+          ) : null}
+        </section>
+      ) : null}
 
       <section className="card" aria-labelledby="rights-heading">
-        <h2 id="rights-heading">{isLine ? "Your line's releases" : 'Rights you hold or passed on'}</h2>
-        {state.rows.length === 0 ? (
-          <p className="muted">No release that you may see.</p>
+        <h2 id="rights-heading">{isLine ? "Your line's releases" : 'Rights you hold'}</h2>
+        {rights.length === 0 ? (
+          <p className="muted">
+            {isLine ? 'Your line has issued no release yet.' : 'You hold no right to collect.'}
+          </p>
         ) : (
           <div className="table-wrap">
             <table className="table">
@@ -276,7 +377,7 @@ export function ReleasesPage({ session }: { session: Session }) {
               <thead>
                 <tr>
                   <th scope="col">Container</th>
-                  <th scope="col">Box status</th>
+                  <th scope="col">{isLine ? 'Holder or offered to' : 'From'}</th>
                   <th scope="col">Valid</th>
                   <th scope="col">Your part</th>
                   <th scope="col" className="actions">
@@ -285,23 +386,19 @@ export function ReleasesPage({ session }: { session: Session }) {
                 </tr>
               </thead>
               <tbody>
-                {state.rows.map((row) => {
-                  const { release, visit, visitRef } = row;
+                {rights.map((row) => {
+                  const { release, visitRef } = row;
                   const holds = release.holder === orgId && !release.revoked;
                   const offeredByMe = release.offer?.from === orgId;
                   return (
                     <tr key={visitRef}>
                       <th scope="row">
-                        {visit ? (
-                          <Link to={`/visits/${encodeURIComponent(visitRef)}`} className="mono">
-                            {visit.containerNumber}
-                          </Link>
-                        ) : (
-                          <span className="mono">{visitRef}</span>
-                        )}
+                        <Link to={`/visits/${encodeURIComponent(visitRef)}`} className="mono">
+                          {row.containerNumber ?? visitRef}
+                        </Link>
                       </th>
                       <td>
-                        {visit ? visit.status.replace(/_/g, ' ') : 'Not yours to see yet'}
+                        {(isLine ? row.to : row.from) ?? '—'}
                         {release.blocked ? <span className="chip chip-hold">Blocked</span> : null}
                       </td>
                       <td>
@@ -362,6 +459,11 @@ export function ReleasesPage({ session }: { session: Session }) {
             </table>
           </div>
         )}
+        {state.rights.nextCursor ? (
+          <Button busy={more === 'rights'} busyLabel="Loading…" onClick={() => void showMore('rights')}>
+            Show more releases
+          </Button>
+        ) : null}
       </section>
 
       {panel && panel.kind !== 'book' ? (

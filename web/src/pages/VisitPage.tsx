@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { ApiError, apiGet, isApiError, type Session } from '../api.js';
 import { Button, Loading, Notice, PageHeading } from '../components.js';
 import { isUnauthenticated, messageOf } from '../errors.js';
+import { type Freeze, FreezeForm, FrozenNotice } from '../freeze.js';
 import { formatDateTime } from '../labels.js';
 import { fromBase64, leafHash, verifyCheckpointNote, verifyInclusion } from '../proof.js';
 import { holds, useSession } from '../session.js';
@@ -15,6 +16,8 @@ interface Visit {
   fullEmpty: string;
   slotText?: string | null;
   holds: { holdId: string; kind: string; reason?: string; placedAt: string }[];
+  /** The freeze in force; `null` (or absent) for viewers who are not told of freezes. */
+  frozen?: Freeze | null;
   arrivedAt: string | null;
   departedAt: string | null;
 }
@@ -127,7 +130,7 @@ async function visitRefOf(containerNumber: string): Promise<string> {
  */
 const CHAIN_ORG_KINDS = new Set(['shipping_line', 'forwarder', 'haulier', 'customs', 'port_police']);
 
-async function loadVisit(visitRef: string, orgKind: string): Promise<Loaded> {
+async function loadVisit(visitRef: string, orgKind: string, readsHistory: boolean): Promise<Loaded> {
   const ref = encodeURIComponent(visitRef);
   const [visit, lights, release, history, checkpoint] = await Promise.all([
     apiGet<Visit>(`/v1/visits/${ref}`),
@@ -135,7 +138,9 @@ async function loadVisit(visitRef: string, orgKind: string): Promise<Loaded> {
     CHAIN_ORG_KINDS.has(orgKind)
       ? optional(apiGet<Release>(`/v1/visits/${ref}/release`))
       : ('hidden' as const),
-    optional(apiGet<{ events: HistoryEvent[] }>(`/v1/visits/${ref}/history`)),
+    readsHistory
+      ? optional(apiGet<{ events: HistoryEvent[] }>(`/v1/visits/${ref}/history`))
+      : ('hidden' as const),
     optional(apiGet<Checkpoint>('/v1/audit/checkpoint')),
   ]);
   return {
@@ -374,13 +379,18 @@ export function VisitPage({
 }) {
   const { signedOut } = useSession();
   const [state, setState] = useState<PageState>({ status: 'loading' });
+  const [freezeMode, setFreezeMode] = useState<'freeze' | 'unfreeze'>();
+  const [freezeDone, setFreezeDone] = useState<string>();
+  // Asked once on this page: the request waits in the Approvals inbox; asking again adds nothing.
+  const [unfreezeAsked, setUnfreezeAsked] = useState(false);
   const readsEntries = holds(session, 'audit.entries.read');
+  const readsHistory = holds(session, 'visit.history.read');
 
   const load = useCallback(async () => {
     setState({ status: 'loading' });
     try {
       const ref = visitRef ?? (await visitRefOf(containerNumber ?? ''));
-      setState({ status: 'ready', data: await loadVisit(ref, session.user.orgKind) });
+      setState({ status: 'ready', data: await loadVisit(ref, session.user.orgKind, readsHistory) });
     } catch (error) {
       if (isUnauthenticated(error)) signedOut();
       else
@@ -391,7 +401,7 @@ export function VisitPage({
             : messageOf(error),
         });
     }
-  }, [visitRef, containerNumber, signedOut, session.user.orgKind]);
+  }, [visitRef, containerNumber, signedOut, session.user.orgKind, readsHistory]);
 
   useEffect(() => {
     void load();
@@ -416,6 +426,11 @@ export function VisitPage({
     );
 
   const { visit, lights, release, history, checkpoint } = state.data;
+  const active = visit.status === 'announced' || visit.status === 'in_yard';
+  // Only a full view (with the yard position fields) tells of freezes; a status view always says `null`.
+  const seesFreezes = visit.slotText !== undefined;
+  const mayFreeze = active && seesFreezes && !visit.frozen && holds(session, 'visit.freeze');
+  const mayAskUnfreeze = Boolean(visit.frozen) && !unfreezeAsked && holds(session, 'visit.unfreeze.request');
   return (
     <div className="page">
       <PageHeading title={`Container ${visit.containerNumber}`}>
@@ -458,11 +473,69 @@ export function VisitPage({
                     ))}
               </dd>
             </div>
+            {seesFreezes ? (
+              <div>
+                <dt>Frozen</dt>
+                <dd data-testid="frozen-state">
+                  {visit.frozen ? (
+                    <span
+                      className="chip"
+                      style={{ background: '#e6dcf7', color: '#2e1065', fontWeight: 600 }}
+                    >
+                      <span aria-hidden="true">❄ </span>Frozen by {visit.frozen.by}
+                    </span>
+                  ) : (
+                    'Not frozen'
+                  )}
+                </dd>
+              </div>
+            ) : null}
             <div>
               <dt>Visit reference</dt>
               <dd className="mono">{visit.visitRef}</dd>
             </div>
           </dl>
+          {visit.frozen ? <FrozenNotice frozen={visit.frozen} /> : null}
+          {freezeDone ? <Notice tone="success">{freezeDone}</Notice> : null}
+          {freezeMode ? (
+            <FreezeForm
+              mode={freezeMode}
+              visitRef={visit.visitRef}
+              label={visit.containerNumber}
+              signedOut={signedOut}
+              onCancel={() => setFreezeMode(undefined)}
+              onDone={(message) => {
+                if (freezeMode === 'unfreeze') setUnfreezeAsked(true);
+                setFreezeMode(undefined);
+                setFreezeDone(message);
+                void load();
+              }}
+            />
+          ) : mayFreeze || mayAskUnfreeze ? (
+            <div className="button-row">
+              {mayFreeze ? (
+                <Button
+                  variant="primary"
+                  onClick={() => {
+                    setFreezeDone(undefined);
+                    setFreezeMode('freeze');
+                  }}
+                >
+                  Freeze this box
+                </Button>
+              ) : null}
+              {mayAskUnfreeze ? (
+                <Button
+                  onClick={() => {
+                    setFreezeDone(undefined);
+                    setFreezeMode('unfreeze');
+                  }}
+                >
+                  Request unfreeze
+                </Button>
+              ) : null}
+            </div>
+          ) : null}
         </section>
 
         <section className="card" aria-labelledby="lights-heading">
@@ -470,7 +543,9 @@ export function VisitPage({
           {lights ? (
             <>
               <p>
-                {lights.allGreen ? (
+                {visit.frozen ? (
+                  <strong className="verdict verdict-bad">Frozen: no pickup, whatever the lights</strong>
+                ) : lights.allGreen ? (
                   <strong className="verdict verdict-ok">All green: pickup possible</strong>
                 ) : (
                   <strong className="verdict verdict-bad">Not all green: no pickup</strong>
@@ -507,7 +582,11 @@ export function VisitPage({
         <section className="card card-wide" aria-labelledby="history-heading">
           <h2 id="history-heading">History</h2>
           {history === 'hidden' ? (
-            <p className="muted">The event history is not yours to see.</p>
+            <p className="muted">
+              {session.method === 'password_totp'
+                ? 'You signed in with a password: where the box stands and its history are shown only after you sign in with a passkey.'
+                : 'The event history is not yours to see.'}
+            </p>
           ) : (
             <Timeline events={history} checkpoint={checkpoint} readsEntries={readsEntries} />
           )}

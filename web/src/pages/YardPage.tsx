@@ -41,7 +41,7 @@ interface BlockGeometry {
   height: number;
   /** Stack height per (bay column, row): `col * rows + row - 1`. */
   heights: Uint8Array;
-  /** Bit 1: a box on hold in the stack. */
+  /** Per stack, 1 + the index in {@link STATES} of its most urgent tier shown; 0 for an empty stack. */
   flags: Uint8Array;
 }
 
@@ -54,7 +54,87 @@ interface View {
 /** The odd ground bays a box covers: one for a 20-ft box (odd bay), two for a 40/45-ft box (even bay). */
 const columnsOf = (bay: number): number[] => (bay % 2 === 1 ? [(bay - 1) / 2] : [bay / 2 - 1, bay / 2]);
 
-function geometryOf(map: YardMapAnswer, show: { inYard: boolean; onHold: boolean }): BlockGeometry[] {
+/**
+ * The box states, least to most urgent, as the server lists them; a stack is drawn in the state of its most
+ * urgent tier. Each has a palette (light to dark by stack height), a chip for the tier list whose text keeps
+ * 4.5:1 contrast on its background, and a mark that does not rely on colour (hatching, outline, letter).
+ */
+const STATES = {
+  in_yard: {
+    label: 'In yard',
+    letter: '',
+    palette: ['#9cc3e6', '#6fa6d8', '#3f86c6', '#1f67a8', '#0b4f8a', '#08365f'],
+    chip: { background: '#dbe9f6', color: '#0b2a4a' },
+    legend: 'in the yard, nothing pending',
+  },
+  released: {
+    label: 'Released',
+    letter: 'R',
+    palette: ['#a8dbb5', '#7cc792', '#4fae6f', '#2f8f52', '#1b7040', '#0f5330'],
+    chip: { background: '#d4f0dc', color: '#0b3d1e' },
+    legend: 'release right in force (not blocked or revoked) and held by a haulier: ready to collect',
+  },
+  held: {
+    label: 'On hold',
+    letter: 'H',
+    palette: ['#f9d29b', '#f4b860', '#ee9a35', '#e07b24', '#c2610f', '#9a4a08'],
+    chip: { background: '#fde6c4', color: '#5a2d00' },
+    legend: 'a customs, line, terminal or police hold is in force',
+  },
+  frozen: {
+    label: 'Frozen',
+    letter: 'F',
+    palette: ['#cbb8ee', '#ad92e3', '#8d6bd4', '#6f4bc0', '#5533a3', '#3d2180'],
+    chip: { background: '#e6dcf7', color: '#2e1065' },
+    legend: 'a freeze is in force: it cannot leave until two people unfreeze it (hatched)',
+  },
+  alert: {
+    label: 'Alert',
+    letter: '!',
+    palette: ['#f3a6a6', '#ea7777', '#dc4a4a', '#c22c2c', '#a01b1b', '#7a1010'],
+    chip: { background: '#fbd5d5', color: '#6b0b0b' },
+    legend: 'an alert naming the box is not resolved (outlined)',
+  },
+} as const;
+type BoxState = keyof typeof STATES;
+const STATE_ORDER = Object.keys(STATES) as BoxState[];
+const stateOf = (name: string | undefined): BoxState =>
+  name !== undefined && name in STATES ? (name as BoxState) : 'in_yard';
+
+function StateChip({ state }: { state: BoxState }) {
+  const { label, letter, chip } = STATES[state];
+  return (
+    <span className="chip" style={{ ...chip, fontWeight: 600 }} data-state={state}>
+      {letter ? (
+        <span aria-hidden="true" style={{ marginRight: '0.35em' }}>
+          {letter}
+        </span>
+      ) : null}
+      {label}
+    </span>
+  );
+}
+
+function Swatch({ state }: { state: BoxState }) {
+  const colour = STATES[state].palette[2];
+  const style =
+    state === 'frozen'
+      ? {
+          background: `repeating-linear-gradient(45deg, ${colour}, ${colour} 3px, #ffffff 3px, #ffffff 5px)`,
+        }
+      : state === 'alert'
+        ? { background: colour, outline: '2px solid #17212b', outlineOffset: '-2px' }
+        : { background: colour };
+  return (
+    <span
+      className="swatch"
+      aria-hidden="true"
+      style={{ display: 'inline-block', width: '1.1em', height: '0.8em', verticalAlign: 'middle', ...style }}
+    />
+  );
+}
+
+function geometryOf(map: YardMapAnswer, show: Record<BoxState, boolean>): BlockGeometry[] {
   let lineY = 0;
   let lineHeight = 0;
   let x = 0;
@@ -77,9 +157,11 @@ function geometryOf(map: YardMapAnswer, show: { inYard: boolean; onHold: boolean
     return geometry;
   });
   const { boxes } = map;
+  // The answer's own state list, mapped once onto ours: the index order is the urgency order.
+  const rank = map.states.map((name) => STATE_ORDER.indexOf(stateOf(name)));
   for (let i = 0; i < boxes.count; i += 1) {
-    const held = boxes.state[i] === 1;
-    if (held ? !show.onHold : !show.inYard) continue;
+    const state = rank[boxes.state[i] as number] ?? 0;
+    if (!show[STATE_ORDER[state] as BoxState]) continue;
     const geometry = blocks[boxes.block[i] as number];
     const layout = map.blocks[boxes.block[i] as number];
     if (!geometry || !layout) continue;
@@ -87,15 +169,11 @@ function geometryOf(map: YardMapAnswer, show: { inYard: boolean; onHold: boolean
       const cell = col * layout.rows + (boxes.row[i] as number) - 1;
       if (cell < 0 || cell >= geometry.heights.length) continue;
       geometry.heights[cell] = Math.max(geometry.heights[cell] as number, boxes.tier[i] as number);
-      if (held) geometry.flags[cell] = 1;
+      geometry.flags[cell] = Math.max(geometry.flags[cell] as number, state + 1);
     }
   }
   return blocks;
 }
-
-/** Fill colours by height (1 … 6+): light to dark blue for boxes in the yard, light to dark amber for stacks with a held box. */
-const IN_YARD = ['#9cc3e6', '#6fa6d8', '#3f86c6', '#1f67a8', '#0b4f8a', '#08365f'];
-const ON_HOLD = ['#f9d29b', '#f4b860', '#ee9a35', '#e07b24', '#c2610f', '#9a4a08'];
 
 interface Selection {
   block: number;
@@ -107,7 +185,13 @@ export function YardPage({ terminal }: { terminal: string }) {
   const { signedOut } = useSession();
   const [map, setMap] = useState<YardMapAnswer>();
   const [error, setError] = useState<string>();
-  const [show, setShow] = useState({ inYard: true, onHold: true });
+  const [show, setShow] = useState<Record<BoxState, boolean>>({
+    in_yard: true,
+    released: true,
+    held: true,
+    frozen: true,
+    alert: true,
+  });
   const [selected, setSelected] = useState<Selection>();
   const [query, setQuery] = useState('');
   const [searchMessage, setSearchMessage] = useState<string>();
@@ -169,9 +253,29 @@ export function YardPage({ terminal }: { terminal: string }) {
           const cell = col * layout.rows + row;
           const tiers = block.heights[cell] as number;
           if (tiers === 0) continue;
-          const palette = block.flags[cell] ? ON_HOLD : IN_YARD;
+          const state = STATE_ORDER[Math.max((block.flags[cell] as number) - 1, 0)] as BoxState;
+          const palette = STATES[state].palette;
+          const cx = block.x + col * BAY + 0.3;
+          const cy = block.y + row * ROW + 0.2;
+          const cw = BAY - 0.6;
+          const ch = ROW - 0.4;
           context.fillStyle = palette[Math.min(tiers, palette.length) - 1] as string;
-          context.fillRect(block.x + col * BAY + 0.3, block.y + row * ROW + 0.2, BAY - 0.6, ROW - 0.4);
+          context.fillRect(cx, cy, cw, ch);
+          // Not by colour alone: a frozen stack is hatched, an alerted one outlined.
+          if (state === 'frozen') {
+            context.strokeStyle = '#ffffff';
+            context.lineWidth = 0.35;
+            for (let offset = 0; offset < cw + ch; offset += 1.4) {
+              context.beginPath();
+              context.moveTo(cx + Math.max(offset - ch, 0), cy + Math.min(offset, ch));
+              context.lineTo(cx + Math.min(offset, cw), cy + Math.max(offset - cw, 0));
+              context.stroke();
+            }
+          } else if (state === 'alert') {
+            context.strokeStyle = '#17212b';
+            context.lineWidth = 0.5;
+            context.strokeRect(cx + 0.25, cy + 0.25, cw - 0.5, ch - 0.5);
+          }
         }
       }
       context.strokeStyle = '#4a5866';
@@ -297,14 +401,14 @@ export function YardPage({ terminal }: { terminal: string }) {
   const stack = useMemo(() => {
     if (!map || !selected) return [];
     const { boxes } = map;
-    const found: { tier: number; containerNumber: string; state: string; bay: number }[] = [];
+    const found: { tier: number; containerNumber: string; state: BoxState; bay: number }[] = [];
     for (let i = 0; i < boxes.count; i += 1) {
       if (boxes.block[i] !== selected.block || boxes.row[i] !== selected.row) continue;
       if (!columnsOf(boxes.bay[i] as number).includes(selected.col)) continue;
       found.push({
         tier: boxes.tier[i] as number,
         containerNumber: boxes.containerNumber[i] as string,
-        state: map.states[boxes.state[i] as number] ?? 'in_yard',
+        state: stateOf(map.states[boxes.state[i] as number]),
         bay: boxes.bay[i] as number,
       });
     }
@@ -341,7 +445,12 @@ export function YardPage({ terminal }: { terminal: string }) {
     }
   };
 
-  const held = useMemo(() => (map ? map.boxes.state.filter((state) => state === 1).length : 0), [map]);
+  const counts = useMemo(() => {
+    const byState: Record<BoxState, number> = { in_yard: 0, released: 0, held: 0, frozen: 0, alert: 0 };
+    if (!map) return byState;
+    for (const index of map.boxes.state) byState[stateOf(map.states[index])] += 1;
+    return byState;
+  }, [map]);
   const selectedLayout = selected && map ? map.blocks[selected.block] : undefined;
 
   return (
@@ -357,7 +466,8 @@ export function YardPage({ terminal }: { terminal: string }) {
       {map ? (
         <>
           <p className="lead" role="status">
-            {map.boxes.count.toLocaleString('en-GB')} boxes in {map.blocks.length} blocks, {held} on hold.
+            {map.boxes.count.toLocaleString('en-GB')} boxes in {map.blocks.length} blocks:{' '}
+            {STATE_ORDER.map((state) => `${counts[state]} ${STATES[state].label.toLowerCase()}`).join(', ')}.
           </p>
           <div className="yard-toolbar">
             <form
@@ -379,23 +489,27 @@ export function YardPage({ terminal }: { terminal: string }) {
             </form>
             <fieldset className="yard-filters">
               <legend>Show</legend>
-              <label>
-                <input
-                  type="checkbox"
-                  checked={show.inYard}
-                  onChange={(event) => setShow({ ...show, inYard: event.target.checked })}
-                />{' '}
-                <span className="swatch swatch-yard" aria-hidden="true" /> In the yard
-              </label>
-              <label>
-                <input
-                  type="checkbox"
-                  checked={show.onHold}
-                  onChange={(event) => setShow({ ...show, onHold: event.target.checked })}
-                />{' '}
-                <span className="swatch swatch-hold" aria-hidden="true" /> On hold
-              </label>
-              <span className="muted">Darker: a higher stack. A stack with any box on hold shows amber.</span>
+              {STATE_ORDER.map((state) => (
+                <label key={state} title={STATES[state].legend}>
+                  <input
+                    type="checkbox"
+                    checked={show[state]}
+                    onChange={(event) => setShow({ ...show, [state]: event.target.checked })}
+                  />{' '}
+                  <Swatch state={state} /> {STATES[state].label}
+                </label>
+              ))}
+              <ul className="muted yard-legend" aria-label="Legend">
+                {STATE_ORDER.map((state) => (
+                  <li key={state}>
+                    <strong>{STATES[state].label}</strong>: {STATES[state].legend}.
+                  </li>
+                ))}
+                <li>
+                  A stack shows its most urgent tier: alert, then frozen, on hold, released, in yard. Darker:
+                  a higher stack.
+                </li>
+              </ul>
             </fieldset>
             <div className="button-row">
               <Button aria-label="Zoom in" onClick={() => zoom(1.25)}>
@@ -437,9 +551,7 @@ export function YardPage({ terminal }: { terminal: string }) {
                         <Link to={`/containers/${box.containerNumber}`} className="mono">
                           {box.containerNumber}
                         </Link>{' '}
-                        <span className={box.state === 'on_hold' ? 'chip chip-hold' : 'chip'}>
-                          {box.state === 'on_hold' ? 'On hold' : 'In yard'}
-                        </span>
+                        <StateChip state={box.state} />
                         {box.bay % 2 === 0 ? <span className="muted"> · 40 ft, bay {box.bay}</span> : null}
                       </li>
                     ))}

@@ -1,0 +1,283 @@
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testAuthDeps } from '../../test/support/auth.js';
+import {
+  openTestLedger,
+  type TestLedger,
+  testTerminals,
+  testVerifierKey,
+} from '../../test/support/ledger.js';
+import { addDriver, principal, releaseToHaulier } from '../../test/support/pickup.js';
+import { mintSession } from '../../test/support/sessions.js';
+import { addOrganisation, addUser } from '../app/admin.usecases.js';
+import type { AuthDeps } from '../app/auth.usecases.js';
+import { announceVisit, runVisitCommand, visitStreamId } from '../app/visits.usecases.js';
+import { buildServer } from './server.js';
+
+type Session = Awaited<ReturnType<typeof mintSession>>;
+
+/**
+ * Issue 5: a refused gate attempt raises an alert; a supervisor freezes the box from it at once; the right driver
+ * is then refused too (`visit.not_frozen`) until a second supervisor of the terminal approves an unfreeze; the
+ * yard map colours the box by alert, frozen and released along the way.
+ */
+describe.each(['sqlite', 'postgres'] as const)('freeze and two-person unfreeze (HTTP, %s)', (dialect) => {
+  let nowMs = Date.parse('2030-03-04T07:00:00Z');
+  const clock = { now: () => new Date(nowMs) };
+  let fixture: TestLedger;
+  let auth: AuthDeps;
+  let app: FastifyInstance;
+  let visitRef: string;
+  let credential: string;
+  let alertId: string;
+  let requestId: string;
+  const line = principal({
+    userId: 'line-1',
+    orgId: 'org-line',
+    orgKind: 'shipping_line',
+    orgCode: 'MSCU',
+    roles: ['release_desk'],
+  });
+  const haulier = principal({
+    userId: 'hp-1',
+    orgId: 'org-hau',
+    orgKind: 'haulier',
+    orgCode: 'HAU',
+    roles: ['haulier_planner'],
+  });
+  const BADGE = 'ANR-000123';
+  const PLATE = '1-ABC-123';
+
+  beforeAll(async () => {
+    fixture = await openTestLedger(dialect, { clock });
+    auth = testAuthDeps(fixture.ledger);
+    await addOrganisation(auth, {
+      orgId: 'org-nqt',
+      kind: 'terminal_operator',
+      name: 'NQT',
+      code: 'NQT',
+      terminals: ['T1'],
+    });
+    await addOrganisation(auth, { orgId: 'org-line', kind: 'shipping_line', name: 'MSC', code: 'MSCU' });
+    await addOrganisation(auth, { orgId: 'org-hau', kind: 'haulier', name: 'Delta', code: 'HAU' });
+    await addOrganisation(auth, { orgId: 'org-cus', kind: 'customs', name: 'Customs', code: 'BECUS' });
+    await addOrganisation(auth, { orgId: 'org-pol', kind: 'port_police', name: 'Police', code: 'POL' });
+    for (const [userId, orgId, role] of [
+      ['sup-a', 'org-nqt', 'terminal_supervisor'],
+      ['sup-b', 'org-nqt', 'terminal_supervisor'],
+      ['clerk', 'org-nqt', 'gate_clerk'],
+      ['hp-1', 'org-hau', 'haulier_planner'],
+      ['cus-1', 'org-cus', 'customs_officer'],
+      ['pol-1', 'org-pol', 'investigator'],
+    ] as const) {
+      await addUser(auth, {
+        userId,
+        orgId,
+        username: userId,
+        displayName: userId,
+        roles: [role],
+        issuedBy: 'test',
+      });
+    }
+    app = await buildServer({
+      reads: fixture.store,
+      verifierKey: testVerifierKey,
+      auth,
+      terminals: testTerminals,
+    });
+    visitRef = await boxInYard('CSQU3054383', 1);
+    await releaseToHaulier(fixture.ledger, visitRef, { line, haulier });
+    await addDriver({ ledger: fixture.ledger, sealer: auth.security.sealer }, 'org-hau', BADGE);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await fixture?.cleanup();
+  });
+
+  async function boxInYard(containerNumber: string, bay: number) {
+    const ref = (
+      await announceVisit(fixture.ledger, testTerminals, {
+        containerNumber,
+        line: 'MSCU',
+        sizeType: '22G1',
+        fullEmpty: 'full',
+        arrival: { mode: 'truck' },
+      })
+    ).visit.visitRef;
+    await runVisitCommand(fixture.ledger, testTerminals, ref, {
+      type: 'GateInContainer',
+      slot: { terminal: 'T1', block: 'A', bay, row: 1, tier: 1 },
+    });
+    return ref;
+  }
+
+  // The clock jumps between calls: a fresh session each time, as a real shift would sign in.
+  const as = async (userId: string) => mintSession(auth, userId);
+  const post = async (userId: string, url: string, payload: object) => {
+    const who: Session = await as(userId);
+    return app.inject({ method: 'POST', url, payload, cookies: who.cookies, headers: who.headers });
+  };
+  const get = async (userId: string, url: string) => {
+    const who = await as(userId);
+    return app.inject({ method: 'GET', url, cookies: who.cookies });
+  };
+  const gate = (payload: { credential: string; badge: string; truckPlate: string }) =>
+    post('clerk', '/v1/gate/transactions', payload);
+  const failedChecks = (body: { checks: { check: string; passed: boolean }[] }) =>
+    body.checks.filter((c) => !c.passed).map((c) => c.check);
+  const mapStateOf = async (containerNumber: string) => {
+    const map = (await get('sup-a', '/v1/terminals/T1/yard')).json();
+    const i = map.boxes.containerNumber.indexOf(containerNumber);
+    return map.states[map.boxes.state[i]];
+  };
+
+  it('shows a box released to a haulier as released on the yard map', async () => {
+    const booked = await post('hp-1', `/v1/visits/${visitRef}/appointment`, {
+      slotId: 'T1@20300304T0900Z',
+      badge: BADGE,
+      truckPlate: PLATE,
+    });
+    expect(booked.statusCode, booked.body).toBe(201);
+    credential = booked.json().credential.token;
+    expect(await mapStateOf('CSQU3054383')).toBe('released');
+  });
+
+  it('a refused attempt raises an alert that colours the box on the map', async () => {
+    nowMs = Date.parse('2030-03-04T08:45:00Z');
+    const refused = await gate({ credential, badge: 'ANR-666666', truckPlate: '2-GNG-666' });
+    expect(refused.json().accepted).toBe(false);
+    const alerts = (await get('sup-a', '/v1/alerts?status=open')).json().alerts;
+    const alert = alerts.find((a: { subject: { id: string } }) => a.subject.id === visitRef);
+    expect(alert).toMatchObject({ rule: 'gate.refused', frozen: null });
+    alertId = alert.alertId;
+    expect(await mapStateOf('CSQU3054383')).toBe('alert');
+  });
+
+  it('refuses bad freezes with clear problems and changes nothing', async () => {
+    const before = (await fixture.store.readStream(visitStreamId(visitRef))).length;
+    const empty = await post('sup-a', `/v1/visits/${visitRef}/freeze`, { reason: '' });
+    expect(empty.statusCode).toBe(400);
+    expect(empty.headers['content-type']).toContain('application/problem+json');
+    expect(empty.json().code).toBe('request.invalid');
+    const other = await boxInYard('MSCU1234566', 3);
+    const wrongAlert = await post('sup-a', `/v1/visits/${other}/freeze`, { reason: 'suspect', alertId });
+    expect(wrongAlert.statusCode).toBe(400);
+    expect(wrongAlert.json().code).toBe('input.invalid');
+    const noAlert = await post('sup-a', `/v1/visits/${visitRef}/freeze`, {
+      reason: 'suspect',
+      alertId: '999999',
+    });
+    expect(noAlert.statusCode).toBe(404);
+    expect(noAlert.json().code).toBe('alert.not_found');
+    const unknown = await post('sup-a', '/v1/visits/V-NOSUCHVISIT/freeze', { reason: 'suspect' });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json().code).toBe('visit.not_found');
+    const haulierTry = await post('hp-1', `/v1/visits/${visitRef}/freeze`, { reason: 'mine' });
+    expect(haulierTry.statusCode).toBe(403);
+    expect((await fixture.store.readStream(visitStreamId(visitRef))).length).toBe(before);
+  });
+
+  it('a supervisor freezes the box from the alert, at once; a second freeze is a clear error', async () => {
+    const frozen = await post('sup-a', `/v1/visits/${visitRef}/freeze`, {
+      reason: 'driver was not the nominated one',
+      alertId,
+    });
+    expect(frozen.statusCode, frozen.body).toBe(200);
+    expect(frozen.json().frozen).toMatchObject({
+      reason: 'driver was not the nominated one',
+      by: 'sup-a',
+      alertId,
+    });
+    const stream = await fixture.store.readStream(visitStreamId(visitRef));
+    expect(stream.at(-1)).toMatchObject({ type: 'VisitFrozen', data: { by: 'sup-a', alertId } });
+    const again = await post('sup-a', `/v1/visits/${visitRef}/freeze`, { reason: 'again' });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().code).toBe('visit.already_frozen');
+    const alert = (await get('sup-a', `/v1/alerts/${alertId}`)).json();
+    expect(alert.frozen).toMatchObject({ by: 'sup-a', reason: 'driver was not the nominated one' });
+    // The haulier, who may be the suspect, is not told.
+    expect((await get('hp-1', `/v1/visits/${visitRef}`)).json().frozen).toBeNull();
+  });
+
+  it('customs and port police freeze too', async () => {
+    const a = await boxInYard('TGHU0000008', 5);
+    const b = await boxInYard('TCLU1234568', 7);
+    expect((await post('cus-1', `/v1/visits/${a}/freeze`, { reason: 'scan anomaly' })).statusCode).toBe(200);
+    expect((await post('pol-1', `/v1/visits/${b}/freeze`, { reason: 'case 2030/17' })).statusCode).toBe(200);
+    expect(await mapStateOf('TGHU0000008')).toBe('frozen');
+  });
+
+  it('the nominated driver is refused while the box is frozen (visit.not_frozen)', async () => {
+    nowMs = Date.parse('2030-03-04T08:50:00Z');
+    const refused = await gate({ credential, badge: BADGE, truckPlate: PLATE });
+    expect(refused.json().accepted).toBe(false);
+    expect(failedChecks(refused.json())).toEqual(['visit.not_frozen']);
+    expect((await fixture.store.getVisit(visitRef))?.status).toBe('in_yard');
+  });
+
+  it('once its alerts are resolved, the map shows the box frozen', async () => {
+    const alerts = (await get('sup-a', '/v1/alerts?status=unresolved')).json().alerts;
+    for (const alert of alerts.filter((a: { subject: { id: string } }) => a.subject.id === visitRef)) {
+      const resolved = await post('sup-a', `/v1/alerts/${alert.alertId}/resolve`, { note: 'box frozen' });
+      expect(resolved.statusCode, resolved.body).toBe(200);
+    }
+    expect(await mapStateOf('CSQU3054383')).toBe('frozen');
+  });
+
+  it('an unfreeze is a request: it changes nothing until another supervisor approves', async () => {
+    const asked = await post('sup-a', `/v1/visits/${visitRef}/unfreeze-requests`, {
+      reason: 'police cleared the box',
+    });
+    expect(asked.statusCode, asked.body).toBe(202);
+    expect(asked.json()).toMatchObject({
+      kind: 'visit.unfreeze',
+      subject: visitRef,
+      status: 'pending',
+      terminal: 'T1',
+      change: {
+        reason: 'police cleared the box',
+        before: { frozen: true, frozenBy: 'sup-a', frozenReason: 'driver was not the nominated one' },
+        after: { frozen: false },
+      },
+    });
+    requestId = asked.json().requestId;
+    expect((await fixture.store.getVisit(visitRef))?.view.frozen).not.toBeNull();
+
+    const self = await post('sup-a', `/v1/approvals/${requestId}/approve`, {});
+    expect(self.statusCode).toBe(403);
+    expect(self.json().code).toBe('approval.self_approval');
+    const clerk = await post('clerk', `/v1/approvals/${requestId}/approve`, {});
+    expect(clerk.statusCode).toBe(403);
+    expect((await fixture.store.getVisit(visitRef))?.view.frozen).not.toBeNull();
+  });
+
+  it('refuses unfreeze requests for a box that is not frozen, or without a reason', async () => {
+    const other = (await fixture.store.findActiveVisit('MSCU1234566'))!.visitRef;
+    const notFrozen = await post('sup-a', `/v1/visits/${other}/unfreeze-requests`, { reason: 'x' });
+    expect(notFrozen.statusCode).toBe(409);
+    expect(notFrozen.json().code).toBe('visit.not_frozen');
+    const noReason = await post('sup-a', `/v1/visits/${visitRef}/unfreeze-requests`, {});
+    expect(noReason.statusCode).toBe(400);
+    const customs = await post('cus-1', `/v1/visits/${visitRef}/unfreeze-requests`, { reason: 'x' });
+    expect(customs.statusCode).toBe(403);
+  });
+
+  it('a second supervisor approves; the unfreeze names both; the driver then collects the box', async () => {
+    const approved = await post('sup-b', `/v1/approvals/${requestId}/approve`, {});
+    expect(approved.statusCode, approved.body).toBe(200);
+    expect(approved.json().status).toBe('granted');
+    const stream = await fixture.store.readStream(visitStreamId(visitRef));
+    expect(stream.at(-1)).toMatchObject({
+      type: 'VisitUnfrozen',
+      data: { requestedBy: 'sup-a', approvedBy: 'sup-b', approvalId: requestId, frozenBy: 'sup-a' },
+    });
+    expect((await get('sup-a', `/v1/visits/${visitRef}`)).json().frozen).toBeNull();
+    expect(await mapStateOf('CSQU3054383')).toBe('released');
+
+    nowMs = Date.parse('2030-03-04T08:55:00Z');
+    const out = await gate({ credential, badge: BADGE, truckPlate: PLATE });
+    expect(out.json().accepted, out.body).toBe(true);
+    expect((await fixture.store.getVisit(visitRef))?.status).toBe('gated_out');
+  });
+});
