@@ -234,7 +234,8 @@ export function createSimulator(args: SimulatorArgs): SimulatorSteps {
       { credential: due.credential, badge: due.driverBadge, truckPlate: due.truckPlate },
     );
     if (verdict.accepted) {
-      return `truck ${due.truckPlate} (${due.driverName}) collected ${due.containerNumber} in slot ${due.slot}: gate-out`;
+      // Drivers' names are personal data (sealed at rest): the log names the truck only.
+      return `truck ${due.truckPlate} collected ${due.containerNumber} in slot ${due.slot}: gate-out`;
     }
     const failed = verdict.checks.filter((check) => !check.passed).map((check) => check.check);
     return `the gate refused truck ${due.truckPlate} for ${due.containerNumber}: ${failed.join(', ')}`;
@@ -267,7 +268,7 @@ export function createSimulator(args: SimulatorArgs): SimulatorSteps {
     );
     pickups.push(booked);
     pickups.sort((a, b) => Date.parse(a.windowStart) - Date.parse(b.windowStart));
-    return `line ${lineCode} released ${box.containerNumber}, passed to the haulier, booked for ${driver.name} (${driver.truckPlate}) in slot ${slot.slotId}`;
+    return `line ${lineCode} released ${box.containerNumber}, passed to the haulier, booked for truck ${driver.truckPlate} in slot ${slot.slotId}`;
   }
 
   async function step(): Promise<void> {

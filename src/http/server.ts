@@ -16,6 +16,7 @@ import { consoleRoutes } from './console.routes.js';
 import { driverRoutes } from './driver.routes.js';
 import { gateRoutes } from './gate.routes.js';
 import { healthRoutes, type IntegrityStatus } from './health.routes.js';
+import { partyRoutes } from './party.routes.js';
 import { problemOf, sendProblem } from './problem.js';
 import { releaseRoutes } from './release.routes.js';
 import { ProblemSchema } from './schemas.js';
@@ -102,6 +103,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     await app.register(authRoutes(deps.auth));
     await app.register(visitRoutes(http));
     await app.register(releaseRoutes(http));
+    await app.register(partyRoutes(http));
     await app.register(approvalRoutes(http));
     await app.register(adminRoutes(http));
     await app.register(appointmentRoutes(http));

@@ -98,10 +98,30 @@ export function createSqliteKysely(path: string): Kysely<Database> {
   const database = new Sqlite(path);
   // The busy timeout first: switching a fresh file to WAL needs a lock another process may hold.
   database.pragma('busy_timeout = 30000');
-  database.pragma('journal_mode = WAL');
+  switchToWal(database);
   database.pragma('synchronous = FULL');
   database.pragma('foreign_keys = ON');
   return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
+}
+
+/**
+ * Switches the file to WAL. The switch upgrades a read lock to an exclusive one, and SQLite answers SQLITE_BUSY at
+ * once, without its busy handler, when another process's writer holds the file meanwhile (the handler would
+ * deadlock the two); two processes opening a fresh file together meet exactly that. So: retry, up to the busy
+ * timeout. Once the file is in WAL mode, the switch is a no-op that takes no such lock.
+ */
+function switchToWal(database: Sqlite.Database): void {
+  const deadline = Date.now() + 30_000;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    try {
+      database.pragma('journal_mode = WAL');
+      return;
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'SQLITE_BUSY' || Date.now() > deadline) throw error;
+      Atomics.wait(pause, 0, 0, 25);
+    }
+  }
 }
 
 /**

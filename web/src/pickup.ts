@@ -90,7 +90,37 @@ export const releaseActions = {
     apiPost(releasePath(visitRef, '/offers/deny'), reason ? { reason } : {}),
   withdraw: (visitRef: string) => apiPost(releasePath(visitRef, '/offers/withdraw')),
   revoke: (visitRef: string, reason: string) => apiPost(releasePath(visitRef, '/revoke'), { reason }),
+  /** The line issues the commercial release of its own box and offers it to the first party (`release.issue`). */
+  issue: (visitRef: string, input: { firstParty: string; validFrom: string; validUntil: string }) =>
+    apiPost(releasePath(visitRef, ''), input),
+  block: (visitRef: string, reason: string) => apiPost(releasePath(visitRef, '/block'), { reason }),
+  unblock: (visitRef: string) => apiPost(releasePath(visitRef, '/unblock')),
 };
+
+/** An organisation a release can be offered to, as the party directory (`GET /v1/parties`) lists it. */
+export interface Party {
+  orgId: string;
+  name: string;
+  code: string;
+  kind: 'forwarder' | 'haulier' | 'shipping_line';
+}
+
+export const partyDirectory = async (): Promise<Party[]> =>
+  (await apiGet<{ parties: Party[] }>('/v1/parties')).parties;
+
+/** What a line's pre-advice (`POST /v1/visits`, COPARN) carries; the line is the caller's own. */
+export interface Announcement {
+  containerNumber: string;
+  sizeType: string;
+  fullEmpty: 'full' | 'empty';
+  arrival: { mode: 'truck' } | { mode: 'vessel'; vesselCall: string };
+}
+
+export const announceVisit = (input: Announcement) => apiPost<VisitSummary>('/v1/visits', input);
+
+/** The caller's visits in one status (a line sees its own boxes), newest pages first as the server lists them. */
+export const visitsInStatus = async (status: 'announced' | 'in_yard'): Promise<VisitSummary[]> =>
+  (await apiGet<{ visits: VisitSummary[] }>(`/v1/visits?status=${status}&limit=100`)).visits;
 
 export interface Driver {
   badgeRef: string;

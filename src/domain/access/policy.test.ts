@@ -159,6 +159,15 @@ describe('the policy table', () => {
     for (const permission of cargo) expect(mayRoleDo('administrator', permission), permission).toBe(false);
   });
 
+  it('the party directory is read by those who offer or issue releases, and is no sign-in hurdle', () => {
+    expect(roles.filter((role) => mayRoleDo(role, 'party.directory.read'))).toEqual([
+      'release_desk',
+      'haulier_planner',
+    ]);
+    expect(policy['party.directory.read']).toMatchObject({ kind: 'view', sensitive: false });
+    expect(mayDo({ orgKind: 'haulier', roles: ['driver'] }, 'party.directory.read')).toBe(false);
+  });
+
   it('investigators only read, hold, freeze and witness', () => {
     expect(permissionsOf('investigator').filter((p) => policy[p].kind === 'command')).toEqual([
       'visit.hold.place',

@@ -286,6 +286,12 @@ export const policy = {
     orgKinds: ['shipping_line'],
     why: 'the line stops every pickup of its box',
   },
+  'party.directory.read': {
+    kind: 'view',
+    sensitive: false,
+    roles: ['release_desk', 'haulier_planner'],
+    why: 'names of the forwarders, hauliers and lines a release right can be offered to; no people, no terminals',
+  },
   'release.read': {
     kind: 'view',
     sensitive: false,

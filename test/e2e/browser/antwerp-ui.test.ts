@@ -313,15 +313,13 @@ describeBrowser('the Antwerp attack through the console (MISSION §1)', () => {
 
     const deleted = await fetchFromPage(page, 'DELETE', `/v1/visits/${rebookedRef}`);
     expect(deleted.status).toBe(404);
-    const voidButton = page.getByRole('button', { name: /void/i });
-    if ((await voidButton.count()) === 0) {
-      console.warn('[antwerp] no void control on the container page: the void request is sent from the page');
-      const asked = await fetchFromPage(page, 'POST', `/v1/visits/${rebookedRef}/void-requests`, {
-        voidedVersion: 2,
-        reason: 'gang wants the gate-in gone',
-      });
-      expect(asked.status).toBe(202);
-    }
+    const actions = page.getByRole('region', { name: 'Actions' });
+    await actions.getByRole('button', { name: 'Ask to void an event…' }).click();
+    await actions.getByLabel('Event to void').selectOption('2');
+    await actions.getByLabel('Why void it').fill('gang wants the gate-in gone');
+    await actions.getByRole('button', { name: 'Request the void' }).click();
+    await withStepUp(page, actions.getByText(/^Void of event 2 .* waits for a second person/));
+    await supervisor.shot('void-requested', 'antwerp-g');
     await openFromMenu(page, 'Approvals', 'Approvals');
     const mine = page.getByRole('row').filter({ hasText: 'Void of a visit event' });
     await mine.getByText('Waiting').waitFor();

@@ -5,6 +5,14 @@ import { Button, Field, Loading, Notice, PageHeading } from '../components.js';
 import { isUnauthenticated, messageOf } from '../errors.js';
 import { formatDateTime } from '../labels.js';
 import { findRelease, type Release, releaseActions } from '../pickup.js';
+import {
+  AnnounceForm,
+  type Directory,
+  IssueReleaseForm,
+  PartyPicker,
+  partyLabel,
+  usePartyDirectory,
+} from '../release-forms.js';
 import { Link } from '../router.js';
 import { holds as sessionHolds, useSession } from '../session.js';
 import { useStepUpRetry } from '../stepup-retry.js';
@@ -52,19 +60,21 @@ type PageState =
 type Panel =
   | { kind: 'offer'; row: ReleaseRow }
   | { kind: 'revoke'; row: ReleaseRow }
+  | { kind: 'block'; row: ReleaseRow }
   | { kind: 'deny'; row: ReleaseRow }
   | { kind: 'book'; row: ReleaseRow };
 
-/** What the caller's organisation is to this release. */
-function partOf(row: ReleaseRow, orgId: string, isLine: boolean): string {
+/** What the caller's organisation is to this release; parties by name where the directory knows them. */
+function partOf(row: ReleaseRow, orgId: string, isLine: boolean, directory: Directory): string {
   const { release } = row;
+  const party = (id: string) => partyLabel(directory, id);
   if (release.revoked) return 'Revoked';
   if (release.offer?.to === orgId) return 'Offered to you';
   if (release.holder === orgId)
-    return release.offer ? `You hold it; offered to ${release.offer.to}` : 'You hold it';
+    return release.offer ? `You hold it; offered to ${party(release.offer.to)}` : 'You hold it';
   if (isLine) {
-    if (release.holder) return `Held by ${release.holder}`;
-    return release.offer ? `Offered to ${release.offer.to}` : 'Your line';
+    if (release.holder) return `Held by ${party(release.holder)}`;
+    return release.offer ? `Offered to ${party(release.offer.to)}` : 'Your line';
   }
   if (release.chain.some((link) => link.orgId === orgId)) return 'Passed on';
   return '—';
@@ -78,6 +88,15 @@ export function ReleasesPage({ session }: { session: Session }) {
   const isDesk = roles.includes('release_desk');
   const isPlanner = roles.includes('haulier_planner');
   const receives = sessionHolds(session, 'release.accept') || sessionHolds(session, 'release.deny');
+  const mayAnnounce = sessionHolds(session, 'visit.announce');
+  const mayIssue = sessionHolds(session, 'release.issue');
+  const mayBlock = sessionHolds(session, 'release.block');
+  const mayRevoke = sessionHolds(session, 'release.revoke');
+  const { directory, reload: reloadDirectory } = usePartyDirectory(
+    sessionHolds(session, 'party.directory.read'),
+  );
+  // Bumped when a box is announced or released, so that the issue form lists the boxes again.
+  const [boxesChanged, setBoxesChanged] = useState(0);
   const rightsView: InboxView = isLine ? 'issued' : 'held';
   const [state, setState] = useState<PageState>({ status: 'loading' });
   const [panel, setPanel] = useState<Panel>();
@@ -188,6 +207,7 @@ export function ReleasesPage({ session }: { session: Session }) {
         setTo('');
         setReason('');
         await load();
+        setBoxesChanged((n) => n + 1);
       });
     } finally {
       setBusy(undefined);
@@ -229,19 +249,36 @@ export function ReleasesPage({ session }: { session: Session }) {
   ].filter((row) => row.release.offer?.to === orgId && !row.release.revoked);
   const rights = state.rights.items;
   const number = (row: ReleaseRow) => row.containerNumber ?? `visit ${row.visitRef}`;
+  const party = (id: string) => partyLabel(directory, id);
+  const released = new Set(rights.map((row) => row.visitRef));
+
+  async function issued(message: string) {
+    setFailed(undefined);
+    setDone(message);
+    await load();
+    setBoxesChanged((n) => n + 1);
+  }
 
   function submitPanel(event: FormEvent) {
     event.preventDefault();
     if (!panel) return;
     const { visitRef } = panel.row;
     if (panel.kind === 'offer') {
-      const target = to.trim();
-      if (!target) return setFailed('Enter the id of the organisation to offer the right to.');
+      const target = to;
+      if (!target) return setFailed('Choose the forwarder or haulier to offer the right to.');
       void act(
         `offer:${visitRef}`,
         'offer the right',
         () => releaseActions.offer(visitRef, target),
-        `The right to collect ${number(panel.row)} is offered to ${target}. It moves when they accept.`,
+        `The right to collect ${number(panel.row)} is offered to ${party(target)}. It moves when they accept.`,
+      );
+    } else if (panel.kind === 'block') {
+      if (!reason.trim()) return setFailed('Give a reason: every party in the chain is told.');
+      void act(
+        `block:${visitRef}`,
+        'block the release',
+        () => releaseActions.block(visitRef, reason.trim()),
+        `The release of ${number(panel.row)} is blocked: no transfer and no pickup until you unblock it.`,
       );
     } else if (panel.kind === 'revoke') {
       if (!reason.trim()) return setFailed('Give a reason: everyone downstream is told.');
@@ -275,6 +312,17 @@ export function ReleasesPage({ session }: { session: Session }) {
         </Notice>
       ) : null}
       {prompt}
+
+      {mayAnnounce ? <AnnounceForm onAnnounced={() => setBoxesChanged((n) => n + 1)} /> : null}
+      {mayIssue ? (
+        <IssueReleaseForm
+          directory={directory}
+          reloadDirectory={reloadDirectory}
+          released={released}
+          refresh={boxesChanged}
+          onIssued={(message) => void issued(message)}
+        />
+      ) : null}
 
       {receives ? (
         <section className="card" aria-labelledby="offers-heading">
@@ -319,7 +367,7 @@ export function ReleasesPage({ session }: { session: Session }) {
                         {row.containerNumber ?? row.visitRef}
                       </th>
                       <td>{row.release.line}</td>
-                      <td>{row.release.offer?.from}</td>
+                      <td>{row.release.offer ? party(row.release.offer.from) : '—'}</td>
                       <td>{formatDateTime(row.release.offer?.offeredAt)}</td>
                       <td>
                         {formatDateTime(row.release.validFrom)} – {formatDateTime(row.release.validUntil)}
@@ -398,13 +446,16 @@ export function ReleasesPage({ session }: { session: Session }) {
                         </Link>
                       </th>
                       <td>
-                        {(isLine ? row.to : row.from) ?? '—'}
+                        {(() => {
+                          const other = isLine ? row.to : row.from;
+                          return other ? party(other) : '—';
+                        })()}
                         {release.blocked ? <span className="chip chip-hold">Blocked</span> : null}
                       </td>
                       <td>
                         {formatDateTime(release.validFrom)} – {formatDateTime(release.validUntil)}
                       </td>
-                      <td>{partOf(row, orgId, isLine)}</td>
+                      <td>{partOf(row, orgId, isLine, directory)}</td>
                       <td className="actions">
                         <span className="button-row button-row-end">
                           {holds && isPlanner ? (
@@ -441,7 +492,32 @@ export function ReleasesPage({ session }: { session: Session }) {
                               Withdraw offer
                             </Button>
                           ) : null}
-                          {isLine && isDesk && !release.revoked ? (
+                          {isLine && mayBlock && !release.revoked && !release.blocked ? (
+                            <Button
+                              aria-label={`Block the release of ${number(row)}`}
+                              onClick={() => open({ kind: 'block', row })}
+                            >
+                              Block
+                            </Button>
+                          ) : null}
+                          {isLine && mayBlock && !release.revoked && release.blocked ? (
+                            <Button
+                              busy={busy === `unblock:${visitRef}`}
+                              busyLabel="Unblocking…"
+                              aria-label={`Unblock the release of ${number(row)}`}
+                              onClick={() =>
+                                void act(
+                                  `unblock:${visitRef}`,
+                                  'unblock the release',
+                                  () => releaseActions.unblock(visitRef),
+                                  `The release of ${number(row)} is unblocked; the right may move and the box be collected again.`,
+                                )
+                              }
+                            >
+                              Unblock
+                            </Button>
+                          ) : null}
+                          {isLine && mayRevoke && !release.revoked ? (
                             <Button
                               variant="danger"
                               aria-label={`Revoke the release of ${number(row)}`}
@@ -474,42 +550,52 @@ export function ReleasesPage({ session }: { session: Session }) {
                 ? `Offer the right to collect ${number(panel.row)}`
                 : panel.kind === 'revoke'
                   ? `Revoke the release of ${number(panel.row)}`
-                  : `Deny the right to collect ${number(panel.row)}`}
+                  : panel.kind === 'block'
+                    ? `Block the release of ${number(panel.row)}`
+                    : `Deny the right to collect ${number(panel.row)}`}
             </h2>
             {panel.kind === 'offer' ? (
-              <Field
-                label="Organisation id"
-                hint="The forwarder or haulier to offer the right to, as registered in PortLedger (e.g. org-hau)."
+              <PartyPicker
+                label="Offer to"
+                hint="The forwarder or haulier who receives the right next; it moves when they accept."
+                directory={directory}
+                reload={reloadDirectory}
                 value={to}
-                onChange={(event) => setTo(event.target.value)}
-                autoComplete="off"
-                spellCheck={false}
-                required
+                onChange={setTo}
+                exclude={orgId}
                 autoFocus
               />
             ) : (
               <Field
-                label={panel.kind === 'revoke' ? 'Reason' : 'Reason (optional)'}
+                label={panel.kind === 'deny' ? 'Reason (optional)' : 'Reason'}
                 hint={
                   panel.kind === 'revoke'
                     ? 'Every holder downstream is cut off, and their pickup credentials stop working.'
-                    : 'The sender sees it.'
+                    : panel.kind === 'block'
+                      ? 'Every party in the chain is told; nobody can pass the right on or collect the box.'
+                      : 'The sender sees it.'
                 }
                 value={reason}
                 onChange={(event) => setReason(event.target.value)}
                 maxLength={500}
-                required={panel.kind === 'revoke'}
+                required={panel.kind !== 'deny'}
                 autoFocus
               />
             )}
             <div className="button-row">
               <Button
                 type="submit"
-                variant={panel.kind === 'revoke' ? 'danger' : 'primary'}
+                variant={panel.kind === 'revoke' || panel.kind === 'block' ? 'danger' : 'primary'}
                 busy={busy !== undefined}
                 busyLabel="Sending…"
               >
-                {panel.kind === 'offer' ? 'Offer the right' : panel.kind === 'revoke' ? 'Revoke' : 'Deny'}
+                {panel.kind === 'offer'
+                  ? 'Offer the right'
+                  : panel.kind === 'revoke'
+                    ? 'Revoke'
+                    : panel.kind === 'block'
+                      ? 'Block the release'
+                      : 'Deny'}
               </Button>
               <Button variant="quiet" onClick={() => setPanel(undefined)}>
                 Cancel

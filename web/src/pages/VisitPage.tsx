@@ -6,6 +6,7 @@ import { type Freeze, FreezeForm, FrozenNotice } from '../freeze.js';
 import { formatDateTime } from '../labels.js';
 import { fromBase64, leafHash, verifyCheckpointNote, verifyInclusion } from '../proof.js';
 import { holds, useSession } from '../session.js';
+import { type Slot, VisitActions } from '../visit-actions.js';
 
 interface Visit {
   visitRef: string;
@@ -14,7 +15,9 @@ interface Visit {
   line: string;
   sizeType: string;
   fullEmpty: string;
+  slot?: Slot | null;
   slotText?: string | null;
+  voidedVersions?: number[];
   holds: { holdId: string; kind: string; reason?: string; placedAt: string }[];
   /** The freeze in force; `null` (or absent) for viewers who are not told of freezes. */
   frozen?: Freeze | null;
@@ -367,6 +370,26 @@ function ReleaseChain({ release }: { release: Release | null | 'hidden' }) {
   );
 }
 
+/**
+ * What green lights do not say: the gate also checks who holds the release right, the driver they named and the
+ * booked slot. Where the page knows the chain it says how far the right has gone; it never mentions a freeze, so a
+ * status-only viewer learns nothing from it.
+ */
+function PickupNote({ release }: { release: Release | null | 'hidden' }) {
+  const known = release !== 'hidden' && release !== null;
+  let chain: string | undefined;
+  if (known && release.offer)
+    chain = `The right is offered to ${release.offer.to} and not yet accepted: nobody downstream may collect the box yet.`;
+  else if (known && release.holder)
+    chain = `The right is held by ${release.holder}: pickup needs that holder to be the haulier who named the driver and booked the slot.`;
+  return (
+    <p className="muted" data-testid="pickup-note">
+      {chain ? `${chain} ` : ''}Green lights alone do not let the box out: the gate also checks that a haulier
+      holds the right, and the driver, truck and booked slot that haulier named.
+    </p>
+  );
+}
+
 /** The container page: status, green lights, release chain and the history, each event proven in the browser. */
 export function VisitPage({
   session,
@@ -386,22 +409,26 @@ export function VisitPage({
   const readsEntries = holds(session, 'audit.entries.read');
   const readsHistory = holds(session, 'visit.history.read');
 
-  const load = useCallback(async () => {
-    setState({ status: 'loading' });
-    try {
-      const ref = visitRef ?? (await visitRefOf(containerNumber ?? ''));
-      setState({ status: 'ready', data: await loadVisit(ref, session.user.orgKind, readsHistory) });
-    } catch (error) {
-      if (isUnauthenticated(error)) signedOut();
-      else
-        setState({
-          status: 'error',
-          message: isApiError(error, 'visit.not_found')
-            ? 'There is no such container visit, or it is not yours to see.'
-            : messageOf(error),
-        });
-    }
-  }, [visitRef, containerNumber, signedOut, session.user.orgKind, readsHistory]);
+  // `quiet` reloads after an action without blanking the page, so its confirmation and focus stay in place.
+  const load = useCallback(
+    async (quiet = false) => {
+      if (!quiet) setState({ status: 'loading' });
+      try {
+        const ref = visitRef ?? (await visitRefOf(containerNumber ?? ''));
+        setState({ status: 'ready', data: await loadVisit(ref, session.user.orgKind, readsHistory) });
+      } catch (error) {
+        if (isUnauthenticated(error)) signedOut();
+        else
+          setState({
+            status: 'error',
+            message: isApiError(error, 'visit.not_found')
+              ? 'There is no such container visit, or it is not yours to see.'
+              : messageOf(error),
+          });
+      }
+    },
+    [visitRef, containerNumber, signedOut, session.user.orgKind, readsHistory],
+  );
 
   useEffect(() => {
     void load();
@@ -546,11 +573,12 @@ export function VisitPage({
                 {visit.frozen ? (
                   <strong className="verdict verdict-bad">Frozen: no pickup, whatever the lights</strong>
                 ) : lights.allGreen ? (
-                  <strong className="verdict verdict-ok">All green: pickup possible</strong>
+                  <strong className="verdict verdict-ok">All lights green</strong>
                 ) : (
                   <strong className="verdict verdict-bad">Not all green: no pickup</strong>
                 )}
               </p>
+              {lights.allGreen && !visit.frozen ? <PickupNote release={release} /> : null}
               <ul className="lights">
                 {lights.lights.map((light) => (
                   <li key={light.light} className={light.green ? 'light light-green' : 'light light-red'}>
@@ -573,6 +601,14 @@ export function VisitPage({
             <p className="muted">The green lights are not yours to see.</p>
           )}
         </section>
+
+        <VisitActions
+          session={session}
+          visit={visit}
+          events={history === 'hidden' ? undefined : history}
+          onChanged={() => void load(true)}
+          signedOut={signedOut}
+        />
 
         <section className="card card-wide" aria-labelledby="release-heading">
           <h2 id="release-heading">Release chain</h2>
