@@ -12,28 +12,39 @@
  * - administrators hold no `alert.read` ("no cargo data beyond what their role grants"): they unlock accounts
  *   from the admin screens, not from here, and the gate refusals name visits.
  *
- * Until the detection engine brings a read model, the list is folded from the events at read time: one read of
- * the `alerts` stream, one `auth-<userId>` stream per visible user and one `alert-<id>` stream per alert.
+ * The console reads the `alert` read model (`AlertRecord`, see `alert-records.ts`), written in the transactions that
+ * raise and act on alerts, one page at a time, newest first; only whether a named visit is frozen now is read
+ * from the visits, once per page.
  */
+import {
+  ALERTS_STREAM,
+  alertStream,
+  applyAlertAction,
+  type GateAlertFacts,
+  gateAlertRecord,
+  lockoutAlertRecord,
+} from './alert-records.js';
 import type { Authenticated } from './auth.usecases.js';
 import { AppError } from './errors.js';
-import { ALERTS_STREAM } from './gate.usecases.js';
-import type { Ledger } from './ledger.js';
-import type { JsonObject, LedgerReads, StoredEvent } from './ports.js';
+import type { Ledger, WriteContext } from './ledger.js';
+import type {
+  AlertEvidence,
+  AlertQuery,
+  AlertRecord,
+  AlertRule,
+  AlertSeverity,
+  AlertStatus,
+  JsonObject,
+  LedgerReads,
+  StoredEvent,
+} from './ports.js';
 
-export const alertStream = (alertId: string) => `alert-${alertId}`;
+export { alertStream } from './alert-records.js';
+export type { AlertEvidence, AlertRule, AlertSeverity, AlertStatus } from './ports.js';
 
-export type AlertRule = 'gate.refused' | 'integrity.failed' | 'auth.lockout';
-export type AlertSeverity = 'critical' | 'high' | 'medium';
-export type AlertStatus = 'open' | 'acknowledged' | 'resolved';
-
-export interface AlertEvidence {
-  readonly label: string;
-  /** A console path (the visit page) or the audit index's inclusion proof. */
-  readonly href: string;
-  /** The audit index, when the evidence is one log entry. */
-  readonly index: number | null;
-}
+/** Alerts per page when the caller names no limit, and the most one page holds. */
+export const DEFAULT_ALERT_PAGE = 100;
+export const MAX_ALERT_LIMIT = 200;
 
 /** The freeze in force on the visit an alert names, so the console shows a stopped box as stopped. */
 export interface AlertVisitFreeze {
@@ -61,220 +72,125 @@ export interface AlertView {
   readonly updatedAt: string;
 }
 
-const severityOf: Record<AlertRule, AlertSeverity> = {
-  'integrity.failed': 'critical',
-  'gate.refused': 'high',
-  'auth.lockout': 'medium',
-};
+export interface AlertPage {
+  /** Newest first. */
+  readonly alerts: AlertView[];
+  /** Pass as `cursor` for the next, older page; `null` when this page is the last. */
+  readonly nextCursor: string | null;
+}
 
 const FULL_SIGHT_ORG_KINDS = new Set(['customs', 'port_police']);
-
-const proofHref = (index: number) => `/v1/audit/proof/inclusion?index=${index}`;
-
-/** What raised the alert, before anyone acted on it. */
-interface Raised {
-  readonly alertId: string;
-  readonly rule: AlertRule;
-  readonly at: string;
-  readonly subject: AlertView['subject'];
-  readonly terminal: string | null;
-  /** The organisation of the user locked out. */
-  readonly orgId: string | null;
-  readonly summary: string;
-  readonly evidence: AlertEvidence[];
-  readonly frozen: AlertVisitFreeze | null;
-}
-
-async function gateRaised(reads: LedgerReads, event: StoredEvent): Promise<Raised> {
-  const data = event.data as {
-    visitRef?: string;
-    attemptId?: string;
-    operator?: string;
-    failed?: { check?: string; reason?: string }[];
-  };
-  const visitRef = data.visitRef ?? 'unidentified';
-  const visit = visitRef === 'unidentified' ? undefined : await reads.getVisit(visitRef);
-  let terminal = visit?.terminal ?? null;
-  if (terminal === null && data.operator) {
-    // Gated out or never identified: the terminal is the one the refusing gate belongs to.
-    const operator = await reads.identity.getUser(data.operator);
-    const org = operator ? await reads.identity.getOrganisation(operator.orgId) : undefined;
-    terminal = org?.terminals[0] ?? null;
-  }
-  const checks = (data.failed ?? []).map((f) => f.check).filter(Boolean);
-  const container = visit?.containerNumber;
-  const freeze = visit?.view.frozen as { reason?: unknown; by?: unknown; at?: unknown } | null | undefined;
-  return {
-    alertId: String(event.index),
-    rule: 'gate.refused',
-    at: event.recordedAt,
-    subject: { kind: 'visit', id: visitRef },
-    terminal,
-    orgId: null,
-    frozen: freeze
-      ? { reason: String(freeze.reason ?? ''), by: String(freeze.by ?? ''), at: String(freeze.at ?? '') }
-      : null,
-    summary:
-      visitRef === 'unidentified'
-        ? `Gate refused a credential that did not open (${checks[0] ?? 'credential'})`
-        : `Gate refused ${container ?? `visit ${visitRef}`}: ${checks.slice(0, 4).join(', ')}${checks.length > 4 ? ` and ${checks.length - 4} more` : ''}`,
-    evidence: [
-      ...(visitRef !== 'unidentified'
-        ? [
-            {
-              label: `Visit ${container ?? visitRef}`,
-              href: `/visits/${encodeURIComponent(visitRef)}`,
-              index: null,
-            },
-          ]
-        : []),
-      { label: `Alert event, audit index ${event.index}`, href: proofHref(event.index), index: event.index },
-      ...(data.attemptId
-        ? [
-            {
-              label: `Gate attempt ${data.attemptId}`,
-              href: proofHref(event.index - 1),
-              index: event.index - 1,
-            },
-          ]
-        : []),
-    ],
-  };
-}
-
-function integrityRaised(event: StoredEvent): Raised {
-  const data = event.data as { firstBadIndex?: number | null; reason?: string; code?: string };
-  const bad = typeof data.firstBadIndex === 'number' ? data.firstBadIndex : null;
-  return {
-    alertId: String(event.index),
-    rule: 'integrity.failed',
-    at: event.recordedAt,
-    subject: { kind: 'log', id: bad === null ? 'log' : `index ${bad}` },
-    terminal: null,
-    orgId: null,
-    frozen: null,
-    summary: `The audit log failed its check (${data.code ?? 'unknown'}): ${data.reason ?? ''}`.trim(),
-    evidence: [
-      { label: `Alert event, audit index ${event.index}`, href: proofHref(event.index), index: event.index },
-      ...(bad === null ? [] : [{ label: `First bad entry ${bad}`, href: proofHref(bad), index: bad }]),
-    ],
-  };
-}
-
-function lockoutRaised(event: StoredEvent, userId: string, orgId: string): Raised {
-  const failures = (event.data as { failures?: number }).failures;
-  return {
-    alertId: String(event.index),
-    rule: 'auth.lockout',
-    at: event.recordedAt,
-    subject: { kind: 'user', id: userId },
-    terminal: null,
-    orgId,
-    frozen: null,
-    summary: `Account ${userId} locked out${failures ? ` after ${failures} failed sign-ins` : ''}`,
-    evidence: [
-      {
-        label: `Lockout event, audit index ${event.index}`,
-        href: proofHref(event.index),
-        index: event.index,
-      },
-    ],
-  };
-}
+/** Rules whose alerts carry no cargo data: every holder of `alert.read` sees them. */
+const SEEN_BY_ALL: readonly AlertRule[] = ['integrity.failed'];
 
 function fullSight(caller: Authenticated): boolean {
   return FULL_SIGHT_ORG_KINDS.has(caller.org.kind);
 }
 
-function mayRead(caller: Authenticated, raised: Raised): boolean {
+/** The visibility rule, on one row; `visibleTo` says the same to the store for a whole page. */
+function mayRead(caller: Authenticated, alert: AlertRecord): boolean {
   if (fullSight(caller)) return true;
-  if (raised.rule === 'integrity.failed') return true;
-  if (raised.rule === 'auth.lockout') return raised.orgId === caller.org.orgId;
-  return raised.terminal !== null && caller.org.terminals.includes(raised.terminal);
+  if (SEEN_BY_ALL.includes(alert.rule)) return true;
+  if (alert.rule === 'auth.lockout') return alert.orgId === caller.org.orgId;
+  return alert.terminal !== null && caller.org.terminals.includes(alert.terminal);
 }
 
-async function raisedFrom(reads: LedgerReads, event: StoredEvent): Promise<Raised | undefined> {
-  if (event.streamId === ALERTS_STREAM && event.type === 'GateAlertRaised') return gateRaised(reads, event);
-  if (event.streamId === ALERTS_STREAM && event.type === 'IntegrityAlertRaised')
-    return integrityRaised(event);
-  if (event.streamId.startsWith('auth-') && event.type === 'AccountLockedOut') {
-    const userId = event.streamId.slice('auth-'.length);
-    const user = await reads.identity.getUser(userId);
-    return lockoutRaised(event, userId, user?.orgId ?? '');
-  }
-  return undefined;
+function visibleTo(caller: Authenticated): AlertQuery['visibleTo'] {
+  if (fullSight(caller)) return undefined;
+  return { rules: SEEN_BY_ALL, orgId: caller.org.orgId, terminals: caller.org.terminals };
 }
 
-/** Applies the actions of one alert's stream to what raised it. */
-function withActions(raised: Raised, actions: readonly StoredEvent[]): AlertView {
-  let status: AlertStatus = 'open';
-  let assignedTo: string | null = null;
-  let acknowledgedBy: string | null = null;
-  let resolvedBy: string | null = null;
-  let resolution: string | null = null;
-  let updatedAt = raised.at;
-  for (const event of actions) {
-    const data = event.data as { by?: string; userId?: string; note?: string };
-    updatedAt = event.recordedAt;
-    if (event.type === 'AlertAcknowledged') {
-      acknowledgedBy = data.by ?? null;
-      if (status === 'open') status = 'acknowledged';
-    } else if (event.type === 'AlertAssigned') {
-      assignedTo = data.userId ?? null;
-    } else if (event.type === 'AlertResolved') {
-      status = 'resolved';
-      resolvedBy = data.by ?? null;
-      resolution = data.note ?? null;
+const namesVisit = (alert: AlertRecord) =>
+  alert.subjectKind === 'visit' && alert.subjectId !== 'unidentified';
+
+/** The freezes in force on the visits these alerts name. */
+async function freezesOf(
+  reads: LedgerReads,
+  alerts: readonly AlertRecord[],
+): Promise<Map<string, AlertVisitFreeze>> {
+  const visitRefs = [...new Set(alerts.filter(namesVisit).map((a) => a.subjectId))];
+  const visits = visitRefs.length > 0 ? await reads.getVisits(visitRefs) : new Map();
+  const freezes = new Map<string, AlertVisitFreeze>();
+  for (const [visitRef, visit] of visits) {
+    const freeze = visit.view.frozen as { reason?: unknown; by?: unknown; at?: unknown } | null | undefined;
+    if (freeze) {
+      freezes.set(visitRef, {
+        reason: String(freeze.reason ?? ''),
+        by: String(freeze.by ?? ''),
+        at: String(freeze.at ?? ''),
+      });
     }
   }
-  const { orgId: _org, at, ...rest } = raised;
+  return freezes;
+}
+
+function toView(alert: AlertRecord, freezes: ReadonlyMap<string, AlertVisitFreeze>): AlertView {
   return {
-    ...rest,
-    severity: severityOf[raised.rule],
-    raisedAt: at,
-    status,
-    assignedTo,
-    acknowledgedBy,
-    resolvedBy,
-    resolution,
-    updatedAt,
+    alertId: String(alert.alertId),
+    rule: alert.rule,
+    severity: alert.severity,
+    raisedAt: alert.raisedAt,
+    subject: { kind: alert.subjectKind, id: alert.subjectId },
+    terminal: alert.terminal,
+    summary: alert.summary,
+    evidence: alert.evidence,
+    frozen: namesVisit(alert) ? (freezes.get(alert.subjectId) ?? null) : null,
+    status: alert.status,
+    assignedTo: alert.assignedTo,
+    acknowledgedBy: alert.acknowledgedBy,
+    resolvedBy: alert.resolvedBy,
+    resolution: alert.resolution,
+    updatedAt: alert.updatedAt,
   };
 }
 
-/** The alerts the caller may see, newest first. */
+/** An alert id or page cursor as a number, or `undefined` when it cannot name an alert. */
+function alertIndex(text: string): number | undefined {
+  const index = /^\d{1,15}$/.test(text) ? Number(text) : Number.NaN;
+  return Number.isSafeInteger(index) ? index : undefined;
+}
+
+/** One page of the alerts the caller may see, newest first. */
 export async function listAlerts(
   reads: LedgerReads,
   caller: Authenticated,
-  options: { status?: AlertStatus | 'unresolved' } = {},
-): Promise<AlertView[]> {
-  const raised: Raised[] = [];
-  for (const event of await reads.readStream(ALERTS_STREAM)) {
-    const one = await raisedFrom(reads, event);
-    if (one) raised.push(one);
-  }
-  const users = await reads.identity.listUsers(fullSight(caller) ? {} : { orgId: caller.org.orgId });
-  for (const user of users) {
-    for (const event of await reads.readStream(`auth-${user.userId}`)) {
-      if (event.type === 'AccountLockedOut') raised.push(lockoutRaised(event, user.userId, user.orgId));
+  options: { status?: AlertStatus | 'unresolved'; limit?: number; cursor?: string } = {},
+): Promise<AlertPage> {
+  const limit = Math.min(Math.max(Math.trunc(options.limit ?? DEFAULT_ALERT_PAGE), 1), MAX_ALERT_LIMIT);
+  let before: number | undefined;
+  if (options.cursor !== undefined) {
+    before = alertIndex(options.cursor);
+    if (before === undefined) {
+      throw new AppError('input.invalid', `not an alert page cursor: ${options.cursor}`, {
+        cursor: options.cursor,
+      });
     }
   }
-  const views: AlertView[] = [];
-  for (const one of raised.filter((r) => mayRead(caller, r))) {
-    views.push(withActions(one, await reads.readStream(alertStream(one.alertId))));
-  }
-  const wanted = options.status;
-  return views
-    .filter((v) => !wanted || (wanted === 'unresolved' ? v.status !== 'resolved' : v.status === wanted))
-    .sort((a, b) => Number(b.alertId) - Number(a.alertId));
+  const { status } = options;
+  const statuses: AlertStatus[] | undefined =
+    status === undefined ? undefined : status === 'unresolved' ? ['open', 'acknowledged'] : [status];
+  const visible = visibleTo(caller);
+  const rows = await reads.listAlertRecords({
+    ...(visible ? { visibleTo: visible } : {}),
+    ...(statuses ? { statuses } : {}),
+    ...(before !== undefined ? { before } : {}),
+    // One more than the page: whether an older page exists, without counting.
+    limit: limit + 1,
+  });
+  const page = rows.slice(0, limit);
+  const freezes = await freezesOf(reads, page);
+  return {
+    alerts: page.map((alert) => toView(alert, freezes)),
+    nextCursor: rows.length > limit ? String(page.at(-1)!.alertId) : null,
+  };
 }
 
-async function readable(reads: LedgerReads, caller: Authenticated, alertId: string): Promise<Raised> {
-  const index = /^\d{1,15}$/.test(alertId) ? Number(alertId) : Number.NaN;
-  const [event] = Number.isSafeInteger(index) ? await reads.readEvents(index, 1) : [];
-  const raised = event && event.index === index ? await raisedFrom(reads, event) : undefined;
+async function readable(reads: LedgerReads, caller: Authenticated, alertId: string): Promise<AlertRecord> {
+  const index = alertIndex(alertId);
+  const alert = index === undefined ? undefined : await reads.getAlertRecord(index);
   // Existence does not leak: an alert the caller may not see is as absent as one that never was.
-  if (!raised || !mayRead(caller, raised)) throw new AppError('alert.not_found', `no alert ${alertId}`);
-  return raised;
+  if (!alert || !mayRead(caller, alert)) throw new AppError('alert.not_found', `no alert ${alertId}`);
+  return alert;
 }
 
 /** One alert, as the list shows it. */
@@ -283,8 +199,44 @@ export async function getAlert(
   caller: Authenticated,
   alertId: string,
 ): Promise<AlertView> {
-  const raised = await readable(reads, caller, alertId);
-  return withActions(raised, await reads.readStream(alertStream(alertId)));
+  const alert = await readable(reads, caller, alertId);
+  return toView(alert, await freezesOf(reads, [alert]));
+}
+
+/**
+ * Records a gate refusal's alert: the `GateAlertRaised` event on the alerts stream, its row and the yard map's
+ * count of the visit's open alerts, in the caller's transaction. `visit` is the refused visit as the gate read it, when the credential named one we hold; otherwise
+ * the alert belongs to the terminal of the refusing operator's organisation.
+ */
+export async function raiseGateAlert(
+  context: WriteContext,
+  event: { readonly type: 'GateAlertRaised'; readonly data: JsonObject },
+  visit: { readonly containerNumber: string; readonly terminal: string | null } | undefined,
+  operator: string,
+): Promise<StoredEvent> {
+  const [raised] = await context.appendAtEnd(ALERTS_STREAM, [event]);
+  let terminal = visit?.terminal ?? null;
+  if (terminal === null) {
+    // Gated out or never identified: the terminal is the one the refusing gate belongs to.
+    const user = await context.tx.identity.getUser(operator);
+    const org = user ? await context.tx.identity.getOrganisation(user.orgId) : undefined;
+    terminal = org?.terminals[0] ?? null;
+  }
+  const facts: GateAlertFacts = { containerNumber: visit?.containerNumber ?? null, terminal };
+  const record = gateAlertRecord(raised!, facts);
+  await context.tx.putAlertRecord(record);
+  // The yard map marks the box until the alert is resolved.
+  if (namesVisit(record)) await context.tx.adjustOpenAlerts(record.subjectId, 1);
+  return raised!;
+}
+
+/** Records a lockout's alert row beside its `AccountLockedOut` event, in the transaction that appended it. */
+export async function recordLockoutAlert(
+  context: WriteContext,
+  lockedOut: StoredEvent,
+  user: { readonly userId: string; readonly orgId: string },
+): Promise<void> {
+  await context.tx.putAlertRecord(lockoutAlertRecord(lockedOut, user.userId, user.orgId));
 }
 
 export type AlertAction =
@@ -293,19 +245,20 @@ export type AlertAction =
   | { readonly type: 'resolve'; readonly note: string };
 
 /**
- * Acknowledges, assigns or resolves an alert: one event on its `alert-<id>` stream, in one write transaction that
- * re-reads the alert first. A resolved alert takes no further action; it changes no cargo record.
+ * Acknowledges, assigns or resolves an alert: one event on its `alert-<id>` stream and the updated row, in one
+ * write transaction that re-reads the alert first. A resolved alert takes no further action; it changes no cargo
+ * record.
  */
 export async function actOnAlert(
   ledger: Ledger,
   caller: Authenticated,
-  alertId: string,
+  requestedId: string,
   action: AlertAction,
 ): Promise<AlertView> {
   return ledger.write(async (context) => {
     const { tx } = context;
-    const raised = await readable(tx, caller, alertId);
-    const current = withActions(raised, await tx.readStream(alertStream(alertId)));
+    const current = await readable(tx, caller, requestedId);
+    const alertId = String(current.alertId);
     if (current.status === 'resolved') {
       throw new AppError('alert.resolved', `alert ${alertId} is already resolved`, { alertId });
     }
@@ -325,11 +278,12 @@ export async function actOnAlert(
     } else {
       event = { type: 'AlertResolved', data: { alertId, note: action.note, by } };
     }
-    await context.appendAtEnd(alertStream(alertId), [event]);
-    const { subject } = raised;
-    if (event.type === 'AlertResolved' && subject.kind === 'visit' && subject.id !== 'unidentified') {
-      await tx.adjustOpenAlerts(subject.id, -1);
+    const [acted] = await context.appendAtEnd(alertStream(alertId), [event]);
+    const updated = applyAlertAction(current, acted!);
+    await tx.putAlertRecord(updated);
+    if (updated.status === 'resolved' && namesVisit(updated)) {
+      await tx.adjustOpenAlerts(updated.subjectId, -1);
     }
-    return withActions(raised, await tx.readStream(alertStream(alertId)));
+    return toView(updated, await freezesOf(tx, [updated]));
   });
 }

@@ -11,6 +11,7 @@ import {
   type UserState,
   userDecider,
 } from '../domain/index.js';
+import { recordLockoutAlert } from './alerts.usecases.js';
 import { AppError } from './errors.js';
 import type { OrganisationRecord, PasskeyRecord, SessionRecord, UserRecord } from './identity.ports.js';
 import type { Ledger, WriteContext } from './ledger.js';
@@ -511,7 +512,11 @@ export async function passwordLogin(
       if (after.lock) {
         await tx.identity.putUser({ ...user, lockedAt: at, securityEpoch: user.securityEpoch + 1 });
         await tx.identity.revokeUserSessions(user.userId, at);
-        await recordAuthEvent(context, user.userId, 'AccountLockedOut', { failures: 20, ...metaData(meta) });
+        const [lockedOut] = await context.appendAtEnd(authStream(user.userId), [
+          { type: 'AccountLockedOut', data: { failures: 20, ...metaData(meta), at } },
+        ]);
+        // The alert console's row, beside the event it derives from.
+        await recordLockoutAlert(context, lockedOut!, user);
         await runUserCommand(context, user.userId, { type: 'LockAccount', reason: 'too_many_failures' });
         throw new AppError(
           'auth.account_locked',

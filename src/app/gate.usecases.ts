@@ -19,13 +19,14 @@ import {
   greenLights,
   normaliseTruckPlate,
 } from '../domain/index.js';
+import { raiseGateAlert } from './alerts.usecases.js';
 import { appointmentStreamId, foldBooking, type PickupDeps, releaseFacts } from './appointments.usecases.js';
 import type { Ledger } from './ledger.js';
 import type { JsonObject } from './ports.js';
 import type { SecretSealer } from './security.ports.js';
 import { executeVisitCommand, foldVisit, type TerminalLayouts, visitStreamId } from './visits.usecases.js';
 
-export const ALERTS_STREAM = 'alerts';
+export { ALERTS_STREAM } from './alert-records.js';
 export const gateAttemptStreamId = (attemptId: string) => `gate-${attemptId}`;
 /** Where an attempt whose credential did not open is recorded: we cannot tell which visit it aimed at. */
 export const UNIDENTIFIED_VISIT = 'unidentified';
@@ -123,7 +124,7 @@ export async function gateTransaction(
     });
     const [appended] = await context.append(gateAttemptStreamId(attemptId), 0, [toNew(attempt!)]);
     if (alert !== undefined && alert.type === 'GateAlertRaised') {
-      await context.appendAtEnd(ALERTS_STREAM, [toNew(alert)]);
+      await raiseGateAlert(context, { type: alert.type, data: toNew(alert).data }, record, operator);
       await tx.gate.putAlert({
         attemptId,
         visitRef,
@@ -131,8 +132,6 @@ export async function gateTransaction(
         failed: alert.failed as unknown as JsonObject[],
         at: now,
       });
-      // The yard map marks the box until the alert is resolved.
-      if (visitRef !== UNIDENTIFIED_VISIT) await tx.adjustOpenAlerts(visitRef, 1);
     }
     if (verdict.accepted && stored) {
       await executeVisitCommand(context, deps.terminals, visitRef, {

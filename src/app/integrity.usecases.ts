@@ -10,7 +10,7 @@ import {
   parseVerifierKey,
   rootFromBorder,
 } from '../audit/index.js';
-import { ALERTS_STREAM } from './gate.usecases.js';
+import { ALERTS_STREAM, integrityAlertRecord } from './alert-records.js';
 import type { Ledger } from './ledger.js';
 import type { LedgerReads, NodeKey, StoredCheckpoint, StoredEvent } from './ports.js';
 
@@ -367,8 +367,8 @@ export type IntegritySummary = ReturnType<typeof integritySummary>;
  * write (a deleted tail makes the next leaf collide with its kept node); the in-memory alert stands regardless.
  */
 export async function raiseIntegrityAlert(ledger: Ledger, failure: IntegrityFailure): Promise<void> {
-  await ledger.write(async ({ appendAtEnd }) => {
-    await appendAtEnd(ALERTS_STREAM, [
+  await ledger.write(async ({ appendAtEnd, tx }) => {
+    const [raised] = await appendAtEnd(ALERTS_STREAM, [
       {
         type: 'IntegrityAlertRaised',
         data: {
@@ -379,6 +379,7 @@ export async function raiseIntegrityAlert(ledger: Ledger, failure: IntegrityFail
         },
       },
     ]);
+    await tx.putAlertRecord(integrityAlertRecord(raised!));
   });
 }
 

@@ -80,6 +80,66 @@ export interface VisitMapFlags {
   readonly openAlerts: number;
 }
 
+export type AlertRule = 'gate.refused' | 'integrity.failed' | 'auth.lockout';
+export type AlertSeverity = 'critical' | 'high' | 'medium';
+export type AlertStatus = 'open' | 'acknowledged' | 'resolved';
+
+export interface AlertEvidence {
+  readonly label: string;
+  /** A console path (the visit page) or the audit index's inclusion proof. */
+  readonly href: string;
+  /** The audit index, when the evidence is one log entry. */
+  readonly index: number | null;
+}
+
+/**
+ * The read model of one alert (the `alert` table): what raised it and what people did about it, derived from the
+ * raising event and the alert's `alert-<alertId>` stream in the transactions that append them
+ * (see `alert-records.ts`).
+ */
+export interface AlertRecord {
+  /** The audit index of the event that raised the alert. */
+  readonly alertId: number;
+  readonly rule: AlertRule;
+  readonly severity: AlertSeverity;
+  readonly raisedAt: string;
+  readonly subjectKind: 'visit' | 'user' | 'log';
+  readonly subjectId: string;
+  /** The terminal of a gate refusal; `null` for alerts that belong to no terminal. */
+  readonly terminal: string | null;
+  /** The organisation of the user locked out; `null` for alerts that belong to no organisation. */
+  readonly orgId: string | null;
+  readonly summary: string;
+  readonly evidence: readonly AlertEvidence[];
+  readonly status: AlertStatus;
+  readonly assignedTo: string | null;
+  readonly acknowledgedBy: string | null;
+  readonly resolvedBy: string | null;
+  readonly resolution: string | null;
+  readonly updatedAt: string;
+}
+
+/** Page size of `listAlertRecords` at most. */
+export const MAX_ALERT_PAGE = 500;
+
+export interface AlertQuery {
+  /**
+   * Only the alerts of these rules whatever they name, of this organisation, or at one of these terminals.
+   * Absent: every alert.
+   */
+  readonly visibleTo?: {
+    readonly rules: readonly AlertRule[];
+    readonly orgId: string;
+    readonly terminals: readonly string[];
+  };
+  /** Only alerts in one of these states; absent: any. */
+  readonly statuses?: readonly AlertStatus[];
+  /** Keyset pagination, newest first: only alerts with an id below this one. */
+  readonly before?: number;
+  /** At most this many, clamped to [1, MAX_ALERT_PAGE]. */
+  readonly limit: number;
+}
+
 /** Reads that work inside and outside a write transaction. */
 export interface LedgerReads {
   /** Number of events (= audit leaves) in the log. Inside a write transaction it is exact, because the head is locked. */
@@ -112,6 +172,12 @@ export interface LedgerReads {
   terminalOccupancy(where: { terminal: string; block?: string }): Promise<OccupiedCell[]>;
   /** The map flags of these visits (at most `MAX_VISIT_PAGE` at once); a visit with none set may be absent. */
   visitMapFlags(visitRefs: readonly string[]): Promise<Map<string, VisitMapFlags>>;
+  /** The visits of these references that exist (at most `MAX_VISIT_PAGE` at once), by reference. */
+  getVisits(visitRefs: readonly string[]): Promise<Map<string, VisitRecord>>;
+  /** One alert's read model, if an alert of this id was raised. */
+  getAlertRecord(alertId: number): Promise<AlertRecord | undefined>;
+  /** Alerts matching `query`, newest (highest id) first. */
+  listAlertRecords(query: AlertQuery): Promise<AlertRecord[]>;
   /** Organisations, users, credentials, sessions and approvals (see `identity.ports.ts`). */
   readonly identity: IdentityReads;
   /** Release rights and their parties (see `release.ports.ts`). */
@@ -139,6 +205,8 @@ export interface LedgerWriteTx extends LedgerReads {
   vacateCells(cells: readonly YardCell[]): Promise<void>;
   /** Counts an alert raised about a visit (+1) or resolved (-1), for the yard map. */
   adjustOpenAlerts(visitRef: string, delta: 1 | -1): Promise<void>;
+  /** Stores an alert's read model, replacing the row of the same id. */
+  putAlertRecord(record: AlertRecord): Promise<void>;
   /** Identity writes, in this transaction beside the events that record them. */
   readonly identity: IdentityWrites;
   /** Release read models, in this transaction beside the release events they derive from. */

@@ -1,6 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { type AlertAction, actOnAlert, getAlert, listAlerts } from '../app/alerts.usecases.js';
+import {
+  type AlertAction,
+  actOnAlert,
+  DEFAULT_ALERT_PAGE,
+  getAlert,
+  listAlerts,
+  MAX_ALERT_LIMIT,
+} from '../app/alerts.usecases.js';
 import { requireAuth } from './auth.plugin.js';
 import type { HttpDeps } from './deps.js';
 import { problemResponses } from './schemas.js';
@@ -61,7 +68,7 @@ export function alertRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
         schema: {
           tags: ['alerts'],
           summary:
-            'The alerts I may see, newest first: gate refusals at my terminal (all, for customs and police), integrity failures, lockouts',
+            'The alerts I may see, newest first, one page at a time: gate refusals at my terminal (all, for customs and police), integrity failures, lockouts',
           querystring: Type.Object({
             status: Type.Optional(
               Type.Union([
@@ -71,14 +78,40 @@ export function alertRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
                 Type.Literal('unresolved'),
               ]),
             ),
+            limit: Type.Optional(
+              Type.Integer({
+                minimum: 1,
+                maximum: MAX_ALERT_LIMIT,
+                default: DEFAULT_ALERT_PAGE,
+                description: 'Alerts per page',
+              }),
+            ),
+            cursor: Type.Optional(
+              Type.String({
+                pattern: '^[0-9]{1,15}$',
+                description: 'The `nextCursor` of the previous page',
+              }),
+            ),
           }),
-          response: { 200: Type.Object({ alerts: Type.Array(AlertSchema) }), ...errors },
+          response: {
+            200: Type.Object({
+              alerts: Type.Array(AlertSchema),
+              nextCursor: Type.Union([Type.String(), Type.Null()], {
+                description: 'Pass as `cursor` for the next, older page; null on the last page',
+              }),
+            }),
+            ...errors,
+          },
         },
       },
       async (request) => {
         const caller = requireAuth(request);
-        const { status } = request.query;
-        return { alerts: await listAlerts(reads, caller, status ? { status } : {}) };
+        const { status, limit, cursor } = request.query;
+        return listAlerts(reads, caller, {
+          ...(status ? { status } : {}),
+          ...(limit !== undefined ? { limit } : {}),
+          ...(cursor !== undefined ? { cursor } : {}),
+        });
       },
     );
 

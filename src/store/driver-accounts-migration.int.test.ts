@@ -85,11 +85,11 @@ describe('0007_driver_accounts on a database with appointments already booked (S
     ]);
     await ledger.close();
 
-    // Back to before 0007 (and 0008 after it), then forward again: the jobs come back from the streams.
+    // Back to before 0007 (and the migrations after it), then forward again: the jobs come back from the streams.
     const db = createSqliteKysely(path);
     try {
       const migrator = new Migrator({ db, provider: ledgerMigrationProvider('sqlite') });
-      for (const expected of ['0008_release_inboxes', '0007_driver_accounts']) {
+      for (const expected of ['0009_alert_read_model', '0008_release_inboxes', '0007_driver_accounts']) {
         const { error, results } = await migrator.migrateDown();
         expect(error).toBeUndefined();
         expect(results?.[0]?.migrationName).toBe(expected);
@@ -99,7 +99,11 @@ describe('0007_driver_accounts on a database with appointments already booked (S
       );
       expect(tables.rows.map((row) => row.name)).not.toContain('driver_job');
 
-      expect((await migrate(db)).applied).toEqual(['0007_driver_accounts', '0008_release_inboxes']);
+      expect((await migrate(db)).applied).toEqual([
+        '0007_driver_accounts',
+        '0008_release_inboxes',
+        '0009_alert_read_model',
+      ]);
       const backfilled = await createGateRepository({ db }).driverJobs('org-haul', [badgeRef], 10);
       expect(backfilled.map(({ updatedAt: _, ...job }) => job)).toEqual(
         written.map(({ updatedAt: _, ...job }) => job),

@@ -91,6 +91,9 @@ function reads(
     occupiedCells: (where) => models.occupiedCells(where),
     terminalOccupancy: (where) => models.terminalOccupancy(where),
     visitMapFlags: (visitRefs) => models.visitMapFlags(visitRefs),
+    getVisits: (visitRefs) => models.getVisits(visitRefs),
+    getAlertRecord: (alertId) => models.getAlertRecord(alertId),
+    listAlertRecords: (query) => models.listAlertRecords(query),
   };
 }
 
@@ -285,6 +288,7 @@ export function createKyselyLedgerStore({ db, dialect: name }: KyselyLedgerStore
             if (cells.length > 0) await repos.models.vacateCells(cells);
           }),
           adjustOpenAlerts: write((visitRef, delta) => repos.models.adjustOpenAlerts(visitRef, delta)),
+          putAlertRecord: write((record) => repos.models.putAlertRecord(record)),
         };
 
         try {

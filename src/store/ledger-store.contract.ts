@@ -6,6 +6,7 @@ import {
   type StoredEvent,
   StoreIntegrityError,
 } from '../app/ports.js';
+import { describeAlertContract } from './alert.contract.js';
 import { describeReleaseContract } from './release.contract.js';
 import { makeEvent, makeEvents, makeVisit } from './testing/fixtures.js';
 import {
@@ -325,6 +326,24 @@ export function describeLedgerStoreContract(name: string, makeStore: () => Promi
         await store.writeTransaction((tx) => tx.upsertVisit(moved));
         expect(await store.getVisit('V1')).toEqual(moved);
         expect(await store.getVisit('V2')).toBeUndefined();
+      });
+
+      it('gets several visits by reference at once, leaving out the ones that do not exist', async () => {
+        const one = makeVisit({ visitRef: 'V1' });
+        const two = makeVisit({ visitRef: 'V2', containerNumber: 'CSQU3054383' });
+        await store.writeTransaction(async (tx) => {
+          await tx.upsertVisit(one);
+          await tx.upsertVisit(two);
+          expect([...(await tx.getVisits(['V2'])).values()]).toEqual([two]);
+        });
+        const found = await store.getVisits(['V2', 'V1', 'V3', 'V1']);
+        expect(found).toEqual(
+          new Map([
+            ['V2', two],
+            ['V1', one],
+          ]),
+        );
+        expect((await store.getVisits([])).size).toBe(0);
       });
 
       it('finds the active visit of a container, skipping ended ones', async () => {
@@ -771,6 +790,7 @@ export function describeLedgerStoreContract(name: string, makeStore: () => Promi
     });
 
     describeReleaseContract(() => store);
+    describeAlertContract(() => store);
 
     describe('gate', () => {
       const credential = (credentialId: string, visitRef: string, issuedAt: string) => ({

@@ -1,5 +1,6 @@
 import type { IdentityWrites } from '../app/identity.ports.js';
 import {
+  type AlertRecord,
   ConcurrencyError,
   type JsonObject,
   type LedgerReads,
@@ -34,7 +35,7 @@ import {
   memoryReleaseWrites,
   type ReleaseTables,
 } from './memory-release.js';
-import { visitPageSize } from './read-model.repository.js';
+import { alertPageSize, visitPageSize } from './read-model.repository.js';
 import { ENDED_VISIT_STATUSES } from './schema.js';
 import { checkAppend, TransactionGuard } from './write-rules.js';
 
@@ -55,6 +56,8 @@ interface Layer {
   readonly cells: Map<string, OccupiedCell | null>;
   /** Unresolved alerts per visit (the `visit_flag` table of the SQL stores); a staged value replaces the base one. */
   readonly openAlerts: Map<string, number>;
+  /** Alert read models by alert id; a staged row replaces the base one. */
+  readonly alerts: Map<number, AlertRecord>;
 }
 
 function emptyLayer(): Layer {
@@ -67,6 +70,7 @@ function emptyLayer(): Layer {
     visits: new Map(),
     cells: new Map(),
     openAlerts: new Map(),
+    alerts: new Map(),
   };
 }
 
@@ -76,6 +80,7 @@ const jsonCopy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 const copyEvent = (e: StoredEvent): StoredEvent => ({ ...e, data: jsonCopy(e.data), leaf: e.leaf.slice() });
 const copyCheckpoint = (c: StoredCheckpoint): StoredCheckpoint => ({ ...c, rootHash: c.rootHash.slice() });
 const copyVisit = (v: VisitRecord): VisitRecord => ({ ...v, view: jsonCopy(v.view) as JsonObject });
+const copyAlert = (a: AlertRecord): AlertRecord => jsonCopy(a);
 
 /** Reads over the committed layer, seen through a transaction's staged layer when there is one. */
 function layeredReads(
@@ -95,6 +100,11 @@ function layeredReads(
     const all = new Map(base.cells);
     for (const [key, cell] of staged?.cells ?? []) all.set(key, cell);
     return [...all.values()].filter((c): c is OccupiedCell => c !== null);
+  };
+  const alerts = () => {
+    const all = new Map(base.alerts);
+    for (const [id, alert] of staged?.alerts ?? []) all.set(id, alert);
+    return [...all.values()];
   };
   const byPosition = (a: OccupiedCell, b: OccupiedCell) =>
     compareText(a.block, b.block) || a.bay - b.bay || a.row - b.row || a.tier - b.tier;
@@ -158,6 +168,35 @@ function layeredReads(
       const found = find((l) => l.visits, visitRef);
       return found && copyVisit(found);
     },
+    async getVisits(visitRefs) {
+      const found = new Map<string, VisitRecord>();
+      for (const visitRef of visitRefs) {
+        const visit = find((l) => l.visits, visitRef);
+        if (visit) found.set(visitRef, copyVisit(visit));
+      }
+      return found;
+    },
+    async getAlertRecord(alertId) {
+      const found = find((l) => l.alerts, alertId);
+      return found && copyAlert(found);
+    },
+    async listAlertRecords(query) {
+      const visible = query.visibleTo;
+      const statuses = query.statuses && new Set<string>(query.statuses);
+      return alerts()
+        .filter(
+          (a) =>
+            (!visible ||
+              visible.rules.includes(a.rule) ||
+              a.orgId === visible.orgId ||
+              (a.terminal !== null && visible.terminals.includes(a.terminal))) &&
+            (!statuses || statuses.has(a.status)) &&
+            (query.before === undefined || a.alertId < query.before),
+        )
+        .sort((a, b) => b.alertId - a.alertId)
+        .slice(0, alertPageSize(query.limit))
+        .map(copyAlert);
+    },
     async findActiveVisit(containerNumber) {
       const active = visits()
         .filter((v) => v.containerNumber === containerNumber && !ended.has(v.status))
@@ -212,6 +251,7 @@ function apply(base: Layer, staged: Layer): void {
     else base.cells.delete(key);
   }
   for (const [visitRef, count] of staged.openAlerts) base.openAlerts.set(visitRef, count);
+  for (const [alertId, alert] of staged.alerts) base.alerts.set(alertId, alert);
 }
 
 /** `visitMapFlags` over the memory tables: the same definition as the SQL join in `read-model.repository.ts`. */
@@ -360,6 +400,9 @@ export function createMemoryLedgerStore(): LedgerStore {
       }),
       adjustOpenAlerts: guard.wrap(async (visitRef, delta) => {
         staged.openAlerts.set(visitRef, Math.max(openAlertsNow(visitRef) + delta, 0));
+      }),
+      putAlertRecord: guard.wrap(async (record) => {
+        staged.alerts.set(record.alertId, copyAlert(record));
       }),
       visitMapFlags: guard.wrap((visitRefs: readonly string[]) =>
         memoryVisitMapFlags(tx, openAlertsNow)(visitRefs),

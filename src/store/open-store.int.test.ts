@@ -55,6 +55,7 @@ describe('openLedgerStore', () => {
           '0006_visit_flags',
           '0007_driver_accounts',
           '0008_release_inboxes',
+          '0009_alert_read_model',
         ],
       });
       expect(await migrate(db)).toEqual({ applied: [] });

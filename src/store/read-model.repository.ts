@@ -1,15 +1,25 @@
 import { type Kysely, sql } from 'kysely';
-import type {
-  JsonObject,
-  OccupiedCell,
-  VisitMapFlags,
-  VisitQuery,
-  VisitRecord,
-  YardCell,
+import {
+  type AlertEvidence,
+  type AlertQuery,
+  type AlertRecord,
+  type JsonObject,
+  MAX_ALERT_PAGE,
+  type OccupiedCell,
+  type VisitMapFlags,
+  type VisitQuery,
+  type VisitRecord,
+  type YardCell,
 } from '../app/ports.js';
 import type { StoreDialect } from './dialect.js';
 import { chunks, toNumber } from './rows.js';
-import { type Database, ENDED_VISIT_STATUSES, type VisitTable, type YardCellTable } from './schema.js';
+import {
+  type AlertTable,
+  type Database,
+  ENDED_VISIT_STATUSES,
+  type VisitTable,
+  type YardCellTable,
+} from './schema.js';
 
 /** Page size of `listVisits` when the query names none, and the most it returns at once. */
 export const DEFAULT_VISIT_PAGE = 100;
@@ -39,6 +49,34 @@ function toCell(row: YardCellTable): OccupiedCell {
     tier: row.tier,
     visitRef: row.visit_ref,
   };
+}
+
+type Selected<T> = { [K in keyof T]: T[K] extends { __select__: infer S } ? S : T[K] };
+
+function toAlert(row: Selected<AlertTable>): AlertRecord {
+  return {
+    alertId: toNumber(row.alert_id),
+    rule: row.rule as AlertRecord['rule'],
+    severity: row.severity as AlertRecord['severity'],
+    raisedAt: row.raised_at,
+    subjectKind: row.subject_kind as AlertRecord['subjectKind'],
+    subjectId: row.subject_id,
+    terminal: row.terminal,
+    orgId: row.org_id,
+    summary: row.summary,
+    evidence: JSON.parse(row.evidence) as AlertEvidence[],
+    status: row.status as AlertRecord['status'],
+    assignedTo: row.assigned_to,
+    acknowledgedBy: row.acknowledged_by,
+    resolvedBy: row.resolved_by,
+    resolution: row.resolution,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** Clamps an alert page size to [1, MAX_ALERT_PAGE]. */
+export function alertPageSize(limit: number): number {
+  return Math.min(Math.max(Math.trunc(Number.isFinite(limit) ? limit : MAX_ALERT_PAGE), 1), MAX_ALERT_PAGE);
 }
 
 /** Clamps a page size to [1, MAX_VISIT_PAGE]. */
@@ -87,6 +125,67 @@ export function createReadModelRepository({ db, dialect }: { db: Kysely<Database
       if (query.after !== undefined) select = select.where('visit_ref', '>', query.after);
       const rows = await select.orderBy('visit_ref').limit(visitPageSize(query.limit)).execute();
       return rows.map(toVisit);
+    },
+
+    async getVisits(visitRefs: readonly string[]): Promise<Map<string, VisitRecord>> {
+      const found = new Map<string, VisitRecord>();
+      for (const chunk of chunks(visitRefs, dialect.maxParameters - 10)) {
+        if (chunk.length === 0) continue;
+        const rows = await db.selectFrom('visit').selectAll().where('visit_ref', 'in', chunk).execute();
+        for (const row of rows) found.set(row.visit_ref, toVisit(row));
+      }
+      return found;
+    },
+
+    async getAlertRecord(alertId: number): Promise<AlertRecord | undefined> {
+      const row = await db.selectFrom('alert').selectAll().where('alert_id', '=', alertId).executeTakeFirst();
+      return row && toAlert(row);
+    },
+
+    async listAlertRecords(query: AlertQuery): Promise<AlertRecord[]> {
+      let select = db.selectFrom('alert').selectAll();
+      const visible = query.visibleTo;
+      if (visible) {
+        select = select.where((eb) =>
+          eb.or([
+            ...(visible.rules.length > 0 ? [eb('rule', 'in', visible.rules)] : []),
+            eb('org_id', '=', visible.orgId),
+            ...(visible.terminals.length > 0 ? [eb('terminal', 'in', visible.terminals)] : []),
+          ]),
+        );
+      }
+      if (query.statuses !== undefined) {
+        if (query.statuses.length === 0) return [];
+        select = select.where('status', 'in', query.statuses);
+      }
+      if (query.before !== undefined) select = select.where('alert_id', '<', query.before);
+      const rows = await select.orderBy('alert_id', 'desc').limit(alertPageSize(query.limit)).execute();
+      return rows.map(toAlert);
+    },
+
+    async putAlertRecord(record: AlertRecord): Promise<void> {
+      const values = {
+        rule: record.rule,
+        severity: record.severity,
+        raised_at: record.raisedAt,
+        subject_kind: record.subjectKind,
+        subject_id: record.subjectId,
+        terminal: record.terminal,
+        org_id: record.orgId,
+        summary: record.summary,
+        evidence: JSON.stringify(record.evidence),
+        status: record.status,
+        assigned_to: record.assignedTo,
+        acknowledged_by: record.acknowledgedBy,
+        resolved_by: record.resolvedBy,
+        resolution: record.resolution,
+        updated_at: record.updatedAt,
+      };
+      await db
+        .insertInto('alert')
+        .values({ alert_id: record.alertId, ...values })
+        .onConflict((oc) => oc.column('alert_id').doUpdateSet(values))
+        .execute();
     },
 
     async upsertVisit(visit: VisitRecord): Promise<void> {

@@ -273,6 +273,28 @@ export interface GateAlertTable {
   at: string;
 }
 
+/** One alert's read model (`AlertRecord`): what raised it and what was done about it. */
+export interface AlertTable {
+  /** The audit index of the raising event. */
+  alert_id: Int8;
+  rule: string;
+  severity: string;
+  raised_at: string;
+  subject_kind: string;
+  subject_id: string;
+  terminal: string | null;
+  org_id: string | null;
+  summary: string;
+  /** JSON array of evidence. */
+  evidence: string;
+  status: string;
+  assigned_to: string | null;
+  acknowledged_by: string | null;
+  resolved_by: string | null;
+  resolution: string | null;
+  updated_at: string;
+}
+
 export interface Database {
   log_head: LogHeadTable;
   event: EventTable;
@@ -298,6 +320,7 @@ export interface Database {
   release: ReleaseTable;
   visit_flag: VisitFlagTable;
   release_party: ReleasePartyTable;
+  alert: AlertTable;
 }
 
 /** The identity tables, which the application updates and deletes in place (see `0002_identity`). */

@@ -10,7 +10,7 @@ import { formatDateTime, formatTime } from './labels.js';
 import { type AppointmentOutcome, type Credential, type Driver, pickupApi, type Slot } from './pickup.js';
 import { CopyButton, QrCode } from './qr.js';
 import { useSession } from './session.js';
-import { useStepUpRetry } from './stepup-retry.js';
+import { useAction } from './use-action.js';
 
 function today(): string {
   const now = new Date();
@@ -115,21 +115,17 @@ export function BookingPanel({
   const [slotId, setSlotId] = useState('');
   const [adding, setAdding] = useState(false);
   const [newDriver, setNewDriver] = useState({ name: '', badge: '', licence: '', phone: '', userId: '' });
-  const [busy, setBusy] = useState<string>();
-  const [failed, setFailed] = useState<string>();
   const [booked, setBooked] = useState(false);
   const [credential, setCredential] = useState<Credential>();
-  const [notice, setNotice] = useState<{ tone: 'success' | 'warning'; text: string }>();
   const selectId = useId();
-
-  const onError = useCallback(
-    (error: unknown) => {
-      if (isUnauthenticated(error)) signedOut();
-      else setFailed(messageOf(error));
-    },
-    [signedOut],
-  );
-  const { guarded, prompt } = useStepUpRetry(onError);
+  const {
+    run,
+    busyKey: busy,
+    done: notice,
+    setDone: setNotice,
+    fail,
+    feedback,
+  } = useAction<{ tone: 'success' | 'warning'; text: string }>();
 
   const loadDrivers = useCallback(async () => {
     try {
@@ -163,17 +159,6 @@ export function BookingPanel({
     void loadSlots();
   }, [loadSlots]);
 
-  async function run(key: string, label: string, action: () => Promise<void>) {
-    setBusy(key);
-    setFailed(undefined);
-    setNotice(undefined);
-    try {
-      await guarded(label, action);
-    } finally {
-      setBusy(undefined);
-    }
-  }
-
   function outcome(result: AppointmentOutcome, what: string) {
     if (result.outcome === 'approval_required') {
       setNotice({
@@ -198,7 +183,7 @@ export function BookingPanel({
     };
     const userId = newDriver.userId.trim();
     if (!input.name || !input.badge || !input.licence || !input.phone)
-      return setFailed('Fill in the name, badge, licence and phone of the driver.');
+      return fail('Fill in the name, badge, licence and phone of the driver.');
     void run('driver', 'register the driver', async () => {
       const driver = await pickupApi.registerDriver(userId ? { ...input, userId } : input);
       await loadDrivers();
@@ -219,7 +204,7 @@ export function BookingPanel({
   function book(event: FormEvent) {
     event.preventDefault();
     const problem = missing(true, true);
-    if (problem) return setFailed(problem);
+    if (problem) return fail(problem);
     void run('book', 'book the pickup', async () =>
       outcome(await pickupApi.book(visitRef, { slotId, badge, truckPlate: plate.trim() }), 'booking'),
     );
@@ -227,14 +212,14 @@ export function BookingPanel({
 
   const rebook = () => {
     const problem = missing(true, false);
-    if (problem) return setFailed(problem);
+    if (problem) return fail(problem);
     void run('rebook', 'move the booking', async () =>
       outcome(await pickupApi.rebook(visitRef, slotId), 'move to another slot'),
     );
   };
   const changeDriver = () => {
     const problem = missing(false, true);
-    if (problem) return setFailed(problem);
+    if (problem) return fail(problem);
     void run('driver', 'change the driver', async () =>
       outcome(
         await pickupApi.changeDriver(visitRef, { badge, truckPlate: plate.trim() }),
@@ -249,12 +234,7 @@ export function BookingPanel({
         Pickup of <span className="mono">{containerNumber}</span>
       </h2>
       {notice ? <Notice tone={notice.tone}>{notice.text}</Notice> : null}
-      {failed ? (
-        <Notice tone="error" title="That did not work">
-          <p>{failed}</p>
-        </Notice>
-      ) : null}
-      {prompt}
+      {feedback}
       {credential ? <CredentialCard credential={credential} containerNumber={containerNumber} /> : null}
 
       <form className="stack" onSubmit={book} noValidate>

@@ -5,9 +5,8 @@
 import { type FormEvent, useState } from 'react';
 import { apiPost } from './api.js';
 import { Button, Field, Notice } from './components.js';
-import { isUnauthenticated, messageOf } from './errors.js';
 import { formatDateTime } from './labels.js';
-import { useStepUpRetry } from './stepup-retry.js';
+import { useAction } from './use-action.js';
 
 const sentence = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
@@ -53,13 +52,7 @@ export function FreezeForm({
 }) {
   const [reason, setReason] = useState('');
   const [reasonError, setReasonError] = useState<string>();
-  const [failed, setFailed] = useState<string>();
-  const [busy, setBusy] = useState(false);
-  const fail = (error: unknown) => {
-    if (isUnauthenticated(error)) signedOut();
-    else setFailed(messageOf(error));
-  };
-  const { guarded, prompt } = useStepUpRetry(fail);
+  const { run, busy, feedback } = useAction({ signedOut });
   const ref = encodeURIComponent(visitRef);
 
   async function submit(event: FormEvent) {
@@ -70,27 +63,26 @@ export function FreezeForm({
       return;
     }
     setReasonError(undefined);
-    setFailed(undefined);
-    setBusy(true);
-    try {
-      if (mode === 'freeze') {
-        try {
-          await apiPost(`/v1/visits/${ref}/freeze`, { reason: value, ...(alertId ? { alertId } : {}) });
-          onDone(`${sentence(label)} is frozen: it cannot gate out or be loaded.`);
-        } catch (error) {
-          fail(error);
-        }
-      } else {
-        await guarded(`ask for ${label} to be unfrozen`, async () => {
-          await apiPost(`/v1/visits/${ref}/unfreeze-requests`, { reason: value });
-          onDone(
-            `Unfreeze of ${label} requested. Another supervisor of the terminal approves it in the Approvals inbox.`,
-          );
-        });
-      }
-    } finally {
-      setBusy(false);
-    }
+    // Only the unfreeze request can meet a step-up: a freeze takes effect on one person's word.
+    if (mode === 'freeze')
+      await run(
+        mode,
+        `freeze ${label}`,
+        () => apiPost(`/v1/visits/${ref}/freeze`, { reason: value, ...(alertId ? { alertId } : {}) }),
+        { after: () => onDone(`${sentence(label)} is frozen: it cannot gate out or be loaded.`) },
+      );
+    else
+      await run(
+        mode,
+        `ask for ${label} to be unfrozen`,
+        () => apiPost(`/v1/visits/${ref}/unfreeze-requests`, { reason: value }),
+        {
+          after: () =>
+            onDone(
+              `Unfreeze of ${label} requested. Another supervisor of the terminal approves it in the Approvals inbox.`,
+            ),
+        },
+      );
   }
 
   const title = mode === 'freeze' ? `Freeze ${label}` : `Request unfreeze of ${label}`;
@@ -113,12 +105,7 @@ export function FreezeForm({
         required
         autoFocus
       />
-      {failed ? (
-        <Notice tone="error" title="That did not work">
-          <p>{failed}</p>
-        </Notice>
-      ) : null}
-      {prompt}
+      {feedback}
       <div className="button-row">
         <Button
           type="submit"

@@ -18,7 +18,7 @@ import {
   visitsInStatus,
 } from './pickup.js';
 import { useSession } from './session.js';
-import { useStepUpRetry } from './stepup-retry.js';
+import { useAction } from './use-action.js';
 
 export type Directory =
   | { status: 'off' }
@@ -197,21 +197,6 @@ function localInput(date: Date): string {
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
 }
 
-/** Runs a form's request with the inline step-up; a problem the server answers is kept for the form to show. */
-function useFormAction() {
-  const { signedOut } = useSession();
-  const [problem, setProblem] = useState<unknown>();
-  const onError = useCallback(
-    (error: unknown) => {
-      if (isUnauthenticated(error)) signedOut();
-      else setProblem(error);
-    },
-    [signedOut],
-  );
-  const { guarded, prompt, cancel } = useStepUpRetry(onError);
-  return { guarded, prompt, cancel, problem, setProblem };
-}
-
 function ProblemNotice({ problem }: { problem: unknown }) {
   if (problem === undefined) return null;
   return (
@@ -224,15 +209,13 @@ function ProblemNotice({ problem }: { problem: unknown }) {
 /** Pre-advice: the line announces one of its boxes before it reaches the port, under its own line code. */
 export function AnnounceForm({ onAnnounced }: { onAnnounced: (visit: VisitSummary) => void }) {
   const headingId = useId();
-  const { guarded, prompt, problem, setProblem } = useFormAction();
+  const { run, busy, done, problem, clear, prompt } = useAction();
   const [containerNumber, setContainerNumber] = useState('');
   const [sizeType, setSizeType] = useState('45G1');
   const [fullEmpty, setFullEmpty] = useState<Announcement['fullEmpty']>('full');
   const [mode, setMode] = useState<'vessel' | 'truck'>('vessel');
   const [vesselCall, setVesselCall] = useState('');
   const [missing, setMissing] = useState<{ container?: string; vessel?: string }>({});
-  const [busy, setBusy] = useState(false);
-  const [done, setDone] = useState<string>();
 
   // The server's refusal of the number (ISO 6346 shape or check digit) or the size-type goes under its field.
   const code = isApiError(problem) ? problem.code : '';
@@ -246,8 +229,7 @@ export function AnnounceForm({ onAnnounced }: { onAnnounced: (visit: VisitSummar
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    setDone(undefined);
-    setProblem(undefined);
+    clear();
     const number = containerNumber.trim().toUpperCase();
     const call = vesselCall.trim();
     const gaps = {
@@ -256,24 +238,25 @@ export function AnnounceForm({ onAnnounced }: { onAnnounced: (visit: VisitSummar
     };
     setMissing(gaps);
     if (gaps.container || gaps.vessel) return;
-    setBusy(true);
-    try {
-      await guarded('announce the container', async () => {
-        const visit = await announceVisit({
+    await run(
+      'announce',
+      'announce the container',
+      () =>
+        announceVisit({
           containerNumber: number,
           sizeType,
           fullEmpty,
           arrival: mode === 'vessel' ? { mode, vesselCall: call } : { mode },
-        });
-        setDone(
+        }),
+      {
+        done: (visit) =>
           `${visit.containerNumber} is announced as visit ${visit.visitRef}. Issue its release below; the terminal records its arrival.`,
-        );
-        setContainerNumber('');
-        onAnnounced(visit);
-      });
-    } finally {
-      setBusy(false);
-    }
+        after: (visit) => {
+          setContainerNumber('');
+          onAnnounced(visit);
+        },
+      },
+    );
   }
 
   return (
@@ -372,14 +355,13 @@ export function IssueReleaseForm({
 }) {
   const headingId = useId();
   const { signedOut } = useSession();
-  const { guarded, prompt, problem, setProblem } = useFormAction();
+  const { run, busy, problem, clear, prompt } = useAction();
   const [boxes, setBoxes] = useState<Boxes>({ status: 'loading' });
   const [visitRef, setVisitRef] = useState('');
   const [firstParty, setFirstParty] = useState('');
   const [validFrom, setValidFrom] = useState(() => localInput(new Date()));
   const [validUntil, setValidUntil] = useState(() => localInput(new Date(Date.now() + 7 * 86_400_000)));
   const [missing, setMissing] = useState<{ box?: string; party?: string; validity?: string }>({});
-  const [busy, setBusy] = useState(false);
 
   const loadBoxes = useCallback(async () => {
     setBoxes({ status: 'loading' });
@@ -403,7 +385,7 @@ export function IssueReleaseForm({
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    setProblem(undefined);
+    clear();
     const from = new Date(validFrom);
     const until = new Date(validUntil);
     const gaps = {
@@ -418,23 +400,25 @@ export function IssueReleaseForm({
     setMissing(gaps);
     if (!chosen || gaps.party || gaps.validity) return;
     const party = partyLabel(directory, firstParty);
-    setBusy(true);
-    try {
-      await guarded('issue the release', async () => {
-        await releaseActions.issue(chosen.visitRef, {
+    await run(
+      'issue',
+      'issue the release',
+      () =>
+        releaseActions.issue(chosen.visitRef, {
           firstParty,
           validFrom: from.toISOString(),
           validUntil: until.toISOString(),
-        });
-        setVisitRef('');
-        setFirstParty('');
-        onIssued(
-          `The release of ${chosen.containerNumber} is issued and offered to ${party}. The right moves when they accept.`,
-        );
-      });
-    } finally {
-      setBusy(false);
-    }
+        }),
+      {
+        after: () => {
+          setVisitRef('');
+          setFirstParty('');
+          onIssued(
+            `The release of ${chosen.containerNumber} is issued and offered to ${party}. The right moves when they accept.`,
+          );
+        },
+      },
+    );
   }
 
   let boxPicker: ReactNode;

@@ -6,11 +6,10 @@
 import { type FormEvent, type ReactNode, useEffect, useId, useRef, useState } from 'react';
 import { apiPost, type Session } from './api.js';
 import { Button, Field, Notice } from './components.js';
-import { isUnauthenticated, messageOf } from './errors.js';
 import { formatDateTime } from './labels.js';
 import { Link } from './router.js';
 import { holds } from './session.js';
-import { useStepUpRetry } from './stepup-retry.js';
+import { useAction } from './use-action.js';
 
 export interface Slot {
   terminal: string;
@@ -74,37 +73,6 @@ type Open =
   | { form: 'load' }
   | { form: 'correct' }
   | { form: 'void' };
-
-/** Sends one action, with the error shown inline and a passkey step-up when the server asks for one. */
-function useAction(signedOut: () => void) {
-  const [failed, setFailed] = useState<string>();
-  const [busy, setBusy] = useState(false);
-  const fail = (error: unknown) => {
-    if (isUnauthenticated(error)) signedOut();
-    else setFailed(messageOf(error));
-  };
-  const { guarded, prompt } = useStepUpRetry(fail);
-  async function send(label: string, action: () => Promise<void>) {
-    setFailed(undefined);
-    setBusy(true);
-    try {
-      await guarded(label, action);
-    } finally {
-      setBusy(false);
-    }
-  }
-  const feedback = (
-    <>
-      {failed ? (
-        <Notice tone="error" title="That did not work">
-          <p>{failed}</p>
-        </Notice>
-      ) : null}
-      {prompt}
-    </>
-  );
-  return { send, busy, feedback };
-}
 
 function ActionForm({
   title,
@@ -282,7 +250,7 @@ function HoldForm({
   const [reason, setReason] = useState('');
   const [reference, setReference] = useState('');
   const [errors, setErrors] = useState<{ reason?: string; reference?: string }>({});
-  const { send, busy, feedback } = useAction(signedOut);
+  const { run, busy, feedback } = useAction({ signedOut });
   const submit = () => {
     const next = {
       ...(reason.trim() ? {} : { reason: 'Say why the box is held.' }),
@@ -290,7 +258,7 @@ function HoldForm({
     };
     setErrors(next);
     if (next.reason || next.reference) return;
-    void send(`place a ${kind} hold`, async () => {
+    void run('submit', `place a ${kind} hold`, async () => {
       await apiPost(`/v1/visits/${ref}/holds`, { kind, reason: reason.trim(), reference: reference.trim() });
       onDone(
         `${kindLabel(kind)} placed on ${visit.containerNumber}: the gate refuses it until the hold is lifted.`,
@@ -354,14 +322,14 @@ function LiftForm({
 }: FormProps & { holdId: string; kind: string }) {
   const [reason, setReason] = useState('');
   const [error, setError] = useState<string>();
-  const { send, busy, feedback } = useAction(signedOut);
+  const { run, busy, feedback } = useAction({ signedOut });
   const submit = () => {
     if (!reason.trim()) {
       setError('Say why the hold can be lifted.');
       return;
     }
     setError(undefined);
-    void send(`lift the ${kind} hold`, async () => {
+    void run('submit', `lift the ${kind} hold`, async () => {
       await apiPost(`/v1/visits/${ref}/holds/${encodeURIComponent(holdId)}/lift`, { reason: reason.trim() });
       onDone(`${kindLabel(kind)} ${holdId} lifted. The gate still checks every other light.`);
     });
@@ -395,7 +363,7 @@ function MoveForm({ visit, visitPath: ref, from, signedOut, onDone, onCancel }: 
   const [to, setTo] = useState<SlotDraft>(emptySlot);
   const [equipment, setEquipment] = useState('');
   const [errors, setErrors] = useState<{ to?: string; equipment?: string }>({});
-  const { send, busy, feedback } = useAction(signedOut);
+  const { run, busy, feedback } = useAction({ signedOut });
   const submit = () => {
     const slot = parseSlot(from.terminal, to);
     const next = {
@@ -404,7 +372,7 @@ function MoveForm({ visit, visitPath: ref, from, signedOut, onDone, onCancel }: 
     };
     setErrors(next);
     if (typeof slot === 'string' || next.equipment) return;
-    void send('record this move', async () => {
+    void run('submit', 'record this move', async () => {
       await apiPost(`/v1/visits/${ref}/moves`, { from, to: slot, equipment: equipment.trim() });
       onDone(`Move of ${visit.containerNumber} recorded: ${slotText(from)} → ${slotText(slot)}.`);
     });
@@ -442,14 +410,14 @@ function MoveForm({ visit, visitPath: ref, from, signedOut, onDone, onCancel }: 
 function LoadForm({ visit, visitPath: ref, signedOut, onDone, onCancel }: FormProps) {
   const [vesselCall, setVesselCall] = useState('');
   const [error, setError] = useState<string>();
-  const { send, busy, feedback } = useAction(signedOut);
+  const { run, busy, feedback } = useAction({ signedOut });
   const submit = () => {
     if (!vesselCall.trim()) {
       setError('Give the vessel call the box was loaded onto.');
       return;
     }
     setError(undefined);
-    void send('record the load', async () => {
+    void run('submit', 'record the load', async () => {
       await apiPost(`/v1/visits/${ref}/load`, { vesselCall: vesselCall.trim() });
       onDone(`${visit.containerNumber} recorded as loaded onto ${vesselCall.trim()}.`);
     });
@@ -489,7 +457,7 @@ function CorrectionForm({
   const [to, setTo] = useState<SlotDraft>(emptySlot);
   const [reason, setReason] = useState('');
   const [errors, setErrors] = useState<{ to?: string; reason?: string }>({});
-  const { send, busy, feedback } = useAction(signedOut);
+  const { run, busy, feedback } = useAction({ signedOut });
   const submit = () => {
     const slot = parseSlot(from.terminal, to);
     const next = {
@@ -498,7 +466,7 @@ function CorrectionForm({
     };
     setErrors(next);
     if (typeof slot === 'string' || next.reason) return;
-    void send('ask for this position correction', async () => {
+    void run('submit', 'ask for this position correction', async () => {
       await apiPost(`/v1/visits/${ref}/position-corrections`, { to: slot, reason: reason.trim() });
       onDone(
         `Correction of ${visit.containerNumber} from ${slotText(from)} to ${slotText(slot)} requested: it waits for a second person at the terminal to approve it.`,
@@ -552,7 +520,7 @@ function VoidForm({
   const [version, setVersion] = useState(String(events[events.length - 1]?.version ?? ''));
   const [reason, setReason] = useState('');
   const [error, setError] = useState<string>();
-  const { send, busy, feedback } = useAction(signedOut);
+  const { run, busy, feedback } = useAction({ signedOut });
   const chosen = events.find((event) => String(event.version) === version);
   const submit = () => {
     if (!reason.trim()) {
@@ -561,7 +529,7 @@ function VoidForm({
     }
     setError(undefined);
     if (!chosen) return;
-    void send('ask for this event to be voided', async () => {
+    void run('submit', 'ask for this event to be voided', async () => {
       await apiPost(`/v1/visits/${ref}/void-requests`, {
         voidedVersion: chosen.version,
         reason: reason.trim(),

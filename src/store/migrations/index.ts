@@ -16,6 +16,7 @@ import { gateMigration0005 } from './0005_gate.js';
 import { visitFlagsMigration0006 } from './0006_visit_flags.js';
 import { driverAccountsMigration0007 } from './0007_driver_accounts.js';
 import { releaseInboxesMigration0008 } from './0008_release_inboxes.js';
+import { alertReadModelMigration0009 } from './0009_alert_read_model.js';
 import type { MigrationDb } from './migration-db.js';
 
 /**
@@ -36,6 +37,7 @@ export function ledgerMigrationProvider(dialect: StoreDialectName): MigrationPro
     '0006_visit_flags': visitFlagsMigration0006(d),
     '0007_driver_accounts': driverAccountsMigration0007(d),
     '0008_release_inboxes': releaseInboxesMigration0008(d),
+    '0009_alert_read_model': alertReadModelMigration0009(d),
   };
   return { getMigrations: async () => migrations };
 }

@@ -8,7 +8,7 @@ import { Button, Field, Loading, Notice, PageHeading } from '../components.js';
 import { messageOf } from '../errors.js';
 import { formatDateTime, orgKindName, roleName } from '../labels.js';
 import { CopyButton } from '../qr.js';
-import { useStepUpRetry } from '../stepup-retry.js';
+import { useAction } from '../use-action.js';
 
 interface Organisation {
   orgId: string;
@@ -67,7 +67,8 @@ const ROLES = [
   'administrator',
 ];
 
-type Outcome = { tone: 'success' | 'error'; title: string; body?: ReactNode };
+/** What an action achieved, as the notice at the top shows it. */
+type Outcome = { title: string; body?: ReactNode };
 
 function Select({
   label,
@@ -120,11 +121,6 @@ export function AdminPage() {
   const [users, setUsers] = useState<User[]>();
   const [tokens, setTokens] = useState<ApiToken[]>();
   const [loadError, setLoadError] = useState<string>();
-  const [outcome, setOutcome] = useState<Outcome>();
-  const [busy, setBusy] = useState<string>();
-  const fail = (error: unknown) =>
-    setOutcome({ tone: 'error', title: 'That did not work', body: messageOf(error) });
-  const { guarded, prompt } = useStepUpRetry(fail);
 
   const load = useCallback(async () => {
     try {
@@ -145,18 +141,14 @@ export function AdminPage() {
     void load();
   }, [load]);
 
-  async function act(key: string, label: string, action: () => Promise<void>) {
-    setBusy(key);
-    setOutcome(undefined);
-    try {
-      await guarded(label, async () => {
-        await action();
-        await load();
-      });
-    } finally {
-      setBusy(undefined);
-    }
-  }
+  const {
+    run: act,
+    busyKey: busy,
+    done: outcome,
+    setDone: setOutcome,
+    failed,
+    prompt,
+  } = useAction<Outcome>({ reload: load });
 
   // Organisations
   const [org, setOrg] = useState({ orgId: '', kind: 'terminal_operator', name: '', code: '', terminals: '' });
@@ -174,7 +166,7 @@ export function AdminPage() {
         code: org.code.trim(),
         ...(terminals.length > 0 ? { terminals } : {}),
       });
-      setOutcome({ tone: 'success', title: `Organisation ${added.name} (${added.orgId}) added` });
+      setOutcome({ title: `Organisation ${added.name} (${added.orgId}) added` });
       setOrg({ orgId: '', kind: org.kind, name: '', code: '', terminals: '' });
     });
   }
@@ -197,7 +189,7 @@ export function AdminPage() {
         roles: user.roles,
       });
       setAdded(answer);
-      setOutcome({ tone: 'success', title: `User ${answer.user.username} added` });
+      setOutcome({ title: `User ${answer.user.username} added` });
       setUser({ orgId, username: '', displayName: '', roles: [] });
     });
   }
@@ -225,7 +217,7 @@ export function AdminPage() {
         expiresInDays: Number(token.expiresInDays) || 90,
       });
       setCreatedToken(answer.token);
-      setOutcome({ tone: 'success', title: `API token ${answer.apiToken.tokenId} created` });
+      setOutcome({ title: `API token ${answer.apiToken.tokenId} created` });
       setToken({ orgId, permissions: '', label: '', expiresInDays: '90' });
     });
   }
@@ -248,8 +240,12 @@ export function AdminPage() {
       ) : null}
       {prompt}
       {outcome ? (
-        <Notice tone={outcome.tone} title={outcome.title}>
+        <Notice tone="success" title={outcome.title}>
           {outcome.body}
+        </Notice>
+      ) : failed ? (
+        <Notice tone="error" title="That did not work">
+          {failed}
         </Notice>
       ) : null}
       {!loadError && (!orgs || !users || !tokens) ? <Loading label="Loading administration…" /> : null}
@@ -444,10 +440,7 @@ export function AdminPage() {
                           `/v1/admin/users/${encodeURIComponent(targetId)}/enrolment-link`,
                         ),
                       );
-                      setOutcome({
-                        tone: 'success',
-                        title: 'New enrolment link issued; the old one no longer works',
-                      });
+                      setOutcome({ title: 'New enrolment link issued; the old one no longer works' });
                     })
                   }
                 >
@@ -463,7 +456,6 @@ export function AdminPage() {
                         { role: grantRole },
                       );
                       setOutcome({
-                        tone: 'success',
                         title: `Role grant requested (${requested.requestId})`,
                         body: 'It applies once a second administrator approves it.',
                       });
@@ -482,7 +474,6 @@ export function AdminPage() {
                         `/v1/admin/users/${encodeURIComponent(targetId)}/passkey-resets`,
                       );
                       setOutcome({
-                        tone: 'success',
                         title: `Passkey reset requested (${requested.requestId})`,
                         body: 'Every passkey of the user is removed once a second administrator approves.',
                       });
@@ -536,7 +527,7 @@ export function AdminPage() {
                               onClick={() =>
                                 void act(`revoke-${t.tokenId}`, 'revoke the API token', async () => {
                                   await apiDelete(`/v1/admin/tokens/${encodeURIComponent(t.tokenId)}`);
-                                  setOutcome({ tone: 'success', title: `API token ${t.tokenId} revoked` });
+                                  setOutcome({ title: `API token ${t.tokenId} revoked` });
                                 })
                               }
                             >

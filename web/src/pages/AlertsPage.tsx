@@ -6,6 +6,7 @@ import { type Freeze, FreezeForm } from '../freeze.js';
 import { formatDateTime } from '../labels.js';
 import { Link } from '../router.js';
 import { holds, useSession } from '../session.js';
+import { useAction } from '../use-action.js';
 
 /** An alert as `GET /v1/alerts` answers it. */
 export interface Alert {
@@ -30,7 +31,13 @@ export interface Alert {
 type PageState =
   | { status: 'loading' }
   | { status: 'error'; message: string }
-  | { status: 'ready'; alerts: Alert[] };
+  | { status: 'ready'; alerts: Alert[]; nextCursor: string | null };
+
+/** One page of `GET /v1/alerts`, newest first. */
+interface AlertPage {
+  alerts: Alert[];
+  nextCursor: string | null;
+}
 
 type Panel = { kind: 'assign' | 'resolve' | 'freeze' | 'unfreeze'; alert: Alert };
 
@@ -62,42 +69,60 @@ export function AlertsPage({ session }: { session: Session }) {
   const [panel, setPanel] = useState<Panel>();
   const [input, setInput] = useState('');
   const [inputError, setInputError] = useState<string>();
-  const [busy, setBusy] = useState<string>();
-  const [done, setDone] = useState<string>();
-  const [failed, setFailed] = useState<string>();
+  const [more, setMore] = useState<{ busy: boolean; error?: string }>({ busy: false });
+
+  const page = useCallback(
+    (cursor?: string) => {
+      const query = new URLSearchParams(filter === 'unresolved' ? { status: 'unresolved' } : {});
+      if (cursor) query.set('cursor', cursor);
+      const text = query.toString();
+      return apiGet<AlertPage>(`/v1/alerts${text ? `?${text}` : ''}`);
+    },
+    [filter],
+  );
 
   const load = useCallback(async () => {
     try {
-      const query = filter === 'unresolved' ? '?status=unresolved' : '';
-      const { alerts } = await apiGet<{ alerts: Alert[] }>(`/v1/alerts${query}`);
-      setState({ status: 'ready', alerts });
+      const { alerts, nextCursor } = await page();
+      setMore({ busy: false });
+      setState({ status: 'ready', alerts, nextCursor });
     } catch (error) {
       if (isUnauthenticated(error)) signedOut();
       else setState({ status: 'error', message: messageOf(error) });
     }
-  }, [signedOut, filter]);
+  }, [signedOut, page]);
+
+  /** The next, older page, appended below what is shown. */
+  async function showMore() {
+    if (state.status !== 'ready' || !state.nextCursor) return;
+    setMore({ busy: true });
+    try {
+      const next = await page(state.nextCursor);
+      setState((current) =>
+        current.status === 'ready'
+          ? { status: 'ready', alerts: [...current.alerts, ...next.alerts], nextCursor: next.nextCursor }
+          : current,
+      );
+      setMore({ busy: false });
+    } catch (error) {
+      if (isUnauthenticated(error)) signedOut();
+      else setMore({ busy: false, error: messageOf(error) });
+    }
+  }
 
   useEffect(() => {
     void load();
   }, [load]);
 
-  async function act(key: string, path: string, body: unknown, success: string) {
-    setBusy(key);
-    setDone(undefined);
-    setFailed(undefined);
-    try {
-      await apiPost(path, body);
-      setDone(success);
-      setPanel(undefined);
-      setInput('');
-      await load();
-    } catch (error) {
-      if (isUnauthenticated(error)) signedOut();
-      else setFailed(messageOf(error));
-    } finally {
-      setBusy(undefined);
-    }
-  }
+  const { run, busyKey: busy, done, setDone, clear, feedback } = useAction({ reload: load });
+  const act = (key: string, label: string, path: string, body: unknown, success: string) =>
+    run(key, label, () => apiPost(path, body), {
+      done: success,
+      after: () => {
+        setPanel(undefined);
+        setInput('');
+      },
+    });
 
   const base = (alert: Alert) => `/v1/alerts/${encodeURIComponent(alert.alertId)}`;
 
@@ -114,16 +139,23 @@ export function AlertsPage({ session }: { session: Session }) {
     if (panel.kind === 'assign')
       void act(
         `assign:${alert.alertId}`,
+        'assign the alert',
         `${base(alert)}/assign`,
         { userId: value },
         `Alert assigned to ${value}.`,
       );
-    else void act(`resolve:${alert.alertId}`, `${base(alert)}/resolve`, { note: value }, 'Alert resolved.');
+    else
+      void act(
+        `resolve:${alert.alertId}`,
+        'resolve the alert',
+        `${base(alert)}/resolve`,
+        { note: value },
+        'Alert resolved.',
+      );
   }
 
   function open(kind: Panel['kind'], alert: Alert) {
-    setFailed(undefined);
-    setDone(undefined);
+    clear();
     setInput('');
     setInputError(undefined);
     setPanel({ kind, alert });
@@ -157,11 +189,7 @@ export function AlertsPage({ session }: { session: Session }) {
         {mayManage ? '' : ' Your role reads alerts; a terminal supervisor acknowledges and resolves them.'}
       </p>
       {done ? <Notice tone="success">{done}</Notice> : null}
-      {failed ? (
-        <Notice tone="error" title="That did not work">
-          <p>{failed}</p>
-        </Notice>
-      ) : null}
+      {feedback}
 
       <section className="card card-wide" aria-labelledby="alerts-heading">
         <div className="alerts-toolbar">
@@ -288,6 +316,7 @@ export function AlertsPage({ session }: { session: Session }) {
                                 onClick={() =>
                                   void act(
                                     `ack:${alert.alertId}`,
+                                    'acknowledge the alert',
                                     `${base(alert)}/acknowledge`,
                                     {},
                                     'Alert acknowledged.',
@@ -321,6 +350,16 @@ export function AlertsPage({ session }: { session: Session }) {
             </table>
           </div>
         )}
+        {more.error ? (
+          <Notice tone="error" title="More alerts could not be loaded">
+            <p>{more.error}</p>
+          </Notice>
+        ) : null}
+        {state.nextCursor ? (
+          <Button busy={more.busy} busyLabel="Loading…" onClick={() => void showMore()}>
+            Show more alerts
+          </Button>
+        ) : null}
       </section>
 
       {panel && (panel.kind === 'freeze' || panel.kind === 'unfreeze') ? (

@@ -5,7 +5,7 @@ import { isUnauthenticated, messageOf } from '../errors.js';
 import { formatDateTime } from '../labels.js';
 import { Link } from '../router.js';
 import { holds, useSession } from '../session.js';
-import { useStepUpRetry } from '../stepup-retry.js';
+import { useAction } from '../use-action.js';
 
 /** A two-person request as `GET /v1/approvals` answers it. */
 export interface ApprovalRequest {
@@ -163,22 +163,10 @@ function Subject({ request }: { request: ApprovalRequest }) {
 export function ApprovalsPage({ session }: { session: Session }) {
   const { signedOut } = useSession();
   const [state, setState] = useState<PageState>({ status: 'loading' });
-  const [busy, setBusy] = useState<string>();
-  const [done, setDone] = useState<string>();
-  const [failed, setFailed] = useState<string>();
   const [rejecting, setRejecting] = useState<ApprovalRequest>();
   const [reason, setReason] = useState('');
   const [reasonError, setReasonError] = useState<string>();
   const mayDecide = holds(session, 'approval.decide');
-
-  const onError = useCallback(
-    (error: unknown) => {
-      if (isUnauthenticated(error)) signedOut();
-      else setFailed(messageOf(error));
-    },
-    [signedOut],
-  );
-  const { guarded, prompt, cancel } = useStepUpRetry(onError);
 
   const load = useCallback(async () => {
     try {
@@ -197,22 +185,15 @@ export function ApprovalsPage({ session }: { session: Session }) {
     void load();
   }, [load]);
 
-  async function act(key: string, label: string, action: () => Promise<unknown>, success: string) {
-    setBusy(key);
-    setDone(undefined);
-    setFailed(undefined);
-    try {
-      await guarded(label, async () => {
-        await action();
-        setDone(success);
+  const { run, busyKey: busy, done, feedback, cancel } = useAction({ reload: load });
+  const act = (key: string, label: string, action: () => Promise<unknown>, success: string) =>
+    run(key, label, action, {
+      done: success,
+      after: () => {
         setRejecting(undefined);
         setReason('');
-        await load();
-      });
-    } finally {
-      setBusy(undefined);
-    }
-  }
+      },
+    });
 
   function approve(request: ApprovalRequest) {
     cancel();
@@ -274,12 +255,7 @@ export function ApprovalsPage({ session }: { session: Session }) {
         you to confirm it is you with your passkey. You can never approve your own request.
       </p>
       {done ? <Notice tone="success">{done}</Notice> : null}
-      {failed ? (
-        <Notice tone="error" title="That did not work">
-          <p>{failed}</p>
-        </Notice>
-      ) : null}
-      {prompt}
+      {feedback}
 
       <section className="card" aria-labelledby="inbox-heading">
         <h2 id="inbox-heading">Awaiting your decision</h2>

@@ -15,7 +15,7 @@ import {
 } from '../release-forms.js';
 import { Link } from '../router.js';
 import { holds as sessionHolds, useSession } from '../session.js';
-import { useStepUpRetry } from '../stepup-retry.js';
+import { useAction } from '../use-action.js';
 
 /** One row of a release inbox, as `GET /v1/releases` answers (src/http/release.routes.ts). */
 interface InboxItem {
@@ -100,9 +100,6 @@ export function ReleasesPage({ session }: { session: Session }) {
   const rightsView: InboxView = isLine ? 'issued' : 'held';
   const [state, setState] = useState<PageState>({ status: 'loading' });
   const [panel, setPanel] = useState<Panel>();
-  const [busy, setBusy] = useState<string>();
-  const [done, setDone] = useState<string>();
-  const [failed, setFailed] = useState<string>();
   const [to, setTo] = useState('');
   const [reason, setReason] = useState('');
   const [lookedUp, setLookedUp] = useState<string[]>([]);
@@ -110,15 +107,6 @@ export function ReleasesPage({ session }: { session: Session }) {
   const [lookupError, setLookupError] = useState<string>();
   const [lookingUp, setLookingUp] = useState(false);
   const [more, setMore] = useState<'offers' | 'rights'>();
-
-  const onError = useCallback(
-    (error: unknown) => {
-      if (isUnauthenticated(error)) signedOut();
-      else setFailed(messageOf(error));
-    },
-    [signedOut],
-  );
-  const { guarded, prompt, cancel } = useStepUpRetry(onError);
 
   const load = useCallback(async () => {
     try {
@@ -151,6 +139,22 @@ export function ReleasesPage({ session }: { session: Session }) {
     void load();
   }, [load]);
 
+  const {
+    run,
+    busyKey: busy,
+    done,
+    setDone,
+    fail,
+    clear,
+    feedback,
+    cancel,
+  } = useAction({
+    reload: async () => {
+      await load();
+      setBoxesChanged((n) => n + 1);
+    },
+  });
+
   /** The next page of one list, appended below what is shown. */
   async function showMore(list: 'offers' | 'rights') {
     if (state.status !== 'ready') return;
@@ -168,7 +172,7 @@ export function ReleasesPage({ session }: { session: Session }) {
           : current,
       );
     } catch (error) {
-      onError(error);
+      fail(error);
     } finally {
       setMore(undefined);
     }
@@ -195,29 +199,19 @@ export function ReleasesPage({ session }: { session: Session }) {
     }
   }
 
-  async function act(key: string, label: string, action: () => Promise<unknown>, success: string) {
-    setBusy(key);
-    setDone(undefined);
-    setFailed(undefined);
-    try {
-      await guarded(label, async () => {
-        await action();
-        setDone(success);
+  const act = (key: string, label: string, action: () => Promise<unknown>, success: string) =>
+    run(key, label, action, {
+      done: success,
+      after: () => {
         setPanel(undefined);
         setTo('');
         setReason('');
-        await load();
-        setBoxesChanged((n) => n + 1);
-      });
-    } finally {
-      setBusy(undefined);
-    }
-  }
+      },
+    });
 
   function open(next: Panel) {
     cancel();
-    setFailed(undefined);
-    setDone(undefined);
+    clear();
     setTo('');
     setReason('');
     setPanel(next);
@@ -253,7 +247,7 @@ export function ReleasesPage({ session }: { session: Session }) {
   const released = new Set(rights.map((row) => row.visitRef));
 
   async function issued(message: string) {
-    setFailed(undefined);
+    clear();
     setDone(message);
     await load();
     setBoxesChanged((n) => n + 1);
@@ -265,7 +259,7 @@ export function ReleasesPage({ session }: { session: Session }) {
     const { visitRef } = panel.row;
     if (panel.kind === 'offer') {
       const target = to;
-      if (!target) return setFailed('Choose the forwarder or haulier to offer the right to.');
+      if (!target) return fail('Choose the forwarder or haulier to offer the right to.');
       void act(
         `offer:${visitRef}`,
         'offer the right',
@@ -273,7 +267,7 @@ export function ReleasesPage({ session }: { session: Session }) {
         `The right to collect ${number(panel.row)} is offered to ${party(target)}. It moves when they accept.`,
       );
     } else if (panel.kind === 'block') {
-      if (!reason.trim()) return setFailed('Give a reason: every party in the chain is told.');
+      if (!reason.trim()) return fail('Give a reason: every party in the chain is told.');
       void act(
         `block:${visitRef}`,
         'block the release',
@@ -281,7 +275,7 @@ export function ReleasesPage({ session }: { session: Session }) {
         `The release of ${number(panel.row)} is blocked: no transfer and no pickup until you unblock it.`,
       );
     } else if (panel.kind === 'revoke') {
-      if (!reason.trim()) return setFailed('Give a reason: everyone downstream is told.');
+      if (!reason.trim()) return fail('Give a reason: everyone downstream is told.');
       void act(
         `revoke:${visitRef}`,
         'revoke the release',
@@ -306,12 +300,7 @@ export function ReleasesPage({ session }: { session: Session }) {
         with a PIN: the holding haulier books a slot naming one driver and truck.
       </p>
       {done ? <Notice tone="success">{done}</Notice> : null}
-      {failed ? (
-        <Notice tone="error" title="That did not work">
-          <p>{failed}</p>
-        </Notice>
-      ) : null}
-      {prompt}
+      {feedback}
 
       {mayAnnounce ? <AnnounceForm onAnnounced={() => setBoxesChanged((n) => n + 1)} /> : null}
       {mayIssue ? (

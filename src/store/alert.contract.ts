@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import type { AlertRecord, LedgerStore } from '../app/ports.js';
+
+const alert = (overrides: Partial<AlertRecord> = {}): AlertRecord => ({
+  alertId: 12,
+  rule: 'gate.refused',
+  severity: 'high',
+  raisedAt: '2025-03-01T08:00:00.000Z',
+  subjectKind: 'visit',
+  subjectId: 'V-ALERT-1',
+  terminal: 'T1',
+  orgId: null,
+  summary: 'Gate refused MSCU1234566: driver.badge',
+  evidence: [
+    { label: 'Visit MSCU1234566', href: '/visits/V-ALERT-1', index: null },
+    { label: 'Alert event, audit index 12', href: '/v1/audit/proof/inclusion?index=12', index: 12 },
+  ],
+  status: 'open',
+  assignedTo: null,
+  acknowledgedBy: null,
+  resolvedBy: null,
+  resolution: null,
+  updatedAt: '2025-03-01T08:00:00.000Z',
+  ...overrides,
+});
+
+/**
+ * The alert read model every `LedgerStore` adapter shares (the `alert` table), run inside the ledger store
+ * contract with that suite's fresh store.
+ */
+export function describeAlertContract(storeOf: () => LedgerStore): void {
+  describe('alerts', () => {
+    it('stores an alert, replaces it on the next action, and reads it back field for field', async () => {
+      const store = storeOf();
+      expect(await store.getAlertRecord(12)).toBeUndefined();
+      await store.writeTransaction((tx) => tx.putAlertRecord(alert()));
+      expect(await store.getAlertRecord(12)).toEqual(alert());
+
+      const resolved = alert({
+        status: 'resolved',
+        assignedTo: 'sup-2',
+        acknowledgedBy: 'sup-1',
+        resolvedBy: 'sup-2',
+        resolution: 'Wrong driver; haulier called.',
+        updatedAt: '2025-03-01T09:30:00.000Z',
+      });
+      await store.writeTransaction(async (tx) => {
+        await tx.putAlertRecord(resolved);
+        // Inside the transaction, the transaction's own write is what it reads.
+        expect(await tx.getAlertRecord(12)).toEqual(resolved);
+      });
+      expect(await store.getAlertRecord(12)).toEqual(resolved);
+      expect(await store.listAlertRecords({ limit: 10 })).toEqual([resolved]);
+    });
+
+    it('a rolled-back transaction stores no alert', async () => {
+      const store = storeOf();
+      await expect(
+        store.writeTransaction(async (tx) => {
+          await tx.putAlertRecord(alert());
+          throw new Error('abandoned');
+        }),
+      ).rejects.toThrow('abandoned');
+      expect(await store.getAlertRecord(12)).toBeUndefined();
+      expect(await store.listAlertRecords({ limit: 10 })).toEqual([]);
+    });
+
+    it('lists newest first, by status and visibility, one keyset page at a time', async () => {
+      const store = storeOf();
+      const rows = [
+        alert({ alertId: 3, terminal: 'T1' }),
+        alert({ alertId: 5, terminal: 'T2', status: 'acknowledged' }),
+        alert({
+          alertId: 8,
+          rule: 'integrity.failed',
+          severity: 'critical',
+          subjectKind: 'log',
+          subjectId: 'log',
+          terminal: null,
+        }),
+        alert({
+          alertId: 13,
+          rule: 'auth.lockout',
+          severity: 'medium',
+          subjectKind: 'user',
+          subjectId: 'u-1',
+          terminal: null,
+          orgId: 'org-a',
+          status: 'resolved',
+        }),
+        alert({
+          alertId: 21,
+          rule: 'auth.lockout',
+          severity: 'medium',
+          subjectKind: 'user',
+          subjectId: 'u-2',
+          terminal: null,
+          orgId: 'org-b',
+        }),
+        alert({ alertId: 1000, terminal: null, subjectId: 'unidentified' }),
+      ];
+      await store.writeTransaction(async (tx) => {
+        for (const row of rows) await tx.putAlertRecord(row);
+      });
+      const ids = async (query: Parameters<LedgerStore['listAlertRecords']>[0]) =>
+        (await store.listAlertRecords(query)).map((a) => a.alertId);
+
+      // Numeric order, not text order: 1000 is newer than 21.
+      expect(await ids({ limit: 100 })).toEqual([1000, 21, 13, 8, 5, 3]);
+      expect(await ids({ limit: 2 })).toEqual([1000, 21]);
+      expect(await ids({ limit: 2, before: 21 })).toEqual([13, 8]);
+      expect(await ids({ limit: 2, before: 3 })).toEqual([]);
+      expect(await ids({ limit: 100, statuses: ['open', 'acknowledged'] })).toEqual([1000, 21, 8, 5, 3]);
+      expect(await ids({ limit: 100, statuses: ['resolved'] })).toEqual([13]);
+      expect(await ids({ limit: 100, statuses: [] })).toEqual([]);
+
+      const visibleTo = { rules: ['integrity.failed' as const], orgId: 'org-a', terminals: ['T1'] };
+      expect(await ids({ limit: 100, visibleTo })).toEqual([13, 8, 3]);
+      expect(await ids({ limit: 100, visibleTo: { ...visibleTo, rules: [], terminals: [] } })).toEqual([13]);
+      expect(
+        await ids({ limit: 1, before: 13, statuses: ['open'], visibleTo: { ...visibleTo, orgId: 'org-b' } }),
+      ).toEqual([8]);
+    });
+  });
+}
