@@ -25,6 +25,7 @@ import {
   DomainError,
   grantedApproval,
   isSensitiveChange,
+  type Principal,
   parseSlotId,
   pickupChangeOf,
   pickupClaimsOf,
@@ -32,14 +33,17 @@ import {
   type SensitivityPolicy,
   type SlotConfig,
   slotsFor,
+  slotWindow,
 } from '../domain/index.js';
 import { demoSlotConfig } from './demo-port.js';
-import { driverBadgeRef } from './drivers.usecases.js';
+import { driverBadgeRef, openDriverDetails } from './drivers.usecases.js';
 import { AppError } from './errors.js';
+import type { PickupCredentialStatus } from './gate.ports.js';
 import type { Ledger, WriteContext } from './ledger.js';
 import type { JsonObject, LedgerReads, StoredEvent } from './ports.js';
 import { foldRelease, releaseStreamId } from './releases.usecases.js';
 import type { SecretSealer } from './security.ports.js';
+import { visibilityOf } from './visit-access.usecases.js';
 
 export const appointmentStreamId = (visitRef: string) => `appointment-${visitRef}`;
 /** Credentials issued and voided, and notices to the release chain, for one visit. */
@@ -432,6 +436,147 @@ export async function voidCredentials(
  */
 export async function readAppointment(reads: LedgerReads, visitRef: string): Promise<AppointmentView> {
   return viewOf(visitRef, foldBooking(await reads.readStream(appointmentStreamId(visitRef))));
+}
+
+/** The pickup credential of a visit's latest booking, by id and state: its token is never stored nor shown. */
+export interface AppointmentCredentialView {
+  readonly credentialId: string;
+  /** `active` until the gate uses it (`used`) or a change voids it (`void`). */
+  readonly state: PickupCredentialStatus;
+  readonly issuedAt: string;
+  readonly closedAt: string | null;
+}
+
+/**
+ * The appointment of a visit as whoever may see the visit reads it (issue 5): the slot and the gate window its
+ * grace opens, the truck, whether a driver is nominated and the credential's state. The driver's name is filled
+ * in only for the haulier that employs him; everyone else learns only that a driver is nominated.
+ */
+export interface VisitAppointmentView {
+  readonly visitRef: string;
+  /** `cancelled`: the last booking was given back; no pickup is booked. */
+  readonly status: 'booked' | 'cancelled';
+  readonly terminal: string;
+  /** IANA time zone of the terminal's clocks, to show the slot as the gate reads it; `null` when not configured. */
+  readonly timeZone: string | null;
+  readonly slotId: string;
+  readonly slotStart: string;
+  readonly slotEnd: string;
+  readonly graceBeforeMinutes: number;
+  readonly graceAfterMinutes: number;
+  /** When the gate lets the driver through: the slot with its grace. */
+  readonly windowStart: string;
+  readonly windowEnd: string;
+  readonly truckPlate: string;
+  readonly driver: { readonly nominated: boolean; readonly name: string | null };
+  readonly credential: AppointmentCredentialView | null;
+  /** When this booking was made (a cancelled and re-made booking starts again). */
+  readonly bookedAt: string;
+  /** The last booking, re-booking, driver change or cancellation. */
+  readonly updatedAt: string;
+}
+
+/** What reading a visit's appointment needs: the reads, the sealer (for driver names) and the slot tables. */
+export interface AppointmentReadDeps {
+  readonly reads: LedgerReads;
+  readonly sealer: SecretSealer;
+  readonly pickup: PickupDeps;
+}
+
+/**
+ * The appointment of a visit for `principal`; `null` when none was ever booked. Need-to-know is the visit's own
+ * (`visibilityOf`): terminal staff of its terminal, customs, police, its line and the parties that hold or held its
+ * release right, since a change of the pickup window or driver notifies that whole chain anyway (MISSION §3).
+ * Anyone else gets `visit.not_found`, exactly as for a visit that does not exist.
+ *
+ * `readsDrivers` says that the caller may open its own haulier's driver records (`driver.nominate`); with it, and
+ * only when the caller's organisation nominated the driver, the driver's name is shown. Personal data stays with
+ * the employer (MISSION §4).
+ *
+ * @example
+ * ```ts
+ * const appointment = await readVisitAppointment(deps, gateClerk, visitRef, { readsDrivers: false });
+ * appointment?.driver; // { nominated: true, name: null }
+ * ```
+ */
+export async function readVisitAppointment(
+  deps: AppointmentReadDeps,
+  principal: Principal,
+  visitRef: string,
+  options: { readsDrivers: boolean },
+): Promise<VisitAppointmentView | null> {
+  const { reads } = deps;
+  const record = await reads.getVisit(visitRef);
+  if (!record || (await visibilityOf(reads, principal, record)) === 'none')
+    throw new AppError('visit.not_found', `no visit ${visitRef}`, { visitRef });
+  const events = await reads.readStream(appointmentStreamId(visitRef));
+  const booking = foldBooking(events).booking;
+  if (booking === null) return null;
+  const config = deps.pickup.slots.get(booking.terminal);
+  const grace = {
+    graceBeforeMinutes: config?.graceBeforeMinutes ?? 0,
+    graceAfterMinutes: config?.graceAfterMinutes ?? 0,
+  };
+  const window = slotWindow({ start: booking.slotStart, end: booking.slotEnd }, grace);
+  const booked = booking.status === 'booked';
+  const employer = options.readsDrivers && booked && booking.nominatedBy.orgId === principal.orgId;
+  const bookedEvent = events.findLast(
+    (event) => event.type === 'SlotBooked' && event.data.bookingId === booking.bookingId,
+  );
+  return {
+    visitRef,
+    status: booking.status,
+    terminal: booking.terminal,
+    timeZone: config?.timeZone ?? null,
+    slotId: booking.slotId,
+    slotStart: booking.slotStart,
+    slotEnd: booking.slotEnd,
+    ...grace,
+    windowStart: window.start,
+    windowEnd: window.end,
+    truckPlate: booking.truckPlate,
+    driver: {
+      nominated: booked,
+      name: employer ? await driverName(deps, principal.orgId, booking.driverBadgeRef) : null,
+    },
+    credential: await latestCredential(reads, visitRef),
+    bookedAt: typeof bookedEvent?.data.at === 'string' ? bookedEvent.data.at : booking.updatedAt,
+    updatedAt: booking.updatedAt,
+  };
+}
+
+/** The name of a driver of `orgId`, opened from its sealed record; `null` if the haulier has no such record. */
+async function driverName(
+  deps: AppointmentReadDeps,
+  orgId: string,
+  badgeRef: string,
+): Promise<string | null> {
+  const record = await deps.reads.gate.getDriver(orgId, badgeRef);
+  if (!record) return null;
+  return openDriverDetails(deps.sealer, record.sealed).name;
+}
+
+/**
+ * The credential issued last for a visit, with where it stands now. Every applied change that leaves a booking
+ * issues a new one and voids the ones before, so the last issued is the one of the latest booking version.
+ */
+async function latestCredential(
+  reads: LedgerReads,
+  visitRef: string,
+): Promise<AppointmentCredentialView | null> {
+  const issued = (await reads.readStream(pickupStreamId(visitRef))).findLast(
+    (event) => event.type === 'PickupCredentialIssued',
+  );
+  const credentialId = issued?.data.credentialId;
+  if (typeof credentialId !== 'string') return null;
+  const credential = await reads.gate.getCredential(credentialId);
+  if (!credential) return null;
+  return {
+    credentialId,
+    state: credential.status,
+    issuedAt: credential.issuedAt,
+    closedAt: credential.closedAt,
+  };
 }
 
 async function applyBookingCommand(

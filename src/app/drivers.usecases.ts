@@ -120,11 +120,24 @@ export async function listDrivers(
 ): Promise<DriverView[]> {
   const records = await reads.gate.listDrivers(orgId);
   return records.map((record) => ({
-    ...(JSON.parse(decoder.decode(sealer.open(record.sealed))) as DriverDetails),
+    ...openDriverDetails(sealer, record.sealed),
     badgeRef: record.badgeRef,
     registeredAt: record.registeredAt,
     userId: record.userId,
   }));
+}
+
+/**
+ * The personal data of a driver record, opened. The only place that knows how a record is sealed (JSON, UTF-8);
+ * call it only for the employing haulier's own drivers.
+ *
+ * @example
+ * ```ts
+ * openDriverDetails(sealer, record.sealed).name; // 'Jan Peeters'
+ * ```
+ */
+export function openDriverDetails(sealer: SecretSealer, sealed: Uint8Array): DriverDetails {
+  return JSON.parse(decoder.decode(sealer.open(sealed))) as DriverDetails;
 }
 
 /** The account a driver record may name: a user of the same haulier who holds the role `driver`. */

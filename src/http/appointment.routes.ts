@@ -8,12 +8,15 @@ import {
   changeAppointment,
   listSlots,
   notifyChain,
+  readVisitAppointment,
 } from '../app/appointments.usecases.js';
 import { requestApproval } from '../app/approvals.usecases.js';
 import { requireStepUp } from '../app/auth.usecases.js';
 import { listDrivers, registerDriver } from '../app/drivers.usecases.js';
+import { mayDo } from '../domain/index.js';
 import { ApprovalSchema, approvalView } from './approval.routes.js';
 import { requireAuth, requirePrincipal } from './auth.plugin.js';
+import { callerOf } from './caller.js';
 import type { HttpDeps } from './deps.js';
 import { problemResponses } from './schemas.js';
 
@@ -46,6 +49,60 @@ const AppointmentSchema = Type.Object({
   truckPlate: Nullable(Type.String()),
   rightVersion: Nullable(Type.Integer()),
 });
+
+const VisitAppointmentSchema = Type.Object(
+  {
+    visitRef: Type.String(),
+    status: Type.Union([Type.Literal('booked'), Type.Literal('cancelled')], {
+      description: '`cancelled`: the last booking was given back, so no pickup is booked',
+    }),
+    terminal: Type.String(),
+    timeZone: Nullable(
+      Type.String({
+        description: "IANA time zone of the terminal's clocks, to show the slot as the gate does",
+      }),
+    ),
+    slotId: Type.String(),
+    slotStart: Type.String({ format: 'date-time' }),
+    slotEnd: Type.String({ format: 'date-time' }),
+    graceBeforeMinutes: Type.Integer({ minimum: 0 }),
+    graceAfterMinutes: Type.Integer({ minimum: 0 }),
+    windowStart: Type.String({
+      format: 'date-time',
+      description: 'When the gate opens for it: slot minus grace',
+    }),
+    windowEnd: Type.String({
+      format: 'date-time',
+      description: 'When the gate closes for it: slot plus grace',
+    }),
+    truckPlate: Type.String(),
+    driver: Type.Object({
+      nominated: Type.Boolean(),
+      name: Nullable(
+        Type.String({
+          description:
+            'Personal data: only for the haulier that employs the driver (and may read its drivers); null for everyone else',
+        }),
+      ),
+    }),
+    credential: Nullable(
+      Type.Object(
+        {
+          credentialId: Type.String(),
+          state: Type.Union([Type.Literal('active'), Type.Literal('used'), Type.Literal('void')]),
+          issuedAt: Type.String({ format: 'date-time' }),
+          closedAt: Nullable(Type.String({ format: 'date-time' })),
+        },
+        {
+          description: 'The pickup credential issued last, by id: its token is never stored, nor shown here',
+        },
+      ),
+    ),
+    bookedAt: Type.String({ format: 'date-time' }),
+    updatedAt: Type.String({ format: 'date-time', description: 'The last booking, re-booking or change' }),
+  },
+  { description: 'The pickup appointment of a visit, as anyone who may see the visit reads it' },
+);
 
 const CredentialSchema = Type.Object(
   {
@@ -87,7 +144,8 @@ const errors = {
 /**
  * Drivers and appointments (issue 4): a haulier's planner registers its drivers, reads the slots of a terminal
  * with their remaining capacity, and books, re-books, changes the driver of or cancels the pickup of a visit
- * whose release right its haulier holds.
+ * whose release right its haulier holds. Whoever may see a visit reads its appointment (issue 5), the driver's
+ * name only when its own haulier employs him.
  */
 export function appointmentRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
   const ledger = deps.auth.ledger;
@@ -139,6 +197,43 @@ export function appointmentRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
       async (request) => ({
         drivers: await listDrivers(ledger.store, deps.auth.security.sealer, actorOf(request).orgId),
       }),
+    );
+
+    app.get(
+      '/v1/visits/:visitRef/appointment',
+      {
+        config: { access: 'appointment.read' },
+        schema: {
+          tags: ['appointments'],
+          summary:
+            'The pickup appointment of a visit: slot with its grace, truck, driver nominated, credential state',
+          description:
+            'Scoped like the visit itself: terminal staff of its terminal, customs, police, its line and the parties ' +
+            'that hold or held its release right (404 `visit.not_found` for anyone else, as for no visit). ' +
+            '`{ "appointment": null }` when no slot was ever booked for the visit. The driver is named only to the ' +
+            'haulier that employs him; the credential is given by id and state, never its token.',
+          params: VisitRefParams,
+          response: {
+            200: Type.Object({ appointment: Nullable(VisitAppointmentSchema) }),
+            ...errors,
+          },
+        },
+      },
+      async (request) => {
+        const caller = await callerOf(ledger.store, request);
+        // A machine client opens driver records only if its token lists the permission that reads them.
+        const readsDrivers = request.apiToken
+          ? request.apiToken.permissions.includes('driver.nominate')
+          : mayDo(caller, 'driver.nominate');
+        return {
+          appointment: await readVisitAppointment(
+            { reads: ledger.store, sealer: deps.auth.security.sealer, pickup: deps.pickup },
+            caller,
+            request.params.visitRef,
+            { readsDrivers },
+          ),
+        };
+      },
     );
 
     app.post(

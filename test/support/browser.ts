@@ -11,7 +11,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type Browser, type CDPSession, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type CDPSession, chromium, type Page } from 'playwright-core';
 
 export const chromiumPath = process.env.PORTLEDGER_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -154,6 +154,26 @@ export function collectPageProblems(page: Page): PageProblems {
       );
     },
   };
+}
+
+/**
+ * A fresh browser context (1280×800 unless `viewport` says otherwise) with one page whose problems are collected
+ * from the start and a virtual authenticator attached before any ceremony can begin.
+ */
+export async function pageWithAuthenticator(
+  browser: Browser,
+  viewport: { width: number; height: number } = { width: 1280, height: 800 },
+): Promise<{
+  context: BrowserContext;
+  page: Page;
+  problems: PageProblems;
+  authenticator: VirtualAuthenticator;
+}> {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  const problems = collectPageProblems(page);
+  const authenticator = await addVirtualAuthenticator(page);
+  return { context, page, problems, authenticator };
 }
 
 /** Saves a full-page screenshot as `test-results/screenshots/NAME.png` and returns its path. */

@@ -8,12 +8,13 @@
 
 import { Secret, TOTP, URI } from 'otpauth';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { addOrganisation, addUser } from '../../src/app/admin.usecases.js';
 import { runReleaseCommand } from '../../src/app/releases.usecases.js';
 import { announceVisit, runVisitCommand } from '../../src/app/visits.usecases.js';
 import { computeCheckDigit } from '../../src/domain/index.js';
 import type { ConsoleServer } from '../e2e/browser/console-server.js';
-import { addVirtualAuthenticator, collectPageProblems, type PageProblems, screenshot } from './browser.js';
+import { type PageProblems, pageWithAuthenticator, screenshot } from './browser.js';
 import { testTerminals } from './ledger.js';
 import { principal } from './pickup.js';
 import { mintSession } from './sessions.js';
@@ -96,6 +97,26 @@ export async function addPerson(
     ...(added.password ? { password: added.password } : {}),
     ...(totpSecret ? { totpSecret } : {}),
   };
+}
+
+/** `[userId, displayName, orgId, role]`, one person of a story. */
+export type CastRow = readonly [userId: string, displayName: string, orgId: string, role: string];
+
+/** Adds every person of `cast` (see {@link addPerson}), by user id. */
+export async function addCast(
+  server: ConsoleServer,
+  cast: readonly CastRow[],
+): Promise<Record<string, Person>> {
+  const people: Record<string, Person> = {};
+  for (const [userId, displayName, orgId, role] of cast)
+    people[userId] = await addPerson(server, { userId, displayName, orgId, role });
+  return people;
+}
+
+/** Fails the test when a page of `open` threw a script error (refused requests are expected answers, not this). */
+export function expectNoPageErrors(open: readonly SignedIn[]): void {
+  for (const signedIn of open)
+    expect(signedIn.problems.all.filter((problem) => problem.kind === 'pageerror')).toEqual([]);
 }
 
 /**
@@ -215,11 +236,8 @@ function shooter(page: Page, first: string): SignedIn['shot'] {
   };
 }
 
-async function openPage(browser: Browser, prefix: string, viewport = { width: 1280, height: 800 }) {
-  const context = await browser.newContext({ viewport });
-  const page = await context.newPage();
-  const problems = collectPageProblems(page);
-  await addVirtualAuthenticator(page);
+async function openPage(browser: Browser, prefix: string, viewport?: { width: number; height: number }) {
+  const { context, page, problems } = await pageWithAuthenticator(browser, viewport);
   return { context, page, problems, shot: shooter(page, prefix) };
 }
 

@@ -9,6 +9,7 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { URI } from 'otpauth';
 import { addOrganisation, addUser } from '../../src/app/admin.usecases.js';
+import { changeAppointment, pickupDepsFor } from '../../src/app/appointments.usecases.js';
 import { requestApproval } from '../../src/app/approvals.usecases.js';
 import type { AuthDeps, Authenticated } from '../../src/app/auth.usecases.js';
 import type { OrganisationRecord, UserRecord } from '../../src/app/identity.ports.js';
@@ -31,7 +32,7 @@ import {
   roleAssignments,
   type YardSlot,
 } from '../../src/domain/index.js';
-import { appointmentExample } from './pickup.js';
+import { addDriver, appointmentExample, slotIdAt } from './pickup.js';
 import { mintSession } from './sessions.js';
 import { type SoftPasskey, softPasskey } from './soft-authenticator.js';
 
@@ -859,6 +860,28 @@ export const routeExamples: Record<string, Example> = {
     method: 'GET',
     url: `/v1/terminals/T1/slots?day=${world.auth.ledger.clock.now().toISOString().slice(0, 10)}`,
   }),
+  'GET /v1/visits/{visitRef}/appointment': async ({ world }) => {
+    // A box every reader may see (its line, the chain, T1's staff, customs, police), booked by the haulier.
+    const visitRef = await releasedVisit(world, { holder: 'haulier', inYard: true });
+    const n = nextSerial();
+    const haulier = deskOf(world, 'haulier');
+    const deps = { ledger: world.auth.ledger, sealer: world.auth.security.sealer };
+    const badge = `MTX-R-${n}`;
+    await addDriver(deps, haulier.orgId, badge);
+    const booked = await changeAppointment(
+      { ...deps, pickup: pickupDepsFor({ signer: world.auth.ledger.log.signer }) },
+      { orgId: haulier.orgId, userId: haulier.userId },
+      visitRef,
+      {
+        type: 'book',
+        slotId: slotIdAt(world.auth.ledger.clock.now(), 5, 6 + (n % 12), n % 2 === 0 ? 0 : 30),
+        badge,
+        truckPlate: '1-MTX-003',
+      },
+    );
+    if (booked.outcome !== 'applied') throw new Error('the matrix booking needed an approval');
+    return { method: 'GET', url: `/v1/visits/${visitRef}/appointment` };
+  },
   'POST /v1/visits/{visitRef}/appointment': (ctx) => appointmentExample(ctx, 'book', matrixLine(ctx)),
   'POST /v1/visits/{visitRef}/appointment/rebook': (ctx) =>
     appointmentExample(ctx, 'rebook', matrixLine(ctx)),

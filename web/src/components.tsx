@@ -138,3 +138,71 @@ export function useNow(intervalMs: number): number {
   }, [intervalMs]);
   return now;
 }
+
+/** One choice of a {@link SelectField}. */
+export interface SelectOption {
+  value: string;
+  label: string;
+}
+
+/** A labelled native `<select>`: keyboard usable, type-ahead by the option's text, hint and error tied to it. */
+export function SelectField({
+  label,
+  hint,
+  error,
+  value,
+  onChange,
+  options,
+  prompt,
+  autoFocus,
+}: {
+  label: string;
+  hint?: ReactNode;
+  error?: string | undefined;
+  value: string;
+  onChange: (value: string) => void;
+  options: readonly SelectOption[];
+  /** The first, empty choice, when nothing is chosen by default. */
+  prompt?: string;
+  autoFocus?: boolean;
+}) {
+  const id = useId();
+  const hintId = hint ? `${id}-hint` : undefined;
+  const errorId = error ? `${id}-error` : undefined;
+  const select = useRef<HTMLSelectElement>(null);
+  // A panel opened by a button puts the keyboard on its first control, as its text fields do.
+  useEffect(() => {
+    if (autoFocus) select.current?.focus();
+  }, [autoFocus]);
+  return (
+    <div className={['field', error ? 'field-invalid' : ''].filter(Boolean).join(' ')}>
+      <label htmlFor={id}>{label}</label>
+      {hint ? (
+        <p id={hintId} className="field-hint">
+          {hint}
+        </p>
+      ) : null}
+      <select
+        ref={select}
+        id={id}
+        className="select"
+        value={value}
+        onChange={(event) => onChange(event.target.value)}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={[hintId, errorId].filter(Boolean).join(' ') || undefined}
+      >
+        {prompt !== undefined ? <option value="">{prompt}</option> : null}
+        {options.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+      {error ? (
+        <p id={errorId} className="field-error">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}

@@ -3,9 +3,9 @@
  * the commercial release of a box to a first party chosen from the party directory, and any release desk or planner
  * names the next party from that directory instead of typing an organisation id.
  */
-import { type FormEvent, type ReactNode, useCallback, useEffect, useId, useRef, useState } from 'react';
+import { type FormEvent, type ReactNode, useCallback, useEffect, useId, useState } from 'react';
 import { isApiError } from './api.js';
-import { Button, Field, Loading, Notice } from './components.js';
+import { Button, Field, Loading, Notice, SelectField, type SelectOption } from './components.js';
 import { isUnauthenticated, messageOf } from './errors.js';
 import { orgKindName } from './labels.js';
 import {
@@ -50,73 +50,6 @@ export function usePartyDirectory(enabled: boolean): { directory: Directory; rel
 export function partyLabel(directory: Directory, orgId: string): string {
   const party = directory.status === 'ready' ? directory.parties.find((p) => p.orgId === orgId) : undefined;
   return party ? `${party.name} (${orgId})` : orgId;
-}
-
-interface Option {
-  value: string;
-  label: string;
-}
-
-/** A labelled native `<select>`: keyboard usable, type-ahead by the option's text, hint and error tied to it. */
-function SelectField({
-  label,
-  hint,
-  error,
-  value,
-  onChange,
-  options,
-  prompt,
-  autoFocus,
-}: {
-  label: string;
-  hint?: ReactNode;
-  error?: string | undefined;
-  value: string;
-  onChange: (value: string) => void;
-  options: Option[];
-  /** The first, empty choice, when nothing is chosen by default. */
-  prompt?: string;
-  autoFocus?: boolean;
-}) {
-  const id = useId();
-  const hintId = hint ? `${id}-hint` : undefined;
-  const errorId = error ? `${id}-error` : undefined;
-  const select = useRef<HTMLSelectElement>(null);
-  // A panel opened by a button puts the keyboard on its first control, as its text fields do.
-  useEffect(() => {
-    if (autoFocus) select.current?.focus();
-  }, [autoFocus]);
-  return (
-    <div className={['field', error ? 'field-invalid' : ''].filter(Boolean).join(' ')}>
-      <label htmlFor={id}>{label}</label>
-      {hint ? (
-        <p id={hintId} className="field-hint">
-          {hint}
-        </p>
-      ) : null}
-      <select
-        ref={select}
-        id={id}
-        className="admin-select"
-        value={value}
-        onChange={(event) => onChange(event.target.value)}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={[hintId, errorId].filter(Boolean).join(' ') || undefined}
-      >
-        {prompt !== undefined ? <option value="">{prompt}</option> : null}
-        {options.map((option) => (
-          <option key={option.value} value={option.value}>
-            {option.label}
-          </option>
-        ))}
-      </select>
-      {error ? (
-        <p id={errorId} className="field-error">
-          {error}
-        </p>
-      ) : null}
-    </div>
-  );
 }
 
 const RELEASE_PARTY_KINDS: readonly Party['kind'][] = ['forwarder', 'haulier'];
@@ -179,7 +112,7 @@ export function PartyPicker({
 }
 
 /** Common ISO 6346 size-types; the server checks the code either way. */
-const SIZE_TYPES: Option[] = [
+const SIZE_TYPES: SelectOption[] = [
   { value: '22G1', label: "22G1 — 20' general purpose" },
   { value: '42G1', label: "42G1 — 40' general purpose" },
   { value: '45G1', label: "45G1 — 40' high cube" },

@@ -5,7 +5,7 @@
  */
 import { type FormEvent, type ReactNode, useEffect, useId, useRef, useState } from 'react';
 import { apiPost, type Session } from './api.js';
-import { Button, Field, Notice } from './components.js';
+import { Button, Field, Notice, SelectField } from './components.js';
 import { formatDateTime } from './labels.js';
 import { Link } from './router.js';
 import { holds } from './session.js';
@@ -118,38 +118,6 @@ function ActionForm({
         </Button>
       </div>
     </form>
-  );
-}
-
-/** A labelled drop-down in the style of the console's inputs. */
-function Choice({
-  label,
-  value,
-  onChange,
-  options,
-}: {
-  label: string;
-  value: string;
-  onChange: (value: string) => void;
-  options: { value: string; label: string }[];
-}) {
-  const id = useId();
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <select
-        id={id}
-        className="action-select"
-        value={value}
-        onChange={(event) => onChange(event.target.value)}
-      >
-        {options.map((option) => (
-          <option key={option.value} value={option.value}>
-            {option.label}
-          </option>
-        ))}
-      </select>
-    </div>
   );
 }
 
@@ -277,7 +245,7 @@ function HoldForm({
       onCancel={onCancel}
     >
       {kinds.length > 1 ? (
-        <Choice
+        <SelectField
           label="Kind of hold"
           value={kind}
           onChange={(value) => setKind(value as HoldKind)}
@@ -550,7 +518,7 @@ function VoidForm({
       busyLabel="Requesting…"
       onCancel={onCancel}
     >
-      <Choice
+      <SelectField
         label="Event to void"
         value={version}
         onChange={setVersion}

@@ -168,6 +168,32 @@ describe('the policy table', () => {
     expect(mayDo({ orgKind: 'haulier', roles: ['driver'] }, 'party.directory.read')).toBe(false);
   });
 
+  it('the appointment of a visit is read by whoever sees the visit; no passkey session, no driver', () => {
+    expect(roles.filter((role) => mayRoleDo(role, 'appointment.read'))).toEqual(
+      roles.filter((role) => mayRoleDo(role, 'visit.read')),
+    );
+    expect(roles.filter((role) => mayRoleDo(role, 'appointment.read'))).toEqual([
+      'gate_clerk',
+      'yard_planner',
+      'equipment_operator',
+      'terminal_supervisor',
+      'release_desk',
+      'haulier_planner',
+      'customs_officer',
+      'investigator',
+    ]);
+    expect(policy['appointment.read']).toMatchObject({ kind: 'view', sensitive: false });
+    expect(needsPasskeySession('appointment.read')).toBe(false);
+    expect(mayDo({ orgKind: 'haulier', roles: ['driver'] }, 'appointment.read')).toBe(false);
+    expect(mayDo({ orgKind: 'forwarder', roles: ['release_desk'] }, 'appointment.read')).toBe(true);
+    expect(
+      mayDo(
+        { orgKind: 'port_police', roles: ['investigator'], signedInWith: 'password_totp' },
+        'appointment.read',
+      ),
+    ).toBe(true);
+  });
+
   it('investigators only read, hold, freeze and witness', () => {
     expect(permissionsOf('investigator').filter((p) => policy[p].kind === 'command')).toEqual([
       'visit.hold.place',

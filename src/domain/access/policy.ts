@@ -323,6 +323,12 @@ export const policy = {
     roles: ['haulier_planner'],
     why: 'changes the pickup slot or driver; near pickup it becomes a pickup.change approval',
   },
+  'appointment.read': {
+    kind: 'view',
+    sensitive: false,
+    roles: [...FULL_SIGHT, 'release_desk', 'haulier_planner'],
+    why: "a visit's pickup slot, truck and credential state, scoped per visit like visit.read; no yard position",
+  },
   'driver.jobs.read': {
     kind: 'view',
     sensitive: false,

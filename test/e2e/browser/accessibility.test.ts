@@ -3,16 +3,16 @@
  * controls (from Chromium's own accessibility tree), text contrast, a visible focus, the page's language, title
  * and heading. Each screen is audited once it has loaded its data, at 1280×800 and the gate also at tablet width.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
 import { auditPage } from '../../support/a11y.js';
+import { screenshot } from '../../support/browser.js';
 import {
-  chromiumAvailable,
-  collectPageProblems,
-  ensureConsoleBuilt,
-  launchBrowser,
-  screenshot,
-} from '../../support/browser.js';
+  type ConsoleSuite,
+  consoleSuite,
+  describeBrowser,
+  signedInPage,
+} from '../../support/console-session.js';
 import {
   addJourneyOrganisations,
   addPerson,
@@ -22,21 +22,13 @@ import {
   orgs,
   type Person,
 } from '../../support/journeys.js';
-import { mintSession } from '../../support/sessions.js';
-import { type ConsoleServer, startConsoleServer } from './console-server.js';
-
-const describeBrowser = chromiumAvailable() ? describe : describe.skip;
 
 describeBrowser('accessibility of every screen (WCAG 2.1 AA basics)', () => {
-  let server: ConsoleServer;
-  let browser: Browser;
   const people: Record<string, Person> = {};
   let number: string;
+  const suite = consoleSuite({ setup, timeout: 120_000 });
 
-  beforeAll(async () => {
-    await ensureConsoleBuilt();
-    server = await startConsoleServer();
-    browser = await launchBrowser();
+  async function setup({ server }: ConsoleSuite): Promise<void> {
     await addJourneyOrganisations(server);
     for (const [key, userId, orgId, role] of [
       ['supervisor', 'a11y.supervisor', orgs.nqt.orgId, 'terminal_supervisor'],
@@ -51,29 +43,10 @@ describeBrowser('accessibility of every screen (WCAG 2.1 AA basics)', () => {
     number = containerNumber('MSCU', 771_001);
     const visitRef = await boxInYard(server, number, { block: 'A', bay: 1, row: 1, tier: 1 });
     await issueRelease(server, people.line!, visitRef, orgs.haulier.orgId);
-  }, 120_000);
+  }
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
-  async function pageOf(person: Person | undefined, viewport = { width: 1280, height: 800 }) {
-    const context = await browser.newContext({ viewport });
-    if (person) {
-      const session = await mintSession(server.auth, person.userId);
-      await context.addCookies([
-        {
-          name: 'pl_session',
-          value: session.cookie,
-          url: server.baseUrl,
-          httpOnly: true,
-          sameSite: 'Strict',
-        },
-      ]);
-    }
-    const page = await context.newPage();
-    return { context, page, problems: collectPageProblems(page) };
+  function pageOf(person: Person | undefined, viewport = { width: 1280, height: 800 }) {
+    return signedInPage(suite.browser, suite.server, person?.userId, { viewport });
   }
 
   async function audited(page: Page, name: string) {
@@ -145,7 +118,7 @@ describeBrowser('accessibility of every screen (WCAG 2.1 AA basics)', () => {
     async (screen) => {
       const { context, page, problems } = await pageOf(people[screen.who], screen.viewport);
       try {
-        await page.goto(`${server.baseUrl}${screen.path()}`);
+        await page.goto(`${suite.server.baseUrl}${screen.path()}`);
         const findings = await audited(page, screen.name);
         expect(findings, JSON.stringify(findings, null, 2)).toEqual([]);
         expect(problems.unexpected()).toEqual([]);

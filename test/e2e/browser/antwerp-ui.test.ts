@@ -9,17 +9,17 @@
  * `cargo-pages.test.ts` › 'shows "not verified" when the server hands out a tampered proof' (screenshot
  * `container-page-tampered-proof.png`), not repeated here.
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, expect, it } from 'vitest';
 import { readAppointment } from '../../../src/app/appointments.usecases.js';
-import { chromiumAvailable, ensureConsoleBuilt, launchBrowser } from '../../support/browser.js';
+import { type ConsoleSuite, consoleSuite, describeBrowser } from '../../support/console-session.js';
 import {
+  addCast,
   addJourneyOrganisations,
-  addPerson,
   attackerPage,
   boxInYard,
   callAs,
   containerNumber,
+  expectNoPageErrors,
   fetchFromPage,
   fillPasswordForm,
   issueRelease,
@@ -36,9 +36,6 @@ import {
   withStepUp,
 } from '../../support/journeys.js';
 import { addDriver } from '../../support/pickup.js';
-import { type ConsoleServer, startConsoleServer } from './console-server.js';
-
-const describeBrowser = chromiumAvailable() ? describe : describe.skip;
 
 const time = tomorrowMorning();
 const TARGET = containerNumber('MSCU', 720_001);
@@ -50,8 +47,6 @@ const GANG_BADGE = 'ANR-666666';
 const GANG_PLATE = '1-GNG-666';
 
 describeBrowser('the Antwerp attack through the console (MISSION §1)', () => {
-  let server: ConsoleServer;
-  let browser: Browser;
   let people: Record<string, Person>;
   let targetRef: string;
   let rebookedRef: string;
@@ -60,22 +55,18 @@ describeBrowser('the Antwerp attack through the console (MISSION §1)', () => {
   let lineClerk: SignedIn;
   let gateClerk: SignedIn;
   let supervisor: SignedIn;
+  const suite = consoleSuite({ server: { clock: time.clock }, setup, timeout: 120_000 });
 
-  beforeAll(async () => {
-    await ensureConsoleBuilt();
-    server = await startConsoleServer({ clock: time.clock });
-    browser = await launchBrowser();
+  async function setup({ server }: ConsoleSuite): Promise<void> {
     await addJourneyOrganisations(server);
-    people = {};
-    for (const [userId, displayName, orgId, role] of [
+    people = await addCast(server, [
       ['lena.line', 'Lena Line', orgs.line.orgId, 'release_desk'],
       ['hugo.planner', 'Hugo Planner', orgs.haulier.orgId, 'haulier_planner'],
       ['gina.clerk', 'Gina Clerk', orgs.nqt.orgId, 'gate_clerk'],
       ['yara.planner', 'Yara Planner', orgs.nqt.orgId, 'yard_planner'],
       ['sam.super', 'Sam Supervisor', orgs.nqt.orgId, 'terminal_supervisor'],
       ['cora.customs', 'Cora Customs', orgs.customs.orgId, 'customs_officer'],
-    ] as const)
-      people[userId] = await addPerson(server, { userId, displayName, orgId, role });
+    ]);
 
     // SETUP: two boxes in the yard, released to the haulier, who holds the right and has two drivers.
     targetRef = await boxInYard(server, TARGET, { block: 'B', bay: 3, row: 1, tier: 1 });
@@ -99,31 +90,31 @@ describeBrowser('the Antwerp attack through the console (MISSION §1)', () => {
     expect(booked.status).toBeLessThan(300);
     credential = String((booked.body.credential as { token: string }).token);
     await server.fixture.ledger.checkpoint();
-  }, 120_000);
+  }
 
   afterAll(async () => {
     for (const signedIn of open) await signedIn.context.close().catch(() => undefined);
-    await browser?.close();
-    await server?.close();
   });
 
-  afterEach(() => {
-    // Refusals are expected answers (401/403/404 and refused verdicts); a script error in the console is not.
-    for (const signedIn of open)
-      expect(signedIn.problems.all.filter((problem) => problem.kind === 'pageerror')).toEqual([]);
-  });
+  // Refusals are expected answers (401/403/404 and refused verdicts); a script error in the console is not.
+  afterEach(() => expectNoPageErrors(open));
 
   async function signIn(userId: string, prefix: string): Promise<SignedIn> {
-    const signedIn = await passkeySignIn(browser, server, people[userId]!, prefix);
+    const signedIn = await passkeySignIn(suite.browser, suite.server, people[userId]!, prefix);
     open.push(signedIn);
     return signedIn;
   }
 
   it('(a) a keylogged password + TOTP of a yard planner: the login page refuses, a passkey is required', async () => {
-    const stolen = await plantPassword(server, 'yara.planner');
-    const gang = await attackerPage(browser, server, 'antwerp-a');
+    const stolen = await plantPassword(suite.server, 'yara.planner');
+    const gang = await attackerPage(suite.browser, suite.server, 'antwerp-a');
     open.push(gang);
-    await fillPasswordForm(gang.page, 'yara.planner', stolen.password, totpCode(server, stolen.totpSecret));
+    await fillPasswordForm(
+      gang.page,
+      'yara.planner',
+      stolen.password,
+      totpCode(suite.server, stolen.totpSecret),
+    );
     await gang.shot('stolen-password');
     await gang.page.getByRole('button', { name: 'Sign in with password and code' }).click();
     const alert = gang.page.getByRole('alert').filter({ hasText: /passkey/i });
@@ -133,10 +124,15 @@ describeBrowser('the Antwerp attack through the console (MISSION §1)', () => {
   }, 60_000);
 
   it('(b) a line clerk: password + TOTP refused; even signed in, no yard position and no yard map', async () => {
-    const stolen = await plantPassword(server, 'lena.line');
-    const gang = await attackerPage(browser, server, 'antwerp-b');
+    const stolen = await plantPassword(suite.server, 'lena.line');
+    const gang = await attackerPage(suite.browser, suite.server, 'antwerp-b');
     open.push(gang);
-    await fillPasswordForm(gang.page, 'lena.line', stolen.password, totpCode(server, stolen.totpSecret));
+    await fillPasswordForm(
+      gang.page,
+      'lena.line',
+      stolen.password,
+      totpCode(suite.server, stolen.totpSecret),
+    );
     await gang.page.getByRole('button', { name: 'Sign in with password and code' }).click();
     await gang.page
       .getByRole('alert')
@@ -154,7 +150,7 @@ describeBrowser('the Antwerp attack through the console (MISSION §1)', () => {
     expect(await page.getByText('Yard slot', { exact: true }).count()).toBe(0);
     expect(await page.locator('main').textContent()).not.toMatch(/T1\/B\/\d\d\/\d\d/);
     await clerk.shot('container-no-position');
-    await page.goto(`${server.baseUrl}/yard?terminal=T1`);
+    await page.goto(`${suite.server.baseUrl}/yard?terminal=T1`);
     await page.getByText('The yard map could not be loaded').waitFor();
     expect(await page.getByRole('img', { name: /Yard map of terminal/ }).count()).toBe(0);
     await clerk.shot('yard-map-by-url-refused');
@@ -162,10 +158,15 @@ describeBrowser('the Antwerp attack through the console (MISSION §1)', () => {
 
   it('(b2) a keylogged password + TOTP of a customs officer (who may use one): signed in, but no yard position', async () => {
     const cora = people['cora.customs']!;
-    const gang = await attackerPage(browser, server, 'antwerp-b2');
+    const gang = await attackerPage(suite.browser, suite.server, 'antwerp-b2');
     open.push(gang);
     const { page } = gang;
-    await fillPasswordForm(page, cora.userId, cora.password ?? '', totpCode(server, cora.totpSecret ?? ''));
+    await fillPasswordForm(
+      page,
+      cora.userId,
+      cora.password ?? '',
+      totpCode(suite.server, cora.totpSecret ?? ''),
+    );
     await page.getByRole('button', { name: 'Sign in with password and code' }).click();
     await page.getByRole('heading', { level: 1, name: `Welcome, ${cora.displayName}` }).waitFor();
     expect(await menu(page)).not.toContain('Yard map');
@@ -175,7 +176,7 @@ describeBrowser('the Antwerp attack through the console (MISSION §1)', () => {
     expect(await page.getByText('Yard slot', { exact: true }).count()).toBe(0);
     expect(await page.locator('main').textContent()).not.toMatch(/T1\/B\/\d\d\/\d\d/);
     await gang.shot('container-no-position');
-    await page.goto(`${server.baseUrl}/yard?terminal=T1`);
+    await page.goto(`${suite.server.baseUrl}/yard?terminal=T1`);
     await page.getByText('The yard map could not be loaded').waitFor();
     await gang.shot('yard-map-refused');
   }, 60_000);
@@ -203,7 +204,7 @@ describeBrowser('the Antwerp attack through the console (MISSION §1)', () => {
     expect(correction.contentType).toContain('application/problem+json');
     await clerk.shot('container-no-move-control', 'antwerp-c');
     // Nothing moved.
-    const visit = await server.fixture.store.getVisit(targetRef);
+    const visit = await suite.server.fixture.store.getVisit(targetRef);
     expect(JSON.stringify(visit?.view)).toContain('"block":"B"');
   }, 60_000);
 
@@ -219,7 +220,7 @@ describeBrowser('the Antwerp attack through the console (MISSION §1)', () => {
     await page.getByRole('button', { name: 'Book pickup', exact: true }).click();
     await withStepUp(page, page.getByText('Booking done.'));
     await planner.shot('booked-12-00');
-    const booked = await readAppointment(server.fixture.store, rebookedRef);
+    const booked = await readAppointment(suite.server.fixture.store, rebookedRef);
     expect(booked.slotId).toBe(time.slotId('12:00'));
 
     // Earlier, within a day of pickup: not applied, asked of a second planner.
@@ -233,7 +234,7 @@ describeBrowser('the Antwerp attack through the console (MISSION §1)', () => {
     await page.getByText(/change of driver or truck is close to the pickup/).waitFor();
     await planner.shot('driver-change-needs-approval');
     // Neither change took effect: same slot, same driver, same truck.
-    const after = await readAppointment(server.fixture.store, rebookedRef);
+    const after = await readAppointment(suite.server.fixture.store, rebookedRef);
     expect(after).toMatchObject({
       slotId: booked.slotId,
       driverBadgeRef: booked.driverBadgeRef,

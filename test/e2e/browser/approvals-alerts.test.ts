@@ -4,65 +4,33 @@
  * without a fresh step-up) sees it with its before/after, approves it, confirms with the passkey inline and the
  * approval goes through. A refused gate attempt raises an alert that the supervisor acknowledges and resolves.
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addUser } from '../../../src/app/admin.usecases.js';
+import { expect, it } from 'vitest';
 import { requestApproval } from '../../../src/app/approvals.usecases.js';
-import { announceVisit, runVisitCommand } from '../../../src/app/visits.usecases.js';
+import { screenshot } from '../../support/browser.js';
 import {
-  addVirtualAuthenticator,
-  chromiumAvailable,
-  collectPageProblems,
-  ensureConsoleBuilt,
-  launchBrowser,
-  screenshot,
-} from '../../support/browser.js';
-import { testTerminals } from '../../support/ledger.js';
+  addPeople,
+  type ConsoleSuite,
+  consoleSuite,
+  describeBrowser,
+  enrolledPage,
+  signedInPage,
+} from '../../support/console-session.js';
+import { boxInYard } from '../../support/journeys.js';
 import { mintSession } from '../../support/sessions.js';
-import { type ConsoleServer, startConsoleServer } from './console-server.js';
 
-describe.skipIf(!chromiumAvailable())('approvals inbox and alerts in Chromium (real server)', () => {
-  let server: ConsoleServer;
-  let browser: Browser;
+describeBrowser('approvals inbox and alerts in Chromium (real server)', () => {
   let visitRef: string;
   let supervisorToken: string;
+  const suite = consoleSuite({ setup, timeout: 120_000 });
 
-  beforeAll(async () => {
-    await ensureConsoleBuilt();
-    server = await startConsoleServer();
-    browser = await launchBrowser();
-    const added: Record<string, string> = {};
-    for (const [userId, role, displayName] of [
-      ['yara.planner', 'yard_planner', 'Yara Planner'],
-      ['sam.super', 'terminal_supervisor', 'Sam Supervisor'],
-      ['gina.clerk', 'gate_clerk', 'Gina Clerk'],
-    ] as const) {
-      added[userId] = (
-        await addUser(server.auth, {
-          userId,
-          orgId: 'nqt',
-          username: userId,
-          displayName,
-          roles: [role],
-          issuedBy: 'test',
-        })
-      ).enrolmentToken;
-    }
+  async function setup({ server }: ConsoleSuite): Promise<void> {
+    const added = await addPeople(server, [
+      ['yara.planner', 'nqt', 'yard_planner', 'Yara Planner'],
+      ['sam.super', 'nqt', 'terminal_supervisor', 'Sam Supervisor'],
+      ['gina.clerk', 'nqt', 'gate_clerk', 'Gina Clerk'],
+    ]);
     supervisorToken = added['sam.super']!;
-    const ledger = server.fixture.ledger;
-    visitRef = (
-      await announceVisit(ledger, testTerminals, {
-        containerNumber: 'CSQU3054383',
-        line: 'MSCU',
-        sizeType: '22G1',
-        fullEmpty: 'full',
-        arrival: { mode: 'truck' },
-      })
-    ).visit.visitRef;
-    await runVisitCommand(ledger, testTerminals, visitRef, {
-      type: 'GateInContainer',
-      slot: { terminal: 'T1', block: 'A', bay: 1, row: 1, tier: 1 },
-    });
+    visitRef = await boxInYard(server, 'CSQU3054383', { block: 'A', bay: 1, row: 1, tier: 1 });
     const identity = server.auth.ledger.store.identity;
     const planner = (await identity.getUser('yara.planner'))!;
     const org = (await identity.getOrganisation('nqt'))!;
@@ -78,30 +46,17 @@ describe.skipIf(!chromiumAvailable())('approvals inbox and alerts in Chromium (r
         },
       },
     );
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  }
 
   it('shows the request with its before/after, and approves it after an inline step-up', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const page = await context.newPage();
-    const problems = collectPageProblems(page);
-    await addVirtualAuthenticator(page);
-    // The supervisor enrols a passkey on this device…
-    await page.goto(`${server.baseUrl}/enrol#token=${encodeURIComponent(supervisorToken)}`);
-    await page.getByRole('button', { name: 'Create my passkey' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Welcome, Sam Supervisor' }).waitFor();
-    // …and comes back later, signed in but without a fresh confirmation.
-    const session = await mintSession(server.auth, 'sam.super', { stepUp: false });
-    await context.clearCookies();
-    await context.addCookies([
-      { name: 'pl_session', value: session.cookie, url: server.baseUrl, httpOnly: true, sameSite: 'Strict' },
-    ]);
+    // The supervisor enrols a passkey on this device, and comes back later, signed in but without a fresh
+    // confirmation.
+    const person = { userId: 'sam.super', displayName: 'Sam Supervisor', enrolmentToken: supervisorToken };
+    const { context, page, problems } = await enrolledPage(suite.browser, suite.server, person, {
+      stepUp: false,
+    });
 
-    await page.goto(`${server.baseUrl}/approvals`);
+    await page.goto(`${suite.server.baseUrl}/approvals`);
     await page.getByRole('heading', { level: 1, name: 'Approvals' }).waitFor();
     expect(await page.getByRole('link', { name: 'Approvals' }).getAttribute('aria-current')).toBe('page');
     await page.getByRole('heading', { level: 3, name: /Yard position correction/ }).waitFor();
@@ -116,7 +71,7 @@ describe.skipIf(!chromiumAvailable())('approvals inbox and alerts in Chromium (r
     await page.getByText(`You approved the yard position correction of ${visitRef}`).waitFor();
     await page.getByText('Nothing is waiting for you.').waitFor();
     await screenshot(page, 'approvals-approved');
-    const visit = await server.fixture.store.getVisit(visitRef);
+    const visit = await suite.server.fixture.store.getVisit(visitRef);
     expect(JSON.stringify(visit?.view)).toContain('"bay":3');
     // The first approve answered "step-up required": expected, and shown as the inline prompt.
     expect(problems.unexpected(/\/approve$/)).toEqual([]);
@@ -124,8 +79,8 @@ describe.skipIf(!chromiumAvailable())('approvals inbox and alerts in Chromium (r
   });
 
   it('lists a refused gate attempt as an alert, and the supervisor acknowledges and resolves it', async () => {
-    const clerk = await mintSession(server.auth, 'gina.clerk');
-    const refused = await server.app.inject({
+    const clerk = await mintSession(suite.server.auth, 'gina.clerk');
+    const refused = await suite.server.app.inject({
       method: 'POST',
       url: '/v1/gate/transactions',
       cookies: clerk.cookies,
@@ -134,14 +89,8 @@ describe.skipIf(!chromiumAvailable())('approvals inbox and alerts in Chromium (r
     });
     expect(refused.json().accepted).toBe(false);
 
-    const session = await mintSession(server.auth, 'sam.super');
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    await context.addCookies([
-      { name: 'pl_session', value: session.cookie, url: server.baseUrl, httpOnly: true, sameSite: 'Strict' },
-    ]);
-    const page = await context.newPage();
-    const problems = collectPageProblems(page);
-    await page.goto(`${server.baseUrl}/alerts`);
+    const { context, page, problems } = await signedInPage(suite.browser, suite.server, 'sam.super');
+    await page.goto(`${suite.server.baseUrl}/alerts`);
     await page.getByRole('heading', { level: 1, name: 'Alerts' }).waitFor();
     const row = page.getByRole('row').filter({ hasText: 'Gate refusal' });
     await row.waitFor();

@@ -4,67 +4,40 @@
  * on the way), and an administrator adding an organisation and a user.
  */
 import { createHash } from 'node:crypto';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addOrganisation, addUser } from '../../../src/app/admin.usecases.js';
+import { expect, it } from 'vitest';
 import { announceVisit, runVisitCommand } from '../../../src/app/visits.usecases.js';
 import { computeCheckDigit } from '../../../src/domain/index.js';
+import { screenshot } from '../../support/browser.js';
 import {
-  chromiumAvailable,
-  collectPageProblems,
-  ensureConsoleBuilt,
-  launchBrowser,
-  screenshot,
-} from '../../support/browser.js';
+  addOrganisations,
+  addPeople,
+  type ConsoleSuite,
+  consoleSuite,
+  describeBrowser,
+  signedInPage,
+} from '../../support/console-session.js';
 import { testTerminals } from '../../support/ledger.js';
-import { mintSession } from '../../support/sessions.js';
-import { type ConsoleServer, startConsoleServer } from './console-server.js';
 
 const containerNumber = (serial: number) => {
   const first10 = `MSCU${String(serial).padStart(6, '0')}`;
   return `${first10}${computeCheckDigit(first10)}`;
 };
 
-const describeBrowser = chromiumAvailable() ? describe : describe.skip;
-
 describeBrowser('audit and admin pages', () => {
-  let server: ConsoleServer;
-  let browser: Browser;
   let logSize = 0;
+  const suite = consoleSuite({ setup, timeout: 120_000 });
+  const signedInAs = (userId: string) => signedInPage(suite.browser, suite.server, userId);
 
-  async function signedInPage(userId: string): Promise<{ page: Page; context: BrowserContext }> {
-    const session = await mintSession(server.auth, userId);
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    await context.addCookies([
-      { name: 'pl_session', value: session.cookie, url: server.baseUrl, httpOnly: true, sameSite: 'Strict' },
+  async function setup({ server }: ConsoleSuite): Promise<void> {
+    await addOrganisations(server, [
+      { orgId: 'customs', kind: 'customs', name: 'Customs', code: 'BECUS' },
+      { orgId: 'padm', kind: 'port_administration', name: 'Port Administration', code: 'PADM' },
     ]);
-    return { page: await context.newPage(), context };
-  }
-
-  beforeAll(async () => {
-    await ensureConsoleBuilt();
-    server = await startConsoleServer();
-    browser = await launchBrowser();
-    await addOrganisation(server.auth, { orgId: 'customs', kind: 'customs', name: 'Customs', code: 'BECUS' });
-    await addOrganisation(server.auth, {
-      orgId: 'padm',
-      kind: 'port_administration',
-      name: 'Port Administration',
-      code: 'PADM',
-    });
-    for (const [userId, orgId, role] of [
+    await addPeople(server, [
       ['cora.customs', 'customs', 'customs_officer'],
       ['sam.supervisor', 'nqt', 'terminal_supervisor'],
       ['ada.admin', 'padm', 'administrator'],
-    ] as const)
-      await addUser(server.auth, {
-        userId,
-        orgId,
-        username: userId,
-        displayName: userId,
-        roles: [role],
-        issuedBy: 'test',
-      });
+    ]);
     // A few boxes with a life, checkpointed along the way so there are several signed checkpoints.
     const ledger = server.fixture.ledger;
     for (let i = 0; i < 12; i += 1) {
@@ -85,17 +58,11 @@ describeBrowser('audit and admin pages', () => {
     }
     await ledger.checkpoint();
     logSize = await server.fixture.store.logSize();
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  }
 
   it('shows checkpoints with verified signatures and charts; a supervisor is told why he cannot verify all', async () => {
-    const { page, context } = await signedInPage('sam.supervisor');
-    const problems = collectPageProblems(page);
-    await page.goto(`${server.baseUrl}/audit`);
+    const { page, context, problems } = await signedInAs('sam.supervisor');
+    await page.goto(`${suite.server.baseUrl}/audit`);
     await page.getByRole('heading', { name: 'Signed checkpoints' }).waitFor();
     const rows = page.locator('table.audit-checkpoints tbody tr');
     expect(await rows.count()).toBeGreaterThanOrEqual(3);
@@ -113,9 +80,8 @@ describeBrowser('audit and admin pages', () => {
   });
 
   it('verifies the whole log in the browser for a customs officer', async () => {
-    const { page, context } = await signedInPage('cora.customs');
-    const problems = collectPageProblems(page);
-    await page.goto(`${server.baseUrl}/audit`);
+    const { page, context, problems } = await signedInAs('cora.customs');
+    await page.goto(`${suite.server.baseUrl}/audit`);
     await page.getByRole('button', { name: 'Verify everything' }).click();
     await page.getByText('Verified: every entry is in the signed log').waitFor({ timeout: 20_000 });
     const progress = page.locator('progress');
@@ -128,7 +94,7 @@ describeBrowser('audit and admin pages', () => {
   });
 
   it('names the first bad index when an entry is tampered with on the way', async () => {
-    const { page, context } = await signedInPage('cora.customs');
+    const { page, context } = await signedInAs('cora.customs');
     const bad = Math.floor(logSize / 2);
     await page.route('**/v1/audit/entries?**', async (route) => {
       const response = await route.fetch();
@@ -141,7 +107,7 @@ describeBrowser('audit and admin pages', () => {
         }
       await route.fulfill({ response, json: body });
     });
-    await page.goto(`${server.baseUrl}/audit`);
+    await page.goto(`${suite.server.baseUrl}/audit`);
     await page.getByRole('button', { name: 'Verify everything' }).click();
     await page.getByText(`Not verified: entry ${bad} is bad`).waitFor({ timeout: 20_000 });
     expect(await page.locator(`[data-bad-index="${bad}"]`).count()).toBe(1);
@@ -151,7 +117,7 @@ describeBrowser('audit and admin pages', () => {
   });
 
   it('names the bad index when an entry and its leaf hash are both rewritten, from the signed checkpoints', async () => {
-    const { page, context } = await signedInPage('cora.customs');
+    const { page, context } = await signedInAs('cora.customs');
     const bad = logSize - 3;
     await page.route('**/v1/audit/entries?**', async (route) => {
       const response = await route.fetch();
@@ -169,7 +135,7 @@ describeBrowser('audit and admin pages', () => {
         }
       await route.fulfill({ response, json: body });
     });
-    await page.goto(`${server.baseUrl}/audit`);
+    await page.goto(`${suite.server.baseUrl}/audit`);
     await page.getByRole('button', { name: 'Verify everything' }).click();
     await page.getByText(`Not verified: entry ${bad} is bad`).waitFor({ timeout: 20_000 });
     await page.getByText(`is not the leaf the signed checkpoint`).waitFor();
@@ -177,9 +143,8 @@ describeBrowser('audit and admin pages', () => {
   });
 
   it('lets an administrator add an organisation and a user, and shows the enrolment link', async () => {
-    const { page, context } = await signedInPage('ada.admin');
-    const problems = collectPageProblems(page);
-    await page.goto(`${server.baseUrl}/admin`);
+    const { page, context, problems } = await signedInAs('ada.admin');
+    await page.goto(`${suite.server.baseUrl}/admin`);
     await page.getByRole('heading', { name: 'Organisations' }).waitFor();
     expect(await page.getByRole('link', { name: 'Admin' }).count()).toBe(1);
 
@@ -200,7 +165,7 @@ describeBrowser('audit and admin pages', () => {
     await userForm.getByRole('button', { name: 'Add user' }).click();
     await page.getByText('User hugo.planner added').waitFor();
     const link = await page.getByTestId('enrolment-link').textContent();
-    expect(link).toContain(`${server.baseUrl}/enrol#token=`);
+    expect(link).toContain(`${suite.server.baseUrl}/enrol#token=`);
     await page.getByText('Role-grant requests filed for a second administrator').waitFor();
     expect(await page.locator('.admin-result li').count()).toBe(1);
     await page.getByRole('cell', { name: 'Hugo Planner' }).waitFor();

@@ -3,22 +3,20 @@
  * checked in the browser (and a tampered proof is caught), and a 50,000-box terminal is drawn on a canvas, with its
  * first render and pan frame times measured and printed (not asserted: they depend on the machine).
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addOrganisation, addUser } from '../../../src/app/admin.usecases.js';
+import { expect, it } from 'vitest';
+import { addOrganisation } from '../../../src/app/admin.usecases.js';
 import { demoTerminal } from '../../../src/app/demo-port.js';
 import type { VisitRecord } from '../../../src/app/ports.js';
 import { announceVisit, runVisitCommand, type TerminalLayouts } from '../../../src/app/visits.usecases.js';
 import { computeCheckDigit, type YardLayout } from '../../../src/domain/index.js';
+import { screenshot } from '../../support/browser.js';
 import {
-  chromiumAvailable,
-  collectPageProblems,
-  ensureConsoleBuilt,
-  launchBrowser,
-  screenshot,
-} from '../../support/browser.js';
-import { mintSession } from '../../support/sessions.js';
-import { type ConsoleServer, startConsoleServer } from './console-server.js';
+  addPeople,
+  type ConsoleSuite,
+  consoleSuite,
+  describeBrowser,
+  signedInPage,
+} from '../../support/console-session.js';
 
 /** A big terminal: 36 blocks of 40 bays × 8 rows × 5 tiers = 57,600 cells. */
 const bigTerminal: YardLayout = {
@@ -36,27 +34,13 @@ const containerNumber = (owner: string, serial: number) => {
   return `${first10}${computeCheckDigit(first10)}`;
 };
 
-const describeBrowser = chromiumAvailable() ? describe : describe.skip;
-
 describeBrowser('container page and yard map', () => {
-  let server: ConsoleServer;
-  let browser: Browser;
   let visitRef: string;
   let heldNumber: string;
+  const suite = consoleSuite({ server: { terminals }, setup, timeout: 120_000 });
+  const signedInAs = (userId: string) => signedInPage(suite.browser, suite.server, userId);
 
-  async function signedInPage(userId: string): Promise<{ page: Page; context: BrowserContext }> {
-    const session = await mintSession(server.auth, userId);
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    await context.addCookies([
-      { name: 'pl_session', value: session.cookie, url: server.baseUrl, httpOnly: true, sameSite: 'Strict' },
-    ]);
-    return { page: await context.newPage(), context };
-  }
-
-  beforeAll(async () => {
-    await ensureConsoleBuilt();
-    server = await startConsoleServer({ terminals });
-    browser = await launchBrowser();
+  async function setup({ server }: ConsoleSuite): Promise<void> {
     await addOrganisation(server.auth, {
       orgId: 'bigt',
       kind: 'terminal_operator',
@@ -64,18 +48,10 @@ describeBrowser('container page and yard map', () => {
       code: 'BIGT',
       terminals: ['T9'],
     });
-    for (const [userId, orgId, role] of [
+    await addPeople(server, [
       ['sam.supervisor', 'nqt', 'terminal_supervisor'],
       ['yves.planner', 'bigt', 'yard_planner'],
-    ] as const)
-      await addUser(server.auth, {
-        userId,
-        orgId,
-        username: userId,
-        displayName: userId,
-        roles: [role],
-        issuedBy: 'test',
-      });
+    ]);
 
     // A box with a life: announced, discharged, moved, put on hold. Every step is an audit leaf.
     const ledger = server.fixture.ledger;
@@ -110,17 +86,11 @@ describeBrowser('container page and yard map', () => {
       reference: 'BE-SCAN-77',
     });
     await ledger.checkpoint();
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  }
 
   it('shows status, lights and the history, every event verified in the browser', async () => {
-    const { page, context } = await signedInPage('sam.supervisor');
-    const problems = collectPageProblems(page);
-    await page.goto(`${server.baseUrl}/visits/${visitRef}`);
+    const { page, context, problems } = await signedInAs('sam.supervisor');
+    await page.goto(`${suite.server.baseUrl}/visits/${visitRef}`);
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toContain(heldNumber);
     const history = page.getByRole('list', { name: 'History' });
     await expect.poll(() => history.getByRole('listitem').count(), { timeout: 10_000 }).toBe(4);
@@ -135,8 +105,8 @@ describeBrowser('container page and yard map', () => {
   });
 
   it('finds a container by number from the header', async () => {
-    const { page, context } = await signedInPage('sam.supervisor');
-    await page.goto(`${server.baseUrl}/`);
+    const { page, context } = await signedInAs('sam.supervisor');
+    await page.goto(`${suite.server.baseUrl}/`);
     await page.getByRole('searchbox').or(page.getByPlaceholder('Container number')).fill(heldNumber);
     await page.getByRole('search').getByRole('button', { name: 'Find' }).click();
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toContain(heldNumber);
@@ -145,7 +115,7 @@ describeBrowser('container page and yard map', () => {
   });
 
   it('shows "not verified" when the server hands out a tampered proof', async () => {
-    const { page, context } = await signedInPage('sam.supervisor');
+    const { page, context } = await signedInAs('sam.supervisor');
     let tampered = 0;
     await page.route('**/v1/audit/proof/inclusion?**', async (route) => {
       const response = await route.fetch();
@@ -156,7 +126,7 @@ describeBrowser('container page and yard map', () => {
       tampered += 1;
       await route.fulfill({ response, json: body });
     });
-    await page.goto(`${server.baseUrl}/visits/${visitRef}`);
+    await page.goto(`${suite.server.baseUrl}/visits/${visitRef}`);
     await expect.poll(() => page.getByText('✗ Not verified').count(), { timeout: 10_000 }).toBe(4);
     expect(await page.getByText('✓ Verified').count()).toBe(0);
     // Every proof the page checked was a tampered one (a re-render may check them again, never against less).
@@ -167,7 +137,7 @@ describeBrowser('container page and yard map', () => {
 
   it('draws a 50,000-box terminal on a canvas, pans and shows a stack', async () => {
     // Measure: how long seeding through the use cases takes per box, to show why the rest is written directly.
-    const ledger = server.fixture.ledger;
+    const ledger = suite.server.fixture.ledger;
     const sample = 40;
     const started = performance.now();
     for (let i = 0; i < sample; i += 1) {
@@ -219,16 +189,15 @@ describeBrowser('container page and yard map', () => {
         }
     }
     for (let i = 0; i < records.length; i += 5000)
-      await server.fixture.store.writeTransaction(async (tx) => {
+      await suite.server.fixture.store.writeTransaction(async (tx) => {
         for (const record of records.slice(i, i + 5000)) await tx.upsertVisit(record);
       });
     console.info(
       `[yard seed] ${records.length} read-model rows written directly in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`,
     );
 
-    const { page, context } = await signedInPage('yves.planner');
-    const problems = collectPageProblems(page);
-    await page.goto(`${server.baseUrl}/yard?terminal=T9`);
+    const { page, context, problems } = await signedInAs('yves.planner');
+    await page.goto(`${suite.server.baseUrl}/yard?terminal=T9`);
     await expect
       .poll(() => page.getByText(`${BIG_YARD_BOXES.toLocaleString('en-GB')} boxes in 36 blocks`).count(), {
         timeout: 30_000,

@@ -5,17 +5,10 @@
  * API client's manners: the CSRF token on every state-changing request, and problem details shown as they come.
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import type { Browser, Request, Route } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  addVirtualAuthenticator,
-  chromiumAvailable,
-  collectPageProblems,
-  ensureConsoleBuilt,
-  launchBrowser,
-  screenshot,
-} from '../../support/browser.js';
-import { type ConsoleServer, startConsoleServer } from './console-server.js';
+import type { Request, Route } from 'playwright-core';
+import { expect, it } from 'vitest';
+import { pageWithAuthenticator, screenshot } from '../../support/browser.js';
+import { consoleSuite, describeBrowser } from '../../support/console-session.js';
 
 const b64url = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64url');
 
@@ -133,27 +126,12 @@ function scriptedIdentityApi() {
   return { session, passkeys, stateChanging, csrfToken, handle };
 }
 
-describe.skipIf(!chromiumAvailable())('console in Chromium: signed-in pages (scripted API)', () => {
-  let server: ConsoleServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    await ensureConsoleBuilt();
-    server = await startConsoleServer();
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+describeBrowser('console in Chromium: signed-in pages (scripted API)', () => {
+  const suite = consoleSuite();
 
   async function signedInPage(viewport: { width: number; height: number }) {
     const identity = scriptedIdentityApi();
-    const context = await browser.newContext({ viewport });
-    const page = await context.newPage();
-    const problems = collectPageProblems(page);
-    const authenticator = await addVirtualAuthenticator(page);
+    const { context, page, problems, authenticator } = await pageWithAuthenticator(suite.browser, viewport);
     // The passkey the user enrolled earlier, on this device.
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     await authenticator.cdp.send('WebAuthn.addCredential', {
@@ -173,7 +151,7 @@ describe.skipIf(!chromiumAvailable())('console in Chromium: signed-in pages (scr
 
   it('shows who I am, how I signed in, and confirms it is me (step-up)', async () => {
     const { page, problems, context, identity } = await signedInPage({ width: 1280, height: 800 });
-    await page.goto(`${server.baseUrl}/`);
+    await page.goto(`${suite.server.baseUrl}/`);
     await page.getByRole('heading', { level: 1, name: 'Welcome, Sam Supervisor' }).waitFor();
     for (const text of ['sam.supervisor', 'North Sea Terminal', 'Terminal supervisor', 'Yard planner'])
       await page.getByText(text, { exact: true }).first().waitFor();
@@ -211,7 +189,7 @@ describe.skipIf(!chromiumAvailable())('console in Chromium: signed-in pages (scr
       width: 1280,
       height: 800,
     });
-    await page.goto(`${server.baseUrl}/me/passkeys`);
+    await page.goto(`${suite.server.baseUrl}/me/passkeys`);
     await page.getByRole('heading', { level: 1, name: 'Your passkeys' }).waitFor();
     await page.getByRole('rowheader', { name: 'Gate office PC' }).waitFor();
     await page.getByText('Your only passkey cannot be removed').waitFor();
@@ -258,10 +236,7 @@ describe.skipIf(!chromiumAvailable())('console in Chromium: signed-in pages (scr
   });
 
   it("shows the server's problem detail when password + code sign-in is refused", async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const page = await context.newPage();
-    const problems = collectPageProblems(page);
-    await addVirtualAuthenticator(page);
+    const { context, page, problems } = await pageWithAuthenticator(suite.browser);
     const answers = [
       { status: 403, code: 'auth.passkey_required', detail: 'Your role must sign in with a passkey' },
       { status: 429, code: 'auth.throttled', detail: 'Too many attempts.', retryAfterSeconds: 30 },
@@ -280,7 +255,7 @@ describe.skipIf(!chromiumAvailable())('console in Chromium: signed-in pages (scr
         }),
       });
     });
-    await page.goto(`${server.baseUrl}/login`);
+    await page.goto(`${suite.server.baseUrl}/login`);
     await page.getByLabel('Username').fill('yard.planner');
     await page.getByLabel('Password', { exact: true }).fill('correct horse battery staple');
     await page.getByLabel('6-digit code').fill('123456');
@@ -301,7 +276,7 @@ describe.skipIf(!chromiumAvailable())('console in Chromium: signed-in pages (scr
 
   it('works at tablet width and by keyboard alone', async () => {
     const { page, problems, context } = await signedInPage({ width: 768, height: 1024 });
-    await page.goto(`${server.baseUrl}/`);
+    await page.goto(`${suite.server.baseUrl}/`);
     await page.getByRole('heading', { level: 1, name: 'Welcome, Sam Supervisor' }).waitFor();
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);

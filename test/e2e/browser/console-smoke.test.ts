@@ -1,14 +1,7 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  addVirtualAuthenticator,
-  chromiumAvailable,
-  collectPageProblems,
-  ensureConsoleBuilt,
-  launchBrowser,
-  screenshot,
-} from '../../support/browser.js';
-import { type ConsoleServer, startConsoleServer } from './console-server.js';
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
+import { pageWithAuthenticator, screenshot } from '../../support/browser.js';
+import { consoleSuite, describeBrowser } from '../../support/console-session.js';
 
 /** Tabs through the page until `target` has focus; returns how many presses it took, or -1. */
 async function tabTo(page: Page, isTarget: () => Promise<boolean>, limit = 15): Promise<number> {
@@ -19,32 +12,15 @@ async function tabTo(page: Page, isTarget: () => Promise<boolean>, limit = 15): 
   return -1;
 }
 
-describe.skipIf(!chromiumAvailable())('console in Chromium: sign-in and enrolment pages', () => {
-  let server: ConsoleServer;
-  let browser: Browser;
+describeBrowser('console in Chromium: sign-in and enrolment pages', () => {
+  const suite = consoleSuite();
 
-  beforeAll(async () => {
-    await ensureConsoleBuilt();
-    server = await startConsoleServer();
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
-  async function newPage(viewport = { width: 1280, height: 800 }) {
-    const context = await browser.newContext({ viewport });
-    const page = await context.newPage();
-    const problems = collectPageProblems(page);
-    await addVirtualAuthenticator(page);
-    return { page, problems, context };
-  }
+  const newPage = (viewport?: { width: number; height: number }) =>
+    pageWithAuthenticator(suite.browser, viewport);
 
   it('renders /login with labelled controls and a keyboard-reachable passkey button', async () => {
     const { page, problems, context } = await newPage();
-    const response = await page.goto(`${server.baseUrl}/login`);
+    const response = await page.goto(`${suite.server.baseUrl}/login`);
     expect(response?.status()).toBe(200);
     expect(response?.headers()['content-security-policy']).toContain("default-src 'self'");
 
@@ -72,7 +48,7 @@ describe.skipIf(!chromiumAvailable())('console in Chromium: sign-in and enrolmen
     expect(outline.width).toBeGreaterThanOrEqual(2);
     await screenshot(page, 'console-login-1280x800-passkey-focused');
 
-    // The form checks its own input before asking the server.
+    // The form checks its own input before asking the suite.server.
     await page.getByRole('button', { name: 'Sign in with password and code' }).click();
     expect(await page.getByText('Enter the 6-digit code from your authenticator app.').isVisible()).toBe(
       true,
@@ -86,7 +62,7 @@ describe.skipIf(!chromiumAvailable())('console in Chromium: sign-in and enrolmen
 
   it('shows a clear error for an enrolment link the server does not accept, and hides the token', async () => {
     const { page, problems, context } = await newPage();
-    await page.goto(`${server.baseUrl}/enrol#token=bogus`);
+    await page.goto(`${suite.server.baseUrl}/enrol#token=bogus`);
     const alert = page.getByRole('alert');
     await expect.poll(() => alert.isVisible(), { timeout: 10_000 }).toBe(true);
     // Without the identity routes the server answers 404 route.not_found; with them, 410 enrolment_link_invalid.
@@ -106,7 +82,7 @@ describe.skipIf(!chromiumAvailable())('console in Chromium: sign-in and enrolmen
 
   it('explains an enrolment link without a token, without asking the server', async () => {
     const { page, problems, context } = await newPage();
-    await page.goto(`${server.baseUrl}/enrol`);
+    await page.goto(`${suite.server.baseUrl}/enrol`);
     await expect.poll(() => page.getByRole('alert').isVisible()).toBe(true);
     expect(await page.getByRole('alert').textContent()).toContain('The link is incomplete');
     expect(problems.all).toEqual([]);
@@ -115,7 +91,7 @@ describe.skipIf(!chromiumAvailable())('console in Chromium: sign-in and enrolmen
 
   it('lays /login out at tablet width without horizontal scrolling', async () => {
     const { page, problems, context } = await newPage({ width: 768, height: 1024 });
-    await page.goto(`${server.baseUrl}/login`);
+    await page.goto(`${suite.server.baseUrl}/login`);
     await expect
       .poll(() => page.getByRole('button', { name: 'Sign in with a passkey' }).isVisible())
       .toBe(true);

@@ -3,27 +3,22 @@
  * signs in and sees exactly the pickup his haulier nominated him for, not his colleague's; the forwarder sees the
  * offer the line sent it in its inbox, without typing any reference, and accepts it from the row.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addOrganisation, addUser } from '../../../src/app/admin.usecases.js';
+import { expect, it } from 'vitest';
 import { changeAppointment, pickupDepsFor } from '../../../src/app/appointments.usecases.js';
 import { registerDriver } from '../../../src/app/drivers.usecases.js';
 import { runReleaseCommand } from '../../../src/app/releases.usecases.js';
-import { announceVisit, runVisitCommand } from '../../../src/app/visits.usecases.js';
 import { computeCheckDigit } from '../../../src/domain/index.js';
+import { screenshot } from '../../support/browser.js';
 import {
-  chromiumAvailable,
-  collectPageProblems,
-  ensureConsoleBuilt,
-  launchBrowser,
-  screenshot,
-} from '../../support/browser.js';
-import { testTerminals } from '../../support/ledger.js';
+  addOrganisations,
+  addPeople,
+  type ConsoleSuite,
+  consoleSuite,
+  describeBrowser,
+  signedInPage,
+} from '../../support/console-session.js';
+import { boxInYard } from '../../support/journeys.js';
 import { principal, releaseToHaulier, slotIdAt } from '../../support/pickup.js';
-import { mintSession } from '../../support/sessions.js';
-import { type ConsoleServer, startConsoleServer } from './console-server.js';
-
-const describeBrowser = chromiumAvailable() ? describe : describe.skip;
 
 const container = (serial: string) => `${serial}${computeCheckDigit(serial)}`;
 const DIRK_BOX = container('MSCU710001');
@@ -31,62 +26,29 @@ const DAAN_BOX = container('MSCU710002');
 const OFFERED_BOX = container('MSCU710003');
 
 describeBrowser('a driver sees his own jobs; a forwarder answers offers from its inbox', () => {
-  let server: ConsoleServer;
-  let browser: Browser;
   let offeredRef: string;
   let dirkRef: string;
+  const suite = consoleSuite({ setup, timeout: 180_000 });
+  const signedInAs = (userId: string) => signedInPage(suite.browser, suite.server, userId);
 
-  async function signedInPage(userId: string): Promise<{ page: Page; context: BrowserContext }> {
-    const session = await mintSession(server.auth, userId);
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    await context.addCookies([
-      { name: 'pl_session', value: session.cookie, url: server.baseUrl, httpOnly: true, sameSite: 'Strict' },
-    ]);
-    return { page: await context.newPage(), context };
-  }
-
-  beforeAll(async () => {
-    await ensureConsoleBuilt();
-    server = await startConsoleServer();
-    browser = await launchBrowser();
-    const orgs = [
+  async function setup({ server }: ConsoleSuite): Promise<void> {
+    await addOrganisations(server, [
       { orgId: 'org-line', kind: 'shipping_line', name: 'MSC', code: 'MSCU' },
       { orgId: 'org-fwd', kind: 'forwarder', name: 'Scheldt Forwarding', code: 'SCHF' },
       { orgId: 'org-hau', kind: 'haulier', name: 'Delta Transport', code: 'HAU' },
-    ] as const;
-    for (const org of orgs) await addOrganisation(server.auth, org);
-    for (const [userId, orgId, role] of [
+    ]);
+    await addPeople(server, [
       ['rita.desk', 'org-line', 'release_desk'],
       ['fred.desk', 'org-fwd', 'release_desk'],
       ['hugo.planner', 'org-hau', 'haulier_planner'],
-      ['dirk.driver', 'org-hau', 'driver'],
+      ['dirk.driver', 'org-hau', 'driver', 'Dirk Driver'],
       ['daan.driver', 'org-hau', 'driver'],
       ['piet.driver', 'org-hau', 'driver'],
-    ] as const)
-      await addUser(server.auth, {
-        userId,
-        orgId,
-        username: userId,
-        displayName: userId === 'dirk.driver' ? 'Dirk Driver' : userId,
-        roles: [role],
-        issuedBy: 'test',
-      });
+    ]);
 
     const ledger = server.fixture.ledger;
-    const visitAt = async (containerNumber: string, bay: number) => {
-      const { visit } = await announceVisit(ledger, testTerminals, {
-        containerNumber,
-        line: 'MSCU',
-        sizeType: '22G1',
-        fullEmpty: 'full',
-        arrival: { mode: 'truck' },
-      });
-      await runVisitCommand(ledger, testTerminals, visit.visitRef, {
-        type: 'GateInContainer',
-        slot: { terminal: 'T1', block: 'A', bay, row: 1, tier: 1 },
-      });
-      return visit.visitRef;
-    };
+    const visitAt = (number: string, bay: number) =>
+      boxInYard(server, number, { block: 'A', bay, row: 1, tier: 1 });
     dirkRef = await visitAt(DIRK_BOX, 1);
     const daanRef = await visitAt(DAAN_BOX, 3);
     offeredRef = await visitAt(OFFERED_BOX, 5);
@@ -142,17 +104,11 @@ describeBrowser('a driver sees his own jobs; a forwarder answers offers from its
       validUntil: new Date(now.getTime() + 7 * 86_400_000).toISOString(),
       firstParty: 'org-fwd',
     });
-  }, 180_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  }
 
   it('shows the driver exactly his own job, from the menu', async () => {
-    const { page, context } = await signedInPage('dirk.driver');
-    const problems = collectPageProblems(page);
-    await page.goto(`${server.baseUrl}/`);
+    const { page, context, problems } = await signedInAs('dirk.driver');
+    await page.goto(`${suite.server.baseUrl}/`);
     const menuLink = page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'My jobs' });
     await menuLink.click();
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('My jobs');
@@ -174,8 +130,8 @@ describeBrowser('a driver sees his own jobs; a forwarder answers offers from its
   });
 
   it('shows the menu entry only to drivers, and an empty list to a driver without jobs', async () => {
-    const planner = await signedInPage('hugo.planner');
-    await planner.page.goto(`${server.baseUrl}/`);
+    const planner = await signedInAs('hugo.planner');
+    await planner.page.goto(`${suite.server.baseUrl}/`);
     await planner.page
       .getByRole('navigation', { name: 'Main' })
       .getByRole('link', { name: 'Releases' })
@@ -184,16 +140,16 @@ describeBrowser('a driver sees his own jobs; a forwarder answers offers from its
     await planner.context.close();
 
     // Daan's one job is his, not Dirk's.
-    const daan = await signedInPage('daan.driver');
-    await daan.page.goto(`${server.baseUrl}/me/jobs`);
+    const daan = await signedInAs('daan.driver');
+    await daan.page.goto(`${suite.server.baseUrl}/me/jobs`);
     const jobs = daan.page.getByRole('region', { name: 'Your jobs' }).getByRole('article');
     await expect.poll(() => jobs.count()).toBe(1);
     expect(await jobs.first().getByRole('heading', { level: 2 }).textContent()).toBe(DAAN_BOX);
     await daan.context.close();
 
     // A driver whose account no driver record names has no jobs, and is told why.
-    const piet = await signedInPage('piet.driver');
-    await piet.page.goto(`${server.baseUrl}/me/jobs`);
+    const piet = await signedInAs('piet.driver');
+    await piet.page.goto(`${suite.server.baseUrl}/me/jobs`);
     await piet.page.getByText('No jobs for you').waitFor();
     expect(await piet.page.getByRole('article').count()).toBe(0);
     await screenshot(piet.page, 'driver-jobs-empty');
@@ -201,9 +157,8 @@ describeBrowser('a driver sees his own jobs; a forwarder answers offers from its
   });
 
   it('lists the offer in the forwarder inbox and accepts it from the row', async () => {
-    const { page, context } = await signedInPage('fred.desk');
-    const problems = collectPageProblems(page);
-    await page.goto(`${server.baseUrl}/releases`);
+    const { page, context, problems } = await signedInAs('fred.desk');
+    await page.goto(`${suite.server.baseUrl}/releases`);
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Releases');
     const offers = page.getByRole('table', { name: 'Offers to you' });
     const row = offers.getByRole('row', { name: new RegExp(OFFERED_BOX) });

@@ -4,64 +4,44 @@
  * stack frozen; the supervisor asks for an unfreeze from the container page; a second supervisor approves it in
  * the Approvals inbox after an inline passkey step-up; the container page then shows the box not frozen.
  */
-import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addOrganisation, addUser } from '../../../src/app/admin.usecases.js';
-import { announceVisit, runVisitCommand } from '../../../src/app/visits.usecases.js';
+import type { BrowserContext } from 'playwright-core';
+import { expect, it } from 'vitest';
+import { collectPageProblems, screenshot } from '../../support/browser.js';
 import {
-  addVirtualAuthenticator,
-  chromiumAvailable,
-  collectPageProblems,
-  ensureConsoleBuilt,
-  launchBrowser,
-  screenshot,
-} from '../../support/browser.js';
-import { testTerminals } from '../../support/ledger.js';
+  addOrganisations,
+  addPeople,
+  type ConsoleSuite,
+  consoleSuite,
+  describeBrowser,
+  enrolledPage,
+} from '../../support/console-session.js';
+import { boxInYard } from '../../support/journeys.js';
 import { addDriver, principal, releaseToHaulier, slotIdAt } from '../../support/pickup.js';
 import { mintSession } from '../../support/sessions.js';
-import { type ConsoleServer, startConsoleServer } from './console-server.js';
 
 const CONTAINER = 'CSQU3054383';
 const BADGE = 'ANR-000123';
 const PLATE = '1-ABC-123';
 
-describe.skipIf(!chromiumAvailable())('freeze from an alert, two-person unfreeze (Chromium)', () => {
-  let server: ConsoleServer;
-  let browser: Browser;
+describeBrowser('freeze from an alert, two-person unfreeze (Chromium)', () => {
   let visitRef: string;
-  const tokens: Record<string, string> = {};
+  let tokens: Record<string, string> = {};
+  const suite = consoleSuite({ setup, timeout: 180_000 });
 
-  beforeAll(async () => {
-    await ensureConsoleBuilt();
-    server = await startConsoleServer();
-    browser = await launchBrowser();
+  async function setup({ server }: ConsoleSuite): Promise<void> {
     const { auth } = server;
-    await addOrganisation(auth, { orgId: 'mscu', kind: 'shipping_line', name: 'MSC', code: 'MSCU' });
-    await addOrganisation(auth, { orgId: 'hau', kind: 'haulier', name: 'Delta Transport', code: 'HAU' });
-    for (const [userId, orgId, role, displayName] of [
+    await addOrganisations(server, [
+      { orgId: 'mscu', kind: 'shipping_line', name: 'MSC', code: 'MSCU' },
+      { orgId: 'hau', kind: 'haulier', name: 'Delta Transport', code: 'HAU' },
+    ]);
+    tokens = await addPeople(server, [
       ['anna.super', 'nqt', 'terminal_supervisor', 'Anna Supervisor'],
       ['bart.super', 'nqt', 'terminal_supervisor', 'Bart Supervisor'],
       ['gina.clerk', 'nqt', 'gate_clerk', 'Gina Clerk'],
       ['hank.planner', 'hau', 'haulier_planner', 'Hank Planner'],
-    ] as const) {
-      tokens[userId] = (
-        await addUser(auth, { userId, orgId, username: userId, displayName, roles: [role], issuedBy: 'test' })
-      ).enrolmentToken;
-    }
+    ]);
     const ledger = server.fixture.ledger;
-    visitRef = (
-      await announceVisit(ledger, testTerminals, {
-        containerNumber: CONTAINER,
-        line: 'MSCU',
-        sizeType: '22G1',
-        fullEmpty: 'full',
-        arrival: { mode: 'truck' },
-      })
-    ).visit.visitRef;
-    await runVisitCommand(ledger, testTerminals, visitRef, {
-      type: 'GateInContainer',
-      slot: { terminal: 'T1', block: 'A', bay: 1, row: 1, tier: 1 },
-    });
+    visitRef = await boxInYard(server, CONTAINER, { block: 'A', bay: 1, row: 1, tier: 1 });
     const line = principal({
       userId: 'line-1',
       orgId: 'mscu',
@@ -97,27 +77,13 @@ describe.skipIf(!chromiumAvailable())('freeze from an alert, two-person unfreeze
       payload: { credential: booked.json().credential.token, badge: BADGE, truckPlate: PLATE },
     });
     expect(refused.json().accepted).toBe(false);
-  }, 180_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  }
 
   /** A browser context for `userId`: a passkey enrolled on its virtual authenticator, then signed in. */
   async function signedIn(userId: string, displayName: string, stepUp: boolean): Promise<BrowserContext> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    await addVirtualAuthenticator(page);
-    await page.goto(`${server.baseUrl}/enrol#token=${encodeURIComponent(tokens[userId]!)}`);
-    await page.getByRole('button', { name: 'Create my passkey' }).click();
-    await page.getByRole('heading', { level: 1, name: `Welcome, ${displayName}` }).waitFor();
-    const session = await mintSession(server.auth, userId, { stepUp });
-    await context.clearCookies();
-    await context.addCookies([
-      { name: 'pl_session', value: session.cookie, url: server.baseUrl, httpOnly: true, sameSite: 'Strict' },
-    ]);
-    return context;
+    const person = { userId, displayName, enrolmentToken: tokens[userId]! };
+    const viewport = { width: 1280, height: 900 };
+    return (await enrolledPage(suite.browser, suite.server, person, { stepUp, viewport })).context;
   }
 
   it('a supervisor freezes the box from the alert; the yard map shows it frozen; she asks to unfreeze it', async () => {
@@ -125,7 +91,7 @@ describe.skipIf(!chromiumAvailable())('freeze from an alert, two-person unfreeze
     const page = context.pages()[0]!;
     const problems = collectPageProblems(page);
 
-    await page.goto(`${server.baseUrl}/alerts`);
+    await page.goto(`${suite.server.baseUrl}/alerts`);
     await page.getByRole('heading', { level: 1, name: 'Alerts' }).waitFor();
     const row = page.getByRole('row').filter({ hasText: 'Gate refusal' });
     await row.waitFor();
@@ -148,7 +114,7 @@ describe.skipIf(!chromiumAvailable())('freeze from an alert, two-person unfreeze
     await page.getByRole('button', { name: 'Resolve alert', exact: true }).click();
     await page.getByText('Alert resolved.').waitFor();
 
-    await page.goto(`${server.baseUrl}/yard?terminal=T1`);
+    await page.goto(`${suite.server.baseUrl}/yard?terminal=T1`);
     await page.getByRole('heading', { level: 1, name: 'Yard map T1' }).waitFor();
     await page
       .getByText(/1 boxes in \d+ blocks: 0 in yard, 0 released, 0 on hold, 1 frozen, 0 alert/)
@@ -165,7 +131,7 @@ describe.skipIf(!chromiumAvailable())('freeze from an alert, two-person unfreeze
     expect(await tier.textContent()).toContain('Frozen');
     await screenshot(page, 'freeze-yard-map');
 
-    await page.goto(`${server.baseUrl}/visits/${encodeURIComponent(visitRef)}`);
+    await page.goto(`${suite.server.baseUrl}/visits/${encodeURIComponent(visitRef)}`);
     await page.getByTestId('frozen-notice').waitFor();
     expect(await page.getByTestId('frozen-notice').textContent()).toContain(
       'Frozen by anna.super because “Right driver two days early: check with the haulier”',
@@ -186,7 +152,7 @@ describe.skipIf(!chromiumAvailable())('freeze from an alert, two-person unfreeze
     const page = context.pages()[0]!;
     const problems = collectPageProblems(page);
 
-    await page.goto(`${server.baseUrl}/approvals`);
+    await page.goto(`${suite.server.baseUrl}/approvals`);
     await page.getByRole('heading', { level: 1, name: 'Approvals' }).waitFor();
     await page.getByRole('heading', { level: 3, name: /Unfreeze of a frozen box/ }).waitFor();
     await page.getByText('Anna Supervisor').first().waitFor();
@@ -199,12 +165,12 @@ describe.skipIf(!chromiumAvailable())('freeze from an alert, two-person unfreeze
     await page.getByRole('button', { name: 'Confirm and continue' }).click();
     await page.getByText(`You approved the unfreeze of a frozen box of ${visitRef}`).waitFor();
 
-    await page.goto(`${server.baseUrl}/visits/${encodeURIComponent(visitRef)}`);
+    await page.goto(`${suite.server.baseUrl}/visits/${encodeURIComponent(visitRef)}`);
     await page.getByTestId('frozen-state').waitFor();
     expect(await page.getByTestId('frozen-state').textContent()).toBe('Not frozen');
     expect(await page.getByTestId('frozen-notice').count()).toBe(0);
     await screenshot(page, 'freeze-unfrozen');
-    const stream = await server.fixture.store.readStream(`visit-${visitRef}`);
+    const stream = await suite.server.fixture.store.readStream(`visit-${visitRef}`);
     expect(stream.at(-1)).toMatchObject({
       type: 'VisitUnfrozen',
       data: { requestedBy: 'anna.super', approvedBy: 'bart.super' },

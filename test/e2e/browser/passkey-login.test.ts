@@ -11,11 +11,10 @@ import { TOTP } from 'otpauth';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  addVirtualAuthenticator,
   chromiumAvailable,
-  collectPageProblems,
   ensureConsoleBuilt,
   launchBrowser,
+  pageWithAuthenticator,
   screenshot,
 } from '../../support/browser.js';
 import {
@@ -66,11 +65,8 @@ describe.skipIf(!chromiumAvailable())('passkey sign-in in Chromium (real server)
     if (!link)
       return skip('createEnrolledUserLink (test/e2e/browser/console-server.ts) is not filled in yet');
 
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const page = await context.newPage();
-    const problems = collectPageProblems(page);
-    // Before any click: the virtual authenticator must be there when the first ceremony starts.
-    const authenticator = await addVirtualAuthenticator(page);
+    // The virtual authenticator is there before any click, when the first ceremony starts.
+    const { context, page, problems, authenticator } = await pageWithAuthenticator(browser);
 
     // 1. Enrol from the one-time link.
     await page.goto(`${server.baseUrl}/enrol#token=${encodeURIComponent(link.token)}`);
@@ -134,10 +130,7 @@ describe.skipIf(!chromiumAvailable())('passkey sign-in in Chromium (real server)
     });
     if (!user) return skip('createPasswordUser (test/e2e/browser/console-server.ts) is not filled in yet');
 
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const page = await context.newPage();
-    const problems = collectPageProblems(page);
-    await addVirtualAuthenticator(page);
+    const { context, page, problems } = await pageWithAuthenticator(browser);
     await page.goto(`${server.baseUrl}/login`);
     await page.getByLabel('Username').fill(user.username);
     await page.getByLabel('Password', { exact: true }).fill(user.password);

@@ -4,100 +4,49 @@
  * QR code; the gate clerk pastes it with a wrong badge (refused, the badge check crossed), then with the right
  * badge and plate (accepted, every check ticked).
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addOrganisation, addUser } from '../../../src/app/admin.usecases.js';
+import { expect, it } from 'vitest';
 import { runReleaseCommand } from '../../../src/app/releases.usecases.js';
-import { announceVisit, runVisitCommand } from '../../../src/app/visits.usecases.js';
+import { screenshot } from '../../support/browser.js';
 import {
-  chromiumAvailable,
-  collectPageProblems,
-  ensureConsoleBuilt,
-  launchBrowser,
-  screenshot,
-} from '../../support/browser.js';
-import { testTerminals } from '../../support/ledger.js';
+  addOrganisations,
+  addPeople,
+  type ConsoleSuite,
+  consoleSuite,
+  describeBrowser,
+  signedInPage,
+} from '../../support/console-session.js';
+import { boxInYard, tomorrowMorning } from '../../support/journeys.js';
 import { principal } from '../../support/pickup.js';
-import { mintSession } from '../../support/sessions.js';
-import { type ConsoleServer, startConsoleServer } from './console-server.js';
-
-const describeBrowser = chromiumAvailable() ? describe : describe.skip;
 
 // The server's clock runs from 09:50 UTC tomorrow, so that the 10:00 slot is open at the gate (grace included)
 // and still in the future in the browser, whatever the hour the tests run.
-const started = Date.now();
-const today = new Date(started);
-const anchor = Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() + 1, 9, 50);
-const clock = { now: () => new Date(anchor + (Date.now() - started)) };
-const day = new Date(anchor).toISOString().slice(0, 10);
-const slotId = `T1@${day.replace(/-/g, '')}T1000Z`;
+const { clock, day, slotId: slotAt } = tomorrowMorning();
+const slotId = slotAt('10:00');
 
 const CONTAINER = 'CSQU3054383';
 const BADGE = 'ANR-000123';
 const PLATE = '1-ABC-123';
 
 describeBrowser('releases, booking with a QR credential, and the gate kiosk', () => {
-  let server: ConsoleServer;
-  let browser: Browser;
   let visitRef: string;
   let token: string;
+  const suite = consoleSuite({ server: { clock }, setup, timeout: 120_000 });
+  const signedInAs = (userId: string, viewport?: { width: number; height: number }) =>
+    signedInPage(suite.browser, suite.server, userId, { viewport });
 
-  async function signedInPage(
-    userId: string,
-    viewport = { width: 1280, height: 800 },
-  ): Promise<{ page: Page; context: BrowserContext }> {
-    const session = await mintSession(server.auth, userId);
-    const context = await browser.newContext({ viewport });
-    await context.addCookies([
-      { name: 'pl_session', value: session.cookie, url: server.baseUrl, httpOnly: true, sameSite: 'Strict' },
+  async function setup({ server }: ConsoleSuite): Promise<void> {
+    await addOrganisations(server, [
+      { orgId: 'org-line', kind: 'shipping_line', name: 'MSC', code: 'MSCU' },
+      { orgId: 'org-hau', kind: 'haulier', name: 'Delta Transport', code: 'HAU' },
     ]);
-    return { page: await context.newPage(), context };
-  }
-
-  beforeAll(async () => {
-    await ensureConsoleBuilt();
-    server = await startConsoleServer({ clock });
-    browser = await launchBrowser();
-    await addOrganisation(server.auth, {
-      orgId: 'org-line',
-      kind: 'shipping_line',
-      name: 'MSC',
-      code: 'MSCU',
-    });
-    await addOrganisation(server.auth, {
-      orgId: 'org-hau',
-      kind: 'haulier',
-      name: 'Delta Transport',
-      code: 'HAU',
-    });
-    for (const [userId, orgId, role] of [
+    await addPeople(server, [
       ['rita.desk', 'org-line', 'release_desk'],
       ['hugo.planner', 'org-hau', 'haulier_planner'],
       ['gina.clerk', 'nqt', 'gate_clerk'],
-    ] as const)
-      await addUser(server.auth, {
-        userId,
-        orgId,
-        username: userId,
-        displayName: userId,
-        roles: [role],
-        issuedBy: 'test',
-      });
+    ]);
 
     const ledger = server.fixture.ledger;
-    visitRef = (
-      await announceVisit(ledger, testTerminals, {
-        containerNumber: CONTAINER,
-        line: 'MSCU',
-        sizeType: '22G1',
-        fullEmpty: 'full',
-        arrival: { mode: 'truck' },
-      })
-    ).visit.visitRef;
-    await runVisitCommand(ledger, testTerminals, visitRef, {
-      type: 'GateInContainer',
-      slot: { terminal: 'T1', block: 'A', bay: 1, row: 1, tier: 1 },
-    });
+    visitRef = await boxInYard(server, CONTAINER, { block: 'A', bay: 1, row: 1, tier: 1 });
     // The line issues the release and offers it to the haulier, who accepts it in the console.
     const line = principal({
       userId: 'rita.desk',
@@ -116,17 +65,11 @@ describeBrowser('releases, booking with a QR credential, and the gate kiosk', ()
       validUntil: new Date(now + 7 * 86_400_000).toISOString(),
       firstParty: 'org-hau',
     });
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  }
 
   it('shows the line its releases, with revoke', async () => {
-    const { page, context } = await signedInPage('rita.desk');
-    const problems = collectPageProblems(page);
-    await page.goto(`${server.baseUrl}/releases`);
+    const { page, context, problems } = await signedInAs('rita.desk');
+    await page.goto(`${suite.server.baseUrl}/releases`);
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Releases');
     await expect
       .poll(() => page.getByRole('button', { name: `Revoke the release of ${CONTAINER}` }).count())
@@ -138,9 +81,8 @@ describeBrowser('releases, booking with a QR credential, and the gate kiosk', ()
   });
 
   it('lets the haulier planner accept the offer, book a slot and see the QR credential', async () => {
-    const { page, context } = await signedInPage('hugo.planner');
-    const problems = collectPageProblems(page);
-    await page.goto(`${server.baseUrl}/releases`);
+    const { page, context, problems } = await signedInAs('hugo.planner');
+    await page.goto(`${suite.server.baseUrl}/releases`);
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Releases');
     // Offered, not yet held: the box is not listed until the planner looks the offer up.
     await page.getByLabel('Find an offer by visit reference').fill(visitRef);
@@ -186,9 +128,8 @@ describeBrowser('releases, booking with a QR credential, and the gate kiosk', ()
 
   it('refuses the credential at the gate with a wrong badge, the badge check crossed', async () => {
     expect(token).toBeTruthy();
-    const { page, context } = await signedInPage('gina.clerk');
-    const problems = collectPageProblems(page);
-    await page.goto(`${server.baseUrl}/gate`);
+    const { page, context, problems } = await signedInAs('gina.clerk');
+    await page.goto(`${suite.server.baseUrl}/gate`);
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Gate-out');
     // BarcodeDetector is not in headless Chromium on Linux: no camera button.
     expect(await page.getByRole('button', { name: 'Scan with camera' }).count()).toBe(0);
@@ -208,9 +149,8 @@ describeBrowser('releases, booking with a QR credential, and the gate kiosk', ()
   });
 
   it('accepts the credential with the right badge and plate, every check ticked, at tablet width', async () => {
-    const { page, context } = await signedInPage('gina.clerk', { width: 820, height: 1180 });
-    const problems = collectPageProblems(page);
-    await page.goto(`${server.baseUrl}/gate`);
+    const { page, context, problems } = await signedInAs('gina.clerk', { width: 820, height: 1180 });
+    await page.goto(`${suite.server.baseUrl}/gate`);
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Gate-out');
     // Keyboard only: the credential field has focus; Enter in it submits the form.
     const field = page.getByLabel('Pickup credential');

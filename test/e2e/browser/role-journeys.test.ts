@@ -13,15 +13,15 @@
  * Every role's own job is done in the console. Only the leaving box's arrival (a gate clerk's gate-in, not part of
  * any journey here) is SETUP through the API.
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, ensureConsoleBuilt, launchBrowser } from '../../support/browser.js';
+import { afterAll, afterEach, expect, it } from 'vitest';
+import { type ConsoleSuite, consoleSuite, describeBrowser } from '../../support/console-session.js';
 import {
+  addCast,
   addJourneyOrganisations,
-  addPerson,
   boxInYard,
   callAs,
   containerNumber,
+  expectNoPageErrors,
   menu,
   openContainer,
   openFromMenu,
@@ -33,9 +33,6 @@ import {
   tomorrowMorning,
   withStepUp,
 } from '../../support/journeys.js';
-import { type ConsoleServer, startConsoleServer } from './console-server.js';
-
-const describeBrowser = chromiumAvailable() ? describe : describe.skip;
 
 const time = tomorrowMorning();
 const LEAVING = containerNumber('MSCU', 710_001);
@@ -50,17 +47,13 @@ const PLATE = '1-DLT-510';
 const open: SignedIn[] = [];
 
 describeBrowser('role journeys in Chromium (issue 5)', () => {
-  let server: ConsoleServer;
-  let browser: Browser;
   let people: Record<string, Person>;
   let leavingRef: string;
   let stayingRef: string;
   let credential = '';
+  const suite = consoleSuite({ server: { clock: time.clock }, setup, timeout: 120_000 });
 
-  beforeAll(async () => {
-    await ensureConsoleBuilt();
-    server = await startConsoleServer({ clock: time.clock });
-    browser = await launchBrowser();
+  async function setup({ server }: ConsoleSuite): Promise<void> {
     await addJourneyOrganisations(server);
     const cast = [
       ['lena.line', 'Lena Line', orgs.line.orgId, 'release_desk'],
@@ -76,35 +69,28 @@ describeBrowser('role journeys in Chromium (issue 5)', () => {
       ['ada.admin', 'Ada Admin', orgs.admin.orgId, 'administrator'],
       ['bob.admin', 'Bob Admin', orgs.admin.orgId, 'administrator'],
     ] as const;
-    people = {};
-    for (const [userId, displayName, orgId, role] of cast)
-      people[userId] = await addPerson(server, { userId, displayName, orgId, role });
+    people = await addCast(server, cast);
 
     await boxInYard(server, NEIGHBOUR, { block: 'A', bay: 5, row: 2, tier: 1 });
     stayingRef = await boxInYard(server, STAYING, { block: 'A', bay: 5, row: 2, tier: 2 });
     await server.fixture.ledger.checkpoint();
-  }, 120_000);
+  }
 
   afterAll(async () => {
     for (const signedIn of open) await signedIn.context.close().catch(() => undefined);
-    await browser?.close();
-    await server?.close();
   });
 
-  afterEach(() => {
-    // Refused requests are part of the journeys (403/404 the page turns into "not yours to see"); script errors
-    // are not.
-    for (const signedIn of open)
-      expect(signedIn.problems.all.filter((problem) => problem.kind === 'pageerror')).toEqual([]);
-  });
+  // Refused requests are part of the journeys (403/404 the page turns into "not yours to see"); script errors
+  // are not.
+  afterEach(() => expectNoPageErrors(open));
 
   async function signIn(userId: string, how: 'passkey' | 'password' = 'passkey'): Promise<SignedIn> {
     const person = people[userId]!;
     const prefix = `role-${person.role === 'release_desk' ? `release-desk-${person.orgId.slice(4)}` : person.role.replace(/_/g, '-')}`;
     const signedIn =
       how === 'passkey'
-        ? await passkeySignIn(browser, server, person, prefix)
-        : await passwordSignIn(browser, server, person, prefix);
+        ? await passkeySignIn(suite.browser, suite.server, person, prefix)
+        : await passwordSignIn(suite.browser, suite.server, person, prefix);
     open.push(signedIn);
     return signedIn;
   }
@@ -152,7 +138,7 @@ describeBrowser('role journeys in Chromium (issue 5)', () => {
     await you.shot('announced', 'releases-line');
 
     // SETUP (terminal activity, not the line's): the box comes through the gate into the yard.
-    const gatedIn = await callAs(server, 'gina.clerk', 'POST', `/v1/visits/${leavingRef}/gate-in`, {
+    const gatedIn = await callAs(suite.server, 'gina.clerk', 'POST', `/v1/visits/${leavingRef}/gate-in`, {
       slot: { terminal: 'T1', block: 'A', bay: 1, row: 1, tier: 1 },
       truckPlate: '1-INB-001',
     });
@@ -287,11 +273,11 @@ describeBrowser('role journeys in Chromium (issue 5)', () => {
     for (const absent of ['Yard map', 'Releases', 'Gate', 'Approvals', 'Alerts', 'Audit', 'Admin'])
       expect(nav).not.toContain(absent);
     // The yard map by URL: the server refuses, the page says so.
-    await page.goto(`${server.baseUrl}/yard`);
+    await page.goto(`${suite.server.baseUrl}/yard`);
     await page.getByText('The yard map could not be loaded').waitFor();
     await you.shot('yard-refused');
 
-    await page.goto(`${server.baseUrl}/`);
+    await page.goto(`${suite.server.baseUrl}/`);
     await page.getByRole('heading', { level: 1, name: 'Welcome, Dirk Driver' }).waitFor();
     expect(nav).toContain('My jobs');
     await openFromMenu(page, 'My jobs', 'My jobs');
@@ -434,7 +420,7 @@ describeBrowser('role journeys in Chromium (issue 5)', () => {
     await withStepUp(page, actions.getByText(`Move of ${STAYING} recorded: T1/A/07/02/1 → T1/A/09/02/1.`));
     await page.locator('dd.mono').filter({ hasText: 'T1/A/09/02/1' }).waitFor();
     // Once a checkpoint covers it, the move is proven in the browser like every other event.
-    await server.fixture.ledger.checkpoint();
+    await suite.server.fixture.ledger.checkpoint();
     await page.reload();
     const move = page
       .getByRole('list', { name: 'History' })
@@ -482,7 +468,7 @@ describeBrowser('role journeys in Chromium (issue 5)', () => {
   }, 60_000);
 
   it('investigator: password + code sees no positions; with a passkey, every proof verified and the whole log', async () => {
-    await server.fixture.ledger.checkpoint();
+    await suite.server.fixture.ledger.checkpoint();
     const withPassword = await signIn('ivan.police', 'password');
     const nav = await menu(withPassword.page);
     expect(nav).toEqual(expect.arrayContaining(['Alerts', 'Audit']));
@@ -542,7 +528,7 @@ describeBrowser('role journeys in Chromium (issue 5)', () => {
     await bob.page.getByRole('button', { name: /^Approve the role grant of / }).click();
     await withStepUp(bob.page, bob.page.getByText(/You approved the role grant of/));
     await bob.shot('approvals-role-granted');
-    const granted = await server.fixture.store.identity.findUserByUsername('xavier.planner');
+    const granted = await suite.server.fixture.store.identity.findUserByUsername('xavier.planner');
     expect(granted?.roles).toEqual(['haulier_planner']);
   }, 90_000);
 });

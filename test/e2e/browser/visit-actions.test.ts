@@ -5,50 +5,41 @@
  * waiting for a second person in the Approvals inbox; a read-only investigator gets no Actions card at all.
  * Screens are saved as `visit-actions-<nn>-<what>.png`.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
+import { collectPageProblems, type PageProblems, screenshot } from '../../support/browser.js';
 import {
-  addVirtualAuthenticator,
-  chromiumAvailable,
-  collectPageProblems,
-  ensureConsoleBuilt,
-  launchBrowser,
-  type PageProblems,
-  screenshot,
-} from '../../support/browser.js';
+  type ConsoleSuite,
+  consoleSuite,
+  describeBrowser,
+  enrolledPage,
+} from '../../support/console-session.js';
 import {
+  addCast,
   addJourneyOrganisations,
-  addPerson,
   boxInYard,
   containerNumber,
-  gotoAndWait,
   issueRelease,
   orgs,
   type Person,
   withStepUp,
 } from '../../support/journeys.js';
-import { mintSession } from '../../support/sessions.js';
-import { type ConsoleServer, startConsoleServer } from './console-server.js';
 
 const HELD = containerNumber('MSCU', 720_001);
 const CORRECTED = containerNumber('MSCU', 720_002);
 const VOIDED = containerNumber('MSCU', 720_003);
 
-describe.skipIf(!chromiumAvailable())('container page actions (Chromium)', () => {
-  let server: ConsoleServer;
-  let browser: Browser;
-  const people: Record<string, Person> = {};
+describeBrowser('container page actions (Chromium)', () => {
+  let people: Record<string, Person> = {};
   const refs: Record<string, string> = {};
   let shots = 0;
   const shot = (page: Page, what: string) =>
     screenshot(page, `visit-actions-${String(++shots).padStart(2, '0')}-${what}`);
+  const suite = consoleSuite({ setup, timeout: 120_000 });
 
-  beforeAll(async () => {
-    await ensureConsoleBuilt();
-    server = await startConsoleServer();
-    browser = await launchBrowser();
+  async function setup({ server }: ConsoleSuite): Promise<void> {
     await addJourneyOrganisations(server);
-    for (const [userId, displayName, orgId, role] of [
+    people = await addCast(server, [
       ['lena.line', 'Lena Line', orgs.line.orgId, 'release_desk'],
       ['cora.customs', 'Cora Customs', orgs.customs.orgId, 'customs_officer'],
       ['otto.operator', 'Otto Operator', orgs.nqt.orgId, 'equipment_operator'],
@@ -56,43 +47,23 @@ describe.skipIf(!chromiumAvailable())('container page actions (Chromium)', () =>
       ['sam.super', 'Sam Supervisor', orgs.nqt.orgId, 'terminal_supervisor'],
       // An investigator of customs (an auditor): reads everything and places no kind of hold.
       ['ivy.audit', 'Ivy Auditor', orgs.customs.orgId, 'investigator'],
-    ] as const)
-      people[userId] = await addPerson(server, { userId, displayName, orgId, role });
+    ]);
     refs.held = await boxInYard(server, HELD, { block: 'A', bay: 1, row: 1, tier: 1 });
     refs.corrected = await boxInYard(server, CORRECTED, { block: 'A', bay: 3, row: 1, tier: 1 });
     refs.voided = await boxInYard(server, VOIDED, { block: 'B', bay: 1, row: 1, tier: 1 });
     await issueRelease(server, people['lena.line']!, refs.held, orgs.forwarder.orgId);
     await server.fixture.ledger.checkpoint();
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  }
 
   /** A page of `userId` on the container page of `visitRef`: a passkey enrolled, then a minted passkey session. */
   async function onContainerPage(
     userId: string,
     visitRef: string,
   ): Promise<{ page: Page; problems: PageProblems; close: () => Promise<void> }> {
-    const person = people[userId]!;
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    await addVirtualAuthenticator(page);
-    await gotoAndWait(
-      page,
-      `${server.baseUrl}/enrol#token=${encodeURIComponent(person.enrolmentToken)}`,
-      page.getByRole('button', { name: 'Create my passkey' }),
-    );
-    await page.getByRole('button', { name: 'Create my passkey' }).click();
-    await page.getByRole('heading', { level: 1, name: `Welcome, ${person.displayName}` }).waitFor();
-    const session = await mintSession(server.auth, userId);
-    await context.clearCookies();
-    await context.addCookies([
-      { name: 'pl_session', value: session.cookie, url: server.baseUrl, httpOnly: true, sameSite: 'Strict' },
-    ]);
+    const viewport = { width: 1280, height: 900 };
+    const { context, page } = await enrolledPage(suite.browser, suite.server, people[userId]!, { viewport });
     const problems = collectPageProblems(page);
-    await page.goto(`${server.baseUrl}/visits/${encodeURIComponent(visitRef)}`);
+    await page.goto(`${suite.server.baseUrl}/visits/${encodeURIComponent(visitRef)}`);
     await page.getByRole('heading', { level: 2, name: 'Status' }).waitFor({ timeout: 15_000 });
     return { page, problems, close: () => context.close() };
   }
@@ -131,7 +102,9 @@ describe.skipIf(!chromiumAvailable())('container page actions (Chromium)', () =>
     expect(await page.getByText('customs: Selected for scan').count()).toBe(0);
     await shot(page, 'customs-hold-lifted');
 
-    const types = (await server.fixture.store.readStream(`visit-${refs.held}`)).map((event) => event.type);
+    const types = (await suite.server.fixture.store.readStream(`visit-${refs.held}`)).map(
+      (event) => event.type,
+    );
     expect(types.slice(-2)).toEqual(['HoldPlaced', 'HoldLifted']);
     expect(problems.unexpected()).toEqual([]);
     await close();
@@ -157,7 +130,7 @@ describe.skipIf(!chromiumAvailable())('container page actions (Chromium)', () =>
     await page.locator('dd.mono').filter({ hasText: 'T1/A/07/01/1' }).waitFor();
 
     // The move is proven once a checkpoint covers it.
-    await server.fixture.ledger.checkpoint();
+    await suite.server.fixture.ledger.checkpoint();
     await page.reload();
     const move = page
       .getByRole('list', { name: 'History' })
@@ -223,7 +196,7 @@ describe.skipIf(!chromiumAvailable())('container page actions (Chromium)', () =>
     await shot(page, 'void-in-approvals');
 
     // Nothing is voided, let alone deleted, until someone else approves.
-    await page.goto(`${server.baseUrl}/visits/${encodeURIComponent(refs.voided!)}`);
+    await page.goto(`${suite.server.baseUrl}/visits/${encodeURIComponent(refs.voided!)}`);
     await expect.poll(() => history.getByRole('listitem').count()).toBe(before);
     expect(problems.unexpected()).toEqual([]);
     await close();

@@ -2,9 +2,9 @@
  * Port administration: organisations, users (their roles only through two-person role grants), enrolment links,
  * passkey resets and API tokens. The server checks every action; sensitive ones ask for a passkey step-up inline.
  */
-import { type FormEvent, type ReactNode, useCallback, useEffect, useId, useState } from 'react';
+import { type FormEvent, type ReactNode, useCallback, useEffect, useState } from 'react';
 import { apiDelete, apiGet, apiPost } from '../api.js';
-import { Button, Field, Loading, Notice, PageHeading } from '../components.js';
+import { Button, Field, Loading, Notice, PageHeading, SelectField } from '../components.js';
 import { messageOf } from '../errors.js';
 import { formatDateTime, orgKindName, roleName } from '../labels.js';
 import { CopyButton } from '../qr.js';
@@ -69,37 +69,6 @@ const ROLES = [
 
 /** What an action achieved, as the notice at the top shows it. */
 type Outcome = { title: string; body?: ReactNode };
-
-function Select({
-  label,
-  value,
-  onChange,
-  options,
-}: {
-  label: string;
-  value: string;
-  onChange: (value: string) => void;
-  options: { value: string; label: string }[];
-}) {
-  const id = useId();
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <select
-        id={id}
-        className="admin-select"
-        value={value}
-        onChange={(event) => onChange(event.target.value)}
-      >
-        {options.map((option) => (
-          <option key={option.value} value={option.value}>
-            {option.label}
-          </option>
-        ))}
-      </select>
-    </div>
-  );
-}
 
 function LinkShown({ link }: { link: EnrolmentLink }) {
   return (
@@ -288,7 +257,7 @@ export function AdminPage() {
                   value={org.orgId}
                   onChange={(e) => setOrg({ ...org, orgId: e.target.value })}
                 />
-                <Select
+                <SelectField
                   label="Kind"
                   value={org.kind}
                   onChange={(kind) => setOrg({ ...org, kind })}
@@ -352,7 +321,7 @@ export function AdminPage() {
             <form className="admin-form" onSubmit={addUser} aria-labelledby="add-user-heading">
               <h3 id="add-user-heading">Add a user</h3>
               <div className="admin-fields">
-                <Select
+                <SelectField
                   label="Organisation"
                   value={user.orgId || orgs[0]?.orgId || ''}
                   onChange={(orgId) => setUser({ ...user, orgId })}
@@ -416,13 +385,13 @@ export function AdminPage() {
             <fieldset className="admin-form admin-actions">
               <legend className="admin-legend">Act on a user</legend>
               <div className="admin-fields">
-                <Select
+                <SelectField
                   label="User"
                   value={targetId}
                   onChange={setTarget}
                   options={users.map((u) => ({ value: u.userId, label: `${u.displayName} (${u.username})` }))}
                 />
-                <Select
+                <SelectField
                   label="Role to grant"
                   value={grantRole}
                   onChange={setGrantRole}
@@ -544,7 +513,7 @@ export function AdminPage() {
             <form className="admin-form" onSubmit={createToken} aria-labelledby="add-token-heading">
               <h3 id="add-token-heading">Create an API token</h3>
               <div className="admin-fields">
-                <Select
+                <SelectField
                   label="Organisation"
                   value={token.orgId || orgs[0]?.orgId || ''}
                   onChange={(orgId) => setToken({ ...token, orgId })}

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, apiGet, isApiError, type Session } from '../api.js';
 import { Button, Loading, Notice, PageHeading } from '../components.js';
 import { isUnauthenticated, messageOf } from '../errors.js';
@@ -42,6 +42,38 @@ interface Release {
   offer: { from: string; to: string; offeredAt: string } | null;
   holder?: string | null;
 }
+
+/** A visit's pickup appointment, as `GET /v1/visits/:visitRef/appointment` answers (src/http/appointment.routes.ts). */
+interface Appointment {
+  visitRef: string;
+  status: 'booked' | 'cancelled';
+  terminal: string;
+  timeZone: string | null;
+  slotId: string;
+  slotStart: string;
+  slotEnd: string;
+  graceBeforeMinutes: number;
+  graceAfterMinutes: number;
+  windowStart: string;
+  windowEnd: string;
+  truckPlate: string;
+  driver: { nominated: boolean; name: string | null };
+  credential: {
+    credentialId: string;
+    state: 'active' | 'used' | 'void';
+    issuedAt: string;
+    closedAt: string | null;
+  } | null;
+  bookedAt: string;
+  updatedAt: string;
+}
+
+/** The appointment card's own state: it loads beside the page, and fails or retries on its own. */
+type AppointmentState =
+  | { status: 'hidden' }
+  | { status: 'loading' }
+  | { status: 'error'; message: string }
+  | { status: 'ready'; appointment: Appointment | null };
 
 interface HistoryEvent {
   index: number;
@@ -371,26 +403,221 @@ function ReleaseChain({ release }: { release: Release | null | 'hidden' }) {
 }
 
 /**
- * What green lights do not say: the gate also checks who holds the release right, the driver they named and the
- * booked slot. Where the page knows the chain it says how far the right has gone; it never mentions a freeze, so a
- * status-only viewer learns nothing from it.
+ * Loads the appointment of a visit once its reference is known, only for those the policy table lets read it (so a
+ * role without `appointment.read` never gets a 403 in its browser console).
  */
-function PickupNote({ release }: { release: Release | null | 'hidden' }) {
+function useAppointment(
+  visitRef: string | undefined,
+  enabled: boolean,
+  signedOut: () => void,
+): { state: AppointmentState; reload: () => void } {
+  const [state, setState] = useState<AppointmentState>({ status: enabled ? 'loading' : 'hidden' });
+  // Only the latest request may set the state: a slow answer for an earlier visit is dropped.
+  const latest = useRef(0);
+  const load = useCallback(async () => {
+    const request = ++latest.current;
+    if (!enabled) {
+      setState({ status: 'hidden' });
+      return;
+    }
+    if (visitRef === undefined) return;
+    setState({ status: 'loading' });
+    try {
+      const { appointment } = await apiGet<{ appointment: Appointment | null }>(
+        `/v1/visits/${encodeURIComponent(visitRef)}/appointment`,
+      );
+      if (request === latest.current) setState({ status: 'ready', appointment });
+    } catch (error) {
+      if (request !== latest.current) return;
+      if (isUnauthenticated(error)) signedOut();
+      else setState({ status: 'error', message: messageOf(error) });
+    }
+  }, [visitRef, enabled, signedOut]);
+  useEffect(() => {
+    void load();
+  }, [load]);
+  return { state, reload: () => void load() };
+}
+
+/** The terminal's time zone when this browser knows it, else UTC (and the page says which). */
+function zoneOrUtc(timeZone: string | null): string {
+  if (timeZone === null) return 'UTC';
+  try {
+    new Intl.DateTimeFormat(undefined, { timeZone });
+    return timeZone;
+  } catch {
+    return 'UTC';
+  }
+}
+
+/** Formats instants as the terminal's clocks show them: the gate works in terminal time, not the viewer's. */
+function terminalClock(timeZone: string | null) {
+  const zone = zoneOrUtc(timeZone);
+  const dateTime = new Intl.DateTimeFormat(undefined, {
+    timeZone: zone,
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
+  const time = new Intl.DateTimeFormat(undefined, { timeZone: zone, hour: '2-digit', minute: '2-digit' });
+  return {
+    zone,
+    dateTime: (iso: string) => dateTime.format(new Date(iso)),
+    time: (iso: string) => time.format(new Date(iso)),
+  };
+}
+
+/** The slot of an appointment in terminal time, e.g. "Wed, 4 Mar 2030, 10:00–10:30". */
+function appointmentSlotText(appointment: Appointment): string {
+  const clock = terminalClock(appointment.timeZone);
+  return `${clock.dateTime(appointment.slotStart)}–${clock.time(appointment.slotEnd)}`;
+}
+
+const credentialStates: Record<string, string> = {
+  active: 'Active: valid once, for this driver and truck, in the gate window',
+  used: 'Used at the gate',
+  void: 'Void: a change or a cancellation replaced it',
+};
+
+function CredentialFact({ credential }: { credential: Appointment['credential'] }) {
+  if (!credential) return <>None issued</>;
+  return (
+    <>
+      {credentialStates[credential.state] ?? credential.state}
+      {credential.closedAt ? ` (${formatDateTime(credential.closedAt)})` : ''}
+      <span className="muted">
+        {' '}
+        · id <code>{credential.credentialId}</code>
+      </span>
+    </>
+  );
+}
+
+/** The pickup appointment: slot and gate window in terminal time, truck, driver and the credential's state. */
+function AppointmentCard({ state, reload }: { state: AppointmentState; reload: () => void }) {
+  if (state.status === 'hidden') return null;
+  return (
+    <section className="card" aria-labelledby="appointment-heading" data-testid="appointment-card">
+      <h2 id="appointment-heading">Appointment</h2>
+      {state.status === 'loading' ? <Loading label="Loading the appointment…" /> : null}
+      {state.status === 'error' ? (
+        <Notice tone="error" title="The appointment could not be loaded">
+          <p>{state.message}</p>
+          <Button onClick={reload}>Try again</Button>
+        </Notice>
+      ) : null}
+      {state.status === 'ready' ? <AppointmentFacts appointment={state.appointment} /> : null}
+    </section>
+  );
+}
+
+function AppointmentFacts({ appointment }: { appointment: Appointment | null }) {
+  if (appointment === null || appointment.status === 'cancelled') {
+    return (
+      <>
+        <p>
+          <strong data-testid="appointment-none">No pickup booked</strong>
+        </p>
+        <p className="muted">
+          {appointment
+            ? `The booking for ${appointmentSlotText(appointment)} (${terminalClock(appointment.timeZone).zone}) was cancelled ${formatDateTime(appointment.updatedAt)}.`
+            : 'The haulier holding the release right books a slot, names one driver and one truck.'}
+        </p>
+      </>
+    );
+  }
+  const clock = terminalClock(appointment.timeZone);
+  return (
+    <dl className="facts">
+      <div>
+        <dt>Slot</dt>
+        <dd data-testid="appointment-slot">
+          {appointmentSlotText(appointment)} <span className="muted">(terminal time, {clock.zone})</span>
+        </dd>
+      </div>
+      <div>
+        <dt>Gate open</dt>
+        <dd>
+          {clock.time(appointment.windowStart)}–{clock.time(appointment.windowEnd)}{' '}
+          <span className="muted">
+            (grace {appointment.graceBeforeMinutes} min before, {appointment.graceAfterMinutes} min after)
+          </span>
+        </dd>
+      </div>
+      <div>
+        <dt>Terminal</dt>
+        <dd>{appointment.terminal}</dd>
+      </div>
+      <div>
+        <dt>Truck</dt>
+        <dd className="mono">{appointment.truckPlate}</dd>
+      </div>
+      <div>
+        <dt>Driver</dt>
+        <dd data-testid="appointment-driver">
+          {appointment.driver.name ?? (appointment.driver.nominated ? 'Nominated' : 'None nominated')}
+        </dd>
+      </div>
+      <div>
+        <dt>Pickup credential</dt>
+        <dd data-testid="appointment-credential">
+          <CredentialFact credential={appointment.credential} />
+        </dd>
+      </div>
+      <div>
+        <dt>Booked</dt>
+        <dd>{formatDateTime(appointment.bookedAt)}</dd>
+      </div>
+      <div>
+        <dt>Last changed</dt>
+        <dd>{formatDateTime(appointment.updatedAt)}</dd>
+      </div>
+    </dl>
+  );
+}
+
+/**
+ * What green lights do not say: the gate also checks who holds the release right, the driver they named and the
+ * booked slot. Where the page knows the chain it says how far the right has gone, and where it knows the
+ * appointment whether a slot is booked; it never mentions a freeze, so a status-only viewer learns nothing from it.
+ */
+function PickupNote({
+  release,
+  appointment,
+}: {
+  release: Release | null | 'hidden';
+  appointment: AppointmentState;
+}) {
   const known = release !== 'hidden' && release !== null;
   let chain: string | undefined;
   if (known && release.offer)
     chain = `The right is offered to ${release.offer.to} and not yet accepted: nobody downstream may collect the box yet.`;
   else if (known && release.holder)
     chain = `The right is held by ${release.holder}: pickup needs that holder to be the haulier who named the driver and booked the slot.`;
+  let slot: string | undefined;
+  if (appointment.status === 'ready') {
+    const booked = appointment.appointment;
+    slot =
+      booked && booked.status === 'booked'
+        ? `A pickup is booked for ${appointmentSlotText(booked)} (terminal time) with truck ${booked.truckPlate}.`
+        : 'No pickup slot is booked yet: nobody can collect the box until the holder books one.';
+  }
   return (
     <p className="muted" data-testid="pickup-note">
-      {chain ? `${chain} ` : ''}Green lights alone do not let the box out: the gate also checks that a haulier
+      {chain ? `${chain} ` : ''}
+      {slot ? `${slot} ` : ''}Green lights alone do not let the box out: the gate also checks that a haulier
       holds the right, and the driver, truck and booked slot that haulier named.
     </p>
   );
 }
 
-/** The container page: status, green lights, release chain and the history, each event proven in the browser. */
+/**
+ * The container page: status, green lights, the appointment, release chain and the history, each event proven in
+ * the browser.
+ */
 export function VisitPage({
   session,
   visitRef,
@@ -408,6 +635,7 @@ export function VisitPage({
   const [unfreezeAsked, setUnfreezeAsked] = useState(false);
   const readsEntries = holds(session, 'audit.entries.read');
   const readsHistory = holds(session, 'visit.history.read');
+  const readsAppointment = holds(session, 'appointment.read');
 
   // `quiet` reloads after an action without blanking the page, so its confirmation and focus stay in place.
   const load = useCallback(
@@ -433,6 +661,12 @@ export function VisitPage({
   useEffect(() => {
     void load();
   }, [load]);
+
+  const appointment = useAppointment(
+    state.status === 'ready' ? state.data.visit.visitRef : undefined,
+    readsAppointment,
+    signedOut,
+  );
 
   if (state.status === 'loading')
     return (
@@ -578,7 +812,9 @@ export function VisitPage({
                   <strong className="verdict verdict-bad">Not all green: no pickup</strong>
                 )}
               </p>
-              {lights.allGreen && !visit.frozen ? <PickupNote release={release} /> : null}
+              {lights.allGreen && !visit.frozen ? (
+                <PickupNote release={release} appointment={appointment.state} />
+              ) : null}
               <ul className="lights">
                 {lights.lights.map((light) => (
                   <li key={light.light} className={light.green ? 'light light-green' : 'light light-red'}>
@@ -601,6 +837,8 @@ export function VisitPage({
             <p className="muted">The green lights are not yours to see.</p>
           )}
         </section>
+
+        <AppointmentCard state={appointment.state} reload={appointment.reload} />
 
         <VisitActions
           session={session}
