@@ -223,13 +223,13 @@ export function GatePage() {
         <section
           ref={verdictRef}
           tabIndex={-1}
-          className={`verdict ${verdict.accepted ? 'verdict-accepted' : 'verdict-refused'}`}
+          className={`gate-verdict ${verdict.accepted ? 'gate-verdict-accepted' : 'gate-verdict-refused'}`}
           aria-labelledby="verdict-heading"
         >
-          <h2 id="verdict-heading" className="verdict-banner">
+          <h2 id="verdict-heading" className="gate-verdict-banner">
             {verdict.accepted ? '✓ Accepted: the box may leave' : '✗ Refused: do not release the box'}
           </h2>
-          <p className="verdict-meta">
+          <p className="gate-verdict-meta">
             {verdict.visitRef === 'unidentified' ? 'Box not identified' : `Visit ${verdict.visitRef}`} ·
             recorded as audit event {verdict.index}
             {verdict.accepted ? '' : ' · an alert was raised'}
