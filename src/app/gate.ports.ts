@@ -1,10 +1,10 @@
 /**
  * The appointment and gate side of the store (issue 4): drivers (personal data, sealed), the bookings each slot
- * holds (for capacity), the pickup credentials issued (for single use) and the gate alerts (for the console).
- * Every record is derived from, or recorded beside, the events of the same transaction; the streams stay the
- * record. Driver records hold no clear personal data: only the keyed badge reference and a sealed blob.
+ * holds (for capacity) and the pickup credentials issued (for single use); gate alerts live in the `alert` read
+ * model (`AlertRecord`). Every record is derived from, or recorded beside, the events of the same transaction;
+ * the streams stay the record. Driver records hold no clear personal data: only the keyed badge reference and a
+ * sealed blob.
  */
-import type { JsonValue } from './ports.js';
 
 /** A driver a haulier registered. `sealed` is the AES-256-GCM sealed JSON of name, badge, licence and phone. */
 export interface DriverRecord {
@@ -65,15 +65,6 @@ export interface PickupCredentialRecord {
   readonly closedAt: string | null;
 }
 
-/** A refused gate attempt, as the alert console lists it; mirrors the `GateAlertRaised` event. */
-export interface GateAlertRecord {
-  readonly attemptId: string;
-  readonly visitRef: string;
-  readonly rule: string;
-  readonly failed: JsonValue;
-  readonly at: string;
-}
-
 /** Gate reads, inside and outside a write transaction. */
 export interface GateReads {
   getDriver(orgId: string, badgeRef: string): Promise<DriverRecord | undefined>;
@@ -91,10 +82,6 @@ export interface GateReads {
   getCredential(credentialId: string): Promise<PickupCredentialRecord | undefined>;
   /** The credentials of a visit still active, oldest first. */
   activeCredentials(visitRef: string): Promise<PickupCredentialRecord[]>;
-  /** Alerts recorded so far: also the version of the `alerts` stream, which gets one event per alert. */
-  alertCount(): Promise<number>;
-  /** The latest alerts, newest first. */
-  listAlerts(limit: number): Promise<GateAlertRecord[]>;
 }
 
 /** Gate writes, in the transaction that appends the events they derive from. */
@@ -106,5 +93,4 @@ export interface GateWrites extends GateReads {
   putSlotBooking(record: SlotBookingRecord): Promise<void>;
   removeSlotBooking(visitRef: string): Promise<void>;
   putCredential(record: PickupCredentialRecord): Promise<void>;
-  putAlert(record: GateAlertRecord): Promise<void>;
 }

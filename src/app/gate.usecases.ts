@@ -125,13 +125,6 @@ export async function gateTransaction(
     const [appended] = await context.append(gateAttemptStreamId(attemptId), 0, [toNew(attempt!)]);
     if (alert !== undefined && alert.type === 'GateAlertRaised') {
       await raiseGateAlert(context, { type: alert.type, data: toNew(alert).data }, record, operator);
-      await tx.gate.putAlert({
-        attemptId,
-        visitRef,
-        rule: alert.rule,
-        failed: alert.failed as unknown as JsonObject[],
-        at: now,
-      });
     }
     if (verdict.accepted && stored) {
       await executeVisitCommand(context, deps.terminals, visitRef, {

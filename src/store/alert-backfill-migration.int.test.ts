@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Migrator } from 'kysely';
+import { Migrator, sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { testAuthDeps } from '../../test/support/auth.js';
 import { testIds, testSigner, testTerminals } from '../../test/support/ledger.js';
@@ -158,10 +158,24 @@ describe.each(databases)(
 
         const { db, migrator } = await where.openDb();
         try {
-          const { error, results } = await migrator.migrateDown();
-          expect(error).toBeUndefined();
-          expect(results?.[0]?.migrationName).toBe('0009_alert_read_model');
-          expect((await migrate(db)).applied).toEqual(['0009_alert_read_model']);
+          for (const expected of ['0010_drop_gate_alert', '0009_alert_read_model']) {
+            const { error, results } = await migrator.migrateDown();
+            expect(error).toBeUndefined();
+            expect(results?.[0]?.migrationName).toBe(expected);
+            if (expected === '0010_drop_gate_alert') {
+              // The dropped gate read model comes back refilled from the refusals in the log.
+              const gateAlerts = await sql<{ attempt_id: string; visit_ref: string }>`
+                select attempt_id, visit_ref from gate_alert`.execute(db);
+              expect(gateAlerts.rows).toHaveLength(2);
+              expect(gateAlerts.rows).toEqual(
+                expect.arrayContaining([
+                  { attempt_id: `att-${visit.visitRef}`, visit_ref: visit.visitRef },
+                  { attempt_id: 'att-unidentified', visit_ref: 'unidentified' },
+                ]),
+              );
+            }
+          }
+          expect((await migrate(db)).applied).toEqual(['0009_alert_read_model', '0010_drop_gate_alert']);
 
           const models = createReadModelRepository({ db, dialect: storeDialect(where.kind) });
           const backfilled = await models.listAlertRecords({ limit: 100 });

@@ -89,7 +89,12 @@ describe('0007_driver_accounts on a database with appointments already booked (S
     const db = createSqliteKysely(path);
     try {
       const migrator = new Migrator({ db, provider: ledgerMigrationProvider('sqlite') });
-      for (const expected of ['0009_alert_read_model', '0008_release_inboxes', '0007_driver_accounts']) {
+      for (const expected of [
+        '0010_drop_gate_alert',
+        '0009_alert_read_model',
+        '0008_release_inboxes',
+        '0007_driver_accounts',
+      ]) {
         const { error, results } = await migrator.migrateDown();
         expect(error).toBeUndefined();
         expect(results?.[0]?.migrationName).toBe(expected);
@@ -103,6 +108,7 @@ describe('0007_driver_accounts on a database with appointments already booked (S
         '0007_driver_accounts',
         '0008_release_inboxes',
         '0009_alert_read_model',
+        '0010_drop_gate_alert',
       ]);
       const backfilled = await createGateRepository({ db }).driverJobs('org-haul', [badgeRef], 10);
       expect(backfilled.map(({ updatedAt: _, ...job }) => job)).toEqual(

@@ -3,21 +3,13 @@ import type {
   DriverJobRecord,
   DriverJobStatus,
   DriverRecord,
-  GateAlertRecord,
   GateReads,
   GateWrites,
   PickupCredentialRecord,
   PickupCredentialStatus,
 } from '../app/gate.ports.js';
-import type { JsonValue } from '../app/ports.js';
 import { toBytes } from './rows.js';
-import type {
-  Database,
-  DriverJobTable,
-  DriverTable,
-  GateAlertTable,
-  PickupCredentialTable,
-} from './schema.js';
+import type { Database, DriverJobTable, DriverTable, PickupCredentialTable } from './schema.js';
 
 const toDriver = (row: Selectable<DriverTable>): DriverRecord => ({
   orgId: row.org_id,
@@ -49,14 +41,6 @@ const toCredential = (row: Selectable<PickupCredentialTable>): PickupCredentialR
   status: row.status as PickupCredentialStatus,
   issuedAt: row.issued_at,
   closedAt: row.closed_at,
-});
-
-const toAlert = (row: Selectable<GateAlertTable>): GateAlertRecord => ({
-  attemptId: row.attempt_id,
-  visitRef: row.visit_ref,
-  rule: row.rule,
-  failed: JSON.parse(row.failed) as JsonValue,
-  at: row.at,
 });
 
 /** Gate reads and writes over `db` (the store, or one transaction of it). */
@@ -144,23 +128,6 @@ export function createGateRepository({ db }: { db: Kysely<Database> }): GateRepo
         .execute();
       return rows.map(toCredential);
     },
-    async alertCount() {
-      const row = await db
-        .selectFrom('gate_alert')
-        .select(({ fn }) => fn.countAll<number | string | bigint>().as('n'))
-        .executeTakeFirstOrThrow();
-      return Number(row.n);
-    },
-    async listAlerts(limit) {
-      const rows = await db
-        .selectFrom('gate_alert')
-        .selectAll()
-        .orderBy('at', 'desc')
-        .orderBy('attempt_id', 'desc')
-        .limit(limit)
-        .execute();
-      return rows.map(toAlert);
-    },
     async putDriver(record) {
       const values = { sealed: record.sealed, registered_at: record.registeredAt, user_id: record.userId };
       await db
@@ -214,18 +181,6 @@ export function createGateRepository({ db }: { db: Kysely<Database> }): GateRepo
         .onConflict((oc) => oc.column('credential_id').doUpdateSet(values))
         .execute();
     },
-    async putAlert(record) {
-      await db
-        .insertInto('gate_alert')
-        .values({
-          attempt_id: record.attemptId,
-          visit_ref: record.visitRef,
-          rule: record.rule,
-          failed: JSON.stringify(record.failed),
-          at: record.at,
-        })
-        .execute();
-    },
   };
 }
 
@@ -239,7 +194,5 @@ export function gateReads(repository: GateRepository): GateReads {
     slotBookingCounts: (slotIds) => repository.slotBookingCounts(slotIds),
     getCredential: (credentialId) => repository.getCredential(credentialId),
     activeCredentials: (visitRef) => repository.activeCredentials(visitRef),
-    alertCount: () => repository.alertCount(),
-    listAlerts: (limit) => repository.listAlerts(limit),
   };
 }

@@ -230,7 +230,6 @@ export function createKyselyLedgerStore({ db, dialect: name }: KyselyLedgerStore
             putSlotBooking: write((record) => gate.putSlotBooking(record)),
             removeSlotBooking: write((visitRef) => gate.removeSlotBooking(visitRef)),
             putCredential: write((record) => gate.putCredential(record)),
-            putAlert: write((record) => gate.putAlert(record)),
           },
           get identity() {
             identityTx ??= makeIdentityTx();

@@ -936,25 +936,6 @@ export function describeLedgerStoreContract(name: string, makeStore: () => Promi
         expect(await store.gate.getCredential('nope')).toBeUndefined();
       });
 
-      it('records alerts once each, counts them and lists the newest first', async () => {
-        const alert = (attemptId: string, t: number) => ({
-          attemptId,
-          visitRef: 'V1',
-          rule: 'gate.refused',
-          failed: [{ check: 'driver.badge', reason: 'the badge is not the nominated driver' }],
-          at: at(t),
-        });
-        await store.writeTransaction(async (tx) => {
-          await tx.gate.putAlert(alert('a1', 1));
-          await tx.gate.putAlert(alert('a2', 2));
-        });
-        expect(await store.gate.alertCount()).toBe(2);
-        expect(await store.gate.listAlerts(1)).toEqual([alert('a2', 2)]);
-        const again = store.writeTransaction((tx) => tx.gate.putAlert(alert('a1', 3)));
-        await expect(again).rejects.toMatchObject({ code: 'store.duplicate' });
-        expect(await store.gate.alertCount()).toBe(2);
-      });
-
       it('rolls gate writes back with the rest of the transaction', async () => {
         const attempt = store.writeTransaction(async (tx) => {
           await tx.gate.putSlotBooking({ visitRef: 'V1', slotId: 'T1@20300304T0900Z', terminal: 'T1' });

@@ -1,22 +1,16 @@
 import type {
   DriverJobRecord,
   DriverRecord,
-  GateAlertRecord,
   GateReads,
   GateWrites,
   PickupCredentialRecord,
   SlotBookingRecord,
 } from '../app/gate.ports.js';
-import { type JsonValue, StoreIntegrityError } from '../app/ports.js';
 
 /** Code-unit order, as the SQL stores sort keys (BINARY on SQLite, `collate "C"` on PostgreSQL). */
 const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const driverKey = (orgId: string, badgeRef: string) => `${orgId}\u0000${badgeRef}`;
 const copyDriver = (d: DriverRecord): DriverRecord => ({ ...d, sealed: d.sealed.slice() });
-const copyAlert = (a: GateAlertRecord): GateAlertRecord => ({
-  ...a,
-  failed: JSON.parse(JSON.stringify(a.failed)) as JsonValue,
-});
 
 /** Every gate record the memory store holds. Records inside are never mutated, only replaced. */
 export interface GateTables {
@@ -25,11 +19,10 @@ export interface GateTables {
   readonly jobs: Map<string, DriverJobRecord>;
   readonly bookings: Map<string, SlotBookingRecord>;
   readonly credentials: Map<string, PickupCredentialRecord>;
-  readonly alerts: GateAlertRecord[];
 }
 
 export function emptyGateTables(): GateTables {
-  return { drivers: new Map(), jobs: new Map(), bookings: new Map(), credentials: new Map(), alerts: [] };
+  return { drivers: new Map(), jobs: new Map(), bookings: new Map(), credentials: new Map() };
 }
 
 /** A copy a transaction may change without touching `tables`: the containers are new, the records shared. */
@@ -39,7 +32,6 @@ export function cloneGateTables(tables: GateTables): GateTables {
     jobs: new Map(tables.jobs),
     bookings: new Map(tables.bookings),
     credentials: new Map(tables.credentials),
-    alerts: [...tables.alerts],
   };
 }
 
@@ -88,15 +80,6 @@ export function memoryGateReads(current: () => GateTables): GateReads {
         .sort((a, b) => compareText(a.issuedAt, b.issuedAt) || compareText(a.credentialId, b.credentialId))
         .map((c) => ({ ...c }));
     },
-    async alertCount() {
-      return current().alerts.length;
-    },
-    async listAlerts(limit) {
-      return [...current().alerts]
-        .sort((a, b) => compareText(b.at, a.at) || compareText(b.attemptId, a.attemptId))
-        .slice(0, limit)
-        .map(copyAlert);
-    },
   };
 }
 
@@ -117,13 +100,6 @@ export function memoryGateWrites(staged: () => GateTables): Omit<GateWrites, key
     },
     async putCredential(record) {
       staged().credentials.set(record.credentialId, { ...record });
-    },
-    async putAlert(record) {
-      const tables = staged();
-      if (tables.alerts.some((a) => a.attemptId === record.attemptId)) {
-        throw new StoreIntegrityError('store.duplicate', `gate alert ${record.attemptId} is already stored`);
-      }
-      tables.alerts.push(copyAlert(record));
     },
   };
 }

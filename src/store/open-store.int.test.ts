@@ -56,6 +56,7 @@ describe('openLedgerStore', () => {
           '0007_driver_accounts',
           '0008_release_inboxes',
           '0009_alert_read_model',
+          '0010_drop_gate_alert',
         ],
       });
       expect(await migrate(db)).toEqual({ applied: [] });

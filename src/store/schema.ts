@@ -263,16 +263,6 @@ export interface PickupCredentialTable {
   closed_at: string | null;
 }
 
-/** A refused gate attempt for the alert console; mirrors the `GateAlertRaised` event. */
-export interface GateAlertTable {
-  attempt_id: string;
-  visit_ref: string;
-  rule: string;
-  /** JSON text. */
-  failed: string;
-  at: string;
-}
-
 /** One alert's read model (`AlertRecord`): what raised it and what was done about it. */
 export interface AlertTable {
   /** The audit index of the raising event. */
@@ -316,7 +306,6 @@ export interface Database {
   driver_job: DriverJobTable;
   slot_booking: SlotBookingTable;
   pickup_credential: PickupCredentialTable;
-  gate_alert: GateAlertTable;
   release: ReleaseTable;
   visit_flag: VisitFlagTable;
   release_party: ReleasePartyTable;

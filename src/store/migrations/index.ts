@@ -17,6 +17,7 @@ import { visitFlagsMigration0006 } from './0006_visit_flags.js';
 import { driverAccountsMigration0007 } from './0007_driver_accounts.js';
 import { releaseInboxesMigration0008 } from './0008_release_inboxes.js';
 import { alertReadModelMigration0009 } from './0009_alert_read_model.js';
+import { dropGateAlertMigration0010 } from './0010_drop_gate_alert.js';
 import type { MigrationDb } from './migration-db.js';
 
 /**
@@ -38,6 +39,7 @@ export function ledgerMigrationProvider(dialect: StoreDialectName): MigrationPro
     '0007_driver_accounts': driverAccountsMigration0007(d),
     '0008_release_inboxes': releaseInboxesMigration0008(d),
     '0009_alert_read_model': alertReadModelMigration0009(d),
+    '0010_drop_gate_alert': dropGateAlertMigration0010(d),
   };
   return { getMigrations: async () => migrations };
 }
