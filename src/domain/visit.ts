@@ -12,6 +12,7 @@
 import { parseContainerNumber } from './container-number.js';
 import type { Decider } from './decider.js';
 import { DomainError } from './errors.js';
+import { carrierCodeField, fieldInvalid, instantField, oneOfField, textField } from './field-checks.js';
 import { type LengthFt, parseSizeType } from './size-type.js';
 import type { Arrival, FullEmpty, HoldKind, VisitCommand } from './visit.commands.js';
 import type { EventVoided, VisitEvent, VisitFactEvent } from './visit.events.js';
@@ -745,28 +746,15 @@ function ended(visit: Visit): DomainError {
 }
 
 function commandInvalid(field: string, why: string): DomainError {
-  return new DomainError('visit.command_invalid', `${field} ${why}`, { field });
+  return fieldInvalid('visit.command_invalid', field, why);
 }
-
-// ISO 8601 instant with a zone designator; normalised to UTC with milliseconds like the log's `recordedAt`.
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 function instant(value: unknown): string {
-  const ms = typeof value === 'string' && INSTANT.test(value) ? Date.parse(value) : Number.NaN;
-  if (Number.isNaN(ms))
-    throw commandInvalid('at', 'must be an ISO 8601 instant such as 2025-03-01T08:00:00Z');
-  return new Date(ms).toISOString();
+  return instantField('visit.command_invalid', 'at', value);
 }
 
-// Control characters: nothing a person types, and they can hide or reorder text in an audit view.
-const CONTROL = /\p{Cc}/u;
-
 function text(field: string, value: unknown, max: number): string {
-  const trimmed = typeof value === 'string' ? value.trim() : '';
-  if (trimmed === '' || trimmed.length > max || CONTROL.test(trimmed)) {
-    throw commandInvalid(field, `must be a text of 1 to ${max} characters`);
-  }
-  return trimmed;
+  return textField('visit.command_invalid', field, value, max);
 }
 
 function optionalText(field: string, value: unknown, max: number): string | null {
@@ -774,15 +762,11 @@ function optionalText(field: string, value: unknown, max: number): string | null
 }
 
 function lineCode(value: unknown): string {
-  const code = typeof value === 'string' ? value.trim().toUpperCase() : '';
-  // SCAC codes are 2–4 letters (NMFTA); SMDG line codes are up to 3; room for longer carrier codes.
-  if (!/^[A-Z0-9]{2,10}$/.test(code)) throw commandInvalid('line', 'must be a carrier code such as MAEU');
-  return code;
+  return carrierCodeField('visit.command_invalid', 'line', value);
 }
 
 function oneOf<T extends string>(field: string, value: unknown, allowed: readonly T[]): T {
-  if (!allowed.includes(value as T)) throw commandInvalid(field, `must be one of ${allowed.join(', ')}`);
-  return value as T;
+  return oneOfField('visit.command_invalid', field, value, allowed);
 }
 
 function arrival(value: unknown): Arrival {

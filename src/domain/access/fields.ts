@@ -1,9 +1,16 @@
 /**
- * Field checks shared by the access deciders. Commands arrive from people, forms and the CLI, so every field is
- * re-checked and normalised before it goes into an event; each check throws the caller's own `*.invalid` code
- * so a refusal names the aggregate that refused it. Internal to `access/`: not re-exported.
+ * Field checks of the access deciders: the shapes of `../field-checks.ts`, bound to the `*.invalid` codes of
+ * access, plus the lists and JSON objects only access takes. Internal to `access/`: not re-exported.
  */
-import { DomainError, type DomainErrorCode } from '../errors.js';
+import type { DomainError, DomainErrorCode } from '../errors.js';
+import {
+  fieldInvalid,
+  idField,
+  instantField,
+  instantMsField,
+  oneOfField,
+  textField,
+} from '../field-checks.js';
 import type { JsonObject, JsonValue } from '../json.js';
 
 /** The error code a module uses for a malformed field. */
@@ -24,11 +31,8 @@ export const MAX_TEXT = { id: 100, code: 10, name: 200, reason: 500 } as const;
  * ```
  */
 export function invalid(code: InvalidCode, field: string, why: string): DomainError {
-  return new DomainError(code, `${field} ${why}`, { field });
+  return fieldInvalid(code, field, why);
 }
-
-// ISO 8601 instant with a zone designator; normalised to UTC with milliseconds, like the visit decider does.
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 /**
  * An ISO 8601 instant normalised to `toISOString()` form.
@@ -39,7 +43,7 @@ const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}
  * ```
  */
 export function instant(code: InvalidCode, field: string, value: unknown): string {
-  return new Date(instantMs(code, field, value)).toISOString();
+  return instantField(code, field, value);
 }
 
 /**
@@ -51,14 +55,8 @@ export function instant(code: InvalidCode, field: string, value: unknown): strin
  * ```
  */
 export function instantMs(code: InvalidCode, field: string, value: unknown): number {
-  const ms = typeof value === 'string' && INSTANT.test(value) ? Date.parse(value) : Number.NaN;
-  if (Number.isNaN(ms))
-    throw invalid(code, field, 'must be an ISO 8601 instant such as 2025-03-01T08:00:00Z');
-  return ms;
+  return instantMsField(code, field, value);
 }
-
-// Control characters: nothing a person types, and they can hide or reorder text in an audit view.
-const CONTROL = /\p{Cc}/u;
 
 /**
  * A trimmed, non-empty text without control characters.
@@ -69,16 +67,8 @@ const CONTROL = /\p{Cc}/u;
  * ```
  */
 export function text(code: InvalidCode, field: string, value: unknown, max: number): string {
-  const trimmed = typeof value === 'string' ? value.trim() : '';
-  if (trimmed === '' || trimmed.length > max || CONTROL.test(trimmed)) {
-    throw invalid(code, field, `must be a text of 1 to ${max} characters`);
-  }
-  return trimmed;
+  return textField(code, field, value, max);
 }
-
-// Ids come from our own generators or from WebAuthn (base64url credential ids); nothing else belongs in them.
-// Visit references end in a Crockford check symbol, which may be * ~ $ = or U.
-const ID = /^[A-Za-z0-9._:~*$=-]+$/;
 
 /**
  * An identifier: 1 to 100 (or `max`) characters of letters, digits and `. _ : ~ -`.
@@ -89,10 +79,7 @@ const ID = /^[A-Za-z0-9._:~*$=-]+$/;
  * ```
  */
 export function id(code: InvalidCode, field: string, value: unknown, max: number = MAX_TEXT.id): string {
-  if (typeof value !== 'string' || value.length === 0 || value.length > max || !ID.test(value)) {
-    throw invalid(code, field, `must be an identifier of 1 to ${max} letters, digits or . _ : ~ * $ = -`);
-  }
-  return value;
+  return idField(code, field, value, max);
 }
 
 /**
@@ -109,8 +96,7 @@ export function oneOf<T extends string>(
   value: unknown,
   allowed: readonly T[],
 ): T {
-  if (!allowed.includes(value as T)) throw invalid(code, field, `must be one of ${allowed.join(', ')}`);
-  return value as T;
+  return oneOfField(code, field, value, allowed);
 }
 
 /**
