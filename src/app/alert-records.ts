@@ -18,6 +18,7 @@ export const severityOf: Record<AlertRule, AlertSeverity> = {
   'integrity.failed': 'critical',
   'gate.refused': 'high',
   'auth.lockout': 'medium',
+  'lookup.bulk': 'high',
 };
 
 /** The parts of a stored event an alert row derives from. */
@@ -137,6 +138,40 @@ export function lockoutAlertRecord(event: AlertSourceEvent, userId: string, orgI
   });
 }
 
+/**
+ * The row of a `LookupAlertRaised` event: a person was shown the positions of more distinct visits within the
+ * window than the limit allows (`lookup-watch.ts`). The event names the person, their organisation and a sample of
+ * the visits, so the row needs no other fact.
+ */
+export function lookupAlertRecord(event: AlertSourceEvent): AlertRecord {
+  const data = event.data as {
+    userId?: string;
+    displayName?: string;
+    orgId?: string;
+    count?: number;
+    windowMinutes?: number;
+    visitRefs?: string[];
+  };
+  const userId = data.userId ?? 'unknown';
+  const minutes = data.windowMinutes ?? 0;
+  return raisedRow(event, {
+    rule: 'lookup.bulk',
+    subjectKind: 'user',
+    subjectId: userId,
+    terminal: null,
+    orgId: data.orgId ?? null,
+    summary: `${data.displayName || userId} looked up ${data.count ?? 0} containers' positions in ${minutes} minute${minutes === 1 ? '' : 's'}`,
+    evidence: [
+      { label: `Alert event, audit index ${event.index}`, href: proofHref(event.index), index: event.index },
+      ...(data.visitRefs ?? []).map((visitRef) => ({
+        label: `Visit ${visitRef}`,
+        href: `/visits/${encodeURIComponent(visitRef)}`,
+        index: null,
+      })),
+    ],
+  });
+}
+
 /** The row after one more event of the alert's own stream; other event types leave it as it was. */
 export function applyAlertAction(
   record: AlertRecord,
@@ -174,7 +209,11 @@ export interface AlertFoldFacts {
 /** Whether an event raises an alert or acts on one: the events `foldAlertRecords` needs, and no others. */
 export function isAlertEvent(event: { readonly streamId: string; readonly type: string }): boolean {
   if (event.streamId === ALERTS_STREAM)
-    return event.type === 'GateAlertRaised' || event.type === 'IntegrityAlertRaised';
+    return (
+      event.type === 'GateAlertRaised' ||
+      event.type === 'IntegrityAlertRaised' ||
+      event.type === 'LookupAlertRaised'
+    );
   if (event.streamId.startsWith(AUTH_STREAM_PREFIX)) return event.type === 'AccountLockedOut';
   return event.streamId.startsWith('alert-');
 }
@@ -190,6 +229,8 @@ export async function foldAlertRecords(
       rows.set(event.index, gateAlertRecord(event, await facts.gateFacts(event.data)));
     } else if (event.streamId === ALERTS_STREAM && event.type === 'IntegrityAlertRaised') {
       rows.set(event.index, integrityAlertRecord(event));
+    } else if (event.streamId === ALERTS_STREAM && event.type === 'LookupAlertRaised') {
+      rows.set(event.index, lookupAlertRecord(event));
     } else if (event.streamId.startsWith(AUTH_STREAM_PREFIX) && event.type === 'AccountLockedOut') {
       const userId = event.streamId.slice(AUTH_STREAM_PREFIX.length);
       rows.set(event.index, lockoutAlertRecord(event, userId, await facts.orgOfUser(userId)));

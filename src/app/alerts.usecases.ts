@@ -7,6 +7,8 @@
  *
  * Who sees what (MISSION §2, policy `alert.read`):
  * - terminal staff see the gate refusals at their terminal, and the lockouts of their own organisation's users;
+ * - a bulk look-up of yard positions (`lookup.bulk`, on the alerts stream) is seen, like a lockout, by the alert
+ *   readers of the person's own organisation;
  * - customs and the port police ("read everything") see every alert;
  * - integrity alerts concern the shared log and carry no cargo data: every holder of `alert.read` sees them;
  * - administrators hold no `alert.read` ("no cargo data beyond what their role grants"): they unlock accounts
@@ -23,10 +25,12 @@ import {
   type GateAlertFacts,
   gateAlertRecord,
   lockoutAlertRecord,
+  lookupAlertRecord,
 } from './alert-records.js';
 import type { Authenticated } from './auth.usecases.js';
 import { AppError } from './errors.js';
 import type { Ledger, WriteContext } from './ledger.js';
+import type { LookupCrossing, LookupPerson } from './lookup-watch.js';
 import type {
   AlertEvidence,
   AlertQuery,
@@ -82,6 +86,8 @@ export interface AlertPage {
 const FULL_SIGHT_ORG_KINDS = new Set(['customs', 'port_police']);
 /** Rules whose alerts carry no cargo data: every holder of `alert.read` sees them. */
 const SEEN_BY_ALL: readonly AlertRule[] = ['integrity.failed'];
+/** Rules whose alerts are about a person: their own organisation's alert readers see them. */
+const SEEN_BY_OWN_ORG: readonly AlertRule[] = ['auth.lockout', 'lookup.bulk'];
 
 function fullSight(caller: Authenticated): boolean {
   return FULL_SIGHT_ORG_KINDS.has(caller.org.kind);
@@ -91,7 +97,7 @@ function fullSight(caller: Authenticated): boolean {
 function mayRead(caller: Authenticated, alert: AlertRecord): boolean {
   if (fullSight(caller)) return true;
   if (SEEN_BY_ALL.includes(alert.rule)) return true;
-  if (alert.rule === 'auth.lockout') return alert.orgId === caller.org.orgId;
+  if (SEEN_BY_OWN_ORG.includes(alert.rule)) return alert.orgId === caller.org.orgId;
   return alert.terminal !== null && caller.org.terminals.includes(alert.terminal);
 }
 
@@ -237,6 +243,37 @@ export async function recordLockoutAlert(
   user: { readonly userId: string; readonly orgId: string },
 ): Promise<void> {
   await context.tx.putAlertRecord(lockoutAlertRecord(lockedOut, user.userId, user.orgId));
+}
+
+/**
+ * Records a bulk look-up's alert: the `LookupAlertRaised` event on the alerts stream and its row, in one write
+ * transaction.
+ */
+export async function raiseLookupAlert(
+  ledger: Ledger,
+  person: LookupPerson,
+  crossing: LookupCrossing,
+): Promise<AlertRecord> {
+  return ledger.write(async ({ appendAtEnd, tx }) => {
+    const [raised] = await appendAtEnd(ALERTS_STREAM, [
+      {
+        type: 'LookupAlertRaised',
+        data: {
+          userId: person.userId,
+          displayName: person.displayName,
+          orgId: person.orgId,
+          count: crossing.count,
+          windowMinutes: crossing.windowMinutes,
+          firstAt: crossing.firstAt,
+          lastAt: crossing.lastAt,
+          visitRefs: [...crossing.visitRefs],
+        },
+      },
+    ]);
+    const record = lookupAlertRecord(raised!);
+    await tx.putAlertRecord(record);
+    return record;
+  });
 }
 
 export type AlertAction =

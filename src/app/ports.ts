@@ -80,7 +80,7 @@ export interface VisitMapFlags {
   readonly openAlerts: number;
 }
 
-export type AlertRule = 'gate.refused' | 'integrity.failed' | 'auth.lockout';
+export type AlertRule = 'gate.refused' | 'integrity.failed' | 'auth.lockout' | 'lookup.bulk';
 export type AlertSeverity = 'critical' | 'high' | 'medium';
 export type AlertStatus = 'open' | 'acknowledged' | 'resolved';
 
@@ -107,7 +107,7 @@ export interface AlertRecord {
   readonly subjectId: string;
   /** The terminal of a gate refusal; `null` for alerts that belong to no terminal. */
   readonly terminal: string | null;
-  /** The organisation of the user locked out; `null` for alerts that belong to no organisation. */
+  /** The organisation of the user locked out or looking up; `null` for alerts that belong to no organisation. */
   readonly orgId: string | null;
   readonly summary: string;
   readonly evidence: readonly AlertEvidence[];

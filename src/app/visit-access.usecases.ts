@@ -262,6 +262,19 @@ export async function visitHistory(
 }
 
 /**
+ * Whether an answer showed the visit's yard position: a full view of a box that stands in a slot. The bulk look-up
+ * rule (`lookup-watch.ts`) counts these.
+ */
+export function showsPosition(visit: ShownVisit): boolean {
+  return 'slot' in visit && visit.slot !== null && visit.slot !== undefined;
+}
+
+/** Whether a history answer showed a yard position: at full visibility, an event that names a slot. */
+export function historyShowsPosition(history: { readonly events: readonly HistoryEntry[] }): boolean {
+  return history.events.some((event) => [...POSITION_FIELDS].some((key) => slotIn(event.data[key])));
+}
+
+/**
  * Pre-advice by a shipping line: the visit is announced under the caller's own carrier code, never one it names,
  * so a line announces only its own containers.
  */

@@ -1,5 +1,6 @@
 import pino from 'pino';
 import { raiseIntegrityAlert, startIntegrityWatch } from '../app/integrity.usecases.js';
+import { LookupWatch } from '../app/lookup-watch.js';
 import { startSimulator } from '../app/simulator.js';
 import { readSetting } from '../config/settings.js';
 import { buildServer } from '../http/server.js';
@@ -17,6 +18,14 @@ export async function serveCommand(
     databaseUrl: options.db,
     publicUrl: readSetting('publicUrl') ?? `http://localhost:${port}`,
   });
+  // Built before anything starts, so that a bad limit stops the server with a clear error.
+  const lookups = new LookupWatch(
+    {
+      limit: Number(readSetting('bulkLookupLimit')),
+      windowMinutes: Number(readSetting('bulkLookupWindowMinutes')),
+    },
+    system.ledger.clock,
+  );
   if (system.signerCreated) io.stdout.write(`generated the log signing key in ${system.keyFile}\n`);
   const seeded = options.seedDemo ? await seedDemoOnce(system, io) : undefined;
   const integrity = startIntegrityWatch({
@@ -42,6 +51,7 @@ export async function serveCommand(
     pickup: system.gate,
     trustProxy: readSetting('trustProxy') === 'true',
     integrity,
+    lookups,
   });
   await server.listen({ port, host });
   const address = server.server.address();

@@ -69,6 +69,16 @@ export const settings = {
     default: '24',
     doc: "Moving a pickup slot earlier or changing the driver less than this many hours before the slot needs a second planner's approval (`pickup.change`) and notifies the release chain.",
   },
+  bulkLookupLimit: {
+    env: 'PORTLEDGER_BULK_LOOKUP_LIMIT',
+    default: '100',
+    doc: 'A signed-in person shown the yard positions of more distinct containers than this within the window raises a `lookup.bulk` alert (the yard map is not counted).',
+  },
+  bulkLookupWindowMinutes: {
+    env: 'PORTLEDGER_BULK_LOOKUP_WINDOW_MINUTES',
+    default: '10',
+    doc: 'The sliding window, in minutes, of the bulk look-up rule; a person raises at most one such alert per window.',
+  },
   trustProxy: {
     env: 'PORTLEDGER_TRUST_PROXY',
     default: 'false',

@@ -18,6 +18,7 @@ export const AlertSchema = Type.Object({
     Type.Literal('gate.refused'),
     Type.Literal('integrity.failed'),
     Type.Literal('auth.lockout'),
+    Type.Literal('lookup.bulk'),
   ]),
   severity: Type.Union([Type.Literal('critical'), Type.Literal('high'), Type.Literal('medium')]),
   raisedAt: Type.String({ format: 'date-time' }),

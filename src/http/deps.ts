@@ -1,5 +1,6 @@
 import type { PickupDeps } from '../app/appointments.usecases.js';
 import type { AuthDeps } from '../app/auth.usecases.js';
+import type { LookupWatch } from '../app/lookup-watch.js';
 import type { TerminalLayouts } from '../app/visits.usecases.js';
 
 /** What the signed-in routes need: the identity layer (which holds the ledger) and the yards the port runs. */
@@ -10,4 +11,6 @@ export interface HttpDeps {
   readonly publicUrl: string;
   /** Slot tables, the sensitivity rule and the pickup credential keys (issue 4). */
   readonly pickup: PickupDeps;
+  /** The bulk look-up rule's counter (`lookup.bulk`); without it, reads of positions are not counted. */
+  readonly lookups?: LookupWatch;
 }

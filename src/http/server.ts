@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { type PickupDeps, pickupDepsFor } from '../app/appointments.usecases.js';
 import type { AuthDeps } from '../app/auth.usecases.js';
+import type { LookupWatch } from '../app/lookup-watch.js';
 import type { LedgerReads } from '../app/ports.js';
 import type { TerminalLayouts } from '../app/visits.usecases.js';
 import { adminRoutes } from './admin.routes.js';
@@ -40,6 +41,8 @@ export interface ServerDeps {
   readonly pickup?: PickupDeps;
   /** The integrity watch: `/readyz` answers 503 while its last check failed. */
   readonly integrity?: IntegrityStatus;
+  /** The bulk look-up rule's counter; without it, reads of yard positions raise no `lookup.bulk` alert. */
+  readonly lookups?: LookupWatch;
 }
 
 /**
@@ -99,6 +102,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       terminals: deps.terminals ?? new Map(),
       publicUrl: deps.publicUrl ?? 'http://localhost',
       pickup: deps.pickup ?? pickupDepsFor({ signer: deps.auth.ledger.log.signer }),
+      ...(deps.lookups ? { lookups: deps.lookups } : {}),
     };
     await app.register(authRoutes(deps.auth));
     await app.register(visitRoutes(http));

@@ -3,14 +3,17 @@ import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { requireStepUp } from '../app/auth.usecases.js';
 import { freezeVisit, requestUnfreeze } from '../app/freeze.usecases.js';
+import { notePositionsShown } from '../app/lookup-watch.js';
 import {
   announceOwnVisit,
+  historyShowsPosition,
   listVisibleVisits,
   readVisit,
   requestPositionCorrection,
   requestVisitVoid,
   runScopedVisitCommand,
   type ScopedVisitCommand,
+  showsPosition,
   VISIT_LIST_MAX,
   visitHistory,
 } from '../app/visit-access.usecases.js';
@@ -137,6 +140,28 @@ export function visitRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
   const reads = deps.auth.ledger.store;
   return async (app) => {
     const callerOf = (request: FastifyRequest) => resolveCaller(deps.auth.ledger.store, request);
+    /**
+     * Counts the yard positions a read showed a signed-in person, for the bulk look-up rule. API tokens are not
+     * counted (machine feeds read in bulk by design), and counting never fails the read.
+     */
+    const noteShown = async (request: FastifyRequest, visitRefs: readonly string[]) => {
+      const watch = deps.lookups;
+      if (!watch || request.apiToken || visitRefs.length === 0) return;
+      const { user } = requireAuth(request);
+      await notePositionsShown(
+        {
+          watch,
+          ledger: deps.auth.ledger,
+          onError: (error, crossing) =>
+            request.log.error(
+              { err: error, userId: crossing.userId, count: crossing.count },
+              'could not raise the bulk look-up alert',
+            ),
+        },
+        { userId: user.userId, displayName: user.displayName, orgId: user.orgId },
+        visitRefs,
+      );
+    };
     app.get(
       '/v1/visits',
       {
@@ -169,7 +194,14 @@ export function visitRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
           },
         },
       },
-      async (request) => listVisibleVisits(reads, await callerOf(request), request.query),
+      async (request) => {
+        const page = await listVisibleVisits(reads, await callerOf(request), request.query);
+        await noteShown(
+          request,
+          page.visits.filter(showsPosition).map((visit) => visit.visitRef),
+        );
+        return page;
+      },
     );
 
     app.get(
@@ -183,7 +215,11 @@ export function visitRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
           response: { 200: VisitSchema, ...errors },
         },
       },
-      async (request) => readVisit(reads, await callerOf(request), request.params.visitRef),
+      async (request) => {
+        const visit = await readVisit(reads, await callerOf(request), request.params.visitRef);
+        if (showsPosition(visit)) await noteShown(request, [visit.visitRef]);
+        return visit;
+      },
     );
 
     app.get(
@@ -197,7 +233,11 @@ export function visitRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
           response: { 200: HistorySchema, ...errors },
         },
       },
-      async (request) => visitHistory(reads, await callerOf(request), request.params.visitRef),
+      async (request) => {
+        const history = await visitHistory(reads, await callerOf(request), request.params.visitRef);
+        if (historyShowsPosition(history)) await noteShown(request, [history.visitRef]);
+        return history;
+      },
     );
 
     app.post(

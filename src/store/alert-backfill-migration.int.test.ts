@@ -158,7 +158,11 @@ describe.each(databases)(
 
         const { db, migrator } = await where.openDb();
         try {
-          for (const expected of ['0010_drop_gate_alert', '0009_alert_read_model']) {
+          for (const expected of [
+            '0011_lookup_alert_rule',
+            '0010_drop_gate_alert',
+            '0009_alert_read_model',
+          ]) {
             const { error, results } = await migrator.migrateDown();
             expect(error).toBeUndefined();
             expect(results?.[0]?.migrationName).toBe(expected);
@@ -175,7 +179,11 @@ describe.each(databases)(
               );
             }
           }
-          expect((await migrate(db)).applied).toEqual(['0009_alert_read_model', '0010_drop_gate_alert']);
+          expect((await migrate(db)).applied).toEqual([
+            '0009_alert_read_model',
+            '0010_drop_gate_alert',
+            '0011_lookup_alert_rule',
+          ]);
 
           const models = createReadModelRepository({ db, dialect: storeDialect(where.kind) });
           const backfilled = await models.listAlertRecords({ limit: 100 });

@@ -90,6 +90,7 @@ describe('0007_driver_accounts on a database with appointments already booked (S
     try {
       const migrator = new Migrator({ db, provider: ledgerMigrationProvider('sqlite') });
       for (const expected of [
+        '0011_lookup_alert_rule',
         '0010_drop_gate_alert',
         '0009_alert_read_model',
         '0008_release_inboxes',
@@ -109,6 +110,7 @@ describe('0007_driver_accounts on a database with appointments already booked (S
         '0008_release_inboxes',
         '0009_alert_read_model',
         '0010_drop_gate_alert',
+        '0011_lookup_alert_rule',
       ]);
       const backfilled = await createGateRepository({ db }).driverJobs('org-haul', [badgeRef], 10);
       expect(backfilled.map(({ updatedAt: _, ...job }) => job)).toEqual(

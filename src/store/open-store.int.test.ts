@@ -57,6 +57,7 @@ describe('openLedgerStore', () => {
           '0008_release_inboxes',
           '0009_alert_read_model',
           '0010_drop_gate_alert',
+          '0011_lookup_alert_rule',
         ],
       });
       expect(await migrate(db)).toEqual({ applied: [] });

@@ -18,6 +18,7 @@ import { driverAccountsMigration0007 } from './0007_driver_accounts.js';
 import { releaseInboxesMigration0008 } from './0008_release_inboxes.js';
 import { alertReadModelMigration0009 } from './0009_alert_read_model.js';
 import { dropGateAlertMigration0010 } from './0010_drop_gate_alert.js';
+import { lookupAlertRuleMigration0011 } from './0011_lookup_alert_rule.js';
 import type { MigrationDb } from './migration-db.js';
 
 /**
@@ -40,6 +41,7 @@ export function ledgerMigrationProvider(dialect: StoreDialectName): MigrationPro
     '0008_release_inboxes': releaseInboxesMigration0008(d),
     '0009_alert_read_model': alertReadModelMigration0009(d),
     '0010_drop_gate_alert': dropGateAlertMigration0010(d),
+    '0011_lookup_alert_rule': lookupAlertRuleMigration0011(d),
   };
   return { getMigrations: async () => migrations };
 }

@@ -11,7 +11,7 @@ import { useAction } from '../use-action.js';
 /** An alert as `GET /v1/alerts` answers it. */
 export interface Alert {
   alertId: string;
-  rule: 'gate.refused' | 'integrity.failed' | 'auth.lockout';
+  rule: 'gate.refused' | 'integrity.failed' | 'auth.lockout' | 'lookup.bulk';
   severity: 'critical' | 'high' | 'medium';
   raisedAt: string;
   subject: { kind: 'visit' | 'user' | 'log'; id: string };
@@ -47,6 +47,7 @@ const ruleNames: Record<Alert['rule'], string> = {
   'gate.refused': 'Gate refusal',
   'integrity.failed': 'Audit log integrity',
   'auth.lockout': 'Account lockout',
+  'lookup.bulk': 'Bulk position look-up',
 };
 
 const statusNames: Record<Alert['status'], string> = {
@@ -57,7 +58,10 @@ const statusNames: Record<Alert['status'], string> = {
 
 type Filter = 'unresolved' | 'all';
 
-/** Refused gate attempts, integrity failures and lockouts: look at the evidence, acknowledge, assign, resolve. */
+/**
+ * Refused gate attempts, integrity failures, lockouts and bulk look-ups: look at the evidence, acknowledge,
+ * assign, resolve.
+ */
 export function AlertsPage({ session }: { session: Session }) {
   const { signedOut } = useSession();
   const mayManage = holds(session, 'alert.manage');
@@ -184,8 +188,8 @@ export function AlertsPage({ session }: { session: Session }) {
     <div className="page">
       {heading}
       <p className="muted">
-        Refused gate attempts, account lockouts and audit log failures. Each links to its evidence: the visit
-        and the audit log entry.
+        Refused gate attempts, account lockouts, bulk look-ups of yard positions and audit log failures. Each
+        links to its evidence: the visits and the audit log entry.
         {mayManage ? '' : ' Your role reads alerts; a terminal supervisor acknowledges and resolves them.'}
       </p>
       {done ? <Notice tone="success">{done}</Notice> : null}
