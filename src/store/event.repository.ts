@@ -1,6 +1,7 @@
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { JsonObject, StoredEvent, SubtreeNode } from '../app/ports.js';
 import { multiRowInsert, type StoreDialect } from './dialect.js';
+import { preparedStatement } from './prepared-statements.js';
 import { chunks, toBuffer, toBytes, toNumber } from './rows.js';
 import type { Database, EventTable } from './schema.js';
 
@@ -49,6 +50,46 @@ function guardedInsert(
       `(${columns.map((column, i) => `$${offset + row * columns.length + i + 1}::${types[column]}`).join(', ')})`,
   );
   return `insert into ${table} (${columns.join(', ')}) select * from (values ${tuples.join(', ')}) as v where ${condition}`;
+}
+
+/** Appends of up to this many bound parameters (a few events) run as prepared statements on PostgreSQL. */
+const PREPARED_APPEND_PARAMETERS = 128;
+
+/** PostgreSQL: the head lock, the first statement of every write transaction; prepared once per connection. */
+const lockHeadText = preparedStatement('select size from log_head where id = 1 for update');
+
+/** PostgreSQL: `appendLog`'s statement for so many events, subtree hashes and unread stream versions, built once. */
+const appendLogTexts = new Map<string, string>();
+
+function appendLogText(events: number, nodes: number, checkCount: number): string {
+  const key = `${events}:${nodes}:${checkCount}`;
+  const known = appendLogTexts.get(key);
+  if (known !== undefined) return known;
+  const eventParameterCount = events * EVENT_COLUMNS.length;
+  const nodeParameterCount = nodes * NODE_COLUMNS.length;
+  // Every part of one statement sees the table as it was before the statement: the stream versions before
+  // these inserts. When one does not hold, nothing is inserted, the head stays and no row comes back.
+  let next = eventParameterCount + nodeParameterCount;
+  const checks = Array.from({ length: checkCount }, () => {
+    const check = `(select coalesce(max(stream_version), 0) from event where stream_id = $${next + 1}) = $${next + 2}`;
+    next += 2;
+    return check;
+  });
+  const condition = checks.length > 0 ? checks.join(' and ') : 'true';
+  const parts: string[] = [];
+  if (events > 0) {
+    parts.push(`e as (${guardedInsert('event', EVENT_COLUMN_TYPES, events, 0, condition)})`);
+  }
+  if (nodes > 0) {
+    parts.push(
+      `n as (${guardedInsert('audit_node', NODE_COLUMN_TYPES, nodes, eventParameterCount, condition)})`,
+    );
+  }
+  const update = `update log_head set size = $${next + 1} where id = 1 and ${condition} returning size`;
+  const text = parts.length > 0 ? `with ${parts.join(', ')} ${update}` : update;
+  if (next + 1 > PREPARED_APPEND_PARAMETERS) return text;
+  appendLogTexts.set(key, text);
+  return preparedStatement(text);
 }
 
 /** The storage key of a complete subtree: the last leaf it covers (see `AuditNodeTable`). */
@@ -106,12 +147,9 @@ export function createEventRepository({ db, dialect }: { db: Kysely<Database>; d
      */
     async lockHead(): Promise<number> {
       if (dialect.name === 'sqlite') return this.headSize();
-      const head = await db
-        .selectFrom('log_head')
-        .select('size')
-        .where('id', '=', 1)
-        .forUpdate()
-        .executeTakeFirstOrThrow();
+      const { rows } = await db.executeQuery<{ size: number | string }>(CompiledQuery.raw(lockHeadText, []));
+      const head = rows[0];
+      if (head === undefined) throw new Error('portledger: the log head row is missing');
       return toNumber(head.size);
     },
 
@@ -133,26 +171,7 @@ export function createEventRepository({ db, dialect }: { db: Kysely<Database>; d
       const versionValues = expected.flat();
       const parameters = eventValues.length + nodeValues.length + versionValues.length + 1;
       if (dialect.name === 'postgres' && parameters <= dialect.maxParameters) {
-        // Every part of one statement sees the table as it was before the statement: the stream versions before
-        // these inserts. When one does not hold, nothing is inserted, the head stays and no row comes back.
-        let next = eventValues.length + nodeValues.length;
-        const checks = expected.map(() => {
-          const check = `(select coalesce(max(stream_version), 0) from event where stream_id = $${next + 1}) = $${next + 2}`;
-          next += 2;
-          return check;
-        });
-        const condition = checks.length > 0 ? checks.join(' and ') : 'true';
-        const parts: string[] = [];
-        if (events.length > 0) {
-          parts.push(`e as (${guardedInsert('event', EVENT_COLUMN_TYPES, events.length, 0, condition)})`);
-        }
-        if (nodes.length > 0) {
-          parts.push(
-            `n as (${guardedInsert('audit_node', NODE_COLUMN_TYPES, nodes.length, eventValues.length, condition)})`,
-          );
-        }
-        const update = `update log_head set size = $${parameters} where id = 1 and ${condition} returning size`;
-        const text = parts.length > 0 ? `with ${parts.join(', ')} ${update}` : update;
+        const text = appendLogText(events.length, nodes.length, expected.length);
         const { rows } = await db.executeQuery(
           CompiledQuery.raw(text, [...eventValues, ...nodeValues, ...versionValues, headSize]),
         );

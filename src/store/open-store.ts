@@ -1,12 +1,20 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Sqlite from 'better-sqlite3';
-import { Kysely, PostgresDialect, type SqliteDatabase, SqliteDialect } from 'kysely';
+import {
+  Kysely,
+  PostgresDialect,
+  type PostgresPool,
+  type PostgresPoolClient,
+  type SqliteDatabase,
+  SqliteDialect,
+} from 'kysely';
 import pg from 'pg';
 import type { LedgerStore } from '../app/ports.js';
 import { createKyselyLedgerStore } from './kysely-store.js';
 import { createMemoryLedgerStore } from './memory-store.js';
 import { migrate } from './migrations/index.js';
+import { preparedStatementName } from './prepared-statements.js';
 import type { Database } from './schema.js';
 
 /** The database URL or a store option cannot be used. */
@@ -154,7 +162,39 @@ export async function createPostgresKysely(
     await pool.end();
     throw error;
   }
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: withPreparedStatements(pool) }) });
+}
+
+/**
+ * The pool as the store's Kysely sees it: the store's registered statements (see `preparedStatement`) go as named
+ * prepared statements, which `pg` parses once per connection and then only binds and executes; every other query
+ * goes as before. The append path runs the same few texts on every transaction (the head lock, the one-statement
+ * log write), and parsing and planning them each time was most of its cost over a raw insert.
+ */
+function withPreparedStatements(pool: pg.Pool): PostgresPool {
+  const wrapped = new WeakMap<pg.PoolClient, PostgresPoolClient>();
+  const wrap = (client: pg.PoolClient): PostgresPoolClient => ({
+    query: ((text: unknown, parameters: unknown[] = []) => {
+      if (typeof text !== 'string') return client.query(text as pg.Submittable);
+      const name = preparedStatementName(text);
+      return name === undefined
+        ? client.query(text, parameters)
+        : client.query({ name, text, values: parameters });
+    }) as unknown as PostgresPoolClient['query'],
+    release: (destroy) => client.release(destroy),
+  });
+  return {
+    async connect() {
+      const client = await pool.connect();
+      let connection = wrapped.get(client);
+      if (!connection) {
+        connection = wrap(client);
+        wrapped.set(client, connection);
+      }
+      return connection;
+    },
+    end: () => pool.end(),
+  };
 }
 
 async function createSchema(pool: pg.Pool, schema: string): Promise<void> {
