@@ -4,6 +4,7 @@
  */
 import { expect, it } from 'vitest';
 import { raiseLookupAlert } from '../../../src/app/alerts.usecases.js';
+import { screenshot } from '../../support/browser.js';
 import {
   addPeople,
   type ConsoleSuite,
@@ -49,6 +50,7 @@ describeBrowser('a bulk look-up alert in the alerts console (Chromium, real serv
       '/visits/V-LOOKUP-1',
     );
     expect(await row.getByRole('link', { name: /^Alert event, audit index \d+/ }).count()).toBe(1);
+    await screenshot(page, 'alerts-lookup-bulk');
     expect(problems.unexpected()).toEqual([]);
     await context.close();
   });
