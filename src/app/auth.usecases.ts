@@ -1,8 +1,11 @@
 import {
   ACCOUNT_THROTTLE,
+  type HoldKind,
+  holdPolicy,
   IP_THROTTLE,
   loginThrottle,
   mayDo,
+  mayPlaceHold,
   type OrgKind,
   passkeyRequiredForAny,
   permissions,
@@ -71,6 +74,8 @@ export interface SessionView {
   readonly passkeyRequired: boolean;
   /** What the policy table lets this person do, so the console offers only those screens (the server decides). */
   readonly permissions: readonly string[];
+  /** The kinds of hold this person places and lifts (`holdPolicy`: each authority its own), for the same reason. */
+  readonly holdKinds: readonly HoldKind[];
 }
 
 export interface NewSession {
@@ -146,6 +151,9 @@ export function sessionView(args: {
         { orgKind: org.kind as OrgKind, roles: user.roles as Role[], signedInWith: session.method },
         permission,
       ),
+    ),
+    holdKinds: (Object.keys(holdPolicy) as HoldKind[]).filter((kind) =>
+      (user.roles as Role[]).some((role) => mayPlaceHold(role, kind, org.kind as OrgKind)),
     ),
   };
 }

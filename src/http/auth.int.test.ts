@@ -86,6 +86,7 @@ describe('password + TOTP sign-in, sessions and lockout (HTTP, SQLite)', () => {
     // The console offers screens by the policy table's permissions, as the server reports them.
     expect(session.json().permissions).toContain('driver.jobs.read');
     expect(session.json().permissions).not.toContain('visit.move');
+    expect(session.json().holdKinds).toEqual([]);
   });
 
   it('accepts each TOTP code once', async () => {

@@ -37,6 +37,9 @@ const SessionViewSchema = Type.Object({
   permissions: Type.Array(Type.String(), {
     description: 'The permissions of the policy table this person holds; the console offers screens by them',
   }),
+  holdKinds: Type.Array(Type.Union(['customs', 'line', 'terminal', 'police'].map((k) => Type.Literal(k))), {
+    description: 'The kinds of hold this person places and lifts (each authority its own)',
+  }),
 });
 
 const ChallengeSchema = Type.Object({

@@ -30,6 +30,8 @@ export interface Session {
   passkeyRequired: boolean;
   /** The policy table's permissions this person holds (the server enforces them on every route). */
   permissions?: string[];
+  /** The kinds of hold this person places and lifts, from the server's hold policy. */
+  holdKinds?: string[];
 }
 
 export interface Passkey {

@@ -37,31 +37,26 @@ export interface ActionEvent {
 
 type HoldKind = 'customs' | 'police' | 'terminal' | 'line';
 
-/**
- * Which kind of hold each authority places and lifts, mirroring `holdPolicy` on the server only to choose what to
- * offer: the server decides, and refuses a kind that is not the caller's.
- */
-const HOLD_KINDS: { kind: HoldKind; label: string; roles: string[]; orgKinds?: string[] }[] = [
-  { kind: 'customs', label: 'Customs hold', roles: ['customs_officer'] },
-  { kind: 'police', label: 'Police hold', roles: ['investigator'], orgKinds: ['port_police'] },
-  { kind: 'terminal', label: 'Terminal hold', roles: ['terminal_supervisor', 'yard_planner'] },
-  { kind: 'line', label: 'Line hold', roles: ['release_desk'], orgKinds: ['shipping_line'] },
-];
+const HOLD_LABELS: Record<HoldKind, string> = {
+  customs: 'Customs hold',
+  police: 'Police hold',
+  terminal: 'Terminal hold',
+  line: 'Line hold',
+};
 
-/** The kinds of hold this person may place (or lift) when they hold `permission`. */
+/**
+ * The kinds of hold this person may place (or lift) when they hold `permission`: the session answer lists them
+ * from the server's hold policy, so the console offers exactly what the server would accept.
+ */
 export function holdKindsOf(
   session: Session,
   permission: 'visit.hold.place' | 'visit.hold.lift',
 ): HoldKind[] {
   if (!holds(session, permission)) return [];
-  return HOLD_KINDS.filter(
-    (rule) =>
-      rule.roles.some((role) => session.user.roles.includes(role)) &&
-      (rule.orgKinds === undefined || rule.orgKinds.includes(session.user.orgKind)),
-  ).map((rule) => rule.kind);
+  return (session.holdKinds ?? []).filter((kind): kind is HoldKind => kind in HOLD_LABELS);
 }
 
-const kindLabel = (kind: string) => HOLD_KINDS.find((rule) => rule.kind === kind)?.label ?? `${kind} hold`;
+const kindLabel = (kind: string) => HOLD_LABELS[kind as HoldKind] ?? `${kind} hold`;
 
 export const slotText = (slot: Slot) =>
   `${slot.terminal}/${slot.block}/${String(slot.bay).padStart(2, '0')}/${String(slot.row).padStart(2, '0')}/${slot.tier}`;
