@@ -35,6 +35,26 @@ export {
   pickupCredentialOpenCodes,
 } from './pickup-credential.js';
 export {
+  decodeBase64UrlStrict,
+  deviceKeyFingerprint,
+  formatPickupPass,
+  isDevicePublicKey,
+  isPickupPassText,
+  MAX_PICKUP_PASS_CHARS,
+  type ParsedPickupPass,
+  type ParsePickupPassResult,
+  PICKUP_PASS_ALLOWED_DRIFT,
+  PICKUP_PASS_PREFIX,
+  PICKUP_PASS_STEP_SECONDS,
+  type PickupPassCode,
+  parsePickupPass,
+  pickupPassCodes,
+  pickupPassCounter,
+  pickupPassMessage,
+  type VerifyPickupPassResult,
+  verifyPickupPass,
+} from './pickup-pass.js';
+export {
   consistencyProofFromLeaves,
   consistencyProofPlan,
   inclusionProofFromLeaves,
