@@ -64,6 +64,8 @@ export const domainErrorCodes = [
   'user.last_passkey',
   'user.passkey_required',
   'user.enrolment_link_invalid',
+  'user.self_confirmation',
+  'user.passkey_not_pending',
   'user.enrolment_required',
   'user.locked',
   'user.not_locked',

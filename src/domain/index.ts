@@ -29,6 +29,12 @@ export {
   type WithdrawRequest,
 } from './access/approval.js';
 export {
+  type EnrolmentConfirmation,
+  type EnrolmentConfirmRefusal,
+  enrolmentConfirmerRoles,
+  enrolmentConfirmRefusal,
+} from './access/enrolment.js';
+export {
   ACCOUNT_THROTTLE,
   backoffMs,
   IP_THROTTLE,
@@ -84,6 +90,7 @@ export {
   type AccountLocked,
   type AccountUnlocked,
   type AddPasskey,
+  type ConfirmPasskey,
   decideUser,
   type EnrolmentLinkIssued,
   type EnrolmentLinkUsed,
@@ -98,9 +105,12 @@ export {
   mayLogInWithPassword,
   type Passkey,
   type PasskeyAdded,
+  type PasskeyConfirmed,
+  type PasskeyRejected,
   type PasskeyRemoved,
   type PasswordSet,
   type RegisterUser,
+  type RejectPasskey,
   type RemovePasskey,
   type ResetPasskeys,
   type RevokeRole,

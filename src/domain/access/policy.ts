@@ -523,6 +523,14 @@ export function isSensitive(permission: Permission): boolean {
  * @example
  * ```ts
  * passkeyRequired('yard_planner'); // true
+  'enrolment.confirm': {
+    kind: 'command',
+    sensitive: true,
+    sensitiveWhy:
+      'sensitive: confirming a passkey lets whoever registered it sign in as that person, so a stolen link would be a whole account',
+    roles: ['terminal_supervisor', 'administrator'],
+    why: 'a passkey registered through an enrolment link signs in only once a second person who knows its holder confirms it (issue 10, row D)',
+  },
  * passkeyRequired('driver'); // false
  * ```
  */

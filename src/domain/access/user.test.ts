@@ -233,9 +233,56 @@ describe('user decider: enrolment and passkeys', () => {
         credentialId: 'cred-A',
         label: 'YubiKey 5',
       })
-      .then([{ type: 'EnrolmentLinkUsed', userId: 'u-yp', linkId: 'link-1', at: at(2) }, passkey('u-yp')]);
-    expect(state.user?.passkeys).toEqual([{ credentialId: 'cred-A', label: 'YubiKey 5', addedAt: at(2) }]);
+      .then([
+        { type: 'EnrolmentLinkUsed', userId: 'u-yp', linkId: 'link-1', at: at(2) },
+        { ...passkey('u-yp'), pending: true },
+      ]);
+    // Pending: a link may have been stolen on its way, so a second person confirms it first (issue 10, row D).
+    expect(state.user?.passkeys).toEqual([
+      { credentialId: 'cred-A', label: 'YubiKey 5', addedAt: at(2), pending: true },
+    ]);
     expect(state.user?.enrolmentLink).toBeNull();
+  });
+
+  it('a pending passkey is confirmed or rejected by another person, once', () => {
+    const pending: UserEvent = { ...passkey('u-yp'), pending: true };
+    const enrolled = [plannerRegistered, linkIssued('u-yp'), pending];
+    const confirmed = spec
+      .given(enrolled)
+      .when({ type: 'ConfirmPasskey', at: at(5), credentialId: 'cred-A', by: 'u-sup' })
+      .then([
+        { type: 'PasskeyConfirmed', userId: 'u-yp', credentialId: 'cred-A', confirmedBy: 'u-sup', at: at(5) },
+      ]);
+    expect(confirmed.user?.passkeys).toEqual([
+      { credentialId: 'cred-A', label: 'YubiKey 5', addedAt: at(2) },
+    ]);
+    const rejected = spec
+      .given(enrolled)
+      .when({ type: 'RejectPasskey', at: at(5), credentialId: 'cred-A', by: 'u-sup' })
+      .then([
+        { type: 'PasskeyRejected', userId: 'u-yp', credentialId: 'cred-A', rejectedBy: 'u-sup', at: at(5) },
+      ]);
+    expect(rejected.user?.passkeys).toEqual([]);
+    spec
+      .given(enrolled)
+      .when({ type: 'ConfirmPasskey', at: at(5), credentialId: 'cred-A', by: 'u-yp' })
+      .thenFails('user.self_confirmation');
+    spec
+      .given([
+        ...enrolled,
+        { type: 'PasskeyConfirmed', userId: 'u-yp', credentialId: 'cred-A', confirmedBy: 'u-sup', at: at(5) },
+      ])
+      .when({ type: 'RejectPasskey', at: at(6), credentialId: 'cred-A', by: 'u-sup' })
+      .thenFails('user.passkey_not_pending');
+    spec
+      .given(enrolled)
+      .when({ type: 'ConfirmPasskey', at: at(5), credentialId: 'cred-Z', by: 'u-sup' })
+      .thenFails('user.passkey_not_found');
+    // A pending passkey signs nobody in, so nobody adds a second passkey on the strength of it.
+    spec
+      .given(enrolled)
+      .when({ type: 'AddPasskey', at: at(3), credentialId: 'cred-B', label: 'Phone' })
+      .thenFails('user.enrolment_required');
   });
 
   it('issues links that expire', () => {

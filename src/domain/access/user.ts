@@ -58,7 +58,11 @@ export type IssueEnrolmentLink = {
   expiresAt: string;
 };
 
-/** The user opens the live link and registers a passkey with it; the link is spent. */
+/**
+ * The user opens the live link and registers a passkey with it; the link is spent. The passkey is *pending*: a
+ * link travels by mail or on paper and may be stolen on the way (MISSION §1), so whoever registered it signs in
+ * only once a second person has confirmed it (`ConfirmPasskey`).
+ */
 export type EnrolWithLink = {
   type: 'EnrolWithLink';
   at: string;
@@ -66,6 +70,15 @@ export type EnrolWithLink = {
   credentialId: string;
   label: string;
 };
+
+/**
+ * A confirmer (a supervisor of the person's terminal, a port administrator, or the operator at the machine) confirms
+ * a pending passkey after seeing its device, time and network; `by` is never the person themselves.
+ */
+export type ConfirmPasskey = { type: 'ConfirmPasskey'; at: string; credentialId: string; by: string };
+
+/** A confirmer rejects a pending passkey: it never signs in, and the person needs a new link. */
+export type RejectPasskey = { type: 'RejectPasskey'; at: string; credentialId: string; by: string };
 
 /** Locks the account (brute force per `loginThrottle`, or an administrator). */
 export type LockAccount = { type: 'LockAccount'; at: string; reason: string };
@@ -85,6 +98,8 @@ export type UserCommand =
   | EnrolTotp
   | IssueEnrolmentLink
   | EnrolWithLink
+  | ConfirmPasskey
+  | RejectPasskey
   | LockAccount
   | UnlockAccount;
 
@@ -105,12 +120,31 @@ export type RoleGranted = { type: 'RoleGranted'; userId: string; role: Role; app
 /** A role was revoked. */
 export type RoleRevoked = { type: 'RoleRevoked'; userId: string; role: Role; revokedBy: string; at: string };
 
-/** A passkey was registered. */
+/** A passkey was registered; `pending` when it came through an enrolment link and awaits confirmation. */
 export type PasskeyAdded = {
   type: 'PasskeyAdded';
   userId: string;
   credentialId: string;
   label: string;
+  pending?: true;
+  at: string;
+};
+
+/** A pending passkey was confirmed by `confirmedBy`: it signs in from now on. */
+export type PasskeyConfirmed = {
+  type: 'PasskeyConfirmed';
+  userId: string;
+  credentialId: string;
+  confirmedBy: string;
+  at: string;
+};
+
+/** A pending passkey was rejected by `rejectedBy`: it is gone from the account. */
+export type PasskeyRejected = {
+  type: 'PasskeyRejected';
+  userId: string;
+  credentialId: string;
+  rejectedBy: string;
   at: string;
 };
 
@@ -153,6 +187,8 @@ export type UserEvent =
   | RoleGranted
   | RoleRevoked
   | PasskeyAdded
+  | PasskeyConfirmed
+  | PasskeyRejected
   | PasskeyRemoved
   | PasswordSet
   | TotpEnrolled
@@ -161,8 +197,13 @@ export type UserEvent =
   | AccountLocked
   | AccountUnlocked;
 
-/** A registered passkey. */
-export type Passkey = { readonly credentialId: string; readonly label: string; readonly addedAt: string };
+/** A registered passkey; a `pending` one (from an enrolment link, not yet confirmed) does not sign in. */
+export type Passkey = {
+  readonly credentialId: string;
+  readonly label: string;
+  readonly addedAt: string;
+  readonly pending?: true;
+};
 
 /** A user, folded from their stream. */
 export type User = {
@@ -318,7 +359,8 @@ export function decideUser(command: UserCommand, state: UserState): UserEvent[] 
     case 'AddPasskey': {
       const passkey = passkeyFields(command);
       requireUnlocked(user);
-      if (user.passkeys.length === 0) {
+      // Only someone signed in with a confirmed passkey adds another; a pending one signs nobody in.
+      if (!user.passkeys.some((p) => p.pending !== true)) {
         throw new DomainError(
           'user.enrolment_required',
           'the first passkey is enrolled through an enrolment link',
@@ -393,8 +435,31 @@ export function decideUser(command: UserCommand, state: UserState): UserEvent[] 
       requireNewPasskey(user, passkey.credentialId);
       return [
         { type: 'EnrolmentLinkUsed', userId, linkId, at },
-        { type: 'PasskeyAdded', userId, ...passkey, at },
+        { type: 'PasskeyAdded', userId, ...passkey, pending: true, at },
       ];
+    }
+    case 'ConfirmPasskey':
+    case 'RejectPasskey': {
+      const credentialId = id(INVALID, 'credentialId', command.credentialId, MAX_CREDENTIAL_ID);
+      const by = id(INVALID, 'by', command.by);
+      if (by === userId) {
+        // The whole point is a second person: whoever holds the link could otherwise vouch for themselves.
+        throw new DomainError('user.self_confirmation', 'nobody confirms or rejects their own passkey', {
+          userId,
+        });
+      }
+      const passkey = user.passkeys.find((p) => p.credentialId === credentialId);
+      if (passkey === undefined) {
+        throw new DomainError('user.passkey_not_found', 'no such passkey on this account', { userId });
+      }
+      if (passkey.pending !== true) {
+        throw new DomainError('user.passkey_not_pending', 'this passkey is not waiting for confirmation', {
+          userId,
+        });
+      }
+      return command.type === 'ConfirmPasskey'
+        ? [{ type: 'PasskeyConfirmed', userId, credentialId, confirmedBy: by, at }]
+        : [{ type: 'PasskeyRejected', userId, credentialId, rejectedBy: by, at }];
     }
     case 'LockAccount': {
       const reason = text(INVALID, 'reason', command.reason, MAX_TEXT.reason);
@@ -460,8 +525,25 @@ export function evolveUser(state: UserState, event: UserEvent): UserState {
       return { version, user: { ...changed, roles, passkeyRequired: passkeyRequiredForAny(roles) } };
     }
     case 'PasskeyAdded': {
-      const passkey = { credentialId: event.credentialId, label: event.label, addedAt: event.at };
+      const passkey: Passkey = {
+        credentialId: event.credentialId,
+        label: event.label,
+        addedAt: event.at,
+        ...(event.pending === true ? { pending: true as const } : {}),
+      };
       return { version, user: { ...changed, passkeys: [...user.passkeys, passkey] } };
+    }
+    case 'PasskeyConfirmed': {
+      const passkeys = user.passkeys.map((p) =>
+        p.credentialId === event.credentialId
+          ? { credentialId: p.credentialId, label: p.label, addedAt: p.addedAt }
+          : p,
+      );
+      return { version, user: { ...changed, passkeys } };
+    }
+    case 'PasskeyRejected': {
+      const passkeys = user.passkeys.filter((p) => p.credentialId !== event.credentialId);
+      return { version, user: { ...changed, passkeys } };
     }
     case 'PasskeyRemoved': {
       const passkeys = user.passkeys.filter((p) => p.credentialId !== event.credentialId);
