@@ -14,10 +14,15 @@ import {
   utf8,
 } from './bytes.js';
 import { AuditError, type AuditFailure, failure, type NoteOpenCode } from './errors.js';
+import {
+  ED25519_KEY_BYTES as ED25519_KEY_SIZE,
+  ED25519_KEY_TYPE as ED25519_SIGNATURE_TYPE,
+  isValidKeyName,
+  parseNoteKeyFields,
+} from './note-key.js';
 
-/** signed-note §Signature types: 0x01 is Ed25519. */
-const ED25519_SIGNATURE_TYPE = 0x01;
-const ED25519_KEY_SIZE = 32;
+export { isValidKeyName } from './note-key.js';
+
 const ED25519_SIGNATURE_SIZE = 64;
 // DER framing of an RFC 8410 Ed25519 private key (PKCS#8) and public key (SPKI) around the raw 32 bytes.
 const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
@@ -29,9 +34,7 @@ export const MAX_NOTE_SIGNATURES = 100;
 export const MAX_NOTE_BYTES = 1 << 20;
 
 const SIGNATURE_LINE_PREFIX = '\u2014 ';
-// signed-note §Format: key names contain no Unicode spaces and no '+'. Go's unicode.IsSpace also counts U+0085;
-// control characters are refused too, since no note could carry them.
-const FORBIDDEN_IN_NAME = /[\s\u0085+]/u;
+const SIGNER_KEY_PREFIX = 'PRIVATE+KEY+';
 
 /** A key that can verify note signatures: its name, 32-bit key ID and raw Ed25519 public key. */
 export interface NoteVerifier {
@@ -63,17 +66,6 @@ export type OpenNoteResult =
 
 // Seeds are kept off the signer objects so that logging or serialising a signer cannot leak them.
 const seedOfSigner = new WeakMap<NoteSigner, Uint8Array>();
-
-/** True when `name` is a valid key name (signed-note §Format). */
-export function isValidKeyName(name: unknown): name is string {
-  return (
-    typeof name === 'string' &&
-    name.length > 0 &&
-    isWellFormedText(name) &&
-    !FORBIDDEN_IN_NAME.test(name) &&
-    !hasControlCharacterOtherThanNewline(name)
-  );
-}
 
 /** signed-note §Signatures: key ID = SHA-256(key name ‖ 0x0A ‖ 0x01 ‖ 32-byte public key)[:4], big-endian. */
 export function noteKeyId(name: string, publicKey: Uint8Array): number {
@@ -155,33 +147,11 @@ export function verifierFromSigner(signer: NoteSigner): NoteVerifier {
   return makeVerifier(signer.name, signer.publicKey);
 }
 
-/** Splits `<a>+<b>+…+<rest>` into `count` fields; the last keeps any further '+', as base64 may contain it. */
-function splitKeyString(text: string, count: number): string[] | undefined {
-  const fields: string[] = [];
-  let rest = text;
-  for (let i = 0; i < count - 1; i++) {
-    const plus = rest.indexOf('+');
-    if (plus < 0) return undefined;
-    fields.push(rest.slice(0, plus));
-    rest = rest.slice(plus + 1);
-  }
-  fields.push(rest);
-  return fields;
-}
-
-/** Decodes `<8 lower-case hex key id>` and `base64(0x01 ‖ 32 bytes)`, the two fields every key string ends with. */
-function decodeKeyFields(hex: string, base64: string): { keyId: number; keyBytes: Uint8Array } {
-  const raw = decodeBase64Strict(base64);
-  if (!/^[0-9a-f]{8}$/.test(hex) || raw === undefined || raw.length === 0) {
-    throw new AuditError('audit.key_malformed', 'key string must be <name>+<8 hex digits>+<base64 key>');
-  }
-  if (raw[0] !== ED25519_SIGNATURE_TYPE) {
-    throw new AuditError('audit.key_unsupported_algorithm', `signature type ${raw[0]} is not Ed25519 (0x01)`);
-  }
-  if (raw.length !== 1 + ED25519_KEY_SIZE) {
-    throw new AuditError('audit.key_malformed', `an Ed25519 key is ${ED25519_KEY_SIZE} bytes`);
-  }
-  return { keyId: Number.parseInt(hex, 16), keyBytes: raw.subarray(1) };
+/** The fields of a key string (see `note-key.ts`, shared with the browser), or the reason it is refused. */
+function keyFields(text: string): { name: string; keyIdHex: string; keyId: number; keyBytes: Uint8Array } {
+  const parsed = parseNoteKeyFields(text);
+  if (!parsed.ok) throw new AuditError(parsed.code, parsed.message);
+  return parsed;
 }
 
 /**
@@ -191,13 +161,10 @@ function decodeKeyFields(hex: string, base64: string): { keyId: number; keyBytes
  * @throws AuditError `audit.key_malformed`, `audit.key_unsupported_algorithm` or `audit.key_id_mismatch`.
  */
 export function parseSignerKey(text: string): NoteSigner {
-  const fields = typeof text === 'string' ? splitKeyString(text, 5) : undefined;
-  if (fields?.[0] !== 'PRIVATE' || fields[1] !== 'KEY') {
+  if (typeof text !== 'string' || !text.startsWith(SIGNER_KEY_PREFIX)) {
     throw new AuditError('audit.key_malformed', 'signer key must start with PRIVATE+KEY+');
   }
-  const [, , name, hex, base64] = fields as [string, string, string, string, string];
-  assertKeyName(name);
-  const { keyId, keyBytes } = decodeKeyFields(hex, base64);
+  const { name, keyIdHex: hex, keyId, keyBytes } = keyFields(text.slice(SIGNER_KEY_PREFIX.length));
   const signer = signerFromSeed(name, keyBytes);
   if (signer.keyId !== keyId) {
     throw new AuditError(
@@ -217,7 +184,7 @@ export function encodeSignerKey(signer: NoteSigner): string {
   const seed = seedOfSigner.get(signer);
   if (!seed) throw new AuditError('audit.invalid_argument', 'signer was not created by signerFromSeed');
   const key = encodeBase64(concatBytes(Uint8Array.of(ED25519_SIGNATURE_TYPE), seed));
-  return `PRIVATE+KEY+${signer.name}+${keyIdHex(signer.keyId)}+${key}`;
+  return `${SIGNER_KEY_PREFIX}${signer.name}+${keyIdHex(signer.keyId)}+${key}`;
 }
 
 /** The public verifier key string `<name>+<8 hex key id>+<base64(0x01 ‖ public key)>` of a signer or verifier. */
@@ -233,11 +200,7 @@ export function verifierKeyString(key: Pick<NoteSigner, 'name' | 'keyId' | 'publ
  * @example const verifier = parseVerifierKey('PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW');
  */
 export function parseVerifierKey(text: string): NoteVerifier {
-  const fields = typeof text === 'string' ? splitKeyString(text, 3) : undefined;
-  if (!fields) throw new AuditError('audit.key_malformed', 'verifier key must be <name>+<key id>+<key>');
-  const [name, hex, base64] = fields as [string, string, string];
-  assertKeyName(name);
-  const { keyId, keyBytes } = decodeKeyFields(hex, base64);
+  const { name, keyIdHex: hex, keyId, keyBytes } = keyFields(text);
   const verifier = makeVerifier(name, keyBytes);
   if (verifier.keyId !== keyId) {
     throw new AuditError(

@@ -7,6 +7,8 @@
  * 9162 are done with `% 2` and `Math.floor(x / 2)`, since JavaScript's `&` and `>>` truncate to 32 bits.
  */
 
+import { parseNoteKeyFields } from '../../src/audit/note-key.js';
+
 const HASH_SIZE = 32;
 /** A tree of at most 2^53 leaves is at most 53 levels deep. */
 const MAX_PROOF_LENGTH = 53;
@@ -128,6 +130,8 @@ export type SignatureResult =
  * Checks the log's Ed25519 signature on a C2SP signed note (signed-note §Format, §Signatures) with the verifier key
  * `<name>+<hex key id>+<base64(0x01 ‖ public key)>`, and that the checkpoint body (C2SP tlog-checkpoint: origin,
  * size, base64 root) names `treeSize` and `rootHash`. Browsers without WebCrypto Ed25519 get `unsupported`.
+ *
+ * The key is taken apart by the server's own parser (`src/audit/note-key.ts`): its base64 may hold '+'.
  */
 export async function verifyCheckpointNote(args: {
   note: string;
@@ -136,11 +140,9 @@ export async function verifyCheckpointNote(args: {
   rootHash: Uint8Array;
 }): Promise<SignatureResult> {
   const invalid = (detail: string): SignatureResult => ({ status: 'invalid', detail });
-  const [name, keyIdHex, keyBase64, ...extra] = args.verifierKey.split('+');
-  const keyBytes = fromBase64(keyBase64);
-  if (!name || !keyIdHex || extra.length > 0 || keyBytes?.length !== 33 || keyBytes[0] !== 1)
-    return invalid('the verifier key is not an Ed25519 note key');
-  const publicKey = keyBytes.subarray(1);
+  const key = parseNoteKeyFields(args.verifierKey);
+  if (!key.ok) return invalid(`the verifier key is not an Ed25519 note key (${key.message})`);
+  const { name, keyBytes: publicKey } = key;
   const split = args.note.lastIndexOf('\n\n');
   if (split < 0) return invalid('the note has no signature block');
   const text = args.note.slice(0, split + 1);
@@ -153,11 +155,19 @@ export async function verifyCheckpointNote(args: {
     .find((candidate) => candidate.startsWith(`\u2014 ${name} `));
   const signature = fromBase64(line?.slice(`\u2014 ${name} `.length));
   if (signature?.length !== 68) return invalid('the log did not sign this note');
-  const keyIdOf = async () => (await sha256(utf8(name), Uint8Array.of(0x0a, 0x01), publicKey)).subarray(0, 4);
-  if (!bytesEqual(signature.subarray(0, 4), await keyIdOf())) return invalid('signed with another key');
-  let key: CryptoKey;
+  // signed-note §Signatures: key id = SHA-256(name ‖ 0x0A ‖ 0x01 ‖ public key)[:4], big-endian.
+  const keyId = (await sha256(utf8(name), Uint8Array.of(0x0a, 0x01), publicKey)).subarray(0, 4);
+  const claimedKeyId = Uint8Array.of(
+    key.keyId >>> 24,
+    (key.keyId >>> 16) & 0xff,
+    (key.keyId >>> 8) & 0xff,
+    key.keyId & 0xff,
+  );
+  if (!bytesEqual(claimedKeyId, keyId)) return invalid('the verifier key id does not match its key');
+  if (!bytesEqual(signature.subarray(0, 4), keyId)) return invalid('signed with another key');
+  let cryptoKey: CryptoKey;
   try {
-    key = await crypto.subtle.importKey('raw', new Uint8Array(publicKey), { name: 'Ed25519' }, false, [
+    cryptoKey = await crypto.subtle.importKey('raw', new Uint8Array(publicKey), { name: 'Ed25519' }, false, [
       'verify',
     ]);
   } catch {
@@ -165,7 +175,7 @@ export async function verifyCheckpointNote(args: {
   }
   const ok = await crypto.subtle.verify(
     { name: 'Ed25519' },
-    key,
+    cryptoKey,
     new Uint8Array(signature.subarray(4)),
     utf8(text),
   );

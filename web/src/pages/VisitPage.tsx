@@ -3,8 +3,14 @@ import { ApiError, apiGet, isApiError, type Session } from '../api.js';
 import { Button, Loading, Notice, PageHeading } from '../components.js';
 import { isUnauthenticated, messageOf } from '../errors.js';
 import { type Freeze, FreezeForm, FrozenNotice } from '../freeze.js';
-import { formatDateTime } from '../labels.js';
-import { fromBase64, leafHash, verifyCheckpointNote, verifyInclusion } from '../proof.js';
+import { formatDateTime, terminalClock } from '../labels.js';
+import {
+  fromBase64,
+  leafHash,
+  type SignatureResult,
+  verifyCheckpointNote,
+  verifyInclusion,
+} from '../proof.js';
 import { holds, useSession } from '../session.js';
 import { type Slot, VisitActions } from '../visit-actions.js';
 
@@ -103,6 +109,7 @@ type Verdict =
   | { status: 'checking' }
   | { status: 'verified' }
   | { status: 'pending' }
+  | { status: 'unchecked'; detail: string }
   | { status: 'failed'; detail: string };
 
 type Loaded = {
@@ -227,12 +234,29 @@ async function verifyEvent(
   return result.ok ? { status: 'verified' } : { status: 'failed', detail: result.detail };
 }
 
-function VerdictBadge({ verdict }: { verdict: Verdict | undefined }) {
-  if (!verdict || verdict.status === 'checking')
-    return <span className="verdict verdict-checking">Checking proof…</span>;
+/**
+ * What an event's badge may claim: its inclusion proof only ties it to the checkpoint's root, so it is verified only
+ * when the checkpoint's signature verified too. A proof against an unsigned or forged root proves nothing.
+ */
+function boundToSignature(proof: Verdict | undefined, signature: SignatureResult | undefined): Verdict {
+  if (proof?.status !== 'verified') return proof ?? { status: 'checking' };
+  if (!signature) return { status: 'checking' };
+  if (signature.status === 'valid') return proof;
+  if (signature.status === 'unsupported') return { status: 'unchecked', detail: signature.detail };
+  return { status: 'failed', detail: "the checkpoint's signature is not valid" };
+}
+
+function VerdictBadge({ verdict }: { verdict: Verdict }) {
+  if (verdict.status === 'checking') return <span className="verdict verdict-checking">Checking proof…</span>;
   if (verdict.status === 'verified') return <span className="verdict verdict-ok">✓ Verified</span>;
   if (verdict.status === 'pending')
     return <span className="verdict verdict-pending">Not yet in a signed checkpoint</span>;
+  if (verdict.status === 'unchecked')
+    return (
+      <span className="verdict verdict-pending" title={verdict.detail}>
+        Proof checked; checkpoint signature not checked
+      </span>
+    );
   return (
     <span className="verdict verdict-bad" title={verdict.detail}>
       ✗ Not verified <span className="verdict-detail">({verdict.detail})</span>
@@ -273,8 +297,8 @@ function Timeline({
   checkpoint: Checkpoint | undefined;
   readsEntries: boolean;
 }) {
-  const [verdicts, setVerdicts] = useState<Record<number, Verdict>>({});
-  const [signature, setSignature] = useState<string>();
+  const [proofs, setProofs] = useState<Record<number, Verdict>>({});
+  const [signature, setSignature] = useState<SignatureResult>();
 
   useEffect(() => {
     if (!checkpoint) return;
@@ -282,20 +306,14 @@ function Timeline({
     const root = fromBase64(checkpoint.rootHash);
     if (root)
       void verifyCheckpointNote({ ...checkpoint, rootHash: root }).then((result) => {
-        if (!live) return;
-        setSignature(
-          result.status === 'valid'
-            ? `Checkpoint signature checked in this browser (Ed25519, key ${result.keyName}).`
-            : result.status === 'unsupported'
-              ? `Checkpoint signature not checked: ${result.detail}.`
-              : `Checkpoint signature NOT valid: ${result.detail}.`,
-        );
+        if (live) setSignature(result);
       });
+    else setSignature({ status: 'invalid', detail: 'the checkpoint root is not base64' });
     for (const event of events) {
       verifyEvent(event, checkpoint, readsEntries)
         .catch((error: unknown): Verdict => ({ status: 'failed', detail: messageOf(error) }))
         .then((verdict) => {
-          if (live) setVerdicts((current) => ({ ...current, [event.index]: verdict }));
+          if (live) setProofs((current) => ({ ...current, [event.index]: verdict }));
         });
     }
     return () => {
@@ -303,8 +321,9 @@ function Timeline({
     };
   }, [events, checkpoint, readsEntries]);
 
-  const done = Object.keys(verdicts).length;
-  const verified = Object.values(verdicts).filter((verdict) => verdict.status === 'verified').length;
+  const verdicts = events.map((event) => boundToSignature(proofs[event.index], signature));
+  const done = verdicts.filter((verdict) => verdict.status !== 'checking').length;
+  const verified = verdicts.filter((verdict) => verdict.status === 'verified').length;
   return (
     <>
       {checkpoint ? (
@@ -314,7 +333,15 @@ function Timeline({
             <strong>{checkpoint.treeSize}</strong>, signed {formatDateTime(checkpoint.signedAt)}, root{' '}
             <code className="hash">{checkpoint.rootHash}</code>.
           </p>
-          {signature ? <p>{signature}</p> : null}
+          {signature ? (
+            <p className={signature.status === 'invalid' ? 'verdict-bad' : undefined}>
+              {signature.status === 'valid'
+                ? `Checkpoint signature checked in this browser (Ed25519, key ${signature.keyName}).`
+                : signature.status === 'unsupported'
+                  ? `Checkpoint signature not checked: ${signature.detail}.`
+                  : `Checkpoint signature NOT valid: ${signature.detail}.`}
+            </p>
+          ) : null}
           <p role="status">
             {done < events.length
               ? `Checking ${events.length - done} of ${events.length} proofs…`
@@ -327,7 +354,7 @@ function Timeline({
         </Notice>
       )}
       <ol className="timeline" aria-label="History">
-        {events.map((event) => (
+        {events.map((event, at) => (
           <li key={event.index} className="timeline-item">
             <div className="timeline-head">
               <strong>{humanise(event.type)}</strong>
@@ -335,7 +362,7 @@ function Timeline({
               <span className="muted">
                 audit index <code>{event.index}</code>
               </span>
-              {checkpoint ? <VerdictBadge verdict={verdicts[event.index]} /> : null}
+              {checkpoint ? <VerdictBadge verdict={verdicts[at] ?? { status: 'checking' }} /> : null}
             </div>
             <EventData data={event.data} />
           </li>
@@ -437,37 +464,6 @@ function useAppointment(
     void load();
   }, [load]);
   return { state, reload: () => void load() };
-}
-
-/** The terminal's time zone when this browser knows it, else UTC (and the page says which). */
-function zoneOrUtc(timeZone: string | null): string {
-  if (timeZone === null) return 'UTC';
-  try {
-    new Intl.DateTimeFormat(undefined, { timeZone });
-    return timeZone;
-  } catch {
-    return 'UTC';
-  }
-}
-
-/** Formats instants as the terminal's clocks show them: the gate works in terminal time, not the viewer's. */
-function terminalClock(timeZone: string | null) {
-  const zone = zoneOrUtc(timeZone);
-  const dateTime = new Intl.DateTimeFormat(undefined, {
-    timeZone: zone,
-    weekday: 'short',
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-  });
-  const time = new Intl.DateTimeFormat(undefined, { timeZone: zone, hour: '2-digit', minute: '2-digit' });
-  return {
-    zone,
-    dateTime: (iso: string) => dateTime.format(new Date(iso)),
-    time: (iso: string) => time.format(new Date(iso)),
-  };
 }
 
 /** The slot of an appointment in terminal time, e.g. "Wed, 4 Mar 2030, 10:00–10:30". */
