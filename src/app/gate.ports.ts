@@ -65,6 +65,37 @@ export interface PickupCredentialRecord {
   readonly closedAt: string | null;
 }
 
+/**
+ * Where a driver's device stands (issue 10, row C): `pending` until a planner of his haulier confirms it, then
+ * `active` (the one key the gate verifies his rotating passes with) until another device is confirmed
+ * (`revoked`); or `rejected` by the planner.
+ */
+export type DriverDeviceStatus = 'pending' | 'active' | 'rejected' | 'revoked';
+
+/**
+ * A phone a driver enrolled (`0014_driver_devices`), derived from the `driver-devices-<userId>` stream in the
+ * transaction that appends to it. The private key never left the phone; only the raw Ed25519 public key is kept.
+ */
+export interface DriverDeviceRecord {
+  readonly deviceId: string;
+  /** The haulier of the driver; its planners confirm the device. */
+  readonly orgId: string;
+  /** The driver person's console account. */
+  readonly userId: string;
+  /** The raw 32-byte Ed25519 public key. */
+  readonly publicKey: Uint8Array;
+  readonly fingerprint: string;
+  readonly label: string;
+  readonly status: DriverDeviceStatus;
+  readonly enrolledAt: string;
+  /** Where the enrolment came from, for the planner to judge it. */
+  readonly ip: string;
+  readonly userAgent: string;
+  /** Who confirmed, rejected or (by confirming another) revoked it, and when; `null` while pending. */
+  readonly decidedBy: string | null;
+  readonly decidedAt: string | null;
+}
+
 /** Gate reads, inside and outside a write transaction. */
 export interface GateReads {
   getDriver(orgId: string, badgeRef: string): Promise<DriverRecord | undefined>;
@@ -82,6 +113,11 @@ export interface GateReads {
   getCredential(credentialId: string): Promise<PickupCredentialRecord | undefined>;
   /** The credentials of a visit still active, oldest first. */
   activeCredentials(visitRef: string): Promise<PickupCredentialRecord[]>;
+  getDevice(deviceId: string): Promise<DriverDeviceRecord | undefined>;
+  /** The devices a driver enrolled, oldest first. */
+  devicesOfUser(userId: string): Promise<DriverDeviceRecord[]>;
+  /** The devices of one haulier's drivers, oldest first; only those in `status` when given. */
+  devicesOfOrg(orgId: string, status?: DriverDeviceStatus): Promise<DriverDeviceRecord[]>;
 }
 
 /** Gate writes, in the transaction that appends the events they derive from. */
@@ -93,4 +129,6 @@ export interface GateWrites extends GateReads {
   putSlotBooking(record: SlotBookingRecord): Promise<void>;
   removeSlotBooking(visitRef: string): Promise<void>;
   putCredential(record: PickupCredentialRecord): Promise<void>;
+  /** Inserts or replaces a device record. */
+  putDevice(record: DriverDeviceRecord): Promise<void>;
 }

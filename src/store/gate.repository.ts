@@ -1,5 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type {
+  DriverDeviceRecord,
+  DriverDeviceStatus,
   DriverJobRecord,
   DriverJobStatus,
   DriverRecord,
@@ -9,7 +11,13 @@ import type {
   PickupCredentialStatus,
 } from '../app/gate.ports.js';
 import { toBytes } from './rows.js';
-import type { Database, DriverJobTable, DriverTable, PickupCredentialTable } from './schema.js';
+import type {
+  Database,
+  DriverDeviceTable,
+  DriverJobTable,
+  DriverTable,
+  PickupCredentialTable,
+} from './schema.js';
 
 const toDriver = (row: Selectable<DriverTable>): DriverRecord => ({
   orgId: row.org_id,
@@ -41,6 +49,21 @@ const toCredential = (row: Selectable<PickupCredentialTable>): PickupCredentialR
   status: row.status as PickupCredentialStatus,
   issuedAt: row.issued_at,
   closedAt: row.closed_at,
+});
+
+const toDevice = (row: Selectable<DriverDeviceTable>): DriverDeviceRecord => ({
+  deviceId: row.device_id,
+  orgId: row.org_id,
+  userId: row.user_id,
+  publicKey: toBytes(row.public_key),
+  fingerprint: row.fingerprint,
+  label: row.label,
+  status: row.status as DriverDeviceStatus,
+  enrolledAt: row.enrolled_at,
+  ip: row.ip,
+  userAgent: row.user_agent,
+  decidedBy: row.decided_by,
+  decidedAt: row.decided_at,
 });
 
 /** Gate reads and writes over `db` (the store, or one transaction of it). */
@@ -128,6 +151,50 @@ export function createGateRepository({ db }: { db: Kysely<Database> }): GateRepo
         .execute();
       return rows.map(toCredential);
     },
+    async getDevice(deviceId) {
+      const row = await db
+        .selectFrom('driver_device')
+        .selectAll()
+        .where('device_id', '=', deviceId)
+        .executeTakeFirst();
+      return row && toDevice(row);
+    },
+    async devicesOfUser(userId) {
+      const rows = await db
+        .selectFrom('driver_device')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .orderBy('enrolled_at')
+        .orderBy('device_id')
+        .execute();
+      return rows.map(toDevice);
+    },
+    async devicesOfOrg(orgId, status) {
+      let query = db.selectFrom('driver_device').selectAll().where('org_id', '=', orgId);
+      if (status !== undefined) query = query.where('status', '=', status);
+      const rows = await query.orderBy('enrolled_at').orderBy('device_id').execute();
+      return rows.map(toDevice);
+    },
+    async putDevice(record) {
+      const values = {
+        org_id: record.orgId,
+        user_id: record.userId,
+        public_key: record.publicKey,
+        fingerprint: record.fingerprint,
+        label: record.label,
+        status: record.status,
+        enrolled_at: record.enrolledAt,
+        ip: record.ip,
+        user_agent: record.userAgent,
+        decided_by: record.decidedBy,
+        decided_at: record.decidedAt,
+      };
+      await db
+        .insertInto('driver_device')
+        .values({ device_id: record.deviceId, ...values })
+        .onConflict((oc) => oc.column('device_id').doUpdateSet(values))
+        .execute();
+    },
     async putDriver(record) {
       const values = { sealed: record.sealed, registered_at: record.registeredAt, user_id: record.userId };
       await db
@@ -194,5 +261,8 @@ export function gateReads(repository: GateRepository): GateReads {
     slotBookingCounts: (slotIds) => repository.slotBookingCounts(slotIds),
     getCredential: (credentialId) => repository.getCredential(credentialId),
     activeCredentials: (visitRef) => repository.activeCredentials(visitRef),
+    getDevice: (deviceId) => repository.getDevice(deviceId),
+    devicesOfUser: (userId) => repository.devicesOfUser(userId),
+    devicesOfOrg: (orgId, status) => repository.devicesOfOrg(orgId, status),
   };
 }

@@ -230,6 +230,7 @@ export function createKyselyLedgerStore({ db, dialect: name }: KyselyLedgerStore
             putSlotBooking: write((record) => gate.putSlotBooking(record)),
             removeSlotBooking: write((visitRef) => gate.removeSlotBooking(visitRef)),
             putCredential: write((record) => gate.putCredential(record)),
+            putDevice: write((record) => gate.putDevice(record)),
           },
           get identity() {
             identityTx ??= makeIdentityTx();

@@ -7,6 +7,7 @@ import {
   StoreIntegrityError,
 } from '../app/ports.js';
 import { describeAlertContract } from './alert.contract.js';
+import { describeDeviceContract } from './device.contract.js';
 import { describeReleaseContract } from './release.contract.js';
 import { makeEvent, makeEvents, makeVisit } from './testing/fixtures.js';
 import {
@@ -791,6 +792,7 @@ export function describeLedgerStoreContract(name: string, makeStore: () => Promi
 
     describeReleaseContract(() => store);
     describeAlertContract(() => store);
+    describeDeviceContract(() => store);
 
     describe('gate', () => {
       const credential = (credentialId: string, visitRef: string, issuedAt: string) => ({

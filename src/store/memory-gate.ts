@@ -1,4 +1,5 @@
 import type {
+  DriverDeviceRecord,
   DriverJobRecord,
   DriverRecord,
   GateReads,
@@ -11,6 +12,9 @@ import type {
 const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const driverKey = (orgId: string, badgeRef: string) => `${orgId}\u0000${badgeRef}`;
 const copyDriver = (d: DriverRecord): DriverRecord => ({ ...d, sealed: d.sealed.slice() });
+const copyDevice = (d: DriverDeviceRecord): DriverDeviceRecord => ({ ...d, publicKey: d.publicKey.slice() });
+const byEnrolment = (a: DriverDeviceRecord, b: DriverDeviceRecord) =>
+  compareText(a.enrolledAt, b.enrolledAt) || compareText(a.deviceId, b.deviceId);
 
 /** Every gate record the memory store holds. Records inside are never mutated, only replaced. */
 export interface GateTables {
@@ -19,10 +23,18 @@ export interface GateTables {
   readonly jobs: Map<string, DriverJobRecord>;
   readonly bookings: Map<string, SlotBookingRecord>;
   readonly credentials: Map<string, PickupCredentialRecord>;
+  /** Driver devices, by deviceId. */
+  readonly devices: Map<string, DriverDeviceRecord>;
 }
 
 export function emptyGateTables(): GateTables {
-  return { drivers: new Map(), jobs: new Map(), bookings: new Map(), credentials: new Map() };
+  return {
+    drivers: new Map(),
+    jobs: new Map(),
+    bookings: new Map(),
+    credentials: new Map(),
+    devices: new Map(),
+  };
 }
 
 /** A copy a transaction may change without touching `tables`: the containers are new, the records shared. */
@@ -32,6 +44,7 @@ export function cloneGateTables(tables: GateTables): GateTables {
     jobs: new Map(tables.jobs),
     bookings: new Map(tables.bookings),
     credentials: new Map(tables.credentials),
+    devices: new Map(tables.devices),
   };
 }
 
@@ -80,6 +93,22 @@ export function memoryGateReads(current: () => GateTables): GateReads {
         .sort((a, b) => compareText(a.issuedAt, b.issuedAt) || compareText(a.credentialId, b.credentialId))
         .map((c) => ({ ...c }));
     },
+    async getDevice(deviceId) {
+      const found = current().devices.get(deviceId);
+      return found && copyDevice(found);
+    },
+    async devicesOfUser(userId) {
+      return [...current().devices.values()]
+        .filter((d) => d.userId === userId)
+        .sort(byEnrolment)
+        .map(copyDevice);
+    },
+    async devicesOfOrg(orgId, status) {
+      return [...current().devices.values()]
+        .filter((d) => d.orgId === orgId && (status === undefined || d.status === status))
+        .sort(byEnrolment)
+        .map(copyDevice);
+    },
   };
 }
 
@@ -100,6 +129,9 @@ export function memoryGateWrites(staged: () => GateTables): Omit<GateWrites, key
     },
     async putCredential(record) {
       staged().credentials.set(record.credentialId, { ...record });
+    },
+    async putDevice(record) {
+      staged().devices.set(record.deviceId, copyDevice(record));
     },
   };
 }

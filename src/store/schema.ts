@@ -245,6 +245,22 @@ export interface DriverJobTable {
   updated_at: string;
 }
 
+/** A driver's enrolled phone (`0014_driver_devices`): the raw Ed25519 public key of his rotating passes. */
+export interface DriverDeviceTable {
+  device_id: string;
+  org_id: string;
+  user_id: string;
+  public_key: Uint8Array;
+  fingerprint: string;
+  label: string;
+  status: string;
+  enrolled_at: string;
+  ip: string;
+  user_agent: string;
+  decided_by: string | null;
+  decided_at: string | null;
+}
+
 /** One booking in force per visit, for the capacity of its slot. */
 export interface SlotBookingTable {
   visit_ref: string;
@@ -306,6 +322,7 @@ export interface Database {
   driver_job: DriverJobTable;
   slot_booking: SlotBookingTable;
   pickup_credential: PickupCredentialTable;
+  driver_device: DriverDeviceTable;
   release: ReleaseTable;
   visit_flag: VisitFlagTable;
   release_party: ReleasePartyTable;

@@ -19,6 +19,7 @@ import { releaseInboxesMigration0008 } from './0008_release_inboxes.js';
 import { alertReadModelMigration0009 } from './0009_alert_read_model.js';
 import { dropGateAlertMigration0010 } from './0010_drop_gate_alert.js';
 import { lookupAlertRuleMigration0011 } from './0011_lookup_alert_rule.js';
+import { driverDevicesMigration0014 } from './0014_driver_devices.js';
 import type { MigrationDb } from './migration-db.js';
 
 /**
@@ -42,6 +43,7 @@ export function ledgerMigrationProvider(dialect: StoreDialectName): MigrationPro
     '0009_alert_read_model': alertReadModelMigration0009(d),
     '0010_drop_gate_alert': dropGateAlertMigration0010(d),
     '0011_lookup_alert_rule': lookupAlertRuleMigration0011(d),
+    '0014_driver_devices': driverDevicesMigration0014(d),
   };
   return { getMigrations: async () => migrations };
 }
