@@ -22,6 +22,7 @@ import {
   ALERTS_STREAM,
   alertStream,
   applyAlertAction,
+  enrolmentAlertRecord,
   type GateAlertFacts,
   gateAlertRecord,
   lockoutAlertRecord,
@@ -87,26 +88,40 @@ const FULL_SIGHT_ORG_KINDS = new Set(['customs', 'port_police']);
 /** Rules whose alerts carry no cargo data: every holder of `alert.read` sees them. */
 const SEEN_BY_ALL: readonly AlertRule[] = ['integrity.failed'];
 /** Rules whose alerts are about a person: their own organisation's alert readers see them. */
-const SEEN_BY_OWN_ORG: readonly AlertRule[] = ['auth.lockout', 'lookup.bulk'];
+const SEEN_BY_OWN_ORG: readonly AlertRule[] = [
+  'auth.lockout',
+  'lookup.bulk',
+  'driver.device.enrolled_again',
+  'auth.enrolment_repeated',
+];
 
-function fullSight(caller: Authenticated): boolean {
+/**
+ * Who reads alerts, as visibility needs them: by their organisation. A signed-in person is one; so is an API token
+ * granted `alert.read` (a security operations feed), which sees what a person of its organisation would.
+ */
+export interface AlertReader {
+  readonly org: { readonly orgId: string; readonly kind: string; readonly terminals: readonly string[] };
+}
+
+function fullSight(caller: AlertReader): boolean {
   return FULL_SIGHT_ORG_KINDS.has(caller.org.kind);
 }
 
 /** The visibility rule, on one row; `visibleTo` says the same to the store for a whole page. */
-function mayRead(caller: Authenticated, alert: AlertRecord): boolean {
+function mayRead(caller: AlertReader, alert: AlertRecord): boolean {
   if (fullSight(caller)) return true;
   if (SEEN_BY_ALL.includes(alert.rule)) return true;
   if (SEEN_BY_OWN_ORG.includes(alert.rule)) return alert.orgId === caller.org.orgId;
   return alert.terminal !== null && caller.org.terminals.includes(alert.terminal);
 }
 
-function visibleTo(caller: Authenticated): AlertQuery['visibleTo'] {
+function visibleTo(caller: AlertReader): AlertQuery['visibleTo'] {
   if (fullSight(caller)) return undefined;
   return { rules: SEEN_BY_ALL, orgId: caller.org.orgId, terminals: caller.org.terminals };
 }
 
-const namesVisit = (alert: AlertRecord) =>
+/** Whether an alert names a visit, so the yard map counts it among the visit's open alerts (`visit_flag`). */
+export const namesVisit = (alert: AlertRecord) =>
   alert.subjectKind === 'visit' && alert.subjectId !== 'unidentified';
 
 /** The freezes in force on the visits these alerts name. */
@@ -159,7 +174,7 @@ function alertIndex(text: string): number | undefined {
 /** One page of the alerts the caller may see, newest first. */
 export async function listAlerts(
   reads: LedgerReads,
-  caller: Authenticated,
+  caller: AlertReader,
   options: { status?: AlertStatus | 'unresolved'; limit?: number; cursor?: string } = {},
 ): Promise<AlertPage> {
   const limit = Math.min(Math.max(Math.trunc(options.limit ?? DEFAULT_ALERT_PAGE), 1), MAX_ALERT_LIMIT);
@@ -191,7 +206,7 @@ export async function listAlerts(
   };
 }
 
-async function readable(reads: LedgerReads, caller: Authenticated, alertId: string): Promise<AlertRecord> {
+async function readable(reads: LedgerReads, caller: AlertReader, alertId: string): Promise<AlertRecord> {
   const index = alertIndex(alertId);
   const alert = index === undefined ? undefined : await reads.getAlertRecord(index);
   // Existence does not leak: an alert the caller may not see is as absent as one that never was.
@@ -200,11 +215,7 @@ async function readable(reads: LedgerReads, caller: Authenticated, alertId: stri
 }
 
 /** One alert, as the list shows it. */
-export async function getAlert(
-  reads: LedgerReads,
-  caller: Authenticated,
-  alertId: string,
-): Promise<AlertView> {
+export async function getAlert(reads: LedgerReads, caller: AlertReader, alertId: string): Promise<AlertView> {
   const alert = await readable(reads, caller, alertId);
   return toView(alert, await freezesOf(reads, [alert]));
 }
@@ -243,6 +254,17 @@ export async function recordLockoutAlert(
   user: { readonly userId: string; readonly orgId: string },
 ): Promise<void> {
   await context.tx.putAlertRecord(lockoutAlertRecord(lockedOut, user.userId, user.orgId));
+}
+
+/**
+ * Records a second enrolment attempt's alert (issue 10, row D): the `EnrolmentAlertRaised` event on the alerts
+ * stream and its row, in the caller's transaction.
+ */
+export async function raiseEnrolmentAlert(context: WriteContext, data: JsonObject): Promise<AlertRecord> {
+  const [raised] = await context.appendAtEnd(ALERTS_STREAM, [{ type: 'EnrolmentAlertRaised', data }]);
+  const record = enrolmentAlertRecord(raised!);
+  await context.tx.putAlertRecord(record);
+  return record;
 }
 
 /**

@@ -11,6 +11,7 @@ import { mintSession } from '../../test/support/sessions.js';
 import { addOrganisation, addUser } from '../app/admin.usecases.js';
 import { alertStream } from '../app/alerts.usecases.js';
 import type { AuthDeps } from '../app/auth.usecases.js';
+import { createApiToken } from '../app/tokens.usecases.js';
 import type { Role } from '../domain/index.js';
 import { buildServer } from './server.js';
 
@@ -156,5 +157,40 @@ describe('alerts (HTTP, SQLite)', () => {
     expect((await as('planner', 'POST', `/v1/alerts/${alertId}/acknowledge`, {})).statusCode).toBe(403);
     expect((await as('desk', 'GET', '/v1/alerts')).statusCode).toBe(403);
     expect((await as('desk', 'POST', `/v1/alerts/${alertId}/resolve`, { note: 'x' })).statusCode).toBe(403);
+  });
+
+  it('lets an API token granted alert.read read alerts as a person of its organisation would, and nothing more', async () => {
+    const tokenOf = async (orgId: string, permissions: string[]) =>
+      (await createApiToken(auth, { orgId, permissions, createdBy: 'test' })).token;
+    const bearer = (token: string, method: 'GET' | 'POST', url: string) =>
+      app.inject({
+        method,
+        url,
+        headers: { authorization: `Bearer ${token}` },
+        ...(method === 'POST' ? { payload: {} } : {}),
+      });
+    const nqtFeed = await tokenOf('org-nqt', ['alert.read']);
+    const sqtFeed = await tokenOf('org-sqt', ['alert.read']);
+    const customsFeed = await tokenOf('org-customs', ['alert.read']);
+    const nqtVisitsFeed = await tokenOf('org-nqt', ['visit.read']);
+
+    // T1's terminal feed sees T1's gate refusal, list and detail, like T1's supervisor does.
+    const listed = await bearer(nqtFeed, 'GET', '/v1/alerts');
+    expect(listed.statusCode).toBe(200);
+    expect(listed.json().alerts.map((a: { alertId: string }) => a.alertId)).toEqual([alertId]);
+    const one = await bearer(nqtFeed, 'GET', `/v1/alerts/${alertId}`);
+    expect(one.statusCode).toBe(200);
+    expect(one.json()).toMatchObject({ alertId, rule: 'gate.refused', terminal: 'T1' });
+    // Customs reads everything; another terminal's feed neither lists nor reads it.
+    expect((await bearer(customsFeed, 'GET', '/v1/alerts')).json().alerts).toHaveLength(1);
+    expect((await bearer(sqtFeed, 'GET', '/v1/alerts')).json().alerts).toHaveLength(0);
+    const hidden = await bearer(sqtFeed, 'GET', `/v1/alerts/${alertId}`);
+    expect(hidden.statusCode).toBe(404);
+    expect(hidden.json().code).toBe('alert.not_found');
+    // A token without alert.read is refused, and alert.read does not let a token act on alerts.
+    const refused = await bearer(nqtVisitsFeed, 'GET', '/v1/alerts');
+    expect(refused.statusCode).toBe(403);
+    expect(refused.headers['content-type']).toContain('application/problem+json');
+    expect((await bearer(nqtFeed, 'POST', `/v1/alerts/${alertId}/acknowledge`)).statusCode).toBe(403);
   });
 });

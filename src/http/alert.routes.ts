@@ -1,14 +1,28 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import {
   type AlertAction,
+  type AlertReader,
   actOnAlert,
   DEFAULT_ALERT_PAGE,
   getAlert,
   listAlerts,
   MAX_ALERT_LIMIT,
 } from '../app/alerts.usecases.js';
+import type { LedgerReads } from '../app/ports.js';
 import { requireAuth } from './auth.plugin.js';
+import { callerOf } from './caller.js';
+
+/**
+ * The reader of alerts: the signed-in person, or an API token granted `alert.read` (a security operations feed),
+ * scoped as a person of the token's organisation would be.
+ */
+async function alertReaderOf(reads: LedgerReads, request: FastifyRequest): Promise<AlertReader> {
+  const caller = await callerOf(reads, request);
+  return { org: { orgId: caller.orgId, kind: caller.orgKind, terminals: caller.terminals ?? [] } };
+}
+
 import type { HttpDeps } from './deps.js';
 import { problemResponses } from './schemas.js';
 
@@ -17,6 +31,7 @@ export const AlertSchema = Type.Object({
   rule: Type.Union([
     Type.Literal('gate.refused'),
     Type.Literal('integrity.failed'),
+    Type.Literal('integrity.read_model_mismatch'),
     Type.Literal('auth.lockout'),
     Type.Literal('lookup.bulk'),
   ]),
@@ -106,7 +121,7 @@ export function alertRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
         },
       },
       async (request) => {
-        const caller = requireAuth(request);
+        const caller = await alertReaderOf(reads, request);
         const { status, limit, cursor } = request.query;
         return listAlerts(reads, caller, {
           ...(status ? { status } : {}),
@@ -127,7 +142,7 @@ export function alertRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
           response: { 200: AlertSchema, ...errors },
         },
       },
-      async (request) => getAlert(reads, requireAuth(request), request.params.alertId),
+      async (request) => getAlert(reads, await alertReaderOf(reads, request), request.params.alertId),
     );
 
     const action = (
