@@ -31,8 +31,13 @@ function CredentialCard({
       <h3 id={`${tokenId}-heading`}>Pickup credential for {containerNumber}</h3>
       <p>
         Valid once, for this driver and truck, from {formatDateTime(credential.windowStart)} to{' '}
-        {formatTime(credential.windowEnd)} (grace included). Send it to the driver only; it is not stored and
-        is shown this once.
+        {formatTime(credential.windowEnd)} (grace included). The driver shows his pickup pass from his own
+        phone, under My jobs, once you have confirmed that phone (Approvals, Drivers' phones): there is
+        nothing to send him.
+      </p>
+      <p className="muted">
+        The printed pass below is only a fallback: the gate refuses it unless the terminal has switched
+        printed passes on, and every use of one raises an alert. It is not stored and is shown this once.
       </p>
       <div className="credential-body">
         <QrCode text={credential.token} label={`QR code of the pickup credential for ${containerNumber}`} />

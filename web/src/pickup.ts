@@ -205,18 +205,31 @@ export function gateTransaction(input: {
   return apiPost<GateVerdict>('/v1/gate/transactions', input);
 }
 
-const checkNames: Record<string, string> = {
-  'credential.signature': 'Credential signature is valid',
-  'credential.visit': 'Credential names a known box',
-  'credential.unused': 'Credential not used before',
-  'credential.current': 'Credential is the current one',
-  'driver.badge': 'Driver badge matches',
-  'truck.plate': 'Truck plate matches',
-  'slot.window': 'Inside the slot window',
-  'right.holder': 'Haulier holds the release right',
-  'lights.green': 'All four lights green',
-  'visit.in_yard': 'Box is in the yard',
-  'visit.not_frozen': 'Box is not frozen',
-};
+/** A driver's phone for rotating pickup passes, as `GET /v1/me/devices` lists it (issue 10, row C). */
+export interface DriverDevice {
+  deviceId: string;
+  label: string;
+  status: 'pending' | 'active' | 'rejected' | 'revoked';
+  enrolledAt: string;
+  /** The first 8 bytes of SHA-256 of the public key, to compare by eye with what the planner sees. */
+  fingerprint: string;
+}
 
-export const checkName = (check: string): string => checkNames[check] ?? check;
+/** A phone waiting for a planner of the driver's haulier, as `GET /v1/drivers/devices` lists it. */
+export interface PendingDriverDevice extends DriverDevice {
+  driverName: string;
+  userId: string;
+  /** The network address and browser it was set up from. */
+  ip: string;
+  userAgent: string;
+}
+
+export const deviceApi = {
+  mine: async () => (await apiGet<{ items: DriverDevice[] }>('/v1/me/devices')).items,
+  enrol: (input: { publicKey: string; label: string }) =>
+    apiPost<{ deviceId: string; status: DriverDevice['status'] }>('/v1/me/devices', input),
+  pending: async () =>
+    (await apiGet<{ items: PendingDriverDevice[] }>('/v1/drivers/devices?status=pending')).items,
+  confirm: (deviceId: string) => apiPost(`/v1/drivers/devices/${encodeURIComponent(deviceId)}/confirm`),
+  reject: (deviceId: string) => apiPost(`/v1/drivers/devices/${encodeURIComponent(deviceId)}/reject`),
+};

@@ -3,7 +3,7 @@ import { apiGet, apiPost, type Session } from '../api.js';
 import { Button, Field, Loading, Notice, PageHeading } from '../components.js';
 import { isUnauthenticated, messageOf } from '../errors.js';
 import { type Freeze, FreezeForm } from '../freeze.js';
-import { formatDateTime } from '../labels.js';
+import { alertRuleName, formatDateTime } from '../labels.js';
 import { Link } from '../router.js';
 import { holds, useSession } from '../session.js';
 import { useAction } from '../use-action.js';
@@ -11,7 +11,8 @@ import { useAction } from '../use-action.js';
 /** An alert as `GET /v1/alerts` answers it. */
 export interface Alert {
   alertId: string;
-  rule: 'gate.refused' | 'integrity.failed' | 'auth.lockout' | 'lookup.bulk';
+  /** The detection rule (`gate.refused`, `lookup.bulk`, …); its name comes from the label catalogue. */
+  rule: string;
   severity: 'critical' | 'high' | 'medium';
   raisedAt: string;
   subject: { kind: 'visit' | 'user' | 'log'; id: string };
@@ -42,13 +43,6 @@ interface AlertPage {
 type Panel = { kind: 'assign' | 'resolve' | 'freeze' | 'unfreeze'; alert: Alert };
 
 const aboutVisit = (alert: Alert) => alert.subject.kind === 'visit' && alert.subject.id !== 'unidentified';
-
-const ruleNames: Record<Alert['rule'], string> = {
-  'gate.refused': 'Gate refusal',
-  'integrity.failed': 'Audit log integrity',
-  'auth.lockout': 'Account lockout',
-  'lookup.bulk': 'Bulk position look-up',
-};
 
 const statusNames: Record<Alert['status'], string> = {
   open: 'Open',
@@ -242,7 +236,7 @@ export function AlertsPage({ session }: { session: Session }) {
                       <span className={`chip severity severity-${alert.severity}`}>{alert.severity}</span>
                     </td>
                     <th scope="row">
-                      {ruleNames[alert.rule]}
+                      {alertRuleName(alert.rule)}
                       <span className="alert-summary">{alert.summary}</span>
                     </th>
                     <td>{formatDateTime(alert.raisedAt)}</td>
@@ -387,7 +381,7 @@ export function AlertsPage({ session }: { session: Session }) {
           <form className="stack" onSubmit={submitPanel} noValidate>
             <h2 id="alert-panel-heading">
               {panel.kind === 'assign' ? 'Assign' : 'Resolve'} alert {panel.alert.alertId}:{' '}
-              {ruleNames[panel.alert.rule].toLowerCase()}
+              {alertRuleName(panel.alert.rule).toLowerCase()}
             </h2>
             <Field
               label={panel.kind === 'assign' ? 'Colleague (user id)' : 'Resolution note'}

@@ -1,7 +1,9 @@
 import { type FormEvent, useCallback, useEffect, useId, useRef, useState } from 'react';
 import { Button, Field, Notice, PageHeading } from '../components.js';
 import { isUnauthenticated, messageOf } from '../errors.js';
-import { checkName, type GateVerdict, gateTransaction } from '../pickup.js';
+import { gateCheckName } from '../labels.js';
+import { type GateVerdict, gateTransaction } from '../pickup.js';
+import { passShape } from '../pickup-pass.js';
 import { useSession } from '../session.js';
 
 /** The part of the Barcode Detection API the kiosk uses (Chromium on Android, ChromeOS and macOS ship it). */
@@ -51,7 +53,7 @@ function CameraScanner({ onRead, onClose }: { onRead: (text: string) => void; on
         await video.current.play();
         void tick();
       } catch {
-        setError('The camera cannot be used here. Paste the credential or type it instead.');
+        setError('The camera cannot be used here. Paste the text under the pass’s QR code instead.');
       }
     })();
     return () => {
@@ -73,7 +75,10 @@ function CameraScanner({ onRead, onClose }: { onRead: (text: string) => void; on
   );
 }
 
-/** The gate kiosk: credential, badge and plate in; the verdict with every check ticked or crossed out. */
+/**
+ * The gate kiosk: the pickup pass from the driver's phone (or the terminal's printed fallback), badge and plate in;
+ * the verdict with every check ticked or crossed out.
+ */
 export function GatePage() {
   const { signedOut } = useSession();
   const credentialId = useId();
@@ -103,8 +108,16 @@ export function GatePage() {
 
   async function submit(event: FormEvent) {
     event.preventDefault();
+    const scannedText = credential.trim();
     const next = {
-      ...(credential.trim() ? {} : { credential: 'Scan or paste the pickup credential.' }),
+      ...(!scannedText
+        ? { credential: 'Scan or paste the pickup pass.' }
+        : passShape(scannedText) === 'unknown'
+          ? {
+              credential:
+                'This is not a pickup pass. Ask the driver to open the pass under My jobs on his phone, and scan the QR code it shows.',
+            }
+          : {}),
       ...(badge.trim() ? {} : { badge: 'Enter the badge number from the driver’s card.' }),
       ...(plate.trim() ? {} : { plate: 'Enter the truck plate.' }),
     };
@@ -145,9 +158,10 @@ export function GatePage() {
       <PageHeading title="Gate-out" />
       <form className="gate-form" onSubmit={(event) => void submit(event)} noValidate>
         <div className={`field gate-field${credentialError ? ' field-invalid' : ''}`}>
-          <label htmlFor={credentialId}>Pickup credential</label>
+          <label htmlFor={credentialId}>Pickup pass</label>
           <p id={`${credentialId}-hint`} className="field-hint">
-            Scan the QR code on the driver’s phone, or paste the text (it starts with plc1.).
+            Scan the QR code on the driver’s phone, or paste the text under it (it starts with plp1.). It
+            changes every 30 seconds: a photo or a copy of an older one is refused.
           </p>
           <textarea
             id={credentialId}
@@ -241,7 +255,7 @@ export function GatePage() {
                   {check.passed ? '✓' : '✗'}
                 </span>
                 <span className="check-name">
-                  {checkName(check.check)}
+                  {gateCheckName(check.check)}
                   <span className="visually-hidden">{check.passed ? ': passed' : ': failed'}</span>
                 </span>
                 {check.reason ? <span className="check-reason">{check.reason}</span> : null}
