@@ -79,7 +79,9 @@ export function App() {
     case '/me/passkeys':
       return <SignedIn>{(session) => <PasskeysPage key={session.user.userId} session={session} />}</SignedIn>;
     case '/me/jobs':
-      return <SignedIn>{(session) => <DriverJobsPage key={session.user.userId} />}</SignedIn>;
+      return (
+        <SignedIn>{(session) => <DriverJobsPage key={session.user.userId} session={session} />}</SignedIn>
+      );
     case '/releases':
       return <SignedIn>{(session) => <ReleasesPage key={session.user.userId} session={session} />}</SignedIn>;
     case '/audit':

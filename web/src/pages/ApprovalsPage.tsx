@@ -1,6 +1,7 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { apiGet, apiPost, type Session } from '../api.js';
 import { Button, Field, Loading, Notice, PageHeading } from '../components.js';
+import { DriversPhones } from '../driver-phones.js';
 import { isUnauthenticated, messageOf } from '../errors.js';
 import { formatDateTime } from '../labels.js';
 import { Link } from '../router.js';
@@ -351,6 +352,8 @@ export function ApprovalsPage({ session }: { session: Session }) {
           </ul>
         )}
       </section>
+
+      {holds(session, 'driver.device.confirm') ? <DriversPhones /> : null}
 
       <section className="card" aria-labelledby="mine-heading">
         <h2 id="mine-heading">Your requests</h2>
