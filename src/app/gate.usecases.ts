@@ -24,10 +24,16 @@ import { appointmentStreamId, foldBooking, type PickupDeps, releaseFacts } from 
 import type { Ledger } from './ledger.js';
 import type { JsonObject } from './ports.js';
 import type { SecretSealer } from './security.ports.js';
-import { executeVisitCommand, foldVisit, type TerminalLayouts, visitStreamId } from './visits.usecases.js';
+import {
+  executeVisitCommand,
+  foldVisit,
+  gateAttemptStreamId,
+  type TerminalLayouts,
+  visitStreamId,
+} from './visits.usecases.js';
 
 export { ALERTS_STREAM } from './alert-records.js';
-export const gateAttemptStreamId = (attemptId: string) => `gate-${attemptId}`;
+export { gateAttemptStreamId } from './visits.usecases.js';
 /** Where an attempt whose credential did not open is recorded: we cannot tell which visit it aimed at. */
 export const UNIDENTIFIED_VISIT = 'unidentified';
 
@@ -130,6 +136,8 @@ export async function gateTransaction(
       await executeVisitCommand(context, deps.terminals, visitRef, {
         type: 'GateOutContainer',
         truckPlate: normaliseTruckPlate(presented.truckPlate) ?? presented.truckPlate,
+        // The decider lets the box out only on this verdict, read back from the log in this transaction.
+        gateAttemptId: attemptId,
       });
       await tx.gate.putCredential({ ...stored, status: 'used', closedAt: now });
     }

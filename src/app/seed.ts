@@ -47,7 +47,6 @@ export interface SeedSummary {
   readonly moved: number;
   readonly holdsPlaced: number;
   readonly holdsLifted: number;
-  readonly gatedOut: number;
   readonly loaded: number;
   readonly refused: number;
   readonly events: number;
@@ -141,7 +140,7 @@ function containerNumber(random: SeededRandom, owner: string): string {
 
 /**
  * One vessel call's worth of port activity, through the real use cases: pre-advice, discharges and gate-ins into
- * the yard, yard moves, holds placed and lifted, gate-outs and loads. Commands are grouped into transactions of
+ * the yard, yard moves, holds placed and lifted, and loads (gate-outs only through the gate). Commands are grouped into transactions of
  * `batchSize` so that seeding 20,000 boxes does not cost 100,000 fsyncs. A command the ledger refuses is counted
  * and skipped; it wrote nothing.
  */
@@ -172,7 +171,6 @@ export async function seedVesselCall(args: {
     moved: 0,
     holdsPlaced: 0,
     holdsLifted: 0,
-    gatedOut: 0,
     loaded: 0,
     refused: 0,
     events: 0,
@@ -323,23 +321,15 @@ export async function seedVesselCall(args: {
   }
   await runSteps(later);
 
-  // Departures: some imports collected by truck, most exports loaded onto the call's vessel.
+  // Departures: most exports loaded onto the call's vessel. Imports wait in the yard for their haulier: only the
+  // gate lets a box out, on an accepted verdict (issue 10), and that takes a release chain, a booking and a driver
+  // (`demo-cargo.ts` and the simulator's trucks).
   const departures: Step[] = [];
   for (const box of boxes) {
-    if (!box.slot || box.holdId || !heights.isTop(box.slot, box.lengthFt)) continue;
-    const leaves = box.import ? random.chance(0.3) : random.chance(0.6);
-    if (!leaves) continue;
+    if (box.import || !box.slot || box.holdId || !heights.isTop(box.slot, box.lengthFt)) continue;
+    if (!random.chance(0.6)) continue;
     heights.remove(box.slot, box.lengthFt);
-    departures.push({
-      box,
-      counter: box.import ? 'gatedOut' : 'loaded',
-      command: box.import
-        ? {
-            type: 'GateOutContainer',
-            truckPlate: `1-${String.fromCharCode(65 + random.int(26))}XY-${random.int(1000)}`,
-          }
-        : { type: 'LoadContainer', vesselCall },
-    } as Step);
+    departures.push({ box, counter: 'loaded', command: { type: 'LoadContainer', vesselCall } } as Step);
   }
   await runSteps(departures);
   args.onProgress?.(total, total);

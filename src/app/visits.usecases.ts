@@ -2,6 +2,7 @@ import {
   type AnnounceVisit,
   checkSlotInLayout,
   checkYardChange,
+  type GateVerdictRecord,
   newVisitReference,
   parseSizeType,
   slotOf,
@@ -25,8 +26,16 @@ export function visitStreamId(visitRef: string): string {
   return `visit-${visitRef}`;
 }
 
-/** A command as a caller gives it: the ledger stamps the time. */
-export type VisitCommandInput = DistributiveOmit<VisitCommand, 'at'>;
+/** Where the gate records one attempt and its verdict (`GateAttemptAccepted` or `GateAttemptRefused`). */
+export const gateAttemptStreamId = (attemptId: string) => `gate-${attemptId}`;
+
+/**
+ * A command as a caller gives it: the ledger stamps the time. A gate-out names the gate attempt whose verdict lets
+ * the box out; the verdict itself is read from the log, never taken from the caller.
+ */
+export type VisitCommandInput =
+  | DistributiveOmit<Exclude<VisitCommand, { type: 'GateOutContainer' }>, 'at'>
+  | { type: 'GateOutContainer'; truckPlate?: string; gateAttemptId: string };
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 export interface VisitCommandResult {
@@ -65,7 +74,7 @@ export async function executeVisitCommand(
   const streamId = visitStreamId(visitRef);
   const history = await tx.readStream(streamId);
   const state = foldVisit(history);
-  const command = { ...input, at: now.toISOString() } as VisitCommand;
+  const command = await toCommand(tx, input, now.toISOString());
 
   const decided = visitDecider.decide(command, state);
   const next = decided.reduce(visitDecider.evolve, state);
@@ -115,6 +124,27 @@ export async function executeVisitCommand(
   };
   await tx.upsertVisit(visit);
   return { visit, events };
+}
+
+/**
+ * Stamps the time; for a gate-out, puts in the verdict the log holds for the named attempt (issue 10, row A), so
+ * the decider judges what the gate recorded, not what a caller claims.
+ */
+async function toCommand(tx: LedgerReads, input: VisitCommandInput, at: string): Promise<VisitCommand> {
+  if (input.type !== 'GateOutContainer') return { ...input, at } as VisitCommand;
+  const { gateAttemptId, ...rest } = input;
+  const [recorded] =
+    typeof gateAttemptId === 'string' && gateAttemptId !== ''
+      ? await tx.readStream(gateAttemptStreamId(gateAttemptId))
+      : [];
+  const verdict: GateVerdictRecord | undefined = recorded && {
+    attemptId: gateAttemptId,
+    visitRef: String(recorded.data.visitRef ?? ''),
+    accepted: recorded.type === 'GateAttemptAccepted',
+    index: recorded.index,
+    recordedAt: recorded.recordedAt,
+  };
+  return { ...rest, at, verdict } as VisitCommand;
 }
 
 /** Announces a visit (pre-advice) under a fresh, unguessable visit reference. */

@@ -17,7 +17,7 @@ export async function seedCommand(
     io.stdout.write(
       `seeded vessel call ${summary.vesselCall}: ${summary.announced} announced, ${summary.discharged} discharged, ` +
         `${summary.gatedIn} gated in, ${summary.moved} moved, ${summary.holdsPlaced} holds placed, ${summary.holdsLifted} lifted, ` +
-        `${summary.gatedOut} gated out, ${summary.loaded} loaded; ${summary.events} events\n`,
+        `${summary.loaded} loaded; ${summary.events} events\n`,
     );
     return 0;
   } finally {

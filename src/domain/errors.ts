@@ -23,6 +23,7 @@ export const domainErrorCodes = [
   'visit.ended',
   'visit.on_hold',
   'visit.frozen',
+  'visit.gate_out_needs_verdict',
   'visit.already_frozen',
   'visit.not_frozen',
   'visit.unfreeze_needs_two',

@@ -276,6 +276,7 @@ export type {
   FullEmpty,
   GateInContainer,
   GateOutContainer,
+  GateVerdictRecord,
   HoldKind,
   LiftHold,
   LoadContainer,

@@ -143,7 +143,15 @@ describe('freezing a visit', () => {
   });
 
   it.each([
-    ['gate-out', { type: 'GateOutContainer', at: at(30), truckPlate: '1-ABC-123' }],
+    [
+      'gate-out',
+      {
+        type: 'GateOutContainer',
+        at: at(30),
+        truckPlate: '1-ABC-123',
+        verdict: { attemptId: 'A-1', visitRef, accepted: true, index: 40, recordedAt: at(30) },
+      },
+    ],
     ['load', { type: 'LoadContainer', at: at(30), vesselCall: 'MAEU-E10' }],
   ] as const)('a frozen box cannot leave by %s (visit.frozen)', (_, command) => {
     spec
@@ -179,7 +187,14 @@ describe('unfreezing a visit', () => {
   it('lets the box leave again', () => {
     const state = foldEvents(visitDecider, [...inYard, frozen, unfrozen]);
     expect(state.visit?.frozen).toBeNull();
-    const events = visitDecider.decide({ type: 'GateOutContainer', at: at(50) }, state);
+    const events = visitDecider.decide(
+      {
+        type: 'GateOutContainer',
+        at: at(50),
+        verdict: { attemptId: 'A-1', visitRef, accepted: true, index: 40, recordedAt: at(50) },
+      },
+      state,
+    );
     expect(events.map((e) => e.type)).toEqual(['ContainerGatedOut']);
   });
 

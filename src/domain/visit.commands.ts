@@ -84,13 +84,52 @@ export type PlaceHold = {
   kind: HoldKind;
   reason: string;
   reference: string;
+  /** Who places it (a userId); a customs or police hold is lifted alone only by this officer (issue 10, row B). */
+  by?: string;
 };
 
-/** Lifts an active hold. */
-export type LiftHold = { type: 'LiftHold'; at: string; holdId: string; reason: string };
+/**
+ * Lifts an active hold. `by` is who lifts it. A customs or police hold placed by someone else (or by nobody
+ * recorded) is lifted only as the effect of a granted two-person `hold.lift` request, whose id and approver the
+ * command names (`by` is then the requester); see {@link holdLiftNeedsSecondOfficer}.
+ */
+export type LiftHold = {
+  type: 'LiftHold';
+  at: string;
+  holdId: string;
+  reason: string;
+  by: string;
+  approvalId?: string;
+  approvedBy?: string;
+};
 
-/** The box leaves through the gate (CODECO gate-out, DCSA `GTOT`). */
-export type GateOutContainer = { type: 'GateOutContainer'; at: string; truckPlate?: string };
+/**
+ * The gate's accepted verdict that lets a box out, as the log recorded it: the `GateAttemptAccepted` event of the
+ * attempt's `gate-<attemptId>` stream (issue 10, row A: a kiosk token must not be able to gate a box out with a
+ * bare command). `recordedAt` is the instant of the transaction that recorded it.
+ */
+export type GateVerdictRecord = {
+  attemptId: string;
+  /** The visit the verdict was given for. */
+  visitRef: string;
+  /** Whether the gate accepted the attempt (`GateAttemptAccepted`). */
+  accepted: boolean;
+  /** The verdict event's audit index. */
+  index: number;
+  recordedAt: string;
+};
+
+/**
+ * The box leaves through the gate (CODECO gate-out, DCSA `GTOT`). Only the gate lets a box out: the command must
+ * carry the gate's accepted verdict for this very visit, recorded in the same transaction (`at`), and not used by
+ * an earlier gate-out of the visit; otherwise `visit.gate_out_needs_verdict`.
+ */
+export type GateOutContainer = {
+  type: 'GateOutContainer';
+  at: string;
+  truckPlate?: string;
+  verdict: GateVerdictRecord;
+};
 
 /** The box is loaded onto a vessel (COARRI load, DCSA `LOAD`). */
 export type LoadContainer = { type: 'LoadContainer'; at: string; vesselCall: string };

@@ -93,6 +93,12 @@ export type ContainerGatedOut = {
   visitRef: string;
   from: YardSlot;
   truckPlate: string | null;
+  /**
+   * The gate attempt whose accepted verdict let the box out, and that verdict's audit index (issue 10). Absent
+   * only on gate-outs recorded before the gate was the one way out.
+   */
+  gateAttemptId?: string;
+  verdictIndex?: number;
   at: string;
 };
 

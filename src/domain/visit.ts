@@ -14,7 +14,7 @@ import type { Decider } from './decider.js';
 import { DomainError } from './errors.js';
 import { carrierCodeField, fieldInvalid, instantField, oneOfField, textField } from './field-checks.js';
 import { type LengthFt, parseSizeType } from './size-type.js';
-import type { Arrival, FullEmpty, HoldKind, VisitCommand } from './visit.commands.js';
+import type { Arrival, FullEmpty, GateVerdictRecord, HoldKind, VisitCommand } from './visit.commands.js';
 import type { EventVoided, VisitEvent, VisitFactEvent } from './visit.events.js';
 import { parseVisitReference } from './visit-reference.js';
 import type { YardChange } from './yard.js';
@@ -598,7 +598,17 @@ function toEvent(command: Exclude<VisitCommand, { type: 'VoidEvent' }>, state: V
     }
     case 'GateOutContainer': {
       const truckPlate = optionalText('truckPlate', command.truckPlate, MAX_TEXT.code);
-      return { type: 'ContainerGatedOut', visitRef: visitRef(), from: currentSlot(), truckPlate, at };
+      const from = currentSlot();
+      const verdict = acceptedVerdict(command.verdict, state, at);
+      return {
+        type: 'ContainerGatedOut',
+        visitRef: visitRef(),
+        from,
+        truckPlate,
+        gateAttemptId: verdict.attemptId,
+        verdictIndex: verdict.index,
+        at,
+      };
     }
     case 'LoadContainer': {
       const vesselCall = text('vesselCall', command.vesselCall, MAX_TEXT.code);
@@ -718,6 +728,37 @@ function requireStatus(visit: Visit, wanted: 'announced' | 'in_yard'): void {
     case 'cancelled':
       throw ended(visit);
   }
+}
+
+/**
+ * Only the gate lets a box out (issue 10, row A): the gate-out must carry the gate's accepted verdict for this very
+ * visit, recorded in the same transaction (its instant is the command's), and not already spent by an earlier
+ * gate-out of this visit (a voided gate-out does not give its verdict back). Anything else is
+ * `visit.gate_out_needs_verdict`, whoever asks, so no route, token or script can gate a box out around the gate.
+ */
+function acceptedVerdict(value: unknown, state: VisitState, at: string): { attemptId: string; index: number } {
+  const refuse = (why: string, details: Record<string, unknown> = {}): DomainError =>
+    new DomainError('visit.gate_out_needs_verdict', `only the gate lets a box out: ${why}`, details);
+  if (state.visit === null) throw notFound();
+  if (typeof value !== 'object' || value === null) throw refuse('the command carries no gate verdict');
+  const verdict = value as Partial<Record<keyof GateVerdictRecord, unknown>>;
+  const attemptId = typeof verdict.attemptId === 'string' ? verdict.attemptId.trim() : '';
+  const index = verdict.index;
+  if (attemptId === '' || typeof index !== 'number' || !Number.isSafeInteger(index) || index < 0) {
+    throw refuse('the gate verdict names no recorded attempt');
+  }
+  if (verdict.accepted !== true) throw refuse('the gate refused this attempt', { attemptId });
+  if (verdict.visitRef !== state.visit.visitRef) {
+    throw refuse('the gate verdict was given for another visit', { attemptId });
+  }
+  if (typeof verdict.recordedAt !== 'string' || Date.parse(verdict.recordedAt) !== Date.parse(at)) {
+    throw refuse('the gate verdict was not recorded in this transaction', { attemptId });
+  }
+  const spent = state.events.some(
+    (event) => event.type === 'ContainerGatedOut' && event.gateAttemptId === attemptId,
+  );
+  if (spent) throw refuse('this gate verdict already let the box out once', { attemptId });
+  return { attemptId, index };
 }
 
 function requireNotDeparted(visit: Visit): void {

@@ -14,7 +14,9 @@ import { injectAs, type Session } from '../../test/support/route-examples.js';
 import { mintSession } from '../../test/support/sessions.js';
 import { addOrganisation, addUser } from '../app/admin.usecases.js';
 import type { AuthDeps } from '../app/auth.usecases.js';
+import { pickupDepsFor } from '../app/appointments.usecases.js';
 import { driversStreamId } from '../app/drivers.usecases.js';
+import { gateTransaction } from '../app/gate.usecases.js';
 import { announceVisit, runVisitCommand } from '../app/visits.usecases.js';
 import { computeCheckDigit, type OrgKind, type Role } from '../domain/index.js';
 import { buildServer } from './server.js';
@@ -34,6 +36,8 @@ describe.each(kinds)('driver jobs and release inboxes over HTTP (%s)', (kind) =>
   let app: FastifyInstance;
   const sessions = new Map<string, Session>();
   let serial = 0;
+  // Moved forward to a pickup slot days ahead, for the gate.
+  let clockOffsetMs = 0;
 
   const as = async (userId: string) => {
     if (!sessions.has(userId)) sessions.set(userId, await mintSession(auth, userId));
@@ -99,7 +103,7 @@ describe.each(kinds)('driver jobs and release inboxes over HTTP (%s)', (kind) =>
   };
 
   beforeAll(async () => {
-    fixture = await openTestLedger(kind);
+    fixture = await openTestLedger(kind, { clock: { now: () => new Date(Date.now() + clockOffsetMs) } });
     auth = testAuthDeps(fixture.ledger);
     app = await buildServer({
       reads: fixture.store,
@@ -251,11 +255,22 @@ describe.each(kinds)('driver jobs and release inboxes over HTTP (%s)', (kind) =>
       credential: { active: false, credentialId: null },
     });
 
-    // Once the box left through the gate, the job says collected, and no pass is in force for it any more.
-    await runVisitCommand(auth.ledger, testTerminals, mine.visitRef, {
-      type: 'GateOutContainer',
-      truckPlate: '1-DJK-003',
-    });
+    // Once the box left through the gate, the job says collected, and no pass is in force for it any more. Only
+    // the gate lets a box out (issue 10): Daan presents his credential inside his slot's window.
+    const pass = changed.json().credential;
+    clockOffsetMs = Date.parse(pass.windowStart) + 31 * 60_000 - Date.now();
+    sessions.clear();
+    const verdict = await gateTransaction(
+      {
+        ledger: auth.ledger,
+        sealer: auth.security.sealer,
+        pickup: pickupDepsFor({ signer: auth.ledger.log.signer }),
+        terminals: testTerminals,
+      },
+      'gate-clerk',
+      { credential: pass.token, badge: 'ANR-DJ-2', truckPlate: '1-DJK-003' },
+    );
+    expect(verdict.checks.filter((c) => !c.passed)).toEqual([]);
     const afterGateOut = (await get('daan', '/v1/me/jobs')).json().jobs;
     expect(afterGateOut.find((j: { visitRef: string }) => j.visitRef === mine.visitRef)).toMatchObject({
       state: 'collected',

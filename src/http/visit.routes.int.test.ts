@@ -7,6 +7,7 @@ import {
   testTerminals,
   testVerifierKey,
 } from '../../test/support/ledger.js';
+import { pickupReadyNow, principal } from '../../test/support/pickup.js';
 import {
   buildWorld,
   type Caller,
@@ -17,7 +18,7 @@ import {
 } from '../../test/support/route-examples.js';
 import { addOrganisation } from '../app/admin.usecases.js';
 import type { AuthDeps } from '../app/auth.usecases.js';
-import type { Role } from '../domain/index.js';
+import type { OrgKind, Role } from '../domain/index.js';
 import { buildServer } from './server.js';
 
 describe('visit routes: commands, need-to-know and scope (HTTP, SQLite)', () => {
@@ -39,6 +40,11 @@ describe('visit routes: commands, need-to-know and scope (HTTP, SQLite)', () => 
   const get = async (who: WorldUser, url: string) => injectAs(app, await as(who), { method: 'GET', url });
   const post = async (who: WorldUser, url: string, payload: object = {}) =>
     injectAs(app, await as(who), { method: 'POST', url, payload });
+
+  const failedChecks = (verdict: { checks: { check: string; passed: boolean }[] }) =>
+    verdict.checks.filter((c) => !c.passed).map((c) => c.check);
+  const partyOf = (who: WorldUser, orgKind: OrgKind, role: Role) =>
+    principal({ userId: who.user.userId, orgId: who.org.orgId, orgKind, orgCode: who.org.code, roles: [role] });
 
   beforeAll(async () => {
     fixture = await openTestLedger('sqlite');
@@ -110,11 +116,24 @@ describe('visit routes: commands, need-to-know and scope (HTTP, SQLite)', () => 
     const hold = held.json().holds[0];
     expect(hold).toMatchObject({ kind: 'terminal', reason: 'damaged door', reference: 'DMG-7' });
 
-    const blocked = await post(caller('gate_clerk'), `/v1/visits/${ref}/gate-out`, {
-      truckPlate: '1-ABC-123',
-    });
-    expect(blocked.statusCode).toBe(409);
-    expect(blocked.json().code).toBe('visit.on_hold');
+    // Only the gate lets a box out (issue 10): there is no bare gate-out route, and the gate refuses a held box.
+    const bare = await post(caller('gate_clerk'), `/v1/visits/${ref}/gate-out`, { truckPlate: '1-ABC-123' });
+    expect(bare.statusCode).toBe(404);
+    const pickup = await pickupReadyNow(
+      { ledger: fixture.ledger, sealer: auth.security.sealer },
+      {
+        visitRef: ref,
+        line: partyOf(line, 'shipping_line', 'release_desk'),
+        haulier: partyOf(caller('haulier_planner'), 'haulier', 'haulier_planner'),
+        badge: 'ANR-LIFE-01',
+        truckPlate: '1-ABC-123',
+      },
+    );
+    const atGate = { credential: pickup.credential, badge: 'ANR-LIFE-01', truckPlate: '1-ABC-123' };
+    const blocked = await post(caller('gate_clerk'), '/v1/gate/transactions', atGate);
+    expect(blocked.statusCode, blocked.body).toBe(200);
+    expect(blocked.json().accepted).toBe(false);
+    expect(failedChecks(blocked.json())).toEqual(['lights.green']);
 
     const lifted = await post(caller('yard_planner'), `/v1/visits/${ref}/holds/${hold.holdId}/lift`, {
       reason: 'door repaired',
@@ -122,11 +141,12 @@ describe('visit routes: commands, need-to-know and scope (HTTP, SQLite)', () => 
     expect(lifted.statusCode, lifted.body).toBe(200);
     expect(lifted.json().onHold).toBe(false);
 
-    const out = await post(caller('gate_clerk'), `/v1/visits/${ref}/gate-out`, { truckPlate: '1-ABC-123' });
+    const out = await post(caller('gate_clerk'), '/v1/gate/transactions', atGate);
     expect(out.statusCode, out.body).toBe(200);
-    expect(out.json()).toMatchObject({
+    expect(out.json().accepted, out.body).toBe(true);
+    expect((await get(caller('gate_clerk'), `/v1/visits/${ref}`)).json()).toMatchObject({
       status: 'gated_out',
-      departure: { mode: 'truck', truckPlate: '1-ABC-123' },
+      departure: { mode: 'truck', truckPlate: '1ABC123' },
     });
 
     // The history has every step with its audit index; the operator is the signed-in user, not a typed name.

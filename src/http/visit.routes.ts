@@ -360,31 +360,31 @@ export function visitRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
             holdId: Type.String({ minLength: 1, maxLength: 100 }),
           }),
           body: Type.Object({ reason: Text(500) }),
-          response: { 200: VisitSchema, ...errors },
+          response: {
+            200: VisitSchema,
+            202: Type.Object({ outcome: Type.Literal('approval_required'), approval: ApprovalSchema }),
+            ...errors,
+          },
         },
       },
-      async (request) =>
-        run(request, () => ({
-          type: 'LiftHold',
+      async (request, reply) => {
+        // A person only: a machine client cannot step up, and the passkey session is checked by the policy table.
+        const auth = requireAuth(request);
+        requireStepUp(deps.auth, auth);
+        const result = await liftHold(deps, auth, request.params.visitRef, {
           holdId: request.params.holdId,
           reason: request.body.reason,
-        })),
+        });
+        if (result.outcome === 'lifted') return reply.code(200).send(result.visit);
+        return reply.code(202).send({
+          outcome: 'approval_required' as const,
+          approval: await approvalView(reads.identity, result.approval, deps.auth.ledger.clock.now()),
+        });
+      },
     );
 
-    app.post(
-      '/v1/visits/:visitRef/gate-out',
-      {
-        config: { access: 'visit.gate_out' },
-        schema: {
-          tags: ['visits'],
-          summary: 'The box left through the gate (CODECO, DCSA GTOT)',
-          params: VisitRefParams,
-          body: Type.Object({ truckPlate: Type.Optional(Text(35)) }),
-          response: { 200: VisitSchema, ...errors },
-        },
-      },
-      async (request) => run(request, () => ({ type: 'GateOutContainer', ...request.body })),
-    );
+    // No gate-out route here (issue 10, row A): a box leaves only through the gate, `POST /v1/gate/transactions`,
+    // whose accepted verdict the visit decider requires.
 
     app.post(
       '/v1/visits/:visitRef/load',

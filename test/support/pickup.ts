@@ -7,7 +7,7 @@ import { registerDriver } from '../../src/app/drivers.usecases.js';
 import type { Ledger } from '../../src/app/ledger.js';
 import { runReleaseCommand } from '../../src/app/releases.usecases.js';
 import type { SecretSealer } from '../../src/app/security.ports.js';
-import type { Principal } from '../../src/domain/index.js';
+import type { Principal, SlotConfig } from '../../src/domain/index.js';
 
 /** A principal of an organisation, for use-case calls in tests. */
 export function principal(args: {
@@ -125,4 +125,51 @@ export async function appointmentExample(
     );
   }
   return { method: 'POST', url: url(visitRef), payload: payloads[kind] };
+}
+
+/**
+ * Slots around the clock in UTC at T1, with the demo terminal's 30 minutes' grace: a test can book the slot under
+ * way whatever the hour it runs at, and the gate (which reads the demo grace) finds the driver inside the window.
+ */
+export const allDaySlotConfig: SlotConfig = {
+  terminal: 'T1',
+  timeZone: 'UTC',
+  slotMinutes: 30,
+  graceBeforeMinutes: 30,
+  graceAfterMinutes: 30,
+  capacityPerSlot: 1000,
+  openingHours: [{ from: '00:00', to: '24:00' }],
+};
+
+/**
+ * A pickup ready at the gate now, made through the real use cases (issue 10: only the gate lets a box out): the
+ * line releases `visitRef` to the haulier, which accepts, registers the driver and books the T1 slot under way
+ * with that driver and truck. Returns the pickup credential the driver presents with his badge and plate.
+ */
+export async function pickupReadyNow(
+  deps: { ledger: Ledger; sealer: SecretSealer },
+  args: {
+    visitRef: string;
+    line: Principal;
+    haulier: Principal;
+    badge: string;
+    truckPlate: string;
+  },
+): Promise<{ credential: string; credentialId: string }> {
+  await releaseToHaulier(deps.ledger, args.visitRef, { line: args.line, haulier: args.haulier });
+  await addDriver(deps, args.haulier.orgId, args.badge);
+  const now = deps.ledger.clock.now();
+  const halfHour = 30 * 60_000;
+  const start = new Date(Math.floor(now.getTime() / halfHour) * halfHour).toISOString();
+  const slotId = `T1@${start.slice(0, 4)}${start.slice(5, 7)}${start.slice(8, 10)}T${start.slice(11, 13)}${start.slice(14, 16)}Z`;
+  const outcome = await changeAppointment(
+    { ...deps, pickup: pickupDepsFor({ signer: deps.ledger.log.signer, slots: [allDaySlotConfig] }) },
+    { orgId: args.haulier.orgId, userId: args.haulier.userId },
+    args.visitRef,
+    { type: 'book', slotId, badge: args.badge, truckPlate: args.truckPlate },
+  );
+  if (outcome.outcome !== 'applied' || !outcome.credential) {
+    throw new Error(`booking ${slotId} for ${args.visitRef} gave no credential`);
+  }
+  return { credential: outcome.credential.token, credentialId: outcome.credential.credentialId };
 }

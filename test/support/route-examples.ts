@@ -608,10 +608,6 @@ export const routeExamples: Record<string, Example> = {
       payload: { reason: 'documents received' },
     };
   },
-  'POST /v1/visits/{visitRef}/gate-out': async ({ world }) => {
-    const { visitRef } = await world.visit({ inYard: true });
-    return { method: 'POST', url: `/v1/visits/${visitRef}/gate-out`, payload: { truckPlate: '1-XYZ-789' } };
-  },
   'POST /v1/visits/{visitRef}/load': async ({ world }) => {
     const { visitRef } = await world.visit({ inYard: true });
     return { method: 'POST', url: `/v1/visits/${visitRef}/load`, payload: { vesselCall: 'MATRIX2' } };
