@@ -95,6 +95,8 @@ const gatedOut: ContainerGatedOut = {
   visitRef,
   from: slot(8, 3, 2),
   truckPlate: '1-ABC-123',
+  gateAttemptId: 'A-1',
+  verdictIndex: 99,
   at: at(50),
 };
 const loaded: ContainerLoaded = {
@@ -165,7 +167,14 @@ const liftHold = {
   holdId: 'CUS-1',
   reason: 'scan clear',
 } satisfies VisitCommand;
-const gateOut = { type: 'GateOutContainer', at: at(50), truckPlate: '1-ABC-123' } satisfies VisitCommand;
+/** The gate's accepted verdict for this visit, recorded in the same transaction as the gate-out (issue 10). */
+const acceptedAtGate = { attemptId: 'A-1', visitRef, accepted: true, index: 99, recordedAt: at(50) };
+const gateOut = {
+  type: 'GateOutContainer',
+  at: at(50),
+  truckPlate: '1-ABC-123',
+  verdict: acceptedAtGate,
+} satisfies VisitCommand;
 const load = { type: 'LoadContainer', at: at(50), vesselCall: 'MSC-E12' } satisfies VisitCommand;
 const voidVersion = (voidedVersion: number) =>
   ({
@@ -499,8 +508,55 @@ describe('departure', () => {
   it('gate-out records an absent truck plate as null', () => {
     spec
       .given([announced, discharged])
-      .when({ type: 'GateOutContainer', at: at(50) })
+      .when({ type: 'GateOutContainer', at: at(50), verdict: acceptedAtGate })
       .then([{ ...gatedOut, from: slot(4), truckPlate: null }]);
+  });
+});
+
+describe('only the gate lets a box out (issue 10, row A)', () => {
+  const inYard = [announced, discharged, moved];
+  const needsVerdict = 'visit.gate_out_needs_verdict';
+
+  it('refuses a gate-out that carries no gate verdict, as a bare route or a stolen kiosk token would send', () => {
+    spec
+      .given(inYard)
+      .when({ type: 'GateOutContainer', at: at(50), truckPlate: '1-GNG-666' } as unknown as VisitCommand)
+      .thenFails(needsVerdict);
+  });
+
+  it('refuses a verdict the gate refused', () => {
+    spec
+      .given(inYard)
+      .when({ ...gateOut, verdict: { ...acceptedAtGate, accepted: false } })
+      .thenFails(needsVerdict, { attemptId: 'A-1' });
+  });
+
+  it('refuses a verdict given for another visit', () => {
+    const other = newVisitReference(new Uint8Array(13).fill(0x11));
+    spec
+      .given(inYard)
+      .when({ ...gateOut, verdict: { ...acceptedAtGate, visitRef: other } })
+      .thenFails(needsVerdict, { attemptId: 'A-1' });
+  });
+
+  it('refuses a verdict recorded in another transaction', () => {
+    spec
+      .given(inYard)
+      .when({ ...gateOut, verdict: { ...acceptedAtGate, recordedAt: at(49) } })
+      .thenFails(needsVerdict, { attemptId: 'A-1' });
+  });
+
+  it('refuses a verdict that already let the box out once, even after that gate-out was voided', () => {
+    const state = foldEvents(visitDecider, [...inYard, gatedOut]);
+    const afterVoid = visitDecider.decide(voidVersion(4), state).reduce(visitDecider.evolve, state);
+    expect(afterVoid.visit?.status).toBe('in_yard');
+    expect(() =>
+      visitDecider.decide({ ...gateOut, at: at(59), verdict: { ...acceptedAtGate, recordedAt: at(59) } }, afterVoid),
+    ).toThrow(expect.objectContaining({ code: needsVerdict }));
+  });
+
+  it('records which attempt let the box out, and that verdict\'s audit index', () => {
+    spec.given(inYard).when(gateOut).then([gatedOut]);
   });
 });
 
