@@ -93,13 +93,13 @@ const liftHold = fc.constantFrom('H1', 'H2').map(
   (holdId): Op =>
     (_, step) => ({ type: 'LiftHold', at: at(step), holdId, reason: 'cleared' }),
 );
-const gateOut = fc.constant<Op>((_, step) => ({
 // The gate's accepted verdict, recorded in the same transaction: the one way a box leaves by truck.
+const gateOut = fc.constant<Op>((_, step) => ({
   type: 'GateOutContainer',
   at: at(step),
   truckPlate: '1-ABC-123',
-}));
   verdict: { attemptId: `A-${step}`, visitRef, accepted: true, index: step, recordedAt: at(step) },
+}));
 const load = fc.constant<Op>((_, step) => ({ type: 'LoadContainer', at: at(step), vesselCall: 'V9' }));
 const voidEvent = fc.integer({ min: 1, max: 12 }).map(
   (voidedVersion): Op =>
