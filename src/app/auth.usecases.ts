@@ -82,6 +82,10 @@ export interface NewSession {
   /** The opaque session id for the cookie; the store keeps only its hash. */
   readonly sessionId: string;
   readonly view: SessionView;
+  /** The session's absolute expiry: the cookie must not outlive it. */
+  readonly expiresAt: string;
+  /** When the session id was (re)issued: the cookie's lifetime is counted from here. */
+  readonly issuedAt: string;
 }
 
 const userStream = (userId: string) => `user-${userId}`;
@@ -188,7 +192,12 @@ async function startSession(
     method: args.method,
     ...metaData(args.meta),
   });
-  return { sessionId, view: sessionView({ session, user: args.user, org, settings: deps.settings }) };
+  return {
+    sessionId,
+    view: sessionView({ session, user: args.user, org, settings: deps.settings }),
+    expiresAt: session.expiresAt,
+    issuedAt: now.toISOString(),
+  };
 }
 
 /** Issues a one-time enrolment link for a user: it works once and expires. */
@@ -621,6 +630,9 @@ export async function finishStepUp(
     return {
       sessionId,
       view: sessionView({ session, user: auth.user, org: auth.org, settings: deps.settings }),
+      // A step-up renews the id, not the lifetime: the new cookie ends when the session does.
+      expiresAt: session.expiresAt,
+      issuedAt: at,
     };
   });
 }

@@ -66,14 +66,35 @@ export function requirePrincipal(request: FastifyRequest): Principal {
   return { kind: 'user', orgId: auth.org.orgId, orgKind: auth.org.kind as OrgKind, auth };
 }
 
-/** Sets the session cookie: HttpOnly, SameSite=Strict, Secure whenever the request came over TLS. */
+/** No session cookie lives longer than 12 hours, whatever the session's settings say. */
+export const SESSION_COOKIE_MAX_SECONDS = 12 * 60 * 60;
+
+/**
+ * The cookie's lifetime: until the session's absolute expiry, 12 hours at most, counted from when the id was issued.
+ * A cookie that outlives its session only carries a dead id about; one renewed by a step-up keeps the first expiry
+ * (OWASP ASVS 5.0 §7.3.2: an absolute lifetime that re-authentication does not extend).
+ */
+export function sessionCookieLifetime(session: Pick<NewSession, 'expiresAt' | 'issuedAt'>): {
+  maxAge: number;
+  expires: Date;
+} {
+  const issuedAt = Date.parse(session.issuedAt);
+  const remaining = Math.floor((Date.parse(session.expiresAt) - issuedAt) / 1000);
+  const maxAge = Math.min(Math.max(remaining, 0), SESSION_COOKIE_MAX_SECONDS);
+  return { maxAge, expires: new Date(issuedAt + maxAge * 1000) };
+}
+
+/**
+ * Sets the session cookie: HttpOnly, SameSite=Strict, Secure whenever the request came over TLS, and gone when the
+ * session ends (`Max-Age` for browsers, `Expires` for older clients; RFC 6265 §5.3 prefers `Max-Age`).
+ */
 export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, session: NewSession): void {
   reply.setCookie(SESSION_COOKIE, session.sessionId, {
     path: '/',
     httpOnly: true,
     sameSite: 'strict',
     secure: request.protocol === 'https',
-    maxAge: 12 * 60 * 60,
+    ...sessionCookieLifetime(session),
   });
 }
 
