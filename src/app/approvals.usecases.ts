@@ -195,6 +195,33 @@ async function describeChange(
         terminal,
       };
     }
+    case 'hold.lift': {
+      const state = foldVisit(await tx.readStream(visitStreamId(input.subject)));
+      if (!state.visit) throw new AppError('visit.not_found', `no visit ${input.subject}`);
+      const holdId = String(input.change.holdId ?? '');
+      const hold = state.visit.holds.find((candidate) => candidate.holdId === holdId);
+      if (!hold) {
+        throw new DomainError('hold.not_found', `visit ${input.subject} has no hold ${holdId} in force`, {
+          visitRef: input.subject,
+          holdId,
+        });
+      }
+      // The approver is an officer of the same authority: the hold's own reason and reference are theirs to see.
+      return {
+        change: {
+          holdId,
+          kind: hold.kind,
+          reason: String(input.change.reason ?? ''),
+          before: {
+            placedBy: hold.placedBy,
+            placedAt: hold.placedAt,
+            holdReason: hold.reason,
+            reference: hold.reference,
+          },
+        },
+        terminal: null,
+      };
+    }
     default:
       throw new AppError('input.invalid', `two-person changes of kind ${String(input.kind)} are not known`);
   }
@@ -304,6 +331,17 @@ async function applyGranted(
         reason: String(request.change.reason),
         approvalId: request.requestId,
         requestedBy: request.requestedBy.userId,
+        approvedBy: approvedBy.userId,
+      });
+      return;
+    case 'hold.lift':
+      // The decider checks again that the hold is still in force and that the approver is another officer.
+      await executeVisitCommand(context, terminals, request.subject, {
+        type: 'LiftHold',
+        holdId: String(request.change.holdId),
+        reason: String(request.change.reason),
+        by: request.requestedBy.userId,
+        approvalId: request.requestId,
         approvedBy: approvedBy.userId,
       });
       return;

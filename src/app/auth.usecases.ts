@@ -637,6 +637,34 @@ export async function finishStepUp(
   });
 }
 
+/**
+ * Records that a session opened with a password + TOTP tried a sensitive action only a passkey session may take
+ * (lifting a hold, approving): someone who is not the person very likely holds their password and one-time codes
+ * (issue 10, row B), as with a refused password sign-in of a passkey role (`LoginRefused`). The request is refused
+ * by the caller either way.
+ *
+ * @example
+ * ```ts
+ * await recordPasswordSessionRefused(deps, auth, { permission: 'visit.hold.lift', route: 'POST /v1/…' }, meta);
+ * ```
+ */
+export async function recordPasswordSessionRefused(
+  deps: AuthDeps,
+  auth: Authenticated,
+  attempt: { permission: string; route: string },
+  meta: RequestMeta,
+): Promise<void> {
+  await deps.ledger.write((context) =>
+    recordAuthEvent(context, auth.user.userId, 'PasswordSessionRefused', {
+      method: auth.session.method,
+      reason: 'passkey_session_required',
+      permission: attempt.permission,
+      route: attempt.route.slice(0, 300),
+      ...metaData(meta),
+    }),
+  );
+}
+
 /** Sensitive actions need a passkey assertion within the last 5 minutes. */
 export function requireStepUp(deps: AuthDeps, auth: Authenticated): void {
   const at = auth.session.stepUpAt ? Date.parse(auth.session.stepUpAt) : Number.NEGATIVE_INFINITY;

@@ -444,6 +444,7 @@ export async function seedDemoCargo(
           type: 'LiftHold',
           holdId,
           reason: 'scan clear',
+          by: cast.customs.userId,
         });
       });
       if (ok) counts.customsReleased += 1;

@@ -306,6 +306,8 @@ export async function seedVesselCall(args: {
                 ? 'investigation'
                 : 'documents pending',
           reference: `REF-${random.int(1e6)}`,
+          // The seed acts as one officer per authority, who lifts what it placed (a colleague's hold takes two).
+          by: `seed-${kind}`,
         },
       } as Step);
       if (random.chance(0.5)) {
@@ -314,7 +316,7 @@ export async function seedVesselCall(args: {
         later.push({
           box,
           counter: 'holdsLifted',
-          command: { type: 'LiftHold', holdId, reason: 'cleared' },
+          command: { type: 'LiftHold', holdId, reason: 'cleared', by: `seed-${kind}` },
         } as Step);
       }
     }

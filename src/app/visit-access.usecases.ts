@@ -9,6 +9,7 @@ import { leafHash } from '../audit/index.js';
 import {
   DomainError,
   type HoldKind,
+  holdLiftNeedsSecondOfficer,
   mayLiftHold,
   mayPlaceHold,
   type OrgKind,
@@ -31,6 +32,7 @@ import type { JsonObject, LedgerReads, VisitRecord } from './ports.js';
 import {
   announceVisit,
   executeVisitCommand,
+  foldVisit,
   type TerminalLayouts,
   type VisitCommandInput,
   visitStreamId,
@@ -375,24 +377,94 @@ export async function runScopedVisitCommand(
         kind: command.kind,
       });
     }
-    if (command.type === 'LiftHold') {
-      const hold = (record.view as unknown as VisitView).holds.find((h) => h.holdId === command.holdId);
-      if (!hold || (visibility === 'status' && hold.kind === 'police')) {
-        throw new DomainError('hold.not_found', `visit ${visitRef} has no hold ${command.holdId} in force`, {
-          visitRef,
-          holdId: command.holdId,
-        });
-      }
-      if (!mayDoHold(principal, hold.kind, mayLiftHold)) {
-        throw new AppError('auth.forbidden', `your role may not lift a ${hold.kind} hold`, {
-          kind: hold.kind,
-        });
-      }
-    }
+    if (command.type === 'LiftHold') liftableHold(record, visibility, principal, command.holdId);
 
-    const { visit } = await executeVisitCommand(context, deps.terminals, visitRef, command);
+    // Who places or lifts a hold is the caller, never what the command claims; a direct lift names no approval
+    // (a second officer's approval is applied by `approvals.usecases.ts`, not here).
+    const effective: ScopedVisitCommand =
+      command.type === 'PlaceHold'
+        ? { ...command, by: principal.userId }
+        : command.type === 'LiftHold'
+          ? { type: 'LiftHold', holdId: command.holdId, reason: command.reason, by: principal.userId }
+          : command;
+    const { visit } = await executeVisitCommand(context, deps.terminals, visitRef, effective);
     return shown(visit, visibility);
   });
+}
+
+/**
+ * The hold `holdId` of a visit, when the principal may lift it: a hold it may not see (a police hold, for a
+ * line) is answered like a hold that does not exist (`hold.not_found`); each authority lifts only its own kind
+ * (`auth.forbidden`).
+ */
+function liftableHold(
+  record: VisitRecord,
+  visibility: VisitVisibility,
+  principal: Principal,
+  holdId: string,
+): { holdId: string; kind: HoldKind } {
+  const hold = (record.view as unknown as VisitView).holds.find((h) => h.holdId === holdId);
+  if (!hold || (visibility === 'status' && hold.kind === 'police')) {
+    throw new DomainError('hold.not_found', `visit ${record.visitRef} has no hold ${holdId} in force`, {
+      visitRef: record.visitRef,
+      holdId,
+    });
+  }
+  if (!mayDoHold(principal, hold.kind, mayLiftHold)) {
+    throw new AppError('auth.forbidden', `your role may not lift a ${hold.kind} hold`, { kind: hold.kind });
+  }
+  return hold;
+}
+
+/** What lifting a hold did: lifted it, or asked a second officer (`hold.lift`). */
+export type HoldLiftOutcome =
+  | { readonly outcome: 'lifted'; readonly visit: ShownVisit }
+  | { readonly outcome: 'approval_required'; readonly approval: ApprovalRecord };
+
+/**
+ * Lifts a hold of the caller's own authority (issue 10, row B). Terminal and line holds, and a customs or police
+ * officer's own hold, are lifted at once; a customs or police hold placed by another officer (or by nobody
+ * recorded) becomes a two-person `hold.lift` request that another officer of the same authority approves, and
+ * nothing changes until then. The passkey session and step-up are the edge's to check before calling this.
+ *
+ * @example
+ * ```ts
+ * const result = await liftHold(deps, auth, 'V-…', { holdId: 'CUSTOMS-…', reason: 'scan clear' });
+ * if (result.outcome === 'approval_required') console.log(result.approval.requestId);
+ * ```
+ */
+export async function liftHold(
+  deps: VisitAccessDeps,
+  auth: Authenticated,
+  visitRef: string,
+  input: { holdId: string; reason: string },
+): Promise<HoldLiftOutcome> {
+  const reads = deps.auth.ledger.store;
+  const principal = principalOf(auth);
+  const record = await reads.getVisit(visitRef);
+  if (!record) throw notFound(visitRef);
+  const visibility = await visibilityOf(reads, principal, record);
+  if (visibility === 'none') throw notFound(visitRef);
+  liftableHold(record, visibility, principal, input.holdId);
+  // Who placed the hold is in the history, not in the read model's view.
+  const active = foldVisit(await reads.readStream(visitStreamId(visitRef))).visit?.holds.find(
+    (hold) => hold.holdId === input.holdId,
+  );
+  if (active && holdLiftNeedsSecondOfficer(active, principal.userId)) {
+    const approval = await requestApproval(deps.auth, auth, {
+      kind: 'hold.lift',
+      subject: visitRef,
+      change: { holdId: input.holdId, reason: input.reason },
+    });
+    return { outcome: 'approval_required', approval };
+  }
+  const visit = await runScopedVisitCommand(deps, principal, visitRef, {
+    type: 'LiftHold',
+    holdId: input.holdId,
+    reason: input.reason,
+    by: principal.userId,
+  });
+  return { outcome: 'lifted', visit };
 }
 
 // Events of a visit that are the line's own data: its announcement and its own holds.

@@ -39,6 +39,7 @@ export const domainErrorCodes = [
   'yard.from_mismatch',
   'hold.already_active',
   'hold.not_found',
+  'hold.second_officer_required',
   'access.invalid',
   'access.organisation_invalid',
   'access.role_unknown',

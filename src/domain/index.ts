@@ -309,6 +309,7 @@ export {
   type EffectiveEvent,
   effectiveEvents,
   evolve,
+  holdLiftNeedsSecondOfficer,
   initialState,
   isActive,
   slotOf,

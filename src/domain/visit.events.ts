@@ -74,16 +74,25 @@ export type HoldPlaced = {
   kind: HoldKind;
   reason: string;
   reference: string;
+  /** Who placed it; absent on holds placed before issue 10 (and `null` when the command named nobody). */
+  placedBy?: string | null;
   at: string;
 };
 
-/** A hold was lifted; `kind` is copied from the placement so the event reads on its own. */
+/**
+ * A hold was lifted; `kind` is copied from the placement so the event reads on its own. `liftedBy` is who lifted
+ * it (the requester, when a second officer approved: `approvalId`, `approvedBy`); the three are absent on lifts
+ * recorded before issue 10.
+ */
 export type HoldLifted = {
   type: 'HoldLifted';
   visitRef: string;
   holdId: string;
   kind: HoldKind;
   reason: string;
+  liftedBy?: string;
+  approvalId?: string | null;
+  approvedBy?: string | null;
   at: string;
 };
 

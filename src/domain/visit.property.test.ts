@@ -87,11 +87,12 @@ const placeHold = fc.record({ holdId: fc.constantFrom('H1', 'H2'), kind: holdKin
       kind,
       reason: 'check',
       reference: `R-${holdId}`,
+      by: 'u-officer',
     }),
 );
 const liftHold = fc.constantFrom('H1', 'H2').map(
   (holdId): Op =>
-    (_, step) => ({ type: 'LiftHold', at: at(step), holdId, reason: 'cleared' }),
+    (_, step) => ({ type: 'LiftHold', at: at(step), holdId, reason: 'cleared', by: 'u-officer' }),
 );
 // The gate's accepted verdict, recorded in the same transaction: the one way a box leaves by truck.
 const gateOut = fc.constant<Op>((_, step) => ({

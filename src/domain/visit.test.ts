@@ -80,6 +80,7 @@ const customsHold: HoldPlaced = {
   kind: 'customs',
   reason: 'selected for scan',
   reference: 'MRN 25BE000000001234',
+  placedBy: 'u-cus-1',
   at: at(30),
 };
 const customsLifted: HoldLifted = {
@@ -88,6 +89,9 @@ const customsLifted: HoldLifted = {
   holdId: 'CUS-1',
   kind: 'customs',
   reason: 'scan clear',
+  liftedBy: 'u-cus-1',
+  approvalId: null,
+  approvedBy: null,
   at: at(40),
 };
 const gatedOut: ContainerGatedOut = {
@@ -160,12 +164,14 @@ const placeHold = {
   kind: 'customs',
   reason: 'selected for scan',
   reference: 'MRN 25BE000000001234',
+  by: 'u-cus-1',
 } satisfies VisitCommand;
 const liftHold = {
   type: 'LiftHold',
   at: at(40),
   holdId: 'CUS-1',
   reason: 'scan clear',
+  by: 'u-cus-1',
 } satisfies VisitCommand;
 /** The gate's accepted verdict for this visit, recorded in the same transaction as the gate-out (issue 10). */
 const acceptedAtGate = { attemptId: 'A-1', visitRef, accepted: true, index: 99, recordedAt: at(50) };

@@ -43,7 +43,28 @@ export type ActiveHold = {
   readonly reason: string;
   readonly reference: string;
   readonly placedAt: string;
+  /** Who placed it; `null` when nobody was recorded (holds placed before issue 10). */
+  readonly placedBy: string | null;
 };
+
+/**
+ * Whether lifting `hold` as `by` needs a second officer's approval (issue 10, row B): a customs or police hold
+ * placed by someone else, or by nobody recorded. Those are the holds of authorities that act on suspicion; an
+ * officer lifting a colleague's hold alone is exactly what a keylogged login would do. Terminal and line holds,
+ * and an officer's own hold, are lifted directly (behind a passkey session and a step-up, at the edge).
+ *
+ * @example
+ * ```ts
+ * holdLiftNeedsSecondOfficer({ kind: 'customs', placedBy: 'u-cus-1', … }, 'u-cus-2'); // true
+ * holdLiftNeedsSecondOfficer({ kind: 'terminal', placedBy: 'u-sup-1', … }, 'u-pln-1'); // false
+ * ```
+ */
+export function holdLiftNeedsSecondOfficer(
+  hold: Pick<ActiveHold, 'kind' | 'placedBy'>,
+  by: string,
+): boolean {
+  return (hold.kind === 'customs' || hold.kind === 'police') && hold.placedBy !== by;
+}
 
 /** A freeze in force: who stopped the box, when and why. */
 export type Freeze = {
@@ -288,7 +309,13 @@ export function visitView(state: VisitState): VisitView {
     arrival: { ...visit.arrival },
     slot: visit.slot ? { ...visit.slot } : null,
     slotText: visit.slot ? formatYardSlot(visit.slot) : null,
-    holds: visit.holds.map((hold) => ({ ...hold })),
+    holds: visit.holds.map(({ holdId, kind, reason, reference, placedAt }) => ({
+      holdId,
+      kind,
+      reason,
+      reference,
+      placedAt,
+    })),
     onHold: visit.holds.length > 0,
     frozen: visit.frozen ? { ...visit.frozen } : null,
     departure: visit.departure ? { ...visit.departure } : null,
@@ -372,9 +399,10 @@ export function checkEvent(visit: Visit | null, event: VisitFactEvent): void {
       }
       return;
     }
-    case 'HoldLifted':
+    case 'HoldLifted': {
       requireNotDeparted(visit);
-      if (!visit.holds.some((hold) => hold.holdId === event.holdId)) {
+      const hold = visit.holds.find((candidate) => candidate.holdId === event.holdId);
+      if (hold === undefined) {
         throw new DomainError(
           'hold.not_found',
           `visit ${visit.visitRef} has no hold ${event.holdId} in force`,
@@ -384,7 +412,22 @@ export function checkEvent(visit: Visit | null, event: VisitFactEvent): void {
           },
         );
       }
+      // Lifts recorded before issue 10 name nobody and stay valid when a void re-checks the history.
+      if (event.liftedBy !== undefined && holdLiftNeedsSecondOfficer(hold, event.liftedBy)) {
+        const approved =
+          typeof event.approvalId === 'string' &&
+          typeof event.approvedBy === 'string' &&
+          event.approvedBy !== event.liftedBy;
+        if (!approved) {
+          throw new DomainError(
+            'hold.second_officer_required',
+            `the ${hold.kind} hold ${hold.holdId} was placed by another officer: lifting it needs a second officer's approval`,
+            { visitRef: visit.visitRef, holdId: hold.holdId, kind: hold.kind },
+          );
+        }
+      }
       return;
+    }
     case 'VisitFrozen':
       requireNotDeparted(visit);
       if (visit.frozen !== null) {
@@ -560,15 +603,29 @@ function toEvent(command: Exclude<VisitCommand, { type: 'VoidEvent' }>, state: V
         kind: oneOf('kind', command.kind, ['customs', 'line', 'terminal', 'police'] as const),
         reason: text('reason', command.reason, MAX_TEXT.reason),
         reference: text('reference', command.reference, MAX_TEXT.name),
+        placedBy: optionalText('by', command.by, MAX_TEXT.name),
       };
       return { type: 'HoldPlaced', visitRef: visitRef(), ...fields, at };
     }
     case 'LiftHold': {
       const holdId = text('holdId', command.holdId, MAX_TEXT.name);
       const reason = text('reason', command.reason, MAX_TEXT.reason);
+      const liftedBy = text('by', command.by, MAX_TEXT.name);
+      const approvalId = optionalText('approvalId', command.approvalId, MAX_TEXT.name);
+      const approvedBy = optionalText('approvedBy', command.approvedBy, MAX_TEXT.name);
       // The kind is copied from the placement so the lift reads on its own; an unknown hold is refused by the rules.
       const kind = state.visit?.holds.find((hold) => hold.holdId === holdId)?.kind ?? 'terminal';
-      return { type: 'HoldLifted', visitRef: visitRef(), holdId, kind, reason, at };
+      return {
+        type: 'HoldLifted',
+        visitRef: visitRef(),
+        holdId,
+        kind,
+        reason,
+        liftedBy,
+        approvalId,
+        approvedBy,
+        at,
+      };
     }
     case 'FreezeVisit': {
       const fields = {
@@ -656,7 +713,11 @@ function applyEvent(visit: Visit | null, event: VisitFactEvent): Visit | null {
       return { ...visit, slot: event.to };
     case 'HoldPlaced': {
       const { holdId, kind, reason, reference, at } = event;
-      return { ...visit, holds: [...visit.holds, { holdId, kind, reason, reference, placedAt: at }] };
+      const placedBy = event.placedBy ?? null;
+      return {
+        ...visit,
+        holds: [...visit.holds, { holdId, kind, reason, reference, placedAt: at, placedBy }],
+      };
     }
     case 'HoldLifted':
       return { ...visit, holds: visit.holds.filter((hold) => hold.holdId !== event.holdId) };

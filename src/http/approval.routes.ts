@@ -11,7 +11,8 @@ import { problemResponses } from './schemas.js';
 export const ApprovalSchema = Type.Object({
   requestId: Type.String(),
   kind: Type.String({
-    description: 'yard.correction, pickup.change, visit.void, role.grant, passkeys.reset, visit.unfreeze',
+    description:
+      'yard.correction, pickup.change, visit.void, role.grant, passkeys.reset, visit.unfreeze, hold.lift',
   }),
   subject: Type.String({ description: 'What the change is about: a visit reference or a user id' }),
   status: Type.Union([

@@ -7,10 +7,11 @@ import {
   authenticateSession,
   type NewSession,
   type RequestMeta,
+  recordPasswordSessionRefused,
 } from '../app/auth.usecases.js';
 import { AppError } from '../app/errors.js';
 import { type ApiTokenPrincipal, authenticateApiToken } from '../app/tokens.usecases.js';
-import { mayDo, type OrgKind, type Permission, type Role } from '../domain/index.js';
+import { isSensitive, mayDo, type OrgKind, type Permission, type Role } from '../domain/index.js';
 
 export const SESSION_COOKIE = 'pl_session';
 
@@ -180,9 +181,21 @@ export const authPlugin = fp(async (app: FastifyInstance, options: { auth: AuthD
       throw new AppError('auth.forbidden', `your role may not ${access}`);
     }
     if (!mayDo({ ...principal, signedInWith: auth.session.method }, access)) {
+      // A password session reaching for a sensitive permission (lifting a hold, approving) means the password and
+      // one-time codes are probably in someone else's hands: recorded, like a refused password sign-in.
+      if (isSensitive(access)) {
+        await recordPasswordSessionRefused(
+          options.auth,
+          auth,
+          { permission: access, route: `${request.method} ${request.routeOptions.url ?? ''}` },
+          requestMeta(request),
+        );
+      }
       throw new AppError(
         'auth.passkey_session_required',
-        `${access} is shown only in a session opened with a passkey: sign in with your passkey`,
+        isSensitive(access)
+          ? `${access} is done only in a session opened with a passkey: sign in with your passkey`
+          : `${access} is shown only in a session opened with a passkey: sign in with your passkey`,
       );
     }
   });

@@ -7,6 +7,7 @@ import { notePositionsShown } from '../app/lookup-watch.js';
 import {
   announceOwnVisit,
   historyShowsPosition,
+  liftHold,
   listVisibleVisits,
   readVisit,
   requestPositionCorrection,
@@ -354,7 +355,10 @@ export function visitRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
         config: { access: 'visit.hold.lift' },
         schema: {
           tags: ['visits'],
-          summary: 'Lift a hold of your own authority',
+          summary:
+            "Lift a hold of your own authority: in a passkey session with a recent step-up; another officer's customs or police hold only once a second officer approves",
+          description:
+            'Lifting a hold can let a box go (issue 10, row B), so it takes a session opened with a passkey (403 `auth.passkey_session_required`, and a password session trying it is recorded) and a passkey step-up within 5 minutes (403 `auth.step_up_required`). Terminal and line holds, and your own customs or police hold, are lifted at once (200, the visit). A customs or police hold placed by another officer becomes a two-person `hold.lift` request (202): nothing changes until another officer of your authority approves it in the approvals inbox.',
           params: Type.Object({
             visitRef: Type.String({ minLength: 1, maxLength: 64 }),
             holdId: Type.String({ minLength: 1, maxLength: 100 }),

@@ -10,7 +10,9 @@
  * - the requester holds the permission that requests this kind (`approval.not_permitted`);
  * - nobody decides their own request, nor a role grant or passkey reset of their own account
  *   (`approval.self_approval`);
- * - the approver holds a role allowed to approve this kind (`approval.not_eligible`);
+ * - the approver holds a role allowed to approve this kind (`approval.not_eligible`); for a `hold.lift`, both the
+ *   requester and the approver must be able to lift that kind of hold (`approval.not_permitted`,
+ *   `approval.not_eligible`): a customs hold is let go by two customs officers, a police hold by two investigators;
  * - the approver is in the requester's organisation or, for terminal data (a request that names a terminal), on
  *   the staff of the operator running that terminal (`approval.wrong_organisation`);
  * - only a pending request is decided (`approval.not_pending`), and not at or after `expiresAt`
@@ -22,7 +24,14 @@ import { DomainError } from '../errors.js';
 import type { JsonObject } from '../json.js';
 import { distinct, id, instant, instantMs, jsonObject, MAX_TEXT, oneOf, text } from './fields.js';
 import { type OrgKind, orgKinds, parseTerminalCode } from './organisations.js';
-import { type ApprovalKind, approvalKinds, approvalPolicy, approverRolesFor, mayDo } from './policy.js';
+import {
+  type ApprovalKind,
+  approvalKinds,
+  approvalPolicy,
+  approverRolesFor,
+  mayDo,
+  mayLiftHold,
+} from './policy.js';
 import { isRole, type Role } from './roles.js';
 
 /** The person acting on a request, as the session knows them. */
@@ -309,7 +318,7 @@ function decideRequest(command: RequestApproval, state: ApprovalState): Approval
     });
   }
   const permission = approvalPolicy[kind].requestPermission;
-  if (!mayDo(requestedBy, permission)) {
+  if (!mayDo(requestedBy, permission) || (kind === 'hold.lift' && !mayLiftKindOf(requestedBy, change))) {
     throw new DomainError(
       'approval.not_permitted',
       `requesting a ${kind} needs the permission ${permission}`,
@@ -384,7 +393,11 @@ function checkApprover(request: ApprovalRequested, by: RecordedActor): void {
     throw new DomainError('approval.self_approval', 'nobody decides a change to their own account', details);
   }
   const eligible = approverRolesFor(request.kind);
-  if (!by.roles.some((role) => eligible.includes(role)) || !mayDo(by, 'approval.decide')) {
+  if (
+    !by.roles.some((role) => eligible.includes(role)) ||
+    !mayDo(by, 'approval.decide') ||
+    (request.kind === 'hold.lift' && !mayLiftKindOf(by, request.change))
+  ) {
     throw new DomainError(
       'approval.not_eligible',
       `a ${request.kind} is decided by ${eligible.join(' or ')}`,
@@ -409,6 +422,13 @@ function checkApprover(request: ApprovalRequested, by: RecordedActor): void {
       { ...details, orgId: by.orgId, terminal: request.terminal },
     );
   }
+}
+
+/** Whether `actor` may lift the kind of hold a `hold.lift` change names (`change.kind`); its own authority only. */
+function mayLiftKindOf(actor: RecordedActor, change: JsonObject): boolean {
+  const kind = change.kind;
+  if (kind !== 'customs' && kind !== 'police' && kind !== 'terminal' && kind !== 'line') return false;
+  return actor.roles.some((role) => mayLiftHold(role, kind, actor.orgKind));
 }
 
 function recordedActor(field: string, value: ApprovalActor | undefined): RecordedActor {

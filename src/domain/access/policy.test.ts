@@ -62,6 +62,7 @@ describe('the policy table', () => {
       'visit.gate_out',
       'visit.void.request',
       'visit.unfreeze.request',
+      'visit.hold.lift',
       'release.issue',
       'release.transfer',
       'release.accept',
@@ -96,18 +97,60 @@ describe('the policy table', () => {
       'customs_officer',
       'investigator',
     ]);
-    // The derivation itself: a role needs a passkey exactly when one of its permissions is sensitive.
-    for (const role of roles) expect(passkeyRequired(role)).toBe(permissionsOf(role).some(isSensitive));
+    // The derivation itself: a role needs a passkey exactly when one of its sensitive permissions is open to a
+    // password session; a sensitive permission that needs a passkey session leaves the password sign-in alone.
+    for (const role of roles) {
+      expect(passkeyRequired(role), role).toBe(
+        permissionsOf(role).some((p) => isSensitive(p) && !needsPasskeySession(p)),
+      );
+    }
     expect(passkeyRequiredForAny(['driver', 'investigator'])).toBe(false);
     expect(passkeyRequiredForAny(['customs_officer', 'investigator'])).toBe(false);
     expect(passkeyRequiredForAny([])).toBe(false);
   });
 
-  it('password roles can only read, witness, hold, select for scan and manage their own passkeys', () => {
-    for (const role of roles.filter((r) => !passkeyRequired(r))) {
-      for (const permission of permissionsOf(role))
-        expect(isSensitive(permission), `${role} ${permission}`).toBe(false);
+  it('a password + TOTP session can only read, witness, place holds, freeze, select for scan and manage its own passkeys', () => {
+    for (const { role, orgKind } of roleAssignments().filter(({ role }) => !passkeyRequired(role))) {
+      const inPasswordSession = permissions.filter((permission) =>
+        mayDo({ orgKind, roles: [role], signedInWith: 'password_totp' }, permission),
+      );
+      for (const permission of inPasswordSession) {
+        expect(isSensitive(permission), `${role}@${orgKind} ${permission}`).toBe(false);
+      }
     }
+    // Whatever lets a box go, a password session never reaches (issue 10, row B).
+    for (const [role, orgKind] of [
+      ['customs_officer', 'customs'],
+      ['investigator', 'port_police'],
+    ] as const) {
+      const password = { orgKind, roles: [role], signedInWith: 'password_totp' } as const;
+      expect(mayDo(password, 'visit.hold.place'), role).toBe(true);
+      expect(mayDo(password, 'visit.hold.lift'), role).toBe(false);
+      expect(mayDo(password, 'approval.decide'), role).toBe(false);
+      expect(mayDo({ ...password, signedInWith: 'passkey' }, 'visit.hold.lift'), role).toBe(true);
+      expect(mayDo({ ...password, signedInWith: 'passkey' }, 'approval.decide'), role).toBe(true);
+    }
+  });
+
+  it('every permission says why it is or is not sensitive, and the flag agrees', () => {
+    for (const permission of permissions) {
+      const { sensitive, sensitiveWhy } = policy[permission];
+      expect(sensitiveWhy, permission).toMatch(sensitive ? /^sensitive: .{20,}/ : /^not sensitive\b.{20,}/);
+    }
+  });
+
+  it('lifting a hold is sensitive and needs a passkey session; placing one is neither', () => {
+    expect(policy['visit.hold.lift']).toMatchObject({ sensitive: true, passkeySession: true });
+    expect(policy['visit.hold.place']).toMatchObject({ sensitive: false });
+    expect(needsPasskeySession('visit.hold.place')).toBe(false);
+    // A colleague's customs or police hold is let go by two officers of that authority.
+    expect(approvalPolicy['hold.lift']).toEqual({
+      requestPermission: 'visit.hold.lift',
+      approverRoles: ['customs_officer', 'investigator'],
+      terminalData: 'never',
+    });
+    expect(mayRoleDo('investigator', 'approval.decide', 'port_police')).toBe(true);
+    expect(mayRoleDo('investigator', 'approval.decide', 'customs')).toBe(false);
   });
 
   it('yard positions: only terminal staff, customs and police (MISSION §2)', () => {
@@ -124,7 +167,16 @@ describe('the policy table', () => {
   });
 
   it('yard positions need a passkey session: a keylogged password + TOTP sees statuses only (MISSION §1)', () => {
-    const positional = permissions.filter(needsPasskeySession);
+    const passkeySessionOnly = permissions.filter(needsPasskeySession);
+    expect(passkeySessionOnly).toEqual([
+      'visit.hold.lift',
+      'visit.position.read',
+      'visit.history.read',
+      'yard.map.read',
+      'approval.decide',
+      'audit.entries.read',
+    ]);
+    const positional = passkeySessionOnly.filter((permission) => policy[permission].kind === 'view');
     expect(positional).toEqual([
       'visit.position.read',
       'visit.history.read',
@@ -194,11 +246,12 @@ describe('the policy table', () => {
     ).toBe(true);
   });
 
-  it('investigators only read, hold, freeze and witness', () => {
+  it("investigators only read, hold, freeze, witness and approve a colleague's hold lift", () => {
     expect(permissionsOf('investigator').filter((p) => policy[p].kind === 'command')).toEqual([
       'visit.hold.place',
       'visit.hold.lift',
       'visit.freeze',
+      'approval.decide',
       'checkpoint.witness',
       'account.passkeys.manage',
     ]);
@@ -284,6 +337,7 @@ describe('the policy table', () => {
     expect(approverRolesFor('role.grant')).toEqual(['administrator']);
     expect(approverRolesFor('passkeys.reset')).toEqual(['administrator']);
     expect(approverRolesFor('visit.unfreeze')).toEqual(['terminal_supervisor']);
+    expect(approverRolesFor('hold.lift')).toEqual(['customs_officer', 'investigator']);
     const approvers = roles.filter((role) =>
       approvalKinds.some((kind) => approverRolesFor(kind).includes(role)),
     );

@@ -3,9 +3,13 @@
  * Routes name a permission from here; the HTTP layer checks it; the role × route matrix test is derived from it;
  * `passkeyRequired` is derived from it. Nothing else in the code base grants anything.
  *
- * A permission is *sensitive* when it moves a box, changes pickup details, hands over a release right,
- * approves, or administers (MISSION §1): whoever holds one must log in with a passkey, because a keylogged
- * password or a phished one-time code was how the Antwerp attackers got in (ATT&CK T1566, T1056.001, T1078).
+ * A permission is *sensitive* when it moves a box, lets a box go, changes pickup details, hands over a release
+ * right, approves, or administers (MISSION §1); every row says why it is or is not (`sensitiveWhy`). A sensitive
+ * permission is never used from a session opened with a keylogged password or a phished one-time code (ATT&CK
+ * T1566, T1056.001, T1078): either its roles must sign in with a passkey at all (`passkeyRequired`), or the
+ * permission itself is marked `passkeySession`, so that a role that also does harmless work with a password +
+ * TOTP (customs officers and investigators: statuses, placing holds) keeps signing in that way and must open a
+ * passkey session for the sensitive part (lifting a hold, approving its lift; issue 10, row B).
  *
  * The table grants per role; *which* containers a permitted user may see or touch is need-to-know, decided per
  * visit in `visibility.ts`.
@@ -20,8 +24,13 @@ export type PermissionKind = 'command' | 'view';
 /** One row of the policy table. */
 export type PermissionRule = {
   readonly kind: PermissionKind;
-  /** Moves a box, changes pickup details, hands over a release right, approves or administers. */
+  /** Moves a box, lets a box go, changes pickup details, hands over a release right, approves or administers. */
   readonly sensitive: boolean;
+  /**
+   * Why the permission is or is not sensitive, in one line: what the worst use of a stolen password with it
+   * would be. Required on every row, so that nobody adds a permission without deciding (issue 10).
+   */
+  readonly sensitiveWhy: string;
   /** The roles granted this permission. */
   readonly roles: readonly Role[];
   /** When present, only holders whose organisation is of one of these kinds (a line's release desk, not a forwarder's). */
@@ -49,6 +58,7 @@ export const approvalKinds = [
   'role.grant',
   'passkeys.reset',
   'visit.unfreeze',
+  'hold.lift',
 ] as const;
 
 /** A kind of two-person change. */
@@ -106,6 +116,13 @@ export const approvalPolicy: { readonly [K in ApprovalKind]: ApprovalRule } = {
     approverRoles: ['terminal_supervisor'],
     terminalData: 'always',
   },
+  // Another officer's customs or police hold (issue 10, row B): a second officer of the same authority, who must
+  // also be able to lift that kind of hold (`approval.ts`), so one keylogged officer cannot let a box go alone.
+  'hold.lift': {
+    requestPermission: 'visit.hold.lift',
+    approverRoles: ['customs_officer', 'investigator'],
+    terminalData: 'never',
+  },
 };
 
 /** Who places and lifts each kind of hold: each authority only its own (MISSION §3, Holds). */
@@ -139,6 +156,8 @@ export const policy = {
   'visit.announce': {
     kind: 'command',
     sensitive: false,
+    sensitiveWhy:
+      'not sensitive: a pre-advice only announces a box that is still to come; it moves nothing and lets nothing go',
     roles: ['release_desk'],
     orgKinds: ['shipping_line'],
     why: 'the line pre-advises its own boxes (COPARN); nothing moves',
@@ -146,62 +165,78 @@ export const policy = {
   'visit.discharge': {
     kind: 'command',
     sensitive: true,
+    sensitiveWhy:
+      'sensitive: it puts a box into a yard slot, so a stolen login could place a box where a gang waits for it',
     roles: ['equipment_operator', 'yard_planner', 'terminal_supervisor'],
     why: 'puts a box into a yard slot (COARRI, DISC)',
   },
   'visit.gate_in': {
     kind: 'command',
     sensitive: true,
+    sensitiveWhy:
+      'sensitive: it puts a box into a yard slot, so a stolen login could place a box where a gang waits for it',
     roles: ['gate_clerk', 'terminal_supervisor'],
     why: 'puts a box into a yard slot at the gate (CODECO, GTIN)',
   },
   'visit.move': {
     kind: 'command',
     sensitive: true,
+    sensitiveWhy:
+      'sensitive: it changes where a box stands, which is what the Antwerp gang did with stolen logins (T1565.001)',
     roles: ['equipment_operator'],
     why: 'location changes come only from physical moves by yard equipment roles (MISSION §1)',
   },
   'visit.correct_position': {
     kind: 'command',
     sensitive: true,
+    sensitiveWhy: "sensitive: it asks for a box's recorded position to change without a move (T1565.001)",
     roles: ['yard_planner', 'terminal_supervisor'],
     why: 'requests a yard.correction: a position change without a recorded move, applied only when approved',
   },
   'visit.load': {
     kind: 'command',
     sensitive: true,
+    sensitiveWhy: 'sensitive: the box leaves the yard onto a vessel',
     roles: ['equipment_operator', 'terminal_supervisor'],
     why: 'a box leaves the yard onto a vessel (COARRI, LOAD)',
   },
   'visit.gate_out': {
     kind: 'command',
     sensitive: true,
+    sensitiveWhy: 'sensitive: the box leaves the port on a truck',
     roles: ['gate_clerk', 'terminal_supervisor'],
     why: 'a box leaves the port on a truck (CODECO, GTOT)',
   },
   'visit.hold.place': {
     kind: 'command',
     sensitive: false,
+    sensitiveWhy:
+      'not sensitive: a hold only stops a box, so a stolen password can do no more with it than delay cargo; customs and police place holds from a password + TOTP session',
     roles: HOLDERS,
     orgKindsByRole: HOLDER_ORG_KINDS,
     why: 'a hold only stops a box; each authority places its own kind (holdPolicy)',
   },
   'visit.hold.lift': {
     kind: 'command',
-    sensitive: false,
+    sensitive: true,
+    sensitiveWhy:
+      "sensitive: lifting a hold can turn the last red light green and let a box go, so it needs a passkey session and a step-up, and another officer's hold a second officer (row B)",
     roles: HOLDERS,
     orgKindsByRole: HOLDER_ORG_KINDS,
-    why: 'each authority lifts only its own kind of hold (holdPolicy); the gate still checks every light',
+    passkeySession: true,
+    why: "each authority lifts only its own kind of hold (holdPolicy); another officer's customs or police hold only with a second officer (hold.lift)",
   },
   'visit.scan.select': {
     kind: 'command',
     sensitive: false,
+    sensitiveWhy: 'not sensitive: selecting a box for scan only stops it',
     roles: ['customs_officer'],
     why: 'customs selects a box for scanning (MISSION §2)',
   },
   'visit.void.request': {
     kind: 'command',
     sensitive: true,
+    sensitiveWhy: 'sensitive: it asks to void an event, which can put a box elsewhere or undo a hold',
     roles: ['terminal_supervisor', 'yard_planner', 'release_desk'],
     orgKinds: ['terminal_operator', 'shipping_line'],
     why: 'requests a visit.void: correcting the record can put a box elsewhere, so it is applied only when approved',
@@ -209,6 +244,7 @@ export const policy = {
   'visit.freeze': {
     kind: 'command',
     sensitive: false,
+    sensitiveWhy: 'not sensitive: a freeze only stops a box; lifting it takes two (visit.unfreeze.request)',
     roles: ['terminal_supervisor', 'customs_officer', 'investigator'],
     orgKindsByRole: { investigator: ['port_police'] },
     why: 'stops a suspect box at once on one word, like a hold; lifting it takes two (visit.unfreeze)',
@@ -216,18 +252,22 @@ export const policy = {
   'visit.unfreeze.request': {
     kind: 'command',
     sensitive: true,
+    sensitiveWhy: 'sensitive: it asks for a frozen box to be let go again',
     roles: ['terminal_supervisor'],
     why: 'requests a visit.unfreeze: a frozen box may leave again once approved',
   },
   'visit.read': {
     kind: 'view',
     sensitive: false,
+    sensitiveWhy: 'not sensitive: a view; statuses only, scoped per visit by need-to-know',
     roles: [...FULL_SIGHT, 'release_desk', 'haulier_planner'],
     why: 'status of a visit, scoped per visit by need-to-know (visibility.ts)',
   },
   'visit.position.read': {
     kind: 'view',
     sensitive: false,
+    sensitiveWhy:
+      'not sensitive, as it changes nothing; positions are what the gang looked up, so it needs a passkey session instead',
     roles: FULL_SIGHT,
     passkeySession: true,
     why: "yard positions: the terminal's own staff, customs and police only (MISSION §2)",
@@ -235,6 +275,8 @@ export const policy = {
   'visit.history.read': {
     kind: 'view',
     sensitive: false,
+    sensitiveWhy:
+      'not sensitive, as it changes nothing; the history carries positions, so it needs a passkey session instead',
     roles: FULL_SIGHT,
     passkeySession: true,
     why: 'the event history carries every slot the box stood in',
@@ -242,6 +284,8 @@ export const policy = {
   'yard.map.read': {
     kind: 'view',
     sensitive: false,
+    sensitiveWhy:
+      'not sensitive, as it changes nothing; the map is positions, so it needs a passkey session instead',
     roles: FULL_SIGHT,
     passkeySession: true,
     why: 'the yard map is positions of every box at a terminal',
@@ -249,6 +293,7 @@ export const policy = {
   'release.issue': {
     kind: 'command',
     sensitive: true,
+    sensitiveWhy: 'sensitive: it hands the right to collect a box to a party (and re-dates it)',
     roles: ['release_desk'],
     orgKinds: ['shipping_line'],
     why: 'hands the right to collect to a first party (MISSION §3)',
@@ -256,12 +301,14 @@ export const policy = {
   'release.transfer': {
     kind: 'command',
     sensitive: true,
+    sensitiveWhy: 'sensitive: it hands the right to collect a box on to another party',
     roles: ['release_desk'],
     why: 'hands a held right on to the next party',
   },
   'release.accept': {
     kind: 'command',
     sensitive: true,
+    sensitiveWhy: 'sensitive: whoever accepts holds the right to collect the box from then on',
     roles: ['release_desk', 'haulier_planner'],
     orgKinds: ['forwarder', 'haulier'],
     why: 'takes over a right to collect',
@@ -269,6 +316,7 @@ export const policy = {
   'release.deny': {
     kind: 'command',
     sensitive: false,
+    sensitiveWhy: 'not sensitive: refusing an offer hands nothing over and lets nothing go',
     roles: ['release_desk', 'haulier_planner'],
     orgKinds: ['forwarder', 'haulier'],
     why: 'refuses an offered right; nothing is handed over',
@@ -276,12 +324,15 @@ export const policy = {
   'release.revoke': {
     kind: 'command',
     sensitive: true,
+    sensitiveWhy:
+      'sensitive: it takes a right back and cuts off everyone downstream, rerouting who may collect',
     roles: ['release_desk'],
     why: 'takes back a right the next party has not yet accepted, or (the line) at any time',
   },
   'release.block': {
     kind: 'command',
     sensitive: true,
+    sensitiveWhy: 'sensitive: the same permission unblocks, which turns the commercial light green again',
     roles: ['release_desk'],
     orgKinds: ['shipping_line'],
     why: 'the line stops every pickup of its box',
@@ -289,12 +340,14 @@ export const policy = {
   'party.directory.read': {
     kind: 'view',
     sensitive: false,
+    sensitiveWhy: 'not sensitive: a view of organisation names and codes',
     roles: ['release_desk', 'haulier_planner'],
     why: 'names of the forwarders, hauliers and lines a release right can be offered to; no people, no terminals',
   },
   'release.read': {
     kind: 'view',
     sensitive: false,
+    sensitiveWhy: 'not sensitive: a view of the release chain, scoped per visit',
     roles: [
       'release_desk',
       'haulier_planner',
@@ -308,36 +361,42 @@ export const policy = {
   'driver.nominate': {
     kind: 'command',
     sensitive: true,
+    sensitiveWhy: 'sensitive: it names (and registers) the driver and truck the gate lets a box go with',
     roles: ['haulier_planner'],
     why: 'names the one driver and truck that may collect (MISSION §3)',
   },
   'appointment.book': {
     kind: 'command',
     sensitive: true,
+    sensitiveWhy: 'sensitive: it sets the slot and the driver the gate lets a box go with',
     roles: ['haulier_planner'],
     why: 'sets the pickup slot',
   },
   'appointment.change': {
     kind: 'command',
     sensitive: true,
+    sensitiveWhy: 'sensitive: an earlier slot or another driver is how the gang collected first (T1565.001)',
     roles: ['haulier_planner'],
     why: 'changes the pickup slot or driver; near pickup it becomes a pickup.change approval',
   },
   'appointment.read': {
     kind: 'view',
     sensitive: false,
+    sensitiveWhy: "not sensitive: a view of a visit's booking, scoped per visit; no yard position",
     roles: [...FULL_SIGHT, 'release_desk', 'haulier_planner'],
     why: "a visit's pickup slot, truck and credential state, scoped per visit like visit.read; no yard position",
   },
   'driver.jobs.read': {
     kind: 'view',
     sensitive: false,
+    sensitiveWhy: "not sensitive: a view of a driver's own jobs",
     roles: ['driver'],
     why: 'a driver sees only his own jobs (MISSION §2)',
   },
   'approval.read': {
     kind: 'view',
     sensitive: false,
+    sensitiveWhy: 'not sensitive: a view of the requests one may decide or withdraw',
     roles: union([APPROVERS, ['yard_planner', 'terminal_supervisor', 'release_desk', 'haulier_planner']]),
     orgKindsByRole: { release_desk: ['shipping_line'] },
     why: 'requesters and approvers see the requests of their organisation or terminal',
@@ -345,32 +404,41 @@ export const policy = {
   'approval.decide': {
     kind: 'command',
     sensitive: true,
+    sensitiveWhy:
+      "sensitive: the second person's yes applies the change (a void, an unfreeze, a hold lift, a new driver); it needs a passkey session, since customs officers and investigators approve hold lifts",
     roles: APPROVERS,
     // A release desk approves only a line's voids; forwarders request nothing that needs a second person.
-    orgKindsByRole: { release_desk: ['shipping_line'] },
+    orgKindsByRole: { release_desk: ['shipping_line'], investigator: ['port_police'] },
+    passkeySession: true,
     why: 'approves or rejects a two-person change (approvalPolicy names who, per kind)',
   },
   'alert.read': {
     kind: 'view',
     sensitive: false,
+    sensitiveWhy: 'not sensitive: a view of refused gate attempts, missing boxes and bulk look-ups',
     roles: ['terminal_supervisor', 'yard_planner', 'customs_officer', 'investigator'],
     why: 'refused gate attempts, missing boxes and bulk look-ups',
   },
   'alert.manage': {
     kind: 'command',
     sensitive: false,
+    sensitiveWhy:
+      'not sensitive: acknowledging or closing an alert changes no cargo record and lets nothing go',
     roles: ['terminal_supervisor'],
     why: 'acknowledges and closes alerts; it changes no cargo record',
   },
   'audit.read': {
     kind: 'view',
     sensitive: false,
+    sensitiveWhy: 'not sensitive: hashes and proofs, no cargo data',
     roles: ['terminal_supervisor', 'release_desk', 'customs_officer', 'investigator', 'administrator'],
     why: 'checkpoints and inclusion/consistency proofs: hashes, no cargo data',
   },
   'audit.entries.read': {
     kind: 'view',
     sensitive: false,
+    sensitiveWhy:
+      'not sensitive, as it changes nothing; the entries carry positions, so it needs a passkey session instead',
     roles: ['customs_officer', 'investigator'],
     passkeySession: true,
     why: 'the logged events themselves, across every terminal and line',
@@ -378,6 +446,7 @@ export const policy = {
   'checkpoint.witness': {
     kind: 'command',
     sensitive: false,
+    sensitiveWhy: 'not sensitive: cosigning a checkpoint changes no record',
     roles: ['customs_officer', 'investigator', 'release_desk'],
     orgKinds: ['customs', 'port_police', 'shipping_line'],
     why: 'cosigns a checkpoint after checking consistency (MISSION §4); it changes nothing',
@@ -385,38 +454,54 @@ export const policy = {
   'account.passkeys.manage': {
     kind: 'command',
     sensitive: false,
+    sensitiveWhy:
+      'not sensitive as a permission, since everyone holds it; adding or removing a passkey needs a step-up',
     roles: [...roles],
     why: 'everyone lists, adds and revokes their own passkeys (behind a step-up)',
   },
   'org.manage': {
     kind: 'command',
     sensitive: true,
+    sensitiveWhy: 'sensitive: administration; a new organisation can be handed release rights',
     roles: ['administrator'],
     why: 'creates and edits organisations',
   },
   'user.manage': {
     kind: 'command',
     sensitive: true,
+    sensitiveWhy:
+      'sensitive: administration; users, enrolment links and unlocks open the door to every other permission',
     roles: ['administrator'],
     why: 'creates users, issues enrolment links, revokes roles, unlocks accounts',
   },
   'role.grant.request': {
     kind: 'command',
     sensitive: true,
+    sensitiveWhy: 'sensitive: administration; a role grants permissions',
     roles: ['administrator'],
     why: 'requests a role.grant, applied only when a second administrator approves',
   },
   'passkeys.reset.request': {
     kind: 'command',
     sensitive: true,
+    sensitiveWhy: 'sensitive: administration; a reset lets someone enrol a new passkey for another person',
     roles: ['administrator'],
     why: 'requests a passkeys.reset, applied only when a second administrator approves',
   },
   'token.manage': {
     kind: 'command',
     sensitive: true,
+    sensitiveWhy: 'sensitive: administration; a token acts for an organisation without a person',
     roles: ['administrator'],
     why: 'creates and revokes API tokens of machine clients',
+  },
+  'enrolment.confirm': {
+    kind: 'command',
+    sensitive: true,
+    sensitiveWhy:
+      'sensitive: confirming a passkey lets whoever registered it sign in as that person, so a stolen link would be a whole account',
+    roles: ['terminal_supervisor', 'administrator'],
+    why: 'a passkey registered through an enrolment link signs in only once a second person who knows its holder confirms it (issue 10, row D)',
   },
 } as const satisfies Record<string, PermissionRule>;
 
@@ -517,25 +602,22 @@ export function isSensitive(permission: Permission): boolean {
 }
 
 /**
- * Whether a user holding `role` must log in with a passkey: true iff the role holds any sensitive permission.
- * For such a user, password + TOTP is refused, because both can be keylogged or phished (MISSION §1).
+ * Whether a user holding `role` must log in with a passkey: true iff the role holds a sensitive permission that a
+ * password + TOTP session could use. For such a user, password + TOTP is refused, because both can be keylogged
+ * or phished (MISSION §1). A sensitive permission marked `passkeySession` (lifting a hold, approving) is refused
+ * to password sessions by {@link mayDo} instead, so it does not take the password sign-in away from a role that
+ * needs it for statuses and placing holds (customs officers, investigators).
  *
  * @example
  * ```ts
  * passkeyRequired('yard_planner'); // true
-  'enrolment.confirm': {
-    kind: 'command',
-    sensitive: true,
-    sensitiveWhy:
-      'sensitive: confirming a passkey lets whoever registered it sign in as that person, so a stolen link would be a whole account',
-    roles: ['terminal_supervisor', 'administrator'],
-    why: 'a passkey registered through an enrolment link signs in only once a second person who knows its holder confirms it (issue 10, row D)',
-  },
- * passkeyRequired('driver'); // false
+ * passkeyRequired('customs_officer'); // false: its sensitive permissions need a passkey session
  * ```
  */
 export function passkeyRequired(role: Role): boolean {
-  return permissionsOf(role).some(isSensitive);
+  return permissionsOf(role).some(
+    (permission) => isSensitive(permission) && !needsPasskeySession(permission),
+  );
 }
 
 /**
