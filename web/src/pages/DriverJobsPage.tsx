@@ -124,8 +124,8 @@ function JobCard({
           <dd>
             {job.pass
               ? phoneActive
-                ? 'Ready on this phone: show it at the gate'
-                : 'Ready, but only on your confirmed phone (see above)'
+                ? `Ready (id ${job.pass.credentialId}) on this phone: show it at the gate`
+                : `Ready (id ${job.pass.credentialId}), shown only on your confirmed phone (see above)`
               : job.credential.active
                 ? `Issued (id ${job.credential.credentialId})`
                 : 'None in force'}
