@@ -15,6 +15,12 @@ const statusByCode: Record<string, number> = {
   'store.concurrency': 409,
   'request.invalid': 400,
   'route.not_found': 404,
+  // Fastify's router and Node's HTTP parser refuse these before any route runs (see `fastifyCodes`).
+  'request.url_malformed': 400,
+  'request.path_parameter_too_long': 414,
+  'request.malformed': 400,
+  'request.timeout': 408,
+  'request.headers_too_large': 431,
   'auth.unauthenticated': 401,
   'auth.csrf': 403,
   'auth.forbidden': 403,
@@ -99,6 +105,21 @@ export interface Problem {
   [extension: string]: unknown;
 }
 
+/**
+ * Fastify's router errors under codes of ours, with details that do not echo the path back (it may be long, and it
+ * is the caller's own input). Fastify calls `frameworkErrors` with these before any hook or route runs.
+ */
+const fastifyCodes: Record<string, { code: string; detail: string }> = {
+  FST_ERR_BAD_URL: {
+    code: 'request.url_malformed',
+    detail: 'the URL path is not valid percent-encoding (RFC 3986 §2.1)',
+  },
+  FST_ERR_MAX_PARAM_LENGTH: {
+    code: 'request.path_parameter_too_long',
+    detail: 'a path parameter is longer than the server accepts',
+  },
+};
+
 /** Fastify's own request errors: schema validation, a malformed body, a body too large. */
 function isClientError(error: unknown): error is FastifyError {
   const candidate = error as Partial<FastifyError> | undefined;
@@ -127,8 +148,9 @@ export function problemOf(error: unknown): { problem: Problem; known: boolean } 
     code = error.code;
     detail = 'the record changed meanwhile; retry';
   } else if (isClientError(error)) {
-    code = 'request.invalid';
-    detail = error.message;
+    const mapped = fastifyCodes[error.code];
+    code = mapped?.code ?? 'request.invalid';
+    detail = mapped?.detail ?? error.message;
   } else {
     known = false;
   }
@@ -153,4 +175,48 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest, proble
     .code(problem.status)
     .type('application/problem+json')
     .send({ ...problem, instance: request.url });
+}
+
+const MALFORMED_REQUEST = {
+  code: 'request.malformed',
+  reason: 'Bad Request',
+  detail: 'the request is not well-formed HTTP/1.1',
+};
+const clientErrors: Record<string, typeof MALFORMED_REQUEST> = {
+  HPE_HEADER_OVERFLOW: {
+    code: 'request.headers_too_large',
+    reason: 'Request Header Fields Too Large',
+    detail: 'the request headers are too large',
+  },
+  ERR_HTTP_REQUEST_TIMEOUT: {
+    code: 'request.timeout',
+    reason: 'Request Timeout',
+    detail: 'the request did not arrive in time',
+  },
+};
+
+/**
+ * The raw HTTP/1.1 response for a connection Node's parser refused (malformed request line or headers, headers too
+ * large, a request too slow): no route ran, so it is written to the socket as problem details, then the connection
+ * is closed. Node's own codes name the cause (https://nodejs.org/api/http.html#event-clienterror).
+ */
+export function clientErrorResponse(error: { code?: string }): string {
+  const { code, reason, detail } = clientErrors[error.code ?? ''] ?? MALFORMED_REQUEST;
+  const status = statusOfCode(code);
+  const problem: Problem = {
+    type: `https://portledger.dev/problems/${code}`,
+    title: code,
+    status,
+    detail,
+    code,
+  };
+  const body = JSON.stringify(problem);
+  return [
+    `HTTP/1.1 ${status} ${reason}`,
+    'Content-Type: application/problem+json',
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    'Connection: close',
+    '',
+    body,
+  ].join('\r\n');
 }

@@ -15,10 +15,12 @@ import { authPlugin } from './auth.plugin.js';
 import { authRoutes } from './auth.routes.js';
 import { consoleRoutes } from './console.routes.js';
 import { driverRoutes } from './driver.routes.js';
+import { driverDeviceRoutes } from './driver-device.routes.js';
+import { enrolmentRoutes } from './enrolment.routes.js';
 import { gateRoutes } from './gate.routes.js';
 import { healthRoutes, type IntegrityStatus } from './health.routes.js';
 import { partyRoutes } from './party.routes.js';
-import { problemOf, sendProblem } from './problem.js';
+import { clientErrorResponse, problemOf, sendProblem } from './problem.js';
 import { releaseRoutes } from './release.routes.js';
 import { ProblemSchema } from './schemas.js';
 import { visitRoutes } from './visit.routes.js';
@@ -53,6 +55,17 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
     trustProxy: deps.trustProxy ?? false,
+    // The router's own refusals (a path that is not percent-encoding, a path parameter over maxParamLength) and
+    // the HTTP parser's are problem details too, like every other error.
+    frameworkErrors: (error, request, reply) => {
+      sendProblem(reply, request, problemOf(error).problem);
+    },
+    clientErrorHandler: (error, socket) => {
+      // A reset connection has no one left to answer (Fastify's default handler does the same).
+      if (error.code === 'ECONNRESET' || socket.destroyed) return;
+      if (socket.writable) socket.write(clientErrorResponse(error));
+      socket.destroy(error);
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.addSchema(ProblemSchema);
@@ -112,9 +125,11 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     await app.register(adminRoutes(http));
     await app.register(appointmentRoutes(http));
     await app.register(driverRoutes(http));
+    await app.register(driverDeviceRoutes(http));
     await app.register(gateRoutes(http));
     await app.register(yardRoutes(http));
     await app.register(alertRoutes(http));
+    await app.register(enrolmentRoutes(http));
   }
   await app.register(auditRoutes({ reads: deps.reads, verifierKey: deps.verifierKey }));
 
