@@ -35,6 +35,7 @@ import {
   totpCode,
   withStepUp,
 } from '../../support/journeys.js';
+import { type ConfirmedPhone, confirmedPhone } from '../../support/phone.js';
 import { addDriver } from '../../support/pickup.js';
 
 const time = tomorrowMorning();
@@ -50,7 +51,11 @@ describeBrowser('the Antwerp attack through the console (MISSION §1)', () => {
   let people: Record<string, Person>;
   let targetRef: string;
   let rebookedRef: string;
+  /** The printed pickup credential of TARGET's booking: what the gang copies. */
   let credential: string;
+  let credentialId: string;
+  /** Dirk's confirmed phone, which signs TARGET's rotating pass. */
+  let phone: ConfirmedPhone;
   const open: SignedIn[] = [];
   let lineClerk: SignedIn;
   let gateClerk: SignedIn;
@@ -66,6 +71,7 @@ describeBrowser('the Antwerp attack through the console (MISSION §1)', () => {
       ['yara.planner', 'Yara Planner', orgs.nqt.orgId, 'yard_planner'],
       ['sam.super', 'Sam Supervisor', orgs.nqt.orgId, 'terminal_supervisor'],
       ['cora.customs', 'Cora Customs', orgs.customs.orgId, 'customs_officer'],
+      ['dirk.driver', 'Dirk Driver', orgs.haulier.orgId, 'driver'],
     ]);
 
     // SETUP: two boxes in the yard, released to the haulier, who holds the right and has two drivers.
@@ -79,7 +85,14 @@ describeBrowser('the Antwerp attack through the console (MISSION §1)', () => {
       ).toBe(200);
     }
     const deps = { ledger: server.fixture.ledger, sealer: server.auth.security.sealer };
-    await addDriver(deps, orgs.haulier.orgId, BADGE);
+    const dirk = await callAs(server, 'hugo.planner', 'POST', '/v1/drivers', {
+      name: 'Dirk Driver',
+      badge: BADGE,
+      licence: 'B-5200001',
+      phone: '+32 470 52 00 01',
+      userId: 'dirk.driver',
+    });
+    expect(dirk.status).toBe(201);
     await addDriver(deps, orgs.haulier.orgId, OTHER_BADGE);
     // The legitimate booking of TARGET, whose credential the gang copies.
     const booked = await callAs(server, 'hugo.planner', 'POST', `/v1/visits/${targetRef}/appointment`, {
@@ -89,6 +102,9 @@ describeBrowser('the Antwerp attack through the console (MISSION §1)', () => {
     });
     expect(booked.status).toBeLessThan(300);
     credential = String((booked.body.credential as { token: string }).token);
+    credentialId = String((booked.body.credential as { credentialId: string }).credentialId);
+    // Dirk's phone, set up and confirmed by his planner: it shows the pass the gate asks for.
+    phone = await confirmedPhone(server, { driver: 'dirk.driver', planner: 'hugo.planner' });
     await server.fixture.ledger.checkpoint();
   }
 
@@ -251,7 +267,7 @@ describeBrowser('the Antwerp attack through the console (MISSION §1)', () => {
     gateClerk = clerk;
     const { page } = clerk;
     await openFromMenu(page, 'Gate', 'Gate-out');
-    await page.getByLabel('Pickup credential').fill(credential);
+    await page.getByLabel('Pickup pass').fill(credential);
     await page.getByLabel('Badge number').fill(GANG_BADGE);
     await page.getByLabel('Truck plate').fill(GANG_PLATE);
     await page.getByRole('button', { name: 'Check and release' }).click();
@@ -262,6 +278,7 @@ describeBrowser('the Antwerp attack through the console (MISSION §1)', () => {
       .allTextContents();
     expect(failed).toEqual(
       expect.arrayContaining([
+        expect.stringContaining('Printed passes are switched off here'),
         expect.stringContaining('Driver badge matches'),
         expect.stringContaining('Truck plate matches'),
       ]),
@@ -281,12 +298,13 @@ describeBrowser('the Antwerp attack through the console (MISSION §1)', () => {
     await supervisor.shot('alerts-gate-refusal');
   }, 90_000);
 
-  it('(f) the same credential presented twice: the second is refused (single use)', async () => {
+  it('(f) the same pass from the driver’s phone presented twice: the second is refused (single use)', async () => {
     const clerk = gateClerk;
     const { page } = clerk;
+    const pass = await phone.pass(credentialId);
     const present = async () => {
       await openFromMenu(page, 'Gate', 'Gate-out');
-      await page.getByLabel('Pickup credential').fill(credential);
+      await page.getByLabel('Pickup pass').fill(pass);
       await page.getByLabel('Badge number').fill(BADGE);
       await page.getByLabel('Truck plate').fill(PLATE);
       await page.getByRole('button', { name: 'Check and release' }).click();

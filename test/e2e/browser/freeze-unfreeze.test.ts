@@ -15,8 +15,9 @@ import {
   describeBrowser,
   enrolledPage,
 } from '../../support/console-session.js';
-import { boxInYard } from '../../support/journeys.js';
-import { addDriver, principal, releaseToHaulier, slotIdAt } from '../../support/pickup.js';
+import { boxInYard, callAs } from '../../support/journeys.js';
+import { confirmedPhone } from '../../support/phone.js';
+import { principal, releaseToHaulier, slotIdAt } from '../../support/pickup.js';
 import { mintSession } from '../../support/sessions.js';
 
 const CONTAINER = 'CSQU3054383';
@@ -39,6 +40,7 @@ describeBrowser('freeze from an alert, two-person unfreeze (Chromium)', () => {
       ['bart.super', 'nqt', 'terminal_supervisor', 'Bart Supervisor'],
       ['gina.clerk', 'nqt', 'gate_clerk', 'Gina Clerk'],
       ['hank.planner', 'hau', 'haulier_planner', 'Hank Planner'],
+      ['dirk.driver', 'hau', 'driver', 'Dirk Driver'],
     ]);
     const ledger = server.fixture.ledger;
     visitRef = await boxInYard(server, CONTAINER, { block: 'A', bay: 1, row: 1, tier: 1 });
@@ -57,7 +59,15 @@ describeBrowser('freeze from an alert, two-person unfreeze (Chromium)', () => {
       roles: ['haulier_planner'],
     });
     await releaseToHaulier(ledger, visitRef, { line, haulier });
-    await addDriver({ ledger, sealer: auth.security.sealer }, 'hau', BADGE);
+    const driver = await callAs(server, 'hank.planner', 'POST', '/v1/drivers', {
+      name: 'Dirk Driver',
+      badge: BADGE,
+      licence: 'B-0001234',
+      phone: '+32 470 00 01 23',
+      userId: 'dirk.driver',
+    });
+    expect(driver.status).toBe(201);
+    const phone = await confirmedPhone(server, { driver: 'dirk.driver', planner: 'hank.planner' });
     const planner = await mintSession(auth, 'hank.planner');
     const booked = await server.app.inject({
       method: 'POST',
@@ -67,16 +77,23 @@ describeBrowser('freeze from an alert, two-person unfreeze (Chromium)', () => {
       payload: { slotId: slotIdAt(ledger.clock.now(), 2, 10), badge: BADGE, truckPlate: PLATE },
     });
     expect(booked.statusCode, booked.body).toBe(201);
-    // The right driver with the right credential, but two days early: refused, and an alert names the box.
+    // The right driver with the pass his confirmed phone shows, but two days early: refused, and an alert names the
+    // box.
     const clerk = await mintSession(auth, 'gina.clerk');
     const refused = await server.app.inject({
       method: 'POST',
       url: '/v1/gate/transactions',
       cookies: clerk.cookies,
       headers: clerk.headers,
-      payload: { credential: booked.json().credential.token, badge: BADGE, truckPlate: PLATE },
+      payload: {
+        credential: await phone.pass(booked.json().credential.credentialId),
+        badge: BADGE,
+        truckPlate: PLATE,
+      },
     });
     expect(refused.json().accepted).toBe(false);
+    const crossed = refused.json().checks.filter((check: { passed: boolean }) => !check.passed);
+    expect(crossed.map((check: { check: string }) => check.check)).toEqual(['slot.window']);
   }
 
   /** A browser context for `userId`: a passkey enrolled on its virtual authenticator, then signed in. */

@@ -1,10 +1,12 @@
 /**
  * The release chain, the booking and the gate in Chromium against the real server: the haulier planner accepts the
- * right offered by the line, registers a driver, books a slot from the picker and gets the pickup credential as a
- * QR code; the gate clerk pastes it with a wrong badge (refused, the badge check crossed), then with the right
- * badge and plate (accepted, every check ticked).
+ * right offered by the line, registers a driver, books a slot from the picker and gets the pickup credential (the
+ * printed fallback as a QR code); the driver's phone, once the planner confirms it, shows the rotating pickup pass;
+ * the gate clerk pastes that pass with a wrong badge (refused, the badge check crossed), then with the right badge
+ * and plate (accepted, every check ticked).
  */
-import { expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, expect, it } from 'vitest';
 import { runReleaseCommand } from '../../../src/app/releases.usecases.js';
 import { screenshot } from '../../support/browser.js';
 import {
@@ -26,10 +28,13 @@ const slotId = slotAt('10:00');
 const CONTAINER = 'CSQU3054383';
 const BADGE = 'ANR-000123';
 const PLATE = '1-ABC-123';
+const PHONE = { width: 390, height: 844 };
 
 describeBrowser('releases, booking with a QR credential, and the gate kiosk', () => {
   let visitRef: string;
   let token: string;
+  /** Jan's phone, open from its set-up to the gate: it renews the pass every 30 seconds. */
+  let phone: { context: BrowserContext; page: Page } | undefined;
   const suite = consoleSuite({ server: { clock }, setup, timeout: 120_000 });
   const signedInAs = (userId: string, viewport?: { width: number; height: number }) =>
     signedInPage(suite.browser, suite.server, userId, { viewport });
@@ -43,6 +48,7 @@ describeBrowser('releases, booking with a QR credential, and the gate kiosk', ()
       ['rita.desk', 'org-line', 'release_desk'],
       ['hugo.planner', 'org-hau', 'haulier_planner'],
       ['gina.clerk', 'nqt', 'gate_clerk'],
+      ['jan.driver', 'org-hau', 'driver', 'Jan Peeters'],
     ]);
 
     const ledger = server.fixture.ledger;
@@ -102,6 +108,7 @@ describeBrowser('releases, booking with a QR credential, and the gate kiosk', ()
     await page.getByLabel('Badge number').fill(BADGE);
     await page.getByLabel('Driving licence').fill('B-1234567');
     await page.getByLabel('Phone').fill('+32 470 12 34 56');
+    await page.getByLabel("Driver's PortLedger account (optional)").fill('jan.driver');
     await page.getByRole('button', { name: 'Register driver' }).click();
     await page.getByText('Jan Peeters is registered.').waitFor();
     expect(await page.getByLabel('Driver', { exact: true }).inputValue()).toBe(BADGE);
@@ -126,14 +133,54 @@ describeBrowser('releases, booking with a QR credential, and the gate kiosk', ()
     await context.close();
   });
 
-  it('refuses the credential at the gate with a wrong badge, the badge check crossed', async () => {
+  afterAll(async () => {
+    await phone?.context.close();
+  });
+
+  /** The pass Jan's phone shows now. */
+  async function currentPass(): Promise<string> {
+    const pass = (await phone?.page.getByTestId('pickup-pass-text').textContent())?.trim() ?? '';
+    expect(pass).toMatch(/^plp1\./);
+    return pass;
+  }
+
+  it('shows the driver the rotating pass on his phone once the planner confirms the phone', async () => {
     expect(token).toBeTruthy();
+    const signedIn = await signedInAs('jan.driver', PHONE);
+    // The phone keeps the port's time: the server's clock runs from 09:50 tomorrow.
+    await signedIn.context.clock.install({ time: clock.now() });
+    phone = signedIn;
+    const { page } = signedIn;
+    await page.goto(`${suite.server.baseUrl}/me/jobs`);
+    await page.getByLabel('Name of this phone').fill('Jan’s phone');
+    await page.getByRole('button', { name: 'Set up this phone for pickup passes' }).click();
+    await page.getByText('Your planner must confirm this phone').waitFor();
+    await screenshot(page, 'driver-phone-pending');
+
+    const planner = await signedInAs('hugo.planner');
+    await planner.page.goto(`${suite.server.baseUrl}/approvals`);
+    await planner.page.getByRole('button', { name: "Confirm Jan Peeters's phone Jan’s phone" }).click();
+    await planner.page.getByText("You confirmed Jan Peeters's phone").waitFor();
+    await screenshot(planner.page, 'planner-phone-confirmed');
+    expect(planner.problems.unexpected()).toEqual([]);
+    await planner.context.close();
+
+    await page.getByRole('button', { name: 'Check again' }).click();
+    await page.getByRole('button', { name: `Show the pickup pass for ${CONTAINER}` }).click();
+    await page.getByRole('img', { name: `Pickup pass QR code for ${CONTAINER}` }).waitFor();
+    await currentPass();
+    await screenshot(page, 'driver-pickup-pass');
+    expect(signedIn.problems.unexpected()).toEqual([]);
+  });
+
+  it('refuses the pass at the gate with a wrong badge, the badge check crossed', async () => {
+    const pass = await currentPass();
     const { page, context, problems } = await signedInAs('gina.clerk');
     await page.goto(`${suite.server.baseUrl}/gate`);
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Gate-out');
     // BarcodeDetector is not in headless Chromium on Linux: no camera button.
     expect(await page.getByRole('button', { name: 'Scan with camera' }).count()).toBe(0);
-    await page.getByLabel('Pickup credential').fill(token);
+    await page.getByLabel('Pickup pass').fill(pass);
     await page.getByLabel('Badge number').fill('ANR-666666');
     await page.getByLabel('Truck plate').fill(PLATE);
     await page.getByLabel('Truck plate').press('Enter');
@@ -148,14 +195,15 @@ describeBrowser('releases, booking with a QR credential, and the gate kiosk', ()
     await context.close();
   });
 
-  it('accepts the credential with the right badge and plate, every check ticked, at tablet width', async () => {
+  it('accepts the pass with the right badge and plate, every check ticked, at tablet width', async () => {
+    const pass = await currentPass();
     const { page, context, problems } = await signedInAs('gina.clerk', { width: 820, height: 1180 });
     await page.goto(`${suite.server.baseUrl}/gate`);
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Gate-out');
     // Keyboard only: the credential field has focus; Enter in it submits the form.
-    const field = page.getByLabel('Pickup credential');
+    const field = page.getByLabel('Pickup pass');
     await expect.poll(() => field.evaluate((element) => element === document.activeElement)).toBe(true);
-    await page.keyboard.insertText(token);
+    await page.keyboard.insertText(pass);
     await page.keyboard.press('Tab');
     await page.keyboard.type(BADGE);
     await page.keyboard.press('Tab');

@@ -4,8 +4,9 @@
  * that may use one), walks the job, and is shown not to see what is not theirs (menu entries, yard positions).
  *
  * The tests run in order and hand the box on: the line's release goes to the forwarder, who passes it to the
- * haulier, who books a slot; the gate lets the box out with that credential. A second box stands in the yard for
- * the terminal, customs and police. Every screen visited is saved as `role-<role>-<nn>-<screen>.png`.
+ * haulier, who books a slot; the driver sets up his phone for pickup passes and the planner confirms it; the gate
+ * lets the box out with the rotating pass the driver's phone shows. A second box stands in the yard for the
+ * terminal, customs and police. Every screen visited is saved as `role-<role>-<nn>-<screen>.png`.
  *
  * Customs officers and investigators sign in twice: with password + code they see statuses only (positions and
  * histories need a passkey session), then with a passkey they do their job.
@@ -50,7 +51,9 @@ describeBrowser('role journeys in Chromium (issue 5)', () => {
   let people: Record<string, Person>;
   let leavingRef: string;
   let stayingRef: string;
-  let credential = '';
+  /** The haulier planner's and the driver's pages: the planner confirms the driver's phone, which shows the pass. */
+  let hugo: SignedIn;
+  let dirk: SignedIn;
   const suite = consoleSuite({ server: { clock: time.clock }, setup, timeout: 120_000 });
 
   async function setup({ server }: ConsoleSuite): Promise<void> {
@@ -224,6 +227,7 @@ describeBrowser('role journeys in Chromium (issue 5)', () => {
 
   it('haulier planner: accepts, names a driver and truck, books a slot and gets the QR credential', async () => {
     const you = await signIn('hugo.planner');
+    hugo = you;
     const { page } = you;
     const nav = await menu(page);
     expect(nav).toEqual(expect.arrayContaining(['Releases', 'Approvals']));
@@ -256,8 +260,8 @@ describeBrowser('role journeys in Chromium (issue 5)', () => {
     await you.shot('slot-picker');
     await page.getByRole('button', { name: 'Book pickup', exact: true }).click();
     await page.getByRole('img', { name: `QR code of the pickup credential for ${LEAVING}` }).waitFor();
-    credential = await page.getByLabel('Credential text').inputValue();
-    expect(credential.startsWith('plc1.')).toBe(true);
+    // The printed pass, shown once, is only the terminal's fallback: the driver's phone shows his pass.
+    expect((await page.getByLabel('Credential text').inputValue()).startsWith('plc1.')).toBe(true);
     await page.getByText('Pickup credential for').scrollIntoViewIfNeeded();
     await you.shot('qr-credential');
 
@@ -266,8 +270,9 @@ describeBrowser('role journeys in Chromium (issue 5)', () => {
     await you.shot('container-no-position');
   }, 90_000);
 
-  it('driver: signs in with password and code, sees his own jobs and nothing of the yard', async () => {
+  it('driver: signs in with password and code, sees his own jobs and nothing of the yard, sets up his phone', async () => {
     const you = await signIn('dirk.driver', 'password');
+    dirk = you;
     const { page } = you;
     const nav = await menu(page);
     for (const absent of ['Yard map', 'Releases', 'Gate', 'Approvals', 'Alerts', 'Audit', 'Admin'])
@@ -287,10 +292,27 @@ describeBrowser('role journeys in Chromium (issue 5)', () => {
     expect(await page.getByRole('article').count()).toBe(1);
     await you.shot('my-jobs');
     expect(await page.locator('main').textContent()).not.toMatch(/T1\/A\/\d\d\/\d\d/);
-  }, 60_000);
 
-  it('gate clerk: pastes the credential, badge and plate, sees every check ticked, and the box gates out', async () => {
-    expect(credential).toBeTruthy();
+    // His phone for pickup passes: its clock is the port's (the server's runs from 09:50 tomorrow).
+    await you.context.clock.install({ time: time.clock.now() });
+    await page.goto(`${suite.server.baseUrl}/me/jobs`);
+    await page.getByLabel('Name of this phone').fill("Dirk's phone");
+    await page.getByRole('button', { name: 'Set up this phone for pickup passes' }).click();
+    await page.getByText('Your planner must confirm this phone').waitFor({ timeout: 15_000 });
+    await you.shot('phone-pending');
+    // His planner confirms it, with a passkey step-up.
+    await openFromMenu(hugo.page, 'Approvals', 'Approvals');
+    await hugo.page.getByRole('button', { name: "Confirm Dirk Driver's phone Dirk's phone" }).click();
+    await withStepUp(hugo.page, hugo.page.getByText("You confirmed Dirk Driver's phone"));
+    await hugo.shot('phone-confirmed');
+    await page.getByRole('button', { name: 'Check again' }).click();
+    await page.getByRole('button', { name: `Show the pickup pass for ${LEAVING}` }).click();
+    await page.getByRole('img', { name: `Pickup pass QR code for ${LEAVING}` }).waitFor();
+    expect(await page.getByTestId('pickup-pass-text').textContent()).toMatch(/^plp1\./);
+    await you.shot('pickup-pass');
+  }, 90_000);
+
+  it('gate clerk: pastes the pass from the driver’s phone, badge and plate, sees every check ticked, and the box gates out', async () => {
     const you = await signIn('gina.clerk');
     const { page } = you;
     const nav = await menu(page);
@@ -298,7 +320,10 @@ describeBrowser('role journeys in Chromium (issue 5)', () => {
     for (const absent of ['Releases', 'Approvals', 'Audit', 'Admin']) expect(nav).not.toContain(absent);
 
     await openFromMenu(page, 'Gate', 'Gate-out');
-    await page.getByLabel('Pickup credential').fill(credential);
+    // The pass the driver's phone shows now (it is renewed every 30 seconds).
+    const pass = (await dirk.page.getByTestId('pickup-pass-text').textContent())?.trim() ?? '';
+    expect(pass).toMatch(/^plp1\./);
+    await page.getByLabel('Pickup pass').fill(pass);
     await page.getByLabel('Badge number').fill(BADGE);
     await page.getByLabel('Truck plate').fill(PLATE);
     await you.shot('gate-filled');
