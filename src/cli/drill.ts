@@ -1,127 +1,47 @@
 /**
  * `portledger drill` (issue 6): replays the Antwerp 2011–2013 kill chain against a running PortLedger. It plays an
  * outsider holding what the gang held — keylogged passwords and TOTP codes (read from the demo secrets file), a
- * forged pickup credential, a real one copied on its way to its driver, their own driver — and reaches the server over HTTP alone. Only the database step
- * opens the SQLite file, as a rogue administrator would. Each step is reported `blocked`, `detected` or
- * `succeeded`; the command exits 0 only when none succeeded.
+ * forged pickup credential, a real one copied on its way to its driver, their own driver — and reaches the server
+ * over HTTP alone. Issue 10 adds the holes an outside attacker found with the same file (`drill-holes.ts`). Only the
+ * database steps open the SQLite file, as a rogue administrator would. Each step is reported `blocked`, `detected`
+ * or `succeeded`; a server error counts as `succeeded` (a crash is no refusal); the command exits 0 only when none
+ * succeeded.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Sqlite from 'better-sqlite3';
-import { URI } from 'otpauth';
 import { checkLogIntegrity } from '../app/integrity.usecases.js';
 import { openLedgerStore } from '../store/open-store.js';
+import {
+  type Answer,
+  alertFor,
+  Client,
+  code,
+  type DrillStep,
+  failedChecks,
+  forgedCredential,
+  type Outcome,
+  passwordLogin,
+  refused,
+  type Secrets,
+  type Session,
+  serverFailed,
+  sleep,
+} from './drill-client.js';
+import {
+  bareGateOut,
+  copiedPassWithBadge,
+  customsLiftsHold,
+  enrolWithLinks,
+  gateFlood,
+  type HoleContext,
+  kioskLearnsHolds,
+  tamperWithReadModels,
+  unreleasedBox,
+  verifierKeyHolds,
+} from './drill-holes.js';
 
-type Outcome = 'blocked' | 'detected' | 'succeeded';
-export interface DrillStep {
-  name: string;
-  outcome: Outcome;
-  how: string;
-  evidence: string[];
-}
-
-interface SecretsUser {
-  username: string;
-  roles: string[];
-  password?: string;
-  totpUri?: string;
-  enrolmentLink?: string;
-}
-/** A pickup as the haulier handed it to its driver: what the gang copied, like the PINs they copied. */
-interface SecretsPickup {
-  visitRef: string;
-  containerNumber: string;
-  slot: string;
-  driverBadge: string;
-  truckPlate: string;
-  credential: string;
-}
-interface Secrets {
-  users: SecretsUser[];
-  gateKiosk?: { token: string };
-  pickups?: SecretsPickup[];
-}
-
-interface Session {
-  username: string;
-  cookie: string;
-  csrf: string;
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-class Client {
-  constructor(readonly base: string) {}
-  async call(
-    method: string,
-    path: string,
-    options: { session?: Session; bearer?: string; body?: unknown } = {},
-  ): Promise<{ status: number; body: Record<string, unknown>; setCookie: string | null }> {
-    const headers: Record<string, string> = {};
-    if (options.body !== undefined) headers['content-type'] = 'application/json';
-    if (options.session) {
-      headers.cookie = options.session.cookie;
-      headers['x-csrf-token'] = options.session.csrf;
-    }
-    if (options.bearer) headers.authorization = `Bearer ${options.bearer}`;
-    const response = await fetch(new URL(path, this.base), {
-      method,
-      headers,
-      ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
-    });
-    const text = await response.text();
-    let body: Record<string, unknown> = {};
-    try {
-      body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-    } catch {
-      body = { text: text.slice(0, 200) };
-    }
-    return { status: response.status, body, setCookie: response.headers.get('set-cookie') };
-  }
-}
-
-const code = (body: Record<string, unknown>) => (typeof body.code === 'string' ? ` ${body.code}` : '');
-const refused = (status: number) => status === 401 || status === 403 || status === 404 || status === 405;
-
-/** Logs in with a keylogged password and a TOTP code computed from the keylogged seed (or a guessed one). */
-async function passwordLogin(
-  client: Client,
-  user: SecretsUser,
-  fallbackPassword: string,
-): Promise<{ session?: Session; line: string }> {
-  const password = user.password ?? fallbackPassword;
-  const attempt = () =>
-    client.call('POST', '/v1/auth/password', {
-      body: {
-        username: user.username,
-        password,
-        totp: user.totpUri ? URI.parse(user.totpUri).generate() : '000000',
-      },
-    });
-  let answer = await attempt();
-  if (answer.status === 401 && user.totpUri) {
-    // A TOTP code works once: a code already used in this 30-second step is refused. Keylog the next one.
-    await sleep(30_000 - (Date.now() % 30_000) + 500);
-    answer = await attempt();
-  }
-  const source = user.password
-    ? 'its keylogged password + TOTP'
-    : "no password of its own (tried another's + a code)";
-  if (answer.status !== 200 || !answer.setCookie) {
-    return {
-      line: `${user.username} (${user.roles.join(',')}) with ${source}: HTTP ${answer.status}${code(answer.body)}`,
-    };
-  }
-  const cookie = answer.setCookie.split(';')[0]!;
-  const csrf = String(answer.body.csrfToken ?? '');
-  return {
-    session: { username: user.username, cookie, csrf },
-    line: `${user.username} (${user.roles.join(',')}) with ${source}: HTTP 200, signed in (a role that may use a password by design)`,
-  };
-}
-
-/** Tries each attempt with each session; blocked when every answer is a refusal. */
-type Answer = { status: number; body: Record<string, unknown> };
+export type { DrillStep } from './drill-client.js';
 
 /** Whether an answer told the caller where a box stands: a slot on a visit, or a yard map. */
 function revealsPosition(answer: Answer): boolean {
@@ -141,14 +61,20 @@ async function tryAll(
   succeeded: (answer: Answer) => boolean = (answer) => !refused(answer.status) && answer.status < 400,
 ): Promise<DrillStep> {
   const evidence: string[] = [];
+  const answers: Answer[] = [];
   let anySucceeded = false;
   for (const attempt of attempts) {
     const answer = await attempt.run();
+    answers.push(answer);
     const shown = succeeded(answer);
     evidence.push(
       `${attempt.label}: HTTP ${answer.status}${code(answer.body)}${answer.status < 400 && !shown ? ' (no position in it)' : ''}`,
     );
     if (shown) anySucceeded = true;
+  }
+  if (!anySucceeded) {
+    const crashed = serverFailed(name, answers, evidence);
+    if (crashed) return crashed;
   }
   return {
     name,
@@ -156,30 +82,6 @@ async function tryAll(
     how: anySucceeded ? 'a request was accepted' : how,
     evidence,
   };
-}
-
-/**
- * The alert the server raised for a gate verdict at `index`, as the port's investigators see it on their alerts
- * list (the drill's stolen investigator session reads the list; it may not read raw log entries).
- */
-async function alertFor(
-  client: Client,
-  investigator: Session,
-  index: unknown,
-): Promise<{ alertId: string; rule: string; severity: string; summary: string } | undefined> {
-  if (typeof index !== 'number') return undefined;
-  const listed = await client.call('GET', '/v1/alerts?status=unresolved', { session: investigator });
-  const alerts =
-    (listed.body.alerts as
-      | {
-          alertId: string;
-          rule: string;
-          severity: string;
-          summary: string;
-          evidence: { index: number | null }[];
-        }[]
-      | undefined) ?? [];
-  return alerts.find((alert) => alert.evidence.some((e) => e.index !== null && e.index >= index));
 }
 
 export async function runDrill(options: { url: string; secrets: string; db?: string }): Promise<{
@@ -221,19 +123,6 @@ export async function runDrill(options: { url: string; secrets: string; db?: str
         : 'roles that can move a box or its release sign in with passkeys only: no password exists for them, and POST /v1/auth/password refuses them (auth.passkey_required / auth.credentials_invalid)',
       evidence,
     });
-  }
-  // The secrets file also holds one-time enrolment links. The drill does not register a passkey with them, but it
-  // says which ones are still live: whoever holds such a link before its owner uses it can enrol in their place.
-  for (const role of ['release_desk', 'yard_planner']) {
-    const user = byRole(role);
-    const token = user?.enrolmentLink?.split('#token=')[1];
-    if (!user || !token) continue;
-    const live = await client.call('POST', '/v1/auth/enrolment/options', { body: { token } });
-    if (live.status === 200) {
-      findings.push(
-        `the enrolment link of ${user.username} (${role}) in the secrets file is still unused: whoever holds it before ${user.username} does can register a passkey in their place; links must travel by a channel of their own and be used at once`,
-      );
-    }
   }
   const driver = sessions.find((s) => s.username === byRole('driver')?.username);
   const investigator = sessions.find((s) => s.username === byRole('investigator')?.username);
@@ -344,6 +233,7 @@ export async function runDrill(options: { url: string; secrets: string; db?: str
   // Gate out with their own driver: a forged credential in the plc1. shape, and none.
   {
     const evidence: string[] = [];
+    const answers: Answer[] = [];
     if (driver) {
       const direct = await client.call('POST', '/v1/gate/transactions', {
         session: driver,
@@ -356,7 +246,7 @@ export async function runDrill(options: { url: string; secrets: string; db?: str
     let outcome: Outcome = 'blocked';
     let how = 'a driver cannot run the gate; no kiosk was available to present the forged credential at';
     if (secrets.gateKiosk) {
-      const forged = `plc1.${Buffer.from(JSON.stringify({ v: visitRef, b: 'GANG-0001' })).toString('base64url')}.${Buffer.alloc(64).toString('base64url')}`;
+      const forged = forgedCredential(visitRef, 'GANG-0001');
       let accepted = false;
       let detectedMs: number | undefined;
       let alertType = '';
@@ -366,9 +256,8 @@ export async function runDrill(options: { url: string; secrets: string; db?: str
           bearer: secrets.gateKiosk.token,
           body: { credential, badge: 'GANG-0001', truckPlate: '1-GNG-001' },
         });
-        const failed = ((verdict.body.checks as { check: string; passed: boolean }[] | undefined) ?? [])
-          .filter((c) => !c.passed)
-          .map((c) => c.check);
+        answers.push(verdict);
+        const failed = failedChecks(verdict.body);
         evidence.push(
           `gate kiosk scans ${credential ? 'a forged plc1. credential' : 'no credential'} + badge GANG-0001: HTTP ${verdict.status}${code(verdict.body)}, accepted=${String(verdict.body.accepted)}, failed checks: ${failed.join(', ') || '-'}, verdict at index ${String(verdict.body.index)}`,
         );
@@ -393,13 +282,17 @@ export async function runDrill(options: { url: string; secrets: string; db?: str
         how = 'the gate refused the credential and recorded the verdict';
       }
     }
-    steps.push({ name: 'gate out with their own driver (forged / no credential)', outcome, how, evidence });
+    const name = 'gate out with their own driver (forged / no credential)';
+    steps.push(
+      (outcome !== 'succeeded' && serverFailed(name, answers, evidence)) || { name, outcome, how, evidence },
+    );
   }
 
   // Gate out with a real credential copied on its way from the haulier to its driver (as the gang copied the
   // PINs), presented at the kiosk by the gang's own driver and truck: the credential is bound to another badge.
   {
     const evidence: string[] = [];
+    const answers: Answer[] = [];
     const copied = secrets.pickups?.[0];
     let outcome: Outcome = 'blocked';
     let how =
@@ -413,9 +306,8 @@ export async function runDrill(options: { url: string; secrets: string; db?: str
         bearer: secrets.gateKiosk.token,
         body: { credential: copied.credential, badge: 'GANG-0001', truckPlate: '1-GNG-001' },
       });
-      const failed = ((verdict.body.checks as { check: string; passed: boolean }[] | undefined) ?? [])
-        .filter((c) => !c.passed)
-        .map((c) => c.check);
+      answers.push(verdict);
+      const failed = failedChecks(verdict.body);
       evidence.push(
         `gate kiosk scans the copied credential + badge GANG-0001, truck 1-GNG-001: HTTP ${verdict.status}${code(verdict.body)}, accepted=${String(verdict.body.accepted)}, failed checks: ${failed.join(', ') || '-'}, verdict at index ${String(verdict.body.index)}`,
       );
@@ -445,12 +337,16 @@ export async function runDrill(options: { url: string; secrets: string; db?: str
     } else if (copied) {
       how = 'a pickup credential was copied, but no gate kiosk token was there to present it with';
     }
-    steps.push({
-      name: 'gate out with a copied pickup credential (their own driver and truck)',
-      outcome,
-      how,
-      evidence,
-    });
+    const name = 'gate out with a copied pickup credential (their own driver and truck)';
+    const crashed = outcome !== 'succeeded' && serverFailed(name, answers, evidence);
+    steps.push(
+      crashed || {
+        name,
+        outcome,
+        how,
+        evidence,
+      },
+    );
   }
 
   steps.push(
@@ -474,8 +370,26 @@ export async function runDrill(options: { url: string; secrets: string; db?: str
     ),
   );
 
-  if (options.db) steps.push(await tamperWithDatabase(client, options.db));
-  else
+  // The holes an outside attacker found (issue 10), rows A–G of its report and the verifier key. The flood of
+  // forged credentials comes after the other gate steps, so that a rate limit it trips cannot answer theirs.
+  const holes: HoleContext = {
+    client,
+    secrets,
+    investigator,
+    reserved: new Set([visitRef, ...(secrets.pickups?.[0] ? [secrets.pickups[0].visitRef] : [])]),
+  };
+  steps.push(await bareGateOut(holes, await unreleasedBox(holes)));
+  steps.push(await customsLiftsHold(holes));
+  steps.push(await copiedPassWithBadge(holes));
+  steps.push(await kioskLearnsHolds(holes));
+  steps.push(await verifierKeyHolds(holes));
+  steps.push(await gateFlood(holes));
+  steps.push(await enrolWithLinks(holes));
+
+  if (options.db) {
+    steps.push(await tamperWithReadModels(holes, options.db));
+    steps.push(await tamperWithDatabase(client, options.db));
+  } else
     findings.push(
       'the database-tampering step was not tried: pass --db sqlite:PATH to play the rogue administrator',
     );
@@ -521,9 +435,11 @@ async function tamperWithDatabase(client: Client, db: string): Promise<DrillStep
   while (Date.now() < deadline) {
     const ready = await client.call('GET', '/readyz').catch(() => undefined);
     const integrity = ready?.body.integrity as
-      | { ok?: boolean; firstBadIndex?: number; code?: string }
+      | { ok?: boolean; firstBadIndex?: number; code?: string; checkedAt?: string }
       | undefined;
-    if (ready?.status === 503 && integrity?.ok === false) {
+    // A check that began after the edit: an earlier step may have left the server unready for another reason.
+    const checkedAt = integrity?.checkedAt ? Date.parse(integrity.checkedAt) : 0;
+    if (ready?.status === 503 && integrity?.ok === false && checkedAt >= tamperedAt) {
       serverMs = Date.now() - tamperedAt;
       evidence.push(
         `/readyz 503 after ${serverMs} ms: integrity ${integrity.code} at first bad index ${integrity.firstBadIndex}`,

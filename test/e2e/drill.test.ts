@@ -20,6 +20,12 @@ interface DrillReport {
   steps: { name: string; outcome: 'blocked' | 'detected' | 'succeeded'; how: string; evidence: string[] }[];
 }
 
+function step(report: DrillReport, name: RegExp): DrillReport['steps'][number] {
+  const found = report.steps.find((s) => name.test(s.name));
+  if (!found) throw new Error(`no drill step matches ${name}`);
+  return found;
+}
+
 /**
  * Issue 6: `portledger demo` serves a seeded port; `portledger drill`, a separate process that knows only the URL,
  * the demo secrets file and the SQLite path, replays the Antwerp attack. Every step must be blocked or detected.
@@ -83,6 +89,15 @@ describe('portledger drill against portledger demo (across processes)', () => {
         /copied pickup credential/,
         /delete or void/,
         /tamper with the database/,
+        // Issue 10: the holes an outside attacker found, rows A–G, and the verifier key.
+        /bare route with the kiosk token/,
+        /customs hold with a customs officer's keylogged password/,
+        /credential, badge number and plate all copied/,
+        /whether the police hold a box/,
+        /each unused one-time enrolment link/,
+        /published key/,
+        /25 forged credentials at the gate in one second/,
+        /delete an alert and forge a box's yard slot/,
       ]) {
         expect(
           names.some((n) => expected.test(n)),
@@ -126,6 +141,63 @@ describe('portledger drill against portledger demo (across processes)', () => {
       );
       expect(tamper.evidence.join('\n')).toMatch(/verify --db .* failed at index \d+/);
 
+      // Issue 10, row A: the kiosk token on the bare gate-out route, for a box nobody released or booked.
+      const bare = step(report, /bare route with the kiosk token/);
+      expect(bare.outcome, bare.how).toBe('blocked');
+      expect(bare.evidence.join('\n')).toMatch(
+        /gate-out \{"truckPlate":"1-GNG-666"\}: HTTP 404 \S+ \(application\/problem\+json\)/,
+      );
+      expect(bare.evidence.join('\n')).toMatch(
+        /the box afterwards, as the investigator's view shows it: in_yard/,
+      );
+      // Row B: a keylogged customs password + TOTP session lifts a customs hold.
+      const lift = step(report, /customs hold/);
+      expect(lift.outcome, lift.how).toBe('blocked');
+      expect(lift.evidence.join('\n')).toMatch(/\/lift: HTTP 403 auth\.passkey_session_required/);
+      expect(lift.evidence.join('\n')).toMatch(/afterwards: still active/);
+      // Row C: credential, badge and plate copied together, inside the gate window: the printed pass is off.
+      const pass = step(report, /badge number and plate all copied/);
+      expect(pass.outcome, pass.how).toBe('detected');
+      expect(pass.evidence.join('\n')).toMatch(/accepted=false/);
+      expect(pass.how).toMatch(/pass\.printed_disabled/);
+      expect(pass.how).toMatch(/raised \S+ alert \d+ \(high\) within \d+ ms/);
+      // Row F: the kiosk learns no hold kind it may not see, nor whether a box exists.
+      const holds = step(report, /whether the police hold a box/);
+      expect(['blocked', 'detected'], holds.how).toContain(holds.outcome);
+      expect(holds.how).toMatch(/no hold kind it may not see/);
+      const kioskLines = holds.evidence.filter((line) => line.startsWith('kiosk'));
+      expect(kioskLines.length).toBeGreaterThanOrEqual(4);
+      expect(kioskLines.join('\n')).not.toMatch(/police|customs/i);
+      // Row D: every link in the secrets file enrolled with the gang's own passkey: pending, and alerted.
+      const enrol = step(report, /each unused one-time enrolment link/);
+      expect(enrol.outcome, enrol.how).toBe('detected');
+      const enrolled = enrol.evidence.filter((line) => /: enrolment HTTP/.test(line));
+      expect(enrolled.length).toBe(13);
+      for (const line of enrolled) expect(line).toMatch(/passkey sign-in: HTTP 403 auth\.passkey_pending/);
+      expect(enrol.how).toMatch(/raised \d+ auth\.enrolment_repeated alert/);
+      // Row G: 25 forged credentials in one second: rate-limited, and one grouped alert.
+      const flood = step(report, /25 forged credentials/);
+      expect(flood.outcome, flood.how).toBe('detected');
+      expect(flood.evidence.join('\n')).toMatch(/\d+ × HTTP 429 gate\.rate_limited/);
+      expect(flood.how).toMatch(/one grouped \S+ alert/);
+      // The verifier key parses with the shared parser, and the checkpoint verifies; forgeries do not.
+      const key = step(report, /published key/);
+      expect(key.outcome, key.how).toBe('blocked');
+      expect(key.evidence.join('\n')).toMatch(
+        /holds both '\+' and '\/' .* parses back to the same key: true/,
+      );
+      expect(key.evidence.join('\n')).toMatch(/GET \/v1\/audit\/checkpoint verifies against the key/);
+      expect(key.evidence.join('\n')).toMatch(/signed with its own key .*: refused \(audit\./);
+      // Row E: as DBA, an alert deleted and a yard slot forged in the read models: caught by the integrity watch.
+      const readModels = step(report, /delete an alert and forge/);
+      expect(readModels.outcome, readModels.how).toBe('detected');
+      expect(readModels.evidence.join('\n')).toMatch(/DELETE FROM alert WHERE alert_id = \d+/);
+      expect(readModels.evidence.join('\n')).toMatch(/json_set/);
+      expect(readModels.evidence.join('\n')).toMatch(
+        /\/readyz 503 after \d+ ms: integrity integrity\.read_model_mismatch/,
+      );
+      expect(readModels.how).toMatch(/critical integrity\.\S+ alert/);
+
       expect(existsSync(join(dir, 'drill-report.md'))).toBe(true);
       const written = JSON.parse(readFileSync(join(dir, 'drill-report.json'), 'utf8')) as DrillReport;
       expect(written.steps).toEqual(report.steps);
@@ -133,5 +205,5 @@ describe('portledger drill against portledger demo (across processes)', () => {
       server.child.kill('SIGTERM');
       await server.done;
     }
-  }, 180_000);
+  }, 240_000); // the drill waits out a TOTP step when a keylogged code was already used in it (up to 30 s, twice)
 });

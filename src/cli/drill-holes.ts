@@ -1,0 +1,903 @@
+/**
+ * The holes an outside attacker found (issue 10), as steps of `portledger drill`. The attacker holds what the 2013
+ * gang held — data/demo-secrets.json: keylogged passwords and TOTP seeds, the gate kiosk's API token, the pickup
+ * credentials the haulier handed its drivers with their badge numbers and plates, the unused one-time enrolment
+ * links — plus its own driver, truck and software passkey. Each step makes one attack exactly as the report
+ * describes it (rows A–G, and the verifier key) and says honestly whether it was blocked, detected or succeeded.
+ */
+import { randomBytes } from 'node:crypto';
+import Sqlite from 'better-sqlite3';
+import { canonicalJson } from '../audit/canonical-json.js';
+import { openCheckpoint, signCheckpoint } from '../audit/checkpoint.js';
+import { parseVerifierKey, signerFromSeed, verifierKeyString } from '../audit/signed-note.js';
+import {
+  type AlertSeen,
+  type Answer,
+  type Client,
+  code,
+  type DrillStep,
+  failedChecks,
+  forgedCredential,
+  type Outcome,
+  passwordLogin,
+  type Secrets,
+  type SecretsPickup,
+  type Session,
+  serverFailed,
+  sessionFrom,
+  sleep,
+  unresolvedAlerts,
+} from './drill-client.js';
+import { drillPasskey } from './drill-passkey.js';
+
+/** What the outsider holds when these steps start. */
+export interface HoleContext {
+  readonly client: Client;
+  readonly secrets: Secrets;
+  /**
+   * The investigator's password + TOTP session (read-only by design): the drill's eyes on statuses and alerts.
+   * Renewed when a step ends it (enrolling a passkey for a person ends that person's other sessions).
+   */
+  investigator: Session | undefined;
+  /** Visits other steps aim at, which these steps leave alone. */
+  readonly reserved: Set<string>;
+}
+
+interface VisitSeen {
+  visitRef: string;
+  containerNumber: string;
+  status: string;
+  holds?: { holdId: string; kind: string }[];
+}
+
+/** The gang's own driver and truck. */
+const GANG_BADGE = 'GANG-0001';
+const GANG_TRUCK = '1-GNG-001';
+/** Row A of the report: the plate the attacker's truck drove out with. */
+const GANG_TRUCK_A = '1-GNG-666';
+
+const byRole = (secrets: Secrets, role: string) => secrets.users.find((u) => u.roles.includes(role));
+const anyPassword = (secrets: Secrets) => secrets.users.find((u) => u.password)?.password ?? 'Password123!';
+const kioskToken = (secrets: Secrets) => secrets.gateKiosk?.token;
+
+/** The length of the log now, from the public readiness answer (undefined once the server is unready). */
+async function logSize(client: Client): Promise<number | undefined> {
+  const ready = await client.call('GET', '/readyz').catch(() => undefined);
+  return typeof ready?.body.logSize === 'number' ? ready.body.logSize : undefined;
+}
+
+/** Alerts raised by an event at `index` or later, newest first. */
+async function alertsSince(client: Client, investigator: Session | undefined, index: number | undefined) {
+  if (!investigator || index === undefined) return [];
+  return (await unresolvedAlerts(client, investigator)).filter((alert) => Number(alert.alertId) >= index);
+}
+
+const describeAlert = (alert: AlertSeen) =>
+  `alert ${alert.rule} (${alert.severity}) ${alert.alertId}: "${alert.summary}", listed on GET /v1/alerts to an investigator`;
+
+/** Every visit in the yard, as a session sees it (statuses and holds; a password session sees no slot). */
+async function visitsInYard(client: Client, session: Session, max = 4000): Promise<VisitSeen[]> {
+  const seen: VisitSeen[] = [];
+  let after: string | null = null;
+  do {
+    const page = await client.call(
+      'GET',
+      `/v1/visits?status=in_yard&limit=200${after ? `&after=${encodeURIComponent(after)}` : ''}`,
+      { session },
+    );
+    if (page.status !== 200) break;
+    seen.push(...((page.body.visits as VisitSeen[] | undefined) ?? []));
+    after = typeof page.body.next === 'string' ? page.body.next : null;
+  } while (after && seen.length < max);
+  return seen;
+}
+
+/** The status of a visit as the investigator's session reads it, or the HTTP answer when it cannot. */
+async function statusOf(
+  client: Client,
+  investigator: Session | undefined,
+  visitRef: string,
+): Promise<string> {
+  if (!investigator) return 'unknown (no investigator session)';
+  const view = await client.call('GET', `/v1/visits/${encodeURIComponent(visitRef)}`, {
+    session: investigator,
+  });
+  return view.status === 200 ? String(view.body.status) : `unknown (HTTP ${view.status}${code(view.body)})`;
+}
+
+/**
+ * Row A: the kiosk's API token on the bare `POST /v1/visits/{ref}/gate-out`, for a box with no release, booking
+ * or credential, with the gang's truck. It must not exist (404 problem+json); the box must still be in the yard.
+ */
+export async function bareGateOut(ctx: HoleContext, unreleased: string | undefined): Promise<DrillStep> {
+  const name =
+    'gate out on the bare route with the kiosk token (POST /v1/visits/{ref}/gate-out, no release, booking or credential)';
+  const token = kioskToken(ctx.secrets);
+  if (!token || !unreleased) {
+    return {
+      name,
+      outcome: 'succeeded',
+      how: `the attack could not be made (${token ? 'no box without a release was found' : 'no kiosk token in the secrets file'}): the drill cannot vouch for this hole`,
+      evidence: [],
+    };
+  }
+  const evidence: string[] = [`aimed at ${unreleased}: in the yard, no release, no booking, no credential`];
+  const before = await logSize(ctx.client);
+  const answer = await ctx.client.call('POST', `/v1/visits/${encodeURIComponent(unreleased)}/gate-out`, {
+    bearer: token,
+    body: { truckPlate: GANG_TRUCK_A },
+  });
+  evidence.push(
+    `gate kiosk token: POST /v1/visits/${unreleased}/gate-out {"truckPlate":"${GANG_TRUCK_A}"}: HTTP ${answer.status}${code(answer.body)} (${answer.contentType.split(';')[0] || 'no body'})`,
+  );
+  const status = await statusOf(ctx.client, ctx.investigator, unreleased);
+  evidence.push(`the box afterwards, as the investigator's view shows it: ${status}`);
+  const alert = (await alertsSince(ctx.client, ctx.investigator, before)).find(
+    (a) => a.subject?.id === unreleased,
+  );
+  if (alert) evidence.push(describeAlert(alert));
+  if (answer.status < 300 || status === 'gated_out') {
+    return { name, outcome: 'succeeded', how: 'the box left the port on the kiosk token alone', evidence };
+  }
+  const crashed = serverFailed(name, [answer], evidence);
+  if (crashed) return crashed;
+  const gone = answer.status === 404 && answer.contentType.startsWith('application/problem+json');
+  return {
+    name,
+    outcome: alert ? 'detected' : 'blocked',
+    how: `${gone ? 'the bare gate-out route is gone (404 problem+json)' : `the route refused it (HTTP ${answer.status}${code(answer.body)})`}: a box leaves only through POST /v1/gate/transactions, which checks credential, driver, truck, slot, lights and holds; the box is still ${status}${alert ? `; ${alert.rule} alert ${alert.alertId} raised` : ''}`,
+    evidence,
+  };
+}
+
+/**
+ * Row B: a customs officer's keylogged password + TOTP session lifts a customs hold. Lifting must need a session
+ * opened with a passkey (403 `auth.passkey_session_required`), and the hold must stay.
+ */
+export async function customsLiftsHold(ctx: HoleContext): Promise<DrillStep> {
+  const name = "lift a customs hold with a customs officer's keylogged password + TOTP";
+  const officer = byRole(ctx.secrets, 'customs_officer');
+  if (!officer) {
+    return {
+      name,
+      outcome: 'succeeded',
+      how: 'the attack could not be made (no customs officer in the secrets file): the drill cannot vouch for this hole',
+      evidence: [],
+    };
+  }
+  const login = await passwordLogin(ctx.client, officer, anyPassword(ctx.secrets));
+  const evidence = [login.line];
+  const customs = login.session;
+  if (!customs) {
+    return {
+      name,
+      outcome: 'blocked',
+      how: "the customs officer's keylogged password + TOTP opens no session",
+      evidence,
+    };
+  }
+  try {
+    const held = (await visitsInYard(ctx.client, customs)).find(
+      (v) => !ctx.reserved.has(v.visitRef) && v.holds?.some((h) => h.kind === 'customs'),
+    );
+    const hold = held?.holds?.find((h) => h.kind === 'customs');
+    if (!held || !hold) {
+      evidence.push('no box with an active customs hold was found on GET /v1/visits?status=in_yard');
+      return {
+        name,
+        outcome: 'succeeded',
+        how: 'the attack could not be made (no customs hold found): the drill cannot vouch for this hole',
+        evidence,
+      };
+    }
+    ctx.reserved.add(held.visitRef);
+    const path = `/v1/visits/${encodeURIComponent(held.visitRef)}/holds/${encodeURIComponent(hold.holdId)}/lift`;
+    const answer = await ctx.client.call('POST', path, { session: customs, body: { reason: 'scan clear' } });
+    evidence.push(`${officer.username}: POST ${path}: HTTP ${answer.status}${code(answer.body)}`);
+    const after = await ctx.client.call('GET', `/v1/visits/${encodeURIComponent(held.visitRef)}`, {
+      session: customs,
+    });
+    const stays = ((after.body.holds as { holdId: string }[] | undefined) ?? []).some(
+      (h) => h.holdId === hold.holdId,
+    );
+    evidence.push(
+      `hold ${hold.holdId} on ${held.visitRef} afterwards: ${after.status === 200 ? (stays ? 'still active' : 'lifted') : `HTTP ${after.status}`}`,
+    );
+    if (answer.status < 300 || (after.status === 200 && !stays)) {
+      return { name, outcome: 'succeeded', how: 'the hold was lifted with a keylogged password', evidence };
+    }
+    const crashed = serverFailed(name, [answer], evidence);
+    if (crashed) return crashed;
+    return {
+      name,
+      outcome: 'blocked',
+      how: `lifting a hold needs a session opened with a passkey: HTTP ${answer.status}${code(answer.body)}, and the hold stays`,
+      evidence,
+    };
+  } finally {
+    await ctx.client.call('POST', '/v1/auth/logout', { session: customs, body: {} }).catch(() => undefined);
+  }
+}
+
+/** A pickup whose gate window is open now (the demo books from the slot under way on), not aimed at already. */
+export function pickupInWindow(ctx: HoleContext, at = Date.now()): SecretsPickup | undefined {
+  const open = (p: SecretsPickup) =>
+    p.windowStart !== undefined &&
+    p.windowEnd !== undefined &&
+    Date.parse(p.windowStart) <= at &&
+    at < Date.parse(p.windowEnd);
+  const free = (ctx.secrets.pickups ?? []).filter((p) => !ctx.reserved.has(p.visitRef));
+  return free.find(open) ?? free.find((p) => p.windowStart === undefined);
+}
+
+/**
+ * Row C: the pickup credential, the driver's badge number and the truck plate, all copied from the secrets file,
+ * presented together at the kiosk inside the gate window. The printed `plc1.` pass is off by default now (its
+ * holder is not bound to the driver's phone): the gate must refuse it and raise an alert.
+ */
+export async function copiedPassWithBadge(ctx: HoleContext): Promise<DrillStep> {
+  const name =
+    'gate out with a pickup credential, badge number and plate all copied from the secrets file (inside the gate window)';
+  const token = kioskToken(ctx.secrets);
+  const pickup = pickupInWindow(ctx);
+  if (!token || !pickup) {
+    return {
+      name,
+      outcome: 'succeeded',
+      how: `the attack could not be made (${token ? 'no pickup in its gate window in the secrets file' : 'no kiosk token'}): the drill cannot vouch for this hole`,
+      evidence: [],
+    };
+  }
+  ctx.reserved.add(pickup.visitRef);
+  const evidence = [
+    `copied ${pickup.containerNumber}'s credential (${pickup.credential.slice(0, 5)}…), badge ${pickup.driverBadge} and plate ${pickup.truckPlate} from the secrets file; gate window ${pickup.windowStart ?? '?'} – ${pickup.windowEnd ?? '?'}`,
+  ];
+  const before = await logSize(ctx.client);
+  const startedAt = Date.now();
+  const verdict = await ctx.client.call('POST', '/v1/gate/transactions', {
+    bearer: token,
+    body: { credential: pickup.credential, badge: pickup.driverBadge, truckPlate: pickup.truckPlate },
+  });
+  const failed = failedChecks(verdict.body);
+  const reasons = ((verdict.body.checks as { passed: boolean; reason: string | null }[] | undefined) ?? [])
+    .filter((c) => !c.passed && c.reason)
+    .map((c) => c.reason);
+  evidence.push(
+    `gate kiosk scans it with the right badge and plate: HTTP ${verdict.status}${code(verdict.body)}, accepted=${String(verdict.body.accepted)}, failed checks: ${failed.join(', ') || '-'}${reasons.length > 0 ? ` (${reasons.join('; ')})` : ''}, verdict at index ${String(verdict.body.index)}`,
+  );
+  if (verdict.body.accepted === true) {
+    return {
+      name,
+      outcome: 'succeeded',
+      how: 'the gate let the box out to whoever held the copies',
+      evidence,
+    };
+  }
+  const crashed = serverFailed(name, [verdict], evidence);
+  if (crashed) return crashed;
+  const from = typeof verdict.body.index === 'number' ? verdict.body.index : before;
+  const alert = (await alertsSince(ctx.client, ctx.investigator, from)).at(-1);
+  const detectedMs = Date.now() - startedAt;
+  if (alert) evidence.push(describeAlert(alert));
+  const printedOff = JSON.stringify(verdict.body).includes('pass.printed_disabled');
+  const why = printedOff
+    ? 'the printed pass is switched off (pass.printed_disabled): only the rotating pass signed by the driver’s confirmed phone key opens the gate'
+    : `the gate refused it (${failed.join(', ') || `HTTP ${verdict.status}${code(verdict.body)}`})`;
+  return {
+    name,
+    outcome: alert ? 'detected' : 'blocked',
+    how: alert
+      ? `${why}; the verdict was recorded and raised ${alert.rule} alert ${alert.alertId} (${alert.severity}) within ${detectedMs} ms`
+      : `${why}; no alert was raised`,
+    evidence,
+  };
+}
+
+/** A forged pickup credential in the `plc1.` format: the real claims' shape naming `visitRef`, a random signature. */
+function forgedWithClaims(visitRef: string, keyIdHex: string): string {
+  const now = Math.floor(Date.now() / 1000);
+  const payload = canonicalJson({
+    v: 1,
+    credentialId: `PC-${randomBytes(6).toString('hex')}`,
+    visitRef,
+    driverBadgeRef: randomBytes(16).toString('base64url'),
+    truckPlate: '1GNG001',
+    slotId: 'T1-drill',
+    windowStart: now - 900,
+    windowEnd: now + 2700,
+    rightVersion: 1,
+    bookingVersion: 1,
+    issuedAt: now - 3600,
+  });
+  const signature = Buffer.concat([
+    Buffer.from(keyIdHex.padStart(8, '0').slice(0, 8), 'hex'),
+    randomBytes(64),
+  ]);
+  return `plc1.${Buffer.from(payload).toString('base64url')}.${signature.toString('base64url')}`;
+}
+
+/** An answer with what differs between two aims (the visit named, per-attempt ids) taken out. */
+function shapeOf(answer: Answer, visitRef: string): string {
+  const { attemptId: _attempt, index: _index, ...rest } = answer.body;
+  return `${answer.status} ${JSON.stringify(rest).split(visitRef).join('<visit>')}`;
+}
+
+const HOLD_KINDS_THE_KIOSK_MAY_NOT_SEE = ['police', 'customs'];
+const namesHoldKind = (answer: Answer) =>
+  HOLD_KINDS_THE_KIOSK_MAY_NOT_SEE.filter((kind) => JSON.stringify(answer.body).toLowerCase().includes(kind));
+
+/**
+ * Row F: what the kiosk token learns about a police-held box. The answers must name no hold kind the kiosk may not
+ * see, and a forged credential must answer alike whether the box it names exists or not.
+ */
+export async function kioskLearnsHolds(ctx: HoleContext): Promise<DrillStep> {
+  const name = 'learn from the gate whether the police hold a box (kiosk token), and whether a box exists';
+  const token = kioskToken(ctx.secrets);
+  const evidence: string[] = [];
+  if (!token || !ctx.investigator) {
+    return {
+      name,
+      outcome: 'succeeded',
+      how: `the attack could not be made (${token ? 'no investigator session to find a held box with' : 'no kiosk token'}): the drill cannot vouch for this hole`,
+      evidence,
+    };
+  }
+  // A police-held box: one the police hold already, or else the investigator's stolen session places a hold on one
+  // of the copied pickups, as the police would on a box they watch (a hold only stops a box).
+  let held = (await visitsInYard(ctx.client, ctx.investigator)).find((v) =>
+    v.holds?.some((h) => h.kind === 'police'),
+  )?.visitRef;
+  if (held) evidence.push(`${held} is on a police hold already`);
+  const copied = (ctx.secrets.pickups ?? []).find((p) => !ctx.reserved.has(p.visitRef));
+  if (!held && copied) {
+    const placed = await ctx.client.call('POST', `/v1/visits/${encodeURIComponent(copied.visitRef)}/holds`, {
+      session: ctx.investigator,
+      body: { kind: 'police', reason: 'under investigation', reference: 'PPOL-DRILL-1' },
+    });
+    evidence.push(
+      `setup: the police hold ${copied.visitRef} (investigator's session, POST …/holds kind police): HTTP ${placed.status}${code(placed.body)}`,
+    );
+    if (placed.status === 200) held = copied.visitRef;
+  }
+  if (!held) {
+    return {
+      name,
+      outcome: 'succeeded',
+      how: 'the attack could not be made (no police-held box): the drill cannot vouch for this hole',
+      evidence,
+    };
+  }
+  ctx.reserved.add(held);
+  const missing = `V-${randomBytes(9).toString('base64url')}`;
+  const keyText = (await (await fetch(new URL('/v1/audit/key', ctx.client.base))).text()).trim();
+  const keyIdHex = keyText.split('+')[1] ?? '00000000';
+  const before = await logSize(ctx.client);
+  const leaks: string[] = [];
+
+  // The bare gate-out route on the held box and on a box that does not exist.
+  const bare = async (visitRef: string) =>
+    ctx.client.call('POST', `/v1/visits/${encodeURIComponent(visitRef)}/gate-out`, {
+      bearer: token,
+      body: { truckPlate: GANG_TRUCK_A },
+    });
+  const bareHeld = await bare(held);
+  const bareMissing = await bare(missing);
+  const answered: Answer[] = [bareHeld, bareMissing];
+  evidence.push(
+    `kiosk: POST /v1/visits/{held box}/gate-out: HTTP ${bareHeld.status}${code(bareHeld.body)}${namesHoldKind(bareHeld).length > 0 ? ` naming ${namesHoldKind(bareHeld).join(', ')}` : ''}`,
+    `kiosk: POST /v1/visits/{missing box}/gate-out: HTTP ${bareMissing.status}${code(bareMissing.body)}`,
+  );
+  if (namesHoldKind(bareHeld).length > 0)
+    leaks.push(`the bare gate-out names a ${namesHoldKind(bareHeld)} hold`);
+  if (shapeOf(bareHeld, held) !== shapeOf(bareMissing, missing)) {
+    leaks.push('the bare gate-out answers a held box unlike a missing one');
+  }
+
+  // A forged credential naming the held box, and one naming a box that does not exist.
+  const gate = (visitRef: string) =>
+    ctx.client.call('POST', '/v1/gate/transactions', {
+      bearer: token,
+      body: { credential: forgedWithClaims(visitRef, keyIdHex), badge: GANG_BADGE, truckPlate: GANG_TRUCK },
+    });
+  const forgedHeld = await gate(held);
+  const forgedMissing = await gate(missing);
+  answered.push(forgedHeld, forgedMissing);
+  for (const [label, answer] of [
+    ['a forged credential naming the held box', forgedHeld],
+    ['a forged credential naming a missing box', forgedMissing],
+  ] as const) {
+    evidence.push(
+      `kiosk scans ${label}: HTTP ${answer.status}${code(answer.body)}, accepted=${String(answer.body.accepted)}, visitRef ${String(answer.body.visitRef)}, failed checks: ${failedChecks(answer.body).join(', ') || '-'}`,
+    );
+  }
+  if (namesHoldKind(forgedHeld).length > 0)
+    leaks.push(`a forged credential's verdict names a ${namesHoldKind(forgedHeld)} hold`);
+  if (shapeOf(forgedHeld, held) !== shapeOf(forgedMissing, missing)) {
+    leaks.push('a forged credential answers an existing box unlike a missing one');
+  }
+
+  // The real credential of the held box, copied from the secrets file, with the gang's badge and truck.
+  const real = (ctx.secrets.pickups ?? []).find((p) => p.visitRef === held);
+  if (real) {
+    const answer = await ctx.client.call('POST', '/v1/gate/transactions', {
+      bearer: token,
+      body: { credential: real.credential, badge: GANG_BADGE, truckPlate: GANG_TRUCK },
+    });
+    answered.push(answer);
+    const reasons = (
+      (answer.body.checks as { passed: boolean; check: string; reason: string | null }[]) ?? []
+    )
+      .filter((c) => !c.passed)
+      .map((c) => `${c.check}${c.reason ? ` (${c.reason})` : ''}`);
+    evidence.push(
+      `kiosk scans the held box's copied credential with the gang's badge: HTTP ${answer.status}${code(answer.body)}, accepted=${String(answer.body.accepted)}, failed: ${reasons.join('; ') || '-'}`,
+    );
+    if (answer.body.accepted === true) leaks.push('the held box left');
+    if (namesHoldKind(answer).length > 0)
+      leaks.push(`the copied credential's verdict names a ${namesHoldKind(answer)} hold`);
+  }
+  const alerts = await alertsSince(ctx.client, ctx.investigator, before);
+  if (alerts.length > 0)
+    evidence.push(`${alerts.length} alert(s) raised meanwhile, newest ${describeAlert(alerts[0]!)}`);
+  if (leaks.length > 0) {
+    return { name, outcome: 'succeeded', how: leaks.join('; '), evidence };
+  }
+  const crashed = serverFailed(name, answered, evidence);
+  if (crashed) return crashed;
+  return {
+    name,
+    outcome: 'blocked',
+    how: 'the kiosk learns no hold kind it may not see, and a forged credential answers alike whether its box exists or not',
+    evidence,
+  };
+}
+
+/**
+ * Row D: every unused one-time enrolment link in the secrets file, enrolled with the gang's own software passkey.
+ * The passkey must wait PENDING (a passkey sign-in answers 403 `auth.passkey_pending`), and presenting a link a
+ * second time raises the alert `auth.enrolment_repeated`.
+ */
+export async function enrolWithLinks(ctx: HoleContext): Promise<DrillStep> {
+  const name = "enrol the gang's own passkey with each unused one-time enrolment link";
+  const origin = ctx.secrets.url ?? ctx.client.base;
+  const evidence: string[] = [];
+  // The investigator's own link last: enrolling it may end the session the drill reads alerts with.
+  const linked = ctx.secrets.users
+    .filter((u) => u.enrolmentLink?.includes('#token='))
+    .sort(
+      (a, b) =>
+        Number(a.username === ctx.investigator?.username) - Number(b.username === ctx.investigator?.username),
+    );
+  const before = await logSize(ctx.client);
+  const answers: Answer[] = [];
+  const inside: string[] = [];
+  const pending: string[] = [];
+  const tokens: { username: string; token: string }[] = [];
+  for (const user of linked) {
+    const token = user.enrolmentLink!.split('#token=')[1]!;
+    tokens.push({ username: user.username, token });
+    const label = `${user.username} (${user.roles.join(',')})`;
+    const options = await ctx.client.call('POST', '/v1/auth/enrolment/options', { body: { token } });
+    if (options.status !== 200) {
+      evidence.push(`${label}: the link answers HTTP ${options.status}${code(options.body)}`);
+      continue;
+    }
+    const creation = options.body.options as {
+      challenge: string;
+      rp?: { id?: string };
+      user?: { id?: string };
+    };
+    const passkey = drillPasskey(origin);
+    const enrolled = await ctx.client.call('POST', '/v1/auth/enrolment/verify', {
+      body: {
+        token,
+        challengeId: options.body.challengeId,
+        response: passkey.register(creation),
+        label: 'drill',
+      },
+    });
+    answers.push(enrolled);
+    let line = `${label}: enrolment HTTP ${enrolled.status}${code(enrolled.body)}`;
+    const session = enrolled.status === 200 ? sessionFrom(user.username, enrolled) : undefined;
+    let signedIn = false;
+    if (session) {
+      const current = await ctx.client.call('GET', '/v1/auth/session', { session });
+      line += `; its session: HTTP ${current.status}${code(current.body)}`;
+      if (current.status === 200) signedIn = true;
+      await ctx.client.call('POST', '/v1/auth/logout', { session, body: {} }).catch(() => undefined);
+    }
+    if (enrolled.status < 300) {
+      const request = await ctx.client.call('POST', '/v1/auth/passkey/options', { body: {} });
+      const asserted = await ctx.client.call('POST', '/v1/auth/passkey/verify', {
+        body: {
+          challengeId: request.body.challengeId,
+          response: passkey.assert(request.body.options as { challenge: string }, creation.user?.id),
+        },
+      });
+      answers.push(asserted);
+      line += `; passkey sign-in: HTTP ${asserted.status}${code(asserted.body)}`;
+      const later = asserted.status === 200 ? sessionFrom(user.username, asserted) : undefined;
+      if (later) {
+        signedIn = true;
+        await ctx.client.call('POST', '/v1/auth/logout', { session: later, body: {} }).catch(() => undefined);
+      }
+      if (!signedIn && code(asserted.body).includes('auth.passkey_pending')) pending.push(user.username);
+    }
+    if (signedIn) inside.push(user.username);
+    evidence.push(line);
+  }
+  // The second attempt: each link presented again, as its owner (or the gang, retrying) would.
+  const repeats: string[] = [];
+  const repeatFrom = await logSize(ctx.client);
+  const repeatedAt = Date.now();
+  for (const { username, token } of tokens) {
+    const again = await ctx.client.call('POST', '/v1/auth/enrolment/options', { body: { token } });
+    answers.push(again);
+    repeats.push(`${username} HTTP ${again.status}${code(again.body)}`);
+  }
+  evidence.push(`each link presented a second time: ${repeats.join(', ')}`);
+  await keepInvestigatorSignedIn(ctx, evidence);
+  const repeated = (await alertsSince(ctx.client, ctx.investigator, repeatFrom ?? before)).filter(
+    (a) => a.rule === 'auth.enrolment_repeated',
+  );
+  const firstRaised = Math.min(...repeated.map((a) => Date.parse(String(a.raisedAt))));
+  const detectedMs = Math.max(0, firstRaised - repeatedAt);
+  for (const alert of repeated.slice(0, 3)) evidence.push(describeAlert(alert));
+  if (inside.length > 0) {
+    return {
+      name,
+      outcome: 'succeeded',
+      how: `passkey sessions for ${inside.length} of ${linked.length} people (${inside.join(', ')})${repeated.length > 0 ? `, though ${repeated.length} auth.enrolment_repeated alert(s) were raised` : ', and no alert'}`,
+      evidence,
+    };
+  }
+  const crashed = serverFailed(name, answers, evidence);
+  if (crashed) return crashed;
+  const outcome: Outcome = repeated.length > 0 ? 'detected' : 'blocked';
+  return {
+    name,
+    outcome,
+    how: `no enrolled passkey opens a session (${pending.length} of ${linked.length} wait PENDING: auth.passkey_pending)${repeated.length > 0 ? `; the second attempt raised ${repeated.length} auth.enrolment_repeated alert(s), first ${repeated.at(-1)!.alertId}, raised within ${detectedMs} ms of the attempt` : '; no auth.enrolment_repeated alert was raised'}`,
+    evidence,
+  };
+}
+
+/** Signs the investigator in again with the keylogged password + TOTP when a step ended the drill's session. */
+async function keepInvestigatorSignedIn(ctx: HoleContext, evidence: string[]): Promise<void> {
+  if (!ctx.investigator) return;
+  const current = await ctx.client.call('GET', '/v1/auth/session', { session: ctx.investigator });
+  if (current.status === 200) return;
+  const user = ctx.secrets.users.find((u) => u.username === ctx.investigator?.username);
+  if (!user) return;
+  const again = await passwordLogin(ctx.client, user, anyPassword(ctx.secrets));
+  evidence.push(
+    `the investigator's session had ended (HTTP ${current.status}); signing in again: ${again.line}`,
+  );
+  ctx.investigator = again.session;
+}
+
+/**
+ * Row G: 25 forged credentials at the gate within one second. After the limit the gate answers 429
+ * `gate.rate_limited`, and the refusals make one grouped alert with a count, not 25 that bury the inbox.
+ */
+export async function gateFlood(ctx: HoleContext, tries = 25): Promise<DrillStep> {
+  const name = `present ${tries} forged credentials at the gate in one second`;
+  const token = kioskToken(ctx.secrets);
+  if (!token) {
+    return {
+      name,
+      outcome: 'succeeded',
+      how: 'the attack could not be made (no kiosk token): the drill cannot vouch for this hole',
+      evidence: [],
+    };
+  }
+  const before = await logSize(ctx.client);
+  const startedAt = Date.now();
+  const answers = await Promise.all(
+    Array.from({ length: tries }, (_, i) =>
+      ctx.client.call('POST', '/v1/gate/transactions', {
+        bearer: token,
+        body: {
+          credential: forgedCredential(`V-GANG-${i}-${randomBytes(4).toString('hex')}`, GANG_BADGE),
+          badge: GANG_BADGE,
+          truckPlate: GANG_TRUCK,
+        },
+      }),
+    ),
+  );
+  const tookMs = Date.now() - startedAt;
+  const tally = new Map<string, number>();
+  for (const answer of answers) {
+    const key = `HTTP ${answer.status}${code(answer.body)}`;
+    tally.set(key, (tally.get(key) ?? 0) + 1);
+  }
+  const limited = answers.filter(
+    (a) => a.status === 429 && code(a.body).includes('gate.rate_limited'),
+  ).length;
+  const answered = answers.filter((a) => a.status === 200).length;
+  const evidence = [
+    `${tries} forged credentials sent at once, all answered in ${tookMs} ms: ${[...tally].map(([k, n]) => `${n} × ${k}`).join(', ')}`,
+  ];
+  const alerts = (await alertsSince(ctx.client, ctx.investigator, before)).filter((a) =>
+    a.rule.startsWith('gate.'),
+  );
+  const counted = alerts.filter((a) => typeof a.count === 'number' || /\b\d+\b/.test(a.summary));
+  evidence.push(
+    `${alerts.length} gate alert(s) raised by the burst${
+      alerts.length > 0
+        ? `: ${alerts
+            .slice(0, 3)
+            .map(
+              (a) =>
+                `${a.rule} (${a.severity}) ${a.alertId}${typeof a.count === 'number' ? ` count ${a.count}` : ''} "${a.summary}"`,
+            )
+            .join('; ')}`
+        : ''
+    }`,
+  );
+  const crashed = serverFailed(name, answers, evidence);
+  if (crashed) return crashed;
+  if (limited === 0) {
+    return {
+      name,
+      outcome: 'succeeded',
+      how: `${answered === tries ? `all ${tries} answered` : `${answered} of ${tries} answered`}, no 429 gate.rate_limited: a forger may try credentials as fast as the gate answers${alerts.length > 1 ? `, and ${alerts.length} separate alerts bury the inbox` : ''}`,
+      evidence,
+    };
+  }
+  if (alerts.length > 3) {
+    return {
+      name,
+      outcome: 'succeeded',
+      how: `rate-limited after ${answered} (${limited} × 429 gate.rate_limited), but ${alerts.length} separate alerts bury the inbox`,
+      evidence,
+    };
+  }
+  const grouped = counted[0] ?? alerts[0];
+  return {
+    name,
+    outcome: grouped ? 'detected' : 'blocked',
+    how: `the gate answered ${answered} and refused the other ${limited} with 429 gate.rate_limited${grouped ? `; one grouped ${grouped.rule} alert ${grouped.alertId}${typeof grouped.count === 'number' ? ` with count ${grouped.count}` : ''} instead of ${tries}` : '; no alert was raised'}`,
+    evidence,
+  };
+}
+
+/** The base64 field of a key string `name+hex+base64`: after the second '+' (a name holds no '+'). */
+const keyBase64 = (text: string) => text.slice(text.indexOf('+', text.indexOf('+') + 1) + 1);
+
+/**
+ * The verifier key: `/v1/audit/key` must parse as `name+hex+base64` with the shared parser even when its base64
+ * holds '+' or '/' (about half of all keys do), and `/v1/audit/checkpoint` must verify against it; a checkpoint the
+ * gang signs with its own key under the log's name, or the real one with its root changed, must not.
+ */
+export async function verifierKeyHolds(ctx: HoleContext): Promise<DrillStep> {
+  const name = "verify the log's signed checkpoint with its published key (base64 with '+' or '/')";
+  const evidence: string[] = [];
+  const keyAnswer = await fetch(new URL('/v1/audit/key', ctx.client.base));
+  const keyText = (await keyAnswer.text()).trim();
+  const checkpoint = await ctx.client.call('GET', '/v1/audit/checkpoint');
+  evidence.push(`GET /v1/audit/key: HTTP ${keyAnswer.status} ${keyText}`);
+  const problems: string[] = [];
+  let verifier: ReturnType<typeof parseVerifierKey> | undefined;
+  try {
+    verifier = parseVerifierKey(keyText);
+    const base64 = keyBase64(keyText);
+    evidence.push(
+      `parsed: name ${verifier.name}, key id ${verifier.keyId.toString(16).padStart(8, '0')}; its base64 holds ${['+', '/'].filter((c) => base64.includes(c)).join(' and ') || "neither '+' nor '/'"}`,
+    );
+  } catch (error) {
+    problems.push(`the published key does not parse: ${(error as Error).message}`);
+  }
+  // The server's key is what it is; the parser must also take the keys whose base64 holds both '+' and '/'.
+  const name0 = verifier?.name ?? 'portledger.drill/log';
+  for (let tries = 0; tries < 200; tries++) {
+    const signer = signerFromSeed(name0, randomBytes(32));
+    const text = verifierKeyString(signer);
+    const base64 = keyBase64(text);
+    if (!base64.includes('+') || !base64.includes('/')) continue;
+    try {
+      const parsed = parseVerifierKey(text);
+      const same =
+        parsed.keyId === signer.keyId && Buffer.from(parsed.publicKey).equals(Buffer.from(signer.publicKey));
+      evidence.push(
+        `a key whose base64 holds both '+' and '/' (${text}) parses back to the same key: ${same}`,
+      );
+      if (!same) problems.push(`a key with '+' and '/' in its base64 parses to another key`);
+    } catch (error) {
+      problems.push(`a key with '+' and '/' in its base64 does not parse: ${(error as Error).message}`);
+    }
+    break;
+  }
+  const note = typeof checkpoint.body.note === 'string' ? checkpoint.body.note : undefined;
+  if (!note) problems.push(`GET /v1/audit/checkpoint: HTTP ${checkpoint.status}, no note`);
+  if (verifier && note) {
+    const opened = openCheckpoint(note, verifier);
+    if (opened.ok) {
+      evidence.push(
+        `GET /v1/audit/checkpoint verifies against the key: origin ${opened.origin}, tree size ${opened.treeSize}, root ${Buffer.from(opened.rootHash).toString('base64')}`,
+      );
+      if (checkpoint.body.verifierKey !== keyText)
+        problems.push('the checkpoint names another key than /v1/audit/key');
+      // The gang's own key, under the log's name, signing a history of its own.
+      const gang = signerFromSeed(verifier.name, randomBytes(32));
+      const forged = signCheckpoint(
+        { origin: opened.origin, treeSize: opened.treeSize + 1n, rootHash: randomBytes(32) },
+        gang,
+      );
+      const forgedOpened = openCheckpoint(forged, verifier);
+      evidence.push(
+        `a checkpoint the gang signed with its own key under the name ${verifier.name}: ${forgedOpened.ok ? 'verifies' : `refused (${forgedOpened.code})`}`,
+      );
+      if (forgedOpened.ok) problems.push("a checkpoint signed by the gang's key verifies");
+      const lines = note.split('\n');
+      const root = Buffer.from(lines[2] ?? '', 'base64');
+      if (root.length > 0) root[0]! ^= 1;
+      const altered = [lines[0], lines[1], root.toString('base64'), ...lines.slice(3)].join('\n');
+      const alteredOpened = openCheckpoint(altered, verifier);
+      evidence.push(
+        `the real checkpoint with one bit of its root flipped: ${alteredOpened.ok ? 'verifies' : `refused (${alteredOpened.code})`}`,
+      );
+      if (alteredOpened.ok) problems.push('an altered checkpoint verifies');
+    } else {
+      problems.push(`the checkpoint does not verify against the published key: ${opened.code}`);
+    }
+  }
+  if (problems.length > 0) {
+    return {
+      name,
+      outcome: 'succeeded',
+      how: `an outsider cannot hold the log to its signature: ${problems.join('; ')}`,
+      evidence,
+    };
+  }
+  return {
+    name,
+    outcome: 'blocked',
+    how: "the published key parses with the shared parser (so do keys whose base64 holds '+' and '/'), the checkpoint verifies against it, and a checkpoint the gang signs itself or alters is refused",
+    evidence,
+  };
+}
+
+/**
+ * Row E (with `--db`): as the DBA, delete an alert row and move a box in the `visit` read model with `json_set`.
+ * The next integrity check must fail with `integrity.read_model_mismatch` naming the table and key, `/readyz`
+ * answer 503, and a critical alert be raised.
+ */
+export async function tamperWithReadModels(
+  ctx: HoleContext,
+  db: string,
+  options: { timeoutMs?: number } = {},
+): Promise<DrillStep> {
+  const name = "delete an alert and forge a box's yard slot in the read models (rogue DBA)";
+  if (!db.startsWith('sqlite:')) {
+    return {
+      name,
+      outcome: 'succeeded',
+      how: 'the attack could not be made: the drill tampers with SQLite files only; the drill cannot vouch for this hole',
+      evidence: [db],
+    };
+  }
+  const evidence: string[] = [];
+  const sqlite = new Sqlite(db.slice('sqlite:'.length));
+  let alertId: string | undefined;
+  let visitRef: string | undefined;
+  try {
+    // A DBA drops whatever guards the read models (none did when this step was written).
+    const triggers = sqlite
+      .prepare("select name from sqlite_master where type = 'trigger' and tbl_name in ('alert', 'visit')")
+      .all() as { name: string }[];
+    for (const { name: trigger } of triggers) sqlite.exec(`drop trigger "${trigger}"`);
+    if (triggers.length > 0) evidence.push(`dropped ${triggers.map((t) => t.name).join(', ')}`);
+    const alertRow = sqlite
+      .prepare("select alert_id, rule from alert where rule like 'gate.%' order by alert_id desc limit 1")
+      .get() as { alert_id: number; rule: string } | undefined;
+    if (alertRow) {
+      alertId = String(alertRow.alert_id);
+      sqlite.prepare('delete from alert where alert_id = ?').run(alertRow.alert_id);
+      evidence.push(`DELETE FROM alert WHERE alert_id = ${alertId} (a ${alertRow.rule} alert)`);
+    }
+    const visitRow = sqlite
+      .prepare(
+        "select visit_ref, json_extract(view, '$.slot') as slot from visit where status = 'in_yard' and json_extract(view, '$.slot') is not null order by visit_ref limit 1",
+      )
+      .get() as { visit_ref: string; slot: string } | undefined;
+    if (visitRow) {
+      visitRef = visitRow.visit_ref;
+      sqlite
+        .prepare(
+          "update visit set view = json_set(view, '$.slot.block', 'Z', '$.slot.bay', 99) where visit_ref = ?",
+        )
+        .run(visitRef);
+      evidence.push(
+        `UPDATE visit SET view = json_set(view, '$.slot.block', 'Z', '$.slot.bay', 99) WHERE visit_ref = '${visitRef}' (was ${visitRow.slot})`,
+      );
+    }
+  } finally {
+    sqlite.close();
+  }
+  const tamperedAt = Date.now();
+  if (alertId && ctx.investigator) {
+    const gone = await ctx.client.call('GET', `/v1/alerts/${alertId}`, { session: ctx.investigator });
+    evidence.push(`GET /v1/alerts/${alertId} right after: HTTP ${gone.status}${code(gone.body)}`);
+  }
+  let detectedMs: number | undefined;
+  let summary: Record<string, unknown> | undefined;
+  const deadline = tamperedAt + (options.timeoutMs ?? 30_000);
+  while (Date.now() < deadline) {
+    const ready = await ctx.client.call('GET', '/readyz').catch(() => undefined);
+    const integrity = ready?.body.integrity as Record<string, unknown> | undefined;
+    const checkedAt = typeof integrity?.checkedAt === 'string' ? Date.parse(integrity.checkedAt) : 0;
+    if (ready?.status === 503 && integrity?.ok === false && checkedAt >= tamperedAt - 1000) {
+      detectedMs = Date.now() - tamperedAt;
+      summary = integrity;
+      break;
+    }
+    await sleep(100);
+  }
+  if (summary) {
+    evidence.push(
+      `/readyz 503 after ${detectedMs} ms: integrity ${String(summary.code)}${summary.reason ? `: ${String(summary.reason)}` : ''}`,
+    );
+  } else {
+    evidence.push(`/readyz still did not report it after ${Math.round((Date.now() - tamperedAt) / 1000)} s`);
+  }
+  let critical: AlertSeen | undefined;
+  if (ctx.investigator) {
+    const checked = await ctx.client.call('GET', '/v1/audit/integrity', { session: ctx.investigator });
+    evidence.push(
+      `GET /v1/audit/integrity (investigator): HTTP ${checked.status}${code(checked.body)}${checked.status === 200 ? ` ok=${String(checked.body.ok)} ${String(checked.body.code ?? '')}` : ''}`,
+    );
+    critical = (await unresolvedAlerts(ctx.client, ctx.investigator)).find(
+      (a) =>
+        a.rule.startsWith('integrity.') &&
+        a.severity === 'critical' &&
+        Date.parse(String(a.raisedAt)) >= tamperedAt - 1000,
+    );
+    if (critical) evidence.push(describeAlert(critical));
+  }
+  const text = summary ? JSON.stringify(summary) : '';
+  const mismatch = summary?.code === 'integrity.read_model_mismatch';
+  const namesBoth = (!alertId || text.includes('alert')) && (!visitRef || text.includes('visit'));
+  if (!summary || !mismatch) {
+    return {
+      name,
+      outcome: 'succeeded',
+      how: summary
+        ? `the integrity check failed, but with ${String(summary.code)}, not integrity.read_model_mismatch: the edit of the read models itself went unnoticed`
+        : 'the deleted alert and the forged slot went unnoticed: /readyz stays 200',
+      evidence,
+    };
+  }
+  return {
+    name,
+    outcome: 'detected',
+    how: `the integrity check found it in ${detectedMs} ms: integrity.read_model_mismatch${namesBoth ? ' naming the table and key' : ''}, /readyz 503${critical ? `, critical ${critical.rule} alert ${critical.alertId}` : ', but no critical alert was listed'}`,
+    evidence,
+  };
+}
+
+/** An in-yard box no release, booking or credential names, for row A; none of the boxes other steps aim at. */
+export async function unreleasedBox(ctx: HoleContext): Promise<string | undefined> {
+  if (!ctx.investigator) return undefined;
+  const pickups = new Set((ctx.secrets.pickups ?? []).map((p) => p.visitRef));
+  const candidates = (await visitsInYard(ctx.client, ctx.investigator, 400)).filter(
+    (v) => !pickups.has(v.visitRef) && !ctx.reserved.has(v.visitRef) && (v.holds?.length ?? 0) === 0,
+  );
+  for (const candidate of candidates.slice(-20).reverse()) {
+    const lights = await ctx.client.call(
+      'GET',
+      `/v1/visits/${encodeURIComponent(candidate.visitRef)}/lights`,
+      {
+        session: ctx.investigator,
+      },
+    );
+    const commercial = (lights.body.lights as { light: string; green: boolean }[] | undefined)?.find(
+      (l) => l.light === 'commercial_release',
+    );
+    if (lights.status === 200 && commercial && !commercial.green) {
+      ctx.reserved.add(candidate.visitRef);
+      return candidate.visitRef;
+    }
+  }
+  return undefined;
+}
