@@ -185,6 +185,8 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 }
 
 const webSource = resolve(projectRoot, 'web');
+// The console also bundles the verifier-key parser it shares with the server (src/audit/note-key.ts).
+const sharedSources = ['note-key.ts', 'text.ts'].map((file) => resolve(projectRoot, 'src', 'audit', file));
 const webBuilt = resolve(projectRoot, 'dist', 'web', 'index.html');
 
 function newestMtime(path: string): number {
@@ -205,7 +207,9 @@ function sleep(ms: number): Promise<void> {
  * run in parallel processes, so the build is guarded by a lock directory.
  */
 export async function ensureConsoleBuilt(): Promise<void> {
-  const fresh = () => existsSync(webBuilt) && statSync(webBuilt).mtimeMs >= newestMtime(webSource);
+  const fresh = () =>
+    existsSync(webBuilt) &&
+    statSync(webBuilt).mtimeMs >= Math.max(newestMtime(webSource), ...sharedSources.map(newestMtime));
   if (fresh()) return;
   const lock = resolve(projectRoot, 'dist', '.web-build.lock');
   mkdirSync(resolve(projectRoot, 'dist'), { recursive: true });
