@@ -7,6 +7,7 @@
  * Pure: the facts that are not in the raising event (the visit's container and terminal, the locked-out user's
  * organisation) are passed in by the caller, as they stood when the alert was raised.
  */
+import type { GateAlertGroupRecord } from './gate.ports.js';
 import type { AlertEvidence, AlertRecord, AlertRule, AlertSeverity, JsonObject } from './ports.js';
 
 export const ALERTS_STREAM = 'alerts';
@@ -16,9 +17,16 @@ export const AUTH_STREAM_PREFIX = 'auth-';
 
 export const severityOf: Record<AlertRule, AlertSeverity> = {
   'integrity.failed': 'critical',
+  'integrity.read_model_mismatch': 'critical',
   'gate.refused': 'high',
   'auth.lockout': 'medium',
   'lookup.bulk': 'high',
+  // A one-time link used twice, or a second enrolment while one waits: one of them may be a thief (issue 10, row D).
+  'auth.enrolment_repeated': 'high',
+  // Someone enrolled another phone for a driver: his password and TOTP seed may be out (issue 10, row C).
+  'driver.device.enrolled_again': 'high',
+  // The terminal allows the printed fallback pass; each use is worth a look, not an emergency.
+  'gate.printed_pass': 'medium',
 };
 
 /** The parts of a stored event an alert row derives from. */
@@ -86,7 +94,7 @@ export function gateAlertRecord(event: AlertSourceEvent, facts: GateAlertFacts):
         ]
       : []),
   ];
-  return raisedRow(event, {
+  const row = raisedRow(event, {
     rule: 'gate.refused',
     subjectKind: 'visit',
     subjectId: visitRef,
@@ -98,6 +106,99 @@ export function gateAlertRecord(event: AlertSourceEvent, facts: GateAlertFacts):
         : `Gate refused ${container ?? `visit ${visitRef}`}: ${checks.slice(0, 4).join(', ')}${checks.length > 4 ? ` and ${checks.length - 4} more` : ''}`,
     evidence,
   });
+  // Alerts raised before issue 10 carry no severity: they were all high.
+  const severity = (event.data as { severity?: unknown }).severity;
+  return severity === 'medium' || severity === 'high' ? { ...row, severity } : row;
+}
+
+/**
+ * Checks whose failure means someone presents what is not theirs (issue 10, row G): a wrong badge, a wrong truck, a
+ * credential that is forged, copied for another box, used or superseded, a pass not from the driver's phone, or a
+ * frozen box. Any of them makes a refusal a high alert; a refusal for anything else (a hold, a late truck, a
+ * right that moved) is medium: the clerk deals with it, nobody is under attack.
+ */
+const SUSPICIOUS_CHECKS: ReadonlySet<string> = new Set([
+  'pass.device_signature',
+  'pass.fresh',
+  'pass.printed_disabled',
+  'credential.signature',
+  'credential.visit',
+  'credential.unused',
+  'credential.current',
+  'driver.badge',
+  'truck.plate',
+  'visit.not_frozen',
+]);
+
+/**
+ * The severity of a gate refusal, by the checks that failed.
+ *
+ * @example
+ * ```ts
+ * gateRefusalSeverity(['driver.badge']); // 'high'
+ * gateRefusalSeverity(['lights.green']); // 'medium'
+ * ```
+ */
+export function gateRefusalSeverity(failedChecks: readonly string[]): 'high' | 'medium' {
+  return failedChecks.some((check) => SUSPICIOUS_CHECKS.has(check)) ? 'high' : 'medium';
+}
+
+/**
+ * What refused gate attempts are grouped by (issue 10, row G): the box the credential named, else the kiosk that
+ * presented it, so a flood of forged credentials at one kiosk, or of tries at one box, is one alert whose count
+ * grows rather than an inbox buried under copies.
+ *
+ * @example
+ * ```ts
+ * gateAlertGroupKey({ visitRef: 'unidentified', operator: 'token:t-1' }); // 'kiosk:token:t-1'
+ * ```
+ */
+export function gateAlertGroupKey(data: JsonObject): string {
+  const visitRef = typeof data.visitRef === 'string' ? data.visitRef : 'unidentified';
+  if (visitRef !== 'unidentified') return `visit:${visitRef}`;
+  return `kiosk:${typeof data.operator === 'string' ? data.operator : 'unknown'}`;
+}
+
+/** How many refused attempts an alert lists one by one as evidence; the count goes on past it. */
+export const MAX_GROUPED_ATTEMPTS = 50;
+
+/** The group row of a `GateAlertRaised` event: its first refused attempt. */
+export function gateAlertGroupRecord(event: AlertSourceEvent): GateAlertGroupRecord {
+  return {
+    alertId: event.index,
+    groupKey: gateAlertGroupKey(event.data),
+    occurrences: 1,
+    firstSeenAt: event.recordedAt,
+    lastSeenAt: event.recordedAt,
+  };
+}
+
+/** The group row after one more `GateAlertRepeated` event on the alert's stream. */
+export function applyGateAlertRepeat(
+  group: GateAlertGroupRecord,
+  event: { readonly recordedAt: string },
+): GateAlertGroupRecord {
+  return { ...group, occurrences: group.occurrences + 1, lastSeenAt: event.recordedAt };
+}
+
+/**
+ * Every gate alert group, re-derived from the log's events in index order: a `GateAlertRaised` starts one, each
+ * `GateAlertRepeated` on its `alert-<alertId>` stream counts one more attempt.
+ */
+export function foldGateAlertGroups(
+  events: Iterable<Pick<AlertLogEvent, 'streamId' | 'type' | 'index' | 'recordedAt' | 'data'>>,
+): Map<number, GateAlertGroupRecord> {
+  const groups = new Map<number, GateAlertGroupRecord>();
+  for (const event of events) {
+    if (event.streamId === ALERTS_STREAM && event.type === 'GateAlertRaised') {
+      groups.set(event.index, gateAlertGroupRecord(event));
+    } else if (event.type === 'GateAlertRepeated' && event.streamId.startsWith('alert-')) {
+      const alertId = Number(event.streamId.slice('alert-'.length));
+      const group = groups.get(alertId);
+      if (group) groups.set(alertId, applyGateAlertRepeat(group, event));
+    }
+  }
+  return groups;
 }
 
 /** The row of an `IntegrityAlertRaised` event. */
@@ -114,6 +215,27 @@ export function integrityAlertRecord(event: AlertSourceEvent): AlertRecord {
     evidence: [
       { label: `Alert event, audit index ${event.index}`, href: proofHref(event.index), index: event.index },
       ...(bad === null ? [] : [{ label: `First bad entry ${bad}`, href: proofHref(bad), index: bad }]),
+    ],
+  });
+}
+
+/**
+ * The row of a `ReadModelAlertRaised` event: the integrity watch found a read-model row that is not what the log
+ * folds to (`read-model-check.ts`). The event names the table, the key and the field, so the row needs no other fact.
+ */
+export function readModelAlertRecord(event: AlertSourceEvent): AlertRecord {
+  const data = event.data as { table?: string; key?: string; field?: string | null; reason?: string };
+  const where = `${data.table ?? 'unknown'} ${data.key ?? ''}`.trim();
+  return raisedRow(event, {
+    rule: 'integrity.read_model_mismatch',
+    subjectKind: 'log',
+    subjectId: where,
+    terminal: null,
+    orgId: null,
+    summary:
+      `A read model differs from the audit log (${where}${data.field ? `, ${data.field}` : ''}): ${data.reason ?? ''}`.trim(),
+    evidence: [
+      { label: `Alert event, audit index ${event.index}`, href: proofHref(event.index), index: event.index },
     ],
   });
 }
@@ -172,6 +294,96 @@ export function lookupAlertRecord(event: AlertSourceEvent): AlertRecord {
   });
 }
 
+/**
+ * The row of a `DeviceAlertRaised` event: a driver's account enrolled a device while another was active or
+ * pending. It is about a person of a haulier, so that haulier's alert readers see it (with customs and police).
+ */
+export function deviceAlertRecord(event: AlertSourceEvent): AlertRecord {
+  const data = event.data as { userId?: string; orgId?: string; fingerprint?: string; otherDevices?: number };
+  const userId = data.userId ?? 'unknown';
+  const others = data.otherDevices ?? 1;
+  return raisedRow(event, {
+    rule: 'driver.device.enrolled_again',
+    subjectKind: 'user',
+    subjectId: userId,
+    terminal: null,
+    orgId: data.orgId ?? null,
+    summary: `Driver ${userId} enrolled another device (${data.fingerprint ?? 'unknown key'}) while ${others} other${others === 1 ? ' was' : 's were'} active or pending`,
+    evidence: [
+      { label: `Alert event, audit index ${event.index}`, href: proofHref(event.index), index: event.index },
+      {
+        label: `Device enrolment, audit index ${event.index - 1}`,
+        href: proofHref(event.index - 1),
+        index: event.index - 1,
+      },
+    ],
+  });
+}
+
+/**
+ * The row of a `PrintedPassAlertRaised` event: the gate let a box out on the printed `plc1.` pass, which the
+ * terminal allows only as a fallback (`PORTLEDGER_PRINTED_PASS=on`).
+ */
+export function printedPassAlertRecord(event: AlertSourceEvent, facts: GateAlertFacts): AlertRecord {
+  const data = event.data as { visitRef?: string; attemptId?: string };
+  const visitRef = data.visitRef ?? 'unidentified';
+  const container = facts.containerNumber ?? visitRef;
+  return raisedRow(event, {
+    rule: 'gate.printed_pass',
+    subjectKind: 'visit',
+    subjectId: visitRef,
+    terminal: facts.terminal,
+    orgId: null,
+    summary: `Gate let ${container} out on a printed pass, not the driver's phone`,
+    evidence: [
+      { label: `Visit ${container}`, href: `/visits/${encodeURIComponent(visitRef)}`, index: null },
+      { label: `Alert event, audit index ${event.index}`, href: proofHref(event.index), index: event.index },
+      ...(data.attemptId
+        ? [
+            {
+              label: `Gate attempt ${data.attemptId}`,
+              href: proofHref(event.index - 1),
+              index: event.index - 1,
+            },
+          ]
+        : []),
+    ],
+  });
+}
+
+/**
+ * The row of an `EnrolmentAlertRaised` event: a second enrolment attempt for one person (a used link presented
+ * again, or another passkey enrolled through a link while one is pending or active). It is about a person, so their
+ * organisation's alert readers see it (with customs and police); the event names everything the row shows.
+ */
+export function enrolmentAlertRecord(event: AlertSourceEvent): AlertRecord {
+  const data = event.data as {
+    userId?: string;
+    username?: string;
+    displayName?: string;
+    orgId?: string;
+    reason?: string;
+    ip?: string;
+  };
+  const userId = data.userId ?? 'unknown';
+  const who = data.displayName || data.username || userId;
+  const what =
+    data.reason === 'link_reused'
+      ? 'someone presented their used enrolment link again'
+      : 'a second passkey was enrolled through a link while another was pending or active';
+  return raisedRow(event, {
+    rule: 'auth.enrolment_repeated',
+    subjectKind: 'user',
+    subjectId: userId,
+    terminal: null,
+    orgId: data.orgId ?? null,
+    summary: `Second enrolment attempt for ${who}: ${what}${data.ip ? ` (from ${data.ip})` : ''}`,
+    evidence: [
+      { label: `Alert event, audit index ${event.index}`, href: proofHref(event.index), index: event.index },
+    ],
+  });
+}
+
 /** The row after one more event of the alert's own stream; other event types leave it as it was. */
 export function applyAlertAction(
   record: AlertRecord,
@@ -187,10 +399,30 @@ export function applyAlertAction(
     };
   }
   if (event.type === 'AlertAssigned') return { ...updated, assignedTo: data.userId ?? null };
+  if (event.type === 'GateAlertRepeated') return repeatedGateRow(updated, event);
   if (event.type === 'AlertResolved') {
     return { ...updated, status: 'resolved', resolvedBy: data.by ?? null, resolution: data.note ?? null };
   }
   return updated;
+}
+
+/**
+ * A gate alert after one more refused attempt of its group: the attempt's verdict joins the evidence (the first
+ * {@link MAX_GROUPED_ATTEMPTS}), and a high refusal raises a medium alert to high.
+ */
+function repeatedGateRow(record: AlertRecord, event: { readonly data: JsonObject }): AlertRecord {
+  const data = event.data as { attemptId?: string; attemptIndex?: number; severity?: string };
+  const attempts = record.evidence.filter((e) => e.label.startsWith('Gate attempt ')).length;
+  const index = typeof data.attemptIndex === 'number' ? data.attemptIndex : null;
+  const evidence =
+    attempts < MAX_GROUPED_ATTEMPTS && index !== null
+      ? [
+          ...record.evidence,
+          { label: `Gate attempt ${data.attemptId ?? ''}`.trim(), href: proofHref(index), index },
+        ]
+      : record.evidence;
+  const severity = data.severity === 'high' && record.severity === 'medium' ? 'high' : record.severity;
+  return { ...record, evidence, severity };
 }
 
 /** An event of the log, as `foldAlertRecords` reads it. */
@@ -212,7 +444,11 @@ export function isAlertEvent(event: { readonly streamId: string; readonly type: 
     return (
       event.type === 'GateAlertRaised' ||
       event.type === 'IntegrityAlertRaised' ||
-      event.type === 'LookupAlertRaised'
+      event.type === 'ReadModelAlertRaised' ||
+      event.type === 'LookupAlertRaised' ||
+      event.type === 'EnrolmentAlertRaised' ||
+      event.type === 'DeviceAlertRaised' ||
+      event.type === 'PrintedPassAlertRaised'
     );
   if (event.streamId.startsWith(AUTH_STREAM_PREFIX)) return event.type === 'AccountLockedOut';
   return event.streamId.startsWith('alert-');
@@ -224,21 +460,44 @@ export async function foldAlertRecords(
   facts: AlertFoldFacts,
 ): Promise<Map<number, AlertRecord>> {
   const rows = new Map<number, AlertRecord>();
-  for (const event of events) {
-    if (event.streamId === ALERTS_STREAM && event.type === 'GateAlertRaised') {
-      rows.set(event.index, gateAlertRecord(event, await facts.gateFacts(event.data)));
-    } else if (event.streamId === ALERTS_STREAM && event.type === 'IntegrityAlertRaised') {
-      rows.set(event.index, integrityAlertRecord(event));
-    } else if (event.streamId === ALERTS_STREAM && event.type === 'LookupAlertRaised') {
-      rows.set(event.index, lookupAlertRecord(event));
-    } else if (event.streamId.startsWith(AUTH_STREAM_PREFIX) && event.type === 'AccountLockedOut') {
-      const userId = event.streamId.slice(AUTH_STREAM_PREFIX.length);
-      rows.set(event.index, lockoutAlertRecord(event, userId, await facts.orgOfUser(userId)));
-    } else if (event.streamId.startsWith('alert-')) {
-      const alertId = Number(event.streamId.slice('alert-'.length));
-      const row = rows.get(alertId);
-      if (row) rows.set(alertId, applyAlertAction(row, event));
-    }
-  }
+  for (const event of events) await applyAlertEvent(rows, event, facts);
   return rows;
+}
+
+/**
+ * Applies one event of the log to the alert rows, in index order: the step `foldAlertRecords`, the migrations and
+ * the read-model check (`read-model-projection.ts`) share. Returns the id of the row it set, if any.
+ */
+export async function applyAlertEvent(
+  rows: Map<number, AlertRecord>,
+  event: AlertLogEvent,
+  facts: AlertFoldFacts,
+): Promise<number | undefined> {
+  if (event.streamId === ALERTS_STREAM && event.type === 'GateAlertRaised') {
+    rows.set(event.index, gateAlertRecord(event, await facts.gateFacts(event.data)));
+  } else if (event.streamId === ALERTS_STREAM && event.type === 'IntegrityAlertRaised') {
+    rows.set(event.index, integrityAlertRecord(event));
+  } else if (event.streamId === ALERTS_STREAM && event.type === 'ReadModelAlertRaised') {
+    rows.set(event.index, readModelAlertRecord(event));
+  } else if (event.streamId === ALERTS_STREAM && event.type === 'LookupAlertRaised') {
+    rows.set(event.index, lookupAlertRecord(event));
+  } else if (event.streamId === ALERTS_STREAM && event.type === 'EnrolmentAlertRaised') {
+    rows.set(event.index, enrolmentAlertRecord(event));
+  } else if (event.streamId === ALERTS_STREAM && event.type === 'DeviceAlertRaised') {
+    rows.set(event.index, deviceAlertRecord(event));
+  } else if (event.streamId === ALERTS_STREAM && event.type === 'PrintedPassAlertRaised') {
+    rows.set(event.index, printedPassAlertRecord(event, await facts.gateFacts(event.data)));
+  } else if (event.streamId.startsWith(AUTH_STREAM_PREFIX) && event.type === 'AccountLockedOut') {
+    const userId = event.streamId.slice(AUTH_STREAM_PREFIX.length);
+    rows.set(event.index, lockoutAlertRecord(event, userId, await facts.orgOfUser(userId)));
+  } else if (event.streamId.startsWith('alert-')) {
+    const alertId = Number(event.streamId.slice('alert-'.length));
+    const row = rows.get(alertId);
+    if (!row) return undefined;
+    rows.set(alertId, applyAlertAction(row, event));
+    return alertId;
+  } else {
+    return undefined;
+  }
+  return event.index;
 }

@@ -14,9 +14,17 @@ import {
   type UserState,
   userDecider,
 } from '../domain/index.js';
-import { recordLockoutAlert } from './alerts.usecases.js';
+import { raiseEnrolmentAlert, recordLockoutAlert } from './alerts.usecases.js';
 import { AppError } from './errors.js';
-import type { OrganisationRecord, PasskeyRecord, SessionRecord, UserRecord } from './identity.ports.js';
+import type {
+  EnrolmentLinkRecord,
+  EnrolmentRecord,
+  IdentityReads,
+  OrganisationRecord,
+  PasskeyRecord,
+  SessionRecord,
+  UserRecord,
+} from './identity.ports.js';
 import type { Ledger, WriteContext } from './ledger.js';
 import type { JsonObject } from './ports.js';
 import type { SecurityServices } from './security.ports.js';
@@ -35,7 +43,8 @@ export const defaultAuthSettings: AuthSettings = {
   sessionAbsoluteMs: 12 * 60 * 60_000,
   stepUpMs: 5 * 60_000,
   challengeTtlMs: 5 * 60_000,
-  enrolmentLinkTtlMs: 72 * 60 * 60_000,
+  // A link lives a day by default (PORTLEDGER_ENROLMENT_LINK_HOURS): the shorter it lives, the less a stolen one is worth.
+  enrolmentLinkTtlMs: 24 * 60 * 60_000,
 };
 
 export interface AuthDeps {
@@ -200,6 +209,20 @@ async function startSession(
   };
 }
 
+/**
+ * The user's passkeys that sign in: all but those registered through an enrolment link and not yet confirmed
+ * (issue 10, row D).
+ */
+export async function activePasskeys(identity: IdentityReads, userId: string): Promise<PasskeyRecord[]> {
+  const passkeys = await identity.listPasskeys(userId);
+  const active: PasskeyRecord[] = [];
+  for (const passkey of passkeys) {
+    if ((await identity.findEnrolmentByCredential(passkey.credentialId))?.status !== 'pending')
+      active.push(passkey);
+  }
+  return active;
+}
+
 /** Issues a one-time enrolment link for a user: it works once and expires. */
 export async function issueEnrolmentLink(
   deps: AuthDeps,
@@ -210,7 +233,8 @@ export async function issueEnrolmentLink(
     if (!user) throw new AppError('auth.user_unknown', `no user ${args.userId}`);
     // A link enrols a first passkey. Were it issued to someone who has passkeys, one administrator could take
     // over any account with it; a lost passkey is replaced through a two-person passkey reset first.
-    if ((await context.tx.identity.listPasskeys(user.userId)).length > 0) {
+    // A pending passkey does not count: it may be a thief's, and the person needs a link of their own meanwhile.
+    if ((await activePasskeys(context.tx.identity, user.userId)).length > 0) {
       throw new AppError(
         'auth.enrolment_not_allowed',
         `${user.username} already has a passkey; a new link needs a two-person passkey reset first`,
@@ -256,21 +280,53 @@ async function newChallenge(
   return { challengeId, options };
 }
 
-async function liveLinkUser(deps: AuthDeps, token: string): Promise<UserRecord> {
+const LINK_INVALID = 'this enrolment link is unknown, used or expired';
+
+/**
+ * A used link presented again is a second enrolment attempt for its person: either the thief or the person came
+ * second (issue 10, row D). It is recorded with where it came from and raises an alert, then refused like any
+ * invalid link, so the caller learns nothing more.
+ */
+async function refuseUsedLink(deps: AuthDeps, link: EnrolmentLinkRecord, meta: RequestMeta): Promise<never> {
+  await deps.ledger.write(async (context) => {
+    const user = await context.tx.identity.getUser(link.userId);
+    if (!user) return;
+    const linkId = linkIdOf(link.tokenHash);
+    await recordAuthEvent(context, user.userId, 'EnrolmentRefused', {
+      reason: 'link_used',
+      linkId,
+      ...metaData(meta),
+    });
+    await raiseEnrolmentAlert(context, {
+      userId: user.userId,
+      username: user.username,
+      displayName: user.displayName,
+      orgId: user.orgId,
+      reason: 'link_reused',
+      linkId,
+      ...metaData(meta),
+    });
+  });
+  throw new AppError('auth.enrolment_link_invalid', LINK_INVALID);
+}
+
+async function liveLinkUser(deps: AuthDeps, token: string, meta: RequestMeta): Promise<UserRecord> {
   const hash = deps.security.tokens.hash(token);
   const link = await deps.ledger.store.identity.getEnrolmentLink(hash);
   const now = deps.ledger.clock.now().toISOString();
-  if (!link || link.usedAt !== null || link.expiresAt <= now) {
-    throw new AppError('auth.enrolment_link_invalid', 'this enrolment link is unknown, used or expired');
-  }
+  if (link && link.usedAt !== null) await refuseUsedLink(deps, link, meta);
+  if (!link || link.expiresAt <= now) throw new AppError('auth.enrolment_link_invalid', LINK_INVALID);
   const user = await deps.ledger.store.identity.getUser(link.userId);
-  if (!user)
-    throw new AppError('auth.enrolment_link_invalid', 'this enrolment link is unknown, used or expired');
+  if (!user) throw new AppError('auth.enrolment_link_invalid', LINK_INVALID);
   return user;
 }
 
-export async function beginEnrolment(deps: AuthDeps, args: { token: string }) {
-  const user = await liveLinkUser(deps, args.token);
+export async function beginEnrolment(
+  deps: AuthDeps,
+  args: { token: string },
+  meta: RequestMeta = { ip: 'unknown', userAgent: '' },
+) {
+  const user = await liveLinkUser(deps, args.token, meta);
   const org = await deps.ledger.store.identity.getOrganisation(user.orgId);
   const existing = await deps.ledger.store.identity.listPasskeys(user.userId);
   const challenge = await newChallenge(deps, 'register', user.userId, () =>
@@ -297,7 +353,7 @@ async function addPasskeyInTx(
     label: string;
     enrolmentLinkId?: string;
   },
-): Promise<PasskeyRecord> {
+): Promise<PasskeyRecord & { aaguid?: string }> {
   const { tx, now } = context;
   const challenge = await tx.identity.takeChallenge(args.challengeId, now.toISOString());
   if (challenge?.purpose !== 'register' || challenge.userId !== args.user.userId) {
@@ -311,8 +367,9 @@ async function addPasskeyInTx(
     expectedChallenge: challenge.challenge,
   });
   if (!created) throw new AppError('auth.passkey_invalid', 'the passkey could not be verified');
+  const { aaguid, ...fields } = created;
   const passkey: PasskeyRecord = {
-    ...created,
+    ...fields,
     userId: args.user.userId,
     label: args.label.slice(0, 100) || 'Passkey',
     createdAt: now.toISOString(),
@@ -334,36 +391,103 @@ async function addPasskeyInTx(
         }
       : { type: 'AddPasskey', credentialId: passkey.credentialId, label: passkey.label },
   );
-  return passkey;
+  return aaguid === undefined ? passkey : { ...passkey, aaguid };
 }
 
+/** What a person who registered a passkey through a link is told: it waits, and whom to ask. */
+export interface EnrolmentPending {
+  readonly status: 'pending';
+  readonly enrolmentId: string;
+  readonly user: { readonly username: string; readonly displayName: string; readonly orgName: string };
+  /** Who may confirm it, in words: "a terminal supervisor of North Quay Terminal or a port administrator". */
+  readonly confirmers: string;
+  readonly registeredAt: string;
+}
+
+/** Who confirms a person's enrolment, in words (`enrolmentConfirmRefusal` decides it). */
+export function confirmersOf(org: OrganisationRecord | undefined): string {
+  return org?.kind === 'terminal_operator'
+    ? `a terminal supervisor of ${org.name} or a port administrator`
+    : 'a port administrator';
+}
+
+/**
+ * Registers the passkey of a one-time link, pending: it signs nobody in until a confirmer (a supervisor of the
+ * person's terminal organisation or a port administrator, never the person) confirms it, having seen its device,
+ * time and network (issue 10, row D: the links of a secrets file are exactly what a thief holds). A link presented
+ * again, and a link enrolment while the person already has a passkey, raise `auth.enrolment_repeated`.
+ */
 export async function finishEnrolment(
   deps: AuthDeps,
   args: { token: string; challengeId: string; response: JsonObject; label?: string },
   meta: RequestMeta,
-): Promise<NewSession> {
+): Promise<EnrolmentPending> {
+  const tokenHash = deps.security.tokens.hash(args.token);
+  const known = await deps.ledger.store.identity.getEnrolmentLink(tokenHash);
+  if (known && known.usedAt !== null) await refuseUsedLink(deps, known, meta);
   return deps.ledger.write(async (context) => {
     const { tx, now } = context;
-    const link = await tx.identity.consumeEnrolmentLink(
-      deps.security.tokens.hash(args.token),
-      now.toISOString(),
-    );
-    if (!link)
-      throw new AppError('auth.enrolment_link_invalid', 'this enrolment link is unknown, used or expired');
+    const link = await tx.identity.consumeEnrolmentLink(tokenHash, now.toISOString());
+    if (!link) throw new AppError('auth.enrolment_link_invalid', LINK_INVALID);
     const user = await tx.identity.getUser(link.userId);
-    if (!user)
-      throw new AppError('auth.enrolment_link_invalid', 'this enrolment link is unknown, used or expired');
-    await addPasskeyInTx(deps, context, {
+    if (!user) throw new AppError('auth.enrolment_link_invalid', LINK_INVALID);
+    const before = await tx.identity.listPasskeys(user.userId);
+    const linkId = linkIdOf(link.tokenHash);
+    const passkey = await addPasskeyInTx(deps, context, {
       user,
       challengeId: args.challengeId,
       response: args.response,
       label: args.label ?? 'Passkey',
-      enrolmentLinkId: linkIdOf(link.tokenHash),
+      enrolmentLinkId: linkId,
     });
-    const fresh = (await tx.identity.getUser(user.userId)) as UserRecord;
-    return startSession(deps, context, { user: fresh, method: 'passkey', meta });
+    const enrolment: EnrolmentRecord = {
+      enrolmentId: deps.security.tokens.newToken(12),
+      userId: user.userId,
+      orgId: user.orgId,
+      credentialId: passkey.credentialId,
+      linkId,
+      status: 'pending',
+      createdAt: now.toISOString(),
+      ip: meta.ip,
+      userAgent: meta.userAgent.slice(0, 300),
+      aaguid: passkey.aaguid ?? UNKNOWN_AAGUID,
+      decidedBy: null,
+      decidedAt: null,
+    };
+    await tx.identity.putEnrolment(enrolment);
+    await recordAuthEvent(context, user.userId, 'EnrolmentPending', {
+      enrolmentId: enrolment.enrolmentId,
+      linkId,
+      credentialId: passkey.credentialId,
+      aaguid: enrolment.aaguid,
+      ...metaData(meta),
+    });
+    if (before.length > 0) {
+      await raiseEnrolmentAlert(context, {
+        userId: user.userId,
+        username: user.username,
+        displayName: user.displayName,
+        orgId: user.orgId,
+        reason: 'second_enrolment',
+        linkId,
+        enrolmentId: enrolment.enrolmentId,
+        otherPasskeys: before.length,
+        ...metaData(meta),
+      });
+    }
+    const org = await tx.identity.getOrganisation(user.orgId);
+    return {
+      status: 'pending',
+      enrolmentId: enrolment.enrolmentId,
+      user: { username: user.username, displayName: user.displayName, orgName: org?.name ?? '' },
+      confirmers: confirmersOf(org),
+      registeredAt: enrolment.createdAt,
+    };
   });
 }
+
+/** The AAGUID of an authenticator that does not say what it is (`none` attestation, WebAuthn L3 §6.5.1). */
+export const UNKNOWN_AAGUID = '00000000-0000-0000-0000-000000000000';
 
 export async function beginPasskeyLogin(deps: AuthDeps) {
   return newChallenge(deps, 'login', null, () => deps.security.webauthn.authenticationOptions({}));
@@ -403,6 +527,20 @@ async function verifyAssertion(
   }
   const user = await tx.identity.getUser(passkey.userId);
   if (!user) throw new AppError('auth.passkey_invalid', 'the passkey could not be verified');
+  // Checked after the signature, so that only the passkey's holder learns it waits (issue 10, row D).
+  if ((await tx.identity.findEnrolmentByCredential(passkey.credentialId))?.status === 'pending') {
+    await recordAuthEvent(context, user.userId, 'LoginFailed', {
+      method: 'passkey',
+      reason: 'passkey_pending',
+      ...metaData(meta),
+    });
+    const org = await tx.identity.getOrganisation(user.orgId);
+    throw new AppError(
+      'auth.passkey_pending',
+      `this passkey is registered but not confirmed yet: ${confirmersOf(org)} must confirm it before it signs you in`,
+      { confirmers: confirmersOf(org) },
+    );
+  }
   if (user.lockedAt) {
     await recordAuthEvent(context, user.userId, 'LoginFailed', {
       method: 'passkey',
@@ -599,7 +737,7 @@ export async function logout(deps: AuthDeps, auth: Authenticated, meta: RequestM
 }
 
 export async function beginStepUp(deps: AuthDeps, auth: Authenticated) {
-  const passkeys = await deps.ledger.store.identity.listPasskeys(auth.user.userId);
+  const passkeys = await activePasskeys(deps.ledger.store.identity, auth.user.userId);
   if (passkeys.length === 0) throw new AppError('auth.passkey_required', 'register a passkey first');
   return newChallenge(deps, 'step_up', auth.user.userId, () =>
     deps.security.webauthn.authenticationOptions({ allow: passkeys }),

@@ -83,6 +83,29 @@ export interface EnrolmentLinkRecord {
   readonly issuedBy: string;
 }
 
+/**
+ * A passkey registered through an enrolment link (issue 10, row D). It signs nobody in while `pending`: a confirmer
+ * is shown the device (`aaguid`, `userAgent`), the time and the network (`ip`) it came from, and confirms or
+ * rejects it. Never deleted.
+ */
+export interface EnrolmentRecord {
+  readonly enrolmentId: string;
+  readonly userId: string;
+  readonly orgId: string;
+  readonly credentialId: string;
+  /** The public id of the link it came through (a prefix of the token's hash, never the token). */
+  readonly linkId: string;
+  readonly status: 'pending' | 'confirmed' | 'rejected';
+  readonly createdAt: string;
+  readonly ip: string;
+  readonly userAgent: string;
+  /** The authenticator's AAGUID (all zeros when it does not say, as with `none` attestation). */
+  readonly aaguid: string;
+  /** Who confirmed or rejected it: a user id, or `operator:<os user>` at the machine. */
+  readonly decidedBy: string | null;
+  readonly decidedAt: string | null;
+}
+
 export interface ApiTokenRecord {
   readonly tokenId: string;
   readonly tokenHash: Uint8Array;
@@ -130,6 +153,11 @@ export interface IdentityReads {
   getSession(idHash: Uint8Array): Promise<SessionRecord | undefined>;
   /** The link with this token hash, used or not (the caller checks `usedAt` and `expiresAt`). */
   getEnrolmentLink(tokenHash: Uint8Array): Promise<EnrolmentLinkRecord | undefined>;
+  getEnrolment(enrolmentId: string): Promise<EnrolmentRecord | undefined>;
+  /** The link enrolment that registered this passkey, if it came through a link. */
+  findEnrolmentByCredential(credentialId: string): Promise<EnrolmentRecord | undefined>;
+  /** Enrolments, oldest first. */
+  listEnrolments(where: { status?: EnrolmentRecord['status']; userId?: string }): Promise<EnrolmentRecord[]>;
   getApiToken(tokenHash: Uint8Array): Promise<ApiTokenRecord | undefined>;
   listApiTokens(where: { orgId?: string }): Promise<ApiTokenRecord[]>;
   getApproval(requestId: string): Promise<ApprovalRecord | undefined>;
@@ -155,6 +183,7 @@ export interface IdentityWrites extends IdentityReads {
   putEnrolmentLink(link: EnrolmentLinkRecord): Promise<void>;
   /** Marks a live link used and returns it; undefined when it is unknown, used or expired. Works once. */
   consumeEnrolmentLink(tokenHash: Uint8Array, at: string): Promise<EnrolmentLinkRecord | undefined>;
+  putEnrolment(enrolment: EnrolmentRecord): Promise<void>;
   putApiToken(token: ApiTokenRecord): Promise<void>;
   putChallenge(challenge: ChallengeRecord): Promise<void>;
   /** Returns and deletes a challenge, so that it is answered once; undefined when unknown or expired. */

@@ -80,7 +80,15 @@ export interface VisitMapFlags {
   readonly openAlerts: number;
 }
 
-export type AlertRule = 'gate.refused' | 'integrity.failed' | 'auth.lockout' | 'lookup.bulk';
+export type AlertRule =
+  | 'gate.refused'
+  | 'integrity.failed'
+  | 'integrity.read_model_mismatch'
+  | 'auth.lockout'
+  | 'lookup.bulk'
+  | 'auth.enrolment_repeated'
+  | 'driver.device.enrolled_again'
+  | 'gate.printed_pass';
 export type AlertSeverity = 'critical' | 'high' | 'medium';
 export type AlertStatus = 'open' | 'acknowledged' | 'resolved';
 

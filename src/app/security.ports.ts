@@ -45,6 +45,8 @@ export interface NewPasskey {
   readonly publicKey: Uint8Array;
   readonly counter: number;
   readonly transports: readonly string[];
+  /** The authenticator's AAGUID (WebAuthn L3 §6.5.1), shown to whoever confirms an enrolment; absent when unknown. */
+  readonly aaguid?: string;
 }
 
 /** WebAuthn relying-party operations (@simplewebauthn/server), with user verification always required. */

@@ -12,6 +12,23 @@ export interface DemoSeeded {
   readonly pickups: readonly DemoPickup[];
 }
 
+/**
+ * The one-line command with which the operator at this machine confirms a passkey registered through a link (issue
+ * 10, row D). The demo does not confirm anyone itself: its secrets file and links are exactly what a thief holds.
+ * A PostgreSQL URL may carry a password, so it is left to `PORTLEDGER_DB` rather than printed.
+ */
+export function confirmCommandLine(databaseUrl: string): string {
+  const db = databaseUrl.startsWith('sqlite:') ? ` --db ${databaseUrl}` : '';
+  return `npx portledger enrolment confirm${db} --user USERNAME --by-operator`;
+}
+
+function confirmHint(system: System): string {
+  return (
+    'A passkey registered through a link waits for confirmation by a supervisor or an administrator; as the operator ' +
+    `at this machine, confirm it (after checking its device, time and network with \`enrolment list\`) with:\n  ${confirmCommandLine(system.databaseUrl)}\n`
+  );
+}
+
 /** The pickups kept in the secrets file, or none when it is missing or unreadable. */
 function pickupsIn(secretsFile: string): DemoPickup[] {
   if (!existsSync(secretsFile)) return [];
@@ -38,7 +55,7 @@ export async function seedDemoOnce(
   const size = await system.store.logSize();
   if (size > 0) {
     io.stdout.write(
-      `the database already holds ${size} events; not seeding again (demo sign-in links: ${secretsFile})\n`,
+      `the database already holds ${size} events; not seeding again (demo sign-in links: ${secretsFile})\n${confirmHint(system)}`,
     );
     return { pickups: pickupsIn(secretsFile) };
   }
@@ -103,7 +120,7 @@ export async function seedDemoOnce(
     }
   }
   io.stdout.write(
-    `The links and passwords, and the pickup credentials of today's trucks, are in ${secretsFile} (mode 0600).\n\n`,
+    `The links and passwords, and the pickup credentials of today's trucks, are in ${secretsFile} (mode 0600).\n${confirmHint(system)}\n`,
   );
   return { pickups: cargo.pickups };
 }

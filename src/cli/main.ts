@@ -7,8 +7,10 @@ import { DomainError } from '../domain/index.js';
 import { StoreConfigError } from '../store/open-store.js';
 import { registerAdminCommands } from './admin.js';
 import { drillCommand } from './drill.js';
+import { registerEnrolmentCommands } from './enrolment.js';
 import { exportCommand, verifyCommand, verifyDatabaseCommand } from './export-verify.js';
 import { proofConsistencyCommand, proofInclusionCommand } from './proof.js';
+import { rebuildReadModelsCommand } from './rebuild-read-models.js';
 import { seedCommand } from './seed.js';
 import { serveCommand } from './serve.js';
 
@@ -132,6 +134,7 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
     .action(run(proofConsistencyCommand));
 
   registerAdminCommands(program, run, dbOption);
+  registerEnrolmentCommands(program, run, dbOption);
 
   return program;
 }

@@ -84,6 +84,7 @@ export async function openSystem(args: {
     readSetting('publicUrl', env) ??
     `http://localhost:${readSetting('port', env) ?? '8080'}`;
   const webOrigin = new URL(publicUrl).origin;
+  const linkHours = enrolmentLinkHours(readSetting('enrolmentLinkHours', env));
   const store = await openLedgerStore(databaseUrl);
   const ledger = createLedger({
     store,
@@ -94,7 +95,10 @@ export async function openSystem(args: {
   });
   const auth: AuthDeps = {
     ledger,
-    settings: defaultAuthSettings,
+    settings: {
+      ...defaultAuthSettings,
+      enrolmentLinkTtlMs: linkHours * 3_600_000,
+    },
     security: {
       passwords: argon2idHasher(),
       totp: rfc6238Totp(),
@@ -127,4 +131,23 @@ export async function openSystem(args: {
       await store.close();
     },
   };
+}
+
+/** `PORTLEDGER_ENROLMENT_LINK_HOURS`: a whole number of hours, at least one. */
+function enrolmentLinkHours(text: string | undefined): number {
+  const hours = Number(text ?? '24');
+  if (!Number.isSafeInteger(hours) || hours < 1) {
+    throw new AppError(
+      'input.invalid',
+      `PORTLEDGER_ENROLMENT_LINK_HOURS must be a whole number of hours, at least 1: ${text}`,
+    );
+  }
+  return hours;
+}
+
+/** `PORTLEDGER_PRINTED_PASS`: `on` or `off`; anything else stops the start rather than guess which was meant. */
+function printedPassSetting(value: string | undefined): boolean {
+  if (value === undefined || value === 'off') return false;
+  if (value === 'on') return true;
+  throw new AppError('input.invalid', `PORTLEDGER_PRINTED_PASS must be on or off: ${value}`);
 }

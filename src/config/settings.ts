@@ -79,6 +79,31 @@ export const settings = {
     default: '10',
     doc: 'The sliding window, in minutes, of the bulk look-up rule; a person raises at most one such alert per window.',
   },
+  enrolmentLinkHours: {
+    env: 'PORTLEDGER_ENROLMENT_LINK_HOURS',
+    default: '24',
+    doc: 'A one-time enrolment link expires this many hours after it is issued. The passkey it registers signs in only once a supervisor of the same terminal organisation or a port administrator confirms it (`portledger enrolment confirm --by-operator` at the machine).',
+  },
+  gateKioskRateLimit: {
+    env: 'PORTLEDGER_GATE_KIOSK_RATE_LIMIT',
+    default: '10',
+    doc: 'The gate (`POST /v1/gate/transactions`) admits at most this many attempts per kiosk (API token or session) within the window; more answer 429 `gate.rate_limited` with `Retry-After`. A lane clears a truck every few minutes.',
+  },
+  gateCredentialRateLimit: {
+    env: 'PORTLEDGER_GATE_CREDENTIAL_RATE_LIMIT',
+    default: '3',
+    doc: 'The gate admits at most this many attempts with one credential (a rotating pass counts under its credential) within the window.',
+  },
+  gateRateWindowSeconds: {
+    env: 'PORTLEDGER_GATE_RATE_WINDOW_SECONDS',
+    default: '60',
+    doc: 'The sliding window, in seconds, of the gate rate limits. The counts are kept in the server process.',
+  },
+  printedPass: {
+    env: 'PORTLEDGER_PRINTED_PASS',
+    default: 'off',
+    doc: "`on` lets the gate still accept the planner's printed pickup credential (`plc1.`) as a fallback for the rotating pass on the driver's enrolled phone, and raises a `gate.printed_pass` alert at each use; `off` refuses it as a copy (check `pass.printed_disabled`, a high alert).",
+  },
   trustProxy: {
     env: 'PORTLEDGER_TRUST_PROXY',
     default: 'false',

@@ -34,6 +34,7 @@ export const AlertSchema = Type.Object({
     Type.Literal('integrity.read_model_mismatch'),
     Type.Literal('auth.lockout'),
     Type.Literal('lookup.bulk'),
+    Type.Literal('auth.enrolment_repeated'),
   ]),
   severity: Type.Union([Type.Literal('critical'), Type.Literal('high'), Type.Literal('medium')]),
   raisedAt: Type.String({ format: 'date-time' }),

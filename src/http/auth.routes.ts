@@ -42,6 +42,17 @@ const SessionViewSchema = Type.Object({
   }),
 });
 
+const EnrolmentPendingSchema = Type.Object(
+  {
+    status: Type.Literal('pending'),
+    enrolmentId: Type.String(),
+    user: Type.Object({ username: Type.String(), displayName: Type.String(), orgName: Type.String() }),
+    confirmers: Type.String({ description: 'Who may confirm it, in words' }),
+    registeredAt: Type.String(),
+  },
+  { description: 'The passkey is registered and waits for a second person to confirm it; no session yet' },
+);
+
 const ChallengeSchema = Type.Object({
   challengeId: Type.String(),
   options: Type.Record(Type.String(), Type.Unknown(), {
@@ -125,7 +136,7 @@ export function authRoutes(auth: AuthDeps): FastifyPluginAsyncTypebox {
           },
         },
       },
-      async (request) => beginEnrolment(auth, request.body),
+      async (request) => beginEnrolment(auth, request.body, requestMeta(request)),
     );
 
     app.post(
@@ -134,18 +145,19 @@ export function authRoutes(auth: AuthDeps): FastifyPluginAsyncTypebox {
         config: { access: 'public' },
         schema: {
           tags: ['auth'],
-          summary: 'Finish enrolment: register the passkey, use up the link, sign in',
+          summary:
+            'Finish enrolment: register the passkey and use up the link. The passkey is pending, and signs in only once a supervisor of the same terminal organisation or a port administrator confirms it',
           body: Type.Object({
             token: Type.String({ minLength: 1, maxLength: 100 }),
             challengeId: Type.String({ maxLength: 100 }),
             response: WebAuthnResponse,
             label: Type.Optional(Type.String({ maxLength: 100 })),
           }),
-          response: { 200: SessionViewSchema, ...errors },
+          response: { 202: EnrolmentPendingSchema, ...errors },
         },
       },
       async (request, reply) => {
-        const session = await finishEnrolment(
+        const pending = await finishEnrolment(
           auth,
           { ...request.body, response: request.body.response as JsonObject },
           requestMeta(request),

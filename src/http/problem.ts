@@ -35,6 +35,13 @@ const statusByCode: Record<string, number> = {
   'auth.step_up_required': 403,
   'auth.last_passkey': 409,
   'auth.enrolment_not_allowed': 409,
+  // A passkey from an enrolment link waits for a second person's confirmation (issue 10, row D).
+  'auth.passkey_pending': 403,
+  'enrolment.not_found': 404,
+  'enrolment.not_pending': 409,
+  'enrolment.self_confirmation': 403,
+  'enrolment.ambiguous': 409,
+  'user.self_confirmation': 403,
   'auth.user_unknown': 404,
   'auth.token_invalid': 401,
   'token.permission_not_allowed': 422,

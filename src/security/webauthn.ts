@@ -50,6 +50,7 @@ export function simpleWebAuthn(config: {
           publicKey: new Uint8Array(credential.publicKey),
           counter: credential.counter,
           transports: credential.transports ?? [],
+          aaguid: result.registrationInfo.aaguid,
         };
       } catch {
         return undefined;

@@ -4,6 +4,7 @@ import type {
   ApprovalRecord,
   ChallengeRecord,
   EnrolmentLinkRecord,
+  EnrolmentRecord,
   OrganisationRecord,
   PasskeyRecord,
   PasswordCredential,
@@ -18,6 +19,7 @@ import type {
   AppUserTable,
   Database,
   EnrolmentLinkTable,
+  EnrolmentTable,
   OrganisationTable,
   PasskeyTable,
   PasswordCredentialTable,
@@ -86,6 +88,21 @@ const toEnrolmentLink = (row: Selectable<EnrolmentLinkTable>): EnrolmentLinkReco
   expiresAt: row.expires_at,
   usedAt: row.used_at,
   issuedBy: row.issued_by,
+});
+
+const toEnrolment = (row: Selectable<EnrolmentTable>): EnrolmentRecord => ({
+  enrolmentId: row.enrolment_id,
+  userId: row.user_id,
+  orgId: row.org_id,
+  credentialId: row.credential_id,
+  linkId: row.link_id,
+  status: row.status,
+  createdAt: row.created_at,
+  ip: row.ip,
+  userAgent: row.user_agent,
+  aaguid: row.aaguid,
+  decidedBy: row.decided_by,
+  decidedAt: row.decided_at,
 });
 
 const toApiToken = (row: Selectable<ApiTokenTable>): ApiTokenRecord => ({
@@ -228,6 +245,36 @@ export function createIdentityRepository({ db }: { db: Kysely<Database> }) {
         .where('token_hash', '=', toBuffer(tokenHash))
         .executeTakeFirst();
       return row && toEnrolmentLink(row);
+    },
+
+    async getEnrolment(enrolmentId: string): Promise<EnrolmentRecord | undefined> {
+      const row = await db
+        .selectFrom('enrolment')
+        .selectAll()
+        .where('enrolment_id', '=', enrolmentId)
+        .executeTakeFirst();
+      return row && toEnrolment(row);
+    },
+
+    async findEnrolmentByCredential(credentialId: string): Promise<EnrolmentRecord | undefined> {
+      const row = await db
+        .selectFrom('enrolment')
+        .selectAll()
+        .where('credential_id', '=', credentialId)
+        .orderBy('created_at', 'desc')
+        .executeTakeFirst();
+      return row && toEnrolment(row);
+    },
+
+    async listEnrolments(where: {
+      status?: EnrolmentRecord['status'];
+      userId?: string;
+    }): Promise<EnrolmentRecord[]> {
+      let select = db.selectFrom('enrolment').selectAll();
+      if (where.status !== undefined) select = select.where('status', '=', where.status);
+      if (where.userId !== undefined) select = select.where('user_id', '=', where.userId);
+      const rows = await select.orderBy('created_at').orderBy('enrolment_id').execute();
+      return rows.map(toEnrolment);
     },
 
     async getApiToken(tokenHash: Uint8Array): Promise<ApiTokenRecord | undefined> {
@@ -408,6 +455,27 @@ export function createIdentityRepository({ db }: { db: Kysely<Database> }) {
         .returningAll()
         .executeTakeFirst();
       return row && toEnrolmentLink(row);
+    },
+
+    async putEnrolment(enrolment: EnrolmentRecord): Promise<void> {
+      const values = {
+        user_id: enrolment.userId,
+        org_id: enrolment.orgId,
+        credential_id: enrolment.credentialId,
+        link_id: enrolment.linkId,
+        status: enrolment.status,
+        created_at: enrolment.createdAt,
+        ip: enrolment.ip,
+        user_agent: enrolment.userAgent,
+        aaguid: enrolment.aaguid,
+        decided_by: enrolment.decidedBy,
+        decided_at: enrolment.decidedAt,
+      };
+      await db
+        .insertInto('enrolment')
+        .values({ enrolment_id: enrolment.enrolmentId, ...values })
+        .onConflict((oc) => oc.column('enrolment_id').doUpdateSet(values))
+        .execute();
     },
 
     async putApiToken(token: ApiTokenRecord): Promise<void> {

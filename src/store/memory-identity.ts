@@ -3,6 +3,7 @@ import type {
   ApprovalRecord,
   ChallengeRecord,
   EnrolmentLinkRecord,
+  EnrolmentRecord,
   IdentityReads,
   IdentityWrites,
   OrganisationRecord,
@@ -56,6 +57,7 @@ export interface IdentityState {
   readonly sessions: Map<string, SessionRecord>;
   /** By the hex of the token hash. */
   readonly enrolmentLinks: Map<string, EnrolmentLinkRecord>;
+  readonly enrolments: Map<string, EnrolmentRecord>;
   readonly apiTokens: Map<string, ApiTokenRecord>;
   readonly challenges: Map<string, ChallengeRecord>;
   readonly approvals: Map<string, ApprovalRecord>;
@@ -71,6 +73,7 @@ export function emptyIdentityState(): IdentityState {
     passkeys: new Map(),
     sessions: new Map(),
     enrolmentLinks: new Map(),
+    enrolments: new Map(),
     apiTokens: new Map(),
     challenges: new Map(),
     approvals: new Map(),
@@ -87,6 +90,7 @@ export function cloneIdentityState(state: IdentityState): IdentityState {
     passkeys: new Map(state.passkeys),
     sessions: new Map(state.sessions),
     enrolmentLinks: new Map(state.enrolmentLinks),
+    enrolments: new Map(state.enrolments),
     apiTokens: new Map(state.apiTokens),
     challenges: new Map(state.challenges),
     approvals: new Map(state.approvals),
@@ -143,6 +147,22 @@ export function memoryIdentityReads(current: () => IdentityState): IdentityReads
     },
     async getEnrolmentLink(tokenHash) {
       return get(current().enrolmentLinks, hex(tokenHash), copyLink);
+    },
+    async getEnrolment(enrolmentId) {
+      return get(current().enrolments, enrolmentId, (e) => ({ ...e }));
+    },
+    async findEnrolmentByCredential(credentialId) {
+      const found = [...current().enrolments.values()]
+        .filter((e) => e.credentialId === credentialId)
+        .sort((a, b) => compareText(b.createdAt, a.createdAt))[0];
+      return found && { ...found };
+    },
+    async listEnrolments(where) {
+      return [...current().enrolments.values()]
+        .filter((e) => where.status === undefined || e.status === where.status)
+        .filter((e) => where.userId === undefined || e.userId === where.userId)
+        .sort((a, b) => compareText(a.createdAt, b.createdAt) || compareText(a.enrolmentId, b.enrolmentId))
+        .map((e) => ({ ...e }));
     },
     async getApiToken(tokenHash) {
       const key = hex(tokenHash);
@@ -223,6 +243,9 @@ export function memoryIdentityWrites(staged: () => IdentityState): Omit<Identity
         if (s.userId === userId && s.revokedAt === null && s.expiresAt > at)
           sessions.set(key, { ...s, revokedAt: at });
       }
+    },
+    async putEnrolment(enrolment) {
+      staged().enrolments.set(enrolment.enrolmentId, { ...enrolment });
     },
     async putEnrolmentLink(link) {
       staged().enrolmentLinks.set(hex(link.tokenHash), copyLink(link));

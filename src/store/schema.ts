@@ -147,6 +147,22 @@ export interface EnrolmentLinkTable {
   issued_by: string;
 }
 
+/** A passkey registered through an enrolment link, and its confirmation (`0015_enrolment_confirmation`). */
+export interface EnrolmentTable {
+  enrolment_id: string;
+  user_id: string;
+  org_id: string;
+  credential_id: string;
+  link_id: string;
+  status: 'pending' | 'confirmed' | 'rejected';
+  created_at: string;
+  ip: string;
+  user_agent: string;
+  aaguid: string;
+  decided_by: string | null;
+  decided_at: string | null;
+}
+
 export interface ApiTokenTable {
   token_id: string;
   token_hash: Uint8Array;
@@ -314,6 +330,7 @@ export interface Database {
   password_credential: PasswordCredentialTable;
   session: SessionTable;
   enrolment_link: EnrolmentLinkTable;
+  enrolment: EnrolmentTable;
   api_token: ApiTokenTable;
   webauthn_challenge: WebauthnChallengeTable;
   approval: ApprovalTable;

@@ -32,7 +32,8 @@ import {
   roleAssignments,
   type YardSlot,
 } from '../../src/domain/index.js';
-import { addDriver, appointmentExample, slotIdAt } from './pickup.js';
+import { confirmEnrolment, enrolThroughLink } from './enrolment.js';
+import { addDriver, appointmentExample, newPhoneKey, slotIdAt } from './pickup.js';
 import { mintSession } from './sessions.js';
 import { type SoftPasskey, softPasskey } from './soft-authenticator.js';
 
@@ -125,21 +126,10 @@ export async function buildWorld(args: {
       issuedBy: 'matrix',
     });
     const passkey = softPasskey();
-    const options = await app.inject({
-      method: 'POST',
-      url: '/v1/auth/enrolment/options',
-      payload: { token: added.enrolmentToken },
-    });
-    const verify = await app.inject({
-      method: 'POST',
-      url: '/v1/auth/enrolment/verify',
-      payload: {
-        token: added.enrolmentToken,
-        challengeId: options.json().challengeId,
-        response: passkey.register(options.json().options),
-      },
-    });
-    if (verify.statusCode !== 200) throw new Error(`enrolment of ${id} failed: ${verify.body}`);
+    const verify = await enrolThroughLink(app, added.enrolmentToken, passkey);
+    if (verify.statusCode !== 202) throw new Error(`enrolment of ${id} failed: ${verify.body}`);
+    // The passkey of a link waits for a confirmer (issue 10, row D); the operator confirms it, as the CLI does.
+    await confirmEnrolment(auth, added.user.username);
     const org = (await auth.ledger.store.identity.getOrganisation(orgId))!;
     const user = (await auth.ledger.store.identity.getUser(id))!;
     return { user, org, passkey };
@@ -313,6 +303,36 @@ async function decideExample(ctx: ExampleContext, decision: 'approve' | 'reject'
     url: `/v1/approvals/${requestId ?? 'no-such-request'}/${decision}`,
     ...(decision === 'reject' ? { payload: { reason: 'not like this' } } : {}),
     ...(requestId ? {} : { expect: NO_REQUEST_KIND }),
+  };
+}
+
+/**
+ * A fresh pending enrolment (a new person of the caller's organisation, or of the terminal operator for callers of
+ * other kinds, who enrolled through their link) and the request deciding it. A supervisor confirms the people of
+ * their own organisation, an administrator anyone's.
+ */
+async function enrolmentDecisionExample(
+  ctx: ExampleContext,
+  decision: 'confirm' | 'reject',
+): Promise<RouteExample> {
+  const { world, caller } = ctx;
+  const orgId =
+    caller.orgKind === 'terminal_operator' ? caller.org.orgId : worldOrganisations.terminal_operator.orgId;
+  const id = `p-${nextSerial()}`;
+  const added = await addUser(world.auth, {
+    userId: id,
+    orgId,
+    username: id,
+    displayName: `Pending ${id}`,
+    roles: ['gate_clerk'],
+    issuedBy: 'matrix',
+  });
+  const pending = await enrolThroughLink(world.app, added.enrolmentToken, softPasskey());
+  if (pending.statusCode !== 202) throw new Error(`enrolment of ${id} failed: ${pending.body}`);
+  return {
+    method: 'POST',
+    url: `/v1/enrolments/${pending.json().enrolmentId}/${decision}`,
+    payload: {},
   };
 }
 
@@ -654,6 +674,10 @@ export const routeExamples: Record<string, Example> = {
       payload: { to: world.freeSlot(), reason: 'yard scan found the box elsewhere' },
     };
   },
+
+  'GET /v1/enrolments': async () => ({ method: 'GET', url: '/v1/enrolments?status=pending' }),
+  'POST /v1/enrolments/{enrolmentId}/confirm': (ctx) => enrolmentDecisionExample(ctx, 'confirm'),
+  'POST /v1/enrolments/{enrolmentId}/reject': (ctx) => enrolmentDecisionExample(ctx, 'reject'),
 
   'GET /v1/approvals': async () => ({ method: 'GET', url: '/v1/approvals' }),
   'GET /v1/approvals/{requestId}': async (ctx) => {

@@ -103,6 +103,7 @@ const alertRuleNames: Record<string, string> = {
   'integrity.read_model_mismatch': 'Read model differs from the log',
   'auth.lockout': 'Account lockout',
   'lookup.bulk': 'Bulk position look-up',
+  'auth.enrolment_repeated': 'Second enrolment attempt',
   'driver.device.enrolled_again': "Driver's phone set up again",
   'gate.printed_pass': 'Printed pickup pass used',
 };

@@ -19,7 +19,10 @@ import { releaseInboxesMigration0008 } from './0008_release_inboxes.js';
 import { alertReadModelMigration0009 } from './0009_alert_read_model.js';
 import { dropGateAlertMigration0010 } from './0010_drop_gate_alert.js';
 import { lookupAlertRuleMigration0011 } from './0011_lookup_alert_rule.js';
+import { gateAlertGroupMigration0012 } from './0012_gate_alert_group.js';
 import { driverDevicesMigration0014 } from './0014_driver_devices.js';
+import { enrolmentConfirmationMigration0015 } from './0015_enrolment_confirmation.js';
+import { readModelMismatchRuleMigration0016 } from './0016_read_model_mismatch_rule.js';
 import type { MigrationDb } from './migration-db.js';
 
 /**
@@ -43,7 +46,10 @@ export function ledgerMigrationProvider(dialect: StoreDialectName): MigrationPro
     '0009_alert_read_model': alertReadModelMigration0009(d),
     '0010_drop_gate_alert': dropGateAlertMigration0010(d),
     '0011_lookup_alert_rule': lookupAlertRuleMigration0011(d),
+    '0012_gate_alert_group': gateAlertGroupMigration0012(d),
     '0014_driver_devices': driverDevicesMigration0014(d),
+    '0015_enrolment_confirmation': enrolmentConfirmationMigration0015(d),
+    '0016_read_model_mismatch_rule': readModelMismatchRuleMigration0016(d),
   };
   return { getMigrations: async () => migrations };
 }
