@@ -177,6 +177,17 @@ export interface DriverJobView {
    * it can never be shown here.
    */
   readonly credential: { readonly active: boolean; readonly credentialId: string | null };
+  /**
+   * What the driver's phone signs a rotating pass for (issue 10, row C): non-null while the job's pickup
+   * credential is issued and unused. The window is the gate window (slot with grace); the time zone is the
+   * terminal's, for showing it.
+   */
+  readonly pass: {
+    readonly credentialId: string;
+    readonly windowStart: string;
+    readonly windowEnd: string;
+    readonly terminalTimeZone: string;
+  } | null;
   readonly updatedAt: string;
 }
 
@@ -250,6 +261,15 @@ function jobView(
     truckPlate: record.truckPlate,
     state,
     credential: { active: current !== undefined, credentialId: current?.credentialId ?? null },
+    pass:
+      current === undefined
+        ? null
+        : {
+            credentialId: current.credentialId,
+            windowStart: window.start,
+            windowEnd: window.end,
+            terminalTimeZone: config?.timeZone ?? 'UTC',
+          },
     updatedAt: record.updatedAt,
   };
 }

@@ -35,6 +35,22 @@ const DriverJobSchema = Type.Object(
           'Whether a pickup credential is in force, by id; its token was handed once to your haulier and is never stored',
       },
     ),
+    pass: Nullable(
+      Type.Object(
+        {
+          credentialId: Type.String(),
+          windowStart: Instant,
+          windowEnd: Instant,
+          terminalTimeZone: Type.String({
+            description: 'IANA time zone of the terminal, e.g. Europe/Brussels',
+          }),
+        },
+        {
+          description:
+            'What your enrolled phone signs a rotating pass for (plp1.<credentialId>.<counter>.<signature>), while the credential is issued and unused',
+        },
+      ),
+    ),
     updatedAt: Instant,
   },
   { description: 'A pickup you are nominated for: never a yard position, never a secret' },

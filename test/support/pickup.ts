@@ -2,11 +2,16 @@
  * Setup for appointment and gate tests: a release held by a haulier (issued by the line, accepted by the
  * haulier, through the real release use cases), a registered driver, and slot ids relative to a clock.
  */
+import { generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
+import { addUser } from '../../src/app/admin.usecases.js';
 import { changeAppointment, pickupDepsFor } from '../../src/app/appointments.usecases.js';
+import type { AuthDeps } from '../../src/app/auth.usecases.js';
+import { decideDriverDevice, enrolDriverDevice } from '../../src/app/driver-devices.usecases.js';
 import { registerDriver } from '../../src/app/drivers.usecases.js';
 import type { Ledger } from '../../src/app/ledger.js';
 import { runReleaseCommand } from '../../src/app/releases.usecases.js';
 import type { SecretSealer } from '../../src/app/security.ports.js';
+import { formatPickupPass, pickupPassCounter, pickupPassMessage } from '../../src/audit/index.js';
 import type { Principal, SlotConfig } from '../../src/domain/index.js';
 
 /** A principal of an organisation, for use-case calls in tests. */
@@ -147,7 +152,7 @@ export const allDaySlotConfig: SlotConfig = {
  * with that driver and truck. Returns the pickup credential the driver presents with his badge and plate.
  */
 export async function pickupReadyNow(
-  deps: { ledger: Ledger; sealer: SecretSealer },
+  deps: { ledger: Ledger; sealer: SecretSealer; auth?: AuthDeps },
   args: {
     visitRef: string;
     line: Principal;
@@ -155,9 +160,17 @@ export async function pickupReadyNow(
     badge: string;
     truckPlate: string;
   },
-): Promise<{ credential: string; credentialId: string }> {
+): Promise<{ credential: string; credentialId: string; printed: string; phone: TestPhone | null }> {
   await releaseToHaulier(deps.ledger, args.visitRef, { line: args.line, haulier: args.haulier });
   await addDriver(deps, args.haulier.orgId, args.badge);
+  // With the identity layer, the driver gets an account and a phone his planner confirmed (issue 10, row C).
+  const phone = deps.auth
+    ? await bindDriverPhone(deps.auth, {
+        orgId: args.haulier.orgId,
+        badge: args.badge,
+        plannerUserId: args.haulier.userId,
+      })
+    : null;
   const now = deps.ledger.clock.now();
   const halfHour = 30 * 60_000;
   const start = new Date(Math.floor(now.getTime() / halfHour) * halfHour).toISOString();
@@ -171,5 +184,106 @@ export async function pickupReadyNow(
   if (outcome.outcome !== 'applied' || !outcome.credential) {
     throw new Error(`booking ${slotId} for ${args.visitRef} gave no credential`);
   }
-  return { credential: outcome.credential.token, credentialId: outcome.credential.credentialId };
+  const { token, credentialId } = outcome.credential;
+  return {
+    // The rotating pass of this 30-second step when the driver has a phone; the printed credential otherwise.
+    credential: phone ? phone.passFor(credentialId, deps.ledger.clock.now()) : token,
+    credentialId,
+    printed: token,
+    phone,
+  };
+}
+
+/** A driver's phone in a test: its Ed25519 key (node:crypto, like the console's WebCrypto key) and its ids. */
+export interface TestPhone {
+  readonly userId: string;
+  readonly deviceId: string;
+  /** base64url of the raw 32-byte public key, as the console registers it. */
+  readonly publicKey: string;
+  /** The rotating pass for `credentialId` in the 30-second step of `at` (or `steps` steps later). */
+  passFor(credentialId: string, at: Date, steps?: number): string;
+}
+
+/**
+ * A new phone key pair, not yet enrolled: `publicKey` as `POST /v1/me/devices` takes it, `passFor` signs as the
+ * console does (the contract's message, Ed25519).
+ */
+export function newPhoneKey(): Omit<TestPhone, 'userId' | 'deviceId'> {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  return {
+    publicKey: rawPublicKey(publicKey),
+    passFor: (credentialId, at, steps = 0) => signPass(privateKey, credentialId, at, steps),
+  };
+}
+
+function rawPublicKey(key: KeyObject): string {
+  const spki = key.export({ format: 'der', type: 'spki' });
+  return spki.subarray(spki.length - 32).toString('base64url');
+}
+
+function signPass(privateKey: KeyObject, credentialId: string, at: Date, steps: number): string {
+  const counter = pickupPassCounter(at.getTime()) + steps;
+  return formatPickupPass(
+    credentialId,
+    counter,
+    sign(null, pickupPassMessage(credentialId, counter), privateKey),
+  );
+}
+
+let phoneSerial = 0;
+
+/**
+ * Gives the driver with `badge` (registered by his haulier `orgId`) a console account, links his driver record to
+ * it, enrols a phone from that account and has a planner of the haulier confirm it: all through the use cases.
+ * Returns the phone, which signs his rotating passes.
+ *
+ * @example
+ * ```ts
+ * const phone = await bindDriverPhone(auth, { orgId: 'org-haul', badge: 'ANR-000123' });
+ * await gateTransaction(gate, 'clerk', { credential: phone.passFor(credentialId, clock.now()), badge, truckPlate });
+ * ```
+ */
+export async function bindDriverPhone(
+  auth: AuthDeps,
+  args: { orgId: string; badge: string; plannerUserId?: string; userId?: string },
+): Promise<TestPhone> {
+  const userId =
+    args.userId ??
+    `drv-${args.badge.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-${++phoneSerial}`.slice(0, 60);
+  if (!(await auth.ledger.store.identity.getUser(userId))) {
+    await addUser(auth, {
+      userId,
+      orgId: args.orgId,
+      username: userId,
+      displayName: `Driver ${args.badge}`,
+      roles: ['driver'],
+      issuedBy: 'test',
+    });
+  }
+  const deps = { ledger: auth.ledger, sealer: auth.security.sealer };
+  await registerDriver(
+    deps,
+    { orgId: args.orgId, userId: args.plannerUserId ?? 'test-planner' },
+    {
+      name: `Driver ${args.badge}`,
+      badge: args.badge,
+      licence: `L-${args.badge}`,
+      phone: '+32 470 00 00 00',
+    },
+    { userId },
+  );
+  const key = newPhoneKey();
+  const { deviceId } = await enrolDriverDevice(
+    { ledger: auth.ledger },
+    { orgId: args.orgId, userId },
+    { publicKey: key.publicKey, label: 'Test phone' },
+    { ip: '192.0.2.10', userAgent: 'PortLedger test phone' },
+  );
+  await decideDriverDevice(
+    deps,
+    { orgId: args.orgId, userId: args.plannerUserId ?? 'test-planner' },
+    deviceId,
+    'confirm',
+  );
+  return { ...key, userId, deviceId };
 }

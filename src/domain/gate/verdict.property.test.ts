@@ -25,6 +25,20 @@ type Breakage = { name: string; fails: GateCheck[]; apply: (input: GateInput) =>
 
 const breakages: Breakage[] = [
   {
+    name: 'signed by another device',
+    // Fail closed: a pass whose signature failed is not fresh either.
+    fails: ['pass.device_signature', 'pass.fresh'],
+    apply: (input) => ({
+      ...input,
+      pass: { ...input.pass, kind: 'rotating', deviceSignature: 'pass.bad_signature: x' },
+    }),
+  },
+  {
+    name: 'stale pass',
+    fails: ['pass.fresh'],
+    apply: (input) => ({ ...input, pass: { ...input.pass, kind: 'rotating', fresh: 'pass.stale: x' } }),
+  },
+  {
     name: 'forged',
     // Fail closed: without a credential that opened, nothing about the credential holds.
     fails: ['credential.signature', 'credential.visit', 'credential.unused', 'credential.current'],
@@ -107,6 +121,7 @@ const legitimate = fc
   })
   .map(
     ({ minute, plate }): GateInput => ({
+      pass: { kind: 'rotating' },
       credential: { ok: true, payload: claims },
       presented: { badgeRef: driver, truckPlate: plate },
       now: new Date(WINDOW_START + minute * 60_000).toISOString(),

@@ -41,6 +41,7 @@ const greenLights = [
 
 /** The legitimate driver, in the booked truck, inside the slot, with the current credential. */
 const legit: GateInput = {
+  pass: { kind: 'rotating' },
   credential: { ok: true, payload: claims },
   presented: { badgeRef: legitDriver, truckPlate: '1-abc-123' },
   now: at(8, 10),
@@ -62,7 +63,26 @@ describe('the gate verdict', () => {
     expect(gateVerdict(legit)).toEqual({ accepted: true });
   });
 
+  it('accepts the printed pass only while the terminal allows it', () => {
+    expect(gateVerdict({ ...legit, pass: { kind: 'printed', printedAllowed: true } })).toEqual({
+      accepted: true,
+    });
+    expect(failedChecks({ ...legit, pass: { kind: 'printed', printedAllowed: false } })).toEqual([
+      'pass.printed_disabled',
+    ]);
+  });
+
   it.each<[string, Partial<GateInput>, GateCheck[]]>([
+    [
+      "a pass signed by a device that is not the driver's active one",
+      { pass: { kind: 'rotating', deviceSignature: 'pass.bad_signature: not the enrolled device' } },
+      ['pass.device_signature', 'pass.fresh'],
+    ],
+    [
+      'a pass two steps old',
+      { pass: { kind: 'rotating', fresh: 'pass.stale: step 10, gate at 12' } },
+      ['pass.fresh'],
+    ],
     [
       'a forged or damaged credential',
       {

@@ -1,0 +1,301 @@
+/**
+ * Driver devices (issue 10, row C: "a copied pass is worthless"). A driver enrols his phone in "My jobs": the
+ * console makes a non-extractable Ed25519 key pair there and registers its public key. The gate then accepts only
+ * rotating passes signed by that key (`src/audit/pickup-pass.ts`), so a screenshot, a copy of the printed
+ * credential from a file or a badge number typed at the kiosk no longer opens the gate.
+ *
+ * A driver may sign in with a password and a TOTP code, both of which can be keylogged (MISSION §1), so a device
+ * enrolled from his account does nothing until a planner of his own haulier confirms it, comparing the
+ * fingerprint with the phone in the driver's hand. Enrolling while another device is active or pending raises a
+ * `driver.device.enrolled_again` alert for the haulier. Confirming a device revokes the driver's previous one: he
+ * has one key at a time.
+ *
+ * Every step is an event on the driver's `driver-devices-<userId>` stream (with who, the key's fingerprint, the
+ * IP address and the user agent); the `driver_device` read model is written beside it in the same transaction.
+ */
+import { decodeBase64UrlStrict, deviceKeyFingerprint, isDevicePublicKey } from '../audit/index.js';
+import { ALERTS_STREAM, deviceAlertRecord } from './alert-records.js';
+import type { RequestMeta } from './auth.usecases.js';
+import { openDriverDetails } from './drivers.usecases.js';
+import { AppError } from './errors.js';
+import type { DriverDeviceRecord, DriverDeviceStatus } from './gate.ports.js';
+import type { Ledger, WriteContext } from './ledger.js';
+import type { JsonObject, LedgerReads } from './ports.js';
+import type { SecretSealer } from './security.ports.js';
+
+export const driverDevicesStreamId = (userId: string) => `driver-devices-${userId}`;
+
+/** The longest device label: a phone's name. */
+export const MAX_DEVICE_LABEL = 60;
+
+/** What the phone registers. */
+export interface DeviceEnrolment {
+  /** base64url (RFC 4648 §5, no padding) of the raw 32-byte Ed25519 public key. */
+  readonly publicKey: string;
+  readonly label: string;
+}
+
+/** A device as its driver sees it. */
+export interface MyDeviceView {
+  readonly deviceId: string;
+  readonly label: string;
+  readonly status: DriverDeviceStatus;
+  readonly enrolledAt: string;
+  readonly fingerprint: string;
+}
+
+/** A device as the planner of the driver's haulier sees it, to confirm or reject. */
+export interface HaulierDeviceView extends MyDeviceView {
+  readonly driverName: string;
+  readonly userId: string;
+  readonly ip: string;
+  readonly userAgent: string;
+}
+
+/** Who acts: the driver himself, or a planner of his haulier. */
+export interface DeviceActor {
+  readonly orgId: string;
+  readonly userId: string;
+}
+
+/**
+ * Enrols a device for the calling driver: `pending` until a planner of his haulier confirms it. Records
+ * `DriverDeviceEnrolled`; when the driver already has a device active or pending, also `DeviceAlertRaised`
+ * (`driver.device.enrolled_again`) for his haulier.
+ *
+ * @example
+ * ```ts
+ * const { deviceId } = await enrolDriverDevice({ ledger }, { orgId: 'haul', userId: 'driver' },
+ *   { publicKey: 'MCowBQYDK2VwAyEA…', label: 'Pixel 8' }, { ip: '192.0.2.7', userAgent: 'Mozilla/5.0' });
+ * ```
+ */
+export async function enrolDriverDevice(
+  deps: { ledger: Ledger },
+  driver: DeviceActor,
+  input: DeviceEnrolment,
+  meta: RequestMeta,
+): Promise<{ deviceId: string; status: 'pending'; fingerprint: string }> {
+  const publicKey = typeof input.publicKey === 'string' ? decodeBase64UrlStrict(input.publicKey) : undefined;
+  if (publicKey === undefined || publicKey.length !== 32 || !isDevicePublicKey(publicKey)) {
+    throw new AppError(
+      'driver.device_key_invalid',
+      'publicKey must be the raw 32-byte Ed25519 public key, base64url without padding',
+      { field: 'publicKey' },
+    );
+  }
+  const label = typeof input.label === 'string' ? input.label.trim() : '';
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what the check refuses.
+  if (label === '' || label.length > MAX_DEVICE_LABEL || /[\u0000-\u001f\u007f]/.test(label)) {
+    throw new AppError('input.invalid', `label must be 1 to ${MAX_DEVICE_LABEL} printable characters`, {
+      field: 'label',
+    });
+  }
+  const fingerprint = deviceKeyFingerprint(publicKey);
+  return deps.ledger.write(async (context) => {
+    const { tx } = context;
+    const at = context.now.toISOString();
+    const user = await tx.identity.getUser(driver.userId);
+    if (!user || user.orgId !== driver.orgId || !user.roles.includes('driver')) {
+      throw new AppError('auth.forbidden', 'only a driver enrols a device for his passes');
+    }
+    const stream = driverDevicesStreamId(driver.userId);
+    const version = (await tx.readStream(stream)).length;
+    const deviceId = Buffer.from(context.ids.randomBytes(12)).toString('base64url');
+    const others = (await tx.gate.devicesOfUser(driver.userId)).filter(
+      (d) => d.status === 'active' || d.status === 'pending',
+    );
+    const ua = meta.userAgent.slice(0, 300);
+    await context.append(stream, version, [
+      {
+        type: 'DriverDeviceEnrolled',
+        data: {
+          deviceId,
+          orgId: driver.orgId,
+          userId: driver.userId,
+          publicKey: input.publicKey,
+          fingerprint,
+          label,
+          ip: meta.ip,
+          userAgent: ua,
+          at,
+        },
+      },
+    ]);
+    await tx.gate.putDevice({
+      deviceId,
+      orgId: driver.orgId,
+      userId: driver.userId,
+      publicKey,
+      fingerprint,
+      label,
+      status: 'pending',
+      enrolledAt: at,
+      ip: meta.ip,
+      userAgent: ua,
+      decidedBy: null,
+      decidedAt: null,
+    });
+    if (others.length > 0) await raiseEnrolledAgain(context, driver, deviceId, fingerprint, others.length);
+    return { deviceId, status: 'pending' as const, fingerprint };
+  });
+}
+
+async function raiseEnrolledAgain(
+  context: WriteContext,
+  driver: DeviceActor,
+  deviceId: string,
+  fingerprint: string,
+  otherDevices: number,
+): Promise<void> {
+  const data: JsonObject = {
+    rule: 'driver.device.enrolled_again',
+    userId: driver.userId,
+    orgId: driver.orgId,
+    deviceId,
+    fingerprint,
+    otherDevices,
+    at: context.now.toISOString(),
+  };
+  const [raised] = await context.appendAtEnd(ALERTS_STREAM, [{ type: 'DeviceAlertRaised', data }]);
+  await context.tx.putAlertRecord(deviceAlertRecord(raised!));
+}
+
+/**
+ * The caller's own devices, oldest first.
+ *
+ * @example
+ * ```ts
+ * (await listMyDevices(store, 'driver')).map((d) => d.status); // ['revoked', 'active']
+ * ```
+ */
+export async function listMyDevices(reads: LedgerReads, userId: string): Promise<MyDeviceView[]> {
+  return (await reads.gate.devicesOfUser(userId)).map(myView);
+}
+
+/**
+ * The devices of the planner's own haulier's drivers, oldest first, in `status` when given. The driver's name
+ * comes from the haulier's own driver records (sealed at rest), else from his account.
+ *
+ * @example
+ * ```ts
+ * (await listHaulierDevices(store, sealer, 'haul', 'pending'))[0]?.driverName; // 'Dirk Driver'
+ * ```
+ */
+export async function listHaulierDevices(
+  reads: LedgerReads,
+  sealer: SecretSealer,
+  orgId: string,
+  status?: DriverDeviceStatus,
+): Promise<HaulierDeviceView[]> {
+  const devices = await reads.gate.devicesOfOrg(orgId, status);
+  const names = new Map<string, string>();
+  for (const userId of new Set(devices.map((d) => d.userId))) {
+    const [record] = await reads.gate.driversOfUser(orgId, userId);
+    const name = record
+      ? openDriverDetails(sealer, record.sealed).name
+      : (await reads.identity.getUser(userId))?.displayName;
+    names.set(userId, name ?? userId);
+  }
+  return devices.map((device) => haulierView(device, names.get(device.userId) ?? device.userId));
+}
+
+/**
+ * A planner of the driver's haulier confirms or rejects a pending device. Confirming makes it the driver's one
+ * active device and revokes the one active before (`DriverDeviceConfirmed` names it); rejecting records
+ * `DriverDeviceRejected`. `driver.device_not_found` for an unknown device or another haulier's (one answer, so
+ * asking confirms nothing); `driver.device_not_pending` when it was already decided. The route demands a passkey
+ * session and a recent step-up.
+ *
+ * @example
+ * ```ts
+ * await decideDriverDevice({ ledger, sealer }, { orgId: 'haul', userId: 'haulier-planner' }, deviceId, 'confirm');
+ * ```
+ */
+export async function decideDriverDevice(
+  deps: { ledger: Ledger; sealer: SecretSealer },
+  planner: DeviceActor,
+  deviceId: string,
+  decision: 'confirm' | 'reject',
+): Promise<HaulierDeviceView> {
+  const decided = await deps.ledger.write(async (context) => {
+    const { tx } = context;
+    const at = context.now.toISOString();
+    const device = await tx.gate.getDevice(deviceId);
+    if (!device || device.orgId !== planner.orgId) {
+      throw new AppError('driver.device_not_found', `your haulier has no device ${deviceId}`);
+    }
+    if (device.status !== 'pending') {
+      throw new AppError('driver.device_not_pending', `device ${deviceId} is ${device.status}, not pending`, {
+        status: device.status,
+      });
+    }
+    const stream = driverDevicesStreamId(device.userId);
+    const version = (await tx.readStream(stream)).length;
+    const decision_ = { decidedBy: planner.userId, decidedAt: at };
+    if (decision === 'reject') {
+      await context.append(stream, version, [
+        { type: 'DriverDeviceRejected', data: { deviceId, userId: device.userId, by: planner.userId, at } },
+      ]);
+      const rejected: DriverDeviceRecord = { ...device, status: 'rejected', ...decision_ };
+      await tx.gate.putDevice(rejected);
+      return rejected;
+    }
+    const previous = (await tx.gate.devicesOfUser(device.userId)).filter((d) => d.status === 'active');
+    await context.append(stream, version, [
+      {
+        type: 'DriverDeviceConfirmed',
+        data: {
+          deviceId,
+          userId: device.userId,
+          fingerprint: device.fingerprint,
+          revoked: previous.map((d) => d.deviceId),
+          by: planner.userId,
+          at,
+        },
+      },
+    ]);
+    for (const old of previous) await tx.gate.putDevice({ ...old, status: 'revoked', ...decision_ });
+    const confirmed: DriverDeviceRecord = { ...device, status: 'active', ...decision_ };
+    await tx.gate.putDevice(confirmed);
+    return confirmed;
+  });
+  const [view] = (await listHaulierDevices(deps.ledger.store, deps.sealer, planner.orgId)).filter(
+    (d) => d.deviceId === decided.deviceId,
+  );
+  return view ?? haulierView(decided, decided.userId);
+}
+
+/**
+ * The one device whose key the gate verifies a driver's passes with: his active device, if any.
+ *
+ * @example
+ * ```ts
+ * const device = await activeDeviceOf(tx, 'driver');
+ * ```
+ */
+export async function activeDeviceOf(
+  reads: Pick<LedgerReads, 'gate'>,
+  userId: string,
+): Promise<DriverDeviceRecord | undefined> {
+  return (await reads.gate.devicesOfUser(userId)).filter((d) => d.status === 'active').at(-1);
+}
+
+function myView(device: DriverDeviceRecord): MyDeviceView {
+  return {
+    deviceId: device.deviceId,
+    label: device.label,
+    status: device.status,
+    enrolledAt: device.enrolledAt,
+    fingerprint: device.fingerprint,
+  };
+}
+
+function haulierView(device: DriverDeviceRecord, driverName: string): HaulierDeviceView {
+  return {
+    ...myView(device),
+    driverName,
+    userId: device.userId,
+    ip: device.ip,
+    userAgent: device.userAgent,
+  };
+}

@@ -1,0 +1,162 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { requireStepUp } from '../app/auth.usecases.js';
+import {
+  decideDriverDevice,
+  enrolDriverDevice,
+  listHaulierDevices,
+  listMyDevices,
+  MAX_DEVICE_LABEL,
+} from '../app/driver-devices.usecases.js';
+import { requestMeta, requireAuth } from './auth.plugin.js';
+import type { HttpDeps } from './deps.js';
+import { problemResponses } from './schemas.js';
+
+const Instant = Type.String({ format: 'date-time' });
+const DeviceStatus = Type.Union([
+  Type.Literal('pending'),
+  Type.Literal('active'),
+  Type.Literal('rejected'),
+  Type.Literal('revoked'),
+]);
+const Fingerprint = Type.String({
+  description:
+    "SHA-256 of the raw public key, first 8 bytes as four groups of hex digits: '3f2a:91bc:07de:55a1'",
+});
+
+const MyDeviceSchema = Type.Object({
+  deviceId: Type.String(),
+  label: Type.String(),
+  status: DeviceStatus,
+  enrolledAt: Instant,
+  fingerprint: Fingerprint,
+});
+
+const HaulierDeviceSchema = Type.Object(
+  {
+    deviceId: Type.String(),
+    driverName: Type.String(),
+    userId: Type.String(),
+    label: Type.String(),
+    fingerprint: Fingerprint,
+    enrolledAt: Instant,
+    ip: Type.String(),
+    userAgent: Type.String(),
+    status: DeviceStatus,
+  },
+  { description: "A phone one of your haulier's drivers enrolled for his rotating pickup passes" },
+);
+
+const errors = {
+  401: { $ref: 'Problem#' },
+  403: { $ref: 'Problem#' },
+  409: { $ref: 'Problem#' },
+  ...problemResponses,
+} as const;
+
+/**
+ * Driver devices (issue 10, row C): a driver enrols the phone whose non-extractable key signs his rotating pickup
+ * passes; it stays pending until a planner of his haulier confirms it, with a passkey session and a fresh
+ * step-up, because the driver's own password and TOTP seed may be keylogged.
+ */
+export function driverDeviceRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
+  const ledger = deps.auth.ledger;
+  const sealer = deps.auth.security.sealer;
+  return async (app) => {
+    app.post(
+      '/v1/me/devices',
+      {
+        config: { access: 'driver.device.enrol' },
+        schema: {
+          tags: ['appointments'],
+          summary: 'Enrols your phone for rotating pickup passes; it works once your haulier confirms it',
+          body: Type.Object({
+            publicKey: Type.String({
+              maxLength: 64,
+              description: 'base64url, no padding, of the raw 32-byte Ed25519 public key made on the phone',
+            }),
+            label: Type.String({
+              minLength: 1,
+              maxLength: MAX_DEVICE_LABEL,
+              description: "e.g. the phone's name",
+            }),
+          }),
+          response: {
+            201: Type.Object({ deviceId: Type.String(), status: Type.Literal('pending') }),
+            ...errors,
+          },
+        },
+      },
+      async (request, reply) => {
+        const auth = requireAuth(request);
+        const enrolled = await enrolDriverDevice(
+          { ledger },
+          { orgId: auth.user.orgId, userId: auth.user.userId },
+          request.body,
+          requestMeta(request),
+        );
+        return reply.code(201).send({ deviceId: enrolled.deviceId, status: enrolled.status });
+      },
+    );
+
+    app.get(
+      '/v1/me/devices',
+      {
+        config: { access: 'driver.device.enrol' },
+        schema: {
+          tags: ['appointments'],
+          summary: 'The phones you enrolled, and whether your haulier confirmed them',
+          response: { 200: Type.Object({ items: Type.Array(MyDeviceSchema) }), ...errors },
+        },
+      },
+      async (request) => ({ items: await listMyDevices(ledger.store, requireAuth(request).user.userId) }),
+    );
+
+    app.get(
+      '/v1/drivers/devices',
+      {
+        config: { access: 'driver.device.confirm' },
+        schema: {
+          tags: ['appointments'],
+          summary: "The phones your haulier's drivers enrolled, oldest first",
+          querystring: Type.Object({ status: Type.Optional(DeviceStatus) }),
+          response: { 200: Type.Object({ items: Type.Array(HaulierDeviceSchema) }), ...errors },
+        },
+      },
+      async (request) => {
+        const auth = requireAuth(request);
+        return {
+          items: await listHaulierDevices(ledger.store, sealer, auth.user.orgId, request.query.status),
+        };
+      },
+    );
+
+    for (const decision of ['confirm', 'reject'] as const) {
+      app.post(
+        `/v1/drivers/devices/:deviceId/${decision}`,
+        {
+          config: { access: 'driver.device.confirm' },
+          schema: {
+            tags: ['appointments'],
+            summary:
+              decision === 'confirm'
+                ? "Confirms a driver's phone (revoking his previous one); needs a passkey step-up"
+                : "Rejects a driver's phone; needs a passkey step-up",
+            params: Type.Object({ deviceId: Type.String({ maxLength: 64 }) }),
+            response: { 200: HaulierDeviceSchema, ...errors },
+          },
+        },
+        async (request) => {
+          const auth = requireAuth(request);
+          requireStepUp(deps.auth, auth);
+          return decideDriverDevice(
+            { ledger, sealer },
+            { orgId: auth.user.orgId, userId: auth.user.userId },
+            request.params.deviceId,
+            decision,
+          );
+        },
+      );
+    }
+  };
+}

@@ -1,0 +1,429 @@
+import type { FastifyInstance } from 'fastify';
+import { type TOTP, URI } from 'otpauth';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testAuthDeps } from '../../test/support/auth.js';
+import {
+  openTestLedger,
+  postgresReachable,
+  type StoreKind,
+  type TestLedger,
+  testTerminals,
+  testVerifierKey,
+} from '../../test/support/ledger.js';
+import {
+  allDaySlotConfig,
+  bindDriverPhone,
+  newPhoneKey,
+  pickupReadyNow,
+  principal,
+  type TestPhone,
+} from '../../test/support/pickup.js';
+import { mintSession } from '../../test/support/sessions.js';
+import { addOrganisation, addUser } from '../app/admin.usecases.js';
+import { pickupDepsFor } from '../app/appointments.usecases.js';
+import type { AuthDeps } from '../app/auth.usecases.js';
+import { ALERTS_STREAM } from '../app/gate.usecases.js';
+import { createApiToken } from '../app/tokens.usecases.js';
+import { announceVisit, runVisitCommand } from '../app/visits.usecases.js';
+import { computeCheckDigit } from '../domain/index.js';
+import { buildServer } from './server.js';
+
+type Session = Awaited<ReturnType<typeof mintSession>>;
+type Verdict = {
+  accepted: boolean;
+  visitRef: string;
+  checks: { check: string; passed: boolean; reason: string }[];
+};
+
+const pgReachable = await postgresReachable();
+const kinds: StoreKind[] = pgReachable ? ['sqlite', 'postgres'] : ['sqlite'];
+
+const BADGE = 'ANR-PASS-0001';
+const PLATE = '1-PAS-001';
+const failedChecks = (verdict: Verdict) => verdict.checks.filter((c) => !c.passed).map((c) => c.check);
+
+/**
+ * Issue 10, row C: "a pickup credential, badge number and plate copied from the secrets file, presented together
+ * in the gate window, are accepted: the box leaves". Now the gate asks for the rotating pass the driver's phone
+ * signs every 30 seconds with a key that never leaves it, bound to his account once a planner of his haulier
+ * confirmed that phone. A copied pass is worthless: the printed credential is refused (unless the terminal allows
+ * the fallback, and then each use is an alert), a stale pass is refused, and a phone nobody confirmed signs
+ * nothing the gate accepts, however the driver's keylogged password was used to enrol it.
+ */
+describe.each(kinds)('the rotating pickup pass (%s)', (kind) => {
+  let nowMs = Date.parse('2030-03-04T08:10:05Z');
+  const clock = { now: () => new Date(nowMs) };
+  let fixture: TestLedger;
+  let auth: AuthDeps;
+  let app: FastifyInstance;
+  let printedApp: FastifyInstance;
+  let kioskToken: string;
+  let planner: Session;
+  let serial = 0;
+  const line = principal({
+    userId: 'line-1',
+    orgId: 'org-line',
+    orgKind: 'shipping_line',
+    orgCode: 'MSCU',
+    roles: ['release_desk'],
+  });
+  const haulier = principal({
+    userId: 'hp-1',
+    orgId: 'org-hau',
+    orgKind: 'haulier',
+    orgCode: 'HAU',
+    roles: ['haulier_planner'],
+  });
+  const serverOf = (printedPass: boolean) =>
+    buildServer({
+      reads: fixture.store,
+      verifierKey: testVerifierKey,
+      auth,
+      terminals: testTerminals,
+      pickup: pickupDepsFor({ signer: fixture.ledger.log.signer, slots: [allDaySlotConfig], printedPass }),
+    });
+
+  beforeAll(async () => {
+    fixture = await openTestLedger(kind, { clock });
+    auth = testAuthDeps(fixture.ledger);
+    await addOrganisation(auth, {
+      orgId: 'org-nqt',
+      kind: 'terminal_operator',
+      name: 'NQT',
+      code: 'NQT',
+      terminals: ['T1'],
+    });
+    await addOrganisation(auth, { orgId: 'org-line', kind: 'shipping_line', name: 'MSC', code: 'MSCU' });
+    await addOrganisation(auth, { orgId: 'org-hau', kind: 'haulier', name: 'Delta', code: 'HAU' });
+    await addUser(auth, {
+      userId: 'hp-1',
+      orgId: 'org-hau',
+      username: 'hp-1',
+      displayName: 'Hanne Haulier',
+      roles: ['haulier_planner'],
+      issuedBy: 'test',
+    });
+    planner = await mintSession(auth, 'hp-1');
+    // The gate kiosk of the terminal: an API token with `visit.gate_out`, as in the secrets file.
+    kioskToken = (
+      await createApiToken(auth, {
+        orgId: 'org-nqt',
+        permissions: ['visit.gate_out'],
+        label: 'Gate kiosk T1',
+        createdBy: 'test',
+      })
+    ).token;
+    app = await serverOf(false);
+    printedApp = await serverOf(true);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await printedApp?.close();
+    await fixture?.cleanup();
+  });
+
+  /** A box in the yard, released to the haulier and booked in the slot under way for the driver `BADGE`. */
+  async function readyPickup(options: { withPhone: boolean } = { withPhone: true }) {
+    const n = ++serial;
+    const serialDigits = String(100000 + n);
+    const body = `MSCU${serialDigits}`;
+    const containerNumber = `${body}${computeCheckDigit(body)}`;
+    const visitRef = (
+      await announceVisit(fixture.ledger, testTerminals, {
+        containerNumber,
+        line: 'MSCU',
+        sizeType: '22G1',
+        fullEmpty: 'full',
+        arrival: { mode: 'truck' },
+      })
+    ).visit.visitRef;
+    await runVisitCommand(fixture.ledger, testTerminals, visitRef, {
+      type: 'GateInContainer',
+      slot: { terminal: 'T1', block: 'A', bay: 1 + 2 * n, row: 1, tier: 1 },
+    });
+    const pickup = await pickupReadyNow(
+      { ledger: fixture.ledger, sealer: auth.security.sealer, ...(options.withPhone ? { auth } : {}) },
+      { visitRef, line, haulier, badge: `${BADGE}-${n}`, truckPlate: PLATE },
+    );
+    return { ...pickup, visitRef, containerNumber, badge: `${BADGE}-${n}` };
+  }
+
+  const kiosk = (
+    server: FastifyInstance,
+    payload: { credential: string; badge: string; truckPlate: string },
+  ) =>
+    server.inject({
+      method: 'POST',
+      url: '/v1/gate/transactions',
+      headers: { authorization: `Bearer ${kioskToken}` },
+      payload,
+    });
+  const post = (who: Session, url: string, payload: object = {}) =>
+    app.inject({ method: 'POST', url, payload, cookies: who.cookies, headers: who.headers });
+  const get = (who: Session, url: string) => app.inject({ method: 'GET', url, cookies: who.cookies });
+  const alertEvents = async () => (await fixture.store.readStream(ALERTS_STREAM)).map((e) => e.data);
+
+  it('refuses the plc1. credential, badge and plate copied from the secrets file, in the gate window: nothing leaves', async () => {
+    const pickup = await readyPickup();
+    // The shape of a `pickups` entry of demo-secrets.json, as the attacker copied it.
+    const copied = {
+      visitRef: pickup.visitRef,
+      containerNumber: pickup.containerNumber,
+      driverBadge: pickup.badge,
+      truckPlate: PLATE,
+      credentialId: pickup.credentialId,
+      credential: pickup.printed,
+    };
+    expect(copied.credential.startsWith('plc1.')).toBe(true);
+    const before = (await alertEvents()).length;
+
+    const response = await kiosk(app, {
+      credential: copied.credential,
+      badge: copied.driverBadge,
+      truckPlate: copied.truckPlate,
+    });
+    expect(response.statusCode, response.body).toBe(200);
+    const verdict = response.json() as Verdict;
+    expect(verdict.accepted).toBe(false);
+    // Everything else about the copy is right: only the printed pass being switched off stops it.
+    expect(failedChecks(verdict)).toEqual(['pass.printed_disabled']);
+    expect((await fixture.store.getVisit(pickup.visitRef))?.status).toBe('in_yard');
+    const raised = (await alertEvents()).slice(before);
+    expect(raised.length).toBeGreaterThanOrEqual(1);
+    expect(raised.at(-1)).toMatchObject({ rule: 'gate.refused', visitRef: pickup.visitRef });
+    const alerts = await fixture.store.listAlertRecords({ limit: 5 });
+    expect(alerts[0]).toMatchObject({ rule: 'gate.refused', severity: 'high', subjectId: pickup.visitRef });
+    // The credential was not consumed: the driver's phone still collects.
+    expect((await fixture.store.gate.getCredential(pickup.credentialId))?.status).toBe('active');
+  });
+
+  it("accepts the rotating pass from the driver's confirmed phone once, and not a second time", async () => {
+    const pickup = await readyPickup();
+    const pass = pickup.phone!.passFor(pickup.credentialId, clock.now());
+    expect(pass).toMatch(/^plp1\./);
+
+    const out = await kiosk(app, { credential: pass, badge: pickup.badge, truckPlate: PLATE });
+    expect(out.statusCode, out.body).toBe(200);
+    const verdict = out.json() as Verdict;
+    expect(verdict.accepted, out.body).toBe(true);
+    expect(verdict.checks.slice(0, 2)).toEqual([
+      { check: 'pass.device_signature', passed: true, reason: null },
+      { check: 'pass.fresh', passed: true, reason: null },
+    ]);
+    expect((await fixture.store.getVisit(pickup.visitRef))?.status).toBe('gated_out');
+
+    const again = await kiosk(app, { credential: pass, badge: pickup.badge, truckPlate: PLATE });
+    expect((again.json() as Verdict).accepted).toBe(false);
+    expect(failedChecks(again.json())).toEqual(
+      expect.arrayContaining(['credential.unused', 'visit.in_yard']),
+    );
+  });
+
+  it('refuses a pass whose counter is two steps old (captured a minute earlier), and takes the next step', async () => {
+    const pickup = await readyPickup();
+    const phone = pickup.phone!;
+    const stale = await kiosk(app, {
+      credential: phone.passFor(pickup.credentialId, clock.now(), -2),
+      badge: pickup.badge,
+      truckPlate: PLATE,
+    });
+    expect(failedChecks(stale.json())).toEqual(['pass.fresh']);
+    expect((stale.json() as Verdict).checks.find((c) => c.check === 'pass.fresh')?.reason).toMatch(
+      /pass\.stale/,
+    );
+    expect((await fixture.store.getVisit(pickup.visitRef))?.status).toBe('in_yard');
+
+    // One step either side is allowed for the clocks and the scan.
+    const next = await kiosk(app, {
+      credential: phone.passFor(pickup.credentialId, clock.now(), 1),
+      badge: pickup.badge,
+      truckPlate: PLATE,
+    });
+    expect((next.json() as Verdict).accepted, next.body).toBe(true);
+  });
+
+  it('refuses a pass signed by a phone still pending, rejected or revoked', async () => {
+    const pickup = await readyPickup();
+    const driver = await mintSession(auth, pickup.phone!.userId, { method: 'password_totp', stepUp: false });
+    const present = (phone: Pick<TestPhone, 'passFor'>) =>
+      kiosk(app, {
+        credential: phone.passFor(pickup.credentialId, clock.now()),
+        badge: pickup.badge,
+        truckPlate: PLATE,
+      });
+    const enrol = async () => {
+      const key = newPhoneKey();
+      const enrolled = await post(driver, '/v1/me/devices', { publicKey: key.publicKey, label: 'New phone' });
+      expect(enrolled.statusCode, enrolled.body).toBe(201);
+      expect(enrolled.json()).toMatchObject({ status: 'pending' });
+      return { ...key, deviceId: enrolled.json().deviceId as string };
+    };
+
+    const pending = await enrol();
+    expect(failedChecks((await present(pending)).json())).toEqual(['pass.device_signature', 'pass.fresh']);
+
+    const rejected = await post(planner, `/v1/drivers/devices/${pending.deviceId}/reject`);
+    expect(rejected.statusCode, rejected.body).toBe(200);
+    expect(rejected.json()).toMatchObject({ deviceId: pending.deviceId, status: 'rejected' });
+    expect(failedChecks((await present(pending)).json())).toEqual(['pass.device_signature', 'pass.fresh']);
+
+    // Confirming a new phone revokes the old one: a pass from the old phone no longer opens the gate.
+    const replacement = await enrol();
+    const confirmed = await post(planner, `/v1/drivers/devices/${replacement.deviceId}/confirm`);
+    expect(confirmed.statusCode, confirmed.body).toBe(200);
+    expect(confirmed.json()).toMatchObject({ status: 'active' });
+    const mine = (await get(driver, '/v1/me/devices')).json().items as { deviceId: string; status: string }[];
+    expect(Object.fromEntries(mine.map((d) => [d.deviceId, d.status]))).toEqual({
+      [pickup.phone!.deviceId]: 'revoked',
+      [pending.deviceId]: 'rejected',
+      [replacement.deviceId]: 'active',
+    });
+    const revoked = await present(pickup.phone!);
+    expect(failedChecks(revoked.json())).toEqual(['pass.device_signature', 'pass.fresh']);
+    expect((await fixture.store.getVisit(pickup.visitRef))?.status).toBe('in_yard');
+
+    const out = await present(replacement);
+    expect((out.json() as Verdict).accepted, out.body).toBe(true);
+  });
+
+  it("gives a keylogged driver session that enrols its own phone nothing until a planner confirms it, and alerts the driver's haulier", async () => {
+    const pickup = await readyPickup();
+    // The driver's password and TOTP seed, as a keylogger took them.
+    const userId = `drv-keylogged-${kind}`;
+    const added = await addUser(auth, {
+      userId,
+      orgId: 'org-hau',
+      username: userId,
+      displayName: 'Jan Peeters',
+      roles: ['driver'],
+      issuedBy: 'test',
+      withPassword: { password: 'a long passphrase for jan' },
+    });
+    const totp = URI.parse(added.totpUri!) as TOTP;
+    const phone = await bindDriverPhone(auth, {
+      orgId: 'org-hau',
+      badge: pickup.badge,
+      userId,
+      plannerUserId: 'hp-1',
+    });
+
+    const login = await app.inject({
+      method: 'POST',
+      url: '/v1/auth/password',
+      payload: {
+        username: userId,
+        password: 'a long passphrase for jan',
+        totp: totp.generate({ timestamp: nowMs }),
+      },
+      headers: { 'user-agent': 'AttackerBrowser/1.0' },
+    });
+    expect(login.statusCode, login.body).toBe(200);
+    const attacker = {
+      cookies: { pl_session: login.cookies.find((c) => c.name === 'pl_session')!.value },
+      headers: { 'x-csrf-token': login.json().csrfToken as string },
+    };
+    const attackerKey = newPhoneKey();
+    const before = (await alertEvents()).length;
+    const enrolled = await app.inject({
+      method: 'POST',
+      url: '/v1/me/devices',
+      payload: { publicKey: attackerKey.publicKey, label: 'Pixel 8' },
+      cookies: attacker.cookies,
+      headers: { ...attacker.headers, 'user-agent': 'AttackerBrowser/1.0' },
+    });
+    expect(enrolled.statusCode, enrolled.body).toBe(201);
+    expect(enrolled.json()).toMatchObject({ status: 'pending' });
+    const deviceId = enrolled.json().deviceId as string;
+
+    // Nothing at the gate: the attacker's phone is pending.
+    const attempt = await kiosk(app, {
+      credential: attackerKey.passFor(pickup.credentialId, clock.now()),
+      badge: pickup.badge,
+      truckPlate: PLATE,
+    });
+    expect((attempt.json() as Verdict).accepted).toBe(false);
+    expect(failedChecks(attempt.json())).toEqual(['pass.device_signature', 'pass.fresh']);
+    expect((await fixture.store.getVisit(pickup.visitRef))?.status).toBe('in_yard');
+
+    // The haulier is told: another phone was enrolled while one was active.
+    const raised = (await alertEvents()).slice(before);
+    expect(raised[0]).toMatchObject({
+      rule: 'driver.device.enrolled_again',
+      userId,
+      orgId: 'org-hau',
+      deviceId,
+    });
+    const inbox = await get(planner, '/v1/alerts');
+    expect(inbox.statusCode, inbox.body).toBe(200);
+    expect(inbox.json().alerts[0]).toMatchObject({
+      rule: 'driver.device.enrolled_again',
+      severity: 'high',
+      subject: { kind: 'user', id: userId },
+    });
+
+    // The planner sees where the enrolment came from, and needs a fresh passkey step-up to decide.
+    const pendingList = await get(planner, '/v1/drivers/devices?status=pending');
+    expect(pendingList.json().items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          deviceId,
+          userId,
+          driverName: `Driver ${pickup.badge}`,
+          label: 'Pixel 8',
+          userAgent: 'AttackerBrowser/1.0',
+          status: 'pending',
+        }),
+      ]),
+    );
+    const stale = await mintSession(auth, 'hp-1', { stepUp: false });
+    const withoutStepUp = await post(stale, `/v1/drivers/devices/${deviceId}/confirm`);
+    expect(withoutStepUp.statusCode).toBe(403);
+    expect(withoutStepUp.json()).toMatchObject({ code: 'auth.step_up_required' });
+    // A driver cannot confirm his own phone.
+    const self = await post(attacker as unknown as Session, `/v1/drivers/devices/${deviceId}/confirm`);
+    expect(self.statusCode).toBe(403);
+    expect((await fixture.store.gate.getDevice(deviceId))?.status).toBe('pending');
+
+    // The real driver's phone still works.
+    const out = await kiosk(app, {
+      credential: phone.passFor(pickup.credentialId, clock.now()),
+      badge: pickup.badge,
+      truckPlate: PLATE,
+    });
+    expect((out.json() as Verdict).accepted, out.body).toBe(true);
+  });
+
+  it('shows the driver the pass to sign in My jobs while the credential is unused', async () => {
+    const pickup = await readyPickup();
+    const driver = await mintSession(auth, pickup.phone!.userId, { method: 'password_totp', stepUp: false });
+    const jobs = (await get(driver, '/v1/me/jobs')).json().jobs as { visitRef: string; pass: unknown }[];
+    expect(jobs.find((j) => j.visitRef === pickup.visitRef)?.pass).toMatchObject({
+      credentialId: pickup.credentialId,
+      terminalTimeZone: 'UTC',
+    });
+  });
+
+  it('with PORTLEDGER_PRINTED_PASS=on accepts the printed pass, and raises gate.printed_pass for each use', async () => {
+    const pickup = await readyPickup({ withPhone: false });
+    const out = await kiosk(printedApp, {
+      credential: pickup.printed,
+      badge: pickup.badge,
+      truckPlate: PLATE,
+    });
+    expect(out.statusCode, out.body).toBe(200);
+    expect((out.json() as Verdict).accepted, out.body).toBe(true);
+    expect((await fixture.store.getVisit(pickup.visitRef))?.status).toBe('gated_out');
+    const alerts = await fixture.store.listAlertRecords({ limit: 5 });
+    expect(alerts[0]).toMatchObject({
+      rule: 'gate.printed_pass',
+      severity: 'medium',
+      subjectId: pickup.visitRef,
+    });
+    expect((await alertEvents()).at(-1)).toMatchObject({
+      rule: 'gate.printed_pass',
+      visitRef: pickup.visitRef,
+    });
+    nowMs += 1000;
+  });
+});
