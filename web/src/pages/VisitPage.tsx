@@ -301,6 +301,9 @@ function Timeline({
   const [signature, setSignature] = useState<SignatureResult>();
 
   useEffect(() => {
+    // Verdicts belong to one checkpoint: a new one starts from "checking", never from the last one's answers.
+    setSignature(undefined);
+    setProofs({});
     if (!checkpoint) return;
     let live = true;
     const root = fromBase64(checkpoint.rootHash);
