@@ -60,16 +60,33 @@ const byRole = (secrets: Secrets, role: string) => secrets.users.find((u) => u.r
 const anyPassword = (secrets: Secrets) => secrets.users.find((u) => u.password)?.password ?? 'Password123!';
 const kioskToken = (secrets: Secrets) => secrets.gateKiosk?.token;
 
-/** The length of the log now, from the public readiness answer (undefined once the server is unready). */
-async function logSize(client: Client): Promise<number | undefined> {
-  const ready = await client.call('GET', '/readyz').catch(() => undefined);
-  return typeof ready?.body.logSize === 'number' ? ready.body.logSize : undefined;
+/** Where the alert inbox stood: its newest alert, and each listed alert's count (for alerts that group). */
+interface AlertMark {
+  readonly newest: number;
+  readonly counts: ReadonlyMap<string, number>;
 }
 
-/** Alerts raised by an event at `index` or later, newest first. */
-async function alertsSince(client: Client, investigator: Session | undefined, index: number | undefined) {
-  if (!investigator || index === undefined) return [];
-  return (await unresolvedAlerts(client, investigator)).filter((alert) => Number(alert.alertId) >= index);
+/** How many refusals an alert groups (`occurrences` on the alert console; 1 for an alert that does not group). */
+const countOf = (alert: AlertSeen) => (typeof alert.occurrences === 'number' ? alert.occurrences : 1);
+
+async function alertMark(ctx: HoleContext): Promise<AlertMark> {
+  const alerts = ctx.investigator ? await unresolvedAlerts(ctx.client, ctx.investigator) : [];
+  return {
+    newest: Math.max(-1, ...alerts.map((a) => Number(a.alertId))),
+    counts: new Map(alerts.map((a) => [a.alertId, countOf(a)])),
+  };
+}
+
+/**
+ * The alerts raised, or grown, since `mark`, newest first: new alerts, and grouped alerts whose count rose (a
+ * grouped alert may have been opened by an earlier step's refusal and count this one's).
+ */
+async function alertsSince(ctx: HoleContext, mark: AlertMark): Promise<AlertSeen[]> {
+  if (!ctx.investigator) return [];
+  return (await unresolvedAlerts(ctx.client, ctx.investigator)).filter((alert) => {
+    const before = mark.counts.get(alert.alertId);
+    return Number(alert.alertId) > mark.newest || (before !== undefined && countOf(alert) > before);
+  });
 }
 
 const describeAlert = (alert: AlertSeen) =>
@@ -122,7 +139,7 @@ export async function bareGateOut(ctx: HoleContext, unreleased: string | undefin
     };
   }
   const evidence: string[] = [`aimed at ${unreleased}: in the yard, no release, no booking, no credential`];
-  const before = await logSize(ctx.client);
+  const before = await alertMark(ctx);
   const answer = await ctx.client.call('POST', `/v1/visits/${encodeURIComponent(unreleased)}/gate-out`, {
     bearer: token,
     body: { truckPlate: GANG_TRUCK_A },
@@ -132,9 +149,7 @@ export async function bareGateOut(ctx: HoleContext, unreleased: string | undefin
   );
   const status = await statusOf(ctx.client, ctx.investigator, unreleased);
   evidence.push(`the box afterwards, as the investigator's view shows it: ${status}`);
-  const alert = (await alertsSince(ctx.client, ctx.investigator, before)).find(
-    (a) => a.subject?.id === unreleased,
-  );
+  const alert = (await alertsSince(ctx, before)).find((a) => a.subject?.id === unreleased);
   if (alert) evidence.push(describeAlert(alert));
   if (answer.status < 300 || status === 'gated_out') {
     return { name, outcome: 'succeeded', how: 'the box left the port on the kiosk token alone', evidence };
@@ -252,7 +267,7 @@ export async function copiedPassWithBadge(ctx: HoleContext): Promise<DrillStep> 
   const evidence = [
     `copied ${pickup.containerNumber}'s credential (${pickup.credential.slice(0, 5)}…), badge ${pickup.driverBadge} and plate ${pickup.truckPlate} from the secrets file; gate window ${pickup.windowStart ?? '?'} – ${pickup.windowEnd ?? '?'}`,
   ];
-  const before = await logSize(ctx.client);
+  const before = await alertMark(ctx);
   const startedAt = Date.now();
   const verdict = await ctx.client.call('POST', '/v1/gate/transactions', {
     bearer: token,
@@ -275,8 +290,7 @@ export async function copiedPassWithBadge(ctx: HoleContext): Promise<DrillStep> 
   }
   const crashed = serverFailed(name, [verdict], evidence);
   if (crashed) return crashed;
-  const from = typeof verdict.body.index === 'number' ? verdict.body.index : before;
-  const alert = (await alertsSince(ctx.client, ctx.investigator, from)).at(-1);
+  const alert = (await alertsSince(ctx, before)).at(-1);
   const detectedMs = Date.now() - startedAt;
   if (alert) evidence.push(describeAlert(alert));
   const printedOff = JSON.stringify(verdict.body).includes('pass.printed_disabled');
@@ -371,7 +385,7 @@ export async function kioskLearnsHolds(ctx: HoleContext): Promise<DrillStep> {
   const missing = `V-${randomBytes(9).toString('base64url')}`;
   const keyText = (await (await fetch(new URL('/v1/audit/key', ctx.client.base))).text()).trim();
   const keyIdHex = keyText.split('+')[1] ?? '00000000';
-  const before = await logSize(ctx.client);
+  const before = await alertMark(ctx);
   const leaks: string[] = [];
 
   // The bare gate-out route on the held box and on a box that does not exist.
@@ -436,7 +450,7 @@ export async function kioskLearnsHolds(ctx: HoleContext): Promise<DrillStep> {
     if (namesHoldKind(answer).length > 0)
       leaks.push(`the copied credential's verdict names a ${namesHoldKind(answer)} hold`);
   }
-  const alerts = await alertsSince(ctx.client, ctx.investigator, before);
+  const alerts = await alertsSince(ctx, before);
   if (alerts.length > 0)
     evidence.push(`${alerts.length} alert(s) raised meanwhile, newest ${describeAlert(alerts[0]!)}`);
   if (leaks.length > 0) {
@@ -468,7 +482,6 @@ export async function enrolWithLinks(ctx: HoleContext): Promise<DrillStep> {
       (a, b) =>
         Number(a.username === ctx.investigator?.username) - Number(b.username === ctx.investigator?.username),
     );
-  const before = await logSize(ctx.client);
   const answers: Answer[] = [];
   const inside: string[] = [];
   const pending: string[] = [];
@@ -528,7 +541,8 @@ export async function enrolWithLinks(ctx: HoleContext): Promise<DrillStep> {
   }
   // The second attempt: each link presented again, as its owner (or the gang, retrying) would.
   const repeats: string[] = [];
-  const repeatFrom = await logSize(ctx.client);
+  await keepInvestigatorSignedIn(ctx, evidence);
+  const repeatFrom = await alertMark(ctx);
   const repeatedAt = Date.now();
   for (const { username, token } of tokens) {
     const again = await ctx.client.call('POST', '/v1/auth/enrolment/options', { body: { token } });
@@ -537,9 +551,7 @@ export async function enrolWithLinks(ctx: HoleContext): Promise<DrillStep> {
   }
   evidence.push(`each link presented a second time: ${repeats.join(', ')}`);
   await keepInvestigatorSignedIn(ctx, evidence);
-  const repeated = (await alertsSince(ctx.client, ctx.investigator, repeatFrom ?? before)).filter(
-    (a) => a.rule === 'auth.enrolment_repeated',
-  );
+  const repeated = (await alertsSince(ctx, repeatFrom)).filter((a) => a.rule === 'auth.enrolment_repeated');
   const firstRaised = Math.min(...repeated.map((a) => Date.parse(String(a.raisedAt))));
   const detectedMs = Math.max(0, firstRaised - repeatedAt);
   for (const alert of repeated.slice(0, 3)) evidence.push(describeAlert(alert));
@@ -591,7 +603,7 @@ export async function gateFlood(ctx: HoleContext, tries = 25): Promise<DrillStep
       evidence: [],
     };
   }
-  const before = await logSize(ctx.client);
+  const before = await alertMark(ctx);
   const startedAt = Date.now();
   const answers = await Promise.all(
     Array.from({ length: tries }, (_, i) =>
@@ -616,24 +628,15 @@ export async function gateFlood(ctx: HoleContext, tries = 25): Promise<DrillStep
   ).length;
   const answered = answers.filter((a) => a.status === 200).length;
   const evidence = [
-    `${tries} forged credentials sent at once, all answered in ${tookMs} ms: ${[...tally].map(([k, n]) => `${n} × ${k}`).join(', ')}`,
+    `${tries} forged credentials sent at once, answered within ${tookMs} ms: ${[...tally].map(([k, n]) => `${n} × ${k}`).join(', ')}`,
   ];
-  const alerts = (await alertsSince(ctx.client, ctx.investigator, before)).filter((a) =>
-    a.rule.startsWith('gate.'),
-  );
-  const counted = alerts.filter((a) => typeof a.count === 'number' || /\b\d+\b/.test(a.summary));
+  const alerts = (await alertsSince(ctx, before)).filter((a) => a.rule.startsWith('gate.'));
+  const grown = (a: AlertSeen) => {
+    const was = before.counts.get(a.alertId);
+    return `${a.rule} (${a.severity}) ${a.alertId} × ${countOf(a)}${was === undefined ? ' (new)' : ` (was × ${was})`} "${a.summary}"`;
+  };
   evidence.push(
-    `${alerts.length} gate alert(s) raised by the burst${
-      alerts.length > 0
-        ? `: ${alerts
-            .slice(0, 3)
-            .map(
-              (a) =>
-                `${a.rule} (${a.severity}) ${a.alertId}${typeof a.count === 'number' ? ` count ${a.count}` : ''} "${a.summary}"`,
-            )
-            .join('; ')}`
-        : ''
-    }`,
+    `${alerts.length} gate alert(s) raised or grown by the burst${alerts.length > 0 ? `: ${alerts.slice(0, 3).map(grown).join('; ')}` : ''}`,
   );
   const crashed = serverFailed(name, answers, evidence);
   if (crashed) return crashed;
@@ -653,11 +656,11 @@ export async function gateFlood(ctx: HoleContext, tries = 25): Promise<DrillStep
       evidence,
     };
   }
-  const grouped = counted[0] ?? alerts[0];
+  const grouped = alerts.find((a) => countOf(a) > 1) ?? alerts[0];
   return {
     name,
     outcome: grouped ? 'detected' : 'blocked',
-    how: `the gate answered ${answered} and refused the other ${limited} with 429 gate.rate_limited${grouped ? `; one grouped ${grouped.rule} alert ${grouped.alertId}${typeof grouped.count === 'number' ? ` with count ${grouped.count}` : ''} instead of ${tries}` : '; no alert was raised'}`,
+    how: `the gate answered ${answered} and refused the other ${limited} with 429 gate.rate_limited${grouped ? `; ${alerts.length === 1 ? 'one grouped' : `${alerts.length} grouped`} ${grouped.rule} alert ${grouped.alertId} counting ${countOf(grouped)} attempts instead of ${tries} alerts` : '; no alert was raised'}`,
     evidence,
   };
 }
@@ -778,6 +781,11 @@ export async function tamperWithReadModels(
     };
   }
   const evidence: string[] = [];
+  const ready = await ctx.client.call('GET', '/readyz').catch(() => undefined);
+  evidence.push(
+    `/readyz before the edit: HTTP ${ready?.status ?? 'no answer'}${ready?.status === 503 ? ` (${JSON.stringify(ready.body.integrity ?? ready.body)})` : ''}`,
+  );
+  const before = await alertMark(ctx);
   const sqlite = new Sqlite(db.slice('sqlite:'.length));
   let alertId: string | undefined;
   let visitRef: string | undefined;
@@ -820,26 +828,42 @@ export async function tamperWithReadModels(
     const gone = await ctx.client.call('GET', `/v1/alerts/${alertId}`, { session: ctx.investigator });
     evidence.push(`GET /v1/alerts/${alertId} right after: HTTP ${gone.status}${code(gone.body)}`);
   }
+  // Detected only when a check names what was edited: the alert table with the deleted id, or the visit table
+  // with the forged box (a server that was failing already for another reason has not seen this edit).
+  const namesTheEdit = (readModel: { table?: unknown; key?: unknown } | undefined) =>
+    (readModel?.table === 'alert' && readModel.key === alertId) ||
+    (readModel?.table === 'visit' && readModel.key === visitRef);
   let detectedMs: number | undefined;
   let summary: Record<string, unknown> | undefined;
-  const deadline = tamperedAt + (options.timeoutMs ?? 30_000);
+  let lastFailure: Record<string, unknown> | undefined;
+  const deadline = tamperedAt + (options.timeoutMs ?? 60_000);
   while (Date.now() < deadline) {
     const ready = await ctx.client.call('GET', '/readyz').catch(() => undefined);
     const integrity = ready?.body.integrity as Record<string, unknown> | undefined;
-    const checkedAt = typeof integrity?.checkedAt === 'string' ? Date.parse(integrity.checkedAt) : 0;
-    if (ready?.status === 503 && integrity?.ok === false && checkedAt >= tamperedAt - 1000) {
-      detectedMs = Date.now() - tamperedAt;
-      summary = integrity;
-      break;
+    if (ready?.status === 503 && integrity?.ok === false) {
+      lastFailure = integrity;
+      if (
+        integrity.code === 'integrity.read_model_mismatch' &&
+        namesTheEdit(integrity.readModel as { table?: unknown; key?: unknown } | undefined)
+      ) {
+        detectedMs = Date.now() - tamperedAt;
+        summary = integrity;
+        break;
+      }
     }
     await sleep(100);
   }
+  const seconds = Math.round((Date.now() - tamperedAt) / 1000);
   if (summary) {
     evidence.push(
-      `/readyz 503 after ${detectedMs} ms: integrity ${String(summary.code)}${summary.reason ? `: ${String(summary.reason)}` : ''}`,
+      `/readyz 503 after ${detectedMs} ms: integrity ${String(summary.code)}: ${String(summary.reason ?? '')}`,
+    );
+  } else if (lastFailure) {
+    evidence.push(
+      `/readyz 503 within ${seconds} s, but never naming the edit: integrity ${String(lastFailure.code)}: ${String(lastFailure.reason ?? '')}`,
     );
   } else {
-    evidence.push(`/readyz still did not report it after ${Math.round((Date.now() - tamperedAt) / 1000)} s`);
+    evidence.push(`/readyz still answered 200 ${seconds} s after the edit`);
   }
   let critical: AlertSeen | undefined;
   if (ctx.investigator) {
@@ -847,31 +871,26 @@ export async function tamperWithReadModels(
     evidence.push(
       `GET /v1/audit/integrity (investigator): HTTP ${checked.status}${code(checked.body)}${checked.status === 200 ? ` ok=${String(checked.body.ok)} ${String(checked.body.code ?? '')}` : ''}`,
     );
-    critical = (await unresolvedAlerts(ctx.client, ctx.investigator)).find(
-      (a) =>
-        a.rule.startsWith('integrity.') &&
-        a.severity === 'critical' &&
-        Date.parse(String(a.raisedAt)) >= tamperedAt - 1000,
+    critical = (await alertsSince(ctx, before)).find(
+      (a) => a.rule.startsWith('integrity.') && a.severity === 'critical',
     );
     if (critical) evidence.push(describeAlert(critical));
   }
-  const text = summary ? JSON.stringify(summary) : '';
-  const mismatch = summary?.code === 'integrity.read_model_mismatch';
-  const namesBoth = (!alertId || text.includes('alert')) && (!visitRef || text.includes('visit'));
-  if (!summary || !mismatch) {
+  if (!summary) {
     return {
       name,
       outcome: 'succeeded',
-      how: summary
-        ? `the integrity check failed, but with ${String(summary.code)}, not integrity.read_model_mismatch: the edit of the read models itself went unnoticed`
-        : 'the deleted alert and the forged slot went unnoticed: /readyz stays 200',
+      how: lastFailure
+        ? `the server was unready (${String(lastFailure.code)}), but no check named the deleted alert or the forged slot within ${seconds} s`
+        : `the deleted alert and the forged slot went unnoticed for ${seconds} s: /readyz stayed 200`,
       evidence,
     };
   }
+  const named = summary.readModel as { table: string; key: string };
   return {
     name,
     outcome: 'detected',
-    how: `the integrity check found it in ${detectedMs} ms: integrity.read_model_mismatch${namesBoth ? ' naming the table and key' : ''}, /readyz 503${critical ? `, critical ${critical.rule} alert ${critical.alertId}` : ', but no critical alert was listed'}`,
+    how: `the integrity watch found it in ${detectedMs} ms: integrity.read_model_mismatch naming table ${named.table}, key ${named.key}; /readyz 503${critical ? `; critical ${critical.rule} alert ${critical.alertId}` : '; but no critical alert was listed'}`,
     evidence,
   };
 }
