@@ -8,6 +8,7 @@ import {
   testTerminals,
   testVerifierKey,
 } from '../../test/support/ledger.js';
+import { clientErrorResponse } from './problem.js';
 import { buildServer } from './server.js';
 
 /** Sends raw bytes to the server and reads the whole answer, until the server closes the connection. */
@@ -127,6 +128,13 @@ describe("Fastify's and Node's own errors as problem details (HTTP, SQLite)", ()
     );
     expect(answer.status).toBe(431);
     expect(answer.body).toMatchObject({ status: 431, code: 'request.headers_too_large' });
+  });
+
+  it('answers a request too slow to arrive with 408 request.timeout', () => {
+    // Node raises ERR_HTTP_REQUEST_TIMEOUT after `requestTimeout`; the answer is built the same way as above.
+    const answer = parseAnswer(clientErrorResponse({ code: 'ERR_HTTP_REQUEST_TIMEOUT' }));
+    expect(answer.status).toBe(408);
+    expect(answer.body).toMatchObject({ status: 408, code: 'request.timeout' });
   });
 
   it('keeps the problem details of a route that exists for a well-formed request', async () => {
