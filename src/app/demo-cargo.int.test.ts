@@ -16,6 +16,7 @@ import {
   demoCast,
   demoPrincipal,
   seedDemoCargo,
+  simulatedDriverUserId,
   upcomingSlots,
 } from './demo-cargo.js';
 import { seedDemoIdentities } from './demo-identities.js';
@@ -254,6 +255,13 @@ describe.each(kinds)('demo cargo in motion (%s)', (kind) => {
     expect(dcsaEquipmentEventCode({ ...last.data, type: last.type } as unknown as VisitEvent)).toBe('GTOT');
     expect((await fixture.store.gate.getCredential(due.credentialId))?.status).toBe('used');
     expect(await newestAlert()).toBe(alertBefore);
+    // The truck came with the rotating pass of the driver's confirmed phone, not the printed credential.
+    const attempt = (await fixture.store.readEvents(0, 100_000)).findLast(
+      (e) => e.type === 'GateAttemptAccepted',
+    );
+    expect(attempt?.data).toMatchObject({ visitRef: due.visitRef, pass: 'rotating' });
+    const device = await fixture.store.gate.getDevice(String(attempt?.data.deviceId));
+    expect(device).toMatchObject({ status: 'active', userId: simulatedDriverUserId(due.driverBadge) });
     // The demo driver's pickups are left for the person giving the demo.
     expect(simulator.pending().some((p) => p.driverBadge === DEMO_DRIVER_BADGE)).toBe(true);
   });

@@ -8,7 +8,10 @@
  * The pickup credentials handed out at booking are not stored by PortLedger; they are returned here once, as the
  * haulier would have passed them to its drivers.
  */
+
+import { type PickupPassSigner, pickupPassSignerFromSecret } from '../audit/index.js';
 import { cellsOf, DomainError, type Principal, parseSizeType, slotsFor } from '../domain/index.js';
+import { addUser } from './admin.usecases.js';
 import {
   type AppointmentDeps,
   changeAppointment,
@@ -19,6 +22,7 @@ import {
   slotConfigOf,
 } from './appointments.usecases.js';
 import type { AuthDeps } from './auth.usecases.js';
+import { activeDeviceOf, decideDriverDevice, enrolDriverDevice } from './driver-devices.usecases.js';
 import { registerDriver } from './drivers.usecases.js';
 import { AppError } from './errors.js';
 import type { LedgerReads, VisitRecord } from './ports.js';
@@ -340,6 +344,65 @@ export async function registerDemoDrivers(deps: DemoCargoDeps, cast: DemoCast): 
   }
 }
 
+/** The console account of a simulated driver (the demo driver, Dirk, has his own: `driver`). */
+export const simulatedDriverUserId = (badge: string) => `sim-${badge.toLowerCase()}`;
+
+/**
+ * The phone of a simulated driver (issue 10, row C): a device key derived from the data key (through the keyed
+ * hash of `SecretSealer.badgeRef`), so it survives a restart and is written nowhere, not even in the secrets file.
+ * A real driver's key is made on his phone and never leaves it.
+ */
+export function simulatedDriverPhone(deps: Pick<DemoCargoDeps, 'auth'>, badge: string): PickupPassSigner {
+  return pickupPassSignerFromSecret(
+    deps.auth.security.sealer.badgeRef(`portledger demo phone ${simulatedDriverUserId(badge)}`),
+  );
+}
+
+/**
+ * Gives each simulated driver (all the demo haulier's drivers but Dirk) a console account linked to his driver
+ * record and a phone his planner confirmed, through the use cases: the driver enrols it, the haulier's planner
+ * confirms it. Idempotent: what is already in place is left as it is, so a restart (or a database seeded before
+ * rotating passes) ends in the same state.
+ */
+export async function bindSimulatedDriverPhones(deps: DemoCargoDeps, cast: DemoCast): Promise<void> {
+  const ledger = deps.auth.ledger;
+  const sealer = deps.auth.security.sealer;
+  const planner = { orgId: cast.haulier.orgId, userId: cast.haulier.userId };
+  for (const driver of demoDrivers) {
+    if ('userId' in driver) continue;
+    const userId = simulatedDriverUserId(driver.badge);
+    if (!(await ledger.store.identity.getUser(userId))) {
+      await addUser(deps.auth, {
+        userId,
+        orgId: planner.orgId,
+        username: userId,
+        displayName: driver.name,
+        roles: ['driver'],
+        issuedBy: 'demo',
+      });
+    }
+    const linked = (await ledger.store.gate.driversOfUser(planner.orgId, userId)).length > 0;
+    if (!linked) {
+      await registerDriver(
+        { ledger, sealer },
+        planner,
+        { name: driver.name, badge: driver.badge, licence: driver.licence, phone: driver.phone },
+        { userId },
+      );
+    }
+    const phone = simulatedDriverPhone(deps, driver.badge);
+    const active = await activeDeviceOf(ledger.store, userId);
+    if (active && Buffer.from(active.publicKey).equals(Buffer.from(phone.publicKey))) continue;
+    const { deviceId } = await enrolDriverDevice(
+      { ledger },
+      { orgId: planner.orgId, userId },
+      { publicKey: Buffer.from(phone.publicKey).toString('base64url'), label: `${driver.name}'s phone` },
+      { ip: 'demo', userAgent: 'PortLedger demo simulator' },
+    );
+    await decideDriverDevice({ ledger, sealer }, planner, deviceId, 'confirm');
+  }
+}
+
 const isRefusal = (error: unknown) => error instanceof AppError || error instanceof DomainError;
 
 /**
@@ -355,6 +418,7 @@ export async function seedDemoCargo(
   const random = seededRandom(`demo-cargo:${options.seed}`);
   const cast = await demoCast(reads);
   await registerDemoDrivers(deps, cast);
+  await bindSimulatedDriverPhones(deps, cast);
 
   const lineCode = cast.line.orgCode;
   const ownImports = await collectableBoxes(

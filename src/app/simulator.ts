@@ -10,10 +10,12 @@
  * every step is an event of the audit log and every rule applies; a refusal of the domain is logged and skipped,
  * never fatal. The pickups of the demo driver are left for the person giving the demo to present at the kiosk.
  */
+import { pickupPassCounter } from '../audit/index.js';
 import { computeCheckDigit, DomainError, type YardLayout, type YardSlot } from '../domain/index.js';
 import type { PickupDeps } from './appointments.usecases.js';
 import type { AuthDeps } from './auth.usecases.js';
 import {
+  bindSimulatedDriverPhones,
   bookDemoPickup,
   collectableBoxes,
   DEMO_DRIVER_BADGE,
@@ -23,6 +25,7 @@ import {
   demoCast,
   demoDrivers,
   releaseToDemoHaulier,
+  simulatedDriverPhone,
   upcomingSlots,
 } from './demo-cargo.js';
 import { demoLines } from './demo-port.js';
@@ -104,6 +107,8 @@ export function createSimulator(args: SimulatorArgs): SimulatorSteps {
     pickup: args.cargo.pickup,
   };
   let cast: DemoCast | undefined;
+  /** Whether the simulated drivers' phones are known to be enrolled and confirmed (once per run). */
+  let phonesBound = false;
 
   const now = () => args.ledger.clock.now().getTime();
   // A truck comes for its slot: from a few minutes before it starts, until its window (grace included) closes.
@@ -223,6 +228,16 @@ export function createSimulator(args: SimulatorArgs): SimulatorSteps {
     // A credential handed out before a restart may have been used or voided meanwhile; that truck is not coming.
     const record = await args.ledger.store.gate.getCredential(due.credentialId);
     if (record?.status !== 'active') return `the truck for ${due.containerNumber} is not coming any more`;
+    if (!phonesBound) {
+      cast ??= await demoCast(cargoDeps.auth.ledger.store);
+      await bindSimulatedDriverPhones(cargoDeps, cast);
+      phonesBound = true;
+    }
+    // The driver shows the rotating pass his phone signs now (issue 10, row C), never the printed credential.
+    const pass = simulatedDriverPhone(cargoDeps, due.driverBadge).pass(
+      due.credentialId,
+      pickupPassCounter(now()),
+    );
     const verdict = await gateTransaction(
       {
         ledger: args.ledger,
@@ -231,7 +246,7 @@ export function createSimulator(args: SimulatorArgs): SimulatorSteps {
         terminals: args.terminals,
       },
       'simulator',
-      { credential: due.credential, badge: due.driverBadge, truckPlate: due.truckPlate },
+      { credential: pass, badge: due.driverBadge, truckPlate: due.truckPlate },
     );
     if (verdict.accepted) {
       // Drivers' names are personal data (sealed at rest): the log names the truck only.

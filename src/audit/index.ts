@@ -47,10 +47,12 @@ export {
   PICKUP_PASS_PREFIX,
   PICKUP_PASS_STEP_SECONDS,
   type PickupPassCode,
+  type PickupPassSigner,
   parsePickupPass,
   pickupPassCodes,
   pickupPassCounter,
   pickupPassMessage,
+  pickupPassSignerFromSecret,
   type VerifyPickupPassResult,
   verifyPickupPass,
 } from './pickup-pass.js';

@@ -18,7 +18,7 @@
  *
  * Pure: the caller passes the current time step and the device's public key; nothing here reads a clock.
  */
-import { createHash, createPublicKey, type KeyObject, verify } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, type KeyObject, sign, verify } from 'node:crypto';
 import { utf8 } from './bytes.js';
 import { type AuditFailure, failure } from './errors.js';
 
@@ -38,7 +38,8 @@ export const MAX_PICKUP_PASS_CHARS = 200;
 const MESSAGE_DOMAIN = 'portledger pickup pass v1\n';
 const ED25519_KEY_SIZE = 32;
 const ED25519_SIGNATURE_SIZE = 64;
-// DER framing of an RFC 8410 Ed25519 public key (SPKI) around the raw 32 bytes.
+// DER framing of an RFC 8410 Ed25519 private key (PKCS#8) and public key (SPKI) around the raw 32 bytes.
+const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
 const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 const CREDENTIAL_ID = /^[A-Za-z0-9_:~*$=@-][A-Za-z0-9._:~*$=@-]{0,63}$/;
 const COUNTER = /^(0|[1-9][0-9]{0,14})$/;
@@ -199,6 +200,44 @@ export function isDevicePublicKey(publicKey: Uint8Array): boolean {
 export function deviceKeyFingerprint(publicKey: Uint8Array): string {
   const hex = createHash('sha256').update(publicKey).digest('hex').slice(0, 16);
   return hex.match(/.{4}/g)!.join(':');
+}
+
+/** A device key held by PortLedger itself: the demo's simulated drivers' phones. */
+export interface PickupPassSigner {
+  /** The raw 32-byte Ed25519 public key, as a phone registers it. */
+  readonly publicKey: Uint8Array;
+  /** The pass for `credentialId` in time step `counter`. */
+  pass(credentialId: string, counter: number): string;
+}
+
+/**
+ * A device key from a secret text (its SHA-256 is the RFC 8032 seed), for phones that are simulated rather than
+ * real: the demo derives each simulated driver's key from its data key, so the key survives a restart and is
+ * written nowhere. A real phone's key is made on the phone and never leaves it.
+ *
+ * @example
+ * ```ts
+ * const phone = pickupPassSignerFromSecret(sealer.badgeRef('demo phone sim-anr-demo-0002'));
+ * phone.pass(credentialId, pickupPassCounter(clock.now().getTime())); // 'plp1.…'
+ * ```
+ */
+export function pickupPassSignerFromSecret(secret: string): PickupPassSigner {
+  const seed = createHash('sha256').update(utf8(secret)).digest();
+  const privateKey = createPrivateKey({
+    key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]),
+    format: 'der',
+    type: 'pkcs8',
+  });
+  const spki = createPublicKey(privateKey).export({ format: 'der', type: 'spki' });
+  return {
+    publicKey: Uint8Array.from(spki.subarray(spki.length - ED25519_KEY_SIZE)),
+    pass: (credentialId, counter) =>
+      formatPickupPass(
+        credentialId,
+        counter,
+        sign(null, pickupPassMessage(credentialId, counter), privateKey),
+      ),
+  };
 }
 
 function devicePublicKey(publicKey: Uint8Array): KeyObject | undefined {
