@@ -58,6 +58,11 @@ export interface PickupDeps {
   readonly signer: NoteSigner;
   /** Keys a credential may be signed with: the current one and any still honoured after a rotation. */
   readonly verifiers: readonly NoteVerifier[];
+  /**
+   * Whether the gate still accepts the printed `plc1.` credential as a fallback for the rotating pass on the
+   * driver's phone (`PORTLEDGER_PRINTED_PASS`, issue 10 row C); each use then raises a `gate.printed_pass` alert.
+   */
+  readonly printedPass: boolean;
 }
 
 /**
@@ -72,12 +77,15 @@ export function pickupDepsFor(args: {
   signer: NoteSigner;
   slots?: readonly SlotConfig[];
   sensitivityHours?: number;
+  /** Accept the printed credential at the gate; off unless asked for. */
+  printedPass?: boolean;
 }): PickupDeps {
   return {
     slots: new Map((args.slots ?? [demoSlotConfig]).map((config) => [config.terminal, config])),
     sensitivity: { hours: args.sensitivityHours ?? DEFAULT_SENSITIVITY.hours },
     signer: args.signer,
     verifiers: [verifierFromSigner(args.signer)],
+    printedPass: args.printedPass ?? false,
   };
 }
 

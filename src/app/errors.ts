@@ -40,6 +40,9 @@ export type AppErrorCode =
   | 'org.not_found'
   | 'driver.not_found'
   | 'yard.terminal_not_found';
+  | 'driver.device_key_invalid'
+  | 'driver.device_not_found'
+  | 'driver.device_not_pending'
 
 export class AppError extends Error {
   constructor(

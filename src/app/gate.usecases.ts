@@ -6,22 +6,33 @@
  * to the `alerts` stream; an acceptance gates the box out (DCSA `GTOT`) and consumes the credential in the same
  * transaction, so a credential can never let two trucks through.
  */
-import { openPickupCredential } from '../audit/index.js';
+import {
+  isPickupPassText,
+  openPickupCredential,
+  parsePickupPass,
+  pickupPassCounter,
+  verifyPickupPass,
+} from '../audit/index.js';
 import {
   bookingDecider,
   type FailedCheck,
   type GateCheck,
   type GateInput,
+  type GatePass,
   gateAttemptEvents,
   gateBookingFacts,
   gateChecks,
   gateVerdict,
   greenLights,
   normaliseTruckPlate,
+  type PickupCredentialClaims,
 } from '../domain/index.js';
+import { ALERTS_STREAM, printedPassAlertRecord } from './alert-records.js';
 import { raiseGateAlert } from './alerts.usecases.js';
 import { appointmentStreamId, foldBooking, type PickupDeps, releaseFacts } from './appointments.usecases.js';
-import type { Ledger } from './ledger.js';
+import { activeDeviceOf } from './driver-devices.usecases.js';
+import type { PickupCredentialRecord } from './gate.ports.js';
+import type { Ledger, WriteContext } from './ledger.js';
 import type { JsonObject } from './ports.js';
 import type { SecretSealer } from './security.ports.js';
 import {
@@ -76,7 +87,10 @@ export async function gateTransaction(
   presented: GatePresentation,
 ): Promise<GateTransactionResult> {
   // Outside the transaction: pure work on attacker-controlled input, no reason to hold the log lock for it.
-  const opened = openPickupCredential(presented.credential, deps.pickup.verifiers);
+  // A rotating pass from the driver's phone names its credential by id; a printed credential carries its claims.
+  const rotating = isPickupPassText(presented.credential);
+  const parsedPass = rotating ? parsePickupPass(presented.credential) : undefined;
+  const opened = rotating ? undefined : openPickupCredential(presented.credential, deps.pickup.verifiers);
   const refs =
     typeof presented.badge === 'string' && presented.badge.trim() !== ''
       ? deps.sealer.badgeRefs(presented.badge)
@@ -84,8 +98,9 @@ export async function gateTransaction(
   return deps.ledger.write(async (context) => {
     const { tx } = context;
     const now = context.now.toISOString();
-    const visitRef = opened.ok ? opened.payload.visitRef : UNIDENTIFIED_VISIT;
-    const record = opened.ok ? await tx.getVisit(visitRef) : undefined;
+    const passRecord = parsedPass?.ok ? await tx.gate.getCredential(parsedPass.credentialId) : undefined;
+    const visitRef = opened?.ok ? opened.payload.visitRef : (passRecord?.visitRef ?? UNIDENTIFIED_VISIT);
+    const record = visitRef !== UNIDENTIFIED_VISIT ? await tx.getVisit(visitRef) : undefined;
     const visitState = record ? foldVisit(await tx.readStream(visitStreamId(visitRef))) : undefined;
     const bookingState = record
       ? foldBooking(await tx.readStream(appointmentStreamId(visitRef)))
@@ -94,14 +109,29 @@ export async function gateTransaction(
     const terminal = bookingState.booking?.terminal;
     const config = terminal === undefined ? undefined : deps.pickup.slots.get(terminal);
     const booking = config ? gateBookingFacts(bookingState, config) : null;
-    const credentialId = opened.ok ? opened.payload.credentialId : undefined;
+    const claims: PickupCredentialClaims | undefined = opened?.ok
+      ? opened.payload
+      : passRecord && record
+        ? claimsOfRecord(passRecord, bookingState)
+        : undefined;
+    const credentialId = claims?.credentialId;
     const stored = credentialId === undefined ? undefined : await tx.gate.getCredential(credentialId);
+    const pass = await checkPass(context, deps, { rotating, parsedPass, passRecord, bookingState });
     // A credential we signed but never recorded is not one we issued for this booking: superseded.
     const superseded = credentialId !== undefined && (stored === undefined || stored.status === 'void');
     const input: GateInput = {
-      credential: opened.ok
-        ? { ok: true, payload: opened.payload }
-        : { ok: false, code: opened.code, message: opened.message },
+      pass: pass.pass,
+      credential: claims
+        ? { ok: true, payload: claims }
+        : opened && !opened.ok
+          ? { ok: false, code: opened.code, message: opened.message }
+          : parsedPass && !parsedPass.ok
+            ? { ok: false, code: parsedPass.code, message: parsedPass.message }
+            : {
+                ok: false,
+                code: 'credential.unknown',
+                message: 'no pickup credential with this id was issued',
+              },
       presented: {
         badgeRef: refs.find((ref) => ref === booking?.driverBadgeRef) ?? refs[0] ?? '',
         truckPlate: presented.truckPlate,
@@ -128,7 +158,11 @@ export async function gateTransaction(
       type,
       data: { ...(data as JsonObject), operator } as JsonObject,
     });
-    const [appended] = await context.append(gateAttemptStreamId(attemptId), 0, [toNew(attempt!)]);
+    // The attempt says how the pass came (phone or print) and which enrolled device signed it.
+    const attemptEvent = toNew(attempt!);
+    const [appended] = await context.append(gateAttemptStreamId(attemptId), 0, [
+      { ...attemptEvent, data: { ...attemptEvent.data, pass: pass.pass.kind, deviceId: pass.deviceId } },
+    ]);
     if (alert !== undefined && alert.type === 'GateAlertRaised') {
       await raiseGateAlert(context, { type: alert.type, data: toNew(alert).data }, record, operator);
     }
@@ -140,6 +174,30 @@ export async function gateTransaction(
         gateAttemptId: attemptId,
       });
       await tx.gate.putCredential({ ...stored, status: 'used', closedAt: now });
+      if (pass.pass.kind === 'printed') {
+        // The printed fallback let a box out: allowed by the terminal, and worth a look every time.
+        const [raised] = await context.appendAtEnd(ALERTS_STREAM, [
+          {
+            type: 'PrintedPassAlertRaised',
+            data: {
+              rule: 'gate.printed_pass',
+              attemptId,
+              visitRef,
+              credentialId: stored.credentialId,
+              operator,
+              at: now,
+            },
+          },
+        ]);
+        const terminalOfVisit = record?.terminal ?? null;
+        await tx.putAlertRecord(
+          printedPassAlertRecord(raised!, {
+            containerNumber: record?.containerNumber ?? null,
+            terminal: terminalOfVisit,
+          }),
+        );
+        await tx.adjustOpenAlerts(visitRef, 1);
+      }
     }
     const failed = new Map<GateCheck, FailedCheck>(
       verdict.accepted ? [] : verdict.failed.map((f) => [f.check, f] as const),
@@ -156,4 +214,78 @@ export async function gateTransaction(
       index: appended!.index,
     };
   });
+}
+
+/**
+ * The claims a rotating pass stands for: the credential issued for the booking, as recorded when it was issued
+ * (visit, versions) with the driver, truck and slot of the booking it was issued for. A booking changed since has
+ * another version, and the verdict's `credential.current` refuses it.
+ */
+function claimsOfRecord(
+  record: PickupCredentialRecord,
+  bookingState: ReturnType<typeof foldBooking>,
+): PickupCredentialClaims | undefined {
+  const booking = bookingState.booking;
+  if (booking === null) return undefined;
+  const seconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
+  return {
+    v: 1,
+    credentialId: record.credentialId,
+    visitRef: record.visitRef,
+    driverBadgeRef: booking.driverBadgeRef,
+    truckPlate: booking.truckPlate,
+    slotId: booking.slotId,
+    windowStart: seconds(booking.slotStart),
+    windowEnd: seconds(booking.slotEnd),
+    rightVersion: record.rightVersion,
+    bookingVersion: record.bookingVersion,
+    issuedAt: seconds(record.issuedAt),
+  };
+}
+
+/**
+ * The pass checks (issue 10, row C). A rotating pass must verify under the ACTIVE device key of the driver the
+ * booking names (his haulier's driver record, linked to his account), for the gate's current 30-second step or
+ * one either side; a pending, rejected or revoked device signs nothing the gate accepts. A printed credential is
+ * accepted only while the terminal allows the fallback.
+ */
+async function checkPass(
+  context: WriteContext,
+  deps: GateDeps,
+  scan: {
+    rotating: boolean;
+    parsedPass: ReturnType<typeof parsePickupPass> | undefined;
+    passRecord: PickupCredentialRecord | undefined;
+    bookingState: ReturnType<typeof foldBooking>;
+  },
+): Promise<{ pass: GatePass; deviceId: string | null }> {
+  if (!scan.rotating || scan.parsedPass === undefined) {
+    return { pass: { kind: 'printed', printedAllowed: deps.pickup.printedPass }, deviceId: null };
+  }
+  const refused = (deviceSignature: string) => ({
+    pass: { kind: 'rotating', deviceSignature } as GatePass,
+    deviceId: null,
+  });
+  if (!scan.parsedPass.ok) return refused(`${scan.parsedPass.code}: ${scan.parsedPass.message}`);
+  const booking = scan.bookingState.booking;
+  if (scan.passRecord === undefined || booking === null) {
+    return refused('no pickup credential with this id was issued');
+  }
+  const driver = await context.tx.gate.getDriver(booking.nominatedBy.orgId, booking.driverBadgeRef);
+  const device = driver?.userId ? await activeDeviceOf(context.tx, driver.userId) : undefined;
+  if (device === undefined) {
+    return refused("the nominated driver has no confirmed device: his haulier's planner confirms it");
+  }
+  const verified = verifyPickupPass(scan.parsedPass, {
+    publicKey: device.publicKey,
+    currentCounter: pickupPassCounter(context.now.getTime()),
+  });
+  if (verified.ok) return { pass: { kind: 'rotating' }, deviceId: device.deviceId };
+  if (verified.code === 'pass.stale') {
+    return {
+      pass: { kind: 'rotating', fresh: `${verified.code}: ${verified.message}` },
+      deviceId: device.deviceId,
+    };
+  }
+  return refused(`${verified.code}: ${verified.message}`);
 }

@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { type PickupDeps, pickupDepsFor } from '../app/appointments.usecases.js';
 import { type AuthDeps, defaultAuthSettings } from '../app/auth.usecases.js';
 import { demoSlotConfig, demoTerminal } from '../app/demo-port.js';
+import { AppError } from '../app/errors.js';
 import { createLedger, type Ledger } from '../app/ledger.js';
 import type { Clock, IdSource, LedgerStore } from '../app/ports.js';
 import type { TerminalLayouts } from '../app/visits.usecases.js';
@@ -120,6 +121,7 @@ export async function openSystem(args: {
       signer,
       slots: [demoSlotConfig],
       sensitivityHours: Number(readSetting('pickupSensitiveHours', env) ?? 24),
+      printedPass: printedPassSetting(readSetting('printedPass', env)),
     }),
     terminals: new Map([[demoTerminal.terminal, demoTerminal]]),
     databaseUrl,

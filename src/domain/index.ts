@@ -203,6 +203,7 @@ export {
   type GateCheck,
   type GateInput,
   type GateLight,
+  type GatePass,
   type GateVerdict,
   gateBookingFacts,
   gateChecks,

@@ -35,6 +35,8 @@ export const AlertSchema = Type.Object({
     Type.Literal('auth.lockout'),
     Type.Literal('lookup.bulk'),
     Type.Literal('auth.enrolment_repeated'),
+    Type.Literal('driver.device.enrolled_again'),
+    Type.Literal('gate.printed_pass'),
   ]),
   severity: Type.Union([Type.Literal('critical'), Type.Literal('high'), Type.Literal('medium')]),
   raisedAt: Type.String({ format: 'date-time' }),

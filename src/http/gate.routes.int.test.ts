@@ -10,7 +10,7 @@ import {
 import { addDriver, principal, releaseToHaulier } from '../../test/support/pickup.js';
 import { mintSession } from '../../test/support/sessions.js';
 import { addOrganisation, addUser } from '../app/admin.usecases.js';
-import { appointmentStreamId, pickupStreamId } from '../app/appointments.usecases.js';
+import { appointmentStreamId, pickupDepsFor, pickupStreamId } from '../app/appointments.usecases.js';
 import type { AuthDeps } from '../app/auth.usecases.js';
 import { ALERTS_STREAM } from '../app/gate.usecases.js';
 import { runReleaseCommand } from '../app/releases.usecases.js';
@@ -84,11 +84,14 @@ describe('the gate-out: their own driver collects early (HTTP, SQLite)', () => {
     planner = await mintSession(auth, 'hp-1');
     planner2 = await mintSession(auth, 'hp-2');
     clerk = await mintSession(auth, 'clerk');
+    // This terminal still accepts the planner's printed credential (PORTLEDGER_PRINTED_PASS=on), so that the
+    // checks of the credential itself are tested here; the rotating pass is src/http/pickup-pass.int.test.ts.
     app = await buildServer({
       reads: fixture.store,
       verifierKey: testVerifierKey,
       auth,
       terminals: testTerminals,
+      pickup: pickupDepsFor({ signer: fixture.ledger.log.signer, printedPass: true }),
     });
 
     visitRef = await boxInYard('CSQU3054383', { terminal: 'T1', block: 'A', bay: 1, row: 1, tier: 1 });
@@ -227,7 +230,9 @@ describe('the gate-out: their own driver collects early (HTTP, SQLite)', () => {
     const again = await gate({ credential, badge: BADGE, truckPlate: PLATE });
     expect(again.json().accepted).toBe(false);
     expect(failedChecks(again.json())).toEqual(
+    // The printed fallback let the box out: allowed here, and an alert of its own every time (issue 10, row C).
       expect.arrayContaining(['credential.unused', 'visit.in_yard']),
+    expect((await alerts()).at(-1)).toMatchObject({ rule: 'gate.printed_pass', visitRef });
     );
     expect(await alerts()).toHaveLength(4);
   });

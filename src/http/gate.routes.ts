@@ -45,7 +45,11 @@ export function gateRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
           tags: ['gate'],
           summary: 'Checks a driver at the gate-out and, when every check passes, lets the box out (GTOT)',
           body: Type.Object({
-            credential: Type.String({ maxLength: 4096, description: 'The scanned QR code (plc1.…)' }),
+            credential: Type.String({
+              maxLength: 4096,
+              description:
+                "The scanned QR code: the rotating pass from the driver's phone (plp1.…), or the printed credential (plc1.…) where the terminal still allows it",
+            }),
             badge: Type.String({ maxLength: 64, description: 'The badge number read from the card' }),
             truckPlate: Type.String({ maxLength: 32 }),
           }),

@@ -12,6 +12,7 @@ import { addOrganisation, addUser } from '../../src/app/admin.usecases.js';
 import { changeAppointment, pickupDepsFor } from '../../src/app/appointments.usecases.js';
 import { requestApproval } from '../../src/app/approvals.usecases.js';
 import type { AuthDeps, Authenticated } from '../../src/app/auth.usecases.js';
+import { enrolDriverDevice } from '../../src/app/driver-devices.usecases.js';
 import type { OrganisationRecord, UserRecord } from '../../src/app/identity.ports.js';
 import type { JsonObject } from '../../src/app/ports.js';
 import { issueRelease, runReleaseCommand } from '../../src/app/releases.usecases.js';
@@ -871,6 +872,15 @@ export const routeExamples: Record<string, Example> = {
     },
   }),
   'GET /v1/me/jobs': async () => ({ method: 'GET', url: '/v1/me/jobs' }),
+  'POST /v1/me/devices': async () => ({
+    method: 'POST',
+    url: '/v1/me/devices',
+    payload: { publicKey: newPhoneKey().publicKey, label: 'Matrix phone' },
+  }),
+  'GET /v1/me/devices': async () => ({ method: 'GET', url: '/v1/me/devices' }),
+  'GET /v1/drivers/devices': async () => ({ method: 'GET', url: '/v1/drivers/devices?status=pending' }),
+  'POST /v1/drivers/devices/{deviceId}/confirm': (ctx) => deviceDecisionExample(ctx, 'confirm'),
+  'POST /v1/drivers/devices/{deviceId}/reject': (ctx) => deviceDecisionExample(ctx, 'reject'),
   'GET /v1/releases': async ({ caller }) => ({
     method: 'GET',
     url: `/v1/releases?view=${caller.orgKind === 'shipping_line' ? 'issued' : 'offers'}&limit=5`,
@@ -938,6 +948,27 @@ export const routeExamples: Record<string, Example> = {
     payload: { credential: 'plc1.not-a-credential', badge: 'MTX-000000', truckPlate: '1-MTX-001' },
   }),
 };
+
+/**
+ * A phone a driver of the caller's haulier enrolled and nobody decided yet (for a haulier planner), through the use
+ * case; for everyone else an id the policy table refuses first.
+ */
+async function deviceDecisionExample(
+  ctx: ExampleContext,
+  decision: 'confirm' | 'reject',
+): Promise<RouteExample> {
+  const url = (deviceId: string) => `/v1/drivers/devices/${deviceId}/${decision}`;
+  if (ctx.caller.role !== 'haulier_planner') return { method: 'POST', url: url('D-NONE'), payload: {} };
+  const driver = ctx.world.callers.find((c) => c.role === 'driver' && c.org.orgId === ctx.caller.org.orgId);
+  if (!driver) throw new Error('the matrix world has no driver in the haulier');
+  const { deviceId } = await enrolDriverDevice(
+    { ledger: ctx.world.auth.ledger },
+    { orgId: driver.org.orgId, userId: driver.user.userId },
+    { publicKey: newPhoneKey().publicKey, label: 'Matrix phone' },
+    { ip: '192.0.2.20', userAgent: 'matrix' },
+  );
+  return { method: 'POST', url: url(deviceId), payload: {} };
+}
 
 /** The matrix world's shipping line, as the party that issues releases in the appointment examples. */
 function matrixLine(ctx: ExampleContext): { orgId: string; code: string; userId: string } {

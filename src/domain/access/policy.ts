@@ -393,6 +393,22 @@ export const policy = {
     roles: ['driver'],
     why: 'a driver sees only his own jobs (MISSION §2)',
   },
+  'driver.device.enrol': {
+    kind: 'command',
+    sensitive: false,
+    sensitiveWhy:
+      "not sensitive: an enrolled phone signs nothing the gate accepts until a planner of the driver's haulier confirms it, so a keylogged driver password gains nothing",
+    roles: ['driver'],
+    why: 'a driver registers the public key of the phone that signs his rotating pickup passes (issue 10, row C)',
+  },
+  'driver.device.confirm': {
+    kind: 'command',
+    sensitive: true,
+    sensitiveWhy:
+      "sensitive: a confirmed phone's key is what lets a box out at the gate, so whoever confirms one decides who can collect",
+    roles: ['haulier_planner'],
+    why: "a haulier planner confirms or rejects the phones of his own haulier's drivers, comparing the fingerprint",
+  },
   'approval.read': {
     kind: 'view',
     sensitive: false,
@@ -416,8 +432,8 @@ export const policy = {
     kind: 'view',
     sensitive: false,
     sensitiveWhy: 'not sensitive: a view of refused gate attempts, missing boxes and bulk look-ups',
-    roles: ['terminal_supervisor', 'yard_planner', 'customs_officer', 'investigator'],
-    why: 'refused gate attempts, missing boxes and bulk look-ups',
+    roles: ['terminal_supervisor', 'yard_planner', 'customs_officer', 'investigator', 'haulier_planner'],
+    why: "refused gate attempts, missing boxes and bulk look-ups; a haulier planner sees only his own organisation's people (a driver's phone enrolled again)",
   },
   'alert.manage': {
     kind: 'command',

@@ -20,6 +20,9 @@ import type { VisitStatus } from '../visit.js';
 
 /** Every check of the gate, in the order a verdict lists them. */
 export const gateChecks = [
+  'pass.device_signature',
+  'pass.fresh',
+  'pass.printed_disabled',
   'credential.signature',
   'credential.visit',
   'credential.unused',
@@ -35,6 +38,12 @@ export const gateChecks = [
 
 /**
  * One check of the gate:
+ * - `pass.device_signature` — a rotating pass (`plp1.`) is signed by the active device of the driver its
+ *   credential names (issue 10, row C: a screenshot, a copy from a file or a typed badge number opens nothing);
+ * - `pass.fresh` — its time step is the gate's current one or one either side, so a pass captured a minute
+ *   earlier is refused;
+ * - `pass.printed_disabled` — a printed `plc1.` credential is presented while the terminal has switched the
+ *   printed fallback off (`PORTLEDGER_PRINTED_PASS`): someone is presenting a copy;
  * - `credential.signature` — the credential opened: well formed, signed by a known key;
  * - `credential.visit` — it was issued for this visit;
  * - `credential.unused` — its id has not been used at the gate;
@@ -74,8 +83,17 @@ export type GateBookingFacts = {
 
 /** Everything the gate decides on. */
 export type GateInput = {
+/**
+ * What was scanned: a rotating pass from the driver's phone, with why its device signature or its freshness
+ * failed (absent when it passed); or the printed credential, with whether the terminal still accepts it.
+ */
+export type GatePass =
+  | { kind: 'rotating'; deviceSignature?: string; fresh?: string }
+  | { kind: 'printed'; printedAllowed: boolean };
+
   credential: OpenedCredential;
   /** What the gate read: the keyed hash of the badge on the card, and the truck's plate as read. */
+  pass: GatePass;
   presented: { badgeRef: string; truckPlate: string };
   now: string;
   visit: { visitRef: string; status: VisitStatus };
@@ -183,7 +201,21 @@ export function gateVerdict(input: GateInput): GateVerdict {
           : now >= window.end
             ? `after the slot window, which closed at ${booking!.window.end}`
             : undefined,
+  const pass = input.pass;
     'right.holder':
+    'pass.device_signature': pass?.kind === 'rotating' ? pass.deviceSignature : undefined,
+    'pass.fresh':
+      pass?.kind === 'rotating'
+        ? pass.deviceSignature !== undefined
+          ? "no pass signed by the driver's device"
+          : pass.fresh
+        : undefined,
+    'pass.printed_disabled':
+      pass?.kind === 'rotating'
+        ? undefined
+        : pass?.kind === 'printed' && pass.printedAllowed
+          ? undefined
+          : 'the printed pass is switched off at this terminal: the driver shows the pass on his enrolled phone',
       input.release.holder === null
         ? 'nobody holds the release right'
         : booking === null
