@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testAuthDeps } from '../../test/support/auth.js';
+import { confirmEnrolment } from '../../test/support/enrolment.js';
 import {
   openTestLedger,
   type TestLedger,
@@ -161,8 +162,20 @@ describe('approvals (HTTP, SQLite)', () => {
         label: 'Laptop',
       },
     });
-    expect(enrolled.statusCode).toBe(200);
-    const supCookie = enrolled.cookies.find((c) => c.name === 'pl_session')!.value;
+    expect(enrolled.statusCode).toBe(202);
+    // A link's passkey signs in once confirmed (issue 10, row D); then Els signs in with it.
+    await confirmEnrolment(auth, 'sup.els');
+    const loginOptions = await app.inject({ method: 'POST', url: '/v1/auth/passkey/options', payload: {} });
+    const signedIn = await app.inject({
+      method: 'POST',
+      url: '/v1/auth/passkey/verify',
+      payload: {
+        challengeId: loginOptions.json().challengeId,
+        response: passkey.assert({ challenge: loginOptions.json().options.challenge }, 'u-sup'),
+      },
+    });
+    expect(signedIn.statusCode).toBe(200);
+    const supCookie = signedIn.cookies.find((c) => c.name === 'pl_session')!.value;
     expect(await fixture.store.identity.listPasskeys('u-sup')).toHaveLength(1);
 
     const requested = await call(admin1, 'POST', '/v1/admin/users/u-sup/passkey-resets');

@@ -55,6 +55,27 @@ export interface EnrolmentChallenge extends RegistrationChallenge {
   user: { username: string; displayName: string; orgName: string };
 }
 
+/** A passkey registered through a link: it waits for a confirmer, and signs nobody in meanwhile (issue 10, row D). */
+export interface EnrolmentPending {
+  status: 'pending';
+  enrolmentId: string;
+  user: { username: string; displayName: string; orgName: string };
+  /** Who may confirm it, in words. */
+  confirmers: string;
+  registeredAt: string;
+}
+
+/** A passkey waiting for the confirmer, with what they check: the device, the time, the network. */
+export interface PendingEnrolment {
+  enrolmentId: string;
+  status: 'pending' | 'confirmed' | 'rejected';
+  person: { userId: string; username: string; displayName: string; orgName: string; roles: string[] };
+  registeredAt: string;
+  ip: string;
+  device: { userAgent: string; aaguid: string; authenticator: string | null };
+  otherEnrolments: number;
+}
+
 /** An RFC 9457 problem, or a failure that never reached the server, as one error type. */
 export class ApiError extends Error {
   readonly status: number;
@@ -222,8 +243,16 @@ export const api = {
     challengeId: string;
     response: RegistrationResponseJSON;
     label?: string;
-  }): Promise<Session> {
-    return remember(await request<Session>('POST', '/v1/auth/enrolment/verify', { body: input }));
+  }): Promise<EnrolmentPending> {
+    return request<EnrolmentPending>('POST', '/v1/auth/enrolment/verify', { body: input });
+  },
+
+  async pendingEnrolments(): Promise<PendingEnrolment[]> {
+    return (await apiGet<{ enrolments: PendingEnrolment[] }>('/v1/enrolments?status=pending')).enrolments;
+  },
+
+  decideEnrolment(enrolmentId: string, decision: 'confirm' | 'reject'): Promise<PendingEnrolment> {
+    return apiPost(`/v1/enrolments/${encodeURIComponent(enrolmentId)}/${decision}`);
   },
 
   passkeyOptions(): Promise<AuthenticationChallenge> {

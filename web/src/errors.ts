@@ -8,6 +8,8 @@ const fallbackByCode: Record<string, string> = {
   'auth.passkey_invalid': 'That passkey was not accepted.',
   'auth.account_locked': 'This account is locked. Ask your port administrator to unlock it.',
   'auth.enrolment_link_invalid': 'This enrolment link has been used, has expired or is not valid.',
+  'auth.passkey_pending':
+    'This passkey is registered but not confirmed yet: a supervisor of your terminal or a port administrator must confirm it first.',
   'auth.last_passkey': 'You cannot remove your only passkey. Add another one first.',
   'auth.csrf': 'Your session changed in another tab. Reload the page and try again.',
 };

@@ -39,7 +39,7 @@ const SCREENS: readonly { to: string; label: string; anyOf: readonly string[] }[
     anyOf: ['release.issue', 'release.transfer', 'release.accept', 'appointment.book'],
   },
   { to: '/gate', label: 'Gate', anyOf: ['visit.gate_out'] },
-  { to: '/approvals', label: 'Approvals', anyOf: ['approval.read'] },
+  { to: '/approvals', label: 'Approvals', anyOf: ['approval.read', 'enrolment.confirm'] },
   { to: '/alerts', label: 'Alerts', anyOf: ['alert.read'] },
   { to: '/audit', label: 'Audit', anyOf: ['audit.read'] },
   { to: '/admin', label: 'Admin', anyOf: ['org.manage', 'user.manage', 'token.manage'] },

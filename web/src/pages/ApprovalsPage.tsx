@@ -4,6 +4,7 @@ import { Button, Field, Loading, Notice, PageHeading } from '../components.js';
 import { DriversPhones } from '../driver-phones.js';
 import { isUnauthenticated, messageOf } from '../errors.js';
 import { formatDateTime } from '../labels.js';
+import { PendingPasskeys } from '../pending-passkeys.js';
 import { Link } from '../router.js';
 import { holds, useSession } from '../session.js';
 import { useAction } from '../use-action.js';
@@ -352,6 +353,8 @@ export function ApprovalsPage({ session }: { session: Session }) {
           </ul>
         )}
       </section>
+
+      {holds(session, 'enrolment.confirm') ? <PendingPasskeys /> : null}
 
       {holds(session, 'driver.device.confirm') ? <DriversPhones /> : null}
 

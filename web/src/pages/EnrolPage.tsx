@@ -1,11 +1,11 @@
 import { useEffect, useState } from 'react';
-import { ApiError, api, type EnrolmentChallenge } from '../api.js';
+import { ApiError, api, type EnrolmentChallenge, type EnrolmentPending } from '../api.js';
 import { Button, Field, Loading, Notice, PageHeading } from '../components.js';
 import { messageOf } from '../errors.js';
+import { formatDateTime } from '../labels.js';
 import { AuthLayout } from '../layout.js';
 import { createPasskey } from '../passkeys.js';
-import { Link, navigate } from '../router.js';
-import { setFlash, useSession } from '../session.js';
+import { Link } from '../router.js';
 
 /** The one-time token travels in the fragment (`/enrol#token=…`), which never reaches a server log. */
 function tokenFromFragment(): string | undefined {
@@ -20,10 +20,10 @@ type State =
   | { step: 'checking' }
   | { step: 'missing' }
   | { step: 'invalid'; error: ApiError | undefined; message: string }
-  | { step: 'ready'; challenge: EnrolmentChallenge; fetchedAt: number };
+  | { step: 'ready'; challenge: EnrolmentChallenge; fetchedAt: number }
+  | { step: 'pending'; pending: EnrolmentPending };
 
 export function EnrolPage() {
-  const { signedIn } = useSession();
   const [token] = useState(tokenFromFragment);
   const [state, setState] = useState<State>(() => (token ? { step: 'checking' } : { step: 'missing' }));
   const [label, setLabel] = useState('');
@@ -67,15 +67,14 @@ export function EnrolPage() {
         setState({ step: 'ready', challenge, fetchedAt: Date.now() });
       }
       const response = await createPasskey(challenge.options);
-      const session = await api.enrolmentVerify({
+      const pending = await api.enrolmentVerify({
         token,
         challengeId: challenge.challengeId,
         response,
         ...(label.trim() ? { label: label.trim() } : {}),
       });
-      signedIn(session);
-      setFlash('Your passkey is set up and you are signed in. Use it every time you sign in to PortLedger.');
-      navigate('/', { replace: true });
+      // No session yet: a link can be stolen on its way, so a second person confirms the passkey first.
+      setState({ step: 'pending', pending });
     } catch (caught) {
       if (caught instanceof ApiError && caught.code === 'auth.enrolment_link_invalid')
         setState({ step: 'invalid', error: caught, message: messageOf(caught) });
@@ -113,6 +112,29 @@ export function EnrolPage() {
         </Notice>
         <p>
           Already have a passkey? <Link to="/login">Sign in</Link>.
+        </p>
+      </AuthLayout>
+    );
+  }
+
+  if (state.step === 'pending') {
+    const { pending } = state;
+    return (
+      <AuthLayout>
+        <PageHeading title="Your passkey is registered" />
+        <Notice tone="info" title="It waits for confirmation">
+          <p>
+            Before it signs you in, {pending.confirmers} must confirm that this passkey is yours. Ask them to
+            confirm it under <strong>Approvals → Pending passkeys</strong>, and tell them when you registered
+            it ({formatDateTime(pending.registeredAt)}) and on which device.
+          </p>
+          <p>
+            This protects you: whoever got hold of your enrolment link could not sign in as you with a passkey
+            of their own.
+          </p>
+        </Notice>
+        <p>
+          Once it is confirmed, <Link to="/login">sign in with your passkey</Link>.
         </p>
       </AuthLayout>
     );
