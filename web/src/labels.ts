@@ -80,7 +80,7 @@ export function terminalClock(timeZone: string | null) {
 const gateCheckNames: Record<string, string> = {
   'pass.device_signature': "Pass signed by the driver's confirmed phone",
   'pass.fresh': 'Pass is the current one (not a copy from earlier)',
-  'pass.printed_disabled': 'Printed passes are switched off here: a printed pass is a copy',
+  'pass.printed_disabled': 'Not a printed pass (printed passes are switched off here)',
   'credential.signature': 'Credential signature is valid',
   'credential.visit': 'Credential names a known box',
   'credential.unused': 'Credential not used before',

@@ -278,7 +278,7 @@ describeBrowser('the Antwerp attack through the console (MISSION §1)', () => {
       .allTextContents();
     expect(failed).toEqual(
       expect.arrayContaining([
-        expect.stringContaining('Printed passes are switched off here'),
+        expect.stringContaining('Not a printed pass (printed passes are switched off here)'),
         expect.stringContaining('Driver badge matches'),
         expect.stringContaining('Truck plate matches'),
       ]),

@@ -245,7 +245,9 @@ describeBrowser('the rotating pickup pass on the driver’s phone (issue 10, row
     const printedVerdict = await present(printed);
     expect(printedVerdict.accepted).toBe(false);
     expect(printedVerdict.failed).toEqual(
-      expect.arrayContaining([expect.stringContaining('Printed passes are switched off here')]),
+      expect.arrayContaining([
+        expect.stringContaining('Not a printed pass (printed passes are switched off here)'),
+      ]),
     );
     await shot(page, 'gate-printed-refused');
 
