@@ -5,6 +5,7 @@
  */
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
+import { base64url } from '../../../web/src/pickup-pass.js';
 import { auditPage } from '../../support/a11y.js';
 import { screenshot } from '../../support/browser.js';
 import {
@@ -17,6 +18,7 @@ import {
   addJourneyOrganisations,
   addPerson,
   boxInYard,
+  callAs,
   containerNumber,
   issueRelease,
   orgs,
@@ -43,6 +45,13 @@ describeBrowser('accessibility of every screen (WCAG 2.1 AA basics)', () => {
     number = containerNumber('MSCU', 771_001);
     const visitRef = await boxInYard(server, number, { block: 'A', bay: 1, row: 1, tier: 1 });
     await issueRelease(server, people.line!, visitRef, orgs.haulier.orgId);
+    // A driver's phone waiting for the haulier planner, so that Approvals shows its Confirm and Reject.
+    const key = (await crypto.subtle.generateKey({ name: 'Ed25519' }, false, ['sign'])) as CryptoKeyPair;
+    const enrolled = await callAs(server, 'a11y.driver', 'POST', '/v1/me/devices', {
+      publicKey: base64url(await crypto.subtle.exportKey('raw', key.publicKey)),
+      label: 'Phone of the driver',
+    });
+    expect(enrolled.status).toBe(201);
   }
 
   function pageOf(person: Person | undefined, viewport = { width: 1280, height: 800 }) {
@@ -79,6 +88,7 @@ describeBrowser('accessibility of every screen (WCAG 2.1 AA basics)', () => {
     { who: 'gate', path: () => '/gate', name: 'gate-kiosk-tablet', viewport: { width: 768, height: 1024 } },
     { who: 'line', path: () => '/releases', name: 'releases-line' },
     { who: 'haulier', path: () => '/releases', name: 'releases-haulier' },
+    { who: 'haulier', path: () => '/approvals', name: 'approvals-haulier' },
     { who: 'driver', path: () => '/me/jobs', name: 'driver-jobs' },
     { who: 'customs', path: () => `/containers/${number}`, name: 'container-page-customs' },
     { who: 'admin', path: () => '/admin', name: 'admin' },
