@@ -9,7 +9,7 @@ import {
   testTerminals,
   testVerifierKey,
 } from '../../test/support/ledger.js';
-import { addDriver, principal, releaseToHaulier } from '../../test/support/pickup.js';
+import { addDriver, bindDriverPhone, principal, releaseToHaulier } from '../../test/support/pickup.js';
 import { mintSession } from '../../test/support/sessions.js';
 import { addOrganisation, addUser } from '../app/admin.usecases.js';
 import type { AuthDeps } from '../app/auth.usecases.js';
@@ -272,9 +272,15 @@ describe.each(kinds)('reading the appointment of a visit (%s)', (kind) => {
     });
     expect(booked.statusCode, booked.body).toBe(201);
 
+    // The driver's confirmed phone signs the rotating pass the gate asks for (issue 10, row C).
+    const phone = await bindDriverPhone(auth, {
+      orgId: HAUL.orgId,
+      badge: 'ANR-AR-0002',
+      plannerUserId: 'planner',
+    });
     nowMs = Date.parse('2030-03-04T08:50:00Z');
     const gate = await post('clerk', '/v1/gate/transactions', {
-      credential: booked.json().credential.token,
+      credential: phone.passFor(booked.json().credential.credentialId, new Date(nowMs)),
       badge: 'ANR-AR-0002',
       truckPlate: '1-ARD-002',
     });

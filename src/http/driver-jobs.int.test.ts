@@ -9,12 +9,12 @@ import {
   testTerminals,
   testVerifierKey,
 } from '../../test/support/ledger.js';
-import { principal, releaseToHaulier, slotIdAt } from '../../test/support/pickup.js';
+import { bindDriverPhone, principal, releaseToHaulier, slotIdAt } from '../../test/support/pickup.js';
 import { injectAs, type Session } from '../../test/support/route-examples.js';
 import { mintSession } from '../../test/support/sessions.js';
 import { addOrganisation, addUser } from '../app/admin.usecases.js';
-import type { AuthDeps } from '../app/auth.usecases.js';
 import { pickupDepsFor } from '../app/appointments.usecases.js';
+import type { AuthDeps } from '../app/auth.usecases.js';
 import { driversStreamId } from '../app/drivers.usecases.js';
 import { gateTransaction } from '../app/gate.usecases.js';
 import { announceVisit, runVisitCommand } from '../app/visits.usecases.js';
@@ -214,6 +214,12 @@ describe.each(kinds)('driver jobs and release inboxes over HTTP (%s)', (kind) =>
         truckPlate: '1DJK001',
         state: 'booked',
         credential: { active: true, credentialId: booked.json().credential.credentialId },
+        pass: {
+          credentialId: booked.json().credential.credentialId,
+          windowStart: booked.json().credential.windowStart,
+          windowEnd: booked.json().credential.windowEnd,
+          terminalTimeZone: 'Europe/Brussels',
+        },
         updatedAt: expect.any(String),
       },
     ]);
@@ -260,6 +266,13 @@ describe.each(kinds)('driver jobs and release inboxes over HTTP (%s)', (kind) =>
     const pass = changed.json().credential;
     clockOffsetMs = Date.parse(pass.windowStart) + 31 * 60_000 - Date.now();
     sessions.clear();
+    // Daan's phone, confirmed by his planner, signs the rotating pass the gate asks for (issue 10, row C).
+    const phone = await bindDriverPhone(auth, {
+      orgId: HAUL.orgId,
+      badge: 'ANR-DJ-2',
+      userId: 'daan',
+      plannerUserId: 'planner',
+    });
     const verdict = await gateTransaction(
       {
         ledger: auth.ledger,
@@ -268,7 +281,11 @@ describe.each(kinds)('driver jobs and release inboxes over HTTP (%s)', (kind) =>
         terminals: testTerminals,
       },
       'gate-clerk',
-      { credential: pass.token, badge: 'ANR-DJ-2', truckPlate: '1-DJK-003' },
+      {
+        credential: phone.passFor(pass.credentialId, auth.ledger.clock.now()),
+        badge: 'ANR-DJ-2',
+        truckPlate: '1-DJK-003',
+      },
     );
     expect(verdict.checks.filter((c) => !c.passed)).toEqual([]);
     const afterGateOut = (await get('daan', '/v1/me/jobs')).json().jobs;

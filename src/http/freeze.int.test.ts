@@ -7,7 +7,13 @@ import {
   testTerminals,
   testVerifierKey,
 } from '../../test/support/ledger.js';
-import { addDriver, principal, releaseToHaulier } from '../../test/support/pickup.js';
+import {
+  addDriver,
+  bindDriverPhone,
+  principal,
+  releaseToHaulier,
+  type TestPhone,
+} from '../../test/support/pickup.js';
 import { mintSession } from '../../test/support/sessions.js';
 import { addOrganisation, addUser } from '../app/admin.usecases.js';
 import type { AuthDeps } from '../app/auth.usecases.js';
@@ -28,7 +34,8 @@ describe.each(['sqlite', 'postgres'] as const)('freeze and two-person unfreeze (
   let auth: AuthDeps;
   let app: FastifyInstance;
   let visitRef: string;
-  let credential: string;
+  let credentialId: string;
+  let phone: TestPhone;
   let alertId: string;
   let requestId: string;
   const line = principal({
@@ -88,6 +95,8 @@ describe.each(['sqlite', 'postgres'] as const)('freeze and two-person unfreeze (
     visitRef = await boxInYard('CSQU3054383', 1);
     await releaseToHaulier(fixture.ledger, visitRef, { line, haulier });
     await addDriver({ ledger: fixture.ledger, sealer: auth.security.sealer }, 'org-hau', BADGE);
+    // The driver's phone, confirmed by his planner: it signs the rotating pass the gate asks for (issue 10, row C).
+    phone = await bindDriverPhone(auth, { orgId: 'org-hau', badge: BADGE, plannerUserId: 'hp-1' });
   });
 
   afterAll(async () => {
@@ -122,8 +131,12 @@ describe.each(['sqlite', 'postgres'] as const)('freeze and two-person unfreeze (
     const who = await as(userId);
     return app.inject({ method: 'GET', url, cookies: who.cookies });
   };
-  const gate = (payload: { credential: string; badge: string; truckPlate: string }) =>
-    post('clerk', '/v1/gate/transactions', payload);
+  /** At the gate with the rotating pass the driver's phone signs now for the booked credential. */
+  const gate = (payload: { badge: string; truckPlate: string }) =>
+    post('clerk', '/v1/gate/transactions', {
+      credential: phone.passFor(credentialId, clock.now()),
+      ...payload,
+    });
   const failedChecks = (body: { checks: { check: string; passed: boolean }[] }) =>
     body.checks.filter((c) => !c.passed).map((c) => c.check);
   const mapStateOf = async (containerNumber: string) => {
@@ -139,13 +152,13 @@ describe.each(['sqlite', 'postgres'] as const)('freeze and two-person unfreeze (
       truckPlate: PLATE,
     });
     expect(booked.statusCode, booked.body).toBe(201);
-    credential = booked.json().credential.token;
+    credentialId = booked.json().credential.credentialId;
     expect(await mapStateOf('CSQU3054383')).toBe('released');
   });
 
   it('a refused attempt raises an alert that colours the box on the map', async () => {
     nowMs = Date.parse('2030-03-04T08:45:00Z');
-    const refused = await gate({ credential, badge: 'ANR-666666', truckPlate: '2-GNG-666' });
+    const refused = await gate({ badge: 'ANR-666666', truckPlate: '2-GNG-666' });
     expect(refused.json().accepted).toBe(false);
     const alerts = (await get('sup-a', '/v1/alerts?status=open')).json().alerts;
     const alert = alerts.find((a: { subject: { id: string } }) => a.subject.id === visitRef);
@@ -210,7 +223,7 @@ describe.each(['sqlite', 'postgres'] as const)('freeze and two-person unfreeze (
 
   it('the nominated driver is refused while the box is frozen (visit.not_frozen)', async () => {
     nowMs = Date.parse('2030-03-04T08:50:00Z');
-    const refused = await gate({ credential, badge: BADGE, truckPlate: PLATE });
+    const refused = await gate({ badge: BADGE, truckPlate: PLATE });
     expect(refused.json().accepted).toBe(false);
     expect(failedChecks(refused.json())).toEqual(['visit.not_frozen']);
     expect((await fixture.store.getVisit(visitRef))?.status).toBe('in_yard');
@@ -276,7 +289,7 @@ describe.each(['sqlite', 'postgres'] as const)('freeze and two-person unfreeze (
     expect(await mapStateOf('CSQU3054383')).toBe('released');
 
     nowMs = Date.parse('2030-03-04T08:55:00Z');
-    const out = await gate({ credential, badge: BADGE, truckPlate: PLATE });
+    const out = await gate({ badge: BADGE, truckPlate: PLATE });
     expect(out.json().accepted, out.body).toBe(true);
     expect((await fixture.store.getVisit(visitRef))?.status).toBe('gated_out');
   });

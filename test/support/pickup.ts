@@ -261,17 +261,23 @@ export async function bindDriverPhone(
     });
   }
   const deps = { ledger: auth.ledger, sealer: auth.security.sealer };
-  await registerDriver(
-    deps,
-    { orgId: args.orgId, userId: args.plannerUserId ?? 'test-planner' },
-    {
-      name: `Driver ${args.badge}`,
-      badge: args.badge,
-      licence: `L-${args.badge}`,
-      phone: '+32 470 00 00 00',
-    },
-    { userId },
+  // A driver record already linked to the account stays as the planner registered it.
+  const refs = auth.security.sealer.badgeRefs(args.badge);
+  const linked = (await auth.ledger.store.gate.driversOfUser(args.orgId, userId)).some((d) =>
+    refs.includes(d.badgeRef),
   );
+  if (!linked)
+    await registerDriver(
+      deps,
+      { orgId: args.orgId, userId: args.plannerUserId ?? 'test-planner' },
+      {
+        name: `Driver ${args.badge}`,
+        badge: args.badge,
+        licence: `L-${args.badge}`,
+        phone: '+32 470 00 00 00',
+      },
+      { userId },
+    );
   const key = newPhoneKey();
   const { deviceId } = await enrolDriverDevice(
     { ledger: auth.ledger },
