@@ -185,22 +185,43 @@ export async function unresolvedAlerts(client: Client, investigator: Session): P
   return (listed.body.alerts as AlertSeen[] | undefined) ?? [];
 }
 
-/**
- * The alert the server raised for an event at `index` or after it, as the port's investigators see it on their
- * alerts list (the drill's stolen investigator session reads the list; it may not read raw log entries).
- */
-export async function alertFor(
-  client: Client,
-  investigator: Session,
-  index: unknown,
-): Promise<AlertSeen | undefined> {
-  if (typeof index !== 'number') return undefined;
-  const alerts = await unresolvedAlerts(client, investigator);
-  return alerts.find(
-    (alert) =>
-      Number(alert.alertId) >= index || alert.evidence.some((e) => e.index !== null && e.index >= index),
-  );
+/** Where the alert inbox stood: its newest alert, and each listed alert's count (for alerts that group). */
+export interface AlertMark {
+  readonly newest: number;
+  readonly counts: ReadonlyMap<string, number>;
 }
+
+/** How many refusals an alert groups (`occurrences` on the alert console; 1 for an alert that does not group). */
+export const countOf = (alert: AlertSeen) => (typeof alert.occurrences === 'number' ? alert.occurrences : 1);
+
+/** Who reads the alert inbox: the drill's stolen investigator session (read-only by design). */
+export interface AlertReader {
+  readonly client: Client;
+  readonly investigator: Session | undefined;
+}
+
+export async function alertMark(ctx: AlertReader): Promise<AlertMark> {
+  const alerts = ctx.investigator ? await unresolvedAlerts(ctx.client, ctx.investigator) : [];
+  return {
+    newest: Math.max(-1, ...alerts.map((a) => Number(a.alertId))),
+    counts: new Map(alerts.map((a) => [a.alertId, countOf(a)])),
+  };
+}
+
+/**
+ * The alerts raised, or grown, since `mark`, newest first: new alerts, and grouped alerts whose count rose (a
+ * grouped alert may have been opened by an earlier step's refusal and count this one's).
+ */
+export async function alertsSince(ctx: AlertReader, mark: AlertMark): Promise<AlertSeen[]> {
+  if (!ctx.investigator) return [];
+  return (await unresolvedAlerts(ctx.client, ctx.investigator)).filter((alert) => {
+    const before = mark.counts.get(alert.alertId);
+    return Number(alert.alertId) > mark.newest || (before !== undefined && countOf(alert) > before);
+  });
+}
+
+export const describeAlert = (alert: AlertSeen) =>
+  `alert ${alert.rule} (${alert.severity}) ${alert.alertId}: "${alert.summary}", listed on GET /v1/alerts to an investigator`;
 
 /** The failed checks of a gate verdict, by name. */
 export function failedChecks(body: Record<string, unknown>): string[] {

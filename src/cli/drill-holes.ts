@@ -7,15 +7,20 @@
  */
 import { randomBytes } from 'node:crypto';
 import Sqlite from 'better-sqlite3';
+import pg from 'pg';
 import { canonicalJson } from '../audit/canonical-json.js';
 import { openCheckpoint, signCheckpoint } from '../audit/checkpoint.js';
 import { parseVerifierKey, signerFromSeed, verifierKeyString } from '../audit/signed-note.js';
 import {
   type AlertSeen,
   type Answer,
+  alertMark,
+  alertsSince,
   type Client,
   code,
+  countOf,
   type DrillStep,
+  describeAlert,
   failedChecks,
   forgedCredential,
   type Outcome,
@@ -26,7 +31,6 @@ import {
   serverFailed,
   sessionFrom,
   sleep,
-  unresolvedAlerts,
 } from './drill-client.js';
 import { drillPasskey } from './drill-passkey.js';
 
@@ -59,38 +63,6 @@ const GANG_TRUCK_A = '1-GNG-666';
 const byRole = (secrets: Secrets, role: string) => secrets.users.find((u) => u.roles.includes(role));
 const anyPassword = (secrets: Secrets) => secrets.users.find((u) => u.password)?.password ?? 'Password123!';
 const kioskToken = (secrets: Secrets) => secrets.gateKiosk?.token;
-
-/** Where the alert inbox stood: its newest alert, and each listed alert's count (for alerts that group). */
-interface AlertMark {
-  readonly newest: number;
-  readonly counts: ReadonlyMap<string, number>;
-}
-
-/** How many refusals an alert groups (`occurrences` on the alert console; 1 for an alert that does not group). */
-const countOf = (alert: AlertSeen) => (typeof alert.occurrences === 'number' ? alert.occurrences : 1);
-
-async function alertMark(ctx: HoleContext): Promise<AlertMark> {
-  const alerts = ctx.investigator ? await unresolvedAlerts(ctx.client, ctx.investigator) : [];
-  return {
-    newest: Math.max(-1, ...alerts.map((a) => Number(a.alertId))),
-    counts: new Map(alerts.map((a) => [a.alertId, countOf(a)])),
-  };
-}
-
-/**
- * The alerts raised, or grown, since `mark`, newest first: new alerts, and grouped alerts whose count rose (a
- * grouped alert may have been opened by an earlier step's refusal and count this one's).
- */
-async function alertsSince(ctx: HoleContext, mark: AlertMark): Promise<AlertSeen[]> {
-  if (!ctx.investigator) return [];
-  return (await unresolvedAlerts(ctx.client, ctx.investigator)).filter((alert) => {
-    const before = mark.counts.get(alert.alertId);
-    return Number(alert.alertId) > mark.newest || (before !== undefined && countOf(alert) > before);
-  });
-}
-
-const describeAlert = (alert: AlertSeen) =>
-  `alert ${alert.rule} (${alert.severity}) ${alert.alertId}: "${alert.summary}", listed on GET /v1/alerts to an investigator`;
 
 /** Every visit in the yard, as a session sees it (statuses and holds; a password session sees no slot). */
 async function visitsInYard(client: Client, session: Session, max = 4000): Promise<VisitSeen[]> {
@@ -660,7 +632,7 @@ export async function gateFlood(ctx: HoleContext, tries = 25): Promise<DrillStep
   return {
     name,
     outcome: grouped ? 'detected' : 'blocked',
-    how: `the gate answered ${answered} and refused the other ${limited} with 429 gate.rate_limited${grouped ? `; ${alerts.length === 1 ? 'one grouped' : `${alerts.length} grouped`} ${grouped.rule} alert ${grouped.alertId} counting ${countOf(grouped)} attempts instead of ${tries} alerts` : '; no alert was raised'}`,
+    how: `the gate answered ${answered} and refused the other ${limited} with 429 gate.rate_limited${grouped ? `; ${alerts.length === 1 ? 'one grouped' : `${alerts.length} grouped`} ${grouped.rule} alert ${grouped.alertId} (${countOf(grouped)} attempts, ${countOf(grouped) - (before.counts.get(grouped.alertId) ?? 0)} of them this burst's) instead of ${tries} alerts` : '; no alert was raised'}`,
     evidence,
   };
 }
@@ -772,57 +744,26 @@ export async function tamperWithReadModels(
   options: { timeoutMs?: number } = {},
 ): Promise<DrillStep> {
   const name = "delete an alert and forge a box's yard slot in the read models (rogue DBA)";
-  if (!db.startsWith('sqlite:')) {
-    return {
-      name,
-      outcome: 'succeeded',
-      how: 'the attack could not be made: the drill tampers with SQLite files only; the drill cannot vouch for this hole',
-      evidence: [db],
-    };
-  }
   const evidence: string[] = [];
   const ready = await ctx.client.call('GET', '/readyz').catch(() => undefined);
   evidence.push(
     `/readyz before the edit: HTTP ${ready?.status ?? 'no answer'}${ready?.status === 503 ? ` (${JSON.stringify(ready.body.integrity ?? ready.body)})` : ''}`,
   );
   const before = await alertMark(ctx);
-  const sqlite = new Sqlite(db.slice('sqlite:'.length));
-  let alertId: string | undefined;
-  let visitRef: string | undefined;
-  try {
-    // A DBA drops whatever guards the read models (none did when this step was written).
-    const triggers = sqlite
-      .prepare("select name from sqlite_master where type = 'trigger' and tbl_name in ('alert', 'visit')")
-      .all() as { name: string }[];
-    for (const { name: trigger } of triggers) sqlite.exec(`drop trigger "${trigger}"`);
-    if (triggers.length > 0) evidence.push(`dropped ${triggers.map((t) => t.name).join(', ')}`);
-    const alertRow = sqlite
-      .prepare("select alert_id, rule from alert where rule like 'gate.%' order by alert_id desc limit 1")
-      .get() as { alert_id: number; rule: string } | undefined;
-    if (alertRow) {
-      alertId = String(alertRow.alert_id);
-      sqlite.prepare('delete from alert where alert_id = ?').run(alertRow.alert_id);
-      evidence.push(`DELETE FROM alert WHERE alert_id = ${alertId} (a ${alertRow.rule} alert)`);
-    }
-    const visitRow = sqlite
-      .prepare(
-        "select visit_ref, json_extract(view, '$.slot') as slot from visit where status = 'in_yard' and json_extract(view, '$.slot') is not null order by visit_ref limit 1",
-      )
-      .get() as { visit_ref: string; slot: string } | undefined;
-    if (visitRow) {
-      visitRef = visitRow.visit_ref;
-      sqlite
-        .prepare(
-          "update visit set view = json_set(view, '$.slot.block', 'Z', '$.slot.bay', 99) where visit_ref = ?",
-        )
-        .run(visitRef);
-      evidence.push(
-        `UPDATE visit SET view = json_set(view, '$.slot.block', 'Z', '$.slot.bay', 99) WHERE visit_ref = '${visitRef}' (was ${visitRow.slot})`,
-      );
-    }
-  } finally {
-    sqlite.close();
+  const edit = db.startsWith('sqlite:')
+    ? editSqliteReadModels(db.slice('sqlite:'.length), evidence)
+    : db.startsWith('postgres://') || db.startsWith('postgresql://')
+      ? await editPostgresReadModels(db, evidence)
+      : undefined;
+  if (!edit) {
+    return {
+      name,
+      outcome: 'succeeded',
+      how: 'the attack could not be made: the drill edits SQLite files and PostgreSQL databases only; the drill cannot vouch for this hole',
+      evidence: [...evidence, db.split(':')[0] ?? ''],
+    };
   }
+  const { alertId, visitRef } = edit;
   const tamperedAt = Date.now();
   if (alertId && ctx.investigator) {
     const gone = await ctx.client.call('GET', `/v1/alerts/${alertId}`, { session: ctx.investigator });
@@ -893,6 +834,99 @@ export async function tamperWithReadModels(
     how: `the integrity watch found it in ${detectedMs} ms: integrity.read_model_mismatch naming table ${named.table}, key ${named.key}; /readyz 503${critical ? `; critical ${critical.rule} alert ${critical.alertId}` : '; but no critical alert was listed'}`,
     evidence,
   };
+}
+
+/** What the DBA edited: the alert row deleted and the box whose slot was forged. */
+interface ReadModelEdit {
+  readonly alertId: string | undefined;
+  readonly visitRef: string | undefined;
+}
+
+// The forged slot: block Z, bay 99, an empty corner of the yard, where the gang "finds" the box no longer stands.
+const FORGED_SLOT_SQLITE = "json_set(view, '$.slot.block', 'Z', '$.slot.bay', 99)";
+const FORGED_SLOT_POSTGRES =
+  "jsonb_set(jsonb_set(view::jsonb, '{slot,block}', '\"Z\"'), '{slot,bay}', '99')::text";
+
+/** Row E on a SQLite file: the newest gate alert deleted, one in-yard box's slot forged with `json_set`. */
+function editSqliteReadModels(path: string, evidence: string[]): ReadModelEdit {
+  const sqlite = new Sqlite(path);
+  let alertId: string | undefined;
+  let visitRef: string | undefined;
+  try {
+    // A DBA drops whatever guards the read models (none did when this step was written).
+    const triggers = sqlite
+      .prepare("select name from sqlite_master where type = 'trigger' and tbl_name in ('alert', 'visit')")
+      .all() as { name: string }[];
+    for (const { name: trigger } of triggers) sqlite.exec(`drop trigger "${trigger}"`);
+    if (triggers.length > 0) evidence.push(`dropped ${triggers.map((t) => t.name).join(', ')}`);
+    const alertRow = sqlite
+      .prepare("select alert_id, rule from alert where rule like 'gate.%' order by alert_id desc limit 1")
+      .get() as { alert_id: number; rule: string } | undefined;
+    if (alertRow) {
+      alertId = String(alertRow.alert_id);
+      sqlite.prepare('delete from alert where alert_id = ?').run(alertRow.alert_id);
+      evidence.push(`DELETE FROM alert WHERE alert_id = ${alertId} (a ${alertRow.rule} alert)`);
+    }
+    const visitRow = sqlite
+      .prepare(
+        "select visit_ref, json_extract(view, '$.slot') as slot from visit where status = 'in_yard' and json_extract(view, '$.slot') is not null order by visit_ref limit 1",
+      )
+      .get() as { visit_ref: string; slot: string } | undefined;
+    if (visitRow) {
+      visitRef = visitRow.visit_ref;
+      sqlite.prepare(`update visit set view = ${FORGED_SLOT_SQLITE} where visit_ref = ?`).run(visitRef);
+      evidence.push(
+        `UPDATE visit SET view = ${FORGED_SLOT_SQLITE} WHERE visit_ref = '${visitRef}' (was ${visitRow.slot})`,
+      );
+    }
+  } finally {
+    sqlite.close();
+  }
+  return { alertId, visitRef };
+}
+
+/**
+ * Row E on PostgreSQL, connected with the URL the server uses (its `search_path`, if the URL sets one, included):
+ * the same two edits, with `jsonb_set` for SQLite's `json_set`.
+ */
+async function editPostgresReadModels(url: string, evidence: string[]): Promise<ReadModelEdit> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  let alertId: string | undefined;
+  let visitRef: string | undefined;
+  try {
+    const triggers = await client.query<{ trigger: string; table: string }>(
+      "select t.tgname as trigger, c.relname as table from pg_trigger t join pg_class c on c.oid = t.tgrelid where not t.tgisinternal and c.relname in ('alert', 'visit') and pg_table_is_visible(c.oid)",
+    );
+    for (const { trigger, table } of triggers.rows)
+      await client.query(`drop trigger "${trigger}" on "${table}"`);
+    if (triggers.rows.length > 0) evidence.push(`dropped ${triggers.rows.map((t) => t.trigger).join(', ')}`);
+    const alertRow = (
+      await client.query<{ alert_id: string; rule: string }>(
+        "select alert_id::text as alert_id, rule from alert where rule like 'gate.%' order by alert_id desc limit 1",
+      )
+    ).rows[0];
+    if (alertRow) {
+      alertId = alertRow.alert_id;
+      await client.query('delete from alert where alert_id = $1', [alertRow.alert_id]);
+      evidence.push(`DELETE FROM alert WHERE alert_id = ${alertId} (a ${alertRow.rule} alert)`);
+    }
+    const visitRow = (
+      await client.query<{ visit_ref: string; slot: string }>(
+        "select visit_ref, (view::jsonb -> 'slot')::text as slot from visit where status = 'in_yard' and jsonb_typeof(view::jsonb -> 'slot') = 'object' order by visit_ref limit 1",
+      )
+    ).rows[0];
+    if (visitRow) {
+      visitRef = visitRow.visit_ref;
+      await client.query(`update visit set view = ${FORGED_SLOT_POSTGRES} where visit_ref = $1`, [visitRef]);
+      evidence.push(
+        `UPDATE visit SET view = ${FORGED_SLOT_POSTGRES} WHERE visit_ref = '${visitRef}' (was ${visitRow.slot})`,
+      );
+    }
+  } finally {
+    await client.end();
+  }
+  return { alertId, visitRef };
 }
 
 /** An in-yard box no release, booking or credential names, for row A; none of the boxes other steps aim at. */

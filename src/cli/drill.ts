@@ -14,7 +14,8 @@ import { checkLogIntegrity } from '../app/integrity.usecases.js';
 import { openLedgerStore } from '../store/open-store.js';
 import {
   type Answer,
-  alertFor,
+  alertMark,
+  alertsSince,
   Client,
   code,
   type DrillStep,
@@ -251,6 +252,7 @@ export async function runDrill(options: { url: string; secrets: string; db?: str
       let detectedMs: number | undefined;
       let alertType = '';
       for (const credential of [forged, '']) {
+        const mark = await alertMark({ client, investigator });
         const startedAt = Date.now();
         const verdict = await client.call('POST', '/v1/gate/transactions', {
           bearer: secrets.gateKiosk.token,
@@ -262,7 +264,7 @@ export async function runDrill(options: { url: string; secrets: string; db?: str
           `gate kiosk scans ${credential ? 'a forged plc1. credential' : 'no credential'} + badge GANG-0001: HTTP ${verdict.status}${code(verdict.body)}, accepted=${String(verdict.body.accepted)}, failed checks: ${failed.join(', ') || '-'}, verdict at index ${String(verdict.body.index)}`,
         );
         if (verdict.body.accepted === true) accepted = true;
-        const alert = investigator ? await alertFor(client, investigator, verdict.body.index) : undefined;
+        const [alert] = await alertsSince({ client, investigator }, mark);
 
         if (alert) {
           detectedMs ??= Date.now() - startedAt;
@@ -301,6 +303,7 @@ export async function runDrill(options: { url: string; secrets: string; db?: str
       evidence.push(
         `copied the pickup credential of ${copied.containerNumber} (slot ${copied.slot}), meant for badge ${copied.driverBadge} and truck ${copied.truckPlate}`,
       );
+      const mark = await alertMark({ client, investigator });
       const startedAt = Date.now();
       const verdict = await client.call('POST', '/v1/gate/transactions', {
         bearer: secrets.gateKiosk.token,
@@ -313,7 +316,7 @@ export async function runDrill(options: { url: string; secrets: string; db?: str
       );
       let alertType = '';
       let detectedMs: number | undefined;
-      const alert = investigator ? await alertFor(client, investigator, verdict.body.index) : undefined;
+      const [alert] = await alertsSince({ client, investigator }, mark);
 
       if (alert) {
         detectedMs = Date.now() - startedAt;
