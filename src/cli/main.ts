@@ -77,7 +77,7 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
     .requiredOption('--secrets <file>', "the stolen secrets: the demo's demo-secrets.json")
     .option(
       '--db <url>',
-      'also tamper with the database file as a rogue administrator: sqlite:PATH (start the server with a short PORTLEDGER_INTEGRITY_INTERVAL_MS, e.g. 1000, to see its integrity watch catch it in seconds)',
+      "also tamper with the database as a rogue administrator: sqlite:PATH (the log and the read models), or the server's postgres:// URL (the read models) (start the server with a short PORTLEDGER_INTEGRITY_INTERVAL_MS, e.g. 1000, to see its integrity watch catch it in seconds)",
     )
     .option('--json', 'print the report as JSON on stdout')
     .option(
@@ -116,6 +116,14 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
           : await verifyCommand(dir ?? '', io),
       );
     });
+
+  program
+    .command('rebuild-read-models')
+    .description(
+      'recompute the read models (alerts, visits, yard cells, flags, releases, bookings, driver jobs) from the log; refused while the log fails its check',
+    )
+    .addOption(dbOption())
+    .action(run(rebuildReadModelsCommand));
 
   const proof = program.command('proof').description('print a Merkle proof as JSON');
   proof
