@@ -8,7 +8,7 @@ import {
   testTerminals,
 } from '../../test/support/ledger.js';
 import { addOrganisation, addUser } from './admin.usecases.js';
-import { foldAlertRecords, isAlertEvent } from './alert-records.js';
+import { foldAlertRecords, foldGateAlertGroups, isAlertEvent } from './alert-records.js';
 import { actOnAlert, getAlert, listAlerts, raiseGateAlert } from './alerts.usecases.js';
 import { type AuthDeps, type Authenticated, passwordLogin } from './auth.usecases.js';
 import { AppError } from './errors.js';
@@ -77,7 +77,10 @@ describe.each(kinds)('the alert read model (%s)', (kind) => {
     const people: [string, string, string][] = [
       ['sup', 'org-nqt', 'terminal_supervisor'],
       ['clerk', 'org-nqt', 'gate_clerk'],
+      ['clerk-b', 'org-nqt', 'gate_clerk'],
+      ['clerk-c', 'org-nqt', 'gate_clerk'],
       ['sup2', 'org-sqt', 'terminal_supervisor'],
+      ['sup2-b', 'org-sqt', 'terminal_supervisor'],
       ['officer', 'org-customs', 'customs_officer'],
     ];
     for (const [userId, orgId, role] of people) {
@@ -198,6 +201,8 @@ describe.each(kinds)('the alert read model (%s)', (kind) => {
     const { fixture, clock, caller } = await world();
     const { ledger, store } = fixture;
     const raised: number[] = [];
+    // Five kiosks, so five alerts: the refusals of one kiosk would be one alert (row G, tested below).
+    const kiosks = ['clerk', 'sup2', 'clerk-b', 'sup2-b', 'clerk-c'];
     for (let n = 0; n < 5; n++) {
       clock.advance(1000);
       const event = await ledger.write((context) =>
@@ -208,7 +213,7 @@ describe.each(kinds)('the alert read model (%s)', (kind) => {
             data: { rule: 'gate.refused', visitRef: 'unidentified', failed: [{ check: 'credential' }] },
           },
           undefined,
-          n % 2 === 0 ? 'clerk' : 'sup2',
+          kiosks[n]!,
         ),
       );
       raised.push(event.index);
@@ -237,5 +242,71 @@ describe.each(kinds)('the alert read model (%s)', (kind) => {
     });
     // An index that raised no alert is no alert.
     await expect(getAlert(store, officer, '0')).rejects.toMatchObject({ code: 'alert.not_found' });
+  });
+
+  it('groups the refusals of one box, or of one kiosk, into one alert whose count grows, as the log folds it (issue 10, row G)', async () => {
+    const { fixture, clock, caller } = await world();
+    const { ledger, store } = fixture;
+    const { visit } = await announceVisit(ledger, testTerminals, {
+      containerNumber: 'MSCU1234566',
+      line: 'MSCU',
+      sizeType: '22G1',
+      fullEmpty: 'full',
+      arrival: { mode: 'truck' },
+    });
+    const refuse = (visitRef: string, operator: string, check: string) =>
+      ledger.write(async (context) => {
+        clock.advance(1000);
+        const attemptId = `att-${clock.now().getTime()}`;
+        // The gate records the attempt's verdict just before its alert.
+        await context.append(`gate-${attemptId}`, 0, [
+          { type: 'GateAttemptRefused', data: { attemptId, visitRef, failed: [{ check, reason: 'r' }] } },
+        ]);
+        return raiseGateAlert(
+          context,
+          {
+            type: 'GateAlertRaised',
+            data: { rule: 'gate.refused', attemptId, visitRef, failed: [{ check, reason: 'r' }], operator },
+          },
+          visitRef === 'unidentified' ? undefined : visit,
+          operator,
+        );
+      });
+
+    // A held box tried by its own driver: medium. Then the gang's driver at the same box: the same alert, now high.
+    const first = await refuse(visit.visitRef, 'clerk', 'lights.green');
+    const second = await refuse(visit.visitRef, 'clerk-b', 'driver.badge');
+    expect(second.type).toBe('GateAlertRepeated');
+    expect(second.streamId).toBe(`alert-${first.index}`);
+    // Forged credentials at one kiosk: one alert for the kiosk, apart from the box's.
+    const forged: number[] = [];
+    for (let n = 0; n < 6; n++)
+      forged.push((await refuse('unidentified', 'clerk', 'credential.signature')).index);
+    const otherKiosk = await refuse('unidentified', 'clerk-b', 'credential.signature');
+
+    const sup = await caller('sup');
+    const alerts = (await listAlerts(store, sup)).alerts;
+    expect(alerts.map((a) => [Number(a.alertId), a.severity, a.occurrences])).toEqual([
+      [otherKiosk.index, 'high', 1],
+      [forged[0], 'high', 6],
+      [first.index, 'high', 2],
+    ]);
+    const kiosk = alerts[1]!;
+    expect(Date.parse(kiosk.lastSeenAt) - Date.parse(kiosk.firstSeenAt)).toBe(5000);
+    // Each attempt's verdict is evidence, by its audit index.
+    const attempts = kiosk.evidence.filter((e) => e.label.startsWith('Gate attempt '));
+    expect(attempts.map((e) => e.index)).toEqual(forged.map((index) => index - 1));
+
+    // Resolved, the group closes: the next refusal at that kiosk is a new alert.
+    await actOnAlert(ledger, sup, kiosk.alertId, { type: 'resolve', note: 'kiosk token revoked' });
+    const after = await refuse('unidentified', 'clerk', 'credential.signature');
+    expect(after.streamId).toBe('alerts');
+    expect((await getAlert(store, sup, String(after.index))).occurrences).toBe(1);
+
+    // The rows and the groups are what the log folds to.
+    expect(await storedRows(store)).toEqual(await refoldedRows(store));
+    const events = await store.readEvents(0, await store.logSize());
+    const folded = foldGateAlertGroups(events);
+    expect(await store.gate.alertGroups([...folded.keys()])).toEqual(folded);
   });
 });

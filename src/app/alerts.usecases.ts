@@ -22,14 +22,19 @@ import {
   ALERTS_STREAM,
   alertStream,
   applyAlertAction,
+  applyGateAlertRepeat,
   enrolmentAlertRecord,
   type GateAlertFacts,
+  gateAlertGroupKey,
+  gateAlertGroupRecord,
   gateAlertRecord,
+  gateRefusalSeverity,
   lockoutAlertRecord,
   lookupAlertRecord,
 } from './alert-records.js';
 import type { Authenticated } from './auth.usecases.js';
 import { AppError } from './errors.js';
+import type { GateAlertGroupRecord } from './gate.ports.js';
 import type { Ledger, WriteContext } from './ledger.js';
 import type { LookupCrossing, LookupPerson } from './lookup-watch.js';
 import type {
@@ -75,6 +80,13 @@ export interface AlertView {
   readonly resolvedBy: string | null;
   readonly resolution: string | null;
   readonly updatedAt: string;
+  /**
+   * How many refused gate attempts this alert groups (issue 10, row G), and when the first and the last came; 1,
+   * `raisedAt` and `raisedAt` for every other alert.
+   */
+  readonly occurrences: number;
+  readonly firstSeenAt: string;
+  readonly lastSeenAt: string;
 }
 
 export interface AlertPage {
@@ -86,7 +98,7 @@ export interface AlertPage {
 
 const FULL_SIGHT_ORG_KINDS = new Set(['customs', 'port_police']);
 /** Rules whose alerts carry no cargo data: every holder of `alert.read` sees them. */
-const SEEN_BY_ALL: readonly AlertRule[] = ['integrity.failed'];
+const SEEN_BY_ALL: readonly AlertRule[] = ['integrity.failed', 'integrity.read_model_mismatch'];
 /** Rules whose alerts are about a person: their own organisation's alert readers see them. */
 const SEEN_BY_OWN_ORG: readonly AlertRule[] = [
   'auth.lockout',
@@ -145,7 +157,26 @@ async function freezesOf(
   return freezes;
 }
 
-function toView(alert: AlertRecord, freezes: ReadonlyMap<string, AlertVisitFreeze>): AlertView {
+/** The groups of refused gate attempts these alerts hold, by alert id. */
+async function groupsOf(
+  reads: LedgerReads,
+  alerts: readonly AlertRecord[],
+): Promise<Map<number, GateAlertGroupRecord>> {
+  const gateAlerts = alerts.filter((a) => a.rule === 'gate.refused').map((a) => a.alertId);
+  return gateAlerts.length > 0 ? reads.gate.alertGroups(gateAlerts) : new Map();
+}
+
+/** The views of a page of alerts, with the freezes on their visits and their groups of gate attempts. */
+async function viewsOf(reads: LedgerReads, alerts: readonly AlertRecord[]): Promise<AlertView[]> {
+  const [freezes, groups] = await Promise.all([freezesOf(reads, alerts), groupsOf(reads, alerts)]);
+  return alerts.map((alert) => toView(alert, freezes, groups.get(alert.alertId)));
+}
+
+function toView(
+  alert: AlertRecord,
+  freezes: ReadonlyMap<string, AlertVisitFreeze>,
+  group: GateAlertGroupRecord | undefined,
+): AlertView {
   return {
     alertId: String(alert.alertId),
     rule: alert.rule,
@@ -162,6 +193,9 @@ function toView(alert: AlertRecord, freezes: ReadonlyMap<string, AlertVisitFreez
     resolvedBy: alert.resolvedBy,
     resolution: alert.resolution,
     updatedAt: alert.updatedAt,
+    occurrences: group?.occurrences ?? 1,
+    firstSeenAt: group?.firstSeenAt ?? alert.raisedAt,
+    lastSeenAt: group?.lastSeenAt ?? alert.raisedAt,
   };
 }
 
@@ -199,9 +233,8 @@ export async function listAlerts(
     limit: limit + 1,
   });
   const page = rows.slice(0, limit);
-  const freezes = await freezesOf(reads, page);
   return {
-    alerts: page.map((alert) => toView(alert, freezes)),
+    alerts: await viewsOf(reads, page),
     nextCursor: rows.length > limit ? String(page.at(-1)!.alertId) : null,
   };
 }
@@ -217,7 +250,7 @@ async function readable(reads: LedgerReads, caller: AlertReader, alertId: string
 /** One alert, as the list shows it. */
 export async function getAlert(reads: LedgerReads, caller: AlertReader, alertId: string): Promise<AlertView> {
   const alert = await readable(reads, caller, alertId);
-  return toView(alert, await freezesOf(reads, [alert]));
+  return (await viewsOf(reads, [alert]))[0]!;
 }
 
 /**
@@ -231,20 +264,62 @@ export async function raiseGateAlert(
   visit: { readonly containerNumber: string; readonly terminal: string | null } | undefined,
   operator: string,
 ): Promise<StoredEvent> {
-  const [raised] = await context.appendAtEnd(ALERTS_STREAM, [event]);
-  let terminal = visit?.terminal ?? null;
-  if (terminal === null) {
-    // Gated out or never identified: the terminal is the one the refusing gate belongs to.
-    const user = await context.tx.identity.getUser(operator);
-    const org = user ? await context.tx.identity.getOrganisation(user.orgId) : undefined;
-    terminal = org?.terminals[0] ?? null;
+  const { tx } = context;
+  const failed = Array.isArray(event.data.failed) ? (event.data.failed as { check?: unknown }[]) : [];
+  const severity = gateRefusalSeverity(failed.map((f) => String(f.check)));
+  // The kiosk is part of the record: refusals of credentials that name no box are grouped by it.
+  const data: JsonObject = { ...event.data, operator: event.data.operator ?? operator, severity };
+  // The gate appends the attempt's verdict just before its alert, in this transaction.
+  const attemptIndex = (await tx.logSize()) - 1;
+
+  // Issue 10, row G: a refusal of a box or a kiosk whose last alert is still unresolved counts one more attempt
+  // on that alert (`GateAlertRepeated` on its stream), so a flood is one alert whose count grows.
+  const latest = await tx.gate.latestAlertGroup(gateAlertGroupKey(data));
+  const grouping = latest && (await tx.getAlertRecord(latest.alertId));
+  if (latest && grouping && grouping.status !== 'resolved') {
+    const [repeated] = await context.appendAtEnd(alertStream(latest.alertId), [
+      {
+        type: 'GateAlertRepeated',
+        data: {
+          alertId: String(latest.alertId),
+          attemptId: data.attemptId ?? null,
+          attemptIndex,
+          failed: data.failed ?? [],
+          severity,
+          operator,
+        },
+      },
+    ]);
+    await tx.putAlertRecord(applyAlertAction(grouping, repeated!));
+    await tx.gate.putAlertGroup(applyGateAlertRepeat(latest, repeated!));
+    return repeated!;
   }
+
+  const [raised] = await context.appendAtEnd(ALERTS_STREAM, [{ type: event.type, data }]);
+  const terminal = visit?.terminal ?? (await terminalOfOperator(tx, operator));
   const facts: GateAlertFacts = { containerNumber: visit?.containerNumber ?? null, terminal };
   const record = gateAlertRecord(raised!, facts);
-  await context.tx.putAlertRecord(record);
+  await tx.putAlertRecord(record);
+  await tx.gate.putAlertGroup(gateAlertGroupRecord(raised!));
   // The yard map marks the box until the alert is resolved.
-  if (namesVisit(record)) await context.tx.adjustOpenAlerts(record.subjectId, 1);
+  if (namesVisit(record)) await tx.adjustOpenAlerts(record.subjectId, 1);
   return raised!;
+}
+
+/**
+ * The terminal of the refusing gate, for an alert whose box is gone or was never identified: the first terminal of
+ * the organisation of the clerk, or of the kiosk's API token (`token:<tokenId>`).
+ */
+async function terminalOfOperator(tx: WriteContext['tx'], operator: string): Promise<string | null> {
+  let orgId: string | undefined;
+  if (operator.startsWith('token:')) {
+    const tokenId = operator.slice('token:'.length);
+    orgId = (await tx.identity.listApiTokens({})).find((t) => t.tokenId === tokenId)?.orgId;
+  } else {
+    orgId = (await tx.identity.getUser(operator))?.orgId;
+  }
+  const org = orgId === undefined ? undefined : await tx.identity.getOrganisation(orgId);
+  return org?.terminals[0] ?? null;
 }
 
 /** Records a lockout's alert row beside its `AccountLockedOut` event, in the transaction that appended it. */
@@ -343,6 +418,6 @@ export async function actOnAlert(
     if (updated.status === 'resolved' && namesVisit(updated)) {
       await tx.adjustOpenAlerts(updated.subjectId, -1);
     }
-    return toView(updated, await freezesOf(tx, [updated]));
+    return (await viewsOf(tx, [updated]))[0]!;
   });
 }

@@ -33,16 +33,17 @@ export type AppErrorCode =
   | 'approval.not_found'
   | 'alert.not_found'
   | 'alert.resolved'
+  | 'gate.rate_limited'
   | 'auth.token_invalid'
   | 'token.permission_not_allowed'
   | 'token.not_found'
   | 'token.already_revoked'
   | 'org.not_found'
   | 'driver.not_found'
-  | 'yard.terminal_not_found';
   | 'driver.device_key_invalid'
   | 'driver.device_not_found'
   | 'driver.device_not_pending'
+  | 'yard.terminal_not_found';
 
 export class AppError extends Error {
   constructor(

@@ -96,6 +96,20 @@ export interface DriverDeviceRecord {
   readonly decidedAt: string | null;
 }
 
+/**
+ * Refused gate attempts grouped into one alert (issue 10, row G; `0012_gate_alert_group`): the alert raised by the
+ * first refusal of a group, and how many refusals it holds. Derived from `GateAlertRaised` and the
+ * `GateAlertRepeated` events of the alert's `alert-<alertId>` stream (`alert-records.ts`).
+ */
+export interface GateAlertGroupRecord {
+  readonly alertId: number;
+  /** `visit:<visitRef>` for a box the credential named, else `kiosk:<operator>`. */
+  readonly groupKey: string;
+  readonly occurrences: number;
+  readonly firstSeenAt: string;
+  readonly lastSeenAt: string;
+}
+
 /** Gate reads, inside and outside a write transaction. */
 export interface GateReads {
   getDriver(orgId: string, badgeRef: string): Promise<DriverRecord | undefined>;
@@ -118,6 +132,10 @@ export interface GateReads {
   devicesOfUser(userId: string): Promise<DriverDeviceRecord[]>;
   /** The devices of one haulier's drivers, oldest first; only those in `status` when given. */
   devicesOfOrg(orgId: string, status?: DriverDeviceStatus): Promise<DriverDeviceRecord[]>;
+  /** The latest alert of a group of refused gate attempts, if any was raised. */
+  latestAlertGroup(groupKey: string): Promise<GateAlertGroupRecord | undefined>;
+  /** The groups of these alerts that have one, by alert id. */
+  alertGroups(alertIds: readonly number[]): Promise<Map<number, GateAlertGroupRecord>>;
 }
 
 /** Gate writes, in the transaction that appends the events they derive from. */
@@ -131,4 +149,6 @@ export interface GateWrites extends GateReads {
   putCredential(record: PickupCredentialRecord): Promise<void>;
   /** Inserts or replaces a device record. */
   putDevice(record: DriverDeviceRecord): Promise<void>;
+  /** Inserts or replaces the group of one gate alert. */
+  putAlertGroup(record: GateAlertGroupRecord): Promise<void>;
 }

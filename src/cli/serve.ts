@@ -1,6 +1,8 @@
 import pino from 'pino';
 import { raiseIntegrityAlert, startIntegrityWatch } from '../app/integrity.usecases.js';
+import { InProcessGateThrottle } from '../app/gate-throttle.js';
 import { LookupWatch } from '../app/lookup-watch.js';
+import { ReadModelCheck } from '../app/read-model-check.js';
 import { startSimulator } from '../app/simulator.js';
 import { readSetting } from '../config/settings.js';
 import { buildServer } from '../http/server.js';
@@ -26,6 +28,11 @@ export async function serveCommand(
     },
     system.ledger.clock,
   );
+  const gateThrottle = new InProcessGateThrottle({
+    kioskLimit: Number(readSetting('gateKioskRateLimit')),
+    credentialLimit: Number(readSetting('gateCredentialRateLimit')),
+    windowSeconds: Number(readSetting('gateRateWindowSeconds')),
+  });
   if (system.signerCreated) io.stdout.write(`generated the log signing key in ${system.keyFile}\n`);
   const seeded = options.seedDemo ? await seedDemoOnce(system, io) : undefined;
   const integrity = startIntegrityWatch({
@@ -52,6 +59,7 @@ export async function serveCommand(
     trustProxy: readSetting('trustProxy') === 'true',
     integrity,
     lookups,
+    gateThrottle,
   });
   await server.listen({ port, host });
   const address = server.server.address();

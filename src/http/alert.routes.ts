@@ -63,6 +63,12 @@ export const AlertSchema = Type.Object({
   resolvedBy: Type.Union([Type.String(), Type.Null()]),
   resolution: Type.Union([Type.String(), Type.Null()]),
   updatedAt: Type.String({ format: 'date-time' }),
+  occurrences: Type.Integer({
+    minimum: 1,
+    description: 'Refused gate attempts this alert groups (one box or one kiosk); 1 for every other alert',
+  }),
+  firstSeenAt: Type.String({ format: 'date-time' }),
+  lastSeenAt: Type.String({ format: 'date-time' }),
 });
 
 const errors = {

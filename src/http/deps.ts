@@ -1,5 +1,6 @@
 import type { PickupDeps } from '../app/appointments.usecases.js';
 import type { AuthDeps } from '../app/auth.usecases.js';
+import type { GateThrottle } from '../app/gate-throttle.js';
 import type { LookupWatch } from '../app/lookup-watch.js';
 import type { TerminalLayouts } from '../app/visits.usecases.js';
 
@@ -13,4 +14,6 @@ export interface HttpDeps {
   readonly pickup: PickupDeps;
   /** The bulk look-up rule's counter (`lookup.bulk`); without it, reads of positions are not counted. */
   readonly lookups?: LookupWatch;
+  /** The gate's rate limits per kiosk and per credential (issue 10, row G); without it, the gate is not limited. */
+  readonly gateThrottle?: GateThrottle;
 }

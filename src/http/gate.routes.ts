@@ -1,8 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { gateTransaction } from '../app/gate.usecases.js';
+import { gateAnswerFor } from '../app/gate-answer.js';
+import { admitAtGate } from '../app/gate-throttle.js';
 import { gateChecks } from '../domain/index.js';
 import { requirePrincipal } from './auth.plugin.js';
+import { callerOf } from './caller.js';
 import type { HttpDeps } from './deps.js';
 import { problemResponses } from './schemas.js';
 
@@ -57,6 +60,7 @@ export function gateRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
             200: VerdictSchema,
             401: { $ref: 'Problem#' },
             403: { $ref: 'Problem#' },
+            429: { $ref: 'Problem#' },
             ...problemResponses,
           },
         },
@@ -65,7 +69,23 @@ export function gateRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
         const principal = requirePrincipal(request);
         const operator =
           principal.kind === 'user' ? principal.auth.user.userId : `token:${principal.token.tokenId}`;
-        return gateTransaction(gate, operator, request.body);
+        // Issue 10, row G: past its limits a kiosk or a credential gets 429 with Retry-After, and nothing is
+        // recorded; the attempts it was let make are grouped into one alert.
+        await admitAtGate(
+          deps.gateThrottle,
+          { kiosk: operator, credential: request.body.credential },
+          deps.auth.ledger.clock.now(),
+        );
+        const result = await gateTransaction(gate, operator, request.body);
+        // Issue 10, row F: the answer is cut to what this kiosk or clerk may know of the box; the log keeps it all.
+        return gateAnswerFor(
+          deps.auth.ledger.store,
+          {
+            principal: await callerOf(deps.auth.ledger.store, request),
+            ...(request.apiToken ? { tokenPermissions: request.apiToken.permissions } : {}),
+          },
+          result,
+        );
       },
     );
   };

@@ -78,6 +78,8 @@ const statusByCode: Record<string, number> = {
   'alert.resolved': 409,
   'yard.terminal_not_found': 404,
   'gate.input_invalid': 400,
+  // A flood at the gate (issue 10, row G): sent with Retry-After.
+  'gate.rate_limited': 429,
 };
 
 const statusByNamespace: Record<string, number> = {

@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { type PickupDeps, pickupDepsFor } from '../app/appointments.usecases.js';
 import type { AuthDeps } from '../app/auth.usecases.js';
+import type { GateThrottle } from '../app/gate-throttle.js';
 import type { LookupWatch } from '../app/lookup-watch.js';
 import type { LedgerReads } from '../app/ports.js';
 import type { TerminalLayouts } from '../app/visits.usecases.js';
@@ -45,6 +46,8 @@ export interface ServerDeps {
   readonly integrity?: IntegrityStatus;
   /** The bulk look-up rule's counter; without it, reads of yard positions raise no `lookup.bulk` alert. */
   readonly lookups?: LookupWatch;
+  /** The gate's rate limits per kiosk and per credential; without it, the gate answers every attempt. */
+  readonly gateThrottle?: GateThrottle;
 }
 
 /**
@@ -116,6 +119,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       publicUrl: deps.publicUrl ?? 'http://localhost',
       pickup: deps.pickup ?? pickupDepsFor({ signer: deps.auth.ledger.log.signer }),
       ...(deps.lookups ? { lookups: deps.lookups } : {}),
+      ...(deps.gateThrottle ? { gateThrottle: deps.gateThrottle } : {}),
     };
     await app.register(authRoutes(deps.auth));
     await app.register(visitRoutes(http));

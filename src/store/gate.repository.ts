@@ -5,17 +5,19 @@ import type {
   DriverJobRecord,
   DriverJobStatus,
   DriverRecord,
+  GateAlertGroupRecord,
   GateReads,
   GateWrites,
   PickupCredentialRecord,
   PickupCredentialStatus,
 } from '../app/gate.ports.js';
-import { toBytes } from './rows.js';
+import { chunks, toBytes, toNumber } from './rows.js';
 import type {
   Database,
   DriverDeviceTable,
   DriverJobTable,
   DriverTable,
+  GateAlertGroupTable,
   PickupCredentialTable,
 } from './schema.js';
 
@@ -27,7 +29,7 @@ const toDriver = (row: Selectable<DriverTable>): DriverRecord => ({
   userId: row.user_id,
 });
 
-const toDriverJob = (row: Selectable<DriverJobTable>): DriverJobRecord => ({
+export const toDriverJob = (row: Selectable<DriverJobTable>): DriverJobRecord => ({
   visitRef: row.visit_ref,
   orgId: row.org_id,
   driverBadgeRef: row.driver_badge_ref,
@@ -64,6 +66,14 @@ const toDevice = (row: Selectable<DriverDeviceTable>): DriverDeviceRecord => ({
   userAgent: row.user_agent,
   decidedBy: row.decided_by,
   decidedAt: row.decided_at,
+});
+
+const toAlertGroup = (row: Selectable<GateAlertGroupTable>): GateAlertGroupRecord => ({
+  alertId: toNumber(row.alert_id),
+  groupKey: row.group_key,
+  occurrences: Number(row.occurrences),
+  firstSeenAt: row.first_seen_at,
+  lastSeenAt: row.last_seen_at,
 });
 
 /** Gate reads and writes over `db` (the store, or one transaction of it). */
@@ -175,6 +185,41 @@ export function createGateRepository({ db }: { db: Kysely<Database> }): GateRepo
       const rows = await query.orderBy('enrolled_at').orderBy('device_id').execute();
       return rows.map(toDevice);
     },
+    async latestAlertGroup(groupKey) {
+      const row = await db
+        .selectFrom('gate_alert_group')
+        .selectAll()
+        .where('group_key', '=', groupKey)
+        .orderBy('alert_id', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      return row && toAlertGroup(row);
+    },
+    async alertGroups(alertIds) {
+      const found = new Map<number, GateAlertGroupRecord>();
+      for (const ids of chunks([...new Set(alertIds)], 500)) {
+        const rows = await db
+          .selectFrom('gate_alert_group')
+          .selectAll()
+          .where('alert_id', 'in', ids)
+          .execute();
+        for (const row of rows) found.set(toNumber(row.alert_id), toAlertGroup(row));
+      }
+      return found;
+    },
+    async putAlertGroup(record) {
+      const values = {
+        group_key: record.groupKey,
+        occurrences: record.occurrences,
+        first_seen_at: record.firstSeenAt,
+        last_seen_at: record.lastSeenAt,
+      };
+      await db
+        .insertInto('gate_alert_group')
+        .values({ alert_id: record.alertId, ...values })
+        .onConflict((oc) => oc.column('alert_id').doUpdateSet(values))
+        .execute();
+    },
     async putDevice(record) {
       const values = {
         org_id: record.orgId,
@@ -264,5 +309,7 @@ export function gateReads(repository: GateRepository): GateReads {
     getDevice: (deviceId) => repository.getDevice(deviceId),
     devicesOfUser: (userId) => repository.devicesOfUser(userId),
     devicesOfOrg: (orgId, status) => repository.devicesOfOrg(orgId, status),
+    latestAlertGroup: (groupKey) => repository.latestAlertGroup(groupKey),
+    alertGroups: (alertIds) => repository.alertGroups(alertIds),
   };
 }

@@ -235,6 +235,7 @@ export function createKyselyLedgerStore({ db, dialect: name }: KyselyLedgerStore
             removeSlotBooking: write((visitRef) => gate.removeSlotBooking(visitRef)),
             putCredential: write((record) => gate.putCredential(record)),
             putDevice: write((record) => gate.putDevice(record)),
+            putAlertGroup: write((record) => gate.putAlertGroup(record)),
           },
           get identity() {
             identityTx ??= makeIdentityTx();

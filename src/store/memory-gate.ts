@@ -2,6 +2,7 @@ import type {
   DriverDeviceRecord,
   DriverJobRecord,
   DriverRecord,
+  GateAlertGroupRecord,
   GateReads,
   GateWrites,
   PickupCredentialRecord,
@@ -25,6 +26,8 @@ export interface GateTables {
   readonly credentials: Map<string, PickupCredentialRecord>;
   /** Driver devices, by deviceId. */
   readonly devices: Map<string, DriverDeviceRecord>;
+  /** Groups of refused gate attempts, by alert id. */
+  readonly alertGroups: Map<number, GateAlertGroupRecord>;
 }
 
 export function emptyGateTables(): GateTables {
@@ -34,6 +37,7 @@ export function emptyGateTables(): GateTables {
     bookings: new Map(),
     credentials: new Map(),
     devices: new Map(),
+    alertGroups: new Map(),
   };
 }
 
@@ -45,6 +49,7 @@ export function cloneGateTables(tables: GateTables): GateTables {
     bookings: new Map(tables.bookings),
     credentials: new Map(tables.credentials),
     devices: new Map(tables.devices),
+    alertGroups: new Map(tables.alertGroups),
   };
 }
 
@@ -109,6 +114,20 @@ export function memoryGateReads(current: () => GateTables): GateReads {
         .sort(byEnrolment)
         .map(copyDevice);
     },
+    async latestAlertGroup(groupKey) {
+      const latest = [...current().alertGroups.values()]
+        .filter((g) => g.groupKey === groupKey)
+        .sort((a, b) => b.alertId - a.alertId)[0];
+      return latest && { ...latest };
+    },
+    async alertGroups(alertIds) {
+      const found = new Map<number, GateAlertGroupRecord>();
+      for (const alertId of alertIds) {
+        const group = current().alertGroups.get(alertId);
+        if (group) found.set(alertId, { ...group });
+      }
+      return found;
+    },
   };
 }
 
@@ -132,6 +151,9 @@ export function memoryGateWrites(staged: () => GateTables): Omit<GateWrites, key
     },
     async putDevice(record) {
       staged().devices.set(record.deviceId, copyDevice(record));
+    },
+    async putAlertGroup(record) {
+      staged().alertGroups.set(record.alertId, { ...record });
     },
   };
 }

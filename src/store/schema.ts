@@ -261,6 +261,15 @@ export interface DriverJobTable {
   updated_at: string;
 }
 
+/** Refused gate attempts grouped into one alert (`0012_gate_alert_group`). */
+export interface GateAlertGroupTable {
+  alert_id: Int8;
+  group_key: string;
+  occurrences: number;
+  first_seen_at: string;
+  last_seen_at: string;
+}
+
 /** A driver's enrolled phone (`0014_driver_devices`): the raw Ed25519 public key of his rotating passes. */
 export interface DriverDeviceTable {
   device_id: string;
@@ -340,6 +349,7 @@ export interface Database {
   slot_booking: SlotBookingTable;
   pickup_credential: PickupCredentialTable;
   driver_device: DriverDeviceTable;
+  gate_alert_group: GateAlertGroupTable;
   release: ReleaseTable;
   visit_flag: VisitFlagTable;
   release_party: ReleasePartyTable;

@@ -6,7 +6,7 @@
 import { checkTruckPlate, isDriverBadgeRef, normaliseTruckPlate } from '../appointment/driver-truck.js';
 import { id, instant } from '../appointment/fields.js';
 import { DomainError } from '../errors.js';
-import type { FailedCheck, GateInput, GateVerdict } from './verdict.js';
+import { arrivedEarly, type FailedCheck, type GateInput, type GateVerdict } from './verdict.js';
 
 /** The gate let the box out; `credentialId` is consumed. */
 export type GateAttemptAccepted = {
@@ -89,17 +89,20 @@ export function gateAttemptEvents(args: {
   }
   const badgeRef = input.presented.badgeRef;
   const failed = verdict.failed.map(({ check, reason }) => ({ check, reason }));
+  const refused: GateAttemptRefused = {
+    type: 'GateAttemptRefused',
+    attemptId,
+    visitRef,
+    credentialId,
+    badgeRef: isDriverBadgeRef(badgeRef) ? badgeRef : null,
+    truckPlate: normaliseTruckPlate(input.presented.truckPlate) ?? null,
+    failed,
+    at,
+  };
+  // A driver who is only early is told when to come back; that is not a security alert (issue 10, row G).
+  if (failed.every((f) => f.check === 'slot.window') && arrivedEarly(input)) return [refused];
   return [
-    {
-      type: 'GateAttemptRefused',
-      attemptId,
-      visitRef,
-      credentialId,
-      badgeRef: isDriverBadgeRef(badgeRef) ? badgeRef : null,
-      truckPlate: normaliseTruckPlate(input.presented.truckPlate) ?? null,
-      failed,
-      at,
-    },
+    refused,
     {
       type: 'GateAlertRaised',
       rule: 'gate.refused',

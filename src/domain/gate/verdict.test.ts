@@ -163,7 +163,7 @@ describe('the gate verdict', () => {
       accepted: false,
       failed: [
         { check: 'credential.current', reason: 'issued for right version 4, the right is at version 5' },
-        { check: 'slot.window', reason: 'before the slot window, which opens at 2025-03-03T07:30:00.000Z' },
+        { check: 'slot.window', reason: 'before the slot window: come back at 07:30 (UTC), when it opens' },
         { check: 'lights.green', reason: 'customs_release: CUSS: selected for scan' },
       ],
     });
@@ -231,6 +231,33 @@ describe('the Antwerp case: the gang sends its own driver', () => {
     const [refused, alert] = attempt('ga-2', { presented: { badgeRef: gangDriver, truckPlate: '1ABC123' } });
     expect(refused).toMatchObject({ type: 'GateAttemptRefused', failed: [{ check: 'driver.badge' }] });
     expect(alert).toMatchObject({ type: 'GateAlertRaised', rule: 'gate.refused' });
+  });
+
+  it('tells an early driver when to come back, on the terminal clock, and raises no alert (issue 10, row G)', () => {
+    const booking = gateBookingFacts(bookingState, { ...grace, timeZone: 'Europe/Brussels' });
+    const events = attempt('ga-early', { now: at(7, 10), booking });
+    expect(events.map((e) => e.type)).toEqual(['GateAttemptRefused']);
+    // The window opens at 07:30 UTC: 08:30 in Antwerp in March (CET, UTC+1).
+    expect(events[0]).toMatchObject({
+      failed: [
+        {
+          check: 'slot.window',
+          reason: 'before the slot window: come back at 08:30 (Europe/Brussels), when it opens',
+        },
+      ],
+    });
+    // Early and with another badge is an attack, not a timing: the alert is raised.
+    const gang = attempt('ga-early-2', {
+      now: at(7, 10),
+      booking,
+      presented: { badgeRef: gangDriver, truckPlate: '1ABC123' },
+    });
+    expect(gang.map((e) => e.type)).toEqual(['GateAttemptRefused', 'GateAlertRaised']);
+    // Late is not early: a refusal after the window closed is still raised.
+    expect(attempt('ga-late', { now: at(9, 30) }).map((e) => e.type)).toEqual([
+      'GateAttemptRefused',
+      'GateAlertRaised',
+    ]);
   });
 
   it('refuses a copied credential early, before the slot, even with a cloned badge', () => {

@@ -79,10 +79,10 @@ export type GateBookingFacts = {
   nominatedBy: string;
   /** The slot widened by the grace (`slotWindow`). */
   window: SlotWindow;
+  /** The terminal's IANA time zone, in which an early driver is told when to come back (issue 10, row G). */
+  timeZone?: string;
 };
 
-/** Everything the gate decides on. */
-export type GateInput = {
 /**
  * What was scanned: a rotating pass from the driver's phone, with why its device signature or its freshness
  * failed (absent when it passed); or the printed credential, with whether the terminal still accepts it.
@@ -91,9 +91,11 @@ export type GatePass =
   | { kind: 'rotating'; deviceSignature?: string; fresh?: string }
   | { kind: 'printed'; printedAllowed: boolean };
 
+/** Everything the gate decides on. */
+export type GateInput = {
+  pass: GatePass;
   credential: OpenedCredential;
   /** What the gate read: the keyed hash of the badge on the card, and the truck's plate as read. */
-  pass: GatePass;
   presented: { badgeRef: string; truckPlate: string };
   now: string;
   visit: { visitRef: string; status: VisitStatus };
@@ -121,7 +123,7 @@ const INVALID = 'gate.input_invalid';
  */
 export function gateBookingFacts(
   state: BookingState,
-  grace: Pick<SlotConfig, 'graceBeforeMinutes' | 'graceAfterMinutes'>,
+  grace: Pick<SlotConfig, 'graceBeforeMinutes' | 'graceAfterMinutes'> & Partial<Pick<SlotConfig, 'timeZone'>>,
 ): GateBookingFacts | null {
   const booking = activeBooking(state);
   if (booking === undefined) return null;
@@ -131,7 +133,40 @@ export function gateBookingFacts(
     truckPlate: booking.truckPlate,
     nominatedBy: booking.nominatedBy.orgId,
     window: slotWindow({ start: booking.slotStart, end: booking.slotEnd }, grace),
+    ...(grace.timeZone === undefined ? {} : { timeZone: grace.timeZone }),
   };
+}
+
+/**
+ * Whether the driver is early: the booking is in force and its gate window has not opened yet. Arriving a few
+ * minutes early is information for the clerk, not a security alert (issue 10, row G).
+ *
+ * @example
+ * ```ts
+ * arrivedEarly({ ...input, now: '2025-03-01T07:10:00Z' }); // true when the window opens at 07:30
+ * ```
+ */
+export function arrivedEarly(input: Pick<GateInput, 'now' | 'booking'>): boolean {
+  return input.booking !== null && Date.parse(input.now) < Date.parse(input.booking.window.start);
+}
+
+/**
+ * When the gate window opens, as the wall clock of the terminal shows it, with the zone named: `10:00
+ * (Europe/Brussels)`; in UTC when the terminal's zone is unknown or not one `Intl` knows.
+ */
+function wallClockAt(instant: string, timeZone: string | undefined): string {
+  const zone = timeZone ?? 'UTC';
+  try {
+    const time = new Intl.DateTimeFormat('en-GB', {
+      timeZone: zone,
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    }).format(new Date(instant));
+    return `${time} (${zone})`;
+  } catch {
+    return `${instant.slice(11, 16)} (UTC)`;
+  }
 }
 
 /**
@@ -166,7 +201,21 @@ export function gateVerdict(input: GateInput): GateVerdict {
   const credential = input.credential.ok ? input.credential.payload : null;
   const noCredential = 'no credential that opened';
   const noBooking = 'the visit has no booking in force';
+  const pass = input.pass;
   const reasons: Record<GateCheck, string | undefined> = {
+    'pass.device_signature': pass?.kind === 'rotating' ? pass.deviceSignature : undefined,
+    'pass.fresh':
+      pass?.kind === 'rotating'
+        ? pass.deviceSignature !== undefined
+          ? "no pass signed by the driver's device"
+          : pass.fresh
+        : undefined,
+    'pass.printed_disabled':
+      pass?.kind === 'rotating'
+        ? undefined
+        : pass?.kind === 'printed' && pass.printedAllowed
+          ? undefined
+          : 'the printed pass is switched off at this terminal: the driver shows the pass on his enrolled phone',
     'credential.signature': input.credential.ok
       ? undefined
       : `${input.credential.code}: ${input.credential.message}`,
@@ -197,25 +246,11 @@ export function gateVerdict(input: GateInput): GateVerdict {
       window === null
         ? noBooking
         : now < window.start
-          ? `before the slot window, which opens at ${booking!.window.start}`
+          ? `before the slot window: come back at ${wallClockAt(booking!.window.start, booking!.timeZone)}, when it opens`
           : now >= window.end
             ? `after the slot window, which closed at ${booking!.window.end}`
             : undefined,
-  const pass = input.pass;
     'right.holder':
-    'pass.device_signature': pass?.kind === 'rotating' ? pass.deviceSignature : undefined,
-    'pass.fresh':
-      pass?.kind === 'rotating'
-        ? pass.deviceSignature !== undefined
-          ? "no pass signed by the driver's device"
-          : pass.fresh
-        : undefined,
-    'pass.printed_disabled':
-      pass?.kind === 'rotating'
-        ? undefined
-        : pass?.kind === 'printed' && pass.printedAllowed
-          ? undefined
-          : 'the printed pass is switched off at this terminal: the driver shows the pass on his enrolled phone',
       input.release.holder === null
         ? 'nobody holds the release right'
         : booking === null

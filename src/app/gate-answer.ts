@@ -1,0 +1,104 @@
+/**
+ * What the gate tells whoever stands at it (issue 10, row F: leak nothing to whoever may not see it). The verdict
+ * is recorded in full in the log; the answer is cut to the caller's need-to-know of the box the credential names
+ * (`visitVisibility`, as the status views cut holds and freezes):
+ *
+ * - a caller who sees the box in full (the terminal's own staff, signed in with a passkey) gets every reason;
+ * - anyone else — a kiosk's API token, which holds `visit.gate_out` and no `visit.read` — learns only that the
+ *   box is not released, never which authority holds it or that an investigation froze it;
+ * - and when the credential did not authenticate (a forged or copied pass), the answer names no box and is the
+ *   same whether or not the credential it imitates exists.
+ */
+import type { Principal } from '../domain/index.js';
+import type { GateTransactionResult } from './gate.usecases.js';
+import type { LedgerReads } from './ports.js';
+import { visibilityOf } from './visit-access.usecases.js';
+
+/** What the gate read is for which it answers: who asked, and for a token the permissions it was granted. */
+export interface GateViewer {
+  readonly principal: Principal;
+  /** An API token's own permissions; `undefined` for a signed-in person (whose roles say it). */
+  readonly tokenPermissions?: readonly string[];
+}
+
+/** The checks that say whether what was scanned is a pass we issued, shown by the driver's phone. */
+const AUTHENTICATION_CHECKS: ReadonlySet<string> = new Set([
+  'pass.device_signature',
+  'pass.fresh',
+  'pass.printed_disabled',
+  'credential.signature',
+]);
+
+const NOT_CHECKED = 'not checked: the pass did not open';
+const NOT_VALID = 'not a valid pickup pass';
+const NOT_RELEASED = 'the box is not released for pickup: the terminal office will tell the driver why';
+
+type Check = GateTransactionResult['checks'][number];
+
+/**
+ * The gate's answer as `viewer` may see it.
+ *
+ * @example
+ * ```ts
+ * const result = await gateTransaction(deps, operator, presented);
+ * return gateAnswerFor(reads, { principal: kiosk, tokenPermissions: ['visit.gate_out'] }, result);
+ * ```
+ */
+export async function gateAnswerFor(
+  reads: LedgerReads,
+  viewer: GateViewer,
+  result: GateTransactionResult,
+): Promise<GateTransactionResult> {
+  const record = result.visitRef === 'unidentified' ? undefined : await reads.getVisit(result.visitRef);
+  const visibility = record ? await visibilityOf(reads, viewer.principal, record) : 'none';
+  const capped = capByToken(visibility, viewer.tokenPermissions);
+  if (capped === 'full') return result;
+  const authenticated = result.checks.every((c) => c.passed || !AUTHENTICATION_CHECKS.has(c.check));
+  if (!authenticated) return unidentified(result);
+  return { ...result, checks: withoutHoldsOrFreeze(result.checks) };
+}
+
+/** A token sees no more than its own permissions grant, whatever its organisation's roles would. */
+function capByToken(
+  visibility: 'full' | 'status' | 'none',
+  permissions: readonly string[] | undefined,
+): 'full' | 'status' | 'none' {
+  if (permissions === undefined || visibility === 'none') return visibility;
+  if (!permissions.includes('visit.read')) return 'none';
+  if (visibility === 'full' && !permissions.includes('visit.position.read')) return 'status';
+  return visibility;
+}
+
+/**
+ * The answer to a pass that did not authenticate: which of its own checks failed (the caller holds what it
+ * scanned), with words that do not depend on what the log holds, and nothing about any box.
+ */
+function unidentified(result: GateTransactionResult): GateTransactionResult {
+  return {
+    ...result,
+    accepted: false,
+    visitRef: 'unidentified',
+    checks: result.checks.map((c): Check => {
+      if (!AUTHENTICATION_CHECKS.has(c.check)) return { check: c.check, passed: false, reason: NOT_CHECKED };
+      // An unknown credential id and a known one whose pass did not verify must look alike.
+      const passed = c.check === 'credential.signature' ? false : c.passed;
+      return { check: c.check, passed, reason: passed ? null : NOT_VALID };
+    }),
+  };
+}
+
+/**
+ * Holds and freezes, cut as a status view cuts them (`redactVisitView`): the box is not released, without which
+ * authority holds it or that an investigation froze it.
+ */
+function withoutHoldsOrFreeze(checks: readonly Check[]): Check[] {
+  const frozen = checks.some((c) => c.check === 'visit.not_frozen' && !c.passed);
+  const lightsRed = checks.some((c) => c.check === 'lights.green' && !c.passed);
+  return checks.map((c): Check => {
+    if (c.check === 'lights.green' && (lightsRed || frozen)) {
+      return { check: c.check, passed: false, reason: NOT_RELEASED };
+    }
+    if (c.check === 'visit.not_frozen') return { check: c.check, passed: true, reason: null };
+    return { ...c };
+  });
+}
