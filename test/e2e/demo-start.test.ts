@@ -17,7 +17,7 @@ import {
   launchBrowser,
   screenshot,
 } from '../support/browser.js';
-import { startCli } from '../support/cli.js';
+import { runCli, startCli } from '../support/cli.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -124,7 +124,18 @@ describe('portledger demo: a fresh start, its printed links, and a second start'
         links.get('yard-planner'),
       );
 
-      // A person follows the printed link in Chromium and registers a passkey.
+      // The demo confirms nobody itself (its links are what a thief holds); it prints how the operator confirms one.
+      const confirmLine = printed.match(
+        /^ {2}npx portledger (enrolment confirm .*--user USERNAME --by-operator)$/m,
+      );
+      expect(confirmLine, 'the one-line way to confirm a pending enrolment').not.toBeNull();
+      expect(printed.match(/enrolment confirm/g)).toHaveLength(1);
+      const confirm = (username: string) =>
+        runCli(confirmLine![1]!.replace('USERNAME', username).split(' '), {
+          PORTLEDGER_INTEGRITY_INTERVAL_MS: '60000',
+        });
+
+      // A person follows the printed link in Chromium and registers a passkey; it waits for confirmation.
       if (browser) {
         const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
         const page = await context.newPage();
@@ -138,12 +149,27 @@ describe('portledger demo: a fresh start, its printed links, and a second start'
         await screenshot(page, 'demo-1-printed-enrolment-link');
         await page.getByRole('button', { name: 'Create my passkey' }).click();
         await page
-          .getByRole('heading', { level: 1, name: 'Welcome, Yannick Yard' })
+          .getByRole('heading', { level: 1, name: 'Your passkey is registered' })
           .waitFor({ timeout: 15_000 });
         expect(await authenticator.credentials()).toHaveLength(1);
+        await screenshot(page, 'demo-2-passkey-waits-for-confirmation');
+
+        // The operator at the machine confirms it with the printed one-liner, seeing what it confirms.
+        const confirmed = await confirm('yard-planner');
+        expect(confirmed.stderr).toBe('');
+        expect(confirmed.code).toBe(0);
+        expect(confirmed.stdout).toMatch(/^confirmed the passkey of yard-planner:/);
+        expect(confirmed.stdout).toMatch(/registered \S+ from \S+/);
+        expect(confirmed.stdout).toMatch(/device: Mozilla\/5\.0/);
+
+        await page.getByRole('link', { name: 'sign in with your passkey' }).click();
+        await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+        await page
+          .getByRole('heading', { level: 1, name: 'Welcome, Yannick Yard' })
+          .waitFor({ timeout: 15_000 });
         // The planner's menu leads to the seeded yard.
         await page.getByRole('link', { name: 'Yard map' }).first().waitFor();
-        await screenshot(page, 'demo-2-signed-in-from-printed-link');
+        await screenshot(page, 'demo-3-signed-in-once-confirmed');
         expect(problems.unexpected()).toEqual([]);
         await context.close();
       } else {

@@ -16,7 +16,7 @@ import {
   type PageProblems,
   pageWithAuthenticator,
 } from './browser.js';
-import { gotoAndWait } from './journeys.js';
+import { enrolConfirmAndSignIn } from './journeys.js';
 import { mintSession } from './sessions.js';
 
 /** `describe` for the tests that drive Chromium: skipped, visibly, where there is none (see `chromiumAvailable`). */
@@ -138,8 +138,8 @@ export async function signedInPage(
 }
 
 /**
- * A fresh browser context of `person` with a passkey enrolled on a virtual authenticator from the one-time link,
- * then signed in with a minted session (e.g. without a step-up, so that a passkey step-up prompt can follow). The
+ * A fresh browser context of `person` with a passkey enrolled on a virtual authenticator from the one-time link and
+ * confirmed (as the operator does), then signed in with a minted session (e.g. without a step-up, so that a passkey step-up prompt can follow). The
  * page's problems are collected from the start, enrolment included.
  */
 export async function enrolledPage(
@@ -149,13 +149,7 @@ export async function enrolledPage(
   options: SessionOptions & { viewport?: { width: number; height: number } } = {},
 ): Promise<{ context: BrowserContext; page: Page; problems: PageProblems }> {
   const { context, page, problems } = await pageWithAuthenticator(browser, options.viewport);
-  await gotoAndWait(
-    page,
-    `${server.baseUrl}/enrol#token=${encodeURIComponent(person.enrolmentToken)}`,
-    page.getByRole('button', { name: 'Create my passkey' }),
-  );
-  await page.getByRole('button', { name: 'Create my passkey' }).click();
-  await page.getByRole('heading', { level: 1, name: `Welcome, ${person.displayName}` }).waitFor();
+  await enrolConfirmAndSignIn(page, server, person);
   await addSessionCookie(context, server, person.userId, options);
   return { context, page, problems };
 }

@@ -15,6 +15,7 @@ import { announceVisit, runVisitCommand } from '../../src/app/visits.usecases.js
 import { computeCheckDigit } from '../../src/domain/index.js';
 import type { ConsoleServer } from '../e2e/browser/console-server.js';
 import { type PageProblems, pageWithAuthenticator, screenshot } from './browser.js';
+import { confirmEnrolment } from './enrolment.js';
 import { testTerminals } from './ledger.js';
 import { principal } from './pickup.js';
 import { mintSession } from './sessions.js';
@@ -262,15 +263,44 @@ export async function gotoAndWait(
 }
 
 /** Waits for the level-1 heading of the home page of `person`. */
-async function home(page: Page, person: Person): Promise<void> {
+async function home(page: Page, person: { displayName: string }): Promise<void> {
   await page
     .getByRole('heading', { level: 1, name: `Welcome, ${person.displayName}` })
     .waitFor({ timeout: 15_000 });
 }
 
 /**
+ * Enrols a passkey on the page's virtual authenticator through `person`'s one-time link, has it confirmed through
+ * the real use case as the operator's `portledger enrolment confirm --by-operator` does (a link's passkey signs in
+ * only once confirmed: issue 10, row D), then signs in with it from the login page (discoverable credential, no
+ * username typed). `atLogin` runs on the login page, before the sign-in.
+ */
+export async function enrolConfirmAndSignIn(
+  page: Page,
+  server: ConsoleServer,
+  person: { userId: string; displayName: string; enrolmentToken: string },
+  atLogin?: () => Promise<unknown>,
+): Promise<void> {
+  await gotoAndWait(
+    page,
+    `${server.baseUrl}/enrol#token=${encodeURIComponent(person.enrolmentToken)}`,
+    page.getByRole('button', { name: 'Create my passkey' }),
+  );
+  await page.getByRole('button', { name: 'Create my passkey' }).click();
+  await page
+    .getByRole('heading', { level: 1, name: 'Your passkey is registered' })
+    .waitFor({ timeout: 15_000 });
+  await confirmEnrolment(server.auth, person.userId);
+  await page.getByRole('link', { name: 'sign in with your passkey' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Sign in to PortLedger' }).waitFor();
+  await atLogin?.();
+  await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+  await home(page, person);
+}
+
+/**
  * Signs `person` in through the console with a passkey: enrols one on a fresh virtual authenticator from the
- * one-time link, signs out, then signs in with it (discoverable credential, no username typed).
+ * one-time link, has it confirmed, then signs in with it (discoverable credential, no username typed).
  */
 export async function passkeySignIn(
   browser: Browser,
@@ -281,18 +311,7 @@ export async function passkeySignIn(
 ): Promise<SignedIn> {
   const opened = await openPage(browser, prefix, viewport);
   const { page } = opened;
-  await gotoAndWait(
-    page,
-    `${server.baseUrl}/enrol#token=${encodeURIComponent(person.enrolmentToken)}`,
-    page.getByRole('button', { name: 'Create my passkey' }),
-  );
-  await page.getByRole('button', { name: 'Create my passkey' }).click();
-  await home(page, person);
-  await page.getByRole('button', { name: 'Sign out' }).click();
-  await page.getByRole('heading', { level: 1, name: 'Sign in to PortLedger' }).waitFor();
-  await opened.shot('login');
-  await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
-  await home(page, person);
+  await enrolConfirmAndSignIn(page, server, person, () => opened.shot('login'));
   await page.getByText('You signed in with a passkey').waitFor();
   await opened.shot('home');
   return opened;

@@ -17,6 +17,7 @@ import {
   pageWithAuthenticator,
   screenshot,
 } from '../../support/browser.js';
+import { confirmEnrolment } from '../../support/enrolment.js';
 import {
   type ConsoleServer,
   createEnrolledUserLink,
@@ -53,7 +54,7 @@ describe.skipIf(!chromiumAvailable())('passkey sign-in in Chromium (real server)
     await server?.close();
   });
 
-  it('enrols from the link, signs out, signs in with the passkey and confirms it is the user', async ({
+  it('enrols from the link, waits for confirmation, signs in with the passkey and confirms it is the user', async ({
     skip,
   }) => {
     if (!routesExist || !browser) return skip(`POST /v1/auth/passkey/options answers 404: ${waiting}`);
@@ -77,12 +78,11 @@ describe.skipIf(!chromiumAvailable())('passkey sign-in in Chromium (real server)
     await screenshot(page, 'passkey-1-enrol');
     await page.getByRole('button', { name: 'Create my passkey' }).click();
 
-    // 2. Signed in: the home page says who and how.
-    await visible(page.getByRole('heading', { level: 1, name: `Welcome, ${link.displayName}` }));
-    await page.getByText('You signed in with a passkey').waitFor();
-    await page.getByText(link.orgName).first().waitFor();
+    // 2. Registered, but pending: a link can be stolen on its way, so a second person confirms it (issue 10, row D).
+    await visible(page.getByRole('heading', { level: 1, name: 'Your passkey is registered' }));
+    await page.getByText(`a terminal supervisor of ${link.orgName} or a port administrator`).waitFor();
     expect(await authenticator.credentials()).toHaveLength(1);
-    await screenshot(page, 'passkey-2-home-after-enrol');
+    await screenshot(page, 'passkey-2-pending-after-enrol');
 
     // The link works once.
     const reuse = await server.app.inject({
@@ -92,15 +92,19 @@ describe.skipIf(!chromiumAvailable())('passkey sign-in in Chromium (real server)
     });
     expect(reuse.statusCode).toBe(410);
 
-    // 3. Sign out.
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    // 3. Until it is confirmed, the passkey signs nobody in.
+    await page.getByRole('link', { name: 'sign in with your passkey' }).click();
     await visible(page.getByRole('heading', { level: 1, name: 'Sign in to PortLedger' }));
-    await page.getByText('You are signed out.').waitFor();
-    await screenshot(page, 'passkey-3-signed-out');
+    await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+    await visible(page.getByText(/not confirmed yet/));
+    await screenshot(page, 'passkey-3-pending-refused');
 
-    // 4. Sign in with the passkey (discoverable: no username typed).
+    // 4. Confirmed (as the operator does), it signs in (discoverable: no username typed).
+    await confirmEnrolment(server.auth, link.username);
     await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
     await visible(page.getByRole('heading', { level: 1, name: `Welcome, ${link.displayName}` }));
+    await page.getByText('You signed in with a passkey').waitFor();
+    await page.getByText(link.orgName).first().waitFor();
     await screenshot(page, 'passkey-4-home-after-login');
 
     // 5. Step-up: confirm it's you (a passkey sign-in may already count as one: then the button confirms again).
@@ -115,7 +119,8 @@ describe.skipIf(!chromiumAvailable())('passkey sign-in in Chromium (real server)
     await screenshot(page, 'passkey-6-my-passkeys');
 
     // Only the expected 401 of a signed-out session check, if any, reached the browser console.
-    expect(problems.unexpected('/v1/auth/session')).toEqual([]);
+    // The refused sign-in of the pending passkey is expected too.
+    expect(problems.unexpected('/v1/auth/session', '/v1/auth/passkey/verify')).toEqual([]);
     await context.close();
   });
 

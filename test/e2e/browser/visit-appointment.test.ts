@@ -22,7 +22,7 @@ import {
   boxInYard,
   callAs,
   containerNumber,
-  gotoAndWait,
+  enrolConfirmAndSignIn,
   orgs,
   type Person,
 } from '../../support/journeys.js';
@@ -115,13 +115,7 @@ describe.skipIf(!chromiumAvailable())('the container page’s appointment card (
     // The enrolment link works once: a person already enrolled gets a fresh session only.
     if (!enrolled.has(userId)) {
       await addVirtualAuthenticator(page);
-      await gotoAndWait(
-        page,
-        `${server.baseUrl}/enrol#token=${encodeURIComponent(person.enrolmentToken)}`,
-        page.getByRole('button', { name: 'Create my passkey' }),
-      );
-      await page.getByRole('button', { name: 'Create my passkey' }).click();
-      await page.getByRole('heading', { level: 1, name: `Welcome, ${person.displayName}` }).waitFor();
+      await enrolConfirmAndSignIn(page, server, person);
       enrolled.add(userId);
     }
     const session = await mintSession(server.auth, userId);
