@@ -391,7 +391,12 @@ export async function runDrill(options: { url: string; secrets: string; db?: str
 
   if (options.db) {
     steps.push(await tamperWithReadModels(holes, options.db));
-    steps.push(await tamperWithDatabase(client, options.db));
+    const { db } = options;
+    if (isSqliteUrl(db)) steps.push(await tamperWithDatabase(client, db));
+    else
+      findings.push(
+        'the log-tampering step (editing an event) was not tried: the drill edits the log of a SQLite file only',
+      );
   } else
     findings.push(
       'the database-tampering step was not tried: pass --db sqlite:PATH to play the rogue administrator',
@@ -403,16 +408,8 @@ export async function runDrill(options: { url: string; secrets: string; db?: str
 }
 
 /** A rogue DBA drops the append-only triggers and edits one event; the server's watch and `verify` catch it. */
-async function tamperWithDatabase(client: Client, db: string): Promise<DrillStep> {
+async function tamperWithDatabase(client: Client, db: `sqlite:${string}`): Promise<DrillStep> {
   const name = 'tamper with the database file directly (rogue DBA)';
-  if (!db.startsWith('sqlite:')) {
-    return {
-      name,
-      outcome: 'blocked',
-      how: 'only SQLite files are tampered with by the drill',
-      evidence: [db],
-    };
-  }
   const path = db.slice('sqlite:'.length);
   const evidence: string[] = [];
   const sqlite = new Sqlite(path);
@@ -483,6 +480,8 @@ async function tamperWithDatabase(client: Client, db: string): Promise<DrillStep
     evidence,
   };
 }
+
+const isSqliteUrl = (url: string): url is `sqlite:${string}` => url.startsWith('sqlite:');
 
 function markdown(steps: readonly DrillStep[], findings: readonly string[], url: string): string {
   const lines = [
