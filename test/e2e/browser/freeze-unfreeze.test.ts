@@ -1,6 +1,6 @@
 /**
- * Issue 5 in Chromium against the real server: a gate attempt with the right credential but before its slot is
- * refused and raises an alert; a terminal supervisor freezes the box from the Alerts page; the yard map shows the
+ * Issue 5 in Chromium against the real server: a gate attempt with the right pass but another driver's badge, before
+ * its slot, is refused and raises an alert (a driver who is only early is told when to come back, without one); a terminal supervisor freezes the box from the Alerts page; the yard map shows the
  * stack frozen; the supervisor asks for an unfreeze from the container page; a second supervisor approves it in
  * the Approvals inbox after an inline passkey step-up; the container page then shows the box not frozen.
  */
@@ -22,6 +22,7 @@ import { mintSession } from '../../support/sessions.js';
 
 const CONTAINER = 'CSQU3054383';
 const BADGE = 'ANR-000123';
+const OTHER_BADGE = 'ANR-666666';
 const PLATE = '1-ABC-123';
 
 describeBrowser('freeze from an alert, two-person unfreeze (Chromium)', () => {
@@ -77,8 +78,8 @@ describeBrowser('freeze from an alert, two-person unfreeze (Chromium)', () => {
       payload: { slotId: slotIdAt(ledger.clock.now(), 2, 10), badge: BADGE, truckPlate: PLATE },
     });
     expect(booked.statusCode, booked.body).toBe(201);
-    // The right driver with the pass his confirmed phone shows, but two days early: refused, and an alert names the
-    // box.
+    // The pass the driver's confirmed phone shows, presented two days early with another badge: refused, and an alert
+    // names the box.
     const clerk = await mintSession(auth, 'gina.clerk');
     const refused = await server.app.inject({
       method: 'POST',
@@ -87,13 +88,16 @@ describeBrowser('freeze from an alert, two-person unfreeze (Chromium)', () => {
       headers: clerk.headers,
       payload: {
         credential: await phone.pass(booked.json().credential.credentialId),
-        badge: BADGE,
+        badge: OTHER_BADGE,
         truckPlate: PLATE,
       },
     });
     expect(refused.json().accepted).toBe(false);
     const crossed = refused.json().checks.filter((check: { passed: boolean }) => !check.passed);
-    expect(crossed.map((check: { check: string }) => check.check)).toEqual(['slot.window']);
+    expect(crossed.map((check: { check: string }) => check.check).sort()).toEqual([
+      'driver.badge',
+      'slot.window',
+    ]);
   }
 
   /** A browser context for `userId`: a passkey enrolled on its virtual authenticator, then signed in. */
@@ -115,11 +119,11 @@ describeBrowser('freeze from an alert, two-person unfreeze (Chromium)', () => {
     await row.getByRole('button', { name: /^Freeze the box of alert/ }).click();
     await page.getByRole('button', { name: 'Freeze the box', exact: true }).click();
     await page.getByText('Say why the box must stop.').waitFor();
-    await page.getByLabel('Why freeze it').fill('Right driver two days early: check with the haulier');
+    await page.getByLabel('Why freeze it').fill('Another badge two days early: check with the haulier');
     await page.getByRole('button', { name: 'Freeze the box', exact: true }).click();
     await page.getByText(/is frozen: it cannot gate out or be loaded/).waitFor();
     await row
-      .getByText('by anna.super because “Right driver two days early: check with the haulier”')
+      .getByText('by anna.super because “Another badge two days early: check with the haulier”')
       .waitFor();
     expect(await row.getByRole('button', { name: /^Freeze the box of alert/ }).count()).toBe(0);
     await row.getByRole('button', { name: /^Request unfreeze of the box of alert/ }).waitFor();
@@ -151,7 +155,7 @@ describeBrowser('freeze from an alert, two-person unfreeze (Chromium)', () => {
     await page.goto(`${suite.server.baseUrl}/visits/${encodeURIComponent(visitRef)}`);
     await page.getByTestId('frozen-notice').waitFor();
     expect(await page.getByTestId('frozen-notice').textContent()).toContain(
-      'Frozen by anna.super because “Right driver two days early: check with the haulier”',
+      'Frozen by anna.super because “Another badge two days early: check with the haulier”',
     );
     await page.getByRole('button', { name: 'Request unfreeze', exact: true }).click();
     await page

@@ -15,7 +15,12 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, expect, it } from 'vitest';
 import { collectPageProblems, type PageProblems, screenshot } from '../../support/browser.js';
-import { type ConsoleSuite, consoleSuite, describeBrowser } from '../../support/console-session.js';
+import {
+  addSessionCookie,
+  type ConsoleSuite,
+  consoleSuite,
+  describeBrowser,
+} from '../../support/console-session.js';
 import {
   addCast,
   addJourneyOrganisations,
@@ -182,7 +187,13 @@ describeBrowser('the rotating pickup pass on the driver’s phone (issue 10, row
     const fingerprint = (await phone.page.locator('.notice .mono').first().textContent())?.trim() ?? '';
     expect(fingerprint).toMatch(/^[0-9a-f]{4}(:[0-9a-f]{4}){3}$/);
     const { page } = planner;
-    await openFromMenu(page, 'Approvals', 'Approvals');
+    // Later in the day: the planner's session holds no recent step-up any more (a new one, without it).
+    await addSessionCookie(planner.context, suite.server, 'hugo.planner', { stepUp: false });
+    await gotoAndWait(
+      page,
+      `${suite.server.baseUrl}/approvals`,
+      page.getByRole('heading', { level: 1, name: 'Approvals' }),
+    );
     const drivers = page.getByRole('region', { name: "Drivers' phones" });
     const item = drivers.getByRole('article').filter({ hasText: 'Dirk Driver' });
     await item.waitFor({ timeout: 15_000 });
@@ -190,7 +201,13 @@ describeBrowser('the rotating pickup pass on the driver’s phone (issue 10, row
     expect(await item.getByText(fingerprint).count()).toBe(1);
     await shot(page, 'planner-phone-waiting');
     await item.getByRole('button', { name: "Confirm Dirk Driver's phone Dirk's phone" }).click();
-    await withStepUp(page, page.getByText("You confirmed Dirk Driver's phone"));
+    // Confirming a phone is sensitive: the console asks for the passkey before the server takes it.
+    await page
+      .getByText("To confirm Dirk Driver's phone “Dirk's phone”, confirm with your passkey.")
+      .waitFor();
+    await shot(page, 'planner-step-up');
+    await page.getByRole('button', { name: 'Confirm and continue' }).click();
+    await page.getByText("You confirmed Dirk Driver's phone").waitFor({ timeout: 15_000 });
     await drivers.getByText("No driver's phone is waiting for you.").waitFor();
     await shot(page, 'planner-phone-confirmed');
   }, 60_000);
