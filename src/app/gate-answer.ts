@@ -6,8 +6,8 @@
  * - a caller who sees the box in full (the terminal's own staff, signed in with a passkey) gets every reason;
  * - anyone else — a kiosk's API token, which holds `visit.gate_out` and no `visit.read` — learns only that the
  *   box is not released, never which authority holds it or that an investigation froze it;
- * - and when the credential did not authenticate (a forged or copied pass), the answer names no box and is the
- *   same whether or not the credential it imitates exists.
+ * - and when what was scanned does not authenticate (a forged credential, or a pass not signed by the driver's
+ *   active phone), the answer names no box and is the same whether or not the credential it names exists.
  */
 import type { Principal } from '../domain/index.js';
 import type { GateTransactionResult } from './gate.usecases.js';
@@ -21,13 +21,20 @@ export interface GateViewer {
   readonly tokenPermissions?: readonly string[];
 }
 
-/** The checks that say whether what was scanned is a pass we issued, shown by the driver's phone. */
-const AUTHENTICATION_CHECKS: ReadonlySet<string> = new Set([
+/** The checks about what was scanned itself, rather than about the box it names. */
+const PASS_CHECKS: ReadonlySet<string> = new Set([
   'pass.device_signature',
   'pass.fresh',
   'pass.printed_disabled',
   'credential.signature',
 ]);
+
+/**
+ * The checks that say whether what was scanned names its box with our authority: a credential signed by the log's
+ * key, or a pass signed by the driver's active phone. A stale pass or a printed one where printing is off still
+ * names its box truly; a pass signed by any other key names whatever the attacker typed.
+ */
+const AUTHENTICATION_CHECKS: ReadonlySet<string> = new Set(['pass.device_signature', 'credential.signature']);
 
 const NOT_CHECKED = 'not checked: the pass did not open';
 const NOT_VALID = 'not a valid pickup pass';
@@ -79,7 +86,7 @@ function unidentified(result: GateTransactionResult): GateTransactionResult {
     accepted: false,
     visitRef: 'unidentified',
     checks: result.checks.map((c): Check => {
-      if (!AUTHENTICATION_CHECKS.has(c.check)) return { check: c.check, passed: false, reason: NOT_CHECKED };
+      if (!PASS_CHECKS.has(c.check)) return { check: c.check, passed: false, reason: NOT_CHECKED };
       // An unknown credential id and a known one whose pass did not verify must look alike.
       const passed = c.check === 'credential.signature' ? false : c.passed;
       return { check: c.check, passed, reason: passed ? null : NOT_VALID };
