@@ -603,6 +603,7 @@ export async function gateFlood(ctx: HoleContext, tries = 25): Promise<DrillStep
     `${tries} forged credentials sent at once, answered within ${tookMs} ms: ${[...tally].map(([k, n]) => `${n} × ${k}`).join(', ')}`,
   ];
   const alerts = (await alertsSince(ctx, before)).filter((a) => a.rule.startsWith('gate.'));
+  const listedMs = Date.now() - startedAt;
   const grown = (a: AlertSeen) => {
     const was = before.counts.get(a.alertId);
     return `${a.rule} (${a.severity}) ${a.alertId} × ${countOf(a)}${was === undefined ? ' (new)' : ` (was × ${was})`} "${a.summary}"`;
@@ -632,7 +633,7 @@ export async function gateFlood(ctx: HoleContext, tries = 25): Promise<DrillStep
   return {
     name,
     outcome: grouped ? 'detected' : 'blocked',
-    how: `the gate answered ${answered} and refused the other ${limited} with 429 gate.rate_limited${grouped ? `; ${alerts.length === 1 ? 'one grouped' : `${alerts.length} grouped`} ${grouped.rule} alert ${grouped.alertId} (${countOf(grouped)} attempts, ${countOf(grouped) - (before.counts.get(grouped.alertId) ?? 0)} of them this burst's) instead of ${tries} alerts` : '; no alert was raised'}`,
+    how: `the gate answered ${answered} and refused the other ${limited} with 429 gate.rate_limited${grouped ? `; ${alerts.length === 1 ? 'one grouped' : `${alerts.length} grouped`} ${grouped.rule} alert ${grouped.alertId} (${countOf(grouped)} attempts, ${countOf(grouped) - (before.counts.get(grouped.alertId) ?? 0)} of them this burst's) instead of ${tries} alerts, listed within ${listedMs} ms` : '; no alert was raised'}`,
     evidence,
   };
 }
