@@ -58,6 +58,10 @@ describe('openLedgerStore', () => {
           '0009_alert_read_model',
           '0010_drop_gate_alert',
           '0011_lookup_alert_rule',
+          '0012_gate_alert_group',
+          '0014_driver_devices',
+          '0015_enrolment_confirmation',
+          '0016_read_model_mismatch_rule',
         ],
       });
       expect(await migrate(db)).toEqual({ applied: [] });

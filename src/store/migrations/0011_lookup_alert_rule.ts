@@ -39,7 +39,7 @@ export function lookupAlertRuleMigration0011(dialect: StoreDialect): Migration {
 }
 
 /** The `alert` table as `0009_alert_read_model` made it, with the rule checked against `rules`. */
-export async function rebuildSqliteAlertTable(db: MigrationDb, dialect: StoreDialect, rules: string): Promise<void> {
+async function rebuildSqliteAlertTable(db: MigrationDb, dialect: StoreDialect, rules: string): Promise<void> {
   const { orderedTextType: ordered, int8Type } = dialect;
   await db.schema
     .createTable('alert_rebuilt')

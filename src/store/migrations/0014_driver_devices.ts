@@ -1,7 +1,7 @@
 import { type Migration, sql } from 'kysely';
 import type { StoreDialect } from '../dialect.js';
 import { APP_ROLE } from './0001_ledger.js';
-import { rebuildSqliteAlertTable } from './0011_lookup_alert_rule.js';
+import { setAlertRules } from './0015_enrolment_confirmation.js';
 import type { MigrationDb } from './migration-db.js';
 
 /** The alert rules this migration adds to the `alert` read model. */
@@ -14,7 +14,8 @@ const NEW_RULES = ['driver.device.enrolled_again', 'gate.printed_pass'] as const
  *
  * It also lets the `alert` read model hold the two new rules (`driver.device.enrolled_again`,
  * `gate.printed_pass`). Other changes of the same issue add rules too, so the rules are added to whatever the
- * constraint allows when this runs, rather than replaced by a list fixed here.
+ * constraint allows when this runs (`setAlertRules`, which keeps every column of the table), rather than replaced
+ * by a list fixed here.
  */
 export function driverDevicesMigration0014(dialect: StoreDialect): Migration {
   const { blobType, orderedTextType: ordered } = dialect;
@@ -51,8 +52,7 @@ export function driverDevicesMigration0014(dialect: StoreDialect): Migration {
       if (dialect.name === 'postgres') {
         await sql.raw(`grant select, insert, update on driver_device to ${APP_ROLE}`).execute(db);
       }
-      const rules = await allowedAlertRules(db, dialect);
-      await allowAlertRules(db, dialect, [...new Set([...rules, ...NEW_RULES])]);
+      await setAlertRules(db, dialect, (rules) => [...new Set([...rules, ...NEW_RULES])]);
     },
 
     async down(db: MigrationDb) {
@@ -60,41 +60,10 @@ export function driverDevicesMigration0014(dialect: StoreDialect): Migration {
         .deleteFrom('alert')
         .where('rule', 'in', [...NEW_RULES])
         .execute();
-      const rules = await allowedAlertRules(db, dialect);
-      await allowAlertRules(
-        db,
-        dialect,
+      await setAlertRules(db, dialect, (rules) =>
         rules.filter((rule) => !(NEW_RULES as readonly string[]).includes(rule)),
       );
       await db.schema.dropTable('driver_device').ifExists().execute();
     },
   };
-}
-
-/** The rules the `alert` table's check constraint allows now, read from the catalogue. */
-async function allowedAlertRules(db: MigrationDb, dialect: StoreDialect): Promise<string[]> {
-  let definition: string;
-  if (dialect.name === 'postgres') {
-    const { rows } = await sql<{ def: string }>`
-      select pg_get_constraintdef(c.oid) as def from pg_constraint c
-      where c.conname = 'alert_rule_check' and c.conrelid = 'alert'::regclass`.execute(db);
-    definition = rows[0]?.def ?? '';
-  } else {
-    const { rows } = await sql<{ sql: string }>`
-      select sql from sqlite_master where type = 'table' and name = 'alert'`.execute(db);
-    definition = /rule in \(([^)]*)\)/.exec(rows[0]?.sql ?? '')?.[1] ?? '';
-  }
-  const rules = [...definition.matchAll(/'([a-z0-9_.]+)'/g)].map((m) => m[1]!);
-  if (rules.length === 0) throw new Error('portledger: cannot read the alert rules the alert table allows');
-  return rules;
-}
-
-async function allowAlertRules(db: MigrationDb, dialect: StoreDialect, rules: readonly string[]) {
-  const list = rules.map((rule) => `'${rule}'`).join(', ');
-  if (dialect.name === 'postgres') {
-    await sql.raw('alter table alert drop constraint alert_rule_check').execute(db);
-    await sql.raw(`alter table alert add constraint alert_rule_check check (rule in (${list}))`).execute(db);
-    return;
-  }
-  await rebuildSqliteAlertTable(db, dialect, list);
 }
