@@ -281,8 +281,9 @@ function LiftForm({
   kind,
   signedOut,
   onDone,
+  onRequested,
   onCancel,
-}: FormProps & { holdId: string; kind: string }) {
+}: FormProps & { holdId: string; kind: string; onRequested: (message: string) => void }) {
   const [reason, setReason] = useState('');
   const [error, setError] = useState<string>();
   const { run, busy, feedback } = useAction({ signedOut });
@@ -293,14 +294,28 @@ function LiftForm({
     }
     setError(undefined);
     void run('submit', `lift the ${kind} hold`, async () => {
-      await apiPost(`/v1/visits/${ref}/holds/${encodeURIComponent(holdId)}/lift`, { reason: reason.trim() });
+      const result = await apiPost<{ outcome?: string }>(
+        `/v1/visits/${ref}/holds/${encodeURIComponent(holdId)}/lift`,
+        { reason: reason.trim() },
+      );
+      // Another officer's customs or police hold: the server filed a two-person request (202), nothing changed.
+      if (result?.outcome === 'approval_required') {
+        onRequested(
+          `Lifting ${kindLabel(kind).toLowerCase()} ${holdId} needs a second officer: it was placed by a colleague, so another officer of your authority must approve it. The hold stays until then.`,
+        );
+        return;
+      }
       onDone(`${kindLabel(kind)} ${holdId} lifted. The gate still checks every other light.`);
     });
   };
   return (
     <ActionForm
       title={`Lift ${kindLabel(kind).toLowerCase()} ${holdId}`}
-      intro={`Lifting this hold lets ${visit.containerNumber} go once every other light is green.`}
+      intro={
+        kind === 'customs' || kind === 'police'
+          ? `Lifting this hold lets ${visit.containerNumber} go once every other light is green. Your own hold is lifted at once; a colleague's waits for a second officer's approval.`
+          : `Lifting this hold lets ${visit.containerNumber} go once every other light is green.`
+      }
       onSubmit={submit}
       feedback={feedback}
       busy={busy}
@@ -566,6 +581,11 @@ export function VisitActions({
   const placeKinds = active ? holdKindsOf(session, 'visit.hold.place') : [];
   const liftKinds = holdKindsOf(session, 'visit.hold.lift');
   const liftable = visit.holds.filter((hold) => liftKinds.includes(hold.kind as HoldKind));
+  // A password + TOTP session places holds but never lifts one (issue 10, row B): say how to, rather than hide it.
+  const liftNeedsPasskey =
+    session.method === 'password_totp' &&
+    liftable.length === 0 &&
+    visit.holds.some((hold) => (session.holdKinds ?? []).includes(hold.kind));
   const mayMove = inYard && holds(session, 'visit.move');
   const mayLoad = visit.status === 'in_yard' && holds(session, 'visit.load');
   const mayCorrect = inYard && holds(session, 'visit.correct_position');
@@ -624,10 +644,22 @@ export function VisitActions({
           ))}
         </ul>
       ) : null}
+      {liftNeedsPasskey ? (
+        <p className="muted">
+          Lifting a hold lets a box go, so it needs a session opened with your passkey: sign out and sign in
+          with it.
+        </p>
+      ) : null}
       {open?.form === 'hold' ? (
         <HoldForm {...common} kinds={placeKinds} onDone={finished(false)} />
       ) : open?.form === 'lift' ? (
-        <LiftForm {...common} holdId={open.holdId} kind={open.kind} onDone={finished(false)} />
+        <LiftForm
+          {...common}
+          holdId={open.holdId}
+          kind={open.kind}
+          onDone={finished(false)}
+          onRequested={finished(true)}
+        />
       ) : open?.form === 'move' && from ? (
         <MoveForm {...common} from={from} onDone={finished(false)} />
       ) : open?.form === 'load' ? (

@@ -412,9 +412,12 @@ export const policy = {
   'approval.read': {
     kind: 'view',
     sensitive: false,
-    sensitiveWhy: 'not sensitive: a view of the requests one may decide or withdraw',
+    sensitiveWhy:
+      'not sensitive: a view of the requests one may decide or withdraw; a password session decides nothing, so it does not see them either',
     roles: union([APPROVERS, ['yard_planner', 'terminal_supervisor', 'release_desk', 'haulier_planner']]),
-    orgKindsByRole: { release_desk: ['shipping_line'] },
+    orgKindsByRole: { release_desk: ['shipping_line'], investigator: ['port_police'] },
+    // Customs officers and investigators approve hold lifts only from a passkey session (issue 10, row B).
+    passkeySession: true,
     why: 'requesters and approvers see the requests of their organisation or terminal',
   },
   'approval.decide': {

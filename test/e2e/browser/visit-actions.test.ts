@@ -1,6 +1,7 @@
 /**
  * The container page's Actions card in Chromium against the real server: a customs officer places and lifts a
- * customs hold (the lights go red, then green again); an equipment operator records a move and the timeline
+ * customs hold (the lights go red, then green again), and a colleague's customs hold is lifted only once a second
+ * officer approves it in the Approvals inbox; an equipment operator records a move and the timeline
  * proves it; a yard planner asks for a position correction and a supervisor asks to void an event, both left
  * waiting for a second person in the Approvals inbox; a read-only investigator gets no Actions card at all.
  * Screens are saved as `visit-actions-<nn>-<what>.png`.
@@ -18,6 +19,7 @@ import {
   addCast,
   addJourneyOrganisations,
   boxInYard,
+  callAs,
   containerNumber,
   issueRelease,
   orgs,
@@ -28,6 +30,7 @@ import {
 const HELD = containerNumber('MSCU', 720_001);
 const CORRECTED = containerNumber('MSCU', 720_002);
 const VOIDED = containerNumber('MSCU', 720_003);
+const COLLEAGUES_HOLD = containerNumber('MSCU', 720_004);
 
 describeBrowser('container page actions (Chromium)', () => {
   let people: Record<string, Person> = {};
@@ -42,6 +45,8 @@ describeBrowser('container page actions (Chromium)', () => {
     people = await addCast(server, [
       ['lena.line', 'Lena Line', orgs.line.orgId, 'release_desk'],
       ['cora.customs', 'Cora Customs', orgs.customs.orgId, 'customs_officer'],
+      ['carl.customs', 'Carl Customs', orgs.customs.orgId, 'customs_officer'],
+      ['cleo.customs', 'Cleo Customs', orgs.customs.orgId, 'customs_officer'],
       ['otto.operator', 'Otto Operator', orgs.nqt.orgId, 'equipment_operator'],
       ['yara.planner', 'Yara Planner', orgs.nqt.orgId, 'yard_planner'],
       ['sam.super', 'Sam Supervisor', orgs.nqt.orgId, 'terminal_supervisor'],
@@ -51,7 +56,15 @@ describeBrowser('container page actions (Chromium)', () => {
     refs.held = await boxInYard(server, HELD, { block: 'A', bay: 1, row: 1, tier: 1 });
     refs.corrected = await boxInYard(server, CORRECTED, { block: 'A', bay: 3, row: 1, tier: 1 });
     refs.voided = await boxInYard(server, VOIDED, { block: 'B', bay: 1, row: 1, tier: 1 });
+    refs.colleagues = await boxInYard(server, COLLEAGUES_HOLD, { block: 'B', bay: 3, row: 1, tier: 1 });
+    const placed = await callAs(server, 'cora.customs', 'POST', `/v1/visits/${refs.colleagues}/holds`, {
+      kind: 'customs',
+      reason: 'Selected for inspection',
+      reference: 'BE-INSP-724',
+    });
+    if (placed.status !== 200) throw new Error(`could not place the hold: ${JSON.stringify(placed.body)}`);
     await issueRelease(server, people['lena.line']!, refs.held, orgs.forwarder.orgId);
+    await issueRelease(server, people['lena.line']!, refs.colleagues, orgs.forwarder.orgId);
     await server.fixture.ledger.checkpoint();
   }
 
@@ -108,6 +121,53 @@ describeBrowser('container page actions (Chromium)', () => {
     expect(types.slice(-2)).toEqual(['HoldPlaced', 'HoldLifted']);
     expect(problems.unexpected()).toEqual([]);
     await close();
+  }, 90_000);
+
+  it("another officer's customs hold: the lift waits for a second officer, who approves it in the Approvals inbox", async () => {
+    // Carl asks to lift the hold Cora placed: nothing changes, the request waits (issue 10, row B).
+    const carl = await onContainerPage('carl.customs', refs.colleagues!);
+    const actions = carl.page.getByRole('region', { name: 'Actions' });
+    await actions.getByRole('button', { name: /^Lift customs hold CUSTOMS-/ }).click();
+    await actions
+      .getByText("a colleague's waits for a second officer's approval", { exact: false })
+      .waitFor();
+    await actions.getByLabel('Why lift it').fill('Inspection done, nothing found');
+    await actions.getByRole('button', { name: 'Lift the hold' }).click();
+    await withStepUp(carl.page, actions.getByText(/needs a second officer/));
+    await actions.getByRole('link', { name: 'Open the Approvals inbox' }).waitFor();
+    await carl.page.getByText('Not all green: no pickup').waitFor();
+    await shot(carl.page, 'customs-lift-requested');
+    expect(carl.problems.unexpected(/\/lift$/)).toEqual([]);
+    await carl.close();
+    const before = await suite.server.fixture.store.readStream(`visit-${refs.colleagues}`);
+    expect(before.map((event) => event.type)).not.toContain('HoldLifted');
+
+    // Cleo, another officer than the one asking, approves it with a passkey step-up; the hold is gone.
+    const cleo = await onContainerPage('cleo.customs', refs.colleagues!);
+    await cleo.page.goto(`${suite.server.baseUrl}/approvals`);
+    await cleo.page.getByRole('heading', { level: 1, name: 'Approvals' }).waitFor();
+    await cleo.page.getByRole('heading', { level: 3, name: /Lift of another officer's hold/ }).waitFor();
+    expect(await cleo.page.locator('.diff-before').first().textContent()).toContain('Placed by cora.customs');
+    await shot(cleo.page, 'customs-lift-approval-inbox');
+    await cleo.page
+      .getByRole('button', {
+        name: `Approve the lift of another officer's hold of ${refs.colleagues}`,
+      })
+      .click();
+    await withStepUp(
+      cleo.page,
+      cleo.page.getByText(`You approved the lift of another officer's hold of ${refs.colleagues}`),
+    );
+    await cleo.page.goto(`${suite.server.baseUrl}/visits/${encodeURIComponent(refs.colleagues!)}`);
+    await cleo.page.getByText('All lights green', { exact: true }).waitFor();
+    await shot(cleo.page, 'customs-lift-approved');
+    const after = await suite.server.fixture.store.readStream(`visit-${refs.colleagues}`);
+    expect(after.at(-1)).toMatchObject({
+      type: 'HoldLifted',
+      data: { liftedBy: 'carl.customs', approvedBy: 'cleo.customs' },
+    });
+    expect(cleo.problems.unexpected(/\/approve$/)).toEqual([]);
+    await cleo.close();
   }, 90_000);
 
   it('an equipment operator records a move; the timeline shows it verified', async () => {

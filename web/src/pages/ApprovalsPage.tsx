@@ -35,6 +35,7 @@ const kindNames: Record<string, string> = {
   'role.grant': 'Role grant',
   'passkeys.reset': 'Passkey reset',
   'visit.unfreeze': 'Unfreeze of a frozen box',
+  'hold.lift': "Lift of another officer's hold",
 };
 
 const statusNames: Record<ApprovalRequest['status'], string> = {
@@ -109,6 +110,23 @@ export function diffRows(request: ApprovalRequest): DiffRow[] {
         { field: 'Reason', before: '', after: show(change.reason) },
       ];
     }
+    case 'hold.lift': {
+      // issue 10, row B: a colleague's customs or police hold; the approver is an officer of the same authority.
+      const before = (change.before ?? {}) as {
+        placedBy?: string | null;
+        placedAt?: string;
+        holdReason?: string;
+        reference?: string;
+      };
+      return [
+        {
+          field: `${show(change.kind)} hold ${show(change.holdId)}`,
+          before: `Placed by ${before.placedBy ?? 'an officer not recorded'}${before.placedAt ? ` at ${formatDateTime(before.placedAt)}` : ''} because “${before.holdReason ?? '—'}”${before.reference ? ` (${before.reference})` : ''}`,
+          after: 'Lifted: the box may leave when every other light is green',
+        },
+        { field: 'Reason', before: '', after: show(change.reason) },
+      ];
+    }
     default: {
       const rows: DiffRow[] = [];
       const before = (change.before ?? {}) as Record<string, unknown>;
@@ -151,7 +169,7 @@ function Diff({ request }: { request: ApprovalRequest }) {
 }
 
 function Subject({ request }: { request: ApprovalRequest }) {
-  const visitKinds = ['yard.correction', 'pickup.change', 'visit.void', 'visit.unfreeze'];
+  const visitKinds = ['yard.correction', 'pickup.change', 'visit.void', 'visit.unfreeze', 'hold.lift'];
   return visitKinds.includes(request.kind) ? (
     <Link to={`/visits/${encodeURIComponent(request.subject)}`} className="mono">
       {request.subject}
