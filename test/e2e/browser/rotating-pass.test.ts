@@ -310,4 +310,48 @@ describeBrowser('the rotating pickup pass on the driver’s phone (issue 10, row
     await shot(phone.page, 'phone-collected');
     expect(phone.problems.unexpected()).toEqual([]);
   }, 60_000);
+
+  it('another phone in Dirk’s name is told the passes are elsewhere; setting it up alerts his haulier', async () => {
+    // Someone holding Dirk's keylogged password and TOTP seed signs in on a phone of their own.
+    const context = await suite.browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true });
+    const page = await context.newPage();
+    const problems = collectPageProblems(page);
+    try {
+      await addSessionCookie(context, suite.server, 'dirk.driver', {
+        method: 'password_totp',
+        stepUp: false,
+      });
+      await gotoAndWait(
+        page,
+        `${suite.server.baseUrl}/me/jobs`,
+        page.getByRole('heading', { level: 1, name: 'My jobs' }),
+      );
+      await page
+        .getByText("Your pickup passes are on another phone, “Dirk's phone”")
+        .waitFor({ timeout: 15_000 });
+      await page.getByLabel('Name of this phone').fill('New phone');
+      await page.getByRole('button', { name: 'Set up this phone for pickup passes' }).click();
+      await page.getByText('Your planner must confirm this phone').waitFor({ timeout: 15_000 });
+      await shot(page, 'second-phone-pending');
+      expect(problems.all.filter((problem) => problem.kind === 'pageerror')).toEqual([]);
+    } finally {
+      await context.close();
+    }
+
+    // The planner sees it waiting, and an alert in plain words: a phone set up while another is in use.
+    const { page: office } = planner;
+    await gotoAndWait(
+      office,
+      `${suite.server.baseUrl}/approvals`,
+      office.getByRole('heading', { level: 1, name: 'Approvals' }),
+    );
+    await office
+      .getByRole('region', { name: "Drivers' phones" })
+      .getByRole('article')
+      .filter({ hasText: 'New phone' })
+      .waitFor({ timeout: 15_000 });
+    await openFromMenu(office, 'Alerts', 'Alerts');
+    await office.getByRole('row').filter({ hasText: "Driver's phone set up again" }).first().waitFor();
+    await shot(office, 'planner-alert-phone-set-up-again');
+  }, 60_000);
 });
