@@ -103,14 +103,20 @@ describe.each(kinds)('the rotating pickup pass (%s)', (kind) => {
     });
     await addOrganisation(auth, { orgId: 'org-line', kind: 'shipping_line', name: 'MSC', code: 'MSCU' });
     await addOrganisation(auth, { orgId: 'org-hau', kind: 'haulier', name: 'Delta', code: 'HAU' });
-    await addUser(auth, {
-      userId: 'hp-1',
-      orgId: 'org-hau',
-      username: 'hp-1',
-      displayName: 'Hanne Haulier',
-      roles: ['haulier_planner'],
-      issuedBy: 'test',
-    });
+    await addOrganisation(auth, { orgId: 'org-gang', kind: 'haulier', name: 'Gang Transport', code: 'GANG' });
+    for (const [userId, orgId] of [
+      ['hp-1', 'org-hau'],
+      ['hp-gang', 'org-gang'],
+    ] as const) {
+      await addUser(auth, {
+        userId,
+        orgId,
+        username: userId,
+        displayName: userId,
+        roles: ['haulier_planner'],
+        issuedBy: 'test',
+      });
+    }
     planner = await mintSession(auth, 'hp-1');
     // The gate kiosk of the terminal: an API token with `visit.gate_out`, as in the secrets file.
     kioskToken = (
@@ -384,6 +390,13 @@ describe.each(kinds)('the rotating pickup pass (%s)', (kind) => {
         }),
       ]),
     );
+    // Another haulier's planner sees none of it and cannot confirm it: as if it did not exist.
+    const gangPlanner = await mintSession(auth, 'hp-gang');
+    expect((await get(gangPlanner, '/v1/drivers/devices')).json().items).toEqual([]);
+    const foreign = await post(gangPlanner, `/v1/drivers/devices/${deviceId}/confirm`);
+    expect(foreign.statusCode).toBe(404);
+    expect(foreign.json()).toMatchObject({ code: 'driver.device_not_found' });
+    expect((await get(gangPlanner, '/v1/alerts')).json().alerts).toEqual([]);
     const stale = await mintSession(auth, 'hp-1', { stepUp: false });
     const withoutStepUp = await post(stale, `/v1/drivers/devices/${deviceId}/confirm`);
     expect(withoutStepUp.statusCode).toBe(403);
