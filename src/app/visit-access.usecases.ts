@@ -489,13 +489,22 @@ export async function requestVisitVoid(
   if (!record) throw notFound(visitRef);
   const visibility = await visibilityOf(reads, principal, record);
   if (visibility === 'none') throw notFound(visitRef);
+  const target = (await reads.readStream(visitStreamId(visitRef)))[input.voidedVersion - 1];
   if (visibility === 'status') {
-    const target = (await reads.readStream(visitStreamId(visitRef)))[input.voidedVersion - 1];
     if (!target || !isLineData(target)) {
       throw new AppError('auth.forbidden', 'a line may ask to void only its own announcement and holds', {
         voidedVersion: input.voidedVersion,
       });
     }
+  }
+  // Voiding a hold's placement lets the box go as surely as lifting it (issue 10, row B): only the authority that
+  // lifts that kind of hold may ask, so the terminal cannot make a customs or police hold vanish; those are lifted.
+  const holdKind = target && HOLD_EVENTS.has(target.type) ? target.data.kind : undefined;
+  if (holdKind !== undefined && !mayDoHold(principalOf(auth), holdKind as HoldKind, mayLiftHold)) {
+    throw new AppError('auth.forbidden', `only the ${String(holdKind)} authority may undo its own hold`, {
+      voidedVersion: input.voidedVersion,
+      kind: String(holdKind),
+    });
   }
   return requestApproval(deps.auth, auth, {
     kind: 'visit.void',

@@ -263,6 +263,25 @@ describe.each(['sqlite', 'postgres'] as const)('lifting holds (HTTP, %s)', (dial
     expect(lifted.json().holds).toEqual([]);
   });
 
+  it("the terminal cannot void a customs hold's placement away; it still voids its own terminal hold", async () => {
+    const visitRef = await boxInYard();
+    await placeHold('cus-1', visitRef, 'customs');
+    await placeHold('sup-1', visitRef, 'terminal');
+    const versionOf = async (kind: string) =>
+      (await eventsOf(visitRef)).find((e) => e.type === 'HoldPlaced' && e.data.kind === kind)!.streamVersion;
+    const customsVoid = await post('sup-1', `/v1/visits/${visitRef}/void-requests`, {
+      voidedVersion: await versionOf('customs'),
+      reason: 'placed on the wrong box',
+    });
+    expect(customsVoid.statusCode, customsVoid.body).toBe(403);
+    expect(customsVoid.json()).toMatchObject({ code: 'auth.forbidden', details: { kind: 'customs' } });
+    const terminalVoid = await post('sup-1', `/v1/visits/${visitRef}/void-requests`, {
+      voidedVersion: await versionOf('terminal'),
+      reason: 'placed on the wrong box',
+    });
+    expect(terminalVoid.statusCode, terminalVoid.body).toBe(202);
+  });
+
   it('no API token may carry the lifting of a hold: a machine cannot step up', () => {
     for (const orgKind of ['customs', 'port_police', 'terminal_operator', 'shipping_line'] as const) {
       expect(tokenPermissionsFor(orgKind), orgKind).not.toContain('visit.hold.lift');
