@@ -8,6 +8,7 @@ import {
 } from '../app/ports.js';
 import { describeAlertContract } from './alert.contract.js';
 import { describeDeviceContract } from './device.contract.js';
+import { describeEnrolmentContract } from './enrolment.contract.js';
 import { describeReleaseContract } from './release.contract.js';
 import { makeEvent, makeEvents, makeVisit } from './testing/fixtures.js';
 import {
@@ -793,6 +794,7 @@ export function describeLedgerStoreContract(name: string, makeStore: () => Promi
     describeReleaseContract(() => store);
     describeAlertContract(() => store);
     describeDeviceContract(() => store);
+    describeEnrolmentContract(() => store);
 
     describe('gate', () => {
       const credential = (credentialId: string, visitRef: string, issuedAt: string) => ({
