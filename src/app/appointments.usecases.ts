@@ -38,7 +38,7 @@ import {
 import { demoSlotConfig } from './demo-port.js';
 import { driverBadgeRef, openDriverDetails } from './drivers.usecases.js';
 import { AppError } from './errors.js';
-import type { PickupCredentialStatus } from './gate.ports.js';
+import type { DriverJobRecord, PickupCredentialStatus, SlotBookingRecord } from './gate.ports.js';
 import type { Ledger, WriteContext } from './ledger.js';
 import type { JsonObject, LedgerReads, StoredEvent } from './ports.js';
 import { foldRelease, releaseStreamId } from './releases.usecases.js';
@@ -149,11 +149,45 @@ export interface SlotAvailability {
 }
 
 export function foldBooking(events: readonly StoredEvent[]): BookingState {
-  return events.reduce(
-    (state, stored) =>
-      bookingDecider.evolve(state, { ...stored.data, type: stored.type } as unknown as BookingEvent),
-    bookingDecider.initialState(),
-  );
+  return events.reduce(evolveBooking, bookingDecider.initialState());
+}
+
+/** The booking after one more stored event of its `appointment-<visitRef>` stream. */
+export function evolveBooking(state: BookingState, stored: StoredEvent): BookingState {
+  return bookingDecider.evolve(state, { ...stored.data, type: stored.type } as unknown as BookingEvent);
+}
+
+/**
+ * The rows a booking in `state` keeps, changed last at `updatedAt`: the slot's capacity counts it while it is
+ * booked, and the nominated driver's job list (`driver.jobs.read`) holds one row per visit under the badge named
+ * now. The use case writes them and the read-model check (`read-model-projection.ts`) expects them from here.
+ */
+export function bookingRowsOf(
+  visitRef: string,
+  state: BookingState,
+  updatedAt: string,
+): { slotBooking: SlotBookingRecord | undefined; driverJob: DriverJobRecord } | undefined {
+  const booking = state.booking;
+  if (!booking) return undefined;
+  return {
+    slotBooking:
+      booking.status === 'booked'
+        ? { visitRef, slotId: booking.slotId, terminal: booking.terminal }
+        : undefined,
+    driverJob: {
+      visitRef,
+      orgId: booking.nominatedBy.orgId,
+      driverBadgeRef: booking.driverBadgeRef,
+      terminal: booking.terminal,
+      slotId: booking.slotId,
+      slotStart: booking.slotStart,
+      slotEnd: booking.slotEnd,
+      truckPlate: booking.truckPlate,
+      status: booking.status,
+      bookingVersion: state.bookingVersion,
+      updatedAt,
+    },
+  };
 }
 
 /** The release right of a visit, folded from its stream: who holds it now and the version credentials bind. */
@@ -603,25 +637,10 @@ async function applyBookingCommand(
   );
   const next = events.reduce(bookingDecider.evolve, state);
   const booking = next.booking!;
-  if (booking.status === 'booked') {
-    await tx.gate.putSlotBooking({ visitRef, slotId: booking.slotId, terminal: booking.terminal });
-  } else {
-    await tx.gate.removeSlotBooking(visitRef);
-  }
-  // The nominated driver's job list (`driver.jobs.read`): one row per visit, under the badge named now.
-  await tx.gate.putDriverJob({
-    visitRef,
-    orgId: booking.nominatedBy.orgId,
-    driverBadgeRef: booking.driverBadgeRef,
-    terminal: booking.terminal,
-    slotId: booking.slotId,
-    slotStart: booking.slotStart,
-    slotEnd: booking.slotEnd,
-    truckPlate: booking.truckPlate,
-    status: booking.status,
-    bookingVersion: next.bookingVersion,
-    updatedAt: context.now.toISOString(),
-  });
+  const rows = bookingRowsOf(visitRef, next, context.now.toISOString())!;
+  if (rows.slotBooking) await tx.gate.putSlotBooking(rows.slotBooking);
+  else await tx.gate.removeSlotBooking(visitRef);
+  await tx.gate.putDriverJob(rows.driverJob);
   await voidCredentials(context, visitRef, `appointment changed: ${events.map((e) => e.type).join(', ')}`);
   const credential =
     booking.status === 'booked' ? await issueCredential(context, pickup, visitRef, next) : null;

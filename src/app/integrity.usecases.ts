@@ -10,9 +10,10 @@ import {
   parseVerifierKey,
   rootFromBorder,
 } from '../audit/index.js';
-import { ALERTS_STREAM, integrityAlertRecord } from './alert-records.js';
+import { ALERTS_STREAM, integrityAlertRecord, readModelAlertRecord } from './alert-records.js';
 import type { Ledger } from './ledger.js';
 import type { LedgerReads, NodeKey, StoredCheckpoint, StoredEvent } from './ports.js';
+import type { ReadModelCheck, ReadModelCheckResult } from './read-model-check.js';
 
 /** Why a check failed: a closed set, so callers (the alert, `/readyz`, the CLI) can switch on it. */
 export type IntegrityCode =
@@ -24,7 +25,8 @@ export type IntegrityCode =
   | 'integrity.orphan_leaf_hash'
   | 'integrity.checkpoint_invalid'
   | 'integrity.checkpoint_root_mismatch'
-  | 'integrity.checkpoint_beyond_log';
+  | 'integrity.checkpoint_beyond_log'
+  | 'integrity.read_model_mismatch';
 
 /** The outcome of one full check of the stored log. */
 export type IntegrityResult =
@@ -35,6 +37,8 @@ export type IntegrityResult =
       readonly checkpointsChecked: number;
       /** Size of the largest checkpoint whose root and signature were verified, or null when none is signed yet. */
       readonly verifiedTreeSize: number | null;
+      /** The read models were compared with the log folded up to this many events (absent: not checked). */
+      readonly readModelWatermark?: number;
       readonly durationMs: number;
     }
   | {
@@ -51,6 +55,11 @@ export type IntegrityResult =
       /** The tree size of the checkpoint that failed, when a checkpoint did. */
       readonly checkpointSize: number | null;
       readonly reason: string;
+      /**
+       * For `integrity.read_model_mismatch`: the table, the row's key and the first differing field (null for a
+       * whole row); `firstBadIndex` is then the latest event the row derives from, and the log itself is sound.
+       */
+      readonly readModel?: { readonly table: string; readonly key: string; readonly field: string | null };
       readonly durationMs: number;
     };
 
@@ -348,6 +357,7 @@ export function integritySummary(result: IntegrityResult) {
       logSize: result.logSize,
       checkpointsChecked: result.checkpointsChecked,
       verifiedTreeSize: result.verifiedTreeSize,
+      ...(result.readModelWatermark === undefined ? {} : { readModelWatermark: result.readModelWatermark }),
     };
   }
   return {
@@ -357,6 +367,7 @@ export function integritySummary(result: IntegrityResult) {
     firstBadIndex: result.firstBadIndex,
     checkpointSize: result.checkpointSize,
     reason: result.reason,
+    ...(result.readModel ? { readModel: result.readModel } : {}),
   };
 }
 
@@ -367,6 +378,29 @@ export type IntegritySummary = ReturnType<typeof integritySummary>;
  * write (a deleted tail makes the next leaf collide with its kept node); the in-memory alert stands regardless.
  */
 export async function raiseIntegrityAlert(ledger: Ledger, failure: IntegrityFailure): Promise<void> {
+  const { readModel } = failure;
+  if (readModel) {
+    // A read model that differs from the log: its own rule, naming the table and the key. The row is put (not
+    // inserted), so it lands even when the alert table is what was tampered with.
+    await ledger.write(async ({ appendAtEnd, tx }) => {
+      const [raised] = await appendAtEnd(ALERTS_STREAM, [
+        {
+          type: 'ReadModelAlertRaised',
+          data: {
+            table: readModel.table,
+            key: readModel.key,
+            field: readModel.field,
+            reason: failure.reason,
+            code: failure.code,
+            lastIndex: failure.firstBadIndex,
+            checkedAt: failure.checkedAt,
+          },
+        },
+      ]);
+      await tx.putAlertRecord(readModelAlertRecord(raised!));
+    });
+    return;
+  }
   await ledger.write(async ({ appendAtEnd, tx }) => {
     const [raised] = await appendAtEnd(ALERTS_STREAM, [
       {
@@ -381,6 +415,28 @@ export async function raiseIntegrityAlert(ledger: Ledger, failure: IntegrityFail
     ]);
     await tx.putAlertRecord(integrityAlertRecord(raised!));
   });
+}
+
+/** A passing log check, with what the read-model cycle found. */
+function withReadModels(
+  result: Extract<IntegrityResult, { ok: true }>,
+  readModels: ReadModelCheckResult | undefined,
+): IntegrityResult {
+  if (!readModels) return result;
+  if (readModels.ok) return { ...result, readModelWatermark: readModels.watermark };
+  const { table, key, field, reason, lastIndex } = readModels.mismatch;
+  return {
+    ok: false,
+    checkedAt: result.checkedAt,
+    logSize: result.logSize,
+    checkpointsChecked: result.checkpointsChecked,
+    code: 'integrity.read_model_mismatch',
+    firstBadIndex: Math.max(lastIndex, 0),
+    checkpointSize: null,
+    reason: `read model ${table}, key ${key}${field ? `, field ${field}` : ''}: ${reason}`,
+    readModel: { table, key, field },
+    durationMs: result.durationMs,
+  };
 }
 
 /** The server's watch over its own log: the latest result, kept in memory. */
@@ -405,6 +461,11 @@ export function startIntegrityWatch(args: {
   verifierKey: string;
   intervalMs: number;
   batchSize?: number;
+  /**
+   * When given, each cycle whose log check passes also compares the read models with the log (issue 10, row E),
+   * a bounded number of keys at a time (`read-model-check.ts`).
+   */
+  readModels?: ReadModelCheck;
   onAlert?: (failure: IntegrityFailure) => Promise<void> | void;
   onError?: (error: unknown) => void;
 }): IntegrityWatch {
@@ -414,14 +475,19 @@ export function startIntegrityWatch(args: {
   let stopped = false;
 
   async function run(): Promise<IntegrityResult> {
-    const result = await checkLogIntegrity({
+    const logResult = await checkLogIntegrity({
       reads: args.reads,
       verifierKey: args.verifierKey,
       batchSize: args.batchSize,
     });
+    // The read models are derived from the log: they are worth checking only against a log that is sound.
+    const result =
+      logResult.ok && args.readModels ? withReadModels(logResult, await args.readModels.run()) : logResult;
     latest = result;
+    if (result.ok) raised = undefined;
     if (!result.ok) {
-      const key = `${result.code}:${result.firstBadIndex}:${result.checkpointSize}`;
+      const where = result.readModel ? `${result.readModel.table}:${result.readModel.key}` : '';
+      const key = `${result.code}:${result.firstBadIndex}:${result.checkpointSize}:${where}`;
       if (key !== raised) {
         raised = key;
         try {

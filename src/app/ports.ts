@@ -6,6 +6,7 @@
 import type { JsonObject, OccupiedCell, YardCell } from '../domain/index.js';
 import type { GateReads, GateWrites } from './gate.ports.js';
 import type { IdentityReads, IdentityWrites } from './identity.ports.js';
+import type { ReadModelTableReads, ReadModelTableWrites } from './read-model.ports.js';
 import type { ReleaseReads, ReleaseWrites } from './release.ports.js';
 
 // One definition each: JSON values and yard cells are the domain's.
@@ -192,6 +193,8 @@ export interface LedgerReads {
   readonly releases: ReleaseReads;
   /** Drivers, slot bookings, pickup credentials and gate alerts (see `gate.ports.ts`). */
   readonly gate: GateReads;
+  /** The read-model tables by subject, for the integrity watch (`read-model.ports.ts`); SQL stores only. */
+  readonly readModels?: ReadModelTableReads;
 }
 
 /**
@@ -221,6 +224,8 @@ export interface LedgerWriteTx extends LedgerReads {
   readonly releases: ReleaseWrites;
   /** Gate read models, in this transaction beside the appointment and gate events they derive from. */
   readonly gate: GateWrites;
+  /** The read-model tables by subject, for a rebuild from the log (`read-model.ports.ts`); SQL stores only. */
+  readonly readModels?: ReadModelTableWrites;
 }
 
 export interface LedgerStore extends LedgerReads {

@@ -60,13 +60,13 @@ const RELEASE_EVENT_TYPES: ReadonlySet<string> = new Set<ReleaseEvent['type']>([
  * ```
  */
 export function foldRelease(events: readonly StoredEvent[]): ReleaseState {
-  return events
-    .filter((stored) => RELEASE_EVENT_TYPES.has(stored.type))
-    .reduce(
-      (state, stored) =>
-        releaseDecider.evolve(state, { ...stored.data, type: stored.type } as unknown as ReleaseEvent),
-      releaseDecider.initialState(),
-    );
+  return events.reduce(evolveRelease, releaseDecider.initialState());
+}
+
+/** The release after one more stored event of its stream; a notification changes nothing. */
+export function evolveRelease(state: ReleaseState, stored: StoredEvent): ReleaseState {
+  if (!RELEASE_EVENT_TYPES.has(stored.type)) return state;
+  return releaseDecider.evolve(state, { ...stored.data, type: stored.type } as unknown as ReleaseEvent);
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -103,7 +103,11 @@ function chainParties(release: Release): string[] {
   ];
 }
 
-function recordOf(release: Release, streamVersion: number, updatedAt: string): ReleaseRecord {
+/**
+ * The `release` row of a right after `streamVersion` events of its stream, the last recorded at `updatedAt`: what
+ * the use case writes and what the read-model check (`read-model-projection.ts`) expects.
+ */
+export function releaseRecordOf(release: Release, streamVersion: number, updatedAt: string): ReleaseRecord {
   return {
     visitRef: release.visitRef,
     releaseId: release.releaseId,
@@ -182,7 +186,7 @@ export async function executeReleaseCommand(
     data: { visitRef, parties: chainParties(release), what: decided.map((event) => event.type) },
   };
   const events = await context.append(streamId, history.length, [...decided.map(toNewEvent), notified]);
-  await tx.releases.putRelease(recordOf(release, history.length + events.length, now.toISOString()));
+  await tx.releases.putRelease(releaseRecordOf(release, history.length + events.length, now.toISOString()));
   await tx.releases.addReleaseParties(visitRef, partiesThatHoldOrHeld(next));
   // A pickup credential binds the right as it was: when the right changes hands, is blocked, revoked or re-dated,
   // every credential issued under it is void (the gate would refuse it anyway; now its record says so too).

@@ -52,11 +52,36 @@ function toNewEvent(event: VisitEvent): { type: string; data: JsonObject } {
   return { type, data: data as unknown as JsonObject };
 }
 
+/** The visit after one more stored event of its stream: the step both `foldVisit` and the read-model check take. */
+export function evolveVisit(state: VisitState, stored: StoredEvent): VisitState {
+  return visitDecider.evolve(state, toVisitEvent(stored));
+}
+
 export function foldVisit(events: readonly StoredEvent[]): VisitState {
-  return events.reduce(
-    (state, stored) => visitDecider.evolve(state, toVisitEvent(stored)),
-    visitDecider.initialState(),
-  );
+  return events.reduce(evolveVisit, visitDecider.initialState());
+}
+
+/**
+ * The `visit` row of a visit in `state`, after `streamVersion` events of its stream, the last at `lastIndex`. The
+ * use case writes it, and the read-model check (`read-model-projection.ts`) expects it, from this one function.
+ */
+export function visitRecordOf(
+  visitRef: string,
+  state: VisitState,
+  streamVersion: number,
+  lastIndex: number,
+): VisitRecord | undefined {
+  const facts = state.visit;
+  if (!facts) return undefined;
+  return {
+    visitRef,
+    containerNumber: facts.containerNumber,
+    status: facts.status,
+    terminal: slotOf(state)?.terminal ?? null,
+    streamVersion,
+    lastIndex,
+    view: visitView(state) as unknown as JsonObject,
+  };
 }
 
 /**
@@ -113,15 +138,12 @@ export async function executeVisitCommand(
   }
 
   const events = await context.append(streamId, history.length, decided.map(toNewEvent));
-  const visit: VisitRecord = {
+  const visit = visitRecordOf(
     visitRef,
-    containerNumber: visitFacts.containerNumber,
-    status: visitFacts.status,
-    terminal: slotOf(next)?.terminal ?? null,
-    streamVersion: history.length + events.length,
-    lastIndex: events.at(-1)?.index ?? history.at(-1)?.index ?? -1,
-    view: visitView(next) as unknown as JsonObject,
-  };
+    next,
+    history.length + events.length,
+    events.at(-1)?.index ?? history.at(-1)?.index ?? -1,
+  )!;
   await tx.upsertVisit(visit);
   return { visit, events };
 }

@@ -39,10 +39,16 @@ export async function serveCommand(
     reads: system.store,
     verifierKey: system.verifierKey,
     intervalMs: Number(readSetting('integrityIntervalMs')),
+    readModels: new ReadModelCheck({
+      store: system.store,
+      keysPerCycle: Number(readSetting('readModelKeysPerCycle')),
+    }),
     onAlert: (failure) => {
       logger.fatal(
         { integrity: failure },
-        `audit log integrity check failed at index ${failure.firstBadIndex}`,
+        failure.readModel
+          ? `read model ${failure.readModel.table} differs from the log at key ${failure.readModel.key}`
+          : `audit log integrity check failed at index ${failure.firstBadIndex}`,
       );
       return raiseIntegrityAlert(system.ledger, failure);
     },

@@ -17,6 +17,11 @@ const IntegritySummarySchema = Type.Union(
       logSize: Type.Integer(),
       checkpointsChecked: Type.Integer(),
       verifiedTreeSize: Type.Union([Type.Integer(), Type.Null()]),
+      readModelWatermark: Type.Optional(
+        Type.Integer({
+          description: 'The read models were compared with the log folded up to this many events',
+        }),
+      ),
     }),
     Type.Object({
       ok: Type.Literal(false),
@@ -25,6 +30,16 @@ const IntegritySummarySchema = Type.Union(
       firstBadIndex: Type.Integer(),
       checkpointSize: Type.Union([Type.Integer(), Type.Null()]),
       reason: Type.String(),
+      readModel: Type.Optional(
+        Type.Object(
+          {
+            table: Type.String(),
+            key: Type.String(),
+            field: Type.Union([Type.String(), Type.Null()]),
+          },
+          { description: 'For integrity.read_model_mismatch: the read-model row that differs from the log' },
+        ),
+      ),
     }),
   ],
   { $id: 'IntegritySummary' },

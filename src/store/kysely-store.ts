@@ -16,6 +16,7 @@ import { createEventRepository } from './event.repository.js';
 import { createGateRepository, gateReads } from './gate.repository.js';
 import { createIdentityRepository, type IdentityRepository } from './identity.repository.js';
 import { createReadModelRepository } from './read-model.repository.js';
+import { createReadModelTablesRepository, readModelTableReads } from './read-model-tables.repository.js';
 import { createReleaseRepository, releaseReads } from './release.repository.js';
 import type { Database } from './schema.js';
 import { checkAppend, TransactionGuard } from './write-rules.js';
@@ -133,6 +134,7 @@ export function createKyselyLedgerStore({ db, dialect: name }: KyselyLedgerStore
     identity: identityReads(createIdentityRepository({ db })),
     releases: releaseReads(createReleaseRepository({ db })),
     gate: gateReads(createGateRepository({ db })),
+    readModels: readModelTableReads(createReadModelTablesRepository({ db, dialect })),
 
     async writeTransaction(work) {
       const body = async (trx: Kysely<Database>) => {
@@ -220,8 +222,14 @@ export function createKyselyLedgerStore({ db, dialect: name }: KyselyLedgerStore
         };
         const releases = createReleaseRepository({ db: trx });
         const gate = createGateRepository({ db: trx });
+        const readModels = createReadModelTablesRepository({ db: trx, dialect });
         const tx: LedgerWriteTx = {
           ...guardedReads,
+          readModels: {
+            ...guard.wrapReads(readModelTableReads(readModels)),
+            removeRows: write((table, subjects) => readModels.removeRows(table, subjects)),
+            setOpenAlerts: write((visitRef, openAlerts) => readModels.setOpenAlerts(visitRef, openAlerts)),
+          },
           releases: {
             ...guard.wrapReads(releaseReads(releases)),
             putRelease: write((record) => releases.putRelease(record)),

@@ -25,7 +25,7 @@ import {
 export const DEFAULT_VISIT_PAGE = 100;
 export const MAX_VISIT_PAGE = 1000;
 
-function toVisit(
+export function toVisit(
   row: { [K in keyof VisitTable]: VisitTable[K] extends { __select__: infer S } ? S : VisitTable[K] },
 ) {
   const visit: VisitRecord = {
@@ -40,7 +40,7 @@ function toVisit(
   return visit;
 }
 
-function toCell(row: YardCellTable): OccupiedCell {
+export function toCell(row: YardCellTable): OccupiedCell {
   return {
     terminal: row.terminal,
     block: row.block,
@@ -53,7 +53,7 @@ function toCell(row: YardCellTable): OccupiedCell {
 
 type Selected<T> = { [K in keyof T]: T[K] extends { __select__: infer S } ? S : T[K] };
 
-function toAlert(row: Selected<AlertTable>): AlertRecord {
+export function toAlert(row: Selected<AlertTable>): AlertRecord {
   return {
     alertId: toNumber(row.alert_id),
     rule: row.rule as AlertRecord['rule'],

@@ -3,7 +3,7 @@ import type { JsonObject } from '../app/ports.js';
 import type { ReleaseReads, ReleaseRecord, ReleaseWrites } from '../app/release.ports.js';
 import type { Database, ReleaseTable } from './schema.js';
 
-const toRelease = (row: Selectable<ReleaseTable>): ReleaseRecord => ({
+export const toRelease = (row: Selectable<ReleaseTable>): ReleaseRecord => ({
   visitRef: row.visit_ref,
   releaseId: row.release_id,
   line: row.line,

@@ -1,0 +1,62 @@
+import { READ_MODEL_TABLES } from '../app/read-model.ports.js';
+import { type RebuildResult, rebuildReadModels } from '../app/read-model-rebuild.js';
+import { progressBar } from './progress.js';
+import { openSystem } from './system.js';
+
+/** What a rebuild changed, one line per table that changed; the whole report when nothing did. */
+function report(result: Extract<RebuildResult, { ok: true }>): string {
+  const lines = READ_MODEL_TABLES.flatMap((table) => {
+    const { inserted, updated, removed } = result.changes[table];
+    if (inserted + updated + removed === 0) return [];
+    return [`${table}: ${inserted} inserted, ${updated} updated, ${removed} removed`];
+  });
+  if (lines.length === 0) {
+    return `the read models already equal the log (${result.logSize} events): nothing to change\n`;
+  }
+  return `rebuilt the read models from the log (${result.logSize} events):\n${lines.map((line) => `  ${line}\n`).join('')}`;
+}
+
+/**
+ * `rebuild-read-models [--db URL]`: recomputes every checked read-model table from the log (issue 10, row E). Exit 1
+ * with one line while the log fails its own check; otherwise exit 0 with what changed per table. A progress bar
+ * runs on stderr when it is a terminal.
+ */
+export async function rebuildReadModelsCommand(
+  options: { db: string },
+  io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
+): Promise<number> {
+  const system = await openSystem({ databaseUrl: options.db });
+  let progress: ReturnType<typeof progressBar> | undefined;
+  let phase = '';
+  try {
+    const result = await rebuildReadModels({
+      store: system.store,
+      verifierKey: system.verifierKey,
+      onProgress: (label, done, total) => {
+        if (label !== phase) {
+          progress?.stop();
+          progress = progressBar(io.stderr, label);
+          phase = label;
+        }
+        progress?.update(done, total);
+      },
+    });
+    progress?.stop();
+    if (result.ok) {
+      io.stdout.write(report(result));
+      return 0;
+    }
+    if (result.refusal === 'unsupported') {
+      io.stderr.write('rebuild-read-models refused: this store keeps no read-model tables to rebuild\n');
+      return 1;
+    }
+    const { failure } = result;
+    io.stderr.write(
+      `rebuild-read-models refused: the log itself fails its check at index ${failure.firstBadIndex} (${failure.code}): ${failure.reason}\n`,
+    );
+    return 1;
+  } finally {
+    progress?.stop();
+    await system.close();
+  }
+}

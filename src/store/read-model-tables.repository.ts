@@ -1,0 +1,142 @@
+import type { Kysely } from 'kysely';
+import type {
+  ReadModelRecords,
+  ReadModelTable,
+  ReadModelTableReads,
+  ReadModelTableWrites,
+} from '../app/read-model.ports.js';
+import type { StoreDialect } from './dialect.js';
+import { toDriverJob } from './gate.repository.js';
+import { toAlert, toCell, toVisit } from './read-model.repository.js';
+import { toRelease } from './release.repository.js';
+import { chunks, toNumber } from './rows.js';
+import type { Database } from './schema.js';
+
+/** The column that names a row's subject: the alert it shows, or the visit whose streams it derives from. */
+const SUBJECT_COLUMN = {
+  alert: 'alert_id',
+  visit: 'visit_ref',
+  yard_cell: 'visit_ref',
+  visit_flag: 'visit_ref',
+  release: 'visit_ref',
+  release_party: 'visit_ref',
+  slot_booking: 'visit_ref',
+  driver_job: 'visit_ref',
+} as const satisfies Record<ReadModelTable, string>;
+
+/**
+ * The tables by name alone: every checked table has its subject column, and a `visit_flag` row counting nothing is
+ * no flag. One cast, here, instead of one per table.
+ */
+type AnyTable = Record<string, string | number | bigint | null>;
+type Untyped = Kysely<Record<ReadModelTable, AnyTable>>;
+
+/**
+ * The read-model tables by subject (`read-model.ports.ts`) over SQL: what the integrity watch reads and what
+ * `rebuild-read-models` removes. `db` may be a transaction.
+ *
+ * @example
+ * const tables = createReadModelTablesRepository({ db, dialect });
+ * await tables.rowsOf('visit', ['V-…']);
+ */
+export function createReadModelTablesRepository({
+  db,
+  dialect,
+}: {
+  db: Kysely<Database>;
+  dialect: StoreDialect;
+}): ReadModelTableWrites {
+  const untyped = db as unknown as Untyped;
+  const perStatement = Math.min(dialect.maxParameters - 10, 500);
+  const subjectValues = (table: ReadModelTable, subjects: readonly string[]): (string | number)[] =>
+    table === 'alert' ? subjects.map(Number).filter(Number.isSafeInteger) : [...subjects];
+
+  async function selectRows(table: ReadModelTable, subjects: readonly string[]) {
+    const column = SUBJECT_COLUMN[table];
+    const rows: AnyTable[] = [];
+    for (const chunk of chunks(subjectValues(table, subjects), perStatement)) {
+      if (chunk.length === 0) continue;
+      let select = untyped.selectFrom(table).selectAll().where(column, 'in', chunk);
+      if (table === 'visit_flag') select = select.where('open_alerts', '>', 0);
+      rows.push(...((await select.execute()) as AnyTable[]));
+    }
+    return rows;
+  }
+
+  const convert: { [T in ReadModelTable]: (row: never) => ReadModelRecords[T] } = {
+    alert: toAlert,
+    visit: toVisit,
+    yard_cell: toCell,
+    visit_flag: (row: { visit_ref: string; open_alerts: number | string }) => ({
+      visitRef: row.visit_ref,
+      openAlerts: toNumber(row.open_alerts),
+    }),
+    release: toRelease,
+    release_party: (row: { visit_ref: string; org_id: string }) => ({
+      visitRef: row.visit_ref,
+      orgId: row.org_id,
+    }),
+    slot_booking: (row: { visit_ref: string; slot_id: string; terminal: string }) => ({
+      visitRef: row.visit_ref,
+      slotId: row.slot_id,
+      terminal: row.terminal,
+    }),
+    driver_job: toDriverJob,
+  };
+
+  return {
+    async countRows(table) {
+      let select = untyped.selectFrom(table).select((eb) => eb.fn.countAll<number | string>().as('n'));
+      if (table === 'visit_flag') select = select.where('open_alerts', '>', 0);
+      const row = await select.executeTakeFirstOrThrow();
+      return toNumber(row.n);
+    },
+
+    async rowsOf<T extends ReadModelTable>(table: T, subjects: readonly string[]) {
+      const rows = await selectRows(table, subjects);
+      const to = convert[table] as (row: AnyTable) => ReadModelRecords[T];
+      return rows.map(to);
+    },
+
+    async subjectsAfter(table, after, limit) {
+      const column = SUBJECT_COLUMN[table];
+      let select = untyped.selectFrom(table).select(column).distinct();
+      if (after !== undefined) select = select.where(column, '>', table === 'alert' ? Number(after) : after);
+      if (table === 'visit_flag') select = select.where('open_alerts', '>', 0);
+      const rows = await select.orderBy(column).limit(limit).execute();
+      return rows.map((row) => {
+        const value = (row as AnyTable)[column] as string | number | bigint;
+        return table === 'alert' ? String(toNumber(value)) : String(value);
+      });
+    },
+
+    async removeRows(table, subjects) {
+      const column = SUBJECT_COLUMN[table];
+      for (const chunk of chunks(subjectValues(table, subjects), perStatement)) {
+        if (chunk.length === 0) continue;
+        if (table === 'visit_flag') {
+          await untyped.updateTable(table).set({ open_alerts: 0 }).where(column, 'in', chunk).execute();
+        } else {
+          await untyped.deleteFrom(table).where(column, 'in', chunk).execute();
+        }
+      }
+    },
+
+    async setOpenAlerts(visitRef, openAlerts) {
+      await db
+        .insertInto('visit_flag')
+        .values({ visit_ref: visitRef, open_alerts: openAlerts })
+        .onConflict((oc) => oc.column('visit_ref').doUpdateSet({ open_alerts: openAlerts }))
+        .execute();
+    },
+  };
+}
+
+/** The read half, so that the store's own `readModels` offers no writes. */
+export function readModelTableReads(repository: ReadModelTableReads): ReadModelTableReads {
+  return {
+    countRows: (table) => repository.countRows(table),
+    rowsOf: (table, subjects) => repository.rowsOf(table, subjects),
+    subjectsAfter: (table, after, limit) => repository.subjectsAfter(table, after, limit),
+  };
+}
