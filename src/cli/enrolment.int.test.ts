@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { softPasskey } from '../../test/support/soft-authenticator.js';
 import { addOrganisation, addUser } from '../app/admin.usecases.js';
 import { beginEnrolment, finishEnrolment, issueEnrolmentLink } from '../app/auth.usecases.js';
+import type { JsonObject } from '../app/ports.js';
 import { main } from './main.js';
 import { openSystem } from './system.js';
 
@@ -65,7 +66,7 @@ describe('portledger enrolment (SQLite)', () => {
               challengeId: options.challengeId,
               response: softPasskey('port.example', origin).register(
                 options.options as { challenge: string },
-              ),
+              ) as JsonObject,
             },
             meta,
           );
