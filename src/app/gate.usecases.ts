@@ -28,7 +28,7 @@ import {
   type PickupCredentialClaims,
 } from '../domain/index.js';
 import { ALERTS_STREAM, printedPassAlertRecord } from './alert-records.js';
-import { raiseGateAlert } from './alerts.usecases.js';
+import { raiseGateAlert, terminalOfOperator } from './alerts.usecases.js';
 import { appointmentStreamId, foldBooking, type PickupDeps, releaseFacts } from './appointments.usecases.js';
 import { activeDeviceOf } from './driver-devices.usecases.js';
 import type { PickupCredentialRecord } from './gate.ports.js';
@@ -189,11 +189,11 @@ export async function gateTransaction(
             },
           },
         ]);
-        const terminalOfVisit = record?.terminal ?? null;
+        // The box has left: the alert belongs to the terminal of the gate (clerk or kiosk), as a refusal's would.
         await tx.putAlertRecord(
           printedPassAlertRecord(raised!, {
             containerNumber: record?.containerNumber ?? null,
-            terminal: terminalOfVisit,
+            terminal: await terminalOfOperator(tx, operator),
           }),
         );
         await tx.adjustOpenAlerts(visitRef, 1);

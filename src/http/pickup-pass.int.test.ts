@@ -436,10 +436,12 @@ describe.each(kinds)('the rotating pickup pass (%s)', (kind) => {
     expect((out.json() as Verdict).accepted, out.body).toBe(true);
     expect((await fixture.store.getVisit(pickup.visitRef))?.status).toBe('gated_out');
     const alerts = await fixture.store.listAlertRecords({ limit: 5 });
+    // The terminal's own staff see it: the alert belongs to the terminal of the kiosk that let the box out.
     expect(alerts[0]).toMatchObject({
       rule: 'gate.printed_pass',
       severity: 'medium',
       subjectId: pickup.visitRef,
+      terminal: 'T1',
     });
     expect((await alertEvents()).at(-1)).toMatchObject({
       rule: 'gate.printed_pass',
