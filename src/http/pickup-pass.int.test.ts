@@ -415,6 +415,36 @@ describe.each(kinds)('the rotating pickup pass (%s)', (kind) => {
     expect((out.json() as Verdict).accepted, out.body).toBe(true);
   });
 
+  it('refuses a key that is not a raw Ed25519 public key, and a second decision on the same phone', async () => {
+    const pickup = await readyPickup();
+    const driver = await mintSession(auth, pickup.phone!.userId, { method: 'password_totp', stepUp: false });
+    for (const publicKey of [
+      '',
+      'AAAA',
+      `${newPhoneKey().publicKey}=`,
+      Buffer.alloc(33, 1).toString('base64url'),
+    ]) {
+      const refused = await post(driver, '/v1/me/devices', { publicKey, label: 'Phone' });
+      expect(refused.statusCode, publicKey).toBe(400);
+      expect(refused.headers['content-type']).toMatch(/application\/problem\+json/);
+    }
+    const badLabel = await post(driver, '/v1/me/devices', {
+      publicKey: newPhoneKey().publicKey,
+      label: '   ',
+    });
+    expect(badLabel.statusCode).toBe(400);
+    expect((await get(driver, '/v1/me/devices')).json().items).toHaveLength(1);
+
+    const { deviceId } = (
+      await post(driver, '/v1/me/devices', { publicKey: newPhoneKey().publicKey, label: 'Spare phone' })
+    ).json();
+    expect((await post(planner, `/v1/drivers/devices/${deviceId}/reject`)).statusCode).toBe(200);
+    const again = await post(planner, `/v1/drivers/devices/${deviceId}/confirm`);
+    expect(again.statusCode).toBe(409);
+    expect(again.json()).toMatchObject({ code: 'driver.device_not_pending' });
+    expect((await fixture.store.gate.getDevice(deviceId))?.status).toBe('rejected');
+  });
+
   it('shows the driver the pass to sign in My jobs while the credential is unused', async () => {
     const pickup = await readyPickup();
     const driver = await mintSession(auth, pickup.phone!.userId, { method: 'password_totp', stepUp: false });
