@@ -1,6 +1,7 @@
 /**
  * The two-person approval decider (issue 3). A sensitive change — a yard position that is not a recorded move,
- * a new pickup slot or driver for a released box, a void, a role grant, a passkey reset, an unfreeze — is first
+ * a new pickup slot or driver for a released box, a void, a role grant, a passkey reset, an unfreeze, the lift of
+ * another officer's customs or police hold — is first
  * a request; it is applied only after a second eligible person approves it. One stream per request.
  *
  * Why: in Antwerp one stolen login was enough to change a box's location and pickup time. With two people, a
