@@ -14,6 +14,7 @@
  */
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, expect, it } from 'vitest';
+import { auditPage } from '../../support/a11y.js';
 import { collectPageProblems, type PageProblems, screenshot } from '../../support/browser.js';
 import {
   addSessionCookie,
@@ -230,6 +231,9 @@ describeBrowser('the rotating pickup pass on the driver’s phone (issue 10, row
     expect(zone).toBeTruthy();
     await page.getByRole('dialog').getByText(`(${zone} time)`).waitFor();
     await shot(page, 'phone-pass');
+    // The screen a driver holds up at the gate meets the same WCAG 2.1 AA basics as every other screen.
+    const findings = await auditPage(page);
+    expect(findings, JSON.stringify(findings, null, 2)).toEqual([]);
 
     // A screenshot taken a minute ago: the same phone, its clock set back a minute, shows the pass of then.
     await phone.context.clock.setSystemTime(now - 60_000);
