@@ -297,7 +297,7 @@ async function refuseUsedLink(deps: AuthDeps, link: EnrolmentLinkRecord, meta: R
       linkId,
       ...metaData(meta),
     });
-    await raiseEnrolmentAlert(context, {
+    await raiseEnrolmentAlertOnce(context, {
       userId: user.userId,
       username: user.username,
       displayName: user.displayName,
@@ -308,6 +308,24 @@ async function refuseUsedLink(deps: AuthDeps, link: EnrolmentLinkRecord, meta: R
     });
   });
   throw new AppError('auth.enrolment_link_invalid', LINK_INVALID);
+}
+
+/**
+ * Raises `auth.enrolment_repeated` about a person unless one about them is still unresolved: every attempt is an
+ * auth event in the log anyway, and a thief replaying a link should not bury the alert inbox (issue 10, row G's
+ * lesson). The newest page of the organisation's unresolved alerts is what is searched.
+ */
+async function raiseEnrolmentAlertOnce(
+  context: WriteContext,
+  data: JsonObject & { userId: string; orgId: string },
+): Promise<void> {
+  const unresolved = await context.tx.listAlertRecords({
+    visibleTo: { rules: [], orgId: data.orgId, terminals: [] },
+    statuses: ['open', 'acknowledged'],
+    limit: 200,
+  });
+  if (unresolved.some((a) => a.rule === 'auth.enrolment_repeated' && a.subjectId === data.userId)) return;
+  await raiseEnrolmentAlert(context, data);
 }
 
 async function liveLinkUser(deps: AuthDeps, token: string, meta: RequestMeta): Promise<UserRecord> {
@@ -463,7 +481,7 @@ export async function finishEnrolment(
       ...metaData(meta),
     });
     if (before.length > 0) {
-      await raiseEnrolmentAlert(context, {
+      await raiseEnrolmentAlertOnce(context, {
         userId: user.userId,
         username: user.username,
         displayName: user.displayName,

@@ -170,6 +170,15 @@ describe.each(['sqlite', 'postgres'] as const)(
         ]);
         expect(alerts[0]!.summary).toMatch(/Second enrolment attempt for Gina Gate/);
       }
+      // A third go is recorded, but raises no second alert while the first is unresolved.
+      expect((await enrolThroughLink(app, tokenOf(clerk.enrolmentLink), softPasskey())).statusCode).toBe(410);
+      expect(await enrolmentAlerts(sessions.supervisor)).toHaveLength(1);
+      const refusals = (await fixture.store.readStream('auth-gate-clerk')).filter(
+        (e) => e.type === 'EnrolmentRefused',
+      );
+      expect(refusals).toHaveLength(2);
+      expect(refusals[0]!.data).toMatchObject({ reason: 'link_used', ip: '127.0.0.1' });
+
       // The alert row is what the log folds to.
       const log = await fixture.store.readEvents(0, 100_000);
       const folded = await foldAlertRecords(log, {
