@@ -246,6 +246,20 @@ describe.each(kinds)('the gate and command routes under attack (HTTP, %s)', (kin
     const verdict = (await fixture.store.readEvents(genuine.json().index, 1))[0]!;
     expect(JSON.stringify(verdict.data)).toContain('police hold POL-4711');
 
+    // The terminal's crane feed (a token with `visit.load` and no `visit.read`) is refused the box, but not told why.
+    const craneFeed = (
+      await createApiToken(auth, { orgId: 'org-nqt', permissions: ['visit.load'], createdBy: 'sup' })
+    ).token;
+    const load = await app.inject({
+      method: 'POST',
+      url: `/v1/visits/${visitRef}/load`,
+      payload: { vesselCall: 'GANG-1' },
+      headers: { authorization: `Bearer ${craneFeed}` },
+    });
+    expect(load.statusCode, load.body).toBe(409);
+    expect(load.json()).toMatchObject({ code: 'visit.on_hold', details: { visitRef } });
+    expect(load.body).not.toMatch(/police|POL-4711/i);
+
     // A forged pass naming this box's credential answers exactly as one naming a credential that never existed.
     const signature = Buffer.alloc(64, 7).toString('base64url');
     const answer = async (id: string) => {

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { requireStepUp } from '../app/auth.usecases.js';
+import { commandErrorFor } from '../app/command-errors.js';
 import { freezeVisit, requestUnfreeze } from '../app/freeze.usecases.js';
 import { notePositionsShown } from '../app/lookup-watch.js';
 import {
@@ -273,7 +274,12 @@ export function visitRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
       toCommand: (userId: string) => ScopedVisitCommand,
     ) => {
       const caller = await callerOf(request);
-      return runScopedVisitCommand(deps, caller, request.params.visitRef, toCommand(caller.userId));
+      try {
+        return await runScopedVisitCommand(deps, caller, request.params.visitRef, toCommand(caller.userId));
+      } catch (error) {
+        // A machine client without `visit.read` is not told which holds keep a box, nor who froze it (row F).
+        throw commandErrorFor(error, request.apiToken?.permissions);
+      }
     };
 
     app.post(
