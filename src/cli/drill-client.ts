@@ -220,6 +220,9 @@ export async function alertsSince(ctx: AlertReader, mark: AlertMark): Promise<Al
   });
 }
 
+/** An alert the gate raised (a refusal, a printed pass), not one another step's tampering raised meanwhile. */
+export const isGateAlert = (alert: AlertSeen) => alert.rule.startsWith('gate.');
+
 export const describeAlert = (alert: AlertSeen) =>
   `alert ${alert.rule} (${alert.severity}) ${alert.alertId}: "${alert.summary}", listed on GET /v1/alerts to an investigator`;
 

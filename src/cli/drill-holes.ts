@@ -23,6 +23,7 @@ import {
   describeAlert,
   failedChecks,
   forgedCredential,
+  isGateAlert,
   type Outcome,
   passwordLogin,
   type Secrets,
@@ -262,7 +263,7 @@ export async function copiedPassWithBadge(ctx: HoleContext): Promise<DrillStep> 
   }
   const crashed = serverFailed(name, [verdict], evidence);
   if (crashed) return crashed;
-  const alert = (await alertsSince(ctx, before)).at(-1);
+  const alert = (await alertsSince(ctx, before)).find(isGateAlert);
   const detectedMs = Date.now() - startedAt;
   if (alert) evidence.push(describeAlert(alert));
   const printedOff = JSON.stringify(verdict.body).includes('pass.printed_disabled');
@@ -602,7 +603,7 @@ export async function gateFlood(ctx: HoleContext, tries = 25): Promise<DrillStep
   const evidence = [
     `${tries} forged credentials sent at once, answered within ${tookMs} ms: ${[...tally].map(([k, n]) => `${n} × ${k}`).join(', ')}`,
   ];
-  const alerts = (await alertsSince(ctx, before)).filter((a) => a.rule.startsWith('gate.'));
+  const alerts = (await alertsSince(ctx, before)).filter(isGateAlert);
   const listedMs = Date.now() - startedAt;
   const grown = (a: AlertSeen) => {
     const was = before.counts.get(a.alertId);
@@ -813,8 +814,12 @@ export async function tamperWithReadModels(
     evidence.push(
       `GET /v1/audit/integrity (investigator): HTTP ${checked.status}${code(checked.body)}${checked.status === 200 ? ` ok=${String(checked.body.ok)} ${String(checked.body.code ?? '')}` : ''}`,
     );
+    // The critical alert about this edit: it names the deleted alert's id or the forged box.
+    const aboutTheEdit = (a: AlertSeen) =>
+      (alertId !== undefined && new RegExp(`\\balert ${alertId}\\b`).test(a.summary)) ||
+      (visitRef !== undefined && JSON.stringify(a).includes(visitRef));
     critical = (await alertsSince(ctx, before)).find(
-      (a) => a.rule.startsWith('integrity.') && a.severity === 'critical',
+      (a) => a.rule.startsWith('integrity.') && a.severity === 'critical' && aboutTheEdit(a),
     );
     if (critical) evidence.push(describeAlert(critical));
   }

@@ -21,6 +21,7 @@ import {
   type DrillStep,
   failedChecks,
   forgedCredential,
+  isGateAlert,
   type Outcome,
   passwordLogin,
   refused,
@@ -264,7 +265,7 @@ export async function runDrill(options: { url: string; secrets: string; db?: str
           `gate kiosk scans ${credential ? 'a forged plc1. credential' : 'no credential'} + badge GANG-0001: HTTP ${verdict.status}${code(verdict.body)}, accepted=${String(verdict.body.accepted)}, failed checks: ${failed.join(', ') || '-'}, verdict at index ${String(verdict.body.index)}`,
         );
         if (verdict.body.accepted === true) accepted = true;
-        const [alert] = await alertsSince({ client, investigator }, mark);
+        const alert = (await alertsSince({ client, investigator }, mark)).find(isGateAlert);
 
         if (alert) {
           detectedMs ??= Date.now() - startedAt;
@@ -316,7 +317,7 @@ export async function runDrill(options: { url: string; secrets: string; db?: str
       );
       let alertType = '';
       let detectedMs: number | undefined;
-      const [alert] = await alertsSince({ client, investigator }, mark);
+      const alert = (await alertsSince({ client, investigator }, mark)).find(isGateAlert);
 
       if (alert) {
         detectedMs = Date.now() - startedAt;
