@@ -162,8 +162,7 @@ export function authRoutes(auth: AuthDeps): FastifyPluginAsyncTypebox {
           { ...request.body, response: request.body.response as JsonObject },
           requestMeta(request),
         );
-        setSessionCookie(request, reply, session);
-        return session.view;
+        return reply.code(202).send(pending);
       },
     );
 
