@@ -97,6 +97,8 @@ describe.each<StoreKind>(['memory', 'sqlite'])('API tokens (%s)', (kind) => {
         'approval.read',
         'account.passkeys.manage',
         'visit.void.request',
+        'driver.device.enrol',
+        'driver.device.confirm',
       ]) {
         expect(tokenPermissionsFor(kind)).not.toContain(personal);
       }

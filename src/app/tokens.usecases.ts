@@ -46,6 +46,9 @@ const PERSON_ONLY: ReadonlySet<Permission> = new Set<Permission>([
   'org.manage',
   'user.manage',
   'token.manage',
+  // A driver's phone is a person's: a machine neither enrols one nor, without a passkey step-up, confirms one.
+  'driver.device.enrol',
+  'driver.device.confirm',
   ...Object.values(approvalPolicy).map((rule) => rule.requestPermission),
 ]);
 
