@@ -9,13 +9,14 @@ import {
   testTerminals,
   testVerifierKey,
 } from '../../test/support/ledger.js';
-import { allDaySlotConfig, pickupReadyNow, principal } from '../../test/support/pickup.js';
+import { allDaySlotConfig, pickupReadyNow, principal, releaseToHaulier } from '../../test/support/pickup.js';
 import { mintSession } from '../../test/support/sessions.js';
 import { addOrganisation, addUser } from '../app/admin.usecases.js';
 import { ALERTS_STREAM, foldGateAlertGroups } from '../app/alert-records.js';
 import { pickupDepsFor } from '../app/appointments.usecases.js';
 import type { AuthDeps } from '../app/auth.usecases.js';
 import { InProcessGateThrottle } from '../app/gate-throttle.js';
+import { releaseStreamId, runReleaseCommand } from '../app/releases.usecases.js';
 import { createApiToken } from '../app/tokens.usecases.js';
 import { readVisit } from '../app/visit-access.usecases.js';
 import { announceVisit, runVisitCommand } from '../app/visits.usecases.js';
@@ -276,6 +277,28 @@ describe.each(kinds)('the gate and command routes under attack (HTTP, %s)', (kin
     const unknown = await answer('cr-never-issued');
     expect(real).toEqual(unknown);
     expect(real.visitRef).toBe('unidentified');
+  });
+
+  it("a line's feed token cannot unblock a release its desk blocked on suspicion (command-routes review)", async () => {
+    laterOn();
+    const visitRef = await boxInYard();
+    await releaseToHaulier(fixture.ledger, visitRef, { line, haulier });
+    await runReleaseCommand(fixture.ledger, line, visitRef, {
+      type: 'BlockRelease',
+      reason: 'suspect consignee',
+    });
+    const feed = (
+      await createApiToken(auth, { orgId: 'org-line', permissions: ['release.block'], createdBy: 'line-1' })
+    ).token;
+    const unblock = await app.inject({
+      method: 'POST',
+      url: `/v1/visits/${visitRef}/release/unblock`,
+      headers: { authorization: `Bearer ${feed}` },
+    });
+    expect(unblock.statusCode, unblock.body).toBe(401);
+    const chain = await fixture.store.readStream(releaseStreamId(visitRef));
+    expect(chain.map((e) => e.type)).toContain('ReleaseBlocked');
+    expect(chain.map((e) => e.type)).not.toContain('ReleaseUnblocked');
   });
 
   it('row G: 25 forged credentials in one second → 429 past the limit, and one grouped high alert with a count, not 25', async () => {

@@ -276,12 +276,13 @@ export function releaseRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
         config: { access: 'release.block' },
         schema: {
           tags: ['releases'],
-          summary: 'Lift your block of the release',
+          summary: 'Lift your block of the release (a person, with a passkey step-up)',
           params: VisitRefParams,
           response: { 200: ResultSchema, ...errors },
         },
       },
-      async (request) => command(request, { type: 'UnblockRelease' }),
+      // Unblocking turns the commercial light green again: a stolen feed token must not undo the desk's stop.
+      async (request) => command(request, { type: 'UnblockRelease' }, { stepUp: true }),
     );
 
     app.post(
