@@ -32,6 +32,7 @@ export interface SecretsPickup {
   windowEnd?: string;
   driverBadge: string;
   truckPlate: string;
+  credentialId?: string;
   credential: string;
 }
 

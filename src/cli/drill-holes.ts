@@ -281,11 +281,11 @@ export async function copiedPassWithBadge(ctx: HoleContext): Promise<DrillStep> 
 }
 
 /** A forged pickup credential in the `plc1.` format: the real claims' shape naming `visitRef`, a random signature. */
-function forgedWithClaims(visitRef: string, keyIdHex: string): string {
+function forgedWithClaims(visitRef: string, keyIdHex: string, credentialId?: string): string {
   const now = Math.floor(Date.now() / 1000);
   const payload = canonicalJson({
     v: 1,
-    credentialId: `PC-${randomBytes(6).toString('hex')}`,
+    credentialId: credentialId ?? `PC-${randomBytes(6).toString('hex')}`,
     visitRef,
     driverBadgeRef: randomBytes(16).toString('base64url'),
     truckPlate: '1GNG001',
@@ -380,17 +380,26 @@ export async function kioskLearnsHolds(ctx: HoleContext): Promise<DrillStep> {
     leaks.push('the bare gate-out answers a held box unlike a missing one');
   }
 
-  // A forged credential naming the held box, and one naming a box that does not exist.
-  const gate = (visitRef: string) =>
+  // A forged credential naming the held box (with its real credential id, when the secrets file lists it), and
+  // one naming a box that does not exist.
+  const real = (ctx.secrets.pickups ?? []).find((p) => p.visitRef === held);
+  const gate = (visitRef: string, credentialId?: string) =>
     ctx.client.call('POST', '/v1/gate/transactions', {
       bearer: token,
-      body: { credential: forgedWithClaims(visitRef, keyIdHex), badge: GANG_BADGE, truckPlate: GANG_TRUCK },
+      body: {
+        credential: forgedWithClaims(visitRef, keyIdHex, credentialId),
+        badge: GANG_BADGE,
+        truckPlate: GANG_TRUCK,
+      },
     });
-  const forgedHeld = await gate(held);
+  const forgedHeld = await gate(held, real?.credentialId);
   const forgedMissing = await gate(missing);
   answered.push(forgedHeld, forgedMissing);
   for (const [label, answer] of [
-    ['a forged credential naming the held box', forgedHeld],
+    [
+      `a forged credential naming the held box${real?.credentialId ? ' and its real credential id' : ''}`,
+      forgedHeld,
+    ],
     ['a forged credential naming a missing box', forgedMissing],
   ] as const) {
     evidence.push(
@@ -404,7 +413,6 @@ export async function kioskLearnsHolds(ctx: HoleContext): Promise<DrillStep> {
   }
 
   // The real credential of the held box, copied from the secrets file, with the gang's badge and truck.
-  const real = (ctx.secrets.pickups ?? []).find((p) => p.visitRef === held);
   if (real) {
     const answer = await ctx.client.call('POST', '/v1/gate/transactions', {
       bearer: token,

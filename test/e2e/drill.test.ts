@@ -105,9 +105,9 @@ describe('portledger drill against portledger demo (across processes)', () => {
           String(expected),
         ).toBe(true);
       }
-      // Every step that went through, at once: a failing run names them all.
+      // Every step that went through, at once (softly, so the checks of each step below still run).
       const through = report.steps.filter((s) => s.outcome !== 'blocked' && s.outcome !== 'detected');
-      expect(through.map((s) => `${s.name}: ${s.outcome}: ${s.how}`)).toEqual([]);
+      expect.soft(through.map((s) => `${s.name}: ${s.outcome}: ${s.how}`)).toEqual([]);
       for (const step of report.steps) expect(step.evidence.length, step.name).toBeGreaterThan(0);
       const gate = report.steps.find((s) => /gate out/.test(s.name))!;
       expect(gate.outcome).toBe('detected');
