@@ -265,6 +265,66 @@ export async function decideDriverDevice(
   return view ?? haulierView(decided, decided.userId);
 }
 
+/** A device as the driver's `driver-devices-<userId>` stream says it stands. */
+export interface LoggedDevice {
+  readonly deviceId: string;
+  readonly publicKey: Uint8Array;
+  readonly status: DriverDeviceStatus;
+}
+
+/**
+ * The devices of one driver folded from his `driver-devices-<userId>` events, in enrolment order: the record the
+ * `driver_device` read model derives from. The events sit in the append-only, Merkle-verified log, so a database
+ * administrator who edits the read model (issue 10, row E) cannot slip a key of his own to the gate this way.
+ *
+ * @example
+ * ```ts
+ * foldDriverDevices(await tx.readStream(driverDevicesStreamId('driver'))).at(-1)?.status; // 'active'
+ * ```
+ */
+export function foldDriverDevices(
+  events: readonly { readonly type: string; readonly data: JsonObject }[],
+): LoggedDevice[] {
+  const devices = new Map<string, LoggedDevice>();
+  for (const { type, data } of events) {
+    const deviceId = typeof data.deviceId === 'string' ? data.deviceId : undefined;
+    if (deviceId === undefined) continue;
+    const known = devices.get(deviceId);
+    if (type === 'DriverDeviceEnrolled' && typeof data.publicKey === 'string') {
+      const publicKey = decodeBase64UrlStrict(data.publicKey);
+      if (publicKey) devices.set(deviceId, { deviceId, publicKey, status: 'pending' });
+    } else if (type === 'DriverDeviceRejected' && known) {
+      devices.set(deviceId, { ...known, status: 'rejected' });
+    } else if (type === 'DriverDeviceConfirmed' && known) {
+      const revoked = Array.isArray(data.revoked) ? data.revoked : [];
+      for (const old of revoked) {
+        const before = typeof old === 'string' ? devices.get(old) : undefined;
+        if (before) devices.set(before.deviceId, { ...before, status: 'revoked' });
+      }
+      devices.set(deviceId, { ...known, status: 'active' });
+    }
+  }
+  return [...devices.values()];
+}
+
+/**
+ * The device whose key the gate verifies a driver's passes with, read from the log itself rather than the read
+ * model: his active device, if any.
+ *
+ * @example
+ * ```ts
+ * const device = await activeDeviceInLog(tx, 'driver');
+ * ```
+ */
+export async function activeDeviceInLog(
+  reads: Pick<LedgerReads, 'readStream'>,
+  userId: string,
+): Promise<LoggedDevice | undefined> {
+  return foldDriverDevices(await reads.readStream(driverDevicesStreamId(userId)))
+    .filter((d) => d.status === 'active')
+    .at(-1);
+}
+
 /**
  * The one device whose key the gate verifies a driver's passes with: his active device, if any.
  *

@@ -30,7 +30,8 @@ import {
 import { ALERTS_STREAM, printedPassAlertRecord } from './alert-records.js';
 import { raiseGateAlert, terminalOfOperator } from './alerts.usecases.js';
 import { appointmentStreamId, foldBooking, type PickupDeps, releaseFacts } from './appointments.usecases.js';
-import { activeDeviceOf } from './driver-devices.usecases.js';
+import { activeDeviceInLog } from './driver-devices.usecases.js';
+import { driversStreamId } from './drivers.usecases.js';
 import type { PickupCredentialRecord } from './gate.ports.js';
 import type { Ledger, WriteContext } from './ledger.js';
 import type { JsonObject } from './ports.js';
@@ -271,8 +272,10 @@ async function checkPass(
   if (scan.passRecord === undefined || booking === null) {
     return refused('no pickup credential with this id was issued');
   }
-  const driver = await context.tx.gate.getDriver(booking.nominatedBy.orgId, booking.driverBadgeRef);
-  const device = driver?.userId ? await activeDeviceOf(context.tx, driver.userId) : undefined;
+  // From the log, not the read models: the account the haulier linked to this badge, and that account's phone
+  // a planner confirmed. A database administrator who edits `driver` or `driver_device` changes neither.
+  const userId = await driverAccountInLog(context, booking.nominatedBy.orgId, booking.driverBadgeRef);
+  const device = userId ? await activeDeviceInLog(context.tx, userId) : undefined;
   if (device === undefined) {
     return refused("the nominated driver has no confirmed device: his haulier's planner confirms it");
   }
@@ -288,4 +291,17 @@ async function checkPass(
     };
   }
   return refused(`${verified.code}: ${verified.message}`);
+}
+
+/** The console account the haulier last linked to this badge reference, from its `drivers-<orgId>` stream. */
+async function driverAccountInLog(
+  context: WriteContext,
+  orgId: string,
+  badgeRef: string,
+): Promise<string | undefined> {
+  const events = await context.tx.readStream(driversStreamId(orgId));
+  const last = events.findLast(
+    (e) => (e.type === 'DriverRegistered' || e.type === 'DriverUpdated') && e.data.badgeRef === badgeRef,
+  );
+  return typeof last?.data.userId === 'string' ? last.data.userId : undefined;
 }
