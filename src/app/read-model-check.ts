@@ -180,7 +180,9 @@ export async function foldUpTo(
       Math.min(FOLD_BATCH, size - projection.size),
     );
     if (events.length === 0) throw new Error(`read-model check: event ${projection.size} cannot be read`);
-    onTouched?.(await projection.apply(events));
+    // Applied first: `onTouched?.(…)` alone would skip evaluating its argument when there is no listener.
+    const touched = await projection.apply(events);
+    onTouched?.(touched);
   }
 }
 
