@@ -836,7 +836,7 @@ export async function tamperWithReadModels(
       name,
       outcome: 'succeeded',
       how: lastFailure
-        ? `the server was unready (${String(lastFailure.code)}), but no check named the deleted alert or the forged slot within ${seconds} s`
+        ? `the integrity watch ${ready?.status === 503 ? 'was failing already, before the edit' : 'failed'} on something else (${String(lastFailure.reason ?? lastFailure.code)}) and never named the deleted alert or the forged slot within ${seconds} s: a standing failure masks the tampering`
         : `the deleted alert and the forged slot went unnoticed for ${seconds} s: /readyz stayed 200`,
       evidence,
     };
