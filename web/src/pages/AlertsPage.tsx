@@ -27,6 +27,10 @@ export interface Alert {
   resolvedBy: string | null;
   resolution: string | null;
   updatedAt: string;
+  /** Refused gate attempts this alert groups (one box or one kiosk), and when the first and the last came. */
+  occurrences?: number;
+  firstSeenAt?: string;
+  lastSeenAt?: string;
 }
 
 type PageState =
@@ -238,6 +242,12 @@ export function AlertsPage({ session }: { session: Session }) {
                     <th scope="row">
                       {alertRuleName(alert.rule)}
                       <span className="alert-summary">{alert.summary}</span>
+                      {(alert.occurrences ?? 1) > 1 ? (
+                        <span className="alert-summary" data-testid={`alert-occurrences-${alert.alertId}`}>
+                          {alert.occurrences} attempts, the last at{' '}
+                          {formatDateTime(alert.lastSeenAt ?? alert.raisedAt)}
+                        </span>
+                      ) : null}
                     </th>
                     <td>{formatDateTime(alert.raisedAt)}</td>
                     <td>
