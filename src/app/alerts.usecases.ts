@@ -310,7 +310,10 @@ export async function raiseGateAlert(
  * The terminal of the refusing gate, for an alert whose box is gone or was never identified: the first terminal of
  * the organisation of the clerk, or of the kiosk's API token (`token:<tokenId>`).
  */
-export async function terminalOfOperator(tx: WriteContext['tx'], operator: string): Promise<string | null> {
+export async function terminalOfOperator(
+  tx: Pick<LedgerReads, 'identity'>,
+  operator: string,
+): Promise<string | null> {
   let orgId: string | undefined;
   if (operator.startsWith('token:')) {
     const tokenId = operator.slice('token:'.length);

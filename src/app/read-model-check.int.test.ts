@@ -198,6 +198,7 @@ describe.each(kinds)('the read models held against the log (%s)', (kind) => {
       'slot_booking',
       'driver_job',
       'alert',
+      'gate_alert_group',
       'visit_flag',
     ]) {
       const [row] = await world.dba(`select count(*) as n from ${table}`);
@@ -259,6 +260,15 @@ describe.each(kinds)('the read models held against the log (%s)', (kind) => {
         [Number(key)],
       ],
       field: 'status',
+    },
+    {
+      table: 'gate_alert_group',
+      column: 'alert_id',
+      sql: (key) => [
+        'update gate_alert_group set occurrences = occurrences + 24 where alert_id = ?',
+        [Number(key)],
+      ],
+      field: 'occurrences',
     },
     {
       table: 'visit_flag',

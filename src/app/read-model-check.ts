@@ -17,9 +17,15 @@
  * rows between what the check folds and what it reads.
  */
 import { canonicalBytes } from '../audit/index.js';
+import { terminalOfOperator } from './alerts.usecases.js';
 import type { JsonValue, LedgerReads, LedgerStore, StoredEvent } from './ports.js';
 import { READ_MODEL_TABLES, type ReadModelTable, type ReadModelTableReads } from './read-model.ports.js';
-import { keyedByAlert, ReadModelProjection, type TouchedSubjects } from './read-model-projection.js';
+import {
+  keyedByAlert,
+  type ProjectionFacts,
+  ReadModelProjection,
+  type TouchedSubjects,
+} from './read-model-projection.js';
 
 /** One row that is not what the log folds to. */
 export interface ReadModelMismatch {
@@ -186,18 +192,18 @@ export async function foldUpTo(
   }
 }
 
-/** The facts the projection asks of the identity tables, remembered per user. */
-export function identityFacts(reads: LedgerReads) {
-  const known = new Map<string, { orgId: string; terminal: string | null }>();
+/** The facts the projection asks of the identity tables, as the alert writers ask them, remembered. */
+export function identityFacts(reads: LedgerReads): ProjectionFacts {
+  const orgs = new Map<string, string>();
+  const terminals = new Map<string, string | null>();
   return {
-    async userFacts(userId: string) {
-      const found = known.get(userId);
-      if (found) return found;
-      const user = await reads.identity.getUser(userId);
-      const org = user ? await reads.identity.getOrganisation(user.orgId) : undefined;
-      const facts = { orgId: user?.orgId ?? '', terminal: org?.terminals[0] ?? null };
-      known.set(userId, facts);
-      return facts;
+    async orgOfUser(userId) {
+      if (!orgs.has(userId)) orgs.set(userId, (await reads.identity.getUser(userId))?.orgId ?? '');
+      return orgs.get(userId)!;
+    },
+    async terminalOfOperator(operator) {
+      if (!terminals.has(operator)) terminals.set(operator, await terminalOfOperator(reads, operator));
+      return terminals.get(operator)!;
     },
   };
 }

@@ -17,17 +17,28 @@ import {
   visitCells,
   visitDecider,
 } from '../domain/index.js';
-import { type AlertFoldFacts, applyAlertEvent, isAlertEvent } from './alert-records.js';
+import {
+  ALERTS_STREAM,
+  type AlertFoldFacts,
+  applyAlertEvent,
+  applyGateAlertRepeat,
+  gateAlertGroupRecord,
+  isAlertEvent,
+} from './alert-records.js';
 import { namesVisit } from './alerts.usecases.js';
 import { bookingRowsOf, evolveBooking } from './appointments.usecases.js';
+import type { GateAlertGroupRecord } from './gate.ports.js';
 import type { AlertRecord, StoredEvent } from './ports.js';
 import type { ReadModelRecords, ReadModelTable } from './read-model.ports.js';
 import { evolveRelease, releaseRecordOf } from './releases.usecases.js';
 import { evolveVisit, visitRecordOf } from './visits.usecases.js';
 
-/** The facts about people a fold needs beyond the log: a user's organisation and its first terminal. */
+/** The facts about people a fold needs beyond the log, looked up as the writers look them up. */
 export interface ProjectionFacts {
-  userFacts(userId: string): Promise<{ readonly orgId: string; readonly terminal: string | null }>;
+  /** A user's organisation (`''` when unknown). */
+  orgOfUser(userId: string): Promise<string>;
+  /** The terminal of a refusing gate: its clerk's or its kiosk token's organisation's first terminal. */
+  terminalOfOperator(operator: string): Promise<string | null>;
 }
 
 /** The subjects one event touched: a visit (every visit-keyed table) or an alert (its row and its visit's flag). */
@@ -67,7 +78,8 @@ const VISIT_TABLES: readonly ReadModelTable[] = [
 ];
 
 /** Whether a table's rows are keyed by an alert (`alert`) rather than by a visit. */
-export const keyedByAlert = (table: ReadModelTable): boolean => table === 'alert';
+export const keyedByAlert = (table: ReadModelTable): boolean =>
+  table === 'alert' || table === 'gate_alert_group';
 
 /** The read models the log folds to, kept up to date one event at a time. */
 export class ReadModelProjection {
@@ -77,6 +89,7 @@ export class ReadModelProjection {
   private readonly releases = new Map<string, ReleaseFold>();
   private readonly bookings = new Map<string, BookingFold>();
   private readonly alerts = new Map<number, AlertRecord>();
+  private readonly alertGroups = new Map<number, GateAlertGroupRecord>();
   /** Every visit reference any stream named, in order of first appearance: the rolling check walks it. */
   private readonly visitRefList: string[] = [];
   private readonly alertIdList: number[] = [];
@@ -155,6 +168,14 @@ export class ReadModelProjection {
       return { visitRef };
     }
     if (isAlertEvent(event)) {
+      // A gate alert's group (refused attempts counted on one alert), with the gate's own row functions.
+      if (event.streamId === ALERTS_STREAM && event.type === 'GateAlertRaised') {
+        this.alertGroups.set(event.index, gateAlertGroupRecord(event));
+      } else if (event.type === 'GateAlertRepeated') {
+        const alertId = Number(event.streamId.slice('alert-'.length));
+        const group = this.alertGroups.get(alertId);
+        if (group) this.alertGroups.set(alertId, applyGateAlertRepeat(group, event));
+      }
       const known = this.alerts.size;
       const alertId = await applyAlertEvent(this.alerts, event, this.alertFacts);
       if (alertId === undefined) return undefined;
@@ -173,11 +194,11 @@ export class ReadModelProjection {
       let terminal = visit?.terminal ?? null;
       // Gated out or never identified: the terminal is the one the refusing gate belongs to.
       if (terminal === null && typeof operator === 'string') {
-        terminal = (await this.facts.userFacts(operator)).terminal;
+        terminal = await this.facts.terminalOfOperator(operator);
       }
       return { containerNumber: visit?.containerNumber ?? null, terminal };
     },
-    orgOfUser: async (userId) => (await this.facts.userFacts(userId)).orgId,
+    orgOfUser: (userId) => this.facts.orgOfUser(userId),
   };
 
   /** The rows `table` must hold for one subject (a visit reference, or an alert id as decimal text). */
@@ -204,6 +225,10 @@ export class ReadModelProjection {
       case 'alert': {
         const alert = this.alerts.get(Number(subject));
         return alert ? [alert] : [];
+      }
+      case 'gate_alert_group': {
+        const group = this.alertGroups.get(Number(subject));
+        return group ? [group] : [];
       }
       case 'visit': {
         const fold = this.visits.get(subject);
@@ -257,6 +282,7 @@ export class ReadModelProjection {
   /** How many rows `table` must hold in all. */
   expectedCount(table: ReadModelTable): number {
     if (table === 'alert') return this.alerts.size;
+    if (table === 'gate_alert_group') return this.alertGroups.size;
     if (table === 'visit_flag') return [...this.openAlertsByVisit().values()].filter((n) => n > 0).length;
     let count = 0;
     for (const visitRef of this.visitRefList) count += this.rowsFor(table, visitRef).length;
@@ -265,6 +291,7 @@ export class ReadModelProjection {
 
   /** Whether a subject is one the log names for this table's kind of key. */
   knows(table: ReadModelTable, subject: string): boolean {
+    if (table === 'gate_alert_group') return this.alertGroups.has(Number(subject));
     if (keyedByAlert(table)) return this.alerts.has(Number(subject));
     return this.visits.has(subject) || this.releases.has(subject) || this.bookings.has(subject);
   }

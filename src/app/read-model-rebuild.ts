@@ -78,6 +78,12 @@ async function writeSubject(
       else await tables.removeRows(table, [subject]);
       return;
     }
+    case 'gate_alert_group': {
+      const [row] = expected as ReadModelRecords['gate_alert_group'][];
+      if (row) await tx.gate.putAlertGroup(row);
+      else await tables.removeRows(table, [subject]);
+      return;
+    }
     case 'alert': {
       const [row] = expected as ReadModelRecords['alert'][];
       if (row) await tx.putAlertRecord(row);

@@ -4,7 +4,7 @@
  * an alert (`alert_id`). The SQL adapters implement it; the read-model check compares what they hold with what the
  * log folds to (`read-model-projection.ts`).
  */
-import type { DriverJobRecord, SlotBookingRecord } from './gate.ports.js';
+import type { DriverJobRecord, GateAlertGroupRecord, SlotBookingRecord } from './gate.ports.js';
 import type { AlertRecord, OccupiedCell, VisitRecord } from './ports.js';
 import type { ReleaseRecord } from './release.ports.js';
 
@@ -23,6 +23,7 @@ export interface ReleasePartyRecord {
 /** The record each checked read-model table holds, by table name. */
 export interface ReadModelRecords {
   alert: AlertRecord;
+  gate_alert_group: GateAlertGroupRecord;
   visit: VisitRecord;
   yard_cell: OccupiedCell;
   visit_flag: VisitFlagRecord;
@@ -43,11 +44,13 @@ export const READ_MODEL_TABLES: readonly ReadModelTable[] = [
   'slot_booking',
   'driver_job',
   'alert',
+  'gate_alert_group',
   'visit_flag',
 ];
 
 /**
- * Reads of the read-model tables by subject: `alert_id` (as decimal text) for `alert`, `visit_ref` for the others.
+ * Reads of the read-model tables by subject: `alert_id` (as decimal text) for `alert` and `gate_alert_group`,
+ * `visit_ref` for the others.
  * A `visit_flag` row counting no open alert is the same as no row, and is neither listed nor counted.
  */
 export interface ReadModelTableReads {

@@ -68,7 +68,7 @@ const toDevice = (row: Selectable<DriverDeviceTable>): DriverDeviceRecord => ({
   decidedAt: row.decided_at,
 });
 
-const toAlertGroup = (row: Selectable<GateAlertGroupTable>): GateAlertGroupRecord => ({
+export const toAlertGroup = (row: Selectable<GateAlertGroupTable>): GateAlertGroupRecord => ({
   alertId: toNumber(row.alert_id),
   groupKey: row.group_key,
   occurrences: Number(row.occurrences),

@@ -6,7 +6,7 @@ import type {
   ReadModelTableWrites,
 } from '../app/read-model.ports.js';
 import type { StoreDialect } from './dialect.js';
-import { toDriverJob } from './gate.repository.js';
+import { toAlertGroup, toDriverJob } from './gate.repository.js';
 import { toAlert, toCell, toVisit } from './read-model.repository.js';
 import { toRelease } from './release.repository.js';
 import { chunks, toNumber } from './rows.js';
@@ -15,6 +15,7 @@ import type { Database } from './schema.js';
 /** The column that names a row's subject: the alert it shows, or the visit whose streams it derives from. */
 const SUBJECT_COLUMN = {
   alert: 'alert_id',
+  gate_alert_group: 'alert_id',
   visit: 'visit_ref',
   yard_cell: 'visit_ref',
   visit_flag: 'visit_ref',
@@ -49,7 +50,7 @@ export function createReadModelTablesRepository({
   const untyped = db as unknown as Untyped;
   const perStatement = Math.min(dialect.maxParameters - 10, 500);
   const subjectValues = (table: ReadModelTable, subjects: readonly string[]): (string | number)[] =>
-    table === 'alert' ? subjects.map(Number).filter(Number.isSafeInteger) : [...subjects];
+    SUBJECT_COLUMN[table] === 'alert_id' ? subjects.map(Number).filter(Number.isSafeInteger) : [...subjects];
 
   async function selectRows(table: ReadModelTable, subjects: readonly string[]) {
     const column = SUBJECT_COLUMN[table];
@@ -65,6 +66,7 @@ export function createReadModelTablesRepository({
 
   const convert: { [T in ReadModelTable]: (row: never) => ReadModelRecords[T] } = {
     alert: toAlert,
+    gate_alert_group: toAlertGroup,
     visit: toVisit,
     yard_cell: toCell,
     visit_flag: (row: { visit_ref: string; open_alerts: number | string }) => ({
@@ -101,12 +103,14 @@ export function createReadModelTablesRepository({
     async subjectsAfter(table, after, limit) {
       const column = SUBJECT_COLUMN[table];
       let select = untyped.selectFrom(table).select(column).distinct();
-      if (after !== undefined) select = select.where(column, '>', table === 'alert' ? Number(after) : after);
+      if (after !== undefined) {
+        select = select.where(column, '>', column === 'alert_id' ? Number(after) : after);
+      }
       if (table === 'visit_flag') select = select.where('open_alerts', '>', 0);
       const rows = await select.orderBy(column).limit(limit).execute();
       return rows.map((row) => {
         const value = (row as AnyTable)[column] as string | number | bigint;
-        return table === 'alert' ? String(toNumber(value)) : String(value);
+        return column === 'alert_id' ? String(toNumber(value)) : String(value);
       });
     },
 
