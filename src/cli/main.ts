@@ -120,7 +120,7 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
   program
     .command('rebuild-read-models')
     .description(
-      'recompute the read models (alerts, visits, yard cells, flags, releases, bookings, driver jobs) from the log; refused while the log fails its check',
+      'recompute the read models (alerts, gate alert groups, visits, yard cells, flags, releases, bookings, driver jobs) from the log; refused while the log fails its check',
     )
     .addOption(dbOption())
     .action(run(rebuildReadModelsCommand));
