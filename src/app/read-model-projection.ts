@@ -2,7 +2,8 @@
  * What every checked read-model table must hold, folded from the log alone (issue 10, row E). Each table's rows come
  * from the same functions its writer puts them with — `visitRecordOf` and `visitCells` (visits, yard cells),
  * `releaseRecordOf` and `partiesThatHoldOrHeld` (releases and their parties), `bookingRowsOf` (slot bookings, driver
- * jobs), `applyAlertEvent` (alerts) and `namesVisit` (the yard map's open-alert counts) — so the check and the
+ * jobs), `applyAlertEvent` (alerts), `gateAlertGroupRecord` and `applyGateAlertRepeat` (gate alert groups) and
+ * `namesVisit` (the yard map's open-alert counts) — so the check and the
  * writers cannot disagree about the rules, only about the rows.
  *
  * The fold is incremental: `apply` takes the events in index order and says which subjects each one touched, so the
@@ -66,16 +67,6 @@ interface BookingFold {
   updatedAt: string;
   lastIndex: number;
 }
-
-const VISIT_TABLES: readonly ReadModelTable[] = [
-  'visit',
-  'yard_cell',
-  'release',
-  'release_party',
-  'slot_booking',
-  'driver_job',
-  'visit_flag',
-];
 
 /** Whether a table's rows are keyed by an alert (`alert`) rather than by a visit. */
 export const keyedByAlert = (table: ReadModelTable): boolean =>
@@ -296,9 +287,6 @@ export class ReadModelProjection {
     return this.visits.has(subject) || this.releases.has(subject) || this.bookings.has(subject);
   }
 }
-
-/** The tables keyed by a visit reference. */
-export const visitKeyedTables = VISIT_TABLES;
 
 function releaseRecord(fold: ReleaseFold) {
   // The record `executeReleaseCommand` puts: the stream's length and the time of its last event.
