@@ -1,7 +1,14 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  describeWithPostgres,
+  dropSchema,
+  TEST_POSTGRES_URL,
+  uniqueSchemaName,
+} from '../../src/store/testing/databases.js';
 import { runCli, startCli } from '../support/cli.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -18,6 +25,36 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
 
 interface DrillReport {
   steps: { name: string; outcome: 'blocked' | 'detected' | 'succeeded'; how: string; evidence: string[] }[];
+  findings: string[];
+}
+
+/**
+ * Starts `portledger demo` on `db` and waits until it listens and its integrity watch has passed once, so that the
+ * check after the drill's tampering is the one that catches it.
+ */
+async function startDemo(db: string, env: NodeJS.ProcessEnv = {}) {
+  const server = startCli(['demo', '--db', db, '--port', '0', '--no-simulator'], {
+    PORTLEDGER_INTEGRITY_INTERVAL_MS: '300',
+    ...env,
+  });
+  let stdout = '';
+  server.child.stdout?.on('data', (chunk) => {
+    stdout += chunk;
+  });
+  const url = await waitFor(
+    'the demo to listen',
+    async () => stdout.match(/listening on (http:\/\/\S+)/)?.[1],
+    90_000,
+  );
+  await waitFor(
+    'a first integrity check',
+    async () => {
+      const body = (await (await fetch(`${url}/readyz`)).json()) as { integrity?: { ok: boolean } };
+      return body.integrity?.ok ? body : undefined;
+    },
+    15_000,
+  );
+  return { server, url, stdout: () => stdout };
 }
 
 function step(report: DrillReport, name: RegExp): DrillReport['steps'][number] {
@@ -37,31 +74,11 @@ describe('portledger drill against portledger demo (across processes)', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('blocks or detects every step of the kill chain and exits 0', async () => {
-    const server = startCli(['demo', '--db', db, '--port', '0', '--no-simulator'], {
-      PORTLEDGER_INTEGRITY_INTERVAL_MS: '300',
-    });
-    let stdout = '';
-    server.child.stdout?.on('data', (chunk) => {
-      stdout += chunk;
-    });
+    const { server, url, stdout } = await startDemo(db);
     try {
-      const url = await waitFor(
-        'the demo to listen',
-        async () => stdout.match(/listening on (http:\/\/\S+)/)?.[1],
-        90_000,
-      );
-      expect(stdout).not.toMatch(/simulator is on/);
+      expect(stdout()).not.toMatch(/simulator is on/);
       const secrets = join(dir, 'demo-secrets.json');
       expect(statSync(secrets).mode & 0o777).toBe(0o600);
-      // A first clean integrity check, so the one after the tampering is the one that catches it.
-      await waitFor(
-        'a first integrity check',
-        async () => {
-          const body = (await (await fetch(`${url}/readyz`)).json()) as { integrity?: { ok: boolean } };
-          return body.integrity?.ok ? body : undefined;
-        },
-        15_000,
-      );
 
       const drill = await runCli([
         'drill',
@@ -209,3 +226,68 @@ describe('portledger drill against portledger demo (across processes)', () => {
     }
   }, 240_000); // the drill waits out a TOTP step when a keylogged code was already used in it (up to 30 s, twice)
 });
+
+/**
+ * Issue 10, row E on PostgreSQL: the drill connects with the server's own URL (its schema on the `search_path`) and
+ * edits the read models as a database administrator would; the integrity watch must name the edit there too.
+ */
+await describeWithPostgres(
+  'portledger drill against portledger demo on PostgreSQL (across processes)',
+  () => {
+    const dir = mkdtempSync(join(tmpdir(), 'portledger-drill-pg-'));
+    const schema = uniqueSchemaName('drill');
+    const url = new URL(TEST_POSTGRES_URL);
+    url.searchParams.set('options', `-c search_path=${schema}`);
+    const db = url.toString();
+    beforeAll(async () => {
+      const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+      await client.connect();
+      await client.query(`create schema "${schema}"`);
+      await client.end();
+    });
+    afterAll(async () => {
+      await dropSchema(schema);
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('detects a deleted alert and a forged yard slot in the read models, and exits 0', async () => {
+      // The secrets file lands beside the signing key; PostgreSQL has no file of its own to put it beside.
+      const { server, url: serverUrl } = await startDemo(db, {
+        PORTLEDGER_SIGNING_KEY_FILE: join(dir, 'log.key'),
+      });
+      try {
+        const drill = await runCli([
+          'drill',
+          '--url',
+          serverUrl,
+          '--secrets',
+          join(dir, 'demo-secrets.json'),
+          '--db',
+          db,
+          '--json',
+          '--out',
+          dir,
+        ]);
+        expect(drill.stdout, drill.stderr).toMatch(/^\{/);
+        const report = JSON.parse(drill.stdout) as DrillReport;
+        const through = report.steps.filter((s) => s.outcome !== 'blocked' && s.outcome !== 'detected');
+        expect.soft(through.map((s) => `${s.name}: ${s.outcome}: ${s.how}`)).toEqual([]);
+        const readModels = step(report, /delete an alert and forge/);
+        expect(readModels.outcome, readModels.how).toBe('detected');
+        expect(readModels.evidence.join('\n')).toMatch(/DELETE FROM alert WHERE alert_id = \d+/);
+        expect(readModels.evidence.join('\n')).toMatch(/jsonb_set/);
+        expect(readModels.evidence.join('\n')).toMatch(
+          /\/readyz 503 after \d+ ms: integrity integrity\.read_model_mismatch/,
+        );
+        expect(readModels.how).toMatch(/critical integrity\.\S+ alert/);
+        // The log itself is edited in a SQLite file only: said, not counted as blocked.
+        expect(report.steps.some((s) => /tamper with the database file/.test(s.name))).toBe(false);
+        expect(report.findings.join('\n')).toMatch(/log-tampering step .* was not tried/);
+        expect(drill.code, `${drill.stderr}\n${drill.stdout}`).toBe(0);
+      } finally {
+        server.child.kill('SIGTERM');
+        await server.done;
+      }
+    }, 240_000);
+  },
+);
