@@ -10,6 +10,7 @@ import Sqlite from 'better-sqlite3';
 import pg from 'pg';
 import { canonicalJson } from '../audit/canonical-json.js';
 import { openCheckpoint, signCheckpoint } from '../audit/checkpoint.js';
+import { pickupPassCounter, pickupPassSignerFromSecret } from '../audit/pickup-pass.js';
 import { parseVerifierKey, signerFromSeed, verifierKeyString } from '../audit/signed-note.js';
 import {
   type AlertSeen,
@@ -261,15 +262,46 @@ export async function copiedPassWithBadge(ctx: HoleContext): Promise<DrillStep> 
       evidence,
     };
   }
-  const crashed = serverFailed(name, [verdict], evidence);
-  if (crashed) return crashed;
   const alert = (await alertsSince(ctx, before)).find(isGateAlert);
   const detectedMs = Date.now() - startedAt;
   if (alert) evidence.push(describeAlert(alert));
+  // The rotating pass the gate asks for now (plp1.<credentialId>.<counter>.<sig>), made for the copied credential
+  // id with a phone key of the gang's own: only the driver's confirmed phone key may sign it.
+  const answers: Answer[] = [verdict];
+  let rotatingRefused = '';
+  if (pickup.credentialId) {
+    const gangPhone = pickupPassSignerFromSecret(randomBytes(32).toString('hex'));
+    const rotating = await ctx.client.call('POST', '/v1/gate/transactions', {
+      bearer: token,
+      body: {
+        credential: gangPhone.pass(pickup.credentialId, pickupPassCounter(Date.now())),
+        badge: pickup.driverBadge,
+        truckPlate: pickup.truckPlate,
+      },
+    });
+    answers.push(rotating);
+    const rotatingFailed = failedChecks(rotating.body);
+    evidence.push(
+      `gate kiosk scans a rotating plp1. pass for the copied credential id, signed by the gang's own phone key, with the right badge and plate: HTTP ${rotating.status}${code(rotating.body)}, accepted=${String(rotating.body.accepted)}, failed checks: ${rotatingFailed.join(', ') || '-'}`,
+    );
+    if (rotating.body.accepted === true) {
+      return {
+        name,
+        outcome: 'succeeded',
+        how: "a rotating pass signed by the gang's own phone key let the box out",
+        evidence,
+      };
+    }
+    rotatingRefused = `; a rotating plp1. pass the gang signed with its own phone key was refused too (${rotatingFailed.join(', ') || `HTTP ${rotating.status}${code(rotating.body)}`})`;
+  }
+  const crashed = serverFailed(name, answers, evidence);
+  if (crashed) return crashed;
   const printedOff = JSON.stringify(verdict.body).includes('pass.printed_disabled');
-  const why = printedOff
-    ? 'the printed pass is switched off (pass.printed_disabled): only the rotating pass signed by the driver’s confirmed phone key opens the gate'
-    : `the gate refused it (${failed.join(', ') || `HTTP ${verdict.status}${code(verdict.body)}`})`;
+  const why = `${
+    printedOff
+      ? 'the gate refused the printed pass (pass.printed_disabled): the copies alone open nothing'
+      : `the gate refused it (${failed.join(', ') || `HTTP ${verdict.status}${code(verdict.body)}`})`
+  }${rotatingRefused}`;
   return {
     name,
     outcome: alert ? 'detected' : 'blocked',

@@ -178,6 +178,8 @@ describe('portledger drill against portledger demo (across processes)', () => {
       expect(pass.outcome, pass.how).toBe('detected');
       expect(pass.evidence.join('\n')).toMatch(/accepted=false/);
       expect(pass.how).toMatch(/pass\.printed_disabled/);
+      // The rotating pass the gate asks for instead, signed by a phone key of the gang's own: refused too.
+      expect(pass.evidence.join('\n')).toMatch(/rotating plp1\. pass .* accepted=false/);
       expect(pass.how).toMatch(/raised \S+ alert \d+ \(high\) within \d+ ms/);
       // Row F: the kiosk learns no hold kind it may not see, nor whether a box exists.
       const holds = step(report, /whether the police hold a box/);
