@@ -22,7 +22,8 @@ describeBrowser('alerts console paging in Chromium (real server)', () => {
       ['pam.super', 'nqt', 'terminal_supervisor'],
       ['gus.clerk', 'nqt', 'gate_clerk'],
     ]);
-    // Refusals of credentials that did not open: they belong to the refusing clerk's terminal.
+    // Refusals at as many boxes of the terminal: one alert each, since the refusals of one box (or of one kiosk)
+    // grow a single alert (issue 10, row G).
     await server.fixture.ledger.write(async (context) => {
       for (let n = 0; n < RAISED; n++) {
         await raiseGateAlert(
@@ -32,12 +33,12 @@ describeBrowser('alerts console paging in Chromium (real server)', () => {
             data: {
               rule: 'gate.refused',
               attemptId: `paging-${n}`,
-              visitRef: 'unidentified',
-              failed: [{ check: 'credential', reason: 'signature does not verify' }],
+              visitRef: `V-PAGING-${n}`,
+              failed: [{ check: 'driver.badge', reason: 'the badge is not the nominated driver' }],
               operator: 'gus.clerk',
             },
           },
-          undefined,
+          { containerNumber: `PAGE${String(n).padStart(7, '0')}`, terminal: 'T1' },
           'gus.clerk',
         );
       }
