@@ -101,8 +101,10 @@ const VisitSchema = Type.Object(
     lastMovedAt: Nullable(Type.String()),
     departedAt: Nullable(Type.String()),
     cancelledAt: Nullable(Type.String()),
-    version: Type.Integer(),
-    voidedVersions: Type.Array(Type.Integer()),
+    version: Type.Optional(
+      Type.Integer({ description: 'Stream version; only for full-sight viewers, since it counts hidden events' }),
+    ),
+    voidedVersions: Type.Optional(Type.Array(Type.Integer())),
   },
   { description: 'A container visit, redacted to what the caller needs to know (MISSION §2)' },
 );

@@ -146,6 +146,14 @@ describe('redacting a visit view', () => {
     expect(shown.onHold).toBe(false);
   });
 
+  it('status: no stream version, which would count a hidden police hold or freeze', () => {
+    const before = redactVisitView({ ...view, holds: [view.holds[0]!], frozen: null, version: 2 }, 'status');
+    const after = redactVisitView(view, 'status');
+    expect(after).not.toHaveProperty('version');
+    expect(after).not.toHaveProperty('voidedVersions');
+    expect(after).toStrictEqual(before);
+  });
+
   it('none: nothing, which the caller answers with 404', () => {
     expect(redactVisitView(view, 'none')).toBeUndefined();
   });

@@ -93,9 +93,11 @@ export type StatusHold = { holdId: string; kind: Exclude<HoldKind, 'police'>; pl
 
 /**
  * A visit as a `status` viewer sees it: no `slot` or `slotText` at all, holds without reason or reference,
- * and no police holds.
+ * no police holds, and no stream version (which would count the hidden events).
  */
-export type StatusVisitView = Omit<VisitView, 'slot' | 'slotText' | 'holds'> & { holds: StatusHold[] };
+export type StatusVisitView = Omit<VisitView, 'slot' | 'slotText' | 'holds' | 'version' | 'voidedVersions'> & {
+  holds: StatusHold[];
+};
 
 /**
  * The view a viewer of `visibility` may receive; `undefined` for `none`, which the caller answers with 404
@@ -129,7 +131,17 @@ export function redactVisitView(
     case 'none':
       return undefined;
     case 'status': {
-      const { slot: _slot, slotText: _slotText, holds, ...rest } = structuredCopy(view);
+      // The stream version and the voided versions are left out too: a version that grows while nothing shown
+      // changed would tell a status viewer that a hidden police hold or freeze was placed (found by an outside
+      // attacker, issue 10).
+      const {
+        slot: _slot,
+        slotText: _slotText,
+        version: _version,
+        voidedVersions: _voidedVersions,
+        holds,
+        ...rest
+      } = structuredCopy(view);
       const shown: StatusHold[] = [];
       for (const hold of holds) {
         if (hold.kind !== 'police')
