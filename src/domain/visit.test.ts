@@ -557,11 +557,14 @@ describe('only the gate lets a box out (issue 10, row A)', () => {
     const afterVoid = visitDecider.decide(voidVersion(4), state).reduce(visitDecider.evolve, state);
     expect(afterVoid.visit?.status).toBe('in_yard');
     expect(() =>
-      visitDecider.decide({ ...gateOut, at: at(59), verdict: { ...acceptedAtGate, recordedAt: at(59) } }, afterVoid),
+      visitDecider.decide(
+        { ...gateOut, at: at(59), verdict: { ...acceptedAtGate, recordedAt: at(59) } },
+        afterVoid,
+      ),
     ).toThrow(expect.objectContaining({ code: needsVerdict }));
   });
 
-  it('records which attempt let the box out, and that verdict\'s audit index', () => {
+  it("records which attempt let the box out, and that verdict's audit index", () => {
     spec.given(inYard).when(gateOut).then([gatedOut]);
   });
 });

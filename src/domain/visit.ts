@@ -59,10 +59,7 @@ export type ActiveHold = {
  * holdLiftNeedsSecondOfficer({ kind: 'terminal', placedBy: 'u-sup-1', … }, 'u-pln-1'); // false
  * ```
  */
-export function holdLiftNeedsSecondOfficer(
-  hold: Pick<ActiveHold, 'kind' | 'placedBy'>,
-  by: string,
-): boolean {
+export function holdLiftNeedsSecondOfficer(hold: Pick<ActiveHold, 'kind' | 'placedBy'>, by: string): boolean {
   return (hold.kind === 'customs' || hold.kind === 'police') && hold.placedBy !== by;
 }
 
@@ -797,7 +794,11 @@ function requireStatus(visit: Visit, wanted: 'announced' | 'in_yard'): void {
  * gate-out of this visit (a voided gate-out does not give its verdict back). Anything else is
  * `visit.gate_out_needs_verdict`, whoever asks, so no route, token or script can gate a box out around the gate.
  */
-function acceptedVerdict(value: unknown, state: VisitState, at: string): { attemptId: string; index: number } {
+function acceptedVerdict(
+  value: unknown,
+  state: VisitState,
+  at: string,
+): { attemptId: string; index: number } {
   const refuse = (why: string, details: Record<string, unknown> = {}): DomainError =>
     new DomainError('visit.gate_out_needs_verdict', `only the gate lets a box out: ${why}`, details);
   if (state.visit === null) throw notFound();
