@@ -44,7 +44,13 @@ describe('visit routes: commands, need-to-know and scope (HTTP, SQLite)', () => 
   const failedChecks = (verdict: { checks: { check: string; passed: boolean }[] }) =>
     verdict.checks.filter((c) => !c.passed).map((c) => c.check);
   const partyOf = (who: WorldUser, orgKind: OrgKind, role: Role) =>
-    principal({ userId: who.user.userId, orgId: who.org.orgId, orgKind, orgCode: who.org.code, roles: [role] });
+    principal({
+      userId: who.user.userId,
+      orgId: who.org.orgId,
+      orgKind,
+      orgCode: who.org.code,
+      roles: [role],
+    });
 
   beforeAll(async () => {
     fixture = await openTestLedger('sqlite');
