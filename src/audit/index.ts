@@ -4,6 +4,31 @@
  */
 export { canonicalBytes, canonicalJson } from './canonical-json.js';
 export {
+  appendSignatureLines,
+  COSIGNATURE_KEY_TYPE,
+  COSIGNATURE_V1_HEADER,
+  type Cosigner,
+  type CosignatureVerifier,
+  cosignatureKeyId,
+  cosignatureLine,
+  cosignatureVerifierFromPublicKey,
+  cosignatureVerifierKeyString,
+  cosignatureVerifierOf,
+  cosignedMessage,
+  cosignerFromSeed,
+  encodeCosignerKey,
+  type NoteSignatureLine,
+  parseCosignatureVerifierKey,
+  parseCosignerKey,
+  type SplitNote,
+  type SplitNoteResult,
+  splitSignedNote,
+  TIMESTAMPED_SIGNATURE_BYTES,
+  type VerifiedCosignature,
+  type VerifyCosignaturesResult,
+  verifyCosignatures,
+} from './cosignature.js';
+export {
   type Checkpoint,
   type CheckpointBody,
   formatCheckpointBody,

@@ -67,13 +67,14 @@ function decodeBase64Canonical(text: string): Uint8Array | undefined {
 
 /**
  * Takes apart `<name>+<key id>+<base64 key>` (input from configuration or the network: attacker-controlled). Never
- * throws.
+ * throws. `keyType` is the signature type byte the key must carry (signed-note §Signature types): 0x01 for a note
+ * signer, 0x04 for an Ed25519 cosigner (tlog-cosignature §Format); both are 32-byte Ed25519 keys.
  *
  * @example
  * parseNoteKeyFields('PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW')
  * // { ok: true, name: 'PeterNeumann', keyId: 0xc74f20a3, keyIdHex: 'c74f20a3', keyBytes: Uint8Array(32) }
  */
-export function parseNoteKeyFields(text: unknown): NoteKeyParseResult {
+export function parseNoteKeyFields(text: unknown, keyType: number = ED25519_KEY_TYPE): NoteKeyParseResult {
   const malformed = (message: string) => ({ ok: false, code: 'audit.key_malformed', message }) as const;
   if (typeof text !== 'string') return malformed('a key is a string');
   const first = text.indexOf('+');
@@ -87,11 +88,11 @@ export function parseNoteKeyFields(text: unknown): NoteKeyParseResult {
   if (!KEY_ID_HEX.test(keyIdHex) || raw === undefined || raw.length === 0) {
     return malformed('key string must be <name>+<8 hex digits>+<base64 key>');
   }
-  if (raw[0] !== ED25519_KEY_TYPE) {
+  if (raw[0] !== keyType) {
     return {
       ok: false,
       code: 'audit.key_unsupported_algorithm',
-      message: `signature type ${raw[0]} is not Ed25519 (0x01)`,
+      message: `signature type ${raw[0]} is not the expected ${keyType} (0x01 Ed25519, 0x04 Ed25519 cosignature)`,
     };
   }
   if (raw.length !== 1 + ED25519_KEY_BYTES) return malformed(`an Ed25519 key is ${ED25519_KEY_BYTES} bytes`);
