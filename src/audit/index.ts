@@ -4,11 +4,28 @@
  */
 export { canonicalBytes, canonicalJson } from './canonical-json.js';
 export {
+  type Checkpoint,
+  type CheckpointBody,
+  formatCheckpointBody,
+  type OpenCheckpointResult,
+  openCheckpoint,
+  type ParseCheckpointResult,
+  parseCheckpointBody,
+  signCheckpoint,
+} from './checkpoint.js';
+export {
+  type CheckpointComparison,
+  compareWithKept,
+  describeHistoryBreak,
+  type HistoryBreak,
+  type TreeHeadToCompare,
+} from './checkpoint-comparison.js';
+export {
   appendSignatureLines,
   COSIGNATURE_KEY_TYPE,
   COSIGNATURE_V1_HEADER,
-  type Cosigner,
   type CosignatureVerifier,
+  type Cosigner,
   cosignatureKeyId,
   cosignatureLine,
   cosignatureVerifierFromPublicKey,
@@ -28,16 +45,6 @@ export {
   type VerifyCosignaturesResult,
   verifyCosignatures,
 } from './cosignature.js';
-export {
-  type Checkpoint,
-  type CheckpointBody,
-  formatCheckpointBody,
-  type OpenCheckpointResult,
-  openCheckpoint,
-  type ParseCheckpointResult,
-  parseCheckpointBody,
-  signCheckpoint,
-} from './checkpoint.js';
 export {
   AuditError,
   type AuditErrorCode,
