@@ -9,6 +9,7 @@ export type AppErrorCode =
   | 'audit.checkpoint_missing'
   | 'audit.index_out_of_range'
   | 'audit.size_out_of_range'
+  | 'audit.tile_not_found'
   | 'input.invalid'
   | 'auth.unauthenticated'
   | 'auth.csrf'

@@ -58,7 +58,8 @@ interface ApiRoute {
   readonly access: RouteAccess | undefined;
 }
 
-const openApiPath = (url: string) => url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+// @fastify/swagger writes a wildcard `*` (the tlog-tiles index, several path elements) as `{*}`.
+const openApiPath = (url: string) => url.replace(/:([A-Za-z0-9_]+)/g, '{$1}').replace(/\/\*$/, '/{*}');
 
 function isAllowed(caller: Pick<Caller, 'role' | 'orgKind'>, access: RouteAccess | undefined): boolean {
   if (access === undefined || access === 'public' || access === 'session') return true;

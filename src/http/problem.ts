@@ -12,6 +12,8 @@ const statusByCode: Record<string, number> = {
   'visit.not_found': 404,
   'terminal.unknown': 422,
   'audit.checkpoint_missing': 404,
+  // tlog-tiles: a tile the latest checkpoint does not cover, or a path that is not a tile's, is not there.
+  'audit.tile_not_found': 404,
   'store.concurrency': 409,
   'request.invalid': 400,
   'route.not_found': 404,

@@ -25,6 +25,7 @@ import { clientErrorResponse, problemOf, sendProblem } from './problem.js';
 import { releaseRoutes } from './release.routes.js';
 import { ProblemSchema } from './schemas.js';
 import { visitRoutes } from './visit.routes.js';
+import { tileRoutes } from './tiles.routes.js';
 import { yardRoutes } from './yard.routes.js';
 
 export interface ServerDeps {
@@ -136,6 +137,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     await app.register(enrolmentRoutes(http));
   }
   await app.register(auditRoutes({ reads: deps.reads, verifierKey: deps.verifierKey }));
+  await app.register(tileRoutes({ reads: deps.reads }));
 
   app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () =>
     app.swagger(),

@@ -1,0 +1,104 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply } from 'fastify';
+import { Type } from 'typebox';
+import { latestCheckpoint } from '../app/audit.usecases.js';
+import type { LedgerReads } from '../app/ports.js';
+import { readEntryBundle, readHashTile, type TileBytes } from '../app/tiles.usecases.js';
+import { problemResponses } from './schemas.js';
+
+/** A full tile never changes: caches may keep it for a year without asking again (RFC 8246 `immutable`). */
+const FULL_TILE_CACHE = 'max-age=31536000, immutable';
+/** A partial tile is superseded by a wider one as the log grows. */
+const PARTIAL_TILE_CACHE = 'max-age=60';
+/** tlog-tiles §Checkpoints: mutable, so no caching "beyond a few seconds". */
+const CHECKPOINT_CACHE = 'public, max-age=5';
+
+const TileBytesSchema = Type.String({
+  contentMediaType: 'application/octet-stream',
+  description: 'Raw bytes (tlog-tiles)',
+});
+
+const tileParams = Type.Object({
+  '*': Type.String({
+    maxLength: 64,
+    description: 'The tile index as 3-digit path elements, e.g. `x001/234`, then an optional `.p/<W>`',
+  }),
+});
+
+function sendTile(reply: FastifyReply, tile: TileBytes, visibility: 'public' | 'private') {
+  return reply
+    .type('application/octet-stream')
+    .header('cache-control', `${visibility}, ${tile.full ? FULL_TILE_CACHE : PARTIAL_TILE_CACHE}`)
+    .send(Buffer.from(tile.bytes.buffer, tile.bytes.byteOffset, tile.bytes.byteLength));
+}
+
+/**
+ * The log as C2SP tlog-tiles static resources (https://c2sp.org/tlog-tiles), at the server's root as its
+ * prefix: `/checkpoint`, hash tiles `/tile/<L>/<N>[.p/<W>]` and entry bundles `/tile/entries/<N>[.p/<W>]`. A
+ * mirror or a CDN can carry the hash tiles and the checkpoint for every monitor; the entries carry cargo data,
+ * so they stay behind `audit.entries.read` and are marked `private` for caches.
+ */
+export function tileRoutes(deps: { reads: LedgerReads }): FastifyPluginAsyncTypebox {
+  const { reads } = deps;
+  return async (app) => {
+    app.get(
+      '/checkpoint',
+      {
+        config: { access: 'public' },
+        schema: {
+          tags: ['audit'],
+          summary: 'The latest signed checkpoint as a C2SP signed note (tlog-tiles §Checkpoints)',
+          response: { 200: Type.String({ description: 'The signed note, verbatim' }), ...problemResponses },
+        },
+      },
+      async (_request, reply) =>
+        reply
+          .type('text/plain; charset=utf-8')
+          .header('cache-control', CHECKPOINT_CACHE)
+          .send((await latestCheckpoint(reads)).note),
+    );
+
+    app.get(
+      '/tile/entries/*',
+      {
+        // Whole events, yard slots included: the same permission as /v1/audit/entries.
+        config: { access: 'audit.entries.read' },
+        schema: {
+          tags: ['audit'],
+          summary: 'An entry bundle: the leaves of 256 entries (or W at the edge), uint16-length-prefixed',
+          params: tileParams,
+          response: {
+            200: TileBytesSchema,
+            401: { $ref: 'Problem#' },
+            403: { $ref: 'Problem#' },
+            ...problemResponses,
+          },
+        },
+      },
+      async (request, reply) =>
+        sendTile(reply, await readEntryBundle(reads, `entries/${request.params['*']}`), 'private'),
+    );
+
+    app.get(
+      '/tile/:level/*',
+      {
+        config: { access: 'public' },
+        schema: {
+          tags: ['audit'],
+          summary: 'A hash tile: 256 consecutive Merkle Tree Hashes at height 8·L (or W at the right edge)',
+          params: Type.Object({
+            level: Type.String({ description: 'Tile level, 0–63, no leading zeroes' }),
+            ...tileParams.properties,
+          }),
+          response: { 200: TileBytesSchema, ...problemResponses },
+        },
+      },
+      async (request, reply) =>
+        sendTile(
+          reply,
+          await readHashTile(reads, `${request.params.level}/${request.params['*']}`),
+          'public',
+        ),
+    );
+  };
+}
