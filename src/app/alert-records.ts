@@ -27,6 +27,8 @@ export const severityOf: Record<AlertRule, AlertSeverity> = {
   'driver.device.enrolled_again': 'high',
   // The terminal allows the printed fallback pass; each use is worth a look, not an emergency.
   'gate.printed_pass': 'medium',
+  // The witnesses have not cosigned the log for a while: a rollback or a fork would go unseen meanwhile (issue 11).
+  'witness.lagging': 'high',
 };
 
 /** The parts of a stored event an alert row derives from. */
@@ -234,6 +236,24 @@ export function readModelAlertRecord(event: AlertSourceEvent): AlertRecord {
     orgId: null,
     summary:
       `A read model differs from the audit log (${where}${data.field ? `, ${data.field}` : ''}): ${data.reason ?? ''}`.trim(),
+    evidence: [
+      { label: `Alert event, audit index ${event.index}`, href: proofHref(event.index), index: event.index },
+    ],
+  });
+}
+
+/** The row of a `WitnessLagAlertRaised` event: no quorum of witnesses cosigned the log for longer than allowed. */
+export function witnessLagAlertRecord(event: AlertSourceEvent): AlertRecord {
+  const data = event.data as { treeSize?: number; cosignedSize?: number | null; quorum?: number; lagSeconds?: number };
+  return raisedRow(event, {
+    rule: 'witness.lagging',
+    subjectKind: 'log',
+    subjectId: `checkpoint ${data.treeSize ?? 'unknown'}`,
+    terminal: null,
+    orgId: null,
+    summary:
+      `No quorum of ${data.quorum ?? '?'} witnesses has cosigned the log for ${data.lagSeconds ?? '?'} s: checkpoint ${data.treeSize ?? '?'} waits, ` +
+      `the last cosigned by a quorum is ${data.cosignedSize ?? 'none'}`,
     evidence: [
       { label: `Alert event, audit index ${event.index}`, href: proofHref(event.index), index: event.index },
     ],
@@ -448,7 +468,8 @@ export function isAlertEvent(event: { readonly streamId: string; readonly type: 
       event.type === 'LookupAlertRaised' ||
       event.type === 'EnrolmentAlertRaised' ||
       event.type === 'DeviceAlertRaised' ||
-      event.type === 'PrintedPassAlertRaised'
+      event.type === 'PrintedPassAlertRaised' ||
+      event.type === 'WitnessLagAlertRaised'
     );
   if (event.streamId.startsWith(AUTH_STREAM_PREFIX)) return event.type === 'AccountLockedOut';
   return event.streamId.startsWith('alert-');
@@ -485,6 +506,8 @@ export async function applyAlertEvent(
     rows.set(event.index, enrolmentAlertRecord(event));
   } else if (event.streamId === ALERTS_STREAM && event.type === 'DeviceAlertRaised') {
     rows.set(event.index, deviceAlertRecord(event));
+  } else if (event.streamId === ALERTS_STREAM && event.type === 'WitnessLagAlertRaised') {
+    rows.set(event.index, witnessLagAlertRecord(event));
   } else if (event.streamId === ALERTS_STREAM && event.type === 'PrintedPassAlertRaised') {
     rows.set(event.index, printedPassAlertRecord(event, await facts.gateFacts(event.data)));
   } else if (event.streamId.startsWith(AUTH_STREAM_PREFIX) && event.type === 'AccountLockedOut') {

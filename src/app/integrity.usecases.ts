@@ -13,6 +13,12 @@ import {
 import { ALERTS_STREAM, integrityAlertRecord, readModelAlertRecord } from './alert-records.js';
 import type { Ledger } from './ledger.js';
 import type { LedgerReads, NodeKey, StoredCheckpoint, StoredEvent } from './ports.js';
+import {
+  type CheckpointKeeper,
+  compareLogWithKept,
+  type HistoryBreakFinding,
+  type KeptHead,
+} from './kept-checkpoint.js';
 import type { ReadModelCheck, ReadModelCheckResult } from './read-model-check.js';
 
 /** Why a check failed: a closed set, so callers (the alert, `/readyz`, the CLI) can switch on it. */
@@ -26,7 +32,9 @@ export type IntegrityCode =
   | 'integrity.checkpoint_invalid'
   | 'integrity.checkpoint_root_mismatch'
   | 'integrity.checkpoint_beyond_log'
-  | 'integrity.read_model_mismatch';
+  | 'integrity.read_model_mismatch'
+  | 'integrity.rollback'
+  | 'integrity.fork';
 
 /** The outcome of one full check of the stored log. */
 export type IntegrityResult =
@@ -37,6 +45,8 @@ export type IntegrityResult =
       readonly checkpointsChecked: number;
       /** Size of the largest checkpoint whose root and signature were verified, or null when none is signed yet. */
       readonly verifiedTreeSize: number | null;
+      /** The root of the whole log (`logSize` leaves), recomputed from the leaves (RFC 9162 §2.1.1). */
+      readonly rootHash: Uint8Array;
       /** The read models were compared with the log folded up to this many events (absent: not checked). */
       readonly readModelWatermark?: number;
       readonly durationMs: number;
@@ -344,6 +354,7 @@ export async function checkLogIntegrity(args: {
     logSize,
     checkpointsChecked,
     verifiedTreeSize,
+    rootHash: rootFromBorder(border),
     durationMs: Date.now() - started,
   };
 }
@@ -445,6 +456,12 @@ export interface IntegrityWatch {
   latest(): IntegrityResult | undefined;
   /** Runs a check now (or joins the one running) and returns its result. */
   checkNow(): Promise<IntegrityResult>;
+  /**
+   * A failure found outside the database, such as a witness that cosigned a longer or another history (issue 11).
+   * It is raised once and stays `latest()` for the life of the process, whatever the next checks of the database
+   * find: the database is exactly what such a finding says cannot be trusted.
+   */
+  report(failure: IntegrityFailure): Promise<void>;
   stop(): void;
 }
 
@@ -470,6 +487,7 @@ export function startIntegrityWatch(args: {
   onError?: (error: unknown) => void;
 }): IntegrityWatch {
   let latest: IntegrityResult | undefined;
+  let reported: IntegrityFailure | undefined;
   let running: Promise<IntegrityResult> | undefined;
   let raised: string | undefined;
   let stopped = false;
@@ -516,8 +534,17 @@ export function startIntegrityWatch(args: {
   tick();
 
   return {
-    latest: () => latest,
+    latest: () => reported ?? latest,
     checkNow,
+    async report(failure) {
+      if (reported) return;
+      reported = failure;
+      try {
+        await args.onAlert?.(failure);
+      } catch (error) {
+        args.onError?.(error);
+      }
+    },
     stop() {
       stopped = true;
       clearInterval(timer);

@@ -45,6 +45,11 @@ export interface Ledger {
   write<T>(work: (context: WriteContext) => Promise<T>): Promise<T>;
   /** Signs a checkpoint covering the whole log now, if the latest does not already. */
   checkpoint(): Promise<StoredCheckpoint>;
+  /**
+   * Calls `listener` after each commit that signed a new checkpoint, once the checkpoint is committed (the
+   * witnesses are asked for it then, off the write path). Returns the function that removes the listener.
+   */
+  onCheckpointSigned(listener: (checkpoint: StoredCheckpoint) => void): () => void;
   /** Signs any deferred checkpoint and stops the timer. Does not close the store. */
   close(): Promise<void>;
 }
@@ -58,6 +63,18 @@ export function createLedger(options: LedgerOptions): Ledger {
   // The border after this process's last commit: when no other writer has appended since, the next transaction
   // appends without reading it back.
   let lastHead: TreeHead | undefined;
+  const checkpointListeners = new Set<(checkpoint: StoredCheckpoint) => void>();
+  let lastAnnouncedSize = -1;
+  const announce = (checkpoint: StoredCheckpoint | undefined) => {
+    if (!checkpoint || checkpoint.treeSize <= lastAnnouncedSize) return;
+    lastAnnouncedSize = checkpoint.treeSize;
+    for (const listener of checkpointListeners) {
+      // The write has committed: a listener's failure must not make it look failed to its caller.
+      try {
+        listener(checkpoint);
+      } catch {}
+    }
+  };
 
   async function transaction<T>(
     work: (context: WriteContext, appender: AuditAppender) => Promise<T>,
@@ -89,11 +106,13 @@ export function createLedger(options: LedgerOptions): Ledger {
   }
 
   async function checkpoint(): Promise<StoredCheckpoint> {
-    return transaction(async ({ tx, now }, appender) => {
+    const signed = await transaction(async ({ tx, now }, appender) => {
       const signed = await signHeadCheckpoint(tx, appender, log, now);
       lastSignedAt = now.getTime();
       return signed;
     });
+    announce(signed);
+    return signed;
   }
 
   function deferCheckpoint(): void {
@@ -115,17 +134,24 @@ export function createLedger(options: LedgerOptions): Ledger {
     log,
     async write(work) {
       let signedNow = false;
+      let signed: StoredCheckpoint | undefined;
       const result = await transaction(async (context, appender) => {
         const value = await work(context);
         signedNow = context.now.getTime() - lastSignedAt >= checkpointIntervalMs;
-        if (signedNow) await signHeadCheckpoint(context.tx, appender, log, context.now);
+        if (signedNow) signed = await signHeadCheckpoint(context.tx, appender, log, context.now);
         return { value, now: context.now };
       });
-      if (signedNow) lastSignedAt = result.now.getTime();
-      else deferCheckpoint();
+      if (signedNow) {
+        lastSignedAt = result.now.getTime();
+        announce(signed);
+      } else deferCheckpoint();
       return result.value;
     },
     checkpoint,
+    onCheckpointSigned(listener) {
+      checkpointListeners.add(listener);
+      return () => checkpointListeners.delete(listener);
+    },
     async close() {
       closed = true;
       if (deferred) {

@@ -8,6 +8,7 @@ import type { GateReads, GateWrites } from './gate.ports.js';
 import type { IdentityReads, IdentityWrites } from './identity.ports.js';
 import type { ReadModelTableReads, ReadModelTableWrites } from './read-model.ports.js';
 import type { ReleaseReads, ReleaseWrites } from './release.ports.js';
+import type { CosignatureStore } from './witness.ports.js';
 
 // One definition each: JSON values and yard cells are the domain's.
 export type { JsonObject, JsonValue, OccupiedCell, YardCell } from '../domain/index.js';
@@ -89,7 +90,8 @@ export type AlertRule =
   | 'lookup.bulk'
   | 'auth.enrolment_repeated'
   | 'driver.device.enrolled_again'
-  | 'gate.printed_pass';
+  | 'gate.printed_pass'
+  | 'witness.lagging';
 export type AlertSeverity = 'critical' | 'high' | 'medium';
 export type AlertStatus = 'open' | 'acknowledged' | 'resolved';
 
@@ -231,6 +233,8 @@ export interface LedgerWriteTx extends LedgerReads {
 export interface LedgerStore extends LedgerReads {
   /** Runs `work` in one serialised transaction; commits when it resolves, rolls back when it throws. */
   writeTransaction<T>(work: (tx: LedgerWriteTx) => Promise<T>): Promise<T>;
+  /** The witnesses' cosignatures of the checkpoints (`witness.ports.ts`), written outside the log's transactions. */
+  readonly cosignatures: CosignatureStore;
   close(): Promise<void>;
 }
 

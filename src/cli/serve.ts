@@ -8,6 +8,7 @@ import { readSetting } from '../config/settings.js';
 import { buildServer } from '../http/server.js';
 import { seedDemoOnce } from './demo.js';
 import { openSystem } from './system.js';
+import { parseWitnessList, parseWitnessMaxLagMs, parseWitnessQuorum, startLogWitnesses } from './witnesses.js';
 
 export async function serveCommand(
   options: { db?: string; port?: number; host?: string; seedDemo?: boolean; simulator?: boolean },
@@ -33,6 +34,10 @@ export async function serveCommand(
     credentialLimit: Number(readSetting('gateCredentialRateLimit')),
     windowSeconds: Number(readSetting('gateRateWindowSeconds')),
   });
+  // Read before anything starts, so that a bad witness list stops the server with a clear error.
+  const witnessList = parseWitnessList(readSetting('witnesses'));
+  const witnessQuorum = parseWitnessQuorum(readSetting('witnessQuorum'), witnessList.length);
+  const witnessMaxLagMs = parseWitnessMaxLagMs(readSetting('witnessMaxLagSeconds'));
   if (system.signerCreated) io.stdout.write(`generated the log signing key in ${system.keyFile}\n`);
   const seeded = options.seedDemo ? await seedDemoOnce(system, io) : undefined;
   const integrity = startIntegrityWatch({
@@ -54,6 +59,18 @@ export async function serveCommand(
     },
     onError: (error) => logger.error({ err: error }, 'integrity check could not run'),
   });
+  const witnesses = startLogWitnesses({
+    store: system.store,
+    ledger: system.ledger,
+    witnesses: witnessList,
+    quorum: witnessQuorum,
+    maxLagMs: witnessMaxLagMs,
+    integrity,
+    log: {
+      error: (message, detail) => logger.fatal({ witness: detail }, message),
+      warn: (message, detail) => logger.warn({ witness: detail }, message),
+    },
+  });
   const server = await buildServer({
     reads: system.store,
     verifierKey: system.verifierKey,
@@ -66,6 +83,8 @@ export async function serveCommand(
     integrity,
     lookups,
     gateThrottle,
+    cosignatures: system.store.cosignatures,
+    witnesses,
   });
   await server.listen({ port, host });
   const address = server.server.address();
@@ -89,6 +108,7 @@ export async function serveCommand(
     process.once('SIGTERM', stop);
   });
   await simulator?.stop();
+  witnesses?.stop();
   integrity.stop();
   await server.close();
   await system.close();

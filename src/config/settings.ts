@@ -34,6 +34,11 @@ export const settings = {
     default: undefined,
     doc: 'File holding the signer key (mode 0600). Defaults to `log.key` beside the SQLite file, or `./data/log.key` with PostgreSQL.',
   },
+  checkpointFile: {
+    env: 'PORTLEDGER_CHECKPOINT_FILE',
+    default: undefined,
+    doc: 'File where the server keeps, outside the database, the latest checkpoint it signed or verified (the plain signed note, replaced atomically). On start and in every integrity check the log must extend it, by a consistency proof; otherwise `/readyz` answers 503 `integrity.rollback` or `integrity.fork`, a critical alert stands until a person resolves it, and no checkpoint is signed. Defaults to `log.checkpoint` beside the signing key; none with `sqlite::memory:`.',
+  },
   origin: {
     env: 'PORTLEDGER_LOG_ORIGIN',
     default: 'portledger.local/log',
@@ -48,6 +53,21 @@ export const settings = {
     env: 'PORTLEDGER_INTEGRITY_INTERVAL_MS',
     default: '300000',
     doc: 'The server recomputes its audit tree from the stored events and checks every signed checkpoint on start and then this often; a mismatch is a critical alert and makes `/readyz` answer 503.',
+  },
+  witnesses: {
+    env: 'PORTLEDGER_WITNESSES',
+    default: undefined,
+    doc: "The log's witnesses (C2SP tlog-witness), comma-separated, each `VKEY@URL`: the witness's cosigner verifier key (`name+keyid+base64`, type 0x04) and its submission prefix, e.g. `customs.example/w+1a2b3c4d+BA…=@https://witness.customs.example`. After each checkpoint the server submits it to every witness off the write path and stores the cosignatures; `GET /v1/audit/checkpoint` serves them as extra signature lines.",
+  },
+  witnessQuorum: {
+    env: 'PORTLEDGER_WITNESS_QUORUM',
+    default: undefined,
+    doc: 'How many of `PORTLEDGER_WITNESSES` must cosign a checkpoint; defaults to all of them. A whole number between 1 and the number of witnesses.',
+  },
+  witnessMaxLagSeconds: {
+    env: 'PORTLEDGER_WITNESS_MAX_LAG',
+    default: '600',
+    doc: 'Seconds the latest checkpoint may wait for its quorum of cosignatures before a `witness.lagging` alert is raised (one per stretch of lag).',
   },
   readModelKeysPerCycle: {
     env: 'PORTLEDGER_READ_MODEL_KEYS_PER_CYCLE',

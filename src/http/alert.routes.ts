@@ -37,6 +37,7 @@ export const AlertSchema = Type.Object({
     Type.Literal('auth.enrolment_repeated'),
     Type.Literal('driver.device.enrolled_again'),
     Type.Literal('gate.printed_pass'),
+    Type.Literal('witness.lagging'),
   ]),
   severity: Type.Union([Type.Literal('critical'), Type.Literal('high'), Type.Literal('medium')]),
   raisedAt: Type.String({ format: 'date-time' }),

@@ -9,6 +9,9 @@ import {
   latestCheckpoint,
 } from '../app/audit.usecases.js';
 import type { LedgerReads, StoredCheckpoint, StoredEvent } from '../app/ports.js';
+import type { CosignatureStore, StoredCosignature } from '../app/witness.ports.js';
+import type { WitnessSubmitter } from '../app/witnesses.usecases.js';
+import { appendSignatureLines } from '../audit/cosignature.js';
 import {
   CheckpointSchema,
   ConsistencyProofSchema,
@@ -19,12 +22,68 @@ import {
 
 const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 
-const checkpointView = (checkpoint: StoredCheckpoint, verifierKey: string) => ({
+/**
+ * A checkpoint as the API shows it: the note carries the witnesses' cosignature lines after the log's own, as
+ * C2SP signed notes allow (tlog-witness §add-checkpoint: the answer "MAY [be concatenated] to the checkpoint");
+ * a verifier that knows only the log's key ignores them (signed-note §Signatures).
+ */
+const checkpointView = (
+  checkpoint: StoredCheckpoint,
+  verifierKey: string,
+  cosignatures: readonly StoredCosignature[] = [],
+) => ({
   treeSize: checkpoint.treeSize,
   rootHash: b64(checkpoint.rootHash),
   signedAt: checkpoint.signedAt,
-  note: checkpoint.note,
+  note: cosignatures.length
+    ? appendSignatureLines(
+        checkpoint.note,
+        cosignatures.map((c) => c.line),
+      )
+    : checkpoint.note,
   verifierKey,
+  cosignatures: cosignatures.map((c) => ({
+    witness: c.witness,
+    timestamp: c.timestamp,
+    receivedAt: c.receivedAt,
+    line: c.line,
+  })),
+});
+
+const WitnessesSchema = Type.Object({
+  quorum: Type.Integer({
+    minimum: 0,
+    description: 'How many witnesses must cosign (0: no witness configured)',
+  }),
+  cosignedSize: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], {
+    description: 'The largest tree size a quorum of witnesses has cosigned',
+  }),
+  waitingSince: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+    description: 'Since when the latest checkpoint waits for its quorum; null when it has it',
+  }),
+  lagging: Type.Boolean({ description: 'A `witness.lagging` alert stands for the current wait' }),
+  witnesses: Type.Array(
+    Type.Object({
+      name: Type.String(),
+      vkey: Type.String({ description: 'The cosigner verifier key (tlog-cosignature, type 0x04)' }),
+      url: Type.String({ description: 'Submission prefix (tlog-witness)' }),
+      cosignedSize: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]),
+      cosignedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+      knownSize: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]),
+      lastError: Type.Union([Type.String(), Type.Null()]),
+      lastAttemptAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+      finding: Type.Union([
+        Type.Object({
+          code: Type.Union([Type.Literal('integrity.rollback'), Type.Literal('integrity.fork')]),
+          witness: Type.String(),
+          witnessSize: Type.Integer({ minimum: 0 }),
+          logSize: Type.Integer({ minimum: 0 }),
+          reason: Type.String(),
+        }),
+        Type.Null(),
+      ]),
+    }),
+  ),
 });
 
 const AuditStatsSchema = Type.Object({
@@ -100,8 +159,15 @@ async function auditStats(reads: LedgerReads, hours: number) {
  * the key and proofs are public, because witnesses need them and they carry only hashes; the entries themselves
  * are cargo data.
  */
-export function auditRoutes(deps: { reads: LedgerReads; verifierKey: string }): FastifyPluginAsyncTypebox {
-  const { reads, verifierKey } = deps;
+export function auditRoutes(deps: {
+  reads: LedgerReads;
+  verifierKey: string;
+  cosignatures?: CosignatureStore;
+  witnesses?: Pick<WitnessSubmitter, 'status' | 'quorumStatus'>;
+}): FastifyPluginAsyncTypebox {
+  const { reads, verifierKey, cosignatures } = deps;
+  const cosignaturesOf = async (sizes: readonly number[]) =>
+    cosignatures ? await cosignatures.cosignaturesOf(sizes) : [];
   return async (app) => {
     app.get(
       '/v1/audit/checkpoint',
@@ -114,7 +180,8 @@ export function auditRoutes(deps: { reads: LedgerReads; verifierKey: string }): 
         },
       },
       async () => {
-        return checkpointView(await latestCheckpoint(reads), verifierKey);
+        const checkpoint = await latestCheckpoint(reads);
+        return checkpointView(checkpoint, verifierKey, await cosignaturesOf([checkpoint.treeSize]));
       },
     );
 
@@ -186,7 +253,39 @@ export function auditRoutes(deps: { reads: LedgerReads; verifierKey: string }): 
       },
       async (request) => {
         const page = await reads.readCheckpoints(request.query.from ?? 0, request.query.limit ?? 100);
-        return { checkpoints: page.map((c) => checkpointView(c, verifierKey)) };
+        const cosigned = await cosignaturesOf(page.map((c) => c.treeSize));
+        return {
+          checkpoints: page.map((c) =>
+            checkpointView(
+              c,
+              verifierKey,
+              cosigned.filter((s) => s.treeSize === c.treeSize),
+            ),
+          ),
+        };
+      },
+    );
+
+    app.get(
+      '/v1/audit/witnesses',
+      {
+        config: { access: 'audit.read' },
+        schema: {
+          tags: ['audit'],
+          summary: "The log's witnesses: the size each last cosigned and when, and whether a quorum lags",
+          response: {
+            200: WitnessesSchema,
+            401: { $ref: 'Problem#' },
+            403: { $ref: 'Problem#' },
+            ...problemResponses,
+          },
+        },
+      },
+      async () => {
+        const witnesses = deps.witnesses;
+        if (!witnesses)
+          return { quorum: 0, cosignedSize: null, waitingSince: null, lagging: false, witnesses: [] };
+        return { ...witnesses.quorumStatus(), witnesses: witnesses.status() };
       },
     );
 

@@ -21,8 +21,22 @@ export const CheckpointSchema = Type.Object({
   treeSize: Type.Integer({ minimum: 0 }),
   rootHash: Base64Hash,
   signedAt: Type.String({ format: 'date-time' }),
-  note: Type.String({ description: 'The C2SP signed note (tlog-checkpoint), verbatim' }),
+  note: Type.String({
+    description:
+      "The C2SP signed note (tlog-checkpoint): the log's signature line, then the witnesses' cosignature/v1 lines (tlog-cosignature) stored for it",
+  }),
   verifierKey: Type.String({ description: 'C2SP note verifier key, `name+keyid+base64`' }),
+  cosignatures: Type.Optional(
+    Type.Array(
+      Type.Object({
+        witness: Type.String({ description: "The witness's key name" }),
+        timestamp: Type.Integer({ minimum: 1, description: 'cosignature/v1 timestamp, POSIX seconds' }),
+        receivedAt: Type.String({ format: 'date-time' }),
+        line: Type.String({ description: 'The note signature line, as it appears in `note`' }),
+      }),
+      { description: "The witnesses' cosignatures of this checkpoint, also appended to `note`" },
+    ),
+  ),
 });
 
 export const InclusionProofSchema = Type.Object({

@@ -11,6 +11,8 @@ import { adminRoutes } from './admin.routes.js';
 import { alertRoutes } from './alert.routes.js';
 import { appointmentRoutes } from './appointment.routes.js';
 import { approvalRoutes } from './approval.routes.js';
+import type { CosignatureStore } from '../app/witness.ports.js';
+import type { WitnessSubmitter } from '../app/witnesses.usecases.js';
 import { auditRoutes } from './audit.routes.js';
 import { authPlugin } from './auth.plugin.js';
 import { authRoutes } from './auth.routes.js';
@@ -24,8 +26,8 @@ import { partyRoutes } from './party.routes.js';
 import { clientErrorResponse, problemOf, sendProblem } from './problem.js';
 import { releaseRoutes } from './release.routes.js';
 import { ProblemSchema } from './schemas.js';
-import { visitRoutes } from './visit.routes.js';
 import { tileRoutes } from './tiles.routes.js';
+import { visitRoutes } from './visit.routes.js';
 import { yardRoutes } from './yard.routes.js';
 
 export interface ServerDeps {
@@ -49,6 +51,10 @@ export interface ServerDeps {
   readonly lookups?: LookupWatch;
   /** The gate's rate limits per kiosk and per credential; without it, the gate answers every attempt. */
   readonly gateThrottle?: GateThrottle;
+  /** The witnesses' stored cosignatures: served with the checkpoints as extra signature lines. */
+  readonly cosignatures?: CosignatureStore;
+  /** The log's witnesses and how each stands (`GET /v1/audit/witnesses`); absent when none is configured. */
+  readonly witnesses?: Pick<WitnessSubmitter, 'status' | 'quorumStatus'>;
 }
 
 /**
@@ -136,7 +142,14 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     await app.register(alertRoutes(http));
     await app.register(enrolmentRoutes(http));
   }
-  await app.register(auditRoutes({ reads: deps.reads, verifierKey: deps.verifierKey }));
+  await app.register(
+    auditRoutes({
+      reads: deps.reads,
+      verifierKey: deps.verifierKey,
+      cosignatures: deps.cosignatures,
+      witnesses: deps.witnesses,
+    }),
+  );
   await app.register(tileRoutes({ reads: deps.reads }));
 
   app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () =>

@@ -11,6 +11,7 @@ import {
   type SubtreeNode,
 } from '../app/ports.js';
 import { createAuditRepository, nodeKey } from './audit.repository.js';
+import { createCosignatureRepository } from './cosignature.repository.js';
 import { type StoreDialect, type StoreDialectName, storeDialect } from './dialect.js';
 import { createEventRepository } from './event.repository.js';
 import { createGateRepository, gateReads } from './gate.repository.js';
@@ -135,6 +136,7 @@ export function createKyselyLedgerStore({ db, dialect: name }: KyselyLedgerStore
     releases: releaseReads(createReleaseRepository({ db })),
     gate: gateReads(createGateRepository({ db })),
     readModels: readModelTableReads(createReadModelTablesRepository({ db, dialect })),
+    cosignatures: createCosignatureRepository({ db }),
 
     async writeTransaction(work) {
       const body = async (trx: Kysely<Database>) => {

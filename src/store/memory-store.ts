@@ -35,6 +35,7 @@ import {
   memoryReleaseWrites,
   type ReleaseTables,
 } from './memory-release.js';
+import { createMemoryCosignatureStore } from './cosignature.repository.js';
 import { alertPageSize, visitPageSize } from './read-model.repository.js';
 import { ENDED_VISIT_STATUSES } from './schema.js';
 import { checkAppend, TransactionGuard } from './write-rules.js';
@@ -433,6 +434,7 @@ export function createMemoryLedgerStore(): LedgerStore {
       { identity, releases },
       (visitRef) => committed.openAlerts.get(visitRef) ?? 0,
     ),
+    cosignatures: createMemoryCosignatureStore(),
     writeTransaction<T>(work: (tx: LedgerWriteTx) => Promise<T>): Promise<T> {
       const result = queue.then(() => run(work));
       queue = result.catch(() => undefined);

@@ -56,6 +56,20 @@ export interface CheckpointTable {
   signed_at: Frozen<string>;
 }
 
+/** One witness's cosignature of one checkpoint (migration 0017): append-only evidence. */
+export interface CosignatureTable {
+  tree_size: FrozenInt8;
+  /** The witness's key name (C2SP tlog-cosignature: a schema-less URL). */
+  witness: Frozen<string>;
+  key_id: FrozenInt8;
+  root_hash: Frozen<Uint8Array>;
+  /** cosignature/v1 timestamp, POSIX seconds. */
+  timestamp: FrozenInt8;
+  /** The whole note signature line, `— <name> <base64>\n`, newline included. */
+  line: Frozen<string>;
+  received_at: Frozen<string>;
+}
+
 export interface VisitTable {
   visit_ref: string;
   container_number: string;
@@ -331,6 +345,7 @@ export interface Database {
   event: EventTable;
   audit_node: AuditNodeTable;
   checkpoint: CheckpointTable;
+  cosignature: CosignatureTable;
   visit: VisitTable;
   yard_cell: YardCellTable;
   organisation: OrganisationTable;

@@ -106,6 +106,7 @@ const alertRuleNames: Record<string, string> = {
   'auth.enrolment_repeated': 'Second enrolment attempt',
   'driver.device.enrolled_again': "Driver's phone set up again",
   'gate.printed_pass': 'Printed pickup pass used',
+  'witness.lagging': 'Witnesses have not cosigned the log',
 };
 
 export const alertRuleName = (rule: string): string => alertRuleNames[rule] ?? readable(rule);

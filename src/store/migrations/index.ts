@@ -23,6 +23,7 @@ import { gateAlertGroupMigration0012 } from './0012_gate_alert_group.js';
 import { driverDevicesMigration0014 } from './0014_driver_devices.js';
 import { enrolmentConfirmationMigration0015 } from './0015_enrolment_confirmation.js';
 import { readModelMismatchRuleMigration0016 } from './0016_read_model_mismatch_rule.js';
+import { witnessCosignaturesMigration0017 } from './0017_witness_cosignatures.js';
 import type { MigrationDb } from './migration-db.js';
 
 /**
@@ -50,6 +51,7 @@ export function ledgerMigrationProvider(dialect: StoreDialectName): MigrationPro
     '0014_driver_devices': driverDevicesMigration0014(d),
     '0015_enrolment_confirmation': enrolmentConfirmationMigration0015(d),
     '0016_read_model_mismatch_rule': readModelMismatchRuleMigration0016(d),
+    '0017_witness_cosignatures': witnessCosignaturesMigration0017(d),
   };
   return { getMigrations: async () => migrations };
 }
