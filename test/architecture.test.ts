@@ -16,7 +16,11 @@ const layers = {
   store: { layers: ['store', 'app', 'domain', 'audit'], packages: ['*'] },
   security: { layers: ['security', 'app', 'domain', 'audit'], packages: ['*'] },
   http: { layers: ['http', 'app', 'domain', 'audit'], packages: ['*'] },
-  cli: { layers: ['cli', 'http', 'store', 'security', 'app', 'domain', 'audit', 'config'], packages: ['*'] },
+  witness: { layers: ['witness', 'audit'], packages: ['*'] },
+  cli: {
+    layers: ['cli', 'http', 'witness', 'store', 'security', 'app', 'domain', 'audit', 'config'],
+    packages: ['*'],
+  },
 } as const satisfies Record<string, { layers: readonly string[]; packages: readonly string[] }>;
 
 type Layer = keyof typeof layers;

@@ -13,6 +13,7 @@ import { proofConsistencyCommand, proofInclusionCommand } from './proof.js';
 import { rebuildReadModelsCommand } from './rebuild-read-models.js';
 import { seedCommand } from './seed.js';
 import { serveCommand } from './serve.js';
+import { registerWitnessCommands } from './witness.js';
 
 function nonNegativeInteger(name: string) {
   return (value: string): number => {
@@ -109,10 +110,14 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
     )
     .argument('[dir]', 'folder written by `portledger export`')
     .option('--db <url>', 'check the database itself instead: sqlite:PATH or postgres://…')
-    .action(async (dir: string | undefined, options: { db?: string }) => {
+    .option(
+      '--checkpoint <file>',
+      'with --db: a checkpoint note kept earlier, which the log must extend (exit 1 naming rollback or fork)',
+    )
+    .action(async (dir: string | undefined, options: { db?: string; checkpoint?: string }) => {
       setExitCode(
         dir === undefined && options.db !== undefined
-          ? await verifyDatabaseCommand({ db: options.db }, io)
+          ? await verifyDatabaseCommand({ db: options.db, checkpoint: options.checkpoint }, io)
           : await verifyCommand(dir ?? '', io),
       );
     });
@@ -143,6 +148,7 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
 
   registerAdminCommands(program, run, dbOption);
   registerEnrolmentCommands(program, run, dbOption);
+  registerWitnessCommands(program, run);
 
   return program;
 }

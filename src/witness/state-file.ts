@@ -1,0 +1,164 @@
+/**
+ * The witness's memory, in two files outside any database:
+ * - the state file: per origin, the latest checkpoint it cosigned. Replaced atomically: write a temporary file,
+ *   fsync it, rename it over the old one, fsync the directory, so a crash (SIGKILL, power loss) leaves either the
+ *   old state or the new one, never a torn file and never an older one after a newer was acknowledged.
+ * - the evidence file, beside it: JSON lines, append-only, one per refused submission that a trusted log key had
+ *   signed (tlog-witness §add-checkpoint: such a request "might be proof of log misbehavior").
+ */
+import { open, readFile, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { decodeBase64Strict, encodeBase64 } from '../audit/bytes.js';
+
+const STATE_FORMAT = 'portledger-witness-state/1';
+
+/** One log's record: the latest checkpoint the witness cosigned, and the note it serves for it. */
+export interface LogRecord {
+  readonly size: bigint;
+  readonly rootHash: Uint8Array;
+  /** The checkpoint with the log's verified signatures and this witness's cosignature. */
+  readonly cosignedNote: string;
+}
+
+/** One refused submission, kept as evidence. */
+export interface EvidenceRecord {
+  readonly receivedAt: string;
+  readonly origin: string;
+  readonly status: number;
+  readonly reason: string;
+  readonly oldSize: string;
+  readonly proof: readonly string[];
+  readonly checkpoint: string;
+  /** What the witness had cosigned for the origin at the time, if anything. */
+  readonly cosignedSize: string | null;
+  readonly cosignedRootHash: string | null;
+}
+
+/** The state file, loaded, with its single writer. */
+export interface WitnessStateFile {
+  readonly path: string;
+  readonly evidencePath: string;
+  get(origin: string): LogRecord | undefined;
+  origins(): string[];
+  /** Persists `record` for `origin` (and every record already committed); resolves once it is durable. */
+  commit(origin: string, record: LogRecord): Promise<void>;
+  appendEvidence(record: EvidenceRecord): Promise<void>;
+}
+
+interface StoredLog {
+  size: string;
+  rootHash: string;
+  cosignedNote: string;
+}
+
+function serialise(records: ReadonlyMap<string, LogRecord>): string {
+  const logs: Record<string, StoredLog> = {};
+  for (const [origin, record] of [...records].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    logs[origin] = {
+      size: record.size.toString(10),
+      rootHash: encodeBase64(record.rootHash),
+      cosignedNote: record.cosignedNote,
+    };
+  }
+  return `${JSON.stringify({ format: STATE_FORMAT, logs }, null, 2)}\n`;
+}
+
+function deserialise(path: string, text: string): Map<string, LogRecord> {
+  const broken = (why: string) =>
+    new Error(`witness state ${path} is unreadable (${why}); refusing to start`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw broken('not JSON');
+  }
+  const document = parsed as { format?: unknown; logs?: unknown };
+  if (document?.format !== STATE_FORMAT || typeof document.logs !== 'object' || document.logs === null) {
+    throw broken(`not ${STATE_FORMAT}`);
+  }
+  const records = new Map<string, LogRecord>();
+  for (const [origin, value] of Object.entries(document.logs as Record<string, StoredLog>)) {
+    const rootHash = typeof value?.rootHash === 'string' ? decodeBase64Strict(value.rootHash) : undefined;
+    if (typeof value?.size !== 'string' || !/^(0|[1-9][0-9]*)$/.test(value.size) || !rootHash) {
+      throw broken(`bad record for ${origin}`);
+    }
+    records.set(origin, {
+      size: BigInt(value.size),
+      rootHash,
+      cosignedNote: String(value.cosignedNote ?? ''),
+    });
+  }
+  return records;
+}
+
+async function writeDurably(path: string, text: string, flag: 'w' | 'a'): Promise<void> {
+  const handle = await open(path, flag, 0o600);
+  try {
+    await handle.writeFile(text, 'utf8');
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function syncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** A queue that runs one task at a time, in order, so that no write overtakes another. */
+function serialQueue() {
+  let tail: Promise<unknown> = Promise.resolve();
+  return <T>(task: () => Promise<T>): Promise<T> => {
+    const run = tail.then(task, task);
+    tail = run.catch(() => undefined);
+    return run;
+  };
+}
+
+/**
+ * Loads the state file (a missing file is a witness that has cosigned nothing yet; an unreadable one stops the
+ * start, since guessing would let a log roll the witness back) and returns its writer.
+ *
+ * @example const state = await openWitnessStateFile('./data/customs-witness.state.json');
+ */
+export async function openWitnessStateFile(path: string): Promise<WitnessStateFile> {
+  const dir = dirname(path);
+  const temporary = join(dir, `.${basename(path)}.tmp`);
+  const evidencePath = `${path.replace(/\.json$/, '')}.evidence.jsonl`;
+  let committed = new Map<string, LogRecord>();
+  try {
+    committed = deserialise(path, await readFile(path, 'utf8'));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  // A temporary file left by a crash before its rename was never acknowledged to anyone.
+  await rm(temporary, { force: true });
+  const writes = serialQueue();
+  const appends = serialQueue();
+  return {
+    path,
+    evidencePath,
+    get: (origin) => committed.get(origin),
+    origins: () => [...committed.keys()],
+    commit: (origin, record) =>
+      // Each write starts from what is committed when it runs, so a write for one origin never carries an older
+      // view of another origin over a newer one.
+      writes(async () => {
+        const next = new Map(committed);
+        next.set(origin, record);
+        await writeDurably(temporary, serialise(next), 'w');
+        await rename(temporary, path);
+        await syncDirectory(dir);
+        committed = next;
+      }),
+    appendEvidence: (record) =>
+      appends(async () => {
+        await writeDurably(evidencePath, `${JSON.stringify(record)}\n`, 'a');
+      }),
+  };
+}
