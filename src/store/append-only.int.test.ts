@@ -18,13 +18,27 @@ import { makeEvents } from './testing/fixtures.js';
  */
 
 async function seed(store: LedgerStore): Promise<StoredEvent[]> {
-  return store.writeTransaction(async (tx) => {
-    const events = makeEvents({ streamId: 'visit-a', fromIndex: 0, count: 3 });
-    await tx.appendToStream('visit-a', 0, events);
-    await tx.insertNodes([{ level: 0, index: 0, hash: new Uint8Array(32).fill(7) }]);
-    await tx.insertCheckpoint({ treeSize: 3, rootHash: new Uint8Array(32), note: 'note', signedAt: 'now' });
-    return events;
-  });
+  return store
+    .writeTransaction(async (tx) => {
+      const events = makeEvents({ streamId: 'visit-a', fromIndex: 0, count: 3 });
+      await tx.appendToStream('visit-a', 0, events);
+      await tx.insertNodes([{ level: 0, index: 0, hash: new Uint8Array(32).fill(7) }]);
+      await tx.insertCheckpoint({ treeSize: 3, rootHash: new Uint8Array(32), note: 'note', signedAt: 'now' });
+      return events;
+    })
+    .then(async (events) => {
+      // A witness's cosignature (migration 0017) is evidence too: written outside the log's transaction.
+      await store.cosignatures.insertCosignature({
+        treeSize: 3,
+        witness: 'customs.test/witness',
+        keyId: 1,
+        rootHash: new Uint8Array(32),
+        timestamp: 1,
+        line: '\u2014 customs.test/witness AAAA\n',
+        receivedAt: 'now',
+      });
+      return events;
+    });
 }
 
 const attacks = [
@@ -34,6 +48,8 @@ const attacks = [
   { table: 'audit_node', statement: 'DELETE FROM audit_node' },
   { table: 'checkpoint', statement: "UPDATE checkpoint SET note='forged'" },
   { table: 'checkpoint', statement: 'DELETE FROM checkpoint' },
+  { table: 'cosignature', statement: "UPDATE cosignature SET line='forged'" },
+  { table: 'cosignature', statement: 'DELETE FROM cosignature' },
 ];
 
 describe('append-only, checked with the sqlite3 client', () => {
@@ -60,6 +76,9 @@ describe('append-only, checked with the sqlite3 client', () => {
       expect(await store.readEvents(0, 10)).toEqual(seeded);
       expect(await store.readNodes([{ level: 0, index: 0 }])).toEqual([new Uint8Array(32).fill(7)]);
       expect((await store.latestCheckpoint())?.note).toBe('note');
+      expect((await store.cosignatures.cosignaturesOf([3])).map((c) => c.line)).toEqual([
+        '\u2014 customs.test/witness AAAA\n',
+      ]);
     } finally {
       await store.close();
     }
@@ -85,23 +104,26 @@ await describeWithPostgres('append-only, checked with psql', () => {
   });
   afterAll(() => dropSchema(schema));
 
-  it.each([...attacks, { table: 'event', statement: 'TRUNCATE event' }])(
-    'psql -c "$statement" fails with the trigger message, even as superuser',
-    ({ table, statement }) => {
-      const result = psql(statement);
-      expect(result.status).not.toBe(0);
-      expect(result.stderr).toContain(`portledger: ${table} is append-only; a correction is a new event`);
-    },
-  );
+  it.each([
+    ...attacks,
+    { table: 'event', statement: 'TRUNCATE event' },
+    { table: 'cosignature', statement: 'TRUNCATE cosignature' },
+  ])('psql -c "$statement" fails with the trigger message, even as superuser', ({ table, statement }) => {
+    const result = psql(statement);
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain(`portledger: ${table} is append-only; a correction is a new event`);
+  });
 
-  it.each(['UPDATE event SET type = $$x$$', 'DELETE FROM audit_node', 'TRUNCATE checkpoint'])(
-    'the application role portledger_app has no privilege for "%s"',
-    (statement) => {
-      const result = psql(`SET ROLE portledger_app; ${statement}`);
-      expect(result.status).not.toBe(0);
-      expect(result.stderr).toMatch(/permission denied for table (event|audit_node|checkpoint)/);
-    },
-  );
+  it.each([
+    'UPDATE event SET type = $$x$$',
+    'DELETE FROM audit_node',
+    'TRUNCATE checkpoint',
+    'DELETE FROM cosignature',
+  ])('the application role portledger_app has no privilege for "%s"', (statement) => {
+    const result = psql(`SET ROLE portledger_app; ${statement}`);
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toMatch(/permission denied for table (event|audit_node|checkpoint|cosignature)/);
+  });
 
   it('the application role may still read and append', () => {
     const result = psql('SET ROLE portledger_app; SELECT count(*) FROM event; SELECT size FROM log_head');
@@ -127,6 +149,9 @@ await describeWithPostgres('append-only, checked with psql', () => {
       expect(await store.readEvents(0, 10)).toEqual(seeded);
       expect(await store.readNodes([{ level: 0, index: 0 }])).toEqual([new Uint8Array(32).fill(7)]);
       expect((await store.latestCheckpoint())?.note).toBe('note');
+      expect((await store.cosignatures.cosignaturesOf([3])).map((c) => c.line)).toEqual([
+        '\u2014 customs.test/witness AAAA\n',
+      ]);
     } finally {
       await store.close();
     }

@@ -62,6 +62,7 @@ describe('openLedgerStore', () => {
           '0014_driver_devices',
           '0015_enrolment_confirmation',
           '0016_read_model_mismatch_rule',
+          '0017_witness_cosignatures',
         ],
       });
       expect(await migrate(db)).toEqual({ applied: [] });
