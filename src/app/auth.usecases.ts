@@ -15,6 +15,7 @@ import {
   userDecider,
 } from '../domain/index.js';
 import { raiseEnrolmentAlert, recordLockoutAlert } from './alerts.usecases.js';
+import { enrolmentCode } from './enrolment-code.js';
 import { AppError } from './errors.js';
 import type {
   EnrolmentLinkRecord,
@@ -420,6 +421,11 @@ export interface EnrolmentPending {
   /** Who may confirm it, in words: "a terminal supervisor of North Quay Terminal or a port administrator". */
   readonly confirmers: string;
   readonly registeredAt: string;
+  /**
+   * The pairing code of the new passkey (`XXXX-XXXX`, from its credential id and public key): the person reads it
+   * to their confirmer, who must type it to confirm. Shown here only, never in the confirmer's list.
+   */
+  readonly confirmationCode: string;
 }
 
 /** Who confirms a person's enrolment, in words (`enrolmentConfirmRefusal` decides it). */
@@ -500,6 +506,7 @@ export async function finishEnrolment(
       user: { username: user.username, displayName: user.displayName, orgName: org?.name ?? '' },
       confirmers: confirmersOf(org),
       registeredAt: enrolment.createdAt,
+      confirmationCode: await enrolmentCode(passkey),
     };
   });
 }
@@ -829,14 +836,22 @@ export function requireStepUp(deps: AuthDeps, auth: Authenticated): void {
   }
 }
 
+/** The caller's passkeys; one registered through a link and not confirmed yet is `pending` (issue 10, row D). */
 export async function listMyPasskeys(deps: AuthDeps, auth: Authenticated) {
-  const passkeys = await deps.ledger.store.identity.listPasskeys(auth.user.userId);
-  return passkeys.map(({ credentialId, label, createdAt, lastUsedAt }) => ({
-    credentialId,
-    label,
-    createdAt,
-    lastUsedAt,
-  }));
+  const identity = deps.ledger.store.identity;
+  const passkeys = await identity.listPasskeys(auth.user.userId);
+  return Promise.all(
+    passkeys.map(async ({ credentialId, label, createdAt, lastUsedAt }) => ({
+      credentialId,
+      label,
+      createdAt,
+      lastUsedAt,
+      status:
+        (await identity.findEnrolmentByCredential(credentialId))?.status === 'pending'
+          ? ('pending' as const)
+          : ('active' as const),
+    })),
+  );
 }
 
 export async function beginAddPasskey(deps: AuthDeps, auth: Authenticated) {
@@ -856,7 +871,13 @@ export async function finishAddPasskey(
   deps: AuthDeps,
   auth: Authenticated,
   args: { challengeId: string; response: JsonObject; label: string },
-): Promise<{ credentialId: string; label: string; createdAt: string; lastUsedAt: string | null }> {
+): Promise<{
+  credentialId: string;
+  label: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  status: 'active';
+}> {
   requireStepUp(deps, auth);
   return deps.ledger.write(async (context) => {
     const passkey = await addPasskeyInTx(deps, context, { user: auth.user, ...args });
@@ -871,6 +892,8 @@ export async function finishAddPasskey(
       label: passkey.label,
       createdAt: passkey.createdAt,
       lastUsedAt: passkey.lastUsedAt,
+      // Added from a signed-in session with a step-up: no confirmation to wait for.
+      status: 'active' as const,
     };
   });
 }

@@ -9,10 +9,15 @@
  * - at the machine, the operator (`portledger enrolment confirm --by-operator`): the root of trust for the very
  *   first administrator of an installation and for the demo.
  *
+ * Whoever holds a link can enrol first, and the device, label and user agent are theirs to choose; so confirming
+ * needs the pairing code the enrolment page showed the person (`enrolmentCode`), which the confirmer asks them for
+ * and types. A wrong code is refused (`enrolment.code_mismatch`) and recorded as an `EnrolmentCodeMismatch` auth
+ * event; after five, the enrolment can only be rejected (`enrolment.locked`). The confirmer's list never shows it.
+ *
  * Each confirmation and rejection is an auth event on the person's `auth-` stream (with IP and user agent) and a
  * `PasskeyConfirmed` / `PasskeyRejected` event of the user decider, written with the `enrolment` row.
  */
-import { enrolmentConfirmRefusal } from '../domain/index.js';
+import { ENROLMENT_CODE_ATTEMPTS, enrolmentConfirmRefusal } from '../domain/index.js';
 import {
   type AuthDeps,
   type Authenticated,
@@ -20,9 +25,11 @@ import {
   requireStepUp,
   runUserCommand,
 } from './auth.usecases.js';
+import { enrolmentCodeMatches } from './enrolment-code.js';
 import { AppError } from './errors.js';
 import type { EnrolmentRecord, IdentityReads, UserRecord } from './identity.ports.js';
 import type { WriteContext } from './ledger.js';
+import type { StoredEvent } from './ports.js';
 
 /** What a confirmer is shown of one enrolment. */
 export interface EnrolmentView {
@@ -48,6 +55,10 @@ export interface EnrolmentView {
   };
   /** Other link enrolments of the same person, any status: more than none is a warning sign. */
   readonly otherEnrolments: number;
+  /** Wrong pairing codes typed to confirm it so far. */
+  readonly wrongCodes: number;
+  /** After {@link ENROLMENT_CODE_ATTEMPTS} wrong codes it can only be rejected. */
+  readonly locked: boolean;
   readonly decidedBy: string | null;
   readonly decidedAt: string | null;
 }
@@ -69,13 +80,29 @@ const AUTHENTICATOR_NAMES: Readonly<Record<string, string>> = {
   'bada5566-a7aa-401f-bd96-45619a55120d': '1Password',
 };
 
+/** What the views read: the identity read models, and the person's auth stream for the wrong codes. */
+interface EnrolmentReads {
+  readonly identity: IdentityReads;
+  readStream(streamId: string): Promise<StoredEvent[]>;
+}
+
+/** The wrong codes typed for this enrolment: its `EnrolmentCodeMismatch` events in the person's auth stream. */
+async function wrongCodesOf(reads: EnrolmentReads, enrolment: EnrolmentRecord): Promise<number> {
+  const events = await reads.readStream(`auth-${enrolment.userId}`);
+  return events.filter(
+    (event) => event.type === 'EnrolmentCodeMismatch' && event.data.enrolmentId === enrolment.enrolmentId,
+  ).length;
+}
+
 async function viewOf(
-  identity: IdentityReads,
+  reads: EnrolmentReads,
   enrolment: EnrolmentRecord,
   person: UserRecord,
 ): Promise<EnrolmentView> {
+  const { identity } = reads;
   const org = await identity.getOrganisation(person.orgId);
   const all = await identity.listEnrolments({ userId: person.userId });
+  const wrongCodes = await wrongCodesOf(reads, enrolment);
   return {
     enrolmentId: enrolment.enrolmentId,
     status: enrolment.status,
@@ -95,6 +122,8 @@ async function viewOf(
       authenticator: AUTHENTICATOR_NAMES[enrolment.aaguid] ?? null,
     },
     otherEnrolments: all.length - 1,
+    wrongCodes,
+    locked: enrolment.status === 'pending' && wrongCodes >= ENROLMENT_CODE_ATTEMPTS,
     decidedBy: enrolment.decidedBy,
     decidedAt: enrolment.decidedAt,
   };
@@ -112,11 +141,11 @@ async function pendingWithPerson(identity: IdentityReads) {
 
 /** The pending enrolments `caller` may confirm or reject, oldest first. Their own never appears. */
 export async function listPendingEnrolments(deps: AuthDeps, caller: Authenticated): Promise<EnrolmentView[]> {
-  const identity = deps.ledger.store.identity;
+  const { store } = deps.ledger;
   const views: EnrolmentView[] = [];
-  for (const { enrolment, person } of await pendingWithPerson(identity)) {
+  for (const { enrolment, person } of await pendingWithPerson(store.identity)) {
     const refusal = enrolmentConfirmRefusal({ confirmer: caller.user, person });
-    if (refusal === undefined) views.push(await viewOf(identity, enrolment, person));
+    if (refusal === undefined) views.push(await viewOf(store, enrolment, person));
   }
   return views;
 }
@@ -126,14 +155,75 @@ export type EnrolmentDecider =
   | { readonly kind: 'person'; readonly auth: Authenticated }
   | { readonly kind: 'operator'; readonly name: string };
 
+/** A confirmation carries the pairing code the person read out; a rejection needs none. */
+export type EnrolmentDecision =
+  | { readonly decision: 'confirm'; readonly code: string }
+  | { readonly decision: 'reject' };
+
+const decidedByOf = (by: EnrolmentDecider) =>
+  by.kind === 'person' ? by.auth.user.userId : `operator:${by.name}`;
+
+function lockedError(enrolmentId: string): AppError {
+  return new AppError(
+    'enrolment.locked',
+    `${ENROLMENT_CODE_ATTEMPTS} wrong confirmation codes were typed for enrolment ${enrolmentId}: it can only be rejected now; the person needs a new enrolment link`,
+    { attempts: ENROLMENT_CODE_ATTEMPTS },
+  );
+}
+
+/**
+ * Records a wrong pairing code for each of `enrolments` (an `EnrolmentCodeMismatch` auth event of the person, with
+ * who typed it and from where), and returns the refusal to throw once the transaction is committed.
+ */
+async function recordWrongCode(
+  context: WriteContext,
+  args: {
+    enrolments: readonly { enrolment: EnrolmentRecord; wrongCodes: number }[];
+    by: EnrolmentDecider;
+    meta: RequestMeta;
+  },
+): Promise<AppError> {
+  const { now } = context;
+  let attemptsLeft = ENROLMENT_CODE_ATTEMPTS;
+  for (const { enrolment, wrongCodes } of args.enrolments) {
+    const attempt = wrongCodes + 1;
+    attemptsLeft = Math.min(attemptsLeft, ENROLMENT_CODE_ATTEMPTS - attempt);
+    await context.appendAtEnd(`auth-${enrolment.userId}`, [
+      {
+        type: 'EnrolmentCodeMismatch',
+        data: {
+          enrolmentId: enrolment.enrolmentId,
+          credentialId: enrolment.credentialId,
+          attempt,
+          by: decidedByOf(args.by),
+          via: args.by.kind === 'person' ? 'console' : 'operator',
+          ip: args.meta.ip,
+          userAgent: args.meta.userAgent.slice(0, 300),
+          at: now.toISOString(),
+        },
+      },
+    ]);
+  }
+  return new AppError(
+    'enrolment.code_mismatch',
+    attemptsLeft > 0
+      ? `that is not the confirmation code of this passkey: ask the person for the code their enrolment page shows (${attemptsLeft} ${attemptsLeft === 1 ? 'try' : 'tries'} left). If their link was already used when they opened it, the passkey is not theirs: reject it`
+      : `that is not the confirmation code of this passkey, and it was the last try: it can only be rejected now`,
+    { attemptsLeft },
+  );
+}
+
 /**
  * Confirms or rejects a pending enrolment. A person must hold a passkey session with a step-up in the last five
  * minutes (a keylogged password + TOTP session confirms nothing), and be a confirmer of the enrolment's person; one
- * who is not gets `enrolment.not_found`, as if it did not exist. A rejected passkey is removed: it never signs in.
+ * who is not gets `enrolment.not_found`, as if it did not exist. A confirmation needs the passkey's pairing code,
+ * which only the one who enrolled it was shown: a wrong one is recorded and refused (`enrolment.code_mismatch`),
+ * and after five the enrolment can only be rejected (`enrolment.locked`). A rejected passkey is removed: it never
+ * signs in.
  */
 export async function decideEnrolment(
   deps: AuthDeps,
-  args: { enrolmentId: string; decision: 'confirm' | 'reject'; by: EnrolmentDecider },
+  args: EnrolmentDecision & { enrolmentId: string; by: EnrolmentDecider },
   meta: RequestMeta,
 ): Promise<EnrolmentView> {
   const { by } = args;
@@ -146,7 +236,9 @@ export async function decideEnrolment(
     }
     requireStepUp(deps, by.auth);
   }
-  return deps.ledger.write(async (context) => {
+  // A wrong code's event is committed, then the refusal thrown.
+  let refusal: AppError | undefined;
+  const view = await deps.ledger.write(async (context) => {
     const { tx } = context;
     const enrolment = await tx.identity.getEnrolment(args.enrolmentId);
     const person = enrolment && (await tx.identity.getUser(enrolment.userId));
@@ -161,13 +253,24 @@ export async function decideEnrolment(
       }
       if (refusal) throw new AppError('enrolment.not_found', `no enrolment ${args.enrolmentId}`);
     }
-    if (enrolment.status !== 'pending' || !(await tx.identity.getPasskey(enrolment.credentialId))) {
+    const passkey = await tx.identity.getPasskey(enrolment.credentialId);
+    if (enrolment.status !== 'pending' || !passkey) {
       throw new AppError('enrolment.not_pending', `enrolment ${args.enrolmentId} is ${enrolment.status}`, {
         status: enrolment.status,
       });
     }
+    if (args.decision === 'confirm') {
+      const wrongCodes = await wrongCodesOf(tx, enrolment);
+      if (wrongCodes >= ENROLMENT_CODE_ATTEMPTS) throw lockedError(enrolment.enrolmentId);
+      if (!(await enrolmentCodeMatches(args.code, passkey))) {
+        refusal = await recordWrongCode(context, { enrolments: [{ enrolment, wrongCodes }], by, meta });
+        return undefined;
+      }
+    }
     return decideInTx(context, { enrolment, person, decision: args.decision, by, meta });
   });
+  if (refusal || !view) throw refusal;
+  return view;
 }
 
 async function decideInTx(
@@ -182,7 +285,7 @@ async function decideInTx(
 ): Promise<EnrolmentView> {
   const { tx, now } = context;
   const { enrolment, person, decision, by, meta } = args;
-  const decidedBy = by.kind === 'person' ? by.auth.user.userId : `operator:${by.name}`;
+  const decidedBy = decidedByOf(by);
   await runUserCommand(context, person.userId, {
     type: decision === 'confirm' ? 'ConfirmPasskey' : 'RejectPasskey',
     credentialId: enrolment.credentialId,
@@ -214,7 +317,7 @@ async function decideInTx(
       },
     },
   ]);
-  return viewOf(tx.identity, decided, person);
+  return viewOf(tx, decided, person);
 }
 
 /** Every enrolment, or those of one status, for the operator's `portledger enrolment list`. */
@@ -222,27 +325,32 @@ export async function listEnrolmentsForOperator(
   deps: AuthDeps,
   where: { status?: EnrolmentRecord['status'] } = {},
 ): Promise<EnrolmentView[]> {
-  const identity = deps.ledger.store.identity;
+  const { store } = deps.ledger;
   const views: EnrolmentView[] = [];
-  for (const enrolment of await identity.listEnrolments(where)) {
-    const person = await identity.getUser(enrolment.userId);
-    if (person) views.push(await viewOf(identity, enrolment, person));
+  for (const enrolment of await store.identity.listEnrolments(where)) {
+    const person = await store.identity.getUser(enrolment.userId);
+    if (person) views.push(await viewOf(store, enrolment, person));
   }
   return views;
 }
 
+const OPERATOR_META: RequestMeta = { ip: 'local', userAgent: 'portledger cli' };
+
 /**
- * The operator at the machine confirms (or rejects) a person's pending enrolment: `enrolmentId` when given, else
- * the person's only pending one (`enrolment.ambiguous` when there are several: the operator must look and choose).
+ * The operator at the machine confirms (or rejects) a person's pending enrolment. A confirmation needs the pairing
+ * code the person's enrolment page shows, and the code picks the enrolment among the person's pending ones; a code
+ * that is none of theirs is recorded against each of them and refused (`enrolment.code_mismatch`). `enrolmentId`
+ * narrows it to one; a rejection without it needs the person to have only one pending (`enrolment.ambiguous`
+ * otherwise: the operator must look and choose).
  */
 export async function decideEnrolmentAsOperator(
   deps: AuthDeps,
-  args: { username: string; enrolmentId?: string; decision: 'confirm' | 'reject'; operator: string },
+  args: EnrolmentDecision & { username: string; enrolmentId?: string; operator: string },
 ): Promise<EnrolmentView> {
-  const identity = deps.ledger.store.identity;
-  const person = await identity.findUserByUsername(args.username.trim().toLowerCase());
+  const { store } = deps.ledger;
+  const person = await store.identity.findUserByUsername(args.username.trim().toLowerCase());
   if (!person) throw new AppError('auth.user_unknown', `no user ${args.username}`);
-  const pending = (await pendingWithPerson(identity))
+  const pending = (await pendingWithPerson(store.identity))
     .map(({ enrolment }) => enrolment)
     .filter((e) => e.userId === person.userId);
   const chosen =
@@ -255,19 +363,35 @@ export async function decideEnrolmentAsOperator(
         : `${person.username} has no pending enrolment ${args.enrolmentId}`,
     );
   }
-  if (chosen.length > 1) {
-    throw new AppError(
-      'enrolment.ambiguous',
-      `${person.username} has ${chosen.length} passkeys waiting (${chosen.map((e) => e.enrolmentId).join(', ')}): one may be a thief's; look at each with \`portledger enrolment list\` and pass --id`,
-    );
+  const by: EnrolmentDecider = { kind: 'operator', name: args.operator };
+  if (args.decision === 'reject' || chosen.length === 1) {
+    if (chosen.length > 1) {
+      throw new AppError(
+        'enrolment.ambiguous',
+        `${person.username} has ${chosen.length} passkeys waiting (${chosen.map((e) => e.enrolmentId).join(', ')}): one may be a thief's; look at each with \`portledger enrolment list\` and pass --id`,
+      );
+    }
+    return decideEnrolment(deps, { ...args, enrolmentId: chosen[0]!.enrolmentId, by }, OPERATOR_META);
   }
-  return decideEnrolment(
-    deps,
-    {
-      enrolmentId: chosen[0]!.enrolmentId,
-      decision: args.decision,
-      by: { kind: 'operator', name: args.operator },
-    },
-    { ip: 'local', userAgent: 'portledger cli' },
+  // Several pending and a code: the one whose code it is, among those that still take a code.
+  const { code } = args;
+  const open: { enrolment: EnrolmentRecord; wrongCodes: number }[] = [];
+  for (const enrolment of chosen) {
+    const wrongCodes = await wrongCodesOf(store, enrolment);
+    if (wrongCodes < ENROLMENT_CODE_ATTEMPTS) open.push({ enrolment, wrongCodes });
+  }
+  if (open.length === 0) throw lockedError(chosen.map((e) => e.enrolmentId).join(', '));
+  for (const { enrolment } of open) {
+    const passkey = await store.identity.getPasskey(enrolment.credentialId);
+    if (passkey && (await enrolmentCodeMatches(code, passkey)))
+      return decideEnrolment(
+        deps,
+        { decision: 'confirm', code, enrolmentId: enrolment.enrolmentId, by },
+        OPERATOR_META,
+      );
+  }
+  const refusal = await deps.ledger.write((context) =>
+    recordWrongCode(context, { enrolments: open, by, meta: OPERATOR_META }),
   );
+  throw refusal;
 }

@@ -31,6 +31,8 @@ export type AppErrorCode =
   | 'enrolment.not_pending'
   | 'enrolment.self_confirmation'
   | 'enrolment.ambiguous'
+  | 'enrolment.code_mismatch'
+  | 'enrolment.locked'
   | 'approval.not_found'
   | 'alert.not_found'
   | 'alert.resolved'

@@ -14,18 +14,21 @@ export interface DemoSeeded {
 
 /**
  * The one-line command with which the operator at this machine confirms a passkey registered through a link (issue
- * 10, row D). The demo does not confirm anyone itself: its secrets file and links are exactly what a thief holds.
- * A PostgreSQL URL may carry a password, so it is left to `PORTLEDGER_DB` rather than printed.
+ * 10, row D), with the confirmation code the enrolment page showed the person. The demo does not confirm anyone
+ * itself: its secrets file and links are exactly what a thief holds, and whoever enrols first gets a pending
+ * passkey; only the code on the person's own screen tells theirs from a thief's. A PostgreSQL URL may carry a
+ * password, so it is left to `PORTLEDGER_DB` rather than printed.
  */
 export function confirmCommandLine(databaseUrl: string): string {
   const db = databaseUrl.startsWith('sqlite:') ? ` --db ${databaseUrl}` : '';
-  return `npx portledger enrolment confirm${db} --user USERNAME --by-operator`;
+  return `npx portledger enrolment confirm${db} --user USERNAME --code XXXX-XXXX --by-operator`;
 }
 
 function confirmHint(system: System): string {
   return (
     'A passkey registered through a link waits for confirmation by a supervisor or an administrator; as the operator ' +
-    `at this machine, confirm it (after checking its device, time and network with \`enrolment list\`) with:\n  ${confirmCommandLine(system.databaseUrl)}\n`
+    'at this machine, confirm it with the code the enrolment page shows (type the code you see on that page yourself; ' +
+    `if the page said the link was already used, the pending passkey is someone else's: reject it):\n  ${confirmCommandLine(system.databaseUrl)}\n`
   );
 }
 

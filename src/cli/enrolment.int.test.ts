@@ -24,12 +24,15 @@ function capture() {
 /**
  * `portledger enrolment list` and `enrolment confirm|reject --by-operator` (issue 10, row D): the operator at the
  * machine, the root of trust of a fresh installation, sees each passkey registered through a link with its device,
- * time and network, and confirms or rejects it.
+ * time and network, and confirms it with the confirmation code the person's enrolment page showed them (which also
+ * picks the enrolment), or rejects it.
  */
 describe('portledger enrolment (SQLite)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'portledger-enrolment-cli-'));
   const db = `sqlite:${join(dir, 'port.db')}`;
   const origin = 'https://port.example';
+  /** The confirmation code each enrolment page showed, by enrolment id, in the order they were made. */
+  const codes = new Map<string, { username: string; code: string }>();
 
   beforeAll(async () => {
     vi.stubEnv('PORTLEDGER_PUBLIC_URL', origin);
@@ -59,7 +62,7 @@ describe('portledger enrolment (SQLite)', () => {
               : (await issueEnrolmentLink(system.auth, { userId: username, issuedBy: 'cli:root' })).token;
           const meta = { ip: `192.0.2.${10 + n}`, userAgent: `Browser ${n}` };
           const options = await beginEnrolment(system.auth, { token }, meta);
-          await finishEnrolment(
+          const pending = await finishEnrolment(
             system.auth,
             {
               token,
@@ -70,6 +73,7 @@ describe('portledger enrolment (SQLite)', () => {
             },
             meta,
           );
+          codes.set(pending.enrolmentId, { username, code: pending.confirmationCode });
         }
       }
     } finally {
@@ -101,14 +105,52 @@ describe('portledger enrolment (SQLite)', () => {
     expect(listed.stdout).toMatch(/WARNING: 1 other enrolment of this person/);
   });
 
-  it('needs --by-operator, and an id when the person has several pending passkeys', async () => {
-    const bare = await run('enrolment', 'confirm', '--user', 'second-admin');
+  it('needs --by-operator, a code to confirm, and an id to reject when the person has several pending passkeys', async () => {
+    const secondCode = [...codes.values()].find((c) => c.username === 'second-admin')!.code;
+    const bare = await run('enrolment', 'confirm', '--user', 'second-admin', '--code', secondCode);
     expect(bare.code).toBe(2);
     expect(bare.stderr).toMatch(/--by-operator/);
-    const ambiguous = await run('enrolment', 'confirm', '--user', 'first-admin', '--by-operator');
+    const noCode = await run('enrolment', 'confirm', '--user', 'second-admin', '--by-operator');
+    expect(noCode.code).toBe(2);
+    expect(noCode.stderr).toMatch(/--code/);
+    const ambiguous = await run('enrolment', 'reject', '--user', 'first-admin', '--by-operator');
     expect(ambiguous.code).toBe(1);
     expect(ambiguous.stderr).toMatch(/enrolment\.ambiguous: first-admin has 2 passkeys waiting/);
     expect(ambiguous.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('refuses a code that is not the passkey’s, records it, and confirms with the right one', async () => {
+    // Another person's code is not this one's, even at the machine.
+    const firstCodes = [...codes.values()].filter((c) => c.username === 'first-admin').map((c) => c.code);
+    const secondCode = [...codes.values()].find((c) => c.username === 'second-admin')!.code;
+    const wrong = await run(
+      'enrolment',
+      'confirm',
+      '--user',
+      'second-admin',
+      '--code',
+      firstCodes[0]!,
+      '--by-operator',
+    );
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(
+      /enrolment\.code_mismatch: that is not the confirmation code .*\(4 tries left\)/,
+    );
+    expect((await run('enrolment', 'list')).stdout).toMatch(
+      /second-admin[\s\S]*WARNING: 1 wrong confirmation code typed\n/,
+    );
+    // The person's own code, read out to the operator, confirms it; no --id needed.
+    const confirmed = await run(
+      'enrolment',
+      'confirm',
+      '--user',
+      'second-admin',
+      '--code',
+      secondCode.toLowerCase(),
+      '--by-operator',
+    );
+    expect(confirmed.code).toBe(0);
+    expect(confirmed.stdout).toMatch(/^confirmed the passkey of second-admin:/);
   });
 
   it('confirms one and rejects the other, printing what it decided', async () => {
@@ -122,6 +164,8 @@ describe('portledger enrolment (SQLite)', () => {
       'first-admin',
       '--id',
       first!,
+      '--code',
+      codes.get(first!)!.code,
       '--by-operator',
     );
     expect(confirmed.code).toBe(0);
@@ -138,7 +182,15 @@ describe('portledger enrolment (SQLite)', () => {
     );
     expect(rejected.code).toBe(0);
     expect(rejected.stdout).toMatch(/^rejected the passkey of first-admin:/);
-    const again = await run('enrolment', 'confirm', '--user', 'first-admin', '--by-operator');
+    const again = await run(
+      'enrolment',
+      'confirm',
+      '--user',
+      'first-admin',
+      '--code',
+      codes.get(second!)!.code,
+      '--by-operator',
+    );
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/first-admin has no passkey waiting for confirmation/);
     expect((await run('enrolment', 'list', '--status', 'all')).stdout.match(/first-admin \(/g)).toHaveLength(

@@ -21,6 +21,9 @@ export function describeEnrolment(view: EnrolmentView): string {
     (view.otherEnrolments > 0
       ? `    WARNING: ${view.otherEnrolments} other enrolment${view.otherEnrolments === 1 ? '' : 's'} of this person: a link may have been used by someone else\n`
       : '') +
+    (view.wrongCodes > 0
+      ? `    WARNING: ${view.wrongCodes} wrong confirmation code${view.wrongCodes === 1 ? '' : 's'} typed${view.locked ? ': it can only be rejected' : ''}\n`
+      : '') +
     (view.decidedBy ? `    ${view.status} by ${view.decidedBy} at ${view.decidedAt}\n` : '')
   );
 }
@@ -28,7 +31,8 @@ export function describeEnrolment(view: EnrolmentView): string {
 /**
  * `portledger enrolment …`: the operator at the machine lists passkeys registered through enrolment links and
  * confirms or rejects them. The operator is the root of trust of a fresh installation (its first administrator)
- * and of the demo; everyone else is confirmed in the console by a supervisor or an administrator.
+ * and of the demo; everyone else is confirmed in the console by a supervisor or an administrator. Confirming needs
+ * the code the person's enrolment page shows (`--code`): ask them for it, in person or on a call you place.
  */
 export function registerEnrolmentCommands(program: Command, run: Run, dbOption: () => Option): void {
   const enrolment = program
@@ -45,15 +49,22 @@ export function registerEnrolmentCommands(program: Command, run: Run, dbOption: 
     )
     .action(run(enrolmentListCommand));
   for (const decision of ['confirm', 'reject'] as const) {
-    enrolment
+    const command = enrolment
       .command(decision)
       .description(
         decision === 'confirm'
-          ? "confirm a person's pending passkey as the operator at this machine, after checking its device, time and network"
+          ? "confirm a person's pending passkey as the operator at this machine, with the confirmation code their enrolment page shows"
           : "reject a person's pending passkey as the operator at this machine: it never signs in",
       )
       .addOption(dbOption())
-      .requiredOption('--user <username>', 'whose passkey')
+      .requiredOption('--user <username>', 'whose passkey');
+    if (decision === 'confirm') {
+      command.requiredOption(
+        '--code <XXXX-XXXX>',
+        'the confirmation code the person’s enrolment page shows them: ask them for it (in person or on a call you place), never copy it from elsewhere; it also picks the enrolment',
+      );
+    }
+    command
       .option('--id <enrolmentId>', 'which enrolment, when the person has more than one pending')
       .addOption(
         new Option(
@@ -62,7 +73,7 @@ export function registerEnrolmentCommands(program: Command, run: Run, dbOption: 
         ).makeOptionMandatory(),
       )
       .action(
-        run((options: { db?: string; user: string; id?: string }, io: Io) =>
+        run((options: { db?: string; user: string; id?: string; code?: string }, io: Io) =>
           enrolmentDecideCommand({ ...options, decision }, io),
         ),
       );
@@ -86,7 +97,7 @@ async function enrolmentListCommand(options: { db?: string; status: string }, io
 }
 
 async function enrolmentDecideCommand(
-  options: { db?: string; user: string; id?: string; decision: 'confirm' | 'reject' },
+  options: { db?: string; user: string; id?: string; code?: string; decision: 'confirm' | 'reject' },
   io: Io,
 ): Promise<number> {
   const system = await openSystem({ databaseUrl: options.db });
@@ -94,7 +105,9 @@ async function enrolmentDecideCommand(
     const view = await decideEnrolmentAsOperator(system.auth, {
       username: options.user,
       ...(options.id ? { enrolmentId: options.id } : {}),
-      decision: options.decision,
+      ...(options.decision === 'confirm'
+        ? { decision: 'confirm' as const, code: options.code ?? '' }
+        : { decision: 'reject' as const }),
       operator: userInfo().username,
     });
     io.stdout.write(

@@ -107,7 +107,7 @@ export const settings = {
   enrolmentLinkHours: {
     env: 'PORTLEDGER_ENROLMENT_LINK_HOURS',
     default: '24',
-    doc: 'A one-time enrolment link expires this many hours after it is issued. The passkey it registers signs in only once a supervisor of the same terminal organisation or a port administrator confirms it (`portledger enrolment confirm --by-operator` at the machine).',
+    doc: 'A one-time enrolment link expires this many hours after it is issued. The passkey it registers signs in only once a supervisor of the same terminal organisation or a port administrator confirms it with the code the enrolment page showed (`portledger enrolment confirm --code … --by-operator` at the machine).',
   },
   gateKioskRateLimit: {
     env: 'PORTLEDGER_GATE_KIOSK_RATE_LIMIT',

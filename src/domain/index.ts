@@ -29,10 +29,14 @@ export {
   type WithdrawRequest,
 } from './access/approval.js';
 export {
+  ENROLMENT_CODE_ATTEMPTS,
   type EnrolmentConfirmation,
   type EnrolmentConfirmRefusal,
+  enrolmentCodeFromDigest,
+  enrolmentCodeInput,
   enrolmentConfirmerRoles,
   enrolmentConfirmRefusal,
+  normaliseEnrolmentCode,
 } from './access/enrolment.js';
 export {
   ACCOUNT_THROTTLE,

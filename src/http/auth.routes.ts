@@ -49,6 +49,11 @@ const EnrolmentPendingSchema = Type.Object(
     user: Type.Object({ username: Type.String(), displayName: Type.String(), orgName: Type.String() }),
     confirmers: Type.String({ description: 'Who may confirm it, in words' }),
     registeredAt: Type.String(),
+    confirmationCode: Type.String({
+      pattern: '^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$',
+      description:
+        'The passkey’s confirmation code (from its credential id and public key): the person reads it out to their confirmer, who types it to confirm. Shown only here',
+    }),
   },
   { description: 'The passkey is registered and waits for a second person to confirm it; no session yet' },
 );
@@ -69,6 +74,10 @@ const PasskeySchema = Type.Object({
   label: Type.String(),
   createdAt: Type.String(),
   lastUsedAt: Type.Union([Type.String(), Type.Null()]),
+  status: Type.Union([Type.Literal('pending'), Type.Literal('active')], {
+    description:
+      'pending: registered through an enrolment link and waiting for a confirmer; it signs nobody in',
+  }),
 });
 
 const errors = {

@@ -6,11 +6,16 @@
  * person — confirms it with a passkey session and a fresh step-up, having seen its device, time and network. A used
  * link presented again, and a second enrolment while one is pending, raise `auth.enrolment_repeated` (High); links
  * expire after 24 hours.
+ *
+ * The gang enrols first, so the one pending passkey of a person may well be theirs, with a label and user agent of
+ * their choosing. Confirming therefore needs the confirmation code the enrolment page showed (from the credential
+ * id and public key): the person reads theirs out; the gang's code is on the gang's screen only. A wrong code is
+ * refused and recorded, and after five the enrolment can only be rejected.
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { testAuthDeps } from '../../test/support/auth.js';
-import { enrolThroughLink } from '../../test/support/enrolment.js';
+import { confirmEnrolment, enrolThroughLink } from '../../test/support/enrolment.js';
 import {
   openTestLedger,
   type TestLedger,
@@ -23,6 +28,8 @@ import { addUser } from '../app/admin.usecases.js';
 import { foldAlertRecords } from '../app/alert-records.js';
 import { type AuthDeps, issueEnrolmentLink } from '../app/auth.usecases.js';
 import { seedDemoIdentities } from '../app/demo-identities.js';
+import { enrolmentCode } from '../app/enrolment-code.js';
+import { decideEnrolmentAsOperator } from '../app/enrolments.usecases.js';
 import { buildServer } from './server.js';
 
 type Session = Awaited<ReturnType<typeof mintSession>>;
@@ -49,14 +56,19 @@ describe.each(['sqlite', 'postgres'] as const)(
     const sessions: Record<string, Session> = {};
 
     const tokenOf = (link: string) => new URL(link).hash.replace('#token=', '');
-    const inject = (session: Session, method: 'GET' | 'POST', url: string) =>
+    const inject = (session: Session, method: 'GET' | 'POST', url: string, payload: object = {}) =>
       app.inject({
         method,
         url,
         cookies: session.cookies,
         headers: session.headers,
-        ...(method === 'POST' ? { payload: {} } : {}),
+        ...(method === 'POST' ? { payload } : {}),
       });
+    /** The code the enrolment page shows for this passkey, computed from its credential as the server does. */
+    const codeOf = (passkey: SoftPasskey) =>
+      enrolmentCode({ credentialId: passkey.credentialId, publicKey: passkey.cosePublicKey });
+    /** A code that is not `code` (its last symbol changed). */
+    const otherThan = (code: string) => `${code.slice(0, 8)}${code.endsWith('0') ? '1' : '0'}`;
     const passkeyLogin = async (passkey: SoftPasskey, userId: string) => {
       const options = await app.inject({ method: 'POST', url: '/v1/auth/passkey/options', payload: {} });
       return app.inject({
@@ -134,6 +146,9 @@ describe.each(['sqlite', 'postgres'] as const)(
         const enrolled = await enrolThroughLink(app, tokenOf(enrolmentLink), passkey, ATTACKER);
         expect(enrolled.statusCode, username).toBe(202);
         expect(enrolled.json()).toMatchObject({ status: 'pending', user: { username } });
+        // The page shows the gang the code of the gang's own passkey; the person never sees it.
+        expect(enrolled.json().confirmationCode).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/);
+        expect(enrolled.json().confirmationCode).toBe(await codeOf(passkey));
         expect(
           enrolled.cookies.find((c) => c.name === 'pl_session'),
           username,
@@ -218,7 +233,14 @@ describe.each(['sqlite', 'postgres'] as const)(
       expect(rejected.statusCode).toBe(200);
       expect(rejected.json()).toMatchObject({ status: 'rejected', decidedBy: 'supervisor' });
       expect((await passkeyLogin(attackerKeys.get('gate-clerk')!, 'gate-clerk')).statusCode).toBe(401);
-      const twice = await inject(sessions.supervisor!, 'POST', `/v1/enrolments/${clerk.enrolmentId}/confirm`);
+      const twice = await inject(
+        sessions.supervisor!,
+        'POST',
+        `/v1/enrolments/${clerk.enrolmentId}/confirm`,
+        {
+          code: await codeOf(attackerKeys.get('gate-clerk')!),
+        },
+      );
       expect(twice.statusCode).toBe(409);
       expect(twice.json().code).toBe('enrolment.not_pending');
 
@@ -229,10 +251,12 @@ describe.each(['sqlite', 'postgres'] as const)(
         'user-agent': 'Firefox on the gate PC',
       });
       expect(enrolled.statusCode).toBe(202);
+      // Gina reads out the code her page shows; the supervisor types it (in lower case, without the hyphen).
       const confirmed = await inject(
         sessions.supervisor!,
         'POST',
         `/v1/enrolments/${enrolled.json().enrolmentId}/confirm`,
+        { code: enrolled.json().confirmationCode.replace('-', '').toLowerCase() },
       );
       expect(confirmed.statusCode).toBe(200);
       expect(confirmed.json()).toMatchObject({
@@ -270,13 +294,22 @@ describe.each(['sqlite', 'postgres'] as const)(
       ] as const) {
         const mine = (await pendingFor(sessions[colleague])).find((p) => p.person.username === who)!;
         expect((await pendingFor(sessions[who])).map((p) => p.enrolmentId)).not.toContain(mine.enrolmentId);
-        const response = await inject(sessions[who], 'POST', `/v1/enrolments/${mine.enrolmentId}/confirm`);
+        const response = await inject(sessions[who], 'POST', `/v1/enrolments/${mine.enrolmentId}/confirm`, {
+          code: await codeOf(attackerKeys.get(who)!),
+        });
         expect(response.statusCode, who).toBe(403);
         expect(response.json().code).toBe('enrolment.self_confirmation');
       }
       // Nor does a supervisor confirm someone of another organisation: as if it did not exist.
       const lena = (await pendingFor(sessions.admin!)).find((p) => p.person.username === 'line-clerk')!;
-      const across = await inject(sessions.supervisor!, 'POST', `/v1/enrolments/${lena.enrolmentId}/confirm`);
+      const across = await inject(
+        sessions.supervisor!,
+        'POST',
+        `/v1/enrolments/${lena.enrolmentId}/confirm`,
+        {
+          code: await codeOf(attackerKeys.get('line-clerk')!),
+        },
+      );
       expect(across.statusCode).toBe(404);
       expect(across.json().code).toBe('enrolment.not_found');
     });
@@ -285,12 +318,13 @@ describe.each(['sqlite', 'postgres'] as const)(
       const target = (await pendingFor(sessions.admin!)).find(
         (p) => p.person.username === 'equipment-operator',
       )!;
+      const code = { code: await codeOf(attackerKeys.get('equipment-operator')!) };
       const password = await mintSession(auth, 'supervisor', { method: 'password_totp' });
-      const byPassword = await inject(password, 'POST', `/v1/enrolments/${target.enrolmentId}/confirm`);
+      const byPassword = await inject(password, 'POST', `/v1/enrolments/${target.enrolmentId}/confirm`, code);
       expect(byPassword.statusCode).toBe(403);
       expect(byPassword.json().code).toMatch(/^auth\.passkey_session_required$/);
       const stale = await mintSession(auth, 'supervisor', { stepUp: false });
-      const byStale = await inject(stale, 'POST', `/v1/enrolments/${target.enrolmentId}/confirm`);
+      const byStale = await inject(stale, 'POST', `/v1/enrolments/${target.enrolmentId}/confirm`, code);
       expect(byStale.statusCode).toBe(403);
       expect(byStale.json().code).toBe('auth.step_up_required');
       // A planner is no confirmer at all.
@@ -298,9 +332,184 @@ describe.each(['sqlite', 'postgres'] as const)(
         sessions['yard-planner']!,
         'POST',
         `/v1/enrolments/${target.enrolmentId}/confirm`,
+        code,
       );
       expect(byPlanner.statusCode).toBe(403);
       expect((await pendingFor(sessions.admin!)).map((p) => p.enrolmentId)).toContain(target.enrolmentId);
+    });
+
+    // Rita's link, used by the gang before she opens it.
+    const ritaGang = softPasskey();
+    let ritaGangEnrolment = '';
+
+    it('the gang enrols first: the person gets no code, and neither her code nor a guess confirms the gang’s passkey', async () => {
+      const added = await addUser(auth, {
+        userId: 'rita.reefer',
+        orgId: 'nqt',
+        username: 'rita.reefer',
+        displayName: 'Rita Reefer',
+        roles: ['gate_clerk'],
+        issuedBy: 'admin',
+      });
+      const gangs = await enrolThroughLink(app, added.enrolmentToken, ritaGang, {
+        'user-agent': 'Firefox on the gate PC',
+      });
+      expect(gangs.statusCode).toBe(202);
+      ritaGangEnrolment = gangs.json().enrolmentId;
+      const gangCode = gangs.json().confirmationCode as string;
+
+      // Rita opens her link later: it is used, and she is shown no code at all.
+      const hers = softPasskey();
+      const late = await enrolThroughLink(app, added.enrolmentToken, hers, {
+        'user-agent': 'Firefox on the gate PC',
+      });
+      expect(late.statusCode).toBe(410);
+      expect(late.json().confirmationCode).toBeUndefined();
+
+      // The supervisor sees one pending passkey for Rita, with the device the gang chose to show; never a code.
+      const listed = await inject(sessions.supervisor!, 'GET', '/v1/enrolments?status=pending');
+      expect(listed.body).not.toContain(gangCode);
+      expect(listed.body).not.toContain(gangCode.replace('-', ''));
+      const forRita = (await pendingFor(sessions.supervisor!)).filter(
+        (p) => p.person.username === 'rita.reefer',
+      );
+      expect(forRita).toEqual([
+        expect.objectContaining({
+          enrolmentId: ritaGangEnrolment,
+          device: expect.objectContaining({ userAgent: 'Firefox on the gate PC' }),
+          wrongCodes: 0,
+          locked: false,
+        }),
+      ]);
+
+      // Rita gets a new link and enrols her own passkey. Her code is not the gang's, and does not confirm theirs.
+      const link = await issueEnrolmentLink(auth, { userId: 'rita.reefer', issuedBy: 'admin' });
+      const own = await enrolThroughLink(app, link.token, hers, { 'user-agent': 'Firefox on the gate PC' });
+      expect(own.statusCode).toBe(202);
+      const herCode = own.json().confirmationCode as string;
+      expect(herCode).toBe(await codeOf(hers));
+      expect(herCode).not.toBe(gangCode);
+      const withHers = await inject(
+        sessions.supervisor!,
+        'POST',
+        `/v1/enrolments/${ritaGangEnrolment}/confirm`,
+        { code: herCode },
+      );
+      expect(withHers.statusCode).toBe(409);
+      expect(withHers.json()).toMatchObject({
+        code: 'enrolment.code_mismatch',
+        details: { attemptsLeft: 4 },
+      });
+      // Nor does a guess, nor what is not a code at all.
+      for (const [guess, left] of [
+        [otherThan(gangCode), 3],
+        ['not a code', 2],
+      ] as const) {
+        const guessed = await inject(
+          sessions.supervisor!,
+          'POST',
+          `/v1/enrolments/${ritaGangEnrolment}/confirm`,
+          { code: guess },
+        );
+        expect(guessed.statusCode, guess).toBe(409);
+        expect(guessed.json()).toMatchObject({
+          code: 'enrolment.code_mismatch',
+          details: { attemptsLeft: left },
+        });
+      }
+
+      // The operator at the machine types Rita's code: it picks her enrolment, not the gang's.
+      const confirmed = await decideEnrolmentAsOperator(auth, {
+        username: 'rita.reefer',
+        decision: 'confirm',
+        code: herCode,
+        operator: 'test',
+      });
+      expect(confirmed).toMatchObject({ enrolmentId: own.json().enrolmentId, status: 'confirmed' });
+      expect((await passkeyLogin(ritaGang, 'rita.reefer')).json().code).toBe('auth.passkey_pending');
+      expect((await passkeyLogin(hers, 'rita.reefer')).statusCode).toBe(200);
+
+      // Her passkeys say which one waits.
+      const rita = await mintSession(auth, 'rita.reefer');
+      const mine = await inject(rita, 'GET', '/v1/me/passkeys');
+      expect(mine.statusCode).toBe(200);
+      expect(mine.json().passkeys).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ credentialId: hers.credentialId, status: 'active' }),
+          expect.objectContaining({ credentialId: ritaGang.credentialId, status: 'pending' }),
+        ]),
+      );
+
+      // Every wrong code is in the audit log, with who typed it and from where.
+      const mismatches = (await fixture.store.readStream('auth-rita.reefer')).filter(
+        (e) => e.type === 'EnrolmentCodeMismatch',
+      );
+      expect(mismatches.map((e) => e.data)).toEqual([
+        expect.objectContaining({
+          enrolmentId: ritaGangEnrolment,
+          attempt: 1,
+          by: 'supervisor',
+          via: 'console',
+          ip: '127.0.0.1',
+        }),
+        expect.objectContaining({ enrolmentId: ritaGangEnrolment, attempt: 2 }),
+        expect.objectContaining({ enrolmentId: ritaGangEnrolment, attempt: 3 }),
+      ]);
+    });
+
+    it('after five wrong codes an enrolment can only be rejected, even with its right code', async () => {
+      const gangCode = await codeOf(ritaGang);
+      for (const [guess, left] of [
+        ['0000-0000', 1],
+        ['ZZZZ-ZZZZ', 0],
+      ] as const) {
+        const guessed = await inject(
+          sessions.supervisor!,
+          'POST',
+          `/v1/enrolments/${ritaGangEnrolment}/confirm`,
+          { code: guess === gangCode ? otherThan(gangCode) : guess },
+        );
+        expect(guessed.statusCode).toBe(409);
+        expect(guessed.json()).toMatchObject({
+          code: 'enrolment.code_mismatch',
+          details: { attemptsLeft: left },
+        });
+      }
+      const right = await inject(sessions.admin!, 'POST', `/v1/enrolments/${ritaGangEnrolment}/confirm`, {
+        code: gangCode,
+      });
+      expect(right.statusCode).toBe(409);
+      expect(right.json().code).toBe('enrolment.locked');
+      await expect(
+        decideEnrolmentAsOperator(auth, {
+          username: 'rita.reefer',
+          decision: 'confirm',
+          code: gangCode,
+          operator: 'test',
+        }),
+      ).rejects.toMatchObject({ code: 'enrolment.locked' });
+      await expect(confirmEnrolment(auth, 'rita.reefer', gangCode)).rejects.toMatchObject({
+        code: 'enrolment.locked',
+      });
+      const listed = (await pendingFor(sessions.supervisor!)).find(
+        (p) => p.enrolmentId === ritaGangEnrolment,
+      );
+      expect(listed).toMatchObject({ wrongCodes: 5, locked: true });
+      // The locked attempts are refusals, not wrong codes: five are recorded.
+      expect(
+        (await fixture.store.readStream('auth-rita.reefer')).filter(
+          (e) => e.type === 'EnrolmentCodeMismatch',
+        ),
+      ).toHaveLength(5);
+
+      const rejected = await inject(
+        sessions.supervisor!,
+        'POST',
+        `/v1/enrolments/${ritaGangEnrolment}/reject`,
+      );
+      expect(rejected.statusCode).toBe(200);
+      expect(rejected.json()).toMatchObject({ status: 'rejected', locked: false, wrongCodes: 5 });
+      expect((await passkeyLogin(ritaGang, 'rita.reefer')).statusCode).toBe(401);
     });
 
     it('refuses a link after 24 hours', async () => {

@@ -26,18 +26,32 @@ const EnrolmentSchema = Type.Object({
   otherEnrolments: Type.Integer({
     description: 'Other link enrolments of the same person: more than none is a warning sign',
   }),
+  wrongCodes: Type.Integer({ description: 'Wrong confirmation codes typed for it so far' }),
+  locked: Type.Boolean({
+    description: 'Five wrong confirmation codes were typed: it can only be rejected',
+  }),
   decidedBy: Type.Union([Type.String(), Type.Null()]),
   decidedAt: Type.Union([Type.String(), Type.Null()]),
 });
 
 const EnrolmentParams = Type.Object({ enrolmentId: Type.String({ minLength: 1, maxLength: 100 }) });
 
+const ConfirmBody = Type.Object({
+  code: Type.String({
+    minLength: 1,
+    maxLength: 40,
+    description:
+      'The confirmation code the enrolment page showed the person (XXXX-XXXX), which they read out to the confirmer; any case, I/L for 1 and O for 0',
+  }),
+});
+
 const errors = { 403: { $ref: 'Problem#' }, 409: { $ref: 'Problem#' }, ...problemResponses } as const;
 
 /**
  * Pending passkeys (issue 10, row D): a passkey registered through an enrolment link signs in only once a
  * supervisor of the person's terminal organisation or a port administrator confirms it, with a passkey step-up,
- * having seen its device, time and network.
+ * having seen its device, time and network, and typing the confirmation code the person's enrolment page showed
+ * them (the list never shows it). A wrong code is refused and recorded; after five, it can only be rejected.
  */
 export function enrolmentRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
   return async (app) => {
@@ -64,23 +78,25 @@ export function enrolmentRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
             tags: ['auth'],
             summary:
               decision === 'confirm'
-                ? 'Confirm a pending passkey: it signs its holder in from now on (needs a passkey step-up)'
+                ? 'Confirm a pending passkey with the confirmation code its holder reads out: it signs them in from now on (needs a passkey step-up; a wrong code is 409 enrolment.code_mismatch, and after five only a rejection is possible: 409 enrolment.locked)'
                 : 'Reject a pending passkey: it is removed and never signs in (needs a passkey step-up)',
             params: EnrolmentParams,
-            body: Type.Object({}),
+            body: decision === 'confirm' ? ConfirmBody : Type.Object({}),
             response: { 200: EnrolmentSchema, ...errors },
           },
         },
-        async (request) =>
-          decideEnrolment(
+        async (request) => {
+          const body = request.body as { code?: string };
+          return decideEnrolment(
             deps.auth,
             {
+              ...(decision === 'confirm' ? { decision, code: body.code ?? '' } : { decision }),
               enrolmentId: request.params.enrolmentId,
-              decision,
               by: { kind: 'person', auth: requireAuth(request) },
             },
             requestMeta(request),
-          ),
+          );
+        },
       );
     }
   };

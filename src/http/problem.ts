@@ -43,6 +43,8 @@ const statusByCode: Record<string, number> = {
   'enrolment.not_pending': 409,
   'enrolment.self_confirmation': 403,
   'enrolment.ambiguous': 409,
+  'enrolment.code_mismatch': 409,
+  'enrolment.locked': 409,
   'user.self_confirmation': 403,
   'auth.user_unknown': 404,
   'auth.token_invalid': 401,

@@ -124,14 +124,17 @@ describe('portledger demo: a fresh start, its printed links, and a second start'
         links.get('yard-planner'),
       );
 
-      // The demo confirms nobody itself (its links are what a thief holds); it prints how the operator confirms one.
+      // The demo confirms nobody itself (its links are what a thief holds); it prints how the operator confirms one,
+      // with the code the enrolment page shows: whoever enrols first gets a pending passkey, and only the code on
+      // the person's own screen tells theirs from a thief's.
       const confirmLine = printed.match(
-        /^ {2}npx portledger (enrolment confirm .*--user USERNAME --by-operator)$/m,
+        /^ {2}npx portledger (enrolment confirm .*--user USERNAME --code XXXX-XXXX --by-operator)$/m,
       );
       expect(confirmLine, 'the one-line way to confirm a pending enrolment').not.toBeNull();
       expect(printed.match(/enrolment confirm/g)).toHaveLength(1);
-      const confirm = (username: string) =>
-        runCli(confirmLine![1]!.replace('USERNAME', username).split(' '), {
+      expect(printed).toMatch(/with the code the enrolment page shows/);
+      const confirm = (username: string, code: string) =>
+        runCli(confirmLine![1]!.replace('USERNAME', username).replace('XXXX-XXXX', code).split(' '), {
           PORTLEDGER_INTEGRITY_INTERVAL_MS: '60000',
         });
 
@@ -153,9 +156,21 @@ describe('portledger demo: a fresh start, its printed links, and a second start'
           .waitFor({ timeout: 15_000 });
         expect(await authenticator.credentials()).toHaveLength(1);
         await screenshot(page, 'demo-2-passkey-waits-for-confirmation');
+        // The page shows the code Yannick reads out to the operator.
+        const code =
+          (await page.getByRole('status', { name: 'Confirmation code' }).textContent())?.trim() ?? '';
+        expect(code).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/);
 
-        // The operator at the machine confirms it with the printed one-liner, seeing what it confirms.
-        const confirmed = await confirm('yard-planner');
+        // A code that is not the page's confirms nothing.
+        const wrong = await confirm(
+          'yard-planner',
+          code.endsWith('0') ? `${code.slice(0, 8)}1` : `${code.slice(0, 8)}0`,
+        );
+        expect(wrong.code).toBe(1);
+        expect(wrong.stderr).toMatch(/enrolment\.code_mismatch/);
+
+        // The operator at the machine confirms it with the printed one-liner and the code, seeing what it confirms.
+        const confirmed = await confirm('yard-planner', code);
         expect(confirmed.stderr).toBe('');
         expect(confirmed.code).toBe(0);
         expect(confirmed.stdout).toMatch(/^confirmed the passkey of yard-planner:/);

@@ -1,15 +1,42 @@
 import type { FastifyInstance } from 'fastify';
 import type { AuthDeps } from '../../src/app/auth.usecases.js';
+import { enrolmentCode } from '../../src/app/enrolment-code.js';
 import { decideEnrolmentAsOperator, type EnrolmentView } from '../../src/app/enrolments.usecases.js';
 import type { SoftPasskey } from './soft-authenticator.js';
 
 /**
- * Confirms the person's pending enrolment as the operator at the machine does (`portledger enrolment confirm
- * --by-operator`), through the real use case: a passkey registered through an enrolment link signs in only once
- * someone confirms it (issue 10, row D). For tests whose subject is not the confirmation itself.
+ * The confirmation code of `username`'s newest pending passkey, computed from its stored credential id and public
+ * key exactly as the enrolment page's code is (`enrolmentCode`): what the person would read out to their confirmer.
  */
-export async function confirmEnrolment(auth: AuthDeps, username: string): Promise<EnrolmentView> {
-  return decideEnrolmentAsOperator(auth, { username, decision: 'confirm', operator: 'test-support' });
+export async function pendingCodeOf(auth: AuthDeps, username: string): Promise<string> {
+  const identity = auth.ledger.store.identity;
+  const person = await identity.findUserByUsername(username.trim().toLowerCase());
+  const pending = person ? await identity.listEnrolments({ userId: person.userId, status: 'pending' }) : [];
+  for (const enrolment of pending.reverse()) {
+    const passkey = await identity.getPasskey(enrolment.credentialId);
+    if (passkey) return enrolmentCode(passkey);
+  }
+  throw new Error(`${username} has no passkey waiting for confirmation`);
+}
+
+/**
+ * Confirms the person's pending enrolment as the operator at the machine does (`portledger enrolment confirm
+ * --code … --by-operator`), through the real use case: a passkey registered through an enrolment link signs in only
+ * once someone confirms it with the code its holder was shown (issue 10, row D). The code is `code` (as the verify
+ * answer carried it), else the one of the person's newest pending passkey. For tests whose subject is not the
+ * confirmation itself.
+ */
+export async function confirmEnrolment(
+  auth: AuthDeps,
+  username: string,
+  code?: string,
+): Promise<EnrolmentView> {
+  return decideEnrolmentAsOperator(auth, {
+    username,
+    decision: 'confirm',
+    code: code ?? (await pendingCodeOf(auth, username)),
+    operator: 'test-support',
+  });
 }
 
 /**

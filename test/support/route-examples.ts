@@ -333,7 +333,8 @@ async function enrolmentDecisionExample(
   return {
     method: 'POST',
     url: `/v1/enrolments/${pending.json().enrolmentId}/${decision}`,
-    payload: {},
+    // A confirmation carries the code the person's enrolment page showed them (the verify answer's).
+    payload: decision === 'confirm' ? { code: pending.json().confirmationCode } : {},
   };
 }
 

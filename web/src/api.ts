@@ -39,6 +39,8 @@ export interface Passkey {
   label: string;
   createdAt: string;
   lastUsedAt: string | null;
+  /** `pending`: registered through an enrolment link and waiting for a confirmer; it signs nobody in yet. */
+  status: 'pending' | 'active';
 }
 
 export interface RegistrationChallenge {
@@ -63,6 +65,8 @@ export interface EnrolmentPending {
   /** Who may confirm it, in words. */
   confirmers: string;
   registeredAt: string;
+  /** The code (`XXXX-XXXX`) the person reads out to their confirmer, who types it to confirm. Shown only here. */
+  confirmationCode: string;
 }
 
 /** A passkey waiting for the confirmer, with what they check: the device, the time, the network. */
@@ -74,6 +78,9 @@ export interface PendingEnrolment {
   ip: string;
   device: { userAgent: string; aaguid: string; authenticator: string | null };
   otherEnrolments: number;
+  /** Wrong confirmation codes typed for it so far; once `locked` (five), it can only be rejected. */
+  wrongCodes: number;
+  locked: boolean;
 }
 
 /** An RFC 9457 problem, or a failure that never reached the server, as one error type. */
@@ -251,8 +258,15 @@ export const api = {
     return (await apiGet<{ enrolments: PendingEnrolment[] }>('/v1/enrolments?status=pending')).enrolments;
   },
 
-  decideEnrolment(enrolmentId: string, decision: 'confirm' | 'reject'): Promise<PendingEnrolment> {
-    return apiPost(`/v1/enrolments/${encodeURIComponent(enrolmentId)}/${decision}`);
+  /** Confirms (with the code the person reads out) or rejects a pending passkey. */
+  decideEnrolment(
+    enrolmentId: string,
+    decision: { decision: 'confirm'; code: string } | { decision: 'reject' },
+  ): Promise<PendingEnrolment> {
+    return apiPost(
+      `/v1/enrolments/${encodeURIComponent(enrolmentId)}/${decision.decision}`,
+      decision.decision === 'confirm' ? { code: decision.code } : {},
+    );
   },
 
   passkeyOptions(): Promise<AuthenticationChallenge> {

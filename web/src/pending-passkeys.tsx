@@ -2,12 +2,14 @@
  * "Pending passkeys": a terminal supervisor (for the people of their terminal) or a port administrator (for
  * anyone) confirms or rejects a passkey someone registered through a one-time enrolment link (issue 10, row D).
  * A link can be stolen on its way, so the passkey signs nobody in until a person who knows its holder has looked at
- * the device, the time and the network it came from. Confirm and Reject ask for a passkey step-up first (the
- * existing dialog, through `useAction`).
+ * the device, the time and the network it came from. Whoever holds a link can enrol first, and the device they
+ * show is theirs to choose; so Confirm asks for the confirmation code the person's enrolment page showed them, which
+ * the confirmer asks them for and types (never shown here). A wrong code is refused and recorded; after five, only
+ * Reject is left. Confirm and Reject ask for a passkey step-up first (the existing dialog, through `useAction`).
  */
 import { useCallback, useEffect, useId, useState } from 'react';
 import { api, type PendingEnrolment } from './api.js';
-import { Button, Loading, Notice } from './components.js';
+import { Button, Field, Loading, Notice } from './components.js';
 import { isUnauthenticated, messageOf } from './errors.js';
 import { formatDateTime, roleName } from './labels.js';
 import { useSession } from './session.js';
@@ -36,7 +38,10 @@ export function PendingPasskeys() {
     void load();
   }, [load]);
 
-  const { run, busyKey, done, feedback, cancel } = useAction({ reload: load });
+  const { run, busyKey, done, feedback, cancel, clear } = useAction({ reload: load });
+  // The enrolment whose code is being asked for, and the code typed so far.
+  const [asking, setAsking] = useState<string>();
+  const [code, setCode] = useState('');
 
   const decide = (enrolment: PendingEnrolment, decision: 'confirm' | 'reject') => {
     cancel();
@@ -44,12 +49,20 @@ export function PendingPasskeys() {
     void run(
       `${decision}:${enrolment.enrolmentId}`,
       `${decision} ${whose}`,
-      () => api.decideEnrolment(enrolment.enrolmentId, decision),
+      () =>
+        api.decideEnrolment(
+          enrolment.enrolmentId,
+          decision === 'confirm' ? { decision, code: code.trim() } : { decision },
+        ),
       {
         done:
           decision === 'confirm'
             ? `You confirmed ${whose}: ${enrolment.person.displayName} can sign in with it now.`
             : `You rejected ${whose}: it never signs in. ${enrolment.person.displayName} needs a new enrolment link from a port administrator.`,
+        after: () => {
+          setAsking(undefined);
+          setCode('');
+        },
       },
     );
   };
@@ -58,9 +71,10 @@ export function PendingPasskeys() {
     <section className="card" aria-labelledby={headingId}>
       <h2 id={headingId}>Pending passkeys</h2>
       <p className="muted">
-        A passkey registered through an enrolment link signs in only once you confirm it. Confirm only a
-        passkey you know the person set up themselves: ask them when, on which device and from where, and
-        compare. If they did not, reject it: someone else used their link.
+        A passkey registered through an enrolment link signs in only once you confirm it. Its enrolment page
+        showed the person a confirmation code: ask them for it yourself, face to face or on a call you place
+        to a number you know, and type it to confirm. If they have no code (their link was already used when
+        they opened it), the passkey is not theirs: reject it.
       </p>
       {done ? <Notice tone="success">{done}</Notice> : null}
       {feedback}
@@ -119,16 +133,75 @@ export function PendingPasskeys() {
                       </dd>
                     </div>
                   </dl>
-                  <div className="button-row">
-                    <Button
-                      variant="primary"
-                      busy={busyKey === `confirm:${enrolment.enrolmentId}`}
-                      busyLabel="Confirming…"
-                      aria-label={`Confirm ${name}'s passkey`}
-                      onClick={() => decide(enrolment, 'confirm')}
+                  {enrolment.locked ? (
+                    <Notice tone="error" title="Five wrong confirmation codes">
+                      <p>
+                        Five codes typed for this passkey were not its code: it can only be rejected now.{' '}
+                        {name} needs a new enrolment link.
+                      </p>
+                    </Notice>
+                  ) : enrolment.wrongCodes > 0 ? (
+                    <p className="muted">
+                      {enrolment.wrongCodes} wrong confirmation code{enrolment.wrongCodes === 1 ? '' : 's'}{' '}
+                      typed so far.
+                    </p>
+                  ) : null}
+                  {asking === enrolment.enrolmentId && !enrolment.locked ? (
+                    <form
+                      className="stack"
+                      aria-label={`Confirmation code of ${name}'s passkey`}
+                      onSubmit={(event) => {
+                        event.preventDefault();
+                        if (code.trim()) decide(enrolment, 'confirm');
+                      }}
                     >
-                      Confirm
-                    </Button>
+                      <Field
+                        label="Confirmation code"
+                        hint={`Ask ${name} for the code their enrolment page shows (XXXX-XXXX), in person or on a call you place. Never take it from a message or from a caller.`}
+                        name="confirmation-code"
+                        autoComplete="off"
+                        spellCheck={false}
+                        maxLength={20}
+                        value={code}
+                        onChange={(event) => setCode(event.target.value)}
+                      />
+                      <div className="button-row">
+                        <Button
+                          type="submit"
+                          variant="primary"
+                          busy={busyKey === `confirm:${enrolment.enrolmentId}`}
+                          busyLabel="Confirming…"
+                          aria-disabled={!code.trim() || undefined}
+                        >
+                          Confirm with this code
+                        </Button>
+                        <Button
+                          variant="quiet"
+                          onClick={() => {
+                            setAsking(undefined);
+                            setCode('');
+                          }}
+                        >
+                          Cancel
+                        </Button>
+                      </div>
+                    </form>
+                  ) : null}
+                  <div className="button-row">
+                    {enrolment.locked || asking === enrolment.enrolmentId ? null : (
+                      <Button
+                        variant="primary"
+                        aria-label={`Confirm ${name}'s passkey`}
+                        onClick={() => {
+                          cancel();
+                          clear();
+                          setCode('');
+                          setAsking(enrolment.enrolmentId);
+                        }}
+                      >
+                        Confirm…
+                      </Button>
+                    )}
                     <Button
                       variant="danger"
                       busy={busyKey === `reject:${enrolment.enrolmentId}`}

@@ -48,3 +48,69 @@ export function enrolmentConfirmRefusal(args: EnrolmentConfirmation): EnrolmentC
   if (confirmer.roles.includes('terminal_supervisor') && confirmer.orgId === person.orgId) return undefined;
   return 'not_confirmer';
 }
+
+/**
+ * The pairing code of a passkey registered through a link, as device pairing does it: whoever holds a link can
+ * enrol first, and the label and user agent a confirmer sees are theirs to choose; so the enrolment page shows the
+ * person a code derived from their new credential, and the confirmer types the code the person reads out to them
+ * (in person, or on a call the confirmer places). The gang's passkey has another code, which the person never sees.
+ * The confirmer's list never shows it.
+ *
+ * The code is the first 40 bits of SHA-256 over the credential id (its base64url text, as WebAuthn reports it), a
+ * zero byte and the COSE public key, in Crockford's base32 (https://www.crockford.com/base32.html): eight symbols
+ * shown as `XXXX-XXXX`. The caller computes the digest ({@link enrolmentCodeInput} is what it hashes), so that
+ * the domain stays free of side effects.
+ */
+const CODE_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+const CODE_SYMBOLS = 8;
+
+/** Wrong codes a pending enrolment takes before it can only be rejected. */
+export const ENROLMENT_CODE_ATTEMPTS = 5;
+
+/** The bytes whose SHA-256 gives a credential's pairing code: the credential id, a zero byte, the public key. */
+export function enrolmentCodeInput(credential: {
+  readonly credentialId: string;
+  readonly publicKey: Uint8Array;
+}): Uint8Array<ArrayBuffer> {
+  const id = new TextEncoder().encode(credential.credentialId);
+  const bytes = new Uint8Array(id.length + 1 + credential.publicKey.length);
+  bytes.set(id, 0);
+  bytes.set(credential.publicKey, id.length + 1);
+  return bytes;
+}
+
+/**
+ * The pairing code from the SHA-256 digest of {@link enrolmentCodeInput}.
+ *
+ * @example
+ * ```ts
+ * enrolmentCodeFromDigest(new Uint8Array(32)); // '0000-0000'
+ * ```
+ */
+export function enrolmentCodeFromDigest(digest: Uint8Array): string {
+  if (digest.length < 5) throw new RangeError('a pairing code needs 40 bits of digest');
+  let value = 0n;
+  for (const byte of digest.subarray(0, 5)) value = (value << 8n) | BigInt(byte);
+  let symbols = '';
+  for (let i = CODE_SYMBOLS - 1; i >= 0; i -= 1)
+    symbols += CODE_ALPHABET[Number((value >> BigInt(5 * i)) & 31n)];
+  return `${symbols.slice(0, 4)}-${symbols.slice(4)}`;
+}
+
+/**
+ * A pairing code as a confirmer may type it — any case, hyphens and spaces anywhere, I/L for 1 and O for 0 — in
+ * its canonical form; `undefined` when it is not eight Crockford symbols.
+ *
+ * @example
+ * ```ts
+ * normaliseEnrolmentCode(' 7k3m qw9p '); // '7K3M-QW9P'
+ * normaliseEnrolmentCode('7K3M-QW9'); // undefined
+ * ```
+ */
+export function normaliseEnrolmentCode(input: string): string | undefined {
+  if (input.length > 40) return undefined;
+  const text = input.toUpperCase().replace(/[\s-]/g, '').replace(/[IL]/g, '1').replace(/O/g, '0');
+  if (text.length !== CODE_SYMBOLS || [...text].some((symbol) => !CODE_ALPHABET.includes(symbol)))
+    return undefined;
+  return `${text.slice(0, 4)}-${text.slice(4)}`;
+}

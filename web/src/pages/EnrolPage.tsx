@@ -104,10 +104,16 @@ export function EnrolPage() {
           ) : unavailable ? (
             <p>Your enrolment link could not be checked. Try again later, or ask your port administrator.</p>
           ) : (
-            <p>
-              {state.message} An enrolment link works once and expires. Ask your port administrator for a new
-              link.
-            </p>
+            <>
+              <p>
+                {state.message} An enrolment link works once and expires. Ask your port administrator for a
+                new link.
+              </p>
+              <p>
+                If you have not used this link yourself, someone else may have: tell your port administrator
+                or your supervisor now, so that they reject the passkey waiting in your name.
+              </p>
+            </>
           )}
         </Notice>
         <p>
@@ -122,11 +128,22 @@ export function EnrolPage() {
     return (
       <AuthLayout>
         <PageHeading title="Your passkey is registered" />
+        <section className="card" aria-labelledby="confirmation-code-heading">
+          <h2 id="confirmation-code-heading">Your confirmation code</h2>
+          <p className="mono" style={{ fontSize: '2rem', fontWeight: 700, letterSpacing: '0.1em' }}>
+            <output aria-label="Confirmation code">{pending.confirmationCode}</output>
+          </p>
+          <p>
+            Read this code to the person who confirms your passkey, face to face or when they call you. It
+            shows that the passkey waiting in your name is the one you just created. Keep this page open, or
+            write the code down, until they have confirmed it.
+          </p>
+        </section>
         <Notice tone="info" title="It waits for confirmation">
           <p>
             Before it signs you in, {pending.confirmers} must confirm that this passkey is yours. Ask them to
-            confirm it under <strong>Approvals → Pending passkeys</strong>, and tell them when you registered
-            it ({formatDateTime(pending.registeredAt)}) and on which device.
+            confirm it under <strong>Approvals → Pending passkeys</strong> with your confirmation code, and
+            tell them when you registered it ({formatDateTime(pending.registeredAt)}) and on which device.
           </p>
           <p>
             This protects you: whoever got hold of your enrolment link could not sign in as you with a passkey

@@ -133,7 +133,15 @@ export function PasskeysPage({ session }: { session: Session }) {
               <tbody>
                 {passkeys.map((passkey) => (
                   <tr key={passkey.credentialId}>
-                    <th scope="row">{passkey.label}</th>
+                    <th scope="row">
+                      {passkey.label}
+                      {passkey.status === 'pending' ? (
+                        <>
+                          {' '}
+                          <span className="chip">waiting for confirmation</span>
+                        </>
+                      ) : null}
+                    </th>
                     <td>{formatDateTime(passkey.createdAt)}</td>
                     <td>{passkey.lastUsedAt ? formatDateTime(passkey.lastUsedAt) : 'Never'}</td>
                     <td className="actions">
@@ -155,6 +163,12 @@ export function PasskeysPage({ session }: { session: Session }) {
               </tbody>
             </table>
           </div>
+        ) : null}
+        {passkeys.some((passkey) => passkey.status === 'pending') ? (
+          <p className="muted">
+            A passkey waiting for confirmation signs you in only once a supervisor of your terminal or a port
+            administrator confirms it, with the code its enrolment page showed you.
+          </p>
         ) : null}
         {list.status === 'ready' && onlyOne && passkeys.length === 1 ? (
           <p className="muted">Your only passkey cannot be removed. Add another one first.</p>
