@@ -150,7 +150,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       witnesses: deps.witnesses,
     }),
   );
-  await app.register(tileRoutes({ reads: deps.reads }));
+  await app.register(tileRoutes({ reads: deps.reads, cosignatures: deps.cosignatures }));
 
   app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () =>
     app.swagger(),

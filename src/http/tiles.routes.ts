@@ -4,6 +4,8 @@ import { Type } from 'typebox';
 import { latestCheckpoint } from '../app/audit.usecases.js';
 import type { LedgerReads } from '../app/ports.js';
 import { readEntryBundle, readHashTile, type TileBytes } from '../app/tiles.usecases.js';
+import type { CosignatureStore } from '../app/witness.ports.js';
+import { appendSignatureLines } from '../audit/cosignature.js';
 import { problemResponses } from './schemas.js';
 
 /** A full tile never changes: caches may keep it for a year without asking again (RFC 8246 `immutable`). */
@@ -38,8 +40,22 @@ function sendTile(reply: FastifyReply, tile: TileBytes, visibility: 'public' | '
  * mirror or a CDN can carry the hash tiles and the checkpoint for every monitor; the entries carry cargo data,
  * so they stay behind `audit.entries.read` and are marked `private` for caches.
  */
-export function tileRoutes(deps: { reads: LedgerReads }): FastifyPluginAsyncTypebox {
-  const { reads } = deps;
+export function tileRoutes(deps: {
+  reads: LedgerReads;
+  cosignatures?: CosignatureStore | undefined;
+}): FastifyPluginAsyncTypebox {
+  const { reads, cosignatures } = deps;
+  /** The note with the witnesses' cosignature lines after the log's own, as `GET /v1/audit/checkpoint` serves it. */
+  const cosignedNote = async () => {
+    const checkpoint = await latestCheckpoint(reads);
+    const lines = cosignatures ? await cosignatures.cosignaturesOf([checkpoint.treeSize]) : [];
+    return lines.length
+      ? appendSignatureLines(
+          checkpoint.note,
+          lines.map((c) => c.line),
+        )
+      : checkpoint.note;
+  };
   return async (app) => {
     app.get(
       '/checkpoint',
@@ -47,7 +63,8 @@ export function tileRoutes(deps: { reads: LedgerReads }): FastifyPluginAsyncType
         config: { access: 'public' },
         schema: {
           tags: ['audit'],
-          summary: 'The latest signed checkpoint as a C2SP signed note (tlog-tiles §Checkpoints)',
+          summary:
+            "The latest signed checkpoint as a C2SP signed note with the witnesses' cosignatures (tlog-tiles §Checkpoints)",
           response: { 200: Type.String({ description: 'The signed note, verbatim' }), ...problemResponses },
         },
       },
@@ -55,7 +72,7 @@ export function tileRoutes(deps: { reads: LedgerReads }): FastifyPluginAsyncType
         reply
           .type('text/plain; charset=utf-8')
           .header('cache-control', CHECKPOINT_CACHE)
-          .send((await latestCheckpoint(reads)).note),
+          .send(await cosignedNote()),
     );
 
     app.get(
