@@ -431,11 +431,12 @@ export const routeExamples: Record<string, Example> = {
   'GET /v1/audit/integrity': async () => ({ method: 'GET', url: '/v1/audit/integrity' }),
   'GET /v1/audit/checkpoints': async () => ({ method: 'GET', url: '/v1/audit/checkpoints?from=0&limit=5' }),
   'GET /v1/audit/stats': async () => ({ method: 'GET', url: '/v1/audit/stats?hours=24' }),
-
+  'GET /v1/audit/witnesses': async () => ({ method: 'GET', url: '/v1/audit/witnesses' }),
   // C2SP tlog-tiles: the matrix world's log is short, so its tiles are the partial ones at the right edge.
   'GET /checkpoint': async () => ({ method: 'GET', url: '/checkpoint' }),
   'GET /tile/{level}/{*}': async () => ({ method: 'GET', url: '/tile/0/000.p/1' }),
   'GET /tile/entries/{*}': async () => ({ method: 'GET', url: '/tile/entries/000.p/1' }),
+
   'GET /v1/auth/session': async () => ({ method: 'GET', url: '/v1/auth/session' }),
   'POST /v1/auth/logout': async ({ world, caller }) => ({
     method: 'POST',
