@@ -1,9 +1,15 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { noteBody, testLog, verifyCosignatureIndependently } from '../../test/support/witness-log.js';
+import {
+  cosignIndependently,
+  independentCosignedMessage,
+  noteBody,
+  testLog,
+  verifyCosignatureIndependently,
+} from '../../test/support/witness-log.js';
 import {
   cosignatureVerifierKeyString,
   cosignatureVerifierOf,
@@ -18,7 +24,8 @@ import { openWitnessStateFile } from './state-file.js';
 import { createWitness, originHash } from './witness.js';
 
 const log = testLog();
-const cosigner = cosignerFromSeed('customs.test/witness', new Uint8Array(32).fill(4));
+const witnessSeed = new Uint8Array(32).fill(4);
+const cosigner = cosignerFromSeed('customs.test/witness', witnessSeed);
 const witnessVkey = cosignatureVerifierKeyString(cosigner);
 // The log's name with another key: an impostor's signature, which the witness must ignore.
 const impostor = signerFromSeed(log.origin, new Uint8Array(32).fill(5));
@@ -304,3 +311,49 @@ describe('one atomic check-and-update per origin', () => {
     expect(Buffer.from(reopened.get(log.origin)!.rootHash)).toEqual(Buffer.from(log.rootAt(4)));
   });
 });
+
+const specFile = join(import.meta.dirname, '../../../shared/conformance/c2sp/tlog-cosignature.md');
+const hasSpec = existsSync(specFile);
+
+describe.skipIf(!hasSpec)(
+  hasSpec
+    ? 'cosignatures built from tlog-cosignature.md by a code path of their own'
+    : 'cosignatures built from tlog-cosignature.md: SKIPPED, conformance data missing',
+  () => {
+    it("lays out the signed message exactly as the specification's example", () => {
+      const spec = readFileSync(specFile, 'utf8');
+      const block = /\n {4}cosignature\/v1\n(?: {4}.*\n)+/.exec(spec)![0].slice(1);
+      const example = block.replace(/^ {4}/gm, '');
+      const [, timeLine, ...bodyLines] = example.split('\n');
+      const timestamp = BigInt(/^time (\d+)$/.exec(timeLine!)![1]!);
+      const checkpointBody = bodyLines.join('\n');
+      expect(independentCosignedMessage(checkpointBody, timestamp).toString('utf8')).toBe(example);
+    });
+
+    it("equals the witness's cosignature byte for byte, and verifies it", async () => {
+      let from = 0;
+      for (const size of [1, 2, 3, 17, 64, 199]) {
+        const { body: line } = await cosign(from, size);
+        from = size;
+        const checkpointBody = noteBody(log.checkpointAt(size));
+        expect(line).toBe(
+          cosignIndependently({
+            name: cosigner.name,
+            seed: witnessSeed,
+            checkpointBody,
+            timestamp: BigInt(clock),
+          }),
+        );
+        expect(verifyCosignatureIndependently({ vkey: witnessVkey, checkpointBody, line }).ok).toBe(true);
+        // The same line over another checkpoint does not verify.
+        expect(
+          verifyCosignatureIndependently({
+            vkey: witnessVkey,
+            checkpointBody: noteBody(log.checkpointAt(size - 1)),
+            line,
+          }).ok,
+        ).toBe(false);
+      }
+    });
+  },
+);

@@ -1,4 +1,4 @@
-import { createHash, createPublicKey, verify } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
 import {
   consistencyProofFromLeaves,
   leafHash,
@@ -73,7 +73,7 @@ export function verifyCosignatureIndependently(args: {
     return { ok: false, timestamp: 0n };
   if (expectedKeyId.toString('hex') !== keyIdHex) return { ok: false, timestamp: 0n };
   const timestamp = raw.readBigUInt64BE(4);
-  const message = Buffer.from(`cosignature/v1\ntime ${timestamp}\n${args.checkpointBody}`, 'utf8');
+  const message = independentCosignedMessage(args.checkpointBody, timestamp);
   const key = createPublicKey({
     key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), publicKey]),
     format: 'der',
@@ -84,3 +84,38 @@ export function verifyCosignatureIndependently(args: {
 
 /** The note body of a checkpoint note: everything before the blank line, final newline included. */
 export const noteBody = (note: string) => note.slice(0, note.lastIndexOf('\n\n') + 1);
+
+/**
+ * The signed message of an Ed25519 cosignature, laid out as tlog-cosignature.md §Ed25519 signed message shows it:
+ * the header line, the time line, then the checkpoint body. Written here again on purpose (see above).
+ */
+export const independentCosignedMessage = (checkpointBody: string, timestamp: bigint) =>
+  Buffer.from(`cosignature/v1\ntime ${timestamp}\n${checkpointBody}`, 'utf8');
+
+/**
+ * A cosignature line made from a raw Ed25519 seed by node:crypto alone: key ID ‖ u64 big-endian timestamp ‖
+ * Ed25519 signature over {@link independentCosignedMessage}. Ed25519 is deterministic (RFC 8032 §5.1.6), so for
+ * the same key, checkpoint and time it must equal the witness's line byte for byte.
+ */
+export function cosignIndependently(args: {
+  name: string;
+  seed: Uint8Array;
+  checkpointBody: string;
+  timestamp: bigint;
+}): string {
+  const privateKey = createPrivateKey({
+    key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), args.seed]),
+    format: 'der',
+    type: 'pkcs8',
+  });
+  const spki = createPublicKey(privateKey).export({ format: 'der', type: 'spki' });
+  const publicKey = spki.subarray(spki.length - 32);
+  const keyId = createHash('sha256')
+    .update(Buffer.concat([Buffer.from(`${args.name}\n`, 'utf8'), Buffer.of(0x04), publicKey]))
+    .digest()
+    .subarray(0, 4);
+  const time = Buffer.alloc(8);
+  time.writeBigUInt64BE(args.timestamp);
+  const signature = sign(null, independentCosignedMessage(args.checkpointBody, args.timestamp), privateKey);
+  return `\u2014 ${args.name} ${Buffer.concat([keyId, time, signature]).toString('base64')}\n`;
+}
