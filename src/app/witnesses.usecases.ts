@@ -126,6 +126,7 @@ export function startWitnessSubmitter(args: {
   const minRetryMs = args.minRetryMs ?? 500;
   const maxRetryMs = args.maxRetryMs ?? 60_000;
   const tickMs = args.tickMs ?? Math.max(50, Math.min(5_000, Math.floor(args.maxLagMs / 4)));
+  const startedAt = now().getTime();
   let stopped = false;
   let lagRaisedFor: number | null = null;
   const waiters: { treeSize: number; resolve: () => void }[] = [];
@@ -339,9 +340,11 @@ export function startWitnessSubmitter(args: {
     if (!latest || latest.treeSize === 0) return null;
     const cosigned = cosignedQuorumSize() ?? 0;
     if (cosigned >= latest.treeSize) return null;
-    // The lag runs from the first checkpoint the quorum has not cosigned.
+    // The lag runs from the first checkpoint the quorum has not cosigned, or from when this process began to ask:
+    // witnesses cannot be late with an answer nobody asked them for (the demo seeds its log in the past).
     const [first] = await reads.readCheckpoints(cosigned + 1, 1);
-    return { since: (first ?? latest).signedAt, treeSize: latest.treeSize };
+    const signedAt = Date.parse((first ?? latest).signedAt);
+    return { since: new Date(Math.max(signedAt, startedAt)).toISOString(), treeSize: latest.treeSize };
   }
 
   let lastWaiting: { since: string; treeSize: number } | null = null;

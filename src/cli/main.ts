@@ -66,9 +66,24 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
     .option('--port <port>', 'TCP port (env PORT)', nonNegativeInteger('--port'))
     .option('--host <host>', 'interface to bind (env HOST)')
     .option('--no-simulator', 'keep the port still: no simulated gate-ins and yard moves')
+    .option('--no-witnesses', 'run no witnesses beside the demo (PORTLEDGER_WITNESSES, when set, replaces them)')
     .action(
-      run((options: { db?: string; port?: number; host?: string; simulator: boolean }, cliIo: Io) =>
-        serveCommand({ ...options, seedDemo: true, simulator: options.simulator }, cliIo),
+      run(
+        (
+          options: { db?: string; port?: number; host?: string; simulator: boolean; witnesses: boolean },
+          cliIo: Io,
+        ) =>
+          serveCommand(
+            {
+              db: options.db,
+              port: options.port,
+              host: options.host,
+              seedDemo: true,
+              simulator: options.simulator,
+              demoWitnesses: options.witnesses,
+            },
+            cliIo,
+          ),
       ),
     );
 

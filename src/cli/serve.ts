@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import pino from 'pino';
 import { raiseIntegrityAlert, startIntegrityWatch } from '../app/integrity.usecases.js';
 import { InProcessGateThrottle } from '../app/gate-throttle.js';
@@ -8,10 +9,19 @@ import { readSetting } from '../config/settings.js';
 import { buildServer } from '../http/server.js';
 import { seedDemoOnce } from './demo.js';
 import { openSystem } from './system.js';
+import { startDemoWitnesses } from './demo-witnesses.js';
 import { parseWitnessList, parseWitnessMaxLagMs, parseWitnessQuorum, startLogWitnesses } from './witnesses.js';
 
 export async function serveCommand(
-  options: { db?: string; port?: number; host?: string; seedDemo?: boolean; simulator?: boolean },
+  options: {
+    db?: string;
+    port?: number;
+    host?: string;
+    seedDemo?: boolean;
+    simulator?: boolean;
+    /** Run the demo's two witnesses in this process when `PORTLEDGER_WITNESSES` names none (`demo-witnesses.ts`). */
+    demoWitnesses?: boolean;
+  },
   io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
 ): Promise<number> {
   const logger = pino({ level: readSetting('logLevel') ?? 'info' }, pino.destination(2));
@@ -48,22 +58,32 @@ export async function serveCommand(
       store: system.store,
       keysPerCycle: Number(readSetting('readModelKeysPerCycle')),
     }),
+    keeper: system.keeper,
     onAlert: (failure) => {
       logger.fatal(
         { integrity: failure },
         failure.readModel
           ? `read model ${failure.readModel.table} differs from the log at key ${failure.readModel.key}`
-          : `audit log integrity check failed at index ${failure.firstBadIndex}`,
+          : failure.code === 'integrity.rollback' || failure.code === 'integrity.fork'
+            ? `the audit log does not extend the checkpoint kept in ${system.keeper?.file.location}: ${failure.reason}`
+            : `audit log integrity check failed at index ${failure.firstBadIndex}`,
       );
       return raiseIntegrityAlert(system.ledger, failure);
     },
     onError: (error) => logger.error({ err: error }, 'integrity check could not run'),
   });
+  const demoWitnesses =
+    options.demoWitnesses && witnessList.length === 0
+      ? await startDemoWitnesses({ dataDir: dirname(system.keyFile), logVerifierKey: system.verifierKey })
+      : undefined;
+  for (const witness of demoWitnesses?.witnesses ?? []) {
+    io.stdout.write(`witness ${witness.key.name} cosigns on ${witness.url} (${witness.vkey})\n`);
+  }
   const witnesses = startLogWitnesses({
     store: system.store,
     ledger: system.ledger,
-    witnesses: witnessList,
-    quorum: witnessQuorum,
+    witnesses: demoWitnesses?.witnesses ?? witnessList,
+    quorum: demoWitnesses ? demoWitnesses.witnesses.length : witnessQuorum,
     maxLagMs: witnessMaxLagMs,
     integrity,
     log: {
@@ -109,6 +129,7 @@ export async function serveCommand(
   });
   await simulator?.stop();
   witnesses?.stop();
+  await demoWitnesses?.close();
   integrity.stop();
   await server.close();
   await system.close();

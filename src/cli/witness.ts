@@ -54,7 +54,7 @@ export async function witnessKeygenCommand(options: { name: string; out?: string
 }
 
 /** Reads the witness key; with `name`, creates it on the first start (so `npm start` needs no keygen step). */
-function loadCosigner(file: string, name: string | undefined): Cosigner {
+export function loadCosigner(file: string, name: string | undefined): Cosigner {
   try {
     return parseCosignerKey(readFileSync(file, 'utf8').trim());
   } catch (error) {
