@@ -7,6 +7,7 @@ import {
   rootFromBorder,
   signCheckpoint,
 } from '../audit/index.js';
+import type { CheckpointGuard } from './kept-checkpoint.js';
 import type {
   IdSource,
   JsonObject,
@@ -26,6 +27,11 @@ export interface NewEvent {
 export interface LogIdentity {
   readonly origin: string;
   readonly signer: NoteSigner;
+  /**
+   * Asked before each checkpoint is signed (issue 11): the server signs only over a log that extends the checkpoint
+   * it kept outside the database (`kept-checkpoint.ts`). Absent: every head is signed.
+   */
+  readonly guard?: CheckpointGuard;
 }
 
 /**
@@ -113,6 +119,16 @@ export async function rootAt(reads: LedgerReads, treeSize: number): Promise<Uint
   return rootFromBorder(await reads.readNodes(borderKeys(treeSize)));
 }
 
+/** No checkpoint was ever signed, and the guard refuses to sign the first over a log that breaks the kept one. */
+export class CheckpointRefusedError extends Error {
+  constructor(readonly treeSize: number) {
+    super(
+      `no checkpoint is signed over the log of ${treeSize} entries: it does not extend the checkpoint the server kept`,
+    );
+    this.name = 'CheckpointRefusedError';
+  }
+}
+
 /**
  * Signs a checkpoint of the log as it stands in this transaction, unless the latest checkpoint already covers it.
  * Checkpoints are kept forever, so any party holding one can later ask for a consistency proof from it.
@@ -126,6 +142,12 @@ export async function signHeadCheckpoint(
   const latest = await tx.latestCheckpoint();
   const { size: treeSize, rootHash } = await appender.root();
   if (latest && latest.treeSize === treeSize) return latest;
+  if (log.guard && !(await log.guard.maySign(tx, { size: treeSize, rootHash }))) {
+    // The events of this transaction still commit (an alert about the break among them); they are signed once a
+    // person has resolved it and the log extends the kept checkpoint again.
+    if (latest) return latest;
+    throw new CheckpointRefusedError(treeSize);
+  }
   const checkpoint: StoredCheckpoint = {
     treeSize,
     rootHash,
@@ -133,5 +155,6 @@ export async function signHeadCheckpoint(
     signedAt: now.toISOString(),
   };
   await tx.insertCheckpoint(checkpoint);
+  log.guard?.signing(checkpoint);
   return checkpoint;
 }

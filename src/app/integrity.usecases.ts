@@ -2,6 +2,7 @@ import {
   appendLeaves,
   canonicalBytes,
   decodeLogEntry,
+  describeHistoryBreak,
   encodeLogEntry,
   type LogEntry,
   leafHash,
@@ -11,14 +12,14 @@ import {
   rootFromBorder,
 } from '../audit/index.js';
 import { ALERTS_STREAM, integrityAlertRecord, readModelAlertRecord } from './alert-records.js';
-import type { Ledger } from './ledger.js';
-import type { LedgerReads, NodeKey, StoredCheckpoint, StoredEvent } from './ports.js';
 import {
   type CheckpointKeeper,
   compareLogWithKept,
   type HistoryBreakFinding,
   type KeptHead,
 } from './kept-checkpoint.js';
+import type { Ledger } from './ledger.js';
+import type { LedgerReads, NodeKey, StoredCheckpoint, StoredEvent } from './ports.js';
 import type { ReadModelCheck, ReadModelCheckResult } from './read-model-check.js';
 
 /** Why a check failed: a closed set, so callers (the alert, `/readyz`, the CLI) can switch on it. */
@@ -388,12 +389,12 @@ export type IntegritySummary = ReturnType<typeof integritySummary>;
  * Records a failed check as an `IntegrityAlertRaised` event on the alerts stream. The tampered store may refuse the
  * write (a deleted tail makes the next leaf collide with its kept node); the in-memory alert stands regardless.
  */
-export async function raiseIntegrityAlert(ledger: Ledger, failure: IntegrityFailure): Promise<void> {
+export async function raiseIntegrityAlert(ledger: Ledger, failure: IntegrityFailure): Promise<number> {
   const { readModel } = failure;
   if (readModel) {
     // A read model that differs from the log: its own rule, naming the table and the key. The row is put (not
     // inserted), so it lands even when the alert table is what was tampered with.
-    await ledger.write(async ({ appendAtEnd, tx }) => {
+    return ledger.write(async ({ appendAtEnd, tx }) => {
       const [raised] = await appendAtEnd(ALERTS_STREAM, [
         {
           type: 'ReadModelAlertRaised',
@@ -409,10 +410,10 @@ export async function raiseIntegrityAlert(ledger: Ledger, failure: IntegrityFail
         },
       ]);
       await tx.putAlertRecord(readModelAlertRecord(raised!));
+      return raised!.index;
     });
-    return;
   }
-  await ledger.write(async ({ appendAtEnd, tx }) => {
+  return ledger.write(async ({ appendAtEnd, tx }) => {
     const [raised] = await appendAtEnd(ALERTS_STREAM, [
       {
         type: 'IntegrityAlertRaised',
@@ -425,7 +426,62 @@ export async function raiseIntegrityAlert(ledger: Ledger, failure: IntegrityFail
       },
     ]);
     await tx.putAlertRecord(integrityAlertRecord(raised!));
+    return raised!.index;
   });
+}
+
+/**
+ * Holds the keeper to what one full check found (issue 11): a log shorter than the kept checkpoint is a rollback
+ * whatever else the check found; a sound log must extend it by a consistency proof to the root recomputed from its
+ * leaves; and a sound log's largest verified checkpoint becomes the kept one.
+ */
+async function compareHistory(
+  keeper: CheckpointKeeper,
+  reads: LedgerReads,
+  kept: KeptHead | undefined,
+  result: IntegrityResult,
+): Promise<void> {
+  if (keeper.standing()) return;
+  if (kept) {
+    if (result.logSize < kept.size) {
+      const comparison = await compareLogWithKept(reads, kept, {
+        size: result.logSize,
+        rootHash: new Uint8Array(32),
+      });
+      if (!comparison.ok) keeper.hold(comparison);
+      return;
+    }
+    if (!result.ok) return;
+    const comparison = await compareLogWithKept(reads, kept, {
+      size: result.logSize,
+      rootHash: result.rootHash,
+    });
+    if (!comparison.ok) {
+      keeper.hold(comparison);
+      return;
+    }
+  }
+  if (result.ok && result.verifiedTreeSize !== null) {
+    const verified = await reads.checkpointAt(result.verifiedTreeSize);
+    if (verified) await keeper.verified(verified, reads);
+  }
+}
+
+/** A rollback or fork as the watch reports it: `/readyz`, the alert and the CLI switch on its code. */
+export function historyBreakFailure(finding: HistoryBreakFinding, at: Date): IntegrityFailure {
+  return {
+    ok: false,
+    checkedAt: at.toISOString(),
+    logSize: finding.logSize,
+    checkpointsChecked: 0,
+    code: finding.kind === 'rollback' ? 'integrity.rollback' : 'integrity.fork',
+    // A rollback lost every entry from the log's end on; a fork's first rewritten entry lies somewhere before the
+    // kept size, which only the true history could pin down.
+    firstBadIndex: finding.kind === 'rollback' ? finding.logSize : 0,
+    checkpointSize: finding.keptSize,
+    reason: describeHistoryBreak(finding),
+    durationMs: 0,
+  };
 }
 
 /** A passing log check, with what the read-model cycle found. */
@@ -483,7 +539,13 @@ export function startIntegrityWatch(args: {
    * a bounded number of keys at a time (`read-model-check.ts`).
    */
   readModels?: ReadModelCheck;
-  onAlert?: (failure: IntegrityFailure) => Promise<void> | void;
+  /**
+   * The checkpoint kept outside the database (issue 11): each cycle also checks that the log extends it, keeps the
+   * largest verified checkpoint, and a rollback or fork stands (`latest()` fails) until a person resolves its alert.
+   */
+  keeper?: CheckpointKeeper;
+  /** Raises the alert of a failure; returns the alert's id when it was written, so its resolution can be seen. */
+  onAlert?: (failure: IntegrityFailure) => Promise<number | undefined | void> | number | undefined | void;
   onError?: (error: unknown) => void;
 }): IntegrityWatch {
   let latest: IntegrityResult | undefined;
@@ -492,15 +554,41 @@ export function startIntegrityWatch(args: {
   let raised: string | undefined;
   let stopped = false;
 
+  // The break the keeper holds, as a result; its alert's id once written.
+  let standing: { finding: HistoryBreakFinding; failure: IntegrityFailure; alertId?: number } | undefined;
+  const standingFailure = (): IntegrityFailure | undefined => {
+    const finding = args.keeper?.standing();
+    if (!finding) return undefined;
+    if (standing?.finding !== finding)
+      standing = { finding, failure: historyBreakFailure(finding, new Date()) };
+    return standing.failure;
+  };
+
+  /** A person resolved the standing break's alert: compare afresh (it holds again at once if the log still breaks). */
+  async function releaseIfResolved(): Promise<void> {
+    const alertId = standing?.alertId;
+    if (!args.keeper?.standing() || alertId === undefined) return;
+    const alert = await args.reads.getAlertRecord(alertId);
+    if (alert?.status !== 'resolved') return;
+    args.keeper.release();
+    standing = undefined;
+    raised = undefined;
+  }
+
   async function run(): Promise<IntegrityResult> {
+    await releaseIfResolved();
+    // Taken before the check reads the log's size, so a checkpoint signed meanwhile is not taken for a rollback.
+    const kept = args.keeper?.kept();
     const logResult = await checkLogIntegrity({
       reads: args.reads,
       verifierKey: args.verifierKey,
       batchSize: args.batchSize,
     });
+    if (args.keeper) await compareHistory(args.keeper, args.reads, kept, logResult);
     // The read models are derived from the log: they are worth checking only against a log that is sound.
     const result =
-      logResult.ok && args.readModels ? withReadModels(logResult, await args.readModels.run()) : logResult;
+      standingFailure() ??
+      (logResult.ok && args.readModels ? withReadModels(logResult, await args.readModels.run()) : logResult);
     latest = result;
     if (result.ok) raised = undefined;
     if (!result.ok) {
@@ -508,8 +596,11 @@ export function startIntegrityWatch(args: {
       const key = `${result.code}:${result.firstBadIndex}:${result.checkpointSize}:${where}`;
       if (key !== raised) {
         raised = key;
+        const raisedFor = standing;
         try {
-          await args.onAlert?.(result);
+          const alertId = await args.onAlert?.(result);
+          if (raisedFor && raisedFor.failure === result && typeof alertId === 'number')
+            raisedFor.alertId = alertId;
         } catch (error) {
           args.onError?.(error);
         }
@@ -534,7 +625,7 @@ export function startIntegrityWatch(args: {
   tick();
 
   return {
-    latest: () => reported ?? latest,
+    latest: () => reported ?? standingFailure() ?? latest,
     checkNow,
     async report(failure) {
       if (reported) return;

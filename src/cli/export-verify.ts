@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { entryView, iterateEvents } from '../app/audit.usecases.js';
 import { checkLogIntegrity } from '../app/integrity.usecases.js';
+import { compareLogWithKept, type KeptHead, openKeptNote } from '../app/kept-checkpoint.js';
 import { type EntryToVerify, verifyLog } from '../app/log-verification.js';
+import { describeHistoryBreak } from '../audit/index.js';
 import { progressBar } from './progress.js';
 import { openSystem } from './system.js';
 
@@ -134,21 +136,50 @@ export async function verifyCommand(
  * naming the first bad index (or the bad checkpoint) and why.
  */
 export async function verifyDatabaseCommand(
-  options: { db: string },
+  options: { db: string; checkpoint?: string },
   io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
 ): Promise<number> {
+  let keptNote: string | undefined;
+  if (options.checkpoint !== undefined) {
+    try {
+      keptNote = readFileSync(options.checkpoint, 'utf8');
+    } catch (error) {
+      io.stderr.write(`verify: cannot read the checkpoint: ${(error as Error).message}\n`);
+      return 1;
+    }
+  }
   const system = await openSystem({ databaseUrl: options.db });
   const progress = progressBar(io.stderr, 'verify');
   try {
+    let kept: KeptHead | undefined;
+    if (keptNote !== undefined) {
+      try {
+        kept = openKeptNote(keptNote, system.verifierKey, options.checkpoint!);
+      } catch (error) {
+        io.stderr.write(`verify failed: ${(error as Error).message}\n`);
+        return 1;
+      }
+    }
     const result = await checkLogIntegrity({
       reads: system.store,
       verifierKey: system.verifierKey,
       onProgress: (done, total) => progress.update(done, total),
     });
     progress.stop();
+    // Issue 11: a note someone kept. A shorter log is a rollback whatever else is wrong; a sound log must extend it.
+    if (kept && (result.logSize < kept.size || result.ok)) {
+      const comparison = await compareLogWithKept(system.store, kept, {
+        size: result.logSize,
+        rootHash: result.ok ? result.rootHash : new Uint8Array(32),
+      });
+      if (!comparison.ok) {
+        io.stderr.write(`verify failed: ${describeHistoryBreak(comparison)}\n`);
+        return 1;
+      }
+    }
     if (result.ok) {
       io.stdout.write(
-        `verified ${result.logSize} events in the database: every row matches its leaf and leaf hash, and ${result.checkpointsChecked} signed checkpoints (up to size ${result.verifiedTreeSize ?? 0}) match the recomputed tree (${result.durationMs} ms)\n`,
+        `verified ${result.logSize} events in the database: every row matches its leaf and leaf hash, and ${result.checkpointsChecked} signed checkpoints (up to size ${result.verifiedTreeSize ?? 0}) match the recomputed tree${kept ? `, and the log extends the kept checkpoint of size ${kept.size}` : ''} (${result.durationMs} ms)\n`,
       );
       return 0;
     }

@@ -58,12 +58,15 @@ export async function serveCommand(
       store: system.store,
       keysPerCycle: Number(readSetting('readModelKeysPerCycle')),
     }),
+    keeper: system.keeper,
     onAlert: (failure) => {
       logger.fatal(
         { integrity: failure },
         failure.readModel
           ? `read model ${failure.readModel.table} differs from the log at key ${failure.readModel.key}`
-          : `audit log integrity check failed at index ${failure.firstBadIndex}`,
+          : failure.code === 'integrity.rollback' || failure.code === 'integrity.fork'
+            ? `the audit log does not extend the checkpoint kept in ${system.keeper?.file.location}: ${failure.reason}`
+            : `audit log integrity check failed at index ${failure.firstBadIndex}`,
       );
       return raiseIntegrityAlert(system.ledger, failure);
     },

@@ -4,6 +4,7 @@ import { type PickupDeps, pickupDepsFor } from '../app/appointments.usecases.js'
 import { type AuthDeps, defaultAuthSettings } from '../app/auth.usecases.js';
 import { demoSlotConfig, demoTerminal } from '../app/demo-port.js';
 import { AppError } from '../app/errors.js';
+import { CheckpointKeeper } from '../app/kept-checkpoint.js';
 import { createLedger, type Ledger } from '../app/ledger.js';
 import type { Clock, IdSource, LedgerStore } from '../app/ports.js';
 import type { TerminalLayouts } from '../app/visits.usecases.js';
@@ -15,6 +16,7 @@ import { randomTokens } from '../security/tokens.js';
 import { rfc6238Totp } from '../security/totp.js';
 import { simpleWebAuthn } from '../security/webauthn.js';
 import { openLedgerStore } from '../store/open-store.js';
+import { checkpointFile } from './checkpoint-file.js';
 import { loadOrCreateDataKeys } from './data-keys.js';
 import { loadOrCreateSigner } from './signing-key.js';
 
@@ -28,6 +30,11 @@ export interface System {
   /** The verifier key string (C2SP note `name+keyid+base64`) of the log's checkpoints. */
   readonly verifierKey: string;
   readonly signerCreated: boolean;
+  /**
+   * The checkpoint kept outside the database (issue 11), and the rollback or fork found against it; undefined with
+   * `sqlite::memory:`, whose log dies with the process.
+   */
+  readonly keeper: CheckpointKeeper | undefined;
   /** The identity layer: passwords, TOTP, sealing, tokens and the WebAuthn relying party of `publicUrl`. */
   readonly auth: AuthDeps;
   readonly publicUrl: string;
@@ -87,11 +94,16 @@ export async function openSystem(args: {
   const webOrigin = new URL(publicUrl).origin;
   const linkHours = enrolmentLinkHours(readSetting('enrolmentLinkHours', env));
   const store = await openLedgerStore(databaseUrl);
+  const verifierKey = verifierKeyString(signer);
+  const keptFile = keptCheckpointPath(databaseUrl, keyFile, env);
+  const keeper = keptFile
+    ? await CheckpointKeeper.open({ file: checkpointFile(keptFile), reads: store, verifier: verifierKey })
+    : undefined;
   const ledger = createLedger({
     store,
     clock: args.clock ?? systemClock,
     ids: args.ids ?? systemIds,
-    log: { origin: signer.name, signer },
+    log: { origin: signer.name, signer, ...(keeper ? { guard: keeper } : {}) },
     checkpointIntervalMs: Number(readSetting('checkpointIntervalMs', env) ?? 1000),
   });
   const auth: AuthDeps = {
@@ -126,13 +138,26 @@ export async function openSystem(args: {
     terminals: new Map([[demoTerminal.terminal, demoTerminal]]),
     databaseUrl,
     keyFile,
-    verifierKey: verifierKeyString(signer),
+    verifierKey,
     signerCreated: created,
+    keeper,
     async close() {
       await ledger.close();
+      await keeper?.flush();
       await store.close();
     },
   };
+}
+
+/** `PORTLEDGER_CHECKPOINT_FILE`, else `log.checkpoint` beside the signing key; none for a log in memory. */
+export function keptCheckpointPath(
+  databaseUrl: string,
+  keyFile: string,
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
+  const configured = readSetting('checkpointFile', env);
+  if (configured) return resolve(configured);
+  return databaseUrl === 'sqlite::memory:' ? undefined : join(dirname(keyFile), 'log.checkpoint');
 }
 
 /** `PORTLEDGER_ENROLMENT_LINK_HOURS`: a whole number of hours, at least one. */
