@@ -38,6 +38,8 @@ export const demoParties = {
   haulier: { userId: 'haulier-planner', orgId: 'haul' },
   customs: { userId: 'customs-officer', orgId: 'customs' },
   supervisor: { userId: 'supervisor', orgId: 'nqt' },
+  /** The gate is bound to its terminal (`gate.terminal`): the simulated trucks drive through her lane. */
+  gateClerk: { userId: 'gate-clerk', orgId: 'nqt' },
 } as const;
 
 /** The demo driver person (the `driver` user), and the badge the demo haulier registered him under. */

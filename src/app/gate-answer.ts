@@ -6,8 +6,13 @@
  * - a caller who sees the box in full (the terminal's own staff, signed in with a passkey) gets every reason;
  * - anyone else — a kiosk's API token, which holds `visit.gate_out` and no `visit.read` — learns only that the
  *   box is not released, never which authority holds it or that an investigation froze it;
- * - and when what was scanned does not authenticate (a forged credential, or a pass not signed by the driver's
- *   active phone), the answer names no box and is the same whether or not the credential it names exists.
+ * - when what was scanned is not genuine (a forged credential, or a pass not signed by the driver's active phone),
+ *   the answer names no box and is the same whether or not the credential it names exists;
+ * - and when it is genuine but does not authenticate whoever presents it (a printed pass where printing is off, a
+ *   pass from an earlier step), the answer reports the pass checks and the container number only: every other
+ *   check is `not_checked`, whoever asks, so a copied pass is no oracle for a hidden hold, a freeze, the slot or
+ *   the release (outside attacker, gate issue 1). Only a fresh pass from the driver's confirmed phone (or a printed
+ *   one where the terminal accepts them) learns which check failed, within the cut above.
  */
 import type { Principal } from '../domain/index.js';
 import type { GateTransactionResult } from './gate.usecases.js';
@@ -36,7 +41,15 @@ const PASS_CHECKS: ReadonlySet<string> = new Set([
  */
 const AUTHENTICATION_CHECKS: ReadonlySet<string> = new Set(['pass.device_signature', 'credential.signature']);
 
+/**
+ * The checks that say whether the pass authenticates whoever presents it, beyond being genuine: a copy of the
+ * printed pass or a photo of an earlier step is genuine and proves nothing about who holds it.
+ */
+const PRESENTER_CHECKS: ReadonlySet<string> = new Set(['pass.fresh', 'pass.printed_disabled']);
+
 const NOT_CHECKED = 'not checked: the pass did not open';
+const NOT_CHECKED_PASS =
+  "not checked: the pass does not show that it comes from the driver's confirmed phone now";
 const NOT_VALID = 'not a valid pickup pass';
 const NOT_RELEASED = 'the box is not released for pickup: the terminal office will tell the driver why';
 
@@ -56,12 +69,14 @@ export async function gateAnswerFor(
   viewer: GateViewer,
   result: GateTransactionResult,
 ): Promise<GateTransactionResult> {
+  const genuine = result.checks.every((c) => c.passed || !AUTHENTICATION_CHECKS.has(c.check));
+  if (!genuine) return unidentified(result);
+  const presenter = result.checks.every((c) => c.passed || !PRESENTER_CHECKS.has(c.check));
+  if (!presenter) return passChecksOnly(result);
   const record = result.visitRef === 'unidentified' ? undefined : await reads.getVisit(result.visitRef);
   const visibility = record ? await visibilityOf(reads, viewer.principal, record) : 'none';
   const capped = capByToken(visibility, viewer.tokenPermissions);
   if (capped === 'full') return result;
-  const authenticated = result.checks.every((c) => c.passed || !AUTHENTICATION_CHECKS.has(c.check));
-  if (!authenticated) return unidentified(result);
   return { ...result, checks: withoutHoldsOrFreeze(result.checks) };
 }
 
@@ -85,14 +100,43 @@ function unidentified(result: GateTransactionResult): GateTransactionResult {
     ...result,
     accepted: false,
     visitRef: 'unidentified',
+    containerNumber: null,
     checks: result.checks.map((c): Check => {
-      if (!PASS_CHECKS.has(c.check)) return { check: c.check, passed: false, reason: NOT_CHECKED };
+      if (!PASS_CHECKS.has(c.check)) return notChecked(c, NOT_CHECKED);
       // An unknown credential id and a known one whose pass did not verify must look alike.
       const passed = c.check === 'credential.signature' ? false : c.passed;
-      return { check: c.check, passed, reason: passed ? null : NOT_VALID };
+      return {
+        check: c.check,
+        passed,
+        state: passed ? 'passed' : 'failed',
+        reason: passed ? null : NOT_VALID,
+      };
     }),
   };
 }
+
+/**
+ * The answer to a genuine pass that does not authenticate its presenter: its own checks, as they came out (they
+ * depend on what was scanned and the driver's phone only), and the container number, so that the clerk can turn the
+ * driver away; nothing about the box's lights, holds, freeze, slot, booking or release, however they stand.
+ */
+function passChecksOnly(result: GateTransactionResult): GateTransactionResult {
+  return {
+    ...result,
+    accepted: false,
+    visitRef: 'unidentified',
+    checks: result.checks.map(
+      (c): Check => (PASS_CHECKS.has(c.check) ? { ...c } : notChecked(c, NOT_CHECKED_PASS)),
+    ),
+  };
+}
+
+const notChecked = (c: Check, reason: string): Check => ({
+  check: c.check,
+  passed: false,
+  state: 'not_checked',
+  reason,
+});
 
 /**
  * Holds and freezes, cut as a status view cuts them (`redactVisitView`): the box is not released, without which
@@ -103,9 +147,10 @@ function withoutHoldsOrFreeze(checks: readonly Check[]): Check[] {
   const lightsRed = checks.some((c) => c.check === 'lights.green' && !c.passed);
   return checks.map((c): Check => {
     if (c.check === 'lights.green' && (lightsRed || frozen)) {
-      return { check: c.check, passed: false, reason: NOT_RELEASED };
+      return { check: c.check, passed: false, state: 'failed', reason: NOT_RELEASED };
     }
-    if (c.check === 'visit.not_frozen') return { check: c.check, passed: true, reason: null };
+    if (c.check === 'visit.not_frozen')
+      return { check: c.check, passed: true, state: 'passed', reason: null };
     return { ...c };
   });
 }

@@ -4,6 +4,11 @@
  * clerk's session) and per credential within a sliding window; past that it answers 429 `gate.rate_limited` with
  * `Retry-After`, and records nothing, since nothing was decided.
  *
+ * Every attempt counts against the kiosk that presents it. Only a genuine one counts against its credential (a
+ * rotating pass the driver's active phone signed, or a printed credential where the terminal accepts them, see
+ * `gateTransaction`): junk `plp1.<credentialId>.<step>.<random signature>` passes, whose credential id anyone with a
+ * status view of the booking can read, must not put the driver's own pickup into 429 at every kiosk.
+ *
  * `GateThrottle` is the port; `InProcessGateThrottle` keeps the counts in this process, which is right for one
  * server. A port run by several servers backs the same port with PostgreSQL.
  */
@@ -17,10 +22,13 @@ export interface GateThrottleSettings {
   readonly windowSeconds: number;
 }
 
-/** One attempt at the gate: who presents it (`token:<id>` or a user id) and what was scanned. */
+/**
+ * What one attempt at the gate counts against: who presents it (`token:<id>` or a user id), and what was scanned
+ * (only once it proved genuine). Either may be left out; each given key is checked, and counted when all admit.
+ */
 export interface GateAttemptKeys {
-  readonly kiosk: string;
-  readonly credential: string;
+  readonly kiosk?: string;
+  readonly credential?: string;
 }
 
 export type GateAdmission =
@@ -80,7 +88,8 @@ export function credentialThrottleKey(scanned: string): string {
  * @example
  * ```ts
  * const throttle = new InProcessGateThrottle({ kioskLimit: 10, credentialLimit: 3, windowSeconds: 60 });
- * await throttle.admit({ kiosk: 'token:t-1', credential: scanned }, new Date()); // { admitted: true }
+ * await throttle.admit({ kiosk: 'token:t-1' }, new Date()); // { admitted: true }
+ * await throttle.admit({ credential: genuinePass }, new Date()); // once the pass proved genuine
  * ```
  */
 export class InProcessGateThrottle implements GateThrottle {
@@ -97,12 +106,18 @@ export class InProcessGateThrottle implements GateThrottle {
     const windowMs = this.#settings.windowSeconds * 1000;
     this.#sweep(nowMs, windowMs);
     const keys = [
-      { key: `kiosk:${attempt.kiosk}`, limit: this.#settings.kioskLimit, limitedBy: 'kiosk' as const },
-      {
-        key: `credential:${credentialThrottleKey(attempt.credential)}`,
-        limit: this.#settings.credentialLimit,
-        limitedBy: 'credential' as const,
-      },
+      ...(attempt.kiosk === undefined
+        ? []
+        : [{ key: `kiosk:${attempt.kiosk}`, limit: this.#settings.kioskLimit, limitedBy: 'kiosk' as const }]),
+      ...(attempt.credential === undefined
+        ? []
+        : [
+            {
+              key: `credential:${credentialThrottleKey(attempt.credential)}`,
+              limit: this.#settings.credentialLimit,
+              limitedBy: 'credential' as const,
+            },
+          ]),
     ];
     for (const { key, limit, limitedBy } of keys) {
       const recent = this.#recent(key, nowMs, windowMs);

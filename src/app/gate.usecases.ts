@@ -33,8 +33,9 @@ import { appointmentStreamId, foldBooking, type PickupDeps, releaseFacts } from 
 import { activeDeviceInLog } from './driver-devices.usecases.js';
 import { driversStreamId } from './drivers.usecases.js';
 import type { PickupCredentialRecord } from './gate.ports.js';
+import { admitAtGate, type GateThrottle } from './gate-throttle.js';
 import type { Ledger, WriteContext } from './ledger.js';
-import type { JsonObject } from './ports.js';
+import type { JsonObject, LedgerReads } from './ports.js';
 import type { SecretSealer } from './security.ports.js';
 import {
   executeVisitCommand,
@@ -54,6 +55,12 @@ export interface GateDeps {
   readonly sealer: SecretSealer;
   readonly pickup: PickupDeps;
   readonly terminals: TerminalLayouts;
+  /**
+   * Counts genuine attempts per credential (issue 10, row G). The kiosk's own count is the caller's, before the
+   * transaction; here only a pass that proved genuine counts against its credential, so junk passes naming a
+   * driver's credential id cannot block his pickup.
+   */
+  readonly throttle?: GateThrottle | undefined;
 }
 
 /** What the gate read. Attacker-controlled: each field is checked by the verdict, none throws. */
@@ -63,12 +70,26 @@ export interface GatePresentation {
   readonly truckPlate: string;
 }
 
+/**
+ * How a check came out. The verdict evaluates every check; `not_checked` is what an answer says of a check it does
+ * not report (`gate-answer.ts`): the pass did not authenticate its presenter, so the gate tells nothing else.
+ */
+export type GateCheckState = 'passed' | 'failed' | 'not_checked';
+
 /** The answer at the gate: every check ticked or crossed. */
 export interface GateTransactionResult {
   readonly attemptId: string;
   readonly accepted: boolean;
   readonly visitRef: string;
-  readonly checks: readonly { check: GateCheck; passed: boolean; reason: string | null }[];
+  /** The container number of the box the credential names; `null` when it names none. */
+  readonly containerNumber: string | null;
+  /** `passed` is `state === 'passed'`: a check not checked is not passed (fail closed). */
+  readonly checks: readonly {
+    check: GateCheck;
+    passed: boolean;
+    state: GateCheckState;
+    reason: string | null;
+  }[];
   /** Index of the verdict event in the audit log. */
   readonly index: number;
 }
@@ -118,6 +139,13 @@ export async function gateTransaction(
     const credentialId = claims?.credentialId;
     const stored = credentialId === undefined ? undefined : await tx.gate.getCredential(credentialId);
     const pass = await checkPass(context, deps, { rotating, parsedPass, passRecord, bookingState });
+    // Only a genuine pass counts against its credential: one the driver's active phone signed (in whichever step,
+    // so real replays are still limited), or a printed credential the log's key signed where the terminal accepts
+    // them. Past the limit: 429 and this transaction records nothing.
+    const genuine =
+      pass.deviceId !== null ||
+      (pass.pass.kind === 'printed' && pass.pass.printedAllowed && opened?.ok === true);
+    if (genuine) await admitAtGate(deps.throttle, { credential: presented.credential }, context.now);
     // A credential we signed but never recorded is not one we issued for this booking: superseded.
     const superseded = credentialId !== undefined && (stored === undefined || stored.status === 'void');
     const input: GateInput = {
@@ -138,7 +166,14 @@ export async function gateTransaction(
         truckPlate: presented.truckPlate,
       },
       now,
-      visit: { visitRef, status: visitState?.visit?.status ?? 'announced' },
+      // From the log: the terminal the box stands at, and the terminals the presenting kiosk's or clerk's
+      // organisation runs; a genuine pass at another operator's gate lets nothing out (`gate.terminal`).
+      visit: {
+        visitRef,
+        status: visitState?.visit?.status ?? 'announced',
+        terminal: visitState?.visit?.slot?.terminal ?? null,
+      },
+      gateTerminals: await gateTerminalsOf(tx, operator),
       release: { rightVersion: release?.rightVersion ?? 0, holder: release?.holder ?? null },
       booking,
       credentialIds: {
@@ -207,14 +242,31 @@ export async function gateTransaction(
       attemptId,
       accepted: verdict.accepted,
       visitRef,
+      containerNumber: record?.containerNumber ?? null,
       checks: gateChecks.map((check) => ({
         check,
         passed: !failed.has(check),
+        state: failed.has(check) ? ('failed' as const) : ('passed' as const),
         reason: failed.get(check)?.reason ?? null,
       })),
       index: appended!.index,
     };
   });
+}
+
+/**
+ * The terminals run by the organisation of whoever presents the pass: the kiosk's API token (`token:<tokenId>`) or
+ * the signed-in clerk. Anyone else (an organisation that is no terminal operator, an unknown operator) runs none.
+ */
+async function gateTerminalsOf(
+  tx: Pick<LedgerReads, 'identity'>,
+  operator: string,
+): Promise<readonly string[]> {
+  const orgId = operator.startsWith('token:')
+    ? (await tx.identity.listApiTokens({})).find((t) => t.tokenId === operator.slice('token:'.length))?.orgId
+    : (await tx.identity.getUser(operator))?.orgId;
+  const org = orgId === undefined ? undefined : await tx.identity.getOrganisation(orgId);
+  return org?.kind === 'terminal_operator' ? org.terminals : [];
 }
 
 /**

@@ -24,6 +24,7 @@ import {
   type DemoPickup,
   demoCast,
   demoDrivers,
+  demoParties,
   releaseToDemoHaulier,
   simulatedDriverPhone,
   upcomingSlots,
@@ -245,7 +246,8 @@ export function createSimulator(args: SimulatorArgs): SimulatorSteps {
         pickup: cargoDeps.pickup,
         terminals: args.terminals,
       },
-      'simulator',
+      // A person of the terminal's operator presents it: the gate lets out only boxes of its own terminal.
+      demoParties.gateClerk.userId,
       { credential: pass, badge: due.driverBadge, truckPlate: due.truckPlate },
     );
     if (verdict.accepted) {

@@ -117,7 +117,7 @@ export const settings = {
   gateCredentialRateLimit: {
     env: 'PORTLEDGER_GATE_CREDENTIAL_RATE_LIMIT',
     default: '3',
-    doc: 'The gate admits at most this many attempts with one credential (a rotating pass counts under its credential) within the window.',
+    doc: "The gate admits at most this many attempts with one credential (a rotating pass counts under its credential) within the window. Only genuine attempts count: a pass the driver's active phone signed, or a printed credential where the terminal accepts them; junk passes naming a credential id count against the presenting kiosk only.",
   },
   gateRateWindowSeconds: {
     env: 'PORTLEDGER_GATE_RATE_WINDOW_SECONDS',

@@ -26,6 +26,7 @@ const FWD = { orgId: 'org-fwd', kind: 'forwarder', code: 'FWDA' } as const;
 const FWD2 = { orgId: 'org-fwd2', kind: 'forwarder', code: 'FWDB' } as const;
 const HAUL = { orgId: 'org-haul', kind: 'haulier', code: 'HAUL' } as const;
 const HAUL2 = { orgId: 'org-haul2', kind: 'haulier', code: 'HAUB' } as const;
+const NQT = { orgId: 'org-nqt', kind: 'terminal_operator', code: 'NQT', terminals: ['T1'] } as const;
 
 const pgReachable = await postgresReachable();
 const kinds: StoreKind[] = pgReachable ? ['sqlite', 'postgres'] : ['sqlite'];
@@ -114,6 +115,9 @@ describe.each(kinds)('driver jobs and release inboxes over HTTP (%s)', (kind) =>
     for (const org of [LINE, FWD, FWD2, HAUL, HAUL2]) {
       await addOrganisation(auth, { ...org, kind: org.kind as OrgKind, name: org.code });
     }
+    // The gate is bound to its terminal: the clerk who lets the box out works for the operator of T1.
+    await addOrganisation(auth, { ...NQT, terminals: [...NQT.terminals], name: NQT.code });
+    await user('gate-clerk', NQT, ['gate_clerk']);
     await user('line-desk', LINE, ['release_desk']);
     await user('fwd-desk', FWD, ['release_desk']);
     await user('fwd2-desk', FWD2, ['release_desk']);

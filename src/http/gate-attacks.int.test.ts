@@ -16,10 +16,10 @@ import { ALERTS_STREAM, foldGateAlertGroups } from '../app/alert-records.js';
 import { pickupDepsFor } from '../app/appointments.usecases.js';
 import type { AuthDeps } from '../app/auth.usecases.js';
 import { InProcessGateThrottle } from '../app/gate-throttle.js';
-import { releaseStreamId, runReleaseCommand } from '../app/releases.usecases.js';
+import { readRelease, releaseStreamId, runReleaseCommand, visitLights } from '../app/releases.usecases.js';
 import { createApiToken } from '../app/tokens.usecases.js';
 import { readVisit } from '../app/visit-access.usecases.js';
-import { announceVisit, runVisitCommand } from '../app/visits.usecases.js';
+import { announceVisit, runVisitCommand, visitStreamId } from '../app/visits.usecases.js';
 import { computeCheckDigit, newVisitReference } from '../domain/index.js';
 import { buildServer } from './server.js';
 
@@ -36,7 +36,13 @@ describe.each(kinds)('the gate and command routes under attack (HTTP, %s)', (kin
   let fixture: TestLedger;
   let auth: AuthDeps;
   let app: FastifyInstance;
+  /** The same port where the terminal switched the printed fallback off (`PORTLEDGER_PRINTED_PASS=off`). */
+  let printedOff: FastifyInstance;
   let kioskToken: string;
+  /** Another lane of the same terminal, where the real driver drives up. */
+  let laneFourToken: string;
+  /** The kiosk of another terminal operator (South Quay, T2). */
+  let otherOperatorToken: string;
   let serial = 0;
   const KIOSK_LIMIT = 10;
   const line = principal({
@@ -67,9 +73,17 @@ describe.each(kinds)('the gate and command routes under attack (HTTP, %s)', (kin
     await addOrganisation(auth, { orgId: 'org-line', kind: 'shipping_line', name: 'MSC', code: 'MSCU' });
     await addOrganisation(auth, { orgId: 'org-hau', kind: 'haulier', name: 'Delta', code: 'HAU' });
     await addOrganisation(auth, { orgId: 'org-customs', kind: 'customs', name: 'Customs', code: 'BECUS' });
+    await addOrganisation(auth, {
+      orgId: 'org-sqt',
+      kind: 'terminal_operator',
+      name: 'South Quay',
+      code: 'SQT',
+      terminals: ['T2'],
+    });
     for (const [userId, orgId, role] of [
       ['sup', 'org-nqt', 'terminal_supervisor'],
       ['hp-1', 'org-hau', 'haulier_planner'],
+      ['line-1', 'org-line', 'release_desk'],
     ] as const) {
       await addUser(auth, {
         userId,
@@ -89,29 +103,53 @@ describe.each(kinds)('the gate and command routes under attack (HTTP, %s)', (kin
         createdBy: 'sup',
       })
     ).token;
-    app = await buildServer({
-      reads: fixture.store,
-      verifierKey: testVerifierKey,
-      auth,
-      terminals: testTerminals,
-      // Slots around the clock, and the printed credential still allowed, so that a genuine credential opens.
-      pickup: pickupDepsFor({
-        signer: fixture.ledger.log.signer,
-        slots: [allDaySlotConfig],
-        printedPass: true,
-      }),
-      gateThrottle: new InProcessGateThrottle({
-        kioskLimit: KIOSK_LIMIT,
-        credentialLimit: 3,
-        windowSeconds: 60,
-      }),
-    });
+    laneFourToken = (
+      await createApiToken(auth, {
+        orgId: 'org-nqt',
+        permissions: ['visit.gate_out'],
+        label: 'gate kiosk lane 4',
+        createdBy: 'sup',
+      })
+    ).token;
+    otherOperatorToken = (
+      await createApiToken(auth, {
+        orgId: 'org-sqt',
+        permissions: ['visit.gate_out'],
+        label: 'South Quay gate kiosk',
+        createdBy: 'sup',
+      })
+    ).token;
+    const serverWith = (printedPass: boolean) =>
+      buildServer({
+        reads: fixture.store,
+        verifierKey: testVerifierKey,
+        auth,
+        terminals: testTerminals,
+        // Slots around the clock; with the printed credential allowed, a genuine credential opens.
+        pickup: pickupDepsFor({ signer: fixture.ledger.log.signer, slots: [allDaySlotConfig], printedPass }),
+        gateThrottle: new InProcessGateThrottle({
+          kioskLimit: KIOSK_LIMIT,
+          credentialLimit: 3,
+          windowSeconds: 60,
+        }),
+      });
+    app = await serverWith(true);
+    printedOff = await serverWith(false);
   }, 60_000);
 
   afterAll(async () => {
     await app?.close();
+    await printedOff?.close();
     await fixture?.cleanup();
   });
+
+  const atGate = (server: FastifyInstance, token: string, payload: object) =>
+    server.inject({
+      method: 'POST',
+      url: '/v1/gate/transactions',
+      headers: { authorization: `Bearer ${token}` },
+      payload,
+    });
 
   const asKiosk = (method: 'GET' | 'POST', url: string, payload?: object) =>
     app.inject({
@@ -240,6 +278,7 @@ describe.each(kinds)('the gate and command routes under attack (HTTP, %s)', (kin
     expect(lights).toEqual({
       check: 'lights.green',
       passed: false,
+      state: 'failed',
       reason: 'the box is not released for pickup: the terminal office will tell the driver why',
     });
     expect((await fixture.store.getVisit(visitRef))?.status).toBe('in_yard');
@@ -377,16 +416,288 @@ describe.each(kinds)('the gate and command routes under attack (HTTP, %s)', (kin
     expect(folded.get(alertId)?.occurrences).toBe(KIOSK_LIMIT);
     expect(await fixture.store.gate.alertGroups([...folded.keys()])).toEqual(folded);
 
-    // One copied credential tried over and over is limited on its own, whichever kiosk presents it.
+    // One genuine credential copied from the secrets file, tried over and over, is limited on its own, whichever
+    // kiosk presents it: a real replay. (Junk under a credential id counts against the kiosk only, gate issue 2.)
     laterOn();
-    const copied = {
-      credential: 'plc1.copied-from-the-secrets-file',
+    const { printed } = await pickupReadyNow(
+      { ledger: fixture.ledger, sealer: auth.security.sealer },
+      { visitRef: await boxInYard(), line, haulier, badge: 'ANR-G00001', truckPlate: '1-DRV-007' },
+    );
+    const copied = { credential: printed, badge: 'ANR-666666', truckPlate: '1-GNG-666' };
+    const tries = [];
+    for (const token of [kioskToken, kioskToken, laneFourToken, laneFourToken]) {
+      tries.push((await atGate(app, token, copied)).statusCode);
+    }
+    expect(tries).toEqual([200, 200, 200, 429]);
+  });
+
+  /** The pass checks, as a kiosk is shown them. */
+  const PASS_CHECKS = [
+    'pass.device_signature',
+    'pass.fresh',
+    'pass.printed_disabled',
+    'credential.signature',
+  ];
+  const withoutIds = (response: { json(): Record<string, unknown> }) => {
+    const { attemptId: _id, index: _index, ...rest } = response.json();
+    return rest;
+  };
+  const stateOf = (response: { json(): { checks: { check: string; state: string }[] } }) =>
+    Object.fromEntries(response.json().checks.map((c) => [c.check, c.state]));
+
+  it('gate issue 1: a copied printed pass is no oracle for a hidden police hold: the kiosk is told the pass checks only, before and after the hold', async () => {
+    laterOn();
+    const visitRef = await boxInYard();
+    const BADGE = 'ANR-I00001';
+    const PLATE = '1-DRV-101';
+    const pickup = await pickupReadyNow(
+      { ledger: fixture.ledger, sealer: auth.security.sealer, auth },
+      { visitRef, line, haulier, badge: BADGE, truckPlate: PLATE },
+    );
+    const containerNumber = (await fixture.store.getVisit(visitRef))!.containerNumber;
+    // The attack as made: the kiosk token, the copied printed plc1. credential for box X, the real badge and plate,
+    // at a terminal where printed passes are off.
+    const copied = { credential: pickup.printed, badge: BADGE, truckPlate: PLATE };
+    const before = await atGate(printedOff, kioskToken, copied);
+    expect(before.statusCode, before.body).toBe(200);
+    expect(before.json()).toMatchObject({ accepted: false, visitRef: 'unidentified', containerNumber });
+    // Its own checks, as they came out; every other check not checked, in plain words.
+    for (const c of before.json().checks as {
+      check: string;
+      passed: boolean;
+      state: string;
+      reason: string;
+    }[]) {
+      if (c.check === 'pass.printed_disabled') expect(c).toMatchObject({ passed: false, state: 'failed' });
+      else if (PASS_CHECKS.includes(c.check)) expect(c).toMatchObject({ passed: true, state: 'passed' });
+      else {
+        expect(c).toEqual({
+          check: c.check,
+          passed: false,
+          state: 'not_checked',
+          reason: "not checked: the pass does not show that it comes from the driver's confirmed phone now",
+        });
+      }
+    }
+
+    // The police secretly place a hold on X; the gang's customs password session still shows X all green.
+    await runVisitCommand(fixture.ledger, testTerminals, visitRef, {
+      type: 'PlaceHold',
+      holdId: 'POL-I1',
+      kind: 'police',
+      reason: 'case 2030/21: the gang is expected to collect this box',
+      reference: 'PV-2030-21',
+    });
+    const customs = {
+      userId: 'cus-1',
+      orgId: 'org-customs',
+      orgKind: 'customs' as const,
+      orgCode: 'BECUS',
+      roles: ['customs_officer' as const],
+      signedInWith: 'password_totp' as const,
+      terminals: [],
+    };
+    expect((await readVisit(fixture.store, customs, visitRef)).holds).toEqual([]);
+    expect((await visitLights(fixture.store, customs, visitRef, clock.now().toISOString())).allGreen).toBe(
+      true,
+    );
+
+    // The same copy a minute later: the answer is what it was before the hold, word for word.
+    nowMs += 60_000;
+    const after = await atGate(printedOff, kioskToken, copied);
+    expect(after.statusCode, after.body).toBe(200);
+    expect(withoutIds(after)).toEqual(withoutIds(before));
+    expect(after.body).not.toMatch(/not released|police|POL-I1|PV-2030|is frozen|slot window/i);
+    // Nor does a photo of the driver's pass taken a minute earlier (a stale step) tell any more.
+    const stale = await atGate(printedOff, kioskToken, {
+      credential: pickup.phone!.passFor(pickup.credentialId, clock.now(), -2),
+      badge: BADGE,
+      truckPlate: PLATE,
+    });
+    expect(stale.statusCode, stale.body).toBe(200);
+    expect(stale.json()).toMatchObject({ accepted: false, visitRef: 'unidentified', containerNumber });
+    expect(stateOf(stale)).toEqual({
+      ...Object.fromEntries(stale.json().checks.map((c: { check: string }) => [c.check, 'not_checked'])),
+      'pass.device_signature': 'passed',
+      'pass.fresh': 'failed',
+      'pass.printed_disabled': 'passed',
+      'credential.signature': 'passed',
+    });
+    expect(stale.body).not.toMatch(/not released|police|POL-I1|PV-2030|is frozen|slot window/i);
+
+    // The log keeps the whole verdict for the investigators: the hold crossed the lights after it was placed.
+    const recorded = async (response: { json(): { attemptId: string } }) =>
+      JSON.stringify((await fixture.store.readStream(`gate-${response.json().attemptId}`))[0]!.data);
+    expect(await recorded(before)).not.toContain('lights.green');
+    expect(await recorded(after)).toContain('police hold POL-I1');
+    expect(await recorded(stale)).toContain('police hold POL-I1');
+    expect((await fixture.store.getVisit(visitRef))?.status).toBe('in_yard');
+    expect((await fixture.store.gate.getCredential(pickup.credentialId))?.status).toBe('active');
+
+    // Only a presenter who authenticates — the driver's confirmed phone, now — learns which check failed, within
+    // the kiosk's need-to-know: not released, never which authority holds it.
+    const fresh = await atGate(printedOff, kioskToken, {
+      credential: pickup.phone!.passFor(pickup.credentialId, clock.now()),
+      badge: BADGE,
+      truckPlate: PLATE,
+    });
+    expect(fresh.json()).toMatchObject({ accepted: false, visitRef, containerNumber });
+    expect(fresh.json().checks.filter((c: { state: string }) => c.state !== 'passed')).toEqual([
+      {
+        check: 'lights.green',
+        passed: false,
+        state: 'failed',
+        reason: 'the box is not released for pickup: the terminal office will tell the driver why',
+      },
+    ]);
+    expect(fresh.body).not.toMatch(/police|POL-I1/i);
+  });
+
+  it("gate issue 2: junk plp1. passes under a driver's credential id count against the attacker's kiosk only; real replays still meet 429", async () => {
+    laterOn();
+    const visitRef = await boxInYard();
+    const BADGE = 'ANR-I00002';
+    const PLATE = '1-DRV-102';
+    const pickup = await pickupReadyNow(
+      { ledger: fixture.ledger, sealer: auth.security.sealer, auth },
+      { visitRef, line, haulier, badge: BADGE, truckPlate: PLATE },
+    );
+    // The credential id, as a customs password session reads it off the booking; junk signatures for it.
+    const junk = (n: number) => ({
+      credential: `plp1.${pickup.credentialId}.${1000 + n}.${Buffer.alloc(64, n + 1).toString('base64url')}`,
       badge: 'ANR-666666',
       truckPlate: '1-GNG-666',
+    });
+    const junkStatuses = [];
+    for (let n = 0; n < 3; n++) {
+      nowMs += 1000;
+      junkStatuses.push((await atGate(app, kioskToken, junk(n))).statusCode);
+    }
+    expect(junkStatuses).toEqual([200, 200, 200]);
+
+    // The real driver drives up to another lane within the minute: his pass is looked at, and he leaves.
+    nowMs += 1000;
+    const pass = pickup.phone!.passFor(pickup.credentialId, clock.now());
+    const out = await atGate(app, laneFourToken, { credential: pass, badge: BADGE, truckPlate: PLATE });
+    expect(out.statusCode, out.body).toBe(200);
+    expect(out.json().accepted, out.body).toBe(true);
+    expect((await fixture.store.getVisit(visitRef))?.status).toBe('gated_out');
+
+    // The junk counts against the kiosk that presents it: past its limit, 429 for that kiosk only.
+    const more = [];
+    for (let n = 3; n < KIOSK_LIMIT + 1; n++) {
+      nowMs += 100;
+      more.push(await atGate(app, kioskToken, junk(n)));
+    }
+    expect(more.map((r) => r.statusCode)).toEqual([...Array(KIOSK_LIMIT - 3).fill(200), 429]);
+    expect(more.at(-1)!.json()).toMatchObject({ code: 'gate.rate_limited' });
+    expect(more.at(-1)!.json().detail).toMatch(/from this kiosk/);
+
+    // Real replays of the driver's pass (signed by his phone) still count against the credential.
+    const replays = [];
+    for (let n = 0; n < 3; n++) {
+      replays.push(await atGate(app, laneFourToken, { credential: pass, badge: BADGE, truckPlate: PLATE }));
+    }
+    expect(replays.map((r) => r.statusCode)).toEqual([200, 200, 429]);
+    expect(replays[0]!.json().accepted).toBe(false);
+    expect(replays[2]!.json()).toMatchObject({ code: 'gate.rate_limited' });
+    expect(replays[2]!.json().detail).toMatch(/from this credential/);
+  });
+
+  it("gate issue 3: a genuine pass at another terminal operator's gate is refused (gate.terminal); the box stays and leaves by its own terminal's gate", async () => {
+    laterOn();
+    const visitRef = await boxInYard();
+    const BADGE = 'ANR-I00003';
+    const PLATE = '1-DRV-103';
+    const pickup = await pickupReadyNow(
+      { ledger: fixture.ledger, sealer: auth.security.sealer, auth },
+      { visitRef, line, haulier, badge: BADGE, truckPlate: PLATE },
+    );
+    const present = (token: string) =>
+      atGate(app, token, {
+        credential: pickup.phone!.passFor(pickup.credentialId, clock.now()),
+        badge: BADGE,
+        truckPlate: PLATE,
+      });
+
+    // The box stands at T1 (NQT); South Quay's kiosk (T2) scans the driver's genuine pass.
+    const elsewhere = await present(otherOperatorToken);
+    expect(elsewhere.statusCode, elsewhere.body).toBe(200);
+    expect(elsewhere.json().accepted).toBe(false);
+    expect(elsewhere.json().checks.filter((c: { state: string }) => c.state !== 'passed')).toEqual([
+      {
+        check: 'gate.terminal',
+        passed: false,
+        state: 'failed',
+        reason: "the box is not at a terminal this gate's organisation runs",
+      },
+    ]);
+    // The record says the box did not leave, and the credential is not spent.
+    expect((await fixture.store.getVisit(visitRef))?.status).toBe('in_yard');
+    expect((await fixture.store.readStream(visitStreamId(visitRef))).map((e) => e.type)).not.toContain(
+      'ContainerGatedOut',
+    );
+    expect((await fixture.store.gate.getCredential(pickup.credentialId))?.status).toBe('active');
+    const [attempt] = await fixture.store.readStream(`gate-${elsewhere.json().attemptId}`);
+    expect(attempt).toMatchObject({ type: 'GateAttemptRefused' });
+    expect(attempt!.data.failed).toEqual([
+      { check: 'gate.terminal', reason: "the box is not at a terminal this gate's organisation runs" },
+    ]);
+
+    // At its own terminal's gate the same driver leaves.
+    nowMs += 1000;
+    const home = await present(laneFourToken);
+    expect(home.json().accepted, home.body).toBe(true);
+    expect((await fixture.store.getVisit(visitRef))?.status).toBe('gated_out');
+  });
+
+  it("gate issue 4: a line's feed token cannot re-date a release; a person needs a passkey step-up", async () => {
+    laterOn();
+    const visitRef = await boxInYard();
+    await releaseToHaulier(fixture.ledger, visitRef, { line, haulier });
+    const before = await readRelease(fixture.store, line, visitRef);
+    const size = await fixture.store.readStream(releaseStreamId(visitRef));
+    const feed = (
+      await createApiToken(auth, { orgId: 'org-line', permissions: ['release.issue'], createdBy: 'line-1' })
+    ).token;
+    const redate = {
+      validFrom: new Date(nowMs - 86_400_000).toISOString(),
+      validUntil: new Date(nowMs + 365 * 86_400_000).toISOString(),
     };
-    const tries = [];
-    for (let n = 0; n < 4; n++)
-      tries.push((await asKiosk('POST', '/v1/gate/transactions', copied)).statusCode);
-    expect(tries).toEqual([200, 200, 200, 429]);
+    const byToken = await app.inject({
+      method: 'POST',
+      url: `/v1/visits/${visitRef}/release/validity`,
+      payload: redate,
+      headers: { authorization: `Bearer ${feed}` },
+    });
+    expect(byToken.statusCode, byToken.body).toBe(401);
+    expect(byToken.headers['content-type']).toContain('application/problem+json');
+    const desk = await mintSession(auth, 'line-1', { stepUp: false });
+    const withoutStepUp = await app.inject({
+      method: 'POST',
+      url: `/v1/visits/${visitRef}/release/validity`,
+      payload: redate,
+      cookies: desk.cookies,
+      headers: desk.headers,
+    });
+    expect(withoutStepUp.statusCode, withoutStepUp.body).toBe(403);
+    expect(withoutStepUp.json()).toMatchObject({ code: 'auth.step_up_required' });
+    // The release stays as it was.
+    const chain = await fixture.store.readStream(releaseStreamId(visitRef));
+    expect(chain).toHaveLength(size.length);
+    expect(chain.map((e) => e.type)).not.toContain('ReleaseValidityUpdated');
+    expect(await readRelease(fixture.store, line, visitRef)).toEqual(before);
+
+    // The line's desk, confirmed with its passkey, may.
+    const steppedUp = await mintSession(auth, 'line-1');
+    const redated = await app.inject({
+      method: 'POST',
+      url: `/v1/visits/${visitRef}/release/validity`,
+      payload: redate,
+      cookies: steppedUp.cookies,
+      headers: steppedUp.headers,
+    });
+    expect(redated.statusCode, redated.body).toBe(200);
+    expect(redated.json().release).toMatchObject(redate);
   });
 });

@@ -13,14 +13,27 @@ const VerdictSchema = Type.Object(
   {
     attemptId: Type.String(),
     accepted: Type.Boolean(),
-    visitRef: Type.String({ description: '`unidentified` when the credential did not open' }),
+    visitRef: Type.String({
+      description:
+        "`unidentified` when the pass does not authenticate its presenter: a forged credential, a pass not signed by the driver's active phone, a stale pass, or a printed one where printing is off",
+    }),
+    containerNumber: Type.Union([Type.String(), Type.Null()], {
+      description:
+        'The box the credential names, so that the clerk can turn the driver away; `null` when what was scanned is not genuine',
+    }),
     checks: Type.Array(
       Type.Object({
         check: Type.Union(gateChecks.map((check) => Type.Literal(check))),
-        passed: Type.Boolean(),
+        passed: Type.Boolean({
+          description: 'true exactly when `state` is `passed`: a check not checked is not passed',
+        }),
+        state: Type.Union([Type.Literal('passed'), Type.Literal('failed'), Type.Literal('not_checked')], {
+          description:
+            '`not_checked`: the pass did not authenticate its presenter, so the gate reports its own checks only',
+        }),
         reason: Type.Union([Type.String(), Type.Null()]),
       }),
-      { description: 'Every check of the gate, ticked or crossed, in a fixed order' },
+      { description: 'Every check of the gate, ticked, crossed or not checked, in a fixed order' },
     ),
     index: Type.Integer({ minimum: 0, description: 'Index of the verdict event in the audit log' }),
   },
@@ -38,6 +51,7 @@ export function gateRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
     sealer: deps.auth.security.sealer,
     pickup: deps.pickup,
     terminals: deps.terminals,
+    throttle: deps.gateThrottle,
   };
   return async (app) => {
     app.post(
@@ -70,12 +84,9 @@ export function gateRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
         const operator =
           principal.kind === 'user' ? principal.auth.user.userId : `token:${principal.token.tokenId}`;
         // Issue 10, row G: past its limits a kiosk or a credential gets 429 with Retry-After, and nothing is
-        // recorded; the attempts it was let make are grouped into one alert.
-        await admitAtGate(
-          deps.gateThrottle,
-          { kiosk: operator, credential: request.body.credential },
-          deps.auth.ledger.clock.now(),
-        );
+        // recorded; the attempts it was let make are grouped into one alert. Every attempt counts against the
+        // kiosk here; only a genuine pass counts against its credential, in the transaction (`gateTransaction`).
+        await admitAtGate(deps.gateThrottle, { kiosk: operator }, deps.auth.ledger.clock.now());
         const result = await gateTransaction(gate, operator, request.body);
         // Issue 10, row F: the answer is cut to what this kiosk or clerk may know of the box; the log keeps it all.
         return gateAnswerFor(

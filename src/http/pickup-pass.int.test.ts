@@ -32,7 +32,7 @@ type Session = Awaited<ReturnType<typeof mintSession>>;
 type Verdict = {
   accepted: boolean;
   visitRef: string;
-  checks: { check: string; passed: boolean; reason: string }[];
+  checks: { check: string; passed: boolean; state: string; reason: string }[];
 };
 
 const pgReachable = await postgresReachable();
@@ -40,7 +40,8 @@ const kinds: StoreKind[] = pgReachable ? ['sqlite', 'postgres'] : ['sqlite'];
 
 const BADGE = 'ANR-PASS-0001';
 const PLATE = '1-PAS-001';
-const failedChecks = (verdict: Verdict) => verdict.checks.filter((c) => !c.passed).map((c) => c.check);
+const failedChecks = (verdict: Verdict) =>
+  verdict.checks.filter((c) => c.state === 'failed').map((c) => c.check);
 /**
  * The pass checks a kiosk is shown for a pass no active phone of the driver signed: the kiosk learns nothing of the
  * box it names, which is left unidentified (issue 10, row F).
@@ -209,8 +210,15 @@ describe.each(kinds)('the rotating pickup pass (%s)', (kind) => {
     expect(response.statusCode, response.body).toBe(200);
     const verdict = response.json() as Verdict;
     expect(verdict.accepted).toBe(false);
-    // Everything else about the copy is right: only the printed pass being switched off stops it.
+    // The kiosk is told why the pass is refused, and nothing else: the copy does not authenticate its presenter.
     expect(failedChecks(verdict)).toEqual(['pass.printed_disabled']);
+    expect(verdict).toMatchObject({ visitRef: 'unidentified', containerNumber: pickup.containerNumber });
+    expect(verdict.checks.filter((c) => c.state === 'not_checked').map((c) => c.check)).toContain(
+      'driver.badge',
+    );
+    // The log keeps the whole verdict: everything else about the copy is right, only the printed pass being
+    // switched off stops it.
+    expect(await recordedFailures(response)).toEqual(['pass.printed_disabled']);
     expect((await fixture.store.getVisit(pickup.visitRef))?.status).toBe('in_yard');
     const raised = (await alertEvents()).slice(before);
     expect(raised.length).toBeGreaterThanOrEqual(1);
@@ -231,8 +239,8 @@ describe.each(kinds)('the rotating pickup pass (%s)', (kind) => {
     const verdict = out.json() as Verdict;
     expect(verdict.accepted, out.body).toBe(true);
     expect(verdict.checks.slice(0, 2)).toEqual([
-      { check: 'pass.device_signature', passed: true, reason: null },
-      { check: 'pass.fresh', passed: true, reason: null },
+      { check: 'pass.device_signature', passed: true, state: 'passed', reason: null },
+      { check: 'pass.fresh', passed: true, state: 'passed', reason: null },
     ]);
     expect((await fixture.store.getVisit(pickup.visitRef))?.status).toBe('gated_out');
 

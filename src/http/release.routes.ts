@@ -308,13 +308,14 @@ export function releaseRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
         config: { access: 'release.issue' },
         schema: {
           tags: ['releases'],
-          summary: 'Change the period in which the box may be collected',
+          summary: 'Change the period in which the box may be collected (a person, with a passkey step-up)',
           params: VisitRefParams,
           body: Type.Object({ validFrom: Instant, validUntil: Instant }),
           response: { 200: ResultSchema, ...errors },
         },
       },
-      async (request) => command(request, { type: 'UpdateValidity', ...request.body }),
+      // Re-dating a release moves when the box may leave: a stolen feed token must not stretch or shift it.
+      async (request) => command(request, { type: 'UpdateValidity', ...request.body }, { stepUp: true }),
     );
 
     app.post(

@@ -91,10 +91,21 @@ const gateCheckNames: Record<string, string> = {
   'right.holder': 'Haulier holds the release right',
   'lights.green': 'All four lights green',
   'visit.in_yard': 'Box is in the yard',
+  'gate.terminal': 'Box stands at this gate’s terminal',
   'visit.not_frozen': 'Box is not frozen',
 };
 
 export const gateCheckName = (check: string): string => gateCheckNames[check] ?? readable(check);
+
+/** How a gate check came out, in the words the kiosk reads out beside its mark. */
+const gateCheckStates: Record<string, { mark: string; words: string }> = {
+  passed: { mark: '✓', words: 'passed' },
+  failed: { mark: '✗', words: 'failed' },
+  not_checked: { mark: '–', words: 'not checked' },
+};
+
+export const gateCheckState = (state: string): { mark: string; words: string } =>
+  gateCheckStates[state] ?? { mark: '✗', words: readable(state) };
 
 /** The detection rules whose alerts the Alerts page lists. */
 const alertRuleNames: Record<string, string> = {

@@ -110,6 +110,11 @@ const breakages: Breakage[] = [
     fails: ['visit.in_yard'],
     apply: (input) => ({ ...input, visit: { ...input.visit, status: 'announced' } }),
   },
+  {
+    name: "another operator's gate",
+    fails: ['gate.terminal'],
+    apply: (input) => ({ ...input, gateTerminals: input.gateTerminals.filter((t) => t !== 'DPW1') }),
+  },
   { name: 'frozen', fails: ['visit.not_frozen'], apply: (input) => ({ ...input, frozen: true }) },
 ];
 
@@ -125,7 +130,8 @@ const legitimate = fc
       credential: { ok: true, payload: claims },
       presented: { badgeRef: driver, truckPlate: plate },
       now: new Date(WINDOW_START + minute * 60_000).toISOString(),
-      visit: { visitRef: claims.visitRef, status: 'in_yard' },
+      visit: { visitRef: claims.visitRef, status: 'in_yard', terminal: 'DPW1' },
+      gateTerminals: ['MPET', 'DPW1'],
       release: { rightVersion: 4, holder: 'org-hau' },
       booking: {
         bookingVersion: 2,

@@ -45,7 +45,8 @@ const legit: GateInput = {
   credential: { ok: true, payload: claims },
   presented: { badgeRef: legitDriver, truckPlate: '1-abc-123' },
   now: at(8, 10),
-  visit: { visitRef, status: 'in_yard' },
+  visit: { visitRef, status: 'in_yard', terminal: 'DPW1' },
+  gateTerminals: ['DPW1'],
   release: { rightVersion: 4, holder: 'org-hau' },
   booking: gateBookingFacts(bookingState, grace),
   credentialIds: { used: [], superseded: [] },
@@ -61,6 +62,15 @@ const failedChecks = (input: GateInput): GateCheck[] => {
 describe('the gate verdict', () => {
   it('accepts the legitimate driver with the current credential inside the window', () => {
     expect(gateVerdict(legit)).toEqual({ accepted: true });
+  });
+
+  it("says why a pass is refused at another operator's gate, without naming where the box stands", () => {
+    expect(gateVerdict({ ...legit, gateTerminals: ['PSA9'] })).toEqual({
+      accepted: false,
+      failed: [
+        { check: 'gate.terminal', reason: "the box is not at a terminal this gate's organisation runs" },
+      ],
+    });
   });
 
   it('accepts the printed pass only while the terminal allows it', () => {
@@ -141,7 +151,19 @@ describe('the gate verdict', () => {
       ['lights.green'],
     ],
     ['no lights at all', { lights: [] }, ['lights.green']],
-    ['a box that already left', { visit: { visitRef, status: 'gated_out' } }, ['visit.in_yard']],
+    [
+      'a box that already left',
+      { visit: { visitRef, status: 'gated_out', terminal: 'DPW1' } },
+      ['visit.in_yard'],
+    ],
+    // The gate is bound to its terminal: a genuine pass at another operator's gate lets nothing out there.
+    ["another terminal operator's gate", { gateTerminals: ['PSA9', 'MPET'] }, ['gate.terminal']],
+    ['a gate whose organisation runs no terminal', { gateTerminals: [] }, ['gate.terminal']],
+    [
+      'a box that stands at no terminal',
+      { visit: { visitRef, status: 'gated_out', terminal: null } },
+      ['visit.in_yard', 'gate.terminal'],
+    ],
     ['a frozen visit', { frozen: true }, ['visit.not_frozen']],
     [
       'no booking in force',

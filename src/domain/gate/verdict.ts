@@ -33,6 +33,7 @@ export const gateChecks = [
   'right.holder',
   'lights.green',
   'visit.in_yard',
+  'gate.terminal',
   'visit.not_frozen',
 ] as const;
 
@@ -55,6 +56,8 @@ export const gateChecks = [
  * - `right.holder` — the booking was made by the organisation holding the release right now;
  * - `lights.green` — every green light is green;
  * - `visit.in_yard` — the box is in the yard;
+ * - `gate.terminal` — the organisation of the kiosk or clerk presenting the pass runs the terminal where the box
+ *   stands: a genuine pass at another operator's gate lets nothing out there;
  * - `visit.not_frozen` — the visit is not frozen by an investigation.
  */
 export type GateCheck = (typeof gateChecks)[number];
@@ -98,7 +101,10 @@ export type GateInput = {
   /** What the gate read: the keyed hash of the badge on the card, and the truck's plate as read. */
   presented: { badgeRef: string; truckPlate: string };
   now: string;
-  visit: { visitRef: string; status: VisitStatus };
+  /** The visit, with the terminal its box stands at (`null` when it stands at none). */
+  visit: { visitRef: string; status: VisitStatus; terminal: string | null };
+  /** The terminals run by the organisation of the kiosk's API token or of the clerk who presents the pass. */
+  gateTerminals: readonly string[];
   release: { rightVersion: number; holder: string | null };
   booking: GateBookingFacts | null;
   /** Credential ids the gate has accepted before, and ids voided by a change. */
@@ -268,6 +274,7 @@ export function gateVerdict(input: GateInput): GateVerdict {
               .join(' | ')
           : undefined,
     'visit.in_yard': input.visit.status === 'in_yard' ? undefined : `the visit is ${input.visit.status}`,
+    'gate.terminal': terminalReason(input.visit.terminal, input.gateTerminals),
     'visit.not_frozen': input.frozen ? 'the visit is frozen' : undefined,
   };
   const failed = gateChecks.flatMap((check): FailedCheck[] => {
@@ -295,6 +302,15 @@ function supersededBy(
   }
   if (input.credentialIds.superseded.includes(credential.credentialId)) why.push('superseded');
   return why.length === 0 ? undefined : why.join('; ');
+}
+
+/** Fail closed: a box at no terminal, or a gate whose organisation runs no terminal, is not this gate's box. */
+function terminalReason(terminal: unknown, gateTerminals: unknown): string | undefined {
+  if (typeof terminal !== 'string' || terminal === '') return 'the box stands at no terminal';
+  if (!Array.isArray(gateTerminals) || !gateTerminals.includes(terminal)) {
+    return "the box is not at a terminal this gate's organisation runs";
+  }
+  return undefined;
 }
 
 function plateReason(

@@ -212,8 +212,8 @@ describeBrowser('releases, booking with a QR credential, and the gate kiosk', ()
     await page.getByRole('heading', { name: /Accepted/ }).waitFor();
     const checks = page.getByRole('list', { name: 'Checks' });
     expect(await checks.locator('.check-failed').count()).toBe(0);
-    // The eleven checks of the credential, driver, truck, slot, right, lights and box, and the pass's own three.
-    expect(await checks.locator('.check-passed').count()).toBe(14);
+    // The twelve checks of the credential, driver, truck, slot, right, lights, box and gate, and the pass's own three.
+    expect(await checks.locator('.check-passed').count()).toBe(15);
     await screenshot(page, 'gate-accepted');
     expect(problems.unexpected()).toEqual([]);
     await context.close();

@@ -270,6 +270,11 @@ describeBrowser('the rotating pickup pass on the driver’s phone (issue 10, row
         expect.stringContaining('Not a printed pass (printed passes are switched off here)'),
       ]),
     );
+    // A printed copy does not show who holds it: the kiosk is told nothing else about the box, in plain words.
+    await page.getByText('so the gate checked nothing else').waitFor();
+    expect(
+      await page.getByRole('list', { name: 'Checks' }).locator('.check-not-checked').allTextContents(),
+    ).toEqual(expect.arrayContaining([expect.stringContaining('All four lights green: not checked')]));
     await shot(page, 'gate-printed-refused');
 
     const stale = await present(minuteOld);

@@ -1,7 +1,7 @@
 import { type FormEvent, useCallback, useEffect, useId, useRef, useState } from 'react';
 import { Button, Field, Notice, PageHeading } from '../components.js';
 import { isUnauthenticated, messageOf } from '../errors.js';
-import { gateCheckName } from '../labels.js';
+import { gateCheckName, gateCheckState } from '../labels.js';
 import { type GateVerdict, gateTransaction } from '../pickup.js';
 import { passShape } from '../pickup-pass.js';
 import { useSession } from '../session.js';
@@ -73,6 +73,16 @@ function CameraScanner({ onRead, onClose }: { onRead: (text: string) => void; on
       <Button onClick={onClose}>Stop scanning</Button>
     </div>
   );
+}
+
+/** Which box the answer is about, as far as the gate may say. */
+function boxLine(verdict: GateVerdict): string {
+  if (verdict.visitRef !== 'unidentified') {
+    return verdict.containerNumber
+      ? `Box ${verdict.containerNumber}, visit ${verdict.visitRef}`
+      : `Visit ${verdict.visitRef}`;
+  }
+  return verdict.containerNumber ? `Box ${verdict.containerNumber}` : 'Box not identified';
 }
 
 /**
@@ -244,23 +254,32 @@ export function GatePage() {
             {verdict.accepted ? '✓ Accepted: the box may leave' : '✗ Refused: do not release the box'}
           </h2>
           <p className="gate-verdict-meta">
-            {verdict.visitRef === 'unidentified' ? 'Box not identified' : `Visit ${verdict.visitRef}`} ·
-            recorded as audit event {verdict.index}
+            {boxLine(verdict)} · recorded as audit event {verdict.index}
             {verdict.accepted ? '' : ' · an alert was raised'}
           </p>
+          {verdict.checks.some((check) => check.state === 'not_checked') ? (
+            <p className="gate-verdict-note">
+              The pass does not show that it comes from the driver’s confirmed phone now, so the gate checked
+              nothing else. Ask the driver to open the pass under My jobs on his phone and scan it again.
+            </p>
+          ) : null}
           <ul className="checks" aria-label="Checks">
-            {verdict.checks.map((check) => (
-              <li key={check.check} className={`check-row ${check.passed ? 'check-passed' : 'check-failed'}`}>
-                <span className="check-mark" aria-hidden="true">
-                  {check.passed ? '✓' : '✗'}
-                </span>
-                <span className="check-name">
-                  {gateCheckName(check.check)}
-                  <span className="visually-hidden">{check.passed ? ': passed' : ': failed'}</span>
-                </span>
-                {check.reason ? <span className="check-reason">{check.reason}</span> : null}
-              </li>
-            ))}
+            {verdict.checks.map((check) => {
+              const key = check.state ?? (check.passed ? 'passed' : 'failed');
+              const state = gateCheckState(key);
+              return (
+                <li key={check.check} className={`check-row check-${key.replace('_', '-')}`}>
+                  <span className="check-mark" aria-hidden="true">
+                    {state.mark}
+                  </span>
+                  <span className="check-name">
+                    {gateCheckName(check.check)}
+                    <span className="visually-hidden">: {state.words}</span>
+                  </span>
+                  {check.reason ? <span className="check-reason">{check.reason}</span> : null}
+                </li>
+              );
+            })}
           </ul>
         </section>
       ) : null}
