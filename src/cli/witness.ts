@@ -100,6 +100,7 @@ export async function witnessServeCommand(
     process.once('SIGTERM', resolve);
   });
   await server.close();
+  await state.close();
   return 0;
 }
 

@@ -43,6 +43,8 @@ export interface WitnessStateFile {
   /** Persists `record` for `origin` (and every record already committed); resolves once it is durable. */
   commit(origin: string, record: LogRecord): Promise<void>;
   appendEvidence(record: EvidenceRecord): Promise<void>;
+  /** Releases the lock file, once the server no longer takes submissions. */
+  close(): Promise<void>;
 }
 
 interface StoredLog {
@@ -110,6 +112,40 @@ async function syncDirectory(dir: string): Promise<void> {
   }
 }
 
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Takes `<state>.lock` for this process. Two witness processes on one state file would each check against their
+ * own memory and could roll each other back; the per-origin line only holds inside one process. A lock left by a
+ * process that no longer runs (SIGKILL, a crash) is taken over. The same process may reopen its own file (a
+ * restart inside tests).
+ */
+async function acquireLock(statePath: string, lockPath: string): Promise<void> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const handle = await open(lockPath, 'wx', 0o600);
+      await handle.writeFile(`${process.pid}\n`);
+      await handle.close();
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const holder = Number((await readFile(lockPath, 'utf8').catch(() => '')).trim());
+    if (Number.isSafeInteger(holder) && holder > 0 && holder !== process.pid && isRunning(holder)) {
+      throw new Error(`witness state ${statePath} is in use by process ${holder} (${lockPath})`);
+    }
+    await rm(lockPath, { force: true });
+  }
+  throw new Error(`could not lock witness state ${statePath} (${lockPath})`);
+}
+
 /** A queue that runs one task at a time, in order, so that no write overtakes another. */
 function serialQueue() {
   let tail: Promise<unknown> = Promise.resolve();
@@ -130,6 +166,8 @@ export async function openWitnessStateFile(path: string): Promise<WitnessStateFi
   const dir = dirname(path);
   const temporary = join(dir, `.${basename(path)}.tmp`);
   const evidencePath = `${path.replace(/\.json$/, '')}.evidence.jsonl`;
+  const lockPath = `${path}.lock`;
+  await acquireLock(path, lockPath);
   let committed = new Map<string, LogRecord>();
   try {
     committed = deserialise(path, await readFile(path, 'utf8'));
@@ -160,5 +198,11 @@ export async function openWitnessStateFile(path: string): Promise<WitnessStateFi
       appends(async () => {
         await writeDurably(evidencePath, `${JSON.stringify(record)}\n`, 'a');
       }),
+    close: async () => {
+      await writes(async () => undefined);
+      await appends(async () => undefined);
+      const holder = (await readFile(lockPath, 'utf8').catch(() => '')).trim();
+      if (holder === String(process.pid)) await rm(lockPath, { force: true });
+    },
   };
 }

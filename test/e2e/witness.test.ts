@@ -148,6 +148,22 @@ describe('portledger witness across processes', () => {
       ).toBe(422);
       expect((await post(witness.url, log.body({ from: 100, to: 120 }))).status).toBe(200);
 
+      // A second witness process on the same state file would check against its own memory: it is refused.
+      const second = await runCli([
+        'witness',
+        'serve',
+        '--port',
+        '0',
+        '--key',
+        join(dir, 'customs.key'),
+        '--state',
+        join(dir, 'customs.state.json'),
+        '--log',
+        log.vkey,
+      ]);
+      expect(second.code).toBe(1);
+      expect(second.stderr).toMatch(/^error: witness state .* is in use by process \d+/);
+
       const evidence = readFileSync(join(dir, 'customs.state.evidence.jsonl'), 'utf8').trim().split('\n');
       expect(evidence.map((e) => JSON.parse(e).status)).toEqual([400, 409, 422, 422]);
     } finally {
