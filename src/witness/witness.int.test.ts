@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -301,6 +302,25 @@ describe('one atomic check-and-update per origin', () => {
     const broken = join(dir, 'broken.json');
     writeFileSync(broken, '{"format":"portledger-witness-state/1","logs":');
     await expect(openWitnessStateFile(broken)).rejects.toThrow(/unreadable/);
+  });
+
+  it('takes over a lock left by a process that is gone, refuses one held by a running process, and drops a torn temporary file', async () => {
+    await cosign(0, 3);
+    await app.close();
+    const gone = spawnSync(process.execPath, ['-e', 'process.exit(0)']).pid!;
+    writeFileSync(`${statePath}.lock`, `${gone}\n`);
+    writeFileSync(join(dir, '.witness.state.json.tmp'), '{"format":"portledger-witness-state/1","lo');
+    const reopened = await openWitnessStateFile(statePath);
+    expect(reopened.get(log.origin)?.size).toBe(3n);
+    expect(existsSync(join(dir, '.witness.state.json.tmp'))).toBe(false);
+    expect(readFileSync(`${statePath}.lock`, 'utf8').trim()).toBe(String(process.pid));
+    await reopened.close();
+    expect(existsSync(`${statePath}.lock`)).toBe(false);
+    // pid 1 always runs.
+    writeFileSync(`${statePath}.lock`, '1\n');
+    await expect(openWitnessStateFile(statePath)).rejects.toThrow(/in use by process 1/);
+    rmSync(`${statePath}.lock`);
+    app = await startWitness();
   });
 
   it('keeps a checkpoint signed with another root at the same size as evidence, not as its state', async () => {
