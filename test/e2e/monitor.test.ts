@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parseSignerKey, verifierKeyString } from '../../src/audit/index.js';
 import { runCli, startCli } from '../support/cli.js';
 import { cutLog, forkLog } from '../support/log-tampering.js';
 
@@ -18,8 +19,11 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
 }
 
 /** `portledger serve` on a SQLite file, in its own process, until `stop`. */
-async function serve(db: string) {
-  const server = startCli(['serve', '--db', db, '--port', '0'], { PORTLEDGER_INTEGRITY_INTERVAL_MS: '500' });
+async function serve(db: string, env: NodeJS.ProcessEnv = {}) {
+  const server = startCli(['serve', '--db', db, '--port', '0'], {
+    PORTLEDGER_INTEGRITY_INTERVAL_MS: '500',
+    ...env,
+  });
   let stdout = '';
   server.child.stdout?.on('data', (chunk) => {
     stdout += chunk;
@@ -34,6 +38,46 @@ async function serve(db: string) {
     async stop() {
       server.child.kill('SIGTERM');
       await server.done;
+    },
+  };
+}
+
+/** `portledger witness serve` for one log, in its own process; `--name` makes its key on the first start. */
+async function serveWitness(args: { folder: string; name: string; logKey: string }) {
+  const slug = args.name.split('.')[0]!;
+  const started = startCli([
+    'witness',
+    'serve',
+    '--port',
+    '0',
+    '--key',
+    join(args.folder, `${slug}.key`),
+    '--state',
+    join(args.folder, `${slug}.state.json`),
+    '--log',
+    args.logKey,
+    '--name',
+    args.name,
+  ]);
+  let stdout = '';
+  started.child.stdout?.on('data', (chunk) => {
+    stdout += chunk;
+  });
+  const [url, vkey] = await waitFor(
+    `witness ${args.name} to listen`,
+    async () => {
+      const url = /listening on (http:\/\/\S+)\n/.exec(stdout)?.[1];
+      const vkey = /verifier key: (\S+)\n/.exec(stdout)?.[1];
+      return url && vkey ? [url, vkey] : undefined;
+    },
+    20_000,
+  );
+  return {
+    url,
+    vkey,
+    async stop() {
+      started.child.kill('SIGTERM');
+      await started.done;
     },
   };
 }
@@ -150,6 +194,64 @@ describe('portledger monitor against a real server (SQLite, across processes)', 
       await server.stop();
     }
   }, 240_000);
+
+  it("checks a quorum of two real witnesses' cosignatures, and names the quorum missing for a witness that never cosigned", async () => {
+    const folder = serverFolder(dir, 'witnessed');
+    const db = `sqlite:${join(folder, 'port.db')}`;
+    const state = join(dir, 'witnessed.monitor.json');
+    const seeded = await runCli(['seed', '--db', db, '--containers', '10', '--seed', 'witnessed']);
+    expect(seeded.code, seeded.stderr).toBe(0);
+    const logKey = verifierKeyString(parseSignerKey(readFileSync(join(folder, 'log.key'), 'utf8').trim()));
+    const customs = await serveWitness({ folder, name: 'customs.test/witness', logKey });
+    const portAuthority = await serveWitness({ folder, name: 'port-authority.test/witness', logKey });
+    const server = await serve(db, {
+      PORTLEDGER_WITNESSES: `${customs.vkey}@${customs.url},${portAuthority.vkey}@${portAuthority.url}`,
+      PORTLEDGER_WITNESS_QUORUM: '2',
+    });
+    try {
+      const witnessArgs = ['--witness', customs.vkey, '--witness', portAuthority.vkey];
+      // The server submits its checkpoint to both witnesses off the write path: wait for the quorum.
+      const cosigned = await waitFor(
+        'both cosignatures',
+        async () => {
+          const result = await runCli([
+            'monitor',
+            '--url',
+            server.url,
+            '--state',
+            state,
+            '--once',
+            ...witnessArgs,
+          ]);
+          return result.code === 0 ? result : undefined;
+        },
+        30_000,
+      );
+      expect(cosigned.stdout).toMatch(/cosigned by customs\.test\/witness, port-authority\.test\/witness\n$/);
+
+      const stranger = (await runCli(['witness', 'keygen', '--name', 'stranger.test/witness'])).stdout
+        .trim()
+        .split('\n')[1]!;
+      const missing = await runCli([
+        'monitor',
+        '--url',
+        server.url,
+        '--state',
+        state,
+        '--once',
+        ...witnessArgs,
+        '--witness',
+        stranger,
+      ]);
+      expect(missing.code).toBe(1);
+      expect(missing.stderr.trim().split('\n')).toHaveLength(1);
+      expect(missing.stderr).toMatch(/^quorum_missing: .* carries 2 of the 3 witness cosignatures required/);
+    } finally {
+      await server.stop();
+      await customs.stop();
+      await portAuthority.stop();
+    }
+  }, 180_000);
 
   it('without --once keeps watching with a status line per check, and stops on SIGTERM with exit 0', async () => {
     const db = `sqlite:${join(serverFolder(dir, 'watch'), 'port.db')}`;
