@@ -112,6 +112,21 @@ describe('tlog-witness add-checkpoint, status by status', () => {
     ).toBe(true);
   });
 
+  it('reads the body whatever Content-Type the client sends, or none', async () => {
+    const statuses: number[] = [];
+    for (const headers of [
+      {},
+      { 'content-type': 'application/octet-stream' },
+      { 'content-type': 'text/x.whatever' },
+    ]) {
+      const payload = log.body({ from: statuses.length * 2, to: statuses.length * 2 + 2 });
+      statuses.push(
+        (await app.inject({ method: 'POST', url: '/add-checkpoint', payload, headers })).statusCode,
+      );
+    }
+    expect(statuses).toEqual([200, 200, 200]);
+  });
+
   it('200 again for the same checkpoint (old size = size, same root, no proof)', async () => {
     await cosign(0, 8);
     await cosign(8, 8);
