@@ -41,10 +41,11 @@ async function startDemo(db: string, env: NodeJS.ProcessEnv = {}) {
   server.child.stdout?.on('data', (chunk) => {
     stdout += chunk;
   });
+  // Seeding 2,000 boxes takes seconds on an idle machine, minutes on a loaded one.
   const url = await waitFor(
     'the demo to listen',
     async () => stdout.match(/listening on (http:\/\/\S+)/)?.[1],
-    90_000,
+    150_000,
   );
   await waitFor(
     'a first integrity check',
@@ -226,7 +227,7 @@ describe('portledger drill against portledger demo (across processes)', () => {
       server.child.kill('SIGTERM');
       await server.done;
     }
-  }, 240_000); // the drill waits out a TOTP step when a keylogged code was already used in it (up to 30 s, twice)
+  }, 330_000); // the drill waits out a TOTP step when a keylogged code was already used in it (up to 30 s, twice)
 });
 
 /**
@@ -290,6 +291,6 @@ await describeWithPostgres(
         server.child.kill('SIGTERM');
         await server.done;
       }
-    }, 240_000);
+    }, 330_000);
   },
 );
