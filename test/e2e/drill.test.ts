@@ -53,7 +53,7 @@ async function startDemo(db: string, env: NodeJS.ProcessEnv = {}) {
       const body = (await (await fetch(`${url}/readyz`)).json()) as { integrity?: { ok: boolean } };
       return body.integrity?.ok ? body : undefined;
     },
-    15_000,
+    60_000,
   );
   return { server, url, stdout: () => stdout };
 }
