@@ -28,11 +28,18 @@ async function serve(db: string, env: NodeJS.ProcessEnv = {}) {
   server.child.stdout?.on('data', (chunk) => {
     stdout += chunk;
   });
-  const url = await waitFor(
+  let exited = false;
+  void server.done.then(() => {
+    exited = true;
+  });
+  const listening = await waitFor(
     'the server to listen',
-    async () => stdout.match(/listening on (http:\/\/\S+)/)?.[1],
-    30_000,
+    async () => (exited ? { exited } : stdout.match(/listening on (http:\/\/\S+)/)?.[1]),
+    // Two cores shared with other test runs: a cold start can take a while.
+    90_000,
   );
+  if (typeof listening !== 'string') throw new Error(`the server exited: ${(await server.done).stderr}`);
+  const url = listening;
   return {
     url,
     async stop() {
@@ -143,7 +150,7 @@ describe('portledger monitor against a real server (SQLite, across processes)', 
       const checked = await monitorOnce(server.url, state);
       expect(checked.code, checked.stdout).toBe(1);
       const lines = checked.stderr.trim().split('\n');
-      expect(lines).toHaveLength(1);
+      expect(lines, checked.stderr).toHaveLength(1);
       expect(lines[0]).toMatch(/^rollback: /);
       expect(lines[0]).toContain(`size ${kept}`);
       expect(lines[0]).toMatch(/log of size \d+/);
@@ -187,7 +194,7 @@ describe('portledger monitor against a real server (SQLite, across processes)', 
       const checked = await monitorOnce(server.url, state);
       expect(checked.code, checked.stdout).toBe(1);
       const lines = checked.stderr.trim().split('\n');
-      expect(lines).toHaveLength(1);
+      expect(lines, checked.stderr).toHaveLength(1);
       expect(lines[0]).toMatch(/^fork: /);
       expect(lines[0]).toContain(`kept checkpoint of size ${kept}, log of size ${kept}`);
     } finally {
@@ -244,7 +251,7 @@ describe('portledger monitor against a real server (SQLite, across processes)', 
         stranger,
       ]);
       expect(missing.code).toBe(1);
-      expect(missing.stderr.trim().split('\n')).toHaveLength(1);
+      expect(missing.stderr.trim().split('\n'), missing.stderr).toHaveLength(1);
       expect(missing.stderr).toMatch(/^quorum_missing: .* carries 2 of the 3 witness cosignatures required/);
     } finally {
       await server.stop();
