@@ -1,16 +1,22 @@
 import { dirname } from 'node:path';
 import pino from 'pino';
-import { raiseIntegrityAlert, startIntegrityWatch } from '../app/integrity.usecases.js';
 import { InProcessGateThrottle } from '../app/gate-throttle.js';
+import { raiseIntegrityAlert, startIntegrityWatch } from '../app/integrity.usecases.js';
 import { LookupWatch } from '../app/lookup-watch.js';
 import { ReadModelCheck } from '../app/read-model-check.js';
 import { startSimulator } from '../app/simulator.js';
+import { describeHistoryBreak } from '../audit/index.js';
 import { readSetting } from '../config/settings.js';
 import { buildServer } from '../http/server.js';
 import { seedDemoOnce } from './demo.js';
-import { openSystem } from './system.js';
 import { startDemoWitnesses } from './demo-witnesses.js';
-import { parseWitnessList, parseWitnessMaxLagMs, parseWitnessQuorum, startLogWitnesses } from './witnesses.js';
+import { openSystem } from './system.js';
+import {
+  parseWitnessList,
+  parseWitnessMaxLagMs,
+  parseWitnessQuorum,
+  startLogWitnesses,
+} from './witnesses.js';
 
 export async function serveCommand(
   options: {
@@ -49,7 +55,15 @@ export async function serveCommand(
   const witnessQuorum = parseWitnessQuorum(readSetting('witnessQuorum'), witnessList.length);
   const witnessMaxLagMs = parseWitnessMaxLagMs(readSetting('witnessMaxLagSeconds'));
   if (system.signerCreated) io.stdout.write(`generated the log signing key in ${system.keyFile}\n`);
-  const seeded = options.seedDemo ? await seedDemoOnce(system, io) : undefined;
+  // Issue 11: said at once, before anything is served; the watch raises the alert on its first check.
+  const broken = system.keeper?.standing();
+  if (broken) {
+    io.stderr.write(
+      `the log does not extend the checkpoint kept in ${system.keeper?.file.location}: ${describeHistoryBreak(broken)}; /readyz answers 503 and no checkpoint is signed until a person resolves the alert (a database deleted on purpose needs that file moved away too)\n`,
+    );
+  }
+  // No demo is seeded over a log that breaks the kept checkpoint: nothing could be signed over it.
+  const seeded = options.seedDemo && !broken ? await seedDemoOnce(system, io) : undefined;
   const integrity = startIntegrityWatch({
     reads: system.store,
     verifierKey: system.verifierKey,

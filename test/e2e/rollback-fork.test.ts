@@ -31,8 +31,12 @@ interface Readiness {
 async function serve(db: string) {
   const server = startCli(['serve', '--db', db, '--port', '0'], { PORTLEDGER_INTEGRITY_INTERVAL_MS: '300' });
   let stdout = '';
+  let stderr = '';
   server.child.stdout?.on('data', (chunk) => {
     stdout += chunk;
+  });
+  server.child.stderr?.on('data', (chunk) => {
+    stderr += chunk;
   });
   const url = await waitFor(
     'the server to listen',
@@ -46,6 +50,7 @@ async function serve(db: string) {
   return {
     url,
     readiness,
+    stderr: () => stderr,
     /** The first finished integrity check (a rollback or fork found on start shows at once). */
     checked: () =>
       waitFor(
@@ -148,6 +153,9 @@ describe('rollback and fork detection across a restart (SQLite, across processes
           integrity: { ok: false, code: 'integrity.rollback', checkpointSize: keptSize },
         },
       });
+      expect(server.stderr()).toContain(
+        `the log does not extend the checkpoint kept in ${keptFile}: rollback: kept checkpoint of size ${keptSize}`,
+      );
       expect(first.body.integrity?.reason).toMatch(
         new RegExp(`^rollback: kept checkpoint of size ${keptSize}, log of size ${from}`),
       );
