@@ -15,6 +15,13 @@ import { addOrganisation, addUser } from '../app/admin.usecases.js';
 import { createLedger } from '../app/ledger.js';
 import { SimulatedClock, seededIds, seedVesselCall } from '../app/seed.js';
 import { seededRandom } from '../app/seeded-random.js';
+import {
+  cosignatureLine,
+  cosignatureVerifierOf,
+  cosignerFromSeed,
+  splitSignedNote,
+  verifyCosignatures,
+} from '../audit/cosignature.js';
 import { leafHash, openCheckpoint, rootOfLeafHashes } from '../audit/index.js';
 import { inclusionProofPlan, rootPlan } from '../audit/proof.js';
 import {
@@ -69,6 +76,7 @@ describe.each(kinds)('C2SP tlog-tiles over HTTP (%s)', (kind) => {
       verifierKey: testVerifierKey,
       auth,
       terminals: testTerminals,
+      cosignatures: fixture.store.cosignatures,
     });
     await addOrganisation(auth, { orgId: 'cus', kind: 'customs', name: 'Customs', code: 'CUS' });
     await addUser(auth, {
@@ -117,6 +125,28 @@ describe.each(kinds)('C2SP tlog-tiles over HTTP (%s)', (kind) => {
     expect(response.headers['cache-control']).toBe('public, max-age=5');
     const opened = openCheckpoint(response.body, testVerifierKey);
     expect(opened.ok && Number(opened.treeSize)).toBe(treeSize);
+  });
+
+  it("carries the witnesses' cosignature lines, as GET /v1/audit/checkpoint does", async () => {
+    const checkpoint = (await fixture.store.latestCheckpoint())!;
+    const split = splitSignedNote(checkpoint.note);
+    if (!split.ok) throw new Error(split.message);
+    const witness = cosignerFromSeed('customs.test/witness', new Uint8Array(32).fill(5));
+    const timestamp = 1_772_400_000;
+    await fixture.store.cosignatures.insertCosignature({
+      treeSize: checkpoint.treeSize,
+      witness: witness.name,
+      keyId: witness.keyId,
+      rootHash: checkpoint.rootHash,
+      timestamp,
+      line: cosignatureLine({ cosigner: witness, noteText: split.text, timestamp }),
+      receivedAt: new Date(timestamp * 1000).toISOString(),
+    });
+    const note = (await app.inject({ url: '/checkpoint' })).body;
+    expect(note).toBe((await app.inject({ url: '/v1/audit/checkpoint' })).json().note);
+    const cosigned = verifyCosignatures(note, [cosignatureVerifierOf(witness)]);
+    expect(cosigned.ok && cosigned.cosignatures.map((c) => c.name)).toEqual([witness.name]);
+    expect(openCheckpoint(note, testVerifierKey).ok).toBe(true);
   });
 
   it('a client rebuilding the root from the tiles gets the checkpoint root', async () => {
