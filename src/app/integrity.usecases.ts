@@ -630,6 +630,17 @@ export function startIntegrityWatch(args: {
     async report(failure) {
       if (reported) return;
       reported = failure;
+      // A witness that saw a longer or another history: the server signs nothing more over this log, and keeps the
+      // checkpoint file as it is (issue 11).
+      if (failure.code === 'integrity.rollback' || failure.code === 'integrity.fork') {
+        args.keeper?.hold({
+          ok: false,
+          kind: failure.code === 'integrity.rollback' ? 'rollback' : 'fork',
+          keptSize: failure.checkpointSize ?? failure.logSize,
+          logSize: failure.logSize,
+          message: failure.reason,
+        });
+      }
       try {
         await args.onAlert?.(failure);
       } catch (error) {

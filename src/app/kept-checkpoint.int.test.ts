@@ -254,6 +254,44 @@ function describeOn(kind: 'sqlite' | 'postgres') {
       await ledger.close();
     });
 
+    it('a witness that saw another history stops the signing too, and the kept file stays', async () => {
+      const store = await openStore('witnessed');
+      const file = memoryFile();
+      const keeper = await CheckpointKeeper.open({ file, reads: store, verifier: testVerifierKey });
+      const ledger = ledgerOn(store, { origin: testSigner.name, signer: testSigner, guard: keeper });
+      await writeEvents(ledger, 0, 8);
+      await keeper.flush();
+      const keptNote = file.note;
+      const watch = startIntegrityWatch({
+        reads: store,
+        verifierKey: testVerifierKey,
+        intervalMs: 3_600_000,
+        keeper,
+      });
+      try {
+        await watch.report({
+          ok: false,
+          checkedAt: clock.now().toISOString(),
+          logSize: 8,
+          checkpointsChecked: 0,
+          code: 'integrity.fork',
+          firstBadIndex: 0,
+          checkpointSize: 8,
+          reason: 'witness customs.example/witness cosigned another tree of size 8',
+          durationMs: 0,
+        });
+        expect(keeper.standing()).toMatchObject({ kind: 'fork', keptSize: 8 });
+        await writeEvents(ledger, 8, 4);
+        await keeper.flush();
+        expect((await store.latestCheckpoint())?.treeSize).toBe(8);
+        expect(file.note).toBe(keptNote);
+        expect(watch.latest()).toMatchObject({ ok: false, code: 'integrity.fork' });
+      } finally {
+        watch.stop();
+        await ledger.close();
+      }
+    });
+
     it('a keeper that kept the true history finds the fork at the same size on start and refuses to sign', async () => {
       const keeper = await CheckpointKeeper.open({
         file: memoryFile((await truth.checkpointAt(40))!.note),
