@@ -544,8 +544,11 @@ export function startIntegrityWatch(args: {
    * largest verified checkpoint, and a rollback or fork stands (`latest()` fails) until a person resolves its alert.
    */
   keeper?: CheckpointKeeper;
-  /** Raises the alert of a failure; returns the alert's id when it was written, so its resolution can be seen. */
-  onAlert?: (failure: IntegrityFailure) => Promise<number | undefined | void> | number | undefined | void;
+  /**
+   * Raises the alert of a failure. When it returns (or resolves to) a number, that is the alert's id, so that its
+   * resolution can be seen.
+   */
+  onAlert?: (failure: IntegrityFailure) => unknown;
   onError?: (error: unknown) => void;
 }): IntegrityWatch {
   let latest: IntegrityResult | undefined;
