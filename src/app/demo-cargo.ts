@@ -22,7 +22,12 @@ import {
   slotConfigOf,
 } from './appointments.usecases.js';
 import type { AuthDeps } from './auth.usecases.js';
-import { activeDeviceOf, decideDriverDevice, enrolDriverDevice } from './driver-devices.usecases.js';
+import {
+  activeDeviceOf,
+  decideDriverDevice,
+  deviceCode,
+  enrolDriverDevice,
+} from './driver-devices.usecases.js';
 import { registerDriver } from './drivers.usecases.js';
 import { AppError } from './errors.js';
 import type { LedgerReads, VisitRecord } from './ports.js';
@@ -401,7 +406,14 @@ export async function bindSimulatedDriverPhones(deps: DemoCargoDeps, cast: DemoC
       { publicKey: Buffer.from(phone.publicKey).toString('base64url'), label: `${driver.name}'s phone` },
       { ip: 'demo', userAgent: 'PortLedger demo simulator' },
     );
-    await decideDriverDevice({ ledger, sealer }, planner, deviceId, 'confirm');
+    // The demo holds its simulated phones' keys, so it reads their confirmation codes as a driver would.
+    await decideDriverDevice(
+      { ledger, sealer },
+      planner,
+      deviceId,
+      { decision: 'confirm', code: await deviceCode(phone.publicKey) },
+      { ip: 'demo', userAgent: 'PortLedger demo simulator' },
+    );
   }
 }
 

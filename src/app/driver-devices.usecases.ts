@@ -5,22 +5,31 @@
  * credential from a file or a badge number typed at the kiosk no longer opens the gate.
  *
  * A driver may sign in with a password and a TOTP code, both of which can be keylogged (MISSION §1), so a device
- * enrolled from his account does nothing until a planner of his own haulier confirms it, comparing the
- * fingerprint with the phone in the driver's hand. Enrolling while another device is active or pending raises a
- * `driver.device.enrolled_again` alert for the haulier. Confirming a device revokes the driver's previous one: he
+ * enrolled from his account does nothing until a planner of his own haulier confirms it. Whoever holds those can
+ * enrol a phone of their own, with a label of their choosing; so the phone shows the driver a confirmation code
+ * derived from its key (`deviceCode`), he reads it out to his planner, and confirming needs it. A wrong code is
+ * refused (`driver.device_code_mismatch`) and recorded as a `DriverDeviceCodeMismatch` event; after five, the
+ * phone can only be rejected (`driver.device_locked`). The planner's list never shows the code. Enrolling while
+ * another device is active or pending raises a `driver.device.enrolled_again` alert for the haulier. Confirming a device revokes the driver's previous one: he
  * has one key at a time.
  *
  * Every step is an event on the driver's `driver-devices-<userId>` stream (with who, the key's fingerprint, the
  * IP address and the user agent); the `driver_device` read model is written beside it in the same transaction.
  */
 import { decodeBase64UrlStrict, deviceKeyFingerprint, isDevicePublicKey } from '../audit/index.js';
+import {
+  DEVICE_CODE_ATTEMPTS,
+  deviceCodeFromDigest,
+  deviceCodeInput,
+  normaliseDeviceCode,
+} from '../domain/index.js';
 import { ALERTS_STREAM, deviceAlertRecord } from './alert-records.js';
 import type { RequestMeta } from './auth.usecases.js';
 import { openDriverDetails } from './drivers.usecases.js';
 import { AppError } from './errors.js';
 import type { DriverDeviceRecord, DriverDeviceStatus } from './gate.ports.js';
 import type { Ledger, WriteContext } from './ledger.js';
-import type { JsonObject, LedgerReads } from './ports.js';
+import type { JsonObject, LedgerReads, StoredEvent } from './ports.js';
 import type { SecretSealer } from './security.ports.js';
 
 export const driverDevicesStreamId = (userId: string) => `driver-devices-${userId}`;
@@ -44,12 +53,46 @@ export interface MyDeviceView {
   readonly fingerprint: string;
 }
 
-/** A device as the planner of the driver's haulier sees it, to confirm or reject. */
+/** A device as the planner of the driver's haulier sees it, to confirm or reject. Never its confirmation code. */
 export interface HaulierDeviceView extends MyDeviceView {
   readonly driverName: string;
   readonly userId: string;
   readonly ip: string;
   readonly userAgent: string;
+  /** Wrong confirmation codes typed for it so far. */
+  readonly wrongCodes: number;
+  /** After {@link DEVICE_CODE_ATTEMPTS} wrong codes a pending phone can only be rejected. */
+  readonly locked: boolean;
+}
+
+/**
+ * The confirmation code (`XXXX-XXXX`) of the phone whose raw Ed25519 public key this is: what the phone shows the
+ * driver, and the planner types to confirm it (`src/domain/access/device-code.ts` says how it is made).
+ *
+ * @example
+ * ```ts
+ * await deviceCode(publicKey); // '7K3M-QW9P'
+ * ```
+ */
+export async function deviceCode(publicKey: Uint8Array): Promise<string> {
+  const digest = await globalThis.crypto.subtle.digest('SHA-256', deviceCodeInput(publicKey));
+  return deviceCodeFromDigest(new Uint8Array(digest));
+}
+
+/** Whether `typed` (as a planner types it) is the confirmation code of the phone with this public key. */
+export async function deviceCodeMatches(typed: string, publicKey: Uint8Array): Promise<boolean> {
+  const normalised = normaliseDeviceCode(typed);
+  return normalised !== undefined && normalised === (await deviceCode(publicKey));
+}
+
+/** The wrong codes typed for each of a driver's devices: the `DriverDeviceCodeMismatch` events of his stream. */
+function wrongCodesIn(events: readonly StoredEvent[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const event of events) {
+    if (event.type !== 'DriverDeviceCodeMismatch' || typeof event.data.deviceId !== 'string') continue;
+    counts.set(event.data.deviceId, (counts.get(event.data.deviceId) ?? 0) + 1);
+  }
+  return counts;
 }
 
 /** Who acts: the driver himself, or a planner of his haulier. */
@@ -189,35 +232,53 @@ export async function listHaulierDevices(
 ): Promise<HaulierDeviceView[]> {
   const devices = await reads.gate.devicesOfOrg(orgId, status);
   const names = new Map<string, string>();
+  const wrongCodes = new Map<string, number>();
   for (const userId of new Set(devices.map((d) => d.userId))) {
     const [record] = await reads.gate.driversOfUser(orgId, userId);
     const name = record
       ? openDriverDetails(sealer, record.sealed).name
       : (await reads.identity.getUser(userId))?.displayName;
     names.set(userId, name ?? userId);
+    for (const [deviceId, count] of wrongCodesIn(await reads.readStream(driverDevicesStreamId(userId))))
+      wrongCodes.set(deviceId, count);
   }
-  return devices.map((device) => haulierView(device, names.get(device.userId) ?? device.userId));
+  return devices.map((device) =>
+    haulierView(device, names.get(device.userId) ?? device.userId, wrongCodes.get(device.deviceId) ?? 0),
+  );
 }
 
+/** A confirmation carries the code the driver read out from his phone; a rejection needs none. */
+export type DeviceDecision =
+  | { readonly decision: 'confirm'; readonly code: string }
+  | { readonly decision: 'reject' };
+
 /**
- * A planner of the driver's haulier confirms or rejects a pending device. Confirming makes it the driver's one
- * active device and revokes the one active before (`DriverDeviceConfirmed` names it); rejecting records
- * `DriverDeviceRejected`. `driver.device_not_found` for an unknown device or another haulier's (one answer, so
- * asking confirms nothing); `driver.device_not_pending` when it was already decided. The route demands a passkey
- * session and a recent step-up.
+ * A planner of the driver's haulier confirms or rejects a pending device. Confirming needs the confirmation code
+ * the phone shows the driver (`deviceCode`), which he reads out to the planner: a wrong one is recorded as a
+ * `DriverDeviceCodeMismatch` event (who typed it, from where, which attempt) and refused
+ * (`driver.device_code_mismatch`, with the attempts left), and after five the phone can only be rejected
+ * (`driver.device_locked`). Confirming makes it the driver's one active device and revokes the one active before
+ * (`DriverDeviceConfirmed` names it); rejecting records `DriverDeviceRejected`. `driver.device_not_found` for an
+ * unknown device or another haulier's (one answer, so asking confirms nothing); `driver.device_not_pending` when it
+ * was already decided. The route demands a passkey session and a recent step-up.
  *
  * @example
  * ```ts
- * await decideDriverDevice({ ledger, sealer }, { orgId: 'haul', userId: 'haulier-planner' }, deviceId, 'confirm');
+ * await decideDriverDevice({ ledger, sealer }, { orgId: 'haul', userId: 'haulier-planner' }, deviceId,
+ *   { decision: 'confirm', code: '7K3M-QW9P' }, { ip: '192.0.2.7', userAgent: 'Mozilla/5.0' });
  * ```
  */
 export async function decideDriverDevice(
   deps: { ledger: Ledger; sealer: SecretSealer },
   planner: DeviceActor,
   deviceId: string,
-  decision: 'confirm' | 'reject',
+  args: DeviceDecision,
+  meta: RequestMeta,
 ): Promise<HaulierDeviceView> {
-  const decided = await deps.ledger.write(async (context) => {
+  const { decision } = args;
+  // A wrong code's event is committed, then the refusal thrown.
+  let refusal: AppError | undefined;
+  const decided = await deps.ledger.write(async (context): Promise<DriverDeviceRecord | undefined> => {
     const { tx } = context;
     const at = context.now.toISOString();
     const device = await tx.gate.getDevice(deviceId);
@@ -230,8 +291,45 @@ export async function decideDriverDevice(
       });
     }
     const stream = driverDevicesStreamId(device.userId);
-    const version = (await tx.readStream(stream)).length;
+    const events = await tx.readStream(stream);
+    const version = events.length;
     const decision_ = { decidedBy: planner.userId, decidedAt: at };
+    if (args.decision === 'confirm') {
+      const wrongCodes = wrongCodesIn(events).get(deviceId) ?? 0;
+      if (wrongCodes >= DEVICE_CODE_ATTEMPTS) {
+        throw new AppError(
+          'driver.device_locked',
+          `${DEVICE_CODE_ATTEMPTS} wrong confirmation codes were typed for phone ${deviceId}: it can only be rejected now; the driver sets his phone up again`,
+          { attempts: DEVICE_CODE_ATTEMPTS },
+        );
+      }
+      if (!(await deviceCodeMatches(args.code, device.publicKey))) {
+        const attempt = wrongCodes + 1;
+        const attemptsLeft = DEVICE_CODE_ATTEMPTS - attempt;
+        await context.append(stream, version, [
+          {
+            type: 'DriverDeviceCodeMismatch',
+            data: {
+              deviceId,
+              userId: device.userId,
+              attempt,
+              by: planner.userId,
+              ip: meta.ip,
+              userAgent: meta.userAgent.slice(0, 300),
+              at,
+            },
+          },
+        ]);
+        refusal = new AppError(
+          'driver.device_code_mismatch',
+          attemptsLeft > 0
+            ? `that is not the confirmation code of this phone: ask the driver for the code his phone shows, in person or on a call you place (${attemptsLeft} ${attemptsLeft === 1 ? 'try' : 'tries'} left). If he did not set up this phone, reject it`
+            : 'that is not the confirmation code of this phone, and it was the last try: it can only be rejected now',
+          { attemptsLeft },
+        );
+        return undefined;
+      }
+    }
     if (decision === 'reject') {
       await context.append(stream, version, [
         { type: 'DriverDeviceRejected', data: { deviceId, userId: device.userId, by: planner.userId, at } },
@@ -259,10 +357,11 @@ export async function decideDriverDevice(
     await tx.gate.putDevice(confirmed);
     return confirmed;
   });
+  if (refusal || !decided) throw refusal;
   const [view] = (await listHaulierDevices(deps.ledger.store, deps.sealer, planner.orgId)).filter(
     (d) => d.deviceId === decided.deviceId,
   );
-  return view ?? haulierView(decided, decided.userId);
+  return view ?? haulierView(decided, decided.userId, 0);
 }
 
 /** A device as the driver's `driver-devices-<userId>` stream says it stands. */
@@ -350,12 +449,14 @@ function myView(device: DriverDeviceRecord): MyDeviceView {
   };
 }
 
-function haulierView(device: DriverDeviceRecord, driverName: string): HaulierDeviceView {
+function haulierView(device: DriverDeviceRecord, driverName: string, wrongCodes: number): HaulierDeviceView {
   return {
     ...myView(device),
     driverName,
     userId: device.userId,
     ip: device.ip,
     userAgent: device.userAgent,
+    wrongCodes,
+    locked: device.status === 'pending' && wrongCodes >= DEVICE_CODE_ATTEMPTS,
   };
 }

@@ -46,6 +46,8 @@ export type AppErrorCode =
   | 'driver.device_key_invalid'
   | 'driver.device_not_found'
   | 'driver.device_not_pending'
+  | 'driver.device_code_mismatch'
+  | 'driver.device_locked'
   | 'yard.terminal_not_found';
 
 export class AppError extends Error {

@@ -29,6 +29,13 @@ export {
   type WithdrawRequest,
 } from './access/approval.js';
 export {
+  DEVICE_CODE_ATTEMPTS,
+  DEVICE_CODE_DOMAIN,
+  deviceCodeFromDigest,
+  deviceCodeInput,
+  normaliseDeviceCode,
+} from './access/device-code.js';
+export {
   ENROLMENT_CODE_ATTEMPTS,
   type EnrolmentConfirmation,
   type EnrolmentConfirmRefusal,

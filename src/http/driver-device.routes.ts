@@ -21,7 +21,7 @@ const DeviceStatus = Type.Union([
 ]);
 const Fingerprint = Type.String({
   description:
-    "SHA-256 of the raw public key, first 8 bytes as four groups of hex digits: '3f2a:91bc:07de:55a1'",
+    "SHA-256 of the raw public key, first 8 bytes as four groups of hex digits: '3f2a:91bc:07de:55a1'. Not the confirmation code, which hashes the key under its own domain and is shown only on the phone",
 });
 
 const MyDeviceSchema = Type.Object({
@@ -43,9 +43,22 @@ const HaulierDeviceSchema = Type.Object(
     ip: Type.String(),
     userAgent: Type.String(),
     status: DeviceStatus,
+    wrongCodes: Type.Integer({ description: 'Wrong confirmation codes typed for it so far' }),
+    locked: Type.Boolean({
+      description: 'Five wrong confirmation codes were typed: it can only be rejected',
+    }),
   },
   { description: "A phone one of your haulier's drivers enrolled for his rotating pickup passes" },
 );
+
+const ConfirmBody = Type.Object({
+  code: Type.String({
+    minLength: 1,
+    maxLength: 40,
+    description:
+      "The confirmation code the driver's phone shows him (XXXX-XXXX), which he reads out to the planner; any case, I/L for 1 and O for 0",
+  }),
+});
 
 const errors = {
   401: { $ref: 'Problem#' },
@@ -57,7 +70,9 @@ const errors = {
 /**
  * Driver devices (issue 10, row C): a driver enrols the phone whose non-extractable key signs his rotating pickup
  * passes; it stays pending until a planner of his haulier confirms it, with a passkey session and a fresh
- * step-up, because the driver's own password and TOTP seed may be keylogged.
+ * step-up, because the driver's own password and TOTP seed may be keylogged; and typing the confirmation code the
+ * phone shows the driver (the list never shows it). A wrong code is refused and recorded; after five, it can only
+ * be rejected.
  */
 export function driverDeviceRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
   const ledger = deps.auth.ledger;
@@ -140,20 +155,24 @@ export function driverDeviceRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
             tags: ['appointments'],
             summary:
               decision === 'confirm'
-                ? "Confirms a driver's phone (revoking his previous one); needs a passkey step-up"
+                ? "Confirms a driver's phone with the confirmation code it shows him, which he reads out (revoking his previous one); needs a passkey step-up; a wrong code is 409 driver.device_code_mismatch, and after five only a rejection is possible: 409 driver.device_locked"
                 : "Rejects a driver's phone; needs a passkey step-up",
             params: Type.Object({ deviceId: Type.String({ maxLength: 64 }) }),
+            // A rejection takes no body, as before; a confirmation needs the code.
+            ...(decision === 'confirm' ? { body: ConfirmBody } : {}),
             response: { 200: HaulierDeviceSchema, ...errors },
           },
         },
         async (request) => {
           const auth = requireAuth(request);
           requireStepUp(deps.auth, auth);
+          const body = (request.body ?? {}) as { code?: string };
           return decideDriverDevice(
             { ledger, sealer },
             { orgId: auth.user.orgId, userId: auth.user.userId },
             request.params.deviceId,
-            decision,
+            decision === 'confirm' ? { decision, code: body.code ?? '' } : { decision },
+            requestMeta(request),
           );
         },
       );

@@ -301,7 +301,9 @@ describe.each(kinds)('the rotating pickup pass (%s)', (kind) => {
 
     // Confirming a new phone revokes the old one: a pass from the old phone no longer opens the gate.
     const replacement = await enrol();
-    const confirmed = await post(planner, `/v1/drivers/devices/${replacement.deviceId}/confirm`);
+    const confirmed = await post(planner, `/v1/drivers/devices/${replacement.deviceId}/confirm`, {
+      code: replacement.code,
+    });
     expect(confirmed.statusCode, confirmed.body).toBe(200);
     expect(confirmed.json()).toMatchObject({ status: 'active' });
     const mine = (await get(driver, '/v1/me/devices')).json().items as { deviceId: string; status: string }[];
@@ -410,16 +412,22 @@ describe.each(kinds)('the rotating pickup pass (%s)', (kind) => {
     // Another haulier's planner sees none of it and cannot confirm it: as if it did not exist.
     const gangPlanner = await mintSession(auth, 'hp-gang');
     expect((await get(gangPlanner, '/v1/drivers/devices')).json().items).toEqual([]);
-    const foreign = await post(gangPlanner, `/v1/drivers/devices/${deviceId}/confirm`);
+    const foreign = await post(gangPlanner, `/v1/drivers/devices/${deviceId}/confirm`, {
+      code: attackerKey.code,
+    });
     expect(foreign.statusCode).toBe(404);
     expect(foreign.json()).toMatchObject({ code: 'driver.device_not_found' });
     expect((await get(gangPlanner, '/v1/alerts')).json().alerts).toEqual([]);
     const stale = await mintSession(auth, 'hp-1', { stepUp: false });
-    const withoutStepUp = await post(stale, `/v1/drivers/devices/${deviceId}/confirm`);
+    const withoutStepUp = await post(stale, `/v1/drivers/devices/${deviceId}/confirm`, {
+      code: attackerKey.code,
+    });
     expect(withoutStepUp.statusCode).toBe(403);
     expect(withoutStepUp.json()).toMatchObject({ code: 'auth.step_up_required' });
     // A driver cannot confirm his own phone.
-    const self = await post(attacker as unknown as Session, `/v1/drivers/devices/${deviceId}/confirm`);
+    const self = await post(attacker as unknown as Session, `/v1/drivers/devices/${deviceId}/confirm`, {
+      code: attackerKey.code,
+    });
     expect(self.statusCode).toBe(403);
     expect((await fixture.store.gate.getDevice(deviceId))?.status).toBe('pending');
 
@@ -486,7 +494,7 @@ describe.each(kinds)('the rotating pickup pass (%s)', (kind) => {
       await post(driver, '/v1/me/devices', { publicKey: newPhoneKey().publicKey, label: 'Spare phone' })
     ).json();
     expect((await post(planner, `/v1/drivers/devices/${deviceId}/reject`)).statusCode).toBe(200);
-    const again = await post(planner, `/v1/drivers/devices/${deviceId}/confirm`);
+    const again = await post(planner, `/v1/drivers/devices/${deviceId}/confirm`, { code: '0000-0000' });
     expect(again.statusCode).toBe(409);
     expect(again.json()).toMatchObject({ code: 'driver.device_not_pending' });
     expect((await fixture.store.gate.getDevice(deviceId))?.status).toBe('rejected');

@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testAuthDeps } from '../../test/support/auth.js';
@@ -225,6 +226,17 @@ describe.each(kinds)('C2SP tlog-tiles over HTTP (%s)', (kind) => {
     expect(entries).toHaveLength(256);
     // Each entry hashes to the matching hash of the level 0 tile (tlog-tiles §Log entries).
     expect(entries.map(leafHash)).toEqual(await fetchTile({ level: 0, index: 1, width: 256 }));
+
+    // tlog-tiles §Log entries: compressed at the HTTP layer for a client that accepts gzip.
+    const gzipped = await app.inject({
+      url: '/tile/entries/001',
+      cookies: customs.cookies,
+      headers: { 'accept-encoding': 'gzip, identity' },
+    });
+    expect(gzipped.headers['content-encoding']).toBe('gzip');
+    expect(gzipped.headers.vary).toMatch(/accept-encoding/i);
+    expect(gzipped.rawPayload.length).toBeLessThan(response.rawPayload.length / 2);
+    expect(new Uint8Array(gunzipSync(gzipped.rawPayload))).toEqual(new Uint8Array(response.rawPayload));
 
     const edge = { level: 0, index: Math.floor(treeSize / 256), width: treeSize % 256 };
     const partial = await app.inject({ url: `/${tilePath(edge, 'entries')}`, cookies: customs.cookies });

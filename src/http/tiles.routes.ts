@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
@@ -26,6 +27,15 @@ const tileParams = Type.Object({
     description: 'The tile index as 3-digit path elements, e.g. `x001/234`, then an optional `.p/<W>`',
   }),
 });
+
+/** Whether an `Accept-Encoding` header allows gzip (RFC 9110 §12.5.3): named or `*`, with a q-value above 0. */
+function acceptsGzip(header: string | undefined): boolean {
+  return (header ?? '').split(',').some((part) => {
+    const [coding, ...params] = part.trim().toLowerCase().split(';');
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    return (coding === 'gzip' || coding === '*') && (q === undefined || Number(q.slice(2)) > 0);
+  });
+}
 
 function sendTile(reply: FastifyReply, tile: TileBytes, visibility: 'public' | 'private') {
   return reply
@@ -92,8 +102,14 @@ export function tileRoutes(deps: {
           },
         },
       },
-      async (request, reply) =>
-        sendTile(reply, await readEntryBundle(reads, `entries/${request.params['*']}`), 'private'),
+      async (request, reply) => {
+        const bundle = await readEntryBundle(reads, `entries/${request.params['*']}`);
+        // tlog-tiles §Log entries: bundles SHOULD be compressed at the HTTP layer (JSON leaves shrink several-fold).
+        reply.header('vary', 'accept-encoding');
+        if (!acceptsGzip(request.headers['accept-encoding'])) return sendTile(reply, bundle, 'private');
+        reply.header('content-encoding', 'gzip');
+        return sendTile(reply, { ...bundle, bytes: gzipSync(bundle.bytes) }, 'private');
+      },
     );
 
     app.get(

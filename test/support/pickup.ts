@@ -2,7 +2,7 @@
  * Setup for appointment and gate tests: a release held by a haulier (issued by the line, accepted by the
  * haulier, through the real release use cases), a registered driver, and slot ids relative to a clock.
  */
-import { generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
+import { createHash, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
 import { addUser } from '../../src/app/admin.usecases.js';
 import { changeAppointment, pickupDepsFor } from '../../src/app/appointments.usecases.js';
 import type { AuthDeps } from '../../src/app/auth.usecases.js';
@@ -12,7 +12,12 @@ import type { Ledger } from '../../src/app/ledger.js';
 import { runReleaseCommand } from '../../src/app/releases.usecases.js';
 import type { SecretSealer } from '../../src/app/security.ports.js';
 import { formatPickupPass, pickupPassCounter, pickupPassMessage } from '../../src/audit/index.js';
-import type { Principal, SlotConfig } from '../../src/domain/index.js';
+import {
+  deviceCodeFromDigest,
+  deviceCodeInput,
+  type Principal,
+  type SlotConfig,
+} from '../../src/domain/index.js';
 
 /** A principal of an organisation, for use-case calls in tests. */
 export function principal(args: {
@@ -200,6 +205,8 @@ export interface TestPhone {
   readonly deviceId: string;
   /** base64url of the raw 32-byte public key, as the console registers it. */
   readonly publicKey: string;
+  /** The confirmation code the phone shows its driver (`XXXX-XXXX`), which the planner types to confirm it. */
+  readonly code: string;
   /** The rotating pass for `credentialId` in the 30-second step of `at` (or `steps` steps later). */
   passFor(credentialId: string, at: Date, steps?: number): string;
 }
@@ -210,10 +217,20 @@ export interface TestPhone {
  */
 export function newPhoneKey(): Omit<TestPhone, 'userId' | 'deviceId'> {
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  const raw = rawPublicKey(publicKey);
   return {
-    publicKey: rawPublicKey(publicKey),
+    publicKey: raw,
+    code: phoneCode(raw),
     passFor: (credentialId, at, steps = 0) => signPass(privateKey, credentialId, at, steps),
   };
+}
+
+/** The confirmation code of the phone whose raw public key is `publicKey` (base64url), as the phone shows it. */
+export function phoneCode(publicKey: string): string {
+  const digest = createHash('sha256')
+    .update(deviceCodeInput(Buffer.from(publicKey, 'base64url')))
+    .digest();
+  return deviceCodeFromDigest(digest);
 }
 
 function rawPublicKey(key: KeyObject): string {
@@ -234,7 +251,8 @@ let phoneSerial = 0;
 
 /**
  * Gives the driver with `badge` (registered by his haulier `orgId`) a console account, links his driver record to
- * it, enrols a phone from that account and has a planner of the haulier confirm it: all through the use cases.
+ * it, enrols a phone from that account and has a planner of the haulier confirm it with the code the phone shows:
+ * all through the use cases.
  * Returns the phone, which signs his rotating passes.
  *
  * @example
@@ -289,7 +307,8 @@ export async function bindDriverPhone(
     deps,
     { orgId: args.orgId, userId: args.plannerUserId ?? 'test-planner' },
     deviceId,
-    'confirm',
+    { decision: 'confirm', code: key.code },
+    { ip: '192.0.2.11', userAgent: 'PortLedger test planner' },
   );
   return { ...key, userId, deviceId };
 }

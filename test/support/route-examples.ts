@@ -964,16 +964,18 @@ async function deviceDecisionExample(
   decision: 'confirm' | 'reject',
 ): Promise<RouteExample> {
   const url = (deviceId: string) => `/v1/drivers/devices/${deviceId}/${decision}`;
-  if (ctx.caller.role !== 'haulier_planner') return { method: 'POST', url: url('D-NONE'), payload: {} };
+  const payload = decision === 'confirm' ? { code: '0000-0000' } : {};
+  if (ctx.caller.role !== 'haulier_planner') return { method: 'POST', url: url('D-NONE'), payload };
   const driver = ctx.world.callers.find((c) => c.role === 'driver' && c.org.orgId === ctx.caller.org.orgId);
   if (!driver) throw new Error('the matrix world has no driver in the haulier');
+  const key = newPhoneKey();
   const { deviceId } = await enrolDriverDevice(
     { ledger: ctx.world.auth.ledger },
     { orgId: driver.org.orgId, userId: driver.user.userId },
-    { publicKey: newPhoneKey().publicKey, label: 'Matrix phone' },
+    { publicKey: key.publicKey, label: 'Matrix phone' },
     { ip: '192.0.2.20', userAgent: 'matrix' },
   );
-  return { method: 'POST', url: url(deviceId), payload: {} };
+  return { method: 'POST', url: url(deviceId), payload: decision === 'confirm' ? { code: key.code } : {} };
 }
 
 /** The matrix world's shipping line, as the party that issues releases in the appointment examples. */

@@ -6,12 +6,16 @@
  * - The key: Ed25519 from WebCrypto, generated NON-extractable, so no script on the page (nor the driver) can read
  *   the private half; the `CryptoKeyPair` is kept in IndexedDB by structured clone, which stores a non-extractable
  *   key as an opaque handle (WebCrypto §14.5, HTML "StructuredSerialize" of CryptoKey). The server learns only the
- *   raw 32-byte public key (RFC 8032 §5.1.5), and the haulier's planner confirms the phone before it signs anything.
+ *   raw 32-byte public key (RFC 8032 §5.1.5), and the haulier's planner confirms the phone before it signs anything,
+ *   typing the confirmation code this phone shows its driver ({@link deviceConfirmationCode}), computed here from
+ *   the key this phone holds (never taken from the server).
  * - The pass: `plp1.<credentialId>.<counter>.<base64url(signature)>`, where `counter` = ⌊unix seconds / 30⌋ (the
  *   time step of RFC 6238 §4) and the signature is Ed25519 over the UTF-8 of
  *   `"portledger pickup pass v1\n" + credentialId + "\n" + counter + "\n"`. The gate accepts the current step, the one
  *   before or the one after; so a pass captured a minute ago is refused.
  */
+
+import { deviceCodeFromDigest, deviceCodeInput } from '../../src/domain/access/device-code.js';
 
 /** The time step of a pass, in seconds: a new signature every 30 s. */
 export const PASS_STEP_SECONDS = 30;
@@ -34,6 +38,22 @@ export function base64url(bytes: ArrayBuffer | Uint8Array): string {
   let binary = '';
   for (const byte of view) binary += String.fromCharCode(byte);
   return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+/** The bytes of RFC 4648 §5 base64url text (padding optional). */
+export function fromBase64url(text: string): Uint8Array {
+  const base64 = text.replace(/-/g, '+').replace(/_/g, '/');
+  const binary = atob(base64 + '='.repeat((4 - (base64.length % 4)) % 4));
+  return Uint8Array.from(binary, (char) => char.charCodeAt(0));
+}
+
+/**
+ * The confirmation code (`XXXX-XXXX`) of the phone whose raw public key is `publicKey` (base64url): the driver reads
+ * it out to his planner, who types it to confirm this phone (`src/domain/access/device-code.ts` says how it is made).
+ */
+export async function deviceConfirmationCode(publicKey: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', deviceCodeInput(fromBase64url(publicKey)));
+  return deviceCodeFromDigest(new Uint8Array(digest));
 }
 
 export interface SignedPass {

@@ -220,7 +220,7 @@ export interface DriverDevice {
   label: string;
   status: 'pending' | 'active' | 'rejected' | 'revoked';
   enrolledAt: string;
-  /** The first 8 bytes of SHA-256 of the public key, to compare by eye with what the planner sees. */
+  /** The first 8 bytes of SHA-256 of the public key (not the confirmation code, which only the phone shows). */
   fingerprint: string;
 }
 
@@ -231,6 +231,9 @@ export interface PendingDriverDevice extends DriverDevice {
   /** The network address and browser it was set up from. */
   ip: string;
   userAgent: string;
+  /** Wrong confirmation codes typed for it so far; once `locked` (five), it can only be rejected. */
+  wrongCodes: number;
+  locked: boolean;
 }
 
 export const deviceApi = {
@@ -239,6 +242,8 @@ export const deviceApi = {
     apiPost<{ deviceId: string; status: DriverDevice['status'] }>('/v1/me/devices', input),
   pending: async () =>
     (await apiGet<{ items: PendingDriverDevice[] }>('/v1/drivers/devices?status=pending')).items,
-  confirm: (deviceId: string) => apiPost(`/v1/drivers/devices/${encodeURIComponent(deviceId)}/confirm`),
+  /** Confirms a phone with the confirmation code its driver reads out from it. */
+  confirm: (deviceId: string, code: string) =>
+    apiPost(`/v1/drivers/devices/${encodeURIComponent(deviceId)}/confirm`, { code }),
   reject: (deviceId: string) => apiPost(`/v1/drivers/devices/${encodeURIComponent(deviceId)}/reject`),
 };

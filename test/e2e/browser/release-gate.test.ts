@@ -18,6 +18,7 @@ import {
   signedInPage,
 } from '../../support/console-session.js';
 import { boxInYard, tomorrowMorning } from '../../support/journeys.js';
+import { confirmPhoneInConsole, phoneCodeOnScreen } from '../../support/phone.js';
 import { principal } from '../../support/pickup.js';
 
 // The server's clock runs from 09:50 UTC tomorrow, so that the 10:00 slot is open at the gate (grace included)
@@ -157,9 +158,10 @@ describeBrowser('releases, booking with a QR credential, and the gate kiosk', ()
     await page.getByText('Your planner must confirm this phone').waitFor();
     await screenshot(page, 'driver-phone-pending');
 
+    const code = await phoneCodeOnScreen(page);
     const planner = await signedInAs('hugo.planner');
     await planner.page.goto(`${suite.server.baseUrl}/approvals`);
-    await planner.page.getByRole('button', { name: "Confirm Jan Peeters's phone Jan’s phone" }).click();
+    await confirmPhoneInConsole(planner.page, { driverName: 'Jan Peeters', label: 'Jan’s phone', code });
     await planner.page.getByText("You confirmed Jan Peeters's phone").waitFor();
     await screenshot(planner.page, 'planner-phone-confirmed');
     expect(planner.problems.unexpected()).toEqual([]);

@@ -34,6 +34,7 @@ import {
   tomorrowMorning,
   withStepUp,
 } from '../../support/journeys.js';
+import { confirmPhoneInConsole, phoneCodeOnScreen } from '../../support/phone.js';
 
 const time = tomorrowMorning();
 const LEAVING = containerNumber('MSCU', 710_001);
@@ -301,9 +302,10 @@ describeBrowser('role journeys in Chromium (issue 5)', () => {
     await page.getByRole('button', { name: 'Set up this phone for pickup passes' }).click();
     await page.getByText('Your planner must confirm this phone').waitFor({ timeout: 15_000 });
     await you.shot('phone-pending');
-    // His planner confirms it, with a passkey step-up.
+    // His planner confirms it with the code Dirk reads out from it, with a passkey step-up.
+    const code = await phoneCodeOnScreen(page);
     await openFromMenu(hugo.page, 'Approvals', 'Approvals');
-    await hugo.page.getByRole('button', { name: "Confirm Dirk Driver's phone Dirk's phone" }).click();
+    await confirmPhoneInConsole(hugo.page, { driverName: 'Dirk Driver', label: "Dirk's phone", code });
     await withStepUp(hugo.page, hugo.page.getByText("You confirmed Dirk Driver's phone"));
     await hugo.shot('phone-confirmed');
     await page.getByRole('button', { name: 'Check again' }).click();

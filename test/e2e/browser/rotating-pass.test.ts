@@ -4,7 +4,9 @@
  * phone, signed afresh every 30 seconds by a key made on that phone, which a planner of his haulier confirmed.
  *
  * The story: the haulier planner books the pickup for Dirk; Dirk sets up "his phone" (a mobile browser context) in My
- * jobs; the planner confirms the phone with a passkey step-up; Dirk opens the pass. At the gate kiosk: a badge
+ * jobs, which shows him a confirmation code; the planner's Confirm asks for that code (never shown to him) behind a
+ * passkey step-up: a wrong code is refused with the tries left, the one Dirk reads out confirms it; Dirk opens the
+ * pass. At the gate kiosk: a badge
  * number typed as the pass is "not a pickup pass" and never sent; the planner's printed pass is refused (printed
  * passes are off); a pass the same phone showed with its clock a minute earlier (a screenshot taken a minute ago)
  * is refused; the current pass is accepted once, and the same pass again is refused.
@@ -42,6 +44,7 @@ import {
   totpCode,
   withStepUp,
 } from '../../support/journeys.js';
+import { phoneCodeOnScreen } from '../../support/phone.js';
 
 const time = tomorrowMorning();
 const BOX = containerNumber('MSCU', 730_001);
@@ -181,12 +184,16 @@ describeBrowser('the rotating pickup pass on the driver’s phone (issue 10, row
     await page.getByRole('button', { name: 'Set up this phone for pickup passes' }).click();
     await page.getByText('Your planner must confirm this phone').waitFor({ timeout: 15_000 });
     expect(await page.getByRole('button', { name: /Show the pickup pass/ }).count()).toBe(0);
+    // The code Dirk reads out to his planner, computed on the phone from its own key.
+    await page.getByText('Read this code to your planner').waitFor();
+    expect(await phoneCodeOnScreen(page)).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/);
     await shot(page, 'phone-pending');
   }, 90_000);
 
-  it('the planner confirms the phone under Drivers’ phones, with a passkey step-up', async () => {
+  it('the planner confirms the phone under Drivers’ phones with the code Dirk reads out, behind a passkey step-up', async () => {
     const fingerprint = (await phone.page.locator('.notice .mono').first().textContent())?.trim() ?? '';
     expect(fingerprint).toMatch(/^[0-9a-f]{4}(:[0-9a-f]{4}){3}$/);
+    const code = await phoneCodeOnScreen(phone.page);
     const { page } = planner;
     // Later in the day: the planner's session holds no recent step-up any more (a new one, without it).
     await addSessionCookie(planner.context, suite.server, 'hugo.planner', { stepUp: false });
@@ -200,14 +207,32 @@ describeBrowser('the rotating pickup pass on the driver’s phone (issue 10, row
     await item.waitFor({ timeout: 15_000 });
     // What the planner compares with what the driver reads out from his phone.
     expect(await item.getByText(fingerprint).count()).toBe(1);
+    // The code is on the phone only: the planner's list never shows it.
+    const facts = (await item.textContent()) ?? '';
+    expect(facts).not.toContain(code);
+    expect(facts).not.toContain(code.replace('-', ''));
     await shot(page, 'planner-phone-waiting');
     await item.getByRole('button', { name: "Confirm Dirk Driver's phone Dirk's phone" }).click();
+    // Confirm asks for the code on Dirk's phone.
+    const codeField = item.getByRole('textbox', { name: 'Confirmation code' });
+    await codeField.waitFor();
+    // A caller offers a code of their own: refused, and counted.
+    await codeField.fill(code === 'AAAA-AAAA' ? 'BBBB-BBBB' : 'AAAA-AAAA');
+    await item.getByRole('button', { name: 'Confirm with this code' }).click();
     // Confirming a phone is sensitive: the console asks for the passkey before the server takes it.
     await page
       .getByText("To confirm Dirk Driver's phone “Dirk's phone”, confirm with your passkey.")
       .waitFor();
     await shot(page, 'planner-step-up');
     await page.getByRole('button', { name: 'Confirm and continue' }).click();
+    await page
+      .getByText(/that is not the confirmation code of this phone.*\(4 tries left\)/)
+      .waitFor({ timeout: 15_000 });
+    await item.getByText('1 wrong confirmation code typed so far.').waitFor({ timeout: 15_000 });
+    await shot(page, 'planner-wrong-code-refused');
+    // Dirk reads out the code his phone shows; the planner types it as heard.
+    await codeField.fill(code.toLowerCase().replace('-', ' '));
+    await item.getByRole('button', { name: 'Confirm with this code' }).click();
     await page.getByText("You confirmed Dirk Driver's phone").waitFor({ timeout: 15_000 });
     await drivers.getByText("No driver's phone is waiting for you.").waitFor();
     await shot(page, 'planner-phone-confirmed');
@@ -322,6 +347,7 @@ describeBrowser('the rotating pickup pass on the driver’s phone (issue 10, row
 
   it('another phone in Dirk’s name is told the passes are elsewhere; setting it up alerts his haulier', async () => {
     // Someone holding Dirk's keylogged password and TOTP seed signs in on a phone of their own.
+    let gangCode = '';
     const context = await suite.browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true });
     const page = await context.newPage();
     const problems = collectPageProblems(page);
@@ -341,6 +367,7 @@ describeBrowser('the rotating pickup pass on the driver’s phone (issue 10, row
       await page.getByLabel('Name of this phone').fill('New phone');
       await page.getByRole('button', { name: 'Set up this phone for pickup passes' }).click();
       await page.getByText('Your planner must confirm this phone').waitFor({ timeout: 15_000 });
+      gangCode = await phoneCodeOnScreen(page);
       await shot(page, 'second-phone-pending');
       expect(problems.all.filter((problem) => problem.kind === 'pageerror')).toEqual([]);
     } finally {
@@ -354,11 +381,14 @@ describeBrowser('the rotating pickup pass on the driver’s phone (issue 10, row
       `${suite.server.baseUrl}/approvals`,
       office.getByRole('heading', { level: 1, name: 'Approvals' }),
     );
-    await office
+    const waiting = office
       .getByRole('region', { name: "Drivers' phones" })
       .getByRole('article')
-      .filter({ hasText: 'New phone' })
-      .waitFor({ timeout: 15_000 });
+      .filter({ hasText: 'New phone' });
+    await waiting.waitFor({ timeout: 15_000 });
+    // Its code is on the gang's phone only: the planner cannot be led to confirm it from his list.
+    expect(gangCode).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/);
+    expect(await waiting.textContent()).not.toContain(gangCode);
     await openFromMenu(office, 'Alerts', 'Alerts');
     await office.getByRole('row').filter({ hasText: "Driver's phone set up again" }).first().waitFor();
     await shot(office, 'planner-alert-phone-set-up-again');

@@ -7,6 +7,7 @@ import { PassView } from '../pass-view.js';
 import { type DriverDevice, deviceApi } from '../pickup.js';
 import {
   type DeviceKey,
+  deviceConfirmationCode,
   forgetDeviceKey,
   generateDeviceKey,
   loadDeviceKey,
@@ -153,6 +154,8 @@ function JobCard({
 /**
  * "Set up this phone for pickup passes": a key made here, kept here, registered with the server, and of use only
  * once a planner of the driver's haulier has confirmed it (a keylogged password must not be enough to add a phone).
+ * While it waits, the card shows the confirmation code of this phone's key, computed here: the driver reads it out
+ * to his planner, who must type it to confirm, so a phone someone else set up in his name is never confirmed.
  */
 function PhoneCard({
   session,
@@ -167,6 +170,22 @@ function PhoneCard({
   const [labelError, setLabelError] = useState<string>();
   const { run, busyKey, done, feedback, fail } = useAction({ reload });
   const headingId = useId();
+  // The confirmation code of the key this phone holds, once computed.
+  const [code, setCode] = useState<{ publicKey: string; code: string }>();
+  const publicKey = phone.status === 'ready' ? phone.key?.publicKey : undefined;
+  useEffect(() => {
+    if (publicKey === undefined) return;
+    let live = true;
+    deviceConfirmationCode(publicKey).then(
+      (computed) => {
+        if (live) setCode({ publicKey, code: computed });
+      },
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [publicKey]);
 
   if (phone.status === 'loading') return <Loading label="Checking this phone…" />;
   if (phone.status === 'error')
@@ -243,9 +262,20 @@ function PhoneCard({
         <Notice tone="warning" title="Your planner must confirm this phone">
           <p>
             “{here.label}” is set up, but it shows no pickup pass until a planner of your haulier confirms it.
-            Tell your planner its key fingerprint: <span className="mono">{here.fingerprint}</span>.
+            Its key fingerprint, which your planner sees too: <span className="mono">{here.fingerprint}</span>
+            .
           </p>
         </Notice>
+        <h3>Confirmation code</h3>
+        <p className="mono" style={{ fontSize: '2rem', fontWeight: 700, letterSpacing: '0.1em' }}>
+          <output aria-label="Confirmation code">
+            {code && code.publicKey === publicKey ? code.code : '…'}
+          </output>
+        </p>
+        <p>
+          Read this code to your planner, face to face or on the phone when he calls you: he types it to
+          confirm that this phone is yours. Do not send it in a message.
+        </p>
         <Button onClick={() => void reload()}>Check again</Button>
       </>
     );
