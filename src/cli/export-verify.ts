@@ -20,6 +20,14 @@ export async function exportCommand(
 ): Promise<number> {
   const system = await openSystem({ databaseUrl: options.db });
   try {
+    // Issue 11: an export of a log that breaks the kept checkpoint would carry a checkpoint of the broken history.
+    const broken = system.keeper?.standing();
+    if (broken) {
+      io.stderr.write(
+        `export refused: the log does not extend the checkpoint kept in ${system.keeper?.file.location}: ${describeHistoryBreak(broken)}\n`,
+      );
+      return 1;
+    }
     const checkpoint = await system.ledger.checkpoint();
     mkdirSync(options.out, { recursive: true });
     const progress = progressBar(io.stderr, 'export');

@@ -143,6 +143,14 @@ describe('rollback and fork detection across a restart (SQLite, across processes
       ),
     ]);
 
+    // Nor does an export hand out the cut log under a checkpoint of its own.
+    const exported = await runCli(['export', '--db', db, '--out', join(parent, 'cut-export')]);
+    expect(exported.code).toBe(1);
+    expect(exported.stderr).toMatch(
+      /^export refused: the log does not extend the checkpoint kept in .*: rollback: /,
+    );
+    expect(exported.stderr.trim().split('\n')).toHaveLength(1);
+
     const server = await serve(db);
     try {
       const first = await server.checked();
