@@ -149,7 +149,10 @@ export async function openSystem(args: {
   };
 }
 
-/** `PORTLEDGER_CHECKPOINT_FILE`, else `log.checkpoint` beside the signing key; none for a log in memory. */
+/**
+ * `PORTLEDGER_CHECKPOINT_FILE`, else `log.checkpoint` beside the signing key; none for a log in memory, which dies
+ * with the process (and whose key file is the shared `./data/log.key`).
+ */
 export function keptCheckpointPath(
   databaseUrl: string,
   keyFile: string,
@@ -157,7 +160,8 @@ export function keptCheckpointPath(
 ): string | undefined {
   const configured = readSetting('checkpointFile', env);
   if (configured) return resolve(configured);
-  return databaseUrl === 'sqlite::memory:' ? undefined : join(dirname(keyFile), 'log.checkpoint');
+  const inMemory = databaseUrl === 'sqlite::memory:' || databaseUrl === 'memory:';
+  return inMemory ? undefined : join(dirname(keyFile), 'log.checkpoint');
 }
 
 /** `PORTLEDGER_ENROLMENT_LINK_HOURS`: a whole number of hours, at least one. */
