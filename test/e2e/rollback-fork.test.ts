@@ -200,6 +200,46 @@ describe('rollback and fork detection across a restart (SQLite, across processes
     expect(readFileSync(keptFile, 'utf8')).toBe(kept);
   }, 240_000);
 
+  it('the same cut under a running server: 503 integrity.rollback within a few checks, and it does not flap back to ready', async () => {
+    const dir = join(parent, 'live');
+    mkdirSync(dir);
+    const path = join(dir, 'port.db');
+    const db = `sqlite:${path}`;
+    const seeded = await runCli(['seed', '--db', db, '--containers', '40', '--seed', 'live']);
+    expect(seeded.code, seeded.stderr).toBe(0);
+    const server = await serve(db);
+    try {
+      const ready = await server.checked();
+      expect(ready).toMatchObject({ status: 200, body: { integrity: { ok: true } } });
+      const size = ready.body.logSize!;
+      const from = Math.floor(size * 0.8);
+      cutLog(path, from);
+      const unready = await waitFor(
+        '/readyz to name the rollback',
+        async () => {
+          const now = await server.readiness();
+          return now.status === 503 ? now : undefined;
+        },
+        10_000,
+      );
+      expect(unready.body.integrity).toMatchObject({
+        ok: false,
+        code: 'integrity.rollback',
+        checkpointSize: size,
+      });
+      // Many checks later the log still does not extend what the server kept: no flapping, no new checkpoint.
+      await sleep(2000);
+      expect(await server.readiness()).toMatchObject({
+        status: 503,
+        body: { integrity: { code: 'integrity.rollback' } },
+      });
+      expect(historyAlerts(path, 'integrity.rollback')).toHaveLength(1);
+      expect(largestCheckpoint(path)).toBeLessThanOrEqual(from);
+    } finally {
+      await server.stop();
+    }
+  }, 240_000);
+
   it('a fork with the stolen key: 503 integrity.fork and no checkpoint signed; once the kept file is replaced too, only the monitor can tell', async () => {
     const { dir, path, db, keptFile, kept, keptSize, monitorState } = await history('fork');
     const rewritten = forkLog(path, { index: Math.floor(keptSize / 2), keyFile: join(dir, 'log.key') });
