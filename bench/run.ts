@@ -9,6 +9,8 @@
  * - proof1M: time to build an inclusion proof at 1,000,000 leaves ÷ time of one primary-key read of an event.
  * - verifyRatio: `verifyLog` throughput ÷ raw SHA-256 hashing of the same leaf bytes.
  * - gate: gate verdicts per second and p99 through HTTP ÷ `/healthz` of the same server (`bench/gate.ts`).
+ * - witnesses: checkpoint → quorum of two local witnesses' cosignatures, p50 and p99, and audited appends per
+ *   second with those witnesses ÷ with none (`bench/witnesses.ts`).
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -31,6 +33,7 @@ import {
 } from '../src/audit/index.js';
 import { createPostgresKysely, createSqliteKysely, openLedgerStore } from '../src/store/open-store.js';
 import { gateFigures } from './gate.js';
+import { witnessFigures } from './witnesses.js';
 
 const json = process.argv.includes('--json');
 const quick = process.argv.includes('--quick');
@@ -343,6 +346,7 @@ async function main() {
       proof: await proofAtScale(dir),
       verify: await verifyThroughput(),
       gate: await gateFigures(dir, { quick }),
+      witnesses: await witnessFigures(dir, { quick, signer }),
     };
     mkdirSync('bench-results', { recursive: true });
     writeFileSync(join('bench-results', 'bench.json'), `${JSON.stringify(results, null, 2)}\n`);
@@ -386,6 +390,16 @@ async function main() {
       'gate verdicts/s through HTTP ÷ /healthz of the same server',
       `${results.gate.ratio}× (${results.gate.verdictsPerSecond}/s, p99 ${results.gate.p99Ms} ms vs ${results.gate.trivialPerSecond}/s, p99 ${results.gate.trivialP99Ms} ms)`,
     ]);
+    rows.push(
+      [
+        'checkpoint → quorum of 2 local witnesses (p50 / p99)',
+        `${results.witnesses.quorumP50Ms} ms / ${results.witnesses.quorumP99Ms} ms over ${results.witnesses.quorumCheckpoints} checkpoints`,
+      ],
+      [
+        'sqlite: audited single with 2 witnesses ÷ with none',
+        `${results.witnesses.witnessedAppendRatio}× (${results.witnesses.witnessedAppendsPerSecond}/s vs ${results.witnesses.plainAppendsPerSecond}/s)`,
+      ],
+    );
     const width = Math.max(...rows.map(([k]) => k.length));
     process.stdout.write(`${rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n')}\n`);
     process.stdout.write('written to bench-results/bench.json\n');

@@ -332,6 +332,8 @@ export function startWitnessSubmitter(args: {
       .catch((error) => args.onError?.(error))
       .finally(() => {
         worker.running = undefined;
+        // A checkpoint announced after the run's last look at `again` would otherwise wait for the next tick.
+        if (worker.again && !worker.retryTimer) kick(worker);
       });
   }
 
@@ -380,7 +382,8 @@ export function startWitnessSubmitter(args: {
 
   return {
     notify() {
-      for (const worker of workers) kick(worker);
+      // A witness in back-off is asked again when its back-off ends, for the latest checkpoint then.
+      for (const worker of workers) if (!worker.retryTimer) kick(worker);
     },
     status: () =>
       workers.map((w) => ({
