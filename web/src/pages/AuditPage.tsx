@@ -26,6 +26,34 @@ interface Checkpoint {
   signedAt: string;
   note: string;
   verifierKey: string;
+  /** The witnesses' cosignatures (C2SP tlog-cosignature), also appended to `note`; absent from older servers. */
+  cosignatures?: { witness: string; timestamp: number; receivedAt: string; line: string }[];
+}
+
+/** `GET /v1/audit/witnesses`: who cosigns the log, and how far each has got. */
+interface Witnesses {
+  quorum: number;
+  cosignedSize: number | null;
+  waitingSince: string | null;
+  lagging: boolean;
+  witnesses: {
+    name: string;
+    url: string;
+    cosignedSize: number | null;
+    cosignedAt: string | null;
+    lastError: string | null;
+    finding: { code: string; reason: string } | null;
+  }[];
+}
+
+/** "3 min ago", coarse on purpose: how stale a witness is matters, not the second. */
+function ago(iso: string | null, now: number): string {
+  if (!iso) return 'never';
+  const seconds = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
+  if (seconds < 60) return `${seconds} s ago`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ago`;
+  if (seconds < 86_400) return `${Math.floor(seconds / 3600)} h ago`;
+  return `${Math.floor(seconds / 86_400)} days ago`;
 }
 
 interface Stats {
@@ -115,6 +143,7 @@ function CheckpointList({ checkpoints }: { checkpoints: Checkpoint[] }) {
             <th scope="col">Root hash</th>
             <th scope="col">Signed at</th>
             <th scope="col">Signature</th>
+            <th scope="col">Cosigned by</th>
           </tr>
         </thead>
         <tbody>
@@ -132,6 +161,22 @@ function CheckpointList({ checkpoints }: { checkpoints: Checkpoint[] }) {
                   </code>
                 ))}
                 <SignatureVerdict result={results[c.treeSize]} />
+              </td>
+              <td className="audit-cosigners">
+                {c.cosignatures?.length ? (
+                  <ul className="stack-list">
+                    {c.cosignatures.map((cosignature) => (
+                      <li key={cosignature.witness}>
+                        {cosignature.witness}{' '}
+                        <span className="muted">
+                          at {formatDateTime(new Date(cosignature.timestamp * 1000).toISOString())}
+                        </span>
+                      </li>
+                    ))}
+                  </ul>
+                ) : (
+                  <span className="muted">no witness yet</span>
+                )}
               </td>
             </tr>
           ))}
@@ -503,9 +548,73 @@ function VerifyEverything() {
   );
 }
 
+/** Every witness with the size it last cosigned and how long ago, and whether a quorum keeps up. */
+function WitnessList({ witnesses }: { witnesses: Witnesses }) {
+  const now = Date.now();
+  if (witnesses.witnesses.length === 0) {
+    return (
+      <p className="muted">
+        No witness is configured (PORTLEDGER_WITNESSES): only this server vouches for its own log.
+      </p>
+    );
+  }
+  return (
+    <>
+      <p className={witnesses.lagging ? 'audit-bad' : 'muted'}>
+        {witnesses.cosignedSize === null
+          ? `No checkpoint has a quorum of ${witnesses.quorum} cosignatures yet.`
+          : `A quorum of ${witnesses.quorum} has cosigned the log up to ${witnesses.cosignedSize.toLocaleString()} entries.`}{' '}
+        {witnesses.waitingSince
+          ? `The latest checkpoint has waited for it since ${formatDateTime(witnesses.waitingSince)}${witnesses.lagging ? ', longer than allowed' : ''}.`
+          : ''}
+      </p>
+      <div className="table-wrap">
+        <table className="table audit-witnesses">
+          <caption className="visually-hidden">The log's witnesses</caption>
+          <thead>
+            <tr>
+              <th scope="col">Witness</th>
+              <th scope="col">Last cosigned size</th>
+              <th scope="col">When</th>
+              <th scope="col">State</th>
+            </tr>
+          </thead>
+          <tbody>
+            {witnesses.witnesses.map((w) => (
+              <tr key={w.name} data-witness={w.name}>
+                <td>
+                  {w.name}
+                  <br />
+                  <code className="muted">{w.url}</code>
+                </td>
+                <td>{w.cosignedSize === null ? '—' : w.cosignedSize.toLocaleString()}</td>
+                <td title={w.cosignedAt ? formatDateTime(w.cosignedAt) : undefined}>
+                  {ago(w.cosignedAt, now)}
+                </td>
+                <td>
+                  {w.finding ? (
+                    <strong className="audit-bad">
+                      {w.finding.code === 'integrity.rollback' ? 'Rollback' : 'Fork'}: {w.finding.reason}
+                    </strong>
+                  ) : w.lastError ? (
+                    <span className="audit-bad">Unreachable or refusing: {w.lastError}</span>
+                  ) : (
+                    'Cosigning'
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}
+
 export function AuditPage({ session }: { session: Session }) {
   const [stats, setStats] = useState<Stats>();
   const [checkpoints, setCheckpoints] = useState<Checkpoint[]>();
+  const [witnesses, setWitnesses] = useState<Witnesses>();
   const [error, setError] = useState<string>();
   const mayReadEntries = holds(session, 'audit.entries.read');
 
@@ -515,10 +624,14 @@ export function AuditPage({ session }: { session: Session }) {
       try {
         const loaded = await apiGet<Stats>('/v1/audit/stats?hours=48');
         const start = loaded.growth.at(-SHOWN_CHECKPOINTS)?.treeSize ?? 0;
-        const recent = (await checkpointsFrom(start)).slice(-SHOWN_CHECKPOINTS);
+        const [recent, cosigners] = await Promise.all([
+          checkpointsFrom(start).then((all) => all.slice(-SHOWN_CHECKPOINTS)),
+          apiGet<Witnesses>('/v1/audit/witnesses'),
+        ]);
         if (!live) return;
         setStats(loaded);
         setCheckpoints(recent);
+        setWitnesses(cosigners);
       } catch (caught) {
         if (live) setError(messageOf(caught));
       }
@@ -573,10 +686,21 @@ export function AuditPage({ session }: { session: Session }) {
             <h2 id="checkpoints-heading">Signed checkpoints</h2>
             <p className="muted">
               The {checkpoints.length} newest of the log's checkpoints; {stats.logSize.toLocaleString()}{' '}
-              entries in all. Witness cosignatures will appear here once witnesses exist.
+              entries in all. The witnesses' cosignatures follow the log's own signature line; your browser
+              checks the log's.
             </p>
             <CheckpointList checkpoints={checkpoints} />
           </section>
+          {witnesses ? (
+            <section className="card card-wide" aria-labelledby="witnesses-heading">
+              <h2 id="witnesses-heading">Witnesses</h2>
+              <p className="muted">
+                Outside parties (customs, the port authority) cosign each checkpoint only if it extends the
+                one they cosigned before: a log cut back or rewritten cannot get their signatures.
+              </p>
+              <WitnessList witnesses={witnesses} />
+            </section>
+          ) : null}
         </>
       ) : null}
     </div>
