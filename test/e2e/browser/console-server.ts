@@ -12,6 +12,8 @@ import { addOrganisation, addUser } from '../../../src/app/admin.usecases.js';
 import type { AuthDeps } from '../../../src/app/auth.usecases.js';
 import type { Clock } from '../../../src/app/ports.js';
 import type { TerminalLayouts } from '../../../src/app/visits.usecases.js';
+import type { WitnessConfig, WitnessSubmitter } from '../../../src/app/witnesses.usecases.js';
+import { startLogWitnesses } from '../../../src/cli/witnesses.js';
 import { buildServer } from '../../../src/http/server.js';
 import { testAuthDeps } from '../../support/auth.js';
 import { openTestLedger, type TestLedger, testTerminals, testVerifierKey } from '../../support/ledger.js';
@@ -22,14 +24,31 @@ export interface ConsoleServer {
   readonly auth: AuthDeps;
   /** `http://localhost:PORT`, without a trailing slash. */
   readonly baseUrl: string;
+  /** The log's witnesses, when the server was started with some. */
+  readonly witnesses?: WitnessSubmitter;
   close(): Promise<void>;
 }
 
-/** `terminals`: the yards the port runs (default: the demo terminal T1); `clock`: the server's time (default: real). */
+/**
+ * `terminals`: the yards the port runs (default: the demo terminal T1); `clock`: the server's time (default: real);
+ * `witnesses`: starts the witnesses the log asks for cosignatures (all of them must cosign).
+ */
 export async function startConsoleServer(
-  options: { terminals?: TerminalLayouts; clock?: Clock } = {},
+  options: {
+    terminals?: TerminalLayouts;
+    clock?: Clock;
+    witnesses?: () => Promise<readonly WitnessConfig[]>;
+  } = {},
 ): Promise<ConsoleServer> {
   const fixture = await openTestLedger('sqlite', options.clock ? { clock: options.clock } : {});
+  const witnessList = options.witnesses ? await options.witnesses() : [];
+  const witnesses = startLogWitnesses({
+    store: fixture.store,
+    ledger: fixture.ledger,
+    witnesses: witnessList,
+    quorum: witnessList.length,
+    maxLagMs: 600_000,
+  });
   // The relying party's origin carries the port, which is known only after listening: bind first, then build the
   // identity services for that origin and hand requests to the app.
   const probe = await buildServer({ reads: fixture.store, verifierKey: testVerifierKey });
@@ -44,6 +63,8 @@ export async function startConsoleServer(
     auth,
     terminals: options.terminals ?? testTerminals,
     publicUrl: baseUrl,
+    cosignatures: fixture.store.cosignatures,
+    witnesses,
   });
   await app.listen({ host: 'localhost', port });
   await addOrganisation(auth, {
@@ -58,7 +79,9 @@ export async function startConsoleServer(
     fixture,
     auth,
     baseUrl,
+    witnesses,
     async close() {
+      witnesses?.stop();
       await app.close();
       await fixture.cleanup();
     },

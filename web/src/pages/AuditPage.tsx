@@ -175,7 +175,7 @@ function CheckpointList({ checkpoints }: { checkpoints: Checkpoint[] }) {
                     ))}
                   </ul>
                 ) : (
-                  <span className="muted">no witness yet</span>
+                  <span className="muted">none (witnesses are asked for the latest checkpoint)</span>
                 )}
               </td>
             </tr>
