@@ -244,7 +244,12 @@ export function readModelAlertRecord(event: AlertSourceEvent): AlertRecord {
 
 /** The row of a `WitnessLagAlertRaised` event: no quorum of witnesses cosigned the log for longer than allowed. */
 export function witnessLagAlertRecord(event: AlertSourceEvent): AlertRecord {
-  const data = event.data as { treeSize?: number; cosignedSize?: number | null; quorum?: number; lagSeconds?: number };
+  const data = event.data as {
+    treeSize?: number;
+    cosignedSize?: number | null;
+    quorum?: number;
+    lagSeconds?: number;
+  };
   return raisedRow(event, {
     rule: 'witness.lagging',
     subjectKind: 'log',

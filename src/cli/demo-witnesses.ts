@@ -27,7 +27,10 @@ export interface DemoWitnesses {
  *
  * @example const { witnesses, close } = await startDemoWitnesses({ dataDir: './data', logVerifierKey });
  */
-export async function startDemoWitnesses(args: { dataDir: string; logVerifierKey: string }): Promise<DemoWitnesses> {
+export async function startDemoWitnesses(args: {
+  dataDir: string;
+  logVerifierKey: string;
+}): Promise<DemoWitnesses> {
   const started: { config: WitnessConfig; close: () => Promise<void> }[] = [];
   try {
     for (const { file, name } of DEMO_WITNESSES) {

@@ -66,7 +66,10 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
     .option('--port <port>', 'TCP port (env PORT)', nonNegativeInteger('--port'))
     .option('--host <host>', 'interface to bind (env HOST)')
     .option('--no-simulator', 'keep the port still: no simulated gate-ins and yard moves')
-    .option('--no-witnesses', 'run no witnesses beside the demo (PORTLEDGER_WITNESSES, when set, replaces them)')
+    .option(
+      '--no-witnesses',
+      'run no witnesses beside the demo (PORTLEDGER_WITNESSES, when set, replaces them)',
+    )
     .action(
       run(
         (
