@@ -227,11 +227,22 @@ export const isGateAlert = (alert: AlertSeen) => alert.rule.startsWith('gate.');
 export const describeAlert = (alert: AlertSeen) =>
   `alert ${alert.rule} (${alert.severity}) ${alert.alertId}: "${alert.summary}", listed on GET /v1/alerts to an investigator`;
 
-/** The failed checks of a gate verdict, by name. */
+/** The checks a gate verdict failed, by name (a check it did not make is not failed). */
 export function failedChecks(body: Record<string, unknown>): string[] {
-  return ((body.checks as { check: string; passed: boolean }[] | undefined) ?? [])
-    .filter((c) => !c.passed)
+  return gateChecks(body)
+    .filter((c) => (c.state === undefined ? !c.passed : c.state === 'failed'))
     .map((c) => c.check);
+}
+
+/** The checks of a gate verdict the gate did not make (`not_checked`: the pass did not authenticate its presenter). */
+export function uncheckedChecks(body: Record<string, unknown>): string[] {
+  return gateChecks(body)
+    .filter((c) => c.state === 'not_checked')
+    .map((c) => c.check);
+}
+
+function gateChecks(body: Record<string, unknown>) {
+  return (body.checks as { check: string; passed: boolean; state?: string }[] | undefined) ?? [];
 }
 
 /** A pickup credential in the `plc1.` shape, naming `visitRef`, signed by nobody (64 zero bytes). */

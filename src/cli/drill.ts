@@ -29,6 +29,7 @@ import {
   type Session,
   serverFailed,
   sleep,
+  uncheckedChecks,
 } from './drill-client.js';
 import {
   bareGateOut,
@@ -313,7 +314,7 @@ export async function runDrill(options: { url: string; secrets: string; db?: str
       answers.push(verdict);
       const failed = failedChecks(verdict.body);
       evidence.push(
-        `gate kiosk scans the copied credential + badge GANG-0001, truck 1-GNG-001: HTTP ${verdict.status}${code(verdict.body)}, accepted=${String(verdict.body.accepted)}, failed checks: ${failed.join(', ') || '-'}, verdict at index ${String(verdict.body.index)}`,
+        `gate kiosk scans the copied credential + badge GANG-0001, truck 1-GNG-001: HTTP ${verdict.status}${code(verdict.body)}, accepted=${String(verdict.body.accepted)}, failed checks: ${failed.join(', ') || '-'}, not checked: ${uncheckedChecks(verdict.body).join(', ') || '-'}, verdict at index ${String(verdict.body.index)}`,
       );
       let alertType = '';
       let detectedMs: number | undefined;
@@ -330,9 +331,13 @@ export async function runDrill(options: { url: string; secrets: string; db?: str
         outcome = 'succeeded';
         how = 'the gate let the box out to the gang';
       } else {
+        // The kiosk may be told only the pass's own checks (a copy does not authenticate its presenter); the
+        // alert the port's staff read records every check.
         const refusedFor = failed.includes('driver.badge')
           ? 'the credential names another driver (badge mismatch)'
-          : `the gate refused it (${failed.join(', ') || `HTTP ${verdict.status}`})`;
+          : alert?.summary.includes('driver.badge')
+            ? `the gate refused it (${failed.join(', ') || `HTTP ${verdict.status}`}) and its alert records the badge mismatch`
+            : `the gate refused it (${failed.join(', ') || `HTTP ${verdict.status}`})`;
         outcome = alertType ? 'detected' : 'blocked';
         how = alertType
           ? `${refusedFor}: the gate refused the truck, recorded the verdict and raised ${alertType} within ${detectedMs} ms`
