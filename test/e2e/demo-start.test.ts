@@ -68,6 +68,25 @@ async function stop(demo: ReturnType<typeof startCli>) {
   return result;
 }
 
+/** The `[name, verifier key]` of each witness the demo printed. */
+const witnessKeys = (stdout: string) =>
+  [...stdout.matchAll(/^witness (\S+) cosigns on \S+ \((\S+)\)$/gm)].map((m) => [m[1], m[2]]);
+
+/** The latest checkpoint gets both witnesses' cosignature lines, soon after the start. */
+async function expectCosignedByBoth(base: string): Promise<void> {
+  await expect
+    .poll(
+      async () => {
+        const checkpoint = (await (await fetch(`${base}/v1/audit/checkpoint`)).json()) as {
+          cosignatures?: { witness: string }[];
+        };
+        return (checkpoint.cosignatures ?? []).map((c) => c.witness).sort();
+      },
+      { timeout: 30_000, interval: 250 },
+    )
+    .toEqual(['customs.portledger.local/witness', 'port-authority.portledger.local/witness']);
+}
+
 describe('portledger demo: a fresh start, its printed links, and a second start', () => {
   const dir = mkdtempSync(join(tmpdir(), 'portledger-demo-'));
   const db = `sqlite:${join(dir, 'port.db')}`;
@@ -95,6 +114,12 @@ describe('portledger demo: a fresh start, its printed links, and a second start'
       const printed = first.stdout();
       expect(printed).toMatch(/seeding the demo port/);
       expect(printed).toMatch(/the live simulator is on/);
+      // Issue 11: two witnesses run beside the demo, and its checkpoints come cosigned by both.
+      expect(witnessKeys(printed).map(([name]) => name)).toEqual([
+        'customs.portledger.local/witness',
+        'port-authority.portledger.local/witness',
+      ]);
+      await expectCosignedByBoth(base);
 
       // One line per person with its link; the roles that may use a password also get one and a TOTP seed.
       const links = new Map(
@@ -201,6 +226,9 @@ describe('portledger demo: a fresh start, its printed links, and a second start'
     const second = await startDemo(db, port);
     try {
       expect(second.stdout()).toMatch(/not seeding again/);
+      // The witnesses keep their keys and state under the data directory, and go on cosigning the same log.
+      expect(witnessKeys(second.stdout())).toEqual(witnessKeys(first.stdout()));
+      await expectCosignedByBoth(base);
       expect(second.stdout()).not.toMatch(/seeding the demo port/);
       expect(statSync(join(dir, 'port.db')).size).toBeGreaterThanOrEqual(sizeBefore);
       const reused = await fetch(`${base}/v1/auth/enrolment/options`, {
