@@ -1,3 +1,4 @@
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -306,6 +307,23 @@ function suite(name: string, open: () => Promise<{ store: LedgerStore; cleanup()
         .poll(() => submitter.status()[0]?.finding?.code, { timeout: 5_000 })
         .toBe('integrity.fork');
       expect(submitter.status()[0]?.finding?.reason).toContain(customs.name);
+    });
+
+    it('reads no more than 64 KiB of an answer: a witness that floods is an error, not a cosignature', async () => {
+      const flood = createHttpServer((_request, response) => {
+        response.writeHead(200, { 'content-type': 'text/plain' });
+        response.end('\u2014 '.padEnd(200_000, 'A'));
+      });
+      await new Promise<void>((resolve) => flood.listen(0, '127.0.0.1', resolve));
+      stoppers.push(() => new Promise<void>((resolve) => flood.close(() => resolve())));
+      const { port } = flood.address() as import('node:net').AddressInfo;
+      const submitter = submitterFor(witnessEntry(customs, `http://127.0.0.1:${port}`), { quorum: 1 });
+      await appendEvents(ledger, 1);
+      await ledger.checkpoint();
+      await expect
+        .poll(() => submitter.status()[0]?.lastError, { timeout: 5_000 })
+        .toMatch(/more than 65536 bytes/);
+      expect(submitter.status()[0]?.cosignedSize).toBeNull();
     });
 
     it('raises witness.lagging once when no quorum has cosigned for longer than the max lag', async () => {

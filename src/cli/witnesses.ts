@@ -79,6 +79,28 @@ export function parseWitnessMaxLagMs(text: string | undefined): number {
   return seconds * 1000;
 }
 
+/** An answer is a few signature lines or a size; anything much longer is not a witness talking. */
+const MAX_ANSWER_BYTES = 64 * 1024;
+
+/** Reads at most `MAX_ANSWER_BYTES` of a body, so a hostile witness cannot make the server buffer without end. */
+async function boundedText(response: Response): Promise<string> {
+  const reader = response.body?.getReader();
+  if (!reader) return '';
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    length += value.length;
+    if (length > MAX_ANSWER_BYTES) {
+      await reader.cancel();
+      throw new Error(`the witness answered more than ${MAX_ANSWER_BYTES} bytes`);
+    }
+    chunks.push(value);
+  }
+  return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
+}
+
 /** tlog-witness over HTTP with the global fetch (keep-alive by default); a witness gets `timeoutMs` to answer. */
 export function fetchWitnessTransport(timeoutMs = 10_000): WitnessTransport {
   return async (url, body) => {
@@ -91,7 +113,7 @@ export function fetchWitnessTransport(timeoutMs = 10_000): WitnessTransport {
     return {
       status: response.status,
       contentType: response.headers.get('content-type') ?? '',
-      body: await response.text(),
+      body: await boundedText(response),
     };
   };
 }
