@@ -2,13 +2,15 @@
  * The gang's own software passkey, for the drill's enrolment step: ES256 (COSE alg -7), `none` attestation, user
  * presence and verification flags set, as any authenticator an attacker writes would answer (WebAuthn Level 3
  * §6.1 authenticator data, §6.5.4 attested credential data, §8.7 `none` attestation). Nothing stops such software
- * from claiming user verification; that is why an enrolment link must not be a bearer secret. The test suite has
- * its own copy in test/support/soft-authenticator.ts: a command cannot import test code.
+ * from claiming user verification; that is why an enrolment link must not be a bearer secret. The test suite's
+ * software passkey (test/support/soft-authenticator.ts) is this one.
  */
 import { createHash, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 
 export interface DrillPasskey {
   readonly credentialId: string;
+  /** The COSE_Key of the public key (RFC 9053 §7.1.1), as a relying party stores it. */
+  readonly cosePublicKey: Uint8Array;
   /** A registration response (`navigator.credentials.create`) to these creation options. */
   register(options: { challenge: string; rp?: { id?: string } }): Record<string, unknown>;
   /** An assertion (`navigator.credentials.get`) for these request options. */
@@ -17,8 +19,11 @@ export interface DrillPasskey {
 
 const b64url = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64url');
 
-/** A new software passkey answering ceremonies as if from `origin` (the console's public URL). */
-export function drillPasskey(origin: string): DrillPasskey {
+/**
+ * A new software passkey answering ceremonies as if from `origin` (the console's public URL), for the relying party
+ * `rpId` if given, else the one the options name, else `origin`'s host name.
+ */
+export function drillPasskey(origin: string, rpId?: string): DrillPasskey {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const jwk = publicKey.export({ format: 'jwk' });
   const credentialIdBytes = randomBytes(16);
@@ -45,12 +50,13 @@ export function drillPasskey(origin: string): DrillPasskey {
   };
   return {
     credentialId,
+    cosePublicKey,
     register(options) {
       const idLength = Buffer.alloc(2);
       idLength.writeUInt16BE(credentialIdBytes.length);
       // UP (0x01) | UV (0x04) | AT (0x40); an all-zero AAGUID, as `none` attestation allows.
       const data = authData(
-        options.rp?.id ?? defaultRpId,
+        rpId ?? options.rp?.id ?? defaultRpId,
         0x45,
         Buffer.concat([Buffer.alloc(16), idLength, credentialIdBytes, cosePublicKey]),
       );
@@ -75,7 +81,7 @@ export function drillPasskey(origin: string): DrillPasskey {
       };
     },
     assert(options, userHandle) {
-      const data = authData(options.rpId ?? defaultRpId, 0x05);
+      const data = authData(rpId ?? options.rpId ?? defaultRpId, 0x05);
       const client = clientData('webauthn.get', options.challenge);
       // WebAuthn §6.5.6: ES256 signatures are ASN.1 DER, node's default for EC keys.
       const signature = sign(

@@ -1,9 +1,10 @@
-import { createHash, generateKeyPairSync, type KeyObject, randomBytes, sign } from 'node:crypto';
+import { drillPasskey } from '../../src/cli/drill-passkey.js';
 
 /**
  * A software passkey for HTTP tests: ES256 (COSE alg -7), `none` attestation, user presence and verification
  * flags set, as a platform authenticator would answer (WebAuthn Level 3 §6.1 authenticator data, §6.5.4
- * attested credential data). The browser tests use Chromium's virtual authenticator instead.
+ * attested credential data). It is the drill's (src/cli/drill-passkey.ts), held to one relying party. The browser
+ * tests use Chromium's virtual authenticator instead.
  */
 export interface SoftPasskey {
   readonly credentialId: string;
@@ -15,116 +16,49 @@ export interface SoftPasskey {
   assert(options: { challenge: string }, userId?: string): Record<string, unknown>;
 }
 
-const b64url = (bytes: Uint8Array | Buffer) => Buffer.from(bytes).toString('base64url');
-
 /** A new software passkey for the relying party `rpId`, answering ceremonies from `origin`. */
 export function softPasskey(rpId = 'localhost', origin = 'http://localhost'): SoftPasskey {
-  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const jwk = publicKey.export({ format: 'jwk' });
-  const credentialIdBytes = randomBytes(16);
-  const credentialId = b64url(credentialIdBytes);
-  const cosePublicKey = cbor(
-    new Map<number, CborValue>([
-      [1, 2], // kty: EC2
-      [3, -7], // alg: ES256
-      [-1, 1], // crv: P-256
-      [-2, Buffer.from(jwk.x!, 'base64url')],
-      [-3, Buffer.from(jwk.y!, 'base64url')],
-    ]),
-  );
-  const rpIdHash = createHash('sha256').update(rpId).digest();
-  let signCount = 0;
-
-  const clientData = (type: string, challenge: string) =>
-    Buffer.from(JSON.stringify({ type, challenge, origin, crossOrigin: false }), 'utf8');
-  const authData = (flags: number, attested?: Uint8Array) => {
-    const count = Buffer.alloc(4);
-    count.writeUInt32BE(++signCount);
-    return Buffer.concat([rpIdHash, Buffer.from([flags]), count, ...(attested ? [attested] : [])]);
+  const passkey = drillPasskey(origin, rpId);
+  return {
+    credentialId: passkey.credentialId,
+    cosePublicKey: passkey.cosePublicKey,
+    register: ({ challenge }) => passkey.register({ challenge }),
+    assert: ({ challenge }, userId) =>
+      passkey.assert({ challenge }, userId ? Buffer.from(userId, 'utf8').toString('base64url') : undefined),
   };
+}
 
+/**
+ * A new software passkey (a new key pair) that presents `credentialId`, someone else's credential id: what anyone
+ * who saw that id (it is no secret: every sign-in sends it) can register under it. `none` attestation signs nothing
+ * of the registration, so the id is replaced in the attested credential data, byte for byte (same length).
+ */
+export function softPasskeyUnderId(
+  credentialId: string,
+  rpId = 'localhost',
+  origin = 'http://localhost',
+): SoftPasskey {
+  const own = softPasskey(rpId, origin);
+  const ownId = Buffer.from(own.credentialId, 'base64url');
+  const theirs = Buffer.from(credentialId, 'base64url');
+  if (ownId.length !== theirs.length) throw new Error('softPasskeyUnderId: the id must be 16 bytes');
   return {
     credentialId,
-    cosePublicKey,
-    register({ challenge }) {
-      const idLength = Buffer.alloc(2);
-      idLength.writeUInt16BE(credentialIdBytes.length);
-      // UP (0x01) | UV (0x04) | AT (0x40): attested credential data follows.
-      const data = authData(
-        0x45,
-        Buffer.concat([Buffer.alloc(16), idLength, credentialIdBytes, cosePublicKey]),
-      );
-      const attestationObject = cbor(
-        new Map<string, CborValue>([
-          ['fmt', 'none'],
-          ['attStmt', new Map()],
-          ['authData', data],
-        ]),
-      );
+    cosePublicKey: own.cosePublicKey,
+    register(options) {
+      const response = own.register(options) as { response: { attestationObject: string } };
+      const bytes = Buffer.from(response.response.attestationObject, 'base64url');
+      const at = bytes.indexOf(ownId);
+      theirs.copy(bytes, at);
       return {
+        ...response,
         id: credentialId,
         rawId: credentialId,
-        type: 'public-key',
-        response: {
-          clientDataJSON: b64url(clientData('webauthn.create', challenge)),
-          attestationObject: b64url(attestationObject),
-          transports: ['internal'],
-        },
-        clientExtensionResults: {},
-        authenticatorAttachment: 'platform',
+        response: { ...response.response, attestationObject: bytes.toString('base64url') },
       };
     },
-    assert({ challenge }, userId) {
-      const data = authData(0x05);
-      const client = clientData('webauthn.get', challenge);
-      const signature = signEs256(
-        privateKey,
-        Buffer.concat([data, createHash('sha256').update(client).digest()]),
-      );
-      return {
-        id: credentialId,
-        rawId: credentialId,
-        type: 'public-key',
-        response: {
-          clientDataJSON: b64url(client),
-          authenticatorData: b64url(data),
-          signature: b64url(signature),
-          ...(userId ? { userHandle: b64url(Buffer.from(userId, 'utf8')) } : {}),
-        },
-        clientExtensionResults: {},
-        authenticatorAttachment: 'platform',
-      };
+    assert(options, userId) {
+      return { ...own.assert(options, userId), id: credentialId, rawId: credentialId };
     },
   };
-}
-
-// WebAuthn ES256 signatures are ASN.1 DER (WebAuthn §6.5.6), node's default for EC keys.
-function signEs256(key: KeyObject, data: Buffer): Buffer {
-  return sign('sha256', data, key);
-}
-
-type CborValue = number | string | Uint8Array | Map<number | string, CborValue>;
-
-/** The few CBOR (RFC 8949) items WebAuthn needs: integers, byte and text strings, maps. */
-function cbor(value: CborValue): Buffer {
-  if (typeof value === 'number') {
-    return value >= 0 ? head(0, value) : head(1, -1 - value);
-  }
-  if (typeof value === 'string') {
-    const bytes = Buffer.from(value, 'utf8');
-    return Buffer.concat([head(3, bytes.length), bytes]);
-  }
-  if (value instanceof Uint8Array) return Buffer.concat([head(2, value.length), Buffer.from(value)]);
-  const parts: Buffer[] = [head(5, value.size)];
-  for (const [key, item] of value) parts.push(cbor(key), cbor(item));
-  return Buffer.concat(parts);
-}
-
-function head(major: number, length: number): Buffer {
-  if (length < 24) return Buffer.from([(major << 5) | length]);
-  if (length < 0x100) return Buffer.from([(major << 5) | 24, length]);
-  const out = Buffer.alloc(3);
-  out[0] = (major << 5) | 25;
-  out.writeUInt16BE(length, 1);
-  return out;
 }
