@@ -89,6 +89,12 @@ export {
   verifyPickupPass,
 } from './pickup-pass.js';
 export {
+  acceptableEd25519PublicKey,
+  isCanonicalEd25519Encoding,
+  isSmallOrderEd25519Key,
+  SMALL_ORDER_ED25519_ENCODINGS,
+} from './edwards-key.js';
+export {
   consistencyProofFromLeaves,
   consistencyProofPlan,
   inclusionProofFromLeaves,

@@ -20,6 +20,7 @@
  */
 import { createHash, createPrivateKey, createPublicKey, type KeyObject, sign, verify } from 'node:crypto';
 import { utf8 } from './bytes.js';
+import { acceptableEd25519PublicKey } from './edwards-key.js';
 import { type AuditFailure, failure } from './errors.js';
 
 /** The version and type prefix of every rotating pass. */
@@ -240,8 +241,12 @@ export function pickupPassSignerFromSecret(secret: string): PickupPassSigner {
   };
 }
 
+/**
+ * The device key as Node's verifier takes it, or `undefined`: a key of small order or not canonically encoded
+ * (`edwards-key.ts`, gate issue 4) is refused at enrolment and, in depth, at every pass.
+ */
 function devicePublicKey(publicKey: Uint8Array): KeyObject | undefined {
-  if (publicKey.length !== ED25519_KEY_SIZE) return undefined;
+  if (publicKey.length !== ED25519_KEY_SIZE || !acceptableEd25519PublicKey(publicKey)) return undefined;
   try {
     return createPublicKey({
       key: Buffer.concat([SPKI_ED25519_PREFIX, publicKey]),
