@@ -18,8 +18,16 @@ import {
   utf8,
 } from './bytes.js';
 import { AuditError, type AuditFailure, failure, type NoteOpenCode } from './errors.js';
-import { ED25519_KEY_BYTES, isValidKeyName, parseNoteKeyFields } from './note-key.js';
-import { MAX_NOTE_BYTES, MAX_NOTE_SIGNATURES, signerFromSeed } from './signed-note.js';
+import { ED25519_KEY_BYTES, isValidKeyName } from './note-key.js';
+import {
+  encodeNoteKey,
+  keyIdHex,
+  MAX_NOTE_BYTES,
+  MAX_NOTE_SIGNATURES,
+  parseNoteKey,
+  parseSecretNoteKey,
+  signerFromSeed,
+} from './signed-note.js';
 
 /** signed-note §Signature types: 0x04 is a timestamped Ed25519 checkpoint cosignature. */
 export const COSIGNATURE_KEY_TYPE = 0x04;
@@ -29,7 +37,6 @@ export const COSIGNATURE_V1_HEADER = 'cosignature/v1';
 export const TIMESTAMPED_SIGNATURE_BYTES = 8 + 64;
 
 const SIGNATURE_LINE_PREFIX = '\u2014 ';
-const SIGNER_KEY_PREFIX = 'PRIVATE+KEY+';
 const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 
 /**
@@ -86,10 +93,6 @@ export type VerifyCosignaturesResult =
 
 // Seeds are kept off the cosigner objects so that logging or serialising one cannot leak them.
 const seedOfCosigner = new WeakMap<Cosigner, Uint8Array>();
-
-function keyIdHex(keyId: number): string {
-  return keyId.toString(16).padStart(8, '0');
-}
 
 /**
  * tlog-cosignature §Format: key ID = SHA-256(name ‖ "\n" ‖ 0x04 ‖ 32-byte Ed25519 public key)[:4], big-endian.
@@ -193,8 +196,7 @@ export function cosignatureVerifierOf(cosigner: Pick<Cosigner, 'name' | 'publicK
 export function encodeCosignerKey(cosigner: Cosigner): string {
   const seed = seedOfCosigner.get(cosigner);
   if (!seed) throw new AuditError('audit.invalid_argument', 'cosigner was not created by cosignerFromSeed');
-  const key = encodeBase64(concatBytes(Uint8Array.of(COSIGNATURE_KEY_TYPE), seed));
-  return `${SIGNER_KEY_PREFIX}${cosigner.name}+${keyIdHex(cosigner.keyId)}+${key}`;
+  return encodeNoteKey(COSIGNATURE_KEY_TYPE, cosigner, seed, true);
 }
 
 /**
@@ -202,17 +204,7 @@ export function encodeCosignerKey(cosigner: Cosigner): string {
  * signed-note §Verifier keys).
  */
 export function cosignatureVerifierKeyString(key: Pick<Cosigner, 'name' | 'keyId' | 'publicKey'>): string {
-  const encoded = encodeBase64(concatBytes(Uint8Array.of(COSIGNATURE_KEY_TYPE), key.publicKey));
-  return `${key.name}+${keyIdHex(key.keyId)}+${encoded}`;
-}
-
-function checkKeyId(claimed: { keyId: number; keyIdHex: string }, actual: number): void {
-  if (claimed.keyId !== actual) {
-    throw new AuditError(
-      'audit.key_id_mismatch',
-      `key id ${claimed.keyIdHex} does not match the key (${keyIdHex(actual)})`,
-    );
-  }
+  return encodeNoteKey(COSIGNATURE_KEY_TYPE, key, key.publicKey);
 }
 
 /**
@@ -222,14 +214,7 @@ function checkKeyId(claimed: { keyId: number; keyIdHex: string }, actual: number
  * `audit.key_id_mismatch`.
  */
 export function parseCosignerKey(text: string): Cosigner {
-  if (typeof text !== 'string' || !text.startsWith(SIGNER_KEY_PREFIX)) {
-    throw new AuditError('audit.key_malformed', 'cosigner key must start with PRIVATE+KEY+');
-  }
-  const fields = parseNoteKeyFields(text.slice(SIGNER_KEY_PREFIX.length), COSIGNATURE_KEY_TYPE);
-  if (!fields.ok) throw new AuditError(fields.code, fields.message);
-  const cosigner = cosignerFromSeed(fields.name, fields.keyBytes);
-  checkKeyId(fields, cosigner.keyId);
-  return cosigner;
+  return parseSecretNoteKey(text, COSIGNATURE_KEY_TYPE, cosignerFromSeed, 'cosigner');
 }
 
 /**
@@ -240,11 +225,7 @@ export function parseCosignerKey(text: string): Cosigner {
  * @example parseCosignatureVerifierKey('customs.portledger.example/witness+1a2b3c4d+BL…')
  */
 export function parseCosignatureVerifierKey(text: string): CosignatureVerifier {
-  const fields = parseNoteKeyFields(text, COSIGNATURE_KEY_TYPE);
-  if (!fields.ok) throw new AuditError(fields.code, fields.message);
-  const verifier = cosignatureVerifierFromPublicKey(fields.name, fields.keyBytes);
-  checkKeyId(fields, verifier.keyId);
-  return verifier;
+  return parseNoteKey(text, COSIGNATURE_KEY_TYPE, cosignatureVerifierFromPublicKey);
 }
 
 /**

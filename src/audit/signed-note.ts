@@ -75,7 +75,8 @@ export function noteKeyId(name: string, publicKey: Uint8Array): number {
   return digest.readUInt32BE(0);
 }
 
-function keyIdHex(keyId: number): string {
+/** The 8 lower-case hex digits of a key id, as key strings and messages write it. */
+export function keyIdHex(keyId: number): string {
   return keyId.toString(16).padStart(8, '0');
 }
 
@@ -147,11 +148,60 @@ export function verifierFromSigner(signer: NoteSigner): NoteVerifier {
   return makeVerifier(signer.name, signer.publicKey);
 }
 
-/** The fields of a key string (see `note-key.ts`, shared with the browser), or the reason it is refused. */
-function keyFields(text: string): { name: string; keyIdHex: string; keyId: number; keyBytes: Uint8Array } {
-  const parsed = parseNoteKeyFields(text);
-  if (!parsed.ok) throw new AuditError(parsed.code, parsed.message);
-  return parsed;
+/**
+ * The key string `<name>+<8 hex key id>+base64(keyType ‖ key bytes)` (signed-note §Verifier keys) of a public key,
+ * or, for a seed and `secret`, the signer key string `PRIVATE+KEY+<name>+<key id>+base64(keyType ‖ seed)`.
+ * `keyType` is the signature type byte: 0x01 for a note signer, 0x04 for a cosigner (tlog-cosignature §Format).
+ */
+export function encodeNoteKey(
+  keyType: number,
+  key: { readonly name: string; readonly keyId: number },
+  keyBytes: Uint8Array,
+  secret = false,
+): string {
+  const encoded = encodeBase64(concatBytes(Uint8Array.of(keyType), keyBytes));
+  return `${secret ? SIGNER_KEY_PREFIX : ''}${key.name}+${keyIdHex(key.keyId)}+${encoded}`;
+}
+
+/**
+ * Parses a key string of type `keyType` (see `note-key.ts`, shared with the browser) into the key `make` builds from
+ * its name and bytes, whose key id must be the one the string claims.
+ *
+ * @throws AuditError `audit.key_malformed`, `audit.key_unsupported_algorithm` or `audit.key_id_mismatch`.
+ */
+export function parseNoteKey<Key extends { readonly keyId: number }>(
+  text: string,
+  keyType: number,
+  make: (name: string, keyBytes: Uint8Array) => Key,
+): Key {
+  const fields = parseNoteKeyFields(text, keyType);
+  if (!fields.ok) throw new AuditError(fields.code, fields.message);
+  const key = make(fields.name, fields.keyBytes);
+  if (key.keyId !== fields.keyId) {
+    throw new AuditError(
+      'audit.key_id_mismatch',
+      `key id ${fields.keyIdHex} does not match the key (${keyIdHex(key.keyId)})`,
+    );
+  }
+  return key;
+}
+
+/**
+ * Parses a signer key string `PRIVATE+KEY+…` of type `keyType` (see {@link parseNoteKey}); `what` names the key in
+ * the refusal of a string without that prefix ("signer", "cosigner").
+ *
+ * @throws AuditError `audit.key_malformed`, `audit.key_unsupported_algorithm` or `audit.key_id_mismatch`.
+ */
+export function parseSecretNoteKey<Key extends { readonly keyId: number }>(
+  text: string,
+  keyType: number,
+  make: (name: string, seed: Uint8Array) => Key,
+  what: string,
+): Key {
+  if (typeof text !== 'string' || !text.startsWith(SIGNER_KEY_PREFIX)) {
+    throw new AuditError('audit.key_malformed', `${what} key must start with PRIVATE+KEY+`);
+  }
+  return parseNoteKey(text.slice(SIGNER_KEY_PREFIX.length), keyType, make);
 }
 
 /**
@@ -161,18 +211,7 @@ function keyFields(text: string): { name: string; keyIdHex: string; keyId: numbe
  * @throws AuditError `audit.key_malformed`, `audit.key_unsupported_algorithm` or `audit.key_id_mismatch`.
  */
 export function parseSignerKey(text: string): NoteSigner {
-  if (typeof text !== 'string' || !text.startsWith(SIGNER_KEY_PREFIX)) {
-    throw new AuditError('audit.key_malformed', 'signer key must start with PRIVATE+KEY+');
-  }
-  const { name, keyIdHex: hex, keyId, keyBytes } = keyFields(text.slice(SIGNER_KEY_PREFIX.length));
-  const signer = signerFromSeed(name, keyBytes);
-  if (signer.keyId !== keyId) {
-    throw new AuditError(
-      'audit.key_id_mismatch',
-      `key id ${hex} does not match the key (${keyIdHex(signer.keyId)})`,
-    );
-  }
-  return signer;
+  return parseSecretNoteKey(text, ED25519_SIGNATURE_TYPE, signerFromSeed, 'signer');
 }
 
 /**
@@ -183,14 +222,12 @@ export function parseSignerKey(text: string): NoteSigner {
 export function encodeSignerKey(signer: NoteSigner): string {
   const seed = seedOfSigner.get(signer);
   if (!seed) throw new AuditError('audit.invalid_argument', 'signer was not created by signerFromSeed');
-  const key = encodeBase64(concatBytes(Uint8Array.of(ED25519_SIGNATURE_TYPE), seed));
-  return `${SIGNER_KEY_PREFIX}${signer.name}+${keyIdHex(signer.keyId)}+${key}`;
+  return encodeNoteKey(ED25519_SIGNATURE_TYPE, signer, seed, true);
 }
 
 /** The public verifier key string `<name>+<8 hex key id>+<base64(0x01 ‖ public key)>` of a signer or verifier. */
 export function verifierKeyString(key: Pick<NoteSigner, 'name' | 'keyId' | 'publicKey'>): string {
-  const encoded = encodeBase64(concatBytes(Uint8Array.of(ED25519_SIGNATURE_TYPE), key.publicKey));
-  return `${key.name}+${keyIdHex(key.keyId)}+${encoded}`;
+  return encodeNoteKey(ED25519_SIGNATURE_TYPE, key, key.publicKey);
 }
 
 /**
@@ -200,15 +237,7 @@ export function verifierKeyString(key: Pick<NoteSigner, 'name' | 'keyId' | 'publ
  * @example const verifier = parseVerifierKey('PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW');
  */
 export function parseVerifierKey(text: string): NoteVerifier {
-  const { name, keyIdHex: hex, keyId, keyBytes } = keyFields(text);
-  const verifier = makeVerifier(name, keyBytes);
-  if (verifier.keyId !== keyId) {
-    throw new AuditError(
-      'audit.key_id_mismatch',
-      `key id ${hex} does not match the key (${keyIdHex(verifier.keyId)})`,
-    );
-  }
-  return verifier;
+  return parseNoteKey(text, ED25519_SIGNATURE_TYPE, makeVerifier);
 }
 
 function assertNoteText(text: string): void {
