@@ -112,7 +112,7 @@ describe('Ed25519 phone keys (gate issue 4)', () => {
     expect(verify(null, Buffer.from('any message'), key, forged)).toBe(true);
     // PortLedger refuses the key, at enrolment and at the pass.
     expect(isDevicePublicKey(identity)).toBe(false);
-    expect(verifyPickupPass(parsed.pass, { publicKey: identity, currentCounter: 1000 })).toMatchObject({
+    expect(verifyPickupPass(parsed, { publicKey: identity, currentCounter: 1000 })).toMatchObject({
       ok: false,
       code: 'pass.device_key_invalid',
     });
