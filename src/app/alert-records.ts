@@ -40,6 +40,13 @@ export interface AlertSourceEvent {
 
 const proofHref = (index: number) => `/v1/audit/proof/inclusion?index=${index}`;
 
+/** The evidence of every raised alert: the event that raised it, with its inclusion proof. */
+const alertEventEvidence = (event: AlertSourceEvent): AlertEvidence => ({
+  label: `Alert event, audit index ${event.index}`,
+  href: proofHref(event.index),
+  index: event.index,
+});
+
 function raisedRow(
   event: AlertSourceEvent,
   fields: Pick<
@@ -61,6 +68,47 @@ function raisedRow(
   };
 }
 
+/** The row of an alert about the log itself (no terminal, no organisation): its alert event, then `more`. */
+function logAlertRow(
+  event: AlertSourceEvent,
+  rule: AlertRule,
+  subjectId: string,
+  summary: string,
+  more: readonly AlertEvidence[] = [],
+): AlertRecord {
+  return raisedRow(event, {
+    rule,
+    subjectKind: 'log',
+    subjectId,
+    terminal: null,
+    orgId: null,
+    summary,
+    evidence: [alertEventEvidence(event), ...more],
+  });
+}
+
+/**
+ * The row of an alert about a person (`userId`, of the organisation `orgId`, whose alert readers see it): its alert
+ * event, then `more`.
+ */
+function personAlertRow(
+  event: AlertSourceEvent,
+  rule: AlertRule,
+  person: { userId: string; orgId: string | null },
+  summary: string,
+  more: readonly AlertEvidence[] = [],
+): AlertRecord {
+  return raisedRow(event, {
+    rule,
+    subjectKind: 'user',
+    subjectId: person.userId,
+    terminal: null,
+    orgId: person.orgId,
+    summary,
+    evidence: [alertEventEvidence(event), ...more],
+  });
+}
+
 /** What is known of the refused visit and the refusing gate when the alert is raised. */
 export interface GateAlertFacts {
   /** The visit's container number, when the credential named a visit we hold. */
@@ -69,11 +117,49 @@ export interface GateAlertFacts {
   readonly terminal: string | null;
 }
 
+/** The checks about what was scanned itself (as `gate-answer.ts` reports them), rather than about the box. */
+const GATE_PASS_CHECKS: ReadonlySet<string> = new Set([
+  'pass.device_signature',
+  'pass.fresh',
+  'pass.printed_disabled',
+  'credential.signature',
+]);
+
+/** The words an alert uses for red lights: alert readers may include people who may not see a police hold. */
+export const GATE_NOT_RELEASED = 'not released';
+
+/**
+ * The failed checks a gate alert records (outside attacker, gate issue 1): when the pass did not authenticate its
+ * presenter (a pass check failed: not the driver's active phone, a stale step, a printed pass where printing is
+ * off), only the pass checks stopped the attempt, so only they are named; the other checks the gate ran stay in
+ * the attempt's own event (`GateAttemptRefused`) for investigators. An authenticated attempt keeps its checks, but
+ * red lights are named "not released" and carry no reason (no hold kind), since the terminal's readers of the
+ * alert may not see police holds. Pure; the use case, the migrations and the read-model check share it.
+ *
+ * @example
+ * ```ts
+ * alertedGateChecks([{ check: 'pass.printed_disabled', reason: '…' }, { check: 'lights.green', reason: 'customs: police hold' }]);
+ * // [{ check: 'pass.printed_disabled', reason: '…' }]
+ * ```
+ */
+export function alertedGateChecks<T extends { check?: unknown; reason?: unknown }>(
+  failed: readonly T[],
+): T[] {
+  const passFailed = failed.some((f) => GATE_PASS_CHECKS.has(String(f.check)));
+  if (passFailed) return failed.filter((f) => GATE_PASS_CHECKS.has(String(f.check)));
+  return failed.map((f) => (f.check === 'lights.green' ? { ...f, reason: GATE_NOT_RELEASED } : f));
+}
+
+const summaryCheck = (check: string) => (check === 'lights.green' ? GATE_NOT_RELEASED : check);
+
 /** The row of a `GateAlertRaised` event. */
 export function gateAlertRecord(event: AlertSourceEvent, facts: GateAlertFacts): AlertRecord {
   const data = event.data as { visitRef?: string; attemptId?: string; failed?: { check?: string }[] };
   const visitRef = data.visitRef ?? 'unidentified';
-  const checks = (data.failed ?? []).map((f) => f.check).filter(Boolean);
+  const checks = alertedGateChecks(data.failed ?? [])
+    .map((f) => f.check)
+    .filter((c): c is string => Boolean(c))
+    .map(summaryCheck);
   const container = facts.containerNumber;
   const evidence: AlertEvidence[] = [
     ...(visitRef !== 'unidentified'
@@ -108,8 +194,10 @@ export function gateAlertRecord(event: AlertSourceEvent, facts: GateAlertFacts):
         : `Gate refused ${container ?? `visit ${visitRef}`}: ${checks.slice(0, 4).join(', ')}${checks.length > 4 ? ` and ${checks.length - 4} more` : ''}`,
     evidence,
   });
-  // Alerts raised before issue 10 carry no severity: they were all high.
-  const severity = (event.data as { severity?: unknown }).severity;
+  // Alerts raised before issue 10 carry no severity: they were all high. The severity is that of the checks the
+  // alert records (gate issue 1): the recorded one, unless it was set from checks that did not stop the attempt.
+  const recorded = (event.data as { severity?: unknown }).severity;
+  const severity = recorded === undefined ? undefined : gateRefusalSeverity(checks);
   return severity === 'medium' || severity === 'high' ? { ...row, severity } : row;
 }
 
@@ -207,18 +295,13 @@ export function foldGateAlertGroups(
 export function integrityAlertRecord(event: AlertSourceEvent): AlertRecord {
   const data = event.data as { firstBadIndex?: number | null; reason?: string; code?: string };
   const bad = typeof data.firstBadIndex === 'number' ? data.firstBadIndex : null;
-  return raisedRow(event, {
-    rule: 'integrity.failed',
-    subjectKind: 'log',
-    subjectId: bad === null ? 'log' : `index ${bad}`,
-    terminal: null,
-    orgId: null,
-    summary: `The audit log failed its check (${data.code ?? 'unknown'}): ${data.reason ?? ''}`.trim(),
-    evidence: [
-      { label: `Alert event, audit index ${event.index}`, href: proofHref(event.index), index: event.index },
-      ...(bad === null ? [] : [{ label: `First bad entry ${bad}`, href: proofHref(bad), index: bad }]),
-    ],
-  });
+  return logAlertRow(
+    event,
+    'integrity.failed',
+    bad === null ? 'log' : `index ${bad}`,
+    `The audit log failed its check (${data.code ?? 'unknown'}): ${data.reason ?? ''}`.trim(),
+    bad === null ? [] : [{ label: `First bad entry ${bad}`, href: proofHref(bad), index: bad }],
+  );
 }
 
 /**
@@ -228,18 +311,12 @@ export function integrityAlertRecord(event: AlertSourceEvent): AlertRecord {
 export function readModelAlertRecord(event: AlertSourceEvent): AlertRecord {
   const data = event.data as { table?: string; key?: string; field?: string | null; reason?: string };
   const where = `${data.table ?? 'unknown'} ${data.key ?? ''}`.trim();
-  return raisedRow(event, {
-    rule: 'integrity.read_model_mismatch',
-    subjectKind: 'log',
-    subjectId: where,
-    terminal: null,
-    orgId: null,
-    summary:
-      `A read model differs from the audit log (${where}${data.field ? `, ${data.field}` : ''}): ${data.reason ?? ''}`.trim(),
-    evidence: [
-      { label: `Alert event, audit index ${event.index}`, href: proofHref(event.index), index: event.index },
-    ],
-  });
+  return logAlertRow(
+    event,
+    'integrity.read_model_mismatch',
+    where,
+    `A read model differs from the audit log (${where}${data.field ? `, ${data.field}` : ''}): ${data.reason ?? ''}`.trim(),
+  );
 }
 
 /** The row of a `WitnessLagAlertRaised` event: no quorum of witnesses cosigned the log for longer than allowed. */
@@ -250,19 +327,13 @@ export function witnessLagAlertRecord(event: AlertSourceEvent): AlertRecord {
     quorum?: number;
     lagSeconds?: number;
   };
-  return raisedRow(event, {
-    rule: 'witness.lagging',
-    subjectKind: 'log',
-    subjectId: `checkpoint ${data.treeSize ?? 'unknown'}`,
-    terminal: null,
-    orgId: null,
-    summary:
-      `No quorum of ${data.quorum ?? '?'} witnesses has cosigned the log for ${data.lagSeconds ?? '?'} s: checkpoint ${data.treeSize ?? '?'} waits, ` +
+  return logAlertRow(
+    event,
+    'witness.lagging',
+    `checkpoint ${data.treeSize ?? 'unknown'}`,
+    `No quorum of ${data.quorum ?? '?'} witnesses has cosigned the log for ${data.lagSeconds ?? '?'} s: checkpoint ${data.treeSize ?? '?'} waits, ` +
       `the last cosigned by a quorum is ${data.cosignedSize ?? 'none'}`,
-    evidence: [
-      { label: `Alert event, audit index ${event.index}`, href: proofHref(event.index), index: event.index },
-    ],
-  });
+  );
 }
 
 /** The row of an `AccountLockedOut` event on `auth-<userId>`; `orgId` is the user's organisation. */
@@ -301,22 +372,17 @@ export function lookupAlertRecord(event: AlertSourceEvent): AlertRecord {
   };
   const userId = data.userId ?? 'unknown';
   const minutes = data.windowMinutes ?? 0;
-  return raisedRow(event, {
-    rule: 'lookup.bulk',
-    subjectKind: 'user',
-    subjectId: userId,
-    terminal: null,
-    orgId: data.orgId ?? null,
-    summary: `${data.displayName || userId} looked up ${data.count ?? 0} containers' positions in ${minutes} minute${minutes === 1 ? '' : 's'}`,
-    evidence: [
-      { label: `Alert event, audit index ${event.index}`, href: proofHref(event.index), index: event.index },
-      ...(data.visitRefs ?? []).map((visitRef) => ({
-        label: `Visit ${visitRef}`,
-        href: `/visits/${encodeURIComponent(visitRef)}`,
-        index: null,
-      })),
-    ],
-  });
+  return personAlertRow(
+    event,
+    'lookup.bulk',
+    { userId, orgId: data.orgId ?? null },
+    `${data.displayName || userId} looked up ${data.count ?? 0} containers' positions in ${minutes} minute${minutes === 1 ? '' : 's'}`,
+    (data.visitRefs ?? []).map((visitRef) => ({
+      label: `Visit ${visitRef}`,
+      href: `/visits/${encodeURIComponent(visitRef)}`,
+      index: null,
+    })),
+  );
 }
 
 /**
@@ -327,22 +393,19 @@ export function deviceAlertRecord(event: AlertSourceEvent): AlertRecord {
   const data = event.data as { userId?: string; orgId?: string; fingerprint?: string; otherDevices?: number };
   const userId = data.userId ?? 'unknown';
   const others = data.otherDevices ?? 1;
-  return raisedRow(event, {
-    rule: 'driver.device.enrolled_again',
-    subjectKind: 'user',
-    subjectId: userId,
-    terminal: null,
-    orgId: data.orgId ?? null,
-    summary: `Driver ${userId} enrolled another device (${data.fingerprint ?? 'unknown key'}) while ${others} other${others === 1 ? ' was' : 's were'} active or pending`,
-    evidence: [
-      { label: `Alert event, audit index ${event.index}`, href: proofHref(event.index), index: event.index },
+  return personAlertRow(
+    event,
+    'driver.device.enrolled_again',
+    { userId, orgId: data.orgId ?? null },
+    `Driver ${userId} enrolled another device (${data.fingerprint ?? 'unknown key'}) while ${others} other${others === 1 ? ' was' : 's were'} active or pending`,
+    [
       {
         label: `Device enrolment, audit index ${event.index - 1}`,
         href: proofHref(event.index - 1),
         index: event.index - 1,
       },
     ],
-  });
+  );
 }
 
 /**
@@ -362,7 +425,7 @@ export function printedPassAlertRecord(event: AlertSourceEvent, facts: GateAlert
     summary: `Gate let ${container} out on a printed pass, not the driver's phone`,
     evidence: [
       { label: `Visit ${container}`, href: `/visits/${encodeURIComponent(visitRef)}`, index: null },
-      { label: `Alert event, audit index ${event.index}`, href: proofHref(event.index), index: event.index },
+      alertEventEvidence(event),
       ...(data.attemptId
         ? [
             {
@@ -389,24 +452,22 @@ export function enrolmentAlertRecord(event: AlertSourceEvent): AlertRecord {
     orgId?: string;
     reason?: string;
     ip?: string;
+    registrantUsername?: string;
   };
   const userId = data.userId ?? 'unknown';
   const who = data.displayName || data.username || userId;
   const what =
     data.reason === 'link_reused'
       ? 'someone presented their used enrolment link again'
-      : 'a second passkey was enrolled through a link while another was pending or active';
-  return raisedRow(event, {
-    rule: 'auth.enrolment_repeated',
-    subjectKind: 'user',
-    subjectId: userId,
-    terminal: null,
-    orgId: data.orgId ?? null,
-    summary: `Second enrolment attempt for ${who}: ${what}${data.ip ? ` (from ${data.ip})` : ''}`,
-    evidence: [
-      { label: `Alert event, audit index ${event.index}`, href: proofHref(event.index), index: event.index },
-    ],
-  });
+      : data.reason === 'credential_taken'
+        ? `someone registered their passkey's credential id again${data.registrantUsername ? ` for ${data.registrantUsername}` : ''}; refused`
+        : 'a second passkey was enrolled through a link while another was pending or active';
+  return personAlertRow(
+    event,
+    'auth.enrolment_repeated',
+    { userId, orgId: data.orgId ?? null },
+    `Second enrolment attempt for ${who}: ${what}${data.ip ? ` (from ${data.ip})` : ''}`,
+  );
 }
 
 /** The row after one more event of the alert's own stream; other event types leave it as it was. */

@@ -20,6 +20,7 @@
  */
 import {
   ALERTS_STREAM,
+  alertedGateChecks,
   alertStream,
   applyAlertAction,
   applyGateAlertRepeat,
@@ -255,20 +256,36 @@ export async function getAlert(reads: LedgerReads, caller: AlertReader, alertId:
 
 /**
  * Records a gate refusal's alert: the `GateAlertRaised` event on the alerts stream, its row and the yard map's
- * count of the visit's open alerts, in the caller's transaction. `visit` is the refused visit as the gate read it, when the credential named one we hold; otherwise
+ * count of the visit's open alerts, in the caller's transaction. `named` is the refused visit as the gate read it, when the credential named one we hold (ignored for a pass that does not verify); otherwise
  * the alert belongs to the terminal of the refusing operator's organisation.
  */
 export async function raiseGateAlert(
   context: WriteContext,
   event: { readonly type: 'GateAlertRaised'; readonly data: JsonObject },
-  visit: { readonly containerNumber: string; readonly terminal: string | null } | undefined,
+  named: { readonly containerNumber: string; readonly terminal: string | null } | undefined,
   operator: string,
 ): Promise<StoredEvent> {
   const { tx } = context;
-  const failed = Array.isArray(event.data.failed) ? (event.data.failed as { check?: unknown }[]) : [];
+  // Gate issue 1: only the checks that stopped the attempt (the pass checks, when the pass did not authenticate its
+  // presenter) go into the alert; the attempt's own event keeps the full verdict.
+  const failed = alertedGateChecks(
+    Array.isArray(event.data.failed) ? (event.data.failed as { check?: unknown; reason?: unknown }[]) : [],
+  );
   const severity = gateRefusalSeverity(failed.map((f) => String(f.check)));
   // The kiosk is part of the record: refusals of credentials that name no box are grouped by it.
-  const data: JsonObject = { ...event.data, operator: event.data.operator ?? operator, severity };
+  // Gate issue 2: a pass whose signature does not verify under the driver's active phone names whatever box its
+  // maker chose; its alert is against the presenting kiosk (grouped per kiosk), never against that box.
+  const unauthenticated = failed.some(
+    (f) => f.check === 'pass.device_signature' || f.check === 'credential.signature',
+  );
+  const visit = unauthenticated ? undefined : named;
+  const data: JsonObject = {
+    ...event.data,
+    ...(unauthenticated ? { visitRef: 'unidentified' } : {}),
+    failed: failed as JsonObject[],
+    operator: event.data.operator ?? operator,
+    severity,
+  };
   // The gate appends the attempt's verdict just before its alert, in this transaction.
   const attemptIndex = (await tx.logSize()) - 1;
 
@@ -284,7 +301,7 @@ export async function raiseGateAlert(
           alertId: String(latest.alertId),
           attemptId: data.attemptId ?? null,
           attemptIndex,
-          failed: data.failed ?? [],
+          failed: data.failed,
           severity,
           operator,
         },

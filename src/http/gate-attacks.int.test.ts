@@ -604,6 +604,97 @@ describe.each(kinds)('the gate and command routes under attack (HTTP, %s)', (kin
     expect(replays[2]!.json().detail).toMatch(/from this credential/);
   });
 
+  it("alert issue 1 and 2: the gate alert of a pass that does not authenticate names its pass checks only, and a pass not signed by the driver's phone is alerted against the kiosk, not the box it names", async () => {
+    laterOn();
+    const visitRef = await boxInYard();
+    const BADGE = 'ANR-I00005';
+    const PLATE = '1-DRV-105';
+    const pickup = await pickupReadyNow(
+      { ledger: fixture.ledger, sealer: auth.security.sealer, auth },
+      { visitRef, line, haulier, badge: BADGE, truckPlate: PLATE },
+    );
+    const containerNumber = (await fixture.store.getVisit(visitRef))!.containerNumber;
+    // The police hold the box in secret; the gang presents the copied printed pass with a wrong badge.
+    await runVisitCommand(fixture.ledger, testTerminals, visitRef, {
+      type: 'PlaceHold',
+      holdId: 'POL-A1',
+      kind: 'police',
+      reason: 'case 2030/33: the gang is expected to collect this box',
+      reference: 'PV-2030-33',
+    });
+    const copied = await atGate(printedOff, kioskToken, {
+      credential: pickup.printed,
+      badge: 'ANR-666666',
+      truckPlate: '1-GNG-666',
+    });
+    expect(copied.json().accepted, copied.body).toBe(false);
+    const alertEvents = async () => await fixture.store.readStream(ALERTS_STREAM);
+    const raised = (await alertEvents()).find((e) => e.data.attemptId === copied.json().attemptId)!;
+    expect(raised.data.failed).toEqual([{ check: 'pass.printed_disabled', reason: expect.any(String) }]);
+    const row = (await fixture.store.getAlertRecord(raised.index))!;
+    expect(row).toMatchObject({
+      rule: 'gate.refused',
+      subjectId: visitRef,
+      severity: 'high',
+      summary: `Gate refused ${containerNumber}: pass.printed_disabled`,
+    });
+    expect(JSON.stringify(row)).not.toMatch(/lights|police|POL-A1|slot|driver\.badge|truck\.plate|more/);
+    // The gate's own event keeps the whole verdict for investigators.
+    const verdict = (await fixture.store.readStream(`gate-${copied.json().attemptId}`))[0]!;
+    expect(JSON.stringify(verdict.data)).toContain('police hold POL-A1');
+    expect(JSON.stringify(verdict.data)).toContain('driver.badge');
+
+    // A stale photo of the phone's pass counts on the same alert with its own check only.
+    const stale = await atGate(printedOff, kioskToken, {
+      credential: pickup.phone!.passFor(pickup.credentialId, clock.now(), -2),
+      badge: BADGE,
+      truckPlate: PLATE,
+    });
+    const alertStreamEvents = async () => await fixture.store.readStream(`alert-${raised.index}`);
+    const staleRepeat = (await alertStreamEvents()).find((e) => e.data.attemptId === stale.json().attemptId)!;
+    expect(staleRepeat.data).toMatchObject({
+      failed: [{ check: 'pass.fresh' }],
+      severity: 'high',
+    });
+    // The real driver's phone authenticates: his alert may say the box is not released, never by whom.
+    const fresh = await atGate(printedOff, kioskToken, {
+      credential: pickup.phone!.passFor(pickup.credentialId, clock.now()),
+      badge: BADGE,
+      truckPlate: PLATE,
+    });
+    const freshRepeat = (await alertStreamEvents()).find((e) => e.data.attemptId === fresh.json().attemptId)!;
+    expect(freshRepeat.data.failed).toEqual([{ check: 'lights.green', reason: 'not released' }]);
+    expect(JSON.stringify(await alertStreamEvents())).not.toMatch(/police|POL-A1|PV-2030/);
+
+    // Junk under the box's credential id: the alert goes to the kiosk that presented it, never to the box.
+    const before = (await fixture.store.getAlertRecord(raised.index))!;
+    const junk = await atGate(printedOff, kioskToken, {
+      credential: `plp1.${pickup.credentialId}.${1000}.${Buffer.alloc(64, 7).toString('base64url')}`,
+      badge: 'ANR-666666',
+      truckPlate: '1-GNG-666',
+    });
+    expect(junk.json().accepted).toBe(false);
+    expect(await fixture.store.getAlertRecord(raised.index)).toEqual(before);
+    expect(JSON.stringify(await alertStreamEvents())).not.toContain(junk.json().attemptId);
+    // Its alert, raised or counted on: the one whose events name the attempt.
+    const junkId = junk.json().attemptId as string;
+    const junkRows = [];
+    for (const a of await fixture.store.listAlertRecords({ limit: 500 })) {
+      const own = [
+        ...(await alertEvents()).filter((e) => e.index === a.alertId),
+        ...(await fixture.store.readStream(`alert-${a.alertId}`)),
+      ];
+      if (own.some((e) => e.data.attemptId === junkId)) junkRows.push(a);
+    }
+    expect(junkRows).toHaveLength(1);
+    expect(junkRows[0]).toMatchObject({
+      rule: 'gate.refused',
+      subjectKind: 'visit',
+      subjectId: 'unidentified',
+    });
+    expect(JSON.stringify(junkRows[0])).not.toContain(containerNumber);
+  });
+
   it("gate issue 3: a genuine pass at another terminal operator's gate is refused (gate.terminal); the box stays and leaves by its own terminal's gate", async () => {
     laterOn();
     const visitRef = await boxInYard();
