@@ -481,8 +481,11 @@ export async function readAppointment(reads: LedgerReads, visitRef: string): Pro
 }
 
 /** The pickup credential of a visit's latest booking, by id and state: its token is never stored nor shown. */
+/**
+ * The credential's state, never its id (gate issue 2): with the id anyone could aim junk passes at the box; only
+ * the driver's phone needs it (`/v1/me/jobs`).
+ */
 export interface AppointmentCredentialView {
-  readonly credentialId: string;
   /** `active` until the gate uses it (`used`) or a change voids it (`void`). */
   readonly state: PickupCredentialStatus;
   readonly issuedAt: string;
@@ -614,7 +617,6 @@ async function latestCredential(
   const credential = await reads.gate.getCredential(credentialId);
   if (!credential) return null;
   return {
-    credentialId,
     state: credential.status,
     issuedAt: credential.issuedAt,
     closedAt: credential.closedAt,

@@ -88,13 +88,13 @@ const VisitAppointmentSchema = Type.Object(
     credential: Nullable(
       Type.Object(
         {
-          credentialId: Type.String(),
           state: Type.Union([Type.Literal('active'), Type.Literal('used'), Type.Literal('void')]),
           issuedAt: Type.String({ format: 'date-time' }),
           closedAt: Nullable(Type.String({ format: 'date-time' })),
         },
         {
-          description: 'The pickup credential issued last, by id: its token is never stored, nor shown here',
+          description:
+            "The state of the pickup credential issued last: neither its token (never stored) nor its id (only the driver's phone needs it, from /v1/me/jobs)",
         },
       ),
     ),
@@ -211,7 +211,7 @@ export function appointmentRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
             'Scoped like the visit itself: terminal staff of its terminal, customs, police, its line and the parties ' +
             'that hold or held its release right (404 `visit.not_found` for anyone else, as for no visit). ' +
             '`{ "appointment": null }` when no slot was ever booked for the visit. The driver is named only to the ' +
-            'haulier that employs him; the credential is given by id and state, never its token.',
+            'haulier that employs him; the credential is given by its state only, never its id or token.',
           params: VisitRefParams,
           response: {
             200: Type.Object({ appointment: Nullable(VisitAppointmentSchema) }),

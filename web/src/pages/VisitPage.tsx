@@ -65,7 +65,6 @@ interface Appointment {
   truckPlate: string;
   driver: { nominated: boolean; name: string | null };
   credential: {
-    credentialId: string;
     state: 'active' | 'used' | 'void';
     issuedAt: string;
     closedAt: string | null;
@@ -487,10 +486,6 @@ function CredentialFact({ credential }: { credential: Appointment['credential'] 
     <>
       {credentialStates[credential.state] ?? credential.state}
       {credential.closedAt ? ` (${formatDateTime(credential.closedAt)})` : ''}
-      <span className="muted">
-        {' '}
-        · id <code>{credential.credentialId}</code>
-      </span>
     </>
   );
 }
