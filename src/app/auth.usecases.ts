@@ -362,6 +362,77 @@ export async function beginEnrolment(
   };
 }
 
+/**
+ * A registration whose credential id is already registered, for whoever (WebAuthn §7.1, "Verify that the
+ * credentialId is not yet registered for any user"). Thrown out of the registration's transaction, which rolls
+ * back (the link stays unused, nothing of the passkey's owner changes); {@link refusingTakenCredential} then records
+ * it and answers 409 `auth.passkey_already_registered`.
+ */
+class CredentialTaken extends Error {
+  constructor(
+    readonly attempt: {
+      readonly credentialId: string;
+      readonly registrant: UserRecord;
+      readonly challengeId: string;
+      readonly via: 'enrolment_link' | 'my_passkeys';
+      readonly linkId?: string;
+    },
+  ) {
+    super('the credential id is already registered');
+  }
+}
+
+/**
+ * Runs a registration; one refused as {@link CredentialTaken} is recorded in a transaction of its own: a
+ * `PasskeyRegistrationRefused` auth event of the person it was registered for, and an `auth.enrolment_repeated`
+ * alert about the passkey's owner (once while one about them is unresolved): a credential id is not secret (an
+ * office PC sees it at every sign-in), so whoever presents it again holds some enrolment link or session and is
+ * trying to take the owner's passkey over or knock it out. Its challenge is used up.
+ */
+async function refusingTakenCredential<T>(
+  deps: AuthDeps,
+  meta: RequestMeta,
+  register: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await register();
+  } catch (error) {
+    if (!(error instanceof CredentialTaken)) throw error;
+    const { credentialId, registrant, challengeId, via, linkId } = error.attempt;
+    await deps.ledger.write(async (context) => {
+      const { tx, now } = context;
+      await tx.identity.takeChallenge(challengeId, now.toISOString());
+      const owned = await tx.identity.getPasskey(credentialId);
+      const owner = (owned && (await tx.identity.getUser(owned.userId))) ?? registrant;
+      const link: JsonObject = linkId === undefined ? {} : { linkId };
+      await recordAuthEvent(context, registrant.userId, 'PasskeyRegistrationRefused', {
+        reason: 'credential_already_registered',
+        credentialId,
+        via,
+        ...link,
+        ...metaData(meta),
+      });
+      await raiseEnrolmentAlertOnce(context, {
+        userId: owner.userId,
+        username: owner.username,
+        displayName: owner.displayName,
+        orgId: owner.orgId,
+        reason: 'credential_taken',
+        credentialId,
+        via,
+        registrantUserId: registrant.userId,
+        registrantUsername: registrant.username,
+        ...link,
+        ...metaData(meta),
+      });
+    });
+    throw new AppError(
+      'auth.passkey_already_registered',
+      'this passkey is already registered; a passkey is registered once, for one person: make a new one',
+    );
+  }
+}
+
 async function addPasskeyInTx(
   deps: AuthDeps,
   context: WriteContext,
@@ -386,6 +457,17 @@ async function addPasskeyInTx(
     expectedChallenge: challenge.challenge,
   });
   if (!created) throw new AppError('auth.passkey_invalid', 'the passkey could not be verified');
+  // WebAuthn §7.1: a credential id already registered, for this person or another, is refused; never re-pointed to
+  // another user, never given a new public key (the store refuses it too: `addPasskey` only inserts).
+  if (await tx.identity.getPasskey(created.credentialId)) {
+    throw new CredentialTaken({
+      credentialId: created.credentialId,
+      registrant: args.user,
+      challengeId: args.challengeId,
+      via: args.enrolmentLinkId === undefined ? 'my_passkeys' : 'enrolment_link',
+      ...(args.enrolmentLinkId === undefined ? {} : { linkId: args.enrolmentLinkId }),
+    });
+  }
   const { aaguid, ...fields } = created;
   const passkey: PasskeyRecord = {
     ...fields,
@@ -394,10 +476,14 @@ async function addPasskeyInTx(
     createdAt: now.toISOString(),
     lastUsedAt: now.toISOString(),
   };
-  await tx.identity.putPasskey(passkey);
-  // A change of credentials voids every session issued before it.
-  await tx.identity.putUser({ ...args.user, securityEpoch: args.user.securityEpoch + 1 });
-  await tx.identity.revokeUserSessions(args.user.userId, now.toISOString());
+  await tx.identity.addPasskey(passkey);
+  // A change of credentials voids every session issued before it. A passkey from a link is pending: it changes
+  // nothing for the person until it is confirmed (whoever holds a stolen link would otherwise end the person's
+  // sessions at will); its confirmation does this instead (`decideEnrolment`).
+  if (args.enrolmentLinkId === undefined) {
+    await tx.identity.putUser({ ...args.user, securityEpoch: args.user.securityEpoch + 1 });
+    await tx.identity.revokeUserSessions(args.user.userId, now.toISOString());
+  }
   await runUserCommand(
     context,
     args.user.userId,
@@ -449,66 +535,68 @@ export async function finishEnrolment(
   const tokenHash = deps.security.tokens.hash(args.token);
   const known = await deps.ledger.store.identity.getEnrolmentLink(tokenHash);
   if (known && known.usedAt !== null) await refuseUsedLink(deps, known, meta);
-  return deps.ledger.write(async (context) => {
-    const { tx, now } = context;
-    const link = await tx.identity.consumeEnrolmentLink(tokenHash, now.toISOString());
-    if (!link) throw new AppError('auth.enrolment_link_invalid', LINK_INVALID);
-    const user = await tx.identity.getUser(link.userId);
-    if (!user) throw new AppError('auth.enrolment_link_invalid', LINK_INVALID);
-    const before = await tx.identity.listPasskeys(user.userId);
-    const linkId = linkIdOf(link.tokenHash);
-    const passkey = await addPasskeyInTx(deps, context, {
-      user,
-      challengeId: args.challengeId,
-      response: args.response,
-      label: args.label ?? 'Passkey',
-      enrolmentLinkId: linkId,
-    });
-    const enrolment: EnrolmentRecord = {
-      enrolmentId: deps.security.tokens.newToken(12),
-      userId: user.userId,
-      orgId: user.orgId,
-      credentialId: passkey.credentialId,
-      linkId,
-      status: 'pending',
-      createdAt: now.toISOString(),
-      ip: meta.ip,
-      userAgent: meta.userAgent.slice(0, 300),
-      aaguid: passkey.aaguid ?? UNKNOWN_AAGUID,
-      decidedBy: null,
-      decidedAt: null,
-    };
-    await tx.identity.putEnrolment(enrolment);
-    await recordAuthEvent(context, user.userId, 'EnrolmentPending', {
-      enrolmentId: enrolment.enrolmentId,
-      linkId,
-      credentialId: passkey.credentialId,
-      aaguid: enrolment.aaguid,
-      ...metaData(meta),
-    });
-    if (before.length > 0) {
-      await raiseEnrolmentAlertOnce(context, {
+  return refusingTakenCredential(deps, meta, () =>
+    deps.ledger.write(async (context) => {
+      const { tx, now } = context;
+      const link = await tx.identity.consumeEnrolmentLink(tokenHash, now.toISOString());
+      if (!link) throw new AppError('auth.enrolment_link_invalid', LINK_INVALID);
+      const user = await tx.identity.getUser(link.userId);
+      if (!user) throw new AppError('auth.enrolment_link_invalid', LINK_INVALID);
+      const before = await tx.identity.listPasskeys(user.userId);
+      const linkId = linkIdOf(link.tokenHash);
+      const passkey = await addPasskeyInTx(deps, context, {
+        user,
+        challengeId: args.challengeId,
+        response: args.response,
+        label: args.label ?? 'Passkey',
+        enrolmentLinkId: linkId,
+      });
+      const enrolment: EnrolmentRecord = {
+        enrolmentId: deps.security.tokens.newToken(12),
         userId: user.userId,
-        username: user.username,
-        displayName: user.displayName,
         orgId: user.orgId,
-        reason: 'second_enrolment',
+        credentialId: passkey.credentialId,
         linkId,
+        status: 'pending',
+        createdAt: now.toISOString(),
+        ip: meta.ip,
+        userAgent: meta.userAgent.slice(0, 300),
+        aaguid: passkey.aaguid ?? UNKNOWN_AAGUID,
+        decidedBy: null,
+        decidedAt: null,
+      };
+      await tx.identity.putEnrolment(enrolment);
+      await recordAuthEvent(context, user.userId, 'EnrolmentPending', {
         enrolmentId: enrolment.enrolmentId,
-        otherPasskeys: before.length,
+        linkId,
+        credentialId: passkey.credentialId,
+        aaguid: enrolment.aaguid,
         ...metaData(meta),
       });
-    }
-    const org = await tx.identity.getOrganisation(user.orgId);
-    return {
-      status: 'pending',
-      enrolmentId: enrolment.enrolmentId,
-      user: { username: user.username, displayName: user.displayName, orgName: org?.name ?? '' },
-      confirmers: confirmersOf(org),
-      registeredAt: enrolment.createdAt,
-      confirmationCode: await enrolmentCode(passkey),
-    };
-  });
+      if (before.length > 0) {
+        await raiseEnrolmentAlertOnce(context, {
+          userId: user.userId,
+          username: user.username,
+          displayName: user.displayName,
+          orgId: user.orgId,
+          reason: 'second_enrolment',
+          linkId,
+          enrolmentId: enrolment.enrolmentId,
+          otherPasskeys: before.length,
+          ...metaData(meta),
+        });
+      }
+      const org = await tx.identity.getOrganisation(user.orgId);
+      return {
+        status: 'pending',
+        enrolmentId: enrolment.enrolmentId,
+        user: { username: user.username, displayName: user.displayName, orgName: org?.name ?? '' },
+        confirmers: confirmersOf(org),
+        registeredAt: enrolment.createdAt,
+        confirmationCode: await enrolmentCode(passkey),
+      };
+    }),
+  );
 }
 
 /** The AAGUID of an authenticator that does not say what it is (`none` attestation, WebAuthn L3 §6.5.1). */
@@ -574,7 +662,10 @@ async function verifyAssertion(
     });
     throw new AppError('auth.account_locked', 'this account is locked; an administrator must unlock it');
   }
-  await tx.identity.putPasskey({ ...passkey, counter: verified.newCounter, lastUsedAt: now.toISOString() });
+  await tx.identity.recordPasskeyUse(passkey.credentialId, {
+    counter: verified.newCounter,
+    lastUsedAt: now.toISOString(),
+  });
   return user;
 }
 
@@ -871,6 +962,7 @@ export async function finishAddPasskey(
   deps: AuthDeps,
   auth: Authenticated,
   args: { challengeId: string; response: JsonObject; label: string },
+  meta: RequestMeta = { ip: auth.session.ip, userAgent: auth.session.userAgent },
 ): Promise<{
   credentialId: string;
   label: string;
@@ -879,23 +971,25 @@ export async function finishAddPasskey(
   status: 'active';
 }> {
   requireStepUp(deps, auth);
-  return deps.ledger.write(async (context) => {
-    const passkey = await addPasskeyInTx(deps, context, { user: auth.user, ...args });
-    // The session that added the passkey stays valid under the new epoch.
-    await context.tx.identity.putSession({
-      ...auth.session,
-      securityEpoch: auth.user.securityEpoch + 1,
-      revokedAt: null,
-    });
-    return {
-      credentialId: passkey.credentialId,
-      label: passkey.label,
-      createdAt: passkey.createdAt,
-      lastUsedAt: passkey.lastUsedAt,
-      // Added from a signed-in session with a step-up: no confirmation to wait for.
-      status: 'active' as const,
-    };
-  });
+  return refusingTakenCredential(deps, meta, () =>
+    deps.ledger.write(async (context) => {
+      const passkey = await addPasskeyInTx(deps, context, { user: auth.user, ...args });
+      // The session that added the passkey stays valid under the new epoch.
+      await context.tx.identity.putSession({
+        ...auth.session,
+        securityEpoch: auth.user.securityEpoch + 1,
+        revokedAt: null,
+      });
+      return {
+        credentialId: passkey.credentialId,
+        label: passkey.label,
+        createdAt: passkey.createdAt,
+        lastUsedAt: passkey.lastUsedAt,
+        // Added from a signed-in session with a step-up: no confirmation to wait for.
+        status: 'active' as const,
+      };
+    }),
+  );
 }
 
 export async function removeMyPasskey(

@@ -14,7 +14,8 @@
  * and types. A wrong code is refused (`enrolment.code_mismatch`) and recorded as an `EnrolmentCodeMismatch` auth
  * event; after five, the enrolment can only be rejected (`enrolment.locked`). The confirmer's list never shows it.
  *
- * Each confirmation and rejection is an auth event on the person's `auth-` stream (with IP and user agent) and a
+ * Each confirmation and rejection ends the person's sessions (a change of their credentials), and is an auth event
+ * on the person's `auth-` stream (with IP and user agent) and a
  * `PasskeyConfirmed` / `PasskeyRejected` event of the user decider, written with the `enrolment` row.
  */
 import { ENROLMENT_CODE_ATTEMPTS, enrolmentConfirmRefusal } from '../domain/index.js';
@@ -291,11 +292,12 @@ async function decideInTx(
     credentialId: enrolment.credentialId,
     by: decidedBy,
   });
-  if (decision === 'reject') {
-    await tx.identity.removePasskey(enrolment.credentialId);
-    await tx.identity.putUser({ ...person, securityEpoch: person.securityEpoch + 1 });
-    await tx.identity.revokeUserSessions(person.userId, now.toISOString());
-  }
+  if (decision === 'reject') await tx.identity.removePasskey(enrolment.credentialId);
+  // The person's credentials change now, not when the link was used: a pending passkey changed nothing for them
+  // (whoever held a stolen link could otherwise end their sessions at will). Confirming it ends every session
+  // issued before, as any passkey change does; rejecting a passkey that never signed in does too, as before.
+  await tx.identity.putUser({ ...person, securityEpoch: person.securityEpoch + 1 });
+  await tx.identity.revokeUserSessions(person.userId, now.toISOString());
   const decided: EnrolmentRecord = {
     ...enrolment,
     status: decision === 'confirm' ? 'confirmed' : 'rejected',

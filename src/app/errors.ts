@@ -27,6 +27,7 @@ export type AppErrorCode =
   | 'auth.user_unknown'
   | 'auth.enrolment_not_allowed'
   | 'auth.passkey_pending'
+  | 'auth.passkey_already_registered'
   | 'enrolment.not_found'
   | 'enrolment.not_pending'
   | 'enrolment.self_confirmation'

@@ -176,7 +176,13 @@ export interface IdentityWrites extends IdentityReads {
    * works once even under concurrent logins. Returns whether it was accepted.
    */
   acceptTotpStep(userId: string, step: number): Promise<boolean>;
-  putPasskey(passkey: PasskeyRecord): Promise<void>;
+  /**
+   * Registers a new passkey. Never replaces one: a credential id already stored, for whoever, is `store.duplicate`
+   * (WebAuthn §7.1: a credential id is registered once, for one user; re-pointing it would hand it to another).
+   */
+  addPasskey(passkey: PasskeyRecord): Promise<void>;
+  /** After a verified assertion: the signature counter and the time of use, nothing else of the passkey. */
+  recordPasskeyUse(credentialId: string, use: { counter: number; lastUsedAt: string }): Promise<void>;
   removePasskey(credentialId: string): Promise<void>;
   putSession(session: SessionRecord): Promise<void>;
   revokeUserSessions(userId: string, at: string): Promise<void>;

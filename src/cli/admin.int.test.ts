@@ -146,7 +146,7 @@ describe('portledger org, user and token (SQLite)', () => {
     );
     await withSystem((s) =>
       s.store.writeTransaction((tx) =>
-        tx.identity.putPasskey({
+        tx.identity.addPasskey({
           credentialId: 'cred-els',
           userId: 'u-sup',
           publicKey: new Uint8Array(77),

@@ -315,11 +315,16 @@ export function authRoutes(auth: AuthDeps): FastifyPluginAsyncTypebox {
       },
       async (request, reply) =>
         reply.code(201).send(
-          await finishAddPasskey(auth, requireAuth(request), {
-            challengeId: request.body.challengeId,
-            response: request.body.response as JsonObject,
-            label: request.body.label,
-          }),
+          await finishAddPasskey(
+            auth,
+            requireAuth(request),
+            {
+              challengeId: request.body.challengeId,
+              response: request.body.response as JsonObject,
+              label: request.body.label,
+            },
+            requestMeta(request),
+          ),
         ),
     );
 

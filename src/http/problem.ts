@@ -39,6 +39,8 @@ const statusByCode: Record<string, number> = {
   'auth.enrolment_not_allowed': 409,
   // A passkey from an enrolment link waits for a second person's confirmation (issue 10, row D).
   'auth.passkey_pending': 403,
+  // WebAuthn §7.1 "Verify that the credentialId is not yet registered for any user": never again, never re-pointed.
+  'auth.passkey_already_registered': 409,
   'enrolment.not_found': 404,
   'enrolment.not_pending': 409,
   'enrolment.self_confirmation': 403,

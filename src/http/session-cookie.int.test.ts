@@ -117,7 +117,7 @@ describe('the session cookie (HTTP, SQLite)', () => {
     const signedIn = await mintSession(auth, 'u-sup');
     const passkey = softPasskey();
     await fixture.store.writeTransaction((tx) =>
-      tx.identity.putPasskey({
+      tx.identity.addPasskey({
         credentialId: passkey.credentialId,
         userId: 'u-sup',
         publicKey: passkey.cosePublicKey,

@@ -139,7 +139,8 @@ const toApproval = (row: Selectable<ApprovalTable>): ApprovalRecord => ({
 /**
  * SQL over the identity tables. Records are written with `put…` (insert, or replace the row of the same key); a
  * clash on another unique key (an organisation code, a username, a token hash) is the driver's unique violation,
- * which the store maps to `store.duplicate`. The one-use operations are single conditional statements, so they
+ * which the store maps to `store.duplicate`. Passkeys are the exception: `addPasskey` only inserts (a credential id
+ * is registered once, for one user), and `recordPasskeyUse` changes only the counter and time of use. The one-use operations are single conditional statements, so they
  * hold under concurrency without relying on the head lock. `db` may be a transaction.
  *
  * Listings are ordered: organisations by code, users by username, passkeys and API tokens by creation, approvals
@@ -377,20 +378,35 @@ export function createIdentityRepository({ db }: { db: Kysely<Database> }) {
       return result.numUpdatedRows === 1n;
     },
 
-    async putPasskey(passkey: PasskeyRecord): Promise<void> {
-      const values = {
-        user_id: passkey.userId,
-        public_key: toBuffer(passkey.publicKey),
-        counter: passkey.counter,
-        transports: JSON.stringify(passkey.transports),
-        label: passkey.label,
-        created_at: passkey.createdAt,
-        last_used_at: passkey.lastUsedAt,
-      };
+    /**
+     * A plain insert: the credential id is the primary key, so a second registration of it (for the same user or
+     * another) is the driver's unique violation, `store.duplicate`. It used to be an upsert, which let a second
+     * registration re-point a credential id to another user and replace its public key.
+     */
+    async addPasskey(passkey: PasskeyRecord): Promise<void> {
       await db
         .insertInto('passkey')
-        .values({ credential_id: passkey.credentialId, ...values })
-        .onConflict((oc) => oc.column('credential_id').doUpdateSet(values))
+        .values({
+          credential_id: passkey.credentialId,
+          user_id: passkey.userId,
+          public_key: toBuffer(passkey.publicKey),
+          counter: passkey.counter,
+          transports: JSON.stringify(passkey.transports),
+          label: passkey.label,
+          created_at: passkey.createdAt,
+          last_used_at: passkey.lastUsedAt,
+        })
+        .execute();
+    },
+
+    async recordPasskeyUse(
+      credentialId: string,
+      use: { counter: number; lastUsedAt: string },
+    ): Promise<void> {
+      await db
+        .updateTable('passkey')
+        .set({ counter: use.counter, last_used_at: use.lastUsedAt })
+        .where('credential_id', '=', credentialId)
         .execute();
     },
 

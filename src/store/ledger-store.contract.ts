@@ -470,7 +470,7 @@ export function describeLedgerStoreContract(name: string, makeStore: () => Promi
           await tx.identity.putUser(user);
           await tx.identity.putPasswordCredential(password);
           await tx.identity.putPasswordCredential(bare);
-          await tx.identity.putPasskey(passkey);
+          await tx.identity.addPasskey(passkey);
           await tx.identity.putSession(session);
           await tx.identity.putEnrolmentLink(link);
           await tx.identity.putApiToken(token);
@@ -516,7 +516,7 @@ export function describeLedgerStoreContract(name: string, makeStore: () => Promi
         await store.writeTransaction(async (tx) => {
           await tx.identity.putOrganisation(renamed);
           await tx.identity.putUser(locked);
-          await tx.identity.putPasskey(used);
+          await tx.identity.recordPasskeyUse(used.credentialId, used);
           await tx.identity.putSession(seen);
           await tx.identity.putApiToken(revoked);
           await tx.identity.putApproval(decided);
@@ -560,9 +560,9 @@ export function describeLedgerStoreContract(name: string, makeStore: () => Promi
           await tx.identity.putApiToken(makeApiToken({ tokenId: 't-b', orgId: 'o1', createdAt: at(2) }));
           await tx.identity.putApiToken(makeApiToken({ tokenId: 't-a', orgId: 'o1', createdAt: at(3) }));
           await tx.identity.putApiToken(makeApiToken({ tokenId: 't-cc', orgId: 'o2', createdAt: at(1) }));
-          await tx.identity.putPasskey(makePasskey({ credentialId: 'k-b', createdAt: at(2) }));
-          await tx.identity.putPasskey(makePasskey({ credentialId: 'k-a', createdAt: at(4) }));
-          await tx.identity.putPasskey(makePasskey({ credentialId: 'k-c', userId: 'u-2' }));
+          await tx.identity.addPasskey(makePasskey({ credentialId: 'k-b', createdAt: at(2) }));
+          await tx.identity.addPasskey(makePasskey({ credentialId: 'k-a', createdAt: at(4) }));
+          await tx.identity.addPasskey(makePasskey({ credentialId: 'k-c', userId: 'u-2' }));
         });
         const { identity } = store;
         expect((await identity.listOrganisations()).map((o) => o.code)).toEqual(['APMT', 'HLCU', 'MSCU']);
@@ -739,6 +739,30 @@ export function describeLedgerStoreContract(name: string, makeStore: () => Promi
         expect(await ids({ status: 'rejected' })).toEqual([]);
       });
 
+      it('refuses a passkey credential id already stored, for the same user or another, and keeps the first', async () => {
+        const first = makePasskey({ credentialId: 'cred-c', userId: 'u-1', label: 'Laptop' });
+        await store.writeTransaction((tx) => tx.identity.addPasskey(first));
+        // Re-pointed to another user, or the same id with a new public key (WebAuthn §7.1).
+        for (const clash of [
+          makePasskey({ credentialId: 'cred-c', userId: 'u-2' }),
+          makePasskey({ credentialId: 'cred-c', userId: 'u-1', publicKey: hashBytes(7), label: 'Thief' }),
+        ]) {
+          const attempt = store.writeTransaction((tx) => tx.identity.addPasskey(clash));
+          await expect(attempt).rejects.toMatchObject({ code: 'store.duplicate' });
+        }
+        expect(await store.identity.getPasskey('cred-c')).toEqual(first);
+        expect(await store.identity.listPasskeys('u-2')).toEqual([]);
+        // A use changes the counter and the time of use only.
+        await store.writeTransaction((tx) =>
+          tx.identity.recordPasskeyUse('cred-c', { counter: 9, lastUsedAt: at(5) }),
+        );
+        expect(await store.identity.getPasskey('cred-c')).toEqual({
+          ...first,
+          counter: 9,
+          lastUsedAt: at(5),
+        });
+      });
+
       it('rolls identity writes back with the rest of the transaction when work throws', async () => {
         await store.writeTransaction(async (tx) => {
           await tx.identity.putPasswordCredential(makePasswordCredential({ userId: 'u-1', totpLastStep: 5 }));
@@ -755,7 +779,7 @@ export function describeLedgerStoreContract(name: string, makeStore: () => Promi
           expect(await tx.identity.acceptTotpStep('u-1', 6)).toBe(true);
           expect(await tx.identity.consumeEnrolmentLink(hashBytes(1), at(1))).toBeDefined();
           expect(await tx.identity.takeChallenge('c-1', at(1))).toBeDefined();
-          await tx.identity.putPasskey(makePasskey({ credentialId: 'cred-1' }));
+          await tx.identity.addPasskey(makePasskey({ credentialId: 'cred-1' }));
           await tx.identity.revokeUserSessions('u-1', at(2));
           await tx.identity.clearLoginFailures('user:zoe');
           await tx.identity.recordLoginFailure('user:ana', at(2));

@@ -196,7 +196,8 @@ export function memoryIdentityReads(current: () => IdentityState): IdentityReads
 
 /**
  * Identity writes on a transaction's staged state, with the SQL stores' semantics: `put…` inserts or replaces by
- * key, a clash on another unique key (organisation code, username, token hash) is `store.duplicate`.
+ * key, a clash on another unique key (organisation code, username, token hash) is `store.duplicate`, and so is
+ * `addPasskey` of a credential id already stored.
  */
 export function memoryIdentityWrites(staged: () => IdentityState): Omit<IdentityWrites, keyof IdentityReads> {
   const duplicate = (what: string) => new StoreIntegrityError('store.duplicate', `already stored: ${what}`);
@@ -228,8 +229,17 @@ export function memoryIdentityWrites(staged: () => IdentityState): Omit<Identity
       passwords.set(userId, { ...credential, totpLastStep: step });
       return true;
     },
-    async putPasskey(passkey) {
-      staged().passkeys.set(passkey.credentialId, copyPasskey(passkey));
+    async addPasskey(passkey) {
+      const { passkeys } = staged();
+      if (passkeys.has(passkey.credentialId))
+        throw duplicate(`passkey credential id ${passkey.credentialId}`);
+      passkeys.set(passkey.credentialId, copyPasskey(passkey));
+    },
+    async recordPasskeyUse(credentialId, use) {
+      const { passkeys } = staged();
+      const passkey = passkeys.get(credentialId);
+      if (passkey)
+        passkeys.set(credentialId, { ...passkey, counter: use.counter, lastUsedAt: use.lastUsedAt });
     },
     async removePasskey(credentialId) {
       staged().passkeys.delete(credentialId);
