@@ -11,7 +11,7 @@ import {
 } from '../app/auth.usecases.js';
 import { AppError } from '../app/errors.js';
 import { type ApiTokenPrincipal, authenticateApiToken } from '../app/tokens.usecases.js';
-import { isSensitive, mayDo, type OrgKind, type Permission, type Role } from '../domain/index.js';
+import { isSensitive, mayDo, type OrgKind, type Permission, policy, type Role } from '../domain/index.js';
 
 export const SESSION_COOKIE = 'pl_session';
 
@@ -193,7 +193,7 @@ export const authPlugin = fp(async (app: FastifyInstance, options: { auth: AuthD
       }
       throw new AppError(
         'auth.passkey_session_required',
-        isSensitive(access)
+        policy[access].kind === 'command'
           ? `${access} is done only in a session opened with a passkey: sign in with your passkey`
           : `${access} is shown only in a session opened with a passkey: sign in with your passkey`,
       );

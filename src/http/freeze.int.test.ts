@@ -221,6 +221,44 @@ describe.each(['sqlite', 'postgres'] as const)('freeze and two-person unfreeze (
     expect(await mapStateOf('TGHU0000008')).toBe('frozen');
   });
 
+  it('a password + TOTP session of customs or police is told it needs a passkey session to freeze or read alerts', async () => {
+    // Outside attacker, issues 3 and 4: keylogged password + TOTP sessions of a customs officer and an investigator.
+    const box = await boxInYard('MSKU0000006', 9);
+    for (const userId of ['cus-1', 'pol-1']) {
+      const session = await mintSession(auth, userId, { method: 'password_totp', stepUp: false });
+      const call = (method: 'GET' | 'POST', url: string, payload?: object) =>
+        app.inject({
+          method,
+          url,
+          cookies: session.cookies,
+          headers: session.headers,
+          ...(payload ? { payload } : {}),
+        });
+      // The box is one the session sees (its status): the freeze is refused for the session, not as unknown.
+      expect((await call('GET', `/v1/visits/${box}`)).statusCode).toBe(200);
+      const freeze = await call('POST', `/v1/visits/${box}/freeze`, { reason: 'the gang wants to know' });
+      expect(freeze.statusCode, freeze.body).toBe(403);
+      expect(freeze.json().code).toBe('auth.passkey_session_required');
+      // The alert inbox would tell the gang which of its attempts were detected.
+      for (const url of ['/v1/alerts', `/v1/alerts/${alertId}`]) {
+        const alerts = await call('GET', url);
+        expect(alerts.statusCode, url).toBe(403);
+        expect(alerts.json().code).toBe('auth.passkey_session_required');
+        expect(alerts.body).not.toContain('gate.refused');
+      }
+      // The console offers neither: its menu follows the session's permissions.
+      const view = (await call('GET', '/v1/auth/session')).json();
+      expect(view.permissions).not.toContain('alert.read');
+      expect(view.permissions).not.toContain('visit.freeze');
+      expect(view.permissions).toContain('visit.read');
+    }
+    const stream = await fixture.store.readStream(visitStreamId(box));
+    expect(stream.map((e) => e.type)).not.toContain('VisitFrozen');
+    // The same people in a passkey session read the inbox (and froze boxes above).
+    expect((await get('cus-1', '/v1/alerts')).statusCode).toBe(200);
+    expect((await get('pol-1', '/v1/alerts')).statusCode).toBe(200);
+  });
+
   it('the nominated driver is refused while the box is frozen (visit.not_frozen)', async () => {
     nowMs = Date.parse('2030-03-04T08:50:00Z');
     const refused = await gate({ badge: BADGE, truckPlate: PLATE });

@@ -109,7 +109,7 @@ describe('the policy table', () => {
     expect(passkeyRequiredForAny([])).toBe(false);
   });
 
-  it('a password + TOTP session can only read, witness, place holds, freeze, select for scan and manage its own passkeys', () => {
+  it('a password + TOTP session can only read statuses, witness, place holds, select for scan and manage its own passkeys', () => {
     for (const { role, orgKind } of roleAssignments().filter(({ role }) => !passkeyRequired(role))) {
       const inPasswordSession = permissions.filter((permission) =>
         mayDo({ orgKind, roles: [role], signedInWith: 'password_totp' }, permission),
@@ -126,6 +126,11 @@ describe('the policy table', () => {
       const password = { orgKind, roles: [role], signedInWith: 'password_totp' } as const;
       expect(mayDo(password, 'visit.hold.place'), role).toBe(true);
       expect(mayDo(password, 'visit.hold.lift'), role).toBe(false);
+      // Nor the alert inbox (which attempts were detected), nor a freeze it could not find the box for.
+      expect(mayDo(password, 'alert.read'), role).toBe(false);
+      expect(mayDo(password, 'visit.freeze'), role).toBe(false);
+      expect(mayDo({ ...password, signedInWith: 'passkey' }, 'alert.read'), role).toBe(true);
+      expect(mayDo({ ...password, signedInWith: 'passkey' }, 'visit.freeze'), role).toBe(true);
       expect(mayDo(password, 'approval.decide'), role).toBe(false);
       expect(mayDo({ ...password, signedInWith: 'passkey' }, 'visit.hold.lift'), role).toBe(true);
       expect(mayDo({ ...password, signedInWith: 'passkey' }, 'approval.decide'), role).toBe(true);
@@ -170,16 +175,20 @@ describe('the policy table', () => {
     const passkeySessionOnly = permissions.filter(needsPasskeySession);
     expect(passkeySessionOnly).toEqual([
       'visit.hold.lift',
+      'visit.freeze',
       'visit.position.read',
       'visit.history.read',
       'yard.map.read',
       'approval.read',
       'approval.decide',
+      'alert.read',
       'audit.entries.read',
     ]);
-    // The inbox of two-person requests goes with deciding them; the rest are where boxes stand.
+    // The inbox of two-person requests goes with deciding them, the alert inbox tells the gang which of its
+    // attempts were seen; the rest are where boxes stand.
     const positional = passkeySessionOnly.filter(
-      (permission) => policy[permission].kind === 'view' && permission !== 'approval.read',
+      (permission) =>
+        policy[permission].kind === 'view' && permission !== 'approval.read' && permission !== 'alert.read',
     );
     expect(positional).toEqual([
       'visit.position.read',
