@@ -122,6 +122,22 @@ export async function visibilityOf(
   return visitVisibility(principal, await factsOf(reads, record, principal));
 }
 
+/**
+ * The visit and how much of it the principal may see; `visit.not_found` when there is no such visit or it may see
+ * nothing of it (the two are told apart by nobody).
+ */
+async function visibleVisit(
+  reads: LedgerReads,
+  principal: Principal,
+  visitRef: string,
+): Promise<{ record: VisitRecord; visibility: Exclude<VisitVisibility, 'none'> }> {
+  const record = await reads.getVisit(visitRef);
+  if (!record) throw notFound(visitRef);
+  const visibility = await visibilityOf(reads, principal, record);
+  if (visibility === 'none') throw notFound(visitRef);
+  return { record, visibility };
+}
+
 function shown(record: VisitRecord, visibility: Exclude<VisitVisibility, 'none'>): ShownVisit {
   const view = record.view as unknown as VisitView;
   return visibility === 'full' ? redactVisitView(view, 'full') : redactVisitView(view, 'status');
@@ -140,10 +156,7 @@ export async function readVisit(
   principal: Principal,
   visitRef: string,
 ): Promise<ShownVisit> {
-  const record = await reads.getVisit(visitRef);
-  if (!record) throw notFound(visitRef);
-  const visibility = await visibilityOf(reads, principal, record);
-  if (visibility === 'none') throw notFound(visitRef);
+  const { record, visibility } = await visibleVisit(reads, principal, visitRef);
   return shown(record, visibility);
 }
 
@@ -243,10 +256,7 @@ export async function visitHistory(
   principal: Principal,
   visitRef: string,
 ): Promise<{ visitRef: string; events: HistoryEntry[] }> {
-  const record = await reads.getVisit(visitRef);
-  if (!record) throw notFound(visitRef);
-  const visibility = await visibilityOf(reads, principal, record);
-  if (visibility === 'none') throw notFound(visitRef);
+  const { visibility } = await visibleVisit(reads, principal, visitRef);
   const events: HistoryEntry[] = [];
   for (const event of await reads.readStream(visitStreamId(visitRef))) {
     const data = visibility === 'full' ? event.data : redactEventData(event.type, event.data);
@@ -441,10 +451,7 @@ export async function liftHold(
 ): Promise<HoldLiftOutcome> {
   const reads = deps.auth.ledger.store;
   const principal = principalOf(auth);
-  const record = await reads.getVisit(visitRef);
-  if (!record) throw notFound(visitRef);
-  const visibility = await visibilityOf(reads, principal, record);
-  if (visibility === 'none') throw notFound(visitRef);
+  const { record, visibility } = await visibleVisit(reads, principal, visitRef);
   liftableHold(record, visibility, principal, input.holdId);
   // Who placed the hold is in the history, not in the read model's view.
   const active = foldVisit(await reads.readStream(visitStreamId(visitRef))).visit?.holds.find(
@@ -485,10 +492,7 @@ export async function requestVisitVoid(
 ): Promise<ApprovalRecord> {
   const reads = deps.auth.ledger.store;
   const principal = principalOf(auth);
-  const record = await reads.getVisit(visitRef);
-  if (!record) throw notFound(visitRef);
-  const visibility = await visibilityOf(reads, principal, record);
-  if (visibility === 'none') throw notFound(visitRef);
+  const { visibility } = await visibleVisit(reads, principal, visitRef);
   const target = (await reads.readStream(visitStreamId(visitRef)))[input.voidedVersion - 1];
   if (visibility === 'status') {
     if (!target || !isLineData(target)) {
