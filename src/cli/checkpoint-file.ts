@@ -1,6 +1,7 @@
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { mkdir, readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { KeptCheckpointFile } from '../app/kept-checkpoint.js';
+import { replaceFileAtomically } from '../witness/durable-file.js';
 
 /**
  * The kept checkpoint as a file beside the signing key (issue 11): the plain signed note, so that
@@ -8,7 +9,7 @@ import type { KeptCheckpointFile } from '../app/kept-checkpoint.js';
  *
  * A write never leaves a torn file: the note goes to a temporary file in the same folder, which is flushed to disk,
  * renamed over the old one (rename(2) is atomic within a file system), and the folder is flushed so that the rename
- * itself survives a power cut.
+ * itself survives a power cut (`replaceFileAtomically`, shared with the witness's state and the monitor's).
  */
 export function checkpointFile(path: string): KeptCheckpointFile {
   return {
@@ -22,28 +23,8 @@ export function checkpointFile(path: string): KeptCheckpointFile {
       }
     },
     async write(note) {
-      const folder = dirname(path);
-      await mkdir(folder, { recursive: true });
-      const temporary = join(folder, `.${basename(path)}.${process.pid}.tmp`);
-      const handle = await open(temporary, 'w', 0o644);
-      try {
-        await handle.writeFile(note, 'utf8');
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      try {
-        await rename(temporary, path);
-      } catch (error) {
-        await rm(temporary, { force: true });
-        throw error;
-      }
-      const directory = await open(folder, 'r');
-      try {
-        await directory.sync();
-      } finally {
-        await directory.close();
-      }
+      await mkdir(dirname(path), { recursive: true });
+      await replaceFileAtomically(path, note, { mode: 0o644 });
     },
   };
 }

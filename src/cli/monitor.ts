@@ -1,5 +1,4 @@
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Command, InvalidArgumentError } from 'commander';
 import {
@@ -10,6 +9,7 @@ import {
   parseMonitorState,
 } from '../app/monitor.usecases.js';
 import { type CosignatureVerifier, parseCosignatureVerifierKey } from '../audit/cosignature.js';
+import { replaceFileAtomically } from '../witness/durable-file.js';
 
 type Io = { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream };
 
@@ -76,22 +76,8 @@ function readState(path: string): MonitorState | undefined {
  * Replaces the state file atomically: write a temporary file beside it, fsync, rename over, fsync the folder. A
  * crash leaves the old state or the new one, never a torn file that would restart trust on first use.
  */
-export function writeStateAtomically(path: string, state: MonitorState): void {
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  const fd = openSync(temporary, 'w', 0o600);
-  try {
-    writeSync(fd, `${JSON.stringify(state, null, 2)}\n`);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(temporary, path);
-  const folder = openSync(dirname(path), 'r');
-  try {
-    fsyncSync(folder);
-  } finally {
-    closeSync(folder);
-  }
+export async function writeStateAtomically(path: string, state: MonitorState): Promise<void> {
+  await replaceFileAtomically(path, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
 }
 
 function summary(outcome: Extract<MonitorOutcome, { ok: true }>, url: string): string {
@@ -145,7 +131,7 @@ export async function monitorCommand(options: MonitorOptions, io: Io, stop?: Abo
     });
     checks += 1;
     if (outcome.ok) {
-      writeStateAtomically(options.state, outcome.state);
+      await writeStateAtomically(options.state, outcome.state);
       if (options.once) {
         io.stdout.write(`${summary(outcome, options.url)}\n`);
         return 0;
@@ -156,7 +142,7 @@ export async function monitorCommand(options: MonitorOptions, io: Io, stop?: Abo
       const line = `[${new Date().toISOString()}] check ${checks}: ${outcome.message} (retrying)`;
       io.stderr.write(interactive ? `\r\x1b[2K${line}` : `${line}\n`);
     } else {
-      if (outcome.state && outcome.state !== state) writeStateAtomically(options.state, outcome.state);
+      if (outcome.state && outcome.state !== state) await writeStateAtomically(options.state, outcome.state);
       if (interactive && !options.once) io.stderr.write('\n');
       io.stderr.write(`${outcome.message}\n`);
       return outcome.problem === 'unreachable' ? 2 : 1;

@@ -6,9 +6,10 @@
  * - the evidence file, beside it: JSON lines, append-only, one per refused submission that a trusted log key had
  *   signed (tlog-witness §add-checkpoint: such a request "might be proof of log misbehavior").
  */
-import { open, readFile, rename, rm } from 'node:fs/promises';
+import { open, readFile, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { decodeBase64Strict, encodeBase64 } from '../audit/bytes.js';
+import { replaceFileAtomically, writeDurably } from './durable-file.js';
 
 const STATE_FORMAT = 'portledger-witness-state/1';
 
@@ -93,25 +94,6 @@ function deserialise(path: string, text: string): Map<string, LogRecord> {
   return records;
 }
 
-async function writeDurably(path: string, text: string, flag: 'w' | 'a'): Promise<void> {
-  const handle = await open(path, flag, 0o600);
-  try {
-    await handle.writeFile(text, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-async function syncDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
 function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -189,9 +171,7 @@ export async function openWitnessStateFile(path: string): Promise<WitnessStateFi
       writes(async () => {
         const next = new Map(committed);
         next.set(origin, record);
-        await writeDurably(temporary, serialise(next), 'w');
-        await rename(temporary, path);
-        await syncDirectory(dir);
+        await replaceFileAtomically(path, serialise(next), { mode: 0o600, temporary });
         committed = next;
       }),
     appendEvidence: (record) =>
