@@ -118,7 +118,7 @@ describe.each(['sqlite', 'postgres'] as const)(
     });
 
     // The confirmers and the readers of alerts, as the tests of signed-in roles mint them (a passkey session with
-    // a fresh step-up), afresh for each test: an enrolment ends the person's earlier sessions. The sign-in
+    // a fresh step-up), afresh for each test: a confirmed enrolment ends the person's earlier sessions. The sign-in
     // ceremonies of everyone else are what is under test here.
     beforeEach(async () => {
       for (const userId of [
