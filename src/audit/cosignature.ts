@@ -7,7 +7,7 @@
  * POSIX timestamp followed by a 64-byte Ed25519 signature over {@link cosignedMessage}. Keys are 32-byte Ed25519
  * keys written like note keys, with type byte 0x04. Nothing here reads the clock: the caller passes the time.
  */
-import { createHash, createPublicKey, type KeyObject, verify } from 'node:crypto';
+import { createHash, verify } from 'node:crypto';
 import {
   concatBytes,
   decodeBase64Strict,
@@ -20,6 +20,7 @@ import {
 import { AuditError, type AuditFailure, failure, type NoteOpenCode } from './errors.js';
 import { ED25519_KEY_BYTES, isValidKeyName } from './note-key.js';
 import {
+  ed25519PublicKey,
   encodeNoteKey,
   keyIdHex,
   MAX_NOTE_BYTES,
@@ -37,7 +38,6 @@ export const COSIGNATURE_V1_HEADER = 'cosignature/v1';
 export const TIMESTAMPED_SIGNATURE_BYTES = 8 + 64;
 
 const SIGNATURE_LINE_PREFIX = '\u2014 ';
-const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 
 /**
  * The port through which a cosignature is signed, shaped like a note signer: a name, the 0x04 key ID and the
@@ -126,18 +126,6 @@ export function cosignedMessage(noteText: string, timestamp: number): Uint8Array
     throw new AuditError('audit.note_text_invalid', 'note text must end with a newline');
   }
   return utf8(`${COSIGNATURE_V1_HEADER}\ntime ${timestamp}\n${noteText}`);
-}
-
-function ed25519PublicKey(publicKey: Uint8Array): KeyObject {
-  try {
-    return createPublicKey({
-      key: Buffer.concat([SPKI_ED25519_PREFIX, publicKey]),
-      format: 'der',
-      type: 'spki',
-    });
-  } catch {
-    throw new AuditError('audit.key_malformed', 'not an Ed25519 public key');
-  }
 }
 
 /**

@@ -86,7 +86,12 @@ function assertKeyName(name: unknown): asserts name is string {
   }
 }
 
-function publicKeyObject(publicKey: Uint8Array): KeyObject {
+/**
+ * A raw 32-byte Ed25519 public key as Node's verifier takes it (note verifiers and cosignature verifiers).
+ *
+ * @throws AuditError `audit.key_malformed` when it is not one.
+ */
+export function ed25519PublicKey(publicKey: Uint8Array): KeyObject {
   try {
     return createPublicKey({
       key: Buffer.concat([SPKI_ED25519_PREFIX, publicKey]),
@@ -99,7 +104,7 @@ function publicKeyObject(publicKey: Uint8Array): KeyObject {
 }
 
 function makeVerifier(name: string, publicKey: Uint8Array): NoteVerifier {
-  const key = publicKeyObject(publicKey);
+  const key = ed25519PublicKey(publicKey);
   return Object.freeze({
     name,
     keyId: noteKeyId(name, publicKey),
