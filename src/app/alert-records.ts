@@ -486,6 +486,7 @@ export function applyAlertAction(
   }
   if (event.type === 'AlertAssigned') return { ...updated, assignedTo: data.userId ?? null };
   if (event.type === 'GateAlertRepeated') return repeatedGateRow(updated, event);
+  if (event.type === 'DeviceAlertRepeated') return repeatedDeviceRow(updated, event);
   if (event.type === 'AlertResolved') {
     return { ...updated, status: 'resolved', resolvedBy: data.by ?? null, resolution: data.note ?? null };
   }
@@ -509,6 +510,37 @@ function repeatedGateRow(record: AlertRecord, event: { readonly data: JsonObject
       : record.evidence;
   const severity = data.severity === 'high' && record.severity === 'medium' ? 'high' : record.severity;
   return { ...record, evidence, severity };
+}
+
+/**
+ * A driver's enrolled-again alert after one more try to set up a phone while another is active or pending (gate
+ * issue 3): one open alert per driver, whose count grows. The event carries the count (the tries on this alert,
+ * the first included) and the index of the device stream's event it counts, which joins the evidence (the first
+ * {@link MAX_GROUPED_ATTEMPTS}).
+ */
+function repeatedDeviceRow(record: AlertRecord, event: { readonly data: JsonObject }): AlertRecord {
+  const data = event.data as {
+    userId?: string;
+    occurrences?: number;
+    enrolmentIndex?: number;
+    refused?: boolean;
+  };
+  const tries = record.evidence.filter((e) => e.label.startsWith('Device enrolment')).length;
+  const index = typeof data.enrolmentIndex === 'number' ? data.enrolmentIndex : null;
+  const evidence =
+    tries < MAX_GROUPED_ATTEMPTS && index !== null
+      ? [
+          ...record.evidence,
+          {
+            label: `Device enrolment${data.refused ? ' refused' : ''}, audit index ${index}`,
+            href: proofHref(index),
+            index,
+          },
+        ]
+      : record.evidence;
+  const userId = data.userId ?? record.subjectId;
+  const summary = `Driver ${userId} tried to set up another phone ${data.occurrences ?? tries + 1} times while another was active or pending`;
+  return { ...record, evidence, summary };
 }
 
 /** An event of the log, as `foldAlertRecords` reads it. */

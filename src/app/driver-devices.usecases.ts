@@ -10,8 +10,10 @@
  * derived from its key (`deviceCode`), he reads it out to his planner, and confirming needs it. A wrong code is
  * refused (`driver.device_code_mismatch`) and recorded as a `DriverDeviceCodeMismatch` event; after five, the
  * phone can only be rejected (`driver.device_locked`). The planner's list never shows the code. Enrolling while
- * another device is active or pending raises a `driver.device.enrolled_again` alert for the haulier. Confirming a device revokes the driver's previous one: he
- * has one key at a time.
+ * another device is active counts on the driver's one open `driver.device.enrolled_again` alert for the haulier
+ * (raised on the first such try, its count growing after); while one waits for the planner, another enrolment is
+ * refused (`driver.device_pending_exists`), recorded as a `DriverDeviceEnrolmentRefused` event and counted on that
+ * alert too (gate issue 3). Confirming a device revokes the driver's previous one: he has one key at a time.
  *
  * Every step is an event on the driver's `driver-devices-<userId>` stream (with who, the key's fingerprint, the
  * IP address and the user agent); the `driver_device` read model is written beside it in the same transaction.
@@ -23,13 +25,13 @@ import {
   deviceCodeInput,
   normaliseDeviceCode,
 } from '../domain/index.js';
-import { ALERTS_STREAM, deviceAlertRecord } from './alert-records.js';
+import { ALERTS_STREAM, alertStream, applyAlertAction, deviceAlertRecord } from './alert-records.js';
 import type { RequestMeta } from './auth.usecases.js';
 import { openDriverDetails } from './drivers.usecases.js';
 import { AppError } from './errors.js';
 import type { DriverDeviceRecord, DriverDeviceStatus } from './gate.ports.js';
 import type { Ledger, WriteContext } from './ledger.js';
-import type { JsonObject, LedgerReads, StoredEvent } from './ports.js';
+import { type JsonObject, type LedgerReads, MAX_ALERT_PAGE, type StoredEvent } from './ports.js';
 import type { SecretSealer } from './security.ports.js';
 
 export const driverDevicesStreamId = (userId: string) => `driver-devices-${userId}`;
@@ -134,7 +136,9 @@ export async function enrolDriverDevice(
     });
   }
   const fingerprint = deviceKeyFingerprint(publicKey);
-  return deps.ledger.write(async (context) => {
+  // A refusal's event is committed, then the refusal thrown (gate issue 3).
+  let refusal: AppError | undefined;
+  const enrolled = await deps.ledger.write(async (context) => {
     const { tx } = context;
     const at = context.now.toISOString();
     const user = await tx.identity.getUser(driver.userId);
@@ -142,13 +146,41 @@ export async function enrolDriverDevice(
       throw new AppError('auth.forbidden', 'only a driver enrols a device for his passes');
     }
     const stream = driverDevicesStreamId(driver.userId);
-    const version = (await tx.readStream(stream)).length;
+    const events = await tx.readStream(stream);
+    const version = events.length;
+    const ua = meta.userAgent.slice(0, 300);
+    // Gate issue 3: at most one phone waits for the planner. From the log, not the read model.
+    const pending = foldDriverDevices(events).find((d) => d.status === 'pending');
+    if (pending !== undefined) {
+      const [refused] = await context.append(stream, version, [
+        {
+          type: 'DriverDeviceEnrolmentRefused',
+          data: {
+            reason: 'pending_exists',
+            pendingDeviceId: pending.deviceId,
+            orgId: driver.orgId,
+            userId: driver.userId,
+            fingerprint,
+            label,
+            ip: meta.ip,
+            userAgent: ua,
+            at,
+          },
+        },
+      ]);
+      await countEnrolledAgain(context, driver, { deviceId: null, fingerprint, otherDevices: 1 }, refused!);
+      refusal = new AppError(
+        'driver.device_pending_exists',
+        'another phone is already waiting for your planner: ask him to confirm or reject it before setting up another',
+        { pendingDeviceId: pending.deviceId },
+      );
+      return undefined;
+    }
     const deviceId = Buffer.from(context.ids.randomBytes(12)).toString('base64url');
     const others = (await tx.gate.devicesOfUser(driver.userId)).filter(
       (d) => d.status === 'active' || d.status === 'pending',
     );
-    const ua = meta.userAgent.slice(0, 300);
-    await context.append(stream, version, [
+    const [appended] = await context.append(stream, version, [
       {
         type: 'DriverDeviceEnrolled',
         data: {
@@ -178,29 +210,75 @@ export async function enrolDriverDevice(
       decidedBy: null,
       decidedAt: null,
     });
-    if (others.length > 0) await raiseEnrolledAgain(context, driver, deviceId, fingerprint, others.length);
+    if (others.length > 0) {
+      await countEnrolledAgain(
+        context,
+        driver,
+        { deviceId, fingerprint, otherDevices: others.length },
+        appended!,
+      );
+    }
     return { deviceId, status: 'pending' as const, fingerprint };
   });
+  if (refusal || !enrolled) throw refusal;
+  return enrolled;
 }
 
-async function raiseEnrolledAgain(
+/**
+ * Counts one more try to set up a phone while another is active or pending (gate issue 3): on the driver's open
+ * `driver.device.enrolled_again` alert (`DeviceAlertRepeated` on its stream, carrying the count), else a new
+ * alert. So a flood with a keylogged password is one alert whose count grows, as the gate groups its refusals.
+ * `enrolment` is the device stream's event just appended (an enrolment, or a refused one).
+ */
+async function countEnrolledAgain(
   context: WriteContext,
   driver: DeviceActor,
-  deviceId: string,
-  fingerprint: string,
-  otherDevices: number,
+  attempt: { deviceId: string | null; fingerprint: string; otherDevices: number },
+  enrolment: StoredEvent,
 ): Promise<void> {
+  const { tx } = context;
+  const at = context.now.toISOString();
+  const open = (
+    await tx.listAlertRecords({
+      visibleTo: { rules: [], orgId: driver.orgId, terminals: [] },
+      statuses: ['open', 'acknowledged'],
+      limit: MAX_ALERT_PAGE,
+    })
+  ).find((a) => a.rule === 'driver.device.enrolled_again' && a.subjectId === driver.userId);
+  if (open !== undefined) {
+    const earlier = (await tx.readStream(alertStream(open.alertId))).filter(
+      (e) => e.type === 'DeviceAlertRepeated',
+    ).length;
+    const [repeated] = await context.appendAtEnd(alertStream(open.alertId), [
+      {
+        type: 'DeviceAlertRepeated',
+        data: {
+          alertId: String(open.alertId),
+          userId: driver.userId,
+          deviceId: attempt.deviceId,
+          fingerprint: attempt.fingerprint,
+          refused: attempt.deviceId === null,
+          enrolmentIndex: enrolment.index,
+          // The raising try, the earlier repeats and this one.
+          occurrences: earlier + 2,
+          at,
+        },
+      },
+    ]);
+    await tx.putAlertRecord(applyAlertAction(open, repeated!));
+    return;
+  }
   const data: JsonObject = {
     rule: 'driver.device.enrolled_again',
     userId: driver.userId,
     orgId: driver.orgId,
-    deviceId,
-    fingerprint,
-    otherDevices,
-    at: context.now.toISOString(),
+    deviceId: attempt.deviceId,
+    fingerprint: attempt.fingerprint,
+    otherDevices: attempt.otherDevices,
+    at,
   };
   const [raised] = await context.appendAtEnd(ALERTS_STREAM, [{ type: 'DeviceAlertRaised', data }]);
-  await context.tx.putAlertRecord(deviceAlertRecord(raised!));
+  await tx.putAlertRecord(deviceAlertRecord(raised!));
 }
 
 /**

@@ -49,6 +49,7 @@ export type AppErrorCode =
   | 'driver.device_not_pending'
   | 'driver.device_code_mismatch'
   | 'driver.device_locked'
+  | 'driver.device_pending_exists'
   | 'yard.terminal_not_found';
 
 export class AppError extends Error {

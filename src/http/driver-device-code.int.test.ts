@@ -12,9 +12,11 @@ import {
 import { allDaySlotConfig, newPhoneKey } from '../../test/support/pickup.js';
 import { mintSession } from '../../test/support/sessions.js';
 import { addOrganisation, addUser } from '../app/admin.usecases.js';
+import { ALERTS_STREAM, alertStream, foldAlertRecords } from '../app/alert-records.js';
 import { pickupDepsFor } from '../app/appointments.usecases.js';
 import type { AuthDeps } from '../app/auth.usecases.js';
 import { activeDeviceInLog, driverDevicesStreamId } from '../app/driver-devices.usecases.js';
+import { ReadModelCheck } from '../app/read-model-check.js';
 import { buildServer } from './server.js';
 
 type Session = Awaited<ReturnType<typeof mintSession>>;
@@ -123,8 +125,12 @@ describe.each(kinds)("confirming a driver's phone needs the code it shows him (%
     expect((await fixture.store.gate.getDevice(gang.deviceId))?.status).toBe('pending');
 
     // The planner calls the driver, who reads out the code of the phone in his hand: not the gang's phone's code.
-    const own = await enrol(session, "Dirk's phone");
+    // His own phone cannot wait beside the gang's (gate issue 3): it shows its code, and its enrolment is refused.
+    const own = newPhoneKey();
     expect(own.code).not.toBe(gang.code);
+    const second = await post(session, '/v1/me/devices', { publicKey: own.publicKey, label: "Dirk's phone" });
+    expect(second.statusCode, second.body).toBe(409);
+    expect(second.json()).toMatchObject({ code: 'driver.device_pending_exists' });
     const refused = await post(
       planner,
       `/v1/drivers/devices/${gang.deviceId}/confirm`,
@@ -157,13 +163,86 @@ describe.each(kinds)("confirming a driver's phone needs the code it shows him (%
     }[];
     expect(after.find((d) => d.deviceId === gang.deviceId)?.wrongCodes).toBe(1);
 
-    // The code belongs to his own phone, which it confirms, typed as heard; the gang's phone still waits.
-    const confirmed = await confirm(own.deviceId, own.code.toLowerCase().replace('-', ' '));
-    expect(confirmed.statusCode, confirmed.body).toBe(200);
-    expect(confirmed.json()).toMatchObject({ deviceId: own.deviceId, status: 'active', wrongCodes: 0 });
-    expect((await activeDeviceInLog(fixture.store, userId))?.deviceId).toBe(own.deviceId);
-    expect((await fixture.store.gate.getDevice(gang.deviceId))?.status).toBe('pending');
+    // The code belongs to his own phone: the planner rejects the gang's, the driver sets his own up again, and
+    // its code, typed as heard, confirms it.
     expect((await post(planner, `/v1/drivers/devices/${gang.deviceId}/reject`)).statusCode).toBe(200);
+    const again = await post(session, '/v1/me/devices', { publicKey: own.publicKey, label: "Dirk's phone" });
+    expect(again.statusCode, again.body).toBe(201);
+    const ownId = again.json().deviceId as string;
+    const confirmed = await confirm(ownId, own.code.toLowerCase().replace('-', ' '));
+    expect(confirmed.statusCode, confirmed.body).toBe(200);
+    expect(confirmed.json()).toMatchObject({ deviceId: ownId, status: 'active', wrongCodes: 0 });
+    expect((await activeDeviceInLog(fixture.store, userId))?.deviceId).toBe(ownId);
+    expect((await fixture.store.gate.getDevice(gang.deviceId))?.status).toBe('rejected');
+  });
+
+  it('gate issue 3: a flood of enrolments with the keylogged password leaves one pending phone and one alert whose count grows', async () => {
+    const { userId, session } = await driver();
+    // The driver's own phone is confirmed; the gang then floods POST /v1/me/devices twelve times.
+    const own = await enrol(session, "Dirk's phone");
+    expect((await confirm(own.deviceId, own.code)).statusCode).toBe(200);
+    const statuses = [];
+    for (let n = 0; n < 12; n++) {
+      statuses.push(
+        (await post(session, '/v1/me/devices', { publicKey: newPhoneKey().publicKey, label: `Gang ${n}` }))
+          .statusCode,
+      );
+    }
+    expect(statuses).toEqual([201, ...Array(11).fill(409)]);
+    const devices = (await fixture.store.gate.devicesOfUser(userId)).map((d) => d.status);
+    expect(devices.filter((status) => status === 'pending')).toHaveLength(1);
+    // Each refusal is an event of the driver's device stream.
+    const stream = await fixture.store.readStream(driverDevicesStreamId(userId));
+    expect(stream.filter((e) => e.type === 'DriverDeviceEnrolmentRefused')).toHaveLength(11);
+    expect(
+      stream
+        .filter((e) => e.type === 'DriverDeviceEnrolmentRefused')
+        .every((e) => e.data.reason === 'pending_exists'),
+    ).toBe(true);
+    // One open high alert for the driver, counting the twelve tries, not twelve alerts.
+    const alerts = (await fixture.store.listAlertRecords({ limit: 500 })).filter(
+      (a) => a.rule === 'driver.device.enrolled_again' && a.subjectId === userId,
+    );
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({ severity: 'high', status: 'open', orgId: 'org-hau' });
+    expect(alerts[0]!.summary).toBe(
+      `Driver ${userId} tried to set up another phone 12 times while another was active or pending`,
+    );
+    expect(alerts[0]!.evidence.filter((e) => e.label.startsWith('Device enrolment'))).toHaveLength(12);
+    // The row is what the log folds to: the alert events, with the shared row functions.
+    const events = [
+      ...(await fixture.store.readStream(ALERTS_STREAM)).map((e) => ({ ...e, streamId: ALERTS_STREAM })),
+      ...(await fixture.store.readStream(alertStream(alerts[0]!.alertId))).map((e) => ({
+        ...e,
+        streamId: alertStream(alerts[0]!.alertId),
+      })),
+    ].sort((a, b) => a.index - b.index);
+    const folded = await foldAlertRecords(events, {
+      gateFacts: async () => ({ containerNumber: null, terminal: null }),
+      orgOfUser: async () => '',
+    });
+    expect(folded.get(alerts[0]!.alertId)).toEqual(alerts[0]);
+    // And the integrity watch's own check, with the same projection code, finds every table equal to the log.
+    expect(await new ReadModelCheck({ store: fixture.store, keysPerCycle: 10_000 }).run()).toMatchObject({
+      ok: true,
+    });
+  });
+
+  it('gate issue 4: refuses a small-order phone key (400 driver.device_key_invalid) and records nothing', async () => {
+    const { userId, session } = await driver();
+    for (const key of [
+      `01${'00'.repeat(31)}`,
+      '00'.repeat(32),
+      'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff',
+    ]) {
+      const refused = await post(session, '/v1/me/devices', {
+        publicKey: Buffer.from(key, 'hex').toString('base64url'),
+        label: 'No phone at all',
+      });
+      expect(refused.statusCode, refused.body).toBe(400);
+      expect(refused.json()).toMatchObject({ code: 'driver.device_key_invalid' });
+    }
+    expect(await fixture.store.readStream(driverDevicesStreamId(userId))).toEqual([]);
   });
 
   it('counts wrong codes, and after five leaves the phone to be rejected only, even with its right code', async () => {

@@ -85,6 +85,8 @@ export function driverDeviceRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
         schema: {
           tags: ['appointments'],
           summary: 'Enrols your phone for rotating pickup passes; it works once your haulier confirms it',
+          description:
+            'One phone waits at a time: while another is pending, 409 driver.device_pending_exists (recorded). A small-order or non-canonical key is 400 driver.device_key_invalid. Enrolling while another phone is active or pending counts on one open driver.device.enrolled_again alert per driver.',
           body: Type.Object({
             publicKey: Type.String({
               maxLength: 64,

@@ -82,6 +82,7 @@ const statusByCode: Record<string, number> = {
   'driver.device_not_pending': 409,
   'driver.device_code_mismatch': 409,
   'driver.device_locked': 409,
+  'driver.device_pending_exists': 409,
   'alert.not_found': 404,
   'alert.resolved': 409,
   'yard.terminal_not_found': 404,
