@@ -7,7 +7,7 @@
  * or `succeeded`; a server error counts as `succeeded` (a crash is no refusal); the command exits 0 only when none
  * succeeded.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Sqlite from 'better-sqlite3';
 import { checkLogIntegrity } from '../app/integrity.usecases.js';
@@ -31,6 +31,7 @@ import {
   sleep,
   uncheckedChecks,
 } from './drill-client.js';
+import { monitorOnce, rewriteHistory } from './drill-history.js';
 import {
   bareGateOut,
   copiedPassWithBadge,
@@ -87,7 +88,19 @@ async function tryAll(
   };
 }
 
-export async function runDrill(options: { url: string; secrets: string; db?: string }): Promise<{
+export interface DrillOptions {
+  url: string;
+  secrets: string;
+  db?: string;
+  /** Issue 11: cut and fork the log while the server is stopped (the drill waits for it to stop and restart). */
+  serverStopped?: boolean;
+  /** Where the drill's auditor keeps its monitor state (default: drill-monitor.json in the current folder). */
+  monitorState?: string;
+  /** Where the drill says "stop the server now" and "start it again". */
+  say?: (line: string) => void;
+}
+
+export async function runDrill(options: DrillOptions): Promise<{
   steps: DrillStep[];
   findings: string[];
 }> {
@@ -95,6 +108,24 @@ export async function runDrill(options: { url: string; secrets: string; db?: str
   const secrets = JSON.parse(readFileSync(options.secrets, 'utf8')) as Secrets;
   const steps: DrillStep[] = [];
   const findings: string[] = [];
+  // Issue 11: an auditor outside the port has watched the log all along and kept the checkpoint it last saw.
+  const history =
+    options.serverStopped && options.db && isSqliteUrl(options.db)
+      ? {
+          client,
+          secrets,
+          investigator: undefined as Session | undefined,
+          path: options.db.slice('sqlite:'.length),
+          monitorState: resolve(options.monitorState ?? 'drill-monitor.json'),
+          say: options.say ?? (() => {}),
+        }
+      : undefined;
+  let watchedFirst = '';
+  if (history) {
+    rmSync(history.monitorState, { force: true });
+    const first = await monitorOnce(history);
+    watchedFirst = `the auditor's monitor, before the drill began (${first.ms} ms): ${first.line}`;
+  }
   const byRole = (role: string) => secrets.users.find((u) => u.roles.includes(role));
   const anyPassword = secrets.users.find((u) => u.password)?.password ?? 'Password123!';
 
@@ -401,7 +432,16 @@ export async function runDrill(options: { url: string; secrets: string; db?: str
     if (isSqliteUrl(db)) steps.push(await tamperWithDatabase(client, db));
     else
       findings.push(
-        'the log-tampering step (editing an event) was not tried: the drill edits the log of a SQLite file only',
+        'the log-tampering step (editing an event) and the careful cut and fork were not tried: the drill edits the log of a SQLite file only',
+      );
+    if (history) {
+      history.investigator = investigator;
+      const rewritten = await rewriteHistory(history);
+      rewritten[0]?.evidence.unshift(watchedFirst);
+      steps.push(...rewritten);
+    } else if (isSqliteUrl(db))
+      findings.push(
+        'the careful cut and the fork with the stolen log key were not tried: pass --server-stopped and stop and restart the server when the drill asks',
       );
   } else
     findings.push(
@@ -420,15 +460,19 @@ async function tamperWithDatabase(client: Client, db: `sqlite:${string}`): Promi
   const evidence: string[] = [];
   const sqlite = new Sqlite(path);
   let index: number;
+  let triggers: { name: string; sql: string }[];
+  let original: string;
   try {
-    const triggers = sqlite.prepare("select name from sqlite_master where type = 'trigger'").all() as {
+    triggers = sqlite.prepare("select name, sql from sqlite_master where type = 'trigger'").all() as {
       name: string;
+      sql: string;
     }[];
     for (const { name: trigger } of triggers) sqlite.exec(`drop trigger "${trigger}"`);
     evidence.push(`dropped ${triggers.length} triggers: ${triggers.map((t) => t.name).join(', ')}`);
     const count = (sqlite.prepare('select count(*) as n from event').get() as { n: number }).n;
     index = Math.min(42, count - 1);
     const row = sqlite.prepare('select data from event where idx = ?').get(index) as { data: string };
+    original = row.data;
     const data = { ...JSON.parse(row.data), tampered: true };
     sqlite.prepare('update event set data = ? where idx = ?').run(JSON.stringify(data), index);
     evidence.push(`edited the data of event ${index}`);
@@ -476,6 +520,15 @@ async function tamperWithDatabase(client: Client, db: `sqlite:${string}`): Promi
       await store.close();
     }
   } else evidence.push(`could not read the verifier key: HTTP ${keyAnswer.status}`);
+  // The edit undone and the triggers put back, so that the steps after this one start from a sound log.
+  const undo = new Sqlite(path);
+  try {
+    undo.prepare('update event set data = ? where idx = ?').run(original, index);
+    for (const { sql } of triggers) if (sql) undo.exec(sql);
+  } finally {
+    undo.close();
+  }
+  evidence.push(`then put event ${index}'s data back and recreated the triggers`);
   const caught = serverMs !== undefined || verifyMs !== undefined;
   return {
     name,
@@ -509,11 +562,22 @@ function markdown(steps: readonly DrillStep[], findings: readonly string[], url:
 }
 
 export async function drillCommand(
-  options: { url: string; secrets: string; db?: string; json?: boolean; out?: string },
+  options: {
+    url: string;
+    secrets: string;
+    db?: string;
+    serverStopped?: boolean;
+    json?: boolean;
+    out?: string;
+  },
   io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
 ): Promise<number> {
-  const { steps, findings } = await runDrill(options);
   const outDir = resolve(options.out ?? '.');
+  const { steps, findings } = await runDrill({
+    ...options,
+    monitorState: resolve(outDir, 'drill-monitor.json'),
+    say: (line) => io.stderr.write(`drill: ${line}\n`),
+  });
   writeFileSync(resolve(outDir, 'drill-report.json'), `${JSON.stringify({ steps, findings }, null, 2)}\n`);
   writeFileSync(resolve(outDir, 'drill-report.md'), markdown(steps, findings, options.url));
   if (options.json) io.stdout.write(`${JSON.stringify({ steps, findings })}\n`);

@@ -99,10 +99,14 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
       '--db <url>',
       "also tamper with the database as a rogue administrator: sqlite:PATH (the log and the read models), or the server's postgres:// URL (the read models) (start the server with a short PORTLEDGER_INTEGRITY_INTERVAL_MS, e.g. 1000, to see its integrity watch catch it in seconds)",
     )
+    .option(
+      '--server-stopped',
+      'with --db sqlite:PATH: also cut the log back and fork it with the stolen log.key beside the file, each while the server is stopped: the drill says on stderr when to stop the server and when to start it again, and checks /readyz, verify --db --checkpoint, its own monitor and the witnesses',
+    )
     .option('--json', 'print the report as JSON on stdout')
     .option(
       '--out <dir>',
-      'where to write drill-report.md and drill-report.json (default: the current folder)',
+      'where to write drill-report.md, drill-report.json and drill-monitor.json (default: the current folder)',
     )
     .action(run(drillCommand));
 
