@@ -1,4 +1,5 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -32,8 +33,12 @@ interface DrillReport {
  * Starts `portledger demo` on `db` and waits until it listens and its integrity watch has passed once, so that the
  * check after the drill's tampering is the one that catches it.
  */
-async function startDemo(db: string, env: NodeJS.ProcessEnv = {}) {
-  const server = startCli(['demo', '--db', db, '--port', '0', '--no-simulator'], {
+async function startDemo(
+  db: string,
+  env: NodeJS.ProcessEnv = {},
+  options: { port?: number; sound?: boolean } = {},
+) {
+  const server = startCli(['demo', '--db', db, '--port', String(options.port ?? 0), '--no-simulator'], {
     PORTLEDGER_INTEGRITY_INTERVAL_MS: '300',
     ...env,
   });
@@ -47,6 +52,7 @@ async function startDemo(db: string, env: NodeJS.ProcessEnv = {}) {
     async () => stdout.match(/listening on (http:\/\/\S+)/)?.[1],
     150_000,
   );
+  if (options.sound === false) return { server, url, stdout: () => stdout };
   await waitFor(
     'a first integrity check',
     async () => {
@@ -56,6 +62,18 @@ async function startDemo(db: string, env: NodeJS.ProcessEnv = {}) {
     60_000,
   );
   return { server, url, stdout: () => stdout };
+}
+
+/** A TCP port free now, so that a restarted demo answers where the drill waits for it. */
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolvePort(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
 }
 
 function step(report: DrillReport, name: RegExp): DrillReport['steps'][number] {
@@ -74,14 +92,18 @@ describe('portledger drill against portledger demo (across processes)', () => {
   const db = `sqlite:${path}`;
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('blocks or detects every step of the kill chain and exits 0', async () => {
-    const { server, url, stdout } = await startDemo(db);
+  it('blocks or detects every step of the kill chain, the careful cut and the fork among them, and exits 0', async () => {
+    const port = await freePort();
+    let demo = await startDemo(db, {}, { port });
+    const { url, stdout } = demo;
+    const restarts: string[] = [];
     try {
       expect(stdout()).not.toMatch(/simulator is on/);
       const secrets = join(dir, 'demo-secrets.json');
       expect(statSync(secrets).mode & 0o777).toBe(0o600);
 
-      const drill = await runCli([
+      // The drill cannot stop the server: with --server-stopped it says when, and the operator (this test) does.
+      const running = startCli([
         'drill',
         '--url',
         url,
@@ -89,10 +111,35 @@ describe('portledger drill against portledger demo (across processes)', () => {
         secrets,
         '--db',
         db,
+        '--server-stopped',
         '--json',
         '--out',
         dir,
       ]);
+      let said = '';
+      let operator = Promise.resolve();
+      running.child.stderr?.on('data', (chunk) => {
+        said += chunk;
+        const lines = said.split('\n');
+        said = lines.pop() ?? '';
+        for (const line of lines) {
+          if (/^drill: .*stop it now$/.test(line)) {
+            restarts.push('stop');
+            operator = operator.then(async () => {
+              demo.server.child.kill('SIGTERM');
+              await demo.server.done;
+            });
+          } else if (/^drill: .*start the server again$/.test(line)) {
+            restarts.push('start');
+            operator = operator.then(async () => {
+              demo = await startDemo(db, {}, { port, sound: false });
+            });
+          }
+        }
+      });
+      const drill = await running.done;
+      await operator;
+      expect(restarts).toEqual(['stop', 'start', 'stop', 'start']);
       // The report first, step by step, so that a failure names the step; the exit code last.
       expect(drill.stdout, drill.stderr).toMatch(/^\{/);
       const report = JSON.parse(drill.stdout) as DrillReport;
@@ -127,6 +174,39 @@ describe('portledger drill against portledger demo (across processes)', () => {
       const through = report.steps.filter((s) => s.outcome !== 'blocked' && s.outcome !== 'detected');
       expect.soft(through.map((s) => `${s.name}: ${s.outcome}: ${s.how}`)).toEqual([]);
       for (const step of report.steps) expect(step.evidence.length, step.name).toBeGreaterThan(0);
+      // Issue 11: the careful cut and the fork with the stolen log key, each made while the demo was stopped.
+      // Each verifies on its own, and every angle names it: the restarted server, verify --db --checkpoint with
+      // the checkpoint the drill's monitor kept, that monitor, and both witnesses.
+      for (const [name, kind] of [
+        [/cut the log back carefully while the server is stopped/, 'rollback'],
+        [/fork the log with the stolen log key while the server is stopped/, 'fork'],
+      ] as const) {
+        const history = step(report, name);
+        const evidence = history.evidence.join('\n');
+        expect(history.outcome, history.how).toBe('detected');
+        expect(history.how).not.toMatch(/some angles only|did not name|no witness/);
+        expect(evidence).toMatch(/verify --db alone \(\d+ ms\): exit 0: verified/);
+        expect(evidence).toMatch(
+          new RegExp(
+            `verify --db --checkpoint with the monitor's kept checkpoint of size \\d+ \\(\\d+ ms\\): exit 1: verify failed: ${kind}: `,
+          ),
+        );
+        expect(evidence).toMatch(
+          new RegExp(`/readyz 503 \\d+ ms after the restarted server first answered: integrity\\.${kind}`),
+        );
+        expect(evidence).toMatch(
+          new RegExp(`alert integrity\\.\\S+ \\(critical\\) \\d+: "[^"]*integrity\\.${kind}`),
+        );
+        expect(evidence).toMatch(new RegExp(`the auditor's monitor after \\(\\d+ ms\\): ${kind}: `));
+        expect(history.how).toMatch(/2 of 2 witnesses refused/);
+        expect(
+          evidence.match(/witness \S+ holds a cosigned checkpoint of size \d+; .*: HTTP (400|409|422)/g),
+        ).toHaveLength(2);
+      }
+      expect(step(report, /cut the log back/).evidence.join('\n')).toMatch(
+        /the auditor's monitor before the stop \(\d+ ms\): ok: checkpoint of size \d+ extends the kept checkpoint/,
+      );
+
       const gate = report.steps.find((s) => /gate out/.test(s.name))!;
       expect(gate.outcome).toBe('detected');
       expect(gate.how).toMatch(/raised gate\.refused alert/);
@@ -228,10 +308,10 @@ describe('portledger drill against portledger demo (across processes)', () => {
       expect(written.steps).toEqual(report.steps);
       expect(drill.code, `${drill.stderr}\n${drill.stdout}`).toBe(0);
     } finally {
-      server.child.kill('SIGTERM');
-      await server.done;
+      demo.server.child.kill('SIGTERM');
+      await demo.server.done;
     }
-  }, 330_000); // the drill waits out a TOTP step when a keylogged code was already used in it (up to 30 s, twice)
+  }, 600_000); // the drill waits out a TOTP step when a keylogged code was already used in it (up to 30 s, twice)
 });
 
 /**
