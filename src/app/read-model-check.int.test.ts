@@ -25,7 +25,8 @@ import { createLedger, type Ledger } from './ledger.js';
 import type { LedgerStore } from './ports.js';
 import type { ReadModelTable } from './read-model.ports.js';
 import { ReadModelCheck } from './read-model-check.js';
-import { rebuildReadModels } from './read-model-rebuild.js';
+import { READ_MODEL_VERSION } from './read-model-projection.js';
+import { READ_MODELS_STREAM, rebuildIfProjectionChanged, rebuildReadModels } from './read-model-rebuild.js';
 import { SimulatedClock, seededIds, seedVesselCall } from './seed.js';
 import { seededRandom } from './seeded-random.js';
 
@@ -184,7 +185,7 @@ describe.each(kinds)('the read models held against the log (%s)', (kind) => {
     new ReadModelCheck({ store: world.store, keysPerCycle }).run();
 
   async function rebuild() {
-    const result = await rebuildReadModels({ store: world.store, verifierKey: testVerifierKey });
+    const result = await rebuildReadModels({ ledger: world.ledger, verifierKey: testVerifierKey });
     if (!result.ok) throw new Error(`rebuild refused: ${result.refusal}`);
     return result;
   }
@@ -414,7 +415,7 @@ describe.each(kinds)('the read models held against the log (%s)', (kind) => {
     await world.dba(`update event set data = '{"forged":true}' where idx = ?`, [last]);
     const key = await victim(world, 'driver_job', 'visit_ref');
     await world.dba(`update driver_job set truck_plate = '1-GNG-666' where visit_ref = ?`, [key]);
-    const refused = await rebuildReadModels({ store: world.store, verifierKey: testVerifierKey });
+    const refused = await rebuildReadModels({ ledger: world.ledger, verifierKey: testVerifierKey });
     expect(refused).toMatchObject({
       ok: false,
       refusal: 'log_failed',
@@ -425,5 +426,174 @@ describe.each(kinds)('the read models held against the log (%s)', (kind) => {
     // Put the log back as it was, so the world ends as it began.
     await world.dba('update event set data = ? where idx = ?', [before!.data, last]);
     await rebuild();
+  });
+
+  /** The integrity watch and `/readyz` of a server that has just started, counting the alerts it raises. */
+  async function startedServer() {
+    const alerts: string[] = [];
+    const watch = startIntegrityWatch({
+      reads: world.store,
+      verifierKey: testVerifierKey,
+      intervalMs: 3_600_000,
+      readModels: new ReadModelCheck({ store: world.store, keysPerCycle: 10_000 }),
+      onAlert: (failure) => {
+        alerts.push(failure.code);
+        return raiseIntegrityAlert(world.ledger, failure);
+      },
+    });
+    const health = Fastify();
+    await health.register(healthRoutes({ reads: world.store, integrity: watch }));
+    return {
+      alerts,
+      watch,
+      readyz: async () => (await health.inject({ url: '/readyz' })).statusCode,
+      async stop() {
+        watch.stop();
+        await health.close();
+      },
+    };
+  }
+
+  const recordedVersion = async () =>
+    Number((await world.dba('select version from read_model_version where id = 1'))[0]!.version);
+
+  /** A gate alert's row as an older release's builder wrote it: another summary, at the older version. */
+  async function rowsOfAnOlderRelease(): Promise<{ alertId: number; summary: string }> {
+    const [row] = await world.dba(
+      `select alert_id, summary from alert where rule = 'gate.refused' order by alert_id limit 1`,
+    );
+    const alertId = Number(row!.alert_id);
+    await world.dba('update alert set summary = ? where alert_id = ?', [
+      'Refused at the gate: driver, badge, plate and slot checks',
+      alertId,
+    ]);
+    await world.dba('update read_model_version set version = ? where id = 1', [READ_MODEL_VERSION - 1]);
+    return { alertId, summary: String(row!.summary) };
+  }
+
+  it('starts on alert rows an older projection built: rebuilds them before the first check, records the version and ReadModelsRebuilt, and is ready with no alert', async () => {
+    const { alertId, summary } = await rowsOfAnOlderRelease();
+    const sizeBefore = await world.store.logSize();
+
+    const upgrade = await rebuildIfProjectionChanged({ ledger: world.ledger, verifierKey: testVerifierKey });
+    expect(upgrade).toMatchObject({
+      status: 'rebuilt',
+      fromVersion: READ_MODEL_VERSION - 1,
+      version: READ_MODEL_VERSION,
+    });
+    const result = upgrade.status === 'rebuilt' ? upgrade.result : undefined;
+    expect(result?.changes.alert).toEqual({ inserted: 0, updated: 1, removed: 0 });
+    expect((await world.store.getAlertRecord(alertId))?.summary).toBe(summary);
+    expect(await recordedVersion()).toBe(READ_MODEL_VERSION);
+
+    // One event, after every event the rows were rebuilt from: when, why, and what changed.
+    expect(result?.eventIndex).toBe(sizeBefore);
+    const [event] = await world.store.readEvents(sizeBefore, 10);
+    expect(event).toMatchObject({
+      streamId: READ_MODELS_STREAM,
+      type: 'ReadModelsRebuilt',
+      data: {
+        reason: 'projection_version',
+        fromVersion: READ_MODEL_VERSION - 1,
+        toVersion: READ_MODEL_VERSION,
+        logSize: sizeBefore,
+        changes: { alert: { inserted: 0, updated: 1, removed: 0 } },
+      },
+    });
+    expect(await world.store.logSize()).toBe(sizeBefore + 1);
+
+    const server = await startedServer();
+    try {
+      expect(await server.watch.checkNow()).toMatchObject({ ok: true });
+      expect(await server.readyz()).toBe(200);
+      expect(server.alerts).toEqual([]);
+    } finally {
+      await server.stop();
+    }
+    // The next start finds the version current and rebuilds nothing.
+    expect(await rebuildIfProjectionChanged({ ledger: world.ledger, verifierKey: testVerifierKey })).toEqual({
+      status: 'current',
+      version: READ_MODEL_VERSION,
+    });
+    expect(await world.store.logSize()).toBe(sizeBefore + 1);
+  });
+
+  it('at the current version repairs nothing at start: a tampered alert row is still a read-model mismatch', async () => {
+    const [row] = await world.dba(
+      `select alert_id from alert where rule = 'gate.refused' order by alert_id limit 1`,
+    );
+    const alertId = Number(row!.alert_id);
+    await world.dba('update alert set summary = ? where alert_id = ?', ['nothing to see here', alertId]);
+    const sizeBefore = await world.store.logSize();
+
+    expect(await rebuildIfProjectionChanged({ ledger: world.ledger, verifierKey: testVerifierKey })).toEqual({
+      status: 'current',
+      version: READ_MODEL_VERSION,
+    });
+    expect((await world.store.getAlertRecord(alertId))?.summary).toBe('nothing to see here');
+    expect(await world.store.logSize()).toBe(sizeBefore);
+
+    const server = await startedServer();
+    try {
+      expect(await server.watch.checkNow()).toMatchObject({
+        ok: false,
+        code: 'integrity.read_model_mismatch',
+        readModel: { table: 'alert', key: String(alertId), field: 'summary' },
+      });
+      expect(await server.readyz()).toBe(503);
+      expect(server.alerts).toEqual(['integrity.read_model_mismatch']);
+    } finally {
+      await server.stop();
+    }
+    const repaired = await rebuild();
+    // The rebuild that repaired it is on the log too, as the command's.
+    const [event] = await world.store.readEvents(repaired.eventIndex!, 1);
+    expect(event).toMatchObject({ type: 'ReadModelsRebuilt', data: { reason: 'command' } });
+  });
+
+  it('refuses the rebuild at start while the log fails its own check: the version stays, and the server is unready for the log', async () => {
+    await rowsOfAnOlderRelease();
+    const [row] = await world.dba('select max(idx) as idx from event');
+    const last = Number(row!.idx);
+    if (kind === 'sqlite') {
+      for (const { name } of (await world.dba(`select name from sqlite_master where type = 'trigger'`)) as {
+        name: string;
+      }[]) {
+        await world.dba(`drop trigger "${name}"`);
+      }
+    } else {
+      await world.dba('alter table event disable trigger user');
+    }
+    const [before] = await world.dba('select data from event where idx = ?', [last]);
+    await world.dba(`update event set data = '{"forged":true}' where idx = ?`, [last]);
+    try {
+      const upgrade = await rebuildIfProjectionChanged({
+        ledger: world.ledger,
+        verifierKey: testVerifierKey,
+      });
+      expect(upgrade).toMatchObject({
+        status: 'refused',
+        fromVersion: READ_MODEL_VERSION - 1,
+        failure: { code: 'integrity.entry_mismatch', firstBadIndex: last },
+      });
+      expect(await recordedVersion()).toBe(READ_MODEL_VERSION - 1);
+      expect(await world.store.logSize()).toBe(last + 1);
+
+      const server = await startedServer();
+      try {
+        expect(await server.watch.checkNow()).toMatchObject({ ok: false, code: 'integrity.entry_mismatch' });
+        expect(await server.readyz()).toBe(503);
+        expect(server.alerts).not.toContain('integrity.read_model_mismatch');
+      } finally {
+        await server.stop();
+      }
+    } finally {
+      await world.dba('update event set data = ? where idx = ?', [before!.data, last]);
+    }
+    expect(
+      await rebuildIfProjectionChanged({ ledger: world.ledger, verifierKey: testVerifierKey }),
+    ).toMatchObject({
+      status: 'rebuilt',
+    });
   });
 });

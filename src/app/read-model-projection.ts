@@ -48,6 +48,22 @@ export interface TouchedSubjects {
   readonly alertIds: ReadonlySet<string>;
 }
 
+/**
+ * The version of the read-model projection: how every checked table's rows are derived from the log.
+ *
+ * BUMP THIS (add one) in the same commit as any change to how a row of a checked table is built — a builder used
+ * above (`visitRecordOf`, `visitCells`, `releaseRecordOf`, `bookingRowsOf`, `applyAlertEvent`, `gateAlertGroupRecord`,
+ * `applyGateAlertRepeat`, `namesVisit`, …) changing a field, a summary, a grouping or adding a column. The database
+ * records the version its rows were built by (`read_model_version`, migration 0018); a server that starts on a
+ * database recorded at another version rebuilds the read models from the log first (`rebuildIfProjectionChanged`),
+ * so the integrity watch does not take rows written by the old code for tampering. Forgetting to bump it makes every
+ * existing deployment's first integrity check after the upgrade a false `integrity.read_model_mismatch`.
+ *
+ * 0: rows written before the version was recorded (migration 0018 records it for a database whose log held events).
+ * 1: gate alerts name a pass's own checks only, group repeated refusals and drivers' phone alerts (December 2026).
+ */
+export const READ_MODEL_VERSION = 1;
+
 const STREAM_PREFIX = { visit: 'visit-', release: 'release-', appointment: 'appointment-' } as const;
 
 interface VisitFold {

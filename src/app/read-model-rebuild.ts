@@ -7,10 +7,17 @@
  */
 import { canonicalBytes, type NoteVerifier } from '../audit/index.js';
 import { checkLogIntegrity, type IntegrityFailure } from './integrity.usecases.js';
-import type { JsonValue, LedgerStore, LedgerWriteTx, OccupiedCell } from './ports.js';
+import type { Ledger, WriteContext } from './ledger.js';
+import type { JsonObject, JsonValue, LedgerWriteTx, OccupiedCell } from './ports.js';
 import { READ_MODEL_TABLES, type ReadModelRecords, type ReadModelTable } from './read-model.ports.js';
 import { compareSubject, foldUpTo, identityFacts } from './read-model-check.js';
-import { keyedByAlert, ReadModelProjection } from './read-model-projection.js';
+import { keyedByAlert, READ_MODEL_VERSION, ReadModelProjection } from './read-model-projection.js';
+
+/** The stream of `ReadModelsRebuilt` events: when and why the read models were rewritten from the log. */
+export const READ_MODELS_STREAM = 'read-models';
+
+/** Why a rebuild ran: `portledger rebuild-read-models`, or a server starting on rows of another projection version. */
+export type RebuildReason = 'command' | 'projection_version';
 
 /** What a rebuild changed in one table, in rows. */
 export interface TableChanges {
@@ -25,6 +32,12 @@ export type RebuildResult =
       /** The log size the rebuild folded to. */
       readonly logSize: number;
       readonly changes: Readonly<Record<ReadModelTable, TableChanges>>;
+      /** The projection version the database recorded before (undefined when it recorded none). */
+      readonly fromVersion: number | undefined;
+      /** The projection version the rows are built by now (`READ_MODEL_VERSION`). */
+      readonly version: number;
+      /** The audit index of the `ReadModelsRebuilt` event; undefined when nothing changed, version included. */
+      readonly eventIndex: number | undefined;
     }
   | { readonly ok: false; readonly refusal: 'log_failed'; readonly failure: IntegrityFailure }
   | { readonly ok: false; readonly refusal: 'unsupported' };
@@ -117,19 +130,24 @@ function countChanges(expected: readonly unknown[], stored: readonly unknown[], 
 /**
  * Rebuilds every checked read-model table from the log, `batchSize` subjects per transaction. Each transaction first
  * folds what was appended since (the server may be running), so what it writes is what the log says at that moment.
- * Idempotent: a second run finds nothing to change.
+ * The last transaction also records the projection version the rows are now built by (`READ_MODEL_VERSION`) and,
+ * when a row or the version changed, appends a `ReadModelsRebuilt` event (`reason`, the versions before and after,
+ * the rows changed per table) to the `read-models` stream, so an investigator sees when and why rows changed.
+ * Idempotent: a second run finds nothing to change and appends nothing.
  *
  * @example
- * const result = await rebuildReadModels({ store, verifierKey });
+ * const result = await rebuildReadModels({ ledger, verifierKey, reason: 'command' });
  * if (result.ok) console.log(result.changes.alert.inserted);
  */
 export async function rebuildReadModels(args: {
-  store: LedgerStore;
+  ledger: Ledger;
   verifierKey: string | NoteVerifier;
+  reason?: RebuildReason;
   batchSize?: number;
   onProgress?: (phase: string, done: number, total: number) => void;
 }): Promise<RebuildResult> {
-  const { store } = args;
+  const { ledger } = args;
+  const { store } = ledger;
   if (!store.readModels) return { ok: false, refusal: 'unsupported' };
   const batchSize = args.batchSize ?? DEFAULT_BATCH;
   const checked = await checkLogIntegrity({
@@ -148,7 +166,44 @@ export async function rebuildReadModels(args: {
     READ_MODEL_TABLES.map((table) => [table, { inserted: 0, updated: 0, removed: 0 }]),
   ) as Record<ReadModelTable, TableChanges>;
 
-  for (const table of READ_MODEL_TABLES) {
+  let recorded: { fromVersion: number | undefined; eventIndex: number | undefined } | undefined;
+  /** The version and the event, in the transaction of the last batch, after its rows. */
+  const finish = async ({ tx, appendAtEnd }: WriteContext) => {
+    const fromVersion = await tx.readModels!.projectionVersion();
+    const changed = READ_MODEL_TABLES.some((table) => {
+      const { inserted, updated, removed } = changes[table];
+      return inserted + updated + removed > 0;
+    });
+    if (fromVersion === READ_MODEL_VERSION && !changed) {
+      recorded = { fromVersion, eventIndex: undefined };
+      return;
+    }
+    await tx.readModels!.recordProjectionVersion(READ_MODEL_VERSION);
+    const [event] = await appendAtEnd(READ_MODELS_STREAM, [
+      {
+        type: 'ReadModelsRebuilt',
+        data: {
+          reason: args.reason ?? 'command',
+          fromVersion: fromVersion ?? null,
+          toVersion: READ_MODEL_VERSION,
+          logSize: projection.size,
+          changes: changes as unknown as JsonObject,
+        },
+      },
+    ]);
+    recorded = { fromVersion, eventIndex: event!.index };
+  };
+  /** One batch's transaction; the last one goes through the ledger, which appends the event with its leaf. */
+  const transaction = (last: boolean, work: (tx: LedgerWriteTx) => Promise<void>) =>
+    last
+      ? ledger.write(async (context) => {
+          await work(context.tx);
+          await finish(context);
+        })
+      : store.writeTransaction(work);
+
+  for (const [tableIndex, table] of READ_MODEL_TABLES.entries()) {
+    const lastTable = tableIndex === READ_MODEL_TABLES.length - 1;
     // Every subject the log knows, then every subject the table holds that the log does not.
     const known = projection.subjects(keyedByAlert(table) ? 'alert' : 'visit').map(String);
     const unexplained: string[] = [];
@@ -162,7 +217,7 @@ export async function rebuildReadModels(args: {
     const subjects = [...known, ...unexplained];
     for (let start = 0; start < subjects.length; start += batchSize) {
       const batch = subjects.slice(start, start + batchSize);
-      await store.writeTransaction(async (tx) => {
+      await transaction(lastTable && start + batchSize >= subjects.length, async (tx) => {
         await foldUpTo(projection, tx, await tx.logSize());
         const stored = new Map<string, unknown[]>();
         for (const record of await tx.readModels!.rowsOf(table, batch)) {
@@ -182,5 +237,58 @@ export async function rebuildReadModels(args: {
       args.onProgress?.(`rebuilding ${table}`, Math.min(start + batchSize, subjects.length), subjects.length);
     }
   }
-  return { ok: true, logSize: projection.size, changes };
+  // The last table had no subject at all: its (empty) last batch still records the version.
+  if (!recorded) await transaction(true, async () => {});
+  const { fromVersion, eventIndex } = recorded!;
+  return {
+    ok: true,
+    logSize: projection.size,
+    changes,
+    fromVersion,
+    version: READ_MODEL_VERSION,
+    eventIndex,
+  };
+}
+
+/** What a start did about the read models' projection version. */
+export type ProjectionUpgrade =
+  | { readonly status: 'current'; readonly version: number }
+  | { readonly status: 'unsupported' }
+  | {
+      readonly status: 'rebuilt';
+      readonly fromVersion: number | undefined;
+      readonly version: number;
+      readonly result: Extract<RebuildResult, { ok: true }>;
+    }
+  | {
+      readonly status: 'refused';
+      readonly fromVersion: number | undefined;
+      readonly version: number;
+      readonly failure: IntegrityFailure;
+    };
+
+/**
+ * At a server's start, before its first integrity check and before it takes writes: when the database records
+ * another projection version than this code's (`READ_MODEL_VERSION`), the rows were built by another release's
+ * builders, and the read models are rebuilt from the log, as `portledger rebuild-read-models` does (refused, as it
+ * is, while the log fails its own check: the server then stays unready for the log's own reason). At the current
+ * version nothing is rebuilt: a row that differs from the log then is tampering, for the integrity watch to raise.
+ *
+ * @example
+ * const upgrade = await rebuildIfProjectionChanged({ ledger, verifierKey });
+ * if (upgrade.status === 'rebuilt') console.log(upgrade.result.changes.alert.updated);
+ */
+export async function rebuildIfProjectionChanged(args: {
+  ledger: Ledger;
+  verifierKey: string | NoteVerifier;
+  onProgress?: (phase: string, done: number, total: number) => void;
+}): Promise<ProjectionUpgrade> {
+  const tables = args.ledger.store.readModels;
+  if (!tables) return { status: 'unsupported' };
+  const fromVersion = await tables.projectionVersion();
+  if (fromVersion === READ_MODEL_VERSION) return { status: 'current', version: READ_MODEL_VERSION };
+  const result = await rebuildReadModels({ ...args, reason: 'projection_version' });
+  if (result.ok) return { status: 'rebuilt', fromVersion, version: READ_MODEL_VERSION, result };
+  if (result.refusal === 'unsupported') return { status: 'unsupported' };
+  return { status: 'refused', fromVersion, version: READ_MODEL_VERSION, failure: result.failure };
 }

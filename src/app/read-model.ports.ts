@@ -60,6 +60,11 @@ export interface ReadModelTableReads {
   rowsOf<T extends ReadModelTable>(table: T, subjects: readonly string[]): Promise<ReadModelRecords[T][]>;
   /** Up to `limit` distinct subjects holding rows, after `after` in the database's own key order. */
   subjectsAfter(table: ReadModelTable, after: string | undefined, limit: number): Promise<string[]>;
+  /**
+   * The version of the projection (`READ_MODEL_VERSION`) the rows were built by, as the database records it
+   * (`read_model_version`); undefined when it records none.
+   */
+  projectionVersion(): Promise<number | undefined>;
 }
 
 /** The writes a rebuild needs beyond the writers' own: rows of a derived table the log does not explain go. */
@@ -68,4 +73,6 @@ export interface ReadModelTableWrites extends ReadModelTableReads {
   removeRows(table: ReadModelTable, subjects: readonly string[]): Promise<void>;
   /** Sets the open-alert count of a visit (`visit_flag`). */
   setOpenAlerts(visitRef: string, openAlerts: number): Promise<void>;
+  /** Records the projection version the rows are now built by (the rebuild's last transaction). */
+  recordProjectionVersion(version: number): Promise<void>;
 }

@@ -1,7 +1,12 @@
 import { READ_MODEL_TABLES } from '../app/read-model.ports.js';
-import { type RebuildResult, rebuildReadModels } from '../app/read-model-rebuild.js';
+import {
+  type ProjectionUpgrade,
+  type RebuildResult,
+  rebuildIfProjectionChanged,
+  rebuildReadModels,
+} from '../app/read-model-rebuild.js';
 import { progressBar } from './progress.js';
-import { openSystem } from './system.js';
+import { openSystem, type System } from './system.js';
 
 /** What a rebuild changed, one line per table that changed; the whole report when nothing did. */
 function report(result: Extract<RebuildResult, { ok: true }>): string {
@@ -10,6 +15,9 @@ function report(result: Extract<RebuildResult, { ok: true }>): string {
     if (inserted + updated + removed === 0) return [];
     return [`${table}: ${inserted} inserted, ${updated} updated, ${removed} removed`];
   });
+  if (result.fromVersion !== result.version) {
+    lines.push(`projection version: ${result.fromVersion ?? 'none'} recorded before, ${result.version} now`);
+  }
   if (lines.length === 0) {
     return `the read models already equal the log (${result.logSize} events): nothing to change\n`;
   }
@@ -30,8 +38,9 @@ export async function rebuildReadModelsCommand(
   let phase = '';
   try {
     const result = await rebuildReadModels({
-      store: system.store,
+      ledger: system.ledger,
       verifierKey: system.verifierKey,
+      reason: 'command',
       onProgress: (label, done, total) => {
         if (label !== phase) {
           progress?.stop();
@@ -59,4 +68,42 @@ export async function rebuildReadModelsCommand(
     progress?.stop();
     await system.close();
   }
+}
+
+/**
+ * At `serve`/`demo` start, before the first integrity check and before the server takes writes: rebuilds the read
+ * models from the log when the database records another projection version than this release's, and says so in
+ * one line (stdout when rebuilt, stderr when refused because the log fails its own check). Silent otherwise.
+ */
+export async function rebuildReadModelsOnStart(
+  system: Pick<System, 'ledger' | 'verifierKey'>,
+  io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
+): Promise<ProjectionUpgrade> {
+  const upgrade = await rebuildIfProjectionChanged({
+    ledger: system.ledger,
+    verifierKey: system.verifierKey,
+  });
+  const built = (fromVersion: number | undefined, version: number) =>
+    `the read models were built by projection version ${fromVersion ?? 'none'}, this release builds version ${version}`;
+  if (upgrade.status === 'rebuilt') {
+    const { result } = upgrade;
+    const changed = READ_MODEL_TABLES.flatMap((table) => {
+      const { inserted, updated, removed } = result.changes[table];
+      const parts = [
+        ...(inserted ? [`${inserted} inserted`] : []),
+        ...(updated ? [`${updated} updated`] : []),
+        ...(removed ? [`${removed} removed`] : []),
+      ];
+      return parts.length > 0 ? [`${table} ${parts.join(', ')}`] : [];
+    });
+    io.stdout.write(
+      `${built(upgrade.fromVersion, upgrade.version)}: rebuilt them from the log (${result.logSize} events): ${changed.length > 0 ? changed.join('; ') : 'no row differed'} (ReadModelsRebuilt, audit index ${result.eventIndex})\n`,
+    );
+  } else if (upgrade.status === 'refused') {
+    const { failure } = upgrade;
+    io.stderr.write(
+      `${built(upgrade.fromVersion, upgrade.version)}, but the log itself fails its check at index ${failure.firstBadIndex} (${failure.code}): ${failure.reason}; the read models are not rebuilt from it and /readyz answers 503\n`,
+    );
+  }
+  return upgrade;
 }

@@ -10,6 +10,7 @@ import { readSetting } from '../config/settings.js';
 import { buildServer } from '../http/server.js';
 import { seedDemoOnce } from './demo.js';
 import { startDemoWitnesses } from './demo-witnesses.js';
+import { rebuildReadModelsOnStart } from './rebuild-read-models.js';
 import { openSystem } from './system.js';
 import {
   parseWitnessList,
@@ -62,6 +63,9 @@ export async function serveCommand(
       `the log does not extend the checkpoint kept in ${system.keeper?.file.location}: ${describeHistoryBreak(broken)}; /readyz answers 503 and no checkpoint is signed until a person resolves the alert (a database deleted on purpose needs that file moved away too)\n`,
     );
   }
+  // Rows built by another release's projection are rebuilt from the log before the first check and the first write,
+  // so the watch does not take them for tampering; not over a log that breaks the kept checkpoint.
+  if (!broken) await rebuildReadModelsOnStart(system, io);
   // No demo is seeded over a log that breaks the kept checkpoint: nothing could be signed over it.
   const seeded = options.seedDemo && !broken ? await seedDemoOnce(system, io) : undefined;
   const integrity = startIntegrityWatch({

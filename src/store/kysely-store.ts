@@ -232,6 +232,7 @@ export function createKyselyLedgerStore({ db, dialect: name }: KyselyLedgerStore
             ...guard.wrapReads(readModelTableReads(readModels)),
             removeRows: write((table, subjects) => readModels.removeRows(table, subjects)),
             setOpenAlerts: write((visitRef, openAlerts) => readModels.setOpenAlerts(visitRef, openAlerts)),
+            recordProjectionVersion: write((version) => readModels.recordProjectionVersion(version)),
           },
           releases: {
             ...guard.wrapReads(releaseReads(releases)),

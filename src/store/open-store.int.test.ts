@@ -63,6 +63,7 @@ describe('openLedgerStore', () => {
           '0015_enrolment_confirmation',
           '0016_read_model_mismatch_rule',
           '0017_witness_cosignatures',
+          '0018_read_model_version',
         ],
       });
       expect(await migrate(db)).toEqual({ applied: [] });

@@ -126,6 +126,23 @@ export function createReadModelTablesRepository({
       }
     },
 
+    async projectionVersion() {
+      const row = await db
+        .selectFrom('read_model_version')
+        .select('version')
+        .where('id', '=', 1)
+        .executeTakeFirst();
+      return row === undefined ? undefined : toNumber(row.version);
+    },
+
+    async recordProjectionVersion(version) {
+      await db
+        .insertInto('read_model_version')
+        .values({ id: 1, version })
+        .onConflict((oc) => oc.column('id').doUpdateSet({ version }))
+        .execute();
+    },
+
     async setOpenAlerts(visitRef, openAlerts) {
       await db
         .insertInto('visit_flag')
@@ -142,5 +159,6 @@ export function readModelTableReads(repository: ReadModelTableReads): ReadModelT
     countRows: (table) => repository.countRows(table),
     rowsOf: (table, subjects) => repository.rowsOf(table, subjects),
     subjectsAfter: (table, after, limit) => repository.subjectsAfter(table, after, limit),
+    projectionVersion: () => repository.projectionVersion(),
   };
 }

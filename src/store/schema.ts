@@ -340,6 +340,15 @@ export interface AlertTable {
   updated_at: string;
 }
 
+/**
+ * The version of the read-model projection the read-model tables were built by (migration 0018): one row, `id` 1.
+ * Derived bookkeeping, like the tables it describes; each change of it is a `ReadModelsRebuilt` event in the log.
+ */
+export interface ReadModelVersionTable {
+  id: number;
+  version: number;
+}
+
 export interface Database {
   log_head: LogHeadTable;
   event: EventTable;
@@ -369,6 +378,7 @@ export interface Database {
   visit_flag: VisitFlagTable;
   release_party: ReleasePartyTable;
   alert: AlertTable;
+  read_model_version: ReadModelVersionTable;
 }
 
 /** The identity tables, which the application updates and deletes in place (see `0002_identity`). */

@@ -188,6 +188,70 @@ describe('read models held against the log by a running server (SQLite, across p
       await server.done;
     }
 
+    // An upgrade: a gate alert's row as an older release's builder wrote it, at that release's projection version.
+    // The next start rebuilds the read models before its first check, says so in one line and is ready, no alert.
+    const mismatchAlerts = () =>
+      asDba(path, (sqlite) =>
+        sqlite.prepare(`select count(*) as n from alert where rule = 'integrity.read_model_mismatch'`).get(),
+      );
+    const alertsBefore = mismatchAlerts();
+    const gateAlert = asDba(path, (sqlite) => {
+      const row = sqlite
+        .prepare(`select alert_id, summary from alert where rule = 'gate.refused' order by alert_id limit 1`)
+        .get() as { alert_id: number; summary: string };
+      sqlite
+        .prepare('update alert set summary = ? where alert_id = ?')
+        .run('Refused at the gate: credential, badge, plate and slot', row.alert_id);
+      sqlite.prepare('update read_model_version set version = 0 where id = 1').run();
+      return row;
+    });
+    const upgraded = startCli(['serve', '--db', db, '--port', '0'], {
+      PORTLEDGER_INTEGRITY_INTERVAL_MS: '300',
+    });
+    let upgradedOut = '';
+    upgraded.child.stdout?.on('data', (chunk) => {
+      upgradedOut += chunk;
+    });
+    try {
+      const url = await waitFor(
+        'the upgraded server to listen',
+        async () => upgradedOut.match(/listening on (http:\/\/\S+)/)?.[1],
+        30_000,
+      );
+      const said = upgradedOut.split('\n').filter((line) => line.startsWith('the read models were built by'));
+      expect(said).toHaveLength(1);
+      expect(said[0]).toMatch(
+        /^the read models were built by projection version 0, this release builds version \d+: rebuilt them from the log \(\d+ events\): alert 1 updated \(ReadModelsRebuilt, audit index \d+\)$/,
+      );
+      expect(upgradedOut.indexOf(said[0]!)).toBeLessThan(upgradedOut.indexOf('listening on'));
+      const ready = await waitFor(
+        'the upgraded server to be ready',
+        async () => {
+          const { status, body } = await readiness(url);
+          return status === 200 && body.integrity?.ok ? body : undefined;
+        },
+        15_000,
+      );
+      expect(ready.integrity?.ok).toBe(true);
+      asDba(path, (sqlite) => {
+        expect(
+          sqlite.prepare('select summary from alert where alert_id = ?').get(gateAlert.alert_id),
+        ).toEqual({
+          summary: gateAlert.summary,
+        });
+        expect(sqlite.prepare('select version from read_model_version').get()).not.toEqual({ version: 0 });
+        const event = sqlite
+          .prepare(`select type, data from event where stream_id = 'read-models' order by idx desc limit 1`)
+          .get() as { type: string; data: string };
+        expect(event.type).toBe('ReadModelsRebuilt');
+        expect(JSON.parse(event.data)).toMatchObject({ reason: 'projection_version', fromVersion: 0 });
+      });
+      expect(mismatchAlerts()).toEqual(alertsBefore);
+    } finally {
+      upgraded.child.kill('SIGTERM');
+      await upgraded.done;
+    }
+
     // A log that fails its own check is not rebuilt from: one line, exit 1.
     asDba(path, (sqlite) => {
       const triggers = sqlite.prepare("select name from sqlite_master where type = 'trigger'").all() as {

@@ -24,6 +24,7 @@ import { driverDevicesMigration0014 } from './0014_driver_devices.js';
 import { enrolmentConfirmationMigration0015 } from './0015_enrolment_confirmation.js';
 import { readModelMismatchRuleMigration0016 } from './0016_read_model_mismatch_rule.js';
 import { witnessCosignaturesMigration0017 } from './0017_witness_cosignatures.js';
+import { readModelVersionMigration0018 } from './0018_read_model_version.js';
 import type { MigrationDb } from './migration-db.js';
 
 /**
@@ -52,6 +53,7 @@ export function ledgerMigrationProvider(dialect: StoreDialectName): MigrationPro
     '0015_enrolment_confirmation': enrolmentConfirmationMigration0015(d),
     '0016_read_model_mismatch_rule': readModelMismatchRuleMigration0016(d),
     '0017_witness_cosignatures': witnessCosignaturesMigration0017(d),
+    '0018_read_model_version': readModelVersionMigration0018(d),
   };
   return { getMigrations: async () => migrations };
 }
