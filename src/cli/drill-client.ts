@@ -1,9 +1,12 @@
 /**
  * What every step of `portledger drill` shares: an HTTP client that reaches the server as any outsider would, the
- * demo secrets file as the gang would hold it, sign-in with a keylogged password + TOTP, and the alert inbox as the
- * port's investigators read it (to tell a step that was detected from one that was merely refused).
+ * demo secrets file as the gang would hold it, sign-in with a keylogged password + TOTP, and the drill's observer:
+ * the alert inbox as the port's defenders read it (to tell a step that was detected from one that was merely
+ * refused), through an API token the operator created for the drill or the database, never a session the gang holds.
  */
+import Sqlite from 'better-sqlite3';
 import { URI } from 'otpauth';
+import pg from 'pg';
 
 export type Outcome = 'blocked' | 'detected' | 'succeeded';
 
@@ -178,12 +181,125 @@ export interface AlertSeen {
   [field: string]: unknown;
 }
 
-/** The unresolved alerts an investigator sees on the alert console, newest first (one page of up to 200). */
-export async function unresolvedAlerts(client: Client, investigator: Session): Promise<AlertSeen[]> {
-  const listed = await client.call('GET', '/v1/alerts?status=unresolved&limit=200', {
-    session: investigator,
-  });
-  return (listed.body.alerts as AlertSeen[] | undefined) ?? [];
+/** A row of the alert table, as the database holds it (SQLite and PostgreSQL alike). */
+interface AlertRow {
+  alert_id: number | string;
+  rule: string;
+  severity: string;
+  summary: string;
+  raised_at: string;
+  subject_kind: string;
+  subject_id: string;
+  occurrences: number | string | null;
+}
+
+const UNRESOLVED_ALERT_ROWS =
+  "select a.alert_id, a.rule, a.severity, a.summary, a.raised_at, a.subject_kind, a.subject_id, g.occurrences from alert a left join gate_alert_group g on g.alert_id = a.alert_id where a.status in ('open', 'acknowledged') order by a.alert_id desc limit 200";
+
+const alertFromRow = (row: AlertRow): AlertSeen => ({
+  alertId: String(row.alert_id),
+  rule: row.rule,
+  severity: row.severity,
+  summary: row.summary,
+  raisedAt: row.raised_at,
+  subject: { kind: row.subject_kind, id: row.subject_id },
+  evidence: [],
+  ...(row.occurrences !== null ? { occurrences: Number(row.occurrences) } : {}),
+});
+
+/**
+ * The drill's observer: how it sees which of the gang's attempts were detected. It is the defender's view, never
+ * the gang's: an API token with `alert.read` the operator created for the drill (`--alert-token`, never from the
+ * secrets file), or, without one, the alert table of the database (`--db`). With neither, detection by alert cannot
+ * be observed, and a step whose only proof of detection is an alert says so rather than claim it.
+ */
+export interface AlertObserver {
+  /** Whether anything reads alerts at all. */
+  readonly sees: boolean;
+  /** Where an alert was seen, for the evidence. */
+  readonly where: string;
+  /** The operator's alert.read token, when that is how alerts are read. */
+  readonly bearer?: string;
+  /** The unresolved alerts, newest first (up to 200). */
+  unresolved(): Promise<AlertSeen[]>;
+  /** The steps whose detection by alert could not be observed (filled as the drill goes). */
+  readonly unobserved: string[];
+}
+
+/** Alerts read through `GET /v1/alerts` with the operator's `alert.read` API token. */
+export function tokenObserver(client: Client, token: string): AlertObserver {
+  return {
+    sees: true,
+    where: "listed on GET /v1/alerts to the operator's alert.read API token",
+    bearer: token,
+    unobserved: [],
+    async unresolved() {
+      const listed = await client.call('GET', '/v1/alerts?status=unresolved&limit=200', { bearer: token });
+      if (listed.status !== 200)
+        throw new Error(
+          `GET /v1/alerts with the --alert-token: HTTP ${listed.status}${code(listed.body)} (is it an API token with alert.read?)`,
+        );
+      return (listed.body.alerts as AlertSeen[] | undefined) ?? [];
+    },
+  };
+}
+
+/** Alerts read from the alert table of the database the drill holds with `--db` (no `--alert-token` given). */
+export function databaseObserver(db: string): AlertObserver {
+  const where =
+    'read from the alert table of the database (--db; no --alert-token was given, so not through GET /v1/alerts)';
+  if (db.startsWith('sqlite:')) {
+    const path = db.slice('sqlite:'.length);
+    return {
+      sees: true,
+      where,
+      unobserved: [],
+      async unresolved() {
+        const sqlite = new Sqlite(path, { readonly: true });
+        try {
+          return (sqlite.prepare(UNRESOLVED_ALERT_ROWS).all() as AlertRow[]).map(alertFromRow);
+        } finally {
+          sqlite.close();
+        }
+      },
+    };
+  }
+  return {
+    sees: true,
+    where,
+    unobserved: [],
+    async unresolved() {
+      const client = new pg.Client({ connectionString: db });
+      await client.connect();
+      try {
+        return (await client.query<AlertRow>(UNRESOLVED_ALERT_ROWS)).rows.map(alertFromRow);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
+
+/** No way to read alerts: neither `--alert-token` nor `--db`. */
+export function blindObserver(): AlertObserver {
+  return { sees: false, where: 'not observed', unobserved: [], unresolved: async () => [] };
+}
+
+/** The observer the drill's options give: the alert token first, then the database, else none. */
+export function alertObserver(client: Client, options: { alertToken?: string; db?: string }): AlertObserver {
+  if (options.alertToken) return tokenObserver(client, options.alertToken);
+  if (options.db) return databaseObserver(options.db);
+  return blindObserver();
+}
+
+/**
+ * What a step says when it found no alert: none was raised, or (with no observer) that it could not tell, which
+ * the drill also lists among its findings.
+ */
+export function noAlert(observer: AlertObserver, step: string, none = 'no alert was raised'): string {
+  if (observer.sees) return none;
+  observer.unobserved.push(step);
+  return 'whether an alert was raised could not be observed (no --alert-token, no --db)';
 }
 
 /** Where the alert inbox stood: its newest alert, and each listed alert's count (for alerts that group). */
@@ -195,14 +311,13 @@ export interface AlertMark {
 /** How many refusals an alert groups (`occurrences` on the alert console; 1 for an alert that does not group). */
 export const countOf = (alert: AlertSeen) => (typeof alert.occurrences === 'number' ? alert.occurrences : 1);
 
-/** Who reads the alert inbox: the drill's stolen investigator session (read-only by design). */
+/** Who reads the alert inbox: the drill's observer, the defender's view (never a session the gang holds). */
 export interface AlertReader {
-  readonly client: Client;
-  readonly investigator: Session | undefined;
+  readonly observer: AlertObserver;
 }
 
 export async function alertMark(ctx: AlertReader): Promise<AlertMark> {
-  const alerts = ctx.investigator ? await unresolvedAlerts(ctx.client, ctx.investigator) : [];
+  const alerts = await ctx.observer.unresolved();
   return {
     newest: Math.max(-1, ...alerts.map((a) => Number(a.alertId))),
     counts: new Map(alerts.map((a) => [a.alertId, countOf(a)])),
@@ -214,8 +329,7 @@ export async function alertMark(ctx: AlertReader): Promise<AlertMark> {
  * grouped alert may have been opened by an earlier step's refusal and count this one's).
  */
 export async function alertsSince(ctx: AlertReader, mark: AlertMark): Promise<AlertSeen[]> {
-  if (!ctx.investigator) return [];
-  return (await unresolvedAlerts(ctx.client, ctx.investigator)).filter((alert) => {
+  return (await ctx.observer.unresolved()).filter((alert) => {
     const before = mark.counts.get(alert.alertId);
     return Number(alert.alertId) > mark.newest || (before !== undefined && countOf(alert) > before);
   });
@@ -224,8 +338,8 @@ export async function alertsSince(ctx: AlertReader, mark: AlertMark): Promise<Al
 /** An alert the gate raised (a refusal, a printed pass), not one another step's tampering raised meanwhile. */
 export const isGateAlert = (alert: AlertSeen) => alert.rule.startsWith('gate.');
 
-export const describeAlert = (alert: AlertSeen) =>
-  `alert ${alert.rule} (${alert.severity}) ${alert.alertId}: "${alert.summary}", listed on GET /v1/alerts to an investigator`;
+export const describeAlert = (alert: AlertSeen, observer: AlertObserver) =>
+  `alert ${alert.rule} (${alert.severity}) ${alert.alertId}: "${alert.summary}", ${observer.where}`;
 
 /** The checks a gate verdict failed, by name (a check it did not make is not failed). */
 export function failedChecks(body: Record<string, unknown>): string[] {

@@ -27,6 +27,7 @@ import {
 } from '../audit/index.js';
 import { borderKeys } from '../audit/tree.js';
 import {
+  type AlertObserver,
   type AlertSeen,
   type Client,
   type DrillStep,
@@ -154,8 +155,13 @@ export function forkLog(
 export interface HistoryContext {
   readonly client: Client;
   readonly secrets: Secrets;
-  /** The investigator's password + TOTP session: the drill's eyes on alerts and the witness list. */
+  /** The investigator's password + TOTP session: the gang's eyes on the witness list. */
   investigator: Session | undefined;
+  /**
+   * The drill's observer of detection (the operator's alert.read token); without one, or when it reads the database,
+   * the alerts are read from the alert table of the file.
+   */
+  readonly observer?: AlertObserver;
   /** The SQLite file, as the DBA holds it. */
   readonly path: string;
   /** Where the auditor's monitor keeps its state (`portledger monitor --state`). */
@@ -361,24 +367,17 @@ async function serverAngle(
     await sleep(100);
   }
   if (readyMs === undefined) evidence.push(`/readyz never named ${code} within 30 s: last ${last}`);
-  // The port's staff read it on GET /v1/alerts; a password session may not (alerts need a passkey session), so
-  // the DBA reads it where it lands, in the alert table of the file it holds.
+  // The port's staff read it on GET /v1/alerts, as the drill does with the operator's alert.read token; without
+  // one, it is read where it lands, in the alert table of the file. Never through a session the gang holds.
   let alert: AlertSeen | undefined;
-  let where = '';
-  const investigator = await investigatorSession(ctx);
+  const token = ctx.observer?.bearer ? ctx.observer : undefined;
+  const where = token
+    ? token.where
+    : 'in the alert table of the file (--db; no --alert-token was given, so not through GET /v1/alerts)';
   const isIt = (a: { severity: string; rule: string; summary: string }) =>
     a.severity === 'critical' && a.rule.startsWith('integrity.') && a.summary.includes(code);
   for (let tries = 0; tries < 50 && !alert; tries++) {
-    const listed = investigator
-      ? await ctx.client.call('GET', '/v1/alerts?status=unresolved&limit=200', { session: investigator })
-      : undefined;
-    if (listed?.status === 200) {
-      alert = ((listed.body.alerts as AlertSeen[] | undefined) ?? []).find(isIt);
-      where = 'listed on GET /v1/alerts to an investigator';
-    } else {
-      alert = alertInFile(ctx.path, isIt);
-      where = `in the alert table of the file (GET /v1/alerts to the investigator's password session: HTTP ${listed?.status ?? 'no session'})`;
-    }
+    alert = token ? (await token.unresolved().catch(() => [])).find(isIt) : alertInFile(ctx.path, isIt);
     if (!alert) await sleep(200);
   }
   evidence.push(

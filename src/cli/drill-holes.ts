@@ -13,6 +13,7 @@ import { openCheckpoint, signCheckpoint } from '../audit/checkpoint.js';
 import { pickupPassCounter, pickupPassSignerFromSecret } from '../audit/pickup-pass.js';
 import { parseVerifierKey, signerFromSeed, verifierKeyString } from '../audit/signed-note.js';
 import {
+  type AlertObserver,
   type AlertSeen,
   type Answer,
   alertMark,
@@ -25,6 +26,7 @@ import {
   failedChecks,
   forgedCredential,
   isGateAlert,
+  noAlert,
   type Outcome,
   passwordLogin,
   type Secrets,
@@ -41,10 +43,14 @@ export interface HoleContext {
   readonly client: Client;
   readonly secrets: Secrets;
   /**
-   * The investigator's password + TOTP session (read-only by design): the drill's eyes on statuses and alerts.
-   * Renewed when a step ends it (enrolling a passkey for a person ends that person's other sessions).
+   * The investigator's password + TOTP session (read-only by design): the gang's eyes on statuses. Renewed when a
+   * step ends it (enrolling a passkey for a person ends that person's other sessions).
    */
   investigator: Session | undefined;
+  /** The customs officer's password + TOTP session, once a step opened it (a TOTP code works once). */
+  customs?: Session | undefined;
+  /** The drill's observer of detection: the defender's view of the alerts, which the gang does not hold. */
+  readonly observer: AlertObserver;
   /** Visits other steps aim at, which these steps leave alone. */
   readonly reserved: Set<string>;
 }
@@ -124,7 +130,7 @@ export async function bareGateOut(ctx: HoleContext, unreleased: string | undefin
   const status = await statusOf(ctx.client, ctx.investigator, unreleased);
   evidence.push(`the box afterwards, as the investigator's view shows it: ${status}`);
   const alert = (await alertsSince(ctx, before)).find((a) => a.subject?.id === unreleased);
-  if (alert) evidence.push(describeAlert(alert));
+  if (alert) evidence.push(describeAlert(alert, ctx.observer));
   if (answer.status < 300 || status === 'gated_out') {
     return { name, outcome: 'succeeded', how: 'the box left the port on the kiosk token alone', evidence };
   }
@@ -154,7 +160,13 @@ export async function customsLiftsHold(ctx: HoleContext): Promise<DrillStep> {
       evidence: [],
     };
   }
-  const login = await passwordLogin(ctx.client, officer, anyPassword(ctx.secrets));
+  const login = ctx.customs
+    ? {
+        session: ctx.customs,
+        line: `${officer.username}: the session the gang opened with the keylogged password + TOTP`,
+      }
+    : await passwordLogin(ctx.client, officer, anyPassword(ctx.secrets));
+  ctx.customs = undefined;
   const evidence = [login.line];
   const customs = login.session;
   if (!customs) {
@@ -206,6 +218,62 @@ export async function customsLiftsHold(ctx: HoleContext): Promise<DrillStep> {
   } finally {
     await ctx.client.call('POST', '/v1/auth/logout', { session: customs, body: {} }).catch(() => undefined);
   }
+}
+
+/**
+ * The gang reads the alert inbox with the keylogged investigator's and customs officer's password + TOTP sessions,
+ * to learn which of its attempts were detected. Alerts need a session opened with a passkey: 403
+ * `auth.passkey_session_required`. The customs session stays open for the next step (a TOTP code works once).
+ */
+export async function readAlertInbox(ctx: HoleContext): Promise<DrillStep> {
+  const name =
+    "read the alert inbox with the investigator's and a customs officer's keylogged password + TOTP";
+  const evidence: string[] = [];
+  const officer = byRole(ctx.secrets, 'customs_officer');
+  if (officer) {
+    const login = await passwordLogin(ctx.client, officer, anyPassword(ctx.secrets));
+    evidence.push(login.line);
+    ctx.customs = login.session;
+  }
+  const sessions = [ctx.investigator, ctx.customs].filter((s): s is Session => s !== undefined);
+  if (sessions.length === 0) {
+    return {
+      name,
+      outcome: 'blocked',
+      how: 'neither keylogged password + TOTP opens a session',
+      evidence,
+    };
+  }
+  const answers: Answer[] = [];
+  const read: string[] = [];
+  for (const session of sessions) {
+    for (const path of ['/v1/alerts?status=unresolved&limit=200', '/v1/alerts?limit=1']) {
+      const answer = await ctx.client.call('GET', path, { session });
+      answers.push(answer);
+      const listed = (answer.body.alerts as unknown[] | undefined)?.length;
+      evidence.push(
+        `${session.username}: GET ${path}: HTTP ${answer.status}${code(answer.body)}${answer.status === 200 ? `, ${listed ?? 0} alert(s) listed` : ''}`,
+      );
+      if (answer.status === 200) read.push(session.username);
+    }
+  }
+  if (read.length > 0) {
+    return {
+      name,
+      outcome: 'succeeded',
+      how: `a keylogged password session (${[...new Set(read)].join(', ')}) read the alert inbox: the gang learns which of its attempts were detected`,
+      evidence,
+    };
+  }
+  const crashed = serverFailed(name, answers, evidence);
+  if (crashed) return crashed;
+  const codes = [...new Set(answers.map((a) => `HTTP ${a.status}${code(a.body)}`))].join(', ');
+  return {
+    name,
+    outcome: 'blocked',
+    how: `reading alerts needs a session opened with a passkey (${codes}): the gang cannot tell which of its attempts were detected`,
+    evidence,
+  };
 }
 
 /** A pickup whose gate window is open now (the demo books from the slot under way on), not aimed at already. */
@@ -264,7 +332,7 @@ export async function copiedPassWithBadge(ctx: HoleContext): Promise<DrillStep> 
   }
   const alert = (await alertsSince(ctx, before)).find(isGateAlert);
   const detectedMs = Date.now() - startedAt;
-  if (alert) evidence.push(describeAlert(alert));
+  if (alert) evidence.push(describeAlert(alert, ctx.observer));
   // The rotating pass the gate asks for now (plp1.<credentialId>.<counter>.<sig>), made for the copied credential
   // id with a phone key of the gang's own: only the driver's confirmed phone key may sign it.
   const answers: Answer[] = [verdict];
@@ -307,7 +375,7 @@ export async function copiedPassWithBadge(ctx: HoleContext): Promise<DrillStep> 
     outcome: alert ? 'detected' : 'blocked',
     how: alert
       ? `${why}; the verdict was recorded and raised ${alert.rule} alert ${alert.alertId} (${alert.severity}) within ${detectedMs} ms`
-      : `${why}; no alert was raised`,
+      : `${why}; ${noAlert(ctx.observer, name)}`,
     evidence,
   };
 }
@@ -465,7 +533,9 @@ export async function kioskLearnsHolds(ctx: HoleContext): Promise<DrillStep> {
   }
   const alerts = await alertsSince(ctx, before);
   if (alerts.length > 0)
-    evidence.push(`${alerts.length} alert(s) raised meanwhile, newest ${describeAlert(alerts[0]!)}`);
+    evidence.push(
+      `${alerts.length} alert(s) raised meanwhile, newest ${describeAlert(alerts[0]!, ctx.observer)}`,
+    );
   if (leaks.length > 0) {
     return { name, outcome: 'succeeded', how: leaks.join('; '), evidence };
   }
@@ -567,7 +637,7 @@ export async function enrolWithLinks(ctx: HoleContext): Promise<DrillStep> {
   const repeated = (await alertsSince(ctx, repeatFrom)).filter((a) => a.rule === 'auth.enrolment_repeated');
   const firstRaised = Math.min(...repeated.map((a) => Date.parse(String(a.raisedAt))));
   const detectedMs = Math.max(0, firstRaised - repeatedAt);
-  for (const alert of repeated.slice(0, 3)) evidence.push(describeAlert(alert));
+  for (const alert of repeated.slice(0, 3)) evidence.push(describeAlert(alert, ctx.observer));
   if (inside.length > 0) {
     return {
       name,
@@ -582,7 +652,7 @@ export async function enrolWithLinks(ctx: HoleContext): Promise<DrillStep> {
   return {
     name,
     outcome,
-    how: `no enrolled passkey opens a session (${pending.length} of ${linked.length} wait PENDING: auth.passkey_pending)${repeated.length > 0 ? `; the second attempt raised ${repeated.length} auth.enrolment_repeated alert(s), first ${repeated.at(-1)!.alertId}, raised within ${detectedMs} ms of the attempt` : '; no auth.enrolment_repeated alert was raised'}`,
+    how: `no enrolled passkey opens a session (${pending.length} of ${linked.length} wait PENDING: auth.passkey_pending)${repeated.length > 0 ? `; the second attempt raised ${repeated.length} auth.enrolment_repeated alert(s), first ${repeated.at(-1)!.alertId}, raised within ${detectedMs} ms of the attempt` : `; ${noAlert(ctx.observer, name, 'no auth.enrolment_repeated alert was raised')}`}`,
     evidence,
   };
 }
@@ -674,7 +744,7 @@ export async function gateFlood(ctx: HoleContext, tries = 25): Promise<DrillStep
   return {
     name,
     outcome: grouped ? 'detected' : 'blocked',
-    how: `the gate answered ${answered} and refused the other ${limited} with 429 gate.rate_limited${grouped ? `; ${alerts.length === 1 ? 'one grouped' : `${alerts.length} grouped`} ${grouped.rule} alert ${grouped.alertId} (${countOf(grouped)} attempts, ${countOf(grouped) - (before.counts.get(grouped.alertId) ?? 0)} of them this burst's) instead of ${tries} alerts, listed within ${listedMs} ms` : '; no alert was raised'}`,
+    how: `the gate answered ${answered} and refused the other ${limited} with 429 gate.rate_limited${grouped ? `; ${alerts.length === 1 ? 'one grouped' : `${alerts.length} grouped`} ${grouped.rule} alert ${grouped.alertId} (${countOf(grouped)} attempts, ${countOf(grouped) - (before.counts.get(grouped.alertId) ?? 0)} of them this burst's) instead of ${tries} alerts, listed within ${listedMs} ms` : `; ${noAlert(ctx.observer, name)}`}`,
     evidence,
   };
 }
@@ -807,9 +877,11 @@ export async function tamperWithReadModels(
   }
   const { alertId, visitRef } = edit;
   const tamperedAt = Date.now();
-  if (alertId && ctx.investigator) {
-    const gone = await ctx.client.call('GET', `/v1/alerts/${alertId}`, { session: ctx.investigator });
-    evidence.push(`GET /v1/alerts/${alertId} right after: HTTP ${gone.status}${code(gone.body)}`);
+  if (alertId && ctx.observer.bearer) {
+    const gone = await ctx.client.call('GET', `/v1/alerts/${alertId}`, { bearer: ctx.observer.bearer });
+    evidence.push(
+      `GET /v1/alerts/${alertId} right after, with the operator's alert.read token: HTTP ${gone.status}${code(gone.body)}`,
+    );
   }
   // Detected only when a check names what was edited: the alert table with the deleted id, or the visit table
   // with the forged box (a server that was failing already for another reason has not seen this edit).
@@ -848,21 +920,20 @@ export async function tamperWithReadModels(
   } else {
     evidence.push(`/readyz still answered 200 ${seconds} s after the edit`);
   }
-  let critical: AlertSeen | undefined;
   if (ctx.investigator) {
     const checked = await ctx.client.call('GET', '/v1/audit/integrity', { session: ctx.investigator });
     evidence.push(
       `GET /v1/audit/integrity (investigator): HTTP ${checked.status}${code(checked.body)}${checked.status === 200 ? ` ok=${String(checked.body.ok)} ${String(checked.body.code ?? '')}` : ''}`,
     );
-    // The critical alert about this edit: it names the deleted alert's id or the forged box.
-    const aboutTheEdit = (a: AlertSeen) =>
-      (alertId !== undefined && new RegExp(`\\balert ${alertId}\\b`).test(a.summary)) ||
-      (visitRef !== undefined && JSON.stringify(a).includes(visitRef));
-    critical = (await alertsSince(ctx, before)).find(
-      (a) => a.rule.startsWith('integrity.') && a.severity === 'critical' && aboutTheEdit(a),
-    );
-    if (critical) evidence.push(describeAlert(critical));
   }
+  // The critical alert about this edit, as the defenders see it: it names the deleted alert's id or the forged box.
+  const aboutTheEdit = (a: AlertSeen) =>
+    (alertId !== undefined && new RegExp(`\\balert ${alertId}\\b`).test(a.summary)) ||
+    (visitRef !== undefined && JSON.stringify(a).includes(visitRef));
+  const critical = (await alertsSince(ctx, before)).find(
+    (a) => a.rule.startsWith('integrity.') && a.severity === 'critical' && aboutTheEdit(a),
+  );
+  if (critical) evidence.push(describeAlert(critical, ctx.observer));
   if (!summary) {
     return {
       name,
@@ -877,7 +948,7 @@ export async function tamperWithReadModels(
   return {
     name,
     outcome: 'detected',
-    how: `the integrity watch found it in ${detectedMs} ms: integrity.read_model_mismatch naming table ${named.table}, key ${named.key}; /readyz 503${critical ? `; critical ${critical.rule} alert ${critical.alertId}` : '; but no critical alert was listed'}`,
+    how: `the integrity watch found it in ${detectedMs} ms: integrity.read_model_mismatch naming table ${named.table}, key ${named.key}; /readyz 503${critical ? `; critical ${critical.rule} alert ${critical.alertId}` : ctx.observer.sees ? '; but no critical alert was listed' : '; whether a critical alert was raised could not be observed (no --alert-token, no --db)'}`,
     evidence,
   };
 }

@@ -3,8 +3,10 @@
  * outsider holding what the gang held — keylogged passwords and TOTP codes (read from the demo secrets file), a
  * forged pickup credential, a real one copied on its way to its driver, their own driver — and reaches the server
  * over HTTP alone. Issue 10 adds the holes an outside attacker found with the same file (`drill-holes.ts`). Only the
- * database steps open the SQLite file, as a rogue administrator would. Each step is reported `blocked`, `detected`
- * or `succeeded`; a server error counts as `succeeded` (a crash is no refusal); the command exits 0 only when none
+ * database steps open the SQLite file, as a rogue administrator would. The drill observes detection apart from the
+ * attack, with the defender's view the gang does not hold: the operator's `alert.read` API token (`--alert-token`),
+ * else the alert table of the `--db` database, else not at all (and says so). Each step is reported `blocked`,
+ * `detected` or `succeeded`; a server error counts as `succeeded` (a crash is no refusal); the command exits 0 only when none
  * succeeded.
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,13 +17,16 @@ import { openLedgerStore } from '../store/open-store.js';
 import {
   type Answer,
   alertMark,
+  alertObserver,
   alertsSince,
   Client,
   code,
   type DrillStep,
+  describeAlert,
   failedChecks,
   forgedCredential,
   isGateAlert,
+  noAlert,
   type Outcome,
   passwordLogin,
   refused,
@@ -40,6 +45,7 @@ import {
   gateFlood,
   type HoleContext,
   kioskLearnsHolds,
+  readAlertInbox,
   tamperWithReadModels,
   unreleasedBox,
   verifierKeyHolds,
@@ -92,6 +98,12 @@ export interface DrillOptions {
   url: string;
   secrets: string;
   db?: string;
+  /**
+   * An API token with `alert.read` the operator created for the drill (`portledger token create --org customs
+   * --permission alert.read --label drill`): the drill's eyes on detection. Never read from the secrets file: the
+   * gang does not hold it. Without it, alerts are read from the database given with `db`, or not at all.
+   */
+  alertToken?: string;
   /** Issue 11: cut and fork the log while the server is stopped (the drill waits for it to stop and restart). */
   serverStopped?: boolean;
   /** Where the drill's auditor keeps its monitor state (default: drill-monitor.json in the current folder). */
@@ -108,6 +120,11 @@ export async function runDrill(options: DrillOptions): Promise<{
   const secrets = JSON.parse(readFileSync(options.secrets, 'utf8')) as Secrets;
   const steps: DrillStep[] = [];
   const findings: string[] = [];
+  // The observer, apart from the attacker: the defender's view of the alerts (the operator's token, or the database).
+  const observer = alertObserver(client, options);
+  const observe = { observer };
+  // A token that cannot read alerts is the operator's mistake: said at once, not 20 steps later.
+  if (options.alertToken) await observer.unresolved();
   // Issue 11: an auditor outside the port has watched the log all along and kept the checkpoint it last saw.
   const history =
     options.serverStopped && options.db && isSqliteUrl(options.db)
@@ -115,6 +132,7 @@ export async function runDrill(options: DrillOptions): Promise<{
           client,
           secrets,
           investigator: undefined as Session | undefined,
+          observer,
           path: options.db.slice('sqlite:'.length),
           monitorState: resolve(options.monitorState ?? 'drill-monitor.json'),
           say: options.say ?? (() => {}),
@@ -285,7 +303,7 @@ export async function runDrill(options: DrillOptions): Promise<{
       let detectedMs: number | undefined;
       let alertType = '';
       for (const credential of [forged, '']) {
-        const mark = await alertMark({ client, investigator });
+        const mark = await alertMark(observe);
         const startedAt = Date.now();
         const verdict = await client.call('POST', '/v1/gate/transactions', {
           bearer: secrets.gateKiosk.token,
@@ -297,14 +315,12 @@ export async function runDrill(options: DrillOptions): Promise<{
           `gate kiosk scans ${credential ? 'a forged plc1. credential' : 'no credential'} + badge GANG-0001: HTTP ${verdict.status}${code(verdict.body)}, accepted=${String(verdict.body.accepted)}, failed checks: ${failed.join(', ') || '-'}, verdict at index ${String(verdict.body.index)}`,
         );
         if (verdict.body.accepted === true) accepted = true;
-        const alert = (await alertsSince({ client, investigator }, mark)).find(isGateAlert);
+        const alert = (await alertsSince(observe, mark)).find(isGateAlert);
 
         if (alert) {
           detectedMs ??= Date.now() - startedAt;
           alertType = `${alert.rule} alert ${alert.alertId}`;
-          evidence.push(
-            `alert ${alert.rule} (${alert.severity}) ${alert.alertId}: "${alert.summary}", listed on GET /v1/alerts to an investigator`,
-          );
+          evidence.push(describeAlert(alert, observer));
         }
       }
       if (accepted) {
@@ -314,7 +330,7 @@ export async function runDrill(options: DrillOptions): Promise<{
         outcome = 'detected';
         how = `the gate refused the credential, recorded the verdict and raised ${alertType} within ${detectedMs} ms`;
       } else {
-        how = 'the gate refused the credential and recorded the verdict';
+        how = `the gate refused the credential and recorded the verdict; ${noAlert(observer, 'gate out with their own driver (forged / no credential)')}`;
       }
     }
     const name = 'gate out with their own driver (forged / no credential)';
@@ -336,7 +352,7 @@ export async function runDrill(options: DrillOptions): Promise<{
       evidence.push(
         `copied the pickup credential of ${copied.containerNumber} (slot ${copied.slot}), meant for badge ${copied.driverBadge} and truck ${copied.truckPlate}`,
       );
-      const mark = await alertMark({ client, investigator });
+      const mark = await alertMark(observe);
       const startedAt = Date.now();
       const verdict = await client.call('POST', '/v1/gate/transactions', {
         bearer: secrets.gateKiosk.token,
@@ -349,14 +365,12 @@ export async function runDrill(options: DrillOptions): Promise<{
       );
       let alertType = '';
       let detectedMs: number | undefined;
-      const alert = (await alertsSince({ client, investigator }, mark)).find(isGateAlert);
+      const alert = (await alertsSince(observe, mark)).find(isGateAlert);
 
       if (alert) {
         detectedMs = Date.now() - startedAt;
         alertType = `${alert.rule} alert ${alert.alertId}`;
-        evidence.push(
-          `alert ${alert.rule} (${alert.severity}) ${alert.alertId}: "${alert.summary}", listed on GET /v1/alerts to an investigator`,
-        );
+        evidence.push(describeAlert(alert, observer));
       }
       if (verdict.body.accepted === true) {
         outcome = 'succeeded';
@@ -366,13 +380,15 @@ export async function runDrill(options: DrillOptions): Promise<{
         // alert the port's staff read records every check.
         const refusedFor = failed.includes('driver.badge')
           ? 'the credential names another driver (badge mismatch)'
-          : alert?.summary.includes('driver.badge')
-            ? `the gate refused it (${failed.join(', ') || `HTTP ${verdict.status}`}) and its alert records the badge mismatch`
-            : `the gate refused it (${failed.join(', ') || `HTTP ${verdict.status}`})`;
+          : failed.includes('pass.printed_disabled')
+            ? 'the printed pass is off (pass.printed_disabled): a copied credential opens nothing, whoever presents it, and the gate checks no badge for a pass that does not authenticate its presenter'
+            : alert?.summary.includes('driver.badge')
+              ? `the gate refused it (${failed.join(', ') || `HTTP ${verdict.status}`}) and its alert records the badge mismatch`
+              : `the gate refused it (${failed.join(', ') || `HTTP ${verdict.status}`})`;
         outcome = alertType ? 'detected' : 'blocked';
         how = alertType
           ? `${refusedFor}: the gate refused the truck, recorded the verdict and raised ${alertType} within ${detectedMs} ms`
-          : `${refusedFor}: the gate refused the truck and recorded the verdict`;
+          : `${refusedFor}: the gate refused the truck and recorded the verdict; ${noAlert(observer, 'gate out with a copied pickup credential (their own driver and truck)')}`;
       }
     } else if (copied) {
       how = 'a pickup credential was copied, but no gate kiosk token was there to present it with';
@@ -416,9 +432,11 @@ export async function runDrill(options: DrillOptions): Promise<{
     client,
     secrets,
     investigator,
+    observer,
     reserved: new Set([visitRef, ...(secrets.pickups?.[0] ? [secrets.pickups[0].visitRef] : [])]),
   };
   steps.push(await bareGateOut(holes, await unreleasedBox(holes)));
+  steps.push(await readAlertInbox(holes));
   steps.push(await customsLiftsHold(holes));
   steps.push(await copiedPassWithBadge(holes));
   steps.push(await kioskLearnsHolds(holes));
@@ -448,6 +466,14 @@ export async function runDrill(options: DrillOptions): Promise<{
       'the database-tampering step was not tried: pass --db sqlite:PATH to play the rogue administrator',
     );
 
+  if (!observer.sees)
+    findings.push(
+      `detection could not be observed: no --alert-token (an API token with alert.read: portledger token create --org customs --permission alert.read --label drill) and no --db, so ${observer.unobserved.length > 0 ? `${[...new Set(observer.unobserved)].join('; ')} report` : 'the steps whose only proof of detection is an alert report'} blocked rather than detected`,
+    );
+  else if (!options.alertToken)
+    findings.push(
+      'alerts were read from the alert table of the database (--db), not through GET /v1/alerts: pass --alert-token TOKEN (portledger token create --org customs --permission alert.read --label drill) to see them as the port does',
+    );
   for (const s of sessions)
     await client.call('POST', '/v1/auth/logout', { session: s, body: {} }).catch(() => undefined);
   return { steps, findings };
@@ -566,6 +592,7 @@ export async function drillCommand(
     url: string;
     secrets: string;
     db?: string;
+    alertToken?: string;
     serverStopped?: boolean;
     json?: boolean;
     out?: string;

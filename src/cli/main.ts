@@ -100,6 +100,10 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
       "also tamper with the database as a rogue administrator: sqlite:PATH (the log and the read models), or the server's postgres:// URL (the read models) (start the server with a short PORTLEDGER_INTEGRITY_INTERVAL_MS, e.g. 1000, to see its integrity watch catch it in seconds)",
     )
     .option(
+      '--alert-token <token>',
+      'how the drill sees detection: an API token with alert.read that you create for it (portledger token create --org customs --permission alert.read --label drill), never from the secrets file; every step then reads alerts on GET /v1/alerts with it. Without it, alerts are read from the --db database, or detection is not observed',
+    )
+    .option(
       '--server-stopped',
       'with --db sqlite:PATH: also cut the log back and fork it with the stolen log.key beside the file, each while the server is stopped: the drill says on stderr when to stop the server and when to start it again, and checks /readyz, verify --db --checkpoint, its own monitor and the witnesses',
     )
