@@ -76,6 +76,22 @@ function freePort(): Promise<number> {
   });
 }
 
+/**
+ * The operator's token for the drill's observer: an API token with alert.read for the customs organisation (which
+ * sees every alert), made with the CLI against the demo's database, as the README's how-to says. Not in the secrets
+ * file: the gang does not hold it.
+ */
+async function alertToken(db: string, env: NodeJS.ProcessEnv = {}): Promise<string> {
+  const created = await runCli(
+    ['token', 'create', '--db', db, '--org', 'customs', '--permission', 'alert.read', '--label', 'drill'],
+    env,
+  );
+  expect(created.code, created.stderr).toBe(0);
+  const token = created.stdout.trim();
+  expect(token).not.toBe('');
+  return token;
+}
+
 function step(report: DrillReport, name: RegExp): DrillReport['steps'][number] {
   const found = report.steps.find((s) => name.test(s.name));
   if (!found) throw new Error(`no drill step matches ${name}`);
@@ -101,6 +117,8 @@ describe('portledger drill against portledger demo (across processes)', () => {
       expect(stdout()).not.toMatch(/simulator is on/);
       const secrets = join(dir, 'demo-secrets.json');
       expect(statSync(secrets).mode & 0o777).toBe(0o600);
+      const token = await alertToken(db);
+      expect(readFileSync(secrets, 'utf8')).not.toContain(token);
 
       // The drill cannot stop the server: with --server-stopped it says when, and the operator (this test) does.
       const running = startCli([
@@ -111,6 +129,8 @@ describe('portledger drill against portledger demo (across processes)', () => {
         secrets,
         '--db',
         db,
+        '--alert-token',
+        token,
         '--server-stopped',
         '--json',
         '--out',
@@ -139,7 +159,8 @@ describe('portledger drill against portledger demo (across processes)', () => {
       });
       const drill = await running.done;
       await operator;
-      expect(restarts).toEqual(['stop', 'start', 'stop', 'start']);
+      // The drill's own stderr when it ended early, so that a failure here says why.
+      expect(restarts, `${drill.code}\n${drill.stderr}`).toEqual(['stop', 'start', 'stop', 'start']);
       // The report first, step by step, so that a failure names the step; the exit code last.
       expect(drill.stdout, drill.stderr).toMatch(/^\{/);
       const report = JSON.parse(drill.stdout) as DrillReport;
@@ -157,6 +178,7 @@ describe('portledger drill against portledger demo (across processes)', () => {
         /tamper with the database/,
         // Issue 10: the holes an outside attacker found, rows A–G, and the verifier key.
         /bare route with the kiosk token/,
+        /read the alert inbox with the investigator's and a customs officer's keylogged password/,
         /customs hold with a customs officer's keylogged password/,
         /credential, badge number and plate all copied/,
         /whether the police hold a box/,
@@ -219,7 +241,8 @@ describe('portledger drill against portledger demo (across processes)', () => {
       );
       expect(investigatorLines.join('\n')).toMatch(/GET \/v1\/visits\/V-\S+: HTTP 200 \(no position in it\)/);
       // The copied credential is real (from the pickups the demo haulier handed its drivers), but bound to
-      // another driver: the gate refuses the gang's badge and truck and raises an alert.
+      // another driver's phone: the printed pass is off, so the gate refuses it whoever presents it (it checks no
+      // badge for a pass that does not authenticate its presenter) and raises an alert naming its pass checks only.
       const secretsJson = JSON.parse(readFileSync(secrets, 'utf8')) as {
         pickups?: { credential: string; driverBadge: string }[];
       };
@@ -227,15 +250,15 @@ describe('portledger drill against portledger demo (across processes)', () => {
       expect(secretsJson.pickups![0]!.credential).toMatch(/^plc1\./);
       const copied = report.steps.find((s) => /copied pickup credential/.test(s.name))!;
       expect(copied.outcome, copied.how).toBe('detected');
-      expect(copied.how).toMatch(/badge mismatch/);
+      expect(copied.how).toMatch(/pass\.printed_disabled/);
       expect(copied.how).toMatch(/raised gate\.refused alert/);
       expect(copied.evidence.join('\n')).toMatch(/accepted=false/);
-      // The kiosk may be told only the pass's own checks; the alert the port's staff read names the badge.
+      // The kiosk is told only the pass's own checks, and so is the alert the port's staff read, on the token.
       expect(copied.evidence.join('\n')).toMatch(
-        /alert gate\.refused \(high\) \S+: "Gate refused [^"]*driver\.badge/,
+        /alert gate\.refused \(high\) \S+: "Gate refused [^"]*pass\.printed_disabled/,
       );
       expect(copied.evidence.join('\n')).toMatch(
-        /alert gate\.refused \(high\) \S+: .*listed on GET \/v1\/alerts/,
+        /alert gate\.refused \(high\) \S+: .*listed on GET \/v1\/alerts to the operator's alert\.read API token/,
       );
       const tamper = report.steps.find((s) => /tamper/.test(s.name))!;
       expect(tamper.outcome).toBe('detected');
@@ -253,6 +276,14 @@ describe('portledger drill against portledger demo (across processes)', () => {
       expect(bare.evidence.join('\n')).toMatch(
         /the box afterwards, as the investigator's view shows it: in_yard/,
       );
+      // The gang reads the alert inbox with its keylogged password sessions: alerts need a passkey session.
+      const inbox = step(report, /read the alert inbox/);
+      expect(inbox.outcome, inbox.how).toBe('blocked');
+      for (const who of ['investigator', 'customs'])
+        expect(inbox.evidence.join('\n')).toMatch(
+          new RegExp(`^${who}\\S*: GET /v1/alerts\\S*: HTTP 403 auth\\.passkey_session_required`, 'm'),
+        );
+      expect(report.findings.join('\n')).not.toMatch(/could not be observed|alert table of the database/);
       // Row B: a keylogged customs password + TOTP session lifts a customs hold.
       const lift = step(report, /customs hold/);
       expect(lift.outcome, lift.how).toBe('blocked');
@@ -339,10 +370,10 @@ await describeWithPostgres(
 
     it('detects a deleted alert and a forged yard slot in the read models, and exits 0', async () => {
       // The secrets file lands beside the signing key; PostgreSQL has no file of its own to put it beside.
-      const { server, url: serverUrl } = await startDemo(db, {
-        PORTLEDGER_SIGNING_KEY_FILE: join(dir, 'log.key'),
-      });
+      const env = { PORTLEDGER_SIGNING_KEY_FILE: join(dir, 'log.key') };
+      const { server, url: serverUrl } = await startDemo(db, env);
       try {
+        const token = await alertToken(db, env);
         const drill = await runCli([
           'drill',
           '--url',
@@ -351,6 +382,8 @@ await describeWithPostgres(
           join(dir, 'demo-secrets.json'),
           '--db',
           db,
+          '--alert-token',
+          token,
           '--json',
           '--out',
           dir,
@@ -367,9 +400,13 @@ await describeWithPostgres(
           /\/readyz 503 after \d+ ms: integrity integrity\.read_model_mismatch/,
         );
         expect(readModels.how).toMatch(/critical integrity\.\S+ alert/);
+        expect(readModels.evidence.join('\n')).toMatch(
+          /alert integrity\.\S+ \(critical\) \d+: .*listed on GET \/v1\/alerts to the operator's alert\.read API token/,
+        );
+        expect(step(report, /read the alert inbox/).outcome).toBe('blocked');
         // The log itself is edited in a SQLite file only: said, not counted as blocked.
         expect(report.steps.some((s) => /tamper with the database file/.test(s.name))).toBe(false);
-        expect(report.findings.join('\n')).toMatch(/log-tampering step .* was not tried/);
+        expect(report.findings.join('\n')).toMatch(/log-tampering step .* not tried/);
         expect(drill.code, `${drill.stderr}\n${drill.stdout}`).toBe(0);
       } finally {
         server.child.kill('SIGTERM');
