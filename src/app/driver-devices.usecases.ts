@@ -23,6 +23,7 @@ import {
   DEVICE_CODE_ATTEMPTS,
   deviceCodeFromDigest,
   deviceCodeInput,
+  labelLooksLikeACode,
   normaliseDeviceCode,
 } from '../domain/index.js';
 import { ALERTS_STREAM, alertStream, applyAlertAction, deviceAlertRecord } from './alert-records.js';
@@ -134,6 +135,9 @@ export async function enrolDriverDevice(
     throw new AppError('input.invalid', `label must be 1 to ${MAX_DEVICE_LABEL} printable characters`, {
       field: 'label',
     });
+  }
+  if (labelLooksLikeACode(label)) {
+    throw new AppError('input.invalid', 'label must not look like a confirmation code', { field: 'label' });
   }
   const fingerprint = deviceKeyFingerprint(publicKey);
   // A refusal's event is committed, then the refusal thrown (gate issue 3).

@@ -43,6 +43,7 @@ export {
   enrolmentCodeInput,
   enrolmentConfirmerRoles,
   enrolmentConfirmRefusal,
+  labelLooksLikeACode,
   normaliseEnrolmentCode,
 } from './access/enrolment.js';
 export {

@@ -488,6 +488,12 @@ describe.each(kinds)('the rotating pickup pass (%s)', (kind) => {
       label: '   ',
     });
     expect(badLabel.statusCode).toBe(400);
+    // A label is the enroller's text beside "ask the driver for the code": the gang would write its own code there.
+    for (const label of ['new phone, code 7K3M-QW9P', 'Dirk 7k3m qw9p', 'C0DE 7K3MQW9P']) {
+      const codeLabel = await post(driver, '/v1/me/devices', { publicKey: newPhoneKey().publicKey, label });
+      expect(codeLabel.statusCode, label).toBe(400);
+      expect(codeLabel.json()).toMatchObject({ code: 'input.invalid', details: { field: 'label' } });
+    }
     expect((await get(driver, '/v1/me/devices')).json().items).toHaveLength(1);
 
     const { deviceId } = (

@@ -5,6 +5,7 @@ import {
   enrolmentCodeInput,
   enrolmentConfirmerRoles,
   enrolmentConfirmRefusal,
+  labelLooksLikeACode,
   normaliseEnrolmentCode,
 } from './enrolment.js';
 import { policy } from './policy.js';
@@ -76,5 +77,30 @@ describe('the confirmation code of a pending passkey', () => {
 
   it('takes five wrong codes before only a rejection is left', () => {
     expect(ENROLMENT_CODE_ATTEMPTS).toBe(5);
+  });
+});
+
+describe('a label that could pass for a confirmation code', () => {
+  it('refuses eight code symbols in one word or two words of four, in any case and with I, L or O typed', () => {
+    for (const label of [
+      '7K3M-QW9P',
+      'new phone, code 7k3m qw9p',
+      'c0de:7K3MQW9P',
+      'Dirk 7K3M-QWOP',
+      'DIRK WORK',
+    ])
+      expect(labelLooksLikeACode(label), label).toBe(true);
+  });
+
+  it('lets ordinary names of phones and keys through', () => {
+    for (const label of [
+      'Pixel 8',
+      "Dirk's Samsung",
+      'Galaxy S23 Ultra',
+      'iPhone 15 Pro',
+      'YubiKey 5 NFC',
+      'Phone',
+    ])
+      expect(labelLooksLikeACode(label), label).toBe(false);
   });
 });

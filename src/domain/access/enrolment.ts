@@ -98,6 +98,29 @@ export function enrolmentCodeFromDigest(digest: Uint8Array): string {
 }
 
 /**
+ * Whether a label holds something a confirmer could take for a pairing code: eight Crockford symbols in one word,
+ * or two words of four. A label is text of the enroller's choosing that confirmers see beside "ask them for the
+ * code"; a gang that enrols its own phone or passkey in someone's name would write its own code there (found by an
+ * outside attacker, issue 10). Such a label is refused rather than shown.
+ *
+ * @example
+ * ```ts
+ * labelLooksLikeACode('Pixel 8'); // false
+ * labelLooksLikeACode('new phone, code 7K3M-QW9P'); // true
+ * ```
+ */
+export function labelLooksLikeACode(label: string): boolean {
+  const words = label.split(/[^0-9A-Za-z]+/).filter((word) => word !== '');
+  return words.some(
+    (word, i) =>
+      (word.length === CODE_SYMBOLS && normaliseEnrolmentCode(word) !== undefined) ||
+      (word.length === CODE_SYMBOLS / 2 &&
+        words[i + 1]?.length === CODE_SYMBOLS / 2 &&
+        normaliseEnrolmentCode(word + words[i + 1]) !== undefined),
+  );
+}
+
+/**
  * A pairing code as a confirmer may type it — any case, hyphens and spaces anywhere, I/L for 1 and O for 0 — in
  * its canonical form; `undefined` when it is not eight Crockford symbols.
  *

@@ -340,6 +340,16 @@ describe('user decider: enrolment and passkeys', () => {
       .when({ type: 'EnrolWithLink', at: at(3), linkId: 'link-1', credentialId: 'cred-A', label: 'Again' })
       .thenFails('user.passkey_exists');
     spec
+      .given([plannerRegistered, linkIssued('u-yp')])
+      .when({
+        type: 'EnrolWithLink',
+        at: at(3),
+        linkId: 'link-1',
+        credentialId: 'cred-A',
+        label: 'code 7K3M-QW9P',
+      })
+      .thenFails('user.command_invalid', { field: 'label' });
+    spec
       .given([plannerRegistered, passkey('u-yp')])
       .when({ type: 'AddPasskey', at: at(3), credentialId: 'has space', label: 'Phone' })
       .thenFails('user.command_invalid', { field: 'credentialId' });

@@ -10,6 +10,7 @@
 import type { Decider } from '../decider.js';
 import { DomainError } from '../errors.js';
 import { type ApprovalState, grantedApproval } from './approval.js';
+import { labelLooksLikeACode } from './enrolment.js';
 import { id, instant, MAX_TEXT, oneOf, text } from './fields.js';
 import { type OrgKind, orgKinds } from './organisations.js';
 import { passkeyRequiredForAny } from './policy.js';
@@ -609,9 +610,12 @@ function passkeyFields(command: { credentialId: string; label: string }): {
   credentialId: string;
   label: string;
 } {
+  const label = text(INVALID, 'label', command.label, MAX_TEXT.name);
+  if (labelLooksLikeACode(label))
+    throw new DomainError(INVALID, 'label must not look like a confirmation code', { field: 'label' });
   return {
     credentialId: id(INVALID, 'credentialId', command.credentialId, MAX_CREDENTIAL_ID),
-    label: text(INVALID, 'label', command.label, MAX_TEXT.name),
+    label,
   };
 }
 
