@@ -91,7 +91,7 @@ describe.each<StoreKind>(['memory', 'sqlite'])('API tokens (%s)', (kind) => {
     );
     expect(tokenPermissionsFor('shipping_line')).not.toContain('visit.position.read');
     expect(tokenPermissionsFor('port_administration')).toEqual(['audit.read']);
-    for (const kind of ['terminal_operator', 'haulier', 'customs'] as const) {
+    for (const kind of ['terminal_operator', 'haulier', 'customs', 'port_administration'] as const) {
       for (const personal of [
         'approval.decide',
         'approval.read',
@@ -99,6 +99,7 @@ describe.each<StoreKind>(['memory', 'sqlite'])('API tokens (%s)', (kind) => {
         'visit.void.request',
         'driver.device.enrol',
         'driver.device.confirm',
+        'enrolment.confirm',
       ]) {
         expect(tokenPermissionsFor(kind)).not.toContain(personal);
       }

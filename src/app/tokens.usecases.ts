@@ -49,6 +49,8 @@ const PERSON_ONLY: ReadonlySet<Permission> = new Set<Permission>([
   // A driver's phone is a person's: a machine neither enrols one nor, without a passkey step-up, confirms one.
   'driver.device.enrol',
   'driver.device.confirm',
+  // Confirming a passkey enrolment vouches for a person, with the code they read out and a step-up.
+  'enrolment.confirm',
   ...Object.values(approvalPolicy).map((rule) => rule.requestPermission),
 ]);
 
