@@ -144,6 +144,8 @@ describeBrowser('container page actions (Chromium)', () => {
 
     // Cleo, another officer than the one asking, approves it with a passkey step-up; the hold is gone.
     const cleo = await onContainerPage('cleo.customs', refs.colleagues!);
+    // Let the container page finish checking its inclusion proofs: leaving mid-check aborts those requests.
+    await cleo.page.waitForLoadState('networkidle');
     await cleo.page.goto(`${suite.server.baseUrl}/approvals`);
     await cleo.page.getByRole('heading', { level: 1, name: 'Approvals' }).waitFor();
     await cleo.page.getByRole('heading', { level: 3, name: /Lift of another officer's hold/ }).waitFor();
