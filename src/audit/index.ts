@@ -46,6 +46,12 @@ export {
   verifyCosignatures,
 } from './cosignature.js';
 export {
+  acceptableEd25519PublicKey,
+  isCanonicalEd25519Encoding,
+  isSmallOrderEd25519Key,
+  SMALL_ORDER_ED25519_ENCODINGS,
+} from './edwards-key.js';
+export {
   AuditError,
   type AuditErrorCode,
   type AuditFailure,
@@ -88,12 +94,6 @@ export {
   type VerifyPickupPassResult,
   verifyPickupPass,
 } from './pickup-pass.js';
-export {
-  acceptableEd25519PublicKey,
-  isCanonicalEd25519Encoding,
-  isSmallOrderEd25519Key,
-  SMALL_ORDER_ED25519_ENCODINGS,
-} from './edwards-key.js';
 export {
   consistencyProofFromLeaves,
   consistencyProofPlan,

@@ -119,8 +119,8 @@ describe.each(['sqlite', 'postgres'] as const)(
         expect((await get(userId, 'passkey', url)).statusCode, url).toBe(200);
       const session = await get(userId, 'passkey', '/v1/auth/session');
       expect(session.json().permissions).toContain('yard.map.read');
-    // Each authority places and lifts its own kind of hold, as the hold policy says.
-    expect(session.json().holdKinds).toEqual(userId === 'cus-1' ? ['customs'] : ['police']);
+      // Each authority places and lifts its own kind of hold, as the hold policy says.
+      expect(session.json().holdKinds).toEqual(userId === 'cus-1' ? ['customs'] : ['police']);
     });
   },
 );

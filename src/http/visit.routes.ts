@@ -102,7 +102,9 @@ const VisitSchema = Type.Object(
     departedAt: Nullable(Type.String()),
     cancelledAt: Nullable(Type.String()),
     version: Type.Optional(
-      Type.Integer({ description: 'Stream version; only for full-sight viewers, since it counts hidden events' }),
+      Type.Integer({
+        description: 'Stream version; only for full-sight viewers, since it counts hidden events',
+      }),
     ),
     voidedVersions: Type.Optional(Type.Array(Type.Integer())),
   },

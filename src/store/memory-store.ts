@@ -14,6 +14,7 @@ import {
   type VisitRecord,
   type YardCell,
 } from '../app/ports.js';
+import { createMemoryCosignatureStore } from './cosignature.repository.js';
 import {
   cloneGateTables,
   emptyGateTables,
@@ -35,7 +36,6 @@ import {
   memoryReleaseWrites,
   type ReleaseTables,
 } from './memory-release.js';
-import { createMemoryCosignatureStore } from './cosignature.repository.js';
 import { alertPageSize, visitPageSize } from './read-model.repository.js';
 import { ENDED_VISIT_STATUSES } from './schema.js';
 import { checkAppend, TransactionGuard } from './write-rules.js';

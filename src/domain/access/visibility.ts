@@ -95,7 +95,10 @@ export type StatusHold = { holdId: string; kind: Exclude<HoldKind, 'police'>; pl
  * A visit as a `status` viewer sees it: no `slot` or `slotText` at all, holds without reason or reference,
  * no police holds, and no stream version (which would count the hidden events).
  */
-export type StatusVisitView = Omit<VisitView, 'slot' | 'slotText' | 'holds' | 'version' | 'voidedVersions'> & {
+export type StatusVisitView = Omit<
+  VisitView,
+  'slot' | 'slotText' | 'holds' | 'version' | 'voidedVersions'
+> & {
   holds: StatusHold[];
 };
 
