@@ -10,7 +10,16 @@
  * `cutLog` and `forkLog` are the two edits; the tests that must catch them use these too.
  */
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Writable } from 'node:stream';
 import Sqlite from 'better-sqlite3';
@@ -207,6 +216,50 @@ async function awaitServer(ctx: HistoryContext, up: boolean): Promise<boolean> {
   while (Date.now() < deadline) {
     if ((await answers(ctx.client)) === up) return true;
     await sleep(100);
+  }
+  return false;
+}
+
+/**
+ * Waits until no other process holds the database file (or its WAL) open, as a DBA checks with `lsof` before editing
+ * the file of a stopped server: the server stops answering before it has closed the file, and an edit made in between
+ * could be overwritten by its last writes. Reads Linux's /proc; elsewhere it waits two seconds. False when a holder
+ * stayed past the wait.
+ */
+async function awaitFileReleased(ctx: HistoryContext): Promise<boolean> {
+  if (!existsSync('/proc/self/fd')) {
+    await sleep(2_000);
+    return true;
+  }
+  const files = new Set(
+    ['', '-wal'].flatMap((suffix) =>
+      existsSync(`${ctx.path}${suffix}`) ? [realpathSync(`${ctx.path}${suffix}`)] : [],
+    ),
+  );
+  const deadline = Date.now() + (ctx.waitMs ?? 600_000);
+  while (Date.now() < deadline) {
+    if (!heldByAnotherProcess(files)) return true;
+    await sleep(100);
+  }
+  return false;
+}
+
+function heldByAnotherProcess(files: ReadonlySet<string>): boolean {
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid) || Number(pid) === process.pid) continue;
+    let fds: string[];
+    try {
+      fds = readdirSync(`/proc/${pid}/fd`);
+    } catch {
+      continue; // gone, or not ours to read
+    }
+    for (const fd of fds) {
+      try {
+        if (files.has(readlinkSync(`/proc/${pid}/fd/${fd}`))) return true;
+      } catch {
+        // closed while we looked
+      }
+    }
   }
   return false;
 }
@@ -435,7 +488,7 @@ async function historyStep(
     evidence.push(`the auditor's monitor before the stop (${before.ms} ms): ${before.line}`);
   }
   ctx.say(`waiting for the server at ${ctx.client.base} to stop, to make ${name}: stop it now`);
-  if (!(await awaitServer(ctx, false))) {
+  if (!(await awaitServer(ctx, false)) || !(await awaitFileReleased(ctx))) {
     return {
       name,
       outcome: 'succeeded',
