@@ -9,8 +9,10 @@ import {
 } from '../../test/support/ledger.js';
 import {
   addDriver,
+  addGateWorldOrganisations,
   bindDriverPhone,
-  principal,
+  gateWorldHaulier,
+  gateWorldLine,
   releaseToHaulier,
   type TestPhone,
 } from '../../test/support/pickup.js';
@@ -38,35 +40,15 @@ describe.each(['sqlite', 'postgres'] as const)('freeze and two-person unfreeze (
   let phone: TestPhone;
   let alertId: string;
   let requestId: string;
-  const line = principal({
-    userId: 'line-1',
-    orgId: 'org-line',
-    orgKind: 'shipping_line',
-    orgCode: 'MSCU',
-    roles: ['release_desk'],
-  });
-  const haulier = principal({
-    userId: 'hp-1',
-    orgId: 'org-hau',
-    orgKind: 'haulier',
-    orgCode: 'HAU',
-    roles: ['haulier_planner'],
-  });
+  const line = gateWorldLine;
+  const haulier = gateWorldHaulier;
   const BADGE = 'ANR-000123';
   const PLATE = '1-ABC-123';
 
   beforeAll(async () => {
     fixture = await openTestLedger(dialect, { clock });
     auth = testAuthDeps(fixture.ledger);
-    await addOrganisation(auth, {
-      orgId: 'org-nqt',
-      kind: 'terminal_operator',
-      name: 'NQT',
-      code: 'NQT',
-      terminals: ['T1'],
-    });
-    await addOrganisation(auth, { orgId: 'org-line', kind: 'shipping_line', name: 'MSC', code: 'MSCU' });
-    await addOrganisation(auth, { orgId: 'org-hau', kind: 'haulier', name: 'Delta', code: 'HAU' });
+    await addGateWorldOrganisations(auth);
     await addOrganisation(auth, { orgId: 'org-cus', kind: 'customs', name: 'Customs', code: 'BECUS' });
     await addOrganisation(auth, { orgId: 'org-pol', kind: 'port_police', name: 'Police', code: 'POL' });
     for (const [userId, orgId, role] of [

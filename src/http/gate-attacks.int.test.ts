@@ -9,7 +9,14 @@ import {
   testTerminals,
   testVerifierKey,
 } from '../../test/support/ledger.js';
-import { allDaySlotConfig, pickupReadyNow, principal, releaseToHaulier } from '../../test/support/pickup.js';
+import {
+  addGateWorldOrganisations,
+  allDaySlotConfig,
+  gateWorldHaulier,
+  gateWorldLine,
+  pickupReadyNow,
+  releaseToHaulier,
+} from '../../test/support/pickup.js';
 import { mintSession } from '../../test/support/sessions.js';
 import { addOrganisation, addUser } from '../app/admin.usecases.js';
 import { ALERTS_STREAM, foldGateAlertGroups } from '../app/alert-records.js';
@@ -45,33 +52,13 @@ describe.each(kinds)('the gate and command routes under attack (HTTP, %s)', (kin
   let otherOperatorToken: string;
   let serial = 0;
   const KIOSK_LIMIT = 10;
-  const line = principal({
-    userId: 'line-1',
-    orgId: 'org-line',
-    orgKind: 'shipping_line',
-    orgCode: 'MSCU',
-    roles: ['release_desk'],
-  });
-  const haulier = principal({
-    userId: 'hp-1',
-    orgId: 'org-hau',
-    orgKind: 'haulier',
-    orgCode: 'HAU',
-    roles: ['haulier_planner'],
-  });
+  const line = gateWorldLine;
+  const haulier = gateWorldHaulier;
 
   beforeAll(async () => {
     fixture = await openTestLedger(kind, { clock });
     auth = testAuthDeps(fixture.ledger);
-    await addOrganisation(auth, {
-      orgId: 'org-nqt',
-      kind: 'terminal_operator',
-      name: 'NQT',
-      code: 'NQT',
-      terminals: ['T1'],
-    });
-    await addOrganisation(auth, { orgId: 'org-line', kind: 'shipping_line', name: 'MSC', code: 'MSCU' });
-    await addOrganisation(auth, { orgId: 'org-hau', kind: 'haulier', name: 'Delta', code: 'HAU' });
+    await addGateWorldOrganisations(auth);
     await addOrganisation(auth, { orgId: 'org-customs', kind: 'customs', name: 'Customs', code: 'BECUS' });
     await addOrganisation(auth, {
       orgId: 'org-sqt',

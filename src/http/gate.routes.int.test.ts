@@ -7,7 +7,13 @@ import {
   testTerminals,
   testVerifierKey,
 } from '../../test/support/ledger.js';
-import { addDriver, principal, releaseToHaulier } from '../../test/support/pickup.js';
+import {
+  addDriver,
+  addGateWorldOrganisations,
+  gateWorldHaulier,
+  gateWorldLine,
+  releaseToHaulier,
+} from '../../test/support/pickup.js';
 import { mintSession } from '../../test/support/sessions.js';
 import { addOrganisation, addUser } from '../app/admin.usecases.js';
 import { appointmentStreamId, pickupDepsFor, pickupStreamId } from '../app/appointments.usecases.js';
@@ -36,20 +42,8 @@ describe('the gate-out: their own driver collects early (HTTP, SQLite)', () => {
   let planner2: Session;
   let clerk: Session;
   let visitRef: string;
-  const line = principal({
-    userId: 'line-1',
-    orgId: 'org-line',
-    orgKind: 'shipping_line',
-    orgCode: 'MSCU',
-    roles: ['release_desk'],
-  });
-  const haulier = principal({
-    userId: 'hp-1',
-    orgId: 'org-hau',
-    orgKind: 'haulier',
-    orgCode: 'HAU',
-    roles: ['haulier_planner'],
-  });
+  const line = gateWorldLine;
+  const haulier = gateWorldHaulier;
   const BADGE = 'ANR-000123';
   const GANG_BADGE = 'ANR-666666';
   const PLATE = '1-ABC-123';
@@ -57,15 +51,7 @@ describe('the gate-out: their own driver collects early (HTTP, SQLite)', () => {
   beforeAll(async () => {
     fixture = await openTestLedger('sqlite', { clock });
     auth = testAuthDeps(fixture.ledger);
-    await addOrganisation(auth, {
-      orgId: 'org-nqt',
-      kind: 'terminal_operator',
-      name: 'NQT',
-      code: 'NQT',
-      terminals: ['T1'],
-    });
-    await addOrganisation(auth, { orgId: 'org-line', kind: 'shipping_line', name: 'MSC', code: 'MSCU' });
-    await addOrganisation(auth, { orgId: 'org-hau', kind: 'haulier', name: 'Delta', code: 'HAU' });
+    await addGateWorldOrganisations(auth);
     await addOrganisation(auth, { orgId: 'org-gang', kind: 'haulier', name: 'Gang Transport', code: 'GANG' });
     for (const [userId, orgId, role] of [
       ['clerk', 'org-nqt', 'gate_clerk'],

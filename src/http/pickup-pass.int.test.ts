@@ -11,11 +11,13 @@ import {
   testVerifierKey,
 } from '../../test/support/ledger.js';
 import {
+  addGateWorldOrganisations,
   allDaySlotConfig,
   bindDriverPhone,
+  gateWorldHaulier,
+  gateWorldLine,
   newPhoneKey,
   pickupReadyNow,
-  principal,
   type TestPhone,
 } from '../../test/support/pickup.js';
 import { mintSession } from '../../test/support/sessions.js';
@@ -69,20 +71,8 @@ describe.each(kinds)('the rotating pickup pass (%s)', (kind) => {
   let kioskToken: string;
   let planner: Session;
   let serial = 0;
-  const line = principal({
-    userId: 'line-1',
-    orgId: 'org-line',
-    orgKind: 'shipping_line',
-    orgCode: 'MSCU',
-    roles: ['release_desk'],
-  });
-  const haulier = principal({
-    userId: 'hp-1',
-    orgId: 'org-hau',
-    orgKind: 'haulier',
-    orgCode: 'HAU',
-    roles: ['haulier_planner'],
-  });
+  const line = gateWorldLine;
+  const haulier = gateWorldHaulier;
   const serverOf = (printedPass: boolean) =>
     buildServer({
       reads: fixture.store,
@@ -95,15 +85,7 @@ describe.each(kinds)('the rotating pickup pass (%s)', (kind) => {
   beforeAll(async () => {
     fixture = await openTestLedger(kind, { clock });
     auth = testAuthDeps(fixture.ledger);
-    await addOrganisation(auth, {
-      orgId: 'org-nqt',
-      kind: 'terminal_operator',
-      name: 'NQT',
-      code: 'NQT',
-      terminals: ['T1'],
-    });
-    await addOrganisation(auth, { orgId: 'org-line', kind: 'shipping_line', name: 'MSC', code: 'MSCU' });
-    await addOrganisation(auth, { orgId: 'org-hau', kind: 'haulier', name: 'Delta', code: 'HAU' });
+    await addGateWorldOrganisations(auth);
     await addOrganisation(auth, { orgId: 'org-gang', kind: 'haulier', name: 'Gang Transport', code: 'GANG' });
     for (const [userId, orgId] of [
       ['hp-1', 'org-hau'],

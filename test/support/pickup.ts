@@ -3,7 +3,7 @@
  * haulier, through the real release use cases), a registered driver, and slot ids relative to a clock.
  */
 import { createHash, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
-import { addUser } from '../../src/app/admin.usecases.js';
+import { addOrganisation, addUser } from '../../src/app/admin.usecases.js';
 import { changeAppointment, pickupDepsFor } from '../../src/app/appointments.usecases.js';
 import type { AuthDeps } from '../../src/app/auth.usecases.js';
 import { decideDriverDevice, enrolDriverDevice } from '../../src/app/driver-devices.usecases.js';
@@ -28,6 +28,40 @@ export function principal(args: {
   roles: Principal['roles'];
 }): Principal {
   return { ...args, terminals: [] };
+}
+
+/** The line's release desk of the gate tests' world (organisation `org-line`, carrier MSCU). */
+export const gateWorldLine = principal({
+  userId: 'line-1',
+  orgId: 'org-line',
+  orgKind: 'shipping_line',
+  orgCode: 'MSCU',
+  roles: ['release_desk'],
+});
+
+/** The haulier's planner of the gate tests' world (organisation `org-hau`). */
+export const gateWorldHaulier = principal({
+  userId: 'hp-1',
+  orgId: 'org-hau',
+  orgKind: 'haulier',
+  orgCode: 'HAU',
+  roles: ['haulier_planner'],
+});
+
+/**
+ * The organisations every gate test starts from: North Quay (`org-nqt`) running terminal T1, the line of
+ * {@link gateWorldLine} and the haulier of {@link gateWorldHaulier}. Each test adds its own people and others.
+ */
+export async function addGateWorldOrganisations(auth: AuthDeps): Promise<void> {
+  await addOrganisation(auth, {
+    orgId: 'org-nqt',
+    kind: 'terminal_operator',
+    name: 'NQT',
+    code: 'NQT',
+    terminals: ['T1'],
+  });
+  await addOrganisation(auth, { orgId: 'org-line', kind: 'shipping_line', name: 'MSC', code: 'MSCU' });
+  await addOrganisation(auth, { orgId: 'org-hau', kind: 'haulier', name: 'Delta', code: 'HAU' });
 }
 
 /** The line issues the release of `visitRef` to `haulier`, which accepts it: the haulier holds the right. */
