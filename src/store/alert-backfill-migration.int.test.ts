@@ -1,7 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Migrator, sql } from 'kysely';
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { testAuthDeps } from '../../test/support/auth.js';
 import { testIds, testSigner, testTerminals } from '../../test/support/ledger.js';
@@ -11,57 +8,14 @@ import { actOnAlert, raiseGateAlert } from '../app/alerts.usecases.js';
 import type { Authenticated } from '../app/auth.usecases.js';
 import type { SessionRecord } from '../app/identity.ports.js';
 import { createLedger } from '../app/ledger.js';
-import type { AlertRecord, LedgerStore } from '../app/ports.js';
+import type { AlertRecord } from '../app/ports.js';
 import { announceVisit } from '../app/visits.usecases.js';
-import { type StoreDialectName, storeDialect } from './dialect.js';
-import { ledgerMigrationProvider, migrate } from './migrations/index.js';
-import type { MigrationDb } from './migrations/migration-db.js';
-import { createPostgresKysely, createSqliteKysely, openLedgerStore } from './open-store.js';
+import { storeDialect } from './dialect.js';
+import { migrate } from './migrations/index.js';
 import { createReadModelRepository } from './read-model.repository.js';
-import { dropSchema, postgresReachable, TEST_POSTGRES_URL, uniqueSchemaName } from './testing/databases.js';
+import { migrationTestDatabases } from './testing/migration-databases.js';
 
-interface Database {
-  readonly kind: StoreDialectName;
-  openStore(): Promise<LedgerStore>;
-  /** The database past the store, with a migrator that keeps its bookkeeping where `migrate` does. */
-  openDb(): Promise<{ db: MigrationDb; migrator: Migrator }>;
-  cleanup(): Promise<void>;
-}
-
-function sqliteDatabase(): Database {
-  const dir = mkdtempSync(join(tmpdir(), 'portledger-alerts-'));
-  const path = join(dir, 'ledger.db');
-  return {
-    kind: 'sqlite',
-    openStore: () => openLedgerStore(`sqlite:${path}`),
-    async openDb() {
-      const db = createSqliteKysely(path);
-      return { db, migrator: new Migrator({ db, provider: ledgerMigrationProvider('sqlite') }) };
-    },
-    async cleanup() {
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-function postgresDatabase(): Database {
-  const schema = uniqueSchemaName('alerts');
-  return {
-    kind: 'postgres',
-    openStore: () => openLedgerStore(TEST_POSTGRES_URL, { schema }),
-    async openDb() {
-      const db = await createPostgresKysely(TEST_POSTGRES_URL, { schema });
-      const provider = ledgerMigrationProvider('postgres');
-      return { db, migrator: new Migrator({ db, provider, migrationTableSchema: schema }) };
-    },
-    cleanup: () => dropSchema(schema),
-  };
-}
-
-const databases = [
-  { name: 'SQLite', make: sqliteDatabase },
-  ...((await postgresReachable()) ? [{ name: 'PostgreSQL', make: postgresDatabase }] : []),
-];
+const databases = await migrationTestDatabases('alerts');
 
 describe.each(databases)(
   '0009_alert_read_model backfills the alerts raised before it ($name)',

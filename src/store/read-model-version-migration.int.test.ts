@@ -1,59 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Migrator } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import type { LedgerStore } from '../app/ports.js';
 import { READ_MODEL_VERSION } from '../app/read-model-projection.js';
-import { type StoreDialectName, storeDialect } from './dialect.js';
-import { ledgerMigrationProvider, migrate } from './migrations/index.js';
-import type { MigrationDb } from './migrations/migration-db.js';
-import { createPostgresKysely, createSqliteKysely, openLedgerStore } from './open-store.js';
+import { storeDialect } from './dialect.js';
+import { migrate } from './migrations/index.js';
 import { createReadModelTablesRepository } from './read-model-tables.repository.js';
-import { dropSchema, postgresReachable, TEST_POSTGRES_URL, uniqueSchemaName } from './testing/databases.js';
 import { makeEvents } from './testing/fixtures.js';
+import { migrationTestDatabases } from './testing/migration-databases.js';
 
-interface Database {
-  readonly kind: StoreDialectName;
-  openStore(): Promise<LedgerStore>;
-  openDb(): Promise<{ db: MigrationDb; migrator: Migrator }>;
-  cleanup(): Promise<void>;
-}
-
-function sqliteDatabase(): Database {
-  const dir = mkdtempSync(join(tmpdir(), 'portledger-read-model-version-'));
-  const path = join(dir, 'ledger.db');
-  return {
-    kind: 'sqlite',
-    openStore: () => openLedgerStore(`sqlite:${path}`),
-    async openDb() {
-      const db = createSqliteKysely(path);
-      return { db, migrator: new Migrator({ db, provider: ledgerMigrationProvider('sqlite') }) };
-    },
-    async cleanup() {
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-function postgresDatabase(): Database {
-  const schema = uniqueSchemaName('rmversion');
-  return {
-    kind: 'postgres',
-    openStore: () => openLedgerStore(TEST_POSTGRES_URL, { schema }),
-    async openDb() {
-      const db = await createPostgresKysely(TEST_POSTGRES_URL, { schema });
-      const provider = ledgerMigrationProvider('postgres');
-      return { db, migrator: new Migrator({ db, provider, migrationTableSchema: schema }) };
-    },
-    cleanup: () => dropSchema(schema),
-  };
-}
-
-const databases = [
-  { name: 'SQLite', make: sqliteDatabase },
-  ...((await postgresReachable()) ? [{ name: 'PostgreSQL', make: postgresDatabase }] : []),
-];
+const databases = await migrationTestDatabases('rmversion');
 
 describe.each(databases)('0018_read_model_version ($name)', ({ make }) => {
   it('records the current projection version on a fresh database, and the store records a new one', async () => {
