@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testAuthDeps } from '../../test/support/auth.js';
+import { addPeople, testAuthDeps } from '../../test/support/auth.js';
 import {
   openTestLedger,
   type TestLedger,
@@ -9,7 +9,7 @@ import {
   testVerifierKey,
 } from '../../test/support/ledger.js';
 import { mintSession } from '../../test/support/sessions.js';
-import { addOrganisation, addUser } from '../app/admin.usecases.js';
+import { addOrganisation } from '../app/admin.usecases.js';
 import { createLedger } from '../app/ledger.js';
 import { SimulatedClock, seededIds, seedVesselCall } from '../app/seed.js';
 import { seededRandom } from '../app/seeded-random.js';
@@ -51,18 +51,10 @@ describe('HTTP audit checkpoints and stats (SQLite)', () => {
       terminals: ['T1'],
     });
     await addOrganisation(auth, { orgId: 'haul', kind: 'haulier', name: 'Haul', code: 'HAUL' });
-    for (const [userId, orgId, role] of [
+    await addPeople(auth, [
       ['sup', 'nqt', 'terminal_supervisor'],
       ['hp', 'haul', 'haulier_planner'],
-    ] as const)
-      await addUser(auth, {
-        userId,
-        orgId,
-        username: userId,
-        displayName: userId,
-        roles: [role],
-        issuedBy: 'test',
-      });
+    ]);
     supervisor = await mintSession(auth, 'sup');
     haulier = await mintSession(auth, 'hp');
   });

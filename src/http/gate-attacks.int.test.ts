@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testAuthDeps } from '../../test/support/auth.js';
+import { addPeople, testAuthDeps } from '../../test/support/auth.js';
 import {
   openTestLedger,
   postgresReachable,
@@ -18,7 +18,7 @@ import {
   releaseToHaulier,
 } from '../../test/support/pickup.js';
 import { mintSession } from '../../test/support/sessions.js';
-import { addOrganisation, addUser } from '../app/admin.usecases.js';
+import { addOrganisation } from '../app/admin.usecases.js';
 import { ALERTS_STREAM, foldGateAlertGroups } from '../app/alert-records.js';
 import { pickupDepsFor } from '../app/appointments.usecases.js';
 import type { AuthDeps } from '../app/auth.usecases.js';
@@ -67,20 +67,11 @@ describe.each(kinds)('the gate and command routes under attack (HTTP, %s)', (kin
       code: 'SQT',
       terminals: ['T2'],
     });
-    for (const [userId, orgId, role] of [
+    await addPeople(auth, [
       ['sup', 'org-nqt', 'terminal_supervisor'],
       ['hp-1', 'org-hau', 'haulier_planner'],
       ['line-1', 'org-line', 'release_desk'],
-    ] as const) {
-      await addUser(auth, {
-        userId,
-        orgId,
-        username: userId,
-        displayName: userId,
-        roles: [role],
-        issuedBy: 'test',
-      });
-    }
+    ]);
     // The gate kiosk's machine token: exactly what the attacker stole.
     kioskToken = (
       await createApiToken(auth, {

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testAuthDeps } from '../../test/support/auth.js';
+import { addPeople, testAuthDeps } from '../../test/support/auth.js';
 import {
   openTestLedger,
   type TestLedger,
@@ -15,7 +15,7 @@ import {
   releaseToHaulier,
 } from '../../test/support/pickup.js';
 import { mintSession } from '../../test/support/sessions.js';
-import { addOrganisation, addUser } from '../app/admin.usecases.js';
+import { addOrganisation } from '../app/admin.usecases.js';
 import { appointmentStreamId, pickupDepsFor, pickupStreamId } from '../app/appointments.usecases.js';
 import type { AuthDeps } from '../app/auth.usecases.js';
 import { ALERTS_STREAM } from '../app/gate.usecases.js';
@@ -53,20 +53,11 @@ describe('the gate-out: their own driver collects early (HTTP, SQLite)', () => {
     auth = testAuthDeps(fixture.ledger);
     await addGateWorldOrganisations(auth);
     await addOrganisation(auth, { orgId: 'org-gang', kind: 'haulier', name: 'Gang Transport', code: 'GANG' });
-    for (const [userId, orgId, role] of [
+    await addPeople(auth, [
       ['clerk', 'org-nqt', 'gate_clerk'],
       ['hp-1', 'org-hau', 'haulier_planner'],
       ['hp-2', 'org-hau', 'haulier_planner'],
-    ] as const) {
-      await addUser(auth, {
-        userId,
-        orgId,
-        username: userId,
-        displayName: userId,
-        roles: [role],
-        issuedBy: 'test',
-      });
-    }
+    ]);
     planner = await mintSession(auth, 'hp-1');
     planner2 = await mintSession(auth, 'hp-2');
     clerk = await mintSession(auth, 'clerk');

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testAuthDeps } from '../../test/support/auth.js';
+import { addPeople, testAuthDeps } from '../../test/support/auth.js';
 import {
   openTestLedger,
   type TestLedger,
@@ -8,7 +8,7 @@ import {
   testVerifierKey,
 } from '../../test/support/ledger.js';
 import { mintSession } from '../../test/support/sessions.js';
-import { addOrganisation, addUser } from '../app/admin.usecases.js';
+import { addOrganisation } from '../app/admin.usecases.js';
 import type { AuthDeps } from '../app/auth.usecases.js';
 import { announceVisit, runVisitCommand } from '../app/visits.usecases.js';
 import { buildServer } from './server.js';
@@ -32,19 +32,10 @@ describe.each(['sqlite', 'postgres'] as const)(
       auth = testAuthDeps(fixture.ledger);
       await addOrganisation(auth, { orgId: 'org-cus', kind: 'customs', name: 'Customs', code: 'BECUS' });
       await addOrganisation(auth, { orgId: 'org-pol', kind: 'port_police', name: 'Police', code: 'POL' });
-      for (const [userId, orgId, role] of [
+      await addPeople(auth, [
         ['cus-1', 'org-cus', 'customs_officer'],
         ['pol-1', 'org-pol', 'investigator'],
-      ] as const) {
-        await addUser(auth, {
-          userId,
-          orgId,
-          username: userId,
-          displayName: userId,
-          roles: [role],
-          issuedBy: 'test',
-        });
-      }
+      ]);
       app = await buildServer({
         reads: fixture.store,
         verifierKey: testVerifierKey,

@@ -1,6 +1,8 @@
+import { addUser } from '../../src/app/admin.usecases.js';
 import { type AuthDeps, defaultAuthSettings } from '../../src/app/auth.usecases.js';
 import type { Ledger } from '../../src/app/ledger.js';
 import type { SecurityServices } from '../../src/app/security.ports.js';
+import type { Role } from '../../src/domain/index.js';
 import { argon2idHasher } from '../../src/security/passwords.js';
 import { aesGcmSealer } from '../../src/security/sealer.js';
 import { randomTokens } from '../../src/security/tokens.js';
@@ -24,4 +26,21 @@ export function testSecurity(origin = 'http://localhost'): SecurityServices {
 
 export function testAuthDeps(ledger: Ledger, origin?: string): AuthDeps {
   return { ledger, security: testSecurity(origin), settings: defaultAuthSettings };
+}
+
+/** Registers people, each `[userId, orgId, role]`, with the user id as username and name. */
+export async function addPeople(
+  auth: AuthDeps,
+  people: readonly (readonly [userId: string, orgId: string, role: Role])[],
+): Promise<void> {
+  for (const [userId, orgId, role] of people) {
+    await addUser(auth, {
+      userId,
+      orgId,
+      username: userId,
+      displayName: userId,
+      roles: [role],
+      issuedBy: 'test',
+    });
+  }
 }
