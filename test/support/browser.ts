@@ -107,11 +107,6 @@ export interface PageProblems {
   unexpected(...expected: (string | RegExp)[]): PageProblem[];
 }
 
-/**
- * Records everything that would show as an error in the browser: console errors, uncaught exceptions, requests
- * that failed on the network, and HTTP answers of 400 and above (which Chromium also logs to the console as
- * "Failed to load resource").
- */
 /** A URL with its %-escapes decoded (visit references may end in `=` or `$`), or as it is when malformed. */
 function decoded(url: string): string {
   try {
@@ -121,6 +116,14 @@ function decoded(url: string): string {
   }
 }
 
+/**
+ * Records everything that would show as an error in the browser: console errors, uncaught exceptions, requests
+ * that failed on the network, and HTTP answers of 400 and above (which Chromium also logs to the console as
+ * "Failed to load resource").
+ *
+ * A request the browser itself cancelled (`net::ERR_ABORTED`) is not recorded: Chromium aborts whatever is still in
+ * flight, such as the favicon, when the page navigates or a fetch is aborted on purpose, and no user sees it.
+ */
 export function collectPageProblems(page: Page): PageProblems {
   const all: PageProblem[] = [];
   page.on('console', (message) => {
@@ -128,9 +131,10 @@ export function collectPageProblems(page: Page): PageProblems {
       all.push({ kind: 'console', text: message.text(), url: message.location().url ?? '' });
   });
   page.on('pageerror', (error) => all.push({ kind: 'pageerror', text: String(error), url: page.url() }));
-  page.on('requestfailed', (request) =>
-    all.push({ kind: 'requestfailed', text: request.failure()?.errorText ?? 'failed', url: request.url() }),
-  );
+  page.on('requestfailed', (request) => {
+    const text = request.failure()?.errorText ?? 'failed';
+    if (text !== 'net::ERR_ABORTED') all.push({ kind: 'requestfailed', text, url: request.url() });
+  });
   page.on('response', (response) => {
     if (response.status() >= 400)
       all.push({
