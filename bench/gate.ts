@@ -6,17 +6,21 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { addOrganisation } from '../src/app/admin.usecases.js';
-import { type AppointmentDeps, changeAppointment, pickupDepsFor } from '../src/app/appointments.usecases.js';
-import { type AuthDeps, defaultAuthSettings } from '../src/app/auth.usecases.js';
-import { demoTerminal } from '../src/app/demo-port.js';
-import { registerDriver } from '../src/app/drivers.usecases.js';
-import { createLedger } from '../src/app/ledger.js';
+import { addOrganisation } from '../src/app/access/admin.usecases.js';
+import { type AuthDeps, defaultAuthSettings } from '../src/app/access/auth.usecases.js';
+import { createApiToken } from '../src/app/access/tokens.usecases.js';
+import {
+  type AppointmentDeps,
+  changeAppointment,
+  pickupDepsFor,
+} from '../src/app/appointments/appointments.usecases.js';
+import { registerDriver } from '../src/app/appointments/drivers.usecases.js';
+import { createLedger } from '../src/app/ledger/ledger.js';
 import type { IdSource } from '../src/app/ports.js';
-import { runReleaseCommand } from '../src/app/releases.usecases.js';
-import { createApiToken } from '../src/app/tokens.usecases.js';
-import { announceVisit, runVisitCommand } from '../src/app/visits.usecases.js';
+import { runReleaseCommand } from '../src/app/releases/releases.usecases.js';
+import { announceVisit, runVisitCommand } from '../src/app/visits/visits.usecases.js';
 import { signerFromSeed, verifierKeyString } from '../src/audit/index.js';
+import { demoTerminal } from '../src/demo/demo-port.js';
 import { computeCheckDigit, type Principal } from '../src/domain/index.js';
 import { buildServer } from '../src/http/server.js';
 import { argon2idHasher } from '../src/security/passwords.js';

@@ -4,11 +4,11 @@
  */
 
 import type { JsonObject, OccupiedCell, YardCell } from '../domain/index.js';
-import type { GateReads, GateWrites } from './gate.ports.js';
-import type { IdentityReads, IdentityWrites } from './identity.ports.js';
-import type { ReadModelTableReads, ReadModelTableWrites } from './read-model.ports.js';
-import type { ReleaseReads, ReleaseWrites } from './release.ports.js';
-import type { CosignatureStore } from './witness.ports.js';
+import type { IdentityReads, IdentityWrites } from './access/identity.ports.js';
+import type { ReadModelTableReads, ReadModelTableWrites } from './audit/read-model.ports.js';
+import type { CosignatureStore } from './audit/witness.ports.js';
+import type { GateReads, GateWrites } from './gate/gate.ports.js';
+import type { ReleaseReads, ReleaseWrites } from './releases/release.ports.js';
 
 // One definition each: JSON values and yard cells are the domain's.
 export type { JsonObject, JsonValue, OccupiedCell, YardCell } from '../domain/index.js';

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { type DemoPickup, seedDemoCargo } from '../app/demo-cargo.js';
-import { seedDemoIdentities } from '../app/demo-identities.js';
-import { createApiToken } from '../app/tokens.usecases.js';
+import { createApiToken } from '../app/access/tokens.usecases.js';
+import { type DemoPickup, seedDemoCargo } from '../demo/demo-cargo.js';
+import { seedDemoIdentities } from '../demo/demo-identities.js';
 import { seedInto } from './seed.js';
 import type { System } from './system.js';
 

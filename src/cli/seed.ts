@@ -1,6 +1,6 @@
-import { createLedger } from '../app/ledger.js';
-import { SimulatedClock, seededIds, seedVesselCall } from '../app/seed.js';
-import { seededRandom } from '../app/seeded-random.js';
+import { createLedger } from '../app/ledger/ledger.js';
+import { SimulatedClock, seededIds, seedVesselCall } from '../demo/seed.js';
+import { seededRandom } from '../demo/seeded-random.js';
 import { progressBar } from './progress.js';
 import { openSystem } from './system.js';
 

@@ -1,12 +1,12 @@
 import { dirname } from 'node:path';
 import pino from 'pino';
-import { InProcessGateThrottle } from '../app/gate-throttle.js';
-import { raiseIntegrityAlert, startIntegrityWatch } from '../app/integrity.usecases.js';
-import { LookupWatch } from '../app/lookup-watch.js';
-import { ReadModelCheck } from '../app/read-model-check.js';
-import { startSimulator } from '../app/simulator.js';
+import { LookupWatch } from '../app/alerts/lookup-watch.js';
+import { raiseIntegrityAlert, startIntegrityWatch } from '../app/audit/integrity.usecases.js';
+import { ReadModelCheck } from '../app/audit/read-model-check.js';
+import { InProcessGateThrottle } from '../app/gate/gate-throttle.js';
 import { describeHistoryBreak } from '../audit/index.js';
 import { readSetting } from '../config/settings.js';
+import { startSimulator } from '../demo/simulator.js';
 import { buildServer } from '../http/server.js';
 import { seedDemoOnce } from './demo.js';
 import { startDemoWitnesses } from './demo-witnesses.js';

@@ -1,15 +1,15 @@
-import { ALERTS_STREAM, witnessLagAlertRecord } from '../app/alert-records.js';
-import { AppError } from '../app/errors.js';
-import type { IntegrityWatch } from '../app/integrity.usecases.js';
-import type { Ledger } from '../app/ledger.js';
-import type { LedgerStore } from '../app/ports.js';
+import { ALERTS_STREAM, witnessLagAlertRecord } from '../app/alerts/alert-records.js';
+import type { IntegrityWatch } from '../app/audit/integrity.usecases.js';
 import {
   startWitnessSubmitter,
   type WitnessConfig,
   type WitnessFinding,
   type WitnessSubmitter,
   type WitnessTransport,
-} from '../app/witnesses.usecases.js';
+} from '../app/audit/witnesses.usecases.js';
+import { AppError } from '../app/errors.js';
+import type { Ledger } from '../app/ledger/ledger.js';
+import type { LedgerStore } from '../app/ports.js';
 import { parseCosignatureVerifierKey } from '../audit/cosignature.js';
 
 /**

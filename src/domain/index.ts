@@ -156,14 +156,14 @@ export {
   DEFAULT_SENSITIVITY,
   type RebookSlot,
   type SensitivityPolicy,
-} from './appointment/booking.commands.js';
+} from './appointments/booking.commands.js';
 export type {
   BookingCancelled,
   BookingEvent,
   DriverChanged,
   SlotBooked,
   SlotRebooked,
-} from './appointment/booking.events.js';
+} from './appointments/booking.events.js';
 export {
   activeBooking,
   type Booking,
@@ -176,13 +176,13 @@ export {
   type PickupCredentialClaims,
   pickupChangeOf,
   pickupClaimsOf,
-} from './appointment/booking.js';
+} from './appointments/booking.js';
 export {
   checkDriverBadgeRef,
   checkTruckPlate,
   isDriverBadgeRef,
   normaliseTruckPlate,
-} from './appointment/driver-truck.js';
+} from './appointments/driver-truck.js';
 export {
   type AppointmentSlot,
   checkSlotConfig,
@@ -193,13 +193,7 @@ export {
   slotIdOf,
   slotsFor,
   slotWindow,
-} from './appointment/slots.js';
-export {
-  type ContainerNumber,
-  computeCheckDigit,
-  formatContainerNumber,
-  parseContainerNumber,
-} from './container-number.js';
+} from './appointments/slots.js';
 export { type Decider, foldEvents } from './decider.js';
 export { DomainError, type DomainErrorCode, domainErrorCodes, isDomainError } from './errors.js';
 export {
@@ -231,7 +225,7 @@ export {
   type ReleaseChainView,
   releaseChainView,
   releaseChainVisibility,
-} from './release/chain-visibility.js';
+} from './releases/chain-visibility.js';
 export {
   type CustomsSelection,
   type DcsaReleaseEventCode,
@@ -241,7 +235,7 @@ export {
   type GreenLights,
   greenLightNames,
   greenLights,
-} from './release/green-lights.js';
+} from './releases/green-lights.js';
 export type {
   AcceptTransfer,
   BlockRelease,
@@ -254,7 +248,7 @@ export type {
   UnblockRelease,
   UpdateValidity,
   WithdrawOffer,
-} from './release/release.commands.js';
+} from './releases/release.commands.js';
 export type {
   RecordedParty,
   ReleaseBlocked,
@@ -267,7 +261,7 @@ export type {
   ReleaseTransferOffered,
   ReleaseUnblocked,
   ReleaseValidityUpdated,
-} from './release/release.events.js';
+} from './releases/release.events.js';
 export {
   cutOffParties,
   decideRelease,
@@ -280,8 +274,14 @@ export {
   type ReleaseRevocation,
   type ReleaseState,
   releaseDecider,
-} from './release/release.js';
-export { type LengthFt, parseSizeType, type SizeType } from './size-type.js';
+} from './releases/release.js';
+export {
+  type ContainerNumber,
+  computeCheckDigit,
+  formatContainerNumber,
+  parseContainerNumber,
+} from './visits/container-number.js';
+export { type LengthFt, parseSizeType, type SizeType } from './visits/size-type.js';
 export type {
   AnnounceVisit,
   Arrival,
@@ -297,7 +297,7 @@ export type {
   PlaceHold,
   VisitCommand,
   VoidEvent,
-} from './visit.commands.js';
+} from './visits/visit.commands.js';
 export type {
   ContainerDischarged,
   ContainerGatedIn,
@@ -312,7 +312,7 @@ export type {
   VisitEvent,
   VisitFactEvent,
   VisitFactEventType,
-} from './visit.events.js';
+} from './visits/visit.events.js';
 export {
   type ActiveHold,
   checkEvent,
@@ -334,15 +334,19 @@ export {
   visitDecider,
   visitView,
   yardChangeBetween,
-} from './visit.js';
-export { newVisitReference, parseVisitReference, VISIT_REFERENCE_RANDOM_BYTES } from './visit-reference.js';
+} from './visits/visit.js';
+export {
+  newVisitReference,
+  parseVisitReference,
+  VISIT_REFERENCE_RANDOM_BYTES,
+} from './visits/visit-reference.js';
 export {
   applyYardChange,
   checkYardChange,
   type StackSelection,
   stacksTouched,
   type YardChange,
-} from './yard.js';
+} from './yard/yard.js';
 export {
   cellsOf,
   checkBayParity,
@@ -356,4 +360,4 @@ export {
   type YardCell,
   type YardLayout,
   type YardSlot,
-} from './yard-slot.js';
+} from './yard/yard-slot.js';

@@ -1,17 +1,17 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { addOrganisation, addUser } from '../app/admin.usecases.js';
-import { requestApproval } from '../app/approvals.usecases.js';
-import { issueEnrolmentLink, requireStepUp } from '../app/auth.usecases.js';
-import { AppError } from '../app/errors.js';
-import type { OrganisationRecord, UserRecord } from '../app/identity.ports.js';
+import { addOrganisation, addUser } from '../app/access/admin.usecases.js';
+import { requestApproval } from '../app/access/approvals.usecases.js';
+import { issueEnrolmentLink, requireStepUp } from '../app/access/auth.usecases.js';
+import type { OrganisationRecord, UserRecord } from '../app/access/identity.ports.js';
 import {
   API_TOKEN_DEFAULT_DAYS,
   API_TOKEN_MAX_DAYS,
   createApiToken,
   listApiTokens,
   revokeApiToken,
-} from '../app/tokens.usecases.js';
+} from '../app/access/tokens.usecases.js';
+import { AppError } from '../app/errors.js';
 import { checkRoles, type OrgKind, orgKinds, roles } from '../domain/index.js';
 import { ApprovalSchema, approvalView } from './approval.routes.js';
 import { requireAuth } from './auth.plugin.js';

@@ -8,10 +8,10 @@ import {
   testVerifierKey,
 } from '../../test/support/ledger.js';
 import { mintSession } from '../../test/support/sessions.js';
-import { addOrganisation, addUser } from '../app/admin.usecases.js';
-import { alertStream } from '../app/alerts.usecases.js';
-import type { AuthDeps } from '../app/auth.usecases.js';
-import { createApiToken } from '../app/tokens.usecases.js';
+import { addOrganisation, addUser } from '../app/access/admin.usecases.js';
+import type { AuthDeps } from '../app/access/auth.usecases.js';
+import { createApiToken } from '../app/access/tokens.usecases.js';
+import { alertStream } from '../app/alerts/alerts.usecases.js';
 import type { Role } from '../domain/index.js';
 import { buildServer } from './server.js';
 

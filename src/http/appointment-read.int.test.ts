@@ -11,10 +11,10 @@ import {
 } from '../../test/support/ledger.js';
 import { addDriver, bindDriverPhone, principal, releaseToHaulier } from '../../test/support/pickup.js';
 import { mintSession } from '../../test/support/sessions.js';
-import { addOrganisation, addUser } from '../app/admin.usecases.js';
-import type { AuthDeps } from '../app/auth.usecases.js';
-import { runReleaseCommand } from '../app/releases.usecases.js';
-import { announceVisit, runVisitCommand } from '../app/visits.usecases.js';
+import { addOrganisation, addUser } from '../app/access/admin.usecases.js';
+import type { AuthDeps } from '../app/access/auth.usecases.js';
+import { runReleaseCommand } from '../app/releases/releases.usecases.js';
+import { announceVisit, runVisitCommand } from '../app/visits/visits.usecases.js';
 import { computeCheckDigit, type OrgKind, type Role } from '../domain/index.js';
 import { buildServer } from './server.js';
 

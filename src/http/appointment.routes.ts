@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { requestApproval } from '../app/access/approvals.usecases.js';
+import { requireStepUp } from '../app/access/auth.usecases.js';
 import {
   type AppointmentActor,
   type AppointmentChange,
@@ -9,10 +11,8 @@ import {
   listSlots,
   notifyChain,
   readVisitAppointment,
-} from '../app/appointments.usecases.js';
-import { requestApproval } from '../app/approvals.usecases.js';
-import { requireStepUp } from '../app/auth.usecases.js';
-import { listDrivers, registerDriver } from '../app/drivers.usecases.js';
+} from '../app/appointments/appointments.usecases.js';
+import { listDrivers, registerDriver } from '../app/appointments/drivers.usecases.js';
 import { mayDo } from '../domain/index.js';
 import { ApprovalSchema, approvalView } from './approval.routes.js';
 import { requireAuth, requirePrincipal } from './auth.plugin.js';

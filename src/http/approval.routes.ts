@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { approvalInbox, decideRequest, withdrawRequest } from '../app/approvals.usecases.js';
-import type { Authenticated } from '../app/auth.usecases.js';
+import { approvalInbox, decideRequest, withdrawRequest } from '../app/access/approvals.usecases.js';
+import type { Authenticated } from '../app/access/auth.usecases.js';
+import type { ApprovalRecord, IdentityReads } from '../app/access/identity.ports.js';
 import { AppError } from '../app/errors.js';
-import type { ApprovalRecord, IdentityReads } from '../app/identity.ports.js';
 import { requireAuth } from './auth.plugin.js';
 import type { HttpDeps } from './deps.js';
 import { problemResponses } from './schemas.js';

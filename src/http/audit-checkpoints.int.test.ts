@@ -9,11 +9,11 @@ import {
   testVerifierKey,
 } from '../../test/support/ledger.js';
 import { mintSession } from '../../test/support/sessions.js';
-import { addOrganisation } from '../app/admin.usecases.js';
-import { createLedger } from '../app/ledger.js';
-import { SimulatedClock, seededIds, seedVesselCall } from '../app/seed.js';
-import { seededRandom } from '../app/seeded-random.js';
+import { addOrganisation } from '../app/access/admin.usecases.js';
+import { createLedger } from '../app/ledger/ledger.js';
 import { openCheckpoint } from '../audit/index.js';
+import { SimulatedClock, seededIds, seedVesselCall } from '../demo/seed.js';
+import { seededRandom } from '../demo/seeded-random.js';
 import { buildServer } from './server.js';
 
 describe('HTTP audit checkpoints and stats (SQLite)', () => {

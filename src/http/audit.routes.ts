@@ -7,10 +7,10 @@ import {
   inclusionProof,
   inclusionProofView,
   latestCheckpoint,
-} from '../app/audit.usecases.js';
+} from '../app/audit/audit.usecases.js';
+import type { CosignatureStore, StoredCosignature } from '../app/audit/witness.ports.js';
+import type { WitnessSubmitter } from '../app/audit/witnesses.usecases.js';
 import type { LedgerReads, StoredCheckpoint, StoredEvent } from '../app/ports.js';
-import type { CosignatureStore, StoredCosignature } from '../app/witness.ports.js';
-import type { WitnessSubmitter } from '../app/witnesses.usecases.js';
 import { appendSignatureLines } from '../audit/cosignature.js';
 import {
   CheckpointSchema,

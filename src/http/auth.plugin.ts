@@ -8,9 +8,9 @@ import {
   type NewSession,
   type RequestMeta,
   recordPasswordSessionRefused,
-} from '../app/auth.usecases.js';
+} from '../app/access/auth.usecases.js';
+import { type ApiTokenPrincipal, authenticateApiToken } from '../app/access/tokens.usecases.js';
 import { AppError } from '../app/errors.js';
-import { type ApiTokenPrincipal, authenticateApiToken } from '../app/tokens.usecases.js';
 import { isSensitive, mayDo, type OrgKind, type Permission, policy, type Role } from '../domain/index.js';
 
 export const SESSION_COOKIE = 'pl_session';

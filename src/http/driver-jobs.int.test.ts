@@ -12,12 +12,12 @@ import {
 import { bindDriverPhone, principal, releaseToHaulier, slotIdAt } from '../../test/support/pickup.js';
 import { injectAs, type Session } from '../../test/support/route-examples.js';
 import { mintSession } from '../../test/support/sessions.js';
-import { addOrganisation, addUser } from '../app/admin.usecases.js';
-import { pickupDepsFor } from '../app/appointments.usecases.js';
-import type { AuthDeps } from '../app/auth.usecases.js';
-import { driversStreamId } from '../app/drivers.usecases.js';
-import { gateTransaction } from '../app/gate.usecases.js';
-import { announceVisit, runVisitCommand } from '../app/visits.usecases.js';
+import { addOrganisation, addUser } from '../app/access/admin.usecases.js';
+import type { AuthDeps } from '../app/access/auth.usecases.js';
+import { pickupDepsFor } from '../app/appointments/appointments.usecases.js';
+import { driversStreamId } from '../app/appointments/drivers.usecases.js';
+import { gateTransaction } from '../app/gate/gate.usecases.js';
+import { announceVisit, runVisitCommand } from '../app/visits/visits.usecases.js';
 import { computeCheckDigit, type OrgKind, type Role } from '../domain/index.js';
 import { buildServer } from './server.js';
 

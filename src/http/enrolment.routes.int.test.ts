@@ -24,12 +24,12 @@ import {
 } from '../../test/support/ledger.js';
 import { mintSession } from '../../test/support/sessions.js';
 import { type SoftPasskey, softPasskey } from '../../test/support/soft-authenticator.js';
-import { addUser } from '../app/admin.usecases.js';
-import { foldAlertRecords } from '../app/alert-records.js';
-import { type AuthDeps, issueEnrolmentLink } from '../app/auth.usecases.js';
-import { seedDemoIdentities } from '../app/demo-identities.js';
-import { enrolmentCode } from '../app/enrolment-code.js';
-import { decideEnrolmentAsOperator } from '../app/enrolments.usecases.js';
+import { addUser } from '../app/access/admin.usecases.js';
+import { type AuthDeps, issueEnrolmentLink } from '../app/access/auth.usecases.js';
+import { enrolmentCode } from '../app/access/enrolment-code.js';
+import { decideEnrolmentAsOperator } from '../app/access/enrolments.usecases.js';
+import { foldAlertRecords } from '../app/alerts/alert-records.js';
+import { seedDemoIdentities } from '../demo/demo-identities.js';
 import { buildServer } from './server.js';
 
 type Session = Awaited<ReturnType<typeof mintSession>>;

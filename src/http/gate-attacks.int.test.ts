@@ -18,15 +18,20 @@ import {
   releaseToHaulier,
 } from '../../test/support/pickup.js';
 import { mintSession } from '../../test/support/sessions.js';
-import { addOrganisation } from '../app/admin.usecases.js';
-import { ALERTS_STREAM, foldGateAlertGroups } from '../app/alert-records.js';
-import { pickupDepsFor } from '../app/appointments.usecases.js';
-import type { AuthDeps } from '../app/auth.usecases.js';
-import { InProcessGateThrottle } from '../app/gate-throttle.js';
-import { readRelease, releaseStreamId, runReleaseCommand, visitLights } from '../app/releases.usecases.js';
-import { createApiToken } from '../app/tokens.usecases.js';
-import { readVisit } from '../app/visit-access.usecases.js';
-import { announceVisit, runVisitCommand, visitStreamId } from '../app/visits.usecases.js';
+import { addOrganisation } from '../app/access/admin.usecases.js';
+import type { AuthDeps } from '../app/access/auth.usecases.js';
+import { createApiToken } from '../app/access/tokens.usecases.js';
+import { ALERTS_STREAM, foldGateAlertGroups } from '../app/alerts/alert-records.js';
+import { pickupDepsFor } from '../app/appointments/appointments.usecases.js';
+import { InProcessGateThrottle } from '../app/gate/gate-throttle.js';
+import {
+  readRelease,
+  releaseStreamId,
+  runReleaseCommand,
+  visitLights,
+} from '../app/releases/releases.usecases.js';
+import { readVisit } from '../app/visits/visit-access.usecases.js';
+import { announceVisit, runVisitCommand, visitStreamId } from '../app/visits/visits.usecases.js';
 import { computeCheckDigit, newVisitReference } from '../domain/index.js';
 import { buildServer } from './server.js';
 

@@ -15,12 +15,16 @@ import {
   releaseToHaulier,
 } from '../../test/support/pickup.js';
 import { mintSession } from '../../test/support/sessions.js';
-import { addOrganisation } from '../app/admin.usecases.js';
-import { appointmentStreamId, pickupDepsFor, pickupStreamId } from '../app/appointments.usecases.js';
-import type { AuthDeps } from '../app/auth.usecases.js';
-import { ALERTS_STREAM } from '../app/gate.usecases.js';
-import { runReleaseCommand } from '../app/releases.usecases.js';
-import { announceVisit, runVisitCommand, visitStreamId } from '../app/visits.usecases.js';
+import { addOrganisation } from '../app/access/admin.usecases.js';
+import type { AuthDeps } from '../app/access/auth.usecases.js';
+import {
+  appointmentStreamId,
+  pickupDepsFor,
+  pickupStreamId,
+} from '../app/appointments/appointments.usecases.js';
+import { ALERTS_STREAM } from '../app/gate/gate.usecases.js';
+import { runReleaseCommand } from '../app/releases/releases.usecases.js';
+import { announceVisit, runVisitCommand, visitStreamId } from '../app/visits/visits.usecases.js';
 import { MAX_PICKUP_CREDENTIAL_CHARS } from '../audit/index.js';
 import { buildServer } from './server.js';
 

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { gateTransaction } from '../app/gate.usecases.js';
-import { gateAnswerFor } from '../app/gate-answer.js';
-import { admitAtGate } from '../app/gate-throttle.js';
+import { gateTransaction } from '../app/gate/gate.usecases.js';
+import { gateAnswerFor } from '../app/gate/gate-answer.js';
+import { admitAtGate } from '../app/gate/gate-throttle.js';
 import { gateChecks } from '../domain/index.js';
 import { requirePrincipal } from './auth.plugin.js';
 import { callerOf } from './caller.js';

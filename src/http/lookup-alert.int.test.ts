@@ -8,12 +8,12 @@ import {
   testVerifierKey,
 } from '../../test/support/ledger.js';
 import { mintSession } from '../../test/support/sessions.js';
-import { addOrganisation, addUser } from '../app/admin.usecases.js';
-import { foldAlertRecords } from '../app/alert-records.js';
-import type { AuthDeps } from '../app/auth.usecases.js';
-import { LookupWatch } from '../app/lookup-watch.js';
-import { createApiToken } from '../app/tokens.usecases.js';
-import { announceVisit, runVisitCommand } from '../app/visits.usecases.js';
+import { addOrganisation, addUser } from '../app/access/admin.usecases.js';
+import type { AuthDeps } from '../app/access/auth.usecases.js';
+import { createApiToken } from '../app/access/tokens.usecases.js';
+import { foldAlertRecords } from '../app/alerts/alert-records.js';
+import { LookupWatch } from '../app/alerts/lookup-watch.js';
+import { announceVisit, runVisitCommand } from '../app/visits/visits.usecases.js';
 import { computeCheckDigit, type Role } from '../domain/index.js';
 import { buildServer } from './server.js';
 

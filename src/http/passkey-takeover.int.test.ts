@@ -23,8 +23,8 @@ import {
 } from '../../test/support/ledger.js';
 import { mintSession } from '../../test/support/sessions.js';
 import { type SoftPasskey, softPasskey, softPasskeyUnderId } from '../../test/support/soft-authenticator.js';
-import type { AuthDeps } from '../app/auth.usecases.js';
-import { seedDemoIdentities } from '../app/demo-identities.js';
+import type { AuthDeps } from '../app/access/auth.usecases.js';
+import { seedDemoIdentities } from '../demo/demo-identities.js';
 import { buildServer } from './server.js';
 
 type Session = Awaited<ReturnType<typeof mintSession>>;

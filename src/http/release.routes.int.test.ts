@@ -17,9 +17,9 @@ import {
   worldOrganisations,
 } from '../../test/support/route-examples.js';
 import { mintSession } from '../../test/support/sessions.js';
-import { addOrganisation } from '../app/admin.usecases.js';
-import type { AuthDeps } from '../app/auth.usecases.js';
-import { releaseStreamId } from '../app/releases.usecases.js';
+import { addOrganisation } from '../app/access/admin.usecases.js';
+import type { AuthDeps } from '../app/access/auth.usecases.js';
+import { releaseStreamId } from '../app/releases/releases.usecases.js';
 import type { Role } from '../domain/index.js';
 import { buildServer } from './server.js';
 

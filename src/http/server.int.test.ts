@@ -11,11 +11,11 @@ import {
   testVerifierKey,
 } from '../../test/support/ledger.js';
 import { mintSession } from '../../test/support/sessions.js';
-import { addOrganisation, addUser } from '../app/admin.usecases.js';
-import { createLedger } from '../app/ledger.js';
-import { SimulatedClock, seededIds, seedVesselCall } from '../app/seed.js';
-import { seededRandom } from '../app/seeded-random.js';
+import { addOrganisation, addUser } from '../app/access/admin.usecases.js';
+import { createLedger } from '../app/ledger/ledger.js';
 import { decodeLogEntry, openCheckpoint, verifyConsistency, verifyInclusion } from '../audit/index.js';
+import { SimulatedClock, seededIds, seedVesselCall } from '../demo/seed.js';
+import { seededRandom } from '../demo/seeded-random.js';
 import { buildServer } from './server.js';
 
 const fromB64 = (s: string) => new Uint8Array(Buffer.from(s, 'base64'));

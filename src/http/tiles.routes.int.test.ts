@@ -12,10 +12,8 @@ import {
   testVerifierKey,
 } from '../../test/support/ledger.js';
 import { mintSession } from '../../test/support/sessions.js';
-import { addOrganisation, addUser } from '../app/admin.usecases.js';
-import { createLedger } from '../app/ledger.js';
-import { SimulatedClock, seededIds, seedVesselCall } from '../app/seed.js';
-import { seededRandom } from '../app/seeded-random.js';
+import { addOrganisation, addUser } from '../app/access/admin.usecases.js';
+import { createLedger } from '../app/ledger/ledger.js';
 import {
   cosignatureLine,
   cosignatureVerifierOf,
@@ -35,6 +33,8 @@ import {
   tilePath,
 } from '../audit/tiles.js';
 import type { NodeKey } from '../audit/tree.js';
+import { SimulatedClock, seededIds, seedVesselCall } from '../demo/seed.js';
+import { seededRandom } from '../demo/seeded-random.js';
 import { buildServer } from './server.js';
 
 type Session = Awaited<ReturnType<typeof mintSession>>;

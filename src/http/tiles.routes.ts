@@ -2,10 +2,10 @@ import { gzipSync } from 'node:zlib';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
-import { latestCheckpoint } from '../app/audit.usecases.js';
+import { latestCheckpoint } from '../app/audit/audit.usecases.js';
+import { readEntryBundle, readHashTile, type TileBytes } from '../app/audit/tiles.usecases.js';
+import type { CosignatureStore } from '../app/audit/witness.ports.js';
 import type { LedgerReads } from '../app/ports.js';
-import { readEntryBundle, readHashTile, type TileBytes } from '../app/tiles.usecases.js';
-import type { CosignatureStore } from '../app/witness.ports.js';
 import { appendSignatureLines } from '../audit/cosignature.js';
 import { problemResponses } from './schemas.js';
 

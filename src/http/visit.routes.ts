@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { requireStepUp } from '../app/auth.usecases.js';
+import { requireStepUp } from '../app/access/auth.usecases.js';
+import { notePositionsShown } from '../app/alerts/lookup-watch.js';
 import { commandErrorFor } from '../app/command-errors.js';
-import { freezeVisit, requestUnfreeze } from '../app/freeze.usecases.js';
-import { notePositionsShown } from '../app/lookup-watch.js';
+import { freezeVisit, requestUnfreeze } from '../app/visits/freeze.usecases.js';
 import {
   announceOwnVisit,
   historyShowsPosition,
@@ -18,7 +18,7 @@ import {
   showsPosition,
   VISIT_LIST_MAX,
   visitHistory,
-} from '../app/visit-access.usecases.js';
+} from '../app/visits/visit-access.usecases.js';
 import { ApprovalSchema, approvalView } from './approval.routes.js';
 import { requireAuth } from './auth.plugin.js';
 import { callerOf as resolveCaller } from './caller.js';

@@ -1,5 +1,5 @@
 import { hash, verify } from '@node-rs/argon2';
-import type { PasswordHasher } from '../app/security.ports.js';
+import type { PasswordHasher } from '../app/access/security.ports.js';
 
 /**
  * argon2id with OWASP's minimum parameters (19 MiB, 2 iterations, 1 lane); the PHC string carries them, so

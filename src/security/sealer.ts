@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
-import type { SecretSealer } from '../app/security.ports.js';
+import type { SecretSealer } from '../app/access/security.ports.js';
 
 /**
  * AES-256-GCM with rotatable keys. A sealed value is `v1 ‖ keyIdLength ‖ keyId ‖ nonce(12) ‖ ciphertext ‖ tag(16)`:

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { TokenService } from '../app/security.ports.js';
+import type { TokenService } from '../app/access/security.ports.js';
 
 /** 256-bit random tokens, base64url; stored only as their SHA-256. */
 export function randomTokens(): TokenService {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Secret, TOTP } from 'otpauth';
-import type { TotpService } from '../app/security.ports.js';
+import type { TotpService } from '../app/access/security.ports.js';
 
 const PERIOD = 30;
 

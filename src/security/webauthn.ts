@@ -6,8 +6,8 @@ import {
   verifyAuthenticationResponse,
   verifyRegistrationResponse,
 } from '@simplewebauthn/server';
+import type { WebAuthnService } from '../app/access/security.ports.js';
 import type { JsonObject } from '../app/ports.js';
-import type { WebAuthnService } from '../app/security.ports.js';
 
 /**
  * The relying party. User verification is required on every ceremony: a passkey is then "something you have"

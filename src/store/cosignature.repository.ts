@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { CosignatureStore, StoredCosignature } from '../app/witness.ports.js';
+import type { CosignatureStore, StoredCosignature } from '../app/audit/witness.ports.js';
 import { toBuffer, toBytes, toNumber } from './rows.js';
 import type { Database } from './schema.js';
 

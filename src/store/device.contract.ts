@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DriverDeviceRecord } from '../app/gate.ports.js';
+import type { DriverDeviceRecord } from '../app/gate/gate.ports.js';
 import type { LedgerStore } from '../app/ports.js';
 
 const device = (overrides: Partial<DriverDeviceRecord> = {}): DriverDeviceRecord => ({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EnrolmentRecord } from '../app/identity.ports.js';
+import type { EnrolmentRecord } from '../app/access/identity.ports.js';
 import type { LedgerStore } from '../app/ports.js';
 
 const enrolment = (overrides: Partial<EnrolmentRecord> = {}): EnrolmentRecord => ({

@@ -10,7 +10,7 @@ import type {
   GateWrites,
   PickupCredentialRecord,
   PickupCredentialStatus,
-} from '../app/gate.ports.js';
+} from '../app/gate/gate.ports.js';
 import { chunks, toBytes, toNumber } from './rows.js';
 import type {
   Database,

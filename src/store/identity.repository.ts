@@ -10,7 +10,7 @@ import type {
   PasswordCredential,
   SessionRecord,
   UserRecord,
-} from '../app/identity.ports.js';
+} from '../app/access/identity.ports.js';
 import type { JsonObject } from '../app/ports.js';
 import { toBuffer, toBytes, toNumber } from './rows.js';
 import type {

@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import type { IdentityReads, IdentityWrites } from '../app/identity.ports.js';
+import type { IdentityReads, IdentityWrites } from '../app/access/identity.ports.js';
 import {
   ConcurrencyError,
   type LedgerReads,

@@ -7,7 +7,7 @@ import type {
   GateWrites,
   PickupCredentialRecord,
   SlotBookingRecord,
-} from '../app/gate.ports.js';
+} from '../app/gate/gate.ports.js';
 
 /** Code-unit order, as the SQL stores sort keys (BINARY on SQLite, `collate "C"` on PostgreSQL). */
 const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -11,7 +11,7 @@ import type {
   PasswordCredential,
   SessionRecord,
   UserRecord,
-} from '../app/identity.ports.js';
+} from '../app/access/identity.ports.js';
 import { type JsonObject, StoreIntegrityError } from '../app/ports.js';
 
 /** Code-unit order, as the SQL stores sort keys and compare times (BINARY on SQLite, `collate "C"` on PostgreSQL). */

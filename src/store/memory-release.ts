@@ -1,5 +1,10 @@
 import type { JsonObject } from '../app/ports.js';
-import type { ReleaseInboxView, ReleaseReads, ReleaseRecord, ReleaseWrites } from '../app/release.ports.js';
+import type {
+  ReleaseInboxView,
+  ReleaseReads,
+  ReleaseRecord,
+  ReleaseWrites,
+} from '../app/releases/release.ports.js';
 
 /** Code-unit order, as the SQL stores sort keys (BINARY on SQLite, `collate "C"` on PostgreSQL). */
 const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -1,4 +1,4 @@
-import type { IdentityWrites } from '../app/identity.ports.js';
+import type { IdentityWrites } from '../app/access/identity.ports.js';
 import {
   type AlertRecord,
   ConcurrencyError,

@@ -4,7 +4,7 @@ import type {
   ReadModelTable,
   ReadModelTableReads,
   ReadModelTableWrites,
-} from '../app/read-model.ports.js';
+} from '../app/audit/read-model.ports.js';
 import type { StoreDialect } from './dialect.js';
 import { toAlertGroup, toDriverJob } from './gate.repository.js';
 import { toAlert, toCell, toVisit } from './read-model.repository.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LedgerStore } from '../app/ports.js';
-import type { ReleaseRecord } from '../app/release.ports.js';
+import type { ReleaseRecord } from '../app/releases/release.ports.js';
 
 const release = (overrides: Partial<ReleaseRecord> = {}): ReleaseRecord => ({
   visitRef: 'V-REL-1',

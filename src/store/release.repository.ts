@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { JsonObject } from '../app/ports.js';
-import type { ReleaseReads, ReleaseRecord, ReleaseWrites } from '../app/release.ports.js';
+import type { ReleaseReads, ReleaseRecord, ReleaseWrites } from '../app/releases/release.ports.js';
 import type { Database, ReleaseTable } from './schema.js';
 
 export const toRelease = (row: Selectable<ReleaseTable>): ReleaseRecord => ({

@@ -1,7 +1,7 @@
-import { addUser } from '../../src/app/admin.usecases.js';
-import { type AuthDeps, defaultAuthSettings } from '../../src/app/auth.usecases.js';
-import type { Ledger } from '../../src/app/ledger.js';
-import type { SecurityServices } from '../../src/app/security.ports.js';
+import { addUser } from '../../src/app/access/admin.usecases.js';
+import { type AuthDeps, defaultAuthSettings } from '../../src/app/access/auth.usecases.js';
+import type { SecurityServices } from '../../src/app/access/security.ports.js';
+import type { Ledger } from '../../src/app/ledger/ledger.js';
 import type { Role } from '../../src/domain/index.js';
 import { argon2idHasher } from '../../src/security/passwords.js';
 import { aesGcmSealer } from '../../src/security/sealer.js';

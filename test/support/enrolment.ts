@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import type { AuthDeps } from '../../src/app/auth.usecases.js';
-import { enrolmentCode } from '../../src/app/enrolment-code.js';
-import { decideEnrolmentAsOperator, type EnrolmentView } from '../../src/app/enrolments.usecases.js';
+import type { AuthDeps } from '../../src/app/access/auth.usecases.js';
+import { enrolmentCode } from '../../src/app/access/enrolment-code.js';
+import { decideEnrolmentAsOperator, type EnrolmentView } from '../../src/app/access/enrolments.usecases.js';
 import type { SoftPasskey } from './soft-authenticator.js';
 
 /**

@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { demoTerminal } from '../../src/app/demo-port.js';
-import { createLedger, type Ledger } from '../../src/app/ledger.js';
+import { createLedger, type Ledger } from '../../src/app/ledger/ledger.js';
 import type { Clock, IdSource, LedgerStore } from '../../src/app/ports.js';
-import type { TerminalLayouts } from '../../src/app/visits.usecases.js';
+import type { TerminalLayouts } from '../../src/app/visits/visits.usecases.js';
 import { type NoteSigner, signerFromSeed, verifierKeyString } from '../../src/audit/index.js';
+import { demoTerminal } from '../../src/demo/demo-port.js';
 import { openLedgerStore } from '../../src/store/open-store.js';
 
 export const testPostgresUrl = process.env.PORTLEDGER_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/test';

@@ -3,14 +3,14 @@
  * haulier, through the real release use cases), a registered driver, and slot ids relative to a clock.
  */
 import { createHash, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
-import { addOrganisation, addUser } from '../../src/app/admin.usecases.js';
-import { changeAppointment, pickupDepsFor } from '../../src/app/appointments.usecases.js';
-import type { AuthDeps } from '../../src/app/auth.usecases.js';
-import { decideDriverDevice, enrolDriverDevice } from '../../src/app/driver-devices.usecases.js';
-import { registerDriver } from '../../src/app/drivers.usecases.js';
-import type { Ledger } from '../../src/app/ledger.js';
-import { runReleaseCommand } from '../../src/app/releases.usecases.js';
-import type { SecretSealer } from '../../src/app/security.ports.js';
+import { addOrganisation, addUser } from '../../src/app/access/admin.usecases.js';
+import type { AuthDeps } from '../../src/app/access/auth.usecases.js';
+import type { SecretSealer } from '../../src/app/access/security.ports.js';
+import { changeAppointment, pickupDepsFor } from '../../src/app/appointments/appointments.usecases.js';
+import { decideDriverDevice, enrolDriverDevice } from '../../src/app/appointments/driver-devices.usecases.js';
+import { registerDriver } from '../../src/app/appointments/drivers.usecases.js';
+import type { Ledger } from '../../src/app/ledger/ledger.js';
+import { runReleaseCommand } from '../../src/app/releases/releases.usecases.js';
 import { formatPickupPass, pickupPassCounter, pickupPassMessage } from '../../src/audit/index.js';
 import {
   deviceCodeFromDigest,

@@ -8,21 +8,21 @@
  */
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { URI } from 'otpauth';
-import { addOrganisation, addUser } from '../../src/app/admin.usecases.js';
-import { changeAppointment, pickupDepsFor } from '../../src/app/appointments.usecases.js';
-import { requestApproval } from '../../src/app/approvals.usecases.js';
-import type { AuthDeps, Authenticated } from '../../src/app/auth.usecases.js';
-import { enrolDriverDevice } from '../../src/app/driver-devices.usecases.js';
-import type { OrganisationRecord, UserRecord } from '../../src/app/identity.ports.js';
+import { addOrganisation, addUser } from '../../src/app/access/admin.usecases.js';
+import { requestApproval } from '../../src/app/access/approvals.usecases.js';
+import type { AuthDeps, Authenticated } from '../../src/app/access/auth.usecases.js';
+import type { OrganisationRecord, UserRecord } from '../../src/app/access/identity.ports.js';
+import { createApiToken } from '../../src/app/access/tokens.usecases.js';
+import { changeAppointment, pickupDepsFor } from '../../src/app/appointments/appointments.usecases.js';
+import { enrolDriverDevice } from '../../src/app/appointments/driver-devices.usecases.js';
 import type { JsonObject } from '../../src/app/ports.js';
-import { issueRelease, runReleaseCommand } from '../../src/app/releases.usecases.js';
-import { createApiToken } from '../../src/app/tokens.usecases.js';
+import { issueRelease, runReleaseCommand } from '../../src/app/releases/releases.usecases.js';
 import {
   announceVisit,
   runVisitCommand,
   type TerminalLayouts,
   type VisitCommandInput,
-} from '../../src/app/visits.usecases.js';
+} from '../../src/app/visits/visits.usecases.js';
 import {
   computeCheckDigit,
   type HoldKind,

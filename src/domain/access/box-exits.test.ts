@@ -8,13 +8,13 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { BookingCommand } from '../appointment/booking.commands.js';
-import { type BookingState, bookingDecider } from '../appointment/booking.js';
+import type { BookingCommand } from '../appointments/booking.commands.js';
+import { type BookingState, bookingDecider } from '../appointments/booking.js';
 import { foldEvents } from '../decider.js';
 import { DomainError } from '../errors.js';
-import type { ReleaseActor, ReleaseCommand } from '../release/release.commands.js';
-import type { ReleaseEvent } from '../release/release.events.js';
-import { type ReleaseState, releaseDecider } from '../release/release.js';
+import type { ReleaseActor, ReleaseCommand } from '../releases/release.commands.js';
+import type { ReleaseEvent } from '../releases/release.events.js';
+import { type ReleaseState, releaseDecider } from '../releases/release.js';
 import {
   f1Desk,
   f2Desk,
@@ -27,10 +27,10 @@ import {
   offered,
   at as releaseAt,
   visitRef,
-} from '../release/testing/release-histories.js';
-import type { VisitCommand } from '../visit.commands.js';
-import type { VisitEvent } from '../visit.events.js';
-import { slotOf, type VisitState, visitDecider } from '../visit.js';
+} from '../releases/testing/release-histories.js';
+import type { VisitCommand } from '../visits/visit.commands.js';
+import type { VisitEvent } from '../visits/visit.events.js';
+import { slotOf, type VisitState, visitDecider } from '../visits/visit.js';
 import {
   type CargoCommandName,
   commandPermissions,

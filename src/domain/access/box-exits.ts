@@ -14,13 +14,13 @@
  *
  * A permission that may let a box out must be sensitive: used only from a passkey session (MISSION §1).
  */
-import type { BookingCommand } from '../appointment/booking.commands.js';
-import type { BookingState } from '../appointment/booking.js';
-import { type GreenLightName, greenLightNames, greenLights } from '../release/green-lights.js';
-import type { ReleaseCommand } from '../release/release.commands.js';
-import type { ReleaseState } from '../release/release.js';
-import type { VisitCommand } from '../visit.commands.js';
-import type { VisitState } from '../visit.js';
+import type { BookingCommand } from '../appointments/booking.commands.js';
+import type { BookingState } from '../appointments/booking.js';
+import { type GreenLightName, greenLightNames, greenLights } from '../releases/green-lights.js';
+import type { ReleaseCommand } from '../releases/release.commands.js';
+import type { ReleaseState } from '../releases/release.js';
+import type { VisitCommand } from '../visits/visit.commands.js';
+import type { VisitState } from '../visits/visit.js';
 import type { ApprovalCommand } from './approval.js';
 import { type ApprovalKind, approvalKinds, type Permission, permissions, policy } from './policy.js';
 import type { UserCommand } from './user.js';

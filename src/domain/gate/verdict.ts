@@ -11,12 +11,12 @@
  * credential (`credential.visit`, `credential.unused`, `credential.current`) fail too; without a booking in
  * force, the checks against the booking fail.
  */
-import { activeBooking, type BookingState, type PickupCredentialClaims } from '../appointment/booking.js';
-import { normaliseTruckPlate } from '../appointment/driver-truck.js';
-import { instantMs, integer } from '../appointment/fields.js';
-import { type SlotConfig, type SlotWindow, slotWindow } from '../appointment/slots.js';
+import { activeBooking, type BookingState, type PickupCredentialClaims } from '../appointments/booking.js';
+import { normaliseTruckPlate } from '../appointments/driver-truck.js';
+import { instantMs, integer } from '../appointments/fields.js';
+import { type SlotConfig, type SlotWindow, slotWindow } from '../appointments/slots.js';
 import { DomainError } from '../errors.js';
-import type { VisitStatus } from '../visit.js';
+import type { VisitStatus } from '../visits/visit.js';
 
 /** Every check of the gate, in the order a verdict lists them. */
 export const gateChecks = [
@@ -65,7 +65,7 @@ export type GateCheck = (typeof gateChecks)[number];
 /** A failed check and why, in words that carry no personal data (they go into audit leaves). */
 export type FailedCheck = { check: GateCheck; reason: string };
 
-/** One green light as `src/domain/release/green-lights.ts` reports it (structural, so the two stay decoupled). */
+/** One green light as `src/domain/releases/green-lights.ts` reports it (structural, so the two stay decoupled). */
 export type GateLight = { light: string; green: boolean; reasons: string[] };
 
 /** `openPickupCredential`'s result (src/audit), structurally. */

@@ -8,7 +8,7 @@ import type {
   PasswordCredential,
   SessionRecord,
   UserRecord,
-} from '../../app/identity.ports.js';
+} from '../../app/access/identity.ports.js';
 
 /** An ISO 8601 instant on 2025-01-01, `minutes` after 08:00 UTC. */
 export const at = (minutes: number) => new Date(Date.UTC(2025, 0, 1, 8, minutes)).toISOString();

@@ -5,7 +5,7 @@
  * approval goes through. A refused gate attempt raises an alert that the supervisor acknowledges and resolves.
  */
 import { expect, it } from 'vitest';
-import { requestApproval } from '../../../src/app/approvals.usecases.js';
+import { requestApproval } from '../../../src/app/access/approvals.usecases.js';
 import { screenshot } from '../../support/browser.js';
 import {
   addPeople,

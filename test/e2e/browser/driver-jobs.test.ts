@@ -4,9 +4,9 @@
  * offer the line sent it in its inbox, without typing any reference, and accepts it from the row.
  */
 import { expect, it } from 'vitest';
-import { changeAppointment, pickupDepsFor } from '../../../src/app/appointments.usecases.js';
-import { registerDriver } from '../../../src/app/drivers.usecases.js';
-import { runReleaseCommand } from '../../../src/app/releases.usecases.js';
+import { changeAppointment, pickupDepsFor } from '../../../src/app/appointments/appointments.usecases.js';
+import { registerDriver } from '../../../src/app/appointments/drivers.usecases.js';
+import { runReleaseCommand } from '../../../src/app/releases/releases.usecases.js';
 import { computeCheckDigit } from '../../../src/domain/index.js';
 import { screenshot } from '../../support/browser.js';
 import {

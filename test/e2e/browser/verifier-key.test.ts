@@ -11,16 +11,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { addOrganisation, addUser } from '../../../src/app/admin.usecases.js';
-import { createLedger } from '../../../src/app/ledger.js';
-import { SimulatedClock, seededIds, seedVesselCall } from '../../../src/app/seed.js';
-import { seededRandom } from '../../../src/app/seeded-random.js';
+import { addOrganisation, addUser } from '../../../src/app/access/admin.usecases.js';
+import { createLedger } from '../../../src/app/ledger/ledger.js';
 import {
   encodeSignerKey,
   type NoteSigner,
   signerFromSeed,
   verifierKeyString,
 } from '../../../src/audit/index.js';
+import { SimulatedClock, seededIds, seedVesselCall } from '../../../src/demo/seed.js';
+import { seededRandom } from '../../../src/demo/seeded-random.js';
 import { openLedgerStore } from '../../../src/store/open-store.js';
 import { testAuthDeps } from '../../support/auth.js';
 import {

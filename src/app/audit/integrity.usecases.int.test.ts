@@ -1,0 +1,175 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Sqlite from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { testIds, testSigner, testVerifierKey } from '../../../test/support/ledger.js';
+import { encodeLogEntry, leafHash, signerFromSeed, verifierKeyString } from '../../audit/index.js';
+import { openLedgerStore } from '../../store/open-store.js';
+import { createLedger, type Ledger } from '../ledger/ledger.js';
+import type { LedgerStore } from '../ports.js';
+import { checkLogIntegrity, raiseIntegrityAlert, startIntegrityWatch } from './integrity.usecases.js';
+
+/** 40 events in 10 write transactions, a checkpoint signed after each (interval 0). */
+async function writeHistory(ledger: Ledger): Promise<void> {
+  for (let batch = 0; batch < 10; batch++) {
+    await ledger.write(async ({ append }) => {
+      await append(`stream-${batch}`, 0, [
+        { type: 'Announced', data: { batch, note: 'first' } },
+        { type: 'Moved', data: { batch, to: 'A-01-02' } },
+        { type: 'Moved', data: { batch, to: 'B-03-04' } },
+        { type: 'Released', data: { batch, by: 'line' } },
+      ]);
+    });
+  }
+}
+
+/** What a rogue DBA does: drop the append-only triggers with raw SQL, then change rows. */
+function tamper(path: string, statements: string[]): void {
+  const db = new Sqlite(path);
+  try {
+    const triggers = db.prepare("select name from sqlite_master where type = 'trigger'").all() as {
+      name: string;
+    }[];
+    for (const { name } of triggers) db.exec(`drop trigger "${name}"`);
+    for (const statement of statements) db.exec(statement);
+  } finally {
+    db.close();
+  }
+}
+
+describe('checkLogIntegrity on a SQLite ledger tampered with by a rogue DBA', () => {
+  let dir: string;
+  let path: string;
+  let store: LedgerStore;
+  let ledger: Ledger;
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'portledger-integrity-'));
+    path = join(dir, 'ledger.db');
+    store = await openLedgerStore(`sqlite:${path}`);
+    ledger = createLedger({
+      store,
+      clock: { now: () => new Date('2026-03-01T08:00:00.000Z') },
+      ids: testIds,
+      log: { origin: testSigner.name, signer: testSigner },
+      checkpointIntervalMs: 0,
+    });
+    await writeHistory(ledger);
+  });
+
+  afterEach(async () => {
+    await ledger.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const check = (batchSize = 7) =>
+    checkLogIntegrity({ reads: store, verifierKey: testVerifierKey, batchSize });
+
+  it('passes an untouched log, every checkpoint verified', async () => {
+    const result = await check();
+    expect(result).toMatchObject({ ok: true, logSize: 40, checkpointsChecked: 10, verifiedTreeSize: 40 });
+  });
+
+  it('names the event whose data column was edited', async () => {
+    tamper(path, [`update event set data = '{"batch":4,"note":"first","to":"gone"}' where idx = 17`]);
+    const result = await check();
+    expect(result).toMatchObject({ ok: false, code: 'integrity.entry_mismatch', firstBadIndex: 17 });
+    expect(!result.ok && result.reason).toMatch(/data differ from its leaf/);
+  });
+
+  it('names the event whose leaf bytes were edited', async () => {
+    tamper(path, [
+      "update event set leaf = cast(replace(cast(leaf as text), 'B-03-04', 'Z-03-04') as blob) where idx = 22",
+    ]);
+    expect(await check()).toMatchObject({ ok: false, code: 'integrity.entry_mismatch', firstBadIndex: 22 });
+  });
+
+  it('names the first of the deleted last rows', async () => {
+    tamper(path, ['delete from event where idx >= 37']);
+    expect(await check()).toMatchObject({
+      ok: false,
+      code: 'integrity.checkpoint_beyond_log',
+      firstBadIndex: 37,
+      checkpointSize: 40,
+    });
+  });
+
+  it('names a deleted row in the middle', async () => {
+    tamper(path, ['delete from event where idx = 9']);
+    expect(await check()).toMatchObject({ ok: false, code: 'integrity.event_missing', firstBadIndex: 9 });
+  });
+
+  it('names the leaf whose audit_node hash was changed', async () => {
+    tamper(path, ['update audit_node set hash = zeroblob(32) where level = 0 and last_leaf = 31']);
+    expect(await check()).toMatchObject({
+      ok: false,
+      code: 'integrity.leaf_hash_mismatch',
+      firstBadIndex: 31,
+    });
+  });
+
+  it('names the leaf whose audit_node row was deleted', async () => {
+    tamper(path, ['delete from audit_node where level = 0 and last_leaf = 12']);
+    expect(await check()).toMatchObject({
+      ok: false,
+      code: 'integrity.leaf_hash_missing',
+      firstBadIndex: 12,
+    });
+  });
+
+  it('catches a row, its leaf and its leaf hash rewritten together, by the signed root', async () => {
+    const [event] = await store.readEvents(25, 1);
+    const forged = { ...event!, data: { ...event!.data, to: 'FORGED' } };
+    const leaf = Buffer.from(encodeLogEntry(forged));
+    const db = new Sqlite(path);
+    for (const { name } of db.prepare("select name from sqlite_master where type = 'trigger'").all() as {
+      name: string;
+    }[]) {
+      db.exec(`drop trigger "${name}"`);
+    }
+    db.prepare('update event set data = ?, leaf = ? where idx = 25').run(JSON.stringify(forged.data), leaf);
+    db.prepare('update audit_node set hash = ? where level = 0 and last_leaf = 25').run(
+      Buffer.from(leafHash(leaf)),
+    );
+    db.close();
+    expect(await check()).toMatchObject({
+      ok: false,
+      code: 'integrity.checkpoint_root_mismatch',
+      firstBadIndex: 24,
+      checkpointSize: 28,
+    });
+  });
+
+  it('refuses a checkpoint signed by another key', async () => {
+    const other = signerFromSeed(testSigner.name, new Uint8Array(32).fill(9));
+    expect(await checkLogIntegrity({ reads: store, verifierKey: verifierKeyString(other) })).toMatchObject({
+      ok: false,
+      code: 'integrity.checkpoint_invalid',
+      firstBadIndex: 0,
+      checkpointSize: 4,
+    });
+  });
+
+  it('the watch keeps the failure and appends one IntegrityAlertRaised, however often it checks', async () => {
+    tamper(path, [`update event set data = '{"batch":1}' where idx = 5`]);
+    const watch = startIntegrityWatch({
+      reads: store,
+      verifierKey: testVerifierKey,
+      intervalMs: 60_000,
+      onAlert: (failure) => raiseIntegrityAlert(ledger, failure),
+    });
+    try {
+      await watch.checkNow();
+      await watch.checkNow();
+      expect(watch.latest()).toMatchObject({ ok: false, firstBadIndex: 5 });
+      const alerts = await store.readStream('alerts');
+      expect(alerts.map((event) => [event.type, event.data.firstBadIndex])).toEqual([
+        ['IntegrityAlertRaised', 5],
+      ]);
+    } finally {
+      watch.stop();
+    }
+  });
+});

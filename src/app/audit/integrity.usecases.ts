@@ -1,0 +1,658 @@
+import {
+  appendLeaves,
+  canonicalBytes,
+  decodeLogEntry,
+  describeHistoryBreak,
+  encodeLogEntry,
+  type LogEntry,
+  leafHash,
+  type NoteVerifier,
+  openCheckpoint,
+  parseVerifierKey,
+  rootFromBorder,
+} from '../../audit/index.js';
+import { ALERTS_STREAM, integrityAlertRecord, readModelAlertRecord } from '../alerts/alert-records.js';
+import {
+  type CheckpointKeeper,
+  compareLogWithKept,
+  type HistoryBreakFinding,
+  type KeptHead,
+} from '../ledger/kept-checkpoint.js';
+import type { Ledger } from '../ledger/ledger.js';
+import type { LedgerReads, NodeKey, StoredCheckpoint, StoredEvent } from '../ports.js';
+import type { ReadModelCheck, ReadModelCheckResult } from './read-model-check.js';
+
+/** Why a check failed: a closed set, so callers (the alert, `/readyz`, the CLI) can switch on it. */
+export type IntegrityCode =
+  | 'integrity.event_missing'
+  | 'integrity.event_unreadable'
+  | 'integrity.entry_mismatch'
+  | 'integrity.leaf_hash_missing'
+  | 'integrity.leaf_hash_mismatch'
+  | 'integrity.orphan_leaf_hash'
+  | 'integrity.checkpoint_invalid'
+  | 'integrity.checkpoint_root_mismatch'
+  | 'integrity.checkpoint_beyond_log'
+  | 'integrity.read_model_mismatch'
+  | 'integrity.rollback'
+  | 'integrity.fork';
+
+/** The outcome of one full check of the stored log. */
+export type IntegrityResult =
+  | {
+      readonly ok: true;
+      readonly checkedAt: string;
+      readonly logSize: number;
+      readonly checkpointsChecked: number;
+      /** Size of the largest checkpoint whose root and signature were verified, or null when none is signed yet. */
+      readonly verifiedTreeSize: number | null;
+      /** The root of the whole log (`logSize` leaves), recomputed from the leaves (RFC 9162 §2.1.1). */
+      readonly rootHash: Uint8Array;
+      /** The read models were compared with the log folded up to this many events (absent: not checked). */
+      readonly readModelWatermark?: number;
+      readonly durationMs: number;
+    }
+  | {
+      readonly ok: false;
+      readonly checkedAt: string;
+      readonly logSize: number;
+      readonly checkpointsChecked: number;
+      readonly code: IntegrityCode;
+      /**
+       * The first index that cannot be trusted. For a checkpoint whose root does not match while every row agrees
+       * with its leaf and leaf hash, it is the first index past the last verified checkpoint.
+       */
+      readonly firstBadIndex: number;
+      /** The tree size of the checkpoint that failed, when a checkpoint did. */
+      readonly checkpointSize: number | null;
+      readonly reason: string;
+      /**
+       * For `integrity.read_model_mismatch`: the table, the row's key and the first differing field (null for a
+       * whole row); `firstBadIndex` is then the latest event the row derives from, and the log itself is sound.
+       */
+      readonly readModel?: { readonly table: string; readonly key: string; readonly field: string | null };
+      readonly durationMs: number;
+    };
+
+export type IntegrityFailure = Extract<IntegrityResult, { ok: false }>;
+
+const DEFAULT_BATCH = 5000;
+
+function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((byte, i) => byte === b[i]);
+}
+const CHECKPOINT_PAGE = 1000;
+
+const ENTRY_FIELDS = ['index', 'eventId', 'streamId', 'streamVersion', 'type', 'recordedAt'] as const;
+
+function entryOf(event: StoredEvent): LogEntry {
+  return {
+    index: event.index,
+    eventId: event.eventId,
+    streamId: event.streamId,
+    streamVersion: event.streamVersion,
+    type: event.type,
+    recordedAt: event.recordedAt,
+    data: event.data,
+  };
+}
+
+/** Why a row does not match its leaf, or undefined when the leaf is exactly the row's canonical entry. */
+function entryMismatch(event: StoredEvent): string | undefined {
+  let expected: Uint8Array;
+  try {
+    expected = encodeLogEntry(entryOf(event));
+  } catch (error) {
+    return `the row cannot be encoded as a log entry: ${(error as Error).message}`;
+  }
+  if (bytesEqual(expected, event.leaf)) return undefined;
+  let decoded: LogEntry;
+  try {
+    decoded = decodeLogEntry(event.leaf);
+  } catch (error) {
+    return `the leaf bytes are not a canonical log entry: ${(error as Error).message}`;
+  }
+  const differing: string[] = ENTRY_FIELDS.filter((field) => decoded[field] !== event[field]);
+  if (!bytesEqual(canonicalBytes(decoded.data), canonicalBytes(event.data))) differing.push('data');
+  return `the row's ${differing.join(', ') || 'fields'} differ from its leaf`;
+}
+
+/** Reads one page of events; when the page cannot be read, finds the first row that cannot. */
+async function readPage(
+  reads: LedgerReads,
+  from: number,
+  limit: number,
+): Promise<{ events: StoredEvent[] } | { unreadable: number; reason: string }> {
+  try {
+    return { events: await reads.readEvents(from, limit) };
+  } catch (pageError) {
+    const events: StoredEvent[] = [];
+    for (let index = from; index < from + limit; index++) {
+      try {
+        const [event] = await reads.readEvents(index, 1);
+        if (!event) break;
+        events.push(event);
+        index = event.index;
+      } catch (error) {
+        return { unreadable: index, reason: (error as Error).message };
+      }
+    }
+    return { unreadable: events.at(-1)?.index ?? from, reason: (pageError as Error).message };
+  }
+}
+
+/** Level-0 node hashes of `indices`; `undefined` where a node is missing (found one by one, only on failure). */
+async function readLeafHashes(
+  reads: LedgerReads,
+  indices: readonly number[],
+): Promise<(Uint8Array | undefined)[]> {
+  const keys: NodeKey[] = indices.map((index) => ({ level: 0, index }));
+  try {
+    return await reads.readNodes(keys);
+  } catch {
+    const hashes: (Uint8Array | undefined)[] = [];
+    for (const key of keys)
+      hashes.push(
+        await reads.readNodes([key]).then(
+          ([hash]) => hash,
+          () => undefined,
+        ),
+      );
+    return hashes;
+  }
+}
+
+/** The checkpoints in tree-size order, page by page. */
+async function* iterateCheckpoints(reads: LedgerReads, end: number): AsyncGenerator<StoredCheckpoint> {
+  let from = 0;
+  for (;;) {
+    const page = await reads.readCheckpoints(from, CHECKPOINT_PAGE);
+    for (const checkpoint of page) if (checkpoint.treeSize <= end) yield checkpoint;
+    if (page.length < CHECKPOINT_PAGE) return;
+    from = page.at(-1)!.treeSize + 1;
+  }
+}
+
+/**
+ * Recomputes the audit tree (RFC 9162 §2.1.1) from the stored events and checks the database against itself:
+ *
+ * - every event row's leaf bytes are exactly the canonical log entry of that row (`log-entry.ts`), so an edited
+ *   column or an edited leaf shows;
+ * - every leaf hashes (RFC 9162 §2.1.1, `0x00 ‖ leaf`) to the stored level-0 `audit_node`;
+ * - the indices run 0, 1, 2, … without a gap up to the log size;
+ * - every stored checkpoint is signed by `verifierKey` (C2SP signed-note), says what its row says, and its root is
+ *   the recomputed root at its size; no checkpoint covers more events than the log holds.
+ *
+ * Events stream in index order, `batchSize` at a time, and only the tree's right border is kept: memory is
+ * O(batch + log n). Never throws on what it finds; a failing database connection does throw.
+ *
+ * @example
+ * const result = await checkLogIntegrity({ reads: store, verifierKey });
+ * if (!result.ok) console.error(`first bad index ${result.firstBadIndex}: ${result.reason}`);
+ */
+export async function checkLogIntegrity(args: {
+  reads: LedgerReads;
+  verifierKey: string | NoteVerifier;
+  batchSize?: number;
+  now?: () => Date;
+  onProgress?: (checked: number, total: number) => void;
+}): Promise<IntegrityResult> {
+  const { reads } = args;
+  const now = args.now ?? (() => new Date());
+  const started = Date.now();
+  const checkedAt = now().toISOString();
+  const verifier =
+    typeof args.verifierKey === 'string' ? parseVerifierKey(args.verifierKey) : args.verifierKey;
+  const batchSize = args.batchSize ?? DEFAULT_BATCH;
+  // The latest checkpoint first: checkpoints are signed only over committed events, so one larger than the size
+  // read after it means events were removed.
+  const latest = await reads.latestCheckpoint();
+  const logSize = await reads.logSize();
+
+  let checkpointsChecked = 0;
+  let verifiedTreeSize: number | null = null;
+  const fail = (
+    code: IntegrityCode,
+    firstBadIndex: number,
+    reason: string,
+    checkpointSize: number | null = null,
+  ): IntegrityResult => ({
+    ok: false,
+    checkedAt,
+    logSize,
+    checkpointsChecked,
+    code,
+    firstBadIndex,
+    checkpointSize,
+    reason,
+    durationMs: Date.now() - started,
+  });
+
+  let size = 0;
+  let border: Uint8Array[] = [];
+  let pending: Uint8Array[] = [];
+  const flush = () => {
+    if (pending.length === 0) return;
+    ({ size, border } = appendLeaves(size, border, pending));
+    pending = [];
+  };
+
+  const checkpoints = iterateCheckpoints(reads, logSize);
+  let next = (await checkpoints.next()).value as StoredCheckpoint | undefined;
+  const checkCheckpointsAt = async (treeSize: number): Promise<IntegrityResult | undefined> => {
+    while (next && next.treeSize === treeSize) {
+      flush();
+      const checkpoint = next;
+      const firstUnverified = verifiedTreeSize ?? 0;
+      const opened = openCheckpoint(checkpoint.note, verifier);
+      if (!opened.ok) {
+        return fail(
+          'integrity.checkpoint_invalid',
+          firstUnverified,
+          `checkpoint ${treeSize}: ${opened.message}`,
+          treeSize,
+        );
+      }
+      if (opened.treeSize !== BigInt(treeSize) || !bytesEqual(opened.rootHash, checkpoint.rootHash)) {
+        return fail(
+          'integrity.checkpoint_invalid',
+          firstUnverified,
+          `checkpoint ${treeSize}: the stored size or root differs from the signed note`,
+          treeSize,
+        );
+      }
+      if (!bytesEqual(rootFromBorder(border), opened.rootHash)) {
+        return fail(
+          'integrity.checkpoint_root_mismatch',
+          firstUnverified,
+          `checkpoint ${treeSize}: entries [${firstUnverified}, ${treeSize}) do not hash to its signed root`,
+          treeSize,
+        );
+      }
+      checkpointsChecked += 1;
+      verifiedTreeSize = treeSize;
+      next = (await checkpoints.next()).value as StoredCheckpoint | undefined;
+    }
+    return undefined;
+  };
+
+  const atStart = await checkCheckpointsAt(0);
+  if (atStart) return atStart;
+  let expected = 0;
+  while (expected < logSize) {
+    const page = await readPage(reads, expected, Math.min(batchSize, logSize - expected));
+    if (!('events' in page)) {
+      return fail('integrity.event_unreadable', page.unreadable, `event ${page.unreadable}: ${page.reason}`);
+    }
+    const { events } = page;
+    if (events.length === 0) {
+      return fail(
+        'integrity.event_missing',
+        expected,
+        `event ${expected} is missing (the log holds ${logSize})`,
+      );
+    }
+    const hashes = await readLeafHashes(
+      reads,
+      events.map((event) => event.index),
+    );
+    for (const [i, event] of events.entries()) {
+      if (event.index !== expected) {
+        return fail(
+          'integrity.event_missing',
+          expected,
+          `event ${expected} is missing (the next row has index ${event.index})`,
+        );
+      }
+      const mismatch = entryMismatch(event);
+      if (mismatch) return fail('integrity.entry_mismatch', expected, `event ${expected}: ${mismatch}`);
+      const hash = leafHash(event.leaf);
+      const stored = hashes[i];
+      if (!stored) {
+        return fail(
+          'integrity.leaf_hash_missing',
+          expected,
+          `event ${expected}: its leaf hash node is missing`,
+        );
+      }
+      if (!bytesEqual(hash, stored)) {
+        return fail(
+          'integrity.leaf_hash_mismatch',
+          expected,
+          `event ${expected}: the stored leaf hash differs from the hash of its leaf`,
+        );
+      }
+      pending.push(hash);
+      expected += 1;
+      const failed = await checkCheckpointsAt(expected);
+      if (failed) return failed;
+    }
+    flush();
+    args.onProgress?.(expected, logSize);
+  }
+
+  if (latest && latest.treeSize > logSize) {
+    return fail(
+      'integrity.checkpoint_beyond_log',
+      logSize,
+      `checkpoint ${latest.treeSize} covers more events than the log holds (${logSize}): events from ${logSize} on are gone`,
+      latest.treeSize,
+    );
+  }
+  // A leaf hash past the end with no event: the event rows were deleted and the nodes kept. Re-read the size, so an
+  // append that committed during the check is not taken for one.
+  const [orphan] = await readLeafHashes(reads, [logSize]);
+  if (orphan && (await reads.logSize()) === logSize) {
+    return fail(
+      'integrity.orphan_leaf_hash',
+      logSize,
+      `a leaf hash is stored for index ${logSize}, but the log ends before it: events were deleted`,
+    );
+  }
+  return {
+    ok: true,
+    checkedAt,
+    logSize,
+    checkpointsChecked,
+    verifiedTreeSize,
+    rootHash: rootFromBorder(border),
+    durationMs: Date.now() - started,
+  };
+}
+
+/** The JSON form of a result, as `/readyz`, the API and the alert show it. */
+export function integritySummary(result: IntegrityResult) {
+  if (result.ok) {
+    return {
+      ok: true as const,
+      checkedAt: result.checkedAt,
+      logSize: result.logSize,
+      checkpointsChecked: result.checkpointsChecked,
+      verifiedTreeSize: result.verifiedTreeSize,
+      ...(result.readModelWatermark === undefined ? {} : { readModelWatermark: result.readModelWatermark }),
+    };
+  }
+  return {
+    ok: false as const,
+    checkedAt: result.checkedAt,
+    code: result.code,
+    firstBadIndex: result.firstBadIndex,
+    checkpointSize: result.checkpointSize,
+    reason: result.reason,
+    ...(result.readModel ? { readModel: result.readModel } : {}),
+  };
+}
+
+export type IntegritySummary = ReturnType<typeof integritySummary>;
+
+/**
+ * Records a failed check as an `IntegrityAlertRaised` event on the alerts stream. The tampered store may refuse the
+ * write (a deleted tail makes the next leaf collide with its kept node); the in-memory alert stands regardless.
+ */
+export async function raiseIntegrityAlert(ledger: Ledger, failure: IntegrityFailure): Promise<number> {
+  const { readModel } = failure;
+  if (readModel) {
+    // A read model that differs from the log: its own rule, naming the table and the key. The row is put (not
+    // inserted), so it lands even when the alert table is what was tampered with.
+    return ledger.write(async ({ appendAtEnd, tx }) => {
+      const [raised] = await appendAtEnd(ALERTS_STREAM, [
+        {
+          type: 'ReadModelAlertRaised',
+          data: {
+            table: readModel.table,
+            key: readModel.key,
+            field: readModel.field,
+            reason: failure.reason,
+            code: failure.code,
+            lastIndex: failure.firstBadIndex,
+            checkedAt: failure.checkedAt,
+          },
+        },
+      ]);
+      await tx.putAlertRecord(readModelAlertRecord(raised!));
+      return raised!.index;
+    });
+  }
+  return ledger.write(async ({ appendAtEnd, tx }) => {
+    const [raised] = await appendAtEnd(ALERTS_STREAM, [
+      {
+        type: 'IntegrityAlertRaised',
+        data: {
+          firstBadIndex: failure.firstBadIndex,
+          reason: failure.reason,
+          code: failure.code,
+          checkedAt: failure.checkedAt,
+        },
+      },
+    ]);
+    await tx.putAlertRecord(integrityAlertRecord(raised!));
+    return raised!.index;
+  });
+}
+
+/**
+ * Holds the keeper to what one full check found (issue 11): a log shorter than the kept checkpoint is a rollback
+ * whatever else the check found; a sound log must extend it by a consistency proof to the root recomputed from its
+ * leaves; and a sound log's largest verified checkpoint becomes the kept one.
+ */
+async function compareHistory(
+  keeper: CheckpointKeeper,
+  reads: LedgerReads,
+  kept: KeptHead | undefined,
+  result: IntegrityResult,
+): Promise<void> {
+  if (keeper.standing()) return;
+  if (kept) {
+    if (result.logSize < kept.size) {
+      const comparison = await compareLogWithKept(reads, kept, {
+        size: result.logSize,
+        rootHash: new Uint8Array(32),
+      });
+      if (!comparison.ok) keeper.hold(comparison);
+      return;
+    }
+    if (!result.ok) return;
+    const comparison = await compareLogWithKept(reads, kept, {
+      size: result.logSize,
+      rootHash: result.rootHash,
+    });
+    if (!comparison.ok) {
+      keeper.hold(comparison);
+      return;
+    }
+  }
+  if (result.ok && result.verifiedTreeSize !== null) {
+    const verified = await reads.checkpointAt(result.verifiedTreeSize);
+    if (verified) await keeper.verified(verified, reads);
+  }
+}
+
+/** A rollback or fork as the watch reports it: `/readyz`, the alert and the CLI switch on its code. */
+export function historyBreakFailure(finding: HistoryBreakFinding, at: Date): IntegrityFailure {
+  return {
+    ok: false,
+    checkedAt: at.toISOString(),
+    logSize: finding.logSize,
+    checkpointsChecked: 0,
+    code: finding.kind === 'rollback' ? 'integrity.rollback' : 'integrity.fork',
+    // A rollback lost every entry from the log's end on; a fork's first rewritten entry lies somewhere before the
+    // kept size, which only the true history could pin down.
+    firstBadIndex: finding.kind === 'rollback' ? finding.logSize : 0,
+    checkpointSize: finding.keptSize,
+    reason: describeHistoryBreak(finding),
+    durationMs: 0,
+  };
+}
+
+/** A passing log check, with what the read-model cycle found. */
+function withReadModels(
+  result: Extract<IntegrityResult, { ok: true }>,
+  readModels: ReadModelCheckResult | undefined,
+): IntegrityResult {
+  if (!readModels) return result;
+  if (readModels.ok) return { ...result, readModelWatermark: readModels.watermark };
+  const { table, key, field, reason, lastIndex } = readModels.mismatch;
+  return {
+    ok: false,
+    checkedAt: result.checkedAt,
+    logSize: result.logSize,
+    checkpointsChecked: result.checkpointsChecked,
+    code: 'integrity.read_model_mismatch',
+    firstBadIndex: Math.max(lastIndex, 0),
+    checkpointSize: null,
+    reason: `read model ${table}, key ${key}${field ? `, field ${field}` : ''}: ${reason}`,
+    readModel: { table, key, field },
+    durationMs: result.durationMs,
+  };
+}
+
+/** The server's watch over its own log: the latest result, kept in memory. */
+export interface IntegrityWatch {
+  /** The last finished check, or undefined before the first one ends. */
+  latest(): IntegrityResult | undefined;
+  /** Runs a check now (or joins the one running) and returns its result. */
+  checkNow(): Promise<IntegrityResult>;
+  /**
+   * A failure found outside the database, such as a witness that cosigned a longer or another history (issue 11).
+   * It is raised once and stays `latest()` for the life of the process, whatever the next checks of the database
+   * find: the database is exactly what such a finding says cannot be trusted.
+   */
+  report(failure: IntegrityFailure): Promise<void>;
+  stop(): void;
+}
+
+/**
+ * Checks the log on start and every `intervalMs`. A failure calls `onAlert` once per distinct finding (same code
+ * and index are not raised again), and is kept as `latest()` whatever `onAlert` does.
+ *
+ * @example
+ * const watch = startIntegrityWatch({ reads: store, verifierKey, intervalMs: 300_000,
+ *   onAlert: (failure) => raiseIntegrityAlert(ledger, failure) });
+ */
+export function startIntegrityWatch(args: {
+  reads: LedgerReads;
+  verifierKey: string;
+  intervalMs: number;
+  batchSize?: number;
+  /**
+   * When given, each cycle whose log check passes also compares the read models with the log (issue 10, row E),
+   * a bounded number of keys at a time (`read-model-check.ts`).
+   */
+  readModels?: ReadModelCheck;
+  /**
+   * The checkpoint kept outside the database (issue 11): each cycle also checks that the log extends it, keeps the
+   * largest verified checkpoint, and a rollback or fork stands (`latest()` fails) until a person resolves its alert.
+   */
+  keeper?: CheckpointKeeper;
+  /**
+   * Raises the alert of a failure. When it returns (or resolves to) a number, that is the alert's id, so that its
+   * resolution can be seen.
+   */
+  onAlert?: (failure: IntegrityFailure) => unknown;
+  onError?: (error: unknown) => void;
+}): IntegrityWatch {
+  let latest: IntegrityResult | undefined;
+  let reported: IntegrityFailure | undefined;
+  let running: Promise<IntegrityResult> | undefined;
+  let raised: string | undefined;
+  let stopped = false;
+
+  // The break the keeper holds, as a result; its alert's id once written.
+  let standing: { finding: HistoryBreakFinding; failure: IntegrityFailure; alertId?: number } | undefined;
+  const standingFailure = (): IntegrityFailure | undefined => {
+    const finding = args.keeper?.standing();
+    if (!finding) return undefined;
+    if (standing?.finding !== finding)
+      standing = { finding, failure: historyBreakFailure(finding, new Date()) };
+    return standing.failure;
+  };
+
+  /** A person resolved the standing break's alert: compare afresh (it holds again at once if the log still breaks). */
+  async function releaseIfResolved(): Promise<void> {
+    const alertId = standing?.alertId;
+    if (!args.keeper?.standing() || alertId === undefined) return;
+    const alert = await args.reads.getAlertRecord(alertId);
+    if (alert?.status !== 'resolved') return;
+    args.keeper.release();
+    standing = undefined;
+    raised = undefined;
+  }
+
+  async function run(): Promise<IntegrityResult> {
+    await releaseIfResolved();
+    // Taken before the check reads the log's size, so a checkpoint signed meanwhile is not taken for a rollback.
+    const kept = args.keeper?.kept();
+    const logResult = await checkLogIntegrity({
+      reads: args.reads,
+      verifierKey: args.verifierKey,
+      batchSize: args.batchSize,
+    });
+    if (args.keeper) await compareHistory(args.keeper, args.reads, kept, logResult);
+    // The read models are derived from the log: they are worth checking only against a log that is sound.
+    const result =
+      standingFailure() ??
+      (logResult.ok && args.readModels ? withReadModels(logResult, await args.readModels.run()) : logResult);
+    latest = result;
+    if (result.ok) raised = undefined;
+    if (!result.ok) {
+      const where = result.readModel ? `${result.readModel.table}:${result.readModel.key}` : '';
+      const key = `${result.code}:${result.firstBadIndex}:${result.checkpointSize}:${where}`;
+      if (key !== raised) {
+        raised = key;
+        const raisedFor = standing;
+        try {
+          const alertId = await args.onAlert?.(result);
+          if (raisedFor && raisedFor.failure === result && typeof alertId === 'number')
+            raisedFor.alertId = alertId;
+        } catch (error) {
+          args.onError?.(error);
+        }
+      }
+    }
+    return result;
+  }
+
+  function checkNow(): Promise<IntegrityResult> {
+    running ??= run().finally(() => {
+      running = undefined;
+    });
+    return running;
+  }
+
+  const tick = () => {
+    if (stopped) return;
+    checkNow().catch((error) => args.onError?.(error));
+  };
+  const timer = setInterval(tick, args.intervalMs);
+  timer.unref?.();
+  tick();
+
+  return {
+    latest: () => reported ?? standingFailure() ?? latest,
+    checkNow,
+    async report(failure) {
+      if (reported) return;
+      reported = failure;
+      // A witness that saw a longer or another history: the server signs nothing more over this log, and keeps the
+      // checkpoint file as it is (issue 11).
+      if (failure.code === 'integrity.rollback' || failure.code === 'integrity.fork') {
+        args.keeper?.hold({
+          ok: false,
+          kind: failure.code === 'integrity.rollback' ? 'rollback' : 'fork',
+          keptSize: failure.checkpointSize ?? failure.logSize,
+          logSize: failure.logSize,
+          message: failure.reason,
+        });
+      }
+      try {
+        await args.onAlert?.(failure);
+      } catch (error) {
+        args.onError?.(error);
+      }
+    },
+    stop() {
+      stopped = true;
+      clearInterval(timer);
+    },
+  };
+}

@@ -1,0 +1,310 @@
+/**
+ * What every checked read-model table must hold, folded from the log alone (issue 10, row E). Each table's rows come
+ * from the same functions its writer puts them with — `visitRecordOf` and `visitCells` (visits, yard cells),
+ * `releaseRecordOf` and `partiesThatHoldOrHeld` (releases and their parties), `bookingRowsOf` (slot bookings, driver
+ * jobs), `applyAlertEvent` (alerts), `gateAlertGroupRecord` and `applyGateAlertRepeat` (gate alert groups) and
+ * `namesVisit` (the yard map's open-alert counts) — so the check and the
+ * writers cannot disagree about the rules, only about the rows.
+ *
+ * The fold is incremental: `apply` takes the events in index order and says which subjects each one touched, so the
+ * integrity watch keeps one projection and folds only what was appended since its last cycle.
+ */
+import {
+  type BookingState,
+  bookingDecider,
+  partiesThatHoldOrHeld,
+  releaseDecider,
+  type VisitState,
+  visitCells,
+  visitDecider,
+} from '../../domain/index.js';
+import {
+  ALERTS_STREAM,
+  type AlertFoldFacts,
+  applyAlertEvent,
+  applyGateAlertRepeat,
+  gateAlertGroupRecord,
+  isAlertEvent,
+} from '../alerts/alert-records.js';
+import { namesVisit } from '../alerts/alerts.usecases.js';
+import { bookingRowsOf, evolveBooking } from '../appointments/appointments.usecases.js';
+import type { GateAlertGroupRecord } from '../gate/gate.ports.js';
+import type { AlertRecord, StoredEvent } from '../ports.js';
+import { evolveRelease, releaseRecordOf } from '../releases/releases.usecases.js';
+import { evolveVisit, visitRecordOf } from '../visits/visits.usecases.js';
+import type { ReadModelRecords, ReadModelTable } from './read-model.ports.js';
+
+/** The facts about people a fold needs beyond the log, looked up as the writers look them up. */
+export interface ProjectionFacts {
+  /** A user's organisation (`''` when unknown). */
+  orgOfUser(userId: string): Promise<string>;
+  /** The terminal of a refusing gate: its clerk's or its kiosk token's organisation's first terminal. */
+  terminalOfOperator(operator: string): Promise<string | null>;
+}
+
+/** The subjects one event touched: a visit (every visit-keyed table) or an alert (its row and its visit's flag). */
+export interface TouchedSubjects {
+  readonly visitRefs: ReadonlySet<string>;
+  readonly alertIds: ReadonlySet<string>;
+}
+
+/**
+ * The version of the read-model projection: how every checked table's rows are derived from the log.
+ *
+ * BUMP THIS (add one) in the same commit as any change to how a row of a checked table is built — a builder used
+ * above (`visitRecordOf`, `visitCells`, `releaseRecordOf`, `bookingRowsOf`, `applyAlertEvent`, `gateAlertGroupRecord`,
+ * `applyGateAlertRepeat`, `namesVisit`, …) changing a field, a summary, a grouping or adding a column. The database
+ * records the version its rows were built by (`read_model_version`, migration 0018); a server that starts on a
+ * database recorded at another version rebuilds the read models from the log first (`rebuildIfProjectionChanged`),
+ * so the integrity watch does not take rows written by the old code for tampering. Forgetting to bump it makes every
+ * existing deployment's first integrity check after the upgrade a false `integrity.read_model_mismatch`.
+ *
+ * 0: rows written before the version was recorded (migration 0018 records it for a database whose log held events).
+ * 1: gate alerts name a pass's own checks only, group repeated refusals and drivers' phone alerts (December 2026).
+ */
+export const READ_MODEL_VERSION = 1;
+
+const STREAM_PREFIX = { visit: 'visit-', release: 'release-', appointment: 'appointment-' } as const;
+
+interface VisitFold {
+  state: VisitState;
+  version: number;
+  lastIndex: number;
+}
+interface ReleaseFold {
+  state: ReturnType<typeof evolveRelease>;
+  version: number;
+  updatedAt: string;
+  lastIndex: number;
+  parties: Set<string>;
+}
+interface BookingFold {
+  state: BookingState;
+  updatedAt: string;
+  lastIndex: number;
+}
+
+/** Whether a table's rows are keyed by an alert (`alert`) rather than by a visit. */
+export const keyedByAlert = (table: ReadModelTable): boolean =>
+  table === 'alert' || table === 'gate_alert_group';
+
+/** The read models the log folds to, kept up to date one event at a time. */
+export class ReadModelProjection {
+  /** The number of events folded: the next index `apply` expects. */
+  size = 0;
+  private readonly visits = new Map<string, VisitFold>();
+  private readonly releases = new Map<string, ReleaseFold>();
+  private readonly bookings = new Map<string, BookingFold>();
+  private readonly alerts = new Map<number, AlertRecord>();
+  private readonly alertGroups = new Map<number, GateAlertGroupRecord>();
+  /** Every visit reference any stream named, in order of first appearance: the rolling check walks it. */
+  private readonly visitRefList: string[] = [];
+  private readonly alertIdList: number[] = [];
+
+  constructor(private readonly facts: ProjectionFacts) {}
+
+  /** Visit references, then alert ids, in order of first appearance; stable, so a cursor can walk them. */
+  subjects(kind: 'visit' | 'alert'): readonly (string | number)[] {
+    return kind === 'visit' ? this.visitRefList : this.alertIdList;
+  }
+
+  /** Folds the next events (index order, starting at `size`) and returns the subjects they touched. */
+  async apply(events: readonly StoredEvent[]): Promise<TouchedSubjects> {
+    const visitRefs = new Set<string>();
+    const alertIds = new Set<string>();
+    for (const event of events) {
+      if (event.index !== this.size) {
+        throw new Error(`read-model projection: expected event ${this.size}, got ${event.index}`);
+      }
+      const touched = await this.applyOne(event);
+      if (touched?.visitRef !== undefined) visitRefs.add(touched.visitRef);
+      if (touched?.alertId !== undefined) {
+        alertIds.add(String(touched.alertId));
+        const alert = this.alerts.get(touched.alertId);
+        // The visit's open-alert count follows its alerts.
+        if (alert && namesVisit(alert)) visitRefs.add(alert.subjectId);
+      }
+      this.size = event.index + 1;
+    }
+    return { visitRefs, alertIds };
+  }
+
+  private noteVisit(visitRef: string): void {
+    if (this.visits.has(visitRef) || this.releases.has(visitRef) || this.bookings.has(visitRef)) return;
+    this.visitRefList.push(visitRef);
+  }
+
+  private async applyOne(event: StoredEvent): Promise<{ visitRef?: string; alertId?: number } | undefined> {
+    const { streamId } = event;
+    if (streamId.startsWith(STREAM_PREFIX.visit)) {
+      const visitRef = streamId.slice(STREAM_PREFIX.visit.length);
+      this.noteVisit(visitRef);
+      const before = this.visits.get(visitRef);
+      this.visits.set(visitRef, {
+        state: evolveVisit(before?.state ?? visitDecider.initialState(), event),
+        version: event.streamVersion,
+        lastIndex: event.index,
+      });
+      return { visitRef };
+    }
+    if (streamId.startsWith(STREAM_PREFIX.release)) {
+      const visitRef = streamId.slice(STREAM_PREFIX.release.length);
+      this.noteVisit(visitRef);
+      const before = this.releases.get(visitRef);
+      const state = evolveRelease(before?.state ?? releaseDecider.initialState(), event);
+      const parties = before?.parties ?? new Set<string>();
+      for (const orgId of partiesThatHoldOrHeld(state)) parties.add(orgId);
+      this.releases.set(visitRef, {
+        state,
+        version: event.streamVersion,
+        updatedAt: event.recordedAt,
+        lastIndex: event.index,
+        parties,
+      });
+      return { visitRef };
+    }
+    if (streamId.startsWith(STREAM_PREFIX.appointment)) {
+      const visitRef = streamId.slice(STREAM_PREFIX.appointment.length);
+      this.noteVisit(visitRef);
+      const before = this.bookings.get(visitRef);
+      this.bookings.set(visitRef, {
+        state: evolveBooking(before?.state ?? bookingDecider.initialState(), event),
+        updatedAt: event.recordedAt,
+        lastIndex: event.index,
+      });
+      return { visitRef };
+    }
+    if (isAlertEvent(event)) {
+      // A gate alert's group (refused attempts counted on one alert), with the gate's own row functions.
+      if (event.streamId === ALERTS_STREAM && event.type === 'GateAlertRaised') {
+        this.alertGroups.set(event.index, gateAlertGroupRecord(event));
+      } else if (event.type === 'GateAlertRepeated') {
+        const alertId = Number(event.streamId.slice('alert-'.length));
+        const group = this.alertGroups.get(alertId);
+        if (group) this.alertGroups.set(alertId, applyGateAlertRepeat(group, event));
+      }
+      const known = this.alerts.size;
+      const alertId = await applyAlertEvent(this.alerts, event, this.alertFacts);
+      if (alertId === undefined) return undefined;
+      if (this.alerts.size > known) this.alertIdList.push(alertId);
+      return { alertId };
+    }
+    return undefined;
+  }
+
+  /** As `raiseGateAlert` and `recordLockoutAlert` find them: the visit as it stood, the user's organisation. */
+  private readonly alertFacts: AlertFoldFacts = {
+    gateFacts: async (data) => {
+      const { visitRef, operator } = data as { visitRef?: unknown; operator?: unknown };
+      const fold = typeof visitRef === 'string' ? this.visits.get(visitRef) : undefined;
+      const visit = fold && visitRecordOf(visitRef as string, fold.state, fold.version, fold.lastIndex);
+      let terminal = visit?.terminal ?? null;
+      // Gated out or never identified: the terminal is the one the refusing gate belongs to.
+      if (terminal === null && typeof operator === 'string') {
+        terminal = await this.facts.terminalOfOperator(operator);
+      }
+      return { containerNumber: visit?.containerNumber ?? null, terminal };
+    },
+    orgOfUser: (userId) => this.facts.orgOfUser(userId),
+  };
+
+  /** The rows `table` must hold for one subject (a visit reference, or an alert id as decimal text). */
+  expectedRows<T extends ReadModelTable>(table: T, subject: string): ReadModelRecords[T][] {
+    return this.rowsFor(table, subject) as ReadModelRecords[T][];
+  }
+
+  /**
+   * The index of the latest event a subject's rows derive from in `table`, for the evidence; `size - 1` when no
+   * event explains them (a row that should not be there).
+   */
+  lastIndexOf(table: ReadModelTable, subject: string): number {
+    const none = this.size - 1;
+    if (keyedByAlert(table)) return this.alerts.has(Number(subject)) ? Number(subject) : none;
+    if (table === 'release' || table === 'release_party')
+      return this.releases.get(subject)?.lastIndex ?? none;
+    if (table === 'slot_booking' || table === 'driver_job')
+      return this.bookings.get(subject)?.lastIndex ?? none;
+    return this.visits.get(subject)?.lastIndex ?? none;
+  }
+
+  private rowsFor(table: ReadModelTable, subject: string): unknown[] {
+    switch (table) {
+      case 'alert': {
+        const alert = this.alerts.get(Number(subject));
+        return alert ? [alert] : [];
+      }
+      case 'gate_alert_group': {
+        const group = this.alertGroups.get(Number(subject));
+        return group ? [group] : [];
+      }
+      case 'visit': {
+        const fold = this.visits.get(subject);
+        const record = fold && visitRecordOf(subject, fold.state, fold.version, fold.lastIndex);
+        return record ? [record] : [];
+      }
+      case 'yard_cell': {
+        const fold = this.visits.get(subject);
+        return fold ? visitCells(fold.state).map((cell) => ({ ...cell, visitRef: subject })) : [];
+      }
+      case 'release': {
+        const fold = this.releases.get(subject);
+        return fold?.state.release ? [releaseRecord(fold)] : [];
+      }
+      case 'release_party': {
+        const fold = this.releases.get(subject);
+        return fold ? [...fold.parties].sort().map((orgId) => ({ visitRef: subject, orgId })) : [];
+      }
+      case 'slot_booking': {
+        const fold = this.bookings.get(subject);
+        const rows = fold && bookingRowsOf(subject, fold.state, fold.updatedAt);
+        return rows?.slotBooking ? [rows.slotBooking] : [];
+      }
+      case 'driver_job': {
+        const fold = this.bookings.get(subject);
+        const rows = fold && bookingRowsOf(subject, fold.state, fold.updatedAt);
+        return rows ? [rows.driverJob] : [];
+      }
+      case 'visit_flag': {
+        const open = this.openAlertsByVisit().get(subject) ?? 0;
+        return open > 0 ? [{ visitRef: subject, openAlerts: open }] : [];
+      }
+    }
+  }
+
+  private openAlertCache: { size: number; counts: Map<string, number> } | undefined;
+
+  /** Unresolved alerts naming each visit; recomputed once per fold. */
+  private openAlertsByVisit(): Map<string, number> {
+    if (this.openAlertCache?.size === this.size) return this.openAlertCache.counts;
+    const counts = new Map<string, number>();
+    for (const alert of this.alerts.values()) {
+      if (alert.status !== 'resolved' && namesVisit(alert)) {
+        counts.set(alert.subjectId, (counts.get(alert.subjectId) ?? 0) + 1);
+      }
+    }
+    this.openAlertCache = { size: this.size, counts };
+    return counts;
+  }
+
+  /** How many rows `table` must hold in all. */
+  expectedCount(table: ReadModelTable): number {
+    if (table === 'alert') return this.alerts.size;
+    if (table === 'gate_alert_group') return this.alertGroups.size;
+    if (table === 'visit_flag') return [...this.openAlertsByVisit().values()].filter((n) => n > 0).length;
+    let count = 0;
+    for (const visitRef of this.visitRefList) count += this.rowsFor(table, visitRef).length;
+    return count;
+  }
+
+  /** Whether a subject is one the log names for this table's kind of key. */
+  knows(table: ReadModelTable, subject: string): boolean {
+    if (table === 'gate_alert_group') return this.alertGroups.has(Number(subject));
+    if (keyedByAlert(table)) return this.alerts.has(Number(subject));
+    return this.visits.has(subject) || this.releases.has(subject) || this.bookings.has(subject);
+  }
+}
+
+function releaseRecord(fold: ReleaseFold) {
+  // The record `executeReleaseCommand` puts: the stream's length and the time of its last event.
+  return releaseRecordOf(fold.state.release!, fold.version, fold.updatedAt);
+}

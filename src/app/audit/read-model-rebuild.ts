@@ -1,0 +1,294 @@
+/**
+ * `portledger rebuild-read-models` (issue 10, row E): puts every checked read-model table back to what the log folds
+ * to. The log is the record and stays untouched; a derived row the log does not explain is removed, a missing one
+ * written, a differing one replaced — each with the writer's own store method, from the projection's rows, which
+ * are the writers' own functions (`read-model-projection.ts`). Refused while the log fails its own check: a
+ * rebuild from a tampered log would launder the tampering into the read models.
+ */
+import { canonicalBytes, type NoteVerifier } from '../../audit/index.js';
+import type { Ledger, WriteContext } from '../ledger/ledger.js';
+import type { JsonObject, JsonValue, LedgerWriteTx, OccupiedCell } from '../ports.js';
+import { checkLogIntegrity, type IntegrityFailure } from './integrity.usecases.js';
+import { READ_MODEL_TABLES, type ReadModelRecords, type ReadModelTable } from './read-model.ports.js';
+import { compareSubject, foldUpTo, identityFacts } from './read-model-check.js';
+import { keyedByAlert, READ_MODEL_VERSION, ReadModelProjection } from './read-model-projection.js';
+
+/** The stream of `ReadModelsRebuilt` events: when and why the read models were rewritten from the log. */
+export const READ_MODELS_STREAM = 'read-models';
+
+/** Why a rebuild ran: `portledger rebuild-read-models`, or a server starting on rows of another projection version. */
+export type RebuildReason = 'command' | 'projection_version';
+
+/** What a rebuild changed in one table, in rows. */
+export interface TableChanges {
+  inserted: number;
+  updated: number;
+  removed: number;
+}
+
+export type RebuildResult =
+  | {
+      readonly ok: true;
+      /** The log size the rebuild folded to. */
+      readonly logSize: number;
+      readonly changes: Readonly<Record<ReadModelTable, TableChanges>>;
+      /** The projection version the database recorded before (undefined when it recorded none). */
+      readonly fromVersion: number | undefined;
+      /** The projection version the rows are built by now (`READ_MODEL_VERSION`). */
+      readonly version: number;
+      /** The audit index of the `ReadModelsRebuilt` event; undefined when nothing changed, version included. */
+      readonly eventIndex: number | undefined;
+    }
+  | { readonly ok: false; readonly refusal: 'log_failed'; readonly failure: IntegrityFailure }
+  | { readonly ok: false; readonly refusal: 'unsupported' };
+
+const DEFAULT_BATCH = 200;
+
+/** Writes the rows a subject must hold, replacing what it held, with the writers' own store methods. */
+async function writeSubject(
+  tx: LedgerWriteTx,
+  table: ReadModelTable,
+  subject: string,
+  expected: readonly unknown[],
+): Promise<void> {
+  const tables = tx.readModels!;
+  switch (table) {
+    case 'visit': {
+      const [row] = expected as ReadModelRecords['visit'][];
+      if (row) await tx.upsertVisit(row);
+      else await tables.removeRows(table, [subject]);
+      return;
+    }
+    case 'yard_cell': {
+      const cells = expected as OccupiedCell[];
+      await tables.removeRows(table, [subject]);
+      // A slot is one box: whatever row stands where this box stands is wrong, whoever it names.
+      await tx.vacateCells(cells);
+      await tx.occupyCells(cells, subject);
+      return;
+    }
+    case 'release': {
+      const [row] = expected as ReadModelRecords['release'][];
+      if (row) await tx.releases.putRelease(row);
+      else await tables.removeRows(table, [subject]);
+      return;
+    }
+    case 'release_party': {
+      await tables.removeRows(table, [subject]);
+      const parties = (expected as ReadModelRecords['release_party'][]).map((party) => party.orgId);
+      if (parties.length > 0) await tx.releases.addReleaseParties(subject, parties);
+      return;
+    }
+    case 'slot_booking': {
+      const [row] = expected as ReadModelRecords['slot_booking'][];
+      if (row) await tx.gate.putSlotBooking(row);
+      else await tx.gate.removeSlotBooking(subject);
+      return;
+    }
+    case 'driver_job': {
+      const [row] = expected as ReadModelRecords['driver_job'][];
+      if (row) await tx.gate.putDriverJob(row);
+      else await tables.removeRows(table, [subject]);
+      return;
+    }
+    case 'gate_alert_group': {
+      const [row] = expected as ReadModelRecords['gate_alert_group'][];
+      if (row) await tx.gate.putAlertGroup(row);
+      else await tables.removeRows(table, [subject]);
+      return;
+    }
+    case 'alert': {
+      const [row] = expected as ReadModelRecords['alert'][];
+      if (row) await tx.putAlertRecord(row);
+      else await tables.removeRows(table, [subject]);
+      return;
+    }
+    case 'visit_flag': {
+      const [row] = expected as ReadModelRecords['visit_flag'][];
+      await tables.setOpenAlerts(subject, row?.openAlerts ?? 0);
+      return;
+    }
+  }
+}
+
+/** Counts rows that differ, as sets of whole rows for tables with several per subject. */
+function countChanges(expected: readonly unknown[], stored: readonly unknown[], into: TableChanges): void {
+  const text = (row: unknown) =>
+    new TextDecoder().decode(canonicalBytes(JSON.parse(JSON.stringify(row)) as JsonValue));
+  if (expected.length <= 1 && stored.length <= 1) {
+    if (expected.length === 1 && stored.length === 0) into.inserted += 1;
+    else if (expected.length === 0 && stored.length === 1) into.removed += 1;
+    else into.updated += 1;
+    return;
+  }
+  const storedTexts = new Set(stored.map(text));
+  const expectedTexts = new Set(expected.map(text));
+  into.inserted += expected.filter((row) => !storedTexts.has(text(row))).length;
+  into.removed += stored.filter((row) => !expectedTexts.has(text(row))).length;
+}
+
+/**
+ * Rebuilds every checked read-model table from the log, `batchSize` subjects per transaction. Each transaction first
+ * folds what was appended since (the server may be running), so what it writes is what the log says at that moment.
+ * The last transaction also records the projection version the rows are now built by (`READ_MODEL_VERSION`) and,
+ * when a row or the version changed, appends a `ReadModelsRebuilt` event (`reason`, the versions before and after,
+ * the rows changed per table) to the `read-models` stream, so an investigator sees when and why rows changed.
+ * Idempotent: a second run finds nothing to change and appends nothing.
+ *
+ * @example
+ * const result = await rebuildReadModels({ ledger, verifierKey, reason: 'command' });
+ * if (result.ok) console.log(result.changes.alert.inserted);
+ */
+export async function rebuildReadModels(args: {
+  ledger: Ledger;
+  verifierKey: string | NoteVerifier;
+  reason?: RebuildReason;
+  batchSize?: number;
+  onProgress?: (phase: string, done: number, total: number) => void;
+}): Promise<RebuildResult> {
+  const { ledger } = args;
+  const { store } = ledger;
+  if (!store.readModels) return { ok: false, refusal: 'unsupported' };
+  const batchSize = args.batchSize ?? DEFAULT_BATCH;
+  const checked = await checkLogIntegrity({
+    reads: store,
+    verifierKey: args.verifierKey,
+    onProgress: (done, total) => args.onProgress?.('checking the log', done, total),
+  });
+  if (!checked.ok) return { ok: false, refusal: 'log_failed', failure: checked };
+
+  const projection = new ReadModelProjection(identityFacts(store));
+  const logSize = await store.logSize();
+  await foldUpTo(projection, store, logSize);
+  args.onProgress?.('folding the log', logSize, logSize);
+
+  const changes = Object.fromEntries(
+    READ_MODEL_TABLES.map((table) => [table, { inserted: 0, updated: 0, removed: 0 }]),
+  ) as Record<ReadModelTable, TableChanges>;
+
+  let recorded: { fromVersion: number | undefined; eventIndex: number | undefined } | undefined;
+  /** The version and the event, in the transaction of the last batch, after its rows. */
+  const finish = async ({ tx, appendAtEnd }: WriteContext) => {
+    const fromVersion = await tx.readModels!.projectionVersion();
+    const changed = READ_MODEL_TABLES.some((table) => {
+      const { inserted, updated, removed } = changes[table];
+      return inserted + updated + removed > 0;
+    });
+    if (fromVersion === READ_MODEL_VERSION && !changed) {
+      recorded = { fromVersion, eventIndex: undefined };
+      return;
+    }
+    await tx.readModels!.recordProjectionVersion(READ_MODEL_VERSION);
+    const [event] = await appendAtEnd(READ_MODELS_STREAM, [
+      {
+        type: 'ReadModelsRebuilt',
+        data: {
+          reason: args.reason ?? 'command',
+          fromVersion: fromVersion ?? null,
+          toVersion: READ_MODEL_VERSION,
+          logSize: projection.size,
+          changes: changes as unknown as JsonObject,
+        },
+      },
+    ]);
+    recorded = { fromVersion, eventIndex: event!.index };
+  };
+  /** One batch's transaction; the last one goes through the ledger, which appends the event with its leaf. */
+  const transaction = (last: boolean, work: (tx: LedgerWriteTx) => Promise<void>) =>
+    last
+      ? ledger.write(async (context) => {
+          await work(context.tx);
+          await finish(context);
+        })
+      : store.writeTransaction(work);
+
+  for (const [tableIndex, table] of READ_MODEL_TABLES.entries()) {
+    const lastTable = tableIndex === READ_MODEL_TABLES.length - 1;
+    // Every subject the log knows, then every subject the table holds that the log does not.
+    const known = projection.subjects(keyedByAlert(table) ? 'alert' : 'visit').map(String);
+    const unexplained: string[] = [];
+    let after: string | undefined;
+    for (;;) {
+      const held = await store.readModels.subjectsAfter(table, after, 1000);
+      for (const subject of held) if (!projection.knows(table, subject)) unexplained.push(subject);
+      if (held.length < 1000) break;
+      after = held.at(-1);
+    }
+    const subjects = [...known, ...unexplained];
+    for (let start = 0; start < subjects.length; start += batchSize) {
+      const batch = subjects.slice(start, start + batchSize);
+      await transaction(lastTable && start + batchSize >= subjects.length, async (tx) => {
+        await foldUpTo(projection, tx, await tx.logSize());
+        const stored = new Map<string, unknown[]>();
+        for (const record of await tx.readModels!.rowsOf(table, batch)) {
+          const subject = keyedByAlert(table)
+            ? String((record as { alertId: number }).alertId)
+            : (record as { visitRef: string }).visitRef;
+          stored.set(subject, [...(stored.get(subject) ?? []), record]);
+        }
+        for (const subject of batch) {
+          const expected = projection.expectedRows(table, subject);
+          const held = stored.get(subject) ?? [];
+          if (!compareSubject(table, subject, expected, held)) continue;
+          countChanges(expected, held, changes[table]);
+          await writeSubject(tx, table, subject, expected);
+        }
+      });
+      args.onProgress?.(`rebuilding ${table}`, Math.min(start + batchSize, subjects.length), subjects.length);
+    }
+  }
+  // The last table had no subject at all: its (empty) last batch still records the version.
+  if (!recorded) await transaction(true, async () => {});
+  const { fromVersion, eventIndex } = recorded!;
+  return {
+    ok: true,
+    logSize: projection.size,
+    changes,
+    fromVersion,
+    version: READ_MODEL_VERSION,
+    eventIndex,
+  };
+}
+
+/** What a start did about the read models' projection version. */
+export type ProjectionUpgrade =
+  | { readonly status: 'current'; readonly version: number }
+  | { readonly status: 'unsupported' }
+  | {
+      readonly status: 'rebuilt';
+      readonly fromVersion: number | undefined;
+      readonly version: number;
+      readonly result: Extract<RebuildResult, { ok: true }>;
+    }
+  | {
+      readonly status: 'refused';
+      readonly fromVersion: number | undefined;
+      readonly version: number;
+      readonly failure: IntegrityFailure;
+    };
+
+/**
+ * At a server's start, before its first integrity check and before it takes writes: when the database records
+ * another projection version than this code's (`READ_MODEL_VERSION`), the rows were built by another release's
+ * builders, and the read models are rebuilt from the log, as `portledger rebuild-read-models` does (refused, as it
+ * is, while the log fails its own check: the server then stays unready for the log's own reason). At the current
+ * version nothing is rebuilt: a row that differs from the log then is tampering, for the integrity watch to raise.
+ *
+ * @example
+ * const upgrade = await rebuildIfProjectionChanged({ ledger, verifierKey });
+ * if (upgrade.status === 'rebuilt') console.log(upgrade.result.changes.alert.updated);
+ */
+export async function rebuildIfProjectionChanged(args: {
+  ledger: Ledger;
+  verifierKey: string | NoteVerifier;
+  onProgress?: (phase: string, done: number, total: number) => void;
+}): Promise<ProjectionUpgrade> {
+  const tables = args.ledger.store.readModels;
+  if (!tables) return { status: 'unsupported' };
+  const fromVersion = await tables.projectionVersion();
+  if (fromVersion === READ_MODEL_VERSION) return { status: 'current', version: READ_MODEL_VERSION };
+  const result = await rebuildReadModels({ ...args, reason: 'projection_version' });
+  if (result.ok) return { status: 'rebuilt', fromVersion, version: READ_MODEL_VERSION, result };
+  if (result.refusal === 'unsupported') return { status: 'unsupported' };
+  return { status: 'refused', fromVersion, version: READ_MODEL_VERSION, failure: result.failure };
+}

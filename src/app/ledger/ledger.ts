@@ -1,0 +1,164 @@
+import type { Clock, IdSource, LedgerStore, LedgerWriteTx, StoredCheckpoint, StoredEvent } from '../ports.js';
+import {
+  AuditAppender,
+  type LogIdentity,
+  type NewEvent,
+  signHeadCheckpoint,
+  type TreeHead,
+} from './audit-log.js';
+
+export interface LedgerOptions {
+  readonly store: LedgerStore;
+  readonly clock: Clock;
+  readonly ids: IdSource;
+  readonly log: LogIdentity;
+  /**
+   * A quiet log gets a checkpoint with every committed batch; under load, at most one per this many
+   * milliseconds, and a deferred one signs the rest no later than this.
+   */
+  readonly checkpointIntervalMs: number;
+}
+
+/** What every use case runs inside: one serialised transaction plus the clock and id source of this run. */
+export interface WriteContext {
+  readonly tx: LedgerWriteTx;
+  readonly now: Date;
+  readonly ids: IdSource;
+  /** Appends events to one stream with their audit leaves, stamped with this transaction's time. */
+  append(streamId: string, expectedVersion: number, events: readonly NewEvent[]): Promise<StoredEvent[]>;
+  /**
+   * Appends to the end of a stream of records that no decision depends on (auth events, alerts): the transaction
+   * holds the log, so the version it reads cannot move before it appends.
+   */
+  appendAtEnd(streamId: string, events: readonly NewEvent[]): Promise<StoredEvent[]>;
+}
+
+export interface Ledger {
+  readonly store: LedgerStore;
+  readonly clock: Clock;
+  readonly ids: IdSource;
+  readonly log: LogIdentity;
+  /**
+   * Runs `work` in one write transaction: the events it appends, their leaves and the read models it updates
+   * commit together, and a checkpoint is signed in the same transaction when one is due.
+   */
+  write<T>(work: (context: WriteContext) => Promise<T>): Promise<T>;
+  /** Signs a checkpoint covering the whole log now, if the latest does not already. */
+  checkpoint(): Promise<StoredCheckpoint>;
+  /**
+   * Calls `listener` after each commit that signed a new checkpoint, once the checkpoint is committed (the
+   * witnesses are asked for it then, off the write path). Returns the function that removes the listener.
+   */
+  onCheckpointSigned(listener: (checkpoint: StoredCheckpoint) => void): () => void;
+  /** Signs any deferred checkpoint and stops the timer. Does not close the store. */
+  close(): Promise<void>;
+}
+
+export function createLedger(options: LedgerOptions): Ledger {
+  const { store, clock, ids, log, checkpointIntervalMs } = options;
+  let lastSignedAt = Number.NEGATIVE_INFINITY;
+  let deferred: ReturnType<typeof setTimeout> | undefined;
+  let closed = false;
+
+  // The border after this process's last commit: when no other writer has appended since, the next transaction
+  // appends without reading it back.
+  let lastHead: TreeHead | undefined;
+  const checkpointListeners = new Set<(checkpoint: StoredCheckpoint) => void>();
+  let lastAnnouncedSize = -1;
+  const announce = (checkpoint: StoredCheckpoint | undefined) => {
+    if (!checkpoint || checkpoint.treeSize <= lastAnnouncedSize) return;
+    lastAnnouncedSize = checkpoint.treeSize;
+    for (const listener of checkpointListeners) {
+      // The write has committed: a listener's failure must not make it look failed to its caller.
+      try {
+        listener(checkpoint);
+      } catch {}
+    }
+  };
+
+  async function transaction<T>(
+    work: (context: WriteContext, appender: AuditAppender) => Promise<T>,
+  ): Promise<T> {
+    let appender: AuditAppender | undefined;
+    const value = await store.writeTransaction(async (tx) => {
+      appender = new AuditAppender(tx, lastHead);
+      const current = appender;
+      const now = clock.now();
+      const context: WriteContext = {
+        tx,
+        now,
+        ids,
+        append: (streamId, expectedVersion, events) =>
+          current.append({ streamId, expectedVersion, events, recordedAt: now, ids }),
+        appendAtEnd: async (streamId, events) =>
+          current.append({
+            streamId,
+            expectedVersion: await tx.streamVersion(streamId),
+            events,
+            recordedAt: now,
+            ids,
+          }),
+      };
+      return work(context, current);
+    });
+    lastHead = appender?.head ?? lastHead;
+    return value;
+  }
+
+  async function checkpoint(): Promise<StoredCheckpoint> {
+    const signed = await transaction(async ({ tx, now }, appender) => {
+      const signed = await signHeadCheckpoint(tx, appender, log, now);
+      lastSignedAt = now.getTime();
+      return signed;
+    });
+    announce(signed);
+    return signed;
+  }
+
+  function deferCheckpoint(): void {
+    if (deferred || closed) return;
+    deferred = setTimeout(() => {
+      deferred = undefined;
+      checkpoint().catch(() => {
+        // The next write or the next deferral signs instead; a failed signing loses no event.
+        deferCheckpoint();
+      });
+    }, checkpointIntervalMs);
+    deferred.unref?.();
+  }
+
+  return {
+    store,
+    clock,
+    ids,
+    log,
+    async write(work) {
+      let signedNow = false;
+      let signed: StoredCheckpoint | undefined;
+      const result = await transaction(async (context, appender) => {
+        const value = await work(context);
+        signedNow = context.now.getTime() - lastSignedAt >= checkpointIntervalMs;
+        if (signedNow) signed = await signHeadCheckpoint(context.tx, appender, log, context.now);
+        return { value, now: context.now };
+      });
+      if (signedNow) {
+        lastSignedAt = result.now.getTime();
+        announce(signed);
+      } else deferCheckpoint();
+      return result.value;
+    },
+    checkpoint,
+    onCheckpointSigned(listener) {
+      checkpointListeners.add(listener);
+      return () => checkpointListeners.delete(listener);
+    },
+    async close() {
+      closed = true;
+      if (deferred) {
+        clearTimeout(deferred);
+        deferred = undefined;
+        await checkpoint();
+      }
+    },
+  };
+}
