@@ -103,8 +103,8 @@ describe('architecture', () => {
       writeFileSync(join(root, 'src', 'store', 'db.ts'), "import { y } from '../domain/visit.js';\n");
       expect(violations(join(root, 'src'))).toEqual([
         "src/audit/clock.ts imports 'pino': audit must stay free of side effects and may import only node:crypto, canonicalize",
-        "src/domain/visits/visit.ts imports 'node:fs': domain must stay free of side effects and may import only its own files",
-        "src/domain/visits/visit.ts imports '../store/db.js': domain may not depend on store (arrows point inward)",
+        "src/domain/visit.ts imports 'node:fs': domain must stay free of side effects and may import only its own files",
+        "src/domain/visit.ts imports '../store/db.js': domain may not depend on store (arrows point inward)",
       ]);
     } finally {
       rmSync(root, { recursive: true, force: true });
