@@ -6,21 +6,24 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { addOrganisation } from '../src/app/access/admin.usecases.js';
-import { type AuthDeps, defaultAuthSettings } from '../src/app/access/auth.usecases.js';
-import { createApiToken } from '../src/app/access/tokens.usecases.js';
+import {
+  type AuthDeps,
+  addOrganisation,
+  createApiToken,
+  defaultAuthSettings,
+} from '../src/app/access/index.js';
 import {
   type AppointmentDeps,
   changeAppointment,
   pickupDepsFor,
-} from '../src/app/appointments/appointments.usecases.js';
-import { registerDriver } from '../src/app/appointments/drivers.usecases.js';
-import { createLedger } from '../src/app/ledger/ledger.js';
+  registerDriver,
+} from '../src/app/appointments/index.js';
+import { createLedger } from '../src/app/ledger/index.js';
 import type { IdSource } from '../src/app/ports.js';
-import { runReleaseCommand } from '../src/app/releases/releases.usecases.js';
-import { announceVisit, runVisitCommand } from '../src/app/visits/visits.usecases.js';
+import { runReleaseCommand } from '../src/app/releases/index.js';
+import { announceVisit, runVisitCommand } from '../src/app/visits/index.js';
 import { signerFromSeed, verifierKeyString } from '../src/audit/index.js';
-import { demoTerminal } from '../src/demo/demo-port.js';
+import { demoSlotConfig, demoTerminal } from '../src/demo/demo-port.js';
 import { computeCheckDigit, type Principal } from '../src/domain/index.js';
 import { buildServer } from '../src/http/server.js';
 import { argon2idHasher } from '../src/security/passwords.js';
@@ -94,7 +97,7 @@ export async function gateFigures(dir: string, options: { quick: boolean }) {
     },
   };
   const terminals = new Map([[demoTerminal.terminal, demoTerminal]]);
-  const pickup = pickupDepsFor({ signer });
+  const pickup = pickupDepsFor({ signer, slots: [demoSlotConfig] });
   const deps: AppointmentDeps = { ledger, sealer: auth.security.sealer, pickup };
 
   await addOrganisation(auth, {

@@ -18,9 +18,8 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Kysely, sql } from 'kysely';
 import pg from 'pg';
-import { inclusionProof } from '../src/app/audit/audit.usecases.js';
-import { verifyLog } from '../src/app/audit/log-verification.js';
-import { createLedger, type Ledger } from '../src/app/ledger/ledger.js';
+import { inclusionProof, verifyLog } from '../src/app/audit/index.js';
+import { createLedger, type Ledger } from '../src/app/ledger/index.js';
 import type { IdSource, LedgerStore } from '../src/app/ports.js';
 import {
   appendLeaves,

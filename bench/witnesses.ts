@@ -10,7 +10,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { createLedger, type Ledger } from '../src/app/ledger/ledger.js';
+import { createLedger, type Ledger } from '../src/app/ledger/index.js';
 import type { LedgerStore } from '../src/app/ports.js';
 import type { NoteSigner } from '../src/audit/index.js';
 import { verifierKeyString } from '../src/audit/index.js';

@@ -5,13 +5,26 @@
 
 import type { JsonObject, OccupiedCell, YardCell } from '../domain/index.js';
 import type { IdentityReads, IdentityWrites } from './access/identity.ports.js';
+import type { AlertQuery, AlertRecord } from './alerts/alert.ports.js';
 import type { ReadModelTableReads, ReadModelTableWrites } from './audit/read-model.ports.js';
 import type { CosignatureStore } from './audit/witness.ports.js';
 import type { GateReads, GateWrites } from './gate/gate.ports.js';
 import type { ReleaseReads, ReleaseWrites } from './releases/release.ports.js';
+import type { VisitMapFlags, VisitQuery, VisitRecord } from './visits/visit.ports.js';
 
 // One definition each: JSON values and yard cells are the domain's.
 export type { JsonObject, JsonValue, OccupiedCell, YardCell } from '../domain/index.js';
+// The visit and alert records are their capabilities' own; they are named here too, as the store returns them.
+export {
+  type AlertEvidence,
+  type AlertQuery,
+  type AlertRecord,
+  type AlertRule,
+  type AlertSeverity,
+  type AlertStatus,
+  MAX_ALERT_PAGE,
+} from './alerts/alert.ports.js';
+export type { VisitMapFlags, VisitQuery, VisitRecord } from './visits/visit.ports.js';
 
 /** One event as stored: its place in the global log and in its stream, and the exact bytes of its audit leaf. */
 export interface StoredEvent {
@@ -47,108 +60,6 @@ export interface StoredCheckpoint {
   /** The whole C2SP signed note, as text. */
   readonly note: string;
   readonly signedAt: string;
-}
-
-/** The current-state read model of one visit, derived from its events. */
-export interface VisitRecord {
-  readonly visitRef: string;
-  readonly containerNumber: string;
-  readonly status: string;
-  /** Terminal the box stands at, when it is in the yard. */
-  readonly terminal: string | null;
-  readonly streamVersion: number;
-  /** Index of the last event applied. */
-  readonly lastIndex: number;
-  /** The domain's JSON view of the visit. */
-  readonly view: JsonObject;
-}
-
-export interface VisitQuery {
-  readonly containerNumber?: string;
-  readonly status?: string;
-  readonly terminal?: string;
-  readonly limit?: number;
-  /** Keyset pagination on visitRef. */
-  readonly after?: string;
-}
-
-/**
- * What the yard map colours a box by beyond its own visit view (issue 5), from compact read models rather than
- * folding streams: `released` when the release right is in force (not blocked or revoked) and held by a haulier,
- * i.e. the box is ready to be collected; `openAlerts` counts the unresolved alerts that name the visit.
- */
-export interface VisitMapFlags {
-  readonly released: boolean;
-  readonly openAlerts: number;
-}
-
-export type AlertRule =
-  | 'gate.refused'
-  | 'integrity.failed'
-  | 'integrity.read_model_mismatch'
-  | 'auth.lockout'
-  | 'lookup.bulk'
-  | 'auth.enrolment_repeated'
-  | 'driver.device.enrolled_again'
-  | 'gate.printed_pass'
-  | 'witness.lagging';
-export type AlertSeverity = 'critical' | 'high' | 'medium';
-export type AlertStatus = 'open' | 'acknowledged' | 'resolved';
-
-export interface AlertEvidence {
-  readonly label: string;
-  /** A console path (the visit page) or the audit index's inclusion proof. */
-  readonly href: string;
-  /** The audit index, when the evidence is one log entry. */
-  readonly index: number | null;
-}
-
-/**
- * The read model of one alert (the `alert` table): what raised it and what people did about it, derived from the
- * raising event and the alert's `alert-<alertId>` stream in the transactions that append them
- * (see `alert-records.ts`).
- */
-export interface AlertRecord {
-  /** The audit index of the event that raised the alert. */
-  readonly alertId: number;
-  readonly rule: AlertRule;
-  readonly severity: AlertSeverity;
-  readonly raisedAt: string;
-  readonly subjectKind: 'visit' | 'user' | 'log';
-  readonly subjectId: string;
-  /** The terminal of a gate refusal; `null` for alerts that belong to no terminal. */
-  readonly terminal: string | null;
-  /** The organisation of the user locked out or looking up; `null` for alerts that belong to no organisation. */
-  readonly orgId: string | null;
-  readonly summary: string;
-  readonly evidence: readonly AlertEvidence[];
-  readonly status: AlertStatus;
-  readonly assignedTo: string | null;
-  readonly acknowledgedBy: string | null;
-  readonly resolvedBy: string | null;
-  readonly resolution: string | null;
-  readonly updatedAt: string;
-}
-
-/** Page size of `listAlertRecords` at most. */
-export const MAX_ALERT_PAGE = 500;
-
-export interface AlertQuery {
-  /**
-   * Only the alerts of these rules whatever they name, of this organisation, or at one of these terminals.
-   * Absent: every alert.
-   */
-  readonly visibleTo?: {
-    readonly rules: readonly AlertRule[];
-    readonly orgId: string;
-    readonly terminals: readonly string[];
-  };
-  /** Only alerts in one of these states; absent: any. */
-  readonly statuses?: readonly AlertStatus[];
-  /** Keyset pagination, newest first: only alerts with an id below this one. */
-  readonly before?: number;
-  /** At most this many, clamped to [1, MAX_ALERT_PAGE]. */
-  readonly limit: number;
 }
 
 /** Reads that work inside and outside a write transaction. */

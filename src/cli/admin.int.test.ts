@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { authenticateApiToken } from '../app/access/tokens.usecases.js';
+import { authenticateApiToken } from '../app/access/index.js';
 import { main } from './main.js';
 import { openSystem } from './system.js';
 

@@ -1,14 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { addOrganisation, addUser } from '../app/access/admin.usecases.js';
-import { requestApproval } from '../app/access/approvals.usecases.js';
 import {
   API_TOKEN_DEFAULT_DAYS,
   API_TOKEN_MAX_DAYS,
+  addOrganisation,
+  addUser,
   createApiToken,
+  requestApproval,
   revokeApiToken,
-} from '../app/access/tokens.usecases.js';
+} from '../app/access/index.js';
 import { AppError } from '../app/errors.js';
 import { isPermission, orgKinds, roles } from '../domain/index.js';
 import { openSystem } from './system.js';

@@ -1,6 +1,6 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { KeptCheckpointFile } from '../app/ledger/kept-checkpoint.js';
+import type { KeptCheckpointFile } from '../app/ledger/index.js';
 import { replaceFileAtomically } from '../witness/durable-file.js';
 
 /**

@@ -5,7 +5,7 @@
  * Ctrl-C stops. In a real port each runs on its own organisation's machine.
  */
 import { join } from 'node:path';
-import type { WitnessConfig } from '../app/audit/witnesses.usecases.js';
+import type { WitnessConfig } from '../app/audit/index.js';
 import { cosignatureVerifierKeyString, cosignatureVerifierOf, parseVerifierKey } from '../audit/index.js';
 import { buildWitnessServer } from '../witness/server.js';
 import { openWitnessStateFile } from '../witness/state-file.js';

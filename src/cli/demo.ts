@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { createApiToken } from '../app/access/tokens.usecases.js';
+import { createApiToken } from '../app/access/index.js';
 import { type DemoPickup, seedDemoCargo } from '../demo/demo-cargo.js';
 import { seedDemoIdentities } from '../demo/demo-identities.js';
 import { seedInto } from './seed.js';

@@ -23,7 +23,7 @@ import {
 import { dirname, join } from 'node:path';
 import { Writable } from 'node:stream';
 import Sqlite from 'better-sqlite3';
-import { checkLog, type MonitorState } from '../app/audit/monitor.usecases.js';
+import { checkLog, type MonitorState } from '../app/audit/index.js';
 import {
   appendLeaves,
   decodeLogEntry,

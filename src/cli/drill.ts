@@ -12,7 +12,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Sqlite from 'better-sqlite3';
-import { checkLogIntegrity } from '../app/audit/integrity.usecases.js';
+import { checkLogIntegrity } from '../app/audit/index.js';
 import { openLedgerStore } from '../store/open-store.js';
 import {
   type Answer,

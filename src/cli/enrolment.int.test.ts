@@ -4,8 +4,13 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { softPasskey } from '../../test/support/soft-authenticator.js';
-import { addOrganisation, addUser } from '../app/access/admin.usecases.js';
-import { beginEnrolment, finishEnrolment, issueEnrolmentLink } from '../app/access/auth.usecases.js';
+import {
+  addOrganisation,
+  addUser,
+  beginEnrolment,
+  finishEnrolment,
+  issueEnrolmentLink,
+} from '../app/access/index.js';
 import type { JsonObject } from '../app/ports.js';
 import { main } from './main.js';
 import { openSystem } from './system.js';

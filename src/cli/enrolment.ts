@@ -4,7 +4,7 @@ import {
   decideEnrolmentAsOperator,
   type EnrolmentView,
   listEnrolmentsForOperator,
-} from '../app/access/enrolments.usecases.js';
+} from '../app/access/index.js';
 import { openSystem } from './system.js';
 
 type Io = { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream };

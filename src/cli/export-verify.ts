@@ -2,10 +2,14 @@ import { once } from 'node:events';
 import { createReadStream, createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { entryView, iterateEvents } from '../app/audit/audit.usecases.js';
-import { checkLogIntegrity } from '../app/audit/integrity.usecases.js';
-import { type EntryToVerify, verifyLog } from '../app/audit/log-verification.js';
-import { compareLogWithKept, type KeptHead, openKeptNote } from '../app/ledger/kept-checkpoint.js';
+import {
+  checkLogIntegrity,
+  type EntryToVerify,
+  entryView,
+  iterateEvents,
+  verifyLog,
+} from '../app/audit/index.js';
+import { compareLogWithKept, type KeptHead, openKeptNote } from '../app/ledger/index.js';
 import { describeHistoryBreak } from '../audit/index.js';
 import { progressBar } from './progress.js';
 import { openSystem } from './system.js';

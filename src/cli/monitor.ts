@@ -7,7 +7,7 @@ import {
   type MonitorOutcome,
   type MonitorState,
   parseMonitorState,
-} from '../app/audit/monitor.usecases.js';
+} from '../app/audit/index.js';
 import { type CosignatureVerifier, parseCosignatureVerifierKey } from '../audit/cosignature.js';
 import { replaceFileAtomically } from '../witness/durable-file.js';
 

@@ -3,7 +3,7 @@ import {
   consistencyProofView,
   inclusionProof,
   inclusionProofView,
-} from '../app/audit/audit.usecases.js';
+} from '../app/audit/index.js';
 import { openSystem } from './system.js';
 
 export async function proofInclusionCommand(

@@ -1,10 +1,10 @@
-import { READ_MODEL_TABLES } from '../app/audit/read-model.ports.js';
 import {
   type ProjectionUpgrade,
   type RebuildResult,
   rebuildIfProjectionChanged,
   rebuildReadModels,
-} from '../app/audit/read-model-rebuild.js';
+} from '../app/audit/index.js';
+import { READ_MODEL_TABLES } from '../app/audit/read-model.ports.js';
 import { progressBar } from './progress.js';
 import { openSystem, type System } from './system.js';
 

@@ -1,4 +1,4 @@
-import { createLedger } from '../app/ledger/ledger.js';
+import { createLedger } from '../app/ledger/index.js';
 import { SimulatedClock, seededIds, seedVesselCall } from '../demo/seed.js';
 import { seededRandom } from '../demo/seeded-random.js';
 import { progressBar } from './progress.js';

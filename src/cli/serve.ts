@@ -1,9 +1,8 @@
 import { dirname } from 'node:path';
 import pino from 'pino';
-import { LookupWatch } from '../app/alerts/lookup-watch.js';
-import { raiseIntegrityAlert, startIntegrityWatch } from '../app/audit/integrity.usecases.js';
-import { ReadModelCheck } from '../app/audit/read-model-check.js';
-import { InProcessGateThrottle } from '../app/gate/gate-throttle.js';
+import { LookupWatch } from '../app/alerts/index.js';
+import { ReadModelCheck, raiseIntegrityAlert, startIntegrityWatch } from '../app/audit/index.js';
+import { InProcessGateThrottle } from '../app/gate/index.js';
 import { describeHistoryBreak } from '../audit/index.js';
 import { readSetting } from '../config/settings.js';
 import { startSimulator } from '../demo/simulator.js';

@@ -1,12 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
-import { type AuthDeps, defaultAuthSettings } from '../app/access/auth.usecases.js';
-import { type PickupDeps, pickupDepsFor } from '../app/appointments/appointments.usecases.js';
+import { type AuthDeps, defaultAuthSettings } from '../app/access/index.js';
+import { type PickupDeps, pickupDepsFor } from '../app/appointments/index.js';
 import { AppError } from '../app/errors.js';
-import { CheckpointKeeper } from '../app/ledger/kept-checkpoint.js';
-import { createLedger, type Ledger } from '../app/ledger/ledger.js';
+import { CheckpointKeeper, createLedger, type Ledger } from '../app/ledger/index.js';
 import type { Clock, IdSource, LedgerStore } from '../app/ports.js';
-import type { TerminalLayouts } from '../app/visits/visits.usecases.js';
+import type { TerminalLayouts } from '../app/visits/index.js';
 import { verifierKeyString } from '../audit/index.js';
 import { readSetting } from '../config/settings.js';
 import { demoSlotConfig, demoTerminal } from '../demo/demo-port.js';

@@ -1,14 +1,14 @@
-import { ALERTS_STREAM, witnessLagAlertRecord } from '../app/alerts/alert-records.js';
-import type { IntegrityWatch } from '../app/audit/integrity.usecases.js';
+import { ALERTS_STREAM, witnessLagAlertRecord } from '../app/alerts/index.js';
+import type { IntegrityWatch } from '../app/audit/index.js';
 import {
   startWitnessSubmitter,
   type WitnessConfig,
   type WitnessFinding,
   type WitnessSubmitter,
   type WitnessTransport,
-} from '../app/audit/witnesses.usecases.js';
+} from '../app/audit/index.js';
 import { AppError } from '../app/errors.js';
-import type { Ledger } from '../app/ledger/ledger.js';
+import type { Ledger } from '../app/ledger/index.js';
 import type { LedgerStore } from '../app/ports.js';
 import { parseCosignatureVerifierKey } from '../audit/cosignature.js';
 

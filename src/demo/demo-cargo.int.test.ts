@@ -5,19 +5,20 @@ import {
   postgresReachable,
   type StoreKind,
   type TestLedger,
+  testSlots,
   testTerminals,
 } from '../../test/support/ledger.js';
-import type { AuthDeps } from '../app/access/auth.usecases.js';
+import type { AuthDeps } from '../app/access/index.js';
 import {
+  listDrivers,
   listSlots,
   type PickupDeps,
   pickupDepsFor,
   readAppointment,
-} from '../app/appointments/appointments.usecases.js';
-import { listDrivers } from '../app/appointments/drivers.usecases.js';
-import { createLedger } from '../app/ledger/ledger.js';
-import { listReleaseInbox, readRelease, visitLights } from '../app/releases/releases.usecases.js';
-import { visitStreamId } from '../app/visits/visits.usecases.js';
+} from '../app/appointments/index.js';
+import { createLedger } from '../app/ledger/index.js';
+import { listReleaseInbox, readRelease, visitLights } from '../app/releases/index.js';
+import { visitStreamId } from '../app/visits/index.js';
 import { dcsaEquipmentEventCode, normaliseTruckPlate, type VisitEvent } from '../domain/index.js';
 import {
   DEMO_DRIVER_BADGE,
@@ -80,7 +81,7 @@ describe.each(kinds)('demo cargo in motion (%s)', (kind) => {
   beforeAll(async () => {
     fixture = await openTestLedger(kind, { clock: { now: () => new Date(nowMs) } });
     auth = testAuthDeps(fixture.ledger);
-    pickup = pickupDepsFor({ signer: fixture.ledger.log.signer });
+    pickup = pickupDepsFor({ signer: fixture.ledger.log.signer, slots: testSlots });
     await seedDemoPort(fixture, auth, nowMs);
     const started = Date.now();
     summary = await seedDemoCargo(

@@ -9,29 +9,27 @@
  * haulier would have passed them to its drivers.
  */
 
-import { addUser } from '../app/access/admin.usecases.js';
-import type { AuthDeps } from '../app/access/auth.usecases.js';
+import type { AuthDeps } from '../app/access/index.js';
+import { addUser } from '../app/access/index.js';
 import {
   type AppointmentDeps,
-  changeAppointment,
-  type IssuedCredential,
-  listSlots,
-  type PickupDeps,
-  type SlotAvailability,
-  slotConfigOf,
-} from '../app/appointments/appointments.usecases.js';
-import {
   activeDeviceOf,
+  changeAppointment,
   decideDriverDevice,
   deviceCode,
   enrolDriverDevice,
-} from '../app/appointments/driver-devices.usecases.js';
-import { registerDriver } from '../app/appointments/drivers.usecases.js';
+  type IssuedCredential,
+  listSlots,
+  type PickupDeps,
+  registerDriver,
+  type SlotAvailability,
+  slotConfigOf,
+} from '../app/appointments/index.js';
 import { AppError } from '../app/errors.js';
 import type { LedgerReads, VisitRecord } from '../app/ports.js';
-import { issueRelease, runReleaseCommand } from '../app/releases/releases.usecases.js';
-import { principalOf, runScopedVisitCommand } from '../app/visits/visit-access.usecases.js';
-import type { TerminalLayouts } from '../app/visits/visits.usecases.js';
+import { issueRelease, runReleaseCommand } from '../app/releases/index.js';
+import type { TerminalLayouts } from '../app/visits/index.js';
+import { principalOf, runScopedVisitCommand } from '../app/visits/index.js';
 import { type PickupPassSigner, pickupPassSignerFromSecret } from '../audit/index.js';
 import { cellsOf, DomainError, type Principal, parseSizeType, slotsFor } from '../domain/index.js';
 import { seededRandom } from './seeded-random.js';

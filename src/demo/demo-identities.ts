@@ -1,5 +1,5 @@
-import { type AddedUser, addOrganisation, addUser } from '../app/access/admin.usecases.js';
-import type { AuthDeps } from '../app/access/auth.usecases.js';
+import type { AuthDeps } from '../app/access/index.js';
+import { type AddedUser, addOrganisation, addUser } from '../app/access/index.js';
 import { demoLines, demoTerminal } from './demo-port.js';
 
 /** One organisation of every kind, as the demo port has them. */

@@ -1,11 +1,7 @@
 import { AppError } from '../app/errors.js';
-import type { Ledger } from '../app/ledger/ledger.js';
+import type { Ledger } from '../app/ledger/index.js';
 import type { Clock, IdSource, OccupiedCell } from '../app/ports.js';
-import {
-  executeVisitCommand,
-  type TerminalLayouts,
-  type VisitCommandInput,
-} from '../app/visits/visits.usecases.js';
+import { executeVisitCommand, type TerminalLayouts, type VisitCommandInput } from '../app/visits/index.js';
 import {
   computeCheckDigit,
   DomainError,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testAuthDeps } from '../../test/support/auth.js';
-import { openTestLedger, type TestLedger, testTerminals } from '../../test/support/ledger.js';
-import { pickupDepsFor } from '../app/appointments/appointments.usecases.js';
+import { openTestLedger, type TestLedger, testSlots, testTerminals } from '../../test/support/ledger.js';
+import { pickupDepsFor } from '../app/appointments/index.js';
 import { seedDemoIdentities } from './demo-identities.js';
 import { startSimulator } from './simulator.js';
 
@@ -36,7 +36,7 @@ describe('the live simulator on its timer (sqlite)', () => {
         info: (message) => logged.push({ level: 'info', message }),
         warn: (message) => logged.push({ level: 'warn', message }),
       },
-      cargo: { auth, pickup: pickupDepsFor({ signer: fixture.ledger.log.signer }) },
+      cargo: { auth, pickup: pickupDepsFor({ signer: fixture.ledger.log.signer, slots: testSlots }) },
       seed: 'timer-test',
     });
     const deadline = Date.now() + 20_000;

@@ -11,12 +11,12 @@
  * never fatal. The pickups of the demo driver are left for the person giving the demo to present at the kiosk.
  */
 
-import type { AuthDeps } from '../app/access/auth.usecases.js';
-import type { PickupDeps } from '../app/appointments/appointments.usecases.js';
+import type { AuthDeps } from '../app/access/index.js';
+import type { PickupDeps } from '../app/appointments/index.js';
 import { AppError } from '../app/errors.js';
-import { gateTransaction } from '../app/gate/gate.usecases.js';
-import type { Ledger } from '../app/ledger/ledger.js';
-import { announceVisit, runVisitCommand, type TerminalLayouts } from '../app/visits/visits.usecases.js';
+import { gateTransaction } from '../app/gate/index.js';
+import type { Ledger } from '../app/ledger/index.js';
+import { announceVisit, runVisitCommand, type TerminalLayouts } from '../app/visits/index.js';
 import { pickupPassCounter } from '../audit/index.js';
 import { computeCheckDigit, DomainError, type YardLayout, type YardSlot } from '../domain/index.js';
 import {

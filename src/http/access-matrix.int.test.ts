@@ -26,7 +26,7 @@ import {
   type Session,
   type World,
 } from '../../test/support/route-examples.js';
-import type { AuthDeps } from '../app/access/auth.usecases.js';
+import type { AuthDeps } from '../app/access/index.js';
 import { mayDo } from '../domain/index.js';
 import type { RouteAccess } from './auth.plugin.js';
 import { buildServer } from './server.js';

@@ -8,8 +8,8 @@ import {
   testVerifierKey,
 } from '../../test/support/ledger.js';
 import { mintSession } from '../../test/support/sessions.js';
-import { addOrganisation, addUser } from '../app/access/admin.usecases.js';
-import type { AuthDeps } from '../app/access/auth.usecases.js';
+import type { AuthDeps } from '../app/access/index.js';
+import { addOrganisation, addUser } from '../app/access/index.js';
 import { requirePrincipal } from './auth.plugin.js';
 import { buildServer } from './server.js';
 

@@ -1,16 +1,18 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { addOrganisation, addUser } from '../app/access/admin.usecases.js';
-import { requestApproval } from '../app/access/approvals.usecases.js';
-import { issueEnrolmentLink, requireStepUp } from '../app/access/auth.usecases.js';
 import type { OrganisationRecord, UserRecord } from '../app/access/identity.ports.js';
 import {
   API_TOKEN_DEFAULT_DAYS,
   API_TOKEN_MAX_DAYS,
+  addOrganisation,
+  addUser,
   createApiToken,
+  issueEnrolmentLink,
   listApiTokens,
+  requestApproval,
+  requireStepUp,
   revokeApiToken,
-} from '../app/access/tokens.usecases.js';
+} from '../app/access/index.js';
 import { AppError } from '../app/errors.js';
 import { checkRoles, type OrgKind, orgKinds, roles } from '../domain/index.js';
 import { ApprovalSchema, approvalView } from './approval.routes.js';

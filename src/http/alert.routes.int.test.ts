@@ -8,10 +8,9 @@ import {
   testVerifierKey,
 } from '../../test/support/ledger.js';
 import { mintSession } from '../../test/support/sessions.js';
-import { addOrganisation, addUser } from '../app/access/admin.usecases.js';
-import type { AuthDeps } from '../app/access/auth.usecases.js';
-import { createApiToken } from '../app/access/tokens.usecases.js';
-import { alertStream } from '../app/alerts/alerts.usecases.js';
+import type { AuthDeps } from '../app/access/index.js';
+import { addOrganisation, addUser, createApiToken } from '../app/access/index.js';
+import { alertStream } from '../app/alerts/index.js';
 import type { Role } from '../domain/index.js';
 import { buildServer } from './server.js';
 

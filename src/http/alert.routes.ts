@@ -9,7 +9,7 @@ import {
   getAlert,
   listAlerts,
   MAX_ALERT_LIMIT,
-} from '../app/alerts/alerts.usecases.js';
+} from '../app/alerts/index.js';
 import type { LedgerReads } from '../app/ports.js';
 import { requireAuth } from './auth.plugin.js';
 import { callerOf } from './caller.js';

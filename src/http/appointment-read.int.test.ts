@@ -11,10 +11,10 @@ import {
 } from '../../test/support/ledger.js';
 import { addDriver, bindDriverPhone, principal, releaseToHaulier } from '../../test/support/pickup.js';
 import { mintSession } from '../../test/support/sessions.js';
-import { addOrganisation, addUser } from '../app/access/admin.usecases.js';
-import type { AuthDeps } from '../app/access/auth.usecases.js';
-import { runReleaseCommand } from '../app/releases/releases.usecases.js';
-import { announceVisit, runVisitCommand } from '../app/visits/visits.usecases.js';
+import type { AuthDeps } from '../app/access/index.js';
+import { addOrganisation, addUser } from '../app/access/index.js';
+import { runReleaseCommand } from '../app/releases/index.js';
+import { announceVisit, runVisitCommand } from '../app/visits/index.js';
 import { computeCheckDigit, type OrgKind, type Role } from '../domain/index.js';
 import { buildServer } from './server.js';
 

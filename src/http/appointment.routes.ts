@@ -1,18 +1,19 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { requestApproval } from '../app/access/approvals.usecases.js';
-import { requireStepUp } from '../app/access/auth.usecases.js';
+import { requestApproval, requireStepUp } from '../app/access/index.js';
 import {
   type AppointmentActor,
   type AppointmentChange,
   type AppointmentDeps,
   changeAppointment,
+  listDrivers,
   listSlots,
   notifyChain,
+  pickupApprovalKinds,
   readVisitAppointment,
-} from '../app/appointments/appointments.usecases.js';
-import { listDrivers, registerDriver } from '../app/appointments/drivers.usecases.js';
+  registerDriver,
+} from '../app/appointments/index.js';
 import { mayDo } from '../domain/index.js';
 import { ApprovalSchema, approvalView } from './approval.routes.js';
 import { requireAuth, requirePrincipal } from './auth.plugin.js';
@@ -169,11 +170,12 @@ export function appointmentRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
     // Asking for a two-person change is itself sensitive: a person, with a fresh passkey assertion.
     const auth = requireAuth(request);
     requireStepUp(deps.auth, auth);
-    const approval = await requestApproval(deps.auth, auth, {
-      kind: 'pickup.change',
-      subject: visitRef,
-      change: result.change,
-    });
+    const approval = await requestApproval(
+      deps.auth,
+      auth,
+      { kind: 'pickup.change', subject: visitRef, change: result.change },
+      pickupApprovalKinds(deps.pickup),
+    );
     await ledger.write((context) =>
       notifyChain(context, visitRef, { reason: 'pickup.change.requested', requestId: approval.requestId }),
     );

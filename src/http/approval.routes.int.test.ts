@@ -10,8 +10,8 @@ import {
 } from '../../test/support/ledger.js';
 import { mintSession } from '../../test/support/sessions.js';
 import { softPasskey } from '../../test/support/soft-authenticator.js';
-import { addOrganisation, addUser } from '../app/access/admin.usecases.js';
-import type { AuthDeps } from '../app/access/auth.usecases.js';
+import type { AuthDeps } from '../app/access/index.js';
+import { addOrganisation, addUser } from '../app/access/index.js';
 import { buildServer } from './server.js';
 
 type Session = Awaited<ReturnType<typeof mintSession>>;

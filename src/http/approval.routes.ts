@@ -1,9 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { approvalInbox, decideRequest, withdrawRequest } from '../app/access/approvals.usecases.js';
-import type { Authenticated } from '../app/access/auth.usecases.js';
 import type { ApprovalRecord, IdentityReads } from '../app/access/identity.ports.js';
+import type { Authenticated } from '../app/access/index.js';
+import { approvalInbox, decideRequest, withdrawRequest } from '../app/access/index.js';
+import { pickupApprovalKinds } from '../app/appointments/index.js';
 import { AppError } from '../app/errors.js';
+import { visitApprovalKinds } from '../app/visits/index.js';
 import { requireAuth } from './auth.plugin.js';
 import type { HttpDeps } from './deps.js';
 import { problemResponses } from './schemas.js';
@@ -111,6 +113,8 @@ export function approvalRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
   const { auth } = deps;
   const identity = auth.ledger.store.identity;
   const now = () => auth.ledger.clock.now();
+  // A granted request is applied by the capability that owns its subject.
+  const approvalKinds = { ...visitApprovalKinds(deps.terminals), ...pickupApprovalKinds(deps.pickup) };
 
   async function readable(caller: Authenticated, requestId: string): Promise<ApprovalRecord> {
     const record = await identity.getApproval(requestId);
@@ -181,14 +185,10 @@ export function approvalRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
       async (request) => {
         const caller = requireAuth(request);
         await readable(caller, request.params.requestId);
-        const decided = await decideRequest(
-          { ...auth, terminals: deps.terminals, pickup: deps.pickup },
-          caller,
-          {
-            requestId: request.params.requestId,
-            decision: 'approve',
-          },
-        );
+        const decided = await decideRequest({ ...auth, approvalKinds }, caller, {
+          requestId: request.params.requestId,
+          decision: 'approve',
+        });
         return approvalView(identity, decided, now());
       },
     );
@@ -208,15 +208,11 @@ export function approvalRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
       async (request) => {
         const caller = requireAuth(request);
         await readable(caller, request.params.requestId);
-        const decided = await decideRequest(
-          { ...auth, terminals: deps.terminals, pickup: deps.pickup },
-          caller,
-          {
-            requestId: request.params.requestId,
-            decision: 'reject',
-            reason: request.body.reason,
-          },
-        );
+        const decided = await decideRequest({ ...auth, approvalKinds }, caller, {
+          requestId: request.params.requestId,
+          decision: 'reject',
+          reason: request.body.reason,
+        });
         return approvalView(identity, decided, now());
       },
     );

@@ -9,8 +9,8 @@ import {
   testVerifierKey,
 } from '../../test/support/ledger.js';
 import { mintSession } from '../../test/support/sessions.js';
-import { addOrganisation } from '../app/access/admin.usecases.js';
-import { createLedger } from '../app/ledger/ledger.js';
+import { addOrganisation } from '../app/access/index.js';
+import { createLedger } from '../app/ledger/index.js';
 import { openCheckpoint } from '../audit/index.js';
 import { SimulatedClock, seededIds, seedVesselCall } from '../demo/seed.js';
 import { seededRandom } from '../demo/seeded-random.js';

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import type { WitnessSubmitter } from '../app/audit/index.js';
 import {
   consistencyProof,
   consistencyProofView,
@@ -7,9 +8,8 @@ import {
   inclusionProof,
   inclusionProofView,
   latestCheckpoint,
-} from '../app/audit/audit.usecases.js';
+} from '../app/audit/index.js';
 import type { CosignatureStore, StoredCosignature } from '../app/audit/witness.ports.js';
-import type { WitnessSubmitter } from '../app/audit/witnesses.usecases.js';
 import type { LedgerReads, StoredCheckpoint, StoredEvent } from '../app/ports.js';
 import { appendSignatureLines } from '../audit/cosignature.js';
 import {

@@ -3,8 +3,8 @@ import { Secret, TOTP, URI } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testAuthDeps } from '../../test/support/auth.js';
 import { openTestLedger, type TestLedger, testVerifierKey } from '../../test/support/ledger.js';
-import { addOrganisation, addUser } from '../app/access/admin.usecases.js';
-import type { AuthDeps } from '../app/access/auth.usecases.js';
+import type { AuthDeps } from '../app/access/index.js';
+import { addOrganisation, addUser } from '../app/access/index.js';
 import { buildServer } from './server.js';
 
 /** A clock the test moves, so that TOTP steps and timeouts are exact. */

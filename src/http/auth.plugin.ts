@@ -2,14 +2,15 @@ import cookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import {
+  type ApiTokenPrincipal,
   type AuthDeps,
   type Authenticated,
+  authenticateApiToken,
   authenticateSession,
   type NewSession,
   type RequestMeta,
   recordPasswordSessionRefused,
-} from '../app/access/auth.usecases.js';
-import { type ApiTokenPrincipal, authenticateApiToken } from '../app/access/tokens.usecases.js';
+} from '../app/access/index.js';
 import { AppError } from '../app/errors.js';
 import { isSensitive, mayDo, type OrgKind, type Permission, policy, type Role } from '../domain/index.js';
 

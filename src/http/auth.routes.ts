@@ -15,7 +15,7 @@ import {
   passwordLogin,
   removeMyPasskey,
   sessionView,
-} from '../app/access/auth.usecases.js';
+} from '../app/access/index.js';
 import type { JsonObject } from '../app/ports.js';
 import { clearSessionCookie, requestMeta, requireAuth, setSessionCookie } from './auth.plugin.js';
 import { problemResponses } from './schemas.js';

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../app/errors.js';
 import type { LedgerReads } from '../app/ports.js';
-import { principalOf } from '../app/visits/visit-access.usecases.js';
+import { principalOf } from '../app/visits/index.js';
 import { type OrgKind, type Principal, rolesFor } from '../domain/index.js';
 import { requireAuth } from './auth.plugin.js';
 

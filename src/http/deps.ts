@@ -1,8 +1,8 @@
-import type { AuthDeps } from '../app/access/auth.usecases.js';
-import type { LookupWatch } from '../app/alerts/lookup-watch.js';
-import type { PickupDeps } from '../app/appointments/appointments.usecases.js';
-import type { GateThrottle } from '../app/gate/gate-throttle.js';
-import type { TerminalLayouts } from '../app/visits/visits.usecases.js';
+import type { AuthDeps } from '../app/access/index.js';
+import type { LookupWatch } from '../app/alerts/index.js';
+import type { PickupDeps } from '../app/appointments/index.js';
+import type { GateThrottle } from '../app/gate/index.js';
+import type { TerminalLayouts } from '../app/visits/index.js';
 
 /** What the signed-in routes need: the identity layer (which holds the ledger) and the yards the port runs. */
 export interface HttpDeps {

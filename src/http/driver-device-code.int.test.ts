@@ -11,12 +11,11 @@ import {
 } from '../../test/support/ledger.js';
 import { allDaySlotConfig, newPhoneKey } from '../../test/support/pickup.js';
 import { mintSession } from '../../test/support/sessions.js';
-import { addOrganisation, addUser } from '../app/access/admin.usecases.js';
-import type { AuthDeps } from '../app/access/auth.usecases.js';
-import { ALERTS_STREAM, alertStream, foldAlertRecords } from '../app/alerts/alert-records.js';
-import { pickupDepsFor } from '../app/appointments/appointments.usecases.js';
-import { activeDeviceInLog, driverDevicesStreamId } from '../app/appointments/driver-devices.usecases.js';
-import { ReadModelCheck } from '../app/audit/read-model-check.js';
+import type { AuthDeps } from '../app/access/index.js';
+import { addOrganisation, addUser } from '../app/access/index.js';
+import { ALERTS_STREAM, alertStream, foldAlertRecords } from '../app/alerts/index.js';
+import { activeDeviceInLog, driverDevicesStreamId, pickupDepsFor } from '../app/appointments/index.js';
+import { ReadModelCheck } from '../app/audit/index.js';
 import { buildServer } from './server.js';
 
 type Session = Awaited<ReturnType<typeof mintSession>>;

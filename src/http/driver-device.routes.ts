@@ -1,13 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { requireStepUp } from '../app/access/auth.usecases.js';
+import { requireStepUp } from '../app/access/index.js';
 import {
   decideDriverDevice,
   enrolDriverDevice,
   listHaulierDevices,
   listMyDevices,
   MAX_DEVICE_LABEL,
-} from '../app/appointments/driver-devices.usecases.js';
+} from '../app/appointments/index.js';
 import { requestMeta, requireAuth } from './auth.plugin.js';
 import type { HttpDeps } from './deps.js';
 import { problemResponses } from './schemas.js';

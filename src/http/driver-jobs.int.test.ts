@@ -6,18 +6,18 @@ import {
   postgresReachable,
   type StoreKind,
   type TestLedger,
+  testSlots,
   testTerminals,
   testVerifierKey,
 } from '../../test/support/ledger.js';
 import { bindDriverPhone, principal, releaseToHaulier, slotIdAt } from '../../test/support/pickup.js';
 import { injectAs, type Session } from '../../test/support/route-examples.js';
 import { mintSession } from '../../test/support/sessions.js';
-import { addOrganisation, addUser } from '../app/access/admin.usecases.js';
-import type { AuthDeps } from '../app/access/auth.usecases.js';
-import { pickupDepsFor } from '../app/appointments/appointments.usecases.js';
-import { driversStreamId } from '../app/appointments/drivers.usecases.js';
-import { gateTransaction } from '../app/gate/gate.usecases.js';
-import { announceVisit, runVisitCommand } from '../app/visits/visits.usecases.js';
+import type { AuthDeps } from '../app/access/index.js';
+import { addOrganisation, addUser } from '../app/access/index.js';
+import { driversStreamId, pickupDepsFor } from '../app/appointments/index.js';
+import { gateTransaction } from '../app/gate/index.js';
+import { announceVisit, runVisitCommand } from '../app/visits/index.js';
 import { computeCheckDigit, type OrgKind, type Role } from '../domain/index.js';
 import { buildServer } from './server.js';
 
@@ -281,7 +281,7 @@ describe.each(kinds)('driver jobs and release inboxes over HTTP (%s)', (kind) =>
       {
         ledger: auth.ledger,
         sealer: auth.security.sealer,
-        pickup: pickupDepsFor({ signer: auth.ledger.log.signer }),
+        pickup: pickupDepsFor({ signer: auth.ledger.log.signer, slots: testSlots }),
         terminals: testTerminals,
       },
       'gate-clerk',

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { listDriverJobs } from '../app/appointments/drivers.usecases.js';
+import { listDriverJobs } from '../app/appointments/index.js';
 import { requirePrincipal } from './auth.plugin.js';
 import type { HttpDeps } from './deps.js';
 import { problemResponses } from './schemas.js';

@@ -24,11 +24,14 @@ import {
 } from '../../test/support/ledger.js';
 import { mintSession } from '../../test/support/sessions.js';
 import { type SoftPasskey, softPasskey } from '../../test/support/soft-authenticator.js';
-import { addUser } from '../app/access/admin.usecases.js';
-import { type AuthDeps, issueEnrolmentLink } from '../app/access/auth.usecases.js';
-import { enrolmentCode } from '../app/access/enrolment-code.js';
-import { decideEnrolmentAsOperator } from '../app/access/enrolments.usecases.js';
-import { foldAlertRecords } from '../app/alerts/alert-records.js';
+import {
+  type AuthDeps,
+  addUser,
+  decideEnrolmentAsOperator,
+  enrolmentCode,
+  issueEnrolmentLink,
+} from '../app/access/index.js';
+import { foldAlertRecords } from '../app/alerts/index.js';
 import { seedDemoIdentities } from '../demo/demo-identities.js';
 import { buildServer } from './server.js';
 

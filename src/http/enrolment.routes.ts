@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { decideEnrolment, listPendingEnrolments } from '../app/access/enrolments.usecases.js';
+import { decideEnrolment, listPendingEnrolments } from '../app/access/index.js';
 import { requestMeta, requireAuth } from './auth.plugin.js';
 import type { HttpDeps } from './deps.js';
 import { problemResponses } from './schemas.js';

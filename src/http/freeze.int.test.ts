@@ -17,9 +17,9 @@ import {
   type TestPhone,
 } from '../../test/support/pickup.js';
 import { mintSession } from '../../test/support/sessions.js';
-import { addOrganisation } from '../app/access/admin.usecases.js';
-import type { AuthDeps } from '../app/access/auth.usecases.js';
-import { announceVisit, runVisitCommand, visitStreamId } from '../app/visits/visits.usecases.js';
+import type { AuthDeps } from '../app/access/index.js';
+import { addOrganisation } from '../app/access/index.js';
+import { announceVisit, runVisitCommand, visitStreamId } from '../app/visits/index.js';
 import { buildServer } from './server.js';
 
 type Session = Awaited<ReturnType<typeof mintSession>>;

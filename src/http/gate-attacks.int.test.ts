@@ -18,20 +18,13 @@ import {
   releaseToHaulier,
 } from '../../test/support/pickup.js';
 import { mintSession } from '../../test/support/sessions.js';
-import { addOrganisation } from '../app/access/admin.usecases.js';
-import type { AuthDeps } from '../app/access/auth.usecases.js';
-import { createApiToken } from '../app/access/tokens.usecases.js';
-import { ALERTS_STREAM, foldGateAlertGroups } from '../app/alerts/alert-records.js';
-import { pickupDepsFor } from '../app/appointments/appointments.usecases.js';
-import { InProcessGateThrottle } from '../app/gate/gate-throttle.js';
-import {
-  readRelease,
-  releaseStreamId,
-  runReleaseCommand,
-  visitLights,
-} from '../app/releases/releases.usecases.js';
-import { readVisit } from '../app/visits/visit-access.usecases.js';
-import { announceVisit, runVisitCommand, visitStreamId } from '../app/visits/visits.usecases.js';
+import type { AuthDeps } from '../app/access/index.js';
+import { addOrganisation, createApiToken } from '../app/access/index.js';
+import { ALERTS_STREAM, foldGateAlertGroups } from '../app/alerts/index.js';
+import { pickupDepsFor } from '../app/appointments/index.js';
+import { InProcessGateThrottle } from '../app/gate/index.js';
+import { readRelease, releaseStreamId, runReleaseCommand, visitLights } from '../app/releases/index.js';
+import { announceVisit, readVisit, runVisitCommand, visitStreamId } from '../app/visits/index.js';
 import { computeCheckDigit, newVisitReference } from '../domain/index.js';
 import { buildServer } from './server.js';
 

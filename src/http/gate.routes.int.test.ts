@@ -4,6 +4,7 @@ import { addPeople, testAuthDeps } from '../../test/support/auth.js';
 import {
   openTestLedger,
   type TestLedger,
+  testSlots,
   testTerminals,
   testVerifierKey,
 } from '../../test/support/ledger.js';
@@ -15,16 +16,12 @@ import {
   releaseToHaulier,
 } from '../../test/support/pickup.js';
 import { mintSession } from '../../test/support/sessions.js';
-import { addOrganisation } from '../app/access/admin.usecases.js';
-import type { AuthDeps } from '../app/access/auth.usecases.js';
-import {
-  appointmentStreamId,
-  pickupDepsFor,
-  pickupStreamId,
-} from '../app/appointments/appointments.usecases.js';
-import { ALERTS_STREAM } from '../app/gate/gate.usecases.js';
-import { runReleaseCommand } from '../app/releases/releases.usecases.js';
-import { announceVisit, runVisitCommand, visitStreamId } from '../app/visits/visits.usecases.js';
+import type { AuthDeps } from '../app/access/index.js';
+import { addOrganisation } from '../app/access/index.js';
+import { appointmentStreamId, pickupDepsFor } from '../app/appointments/index.js';
+import { ALERTS_STREAM } from '../app/gate/index.js';
+import { pickupStreamId, runReleaseCommand } from '../app/releases/index.js';
+import { announceVisit, runVisitCommand, visitStreamId } from '../app/visits/index.js';
 import { MAX_PICKUP_CREDENTIAL_CHARS } from '../audit/index.js';
 import { buildServer } from './server.js';
 
@@ -72,7 +69,7 @@ describe('the gate-out: their own driver collects early (HTTP, SQLite)', () => {
       verifierKey: testVerifierKey,
       auth,
       terminals: testTerminals,
-      pickup: pickupDepsFor({ signer: fixture.ledger.log.signer, printedPass: true }),
+      pickup: pickupDepsFor({ signer: fixture.ledger.log.signer, printedPass: true, slots: testSlots }),
     });
 
     visitRef = await boxInYard('CSQU3054383', { terminal: 'T1', block: 'A', bay: 1, row: 1, tier: 1 });

@@ -1,8 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { gateTransaction } from '../app/gate/gate.usecases.js';
-import { gateAnswerFor } from '../app/gate/gate-answer.js';
-import { admitAtGate } from '../app/gate/gate-throttle.js';
+import { admitAtGate, gateAnswerFor, gateTransaction } from '../app/gate/index.js';
 import { gateChecks } from '../domain/index.js';
 import { requirePrincipal } from './auth.plugin.js';
 import { callerOf } from './caller.js';

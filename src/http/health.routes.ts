@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { type IntegrityResult, integritySummary } from '../app/audit/integrity.usecases.js';
+import { type IntegrityResult, integritySummary } from '../app/audit/index.js';
 import type { LedgerReads } from '../app/ports.js';
 import { problemResponses } from './schemas.js';
 

@@ -8,10 +8,9 @@ import {
   testVerifierKey,
 } from '../../test/support/ledger.js';
 import { mintSession } from '../../test/support/sessions.js';
-import { addOrganisation } from '../app/access/admin.usecases.js';
-import type { AuthDeps } from '../app/access/auth.usecases.js';
-import { tokenPermissionsFor } from '../app/access/tokens.usecases.js';
-import { announceVisit, runVisitCommand, visitStreamId } from '../app/visits/visits.usecases.js';
+import type { AuthDeps } from '../app/access/index.js';
+import { addOrganisation, tokenPermissionsFor } from '../app/access/index.js';
+import { announceVisit, runVisitCommand, visitStreamId } from '../app/visits/index.js';
 import { buildServer } from './server.js';
 
 type SessionOptions = Parameters<typeof mintSession>[2];

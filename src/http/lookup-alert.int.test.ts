@@ -8,12 +8,10 @@ import {
   testVerifierKey,
 } from '../../test/support/ledger.js';
 import { mintSession } from '../../test/support/sessions.js';
-import { addOrganisation, addUser } from '../app/access/admin.usecases.js';
-import type { AuthDeps } from '../app/access/auth.usecases.js';
-import { createApiToken } from '../app/access/tokens.usecases.js';
-import { foldAlertRecords } from '../app/alerts/alert-records.js';
-import { LookupWatch } from '../app/alerts/lookup-watch.js';
-import { announceVisit, runVisitCommand } from '../app/visits/visits.usecases.js';
+import type { AuthDeps } from '../app/access/index.js';
+import { addOrganisation, addUser, createApiToken } from '../app/access/index.js';
+import { foldAlertRecords, LookupWatch } from '../app/alerts/index.js';
+import { announceVisit, runVisitCommand } from '../app/visits/index.js';
 import { computeCheckDigit, type Role } from '../domain/index.js';
 import { buildServer } from './server.js';
 

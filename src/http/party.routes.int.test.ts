@@ -10,8 +10,8 @@ import {
   testVerifierKey,
 } from '../../test/support/ledger.js';
 import { mintSession } from '../../test/support/sessions.js';
-import { addOrganisation, addUser } from '../app/access/admin.usecases.js';
-import type { AuthDeps } from '../app/access/auth.usecases.js';
+import type { AuthDeps } from '../app/access/index.js';
+import { addOrganisation, addUser } from '../app/access/index.js';
 import type { Role } from '../domain/index.js';
 import { buildServer } from './server.js';
 

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { listParties } from '../app/access/parties.usecases.js';
+import { listParties } from '../app/access/index.js';
 import type { HttpDeps } from './deps.js';
 import { problemResponses } from './schemas.js';
 

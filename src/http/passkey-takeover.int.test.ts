@@ -23,7 +23,7 @@ import {
 } from '../../test/support/ledger.js';
 import { mintSession } from '../../test/support/sessions.js';
 import { type SoftPasskey, softPasskey, softPasskeyUnderId } from '../../test/support/soft-authenticator.js';
-import type { AuthDeps } from '../app/access/auth.usecases.js';
+import type { AuthDeps } from '../app/access/index.js';
 import { seedDemoIdentities } from '../demo/demo-identities.js';
 import { buildServer } from './server.js';
 

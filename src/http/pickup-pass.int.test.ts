@@ -21,12 +21,11 @@ import {
   type TestPhone,
 } from '../../test/support/pickup.js';
 import { mintSession } from '../../test/support/sessions.js';
-import { addOrganisation, addUser } from '../app/access/admin.usecases.js';
-import type { AuthDeps } from '../app/access/auth.usecases.js';
-import { createApiToken } from '../app/access/tokens.usecases.js';
-import { pickupDepsFor } from '../app/appointments/appointments.usecases.js';
-import { ALERTS_STREAM } from '../app/gate/gate.usecases.js';
-import { announceVisit, runVisitCommand } from '../app/visits/visits.usecases.js';
+import type { AuthDeps } from '../app/access/index.js';
+import { addOrganisation, addUser, createApiToken } from '../app/access/index.js';
+import { pickupDepsFor } from '../app/appointments/index.js';
+import { ALERTS_STREAM } from '../app/gate/index.js';
+import { announceVisit, runVisitCommand } from '../app/visits/index.js';
 import { computeCheckDigit } from '../domain/index.js';
 import { buildServer } from './server.js';
 

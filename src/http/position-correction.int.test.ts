@@ -8,8 +8,8 @@ import {
   testVerifierKey,
 } from '../../test/support/ledger.js';
 import { mintSession } from '../../test/support/sessions.js';
-import { addOrganisation, addUser } from '../app/access/admin.usecases.js';
-import { announceVisit, runVisitCommand, visitStreamId } from '../app/visits/visits.usecases.js';
+import { addOrganisation, addUser } from '../app/access/index.js';
+import { announceVisit, runVisitCommand, visitStreamId } from '../app/visits/index.js';
 import { buildServer } from './server.js';
 
 /**

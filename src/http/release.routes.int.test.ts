@@ -17,9 +17,9 @@ import {
   worldOrganisations,
 } from '../../test/support/route-examples.js';
 import { mintSession } from '../../test/support/sessions.js';
-import { addOrganisation } from '../app/access/admin.usecases.js';
-import type { AuthDeps } from '../app/access/auth.usecases.js';
-import { releaseStreamId } from '../app/releases/releases.usecases.js';
+import type { AuthDeps } from '../app/access/index.js';
+import { addOrganisation } from '../app/access/index.js';
+import { releaseStreamId } from '../app/releases/index.js';
 import type { Role } from '../domain/index.js';
 import { buildServer } from './server.js';
 

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { requireStepUp } from '../app/access/auth.usecases.js';
+import { requireStepUp } from '../app/access/index.js';
 import {
   issueRelease,
   listReleaseInbox,
@@ -13,8 +13,8 @@ import {
   revokeRelease,
   runReleaseCommand,
   visitLights,
-} from '../app/releases/releases.usecases.js';
-import { principalOf } from '../app/visits/visit-access.usecases.js';
+} from '../app/releases/index.js';
+import { principalOf } from '../app/visits/index.js';
 import { greenLightNames, type Principal } from '../domain/index.js';
 import { requireAuth } from './auth.plugin.js';
 import { callerOf as resolveCaller } from './caller.js';

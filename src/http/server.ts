@@ -1,14 +1,14 @@
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import type { AuthDeps } from '../app/access/auth.usecases.js';
-import type { LookupWatch } from '../app/alerts/lookup-watch.js';
-import { type PickupDeps, pickupDepsFor } from '../app/appointments/appointments.usecases.js';
+import type { AuthDeps } from '../app/access/index.js';
+import type { LookupWatch } from '../app/alerts/index.js';
+import { type PickupDeps, pickupDepsFor } from '../app/appointments/index.js';
+import type { WitnessSubmitter } from '../app/audit/index.js';
 import type { CosignatureStore } from '../app/audit/witness.ports.js';
-import type { WitnessSubmitter } from '../app/audit/witnesses.usecases.js';
-import type { GateThrottle } from '../app/gate/gate-throttle.js';
+import type { GateThrottle } from '../app/gate/index.js';
 import type { LedgerReads } from '../app/ports.js';
-import type { TerminalLayouts } from '../app/visits/visits.usecases.js';
+import type { TerminalLayouts } from '../app/visits/index.js';
 import { adminRoutes } from './admin.routes.js';
 import { alertRoutes } from './alert.routes.js';
 import { appointmentRoutes } from './appointment.routes.js';
@@ -124,7 +124,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       auth: deps.auth,
       terminals: deps.terminals ?? new Map(),
       publicUrl: deps.publicUrl ?? 'http://localhost',
-      pickup: deps.pickup ?? pickupDepsFor({ signer: deps.auth.ledger.log.signer }),
+      // Without slot tables no terminal takes appointments.
+      pickup: deps.pickup ?? pickupDepsFor({ signer: deps.auth.ledger.log.signer, slots: [] }),
       ...(deps.lookups ? { lookups: deps.lookups } : {}),
       ...(deps.gateThrottle ? { gateThrottle: deps.gateThrottle } : {}),
     };

@@ -5,8 +5,8 @@ import { testAuthDeps } from '../../test/support/auth.js';
 import { openTestLedger, type TestLedger, testVerifierKey } from '../../test/support/ledger.js';
 import { mintSession } from '../../test/support/sessions.js';
 import { softPasskey } from '../../test/support/soft-authenticator.js';
-import { addOrganisation, addUser } from '../app/access/admin.usecases.js';
-import type { AuthDeps } from '../app/access/auth.usecases.js';
+import type { AuthDeps } from '../app/access/index.js';
+import { addOrganisation, addUser } from '../app/access/index.js';
 import { SESSION_COOKIE_MAX_SECONDS, sessionCookieLifetime } from './auth.plugin.js';
 import { buildServer } from './server.js';
 

@@ -12,8 +12,8 @@ import {
   testVerifierKey,
 } from '../../test/support/ledger.js';
 import { mintSession } from '../../test/support/sessions.js';
-import { addOrganisation, addUser } from '../app/access/admin.usecases.js';
-import { createLedger } from '../app/ledger/ledger.js';
+import { addOrganisation, addUser } from '../app/access/index.js';
+import { createLedger } from '../app/ledger/index.js';
 import {
   cosignatureLine,
   cosignatureVerifierOf,

@@ -7,9 +7,8 @@ import {
   testTerminals,
   testVerifierKey,
 } from '../../test/support/ledger.js';
-import { addOrganisation } from '../app/access/admin.usecases.js';
-import { createApiToken } from '../app/access/tokens.usecases.js';
-import { announceVisit, runVisitCommand } from '../app/visits/visits.usecases.js';
+import { addOrganisation, createApiToken } from '../app/access/index.js';
+import { announceVisit, runVisitCommand } from '../app/visits/index.js';
 import { buildServer } from './server.js';
 
 describe('machine clients read visits under the same need-to-know (HTTP, SQLite)', () => {

@@ -16,8 +16,8 @@ import {
   type World,
   type WorldUser,
 } from '../../test/support/route-examples.js';
-import { addOrganisation } from '../app/access/admin.usecases.js';
-import type { AuthDeps } from '../app/access/auth.usecases.js';
+import type { AuthDeps } from '../app/access/index.js';
+import { addOrganisation } from '../app/access/index.js';
 import type { OrgKind, Role } from '../domain/index.js';
 import { buildServer } from './server.js';
 

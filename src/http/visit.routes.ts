@@ -1,24 +1,25 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { requireStepUp } from '../app/access/auth.usecases.js';
-import { notePositionsShown } from '../app/alerts/lookup-watch.js';
+import { requireStepUp } from '../app/access/index.js';
+import { notePositionsShown } from '../app/alerts/index.js';
 import { commandErrorFor } from '../app/command-errors.js';
-import { freezeVisit, requestUnfreeze } from '../app/visits/freeze.usecases.js';
 import {
   announceOwnVisit,
+  freezeVisit,
   historyShowsPosition,
   liftHold,
   listVisibleVisits,
   readVisit,
   requestPositionCorrection,
+  requestUnfreeze,
   requestVisitVoid,
   runScopedVisitCommand,
   type ScopedVisitCommand,
   showsPosition,
   VISIT_LIST_MAX,
   visitHistory,
-} from '../app/visits/visit-access.usecases.js';
+} from '../app/visits/index.js';
 import { ApprovalSchema, approvalView } from './approval.routes.js';
 import { requireAuth } from './auth.plugin.js';
 import { callerOf as resolveCaller } from './caller.js';

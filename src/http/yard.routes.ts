@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { principalOf } from '../app/visits/visit-access.usecases.js';
-import { yardBoxStates, yardMap } from '../app/yard/yard-map.usecases.js';
+import { principalOf } from '../app/visits/index.js';
+import { yardBoxStates, yardMap } from '../app/yard/index.js';
 import { requireAuth } from './auth.plugin.js';
 import type { HttpDeps } from './deps.js';
 import { problemResponses } from './schemas.js';

@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import { Migrator, sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { testAuthDeps } from '../../test/support/auth.js';
-import { testIds, testSigner, testTerminals } from '../../test/support/ledger.js';
+import { testIds, testSigner, testSlots, testTerminals } from '../../test/support/ledger.js';
 import { addDriver, principal, releaseToHaulier, slotIdAt } from '../../test/support/pickup.js';
-import { addOrganisation } from '../app/access/admin.usecases.js';
-import { changeAppointment, pickupDepsFor } from '../app/appointments/appointments.usecases.js';
-import { createLedger } from '../app/ledger/ledger.js';
-import { announceVisit, runVisitCommand } from '../app/visits/visits.usecases.js';
+import { addOrganisation } from '../app/access/index.js';
+import { changeAppointment, pickupDepsFor } from '../app/appointments/index.js';
+import { createLedger } from '../app/ledger/index.js';
+import { announceVisit, runVisitCommand } from '../app/visits/index.js';
 import { computeCheckDigit } from '../domain/index.js';
 import { createGateRepository } from './gate.repository.js';
 import { ledgerMigrationProvider, migrate } from './migrations/index.js';
@@ -49,7 +49,7 @@ describe('0007_driver_accounts on a database with appointments already booked (S
       roles: ['haulier_planner'],
     });
     const badgeRef = await addDriver({ ledger, sealer }, 'org-haul', 'ANR-070001');
-    const pickup = { ledger, sealer, pickup: pickupDepsFor({ signer: ledger.log.signer }) };
+    const pickup = { ledger, sealer, pickup: pickupDepsFor({ signer: ledger.log.signer, slots: testSlots }) };
     const visitRefs: string[] = [];
     for (const n of [1, 2]) {
       const first10 = `MIGU${String(700_000 + n)}`;

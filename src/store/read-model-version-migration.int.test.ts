@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { READ_MODEL_VERSION } from '../app/audit/read-model-projection.js';
+import { READ_MODEL_VERSION } from '../app/audit/index.js';
 import { storeDialect } from './dialect.js';
 import { migrate } from './migrations/index.js';
 import { createReadModelTablesRepository } from './read-model-tables.repository.js';

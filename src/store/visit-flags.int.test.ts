@@ -13,10 +13,10 @@ import {
   testTerminals,
 } from '../../test/support/ledger.js';
 import { principal, releaseToHaulier } from '../../test/support/pickup.js';
-import { addOrganisation } from '../app/access/admin.usecases.js';
-import { ALERTS_STREAM } from '../app/gate/gate.usecases.js';
-import { createLedger } from '../app/ledger/ledger.js';
-import { announceVisit } from '../app/visits/visits.usecases.js';
+import { addOrganisation } from '../app/access/index.js';
+import { ALERTS_STREAM } from '../app/gate/index.js';
+import { createLedger } from '../app/ledger/index.js';
+import { announceVisit } from '../app/visits/index.js';
 import { storeDialect } from './dialect.js';
 import { visitFlagsMigration0006 } from './migrations/0006_visit_flags.js';
 import { createSqliteKysely, openLedgerStore } from './open-store.js';

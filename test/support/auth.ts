@@ -1,7 +1,6 @@
-import { addUser } from '../../src/app/access/admin.usecases.js';
-import { type AuthDeps, defaultAuthSettings } from '../../src/app/access/auth.usecases.js';
+import { type AuthDeps, addUser, defaultAuthSettings } from '../../src/app/access/index.js';
 import type { SecurityServices } from '../../src/app/access/security.ports.js';
-import type { Ledger } from '../../src/app/ledger/ledger.js';
+import type { Ledger } from '../../src/app/ledger/index.js';
 import type { Role } from '../../src/domain/index.js';
 import { argon2idHasher } from '../../src/security/passwords.js';
 import { aesGcmSealer } from '../../src/security/sealer.js';

@@ -5,8 +5,8 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe } from 'vitest';
-import { addOrganisation, addUser } from '../../src/app/access/admin.usecases.js';
 import type { SessionRecord } from '../../src/app/access/identity.ports.js';
+import { addOrganisation, addUser } from '../../src/app/access/index.js';
 import { type ConsoleServer, startConsoleServer } from '../e2e/browser/console-server.js';
 import {
   chromiumAvailable,

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import type { AuthDeps } from '../../src/app/access/auth.usecases.js';
-import { enrolmentCode } from '../../src/app/access/enrolment-code.js';
-import { decideEnrolmentAsOperator, type EnrolmentView } from '../../src/app/access/enrolments.usecases.js';
+import type { AuthDeps } from '../../src/app/access/index.js';
+import { decideEnrolmentAsOperator, type EnrolmentView, enrolmentCode } from '../../src/app/access/index.js';
 import type { SoftPasskey } from './soft-authenticator.js';
 
 /**

@@ -9,9 +9,9 @@
 import { Secret, TOTP, URI } from 'otpauth';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { expect } from 'vitest';
-import { addOrganisation, addUser } from '../../src/app/access/admin.usecases.js';
-import { runReleaseCommand } from '../../src/app/releases/releases.usecases.js';
-import { announceVisit, runVisitCommand } from '../../src/app/visits/visits.usecases.js';
+import { addOrganisation, addUser } from '../../src/app/access/index.js';
+import { runReleaseCommand } from '../../src/app/releases/index.js';
+import { announceVisit, runVisitCommand } from '../../src/app/visits/index.js';
 import { computeCheckDigit } from '../../src/domain/index.js';
 import type { ConsoleServer } from '../e2e/browser/console-server.js';
 import { type PageProblems, pageWithAuthenticator, screenshot } from './browser.js';

@@ -2,11 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { createLedger, type Ledger } from '../../src/app/ledger/ledger.js';
+import { createLedger, type Ledger } from '../../src/app/ledger/index.js';
 import type { Clock, IdSource, LedgerStore } from '../../src/app/ports.js';
-import type { TerminalLayouts } from '../../src/app/visits/visits.usecases.js';
+import type { TerminalLayouts } from '../../src/app/visits/index.js';
 import { type NoteSigner, signerFromSeed, verifierKeyString } from '../../src/audit/index.js';
-import { demoTerminal } from '../../src/demo/demo-port.js';
+import { demoSlotConfig, demoTerminal } from '../../src/demo/demo-port.js';
+import type { SlotConfig } from '../../src/domain/index.js';
 import { openLedgerStore } from '../../src/store/open-store.js';
 
 export const testPostgresUrl = process.env.PORTLEDGER_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -28,6 +29,8 @@ export async function postgresReachable(): Promise<boolean> {
 export const testSigner: NoteSigner = signerFromSeed('test.portledger.local/log', new Uint8Array(32).fill(1));
 export const testVerifierKey = verifierKeyString(testSigner);
 export const testTerminals: TerminalLayouts = new Map([[demoTerminal.terminal, demoTerminal]]);
+/** The appointment slots of the test terminal: the demo port's table. */
+export const testSlots: readonly SlotConfig[] = [demoSlotConfig];
 
 let counter = 0;
 export const testIds: IdSource = {

@@ -2,15 +2,20 @@
  * Setup for appointment and gate tests: a release held by a haulier (issued by the line, accepted by the
  * haulier, through the real release use cases), a registered driver, and slot ids relative to a clock.
  */
+
 import { createHash, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
-import { addOrganisation, addUser } from '../../src/app/access/admin.usecases.js';
-import type { AuthDeps } from '../../src/app/access/auth.usecases.js';
+import type { AuthDeps } from '../../src/app/access/index.js';
+import { addOrganisation, addUser } from '../../src/app/access/index.js';
 import type { SecretSealer } from '../../src/app/access/security.ports.js';
-import { changeAppointment, pickupDepsFor } from '../../src/app/appointments/appointments.usecases.js';
-import { decideDriverDevice, enrolDriverDevice } from '../../src/app/appointments/driver-devices.usecases.js';
-import { registerDriver } from '../../src/app/appointments/drivers.usecases.js';
-import type { Ledger } from '../../src/app/ledger/ledger.js';
-import { runReleaseCommand } from '../../src/app/releases/releases.usecases.js';
+import {
+  changeAppointment,
+  decideDriverDevice,
+  enrolDriverDevice,
+  pickupDepsFor,
+  registerDriver,
+} from '../../src/app/appointments/index.js';
+import type { Ledger } from '../../src/app/ledger/index.js';
+import { runReleaseCommand } from '../../src/app/releases/index.js';
 import { formatPickupPass, pickupPassCounter, pickupPassMessage } from '../../src/audit/index.js';
 import {
   deviceCodeFromDigest,
@@ -18,6 +23,7 @@ import {
   type Principal,
   type SlotConfig,
 } from '../../src/domain/index.js';
+import { testSlots } from './ledger.js';
 
 /** A principal of an organisation, for use-case calls in tests. */
 export function principal(args: {
@@ -162,7 +168,7 @@ export async function appointmentExample(
     const first = `MTX-${String(n).padStart(6, '0')}-A`;
     await addDriver(deps, caller.org.orgId, first);
     await changeAppointment(
-      { ...deps, pickup: pickupDepsFor({ signer: world.auth.ledger.log.signer }) },
+      { ...deps, pickup: pickupDepsFor({ signer: world.auth.ledger.log.signer, slots: testSlots }) },
       { orgId: caller.org.orgId, userId: caller.user.userId },
       visitRef,
       { type: 'book', slotId: slot(n + 2), badge: first, truckPlate: '1-MTX-001' },

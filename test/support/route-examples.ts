@@ -6,23 +6,22 @@
  *
  * A route missing here fails the matrix test by name: a new route cannot escape the matrix.
  */
+
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { URI } from 'otpauth';
-import { addOrganisation, addUser } from '../../src/app/access/admin.usecases.js';
-import { requestApproval } from '../../src/app/access/approvals.usecases.js';
-import type { AuthDeps, Authenticated } from '../../src/app/access/auth.usecases.js';
 import type { OrganisationRecord, UserRecord } from '../../src/app/access/identity.ports.js';
-import { createApiToken } from '../../src/app/access/tokens.usecases.js';
-import { changeAppointment, pickupDepsFor } from '../../src/app/appointments/appointments.usecases.js';
-import { enrolDriverDevice } from '../../src/app/appointments/driver-devices.usecases.js';
+import type { AuthDeps, Authenticated } from '../../src/app/access/index.js';
+import { addOrganisation, addUser, createApiToken, requestApproval } from '../../src/app/access/index.js';
+import { changeAppointment, enrolDriverDevice, pickupDepsFor } from '../../src/app/appointments/index.js';
 import type { JsonObject } from '../../src/app/ports.js';
-import { issueRelease, runReleaseCommand } from '../../src/app/releases/releases.usecases.js';
+import { issueRelease, runReleaseCommand } from '../../src/app/releases/index.js';
 import {
   announceVisit,
   runVisitCommand,
   type TerminalLayouts,
   type VisitCommandInput,
-} from '../../src/app/visits/visits.usecases.js';
+  visitApprovalKinds,
+} from '../../src/app/visits/index.js';
 import {
   computeCheckDigit,
   type HoldKind,
@@ -34,6 +33,7 @@ import {
   type YardSlot,
 } from '../../src/domain/index.js';
 import { confirmEnrolment, enrolThroughLink } from './enrolment.js';
+import { testSlots } from './ledger.js';
 import { addDriver, appointmentExample, newPhoneKey, slotIdAt } from './pickup.js';
 import { mintSession } from './sessions.js';
 import { type SoftPasskey, softPasskey } from './soft-authenticator.js';
@@ -242,31 +242,46 @@ async function pendingRequestFor(ctx: ExampleContext, by: 'colleague' | 'self'):
   if (caller.role === 'yard_planner') {
     const visit = await world.visit({ inYard: true });
     return (
-      await requestApproval(world.auth, asAuthenticated(requester), {
-        kind: 'yard.correction',
-        subject: visit.visitRef,
-        change: { to: world.freeSlot() as unknown as JsonObject, reason: 'yard scan found it elsewhere' },
-      })
+      await requestApproval(
+        world.auth,
+        asAuthenticated(requester),
+        {
+          kind: 'yard.correction',
+          subject: visit.visitRef,
+          change: { to: world.freeSlot() as unknown as JsonObject, reason: 'yard scan found it elsewhere' },
+        },
+        visitApprovalKinds(world.terminals),
+      )
     ).requestId;
   }
   if (caller.role === 'terminal_supervisor') {
     const visit = await world.visit({ inYard: true, hold: 'terminal' });
     return (
-      await requestApproval(world.auth, asAuthenticated(requester), {
-        kind: 'visit.void',
-        subject: visit.visitRef,
-        change: { voidedVersion: visit.version, reason: 'placed on the wrong box' },
-      })
+      await requestApproval(
+        world.auth,
+        asAuthenticated(requester),
+        {
+          kind: 'visit.void',
+          subject: visit.visitRef,
+          change: { voidedVersion: visit.version, reason: 'placed on the wrong box' },
+        },
+        visitApprovalKinds(world.terminals),
+      )
     ).requestId;
   }
   if (caller.role === 'release_desk' && caller.orgKind === 'shipping_line') {
     const visit = await world.visit({ line: caller.org.code, hold: 'line' });
     return (
-      await requestApproval(world.auth, asAuthenticated(requester), {
-        kind: 'visit.void',
-        subject: visit.visitRef,
-        change: { voidedVersion: visit.version, reason: 'placed on the wrong box' },
-      })
+      await requestApproval(
+        world.auth,
+        asAuthenticated(requester),
+        {
+          kind: 'visit.void',
+          subject: visit.visitRef,
+          change: { voidedVersion: visit.version, reason: 'placed on the wrong box' },
+        },
+        visitApprovalKinds(world.terminals),
+      )
     ).requestId;
   }
   if (caller.role === 'administrator') {
@@ -905,7 +920,7 @@ export const routeExamples: Record<string, Example> = {
     const badge = `MTX-R-${n}`;
     await addDriver(deps, haulier.orgId, badge);
     const booked = await changeAppointment(
-      { ...deps, pickup: pickupDepsFor({ signer: world.auth.ledger.log.signer }) },
+      { ...deps, pickup: pickupDepsFor({ signer: world.auth.ledger.log.signer, slots: testSlots }) },
       { orgId: haulier.orgId, userId: haulier.userId },
       visitRef,
       {

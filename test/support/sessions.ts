@@ -1,5 +1,5 @@
-import type { AuthDeps } from '../../src/app/access/auth.usecases.js';
 import type { SessionRecord } from '../../src/app/access/identity.ports.js';
+import type { AuthDeps } from '../../src/app/access/index.js';
 
 /**
  * Mints a session for a registered user straight into the store, as a passkey login would leave it (with a fresh

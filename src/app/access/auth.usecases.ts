@@ -14,12 +14,13 @@ import {
   type UserState,
   userDecider,
 } from '../../domain/index.js';
-import { raiseEnrolmentAlert, recordLockoutAlert } from '../alerts/alerts.usecases.js';
+import { raiseEnrolmentAlert, recordLockoutAlert } from '../alerts/index.js';
 import { AppError } from '../errors.js';
-import type { Ledger, WriteContext } from '../ledger/ledger.js';
+import type { Ledger, WriteContext } from '../ledger/index.js';
 import type { JsonObject } from '../ports.js';
 import { enrolmentCode } from './enrolment-code.js';
 import type {
+  Authenticated,
   EnrolmentLinkRecord,
   EnrolmentRecord,
   IdentityReads,
@@ -28,6 +29,9 @@ import type {
   SessionRecord,
   UserRecord,
 } from './identity.ports.js';
+
+export type { Authenticated } from './identity.ports.js';
+
 import type { SecurityServices } from './security.ports.js';
 
 /** Timeouts of the identity layer (issue 3; OWASP ASVS 5.0 §7.3). */
@@ -58,14 +62,6 @@ export interface AuthDeps {
 export interface RequestMeta {
   readonly ip: string;
   readonly userAgent: string;
-}
-
-/** A signed-in caller, as the HTTP edge sees it after checking the session. */
-export interface Authenticated {
-  readonly sessionIdHash: Uint8Array;
-  readonly session: SessionRecord;
-  readonly user: UserRecord;
-  readonly org: OrganisationRecord;
 }
 
 export interface SessionView {

@@ -20,7 +20,7 @@
  */
 import { ENROLMENT_CODE_ATTEMPTS, enrolmentConfirmRefusal } from '../../domain/index.js';
 import { AppError } from '../errors.js';
-import type { WriteContext } from '../ledger/ledger.js';
+import type { WriteContext } from '../ledger/index.js';
 import type { StoredEvent } from '../ports.js';
 import {
   type AuthDeps,

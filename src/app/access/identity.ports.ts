@@ -7,7 +7,7 @@
  * Secrets are stored only as SHA-256 hashes (sessions, enrolment links, API tokens) or argon2id hashes
  * (passwords). TOTP secrets are stored encrypted by the caller (AES-256-GCM), as opaque bytes.
  */
-import type { JsonObject } from '../ports.js';
+import type { JsonObject } from '../../domain/index.js';
 
 export interface OrganisationRecord {
   readonly orgId: string;
@@ -197,4 +197,13 @@ export interface IdentityWrites extends IdentityReads {
   putApproval(approval: ApprovalRecord): Promise<void>;
   recordLoginFailure(key: string, at: string): Promise<void>;
   clearLoginFailures(key: string): Promise<void>;
+}
+
+/** A signed-in caller, as the HTTP edge sees it after checking the session: what every capability's use cases
+ * are given to know who acts. */
+export interface Authenticated {
+  readonly sessionIdHash: Uint8Array;
+  readonly session: SessionRecord;
+  readonly user: UserRecord;
+  readonly org: OrganisationRecord;
 }

@@ -2,7 +2,7 @@
  * The cryptographic services the identity use cases need. Adapters live in `src/security`; the use cases see
  * only these ports, so tests can run them with the real adapters and nothing mocked.
  */
-import type { JsonObject } from '../ports.js';
+import type { JsonObject } from '../../domain/index.js';
 
 export interface PasswordHasher {
   /** An argon2id PHC string. */

@@ -14,7 +14,7 @@ import {
   rolesFor,
 } from '../../domain/index.js';
 import { AppError } from '../errors.js';
-import type { WriteContext } from '../ledger/ledger.js';
+import type { WriteContext } from '../ledger/index.js';
 import type { JsonObject } from '../ports.js';
 import type { AuthDeps, RequestMeta } from './auth.usecases.js';
 import type { ApiTokenRecord } from './identity.ports.js';

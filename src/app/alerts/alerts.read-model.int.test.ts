@@ -7,13 +7,18 @@ import {
   type TestLedger,
   testTerminals,
 } from '../../../test/support/ledger.js';
-import { addOrganisation, addUser } from '../access/admin.usecases.js';
-import { type AuthDeps, type Authenticated, passwordLogin } from '../access/auth.usecases.js';
 import type { SessionRecord } from '../access/identity.ports.js';
-import { raiseIntegrityAlert } from '../audit/integrity.usecases.js';
+import {
+  type AuthDeps,
+  type Authenticated,
+  addOrganisation,
+  addUser,
+  passwordLogin,
+} from '../access/index.js';
+import { raiseIntegrityAlert } from '../audit/index.js';
 import { AppError } from '../errors.js';
 import type { AlertRecord, LedgerStore } from '../ports.js';
-import { announceVisit } from '../visits/visits.usecases.js';
+import { announceVisit } from '../visits/index.js';
 import { foldAlertRecords, foldGateAlertGroups, isAlertEvent } from './alert-records.js';
 import { actOnAlert, getAlert, listAlerts, raiseGateAlert } from './alerts.usecases.js';
 

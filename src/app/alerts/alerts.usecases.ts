@@ -19,10 +19,10 @@
  * from the visits, once per page.
  */
 
-import type { Authenticated } from '../access/auth.usecases.js';
+import type { Authenticated } from '../access/identity.ports.js';
 import { AppError } from '../errors.js';
 import type { GateAlertGroupRecord } from '../gate/gate.ports.js';
-import type { Ledger, WriteContext } from '../ledger/ledger.js';
+import type { Ledger, WriteContext } from '../ledger/index.js';
 import type {
   AlertEvidence,
   AlertQuery,
@@ -49,7 +49,6 @@ import {
   lockoutAlertRecord,
   lookupAlertRecord,
 } from './alert-records.js';
-import type { LookupCrossing, LookupPerson } from './lookup-watch.js';
 
 export type { AlertEvidence, AlertRule, AlertSeverity, AlertStatus } from '../ports.js';
 export { alertStream } from './alert-records.js';
@@ -361,37 +360,6 @@ export async function raiseEnrolmentAlert(context: WriteContext, data: JsonObjec
   const record = enrolmentAlertRecord(raised!);
   await context.tx.putAlertRecord(record);
   return record;
-}
-
-/**
- * Records a bulk look-up's alert: the `LookupAlertRaised` event on the alerts stream and its row, in one write
- * transaction.
- */
-export async function raiseLookupAlert(
-  ledger: Ledger,
-  person: LookupPerson,
-  crossing: LookupCrossing,
-): Promise<AlertRecord> {
-  return ledger.write(async ({ appendAtEnd, tx }) => {
-    const [raised] = await appendAtEnd(ALERTS_STREAM, [
-      {
-        type: 'LookupAlertRaised',
-        data: {
-          userId: person.userId,
-          displayName: person.displayName,
-          orgId: person.orgId,
-          count: crossing.count,
-          windowMinutes: crossing.windowMinutes,
-          firstAt: crossing.firstAt,
-          lastAt: crossing.lastAt,
-          visitRefs: [...crossing.visitRefs],
-        },
-      },
-    ]);
-    const record = lookupAlertRecord(raised!);
-    await tx.putAlertRecord(record);
-    return record;
-  });
 }
 
 export type AlertAction =

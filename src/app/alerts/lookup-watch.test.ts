@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Ledger } from '../ledger/ledger.js';
+import type { Ledger } from '../ledger/index.js';
 import { LOOKUP_SAMPLE_SIZE, LookupWatch, notePositionsShown } from './lookup-watch.js';
 
 const MINUTE = 60_000;

@@ -13,9 +13,10 @@
  * showed a position: the yard map is the terminal staff's daily tool and is not counted.
  */
 
-import type { Ledger } from '../ledger/ledger.js';
+import type { Ledger } from '../ledger/index.js';
 import type { Clock } from '../ports.js';
-import { raiseLookupAlert } from './alerts.usecases.js';
+import type { AlertRecord } from './alert.ports.js';
+import { ALERTS_STREAM, lookupAlertRecord } from './alert-records.js';
 
 /** How many visitRefs a `LookupAlertRaised` event names as a sample. */
 export const LOOKUP_SAMPLE_SIZE = 10;
@@ -177,4 +178,35 @@ export async function notePositionsShown(
   } catch (error) {
     deps.onError(error, crossing);
   }
+}
+
+/**
+ * Records a bulk look-up's alert: the `LookupAlertRaised` event on the alerts stream and its row, in one write
+ * transaction.
+ */
+export async function raiseLookupAlert(
+  ledger: Ledger,
+  person: LookupPerson,
+  crossing: LookupCrossing,
+): Promise<AlertRecord> {
+  return ledger.write(async ({ appendAtEnd, tx }) => {
+    const [raised] = await appendAtEnd(ALERTS_STREAM, [
+      {
+        type: 'LookupAlertRaised',
+        data: {
+          userId: person.userId,
+          displayName: person.displayName,
+          orgId: person.orgId,
+          count: crossing.count,
+          windowMinutes: crossing.windowMinutes,
+          firstAt: crossing.firstAt,
+          lastAt: crossing.lastAt,
+          visitRefs: [...crossing.visitRefs],
+        },
+      },
+    ]);
+    const record = lookupAlertRecord(raised!);
+    await tx.putAlertRecord(record);
+    return record;
+  });
 }

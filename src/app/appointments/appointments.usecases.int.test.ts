@@ -4,12 +4,13 @@ import {
   openTestLedger,
   postgresReachable,
   type TestLedger,
+  testSlots,
   testTerminals,
 } from '../../../test/support/ledger.js';
 import { addDriver, principal, releaseToHaulier } from '../../../test/support/pickup.js';
 import { computeCheckDigit } from '../../domain/index.js';
-import { addOrganisation } from '../access/admin.usecases.js';
-import { announceVisit, runVisitCommand } from '../visits/visits.usecases.js';
+import { addOrganisation } from '../access/index.js';
+import { announceVisit, runVisitCommand } from '../visits/index.js';
 import { changeAppointment, pickupDepsFor } from './appointments.usecases.js';
 
 const pgUp = await postgresReachable();
@@ -73,7 +74,7 @@ describe.skipIf(!pgUp)('appointment capacity under 50 parallel bookings (Postgre
     const deps = {
       ledger: fixture.ledger,
       sealer: auth.security.sealer,
-      pickup: pickupDepsFor({ signer: fixture.ledger.log.signer }),
+      pickup: pickupDepsFor({ signer: fixture.ledger.log.signer, slots: testSlots }),
     };
     const slotId = 'T1@20300304T0900Z';
     const outcomes = await Promise.allSettled(

@@ -15,7 +15,6 @@ import {
   type NoteVerifier,
   verifierFromSigner,
 } from '../../audit/index.js';
-import { demoSlotConfig } from '../../demo/demo-port.js';
 import {
   type ApprovalState,
   type BookingCommand,
@@ -36,18 +35,18 @@ import {
   slotsFor,
   slotWindow,
 } from '../../domain/index.js';
+import type { ApprovalKinds } from '../access/index.js';
 import type { SecretSealer } from '../access/security.ports.js';
 import { AppError } from '../errors.js';
 import type { DriverJobRecord, PickupCredentialStatus, SlotBookingRecord } from '../gate/gate.ports.js';
-import type { Ledger, WriteContext } from '../ledger/ledger.js';
+import type { Ledger, WriteContext } from '../ledger/index.js';
 import type { JsonObject, LedgerReads, StoredEvent } from '../ports.js';
-import { foldRelease, releaseStreamId } from '../releases/releases.usecases.js';
-import { visibilityOf } from '../visits/visit-access.usecases.js';
+import { foldRelease, pickupStreamId, releaseStreamId, voidCredentials } from '../releases/index.js';
+import { visibilityOf } from '../visits/index.js';
 import { driverBadgeRef, openDriverDetails } from './drivers.usecases.js';
 
 export const appointmentStreamId = (visitRef: string) => `appointment-${visitRef}`;
 /** Credentials issued and voided, and notices to the release chain, for one visit. */
-export const pickupStreamId = (visitRef: string) => `pickup-${visitRef}`;
 
 /** What appointments and the gate need besides the ledger: slot tables, the sensitivity rule, the credential key. */
 export interface PickupDeps {
@@ -66,22 +65,22 @@ export interface PickupDeps {
 }
 
 /**
- * Pickup settings around one credential key, with the demo port's slot table by default.
+ * Pickup settings around one credential key and the slot tables of the terminals that take appointments.
  *
  * @example
  * ```ts
- * const pickup = pickupDepsFor({ signer: gateSigner, sensitivityHours: 24 });
+ * const pickup = pickupDepsFor({ signer: gateSigner, slots: [t1Slots], sensitivityHours: 24 });
  * ```
  */
 export function pickupDepsFor(args: {
   signer: NoteSigner;
-  slots?: readonly SlotConfig[];
+  slots: readonly SlotConfig[];
   sensitivityHours?: number;
   /** Accept the printed credential at the gate; off unless asked for. */
   printedPass?: boolean;
 }): PickupDeps {
   return {
-    slots: new Map((args.slots ?? [demoSlotConfig]).map((config) => [config.terminal, config])),
+    slots: new Map(args.slots.map((config) => [config.terminal, config])),
     sensitivity: { hours: args.sensitivityHours ?? DEFAULT_SENSITIVITY.hours },
     signer: args.signer,
     verifiers: [verifierFromSigner(args.signer)],
@@ -412,6 +411,19 @@ export async function describePickupChange(
 }
 
 /**
+ * The appointments' two-person change (`pickup.change`), registered with approvals by whoever decides requests:
+ * a sensitive change of who collects a box, or when, waits for a second person of the haulier.
+ */
+export function pickupApprovalKinds(pickup: PickupDeps): ApprovalKinds {
+  return {
+    'pickup.change': {
+      describe: describePickupChange,
+      apply: (context, _granted, state) => applyPickupChange(context, pickup, state),
+    },
+  };
+}
+
+/**
  * Records that the release chain of a visit was told about a sensitive pickup change (requested or applied).
  * The parties are the line, every holder and the party offered the right; webhooks will deliver it later.
  */
@@ -442,30 +454,6 @@ export async function notifyChain(
       },
     },
   ]);
-}
-
-/**
- * Voids every active credential of a visit (a change of the right, a revoke). The gate refuses them anyway once
- * a version they bind has moved; voiding them also says so in the record.
- */
-export async function voidCredentials(
-  context: WriteContext,
-  visitRef: string,
-  reason: string,
-): Promise<string[]> {
-  const { tx } = context;
-  const at = context.now.toISOString();
-  const active = await tx.gate.activeCredentials(visitRef);
-  if (active.length === 0) return [];
-  for (const credential of active)
-    await tx.gate.putCredential({ ...credential, status: 'void', closedAt: at });
-  const streamId = pickupStreamId(visitRef);
-  const version = (await tx.readStream(streamId)).length;
-  const ids = active.map((c) => c.credentialId);
-  await context.append(streamId, version, [
-    { type: 'PickupCredentialsVoided', data: { visitRef, credentialIds: ids, reason, at } },
-  ]);
-  return ids;
 }
 
 /**

@@ -26,12 +26,12 @@ import {
   labelLooksLikeACode,
   normaliseDeviceCode,
 } from '../../domain/index.js';
-import type { RequestMeta } from '../access/auth.usecases.js';
+import type { RequestMeta } from '../access/index.js';
 import type { SecretSealer } from '../access/security.ports.js';
-import { ALERTS_STREAM, alertStream, applyAlertAction, deviceAlertRecord } from '../alerts/alert-records.js';
+import { ALERTS_STREAM, alertStream, applyAlertAction, deviceAlertRecord } from '../alerts/index.js';
 import { AppError } from '../errors.js';
 import type { DriverDeviceRecord, DriverDeviceStatus } from '../gate/gate.ports.js';
-import type { Ledger, WriteContext } from '../ledger/ledger.js';
+import type { Ledger, WriteContext } from '../ledger/index.js';
 import { type JsonObject, type LedgerReads, MAX_ALERT_PAGE, type StoredEvent } from '../ports.js';
 import { openDriverDetails } from './drivers.usecases.js';
 

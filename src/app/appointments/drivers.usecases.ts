@@ -9,7 +9,7 @@ import { type SlotConfig, slotWindow } from '../../domain/index.js';
 import type { SecretSealer } from '../access/security.ports.js';
 import { AppError } from '../errors.js';
 import type { DriverJobRecord } from '../gate/gate.ports.js';
-import type { Ledger } from '../ledger/ledger.js';
+import type { Ledger } from '../ledger/index.js';
 import type { LedgerReads, LedgerWriteTx } from '../ports.js';
 
 /** The personal data of a driver, as the haulier enters it. */

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { testIds, testSigner, testVerifierKey } from '../../../test/support/ledger.js';
 import { encodeLogEntry, leafHash, signerFromSeed, verifierKeyString } from '../../audit/index.js';
 import { openLedgerStore } from '../../store/open-store.js';
-import { createLedger, type Ledger } from '../ledger/ledger.js';
+import { createLedger, type Ledger } from '../ledger/index.js';
 import type { LedgerStore } from '../ports.js';
 import { checkLogIntegrity, raiseIntegrityAlert, startIntegrityWatch } from './integrity.usecases.js';
 

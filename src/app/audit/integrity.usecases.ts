@@ -11,14 +11,14 @@ import {
   parseVerifierKey,
   rootFromBorder,
 } from '../../audit/index.js';
-import { ALERTS_STREAM, integrityAlertRecord, readModelAlertRecord } from '../alerts/alert-records.js';
+import { ALERTS_STREAM, integrityAlertRecord, readModelAlertRecord } from '../alerts/index.js';
+import type { Ledger } from '../ledger/index.js';
 import {
   type CheckpointKeeper,
   compareLogWithKept,
   type HistoryBreakFinding,
   type KeptHead,
-} from '../ledger/kept-checkpoint.js';
-import type { Ledger } from '../ledger/ledger.js';
+} from '../ledger/index.js';
 import type { LedgerReads, NodeKey, StoredCheckpoint, StoredEvent } from '../ports.js';
 import type { ReadModelCheck, ReadModelCheckResult } from './read-model-check.js';
 

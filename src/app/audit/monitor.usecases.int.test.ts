@@ -17,7 +17,7 @@ import { signerFromSeed, verifierKeyString } from '../../audit/index.js';
 import { SimulatedClock, seededIds, seedVesselCall } from '../../demo/seed.js';
 import { seededRandom } from '../../demo/seeded-random.js';
 import { buildServer } from '../../http/server.js';
-import { createLedger } from '../ledger/ledger.js';
+import { createLedger } from '../ledger/index.js';
 import { checkLog, type LogHttpPort, parseMonitorState } from './monitor.usecases.js';
 
 /** A log served by the real HTTP server, in process: the monitor's port over Fastify's inject. */

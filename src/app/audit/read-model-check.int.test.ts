@@ -11,6 +11,7 @@ import {
   testIds,
   testPostgresUrl,
   testSigner,
+  testSlots,
   testTerminals,
   testVerifierKey,
 } from '../../../test/support/ledger.js';
@@ -20,9 +21,9 @@ import { SimulatedClock, seededIds, seedVesselCall } from '../../demo/seed.js';
 import { seededRandom } from '../../demo/seeded-random.js';
 import { healthRoutes } from '../../http/health.routes.js';
 import { openLedgerStore } from '../../store/open-store.js';
-import { raiseGateAlert } from '../alerts/alerts.usecases.js';
-import { pickupDepsFor } from '../appointments/appointments.usecases.js';
-import { createLedger, type Ledger } from '../ledger/ledger.js';
+import { raiseGateAlert } from '../alerts/index.js';
+import { pickupDepsFor } from '../appointments/index.js';
+import { createLedger, type Ledger } from '../ledger/index.js';
 import type { LedgerStore } from '../ports.js';
 import { raiseIntegrityAlert, startIntegrityWatch } from './integrity.usecases.js';
 import type { ReadModelTable } from './read-model.ports.js';
@@ -126,7 +127,11 @@ async function seedPort(world: World, nowMs: number): Promise<void> {
   const auth = testAuthDeps(world.ledger);
   await seedDemoIdentities(auth, () => 'demo-password-for-tests-1');
   await seedDemoCargo(
-    { auth, terminals: testTerminals, pickup: pickupDepsFor({ signer: world.ledger.log.signer }) },
+    {
+      auth,
+      terminals: testTerminals,
+      pickup: pickupDepsFor({ signer: world.ledger.log.signer, slots: testSlots }),
+    },
     {
       terminal: 'T1',
       seed: 'demo',

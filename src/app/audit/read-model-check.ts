@@ -17,7 +17,7 @@
  * rows between what the check folds and what it reads.
  */
 import { canonicalBytes } from '../../audit/index.js';
-import { terminalOfOperator } from '../alerts/alerts.usecases.js';
+import { terminalOfOperator } from '../alerts/index.js';
 import type { JsonValue, LedgerReads, LedgerStore, StoredEvent } from '../ports.js';
 import { READ_MODEL_TABLES, type ReadModelTable, type ReadModelTableReads } from './read-model.ports.js';
 import {

@@ -25,13 +25,13 @@ import {
   applyGateAlertRepeat,
   gateAlertGroupRecord,
   isAlertEvent,
-} from '../alerts/alert-records.js';
-import { namesVisit } from '../alerts/alerts.usecases.js';
-import { bookingRowsOf, evolveBooking } from '../appointments/appointments.usecases.js';
+  namesVisit,
+} from '../alerts/index.js';
+import { bookingRowsOf, evolveBooking } from '../appointments/index.js';
 import type { GateAlertGroupRecord } from '../gate/gate.ports.js';
 import type { AlertRecord, StoredEvent } from '../ports.js';
-import { evolveRelease, releaseRecordOf } from '../releases/releases.usecases.js';
-import { evolveVisit, visitRecordOf } from '../visits/visits.usecases.js';
+import { evolveRelease, releaseRecordOf } from '../releases/index.js';
+import { evolveVisit, visitRecordOf } from '../visits/index.js';
 import type { ReadModelRecords, ReadModelTable } from './read-model.ports.js';
 
 /** The facts about people a fold needs beyond the log, looked up as the writers look them up. */

@@ -6,7 +6,7 @@
  * rebuild from a tampered log would launder the tampering into the read models.
  */
 import { canonicalBytes, type NoteVerifier } from '../../audit/index.js';
-import type { Ledger, WriteContext } from '../ledger/ledger.js';
+import type { Ledger, WriteContext } from '../ledger/index.js';
 import type { JsonObject, JsonValue, LedgerWriteTx, OccupiedCell } from '../ports.js';
 import { checkLogIntegrity, type IntegrityFailure } from './integrity.usecases.js';
 import { READ_MODEL_TABLES, type ReadModelRecords, type ReadModelTable } from './read-model.ports.js';

@@ -4,9 +4,12 @@
  * an alert (`alert_id`). The SQL adapters implement it; the read-model check compares what they hold with what the
  * log folds to (`read-model-projection.ts`).
  */
+
+import type { OccupiedCell } from '../../domain/index.js';
+import type { AlertRecord } from '../alerts/alert.ports.js';
 import type { DriverJobRecord, GateAlertGroupRecord, SlotBookingRecord } from '../gate/gate.ports.js';
-import type { AlertRecord, OccupiedCell, VisitRecord } from '../ports.js';
 import type { ReleaseRecord } from '../releases/release.ports.js';
+import type { VisitRecord } from '../visits/visit.ports.js';
 
 /** The yard map's count of a visit's unresolved alerts (`visit_flag`). */
 export interface VisitFlagRecord {

@@ -27,8 +27,8 @@ import {
 import { buildWitnessServer } from '../../witness/server.js';
 import { openWitnessStateFile } from '../../witness/state-file.js';
 import { createWitness } from '../../witness/witness.js';
-import { ALERTS_STREAM } from '../alerts/alert-records.js';
-import { createLedger, type Ledger } from '../ledger/ledger.js';
+import { ALERTS_STREAM } from '../alerts/index.js';
+import { createLedger, type Ledger } from '../ledger/index.js';
 import type { LedgerStore } from '../ports.js';
 import { raiseIntegrityAlert, startIntegrityWatch } from './integrity.usecases.js';
 import type { WitnessSubmitter } from './witnesses.usecases.js';

@@ -16,7 +16,7 @@
  */
 import type { Principal } from '../../domain/index.js';
 import type { LedgerReads } from '../ports.js';
-import { visibilityOf } from '../visits/visit-access.usecases.js';
+import { visibilityOf } from '../visits/index.js';
 import type { GateTransactionResult } from './gate.usecases.js';
 
 /** What the gate read is for which it answers: who asked, and for a token the permissions it was granted. */

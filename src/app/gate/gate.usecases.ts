@@ -28,17 +28,21 @@ import {
   type PickupCredentialClaims,
 } from '../../domain/index.js';
 import type { SecretSealer } from '../access/security.ports.js';
-import { ALERTS_STREAM, printedPassAlertRecord } from '../alerts/alert-records.js';
-import { raiseGateAlert, terminalOfOperator } from '../alerts/alerts.usecases.js';
 import {
+  ALERTS_STREAM,
+  printedPassAlertRecord,
+  raiseGateAlert,
+  terminalOfOperator,
+} from '../alerts/index.js';
+import {
+  activeDeviceInLog,
   appointmentStreamId,
+  driversStreamId,
   foldBooking,
   type PickupDeps,
   releaseFacts,
-} from '../appointments/appointments.usecases.js';
-import { activeDeviceInLog } from '../appointments/driver-devices.usecases.js';
-import { driversStreamId } from '../appointments/drivers.usecases.js';
-import type { Ledger, WriteContext } from '../ledger/ledger.js';
+} from '../appointments/index.js';
+import type { Ledger, WriteContext } from '../ledger/index.js';
 import type { JsonObject, LedgerReads } from '../ports.js';
 import {
   executeVisitCommand,
@@ -46,7 +50,7 @@ import {
   gateAttemptStreamId,
   type TerminalLayouts,
   visitStreamId,
-} from '../visits/visits.usecases.js';
+} from '../visits/index.js';
 import type { PickupCredentialRecord } from './gate.ports.js';
 import { admitAtGate, type GateThrottle } from './gate-throttle.js';
 

@@ -8,7 +8,7 @@ import {
   tempDirectory,
   uniqueSchemaName,
 } from '../../store/testing/databases.js';
-import { checkLogIntegrity, raiseIntegrityAlert, startIntegrityWatch } from '../audit/integrity.usecases.js';
+import { checkLogIntegrity, raiseIntegrityAlert, startIntegrityWatch } from '../audit/index.js';
 import type { IdSource, LedgerStore, StoredCheckpoint } from '../ports.js';
 import type { LogIdentity } from './audit-log.js';
 import {

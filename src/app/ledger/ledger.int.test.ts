@@ -17,7 +17,7 @@ import {
 import { SimulatedClock, seededIds, seedVesselCall } from '../../demo/seed.js';
 import { seededRandom } from '../../demo/seeded-random.js';
 import { cellsOf, computeCheckDigit, type DomainError, slotOf, type YardSlot } from '../../domain/index.js';
-import { consistencyProof, inclusionProof } from '../audit/audit.usecases.js';
+import { consistencyProof, inclusionProof } from '../audit/index.js';
 import type { AppError } from '../errors.js';
 import type { LedgerReads } from '../ports.js';
 import {
@@ -27,7 +27,7 @@ import {
   gateAttemptStreamId,
   runVisitCommand,
   visitStreamId,
-} from '../visits/visits.usecases.js';
+} from '../visits/index.js';
 import { rootAt } from './audit-log.js';
 import { createLedger } from './ledger.js';
 

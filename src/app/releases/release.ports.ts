@@ -3,7 +3,7 @@
  * hold or held it. Both are derived from the `release-<visitRef>` stream in the transaction that appends to it
  * (`releases.usecases.ts`); the stream stays the record.
  */
-import type { JsonObject } from '../ports.js';
+import type { JsonObject } from '../../domain/index.js';
 
 /** The current state of one visit's release right. */
 export interface ReleaseRecord {

@@ -23,12 +23,11 @@ import {
   releaseChainVisibility,
   releaseDecider,
 } from '../../domain/index.js';
-import { voidCredentials } from '../appointments/appointments.usecases.js';
 import { AppError } from '../errors.js';
-import type { Ledger, WriteContext } from '../ledger/ledger.js';
+import type { Ledger, WriteContext } from '../ledger/index.js';
 import type { JsonObject, LedgerReads, StoredEvent, VisitRecord } from '../ports.js';
-import { visibilityOf } from '../visits/visit-access.usecases.js';
-import { foldVisit, visitStreamId } from '../visits/visits.usecases.js';
+import { foldVisit, visibilityOf, visitStreamId } from '../visits/index.js';
+import { voidCredentials } from './pickup-credentials.js';
 import type { ReleaseInboxCursor, ReleaseInboxView, ReleaseRecord } from './release.ports.js';
 
 /** The stream of one visit's release right. */

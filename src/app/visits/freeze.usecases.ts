@@ -5,13 +5,14 @@
  * `visit.unfreeze` request that a terminal supervisor of the box's terminal approves (`approvals.usecases.ts`).
  */
 import { type Principal, redactVisitView, type VisitView } from '../../domain/index.js';
-import { requestApproval } from '../access/approvals.usecases.js';
-import type { Authenticated } from '../access/auth.usecases.js';
 import type { ApprovalRecord } from '../access/identity.ports.js';
-import { getAlert } from '../alerts/alerts.usecases.js';
+import type { Authenticated } from '../access/index.js';
+import { requestApproval } from '../access/index.js';
+import { getAlert } from '../alerts/index.js';
 import { AppError } from '../errors.js';
 import type { LedgerReads, VisitRecord } from '../ports.js';
 import { principalOf, type VisitAccessDeps, visibilityOf } from './visit-access.usecases.js';
+import { visitApprovalKinds } from './visit-approvals.js';
 import { executeVisitCommand } from './visits.usecases.js';
 
 const notFound = (visitRef: string) => new AppError('visit.not_found', `no visit ${visitRef}`, { visitRef });
@@ -74,9 +75,10 @@ export async function requestUnfreeze(
   input: { reason: string },
 ): Promise<ApprovalRecord> {
   await fullySeen(deps.auth.ledger.store, principalOf(auth), visitRef);
-  return requestApproval(deps.auth, auth, {
-    kind: 'visit.unfreeze',
-    subject: visitRef,
-    change: { reason: input.reason },
-  });
+  return requestApproval(
+    deps.auth,
+    auth,
+    { kind: 'visit.unfreeze', subject: visitRef, change: { reason: input.reason } },
+    visitApprovalKinds(deps.terminals),
+  );
 }

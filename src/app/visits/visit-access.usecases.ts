@@ -24,11 +24,12 @@ import {
   visitVisibility,
   type YardSlot,
 } from '../../domain/index.js';
-import { requestApproval } from '../access/approvals.usecases.js';
-import type { AuthDeps, Authenticated } from '../access/auth.usecases.js';
 import type { ApprovalRecord } from '../access/identity.ports.js';
+import type { AuthDeps, Authenticated } from '../access/index.js';
+import { requestApproval } from '../access/index.js';
 import { AppError } from '../errors.js';
 import type { JsonObject, LedgerReads, VisitRecord } from '../ports.js';
+import { visitApprovalKinds } from './visit-approvals.js';
 import {
   announceVisit,
   executeVisitCommand,
@@ -458,11 +459,16 @@ export async function liftHold(
     (hold) => hold.holdId === input.holdId,
   );
   if (active && holdLiftNeedsSecondOfficer(active, principal.userId)) {
-    const approval = await requestApproval(deps.auth, auth, {
-      kind: 'hold.lift',
-      subject: visitRef,
-      change: { holdId: input.holdId, reason: input.reason },
-    });
+    const approval = await requestApproval(
+      deps.auth,
+      auth,
+      {
+        kind: 'hold.lift',
+        subject: visitRef,
+        change: { holdId: input.holdId, reason: input.reason },
+      },
+      visitApprovalKinds(deps.terminals),
+    );
     return { outcome: 'approval_required', approval };
   }
   const visit = await runScopedVisitCommand(deps, principal, visitRef, {
@@ -510,11 +516,16 @@ export async function requestVisitVoid(
       kind: String(holdKind),
     });
   }
-  return requestApproval(deps.auth, auth, {
-    kind: 'visit.void',
-    subject: visitRef,
-    change: { voidedVersion: input.voidedVersion, reason: input.reason },
-  });
+  return requestApproval(
+    deps.auth,
+    auth,
+    {
+      kind: 'visit.void',
+      subject: visitRef,
+      change: { voidedVersion: input.voidedVersion, reason: input.reason },
+    },
+    visitApprovalKinds(deps.terminals),
+  );
 }
 
 /**
@@ -532,9 +543,14 @@ export async function requestPositionCorrection(
   const record = await reads.getVisit(visitRef);
   if (!record) throw notFound(visitRef);
   if ((await visibilityOf(reads, principalOf(auth), record)) !== 'full') throw notFound(visitRef);
-  return requestApproval(deps.auth, auth, {
-    kind: 'yard.correction',
-    subject: visitRef,
-    change: { to: input.to as unknown as JsonObject, reason: input.reason },
-  });
+  return requestApproval(
+    deps.auth,
+    auth,
+    {
+      kind: 'yard.correction',
+      subject: visitRef,
+      change: { to: input.to as unknown as JsonObject, reason: input.reason },
+    },
+    visitApprovalKinds(deps.terminals),
+  );
 }

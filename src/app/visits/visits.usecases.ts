@@ -16,7 +16,7 @@ import {
   yardChangeBetween,
 } from '../../domain/index.js';
 import { AppError } from '../errors.js';
-import type { Ledger, WriteContext } from '../ledger/ledger.js';
+import type { Ledger, WriteContext } from '../ledger/index.js';
 import type { JsonObject, LedgerReads, StoredEvent, VisitRecord } from '../ports.js';
 
 /** The yards this ledger knows, by terminal code. */

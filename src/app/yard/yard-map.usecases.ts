@@ -5,7 +5,7 @@
 import { mayDo, type Principal, type YardLayout, type YardSlot } from '../../domain/index.js';
 import { AppError } from '../errors.js';
 import type { LedgerReads, VisitMapFlags } from '../ports.js';
-import type { TerminalLayouts } from '../visits/visits.usecases.js';
+import type { TerminalLayouts } from '../visits/index.js';
 
 /**
  * States a box on the map can be in, from the least to the most urgent; a box's `state` is an index into this

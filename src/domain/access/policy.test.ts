@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { HoldKind } from '../visits/visit.commands.js';
+import type { HoldKind } from '../visits/index.js';
 import { orgKinds } from './organisations.js';
 import {
   approvalKinds,

@@ -14,7 +14,7 @@
  * The table grants per role; *which* containers a permitted user may see or touch is need-to-know, decided per
  * visit in `visibility.ts`.
  */
-import type { HoldKind } from '../visits/visit.commands.js';
+import type { HoldKind } from '../visits/index.js';
 import type { OrgKind } from './organisations.js';
 import { mayHoldRole, type Role, roleOrgKinds, roles } from './roles.js';
 

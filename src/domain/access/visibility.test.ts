@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { VisitView } from '../visits/visit.js';
+import type { VisitView } from '../visits/index.js';
 import type { OrgKind } from './organisations.js';
 import { type Role, roleAssignments } from './roles.js';
 import { type Principal, redactVisitView, visitVisibility } from './visibility.js';

@@ -6,8 +6,7 @@
  * The caller answers `none` with 404 (`visit.not_found`), never 403, so that asking for another party's container
  * does not even confirm it exists.
  */
-import type { HoldKind } from '../visits/visit.commands.js';
-import type { VisitView } from '../visits/visit.js';
+import type { HoldKind, VisitView } from '../visits/index.js';
 import type { OrgKind } from './organisations.js';
 import { mayDo, type SignInMethod } from './policy.js';
 import type { Role } from './roles.js';

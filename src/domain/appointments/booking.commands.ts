@@ -5,7 +5,7 @@
  * target slot already has (`slotBooked`) and its `capacity`. The caller enforces capacity again when it writes,
  * because two bookings decided at once can both see one free place.
  */
-import type { ApprovalState } from '../access/approval.js';
+import type { ApprovalState } from '../access/index.js';
 
 /** A person acting for an organisation. */
 export type Actor = { orgId: string; userId: string };

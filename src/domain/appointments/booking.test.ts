@@ -4,11 +4,11 @@ import {
   type ApprovalRequested,
   approvalDecider,
   type RecordedActor,
-} from '../access/approval.js';
+} from '../access/index.js';
 import { foldEvents } from '../decider.js';
 import type { JsonObject } from '../json.js';
 import { deciderSpec } from '../testing/decider-spec.js';
-import { newVisitReference } from '../visits/visit-reference.js';
+import { newVisitReference } from '../visits/index.js';
 import type { BookSlot, CancelBooking, ChangeDriver, RebookSlot } from './booking.commands.js';
 import type { BookingCancelled, DriverChanged, SlotBooked, SlotRebooked } from './booking.events.js';
 import {

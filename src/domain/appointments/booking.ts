@@ -17,11 +17,12 @@
  * Every event bumps `bookingVersion`, across bookings of the same visit, so a pickup credential that binds it is
  * void after any change.
  */
-import { type ApprovalState, grantedApproval } from '../access/approval.js';
+import { type ApprovalState, grantedApproval } from '../access/index.js';
 import type { Decider } from '../decider.js';
 import { DomainError } from '../errors.js';
 import type { JsonObject } from '../json.js';
-import { parseVisitReference } from '../visits/visit-reference.js';
+import { id, instant, integer, MAX_TEXT, text } from '../pickup-fields.js';
+import { parseVisitReference } from '../visits/index.js';
 import {
   type Actor,
   type BookingCommand,
@@ -30,7 +31,6 @@ import {
 } from './booking.commands.js';
 import type { BookingEvent } from './booking.events.js';
 import { checkDriverBadgeRef, checkTruckPlate } from './driver-truck.js';
-import { id, instant, integer, MAX_TEXT, text } from './fields.js';
 import { parseSlotId, type SlotWindow, slotIdOf, slotWindow } from './slots.js';
 
 /** The booking of a visit, folded from its stream; a cancelled one is kept, for the sensitivity rule. */

@@ -9,7 +9,7 @@
  * refused, and the caller's wiring test is what proves that only hashes arrive here.
  */
 import { DomainError } from '../errors.js';
-import { type FieldCode, invalid } from './fields.js';
+import { type FieldCode, invalid } from '../pickup-fields.js';
 
 /** Shape of a driver badge reference: 16 to 64 characters of base64url, hex or id punctuation. */
 const BADGE_REF = /^[A-Za-z0-9._:~=-]{16,64}$/;

@@ -9,7 +9,7 @@
  * computation over the runtime's time zone data: no clock is read.
  */
 import { DomainError } from '../errors.js';
-import { integer, invalid } from './fields.js';
+import { integer, invalid } from '../pickup-fields.js';
 
 /** One period the terminal takes pickups, as wall-clock `HH:MM` at the terminal; `to` may be `24:00`. */
 export type OpeningHours = { readonly from: string; readonly to: string };

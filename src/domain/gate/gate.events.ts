@@ -3,9 +3,9 @@
  * then gates the box out, DCSA `GTOT`); a refused one lists every failed check and raises an alert that the
  * detection engine will later read with other signals. The driver appears only as his badge reference.
  */
-import { checkTruckPlate, isDriverBadgeRef, normaliseTruckPlate } from '../appointments/driver-truck.js';
-import { id, instant } from '../appointments/fields.js';
+import { checkTruckPlate, isDriverBadgeRef, normaliseTruckPlate } from '../appointments/index.js';
 import { DomainError } from '../errors.js';
+import { id, instant } from '../pickup-fields.js';
 import { arrivedEarly, type FailedCheck, type GateInput, type GateVerdict } from './verdict.js';
 
 /** The gate let the box out; `credentialId` is consumed. */

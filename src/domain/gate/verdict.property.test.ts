@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { PickupCredentialClaims } from '../appointments/booking.js';
+import type { PickupCredentialClaims } from '../appointments/index.js';
 import { type GateCheck, type GateInput, gateChecks, gateVerdict } from './verdict.js';
 
 const driver = 'hb1.LLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLL';

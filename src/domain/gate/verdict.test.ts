@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { SlotBooked } from '../appointments/booking.events.js';
-import { bookingDecider, pickupClaimsOf } from '../appointments/booking.js';
+import type { SlotBooked } from '../appointments/index.js';
+import { bookingDecider, pickupClaimsOf } from '../appointments/index.js';
 import { foldEvents } from '../decider.js';
 import { isDomainError } from '../errors.js';
-import { newVisitReference } from '../visits/visit-reference.js';
+import { newVisitReference } from '../visits/index.js';
 import { gateAttemptEvents } from './gate.events.js';
 import { type GateCheck, type GateInput, gateBookingFacts, gateVerdict } from './verdict.js';
 

@@ -11,12 +11,18 @@
  * credential (`credential.visit`, `credential.unused`, `credential.current`) fail too; without a booking in
  * force, the checks against the booking fail.
  */
-import { activeBooking, type BookingState, type PickupCredentialClaims } from '../appointments/booking.js';
-import { normaliseTruckPlate } from '../appointments/driver-truck.js';
-import { instantMs, integer } from '../appointments/fields.js';
-import { type SlotConfig, type SlotWindow, slotWindow } from '../appointments/slots.js';
+import {
+  activeBooking,
+  type BookingState,
+  normaliseTruckPlate,
+  type PickupCredentialClaims,
+  type SlotConfig,
+  type SlotWindow,
+  slotWindow,
+} from '../appointments/index.js';
 import { DomainError } from '../errors.js';
-import type { VisitStatus } from '../visits/visit.js';
+import { instantMs, integer } from '../pickup-fields.js';
+import type { VisitStatus } from '../visits/index.js';
 
 /** Every check of the gate, in the order a verdict lists them. */
 export const gateChecks = [

@@ -8,9 +8,8 @@
  * The caller answers `none` with 404 (`release.not_found`), never 403, so that asking does not confirm that a
  * release exists.
  */
-import type { OrgKind } from '../access/organisations.js';
-import { mayDo } from '../access/policy.js';
-import type { Role } from '../access/roles.js';
+import type { OrgKind, Role } from '../access/index.js';
+import { mayDo } from '../access/index.js';
 import type { ReleaseHolding, ReleaseState } from './release.js';
 
 /** The user looking at a chain; a `Principal` fits as it is. */

@@ -2,7 +2,7 @@
  * Field checks of the release folder: the shapes of `../field-checks.ts`, with every refusal
  * `release.command_invalid`, so it names the aggregate that refused it. Internal to `release/`: not re-exported.
  */
-import { type OrgKind, orgKinds } from '../access/organisations.js';
+import { type OrgKind, orgKinds } from '../access/index.js';
 import type { DomainError } from '../errors.js';
 import { carrierCodeField, fieldInvalid, idField, instantField, textField } from '../field-checks.js';
 import type { RecordedParty } from './release.events.js';

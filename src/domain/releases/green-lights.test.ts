@@ -9,9 +9,8 @@ import type {
   HoldPlaced,
   VisitAnnounced,
   VisitEvent,
-} from '../visits/visit.events.js';
-import { initialState, visitDecider } from '../visits/visit.js';
-import { newVisitReference } from '../visits/visit-reference.js';
+} from '../visits/index.js';
+import { initialState, newVisitReference, visitDecider } from '../visits/index.js';
 import { type GreenLightFacts, type GreenLights, greenLightNames, greenLights } from './green-lights.js';
 import type { ReleaseEvent } from './release.events.js';
 import { initialReleaseState, releaseDecider } from './release.js';

@@ -14,7 +14,7 @@
  * Reasons name a hold by kind, id and time, never by its reason or reference: a customs "selected for scan"
  * tells a smuggler to stay away.
  */
-import { effectiveEvents, type VisitState } from '../visits/visit.js';
+import { effectiveEvents, type VisitState } from '../visits/index.js';
 import { instant } from './fields.js';
 import type { ReleaseState } from './release.js';
 

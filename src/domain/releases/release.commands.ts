@@ -3,7 +3,7 @@
  * never reads a clock), and `by`, the party acting as the session knows it. Commands arrive from people and
  * from messages (a COREOR release order), so `decide` re-checks every field (see `release.ts`).
  */
-import type { OrgKind } from '../access/organisations.js';
+import type { OrgKind } from '../access/index.js';
 
 /**
  * The party acting: a user of an organisation. A `Principal` fits as it is.

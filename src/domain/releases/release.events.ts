@@ -4,7 +4,7 @@
  * changes the right (who holds it, its validity, a block, a revoke) carries the new `rightVersion`, the number a
  * pickup credential binds to.
  */
-import type { OrgKind } from '../access/organisations.js';
+import type { OrgKind } from '../access/index.js';
 
 /** The acting party as recorded: plain JSON, without the organisation code. */
 export type RecordedParty = { userId: string; orgId: string; orgKind: OrgKind };

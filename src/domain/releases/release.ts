@@ -32,7 +32,7 @@
  */
 import type { Decider } from '../decider.js';
 import { DomainError } from '../errors.js';
-import { parseVisitReference } from '../visits/visit-reference.js';
+import { parseVisitReference } from '../visits/index.js';
 import { carrierCode, id, instant, invalid, party, text } from './fields.js';
 import type { IssueRelease, ReleaseCommand } from './release.commands.js';
 import type { RecordedParty, ReleaseEvent } from './release.events.js';

@@ -3,7 +3,7 @@
  * because the domain never reads a clock. Commands arrive from people and messages, so `decide` re-checks
  * every field (see `visit.ts`).
  */
-import type { YardSlot } from '../yard/yard-slot.js';
+import type { YardSlot } from '../yard/index.js';
 
 /** Whether the box carries cargo. */
 export type FullEmpty = 'full' | 'empty';

@@ -4,7 +4,7 @@
  * replay and audit it (the visit, the instant, the slots as structured objects, the equipment and operator).
  */
 
-import type { YardSlot } from '../yard/yard-slot.js';
+import type { YardSlot } from '../yard/index.js';
 import type { Arrival, FullEmpty, HoldKind } from './visit.commands.js';
 
 /** The line announced the box (pre-advice). */

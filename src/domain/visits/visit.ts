@@ -12,18 +12,19 @@
 import type { Decider } from '../decider.js';
 import { DomainError } from '../errors.js';
 import { carrierCodeField, fieldInvalid, instantField, oneOfField, textField } from '../field-checks.js';
-import type { YardChange } from '../yard/yard.js';
+import type { YardChange } from '../yard/index.js';
 import {
   cellsOf,
   checkBayParity,
   checkYardSlot,
   formatYardSlot,
+  type LengthFt,
+  parseSizeType,
   sameSlot,
   type YardCell,
   type YardSlot,
-} from '../yard/yard-slot.js';
+} from '../yard/index.js';
 import { parseContainerNumber } from './container-number.js';
-import { type LengthFt, parseSizeType } from './size-type.js';
 import type { Arrival, FullEmpty, GateVerdictRecord, HoldKind, VisitCommand } from './visit.commands.js';
 import type { EventVoided, VisitEvent, VisitFactEvent } from './visit.events.js';
 import { parseVisitReference } from './visit-reference.js';

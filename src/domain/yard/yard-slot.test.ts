@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../errors.js';
-import type { LengthFt } from '../visits/size-type.js';
+import type { LengthFt } from './size-type.js';
 import {
   cellsOf,
   checkSlotInLayout,

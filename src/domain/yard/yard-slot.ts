@@ -11,7 +11,7 @@
  * always has an odd bay and a 40-ft box fills two cells.
  */
 import { DomainError } from '../errors.js';
-import type { LengthFt } from '../visits/size-type.js';
+import type { LengthFt } from './size-type.js';
 
 /** One 20-ft position at one tier; `bay` is always odd. Same shape as the application's `YardCell`. */
 export interface YardCell {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DomainError, type DomainErrorCode } from '../errors.js';
-import type { LengthFt } from '../visits/size-type.js';
+import type { LengthFt } from './size-type.js';
 import { applyYardChange, checkYardChange, stacksTouched, type YardChange } from './yard.js';
 import { cellsOf, type OccupiedCell, type YardCell } from './yard-slot.js';
 

@@ -1,5 +1,5 @@
 import { type Migration, sql } from 'kysely';
-import { type AlertLogEvent, foldAlertRecords, type GateAlertFacts } from '../../app/alerts/alert-records.js';
+import { type AlertLogEvent, foldAlertRecords, type GateAlertFacts } from '../../app/alerts/index.js';
 import type { JsonObject } from '../../app/ports.js';
 import type { StoreDialect } from '../dialect.js';
 import { toNumber } from '../rows.js';

@@ -1,5 +1,5 @@
 import { type Migration, sql } from 'kysely';
-import { READ_MODEL_VERSION } from '../../app/audit/read-model-projection.js';
+import { READ_MODEL_VERSION } from '../../app/audit/index.js';
 import type { StoreDialect } from '../dialect.js';
 import { APP_ROLE } from './0001_ledger.js';
 import type { MigrationDb } from './migration-db.js';

@@ -3,7 +3,7 @@
  * the older ones, and the button goes once the last page is shown.
  */
 import { expect, it } from 'vitest';
-import { DEFAULT_ALERT_PAGE, raiseGateAlert } from '../../../src/app/alerts/alerts.usecases.js';
+import { DEFAULT_ALERT_PAGE, raiseGateAlert } from '../../../src/app/alerts/index.js';
 import {
   addPeople,
   type ConsoleSuite,

@@ -10,7 +10,7 @@
  * `container-page-tampered-proof.png`), not repeated here.
  */
 import { afterAll, afterEach, expect, it } from 'vitest';
-import { readAppointment } from '../../../src/app/appointments/appointments.usecases.js';
+import { readAppointment } from '../../../src/app/appointments/index.js';
 import { type ConsoleSuite, consoleSuite, describeBrowser } from '../../support/console-session.js';
 import {
   addCast,

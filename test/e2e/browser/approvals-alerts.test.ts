@@ -5,7 +5,8 @@
  * approval goes through. A refused gate attempt raises an alert that the supervisor acknowledges and resolves.
  */
 import { expect, it } from 'vitest';
-import { requestApproval } from '../../../src/app/access/approvals.usecases.js';
+import { requestApproval } from '../../../src/app/access/index.js';
+import { visitApprovalKinds } from '../../../src/app/visits/index.js';
 import { screenshot } from '../../support/browser.js';
 import {
   addPeople,
@@ -16,6 +17,7 @@ import {
   signedInPage,
 } from '../../support/console-session.js';
 import { boxInYard } from '../../support/journeys.js';
+import { testTerminals } from '../../support/ledger.js';
 import { mintSession } from '../../support/sessions.js';
 
 describeBrowser('approvals inbox and alerts in Chromium (real server)', () => {
@@ -45,6 +47,7 @@ describeBrowser('approvals inbox and alerts in Chromium (real server)', () => {
           reason: 'Yard scan found it one bay along',
         },
       },
+      visitApprovalKinds(testTerminals),
     );
   }
 

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { expect, it } from 'vitest';
-import { announceVisit, runVisitCommand } from '../../../src/app/visits/visits.usecases.js';
+import { announceVisit, runVisitCommand } from '../../../src/app/visits/index.js';
 import { computeCheckDigit } from '../../../src/domain/index.js';
 import { screenshot } from '../../support/browser.js';
 import {

@@ -4,13 +4,9 @@
  * first render and pan frame times measured and printed (not asserted: they depend on the machine).
  */
 import { expect, it } from 'vitest';
-import { addOrganisation } from '../../../src/app/access/admin.usecases.js';
+import { addOrganisation } from '../../../src/app/access/index.js';
 import type { VisitRecord } from '../../../src/app/ports.js';
-import {
-  announceVisit,
-  runVisitCommand,
-  type TerminalLayouts,
-} from '../../../src/app/visits/visits.usecases.js';
+import { announceVisit, runVisitCommand, type TerminalLayouts } from '../../../src/app/visits/index.js';
 import { demoTerminal } from '../../../src/demo/demo-port.js';
 import { computeCheckDigit, type YardLayout } from '../../../src/domain/index.js';
 import { screenshot } from '../../support/browser.js';

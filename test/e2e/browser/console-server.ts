@@ -8,11 +8,11 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { Secret } from 'otpauth';
-import { addOrganisation, addUser } from '../../../src/app/access/admin.usecases.js';
-import type { AuthDeps } from '../../../src/app/access/auth.usecases.js';
-import type { WitnessConfig, WitnessSubmitter } from '../../../src/app/audit/witnesses.usecases.js';
+import type { AuthDeps } from '../../../src/app/access/index.js';
+import { addOrganisation, addUser } from '../../../src/app/access/index.js';
+import type { WitnessConfig, WitnessSubmitter } from '../../../src/app/audit/index.js';
 import type { Clock } from '../../../src/app/ports.js';
-import type { TerminalLayouts } from '../../../src/app/visits/visits.usecases.js';
+import type { TerminalLayouts } from '../../../src/app/visits/index.js';
 import { startLogWitnesses } from '../../../src/cli/witnesses.js';
 import { buildServer } from '../../../src/http/server.js';
 import { testAuthDeps } from '../../support/auth.js';

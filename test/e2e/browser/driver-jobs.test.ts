@@ -3,10 +3,10 @@
  * signs in and sees exactly the pickup his haulier nominated him for, not his colleague's; the forwarder sees the
  * offer the line sent it in its inbox, without typing any reference, and accepts it from the row.
  */
+
 import { expect, it } from 'vitest';
-import { changeAppointment, pickupDepsFor } from '../../../src/app/appointments/appointments.usecases.js';
-import { registerDriver } from '../../../src/app/appointments/drivers.usecases.js';
-import { runReleaseCommand } from '../../../src/app/releases/releases.usecases.js';
+import { changeAppointment, pickupDepsFor, registerDriver } from '../../../src/app/appointments/index.js';
+import { runReleaseCommand } from '../../../src/app/releases/index.js';
 import { computeCheckDigit } from '../../../src/domain/index.js';
 import { screenshot } from '../../support/browser.js';
 import {
@@ -18,6 +18,7 @@ import {
   signedInPage,
 } from '../../support/console-session.js';
 import { boxInYard } from '../../support/journeys.js';
+import { testSlots } from '../../support/ledger.js';
 import { principal, releaseToHaulier, slotIdAt } from '../../support/pickup.js';
 
 const container = (serial: string) => `${serial}${computeCheckDigit(serial)}`;
@@ -80,7 +81,7 @@ describeBrowser('a driver sees his own jobs; a forwarder answers offers from its
         { userId },
       );
     }
-    const pickup = { ...deps, pickup: pickupDepsFor({ signer: ledger.log.signer }) };
+    const pickup = { ...deps, pickup: pickupDepsFor({ signer: ledger.log.signer, slots: testSlots }) };
     const now = ledger.clock.now();
     for (const [visitRef, badge, days] of [
       [dirkRef, 'ANR-710001', 1],

@@ -10,7 +10,7 @@
  */
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
-import { issueEnrolmentLink } from '../../../src/app/access/auth.usecases.js';
+import { issueEnrolmentLink } from '../../../src/app/access/index.js';
 import { pageWithAuthenticator, screenshot } from '../../support/browser.js';
 import {
   addPeople,

@@ -3,7 +3,7 @@
  * rule, what happened in a sentence, the person it is about, and the visits and audit entry as evidence.
  */
 import { expect, it } from 'vitest';
-import { raiseLookupAlert } from '../../../src/app/alerts/alerts.usecases.js';
+import { raiseLookupAlert } from '../../../src/app/alerts/index.js';
 import { screenshot } from '../../support/browser.js';
 import {
   addPeople,

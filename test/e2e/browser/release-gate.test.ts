@@ -7,7 +7,7 @@
  */
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, expect, it } from 'vitest';
-import { runReleaseCommand } from '../../../src/app/releases/releases.usecases.js';
+import { runReleaseCommand } from '../../../src/app/releases/index.js';
 import { screenshot } from '../../support/browser.js';
 import {
   addOrganisations,

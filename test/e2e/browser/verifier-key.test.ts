@@ -11,8 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { addOrganisation, addUser } from '../../../src/app/access/admin.usecases.js';
-import { createLedger } from '../../../src/app/ledger/ledger.js';
+import { addOrganisation, addUser } from '../../../src/app/access/index.js';
+import { createLedger } from '../../../src/app/ledger/index.js';
 import {
   encodeSignerKey,
   type NoteSigner,

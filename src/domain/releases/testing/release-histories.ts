@@ -5,7 +5,7 @@
  *
  * Only `*.test.ts` files import this module.
  */
-import { newVisitReference } from '../../visits/visit-reference.js';
+import { newVisitReference } from '../../visits/index.js';
 import type { ReleaseActor } from '../release.commands.js';
 import type {
   RecordedParty,

@@ -14,16 +14,13 @@
  *
  * A permission that may let a box out must be sensitive: used only from a passkey session (MISSION §1).
  */
-import type { BookingCommand } from '../appointments/booking.commands.js';
-import type { BookingState } from '../appointments/booking.js';
-import { type GreenLightName, greenLightNames, greenLights } from '../releases/green-lights.js';
-import type { ReleaseCommand } from '../releases/release.commands.js';
-import type { ReleaseState } from '../releases/release.js';
-import type { VisitCommand } from '../visits/visit.commands.js';
-import type { VisitState } from '../visits/visit.js';
-import type { ApprovalCommand } from './approval.js';
-import { type ApprovalKind, approvalKinds, type Permission, permissions, policy } from './policy.js';
-import type { UserCommand } from './user.js';
+
+import type { ApprovalCommand, UserCommand } from '../access/index.js';
+import { type ApprovalKind, approvalKinds, type Permission, permissions, policy } from '../access/index.js';
+import type { BookingCommand, BookingState } from '../appointments/index.js';
+import type { ReleaseCommand, ReleaseState } from '../releases/index.js';
+import { type GreenLightName, greenLightNames, greenLights } from '../releases/index.js';
+import type { VisitCommand, VisitState } from '../visits/index.js';
 
 /** A command of the cargo deciders: visits, releases, appointments. */
 export type CargoCommandName = VisitCommand['type'] | ReleaseCommand['type'] | BookingCommand['type'];

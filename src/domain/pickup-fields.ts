@@ -3,7 +3,7 @@
  * modules refuse with. Commands arrive from people, forms and (later) COPINO messages, so every field is
  * re-checked and normalised before it goes into an event. Internal: not re-exported.
  */
-import type { DomainError, DomainErrorCode } from '../errors.js';
+import type { DomainError, DomainErrorCode } from './errors.js';
 import {
   fieldInvalid,
   idField,
@@ -11,7 +11,7 @@ import {
   instantMsField,
   integerField,
   textField,
-} from '../field-checks.js';
+} from './field-checks.js';
 
 /** The error code a module uses for a malformed field. */
 export type FieldCode = Extract<

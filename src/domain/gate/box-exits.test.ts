@@ -8,13 +8,13 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { BookingCommand } from '../appointments/booking.commands.js';
-import { type BookingState, bookingDecider } from '../appointments/booking.js';
+import { isSensitive, policy } from '../access/index.js';
+import type { BookingCommand } from '../appointments/index.js';
+import { type BookingState, bookingDecider } from '../appointments/index.js';
 import { foldEvents } from '../decider.js';
 import { DomainError } from '../errors.js';
-import type { ReleaseActor, ReleaseCommand } from '../releases/release.commands.js';
-import type { ReleaseEvent } from '../releases/release.events.js';
-import { type ReleaseState, releaseDecider } from '../releases/release.js';
+import type { ReleaseActor, ReleaseCommand, ReleaseEvent } from '../releases/index.js';
+import { type ReleaseState, releaseDecider } from '../releases/index.js';
 import {
   f1Desk,
   f2Desk,
@@ -28,9 +28,8 @@ import {
   at as releaseAt,
   visitRef,
 } from '../releases/testing/release-histories.js';
-import type { VisitCommand } from '../visits/visit.commands.js';
-import type { VisitEvent } from '../visits/visit.events.js';
-import { slotOf, type VisitState, visitDecider } from '../visits/visit.js';
+import type { VisitCommand, VisitEvent } from '../visits/index.js';
+import { slotOf, type VisitState, visitDecider } from '../visits/index.js';
 import {
   type CargoCommandName,
   commandPermissions,
@@ -42,7 +41,6 @@ import {
   wayOutFacts,
   waysOpened,
 } from './box-exits.js';
-import { isSensitive, policy } from './policy.js';
 
 /** The release fixtures' clock: minutes after 08:00; the lights are asked at minute 100. */
 const at = releaseAt;

@@ -1,0 +1,72 @@
+/**
+ * The alert side of the store: the read model of each alert (`alert` table) and how the console pages through them.
+ */
+
+export type AlertRule =
+  | 'gate.refused'
+  | 'integrity.failed'
+  | 'integrity.read_model_mismatch'
+  | 'auth.lockout'
+  | 'lookup.bulk'
+  | 'auth.enrolment_repeated'
+  | 'driver.device.enrolled_again'
+  | 'gate.printed_pass'
+  | 'witness.lagging';
+export type AlertSeverity = 'critical' | 'high' | 'medium';
+export type AlertStatus = 'open' | 'acknowledged' | 'resolved';
+
+export interface AlertEvidence {
+  readonly label: string;
+  /** A console path (the visit page) or the audit index's inclusion proof. */
+  readonly href: string;
+  /** The audit index, when the evidence is one log entry. */
+  readonly index: number | null;
+}
+
+/**
+ * The read model of one alert (the `alert` table): what raised it and what people did about it, derived from the
+ * raising event and the alert's `alert-<alertId>` stream in the transactions that append them
+ * (see `alert-records.ts`).
+ */
+export interface AlertRecord {
+  /** The audit index of the event that raised the alert. */
+  readonly alertId: number;
+  readonly rule: AlertRule;
+  readonly severity: AlertSeverity;
+  readonly raisedAt: string;
+  readonly subjectKind: 'visit' | 'user' | 'log';
+  readonly subjectId: string;
+  /** The terminal of a gate refusal; `null` for alerts that belong to no terminal. */
+  readonly terminal: string | null;
+  /** The organisation of the user locked out or looking up; `null` for alerts that belong to no organisation. */
+  readonly orgId: string | null;
+  readonly summary: string;
+  readonly evidence: readonly AlertEvidence[];
+  readonly status: AlertStatus;
+  readonly assignedTo: string | null;
+  readonly acknowledgedBy: string | null;
+  readonly resolvedBy: string | null;
+  readonly resolution: string | null;
+  readonly updatedAt: string;
+}
+
+/** Page size of `listAlertRecords` at most. */
+export const MAX_ALERT_PAGE = 500;
+
+export interface AlertQuery {
+  /**
+   * Only the alerts of these rules whatever they name, of this organisation, or at one of these terminals.
+   * Absent: every alert.
+   */
+  readonly visibleTo?: {
+    readonly rules: readonly AlertRule[];
+    readonly orgId: string;
+    readonly terminals: readonly string[];
+  };
+  /** Only alerts in one of these states; absent: any. */
+  readonly statuses?: readonly AlertStatus[];
+  /** Keyset pagination, newest first: only alerts with an id below this one. */
+  readonly before?: number;
+  /** At most this many, clamped to [1, MAX_ALERT_PAGE]. */
+  readonly limit: number;
+}

@@ -1,0 +1,6 @@
+/** Container visits: announcing, moving, holding and freezing a box, who may see it, and its two-person changes. */
+export * from './freeze.usecases.js';
+export * from './visit.ports.js';
+export * from './visit-access.usecases.js';
+export * from './visit-approvals.js';
+export * from './visits.usecases.js';

@@ -1,0 +1,21 @@
+/** The gate: the verdict on a truck at the lane, its events, and which commands can let a box leave at all. */
+export {
+  type GateAlertRaised,
+  type GateAttemptAccepted,
+  type GateAttemptRefused,
+  type GateEvent,
+  gateAttemptEvents,
+} from './gate.events.js';
+export {
+  type FailedCheck,
+  type GateBookingFacts,
+  type GateCheck,
+  type GateInput,
+  type GateLight,
+  type GatePass,
+  type GateVerdict,
+  gateBookingFacts,
+  gateChecks,
+  gateVerdict,
+  type OpenedCredential,
+} from './verdict.js';
