@@ -47,7 +47,6 @@ import {
   gateAlertRecord,
   gateRefusalSeverity,
   lockoutAlertRecord,
-  lookupAlertRecord,
 } from './alert-records.js';
 
 export type { AlertEvidence, AlertRule, AlertSeverity, AlertStatus } from '../ports.js';
