@@ -1,113 +1,102 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// @ts-expect-error: a plain ES module script, without type declarations
+import { cruiseProject } from '../scripts/cruise.mjs';
 
 /**
- * Arrows point inward. `domain` and `audit` are the pure core; `app` holds the use cases and their ports;
- * `store`, `http` and `cli` are the shell. A layer may import only the layers listed for it, and the core may
- * import only the packages listed for it: nothing that touches files, databases, the network or the clock.
+ * The import rules live in .dependency-cruiser.cjs: the layer table (arrows point inward), no cycles in src/ or
+ * web/src, domain and audit free of I/O, capabilities used through their index, the demo kept out of the product,
+ * no orphans. These tests run them over the project and over a copy with each kind of violation planted.
  */
-const layers = {
-  domain: { layers: ['domain'], packages: [] as string[] },
-  audit: { layers: ['audit'], packages: ['node:crypto', 'canonicalize'] },
-  app: { layers: ['app', 'domain', 'audit'], packages: ['node:buffer'] },
-  config: { layers: ['config'], packages: [] },
-  store: { layers: ['store', 'app', 'domain', 'audit'], packages: ['*'] },
-  security: { layers: ['security', 'app', 'domain', 'audit'], packages: ['*'] },
-  http: { layers: ['http', 'app', 'domain', 'audit'], packages: ['*'] },
-  witness: { layers: ['witness', 'audit'], packages: ['*'] },
-  cli: {
-    layers: ['cli', 'http', 'witness', 'store', 'security', 'app', 'domain', 'audit', 'config'],
-    packages: ['*'],
-  },
-} as const satisfies Record<string, { layers: readonly string[]; packages: readonly string[] }>;
-
-type Layer = keyof typeof layers;
-
-const projectSrc = resolve(import.meta.dirname, '..', 'src');
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return sourceFiles(path);
-    return entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') ? [path] : [];
-  });
-}
-
-function importsOf(file: string): string[] {
-  const text = readFileSync(file, 'utf8');
-  const specifiers = [
-    ...text.matchAll(/^\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]/gm),
-    ...text.matchAll(/^\s*import\s+['"]([^'"]+)['"]/gm),
-    ...text.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g),
-  ];
-  return specifiers.map((match) => match[1] as string);
-}
-
-function layerOf(srcRoot: string, file: string): Layer | undefined {
-  const top = relative(srcRoot, file).split(/[\\/]/)[0];
-  return top && top in layers ? (top as Layer) : undefined;
-}
-
-function violations(srcRoot: string): string[] {
-  const found: string[] = [];
-  for (const file of sourceFiles(srcRoot)) {
-    const layer = layerOf(srcRoot, file);
-    if (!layer) continue;
-    const rule = layers[layer];
-    // Test support inside a layer may use the test runner.
-    const isTestSupport = /[\\/]testing[\\/]/.test(file) || file.endsWith('.contract.ts');
-    for (const specifier of importsOf(file)) {
-      const where = relative(resolve(srcRoot, '..'), file);
-      if (specifier.startsWith('.')) {
-        const target = layerOf(srcRoot, resolve(dirname(file), specifier));
-        if (target && !(rule.layers as readonly string[]).includes(target)) {
-          found.push(
-            `${where} imports '${specifier}': ${layer} may not depend on ${target} (arrows point inward)`,
-          );
-        }
-        continue;
-      }
-      if ((rule.packages as readonly string[]).includes('*')) continue;
-      if (isTestSupport && (specifier === 'vitest' || specifier === 'fast-check')) continue;
-      const name = specifier.startsWith('@')
-        ? specifier.split('/').slice(0, 2).join('/')
-        : specifier.split('/')[0];
-      if (!(rule.packages as readonly string[]).includes(name as string)) {
-        found.push(
-          `${where} imports '${specifier}': ${layer} must stay free of side effects and may import only ${
-            rule.packages.length ? rule.packages.join(', ') : 'its own files'
-          }`,
-        );
-      }
-    }
-  }
-  return found;
-}
+const projectRoot = resolve(import.meta.dirname, '..');
+const cruise = cruiseProject as (root?: string) => string[];
 
 describe('architecture', () => {
-  it('has every import pointing inward', () => {
-    expect(violations(projectSrc), 'imports that point outward').toEqual([]);
-  });
+  it('has every import pointing inward, no cycle and no orphan', () => {
+    expect(cruise(projectRoot), 'import rule violations').toEqual([]);
+  }, 60_000);
 
-  it('names the file, the import and the rule when an arrow points outward', () => {
-    const root = mkdtempSync(join(tmpdir(), 'arch-'));
-    try {
-      for (const dir of ['domain', 'audit', 'store']) mkdirSync(join(root, 'src', dir), { recursive: true });
-      writeFileSync(
-        join(root, 'src', 'domain', 'visit.ts'),
-        "import { readFileSync } from 'node:fs';\nimport { x } from '../store/db.js';\n",
+  describe('in a copy with violations planted', () => {
+    let copy: string;
+    let violations: string[];
+
+    beforeAll(() => {
+      copy = mkdtempSync(join(tmpdir(), 'portledger-architecture-'));
+      for (const part of ['src', 'test', 'bench', 'web', '.dependency-cruiser.cjs']) {
+        cpSync(join(projectRoot, part), join(copy, part), {
+          recursive: true,
+          filter: (path) => !/[\\/](node_modules|dist)([\\/]|$)/.test(path),
+        });
+      }
+      // A cycle between two capabilities: the ledger, which every capability uses, using the gate back.
+      appendFileSync(
+        join(copy, 'src/app/ledger/ledger.ts'),
+        "\nexport { gateTransaction } from '../gate/index.js';\n",
       );
-      writeFileSync(join(root, 'src', 'audit', 'clock.ts'), "import pino from 'pino';\n");
-      writeFileSync(join(root, 'src', 'store', 'db.ts'), "import { y } from '../domain/visit.js';\n");
-      expect(violations(join(root, 'src'))).toEqual([
-        "src/audit/clock.ts imports 'pino': audit must stay free of side effects and may import only node:crypto, canonicalize",
-        "src/domain/visit.ts imports 'node:fs': domain must stay free of side effects and may import only its own files",
-        "src/domain/visit.ts imports '../store/db.js': domain may not depend on store (arrows point inward)",
-      ]);
-    } finally {
-      rmSync(root, { recursive: true, force: true });
-    }
+      // The pure core reading a file, and pointing outward at the store.
+      appendFileSync(
+        join(copy, 'src/domain/visits/visit.ts'),
+        "\nimport { readFileSync } from 'node:fs';\nimport { preparedStatement } from '../../store/prepared-statements.js';\nexport const planted = [readFileSync, preparedStatement];\n",
+      );
+      // A capability reaching into another's private file rather than its index.
+      appendFileSync(
+        join(copy, 'src/app/yard/yard-map.usecases.ts'),
+        "\nexport { foldVisit as plantedFold } from '../visits/visits.usecases.js';\n",
+      );
+      // The product importing the demo.
+      appendFileSync(
+        join(copy, 'src/app/gate/gate.usecases.ts'),
+        "\nexport { demoTerminal } from '../../demo/demo-port.js';\n",
+      );
+      // A module nobody imports, and a cycle inside the console.
+      writeFileSync(join(copy, 'src/app/forgotten.ts'), 'export const forgotten = 1;\n');
+      writeFileSync(
+        join(copy, 'web/src/planted-a.ts'),
+        "import { b } from './planted-b.js';\nexport const a = () => b;\n",
+      );
+      writeFileSync(
+        join(copy, 'web/src/planted-b.ts'),
+        "import { a } from './planted-a.js';\nexport const b = () => a;\n",
+      );
+      appendFileSync(join(copy, 'web/src/main.tsx'), "\nimport './planted-a.js';\n");
+      violations = cruise(copy);
+    }, 120_000);
+
+    afterAll(() => rmSync(copy, { recursive: true, force: true }));
+
+    it('finds a capability using one after it in the chain', () => {
+      expect(violations).toContain('order-app-ledger: src/app/ledger/ledger.ts → src/app/gate/index.ts');
+    });
+
+    it('finds the cycle between two capabilities', () => {
+      const cycles = violations.filter((line) => line.startsWith('no-circular: '));
+      expect(cycles).toContainEqual(
+        expect.stringMatching(/src\/app\/ledger\/ledger\.ts.*src\/app\/gate\/index\.ts/),
+      );
+    });
+
+    it('finds the I/O and the outward arrow in the domain', () => {
+      expect(violations).toContain('pure-domain: src/domain/visits/visit.ts → fs');
+      expect(violations).toContainEqual(
+        expect.stringMatching(/^layer-domain: src\/domain\/visits\/visit\.ts → src\/store\//),
+      );
+    });
+
+    it('finds a capability reaching into another capability’s files', () => {
+      expect(violations).toContain(
+        'capability-private: src/app/yard/yard-map.usecases.ts → src/app/visits/visits.usecases.ts',
+      );
+    });
+
+    it('finds the product importing the demo', () => {
+      expect(violations).toContain('demo-not-product: src/app/gate/gate.usecases.ts → src/demo/demo-port.ts');
+    });
+
+    it('finds an orphan and a cycle in the console', () => {
+      expect(violations).toContain('no-orphans: src/app/forgotten.ts');
+      expect(violations).toContainEqual(expect.stringMatching(/^no-circular: web\/src\/planted-[ab]\.js/));
+    });
   });
 });

@@ -14,7 +14,7 @@ import {
 } from '../../test/support/ledger.js';
 import { principal, releaseToHaulier } from '../../test/support/pickup.js';
 import { addOrganisation } from '../app/access/index.js';
-import { ALERTS_STREAM } from '../app/gate/index.js';
+import { ALERTS_STREAM } from '../app/alerts/index.js';
 import { createLedger } from '../app/ledger/index.js';
 import { announceVisit } from '../app/visits/index.js';
 import { storeDialect } from './dialect.js';

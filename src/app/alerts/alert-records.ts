@@ -7,8 +7,9 @@
  * Pure: the facts that are not in the raising event (the visit's container and terminal, the locked-out user's
  * organisation) are passed in by the caller, as they stood when the alert was raised.
  */
-import type { GateAlertGroupRecord } from '../gate/gate.ports.js';
+
 import type { AlertEvidence, AlertRecord, AlertRule, AlertSeverity, JsonObject } from '../ports.js';
+import type { GateAlertGroupRecord } from './alert.ports.js';
 
 export const ALERTS_STREAM = 'alerts';
 export const alertStream = (alertId: string | number) => `alert-${alertId}`;

@@ -70,3 +70,17 @@ export interface AlertQuery {
   /** At most this many, clamped to [1, MAX_ALERT_PAGE]. */
   readonly limit: number;
 }
+
+/**
+ * Refused gate attempts grouped into one alert (issue 10, row G; `0012_gate_alert_group`): the alert raised by the
+ * first refusal of a group, and how many refusals it holds. Derived from `GateAlertRaised` and the
+ * `GateAlertRepeated` events of the alert's `alert-<alertId>` stream (`alert-records.ts`).
+ */
+export interface GateAlertGroupRecord {
+  readonly alertId: number;
+  /** `visit:<visitRef>` for a box the credential named, else `kiosk:<operator>`. */
+  readonly groupKey: string;
+  readonly occurrences: number;
+  readonly firstSeenAt: string;
+  readonly lastSeenAt: string;
+}

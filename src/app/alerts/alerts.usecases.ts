@@ -21,7 +21,6 @@
 
 import type { Authenticated } from '../access/identity.ports.js';
 import { AppError } from '../errors.js';
-import type { GateAlertGroupRecord } from '../gate/gate.ports.js';
 import type { Ledger, WriteContext } from '../ledger/index.js';
 import type {
   AlertEvidence,
@@ -34,6 +33,7 @@ import type {
   LedgerReads,
   StoredEvent,
 } from '../ports.js';
+import type { GateAlertGroupRecord } from './alert.ports.js';
 import {
   ALERTS_STREAM,
   alertedGateChecks,

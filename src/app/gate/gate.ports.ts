@@ -7,6 +7,11 @@
  */
 
 /** A driver a haulier registered. `sealed` is the AES-256-GCM sealed JSON of name, badge, licence and phone. */
+import type { GateAlertGroupRecord } from '../alerts/alert.ports.js';
+
+// The group's record is the alerts' own; the gate side of the store keeps it beside the gate's other rows.
+export type { GateAlertGroupRecord } from '../alerts/alert.ports.js';
+
 export interface DriverRecord {
   readonly orgId: string;
   /** HMAC-SHA256 of the badge number under a key derived from the data key (`SecretSealer.badgeRef`). */
@@ -94,20 +99,6 @@ export interface DriverDeviceRecord {
   /** Who confirmed, rejected or (by confirming another) revoked it, and when; `null` while pending. */
   readonly decidedBy: string | null;
   readonly decidedAt: string | null;
-}
-
-/**
- * Refused gate attempts grouped into one alert (issue 10, row G; `0012_gate_alert_group`): the alert raised by the
- * first refusal of a group, and how many refusals it holds. Derived from `GateAlertRaised` and the
- * `GateAlertRepeated` events of the alert's `alert-<alertId>` stream (`alert-records.ts`).
- */
-export interface GateAlertGroupRecord {
-  readonly alertId: number;
-  /** `visit:<visitRef>` for a box the credential named, else `kiosk:<operator>`. */
-  readonly groupKey: string;
-  readonly occurrences: number;
-  readonly firstSeenAt: string;
-  readonly lastSeenAt: string;
 }
 
 /** Gate reads, inside and outside a write transaction. */

@@ -54,8 +54,6 @@ import {
 import type { PickupCredentialRecord } from './gate.ports.js';
 import { admitAtGate, type GateThrottle } from './gate-throttle.js';
 
-export { ALERTS_STREAM } from '../alerts/alert-records.js';
-export { gateAttemptStreamId } from '../visits/visits.usecases.js';
 /** Where an attempt whose credential did not open is recorded: we cannot tell which visit it aimed at. */
 export const UNIDENTIFIED_VISIT = 'unidentified';
 
