@@ -18,8 +18,8 @@ import {
 import { mintSession } from '../../test/support/sessions.js';
 import type { AuthDeps } from '../app/access/index.js';
 import { addOrganisation } from '../app/access/index.js';
-import { appointmentStreamId, pickupDepsFor } from '../app/appointments/index.js';
 import { ALERTS_STREAM } from '../app/alerts/index.js';
+import { appointmentStreamId, pickupDepsFor } from '../app/appointments/index.js';
 import { pickupStreamId, runReleaseCommand } from '../app/releases/index.js';
 import { announceVisit, runVisitCommand, visitStreamId } from '../app/visits/index.js';
 import { MAX_PICKUP_CREDENTIAL_CHARS } from '../audit/index.js';

@@ -23,8 +23,8 @@ import {
 import { mintSession } from '../../test/support/sessions.js';
 import type { AuthDeps } from '../app/access/index.js';
 import { addOrganisation, addUser, createApiToken } from '../app/access/index.js';
-import { pickupDepsFor } from '../app/appointments/index.js';
 import { ALERTS_STREAM } from '../app/alerts/index.js';
+import { pickupDepsFor } from '../app/appointments/index.js';
 import { announceVisit, runVisitCommand } from '../app/visits/index.js';
 import { computeCheckDigit } from '../domain/index.js';
 import { buildServer } from './server.js';
