@@ -1,4 +1,4 @@
-import { appendFileSync, cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +17,25 @@ describe('architecture', () => {
   it('has every import pointing inward, no cycle and no orphan', () => {
     expect(cruise(projectRoot), 'import rule violations').toEqual([]);
   }, 60_000);
+
+  it('keeps every file of app/ and domain/ in a capability folder, but the shared kernel', () => {
+    const loose = (layer: string) =>
+      readdirSync(join(projectRoot, 'src', layer), { withFileTypes: true })
+        .filter((entry) => entry.isFile())
+        .map((entry) => entry.name)
+        .sort();
+    // The kernel every capability uses: errors, the ports of the store, the decider type, JSON and field checks.
+    expect(loose('app')).toEqual(['errors.ts', 'ports.ts']);
+    expect(loose('domain')).toEqual([
+      'decider.ts',
+      'errors.test.ts',
+      'errors.ts',
+      'field-checks.ts',
+      'index.ts',
+      'json.ts',
+      'pickup-fields.ts',
+    ]);
+  });
 
   describe('in a copy with violations planted', () => {
     let copy: string;

@@ -3,9 +3,9 @@ import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { requireStepUp } from '../app/access/index.js';
 import { notePositionsShown } from '../app/alerts/index.js';
-import { commandErrorFor } from '../app/command-errors.js';
 import {
   announceOwnVisit,
+  commandErrorFor,
   freezeVisit,
   historyShowsPosition,
   liftHold,

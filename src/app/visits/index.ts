@@ -1,4 +1,5 @@
 /** Container visits: announcing, moving, holding and freezing a box, who may see it, and its two-person changes. */
+export * from './command-errors.js';
 export * from './freeze.usecases.js';
 export * from './visit.ports.js';
 export * from './visit-access.usecases.js';

@@ -5,7 +5,7 @@
  * police hold a box or that an investigation froze it. Such a caller gets the same code, without the kinds, the
  * holder or the time.
  */
-import { DomainError } from '../domain/index.js';
+import { DomainError } from '../../domain/index.js';
 
 const WHY_A_BOX_STAYS = new Set(['visit.on_hold', 'visit.frozen']);
 
