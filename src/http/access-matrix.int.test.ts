@@ -14,6 +14,7 @@ import { testAuthDeps } from '../../test/support/auth.js';
 import {
   openTestLedger,
   type TestLedger,
+  testSlots,
   testTerminals,
   testVerifierKey,
 } from '../../test/support/ledger.js';
@@ -27,6 +28,7 @@ import {
   type World,
 } from '../../test/support/route-examples.js';
 import type { AuthDeps } from '../app/access/index.js';
+import { pickupDepsFor } from '../app/appointments/index.js';
 import { mayDo } from '../domain/index.js';
 import type { RouteAccess } from './auth.plugin.js';
 import { buildServer } from './server.js';
@@ -102,6 +104,7 @@ describe('the role × route matrix (HTTP, SQLite)', () => {
       verifierKey: testVerifierKey,
       auth,
       terminals: testTerminals,
+      pickup: pickupDepsFor({ signer: auth.ledger.log.signer, slots: testSlots }),
     });
     await app.ready();
     world = await buildWorld({ app, auth, terminals: testTerminals });

@@ -6,6 +6,7 @@ import {
   postgresReachable,
   type StoreKind,
   type TestLedger,
+  testSlots,
   testTerminals,
   testVerifierKey,
 } from '../../test/support/ledger.js';
@@ -13,6 +14,7 @@ import { addDriver, bindDriverPhone, principal, releaseToHaulier } from '../../t
 import { mintSession } from '../../test/support/sessions.js';
 import type { AuthDeps } from '../app/access/index.js';
 import { addOrganisation, addUser } from '../app/access/index.js';
+import { pickupDepsFor } from '../app/appointments/index.js';
 import { runReleaseCommand } from '../app/releases/index.js';
 import { announceVisit, runVisitCommand } from '../app/visits/index.js';
 import { computeCheckDigit, type OrgKind, type Role } from '../domain/index.js';
@@ -97,6 +99,7 @@ describe.each(kinds)('reading the appointment of a visit (%s)', (kind) => {
       verifierKey: testVerifierKey,
       auth,
       terminals: testTerminals,
+      pickup: pickupDepsFor({ signer: auth.ledger.log.signer, slots: testSlots }),
     });
     for (const org of [NQT, LINE, FWD, HAUL, HAUL2, CUSTOMS]) {
       await addOrganisation(auth, { ...org, kind: org.kind as OrgKind, name: org.code });

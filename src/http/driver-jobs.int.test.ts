@@ -111,6 +111,7 @@ describe.each(kinds)('driver jobs and release inboxes over HTTP (%s)', (kind) =>
       verifierKey: testVerifierKey,
       auth,
       terminals: testTerminals,
+      pickup: pickupDepsFor({ signer: auth.ledger.log.signer, slots: testSlots }),
     });
     for (const org of [LINE, FWD, FWD2, HAUL, HAUL2]) {
       await addOrganisation(auth, { ...org, kind: org.kind as OrgKind, name: org.code });

@@ -4,6 +4,7 @@ import { addPeople, testAuthDeps } from '../../test/support/auth.js';
 import {
   openTestLedger,
   type TestLedger,
+  testSlots,
   testTerminals,
   testVerifierKey,
 } from '../../test/support/ledger.js';
@@ -19,6 +20,7 @@ import {
 import { mintSession } from '../../test/support/sessions.js';
 import type { AuthDeps } from '../app/access/index.js';
 import { addOrganisation } from '../app/access/index.js';
+import { pickupDepsFor } from '../app/appointments/index.js';
 import { announceVisit, runVisitCommand, visitStreamId } from '../app/visits/index.js';
 import { buildServer } from './server.js';
 
@@ -64,6 +66,7 @@ describe.each(['sqlite', 'postgres'] as const)('freeze and two-person unfreeze (
       verifierKey: testVerifierKey,
       auth,
       terminals: testTerminals,
+      pickup: pickupDepsFor({ signer: auth.ledger.log.signer, slots: testSlots }),
     });
     visitRef = await boxInYard('CSQU3054383', 1);
     await releaseToHaulier(fixture.ledger, visitRef, { line, haulier });

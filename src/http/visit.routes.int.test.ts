@@ -4,6 +4,7 @@ import { testAuthDeps } from '../../test/support/auth.js';
 import {
   openTestLedger,
   type TestLedger,
+  testSlots,
   testTerminals,
   testVerifierKey,
 } from '../../test/support/ledger.js';
@@ -18,6 +19,7 @@ import {
 } from '../../test/support/route-examples.js';
 import type { AuthDeps } from '../app/access/index.js';
 import { addOrganisation } from '../app/access/index.js';
+import { pickupDepsFor } from '../app/appointments/index.js';
 import type { OrgKind, Role } from '../domain/index.js';
 import { buildServer } from './server.js';
 
@@ -60,6 +62,7 @@ describe('visit routes: commands, need-to-know and scope (HTTP, SQLite)', () => 
       verifierKey: testVerifierKey,
       auth,
       terminals: testTerminals,
+      pickup: pickupDepsFor({ signer: auth.ledger.log.signer, slots: testSlots }),
     });
     world = await buildWorld({ app, auth, terminals: testTerminals });
     await addOrganisation(auth, { orgId: 'org-maeu', kind: 'shipping_line', name: 'Maersk', code: 'MAEU' });

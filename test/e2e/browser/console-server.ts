@@ -10,13 +10,20 @@ import type { FastifyInstance } from 'fastify';
 import { Secret } from 'otpauth';
 import type { AuthDeps } from '../../../src/app/access/index.js';
 import { addOrganisation, addUser } from '../../../src/app/access/index.js';
+import { pickupDepsFor } from '../../../src/app/appointments/index.js';
 import type { WitnessConfig, WitnessSubmitter } from '../../../src/app/audit/index.js';
 import type { Clock } from '../../../src/app/ports.js';
 import type { TerminalLayouts } from '../../../src/app/visits/index.js';
 import { startLogWitnesses } from '../../../src/cli/witnesses.js';
 import { buildServer } from '../../../src/http/server.js';
 import { testAuthDeps } from '../../support/auth.js';
-import { openTestLedger, type TestLedger, testTerminals, testVerifierKey } from '../../support/ledger.js';
+import {
+  openTestLedger,
+  type TestLedger,
+  testSlots,
+  testTerminals,
+  testVerifierKey,
+} from '../../support/ledger.js';
 
 export interface ConsoleServer {
   readonly app: FastifyInstance;
@@ -62,6 +69,7 @@ export async function startConsoleServer(
     verifierKey: testVerifierKey,
     auth,
     terminals: options.terminals ?? testTerminals,
+    pickup: pickupDepsFor({ signer: auth.ledger.log.signer, slots: testSlots }),
     publicUrl: baseUrl,
     cosignatures: fixture.store.cosignatures,
     witnesses,
