@@ -2,11 +2,11 @@ import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { apiGet, apiPost, type Session } from '../api.js';
 import { Button, Field, Loading, Notice, PageHeading } from '../components.js';
 import { isUnauthenticated, messageOf } from '../errors.js';
-import { type Freeze, FreezeForm } from '../freeze.js';
 import { alertRuleName, formatDateTime } from '../labels.js';
 import { Link } from '../router.js';
 import { holds, useSession } from '../session.js';
 import { useAction } from '../use-action.js';
+import { type Freeze, FreezeForm } from '../visits/VisitFreeze.js';
 
 /** An alert as `GET /v1/alerts` answers it. */
 export interface Alert {
