@@ -87,7 +87,7 @@ export function App() {
     case '/audit':
       return <SignedIn>{(session) => <AuditPage key={session.user.userId} session={session} />}</SignedIn>;
     case '/admin':
-      return <SignedIn>{(session) => <AdminPage key={session.user.userId} />}</SignedIn>;
+      return <SignedIn>{(session) => <AdminPage key={session.user.userId} session={session} />}</SignedIn>;
     case '/approvals':
       return (
         <SignedIn>{(session) => <ApprovalsPage key={session.user.userId} session={session} />}</SignedIn>

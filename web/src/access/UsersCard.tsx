@@ -1,0 +1,138 @@
+/** The port's users, the form that adds one (its roles only through role grants), and the actions on one user. */
+import { useState } from 'react';
+import { apiPost, type Session } from '../api.js';
+import { ActionForm } from '../forms/ActionForm.js';
+import { allows, useFormDraft, withChoices } from '../forms/form-schema.js';
+import { formatDateTime, roleName } from '../labels.js';
+import {
+  type AddedUser,
+  type AdminAct,
+  type Organisation,
+  type Outcome,
+  ROLES,
+  type User,
+} from './admin-api.js';
+import { ADD_USER, ADMIN_FORM } from './admin-forms.js';
+import { EnrolmentLinkShown } from './EnrolmentLinkShown.js';
+import { UserActions } from './UserActions.js';
+
+function RoleChoices({ roles, onChange }: { roles: string[]; onChange: (roles: string[]) => void }) {
+  return (
+    <fieldset className="admin-roles">
+      <legend>Roles (each one is a role-grant request for a second administrator)</legend>
+      {ROLES.map((role) => (
+        <label key={role} className="admin-check">
+          <input
+            type="checkbox"
+            checked={roles.includes(role)}
+            onChange={(e) => onChange(e.target.checked ? [...roles, role] : roles.filter((r) => r !== role))}
+          />{' '}
+          {roleName(role)}
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
+function AddedUserShown({ added }: { added: AddedUser }) {
+  return (
+    <div className="admin-result" aria-live="polite">
+      <h3>
+        {added.user.displayName} ({added.user.username})
+      </h3>
+      <EnrolmentLinkShown link={added.enrolment} />
+      <p>Role-grant requests filed for a second administrator:</p>
+      <ul>
+        {added.roleRequests.map((r) => (
+          <li key={r.requestId}>
+            {roleName(r.role)} — request <code>{r.requestId}</code>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+export function UsersCard({
+  session,
+  orgs,
+  users,
+  act,
+  busy,
+  setOutcome,
+}: {
+  session: Session;
+  orgs: Organisation[];
+  users: User[];
+  act: AdminAct;
+  busy: string | undefined;
+  setOutcome: (outcome: Outcome) => void;
+}) {
+  const draft = useFormDraft({ orgId: '', username: '', displayName: '' });
+  const [roles, setRoles] = useState<string[]>([]);
+  const [added, setAdded] = useState<AddedUser>();
+  const orgName = (orgId: string) => orgs.find((o) => o.orgId === orgId)?.name ?? orgId;
+  return (
+    <section className="card card-wide" aria-labelledby="users-heading">
+      <h2 id="users-heading">Users</h2>
+      <div className="table-wrap">
+        <table className="table">
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Username</th>
+              <th scope="col">Organisation</th>
+              <th scope="col">Roles</th>
+              <th scope="col">Status</th>
+            </tr>
+          </thead>
+          <tbody>
+            {users.map((u) => (
+              <tr key={u.userId}>
+                <td>{u.displayName}</td>
+                <td>
+                  <code>{u.username}</code>
+                </td>
+                <td>{orgName(u.orgId)}</td>
+                <td>{u.roles.map(roleName).join(', ') || <span className="muted">none yet</span>}</td>
+                <td>{u.lockedAt ? `Locked ${formatDateTime(u.lockedAt)}` : 'Active'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+
+      {allows(session, ADD_USER.policy) ? (
+        <ActionForm
+          {...ADMIN_FORM}
+          spec={withChoices(ADD_USER, 'orgId', {
+            options: orgs.map((o) => ({ value: o.orgId, label: `${o.name} (${o.orgId})` })),
+            fallback: orgs[0]?.orgId ?? '',
+          })}
+          draft={draft}
+          title="Add a user"
+          headingId="add-user-heading"
+          after={<RoleChoices roles={roles} onChange={setRoles} />}
+          busy={busy === 'user'}
+          onSubmit={({ orgId, username, displayName }) =>
+            void act('user', ADD_USER.policy.stepUp(), async () => {
+              const answer = await apiPost<AddedUser>('/v1/admin/users', {
+                orgId,
+                username,
+                displayName,
+                roles,
+              });
+              setAdded(answer);
+              setOutcome({ title: `User ${answer.user.username} added` });
+              draft.reset({ orgId });
+              setRoles([]);
+            })
+          }
+        />
+      ) : null}
+      {added ? <AddedUserShown added={added} /> : null}
+
+      <UserActions users={users} act={act} busy={busy} setOutcome={setOutcome} />
+    </section>
+  );
+}
