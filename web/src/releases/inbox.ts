@@ -1,0 +1,55 @@
+/** The release inboxes (`GET /v1/releases`): offers awaiting the organisation, and the rights it holds or issued. */
+import { apiGet } from '../api.js';
+import type { Release } from '../pickup.js';
+import { type Directory, partyLabel } from './party-directory.js';
+
+/** One row of a release inbox, as `GET /v1/releases` answers (src/http/release.routes.ts). */
+export interface InboxItem {
+  visitRef: string;
+  containerNumber: string | null;
+  releaseId: string;
+  line: string;
+  state: 'offered' | 'held' | 'issued' | 'blocked' | 'revoked';
+  from: string | null;
+  to: string | null;
+  offeredAt: string | null;
+  acceptedAt: string | null;
+  validFrom: string;
+  validUntil: string;
+  updatedAt: string;
+  release: Release;
+}
+
+export interface InboxList {
+  items: InboxItem[];
+  nextCursor: string | null;
+}
+
+export type InboxView = 'offers' | 'held' | 'issued';
+
+const PAGE_SIZE = 25;
+
+export async function inboxPage(view: InboxView, cursor?: string): Promise<InboxList> {
+  const query = `view=${view}&limit=${PAGE_SIZE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+  const { items, nextCursor } = await apiGet<InboxList>(`/v1/releases?${query}`);
+  return { items, nextCursor };
+}
+
+/** A row the page acts on: the box (its number when the caller may know it) and the chain as the caller sees it. */
+export type ReleaseRow = Pick<InboxItem, 'visitRef' | 'containerNumber' | 'release'>;
+
+/** What the caller's organisation is to this release; parties by name where the directory knows them. */
+export function partOf(row: ReleaseRow, orgId: string, isLine: boolean, directory: Directory): string {
+  const { release } = row;
+  const party = (id: string) => partyLabel(directory, id);
+  if (release.revoked) return 'Revoked';
+  if (release.offer?.to === orgId) return 'Offered to you';
+  if (release.holder === orgId)
+    return release.offer ? `You hold it; offered to ${party(release.offer.to)}` : 'You hold it';
+  if (isLine) {
+    if (release.holder) return `Held by ${party(release.holder)}`;
+    return release.offer ? `Offered to ${party(release.offer.to)}` : 'Your line';
+  }
+  if (release.chain.some((link) => link.orgId === orgId)) return 'Passed on';
+  return '—';
+}
