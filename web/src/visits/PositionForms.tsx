@@ -131,6 +131,7 @@ export function MoveForm({
   onCancel,
 }: VisitFormProps & { from: Slot }) {
   const [to, setTo] = useState<SlotDraft>(emptySlot);
+  const slot = parseSlot(from.terminal, to);
   const draft = useFormDraft({ equipment: '' });
   const { run, busy, feedback } = useAction({ signedOut });
   return (
@@ -148,9 +149,9 @@ export function MoveForm({
       feedback={feedback}
       busy={busy}
       onCancel={onCancel}
-      validate={() => slotError(parseSlot(from.terminal, to))}
+      validate={() => slotError(slot)}
       onSubmit={({ equipment }) => {
-        const slot = parseSlot(from.terminal, to) as Slot;
+        if (typeof slot === 'string') return;
         void run('submit', RECORD_MOVE.policy.stepUp(), async () => {
           await apiPost(`/v1/visits/${ref}/moves`, { from, to: slot, equipment });
           onDone(`Move of ${visit.containerNumber} recorded: ${slotText(from)} → ${slotText(slot)}.`);
@@ -177,6 +178,7 @@ export function CorrectionForm({
   onCancel,
 }: VisitFormProps & { from: Slot }) {
   const [to, setTo] = useState<SlotDraft>(emptySlot);
+  const slot = parseSlot(from.terminal, to);
   const draft = useFormDraft({ reason: '' });
   const { run, busy, feedback } = useAction({ signedOut });
   return (
@@ -194,9 +196,9 @@ export function CorrectionForm({
       feedback={feedback}
       busy={busy}
       onCancel={onCancel}
-      validate={() => slotError(parseSlot(from.terminal, to))}
+      validate={() => slotError(slot)}
       onSubmit={({ reason }) => {
-        const slot = parseSlot(from.terminal, to) as Slot;
+        if (typeof slot === 'string') return;
         void run('submit', CORRECT_POSITION.policy.stepUp(), async () => {
           await apiPost(`/v1/visits/${ref}/position-corrections`, { to: slot, reason });
           onDone(
