@@ -16,7 +16,7 @@ interface ReleaseForm extends FormSpec<PanelField> {
   reasonMissing?: string;
 }
 
-const reason = (hint: string, required: boolean) =>
+const reasonField = (hint: string, required: boolean) =>
   ({
     kind: 'text',
     name: 'reason',
@@ -37,7 +37,9 @@ export const RELEASE_FORMS: Record<Exclude<Panel['kind'], 'book'>, ReleaseForm> 
   revoke: {
     policy: { permissions: ['release.revoke'], stepUp: () => 'revoke the release' },
     title: (box) => `Revoke the release of ${box}`,
-    fields: [reason('Every holder downstream is cut off, and their pickup credentials stop working.', true)],
+    fields: [
+      reasonField('Every holder downstream is cut off, and their pickup credentials stop working.', true),
+    ],
     reasonMissing: 'Give a reason: everyone downstream is told.',
     submit: { label: 'Revoke', busyLabel: 'Sending…', variant: 'danger' },
   },
@@ -45,7 +47,7 @@ export const RELEASE_FORMS: Record<Exclude<Panel['kind'], 'book'>, ReleaseForm> 
     policy: { permissions: ['release.block'], stepUp: () => 'block the release' },
     title: (box) => `Block the release of ${box}`,
     fields: [
-      reason('Every party in the chain is told; nobody can pass the right on or collect the box.', true),
+      reasonField('Every party in the chain is told; nobody can pass the right on or collect the box.', true),
     ],
     reasonMissing: 'Give a reason: every party in the chain is told.',
     submit: { label: 'Block the release', busyLabel: 'Sending…', variant: 'danger' },
@@ -53,7 +55,7 @@ export const RELEASE_FORMS: Record<Exclude<Panel['kind'], 'book'>, ReleaseForm> 
   deny: {
     policy: { permissions: ['release.accept', 'release.deny'], stepUp: () => 'deny the offer' },
     title: (box) => `Deny the right to collect ${box}`,
-    fields: [reason('The sender sees it.', false)],
+    fields: [reasonField('The sender sees it.', false)],
     submit: { label: 'Deny', busyLabel: 'Sending…' },
   },
 };
