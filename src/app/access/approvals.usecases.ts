@@ -117,7 +117,8 @@ export type GrantedApproval = NonNullable<ReturnType<typeof grantedApproval>>;
 export type ApprovalKinds = Readonly<Partial<Record<ApprovalKind, ApprovalKindHandler>>>;
 
 function handlerOf(kinds: ApprovalKinds, kind: ApprovalKind): ApprovalKindHandler {
-  const handler = kinds[kind];
+  // Own keys only: a kind is a name, and no name may reach the object's prototype.
+  const handler = Object.hasOwn(kinds, kind) ? kinds[kind] : undefined;
   if (!handler)
     throw new AppError('input.invalid', `two-person changes of kind ${String(kind)} are not known`);
   return handler;
