@@ -10,8 +10,11 @@ export interface ActionFormProps<Name extends string, Subject> {
   spec: FormSpec<Name, Subject>;
   draft: FormDraft<Name>;
   title: string;
-  /** h2 for a panel of its own, h3 inside a card that has its heading already. */
-  headingLevel: 2 | 3;
+  /**
+   * h2 for a panel of its own, h3 inside a card that has its heading already; none for a form that opens right
+   * under the buttons of what it acts on, whose heading names it already.
+   */
+  headingLevel: 2 | 3 | 'none';
   headingId?: string;
   /**
    * How assistive technology names the form: by its title, by its heading (`headingId`), or not at all where the
@@ -101,7 +104,7 @@ export function ActionForm<Name extends string, Subject>({
     if (Object.values(errors).some(Boolean)) return;
     onSubmit(values);
   };
-  const Heading = headingLevel === 2 ? 'h2' : 'h3';
+  const Heading = headingLevel === 2 ? 'h2' : headingLevel === 3 ? 'h3' : undefined;
   const inputs = (
     <>
       {children}
@@ -128,7 +131,7 @@ export function ActionForm<Name extends string, Subject>({
       aria-label={named === 'by-title' ? title : undefined}
       aria-labelledby={named === 'by-heading' ? headingId : undefined}
     >
-      <Heading id={headingId}>{title}</Heading>
+      {Heading ? <Heading id={headingId}>{title}</Heading> : null}
       {intro !== undefined ? <p className="muted">{intro}</p> : null}
       {fieldsClassName ? <div className={fieldsClassName}>{inputs}</div> : inputs}
       {after}

@@ -8,10 +8,10 @@
  * Reject ask for a passkey step-up first (the existing dialog, through `useAction`). Confirming a phone replaces
  * the driver's previous one. The panel is `CodeConfirmationPanel`, with the words of phones.
  */
-import { ApiError } from './api.js';
-import { type AwaitingCodeView, CodeConfirmationPanel } from './code-confirmation.js';
-import { formatDateTime } from './labels.js';
-import { deviceApi, type PendingDriverDevice } from './pickup.js';
+import { ApiError } from '../api.js';
+import { formatDateTime } from '../labels.js';
+import { deviceApi, type PendingDriverDevice } from '../pickup.js';
+import { type AwaitingCodeView, CodeConfirmationPanel } from './CodeConfirmationPanel.js';
 
 const pending = () => deviceApi.pending();
 const reject = (phone: PendingDriverDevice) => deviceApi.reject(phone.deviceId);

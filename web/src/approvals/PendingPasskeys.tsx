@@ -8,10 +8,10 @@
  * Reject is left. Confirm and Reject ask for a passkey step-up first (the existing dialog, through `useAction`).
  * The panel is `CodeConfirmationPanel`, with the words of passkeys.
  */
-import { api, type PendingEnrolment } from './api.js';
-import { type AwaitingCodeView, CodeConfirmationPanel } from './code-confirmation.js';
-import { Notice } from './components.js';
-import { formatDateTime, roleName } from './labels.js';
+import { api, type PendingEnrolment } from '../api.js';
+import { Notice } from '../components.js';
+import { formatDateTime, roleName } from '../labels.js';
+import { type AwaitingCodeView, CodeConfirmationPanel } from './CodeConfirmationPanel.js';
 
 const pending = () => api.pendingEnrolments();
 const confirm = (enrolment: PendingEnrolment, code: string) =>

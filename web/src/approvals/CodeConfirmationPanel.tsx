@@ -7,10 +7,10 @@
  * `PendingPasskeys` and `DriversPhones` are this panel with their own words.
  */
 import { type ReactNode, useCallback, useEffect, useId, useState } from 'react';
-import { Button, Field, Loading, Notice } from './components.js';
-import { isUnauthenticated, messageOf } from './errors.js';
-import { useSession } from './session.js';
-import { useAction } from './use-action.js';
+import { Button, Field, Loading, Notice } from '../components.js';
+import { isUnauthenticated, messageOf } from '../errors.js';
+import { useSession } from '../session.js';
+import { useAction } from '../use-action.js';
 
 /** What the panel needs of each waiting item: how many wrong codes were typed for it, and whether five were. */
 export interface AwaitingCode {

@@ -1,0 +1,72 @@
+/** The panel open below the alerts for one alert: assign or resolve it, freeze its box or ask to unfreeze it. */
+import { ActionForm } from '../forms/ActionForm.js';
+import { alertRuleName } from '../labels.js';
+import { FreezeForm } from '../visits/VisitFreeze.js';
+import { ASSIGN_ALERT, RESOLVE_ALERT } from './alert-forms.js';
+import type { AlertActions, AlertPanelState } from './use-alert-actions.js';
+
+/** Both forms sit alone in a card that their heading names. */
+const PANEL_FORM = {
+  headingLevel: 2,
+  headingId: 'alert-panel-heading',
+  named: 'by-section',
+  className: 'stack',
+} as const;
+
+export function AlertPanel({
+  panel: { kind, alert },
+  actions,
+  signedOut,
+  reload,
+}: {
+  panel: AlertPanelState;
+  actions: AlertActions;
+  signedOut: () => void;
+  reload: () => Promise<void>;
+}) {
+  if (kind === 'freeze' || kind === 'unfreeze')
+    return (
+      <section className="card">
+        <FreezeForm
+          mode={kind}
+          visitRef={alert.subject.id}
+          label={`the box of alert ${alert.alertId}`}
+          {...(kind === 'freeze' ? { alertId: alert.alertId } : {})}
+          signedOut={signedOut}
+          onCancel={actions.close}
+          onDone={(message) => {
+            actions.close();
+            actions.setDone(message);
+            void reload();
+          }}
+        />
+      </section>
+    );
+  const about = `alert ${alert.alertId}: ${alertRuleName(alert.rule).toLowerCase()}`;
+  const busy = actions.busyKey !== undefined;
+  return (
+    <section className="card" aria-labelledby={PANEL_FORM.headingId}>
+      {kind === 'assign' ? (
+        <ActionForm
+          {...PANEL_FORM}
+          spec={ASSIGN_ALERT}
+          draft={actions.assignDraft}
+          title={`Assign ${about}`}
+          busy={busy}
+          onSubmit={({ userId }) => actions.assign(alert, userId)}
+          onCancel={actions.close}
+        />
+      ) : (
+        <ActionForm
+          {...PANEL_FORM}
+          spec={RESOLVE_ALERT}
+          draft={actions.resolveDraft}
+          title={`Resolve ${about}`}
+          busy={busy}
+          onSubmit={({ note }) => actions.resolve(alert, note)}
+          onCancel={actions.close}
+        />
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,75 @@
+/**
+ * What can be done to an alert from the list: acknowledge it at once, or open the panel below the list that
+ * assigns, resolves, freezes its box or asks to unfreeze it. Only one panel is open; any action that worked closes
+ * it and loads the alerts again.
+ */
+import { useState } from 'react';
+import { useFormDraft } from '../forms/form-schema.js';
+import { useAction } from '../use-action.js';
+import { type Alert, alertsApi } from './alert-api.js';
+import { ASSIGN_ALERT, RESOLVE_ALERT } from './alert-forms.js';
+
+export type AlertPanelKind = 'assign' | 'resolve' | 'freeze' | 'unfreeze';
+
+export interface AlertPanelState {
+  kind: AlertPanelKind;
+  alert: Alert;
+}
+
+export function useAlertActions(reload: () => Promise<void>) {
+  const [panel, setPanel] = useState<AlertPanelState>();
+  const assignDraft = useFormDraft({ userId: '' });
+  const resolveDraft = useFormDraft({ note: '' });
+  const { run, busyKey, done, setDone, clear, feedback } = useAction({ reload });
+  const act = (key: string, label: string, call: () => Promise<unknown>, success: string) =>
+    run(key, label, call, {
+      done: success,
+      after: () => {
+        setPanel(undefined);
+        assignDraft.reset();
+        resolveDraft.reset();
+      },
+    });
+
+  return {
+    panel,
+    busyKey,
+    done,
+    setDone,
+    feedback,
+    assignDraft,
+    resolveDraft,
+    open(kind: AlertPanelKind, alert: Alert) {
+      clear();
+      for (const draft of [assignDraft, resolveDraft]) {
+        draft.reset();
+        draft.setErrors({});
+      }
+      setPanel({ kind, alert });
+    },
+    close: () => setPanel(undefined),
+    acknowledge: (alert: Alert) =>
+      void act(
+        `ack:${alert.alertId}`,
+        'acknowledge the alert',
+        () => alertsApi.acknowledge(alert),
+        'Alert acknowledged.',
+      ),
+    assign: (alert: Alert, userId: string) =>
+      void act(
+        `assign:${alert.alertId}`,
+        ASSIGN_ALERT.policy.stepUp(),
+        () => alertsApi.assign(alert, userId),
+        `Alert assigned to ${userId}.`,
+      ),
+    resolve: (alert: Alert, note: string) =>
+      void act(
+        `resolve:${alert.alertId}`,
+        RESOLVE_ALERT.policy.stepUp(),
+        () => alertsApi.resolve(alert, note),
+        'Alert resolved.',
+      ),
+  };
+}
+
+export type AlertActions = ReturnType<typeof useAlertActions>;

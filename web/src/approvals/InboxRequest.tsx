@@ -1,0 +1,83 @@
+/** One request awaiting the person's decision: who asked and when, what would change, and Approve or Reject. */
+import { Button } from '../components.js';
+import { ActionForm } from '../forms/ActionForm.js';
+import { formatDateTime } from '../labels.js';
+import { REJECT_REQUEST } from './approval-forms.js';
+import { type ApprovalRequest, kindName, requestName } from './approval-requests.js';
+import { RequestDiff, RequestSubject } from './RequestDetails.js';
+import type { ApprovalDecisions } from './use-approval-decisions.js';
+
+function RequestFacts({ request }: { request: ApprovalRequest }) {
+  return (
+    <dl className="approval-facts">
+      <div>
+        <dt>Requested by</dt>
+        <dd>
+          {request.requestedBy.displayName ?? request.requestedBy.userId}{' '}
+          <span className="muted">({request.requestedBy.orgId})</span>
+        </dd>
+      </div>
+      <div>
+        <dt>When</dt>
+        <dd>{formatDateTime(request.requestedAt)}</dd>
+      </div>
+      <div>
+        <dt>Expires</dt>
+        <dd>{formatDateTime(request.expiresAt)}</dd>
+      </div>
+      {request.terminal ? (
+        <div>
+          <dt>Terminal</dt>
+          <dd>{request.terminal}</dd>
+        </div>
+      ) : null}
+    </dl>
+  );
+}
+
+export function InboxRequest({
+  request,
+  decisions,
+}: {
+  request: ApprovalRequest;
+  decisions: ApprovalDecisions;
+}) {
+  const { busyKey, rejecting, draft } = decisions;
+  const name = requestName(request);
+  return (
+    <article aria-labelledby={`req-${request.requestId}`}>
+      <h3 id={`req-${request.requestId}`}>
+        {kindName(request.kind)} · <RequestSubject request={request} />
+      </h3>
+      <RequestFacts request={request} />
+      <RequestDiff request={request} />
+      <div className="button-row">
+        <Button
+          variant="primary"
+          busy={busyKey === `approve:${request.requestId}`}
+          busyLabel="Approving…"
+          aria-label={`Approve ${name}`}
+          onClick={() => decisions.approve(request)}
+        >
+          Approve
+        </Button>
+        <Button variant="danger" aria-label={`Reject ${name}`} onClick={() => decisions.openReject(request)}>
+          Reject
+        </Button>
+      </div>
+      {rejecting?.requestId === request.requestId ? (
+        <ActionForm
+          spec={REJECT_REQUEST}
+          draft={draft}
+          title={`Reject ${name}`}
+          headingLevel="none"
+          named="by-section"
+          className="stack"
+          busy={busyKey === `reject:${request.requestId}`}
+          onSubmit={({ reason }) => decisions.reject(request, reason)}
+          onCancel={decisions.closeReject}
+        />
+      ) : null}
+    </article>
+  );
+}

@@ -1,0 +1,65 @@
+/**
+ * Approving, rejecting and withdrawing requests, with the one reject form that may be open. The reason is kept by
+ * the page rather than the form, so opening the form again on any request starts it empty.
+ */
+import { useState } from 'react';
+import { useFormDraft } from '../forms/form-schema.js';
+import { useAction } from '../use-action.js';
+import { APPROVE_REQUEST, REJECT_REQUEST } from './approval-forms.js';
+import { type ApprovalRequest, approvalsApi, requestName } from './approval-requests.js';
+
+export function useApprovalDecisions(reload: () => Promise<void>) {
+  const [rejecting, setRejecting] = useState<ApprovalRequest>();
+  const draft = useFormDraft({ reason: '' });
+  const { run, busyKey, done, feedback, cancel } = useAction({ reload });
+  const act = (key: string, label: string, action: () => Promise<unknown>, success: string) =>
+    run(key, label, action, {
+      done: success,
+      after: () => {
+        setRejecting(undefined);
+        draft.reset();
+      },
+    });
+
+  return {
+    busyKey,
+    done,
+    feedback,
+    rejecting,
+    draft,
+    approve(request: ApprovalRequest) {
+      cancel();
+      void act(
+        `approve:${request.requestId}`,
+        APPROVE_REQUEST.stepUp(request),
+        () => approvalsApi.approve(request),
+        `You approved ${requestName(request)}. It is applied.`,
+      );
+    },
+    openReject(request: ApprovalRequest) {
+      cancel();
+      draft.reset();
+      draft.setErrors({});
+      setRejecting(request);
+    },
+    closeReject: () => setRejecting(undefined),
+    reject(request: ApprovalRequest, reason: string) {
+      void act(
+        `reject:${request.requestId}`,
+        REJECT_REQUEST.policy.stepUp(request),
+        () => approvalsApi.reject(request, reason),
+        `You rejected ${requestName(request)}.`,
+      );
+    },
+    withdraw(request: ApprovalRequest) {
+      void act(
+        `withdraw:${request.requestId}`,
+        'withdraw your request',
+        () => approvalsApi.withdraw(request),
+        `Your request about ${request.subject} is withdrawn.`,
+      );
+    },
+  };
+}
+
+export type ApprovalDecisions = ReturnType<typeof useApprovalDecisions>;
