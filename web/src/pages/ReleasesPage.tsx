@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { Session } from '../api.js';
-import { BookingPanel } from '../booking.js';
+import { BookingPanel } from '../appointments/BookingPanel.js';
 import { Button, Loading, Notice, PageHeading } from '../components.js';
 import { allows, useFormDraft } from '../forms/form-schema.js';
 import { AnnounceForm } from '../releases/AnnounceForm.js';

@@ -1,0 +1,86 @@
+/**
+ * Registering a driver of the planner's haulier: personal data, stored encrypted. It keeps its own markup rather
+ * than ActionForm's for its phone input, and for its submit kept in a button row, which stays its own width there.
+ */
+import type { FormEvent } from 'react';
+import { Button, Field } from '../components.js';
+import type { FormDraft } from '../forms/form-schema.js';
+
+export type NewDriverField = 'name' | 'badge' | 'licence' | 'phone' | 'userId';
+
+export const NO_NEW_DRIVER: Record<NewDriverField, string> = {
+  name: '',
+  badge: '',
+  licence: '',
+  phone: '',
+  userId: '',
+};
+
+export function NewDriverForm({
+  draft,
+  busy,
+  onSubmit,
+}: {
+  draft: FormDraft<NewDriverField>;
+  busy: boolean;
+  onSubmit: () => void;
+}) {
+  const { values, set } = draft;
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    onSubmit();
+  };
+  return (
+    <form className="stack new-driver" onSubmit={submit} noValidate aria-labelledby="new-driver-heading">
+      <h3 id="new-driver-heading">New driver</h3>
+      <p className="muted">
+        Personal data: stored encrypted, seen only by your haulier and by the gate when the driver arrives.
+      </p>
+      <div className="form-grid">
+        <Field
+          label="Name"
+          value={values.name}
+          onChange={(event) => set('name', event.target.value)}
+          autoComplete="off"
+          maxLength={200}
+        />
+        <Field
+          label="Badge number"
+          value={values.badge}
+          onChange={(event) => set('badge', event.target.value)}
+          autoComplete="off"
+          maxLength={64}
+        />
+        <Field
+          label="Driving licence"
+          value={values.licence}
+          onChange={(event) => set('licence', event.target.value)}
+          autoComplete="off"
+          maxLength={64}
+        />
+        <Field
+          label="Phone"
+          type="tel"
+          value={values.phone}
+          onChange={(event) => set('phone', event.target.value)}
+          autoComplete="off"
+          maxLength={32}
+        />
+        <Field
+          label="Driver's PortLedger account (optional)"
+          hint="The user id of the driver's own sign-in, a driver of your haulier: he then sees his jobs under My jobs."
+          value={values.userId}
+          onChange={(event) => set('userId', event.target.value)}
+          autoComplete="off"
+          spellCheck={false}
+          maxLength={100}
+        />
+      </div>
+      <div className="button-row">
+        <Button type="submit" variant="primary" busy={busy} busyLabel="Registering…">
+          Register driver
+        </Button>
+      </div>
+    </form>
+  );
+}
