@@ -6,8 +6,8 @@
 import { type FormEvent, useState } from 'react';
 import { Button, Notice } from '../components.js';
 import { useFormDraft } from '../forms/form-schema.js';
-import { type AppointmentOutcome, type Credential, pickupApi } from '../pickup.js';
 import { useAction } from '../use-action.js';
+import { type AppointmentOutcome, type Credential, pickupApi } from './appointment-api.js';
 import { DriverAndTruck, SlotChoice } from './BookingFieldsets.js';
 import { CredentialCard } from './CredentialCard.js';
 import { NewDriverForm, NO_NEW_DRIVER } from './NewDriverForm.js';

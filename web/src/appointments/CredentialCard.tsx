@@ -4,8 +4,8 @@
  */
 import { useId } from 'react';
 import { formatDateTime, formatTime } from '../labels.js';
-import type { Credential } from '../pickup.js';
 import { CopyButton, QrCode } from '../qr.js';
+import type { Credential } from './appointment-api.js';
 
 export function CredentialCard({
   credential,

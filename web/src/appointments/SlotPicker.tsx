@@ -1,6 +1,6 @@
 /** The slots of one day, with what is left of each one's capacity; past and full slots cannot be chosen. */
 import { formatTime } from '../labels.js';
-import type { Slot } from '../pickup.js';
+import type { Slot } from './appointment-api.js';
 
 export function SlotPicker({
   slots,

@@ -4,8 +4,8 @@
  */
 import { useCallback, useEffect, useState } from 'react';
 import { isUnauthenticated, messageOf } from '../errors.js';
-import { type Driver, pickupApi, type Slot } from '../pickup.js';
 import { useSession } from '../session.js';
+import { type Driver, pickupApi, type Slot } from './appointment-api.js';
 
 function today(): string {
   const now = new Date();

@@ -9,8 +9,8 @@
  * the driver's previous one. The panel is `CodeConfirmationPanel`, with the words of phones.
  */
 import { ApiError } from '../api.js';
+import { deviceApi, type PendingDriverDevice } from '../drivers/device-api.js';
 import { formatDateTime } from '../labels.js';
-import { deviceApi, type PendingDriverDevice } from '../pickup.js';
 import { type AwaitingCodeView, CodeConfirmationPanel } from './CodeConfirmationPanel.js';
 
 const pending = () => deviceApi.pending();

@@ -1,7 +1,7 @@
 /** A driver's own pickups as `GET /v1/me/jobs` answers them, and what this phone is for their passes. */
 import { apiGet } from '../api.js';
-import type { DriverDevice } from '../pickup.js';
 import type { DeviceKey } from '../pickup-pass.js';
+import type { DriverDevice } from './device-api.js';
 
 /** The rotating pass of a job: in force while its pickup credential is issued and unused. */
 export interface JobPass {

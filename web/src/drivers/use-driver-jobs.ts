@@ -1,9 +1,9 @@
 /** The driver's jobs and this phone's standing, loaded apart so that one failing leaves the other shown. */
 import { useCallback, useEffect, useState } from 'react';
 import { isUnauthenticated, messageOf } from '../errors.js';
-import { deviceApi } from '../pickup.js';
 import { loadDeviceKey } from '../pickup-pass.js';
 import { useSession } from '../session.js';
+import { deviceApi } from './device-api.js';
 import { type JobsState, myJobs, type PhoneState } from './driver-jobs.js';
 
 export function useDriverJobs(userId: string) {

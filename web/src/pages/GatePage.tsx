@@ -1,8 +1,8 @@
 import { type FormEvent, useCallback, useEffect, useId, useRef, useState } from 'react';
 import { Button, Field, Notice, PageHeading } from '../components.js';
 import { isUnauthenticated, messageOf } from '../errors.js';
+import { type GateVerdict, gateTransaction } from '../gate/gate-api.js';
 import { gateCheckName, gateCheckState } from '../labels.js';
-import { type GateVerdict, gateTransaction } from '../pickup.js';
 import { passShape } from '../pickup-pass.js';
 import { useSession } from '../session.js';
 

@@ -3,9 +3,9 @@ import { type FormEvent, useId, useState } from 'react';
 import { isApiError } from '../api.js';
 import { Button, Field, Notice, SelectField, type SelectOption } from '../components.js';
 import { messageOf } from '../errors.js';
-import { type Announcement, announceVisit, type VisitSummary } from '../pickup.js';
 import { useAction } from '../use-action.js';
 import { ProblemNotice } from './ProblemNotice.js';
+import { type Announcement, announceVisit, type VisitSummary } from './release-api.js';
 
 /** Common ISO 6346 size-types; the server checks the code either way. */
 const SIZE_TYPES: SelectOption[] = [

@@ -5,11 +5,11 @@
 import { type FormEvent, type ReactNode, useCallback, useEffect, useId, useState } from 'react';
 import { Button, Field, Loading, Notice, SelectField } from '../components.js';
 import { isUnauthenticated, messageOf } from '../errors.js';
-import { releaseActions, type VisitSummary, visitsInStatus } from '../pickup.js';
 import { useSession } from '../session.js';
 import { useAction } from '../use-action.js';
 import { ProblemNotice } from './ProblemNotice.js';
 import { type Directory, PartyPicker, partyLabel } from './party-directory.js';
+import { releaseActions, type VisitSummary, visitsInStatus } from './release-api.js';
 
 /** The local datetime a `datetime-local` input shows, for an instant. */
 function localInput(date: Date): string {

@@ -2,8 +2,8 @@
 import { type FormEvent, useState } from 'react';
 import { Button, Field } from '../components.js';
 import { isUnauthenticated, messageOf } from '../errors.js';
-import { findRelease } from '../pickup.js';
 import { useSession } from '../session.js';
+import { findRelease } from './release-api.js';
 
 /** The lookup's state lives with the page, so what was typed survives the page's own reloads. */
 export function useOfferLookup(onFound: (visitRef: string) => void) {

@@ -1,9 +1,9 @@
 /** Offers of a right to collect awaiting the organisation: accept one, or deny it with a reason. */
 import { Button } from '../components.js';
 import { formatDateTime } from '../labels.js';
-import { releaseActions } from '../pickup.js';
 import type { ReleaseRow } from './inbox.js';
 import { OfferLookup, type useOfferLookup } from './OfferLookup.js';
+import { releaseActions } from './release-api.js';
 import type { ReleaseTools } from './release-tools.js';
 
 export function OffersCard({

@@ -4,8 +4,8 @@
  */
 import { ActionForm } from '../forms/ActionForm.js';
 import type { FormDraft, FormSpec } from '../forms/form-schema.js';
-import { releaseActions } from '../pickup.js';
 import { type Directory, PartyPicker } from './party-directory.js';
+import { releaseActions } from './release-api.js';
 import type { Panel, ReleaseTools } from './release-tools.js';
 
 type PanelField = 'to' | 'reason';

@@ -1,10 +1,10 @@
 /** The rights the organisation holds, or its line issued: book, offer on, withdraw, block, unblock or revoke. */
 import { Button } from '../components.js';
 import { formatDateTime } from '../labels.js';
-import { releaseActions } from '../pickup.js';
 import { Link } from '../router.js';
 import { type InboxItem, partOf } from './inbox.js';
 import type { Directory } from './party-directory.js';
+import { releaseActions } from './release-api.js';
 import type { ReleaseTools } from './release-tools.js';
 
 export function RightsCard({

@@ -1,7 +1,7 @@
 /** The release inboxes (`GET /v1/releases`): offers awaiting the organisation, and the rights it holds or issued. */
 import { apiGet } from '../api.js';
-import type { Release } from '../pickup.js';
 import { type Directory, partyLabel } from './party-directory.js';
+import type { Release } from './release-api.js';
 
 /** One row of a release inbox, as `GET /v1/releases` answers (src/http/release.routes.ts). */
 export interface InboxItem {

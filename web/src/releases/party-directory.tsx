@@ -3,8 +3,8 @@ import { type ReactNode, useCallback, useEffect, useState } from 'react';
 import { Button, Loading, Notice, SelectField } from '../components.js';
 import { isUnauthenticated, messageOf } from '../errors.js';
 import { orgKindName } from '../labels.js';
-import { type Party, partyDirectory } from '../pickup.js';
 import { useSession } from '../session.js';
+import { type Party, partyDirectory } from './release-api.js';
 
 export type Directory =
   | { status: 'off' }

@@ -4,9 +4,9 @@
  */
 import { useCallback, useEffect, useState } from 'react';
 import { isUnauthenticated, messageOf } from '../errors.js';
-import { findRelease } from '../pickup.js';
 import { useSession } from '../session.js';
 import { type InboxList, type InboxView, inboxPage, type ReleaseRow } from './inbox.js';
+import { findRelease } from './release-api.js';
 
 export type InboxState =
   | { status: 'loading' }

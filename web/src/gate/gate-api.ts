@@ -1,0 +1,33 @@
+/** The gate transaction (issue 4) as the kiosk calls it (`gate.routes.ts`); types follow its response schema. */
+import { apiPost } from '../api.js';
+
+export interface GateCheck {
+  check: string;
+  /** True exactly when `state` is `passed`. */
+  passed: boolean;
+  /**
+   * `not_checked`: the pass did not show it comes from the driver's confirmed phone now (a printed copy, an earlier
+   * step), so the gate reports its own checks only.
+   */
+  state: 'passed' | 'failed' | 'not_checked';
+  reason: string | null;
+}
+
+export interface GateVerdict {
+  attemptId: string;
+  accepted: boolean;
+  /** `unidentified` when the pass did not authenticate whoever presents it. */
+  visitRef: string;
+  /** The box the credential names; `null` when what was scanned is not genuine. */
+  containerNumber: string | null;
+  checks: GateCheck[];
+  index: number;
+}
+
+export function gateTransaction(input: {
+  credential: string;
+  badge: string;
+  truckPlate: string;
+}): Promise<GateVerdict> {
+  return apiPost<GateVerdict>('/v1/gate/transactions', input);
+}
