@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { ApprovalRecord, IdentityReads } from '../app/access/identity.ports.js';
 import type { Authenticated } from '../app/access/index.js';
-import { approvalInbox, decideRequest, withdrawRequest } from '../app/access/index.js';
+import { approvalInbox, decideRequest, readApproval, withdrawRequest } from '../app/access/index.js';
 import { pickupApprovalKinds } from '../app/appointments/index.js';
 import { AppError } from '../app/errors.js';
 import { visitApprovalKinds } from '../app/visits/index.js';
@@ -117,11 +117,24 @@ export function approvalRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
   const approvalKinds = { ...visitApprovalKinds(deps.terminals), ...pickupApprovalKinds(deps.pickup) };
 
   async function readable(caller: Authenticated, requestId: string): Promise<ApprovalRecord> {
-    const record = await identity.getApproval(requestId);
+    const record = await readApproval(auth.ledger.store, requestId, now().toISOString());
     if (!record || !mayRead(caller, record)) {
       throw new AppError('approval.not_found', `no request ${requestId}`);
     }
     return record;
+  }
+
+  /** The caller's own requests: found through the table, each shown as the log records it. */
+  async function mineFromLog(caller: Authenticated, at: Date): Promise<ApprovalRecord[]> {
+    const rows = (await identity.listApprovals({ orgId: caller.org.orgId })).filter(
+      (row) => row.requestedBy === caller.user.userId,
+    );
+    const records = await Promise.all(
+      rows.map((row) => readApproval(auth.ledger.store, row.requestId, at.toISOString())),
+    );
+    return records.filter(
+      (record): record is ApprovalRecord => record !== undefined && record.requestedBy === caller.user.userId,
+    );
   }
 
   return async (app) => {
@@ -143,12 +156,8 @@ export function approvalRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
       async (request) => {
         const caller = requireAuth(request);
         const mine = request.query.mine === '1' || request.query.mine === 'true';
-        const records = mine
-          ? (await identity.listApprovals({ orgId: caller.org.orgId })).filter(
-              (r) => r.requestedBy === caller.user.userId,
-            )
-          : await approvalInbox(auth, caller);
         const at = now();
+        const records = mine ? await mineFromLog(caller, at) : await approvalInbox(auth, caller);
         return { requests: await Promise.all(records.map((r) => approvalView(identity, r, at))) };
       },
     );

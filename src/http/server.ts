@@ -115,7 +115,17 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     }),
   );
 
-  if (deps.auth) await app.register(authPlugin, { auth: deps.auth });
+  if (deps.auth) {
+    const { integrity } = deps;
+    // Tokens the log never created are refused, unless the log itself lost entries (see authenticateApiToken).
+    const logLostEntries = () => {
+      const latest = integrity?.latest();
+      return (
+        latest?.ok === false && (latest.code === 'integrity.rollback' || latest.code === 'integrity.fork')
+      );
+    };
+    await app.register(authPlugin, { auth: deps.auth, logLostEntries });
+  }
   await app.register(
     healthRoutes({ reads: deps.reads, integrity: deps.integrity, integrityRoute: deps.auth !== undefined }),
   );

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { type TOTP, URI } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testAuthDeps } from '../../test/support/auth.js';
+import { confirmEnrolment, enrolThroughLink } from '../../test/support/enrolment.js';
 import { openTestLedger, type TestLedger, testVerifierKey } from '../../test/support/ledger.js';
 import { mintSession } from '../../test/support/sessions.js';
 import { softPasskey } from '../../test/support/soft-authenticator.js';
@@ -42,6 +43,7 @@ describe('the session cookie (HTTP, SQLite)', () => {
   let auth: AuthDeps;
   let app: FastifyInstance;
   let longSessions: FastifyInstance;
+  let supLink: string;
   let driverTotp: TOTP;
 
   beforeAll(async () => {
@@ -67,14 +69,16 @@ describe('the session cookie (HTTP, SQLite)', () => {
       withPassword: { password: 'a long passphrase for jan' },
     });
     driverTotp = URI.parse(driver.totpUri!) as TOTP;
-    await addUser(auth, {
-      userId: 'u-sup',
-      orgId: 'term',
-      username: 'sofie',
-      displayName: 'Sofie Supervisor',
-      roles: ['terminal_supervisor'],
-      issuedBy: 'test',
-    });
+    supLink = (
+      await addUser(auth, {
+        userId: 'u-sup',
+        orgId: 'term',
+        username: 'sofie',
+        displayName: 'Sofie Supervisor',
+        roles: ['terminal_supervisor'],
+        issuedBy: 'test',
+      })
+    ).enrolmentToken;
     app = await buildServer({ reads: fixture.store, verifierKey: testVerifierKey, auth });
     // A deployment configured for sessions longer than the cookie may live.
     longSessions = await buildServer({
@@ -114,20 +118,12 @@ describe('the session cookie (HTTP, SQLite)', () => {
   });
 
   it('is renewed by a step-up only up to the expiry the session had from its sign-in', async () => {
-    const signedIn = await mintSession(auth, 'u-sup');
+    // Sofie enrols her passkey through her link and the operator confirms it, as the app registers one; then she
+    // signs in.
     const passkey = softPasskey();
-    await fixture.store.writeTransaction((tx) =>
-      tx.identity.addPasskey({
-        credentialId: passkey.credentialId,
-        userId: 'u-sup',
-        publicKey: passkey.cosePublicKey,
-        counter: 0,
-        transports: ['internal'],
-        label: 'laptop',
-        createdAt: clock.now().toISOString(),
-        lastUsedAt: null,
-      }),
-    );
+    expect((await enrolThroughLink(app, supLink, passkey)).statusCode).toBe(202);
+    await confirmEnrolment(auth, 'sofie');
+    const signedIn = await mintSession(auth, 'u-sup');
     const before = await storedSession(signedIn.cookie);
 
     clock.advance(5 * HOUR);

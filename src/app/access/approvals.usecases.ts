@@ -14,7 +14,7 @@ import {
 } from '../../domain/index.js';
 import { AppError } from '../errors.js';
 import type { WriteContext } from '../ledger/index.js';
-import type { JsonObject, StoredEvent } from '../ports.js';
+import type { JsonObject, LedgerReads, StoredEvent } from '../ports.js';
 import { type AuthDeps, type Authenticated, requireStepUp, runUserCommand } from './auth.usecases.js';
 import type { ApprovalRecord, OrganisationRecord, UserRecord } from './identity.ports.js';
 
@@ -259,6 +259,20 @@ export async function decideRequest(
   });
 }
 
+/**
+ * One request as the log records it, or `undefined` when there is none. What an approver is shown comes from the
+ * request's stream, not from the `approval` row: a row edited in the database cannot show one change while the log
+ * applies another (the outside attacker of issue 12 tried exactly that).
+ */
+export async function readApproval(
+  reads: LedgerReads,
+  requestId: string,
+  at: string,
+): Promise<ApprovalRecord | undefined> {
+  const state = fold(await reads.readStream(approvalStream(requestId)));
+  return state.request ? record(state, at) : undefined;
+}
+
 /** The requests this person could decide now: pending, not theirs, and the domain would let them approve. */
 export async function approvalInbox(deps: AuthDeps, auth: Authenticated): Promise<ApprovalRecord[]> {
   const pending = await deps.ledger.store.identity.listApprovals({ status: 'pending' });
@@ -268,7 +282,8 @@ export async function approvalInbox(deps: AuthDeps, auth: Authenticated): Promis
   for (const candidate of pending) {
     if (candidate.expiresAt <= now) continue;
     const state = fold(await deps.ledger.store.readStream(approvalStream(candidate.requestId)));
-    if (state.request && approverRefusal(state.request, actor) === undefined) mine.push(candidate);
+    // The table finds the candidates; the log says what each one is.
+    if (state.request && approverRefusal(state.request, actor) === undefined) mine.push(record(state, now));
   }
   return mine;
 }

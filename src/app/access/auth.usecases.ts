@@ -14,7 +14,7 @@ import {
   type UserState,
   userDecider,
 } from '../../domain/index.js';
-import { raiseEnrolmentAlert, recordLockoutAlert } from '../alerts/index.js';
+import { raiseEnrolmentAlert, raiseReadModelAlert, recordLockoutAlert } from '../alerts/index.js';
 import { AppError } from '../errors.js';
 import type { Ledger, WriteContext } from '../ledger/index.js';
 import type { JsonObject } from '../ports.js';
@@ -96,6 +96,70 @@ export interface NewSession {
 
 const userStream = (userId: string) => `user-${userId}`;
 const authStream = (userId: string) => `auth-${userId}`;
+
+/**
+ * Who someone is, as the log records it, set against the rows a sign-in reads. Every change of a person's roles,
+ * organisation, lock or passkeys is an event of their `user-<id>` stream; a user row with no stream behind it,
+ * roles or an organisation the log never gave, an unlock the log never saw, or a passkey it never confirmed were
+ * written to the database by hand (the outside attacker of issue 12, as a careful DBA, inserted a user and a
+ * passkey and approved two-person changes with them). Returns what differs, or `undefined` when the rows agree.
+ */
+async function identityDiffersFromLog(
+  context: WriteContext,
+  user: UserRecord,
+  credentialId?: string,
+): Promise<{ table: string; key: string; field: string; reason: string } | undefined> {
+  const logged = (await context.tx.readStream(userStream(user.userId))).reduce(
+    (current, event) => userDecider.evolve(current, { ...event.data, type: event.type } as never),
+    userDecider.initialState(),
+  ).user;
+  const row = { table: 'app_user', key: user.userId };
+  if (!logged)
+    return { ...row, field: 'user_id', reason: `user ${user.userId} has no user stream in the log` };
+  if (logged.orgId !== user.orgId) {
+    return { ...row, field: 'org_id', reason: `the log has ${logged.orgId}, the table ${user.orgId}` };
+  }
+  const roles = (list: readonly string[]) => [...list].sort().join(',');
+  if (roles(logged.roles) !== roles(user.roles)) {
+    return {
+      ...row,
+      field: 'roles',
+      reason: `the log grants [${roles(logged.roles)}], the table [${roles(user.roles)}]`,
+    };
+  }
+  if (logged.locked !== null && !user.lockedAt) {
+    return { ...row, field: 'locked_at', reason: `the log has the account locked since ${logged.locked.at}` };
+  }
+  if (credentialId !== undefined) {
+    const passkey = logged.passkeys.find((candidate) => candidate.credentialId === credentialId);
+    if (!passkey || passkey.pending) {
+      return {
+        table: 'passkey',
+        key: credentialId,
+        field: 'credential_id',
+        reason: `the log has no confirmed passkey ${credentialId} of user ${user.userId}`,
+      };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Refuses a sign-in or step-up whose identity rows the log does not back (see `identityDiffersFromLog`), and
+ * raises a critical read-model alert naming the row. The caller is answered as for a wrong credential: whoever
+ * wrote the row learns nothing, the security staff learn everything.
+ */
+async function requireIdentityInLog(
+  context: WriteContext,
+  user: UserRecord,
+  refusal: AppError,
+  credentialId?: string,
+): Promise<void> {
+  const differs = await identityDiffersFromLog(context, user, credentialId);
+  if (!differs) return;
+  await raiseReadModelAlert(context, { ...differs, code: 'auth.identity_not_in_log' });
+  throw refusal;
+}
 
 /** Appends auth events to the user's auth stream: they go into the same audit log as cargo events. */
 async function recordAuthEvent(context: WriteContext, userId: string, type: string, data: JsonObject) {
@@ -658,6 +722,12 @@ async function verifyAssertion(
     });
     throw new AppError('auth.account_locked', 'this account is locked; an administrator must unlock it');
   }
+  await requireIdentityInLog(
+    context,
+    user,
+    new AppError('auth.passkey_invalid', 'the passkey could not be verified'),
+    passkey.credentialId,
+  );
   await tx.identity.recordPasskeyUse(passkey.credentialId, {
     counter: verified.newCounter,
     lastUsedAt: now.toISOString(),
@@ -792,6 +862,11 @@ export async function passwordLogin(
       }
       throw new AppError('auth.credentials_invalid', 'the username, password or code is wrong');
     }
+    await requireIdentityInLog(
+      context,
+      user,
+      new AppError('auth.credentials_invalid', 'the username, password or code is wrong'),
+    );
     if (passkeyRequiredForAny(user.roles as Role[])) {
       await recordAuthEvent(context, user.userId, 'LoginRefused', {
         method: 'password_totp',

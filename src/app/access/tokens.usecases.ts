@@ -13,9 +13,10 @@ import {
   permissions,
   rolesFor,
 } from '../../domain/index.js';
+import { raiseReadModelAlert } from '../alerts/index.js';
 import { AppError } from '../errors.js';
 import type { WriteContext } from '../ledger/index.js';
-import type { JsonObject } from '../ports.js';
+import type { JsonObject, StoredEvent } from '../ports.js';
 import type { AuthDeps, RequestMeta } from './auth.usecases.js';
 import type { ApiTokenRecord } from './identity.ports.js';
 
@@ -266,7 +267,13 @@ export async function listApiTokens(deps: AuthDeps, where: { orgId?: string }): 
  */
 export async function authenticateApiToken(
   deps: AuthDeps,
-  input: { token: string; route: string; meta: RequestMeta },
+  input: {
+    token: string;
+    route: string;
+    meta: RequestMeta;
+    /** Whether the integrity watch found the log lost entries (a rollback or a fork); see `tokenDiffersFromLog`. */
+    logLostEntries?: boolean;
+  },
 ): Promise<ApiTokenPrincipal | undefined> {
   if (!TOKEN_SHAPE.test(input.token)) return undefined;
   const tokenHash = deps.security.tokens.hash(input.token);
@@ -276,6 +283,24 @@ export async function authenticateApiToken(
   if (!record || record.revokedAt !== null || record.expiresAt <= now.toISOString()) return undefined;
   const org = await reads.getOrganisation(record.orgId);
   if (!org) return undefined;
+  const differs = tokenDiffersFromLog(
+    record,
+    await deps.ledger.store.readStream(tokenStream(record.tokenId)),
+    input.logLostEntries ?? false,
+  );
+  if (differs) {
+    // Refused as an unknown token; the security staff are told which row the log does not back.
+    await deps.ledger.write((context) =>
+      raiseReadModelAlert(context, {
+        table: 'api_token',
+        key: record.tokenId,
+        field: differs.field,
+        reason: differs.reason,
+        code: 'auth.token_not_in_log',
+      }),
+    );
+    return undefined;
+  }
   if (isUseDue(record, now)) {
     await deps.ledger.write((context) => recordUse(context, tokenHash, input));
   }
@@ -287,6 +312,48 @@ export async function authenticateApiToken(
     terminals: [...org.terminals],
     permissions: allowed.filter((permission) => record.permissions.includes(permission)),
   };
+}
+
+/**
+ * The token row set against its `token-<id>` stream. A row whose organisation, permissions or expiry differ from
+ * what the log created, or that the log revoked, was edited by hand. A row the log never created was inserted by
+ * hand (the outside attacker of issue 12 inserted one), unless the integrity watch found that the log lost entries
+ * (a rollback or a fork, which it, the monitor and the witnesses name): then the log cannot say which tokens were
+ * made in what it lost, and refusing them would only blind the defenders' own tools, such as the alert.read token
+ * they read the rollback's alert with. Returns what differs, or `undefined` when the row stands.
+ */
+function tokenDiffersFromLog(
+  record: ApiTokenRecord,
+  stream: readonly StoredEvent[],
+  logLostEntries: boolean,
+): { field: string; reason: string } | undefined {
+  const created = stream.find((event) => event.type === 'TokenCreated')?.data;
+  if (!created) {
+    return logLostEntries
+      ? undefined
+      : { field: 'token_id', reason: `token ${record.tokenId} was never created in the log` };
+  }
+  if (created.orgId !== record.orgId) {
+    return {
+      field: 'org_id',
+      reason: `the log created it for ${String(created.orgId)}, the table has ${record.orgId}`,
+    };
+  }
+  const logged = new Set(Array.isArray(created.permissions) ? created.permissions.map(String) : []);
+  const added = record.permissions.filter((permission) => !logged.has(permission));
+  if (added.length > 0) {
+    return {
+      field: 'permissions',
+      reason: `the table adds ${added.join(', ')}, which the log never granted`,
+    };
+  }
+  if (created.expiresAt !== record.expiresAt) {
+    return { field: 'expires_at', reason: `the log has it expire at ${String(created.expiresAt)}` };
+  }
+  if (stream.some((event) => event.type === 'TokenRevoked')) {
+    return { field: 'revoked_at', reason: `the log revoked token ${record.tokenId}` };
+  }
+  return undefined;
 }
 
 const isUseDue = (record: ApiTokenRecord, now: Date) =>

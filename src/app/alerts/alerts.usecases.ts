@@ -47,6 +47,7 @@ import {
   gateAlertRecord,
   gateRefusalSeverity,
   lockoutAlertRecord,
+  readModelAlertRecord,
 } from './alert-records.js';
 
 export type { AlertEvidence, AlertRule, AlertSeverity, AlertStatus } from '../ports.js';
@@ -357,6 +358,42 @@ export async function recordLockoutAlert(
 export async function raiseEnrolmentAlert(context: WriteContext, data: JsonObject): Promise<AlertRecord> {
   const [raised] = await context.appendAtEnd(ALERTS_STREAM, [{ type: 'EnrolmentAlertRaised', data }]);
   const record = enrolmentAlertRecord(raised!);
+  await context.tx.putAlertRecord(record);
+  return record;
+}
+
+/**
+ * Records that a read-model row differs from what the log says (`integrity.read_model_mismatch`, critical): the
+ * `ReadModelAlertRaised` event on the alerts stream and its row, in the caller's transaction. The row is put, not
+ * inserted, so it lands even when the alert table is what was tampered with.
+ */
+export async function raiseReadModelAlert(
+  context: WriteContext,
+  data: {
+    readonly table: string;
+    readonly key: string;
+    readonly field: string | null;
+    readonly reason: string;
+    readonly code: string;
+    readonly lastIndex?: number | null;
+    readonly checkedAt?: string;
+  },
+): Promise<AlertRecord> {
+  const [raised] = await context.appendAtEnd(ALERTS_STREAM, [
+    {
+      type: 'ReadModelAlertRaised',
+      data: {
+        table: data.table,
+        key: data.key,
+        field: data.field,
+        reason: data.reason,
+        code: data.code,
+        lastIndex: data.lastIndex ?? null,
+        checkedAt: data.checkedAt ?? context.now.toISOString(),
+      },
+    },
+  ]);
+  const record = readModelAlertRecord(raised!);
   await context.tx.putAlertRecord(record);
   return record;
 }

@@ -11,7 +11,7 @@ import {
   parseVerifierKey,
   rootFromBorder,
 } from '../../audit/index.js';
-import { ALERTS_STREAM, integrityAlertRecord, readModelAlertRecord } from '../alerts/index.js';
+import { ALERTS_STREAM, integrityAlertRecord, raiseReadModelAlert } from '../alerts/index.js';
 import type { Ledger } from '../ledger/index.js';
 import {
   type CheckpointKeeper,
@@ -392,25 +392,18 @@ export type IntegritySummary = ReturnType<typeof integritySummary>;
 export async function raiseIntegrityAlert(ledger: Ledger, failure: IntegrityFailure): Promise<number> {
   const { readModel } = failure;
   if (readModel) {
-    // A read model that differs from the log: its own rule, naming the table and the key. The row is put (not
-    // inserted), so it lands even when the alert table is what was tampered with.
-    return ledger.write(async ({ appendAtEnd, tx }) => {
-      const [raised] = await appendAtEnd(ALERTS_STREAM, [
-        {
-          type: 'ReadModelAlertRaised',
-          data: {
-            table: readModel.table,
-            key: readModel.key,
-            field: readModel.field,
-            reason: failure.reason,
-            code: failure.code,
-            lastIndex: failure.firstBadIndex,
-            checkedAt: failure.checkedAt,
-          },
-        },
-      ]);
-      await tx.putAlertRecord(readModelAlertRecord(raised!));
-      return raised!.index;
+    // A read model that differs from the log: its own rule, naming the table and the key.
+    return ledger.write(async (context) => {
+      const record = await raiseReadModelAlert(context, {
+        table: readModel.table,
+        key: readModel.key,
+        field: readModel.field,
+        reason: failure.reason,
+        code: failure.code,
+        lastIndex: failure.firstBadIndex,
+        checkedAt: failure.checkedAt,
+      });
+      return record.alertId;
     });
   }
   return ledger.write(async ({ appendAtEnd, tx }) => {

@@ -1,0 +1,209 @@
+/**
+ * Outside attacker, issue 12: as a careful DBA, the gang wrote identity rows by hand and the system believed them.
+ * It inserted a user and a passkey (no events) and approved two-person changes with them; it gave the driver the
+ * haulier planner's role with an UPDATE; it inserted an API token; and it edited an approval's row so that the
+ * approver saw one change while the log applied another. Who someone is now comes from the log: a sign-in, a
+ * step-up or a token whose rows the log does not back is refused as a wrong credential and raises a critical
+ * `integrity.read_model_mismatch` alert naming the row, and an approval is shown as its stream records it.
+ */
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testAuthDeps } from '../../test/support/auth.js';
+import { confirmEnrolment, enrolThroughLink } from '../../test/support/enrolment.js';
+import {
+  openTestLedger,
+  type TestLedger,
+  testTerminals,
+  testVerifierKey,
+} from '../../test/support/ledger.js';
+import { mintSession } from '../../test/support/sessions.js';
+import { type SoftPasskey, softPasskey } from '../../test/support/soft-authenticator.js';
+import { type AuthDeps, createApiToken, requestApproval } from '../app/access/index.js';
+import { seedDemoIdentities } from '../demo/demo-identities.js';
+import { buildServer } from './server.js';
+
+describe.each(['sqlite', 'postgres'] as const)(
+  'identity rows the log does not back are refused and alerted (HTTP, %s)',
+  (dialect) => {
+    let fixture: TestLedger;
+    let auth: AuthDeps;
+    let app: FastifyInstance;
+    const links = new Map<string, string>();
+
+    const passkeyLogin = async (passkey: SoftPasskey, userId: string) => {
+      const options = await app.inject({ method: 'POST', url: '/v1/auth/passkey/options', payload: {} });
+      return app.inject({
+        method: 'POST',
+        url: '/v1/auth/passkey/verify',
+        payload: {
+          challengeId: options.json().challengeId,
+          response: passkey.assert(options.json().options, userId),
+        },
+      });
+    };
+    /** The read-model alerts raised so far, as the alert table holds them (every alert, newest first). */
+    const mismatchAlerts = async () =>
+      (await fixture.store.listAlertRecords({ limit: 100 }))
+        .filter((alert) => alert.rule === 'integrity.read_model_mismatch')
+        .map((alert) => ({ subject: alert.subjectId, severity: alert.severity, summary: alert.summary }));
+
+    beforeAll(async () => {
+      fixture = await openTestLedger(dialect);
+      auth = testAuthDeps(fixture.ledger);
+      for (const person of await seedDemoIdentities(auth, () => 'a demo password nobody types'))
+        links.set(person.user.userId, person.enrolmentToken);
+      app = await buildServer({
+        reads: fixture.store,
+        verifierKey: testVerifierKey,
+        auth,
+        terminals: testTerminals,
+      });
+    });
+
+    afterAll(async () => {
+      await app?.close();
+      await fixture?.cleanup();
+    });
+
+    it('refuses a user and passkey inserted without events, and alerts about the user row', async () => {
+      const ghost = softPasskey();
+      const supervisor = (await fixture.store.identity.getUser('supervisor'))!;
+      await fixture.store.writeTransaction(async (tx) => {
+        await tx.identity.putUser({
+          ...supervisor,
+          userId: 'ghost',
+          username: 'ghost',
+          displayName: 'Nobody',
+          lockedAt: null,
+        });
+        await tx.identity.addPasskey({
+          credentialId: ghost.credentialId,
+          userId: 'ghost',
+          publicKey: ghost.cosePublicKey,
+          counter: 0,
+          transports: ['internal'],
+          label: 'ghost',
+          createdAt: '2026-12-06T08:00:00.000Z',
+          lastUsedAt: null,
+        });
+      });
+      const sizeBefore = await fixture.store.logSize();
+
+      const refused = await passkeyLogin(ghost, 'ghost');
+
+      expect(refused.statusCode).toBe(401);
+      expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(refused.json().code).toBe('auth.passkey_invalid');
+      expect(refused.headers['set-cookie']).toBeUndefined();
+      expect(await fixture.store.logSize()).toBeGreaterThan(sizeBefore);
+      expect(await mismatchAlerts()).toContainEqual({
+        subject: 'app_user ghost',
+        severity: 'critical',
+        summary: expect.stringContaining('has no user stream in the log'),
+      });
+    });
+
+    it("refuses a real passkey once the table gives its user a role the log never granted; the log's roles sign in", async () => {
+      const passkey = softPasskey();
+      expect((await enrolThroughLink(app, links.get('driver')!, passkey)).statusCode).toBe(202);
+      await confirmEnrolment(auth, 'driver');
+      expect((await passkeyLogin(passkey, 'driver')).statusCode).toBe(200);
+      const driver = (await fixture.store.identity.getUser('driver'))!;
+      await fixture.store.writeTransaction((tx) =>
+        tx.identity.putUser({ ...driver, roles: [...driver.roles, 'haulier_planner'] }),
+      );
+
+      const refused = await passkeyLogin(passkey, 'driver');
+
+      expect(refused.statusCode).toBe(401);
+      expect(refused.json().code).toBe('auth.passkey_invalid');
+      expect(await mismatchAlerts()).toContainEqual({
+        subject: 'app_user driver',
+        severity: 'critical',
+        summary: expect.stringContaining('roles'),
+      });
+      // Put back as the log has it, the same passkey signs in again.
+      await fixture.store.writeTransaction((tx) => tx.identity.putUser(driver));
+      expect((await passkeyLogin(passkey, 'driver')).statusCode).toBe(200);
+    });
+
+    it('refuses an API token inserted in the table, and one whose permissions were widened there', async () => {
+      const created = await createApiToken(auth, {
+        orgId: 'nqt',
+        permissions: ['visit.read'],
+        label: 'crane feed',
+        createdBy: 'admin',
+      });
+      const get = (token: string) =>
+        app.inject({
+          method: 'GET',
+          url: '/v1/visits?limit=1',
+          headers: { authorization: `Bearer ${token}` },
+        });
+      expect((await get(created.token)).statusCode).toBe(200);
+      const row = (await fixture.store.identity.getApiToken(auth.security.tokens.hash(created.token)))!;
+
+      await fixture.store.writeTransaction((tx) =>
+        tx.identity.putApiToken({ ...row, permissions: [...row.permissions, 'visit.move'] }),
+      );
+      const widened = await get(created.token);
+      expect(widened.statusCode).toBe(401);
+      expect(widened.json().code).toBe('auth.token_invalid');
+
+      const forged = `plt_${'G'.repeat(43)}`;
+      await fixture.store.writeTransaction((tx) =>
+        tx.identity.putApiToken({
+          ...row,
+          tokenId: 'tok_GHOSTGHOSTGHOST1',
+          tokenHash: auth.security.tokens.hash(forged),
+          permissions: ['visit.read'],
+        }),
+      );
+      expect((await get(forged)).statusCode).toBe(401);
+
+      const alerts = await mismatchAlerts();
+      expect(alerts).toContainEqual({
+        subject: `api_token ${row.tokenId}`,
+        severity: 'critical',
+        summary: expect.stringContaining('visit.move'),
+      });
+      expect(alerts).toContainEqual({
+        subject: 'api_token tok_GHOSTGHOSTGHOST1',
+        severity: 'critical',
+        summary: expect.stringContaining('never created in the log'),
+      });
+    });
+    it('shows an approval as its stream records it, whatever its row was edited to', async () => {
+      const admin = (await fixture.store.identity.getUser('admin'))!;
+      const org = (await fixture.store.identity.getOrganisation('portadmin'))!;
+      const requested = await requestApproval(
+        auth,
+        { user: admin, org },
+        { kind: 'role.grant', subject: 'gate-clerk', change: { role: 'yard_planner' } },
+      );
+      const row = (await fixture.store.identity.getApproval(requested.requestId))!;
+      await fixture.store.writeTransaction((tx) =>
+        tx.identity.putApproval({
+          ...row,
+          subject: 'supervisor',
+          view: { ...row.view, subject: 'supervisor', change: { role: 'gate_clerk', rolesBefore: [] } },
+        }),
+      );
+      const approver = await mintSession(auth, 'admin2');
+      const read = (url: string) =>
+        app.inject({ method: 'GET', url, cookies: approver.cookies, headers: approver.headers });
+
+      const shown = await read(`/v1/approvals/${requested.requestId}`);
+      expect(shown.statusCode).toBe(200);
+      expect(shown.json()).toMatchObject({ subject: 'gate-clerk', change: { role: 'yard_planner' } });
+      const inbox = await read('/v1/approvals');
+      expect(inbox.json().requests).toContainEqual(
+        expect.objectContaining({
+          requestId: requested.requestId,
+          subject: 'gate-clerk',
+          change: expect.objectContaining({ role: 'yard_planner' }),
+        }),
+      );
+    });
+  },
+);
