@@ -99,6 +99,7 @@ const conformanceDir = join(
   '..',
   '..',
   '..',
+  '..',
   'shared',
   'conformance',
 );
