@@ -15,7 +15,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { testAuthDeps } from '../../test/support/auth.js';
-import { confirmEnrolment, enrolThroughLink } from '../../test/support/enrolment.js';
+import { confirmEnrolment, enrolThroughLink, passkeyLogin as signIn } from '../../test/support/enrolment.js';
 import {
   openTestLedger,
   type TestLedger,
@@ -72,17 +72,7 @@ describe.each(['sqlite', 'postgres'] as const)(
       enrolmentCode({ credentialId: passkey.credentialId, publicKey: passkey.cosePublicKey });
     /** A code that is not `code` (its last symbol changed). */
     const otherThan = (code: string) => `${code.slice(0, 8)}${code.endsWith('0') ? '1' : '0'}`;
-    const passkeyLogin = async (passkey: SoftPasskey, userId: string) => {
-      const options = await app.inject({ method: 'POST', url: '/v1/auth/passkey/options', payload: {} });
-      return app.inject({
-        method: 'POST',
-        url: '/v1/auth/passkey/verify',
-        payload: {
-          challengeId: options.json().challengeId,
-          response: passkey.assert(options.json().options, userId),
-        },
-      });
-    };
+    const passkeyLogin = (passkey: SoftPasskey, userId: string) => signIn(app, passkey, userId);
     const enrolmentAlerts = async (who: Session) => {
       const listed = await inject(who, 'GET', '/v1/alerts?limit=200');
       expect(listed.statusCode).toBe(200);

@@ -9,7 +9,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testAuthDeps } from '../../test/support/auth.js';
-import { confirmEnrolment, enrolThroughLink } from '../../test/support/enrolment.js';
+import { confirmEnrolment, enrolThroughLink, passkeyLogin as signIn } from '../../test/support/enrolment.js';
 import {
   openTestLedger,
   type TestLedger,
@@ -30,17 +30,7 @@ describe.each(['sqlite', 'postgres'] as const)(
     let app: FastifyInstance;
     const links = new Map<string, string>();
 
-    const passkeyLogin = async (passkey: SoftPasskey, userId: string) => {
-      const options = await app.inject({ method: 'POST', url: '/v1/auth/passkey/options', payload: {} });
-      return app.inject({
-        method: 'POST',
-        url: '/v1/auth/passkey/verify',
-        payload: {
-          challengeId: options.json().challengeId,
-          response: passkey.assert(options.json().options, userId),
-        },
-      });
-    };
+    const passkeyLogin = (passkey: SoftPasskey, userId: string) => signIn(app, passkey, userId);
     /** The read-model alerts raised so far, as the alert table holds them (every alert, newest first). */
     const mismatchAlerts = async () =>
       (await fixture.store.listAlertRecords({ limit: 100 }))

@@ -14,7 +14,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testAuthDeps } from '../../test/support/auth.js';
-import { confirmEnrolment, enrolThroughLink } from '../../test/support/enrolment.js';
+import { confirmEnrolment, enrolThroughLink, passkeyLogin as signIn } from '../../test/support/enrolment.js';
 import {
   openTestLedger,
   type TestLedger,
@@ -47,17 +47,7 @@ describe.each(['sqlite', 'postgres'] as const)(
         headers: session.headers,
         ...(method === 'POST' ? { payload } : {}),
       });
-    const passkeyLogin = async (passkey: SoftPasskey, userId: string) => {
-      const options = await app.inject({ method: 'POST', url: '/v1/auth/passkey/options', payload: {} });
-      return app.inject({
-        method: 'POST',
-        url: '/v1/auth/passkey/verify',
-        payload: {
-          challengeId: options.json().challengeId,
-          response: passkey.assert(options.json().options, userId),
-        },
-      });
-    };
+    const passkeyLogin = (passkey: SoftPasskey, userId: string) => signIn(app, passkey, userId);
     const sessionOf = (signedIn: { cookies: { name: string; value: string }[] }) => ({
       cookies: Object.fromEntries(signedIn.cookies.map((c) => [c.name, c.value])),
     });

@@ -66,3 +66,19 @@ export async function enrolThroughLink(
     headers,
   });
 }
+
+/**
+ * Signs in with `passkey` through the real routes, as a browser would: the options, then the assertion for
+ * `userId`. Returns the server's answer (200 with the session cookie when the passkey signs in).
+ */
+export async function passkeyLogin(app: FastifyInstance, passkey: SoftPasskey, userId: string) {
+  const options = await app.inject({ method: 'POST', url: '/v1/auth/passkey/options', payload: {} });
+  return app.inject({
+    method: 'POST',
+    url: '/v1/auth/passkey/verify',
+    payload: {
+      challengeId: options.json().challengeId,
+      response: passkey.assert(options.json().options, userId),
+    },
+  });
+}
