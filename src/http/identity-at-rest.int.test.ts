@@ -117,6 +117,33 @@ describe.each(['sqlite', 'postgres'] as const)(
       expect((await passkeyLogin(passkey, 'driver')).statusCode).toBe(200);
     });
 
+    it('ends a live session whose roles or organisation are edited in the table, and alerts', async () => {
+      const session = await mintSession(auth, 'haulier-planner');
+      const me = () =>
+        app.inject({
+          method: 'GET',
+          url: '/v1/auth/session',
+          cookies: session.cookies,
+          headers: session.headers,
+        });
+      expect((await me()).statusCode).toBe(200);
+      const planner = (await fixture.store.identity.getUser('haulier-planner'))!;
+      const haulier = (await fixture.store.identity.getOrganisation(planner.orgId))!;
+      await fixture.store.writeTransaction((tx) =>
+        tx.identity.putOrganisation({ ...haulier, kind: 'terminal_operator', terminals: ['T1'] }),
+      );
+
+      expect((await me()).statusCode).toBe(401);
+      await fixture.store.writeTransaction((tx) => tx.identity.putOrganisation(haulier));
+      // Ended for good: the organisation put back does not revive it.
+      expect((await me()).statusCode).toBe(401);
+      expect(await mismatchAlerts()).toContainEqual({
+        subject: `organisation ${haulier.orgId}`,
+        severity: 'critical',
+        summary: expect.stringContaining('not registered in the log'),
+      });
+    });
+
     it('refuses an API token inserted in the table, and one whose permissions were widened there', async () => {
       const created = await createApiToken(auth, {
         orgId: 'nqt',

@@ -17,7 +17,7 @@ import {
 import { raiseEnrolmentAlert, raiseReadModelAlert, recordLockoutAlert } from '../alerts/index.js';
 import { AppError } from '../errors.js';
 import type { Ledger, WriteContext } from '../ledger/index.js';
-import type { JsonObject } from '../ports.js';
+import type { JsonObject, LedgerReads } from '../ports.js';
 import { enrolmentCode } from './enrolment-code.js';
 import type {
   Authenticated,
@@ -105,11 +105,12 @@ const authStream = (userId: string) => `auth-${userId}`;
  * passkey and approved two-person changes with them). Returns what differs, or `undefined` when the rows agree.
  */
 async function identityDiffersFromLog(
-  context: WriteContext,
+  reads: LedgerReads,
   user: UserRecord,
+  org: OrganisationRecord | undefined,
   credentialId?: string,
 ): Promise<{ table: string; key: string; field: string; reason: string } | undefined> {
-  const logged = (await context.tx.readStream(userStream(user.userId))).reduce(
+  const logged = (await reads.readStream(userStream(user.userId))).reduce(
     (current, event) => userDecider.evolve(current, { ...event.data, type: event.type } as never),
     userDecider.initialState(),
   ).user;
@@ -126,6 +127,23 @@ async function identityDiffersFromLog(
       field: 'roles',
       reason: `the log grants [${roles(logged.roles)}], the table [${roles(user.roles)}]`,
     };
+  }
+  if (org) {
+    // An organisation is registered once; its kind and terminals are what its people may see and do.
+    const registered = (await reads.readStream(`org-${org.orgId}`))[0]?.data;
+    const terminals = (list: readonly unknown[]) => list.map(String).sort().join(',');
+    if (
+      !registered ||
+      registered.kind !== org.kind ||
+      terminals(Array.isArray(registered.terminals) ? registered.terminals : []) !== terminals(org.terminals)
+    ) {
+      return {
+        table: 'organisation',
+        key: org.orgId,
+        field: 'kind',
+        reason: `organisation ${org.orgId} is not registered in the log as the table has it`,
+      };
+    }
   }
   if (logged.locked !== null && !user.lockedAt) {
     return { ...row, field: 'locked_at', reason: `the log has the account locked since ${logged.locked.at}` };
@@ -155,7 +173,8 @@ async function requireIdentityInLog(
   refusal: AppError,
   credentialId?: string,
 ): Promise<void> {
-  const differs = await identityDiffersFromLog(context, user, credentialId);
+  const org = await context.tx.identity.getOrganisation(user.orgId);
+  const differs = await identityDiffersFromLog(context.tx, user, org, credentialId);
   if (!differs) return;
   await raiseReadModelAlert(context, { ...differs, code: 'auth.identity_not_in_log' });
   throw refusal;
@@ -907,6 +926,15 @@ export async function authenticateSession(
   if (!user || user.lockedAt || user.securityEpoch !== session.securityEpoch) return undefined;
   const org = await reads.getOrganisation(user.orgId);
   if (!org) return undefined;
+  // Roles or an organisation edited in the database reach a live session too: it ends, and the staff are told.
+  const differs = await identityDiffersFromLog(deps.ledger.store, user, org);
+  if (differs) {
+    await deps.ledger.write(async (context) => {
+      await context.tx.identity.putSession({ ...session, revokedAt: context.now.toISOString() });
+      await raiseReadModelAlert(context, { ...differs, code: 'auth.identity_not_in_log' });
+    });
+    return undefined;
+  }
   let current = session;
   // Touch at most once a minute: the idle timeout needs no finer grain, and reads stay reads.
   if (now.getTime() - Date.parse(session.lastSeenAt) > 60_000) {
