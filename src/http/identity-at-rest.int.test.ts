@@ -144,6 +144,43 @@ describe.each(['sqlite', 'postgres'] as const)(
       });
     });
 
+    it('refuses a session row inserted with a fresh step-up, and alerts', async () => {
+      const sessionId = auth.security.tokens.newToken();
+      const now = auth.ledger.clock.now().toISOString();
+      // As the attacker did: the user's own security epoch, copied from the user row.
+      const { securityEpoch } = (await fixture.store.identity.getUser('supervisor2'))!;
+      await fixture.store.writeTransaction((tx) =>
+        tx.identity.putSession({
+          idHash: auth.security.tokens.hash(sessionId),
+          userId: 'supervisor2',
+          csrfToken: 'csrf-of-the-gang',
+          method: 'passkey',
+          createdAt: now,
+          lastSeenAt: now,
+          expiresAt: new Date(Date.parse(now) + 3_600_000).toISOString(),
+          stepUpAt: now,
+          securityEpoch,
+          revokedAt: null,
+          ip: '10.6.6.6',
+          userAgent: 'AttackerBot',
+        }),
+      );
+
+      const refused = await app.inject({
+        method: 'GET',
+        url: '/v1/approvals',
+        cookies: { pl_session: sessionId },
+        headers: { 'x-csrf-token': 'csrf-of-the-gang' },
+      });
+
+      expect(refused.statusCode).toBe(401);
+      expect(await mismatchAlerts()).toContainEqual({
+        subject: expect.stringMatching(/^session session-/),
+        severity: 'critical',
+        summary: expect.stringContaining('a session of supervisor2 the log never started'),
+      });
+    });
+
     it('refuses an API token inserted in the table, and one whose permissions were widened there', async () => {
       const created = await createApiToken(auth, {
         orgId: 'nqt',

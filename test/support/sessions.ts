@@ -1,8 +1,8 @@
 import type { SessionRecord } from '../../src/app/access/identity.ports.js';
-import type { AuthDeps } from '../../src/app/access/index.js';
+import { type AuthDeps, putNewSession } from '../../src/app/access/index.js';
 
 /**
- * Mints a session for a registered user straight into the store, as a passkey login would leave it (with a fresh
+ * Mints a session for a registered user straight into the store and the log, as a passkey login would leave it (with a fresh
  * step-up). For tests of what a signed-in role may do; the sign-in ceremonies have their own tests.
  */
 export async function mintSession(
@@ -20,8 +20,9 @@ export async function mintSession(
   const now = auth.ledger.clock.now();
   const user = await auth.ledger.store.identity.getUser(userId);
   if (!user) throw new Error(`no user ${userId}`);
-  await auth.ledger.store.writeTransaction(async (tx) => {
-    await tx.identity.putSession({
+  // Put as a sign-in puts it: the row, and the session's stream in the log that backs it.
+  await auth.ledger.write(async (context) => {
+    await putNewSession(auth, context, {
       idHash: auth.security.tokens.hash(sessionId),
       userId,
       csrfToken,

@@ -97,6 +97,63 @@ export interface NewSession {
 const userStream = (userId: string) => `user-${userId}`;
 const authStream = (userId: string) => `auth-${userId}`;
 
+const hex = (bytes: Uint8Array) => Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+
+/**
+ * The log's stream of one session, named by a hash of the session id's hash: the log never holds either, and a
+ * session row written into the database by hand has no stream behind it (the outside attacker of issue 12 inserted
+ * one with a fresh step-up and approved a two-person change with it).
+ */
+function sessionStream(deps: AuthDeps, idHash: Uint8Array): string {
+  return `session-${hex(deps.security.tokens.hash(`portledger session v1\n${hex(idHash)}`)).slice(0, 32)}`;
+}
+
+/**
+ * Puts a new session (a sign-in, or the renewed id of a step-up) and records in the log who it is for, how they
+ * signed in, when they last proved it with a passkey and when it ends: what `authenticateSession` holds it to.
+ */
+export async function putNewSession(
+  deps: AuthDeps,
+  context: WriteContext,
+  session: SessionRecord,
+): Promise<void> {
+  await context.tx.identity.putSession(session);
+  await context.append(sessionStream(deps, session.idHash), 0, [
+    {
+      type: 'SessionStarted',
+      data: {
+        userId: session.userId,
+        method: session.method,
+        stepUpAt: session.stepUpAt,
+        expiresAt: session.expiresAt,
+        at: context.now.toISOString(),
+      },
+    },
+  ]);
+}
+
+/** What differs between a session row and its stream in the log, or `undefined` when the log backs it. */
+async function sessionDiffersFromLog(
+  deps: AuthDeps,
+  session: SessionRecord,
+): Promise<{ table: string; key: string; field: string; reason: string } | undefined> {
+  const stream = sessionStream(deps, session.idHash);
+  const started = (await deps.ledger.store.readStream(stream))[0]?.data;
+  const row = { table: 'session', key: stream };
+  if (!started)
+    return { ...row, field: 'id_hash', reason: `a session of ${session.userId} the log never started` };
+  for (const field of ['userId', 'method', 'stepUpAt', 'expiresAt'] as const) {
+    if ((started[field] ?? null) !== session[field]) {
+      return {
+        ...row,
+        field,
+        reason: `the log started it with ${field} ${String(started[field])}, the table has ${String(session[field])}`,
+      };
+    }
+  }
+  return undefined;
+}
+
 /**
  * Who someone is, as the log records it, set against the rows a sign-in reads. Every change of a person's roles,
  * organisation, lock or passkeys is an event of their `user-<id>` stream; a user row with no stream behind it,
@@ -275,7 +332,7 @@ async function startSession(
     ip: args.meta.ip,
     userAgent: args.meta.userAgent.slice(0, 300),
   };
-  await tx.identity.putSession(session);
+  await putNewSession(deps, context, session);
   await tx.identity.clearLoginFailures(`user:${args.user.userId}`);
   await recordAuthEvent(context, args.user.userId, 'LoginSucceeded', {
     method: args.method,
@@ -926,8 +983,11 @@ export async function authenticateSession(
   if (!user || user.lockedAt || user.securityEpoch !== session.securityEpoch) return undefined;
   const org = await reads.getOrganisation(user.orgId);
   if (!org) return undefined;
-  // Roles or an organisation edited in the database reach a live session too: it ends, and the staff are told.
-  const differs = await identityDiffersFromLog(deps.ledger.store, user, org);
+  // A session row, roles or an organisation edited in the database reach a live request too: the session ends,
+  // and the staff are told.
+  const differs =
+    (await sessionDiffersFromLog(deps, session)) ??
+    (await identityDiffersFromLog(deps.ledger.store, user, org));
   if (differs) {
     await deps.ledger.write(async (context) => {
       await context.tx.identity.putSession({ ...session, revokedAt: context.now.toISOString() });
@@ -978,7 +1038,7 @@ export async function finishStepUp(
       lastSeenAt: at,
     };
     await context.tx.identity.putSession({ ...auth.session, revokedAt: at });
-    await context.tx.identity.putSession(session);
+    await putNewSession(deps, context, session);
     await recordAuthEvent(context, auth.user.userId, 'SteppedUp', metaData(meta));
     return {
       sessionId,
