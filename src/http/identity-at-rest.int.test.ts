@@ -17,7 +17,7 @@ import {
   testVerifierKey,
 } from '../../test/support/ledger.js';
 import { mintSession } from '../../test/support/sessions.js';
-import { type SoftPasskey, softPasskey } from '../../test/support/soft-authenticator.js';
+import { type SoftPasskey, softPasskey, softPasskeyUnderId } from '../../test/support/soft-authenticator.js';
 import { type AuthDeps, createApiToken, requestApproval } from '../app/access/index.js';
 import { seedDemoIdentities } from '../demo/demo-identities.js';
 import { buildServer } from './server.js';
@@ -115,6 +115,29 @@ describe.each(['sqlite', 'postgres'] as const)(
       // Put back as the log has it, the same passkey signs in again.
       await fixture.store.writeTransaction((tx) => tx.identity.putUser(driver));
       expect((await passkeyLogin(passkey, 'driver')).statusCode).toBe(200);
+    });
+
+    it("refuses a confirmed passkey whose public key was swapped in the table for the gang's, and alerts", async () => {
+      const clerk = softPasskey();
+      expect((await enrolThroughLink(app, links.get('gate-clerk')!, clerk)).statusCode).toBe(202);
+      await confirmEnrolment(auth, 'gate-clerk');
+      expect((await passkeyLogin(clerk, 'gate-clerk')).statusCode).toBe(200);
+      const row = (await fixture.store.identity.getPasskey(clerk.credentialId))!;
+      const thief = softPasskeyUnderId(clerk.credentialId);
+      await fixture.store.writeTransaction(async (tx) => {
+        await tx.identity.removePasskey(row.credentialId);
+        await tx.identity.addPasskey({ ...row, publicKey: thief.cosePublicKey, counter: 0 });
+      });
+
+      const refused = await passkeyLogin(thief, 'gate-clerk');
+
+      expect(refused.statusCode).toBe(401);
+      expect(refused.json().code).toBe('auth.passkey_invalid');
+      expect(await mismatchAlerts()).toContainEqual({
+        subject: `passkey ${clerk.credentialId}`,
+        severity: 'critical',
+        summary: expect.stringContaining('is not the one the log recorded'),
+      });
     });
 
     it('ends a live session whose roles or organisation are edited in the table, and alerts', async () => {

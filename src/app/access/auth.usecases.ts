@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import {
   ACCOUNT_THROTTLE,
   type HoldKind,
@@ -99,6 +100,13 @@ const authStream = (userId: string) => `auth-${userId}`;
 
 const hex = (bytes: Uint8Array) => Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
 
+/** The digest the log records of a passkey's public key (SHA-256 over its COSE bytes, in hex). */
+function publicKeyDigest(deps: AuthDeps, publicKey: Uint8Array): string {
+  return hex(
+    deps.security.tokens.hash(`portledger passkey key v1\n${Buffer.from(publicKey).toString('base64url')}`),
+  );
+}
+
 /**
  * The log's stream of one session, named by a hash of the session id's hash: the log never holds either, and a
  * session row written into the database by hand has no stream behind it (the outside attacker of issue 12 inserted
@@ -165,7 +173,7 @@ async function identityDiffersFromLog(
   reads: LedgerReads,
   user: UserRecord,
   org: OrganisationRecord | undefined,
-  credentialId?: string,
+  used?: { readonly credentialId: string; readonly publicKeyDigest: string },
 ): Promise<{ table: string; key: string; field: string; reason: string } | undefined> {
   const logged = (await reads.readStream(userStream(user.userId))).reduce(
     (current, event) => userDecider.evolve(current, { ...event.data, type: event.type } as never),
@@ -205,7 +213,8 @@ async function identityDiffersFromLog(
   if (logged.locked !== null && !user.lockedAt) {
     return { ...row, field: 'locked_at', reason: `the log has the account locked since ${logged.locked.at}` };
   }
-  if (credentialId !== undefined) {
+  if (used !== undefined) {
+    const { credentialId } = used;
     const passkey = logged.passkeys.find((candidate) => candidate.credentialId === credentialId);
     if (!passkey || passkey.pending) {
       return {
@@ -213,6 +222,16 @@ async function identityDiffersFromLog(
         key: credentialId,
         field: 'credential_id',
         reason: `the log has no confirmed passkey ${credentialId} of user ${user.userId}`,
+      };
+    }
+    // A passkey the log recorded with its key: the row's key must be that one (the outside attacker of issue 12
+    // swapped a supervisor's public key for its own in the database and signed in as her).
+    if (passkey.publicKeyDigest !== undefined && passkey.publicKeyDigest !== used.publicKeyDigest) {
+      return {
+        table: 'passkey',
+        key: credentialId,
+        field: 'public_key',
+        reason: `the public key of passkey ${credentialId} of user ${user.userId} is not the one the log recorded`,
       };
     }
   }
@@ -225,13 +244,18 @@ async function identityDiffersFromLog(
  * wrote the row learns nothing, the security staff learn everything.
  */
 async function requireIdentityInLog(
+  deps: AuthDeps,
   context: WriteContext,
   user: UserRecord,
   refusal: AppError,
-  credentialId?: string,
+  passkey?: PasskeyRecord,
 ): Promise<void> {
   const org = await context.tx.identity.getOrganisation(user.orgId);
-  const differs = await identityDiffersFromLog(context.tx, user, org, credentialId);
+  const used = passkey && {
+    credentialId: passkey.credentialId,
+    publicKeyDigest: publicKeyDigest(deps, passkey.publicKey),
+  };
+  const differs = await identityDiffersFromLog(context.tx, user, org, used);
   if (!differs) return;
   await raiseReadModelAlert(context, { ...differs, code: 'auth.identity_not_in_log' });
   throw refusal;
@@ -629,8 +653,14 @@ async function addPasskeyInTx(
           linkId: args.enrolmentLinkId,
           credentialId: passkey.credentialId,
           label: passkey.label,
+          publicKeyDigest: publicKeyDigest(deps, passkey.publicKey),
         }
-      : { type: 'AddPasskey', credentialId: passkey.credentialId, label: passkey.label },
+      : {
+          type: 'AddPasskey',
+          credentialId: passkey.credentialId,
+          label: passkey.label,
+          publicKeyDigest: publicKeyDigest(deps, passkey.publicKey),
+        },
   );
   return aaguid === undefined ? passkey : { ...passkey, aaguid };
 }
@@ -799,10 +829,11 @@ async function verifyAssertion(
     throw new AppError('auth.account_locked', 'this account is locked; an administrator must unlock it');
   }
   await requireIdentityInLog(
+    deps,
     context,
     user,
     new AppError('auth.passkey_invalid', 'the passkey could not be verified'),
-    passkey.credentialId,
+    passkey,
   );
   await tx.identity.recordPasskeyUse(passkey.credentialId, {
     counter: verified.newCounter,
@@ -939,6 +970,7 @@ export async function passwordLogin(
       throw new AppError('auth.credentials_invalid', 'the username, password or code is wrong');
     }
     await requireIdentityInLog(
+      deps,
       context,
       user,
       new AppError('auth.credentials_invalid', 'the username, password or code is wrong'),

@@ -355,6 +355,52 @@ describe('user decider: enrolment and passkeys', () => {
       .thenFails('user.command_invalid', { field: 'credentialId' });
   });
 
+  it("records the digest of a passkey's public key, keeps it through the confirmation, and refuses a malformed one", () => {
+    const digest = 'ab'.repeat(32);
+    const state = spec
+      .given([plannerRegistered, linkIssued('u-yp')])
+      .when({
+        type: 'EnrolWithLink',
+        at: at(3),
+        linkId: 'link-1',
+        credentialId: 'cred-B',
+        label: 'Phone',
+        publicKeyDigest: digest,
+      })
+      .then([
+        { type: 'EnrolmentLinkUsed', userId: 'u-yp', linkId: 'link-1', at: at(3) },
+        {
+          type: 'PasskeyAdded',
+          userId: 'u-yp',
+          credentialId: 'cred-B',
+          label: 'Phone',
+          publicKeyDigest: digest,
+          pending: true,
+          at: at(3),
+        },
+      ]);
+    const confirmed = userDecider.evolve(state, {
+      type: 'PasskeyConfirmed',
+      userId: 'u-yp',
+      credentialId: 'cred-B',
+      confirmedBy: 'u-sup',
+      at: at(4),
+    });
+    expect(confirmed.user?.passkeys).toEqual([
+      { credentialId: 'cred-B', label: 'Phone', addedAt: at(3), publicKeyDigest: digest },
+    ]);
+    spec
+      .given([plannerRegistered, passkey('u-yp')])
+      .when({
+        type: 'AddPasskey',
+        at: at(3),
+        credentialId: 'cred-C',
+        label: 'Laptop',
+        publicKeyDigest: 'not hex',
+      })
+      .thenFails('user.command_invalid', { field: 'publicKeyDigest' });
+  });
+
   it('removes a passkey, never the last one', () => {
     const state = spec
       .given([plannerRegistered, passkey('u-yp'), passkey('u-yp', 'cred-B', 3)])

@@ -37,7 +37,14 @@ export type GrantRole = { type: 'GrantRole'; at: string; role: Role; approval: A
 export type RevokeRole = { type: 'RevokeRole'; at: string; role: Role; by: string };
 
 /** The user adds another passkey to an account that has one (new device). */
-export type AddPasskey = { type: 'AddPasskey'; at: string; credentialId: string; label: string };
+export type AddPasskey = {
+  type: 'AddPasskey';
+  at: string;
+  credentialId: string;
+  label: string;
+  /** The SHA-256 digest of the passkey's public key (hex): the log holds which key the credential is. */
+  publicKeyDigest?: string;
+};
 
 /** The user revokes one of their passkeys (lost device); never the last, which only a reset removes. */
 export type RemovePasskey = { type: 'RemovePasskey'; at: string; credentialId: string };
@@ -70,6 +77,8 @@ export type EnrolWithLink = {
   linkId: string;
   credentialId: string;
   label: string;
+  /** As for `AddPasskey`. */
+  publicKeyDigest?: string;
 };
 
 /**
@@ -127,6 +136,8 @@ export type PasskeyAdded = {
   userId: string;
   credentialId: string;
   label: string;
+  /** The SHA-256 digest of its public key (hex); absent for passkeys added before the log recorded it. */
+  publicKeyDigest?: string;
   pending?: true;
   at: string;
 };
@@ -203,6 +214,8 @@ export type Passkey = {
   readonly credentialId: string;
   readonly label: string;
   readonly addedAt: string;
+  /** The digest of its public key, when the log recorded it (see `PasskeyAdded`). */
+  readonly publicKeyDigest?: string;
   readonly pending?: true;
 };
 
@@ -530,15 +543,15 @@ export function evolveUser(state: UserState, event: UserEvent): UserState {
         credentialId: event.credentialId,
         label: event.label,
         addedAt: event.at,
+        ...(event.publicKeyDigest === undefined ? {} : { publicKeyDigest: event.publicKeyDigest }),
         ...(event.pending === true ? { pending: true as const } : {}),
       };
       return { version, user: { ...changed, passkeys: [...user.passkeys, passkey] } };
     }
     case 'PasskeyConfirmed': {
       const passkeys = user.passkeys.map((p) =>
-        p.credentialId === event.credentialId
-          ? { credentialId: p.credentialId, label: p.label, addedAt: p.addedAt }
-          : p,
+        // Confirmed: the same passkey, no longer pending.
+        p.credentialId === event.credentialId ? (({ pending: _pending, ...confirmed }) => confirmed)(p) : p,
       );
       return { version, user: { ...changed, passkeys } };
     }
@@ -606,16 +619,24 @@ function appliedApproval(
   return request.requestId;
 }
 
-function passkeyFields(command: { credentialId: string; label: string }): {
+function passkeyFields(command: { credentialId: string; label: string; publicKeyDigest?: string }): {
   credentialId: string;
   label: string;
+  publicKeyDigest?: string;
 } {
   const label = text(INVALID, 'label', command.label, MAX_TEXT.name);
   if (labelLooksLikeACode(label))
     throw new DomainError(INVALID, 'label must not look like a confirmation code', { field: 'label' });
+  const digest = command.publicKeyDigest;
+  if (digest !== undefined && !/^[0-9a-f]{64}$/.test(digest)) {
+    throw new DomainError(INVALID, 'publicKeyDigest must be a SHA-256 digest in hex', {
+      field: 'publicKeyDigest',
+    });
+  }
   return {
     credentialId: id(INVALID, 'credentialId', command.credentialId, MAX_CREDENTIAL_ID),
     label,
+    ...(digest === undefined ? {} : { publicKeyDigest: digest }),
   };
 }
 
