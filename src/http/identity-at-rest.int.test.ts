@@ -227,6 +227,14 @@ describe.each(['sqlite', 'postgres'] as const)(
       expect(widened.statusCode).toBe(401);
       expect(widened.json().code).toBe('auth.token_invalid');
 
+      // The secret swapped for one the gang knows: the row's hash is not the one the log created.
+      await fixture.store.writeTransaction((tx) => tx.identity.putApiToken(row));
+      const known = `plt_${'K'.repeat(43)}`;
+      await fixture.store.writeTransaction((tx) =>
+        tx.identity.putApiToken({ ...row, tokenHash: auth.security.tokens.hash(known) }),
+      );
+      expect((await get(known)).statusCode).toBe(401);
+
       const forged = `plt_${'G'.repeat(43)}`;
       await fixture.store.writeTransaction((tx) =>
         tx.identity.putApiToken({
@@ -243,6 +251,11 @@ describe.each(['sqlite', 'postgres'] as const)(
         subject: `api_token ${row.tokenId}`,
         severity: 'critical',
         summary: expect.stringContaining('visit.move'),
+      });
+      expect(alerts).toContainEqual({
+        subject: `api_token ${row.tokenId}`,
+        severity: 'critical',
+        summary: expect.stringContaining('is not the one the log created'),
       });
       expect(alerts).toContainEqual({
         subject: 'api_token tok_GHOSTGHOSTGHOST1',

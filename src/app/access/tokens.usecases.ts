@@ -96,6 +96,17 @@ export interface ApiTokenPrincipal {
 }
 
 const tokenStream = (tokenId: string) => `token-${tokenId}`;
+
+/**
+ * What the log records of a token's secret: a digest of the stored hash under its own label, so that the log
+ * never holds the hash the store looks tokens up by, yet a hash swapped in the database no longer matches.
+ */
+function tokenHashDigest(deps: AuthDeps, tokenHash: Uint8Array): string {
+  const hex = Array.from(tokenHash, (byte) => byte.toString(16).padStart(2, '0')).join('');
+  return Array.from(deps.security.tokens.hash(`portledger api token v1\n${hex}`), (byte) =>
+    byte.toString(16).padStart(2, '0'),
+  ).join('');
+}
 // One stream per token and minute: the store refuses a second `TokenUsed` in the same minute by construction.
 const tokenUseStream = (tokenId: string, at: Date) =>
   `token-${tokenId}-used-${at.toISOString().slice(0, 16)}`;
@@ -189,6 +200,7 @@ export async function createApiToken(
           orgId: org.orgId,
           permissions: [...granted],
           label,
+          hashDigest: tokenHashDigest(deps, record.tokenHash),
           expiresAt: record.expiresAt,
           createdBy: input.createdBy,
           at: record.createdAt,
@@ -286,6 +298,7 @@ export async function authenticateApiToken(
   const differs = tokenDiffersFromLog(
     record,
     await deps.ledger.store.readStream(tokenStream(record.tokenId)),
+    tokenHashDigest(deps, record.tokenHash),
     input.logLostEntries ?? false,
   );
   if (differs) {
@@ -315,8 +328,8 @@ export async function authenticateApiToken(
 }
 
 /**
- * The token row set against its `token-<id>` stream. A row whose organisation, permissions or expiry differ from
- * what the log created, or that the log revoked, was edited by hand. A row the log never created was inserted by
+ * The token row set against its `token-<id>` stream. A row whose organisation, permissions, secret or expiry
+ * differ from what the log created, or that the log revoked, was edited by hand. A row the log never created was inserted by
  * hand (the outside attacker of issue 12 inserted one), unless the integrity watch found that the log lost entries
  * (a rollback or a fork, which it, the monitor and the witnesses name): then the log cannot say which tokens were
  * made in what it lost, and refusing them would only blind the defenders' own tools, such as the alert.read token
@@ -325,6 +338,7 @@ export async function authenticateApiToken(
 function tokenDiffersFromLog(
   record: ApiTokenRecord,
   stream: readonly StoredEvent[],
+  hashDigest: string,
   logLostEntries: boolean,
 ): { field: string; reason: string } | undefined {
   const created = stream.find((event) => event.type === 'TokenCreated')?.data;
@@ -345,6 +359,13 @@ function tokenDiffersFromLog(
     return {
       field: 'permissions',
       reason: `the table adds ${added.join(', ')}, which the log never granted`,
+    };
+  }
+  // Tokens made before the log recorded the digest have none to compare.
+  if (created.hashDigest !== undefined && created.hashDigest !== hashDigest) {
+    return {
+      field: 'token_hash',
+      reason: `the secret of token ${record.tokenId} is not the one the log created`,
     };
   }
   if (created.expiresAt !== record.expiresAt) {
