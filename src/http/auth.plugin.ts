@@ -117,97 +117,87 @@ export function clearSessionCookie(request: FastifyRequest, reply: FastifyReply)
  * ignored, so it needs no CSRF token (a browser never adds that header to another site's request on its own). A
  * token that is malformed, unknown, expired or revoked gets 401 on every route (RFC 6750 §3.1 `invalid_token`).
  */
-export const authPlugin = fp(
-  async (
-    app: FastifyInstance,
-    options: {
-      auth: AuthDeps;
-      /** Whether the integrity watch found that the log lost entries (a rollback or a fork). */
-      logLostEntries?: () => boolean;
-    },
-  ) => {
-    await app.register(cookie);
-    app.decorateRequest('auth', undefined);
-    app.decorateRequest('apiToken', undefined);
-    app.addHook('onRequest', async (request, reply) => {
-      const authorization = request.headers.authorization;
-      if (authorization !== undefined) {
-        const presented = BEARER.exec(authorization)?.[1];
-        request.apiToken = presented
-          ? await authenticateApiToken(options.auth, {
-              token: presented,
-              route: `${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]}`,
-              meta: requestMeta(request),
-              logLostEntries: options.logLostEntries?.() ?? false,
-            })
-          : undefined;
-        if (!request.apiToken) {
-          reply.header('www-authenticate', 'Bearer realm="portledger", error="invalid_token"');
-          throw new AppError('auth.token_invalid', 'the API token is malformed, unknown, expired or revoked');
-        }
-        return;
+export const authPlugin = fp(async (app: FastifyInstance, options: { auth: AuthDeps }) => {
+  await app.register(cookie);
+  app.decorateRequest('auth', undefined);
+  app.decorateRequest('apiToken', undefined);
+  app.addHook('onRequest', async (request, reply) => {
+    const authorization = request.headers.authorization;
+    if (authorization !== undefined) {
+      const presented = BEARER.exec(authorization)?.[1];
+      request.apiToken = presented
+        ? await authenticateApiToken(options.auth, {
+            token: presented,
+            route: `${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]}`,
+            meta: requestMeta(request),
+          })
+        : undefined;
+      if (!request.apiToken) {
+        reply.header('www-authenticate', 'Bearer realm="portledger", error="invalid_token"');
+        throw new AppError('auth.token_invalid', 'the API token is malformed, unknown, expired or revoked');
       }
-      request.auth = await authenticateSession(options.auth, request.cookies[SESSION_COOKIE]);
-      // SameSite=Strict already keeps other sites' requests from carrying the cookie; the token is the second lock.
-      if (request.auth && !SAFE_METHODS.has(request.method)) {
-        const token = request.headers['x-csrf-token'];
-        if (token !== request.auth.session.csrfToken) {
-          throw new AppError('auth.csrf', "this request lacks the session's X-CSRF-Token header");
-        }
+      return;
+    }
+    request.auth = await authenticateSession(options.auth, request.cookies[SESSION_COOKIE]);
+    // SameSite=Strict already keeps other sites' requests from carrying the cookie; the token is the second lock.
+    if (request.auth && !SAFE_METHODS.has(request.method)) {
+      const token = request.headers['x-csrf-token'];
+      if (token !== request.auth.session.csrfToken) {
+        throw new AppError('auth.csrf', "this request lacks the session's X-CSRF-Token header");
       }
-    });
-    // Fail closed: a route that does not say who may call it is a programming error, caught when it is registered.
-    app.addHook('onRoute', (route) => {
-      const access = (route.config as { access?: RouteAccess } | undefined)?.access;
-      if (access === undefined) {
-        throw new Error(
-          `route ${route.method} ${route.url} declares no access (public, session or a permission)`,
-        );
-      }
-    });
-    // Before validation: a caller who may not call a route learns 401/403, not what a valid request looks like.
-    app.addHook('preValidation', async (request) => {
-      if (request.is404) return;
-      const access = request.routeOptions.config.access;
-      if (access === 'public') return;
-      if (access === undefined) throw new AppError('auth.forbidden', 'this route declares no access');
-      const token = request.apiToken;
-      if (token) {
-        // A token is allowed exactly its permissions; `session` routes are a person's own (passkeys, sign-out).
-        if (access === 'session' || !token.permissions.includes(access)) {
-          throw new AppError(
-            'auth.forbidden',
-            access === 'session'
-              ? 'this route is for signed-in people, not API tokens'
-              : `this token may not ${access}`,
-          );
-        }
-        return;
-      }
-      const auth = requireAuth(request);
-      if (access === 'session') return;
-      const principal = { orgKind: auth.org.kind as OrgKind, roles: auth.user.roles as Role[] };
-      if (!mayDo(principal, access)) {
-        throw new AppError('auth.forbidden', `your role may not ${access}`);
-      }
-      if (!mayDo({ ...principal, signedInWith: auth.session.method }, access)) {
-        // A password session reaching for a sensitive permission (lifting a hold, approving) means the password and
-        // one-time codes are probably in someone else's hands: recorded, like a refused password sign-in.
-        if (isSensitive(access)) {
-          await recordPasswordSessionRefused(
-            options.auth,
-            auth,
-            { permission: access, route: `${request.method} ${request.routeOptions.url ?? ''}` },
-            requestMeta(request),
-          );
-        }
+    }
+  });
+  // Fail closed: a route that does not say who may call it is a programming error, caught when it is registered.
+  app.addHook('onRoute', (route) => {
+    const access = (route.config as { access?: RouteAccess } | undefined)?.access;
+    if (access === undefined) {
+      throw new Error(
+        `route ${route.method} ${route.url} declares no access (public, session or a permission)`,
+      );
+    }
+  });
+  // Before validation: a caller who may not call a route learns 401/403, not what a valid request looks like.
+  app.addHook('preValidation', async (request) => {
+    if (request.is404) return;
+    const access = request.routeOptions.config.access;
+    if (access === 'public') return;
+    if (access === undefined) throw new AppError('auth.forbidden', 'this route declares no access');
+    const token = request.apiToken;
+    if (token) {
+      // A token is allowed exactly its permissions; `session` routes are a person's own (passkeys, sign-out).
+      if (access === 'session' || !token.permissions.includes(access)) {
         throw new AppError(
-          'auth.passkey_session_required',
-          policy[access].kind === 'command'
-            ? `${access} is done only in a session opened with a passkey: sign in with your passkey`
-            : `${access} is shown only in a session opened with a passkey: sign in with your passkey`,
+          'auth.forbidden',
+          access === 'session'
+            ? 'this route is for signed-in people, not API tokens'
+            : `this token may not ${access}`,
         );
       }
-    });
-  },
-);
+      return;
+    }
+    const auth = requireAuth(request);
+    if (access === 'session') return;
+    const principal = { orgKind: auth.org.kind as OrgKind, roles: auth.user.roles as Role[] };
+    if (!mayDo(principal, access)) {
+      throw new AppError('auth.forbidden', `your role may not ${access}`);
+    }
+    if (!mayDo({ ...principal, signedInWith: auth.session.method }, access)) {
+      // A password session reaching for a sensitive permission (lifting a hold, approving) means the password and
+      // one-time codes are probably in someone else's hands: recorded, like a refused password sign-in.
+      if (isSensitive(access)) {
+        await recordPasswordSessionRefused(
+          options.auth,
+          auth,
+          { permission: access, route: `${request.method} ${request.routeOptions.url ?? ''}` },
+          requestMeta(request),
+        );
+      }
+      throw new AppError(
+        'auth.passkey_session_required',
+        policy[access].kind === 'command'
+          ? `${access} is done only in a session opened with a passkey: sign in with your passkey`
+          : `${access} is shown only in a session opened with a passkey: sign in with your passkey`,
+      );
+    }
+  });
+});

@@ -115,31 +115,33 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     }),
   );
 
-  if (deps.auth) {
-    const { integrity } = deps;
-    // Tokens the log never created are refused, unless the log itself lost entries (see authenticateApiToken).
-    const logLostEntries = () => {
+  // Tokens, sessions and people the log does not know are refused, unless the log itself lost entries (a rollback
+  // or a fork): then it cannot tell them from ones made in what it lost (AuthDeps.logLostEntries).
+  const { integrity } = deps;
+  const auth: AuthDeps | undefined = deps.auth && {
+    ...deps.auth,
+    logLostEntries: () => {
       const latest = integrity?.latest();
       return (
         latest?.ok === false && (latest.code === 'integrity.rollback' || latest.code === 'integrity.fork')
       );
-    };
-    await app.register(authPlugin, { auth: deps.auth, logLostEntries });
-  }
+    },
+  };
+  if (auth) await app.register(authPlugin, { auth });
   await app.register(
     healthRoutes({ reads: deps.reads, integrity: deps.integrity, integrityRoute: deps.auth !== undefined }),
   );
-  if (deps.auth) {
+  if (auth) {
     const http = {
-      auth: deps.auth,
+      auth,
       terminals: deps.terminals ?? new Map(),
       publicUrl: deps.publicUrl ?? 'http://localhost',
       // Without slot tables no terminal takes appointments.
-      pickup: deps.pickup ?? pickupDepsFor({ signer: deps.auth.ledger.log.signer, slots: [] }),
+      pickup: deps.pickup ?? pickupDepsFor({ signer: auth.ledger.log.signer, slots: [] }),
       ...(deps.lookups ? { lookups: deps.lookups } : {}),
       ...(deps.gateThrottle ? { gateThrottle: deps.gateThrottle } : {}),
     };
-    await app.register(authRoutes(deps.auth));
+    await app.register(authRoutes(auth));
     await app.register(visitRoutes(http));
     await app.register(releaseRoutes(http));
     await app.register(partyRoutes(http));

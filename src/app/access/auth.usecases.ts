@@ -57,6 +57,13 @@ export interface AuthDeps {
   readonly ledger: Ledger;
   readonly security: SecurityServices;
   readonly settings: AuthSettings;
+  /**
+   * Whether the integrity watch found that the log lost entries (a rollback or a fork). Sessions, tokens and people
+   * are held to the log (issue 12's outside attacker wrote their rows by hand); one the log does not know is
+   * refused, unless the log lost entries: then it cannot tell them from ones made in what it lost, refusing them
+   * would only lock out the defenders, and the rollback is what is alerted.
+   */
+  readonly logLostEntries?: () => boolean;
 }
 
 /** Where a request came from: recorded with every auth event. */
@@ -140,7 +147,10 @@ export async function putNewSession(
   ]);
 }
 
-/** What differs between a session row and its stream in the log, or `undefined` when the log backs it. */
+/**
+ * What differs between a session row and its stream in the log, or `undefined` when the log backs it or cannot
+ * judge (see `AuthDeps.logLostEntries`).
+ */
 async function sessionDiffersFromLog(
   deps: AuthDeps,
   session: SessionRecord,
@@ -148,8 +158,11 @@ async function sessionDiffersFromLog(
   const stream = sessionStream(deps, session.idHash);
   const started = (await deps.ledger.store.readStream(stream))[0]?.data;
   const row = { table: 'session', key: stream };
-  if (!started)
-    return { ...row, field: 'id_hash', reason: `a session of ${session.userId} the log never started` };
+  if (!started) {
+    return deps.logLostEntries?.()
+      ? undefined
+      : { ...row, field: 'id_hash', reason: `a session of ${session.userId} the log never started` };
+  }
   for (const field of ['userId', 'method', 'stepUpAt', 'expiresAt'] as const) {
     if ((started[field] ?? null) !== session[field]) {
       return {
@@ -171,6 +184,7 @@ async function sessionDiffersFromLog(
  */
 async function identityDiffersFromLog(
   reads: LedgerReads,
+  logLostEntries: boolean,
   user: UserRecord,
   org: OrganisationRecord | undefined,
   used?: { readonly credentialId: string; readonly publicKeyDigest: string },
@@ -180,8 +194,11 @@ async function identityDiffersFromLog(
     userDecider.initialState(),
   ).user;
   const row = { table: 'app_user', key: user.userId };
-  if (!logged)
-    return { ...row, field: 'user_id', reason: `user ${user.userId} has no user stream in the log` };
+  if (!logged) {
+    return logLostEntries
+      ? undefined
+      : { ...row, field: 'user_id', reason: `user ${user.userId} has no user stream in the log` };
+  }
   if (logged.orgId !== user.orgId) {
     return { ...row, field: 'org_id', reason: `the log has ${logged.orgId}, the table ${user.orgId}` };
   }
@@ -255,7 +272,7 @@ async function requireIdentityInLog(
     credentialId: passkey.credentialId,
     publicKeyDigest: publicKeyDigest(deps, passkey.publicKey),
   };
-  const differs = await identityDiffersFromLog(context.tx, user, org, used);
+  const differs = await identityDiffersFromLog(context.tx, deps.logLostEntries?.() ?? false, user, org, used);
   if (!differs) return;
   await raiseReadModelAlert(context, { ...differs, code: 'auth.identity_not_in_log' });
   throw refusal;
@@ -1019,7 +1036,7 @@ export async function authenticateSession(
   // and the staff are told.
   const differs =
     (await sessionDiffersFromLog(deps, session)) ??
-    (await identityDiffersFromLog(deps.ledger.store, user, org));
+    (await identityDiffersFromLog(deps.ledger.store, deps.logLostEntries?.() ?? false, user, org));
   if (differs) {
     await deps.ledger.write(async (context) => {
       await context.tx.identity.putSession({ ...session, revokedAt: context.now.toISOString() });

@@ -283,8 +283,6 @@ export async function authenticateApiToken(
     token: string;
     route: string;
     meta: RequestMeta;
-    /** Whether the integrity watch found the log lost entries (a rollback or a fork); see `tokenDiffersFromLog`. */
-    logLostEntries?: boolean;
   },
 ): Promise<ApiTokenPrincipal | undefined> {
   if (!TOKEN_SHAPE.test(input.token)) return undefined;
@@ -299,7 +297,7 @@ export async function authenticateApiToken(
     record,
     await deps.ledger.store.readStream(tokenStream(record.tokenId)),
     tokenHashDigest(deps, record.tokenHash),
-    input.logLostEntries ?? false,
+    deps.logLostEntries?.() ?? false,
   );
   if (differs) {
     // Refused as an unknown token; the security staff are told which row the log does not back.
