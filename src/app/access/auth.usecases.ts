@@ -107,7 +107,7 @@ const authStream = (userId: string) => `auth-${userId}`;
 
 const hex = (bytes: Uint8Array) => Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
 
-/** The digest the log records of a passkey's public key (SHA-256 over its COSE bytes, in hex). */
+/** The digest the log records of a passkey's public key: SHA-256 over a labelled base64url of its COSE bytes, hex. */
 function publicKeyDigest(deps: AuthDeps, publicKey: Uint8Array): string {
   return hex(
     deps.security.tokens.hash(`portledger passkey key v1\n${Buffer.from(publicKey).toString('base64url')}`),
