@@ -8,19 +8,16 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testAuthDeps } from '../../test/support/auth.js';
-import { confirmEnrolment, enrolThroughLink, passkeyLogin as signIn } from '../../test/support/enrolment.js';
 import {
-  openTestLedger,
-  type TestLedger,
-  testTerminals,
-  testVerifierKey,
-} from '../../test/support/ledger.js';
+  confirmEnrolment,
+  demoPeopleServer,
+  enrolThroughLink,
+  passkeyLogin as signIn,
+} from '../../test/support/enrolment.js';
+import type { TestLedger } from '../../test/support/ledger.js';
 import { mintSession } from '../../test/support/sessions.js';
 import { type SoftPasskey, softPasskey, softPasskeyUnderId } from '../../test/support/soft-authenticator.js';
 import { type AuthDeps, createApiToken, requestApproval } from '../app/access/index.js';
-import { seedDemoIdentities } from '../demo/demo-identities.js';
-import { buildServer } from './server.js';
 
 describe.each(['sqlite', 'postgres'] as const)(
   'identity rows the log does not back are refused and alerted (HTTP, %s)',
@@ -28,7 +25,7 @@ describe.each(['sqlite', 'postgres'] as const)(
     let fixture: TestLedger;
     let auth: AuthDeps;
     let app: FastifyInstance;
-    const links = new Map<string, string>();
+    let links: Map<string, string>;
 
     const passkeyLogin = (passkey: SoftPasskey, userId: string) => signIn(app, passkey, userId);
     /** The read-model alerts raised so far, as the alert table holds them (every alert, newest first). */
@@ -38,16 +35,7 @@ describe.each(['sqlite', 'postgres'] as const)(
         .map((alert) => ({ subject: alert.subjectId, severity: alert.severity, summary: alert.summary }));
 
     beforeAll(async () => {
-      fixture = await openTestLedger(dialect);
-      auth = testAuthDeps(fixture.ledger);
-      for (const person of await seedDemoIdentities(auth, () => 'a demo password nobody types'))
-        links.set(person.user.userId, person.enrolmentToken);
-      app = await buildServer({
-        reads: fixture.store,
-        verifierKey: testVerifierKey,
-        auth,
-        terminals: testTerminals,
-      });
+      ({ fixture, auth, app, links } = await demoPeopleServer(dialect));
     });
 
     afterAll(async () => {

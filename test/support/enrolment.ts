@@ -1,6 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { AuthDeps } from '../../src/app/access/index.js';
 import { decideEnrolmentAsOperator, type EnrolmentView, enrolmentCode } from '../../src/app/access/index.js';
+import { seedDemoIdentities } from '../../src/demo/demo-identities.js';
+import { buildServer } from '../../src/http/server.js';
+import { testAuthDeps } from './auth.js';
+import { openTestLedger, type StoreKind, type TestLedger, testTerminals, testVerifierKey } from './ledger.js';
 import type { SoftPasskey } from './soft-authenticator.js';
 
 /**
@@ -81,4 +85,28 @@ export async function passkeyLogin(app: FastifyInstance, passkey: SoftPasskey, u
       response: passkey.assert(options.json().options, userId),
     },
   });
+}
+
+/**
+ * The demo port's people behind a fresh server on `kind`, each with the unused enrolment link the secrets file
+ * gives the gang (by user id): the setting of the tests that replay an outside attacker's identity attacks.
+ */
+export async function demoPeopleServer(kind: StoreKind): Promise<{
+  fixture: TestLedger;
+  auth: AuthDeps;
+  app: FastifyInstance;
+  links: Map<string, string>;
+}> {
+  const fixture = await openTestLedger(kind);
+  const auth = testAuthDeps(fixture.ledger);
+  const links = new Map<string, string>();
+  for (const person of await seedDemoIdentities(auth, () => 'a demo password nobody types'))
+    links.set(person.user.userId, person.enrolmentToken);
+  const app = await buildServer({
+    reads: fixture.store,
+    verifierKey: testVerifierKey,
+    auth,
+    terminals: testTerminals,
+  });
+  return { fixture, auth, app, links };
 }
