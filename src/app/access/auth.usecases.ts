@@ -1,4 +1,5 @@
 import { Buffer } from 'node:buffer';
+import { encodeHex } from '../../audit/index.js';
 import {
   ACCOUNT_THROTTLE,
   type HoldKind,
@@ -105,11 +106,9 @@ export interface NewSession {
 const userStream = (userId: string) => `user-${userId}`;
 const authStream = (userId: string) => `auth-${userId}`;
 
-const hex = (bytes: Uint8Array) => Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
-
 /** The digest the log records of a passkey's public key: SHA-256 over a labelled base64url of its COSE bytes, hex. */
 function publicKeyDigest(deps: AuthDeps, publicKey: Uint8Array): string {
-  return hex(
+  return encodeHex(
     deps.security.tokens.hash(`portledger passkey key v1\n${Buffer.from(publicKey).toString('base64url')}`),
   );
 }
@@ -120,7 +119,7 @@ function publicKeyDigest(deps: AuthDeps, publicKey: Uint8Array): string {
  * one with a fresh step-up and approved a two-person change with it).
  */
 function sessionStream(deps: AuthDeps, idHash: Uint8Array): string {
-  return `session-${hex(deps.security.tokens.hash(`portledger session v1\n${hex(idHash)}`)).slice(0, 32)}`;
+  return `session-${encodeHex(deps.security.tokens.hash(`portledger session v1\n${encodeHex(idHash)}`)).slice(0, 32)}`;
 }
 
 /**

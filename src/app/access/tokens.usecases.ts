@@ -1,3 +1,4 @@
+import { encodeHex } from '../../audit/index.js';
 /**
  * API tokens of machine clients: EDI feeds (COPARN, COARRI, CODECO, COPINO) and DCSA subscribers (issue 3,
  * machine clients). A token belongs to one organisation and carries a list of permissions from the policy table,
@@ -102,10 +103,7 @@ const tokenStream = (tokenId: string) => `token-${tokenId}`;
  * never holds the hash the store looks tokens up by, yet a hash swapped in the database no longer matches.
  */
 function tokenHashDigest(deps: AuthDeps, tokenHash: Uint8Array): string {
-  const hex = Array.from(tokenHash, (byte) => byte.toString(16).padStart(2, '0')).join('');
-  return Array.from(deps.security.tokens.hash(`portledger api token v1\n${hex}`), (byte) =>
-    byte.toString(16).padStart(2, '0'),
-  ).join('');
+  return encodeHex(deps.security.tokens.hash(`portledger api token v1\n${encodeHex(tokenHash)}`));
 }
 // One stream per token and minute: the store refuses a second `TokenUsed` in the same minute by construction.
 const tokenUseStream = (tokenId: string, at: Date) =>
