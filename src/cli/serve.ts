@@ -1,7 +1,12 @@
 import { dirname } from 'node:path';
 import pino from 'pino';
 import { LookupWatch } from '../app/alerts/index.js';
-import { ReadModelCheck, raiseIntegrityAlert, startIntegrityWatch } from '../app/audit/index.js';
+import {
+  isHistoryBreak,
+  ReadModelCheck,
+  raiseIntegrityAlert,
+  startIntegrityWatch,
+} from '../app/audit/index.js';
 import { InProcessGateThrottle } from '../app/gate/index.js';
 import { describeHistoryBreak } from '../audit/index.js';
 import { readSetting } from '../config/settings.js';
@@ -81,7 +86,7 @@ export async function serveCommand(
         { integrity: failure },
         failure.readModel
           ? `read model ${failure.readModel.table} differs from the log at key ${failure.readModel.key}`
-          : failure.code === 'integrity.rollback' || failure.code === 'integrity.fork'
+          : isHistoryBreak(failure)
             ? `the audit log does not extend the checkpoint kept in ${system.keeper?.file.location}: ${failure.reason}`
             : `audit log integrity check failed at index ${failure.firstBadIndex}`,
       );

@@ -4,7 +4,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { AuthDeps } from '../app/access/index.js';
 import type { LookupWatch } from '../app/alerts/index.js';
 import { type PickupDeps, pickupDepsFor } from '../app/appointments/index.js';
-import type { WitnessSubmitter } from '../app/audit/index.js';
+import { isHistoryBreak, type WitnessSubmitter } from '../app/audit/index.js';
 import type { CosignatureStore } from '../app/audit/witness.ports.js';
 import type { GateThrottle } from '../app/gate/index.js';
 import type { LedgerReads } from '../app/ports.js';
@@ -120,12 +120,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const { integrity } = deps;
   const auth: AuthDeps | undefined = deps.auth && {
     ...deps.auth,
-    logLostEntries: () => {
-      const latest = integrity?.latest();
-      return (
-        latest?.ok === false && (latest.code === 'integrity.rollback' || latest.code === 'integrity.fork')
-      );
-    },
+    logLostEntries: () => isHistoryBreak(integrity?.latest()),
   };
   if (auth) await app.register(authPlugin, { auth });
   await app.register(

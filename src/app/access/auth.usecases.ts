@@ -19,7 +19,7 @@ import {
 import { raiseEnrolmentAlert, raiseReadModelAlert, recordLockoutAlert } from '../alerts/index.js';
 import { AppError } from '../errors.js';
 import type { Ledger, WriteContext } from '../ledger/index.js';
-import type { JsonObject, LedgerReads } from '../ports.js';
+import type { JsonObject, LedgerReads, StoredEvent } from '../ports.js';
 import { enrolmentCode } from './enrolment-code.js';
 import type {
   Authenticated,
@@ -188,10 +188,7 @@ async function identityDiffersFromLog(
   org: OrganisationRecord | undefined,
   used?: { readonly credentialId: string; readonly publicKeyDigest: string },
 ): Promise<{ table: string; key: string; field: string; reason: string } | undefined> {
-  const logged = (await reads.readStream(userStream(user.userId))).reduce(
-    (current, event) => userDecider.evolve(current, { ...event.data, type: event.type } as never),
-    userDecider.initialState(),
-  ).user;
+  const logged = foldUser(await reads.readStream(userStream(user.userId))).user;
   const row = { table: 'app_user', key: user.userId };
   if (!logged) {
     return logLostEntries
@@ -282,6 +279,14 @@ async function recordAuthEvent(context: WriteContext, userId: string, type: stri
   await context.appendAtEnd(authStream(userId), [{ type, data: { ...data, at: context.now.toISOString() } }]);
 }
 
+/** A user's stream folded by the user decider. */
+function foldUser(events: readonly StoredEvent[]): UserState {
+  return events.reduce(
+    (current, event) => userDecider.evolve(current, { ...event.data, type: event.type } as never),
+    userDecider.initialState(),
+  );
+}
+
 /** Runs one command of the user decider on the user's stream, inside the caller's transaction. */
 export async function runUserCommand(
   context: WriteContext,
@@ -290,10 +295,7 @@ export async function runUserCommand(
 ): Promise<UserState> {
   const stream = userStream(userId);
   const stored = await context.tx.readStream(stream);
-  const state = stored.reduce(
-    (current, event) => userDecider.evolve(current, { ...event.data, type: event.type } as never),
-    userDecider.initialState(),
-  );
+  const state = foldUser(stored);
   const events = userDecider.decide({ ...command, at: context.now.toISOString() } as UserCommand, state);
   await context.append(
     stream,

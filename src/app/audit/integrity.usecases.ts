@@ -460,6 +460,16 @@ async function compareHistory(
   }
 }
 
+/**
+ * Whether a check found the log's history broken: a rollback (entries lost) or a fork (another history) against the
+ * checkpoint kept outside the database or a witness's view.
+ */
+export function isHistoryBreak(
+  result: IntegrityResult | undefined,
+): result is IntegrityFailure & { readonly code: 'integrity.rollback' | 'integrity.fork' } {
+  return result?.ok === false && (result.code === 'integrity.rollback' || result.code === 'integrity.fork');
+}
+
 /** A rollback or fork as the watch reports it: `/readyz`, the alert and the CLI switch on its code. */
 export function historyBreakFailure(finding: HistoryBreakFinding, at: Date): IntegrityFailure {
   return {
@@ -628,7 +638,7 @@ export function startIntegrityWatch(args: {
       reported = failure;
       // A witness that saw a longer or another history: the server signs nothing more over this log, and keeps the
       // checkpoint file as it is (issue 11).
-      if (failure.code === 'integrity.rollback' || failure.code === 'integrity.fork') {
+      if (isHistoryBreak(failure)) {
         args.keeper?.hold({
           ok: false,
           kind: failure.code === 'integrity.rollback' ? 'rollback' : 'fork',
