@@ -62,6 +62,11 @@ export interface StoredCheckpoint {
   readonly signedAt: string;
 }
 
+/** An event row as the database holds it: its data is the stored text, unparsed. */
+export interface StoredLogRow extends Omit<StoredEvent, 'data'> {
+  readonly dataText: string;
+}
+
 /** Reads that work inside and outside a write transaction. */
 export interface LedgerReads {
   /** Number of events (= audit leaves) in the log. Inside a write transaction it is exact, because the head is locked. */
@@ -72,6 +77,11 @@ export interface LedgerReads {
   streamVersion(streamId: string): Promise<number>;
   /** Events with index in [fromIndex, fromIndex + limit), in index order. */
   readEvents(fromIndex: number, limit: number): Promise<StoredEvent[]>;
+  /**
+   * The same rows as stored, their data left as text: the integrity check holds each to its leaf without parsing
+   * it (issue 13), and a row whose data is not JSON is still read.
+   */
+  readLogRows(fromIndex: number, limit: number): Promise<StoredLogRow[]>;
   /** Subtree hashes, in the order of `keys`. A missing node is an error (`store.node_missing`). */
   readNodes(keys: readonly NodeKey[]): Promise<Uint8Array[]>;
   latestCheckpoint(): Promise<StoredCheckpoint | undefined>;

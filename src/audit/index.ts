@@ -62,7 +62,14 @@ export {
 } from './errors.js';
 export { emptyRootHash, HASH_SIZE, leafHash, nodeHash } from './hash.js';
 export type { JsonObject, JsonValue } from './json.js';
-export { decodeLogEntry, encodeLogEntry, type LogEntry } from './log-entry.js';
+export {
+  decodeLogEntry,
+  encodeLogEntry,
+  type LogEntry,
+  type LogEntryHeader,
+  leafDataText,
+  leafSaysRow,
+} from './log-entry.js';
 export {
   issuePickupCredential,
   MAX_PICKUP_CREDENTIAL_CHARS,

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { canonicalBytes } from './canonical-json.js';
 import type { JsonObject } from './json.js';
-import { decodeLogEntry, encodeLogEntry, type LogEntry } from './log-entry.js';
+import { decodeLogEntry, encodeLogEntry, type LogEntry, leafDataText, leafSaysRow } from './log-entry.js';
 
 const entry: LogEntry = {
   index: 41,
@@ -89,5 +90,48 @@ describe('decodeLogEntry', () => {
     ['a lone surrogate escape', bytesOf(canonical.replace('GateIn', 'Gate\\ud800'))],
   ])('rejects %s as malformed', (_, bytes) => {
     expect(() => decodeLogEntry(bytes)).toThrow(expect.objectContaining({ code: 'audit.entry_malformed' }));
+  });
+});
+
+describe('leafDataText and leafSaysRow (the verifier’s fast path, issue 13)', () => {
+  const header = ({ data: _data, ...rest }: LogEntry) => rest;
+  const anyEntry = fc.record({
+    index: fc.maxSafeNat(),
+    eventId: fc.string({ unit: 'grapheme' }),
+    streamId: fc.string({ unit: 'grapheme' }),
+    streamVersion: fc.maxSafeNat(),
+    type: fc.string({ unit: 'grapheme' }),
+    recordedAt: fc.string({ unit: 'grapheme' }),
+    data: fc.dictionary(fc.string({ unit: 'grapheme' }), fc.jsonValue()) as fc.Arbitrary<JsonObject>,
+  });
+
+  it('finds in any leaf exactly the canonical text of its data', () => {
+    fc.assert(
+      fc.property(anyEntry, (generated) => {
+        const leaf = encodeLogEntry(generated);
+        const dataText = leafDataText(header(generated), leaf);
+        expect(dataText).toBe(text(canonicalBytes(generated.data)));
+        expect(leafSaysRow(header(generated), dataText!, leaf)).toBe(true);
+        expect(decodeLogEntry(leaf).data).toEqual(JSON.parse(dataText!));
+      }),
+    );
+  });
+
+  it('says no for a row whose fields or data differ from its leaf', () => {
+    const leaf = encodeLogEntry(entry);
+    const dataText = leafDataText(header(entry), leaf)!;
+    expect(leafSaysRow(header(entry), dataText, leaf)).toBe(true);
+    expect(leafSaysRow({ ...header(entry), index: 42 }, dataText, leaf)).toBe(false);
+    expect(leafSaysRow({ ...header(entry), streamVersion: 4 }, dataText, leaf)).toBe(false);
+    expect(leafSaysRow({ ...header(entry), type: 'GateOut' }, dataText, leaf)).toBe(false);
+    expect(leafSaysRow({ ...header(entry), recordedAt: '2025-03-01T08:15:01.000Z' }, dataText, leaf)).toBe(
+      false,
+    );
+    expect(leafSaysRow({ ...header(entry), streamId: 'visit-X' }, dataText, leaf)).toBe(false);
+    expect(leafSaysRow(header(entry), dataText.replace('A1', 'A2'), leaf)).toBe(false);
+    // The same data in another member order is not the leaf's text: the caller compares the slow way.
+    expect(leafSaysRow(header(entry), JSON.stringify(entry.data), leaf)).toBe(false);
+    expect(leafDataText(header(entry), bytesOf(text(leaf).replace('"v":1', '"v":2')))).toBeUndefined();
+    expect(leafDataText(header(entry), Uint8Array.of(0xff, 0xfe))).toBeUndefined();
   });
 });

@@ -1,5 +1,6 @@
 import { CompiledQuery, type Kysely } from 'kysely';
-import type { JsonObject, StoredEvent, SubtreeNode } from '../app/ports.js';
+import type { JsonObject, StoredEvent, StoredLogRow, SubtreeNode } from '../app/ports.js';
+import { leafDataText } from '../audit/index.js';
 import { multiRowInsert, type StoreDialect } from './dialect.js';
 import { preparedStatement } from './prepared-statements.js';
 import { chunks, toBuffer, toBytes, toNumber } from './rows.js';
@@ -102,13 +103,28 @@ const eventParameters = (e: StoredEvent) => [
   e.streamVersion,
   e.type,
   e.recordedAt,
-  JSON.stringify(e.data),
+  // The leaf's own text of the data (RFC 8785), so the integrity check holds the row to its leaf by comparing
+  // strings; JSON.stringify only for a leaf that is not this row's (which that check then reports).
+  leafDataText(e, e.leaf) ?? JSON.stringify(e.data),
   toBuffer(e.leaf),
 ];
 
 const nodeParameters = (n: SubtreeNode) => [lastLeafOf(n.level, n.index), n.level, toBuffer(n.hash)];
 
 type EventRow = { [K in keyof EventTable]: EventTable[K]['__select__'] };
+
+function toLogRow(row: EventRow): StoredLogRow {
+  return {
+    index: toNumber(row.idx),
+    eventId: row.event_id,
+    streamId: row.stream_id,
+    streamVersion: row.stream_version,
+    type: row.type,
+    recordedAt: row.recorded_at,
+    dataText: row.data,
+    leaf: toBytes(row.leaf),
+  };
+}
 
 function toEvent(row: EventRow): StoredEvent {
   return {
@@ -137,6 +153,8 @@ export function createEventRepository({ db, dialect }: { db: Kysely<Database>; d
   const nodesPerInsert = Math.floor(dialect.maxParameters / NODE_COLUMNS.length);
   // The append path's queries run on every transaction: fixed SQL text, no query builder.
   const lastIndexText = 'select max(idx) as last from event';
+  // One text for the integrity check's pages, sent without the query builder (issue 13: it reads the whole log).
+  const logRowsText = `select ${EVENT_COLUMNS.join(', ')} from event where idx >= ${dialect.parameterMarker(1)} and idx < ${dialect.parameterMarker(2)} order by idx`;
   const streamVersionText = `select max(stream_version) as version from event where stream_id = ${dialect.parameterMarker(1)}`;
   return {
     /**
@@ -230,6 +248,14 @@ export function createEventRepository({ db, dialect }: { db: Kysely<Database>; d
         .orderBy('idx')
         .execute();
       return rows.map(toEvent);
+    },
+
+    async readLogRows(fromIndex: number, limit: number): Promise<StoredLogRow[]> {
+      if (limit <= 0) return [];
+      const { rows } = await db.executeQuery<EventRow>(
+        CompiledQuery.raw(logRowsText, [fromIndex, fromIndex + limit]),
+      );
+      return rows.map(toLogRow);
     },
 
     /** Multi-row inserts, as few as the parameter limit allows. */

@@ -73,6 +73,7 @@ function reads(
     readStream: (streamId) => events.readStream(streamId),
     streamVersion: (streamId) => events.streamVersion(streamId),
     readEvents: (fromIndex, limit) => events.readEvents(fromIndex, limit),
+    readLogRows: (fromIndex, limit) => events.readLogRows(fromIndex, limit),
     async readNodes(keys: readonly NodeKey[]) {
       if (keys.length === 0) return [];
       const found = await audit.findNodes(keys);
@@ -256,6 +257,10 @@ export function createKyselyLedgerStore({ db, dialect: name }: KyselyLedgerStore
           async readEvents(fromIndex, limit) {
             await flush();
             return guardedReads.readEvents(fromIndex, limit);
+          },
+          async readLogRows(fromIndex, limit) {
+            await flush();
+            return guardedReads.readLogRows(fromIndex, limit);
           },
           async readNodes(keys) {
             await flush();

@@ -6,6 +6,7 @@ import {
   type StoredEvent,
   StoreIntegrityError,
 } from '../app/ports.js';
+import { encodeLogEntry, leafSaysRow } from '../audit/index.js';
 import { describeAlertContract } from './alert.contract.js';
 import { describeDeviceContract } from './device.contract.js';
 import { describeEnrolmentContract } from './enrolment.contract.js';
@@ -83,6 +84,31 @@ export function describeLedgerStoreContract(name: string, makeStore: () => Promi
         const leaf = all[0]!.leaf;
         expect(leaf).toBeInstanceOf(Uint8Array);
         expect(Buffer.from(leaf).equals(Buffer.from(a1[0]!.leaf))).toBe(true);
+      });
+
+      it('reads rows with their data as the leaf’s own text, for the integrity check (issue 13)', async () => {
+        const written = [...(await append(store, 'visit-a', 2)), ...(await append(store, 'visit-b', 1))];
+        // An event whose leaf is a real log entry: its row keeps the data as the leaf's canonical text.
+        const entry = makeEvent({
+          index: 3,
+          streamId: 'visit-c',
+          streamVersion: 1,
+          data: { z: 1, a: 'Zoë' },
+        });
+        const real = { ...entry, leaf: encodeLogEntry(entry) };
+        await store.writeTransaction((tx) => tx.appendToStream('visit-c', 0, [real]));
+        const rows = await store.readLogRows(0, 100);
+        expect(rows.map((row) => row.index)).toEqual([0, 1, 2, 3]);
+        for (const [i, row] of rows.entries()) {
+          const { data, ...fields } = [...written, real][i]!;
+          const { dataText, ...rowFields } = row;
+          expect(rowFields).toEqual(fields);
+          expect(JSON.parse(dataText)).toEqual(data);
+        }
+        expect(rows[3]!.dataText).toBe('{"a":"Zoë","z":1}');
+        expect(leafSaysRow(rows[3]!, rows[3]!.dataText, rows[3]!.leaf)).toBe(true);
+        expect(await store.readLogRows(1, 1)).toEqual([rows[1]]);
+        expect(await store.readLogRows(4, 10)).toEqual([]);
       });
 
       it('refuses an expected version that is not the stream version, and writes nothing', async () => {

@@ -9,11 +9,13 @@ import {
   type OccupiedCell,
   type StoredCheckpoint,
   type StoredEvent,
+  type StoredLogRow,
   StoreIntegrityError,
   type VisitMapFlags,
   type VisitRecord,
   type YardCell,
 } from '../app/ports.js';
+import { leafDataText } from '../audit/index.js';
 import { createMemoryCosignatureStore } from './cosignature.repository.js';
 import {
   cloneGateTables,
@@ -133,6 +135,14 @@ function layeredReads(
         result.push(copyEvent(eventAt(i)!));
       }
       return result;
+    },
+    async readLogRows(fromIndex, limit) {
+      const rows: StoredLogRow[] = [];
+      for (let i = Math.max(fromIndex, 0); i < Math.min(fromIndex + limit, size()); i++) {
+        const { data, ...row } = copyEvent(eventAt(i)!);
+        rows.push({ ...row, dataText: leafDataText(row, row.leaf) ?? JSON.stringify(data) });
+      }
+      return rows;
     },
     async readNodes(keys) {
       return keys.map((k) => {

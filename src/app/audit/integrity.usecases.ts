@@ -6,6 +6,7 @@ import {
   encodeLogEntry,
   type LogEntry,
   leafHash,
+  leafSaysRow,
   type NoteVerifier,
   openCheckpoint,
   parseVerifierKey,
@@ -19,7 +20,14 @@ import {
   type HistoryBreakFinding,
   type KeptHead,
 } from '../ledger/index.js';
-import type { LedgerReads, NodeKey, StoredCheckpoint, StoredEvent } from '../ports.js';
+import type {
+  JsonObject,
+  LedgerReads,
+  NodeKey,
+  StoredCheckpoint,
+  StoredEvent,
+  StoredLogRow,
+} from '../ports.js';
 import type { ReadModelCheck, ReadModelCheckResult } from './read-model-check.js';
 
 /** Why a check failed: a closed set, so callers (the alert, `/readyz`, the CLI) can switch on it. */
@@ -51,6 +59,8 @@ export type IntegrityResult =
       /** The read models were compared with the log folded up to this many events (absent: not checked). */
       readonly readModelWatermark?: number;
       readonly durationMs: number;
+      /** What this check verified, from which the next one can go on (`from`). */
+      readonly prefix: VerifiedPrefix;
     }
   | {
       readonly ok: false;
@@ -75,6 +85,18 @@ export type IntegrityResult =
     };
 
 export type IntegrityFailure = Extract<IntegrityResult, { ok: false }>;
+
+/**
+ * The part of the log a check has verified: its first `size` leaves, held as the right border of their tree (the
+ * hashes of `borderKeys(size)`, RFC 9162 §2.1.1), with the checkpoints found on the way. A check given one goes on
+ * from it (issue 13): it reads only the entries after it, so each cycle of the watch costs what was appended since.
+ */
+export interface VerifiedPrefix {
+  readonly size: number;
+  readonly border: readonly Uint8Array[];
+  readonly verifiedTreeSize: number | null;
+  readonly checkpointsChecked: number;
+}
 
 const DEFAULT_BATCH = 5000;
 
@@ -117,28 +139,46 @@ function entryMismatch(event: StoredEvent): string | undefined {
   return `the row's ${differing.join(', ') || 'fields'} differ from its leaf`;
 }
 
-/** Reads one page of events; when the page cannot be read, finds the first row that cannot. */
+/** Reads one page of rows; when the page cannot be read, finds the first row that cannot. */
 async function readPage(
   reads: LedgerReads,
   from: number,
   limit: number,
-): Promise<{ events: StoredEvent[] } | { unreadable: number; reason: string }> {
+): Promise<{ rows: StoredLogRow[] } | { unreadable: number; reason: string }> {
   try {
-    return { events: await reads.readEvents(from, limit) };
+    return { rows: await reads.readLogRows(from, limit) };
   } catch (pageError) {
-    const events: StoredEvent[] = [];
+    const rows: StoredLogRow[] = [];
     for (let index = from; index < from + limit; index++) {
       try {
-        const [event] = await reads.readEvents(index, 1);
-        if (!event) break;
-        events.push(event);
-        index = event.index;
+        const [row] = await reads.readLogRows(index, 1);
+        if (!row) break;
+        rows.push(row);
+        index = row.index;
       } catch (error) {
         return { unreadable: index, reason: (error as Error).message };
       }
     }
-    return { unreadable: events.at(-1)?.index ?? from, reason: (pageError as Error).message };
+    return { unreadable: rows.at(-1)?.index ?? from, reason: (pageError as Error).message };
   }
+}
+
+/**
+ * Why a row does not say what its leaf says, or undefined when it does. Rows whose data text is the leaf's own (what
+ * the writer stores) are compared as strings; any other is parsed and re-encoded, so a row written by an older
+ * release is judged as before. `unreadable` when the row's data is not JSON at all.
+ */
+function rowMismatch(row: StoredLogRow): { unreadable?: true; reason: string } | undefined {
+  if (leafSaysRow(row, row.dataText, row.leaf)) return undefined;
+  let data: JsonObject;
+  try {
+    data = JSON.parse(row.dataText) as JsonObject;
+  } catch (error) {
+    return { unreadable: true, reason: `its data is not JSON: ${(error as Error).message}` };
+  }
+  const { dataText: _text, ...fields } = row;
+  const reason = entryMismatch({ ...fields, data });
+  return reason === undefined ? undefined : { reason };
 }
 
 /** Level-0 node hashes of `indices`; `undefined` where a node is missing (found one by one, only on failure). */
@@ -162,9 +202,13 @@ async function readLeafHashes(
   }
 }
 
-/** The checkpoints in tree-size order, page by page. */
-async function* iterateCheckpoints(reads: LedgerReads, end: number): AsyncGenerator<StoredCheckpoint> {
-  let from = 0;
+/** The checkpoints in tree-size order from `start`, page by page. */
+async function* iterateCheckpoints(
+  reads: LedgerReads,
+  start: number,
+  end: number,
+): AsyncGenerator<StoredCheckpoint> {
+  let from = start;
   for (;;) {
     const page = await reads.readCheckpoints(from, CHECKPOINT_PAGE);
     for (const checkpoint of page) if (checkpoint.treeSize <= end) yield checkpoint;
@@ -196,6 +240,13 @@ export async function checkLogIntegrity(args: {
   batchSize?: number;
   now?: () => Date;
   onProgress?: (checked: number, total: number) => void;
+  /**
+   * Go on from what an earlier check verified: only the entries and checkpoints after it are read. An entry
+   * before it that was edited since is found by a check from the start (the watch's full sweep).
+   */
+  from?: VerifiedPrefix;
+  /** Awaited between pages, so that a long check lets other work run (the watch passes a macrotask yield). */
+  pause?: () => Promise<void>;
 }): Promise<IntegrityResult> {
   const { reads } = args;
   const now = args.now ?? (() => new Date());
@@ -209,8 +260,9 @@ export async function checkLogIntegrity(args: {
   const latest = await reads.latestCheckpoint();
   const logSize = await reads.logSize();
 
-  let checkpointsChecked = 0;
-  let verifiedTreeSize: number | null = null;
+  const from = args.from;
+  let checkpointsChecked = from?.checkpointsChecked ?? 0;
+  let verifiedTreeSize: number | null = from?.verifiedTreeSize ?? null;
   const fail = (
     code: IntegrityCode,
     firstBadIndex: number,
@@ -228,8 +280,8 @@ export async function checkLogIntegrity(args: {
     durationMs: Date.now() - started,
   });
 
-  let size = 0;
-  let border: Uint8Array[] = [];
+  let size = from?.size ?? 0;
+  let border: Uint8Array[] = [...(from?.border ?? [])];
   let pending: Uint8Array[] = [];
   const flush = () => {
     if (pending.length === 0) return;
@@ -237,7 +289,15 @@ export async function checkLogIntegrity(args: {
     pending = [];
   };
 
-  const checkpoints = iterateCheckpoints(reads, logSize);
+  if (from && logSize < from.size) {
+    return fail(
+      'integrity.event_missing',
+      logSize,
+      `the log holds ${logSize} events, fewer than the ${from.size} already verified: events from ${logSize} on are gone`,
+    );
+  }
+  // A checkpoint at the prefix's own size was verified with it.
+  const checkpoints = iterateCheckpoints(reads, from ? from.size + 1 : 0, logSize);
   let next = (await checkpoints.next()).value as StoredCheckpoint | undefined;
   const checkCheckpointsAt = async (treeSize: number): Promise<IntegrityResult | undefined> => {
     while (next && next.treeSize === treeSize) {
@@ -276,15 +336,18 @@ export async function checkLogIntegrity(args: {
     return undefined;
   };
 
-  const atStart = await checkCheckpointsAt(0);
-  if (atStart) return atStart;
-  let expected = 0;
+  if (!from) {
+    const atStart = await checkCheckpointsAt(0);
+    if (atStart) return atStart;
+  }
+  let expected = size;
   while (expected < logSize) {
+    if (expected > size) await args.pause?.();
     const page = await readPage(reads, expected, Math.min(batchSize, logSize - expected));
-    if (!('events' in page)) {
+    if (!('rows' in page)) {
       return fail('integrity.event_unreadable', page.unreadable, `event ${page.unreadable}: ${page.reason}`);
     }
-    const { events } = page;
+    const events = page.rows;
     if (events.length === 0) {
       return fail(
         'integrity.event_missing',
@@ -304,8 +367,12 @@ export async function checkLogIntegrity(args: {
           `event ${expected} is missing (the next row has index ${event.index})`,
         );
       }
-      const mismatch = entryMismatch(event);
-      if (mismatch) return fail('integrity.entry_mismatch', expected, `event ${expected}: ${mismatch}`);
+      const mismatch = rowMismatch(event);
+      if (mismatch?.unreadable) {
+        return fail('integrity.event_unreadable', expected, `event ${expected}: ${mismatch.reason}`);
+      }
+      if (mismatch)
+        return fail('integrity.entry_mismatch', expected, `event ${expected}: ${mismatch.reason}`);
       const hash = leafHash(event.leaf);
       const stored = hashes[i];
       if (!stored) {
@@ -357,6 +424,7 @@ export async function checkLogIntegrity(args: {
     verifiedTreeSize,
     rootHash: rootFromBorder(border),
     durationMs: Date.now() - started,
+    prefix: { size, border, verifiedTreeSize, checkpointsChecked },
   };
 }
 
