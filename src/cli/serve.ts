@@ -38,6 +38,13 @@ export async function serveCommand(
   const logger = pino({ level: readSetting('logLevel') ?? 'info' }, pino.destination(2));
   const port = options.port ?? Number(readSetting('port'));
   const host = options.host ?? readSetting('host') ?? 'localhost';
+  const sweepSetting = readSetting('integritySweepIntervalMs');
+  const sweepIntervalMs = sweepSetting === undefined ? undefined : Number(sweepSetting);
+  if (sweepIntervalMs !== undefined && !(Number.isSafeInteger(sweepIntervalMs) && sweepIntervalMs > 0)) {
+    throw new Error(
+      `PORTLEDGER_INTEGRITY_SWEEP_INTERVAL_MS must be a whole number of milliseconds above 0, not ${sweepSetting}`,
+    );
+  }
   const system = await openSystem({
     databaseUrl: options.db,
     publicUrl: readSetting('publicUrl') ?? `http://localhost:${port}`,
@@ -76,6 +83,7 @@ export async function serveCommand(
     reads: system.store,
     verifierKey: system.verifierKey,
     intervalMs: Number(readSetting('integrityIntervalMs')),
+    sweepIntervalMs,
     readModels: new ReadModelCheck({
       store: system.store,
       keysPerCycle: Number(readSetting('readModelKeysPerCycle')),

@@ -52,7 +52,12 @@ export const settings = {
   integrityIntervalMs: {
     env: 'PORTLEDGER_INTEGRITY_INTERVAL_MS',
     default: '300000',
-    doc: 'The server recomputes its audit tree from the stored events and checks every signed checkpoint on start and then this often; a mismatch is a critical alert and makes `/readyz` answer 503.',
+    doc: 'The integrity watch checks what was appended since its last cycle (the new entries, leaf hashes and checkpoints, the stored border, the kept checkpoint and the read models) on start and then this often; a mismatch is a critical alert and makes `/readyz` answer 503. `/readyz` answers 503 `verifying` until the first cycle is done.',
+  },
+  integritySweepIntervalMs: {
+    env: 'PORTLEDGER_INTEGRITY_SWEEP_INTERVAL_MS',
+    default: undefined,
+    doc: 'How often the integrity watch also rechecks the whole log from its first entry, pausing between pages so that requests go on being served: an entry edited behind what the cycles have verified is found then. The first sweep runs one cycle after a start. Defaults to 12 times `PORTLEDGER_INTEGRITY_INTERVAL_MS` (an hour).',
   },
   witnesses: {
     env: 'PORTLEDGER_WITNESSES',

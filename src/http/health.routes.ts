@@ -84,7 +84,7 @@ export function healthRoutes(deps: {
               integrity: Type.Optional(Type.Union([summary, Type.Null()])),
             }),
             503: Type.Object({
-              status: Type.Literal('unavailable'),
+              status: Type.Union([Type.Literal('unavailable'), Type.Literal('verifying')]),
               reason: Type.Optional(Type.String()),
               integrity: Type.Optional(summary),
             }),
@@ -95,6 +95,8 @@ export function healthRoutes(deps: {
         // A failed integrity check is a critical alert: it holds the server unready whether or not the database
         // still answers, and it does not depend on the alert event having been written.
         const integrity = deps.integrity?.latest();
+        // Until the watch's first cycle has checked what was appended since the kept checkpoint (issue 13).
+        if (deps.integrity && !integrity) return reply.code(503).send({ status: 'verifying' as const });
         if (integrity && !integrity.ok) {
           return reply
             .code(503)

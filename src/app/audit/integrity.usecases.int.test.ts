@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { testIds, testSigner, testVerifierKey } from '../../../test/support/ledger.js';
 import { encodeLogEntry, leafHash, signerFromSeed, verifierKeyString } from '../../audit/index.js';
 import { openLedgerStore } from '../../store/open-store.js';
-import { createLedger, type Ledger } from '../ledger/index.js';
+import { CheckpointKeeper, createLedger, type Ledger } from '../ledger/index.js';
 import type { LedgerStore } from '../ports.js';
 import { checkLogIntegrity, raiseIntegrityAlert, startIntegrityWatch } from './integrity.usecases.js';
 
@@ -168,6 +168,135 @@ describe('checkLogIntegrity on a SQLite ledger tampered with by a rogue DBA', ()
       expect(alerts.map((event) => [event.type, event.data.firstBadIndex])).toEqual([
         ['IntegrityAlertRaised', 5],
       ]);
+    } finally {
+      watch.stop();
+    }
+  });
+});
+
+describe('the integrity watch at any size: cycles from a verified prefix, a sweep from the start (issue 13)', () => {
+  let dir: string;
+  let path: string;
+  let store: LedgerStore;
+  let ledger: Ledger;
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'portledger-integrity-watch-'));
+    path = join(dir, 'ledger.db');
+    store = await openLedgerStore(`sqlite:${path}`);
+    ledger = createLedger({
+      store,
+      clock: { now: () => new Date('2026-03-01T08:00:00.000Z') },
+      ids: testIds,
+      log: { origin: testSigner.name, signer: testSigner },
+      checkpointIntervalMs: 0,
+    });
+    await writeHistory(ledger);
+  });
+
+  afterEach(async () => {
+    await ledger.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** The store, recording from which index each page of rows was read. */
+  function recordingReads(pages: number[]): LedgerStore {
+    return new Proxy(store, {
+      get: (target, property) => {
+        if (property === 'readLogRows') {
+          return (from: number, limit: number) => {
+            pages.push(from);
+            return target.readLogRows(from, limit);
+          };
+        }
+        const value = Reflect.get(target, property);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+  }
+
+  it('starts from the kept checkpoint: the first cycle reads only what was appended since, and is "verifying" until then', async () => {
+    const kept = (await store.latestCheckpoint())!;
+    expect(kept.treeSize).toBe(40);
+    const file = { location: 'memory', note: kept.note as string | undefined };
+    const keeper = await CheckpointKeeper.open({
+      file: {
+        location: file.location,
+        read: async () => file.note,
+        write: async (note) => void (file.note = note),
+      },
+      reads: store,
+      verifier: testVerifierKey,
+    });
+    await ledger.write(({ append }) =>
+      append('stream-late', 0, [{ type: 'Announced', data: { late: true } }]),
+    );
+    const pages: number[] = [];
+    const watch = startIntegrityWatch({
+      reads: recordingReads(pages),
+      verifierKey: testVerifierKey,
+      intervalMs: 60_000,
+      keeper,
+    });
+    try {
+      expect(watch.latest()).toBeUndefined();
+      const first = await watch.checkNow();
+      expect(first).toMatchObject({ ok: true, logSize: 41, verifiedTreeSize: 41 });
+      expect(pages.length).toBeGreaterThan(0);
+      expect(Math.min(...pages)).toBe(40);
+      // The sweep reads from the first entry.
+      pages.length = 0;
+      expect(await watch.sweepNow()).toMatchObject({ ok: true, logSize: 41 });
+      expect(Math.min(...pages)).toBe(0);
+    } finally {
+      watch.stop();
+    }
+  });
+
+  it('an entry edited behind the verified prefix is found by the sweep, and stands until a sweep passes', async () => {
+    const alerts: string[] = [];
+    const watch = startIntegrityWatch({
+      reads: store,
+      verifierKey: testVerifierKey,
+      intervalMs: 60_000,
+      onAlert: async (failure) => {
+        alerts.push(`${failure.code}@${failure.firstBadIndex}`);
+        return raiseIntegrityAlert(ledger, failure);
+      },
+    });
+    try {
+      expect(await watch.checkNow()).toMatchObject({ ok: true, logSize: 40 });
+      const [original] = await store.readLogRows(5, 1);
+      tamper(path, [`update event set data = '{"batch":1,"to":"Z-99-99"}' where idx = 5`]);
+      // A cycle reads only what was appended since its prefix: the edit is behind it.
+      expect(await watch.checkNow()).toMatchObject({ ok: true });
+      expect(await watch.sweepNow()).toMatchObject({
+        ok: false,
+        code: 'integrity.entry_mismatch',
+        firstBadIndex: 5,
+      });
+      expect(await watch.checkNow()).toMatchObject({ ok: false, code: 'integrity.entry_mismatch' });
+      expect(alerts).toEqual(['integrity.entry_mismatch@5']);
+      // Put back as it was: the next sweep passes and the watch is ready again.
+      tamper(path, [`update event set data = '${original!.dataText}' where idx = 5`]);
+      expect(await watch.sweepNow()).toMatchObject({ ok: true });
+    } finally {
+      watch.stop();
+    }
+  });
+
+  it('a subtree edited on the log’s border fails the next cycle, naming it', async () => {
+    const watch = startIntegrityWatch({ reads: store, verifierKey: testVerifierKey, intervalMs: 60_000 });
+    try {
+      expect(await watch.checkNow()).toMatchObject({ ok: true, logSize: 40 });
+      // The border of 40 leaves is the subtrees [0, 32) and [32, 40); the second is stored under its last leaf, 39.
+      tamper(path, ['update audit_node set hash = randomblob(32) where level = 3 and last_leaf = 39']);
+      expect(await watch.checkNow()).toMatchObject({
+        ok: false,
+        code: 'integrity.subtree_mismatch',
+        firstBadIndex: 32,
+      });
     } finally {
       watch.stop();
     }

@@ -1,5 +1,6 @@
 import {
   appendLeaves,
+  borderKeys,
   canonicalBytes,
   decodeLogEntry,
   describeHistoryBreak,
@@ -38,6 +39,7 @@ export type IntegrityCode =
   | 'integrity.leaf_hash_missing'
   | 'integrity.leaf_hash_mismatch'
   | 'integrity.orphan_leaf_hash'
+  | 'integrity.subtree_mismatch'
   | 'integrity.checkpoint_invalid'
   | 'integrity.checkpoint_root_mismatch'
   | 'integrity.checkpoint_beyond_log'
@@ -341,8 +343,9 @@ export async function checkLogIntegrity(args: {
     if (atStart) return atStart;
   }
   let expected = size;
+  const firstIndex = size;
   while (expected < logSize) {
-    if (expected > size) await args.pause?.();
+    if (expected > firstIndex) await args.pause?.();
     const page = await readPage(reads, expected, Math.min(batchSize, logSize - expected));
     if (!('rows' in page)) {
       return fail('integrity.event_unreadable', page.unreadable, `event ${page.unreadable}: ${page.reason}`);
@@ -579,10 +582,12 @@ function withReadModels(
 
 /** The server's watch over its own log: the latest result, kept in memory. */
 export interface IntegrityWatch {
-  /** The last finished check, or undefined before the first one ends. */
+  /** The last finished check, or undefined before the first one ends (`/readyz` says "verifying"). */
   latest(): IntegrityResult | undefined;
-  /** Runs a check now (or joins the one running) and returns its result. */
+  /** Runs a cycle now (or joins the one running) and returns its result. */
   checkNow(): Promise<IntegrityResult>;
+  /** Runs a full sweep now (or joins the one running), then a cycle, and returns the cycle's result. */
+  sweepNow(): Promise<IntegrityResult>;
   /**
    * A failure found outside the database, such as a witness that cosigned a longer or another history (issue 11).
    * It is raised once and stays `latest()` for the life of the process, whatever the next checks of the database
@@ -592,18 +597,100 @@ export interface IntegrityWatch {
   stop(): void;
 }
 
+/** The watch's page: small enough that one page's work keeps the event loop's delay in tens of milliseconds. */
+const WATCH_BATCH = 1000;
+
+/** Lets timers and I/O run between two pages of a long check (a resolved promise would not: it is a microtask). */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /**
- * Checks the log on start and every `intervalMs`. A failure calls `onAlert` once per distinct finding (same code
- * and index are not raised again), and is kept as `latest()` whatever `onAlert` does.
+ * The prefix a watch may start from: the checkpoint kept outside the database, which this server signed over
+ * leaves it hashed itself or verified one by one (issue 11), when the stored subtrees still give its root. Then a
+ * start costs O(log n) reads and the entries since, not a pass over the whole log; the entries before it are held
+ * by the full sweep. Undefined when there is nothing kept or its subtrees do not give its root (the first cycle
+ * then checks from the start).
+ */
+async function prefixFromKept(
+  reads: LedgerReads,
+  kept: KeptHead | undefined,
+): Promise<VerifiedPrefix | undefined> {
+  if (!kept || kept.size === 0) return undefined;
+  try {
+    const border = await reads.readNodes(borderKeys(kept.size));
+    if (!bytesEqual(rootFromBorder(border), kept.rootHash)) return undefined;
+    return { size: kept.size, border, verifiedTreeSize: kept.size, checkpointsChecked: 0 };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The stored subtrees on the log's right border, which every proof the server hands out is built from, against
+ * the border recomputed from the leaves: an edited interior node shows at once, not only at the next sweep.
+ */
+async function storedBorderMismatch(
+  reads: LedgerReads,
+  result: Extract<IntegrityResult, { ok: true }>,
+): Promise<IntegrityResult | undefined> {
+  const keys = borderKeys(result.logSize);
+  let stored: Uint8Array[];
+  try {
+    stored = await reads.readNodes(keys);
+  } catch (error) {
+    return borderFailure(result, 0, `a subtree on the log's border is missing: ${(error as Error).message}`);
+  }
+  const at = stored.findIndex((hash, i) => !bytesEqual(hash, result.prefix.border[i]!));
+  if (at < 0) return undefined;
+  const key = keys[at]!;
+  return borderFailure(
+    result,
+    key.index * 2 ** key.level,
+    `the stored subtree (level ${key.level}, index ${key.index}) differs from the one recomputed from the leaves`,
+  );
+}
+
+function borderFailure(
+  result: Extract<IntegrityResult, { ok: true }>,
+  firstBadIndex: number,
+  reason: string,
+): IntegrityFailure {
+  return {
+    ok: false,
+    checkedAt: result.checkedAt,
+    logSize: result.logSize,
+    checkpointsChecked: result.checkpointsChecked,
+    code: 'integrity.subtree_mismatch',
+    firstBadIndex,
+    checkpointSize: null,
+    reason,
+    durationMs: result.durationMs,
+  };
+}
+
+/**
+ * Watches the log without stalling the server, at any size (issue 13):
+ * - each cycle (on start, then every `intervalMs`) checks only what was appended since the last one, from a
+ *   verified prefix kept in memory: the new entries and leaf hashes, the new checkpoints, the stored border, the
+ *   kept checkpoint's consistency and the read models' new events;
+ * - a full sweep rechecks the whole log from its first entry every `sweepIntervalMs` (first soon after a start
+ *   that took its prefix from the kept checkpoint), pausing between pages so that requests are served meanwhile:
+ *   an entry edited behind the prefix is found by it;
+ * - the first cycle starts from the kept checkpoint when its subtrees still give its root, so a start costs the
+ *   entries since, not the log.
+ *
+ * A failure calls `onAlert` once per distinct finding (same code and index are not raised again), and is kept as
+ * `latest()` whatever `onAlert` does.
  *
  * @example
- * const watch = startIntegrityWatch({ reads: store, verifierKey, intervalMs: 300_000,
+ * const watch = startIntegrityWatch({ reads: store, verifierKey, intervalMs: 300_000, sweepIntervalMs: 3_600_000,
  *   onAlert: (failure) => raiseIntegrityAlert(ledger, failure) });
  */
 export function startIntegrityWatch(args: {
   reads: LedgerReads;
   verifierKey: string;
   intervalMs: number;
+  /** How often the whole log is checked from its first entry; default 12 cycles. */
+  sweepIntervalMs?: number;
   batchSize?: number;
   /**
    * When given, each cycle whose log check passes also compares the read models with the log (issue 10, row E),
@@ -625,8 +712,17 @@ export function startIntegrityWatch(args: {
   let latest: IntegrityResult | undefined;
   let reported: IntegrityFailure | undefined;
   let running: Promise<IntegrityResult> | undefined;
+  let sweeping: Promise<void> | undefined;
   let raised: string | undefined;
   let stopped = false;
+  const sweepIntervalMs = args.sweepIntervalMs ?? 12 * args.intervalMs;
+  const verifier = parseVerifierKey(args.verifierKey);
+  // What the cycles have verified; undefined until the first one (which may start from the kept checkpoint).
+  let prefix: VerifiedPrefix | undefined;
+  let started = false;
+  // The last full sweep's failure: it stands until a sweep passes again.
+  let sweepFailure: IntegrityFailure | undefined;
+  let sweepTimer: ReturnType<typeof setTimeout> | undefined;
 
   // The break the keeper holds, as a result; its alert's id once written.
   let standing: { finding: HistoryBreakFinding; failure: IntegrityFailure; alertId?: number } | undefined;
@@ -647,40 +743,96 @@ export function startIntegrityWatch(args: {
     args.keeper.release();
     standing = undefined;
     raised = undefined;
+    // What was verified may be the broken history's: the next cycle checks the log from its first entry.
+    prefix = undefined;
+  }
+
+  async function raise(result: IntegrityFailure): Promise<void> {
+    const where = result.readModel ? `${result.readModel.table}:${result.readModel.key}` : '';
+    const key = `${result.code}:${result.firstBadIndex}:${result.checkpointSize}:${where}`;
+    if (key === raised) return;
+    raised = key;
+    const raisedFor = standing;
+    try {
+      const alertId = await args.onAlert?.(result);
+      if (raisedFor && raisedFor.failure === result && typeof alertId === 'number')
+        raisedFor.alertId = alertId;
+    } catch (error) {
+      args.onError?.(error);
+    }
   }
 
   async function run(): Promise<IntegrityResult> {
     await releaseIfResolved();
     // Taken before the check reads the log's size, so a checkpoint signed meanwhile is not taken for a rollback.
     const kept = args.keeper?.kept();
-    const logResult = await checkLogIntegrity({
-      reads: args.reads,
-      verifierKey: args.verifierKey,
-      batchSize: args.batchSize,
-    });
-    if (args.keeper) await compareHistory(args.keeper, args.reads, kept, logResult);
-    // The read models are derived from the log: they are worth checking only against a log that is sound.
-    const result =
-      standingFailure() ??
-      (logResult.ok && args.readModels ? withReadModels(logResult, await args.readModels.run()) : logResult);
-    latest = result;
-    if (result.ok) raised = undefined;
-    if (!result.ok) {
-      const where = result.readModel ? `${result.readModel.table}:${result.readModel.key}` : '';
-      const key = `${result.code}:${result.firstBadIndex}:${result.checkpointSize}:${where}`;
-      if (key !== raised) {
-        raised = key;
-        const raisedFor = standing;
-        try {
-          const alertId = await args.onAlert?.(result);
-          if (raisedFor && raisedFor.failure === result && typeof alertId === 'number')
-            raisedFor.alertId = alertId;
-        } catch (error) {
-          args.onError?.(error);
-        }
-      }
+    if (!started) {
+      started = true;
+      prefix = await prefixFromKept(args.reads, kept);
+      // The entries behind a prefix taken on trust are swept soon, in the background.
+      scheduleSweep(prefix ? Math.min(args.intervalMs, sweepIntervalMs) : sweepIntervalMs);
     }
+    let logResult = await checkLogIntegrity({
+      reads: args.reads,
+      verifierKey: verifier,
+      batchSize: args.batchSize ?? WATCH_BATCH,
+      from: prefix,
+      pause: yieldToEventLoop,
+    });
+    if (logResult.ok) {
+      prefix = logResult.prefix;
+      logResult = (await storedBorderMismatch(args.reads, logResult)) ?? logResult;
+    }
+    if (args.keeper) await compareHistory(args.keeper, args.reads, kept, logResult);
+    const failure = standingFailure() ?? sweepFailure;
+    if (failure || !logResult.ok || !args.readModels) {
+      latest = failure ?? logResult;
+    } else {
+      // The read models are derived from the log: they are worth checking only against a log that is sound. A
+      // mismatch found before stands while they are checked again.
+      if (latest === undefined || latest.ok) latest = logResult;
+      latest = withReadModels(logResult, await args.readModels.run());
+    }
+    const result = latest;
+    if (result.ok) raised = undefined;
+    else await raise(result);
     return result;
+  }
+
+  /** A check of the whole log from its first entry, with pauses; what it finds stands until a sweep passes. */
+  async function sweep(): Promise<void> {
+    const kept = args.keeper?.kept();
+    const result = await checkLogIntegrity({
+      reads: args.reads,
+      verifierKey: verifier,
+      batchSize: args.batchSize ?? WATCH_BATCH,
+      pause: yieldToEventLoop,
+    });
+    if (args.keeper) await compareHistory(args.keeper, args.reads, kept, result);
+    sweepFailure = result.ok ? undefined : result;
+    const failure = standingFailure() ?? sweepFailure;
+    if (failure) {
+      latest = failure;
+      await raise(failure);
+    }
+  }
+
+  function sweepNow(): Promise<void> {
+    sweeping ??= sweep().finally(() => {
+      sweeping = undefined;
+    });
+    return sweeping;
+  }
+
+  function scheduleSweep(delayMs: number): void {
+    if (stopped) return;
+    clearTimeout(sweepTimer);
+    sweepTimer = setTimeout(() => {
+      sweepNow()
+        .catch((error) => args.onError?.(error))
+        .finally(() => scheduleSweep(sweepIntervalMs));
+    }, delayMs);
+    sweepTimer.unref?.();
   }
 
   function checkNow(): Promise<IntegrityResult> {
@@ -699,8 +851,12 @@ export function startIntegrityWatch(args: {
   tick();
 
   return {
-    latest: () => reported ?? standingFailure() ?? latest,
+    latest: () => reported ?? standingFailure() ?? sweepFailure ?? latest,
     checkNow,
+    async sweepNow() {
+      await sweepNow();
+      return checkNow();
+    },
     async report(failure) {
       if (reported) return;
       reported = failure;
@@ -724,6 +880,7 @@ export function startIntegrityWatch(args: {
     stop() {
       stopped = true;
       clearInterval(timer);
+      clearTimeout(sweepTimer);
     },
   };
 }

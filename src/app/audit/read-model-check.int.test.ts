@@ -26,9 +26,9 @@ import { pickupDepsFor } from '../appointments/index.js';
 import { createLedger, type Ledger } from '../ledger/index.js';
 import type { LedgerStore } from '../ports.js';
 import { raiseIntegrityAlert, startIntegrityWatch } from './integrity.usecases.js';
-import type { ReadModelTable } from './read-model.ports.js';
-import { ReadModelCheck } from './read-model-check.js';
-import { READ_MODEL_VERSION } from './read-model-projection.js';
+import { READ_MODEL_TABLES, type ReadModelTable } from './read-model.ports.js';
+import { foldUpTo, identityFacts, ReadModelCheck } from './read-model-check.js';
+import { READ_MODEL_VERSION, ReadModelProjection } from './read-model-projection.js';
 import { READ_MODELS_STREAM, rebuildIfProjectionChanged, rebuildReadModels } from './read-model-rebuild.js';
 
 const kinds = (await postgresReachable()) ? (['sqlite', 'postgres'] as const) : (['sqlite'] as const);
@@ -213,6 +213,24 @@ describe.each(kinds)('the read models held against the log (%s)', (kind) => {
     expect(await checkOnce()).toMatchObject({ ok: true });
     const again = await rebuild();
     expect(Object.values(again.changes).every((c) => c.inserted + c.updated + c.removed === 0)).toBe(true);
+  });
+
+  it('keeps each table’s expected count event by event once counted, equal to a count over every visit (issue 13)', async () => {
+    const size = await world.store.logSize();
+    const noPause = async () => {};
+    // Counted half-way, then kept up to date by the fold of the second half.
+    const incremental = new ReadModelProjection(identityFacts(world.store));
+    await foldUpTo(incremental, world.store, Math.floor(size / 2));
+    await incremental.countRows(noPause, 7);
+    await foldUpTo(incremental, world.store, size);
+    // Counted once at the end, the old way.
+    const whole = new ReadModelProjection(identityFacts(world.store));
+    await foldUpTo(whole, world.store, size);
+    for (const table of READ_MODEL_TABLES) {
+      expect(incremental.expectedCount(table), table).toBe(whole.expectedCount(table));
+    }
+    expect(incremental.expectedCount('yard_cell')).toBeGreaterThan(0);
+    expect(incremental.expectedCount('driver_job')).toBeGreaterThan(0);
   });
 
   /** One DBA edit per table, the mismatch the check must name, and the rebuild that puts it right. */

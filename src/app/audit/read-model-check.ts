@@ -45,7 +45,7 @@ export type ReadModelCheckResult =
   | { readonly ok: true; readonly watermark: number; readonly keysChecked: number }
   | { readonly ok: false; readonly watermark: number; readonly mismatch: ReadModelMismatch };
 
-const FOLD_BATCH = 5000;
+const FOLD_BATCH = 2000;
 
 /** A value as it comes back from the database: `undefined` dropped, numbers and strings as JSON has them. */
 function normalise(value: unknown): JsonValue {
@@ -179,8 +179,13 @@ export async function foldUpTo(
   reads: Pick<LedgerReads, 'readEvents'>,
   size: number,
   onTouched?: (touched: TouchedSubjects) => void,
+  /** Awaited between batches, outside a transaction, so that a long fold lets requests run (issue 13). */
+  pause?: () => Promise<void>,
 ): Promise<void> {
+  let first = true;
   while (projection.size < size) {
+    if (!first) await pause?.();
+    first = false;
     const events: StoredEvent[] = await reads.readEvents(
       projection.size,
       Math.min(FOLD_BATCH, size - projection.size),
@@ -316,7 +321,9 @@ export class ReadModelCheck {
   async run(): Promise<ReadModelCheckResult | undefined> {
     if (!this.store.readModels) return undefined;
     // The bulk of the fold, outside the transaction: writers are not held up by it.
-    await foldUpTo(this.projection, this.store, await this.store.logSize(), (t) => this.queue(t));
+    const pause = () => new Promise<void>((resolve) => setImmediate(resolve));
+    await foldUpTo(this.projection, this.store, await this.store.logSize(), (t) => this.queue(t), pause);
+    await this.projection.countRows(pause);
     return this.store.writeTransaction(async (tx) => {
       const tables = tx.readModels;
       if (!tables) return undefined;

@@ -66,6 +66,24 @@ export const READ_MODEL_VERSION = 1;
 
 const STREAM_PREFIX = { visit: 'visit-', release: 'release-', appointment: 'appointment-' } as const;
 
+/** The tables whose rows belong to one visit and change only with its own streams. */
+const VISIT_TABLES = [
+  'visit',
+  'yard_cell',
+  'release',
+  'release_party',
+  'slot_booking',
+  'driver_job',
+] as const satisfies readonly ReadModelTable[];
+
+/** The visit a stream's events change the visit-keyed rows of, if any. */
+function visitSubjectOf(streamId: string): string | undefined {
+  for (const prefix of Object.values(STREAM_PREFIX)) {
+    if (streamId.startsWith(prefix)) return streamId.slice(prefix.length);
+  }
+  return undefined;
+}
+
 interface VisitFold {
   state: VisitState;
   version: number;
@@ -100,6 +118,11 @@ export class ReadModelProjection {
   /** Every visit reference any stream named, in order of first appearance: the rolling check walks it. */
   private readonly visitRefList: string[] = [];
   private readonly alertIdList: number[] = [];
+  /**
+   * How many rows each visit-keyed table must hold, kept up to date event by event once `countRows` has counted
+   * them (issue 13): counting every visit ever on each cycle grew with the history, inside the check's transaction.
+   */
+  private visitTableCounts: Map<ReadModelTable, number> | undefined;
 
   constructor(private readonly facts: ProjectionFacts) {}
 
@@ -116,7 +139,15 @@ export class ReadModelProjection {
       if (event.index !== this.size) {
         throw new Error(`read-model projection: expected event ${this.size}, got ${event.index}`);
       }
+      const counted = this.visitTableCounts && visitSubjectOf(event.streamId);
+      const before = counted ? this.visitRowCounts(counted) : undefined;
       const touched = await this.applyOne(event);
+      if (counted && before) {
+        const after = this.visitRowCounts(counted);
+        for (const [i, table] of VISIT_TABLES.entries()) {
+          this.visitTableCounts!.set(table, this.visitTableCounts!.get(table)! + after[i]! - before[i]!);
+        }
+      }
       if (touched?.visitRef !== undefined) visitRefs.add(touched.visitRef);
       if (touched?.alertId !== undefined) {
         alertIds.add(String(touched.alertId));
@@ -286,11 +317,34 @@ export class ReadModelProjection {
     return counts;
   }
 
+  private visitRowCounts(subject: string): number[] {
+    return VISIT_TABLES.map((table) => this.rowsFor(table, subject).length);
+  }
+
+  /**
+   * Counts the rows of the visit-keyed tables once, over every visit, pausing every so many visits; from then on
+   * `apply` keeps the counts. Nothing else folds meanwhile: only the check's own cycle calls `apply`.
+   */
+  async countRows(pause: () => Promise<void>, visitsPerPause = 5000): Promise<void> {
+    if (this.visitTableCounts) return;
+    const counts = new Map<ReadModelTable, number>(VISIT_TABLES.map((table) => [table, 0]));
+    for (const [i, visitRef] of this.visitRefList.entries()) {
+      if (i > 0 && i % visitsPerPause === 0) await pause();
+      for (const [t, n] of this.visitRowCounts(visitRef).entries()) {
+        const table = VISIT_TABLES[t]!;
+        counts.set(table, counts.get(table)! + n);
+      }
+    }
+    this.visitTableCounts = counts;
+  }
+
   /** How many rows `table` must hold in all. */
   expectedCount(table: ReadModelTable): number {
     if (table === 'alert') return this.alerts.size;
     if (table === 'gate_alert_group') return this.alertGroups.size;
     if (table === 'visit_flag') return [...this.openAlertsByVisit().values()].filter((n) => n > 0).length;
+    const counted = this.visitTableCounts?.get(table);
+    if (counted !== undefined) return counted;
     let count = 0;
     for (const visitRef of this.visitRefList) count += this.rowsFor(table, visitRef).length;
     return count;
