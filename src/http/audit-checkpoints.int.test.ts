@@ -102,6 +102,16 @@ describe('HTTP audit checkpoints and stats (SQLite)', () => {
     const logSize = await fixture.store.logSize();
     expect(stats.logSize).toBe(logSize);
     expect(stats.growth.at(-1)?.treeSize).toBe(logSize);
+    // Downsampled by look-ups (issue 13): each point a signed checkpoint, growing, at most 501 of them.
+    const signed = new Map(
+      (await fixture.store.readCheckpoints(0, 100_000)).map((c) => [c.treeSize, c.signedAt]),
+    );
+    const sizes = stats.growth.map((point) => point.treeSize);
+    expect(sizes).toEqual([...sizes].sort((a, b) => a - b));
+    expect(new Set(sizes).size).toBe(sizes.length);
+    expect(sizes.length).toBeLessThanOrEqual(501);
+    for (const point of stats.growth) expect(signed.get(point.treeSize)).toBe(point.at);
+    expect(sizes[0]).toBe(Math.min(...signed.keys()));
     expect(stats.eventsPerHour).toHaveLength(24);
     expect(stats.eventsPerHour.reduce((sum, h) => sum + h.events, 0)).toBeGreaterThan(0);
     expect(stats.eventsPerHour.reduce((sum, h) => sum + h.events, 0)).toBeLessThanOrEqual(logSize);

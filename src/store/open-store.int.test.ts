@@ -36,6 +36,23 @@ describe('openLedgerStore', () => {
     await second.close();
   });
 
+  it('reads a terminal’s boxes in one state through an index, never walking every visit ever (issue 13)', async () => {
+    const db = createSqliteKysely(join(dir.path, 'plan.db'));
+    try {
+      await migrate(db);
+      const { rows } = await sql
+        .raw<{ detail: string }>(
+          "explain query plan select * from visit where terminal = 'T1' and status = 'in_yard' and visit_ref > 'V' order by visit_ref limit 500",
+        )
+        .execute(db);
+      const plan = rows.map((row) => row.detail).join('; ');
+      expect(plan).toContain('visit_terminal_status_ref_idx');
+      expect(plan).not.toMatch(/USE TEMP B-TREE FOR ORDER BY/);
+    } finally {
+      await db.destroy();
+    }
+  });
+
   it('sets the SQLite pragmas for durability and for several processes', async () => {
     const db = createSqliteKysely(join(dir.path, 'pragmas.db'));
     try {
@@ -64,6 +81,7 @@ describe('openLedgerStore', () => {
           '0016_read_model_mismatch_rule',
           '0017_witness_cosignatures',
           '0018_read_model_version',
+          '0019_live_visit_index',
         ],
       });
       expect(await migrate(db)).toEqual({ applied: [] });

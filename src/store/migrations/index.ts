@@ -25,6 +25,7 @@ import { enrolmentConfirmationMigration0015 } from './0015_enrolment_confirmatio
 import { readModelMismatchRuleMigration0016 } from './0016_read_model_mismatch_rule.js';
 import { witnessCosignaturesMigration0017 } from './0017_witness_cosignatures.js';
 import { readModelVersionMigration0018 } from './0018_read_model_version.js';
+import { liveVisitIndexMigration0019 } from './0019_live_visit_index.js';
 import type { MigrationDb } from './migration-db.js';
 
 /**
@@ -54,6 +55,7 @@ export function ledgerMigrationProvider(dialect: StoreDialectName): MigrationPro
     '0016_read_model_mismatch_rule': readModelMismatchRuleMigration0016(d),
     '0017_witness_cosignatures': witnessCosignaturesMigration0017(d),
     '0018_read_model_version': readModelVersionMigration0018(d),
+    '0019_live_visit_index': liveVisitIndexMigration0019(),
   };
   return { getMigrations: async () => migrations };
 }
