@@ -13,8 +13,8 @@
  * - an inclusion proof, mean ÷ a primary-key read;
  * - `verify` (the integrity check over the whole log): leaves per second, and as a ratio of raw SHA-256 over the same
  *   leaf bytes;
- * - the event loop's delay p99 while the watch's full sweep runs (`monitorEventLoopDelay`), and the same over an
- *   idle stretch.
+ * - the event loop's delay p99 while the watch's full sweep runs (`monitorEventLoopDelay`), on its worker thread as
+ *   the server runs it and in process with pauses, and the same over an idle stretch.
  *
  * `--db URL` grows an existing database (sqlite:PATH or postgres://…) instead of a temporary SQLite file; `--keep`
  * leaves the temporary file. Prints a table and writes bench-results/scale.json; `--json` prints JSON only.
@@ -27,11 +27,17 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import Sqlite from 'better-sqlite3';
 import { SingleBar } from 'cli-progress';
-import { checkLogIntegrity, inclusionProof, startIntegrityWatch } from '../src/app/audit/index.js';
+import {
+  checkLogIntegrity,
+  type IntegrityResult,
+  inclusionProof,
+  startIntegrityWatch,
+} from '../src/app/audit/index.js';
 import { createLedger } from '../src/app/ledger/index.js';
 import type { LedgerStore } from '../src/app/ports.js';
 import { executeVisitCommand, type VisitCommandInput } from '../src/app/visits/index.js';
 import { yardMap } from '../src/app/yard/index.js';
+import { sweepInWorker } from '../src/cli/integrity-sweep.js';
 import { openSystem } from '../src/cli/system.js';
 import { demoTerminal } from '../src/demo/demo-port.js';
 import { SimulatedClock, seededIds } from '../src/demo/seed.js';
@@ -344,21 +350,29 @@ async function measure(
   idle.enable();
   await new Promise((resolve) => setTimeout(resolve, 2000));
   idle.disable();
-  const watch = startIntegrityWatch({
-    reads: store,
-    verifierKey: system.verifierKey,
-    intervalMs: 3_600_000,
-    sweepIntervalMs: 3_600_000,
-    keeper: system.keeper,
-  });
-  await watch.checkNow();
-  const sweeping = monitorEventLoopDelay({ resolution: 5 });
-  sweeping.enable();
-  const sweepStarted = performance.now();
-  await watch.sweepNow();
-  const sweepMs = performance.now() - sweepStarted;
-  sweeping.disable();
-  watch.stop();
+  // As the server runs it (the sweep on a worker thread), and in process with pauses (where no worker can run).
+  const sweepWith = async (sweep: (() => Promise<IntegrityResult>) | undefined) => {
+    const watch = startIntegrityWatch({
+      reads: store,
+      verifierKey: system.verifierKey,
+      intervalMs: 3_600_000,
+      sweepIntervalMs: 3_600_000,
+      keeper: system.keeper,
+      sweep,
+    });
+    await watch.checkNow();
+    const delay = monitorEventLoopDelay({ resolution: 5 });
+    delay.enable();
+    const started = performance.now();
+    const result = await watch.sweepNow();
+    const ms = performance.now() - started;
+    delay.disable();
+    watch.stop();
+    if (!result.ok) throw new Error(`the sweep failed: ${result.reason}`);
+    return { ms, delay };
+  };
+  const worker = await sweepWith(sweepInWorker({ databaseUrl, verifierKey: system.verifierKey }));
+  const inProcess = await sweepWith(undefined);
 
   const start = await startUp(databaseUrl, {});
   const bytes = dbPath ? fileBytes(dbPath) : undefined;
@@ -387,10 +401,12 @@ async function measure(
     ),
     verifyLeavesPerSecond: Math.round(size / (verifyMs / 1000)),
     verifyRatioToSha256: round(hashMs / verifyMs),
-    sweepSeconds: round(sweepMs / 1000, 1),
-    loopDelayP99DuringSweepMs: round(ms(sweeping.percentile(99)), 1),
+    sweepSeconds: round(worker.ms / 1000, 1),
+    loopDelayP99DuringSweepMs: round(ms(worker.delay.percentile(99)), 1),
+    loopDelayMaxDuringSweepMs: round(ms(worker.delay.max), 1),
     loopDelayP99IdleMs: round(ms(idle.percentile(99)), 1),
-    loopDelayMaxDuringSweepMs: round(ms(sweeping.max), 1),
+    inProcessSweepSeconds: round(inProcess.ms / 1000, 1),
+    loopDelayP99DuringInProcessSweepMs: round(ms(inProcess.delay.percentile(99)), 1),
     leafBytes,
   };
 }

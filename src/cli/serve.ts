@@ -14,6 +14,7 @@ import { startSimulator } from '../demo/simulator.js';
 import { buildServer } from '../http/server.js';
 import { seedDemoOnce } from './demo.js';
 import { startDemoWitnesses } from './demo-witnesses.js';
+import { sweepInWorker } from './integrity-sweep.js';
 import { rebuildReadModelsOnStart } from './rebuild-read-models.js';
 import { openSystem } from './system.js';
 import {
@@ -84,6 +85,7 @@ export async function serveCommand(
     verifierKey: system.verifierKey,
     intervalMs: Number(readSetting('integrityIntervalMs')),
     sweepIntervalMs,
+    sweep: sweepInWorker({ databaseUrl: system.databaseUrl, verifierKey: system.verifierKey }),
     readModels: new ReadModelCheck({
       store: system.store,
       keysPerCycle: Number(readSetting('readModelKeysPerCycle')),

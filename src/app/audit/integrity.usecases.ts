@@ -691,6 +691,11 @@ export function startIntegrityWatch(args: {
   intervalMs: number;
   /** How often the whole log is checked from its first entry; default 12 cycles. */
   sweepIntervalMs?: number;
+  /**
+   * Runs the full sweep elsewhere (the server: a worker thread with its own connection, `integrity-sweep.ts`);
+   * without it the sweep runs here, pausing between pages.
+   */
+  sweep?: () => Promise<IntegrityResult>;
   batchSize?: number;
   /**
    * When given, each cycle whose log check passes also compares the read models with the log (issue 10, row E),
@@ -802,12 +807,14 @@ export function startIntegrityWatch(args: {
   /** A check of the whole log from its first entry, with pauses; what it finds stands until a sweep passes. */
   async function sweep(): Promise<void> {
     const kept = args.keeper?.kept();
-    const result = await checkLogIntegrity({
-      reads: args.reads,
-      verifierKey: verifier,
-      batchSize: args.batchSize ?? WATCH_BATCH,
-      pause: yieldToEventLoop,
-    });
+    const result = args.sweep
+      ? await args.sweep()
+      : await checkLogIntegrity({
+          reads: args.reads,
+          verifierKey: verifier,
+          batchSize: args.batchSize ?? WATCH_BATCH,
+          pause: yieldToEventLoop,
+        });
     if (args.keeper) await compareHistory(args.keeper, args.reads, kept, result);
     sweepFailure = result.ok ? undefined : result;
     const failure = standingFailure() ?? sweepFailure;
