@@ -57,7 +57,7 @@ export const settings = {
   integritySweepIntervalMs: {
     env: 'PORTLEDGER_INTEGRITY_SWEEP_INTERVAL_MS',
     default: undefined,
-    doc: 'How often the integrity watch also rechecks the whole log from its first entry, pausing between pages so that requests go on being served: an entry edited behind what the cycles have verified is found then. The first sweep runs one cycle after a start. Defaults to 12 times `PORTLEDGER_INTEGRITY_INTERVAL_MS` (an hour).',
+    doc: 'How often the integrity watch also rechecks the whole log from its first entry, on a worker thread with its own database connection so that no request waits for it: an entry edited behind what the cycles have verified is found then. The first sweep runs one cycle after a start. Defaults to 12 times `PORTLEDGER_INTEGRITY_INTERVAL_MS` (an hour).',
   },
   witnesses: {
     env: 'PORTLEDGER_WITNESSES',
