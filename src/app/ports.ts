@@ -62,6 +62,18 @@ export interface StoredCheckpoint {
   readonly signedAt: string;
 }
 
+/** Work that runs exactly once however many processes share the database (issue 13). */
+export type LeaderRole = 'checkpoint-signer' | 'integrity-sweep';
+
+/**
+ * Which of the processes sharing one database holds each leader's role now: the one that signs checkpoints (and asks
+ * the witnesses), the one that sweeps the whole log. On PostgreSQL it is elected with advisory locks; a process
+ * alone on its database holds every role.
+ */
+export interface Leadership {
+  holds(role: LeaderRole): boolean;
+}
+
 /** An event row as the database holds it: its data is the stored text, unparsed. */
 export interface StoredLogRow extends Omit<StoredEvent, 'data'> {
   readonly dataText: string;

@@ -12,11 +12,12 @@ import { describeHistoryBreak } from '../audit/index.js';
 import { readSetting } from '../config/settings.js';
 import { startSimulator } from '../demo/simulator.js';
 import { buildServer } from '../http/server.js';
+import { type LeadershipHandle, soleLeadership, startPostgresLeadership } from '../store/leadership.js';
 import { seedDemoOnce } from './demo.js';
 import { startDemoWitnesses } from './demo-witnesses.js';
 import { sweepInWorker } from './integrity-sweep.js';
 import { rebuildReadModelsOnStart } from './rebuild-read-models.js';
-import { openSystem } from './system.js';
+import { openSystem, resolveDatabaseUrl } from './system.js';
 import {
   parseWitnessList,
   parseWitnessMaxLagMs,
@@ -46,10 +47,33 @@ export async function serveCommand(
       `PORTLEDGER_INTEGRITY_SWEEP_INTERVAL_MS must be a whole number of milliseconds above 0, not ${sweepSetting}`,
     );
   }
+  // Several instances on one PostgreSQL database elect who signs checkpoints and who sweeps the log (issue 13).
+  const databaseUrl = resolveDatabaseUrl(options.db);
+  const leadership: LeadershipHandle = /^postgres(ql)?:\/\//.test(databaseUrl)
+    ? await startPostgresLeadership({
+        url: databaseUrl,
+        namespace: readSetting('origin') ?? 'portledger.local/log',
+        roles: ['checkpoint-signer', 'integrity-sweep'],
+        onChange: (role, held) =>
+          logger.info({ leader: { role, held } }, `leader role ${role} ${held ? 'held' : 'released'}`),
+        onError: (error) => logger.warn({ err: error }, 'leader election could not reach the database'),
+      })
+    : soleLeadership();
   const system = await openSystem({
-    databaseUrl: options.db,
+    databaseUrl,
     publicUrl: readSetting('publicUrl') ?? `http://localhost:${port}`,
+    leadership,
   });
+  // The signer also signs what the other instances wrote, within the checkpoint interval.
+  const signer = setInterval(
+    () => {
+      system.ledger
+        .signPending()
+        .catch((error) => logger.error({ err: error }, 'could not sign a checkpoint'));
+    },
+    Number(readSetting('checkpointIntervalMs') ?? 1000),
+  );
+  signer.unref();
   // Built before anything starts, so that a bad limit stops the server with a clear error.
   const lookups = new LookupWatch(
     {
@@ -86,6 +110,7 @@ export async function serveCommand(
     intervalMs: Number(readSetting('integrityIntervalMs')),
     sweepIntervalMs,
     sweep: sweepInWorker({ databaseUrl: system.databaseUrl, verifierKey: system.verifierKey }),
+    sweepWhen: () => leadership.holds('integrity-sweep'),
     readModels: new ReadModelCheck({
       store: system.store,
       keysPerCycle: Number(readSetting('readModelKeysPerCycle')),
@@ -118,6 +143,7 @@ export async function serveCommand(
     quorum: demoWitnesses ? demoWitnesses.witnesses.length : witnessQuorum,
     maxLagMs: witnessMaxLagMs,
     integrity,
+    active: () => leadership.holds('checkpoint-signer'),
     log: {
       error: (message, detail) => logger.fatal({ witness: detail }, message),
       warn: (message, detail) => logger.warn({ witness: detail }, message),
@@ -163,7 +189,9 @@ export async function serveCommand(
   witnesses?.stop();
   await demoWitnesses?.close();
   integrity.stop();
+  clearInterval(signer);
   await server.close();
   await system.close();
+  await leadership.close();
   return 0;
 }

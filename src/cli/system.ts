@@ -4,7 +4,7 @@ import { type AuthDeps, defaultAuthSettings } from '../app/access/index.js';
 import { type PickupDeps, pickupDepsFor } from '../app/appointments/index.js';
 import { AppError } from '../app/errors.js';
 import { CheckpointKeeper, createLedger, type Ledger } from '../app/ledger/index.js';
-import type { Clock, IdSource, LedgerStore } from '../app/ports.js';
+import type { Clock, IdSource, Leadership, LedgerStore } from '../app/ports.js';
 import type { TerminalLayouts } from '../app/visits/index.js';
 import { verifierKeyString } from '../audit/index.js';
 import { readSetting } from '../config/settings.js';
@@ -72,6 +72,8 @@ export async function openSystem(args: {
   env?: NodeJS.ProcessEnv;
   /** The URL people open; defaults to PORTLEDGER_PUBLIC_URL, then http://localhost:PORT. */
   publicUrl?: string;
+  /** Which process signs checkpoints when several share the database (issue 13); absent: this one. */
+  leadership?: Leadership;
 }): Promise<System> {
   const env = args.env ?? process.env;
   const databaseUrl = resolveDatabaseUrl(args.databaseUrl);
@@ -104,6 +106,7 @@ export async function openSystem(args: {
     ids: args.ids ?? systemIds,
     log: { origin: signer.name, signer, ...(keeper ? { guard: keeper } : {}) },
     checkpointIntervalMs: Number(readSetting('checkpointIntervalMs', env) ?? 1000),
+    ...(args.leadership ? { leadership: args.leadership } : {}),
   });
   const auth: AuthDeps = {
     ledger,

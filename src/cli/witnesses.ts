@@ -147,6 +147,8 @@ export function startLogWitnesses(args: {
   maxLagMs: number;
   integrity?: Pick<IntegrityWatch, 'report'>;
   transport?: WitnessTransport;
+  /** Only the signer of checkpoints asks the witnesses (issue 13). */
+  active?: () => boolean;
   log?: { error(message: string, detail?: unknown): void; warn(message: string, detail?: unknown): void };
 }): WitnessSubmitter | undefined {
   if (args.witnesses.length === 0) return undefined;
@@ -157,6 +159,7 @@ export function startLogWitnesses(args: {
     witnesses: args.witnesses,
     quorum: args.quorum,
     maxLagMs: args.maxLagMs,
+    ...(args.active ? { active: args.active } : {}),
     transport: args.transport ?? fetchWitnessTransport(),
     now: () => ledger.clock.now(),
     onFinding: async (finding) => {

@@ -696,6 +696,11 @@ export function startIntegrityWatch(args: {
    * without it the sweep runs here, pausing between pages.
    */
   sweep?: () => Promise<IntegrityResult>;
+  /**
+   * With several processes on one database, only the one this says yes to sweeps (the holder of
+   * `integrity-sweep`, issue 13); the others look again a cycle later. Their cycles run as always.
+   */
+  sweepWhen?: () => boolean;
   batchSize?: number;
   /**
    * When given, each cycle whose log check passes also compares the read models with the log (issue 10, row E),
@@ -835,6 +840,10 @@ export function startIntegrityWatch(args: {
     if (stopped) return;
     clearTimeout(sweepTimer);
     sweepTimer = setTimeout(() => {
+      if (args.sweepWhen && !args.sweepWhen()) {
+        scheduleSweep(Math.min(args.intervalMs, sweepIntervalMs));
+        return;
+      }
       sweepNow()
         .catch((error) => args.onError?.(error))
         .finally(() => scheduleSweep(sweepIntervalMs));

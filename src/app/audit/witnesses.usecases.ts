@@ -117,6 +117,11 @@ export function startWitnessSubmitter(args: {
     lagSeconds: number;
   }) => Promise<void> | void;
   onError?: (error: unknown) => void;
+  /**
+   * With several processes on one database, only the signer of checkpoints asks the witnesses and watches their
+   * lag (issue 13); the others' submitters stay idle while this says no.
+   */
+  active?: () => boolean;
   /** First retry delay after a failed submission; doubles up to `maxRetryMs`. */
   minRetryMs?: number;
   maxRetryMs?: number;
@@ -372,7 +377,7 @@ export function startWitnessSubmitter(args: {
   }
 
   const tick = () => {
-    if (stopped) return;
+    if (stopped || args.active?.() === false) return;
     for (const worker of workers) if (!worker.retryTimer) kick(worker);
     checkLag().catch((error) => args.onError?.(error));
   };

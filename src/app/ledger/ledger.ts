@@ -1,4 +1,12 @@
-import type { Clock, IdSource, LedgerStore, LedgerWriteTx, StoredCheckpoint, StoredEvent } from '../ports.js';
+import type {
+  Clock,
+  IdSource,
+  Leadership,
+  LedgerStore,
+  LedgerWriteTx,
+  StoredCheckpoint,
+  StoredEvent,
+} from '../ports.js';
 import {
   AuditAppender,
   type LogIdentity,
@@ -17,6 +25,11 @@ export interface LedgerOptions {
    * milliseconds, and a deferred one signs the rest no later than this.
    */
   readonly checkpointIntervalMs: number;
+  /**
+   * With several processes on one database, only the holder of `checkpoint-signer` signs (issue 13); the others'
+   * writes are signed by its `signPending` timer. Absent: this process signs.
+   */
+  readonly leadership?: Leadership;
 }
 
 /** What every use case runs inside: one serialised transaction plus the clock and id source of this run. */
@@ -50,12 +63,18 @@ export interface Ledger {
    * witnesses are asked for it then, off the write path). Returns the function that removes the listener.
    */
   onCheckpointSigned(listener: (checkpoint: StoredCheckpoint) => void): () => void;
+  /**
+   * Signs a checkpoint when the log has grown past the latest one, if this process signs: the signer's timer, so
+   * that the writes of other processes on the same database are signed within the interval too.
+   */
+  signPending(): Promise<StoredCheckpoint | undefined>;
   /** Signs any deferred checkpoint and stops the timer. Does not close the store. */
   close(): Promise<void>;
 }
 
 export function createLedger(options: LedgerOptions): Ledger {
   const { store, clock, ids, log, checkpointIntervalMs } = options;
+  const signs = () => options.leadership?.holds('checkpoint-signer') ?? true;
   let lastSignedAt = Number.NEGATIVE_INFINITY;
   let deferred: ReturnType<typeof setTimeout> | undefined;
   let closed = false;
@@ -137,17 +156,23 @@ export function createLedger(options: LedgerOptions): Ledger {
       let signed: StoredCheckpoint | undefined;
       const result = await transaction(async (context, appender) => {
         const value = await work(context);
-        signedNow = context.now.getTime() - lastSignedAt >= checkpointIntervalMs;
+        signedNow = signs() && context.now.getTime() - lastSignedAt >= checkpointIntervalMs;
         if (signedNow) signed = await signHeadCheckpoint(context.tx, appender, log, context.now);
         return { value, now: context.now };
       });
       if (signedNow) {
         lastSignedAt = result.now.getTime();
         announce(signed);
-      } else deferCheckpoint();
+      } else if (signs()) deferCheckpoint();
       return result.value;
     },
     checkpoint,
+    async signPending() {
+      if (!signs()) return undefined;
+      const [size, latest] = await Promise.all([store.logSize(), store.latestCheckpoint()]);
+      if (size === 0 || latest?.treeSize === size) return undefined;
+      return checkpoint();
+    },
     onCheckpointSigned(listener) {
       checkpointListeners.add(listener);
       return () => checkpointListeners.delete(listener);
