@@ -256,7 +256,7 @@ async function startUp(databaseUrl: string, env: NodeJS.ProcessEnv) {
       '--port',
       '0',
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PORTLEDGER_LOG_LEVEL: 'warn', ...env } },
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: 'warn', ...env } },
   );
   const started = performance.now();
   let stderr = '';
