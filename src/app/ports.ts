@@ -62,6 +62,26 @@ export interface StoredCheckpoint {
   readonly signedAt: string;
 }
 
+/**
+ * Sliding-window counts shared by every process on one database (issue 13): the gate's rate limits hold across
+ * instances behind a load balancer.
+ */
+export interface WindowCounts {
+  /**
+   * Counts `atMs` under every key, unless one of them already counts `limit` entries in the window of `windowMs`
+   * ending at `atMs`: then nothing is counted, and that key is named with the time its oldest counted entry leaves
+   * the window. One atomic step across every process.
+   */
+  admit(
+    keys: readonly { readonly key: string; readonly limit: number }[],
+    atMs: number,
+    windowMs: number,
+  ): Promise<
+    | { readonly admitted: true }
+    | { readonly admitted: false; readonly key: string; readonly freeAtMs: number }
+  >;
+}
+
 /** Work that runs exactly once however many processes share the database (issue 13). */
 export type LeaderRole = 'checkpoint-signer' | 'integrity-sweep';
 
@@ -168,6 +188,8 @@ export interface LedgerStore extends LedgerReads {
   writeTransaction<T>(work: (tx: LedgerWriteTx) => Promise<T>): Promise<T>;
   /** The witnesses' cosignatures of the checkpoints (`witness.ports.ts`), written outside the log's transactions. */
   readonly cosignatures: CosignatureStore;
+  /** Counts shared with the other processes on this database; absent where only one process can use it. */
+  readonly windowCounts?: WindowCounts;
   close(): Promise<void>;
 }
 

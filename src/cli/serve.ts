@@ -7,7 +7,7 @@ import {
   raiseIntegrityAlert,
   startIntegrityWatch,
 } from '../app/audit/index.js';
-import { InProcessGateThrottle } from '../app/gate/index.js';
+import { InProcessGateThrottle, SharedGateThrottle } from '../app/gate/index.js';
 import { describeHistoryBreak } from '../audit/index.js';
 import { readSetting } from '../config/settings.js';
 import { startSimulator } from '../demo/simulator.js';
@@ -82,11 +82,15 @@ export async function serveCommand(
     },
     system.ledger.clock,
   );
-  const gateThrottle = new InProcessGateThrottle({
+  const gateLimits = {
     kioskLimit: Number(readSetting('gateKioskRateLimit')),
     credentialLimit: Number(readSetting('gateCredentialRateLimit')),
     windowSeconds: Number(readSetting('gateRateWindowSeconds')),
-  });
+  };
+  // Held across instances where several share the database (PostgreSQL, issue 13).
+  const gateThrottle = system.store.windowCounts
+    ? new SharedGateThrottle(system.store.windowCounts, gateLimits)
+    : new InProcessGateThrottle(gateLimits);
   // Read before anything starts, so that a bad witness list stops the server with a clear error.
   const witnessList = parseWitnessList(readSetting('witnesses'));
   const witnessQuorum = parseWitnessQuorum(readSetting('witnessQuorum'), witnessList.length);

@@ -20,6 +20,7 @@ import { createReadModelRepository } from './read-model.repository.js';
 import { createReadModelTablesRepository, readModelTableReads } from './read-model-tables.repository.js';
 import { createReleaseRepository, releaseReads } from './release.repository.js';
 import type { Database } from './schema.js';
+import { createPostgresWindowCounts } from './window-counts.repository.js';
 import { checkAppend, TransactionGuard } from './write-rules.js';
 
 export interface KyselyLedgerStoreOptions {
@@ -138,6 +139,8 @@ export function createKyselyLedgerStore({ db, dialect: name }: KyselyLedgerStore
     gate: gateReads(createGateRepository({ db })),
     readModels: readModelTableReads(createReadModelTablesRepository({ db, dialect })),
     cosignatures: createCosignatureRepository({ db }),
+    // Shared counts matter where several instances share the database: PostgreSQL (issue 13).
+    ...(dialect.name === 'postgres' ? { windowCounts: createPostgresWindowCounts({ db }) } : {}),
 
     async writeTransaction(work) {
       const body = async (trx: Kysely<Database>) => {

@@ -82,6 +82,7 @@ describe('openLedgerStore', () => {
           '0017_witness_cosignatures',
           '0018_read_model_version',
           '0019_live_visit_index',
+          '0020_window_counts',
         ],
       });
       expect(await migrate(db)).toEqual({ applied: [] });

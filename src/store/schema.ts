@@ -349,12 +349,19 @@ export interface ReadModelVersionTable {
   version: number;
 }
 
+/** One admitted attempt under one key, while it can still count (migration 0020). */
+export interface WindowCountTable {
+  key: string;
+  at_ms: ColumnType<number | string, number, never>;
+}
+
 export interface Database {
   log_head: LogHeadTable;
   event: EventTable;
   audit_node: AuditNodeTable;
   checkpoint: CheckpointTable;
   cosignature: CosignatureTable;
+  window_count: WindowCountTable;
   visit: VisitTable;
   yard_cell: YardCellTable;
   organisation: OrganisationTable;

@@ -14,6 +14,7 @@
  */
 import { leafHash } from '../../audit/index.js';
 import { AppError } from '../errors.js';
+import type { WindowCounts } from '../ports.js';
 
 /** How many attempts the gate admits, per kiosk and per credential, within a sliding window. */
 export interface GateThrottleSettings {
@@ -105,20 +106,7 @@ export class InProcessGateThrottle implements GateThrottle {
     const nowMs = now.getTime();
     const windowMs = this.#settings.windowSeconds * 1000;
     this.#sweep(nowMs, windowMs);
-    const keys = [
-      ...(attempt.kiosk === undefined
-        ? []
-        : [{ key: `kiosk:${attempt.kiosk}`, limit: this.#settings.kioskLimit, limitedBy: 'kiosk' as const }]),
-      ...(attempt.credential === undefined
-        ? []
-        : [
-            {
-              key: `credential:${credentialThrottleKey(attempt.credential)}`,
-              limit: this.#settings.credentialLimit,
-              limitedBy: 'credential' as const,
-            },
-          ]),
-    ];
+    const keys = attemptKeys(this.#settings, attempt);
     for (const { key, limit, limitedBy } of keys) {
       const recent = this.#recent(key, nowMs, windowMs);
       if (recent.length >= limit) {
@@ -144,6 +132,56 @@ export class InProcessGateThrottle implements GateThrottle {
     for (const [key, times] of this.#seen) {
       if (times.every((at) => at <= nowMs - windowMs)) this.#seen.delete(key);
     }
+  }
+}
+
+/** The keys one attempt is counted under, with their limits, as both throttles count them. */
+function attemptKeys(settings: GateThrottleSettings, attempt: GateAttemptKeys) {
+  return [
+    ...(attempt.kiosk === undefined
+      ? []
+      : [{ key: `kiosk:${attempt.kiosk}`, limit: settings.kioskLimit, limitedBy: 'kiosk' as const }]),
+    ...(attempt.credential === undefined
+      ? []
+      : [
+          {
+            key: `credential:${credentialThrottleKey(attempt.credential)}`,
+            limit: settings.credentialLimit,
+            limitedBy: 'credential' as const,
+          },
+        ]),
+  ];
+}
+
+/**
+ * The same limits held across every instance on one database (issue 13), through the store's shared window counts:
+ * a kiosk behind a load balancer gets no more attempts by landing on another instance.
+ *
+ * @example
+ * const throttle = store.windowCounts ? new SharedGateThrottle(store.windowCounts, settings) : new InProcessGateThrottle(settings);
+ */
+export class SharedGateThrottle implements GateThrottle {
+  readonly #settings: GateThrottleSettings;
+
+  constructor(
+    private readonly counts: WindowCounts,
+    settings: GateThrottleSettings,
+  ) {
+    this.#settings = checkGateThrottleSettings(settings);
+  }
+
+  async admit(attempt: GateAttemptKeys, now: Date): Promise<GateAdmission> {
+    const keys = attemptKeys(this.#settings, attempt);
+    if (keys.length === 0) return { admitted: true };
+    const nowMs = now.getTime();
+    const counted = await this.counts.admit(keys, nowMs, this.#settings.windowSeconds * 1000);
+    if (counted.admitted) return { admitted: true };
+    const limitedBy = keys.find((entry) => entry.key === counted.key)?.limitedBy ?? 'kiosk';
+    return {
+      admitted: false,
+      limitedBy,
+      retryAfterSeconds: Math.max(1, Math.ceil((counted.freeAtMs - nowMs) / 1000)),
+    };
   }
 }
 

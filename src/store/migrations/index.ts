@@ -26,6 +26,7 @@ import { readModelMismatchRuleMigration0016 } from './0016_read_model_mismatch_r
 import { witnessCosignaturesMigration0017 } from './0017_witness_cosignatures.js';
 import { readModelVersionMigration0018 } from './0018_read_model_version.js';
 import { liveVisitIndexMigration0019 } from './0019_live_visit_index.js';
+import { windowCountsMigration0020 } from './0020_window_counts.js';
 import type { MigrationDb } from './migration-db.js';
 
 /**
@@ -56,6 +57,7 @@ export function ledgerMigrationProvider(dialect: StoreDialectName): MigrationPro
     '0017_witness_cosignatures': witnessCosignaturesMigration0017(d),
     '0018_read_model_version': readModelVersionMigration0018(d),
     '0019_live_visit_index': liveVisitIndexMigration0019(),
+    '0020_window_counts': windowCountsMigration0020(d),
   };
   return { getMigrations: async () => migrations };
 }

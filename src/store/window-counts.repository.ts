@@ -1,0 +1,46 @@
+import { type Kysely, sql } from 'kysely';
+import type { WindowCounts } from '../app/ports.js';
+import { toNumber } from './rows.js';
+import type { Database } from './schema.js';
+
+/**
+ * `WindowCounts` on PostgreSQL (migration 0020): each key is serialised by a transaction-scoped advisory lock, taken
+ * in key order so that two attempts naming the same keys cannot deadlock; entries that left the window are dropped
+ * as the key is next counted.
+ *
+ * @example
+ * const counts = createPostgresWindowCounts({ db });
+ * await counts.admit([{ key: 'kiosk:t-1', limit: 10 }], Date.now(), 60_000);
+ */
+export function createPostgresWindowCounts({ db }: { db: Kysely<Database> }): WindowCounts {
+  return {
+    async admit(keys, atMs, windowMs) {
+      const ordered = [...keys].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      return db.transaction().execute(async (trx) => {
+        for (const { key, limit } of ordered) {
+          await sql`select pg_advisory_xact_lock(hashtextextended(${`window_count:${key}`}, 0))`.execute(trx);
+          await trx
+            .deleteFrom('window_count')
+            .where('key', '=', key)
+            .where('at_ms', '<=', atMs - windowMs)
+            .execute();
+          const recent = await trx
+            .selectFrom('window_count')
+            .select('at_ms')
+            .where('key', '=', key)
+            .orderBy('at_ms', 'desc')
+            .limit(limit)
+            .execute();
+          if (recent.length >= limit) {
+            return { admitted: false as const, key, freeAtMs: toNumber(recent[limit - 1]!.at_ms) + windowMs };
+          }
+        }
+        await trx
+          .insertInto('window_count')
+          .values(ordered.map(({ key }) => ({ key, at_ms: atMs })))
+          .execute();
+        return { admitted: true as const };
+      });
+    },
+  };
+}
