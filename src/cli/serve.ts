@@ -1,6 +1,6 @@
 import { dirname } from 'node:path';
 import pino from 'pino';
-import { LookupWatch } from '../app/alerts/index.js';
+import { LookupWatch, SharedLookupWatch } from '../app/alerts/index.js';
 import {
   isHistoryBreak,
   ReadModelCheck,
@@ -75,13 +75,14 @@ export async function serveCommand(
   );
   signer.unref();
   // Built before anything starts, so that a bad limit stops the server with a clear error.
-  const lookups = new LookupWatch(
-    {
-      limit: Number(readSetting('bulkLookupLimit')),
-      windowMinutes: Number(readSetting('bulkLookupWindowMinutes')),
-    },
-    system.ledger.clock,
-  );
+  const lookupLimits = {
+    limit: Number(readSetting('bulkLookupLimit')),
+    windowMinutes: Number(readSetting('bulkLookupWindowMinutes')),
+  };
+  // Counted across instances where several share the database (PostgreSQL, issue 13).
+  const lookups = system.store.windowCounts
+    ? new SharedLookupWatch(lookupLimits, system.store.windowCounts, system.ledger.clock)
+    : new LookupWatch(lookupLimits, system.ledger.clock);
   const gateLimits = {
     kioskLimit: Number(readSetting('gateKioskRateLimit')),
     credentialLimit: Number(readSetting('gateCredentialRateLimit')),

@@ -2,7 +2,7 @@ import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { AuthDeps } from '../app/access/index.js';
-import type { LookupWatch } from '../app/alerts/index.js';
+import type { LookupCounter } from '../app/alerts/index.js';
 import { type PickupDeps, pickupDepsFor } from '../app/appointments/index.js';
 import { isHistoryBreak, type WitnessSubmitter } from '../app/audit/index.js';
 import type { CosignatureStore } from '../app/audit/witness.ports.js';
@@ -48,7 +48,7 @@ export interface ServerDeps {
   /** The integrity watch: `/readyz` answers 503 while its last check failed. */
   readonly integrity?: IntegrityStatus;
   /** The bulk look-up rule's counter; without it, reads of yard positions raise no `lookup.bulk` alert. */
-  readonly lookups?: LookupWatch;
+  readonly lookups?: LookupCounter;
   /** The gate's rate limits per kiosk and per credential; without it, the gate answers every attempt. */
   readonly gateThrottle?: GateThrottle;
   /** The witnesses' stored cosignatures: served with the checkpoints as extra signature lines. */

@@ -355,6 +355,13 @@ export interface WindowCountTable {
   at_ms: ColumnType<number | string, number, never>;
 }
 
+/** One visit shown to one person, at the time last shown (migration 0020). */
+export interface WindowItemTable {
+  key: string;
+  item: string;
+  at_ms: ColumnType<number | string, number, number>;
+}
+
 export interface Database {
   log_head: LogHeadTable;
   event: EventTable;
@@ -362,6 +369,7 @@ export interface Database {
   checkpoint: CheckpointTable;
   cosignature: CosignatureTable;
   window_count: WindowCountTable;
+  window_item: WindowItemTable;
   visit: VisitTable;
   yard_cell: YardCellTable;
   organisation: OrganisationTable;

@@ -42,5 +42,46 @@ export function createPostgresWindowCounts({ db }: { db: Kysely<Database> }): Wi
         return { admitted: true as const };
       });
     },
+
+    async noteDistinct(key, items, atMs, windowMs, limit) {
+      return db.transaction().execute(async (trx) => {
+        await sql`select pg_advisory_xact_lock(hashtextextended(${`window_item:${key}`}, 0))`.execute(trx);
+        await trx
+          .deleteFrom('window_item')
+          .where('key', '=', key)
+          .where('at_ms', '<=', atMs - windowMs)
+          .execute();
+        // The empty item marks the window after a crossing, in which nothing is noted.
+        const quiet = await trx
+          .selectFrom('window_item')
+          .select('item')
+          .where('key', '=', key)
+          .where('item', '=', QUIET)
+          .executeTakeFirst();
+        if (quiet || items.length === 0) return undefined;
+        await trx
+          .insertInto('window_item')
+          .values([...new Set(items)].map((item) => ({ key, item, at_ms: atMs })))
+          .onConflict((conflict) =>
+            conflict.columns(['key', 'item']).doUpdateSet((eb) => ({
+              at_ms: sql<number>`greatest(${eb.ref('window_item.at_ms')}, ${eb.ref('excluded.at_ms')})`,
+            })),
+          )
+          .execute();
+        const held = await trx
+          .selectFrom('window_item')
+          .select(['item', 'at_ms'])
+          .where('key', '=', key)
+          .orderBy('at_ms')
+          .orderBy('item')
+          .execute();
+        if (held.length <= limit) return undefined;
+        await trx.deleteFrom('window_item').where('key', '=', key).execute();
+        await trx.insertInto('window_item').values({ key, item: QUIET, at_ms: atMs }).execute();
+        return held.map((row) => ({ item: row.item, atMs: toNumber(row.at_ms) }));
+      });
+    },
   };
 }
+
+const QUIET = '';

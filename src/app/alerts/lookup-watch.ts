@@ -14,7 +14,7 @@
  */
 
 import type { Ledger } from '../ledger/index.js';
-import type { Clock } from '../ports.js';
+import type { Clock, WindowCounts } from '../ports.js';
 import type { AlertRecord } from './alert.ports.js';
 import { ALERTS_STREAM, lookupAlertRecord } from './alert-records.js';
 
@@ -55,7 +55,7 @@ interface PersonWindow {
  * const crossing = watch.record('u-1', ['V-1', 'V-2']); // undefined until u-1 passes 100 distinct visits
  * ```
  */
-export class LookupWatch {
+export class LookupWatch implements LookupCounter {
   readonly limit: number;
   readonly windowMinutes: number;
   private readonly windowMs: number;
@@ -148,6 +148,60 @@ export class LookupWatch {
   }
 }
 
+/** What counts the positions people are shown: in this process, or shared by every instance on the database. */
+export interface LookupCounter {
+  readonly limit: number;
+  readonly windowMinutes: number;
+  record(
+    userId: string,
+    visitRefs: readonly string[],
+  ): LookupCrossing | undefined | Promise<LookupCrossing | undefined>;
+}
+
+/**
+ * The same rule counted across every instance on one database (issue 13): a person whose look-ups a load balancer
+ * spreads over three instances is counted once, through the store's shared window counts.
+ *
+ * @example
+ * const watch = new SharedLookupWatch({ limit: 100, windowMinutes: 10 }, store.windowCounts!, clock);
+ * const crossing = await watch.record('u-1', ['V-1', 'V-2']);
+ */
+export class SharedLookupWatch implements LookupCounter {
+  readonly limit: number;
+  readonly windowMinutes: number;
+
+  constructor(
+    settings: LookupWatchSettings,
+    private readonly counts: WindowCounts,
+    private readonly clock: Clock,
+  ) {
+    // The same checks and messages as the in-process watch.
+    const checked = new LookupWatch(settings, clock);
+    this.limit = checked.limit;
+    this.windowMinutes = checked.windowMinutes;
+  }
+
+  async record(userId: string, visitRefs: readonly string[]): Promise<LookupCrossing | undefined> {
+    if (visitRefs.length === 0) return undefined;
+    const shown = await this.counts.noteDistinct(
+      `lookup:${userId}`,
+      visitRefs,
+      this.clock.now().getTime(),
+      this.windowMinutes * 60_000,
+      this.limit,
+    );
+    if (!shown) return undefined;
+    return {
+      userId,
+      count: shown.length,
+      windowMinutes: this.windowMinutes,
+      firstAt: new Date(shown[0]!.atMs).toISOString(),
+      lastAt: new Date(shown.at(-1)!.atMs).toISOString(),
+      visitRefs: shown.slice(0, LOOKUP_SAMPLE_SIZE).map((entry) => entry.item),
+    };
+  }
+}
+
 /** The person a read was answered for, as the alert names them. */
 export interface LookupPerson {
   readonly userId: string;
@@ -157,7 +211,7 @@ export interface LookupPerson {
 
 /** What `notePositionsShown` needs: the watch, the ledger the alert is written to, and where failures go. */
 export interface LookupAlertDeps {
-  readonly watch: LookupWatch;
+  readonly watch: LookupCounter;
   readonly ledger: Ledger;
   readonly onError: (error: unknown, crossing: LookupCrossing) => void;
 }
@@ -171,7 +225,7 @@ export async function notePositionsShown(
   person: LookupPerson,
   visitRefs: readonly string[],
 ): Promise<void> {
-  const crossing = deps.watch.record(person.userId, visitRefs);
+  const crossing = await deps.watch.record(person.userId, visitRefs);
   if (!crossing) return;
   try {
     await raiseLookupAlert(deps.ledger, person, crossing);

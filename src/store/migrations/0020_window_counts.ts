@@ -5,8 +5,9 @@ import type { MigrationDb } from './migration-db.js';
 
 /**
  * Sliding-window counts shared by every instance on one database (issue 13): the gate's rate limits per kiosk and
- * per credential. One row per admitted attempt and key, kept only while it can still count: they are a limiter's
- * working memory, not records (the attempts themselves are in the log when they matter).
+ * per credential (`window_count`, one row per admitted attempt and key), and the distinct visits each person was
+ * shown for the bulk look-up rule (`window_item`, one row per person and visit, at the time last shown). Rows are
+ * kept only while they can still count: a limiter's working memory, not records (what matters is in the log).
  */
 export function windowCountsMigration0020(dialect: StoreDialect): Migration {
   const { int8Type, orderedTextType } = dialect;
@@ -22,8 +23,16 @@ export function windowCountsMigration0020(dialect: StoreDialect): Migration {
         .on('window_count')
         .columns(['key', 'at_ms'])
         .execute();
+      await db.schema
+        .createTable('window_item')
+        .addColumn('key', orderedTextType, (c) => c.notNull())
+        .addColumn('item', orderedTextType, (c) => c.notNull())
+        .addColumn('at_ms', int8Type, (c) => c.notNull())
+        .addPrimaryKeyConstraint('window_item_pk', ['key', 'item'])
+        .execute();
       if (dialect.name === 'postgres') {
         await sql.raw(`grant select, insert, delete on window_count to ${APP_ROLE}`).execute(db);
+        await sql.raw(`grant select, insert, update, delete on window_item to ${APP_ROLE}`).execute(db);
       }
     },
   };
