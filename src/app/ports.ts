@@ -40,6 +40,8 @@ export interface StoredEvent {
   readonly data: JsonObject;
   /** RFC 8785 canonical bytes of the log entry; the audit leaf is SHA-256(0x00 ‖ leaf). */
   readonly leaf: Uint8Array;
+  /** The writer's MAC of the leaf (`entry-mac.ts`, issue 13); absent for entries written without one. */
+  readonly writerMac?: Uint8Array;
 }
 
 /** A complete subtree hash of the audit tree: level 0 holds leaf hashes; node (level, index) covers leaves [index·2^level, (index+1)·2^level). */

@@ -52,6 +52,7 @@ export {
   isSmallOrderEd25519Key,
   SMALL_ORDER_ED25519_ENCODINGS,
 } from './edwards-key.js';
+export { type EntryAuthenticator, entryAuthenticatorFor, entryAuthenticatorFromKey } from './entry-mac.js';
 export {
   AuditError,
   type AuditErrorCode,

@@ -28,6 +28,7 @@ import {
   appendLeaves,
   decodeLogEntry,
   encodeLogEntry,
+  entryAuthenticatorFor,
   leafHash,
   parseCheckpointBody,
   parseSignerKey,
@@ -129,6 +130,20 @@ export function forkLog(
       Buffer.from(leaf),
       args.index,
     );
+    // The writer's MAC key derives from the stolen log key (issue 13): the careful forger re-MACs the entry too, so
+    // that only a witness or the kept checkpoint can tell.
+    if (
+      (
+        db.prepare('select writer_mac from event where idx = ?').get(args.index) as {
+          writer_mac: Buffer | null;
+        }
+      )?.writer_mac
+    ) {
+      db.prepare('update event set writer_mac = ? where idx = ?').run(
+        Buffer.from(entryAuthenticatorFor(signer).mac(leaf)),
+        args.index,
+      );
+    }
 
     const leaves = (db.prepare('select leaf from event order by idx').all() as { leaf: Buffer }[]).map((r) =>
       leafHash(new Uint8Array(r.leaf)),

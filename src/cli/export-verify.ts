@@ -9,9 +9,9 @@ import {
   iterateEvents,
   verifyLog,
 } from '../app/audit/index.js';
-import { compareLogWithKept, type KeptHead, openKeptNote } from '../app/ledger/index.js';
+import { compareLogWithKept, type KeptHead, openKeptNote, storedHead } from '../app/ledger/index.js';
 import { describeHistoryBreak } from '../audit/index.js';
-import { sweepInWorker } from './integrity-sweep.js';
+import { sweepInWorker, sweepRequestOf } from './integrity-sweep.js';
 import { progressBar } from './progress.js';
 import { openSystem } from './system.js';
 
@@ -175,20 +175,25 @@ export async function verifyDatabaseCommand(
     }
     const onProgress = (done: number, total: number) => progress.update(done, total);
     // On a thread of its own when it can (issue 13), streaming its progress.
-    const sweep = sweepInWorker(
-      { databaseUrl: system.databaseUrl, verifierKey: system.verifierKey },
-      onProgress,
-    );
+    const sweep = sweepInWorker(sweepRequestOf(system), onProgress);
     const result = sweep
       ? await sweep()
-      : await checkLogIntegrity({ reads: system.store, verifierKey: system.verifierKey, onProgress });
+      : await checkLogIntegrity({
+          reads: system.store,
+          verifierKey: system.verifierKey,
+          entryMacs: system.entryMacs,
+          onProgress,
+        });
     progress.stop();
-    // Issue 11: a note someone kept. A shorter log is a rollback whatever else is wrong; a sound log must extend it.
-    if (kept && (result.logSize < kept.size || result.ok)) {
-      const comparison = await compareLogWithKept(system.store, kept, {
-        size: result.logSize,
-        rootHash: result.ok ? result.rootHash : new Uint8Array(32),
-      });
+    // Issue 11: a note someone kept. A shorter log is a rollback whatever else is wrong; a sound log must extend it;
+    // a log that fails its check is compared by its stored subtrees, so that another history is named as a fork.
+    if (kept) {
+      const head = result.ok
+        ? { size: result.logSize, rootHash: result.rootHash }
+        : result.logSize < kept.size
+          ? { size: result.logSize, rootHash: new Uint8Array(32) }
+          : await storedHead(system.store);
+      const comparison = await compareLogWithKept(system.store, kept, head);
       if (!comparison.ok) {
         io.stderr.write(`verify failed: ${describeHistoryBreak(comparison)}\n`);
         return 1;

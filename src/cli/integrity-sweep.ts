@@ -1,18 +1,40 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { IntegrityResult } from '../app/audit/index.js';
+import type { EntryMacRule, IntegrityResult } from '../app/audit/index.js';
 
 /** What the sweep's thread is given. */
 export interface SweepRequest {
   readonly databaseUrl: string;
   readonly verifierKey: string;
+  /** The writer MAC rule's key and first index (issue 13), when entries must carry one. */
+  readonly entryMacs?: { readonly key: Uint8Array; readonly requiredFrom: number };
 }
 
 /** What it posts back. */
 export type SweepMessage =
   | { readonly type: 'progress'; readonly done: number; readonly total: number }
   | { readonly type: 'result'; readonly result: IntegrityResult };
+
+/** The request for a system's own log: its database, its verifier key and its writer MAC rule. */
+export function sweepRequestOf(system: {
+  readonly databaseUrl: string;
+  readonly verifierKey: string;
+  readonly entryMacs?: EntryMacRule;
+}): SweepRequest {
+  return {
+    databaseUrl: system.databaseUrl,
+    verifierKey: system.verifierKey,
+    ...(system.entryMacs
+      ? {
+          entryMacs: {
+            key: system.entryMacs.authenticator.key,
+            requiredFrom: system.entryMacs.requiredFrom,
+          },
+        }
+      : {}),
+  };
+}
 
 const workerFile = new URL('./integrity-sweep.worker.js', import.meta.url);
 

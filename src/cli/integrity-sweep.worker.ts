@@ -5,6 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { checkLogIntegrity } from '../app/audit/index.js';
+import { entryAuthenticatorFromKey } from '../audit/index.js';
 import { openLedgerStore } from '../store/open-store.js';
 import type { SweepMessage, SweepRequest } from './integrity-sweep.js';
 
@@ -16,6 +17,14 @@ try {
   const result = await checkLogIntegrity({
     reads: store,
     verifierKey: request.verifierKey,
+    ...(request.entryMacs
+      ? {
+          entryMacs: {
+            authenticator: entryAuthenticatorFromKey(request.entryMacs.key),
+            requiredFrom: request.entryMacs.requiredFrom,
+          },
+        }
+      : {}),
     onProgress: (done, total) => {
       // A message every ~1% is plenty for a progress bar.
       if (done === total || done - reported >= Math.max(1, Math.floor(total / 100))) {

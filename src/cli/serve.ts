@@ -15,7 +15,7 @@ import { buildServer } from '../http/server.js';
 import { type LeadershipHandle, soleLeadership, startPostgresLeadership } from '../store/leadership.js';
 import { seedDemoOnce } from './demo.js';
 import { startDemoWitnesses } from './demo-witnesses.js';
-import { sweepInWorker } from './integrity-sweep.js';
+import { sweepInWorker, sweepRequestOf } from './integrity-sweep.js';
 import { rebuildReadModelsOnStart } from './rebuild-read-models.js';
 import { openSystem, resolveDatabaseUrl } from './system.js';
 import {
@@ -114,7 +114,8 @@ export async function serveCommand(
     verifierKey: system.verifierKey,
     intervalMs: Number(readSetting('integrityIntervalMs')),
     sweepIntervalMs,
-    sweep: sweepInWorker({ databaseUrl: system.databaseUrl, verifierKey: system.verifierKey }),
+    sweep: sweepInWorker(sweepRequestOf(system)),
+    entryMacs: system.entryMacs,
     sweepWhen: () => leadership.holds('integrity-sweep'),
     readModels: new ReadModelCheck({
       store: system.store,

@@ -1,12 +1,14 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { type AuthDeps, defaultAuthSettings } from '../app/access/index.js';
 import { type PickupDeps, pickupDepsFor } from '../app/appointments/index.js';
+import type { EntryMacRule } from '../app/audit/index.js';
 import { AppError } from '../app/errors.js';
 import { CheckpointKeeper, createLedger, type Ledger } from '../app/ledger/index.js';
 import type { Clock, IdSource, Leadership, LedgerStore } from '../app/ports.js';
 import type { TerminalLayouts } from '../app/visits/index.js';
-import { verifierKeyString } from '../audit/index.js';
+import { entryAuthenticatorFor, verifierKeyString } from '../audit/index.js';
 import { readSetting } from '../config/settings.js';
 import { demoSlotConfig, demoTerminal } from '../demo/demo-port.js';
 import { argon2idHasher } from '../security/passwords.js';
@@ -34,6 +36,8 @@ export interface System {
    * `sqlite::memory:`, whose log dies with the process.
    */
   readonly keeper: CheckpointKeeper | undefined;
+  /** Which entries must carry their writer's MAC, and its key (issue 13). */
+  readonly entryMacs: EntryMacRule;
   /** The identity layer: passwords, TOTP, sealing, tokens and the WebAuthn relying party of `publicUrl`. */
   readonly auth: AuthDeps;
   readonly publicUrl: string;
@@ -96,6 +100,11 @@ export async function openSystem(args: {
   const linkHours = enrolmentLinkHours(readSetting('enrolmentLinkHours', env));
   const store = await openLedgerStore(databaseUrl);
   const verifierKey = verifierKeyString(signer);
+  const authenticator = entryAuthenticatorFor(signer);
+  const entryMacs: EntryMacRule = {
+    authenticator,
+    requiredFrom: await entryMacsFrom(store, databaseUrl, keyFile),
+  };
   const keptFile = keptCheckpointPath(databaseUrl, keyFile, env);
   const keeper = keptFile
     ? await CheckpointKeeper.open({ file: checkpointFile(keptFile), reads: store, verifier: verifierKey })
@@ -104,7 +113,7 @@ export async function openSystem(args: {
     store,
     clock: args.clock ?? systemClock,
     ids: args.ids ?? systemIds,
-    log: { origin: signer.name, signer, ...(keeper ? { guard: keeper } : {}) },
+    log: { origin: signer.name, signer, authenticator, ...(keeper ? { guard: keeper } : {}) },
     checkpointIntervalMs: Number(readSetting('checkpointIntervalMs', env) ?? 1000),
     ...(args.leadership ? { leadership: args.leadership } : {}),
   });
@@ -143,6 +152,7 @@ export async function openSystem(args: {
     verifierKey,
     signerCreated: created,
     keeper,
+    entryMacs,
     async close() {
       await ledger.close();
       await keeper?.flush();
@@ -164,6 +174,47 @@ export function keptCheckpointPath(
   if (configured) return resolve(configured);
   const inMemory = databaseUrl === 'sqlite::memory:' || databaseUrl === 'memory:';
   return inMemory ? undefined : join(dirname(keyFile), 'log.checkpoint');
+}
+
+/**
+ * From which index every entry carries its writer's MAC (issue 13): recorded once, outside the database, beside the
+ * signing key (`log.entry-macs-from`), as the log's size when a release that writes MACs first opened it: 0 for a
+ * new log. A database administrator cannot move it; a log in memory is always new.
+ */
+async function entryMacsFrom(store: LedgerStore, databaseUrl: string, keyFile: string): Promise<number> {
+  if (databaseUrl === 'sqlite::memory:' || databaseUrl === 'memory:') return 0;
+  const file = join(dirname(keyFile), 'log.entry-macs-from');
+  const read = () => {
+    const text = readFileSync(file, 'utf8').trim();
+    const from = Number(text);
+    if (!/^\d+$/.test(text) || !Number.isSafeInteger(from)) {
+      throw new AppError(
+        'input.invalid',
+        `${file} must hold one whole number (an index of the log), not ${text}`,
+      );
+    }
+    return from;
+  };
+  try {
+    return read();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  const size = await store.logSize();
+  mkdirSync(dirname(file), { recursive: true });
+  // Written whole to a file of its own, then linked in place: the link fails if another process recorded it first
+  // (its value is kept), and a crash leaves either no file or the whole number, never a torn one.
+  const temporary = `${file}.${process.pid}.${randomUUID()}.tmp`;
+  writeFileSync(temporary, `${size}\n`, { mode: 0o644, flush: true });
+  try {
+    linkSync(temporary, file);
+    return size;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    return read();
+  } finally {
+    unlinkSync(temporary);
+  }
 }
 
 /** `PORTLEDGER_ENROLMENT_LINK_HOURS`: a whole number of hours, at least one. */

@@ -15,6 +15,7 @@ const EVENT_COLUMNS = [
   'recorded_at',
   'data',
   'leaf',
+  'writer_mac',
 ] as const;
 
 const NODE_COLUMNS = ['last_leaf', 'level', 'hash'] as const;
@@ -29,6 +30,7 @@ const EVENT_COLUMN_TYPES: Record<(typeof EVENT_COLUMNS)[number], string> = {
   recorded_at: 'text',
   data: 'text',
   leaf: 'bytea',
+  writer_mac: 'bytea',
 };
 const NODE_COLUMN_TYPES: Record<(typeof NODE_COLUMNS)[number], string> = {
   last_leaf: 'bigint',
@@ -107,6 +109,7 @@ const eventParameters = (e: StoredEvent) => [
   // strings; JSON.stringify only for a leaf that is not this row's (which that check then reports).
   leafDataText(e, e.leaf) ?? JSON.stringify(e.data),
   toBuffer(e.leaf),
+  e.writerMac ? toBuffer(e.writerMac) : null,
 ];
 
 const nodeParameters = (n: SubtreeNode) => [lastLeafOf(n.level, n.index), n.level, toBuffer(n.hash)];
@@ -123,6 +126,7 @@ function toLogRow(row: EventRow): StoredLogRow {
     recordedAt: row.recorded_at,
     dataText: row.data,
     leaf: toBytes(row.leaf),
+    ...(row.writer_mac ? { writerMac: toBytes(row.writer_mac) } : {}),
   };
 }
 
@@ -136,6 +140,7 @@ function toEvent(row: EventRow): StoredEvent {
     recordedAt: row.recorded_at,
     data: JSON.parse(row.data) as JsonObject,
     leaf: toBytes(row.leaf),
+    ...(row.writer_mac ? { writerMac: toBytes(row.writer_mac) } : {}),
   };
 }
 

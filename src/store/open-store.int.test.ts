@@ -83,6 +83,7 @@ describe('openLedgerStore', () => {
           '0018_read_model_version',
           '0019_live_visit_index',
           '0020_window_counts',
+          '0021_entry_macs',
         ],
       });
       expect(await migrate(db)).toEqual({ applied: [] });

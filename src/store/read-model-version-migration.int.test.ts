@@ -39,8 +39,14 @@ describe.each(databases)('0018_read_model_version ($name)', ({ make }) => {
         // The database as the release before this migration left it, its log holding events.
         const { error, results } = await migrator.migrateTo('0017_witness_cosignatures');
         expect(error).toBeUndefined();
-        expect(results?.map((r) => r.migrationName)).toEqual(['0018_read_model_version']);
-        expect((await migrate(db)).applied).toEqual(['0018_read_model_version']);
+        const later = [
+          '0018_read_model_version',
+          '0019_live_visit_index',
+          '0020_window_counts',
+          '0021_entry_macs',
+        ];
+        expect(results?.map((r) => r.migrationName)).toEqual([...later].reverse());
+        expect((await migrate(db)).applied).toEqual(later);
         const tables = createReadModelTablesRepository({ db, dialect: storeDialect(where.kind) });
         expect(await tables.projectionVersion()).toBe(0);
       } finally {

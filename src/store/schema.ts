@@ -36,6 +36,8 @@ export interface EventTable {
   data: Frozen<string>;
   /** The exact RFC 8785 canonical bytes of the log entry. */
   leaf: Frozen<Uint8Array>;
+  /** The writer's MAC of the leaf (migration 0021, issue 13); null for entries written without one. */
+  writer_mac: Frozen<Uint8Array | null>;
 }
 
 /**

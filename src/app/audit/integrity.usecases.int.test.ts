@@ -4,7 +4,15 @@ import { join } from 'node:path';
 import Sqlite from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { testIds, testSigner, testVerifierKey } from '../../../test/support/ledger.js';
-import { encodeLogEntry, leafHash, signerFromSeed, verifierKeyString } from '../../audit/index.js';
+import {
+  appendLeaves,
+  borderKeys,
+  encodeLogEntry,
+  entryAuthenticatorFor,
+  leafHash,
+  signerFromSeed,
+  verifierKeyString,
+} from '../../audit/index.js';
 import { openLedgerStore } from '../../store/open-store.js';
 import { CheckpointKeeper, createLedger, type Ledger } from '../ledger/index.js';
 import type { LedgerStore } from '../ports.js';
@@ -300,5 +308,150 @@ describe('the integrity watch at any size: cycles from a verified prefix, a swee
     } finally {
       watch.stop();
     }
+  });
+});
+
+describe('entries appended by hand, with consistent hashes, have no writer MAC (issue 13)', () => {
+  let dir: string;
+  let path: string;
+  let store: LedgerStore;
+  let ledger: Ledger;
+  const authenticator = entryAuthenticatorFor(testSigner);
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'portledger-entry-macs-'));
+    path = join(dir, 'ledger.db');
+    store = await openLedgerStore(`sqlite:${path}`);
+    ledger = createLedger({
+      store,
+      clock: { now: () => new Date('2026-03-01T08:00:00.000Z') },
+      ids: testIds,
+      log: { origin: testSigner.name, signer: testSigner, authenticator },
+      checkpointIntervalMs: 0,
+    });
+    await writeHistory(ledger);
+  });
+
+  afterEach(async () => {
+    await ledger.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** The careful DBA: an event at the head, its leaf canonical, its leaf hash and completed subtrees stored. */
+  function appendByHand(mac?: Uint8Array): number {
+    const db = new Sqlite(path);
+    try {
+      const size = (db.prepare('select count(*) as n from event').get() as { n: number }).n;
+      const border = borderKeys(size).map((key) => {
+        const row = db
+          .prepare('select hash from audit_node where level = ? and last_leaf = ?')
+          .get(key.level, (key.index + 1) * 2 ** key.level - 1) as { hash: Buffer };
+        return new Uint8Array(row.hash);
+      });
+      const entry = {
+        index: size,
+        eventId: 'forged-1',
+        streamId: 'visit-V-FORGED',
+        streamVersion: 5,
+        type: 'HoldLifted',
+        recordedAt: '2026-03-01T08:05:00.000Z',
+        data: { holdId: 'H-1', kind: 'customs', liftedBy: 'customs-officer', approvalId: null },
+      };
+      const leaf = encodeLogEntry(entry);
+      db.prepare(
+        'insert into event (idx, event_id, stream_id, stream_version, type, recorded_at, data, leaf, writer_mac) values (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      ).run(
+        size,
+        entry.eventId,
+        entry.streamId,
+        entry.streamVersion,
+        entry.type,
+        entry.recordedAt,
+        JSON.stringify(entry.data),
+        Buffer.from(leaf),
+        mac ? Buffer.from(mac) : null,
+      );
+      const { newNodes } = appendLeaves(size, border, [leafHash(leaf)]);
+      const insertNode = db.prepare('insert into audit_node (last_leaf, level, hash) values (?, ?, ?)');
+      for (const node of newNodes) {
+        insertNode.run((node.index + 1) * 2 ** node.level - 1, node.level, Buffer.from(node.hash));
+      }
+      return size;
+    } finally {
+      db.close();
+    }
+  }
+
+  it('every entry PortLedger wrote carries its MAC, and the log checks with the rule from index 0', async () => {
+    const rows = await store.readLogRows(0, 100);
+    expect(rows).toHaveLength(40);
+    expect(rows.every((row) => authenticator.verify(row.leaf, row.writerMac))).toBe(true);
+    expect(
+      await checkLogIntegrity({
+        reads: store,
+        verifierKey: testVerifierKey,
+        entryMacs: { authenticator, requiredFrom: 0 },
+      }),
+    ).toMatchObject({ ok: true, logSize: 40 });
+  });
+
+  it('a hand-appended entry passes every tree check, and fails the MAC rule at its index', async () => {
+    const watch = startIntegrityWatch({
+      reads: store,
+      verifierKey: testVerifierKey,
+      intervalMs: 60_000,
+      entryMacs: { authenticator, requiredFrom: 0 },
+    });
+    try {
+      expect(await watch.checkNow()).toMatchObject({ ok: true, logSize: 40 });
+      const forged = appendByHand();
+      // The hashes are consistent: without the rule, nothing is found, and the ledger signs over it.
+      expect(await checkLogIntegrity({ reads: store, verifierKey: testVerifierKey })).toMatchObject({
+        ok: true,
+      });
+      await ledger.write(({ append }) =>
+        append('visit-after', 0, [{ type: 'Announced', data: { after: true } }]),
+      );
+      expect((await store.latestCheckpoint())?.treeSize).toBe(42);
+      expect(await watch.checkNow()).toMatchObject({
+        ok: false,
+        code: 'integrity.entry_unauthenticated',
+        firstBadIndex: forged,
+      });
+      expect(
+        await checkLogIntegrity({
+          reads: store,
+          verifierKey: testVerifierKey,
+          entryMacs: { authenticator, requiredFrom: 0 },
+        }),
+      ).toMatchObject({ ok: false, code: 'integrity.entry_unauthenticated', firstBadIndex: 40 });
+    } finally {
+      watch.stop();
+    }
+  });
+
+  it('a MAC made with another key is refused; entries before the rule’s first index need none', async () => {
+    const forged = appendByHand(
+      entryAuthenticatorFor(signerFromSeed(testSigner.name, new Uint8Array(32).fill(9))).mac(
+        new Uint8Array(1),
+      ),
+    );
+    const rule = (requiredFrom: number) => ({
+      reads: store,
+      verifierKey: testVerifierKey,
+      entryMacs: { authenticator, requiredFrom },
+    });
+    expect(await checkLogIntegrity(rule(0))).toMatchObject({
+      ok: false,
+      code: 'integrity.entry_unauthenticated',
+      firstBadIndex: forged,
+    });
+    expect(
+      (await checkLogIntegrity(rule(0))).ok === false && (await checkLogIntegrity(rule(0))),
+    ).toMatchObject({
+      reason: expect.stringMatching(/MAC is wrong/),
+    });
+    expect(await checkLogIntegrity(rule(forged + 1))).toMatchObject({ ok: true, logSize: forged + 1 });
   });
 });

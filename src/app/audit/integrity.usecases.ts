@@ -4,6 +4,7 @@ import {
   canonicalBytes,
   decodeLogEntry,
   describeHistoryBreak,
+  type EntryAuthenticator,
   encodeLogEntry,
   type LogEntry,
   leafHash,
@@ -40,6 +41,7 @@ export type IntegrityCode =
   | 'integrity.leaf_hash_mismatch'
   | 'integrity.orphan_leaf_hash'
   | 'integrity.subtree_mismatch'
+  | 'integrity.entry_unauthenticated'
   | 'integrity.checkpoint_invalid'
   | 'integrity.checkpoint_root_mismatch'
   | 'integrity.checkpoint_beyond_log'
@@ -93,6 +95,13 @@ export type IntegrityFailure = Extract<IntegrityResult, { ok: false }>;
  * hashes of `borderKeys(size)`, RFC 9162 §2.1.1), with the checkpoints found on the way. A check given one goes on
  * from it (issue 13): it reads only the entries after it, so each cycle of the watch costs what was appended since.
  */
+/** Which entries must carry a writer's MAC, and the key to check it with. */
+export interface EntryMacRule {
+  readonly authenticator: EntryAuthenticator;
+  /** The log size when a release that writes MACs first started: every entry from this index on has one. */
+  readonly requiredFrom: number;
+}
+
 export interface VerifiedPrefix {
   readonly size: number;
   readonly border: readonly Uint8Array[];
@@ -249,6 +258,12 @@ export async function checkLogIntegrity(args: {
   from?: VerifiedPrefix;
   /** Awaited between pages, so that a long check lets other work run (the watch passes a macrotask yield). */
   pause?: () => Promise<void>;
+  /**
+   * Each entry from `requiredFrom` on must carry its writer's MAC (`entry-mac.ts`, issue 13): a row appended by
+   * hand, with consistent leaves and subtree hashes, has none. Entries before it were written by a release that
+   * wrote none.
+   */
+  entryMacs?: EntryMacRule;
 }): Promise<IntegrityResult> {
   const { reads } = args;
   const now = args.now ?? (() => new Date());
@@ -390,6 +405,18 @@ export async function checkLogIntegrity(args: {
           'integrity.leaf_hash_mismatch',
           expected,
           `event ${expected}: the stored leaf hash differs from the hash of its leaf`,
+        );
+      }
+      const macs = args.entryMacs;
+      if (
+        macs &&
+        event.index >= macs.requiredFrom &&
+        !macs.authenticator.verify(event.leaf, event.writerMac)
+      ) {
+        return fail(
+          'integrity.entry_unauthenticated',
+          expected,
+          `event ${expected} was not written by PortLedger: its writer's MAC is ${event.writerMac ? 'wrong' : 'missing'}`,
         );
       }
       pending.push(hash);
@@ -701,6 +728,8 @@ export function startIntegrityWatch(args: {
    * `integrity-sweep`, issue 13); the others look again a cycle later. Their cycles run as always.
    */
   sweepWhen?: () => boolean;
+  /** Each entry from `requiredFrom` on must carry its writer's MAC (issue 13). */
+  entryMacs?: EntryMacRule;
   batchSize?: number;
   /**
    * When given, each cycle whose log check passes also compares the read models with the log (issue 10, row E),
@@ -788,6 +817,7 @@ export function startIntegrityWatch(args: {
       batchSize: args.batchSize ?? WATCH_BATCH,
       from: prefix,
       pause: yieldToEventLoop,
+      ...(args.entryMacs ? { entryMacs: args.entryMacs } : {}),
     });
     if (logResult.ok) {
       prefix = logResult.prefix;
@@ -819,6 +849,7 @@ export function startIntegrityWatch(args: {
           verifierKey: verifier,
           batchSize: args.batchSize ?? WATCH_BATCH,
           pause: yieldToEventLoop,
+          ...(args.entryMacs ? { entryMacs: args.entryMacs } : {}),
         });
     if (args.keeper) await compareHistory(args.keeper, args.reads, kept, result);
     sweepFailure = result.ok ? undefined : result;

@@ -1,6 +1,7 @@
 import {
   appendLeaves,
   borderKeys,
+  type EntryAuthenticator,
   encodeLogEntry,
   leafHash,
   type NoteSigner,
@@ -32,6 +33,11 @@ export interface LogIdentity {
    * it kept outside the database (`kept-checkpoint.ts`). Absent: every head is signed.
    */
   readonly guard?: CheckpointGuard;
+  /**
+   * Authenticates each entry as written by a PortLedger process (issue 13): its MAC is stored beside the entry, and
+   * the integrity check refuses an entry without one. Absent: entries carry none (tests, tools).
+   */
+  readonly authenticator?: EntryAuthenticator;
 }
 
 /**
@@ -54,6 +60,8 @@ export class AuditAppender {
   constructor(
     private readonly tx: LedgerWriteTx,
     known?: TreeHead,
+    /** Writes each entry's MAC beside it (issue 13), when the log has one. */
+    private readonly authenticator?: EntryAuthenticator,
   ) {
     this.#head = known;
   }
@@ -94,7 +102,10 @@ export class AuditAppender {
         recordedAt,
         data: event.data,
       };
-      return { ...entry, leaf: encodeLogEntry(entry) };
+      const leaf = encodeLogEntry(entry);
+      return this.authenticator
+        ? { ...entry, leaf, writerMac: this.authenticator.mac(leaf) }
+        : { ...entry, leaf };
     });
     const appended = appendLeaves(
       size,

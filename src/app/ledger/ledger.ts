@@ -100,7 +100,7 @@ export function createLedger(options: LedgerOptions): Ledger {
   ): Promise<T> {
     let appender: AuditAppender | undefined;
     const value = await store.writeTransaction(async (tx) => {
-      appender = new AuditAppender(tx, lastHead);
+      appender = new AuditAppender(tx, lastHead, log.authenticator);
       const current = appender;
       const now = clock.now();
       const context: WriteContext = {

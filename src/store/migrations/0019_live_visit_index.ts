@@ -16,5 +16,8 @@ export function liveVisitIndexMigration0019(): Migration {
         .columns(['terminal', 'status', 'visit_ref'])
         .execute();
     },
+    async down(db: MigrationDb) {
+      await db.schema.dropIndex('visit_terminal_status_ref_idx').ifExists().execute();
+    },
   };
 }

@@ -35,5 +35,9 @@ export function windowCountsMigration0020(dialect: StoreDialect): Migration {
         await sql.raw(`grant select, insert, update, delete on window_item to ${APP_ROLE}`).execute(db);
       }
     },
+    async down(db: MigrationDb) {
+      await db.schema.dropTable('window_item').ifExists().execute();
+      await db.schema.dropTable('window_count').ifExists().execute();
+    },
   };
 }

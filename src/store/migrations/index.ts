@@ -27,6 +27,7 @@ import { witnessCosignaturesMigration0017 } from './0017_witness_cosignatures.js
 import { readModelVersionMigration0018 } from './0018_read_model_version.js';
 import { liveVisitIndexMigration0019 } from './0019_live_visit_index.js';
 import { windowCountsMigration0020 } from './0020_window_counts.js';
+import { entryMacsMigration0021 } from './0021_entry_macs.js';
 import type { MigrationDb } from './migration-db.js';
 
 /**
@@ -58,6 +59,7 @@ export function ledgerMigrationProvider(dialect: StoreDialectName): MigrationPro
     '0018_read_model_version': readModelVersionMigration0018(d),
     '0019_live_visit_index': liveVisitIndexMigration0019(),
     '0020_window_counts': windowCountsMigration0020(d),
+    '0021_entry_macs': entryMacsMigration0021(d),
   };
   return { getMigrations: async () => migrations };
 }
