@@ -36,7 +36,7 @@ export function entryAuthenticatorFromKey(key: Uint8Array): EntryAuthenticator {
     key,
     mac,
     verify(leaf, given) {
-      if (!given || given.length !== 32) return false;
+      if (given?.length !== 32) return false;
       return timingSafeEqual(mac(leaf), given);
     },
   };

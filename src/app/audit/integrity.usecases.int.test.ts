@@ -232,7 +232,9 @@ describe('the integrity watch at any size: cycles from a verified prefix, a swee
       file: {
         location: file.location,
         read: async () => file.note,
-        write: async (note) => void (file.note = note),
+        write: async (note) => {
+          file.note = note;
+        },
       },
       reads: store,
       verifier: testVerifierKey,
