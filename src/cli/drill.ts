@@ -513,9 +513,16 @@ async function tamperWithDatabase(client: Client, db: `sqlite:${string}`): Promi
     const integrity = ready?.body.integrity as
       | { ok?: boolean; firstBadIndex?: number; code?: string; checkedAt?: string }
       | undefined;
-    // A check that began after the edit: an earlier step may have left the server unready for another reason.
+    // A check that began after the edit and names it: an earlier step may have left the server unready for another
+    // reason (a read-model edit not yet repaired). An edit behind the watch's verified prefix is found by its full
+    // sweep (issue 13).
     const checkedAt = integrity?.checkedAt ? Date.parse(integrity.checkedAt) : 0;
-    if (ready?.status === 503 && integrity?.ok === false && checkedAt >= tamperedAt) {
+    if (
+      ready?.status === 503 &&
+      integrity?.ok === false &&
+      checkedAt >= tamperedAt &&
+      integrity.firstBadIndex === index
+    ) {
       serverMs = Date.now() - tamperedAt;
       evidence.push(
         `/readyz 503 after ${serverMs} ms: integrity ${integrity.code} at first bad index ${integrity.firstBadIndex}`,
@@ -525,7 +532,9 @@ async function tamperWithDatabase(client: Client, db: `sqlite:${string}`): Promi
     await sleep(200);
   }
   if (serverMs === undefined)
-    evidence.push('/readyz did not report it within 60 s (is PORTLEDGER_INTEGRITY_INTERVAL_MS short?)');
+    evidence.push(
+      '/readyz did not name it within 60 s (is PORTLEDGER_INTEGRITY_SWEEP_INTERVAL_MS short? an edit behind what the watch has verified is found by its full sweep)',
+    );
 
   const keyAnswer = await fetch(new URL('/v1/audit/key', client.base));
   const keyText = (await keyAnswer.text()).trim();

@@ -67,7 +67,7 @@ await describeWithPostgres('three instances on one PostgreSQL, and the signer ki
     const env = {
       PORTLEDGER_SIGNING_KEY_FILE: join(dir, 'log.key'),
       PORTLEDGER_DATA_KEY_FILE: join(dir, 'data.key'),
-      PORTLEDGER_ORIGIN: `${schema}.portledger.test/log`,
+      PORTLEDGER_LOG_ORIGIN: `${schema}.portledger.test/log`,
       PORTLEDGER_CHECKPOINT_INTERVAL_MS: '200',
       LOG_LEVEL: 'info',
     };
