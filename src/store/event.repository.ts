@@ -131,17 +131,8 @@ function toLogRow(row: EventRow): StoredLogRow {
 }
 
 function toEvent(row: EventRow): StoredEvent {
-  return {
-    index: toNumber(row.idx),
-    eventId: row.event_id,
-    streamId: row.stream_id,
-    streamVersion: row.stream_version,
-    type: row.type,
-    recordedAt: row.recorded_at,
-    data: JSON.parse(row.data) as JsonObject,
-    leaf: toBytes(row.leaf),
-    ...(row.writer_mac ? { writerMac: toBytes(row.writer_mac) } : {}),
-  };
+  const { dataText, ...event } = toLogRow(row);
+  return { ...event, data: JSON.parse(dataText) as JsonObject };
 }
 
 /**

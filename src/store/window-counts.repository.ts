@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { WindowCounts } from '../app/ports.js';
 import { toNumber } from './rows.js';
 import type { Database } from './schema.js';
@@ -18,12 +18,7 @@ export function createPostgresWindowCounts({ db }: { db: Kysely<Database> }): Wi
       const ordered = [...keys].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
       return db.transaction().execute(async (trx) => {
         for (const { key, limit } of ordered) {
-          await sql`select pg_advisory_xact_lock(hashtextextended(${`window_count:${key}`}, 0))`.execute(trx);
-          await trx
-            .deleteFrom('window_count')
-            .where('key', '=', key)
-            .where('at_ms', '<=', atMs - windowMs)
-            .execute();
+          await lockAndForget(trx, 'window_count', key, atMs - windowMs);
           const recent = await trx
             .selectFrom('window_count')
             .select('at_ms')
@@ -45,12 +40,7 @@ export function createPostgresWindowCounts({ db }: { db: Kysely<Database> }): Wi
 
     async noteDistinct(key, items, atMs, windowMs, limit) {
       return db.transaction().execute(async (trx) => {
-        await sql`select pg_advisory_xact_lock(hashtextextended(${`window_item:${key}`}, 0))`.execute(trx);
-        await trx
-          .deleteFrom('window_item')
-          .where('key', '=', key)
-          .where('at_ms', '<=', atMs - windowMs)
-          .execute();
+        await lockAndForget(trx, 'window_item', key, atMs - windowMs);
         // The empty item marks the window after a crossing, in which nothing is noted.
         const quiet = await trx
           .selectFrom('window_item')
@@ -85,3 +75,17 @@ export function createPostgresWindowCounts({ db }: { db: Kysely<Database> }): Wi
 }
 
 const QUIET = '';
+
+/**
+ * Serialises the transactions that count under one key (a transaction-scoped advisory lock, released at commit) and
+ * drops the key's entries that left the window, at or before `oldestMs`.
+ */
+async function lockAndForget(
+  trx: Transaction<Database>,
+  table: 'window_count' | 'window_item',
+  key: string,
+  oldestMs: number,
+): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`${table}:${key}`}, 0))`.execute(trx);
+  await trx.deleteFrom(table).where('key', '=', key).where('at_ms', '<=', oldestMs).execute();
+}

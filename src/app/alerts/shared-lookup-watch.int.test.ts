@@ -1,35 +1,17 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { openLedgerStore } from '../../store/open-store.js';
-import {
-  describeWithPostgres,
-  dropSchema,
-  TEST_POSTGRES_URL,
-  uniqueSchemaName,
-} from '../../store/testing/databases.js';
-import type { LedgerStore } from '../ports.js';
+import { expect, it } from 'vitest';
+import { describeWithPostgres, twoInstancesOnOneSchema } from '../../store/testing/databases.js';
 import { SharedLookupWatch } from './lookup-watch.js';
 
 /** Issue 13: the bulk look-up rule counts a person once across the instances on one PostgreSQL database. */
 await describeWithPostgres('the bulk look-up count shared by two instances on one PostgreSQL', () => {
-  const schema = uniqueSchemaName('lookups');
-  let a: LedgerStore;
-  let b: LedgerStore;
-  beforeAll(async () => {
-    a = await openLedgerStore(TEST_POSTGRES_URL, { schema });
-    b = await openLedgerStore(TEST_POSTGRES_URL, { schema });
-  });
-  afterAll(async () => {
-    await a?.close();
-    await b?.close();
-    await dropSchema(schema);
-  });
+  const instances = twoInstancesOnOneSchema('lookups');
 
   it('crosses once for visits shown on both, counts a visit once, and stays quiet for the window after', async () => {
     let nowMs = Date.UTC(2026, 11, 6, 10, 0, 0);
     const clock = { now: () => new Date(nowMs) };
     const settings = { limit: 3, windowMinutes: 10 };
-    const onA = new SharedLookupWatch(settings, a.windowCounts!, clock);
-    const onB = new SharedLookupWatch(settings, b.windowCounts!, clock);
+    const onA = new SharedLookupWatch(settings, instances.a.windowCounts!, clock);
+    const onB = new SharedLookupWatch(settings, instances.b.windowCounts!, clock);
     expect(await onA.record('u-1', ['V-1', 'V-2'])).toBeUndefined();
     nowMs += 60_000;
     expect(await onB.record('u-1', ['V-2', 'V-3'])).toBeUndefined();

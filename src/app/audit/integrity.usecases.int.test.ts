@@ -7,6 +7,7 @@ import { testIds, testSigner, testVerifierKey } from '../../../test/support/ledg
 import {
   appendLeaves,
   borderKeys,
+  type EntryAuthenticator,
   encodeLogEntry,
   entryAuthenticatorFor,
   leafHash,
@@ -32,6 +33,28 @@ async function writeHistory(ledger: Ledger): Promise<void> {
   }
 }
 
+/** A fresh SQLite ledger holding `writeHistory`'s 40 events, its entries MACed when given an authenticator. */
+async function openHistory(prefix: string, authenticator?: EntryAuthenticator) {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const path = join(dir, 'ledger.db');
+  const store = await openLedgerStore(`sqlite:${path}`);
+  const ledger = createLedger({
+    store,
+    clock: { now: () => new Date('2026-03-01T08:00:00.000Z') },
+    ids: testIds,
+    log: { origin: testSigner.name, signer: testSigner, ...(authenticator ? { authenticator } : {}) },
+    checkpointIntervalMs: 0,
+  });
+  await writeHistory(ledger);
+  return { dir, path, store, ledger };
+}
+
+async function closeHistory(history: { dir: string; store: LedgerStore; ledger: Ledger }): Promise<void> {
+  await history.ledger.close();
+  await history.store.close();
+  rmSync(history.dir, { recursive: true, force: true });
+}
+
 /** What a rogue DBA does: drop the append-only triggers with raw SQL, then change rows. */
 function tamper(path: string, statements: string[]): void {
   const db = new Sqlite(path);
@@ -53,24 +76,10 @@ describe('checkLogIntegrity on a SQLite ledger tampered with by a rogue DBA', ()
   let ledger: Ledger;
 
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'portledger-integrity-'));
-    path = join(dir, 'ledger.db');
-    store = await openLedgerStore(`sqlite:${path}`);
-    ledger = createLedger({
-      store,
-      clock: { now: () => new Date('2026-03-01T08:00:00.000Z') },
-      ids: testIds,
-      log: { origin: testSigner.name, signer: testSigner },
-      checkpointIntervalMs: 0,
-    });
-    await writeHistory(ledger);
+    ({ dir, path, store, ledger } = await openHistory('portledger-integrity-'));
   });
 
-  afterEach(async () => {
-    await ledger.close();
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterEach(() => closeHistory({ dir, store, ledger }));
 
   const check = (batchSize = 7) =>
     checkLogIntegrity({ reads: store, verifierKey: testVerifierKey, batchSize });
@@ -189,24 +198,10 @@ describe('the integrity watch at any size: cycles from a verified prefix, a swee
   let ledger: Ledger;
 
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'portledger-integrity-watch-'));
-    path = join(dir, 'ledger.db');
-    store = await openLedgerStore(`sqlite:${path}`);
-    ledger = createLedger({
-      store,
-      clock: { now: () => new Date('2026-03-01T08:00:00.000Z') },
-      ids: testIds,
-      log: { origin: testSigner.name, signer: testSigner },
-      checkpointIntervalMs: 0,
-    });
-    await writeHistory(ledger);
+    ({ dir, path, store, ledger } = await openHistory('portledger-integrity-watch-'));
   });
 
-  afterEach(async () => {
-    await ledger.close();
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterEach(() => closeHistory({ dir, store, ledger }));
 
   /** The store, recording from which index each page of rows was read. */
   function recordingReads(pages: number[]): LedgerStore {
@@ -321,24 +316,10 @@ describe('entries appended by hand, with consistent hashes, have no writer MAC (
   const authenticator = entryAuthenticatorFor(testSigner);
 
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'portledger-entry-macs-'));
-    path = join(dir, 'ledger.db');
-    store = await openLedgerStore(`sqlite:${path}`);
-    ledger = createLedger({
-      store,
-      clock: { now: () => new Date('2026-03-01T08:00:00.000Z') },
-      ids: testIds,
-      log: { origin: testSigner.name, signer: testSigner, authenticator },
-      checkpointIntervalMs: 0,
-    });
-    await writeHistory(ledger);
+    ({ dir, path, store, ledger } = await openHistory('portledger-entry-macs-', authenticator));
   });
 
-  afterEach(async () => {
-    await ledger.close();
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterEach(() => closeHistory({ dir, store, ledger }));
 
   /** The careful DBA: an event at the head, its leaf canonical, its leaf hash and completed subtrees stored. */
   function appendByHand(mac?: Uint8Array): number {

@@ -32,7 +32,7 @@ import type { GateAlertGroupRecord } from '../gate/gate.ports.js';
 import type { AlertRecord, StoredEvent } from '../ports.js';
 import { evolveRelease, releaseRecordOf } from '../releases/index.js';
 import { evolveVisit, visitRecordOf } from '../visits/index.js';
-import type { ReadModelRecords, ReadModelTable } from './read-model.ports.js';
+import { READ_MODEL_TABLES, type ReadModelRecords, type ReadModelTable } from './read-model.ports.js';
 
 /** The facts about people a fold needs beyond the log, looked up as the writers look them up. */
 export interface ProjectionFacts {
@@ -66,16 +66,6 @@ export const READ_MODEL_VERSION = 1;
 
 const STREAM_PREFIX = { visit: 'visit-', release: 'release-', appointment: 'appointment-' } as const;
 
-/** The tables whose rows belong to one visit and change only with its own streams. */
-const VISIT_TABLES = [
-  'visit',
-  'yard_cell',
-  'release',
-  'release_party',
-  'slot_booking',
-  'driver_job',
-] as const satisfies readonly ReadModelTable[];
-
 /** The visit a stream's events change the visit-keyed rows of, if any. */
 function visitSubjectOf(streamId: string): string | undefined {
   for (const prefix of Object.values(STREAM_PREFIX)) {
@@ -105,6 +95,9 @@ interface BookingFold {
 /** Whether a table's rows are keyed by an alert (`alert`) rather than by a visit. */
 export const keyedByAlert = (table: ReadModelTable): boolean =>
   table === 'alert' || table === 'gate_alert_group';
+
+/** The tables whose rows belong to one visit and change only with its own streams (a flag follows its alerts). */
+const VISIT_TABLES = READ_MODEL_TABLES.filter((table) => !keyedByAlert(table) && table !== 'visit_flag');
 
 /** The read models the log folds to, kept up to date one event at a time. */
 export class ReadModelProjection {

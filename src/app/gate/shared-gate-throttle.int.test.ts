@@ -1,33 +1,15 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { openLedgerStore } from '../../store/open-store.js';
-import {
-  describeWithPostgres,
-  dropSchema,
-  TEST_POSTGRES_URL,
-  uniqueSchemaName,
-} from '../../store/testing/databases.js';
-import type { LedgerStore } from '../ports.js';
+import { expect, it } from 'vitest';
+import { describeWithPostgres, twoInstancesOnOneSchema } from '../../store/testing/databases.js';
 import { SharedGateThrottle } from './gate-throttle.js';
 
 /** Issue 13: the gate's rate limits hold across instances on one PostgreSQL database. */
 await describeWithPostgres('the gate throttle shared by two instances on one PostgreSQL', () => {
-  const schema = uniqueSchemaName('throttle');
-  let a: LedgerStore;
-  let b: LedgerStore;
-  beforeAll(async () => {
-    a = await openLedgerStore(TEST_POSTGRES_URL, { schema });
-    b = await openLedgerStore(TEST_POSTGRES_URL, { schema });
-  });
-  afterAll(async () => {
-    await a?.close();
-    await b?.close();
-    await dropSchema(schema);
-  });
+  const instances = twoInstancesOnOneSchema('throttle');
   const settings = { kioskLimit: 3, credentialLimit: 2, windowSeconds: 60 };
 
   it('counts a kiosk’s attempts on both, and tells when to come back', async () => {
-    const onA = new SharedGateThrottle(a.windowCounts!, settings);
-    const onB = new SharedGateThrottle(b.windowCounts!, settings);
+    const onA = new SharedGateThrottle(instances.a.windowCounts!, settings);
+    const onB = new SharedGateThrottle(instances.b.windowCounts!, settings);
     const at = (seconds: number) => new Date(Date.UTC(2026, 11, 6, 10, 0, seconds));
     expect(await onA.admit({ kiosk: 'token:k-1' }, at(0))).toEqual({ admitted: true });
     expect(await onB.admit({ kiosk: 'token:k-1' }, at(10))).toEqual({ admitted: true });
@@ -54,7 +36,7 @@ await describeWithPostgres('the gate throttle shared by two instances on one Pos
   });
 
   it('admits exactly the limit when two instances race', async () => {
-    const throttles = [a, b].map(
+    const throttles = [instances.a, instances.b].map(
       (store) => new SharedGateThrottle(store.windowCounts!, { ...settings, kioskLimit: 5 }),
     );
     const now = new Date();

@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import type { LedgerStore } from '../../app/ports.js';
+import { openLedgerStore } from '../open-store.js';
 
 /** The PostgreSQL the integration tests use: trust auth, each suite in a schema of its own. */
 export const TEST_POSTGRES_URL =
@@ -64,4 +66,26 @@ export async function dropSchema(schema: string, url = TEST_POSTGRES_URL): Promi
 export function tempDirectory(prefix: string): { path: string; remove: () => void } {
   const path = mkdtempSync(join(tmpdir(), `portledger-${prefix}-`));
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+/**
+ * Two stores on one fresh schema, as two instances on one PostgreSQL database (issue 13): opened before the
+ * suite's tests, closed and the schema dropped after them. Call it inside a `describe`; read the stores in tests.
+ */
+export function twoInstancesOnOneSchema(prefix: string): {
+  readonly a: LedgerStore;
+  readonly b: LedgerStore;
+} {
+  const schema = uniqueSchemaName(prefix);
+  const stores = {} as { a: LedgerStore; b: LedgerStore };
+  beforeAll(async () => {
+    stores.a = await openLedgerStore(TEST_POSTGRES_URL, { schema });
+    stores.b = await openLedgerStore(TEST_POSTGRES_URL, { schema });
+  });
+  afterAll(async () => {
+    await stores.a?.close();
+    await stores.b?.close();
+    await dropSchema(schema);
+  });
+  return stores;
 }
