@@ -117,16 +117,28 @@ export function clearSessionCookie(request: FastifyRequest, reply: FastifyReply)
  * ignored, so it needs no CSRF token (a browser never adds that header to another site's request on its own). A
  * token that is malformed, unknown, expired or revoked gets 401 on every route (RFC 6750 §3.1 `invalid_token`).
  */
+/**
+ * While the log has lost entries (a rollback, `AuthDeps.logLostEntries`), sessions, tokens and people it does not
+ * know may be ones made in what it lost, the defenders' among them: they may still read the alerts and the audit
+ * routes, the incident's work, and nothing else. A database administrator who cuts the log to get that far can use
+ * rows written by hand to read, never to act (issue 13's outside attacker).
+ */
+const INCIDENT_READS = /^\/v1\/(alerts|audit)(\/|\?|$)/;
+function incidentRead(request: FastifyRequest): boolean {
+  return SAFE_METHODS.has(request.method) && INCIDENT_READS.test(request.url);
+}
+
 export const authPlugin = fp(async (app: FastifyInstance, options: { auth: AuthDeps }) => {
   await app.register(cookie);
   app.decorateRequest('auth', undefined);
   app.decorateRequest('apiToken', undefined);
   app.addHook('onRequest', async (request, reply) => {
+    const auth = incidentRead(request) ? options.auth : { ...options.auth, logLostEntries: undefined };
     const authorization = request.headers.authorization;
     if (authorization !== undefined) {
       const presented = BEARER.exec(authorization)?.[1];
       request.apiToken = presented
-        ? await authenticateApiToken(options.auth, {
+        ? await authenticateApiToken(auth, {
             token: presented,
             route: `${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]}`,
             meta: requestMeta(request),
@@ -138,7 +150,7 @@ export const authPlugin = fp(async (app: FastifyInstance, options: { auth: AuthD
       }
       return;
     }
-    request.auth = await authenticateSession(options.auth, request.cookies[SESSION_COOKIE]);
+    request.auth = await authenticateSession(auth, request.cookies[SESSION_COOKIE]);
     // SameSite=Strict already keeps other sites' requests from carrying the cookie; the token is the second lock.
     if (request.auth && !SAFE_METHODS.has(request.method)) {
       const token = request.headers['x-csrf-token'];

@@ -115,12 +115,16 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     }),
   );
 
-  // Tokens, sessions and people the log does not know are refused, unless the log itself lost entries (a rollback
-  // or a fork): then it cannot tell them from ones made in what it lost (AuthDeps.logLostEntries).
+  // Tokens, sessions and people the log does not know are refused, unless the log itself lost entries (a rollback):
+  // then it cannot tell them from ones made in what it lost, and they may read the alerts and the audit (the auth
+  // plugin's incident reads, AuthDeps.logLostEntries). A fork loses nothing at the log's end: no exception then.
   const { integrity } = deps;
   const auth: AuthDeps | undefined = deps.auth && {
     ...deps.auth,
-    logLostEntries: () => isHistoryBreak(integrity?.latest()),
+    logLostEntries: () => {
+      const latest = integrity?.latest();
+      return isHistoryBreak(latest) && latest.code === 'integrity.rollback';
+    },
   };
   if (auth) await app.register(authPlugin, { auth });
   await app.register(

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AuthDeps } from '../../src/app/access/index.js';
 import { decideEnrolmentAsOperator, type EnrolmentView, enrolmentCode } from '../../src/app/access/index.js';
 import { seedDemoIdentities } from '../../src/demo/demo-identities.js';
+import type { IntegrityStatus } from '../../src/http/health.routes.js';
 import { buildServer } from '../../src/http/server.js';
 import { testAuthDeps } from './auth.js';
 import { openTestLedger, type StoreKind, type TestLedger, testTerminals, testVerifierKey } from './ledger.js';
@@ -91,7 +92,11 @@ export async function passkeyLogin(app: FastifyInstance, passkey: SoftPasskey, u
  * The demo port's people behind a fresh server on `kind`, each with the unused enrolment link the secrets file
  * gives the gang (by user id): the setting of the tests that replay an outside attacker's identity attacks.
  */
-export async function demoPeopleServer(kind: StoreKind): Promise<{
+export async function demoPeopleServer(
+  kind: StoreKind,
+  /** The integrity watch's last result, as the server reads it (a rollback or fork, say). */
+  integrity?: IntegrityStatus,
+): Promise<{
   fixture: TestLedger;
   auth: AuthDeps;
   app: FastifyInstance;
@@ -107,6 +112,7 @@ export async function demoPeopleServer(kind: StoreKind): Promise<{
     verifierKey: testVerifierKey,
     auth,
     terminals: testTerminals,
+    ...(integrity ? { integrity } : {}),
   });
   return { fixture, auth, app, links };
 }
