@@ -38,6 +38,7 @@ export type AppErrorCode =
   | 'alert.not_found'
   | 'alert.resolved'
   | 'gate.rate_limited'
+  | 'integrity.entry_unauthenticated'
   | 'auth.token_invalid'
   | 'token.permission_not_allowed'
   | 'token.not_found'

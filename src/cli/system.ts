@@ -5,7 +5,12 @@ import { type AuthDeps, defaultAuthSettings } from '../app/access/index.js';
 import { type PickupDeps, pickupDepsFor } from '../app/appointments/index.js';
 import type { EntryMacRule } from '../app/audit/index.js';
 import { AppError } from '../app/errors.js';
-import { CheckpointKeeper, createLedger, type Ledger } from '../app/ledger/index.js';
+import {
+  CheckpointKeeper,
+  createLedger,
+  type Ledger,
+  withAuthenticatedStreams,
+} from '../app/ledger/index.js';
 import type { Clock, IdSource, Leadership, LedgerStore } from '../app/ports.js';
 import type { TerminalLayouts } from '../app/visits/index.js';
 import { entryAuthenticatorFor, verifierKeyString } from '../audit/index.js';
@@ -98,13 +103,15 @@ export async function openSystem(args: {
     `http://localhost:${readSetting('port', env) ?? '8080'}`;
   const webOrigin = new URL(publicUrl).origin;
   const linkHours = enrolmentLinkHours(readSetting('enrolmentLinkHours', env));
-  const store = await openLedgerStore(databaseUrl);
+  const opened = await openLedgerStore(databaseUrl);
   const verifierKey = verifierKeyString(signer);
   const authenticator = entryAuthenticatorFor(signer);
   const entryMacs: EntryMacRule = {
     authenticator,
-    requiredFrom: await entryMacsFrom(store, databaseUrl, keyFile),
+    requiredFrom: await entryMacsFrom(opened, databaseUrl, keyFile),
   };
+  // No decision is folded from an entry a PortLedger process did not write (issue 13).
+  const store = withAuthenticatedStreams(opened, entryMacs);
   const keptFile = keptCheckpointPath(databaseUrl, keyFile, env);
   const keeper = keptFile
     ? await CheckpointKeeper.open({ file: checkpointFile(keptFile), reads: store, verifier: verifierKey })

@@ -15,6 +15,8 @@ const statusByCode: Record<string, number> = {
   // tlog-tiles: a tile the latest checkpoint does not cover, or a path that is not a tile's, is not there.
   'audit.tile_not_found': 404,
   'store.concurrency': 409,
+  // A decision would have folded an entry no PortLedger process wrote (issue 13): the log cannot be trusted now.
+  'integrity.entry_unauthenticated': 503,
   'request.invalid': 400,
   'route.not_found': 404,
   // Fastify's router and Node's HTTP parser refuse these before any route runs (see `fastifyCodes`).

@@ -15,7 +15,7 @@ import {
   verifierKeyString,
 } from '../../audit/index.js';
 import { openLedgerStore } from '../../store/open-store.js';
-import { CheckpointKeeper, createLedger, type Ledger } from '../ledger/index.js';
+import { CheckpointKeeper, createLedger, type Ledger, withAuthenticatedStreams } from '../ledger/index.js';
 import type { LedgerStore } from '../ports.js';
 import { checkLogIntegrity, raiseIntegrityAlert, startIntegrityWatch } from './integrity.usecases.js';
 
@@ -412,6 +412,33 @@ describe('entries appended by hand, with consistent hashes, have no writer MAC (
     } finally {
       watch.stop();
     }
+  });
+
+  it('no decision is folded from it: its stream is refused, in and out of a write transaction', async () => {
+    const guarded = withAuthenticatedStreams(store, { authenticator, requiredFrom: 0 });
+    expect(await guarded.readStream('stream-3')).toHaveLength(4);
+    appendByHand();
+    const refused = { code: 'integrity.entry_unauthenticated', details: { index: 40 } };
+    await expect(guarded.readStream('visit-V-FORGED')).rejects.toMatchObject(refused);
+    await expect(guarded.writeTransaction((tx) => tx.readStream('visit-V-FORGED'))).rejects.toMatchObject(
+      refused,
+    );
+    expect(await guarded.writeTransaction((tx) => tx.readStream('stream-3'))).toHaveLength(4);
+    // A ledger over the guarded store decides nothing on the forged stream.
+    const guardedLedger = createLedger({
+      store: guarded,
+      clock: { now: () => new Date('2026-03-01T08:10:00.000Z') },
+      ids: testIds,
+      log: { origin: testSigner.name, signer: testSigner, authenticator },
+      checkpointIntervalMs: 0,
+    });
+    await expect(
+      guardedLedger.write(async ({ tx, append }) => {
+        const version = (await tx.readStream('visit-V-FORGED')).length;
+        await append('visit-V-FORGED', version, [{ type: 'ContainerGatedOut', data: {} }]);
+      }),
+    ).rejects.toMatchObject(refused);
+    await guardedLedger.close();
   });
 
   it('a MAC made with another key is refused; entries before the rule’s first index need none', async () => {
