@@ -121,5 +121,68 @@ export function describeAlertContract(storeOf: () => LedgerStore): void {
         await ids({ limit: 1, before: 13, statuses: ['open'], visibleTo: { ...visibleTo, orgId: 'org-b' } }),
       ).toEqual([8]);
     });
+
+    it('pages through alerts several filters match once each, newest first across all of them (issue 13)', async () => {
+      const store = storeOf();
+      // Each alert in one or more of: rule integrity.failed, organisation org-a, terminal T1 or T2, in each state.
+      const rows = [
+        alert({ alertId: 2, terminal: 'T1', status: 'resolved' }),
+        alert({ alertId: 4, rule: 'integrity.failed', terminal: 'T1', orgId: 'org-a' }),
+        alert({ alertId: 6, terminal: 'T2', status: 'acknowledged' }),
+        alert({ alertId: 7, terminal: 'T9' }),
+        alert({ alertId: 9, terminal: null, orgId: 'org-a', rule: 'auth.lockout', status: 'resolved' }),
+        alert({ alertId: 11, rule: 'integrity.failed', terminal: null, status: 'acknowledged' }),
+        alert({ alertId: 15, terminal: 'T2', orgId: 'org-a' }),
+        alert({ alertId: 17, terminal: 'T9', orgId: 'org-z', status: 'resolved' }),
+      ];
+      await store.writeTransaction(async (tx) => {
+        for (const row of rows) await tx.putAlertRecord(row);
+      });
+      const visibleTo = {
+        rules: ['integrity.failed' as const, 'integrity.failed' as const],
+        orgId: 'org-a',
+        terminals: ['T1', 'T2', 'T1'],
+      };
+      const walk = async (
+        query: Omit<Parameters<LedgerStore['listAlertRecords']>[0], 'limit'>,
+        size: number,
+      ) => {
+        const seen: number[][] = [];
+        let before: number | undefined;
+        for (;;) {
+          const page = (
+            await store.listAlertRecords({
+              ...query,
+              limit: size,
+              ...(before === undefined ? {} : { before }),
+            })
+          ).map((a) => a.alertId);
+          if (page.length === 0) return seen;
+          seen.push(page);
+          before = page.at(-1);
+        }
+      };
+
+      expect(await walk({ visibleTo }, 2)).toEqual([
+        [15, 11],
+        [9, 6],
+        [4, 2],
+      ]);
+      expect(await walk({ visibleTo }, 100)).toEqual([[15, 11, 9, 6, 4, 2]]);
+      expect(await walk({ visibleTo, statuses: ['open', 'acknowledged'] }, 2)).toEqual([
+        [15, 11],
+        [6, 4],
+      ]);
+      expect(await walk({ visibleTo, statuses: ['resolved', 'resolved'] }, 1)).toEqual([[9], [2]]);
+      expect(await walk({ statuses: ['acknowledged', 'resolved'] }, 3)).toEqual([
+        [17, 11, 9],
+        [6, 2],
+      ]);
+      expect(await walk({ visibleTo: { rules: [], orgId: 'org-a', terminals: [] } }, 1)).toEqual([
+        [15],
+        [9],
+        [4],
+      ]);
+    });
   });
 }

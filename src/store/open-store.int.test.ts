@@ -84,6 +84,7 @@ describe('openLedgerStore', () => {
           '0019_live_visit_index',
           '0020_window_counts',
           '0021_entry_macs',
+          '0022_live_alert_indexes',
         ],
       });
       expect(await migrate(db)).toEqual({ applied: [] });

@@ -3,6 +3,7 @@ import {
   type AlertEvidence,
   type AlertQuery,
   type AlertRecord,
+  type AlertStatus,
   type JsonObject,
   MAX_ALERT_PAGE,
   type OccupiedCell,
@@ -84,6 +85,57 @@ export function visitPageSize(limit: number | undefined): number {
   return Math.min(Math.max(Math.trunc(limit ?? DEFAULT_VISIT_PAGE), 1), MAX_VISIT_PAGE);
 }
 
+/** The columns one branch of an alert page pins to one value, each the first column of an index (0009, 0022). */
+type AlertScope = { readonly column: 'rule' | 'org_id' | 'terminal'; readonly value: string };
+
+/**
+ * One page of alerts, newest first (issue 13: no read grows with the history). The caller sees the alerts of some
+ * rules, of their organisation, or at their terminals, in some states; an `or` of those filters makes both
+ * databases gather every matching alert ever raised and sort them, and resolved alerts pile up for ever. So the page
+ * is the union of one branch per (scope, state) pair — `terminal = ? and status = ? and alert_id < ?` — each read
+ * backwards along its own index and stopped after `limit` ids, and only the newest `limit` of those are fetched.
+ * The work is at most branches × `limit` index entries, whatever the size of the table. Exported for the
+ * query-plan tests; undefined when the query can match nothing.
+ */
+export function alertPageQuery(db: Kysely<Database>, query: AlertQuery) {
+  const limit = alertPageSize(query.limit);
+  if (query.statuses !== undefined && query.statuses.length === 0) return undefined;
+  const visible = query.visibleTo;
+  const scopes: (AlertScope | undefined)[] = visible
+    ? [
+        ...[...new Set(visible.rules)].map((value) => ({ column: 'rule', value }) as const),
+        { column: 'org_id', value: visible.orgId },
+        ...[...new Set(visible.terminals)].map((value) => ({ column: 'terminal', value }) as const),
+      ]
+    : [undefined];
+  const statuses: (AlertStatus | undefined)[] = query.statuses ? [...new Set(query.statuses)] : [undefined];
+  const branch = (scope: AlertScope | undefined, status: AlertStatus | undefined) => {
+    let select = db.selectFrom('alert');
+    if (scope) select = select.where(scope.column, '=', scope.value);
+    if (status) select = select.where('status', '=', status);
+    if (query.before !== undefined) select = select.where('alert_id', '<', query.before);
+    return select;
+  };
+  const pairs = scopes.flatMap((scope) => statuses.map((status) => [scope, status] as const));
+  if (pairs.length === 1) {
+    const [[scope, status]] = pairs as [readonly [AlertScope | undefined, AlertStatus | undefined]];
+    return branch(scope, status).selectAll().orderBy('alert_id', 'desc').limit(limit);
+  }
+  const ids = pairs
+    .map(([scope, status], i) =>
+      db
+        .selectFrom(
+          branch(scope, status).select('alert_id').orderBy('alert_id', 'desc').limit(limit).as(`b${i}`),
+        )
+        .select('alert_id'),
+    )
+    // `union`, not `union all`: one alert can be in several branches (an integrity alert of one's own organisation).
+    .reduce((all, next) => all.union(next))
+    .orderBy('alert_id', 'desc')
+    .limit(limit);
+  return db.selectFrom('alert').selectAll().where('alert_id', 'in', ids).orderBy('alert_id', 'desc');
+}
+
 /**
  * SQL over the read models: visits and occupied yard cells. They are derived from the events and updated in the
  * transaction that appends them. `db` may be a transaction.
@@ -143,24 +195,8 @@ export function createReadModelRepository({ db, dialect }: { db: Kysely<Database
     },
 
     async listAlertRecords(query: AlertQuery): Promise<AlertRecord[]> {
-      let select = db.selectFrom('alert').selectAll();
-      const visible = query.visibleTo;
-      if (visible) {
-        select = select.where((eb) =>
-          eb.or([
-            ...(visible.rules.length > 0 ? [eb('rule', 'in', visible.rules)] : []),
-            eb('org_id', '=', visible.orgId),
-            ...(visible.terminals.length > 0 ? [eb('terminal', 'in', visible.terminals)] : []),
-          ]),
-        );
-      }
-      if (query.statuses !== undefined) {
-        if (query.statuses.length === 0) return [];
-        select = select.where('status', 'in', query.statuses);
-      }
-      if (query.before !== undefined) select = select.where('alert_id', '<', query.before);
-      const rows = await select.orderBy('alert_id', 'desc').limit(alertPageSize(query.limit)).execute();
-      return rows.map(toAlert);
+      const page = alertPageQuery(db, query);
+      return page ? (await page.execute()).map(toAlert) : [];
     },
 
     async putAlertRecord(record: AlertRecord): Promise<void> {

@@ -28,6 +28,7 @@ import { readModelVersionMigration0018 } from './0018_read_model_version.js';
 import { liveVisitIndexMigration0019 } from './0019_live_visit_index.js';
 import { windowCountsMigration0020 } from './0020_window_counts.js';
 import { entryMacsMigration0021 } from './0021_entry_macs.js';
+import { liveAlertIndexesMigration0022 } from './0022_live_alert_indexes.js';
 import type { MigrationDb } from './migration-db.js';
 
 /**
@@ -60,6 +61,7 @@ export function ledgerMigrationProvider(dialect: StoreDialectName): MigrationPro
     '0019_live_visit_index': liveVisitIndexMigration0019(),
     '0020_window_counts': windowCountsMigration0020(d),
     '0021_entry_macs': entryMacsMigration0021(d),
+    '0022_live_alert_indexes': liveAlertIndexesMigration0022(),
   };
   return { getMigrations: async () => migrations };
 }
