@@ -97,7 +97,8 @@ export async function gateFigures(dir: string, options: { quick: boolean }) {
     },
   };
   const terminals = new Map([[demoTerminal.terminal, demoTerminal]]);
-  const pickup = pickupDepsFor({ signer, slots: [demoSlotConfig] });
+  // The printed fallback on: the bench's booked boxes are let out on their printed credentials (no phone here).
+  const pickup = pickupDepsFor({ signer, slots: [demoSlotConfig], printedPass: true });
   const deps: AppointmentDeps = { ledger, sealer: auth.security.sealer, pickup };
 
   await addOrganisation(auth, {

@@ -15,6 +15,7 @@ import { createCosignatureRepository } from './cosignature.repository.js';
 import { type StoreDialect, type StoreDialectName, storeDialect } from './dialect.js';
 import { createEventRepository } from './event.repository.js';
 import { createGateRepository, gateReads } from './gate.repository.js';
+import { type GroupTransaction, groupCommit } from './group-commit.js';
 import { createIdentityRepository, type IdentityRepository } from './identity.repository.js';
 import { createReadModelRepository } from './read-model.repository.js';
 import { createReadModelTablesRepository, readModelTableReads } from './read-model-tables.repository.js';
@@ -105,6 +106,26 @@ function reads(
 }
 
 /**
+ * The transaction statements of a group (`group-commit.ts`). SQLite takes the write lock at BEGIN, before any
+ * read, so that two processes queue instead of failing to upgrade a read lock (SQLITE_BUSY), and so that the
+ * size read first is final.
+ */
+function groupTransaction(db: Kysely<Database>, name: StoreDialectName): GroupTransaction<Kysely<Database>> {
+  const run = (statement: ReturnType<typeof sql>) => async (connection: Kysely<Database>) => {
+    await statement.execute(connection);
+  };
+  return {
+    hold: (work) => db.connection().execute(work),
+    begin: run(name === 'sqlite' ? sql`begin immediate` : sql`begin`),
+    commit: run(sql`commit`),
+    rollback: run(sql`rollback`),
+    savepoint: run(sql`savepoint member`),
+    releaseSavepoint: run(sql`release savepoint member`),
+    rollbackToSavepoint: run(sql`rollback to savepoint member`),
+  };
+}
+
+/**
  * The `LedgerStore` over SQLite or PostgreSQL through Kysely. Every write transaction first locks the log head, so
  * writers — in this process or any other — append one after another and the leaf order is the commit order.
  * Any failed write inside a transaction dooms it (as PostgreSQL does anyway): it rolls back even if `work` catches
@@ -132,6 +153,10 @@ export function createKyselyLedgerStore({ db, dialect: name }: KyselyLedgerStore
     return new StoreIntegrityError('store.duplicate', `already stored: ${violated}`);
   }
 
+  const writeInGroup = groupCommit(groupTransaction(db, name), {
+    gatherTurn: name === 'sqlite',
+  });
+
   return {
     ...reads(outside, () => outside.events.headSize()),
     identity: identityReads(createIdentityRepository({ db })),
@@ -143,7 +168,7 @@ export function createKyselyLedgerStore({ db, dialect: name }: KyselyLedgerStore
     ...(dialect.name === 'postgres' ? { windowCounts: createPostgresWindowCounts({ db }) } : {}),
 
     async writeTransaction(work) {
-      const body = async (trx: Kysely<Database>) => {
+      const body = async (trx: Kysely<Database>): Promise<Awaited<ReturnType<typeof work>>> => {
         const repos = repositories(trx, dialect);
         const startSize = await repos.events.lockHead();
         const guard = new TransactionGuard(startSize);
@@ -325,20 +350,7 @@ export function createKyselyLedgerStore({ db, dialect: name }: KyselyLedgerStore
           guard.close();
         }
       };
-      if (name === 'postgres') return db.transaction().execute(body);
-      // SQLite: take the write lock at BEGIN, before any read, so that two processes queue instead of failing
-      // to upgrade a read lock (SQLITE_BUSY), and so that the size read first is final.
-      return db.connection().execute(async (connection) => {
-        await sql`begin immediate`.execute(connection);
-        try {
-          const result = await body(connection);
-          await sql`commit`.execute(connection);
-          return result;
-        } catch (error) {
-          await sql`rollback`.execute(connection).catch(() => {});
-          throw error;
-        }
-      });
+      return writeInGroup(body);
     },
 
     async close() {

@@ -262,6 +262,42 @@ export function describeLedgerStoreContract(name: string, makeStore: () => Promi
         }
       });
 
+      it('undoes only the failing ones of concurrent writers (group commit, issue 13): neighbours commit', async () => {
+        await append(store, 'warm-up', 1);
+        const boom = new Error('boom');
+        const outcomes = await Promise.allSettled(
+          Array.from({ length: 12 }, (_, w) =>
+            store.writeTransaction(async (tx) => {
+              const fromIndex = await tx.logSize();
+              const streamId = `visit-${w}`;
+              await tx.appendToStream(streamId, 0, makeEvents({ streamId, fromIndex, count: 2 }));
+              await tx.upsertVisit(makeVisit({ visitRef: `V${w}` }));
+              if (w % 4 === 1) throw boom;
+              if (w % 4 === 2) {
+                // A failed write dooms its transaction even when work catches it; it alone.
+                await tx
+                  .appendToStream(streamId, 0, makeEvents({ streamId, fromIndex: fromIndex + 2, count: 1 }))
+                  .catch(() => undefined);
+              }
+              return w;
+            }),
+          ),
+        );
+        const kept = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
+        expect(kept).toEqual([0, 3, 4, 7, 8, 11]);
+        for (const [w, outcome] of outcomes.entries()) {
+          if (w % 4 === 1) expect(outcome).toMatchObject({ status: 'rejected', reason: boom });
+          if (w % 4 === 2)
+            expect(outcome).toMatchObject({ status: 'rejected', reason: expect.any(ConcurrencyError) });
+          expect(await store.readStream(`visit-${w}`)).toHaveLength(kept.includes(w) ? 2 : 0);
+          expect((await store.getVisit(`V${w}`)) !== undefined).toBe(kept.includes(w));
+        }
+        // The log has no hole where the failed writes stood: the survivors follow one another.
+        expect((await store.readEvents(0, 100)).map((e) => e.index)).toEqual(
+          Array.from({ length: 1 + 2 * kept.length }, (_, i) => i),
+        );
+      });
+
       it('lets exactly one of several writers with the same expected version win', async () => {
         const attempts = Array.from({ length: 5 }, () =>
           store.writeTransaction(async (tx) => {

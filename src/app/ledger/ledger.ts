@@ -154,16 +154,29 @@ export function createLedger(options: LedgerOptions): Ledger {
     async write(work) {
       let signedNow = false;
       let signed: StoredCheckpoint | undefined;
-      const result = await transaction(async (context, appender) => {
-        const value = await work(context);
-        signedNow = signs() && context.now.getTime() - lastSignedAt >= checkpointIntervalMs;
-        if (signedNow) signed = await signHeadCheckpoint(context.tx, appender, log, context.now);
-        return { value, now: context.now };
-      });
-      if (signedNow) {
-        lastSignedAt = result.now.getTime();
-        announce(signed);
-      } else if (signs()) deferCheckpoint();
+      const signedBefore = lastSignedAt;
+      let result: { value: Awaited<ReturnType<typeof work>>; now: Date };
+      try {
+        result = await transaction(async (context, appender) => {
+          const value = await work(context);
+          signedNow = signs() && context.now.getTime() - lastSignedAt >= checkpointIntervalMs;
+          if (signedNow) {
+            signed = await signHeadCheckpoint(context.tx, appender, log, context.now);
+            // Set before the commit: the writes committed with this one (group commit) need not sign again.
+            lastSignedAt = context.now.getTime();
+          }
+          return { value, now: context.now };
+        });
+      } catch (error) {
+        if (signedNow && lastSignedAt !== signedBefore) {
+          // The checkpoint was rolled back with this write: the neighbours of its group still need one.
+          lastSignedAt = signedBefore;
+          if (signs()) deferCheckpoint();
+        }
+        throw error;
+      }
+      if (signedNow) announce(signed);
+      else if (signs()) deferCheckpoint();
       return result.value;
     },
     checkpoint,
