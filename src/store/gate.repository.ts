@@ -43,7 +43,7 @@ export const toDriverJob = (row: Selectable<DriverJobTable>): DriverJobRecord =>
   updatedAt: row.updated_at,
 });
 
-const toCredential = (row: Selectable<PickupCredentialTable>): PickupCredentialRecord => ({
+export const toCredential = (row: Selectable<PickupCredentialTable>): PickupCredentialRecord => ({
   credentialId: row.credential_id,
   visitRef: row.visit_ref,
   bookingVersion: Number(row.booking_version),

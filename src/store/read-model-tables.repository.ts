@@ -6,7 +6,7 @@ import type {
   ReadModelTableWrites,
 } from '../app/audit/read-model.ports.js';
 import type { StoreDialect } from './dialect.js';
-import { toAlertGroup, toDriverJob } from './gate.repository.js';
+import { toAlertGroup, toCredential, toDriverJob } from './gate.repository.js';
 import { toAlert, toCell, toVisit } from './read-model.repository.js';
 import { toRelease } from './release.repository.js';
 import { chunks, toNumber } from './rows.js';
@@ -23,6 +23,7 @@ const SUBJECT_COLUMN = {
   release_party: 'visit_ref',
   slot_booking: 'visit_ref',
   driver_job: 'visit_ref',
+  pickup_credential: 'visit_ref',
 } as const satisfies Record<ReadModelTable, string>;
 
 /**
@@ -84,6 +85,7 @@ export function createReadModelTablesRepository({
       terminal: row.terminal,
     }),
     driver_job: toDriverJob,
+    pickup_credential: toCredential,
   };
 
   return {

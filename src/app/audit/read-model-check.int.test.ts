@@ -203,6 +203,7 @@ describe.each(kinds)('the read models held against the log (%s)', (kind) => {
       'release_party',
       'slot_booking',
       'driver_job',
+      'pickup_credential',
       'alert',
       'gate_alert_group',
       'visit_flag',
@@ -275,6 +276,17 @@ describe.each(kinds)('the read models held against the log (%s)', (kind) => {
       column: 'visit_ref',
       sql: (key) => [`update driver_job set truck_plate = '1-GNG-666' where visit_ref = ?`, [key]],
       field: 'truckPlate',
+    },
+    {
+      // The gate reads a credential's status: void it and its driver is turned away as superseded, or revive a
+      // void one (issue 13: this table was not held against the log).
+      table: 'pickup_credential',
+      column: 'visit_ref',
+      sql: (key) => [
+        `update pickup_credential set status = 'void', closed_at = '2030-03-04T09:00:00.000Z' where visit_ref = ?`,
+        [key],
+      ],
+      field: 'status',
     },
     {
       table: 'alert',

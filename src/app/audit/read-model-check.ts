@@ -82,12 +82,20 @@ const short = (value: JsonValue) => {
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 };
 
-/** The key of one row among a subject's several (a yard cell, a release party). */
+/** The tables whose subject (a visit) can hold several rows, each with a key of its own. */
+const SEVERAL_ROWS_PER_SUBJECT: ReadonlySet<ReadModelTable> = new Set([
+  'yard_cell',
+  'release_party',
+  'pickup_credential',
+]);
+
+/** The key of one row among a subject's several (a yard cell, a release party, a pickup credential). */
 function rowKey(table: ReadModelTable, row: Record<string, JsonValue>): string {
   if (table === 'yard_cell') {
     return `${row.visitRef} ${row.terminal}/${row.block}/${row.bay}/${row.row}/${row.tier}`;
   }
   if (table === 'release_party') return `${row.visitRef} ${row.orgId}`;
+  if (table === 'pickup_credential') return `${row.visitRef} ${row.credentialId}`;
   return String(row.visitRef ?? row.alertId);
 }
 
@@ -107,8 +115,12 @@ export function compareSubject(
     const [e] = expected;
     const [s] = stored;
     if (!e && !s) return undefined;
-    if (!s) return { table, key: subject, field: null, reason: `the row is missing` };
-    if (!e) return { table, key: subject, field: null, reason: 'the row is there, but no event explains it' };
+    // A row among several (a yard cell, a pickup credential) is named by its own key, even when it is the only one.
+    const keyOf = (row: Record<string, JsonValue>) =>
+      SEVERAL_ROWS_PER_SUBJECT.has(table) ? rowKey(table, row) : subject;
+    if (!s) return { table, key: keyOf(e!), field: null, reason: `the row is missing` };
+    if (!e)
+      return { table, key: keyOf(s), field: null, reason: 'the row is there, but no event explains it' };
     for (const field of [...new Set([...Object.keys(e), ...Object.keys(s)])]) {
       const ev = e[field] ?? null;
       const sv = s[field] ?? null;
@@ -116,7 +128,7 @@ export function compareSubject(
         const path = firstDifference(ev, sv, field);
         return {
           table,
-          key: table === 'yard_cell' || table === 'release_party' ? rowKey(table, e) : subject,
+          key: keyOf(e),
           field: path,
           reason: `${path} is ${short(pick(sv, path.slice(field.length)))}, the log says ${short(pick(ev, path.slice(field.length)))}`,
         };

@@ -3,8 +3,8 @@
  * from the same functions its writer puts them with — `visitRecordOf` and `visitCells` (visits, yard cells),
  * `releaseRecordOf` and `partiesThatHoldOrHeld` (releases and their parties), `bookingRowsOf` (slot bookings, driver
  * jobs), `applyAlertEvent` (alerts), `gateAlertGroupRecord` and `applyGateAlertRepeat` (gate alert groups) and
- * `namesVisit` (the yard map's open-alert counts) — so the check and the
- * writers cannot disagree about the rules, only about the rows.
+ * `namesVisit` (the yard map's open-alert counts) and `pickupCredentialRows` (pickup credentials, as issued, voided and
+ * used) — so the check and the writers cannot disagree about the rules, only about the rows.
  *
  * The fold is incremental: `apply` takes the events in index order and says which subjects each one touched, so the
  * integrity watch keeps one projection and folds only what was appended since its last cycle.
@@ -28,7 +28,7 @@ import {
   namesVisit,
 } from '../alerts/index.js';
 import { bookingRowsOf, evolveBooking } from '../appointments/index.js';
-import type { GateAlertGroupRecord } from '../gate/gate.ports.js';
+import type { GateAlertGroupRecord, PickupCredentialRecord } from '../gate/gate.ports.js';
 import type { AlertRecord, StoredEvent } from '../ports.js';
 import { evolveRelease, releaseRecordOf } from '../releases/index.js';
 import { evolveVisit, visitRecordOf } from '../visits/index.js';
@@ -61,10 +61,20 @@ export interface TouchedSubjects {
  *
  * 0: rows written before the version was recorded (migration 0018 records it for a database whose log held events).
  * 1: gate alerts name a pass's own checks only, group repeated refusals and drivers' phone alerts (December 2026).
+ * 2: `pickup_credential` is checked too (issue 13): its rows, written before by the issuing, voiding and gate
+ *    writers alone, are rebuilt once from the log rather than taken for tampering.
  */
-export const READ_MODEL_VERSION = 1;
+export const READ_MODEL_VERSION = 2;
 
-const STREAM_PREFIX = { visit: 'visit-', release: 'release-', appointment: 'appointment-' } as const;
+const STREAM_PREFIX = {
+  visit: 'visit-',
+  release: 'release-',
+  appointment: 'appointment-',
+  pickup: 'pickup-',
+} as const;
+
+/** Where the gate records an attempt (`gateAttemptStreamId`); an accepted one uses its credential. */
+const GATE_ATTEMPT_PREFIX = 'gate-';
 
 /** The visit a stream's events change the visit-keyed rows of, if any. */
 function visitSubjectOf(streamId: string): string | undefined {
@@ -91,6 +101,48 @@ interface BookingFold {
   updatedAt: string;
   lastIndex: number;
 }
+interface CredentialFold {
+  /** By credential id. */
+  rows: Map<string, PickupCredentialRecord>;
+  lastIndex: number;
+}
+
+/**
+ * The rows `pickup_credential` holds after one event, as its writers put them: `issueCredential` (active, issued at
+ * the event's `at`), `voidCredentials` (void, closed at `at`, each id the event names) and the gate's accepted verdict
+ * (used, closed at the verdict's `at`). Undefined for an event that changes no credential.
+ */
+export function pickupCredentialRows(
+  rows: ReadonlyMap<string, PickupCredentialRecord>,
+  visitRef: string,
+  event: Pick<StoredEvent, 'streamId' | 'type' | 'data'>,
+): Map<string, PickupCredentialRecord> | undefined {
+  const { data } = event;
+  const at = typeof data.at === 'string' ? data.at : null;
+  const next = new Map(rows);
+  const close = (credentialId: unknown, status: 'void' | 'used') => {
+    const row = typeof credentialId === 'string' ? rows.get(credentialId) : undefined;
+    if (row) next.set(row.credentialId, { ...row, status, closedAt: at });
+  };
+  if (event.type === 'PickupCredentialIssued' && typeof data.credentialId === 'string' && at !== null) {
+    next.set(data.credentialId, {
+      credentialId: data.credentialId,
+      visitRef,
+      bookingVersion: Number(data.bookingVersion),
+      rightVersion: Number(data.rightVersion),
+      status: 'active',
+      issuedAt: at,
+      closedAt: null,
+    });
+  } else if (event.type === 'PickupCredentialsVoided' && Array.isArray(data.credentialIds)) {
+    for (const credentialId of data.credentialIds) close(credentialId, 'void');
+  } else if (event.type === 'GateAttemptAccepted') {
+    close(data.credentialId, 'used');
+  } else {
+    return undefined;
+  }
+  return next;
+}
 
 /** Whether a table's rows are keyed by an alert (`alert`) rather than by a visit. */
 export const keyedByAlert = (table: ReadModelTable): boolean =>
@@ -106,7 +158,15 @@ export class ReadModelProjection {
   private readonly visits = new Map<string, VisitFold>();
   private readonly releases = new Map<string, ReleaseFold>();
   private readonly bookings = new Map<string, BookingFold>();
+  private readonly credentials = new Map<string, CredentialFold>();
+  /** The visit each credential was issued for: an accepted gate attempt names the credential it used. */
+  private readonly credentialVisits = new Map<string, string>();
   private readonly alerts = new Map<number, AlertRecord>();
+  /**
+   * Unresolved alerts naming each visit, only visits with at least one, kept event by event (issue 13): counting
+   * them over every alert ever raised, on each cycle, grew with the history.
+   */
+  private readonly openAlerts = new Map<string, number>();
   private readonly alertGroups = new Map<number, GateAlertGroupRecord>();
   /** Every visit reference any stream named, in order of first appearance: the rolling check walks it. */
   private readonly visitRefList: string[] = [];
@@ -154,8 +214,36 @@ export class ReadModelProjection {
   }
 
   private noteVisit(visitRef: string): void {
-    if (this.visits.has(visitRef) || this.releases.has(visitRef) || this.bookings.has(visitRef)) return;
+    if (this.knowsVisit(visitRef)) return;
     this.visitRefList.push(visitRef);
+  }
+
+  private knowsVisit(visitRef: string): boolean {
+    return (
+      this.visits.has(visitRef) ||
+      this.releases.has(visitRef) ||
+      this.bookings.has(visitRef) ||
+      this.credentials.has(visitRef)
+    );
+  }
+
+  /** Adds (`+1`) or takes away (`-1`) what one alert row counts among its visit's open alerts. */
+  private countOpenAlert(alert: AlertRecord | undefined, sign: 1 | -1): void {
+    if (!alert || alert.status === 'resolved' || !namesVisit(alert)) return;
+    const open = (this.openAlerts.get(alert.subjectId) ?? 0) + sign;
+    if (open > 0) this.openAlerts.set(alert.subjectId, open);
+    else this.openAlerts.delete(alert.subjectId);
+  }
+
+  /** The credential rows of a visit after one event of its pickup stream or of the gate. */
+  private applyCredentialEvent(visitRef: string, event: StoredEvent): boolean {
+    const before = this.credentials.get(visitRef);
+    const rows = pickupCredentialRows(before?.rows ?? new Map(), visitRef, event);
+    if (!rows) return false;
+    this.noteVisit(visitRef);
+    for (const credentialId of rows.keys()) this.credentialVisits.set(credentialId, visitRef);
+    this.credentials.set(visitRef, { rows, lastIndex: event.index });
+    return true;
   }
 
   private async applyOne(event: StoredEvent): Promise<{ visitRef?: string; alertId?: number } | undefined> {
@@ -198,6 +286,15 @@ export class ReadModelProjection {
       });
       return { visitRef };
     }
+    if (streamId.startsWith(STREAM_PREFIX.pickup)) {
+      const visitRef = streamId.slice(STREAM_PREFIX.pickup.length);
+      return this.applyCredentialEvent(visitRef, event) ? { visitRef } : undefined;
+    }
+    if (streamId.startsWith(GATE_ATTEMPT_PREFIX) && event.type === 'GateAttemptAccepted') {
+      const credentialId = event.data.credentialId;
+      const visitRef = typeof credentialId === 'string' ? this.credentialVisits.get(credentialId) : undefined;
+      return visitRef !== undefined && this.applyCredentialEvent(visitRef, event) ? { visitRef } : undefined;
+    }
     if (isAlertEvent(event)) {
       // A gate alert's group (refused attempts counted on one alert), with the gate's own row functions.
       if (event.streamId === ALERTS_STREAM && event.type === 'GateAlertRaised') {
@@ -207,10 +304,15 @@ export class ReadModelProjection {
         const group = this.alertGroups.get(alertId);
         if (group) this.alertGroups.set(alertId, applyGateAlertRepeat(group, event));
       }
+      // The row this event sets: an action on its own `alert-<id>` stream, a raise at its own index.
+      const target = streamId.startsWith('alert-') ? Number(streamId.slice('alert-'.length)) : event.index;
+      const previous = this.alerts.get(target);
       const known = this.alerts.size;
       const alertId = await applyAlertEvent(this.alerts, event, this.alertFacts);
       if (alertId === undefined) return undefined;
       if (this.alerts.size > known) this.alertIdList.push(alertId);
+      this.countOpenAlert(alertId === target ? previous : undefined, -1);
+      this.countOpenAlert(this.alerts.get(alertId), 1);
       return { alertId };
     }
     return undefined;
@@ -248,6 +350,7 @@ export class ReadModelProjection {
       return this.releases.get(subject)?.lastIndex ?? none;
     if (table === 'slot_booking' || table === 'driver_job')
       return this.bookings.get(subject)?.lastIndex ?? none;
+    if (table === 'pickup_credential') return this.credentials.get(subject)?.lastIndex ?? none;
     return this.visits.get(subject)?.lastIndex ?? none;
   }
 
@@ -288,26 +391,15 @@ export class ReadModelProjection {
         const rows = fold && bookingRowsOf(subject, fold.state, fold.updatedAt);
         return rows ? [rows.driverJob] : [];
       }
+      case 'pickup_credential': {
+        const fold = this.credentials.get(subject);
+        return fold ? [...fold.rows.values()] : [];
+      }
       case 'visit_flag': {
-        const open = this.openAlertsByVisit().get(subject) ?? 0;
+        const open = this.openAlerts.get(subject) ?? 0;
         return open > 0 ? [{ visitRef: subject, openAlerts: open }] : [];
       }
     }
-  }
-
-  private openAlertCache: { size: number; counts: Map<string, number> } | undefined;
-
-  /** Unresolved alerts naming each visit; recomputed once per fold. */
-  private openAlertsByVisit(): Map<string, number> {
-    if (this.openAlertCache?.size === this.size) return this.openAlertCache.counts;
-    const counts = new Map<string, number>();
-    for (const alert of this.alerts.values()) {
-      if (alert.status !== 'resolved' && namesVisit(alert)) {
-        counts.set(alert.subjectId, (counts.get(alert.subjectId) ?? 0) + 1);
-      }
-    }
-    this.openAlertCache = { size: this.size, counts };
-    return counts;
   }
 
   private visitRowCounts(subject: string): number[] {
@@ -335,7 +427,7 @@ export class ReadModelProjection {
   expectedCount(table: ReadModelTable): number {
     if (table === 'alert') return this.alerts.size;
     if (table === 'gate_alert_group') return this.alertGroups.size;
-    if (table === 'visit_flag') return [...this.openAlertsByVisit().values()].filter((n) => n > 0).length;
+    if (table === 'visit_flag') return this.openAlerts.size;
     const counted = this.visitTableCounts?.get(table);
     if (counted !== undefined) return counted;
     let count = 0;
@@ -347,7 +439,7 @@ export class ReadModelProjection {
   knows(table: ReadModelTable, subject: string): boolean {
     if (table === 'gate_alert_group') return this.alertGroups.has(Number(subject));
     if (keyedByAlert(table)) return this.alerts.has(Number(subject));
-    return this.visits.has(subject) || this.releases.has(subject) || this.bookings.has(subject);
+    return this.knowsVisit(subject);
   }
 }
 

@@ -91,6 +91,11 @@ async function writeSubject(
       else await tables.removeRows(table, [subject]);
       return;
     }
+    case 'pickup_credential': {
+      await tables.removeRows(table, [subject]);
+      for (const row of expected as ReadModelRecords['pickup_credential'][]) await tx.gate.putCredential(row);
+      return;
+    }
     case 'gate_alert_group': {
       const [row] = expected as ReadModelRecords['gate_alert_group'][];
       if (row) await tx.gate.putAlertGroup(row);

@@ -7,7 +7,12 @@
 
 import type { OccupiedCell } from '../../domain/index.js';
 import type { AlertRecord } from '../alerts/alert.ports.js';
-import type { DriverJobRecord, GateAlertGroupRecord, SlotBookingRecord } from '../gate/gate.ports.js';
+import type {
+  DriverJobRecord,
+  GateAlertGroupRecord,
+  PickupCredentialRecord,
+  SlotBookingRecord,
+} from '../gate/gate.ports.js';
 import type { ReleaseRecord } from '../releases/release.ports.js';
 import type { VisitRecord } from '../visits/visit.ports.js';
 
@@ -34,6 +39,7 @@ export interface ReadModelRecords {
   release_party: ReleasePartyRecord;
   slot_booking: SlotBookingRecord;
   driver_job: DriverJobRecord;
+  pickup_credential: PickupCredentialRecord;
 }
 
 export type ReadModelTable = keyof ReadModelRecords;
@@ -46,6 +52,7 @@ export const READ_MODEL_TABLES: readonly ReadModelTable[] = [
   'release_party',
   'slot_booking',
   'driver_job',
+  'pickup_credential',
   'alert',
   'gate_alert_group',
   'visit_flag',
