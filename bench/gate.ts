@@ -71,13 +71,18 @@ async function drive(
  * const gate = await gateFigures(dir, { quick: false }); // { verdictsPerSecond: 420, ratio: 0.09, … }
  * ```
  */
-export async function gateFigures(dir: string, options: { quick: boolean }) {
+export async function gateFigures(
+  dir: string,
+  options: { quick: boolean; sqliteWriter?: 'thread' | 'in-place' },
+) {
   // A fixed clock inside the slots' windows: the figure is about the verdict, not about time passing.
   let nowMs = Date.parse('2030-03-04T05:00:00Z');
   const clock = { now: () => new Date(nowMs) };
   const ids: IdSource = { eventId: () => randomUUID(), randomBytes: (n) => new Uint8Array(randomBytes(n)) };
   const signer = signerFromSeed('bench.portledger.local/log', new Uint8Array(32).fill(9));
-  const store = await openLedgerStore(`sqlite:${join(dir, 'gate.db')}`);
+  const store = await openLedgerStore(`sqlite:${join(dir, `gate-${options.sqliteWriter ?? 'thread'}.db`)}`, {
+    sqliteWriter: options.sqliteWriter ?? 'thread',
+  });
   const ledger = createLedger({
     store,
     clock,

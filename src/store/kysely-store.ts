@@ -27,6 +27,11 @@ import { checkAppend, TransactionGuard } from './write-rules.js';
 export interface KyselyLedgerStoreOptions {
   /** A migrated database (see `migrate`). The store owns it from now on: `close()` destroys it. */
   readonly db: Kysely<Database>;
+  /**
+   * Where write transactions run, when not on `db`: on SQLite a connection owned by a worker thread
+   * (`sqlite-writer.ts`). The store owns it too.
+   */
+  readonly writer?: Kysely<Database> | undefined;
   readonly dialect: StoreDialectName;
 }
 
@@ -137,7 +142,11 @@ function groupTransaction(db: Kysely<Database>, name: StoreDialectName): GroupTr
  * const store = createKyselyLedgerStore({ db, dialect: 'sqlite' });
  * await store.writeTransaction(async (tx) => tx.appendToStream('visit-1', 0, events));
  */
-export function createKyselyLedgerStore({ db, dialect: name }: KyselyLedgerStoreOptions): LedgerStore {
+export function createKyselyLedgerStore({
+  db,
+  writer,
+  dialect: name,
+}: KyselyLedgerStoreOptions): LedgerStore {
   const dialect = storeDialect(name);
   const outside = repositories(db, dialect);
 
@@ -153,8 +162,8 @@ export function createKyselyLedgerStore({ db, dialect: name }: KyselyLedgerStore
     return new StoreIntegrityError('store.duplicate', `already stored: ${violated}`);
   }
 
-  const writeInGroup = groupCommit(groupTransaction(db, name), {
-    gatherTurn: name === 'sqlite',
+  const writeInGroup = groupCommit(groupTransaction(writer ?? db, name), {
+    gatherTurn: name === 'sqlite' && writer === undefined,
   });
 
   return {
@@ -163,7 +172,9 @@ export function createKyselyLedgerStore({ db, dialect: name }: KyselyLedgerStore
     releases: releaseReads(createReleaseRepository({ db })),
     gate: gateReads(createGateRepository({ db })),
     readModels: readModelTableReads(createReadModelTablesRepository({ db, dialect })),
-    cosignatures: createCosignatureRepository({ db }),
+    // Written outside the log's transactions, but by the writer: on SQLite a write on the main thread's connection
+    // would wait, blocking the event loop, for the writer's lock, held by a group whose writes need that loop.
+    cosignatures: createCosignatureRepository({ db: writer ?? db }),
     // Shared counts matter where several instances share the database: PostgreSQL (issue 13).
     ...(dialect.name === 'postgres' ? { windowCounts: createPostgresWindowCounts({ db }) } : {}),
 
@@ -354,6 +365,7 @@ export function createKyselyLedgerStore({ db, dialect: name }: KyselyLedgerStore
     },
 
     async close() {
+      await writer?.destroy();
       await db.destroy();
     },
   };

@@ -16,6 +16,7 @@ import { createMemoryLedgerStore } from './memory-store.js';
 import { migrate } from './migrations/index.js';
 import { preparedStatementName } from './prepared-statements.js';
 import type { Database } from './schema.js';
+import { createSqliteWriterKysely, SQLITE_CONNECTION_PRAGMAS } from './sqlite-writer.js';
 
 /** The database URL or a store option cannot be used. */
 export class StoreConfigError extends Error {
@@ -31,6 +32,11 @@ export interface OpenLedgerStoreOptions {
   readonly schema?: string;
   /** PostgreSQL only: connections in the pool (default 10). */
   readonly poolSize?: number;
+  /**
+   * SQLite only: where write transactions run, on a worker thread (the default, issue 13) or in place on the main
+   * thread's connection (what the benchmark compares it with).
+   */
+  readonly sqliteWriter?: 'thread' | 'in-place';
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -52,7 +58,7 @@ export async function openLedgerStore(
   options: OpenLedgerStoreOptions = {},
 ): Promise<LedgerStore> {
   if (url === 'memory:') return createMemoryLedgerStore();
-  if (url.startsWith('sqlite:')) return openSqlite(sqlitePath(url));
+  if (url.startsWith('sqlite:')) return openSqlite(sqlitePath(url), options);
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return openPostgres(url, options);
   throw new StoreConfigError(
     `unsupported database URL ${describeDatabaseUrl(url)}: use sqlite:PATH, sqlite::memory:, postgres://… or memory:`,
@@ -85,8 +91,12 @@ function sqlitePath(url: string): string {
   return path;
 }
 
-async function openSqlite(path: string): Promise<LedgerStore> {
-  return migrated(createSqliteKysely(path), 'sqlite');
+async function openSqlite(path: string, options: OpenLedgerStoreOptions): Promise<LedgerStore> {
+  // A second connection to ':memory:' would be another, empty database: there the writes stay in place.
+  const inPlace = path === ':memory:' || options.sqliteWriter === 'in-place';
+  return migrated(createSqliteKysely(path), 'sqlite', () =>
+    inPlace ? undefined : createSqliteWriterKysely(path),
+  );
 }
 
 async function openPostgres(url: string, options: OpenLedgerStoreOptions): Promise<LedgerStore> {
@@ -104,11 +114,11 @@ async function openPostgres(url: string, options: OpenLedgerStoreOptions): Promi
 export function createSqliteKysely(path: string): Kysely<Database> {
   if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
   const database = new Sqlite(path);
-  // The busy timeout first: switching a fresh file to WAL needs a lock another process may hold.
-  database.pragma('busy_timeout = 30000');
+  // The busy timeout first (it leads the list): switching a fresh file to WAL needs a lock another process may hold.
+  const [busyTimeout, ...pragmas] = SQLITE_CONNECTION_PRAGMAS;
+  database.pragma(busyTimeout);
   switchToWal(database);
-  database.pragma('synchronous = FULL');
-  database.pragma('foreign_keys = ON');
+  for (const pragma of pragmas) database.pragma(pragma);
   return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
 }
 
@@ -206,14 +216,19 @@ async function createSchema(pool: pg.Pool, schema: string): Promise<void> {
   }
 }
 
-async function migrated(db: Kysely<Database>, dialect: 'sqlite' | 'postgres'): Promise<LedgerStore> {
+async function migrated(
+  db: Kysely<Database>,
+  dialect: 'sqlite' | 'postgres',
+  writerOf: () => Kysely<Database> | undefined = () => undefined,
+): Promise<LedgerStore> {
   try {
     await migrate(db, { dialect });
   } catch (error) {
     await db.destroy();
     throw error;
   }
-  return createKyselyLedgerStore({ db, dialect });
+  // Opened once the schema is there: the writer's connection reads the migrated file.
+  return createKyselyLedgerStore({ db, writer: writerOf(), dialect });
 }
 
 /**
