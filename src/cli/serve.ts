@@ -135,6 +135,13 @@ export async function serveCommand(
     },
     onError: (error) => logger.error({ err: error }, 'integrity check could not run'),
   });
+  // A use case or the checkpoint signer refused an entry no PortLedger process wrote (issue 13): the whole log is
+  // checked now, not at the next cycle, so the alert is raised at once. Once raised it stands; no second sweep.
+  const stopRefusalSweeps = system.onUnauthenticatedEntry((index) => {
+    if (integrity.latest()?.ok === false) return;
+    logger.warn({ index }, 'refused an entry without its writer MAC; checking the whole log now');
+    integrity.sweepNow().catch((error) => logger.error({ err: error }, 'integrity check could not run'));
+  });
   const demoWitnesses =
     options.demoWitnesses && witnessList.length === 0
       ? await startDemoWitnesses({ dataDir: dirname(system.keyFile), logVerifierKey: system.verifierKey })
@@ -194,6 +201,7 @@ export async function serveCommand(
   await simulator?.stop();
   witnesses?.stop();
   await demoWitnesses?.close();
+  stopRefusalSweeps();
   integrity.stop();
   clearInterval(signer);
   await server.close();

@@ -9,6 +9,7 @@ import {
   CheckpointKeeper,
   createLedger,
   type Ledger,
+  type StreamMacRule,
   withAuthenticatedStreams,
 } from '../app/ledger/index.js';
 import type { Clock, IdSource, Leadership, LedgerStore } from '../app/ports.js';
@@ -43,6 +44,11 @@ export interface System {
   readonly keeper: CheckpointKeeper | undefined;
   /** Which entries must carry their writer's MAC, and its key (issue 13). */
   readonly entryMacs: EntryMacRule;
+  /**
+   * Calls `listener` with the index of each entry a use case or the checkpoint signer refused for want of its
+   * writer's MAC (`serve` then checks the whole log at once). Returns the function that removes the listener.
+   */
+  onUnauthenticatedEntry(listener: (index: number) => void): () => void;
   /** The identity layer: passwords, TOTP, sealing, tokens and the WebAuthn relying party of `publicUrl`. */
   readonly auth: AuthDeps;
   readonly publicUrl: string;
@@ -106,9 +112,13 @@ export async function openSystem(args: {
   const opened = await openLedgerStore(databaseUrl);
   const verifierKey = verifierKeyString(signer);
   const authenticator = entryAuthenticatorFor(signer);
-  const entryMacs: EntryMacRule = {
+  const refusedListeners = new Set<(index: number) => void>();
+  const entryMacs: EntryMacRule & StreamMacRule = {
     authenticator,
     requiredFrom: await entryMacsFrom(opened, databaseUrl, keyFile),
+    onRefused: (index) => {
+      for (const listener of refusedListeners) listener(index);
+    },
   };
   // No decision is folded from an entry a PortLedger process did not write (issue 13).
   const store = withAuthenticatedStreams(opened, entryMacs);
@@ -120,7 +130,7 @@ export async function openSystem(args: {
     store,
     clock: args.clock ?? systemClock,
     ids: args.ids ?? systemIds,
-    log: { origin: signer.name, signer, authenticator, ...(keeper ? { guard: keeper } : {}) },
+    log: { origin: signer.name, signer, authenticator, entryMacs, ...(keeper ? { guard: keeper } : {}) },
     checkpointIntervalMs: Number(readSetting('checkpointIntervalMs', env) ?? 1000),
     ...(args.leadership ? { leadership: args.leadership } : {}),
   });
@@ -160,6 +170,10 @@ export async function openSystem(args: {
     signerCreated: created,
     keeper,
     entryMacs,
+    onUnauthenticatedEntry(listener) {
+      refusedListeners.add(listener);
+      return () => refusedListeners.delete(listener);
+    },
     async close() {
       await ledger.close();
       await keeper?.flush();

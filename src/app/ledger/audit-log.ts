@@ -16,6 +16,7 @@ import type {
   StoredCheckpoint,
   StoredEvent,
 } from '../ports.js';
+import { firstUnauthenticatedEntry, type StreamMacRule } from './authenticated-streams.js';
 import type { CheckpointGuard } from './kept-checkpoint.js';
 
 /** An event as a use case produces it, before the log gives it a place. */
@@ -38,6 +39,11 @@ export interface LogIdentity {
    * the integrity check refuses an entry without one. Absent: entries carry none (tests, tools).
    */
   readonly authenticator?: EntryAuthenticator;
+  /**
+   * Which entries must carry a writer's MAC: no checkpoint is signed over one that does not (issue 13). A DBA's
+   * hand-appended row would otherwise be signed into the history the witnesses cosign. Absent: not checked.
+   */
+  readonly entryMacs?: StreamMacRule;
 }
 
 /**
@@ -153,6 +159,15 @@ export async function signHeadCheckpoint(
   const latest = await tx.latestCheckpoint();
   const { size: treeSize, rootHash } = await appender.root();
   if (latest && latest.treeSize === treeSize) return latest;
+  const unauthenticated = log.entryMacs
+    ? await firstUnauthenticatedEntry(tx, log.entryMacs, latest?.treeSize ?? 0, treeSize)
+    : undefined;
+  if (unauthenticated !== undefined) {
+    // Its writes commit all the same; nothing is signed past the entry until the watch's alert is resolved.
+    log.entryMacs?.onRefused?.(unauthenticated);
+    if (latest) return latest;
+    throw new CheckpointRefusedError(treeSize);
+  }
   if (log.guard && !(await log.guard.maySign(tx, { size: treeSize, rootHash }))) {
     // The events of this transaction still commit (an alert about the break among them); they are signed once a
     // person has resolved it and the log extends the kept checkpoint again.

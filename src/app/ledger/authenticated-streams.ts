@@ -6,6 +6,32 @@ import type { LedgerReads, LedgerStore, LedgerWriteTx, StoredEvent } from '../po
 export interface StreamMacRule {
   readonly authenticator: EntryAuthenticator;
   readonly requiredFrom: number;
+  /**
+   * Told of each entry found without its writer's MAC where one was required: the server then checks its whole log
+   * at once rather than at the watch's next cycle.
+   */
+  readonly onRefused?: (index: number) => void;
+}
+
+/**
+ * The first entry in [from, to) that carries no valid writer MAC, if any. Read in pages; used before a checkpoint
+ * is signed, so that the server never signs over an entry it did not write.
+ */
+export async function firstUnauthenticatedEntry(
+  reads: Pick<LedgerReads, 'readLogRows'>,
+  rule: StreamMacRule,
+  from: number,
+  to: number,
+): Promise<number | undefined> {
+  const PAGE = 1000;
+  for (let start = Math.max(from, rule.requiredFrom); start < to; start += PAGE) {
+    const rows = await reads.readLogRows(start, Math.min(PAGE, to - start));
+    for (const row of rows) {
+      if (!rule.authenticator.verify(row.leaf, row.writerMac)) return row.index;
+    }
+    if (rows.length === 0) break;
+  }
+  return undefined;
 }
 
 /**
@@ -17,6 +43,7 @@ export interface StreamMacRule {
 function checked(rule: StreamMacRule, events: StoredEvent[]): StoredEvent[] {
   for (const event of events) {
     if (event.index >= rule.requiredFrom && !rule.authenticator.verify(event.leaf, event.writerMac)) {
+      rule.onRefused?.(event.index);
       throw new AppError(
         'integrity.entry_unauthenticated',
         `event ${event.index} of stream ${event.streamId} was not written by PortLedger; nothing is decided on it`,
