@@ -260,4 +260,49 @@ describe('admin routes and API tokens (HTTP, SQLite)', () => {
     });
     expect(tooLong.statusCode).toBe(400);
   });
+  it('lists API tokens and users one keyset page at a time, and refuses a page larger than the maximum (issue 13)', async () => {
+    clock.advance(60_000);
+    await addOrganisation(auth, { orgId: 'hlc', kind: 'shipping_line', name: 'Hapag', code: 'HLCU' });
+    const labels = ['tos 1', 'tos 2', 'tos 3', 'tos 4', 'tos 5'];
+    for (const label of labels) {
+      const created = await call(admin, 'POST', '/v1/admin/tokens', {
+        orgId: 'hlc',
+        permissions: ['visit.read'],
+        label,
+      });
+      expect(created.statusCode, created.body).toBe(201);
+      clock.advance(1000);
+    }
+    // Oldest first, as before, two at a time: every token once, then no next page.
+    const seen: string[] = [];
+    let url = '/v1/admin/tokens?orgId=hlc&limit=2';
+    for (;;) {
+      const page = await call(admin, 'GET', url);
+      expect(page.statusCode, page.body).toBe(200);
+      const body = page.json() as { tokens: { label: string }[]; nextCursor: string | null };
+      expect(body.tokens.length).toBeLessThanOrEqual(2);
+      seen.push(...body.tokens.map((t) => t.label));
+      if (body.nextCursor === null) break;
+      url = `/v1/admin/tokens?orgId=hlc&limit=2&cursor=${body.nextCursor}`;
+    }
+    expect(seen).toEqual(labels);
+    const all = (await call(admin, 'GET', '/v1/admin/tokens?orgId=hlc')).json();
+    expect(all.tokens.map((t: { label: string }) => t.label)).toEqual(labels);
+    expect(all.nextCursor).toBeNull();
+
+    const users = await call(admin, 'GET', '/v1/admin/users?limit=1');
+    expect(users.json().users).toHaveLength(1);
+    const next = await call(admin, 'GET', `/v1/admin/users?limit=1&cursor=${users.json().nextCursor}`);
+    expect(next.json().users[0].username > users.json().users[0].username).toBe(true);
+
+    for (const tooMany of ['/v1/admin/tokens?limit=501', '/v1/admin/users?limit=501']) {
+      const refused = await call(admin, 'GET', tooMany);
+      expect(refused.statusCode).toBe(400);
+      expect(refused.headers['content-type']).toContain('application/problem+json');
+      expect(refused.json().code).toBe('request.invalid');
+    }
+    const forged = await call(admin, 'GET', '/v1/admin/tokens?cursor=bm90LWEtY3Vyc29y');
+    expect(forged.statusCode).toBe(400);
+    expect(forged.json()).toMatchObject({ code: 'input.invalid', detail: 'not a page cursor of this list' });
+  });
 });

@@ -18,7 +18,12 @@ import { checkRoles, type OrgKind, orgKinds, roles } from '../domain/index.js';
 import { ApprovalSchema, approvalView } from './approval.routes.js';
 import { requireAuth } from './auth.plugin.js';
 import type { HttpDeps } from './deps.js';
+import { decodeCursor, NextCursor, pageOf, pageQuery } from './page-cursor.js';
 import { problemResponses } from './schemas.js';
+
+/** Users and tokens per page when the caller names no limit, and the most one page holds (issue 13). */
+export const DEFAULT_ADMIN_PAGE = 200;
+export const MAX_ADMIN_PAGE = 500;
 
 const Id = (description: string) =>
   Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9._:~-]+$', description });
@@ -147,14 +152,26 @@ export function adminRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
         config: { access: 'user.manage' },
         schema: {
           tags: ['admin'],
-          summary: 'Users, of one organisation or all',
-          querystring: Type.Object({ orgId: Type.Optional(Id('Only this organisation')) }),
-          response: { 200: Type.Object({ users: Type.Array(UserSchema) }), ...errors },
+          summary: 'Users, of one organisation or all, by username, one page at a time',
+          querystring: Type.Object({
+            orgId: Type.Optional(Id('Only this organisation')),
+            ...pageQuery({ max: MAX_ADMIN_PAGE, default: DEFAULT_ADMIN_PAGE, rows: 'Users' }),
+          }),
+          response: {
+            200: Type.Object({ users: Type.Array(UserSchema), nextCursor: NextCursor }),
+            ...errors,
+          },
         },
       },
       async (request) => {
-        const where = request.query.orgId === undefined ? {} : { orgId: request.query.orgId };
-        return { users: (await identity.listUsers(where)).map(userView) };
+        const { orgId, cursor, limit = DEFAULT_ADMIN_PAGE } = request.query;
+        const rows = await identity.listUsers({
+          ...(orgId === undefined ? {} : { orgId }),
+          ...(cursor === undefined ? {} : { afterUsername: decodeCursor(cursor, 1)[0]! }),
+          limit: limit + 1,
+        });
+        const { page, nextCursor } = pageOf(rows, limit, (user) => [user.username]);
+        return { users: page.map(userView), nextCursor };
       },
     );
 
@@ -294,14 +311,28 @@ export function adminRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
         config: { access: 'token.manage' },
         schema: {
           tags: ['admin'],
-          summary: 'API tokens of machine clients, of one organisation or all (never the tokens themselves)',
-          querystring: Type.Object({ orgId: Type.Optional(Id('Only this organisation')) }),
-          response: { 200: Type.Object({ tokens: Type.Array(ApiTokenSchema) }), ...errors },
+          summary:
+            'API tokens of machine clients, of one organisation or all (never the tokens themselves), oldest first, one page at a time: revoked and expired ones stay listed',
+          querystring: Type.Object({
+            orgId: Type.Optional(Id('Only this organisation')),
+            ...pageQuery({ max: MAX_ADMIN_PAGE, default: DEFAULT_ADMIN_PAGE, rows: 'Tokens' }),
+          }),
+          response: {
+            200: Type.Object({ tokens: Type.Array(ApiTokenSchema), nextCursor: NextCursor }),
+            ...errors,
+          },
         },
       },
       async (request) => {
-        const where = request.query.orgId === undefined ? {} : { orgId: request.query.orgId };
-        return { tokens: await listApiTokens(auth, where) };
+        const { orgId, cursor, limit = DEFAULT_ADMIN_PAGE } = request.query;
+        const after = cursor === undefined ? undefined : decodeCursor(cursor, 2);
+        const rows = await listApiTokens(auth, {
+          ...(orgId === undefined ? {} : { orgId }),
+          ...(after === undefined ? {} : { after: { createdAt: after[0]!, tokenId: after[1]! } }),
+          limit: limit + 1,
+        });
+        const { page, nextCursor } = pageOf(rows, limit, (token) => [token.createdAt, token.tokenId]);
+        return { tokens: page, nextCursor };
       },
     );
 

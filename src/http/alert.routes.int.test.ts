@@ -10,7 +10,7 @@ import {
 import { mintSession } from '../../test/support/sessions.js';
 import type { AuthDeps } from '../app/access/index.js';
 import { addOrganisation, addUser, createApiToken } from '../app/access/index.js';
-import { alertStream } from '../app/alerts/index.js';
+import { alertStream, MAX_ALERT_LIMIT } from '../app/alerts/index.js';
 import type { Role } from '../domain/index.js';
 import { buildServer } from './server.js';
 
@@ -121,6 +121,16 @@ describe('alerts (HTTP, SQLite)', () => {
     // Another terminal's supervisor neither lists nor reads it.
     expect((await as('sup2', 'GET', '/v1/alerts')).json().alerts).toHaveLength(0);
     expect((await as('sup2', 'GET', `/v1/alerts/${alertId}`)).statusCode).toBe(404);
+  });
+
+  it('refuses a page larger than the maximum with 400 problem+json, rather than answer a shorter one (issue 13)', async () => {
+    const refused = await as('sup', 'GET', `/v1/alerts?limit=${MAX_ALERT_LIMIT + 1}`);
+    expect(refused.statusCode).toBe(400);
+    expect(refused.headers['content-type']).toContain('application/problem+json');
+    expect(refused.json().code).toBe('request.invalid');
+    expect((await as('sup', 'GET', `/v1/alerts?limit=${MAX_ALERT_LIMIT}&status=unresolved`)).statusCode).toBe(
+      200,
+    );
   });
 
   it('acknowledges, assigns and resolves the alert, each an event on its stream', async () => {

@@ -257,3 +257,98 @@ describe('approvals (HTTP, SQLite)', () => {
     expect(noCsrf.json().code).toBe('auth.csrf');
   });
 });
+
+/** Issue 13: the requests a person ever made pile up, and a request nobody decided stays pending after it expired. */
+describe('approval lists bounded by what is live (HTTP, SQLite)', () => {
+  let nowMs = Date.parse('2030-02-03T08:00:00.000Z');
+  let fixture: TestLedger;
+  let auth: AuthDeps;
+  let app: FastifyInstance;
+
+  beforeAll(async () => {
+    fixture = await openTestLedger('sqlite', { clock: { now: () => new Date(nowMs) } });
+    auth = testAuthDeps(fixture.ledger);
+    await addOrganisation(auth, { orgId: 'pit', kind: 'port_administration', name: 'Port IT', code: 'PIT' });
+    await addOrganisation(auth, {
+      orgId: 'nqt',
+      kind: 'terminal_operator',
+      name: 'North Quay',
+      code: 'NQT',
+      terminals: ['T1'],
+    });
+    const people: [string, string, string][] = [
+      ['u-admin1', 'pit', 'administrator'],
+      ['u-admin2', 'pit', 'administrator'],
+      ...['a', 'b', 'c', 'd', 'e'].map((x): [string, string, string] => [`u-${x}`, 'nqt', 'yard_planner']),
+    ];
+    for (const [userId, orgId, role] of people) {
+      await addUser(auth, {
+        userId,
+        orgId,
+        username: userId,
+        displayName: userId,
+        roles: [role as 'administrator'],
+        issuedBy: 'test',
+      });
+    }
+    app = await buildServer({
+      reads: fixture.store,
+      verifierKey: testVerifierKey,
+      auth,
+      terminals: testTerminals,
+    });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await fixture?.cleanup();
+  });
+
+  const get = async (userId: string, url: string) => {
+    const who = await mintSession(auth, userId);
+    return app.inject({ method: 'GET', url, cookies: who.cookies, headers: who.headers });
+  };
+  const ids = (answer: { json(): { requests: { requestId: string }[] } }) =>
+    answer.json().requests.map((r) => r.requestId);
+
+  it('pages my requests, and leaves expired requests out of the inbox', async () => {
+    const requested: string[] = [];
+    for (const user of ['u-a', 'u-b', 'u-c', 'u-d', 'u-e']) {
+      const who = await mintSession(auth, 'u-admin1');
+      const answer = await app.inject({
+        method: 'POST',
+        url: `/v1/admin/users/${user}/role-grants`,
+        cookies: who.cookies,
+        headers: who.headers,
+        payload: { role: 'gate_clerk' },
+      });
+      expect(answer.statusCode, answer.body).toBe(202);
+      requested.push(answer.json().requestId);
+      nowMs += 60_000;
+    }
+
+    const seen: string[] = [];
+    let url = '/v1/approvals?mine=1&limit=2';
+    for (;;) {
+      const page = await get('u-admin1', url);
+      expect(page.statusCode, page.body).toBe(200);
+      expect(ids(page).length).toBeLessThanOrEqual(2);
+      seen.push(...ids(page));
+      const next = page.json().nextCursor as string | null;
+      if (next === null) break;
+      url = `/v1/approvals?mine=1&limit=2&cursor=${next}`;
+    }
+    expect(seen).toEqual(requested);
+    expect(ids(await get('u-admin2', '/v1/approvals'))).toEqual(requested);
+    expect(ids(await get('u-admin2', '/v1/approvals?mine=1'))).toEqual([]);
+
+    // A day later the first ones expired undecided: still the requester's history, no longer anyone's inbox.
+    nowMs += 24 * 60 * 60_000 - 2 * 60_000 - 1;
+    expect(ids(await get('u-admin2', '/v1/approvals'))).toEqual(requested.slice(3));
+    expect(ids(await get('u-admin1', '/v1/approvals?mine=1'))).toEqual(requested);
+
+    const tooMany = await get('u-admin1', '/v1/approvals?mine=1&limit=201');
+    expect(tooMany.statusCode).toBe(400);
+    expect(tooMany.json().code).toBe('request.invalid');
+  });
+});

@@ -8,6 +8,7 @@ import { AppError } from '../app/errors.js';
 import { visitApprovalKinds } from '../app/visits/index.js';
 import { requireAuth } from './auth.plugin.js';
 import type { HttpDeps } from './deps.js';
+import { decodeCursor, NextCursor, pageOf, pageQuery } from './page-cursor.js';
 import { problemResponses } from './schemas.js';
 
 export const ApprovalSchema = Type.Object({
@@ -99,6 +100,10 @@ function mayRead(auth: Authenticated, record: ApprovalRecord): boolean {
   return record.orgId === auth.org.orgId || (terminal !== null && auth.org.terminals.includes(terminal));
 }
 
+/** My requests per page when the caller names no limit, and the most one page holds (issue 13). */
+export const DEFAULT_MINE_PAGE = 100;
+export const MAX_MINE_PAGE = 200;
+
 const errors = {
   401: { $ref: 'Problem#' },
   403: { $ref: 'Problem#' },
@@ -124,17 +129,33 @@ export function approvalRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
     return record;
   }
 
-  /** The caller's own requests: found through the table, each shown as the log records it. */
-  async function mineFromLog(caller: Authenticated, at: Date): Promise<ApprovalRecord[]> {
-    const rows = (await identity.listApprovals({ orgId: caller.org.orgId })).filter(
-      (row) => row.requestedBy === caller.user.userId,
-    );
+  /**
+   * One page of the caller's own requests, the soonest to expire first: found through the table, a keyset page at a
+   * time (issue 13: every request a person ever made piles up), each shown as the log records it.
+   */
+  async function mineFromLog(
+    caller: Authenticated,
+    at: Date,
+    page: { limit: number; cursor?: string },
+  ): Promise<{ records: ApprovalRecord[]; nextCursor: string | null }> {
+    const after = page.cursor === undefined ? undefined : decodeCursor(page.cursor, 2);
+    const rows = await identity.listApprovals({
+      orgId: caller.org.orgId,
+      requestedBy: caller.user.userId,
+      ...(after === undefined ? {} : { after: { expiresAt: after[0]!, requestId: after[1]! } }),
+      limit: page.limit + 1,
+    });
+    const { page: mine, nextCursor } = pageOf(rows, page.limit, (row) => [row.expiresAt, row.requestId]);
     const records = await Promise.all(
-      rows.map((row) => readApproval(auth.ledger.store, row.requestId, at.toISOString())),
+      mine.map((row) => readApproval(auth.ledger.store, row.requestId, at.toISOString())),
     );
-    return records.filter(
-      (record): record is ApprovalRecord => record !== undefined && record.requestedBy === caller.user.userId,
-    );
+    return {
+      records: records.filter(
+        (record): record is ApprovalRecord =>
+          record !== undefined && record.requestedBy === caller.user.userId,
+      ),
+      nextCursor,
+    };
   }
 
   return async (app) => {
@@ -144,20 +165,39 @@ export function approvalRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
         config: { access: 'approval.read' },
         schema: {
           tags: ['approvals'],
-          summary: 'My inbox: pending requests I may decide; with `mine=1`, the requests I made',
+          summary:
+            'My inbox: pending requests I may decide; with `mine=1`, the requests I made, one page at a time, the soonest to expire first',
           querystring: Type.Object({
             mine: Type.Optional(
               Type.Union([Type.Literal('1'), Type.Literal('0'), Type.Literal('true'), Type.Literal('false')]),
             ),
+            ...pageQuery({
+              max: MAX_MINE_PAGE,
+              default: DEFAULT_MINE_PAGE,
+              rows: 'My requests (with `mine=1`)',
+            }),
           }),
-          response: { 200: Type.Object({ requests: Type.Array(ApprovalSchema) }), ...errors },
+          response: {
+            200: Type.Object({
+              requests: Type.Array(ApprovalSchema),
+              nextCursor: Type.Optional(NextCursor),
+            }),
+            ...errors,
+          },
         },
       },
       async (request) => {
         const caller = requireAuth(request);
+        const { cursor, limit = DEFAULT_MINE_PAGE } = request.query;
         const mine = request.query.mine === '1' || request.query.mine === 'true';
         const at = now();
-        const records = mine ? await mineFromLog(caller, at) : await approvalInbox(auth, caller);
+        if (mine) {
+          const page = await mineFromLog(caller, at, { limit, ...(cursor === undefined ? {} : { cursor }) });
+          const requests = await Promise.all(page.records.map((r) => approvalView(identity, r, at)));
+          return { requests, nextCursor: page.nextCursor };
+        }
+        // The inbox holds the live requests only, pending and not expired: bounded by what is open now.
+        const records = await approvalInbox(auth, caller);
         return { requests: await Promise.all(records.map((r) => approvalView(identity, r, at))) };
       },
     );

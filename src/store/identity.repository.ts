@@ -1,6 +1,8 @@
 import type { Kysely, Selectable } from 'kysely';
 import type {
+  ApiTokenQuery,
   ApiTokenRecord,
+  ApprovalQuery,
   ApprovalRecord,
   ChallengeRecord,
   EnrolmentLinkRecord,
@@ -9,6 +11,7 @@ import type {
   PasskeyRecord,
   PasswordCredential,
   SessionRecord,
+  UserQuery,
   UserRecord,
 } from '../app/access/identity.ports.js';
 import type { JsonObject } from '../app/ports.js';
@@ -136,6 +139,9 @@ const toApproval = (row: Selectable<ApprovalTable>): ApprovalRecord => ({
   view: JSON.parse(row.view) as JsonObject,
 });
 
+/** A page size, at least one row: a keyset page never reads the whole table (issue 13). */
+const pageLimit = (limit: number) => Math.max(1, Math.trunc(limit));
+
 /**
  * SQL over the identity tables. Records are written with `put…` (insert, or replace the row of the same key); a
  * clash on another unique key (an organisation code, a username, a token hash) is the driver's unique violation,
@@ -194,11 +200,13 @@ export function createIdentityRepository({ db }: { db: Kysely<Database> }) {
       return row && toUser(row);
     },
 
-    async listUsers(where: { orgId?: string }): Promise<UserRecord[]> {
+    async listUsers(where: UserQuery): Promise<UserRecord[]> {
       let select = db.selectFrom('app_user').selectAll();
       if (where.orgId !== undefined) select = select.where('org_id', '=', where.orgId);
-      const rows = await select.orderBy('username').execute();
-      return rows.map(toUser);
+      if (where.afterUsername !== undefined) select = select.where('username', '>', where.afterUsername);
+      select = select.orderBy('username');
+      if (where.limit !== undefined) select = select.limit(pageLimit(where.limit));
+      return (await select.execute()).map(toUser);
     },
 
     async getPasswordCredential(userId: string): Promise<PasswordCredential | undefined> {
@@ -287,11 +295,19 @@ export function createIdentityRepository({ db }: { db: Kysely<Database> }) {
       return row && toApiToken(row);
     },
 
-    async listApiTokens(where: { orgId?: string }): Promise<ApiTokenRecord[]> {
+    async listApiTokens(where: ApiTokenQuery): Promise<ApiTokenRecord[]> {
       let select = db.selectFrom('api_token').selectAll();
       if (where.orgId !== undefined) select = select.where('org_id', '=', where.orgId);
-      const rows = await select.orderBy('created_at').orderBy('token_id').execute();
-      return rows.map(toApiToken);
+      if (where.tokenId !== undefined) select = select.where('token_id', '=', where.tokenId);
+      const { after } = where;
+      if (after !== undefined) {
+        select = select.where(({ eb, refTuple, tuple }) =>
+          eb(refTuple('created_at', 'token_id'), '>', tuple(after.createdAt, after.tokenId)),
+        );
+      }
+      select = select.orderBy('created_at').orderBy('token_id');
+      if (where.limit !== undefined) select = select.limit(pageLimit(where.limit));
+      return (await select.execute()).map(toApiToken);
     },
 
     async getApproval(requestId: string): Promise<ApprovalRecord | undefined> {
@@ -303,12 +319,21 @@ export function createIdentityRepository({ db }: { db: Kysely<Database> }) {
       return row && toApproval(row);
     },
 
-    async listApprovals(where: { status?: string; orgId?: string }): Promise<ApprovalRecord[]> {
+    async listApprovals(where: ApprovalQuery): Promise<ApprovalRecord[]> {
       let select = db.selectFrom('approval').selectAll();
       if (where.status !== undefined) select = select.where('status', '=', where.status);
       if (where.orgId !== undefined) select = select.where('org_id', '=', where.orgId);
-      const rows = await select.orderBy('expires_at').orderBy('request_id').execute();
-      return rows.map(toApproval);
+      if (where.requestedBy !== undefined) select = select.where('requested_by', '=', where.requestedBy);
+      if (where.expiresAfter !== undefined) select = select.where('expires_at', '>', where.expiresAfter);
+      const { after } = where;
+      if (after !== undefined) {
+        select = select.where(({ eb, refTuple, tuple }) =>
+          eb(refTuple('expires_at', 'request_id'), '>', tuple(after.expiresAt, after.requestId)),
+        );
+      }
+      select = select.orderBy('expires_at').orderBy('request_id');
+      if (where.limit !== undefined) select = select.limit(pageLimit(where.limit));
+      return (await select.execute()).map(toApproval);
     },
 
     async loginFailures(key: string, since: string): Promise<string[]> {

@@ -801,6 +801,79 @@ export function describeLedgerStoreContract(name: string, makeStore: () => Promi
         expect(await ids({ status: 'rejected' })).toEqual([]);
       });
 
+      it('pages users, API tokens and approvals by keyset, and finds one token by its id (issue 13)', async () => {
+        await store.writeTransaction(async (tx) => {
+          for (const [userId, username, orgId] of [
+            ['u-1', 'zoe', 'o1'],
+            ['u-2', 'ana', 'o2'],
+            ['u-3', 'bob', 'o1'],
+            ['u-4', 'cas', 'o1'],
+          ] as const) {
+            await tx.identity.putUser(makeUser({ userId, username, orgId }));
+          }
+          for (const [tokenId, orgId, minute] of [
+            ['t-b', 'o1', 2],
+            ['t-a', 'o1', 3],
+            ['t-c', 'o1', 2],
+            ['t-z', 'o2', 1],
+          ] as const) {
+            await tx.identity.putApiToken(makeApiToken({ tokenId, orgId, createdAt: at(minute) }));
+          }
+          for (const [requestId, expires, requestedBy, status] of [
+            ['r1', 30, 'u-1', 'pending'],
+            ['r2', 10, 'u-1', 'approved'],
+            ['r3', 20, 'u-3', 'pending'],
+            ['r4', 20, 'u-1', 'pending'],
+            ['r5', 5, 'u-1', 'pending'],
+          ] as const) {
+            await tx.identity.putApproval(
+              makeApproval({ requestId, expiresAt: at(expires), requestedBy, status }),
+            );
+          }
+        });
+        const { identity } = store;
+        const users = async (where: Parameters<typeof identity.listUsers>[0]) =>
+          (await identity.listUsers(where)).map((u) => u.username);
+        expect(await users({ orgId: 'o1', limit: 2 })).toEqual(['bob', 'cas']);
+        expect(await users({ orgId: 'o1', limit: 2, afterUsername: 'cas' })).toEqual(['zoe']);
+        expect(await users({ limit: 1, afterUsername: 'bob' })).toEqual(['cas']);
+
+        const tokens = async (where: Parameters<typeof identity.listApiTokens>[0]) =>
+          (await identity.listApiTokens(where)).map((t) => t.tokenId);
+        expect(await tokens({ orgId: 'o1', limit: 2 })).toEqual(['t-b', 't-c']);
+        expect(await tokens({ orgId: 'o1', limit: 2, after: { createdAt: at(2), tokenId: 't-c' } })).toEqual([
+          't-a',
+        ]);
+        expect(await tokens({ limit: 2, after: { createdAt: at(2), tokenId: 't-b' } })).toEqual([
+          't-c',
+          't-a',
+        ]);
+        expect(await tokens({ tokenId: 't-a' })).toEqual(['t-a']);
+        expect(await tokens({ tokenId: 't-a', orgId: 'o2' })).toEqual([]);
+        expect(await tokens({ tokenId: 'nope' })).toEqual([]);
+
+        const approvals = async (where: Parameters<typeof identity.listApprovals>[0]) =>
+          (await identity.listApprovals(where)).map((a) => a.requestId);
+        // The inbox: pending and not yet expired, soonest first.
+        expect(await approvals({ status: 'pending', expiresAfter: at(10), limit: 10 })).toEqual([
+          'r3',
+          'r4',
+          'r1',
+        ]);
+        expect(await approvals({ status: 'pending', expiresAfter: at(5), limit: 1 })).toEqual(['r3']);
+        // One person's requests, a page at a time.
+        expect(await approvals({ orgId: 'org-a', requestedBy: 'u-1', limit: 2 })).toEqual(['r5', 'r2']);
+        expect(
+          await approvals({
+            orgId: 'org-a',
+            requestedBy: 'u-1',
+            limit: 2,
+            after: { expiresAt: at(10), requestId: 'r2' },
+          }),
+        ).toEqual(['r4', 'r1']);
+        expect(await approvals({ requestedBy: 'u-3' })).toEqual(['r3']);
+      });
+
       it('refuses a passkey credential id already stored, for the same user or another, and keeps the first', async () => {
         const first = makePasskey({ credentialId: 'cred-c', userId: 'u-1', label: 'Laptop' });
         await store.writeTransaction((tx) => tx.identity.addPasskey(first));

@@ -16,6 +16,9 @@ import { type JsonObject, StoreIntegrityError } from '../app/ports.js';
 
 /** Code-unit order, as the SQL stores sort keys and compare times (BINARY on SQLite, `collate "C"` on PostgreSQL). */
 const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+/** The first `limit` rows (at least one) when a page is asked for, as the SQL stores page them. */
+const page = <T>(rows: T[], limit: number | undefined): T[] =>
+  limit === undefined ? rows : rows.slice(0, Math.max(1, Math.trunc(limit)));
 const hex = (bytes: Uint8Array) =>
   Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
 
@@ -125,10 +128,17 @@ export function memoryIdentityReads(current: () => IdentityState): IdentityReads
       return found && copyUser(found);
     },
     async listUsers(where) {
-      return [...current().users.values()]
-        .filter((u) => where.orgId === undefined || u.orgId === where.orgId)
-        .sort((a, b) => compareText(a.username, b.username))
-        .map(copyUser);
+      const { afterUsername } = where;
+      return page(
+        [...current().users.values()]
+          .filter(
+            (u) =>
+              (where.orgId === undefined || u.orgId === where.orgId) &&
+              (afterUsername === undefined || u.username > afterUsername),
+          )
+          .sort((a, b) => compareText(a.username, b.username)),
+        where.limit,
+      ).map(copyUser);
     },
     async getPasswordCredential(userId) {
       return get(current().passwords, userId, copyPassword);
@@ -170,23 +180,43 @@ export function memoryIdentityReads(current: () => IdentityState): IdentityReads
       return found && copyToken(found);
     },
     async listApiTokens(where) {
-      return [...current().apiTokens.values()]
-        .filter((t) => where.orgId === undefined || t.orgId === where.orgId)
-        .sort((a, b) => compareText(a.createdAt, b.createdAt) || compareText(a.tokenId, b.tokenId))
-        .map(copyToken);
+      const order = (a: { createdAt: string; tokenId: string }, b: { createdAt: string; tokenId: string }) =>
+        compareText(a.createdAt, b.createdAt) || compareText(a.tokenId, b.tokenId);
+      const { after } = where;
+      return page(
+        [...current().apiTokens.values()]
+          .filter(
+            (t) =>
+              (where.orgId === undefined || t.orgId === where.orgId) &&
+              (where.tokenId === undefined || t.tokenId === where.tokenId) &&
+              (after === undefined || order(t, after) > 0),
+          )
+          .sort(order),
+        where.limit,
+      ).map(copyToken);
     },
     async getApproval(requestId) {
       return get(current().approvals, requestId, copyApproval);
     },
     async listApprovals(where) {
-      return [...current().approvals.values()]
-        .filter(
-          (a) =>
-            (where.status === undefined || a.status === where.status) &&
-            (where.orgId === undefined || a.orgId === where.orgId),
-        )
-        .sort((a, b) => compareText(a.expiresAt, b.expiresAt) || compareText(a.requestId, b.requestId))
-        .map(copyApproval);
+      const order = (
+        a: { expiresAt: string; requestId: string },
+        b: { expiresAt: string; requestId: string },
+      ) => compareText(a.expiresAt, b.expiresAt) || compareText(a.requestId, b.requestId);
+      const { after, expiresAfter } = where;
+      return page(
+        [...current().approvals.values()]
+          .filter(
+            (a) =>
+              (where.status === undefined || a.status === where.status) &&
+              (where.orgId === undefined || a.orgId === where.orgId) &&
+              (where.requestedBy === undefined || a.requestedBy === where.requestedBy) &&
+              (expiresAfter === undefined || a.expiresAt > expiresAfter) &&
+              (after === undefined || order(a, after) > 0),
+          )
+          .sort(order),
+        where.limit,
+      ).map(copyApproval);
     },
     async loginFailures(key, since) {
       return (current().loginFailures.get(key) ?? []).filter((at) => at >= since).sort(compareText);

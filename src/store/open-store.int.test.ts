@@ -85,6 +85,7 @@ describe('openLedgerStore', () => {
           '0020_window_counts',
           '0021_entry_macs',
           '0022_live_alert_indexes',
+          '0023_bounded_identity_lists',
         ],
       });
       expect(await migrate(db)).toEqual({ applied: [] });

@@ -45,6 +45,7 @@ describe.each(databases)('0018_read_model_version ($name)', ({ make }) => {
           '0020_window_counts',
           '0021_entry_macs',
           '0022_live_alert_indexes',
+          '0023_bounded_identity_lists',
         ];
         expect(results?.map((r) => r.migrationName)).toEqual([...later].reverse());
         expect((await migrate(db)).applied).toEqual(later);

@@ -275,8 +275,9 @@ export async function readApproval(
 
 /** The requests this person could decide now: pending, not theirs, and the domain would let them approve. */
 export async function approvalInbox(deps: AuthDeps, auth: Authenticated): Promise<ApprovalRecord[]> {
-  const pending = await deps.ledger.store.identity.listApprovals({ status: 'pending' });
   const now = deps.ledger.clock.now().toISOString();
+  // Only the live ones (issue 13): a request nobody decided stays `pending` in the table after it expired.
+  const pending = await deps.ledger.store.identity.listApprovals({ status: 'pending', expiresAfter: now });
   const actor = actorOf(auth);
   const mine: ApprovalRecord[] = [];
   for (const candidate of pending) {

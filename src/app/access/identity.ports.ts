@@ -140,13 +140,47 @@ export interface ApprovalRecord {
   readonly view: JsonObject;
 }
 
+/**
+ * The lists that grow with the port's history — every API token ever issued, every approval ever requested — are read
+ * a page at a time (issue 13): at most `limit` rows, after the row the keyset `after` names, in the list's order.
+ * Without `limit`, the whole list (for the callers that need all of it).
+ */
+export interface UserQuery {
+  readonly orgId?: string;
+  /** Only users whose username sorts after this one. */
+  readonly afterUsername?: string;
+  readonly limit?: number;
+}
+
+export interface ApiTokenQuery {
+  readonly orgId?: string;
+  /** The one token with this id, if any: a kiosk's `token:<tokenId>` operator, without reading every token. */
+  readonly tokenId?: string;
+  /** Only tokens after this one, in (created, id) order. */
+  readonly after?: { readonly createdAt: string; readonly tokenId: string };
+  readonly limit?: number;
+}
+
+export interface ApprovalQuery {
+  readonly status?: string;
+  readonly orgId?: string;
+  /** Only the requests this user made. */
+  readonly requestedBy?: string;
+  /** Only requests that expire after this instant: a pending request nobody decided stays pending for ever. */
+  readonly expiresAfter?: string;
+  /** Only requests after this one, in (expiry, id) order. */
+  readonly after?: { readonly expiresAt: string; readonly requestId: string };
+  readonly limit?: number;
+}
+
 export interface IdentityReads {
   getOrganisation(orgId: string): Promise<OrganisationRecord | undefined>;
   findOrganisationByCode(code: string): Promise<OrganisationRecord | undefined>;
   listOrganisations(): Promise<OrganisationRecord[]>;
   getUser(userId: string): Promise<UserRecord | undefined>;
   findUserByUsername(username: string): Promise<UserRecord | undefined>;
-  listUsers(where: { orgId?: string }): Promise<UserRecord[]>;
+  /** Users by username; with `limit`, one keyset page of them after `afterUsername` (issue 13). */
+  listUsers(where: UserQuery): Promise<UserRecord[]>;
   getPasswordCredential(userId: string): Promise<PasswordCredential | undefined>;
   listPasskeys(userId: string): Promise<PasskeyRecord[]>;
   getPasskey(credentialId: string): Promise<PasskeyRecord | undefined>;
@@ -159,9 +193,11 @@ export interface IdentityReads {
   /** Enrolments, oldest first. */
   listEnrolments(where: { status?: EnrolmentRecord['status']; userId?: string }): Promise<EnrolmentRecord[]>;
   getApiToken(tokenHash: Uint8Array): Promise<ApiTokenRecord | undefined>;
-  listApiTokens(where: { orgId?: string }): Promise<ApiTokenRecord[]>;
+  /** API tokens, oldest first (revoked and expired ones too); with `limit`, one keyset page (issue 13). */
+  listApiTokens(where: ApiTokenQuery): Promise<ApiTokenRecord[]>;
   getApproval(requestId: string): Promise<ApprovalRecord | undefined>;
-  listApprovals(where: { status?: string; orgId?: string }): Promise<ApprovalRecord[]>;
+  /** Approval requests, the soonest to expire first; with `limit`, one keyset page (issue 13). */
+  listApprovals(where: ApprovalQuery): Promise<ApprovalRecord[]>;
   /** Failed login attempts recorded under `key` (an account or an IP) at or after `since`, oldest first. */
   loginFailures(key: string, since: string): Promise<string[]>;
 }

@@ -19,7 +19,7 @@ import { AppError } from '../errors.js';
 import type { WriteContext } from '../ledger/index.js';
 import type { JsonObject, StoredEvent } from '../ports.js';
 import type { AuthDeps, RequestMeta } from './auth.usecases.js';
-import type { ApiTokenRecord } from './identity.ports.js';
+import type { ApiTokenQuery, ApiTokenRecord } from './identity.ports.js';
 
 /** Every token starts with this, so that secret scanners and log filters recognise a leaked one. */
 export const API_TOKEN_PREFIX = 'plt_';
@@ -223,7 +223,8 @@ export async function revokeApiToken(
 ): Promise<ApiTokenView> {
   return deps.ledger.write(async (context) => {
     const { tx, now } = context;
-    const record = (await tx.identity.listApiTokens({})).find((t) => t.tokenId === input.tokenId);
+    // By id: reading every token ever issued to find one grew with the history (issue 13).
+    const [record] = await tx.identity.listApiTokens({ tokenId: input.tokenId });
     if (!record) throw new AppError('token.not_found', `no API token ${input.tokenId}`);
     if (record.revokedAt !== null) {
       throw new AppError(
@@ -258,7 +259,7 @@ export async function revokeApiToken(
  * const live = (await listApiTokens(auth, { orgId: 'msc' })).filter((t) => t.revokedAt === null);
  * ```
  */
-export async function listApiTokens(deps: AuthDeps, where: { orgId?: string }): Promise<ApiTokenView[]> {
+export async function listApiTokens(deps: AuthDeps, where: ApiTokenQuery): Promise<ApiTokenView[]> {
   return (await deps.ledger.store.identity.listApiTokens(where)).map(apiTokenView);
 }
 

@@ -334,7 +334,8 @@ export async function terminalOfOperator(
   let orgId: string | undefined;
   if (operator.startsWith('token:')) {
     const tokenId = operator.slice('token:'.length);
-    orgId = (await tx.identity.listApiTokens({})).find((t) => t.tokenId === tokenId)?.orgId;
+    // By id: reading every token ever issued to find one grew with the history (issue 13).
+    orgId = (await tx.identity.listApiTokens({ tokenId }))[0]?.orgId;
   } else {
     orgId = (await tx.identity.getUser(operator))?.orgId;
   }

@@ -29,6 +29,7 @@ import { liveVisitIndexMigration0019 } from './0019_live_visit_index.js';
 import { windowCountsMigration0020 } from './0020_window_counts.js';
 import { entryMacsMigration0021 } from './0021_entry_macs.js';
 import { liveAlertIndexesMigration0022 } from './0022_live_alert_indexes.js';
+import { boundedIdentityListsMigration0023 } from './0023_bounded_identity_lists.js';
 import type { MigrationDb } from './migration-db.js';
 
 /**
@@ -62,6 +63,7 @@ export function ledgerMigrationProvider(dialect: StoreDialectName): MigrationPro
     '0020_window_counts': windowCountsMigration0020(d),
     '0021_entry_macs': entryMacsMigration0021(d),
     '0022_live_alert_indexes': liveAlertIndexesMigration0022(),
+    '0023_bounded_identity_lists': boundedIdentityListsMigration0023(),
   };
   return { getMigrations: async () => migrations };
 }
