@@ -86,6 +86,7 @@ describe('openLedgerStore', () => {
           '0021_entry_macs',
           '0022_live_alert_indexes',
           '0023_bounded_identity_lists',
+          '0024_visit_status_index',
         ],
       });
       expect(await migrate(db)).toEqual({ applied: [] });

@@ -46,6 +46,7 @@ describe.each(databases)('0018_read_model_version ($name)', ({ make }) => {
           '0021_entry_macs',
           '0022_live_alert_indexes',
           '0023_bounded_identity_lists',
+          '0024_visit_status_index',
         ];
         expect(results?.map((r) => r.migrationName)).toEqual([...later].reverse());
         expect((await migrate(db)).applied).toEqual(later);

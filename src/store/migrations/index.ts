@@ -30,6 +30,7 @@ import { windowCountsMigration0020 } from './0020_window_counts.js';
 import { entryMacsMigration0021 } from './0021_entry_macs.js';
 import { liveAlertIndexesMigration0022 } from './0022_live_alert_indexes.js';
 import { boundedIdentityListsMigration0023 } from './0023_bounded_identity_lists.js';
+import { visitStatusIndexMigration0024 } from './0024_visit_status_index.js';
 import type { MigrationDb } from './migration-db.js';
 
 /**
@@ -64,6 +65,7 @@ export function ledgerMigrationProvider(dialect: StoreDialectName): MigrationPro
     '0021_entry_macs': entryMacsMigration0021(d),
     '0022_live_alert_indexes': liveAlertIndexesMigration0022(),
     '0023_bounded_identity_lists': boundedIdentityListsMigration0023(),
+    '0024_visit_status_index': visitStatusIndexMigration0024(),
   };
   return { getMigrations: async () => migrations };
 }

@@ -2,18 +2,20 @@ import { join } from 'node:path';
 import Sqlite from 'better-sqlite3';
 import { type CompiledQuery, Kysely, SqliteDialect } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { storeDialect } from './dialect.js';
 import { createIdentityRepository } from './identity.repository.js';
 import { migrate } from './migrations/index.js';
 import { createSqliteKysely } from './open-store.js';
+import { createReadModelRepository } from './read-model.repository.js';
 import type { Database } from './schema.js';
 import { tempDirectory } from './testing/databases.js';
 
 /**
- * Issue 13: the identity lists that grow with the port's history (every API token, every approval request) are read a
- * keyset page at a time, each through an index in the list's own order, so the page's `limit` stops the scan.
- * The repository's own statements, captured as it runs them, are explained.
+ * Issue 13: the lists that grow with the port's history (every API token, every approval request, every visit) are
+ * read a keyset page at a time, each through an index in the list's own order, so the page's `limit` stops the scan.
+ * The repositories' own statements, captured as they run them, are explained.
  */
-describe('identity list pages read one range of an index in their order (SQLite query plans)', () => {
+describe('list pages read one range of an index in their order (SQLite query plans)', () => {
   const dir = tempDirectory('identity-plans');
   const path = join(dir.path, 'identity.db');
   const captured: CompiledQuery[] = [];
@@ -36,35 +38,47 @@ describe('identity list pages read one range of an index in their order (SQLite 
   });
 
   const at = '2030-01-01T00:00:00.000Z';
-  const cases: {
-    name: string;
-    read: (identity: ReturnType<typeof createIdentityRepository>) => Promise<unknown>;
-    index: string;
-  }[] = [
+  type Repositories = {
+    identity: ReturnType<typeof createIdentityRepository>;
+    models: ReturnType<typeof createReadModelRepository>;
+  };
+  const cases: { name: string; read: (repositories: Repositories) => Promise<unknown>; index: string }[] = [
+    {
+      name: 'the visits in one state at every terminal, a page after a visit',
+      read: ({ models }) => models.listVisits({ status: 'in_yard', after: 'V-1', limit: 100 }),
+      index: 'visit_status_ref_idx',
+    },
+    {
+      name: 'the visits in one state at one terminal (0019)',
+      read: ({ models }) =>
+        models.listVisits({ terminal: 'T1', status: 'in_yard', after: 'V-1', limit: 100 }),
+      index: 'visit_terminal_status_ref_idx',
+    },
     {
       name: 'an organisation’s API tokens, a page after a cursor',
-      read: (identity) =>
+      read: ({ identity }) =>
         identity.listApiTokens({ orgId: 'o1', after: { createdAt: at, tokenId: 't-1' }, limit: 100 }),
       index: 'api_token_org_created_idx',
     },
     {
       name: 'every API token, a page after a cursor',
-      read: (identity) => identity.listApiTokens({ after: { createdAt: at, tokenId: 't-1' }, limit: 100 }),
+      read: ({ identity }) =>
+        identity.listApiTokens({ after: { createdAt: at, tokenId: 't-1' }, limit: 100 }),
       index: 'api_token_created_idx',
     },
     {
       name: 'the kiosk token of a gate operator, by id',
-      read: (identity) => identity.listApiTokens({ tokenId: 't-1' }),
+      read: ({ identity }) => identity.listApiTokens({ tokenId: 't-1' }),
       index: 'sqlite_autoindex_api_token_1',
     },
     {
       name: 'the approvers’ inbox: pending requests not yet expired',
-      read: (identity) => identity.listApprovals({ status: 'pending', expiresAfter: at, limit: 200 }),
+      read: ({ identity }) => identity.listApprovals({ status: 'pending', expiresAfter: at, limit: 200 }),
       index: 'approval_status_expiry_idx',
     },
     {
       name: 'the requests one person made, a page after a cursor',
-      read: (identity) =>
+      read: ({ identity }) =>
         identity.listApprovals({
           orgId: 'o1',
           requestedBy: 'u-1',
@@ -75,7 +89,7 @@ describe('identity list pages read one range of an index in their order (SQLite 
     },
     {
       name: 'an organisation’s users, a page after a username',
-      read: (identity) => identity.listUsers({ orgId: 'o1', afterUsername: 'ana', limit: 100 }),
+      read: ({ identity }) => identity.listUsers({ orgId: 'o1', afterUsername: 'ana', limit: 100 }),
       index: 'app_user_org_username_idx',
     },
   ];
@@ -83,7 +97,10 @@ describe('identity list pages read one range of an index in their order (SQLite 
   for (const { name, read, index } of cases) {
     it(`${name}: ${index}, no sort`, async () => {
       captured.length = 0;
-      await read(createIdentityRepository({ db }));
+      await read({
+        identity: createIdentityRepository({ db }),
+        models: createReadModelRepository({ db, dialect: storeDialect('sqlite') }),
+      });
       const [query] = captured;
       expect(query).toBeDefined();
       const { rows } = await db.executeQuery<{ detail: string }>({
