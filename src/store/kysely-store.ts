@@ -185,6 +185,9 @@ export function createKyselyLedgerStore({
         const guard = new TransactionGuard(startSize);
         // The head is locked, so a stream version read in this transaction stays true until it commits.
         const streamVersions = new Map<string, number>();
+        // The streams read in this transaction, kept with what it appends to them: a use case that folds a stream,
+        // appends, and folds it again (or a bulk transaction of many commands on one stream) reads it once.
+        const streams = new Map<string, StoredEvent[]>();
 
         const write = <A extends unknown[], R = void>(
           run: (...args: A) => Promise<R>,
@@ -201,6 +204,7 @@ export function createKyselyLedgerStore({
         // Log writes wait here until the transaction next reads the log or commits, then go in one statement on
         // PostgreSQL (events, subtree hashes and the head size together): fewer round trips per append.
         let pendingEvents: StoredEvent[] = [];
+        const pendingStreams = new Set<string>();
         let pendingNodes: SubtreeNode[] = [];
         // PostgreSQL: the expected versions of streams this transaction appends to without having read them,
         // checked inside the flushing statement instead of one query each.
@@ -210,6 +214,7 @@ export function createKyselyLedgerStore({
           const events = pendingEvents;
           const nodes = pendingNodes;
           pendingEvents = [];
+          pendingStreams.clear();
           pendingNodes = [];
           let held: boolean;
           try {
@@ -307,16 +312,20 @@ export function createKyselyLedgerStore({
           },
           async readStream(streamId) {
             guard.assertOpen();
-            await flush();
+            const cached = streams.get(streamId);
+            if (cached) return [...cached];
+            // Only this stream's own unwritten appends need to be in the table before it is read.
+            if (pendingStreams.has(streamId)) await flush();
             const events = await repos.events.readStream(streamId);
             streamVersions.set(streamId, events.at(-1)?.streamVersion ?? 0);
-            return events;
+            streams.set(streamId, events);
+            return [...events];
           },
           async streamVersion(streamId) {
             guard.assertOpen();
             const known = streamVersions.get(streamId);
             if (known !== undefined) return known;
-            await flush();
+            // A stream this transaction appended to has its version known above: nothing of it waits unwritten.
             const version = await repos.events.streamVersion(streamId);
             streamVersions.set(streamId, version);
             return version;
@@ -334,6 +343,8 @@ export function createKyselyLedgerStore({
               guard.size += events.length;
               streamVersions.set(streamId, expectedVersion + events.length);
               pendingEvents.push(...events);
+              pendingStreams.add(streamId);
+              streams.get(streamId)?.push(...events);
             },
             (streamId, expectedVersion) => ({ streamId, expectedVersion }),
           ),
