@@ -270,7 +270,7 @@ async function gateTerminalsOf(
   operator: string,
 ): Promise<readonly string[]> {
   const orgId = operator.startsWith('token:')
-    ? (await tx.identity.listApiTokens({})).find((t) => t.tokenId === operator.slice('token:'.length))?.orgId
+    ? (await tx.identity.listApiTokens({ tokenId: operator.slice('token:'.length) }))[0]?.orgId
     : (await tx.identity.getUser(operator))?.orgId;
   const org = orgId === undefined ? undefined : await tx.identity.getOrganisation(orgId);
   return org?.kind === 'terminal_operator' ? org.terminals : [];
