@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { entryAuthenticatorFor, entryAuthenticatorFromKey } from './entry-mac.js';
 import { signerFromSeed } from './signed-note.js';
@@ -28,5 +29,19 @@ describe('entry MACs (issue 13)', () => {
     altered[0]! ^= 1;
     expect(auth.verify(leaf, altered)).toBe(false);
     expect(auth.verify(leaf.slice(1), mac)).toBe(false);
+  });
+
+  it('is HMAC-SHA-256 for any key and leaf, keys longer than a block and leaves larger than the scratch too', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), fc.uint8Array({ maxLength: 2000 }), (key, bytes) => {
+        const mac = entryAuthenticatorFromKey(key).mac(bytes);
+        expect(Buffer.from(mac)).toEqual(createHmac('sha256', key).update(bytes).digest());
+      }),
+    );
+    const key = new Uint8Array(32).fill(9);
+    const large = new Uint8Array(100_000).fill(0x61);
+    const auth = entryAuthenticatorFromKey(key);
+    expect(Buffer.from(auth.mac(large))).toEqual(createHmac('sha256', key).update(large).digest());
+    expect(Buffer.from(auth.mac(leaf))).toEqual(createHmac('sha256', key).update(leaf).digest());
   });
 });

@@ -2,7 +2,7 @@
  * PortLedger's audit log primitives: RFC 9162 Merkle trees and proofs, RFC 8785 canonical JSON, the audit
  * leaf encoding, and C2SP signed notes and checkpoints. Pure: no I/O, no clock, no randomness.
  */
-export { encodeHex } from './bytes.js';
+export { bytesEqual, encodeHex } from './bytes.js';
 export { canonicalBytes, canonicalJson } from './canonical-json.js';
 export {
   type Checkpoint,
@@ -63,6 +63,14 @@ export {
 } from './errors.js';
 export { emptyRootHash, HASH_SIZE, leafHash, nodeHash } from './hash.js';
 export type { JsonObject, JsonValue } from './json.js';
+export {
+  fromHex,
+  HexBorder,
+  LeafDigests,
+  nodeHashHex,
+  textsEqualInConstantTime,
+  toHex,
+} from './leaf-digests.js';
 export {
   decodeLogEntry,
   encodeLogEntry,

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import type { EntryMacRule, IntegrityResult } from '../app/audit/index.js';
 
 /** What the sweep's thread is given. */
@@ -11,10 +11,22 @@ export interface SweepRequest {
   readonly entryMacs?: { readonly key: Uint8Array; readonly requiredFrom: number };
 }
 
-/** What it posts back. */
+/**
+ * What a sweep's thread is started with. The two threads start together, so that both load their modules and open
+ * their connections at once: the one that leads the check, and the helper it asks, over `port`, to check the first
+ * part of the log.
+ */
+export type SweepWorkerData =
+  | { readonly request: SweepRequest; readonly role: 'lead'; readonly helper: MessagePort }
+  | { readonly request: SweepRequest; readonly role: 'helper'; readonly lead: MessagePort };
+
+/** What a thread posts back: the lead to the caller, the helper to the lead. */
 export type SweepMessage =
   | { readonly type: 'progress'; readonly done: number; readonly total: number }
   | { readonly type: 'result'; readonly result: IntegrityResult };
+
+/** What the lead asks of its helper: a part of the check, or nothing (a log too small to split). */
+export type HelperTask = { readonly type: 'check'; readonly end: number } | { readonly type: 'none' };
 
 /** The request for a system's own log: its database, its verifier key and its writer MAC rule. */
 export function sweepRequestOf(system: {
@@ -39,10 +51,12 @@ export function sweepRequestOf(system: {
 const workerFile = new URL('./integrity-sweep.worker.js', import.meta.url);
 
 /**
- * A check of the whole log on a worker thread with its own database connection (issue 13), for the watch's full
- * sweep and `verify --db`. Undefined when it cannot run there: a database only this process can see (in memory),
- * or the compiled worker is not beside this module (the sources run under a test runner): the caller then checks
- * in process, pausing between pages.
+ * A check of the whole log on worker threads with their own database connections (issue 13), for the watch's full
+ * sweep and `verify --db`: two threads read the log the fast way (`openLogScan`), one checking its second half and
+ * the other its first (`checkLogIntegrityInTwo`), so that both cores hash and the caller's event loop only receives
+ * progress. Undefined when it cannot run there: a database only this process can see (in memory), or the compiled
+ * worker is not beside this module (the sources run under a test runner): the caller then checks in process,
+ * pausing between pages.
  *
  * @example
  * const sweep = sweepInWorker({ databaseUrl, verifierKey });
@@ -60,14 +74,28 @@ export function sweepInWorker(
   if (!shared || !existsSync(fileURLToPath(workerFile))) return undefined;
   return () =>
     new Promise<IntegrityResult>((resolve, reject) => {
+      const { port1, port2 } = new MessageChannel();
+      const helper = new Worker(workerFile, {
+        workerData: { request, role: 'helper', lead: port2 } satisfies SweepWorkerData,
+        transferList: [port2],
+      });
+      // The helper's failure reaches the lead as a closed port; it is not the caller's to handle twice.
+      helper.on('error', () => undefined);
       let result: IntegrityResult | undefined;
-      const worker = new Worker(workerFile, { workerData: request });
-      worker.on('message', (message: SweepMessage) => {
+      const lead = new Worker(workerFile, {
+        workerData: { request, role: 'lead', helper: port1 } satisfies SweepWorkerData,
+        transferList: [port1],
+      });
+      lead.on('message', (message: SweepMessage) => {
         if (message.type === 'progress') onProgress?.(message.done, message.total);
         else result = message.result;
       });
-      worker.once('error', reject);
-      worker.once('exit', (code) => {
+      lead.once('error', (error) => {
+        void helper.terminate();
+        reject(error);
+      });
+      lead.once('exit', (code) => {
+        void helper.terminate();
         if (result) resolve(result);
         else reject(new Error(`the integrity sweep's thread ended (exit ${code}) without a result`));
       });

@@ -1,11 +1,13 @@
 import {
-  appendLeaves,
   borderKeys,
+  bytesEqual,
   canonicalBytes,
   decodeLogEntry,
   describeHistoryBreak,
   type EntryAuthenticator,
   encodeLogEntry,
+  HexBorder,
+  LeafDigests,
   type LogEntry,
   leafHash,
   leafSaysRow,
@@ -13,6 +15,8 @@ import {
   openCheckpoint,
   parseVerifierKey,
   rootFromBorder,
+  textsEqualInConstantTime,
+  toHex,
 } from '../../audit/index.js';
 import { ALERTS_STREAM, integrityAlertRecord, raiseReadModelAlert } from '../alerts/index.js';
 import type { Ledger } from '../ledger/index.js';
@@ -30,6 +34,7 @@ import type {
   StoredEvent,
   StoredLogRow,
 } from '../ports.js';
+import type { LogScan, ScannedLogRow } from './log-scan.ports.js';
 import type { ReadModelCheck, ReadModelCheckResult } from './read-model-check.js';
 
 /** Why a check failed: a closed set, so callers (the alert, `/readyz`, the CLI) can switch on it. */
@@ -111,9 +116,6 @@ export interface VerifiedPrefix {
 
 const DEFAULT_BATCH = 5000;
 
-function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((byte, i) => byte === b[i]);
-}
 const CHECKPOINT_PAGE = 1000;
 
 const ENTRY_FIELDS = ['index', 'eventId', 'streamId', 'streamVersion', 'type', 'recordedAt'] as const;
@@ -236,10 +238,15 @@ async function* iterateCheckpoints(
  * - every leaf hashes (RFC 9162 §2.1.1, `0x00 ‖ leaf`) to the stored level-0 `audit_node`;
  * - the indices run 0, 1, 2, … without a gap up to the log size;
  * - every stored checkpoint is signed by `verifierKey` (C2SP signed-note), says what its row says, and its root is
- *   the recomputed root at its size; no checkpoint covers more events than the log holds.
+ *   the recomputed root at its size; no checkpoint covers more events than the log holds;
+ * - with `entryMacs`, every entry from its first index on carries its writer's MAC.
  *
  * Events stream in index order, `batchSize` at a time, and only the tree's right border is kept: memory is
  * O(batch + log n). Never throws on what it finds; a failing database connection does throw.
+ *
+ * With `scan` (issue 13) each page is first read the fast way (`log-scan.ports.ts`): a row the database holds to its
+ * leaf, whose leaf text hashes to its stored leaf hash and MACs to its stored MAC, is taken from there; from the first
+ * row that is not, the rest of the page is read and checked the exact way, which names what is wrong.
  *
  * @example
  * const result = await checkLogIntegrity({ reads: store, verifierKey });
@@ -256,6 +263,12 @@ export async function checkLogIntegrity(args: {
    * before it that was edited since is found by a check from the start (the watch's full sweep).
    */
   from?: VerifiedPrefix;
+  /**
+   * Check only the entries before this index, and the checkpoints up to it: one part of a check split in two
+   * (`checkLogIntegrityInTwo`). What concerns the log's end (a checkpoint beyond it, an orphan leaf hash) is left
+   * to the part that reaches it.
+   */
+  end?: number;
   /** Awaited between pages, so that a long check lets other work run (the watch passes a macrotask yield). */
   pause?: () => Promise<void>;
   /**
@@ -264,8 +277,12 @@ export async function checkLogIntegrity(args: {
    * wrote none.
    */
   entryMacs?: EntryMacRule;
+  /** The fast read of the log; without it every row is read the exact way (`readLogRows`). */
+  scan?: LogScan;
+  /** Ends the check between two pages, throwing the signal's reason. */
+  signal?: AbortSignal;
 }): Promise<IntegrityResult> {
-  const { reads } = args;
+  const { reads, scan, signal } = args;
   const now = args.now ?? (() => new Date());
   const started = Date.now();
   const checkedAt = now().toISOString();
@@ -276,6 +293,8 @@ export async function checkLogIntegrity(args: {
   // read after it means events were removed.
   const latest = await reads.latestCheckpoint();
   const logSize = await reads.logSize();
+  const reachesEnd = args.end === undefined || args.end >= logSize;
+  const checkedEnd = reachesEnd ? logSize : args.end!;
 
   const from = args.from;
   let checkpointsChecked = from?.checkpointsChecked ?? 0;
@@ -297,15 +316,6 @@ export async function checkLogIntegrity(args: {
     durationMs: Date.now() - started,
   });
 
-  let size = from?.size ?? 0;
-  let border: Uint8Array[] = [...(from?.border ?? [])];
-  let pending: Uint8Array[] = [];
-  const flush = () => {
-    if (pending.length === 0) return;
-    ({ size, border } = appendLeaves(size, border, pending));
-    pending = [];
-  };
-
   if (from && logSize < from.size) {
     return fail(
       'integrity.event_missing',
@@ -313,12 +323,12 @@ export async function checkLogIntegrity(args: {
       `the log holds ${logSize} events, fewer than the ${from.size} already verified: events from ${logSize} on are gone`,
     );
   }
+  const tree = new HexBorder(from?.size ?? 0, from?.border ?? []);
   // A checkpoint at the prefix's own size was verified with it.
   const checkpoints = iterateCheckpoints(reads, from ? from.size + 1 : 0, logSize);
   let next = (await checkpoints.next()).value as StoredCheckpoint | undefined;
   const checkCheckpointsAt = async (treeSize: number): Promise<IntegrityResult | undefined> => {
     while (next && next.treeSize === treeSize) {
-      flush();
       const checkpoint = next;
       const firstUnverified = verifiedTreeSize ?? 0;
       const opened = openCheckpoint(checkpoint.note, verifier);
@@ -338,7 +348,7 @@ export async function checkLogIntegrity(args: {
           treeSize,
         );
       }
-      if (!bytesEqual(rootFromBorder(border), opened.rootHash)) {
+      if (!tree.hasRoot(opened.rootHash)) {
         return fail(
           'integrity.checkpoint_root_mismatch',
           firstUnverified,
@@ -357,57 +367,94 @@ export async function checkLogIntegrity(args: {
     const atStart = await checkCheckpointsAt(0);
     if (atStart) return atStart;
   }
-  let expected = size;
-  const firstIndex = size;
-  while (expected < logSize) {
-    if (expected > firstIndex) await args.pause?.();
-    const page = await readPage(reads, expected, Math.min(batchSize, logSize - expected));
+  const macs = args.entryMacs;
+  // The fast way computes the MAC itself from the rule's key: HMAC-SHA-256, which is what `entry-mac.ts` is.
+  const digests = scan ? new LeafDigests(macs?.authenticator.key) : undefined;
+  /** Whether a row read the fast way passes every check of the exact way (then its leaf hash is in `digests`). */
+  const holds = (row: ScannedLogRow, index: number): boolean => {
+    const [rowIndex, rowIsLeaf, leafText, writerMacHex, leafHashHex] = row;
+    if (rowIndex !== index || rowIsLeaf !== 1 || leafText === null || leafHashHex === null) return false;
+    // A leaf that is not UTF-8 was decoded with U+FFFD, and its text no longer encodes its bytes.
+    if (leafText.includes('\uFFFD')) return false;
+    digests!.digest(leafText);
+    if (digests!.leafHash !== leafHashHex) return false;
+    if (!macs || index < macs.requiredFrom) return true;
+    return writerMacHex !== null && textsEqualInConstantTime(digests!.mac, writerMacHex);
+  };
+
+  let expected = tree.size;
+  const firstIndex = expected;
+  while (expected < checkedEnd) {
+    if (expected > firstIndex) {
+      signal?.throwIfAborted();
+      await args.pause?.();
+    }
+    const pageEnd = Math.min(expected + batchSize, checkedEnd);
+    if (scan) {
+      let rows: readonly ScannedLogRow[] = [];
+      try {
+        rows = await scan.readRows(expected, pageEnd);
+      } catch {
+        // Read the exact way below, which names the row that cannot be read.
+      }
+      for (const row of rows) {
+        if (!holds(row, expected)) break;
+        tree.push(digests!.leafHash);
+        expected += 1;
+        if (next?.treeSize === expected) {
+          const failed = await checkCheckpointsAt(expected);
+          if (failed) return failed;
+        }
+      }
+    }
+    if (expected < pageEnd) {
+      const failed = await checkExactly(expected, pageEnd);
+      if (failed) return failed;
+      expected = pageEnd;
+    }
+    args.onProgress?.(expected, checkedEnd);
+  }
+
+  /** Entries [start, end) read as stored and checked one by one; the first failure, if any. */
+  async function checkExactly(start: number, end: number): Promise<IntegrityResult | undefined> {
+    const page = await readPage(reads, start, end - start);
     if (!('rows' in page)) {
       return fail('integrity.event_unreadable', page.unreadable, `event ${page.unreadable}: ${page.reason}`);
     }
     const events = page.rows;
+    let index = start;
     if (events.length === 0) {
-      return fail(
-        'integrity.event_missing',
-        expected,
-        `event ${expected} is missing (the log holds ${logSize})`,
-      );
+      return fail('integrity.event_missing', index, `event ${index} is missing (the log holds ${logSize})`);
     }
     const hashes = await readLeafHashes(
       reads,
       events.map((event) => event.index),
     );
     for (const [i, event] of events.entries()) {
-      if (event.index !== expected) {
+      if (event.index !== index) {
         return fail(
           'integrity.event_missing',
-          expected,
-          `event ${expected} is missing (the next row has index ${event.index})`,
+          index,
+          `event ${index} is missing (the next row has index ${event.index})`,
         );
       }
       const mismatch = rowMismatch(event);
       if (mismatch?.unreadable) {
-        return fail('integrity.event_unreadable', expected, `event ${expected}: ${mismatch.reason}`);
+        return fail('integrity.event_unreadable', index, `event ${index}: ${mismatch.reason}`);
       }
-      if (mismatch)
-        return fail('integrity.entry_mismatch', expected, `event ${expected}: ${mismatch.reason}`);
+      if (mismatch) return fail('integrity.entry_mismatch', index, `event ${index}: ${mismatch.reason}`);
       const hash = leafHash(event.leaf);
       const stored = hashes[i];
       if (!stored) {
-        return fail(
-          'integrity.leaf_hash_missing',
-          expected,
-          `event ${expected}: its leaf hash node is missing`,
-        );
+        return fail('integrity.leaf_hash_missing', index, `event ${index}: its leaf hash node is missing`);
       }
       if (!bytesEqual(hash, stored)) {
         return fail(
           'integrity.leaf_hash_mismatch',
-          expected,
-          `event ${expected}: the stored leaf hash differs from the hash of its leaf`,
+          index,
+          `event ${index}: the stored leaf hash differs from the hash of its leaf`,
         );
       }
-      const macs = args.entryMacs;
       if (
         macs &&
         event.index >= macs.requiredFrom &&
@@ -415,37 +462,42 @@ export async function checkLogIntegrity(args: {
       ) {
         return fail(
           'integrity.entry_unauthenticated',
-          expected,
-          `event ${expected} was not written by PortLedger: its writer's MAC is ${event.writerMac ? 'wrong' : 'missing'}`,
+          index,
+          `event ${index} was not written by PortLedger: its writer's MAC is ${event.writerMac ? 'wrong' : 'missing'}`,
         );
       }
-      pending.push(hash);
-      expected += 1;
-      const failed = await checkCheckpointsAt(expected);
+      tree.push(toHex(hash));
+      index += 1;
+      const failed = await checkCheckpointsAt(index);
       if (failed) return failed;
     }
-    flush();
-    args.onProgress?.(expected, logSize);
+    if (index < end) {
+      return fail('integrity.event_missing', index, `event ${index} is missing (the log holds ${logSize})`);
+    }
+    return undefined;
   }
 
-  if (latest && latest.treeSize > logSize) {
-    return fail(
-      'integrity.checkpoint_beyond_log',
-      logSize,
-      `checkpoint ${latest.treeSize} covers more events than the log holds (${logSize}): events from ${logSize} on are gone`,
-      latest.treeSize,
-    );
+  if (reachesEnd) {
+    if (latest && latest.treeSize > logSize) {
+      return fail(
+        'integrity.checkpoint_beyond_log',
+        logSize,
+        `checkpoint ${latest.treeSize} covers more events than the log holds (${logSize}): events from ${logSize} on are gone`,
+        latest.treeSize,
+      );
+    }
+    // A leaf hash past the end with no event: the event rows were deleted and the nodes kept. Re-read the size, so
+    // an append that committed during the check is not taken for one.
+    const [orphan] = await readLeafHashes(reads, [logSize]);
+    if (orphan && (await reads.logSize()) === logSize) {
+      return fail(
+        'integrity.orphan_leaf_hash',
+        logSize,
+        `a leaf hash is stored for index ${logSize}, but the log ends before it: events were deleted`,
+      );
+    }
   }
-  // A leaf hash past the end with no event: the event rows were deleted and the nodes kept. Re-read the size, so an
-  // append that committed during the check is not taken for one.
-  const [orphan] = await readLeafHashes(reads, [logSize]);
-  if (orphan && (await reads.logSize()) === logSize) {
-    return fail(
-      'integrity.orphan_leaf_hash',
-      logSize,
-      `a leaf hash is stored for index ${logSize}, but the log ends before it: events were deleted`,
-    );
-  }
+  const border = tree.border();
   return {
     ok: true,
     checkedAt,
@@ -454,7 +506,7 @@ export async function checkLogIntegrity(args: {
     verifiedTreeSize,
     rootHash: rootFromBorder(border),
     durationMs: Date.now() - started,
-    prefix: { size, border, verifiedTreeSize, checkpointsChecked },
+    prefix: { size: tree.size, border, verifiedTreeSize, checkpointsChecked },
   };
 }
 

@@ -1,0 +1,284 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  appendLeaves,
+  encodeLogEntry,
+  entryAuthenticatorFromKey,
+  leafHash,
+  leafSaysRow,
+  rootFromBorder,
+  signCheckpoint,
+  signerFromSeed,
+  toHex,
+  verifierKeyString,
+} from '../../audit/index.js';
+import type { LedgerReads, StoredCheckpoint, StoredLogRow } from '../ports.js';
+import { checkLogIntegrity, type IntegrityResult } from './integrity.usecases.js';
+import type { LogScan, ScannedLogRow } from './log-scan.ports.js';
+import { checkLogIntegrityInTwo } from './split-check.js';
+
+const signer = signerFromSeed('split.portledger.local/log', new Uint8Array(32).fill(5));
+const verifierKey = verifierKeyString(signer);
+const authenticator = entryAuthenticatorFromKey(new Uint8Array(32).fill(6));
+
+/**
+ * A log as a database holds it — rows, every subtree node, checkpoints, MACs — in arrays a test can edit as a rogue
+ * administrator would, read through the ports the check uses: the exact read (`readLogRows`, `readNodes`) and the
+ * fast one (`LogScan`), whose row flag is computed as the store's statement computes it.
+ */
+function storedLog(size: number, checkpointSizes: readonly number[], quotedStreams: boolean) {
+  const rows: (StoredLogRow | undefined)[] = [];
+  for (let index = 0; index < size; index++) {
+    const entry = {
+      index,
+      eventId: `e-${index}`,
+      streamId: quotedStreams && index % 7 === 3 ? `visit "${index}"` : `visit-${index % 5}`,
+      streamVersion: 1 + Math.floor(index / 5),
+      type: 'Moved',
+      recordedAt: new Date(1_767_600_000_000 + index).toISOString(),
+      data: { to: `A-${index}`, note: index % 3 === 0 ? 'é ✓' : 'x' },
+    };
+    const leaf = encodeLogEntry(entry);
+    const { data, ...header } = entry;
+    rows.push({ ...header, dataText: JSON.stringify(data), leaf, writerMac: authenticator.mac(leaf) });
+  }
+  const nodes = new Map<string, Uint8Array>();
+  const { newNodes } = appendLeaves(
+    0,
+    [],
+    rows.map((row) => leafHash(row!.leaf)),
+  );
+  for (const node of newNodes) nodes.set(`${node.level}:${node.index}`, node.hash);
+  const checkpoints: StoredCheckpoint[] = checkpointSizes.map((treeSize) => {
+    const rootHash = rootFromBorder(
+      appendLeaves(
+        0,
+        [],
+        rows.slice(0, treeSize).map((row) => leafHash(row!.leaf)),
+      ).border,
+    );
+    return {
+      treeSize,
+      rootHash,
+      note: signCheckpoint({ origin: signer.name, treeSize, rootHash }, signer),
+      signedAt: '2026-01-01T00:00:00.000Z',
+    };
+  });
+  const logSize = () => {
+    let end = rows.length;
+    while (end > 0 && rows[end - 1] === undefined) end--;
+    return end;
+  };
+  const reads = {
+    logSize: async () => logSize(),
+    latestCheckpoint: async () => checkpoints.at(-1),
+    readCheckpoints: async (from: number, limit: number) =>
+      checkpoints.filter((c) => c.treeSize >= from).slice(0, limit),
+    readLogRows: async (from: number, limit: number) =>
+      rows.slice(from, from + limit).filter((row): row is StoredLogRow => row !== undefined),
+    readNodes: async (keys: readonly { level: number; index: number }[]) =>
+      keys.map((key) => {
+        const hash = nodes.get(`${key.level}:${key.index}`);
+        if (!hash) throw new Error(`audit node (${key.level}, ${key.index}) is missing`);
+        return hash;
+      }),
+  } as unknown as LedgerReads;
+  const plain = (text: string) => JSON.stringify(text) === `"${text}"`;
+  const scan: LogScan = {
+    async readRows(from, end) {
+      return rows.slice(from, end).flatMap((row): ScannedLogRow[] => {
+        if (!row) return [];
+        const rowIsLeaf =
+          [row.recordedAt, row.eventId, row.streamId, row.type].every(plain) &&
+          leafSaysRow(row, row.dataText, row.leaf);
+        const hash = nodes.get(`0:${row.index}`);
+        return [
+          [
+            row.index,
+            rowIsLeaf ? 1 : 0,
+            new TextDecoder().decode(row.leaf),
+            row.writerMac ? toHex(row.writerMac) : null,
+            hash ? toHex(hash) : null,
+          ],
+        ];
+      });
+    },
+    close: async () => undefined,
+  };
+  return { rows, nodes, checkpoints, reads, scan };
+}
+
+type StoredLog = ReturnType<typeof storedLog>;
+
+/** What a rogue administrator does to one entry, node or checkpoint. */
+const tampering = fc.constantFrom(
+  'none',
+  'data',
+  'leaf byte',
+  'invalid utf-8',
+  'leaf hash',
+  'missing leaf hash',
+  'interior node',
+  'missing interior node',
+  'mac',
+  'missing mac',
+  'checkpoint',
+  'deleted row',
+  'cut tail',
+);
+
+function tamper(log: StoredLog, kind: string, at: number, level: number): void {
+  const size = log.rows.length;
+  if (size === 0) return;
+  const index = at % size;
+  const row = log.rows[index]!;
+  const flip = (bytes: Uint8Array, i: number) => {
+    const copy = Uint8Array.from(bytes);
+    copy[i % copy.length]! ^= 1;
+    return copy;
+  };
+  switch (kind) {
+    case 'data':
+      log.rows[index] = { ...row, dataText: row.dataText.replace('A-', 'B-') };
+      break;
+    case 'leaf byte':
+      log.rows[index] = { ...row, leaf: flip(row.leaf, 10) };
+      break;
+    case 'invalid utf-8': {
+      const leaf = Uint8Array.from(row.leaf);
+      leaf[leaf.length - 2] = 0xff;
+      log.rows[index] = { ...row, leaf };
+      break;
+    }
+    case 'leaf hash':
+      log.nodes.set(`0:${index}`, flip(log.nodes.get(`0:${index}`)!, 3));
+      break;
+    case 'missing leaf hash':
+      log.nodes.delete(`0:${index}`);
+      break;
+    case 'interior node':
+    case 'missing interior node': {
+      const keys = [...log.nodes.keys()].filter((key) => !key.startsWith('0:'));
+      const key = keys[(at + level) % Math.max(keys.length, 1)];
+      if (!key) return;
+      if (kind === 'interior node') log.nodes.set(key, flip(log.nodes.get(key)!, 0));
+      else log.nodes.delete(key);
+      break;
+    }
+    case 'mac':
+      log.rows[index] = { ...row, writerMac: flip(row.writerMac!, 7) };
+      break;
+    case 'missing mac': {
+      const { writerMac: _mac, ...rest } = row;
+      log.rows[index] = rest;
+      break;
+    }
+    case 'checkpoint': {
+      const i = at % Math.max(log.checkpoints.length, 1);
+      const checkpoint = log.checkpoints[i];
+      if (checkpoint) log.checkpoints[i] = { ...checkpoint, note: checkpoint.note.replace('\n\n', '\n \n') };
+      break;
+    }
+    case 'deleted row':
+      log.rows[index] = undefined;
+      break;
+    case 'cut tail':
+      log.rows.length = index;
+      break;
+  }
+}
+
+/**
+ * A result without what depends on the clock, nor on where a page ended: a missing event is named with the next row
+ * in its page, or with the log's size when its page holds no row after it.
+ */
+const timeless = (result: IntegrityResult) => {
+  const { durationMs: _duration, checkedAt: _at, ...rest } = result;
+  if (!rest.ok && rest.code === 'integrity.event_missing') {
+    return { ...rest, reason: rest.reason.replace(/ \((the next row has index|the log holds) \d+\)$/, '') };
+  }
+  return rest;
+};
+
+const logs = fc.record({
+  size: fc.nat(160),
+  checkpointEvery: fc.integer({ min: 1, max: 40 }),
+  macsFrom: fc.nat(40),
+  quotedStreams: fc.boolean(),
+  kind: tampering,
+  at: fc.nat(1000),
+  level: fc.nat(10),
+  split: fc.nat(1000),
+});
+
+type LogArgs = typeof logs extends fc.Arbitrary<infer T> ? T : never;
+
+function build(args: LogArgs) {
+  const checkpointSizes: number[] = [];
+  for (let size = 0; size <= args.size; size += args.checkpointEvery) checkpointSizes.push(size);
+  const log = storedLog(args.size, checkpointSizes, args.quotedStreams);
+  tamper(log, args.kind, args.at, args.level);
+  const entryMacs = { authenticator, requiredFrom: args.macsFrom };
+  return { log, entryMacs };
+}
+
+describe('the integrity check read the fast way, and split in two (issue 13)', () => {
+  it('finds what the exact read finds, row by row, whatever was tampered with', async () => {
+    await fc.assert(
+      fc.asyncProperty(logs, fc.integer({ min: 1, max: 50 }), async (args, batchSize) => {
+        const { log, entryMacs } = build(args);
+        const exact = await checkLogIntegrity({ reads: log.reads, verifierKey, entryMacs, batchSize });
+        const fast = await checkLogIntegrity({
+          reads: log.reads,
+          verifierKey,
+          entryMacs,
+          batchSize,
+          scan: log.scan,
+        });
+        expect(timeless(fast)).toEqual(timeless(exact));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('split at any point and combined, gives the one-pass result, whatever was tampered with', async () => {
+    await fc.assert(
+      fc.asyncProperty(logs, async (args) => {
+        const { log, entryMacs } = build(args);
+        const check = { reads: log.reads, verifierKey, entryMacs, batchSize: 16, scan: log.scan };
+        const onePass = await checkLogIntegrity(check);
+        const progress: number[] = [];
+        const inTwo = await checkLogIntegrityInTwo({
+          reads: log.reads,
+          minimumSize: 1,
+          splitAt: (size) => args.split % (size + 1),
+          check: (part) => checkLogIntegrity({ ...check, ...part }),
+          onProgress: (done, total) => {
+            expect(done).toBeLessThanOrEqual(total);
+            progress.push(done);
+          },
+        });
+        expect(timeless(inTwo)).toEqual(timeless(onePass));
+        if (onePass.ok) expect(Math.max(0, ...progress)).toBe(onePass.logSize);
+      }),
+      { numRuns: 250 },
+    );
+  });
+
+  it('checks the second part again from the first part’s prefix when the stored border differs', async () => {
+    const log = storedLog(100, [0, 50, 64, 100], false);
+    // The subtree (5, 0) of leaves [0, 32) is on the border at 50; the leaves and checkpoints are sound.
+    log.nodes.set('5:0', new Uint8Array(32));
+    const parts: string[] = [];
+    const result = await checkLogIntegrityInTwo({
+      reads: log.reads,
+      minimumSize: 1,
+      check: (part) => {
+        parts.push(part.from ? `from ${part.from.size}` : `to ${part.end}`);
+        return checkLogIntegrity({ reads: log.reads, verifierKey, ...part });
+      },
+    });
+    expect(result).toMatchObject({ ok: true, logSize: 100, checkpointsChecked: 4, verifiedTreeSize: 100 });
+    expect(parts.sort()).toEqual(['from 50', 'from 50', 'to 50']);
+  });
+});
