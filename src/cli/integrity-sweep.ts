@@ -9,6 +9,8 @@ export interface SweepRequest {
   readonly verifierKey: string;
   /** The writer MAC rule's key and first index (issue 13), when entries must carry one. */
   readonly entryMacs?: { readonly key: Uint8Array; readonly requiredFrom: number };
+  /** Below this log size one thread checks it all (`SPLIT_CHECK_MINIMUM` by default; tests lower it). */
+  readonly splitFrom?: number;
 }
 
 /**

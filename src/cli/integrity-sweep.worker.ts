@@ -75,6 +75,7 @@ try {
     let asked = false;
     const result = await checkLogIntegrityInTwo({
       reads: store,
+      ...(request.splitFrom === undefined ? {} : { minimumSize: request.splitFrom }),
       onProgress: progressTo((message) => parentPort!.postMessage(message)),
       // The first part on the helper; the second, and a check again after it, here.
       check: (part) => {
