@@ -113,12 +113,26 @@ export interface StoredLogRow extends Omit<StoredEvent, 'data'> {
   readonly dataText: string;
 }
 
+/** Which events of a stream `readStreamRange` reads. */
+export interface StreamRange {
+  /** The first stream version to read (1-based); 1 when absent. */
+  readonly fromVersion?: number;
+  /** At most this many events; every event from `fromVersion` on when absent. */
+  readonly limit?: number;
+}
+
 /** Reads that work inside and outside a write transaction. */
 export interface LedgerReads {
   /** Number of events (= audit leaves) in the log. Inside a write transaction it is exact, because the head is locked. */
   logSize(): Promise<number>;
   /** Every event of one stream, in stream order; empty when the stream does not exist. */
   readStream(streamId: string): Promise<StoredEvent[]>;
+  /**
+   * Part of one stream, in stream order: its events from `fromVersion` on, at most `limit` of them (issue 13). For a
+   * fact at the head of a stream (how a session, a user or an organisation began) or after a version already known
+   * (what happened since an enrolment began), without reading every event the stream ever had.
+   */
+  readStreamRange(streamId: string, range: StreamRange): Promise<StoredEvent[]>;
   /** The stream's current version (its number of events, 0 when it does not exist), without reading them. */
   streamVersion(streamId: string): Promise<number>;
   /** Events with index in [fromIndex, fromIndex + limit), in index order. */

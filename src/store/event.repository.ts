@@ -1,10 +1,11 @@
 import { CompiledQuery, type Kysely } from 'kysely';
-import type { JsonObject, StoredEvent, StoredLogRow, SubtreeNode } from '../app/ports.js';
+import type { JsonObject, StoredEvent, StoredLogRow, StreamRange, SubtreeNode } from '../app/ports.js';
 import { leafDataText } from '../audit/index.js';
 import { multiRowInsert, type StoreDialect } from './dialect.js';
 import { preparedStatement } from './prepared-statements.js';
 import { chunks, toBuffer, toBytes, toNumber } from './rows.js';
 import type { Database, EventTable } from './schema.js';
+import { streamRangeBounds } from './stream-range.js';
 
 const EVENT_COLUMNS = [
   'idx',
@@ -232,6 +233,20 @@ export function createEventRepository({ db, dialect }: { db: Kysely<Database>; d
         .orderBy('stream_version')
         .execute();
       return rows.map(toEvent);
+    },
+
+    /** One range of the stream: a range read of the (stream_id, stream_version) key, stopped after `limit`. */
+    async readStreamRange(streamId: string, range: StreamRange): Promise<StoredEvent[]> {
+      const { fromVersion, limit } = streamRangeBounds(range);
+      if (limit === 0) return [];
+      let select = db
+        .selectFrom('event')
+        .select(EVENT_COLUMNS)
+        .where('stream_id', '=', streamId)
+        .where('stream_version', '>=', fromVersion)
+        .orderBy('stream_version');
+      if (limit !== undefined) select = select.limit(limit);
+      return (await select.execute()).map(toEvent);
     },
 
     async readEvents(fromIndex: number, limit: number): Promise<StoredEvent[]> {

@@ -21,6 +21,7 @@ import { createReadModelRepository } from './read-model.repository.js';
 import { createReadModelTablesRepository, readModelTableReads } from './read-model-tables.repository.js';
 import { createReleaseRepository, releaseReads } from './release.repository.js';
 import type { Database } from './schema.js';
+import { rangeReachedEnd, sliceStream } from './stream-range.js';
 import { createPostgresWindowCounts } from './window-counts.repository.js';
 import { checkAppend, TransactionGuard } from './write-rules.js';
 
@@ -78,6 +79,7 @@ function reads(
   return {
     logSize,
     readStream: (streamId) => events.readStream(streamId),
+    readStreamRange: (streamId, range) => events.readStreamRange(streamId, range),
     streamVersion: (streamId) => events.streamVersion(streamId),
     readEvents: (fromIndex, limit) => events.readEvents(fromIndex, limit),
     readLogRows: (fromIndex, limit) => events.readLogRows(fromIndex, limit),
@@ -320,6 +322,20 @@ export function createKyselyLedgerStore({
             streamVersions.set(streamId, events.at(-1)?.streamVersion ?? 0);
             streams.set(streamId, events);
             return [...events];
+          },
+          async readStreamRange(streamId, range) {
+            guard.assertOpen();
+            // A stream read whole here is kept with this transaction's appends: its range is a slice of it.
+            const cached = streams.get(streamId);
+            if (cached) return sliceStream(cached, range);
+            if (pendingStreams.has(streamId)) await flush();
+            const events = await repos.events.readStreamRange(streamId, range);
+            // Only a whole stream goes into `streams`; a range that reached the end still tells the version, which
+            // stays true while the head is locked.
+            if (rangeReachedEnd(events, range)) {
+              streamVersions.set(streamId, events.at(-1)?.streamVersion ?? 0);
+            }
+            return events;
           },
           async streamVersion(streamId) {
             guard.assertOpen();

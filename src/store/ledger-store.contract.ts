@@ -187,6 +187,55 @@ export function describeLedgerStoreContract(name: string, makeStore: () => Promi
         });
         expect(await store.logSize()).toBe(4);
       });
+
+      it('reads part of a stream: from a version, at most a limit, in stream order (issue 13)', async () => {
+        const stream = [
+          ...(await append(store, 'auth-u', 3)),
+          ...(await append(store, 'other')),
+          ...(await append(store, 'auth-u', 2)),
+        ];
+        const whole = stream.filter((event) => event.streamId === 'auth-u');
+        const versions = (events: readonly StoredEvent[]) => events.map((event) => event.streamVersion);
+        expect(await store.readStreamRange('auth-u', {})).toEqual(whole);
+        expect(await store.readStreamRange('auth-u', { limit: 1 })).toEqual(whole.slice(0, 1));
+        expect(versions(await store.readStreamRange('auth-u', { fromVersion: 3 }))).toEqual([3, 4, 5]);
+        expect(versions(await store.readStreamRange('auth-u', { fromVersion: 2, limit: 2 }))).toEqual([2, 3]);
+        expect(await store.readStreamRange('auth-u', { fromVersion: 6 })).toEqual([]);
+        expect(await store.readStreamRange('auth-u', { limit: 0 })).toEqual([]);
+        expect(await store.readStreamRange('nobody', { limit: 1 })).toEqual([]);
+        await expect(store.readStreamRange('auth-u', { fromVersion: 0 })).rejects.toThrow(RangeError);
+        await expect(store.readStreamRange('auth-u', { limit: -1 })).rejects.toThrow(RangeError);
+      });
+
+      it('reads part of a stream inside a transaction, its own appends included, and appends after it (issue 13)', async () => {
+        await append(store, 'auth-u', 2);
+        await store.writeTransaction(async (tx) => {
+          const before = await tx.readStreamRange('auth-u', { fromVersion: 2 });
+          expect(before.map((event) => event.streamVersion)).toEqual([2]);
+          // The range reached the stream's end: its version is known, and an append at it holds.
+          expect(await tx.streamVersion('auth-u')).toBe(2);
+          await tx.appendToStream(
+            'auth-u',
+            2,
+            makeEvents({ streamId: 'auth-u', fromIndex: 2, fromVersion: 2, count: 2 }),
+          );
+          // Appends not yet written out are read back, before and after the stream is read whole.
+          expect((await tx.readStreamRange('auth-u', { fromVersion: 3 })).map((e) => e.index)).toEqual([
+            2, 3,
+          ]);
+          expect((await tx.readStreamRange('auth-u', { limit: 1 })).map((e) => e.index)).toEqual([0]);
+          expect((await tx.readStream('auth-u')).map((e) => e.index)).toEqual([0, 1, 2, 3]);
+          await tx.appendToStream(
+            'auth-u',
+            4,
+            makeEvents({ streamId: 'auth-u', fromIndex: 4, fromVersion: 4, count: 1 }),
+          );
+          expect(
+            (await tx.readStreamRange('auth-u', { fromVersion: 4, limit: 5 })).map((e) => e.index),
+          ).toEqual([3, 4]);
+        });
+        expect(await store.streamVersion('auth-u')).toBe(5);
+      });
     });
 
     describe('transactions', () => {

@@ -40,6 +40,7 @@ import {
 } from './memory-release.js';
 import { alertPageSize, visitPageSize } from './read-model.repository.js';
 import { ENDED_VISIT_STATUSES } from './schema.js';
+import { sliceStream } from './stream-range.js';
 import { checkAppend, TransactionGuard } from './write-rules.js';
 
 const nodeKey = (level: number, index: number) => `${level}:${index}`;
@@ -125,6 +126,13 @@ function layeredReads(
     async readStream(streamId) {
       const indices = layers.flatMap((layer) => layer.streams.get(streamId) ?? []);
       return indices.map((i) => copyEvent(eventAt(i)!));
+    },
+    async readStreamRange(streamId, range) {
+      const indices = layers.flatMap((layer) => layer.streams.get(streamId) ?? []);
+      return sliceStream(
+        indices.map((i) => eventAt(i)!),
+        range,
+      ).map(copyEvent);
     },
     async streamVersion(streamId) {
       return layers.reduce((n, layer) => n + (layer.streams.get(streamId)?.length ?? 0), 0);

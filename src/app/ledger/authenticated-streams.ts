@@ -1,6 +1,6 @@
 import type { EntryAuthenticator } from '../../audit/index.js';
 import { AppError } from '../errors.js';
-import type { LedgerReads, LedgerStore, LedgerWriteTx, StoredEvent } from '../ports.js';
+import type { LedgerReads, LedgerStore, LedgerWriteTx, StoredEvent, StreamRange } from '../ports.js';
 
 /** Which entries must carry their writer's MAC (from `requiredFrom` on), and the key that checks it. */
 export interface StreamMacRule {
@@ -37,8 +37,8 @@ export async function firstUnauthenticatedEntry(
 /**
  * Refuses a stream that holds an entry no PortLedger process wrote (issue 13): the integrity watch finds such an
  * entry within a cycle, but a decision folded from it meanwhile — a driver's phone confirmed, a booking made or a
- * hold lifted by a database administrator's hand — would already have let a box out. Every stream a use case reads
- * is checked entry by entry (one HMAC each) before anything is decided on it.
+ * hold lifted by a database administrator's hand — would already have let a box out. Every stream a use case reads,
+ * whole or in part (`readStreamRange`), is checked entry by entry (one HMAC each) before anything is decided on it.
  */
 function checked(rule: StreamMacRule, events: StoredEvent[]): StoredEvent[] {
   for (const event of events) {
@@ -54,11 +54,20 @@ function checked(rule: StreamMacRule, events: StoredEvent[]): StoredEvent[] {
   return events;
 }
 
-function guardReads<T extends Pick<LedgerReads, 'readStream'>>(reads: T, rule: StreamMacRule): T {
+function guardReads<T extends Pick<LedgerReads, 'readStream' | 'readStreamRange'>>(
+  reads: T,
+  rule: StreamMacRule,
+): T {
   return new Proxy(reads, {
     get(target, property, receiver) {
       if (property === 'readStream') {
         return async (streamId: string) => checked(rule, await target.readStream(streamId));
+      }
+      // Part of a stream is held to the same rule, entry by entry: a decision taken on the head or the tail of a
+      // stream is as much a decision as one taken on all of it.
+      if (property === 'readStreamRange') {
+        return async (streamId: string, range: StreamRange) =>
+          checked(rule, await target.readStreamRange(streamId, range));
       }
       const value = Reflect.get(target, property, receiver);
       return typeof value === 'function' ? value.bind(target) : value;
