@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalBytes, canonicalJson } from './canonical-json.js';
+import { canonicalBytes, canonicalJson, isCanonicalJsonText } from './canonical-json.js';
 
 describe('canonicalJson (RFC 8785)', () => {
   it('serialises the RFC 8785 §3.2.2 example', () => {
@@ -85,5 +86,59 @@ describe('canonicalJson (RFC 8785)', () => {
     expect(canonicalJson({ a: shared, b: shared, c: bare })).toBe(
       '{"a":{"x":1},"b":{"x":1},"c":{"a":1,"b":2}}',
     );
+  });
+});
+
+describe('isCanonicalJsonText (issue 13: the verifier shortcut)', () => {
+  const canonical = (text: string) => {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      return undefined;
+    }
+    return isCanonicalJsonText(text, parsed);
+  };
+
+  it('says yes to the canonical text of any JSON value, integer-like member names aside', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        const text = canonicalJson(value);
+        // JavaScript lists integer-like names first and in numeric order, RFC 8785 by code units: the full check decides.
+        if (!/"\d+":/.test(text)) expect(canonical(text)).toBe(true);
+      }),
+    );
+  });
+
+  it('says yes only to text that is the canonical text of its own value', () => {
+    const members = fc.constantFrom('a', 'b', 'B', '10', '9', '__proto__', 'é', '😀', '\\ud800', '');
+    const texts = fc.oneof(
+      fc.json(),
+      fc.jsonValue().map((value) => JSON.stringify(value)),
+      fc.jsonValue().map((value) => JSON.stringify(value, null, 1)),
+      fc
+        .array(fc.tuple(members, fc.oneof(fc.integer(), fc.double(), fc.string(), fc.constant('\ud800'))), {
+          maxLength: 4,
+        })
+        .map(
+          (pairs) =>
+            `{${pairs.map(([key, value]) => `${JSON.stringify(key)}:${JSON.stringify(value)}`).join(',')}}`,
+        ),
+      fc.constantFrom('-0', '1e400', '1E3', '1.0', '"\\ud800"', '{"b":1,"a":2}', '{"a":1,"a":2}', '[1, 2]'),
+    );
+    fc.assert(
+      fc.property(texts, (text) => {
+        if (canonical(text)) expect(canonicalJson(JSON.parse(text))).toBe(text);
+      }),
+      { numRuns: 2000 },
+    );
+    expect(canonical('{"a":1,"a":2}')).toBe(false);
+    expect(canonical('"\\ud800"')).toBe(false);
+    expect(canonical('-0')).toBe(false);
+  });
+
+  it('leaves nesting deeper than canonicalJson takes to the full check, without overflowing', () => {
+    const deep = `${'['.repeat(5000)}${']'.repeat(5000)}`;
+    expect(canonical(deep)).toBe(false);
   });
 });

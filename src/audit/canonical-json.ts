@@ -73,3 +73,31 @@ export function canonicalJson(value: unknown): string {
 export function canonicalBytes(value: unknown): Uint8Array {
   return utf8(canonicalJson(value));
 }
+
+/** Whether every object in `value`, at any depth up to `MAX_DEPTH`, has its members in RFC 8785 order (§3.2.3). */
+function membersInOrder(value: unknown, depth: number): boolean {
+  if (typeof value !== 'object' || value === null) return true;
+  if (depth >= MAX_DEPTH) return false;
+  if (Array.isArray(value)) return value.every((item) => membersInOrder(item, depth + 1));
+  let previous: string | undefined;
+  for (const key in value) {
+    // JavaScript compares strings by UTF-16 code units, as RFC 8785 §3.2.3 sorts member names.
+    if (previous !== undefined && !(previous < key)) return false;
+    previous = key;
+    if (!membersInOrder((value as Record<string, unknown>)[key], depth + 1)) return false;
+  }
+  return true;
+}
+
+/**
+ * Whether `text`, once parsed as `parsed`, is the RFC 8785 text of its own value, known without serialising it
+ * again (issue 13: a verifier checks every leaf of the log this way). RFC 8785 writes strings and numbers as
+ * `JSON.stringify` does (§3.2.2.2, §3.2.2.3), so a text that `JSON.stringify` reproduces from its value, whose
+ * members are in order and which escapes no lone surrogate (`\ud800`–`\udfff`, which RFC 8785 has no form for),
+ * is canonical. False says only that the full check must decide: members out of order, integer-like names that
+ * JavaScript reorders, a name given twice, another spacing, or `\ud` in a string.
+ */
+export function isCanonicalJsonText(text: string, parsed: unknown): boolean {
+  // Members first: their walk stops at MAX_DEPTH, before JSON.stringify could overflow the stack.
+  return !text.includes('\\ud') && membersInOrder(parsed, 0) && JSON.stringify(parsed) === text;
+}

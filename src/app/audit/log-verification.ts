@@ -1,4 +1,4 @@
-import { appendLeaves, decodeLogEntry, leafHash, openCheckpoint, rootFromBorder } from '../../audit/index.js';
+import { decodeLogEntry, HexBorder, leafHash, openCheckpoint, toHex } from '../../audit/index.js';
 
 /** One exported entry as the verifier reads it: attacker-controlled until checked. */
 export interface EntryToVerify {
@@ -41,13 +41,7 @@ export async function verifyLog(args: {
   }
   const treeSize = Number(opened.treeSize);
 
-  let size = 0;
-  let border: Uint8Array[] = [];
-  let batch: Uint8Array[] = [];
-  const flush = () => {
-    ({ size, border } = appendLeaves(size, border, batch));
-    batch = [];
-  };
+  const tree = new HexBorder();
   let expected = 0;
   for await (const entry of args.entries) {
     if (entry.index !== expected) {
@@ -81,14 +75,11 @@ export async function verifyLog(args: {
         message: `entry ${expected}: ${(error as Error).message}`,
       };
     }
-    batch.push(hash);
+    tree.push(toHex(hash));
     expected += 1;
-    if (batch.length === 4096) {
-      flush();
-      args.onProgress?.(size, treeSize);
-    }
+    if (expected % 4096 === 0) args.onProgress?.(expected, treeSize);
   }
-  flush();
+  const size = tree.size;
   args.onProgress?.(size, treeSize);
   if (size !== treeSize) {
     return {
@@ -98,8 +89,7 @@ export async function verifyLog(args: {
       message: `checkpoint covers ${treeSize} entries, the export holds ${size}`,
     };
   }
-  const recomputed = rootFromBorder(border);
-  if (!equalBytes(recomputed, rootHash)) {
+  if (!tree.hasRoot(rootHash)) {
     return {
       ok: false,
       reason: 'root_mismatch',
