@@ -26,6 +26,7 @@ import { partyRoutes } from './party.routes.js';
 import { clientErrorResponse, problemOf, sendProblem } from './problem.js';
 import { releaseRoutes } from './release.routes.js';
 import { ProblemSchema } from './schemas.js';
+import { terminalRoutes } from './terminal.routes.js';
 import { tileRoutes } from './tiles.routes.js';
 import { visitRoutes } from './visit.routes.js';
 import { yardRoutes } from './yard.routes.js';
@@ -147,6 +148,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     await app.register(approvalRoutes(http));
     await app.register(adminRoutes(http));
     await app.register(appointmentRoutes(http));
+    await app.register(terminalRoutes(http));
     await app.register(driverRoutes(http));
     await app.register(driverDeviceRoutes(http));
     await app.register(gateRoutes(http));

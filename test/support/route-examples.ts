@@ -907,6 +907,7 @@ export const routeExamples: Record<string, Example> = {
     url: `/v1/releases?view=${caller.orgKind === 'shipping_line' ? 'issued' : 'offers'}&limit=5`,
   }),
   'GET /v1/parties': async () => ({ method: 'GET', url: '/v1/parties?kind=forwarder' }),
+  'GET /v1/terminals': async () => ({ method: 'GET', url: '/v1/terminals' }),
   'GET /v1/terminals/{terminal}/slots': async ({ world }) => ({
     method: 'GET',
     url: `/v1/terminals/T1/slots?day=${world.auth.ledger.clock.now().toISOString().slice(0, 10)}`,

@@ -1,4 +1,5 @@
 import { type ReactNode, useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { Session } from './api.js';
 import { Button, Loading, Notice, PageHeading } from './components.js';
 import { messageOf } from './errors.js';
@@ -27,6 +28,7 @@ function Redirect({ to }: { to: string }) {
 
 /** Pages for signed-in people: while the session loads, a loading state; without one, the login page. */
 function SignedIn({ children }: { children: (session: Session) => ReactNode }) {
+  const { t } = useTranslation();
   const state = useSessionLoaded();
   const { load } = useSession();
   const { pathname, search } = useLocation();
@@ -38,19 +40,19 @@ function SignedIn({ children }: { children: (session: Session) => ReactNode }) {
   if (state.status === 'error')
     return (
       <AuthLayout>
-        <PageHeading title="PortLedger is not available" />
-        <Notice tone="error" title="Your session could not be checked">
+        <PageHeading title={t('app.unavailable')} />
+        <Notice tone="error" title={t('app.sessionFailed')}>
           <p>{messageOf(state.error)}</p>
         </Notice>
         <Button variant="primary" onClick={() => void load()}>
-          Try again
+          {t('app.tryAgain')}
         </Button>
       </AuthLayout>
     );
   if (state.status !== 'signed-in')
     return (
       <AuthLayout>
-        <Loading label="Loading PortLedger…" />
+        <Loading label={t('app.loading')} />
       </AuthLayout>
     );
   return <AppLayout>{children(state.session)}</AppLayout>;

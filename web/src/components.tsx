@@ -7,6 +7,7 @@ import {
   useRef,
   useState,
 } from 'react';
+import { i18next } from './i18n/index.js';
 import { navigationCount } from './router.js';
 
 /** Sets the document title and, after a client-side navigation, moves focus to the page's heading. */
@@ -94,7 +95,7 @@ export function Button({
       }}
       {...rest}
     >
-      {busy ? <Spinner label={busyLabel ?? 'Working…'} /> : children}
+      {busy ? <Spinner label={busyLabel ?? i18next.t('working')} /> : children}
     </button>
   );
 }

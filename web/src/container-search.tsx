@@ -1,8 +1,10 @@
 import { useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { navigate } from './router.js';
 
 /** The header's search by container number: opens the container page of its current visit. */
 export function ContainerSearch() {
+  const { t } = useTranslation();
   const id = useId();
   const [value, setValue] = useState('');
   return (
@@ -16,12 +18,12 @@ export function ContainerSearch() {
         }}
       >
         <label htmlFor={id} className="visually-hidden">
-          Container number
+          {t('search.label')}
         </label>
         <input
           id={id}
           name="container"
-          placeholder="Container number"
+          placeholder={t('search.label')}
           autoComplete="off"
           spellCheck={false}
           maxLength={20}
@@ -29,7 +31,7 @@ export function ContainerSearch() {
           onChange={(event) => setValue(event.target.value)}
         />
         <button type="submit" className="btn btn-quiet">
-          Find
+          {t('search.find')}
         </button>
       </form>
     </search>

@@ -1,30 +1,46 @@
+/**
+ * The sentence a person reads for any error the console meets, from the catalogue (`errors` namespace): a sentence
+ * per server error code (src/http/problem.ts, AppError and DomainError codes), in the console's language.
+ *
+ * In English the server's own detail is shown when it is plain words, since it often says more ("4 tries left");
+ * one that carries a code ("your role may not yard.map.read") gives way to the catalogue's sentence. In Dutch the
+ * catalogue speaks: the server writes English.
+ */
 import { ApiError } from './api.js';
+import { currentLanguage, i18next } from './i18n/index.js';
+import { rawCodesIn } from './i18n/raw-code.js';
 import { PasskeyError } from './passkeys.js';
 
-/** Friendlier words for codes whose server detail may be terse; the server's detail is shown when it has one. */
-const fallbackByCode: Record<string, string> = {
-  'auth.passkey_required': 'Your role must sign in with a passkey.',
-  'auth.credentials_invalid': 'The username, password or code is not correct.',
-  'auth.passkey_invalid': 'That passkey was not accepted.',
-  'auth.account_locked': 'This account is locked. Ask your port administrator to unlock it.',
-  'auth.enrolment_link_invalid': 'This enrolment link has been used, has expired or is not valid.',
-  'auth.passkey_pending':
-    'This passkey is registered but not confirmed yet: a supervisor of your terminal or a port administrator must confirm it first.',
-  'auth.last_passkey': 'You cannot remove your only passkey. Add another one first.',
-  'auth.csrf': 'Your session changed in another tab. Reload the page and try again.',
-};
+/** The catalogue's sentence for an error code, or undefined when the catalogue has none. */
+export function errorSentence(code: string): string | undefined {
+  const key = `errors:codes.${code}`;
+  return i18next.exists(key) ? String(i18next.t(key as never)) : undefined;
+}
+
+function statusSentence(status: number): string {
+  const key = `errors:status.${status}`;
+  return i18next.exists(key)
+    ? String(i18next.t(key as never))
+    : status > 0
+      ? i18next.t('errors:unknownStatus', { status })
+      : i18next.t('errors:unknown');
+}
 
 /** The sentence to show a person for any error the console can meet. */
 export function messageOf(error: unknown): string {
   if (error instanceof ApiError) {
-    let message = error.detail || fallbackByCode[error.code] || 'Something went wrong.';
+    const catalogue = errorSentence(error.code);
+    const detail = error.detail.trim();
+    const plainDetail = detail !== '' && rawCodesIn(detail).length === 0;
+    let message =
+      currentLanguage() === 'en' && plainDetail ? detail : (catalogue ?? statusSentence(error.status));
     const wait = error.retryAfterSeconds;
     if (error.code === 'auth.throttled' && wait !== undefined)
-      message = `${message} Try again in ${wait} second${wait === 1 ? '' : 's'}.`;
+      message = `${message} ${i18next.t('errors:retryIn', { count: wait })}`;
     return message;
   }
   if (error instanceof PasskeyError) return error.message;
-  return 'Something went wrong in the console. Reload the page and try again.';
+  return i18next.t('errors:console');
 }
 
 export function isUnauthenticated(error: unknown): boolean {

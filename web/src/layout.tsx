@@ -1,7 +1,10 @@
 import { type ReactNode, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { api } from './api.js';
+import { forgetTerminals } from './clock.js';
 import { Button } from './components.js';
 import { ContainerSearch } from './container-search.js';
+import { type Language, languageNames, languages, setLanguage, useLanguage } from './i18n/index.js';
 import { Link, navigate, useLocation } from './router.js';
 import { holds, setFlash, useSession } from './session.js';
 
@@ -19,10 +22,33 @@ function Brand() {
 }
 
 function SkipLink() {
+  const { t } = useTranslation();
   return (
     <a className="skip-link" href="#main">
-      Skip to main content
+      {t('skip')}
     </a>
+  );
+}
+
+/** The header's language switch: changes every page at once and marks `<html lang>` (see i18n/index.ts). */
+function LanguageSwitch() {
+  const { t } = useTranslation();
+  const language = useLanguage();
+  return (
+    <label className="language-switch">
+      <span className="visually-hidden">{t('language')}</span>
+      <select
+        className="language-select"
+        value={language}
+        onChange={(event) => setLanguage(event.target.value as Language)}
+      >
+        {languages.map((code) => (
+          <option key={code} value={code} lang={code}>
+            {languageNames[code]}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
 
@@ -30,23 +56,24 @@ function SkipLink() {
  * The screens and the permission of the policy table each needs; the session tells which permissions the person
  * holds, so the menu follows the one table the server enforces.
  */
-const SCREENS: readonly { to: string; label: string; anyOf: readonly string[] }[] = [
-  { to: '/me/jobs', label: 'My jobs', anyOf: ['driver.jobs.read'] },
-  { to: '/yard', label: 'Yard map', anyOf: ['yard.map.read'] },
+const SCREENS = [
+  { to: '/me/jobs', label: 'jobs', anyOf: ['driver.jobs.read'] },
+  { to: '/yard', label: 'yard', anyOf: ['yard.map.read'] },
   {
     to: '/releases',
-    label: 'Releases',
+    label: 'releases',
     anyOf: ['release.issue', 'release.transfer', 'release.accept', 'appointment.book'],
   },
-  { to: '/gate', label: 'Gate', anyOf: ['visit.gate_out'] },
-  { to: '/approvals', label: 'Approvals', anyOf: ['approval.read', 'enrolment.confirm'] },
-  { to: '/alerts', label: 'Alerts', anyOf: ['alert.read'] },
-  { to: '/audit', label: 'Audit', anyOf: ['audit.read'] },
-  { to: '/admin', label: 'Admin', anyOf: ['org.manage', 'user.manage', 'token.manage'] },
-];
+  { to: '/gate', label: 'gate', anyOf: ['visit.gate_out'] },
+  { to: '/approvals', label: 'approvals', anyOf: ['approval.read', 'enrolment.confirm'] },
+  { to: '/alerts', label: 'alerts', anyOf: ['alert.read'] },
+  { to: '/audit', label: 'audit', anyOf: ['audit.read'] },
+  { to: '/admin', label: 'admin', anyOf: ['org.manage', 'user.manage', 'token.manage'] },
+] as const satisfies readonly { to: string; label: string; anyOf: readonly string[] }[];
 
 /** The frame of signed-in pages: header with navigation, who is signed in, and sign out. */
 export function AppLayout({ children }: { children: ReactNode }) {
+  const { t } = useTranslation();
   const { state, signedOut } = useSession();
   const { pathname } = useLocation();
   const [leaving, setLeaving] = useState(false);
@@ -56,13 +83,12 @@ export function AppLayout({ children }: { children: ReactNode }) {
     setLeaving(true);
     try {
       await api.logout();
-      setFlash('You are signed out.');
+      setFlash(t('signedOut'));
     } catch {
-      setFlash(
-        'You are signed out on this device. The server could not be told; your session ends by itself.',
-      );
+      setFlash(t('signedOutOffline'));
     } finally {
       setLeaving(false);
+      forgetTerminals();
       signedOut();
       navigate('/login', { replace: true });
     }
@@ -70,14 +96,14 @@ export function AppLayout({ children }: { children: ReactNode }) {
 
   const session = state.status === 'signed-in' ? state.session : undefined;
   const nav = [
-    { to: '/', label: 'Home' },
+    { to: '/', label: t('nav.home') },
     ...SCREENS.filter(
       (screen) => session !== undefined && screen.anyOf.some((permission) => holds(session, permission)),
     ).map(({ to, label }) => ({
       to,
-      label,
+      label: t(`nav.${label}`),
     })),
-    { to: '/me/passkeys', label: 'My passkeys' },
+    { to: '/me/passkeys', label: t('nav.passkeys') },
   ];
 
   return (
@@ -85,10 +111,10 @@ export function AppLayout({ children }: { children: ReactNode }) {
       <SkipLink />
       <header className="app-header">
         <div className="header-inner">
-          <Link to="/" className="brand-link" aria-label="PortLedger home">
+          <Link to="/" className="brand-link" aria-label={t('brand.home')}>
             <Brand />
           </Link>
-          <nav aria-label="Main">
+          <nav aria-label={t('nav.label')}>
             <ul className="nav-list">
               {nav.map((item) => (
                 <li key={item.to}>
@@ -104,14 +130,20 @@ export function AppLayout({ children }: { children: ReactNode }) {
             </ul>
           </nav>
           {user ? <ContainerSearch /> : null}
+          <LanguageSwitch />
           {user ? (
             <div className="header-user">
               <span className="header-user-name">
                 {user.displayName}
                 <span className="header-user-org">{user.orgName}</span>
               </span>
-              <Button variant="quiet" busy={leaving} busyLabel="Signing out…" onClick={() => void signOut()}>
-                Sign out
+              <Button
+                variant="quiet"
+                busy={leaving}
+                busyLabel={t('signingOut')}
+                onClick={() => void signOut()}
+              >
+                {t('signOut')}
               </Button>
             </div>
           ) : null}
@@ -126,19 +158,19 @@ export function AppLayout({ children }: { children: ReactNode }) {
 
 /** The frame of the sign-in and enrolment pages: one calm card in the middle. */
 export function AuthLayout({ children }: { children: ReactNode }) {
+  const { t } = useTranslation();
   return (
     <div className="auth">
       <SkipLink />
       <header className="auth-header">
         <Brand />
+        <LanguageSwitch />
       </header>
       <main id="main" className="auth-main" tabIndex={-1}>
         <div className="auth-card">{children}</div>
       </main>
       <footer className="auth-footer">
-        <p>
-          PortLedger · container tracking and release. Never share a passkey prompt or a code with anyone.
-        </p>
+        <p>{t('authFooter')}</p>
       </footer>
     </div>
   );

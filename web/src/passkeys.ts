@@ -12,6 +12,7 @@ import {
   startRegistration,
   WebAuthnError,
 } from '@simplewebauthn/browser';
+import { i18next } from './i18n/index.js';
 
 /** A failure on this device (not the server's): the passkey prompt was closed, or the browser cannot do it. */
 export class PasskeyError extends Error {
@@ -29,33 +30,24 @@ function explain(error: unknown, ceremony: 'create' | 'use'): PasskeyError {
   const name = error instanceof Error ? error.name : '';
   const code = error instanceof WebAuthnError ? error.code : undefined;
   if (code === 'ERROR_AUTHENTICATOR_PREVIOUSLY_REGISTERED')
-    return new PasskeyError('This device already holds a passkey for your account. Use it to sign in.');
+    return new PasskeyError(i18next.t('passkey.alreadyOnDevice'));
   if (code === 'ERROR_INVALID_DOMAIN' || code === 'ERROR_INVALID_RP_ID' || name === 'SecurityError')
-    return new PasskeyError(
-      'Passkeys do not work at this address. Open PortLedger at its official address and try again.',
-    );
+    return new PasskeyError(i18next.t('passkey.wrongAddress'));
   if (name === 'NotAllowedError' || code === 'ERROR_CEREMONY_ABORTED' || name === 'AbortError')
     return new PasskeyError(
-      ceremony === 'create'
-        ? 'The passkey was not created: the prompt was closed or timed out. Try again when ready.'
-        : 'No passkey was used: the prompt was closed or timed out, or this device holds no passkey for PortLedger.',
+      ceremony === 'create' ? i18next.t('passkey.notCreated') : i18next.t('passkey.notUsed'),
     );
   if (name === 'NotSupportedError' || code?.startsWith('ERROR_AUTHENTICATOR_MISSING'))
-    return new PasskeyError(
-      'This device cannot hold a PortLedger passkey. Use a device with a fingerprint reader, face unlock or a security key.',
-    );
+    return new PasskeyError(i18next.t('passkey.unsupportedDevice'));
   return new PasskeyError(
     error instanceof Error && error.message
-      ? `The passkey did not work: ${error.message}`
-      : 'The passkey did not work on this device. Try again.',
+      ? i18next.t('passkey.failedWith', { message: error.message })
+      : i18next.t('passkey.failed'),
   );
 }
 
 function requireSupport(): void {
-  if (!browserSupportsWebAuthn())
-    throw new PasskeyError(
-      'This browser does not support passkeys. Use an up-to-date Chrome, Edge, Firefox or Safari.',
-    );
+  if (!browserSupportsWebAuthn()) throw new PasskeyError(i18next.t('passkey.unsupportedBrowser'));
 }
 
 export async function createPasskey(

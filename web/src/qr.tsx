@@ -2,6 +2,7 @@
 import QRCode from 'qrcode';
 import { useEffect, useRef, useState } from 'react';
 import { Button } from './components.js';
+import { i18next } from './i18n/index.js';
 
 export function QrCode({ text, label, size = 256 }: { text: string; label: string; size?: number }) {
   const ref = useRef<HTMLCanvasElement>(null);
@@ -17,13 +18,13 @@ export function QrCode({ text, label, size = 256 }: { text: string; label: strin
   return (
     <div className="qr">
       <canvas ref={ref} className="qr-canvas" role="img" aria-label={label} width={size} height={size} />
-      {failed ? <p className="field-error">The QR code could not be drawn; use the text below.</p> : null}
+      {failed ? <p className="field-error">{i18next.t('qr.failed')}</p> : null}
     </div>
   );
 }
 
 /** Copies `text`; says so politely, or says that copying is not possible here. */
-export function CopyButton({ text, label = 'Copy' }: { text: string; label?: string }) {
+export function CopyButton({ text, label = i18next.t('qr.copy') }: { text: string; label?: string }) {
   const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
   async function copy() {
     try {
@@ -37,11 +38,7 @@ export function CopyButton({ text, label = 'Copy' }: { text: string; label?: str
     <span className="copy">
       <Button onClick={() => void copy()}>{label}</Button>
       <span role="status" className="copy-status">
-        {state === 'copied'
-          ? 'Copied'
-          : state === 'failed'
-            ? 'Copying is not allowed here: select the text instead'
-            : ''}
+        {state === 'copied' ? i18next.t('qr.copied') : state === 'failed' ? i18next.t('qr.copyFailed') : ''}
       </span>
     </span>
   );

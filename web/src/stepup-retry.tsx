@@ -3,6 +3,7 @@
  * person to confirm with their passkey, and the same action runs again.
  */
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { needsStepUp } from './api.js';
 import { Button, Notice } from './components.js';
 import { useStepUp } from './stepup.js';
@@ -13,6 +14,7 @@ interface Pending {
 }
 
 export function useStepUpRetry(onError: (error: unknown) => void) {
+  const { t } = useTranslation();
   const stepUp = useStepUp();
   const [pending, setPending] = useState<Pending>();
 
@@ -41,11 +43,11 @@ export function useStepUpRetry(onError: (error: unknown) => void) {
 
   const prompt = pending ? (
     <div className="stepup">
-      <Notice tone="warning" title="Confirm it's you">
-        <p>To {pending.label}, confirm with your passkey. The action runs as soon as you have confirmed.</p>
+      <Notice tone="warning" title={t('stepUp.confirm')}>
+        <p>{t('stepUp.toContinue', { action: pending.label })}</p>
       </Notice>
       {stepUp.error ? (
-        <Notice tone="error" title="Not confirmed">
+        <Notice tone="error" title={t('stepUp.notConfirmed')}>
           {stepUp.error}
         </Notice>
       ) : null}
@@ -53,13 +55,13 @@ export function useStepUpRetry(onError: (error: unknown) => void) {
         <Button
           variant="primary"
           busy={stepUp.busy}
-          busyLabel="Waiting for your passkey…"
+          busyLabel={t('stepUp.waiting')}
           onClick={() => void confirmAndRetry()}
         >
-          Confirm and continue
+          {t('stepUp.confirmAndContinue')}
         </Button>
         <Button variant="quiet" onClick={() => setPending(undefined)}>
-          Cancel
+          {t('cancel')}
         </Button>
       </div>
     </div>

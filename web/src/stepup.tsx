@@ -1,9 +1,10 @@
 /** "Confirm it's you": a fresh passkey assertion that sensitive actions need (valid for 5 minutes). */
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { api, type Session } from './api.js';
+import { localTime } from './clock.js';
 import { Button, Notice, useNow } from './components.js';
 import { isUnauthenticated, messageOf } from './errors.js';
-import { formatTime } from './labels.js';
 import { signWithPasskey } from './passkeys.js';
 import { stepUpFresh, useSession } from './session.js';
 
@@ -35,34 +36,31 @@ export function useStepUp() {
 
 /** The step-up button with its state: confirmed until when, or why it is needed. */
 export function StepUpPanel({ session, reason }: { session: Session; reason?: string }) {
+  const { t } = useTranslation();
   const now = useNow(10_000);
   const { confirm, busy, error } = useStepUp();
   const fresh = stepUpFresh(session, now);
   return (
     <div className="stepup">
       {fresh && session.stepUpUntil ? (
-        <Notice tone="success" title="Confirmed">
-          You confirmed it's you. Sensitive actions will not ask again until {formatTime(session.stepUpUntil)}
-          .
+        <Notice tone="success" title={t('stepUp.confirmed')}>
+          {t('stepUp.confirmedUntil', { time: localTime(session.stepUpUntil) })}
         </Notice>
       ) : (
-        <p className="muted">
-          {reason ??
-            'Some actions, such as adding or removing a passkey, need you to confirm it is you with your passkey. A confirmation lasts 5 minutes.'}
-        </p>
+        <p className="muted">{reason ?? t('stepUp.why')}</p>
       )}
       {error ? (
-        <Notice tone="error" title="Not confirmed">
+        <Notice tone="error" title={t('stepUp.notConfirmed')}>
           {error}
         </Notice>
       ) : null}
       <Button
         variant={fresh ? 'secondary' : 'primary'}
         busy={busy}
-        busyLabel="Waiting for your passkey…"
+        busyLabel={t('stepUp.waiting')}
         onClick={() => void confirm()}
       >
-        {fresh ? 'Confirm again' : "Confirm it's you"}
+        {fresh ? t('stepUp.again') : t('stepUp.confirm')}
       </Button>
     </div>
   );

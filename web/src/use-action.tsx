@@ -4,6 +4,7 @@
  * `auth.step_up_required`, and the page's data loaded again once it worked. A 401 signs the person out.
  */
 import { type ReactNode, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Notice } from './components.js';
 import { isUnauthenticated, messageOf } from './errors.js';
 import { useSession } from './session.js';
@@ -35,6 +36,7 @@ export interface UseActionOptions {
  * {feedback}
  */
 export function useAction<Done = string>({ reload, signedOut }: UseActionOptions = {}) {
+  const { t } = useTranslation();
   const session = useSession();
   const signOut = signedOut ?? session.signedOut;
   const [busyKey, setBusyKey] = useState<string>();
@@ -92,7 +94,7 @@ export function useAction<Done = string>({ reload, signedOut }: UseActionOptions
   const feedback: ReactNode = (
     <>
       {failed ? (
-        <Notice tone="error" title="That did not work">
+        <Notice tone="error" title={t('didNotWork')}>
           <p>{failed}</p>
         </Notice>
       ) : null}

@@ -2,3 +2,4 @@
 export * from './appointments.usecases.js';
 export * from './driver-devices.usecases.js';
 export * from './drivers.usecases.js';
+export * from './terminals.usecases.js';

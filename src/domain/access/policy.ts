@@ -347,6 +347,15 @@ export const policy = {
     roles: ['release_desk', 'haulier_planner'],
     why: 'names of the forwarders, hauliers and lines a release right can be offered to; no people, no terminals',
   },
+  'terminal.read': {
+    kind: 'view',
+    sensitive: false,
+    sensitiveWhy:
+      "not sensitive: a view of each terminal's code, name and time zone, which every gate sign shows",
+    // Everyone whose screens show a slot, a gate window or a terminal's events; administrators schedule nothing.
+    roles: roles.filter((role) => role !== 'administrator'),
+    why: "the terminals and the zone of their clocks, so that every screen shows a terminal's times as its gate does",
+  },
   'release.read': {
     kind: 'view',
     sensitive: false,

@@ -1,4 +1,4 @@
-import { formatDateTime } from '../labels.js';
+import { localDateTime } from '../clock.js';
 import { CopyButton } from '../qr.js';
 import type { EnrolmentLink } from './admin-api.js';
 
@@ -7,7 +7,7 @@ export function EnrolmentLinkShown({ link }: { link: EnrolmentLink }) {
   return (
     <div className="admin-secret">
       <p>
-        One-time enrolment link (expires {formatDateTime(link.expiresAt)}). Hand it to the person only; it is
+        One-time enrolment link (expires {localDateTime(link.expiresAt)}). Hand it to the person only; it is
         not shown again.
       </p>
       <code className="hash" data-testid="enrolment-link">

@@ -2,7 +2,7 @@
 import { apiPost, type Session } from '../api.js';
 import { ActionForm } from '../forms/ActionForm.js';
 import { allows, useFormDraft } from '../forms/form-schema.js';
-import { orgKindName } from '../labels.js';
+import { orgKindName } from '../terms.js';
 import { type AdminAct, listOf, type Organisation, type Outcome } from './admin-api.js';
 import { ADD_ORGANISATION, ADMIN_FORM } from './admin-forms.js';
 

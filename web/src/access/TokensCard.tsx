@@ -1,10 +1,10 @@
 /** The machine clients' API tokens: each revocable, and the form that creates one (shown once). */
 import { useState } from 'react';
 import { apiDelete, apiPost, type Session } from '../api.js';
+import { localDateTime } from '../clock.js';
 import { Button } from '../components.js';
 import { ActionForm } from '../forms/ActionForm.js';
 import { allows, useFormDraft, withChoices } from '../forms/form-schema.js';
-import { formatDateTime } from '../labels.js';
 import { CopyButton } from '../qr.js';
 import { type AdminAct, type ApiToken, listOf, type Organisation, type Outcome } from './admin-api.js';
 import { ADMIN_FORM, CREATE_TOKEN } from './admin-forms.js';
@@ -54,11 +54,11 @@ export function TokensCard({
                   </td>
                   <td>{orgName(t.orgId)}</td>
                   <td>{t.permissions.join(', ')}</td>
-                  <td>{formatDateTime(t.expiresAt)}</td>
-                  <td>{formatDateTime(t.lastUsedAt)}</td>
+                  <td>{localDateTime(t.expiresAt)}</td>
+                  <td>{localDateTime(t.lastUsedAt)}</td>
                   <td>
                     {t.revokedAt ? (
-                      `Revoked ${formatDateTime(t.revokedAt)}`
+                      `Revoked ${localDateTime(t.revokedAt)}`
                     ) : (
                       <Button
                         variant="danger"

@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import { apiPost } from '../api.js';
 import { Button, SelectField } from '../components.js';
-import { roleName } from '../labels.js';
+import { roleName } from '../terms.js';
 import { type AdminAct, type EnrolmentLink, type Outcome, ROLES, type User } from './admin-api.js';
 import { EnrolmentLinkShown } from './EnrolmentLinkShown.js';
 

@@ -1,9 +1,10 @@
 /** The port's users, the form that adds one (its roles only through role grants), and the actions on one user. */
 import { useState } from 'react';
 import { apiPost, type Session } from '../api.js';
+import { localDateTime } from '../clock.js';
 import { ActionForm } from '../forms/ActionForm.js';
 import { allows, useFormDraft, withChoices } from '../forms/form-schema.js';
-import { formatDateTime, roleName } from '../labels.js';
+import { roleName } from '../terms.js';
 import {
   type AddedUser,
   type AdminAct,
@@ -95,7 +96,7 @@ export function UsersCard({
                 </td>
                 <td>{orgName(u.orgId)}</td>
                 <td>{u.roles.map(roleName).join(', ') || <span className="muted">none yet</span>}</td>
-                <td>{u.lockedAt ? `Locked ${formatDateTime(u.lockedAt)}` : 'Active'}</td>
+                <td>{u.lockedAt ? `Locked ${localDateTime(u.lockedAt)}` : 'Active'}</td>
               </tr>
             ))}
           </tbody>

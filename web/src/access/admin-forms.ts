@@ -1,6 +1,6 @@
 /** The administration forms' schemas and who is offered them; each action is sensitive, so the server may ask for a step-up. */
 import type { FormSpec } from '../forms/form-schema.js';
-import { orgKindName } from '../labels.js';
+import { orgKindName } from '../terms.js';
 import { ORG_KINDS } from './admin-api.js';
 
 export const ADD_ORGANISATION: FormSpec<'orgId' | 'kind' | 'name' | 'code' | 'terminals'> = {

@@ -1,6 +1,6 @@
 /** The panel open below the alerts for one alert: assign or resolve it, freeze its box or ask to unfreeze it. */
 import { ActionForm } from '../forms/ActionForm.js';
-import { alertRuleName } from '../labels.js';
+import { alertRuleName } from '../terms.js';
 import { FreezeForm } from '../visits/VisitFreeze.js';
 import { ASSIGN_ALERT, RESOLVE_ALERT } from './alert-forms.js';
 import type { AlertActions, AlertPanelState } from './use-alert-actions.js';

@@ -1,7 +1,9 @@
 /** One alert in the list: what happened, to what, its evidence and status, and what the person may do about it. */
+
+import { localDateTime } from '../clock.js';
 import { Button } from '../components.js';
-import { alertRuleName, formatDateTime } from '../labels.js';
 import { Link } from '../router.js';
+import { alertRuleName } from '../terms.js';
 import { type Alert, aboutVisit, statusNames } from './alert-api.js';
 import { type AlertPowers, hasAlertActions } from './alert-forms.js';
 import type { AlertActions } from './use-alert-actions.js';
@@ -128,11 +130,11 @@ export function AlertRow({
         <span className="alert-summary">{alert.summary}</span>
         {(alert.occurrences ?? 1) > 1 ? (
           <span className="alert-summary" data-testid={`alert-occurrences-${alert.alertId}`}>
-            {alert.occurrences} attempts, the last at {formatDateTime(alert.lastSeenAt ?? alert.raisedAt)}
+            {alert.occurrences} attempts, the last at {localDateTime(alert.lastSeenAt ?? alert.raisedAt)}
           </span>
         ) : null}
       </th>
-      <td>{formatDateTime(alert.raisedAt)}</td>
+      <td>{localDateTime(alert.raisedAt)}</td>
       <td>
         <AlertSubject alert={alert} />
       </td>

@@ -3,7 +3,7 @@
  * so the printed QR code here is only a fallback.
  */
 import { useId } from 'react';
-import { formatDateTime, formatTime } from '../labels.js';
+import { localDateTime, localTime } from '../clock.js';
 import { CopyButton, QrCode } from '../qr.js';
 import type { Credential } from './appointment-api.js';
 
@@ -19,8 +19,8 @@ export function CredentialCard({
     <section className="credential" aria-labelledby={`${tokenId}-heading`}>
       <h3 id={`${tokenId}-heading`}>Pickup credential for {containerNumber}</h3>
       <p>
-        Valid once, for this driver and truck, from {formatDateTime(credential.windowStart)} to{' '}
-        {formatTime(credential.windowEnd)} (grace included). The driver shows his pickup pass from his own
+        Valid once, for this driver and truck, from {localDateTime(credential.windowStart)} to{' '}
+        {localTime(credential.windowEnd)} (grace included). The driver shows his pickup pass from his own
         phone, under My jobs, once you have confirmed that phone (Approvals, Drivers' phones): there is
         nothing to send him.
       </p>

@@ -1,5 +1,5 @@
 /** The slots of one day, with what is left of each one's capacity; past and full slots cannot be chosen. */
-import { formatTime } from '../labels.js';
+import { localTime } from '../clock.js';
 import type { Slot } from './appointment-api.js';
 
 export function SlotPicker({
@@ -35,7 +35,7 @@ export function SlotPicker({
                 onChange={() => onChange(slot.slotId)}
               />
               <span className="slot-time">
-                {formatTime(slot.start)}–{formatTime(slot.end)}
+                {localTime(slot.start)}–{localTime(slot.end)}
               </span>
               <span className="slot-free">
                 {past ? 'Over' : full ? 'Full' : `${slot.remaining} of ${slot.capacity} free`}

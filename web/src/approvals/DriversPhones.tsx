@@ -9,8 +9,8 @@
  * the driver's previous one. The panel is `CodeConfirmationPanel`, with the words of phones.
  */
 import { ApiError } from '../api.js';
+import { localDateTime } from '../clock.js';
 import { deviceApi, type PendingDriverDevice } from '../drivers/device-api.js';
-import { formatDateTime } from '../labels.js';
 import { type AwaitingCodeView, CodeConfirmationPanel } from './CodeConfirmationPanel.js';
 
 const pending = () => deviceApi.pending();
@@ -47,7 +47,7 @@ function view(phone: PendingDriverDevice): AwaitingCodeView {
         </div>
         <div>
           <dt>Set up</dt>
-          <dd>{formatDateTime(phone.enrolledAt)}</dd>
+          <dd>{localDateTime(phone.enrolledAt)}</dd>
         </div>
         <div>
           <dt>Network</dt>

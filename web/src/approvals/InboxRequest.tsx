@@ -1,7 +1,8 @@
 /** One request awaiting the person's decision: who asked and when, what would change, and Approve or Reject. */
+
+import { localDateTime } from '../clock.js';
 import { Button } from '../components.js';
 import { ActionForm } from '../forms/ActionForm.js';
-import { formatDateTime } from '../labels.js';
 import { REJECT_REQUEST } from './approval-forms.js';
 import { type ApprovalRequest, kindName, requestName } from './approval-requests.js';
 import { RequestDiff, RequestSubject } from './RequestDetails.js';
@@ -19,11 +20,11 @@ function RequestFacts({ request }: { request: ApprovalRequest }) {
       </div>
       <div>
         <dt>When</dt>
-        <dd>{formatDateTime(request.requestedAt)}</dd>
+        <dd>{localDateTime(request.requestedAt)}</dd>
       </div>
       <div>
         <dt>Expires</dt>
-        <dd>{formatDateTime(request.expiresAt)}</dd>
+        <dd>{localDateTime(request.expiresAt)}</dd>
       </div>
       {request.terminal ? (
         <div>

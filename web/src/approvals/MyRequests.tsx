@@ -1,6 +1,7 @@
 /** The person's own two-person requests, with their status, and Withdraw while one still waits. */
+
+import { localDateTime } from '../clock.js';
 import { Button } from '../components.js';
-import { formatDateTime } from '../labels.js';
 import { type ApprovalRequest, kindName, statusNames } from './approval-requests.js';
 import { RequestSubject } from './RequestDetails.js';
 import type { ApprovalDecisions } from './use-approval-decisions.js';
@@ -34,8 +35,8 @@ export function MyRequests({ mine, decisions }: { mine: ApprovalRequest[]; decis
                   <td>
                     <RequestSubject request={request} />
                   </td>
-                  <td>{formatDateTime(request.requestedAt)}</td>
-                  <td>{formatDateTime(request.expiresAt)}</td>
+                  <td>{localDateTime(request.requestedAt)}</td>
+                  <td>{localDateTime(request.expiresAt)}</td>
                   <td>
                     {statusNames[request.status]}
                     {request.decidedBy && request.status !== 'withdrawn' ? ` by ${request.decidedBy}` : ''}

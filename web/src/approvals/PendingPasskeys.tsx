@@ -9,8 +9,9 @@
  * The panel is `CodeConfirmationPanel`, with the words of passkeys.
  */
 import { api, type PendingEnrolment } from '../api.js';
+import { localDateTime } from '../clock.js';
 import { Notice } from '../components.js';
-import { formatDateTime, roleName } from '../labels.js';
+import { roleName } from '../terms.js';
 import { type AwaitingCodeView, CodeConfirmationPanel } from './CodeConfirmationPanel.js';
 
 const pending = () => api.pendingEnrolments();
@@ -47,7 +48,7 @@ function view(enrolment: PendingEnrolment): AwaitingCodeView {
           </div>
           <div>
             <dt>Registered</dt>
-            <dd>{formatDateTime(enrolment.registeredAt)}</dd>
+            <dd>{localDateTime(enrolment.registeredAt)}</dd>
           </div>
           <div>
             <dt>Network</dt>

@@ -1,5 +1,5 @@
 /** What a two-person request would change, as rows of before and after, per kind of request. */
-import { formatDateTime } from '../labels.js';
+import { localDateTime } from '../clock.js';
 import type { ApprovalRequest } from './approval-requests.js';
 
 /** A yard slot (`{ terminal, block, bay, row, tier }`) or any other value, in one readable line. */
@@ -42,7 +42,7 @@ export function diffRows(request: ApprovalRequest): DiffRow[] {
       return [
         {
           field: `Event version ${show(change.voidedVersion)}`,
-          before: `${before.type ?? 'event'}${before.at ? ` at ${formatDateTime(before.at)}` : ''}`,
+          before: `${before.type ?? 'event'}${before.at ? ` at ${localDateTime(before.at)}` : ''}`,
           after: 'voided',
         },
         { field: 'Reason', before: '', after: show(change.reason) },
@@ -58,7 +58,7 @@ export function diffRows(request: ApprovalRequest): DiffRow[] {
       return [
         {
           field: 'Freeze',
-          before: `Frozen by ${before.frozenBy ?? 'someone'}${before.frozenAt ? ` at ${formatDateTime(before.frozenAt)}` : ''} because “${before.frozenReason ?? '—'}”${before.alertId ? ` (alert ${before.alertId})` : ''}`,
+          before: `Frozen by ${before.frozenBy ?? 'someone'}${before.frozenAt ? ` at ${localDateTime(before.frozenAt)}` : ''} because “${before.frozenReason ?? '—'}”${before.alertId ? ` (alert ${before.alertId})` : ''}`,
           after: 'Not frozen: the box may leave again when every other check passes',
         },
         { field: 'Reason', before: '', after: show(change.reason) },
@@ -75,7 +75,7 @@ export function diffRows(request: ApprovalRequest): DiffRow[] {
       return [
         {
           field: `${show(change.kind)} hold ${show(change.holdId)}`,
-          before: `Placed by ${before.placedBy ?? 'an officer not recorded'}${before.placedAt ? ` at ${formatDateTime(before.placedAt)}` : ''} because “${before.holdReason ?? '—'}”${before.reference ? ` (${before.reference})` : ''}`,
+          before: `Placed by ${before.placedBy ?? 'an officer not recorded'}${before.placedAt ? ` at ${localDateTime(before.placedAt)}` : ''} because “${before.holdReason ?? '—'}”${before.reference ? ` (${before.reference})` : ''}`,
           after: 'Lifted: the box may leave when every other light is green',
         },
         { field: 'Reason', before: '', after: show(change.reason) },

@@ -1,5 +1,5 @@
 /** The log's growth and its events per hour, drawn as SVG with a table of the same figures for screen readers. */
-import { formatDateTime } from '../labels.js';
+import { localDateTime } from '../clock.js';
 import type { Stats } from './audit-api.js';
 
 const CHART_W = 640;
@@ -19,7 +19,7 @@ export function GrowthChart({ growth }: { growth: Stats['growth'] }) {
   const points = growth.map((g, i) => `${x(times[i] as number).toFixed(1)},${y(g.treeSize).toFixed(1)}`);
   const first = growth[0];
   const last = growth.at(-1);
-  const summary = `Log size grew from ${first?.treeSize.toLocaleString()} entries on ${formatDateTime(first?.at)} to ${last?.treeSize.toLocaleString()} on ${formatDateTime(last?.at)}, over ${growth.length} checkpoints.`;
+  const summary = `Log size grew from ${first?.treeSize.toLocaleString()} entries on ${localDateTime(first?.at)} to ${last?.treeSize.toLocaleString()} on ${localDateTime(last?.at)}, over ${growth.length} checkpoints.`;
   return (
     <figure className="audit-chart">
       <svg viewBox={`0 0 ${CHART_W} ${CHART_H}`} role="img" aria-label={summary}>
@@ -32,10 +32,10 @@ export function GrowthChart({ growth }: { growth: Stats['growth'] }) {
           0
         </text>
         <text x={PAD.left} y={CHART_H - 8} className="chart-label">
-          {formatDateTime(first?.at)}
+          {localDateTime(first?.at)}
         </text>
         <text x={CHART_W - PAD.right} y={CHART_H - 8} textAnchor="end" className="chart-label">
-          {formatDateTime(last?.at)}
+          {localDateTime(last?.at)}
         </text>
         <polyline points={points.join(' ')} className="chart-line" />
       </svg>
@@ -52,7 +52,7 @@ export function GrowthChart({ growth }: { growth: Stats['growth'] }) {
           <tbody>
             {growth.map((g) => (
               <tr key={`${g.at}-${g.treeSize}`}>
-                <td>{formatDateTime(g.at)}</td>
+                <td>{localDateTime(g.at)}</td>
                 <td>{g.treeSize.toLocaleString()}</td>
               </tr>
             ))}
@@ -74,7 +74,7 @@ export function HourlyChart({ hours, truncated }: { hours: Stats['eventsPerHour'
   );
   const band = (CHART_W - PAD.left - PAD.right) / hours.length;
   const barH = (n: number) => (n / max) * (CHART_H - PAD.top - PAD.bottom);
-  const summary = `${total.toLocaleString()} events over ${hours.length} hours; the busiest hour, ${formatDateTime(busiest.hour)}, had ${busiest.events.toLocaleString()}.${truncated ? ' Counting stopped at the scan limit.' : ''}`;
+  const summary = `${total.toLocaleString()} events over ${hours.length} hours; the busiest hour, ${localDateTime(busiest.hour)}, had ${busiest.events.toLocaleString()}.${truncated ? ' Counting stopped at the scan limit.' : ''}`;
   return (
     <figure className="audit-chart">
       <svg viewBox={`0 0 ${CHART_W} ${CHART_H}`} role="img" aria-label={summary}>
@@ -100,14 +100,14 @@ export function HourlyChart({ hours, truncated }: { hours: Stats['eventsPerHour'
             height={barH(h.events)}
             className="chart-bar"
           >
-            <title>{`${formatDateTime(h.hour)}: ${h.events}`}</title>
+            <title>{`${localDateTime(h.hour)}: ${h.events}`}</title>
           </rect>
         ))}
         <text x={PAD.left} y={CHART_H - 8} className="chart-label">
-          {formatDateTime(hours[0]?.hour)}
+          {localDateTime(hours[0]?.hour)}
         </text>
         <text x={CHART_W - PAD.right} y={CHART_H - 8} textAnchor="end" className="chart-label">
-          {formatDateTime(hours.at(-1)?.hour)}
+          {localDateTime(hours.at(-1)?.hour)}
         </text>
       </svg>
       <figcaption>{summary}</figcaption>
@@ -123,7 +123,7 @@ export function HourlyChart({ hours, truncated }: { hours: Stats['eventsPerHour'
           <tbody>
             {hours.map((h) => (
               <tr key={h.hour}>
-                <td>{formatDateTime(h.hour)}</td>
+                <td>{localDateTime(h.hour)}</td>
                 <td>{h.events.toLocaleString()}</td>
               </tr>
             ))}

@@ -1,6 +1,6 @@
 /** The newest signed checkpoints, each signature checked in this browser, with the witnesses that cosigned them. */
 import { useEffect, useState } from 'react';
-import { formatDateTime } from '../labels.js';
+import { localDateTime } from '../clock.js';
 import { fromBase64, type SignatureResult, verifyCheckpointNote } from '../proof.js';
 import type { Checkpoint } from './audit-api.js';
 
@@ -68,7 +68,7 @@ export function CheckpointList({ checkpoints }: { checkpoints: Checkpoint[] }) {
               <td>
                 <code className="hash">{c.rootHash}</code>
               </td>
-              <td>{formatDateTime(c.signedAt)}</td>
+              <td>{localDateTime(c.signedAt)}</td>
               <td>
                 {signatureLines(c.note).map((line) => (
                   <code key={line} className="hash audit-sigline">
@@ -84,7 +84,7 @@ export function CheckpointList({ checkpoints }: { checkpoints: Checkpoint[] }) {
                       <li key={cosignature.witness}>
                         {cosignature.witness}{' '}
                         <span className="muted">
-                          at {formatDateTime(new Date(cosignature.timestamp * 1000).toISOString())}
+                          at {localDateTime(new Date(cosignature.timestamp * 1000).toISOString())}
                         </span>
                       </li>
                     ))}

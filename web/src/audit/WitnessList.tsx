@@ -1,5 +1,5 @@
 /** The log's witnesses: who cosigns it, how far each has got, and whether a quorum keeps up. */
-import { formatDateTime } from '../labels.js';
+import { localDateTime } from '../clock.js';
 import type { Witnesses } from './audit-api.js';
 
 /** "3 min ago", coarse on purpose: how stale a witness is matters, not the second. */
@@ -29,7 +29,7 @@ export function WitnessList({ witnesses }: { witnesses: Witnesses }) {
           ? `No checkpoint has a quorum of ${witnesses.quorum} cosignatures yet.`
           : `A quorum of ${witnesses.quorum} has cosigned the log up to ${witnesses.cosignedSize.toLocaleString()} entries.`}{' '}
         {witnesses.waitingSince
-          ? `The latest checkpoint has waited for it since ${formatDateTime(witnesses.waitingSince)}${witnesses.lagging ? ', longer than allowed' : ''}.`
+          ? `The latest checkpoint has waited for it since ${localDateTime(witnesses.waitingSince)}${witnesses.lagging ? ', longer than allowed' : ''}.`
           : ''}
       </p>
       <div className="table-wrap">
@@ -52,7 +52,7 @@ export function WitnessList({ witnesses }: { witnesses: Witnesses }) {
                   <code className="muted">{w.url}</code>
                 </td>
                 <td>{w.cosignedSize === null ? '—' : w.cosignedSize.toLocaleString()}</td>
-                <td title={w.cosignedAt ? formatDateTime(w.cosignedAt) : undefined}>
+                <td title={w.cosignedAt ? localDateTime(w.cosignedAt) : undefined}>
                   {ago(w.cosignedAt, now)}
                 </td>
                 <td>

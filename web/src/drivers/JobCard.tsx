@@ -1,6 +1,7 @@
 /** One job as a big card: what to collect, where, when, with which truck, and the pickup pass. */
+
+import { localDateTime, localTime } from '../clock.js';
 import { Button } from '../components.js';
-import { formatDateTime, formatTime } from '../labels.js';
 import type { DriverJob } from './driver-jobs.js';
 
 const STATE_LABELS: Record<DriverJob['state'], string> = {
@@ -38,13 +39,13 @@ export function JobCard({
         <div>
           <dt>When</dt>
           <dd>
-            {formatDateTime(job.slotStart)} – {formatTime(job.slotEnd)}
+            {localDateTime(job.slotStart)} – {localTime(job.slotEnd)}
           </dd>
         </div>
         <div>
           <dt>Gate open</dt>
           <dd>
-            {formatTime(job.windowStart)} – {formatTime(job.windowEnd)} (grace {job.graceBeforeMinutes} min
+            {localTime(job.windowStart)} – {localTime(job.windowEnd)} (grace {job.graceBeforeMinutes} min
             before, {job.graceAfterMinutes} min after)
           </dd>
         </div>

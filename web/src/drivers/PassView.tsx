@@ -3,8 +3,8 @@
  * for every 30-second step (see `pickup-pass.ts`), so that a screenshot or a copy is stale within a minute.
  */
 import { useEffect, useId, useRef, useState } from 'react';
+import { terminalClock } from '../clock.js';
 import { Button, Notice } from '../components.js';
-import { terminalClock } from '../labels.js';
 import { passCounter, type SignedPass, signPass } from '../pickup-pass.js';
 import { QrCode } from '../qr.js';
 

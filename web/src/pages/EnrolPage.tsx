@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
 import { ApiError, api, type EnrolmentChallenge, type EnrolmentPending } from '../api.js';
+import { localDateTime } from '../clock.js';
 import { Button, Field, Loading, Notice, PageHeading } from '../components.js';
 import { messageOf } from '../errors.js';
-import { formatDateTime } from '../labels.js';
 import { AuthLayout } from '../layout.js';
 import { createPasskey } from '../passkeys.js';
 import { Link } from '../router.js';
@@ -143,7 +143,7 @@ export function EnrolPage() {
           <p>
             Before it signs you in, {pending.confirmers} must confirm that this passkey is yours. Ask them to
             confirm it under <strong>Approvals → Pending passkeys</strong> with your confirmation code, and
-            tell them when you registered it ({formatDateTime(pending.registeredAt)}) and on which device.
+            tell them when you registered it ({localDateTime(pending.registeredAt)}) and on which device.
           </p>
           <p>
             This protects you: whoever got hold of your enrolment link could not sign in as you with a passkey

@@ -2,9 +2,9 @@ import { type FormEvent, useCallback, useEffect, useId, useRef, useState } from 
 import { Button, Field, Notice, PageHeading } from '../components.js';
 import { isUnauthenticated, messageOf } from '../errors.js';
 import { type GateVerdict, gateTransaction } from '../gate/gate-api.js';
-import { gateCheckName, gateCheckState } from '../labels.js';
 import { passShape } from '../pickup-pass.js';
 import { useSession } from '../session.js';
+import { gateCheckName, gateCheckState } from '../terms.js';
 
 /** The part of the Barcode Detection API the kiosk uses (Chromium on Android, ChromeOS and macOS ship it). */
 interface DetectedBarcode {

@@ -1,9 +1,9 @@
 import type { Session } from '../api.js';
 import { Notice, PageHeading } from '../components.js';
-import { orgKindName, roleName } from '../labels.js';
 import { Link } from '../router.js';
 import { useFlash } from '../session.js';
 import { StepUpPanel } from '../stepup.js';
+import { orgKindName, roleName } from '../terms.js';
 
 export function HomePage({ session }: { session: Session }) {
   const flash = useFlash();

@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, needsStepUp, type Passkey, type Session } from '../api.js';
+import { localDateTime } from '../clock.js';
 import { Button, Field, Loading, Notice, PageHeading, useNow } from '../components.js';
 import { isUnauthenticated, messageOf } from '../errors.js';
-import { formatDateTime } from '../labels.js';
 import { createPasskey } from '../passkeys.js';
 import { stepUpFresh, useSession } from '../session.js';
 import { StepUpPanel } from '../stepup.js';
@@ -142,8 +142,8 @@ export function PasskeysPage({ session }: { session: Session }) {
                         </>
                       ) : null}
                     </th>
-                    <td>{formatDateTime(passkey.createdAt)}</td>
-                    <td>{passkey.lastUsedAt ? formatDateTime(passkey.lastUsedAt) : 'Never'}</td>
+                    <td>{localDateTime(passkey.createdAt)}</td>
+                    <td>{passkey.lastUsedAt ? localDateTime(passkey.lastUsedAt) : 'Never'}</td>
                     <td className="actions">
                       {removing === passkey.credentialId || onlyOne ? null : (
                         <Button

@@ -1,6 +1,7 @@
 /** Offers of a right to collect awaiting the organisation: accept one, or deny it with a reason. */
+
+import { localDateTime } from '../clock.js';
 import { Button } from '../components.js';
-import { formatDateTime } from '../labels.js';
 import type { ReleaseRow } from './inbox.js';
 import { OfferLookup, type useOfferLookup } from './OfferLookup.js';
 import { releaseActions } from './release-api.js';
@@ -51,9 +52,9 @@ export function OffersCard({
                   </th>
                   <td>{row.release.line}</td>
                   <td>{row.release.offer ? party(row.release.offer.from) : '—'}</td>
-                  <td>{formatDateTime(row.release.offer?.offeredAt)}</td>
+                  <td>{localDateTime(row.release.offer?.offeredAt)}</td>
                   <td>
-                    {formatDateTime(row.release.validFrom)} – {formatDateTime(row.release.validUntil)}
+                    {localDateTime(row.release.validFrom)} – {localDateTime(row.release.validUntil)}
                   </td>
                   <td className="actions">
                     <span className="button-row button-row-end">

@@ -1,6 +1,7 @@
 /** The rights the organisation holds, or its line issued: book, offer on, withdraw, block, unblock or revoke. */
+
+import { localDateTime } from '../clock.js';
 import { Button } from '../components.js';
-import { formatDateTime } from '../labels.js';
 import { Link } from '../router.js';
 import { type InboxItem, partOf } from './inbox.js';
 import type { Directory } from './party-directory.js';
@@ -68,7 +69,7 @@ export function RightsCard({
                       {release.blocked ? <span className="chip chip-hold">Blocked</span> : null}
                     </td>
                     <td>
-                      {formatDateTime(release.validFrom)} – {formatDateTime(release.validUntil)}
+                      {localDateTime(release.validFrom)} – {localDateTime(release.validUntil)}
                     </td>
                     <td>{partOf(row, orgId, isLine, directory)}</td>
                     <td className="actions">

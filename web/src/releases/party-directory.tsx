@@ -2,8 +2,8 @@
 import { type ReactNode, useCallback, useEffect, useState } from 'react';
 import { Button, Loading, Notice, SelectField } from '../components.js';
 import { isUnauthenticated, messageOf } from '../errors.js';
-import { orgKindName } from '../labels.js';
 import { useSession } from '../session.js';
+import { orgKindName } from '../terms.js';
 import { type Party, partyDirectory } from './release-api.js';
 
 export type Directory =

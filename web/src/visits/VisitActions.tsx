@@ -5,9 +5,9 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import type { Session } from '../api.js';
+import { localDateTime } from '../clock.js';
 import { Button, Notice } from '../components.js';
 import { allows } from '../forms/form-schema.js';
-import { formatDateTime } from '../labels.js';
 import { Link } from '../router.js';
 import { HoldForm, LIFT_HOLD, LiftForm, PLACE_HOLD } from './HoldForms.js';
 import { LOAD_ONTO_VESSEL, LoadForm } from './LoadForm.js';
@@ -111,7 +111,7 @@ export function VisitActions({
                 {kindLabel(hold.kind)}
                 {hold.reason ? `: ${hold.reason}` : ''}
               </span>{' '}
-              <span className="muted">placed {formatDateTime(hold.placedAt)}</span>{' '}
+              <span className="muted">placed {localDateTime(hold.placedAt)}</span>{' '}
               <Button
                 size="normal"
                 aria-label={`Lift ${kindLabel(hold.kind).toLowerCase()} ${hold.holdId}`}

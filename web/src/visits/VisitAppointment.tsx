@@ -1,9 +1,9 @@
 /** The pickup appointment of a visit: it loads beside the container page, and fails or retries on its own. */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { apiGet } from '../api.js';
+import { localDateTime, terminalClock } from '../clock.js';
 import { Button, Loading, Notice } from '../components.js';
 import { isUnauthenticated, messageOf } from '../errors.js';
-import { formatDateTime, terminalClock } from '../labels.js';
 
 /** A visit's pickup appointment, as `GET /v1/visits/:visitRef/appointment` answers (src/http/appointment.routes.ts). */
 export interface Appointment {
@@ -90,7 +90,7 @@ function CredentialFact({ credential }: { credential: Appointment['credential'] 
   return (
     <>
       {credentialStates[credential.state] ?? credential.state}
-      {credential.closedAt ? ` (${formatDateTime(credential.closedAt)})` : ''}
+      {credential.closedAt ? ` (${localDateTime(credential.closedAt)})` : ''}
     </>
   );
 }
@@ -122,7 +122,7 @@ function AppointmentFacts({ appointment }: { appointment: Appointment | null }) 
         </p>
         <p className="muted">
           {appointment
-            ? `The booking for ${appointmentSlotText(appointment)} (${terminalClock(appointment.timeZone).zone}) was cancelled ${formatDateTime(appointment.updatedAt)}.`
+            ? `The booking for ${appointmentSlotText(appointment)} (${terminalClock(appointment.timeZone).zone}) was cancelled ${localDateTime(appointment.updatedAt)}.`
             : 'The haulier holding the release right books a slot, names one driver and one truck.'}
         </p>
       </>
@@ -168,11 +168,11 @@ function AppointmentFacts({ appointment }: { appointment: Appointment | null }) 
       </div>
       <div>
         <dt>Booked</dt>
-        <dd>{formatDateTime(appointment.bookedAt)}</dd>
+        <dd>{localDateTime(appointment.bookedAt)}</dd>
       </div>
       <div>
         <dt>Last changed</dt>
-        <dd>{formatDateTime(appointment.updatedAt)}</dd>
+        <dd>{localDateTime(appointment.updatedAt)}</dd>
       </div>
     </dl>
   );

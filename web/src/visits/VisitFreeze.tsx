@@ -4,10 +4,10 @@
  */
 import { useState } from 'react';
 import { apiPost, type Session } from '../api.js';
+import { localDateTime } from '../clock.js';
 import { Button, Notice } from '../components.js';
 import { ActionForm } from '../forms/ActionForm.js';
 import { allows, type FormSpec, useFormDraft } from '../forms/form-schema.js';
-import { formatDateTime } from '../labels.js';
 import { useAction } from '../use-action.js';
 
 const sentence = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
@@ -66,7 +66,7 @@ export function FrozenNotice({ frozen }: { frozen: Freeze }) {
     <Notice tone="warning" title="Frozen: this box cannot leave">
       <p data-testid="frozen-notice">
         <span aria-hidden="true">❄ </span>Frozen by <strong>{frozen.by}</strong> because “{frozen.reason}”,{' '}
-        {formatDateTime(frozen.at)}
+        {localDateTime(frozen.at)}
         {frozen.alertId ? ` (from alert ${frozen.alertId})` : ''}. Only two people can unfreeze it.
       </p>
     </Notice>

@@ -1,9 +1,9 @@
 /** The History card: every event of the visit, each checked in this browser against the latest signed checkpoint. */
 import { useEffect, useState } from 'react';
 import type { Session } from '../api.js';
+import { localDateTime } from '../clock.js';
 import { Notice } from '../components.js';
 import { messageOf } from '../errors.js';
-import { formatDateTime } from '../labels.js';
 import { fromBase64, type SignatureResult, verifyCheckpointNote } from '../proof.js';
 import { holds } from '../session.js';
 import { boundToSignature, type Verdict, VerdictBadge, verifyEvent } from './VisitProof.js';
@@ -78,7 +78,7 @@ function Timeline({
         <div className="proof-summary">
           <p>
             Each event is checked in this browser against the latest signed checkpoint: tree size{' '}
-            <strong>{checkpoint.treeSize}</strong>, signed {formatDateTime(checkpoint.signedAt)}, root{' '}
+            <strong>{checkpoint.treeSize}</strong>, signed {localDateTime(checkpoint.signedAt)}, root{' '}
             <code className="hash">{checkpoint.rootHash}</code>.
           </p>
           {signature ? (
@@ -106,7 +106,7 @@ function Timeline({
           <li key={event.index} className="timeline-item">
             <div className="timeline-head">
               <strong>{humanise(event.type)}</strong>
-              <time dateTime={event.at}>{formatDateTime(event.at)}</time>
+              <time dateTime={event.at}>{localDateTime(event.at)}</time>
               <span className="muted">
                 audit index <code>{event.index}</code>
               </span>

@@ -1,5 +1,5 @@
 /** The Release chain card: who accepted the right to collect the box, in turn, and to whom it is offered now. */
-import { formatDateTime } from '../labels.js';
+import { localDateTime } from '../clock.js';
 import type { Release } from './visit-data.js';
 
 function ReleaseChain({ release }: { release: Release | null | 'hidden' }) {
@@ -15,7 +15,7 @@ function ReleaseChain({ release }: { release: Release | null | 'hidden' }) {
         <div>
           <dt>Valid</dt>
           <dd>
-            {formatDateTime(release.validFrom)} – {formatDateTime(release.validUntil)}
+            {localDateTime(release.validFrom)} – {localDateTime(release.validUntil)}
           </dd>
         </div>
         {release.holder !== undefined ? (
@@ -43,7 +43,7 @@ function ReleaseChain({ release }: { release: Release | null | 'hidden' }) {
             <strong>{link.orgId}</strong>
             <span className="muted">
               {' '}
-              accepted {formatDateTime(link.acceptedAt)}
+              accepted {localDateTime(link.acceptedAt)}
               {link.from ? ` from ${link.from}` : ''}
             </span>
           </li>
@@ -51,7 +51,7 @@ function ReleaseChain({ release }: { release: Release | null | 'hidden' }) {
         {release.offer ? (
           <li className="chain-offer">
             Offered by {release.offer.from} to <strong>{release.offer.to}</strong>{' '}
-            <span className="muted">{formatDateTime(release.offer.offeredAt)}</span>
+            <span className="muted">{localDateTime(release.offer.offeredAt)}</span>
           </li>
         ) : null}
       </ol>

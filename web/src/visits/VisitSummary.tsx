@@ -1,6 +1,6 @@
 /** The Status card: where the box is in its visit, its holds and freeze, and the freeze controls. */
 import type { Session } from '../api.js';
-import { formatDateTime } from '../labels.js';
+import { localDateTime } from '../clock.js';
 import { FreezeControls, type FreezeControlsState, FrozenNotice } from './VisitFreeze.js';
 import { statusNames, type Visit } from './visit-data.js';
 
@@ -42,7 +42,7 @@ export function VisitSummary({
         ) : null}
         <div>
           <dt>Arrived</dt>
-          <dd>{formatDateTime(visit.arrivedAt)}</dd>
+          <dd>{localDateTime(visit.arrivedAt)}</dd>
         </div>
         <div>
           <dt>Holds</dt>

@@ -1,8 +1,8 @@
 /** Asking for a wrong event to be voided: nothing is deleted, and nothing changes until a second person approves. */
 import { apiPost } from '../api.js';
+import { localDateTime } from '../clock.js';
 import { ActionForm } from '../forms/ActionForm.js';
 import { type FormSpec, useFormDraft, withChoices } from '../forms/form-schema.js';
-import { formatDateTime } from '../labels.js';
 import { useAction } from '../use-action.js';
 import { type ActionEvent, CARD_FORM, type VisitFormProps } from './visit-actions-shared.js';
 
@@ -40,7 +40,7 @@ export function VoidForm({
         // Newest first: the event to void is most often the last one recorded.
         options: [...events].reverse().map((event) => ({
           value: String(event.version),
-          label: `${event.version} · ${event.type} · ${formatDateTime(event.at)}`,
+          label: `${event.version} · ${event.type} · ${localDateTime(event.at)}`,
         })),
       })}
       draft={draft}
