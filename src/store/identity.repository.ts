@@ -106,6 +106,7 @@ const toEnrolment = (row: Selectable<EnrolmentTable>): EnrolmentRecord => ({
   aaguid: row.aaguid,
   decidedBy: row.decided_by,
   decidedAt: row.decided_at,
+  ...(row.began_at_auth_version === null ? {} : { beganAtAuthVersion: toNumber(row.began_at_auth_version) }),
 });
 
 const toApiToken = (row: Selectable<ApiTokenTable>): ApiTokenRecord => ({
@@ -511,6 +512,7 @@ export function createIdentityRepository({ db }: { db: Kysely<Database> }) {
         aaguid: enrolment.aaguid,
         decided_by: enrolment.decidedBy,
         decided_at: enrolment.decidedAt,
+        began_at_auth_version: enrolment.beganAtAuthVersion ?? null,
       };
       await db
         .insertInto('enrolment')

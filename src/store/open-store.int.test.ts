@@ -87,6 +87,7 @@ describe('openLedgerStore', () => {
           '0022_live_alert_indexes',
           '0023_bounded_identity_lists',
           '0024_visit_status_index',
+          '0025_enrolment_auth_version',
         ],
       });
       expect(await migrate(db)).toEqual({ applied: [] });

@@ -47,6 +47,7 @@ describe.each(databases)('0018_read_model_version ($name)', ({ make }) => {
           '0022_live_alert_indexes',
           '0023_bounded_identity_lists',
           '0024_visit_status_index',
+          '0025_enrolment_auth_version',
         ];
         expect(results?.map((r) => r.migrationName)).toEqual([...later].reverse());
         expect((await migrate(db)).applied).toEqual(later);

@@ -177,6 +177,8 @@ export interface EnrolmentTable {
   aaguid: string;
   decided_by: string | null;
   decided_at: string | null;
+  /** Migration 0025: where the enrolment began in the person's auth stream; null on older rows. */
+  began_at_auth_version: number | null;
 }
 
 export interface ApiTokenTable {

@@ -155,7 +155,9 @@ async function sessionDiffersFromLog(
   session: SessionRecord,
 ): Promise<{ table: string; key: string; field: string; reason: string } | undefined> {
   const stream = sessionStream(deps, session.idHash);
-  const started = (await deps.ledger.store.readStream(stream))[0]?.data;
+  // Only how the session began is compared: its first event, not every step-up and sign-out since (issue 13).
+  const [first] = await deps.ledger.store.readStreamRange(stream, { limit: 1 });
+  const started = first?.data;
   const row = { table: 'session', key: stream };
   if (!started) {
     return deps.logLostEntries?.()
@@ -207,8 +209,10 @@ async function identityDiffersFromLog(
     };
   }
   if (org) {
-    // An organisation is registered once; its kind and terminals are what its people may see and do.
-    const registered = (await reads.readStream(`org-${org.orgId}`))[0]?.data;
+    // An organisation is registered once; its kind and terminals are what its people may see and do. Its first event
+    // says so: the stream's later events are not read (issue 13).
+    const [registration] = await reads.readStreamRange(`org-${org.orgId}`, { limit: 1 });
+    const registered = registration?.data;
     const terminals = (list: readonly unknown[]) => list.map(String).sort().join(',');
     if (
       !registered ||
@@ -275,8 +279,16 @@ async function requireIdentityInLog(
 }
 
 /** Appends auth events to the user's auth stream: they go into the same audit log as cargo events. */
-async function recordAuthEvent(context: WriteContext, userId: string, type: string, data: JsonObject) {
-  await context.appendAtEnd(authStream(userId), [{ type, data: { ...data, at: context.now.toISOString() } }]);
+async function recordAuthEvent(
+  context: WriteContext,
+  userId: string,
+  type: string,
+  data: JsonObject,
+): Promise<StoredEvent> {
+  const [event] = await context.appendAtEnd(authStream(userId), [
+    { type, data: { ...data, at: context.now.toISOString() } },
+  ]);
+  return event!;
 }
 
 /** A user's stream folded by the user decider. */
@@ -749,14 +761,15 @@ export async function finishEnrolment(
         decidedBy: null,
         decidedAt: null,
       };
-      await tx.identity.putEnrolment(enrolment);
-      await recordAuthEvent(context, user.userId, 'EnrolmentPending', {
+      const pending = await recordAuthEvent(context, user.userId, 'EnrolmentPending', {
         enrolmentId: enrolment.enrolmentId,
         linkId,
         credentialId: passkey.credentialId,
         aaguid: enrolment.aaguid,
         ...metaData(meta),
       });
+      // Where it began in the person's auth stream: its wrong codes are read from there (issue 13).
+      await tx.identity.putEnrolment({ ...enrolment, beganAtAuthVersion: pending.streamVersion });
       if (before.length > 0) {
         await raiseEnrolmentAlertOnce(context, {
           userId: user.userId,

@@ -21,7 +21,7 @@
 import { ENROLMENT_CODE_ATTEMPTS, enrolmentConfirmRefusal } from '../../domain/index.js';
 import { AppError } from '../errors.js';
 import type { WriteContext } from '../ledger/index.js';
-import type { StoredEvent } from '../ports.js';
+import type { LedgerReads } from '../ports.js';
 import {
   type AuthDeps,
   type Authenticated,
@@ -82,14 +82,23 @@ const AUTHENTICATOR_NAMES: Readonly<Record<string, string>> = {
 };
 
 /** What the views read: the identity read models, and the person's auth stream for the wrong codes. */
-interface EnrolmentReads {
-  readonly identity: IdentityReads;
-  readStream(streamId: string): Promise<StoredEvent[]>;
-}
+type EnrolmentReads = Pick<LedgerReads, 'identity' | 'readStream' | 'readStreamRange'>;
 
-/** The wrong codes typed for this enrolment: its `EnrolmentCodeMismatch` events in the person's auth stream. */
+/**
+ * The wrong codes typed for this enrolment: its `EnrolmentCodeMismatch` events in the person's auth stream, which
+ * holds every login, logout and step-up the person ever made. They all come after the enrolment's own
+ * `EnrolmentPending`, so they are read from its version on (issue 13). The version is the enrolment row's, which a
+ * database administrator can edit: it is believed only where the log shows this enrolment's `EnrolmentPending` at
+ * it (moved on, it would hide wrong codes and lift the lock); otherwise, and for enrolments recorded before the
+ * version was kept, the whole stream is read, as before.
+ */
 async function wrongCodesOf(reads: EnrolmentReads, enrolment: EnrolmentRecord): Promise<number> {
-  const events = await reads.readStream(`auth-${enrolment.userId}`);
+  const stream = `auth-${enrolment.userId}`;
+  const began = enrolment.beganAtAuthVersion;
+  const since = began === undefined ? [] : await reads.readStreamRange(stream, { fromVersion: began });
+  const [first] = since;
+  const backed = first?.type === 'EnrolmentPending' && first.data.enrolmentId === enrolment.enrolmentId;
+  const events = backed ? since : await reads.readStream(stream);
   return events.filter(
     (event) => event.type === 'EnrolmentCodeMismatch' && event.data.enrolmentId === enrolment.enrolmentId,
   ).length;

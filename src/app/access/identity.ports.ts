@@ -104,6 +104,12 @@ export interface EnrolmentRecord {
   /** Who confirmed or rejected it: a user id, or `operator:<os user>` at the machine. */
   readonly decidedBy: string | null;
   readonly decidedAt: string | null;
+  /**
+   * The version of the person's `auth-<userId>` stream at its `EnrolmentPending` event (issue 13): the wrong codes
+   * typed for it are read from there on, not from the first login the person ever made. Absent on enrolments made
+   * before it was recorded.
+   */
+  readonly beganAtAuthVersion?: number;
 }
 
 export interface ApiTokenRecord {

@@ -80,7 +80,8 @@ export async function registerDriver(
     const { tx, now } = context;
     const at = now.toISOString();
     const streamId = driversStreamId(actor.orgId);
-    const version = (await tx.readStream(streamId)).length;
+    // Only the version is needed: the haulier's stream holds every driver it ever registered (issue 13).
+    const version = await tx.streamVersion(streamId);
     const existing = await tx.gate.getDriver(actor.orgId, badgeRef);
     const userId =
       options?.userId === undefined

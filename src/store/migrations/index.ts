@@ -31,6 +31,7 @@ import { entryMacsMigration0021 } from './0021_entry_macs.js';
 import { liveAlertIndexesMigration0022 } from './0022_live_alert_indexes.js';
 import { boundedIdentityListsMigration0023 } from './0023_bounded_identity_lists.js';
 import { visitStatusIndexMigration0024 } from './0024_visit_status_index.js';
+import { enrolmentAuthVersionMigration0025 } from './0025_enrolment_auth_version.js';
 import type { MigrationDb } from './migration-db.js';
 
 /**
@@ -66,6 +67,7 @@ export function ledgerMigrationProvider(dialect: StoreDialectName): MigrationPro
     '0022_live_alert_indexes': liveAlertIndexesMigration0022(),
     '0023_bounded_identity_lists': boundedIdentityListsMigration0023(),
     '0024_visit_status_index': visitStatusIndexMigration0024(),
+    '0025_enrolment_auth_version': enrolmentAuthVersionMigration0025(),
   };
   return { getMigrations: async () => migrations };
 }
