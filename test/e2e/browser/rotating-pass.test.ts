@@ -254,7 +254,7 @@ describeBrowser('the rotating pickup pass on the driver’s phone (issue 10, row
     const zone = (jobs.body.jobs as { pass: { terminalTimeZone: string } | null }[])[0]?.pass
       ?.terminalTimeZone;
     expect(zone).toBeTruthy();
-    await page.getByRole('dialog').getByText(`(${zone} time)`).waitFor();
+    await page.getByRole('dialog').getByTestId('pass-slot').getByText(`(terminal time, ${zone})`).waitFor();
     await shot(page, 'phone-pass');
     // The screen a driver holds up at the gate meets the same WCAG 2.1 AA basics as every other screen.
     const findings = await auditPage(page);

@@ -1,5 +1,7 @@
 /** The two halves of the booking form: who collects (driver and truck), and when (terminal, day and slot). */
 import { useId } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useTerminalClock } from '../clock.js';
 import { Button, Field, Loading, Notice } from '../components.js';
 import { SlotPicker } from './SlotPicker.js';
 import type { BookingChoices } from './use-booking-choices.js';
@@ -21,32 +23,33 @@ export function DriverAndTruck({
   adding: boolean;
   toggleAdding: () => void;
 }) {
+  const { t } = useTranslation('appointments');
   const selectId = useId();
   return (
     <fieldset className="booking-who">
-      <legend>Driver and truck</legend>
-      {drivers === undefined && !driversError ? <Loading label="Loading your drivers…" /> : null}
+      <legend>{t('who.legend')}</legend>
+      {drivers === undefined && !driversError ? <Loading label={t('who.loading')} /> : null}
       {driversError ? (
-        <Notice tone="error" title="Your drivers could not be loaded">
+        <Notice tone="error" title={t('who.failed')}>
           <p>{driversError}</p>
-          <Button onClick={() => void loadDrivers()}>Try again</Button>
+          <Button onClick={() => void loadDrivers()}>{t('who.tryAgain')}</Button>
         </Notice>
       ) : null}
       {drivers ? (
         <div className="field">
-          <label htmlFor={selectId}>Driver</label>
+          <label htmlFor={selectId}>{t('who.driver')}</label>
           <select id={selectId} value={badge} onChange={(event) => setBadge(event.target.value)}>
-            <option value="">{drivers.length === 0 ? 'No driver registered yet' : 'Choose a driver'}</option>
+            <option value="">{drivers.length === 0 ? t('who.noDriver') : t('who.chooseDriver')}</option>
             {drivers.map((driver) => (
               <option key={driver.badgeRef} value={driver.badge}>
-                {driver.name} — badge {driver.badge}
+                {t('who.driverOption', { name: driver.name, badge: driver.badge })}
               </option>
             ))}
           </select>
         </div>
       ) : null}
       <Field
-        label="Truck plate"
+        label={t('who.plate')}
         value={plate}
         onChange={(event) => setPlate(event.target.value)}
         autoComplete="off"
@@ -54,7 +57,7 @@ export function DriverAndTruck({
         maxLength={32}
       />
       <Button variant="quiet" aria-expanded={adding} onClick={toggleAdding}>
-        {adding ? 'Close the new driver form' : 'Register a new driver'}
+        {adding ? t('who.closeNew') : t('who.registerNew')}
       </Button>
     </fieldset>
   );
@@ -69,27 +72,40 @@ export function SlotChoice({
   slotId: string;
   setSlotId: (slotId: string) => void;
 }) {
+  const { t } = useTranslation('appointments');
+  const clock = useTerminalClock(terminal.trim().toUpperCase());
   return (
     <fieldset className="booking-when">
-      <legend>When</legend>
+      <legend>{t('when.legend')}</legend>
       <div className="booking-day">
         <Field
-          label="Terminal"
+          label={t('when.terminal')}
           value={terminal}
           onChange={(event) => setTerminal(event.target.value)}
           maxLength={12}
           autoComplete="off"
         />
-        <Field label="Day" type="date" value={day} onChange={(event) => setDay(event.target.value)} />
+        <Field
+          label={t('when.day')}
+          hint={t('when.dayHint', { zone: clock.label })}
+          type="date"
+          value={day}
+          onChange={(event) => setDay(event.target.value)}
+        />
       </div>
       {slots === 'loading' ? (
-        <Loading label="Loading the slots…" />
+        <Loading label={t('when.loadingSlots')} />
       ) : Array.isArray(slots) ? (
-        <SlotPicker slots={slots} value={slotId} onChange={setSlotId} />
+        <SlotPicker
+          slots={slots}
+          terminal={terminal.trim().toUpperCase()}
+          value={slotId}
+          onChange={setSlotId}
+        />
       ) : (
-        <Notice tone="error" title="The slots could not be loaded">
+        <Notice tone="error" title={t('when.slotsFailed')}>
           <p>{slots.error}</p>
-          <Button onClick={() => void loadSlots()}>Try again</Button>
+          <Button onClick={() => void loadSlots()}>{t('who.tryAgain')}</Button>
         </Notice>
       )}
     </fieldset>

@@ -4,6 +4,7 @@
  * shown as a QR code; changes close to pickup need a second planner (202).
  */
 import { type FormEvent, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { Button, Notice } from '../components.js';
 import { useFormDraft } from '../forms/form-schema.js';
 import { useAction } from '../use-action.js';
@@ -22,6 +23,7 @@ export function BookingPanel({
   containerNumber: string;
   onClose: () => void;
 }) {
+  const { t } = useTranslation('appointments');
   const choices = useBookingChoices();
   const [badge, setBadge] = useState('');
   const [plate, setPlate] = useState('');
@@ -43,13 +45,14 @@ export function BookingPanel({
     if (result.outcome === 'approval_required') {
       setNotice({
         tone: 'warning',
-        text: `This ${what} is close to the pickup, so it needs a second planner of your haulier to approve it (request ${result.approval.requestId}). Until then the current booking and credential stay as they are. The chain of the release has been told.`,
+        text: t('panel.needsApproval', { what, request: result.approval.requestId }),
       });
       return;
     }
     setBooked(result.appointment.status === 'booked');
     if (result.credential) setCredential(result.credential);
-    setNotice({ tone: 'success', text: `${what.charAt(0).toUpperCase()}${what.slice(1)} done.` });
+    const done = t('panel.done', { what });
+    setNotice({ tone: 'success', text: `${done.charAt(0).toUpperCase()}${done.slice(1)}` });
     void choices.loadSlots();
   }
 
@@ -62,22 +65,21 @@ export function BookingPanel({
       phone: typed.phone.trim(),
     };
     const userId = account.trim();
-    if (!input.name || !input.badge || !input.licence || !input.phone)
-      return fail('Fill in the name, badge, licence and phone of the driver.');
-    void run('driver', 'register the driver', async () => {
+    if (!input.name || !input.badge || !input.licence || !input.phone) return fail(t('panel.fillDriver'));
+    void run('driver', t('panel.stepUpRegister'), async () => {
       const driver = await pickupApi.registerDriver(userId ? { ...input, userId } : input);
       await choices.loadDrivers();
       setBadge(driver.badge);
       setAdding(false);
       newDriver.reset();
-      setNotice({ tone: 'success', text: `${driver.name} is registered.` });
+      setNotice({ tone: 'success', text: t('panel.registered', { name: driver.name }) });
     });
   }
 
   function missing(needSlot: boolean, needDriver: boolean): string | undefined {
-    if (needDriver && !badge) return 'Choose the driver.';
-    if (needDriver && !plate.trim()) return 'Enter the truck plate.';
-    if (needSlot && !slotId) return 'Choose a slot.';
+    if (needDriver && !badge) return t('panel.chooseDriver');
+    if (needDriver && !plate.trim()) return t('panel.enterPlate');
+    if (needSlot && !slotId) return t('panel.chooseSlot');
     return undefined;
   }
 
@@ -85,25 +87,28 @@ export function BookingPanel({
     event.preventDefault();
     const problem = missing(true, true);
     if (problem) return fail(problem);
-    void run('book', 'book the pickup', async () =>
-      outcome(await pickupApi.book(visitRef, { slotId, badge, truckPlate: plate.trim() }), 'booking'),
+    void run('book', t('panel.stepUpBook'), async () =>
+      outcome(
+        await pickupApi.book(visitRef, { slotId, badge, truckPlate: plate.trim() }),
+        t('panel.whatBooking'),
+      ),
     );
   }
 
   const rebook = () => {
     const problem = missing(true, false);
     if (problem) return fail(problem);
-    void run('rebook', 'move the booking', async () =>
-      outcome(await pickupApi.rebook(visitRef, slotId), 'move to another slot'),
+    void run('rebook', t('panel.stepUpRebook'), async () =>
+      outcome(await pickupApi.rebook(visitRef, slotId), t('panel.whatMove')),
     );
   };
   const changeDriver = () => {
     const problem = missing(false, true);
     if (problem) return fail(problem);
-    void run('driver', 'change the driver', async () =>
+    void run('driver', t('panel.stepUpDriver'), async () =>
       outcome(
         await pickupApi.changeDriver(visitRef, { badge, truckPlate: plate.trim() }),
-        'change of driver or truck',
+        t('panel.whatChange'),
       ),
     );
   };
@@ -111,11 +116,22 @@ export function BookingPanel({
   return (
     <section className="card booking" aria-labelledby="booking-heading">
       <h2 id="booking-heading">
-        Pickup of <span className="mono">{containerNumber}</span>
+        <Trans
+          t={t}
+          i18nKey="panel.heading"
+          values={{ number: containerNumber }}
+          components={{ number: <span className="mono" /> }}
+        />
       </h2>
       {notice ? <Notice tone={notice.tone}>{notice.text}</Notice> : null}
       {feedback}
-      {credential ? <CredentialCard credential={credential} containerNumber={containerNumber} /> : null}
+      {credential ? (
+        <CredentialCard
+          credential={credential}
+          containerNumber={containerNumber}
+          terminal={choices.terminal.trim().toUpperCase()}
+        />
+      ) : null}
 
       <form className="stack" onSubmit={book} noValidate>
         <DriverAndTruck
@@ -132,20 +148,25 @@ export function BookingPanel({
         <div className="button-row">
           {booked ? (
             <>
-              <Button variant="primary" busy={busy === 'rebook'} busyLabel="Moving…" onClick={rebook}>
-                Move to this slot
+              <Button
+                variant="primary"
+                busy={busy === 'rebook'}
+                busyLabel={t('panel.moving')}
+                onClick={rebook}
+              >
+                {t('panel.moveHere')}
               </Button>
-              <Button busy={busy === 'driver'} busyLabel="Changing…" onClick={changeDriver}>
-                Change driver or truck
+              <Button busy={busy === 'driver'} busyLabel={t('panel.changing')} onClick={changeDriver}>
+                {t('panel.changeDriver')}
               </Button>
             </>
           ) : (
-            <Button type="submit" variant="primary" busy={busy === 'book'} busyLabel="Booking…">
-              Book pickup
+            <Button type="submit" variant="primary" busy={busy === 'book'} busyLabel={t('panel.booking')}>
+              {t('panel.book')}
             </Button>
           )}
           <Button variant="quiet" onClick={onClose}>
-            Close
+            {t('panel.close')}
           </Button>
         </div>
       </form>

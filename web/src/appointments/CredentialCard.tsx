@@ -3,37 +3,41 @@
  * so the printed QR code here is only a fallback.
  */
 import { useId } from 'react';
-import { localDateTime, localTime } from '../clock.js';
+import { useTranslation } from 'react-i18next';
+import { useTerminalClock } from '../clock.js';
 import { CopyButton, QrCode } from '../qr.js';
 import type { Credential } from './appointment-api.js';
 
 export function CredentialCard({
   credential,
   containerNumber,
+  terminal,
 }: {
   credential: Credential;
   containerNumber: string;
+  /** The terminal of the booking: the window is shown in its time. */
+  terminal: string;
 }) {
+  const { t } = useTranslation('appointments');
+  const clock = useTerminalClock(terminal);
   const tokenId = useId();
   return (
     <section className="credential" aria-labelledby={`${tokenId}-heading`}>
-      <h3 id={`${tokenId}-heading`}>Pickup credential for {containerNumber}</h3>
+      <h3 id={`${tokenId}-heading`}>{t('credential.heading', { number: containerNumber })}</h3>
       <p>
-        Valid once, for this driver and truck, from {localDateTime(credential.windowStart)} to{' '}
-        {localTime(credential.windowEnd)} (grace included). The driver shows his pickup pass from his own
-        phone, under My jobs, once you have confirmed that phone (Approvals, Drivers' phones): there is
-        nothing to send him.
+        {t('credential.valid', {
+          from: clock.dateTime(credential.windowStart),
+          to: clock.time(credential.windowEnd),
+          zone: clock.label,
+        })}
       </p>
-      <p className="muted">
-        The printed pass below is only a fallback: the gate refuses it unless the terminal has switched
-        printed passes on, and every use of one raises an alert. It is not stored and is shown this once.
-      </p>
+      <p className="muted">{t('credential.fallback')}</p>
       <div className="credential-body">
-        <QrCode text={credential.token} label={`QR code of the pickup credential for ${containerNumber}`} />
+        <QrCode text={credential.token} label={t('credential.qr', { number: containerNumber })} />
         <div className="credential-text">
-          <label htmlFor={tokenId}>Credential text</label>
+          <label htmlFor={tokenId}>{t('credential.text')}</label>
           <textarea id={tokenId} className="token" readOnly rows={6} value={credential.token} />
-          <CopyButton text={credential.token} label="Copy credential" />
+          <CopyButton text={credential.token} label={t('credential.copy')} />
         </div>
       </div>
     </section>

@@ -3,6 +3,7 @@
  * than ActionForm's for its phone input, and for its submit kept in a button row, which stays its own width there.
  */
 import type { FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Button, Field } from '../components.js';
 import type { FormDraft } from '../forms/form-schema.js';
 
@@ -25,6 +26,7 @@ export function NewDriverForm({
   busy: boolean;
   onSubmit: () => void;
 }) {
+  const { t } = useTranslation('appointments');
   const { values, set } = draft;
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -32,34 +34,32 @@ export function NewDriverForm({
   };
   return (
     <form className="stack new-driver" onSubmit={submit} noValidate aria-labelledby="new-driver-heading">
-      <h3 id="new-driver-heading">New driver</h3>
-      <p className="muted">
-        Personal data: stored encrypted, seen only by your haulier and by the gate when the driver arrives.
-      </p>
+      <h3 id="new-driver-heading">{t('newDriver.heading')}</h3>
+      <p className="muted">{t('newDriver.intro')}</p>
       <div className="form-grid">
         <Field
-          label="Name"
+          label={t('newDriver.name')}
           value={values.name}
           onChange={(event) => set('name', event.target.value)}
           autoComplete="off"
           maxLength={200}
         />
         <Field
-          label="Badge number"
+          label={t('newDriver.badge')}
           value={values.badge}
           onChange={(event) => set('badge', event.target.value)}
           autoComplete="off"
           maxLength={64}
         />
         <Field
-          label="Driving licence"
+          label={t('newDriver.licence')}
           value={values.licence}
           onChange={(event) => set('licence', event.target.value)}
           autoComplete="off"
           maxLength={64}
         />
         <Field
-          label="Phone"
+          label={t('newDriver.phone')}
           type="tel"
           value={values.phone}
           onChange={(event) => set('phone', event.target.value)}
@@ -67,8 +67,8 @@ export function NewDriverForm({
           maxLength={32}
         />
         <Field
-          label="Driver's PortLedger account (optional)"
-          hint="The user id of the driver's own sign-in, a driver of your haulier: he then sees his jobs under My jobs."
+          label={t('newDriver.account')}
+          hint={t('newDriver.accountHint')}
           value={values.userId}
           onChange={(event) => set('userId', event.target.value)}
           autoComplete="off"
@@ -77,8 +77,8 @@ export function NewDriverForm({
         />
       </div>
       <div className="button-row">
-        <Button type="submit" variant="primary" busy={busy} busyLabel="Registering…">
-          Register driver
+        <Button type="submit" variant="primary" busy={busy} busyLabel={t('newDriver.registering')}>
+          {t('newDriver.register')}
         </Button>
       </div>
     </form>

@@ -3,15 +3,10 @@
  * whenever the terminal or the day changes. A 401 signs the person out.
  */
 import { useCallback, useEffect, useState } from 'react';
+import { useTerminalClock } from '../clock.js';
 import { isUnauthenticated, messageOf } from '../errors.js';
 import { useSession } from '../session.js';
 import { type Driver, pickupApi, type Slot } from './appointment-api.js';
-
-function today(): string {
-  const now = new Date();
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
-}
 
 export type SlotsState = Slot[] | 'loading' | { error: string };
 
@@ -20,7 +15,11 @@ export function useBookingChoices() {
   const [drivers, setDrivers] = useState<Driver[]>();
   const [driversError, setDriversError] = useState<string>();
   const [terminal, setTerminal] = useState('T1');
-  const [day, setDay] = useState(today);
+  // The day is the terminal's (slot tables count the terminal's days): today at the gate, until the person picks one.
+  const clock = useTerminalClock(terminal.trim().toUpperCase());
+  const [picked, setPicked] = useState<string>();
+  const day = picked ?? clock.dayKey(Date.now());
+  const setDay = (value: string) => setPicked(value);
   const [slots, setSlots] = useState<SlotsState>('loading');
 
   const loadDrivers = useCallback(async () => {

@@ -1,17 +1,9 @@
-/** One job as a big card: what to collect, where, when, with which truck, and the pickup pass. */
-
-import { localDateTime, localTime } from '../clock.js';
+/** One job as a big card: what to collect, where, when (in the terminal's time), with which truck, and the pass. */
+import { useTranslation } from 'react-i18next';
+import { useTerminalClock } from '../clock.js';
 import { Button } from '../components.js';
+import { term } from '../terms.js';
 import type { DriverJob } from './driver-jobs.js';
-
-const STATE_LABELS: Record<DriverJob['state'], string> = {
-  booked: 'Booked',
-  cancelled: 'Cancelled',
-  collected: 'Collected',
-  closed: 'Closed',
-};
-
-const sameDay = (iso: string, now: Date) => new Date(iso).toDateString() === now.toDateString();
 
 export function JobCard({
   job,
@@ -24,53 +16,57 @@ export function JobCard({
   phoneActive: boolean;
   onShowPass: () => void;
 }) {
+  const { t } = useTranslation('drivers');
+  // The gate's clock, not the phone's: a driver whose phone is set to another zone reads the gate's times.
+  const clock = useTerminalClock(job.terminal, job.pass?.terminalTimeZone);
   const headingId = `job-${job.visitRef}`;
-  const today = sameDay(job.slotStart, now);
+  const today = clock.dayKey(job.slotStart) === clock.dayKey(now.getTime());
   return (
     <article className="card" aria-labelledby={headingId}>
       <h2 id={headingId} className="mono">
         {job.containerNumber}
       </h2>
-      <ul className="chips" aria-label="Status">
-        <li className="chip">{STATE_LABELS[job.state]}</li>
-        {today && job.state === 'booked' ? <li className="chip">Today</li> : null}
+      <ul className="chips" aria-label={t('job.status')}>
+        <li className="chip">{term('jobStates', job.state)}</li>
+        {today && job.state === 'booked' ? <li className="chip">{t('job.today')}</li> : null}
       </ul>
       <dl className="facts">
         <div>
-          <dt>When</dt>
-          <dd>
-            {localDateTime(job.slotStart)} – {localTime(job.slotEnd)}
+          <dt>{t('job.when')}</dt>
+          <dd data-testid="job-slot">
+            {clock.pending ? '…' : clock.range(job.slotStart, job.slotEnd)}{' '}
+            <span className="muted">({clock.label})</span>
           </dd>
         </div>
         <div>
-          <dt>Gate open</dt>
-          <dd>
-            {localTime(job.windowStart)} – {localTime(job.windowEnd)} (grace {job.graceBeforeMinutes} min
-            before, {job.graceAfterMinutes} min after)
+          <dt>{t('job.gateOpen')}</dt>
+          <dd data-testid="job-window">
+            {clock.pending ? '…' : clock.timeRange(job.windowStart, job.windowEnd)} (
+            {t('job.grace', { before: job.graceBeforeMinutes, after: job.graceAfterMinutes })})
           </dd>
         </div>
         <div>
-          <dt>Terminal</dt>
-          <dd>{job.terminal}</dd>
+          <dt>{t('job.terminal')}</dt>
+          <dd>{clock.name ? `${clock.name} (${job.terminal})` : job.terminal}</dd>
         </div>
         <div>
-          <dt>Truck</dt>
+          <dt>{t('job.truck')}</dt>
           <dd className="mono">{job.truckPlate}</dd>
         </div>
         <div>
-          <dt>Pickup pass</dt>
+          <dt>{t('job.pass')}</dt>
           <dd>
             {job.pass
               ? phoneActive
-                ? `Ready (id ${job.pass.credentialId}) on this phone: show it at the gate`
-                : `Ready (id ${job.pass.credentialId}), shown only on your confirmed phone (see above)`
+                ? t('job.readyHere', { id: job.pass.credentialId })
+                : t('job.readyElsewhere', { id: job.pass.credentialId })
               : job.credential.active
-                ? `Issued (id ${job.credential.credentialId})`
-                : 'None in force'}
+                ? t('job.issued', { id: job.credential.credentialId })
+                : t('job.noneInForce')}
           </dd>
         </div>
         <div>
-          <dt>Visit</dt>
+          <dt>{t('job.visit')}</dt>
           <dd className="mono">{job.visitRef}</dd>
         </div>
       </dl>
@@ -78,10 +74,10 @@ export function JobCard({
         <Button
           variant="primary"
           size="large"
-          aria-label={`Show the pickup pass for ${job.containerNumber}`}
+          aria-label={t('job.showPassFor', { number: job.containerNumber })}
           onClick={onShowPass}
         >
-          Show pass
+          {t('job.showPass')}
         </Button>
       ) : null}
     </article>

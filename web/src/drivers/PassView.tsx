@@ -3,7 +3,8 @@
  * for every 30-second step (see `pickup-pass.ts`), so that a screenshot or a copy is stale within a minute.
  */
 import { useEffect, useId, useRef, useState } from 'react';
-import { terminalClock } from '../clock.js';
+import { useTranslation } from 'react-i18next';
+import { useTerminalClock } from '../clock.js';
 import { Button, Notice } from '../components.js';
 import { passCounter, type SignedPass, signPass } from '../pickup-pass.js';
 import { QrCode } from '../qr.js';
@@ -56,7 +57,8 @@ export function PassView({
   const [signed, setSigned] = useState<SignedPass>();
   const [now, setNow] = useState(() => Date.now());
   const [failed, setFailed] = useState(false);
-  const clock = terminalClock(pass.terminalTimeZone);
+  const { t } = useTranslation('drivers');
+  const clock = useTerminalClock(terminal, pass.terminalTimeZone);
   useWakeLock();
 
   useEffect(() => heading.current?.focus(), []);
@@ -105,60 +107,57 @@ export function PassView({
   return (
     <div className="pass-view" role="dialog" aria-modal="true" aria-labelledby={headingId}>
       <h1 id={headingId} ref={heading} tabIndex={-1} className="pass-heading">
-        Pickup pass
+        {t('pass.heading')}
       </h1>
       <p className="pass-container mono">{containerNumber}</p>
       {failed ? (
-        <Notice tone="error" title="This phone could not sign the pass">
-          <p>Close the pass and open it again. If it keeps failing, set this phone up again in My jobs.</p>
+        <Notice tone="error" title={t('pass.signFailed')}>
+          <p>{t('pass.signFailedBody')}</p>
         </Notice>
       ) : null}
       {signed ? (
         <>
-          <QrCode text={signed.text} label={`Pickup pass QR code for ${containerNumber}`} size={size} />
+          <QrCode text={signed.text} label={t('pass.qr', { number: containerNumber })} size={size} />
           <p className="pass-countdown" role="timer" aria-live="off">
-            New code in {seconds} s
+            {t('pass.newCode', { seconds })}
           </p>
           <p className="pass-text mono" data-testid="pickup-pass-text">
             {signed.text}
           </p>
         </>
       ) : failed ? null : (
-        <p className="muted">Signing the pass…</p>
+        <p className="muted">{t('pass.signing')}</p>
       )}
       {closed ? (
-        <Notice tone="warning">The gate window has closed: the gate will refuse this pass.</Notice>
+        <Notice tone="warning">{t('pass.closed')}</Notice>
       ) : early ? (
-        <Notice tone="info">The gate window has not opened yet: the gate refuses the pass before it.</Notice>
+        <Notice tone="info">{t('pass.early')}</Notice>
       ) : null}
       <dl className="facts pass-facts">
         <div>
-          <dt>Slot</dt>
-          <dd>
-            {clock.dateTime(slotStart)}–{clock.time(slotEnd)} ({clock.zone})
+          <dt>{t('pass.slot')}</dt>
+          <dd data-testid="pass-slot">
+            {clock.range(slotStart, slotEnd)} ({clock.label})
           </dd>
         </div>
         <div>
-          <dt>Gate open</dt>
-          <dd>
-            {clock.time(pass.windowStart)}–{clock.time(pass.windowEnd)} ({clock.zone} time)
+          <dt>{t('pass.gateOpen')}</dt>
+          <dd data-testid="pass-window">
+            {clock.timeRange(pass.windowStart, pass.windowEnd)} ({clock.label})
           </dd>
         </div>
         <div>
-          <dt>Terminal</dt>
-          <dd>{terminal}</dd>
+          <dt>{t('pass.terminal')}</dt>
+          <dd>{clock.name ? `${clock.name} (${terminal})` : terminal}</dd>
         </div>
         <div>
-          <dt>Truck</dt>
+          <dt>{t('pass.truck')}</dt>
           <dd className="mono">{truckPlate}</dd>
         </div>
       </dl>
-      <p className="muted">
-        Show this screen at the gate with your badge. It changes every 30 seconds: a photo or a copy of it
-        does not open the gate.
-      </p>
+      <p className="muted">{t('pass.show')}</p>
       <Button size="large" onClick={onClose}>
-        Close the pass
+        {t('pass.close')}
       </Button>
     </div>
   );

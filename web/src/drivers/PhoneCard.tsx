@@ -4,6 +4,7 @@
  * While it waits, the card shows the confirmation code of this phone's key for the driver to read out.
  */
 import { type ReactNode, useId } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import type { Session } from '../api.js';
 import { Button, Loading, Notice } from '../components.js';
 import { useFormDraft } from '../forms/form-schema.js';
@@ -29,45 +30,51 @@ function PhoneStatus({
   form: ReactNode;
   reload: () => Promise<void>;
 }) {
+  const { t } = useTranslation('drivers');
+  const mono = { mono: <span className="mono" /> };
+  // The phone's label is the driver's own words: escaped before the tags are read, so it stays text.
+  const safe = { tOptions: { interpolation: { escapeValue: true } }, shouldUnescape: true } as const;
   if (here?.status === 'active')
     return (
-      <Notice tone="success" title="This phone shows your pickup passes">
+      <Notice tone="success" title={t('phone.active')}>
         <p>
-          “{here.label}”, key fingerprint <span className="mono">{here.fingerprint}</span>, confirmed by your
-          planner.
+          <Trans
+            t={t}
+            i18nKey="phone.activeBody"
+            values={{ label: here.label, fingerprint: here.fingerprint }}
+            components={mono}
+            {...safe}
+          />
         </p>
       </Notice>
     );
   if (here?.status === 'pending')
     return (
       <>
-        <Notice tone="warning" title="Your planner must confirm this phone">
+        <Notice tone="warning" title={t('phone.pending')}>
           <p>
-            “{here.label}” is set up, but it shows no pickup pass until a planner of your haulier confirms it.
-            Its key fingerprint, which your planner sees too: <span className="mono">{here.fingerprint}</span>
-            .
+            <Trans
+              t={t}
+              i18nKey="phone.pendingBody"
+              values={{ label: here.label, fingerprint: here.fingerprint }}
+              components={mono}
+              {...safe}
+            />
           </p>
         </Notice>
-        <h3>Confirmation code</h3>
+        <h3>{t('phone.code')}</h3>
         <p className="mono" style={{ fontSize: '2rem', fontWeight: 700, letterSpacing: '0.1em' }}>
-          <output aria-label="Confirmation code">{code ?? '…'}</output>
+          <output aria-label={t('phone.code')}>{code ?? '…'}</output>
         </p>
-        <p>
-          Read this code to your planner, face to face or on the phone when he calls you: he types it to
-          confirm that this phone is yours. Do not send it in a message.
-        </p>
-        <Button onClick={() => void reload()}>Check again</Button>
+        <p>{t('phone.readCode')}</p>
+        <Button onClick={() => void reload()}>{t('phone.checkAgain')}</Button>
       </>
     );
   if (here?.status === 'rejected' || here?.status === 'revoked')
     return (
       <>
         <Notice tone="error" title={deviceStatusName(here.status)}>
-          <p>
-            {here.status === 'rejected'
-              ? 'Your planner did not confirm this phone, so it shows no pickup pass. If it is your phone, call your planner, then set it up again.'
-              : 'Your planner confirmed another phone after this one, so this one no longer shows pickup passes. To use this phone again, set it up again.'}
-          </p>
+          <p>{here.status === 'rejected' ? t('phone.rejected') : t('phone.revoked')}</p>
         </Notice>
         {form}
       </>
@@ -76,8 +83,11 @@ function PhoneStatus({
     <>
       <p>
         {elsewhere
-          ? `Your pickup passes are on another phone, “${elsewhere.label}” (${deviceStatusName(elsewhere.status).toLowerCase()}). This phone has no key. To use this phone instead, set it up here: your planner must confirm it, and the other phone then stops showing passes.`
-          : 'This phone has no key for pickup passes yet. Set it up once: the key is made on this phone and never leaves it, and your planner confirms it.'}
+          ? t('phone.elsewhere', {
+              label: elsewhere.label,
+              status: deviceStatusName(elsewhere.status).toLowerCase(),
+            })
+          : t('phone.noKey')}
       </p>
       {form}
     </>
@@ -93,17 +103,18 @@ export function PhoneCard({
   phone: PhoneState;
   reload: () => Promise<void>;
 }) {
+  const { t } = useTranslation('drivers');
   const draft = useFormDraft({ label: '' });
   const { run, busyKey, done, feedback, fail } = useAction({ reload });
   const headingId = useId();
   const code = useConfirmationCode(phone.status === 'ready' ? phone.key?.publicKey : undefined);
 
-  if (phone.status === 'loading') return <Loading label="Checking this phone…" />;
+  if (phone.status === 'loading') return <Loading label={t('phone.checking')} />;
   if (phone.status === 'error')
     return (
-      <Notice tone="error" title="This phone's pickup pass could not be checked">
+      <Notice tone="error" title={t('phone.checkFailed')}>
         <p>{phone.message}</p>
-        <Button onClick={() => void reload()}>Try again</Button>
+        <Button onClick={() => void reload()}>{t('phone.tryAgain')}</Button>
       </Notice>
     );
   const { here, elsewhere } = phoneStanding(phone);
@@ -112,15 +123,13 @@ export function PhoneCard({
   const setUp = (name: string) =>
     void run(
       'enrol',
-      'set up this phone',
+      t('phone.stepUpSetUp'),
       async () => {
         let key: DeviceKey;
         try {
           key = await generateDeviceKey(userId, new Date());
         } catch {
-          fail(
-            'This browser cannot make a pickup pass key. Use an up-to-date Chrome, Safari or Firefox on your phone.',
-          );
+          fail(t('phone.noCrypto'));
           return;
         }
         // Kept before it is registered: a key the server knows but the phone lost would be a dead phone.
@@ -129,12 +138,12 @@ export function PhoneCard({
         await saveDeviceKey({ ...key, deviceId });
         draft.reset();
       },
-      { done: 'This phone is set up. Your planner must confirm it before it shows your pickup passes.' },
+      { done: t('phone.setUpDone') },
     );
 
   return (
     <section className="card" aria-labelledby={headingId}>
-      <h2 id={headingId}>This phone</h2>
+      <h2 id={headingId}>{t('phone.heading')}</h2>
       {done ? <Notice tone="success">{done}</Notice> : null}
       {feedback}
       <PhoneStatus
@@ -148,14 +157,14 @@ export function PhoneCard({
         <Button
           variant="quiet"
           busy={busyKey === 'forget'}
-          busyLabel="Forgetting…"
+          busyLabel={t('phone.forgetting')}
           onClick={() =>
-            void run('forget', 'forget the key on this phone', async () => forgetDeviceKey(userId), {
-              done: 'The key is gone from this phone. Set it up again to show pickup passes here.',
+            void run('forget', t('phone.stepUpForget'), async () => forgetDeviceKey(userId), {
+              done: t('phone.forgotten'),
             })
           }
         >
-          Forget the key on this phone
+          {t('phone.forget')}
         </Button>
       ) : null}
     </section>

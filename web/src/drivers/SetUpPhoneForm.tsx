@@ -1,5 +1,6 @@
 /** The name the driver gives this phone before its key is made, which his planner sees when confirming it. */
 import type { FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Button, Field } from '../components.js';
 import type { FormDraft } from '../forms/form-schema.js';
 
@@ -12,19 +13,20 @@ export function SetUpPhoneForm({
   busy: boolean;
   onSetUp: (name: string) => void;
 }) {
+  const { t } = useTranslation('drivers');
   function submit(event: FormEvent) {
     event.preventDefault();
     const name = draft.values.label.trim();
-    if (!name) return draft.setErrors({ label: 'Give this phone a name your planner will recognise.' });
-    if (name.length > 60) return draft.setErrors({ label: 'At most 60 characters.' });
+    if (!name) return draft.setErrors({ label: t('setUp.nameMissing') });
+    if (name.length > 60) return draft.setErrors({ label: t('setUp.tooLong') });
     draft.setErrors({});
     onSetUp(name);
   }
   return (
-    <form className="stack" onSubmit={submit} noValidate aria-label="Set up this phone">
+    <form className="stack" onSubmit={submit} noValidate aria-label={t('setUp.label')}>
       <Field
-        label="Name of this phone"
-        hint="For example “Dirk's Samsung”. Your planner sees it when confirming the phone."
+        label={t('setUp.name')}
+        hint={t('setUp.nameHint')}
         value={draft.values.label}
         onChange={(event) => draft.set('label', event.target.value)}
         error={draft.errors.label}
@@ -32,8 +34,8 @@ export function SetUpPhoneForm({
         autoComplete="off"
       />
       <div className="button-row">
-        <Button type="submit" variant="primary" busy={busy} busyLabel="Setting up…">
-          Set up this phone for pickup passes
+        <Button type="submit" variant="primary" busy={busy} busyLabel={t('setUp.settingUp')}>
+          {t('setUp.submit')}
         </Button>
       </div>
     </form>

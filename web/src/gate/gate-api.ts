@@ -20,6 +20,11 @@ export interface GateVerdict {
   visitRef: string;
   /** The box the credential names; `null` when what was scanned is not genuine. */
   containerNumber: string | null;
+  /**
+   * Where the truck goes: the box's yard slot, when the gate let it out and the clerk may see positions (issue 14);
+   * absent from a server that does not tell it yet.
+   */
+  yardPosition?: { terminal: string; block: string; bay: number; row: number; tier: number } | null;
   checks: GateCheck[];
   index: number;
 }

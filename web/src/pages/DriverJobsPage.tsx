@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { Session } from '../api.js';
 import { Button, Loading, Notice, PageHeading } from '../components.js';
 import { phoneStanding } from '../drivers/driver-jobs.js';
@@ -9,6 +10,7 @@ import { useDriverJobs } from '../drivers/use-driver-jobs.js';
 
 /** A driver's own pickups (MISSION §2: the driver sees only his own jobs), today's first, and their passes. */
 export function DriverJobsPage({ session }: { session: Session }) {
+  const { t } = useTranslation('drivers');
   const { jobs: state, loadJobs: load, phone, loadPhone } = useDriverJobs(session.user.userId);
   const [showing, setShowing] = useState<string>();
 
@@ -35,30 +37,24 @@ export function DriverJobsPage({ session }: { session: Session }) {
 
   return (
     <div className="page">
-      <PageHeading title="My jobs" />
+      <PageHeading title={t('page.title')} />
       <PhoneCard session={session} phone={phone} reload={loadPhone} />
-      {state.status === 'loading' ? <Loading label="Loading your jobs…" /> : null}
+      {state.status === 'loading' ? <Loading label={t('page.loading')} /> : null}
       {state.status === 'error' ? (
-        <Notice tone="error" title="Your jobs could not be loaded">
+        <Notice tone="error" title={t('page.failed')}>
           <p>{state.message}</p>
-          <Button onClick={() => void load()}>Try again</Button>
+          <Button onClick={() => void load()}>{t('page.tryAgain')}</Button>
         </Notice>
       ) : null}
       {state.status === 'ready' && state.jobs.length === 0 ? (
-        <Notice tone="info" title="No jobs for you">
-          <p>
-            Your haulier has not nominated you for a pickup. If you expected one, ask your planner to link
-            your account to your driver badge.
-          </p>
+        <Notice tone="info" title={t('page.none')}>
+          <p>{t('page.noneBody')}</p>
         </Notice>
       ) : null}
       {state.status === 'ready' && state.jobs.length > 0 ? (
         <>
-          <p className="muted">
-            Bring your port ID badge, this phone and the truck named here; the gate lets you through only
-            inside the gate window.
-          </p>
-          <section className="cards" aria-label="Your jobs">
+          <p className="muted">{t('page.bring')}</p>
+          <section className="cards" aria-label={t('page.yourJobs')}>
             {state.jobs.map((job) => (
               <JobCard
                 key={job.visitRef}
@@ -69,7 +65,7 @@ export function DriverJobsPage({ session }: { session: Session }) {
               />
             ))}
           </section>
-          <Button onClick={() => void load()}>Refresh</Button>
+          <Button onClick={() => void load()}>{t('page.refresh')}</Button>
         </>
       ) : null}
     </div>

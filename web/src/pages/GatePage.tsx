@@ -1,7 +1,10 @@
 import { type FormEvent, useCallback, useEffect, useId, useRef, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { Button, Field, Notice, PageHeading } from '../components.js';
 import { isUnauthenticated, messageOf } from '../errors.js';
-import { type GateVerdict, gateTransaction } from '../gate/gate-api.js';
+import { type GateCheck, type GateVerdict, gateTransaction } from '../gate/gate-api.js';
+import { currentLanguage, i18next } from '../i18n/index.js';
+import { rawCodesIn } from '../i18n/raw-code.js';
 import { passShape } from '../pickup-pass.js';
 import { useSession } from '../session.js';
 import { gateCheckName, gateCheckState } from '../terms.js';
@@ -22,6 +25,7 @@ function barcodeDetector(): BarcodeDetectorConstructor | undefined {
 
 /** Scans a QR code with the camera until one is read, the person cancels, or the camera cannot be used. */
 function CameraScanner({ onRead, onClose }: { onRead: (text: string) => void; onClose: () => void }) {
+  const { t } = useTranslation('gate');
   const video = useRef<HTMLVideoElement>(null);
   const [error, setError] = useState<string>();
 
@@ -53,7 +57,7 @@ function CameraScanner({ onRead, onClose }: { onRead: (text: string) => void; on
         await video.current.play();
         void tick();
       } catch {
-        setError('The camera cannot be used here. Paste the text under the pass’s QR code instead.');
+        setError(i18next.t('gate:camera.unavailable'));
       }
     })();
     return () => {
@@ -68,21 +72,37 @@ function CameraScanner({ onRead, onClose }: { onRead: (text: string) => void; on
       {error ? (
         <Notice tone="error">{error}</Notice>
       ) : (
-        <video ref={video} className="scanner-video" muted playsInline aria-label="Camera view" />
+        <video ref={video} className="scanner-video" muted playsInline aria-label={t('camera.view')} />
       )}
-      <Button onClick={onClose}>Stop scanning</Button>
+      <Button onClick={onClose}>{t('camera.stop')}</Button>
     </div>
   );
 }
 
 /** Which box the answer is about, as far as the gate may say. */
 function boxLine(verdict: GateVerdict): string {
+  const t = i18next.t;
   if (verdict.visitRef !== 'unidentified') {
     return verdict.containerNumber
-      ? `Box ${verdict.containerNumber}, visit ${verdict.visitRef}`
-      : `Visit ${verdict.visitRef}`;
+      ? t('gate:box.numberAndVisit', { number: verdict.containerNumber, visit: verdict.visitRef })
+      : t('gate:box.visit', { visit: verdict.visitRef });
   }
-  return verdict.containerNumber ? `Box ${verdict.containerNumber}` : 'Box not identified';
+  return verdict.containerNumber
+    ? t('gate:box.number', { number: verdict.containerNumber })
+    : t('gate:box.unknown');
+}
+
+/**
+ * Why a check was crossed, in one sentence: the server's own (which names the badge or plate read, and the window
+ * on the terminal's clock) in English when it is plain words, else the catalogue's sentence for that check.
+ */
+function checkReason(check: GateCheck): string | null {
+  if (check.state === 'passed') return null;
+  const server = check.reason?.trim();
+  if (server && currentLanguage() === 'en' && rawCodesIn(server).length === 0) return server;
+  const key = `gate:why.${check.check}`;
+  if (i18next.exists(key)) return String(i18next.t(key as never));
+  return server && rawCodesIn(server).length === 0 ? server : null;
 }
 
 /**
@@ -90,6 +110,7 @@ function boxLine(verdict: GateVerdict): string {
  * the verdict with every check ticked or crossed out.
  */
 export function GatePage() {
+  const { t } = useTranslation('gate');
   const { signedOut } = useSession();
   const credentialId = useId();
   const credentialRef = useRef<HTMLTextAreaElement>(null);
@@ -121,15 +142,12 @@ export function GatePage() {
     const scannedText = credential.trim();
     const next = {
       ...(!scannedText
-        ? { credential: 'Scan or paste the pickup pass.' }
+        ? { credential: t('form.passMissing') }
         : passShape(scannedText) === 'unknown'
-          ? {
-              credential:
-                'This is not a pickup pass. Ask the driver to open the pass under My jobs on his phone, and scan the QR code it shows.',
-            }
+          ? { credential: t('form.notAPass') }
           : {}),
-      ...(badge.trim() ? {} : { badge: 'Enter the badge number from the driver’s card.' }),
-      ...(plate.trim() ? {} : { plate: 'Enter the truck plate.' }),
+      ...(badge.trim() ? {} : { badge: t('form.badgeMissing') }),
+      ...(plate.trim() ? {} : { plate: t('form.plateMissing') }),
     };
     setErrors(next);
     if (Object.keys(next).length > 0) return;
@@ -165,13 +183,12 @@ export function GatePage() {
   const credentialError = errors.credential;
   return (
     <div className="page gate">
-      <PageHeading title="Gate-out" />
+      <PageHeading title={t('title')} />
       <form className="gate-form" onSubmit={(event) => void submit(event)} noValidate>
         <div className={`field gate-field${credentialError ? ' field-invalid' : ''}`}>
-          <label htmlFor={credentialId}>Pickup pass</label>
+          <label htmlFor={credentialId}>{t('form.pass')}</label>
           <p id={`${credentialId}-hint`} className="field-hint">
-            Scan the QR code on the driver’s phone, or paste the text under it (it starts with plp1.). It
-            changes every 30 seconds: a photo or a copy of an older one is refused.
+            {t('form.passHint')}
           </p>
           <textarea
             id={credentialId}
@@ -202,13 +219,13 @@ export function GatePage() {
           scanning ? (
             <CameraScanner onRead={scanned} onClose={stopScanning} />
           ) : (
-            <Button onClick={() => setScanning(true)}>Scan with camera</Button>
+            <Button onClick={() => setScanning(true)}>{t('camera.scan')}</Button>
           )
         ) : null}
         <div className="gate-row">
           <Field
             className="gate-field"
-            label="Badge number"
+            label={t('form.badge')}
             value={badge}
             onChange={(event) => setBadge(event.target.value)}
             error={errors.badge}
@@ -218,7 +235,7 @@ export function GatePage() {
           />
           <Field
             className="gate-field"
-            label="Truck plate"
+            label={t('form.plate')}
             value={plate}
             onChange={(event) => setPlate(event.target.value)}
             error={errors.plate}
@@ -228,17 +245,17 @@ export function GatePage() {
           />
         </div>
         <div className="button-row">
-          <Button type="submit" variant="primary" size="large" busy={busy} busyLabel="Checking…">
-            Check and release
+          <Button type="submit" variant="primary" size="large" busy={busy} busyLabel={t('form.checking')}>
+            {t('form.check')}
           </Button>
           <Button size="large" onClick={nextTruck}>
-            Next truck
+            {t('form.next')}
           </Button>
         </div>
       </form>
 
       {failed ? (
-        <Notice tone="error" title="The gate could not check this truck">
+        <Notice tone="error" title={t('form.failed')}>
           <p>{failed}</p>
         </Notice>
       ) : null}
@@ -251,22 +268,36 @@ export function GatePage() {
           aria-labelledby="verdict-heading"
         >
           <h2 id="verdict-heading" className="gate-verdict-banner">
-            {verdict.accepted ? '✓ Accepted: the box may leave' : '✗ Refused: do not release the box'}
+            {verdict.accepted ? t('verdict.accepted') : t('verdict.refused')}
           </h2>
+          {verdict.containerNumber ? (
+            <p className="gate-verdict-box mono">{verdict.containerNumber}</p>
+          ) : null}
           <p className="gate-verdict-meta">
-            {boxLine(verdict)} · recorded as audit event {verdict.index}
-            {verdict.accepted ? '' : ' · an alert was raised'}
+            {boxLine(verdict)} · {t('verdict.recorded', { index: verdict.index })}
+            {verdict.accepted ? '' : ` · ${t('verdict.alert')}`}
           </p>
-          {verdict.checks.some((check) => check.state === 'not_checked') ? (
-            <p className="gate-verdict-note">
-              The pass does not show that it comes from the driver’s confirmed phone now, so the gate checked
-              nothing else. Ask the driver to open the pass under My jobs on his phone and scan it again.
+          {verdict.accepted && verdict.yardPosition ? (
+            <p className="gate-verdict-goto" data-testid="gate-goto">
+              <Trans
+                t={t}
+                i18nKey="verdict.goTo"
+                values={{
+                  slot: `${verdict.yardPosition.terminal}/${verdict.yardPosition.block}/${String(verdict.yardPosition.bay).padStart(2, '0')}/${String(verdict.yardPosition.row).padStart(2, '0')}/${verdict.yardPosition.tier}`,
+                  ...verdict.yardPosition,
+                }}
+                components={{ slot: <strong className="mono" /> }}
+              />
             </p>
           ) : null}
-          <ul className="checks" aria-label="Checks">
+          {verdict.checks.some((check) => check.state === 'not_checked') ? (
+            <p className="gate-verdict-note">{t('verdict.notChecked')}</p>
+          ) : null}
+          <ul className="checks" aria-label={t('verdict.checks')}>
             {verdict.checks.map((check) => {
               const key = check.state ?? (check.passed ? 'passed' : 'failed');
               const state = gateCheckState(key);
+              const reason = checkReason(check);
               return (
                 <li key={check.check} className={`check-row check-${key.replace('_', '-')}`}>
                   <span className="check-mark" aria-hidden="true">
@@ -276,7 +307,7 @@ export function GatePage() {
                     {gateCheckName(check.check)}
                     <span className="visually-hidden">: {state.words}</span>
                   </span>
-                  {check.reason ? <span className="check-reason">{check.reason}</span> : null}
+                  {reason ? <span className="check-reason">{reason}</span> : null}
                 </li>
               );
             })}

@@ -1,8 +1,10 @@
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { Session } from '../api.js';
 import { BookingPanel } from '../appointments/BookingPanel.js';
 import { Button, Loading, Notice, PageHeading } from '../components.js';
 import { allows, useFormDraft } from '../forms/form-schema.js';
+import { useOrgNames } from '../org-names.js';
 import { AnnounceForm } from '../releases/AnnounceForm.js';
 import { IssueReleaseForm } from '../releases/IssueReleaseForm.js';
 import type { InboxView, ReleaseRow } from '../releases/inbox.js';
@@ -18,6 +20,8 @@ import { useAction } from '../use-action.js';
 
 /** Release desks and haulier planners: offers to accept or deny, rights to pass on or revoke, pickups to book. */
 export function ReleasesPage({ session }: { session: Session }) {
+  const { t } = useTranslation('releases');
+  const names = useOrgNames(session);
   const { orgId, orgKind, roles } = session.user;
   const isLine = orgKind === 'shipping_line';
   const may = {
@@ -64,7 +68,7 @@ export function ReleasesPage({ session }: { session: Session }) {
       draft.reset();
       setPanel(next);
     },
-    number: (row: ReleaseRow) => row.containerNumber ?? `visit ${row.visitRef}`,
+    number: (row: ReleaseRow) => row.containerNumber ?? t('page.visitOf', { visit: row.visitRef }),
     party: (id: string) => partyLabel(directory, id),
   };
 
@@ -72,17 +76,17 @@ export function ReleasesPage({ session }: { session: Session }) {
   if (state.status === 'loading')
     return (
       <div className="page">
-        <PageHeading title="Releases" />
-        <Loading label="Loading the releases…" />
+        <PageHeading title={t('page.title')} />
+        <Loading label={t('page.loading')} />
       </div>
     );
   if (state.status === 'error')
     return (
       <div className="page">
-        <PageHeading title="Releases" />
-        <Notice tone="error" title="The releases could not be loaded">
+        <PageHeading title={t('page.title')} />
+        <Notice tone="error" title={t('page.failed')}>
           <p>{state.message}</p>
-          <Button onClick={() => void inbox.load()}>Try again</Button>
+          <Button onClick={() => void inbox.load()}>{t('page.tryAgain')}</Button>
         </Notice>
       </div>
     );
@@ -104,11 +108,8 @@ export function ReleasesPage({ session }: { session: Session }) {
 
   return (
     <div className="page">
-      <PageHeading title="Releases" />
-      <p className="muted">
-        The right to collect a box passes from the line to the next party, who accepts it. Nobody collects
-        with a PIN: the holding haulier books a slot naming one driver and truck.
-      </p>
+      <PageHeading title={t('page.title')} />
+      <p className="muted">{t('page.intro')}</p>
       {done ? <Notice tone="success">{done}</Notice> : null}
       {feedback}
 
@@ -130,6 +131,7 @@ export function ReleasesPage({ session }: { session: Session }) {
           more={inbox.more === 'offers'}
           onShowMore={() => void inbox.showMore('offers', fail)}
           lookup={lookup}
+          names={names}
           tools={tools}
         />
       ) : null}

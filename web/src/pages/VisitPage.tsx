@@ -1,5 +1,7 @@
+import { Trans, useTranslation } from 'react-i18next';
 import type { Session } from '../api.js';
 import { Button, Loading, Notice, PageHeading } from '../components.js';
+import { useOrgNames } from '../org-names.js';
 import { holds, useSession } from '../session.js';
 import { VisitActions } from '../visits/VisitActions.js';
 import { AppointmentCard, useAppointment } from '../visits/VisitAppointment.js';
@@ -23,6 +25,7 @@ export function VisitPage({
   visitRef?: string;
   containerNumber?: string;
 }) {
+  const { t } = useTranslation('visits');
   const { signedOut } = useSession();
   const { state, load } = useVisit({
     visitRef,
@@ -32,6 +35,7 @@ export function VisitPage({
     signedOut,
   });
   const freeze = useFreezeControls();
+  const names = useOrgNames(session);
   const appointment = useAppointment(
     state.status === 'ready' ? state.data.visit.visitRef : undefined,
     holds(session, 'appointment.read'),
@@ -41,17 +45,17 @@ export function VisitPage({
   if (state.status === 'loading')
     return (
       <div className="page">
-        <PageHeading title={`Container ${containerNumber ?? ''}`.trim()} />
-        <Loading label="Loading the container…" />
+        <PageHeading title={t('page.title', { number: containerNumber ?? '' }).trim()} />
+        <Loading label={t('page.loading')} />
       </div>
     );
   if (state.status === 'error')
     return (
       <div className="page">
-        <PageHeading title="Container not found" />
-        <Notice tone="error" title="The container could not be shown">
+        <PageHeading title={state.notFound ? t('page.notFound') : t('page.notShown')} />
+        <Notice tone="error" title={t('page.notShown')}>
           <p>{state.message}</p>
-          <Button onClick={() => void load()}>Try again</Button>
+          <Button onClick={() => void load()}>{t('page.tryAgain')}</Button>
         </Notice>
       </div>
     );
@@ -59,8 +63,13 @@ export function VisitPage({
   const { visit, lights, release, history, checkpoint } = state.data;
   return (
     <div className="page">
-      <PageHeading title={`Container ${visit.containerNumber}`}>
-        Container <span className="mono">{visit.containerNumber}</span>
+      <PageHeading title={t('page.title', { number: visit.containerNumber })}>
+        <Trans
+          t={t}
+          i18nKey="page.heading"
+          values={{ number: visit.containerNumber }}
+          components={{ number: <span className="mono" /> }}
+        />
       </PageHeading>
       <div className="cards">
         <VisitSummary
@@ -70,7 +79,13 @@ export function VisitPage({
           signedOut={signedOut}
           onFrozenChanged={() => void load()}
         />
-        <VisitLights visit={visit} lights={lights} release={release} appointment={appointment.state} />
+        <VisitLights
+          visit={visit}
+          lights={lights}
+          release={release}
+          appointment={appointment.state}
+          names={names}
+        />
         <AppointmentCard state={appointment.state} reload={appointment.reload} />
         <VisitActions
           session={session}
@@ -79,8 +94,8 @@ export function VisitPage({
           onChanged={() => void load(true)}
           signedOut={signedOut}
         />
-        <VisitReleaseChain release={release} />
-        <VisitHistory session={session} history={history} checkpoint={checkpoint} />
+        <VisitReleaseChain release={release} names={names} />
+        <VisitHistory session={session} history={history} checkpoint={checkpoint} names={names} />
       </div>
     </div>
   );

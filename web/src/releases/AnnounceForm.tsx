@@ -1,5 +1,6 @@
 /** Pre-advice (COPARN): the line announces one of its boxes before it reaches the port, under its own line code. */
 import { type FormEvent, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { isApiError } from '../api.js';
 import { Button, Field, Notice, SelectField, type SelectOption } from '../components.js';
 import { messageOf } from '../errors.js';
@@ -7,21 +8,26 @@ import { useAction } from '../use-action.js';
 import { ProblemNotice } from './ProblemNotice.js';
 import { type Announcement, announceVisit, type VisitSummary } from './release-api.js';
 
-/** Common ISO 6346 size-types; the server checks the code either way. */
-const SIZE_TYPES: SelectOption[] = [
-  { value: '22G1', label: "22G1 — 20' general purpose" },
-  { value: '42G1', label: "42G1 — 40' general purpose" },
-  { value: '45G1', label: "45G1 — 40' high cube" },
-  { value: '22R1', label: "22R1 — 20' reefer" },
-  { value: '45R1', label: "45R1 — 40' high cube reefer" },
-  { value: '22U1', label: "22U1 — 20' open top" },
-  { value: '42U1', label: "42U1 — 40' open top" },
-  { value: '22T1', label: "22T1 — 20' tank" },
-  { value: '22P1', label: "22P1 — 20' flat rack" },
-];
+/** Common ISO 6346 size-types and the words for each; the server checks the code either way. */
+const SIZE_TYPES = [
+  ['22G1', 'gp20'],
+  ['42G1', 'gp40'],
+  ['45G1', 'hc40'],
+  ['22R1', 'reefer20'],
+  ['45R1', 'reefer40'],
+  ['22U1', 'openTop20'],
+  ['42U1', 'openTop40'],
+  ['22T1', 'tank20'],
+  ['22P1', 'flatRack20'],
+] as const;
 
 /** Pre-advice: the line announces one of its boxes before it reaches the port, under its own line code. */
 export function AnnounceForm({ onAnnounced }: { onAnnounced: (visit: VisitSummary) => void }) {
+  const { t } = useTranslation('releases');
+  const sizeTypes: SelectOption[] = SIZE_TYPES.map(([code, words]) => ({
+    value: code,
+    label: `${code} — ${t(`announce.sizes.${words}`)}`,
+  }));
   const headingId = useId();
   const { run, busy, done, problem, clear, prompt } = useAction();
   const [containerNumber, setContainerNumber] = useState('');
@@ -47,14 +53,14 @@ export function AnnounceForm({ onAnnounced }: { onAnnounced: (visit: VisitSummar
     const number = containerNumber.trim().toUpperCase();
     const call = vesselCall.trim();
     const gaps = {
-      ...(number ? {} : { container: 'Enter the container number, e.g. MSCU1234565.' }),
-      ...(mode === 'vessel' && !call ? { vessel: 'Enter the vessel call the box arrives with.' } : {}),
+      ...(number ? {} : { container: t('announce.numberMissing') }),
+      ...(mode === 'vessel' && !call ? { vessel: t('announce.vesselMissing') } : {}),
     };
     setMissing(gaps);
     if (gaps.container || gaps.vessel) return;
     await run(
       'announce',
-      'announce the container',
+      t('announce.stepUp'),
       () =>
         announceVisit({
           containerNumber: number,
@@ -63,8 +69,7 @@ export function AnnounceForm({ onAnnounced }: { onAnnounced: (visit: VisitSummar
           arrival: mode === 'vessel' ? { mode, vesselCall: call } : { mode },
         }),
       {
-        done: (visit) =>
-          `${visit.containerNumber} is announced as visit ${visit.visitRef}. Issue its release below; the terminal records its arrival.`,
+        done: (visit) => t('announce.announced', { number: visit.containerNumber, visit: visit.visitRef }),
         after: (visit) => {
           setContainerNumber('');
           onAnnounced(visit);
@@ -75,17 +80,14 @@ export function AnnounceForm({ onAnnounced }: { onAnnounced: (visit: VisitSummar
 
   return (
     <section className="card" aria-labelledby={headingId}>
-      <h2 id={headingId}>Announce a container</h2>
+      <h2 id={headingId}>{t('announce.heading')}</h2>
       <form className="stack" aria-labelledby={headingId} onSubmit={(event) => void submit(event)} noValidate>
-        <p className="muted">
-          Pre-advice of one of your line's boxes: the terminal expects it, and you can release it to a
-          forwarder or haulier.
-        </p>
+        <p className="muted">{t('announce.intro')}</p>
         {done ? <Notice tone="success">{done}</Notice> : null}
         <ProblemNotice problem={formProblem} />
         <Field
-          label="Container number"
-          hint="ISO 6346: owner code, category letter, six digits and the check digit."
+          label={t('announce.number')}
+          hint={t('announce.numberHint')}
           value={containerNumber}
           onChange={(event) => setContainerNumber(event.target.value)}
           error={containerError}
@@ -95,34 +97,34 @@ export function AnnounceForm({ onAnnounced }: { onAnnounced: (visit: VisitSummar
           required
         />
         <SelectField
-          label="Size-type"
+          label={t('announce.sizeType')}
           value={sizeType}
           onChange={setSizeType}
-          options={SIZE_TYPES}
+          options={sizeTypes}
           error={sizeTypeError}
         />
         <SelectField
-          label="Full or empty"
+          label={t('announce.fullEmpty')}
           value={fullEmpty}
           onChange={(value) => setFullEmpty(value === 'empty' ? 'empty' : 'full')}
           options={[
-            { value: 'full', label: 'Full' },
-            { value: 'empty', label: 'Empty' },
+            { value: 'full', label: t('announce.full') },
+            { value: 'empty', label: t('announce.empty') },
           ]}
         />
         <SelectField
-          label="Arrives by"
+          label={t('announce.arrivesBy')}
           value={mode}
           onChange={(value) => setMode(value === 'truck' ? 'truck' : 'vessel')}
           options={[
-            { value: 'vessel', label: 'Vessel (discharged at the terminal)' },
-            { value: 'truck', label: 'Truck (gated in)' },
+            { value: 'vessel', label: t('announce.byVessel') },
+            { value: 'truck', label: t('announce.byTruck') },
           ]}
         />
         {mode === 'vessel' ? (
           <Field
-            label="Vessel call"
-            hint="The call reference of the vessel bringing the box, as the terminal knows it."
+            label={t('announce.vesselCall')}
+            hint={t('announce.vesselCallHint')}
             value={vesselCall}
             onChange={(event) => setVesselCall(event.target.value)}
             error={vesselError}
@@ -133,8 +135,8 @@ export function AnnounceForm({ onAnnounced }: { onAnnounced: (visit: VisitSummar
         ) : null}
         {prompt}
         <div className="button-row">
-          <Button type="submit" variant="primary" busy={busy} busyLabel="Announcing…">
-            Announce the container
+          <Button type="submit" variant="primary" busy={busy} busyLabel={t('announce.announcing')}>
+            {t('announce.submit')}
           </Button>
         </div>
       </form>

@@ -3,6 +3,7 @@
  * (MISSION §2, §3): nobody collects with a PIN, the right moves party to party.
  */
 import { type FormEvent, type ReactNode, useCallback, useEffect, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Button, Field, Loading, Notice, SelectField } from '../components.js';
 import { isUnauthenticated, messageOf } from '../errors.js';
 import { useSession } from '../session.js';
@@ -22,8 +23,6 @@ type Boxes =
   | { status: 'error'; message: string }
   | { status: 'ready'; visits: VisitSummary[] };
 
-const statusWords: Record<string, string> = { announced: 'announced', in_yard: 'in the yard' };
-
 /**
  * The line issues the commercial release of one of its announced or in-yard boxes that has none yet, and offers it
  * to the first party. `released` are the visits already released (the page's "issued" list); `refresh` changes
@@ -42,6 +41,11 @@ export function IssueReleaseForm({
   refresh: number;
   onIssued: (message: string) => void;
 }) {
+  const { t } = useTranslation('releases');
+  const statusWords: Record<string, string> = {
+    announced: t('issue.statusAnnounced'),
+    in_yard: t('issue.statusInYard'),
+  };
   const headingId = useId();
   const { signedOut } = useSession();
   const { run, busy, problem, clear, prompt } = useAction();
@@ -78,12 +82,12 @@ export function IssueReleaseForm({
     const from = new Date(validFrom);
     const until = new Date(validUntil);
     const gaps = {
-      ...(chosen ? {} : { box: 'Choose the box to release.' }),
-      ...(firstParty ? {} : { party: 'Choose the forwarder or haulier who receives the right first.' }),
+      ...(chosen ? {} : { box: t('issue.chooseBox') }),
+      ...(firstParty ? {} : { party: t('issue.chooseParty') }),
       ...(Number.isNaN(from.getTime()) || Number.isNaN(until.getTime())
-        ? { validity: 'Enter both dates of the validity.' }
+        ? { validity: t('issue.bothDates') }
         : until <= from
-          ? { validity: 'The release must end after it starts.' }
+          ? { validity: t('issue.endAfterStart') }
           : {}),
     };
     setMissing(gaps);
@@ -91,7 +95,7 @@ export function IssueReleaseForm({
     const party = partyLabel(directory, firstParty);
     await run(
       'issue',
-      'issue the release',
+      t('issue.stepUp'),
       () =>
         releaseActions.issue(chosen.visitRef, {
           firstParty,
@@ -102,58 +106,52 @@ export function IssueReleaseForm({
         after: () => {
           setVisitRef('');
           setFirstParty('');
-          onIssued(
-            `The release of ${chosen.containerNumber} is issued and offered to ${party}. The right moves when they accept.`,
-          );
+          onIssued(t('issue.issued', { number: chosen.containerNumber, party }));
         },
       },
     );
   }
 
   let boxPicker: ReactNode;
-  if (boxes.status === 'loading') boxPicker = <Loading label="Loading your line's boxes…" />;
+  if (boxes.status === 'loading') boxPicker = <Loading label={t('issue.loadingBoxes')} />;
   else if (boxes.status === 'error')
     boxPicker = (
-      <Notice tone="error" title="Your line's boxes could not be loaded">
+      <Notice tone="error" title={t('issue.boxesFailed')}>
         <p>{boxes.message}</p>
-        <Button onClick={() => void loadBoxes()}>Try again</Button>
+        <Button onClick={() => void loadBoxes()}>{t('issue.tryAgain')}</Button>
       </Notice>
     );
-  else if (candidates.length === 0)
-    boxPicker = (
-      <p className="muted">
-        None of your line's announced or in-yard boxes is waiting for a release. Announce one above.
-      </p>
-    );
+  else if (candidates.length === 0) boxPicker = <p className="muted">{t('issue.noBoxes')}</p>;
   else
     boxPicker = (
       <SelectField
-        label="Box"
-        hint="Type the container number to jump to it; the visit reference follows it."
+        label={t('issue.box')}
+        hint={t('issue.boxHint')}
         value={visitRef}
         onChange={setVisitRef}
         error={missing.box}
-        prompt="Choose a box"
+        prompt={t('issue.chooseABox')}
         options={candidates.map((visit) => ({
           value: visit.visitRef,
-          label: `${visit.containerNumber} — ${statusWords[visit.status] ?? visit.status} — visit ${visit.visitRef}`,
+          label: t('issue.boxOption', {
+            number: visit.containerNumber,
+            status: statusWords[visit.status] ?? visit.status,
+            visit: visit.visitRef,
+          }),
         }))}
       />
     );
 
   return (
     <section className="card" aria-labelledby={headingId}>
-      <h2 id={headingId}>Issue a release</h2>
+      <h2 id={headingId}>{t('issue.heading')}</h2>
       <form className="stack" aria-labelledby={headingId} onSubmit={(event) => void submit(event)} noValidate>
-        <p className="muted">
-          The commercial release of one of your boxes, offered to its first party. Nobody collects with a PIN:
-          the right moves party to party, each accepting it.
-        </p>
+        <p className="muted">{t('issue.intro')}</p>
         <ProblemNotice problem={problem} />
         {boxPicker}
         <PartyPicker
-          label="First party"
-          hint="The forwarder or haulier who receives the right to collect first."
+          label={t('issue.firstParty')}
+          hint={t('issue.firstPartyHint')}
           directory={directory}
           reload={reloadDirectory}
           value={firstParty}
@@ -161,14 +159,14 @@ export function IssueReleaseForm({
           error={missing.party}
         />
         <Field
-          label="Valid from"
+          label={t('issue.validFrom')}
           type="datetime-local"
           value={validFrom}
           onChange={(event) => setValidFrom(event.target.value)}
           required
         />
         <Field
-          label="Valid until"
+          label={t('issue.validUntil')}
           type="datetime-local"
           value={validUntil}
           onChange={(event) => setValidUntil(event.target.value)}
@@ -181,10 +179,10 @@ export function IssueReleaseForm({
             type="submit"
             variant="primary"
             busy={busy}
-            busyLabel="Issuing…"
+            busyLabel={t('issue.issuing')}
             aria-disabled={candidates.length === 0 || directory.status !== 'ready' || undefined}
           >
-            Issue the release
+            {t('issue.submit')}
           </Button>
         </div>
       </form>

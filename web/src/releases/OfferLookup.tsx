@@ -1,7 +1,9 @@
 /** Finding an offer by the visit reference the sender passed on, for one the inbox does not list. */
 import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Button, Field } from '../components.js';
 import { isUnauthenticated, messageOf } from '../errors.js';
+import { i18next } from '../i18n/index.js';
 import { useSession } from '../session.js';
 import { findRelease } from './release-api.js';
 
@@ -16,11 +18,11 @@ export function useOfferLookup(onFound: (visitRef: string) => void) {
     event.preventDefault();
     const visitRef = lookup.trim();
     setLookupError(undefined);
-    if (!visitRef) return setLookupError('Enter the visit reference from the offer.');
+    if (!visitRef) return setLookupError(i18next.t('releases:lookup.enterRef'));
     setLookingUp(true);
     try {
       const release = await findRelease(visitRef);
-      if (!release) setLookupError(`There is no release of ${visitRef} that you may see.`);
+      if (!release) setLookupError(i18next.t('releases:lookup.noRelease', { visit: visitRef }));
       else {
         onFound(visitRef);
         setLookup('');
@@ -37,11 +39,12 @@ export function useOfferLookup(onFound: (visitRef: string) => void) {
 }
 
 export function OfferLookup({ lookup }: { lookup: ReturnType<typeof useOfferLookup> }) {
+  const { t } = useTranslation('releases');
   return (
     <form className="lookup" onSubmit={(event) => void lookup.findOffer(event)} noValidate>
       <Field
-        label="Find an offer by visit reference"
-        hint="Every offer to your organisation is listed below; look one up by its reference if you were sent it."
+        label={t('lookup.label')}
+        hint={t('lookup.hint')}
         value={lookup.lookup}
         onChange={(event) => lookup.setLookup(event.target.value)}
         error={lookup.lookupError}
@@ -49,8 +52,8 @@ export function OfferLookup({ lookup }: { lookup: ReturnType<typeof useOfferLook
         spellCheck={false}
         maxLength={64}
       />
-      <Button type="submit" busy={lookup.lookingUp} busyLabel="Looking…">
-        Find offer
+      <Button type="submit" busy={lookup.lookingUp} busyLabel={t('lookup.looking')}>
+        {t('lookup.find')}
       </Button>
     </form>
   );

@@ -1,7 +1,8 @@
 /** Offers of a right to collect awaiting the organisation: accept one, or deny it with a reason. */
-
+import { useTranslation } from 'react-i18next';
 import { localDateTime } from '../clock.js';
 import { Button } from '../components.js';
+import type { OrgNames } from '../org-names.js';
 import type { ReleaseRow } from './inbox.js';
 import { OfferLookup, type useOfferLookup } from './OfferLookup.js';
 import { releaseActions } from './release-api.js';
@@ -13,8 +14,10 @@ export function OffersCard({
   more,
   onShowMore,
   lookup,
+  names,
   tools: { act, busy, open, number, party },
 }: {
+  names: OrgNames;
   offers: ReleaseRow[];
   nextCursor: string | null;
   more: boolean;
@@ -22,25 +25,26 @@ export function OffersCard({
   lookup: ReturnType<typeof useOfferLookup>;
   tools: ReleaseTools;
 }) {
+  const { t } = useTranslation('releases');
   return (
     <section className="card" aria-labelledby="offers-heading">
-      <h2 id="offers-heading">Offers to you</h2>
+      <h2 id="offers-heading">{t('offers.heading')}</h2>
       <OfferLookup lookup={lookup} />
       {offers.length === 0 ? (
-        <p className="muted">No right to collect is waiting for you to accept.</p>
+        <p className="muted">{t('offers.none')}</p>
       ) : (
         <div className="table-wrap">
           <table className="table">
-            <caption className="visually-hidden">Offers to you</caption>
+            <caption className="visually-hidden">{t('offers.heading')}</caption>
             <thead>
               <tr>
-                <th scope="col">Container</th>
-                <th scope="col">Line</th>
-                <th scope="col">From</th>
-                <th scope="col">Offered</th>
-                <th scope="col">Valid</th>
+                <th scope="col">{t('offers.container')}</th>
+                <th scope="col">{t('offers.line')}</th>
+                <th scope="col">{t('offers.from')}</th>
+                <th scope="col">{t('offers.offered')}</th>
+                <th scope="col">{t('offers.valid')}</th>
                 <th scope="col" className="actions">
-                  Actions
+                  {t('offers.actions')}
                 </th>
               </tr>
             </thead>
@@ -50,7 +54,7 @@ export function OffersCard({
                   <th scope="row" className="mono">
                     {row.containerNumber ?? row.visitRef}
                   </th>
-                  <td>{row.release.line}</td>
+                  <td>{names.line(row.release.line)}</td>
                   <td>{row.release.offer ? party(row.release.offer.from) : '—'}</td>
                   <td>{localDateTime(row.release.offer?.offeredAt)}</td>
                   <td>
@@ -61,24 +65,24 @@ export function OffersCard({
                       <Button
                         variant="primary"
                         busy={busy === `accept:${row.visitRef}`}
-                        busyLabel="Accepting…"
-                        aria-label={`Accept the right to collect visit ${row.visitRef}`}
+                        busyLabel={t('offers.accepting')}
+                        aria-label={t('offers.acceptLabel', { visit: row.visitRef })}
                         onClick={() =>
                           void act(
                             `accept:${row.visitRef}`,
-                            'accept the right',
+                            t('offers.stepUpAccept'),
                             () => releaseActions.accept(row.visitRef),
-                            `You hold the right to collect ${number(row)}.`,
+                            t('offers.accepted', { box: number(row) }),
                           )
                         }
                       >
-                        Accept
+                        {t('offers.accept')}
                       </Button>
                       <Button
-                        aria-label={`Deny the right to collect visit ${row.visitRef}`}
+                        aria-label={t('offers.denyLabel', { visit: row.visitRef })}
                         onClick={() => open({ kind: 'deny', row })}
                       >
-                        Deny
+                        {t('offers.deny')}
                       </Button>
                     </span>
                   </td>
@@ -89,8 +93,8 @@ export function OffersCard({
         </div>
       )}
       {nextCursor ? (
-        <Button busy={more} busyLabel="Loading…" onClick={onShowMore}>
-          Show more offers
+        <Button busy={more} busyLabel={t('offers.loading')} onClick={onShowMore}>
+          {t('offers.more')}
         </Button>
       ) : null}
     </section>

@@ -2,8 +2,10 @@
  * The release forms that open below the lists: offer the right on, block or revoke the release, deny an offer. They
  * share the one action form; the page's own notices say what happened and why a form was not sent.
  */
+import { useTranslation } from 'react-i18next';
 import { ActionForm } from '../forms/ActionForm.js';
 import type { FormDraft, FormSpec } from '../forms/form-schema.js';
+import { i18next } from '../i18n/index.js';
 import { type Directory, PartyPicker } from './party-directory.js';
 import { releaseActions } from './release-api.js';
 import type { Panel, ReleaseTools } from './release-tools.js';
@@ -13,50 +15,85 @@ type PanelField = 'to' | 'reason';
 interface ReleaseForm extends FormSpec<PanelField> {
   title: (box: string) => string;
   /** What the page says when the reason is left blank, where it must be given. */
-  reasonMissing?: string;
+  reasonMissing?: () => string;
 }
 
-const reasonField = (hint: string, required: boolean) =>
+const reasonField = (hint: () => string, required: boolean) =>
   ({
     kind: 'text',
     name: 'reason',
-    label: required ? 'Reason' : 'Reason (optional)',
-    hint,
+    get label() {
+      return required ? i18next.t('releases:panel.reason') : i18next.t('releases:panel.reasonOptional');
+    },
+    get hint() {
+      return hint();
+    },
     maxLength: 500,
     required,
     autoFocus: true,
   }) as const;
 
+const sending = () => i18next.t('releases:panel.sending');
+
 export const RELEASE_FORMS: Record<Exclude<Panel['kind'], 'book'>, ReleaseForm> = {
   offer: {
-    policy: { role: 'release_desk', stepUp: () => 'offer the right' },
-    title: (box) => `Offer the right to collect ${box}`,
+    policy: { role: 'release_desk', stepUp: () => i18next.t('releases:panel.stepUpOffer') },
+    title: (box) => i18next.t('releases:panel.offerTitle', { box }),
     fields: [],
-    submit: { label: 'Offer the right', busyLabel: 'Sending…' },
+    submit: {
+      get label() {
+        return i18next.t('releases:panel.offerSubmit');
+      },
+      get busyLabel() {
+        return sending();
+      },
+    },
   },
   revoke: {
-    policy: { permissions: ['release.revoke'], stepUp: () => 'revoke the release' },
-    title: (box) => `Revoke the release of ${box}`,
-    fields: [
-      reasonField('Every holder downstream is cut off, and their pickup credentials stop working.', true),
-    ],
-    reasonMissing: 'Give a reason: everyone downstream is told.',
-    submit: { label: 'Revoke', busyLabel: 'Sending…', variant: 'danger' },
+    policy: { permissions: ['release.revoke'], stepUp: () => i18next.t('releases:panel.stepUpRevoke') },
+    title: (box) => i18next.t('releases:panel.revokeTitle', { box }),
+    fields: [reasonField(() => i18next.t('releases:panel.revokeHint'), true)],
+    reasonMissing: () => i18next.t('releases:panel.revokeMissing'),
+    submit: {
+      get label() {
+        return i18next.t('releases:panel.revokeSubmit');
+      },
+      get busyLabel() {
+        return sending();
+      },
+      variant: 'danger',
+    },
   },
   block: {
-    policy: { permissions: ['release.block'], stepUp: () => 'block the release' },
-    title: (box) => `Block the release of ${box}`,
-    fields: [
-      reasonField('Every party in the chain is told; nobody can pass the right on or collect the box.', true),
-    ],
-    reasonMissing: 'Give a reason: every party in the chain is told.',
-    submit: { label: 'Block the release', busyLabel: 'Sending…', variant: 'danger' },
+    policy: { permissions: ['release.block'], stepUp: () => i18next.t('releases:panel.stepUpBlock') },
+    title: (box) => i18next.t('releases:panel.blockTitle', { box }),
+    fields: [reasonField(() => i18next.t('releases:panel.blockHint'), true)],
+    reasonMissing: () => i18next.t('releases:panel.blockMissing'),
+    submit: {
+      get label() {
+        return i18next.t('releases:panel.blockSubmit');
+      },
+      get busyLabel() {
+        return sending();
+      },
+      variant: 'danger',
+    },
   },
   deny: {
-    policy: { permissions: ['release.accept', 'release.deny'], stepUp: () => 'deny the offer' },
-    title: (box) => `Deny the right to collect ${box}`,
-    fields: [reasonField('The sender sees it.', false)],
-    submit: { label: 'Deny', busyLabel: 'Sending…' },
+    policy: {
+      permissions: ['release.accept', 'release.deny'],
+      stepUp: () => i18next.t('releases:panel.stepUpDeny'),
+    },
+    title: (box) => i18next.t('releases:panel.denyTitle', { box }),
+    fields: [reasonField(() => i18next.t('releases:panel.denyHint'), false)],
+    submit: {
+      get label() {
+        return i18next.t('releases:panel.denySubmit');
+      },
+      get busyLabel() {
+        return sending();
+      },
+    },
   },
 };
 
@@ -79,40 +116,41 @@ export function ReleasePanel({
   fail: (sentence: string) => void;
   onCancel: () => void;
 }) {
+  const { t } = useTranslation('releases');
   const form = RELEASE_FORMS[panel.kind];
   const { visitRef } = panel.row;
   const box = number(panel.row);
   const label = form.policy.stepUp();
   const send = ({ to, reason }: Record<PanelField, string>) => {
-    if (form.reasonMissing && !reason) return fail(form.reasonMissing);
+    if (form.reasonMissing && !reason) return fail(form.reasonMissing());
     if (panel.kind === 'offer') {
-      if (!to) return fail('Choose the forwarder or haulier to offer the right to.');
+      if (!to) return fail(t('panel.chooseParty'));
       void act(
         `offer:${visitRef}`,
         label,
         () => releaseActions.offer(visitRef, to),
-        `The right to collect ${box} is offered to ${party(to)}. It moves when they accept.`,
+        t('panel.offered', { box, party: party(to) }),
       );
     } else if (panel.kind === 'block') {
       void act(
         `block:${visitRef}`,
         label,
         () => releaseActions.block(visitRef, reason),
-        `The release of ${box} is blocked: no transfer and no pickup until you unblock it.`,
+        t('panel.blocked', { box }),
       );
     } else if (panel.kind === 'revoke') {
       void act(
         `revoke:${visitRef}`,
         label,
         () => releaseActions.revoke(visitRef, reason),
-        `The release of ${box} is revoked. Every holder downstream is cut off and their pickup credentials are void.`,
+        t('panel.revoked', { box }),
       );
     } else {
       void act(
         `deny:${visitRef}`,
         label,
         () => releaseActions.deny(visitRef, reason || undefined),
-        `You refused the right to collect ${box}. The sender keeps it.`,
+        t('panel.denied', { box }),
       );
     }
   };
@@ -132,8 +170,8 @@ export function ReleasePanel({
       >
         {panel.kind === 'offer' ? (
           <PartyPicker
-            label="Offer to"
-            hint="The forwarder or haulier who receives the right next; it moves when they accept."
+            label={t('panel.offerTo')}
+            hint={t('panel.offerToHint')}
             directory={directory}
             reload={reloadDirectory}
             value={draft.values.to}

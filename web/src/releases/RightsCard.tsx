@@ -1,5 +1,5 @@
 /** The rights the organisation holds, or its line issued: book, offer on, withdraw, block, unblock or revoke. */
-
+import { useTranslation } from 'react-i18next';
 import { localDateTime } from '../clock.js';
 import { Button } from '../components.js';
 import { Link } from '../router.js';
@@ -27,25 +27,24 @@ export function RightsCard({
   may: { isLine: boolean; isDesk: boolean; isPlanner: boolean; mayBlock: boolean; mayRevoke: boolean };
   tools: ReleaseTools;
 }) {
+  const { t } = useTranslation('releases');
   return (
     <section className="card" aria-labelledby="rights-heading">
-      <h2 id="rights-heading">{isLine ? "Your line's releases" : 'Rights you hold'}</h2>
+      <h2 id="rights-heading">{isLine ? t('rights.headingLine') : t('rights.heading')}</h2>
       {rights.length === 0 ? (
-        <p className="muted">
-          {isLine ? 'Your line has issued no release yet.' : 'You hold no right to collect.'}
-        </p>
+        <p className="muted">{isLine ? t('rights.noneLine') : t('rights.none')}</p>
       ) : (
         <div className="table-wrap">
           <table className="table">
-            <caption className="visually-hidden">Releases</caption>
+            <caption className="visually-hidden">{t('rights.caption')}</caption>
             <thead>
               <tr>
-                <th scope="col">Container</th>
-                <th scope="col">{isLine ? 'Holder or offered to' : 'From'}</th>
-                <th scope="col">Valid</th>
-                <th scope="col">Your part</th>
+                <th scope="col">{t('rights.container')}</th>
+                <th scope="col">{isLine ? t('rights.holderOrOffered') : t('rights.from')}</th>
+                <th scope="col">{t('rights.valid')}</th>
+                <th scope="col">{t('rights.part')}</th>
                 <th scope="col" className="actions">
-                  Actions
+                  {t('rights.actions')}
                 </th>
               </tr>
             </thead>
@@ -66,7 +65,7 @@ export function RightsCard({
                         const other = isLine ? row.to : row.from;
                         return other ? party(other) : '—';
                       })()}
-                      {release.blocked ? <span className="chip chip-hold">Blocked</span> : null}
+                      {release.blocked ? <span className="chip chip-hold">{t('rights.blocked')}</span> : null}
                     </td>
                     <td>
                       {localDateTime(release.validFrom)} – {localDateTime(release.validUntil)}
@@ -77,69 +76,69 @@ export function RightsCard({
                         {holds && isPlanner ? (
                           <Button
                             variant="primary"
-                            aria-label={`Book the pickup of ${number(row)}`}
+                            aria-label={t('rights.bookLabel', { box: number(row) })}
                             onClick={() => open({ kind: 'book', row })}
                           >
-                            Book pickup
+                            {t('rights.book')}
                           </Button>
                         ) : null}
                         {holds && isDesk && !release.offer ? (
                           <Button
-                            aria-label={`Offer the right to collect ${number(row)}`}
+                            aria-label={t('rights.offerLabel', { box: number(row) })}
                             onClick={() => open({ kind: 'offer', row })}
                           >
-                            Offer on
+                            {t('rights.offer')}
                           </Button>
                         ) : null}
                         {offeredByMe ? (
                           <Button
                             busy={busy === `withdraw:${visitRef}`}
-                            busyLabel="Withdrawing…"
-                            aria-label={`Withdraw the offer of ${number(row)}`}
+                            busyLabel={t('rights.withdrawing')}
+                            aria-label={t('rights.withdrawLabel', { box: number(row) })}
                             onClick={() =>
                               void act(
                                 `withdraw:${visitRef}`,
-                                'withdraw the offer',
+                                t('rights.stepUpWithdraw'),
                                 () => releaseActions.withdraw(visitRef),
-                                `Your offer of ${number(row)} is withdrawn; you keep the right.`,
+                                t('rights.withdrawn', { box: number(row) }),
                               )
                             }
                           >
-                            Withdraw offer
+                            {t('rights.withdraw')}
                           </Button>
                         ) : null}
                         {isLine && mayBlock && !release.revoked && !release.blocked ? (
                           <Button
-                            aria-label={`Block the release of ${number(row)}`}
+                            aria-label={t('rights.blockLabel', { box: number(row) })}
                             onClick={() => open({ kind: 'block', row })}
                           >
-                            Block
+                            {t('rights.block')}
                           </Button>
                         ) : null}
                         {isLine && mayBlock && !release.revoked && release.blocked ? (
                           <Button
                             busy={busy === `unblock:${visitRef}`}
-                            busyLabel="Unblocking…"
-                            aria-label={`Unblock the release of ${number(row)}`}
+                            busyLabel={t('rights.unblocking')}
+                            aria-label={t('rights.unblockLabel', { box: number(row) })}
                             onClick={() =>
                               void act(
                                 `unblock:${visitRef}`,
-                                'unblock the release',
+                                t('rights.stepUpUnblock'),
                                 () => releaseActions.unblock(visitRef),
-                                `The release of ${number(row)} is unblocked; the right may move and the box be collected again.`,
+                                t('rights.unblocked', { box: number(row) }),
                               )
                             }
                           >
-                            Unblock
+                            {t('rights.unblock')}
                           </Button>
                         ) : null}
                         {isLine && mayRevoke && !release.revoked ? (
                           <Button
                             variant="danger"
-                            aria-label={`Revoke the release of ${number(row)}`}
+                            aria-label={t('rights.revokeLabel', { box: number(row) })}
                             onClick={() => open({ kind: 'revoke', row })}
                           >
-                            Revoke
+                            {t('rights.revoke')}
                           </Button>
                         ) : null}
                       </span>
@@ -152,8 +151,8 @@ export function RightsCard({
         </div>
       )}
       {nextCursor ? (
-        <Button busy={more} busyLabel="Loading…" onClick={onShowMore}>
-          Show more releases
+        <Button busy={more} busyLabel={t('rights.loading')} onClick={onShowMore}>
+          {t('rights.more')}
         </Button>
       ) : null}
     </section>

@@ -1,5 +1,6 @@
 /** The release inboxes (`GET /v1/releases`): offers awaiting the organisation, and the rights it holds or issued. */
 import { apiGet } from '../api.js';
+import { i18next } from '../i18n/index.js';
 import { type Directory, partyLabel } from './party-directory.js';
 import type { Release } from './release-api.js';
 
@@ -42,14 +43,19 @@ export type ReleaseRow = Pick<InboxItem, 'visitRef' | 'containerNumber' | 'relea
 export function partOf(row: ReleaseRow, orgId: string, isLine: boolean, directory: Directory): string {
   const { release } = row;
   const party = (id: string) => partyLabel(directory, id);
-  if (release.revoked) return 'Revoked';
-  if (release.offer?.to === orgId) return 'Offered to you';
+  const t = i18next.t;
+  if (release.revoked) return t('releases:part.revoked');
+  if (release.offer?.to === orgId) return t('releases:part.offeredToYou');
   if (release.holder === orgId)
-    return release.offer ? `You hold it; offered to ${party(release.offer.to)}` : 'You hold it';
+    return release.offer
+      ? t('releases:part.youHoldOffered', { party: party(release.offer.to) })
+      : t('releases:part.youHold');
   if (isLine) {
-    if (release.holder) return `Held by ${party(release.holder)}`;
-    return release.offer ? `Offered to ${party(release.offer.to)}` : 'Your line';
+    if (release.holder) return t('releases:part.heldBy', { party: party(release.holder) });
+    return release.offer
+      ? t('releases:part.offeredTo', { party: party(release.offer.to) })
+      : t('releases:part.yourLine');
   }
-  if (release.chain.some((link) => link.orgId === orgId)) return 'Passed on';
+  if (release.chain.some((link) => link.orgId === orgId)) return t('releases:part.passedOn');
   return '—';
 }

@@ -1,5 +1,6 @@
 /** The party directory: the forwarders and hauliers a release desk or planner names as the next party. */
 import { type ReactNode, useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Button, Loading, Notice, SelectField } from '../components.js';
 import { isUnauthenticated, messageOf } from '../errors.js';
 import { useSession } from '../session.js';
@@ -65,21 +66,20 @@ export function PartyPicker({
   error?: string | undefined;
   autoFocus?: boolean;
 }) {
-  if (directory.status === 'off')
-    return <p className="muted">You may not read the party directory, so you cannot name a party.</p>;
-  if (directory.status === 'loading') return <Loading label="Loading the party directory…" />;
+  const { t } = useTranslation('releases');
+  if (directory.status === 'off') return <p className="muted">{t('directory.off')}</p>;
+  if (directory.status === 'loading') return <Loading label={t('directory.loading')} />;
   if (directory.status === 'error')
     return (
-      <Notice tone="error" title="The party directory could not be loaded">
+      <Notice tone="error" title={t('directory.failed')}>
         <p>{directory.message}</p>
-        <Button onClick={reload}>Try again</Button>
+        <Button onClick={reload}>{t('page.tryAgain')}</Button>
       </Notice>
     );
   const parties = directory.parties.filter(
     (party) => RELEASE_PARTY_KINDS.includes(party.kind) && party.orgId !== exclude,
   );
-  if (parties.length === 0)
-    return <p className="muted">No forwarder or haulier is registered yet. Ask your port administrator.</p>;
+  if (parties.length === 0) return <p className="muted">{t('directory.none')}</p>;
   return (
     <SelectField
       label={label}
@@ -87,7 +87,7 @@ export function PartyPicker({
       error={error}
       value={value}
       onChange={onChange}
-      prompt="Choose a forwarder or haulier"
+      prompt={t('directory.choose')}
       options={parties.map((party) => ({
         value: party.orgId,
         label: `${party.name} (${party.code}) — ${orgKindName(party.kind)}`,

@@ -1,20 +1,39 @@
 /** Placing a hold on a box, and lifting one: each authority its own kind, as the server's hold policy says. */
+import { Trans, useTranslation } from 'react-i18next';
 import { apiPost } from '../api.js';
 import { ActionForm } from '../forms/ActionForm.js';
 import { type FormSpec, useFormDraft, withChoices, withoutField } from '../forms/form-schema.js';
+import { i18next } from '../i18n/index.js';
+import { term } from '../terms.js';
 import { useAction } from '../use-action.js';
 import { CARD_FORM, type HoldKind, kindLabel, type VisitFormProps } from './visit-actions-shared.js';
 
 export const PLACE_HOLD: FormSpec<'kind' | 'reason' | 'reference', string> = {
-  policy: { permissions: ['visit.hold.place'], stepUp: (kind: string) => `place a ${kind} hold` },
+  policy: {
+    permissions: ['visit.hold.place'],
+    stepUp: (kind: string) => i18next.t('visits:hold.stepUpPlace', { kind: term('holdKindShort', kind) }),
+  },
   fields: [
-    { kind: 'select', name: 'kind', label: 'Kind of hold', options: [] },
+    {
+      kind: 'select',
+      name: 'kind',
+      get label() {
+        return i18next.t('visits:hold.kind');
+      },
+      options: [],
+    },
     {
       kind: 'text',
       name: 'reason',
-      label: 'Why hold it',
-      hint: 'Recorded in the audit log; told to the parties who may see holds.',
-      missing: 'Say why the box is held.',
+      get label() {
+        return i18next.t('visits:hold.why');
+      },
+      get hint() {
+        return i18next.t('visits:hold.whyHint');
+      },
+      get missing() {
+        return i18next.t('visits:hold.whyMissing');
+      },
       maxLength: 500,
       autoComplete: 'off',
       autoFocus: true,
@@ -22,31 +41,60 @@ export const PLACE_HOLD: FormSpec<'kind' | 'reason' | 'reference', string> = {
     {
       kind: 'text',
       name: 'reference',
-      label: 'Reference',
-      hint: 'Your case, declaration or order number.',
-      missing: 'Give your case or declaration reference.',
+      get label() {
+        return i18next.t('visits:hold.reference');
+      },
+      get hint() {
+        return i18next.t('visits:hold.referenceHint');
+      },
+      get missing() {
+        return i18next.t('visits:hold.referenceMissing');
+      },
       maxLength: 100,
       autoComplete: 'off',
     },
   ],
-  submit: { label: 'Place the hold', busyLabel: 'Placing…' },
+  submit: {
+    get label() {
+      return i18next.t('visits:hold.place');
+    },
+    get busyLabel() {
+      return i18next.t('visits:hold.placing');
+    },
+  },
 };
 
 export const LIFT_HOLD: FormSpec<'reason', string> = {
-  policy: { permissions: ['visit.hold.lift'], stepUp: (kind: string) => `lift the ${kind} hold` },
+  policy: {
+    permissions: ['visit.hold.lift'],
+    stepUp: (kind: string) => i18next.t('visits:hold.stepUpLift', { kind: term('holdKindShort', kind) }),
+  },
   fields: [
     {
       kind: 'text',
       name: 'reason',
-      label: 'Why lift it',
-      hint: 'Recorded in the audit log.',
-      missing: 'Say why the hold can be lifted.',
+      get label() {
+        return i18next.t('visits:hold.whyLift');
+      },
+      get hint() {
+        return i18next.t('visits:hold.whyLiftHint');
+      },
+      get missing() {
+        return i18next.t('visits:hold.whyLiftMissing');
+      },
       maxLength: 500,
       autoComplete: 'off',
       autoFocus: true,
     },
   ],
-  submit: { label: 'Lift the hold', busyLabel: 'Lifting…' },
+  submit: {
+    get label() {
+      return i18next.t('visits:hold.liftIt');
+    },
+    get busyLabel() {
+      return i18next.t('visits:hold.lifting');
+    },
+  },
 };
 
 export function HoldForm({
@@ -57,6 +105,7 @@ export function HoldForm({
   onDone,
   onCancel,
 }: VisitFormProps & { kinds: HoldKind[] }) {
+  const { t } = useTranslation('visits');
   const draft = useFormDraft({ kind: kinds[0]!, reason: '', reference: '' });
   const { run, busy, feedback } = useAction({ signedOut });
   const kind = draft.values.kind as HoldKind;
@@ -70,23 +119,26 @@ export function HoldForm({
       {...CARD_FORM}
       spec={spec}
       draft={draft}
-      title={`Place a hold on ${visit.containerNumber}`}
-      intro="A hold stops the box at once: any hold in force turns the lights red and the gate refuses it."
+      title={t('hold.placeTitle', { number: visit.containerNumber })}
+      intro={t('hold.placeIntro')}
       feedback={feedback}
       busy={busy}
       onCancel={onCancel}
       onSubmit={({ reason, reference }) =>
         void run('submit', PLACE_HOLD.policy.stepUp(kind), async () => {
           await apiPost(`/v1/visits/${ref}/holds`, { kind, reason, reference });
-          onDone(
-            `${kindLabel(kind)} placed on ${visit.containerNumber}: the gate refuses it until the hold is lifted.`,
-          );
+          onDone(t('hold.placed', { hold: kindLabel(kind), number: visit.containerNumber }));
         })
       }
     >
       {kinds.length > 1 ? null : (
         <p>
-          Kind: <strong>{kindLabel(kind)}</strong>
+          <Trans
+            t={t}
+            i18nKey="hold.kindFixed"
+            values={{ hold: kindLabel(kind) }}
+            components={{ strong: <strong /> }}
+          />
         </p>
       )}
     </ActionForm>
@@ -103,6 +155,7 @@ export function LiftForm({
   onRequested,
   onCancel,
 }: VisitFormProps & { holdId: string; kind: string; onRequested: (message: string) => void }) {
+  const { t } = useTranslation('visits');
   const draft = useFormDraft({ reason: '' });
   const { run, busy, feedback } = useAction({ signedOut });
   return (
@@ -110,11 +163,11 @@ export function LiftForm({
       {...CARD_FORM}
       spec={LIFT_HOLD}
       draft={draft}
-      title={`Lift ${kindLabel(kind).toLowerCase()} ${holdId}`}
+      title={t('hold.liftTitle', { hold: kindLabel(kind).toLowerCase(), id: holdId })}
       intro={
         kind === 'customs' || kind === 'police'
-          ? `Lifting this hold lets ${visit.containerNumber} go once every other light is green. Your own hold is lifted at once; a colleague's waits for a second officer's approval.`
-          : `Lifting this hold lets ${visit.containerNumber} go once every other light is green.`
+          ? t('hold.liftIntroOfficer', { number: visit.containerNumber })
+          : t('hold.liftIntro', { number: visit.containerNumber })
       }
       feedback={feedback}
       busy={busy}
@@ -127,12 +180,10 @@ export function LiftForm({
           );
           // Another officer's customs or police hold: the server filed a two-person request (202), nothing changed.
           if (result?.outcome === 'approval_required') {
-            onRequested(
-              `Lifting ${kindLabel(kind).toLowerCase()} ${holdId} needs a second officer: it was placed by a colleague, so another officer of your authority must approve it. The hold stays until then.`,
-            );
+            onRequested(t('hold.needsSecond', { hold: kindLabel(kind).toLowerCase(), id: holdId }));
             return;
           }
-          onDone(`${kindLabel(kind)} ${holdId} lifted. The gate still checks every other light.`);
+          onDone(t('hold.lifted', { hold: kindLabel(kind), id: holdId }));
         })
       }
     />

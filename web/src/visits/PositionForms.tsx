@@ -3,43 +3,74 @@
  * waits for a second person).
  */
 import { useId, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { apiPost } from '../api.js';
 import { Field } from '../components.js';
 import { ActionForm } from '../forms/ActionForm.js';
 import { type FormSpec, useFormDraft } from '../forms/form-schema.js';
+import { i18next } from '../i18n/index.js';
 import { useAction } from '../use-action.js';
 import { CARD_FORM, type Slot, slotText, type VisitFormProps } from './visit-actions-shared.js';
 
 export const RECORD_MOVE: FormSpec<'equipment'> = {
-  policy: { permissions: ['visit.move'], stepUp: () => 'record this move' },
+  policy: { permissions: ['visit.move'], stepUp: () => i18next.t('visits:position.stepUpMove') },
   fields: [
     {
       kind: 'text',
       name: 'equipment',
-      label: 'Equipment id',
-      hint: 'The straddle carrier, reach stacker or crane, e.g. SC-12.',
-      missing: 'Give the id of the machine that moved the box.',
+      get label() {
+        return i18next.t('visits:position.equipment');
+      },
+      get hint() {
+        return i18next.t('visits:position.equipmentHint');
+      },
+      get missing() {
+        return i18next.t('visits:position.equipmentMissing');
+      },
       maxLength: 100,
       autoComplete: 'off',
     },
   ],
-  submit: { label: 'Record the move', busyLabel: 'Recording…' },
+  submit: {
+    get label() {
+      return i18next.t('visits:position.recordMove');
+    },
+    get busyLabel() {
+      return i18next.t('visits:position.recording');
+    },
+  },
 };
 
 export const CORRECT_POSITION: FormSpec<'reason'> = {
-  policy: { permissions: ['visit.correct_position'], stepUp: () => 'ask for this position correction' },
+  policy: {
+    permissions: ['visit.correct_position'],
+    stepUp: () => i18next.t('visits:position.stepUpCorrect'),
+  },
   fields: [
     {
       kind: 'text',
       name: 'reason',
-      label: 'Why correct it',
-      hint: 'Recorded in the audit log and shown to the approver.',
-      missing: 'Say why the record is wrong.',
+      get label() {
+        return i18next.t('visits:position.whyCorrect');
+      },
+      get hint() {
+        return i18next.t('visits:position.whyCorrectHint');
+      },
+      get missing() {
+        return i18next.t('visits:position.whyCorrectMissing');
+      },
       maxLength: 500,
       autoComplete: 'off',
     },
   ],
-  submit: { label: 'Request the correction', busyLabel: 'Requesting…' },
+  submit: {
+    get label() {
+      return i18next.t('visits:position.requestCorrection');
+    },
+    get busyLabel() {
+      return i18next.t('visits:position.requesting');
+    },
+  },
 };
 
 interface SlotDraft {
@@ -54,7 +85,7 @@ const emptySlot: SlotDraft = { block: '', bay: '', row: '', tier: '' };
 /** The slot typed in, or the first thing wrong with it. */
 function parseSlot(terminal: string, draft: SlotDraft): Slot | string {
   const block = draft.block.trim().toUpperCase();
-  if (!block) return 'Give the block.';
+  if (!block) return i18next.t('visits:position.giveBlock');
   const numbers: [keyof SlotDraft, number][] = [
     ['bay', 999],
     ['row', 999],
@@ -64,7 +95,7 @@ function parseSlot(terminal: string, draft: SlotDraft): Slot | string {
   for (const [key, max] of numbers) {
     const value = Number(draft[key].trim());
     if (!/^\d+$/.test(draft[key].trim()) || value < 1 || value > max)
-      return `The ${key} is a whole number from 1 to ${max}.`;
+      return i18next.t('visits:position.wholeNumber', { part: i18next.t(`visits:position.${key}`), max });
     parsed[key] = value;
   }
   return { terminal, block, bay: parsed.bay!, row: parsed.row!, tier: parsed.tier! };
@@ -86,27 +117,40 @@ function SlotFields({
   onChange: (draft: SlotDraft) => void;
   error: string | undefined;
 }) {
+  const { t } = useTranslation('visits');
   const errorId = useId();
   const set = (key: keyof SlotDraft) => (event: { target: { value: string } }) =>
     onChange({ ...draft, [key]: event.target.value });
   return (
     <fieldset className="action-slot" aria-describedby={error ? errorId : undefined}>
       <legend>
-        {legend} <span className="muted">(terminal {terminal})</span>
+        {legend} <span className="muted">{t('position.terminal', { terminal })}</span>
       </legend>
       <div className="action-slot-fields">
         <Field
-          label="Block"
+          label={t('position.block')}
           value={draft.block}
           onChange={set('block')}
           maxLength={12}
           autoComplete="off"
           autoFocus
         />
-        <Field label="Bay" value={draft.bay} onChange={set('bay')} inputMode="numeric" autoComplete="off" />
-        <Field label="Row" value={draft.row} onChange={set('row')} inputMode="numeric" autoComplete="off" />
         <Field
-          label="Tier"
+          label={t('position.bayLabel')}
+          value={draft.bay}
+          onChange={set('bay')}
+          inputMode="numeric"
+          autoComplete="off"
+        />
+        <Field
+          label={t('position.rowLabel')}
+          value={draft.row}
+          onChange={set('row')}
+          inputMode="numeric"
+          autoComplete="off"
+        />
+        <Field
+          label={t('position.tierLabel')}
           value={draft.tier}
           onChange={set('tier')}
           inputMode="numeric"
@@ -132,6 +176,7 @@ export function MoveForm({
 }: VisitFormProps & { from: Slot }) {
   const [to, setTo] = useState<SlotDraft>(emptySlot);
   const slot = parseSlot(from.terminal, to);
+  const { t } = useTranslation('visits');
   const draft = useFormDraft({ equipment: '' });
   const { run, busy, feedback } = useAction({ signedOut });
   return (
@@ -139,12 +184,14 @@ export function MoveForm({
       {...CARD_FORM}
       spec={RECORD_MOVE}
       draft={draft}
-      title={`Record a move of ${visit.containerNumber}`}
+      title={t('position.moveTitle', { number: visit.containerNumber })}
       intro={
-        <>
-          From <span className="mono">{slotText(from)}</span>, as your equipment moved it. You are recorded as
-          the operator.
-        </>
+        <Trans
+          t={t}
+          i18nKey="position.moveIntro"
+          values={{ from: slotText(from) }}
+          components={{ slot: <span className="mono" /> }}
+        />
       }
       feedback={feedback}
       busy={busy}
@@ -154,12 +201,14 @@ export function MoveForm({
         if (typeof slot === 'string') return;
         void run('submit', RECORD_MOVE.policy.stepUp(), async () => {
           await apiPost(`/v1/visits/${ref}/moves`, { from, to: slot, equipment });
-          onDone(`Move of ${visit.containerNumber} recorded: ${slotText(from)} → ${slotText(slot)}.`);
+          onDone(
+            t('position.moved', { number: visit.containerNumber, from: slotText(from), to: slotText(slot) }),
+          );
         });
       }}
     >
       <SlotFields
-        legend="To slot"
+        legend={t('position.toSlot')}
         terminal={from.terminal}
         draft={to}
         onChange={setTo}
@@ -179,6 +228,7 @@ export function CorrectionForm({
 }: VisitFormProps & { from: Slot }) {
   const [to, setTo] = useState<SlotDraft>(emptySlot);
   const slot = parseSlot(from.terminal, to);
+  const { t } = useTranslation('visits');
   const draft = useFormDraft({ reason: '' });
   const { run, busy, feedback } = useAction({ signedOut });
   return (
@@ -186,12 +236,14 @@ export function CorrectionForm({
       {...CARD_FORM}
       spec={CORRECT_POSITION}
       draft={draft}
-      title={`Correct the position of ${visit.containerNumber}`}
+      title={t('position.correctTitle', { number: visit.containerNumber })}
       intro={
-        <>
-          Recorded at <span className="mono">{slotText(from)}</span>. Use this only when no physical move
-          explains where the box really stands; nothing changes until a second person approves.
-        </>
+        <Trans
+          t={t}
+          i18nKey="position.correctIntro"
+          values={{ from: slotText(from) }}
+          components={{ slot: <span className="mono" /> }}
+        />
       }
       feedback={feedback}
       busy={busy}
@@ -202,13 +254,17 @@ export function CorrectionForm({
         void run('submit', CORRECT_POSITION.policy.stepUp(), async () => {
           await apiPost(`/v1/visits/${ref}/position-corrections`, { to: slot, reason });
           onDone(
-            `Correction of ${visit.containerNumber} from ${slotText(from)} to ${slotText(slot)} requested: it waits for a second person at the terminal to approve it.`,
+            t('position.correctionRequested', {
+              number: visit.containerNumber,
+              from: slotText(from),
+              to: slotText(slot),
+            }),
           );
         });
       }}
     >
       <SlotFields
-        legend="Where it really stands"
+        legend={t('position.reallyStands')}
         terminal={from.terminal}
         draft={to}
         onChange={setTo}

@@ -4,8 +4,9 @@
  * still checks every request, and a two-person change only waits in the Approvals inbox until someone approves.
  */
 import { useEffect, useRef, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import type { Session } from '../api.js';
-import { localDateTime } from '../clock.js';
+import { yourTime } from '../clock.js';
 import { Button, Notice } from '../components.js';
 import { allows } from '../forms/form-schema.js';
 import { Link } from '../router.js';
@@ -47,6 +48,7 @@ export function VisitActions({
   onChanged: () => void;
   signedOut: () => void;
 }) {
+  const { t } = useTranslation('visits');
   const [open, setOpen] = useState<Open>();
   const [done, setDone] = useState<{ message: string; approval: boolean }>();
   const doneRef = useRef<HTMLParagraphElement>(null);
@@ -88,7 +90,7 @@ export function VisitActions({
 
   return (
     <section className="card card-wide" aria-labelledby="actions-heading">
-      <h2 id="actions-heading">Actions</h2>
+      <h2 id="actions-heading">{t('actions.heading')}</h2>
       {done ? (
         <div className="action-done">
           <Notice tone="success">
@@ -97,38 +99,36 @@ export function VisitActions({
             </p>
             {done.approval ? (
               <p>
-                <Link to="/approvals">Open the Approvals inbox</Link> to follow it.
+                <Trans t={t} i18nKey="actions.toFollow" components={{ inbox: <Link to="/approvals" /> }} />
               </p>
             ) : null}
           </Notice>
         </div>
       ) : null}
       {liftable.length > 0 ? (
-        <ul className="action-holds" aria-label="Holds you may lift">
+        <ul className="action-holds" aria-label={t('actions.liftable')}>
           {liftable.map((hold) => (
             <li key={hold.holdId}>
               <span className="chip chip-hold">
                 {kindLabel(hold.kind)}
                 {hold.reason ? `: ${hold.reason}` : ''}
               </span>{' '}
-              <span className="muted">placed {localDateTime(hold.placedAt)}</span>{' '}
+              <span className="muted">{t('actions.placed', { when: yourTime(hold.placedAt) })}</span>{' '}
               <Button
                 size="normal"
-                aria-label={`Lift ${kindLabel(hold.kind).toLowerCase()} ${hold.holdId}`}
+                aria-label={t('actions.liftLabel', {
+                  hold: kindLabel(hold.kind).toLowerCase(),
+                  id: hold.holdId,
+                })}
                 onClick={() => start({ form: 'lift', holdId: hold.holdId, kind: hold.kind })}
               >
-                Lift
+                {t('actions.lift')}
               </Button>
             </li>
           ))}
         </ul>
       ) : null}
-      {liftNeedsPasskey ? (
-        <p className="muted">
-          Lifting a hold lets a box go, so it needs a session opened with your passkey: sign out and sign in
-          with it.
-        </p>
-      ) : null}
+      {liftNeedsPasskey ? <p className="muted">{t('actions.liftNeedsPasskey')}</p> : null}
       {open?.form === 'hold' ? (
         <HoldForm {...common} kinds={placeKinds} onDone={finished(false)} />
       ) : open?.form === 'lift' ? (
@@ -150,14 +150,16 @@ export function VisitActions({
       ) : (
         <div className="button-row">
           {placeKinds.length > 0 ? (
-            <Button onClick={() => start({ form: 'hold' })}>Place a hold…</Button>
+            <Button onClick={() => start({ form: 'hold' })}>{t('actions.placeHold')}</Button>
           ) : null}
-          {mayMove ? <Button onClick={() => start({ form: 'move' })}>Record a move…</Button> : null}
-          {mayLoad ? <Button onClick={() => start({ form: 'load' })}>Load onto vessel…</Button> : null}
+          {mayMove ? (
+            <Button onClick={() => start({ form: 'move' })}>{t('actions.recordMove')}</Button>
+          ) : null}
+          {mayLoad ? <Button onClick={() => start({ form: 'load' })}>{t('actions.load')}</Button> : null}
           {mayCorrect ? (
-            <Button onClick={() => start({ form: 'correct' })}>Request a position correction…</Button>
+            <Button onClick={() => start({ form: 'correct' })}>{t('actions.correct')}</Button>
           ) : null}
-          {mayVoid ? <Button onClick={() => start({ form: 'void' })}>Ask to void an event…</Button> : null}
+          {mayVoid ? <Button onClick={() => start({ form: 'void' })}>{t('actions.void')}</Button> : null}
         </div>
       )}
     </section>

@@ -1,9 +1,11 @@
 /** The pickup appointment of a visit: it loads beside the container page, and fails or retries on its own. */
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { apiGet } from '../api.js';
-import { localDateTime, terminalClock } from '../clock.js';
+import { terminalClock, yourTime } from '../clock.js';
 import { Button, Loading, Notice } from '../components.js';
 import { isUnauthenticated, messageOf } from '../errors.js';
+import { term } from '../terms.js';
 
 /** A visit's pickup appointment, as `GET /v1/visits/:visitRef/appointment` answers (src/http/appointment.routes.ts). */
 export interface Appointment {
@@ -75,37 +77,45 @@ export function useAppointment(
 
 /** The slot of an appointment in terminal time, e.g. "Wed, 4 Mar 2030, 10:00–10:30". */
 export function appointmentSlotText(appointment: Appointment): string {
-  const clock = terminalClock(appointment.timeZone);
-  return `${clock.dateTime(appointment.slotStart)}–${clock.time(appointment.slotEnd)}`;
+  return terminalClock(appointment.timeZone).range(appointment.slotStart, appointment.slotEnd);
 }
 
-const credentialStates: Record<string, string> = {
-  active: 'Active: valid once, for this driver and truck, in the gate window',
-  used: 'Used at the gate',
-  void: 'Void: a change or a cancellation replaced it',
-};
+/** "terminal time, Europe/Brussels": the zone the appointment's times are in, named. */
+export function appointmentZone(appointment: Appointment): string {
+  return terminalClock(appointment.timeZone).label;
+}
 
 function CredentialFact({ credential }: { credential: Appointment['credential'] }) {
-  if (!credential) return <>None issued</>;
+  const { t } = useTranslation('visits');
+  if (!credential) return <>{t('appointment.noCredential')}</>;
+  const state =
+    credential.state === 'active'
+      ? t('appointment.credentialActive')
+      : credential.state === 'used'
+        ? t('appointment.credentialUsed')
+        : credential.state === 'void'
+          ? t('appointment.credentialVoid')
+          : term('credentialStates', credential.state);
   return (
     <>
-      {credentialStates[credential.state] ?? credential.state}
-      {credential.closedAt ? ` (${localDateTime(credential.closedAt)})` : ''}
+      {state}
+      {credential.closedAt ? ` (${yourTime(credential.closedAt)})` : ''}
     </>
   );
 }
 
 /** The pickup appointment: slot and gate window in terminal time, truck, driver and the credential's state. */
 export function AppointmentCard({ state, reload }: { state: AppointmentState; reload: () => void }) {
+  const { t } = useTranslation('visits');
   if (state.status === 'hidden') return null;
   return (
     <section className="card" aria-labelledby="appointment-heading" data-testid="appointment-card">
-      <h2 id="appointment-heading">Appointment</h2>
-      {state.status === 'loading' ? <Loading label="Loading the appointment…" /> : null}
+      <h2 id="appointment-heading">{t('appointment.heading')}</h2>
+      {state.status === 'loading' ? <Loading label={t('appointment.loading')} /> : null}
       {state.status === 'error' ? (
-        <Notice tone="error" title="The appointment could not be loaded">
+        <Notice tone="error" title={t('appointment.failed')}>
           <p>{state.message}</p>
-          <Button onClick={reload}>Try again</Button>
+          <Button onClick={reload}>{t('page.tryAgain')}</Button>
         </Notice>
       ) : null}
       {state.status === 'ready' ? <AppointmentFacts appointment={state.appointment} /> : null}
@@ -114,16 +124,21 @@ export function AppointmentCard({ state, reload }: { state: AppointmentState; re
 }
 
 function AppointmentFacts({ appointment }: { appointment: Appointment | null }) {
+  const { t } = useTranslation('visits');
   if (appointment === null || appointment.status === 'cancelled') {
     return (
       <>
         <p>
-          <strong data-testid="appointment-none">No pickup booked</strong>
+          <strong data-testid="appointment-none">{t('appointment.none')}</strong>
         </p>
         <p className="muted">
           {appointment
-            ? `The booking for ${appointmentSlotText(appointment)} (${terminalClock(appointment.timeZone).zone}) was cancelled ${localDateTime(appointment.updatedAt)}.`
-            : 'The haulier holding the release right books a slot, names one driver and one truck.'}
+            ? t('appointment.cancelled', {
+                slot: appointmentSlotText(appointment),
+                zone: appointmentZone(appointment),
+                when: yourTime(appointment.updatedAt),
+              })
+            : t('appointment.howToBook')}
         </p>
       </>
     );
@@ -132,47 +147,53 @@ function AppointmentFacts({ appointment }: { appointment: Appointment | null }) 
   return (
     <dl className="facts">
       <div>
-        <dt>Slot</dt>
+        <dt>{t('appointment.slot')}</dt>
         <dd data-testid="appointment-slot">
-          {appointmentSlotText(appointment)} <span className="muted">(terminal time, {clock.zone})</span>
+          {appointmentSlotText(appointment)} <span className="muted">({clock.label})</span>
         </dd>
       </div>
       <div>
-        <dt>Gate open</dt>
-        <dd>
-          {clock.time(appointment.windowStart)}–{clock.time(appointment.windowEnd)}{' '}
+        <dt>{t('appointment.gateOpen')}</dt>
+        <dd data-testid="appointment-window">
+          {clock.timeRange(appointment.windowStart, appointment.windowEnd)}{' '}
           <span className="muted">
-            (grace {appointment.graceBeforeMinutes} min before, {appointment.graceAfterMinutes} min after)
+            (
+            {t('appointment.grace', {
+              before: appointment.graceBeforeMinutes,
+              after: appointment.graceAfterMinutes,
+            })}
+            )
           </span>
         </dd>
       </div>
       <div>
-        <dt>Terminal</dt>
+        <dt>{t('appointment.terminal')}</dt>
         <dd>{appointment.terminal}</dd>
       </div>
       <div>
-        <dt>Truck</dt>
+        <dt>{t('appointment.truck')}</dt>
         <dd className="mono">{appointment.truckPlate}</dd>
       </div>
       <div>
-        <dt>Driver</dt>
+        <dt>{t('appointment.driver')}</dt>
         <dd data-testid="appointment-driver">
-          {appointment.driver.name ?? (appointment.driver.nominated ? 'Nominated' : 'None nominated')}
+          {appointment.driver.name ??
+            (appointment.driver.nominated ? t('appointment.nominated') : t('appointment.noneNominated'))}
         </dd>
       </div>
       <div>
-        <dt>Pickup credential</dt>
+        <dt>{t('appointment.credential')}</dt>
         <dd data-testid="appointment-credential">
           <CredentialFact credential={appointment.credential} />
         </dd>
       </div>
       <div>
-        <dt>Booked</dt>
-        <dd>{localDateTime(appointment.bookedAt)}</dd>
+        <dt>{t('appointment.booked')}</dt>
+        <dd>{yourTime(appointment.bookedAt)}</dd>
       </div>
       <div>
-        <dt>Last changed</dt>
-        <dd>{localDateTime(appointment.updatedAt)}</dd>
+        <dt>{t('appointment.changed')}</dt>
+        <dd>{yourTime(appointment.updatedAt)}</dd>
       </div>
     </dl>
   );

@@ -3,11 +3,13 @@
  * effect at once on one person's word; an unfreeze is a two-person request that needs a passkey step-up to ask.
  */
 import { useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { apiPost, type Session } from '../api.js';
-import { localDateTime } from '../clock.js';
+import { yourTime } from '../clock.js';
 import { Button, Notice } from '../components.js';
 import { ActionForm } from '../forms/ActionForm.js';
 import { allows, type FormSpec, useFormDraft } from '../forms/form-schema.js';
+import { i18next } from '../i18n/index.js';
 import { useAction } from '../use-action.js';
 
 const sentence = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
@@ -25,49 +27,89 @@ type FreezeMode = 'freeze' | 'unfreeze';
 /** What the box is called (its container number, or the visit reference) names the step-up. */
 export const FREEZE_FORMS: Record<FreezeMode, FormSpec<'reason', string>> = {
   freeze: {
-    policy: { permissions: ['visit.freeze'], stepUp: (box) => `freeze ${box}` },
+    policy: {
+      permissions: ['visit.freeze'],
+      stepUp: (box) => i18next.t('visits:freeze.stepUpFreeze', { box }),
+    },
     fields: [
       {
         kind: 'text',
         name: 'reason',
-        label: 'Why freeze it',
-        hint: 'Recorded in the audit log.',
-        missing: 'Say why the box must stop.',
+        get label() {
+          return i18next.t('visits:freeze.why');
+        },
+        get hint() {
+          return i18next.t('visits:freeze.whyHint');
+        },
+        get missing() {
+          return i18next.t('visits:freeze.whyMissing');
+        },
         maxLength: 500,
         autoComplete: 'off',
         required: true,
         autoFocus: true,
       },
     ],
-    submit: { label: 'Freeze the box', busyLabel: 'Freezing…' },
+    submit: {
+      get label() {
+        return i18next.t('visits:freeze.freezeIt');
+      },
+      get busyLabel() {
+        return i18next.t('visits:freeze.freezing');
+      },
+    },
   },
   unfreeze: {
-    policy: { permissions: ['visit.unfreeze.request'], stepUp: (box) => `ask for ${box} to be unfrozen` },
+    policy: {
+      permissions: ['visit.unfreeze.request'],
+      stepUp: (box) => i18next.t('visits:freeze.stepUpUnfreeze', { box }),
+    },
     fields: [
       {
         kind: 'text',
         name: 'reason',
-        label: 'Why it may leave again',
-        hint: 'Recorded in the audit log.',
-        missing: 'Say why the box may leave again.',
+        get label() {
+          return i18next.t('visits:freeze.whyLeave');
+        },
+        get hint() {
+          return i18next.t('visits:freeze.whyHint');
+        },
+        get missing() {
+          return i18next.t('visits:freeze.whyLeaveMissing');
+        },
         maxLength: 500,
         autoComplete: 'off',
         required: true,
         autoFocus: true,
       },
     ],
-    submit: { label: 'Request unfreeze', busyLabel: 'Requesting…' },
+    submit: {
+      get label() {
+        return i18next.t('visits:freeze.requestUnfreeze');
+      },
+      get busyLabel() {
+        return i18next.t('visits:freeze.requesting');
+      },
+    },
   },
 };
 
 /** "Frozen by … because …", for a box whose freeze the caller may see. */
 export function FrozenNotice({ frozen }: { frozen: Freeze }) {
+  const { t } = useTranslation('visits');
   return (
-    <Notice tone="warning" title="Frozen: this box cannot leave">
+    <Notice tone="warning" title={t('freeze.noticeTitle')}>
       <p data-testid="frozen-notice">
-        <span aria-hidden="true">❄ </span>Frozen by <strong>{frozen.by}</strong> because “{frozen.reason}”,{' '}
-        {localDateTime(frozen.at)}
-        {frozen.alertId ? ` (from alert ${frozen.alertId})` : ''}. Only two people can unfreeze it.
+        <span aria-hidden="true">❄ </span>
+        <Trans
+          t={t}
+          i18nKey={frozen.alertId ? 'freeze.noticeAlert' : 'freeze.notice'}
+          values={{ by: frozen.by, reason: frozen.reason, when: yourTime(frozen.at), alert: frozen.alertId }}
+          components={{ strong: <strong /> }}
+          // The reason is a person's words: escaped before the tags are read, so it stays text whatever it holds.
+          tOptions={{ interpolation: { escapeValue: true } }}
+          shouldUnescape
+        />
       </p>
     </Notice>
   );
@@ -92,6 +134,7 @@ export function FreezeForm({
   onCancel: () => void;
   signedOut: () => void;
 }) {
+  const { t } = useTranslation('visits');
   const draft = useFormDraft({ reason: '' });
   const { run, busy, feedback } = useAction({ signedOut });
   const ref = encodeURIComponent(visitRef);
@@ -104,17 +147,14 @@ export function FreezeForm({
           mode,
           spec.policy.stepUp(label),
           () => apiPost(`/v1/visits/${ref}/freeze`, { reason, ...(alertId ? { alertId } : {}) }),
-          { after: () => onDone(`${sentence(label)} is frozen: it cannot gate out or be loaded.`) },
+          { after: () => onDone(t('freeze.frozen', { box: sentence(label) })) },
         )
       : run(
           mode,
           spec.policy.stepUp(label),
           () => apiPost(`/v1/visits/${ref}/unfreeze-requests`, { reason }),
           {
-            after: () =>
-              onDone(
-                `Unfreeze of ${label} requested. Another supervisor of the terminal approves it in the Approvals inbox.`,
-              ),
+            after: () => onDone(t('freeze.unfreezeRequested', { box: label })),
           },
         );
 
@@ -122,15 +162,15 @@ export function FreezeForm({
     <ActionForm
       spec={spec}
       draft={draft}
-      title={mode === 'freeze' ? `Freeze ${label}` : `Request unfreeze of ${label}`}
+      title={
+        mode === 'freeze'
+          ? t('freeze.titleFreeze', { box: label })
+          : t('freeze.titleUnfreeze', { box: label })
+      }
       headingLevel={2}
       named="by-title"
       className="stack"
-      intro={
-        mode === 'freeze'
-          ? 'The box stops at once: the gate refuses it and it cannot be loaded until two people unfreeze it.'
-          : 'Nothing changes until another terminal supervisor approves with their passkey.'
-      }
+      intro={mode === 'freeze' ? t('freeze.introFreeze') : t('freeze.introUnfreeze')}
       feedback={feedback}
       busy={busy}
       onCancel={onCancel}
@@ -173,6 +213,7 @@ export function FreezeControls({
   signedOut: () => void;
   onChanged: () => void;
 }) {
+  const { t } = useTranslation('visits');
   const { mode, setMode, done, setDone, unfreezeAsked, setUnfreezeAsked } = controls;
   const mayFreeze =
     visit.active && visit.seesFreezes && !visit.frozen && allows(session, FREEZE_FORMS.freeze.policy);
@@ -202,10 +243,12 @@ export function FreezeControls({
         <div className="button-row">
           {mayFreeze ? (
             <Button variant="primary" onClick={() => open('freeze')}>
-              Freeze this box
+              {t('freeze.freezeThis')}
             </Button>
           ) : null}
-          {mayAskUnfreeze ? <Button onClick={() => open('unfreeze')}>Request unfreeze</Button> : null}
+          {mayAskUnfreeze ? (
+            <Button onClick={() => open('unfreeze')}>{t('freeze.requestUnfreeze')}</Button>
+          ) : null}
         </div>
       ) : null}
     </>

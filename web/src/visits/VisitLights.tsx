@@ -1,6 +1,9 @@
 /** The Green lights card: whether the box may go, light by light, and what the lights alone do not say. */
-import { type AppointmentState, appointmentSlotText } from './VisitAppointment.js';
-import { humanise, type Lights, type Release, type Visit } from './visit-data.js';
+import { useTranslation } from 'react-i18next';
+import type { OrgNames } from '../org-names.js';
+import { lightName } from '../terms.js';
+import { type AppointmentState, appointmentSlotText, appointmentZone } from './VisitAppointment.js';
+import type { Lights, Release, Visit } from './visit-data.js';
 
 /**
  * What green lights do not say: the gate also checks who holds the release right, the driver they named and the
@@ -10,29 +13,34 @@ import { humanise, type Lights, type Release, type Visit } from './visit-data.js
 function PickupNote({
   release,
   appointment,
+  names,
 }: {
   release: Release | null | 'hidden';
   appointment: AppointmentState;
+  names: OrgNames;
 }) {
+  const { t } = useTranslation('visits');
   const known = release !== 'hidden' && release !== null;
   let chain: string | undefined;
-  if (known && release.offer)
-    chain = `The right is offered to ${release.offer.to} and not yet accepted: nobody downstream may collect the box yet.`;
-  else if (known && release.holder)
-    chain = `The right is held by ${release.holder}: pickup needs that holder to be the haulier who named the driver and booked the slot.`;
+  if (known && release.offer) chain = t('lights.offered', { party: names.party(release.offer.to) });
+  else if (known && release.holder) chain = t('lights.heldBy', { party: names.party(release.holder) });
   let slot: string | undefined;
   if (appointment.status === 'ready') {
     const booked = appointment.appointment;
     slot =
       booked && booked.status === 'booked'
-        ? `A pickup is booked for ${appointmentSlotText(booked)} (terminal time) with truck ${booked.truckPlate}.`
-        : 'No pickup slot is booked yet: nobody can collect the box until the holder books one.';
+        ? t('lights.booked', {
+            slot: appointmentSlotText(booked),
+            zone: appointmentZone(booked),
+            plate: booked.truckPlate,
+          })
+        : t('lights.notBooked');
   }
   return (
     <p className="muted" data-testid="pickup-note">
       {chain ? `${chain} ` : ''}
-      {slot ? `${slot} ` : ''}Green lights alone do not let the box out: the gate also checks that a haulier
-      holds the right, and the driver, truck and booked slot that haulier named.
+      {slot ? `${slot} ` : ''}
+      {t('lights.alone')}
     </p>
   );
 }
@@ -42,35 +50,39 @@ export function VisitLights({
   lights,
   release,
   appointment,
+  names,
 }: {
   visit: Visit;
   lights: Lights | undefined;
   release: Release | null | 'hidden';
   appointment: AppointmentState;
+  names: OrgNames;
 }) {
+  const { t } = useTranslation('visits');
   return (
     <section className="card" aria-labelledby="lights-heading">
-      <h2 id="lights-heading">Green lights</h2>
+      <h2 id="lights-heading">{t('lights.heading')}</h2>
       {lights ? (
         <>
           <p>
             {visit.frozen ? (
-              <strong className="verdict verdict-bad">Frozen: no pickup, whatever the lights</strong>
+              <strong className="verdict verdict-bad">{t('lights.frozen')}</strong>
             ) : lights.allGreen ? (
-              <strong className="verdict verdict-ok">All lights green</strong>
+              <strong className="verdict verdict-ok">{t('lights.allGreen')}</strong>
             ) : (
-              <strong className="verdict verdict-bad">Not all green: no pickup</strong>
+              <strong className="verdict verdict-bad">{t('lights.notAllGreen')}</strong>
             )}
           </p>
           {lights.allGreen && !visit.frozen ? (
-            <PickupNote release={release} appointment={appointment} />
+            <PickupNote release={release} appointment={appointment} names={names} />
           ) : null}
           <ul className="lights">
             {lights.lights.map((light) => (
               <li key={light.light} className={light.green ? 'light light-green' : 'light light-red'}>
                 <span className="light-dot" aria-hidden="true" />
                 <span>
-                  <strong>{humanise(light.light)}</strong>: {light.green ? 'green' : 'not green'}
+                  <strong>{lightName(light.light)}</strong>:{' '}
+                  {light.green ? t('lights.green') : t('lights.notGreen')}
                   {light.green ? null : (
                     <ul className="light-reasons">
                       {light.reasons.map((reason) => (
@@ -84,7 +96,7 @@ export function VisitLights({
           </ul>
         </>
       ) : (
-        <p className="muted">The green lights are not yours to see.</p>
+        <p className="muted">{t('lights.hidden')}</p>
       )}
     </section>
   );

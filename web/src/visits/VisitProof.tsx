@@ -1,5 +1,7 @@
 /** Each event of a visit proven in the browser: its inclusion in the log, bound to the checkpoint's signature. */
+import { useTranslation } from 'react-i18next';
 import { apiGet } from '../api.js';
+import { i18next } from '../i18n/index.js';
 import { fromBase64, leafHash, type SignatureResult, verifyInclusion } from '../proof.js';
 import type { Checkpoint, HistoryEvent } from './visit-data.js';
 
@@ -34,10 +36,10 @@ export async function verifyEvent(
     );
     const bytes = fromBase64(entries[0]?.leaf);
     if (!bytes || entries[0]?.index !== event.index)
-      return { status: 'failed', detail: 'the log has no such entry' };
+      return { status: 'failed', detail: i18next.t('visits:verdict.noEntry') };
     const parsed = JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
     if (parsed.index !== event.index || parsed.type !== event.type || parsed.version !== event.version)
-      return { status: 'failed', detail: 'the logged entry is not this event' };
+      return { status: 'failed', detail: i18next.t('visits:verdict.notThisEvent') };
     leaf = await leafHash(bytes);
   }
   const proof = await apiGet<InclusionProofAnswer>(
@@ -46,7 +48,7 @@ export async function verifyEvent(
   const hashes = Array.isArray(proof.proof) ? proof.proof.map(fromBase64) : [];
   const root = fromBase64(checkpoint.rootHash);
   if (!leaf || !root || hashes.some((hash) => hash === undefined))
-    return { status: 'failed', detail: 'the proof is malformed' };
+    return { status: 'failed', detail: i18next.t('visits:verdict.malformed') };
   const result = await verifyInclusion({
     leafIndex: event.index,
     treeSize: checkpoint.treeSize,
@@ -69,23 +71,26 @@ export function boundToSignature(
   if (!signature) return { status: 'checking' };
   if (signature.status === 'valid') return proof;
   if (signature.status === 'unsupported') return { status: 'unchecked', detail: signature.detail };
-  return { status: 'failed', detail: "the checkpoint's signature is not valid" };
+  return { status: 'failed', detail: i18next.t('visits:verdict.badSignature') };
 }
 
 export function VerdictBadge({ verdict }: { verdict: Verdict }) {
-  if (verdict.status === 'checking') return <span className="verdict verdict-checking">Checking proof…</span>;
-  if (verdict.status === 'verified') return <span className="verdict verdict-ok">✓ Verified</span>;
+  const { t } = useTranslation('visits');
+  if (verdict.status === 'checking')
+    return <span className="verdict verdict-checking">{t('verdict.checking')}</span>;
+  if (verdict.status === 'verified')
+    return <span className="verdict verdict-ok">{t('verdict.verified')}</span>;
   if (verdict.status === 'pending')
-    return <span className="verdict verdict-pending">Not yet in a signed checkpoint</span>;
+    return <span className="verdict verdict-pending">{t('verdict.pending')}</span>;
   if (verdict.status === 'unchecked')
     return (
       <span className="verdict verdict-pending" title={verdict.detail}>
-        Proof checked; checkpoint signature not checked
+        {t('verdict.unchecked')}
       </span>
     );
   return (
     <span className="verdict verdict-bad" title={verdict.detail}>
-      ✗ Not verified <span className="verdict-detail">({verdict.detail})</span>
+      {t('verdict.failed')} <span className="verdict-detail">({verdict.detail})</span>
     </span>
   );
 }

@@ -1,57 +1,65 @@
 /** The Release chain card: who accepted the right to collect the box, in turn, and to whom it is offered now. */
-import { localDateTime } from '../clock.js';
+import { Trans, useTranslation } from 'react-i18next';
+import { yourTime } from '../clock.js';
+import type { OrgNames } from '../org-names.js';
 import type { Release } from './visit-data.js';
 
-function ReleaseChain({ release }: { release: Release | null | 'hidden' }) {
-  if (release === 'hidden' || release === null)
-    return <p className="muted">No release chain that you may see.</p>;
+function ReleaseChain({ release, names }: { release: Release | null | 'hidden'; names: OrgNames }) {
+  const { t } = useTranslation('visits');
+  if (release === 'hidden' || release === null) return <p className="muted">{t('chain.none')}</p>;
   return (
     <>
       <dl className="facts">
         <div>
-          <dt>Line</dt>
-          <dd>{release.line}</dd>
+          <dt>{t('chain.line')}</dt>
+          <dd>{names.line(release.line)}</dd>
         </div>
         <div>
-          <dt>Valid</dt>
+          <dt>{t('chain.valid')}</dt>
           <dd>
-            {localDateTime(release.validFrom)} – {localDateTime(release.validUntil)}
+            {yourTime(release.validFrom)} – {yourTime(release.validUntil)}
           </dd>
         </div>
         {release.holder !== undefined ? (
           <div>
-            <dt>Holder</dt>
-            <dd>{release.holder ?? '—'}</dd>
+            <dt>{t('chain.holder')}</dt>
+            <dd>{release.holder ? names.party(release.holder) : '—'}</dd>
           </div>
         ) : null}
         {release.blocked ? (
           <div>
-            <dt>Blocked</dt>
-            <dd>{release.blockReason ?? 'Blocked by the line'}</dd>
+            <dt>{t('chain.blocked')}</dt>
+            <dd>{release.blockReason ?? t('chain.blockedByLine')}</dd>
           </div>
         ) : null}
         {release.revoked ? (
           <div>
-            <dt>Revoked</dt>
-            <dd>{release.revokeReason ?? 'Revoked'}</dd>
+            <dt>{t('chain.revoked')}</dt>
+            <dd>{release.revokeReason ?? t('chain.revoked')}</dd>
           </div>
         ) : null}
       </dl>
-      <ol className="chain" aria-label="Release chain">
+      <ol className="chain" aria-label={t('chain.heading')}>
         {release.chain.map((link) => (
           <li key={link.position}>
-            <strong>{link.orgId}</strong>
+            <strong>{names.party(link.orgId)}</strong>
             <span className="muted">
               {' '}
-              accepted {localDateTime(link.acceptedAt)}
-              {link.from ? ` from ${link.from}` : ''}
+              {link.from
+                ? t('chain.acceptedFrom', { when: yourTime(link.acceptedAt), from: names.party(link.from) })
+                : t('chain.accepted', { when: yourTime(link.acceptedAt) })}
             </span>
           </li>
         ))}
         {release.offer ? (
           <li className="chain-offer">
-            Offered by {release.offer.from} to <strong>{release.offer.to}</strong>{' '}
-            <span className="muted">{localDateTime(release.offer.offeredAt)}</span>
+            <Trans
+              t={t}
+              i18nKey="chain.offered"
+              values={{ from: names.party(release.offer.from), to: names.party(release.offer.to) }}
+              components={{ strong: <strong /> }}
+            />{' '}
+            <span className="muted">{yourTime(release.offer.offeredAt)}</span>
           </li>
         ) : null}
       </ol>
@@ -59,11 +67,18 @@ function ReleaseChain({ release }: { release: Release | null | 'hidden' }) {
   );
 }
 
-export function VisitReleaseChain({ release }: { release: Release | null | 'hidden' }) {
+export function VisitReleaseChain({
+  release,
+  names,
+}: {
+  release: Release | null | 'hidden';
+  names: OrgNames;
+}) {
+  const { t } = useTranslation('visits');
   return (
     <section className="card card-wide" aria-labelledby="release-heading">
-      <h2 id="release-heading">Release chain</h2>
-      <ReleaseChain release={release} />
+      <h2 id="release-heading">{t('chain.heading')}</h2>
+      <ReleaseChain release={release} names={names} />
     </section>
   );
 }

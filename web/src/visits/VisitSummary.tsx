@@ -1,8 +1,14 @@
 /** The Status card: where the box is in its visit, its holds and freeze, and the freeze controls. */
+import { useTranslation } from 'react-i18next';
 import type { Session } from '../api.js';
-import { localDateTime } from '../clock.js';
+import { yourTime } from '../clock.js';
+import { useOrgNames } from '../org-names.js';
+import { term, visitStatusName } from '../terms.js';
 import { FreezeControls, type FreezeControlsState, FrozenNotice } from './VisitFreeze.js';
-import { statusNames, type Visit } from './visit-data.js';
+import type { Visit } from './visit-data.js';
+
+/** "customs" → "Customs": a chip starts with a capital. */
+const readableChip = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);
 
 export function VisitSummary({
   session,
@@ -17,41 +23,43 @@ export function VisitSummary({
   signedOut: () => void;
   onFrozenChanged: () => void;
 }) {
+  const { t } = useTranslation('visits');
+  const names = useOrgNames(session);
   const active = visit.status === 'announced' || visit.status === 'in_yard';
   // Only a full view (with the yard position fields) tells of freezes; a status view always says `null`.
   const seesFreezes = visit.slotText !== undefined;
   return (
     <section className="card" aria-labelledby="status-heading">
-      <h2 id="status-heading">Status</h2>
+      <h2 id="status-heading">{t('summary.heading')}</h2>
       <dl className="facts">
         <div>
-          <dt>Status</dt>
-          <dd>{statusNames[visit.status] ?? visit.status}</dd>
+          <dt>{t('summary.status')}</dt>
+          <dd>{visitStatusName(visit.status)}</dd>
         </div>
         <div>
-          <dt>Line · type</dt>
+          <dt>{t('summary.lineType')}</dt>
           <dd>
-            {visit.line} · {visit.sizeType} · {visit.fullEmpty}
+            {names.line(visit.line)} · {visit.sizeType} · {term('fullEmpty', visit.fullEmpty)}
           </dd>
         </div>
         {visit.slotText ? (
           <div>
-            <dt>Yard slot</dt>
+            <dt>{t('summary.yardSlot')}</dt>
             <dd className="mono">{visit.slotText}</dd>
           </div>
         ) : null}
         <div>
-          <dt>Arrived</dt>
-          <dd>{localDateTime(visit.arrivedAt)}</dd>
+          <dt>{t('summary.arrived')}</dt>
+          <dd>{yourTime(visit.arrivedAt)}</dd>
         </div>
         <div>
-          <dt>Holds</dt>
+          <dt>{t('summary.holds')}</dt>
           <dd>
             {visit.holds.length === 0
-              ? 'None'
+              ? t('summary.none')
               : visit.holds.map((hold) => (
                   <span key={hold.holdId} className="chip chip-hold">
-                    {hold.kind}
+                    {readableChip(term('holdKindShort', hold.kind))}
                     {hold.reason ? `: ${hold.reason}` : ''}
                   </span>
                 ))}
@@ -59,20 +67,21 @@ export function VisitSummary({
         </div>
         {seesFreezes ? (
           <div>
-            <dt>Frozen</dt>
+            <dt>{t('summary.frozen')}</dt>
             <dd data-testid="frozen-state">
               {visit.frozen ? (
                 <span className="chip" style={{ background: '#e6dcf7', color: '#2e1065', fontWeight: 600 }}>
-                  <span aria-hidden="true">❄ </span>Frozen by {visit.frozen.by}
+                  <span aria-hidden="true">❄ </span>
+                  {t('summary.frozenBy', { who: visit.frozen.by })}
                 </span>
               ) : (
-                'Not frozen'
+                t('summary.notFrozen')
               )}
             </dd>
           </div>
         ) : null}
         <div>
-          <dt>Visit reference</dt>
+          <dt>{t('summary.visitRef')}</dt>
           <dd className="mono">{visit.visitRef}</dd>
         </div>
       </dl>

@@ -1,26 +1,49 @@
 /** Asking for a wrong event to be voided: nothing is deleted, and nothing changes until a second person approves. */
+import { useTranslation } from 'react-i18next';
 import { apiPost } from '../api.js';
-import { localDateTime } from '../clock.js';
+import { yourTime } from '../clock.js';
 import { ActionForm } from '../forms/ActionForm.js';
 import { type FormSpec, useFormDraft, withChoices } from '../forms/form-schema.js';
+import { i18next } from '../i18n/index.js';
+import { eventTypeName } from '../terms.js';
 import { useAction } from '../use-action.js';
 import { type ActionEvent, CARD_FORM, type VisitFormProps } from './visit-actions-shared.js';
 
 export const REQUEST_VOID: FormSpec<'version' | 'reason'> = {
-  policy: { permissions: ['visit.void.request'], stepUp: () => 'ask for this event to be voided' },
+  policy: { permissions: ['visit.void.request'], stepUp: () => i18next.t('visits:void.stepUp') },
   fields: [
-    { kind: 'select', name: 'version', label: 'Event to void', options: [] },
+    {
+      kind: 'select',
+      name: 'version',
+      get label() {
+        return i18next.t('visits:void.event');
+      },
+      options: [],
+    },
     {
       kind: 'text',
       name: 'reason',
-      label: 'Why void it',
-      hint: 'Recorded in the audit log and shown to the approver.',
-      missing: 'Say why this event is wrong.',
+      get label() {
+        return i18next.t('visits:void.why');
+      },
+      get hint() {
+        return i18next.t('visits:void.whyHint');
+      },
+      get missing() {
+        return i18next.t('visits:void.whyMissing');
+      },
       maxLength: 500,
       autoComplete: 'off',
     },
   ],
-  submit: { label: 'Request the void', busyLabel: 'Requesting…' },
+  submit: {
+    get label() {
+      return i18next.t('visits:void.request');
+    },
+    get busyLabel() {
+      return i18next.t('visits:void.requesting');
+    },
+  },
 };
 
 export function VoidForm({
@@ -31,6 +54,7 @@ export function VoidForm({
   onDone,
   onCancel,
 }: VisitFormProps & { events: ActionEvent[] }) {
+  const { t } = useTranslation('visits');
   const draft = useFormDraft({ version: String(events[events.length - 1]?.version ?? ''), reason: '' });
   const { run, busy, feedback } = useAction({ signedOut });
   return (
@@ -40,12 +64,12 @@ export function VoidForm({
         // Newest first: the event to void is most often the last one recorded.
         options: [...events].reverse().map((event) => ({
           value: String(event.version),
-          label: `${event.version} · ${event.type} · ${localDateTime(event.at)}`,
+          label: `${event.version} · ${eventTypeName(event.type)} · ${yourTime(event.at)}`,
         })),
       })}
       draft={draft}
-      title={`Ask to void an event of ${visit.containerNumber}`}
-      intro="Nothing is deleted: if approved, a new event names the one it voids, why, who asked and who approved."
+      title={t('void.title', { number: visit.containerNumber })}
+      intro={t('void.intro')}
       feedback={feedback}
       busy={busy}
       onCancel={onCancel}
@@ -55,7 +79,11 @@ export function VoidForm({
         void run('submit', REQUEST_VOID.policy.stepUp(), async () => {
           await apiPost(`/v1/visits/${ref}/void-requests`, { voidedVersion: chosen.version, reason });
           onDone(
-            `Void of event ${chosen.version} (${chosen.type}) of ${visit.containerNumber} requested: it waits for a second person to approve it.`,
+            t('void.requested', {
+              version: chosen.version,
+              type: eventTypeName(chosen.type),
+              number: visit.containerNumber,
+            }),
           );
         });
       }}

@@ -1,6 +1,7 @@
 /** What the container page's action forms share: the visit as they see it, the hold kinds, slots and their frame. */
 import type { Session } from '../api.js';
 import { allows, type FormPolicy } from '../forms/form-schema.js';
+import { holdKindName } from '../terms.js';
 
 export interface Slot {
   terminal: string;
@@ -28,12 +29,7 @@ export interface ActionEvent {
 
 export type HoldKind = 'customs' | 'police' | 'terminal' | 'line';
 
-const HOLD_LABELS: Record<HoldKind, string> = {
-  customs: 'Customs hold',
-  police: 'Police hold',
-  terminal: 'Terminal hold',
-  line: 'Line hold',
-};
+const HOLD_KINDS: readonly HoldKind[] = ['customs', 'police', 'terminal', 'line'];
 
 /**
  * The kinds of hold this person may place (or lift) under `policy`: the session answer lists them from the
@@ -41,10 +37,13 @@ const HOLD_LABELS: Record<HoldKind, string> = {
  */
 export function holdKindsOf(session: Session, policy: FormPolicy<string>): HoldKind[] {
   if (!allows(session, policy)) return [];
-  return (session.holdKinds ?? []).filter((kind): kind is HoldKind => kind in HOLD_LABELS);
+  return (session.holdKinds ?? []).filter((kind): kind is HoldKind =>
+    (HOLD_KINDS as string[]).includes(kind),
+  );
 }
 
-export const kindLabel = (kind: string) => HOLD_LABELS[kind as HoldKind] ?? `${kind} hold`;
+/** "Customs hold", in the console's language. */
+export const kindLabel = (kind: string) => holdKindName(kind);
 
 export const slotText = (slot: Slot) =>
   `${slot.terminal}/${slot.block}/${String(slot.bay).padStart(2, '0')}/${String(slot.row).padStart(2, '0')}/${slot.tier}`;

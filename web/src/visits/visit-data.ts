@@ -2,6 +2,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { ApiError, apiGet, isApiError } from '../api.js';
 import { isUnauthenticated, messageOf } from '../errors.js';
+import { i18next } from '../i18n/index.js';
 import type { Freeze } from './VisitFreeze.js';
 import type { Slot } from './visit-actions-shared.js';
 
@@ -67,26 +68,8 @@ export type Loaded = {
 
 export type VisitState =
   | { status: 'loading' }
-  | { status: 'error'; message: string }
+  | { status: 'error'; message: string; notFound: boolean }
   | { status: 'ready'; data: Loaded };
-
-export const statusNames: Record<string, string> = {
-  announced: 'Announced',
-  in_yard: 'In the yard',
-  gated_out: 'Gated out',
-  loaded: 'Loaded on a vessel',
-  cancelled: 'Cancelled',
-};
-
-const lightNames: Record<string, string> = {
-  commercial_release: 'Commercial release',
-  customs_release: 'Customs release',
-  discharge_confirmed: 'Discharge confirmed',
-  no_hold_or_block: 'No hold or block',
-};
-
-export const humanise = (name: string) =>
-  lightNames[name] ?? name.replace(/[_.]/g, ' ').replace(/^\w/, (c) => c.toUpperCase());
 
 /** An answer the caller may not be allowed to see: `hidden` rather than an error. */
 async function optional<T>(load: Promise<T>): Promise<T | 'hidden'> {
@@ -107,7 +90,11 @@ async function visitRefOf(containerNumber: string): Promise<string> {
   const latest = [...visits].sort((a, b) => b.announcedAt.localeCompare(a.announcedAt))[0];
   const chosen = active ?? latest;
   if (!chosen)
-    throw new ApiError(404, 'visit.not_found', `No visit of container ${containerNumber} that you may see.`);
+    throw new ApiError(
+      404,
+      'visit.not_found',
+      i18next.t('visits:page.noSuchVisit', { number: containerNumber }),
+    );
   return chosen.visitRef;
 }
 
@@ -168,8 +155,9 @@ export function useVisit({
         else
           setState({
             status: 'error',
+            notFound: isApiError(error, 'visit.not_found'),
             message: isApiError(error, 'visit.not_found')
-              ? 'There is no such container visit, or it is not yours to see.'
+              ? i18next.t('errors:codes.visit.not_found')
               : messageOf(error),
           });
       }
