@@ -88,6 +88,7 @@ describe('openLedgerStore', () => {
           '0023_bounded_identity_lists',
           '0024_visit_status_index',
           '0025_enrolment_auth_version',
+          '0026_read_model_counts',
         ],
       });
       expect(await migrate(db)).toEqual({ applied: [] });

@@ -48,6 +48,7 @@ describe.each(databases)('0018_read_model_version ($name)', ({ make }) => {
           '0023_bounded_identity_lists',
           '0024_visit_status_index',
           '0025_enrolment_auth_version',
+          '0026_read_model_counts',
         ];
         expect(results?.map((r) => r.migrationName)).toEqual([...later].reverse());
         expect((await migrate(db)).applied).toEqual(later);

@@ -163,6 +163,12 @@ export interface EnrolmentLinkTable {
   issued_by: string;
 }
 
+/** Migration 0026: each read-model table's row count, kept by triggers as rows come and go. */
+export interface ReadModelCountTable {
+  table_name: string;
+  row_count: number | string;
+}
+
 /** A passkey registered through an enrolment link, and its confirmation (`0015_enrolment_confirmation`). */
 export interface EnrolmentTable {
   enrolment_id: string;
@@ -383,6 +389,7 @@ export interface Database {
   session: SessionTable;
   enrolment_link: EnrolmentLinkTable;
   enrolment: EnrolmentTable;
+  read_model_count: ReadModelCountTable;
   api_token: ApiTokenTable;
   webauthn_challenge: WebauthnChallengeTable;
   approval: ApprovalTable;

@@ -24,12 +24,18 @@ import { openLedgerStore } from '../../store/open-store.js';
 import { raiseGateAlert } from '../alerts/index.js';
 import { pickupDepsFor } from '../appointments/index.js';
 import { createLedger, type Ledger } from '../ledger/index.js';
-import type { LedgerStore } from '../ports.js';
+import type { LedgerStore, LedgerWriteTx } from '../ports.js';
 import { raiseIntegrityAlert, startIntegrityWatch } from './integrity.usecases.js';
 import { READ_MODEL_TABLES, type ReadModelTable } from './read-model.ports.js';
 import { foldUpTo, identityFacts, ReadModelCheck } from './read-model-check.js';
-import { READ_MODEL_VERSION, ReadModelProjection } from './read-model-projection.js';
-import { READ_MODELS_STREAM, rebuildIfProjectionChanged, rebuildReadModels } from './read-model-rebuild.js';
+import {
+  READ_MODEL_VERSION,
+  READ_MODELS_STREAM,
+  ReadModelExpectations,
+  SubjectReader,
+  storedCounts,
+} from './read-model-projection.js';
+import { rebuildIfProjectionChanged, rebuildReadModels } from './read-model-rebuild.js';
 
 const kinds = (await postgresReachable()) ? (['sqlite', 'postgres'] as const) : (['sqlite'] as const);
 
@@ -216,22 +222,192 @@ describe.each(kinds)('the read models held against the log (%s)', (kind) => {
     expect(Object.values(again.changes).every((c) => c.inserted + c.updated + c.removed === 0)).toBe(true);
   });
 
-  it('keeps each table’s expected count event by event once counted, equal to a count over every visit (issue 13)', async () => {
-    const size = await world.store.logSize();
-    const noPause = async () => {};
-    // Counted half-way, then kept up to date by the fold of the second half.
-    const incremental = new ReadModelProjection(identityFacts(world.store));
-    await foldUpTo(incremental, world.store, Math.floor(size / 2));
-    await incremental.countRows(noPause, 7);
-    await foldUpTo(incremental, world.store, size);
-    // Counted once at the end, the old way.
-    const whole = new ReadModelProjection(identityFacts(world.store));
-    await foldUpTo(whole, world.store, size);
+  /** Each table's rows, counted by the DBA (`count(*)`, a flag only with an open alert). */
+  async function countedByDba(): Promise<Map<ReadModelTable, number>> {
+    const counted = new Map<ReadModelTable, number>();
     for (const table of READ_MODEL_TABLES) {
-      expect(incremental.expectedCount(table), table).toBe(whole.expectedCount(table));
+      const where = table === 'visit_flag' ? ' where open_alerts > 0' : '';
+      const [row] = await world.dba(`select count(*) as n from ${table}${where}`);
+      counted.set(table, Number(row!.n));
     }
-    expect(incremental.expectedCount('yard_cell')).toBeGreaterThan(0);
-    expect(incremental.expectedCount('driver_job')).toBeGreaterThan(0);
+    return counted;
+  }
+
+  it('keeps each table’s row count in the database as rows come and go, and the count the log explains equal to it (issue 13)', async () => {
+    // The database's own counts, kept by its triggers through the seeding, are the tables' counts.
+    expect(await storedCounts(world.store.readModels!)).toEqual(await countedByDba());
+
+    // Set from the database's at one size, then moved only by what the next events explain: a vessel call more
+    // (visits, yard cells), a gate refusal (an alert, its group, a flag) and a resolution.
+    const facts = identityFacts(world.store);
+    const expectations = new ReadModelExpectations(new SubjectReader(world.store, facts));
+    await expectations.start(world.store, await world.store.logSize());
+    expectations.setCounts(await storedCounts(world.store.readModels!));
+    const random = seededRandom('read-model-check-more');
+    const clock = new SimulatedClock(new Date(nowMs - 2 * 3_600_000));
+    const more = createLedger({
+      store: world.store,
+      clock,
+      ids: seededIds(random),
+      log: world.ledger.log,
+      checkpointIntervalMs: 0,
+    });
+    try {
+      await seedVesselCall({
+        ledger: more,
+        clock,
+        random,
+        terminals: testTerminals,
+        terminal: 'T1',
+        containers: 8,
+      });
+    } finally {
+      await more.close();
+    }
+    const [visit] = await world.store.listVisits({ status: 'in_yard', limit: 1 });
+    await world.ledger.write((context) =>
+      raiseGateAlert(
+        context,
+        {
+          type: 'GateAlertRaised',
+          data: { visitRef: visit!.visitRef, attemptId: 'attempt-more', failed: [{ check: 'driver' }] },
+        },
+        visit,
+        'gate-clerk',
+      ),
+    );
+    await foldUpTo(expectations, world.store, await world.store.logSize());
+    const counted = await countedByDba();
+    for (const table of READ_MODEL_TABLES) {
+      expect(expectations.expectedCount(table), table).toBe(counted.get(table));
+    }
+    expect(await storedCounts(world.store.readModels!)).toEqual(counted);
+    expect(await checkOnce()).toMatchObject({ ok: true });
+  });
+
+  it('counts no table and walks none inside the write lock; outside it reads a bounded number of rows a cycle (issue 13)', async () => {
+    /** Each read-model read, and whether it ran inside a write transaction. */
+    const reads: { method: string; inside: boolean; rows: number }[] = [];
+    const noted = <T extends object>(tables: T, inside: boolean): T =>
+      new Proxy(tables, {
+        get(target, property, receiver) {
+          const value = Reflect.get(target, property, receiver);
+          if (typeof value !== 'function') return value;
+          return async (...args: unknown[]) => {
+            const result = await value.apply(target, args);
+            reads.push({
+              method: String(property),
+              inside,
+              rows: Array.isArray(result) ? result.length : 1,
+            });
+            return result;
+          };
+        },
+      });
+    const store = new Proxy(world.store, {
+      get(target, property, receiver) {
+        if (property === 'readModels') return noted(target.readModels!, false);
+        if (property === 'writeTransaction') {
+          return <T>(work: (tx: LedgerWriteTx) => Promise<T>) =>
+            target.writeTransaction((tx) =>
+              work(
+                new Proxy(tx, {
+                  get(txTarget, txProperty, txReceiver) {
+                    if (txProperty === 'readModels') return noted(txTarget.readModels!, true);
+                    return Reflect.get(txTarget, txProperty, txReceiver);
+                  },
+                }),
+              ),
+            );
+        }
+        return Reflect.get(target, property, receiver);
+      },
+    }) as LedgerStore;
+    const keysPerCycle = 5;
+    const check = new ReadModelCheck({ store, keysPerCycle });
+    expect(await check.run()).toMatchObject({ ok: true });
+    reads.length = 0;
+    expect(await check.run()).toMatchObject({ ok: true });
+
+    // Inside the lock: one kept count per table, nothing else of the read models.
+    const inside = reads.filter((read) => read.inside);
+    expect(inside.map((read) => read.method)).toEqual(READ_MODEL_TABLES.map(() => 'countRows'));
+    // Outside: one page of each table's subjects, and the rows of the few subjects compared, whatever the tables
+    // hold (a subject holds a handful of rows: yard cells, parties, credentials).
+    const outside = reads.filter((read) => !read.inside);
+    const pages = outside.filter((read) => read.method === 'subjectsAfter');
+    expect(pages).toHaveLength(READ_MODEL_TABLES.length);
+    expect(pages.every((page) => page.rows <= keysPerCycle)).toBe(true);
+    const rows = outside.filter((read) => read.method === 'rowsOf').reduce((sum, read) => sum + read.rows, 0);
+    const [visits] = await world.dba('select count(*) as n from visit');
+    expect(Number(visits!.n)).toBeGreaterThan(100);
+    expect(rows).toBeLessThanOrEqual(READ_MODEL_TABLES.length * 3 * keysPerCycle * 4);
+    expect(outside.some((read) => read.method === 'countRows')).toBe(false);
+  });
+
+  it('names a row a DBA deletes while the watch runs at its next cycle, by the count the database keeps (issue 13)', async () => {
+    const check = new ReadModelCheck({ store: world.store, keysPerCycle: 5 });
+    expect(await check.run()).toMatchObject({ ok: true });
+    const [cell] = await world.dba(
+      'select visit_ref, terminal, block, bay, "row", tier from yard_cell order by visit_ref desc limit 1',
+    );
+    await world.dba('delete from yard_cell where visit_ref = ? and bay = ? and "row" = ? and tier = ?', [
+      cell!.visit_ref,
+      cell!.bay,
+      cell!.row,
+      cell!.tier,
+    ]);
+    // Five keys a cycle could not have reached it by the rolling walks yet: the count says a row went, the walk
+    // outside the lock names it.
+    const found = await check.run();
+    expect(found).toMatchObject({
+      ok: false,
+      mismatch: { table: 'yard_cell', subject: String(cell!.visit_ref), reason: 'the row is missing' },
+    });
+    // It holds while the row is missing, without walking again.
+    expect(await check.run()).toMatchObject({ ok: false, mismatch: { table: 'yard_cell' } });
+    await rebuild();
+    expect(await check.run()).toMatchObject({ ok: true });
+  });
+
+  it('finds a row deleted with its count triggers dropped within a sweep of the rolling walks (issue 13)', async () => {
+    const check = new ReadModelCheck({ store: world.store, keysPerCycle: 50 });
+    expect(await check.run()).toMatchObject({ ok: true });
+    const [job] = await world.dba('select visit_ref from driver_job order by visit_ref limit 1');
+    const triggers = (
+      kind === 'sqlite'
+        ? await world.dba(`select name from sqlite_master where type = 'trigger' and tbl_name = 'driver_job'`)
+        : await world.dba(
+            `select tgname as name from pg_trigger t join pg_class c on c.oid = t.tgrelid where c.relname = 'driver_job' and not t.tgisinternal and pg_table_is_visible(c.oid)`,
+          )
+    ).map((row) => String(row.name));
+    const definitions =
+      kind === 'sqlite'
+        ? await world.dba(`select sql from sqlite_master where type = 'trigger' and tbl_name = 'driver_job'`)
+        : [];
+    for (const name of triggers) {
+      await world.dba(
+        kind === 'sqlite' ? `drop trigger "${name}"` : `alter table driver_job disable trigger "${name}"`,
+      );
+    }
+    try {
+      await world.dba('delete from driver_job where visit_ref = ?', [job!.visit_ref]);
+      const [logSize] = await world.dba('select count(*) as n from event');
+      const [subjects] = await world.dba('select count(*) as n from driver_job');
+      // A sweep: every entry of the log by the log walk, every row of the table by its own walk.
+      const sweep = Math.ceil(Math.max(Number(logSize!.n) / 500, Number(subjects!.n) / 50)) + 1;
+      let result = await check.run();
+      for (let cycle = 1; result?.ok && cycle <= sweep; cycle += 1) result = await check.run();
+      expect(result).toMatchObject({
+        ok: false,
+        mismatch: { table: 'driver_job', subject: String(job!.visit_ref), reason: 'the row is missing' },
+      });
+      await rebuild();
+    } finally {
+      if (kind === 'sqlite') for (const { sql } of definitions) await world.dba(String(sql));
+      else for (const name of triggers) await world.dba(`alter table driver_job enable trigger "${name}"`);
+    }
+    expect(await checkOnce()).toMatchObject({ ok: true });
   });
 
   /** One DBA edit per table, the mismatch the check must name, and the rebuild that puts it right. */
@@ -438,7 +614,9 @@ describe.each(kinds)('the read models held against the log (%s)', (kind) => {
     const [row] = await world.dba('select max(idx) as idx from event');
     const last = Number(row!.idx);
     if (kind === 'sqlite') {
-      for (const { name } of (await world.dba(`select name from sqlite_master where type = 'trigger'`)) as {
+      for (const { name } of (await world.dba(
+        `select name from sqlite_master where type = 'trigger' and tbl_name = 'event'`,
+      )) as {
         name: string;
       }[]) {
         await world.dba(`drop trigger "${name}"`);
@@ -591,7 +769,9 @@ describe.each(kinds)('the read models held against the log (%s)', (kind) => {
     const [row] = await world.dba('select max(idx) as idx from event');
     const last = Number(row!.idx);
     if (kind === 'sqlite') {
-      for (const { name } of (await world.dba(`select name from sqlite_master where type = 'trigger'`)) as {
+      for (const { name } of (await world.dba(
+        `select name from sqlite_master where type = 'trigger' and tbl_name = 'event'`,
+      )) as {
         name: string;
       }[]) {
         await world.dba(`drop trigger "${name}"`);

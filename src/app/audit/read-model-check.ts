@@ -2,28 +2,39 @@
  * Holds the read models against the log (issue 10, row E): a database administrator who edits or deletes a row of a
  * derived table — an alert, a visit's yard slot — changes what people see without touching the log, so the
  * append-only checks (`integrity.usecases.ts`) would never notice. Here every checked table (`READ_MODEL_TABLES`)
- * is compared, field by field after a JSON round trip, with what `ReadModelProjection` folds from the log.
+ * is compared, field by field after a JSON round trip, with what the log folds to (`read-model-projection.ts`).
  *
- * Incremental, with a bounded amount of work per cycle (`keysPerCycle`):
- * - the watermark is the number of events folded; each cycle folds only what was appended since;
+ * Incremental, with an amount of work per cycle set by `keysPerCycle` and not by the size of the tables or of the
+ * log (issue 13):
+ * - the watermark is the number of events folded; each cycle folds only what was appended since, and a new watch
+ *   starts at the log's size without folding what came before;
  * - the subjects those events touched are queued, and at most `keysPerCycle` of them are compared per cycle;
- * - a rolling cursor compares the next `keysPerCycle` subjects the log knows (wrapping), and another walks the
- *   subjects each table holds in its own key order, so an edited old row or a row the log never wrote is found
+ * - a rolling cursor walks the log, at most `10 × keysPerCycle` entries a cycle, and compares the subjects born in
+ *   them (a visit at the first event of each of its streams, an alert at its raise): every subject the log knows,
+ *   once a sweep of the log, with no list of them kept;
+ * - another cursor walks the subjects each table holds in its own key order, so a row the log never wrote is found
  *   within ⌈subjects / keysPerCycle⌉ cycles;
- * - every table's row count is compared with the expected count each cycle, so a deleted row shows at once (the
- *   subject is then found by walking that one table).
+ * - each table's row count, kept by the store as its rows change, is compared with the count the log's events
+ *   explain (`ReadModelExpectations`): a row inserted or deleted while the watch runs is found at its next cycle,
+ *   and named by walking for it outside the write lock.
  *
- * The comparison runs inside a store transaction, which holds the log head: no writer can commit events and their
- * rows between what the check folds and what it reads.
+ * The comparisons run outside the write lock, at the size the cycle folded to: a writer may commit between the fold
+ * and the read of a row, so a difference found there is a candidate, compared again inside a store transaction,
+ * which holds the log head (no writer can commit events and their rows between what is folded and what is read). A
+ * subject a writer touched meanwhile is queued, and compared next cycle. Inside the lock a cycle folds the few
+ * events since, reads the kept counts and confirms its candidates: no table is counted or walked there.
  */
 import { canonicalBytes } from '../../audit/index.js';
-import { terminalOfOperator } from '../alerts/index.js';
+import { ALERTS_STREAM, terminalOfOperator } from '../alerts/index.js';
 import type { JsonValue, LedgerReads, LedgerStore, StoredEvent } from '../ports.js';
 import { READ_MODEL_TABLES, type ReadModelTable, type ReadModelTableReads } from './read-model.ports.js';
 import {
   keyedByAlert,
   type ProjectionFacts,
-  ReadModelProjection,
+  ReadModelExpectations,
+  SubjectReader,
+  storedCounts,
+  subjectBornAt,
   type TouchedSubjects,
 } from './read-model-projection.js';
 
@@ -185,9 +196,9 @@ function bySubject(table: ReadModelTable, records: readonly unknown[]): Map<stri
   return groups;
 }
 
-/** Folds `reads`' events from the projection's watermark to `size`, in batches. */
+/** Folds `reads`' events from the expectations' size to `size`, in batches. */
 export async function foldUpTo(
-  projection: ReadModelProjection,
+  expectations: ReadModelExpectations,
   reads: Pick<LedgerReads, 'readEvents'>,
   size: number,
   onTouched?: (touched: TouchedSubjects) => void,
@@ -195,16 +206,16 @@ export async function foldUpTo(
   pause?: () => Promise<void>,
 ): Promise<void> {
   let first = true;
-  while (projection.size < size) {
+  while (expectations.size < size) {
     if (!first) await pause?.();
     first = false;
     const events: StoredEvent[] = await reads.readEvents(
-      projection.size,
-      Math.min(FOLD_BATCH, size - projection.size),
+      expectations.size,
+      Math.min(FOLD_BATCH, size - expectations.size),
     );
-    if (events.length === 0) throw new Error(`read-model check: event ${projection.size} cannot be read`);
+    if (events.length === 0) throw new Error(`read-model check: event ${expectations.size} cannot be read`);
     // Applied first: `onTouched?.(…)` alone would skip evaluating its argument when there is no listener.
-    const touched = await projection.apply(events);
+    const touched = await expectations.apply(events);
     onTouched?.(touched);
   }
 }
@@ -225,59 +236,133 @@ export function identityFacts(reads: LedgerReads): ProjectionFacts {
   };
 }
 
-/** Compares the given subjects of one table; the first mismatch, if any. */
-async function compareSubjects(
-  projection: ReadModelProjection,
-  tables: ReadModelTableReads,
-  table: ReadModelTable,
-  subjects: readonly string[],
-): Promise<ReadModelMismatch | undefined> {
-  if (subjects.length === 0) return undefined;
-  const stored = bySubject(table, await tables.rowsOf(table, subjects));
-  for (const subject of subjects) {
-    const found = compareSubject(
-      table,
-      subject,
-      projection.expectedRows(table, subject),
-      stored.get(subject) ?? [],
-    );
-    if (found) return { ...found, subject, lastIndex: projection.lastIndexOf(table, subject) };
-  }
-  return undefined;
-}
+export type SubjectKind = 'visit' | 'alert';
 
-/** The subject a count mismatch is about: walks the whole table (only ever on a failure). */
-async function findByWalking(
-  projection: ReadModelProjection,
-  tables: ReadModelTableReads,
-  table: ReadModelTable,
-  batch: number,
-): Promise<ReadModelMismatch | undefined> {
-  const seen = new Set<string>();
-  let after: string | undefined;
-  for (;;) {
-    const subjects = await tables.subjectsAfter(table, after, batch);
-    const found = await compareSubjects(projection, tables, table, subjects);
-    if (found) return found;
-    for (const subject of subjects) seen.add(subject);
-    if (subjects.length < batch) break;
-    after = subjects.at(-1);
-  }
-  const kind = keyedByAlert(table) ? 'alert' : 'visit';
-  const missing = projection
-    .subjects(kind)
-    .map(String)
-    .filter((subject) => !seen.has(subject) && projection.expectedRows(table, subject).length > 0);
-  for (let i = 0; i < missing.length; i += batch) {
-    const found = await compareSubjects(projection, tables, table, missing.slice(i, i + batch));
-    if (found) return found;
-  }
-  return undefined;
+const kindOf = (table: ReadModelTable): SubjectKind => (keyedByAlert(table) ? 'alert' : 'visit');
+
+/** The tables whose rows belong to a subject of this kind. */
+export const tablesOf = (kind: SubjectKind): readonly ReadModelTable[] =>
+  READ_MODEL_TABLES.filter((table) => kindOf(table) === kind);
+
+/** What the log says one subject's rows are in each of its tables, and the latest event they derive from. */
+export interface ExpectedSubject {
+  rows(table: ReadModelTable): unknown[];
+  lastIndex(table: ReadModelTable): number;
 }
 
 /**
- * The integrity watch's read-model check: one projection of the log, kept between cycles, and the cursors of the
- * rolling comparison.
+ * Folds one subject as of `size` (`expectations` must be folded to `size`: the yard map's flags follow it).
+ * Exported for the rebuild, which writes what this says.
+ */
+export async function expectedSubject(
+  reader: SubjectReader,
+  expectations: ReadModelExpectations,
+  kind: SubjectKind,
+  subject: string,
+  size: number,
+): Promise<ExpectedSubject> {
+  const none = size - 1;
+  if (kind === 'alert') {
+    const alert = await reader.alert(Number(subject), size);
+    return { rows: (table) => alert.rows(table), lastIndex: () => alert.lastIndex ?? none };
+  }
+  const visit = await reader.visit(subject, size);
+  return {
+    rows: (table) => (table === 'visit_flag' ? expectations.flagRows(subject) : visit.rows(table)),
+    lastIndex: (table) => visit.lastIndexOf(table) ?? none,
+  };
+}
+
+/**
+ * Compares subjects of one kind with the rows `tables` hold for them, in `only` those tables when given; every
+ * difference, in table order. Each subject is folded once; `pause` is awaited every so many.
+ */
+async function compareSubjects(args: {
+  reader: SubjectReader;
+  expectations: ReadModelExpectations;
+  tables: ReadModelTableReads;
+  kind: SubjectKind;
+  subjects: readonly string[];
+  only?: readonly ReadModelTable[];
+  folded?: Map<string, ExpectedSubject>;
+  pause?: () => Promise<void>;
+}): Promise<ReadModelMismatch[]> {
+  const { reader, expectations, tables, kind, subjects, pause } = args;
+  if (subjects.length === 0) return [];
+  const size = expectations.size;
+  const folded = args.folded ?? new Map<string, ExpectedSubject>();
+  for (const [i, subject] of subjects.entries()) {
+    if (i > 0 && i % 100 === 0) await pause?.();
+    const key = `${kind} ${subject}`;
+    if (!folded.has(key)) folded.set(key, await expectedSubject(reader, expectations, kind, subject, size));
+  }
+  const found: ReadModelMismatch[] = [];
+  for (const table of args.only ?? tablesOf(kind)) {
+    const stored = bySubject(table, await tables.rowsOf(table, subjects));
+    for (const subject of subjects) {
+      const expected = folded.get(`${kind} ${subject}`)!;
+      const differs = compareSubject(table, subject, expected.rows(table), stored.get(subject) ?? []);
+      if (differs) found.push({ ...differs, subject, lastIndex: expected.lastIndex(table) });
+    }
+  }
+  return found;
+}
+
+/** Pages of the subjects a table holds, in its key order. */
+async function* heldSubjects(tables: ReadModelTableReads, table: ReadModelTable, batch: number) {
+  let after: string | undefined;
+  for (;;) {
+    const page = await tables.subjectsAfter(table, after, batch);
+    if (page.length > 0) yield page;
+    if (page.length < batch) return;
+    after = page.at(-1);
+  }
+}
+
+/** Pages of the alerts the `alerts` stream raised (every alert but a lock-out, which its person's stream raises). */
+async function* raisedAlerts(reads: Pick<LedgerReads, 'readStreamRange'>, batch: number) {
+  for (let fromVersion = 1; ; fromVersion += batch) {
+    const page = await reads.readStreamRange(ALERTS_STREAM, { fromVersion, limit: batch });
+    const raised = page
+      .filter((event) => subjectBornAt(event)?.kind === 'alert')
+      .map((event) => String(event.index));
+    if (raised.length > 0) yield raised;
+    if (page.length < batch) return;
+  }
+}
+
+/** Pages of the subjects of one kind born in the log's entries [from, to). */
+async function* bornSubjects(
+  reads: Pick<LedgerReads, 'readLogRows'>,
+  kind: SubjectKind,
+  from: number,
+  to: number,
+  batch: number,
+) {
+  const PAGE = 2000;
+  let subjects = new Set<string>();
+  for (let start = from; start < to; start += PAGE) {
+    const rows = await reads.readLogRows(start, Math.min(PAGE, to - start));
+    for (const row of rows) {
+      const born = subjectBornAt(row);
+      if (born?.kind === 'visit' && kind === 'visit') subjects.add(born.visitRef);
+      if (born?.kind === 'alert' && kind === 'alert') subjects.add(born.alertId);
+      if (subjects.size >= batch) {
+        yield [...subjects];
+        subjects = new Set();
+      }
+    }
+    if (rows.length === 0) break;
+  }
+  if (subjects.size > 0) yield [...subjects];
+}
+
+/** Log entries the rolling walk reads per cycle, per subject it may compare. */
+const ENTRIES_PER_KEY = 10;
+
+/**
+ * The integrity watch's read-model check: what the log's events explain (`ReadModelExpectations`), kept between
+ * cycles, and the cursors of the rolling comparison.
  *
  * @example
  * const check = new ReadModelCheck({ store, keysPerCycle: 500 });
@@ -285,14 +370,22 @@ async function findByWalking(
  * if (!result.ok) console.error(`${result.mismatch.table} ${result.mismatch.key}: ${result.mismatch.reason}`);
  */
 export class ReadModelCheck {
-  private readonly projection: ReadModelProjection;
   private readonly store: LedgerStore;
   private readonly keysPerCycle: number;
+  private readonly facts: ProjectionFacts;
+  private readonly reader: SubjectReader;
+  private readonly expectations: ReadModelExpectations;
+  private started = false;
   private readonly pending = { visit: new Set<string>(), alert: new Set<string>() };
-  private readonly rolling = { visit: 0, alert: 0 };
+  /** The next log index the rolling walk reads from. */
+  private logCursor = 0;
   private readonly storedCursor = new Map<ReadModelTable, string | undefined>();
   /** The row the last cycle found wrong: compared first, so a failure holds until the row is right again. */
   private suspect: { table: ReadModelTable; subject: string } | undefined;
+  /** The last count that differed and what was reported for it, so that a standing one is not walked for again. */
+  private countFailure:
+    | { table: ReadModelTable; stored: number; expected: number; mismatch: ReadModelMismatch }
+    | undefined;
 
   constructor(args: { store: LedgerStore; keysPerCycle: number }) {
     this.store = args.store;
@@ -302,12 +395,14 @@ export class ReadModelCheck {
       );
     }
     this.keysPerCycle = args.keysPerCycle;
-    this.projection = new ReadModelProjection(identityFacts(args.store));
+    this.facts = identityFacts(args.store);
+    this.reader = new SubjectReader(args.store, this.facts);
+    this.expectations = new ReadModelExpectations(this.reader);
   }
 
   /** The number of events folded and verified against. */
   get watermark(): number {
-    return this.projection.size;
+    return this.expectations.size;
   }
 
   private queue(touched: TouchedSubjects): void {
@@ -315,79 +410,211 @@ export class ReadModelCheck {
     for (const alertId of touched.alertIds) this.pending.alert.add(alertId);
   }
 
-  private take(kind: 'visit' | 'alert'): string[] {
+  private takePending(kind: SubjectKind): string[] {
     const taken: string[] = [];
     for (const subject of this.pending[kind]) {
       if (taken.length >= this.keysPerCycle) break;
       taken.push(subject);
     }
     for (const subject of taken) this.pending[kind].delete(subject);
-    const all = this.projection.subjects(kind);
-    const slice = Math.min(this.keysPerCycle, all.length);
-    for (let i = 0; i < slice; i++) taken.push(String(all[(this.rolling[kind] + i) % all.length]));
-    this.rolling[kind] = all.length === 0 ? 0 : (this.rolling[kind] + slice) % all.length;
-    return [...new Set(taken)];
+    return taken;
+  }
+
+  /**
+   * The subjects born in the next entries of the log, from the rolling cursor: at most `keysPerCycle` of each kind,
+   * from at most `ENTRIES_PER_KEY × keysPerCycle` entries, wrapping at `size`.
+   */
+  private async nextBorn(size: number): Promise<{ visit: string[]; alert: string[] }> {
+    const born = { visit: new Set<string>(), alert: new Set<string>() };
+    const budget = Math.min(size, ENTRIES_PER_KEY * this.keysPerCycle);
+    let read = 0;
+    let cursor = this.logCursor >= size ? 0 : this.logCursor;
+    walk: while (read < budget) {
+      if (cursor >= size) cursor = 0;
+      const rows = await this.store.readLogRows(cursor, Math.min(2000, size - cursor, budget - read));
+      if (rows.length === 0) break;
+      for (const row of rows) {
+        const subject = subjectBornAt(row);
+        const kind = subject?.kind;
+        if (kind && born[kind].size >= this.keysPerCycle) break walk;
+        if (subject?.kind === 'visit') born.visit.add(subject.visitRef);
+        if (subject?.kind === 'alert') born.alert.add(subject.alertId);
+        cursor = row.index + 1;
+        read += 1;
+      }
+    }
+    this.logCursor = cursor;
+    return { visit: [...born.visit], alert: [...born.alert] };
+  }
+
+  /** This cycle's comparisons, outside the write lock: the differences found, to confirm inside it. */
+  private async compareOutside(
+    pause: () => Promise<void>,
+  ): Promise<{ candidates: ReadModelMismatch[]; keys: number }> {
+    const tables = this.store.readModels!;
+    const common = { reader: this.reader, expectations: this.expectations, tables, pause };
+    const folded = new Map<string, ExpectedSubject>();
+    const born = await this.nextBorn(this.expectations.size);
+    const candidates: ReadModelMismatch[] = [];
+    let keys = 0;
+    for (const kind of ['visit', 'alert'] as const) {
+      const subjects = [...new Set([...this.takePending(kind), ...born[kind]])];
+      candidates.push(...(await compareSubjects({ ...common, kind, subjects, folded })));
+      keys += subjects.length;
+    }
+    for (const table of READ_MODEL_TABLES) {
+      const after = this.storedCursor.get(table);
+      const held = await tables.subjectsAfter(table, after, this.keysPerCycle);
+      this.storedCursor.set(table, held.length < this.keysPerCycle ? undefined : held.at(-1));
+      const kind = kindOf(table);
+      candidates.push(...(await compareSubjects({ ...common, kind, subjects: held, only: [table], folded })));
+      keys += held.length;
+      await pause();
+    }
+    return { candidates, keys };
+  }
+
+  /** One subject of one table compared inside a write transaction: the difference, if it holds there. */
+  private async confirm(
+    tx: LedgerReads,
+    candidate: { table: ReadModelTable; subject: string },
+  ): Promise<ReadModelMismatch | undefined> {
+    const [found] = await compareSubjects({
+      reader: new SubjectReader(tx, this.facts),
+      expectations: this.expectations,
+      tables: tx.readModels!,
+      kind: kindOf(candidate.table),
+      subjects: [candidate.subject],
+      only: [candidate.table],
+    });
+    return found;
+  }
+
+  /**
+   * The row behind a count that differs, found by walking outside the write lock (only ever on a failure): the
+   * subjects the table holds, then those its kind's other sources name (the visits the `visit` table holds, the
+   * alerts the `alerts` stream raised), then every subject born in the log; each difference is confirmed inside the
+   * lock.
+   */
+  private async nameCountMismatch(
+    table: ReadModelTable,
+    /** Differences this cycle already found in the table, tried first. */
+    found: readonly ReadModelMismatch[],
+    pause: () => Promise<void>,
+  ): Promise<ReadModelMismatch | undefined> {
+    const tables = this.store.readModels!;
+    const kind = kindOf(table);
+    // A failure's walk, not a cycle's share of the comparison: pages of its own size.
+    const batch = 500;
+    const confirmed = async (candidate: ReadModelMismatch) =>
+      this.store.writeTransaction(async (tx) => {
+        await foldUpTo(this.expectations, tx, await tx.logSize(), (t) => this.queue(t));
+        return this.confirm(tx, candidate);
+      });
+    for (const candidate of found) {
+      const mismatch = await confirmed(candidate);
+      if (mismatch) return mismatch;
+    }
+    const sources = [
+      heldSubjects(tables, table, batch),
+      kind === 'visit' ? heldSubjects(tables, 'visit', batch) : raisedAlerts(this.store, batch),
+      bornSubjects(this.store, kind, 0, this.expectations.size, batch),
+    ];
+    for (const source of sources) {
+      for await (const subjects of source) {
+        await pause();
+        const candidates = await compareSubjects({
+          reader: this.reader,
+          expectations: this.expectations,
+          tables,
+          kind,
+          subjects,
+          only: [table],
+          pause,
+        });
+        for (const candidate of candidates) {
+          const mismatch = await confirmed(candidate);
+          if (mismatch) return mismatch;
+        }
+      }
+    }
+    return undefined;
   }
 
   /** One cycle. Undefined when the store keeps no read-model tables it can show (the memory store). */
   async run(): Promise<ReadModelCheckResult | undefined> {
     if (!this.store.readModels) return undefined;
-    // The bulk of the fold, outside the transaction: writers are not held up by it.
     const pause = () => new Promise<void>((resolve) => setImmediate(resolve));
-    await foldUpTo(this.projection, this.store, await this.store.logSize(), (t) => this.queue(t), pause);
-    await this.projection.countRows(pause);
-    return this.store.writeTransaction(async (tx) => {
+    if (!this.started) {
+      await this.expectations.start(this.store, await this.store.logSize(), pause);
+      this.started = true;
+    }
+    // The fold and the comparisons, outside the transaction: writers are not held up by them.
+    await foldUpTo(this.expectations, this.store, await this.store.logSize(), (t) => this.queue(t), pause);
+    const { candidates, keys } = await this.compareOutside(pause);
+
+    const fail = (mismatch: ReadModelMismatch): ReadModelCheckResult => {
+      this.suspect = { table: mismatch.table, subject: mismatch.subject };
+      return { ok: false, watermark: this.expectations.size, mismatch };
+    };
+    type Verdict =
+      | { readonly kind: 'ok' }
+      | { readonly kind: 'row'; readonly mismatch: ReadModelMismatch }
+      | {
+          readonly kind: 'count';
+          readonly table: ReadModelTable;
+          readonly stored: number;
+          readonly expected: number;
+        };
+    const verdict = await this.store.writeTransaction(async (tx): Promise<Verdict | undefined> => {
       const tables = tx.readModels;
       if (!tables) return undefined;
-      await foldUpTo(this.projection, tx, await tx.logSize(), (t) => this.queue(t));
-      const watermark = this.projection.size;
-      const fail = (mismatch: ReadModelMismatch): ReadModelCheckResult => {
-        this.suspect = { table: mismatch.table, subject: mismatch.subject };
-        return { ok: false, watermark, mismatch };
-      };
-      let keysChecked = 0;
-      if (this.suspect) {
-        const { table, subject } = this.suspect;
-        const found =
-          subject === '*' ? undefined : await compareSubjects(this.projection, tables, table, [subject]);
-        if (found) return fail(found);
+      await foldUpTo(this.expectations, tx, await tx.logSize(), (t) => this.queue(t));
+      if (!this.expectations.counted) this.expectations.setCounts(await storedCounts(tables));
+      if (this.suspect && this.suspect.subject !== '*') {
+        const mismatch = await this.confirm(tx, this.suspect);
+        if (mismatch) return { kind: 'row', mismatch };
         this.suspect = undefined;
       }
-
+      // A count first: a row inserted or deleted past the writers is the clearest sign, and holds until it is named.
       for (const table of READ_MODEL_TABLES) {
         const stored = await tables.countRows(table);
-        const expected = this.projection.expectedCount(table);
-        if (stored !== expected) {
-          const found = await findByWalking(this.projection, tables, table, this.keysPerCycle);
-          return fail(
-            found ?? {
-              table,
-              subject: '*',
-              key: '*',
-              field: null,
-              lastIndex: watermark - 1,
-              reason: `${stored} rows, the log says ${expected}`,
-            },
-          );
-        }
+        const expected = this.expectations.expectedCount(table)!;
+        if (stored !== expected) return { kind: 'count', table, stored, expected };
       }
-
-      const visits = this.take('visit');
-      const alerts = this.take('alert');
-      for (const table of READ_MODEL_TABLES) {
-        const subjects = keyedByAlert(table) ? alerts : visits;
-        const found = await compareSubjects(this.projection, tables, table, subjects);
-        if (found) return fail(found);
-        keysChecked += subjects.length;
-
-        const after = this.storedCursor.get(table);
-        const held = await tables.subjectsAfter(table, after, this.keysPerCycle);
-        this.storedCursor.set(table, held.length < this.keysPerCycle ? undefined : held.at(-1));
-        const heldFound = await compareSubjects(this.projection, tables, table, held);
-        if (heldFound) return fail(heldFound);
-        keysChecked += held.length;
+      for (const candidate of candidates) {
+        const mismatch = await this.confirm(tx, candidate);
+        if (mismatch) return { kind: 'row', mismatch };
       }
-      return { ok: true, watermark, keysChecked };
+      return { kind: 'ok' };
     });
+    if (!verdict) return undefined;
+    if (verdict.kind === 'row') return fail(verdict.mismatch);
+    if (verdict.kind === 'count') {
+      const { table, stored, expected } = verdict;
+      const known = this.countFailure;
+      if (known && known.table === table && known.stored === stored && known.expected === expected) {
+        return fail(known.mismatch);
+      }
+      const mismatch = (await this.nameCountMismatch(
+        table,
+        candidates.filter((candidate) => candidate.table === table),
+        pause,
+      )) ?? {
+        table,
+        subject: '*',
+        key: '*',
+        field: null,
+        lastIndex: this.expectations.size - 1,
+        reason:
+          stored < 0
+            ? 'the database keeps no row count of the table: its read_model_count row was deleted'
+            : `the database counts ${stored} rows, the log explains ${expected}, and no row names the difference: rows were inserted or deleted past the application with their count triggers dropped, or the count was edited`,
+      };
+      this.countFailure = { table, stored, expected, mismatch };
+      return fail(mismatch);
+    }
+    this.countFailure = undefined;
+    return { ok: true, watermark: this.expectations.size, keysChecked: keys };
   }
 }

@@ -10,11 +10,22 @@ import type { Ledger, WriteContext } from '../ledger/index.js';
 import type { JsonObject, JsonValue, LedgerWriteTx, OccupiedCell } from '../ports.js';
 import { checkLogIntegrity, type IntegrityFailure } from './integrity.usecases.js';
 import { READ_MODEL_TABLES, type ReadModelRecords, type ReadModelTable } from './read-model.ports.js';
-import { compareSubject, foldUpTo, identityFacts } from './read-model-check.js';
-import { keyedByAlert, READ_MODEL_VERSION, ReadModelProjection } from './read-model-projection.js';
-
-/** The stream of `ReadModelsRebuilt` events: when and why the read models were rewritten from the log. */
-export const READ_MODELS_STREAM = 'read-models';
+import {
+  compareSubject,
+  expectedSubject,
+  foldUpTo,
+  identityFacts,
+  type SubjectKind,
+  tablesOf,
+} from './read-model-check.js';
+import {
+  keyedByAlert,
+  READ_MODEL_VERSION,
+  READ_MODELS_STREAM,
+  ReadModelExpectations,
+  SubjectReader,
+  subjectBornAt,
+} from './read-model-projection.js';
 
 /** Why a rebuild ran: `portledger rebuild-read-models`, or a server starting on rows of another projection version. */
 export type RebuildReason = 'command' | 'projection_version';
@@ -133,12 +144,18 @@ function countChanges(expected: readonly unknown[], stored: readonly unknown[], 
 }
 
 /**
- * Rebuilds every checked read-model table from the log, `batchSize` subjects per transaction. Each transaction first
- * folds what was appended since (the server may be running), so what it writes is what the log says at that moment.
- * The last transaction also records the projection version the rows are now built by (`READ_MODEL_VERSION`) and,
- * when a row or the version changed, appends a `ReadModelsRebuilt` event (`reason`, the versions before and after,
- * the rows changed per table) to the `read-models` stream, so an investigator sees when and why rows changed.
- * Idempotent: a second run finds nothing to change and appends nothing.
+ * Rebuilds every checked read-model table from the log, `batchSize` subjects per transaction, each folded from its own
+ * streams as of that transaction's log size (the server may be running: what a batch writes is what the log says at
+ * that moment). Two walks, neither keeping anything per subject between batches, so the memory a rebuild needs does
+ * not grow with the port's history (issue 13; before, the whole log was folded in memory first):
+ * - the log, a page of entries at a time: every subject born in it (a visit at the first event of each of its
+ *   streams, an alert at its raise) is compared with its rows in every table of its kind, and put right;
+ * - each table, in its key order: every subject it holds is compared again, so a row the log does not explain goes.
+ * Then the yard map's flags of the visits with unresolved alerts. A last transaction records the projection version
+ * the rows are now built by (`READ_MODEL_VERSION`) and, when a row or the version changed, appends a
+ * `ReadModelsRebuilt` event (`reason`, the versions before and after, the rows changed per table) to the
+ * `read-models` stream, so an investigator sees when and why rows changed. Idempotent: a second run finds nothing to
+ * change and appends nothing.
  *
  * @example
  * const result = await rebuildReadModels({ ledger, verifierKey, reason: 'command' });
@@ -153,7 +170,8 @@ export async function rebuildReadModels(args: {
 }): Promise<RebuildResult> {
   const { ledger } = args;
   const { store } = ledger;
-  if (!store.readModels) return { ok: false, refusal: 'unsupported' };
+  const tables = store.readModels;
+  if (!tables) return { ok: false, refusal: 'unsupported' };
   const batchSize = args.batchSize ?? DEFAULT_BATCH;
   const checked = await checkLogIntegrity({
     reads: store,
@@ -162,25 +180,98 @@ export async function rebuildReadModels(args: {
   });
   if (!checked.ok) return { ok: false, refusal: 'log_failed', failure: checked };
 
-  const projection = new ReadModelProjection(identityFacts(store));
+  const facts = identityFacts(store);
+  const expectations = new ReadModelExpectations(new SubjectReader(store, facts));
   const logSize = await store.logSize();
-  await foldUpTo(projection, store, logSize);
-  args.onProgress?.('folding the log', logSize, logSize);
+  await expectations.start(store, logSize);
 
   const changes = Object.fromEntries(
     READ_MODEL_TABLES.map((table) => [table, { inserted: 0, updated: 0, removed: 0 }]),
   ) as Record<ReadModelTable, TableChanges>;
 
-  let recorded: { fromVersion: number | undefined; eventIndex: number | undefined } | undefined;
-  /** The version and the event, in the transaction of the last batch, after its rows. */
-  const finish = async ({ tx, appendAtEnd }: WriteContext) => {
+  /** Puts one batch of subjects right in `only` those tables (every table of their kind when absent). */
+  const repair = (kind: SubjectKind, subjects: readonly string[], only?: readonly ReadModelTable[]) =>
+    store.writeTransaction(async (tx) => {
+      if (subjects.length === 0) return;
+      await foldUpTo(expectations, tx, await tx.logSize());
+      const reader = new SubjectReader(tx, facts);
+      const expected = new Map<string, Awaited<ReturnType<typeof expectedSubject>>>();
+      for (const subject of subjects) {
+        expected.set(subject, await expectedSubject(reader, expectations, kind, subject, expectations.size));
+      }
+      for (const table of only ?? tablesOf(kind)) {
+        const stored = new Map<string, unknown[]>();
+        for (const record of await tx.readModels!.rowsOf(table, subjects)) {
+          const subject =
+            kind === 'alert'
+              ? String((record as { alertId: number }).alertId)
+              : (record as { visitRef: string }).visitRef;
+          stored.set(subject, [...(stored.get(subject) ?? []), record]);
+        }
+        for (const subject of subjects) {
+          const rows = expected.get(subject)!.rows(table);
+          const held = stored.get(subject) ?? [];
+          if (!compareSubject(table, subject, rows, held)) continue;
+          countChanges(rows, held, changes[table]);
+          await writeSubject(tx, table, subject, rows);
+        }
+      }
+    });
+
+  // Every subject the log knows, born in its entries: a batch of each kind at a time.
+  const PAGE = 2000;
+  const born = { visit: new Set<string>(), alert: new Set<string>() };
+  const flush = async (kind: SubjectKind, atLeast: number) => {
+    if (born[kind].size < atLeast) return;
+    await repair(kind, [...born[kind]]);
+    born[kind].clear();
+  };
+  for (let start = 0; start < logSize; start += PAGE) {
+    for (const row of await store.readLogRows(start, Math.min(PAGE, logSize - start))) {
+      const subject = subjectBornAt(row);
+      if (subject?.kind === 'visit') born.visit.add(subject.visitRef);
+      if (subject?.kind === 'alert') born.alert.add(subject.alertId);
+    }
+    await flush('visit', batchSize);
+    await flush('alert', batchSize);
+    args.onProgress?.('rebuilding from the log', Math.min(start + PAGE, logSize), logSize);
+  }
+  await flush('visit', 1);
+  await flush('alert', 1);
+
+  // Every subject each table holds, in its key order: what the log does not explain goes.
+  for (const table of READ_MODEL_TABLES) {
+    const kind: SubjectKind = keyedByAlert(table) ? 'alert' : 'visit';
+    let after: string | undefined;
+    let done = 0;
+    for (;;) {
+      const held = await tables.subjectsAfter(table, after, batchSize);
+      await repair(kind, held, [table]);
+      done += held.length;
+      args.onProgress?.(`rebuilding ${table}`, done, done);
+      if (held.length < batchSize) break;
+      after = held.at(-1);
+    }
+  }
+  // The flags of the visits with unresolved alerts (a visit the log named only in an alert has no stream of its own).
+  const flagged = expectations.flaggedVisits();
+  for (let start = 0; start < flagged.length; start += batchSize) {
+    await repair('visit', flagged.slice(start, start + batchSize), ['visit_flag']);
+  }
+
+  // The version and the event, after every row, through the ledger, which appends the event with its leaf.
+  let recorded:
+    | { logSize: number; fromVersion: number | undefined; eventIndex: number | undefined }
+    | undefined;
+  await ledger.write(async ({ tx, appendAtEnd }: WriteContext) => {
     const fromVersion = await tx.readModels!.projectionVersion();
+    const size = await tx.logSize();
     const changed = READ_MODEL_TABLES.some((table) => {
       const { inserted, updated, removed } = changes[table];
       return inserted + updated + removed > 0;
     });
     if (fromVersion === READ_MODEL_VERSION && !changed) {
-      recorded = { fromVersion, eventIndex: undefined };
+      recorded = { logSize: size, fromVersion, eventIndex: undefined };
       return;
     }
     await tx.readModels!.recordProjectionVersion(READ_MODEL_VERSION);
@@ -191,63 +282,17 @@ export async function rebuildReadModels(args: {
           reason: args.reason ?? 'command',
           fromVersion: fromVersion ?? null,
           toVersion: READ_MODEL_VERSION,
-          logSize: projection.size,
+          logSize: size,
           changes: changes as unknown as JsonObject,
         },
       },
     ]);
-    recorded = { fromVersion, eventIndex: event!.index };
-  };
-  /** One batch's transaction; the last one goes through the ledger, which appends the event with its leaf. */
-  const transaction = (last: boolean, work: (tx: LedgerWriteTx) => Promise<void>) =>
-    last
-      ? ledger.write(async (context) => {
-          await work(context.tx);
-          await finish(context);
-        })
-      : store.writeTransaction(work);
-
-  for (const [tableIndex, table] of READ_MODEL_TABLES.entries()) {
-    const lastTable = tableIndex === READ_MODEL_TABLES.length - 1;
-    // Every subject the log knows, then every subject the table holds that the log does not.
-    const known = projection.subjects(keyedByAlert(table) ? 'alert' : 'visit').map(String);
-    const unexplained: string[] = [];
-    let after: string | undefined;
-    for (;;) {
-      const held = await store.readModels.subjectsAfter(table, after, 1000);
-      for (const subject of held) if (!projection.knows(table, subject)) unexplained.push(subject);
-      if (held.length < 1000) break;
-      after = held.at(-1);
-    }
-    const subjects = [...known, ...unexplained];
-    for (let start = 0; start < subjects.length; start += batchSize) {
-      const batch = subjects.slice(start, start + batchSize);
-      await transaction(lastTable && start + batchSize >= subjects.length, async (tx) => {
-        await foldUpTo(projection, tx, await tx.logSize());
-        const stored = new Map<string, unknown[]>();
-        for (const record of await tx.readModels!.rowsOf(table, batch)) {
-          const subject = keyedByAlert(table)
-            ? String((record as { alertId: number }).alertId)
-            : (record as { visitRef: string }).visitRef;
-          stored.set(subject, [...(stored.get(subject) ?? []), record]);
-        }
-        for (const subject of batch) {
-          const expected = projection.expectedRows(table, subject);
-          const held = stored.get(subject) ?? [];
-          if (!compareSubject(table, subject, expected, held)) continue;
-          countChanges(expected, held, changes[table]);
-          await writeSubject(tx, table, subject, expected);
-        }
-      });
-      args.onProgress?.(`rebuilding ${table}`, Math.min(start + batchSize, subjects.length), subjects.length);
-    }
-  }
-  // The last table had no subject at all: its (empty) last batch still records the version.
-  if (!recorded) await transaction(true, async () => {});
+    recorded = { logSize: size, fromVersion, eventIndex: event!.index };
+  });
   const { fromVersion, eventIndex } = recorded!;
   return {
     ok: true,
-    logSize: projection.size,
+    logSize: recorded!.logSize,
     changes,
     fromVersion,
     version: READ_MODEL_VERSION,

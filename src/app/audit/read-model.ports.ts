@@ -64,7 +64,10 @@ export const READ_MODEL_TABLES: readonly ReadModelTable[] = [
  * A `visit_flag` row counting no open alert is the same as no row, and is neither listed nor counted.
  */
 export interface ReadModelTableReads {
-  /** The number of rows the table holds. */
+  /**
+   * The number of rows the table holds, as the database keeps it while rows come and go (triggers, migration 0026),
+   * without counting them (issue 13); -1 when it keeps none (its count row was deleted).
+   */
   countRows(table: ReadModelTable): Promise<number>;
   /** The rows of these subjects (at most a few hundred at once). */
   rowsOf<T extends ReadModelTable>(table: T, subjects: readonly string[]): Promise<ReadModelRecords[T][]>;

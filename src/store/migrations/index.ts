@@ -32,6 +32,7 @@ import { liveAlertIndexesMigration0022 } from './0022_live_alert_indexes.js';
 import { boundedIdentityListsMigration0023 } from './0023_bounded_identity_lists.js';
 import { visitStatusIndexMigration0024 } from './0024_visit_status_index.js';
 import { enrolmentAuthVersionMigration0025 } from './0025_enrolment_auth_version.js';
+import { readModelCountsMigration0026 } from './0026_read_model_counts.js';
 import type { MigrationDb } from './migration-db.js';
 
 /**
@@ -68,6 +69,7 @@ export function ledgerMigrationProvider(dialect: StoreDialectName): MigrationPro
     '0023_bounded_identity_lists': boundedIdentityListsMigration0023(),
     '0024_visit_status_index': visitStatusIndexMigration0024(),
     '0025_enrolment_auth_version': enrolmentAuthVersionMigration0025(),
+    '0026_read_model_counts': readModelCountsMigration0026(d),
   };
   return { getMigrations: async () => migrations };
 }
