@@ -19,6 +19,7 @@ RUN npm run build && npm prune --omit=dev --ignore-scripts
 
 FROM node:22-bookworm-slim
 ENV NODE_ENV=production \
+    PORTLEDGER_LOG_LEVEL=info \
     HOST=0.0.0.0 \
     PORT=8080 \
     PORTLEDGER_DB=sqlite:/app/data/portledger.db

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { createApiToken } from '../app/access/index.js';
 import { type DemoPickup, seedDemoCargo } from '../demo/demo-cargo.js';
 import { seedDemoIdentities } from '../demo/demo-identities.js';
+import { terminalTime } from '../domain/index.js';
 import { seedInto } from './seed.js';
 import type { System } from './system.js';
 
@@ -81,10 +82,12 @@ export async function seedDemoOnce(
     { terminal: 'T1', seed: 'demo' },
   );
   const firstSlot = cargo.pickups[0]?.slotStart;
+  // Slots are terminal business: said on the terminal's clock, with its zone named (issue 14).
+  const zone = system.gate.slots.get('T1')?.timeZone;
   io.stdout.write(
     `${cargo.releases} releases in flight (${cargo.offeredToForwarder} offered to the forwarder, ` +
       `${cargo.offeredToHaulier} to the haulier), ${cargo.appointments} appointments` +
-      `${firstSlot ? ` from ${firstSlot}` : ''}, ${cargo.holds} holds, ${cargo.customsReleased} released by customs ` +
+      `${firstSlot ? ` from ${terminalTime(firstSlot, zone)}` : ''}, ${cargo.holds} holds, ${cargo.customsReleased} released by customs ` +
       `(${Date.now() - cargoStarted} ms)\n\n`,
   );
   const listed = people.map((person) => ({

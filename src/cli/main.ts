@@ -25,6 +25,9 @@ function nonNegativeInteger(name: string) {
   };
 }
 
+const LOG_LEVEL_HELP =
+  "write the server's JSON log to stderr from this level on: fatal, error, warn, info, debug, trace or silent (env PORTLEDGER_LOG_LEVEL); without it the log goes to PORTLEDGER_LOG_FILE";
+
 const dbOption = () =>
   new Option('--db <url>', 'database: sqlite:PATH or postgres://… (env PORTLEDGER_DB)').default(
     undefined,
@@ -57,6 +60,7 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
     .option('--port <port>', 'TCP port (env PORT)', nonNegativeInteger('--port'))
     .option('--host <host>', 'interface to bind (env HOST)')
     .option('--seed-demo', 'seed a demo port when the log is empty')
+    .option('--log-level <level>', LOG_LEVEL_HELP)
     .action(run(serveCommand));
 
   program
@@ -70,10 +74,18 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
       '--no-witnesses',
       'run no witnesses beside the demo (PORTLEDGER_WITNESSES, when set, replaces them)',
     )
+    .option('--log-level <level>', LOG_LEVEL_HELP)
     .action(
       run(
         (
-          options: { db?: string; port?: number; host?: string; simulator: boolean; witnesses: boolean },
+          options: {
+            db?: string;
+            port?: number;
+            host?: string;
+            simulator: boolean;
+            witnesses: boolean;
+            logLevel?: string;
+          },
           cliIo: Io,
         ) =>
           serveCommand(
@@ -84,6 +96,7 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
               seedDemo: true,
               simulator: options.simulator,
               demoWitnesses: options.witnesses,
+              logLevel: options.logLevel,
             },
             cliIo,
           ),

@@ -1,5 +1,4 @@
-import { dirname } from 'node:path';
-import pino from 'pino';
+import { dirname, isAbsolute, join, relative } from 'node:path';
 import { LookupWatch, SharedLookupWatch } from '../app/alerts/index.js';
 import {
   isHistoryBreak,
@@ -17,7 +16,8 @@ import { seedDemoOnce } from './demo.js';
 import { startDemoWitnesses } from './demo-witnesses.js';
 import { sweepInWorker, sweepRequestOf } from './integrity-sweep.js';
 import { rebuildReadModelsOnStart } from './rebuild-read-models.js';
-import { openSystem, resolveDatabaseUrl } from './system.js';
+import { parseLogLevel, serverLog, urlPeopleOpen } from './server-log.js';
+import { defaultKeyFile, openSystem, resolveDatabaseUrl } from './system.js';
 import {
   parseWitnessList,
   parseWitnessMaxLagMs,
@@ -34,10 +34,11 @@ export async function serveCommand(
     simulator?: boolean;
     /** Run the demo's two witnesses in this process when `PORTLEDGER_WITNESSES` names none (`demo-witnesses.ts`). */
     demoWitnesses?: boolean;
+    /** JSON logs to stderr from this level on (`--log-level`); without it, `PORTLEDGER_LOG_LEVEL`, then a file. */
+    logLevel?: string;
   },
   io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
 ): Promise<number> {
-  const logger = pino({ level: readSetting('logLevel') ?? 'info' }, pino.destination(2));
   const port = options.port ?? Number(readSetting('port'));
   const host = options.host ?? readSetting('host') ?? 'localhost';
   const sweepSetting = readSetting('integritySweepIntervalMs');
@@ -47,8 +48,23 @@ export async function serveCommand(
       `PORTLEDGER_INTEGRITY_SWEEP_INTERVAL_MS must be a whole number of milliseconds above 0, not ${sweepSetting}`,
     );
   }
-  // Several instances on one PostgreSQL database elect who signs checkpoints and who sweeps the log (issue 13).
   const databaseUrl = resolveDatabaseUrl(options.db);
+  // Issue 14: request logs stay out of what the person at the terminal reads, unless a level is asked for; the
+  // terminal's zone is known once the system is open (until then, times are said in UTC, and named so).
+  let terminalZone: string | undefined;
+  const log = serverLog({
+    level:
+      parseLogLevel(options.logLevel, '--log-level') ??
+      parseLogLevel(readSetting('logLevel'), 'PORTLEDGER_LOG_LEVEL') ??
+      parseLogLevel(process.env.LOG_LEVEL, 'LOG_LEVEL'),
+    file:
+      readSetting('logFile') ??
+      join(dirname(readSetting('signingKeyFile') ?? defaultKeyFile(databaseUrl)), 'portledger.log'),
+    stderr: io.stderr,
+    timeZone: () => terminalZone,
+  });
+  const { logger } = log;
+  // Several instances on one PostgreSQL database elect who signs checkpoints and who sweeps the log (issue 13).
   const leadership: LeadershipHandle = /^postgres(ql)?:\/\//.test(databaseUrl)
     ? await startPostgresLeadership({
         url: databaseUrl,
@@ -64,6 +80,7 @@ export async function serveCommand(
     publicUrl: readSetting('publicUrl') ?? `http://localhost:${port}`,
     leadership,
   });
+  terminalZone = [...system.gate.slots.values()][0]?.timeZone;
   // The signer also signs what the other instances wrote, within the checkpoint interval.
   const signer = setInterval(
     () => {
@@ -92,6 +109,10 @@ export async function serveCommand(
   const gateThrottle = system.store.windowCounts
     ? new SharedGateThrottle(system.store.windowCounts, gateLimits)
     : new InProcessGateThrottle(gateLimits);
+  const gateTimingLeadMinutes = wholeMinutes(
+    readSetting('gateTimingLeadMinutes'),
+    'PORTLEDGER_GATE_TIMING_LEAD_MINUTES',
+  );
   // Read before anything starts, so that a bad witness list stops the server with a clear error.
   const witnessList = parseWitnessList(readSetting('witnesses'));
   const witnessQuorum = parseWitnessQuorum(readSetting('witnessQuorum'), witnessList.length);
@@ -174,14 +195,24 @@ export async function serveCommand(
     integrity,
     lookups,
     gateThrottle,
+    gateTimingLeadMinutes,
     cosignatures: system.store.cosignatures,
     witnesses,
   });
   await server.listen({ port, host });
   const address = server.server.address();
   const boundPort = typeof address === 'object' && address ? address.port : port;
-  io.stdout.write(`PortLedger is listening on http://${host}:${boundPort}\n`);
+  // Said once (Fastify's own "listening at" line goes to the log), and with `localhost` for an address on this
+  // machine: passkeys are bound to a host name, and a browser refuses them on 127.0.0.1.
+  io.stdout.write(`PortLedger is listening on ${urlPeopleOpen(host, boundPort)}\n`);
+  const publicUrl = readSetting('publicUrl');
+  if (publicUrl !== undefined) io.stdout.write(`people open it at ${publicUrl}\n`);
   io.stdout.write(`log verifier key: ${system.verifierKey}\n`);
+  if (log.destination !== 'stderr') {
+    io.stdout.write(
+      `the server's log: ${shortPath(log.destination)} (--log-level info writes it to stderr instead)\n`,
+    );
+  }
   // The demo's live simulator (issue 6): the port keeps moving through the real use cases.
   const simulator = options.simulator
     ? startSimulator({
@@ -207,5 +238,20 @@ export async function serveCommand(
   await server.close();
   await system.close();
   await leadership.close();
+  log.close();
   return 0;
+}
+
+/** A path as short as it can be said: relative to where the command was started when it lies below it. */
+function shortPath(path: string): string {
+  const below = relative(process.cwd(), path);
+  return below === '' || below.startsWith('..') || isAbsolute(below) ? path : below;
+}
+
+function wholeMinutes(value: string | undefined, name: string): number {
+  const minutes = Number(value);
+  if (value === undefined || !Number.isSafeInteger(minutes) || minutes < 0 || minutes > 1440) {
+    throw new Error(`${name} must be a whole number of minutes from 0 to 1440, not ${value}`);
+  }
+  return minutes;
 }

@@ -129,6 +129,11 @@ export const settings = {
     default: '60',
     doc: 'The sliding window, in seconds, of the gate rate limits. The counts are kept in the server process.',
   },
+  gateTimingLeadMinutes: {
+    env: 'PORTLEDGER_GATE_TIMING_LEAD_MINUTES',
+    default: '30',
+    doc: "A truck refused only because it came before its slot's gate window opened (the slot less the terminal's grace) or after it closed, by no more than this many minutes, raises no alert: the gate tells the clerk in a sentence when the window opens on the terminal's clock (`The gate opens for this slot at 09:30 (Europe/Brussels), in 3 minutes`), or that the haulier books a new slot; the refusal stays in the log. Earlier than that is a medium alert; later, a pass used long after its slot, a high one. Identity refusals (badge, plate, pass, credential) are alerts whatever the time.",
+  },
   printedPass: {
     env: 'PORTLEDGER_PRINTED_PASS',
     default: 'off',
@@ -140,9 +145,14 @@ export const settings = {
     doc: 'Set to `true` behind a TLS-terminating proxy: client IPs and the protocol come from `X-Forwarded-*`, and session cookies are `Secure`.',
   },
   logLevel: {
-    env: 'LOG_LEVEL',
-    default: 'info',
-    doc: 'pino log level: fatal, error, warn, info, debug or trace.',
+    env: 'PORTLEDGER_LOG_LEVEL',
+    default: undefined,
+    doc: "`fatal`, `error`, `warn`, `info`, `debug` or `trace`: the server writes its JSON log lines (pino; one per HTTP request at `info`) to stderr from this level on, for operators who collect them. `--log-level` overrides it; `LOG_LEVEL` is still read when it is unset. When neither is set, the JSON lines go to `PORTLEDGER_LOG_FILE` from `info` on, and stderr gets warnings and errors only, one readable line each with the time on the terminal's clock.",
+  },
+  logFile: {
+    env: 'PORTLEDGER_LOG_FILE',
+    default: undefined,
+    doc: 'Where the JSON log lines go when no log level is set (appended). Defaults to `portledger.log` beside the signing key: `./data/portledger.log` for `npm start`.',
   },
 } as const satisfies Record<string, SettingDeclaration>;
 

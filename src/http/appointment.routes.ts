@@ -13,8 +13,9 @@ import {
   pickupApprovalKinds,
   readVisitAppointment,
   registerDriver,
+  slotConfigOf,
 } from '../app/appointments/index.js';
-import { mayDo } from '../domain/index.js';
+import { mayDo, slotsStillReachable, slotWindow } from '../domain/index.js';
 import { ApprovalSchema, approvalView } from './approval.routes.js';
 import { requireAuth, requirePrincipal } from './auth.plugin.js';
 import { callerOf } from './caller.js';
@@ -280,18 +281,34 @@ export function appointmentRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
         config: { access: 'appointment.book' },
         schema: {
           tags: ['appointments'],
-          summary: 'The appointment slots of a terminal day, with their remaining capacity',
+          summary:
+            'The appointment slots of a terminal day that can still be made, with their remaining capacity and gate window',
+          description:
+            "Only slots whose gate window (the slot widened by the terminal's grace) has not closed yet are listed: a booking for a slot whose window has closed could only meet a refusing gate (issue 14). Instants are UTC; `timeZone` is the terminal's, in which people are shown them.",
           params: Type.Object({ terminal: Type.String({ minLength: 1, maxLength: 12 }) }),
           querystring: Type.Object({ day: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }) }),
           response: {
             200: Type.Object({
               terminal: Type.String(),
               day: Type.String(),
+              timeZone: Type.String({
+                description:
+                  "The terminal's IANA time zone (e.g. Europe/Brussels): slots are shown on its clock",
+              }),
               slots: Type.Array(
                 Type.Object({
                   slotId: Type.String(),
                   start: Type.String({ format: 'date-time' }),
                   end: Type.String({ format: 'date-time' }),
+                  gateOpensAt: Type.String({
+                    format: 'date-time',
+                    description:
+                      "When the gate first lets the slot's driver through: the start less the grace",
+                  }),
+                  gateClosesAt: Type.String({
+                    format: 'date-time',
+                    description: 'When the gate last lets him through: the end plus the grace',
+                  }),
                   capacity: Type.Integer(),
                   booked: Type.Integer(),
                   remaining: Type.Integer(),
@@ -302,11 +319,20 @@ export function appointmentRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
           },
         },
       },
-      async (request) => ({
-        terminal: request.params.terminal.toUpperCase(),
-        day: request.query.day,
-        slots: await listSlots(ledger.store, deps.pickup, request.params.terminal, request.query.day),
-      }),
+      async (request) => {
+        const terminal = request.params.terminal.toUpperCase();
+        const slots = await listSlots(ledger.store, deps.pickup, terminal, request.query.day);
+        const config = slotConfigOf(deps.pickup, terminal);
+        return {
+          terminal,
+          day: request.query.day,
+          timeZone: config.timeZone,
+          slots: slotsStillReachable(slots, config, ledger.clock.now()).map((slot) => {
+            const window = slotWindow(slot, config);
+            return { ...slot, gateOpensAt: window.start, gateClosesAt: window.end };
+          }),
+        };
+      },
     );
 
     const changeResponses = { 200: AppliedSchema, 201: AppliedSchema, 202: PendingSchema, ...errors };

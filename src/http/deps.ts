@@ -16,4 +16,6 @@ export interface HttpDeps {
   readonly lookups?: LookupCounter;
   /** The gate's rate limits per kiosk and per credential (issue 10, row G); without it, the gate is not limited. */
   readonly gateThrottle?: GateThrottle;
+  /** Minutes early or late within which a refusal for timing alone raises no alert (issue 14); a default when absent. */
+  readonly gateTimingLeadMinutes?: number;
 }

@@ -409,6 +409,7 @@ describe.each(kinds)('the gate and command routes under attack (HTTP, %s)', (kin
 
   /** The pass checks, as a kiosk is shown them. */
   const PASS_CHECKS = [
+    'credential.not_a_pass',
     'pass.device_signature',
     'pass.fresh',
     'pass.printed_disabled',
@@ -494,6 +495,7 @@ describe.each(kinds)('the gate and command routes under attack (HTTP, %s)', (kin
     expect(stale.json()).toMatchObject({ accepted: false, visitRef: 'unidentified', containerNumber });
     expect(stateOf(stale)).toEqual({
       ...Object.fromEntries(stale.json().checks.map((c: { check: string }) => [c.check, 'not_checked'])),
+      'credential.not_a_pass': 'passed',
       'pass.device_signature': 'passed',
       'pass.fresh': 'failed',
       'pass.printed_disabled': 'passed',
@@ -696,7 +698,8 @@ describe.each(kinds)('the gate and command routes under attack (HTTP, %s)', (kin
         check: 'gate.terminal',
         passed: false,
         state: 'failed',
-        reason: "the box is not at a terminal this gate's organisation runs",
+        reason:
+          "The container stands at a terminal this gate's company does not run: the driver goes to that terminal's gate.",
       },
     ]);
     // The record says the box did not leave, and the credential is not spent.

@@ -156,15 +156,24 @@ describe('the gate-out: their own driver collects early (HTTP, SQLite)', () => {
   });
 
   it('refuses a driver before his gate window opens, tells the clerk when to come back, and raises no alert', async () => {
-    nowMs = Date.parse('2030-03-04T07:30:00Z');
+    nowMs = Date.parse('2030-03-04T08:27:00Z');
     const response = await gate({ credential, badge: BADGE, truckPlate: PLATE });
     expect(response.statusCode, response.body).toBe(200);
     expect(response.json().accepted).toBe(false);
     expect(failedChecks(response.json())).toEqual(['slot.window']);
-    // The 09:00 UTC slot's window opens at 08:30 UTC, 09:30 on the terminal's clock (issue 10, row G).
+    // The 09:00 UTC slot's window opens at 08:30 UTC, 09:30 on the terminal's clock (issue 10 row G, issue 14).
     expect(response.json().checks.find((c: { check: string }) => c.check === 'slot.window').reason).toBe(
-      'before the slot window: come back at 09:30 (Europe/Brussels), when it opens',
+      'The gate opens for this slot at 09:30 (Europe/Brussels), in 3 minutes: the truck waits until then.',
     );
+    // The log keeps the verdict's own words, and how early the truck came.
+    const [attempt] = await fixture.store.readStream(`gate-${response.json().attemptId}`);
+    expect(attempt!.data.failed).toEqual([
+      {
+        check: 'slot.window',
+        reason: 'before the slot window: come back at 09:30 (Europe/Brussels), when it opens',
+        timing: { side: 'early', minutes: 3, withinLead: true },
+      },
+    ]);
     expect(await alerts()).toHaveLength(0);
   });
 

@@ -19,6 +19,22 @@ const VerdictSchema = Type.Object(
       description:
         'The box the credential names, so that the clerk can turn the driver away; `null` when what was scanned is not genuine',
     }),
+    yardPosition: Type.Union(
+      [
+        Type.Object({
+          terminal: Type.String(),
+          block: Type.String(),
+          bay: Type.Integer(),
+          row: Type.Integer(),
+          tier: Type.Integer(),
+        }),
+        Type.Null(),
+      ],
+      {
+        description:
+          "Where the truck goes for the box: its yard slot when the gate let it out. Only for the terminal's own staff (who see yard positions); `null` for a kiosk's token, and whenever the gate refused",
+      },
+    ),
     checks: Type.Array(
       Type.Object({
         check: Type.Union(gateChecks.map((check) => Type.Literal(check))),
@@ -29,7 +45,10 @@ const VerdictSchema = Type.Object(
           description:
             '`not_checked`: the pass did not authenticate its presenter, so the gate reports its own checks only',
         }),
-        reason: Type.Union([Type.String(), Type.Null()]),
+        reason: Type.Union([Type.String(), Type.Null()], {
+          description:
+            "For a crossed or unchecked check, one sentence for the gate clerk with the facts (the badge or plate read, when the slot's gate window opens on the terminal's clock with the zone named) and what happens next; `null` when passed. Words for people: machines read `check` and `state`",
+        }),
       }),
       { description: 'Every check of the gate, ticked, crossed or not checked, in a fixed order' },
     ),
@@ -50,6 +69,7 @@ export function gateRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
     pickup: deps.pickup,
     terminals: deps.terminals,
     throttle: deps.gateThrottle,
+    timingLeadMinutes: deps.gateTimingLeadMinutes,
   };
   return async (app) => {
     app.post(

@@ -219,7 +219,7 @@ describe.each(kinds)('the rotating pickup pass (%s)', (kind) => {
     expect(out.statusCode, out.body).toBe(200);
     const verdict = out.json() as Verdict;
     expect(verdict.accepted, out.body).toBe(true);
-    expect(verdict.checks.slice(0, 2)).toEqual([
+    expect(verdict.checks.filter((c) => c.check.startsWith('pass.')).slice(0, 2)).toEqual([
       { check: 'pass.device_signature', passed: true, state: 'passed', reason: null },
       { check: 'pass.fresh', passed: true, state: 'passed', reason: null },
     ]);
@@ -241,8 +241,9 @@ describe.each(kinds)('the rotating pickup pass (%s)', (kind) => {
       truckPlate: PLATE,
     });
     expect(await recordedFailures(stale)).toEqual(['pass.fresh']);
+    // Said to the clerk in a sentence (issue 14); the log keeps the verdict's own words (pass.stale: …).
     expect((stale.json() as Verdict).checks.find((c) => c.check === 'pass.fresh')?.reason).toMatch(
-      /pass\.stale/,
+      /^The pass shown is from an earlier moment/,
     );
     expect((await fixture.store.getVisit(pickup.visitRef))?.status).toBe('in_yard');
 

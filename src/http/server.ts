@@ -52,6 +52,8 @@ export interface ServerDeps {
   readonly lookups?: LookupCounter;
   /** The gate's rate limits per kiosk and per credential; without it, the gate answers every attempt. */
   readonly gateThrottle?: GateThrottle;
+  /** Minutes early or late within which a refusal for timing alone raises no alert (issue 14); a default when absent. */
+  readonly gateTimingLeadMinutes?: number;
   /** The witnesses' stored cosignatures: served with the checkpoints as extra signature lines. */
   readonly cosignatures?: CosignatureStore;
   /** The log's witnesses and how each stands (`GET /v1/audit/witnesses`); absent when none is configured. */
@@ -140,6 +142,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       pickup: deps.pickup ?? pickupDepsFor({ signer: auth.ledger.log.signer, slots: [] }),
       ...(deps.lookups ? { lookups: deps.lookups } : {}),
       ...(deps.gateThrottle ? { gateThrottle: deps.gateThrottle } : {}),
+      ...(deps.gateTimingLeadMinutes === undefined
+        ? {}
+        : { gateTimingLeadMinutes: deps.gateTimingLeadMinutes }),
     };
     await app.register(authRoutes(auth));
     await app.register(visitRoutes(http));

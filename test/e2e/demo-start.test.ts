@@ -114,6 +114,10 @@ describe('portledger demo: a fresh start, its printed links, and a second start'
       const printed = first.stdout();
       expect(printed).toMatch(/seeding the demo port/);
       expect(printed).toMatch(/the live simulator is on/);
+      // Issue 14: the URL once, with localhost, and every time on the terminal's clock with its zone named.
+      expect(printed.match(/listening on http:\/\/\S+/g)).toEqual([`listening on ${base}`]);
+      expect(printed).toMatch(/appointments from \d{4}-\d{2}-\d{2} \d{2}:\d{2} \(Europe\/Brussels\)/);
+      expect(printed).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/);
       // Issue 11: two witnesses run beside the demo, and its checkpoints come cosigned by both.
       expect(witnessKeys(printed).map(([name]) => name)).toEqual([
         'customs.portledger.local/witness',

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { alertedGateChecks, gateAlertRecord } from './alert-records.js';
+import { alertedGateChecks, gateAlertRecord, gateRefusalSeverity } from './alert-records.js';
 
-const event = (failed: { check: string; reason: string }[], severity: 'high' | 'medium' = 'high') => ({
+type Timing = { side: 'early' | 'late'; minutes: number; withinLead: boolean };
+const event = (
+  failed: { check: string; reason: string; timing?: Timing }[],
+  severity: 'high' | 'medium' = 'high',
+) => ({
   index: 42,
   recordedAt: '2030-03-04T09:00:00.000Z',
   data: { visitRef: 'V-1', attemptId: 'a-1', failed, severity },
@@ -39,5 +43,46 @@ describe('gate alert rows (gate issue 1)', () => {
       { check: 'lights.green', reason: 'not released' },
       { check: 'truck.plate', reason: 'x' },
     ]);
+  });
+});
+
+// Issue 14: early is not an attack, a little late neither; a pass used long after its slot is.
+describe('gate alert severity by timing and by what was scanned', () => {
+  const window = (side: 'early' | 'late', minutes: number, withinLead: boolean) => ({
+    check: 'slot.window',
+    reason: side === 'early' ? 'before the slot window' : 'after the slot window',
+    timing: { side, minutes, withinLead },
+  });
+
+  it('is medium for a truck early beyond the lead, and high for one late beyond it', () => {
+    expect(gateRefusalSeverity([window('early', 150, false)])).toBe('medium');
+    expect(gateRefusalSeverity([window('late', 300, false)])).toBe('high');
+    expect(gateRefusalSeverity([window('late', 10, true)])).toBe('medium');
+    // Recorded before issue 14, without timing: as it was.
+    expect(gateRefusalSeverity([{ check: 'slot.window', reason: 'after' }])).toBe('medium');
+    expect(gateRefusalSeverity(['slot.window'])).toBe('medium');
+  });
+
+  it('is the same when the row is folded from the event again', () => {
+    expect(gateAlertRecord(event([window('late', 300, false)], 'high'), facts).severity).toBe('high');
+    expect(gateAlertRecord(event([window('early', 150, false)], 'medium'), facts).severity).toBe('medium');
+  });
+
+  it('names only credential.not_a_pass for text that is no pass, as a medium alert', () => {
+    const junk = [
+      { check: 'credential.not_a_pass', reason: 'what was scanned is not a pickup pass (url)' },
+      {
+        check: 'credential.signature',
+        reason: 'credential.malformed: a pickup credential starts with plc1.',
+      },
+      { check: 'credential.visit', reason: 'no credential that opened' },
+    ];
+    expect(alertedGateChecks(junk)).toEqual([junk[0]]);
+    const row = gateAlertRecord(
+      { ...event(junk, 'medium'), data: { visitRef: 'unidentified', failed: junk, severity: 'medium' } },
+      facts,
+    );
+    expect(row.severity).toBe('medium');
+    expect(row.summary).toBe('Gate refused a credential that did not open (credential.not_a_pass)');
   });
 });

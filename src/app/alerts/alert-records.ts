@@ -120,6 +120,7 @@ export interface GateAlertFacts {
 
 /** The checks about what was scanned itself (as `gate-answer.ts` reports them), rather than about the box. */
 const GATE_PASS_CHECKS: ReadonlySet<string> = new Set([
+  'credential.not_a_pass',
   'pass.device_signature',
   'pass.fresh',
   'pass.printed_disabled',
@@ -146,6 +147,9 @@ export const GATE_NOT_RELEASED = 'not released';
 export function alertedGateChecks<T extends { check?: unknown; reason?: unknown }>(
   failed: readonly T[],
 ): T[] {
+  // Issue 14: text that is no pass at all stopped the attempt by itself; that nothing opened follows from it.
+  const nonPass = failed.filter((f) => f.check === 'credential.not_a_pass');
+  if (nonPass.length > 0) return nonPass;
   const passFailed = failed.some((f) => GATE_PASS_CHECKS.has(String(f.check)));
   if (passFailed) return failed.filter((f) => GATE_PASS_CHECKS.has(String(f.check)));
   return failed.map((f) => (f.check === 'lights.green' ? { ...f, reason: GATE_NOT_RELEASED } : f));
@@ -155,9 +159,14 @@ const summaryCheck = (check: string) => (check === 'lights.green' ? GATE_NOT_REL
 
 /** The row of a `GateAlertRaised` event. */
 export function gateAlertRecord(event: AlertSourceEvent, facts: GateAlertFacts): AlertRecord {
-  const data = event.data as { visitRef?: string; attemptId?: string; failed?: { check?: string }[] };
+  const data = event.data as {
+    visitRef?: string;
+    attemptId?: string;
+    failed?: { check?: string; timing?: unknown }[];
+  };
   const visitRef = data.visitRef ?? 'unidentified';
-  const checks = alertedGateChecks(data.failed ?? [])
+  const alerted = alertedGateChecks(data.failed ?? []);
+  const checks = alerted
     .map((f) => f.check)
     .filter((c): c is string => Boolean(c))
     .map(summaryCheck);
@@ -198,15 +207,17 @@ export function gateAlertRecord(event: AlertSourceEvent, facts: GateAlertFacts):
   // Alerts raised before issue 10 carry no severity: they were all high. The severity is that of the checks the
   // alert records (gate issue 1): the recorded one, unless it was set from checks that did not stop the attempt.
   const recorded = (event.data as { severity?: unknown }).severity;
-  const severity = recorded === undefined ? undefined : gateRefusalSeverity(checks);
+  const severity = recorded === undefined ? undefined : gateRefusalSeverity(alerted);
   return severity === 'medium' || severity === 'high' ? { ...row, severity } : row;
 }
 
 /**
  * Checks whose failure means someone presents what is not theirs (issue 10, row G): a wrong badge, a wrong truck, a
  * credential that is forged, copied for another box, used or superseded, a pass not from the driver's phone, or a
- * frozen box. Any of them makes a refusal a high alert; a refusal for anything else (a hold, a late truck, a
- * right that moved) is medium: the clerk deals with it, nobody is under attack.
+ * frozen box. Any of them makes a refusal a high alert; a refusal for anything else (a hold, a truck early or a little
+ * late, a right that moved, text that is no pass at all) is medium: the clerk deals with it, nobody is under attack.
+ * A truck later than the terminal's lead after its window closed (issue 14) is high too: a pass used long after its
+ * slot is what a copied pass looks like. (Within the lead, early or late, a refusal for timing alone raises none.)
  */
 const SUSPICIOUS_CHECKS: ReadonlySet<string> = new Set([
   'pass.device_signature',
@@ -222,16 +233,33 @@ const SUSPICIOUS_CHECKS: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * The severity of a gate refusal, by the checks that failed.
+ * The severity of a gate refusal, by the checks that failed: their codes, or the failed checks as recorded (whose
+ * `slot.window` says how late the truck came).
  *
  * @example
  * ```ts
  * gateRefusalSeverity(['driver.badge']); // 'high'
  * gateRefusalSeverity(['lights.green']); // 'medium'
+ * gateRefusalSeverity([{ check: 'slot.window', timing: { side: 'late', minutes: 300, withinLead: false } }]); // 'high'
  * ```
  */
-export function gateRefusalSeverity(failedChecks: readonly string[]): 'high' | 'medium' {
-  return failedChecks.some((check) => SUSPICIOUS_CHECKS.has(check)) ? 'high' : 'medium';
+export function gateRefusalSeverity(
+  failedChecks: readonly (
+    | string
+    | { readonly check?: unknown; readonly timing?: unknown; readonly [key: string]: unknown }
+  )[],
+): 'high' | 'medium' {
+  return failedChecks.some((failed) =>
+    typeof failed === 'string' ? SUSPICIOUS_CHECKS.has(failed) : suspicious(failed),
+  )
+    ? 'high'
+    : 'medium';
+}
+
+function suspicious(failed: { readonly check?: unknown; readonly timing?: unknown }): boolean {
+  if (SUSPICIOUS_CHECKS.has(String(failed.check))) return true;
+  const timing = failed.timing as { side?: unknown; withinLead?: unknown } | undefined;
+  return failed.check === 'slot.window' && timing?.side === 'late' && timing.withinLead === false;
 }
 
 /**

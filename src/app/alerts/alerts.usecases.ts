@@ -271,12 +271,15 @@ export async function raiseGateAlert(
   const failed = alertedGateChecks(
     Array.isArray(event.data.failed) ? (event.data.failed as { check?: unknown; reason?: unknown }[]) : [],
   );
-  const severity = gateRefusalSeverity(failed.map((f) => String(f.check)));
+  const severity = gateRefusalSeverity(failed);
   // The kiosk is part of the record: refusals of credentials that name no box are grouped by it.
   // Gate issue 2: a pass whose signature does not verify under the driver's active phone names whatever box its
   // maker chose; its alert is against the presenting kiosk (grouped per kiosk), never against that box.
   const unauthenticated = failed.some(
-    (f) => f.check === 'pass.device_signature' || f.check === 'credential.signature',
+    (f) =>
+      f.check === 'pass.device_signature' ||
+      f.check === 'credential.signature' ||
+      f.check === 'credential.not_a_pass',
   );
   const visit = unauthenticated ? undefined : named;
   const data: JsonObject = {

@@ -12,7 +12,11 @@
  *   pass from an earlier step), the answer reports the pass checks and the container number only: every other
  *   check is `not_checked`, whoever asks, so a copied pass is no oracle for a hidden hold, a freeze, the slot or
  *   the release (outside attacker, gate issue 1). Only a fresh pass from the driver's confirmed phone (or a printed
- *   one where the terminal accepts them) learns which check failed, within the cut above.
+ *   one where the terminal accepts them) learns which check failed, within the cut above;
+ * - text that is no pickup pass at all (nothing, a web address, any other text) is said to be so
+ *   (`credential.not_a_pass`), with every other check `not_checked`: that depends on the text alone;
+ * - the box's yard position, where the truck goes once let out (issue 14), only to whoever sees the box in full: the
+ *   terminal's own staff, never a kiosk's token or a haulier.
  */
 import type { Principal } from '../../domain/index.js';
 import type { LedgerReads } from '../ports.js';
@@ -28,6 +32,7 @@ export interface GateViewer {
 
 /** The checks about what was scanned itself, rather than about the box it names. */
 const PASS_CHECKS: ReadonlySet<string> = new Set([
+  'credential.not_a_pass',
   'pass.device_signature',
   'pass.fresh',
   'pass.printed_disabled',
@@ -39,7 +44,11 @@ const PASS_CHECKS: ReadonlySet<string> = new Set([
  * key, or a pass signed by the driver's active phone. A stale pass or a printed one where printing is off still
  * names its box truly; a pass signed by any other key names whatever the attacker typed.
  */
-const AUTHENTICATION_CHECKS: ReadonlySet<string> = new Set(['pass.device_signature', 'credential.signature']);
+const AUTHENTICATION_CHECKS: ReadonlySet<string> = new Set([
+  'credential.not_a_pass',
+  'pass.device_signature',
+  'credential.signature',
+]);
 
 /**
  * The checks that say whether the pass authenticates whoever presents it, beyond being genuine: a copy of the
@@ -50,7 +59,9 @@ const PRESENTER_CHECKS: ReadonlySet<string> = new Set(['pass.fresh', 'pass.print
 const NOT_CHECKED = 'not checked: the pass did not open';
 const NOT_CHECKED_PASS =
   "not checked: the pass does not show that it comes from the driver's confirmed phone now";
-const NOT_VALID = 'not a valid pickup pass';
+const NOT_CHECKED_NON_PASS = 'not checked: what was scanned is not a pickup pass';
+const NOT_VALID =
+  "This is not a valid pickup pass: it is signed neither by PortLedger nor by the driver's confirmed phone. Nothing leaves.";
 const NOT_RELEASED = 'the box is not released for pickup: the terminal office will tell the driver why';
 
 type Check = GateTransactionResult['checks'][number];
@@ -77,7 +88,7 @@ export async function gateAnswerFor(
   const visibility = record ? await visibilityOf(reads, viewer.principal, record) : 'none';
   const capped = capByToken(visibility, viewer.tokenPermissions);
   if (capped === 'full') return result;
-  return { ...result, checks: withoutHoldsOrFreeze(result.checks) };
+  return { ...result, yardPosition: null, checks: withoutHoldsOrFreeze(result.checks) };
 }
 
 /** A token sees no more than its own permissions grant, whatever its organisation's roles would. */
@@ -96,11 +107,23 @@ function capByToken(
  * scanned), with words that do not depend on what the log holds, and nothing about any box.
  */
 function unidentified(result: GateTransactionResult): GateTransactionResult {
-  return {
+  const base = {
     ...result,
     accepted: false,
     visitRef: 'unidentified',
     containerNumber: null,
+    yardPosition: null,
+  };
+  if (result.checks.some((c) => c.check === 'credential.not_a_pass' && !c.passed)) {
+    return {
+      ...base,
+      checks: result.checks.map(
+        (c): Check => (c.check === 'credential.not_a_pass' ? { ...c } : notChecked(c, NOT_CHECKED_NON_PASS)),
+      ),
+    };
+  }
+  return {
+    ...base,
     checks: result.checks.map((c): Check => {
       if (!PASS_CHECKS.has(c.check)) return notChecked(c, NOT_CHECKED);
       // An unknown credential id and a known one whose pass did not verify must look alike.
@@ -125,6 +148,7 @@ function passChecksOnly(result: GateTransactionResult): GateTransactionResult {
     ...result,
     accepted: false,
     visitRef: 'unidentified',
+    yardPosition: null,
     checks: result.checks.map(
       (c): Check => (PASS_CHECKS.has(c.check) ? { ...c } : notChecked(c, NOT_CHECKED_PASS)),
     ),

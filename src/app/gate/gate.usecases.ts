@@ -21,11 +21,14 @@ import {
   type GatePass,
   gateAttemptEvents,
   gateBookingFacts,
+  gateCheckSentences,
   gateChecks,
   gateVerdict,
   greenLights,
   normaliseTruckPlate,
+  notAPass,
   type PickupCredentialClaims,
+  type YardSlot,
 } from '../../domain/index.js';
 import type { SecretSealer } from '../access/security.ports.js';
 import {
@@ -68,6 +71,11 @@ export interface GateDeps {
    * driver's credential id cannot block his pickup.
    */
   readonly throttle?: GateThrottle | undefined;
+  /**
+   * Minutes before its window opens or after it closes within which a truck refused for its timing alone raises
+   * no alert (`PORTLEDGER_GATE_TIMING_LEAD_MINUTES`, issue 14); the domain's default when absent.
+   */
+  readonly timingLeadMinutes?: number | undefined;
 }
 
 /** What the gate read. Attacker-controlled: each field is checked by the verdict, none throws. */
@@ -90,7 +98,16 @@ export interface GateTransactionResult {
   readonly visitRef: string;
   /** The container number of the box the credential names; `null` when it names none. */
   readonly containerNumber: string | null;
-  /** `passed` is `state === 'passed'`: a check not checked is not passed (fail closed). */
+  /**
+   * Where the truck goes for the box (issue 14): its yard position as it stood when the gate let it out; `null` when
+   * the gate refused, and for whoever may not see yard positions (`gate-answer.ts`).
+   */
+  readonly yardPosition: YardSlot | null;
+  /**
+   * `passed` is `state === 'passed'`: a check not checked is not passed (fail closed). `reason` is a sentence for
+   * the gate clerk with the facts (the badge and plate read, the window on the terminal's clock); the log keeps the
+   * verdict's own wording.
+   */
   readonly checks: readonly {
     check: GateCheck;
     passed: boolean;
@@ -117,9 +134,12 @@ export async function gateTransaction(
 ): Promise<GateTransactionResult> {
   // Outside the transaction: pure work on attacker-controlled input, no reason to hold the log lock for it.
   // A rotating pass from the driver's phone names its credential by id; a printed credential carries its claims.
-  const rotating = isPickupPassText(presented.credential);
-  const parsedPass = rotating ? parsePickupPass(presented.credential) : undefined;
-  const opened = rotating ? undefined : openPickupCredential(presented.credential, deps.pickup.verifiers);
+  // Blanks a scanner adds around the text are not part of the pass; text that is no pass at all is said to be so.
+  const scanned = typeof presented.credential === 'string' ? presented.credential.trim() : '';
+  const nonPass = notAPass(scanned);
+  const rotating = isPickupPassText(scanned);
+  const parsedPass = rotating ? parsePickupPass(scanned) : undefined;
+  const opened = rotating ? undefined : openPickupCredential(scanned, deps.pickup.verifiers);
   const refs =
     typeof presented.badge === 'string' && presented.badge.trim() !== ''
       ? deps.sealer.badgeRefs(presented.badge)
@@ -145,14 +165,17 @@ export async function gateTransaction(
         : undefined;
     const credentialId = claims?.credentialId;
     const stored = credentialId === undefined ? undefined : await tx.gate.getCredential(credentialId);
-    const pass = await checkPass(context, deps, { rotating, parsedPass, passRecord, bookingState });
+    const pass =
+      nonPass === undefined
+        ? await checkPass(context, deps, { rotating, parsedPass, passRecord, bookingState })
+        : { pass: { kind: 'not_a_pass', looksLike: nonPass } as GatePass, deviceId: null };
     // Only a genuine pass counts against its credential: one the driver's active phone signed (in whichever step,
     // so real replays are still limited), or a printed credential the log's key signed where the terminal accepts
     // them. Past the limit: 429 and this transaction records nothing.
     const genuine =
       pass.deviceId !== null ||
       (pass.pass.kind === 'printed' && pass.pass.printedAllowed && opened?.ok === true);
-    if (genuine) await admitAtGate(deps.throttle, { credential: presented.credential }, context.now);
+    if (genuine) await admitAtGate(deps.throttle, { credential: scanned }, context.now);
     // A credential we signed but never recorded is not one we issued for this booking: superseded.
     const superseded = credentialId !== undefined && (stored === undefined || stored.status === 'void');
     const input: GateInput = {
@@ -193,8 +216,11 @@ export async function gateTransaction(
           : [],
       // A freeze stops the box whoever presents what: only a two-person unfreeze lets it go.
       frozen: (visitState?.visit?.frozen ?? null) !== null,
+      ...(deps.timingLeadMinutes === undefined ? {} : { timingLeadMinutes: deps.timingLeadMinutes }),
     };
     const verdict = gateVerdict(input);
+    // Read before the gate-out below takes the box off its slot: where the truck goes for it.
+    const yardPosition = verdict.accepted ? (visitState?.visit?.slot ?? null) : null;
     const attemptId = Buffer.from(context.ids.randomBytes(12)).toString('base64url');
     const [attempt, alert] = gateAttemptEvents({ attemptId, input, verdict });
     const toNew = ({ type, ...data }: { type: string }) => ({
@@ -245,16 +271,21 @@ export async function gateTransaction(
     const failed = new Map<GateCheck, FailedCheck>(
       verdict.accepted ? [] : verdict.failed.map((f) => [f.check, f] as const),
     );
+    const sentences = gateCheckSentences(input, verdict, {
+      badge: typeof presented.badge === 'string' ? presented.badge : '',
+      truckPlate: typeof presented.truckPlate === 'string' ? presented.truckPlate : '',
+    });
     return {
       attemptId,
       accepted: verdict.accepted,
       visitRef,
       containerNumber: record?.containerNumber ?? null,
+      yardPosition: yardPosition === null ? null : { ...yardPosition },
       checks: gateChecks.map((check) => ({
         check,
         passed: !failed.has(check),
         state: failed.has(check) ? ('failed' as const) : ('passed' as const),
-        reason: failed.get(check)?.reason ?? null,
+        reason: failed.has(check) ? (sentences.get(check) ?? failed.get(check)!.reason) : null,
       })),
       index: appended!.index,
     };

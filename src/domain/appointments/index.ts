@@ -46,5 +46,7 @@ export {
   type SlotWindow,
   slotIdOf,
   slotsFor,
+  slotsStillReachable,
   slotWindow,
 } from './slots.js';
+export { durationInWords, terminalTime, terminalWallClock } from './terminal-time.js';

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { isDomainError } from '../errors.js';
-import { checkSlotConfig, parseSlotId, type SlotConfig, slotIdOf, slotsFor, slotWindow } from './slots.js';
+import {
+  checkSlotConfig,
+  parseSlotId,
+  type SlotConfig,
+  slotIdOf,
+  slotsFor,
+  slotsStillReachable,
+  slotWindow,
+} from './slots.js';
 
 // A 24-hour terminal in Antwerp: 30-minute slots with 30 minutes' grace either side (MISSION §6).
 const antwerp: SlotConfig = {
@@ -145,5 +153,38 @@ describe('the gate window of a slot', () => {
     expect(
       refusal(() => slotWindow({ start: '2025-03-01T08:30:00Z', end: '2025-03-01T08:00:00Z' }, antwerp)),
     ).toMatchObject({ code: 'appointment.slot_invalid' });
+  });
+});
+
+// Issue 14: the booking picker offers only slots a driver can still make.
+describe('the slots still reachable', () => {
+  const config = checkSlotConfig({
+    terminal: 'DPW1',
+    timeZone: 'UTC',
+    slotMinutes: 30,
+    graceBeforeMinutes: 30,
+    graceAfterMinutes: 30,
+    capacityPerSlot: 10,
+    openingHours: [{ from: '08:00', to: '10:00' }],
+  });
+  const day = slotsFor(config, '2025-03-01');
+  const starts = (now: string) =>
+    slotsStillReachable(day, config, now).map((slot) => slot.start.slice(11, 16));
+
+  it('are every slot of the day before its first window opens', () => {
+    expect(starts('2025-03-01T06:00:00Z')).toEqual(['08:00', '08:30', '09:00', '09:30']);
+  });
+
+  it('keep a slot until its window, grace included, has closed', () => {
+    // The 08:00 slot's window closes at 09:00; the 08:30 slot's at 09:30.
+    expect(starts('2025-03-01T08:59:59Z')).toEqual(['08:00', '08:30', '09:00', '09:30']);
+    expect(starts('2025-03-01T09:00:00Z')).toEqual(['08:30', '09:00', '09:30']);
+    expect(starts('2025-03-01T10:30:00Z')).toEqual([]);
+  });
+
+  it('refuse a time that is none', () => {
+    expect(() => slotsStillReachable(day, config, 'soon')).toThrow(
+      expect.objectContaining({ code: 'appointment.config_invalid' }),
+    );
   });
 });

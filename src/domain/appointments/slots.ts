@@ -275,3 +275,23 @@ function wallClockToUtc(timeZone: string, date: number, minutes: number): number
   const first = wall - offsetMs(timeZone, wall);
   return wall - offsetMs(timeZone, first);
 }
+
+/**
+ * The slots a driver can still make at `now` (issue 14): those whose gate window, grace included, has not closed.
+ * A slot whose window is already open is still offered (a truck round the corner makes it); one that closed is not,
+ * since its booking could only end at a refusing gate.
+ *
+ * @example
+ * ```ts
+ * slotsStillReachable(slotsFor(config, '2025-03-01'), config, '2025-03-01T12:00:00Z'); // from the 11:00 slot on
+ * ```
+ */
+export function slotsStillReachable<T extends { readonly start: string; readonly end: string }>(
+  slots: readonly T[],
+  config: Pick<SlotConfig, 'graceBeforeMinutes' | 'graceAfterMinutes'>,
+  now: string | Date,
+): T[] {
+  const at = typeof now === 'string' ? Date.parse(now) : now.getTime();
+  if (Number.isNaN(at)) throw invalid(CONFIG, 'now', 'must be an instant');
+  return slots.filter((slot) => Date.parse(slotWindow(slot, config).end) > at);
+}

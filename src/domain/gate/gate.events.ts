@@ -6,7 +6,7 @@
 import { checkTruckPlate, isDriverBadgeRef, normaliseTruckPlate } from '../appointments/index.js';
 import { DomainError } from '../errors.js';
 import { id, instant } from '../pickup-fields.js';
-import { arrivedEarly, type FailedCheck, type GateInput, type GateVerdict } from './verdict.js';
+import type { FailedCheck, GateInput, GateVerdict } from './verdict.js';
 
 /** The gate let the box out; `credentialId` is consumed. */
 export type GateAttemptAccepted = {
@@ -88,7 +88,10 @@ export function gateAttemptEvents(args: {
     ];
   }
   const badgeRef = input.presented.badgeRef;
-  const failed = verdict.failed.map(({ check, reason }) => ({ check, reason }));
+  const failed = verdict.failed.map(
+    ({ check, reason, timing }): FailedCheck =>
+      timing === undefined ? { check, reason } : { check, reason, timing: { ...timing } },
+  );
   const refused: GateAttemptRefused = {
     type: 'GateAttemptRefused',
     attemptId,
@@ -99,8 +102,12 @@ export function gateAttemptEvents(args: {
     failed,
     at,
   };
-  // A driver who is only early is told when to come back; that is not a security alert (issue 10, row G).
-  if (failed.every((f) => f.check === 'slot.window') && arrivedEarly(input)) return [refused];
+  // A truck refused for its timing alone, early or late by no more than the terminal's lead, is a driver on the
+  // road: the clerk tells him when the window opens, or that the haulier books again, and the refusal stays in the
+  // log as information (this event), not an alert (issue 10 row G, issue 14). Further out it is an alert: early,
+  // for the clerk to look at; late, a pass used long after its window, for security (`gateRefusalSeverity`).
+  const onlyTiming = failed.every((f) => f.check === 'slot.window' && f.timing?.withinLead === true);
+  if (failed.length > 0 && onlyTiming) return [refused];
   return [
     refused,
     {
@@ -108,7 +115,7 @@ export function gateAttemptEvents(args: {
       rule: 'gate.refused',
       attemptId,
       visitRef,
-      failed: failed.map((f) => ({ ...f })),
+      failed: failed.map((f) => (f.timing === undefined ? { ...f } : { ...f, timing: { ...f.timing } })),
       at,
     },
   ];

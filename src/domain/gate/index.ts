@@ -6,16 +6,22 @@ export {
   type GateEvent,
   gateAttemptEvents,
 } from './gate.events.js';
+export { type GateRead, gateCheckSentences } from './gate-sentences.js';
 export {
+  DEFAULT_TIMING_LEAD_MINUTES,
   type FailedCheck,
   type GateBookingFacts,
   type GateCheck,
   type GateInput,
   type GateLight,
   type GatePass,
+  type GateTiming,
   type GateVerdict,
   gateBookingFacts,
   gateChecks,
+  gateTiming,
   gateVerdict,
+  type NotAPass,
+  notAPass,
   type OpenedCredential,
 } from './verdict.js';

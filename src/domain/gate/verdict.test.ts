@@ -5,7 +5,16 @@ import { foldEvents } from '../decider.js';
 import { isDomainError } from '../errors.js';
 import { newVisitReference } from '../visits/index.js';
 import { gateAttemptEvents } from './gate.events.js';
-import { type GateCheck, type GateInput, gateBookingFacts, gateVerdict } from './verdict.js';
+import { gateCheckSentences } from './gate-sentences.js';
+import {
+  type GateCheck,
+  type GateInput,
+  gateBookingFacts,
+  gateChecks,
+  gateTiming,
+  gateVerdict,
+  notAPass,
+} from './verdict.js';
 
 const visitRef = newVisitReference(new Uint8Array(13).fill(0xa5));
 const otherVisit = newVisitReference(new Uint8Array(13).fill(0x5a));
@@ -185,7 +194,11 @@ describe('the gate verdict', () => {
       accepted: false,
       failed: [
         { check: 'credential.current', reason: 'issued for right version 4, the right is at version 5' },
-        { check: 'slot.window', reason: 'before the slot window: come back at 07:30 (UTC), when it opens' },
+        {
+          check: 'slot.window',
+          reason: 'before the slot window: come back at 07:30 (UTC), when it opens',
+          timing: { side: 'early', minutes: 30, withinLead: true },
+        },
         { check: 'lights.green', reason: 'customs_release: CUSS: selected for scan' },
       ],
     });
@@ -380,5 +393,204 @@ describe('gate booking facts', () => {
 
   it('are null without a booking in force', () => {
     expect(gateBookingFacts(foldEvents(bookingDecider, []), grace)).toBeNull();
+  });
+});
+
+// Issue 14, item 3: early is not an attack, and neither is a little late; a pass used long after its slot is.
+describe('a truck outside its gate window', () => {
+  // The 08:00–08:30 slot with 30 minutes' grace: the gate window runs 07:30–09:00 UTC, 08:30–10:00 in Antwerp.
+  const booking = gateBookingFacts(bookingState, { ...grace, timeZone: 'Europe/Brussels' });
+  const attempt = (change: Partial<GateInput>) => {
+    const input = { ...legit, booking, ...change };
+    return gateAttemptEvents({ attemptId: 'tm-1', input, verdict: gateVerdict(input) });
+  };
+  const alertOf = (change: Partial<GateInput>) =>
+    attempt(change).find((event) => event.type === 'GateAlertRaised');
+
+  it.each<[string, string, { side: 'early' | 'late'; minutes: number; withinLead: boolean }]>([
+    ['3 minutes early', at(7, 27), { side: 'early', minutes: 3, withinLead: true }],
+    ['early by the lead exactly', at(7), { side: 'early', minutes: 30, withinLead: true }],
+    ['a minute more than the lead early', at(6, 59), { side: 'early', minutes: 31, withinLead: false }],
+    ['just after the window closed', at(9), { side: 'late', minutes: 0, withinLead: true }],
+    ['29 minutes late', at(9, 29), { side: 'late', minutes: 29, withinLead: true }],
+    ['late by the lead', at(9, 30), { side: 'late', minutes: 30, withinLead: false }],
+  ])('measures a truck %s against the lead', (_, now, timing) => {
+    expect(gateTiming({ now, booking })).toEqual(timing);
+  });
+
+  it('is inside the window from its first minute to its last', () => {
+    expect(gateTiming({ now: at(7, 30), booking })).toBeUndefined();
+    expect(gateTiming({ now: '2025-03-03T08:59:59.999Z', booking })).toBeUndefined();
+    expect(gateTiming({ now: at(7, 30), booking: null })).toBeUndefined();
+  });
+
+  it('takes the lead the terminal sets', () => {
+    expect(gateTiming({ now: at(7, 20), booking, timingLeadMinutes: 5 })).toEqual({
+      side: 'early',
+      minutes: 10,
+      withinLead: false,
+    });
+    expect(() => gateTiming({ now: at(7, 20), booking, timingLeadMinutes: -1 })).toThrow(
+      expect.objectContaining({ code: 'gate.input_invalid' }),
+    );
+  });
+
+  it('raises no alert for a truck early or late within the lead, and records the refusal with its timing', () => {
+    const early = attempt({ now: at(7, 27) });
+    expect(early).toEqual([
+      expect.objectContaining({
+        type: 'GateAttemptRefused',
+        failed: [
+          {
+            check: 'slot.window',
+            reason: 'before the slot window: come back at 08:30 (Europe/Brussels), when it opens',
+            timing: { side: 'early', minutes: 3, withinLead: true },
+          },
+        ],
+      }),
+    ]);
+    const late = attempt({ now: at(9, 12) });
+    expect(late.map((e) => e.type)).toEqual(['GateAttemptRefused']);
+    // The record says when the window closed on the terminal's clock, not as an ISO instant.
+    expect(late[0]).toMatchObject({
+      failed: [
+        { check: 'slot.window', reason: 'after the slot window, which closed at 10:00 (Europe/Brussels)' },
+      ],
+    });
+  });
+
+  it('raises an alert for a truck further out, with the timing the alert severity reads', () => {
+    expect(alertOf({ now: at(5) })).toMatchObject({
+      failed: [{ check: 'slot.window', timing: { side: 'early', minutes: 150, withinLead: false } }],
+    });
+    expect(alertOf({ now: at(14) })).toMatchObject({
+      failed: [{ check: 'slot.window', timing: { side: 'late', minutes: 300, withinLead: false } }],
+    });
+    // A shorter lead makes the same three minutes an alert.
+    expect(alertOf({ now: at(7, 27), timingLeadMinutes: 2 })).toBeDefined();
+  });
+
+  it('still raises an alert for an identity refusal within the lead', () => {
+    expect(
+      alertOf({ now: at(7, 27), presented: { badgeRef: gangDriver, truckPlate: '1ABC123' } }),
+    ).toMatchObject({
+      failed: [{ check: 'driver.badge' }, { check: 'slot.window' }],
+    });
+  });
+});
+
+// Issue 14, item 9: text that is no pass at all is said to be so, rather than a pass whose signature failed.
+describe('what was scanned is no pass', () => {
+  it.each<[string, unknown, ReturnType<typeof notAPass>]>([
+    ['an empty field', '', 'empty'],
+    ['blanks', '  \n', 'empty'],
+    ['not a text', 42, 'empty'],
+    ['a web address', 'https://track.example/MSCU1234565', 'url'],
+    ['a bare host', 'www.example.com', 'url'],
+    ['random text', 'hello gate', 'text'],
+    ['a container number', 'MSCU1234565', 'text'],
+  ])('tells %s from a pass', (_, scanned, kind) => {
+    expect(notAPass(scanned)).toBe(kind);
+  });
+
+  it.each(['plc1.eyJ2IjoxfQ.AAAA', 'plp1.cr-1.58036320.sig', 'plc2.later', '  plc1.x.y\n'])(
+    'takes %s for a pass, whose signature the gate then checks',
+    (scanned) => {
+      expect(notAPass(scanned)).toBeUndefined();
+    },
+  );
+
+  it('fails credential.not_a_pass, not the printed-pass switch, and names what it looks like', () => {
+    const verdict = gateVerdict({
+      ...legit,
+      pass: { kind: 'not_a_pass', looksLike: 'url' },
+      credential: {
+        ok: false,
+        code: 'credential.malformed',
+        message: 'a pickup credential starts with plc1.',
+      },
+    });
+    expect(verdict.accepted).toBe(false);
+    const failed = verdict.accepted ? [] : verdict.failed;
+    expect(failed[0]).toEqual({
+      check: 'credential.not_a_pass',
+      reason: 'what was scanned is not a pickup pass (url)',
+    });
+    expect(failed.map((f) => f.check)).not.toContain('pass.printed_disabled');
+    // Fail closed all the same: nothing opened, so nothing the credential would vouch for passes.
+    expect(failed.map((f) => f.check)).toEqual(
+      expect.arrayContaining(['credential.signature', 'credential.visit', 'credential.unused']),
+    );
+  });
+
+  it('is the first check the gate lists', () => {
+    expect(gateChecks[0]).toBe('credential.not_a_pass');
+  });
+});
+
+describe('the sentences a gate clerk reads', () => {
+  const booking = gateBookingFacts(bookingState, { ...grace, timeZone: 'Europe/Brussels' });
+  const read = { badge: 'ANR-000124', truckPlate: '1-abc-123' };
+  const sentences = (change: Partial<GateInput>, typed = read) => {
+    const input = { ...legit, booking, ...change };
+    return gateCheckSentences(input, gateVerdict(input), typed);
+  };
+
+  it('says nothing of a truck let out', () => {
+    expect(sentences({}).size).toBe(0);
+  });
+
+  it('names the badge and the plate read, never the booked ones', () => {
+    const said = sentences(
+      { presented: { badgeRef: gangDriver, truckPlate: '7 GNG 007' } },
+      { badge: ' ANR-000124\u0007', truckPlate: '7 gng 007' },
+    );
+    expect(said.get('driver.badge')).toBe('The badge read is ANR-000124; the booking names another driver.');
+    expect(said.get('truck.plate')).toBe('The plate read is 7GNG007; the booking names another truck.');
+  });
+
+  it('says when the window opens, on the terminal clock with its zone, and how long that is', () => {
+    expect(sentences({ now: at(7, 27) }).get('slot.window')).toBe(
+      'The gate opens for this slot at 08:30 (Europe/Brussels), in 3 minutes: the truck waits until then.',
+    );
+    expect(sentences({ now: '2025-03-03T07:27:30.000Z' }).get('slot.window')).toMatch(/in 3 minutes/);
+    expect(sentences({ now: at(9, 12) }).get('slot.window')).toBe(
+      'The gate window of this slot closed at 10:00 (Europe/Brussels), 12 minutes ago: the haulier books a new slot.',
+    );
+    // On another day at the terminal, the date is said too.
+    expect(sentences({ now: '2025-03-02T20:00:00.000Z' }).get('slot.window')).toBe(
+      'The gate opens for this slot at 2025-03-03 08:30 (Europe/Brussels), in 11 hours 30 minutes: the truck waits until then.',
+    );
+  });
+
+  it('says what was scanned when it is no pass', () => {
+    const said = sentences({
+      pass: { kind: 'not_a_pass', looksLike: 'empty' },
+      credential: { ok: false, code: 'credential.malformed', message: 'x' },
+    });
+    expect(said.get('credential.not_a_pass')).toBe(
+      "Nothing was scanned: scan the QR code of the pickup pass on the driver's phone.",
+    );
+  });
+
+  it('gives every check a sentence that reads as one, with no code in it', () => {
+    const said = sentences(
+      {
+        pass: { kind: 'printed', printedAllowed: false },
+        credential: { ok: false, code: 'credential.bad_signature', message: 'x' },
+        presented: { badgeRef: '', truckPlate: '' },
+        visit: { visitRef, status: 'gated_out', terminal: null },
+        release: { rightVersion: 4, holder: null },
+        lights: [{ light: 'customs_release', green: false, reasons: ['customs has not released the box'] }],
+        frozen: true,
+        now: at(5),
+      },
+      { badge: '', truckPlate: '' },
+    );
+    expect([...said.keys()].length).toBeGreaterThan(8);
+    for (const sentence of said.values()) {
+      expect(sentence).toMatch(/^[A-Z].*\.$/);
+      expect(sentence).not.toMatch(/\b[a-z]+[._][a-z_]+\b/);
+    }
   });
 });

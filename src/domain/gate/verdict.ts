@@ -19,6 +19,7 @@ import {
   type SlotConfig,
   type SlotWindow,
   slotWindow,
+  terminalTime,
 } from '../appointments/index.js';
 import { DomainError } from '../errors.js';
 import { instantMs, integer } from '../pickup-fields.js';
@@ -26,6 +27,7 @@ import type { VisitStatus } from '../visits/index.js';
 
 /** Every check of the gate, in the order a verdict lists them. */
 export const gateChecks = [
+  'credential.not_a_pass',
   'pass.device_signature',
   'pass.fresh',
   'pass.printed_disabled',
@@ -45,6 +47,9 @@ export const gateChecks = [
 
 /**
  * One check of the gate:
+ * - `credential.not_a_pass` — what was scanned has the form of a pickup pass at all (`plp1.…` or `plc1.…`, or another
+ *   version of either): an empty field, a web address or any other text is said to be no pass, rather than a pass
+ *   whose signature failed (issue 14);
  * - `pass.device_signature` — a rotating pass (`plp1.`) is signed by the active device of the driver its
  *   credential names (issue 10, row C: a screenshot, a copy from a file or a typed badge number opens nothing);
  * - `pass.fresh` — its time step is the gate's current one or one either side, so a pass captured a minute
@@ -68,8 +73,22 @@ export const gateChecks = [
  */
 export type GateCheck = (typeof gateChecks)[number];
 
-/** A failed check and why, in words that carry no personal data (they go into audit leaves). */
-export type FailedCheck = { check: GateCheck; reason: string };
+/**
+ * A failed check and why, in words that carry no personal data (they go into audit leaves). A failed `slot.window`
+ * also says how early or late the truck came ({@link GateTiming}), which decides whether the refusal is an alert.
+ */
+export type FailedCheck = { check: GateCheck; reason: string; timing?: GateTiming };
+
+/**
+ * How far outside its gate window a truck came (issue 14): `early` by the whole minutes until the window opens
+ * (rounded up), or `late` by the whole minutes since it closed (rounded down); `withinLead` when that is no more
+ * than the terminal's lead (`PORTLEDGER_GATE_TIMING_LEAD_MINUTES`). Early or late within the lead is a driver on
+ * the road, not an attack; a pass used long after its window is worth a look.
+ */
+export type GateTiming = { side: 'early' | 'late'; minutes: number; withinLead: boolean };
+
+/** The lead when the caller gives none: the demo terminal's grace, as the setting's default. */
+export const DEFAULT_TIMING_LEAD_MINUTES = 30;
 
 /** One green light as `src/domain/releases/green-lights.ts` reports it (structural, so the two stay decoupled). */
 export type GateLight = { light: string; green: boolean; reasons: string[] };
@@ -98,7 +117,32 @@ export type GateBookingFacts = {
  */
 export type GatePass =
   | { kind: 'rotating'; deviceSignature?: string; fresh?: string }
-  | { kind: 'printed'; printedAllowed: boolean };
+  | { kind: 'printed'; printedAllowed: boolean }
+  | { kind: 'not_a_pass'; looksLike: NotAPass };
+
+/** What a scanned text that is no pickup pass looks like: nothing, a web address, or other text. */
+export type NotAPass = 'empty' | 'url' | 'text';
+
+// A pass of either kind, in any version: `plp1.` (rotating), `plc1.` (printed), `plc2.`… (a version we refuse).
+const PASS_FORM = /^pl[cp]\d+\./;
+const URL_FORM = /^([a-z][a-z0-9+.-]*:|www\.)/i;
+
+/**
+ * Whether a scanned text is no pickup pass at all, and what it looks like; `undefined` when it has the form of one
+ * (whose signature the gate then checks). Surrounding blanks, as a scanner may add, are ignored.
+ *
+ * @example
+ * ```ts
+ * notAPass('https://example.com/track?c=MSCU1234565'); // 'url'
+ * notAPass('plc1.eyJ…'); // undefined
+ * ```
+ */
+export function notAPass(scanned: unknown): NotAPass | undefined {
+  if (typeof scanned !== 'string' || scanned.trim() === '') return 'empty';
+  const text = scanned.trim();
+  if (PASS_FORM.test(text)) return undefined;
+  return URL_FORM.test(text) ? 'url' : 'text';
+}
 
 /** Everything the gate decides on. */
 export type GateInput = {
@@ -117,12 +161,18 @@ export type GateInput = {
   credentialIds: { used: readonly string[]; superseded: readonly string[] };
   lights: readonly GateLight[];
   frozen: boolean;
+  /**
+   * How many minutes before its window opens or after it closes a truck refused only for its timing is still told
+   * when to come (early) or to rebook (late) without an alert; {@link DEFAULT_TIMING_LEAD_MINUTES} when absent.
+   */
+  timingLeadMinutes?: number;
 };
 
 /** The verdict: accepted, or refused with every failed check, in {@link gateChecks} order. */
 export type GateVerdict = { accepted: true } | { accepted: false; failed: FailedCheck[] };
 
 const INVALID = 'gate.input_invalid';
+const MINUTE_MS = 60_000;
 
 /**
  * The booking facts of {@link GateInput} from a folded appointment stream and the terminal's grace; `null` when
@@ -150,35 +200,36 @@ export function gateBookingFacts(
 }
 
 /**
- * Whether the driver is early: the booking is in force and its gate window has not opened yet. Arriving a few
- * minutes early is information for the clerk, not a security alert (issue 10, row G).
+ * How early or late the truck is against its booked gate window; `undefined` when it is inside the window or there is
+ * no booking (`slot.window` then fails for want of one).
  *
  * @example
  * ```ts
- * arrivedEarly({ ...input, now: '2025-03-01T07:10:00Z' }); // true when the window opens at 07:30
+ * gateTiming({ ...input, now: '2025-03-01T07:27:00Z' }); // { side: 'early', minutes: 3, withinLead: true } when the window opens at 07:30
  * ```
  */
-export function arrivedEarly(input: Pick<GateInput, 'now' | 'booking'>): boolean {
-  return input.booking !== null && Date.parse(input.now) < Date.parse(input.booking.window.start);
-}
-
-/**
- * When the gate window opens, as the wall clock of the terminal shows it, with the zone named: `10:00
- * (Europe/Brussels)`; in UTC when the terminal's zone is unknown or not one `Intl` knows.
- */
-function wallClockAt(instant: string, timeZone: string | undefined): string {
-  const zone = timeZone ?? 'UTC';
-  try {
-    const time = new Intl.DateTimeFormat('en-GB', {
-      timeZone: zone,
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    }).format(new Date(instant));
-    return `${time} (${zone})`;
-  } catch {
-    return `${instant.slice(11, 16)} (UTC)`;
+export function gateTiming(
+  input: Pick<GateInput, 'now' | 'booking' | 'timingLeadMinutes'>,
+): GateTiming | undefined {
+  if (input.booking === null) return undefined;
+  const now = instantMs(INVALID, 'now', input.now);
+  const window = checkWindow(input.booking.window);
+  const lead = integer(
+    INVALID,
+    'timingLeadMinutes',
+    input.timingLeadMinutes ?? DEFAULT_TIMING_LEAD_MINUTES,
+    0,
+    24 * 60,
+  );
+  if (now < window.start) {
+    const minutes = Math.ceil((window.start - now) / MINUTE_MS);
+    return { side: 'early', minutes, withinLead: minutes <= lead };
   }
+  if (now >= window.end) {
+    const minutes = Math.floor((now - window.end) / MINUTE_MS);
+    return { side: 'late', minutes, withinLead: minutes < lead };
+  }
+  return undefined;
 }
 
 /**
@@ -222,8 +273,10 @@ export function gateVerdict(input: GateInput): GateVerdict {
           ? "no pass signed by the driver's device"
           : pass.fresh
         : undefined,
+    'credential.not_a_pass':
+      pass?.kind === 'not_a_pass' ? `what was scanned is not a pickup pass (${pass.looksLike})` : undefined,
     'pass.printed_disabled':
-      pass?.kind === 'rotating'
+      pass?.kind === 'rotating' || pass?.kind === 'not_a_pass'
         ? undefined
         : pass?.kind === 'printed' && pass.printedAllowed
           ? undefined
@@ -258,9 +311,9 @@ export function gateVerdict(input: GateInput): GateVerdict {
       window === null
         ? noBooking
         : now < window.start
-          ? `before the slot window: come back at ${wallClockAt(booking!.window.start, booking!.timeZone)}, when it opens`
+          ? `before the slot window: come back at ${terminalTime(booking!.window.start, booking!.timeZone, input.now)}, when it opens`
           : now >= window.end
-            ? `after the slot window, which closed at ${booking!.window.end}`
+            ? `after the slot window, which closed at ${terminalTime(booking!.window.end, booking!.timeZone, input.now)}`
             : undefined,
     'right.holder':
       input.release.holder === null
@@ -283,9 +336,13 @@ export function gateVerdict(input: GateInput): GateVerdict {
     'gate.terminal': terminalReason(input.visit.terminal, input.gateTerminals),
     'visit.not_frozen': input.frozen ? 'the visit is frozen' : undefined,
   };
+  const timing = gateTiming(input);
   const failed = gateChecks.flatMap((check): FailedCheck[] => {
     const reason = reasons[check];
-    return reason === undefined ? [] : [{ check, reason }];
+    if (reason === undefined) return [];
+    return check === 'slot.window' && timing !== undefined
+      ? [{ check, reason, timing }]
+      : [{ check, reason }];
   });
   return failed.length === 0 ? { accepted: true } : { accepted: false, failed };
 }
