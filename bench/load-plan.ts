@@ -36,6 +36,16 @@ export const routeLabels: { readonly [R in LoadRoute]: string } = {
   healthz: 'GET /healthz (baseline)',
 };
 
+/** The routes that write to the log: their p99 is also read against a bare commit's (`load-probe.ts`). */
+export const writeRoutes: ReadonlySet<LoadRoute> = new Set<LoadRoute>([
+  'gate.accept',
+  'gate.refuse',
+  'appointment.book',
+  'appointment.rebook',
+  'appointment.driver',
+  'yard.move',
+]);
+
 /**
  * Gate transactions an hour at the peak of Antwerp's busiest terminal, at scale 1: MISSION §6 gives about 2,600
  * trucks a day, 80 % between 06:00 and 20:00 (about 150 an hour on average) and 150–200+ at the peak; we take 200.

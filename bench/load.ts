@@ -48,8 +48,8 @@
  *
  * Writes bench-results/load.json.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Client } from '../src/cli/drill-client.js';
@@ -67,6 +67,7 @@ import {
   routeFigures,
   routeLabels,
   seededUniform,
+  writeRoutes,
 } from './load-plan.js';
 import {
   type Answer,
@@ -76,6 +77,7 @@ import {
   prepareWorld,
   registerParties,
 } from './load-prepare.js';
+import { startCommitProbe } from './load-probe.js';
 import {
   type LoadServer,
   loadEnvironment,
@@ -403,8 +405,22 @@ async function runOpenLoop(
 
 const fixed = (value: number | undefined, digits = 1) => (value === undefined ? '-' : value.toFixed(digits));
 
-function table(rows: readonly RouteFigures[], baselineP99: number | undefined): string {
-  const header = ['route', 'requests', 'per s', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'p99 ÷ healthz p99'];
+function table(
+  rows: readonly RouteFigures[],
+  baselineP99: number | undefined,
+  commitP99: number | undefined,
+): string {
+  const header = [
+    'route',
+    'requests',
+    'per s',
+    'p50 ms',
+    'p99 ms',
+    'max ms',
+    'errors',
+    'p99 ÷ healthz p99',
+    'p99 ÷ commit p99',
+  ];
   const lines = rows.map((row) => [
     routeLabels[row.route],
     String(row.requests),
@@ -414,6 +430,7 @@ function table(rows: readonly RouteFigures[], baselineP99: number | undefined): 
     fixed(row.maxMs),
     String(row.errors),
     row.p99Ms === undefined || !baselineP99 ? '-' : fixed(row.p99Ms / baselineP99),
+    row.p99Ms === undefined || !commitP99 || !writeRoutes.has(row.route) ? '-' : fixed(row.p99Ms / commitP99),
   ]);
   const widths = header.map((title, i) => Math.max(title.length, ...lines.map((line) => line[i]!.length)));
   const format = (cells: string[]) =>
@@ -451,11 +468,10 @@ async function main(): Promise<number> {
         toHour: 22,
         leadSeconds: LEAD_SECONDS,
       });
-  // On the server's clock: when the run starts (just after the hour, for a run we shift) and ends.
-  const runStartsAtMs = givenUrl
-    ? Date.now() + PREPARE_ALLOWANCE_SECONDS * 1000
-    : shiftedAt + shiftMs + LEAD_SECONDS * 1000 + 5_000;
-  const runEndsAtMs = runStartsAtMs + (run + 60) * 1000;
+  // On the server's clock: when the run starts (just after the hour, for a run we shift; with --url, the slots must
+  // be open from now, as preparing takes seconds to minutes) and ends.
+  const runStartsAtMs = givenUrl ? Date.now() : shiftedAt + shiftMs + LEAD_SECONDS * 1000 + 5_000;
+  const runEndsAtMs = runStartsAtMs + ((givenUrl ? PREPARE_ALLOWANCE_SECONDS : 0) + run + 60) * 1000;
   const env = database
     ? {
         ...loadEnvironment(database.dir, shiftMs),
@@ -491,7 +507,8 @@ async function main(): Promise<number> {
       parties,
       needs: {
         pickups: Math.ceil(expected('gate.accept', seconds) * 1.25 + 3),
-        early: 8,
+        // Refusals go round these, each at most twice a minute: under the gate's limit of 3 per credential.
+        early: Math.max(8, Math.ceil(gatePerMinute / 2)),
         booked: 24,
         unbooked: Math.ceil(expected('appointment.book', run) * 1.5 + 4),
         stock,
@@ -541,8 +558,19 @@ async function main(): Promise<number> {
     const usageBefore = server?.usage();
     const clientLoop = monitorEventLoopDelay({ resolution: 10 });
     clientLoop.enable();
+    const commitProbe = startCommitProbe(
+      databaseUrl,
+      database?.dir ?? mkdtempSync(join(tmpdir(), 'portledger-load-probe-')),
+      500,
+    );
     const measured = await runOpenLoop(schedule, operations, concurrency, notes);
+    const commits = (await commitProbe.stop()).sort((a, b) => a - b);
     clientLoop.disable();
+    const commit = {
+      samples: commits.length,
+      p50Ms: percentile(commits, 50),
+      p99Ms: percentile(commits, 99),
+    };
     const usageAfter = server?.usage();
     const loadAfter = loadavg()[0]!;
 
@@ -579,6 +607,7 @@ async function main(): Promise<number> {
         idleHealthzP50Ms: idle.p50Ms,
         idleHealthzP99Ms: idle.p99Ms,
         inRunHealthzP99Ms: baseline.p99Ms,
+        inRunCommit: commit,
       },
       machineDuringRun: {
         loadAverageBefore: loadBefore,
@@ -617,7 +646,10 @@ async function main(): Promise<number> {
       process.stdout.write(`${JSON.stringify(report)}\n`);
     } else {
       log('');
-      log(table([...mixRoutes, baseline], baseline.p99Ms));
+      log(table([...mixRoutes, baseline], baseline.p99Ms, commit.p99Ms));
+      log(
+        `bare commit on the same ${kind === 'sqlite' ? 'disk (WAL, synchronous=FULL)' : 'database'}, twice a second in the run (baseline of the writes): p50 ${fixed(commit.p50Ms)} ms, p99 ${fixed(commit.p99Ms)} ms (${commit.samples} commits)`,
+      );
       log('');
       log(
         `mix: ${report.mix.requests} requests, ${report.mix.perSecond.toFixed(2)}/s, p50 ${fixed(report.mix.p50Ms)} ms, p99 ${fixed(report.mix.p99Ms)} ms (${fixed(report.mix.p99RatioToHealthzInRun ?? undefined)}× /healthz's p99 in the same run; idle /healthz p50 ${fixed(idle.p50Ms, 2)} ms, p99 ${fixed(idle.p99Ms, 2)} ms), ${errors} errors, ${serverErrors.length} server error lines`,
