@@ -39,6 +39,7 @@ export type AppErrorCode =
   | 'alert.resolved'
   | 'gate.rate_limited'
   | 'integrity.entry_unauthenticated'
+  | 'integrity.entry_mismatch'
   | 'auth.token_invalid'
   | 'token.permission_not_allowed'
   | 'token.not_found'

@@ -17,6 +17,7 @@ const statusByCode: Record<string, number> = {
   'store.concurrency': 409,
   // A decision would have folded an entry no PortLedger process wrote (issue 13): the log cannot be trusted now.
   'integrity.entry_unauthenticated': 503,
+  'integrity.entry_mismatch': 503,
   'request.invalid': 400,
   'route.not_found': 404,
   // Fastify's router and Node's HTTP parser refuse these before any route runs (see `fastifyCodes`).
