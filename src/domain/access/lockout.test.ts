@@ -67,6 +67,16 @@ describe('login throttle', () => {
     expect(loginThrottle({ failures: skewed, now: iso(t0) }).retryAfterMs).toBe(1_000);
   });
 
+  it('does not count failures dated further ahead than any clock skew: no server wrote them', () => {
+    const planted = Array.from({ length: 30 }, () => ({ at: '2099-01-01T00:00:00.000Z' }));
+    expect(loginThrottle({ failures: planted, now: iso(t0) })).toEqual({
+      allowed: true,
+      retryAfterMs: 0,
+      lock: false,
+    });
+    expect(loginThrottle({ failures: planted, now: iso(t0), policy: IP_THROTTLE }).allowed).toBe(true);
+  });
+
   it('per IP: more room, forgets after an hour, never locks', () => {
     expect(loginThrottle({ failures: failures(29), now: iso(t0), policy: IP_THROTTLE }).allowed).toBe(true);
     expect(loginThrottle({ failures: failures(30), now: iso(t0), policy: IP_THROTTLE }).retryAfterMs).toBe(

@@ -54,12 +54,16 @@ export type ThrottleVerdict = {
   lock: boolean;
 };
 
+/** How far apart the clocks of two servers on one database may be. */
+export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+
 /**
  * Whether another login attempt may be checked now, given the consecutive failures so far.
  *
  * `failures` are the failed attempts since the later of the last success and the last unlock (for an IP: all
  * recent ones); their order does not matter. A failure dated after `now` (clock skew between nodes) counts as
- * happening `now`.
+ * happening `now`; one dated further ahead than any skew ({@link MAX_CLOCK_SKEW_MS}) was written by no server and is
+ * not counted (issue 13's outside attacker locked a person out for good with rows dated 2099).
  *
  * @example
  * ```ts
@@ -79,7 +83,9 @@ export function loginThrottle({
 }): ThrottleVerdict {
   const nowMs = instantMs('access.invalid', 'now', now);
   const times = failures
-    .map((failure, i) => Math.min(instantMs('access.invalid', `failures[${i}].at`, failure.at), nowMs))
+    .map((failure, i) => instantMs('access.invalid', `failures[${i}].at`, failure.at))
+    .filter((at) => at <= nowMs + MAX_CLOCK_SKEW_MS)
+    .map((at) => Math.min(at, nowMs))
     .filter((at) => policy.windowMs === null || at > nowMs - policy.windowMs);
   const count = times.length;
   if (policy.lockAfter !== null && count >= policy.lockAfter)
