@@ -260,7 +260,7 @@ describe('admin routes and API tokens (HTTP, SQLite)', () => {
     });
     expect(tooLong.statusCode).toBe(400);
   });
-  it('lists API tokens and users one keyset page at a time, and refuses a page larger than the maximum (issue 13)', async () => {
+  it('lists API tokens, users and organisations one keyset page at a time, and refuses a page larger than the maximum (issue 13)', async () => {
     clock.advance(60_000);
     await addOrganisation(auth, { orgId: 'hlc', kind: 'shipping_line', name: 'Hapag', code: 'HLCU' });
     const labels = ['tos 1', 'tos 2', 'tos 3', 'tos 4', 'tos 5'];
@@ -295,14 +295,39 @@ describe('admin routes and API tokens (HTTP, SQLite)', () => {
     const next = await call(admin, 'GET', `/v1/admin/users?limit=1&cursor=${users.json().nextCursor}`);
     expect(next.json().users[0].username > users.json().users[0].username).toBe(true);
 
-    for (const tooMany of ['/v1/admin/tokens?limit=501', '/v1/admin/users?limit=501']) {
+    // Organisations by code, a page at a time: every one once.
+    const everyOrg = (await call(admin, 'GET', '/v1/admin/orgs')).json();
+    expect(everyOrg.nextCursor).toBeNull();
+    const codes: string[] = [];
+    let orgsUrl = '/v1/admin/orgs?limit=1';
+    for (;;) {
+      const page = (await call(admin, 'GET', orgsUrl)).json();
+      expect(page.organisations.length).toBeLessThanOrEqual(1);
+      codes.push(...page.organisations.map((org: { code: string }) => org.code));
+      if (page.nextCursor === null) break;
+      orgsUrl = `/v1/admin/orgs?limit=1&cursor=${page.nextCursor}`;
+    }
+    expect(codes).toEqual(everyOrg.organisations.map((org: { code: string }) => org.code));
+    expect(codes.length).toBeGreaterThan(1);
+    expect([...codes].sort()).toEqual(codes);
+
+    for (const tooMany of [
+      '/v1/admin/tokens?limit=501',
+      '/v1/admin/users?limit=501',
+      '/v1/admin/orgs?limit=501',
+    ]) {
       const refused = await call(admin, 'GET', tooMany);
       expect(refused.statusCode).toBe(400);
       expect(refused.headers['content-type']).toContain('application/problem+json');
       expect(refused.json().code).toBe('request.invalid');
     }
-    const forged = await call(admin, 'GET', '/v1/admin/tokens?cursor=bm90LWEtY3Vyc29y');
-    expect(forged.statusCode).toBe(400);
-    expect(forged.json()).toMatchObject({ code: 'input.invalid', detail: 'not a page cursor of this list' });
+    for (const list of ['tokens', 'orgs']) {
+      const forged = await call(admin, 'GET', `/v1/admin/${list}?cursor=bm90LWEtY3Vyc29y`);
+      expect(forged.statusCode).toBe(400);
+      expect(forged.json()).toMatchObject({
+        code: 'input.invalid',
+        detail: 'not a page cursor of this list',
+      });
+    }
   });
 });

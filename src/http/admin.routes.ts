@@ -21,7 +21,7 @@ import type { HttpDeps } from './deps.js';
 import { decodeCursor, NextCursor, pageOf, pageQuery } from './page-cursor.js';
 import { problemResponses } from './schemas.js';
 
-/** Users and tokens per page when the caller names no limit, and the most one page holds (issue 13). */
+/** Organisations, users and tokens per page when the caller names no limit, and the most one page holds (issue 13). */
 export const DEFAULT_ADMIN_PAGE = 200;
 export const MAX_ADMIN_PAGE = 500;
 
@@ -106,11 +106,25 @@ export function adminRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
         config: { access: 'org.manage' },
         schema: {
           tags: ['admin'],
-          summary: 'Every organisation',
-          response: { 200: Type.Object({ organisations: Type.Array(OrganisationSchema) }), ...errors },
+          summary: 'Organisations by code, one page at a time',
+          querystring: Type.Object(
+            pageQuery({ max: MAX_ADMIN_PAGE, default: DEFAULT_ADMIN_PAGE, rows: 'Organisations' }),
+          ),
+          response: {
+            200: Type.Object({ organisations: Type.Array(OrganisationSchema), nextCursor: NextCursor }),
+            ...errors,
+          },
         },
       },
-      async () => ({ organisations: (await identity.listOrganisations()).map(organisationView) }),
+      async (request) => {
+        const { cursor, limit = DEFAULT_ADMIN_PAGE } = request.query;
+        const rows = await identity.listOrganisations({
+          ...(cursor === undefined ? {} : { after: { code: decodeCursor(cursor, 1)[0]! } }),
+          limit: limit + 1,
+        });
+        const { page, nextCursor } = pageOf(rows, limit, (org) => [org.code]);
+        return { organisations: page.map(organisationView), nextCursor };
+      },
     );
 
     app.post(

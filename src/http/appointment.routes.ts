@@ -20,6 +20,7 @@ import { ApprovalSchema, approvalView } from './approval.routes.js';
 import { requireAuth, requirePrincipal } from './auth.plugin.js';
 import { callerOf } from './caller.js';
 import type { HttpDeps } from './deps.js';
+import { decodeCursor, NextCursor, pageOf, pageQuery } from './page-cursor.js';
 import { problemResponses } from './schemas.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
@@ -39,6 +40,10 @@ const DriverSchema = Type.Object(
   },
   { description: 'A driver, as the employing haulier sees it; stored sealed, never in an audit leaf' },
 );
+
+/** Drivers per page when the caller names no limit, and the most one page holds (issue 13). */
+export const DEFAULT_DRIVER_PAGE = 200;
+export const MAX_DRIVER_PAGE = 500;
 
 const AppointmentSchema = Type.Object({
   visitRef: Type.String(),
@@ -193,13 +198,25 @@ export function appointmentRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
         config: { access: 'driver.nominate' },
         schema: {
           tags: ['appointments'],
-          summary: "Your haulier's drivers, opened for you alone",
-          response: { 200: Type.Object({ drivers: Type.Array(DriverSchema) }), ...errors },
+          summary: "Your haulier's drivers, opened for you alone, by badge reference, one page at a time",
+          querystring: Type.Object(
+            pageQuery({ max: MAX_DRIVER_PAGE, default: DEFAULT_DRIVER_PAGE, rows: 'Drivers' }),
+          ),
+          response: {
+            200: Type.Object({ drivers: Type.Array(DriverSchema), nextCursor: NextCursor }),
+            ...errors,
+          },
         },
       },
-      async (request) => ({
-        drivers: await listDrivers(ledger.store, deps.auth.security.sealer, actorOf(request).orgId),
-      }),
+      async (request) => {
+        const { cursor, limit = DEFAULT_DRIVER_PAGE } = request.query;
+        const rows = await listDrivers(ledger.store, deps.auth.security.sealer, actorOf(request).orgId, {
+          ...(cursor === undefined ? {} : { after: { badgeRef: decodeCursor(cursor, 1)[0]! } }),
+          limit: limit + 1,
+        });
+        const { page, nextCursor } = pageOf(rows, limit, (driver) => [driver.badgeRef]);
+        return { drivers: page, nextCursor };
+      },
     );
 
     app.get(

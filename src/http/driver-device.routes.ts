@@ -10,7 +10,12 @@ import {
 } from '../app/appointments/index.js';
 import { requestMeta, requireAuth } from './auth.plugin.js';
 import type { HttpDeps } from './deps.js';
+import { decodeCursor, NextCursor, pageOf, pageQuery } from './page-cursor.js';
 import { problemResponses } from './schemas.js';
+
+/** Phones per page when the planner names no limit, and the most one page holds (issue 13). */
+export const DEFAULT_DEVICE_PAGE = 200;
+export const MAX_DEVICE_PAGE = 500;
 
 const Instant = Type.String({ format: 'date-time' });
 const DeviceStatus = Type.Union([
@@ -135,16 +140,27 @@ export function driverDeviceRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
         config: { access: 'driver.device.confirm' },
         schema: {
           tags: ['appointments'],
-          summary: "The phones your haulier's drivers enrolled, oldest first",
-          querystring: Type.Object({ status: Type.Optional(DeviceStatus) }),
-          response: { 200: Type.Object({ items: Type.Array(HaulierDeviceSchema) }), ...errors },
+          summary: "The phones your haulier's drivers enrolled, oldest first, one page at a time",
+          querystring: Type.Object({
+            status: Type.Optional(DeviceStatus),
+            ...pageQuery({ max: MAX_DEVICE_PAGE, default: DEFAULT_DEVICE_PAGE, rows: 'Phones' }),
+          }),
+          response: {
+            200: Type.Object({ items: Type.Array(HaulierDeviceSchema), nextCursor: NextCursor }),
+            ...errors,
+          },
         },
       },
       async (request) => {
         const auth = requireAuth(request);
-        return {
-          items: await listHaulierDevices(ledger.store, sealer, auth.user.orgId, request.query.status),
-        };
+        const { status, cursor, limit = DEFAULT_DEVICE_PAGE } = request.query;
+        const after = cursor === undefined ? undefined : decodeCursor(cursor, 2);
+        const rows = await listHaulierDevices(ledger.store, sealer, auth.user.orgId, status, {
+          ...(after === undefined ? {} : { after: { enrolledAt: after[0]!, deviceId: after[1]! } }),
+          limit: limit + 1,
+        });
+        const { page, nextCursor } = pageOf(rows, limit, (device) => [device.enrolledAt, device.deviceId]);
+        return { items: page, nextCursor };
       },
     );
 

@@ -115,6 +115,7 @@ describe.each(kinds)('party directory over HTTP (%s)', (kind) => {
     expect(hauliers.statusCode).toBe(200);
     expect(hauliers.json()).toEqual({
       parties: [{ orgId: 'org-hau', name: 'Delta Transport', code: 'DLTA', kind: 'haulier' }],
+      nextCursor: null,
     });
     const forwarders = await get('planner', '/v1/parties?kind=forwarder');
     expect(forwarders.statusCode).toBe(200);
@@ -122,6 +123,43 @@ describe.each(kinds)('party directory over HTTP (%s)', (kind) => {
       'org-fwd2',
       'org-fwd',
     ]);
+  });
+
+  it('pages the directory by name, and refuses a page larger than the maximum or a forged cursor (issue 13)', async () => {
+    const all = (await get('line-desk', '/v1/parties')).json() as {
+      parties: { orgId: string }[];
+      nextCursor: string | null;
+    };
+    expect(all.nextCursor).toBeNull();
+    const seen: string[] = [];
+    let url = '/v1/parties?limit=1';
+    for (;;) {
+      const page = await get('line-desk', url);
+      expect(page.statusCode, page.body).toBe(200);
+      const body = page.json() as { parties: { orgId: string }[]; nextCursor: string | null };
+      expect(body.parties.length).toBeLessThanOrEqual(1);
+      seen.push(...body.parties.map((party) => party.orgId));
+      if (body.nextCursor === null) break;
+      url = `/v1/parties?limit=1&cursor=${body.nextCursor}`;
+    }
+    expect(seen).toEqual(all.parties.map((party) => party.orgId));
+    const forwarders = await get('line-desk', '/v1/parties?kind=forwarder&limit=1');
+    const second = await get(
+      'line-desk',
+      `/v1/parties?kind=forwarder&limit=1&cursor=${forwarders.json().nextCursor}`,
+    );
+    expect(
+      [...forwarders.json().parties, ...second.json().parties].map((p: { orgId: string }) => p.orgId),
+    ).toEqual(['org-fwd2', 'org-fwd']);
+    expect(second.json().nextCursor).toBeNull();
+
+    const tooMany = await get('line-desk', '/v1/parties?limit=501');
+    expect(tooMany.statusCode).toBe(400);
+    expect(tooMany.headers['content-type']).toContain('application/problem+json');
+    expect(tooMany.json().code).toBe('request.invalid');
+    const forged = await get('line-desk', '/v1/parties?cursor=bm90LWEtY3Vyc29y');
+    expect(forged.statusCode).toBe(400);
+    expect(forged.json()).toMatchObject({ code: 'input.invalid', detail: 'not a page cursor of this list' });
   });
 
   it('refuses a kind outside the directory with a problem', async () => {

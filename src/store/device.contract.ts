@@ -80,5 +80,36 @@ export function describeDeviceContract(storeOf: () => LedgerStore): void {
       expect(await store.gate.devicesOfOrg('nobody')).toEqual([]);
       expect((await store.gate.devicesOfUser('driver-1'))[1]?.publicKey).toEqual(rows[0]!.publicKey);
     });
+
+    it("pages a haulier's devices by (enrolment, id), every one or those in one state (issue 13)", async () => {
+      const store = storeOf();
+      // Two enrolled at the same instant: the id orders them.
+      const rows = ['dev-e', 'dev-a', 'dev-c', 'dev-b', 'dev-d'].map((deviceId, i) =>
+        device({
+          deviceId,
+          userId: `driver-${i}`,
+          enrolledAt: `2025-03-01T0${Math.min(i, 3)}:00:00.000Z`,
+          status: i % 2 === 0 ? 'pending' : 'active',
+        }),
+      );
+      await store.writeTransaction(async (tx) => {
+        for (const row of rows) await tx.gate.putDevice(row);
+      });
+      const pages = async (status?: 'pending') => {
+        const seen: string[][] = [];
+        let after: { enrolledAt: string; deviceId: string } | undefined;
+        for (;;) {
+          const page = await store.gate.devicesOfOrg('haul', status, {
+            ...(after ? { after } : {}),
+            limit: 2,
+          });
+          seen.push(page.map((d) => d.deviceId));
+          if (page.length < 2) return seen;
+          after = { enrolledAt: page.at(-1)!.enrolledAt, deviceId: page.at(-1)!.deviceId };
+        }
+      };
+      expect(await pages()).toEqual([['dev-e', 'dev-a'], ['dev-c', 'dev-b'], ['dev-d']]);
+      expect(await pages('pending')).toEqual([['dev-e', 'dev-c'], ['dev-d']]);
+    });
   });
 }

@@ -98,14 +98,12 @@ export function createGateRepository({ db }: { db: Kysely<Database> }): GateRepo
         .executeTakeFirst();
       return row && toDriver(row);
     },
-    async listDrivers(orgId) {
-      const rows = await db
-        .selectFrom('driver')
-        .selectAll()
-        .where('org_id', '=', orgId)
-        .orderBy('badge_ref')
-        .execute();
-      return rows.map(toDriver);
+    async listDrivers(orgId, page = {}) {
+      let select = db.selectFrom('driver').selectAll().where('org_id', '=', orgId);
+      if (page.after !== undefined) select = select.where('badge_ref', '>', page.after.badgeRef);
+      select = select.orderBy('badge_ref');
+      if (page.limit !== undefined) select = select.limit(Math.max(1, Math.trunc(page.limit)));
+      return (await select.execute()).map(toDriver);
     },
     async driversOfUser(orgId, userId) {
       const rows = await db
@@ -179,11 +177,18 @@ export function createGateRepository({ db }: { db: Kysely<Database> }): GateRepo
         .execute();
       return rows.map(toDevice);
     },
-    async devicesOfOrg(orgId, status) {
+    async devicesOfOrg(orgId, status, page = {}) {
       let query = db.selectFrom('driver_device').selectAll().where('org_id', '=', orgId);
       if (status !== undefined) query = query.where('status', '=', status);
-      const rows = await query.orderBy('enrolled_at').orderBy('device_id').execute();
-      return rows.map(toDevice);
+      const { after } = page;
+      if (after !== undefined) {
+        query = query.where(({ eb, refTuple, tuple }) =>
+          eb(refTuple('enrolled_at', 'device_id'), '>', tuple(after.enrolledAt, after.deviceId)),
+        );
+      }
+      query = query.orderBy('enrolled_at').orderBy('device_id');
+      if (page.limit !== undefined) query = query.limit(Math.max(1, Math.trunc(page.limit)));
+      return (await query.execute()).map(toDevice);
     },
     async latestAlertGroup(groupKey) {
       const row = await db
@@ -300,7 +305,7 @@ export function createGateRepository({ db }: { db: Kysely<Database> }): GateRepo
 export function gateReads(repository: GateRepository): GateReads {
   return {
     getDriver: (orgId, badgeRef) => repository.getDriver(orgId, badgeRef),
-    listDrivers: (orgId) => repository.listDrivers(orgId),
+    listDrivers: (orgId, page) => repository.listDrivers(orgId, page),
     driversOfUser: (orgId, userId) => repository.driversOfUser(orgId, userId),
     driverJobs: (orgId, badgeRefs, limit) => repository.driverJobs(orgId, badgeRefs, limit),
     slotBookingCounts: (slotIds) => repository.slotBookingCounts(slotIds),
@@ -308,7 +313,7 @@ export function gateReads(repository: GateRepository): GateReads {
     activeCredentials: (visitRef) => repository.activeCredentials(visitRef),
     getDevice: (deviceId) => repository.getDevice(deviceId),
     devicesOfUser: (userId) => repository.devicesOfUser(userId),
-    devicesOfOrg: (orgId, status) => repository.devicesOfOrg(orgId, status),
+    devicesOfOrg: (orgId, status, page) => repository.devicesOfOrg(orgId, status, page),
     latestAlertGroup: (groupKey) => repository.latestAlertGroup(groupKey),
     alertGroups: (alertIds) => repository.alertGroups(alertIds),
   };

@@ -7,6 +7,7 @@ import type {
   ChallengeRecord,
   EnrolmentLinkRecord,
   EnrolmentRecord,
+  OrganisationQuery,
   OrganisationRecord,
   PasskeyRecord,
   PasswordCredential,
@@ -140,6 +141,9 @@ const toApproval = (row: Selectable<ApprovalTable>): ApprovalRecord => ({
   view: JSON.parse(row.view) as JsonObject,
 });
 
+/** The order both databases sort paged text in (BINARY on SQLite, `collate "C"` on PostgreSQL): UTF-8 bytes. */
+const byteOrder = (a: string, b: string) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+
 /** A page size, at least one row: a keyset page never reads the whole table (issue 13). */
 const pageLimit = (limit: number) => Math.max(1, Math.trunc(limit));
 
@@ -173,13 +177,38 @@ export function createIdentityRepository({ db }: { db: Kysely<Database> }) {
       return row && toOrganisation(row);
     },
 
-    async listOrganisations(): Promise<OrganisationRecord[]> {
-      const rows = await db
-        .selectFrom('organisation')
-        .selectAll()
-        .orderBy('code')
-        .orderBy('org_id')
-        .execute();
+    async listOrganisations(where: OrganisationQuery = {}): Promise<OrganisationRecord[]> {
+      if (where.orderBy === 'name' && where.kinds !== undefined && where.kinds.length > 1 && where.limit) {
+        // A page of several kinds: one range of (kind, name, id) per kind, each stopped after the page, and the
+        // first page of their union, rather than every organisation of those kinds sorted (issue 13).
+        const pages = await Promise.all(
+          where.kinds.map((kind) => this.listOrganisations({ ...where, kinds: [kind] })),
+        );
+        return pages
+          .flat()
+          .sort((a, b) => byteOrder(a.name, b.name) || byteOrder(a.orgId, b.orgId))
+          .slice(0, pageLimit(where.limit));
+      }
+      let select = db.selectFrom('organisation').selectAll();
+      if (where.orderBy === 'name') {
+        if (where.kinds !== undefined) {
+          if (where.kinds.length === 0) return [];
+          select = select.where('kind', 'in', [...where.kinds]);
+        }
+        const { after } = where;
+        if (after !== undefined) {
+          select = select.where(({ eb, refTuple, tuple }) =>
+            eb(refTuple('name', 'org_id'), '>', tuple(after.name, after.orgId)),
+          );
+        }
+        select = select.orderBy('name').orderBy('org_id');
+      } else {
+        // The code is unique: it orders the list alone.
+        if (where.after !== undefined) select = select.where('code', '>', where.after.code);
+        select = select.orderBy('code');
+      }
+      if (where.limit !== undefined) select = select.limit(pageLimit(where.limit));
+      const rows = await select.execute();
       return rows.map(toOrganisation);
     },
 

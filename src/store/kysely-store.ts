@@ -51,7 +51,7 @@ function identityReads(identity: IdentityRepository): IdentityReads {
   return {
     getOrganisation: (orgId) => identity.getOrganisation(orgId),
     findOrganisationByCode: (code) => identity.findOrganisationByCode(code),
-    listOrganisations: () => identity.listOrganisations(),
+    listOrganisations: (where) => identity.listOrganisations(where),
     getUser: (userId) => identity.getUser(userId),
     findUserByUsername: (username) => identity.findUserByUsername(username),
     listUsers: (where) => identity.listUsers(where),

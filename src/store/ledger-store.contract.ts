@@ -923,6 +923,61 @@ export function describeLedgerStoreContract(name: string, makeStore: () => Promi
         expect(await approvals({ requestedBy: 'u-3' })).toEqual(['r3']);
       });
 
+      it('pages organisations by code, parties of some kinds by (name, id), and drivers by badge (issue 13)', async () => {
+        await store.writeTransaction(async (tx) => {
+          for (const [orgId, kind, name, code] of [
+            ['o-del', 'haulier', 'Delta', 'DLTA'],
+            ['o-anc', 'forwarder', 'Anchor', 'ANCF'],
+            ['o-nqt', 'terminal_operator', 'Bay Terminal', 'NQT'],
+            ['o-msc', 'shipping_line', 'Lines', 'MSCU'],
+            ['o-del2', 'forwarder', 'Delta', 'DLTF'],
+            ['o-cus', 'customs', 'Customs', 'BECUS'],
+          ] as const) {
+            await tx.identity.putOrganisation(makeOrganisation({ orgId, kind, name, code }));
+          }
+          for (const [orgId, badgeRef] of [
+            ['o-del', 'b-3'],
+            ['o-del', 'b-1'],
+            ['o-del', 'b-2'],
+            ['o-anc', 'b-0'],
+          ] as const) {
+            await tx.gate.putDriver({
+              orgId,
+              badgeRef,
+              sealed: new Uint8Array([1]),
+              registeredAt: at(1),
+              userId: null,
+            });
+          }
+        });
+        const { identity, gate } = store;
+        const orgs = async (where: Parameters<typeof identity.listOrganisations>[0]) =>
+          (await identity.listOrganisations(where)).map((o) => o.orgId);
+        expect(await orgs(undefined)).toEqual(['o-anc', 'o-cus', 'o-del', 'o-del2', 'o-msc', 'o-nqt']);
+        expect(await orgs({ limit: 2 })).toEqual(['o-anc', 'o-cus']);
+        expect(await orgs({ after: { code: 'DLTA' }, limit: 2 })).toEqual(['o-del2', 'o-msc']);
+        // Two parties of one name: the id orders them, on a page of one kind as on a page of several.
+        const parties = ['forwarder', 'haulier', 'shipping_line'];
+        expect(await orgs({ orderBy: 'name', kinds: parties })).toEqual([
+          'o-anc',
+          'o-del',
+          'o-del2',
+          'o-msc',
+        ]);
+        expect(await orgs({ orderBy: 'name', kinds: parties, limit: 2 })).toEqual(['o-anc', 'o-del']);
+        expect(
+          await orgs({ orderBy: 'name', kinds: parties, after: { name: 'Delta', orgId: 'o-del' }, limit: 2 }),
+        ).toEqual(['o-del2', 'o-msc']);
+        expect(await orgs({ orderBy: 'name', kinds: ['forwarder'], limit: 5 })).toEqual(['o-anc', 'o-del2']);
+        expect(await orgs({ orderBy: 'name', kinds: [], limit: 5 })).toEqual([]);
+
+        const drivers = async (page?: Parameters<typeof gate.listDrivers>[1]) =>
+          (await gate.listDrivers('o-del', page)).map((d) => d.badgeRef);
+        expect(await drivers()).toEqual(['b-1', 'b-2', 'b-3']);
+        expect(await drivers({ limit: 2 })).toEqual(['b-1', 'b-2']);
+        expect(await drivers({ after: { badgeRef: 'b-2' }, limit: 2 })).toEqual(['b-3']);
+      });
+
       it('refuses a passkey credential id already stored, for the same user or another, and keeps the first', async () => {
         const first = makePasskey({ credentialId: 'cred-c', userId: 'u-1', label: 'Laptop' });
         await store.writeTransaction((tx) => tx.identity.addPasskey(first));

@@ -3,10 +3,12 @@ import Sqlite from 'better-sqlite3';
 import { type CompiledQuery, Kysely, SqliteDialect } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeDialect } from './dialect.js';
+import { createGateRepository } from './gate.repository.js';
 import { createIdentityRepository } from './identity.repository.js';
 import { migrate } from './migrations/index.js';
 import { createSqliteKysely } from './open-store.js';
 import { createReadModelRepository } from './read-model.repository.js';
+import { createReadModelTablesRepository } from './read-model-tables.repository.js';
 import type { Database } from './schema.js';
 import { tempDirectory } from './testing/databases.js';
 
@@ -41,6 +43,8 @@ describe('list pages read one range of an index in their order (SQLite query pla
   type Repositories = {
     identity: ReturnType<typeof createIdentityRepository>;
     models: ReturnType<typeof createReadModelRepository>;
+    gate: ReturnType<typeof createGateRepository>;
+    tables: ReturnType<typeof createReadModelTablesRepository>;
   };
   const cases: { name: string; read: (repositories: Repositories) => Promise<unknown>; index: string }[] = [
     {
@@ -92,6 +96,60 @@ describe('list pages read one range of an index in their order (SQLite query pla
       read: ({ identity }) => identity.listUsers({ orgId: 'o1', afterUsername: 'ana', limit: 100 }),
       index: 'app_user_org_username_idx',
     },
+    {
+      name: 'the visit of a container not ended, its latest first (0027)',
+      read: ({ models }) => models.findActiveVisit('MSCU1234565'),
+      index: 'visit_container_last_idx',
+    },
+    {
+      name: 'a table’s row count as the database keeps it, for the integrity watch (0026)',
+      read: ({ tables }) => tables.countRows('alert'),
+      index: 'sqlite_autoindex_read_model_count_1',
+    },
+    {
+      name: 'a haulier’s drivers, a page after a badge reference',
+      read: ({ gate }) => gate.listDrivers('o1', { after: { badgeRef: 'b-1' }, limit: 100 }),
+      index: 'sqlite_autoindex_driver_1',
+    },
+    {
+      name: 'every phone a haulier’s drivers enrolled, a page after a device (0028)',
+      read: ({ gate }) =>
+        gate.devicesOfOrg('o1', undefined, { after: { enrolledAt: at, deviceId: 'd-1' }, limit: 100 }),
+      index: 'driver_device_org_enrolled_idx',
+    },
+    {
+      name: 'a haulier’s phones in one state, a page after a device (0028)',
+      read: ({ gate }) =>
+        gate.devicesOfOrg('o1', 'pending', { after: { enrolledAt: at, deviceId: 'd-1' }, limit: 100 }),
+      index: 'driver_device_org_status_enrolled_idx',
+    },
+    {
+      name: 'the administrators’ organisations, a page after a code',
+      read: ({ identity }) => identity.listOrganisations({ after: { code: 'MSCU' }, limit: 100 }),
+      index: 'sqlite_autoindex_organisation_2',
+    },
+    {
+      name: 'the party directory of one kind, a page after a name (0028)',
+      read: ({ identity }) =>
+        identity.listOrganisations({
+          orderBy: 'name',
+          kinds: ['haulier'],
+          after: { name: 'Delta', orgId: 'o-1' },
+          limit: 100,
+        }),
+      index: 'organisation_kind_name_idx',
+    },
+    {
+      name: 'the party directory of every kind it shows, a page of each kind after a name (0028)',
+      read: ({ identity }) =>
+        identity.listOrganisations({
+          orderBy: 'name',
+          kinds: ['forwarder', 'haulier', 'shipping_line'],
+          after: { name: 'Delta', orgId: 'o-1' },
+          limit: 100,
+        }),
+      index: 'organisation_kind_name_idx',
+    },
   ];
 
   for (const { name, read, index } of cases) {
@@ -100,6 +158,8 @@ describe('list pages read one range of an index in their order (SQLite query pla
       await read({
         identity: createIdentityRepository({ db }),
         models: createReadModelRepository({ db, dialect: storeDialect('sqlite') }),
+        gate: createGateRepository({ db }),
+        tables: createReadModelTablesRepository({ db, dialect: storeDialect('sqlite') }),
       });
       const [query] = captured;
       expect(query).toBeDefined();

@@ -14,8 +14,13 @@ const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const driverKey = (orgId: string, badgeRef: string) => `${orgId}\u0000${badgeRef}`;
 const copyDriver = (d: DriverRecord): DriverRecord => ({ ...d, sealed: d.sealed.slice() });
 const copyDevice = (d: DriverDeviceRecord): DriverDeviceRecord => ({ ...d, publicKey: d.publicKey.slice() });
-const byEnrolment = (a: DriverDeviceRecord, b: DriverDeviceRecord) =>
-  compareText(a.enrolledAt, b.enrolledAt) || compareText(a.deviceId, b.deviceId);
+const byEnrolment = (
+  a: Pick<DriverDeviceRecord, 'enrolledAt' | 'deviceId'>,
+  b: Pick<DriverDeviceRecord, 'enrolledAt' | 'deviceId'>,
+) => compareText(a.enrolledAt, b.enrolledAt) || compareText(a.deviceId, b.deviceId);
+/** The first `limit` rows (at least one) when a page is asked for, as the SQL stores page them. */
+const pageOf = <T>(rows: T[], limit: number | undefined): T[] =>
+  limit === undefined ? rows : rows.slice(0, Math.max(1, Math.trunc(limit)));
 
 /** Every gate record the memory store holds. Records inside are never mutated, only replaced. */
 export interface GateTables {
@@ -60,11 +65,14 @@ export function memoryGateReads(current: () => GateTables): GateReads {
       const found = current().drivers.get(driverKey(orgId, badgeRef));
       return found && copyDriver(found);
     },
-    async listDrivers(orgId) {
-      return [...current().drivers.values()]
-        .filter((d) => d.orgId === orgId)
-        .sort((a, b) => compareText(a.badgeRef, b.badgeRef))
-        .map(copyDriver);
+    async listDrivers(orgId, page = {}) {
+      const { after } = page;
+      return pageOf(
+        [...current().drivers.values()]
+          .filter((d) => d.orgId === orgId && (after === undefined || d.badgeRef > after.badgeRef))
+          .sort((a, b) => compareText(a.badgeRef, b.badgeRef)),
+        page.limit,
+      ).map(copyDriver);
     },
     async driversOfUser(orgId, userId) {
       return [...current().drivers.values()]
@@ -108,11 +116,19 @@ export function memoryGateReads(current: () => GateTables): GateReads {
         .sort(byEnrolment)
         .map(copyDevice);
     },
-    async devicesOfOrg(orgId, status) {
-      return [...current().devices.values()]
-        .filter((d) => d.orgId === orgId && (status === undefined || d.status === status))
-        .sort(byEnrolment)
-        .map(copyDevice);
+    async devicesOfOrg(orgId, status, page = {}) {
+      const { after } = page;
+      return pageOf(
+        [...current().devices.values()]
+          .filter(
+            (d) =>
+              d.orgId === orgId &&
+              (status === undefined || d.status === status) &&
+              (after === undefined || byEnrolment(d, after) > 0),
+          )
+          .sort(byEnrolment),
+        page.limit,
+      ).map(copyDevice);
     },
     async latestAlertGroup(groupKey) {
       const latest = [...current().alertGroups.values()]

@@ -115,10 +115,30 @@ export function memoryIdentityReads(current: () => IdentityState): IdentityReads
       const found = [...current().organisations.values()].find((o) => o.code === code);
       return found && copyOrganisation(found);
     },
-    async listOrganisations() {
-      return [...current().organisations.values()]
-        .sort((a, b) => compareText(a.code, b.code) || compareText(a.orgId, b.orgId))
-        .map(copyOrganisation);
+    async listOrganisations(where = {}) {
+      const organisations = [...current().organisations.values()];
+      if (where.orderBy === 'name') {
+        const order = (a: { name: string; orgId: string }, b: { name: string; orgId: string }) =>
+          compareText(a.name, b.name) || compareText(a.orgId, b.orgId);
+        const { after, kinds } = where;
+        return page(
+          organisations
+            .filter(
+              (o) =>
+                (kinds === undefined || kinds.includes(o.kind)) &&
+                (after === undefined || order(o, after) > 0),
+            )
+            .sort(order),
+          where.limit,
+        ).map(copyOrganisation);
+      }
+      const { after } = where;
+      return page(
+        organisations
+          .filter((o) => after === undefined || o.code > after.code)
+          .sort((a, b) => compareText(a.code, b.code)),
+        where.limit,
+      ).map(copyOrganisation);
     },
     async getUser(userId) {
       return get(current().users, userId, copyUser);

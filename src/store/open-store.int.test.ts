@@ -89,6 +89,8 @@ describe('openLedgerStore', () => {
           '0024_visit_status_index',
           '0025_enrolment_auth_version',
           '0026_read_model_counts',
+          '0027_active_visit_index',
+          '0028_bounded_directory_lists',
         ],
       });
       expect(await migrate(db)).toEqual({ applied: [] });

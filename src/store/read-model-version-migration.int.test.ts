@@ -49,6 +49,8 @@ describe.each(databases)('0018_read_model_version ($name)', ({ make }) => {
           '0024_visit_status_index',
           '0025_enrolment_auth_version',
           '0026_read_model_counts',
+          '0027_active_visit_index',
+          '0028_bounded_directory_lists',
         ];
         expect(results?.map((r) => r.migrationName)).toEqual([...later].reverse());
         expect((await migrate(db)).applied).toEqual(later);

@@ -179,10 +179,29 @@ export interface ApprovalQuery {
   readonly limit?: number;
 }
 
+/**
+ * Organisations by code (the administrators' list), or by name then id (the party directory, of some kinds only);
+ * with `limit`, one keyset page of them after the organisation `after` names in that order (issue 13).
+ */
+export type OrganisationQuery =
+  | {
+      readonly orderBy?: 'code';
+      readonly after?: { readonly code: string };
+      readonly limit?: number;
+    }
+  | {
+      readonly orderBy: 'name';
+      /** Only organisations of these kinds. */
+      readonly kinds?: readonly string[];
+      readonly after?: { readonly name: string; readonly orgId: string };
+      readonly limit?: number;
+    };
+
 export interface IdentityReads {
   getOrganisation(orgId: string): Promise<OrganisationRecord | undefined>;
   findOrganisationByCode(code: string): Promise<OrganisationRecord | undefined>;
-  listOrganisations(): Promise<OrganisationRecord[]>;
+  /** Every organisation by code; a page of them, or of some kinds by name, with `where` (issue 13). */
+  listOrganisations(where?: OrganisationQuery): Promise<OrganisationRecord[]>;
   getUser(userId: string): Promise<UserRecord | undefined>;
   findUserByUsername(username: string): Promise<UserRecord | undefined>;
   /** Users by username; with `limit`, one keyset page of them after `afterUsername` (issue 13). */

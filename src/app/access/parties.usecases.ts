@@ -20,20 +20,29 @@ export interface Party {
 const isPartyKind = (kind: string): kind is PartyKind => (partyKinds as readonly string[]).includes(kind);
 
 /**
- * The organisations a release can be offered to, by name, optionally of one kind. A narrow read beside the
- * administrators' organisation list, which carries terminals and creation dates.
+ * The organisations a release can be offered to, by name (then id, byte order), optionally of one kind; with `limit`,
+ * one page of them after the party `after` names (issue 13: the directory is every forwarder, haulier and line the
+ * port ever registered). A narrow read beside the administrators' organisation list, which carries terminals and
+ * creation dates.
  */
 export async function listParties(
   reads: { readonly identity: Pick<IdentityReads, 'listOrganisations'> },
-  query: { readonly kind?: PartyKind } = {},
+  query: {
+    readonly kind?: PartyKind;
+    readonly after?: { readonly name: string; readonly orgId: string };
+    readonly limit?: number;
+  } = {},
 ): Promise<{ parties: Party[] }> {
-  const organisations = await reads.identity.listOrganisations();
+  const organisations = await reads.identity.listOrganisations({
+    orderBy: 'name',
+    kinds: query.kind === undefined ? partyKinds : [query.kind],
+    ...(query.after === undefined ? {} : { after: query.after }),
+    ...(query.limit === undefined ? {} : { limit: query.limit }),
+  });
   const parties: Party[] = [];
   for (const org of organisations) {
     if (!isPartyKind(org.kind)) continue;
-    if (query.kind !== undefined && org.kind !== query.kind) continue;
     parties.push({ orgId: org.orgId, name: org.name, code: org.code, kind: org.kind });
   }
-  parties.sort((a, b) => a.name.localeCompare(b.name, 'en') || a.orgId.localeCompare(b.orgId));
   return { parties };
 }

@@ -30,7 +30,7 @@ import type { RequestMeta } from '../access/index.js';
 import type { SecretSealer } from '../access/security.ports.js';
 import { ALERTS_STREAM, alertStream, applyAlertAction, deviceAlertRecord } from '../alerts/index.js';
 import { AppError } from '../errors.js';
-import type { DriverDeviceRecord, DriverDeviceStatus } from '../gate/gate.ports.js';
+import type { DriverDeviceRecord, DriverDeviceStatus, PageQuery } from '../gate/gate.ports.js';
 import type { Ledger, WriteContext } from '../ledger/index.js';
 import { type JsonObject, type LedgerReads, MAX_ALERT_PAGE, type StoredEvent } from '../ports.js';
 import { openDriverDetails } from './drivers.usecases.js';
@@ -311,8 +311,19 @@ export async function listHaulierDevices(
   sealer: SecretSealer,
   orgId: string,
   status?: DriverDeviceStatus,
+  /** One page of them (issue 13): without a status, every phone the haulier's drivers ever enrolled. */
+  page?: PageQuery<{ readonly enrolledAt: string; readonly deviceId: string }>,
 ): Promise<HaulierDeviceView[]> {
-  const devices = await reads.gate.devicesOfOrg(orgId, status);
+  return haulierViews(reads, sealer, orgId, await reads.gate.devicesOfOrg(orgId, status, page));
+}
+
+/** The planner's view of these devices of one haulier: each driver's name, and the wrong codes typed for each. */
+async function haulierViews(
+  reads: LedgerReads,
+  sealer: SecretSealer,
+  orgId: string,
+  devices: readonly DriverDeviceRecord[],
+): Promise<HaulierDeviceView[]> {
   const names = new Map<string, string>();
   const wrongCodes = new Map<string, number>();
   for (const userId of new Set(devices.map((d) => d.userId))) {
@@ -440,9 +451,8 @@ export async function decideDriverDevice(
     return confirmed;
   });
   if (refusal || !decided) throw refusal;
-  const [view] = (await listHaulierDevices(deps.ledger.store, deps.sealer, planner.orgId)).filter(
-    (d) => d.deviceId === decided.deviceId,
-  );
+  // The one device decided, not every phone the haulier's drivers ever enrolled (issue 13).
+  const [view] = await haulierViews(deps.ledger.store, deps.sealer, planner.orgId, [decided]);
   return view ?? haulierView(decided, decided.userId, 0);
 }
 

@@ -8,7 +8,7 @@
 import { type SlotConfig, slotWindow } from '../../domain/index.js';
 import type { SecretSealer } from '../access/security.ports.js';
 import { AppError } from '../errors.js';
-import type { DriverJobRecord } from '../gate/gate.ports.js';
+import type { DriverJobRecord, PageQuery } from '../gate/gate.ports.js';
 import type { Ledger } from '../ledger/index.js';
 import type { LedgerReads, LedgerWriteTx } from '../ports.js';
 
@@ -106,8 +106,8 @@ export async function registerDriver(
 }
 
 /**
- * The drivers of one haulier, opened. Call only for the haulier's own organisation (the route passes the
- * caller's).
+ * The drivers of one haulier, opened, by badge reference. Call only for the haulier's own organisation (the route
+ * passes the caller's).
  *
  * @example
  * ```ts
@@ -118,8 +118,10 @@ export async function listDrivers(
   reads: LedgerReads,
   sealer: SecretSealer,
   orgId: string,
+  /** One page of them, by badge reference (issue 13): a haulier's drivers are every one it ever registered. */
+  page?: PageQuery<{ readonly badgeRef: string }>,
 ): Promise<DriverView[]> {
-  const records = await reads.gate.listDrivers(orgId);
+  const records = await reads.gate.listDrivers(orgId, page);
   return records.map((record) => ({
     ...openDriverDetails(sealer, record.sealed),
     badgeRef: record.badgeRef,

@@ -101,11 +101,20 @@ export interface DriverDeviceRecord {
   readonly decidedAt: string | null;
 }
 
+/**
+ * One keyset page of a list that grows with the port's history (issue 13): at most `limit` rows after the row `after`
+ * names, in the list's order. Without `limit`, the whole list.
+ */
+export interface PageQuery<After> {
+  readonly after?: After;
+  readonly limit?: number;
+}
+
 /** Gate reads, inside and outside a write transaction. */
 export interface GateReads {
   getDriver(orgId: string, badgeRef: string): Promise<DriverRecord | undefined>;
-  /** The drivers of one haulier, in badgeRef order. */
-  listDrivers(orgId: string): Promise<DriverRecord[]>;
+  /** The drivers of one haulier, in badgeRef order; with a limit, one page of them after a badge reference. */
+  listDrivers(orgId: string, page?: PageQuery<{ readonly badgeRef: string }>): Promise<DriverRecord[]>;
   /** The driver records of one haulier linked to a console account, in badgeRef order. */
   driversOfUser(orgId: string, userId: string): Promise<DriverRecord[]>;
   /**
@@ -121,8 +130,15 @@ export interface GateReads {
   getDevice(deviceId: string): Promise<DriverDeviceRecord | undefined>;
   /** The devices a driver enrolled, oldest first. */
   devicesOfUser(userId: string): Promise<DriverDeviceRecord[]>;
-  /** The devices of one haulier's drivers, oldest first; only those in `status` when given. */
-  devicesOfOrg(orgId: string, status?: DriverDeviceStatus): Promise<DriverDeviceRecord[]>;
+  /**
+   * The devices of one haulier's drivers, oldest first (by enrolment, then id); only those in `status` when given;
+   * with a limit, one page of them after a device.
+   */
+  devicesOfOrg(
+    orgId: string,
+    status?: DriverDeviceStatus,
+    page?: PageQuery<{ readonly enrolledAt: string; readonly deviceId: string }>,
+  ): Promise<DriverDeviceRecord[]>;
   /** The latest alert of a group of refused gate attempts, if any was raised. */
   latestAlertGroup(groupKey: string): Promise<GateAlertGroupRecord | undefined>;
   /** The groups of these alerts that have one, by alert id. */

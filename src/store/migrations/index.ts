@@ -33,6 +33,8 @@ import { boundedIdentityListsMigration0023 } from './0023_bounded_identity_lists
 import { visitStatusIndexMigration0024 } from './0024_visit_status_index.js';
 import { enrolmentAuthVersionMigration0025 } from './0025_enrolment_auth_version.js';
 import { readModelCountsMigration0026 } from './0026_read_model_counts.js';
+import { activeVisitIndexMigration0027 } from './0027_active_visit_index.js';
+import { boundedDirectoryListsMigration0028 } from './0028_bounded_directory_lists.js';
 import type { MigrationDb } from './migration-db.js';
 
 /**
@@ -70,6 +72,8 @@ export function ledgerMigrationProvider(dialect: StoreDialectName): MigrationPro
     '0024_visit_status_index': visitStatusIndexMigration0024(),
     '0025_enrolment_auth_version': enrolmentAuthVersionMigration0025(),
     '0026_read_model_counts': readModelCountsMigration0026(d),
+    '0027_active_visit_index': activeVisitIndexMigration0027(),
+    '0028_bounded_directory_lists': boundedDirectoryListsMigration0028(d),
   };
   return { getMigrations: async () => migrations };
 }

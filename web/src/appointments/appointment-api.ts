@@ -3,6 +3,7 @@
  * follow the server's response schemas.
  */
 import { apiGet, apiPost } from '../api.js';
+import { allPages } from '../pages-of.js';
 
 export interface Driver {
   badgeRef: string;
@@ -48,7 +49,8 @@ const appointmentPath = (visitRef: string, rest = '') =>
   `/v1/visits/${encodeURIComponent(visitRef)}/appointment${rest}`;
 
 export const pickupApi = {
-  drivers: async () => (await apiGet<{ drivers: Driver[] }>('/v1/drivers')).drivers,
+  // Every page: the server answers a haulier's drivers a page at a time (issue 13).
+  drivers: () => allPages<Driver>('/v1/drivers', 'drivers'),
   registerDriver: (input: { name: string; badge: string; licence: string; phone: string; userId?: string }) =>
     apiPost<Driver>('/v1/drivers', input),
   slots: async (terminal: string, day: string) =>

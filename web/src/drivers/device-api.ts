@@ -1,5 +1,6 @@
 /** A driver's phones for rotating pickup passes as the console calls them (issue 10, row C). */
 import { apiGet, apiPost } from '../api.js';
+import { allPages } from '../pages-of.js';
 
 /** A driver's phone for rotating pickup passes, as `GET /v1/me/devices` lists it (issue 10, row C). */
 export interface DriverDevice {
@@ -27,8 +28,8 @@ export const deviceApi = {
   mine: async () => (await apiGet<{ items: DriverDevice[] }>('/v1/me/devices')).items,
   enrol: (input: { publicKey: string; label: string }) =>
     apiPost<{ deviceId: string; status: DriverDevice['status'] }>('/v1/me/devices', input),
-  pending: async () =>
-    (await apiGet<{ items: PendingDriverDevice[] }>('/v1/drivers/devices?status=pending')).items,
+  // Every page of the phones waiting (issue 13: the server answers them a page at a time).
+  pending: () => allPages<PendingDriverDevice>('/v1/drivers/devices?status=pending', 'items'),
   /** Confirms a phone with the confirmation code its driver reads out from it. */
   confirm: (deviceId: string, code: string) =>
     apiPost(`/v1/drivers/devices/${encodeURIComponent(deviceId)}/confirm`, { code }),

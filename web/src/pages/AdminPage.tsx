@@ -10,6 +10,7 @@ import { UsersCard } from '../access/UsersCard.js';
 import { apiGet, type Session } from '../api.js';
 import { Button, Loading, Notice, PageHeading } from '../components.js';
 import { messageOf } from '../errors.js';
+import { allPages } from '../pages-of.js';
 import { useAction } from '../use-action.js';
 
 export function AdminPage({ session }: { session: Session }) {
@@ -21,7 +22,10 @@ export function AdminPage({ session }: { session: Session }) {
   const load = useCallback(async () => {
     try {
       const [o, u, t] = await Promise.all([
-        apiGet<{ organisations: Organisation[] }>('/v1/admin/orgs'),
+        // Every organisation: the forms pick one of them (issue 13: the server answers a page at a time).
+        allPages<Organisation>('/v1/admin/orgs', 'organisations').then((organisations) => ({
+          organisations,
+        })),
         apiGet<{ users: User[] }>('/v1/admin/users'),
         apiGet<{ tokens: ApiToken[] }>('/v1/admin/tokens'),
       ]);

@@ -3,6 +3,7 @@
  * pre-advice it needs. Types follow the server's response schemas.
  */
 import { apiGet, apiPost, isApiError } from '../api.js';
+import { allPages } from '../pages-of.js';
 
 export interface VisitSummary {
   visitRef: string;
@@ -76,8 +77,8 @@ export interface Party {
   kind: 'forwarder' | 'haulier' | 'shipping_line';
 }
 
-export const partyDirectory = async (): Promise<Party[]> =>
-  (await apiGet<{ parties: Party[] }>('/v1/parties')).parties;
+/** The whole directory, every page of it (issue 13: the server answers it a page at a time). */
+export const partyDirectory = (): Promise<Party[]> => allPages<Party>('/v1/parties', 'parties');
 
 /** What a line's pre-advice (`POST /v1/visits`, COPARN) carries; the line is the caller's own. */
 export interface Announcement {
