@@ -644,7 +644,15 @@ function withReadModels(
 ): IntegrityResult {
   if (!readModels) return result;
   if (readModels.ok) return { ...result, readModelWatermark: readModels.watermark };
-  const { table, key, field, reason, lastIndex } = readModels.mismatch;
+  return readModelFailure(result, readModels.mismatch);
+}
+
+/** A read model that differs from the log, as a failure of the cycle that found it. */
+function readModelFailure(
+  result: Pick<IntegrityResult, 'checkedAt' | 'logSize' | 'checkpointsChecked' | 'durationMs'>,
+  mismatch: Extract<ReadModelCheckResult, { ok: false }>['mismatch'],
+): IntegrityFailure {
+  const { table, key, field, reason, lastIndex } = mismatch;
   return {
     ok: false,
     checkedAt: result.checkedAt,
@@ -804,7 +812,7 @@ export function startIntegrityWatch(args: {
   let reported: IntegrityFailure | undefined;
   let running: Promise<IntegrityResult> | undefined;
   let sweeping: Promise<void> | undefined;
-  let raised: string | undefined;
+  const raised = new Set<string>();
   let stopped = false;
   const sweepIntervalMs = args.sweepIntervalMs ?? 12 * args.intervalMs;
   const verifier = parseVerifierKey(args.verifierKey);
@@ -833,7 +841,7 @@ export function startIntegrityWatch(args: {
     if (alert?.status !== 'resolved') return;
     args.keeper.release();
     standing = undefined;
-    raised = undefined;
+    raised.clear();
     // What was verified may be the broken history's: the next cycle checks the log from its first entry.
     prefix = undefined;
   }
@@ -841,8 +849,10 @@ export function startIntegrityWatch(args: {
   async function raise(result: IntegrityFailure): Promise<void> {
     const where = result.readModel ? `${result.readModel.table}:${result.readModel.key}` : '';
     const key = `${result.code}:${result.firstBadIndex}:${result.checkpointSize}:${where}`;
-    if (key === raised) return;
-    raised = key;
+    if (raised.has(key)) return;
+    // Each distinct finding once, for as long as any stands: several can stand at once (the log's and the read
+    // models'), and one must not hide the next.
+    raised.add(key);
     const raisedFor = standing;
     try {
       const alertId = await args.onAlert?.(result);
@@ -877,7 +887,14 @@ export function startIntegrityWatch(args: {
     }
     if (args.keeper) await compareHistory(args.keeper, args.reads, kept, logResult);
     const failure = standingFailure() ?? sweepFailure;
-    if (failure || !logResult.ok || !args.readModels) {
+    if ((failure || !logResult.ok) && args.readModels) {
+      // The log's failure stands and is what /readyz says. The read models are still checked each cycle, and what
+      // they show is raised too: issue 13's outside attacker tripped one loud failure, then deleted visits and
+      // alerts and forged a yard slot under it, unseen.
+      latest = failure ?? logResult;
+      const models = await args.readModels.run();
+      if (models && !models.ok) await raise(readModelFailure(logResult, models.mismatch));
+    } else if (failure || !logResult.ok || !args.readModels) {
       latest = failure ?? logResult;
     } else {
       // The read models are derived from the log: they are worth checking only against a log that is sound. A
@@ -886,7 +903,7 @@ export function startIntegrityWatch(args: {
       latest = withReadModels(logResult, await args.readModels.run());
     }
     const result = latest;
-    if (result.ok) raised = undefined;
+    if (result.ok) raised.clear();
     else await raise(result);
     return result;
   }
