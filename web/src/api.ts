@@ -183,6 +183,7 @@ async function request<T>(method: string, path: string, options: RequestOptions 
       ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
     });
   } catch {
+    // The sentence people read comes from the catalogue (errors.ts); this detail is for logs and English only.
     throw new ApiError(
       0,
       'network.unreachable',

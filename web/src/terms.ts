@@ -5,6 +5,7 @@
  * readably ("Some new check") rather than raw.
  */
 import { i18next } from './i18n/index.js';
+import { rawCodesIn } from './i18n/raw-code.js';
 
 /** "some_new.check" → "Some new check": the last resort for a code the catalogue lacks. */
 export function readable(code: string): string {
@@ -69,4 +70,36 @@ const MARKS: Record<string, string> = { passed: '✓', failed: '✗', not_checke
 /** How a gate check came out, in the words the kiosk reads out beside its mark. */
 export function gateCheckState(state: string): { mark: string; words: string } {
   return { mark: MARKS[state] ?? '✗', words: term('gateCheckStates', state).toLowerCase() };
+}
+
+const GROUPS_FOR_CODES: readonly Group[] = [
+  'gateChecks',
+  'alertRules',
+  'events',
+  'visitStatuses',
+  'releaseStates',
+  'lights',
+  'roles',
+  'orgKinds',
+  'approvalKinds',
+];
+
+/** The words for one code found in a sentence: the first group of the catalogue that knows it, else readable. */
+function wordsFor(code: string): string {
+  for (const group of GROUPS_FOR_CODES) {
+    const words = termOrUndefined(group, code);
+    if (words) return words.charAt(0).toLowerCase() + words.slice(1);
+  }
+  return readable(code).toLowerCase();
+}
+
+/**
+ * A sentence the server wrote for people (an alert's summary, its evidence), with any code left in it said in words:
+ * "Refused: driver.badge, slot.window" → "Refused: driver badge matches, inside the slot window". The catalogue's
+ * words for gate checks name what was checked, which reads right in a list of what failed.
+ */
+export function plainText(text: string): string {
+  let out = text;
+  for (const code of new Set(rawCodesIn(text))) out = out.split(code).join(wordsFor(code));
+  return out;
 }

@@ -138,7 +138,7 @@ describeBrowser('freeze from an alert, two-person unfreeze (Chromium)', () => {
     await page.goto(`${suite.server.baseUrl}/yard?terminal=T1`);
     await page.getByRole('heading', { level: 1, name: 'Yard map T1' }).waitFor();
     await page
-      .getByText(/1 boxes in \d+ blocks: 0 in yard, 0 released, 0 on hold, 1 frozen, 0 alert/)
+      .getByText(/1 box in \d+ blocks: 0 in yard, 0 released, 0 on hold, 1 frozen, 0 alert/)
       .waitFor();
     const legend = page.getByRole('list', { name: 'Legend' });
     expect(await legend.textContent()).toContain(

@@ -1,4 +1,5 @@
 /** The port's organisations, and the form that adds one. */
+import { useTranslation } from 'react-i18next';
 import { apiPost, type Session } from '../api.js';
 import { ActionForm } from '../forms/ActionForm.js';
 import { allows, useFormDraft } from '../forms/form-schema.js';
@@ -19,19 +20,20 @@ export function OrganisationsCard({
   busy: string | undefined;
   setOutcome: (outcome: Outcome) => void;
 }) {
+  const { t } = useTranslation('access');
   const draft = useFormDraft({ orgId: '', kind: 'terminal_operator', name: '', code: '', terminals: '' });
   return (
     <section className="card card-wide" aria-labelledby="orgs-heading">
-      <h2 id="orgs-heading">Organisations</h2>
+      <h2 id="orgs-heading">{t('orgs.heading')}</h2>
       <div className="table-wrap">
         <table className="table">
           <thead>
             <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Id</th>
-              <th scope="col">Kind</th>
-              <th scope="col">Code</th>
-              <th scope="col">Terminals</th>
+              <th scope="col">{t('orgs.name')}</th>
+              <th scope="col">{t('orgs.id')}</th>
+              <th scope="col">{t('orgs.kind')}</th>
+              <th scope="col">{t('orgs.code')}</th>
+              <th scope="col">{t('orgs.terminals')}</th>
             </tr>
           </thead>
           <tbody>
@@ -54,7 +56,7 @@ export function OrganisationsCard({
           {...ADMIN_FORM}
           spec={ADD_ORGANISATION}
           draft={draft}
-          title="Add an organisation"
+          title={t('orgs.addTitle')}
           headingId="add-org-heading"
           busy={busy === 'org'}
           onSubmit={({ orgId, kind, name, code, terminals }) => {
@@ -67,7 +69,7 @@ export function OrganisationsCard({
                 code,
                 ...(terminalList.length > 0 ? { terminals: terminalList } : {}),
               });
-              setOutcome({ title: `Organisation ${added.name} (${added.orgId}) added` });
+              setOutcome({ title: t('orgs.added', { name: added.name, id: added.orgId }) });
               draft.reset({ kind });
             });
           }}

@@ -1,5 +1,6 @@
 /** The machine clients' API tokens: each revocable, and the form that creates one (shown once). */
-import { useState } from 'react';
+import { Fragment, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { apiDelete, apiPost, type Session } from '../api.js';
 import { localDateTime } from '../clock.js';
 import { Button } from '../components.js';
@@ -24,55 +25,65 @@ export function TokensCard({
   busy: string | undefined;
   setOutcome: (outcome: Outcome) => void;
 }) {
+  const { t } = useTranslation('access');
   const draft = useFormDraft({ orgId: '', permissions: '', label: '', expiresInDays: '90' });
   const [createdToken, setCreatedToken] = useState<string>();
   const orgName = (orgId: string) => orgs.find((o) => o.orgId === orgId)?.name ?? orgId;
   return (
     <section className="card card-wide" aria-labelledby="tokens-heading">
-      <h2 id="tokens-heading">API tokens</h2>
-      {tokens.length === 0 ? <p className="muted">No API tokens yet.</p> : null}
+      <h2 id="tokens-heading">{t('tokens.heading')}</h2>
+      {tokens.length === 0 ? <p className="muted">{t('tokens.none')}</p> : null}
       {tokens.length > 0 ? (
         <div className="table-wrap">
           <table className="table">
             <thead>
               <tr>
-                <th scope="col">Label</th>
-                <th scope="col">Organisation</th>
-                <th scope="col">Permissions</th>
-                <th scope="col">Expires</th>
-                <th scope="col">Last used</th>
+                <th scope="col">{t('tokens.label')}</th>
+                <th scope="col">{t('tokens.organisation')}</th>
+                <th scope="col">{t('tokens.permissions')}</th>
+                <th scope="col">{t('tokens.expires')}</th>
+                <th scope="col">{t('tokens.lastUsed')}</th>
                 <th scope="col">
-                  <span className="visually-hidden">Actions</span>
+                  <span className="visually-hidden">{t('tokens.actions')}</span>
                 </th>
               </tr>
             </thead>
             <tbody>
-              {tokens.map((t) => (
-                <tr key={t.tokenId}>
+              {tokens.map((token) => (
+                <tr key={token.tokenId}>
                   <td>
-                    {t.label || <span className="muted">no label</span>} <code>{t.tokenId}</code>
+                    {token.label || <span className="muted">{t('tokens.noLabel')}</span>}{' '}
+                    <code>{token.tokenId}</code>
                   </td>
-                  <td>{orgName(t.orgId)}</td>
-                  <td>{t.permissions.join(', ')}</td>
-                  <td>{localDateTime(t.expiresAt)}</td>
-                  <td>{localDateTime(t.lastUsedAt)}</td>
+                  <td>{orgName(token.orgId)}</td>
                   <td>
-                    {t.revokedAt ? (
-                      `Revoked ${localDateTime(t.revokedAt)}`
+                    {/* Permission names are the API's own words: shown as code. */}
+                    {token.permissions.map((permission, at) => (
+                      <Fragment key={permission}>
+                        {at > 0 ? ', ' : null}
+                        <code>{permission}</code>
+                      </Fragment>
+                    ))}
+                  </td>
+                  <td>{localDateTime(token.expiresAt)}</td>
+                  <td>{localDateTime(token.lastUsedAt)}</td>
+                  <td>
+                    {token.revokedAt ? (
+                      t('tokens.revoked', { when: localDateTime(token.revokedAt) })
                     ) : (
                       <Button
                         variant="danger"
-                        busy={busy === `revoke-${t.tokenId}`}
-                        busyLabel="Revoking…"
-                        aria-label={`Revoke token ${t.label || t.tokenId}`}
+                        busy={busy === `revoke-${token.tokenId}`}
+                        busyLabel={t('tokens.revoking')}
+                        aria-label={t('tokens.revokeLabel', { label: token.label || token.tokenId })}
                         onClick={() =>
-                          void act(`revoke-${t.tokenId}`, 'revoke the API token', async () => {
-                            await apiDelete(`/v1/admin/tokens/${encodeURIComponent(t.tokenId)}`);
-                            setOutcome({ title: `API token ${t.tokenId} revoked` });
+                          void act(`revoke-${token.tokenId}`, t('tokens.stepUpRevoke'), async () => {
+                            await apiDelete(`/v1/admin/tokens/${encodeURIComponent(token.tokenId)}`);
+                            setOutcome({ title: t('tokens.revokedDone', { id: token.tokenId }) });
                           })
                         }
                       >
-                        Revoke
+                        {t('tokens.revoke')}
                       </Button>
                     )}
                   </td>
@@ -90,7 +101,7 @@ export function TokensCard({
             fallback: orgs[0]?.orgId ?? '',
           })}
           draft={draft}
-          title="Create an API token"
+          title={t('tokens.createTitle')}
           headingId="add-token-heading"
           busy={busy === 'token'}
           onSubmit={({ orgId, permissions, label, expiresInDays }) =>
@@ -102,7 +113,7 @@ export function TokensCard({
                 expiresInDays: Number(expiresInDays) || 90,
               });
               setCreatedToken(answer.token);
-              setOutcome({ title: `API token ${answer.apiToken.tokenId} created` });
+              setOutcome({ title: t('tokens.created', { id: answer.apiToken.tokenId }) });
               draft.reset({ orgId });
             })
           }
@@ -110,11 +121,11 @@ export function TokensCard({
       ) : null}
       {createdToken ? (
         <div className="admin-secret" aria-live="polite">
-          <p>The token, shown this once only. Store it in the machine client's secret store now.</p>
+          <p>{t('tokens.shownOnce')}</p>
           <code className="hash" data-testid="api-token">
             {createdToken}
           </code>
-          <CopyButton text={createdToken} label="Copy token" />
+          <CopyButton text={createdToken} label={t('tokens.copy')} />
         </div>
       ) : null}
     </section>

@@ -1,5 +1,6 @@
 /** What an administrator does to one user: a new enrolment link, a role grant or a passkey reset (both two-person). */
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { apiPost } from '../api.js';
 import { Button, SelectField } from '../components.js';
 import { roleName } from '../terms.js';
@@ -17,22 +18,23 @@ export function UserActions({
   busy: string | undefined;
   setOutcome: (outcome: Outcome) => void;
 }) {
+  const { t } = useTranslation('access');
   const [target, setTarget] = useState('');
   const [grantRole, setGrantRole] = useState(ROLES[0] as string);
   const [link, setLink] = useState<EnrolmentLink>();
   const targetId = target || users[0]?.userId || '';
   return (
     <fieldset className="admin-form admin-actions">
-      <legend className="admin-legend">Act on a user</legend>
+      <legend className="admin-legend">{t('actions.legend')}</legend>
       <div className="admin-fields">
         <SelectField
-          label="User"
+          label={t('actions.user')}
           value={targetId}
           onChange={setTarget}
           options={users.map((u) => ({ value: u.userId, label: `${u.displayName} (${u.username})` }))}
         />
         <SelectField
-          label="Role to grant"
+          label={t('actions.role')}
           value={grantRole}
           onChange={setGrantRole}
           options={ROLES.map((r) => ({ value: r, label: roleName(r) }))}
@@ -41,55 +43,55 @@ export function UserActions({
       <div className="button-row">
         <Button
           busy={busy === 'link'}
-          busyLabel="Issuing…"
+          busyLabel={t('actions.issuing')}
           onClick={() =>
-            void act('link', 'issue a new enrolment link', async () => {
+            void act('link', t('actions.stepUpLink'), async () => {
               setLink(
                 await apiPost<EnrolmentLink>(
                   `/v1/admin/users/${encodeURIComponent(targetId)}/enrolment-link`,
                 ),
               );
-              setOutcome({ title: 'New enrolment link issued; the old one no longer works' });
+              setOutcome({ title: t('actions.linkIssued') });
             })
           }
         >
-          Issue new enrolment link
+          {t('actions.issueLink')}
         </Button>
         <Button
           busy={busy === 'grant'}
-          busyLabel="Requesting…"
+          busyLabel={t('actions.requesting')}
           onClick={() =>
-            void act('grant', 'request the role grant', async () => {
+            void act('grant', t('actions.stepUpGrant'), async () => {
               const requested = await apiPost<{ requestId: string }>(
                 `/v1/admin/users/${encodeURIComponent(targetId)}/role-grants`,
                 { role: grantRole },
               );
               setOutcome({
-                title: `Role grant requested (${requested.requestId})`,
-                body: 'It applies once a second administrator approves it.',
+                title: t('actions.grantRequested', { id: requested.requestId }),
+                body: t('actions.grantBody'),
               });
             })
           }
         >
-          Request role grant
+          {t('actions.requestGrant')}
         </Button>
         <Button
           variant="danger"
           busy={busy === 'reset'}
-          busyLabel="Requesting…"
+          busyLabel={t('actions.requesting')}
           onClick={() =>
-            void act('reset', 'request the passkey reset', async () => {
+            void act('reset', t('actions.stepUpReset'), async () => {
               const requested = await apiPost<{ requestId: string }>(
                 `/v1/admin/users/${encodeURIComponent(targetId)}/passkey-resets`,
               );
               setOutcome({
-                title: `Passkey reset requested (${requested.requestId})`,
-                body: 'Every passkey of the user is removed once a second administrator approves.',
+                title: t('actions.resetRequested', { id: requested.requestId }),
+                body: t('actions.resetBody'),
               });
             })
           }
         >
-          Request passkey reset
+          {t('actions.requestReset')}
         </Button>
       </div>
       {link ? <EnrolmentLinkShown link={link} /> : null}

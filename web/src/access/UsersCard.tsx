@@ -1,7 +1,8 @@
 /** The port's users, the form that adds one (its roles only through role grants), and the actions on one user. */
 import { useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { apiPost, type Session } from '../api.js';
-import { localDateTime } from '../clock.js';
+import { yourTime } from '../clock.js';
 import { ActionForm } from '../forms/ActionForm.js';
 import { allows, useFormDraft, withChoices } from '../forms/form-schema.js';
 import { roleName } from '../terms.js';
@@ -18,9 +19,10 @@ import { EnrolmentLinkShown } from './EnrolmentLinkShown.js';
 import { UserActions } from './UserActions.js';
 
 function RoleChoices({ roles, onChange }: { roles: string[]; onChange: (roles: string[]) => void }) {
+  const { t } = useTranslation('access');
   return (
     <fieldset className="admin-roles">
-      <legend>Roles (each one is a role-grant request for a second administrator)</legend>
+      <legend>{t('users.rolesLegend')}</legend>
       {ROLES.map((role) => (
         <label key={role} className="admin-check">
           <input
@@ -36,17 +38,23 @@ function RoleChoices({ roles, onChange }: { roles: string[]; onChange: (roles: s
 }
 
 function AddedUserShown({ added }: { added: AddedUser }) {
+  const { t } = useTranslation('access');
   return (
     <div className="admin-result" aria-live="polite">
       <h3>
         {added.user.displayName} ({added.user.username})
       </h3>
       <EnrolmentLinkShown link={added.enrolment} />
-      <p>Role-grant requests filed for a second administrator:</p>
+      <p>{t('users.requestsFiled')}</p>
       <ul>
         {added.roleRequests.map((r) => (
           <li key={r.requestId}>
-            {roleName(r.role)} — request <code>{r.requestId}</code>
+            <Trans
+              t={t}
+              i18nKey="users.request"
+              values={{ role: roleName(r.role), id: r.requestId }}
+              components={{ code: <code /> }}
+            />
           </li>
         ))}
       </ul>
@@ -69,22 +77,23 @@ export function UsersCard({
   busy: string | undefined;
   setOutcome: (outcome: Outcome) => void;
 }) {
+  const { t } = useTranslation('access');
   const draft = useFormDraft({ orgId: '', username: '', displayName: '' });
   const [roles, setRoles] = useState<string[]>([]);
   const [added, setAdded] = useState<AddedUser>();
   const orgName = (orgId: string) => orgs.find((o) => o.orgId === orgId)?.name ?? orgId;
   return (
     <section className="card card-wide" aria-labelledby="users-heading">
-      <h2 id="users-heading">Users</h2>
+      <h2 id="users-heading">{t('users.heading')}</h2>
       <div className="table-wrap">
         <table className="table">
           <thead>
             <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Username</th>
-              <th scope="col">Organisation</th>
-              <th scope="col">Roles</th>
-              <th scope="col">Status</th>
+              <th scope="col">{t('users.name')}</th>
+              <th scope="col">{t('users.username')}</th>
+              <th scope="col">{t('users.organisation')}</th>
+              <th scope="col">{t('users.roles')}</th>
+              <th scope="col">{t('users.status')}</th>
             </tr>
           </thead>
           <tbody>
@@ -95,8 +104,10 @@ export function UsersCard({
                   <code>{u.username}</code>
                 </td>
                 <td>{orgName(u.orgId)}</td>
-                <td>{u.roles.map(roleName).join(', ') || <span className="muted">none yet</span>}</td>
-                <td>{u.lockedAt ? `Locked ${localDateTime(u.lockedAt)}` : 'Active'}</td>
+                <td>
+                  {u.roles.map(roleName).join(', ') || <span className="muted">{t('users.noneYet')}</span>}
+                </td>
+                <td>{u.lockedAt ? t('users.locked', { when: yourTime(u.lockedAt) }) : t('users.active')}</td>
               </tr>
             ))}
           </tbody>
@@ -111,7 +122,7 @@ export function UsersCard({
             fallback: orgs[0]?.orgId ?? '',
           })}
           draft={draft}
-          title="Add a user"
+          title={t('users.addTitle')}
           headingId="add-user-heading"
           after={<RoleChoices roles={roles} onChange={setRoles} />}
           busy={busy === 'user'}
@@ -124,7 +135,7 @@ export function UsersCard({
                 roles,
               });
               setAdded(answer);
-              setOutcome({ title: `User ${answer.user.username} added` });
+              setOutcome({ title: t('users.added', { username: answer.user.username }) });
               draft.reset({ orgId });
               setRoles([]);
             })

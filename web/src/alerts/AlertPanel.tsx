@@ -1,4 +1,5 @@
 /** The panel open below the alerts for one alert: assign or resolve it, freeze its box or ask to unfreeze it. */
+import { useTranslation } from 'react-i18next';
 import { ActionForm } from '../forms/ActionForm.js';
 import { alertRuleName } from '../terms.js';
 import { FreezeForm } from '../visits/VisitFreeze.js';
@@ -24,13 +25,14 @@ export function AlertPanel({
   signedOut: () => void;
   reload: () => Promise<void>;
 }) {
+  const { t } = useTranslation('alerts');
   if (kind === 'freeze' || kind === 'unfreeze')
     return (
       <section className="card">
         <FreezeForm
           mode={kind}
           visitRef={alert.subject.id}
-          label={`the box of alert ${alert.alertId}`}
+          label={t('panel.boxOf', { id: alert.alertId })}
           {...(kind === 'freeze' ? { alertId: alert.alertId } : {})}
           signedOut={signedOut}
           onCancel={actions.close}
@@ -42,7 +44,7 @@ export function AlertPanel({
         />
       </section>
     );
-  const about = `alert ${alert.alertId}: ${alertRuleName(alert.rule).toLowerCase()}`;
+  const about = t('panel.about', { id: alert.alertId, rule: alertRuleName(alert.rule).toLowerCase() });
   const busy = actions.busyKey !== undefined;
   return (
     <section className="card" aria-labelledby={PANEL_FORM.headingId}>
@@ -51,7 +53,7 @@ export function AlertPanel({
           {...PANEL_FORM}
           spec={ASSIGN_ALERT}
           draft={actions.assignDraft}
-          title={`Assign ${about}`}
+          title={t('panel.assignTitle', { about })}
           busy={busy}
           onSubmit={({ userId }) => actions.assign(alert, userId)}
           onCancel={actions.close}
@@ -61,7 +63,7 @@ export function AlertPanel({
           {...PANEL_FORM}
           spec={RESOLVE_ALERT}
           draft={actions.resolveDraft}
-          title={`Resolve ${about}`}
+          title={t('panel.resolveTitle', { about })}
           busy={busy}
           onSubmit={({ note }) => actions.resolve(alert, note)}
           onCancel={actions.close}

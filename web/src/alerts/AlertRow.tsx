@@ -1,14 +1,15 @@
 /** One alert in the list: what happened, to what, its evidence and status, and what the person may do about it. */
-
+import { useTranslation } from 'react-i18next';
 import { localDateTime } from '../clock.js';
 import { Button } from '../components.js';
 import { Link } from '../router.js';
-import { alertRuleName } from '../terms.js';
-import { type Alert, aboutVisit, statusNames } from './alert-api.js';
+import { alertRuleName, plainText, term } from '../terms.js';
+import { type Alert, aboutVisit } from './alert-api.js';
 import { type AlertPowers, hasAlertActions } from './alert-forms.js';
 import type { AlertActions } from './use-alert-actions.js';
 
 function AlertSubject({ alert }: { alert: Alert }) {
+  const { t } = useTranslation('alerts');
   return (
     <>
       {aboutVisit(alert) ? (
@@ -22,9 +23,10 @@ function AlertSubject({ alert }: { alert: Alert }) {
       {alert.frozen ? (
         <span className="alert-summary" data-testid={`alert-frozen-${alert.alertId}`}>
           <span className="chip" style={{ background: '#e6dcf7', color: '#2e1065', fontWeight: 600 }}>
-            <span aria-hidden="true">❄ </span>Frozen
+            <span aria-hidden="true">❄ </span>
+            {t('row.frozen')}
           </span>{' '}
-          by {alert.frozen.by} because “{alert.frozen.reason}”
+          {t('row.frozenBy', { by: alert.frozen.by, reason: alert.frozen.reason })}
         </span>
       ) : null}
     </>
@@ -38,10 +40,10 @@ function AlertEvidence({ alert }: { alert: Alert }) {
         <li key={item.href}>
           {item.href.startsWith('/v1/') ? (
             <a href={item.href} target="_blank" rel="noreferrer">
-              {item.label}
+              {plainText(item.label)}
             </a>
           ) : (
-            <Link to={item.href}>{item.label}</Link>
+            <Link to={item.href}>{plainText(item.label)}</Link>
           )}
         </li>
       ))}
@@ -58,24 +60,25 @@ function AlertButtons({
   powers: AlertPowers;
   actions: AlertActions;
 }) {
+  const { t } = useTranslation('alerts');
   return (
     <td className="actions">
       <span className="button-row button-row-end">
         {aboutVisit(alert) && powers.freeze && !alert.frozen && alert.status !== 'resolved' ? (
           <Button
             variant="primary"
-            aria-label={`Freeze the box of alert ${alert.alertId}`}
+            aria-label={t('row.freezeLabel', { id: alert.alertId })}
             onClick={() => actions.open('freeze', alert)}
           >
-            Freeze this box
+            {t('row.freeze')}
           </Button>
         ) : null}
         {aboutVisit(alert) && powers.askUnfreeze && alert.frozen ? (
           <Button
-            aria-label={`Request unfreeze of the box of alert ${alert.alertId}`}
+            aria-label={t('row.unfreezeLabel', { id: alert.alertId })}
             onClick={() => actions.open('unfreeze', alert)}
           >
-            Request unfreeze
+            {t('row.unfreeze')}
           </Button>
         ) : null}
       </span>
@@ -84,26 +87,26 @@ function AlertButtons({
           {alert.status === 'open' ? (
             <Button
               busy={actions.busyKey === `ack:${alert.alertId}`}
-              busyLabel="Acknowledging…"
-              aria-label={`Acknowledge alert ${alert.alertId}`}
+              busyLabel={t('row.acknowledging')}
+              aria-label={t('row.ackLabel', { id: alert.alertId })}
               onClick={() => actions.acknowledge(alert)}
             >
-              Acknowledge
+              {t('row.ack')}
             </Button>
           ) : null}
           <Button
             variant="quiet"
-            aria-label={`Assign alert ${alert.alertId}`}
+            aria-label={t('row.assignLabel', { id: alert.alertId })}
             onClick={() => actions.open('assign', alert)}
           >
-            Assign
+            {t('row.assign')}
           </Button>
           <Button
             variant="primary"
-            aria-label={`Resolve alert ${alert.alertId}`}
+            aria-label={t('row.resolveLabel', { id: alert.alertId })}
             onClick={() => actions.open('resolve', alert)}
           >
-            Resolve
+            {t('row.resolve')}
           </Button>
         </span>
       )}
@@ -120,17 +123,23 @@ export function AlertRow({
   powers: AlertPowers;
   actions: AlertActions;
 }) {
+  const { t } = useTranslation('alerts');
   return (
     <tr>
       <td>
-        <span className={`chip severity severity-${alert.severity}`}>{alert.severity}</span>
+        <span className={`chip severity severity-${alert.severity}`}>
+          {term('alertSeverities', alert.severity)}
+        </span>
       </td>
       <th scope="row">
         {alertRuleName(alert.rule)}
-        <span className="alert-summary">{alert.summary}</span>
+        <span className="alert-summary">{plainText(alert.summary)}</span>
         {(alert.occurrences ?? 1) > 1 ? (
           <span className="alert-summary" data-testid={`alert-occurrences-${alert.alertId}`}>
-            {alert.occurrences} attempts, the last at {localDateTime(alert.lastSeenAt ?? alert.raisedAt)}
+            {t('row.attempts', {
+              count: alert.occurrences ?? 1,
+              when: localDateTime(alert.lastSeenAt ?? alert.raisedAt),
+            })}
           </span>
         ) : null}
       </th>
@@ -142,8 +151,10 @@ export function AlertRow({
         <AlertEvidence alert={alert} />
       </td>
       <td>
-        {statusNames[alert.status]}
-        {alert.assignedTo ? <span className="muted"> · assigned to {alert.assignedTo}</span> : null}
+        {term('alertStatuses', alert.status)}
+        {alert.assignedTo ? (
+          <span className="muted"> · {t('row.assignedTo', { who: alert.assignedTo })}</span>
+        ) : null}
         {alert.resolution ? <span className="alert-summary">“{alert.resolution}”</span> : null}
       </td>
       {hasAlertActions(powers) ? <AlertButtons alert={alert} powers={powers} actions={actions} /> : null}

@@ -1,4 +1,5 @@
 /** The list of alerts: the filter, one row per alert, and the button that loads the next, older page. */
+import { useTranslation } from 'react-i18next';
 import { Button, Notice } from '../components.js';
 import { AlertRow } from './AlertRow.js';
 import type { Alert, AlertFilter } from './alert-api.js';
@@ -13,9 +14,10 @@ function FilterChoice({
   filter: AlertFilter;
   onChange: (filter: AlertFilter) => void;
 }) {
+  const { t } = useTranslation('alerts');
   return (
     <fieldset className="segmented">
-      <legend className="visually-hidden">Show</legend>
+      <legend className="visually-hidden">{t('card.show')}</legend>
       {(['unresolved', 'all'] as const).map((value) => (
         <label key={value}>
           <input
@@ -25,7 +27,7 @@ function FilterChoice({
             checked={filter === value}
             onChange={() => onChange(value)}
           />
-          {value === 'unresolved' ? 'Not resolved' : 'All'}
+          {value === 'unresolved' ? t('card.notResolved') : t('card.all')}
         </label>
       ))}
     </fieldset>
@@ -41,21 +43,22 @@ function AlertsTable({
   powers: AlertPowers;
   actions: AlertActions;
 }) {
+  const { t } = useTranslation('alerts');
   return (
     <div className="table-wrap">
       <table className="table alerts-table">
-        <caption className="visually-hidden">Alerts, newest first</caption>
+        <caption className="visually-hidden">{t('card.caption')}</caption>
         <thead>
           <tr>
-            <th scope="col">Severity</th>
-            <th scope="col">Rule</th>
-            <th scope="col">Raised</th>
-            <th scope="col">Subject</th>
-            <th scope="col">Evidence</th>
-            <th scope="col">Status</th>
+            <th scope="col">{t('card.severity')}</th>
+            <th scope="col">{t('card.rule')}</th>
+            <th scope="col">{t('card.raised')}</th>
+            <th scope="col">{t('card.subject')}</th>
+            <th scope="col">{t('card.evidence')}</th>
+            <th scope="col">{t('card.status')}</th>
             {hasAlertActions(powers) ? (
               <th scope="col" className="actions">
-                <span className="visually-hidden">Actions</span>
+                <span className="visually-hidden">{t('card.actions')}</span>
               </th>
             ) : null}
           </tr>
@@ -89,25 +92,26 @@ export function AlertsCard({
   powers: AlertPowers;
   actions: AlertActions;
 }) {
+  const { t } = useTranslation('alerts');
   return (
     <section className="card card-wide" aria-labelledby="alerts-heading">
       <div className="alerts-toolbar">
-        <h2 id="alerts-heading">{filter === 'unresolved' ? 'Alerts to deal with' : 'All alerts'}</h2>
+        <h2 id="alerts-heading">{filter === 'unresolved' ? t('card.toDeal') : t('card.allAlerts')}</h2>
         <FilterChoice filter={filter} onChange={onFilter} />
       </div>
       {alerts.length === 0 ? (
-        <p className="muted">{filter === 'unresolved' ? 'No alert needs attention.' : 'No alerts.'}</p>
+        <p className="muted">{filter === 'unresolved' ? t('card.noneOpen') : t('card.none')}</p>
       ) : (
         <AlertsTable alerts={alerts} powers={powers} actions={actions} />
       )}
       {more.error ? (
-        <Notice tone="error" title="More alerts could not be loaded">
+        <Notice tone="error" title={t('card.moreFailed')}>
           <p>{more.error}</p>
         </Notice>
       ) : null}
       {nextCursor ? (
-        <Button busy={more.busy} busyLabel="Loading…" onClick={() => void showMore()}>
-          Show more alerts
+        <Button busy={more.busy} busyLabel={t('card.loading')} onClick={() => void showMore()}>
+          {t('card.more')}
         </Button>
       ) : null}
     </section>

@@ -35,12 +35,6 @@ export interface AlertPage {
 
 export type AlertFilter = 'unresolved' | 'all';
 
-export const statusNames: Record<Alert['status'], string> = {
-  open: 'Open',
-  acknowledged: 'Acknowledged',
-  resolved: 'Resolved',
-};
-
 /** An alert about an identified visit, which has a container page and can be frozen. */
 export const aboutVisit = (alert: Alert) =>
   alert.subject.kind === 'visit' && alert.subject.id !== 'unidentified';

@@ -5,6 +5,7 @@
  */
 import { useState } from 'react';
 import { useFormDraft } from '../forms/form-schema.js';
+import { i18next } from '../i18n/index.js';
 import { useAction } from '../use-action.js';
 import { type Alert, alertsApi } from './alert-api.js';
 import { ASSIGN_ALERT, RESOLVE_ALERT } from './alert-forms.js';
@@ -51,23 +52,23 @@ export function useAlertActions(reload: () => Promise<void>) {
     acknowledge: (alert: Alert) =>
       void act(
         `ack:${alert.alertId}`,
-        'acknowledge the alert',
+        i18next.t('alerts:actions.stepUpAck'),
         () => alertsApi.acknowledge(alert),
-        'Alert acknowledged.',
+        i18next.t('alerts:actions.acked'),
       ),
     assign: (alert: Alert, userId: string) =>
       void act(
         `assign:${alert.alertId}`,
         ASSIGN_ALERT.policy.stepUp(),
         () => alertsApi.assign(alert, userId),
-        `Alert assigned to ${userId}.`,
+        i18next.t('alerts:actions.assigned', { who: userId }),
       ),
     resolve: (alert: Alert, note: string) =>
       void act(
         `resolve:${alert.alertId}`,
         RESOLVE_ALERT.policy.stepUp(),
         () => alertsApi.resolve(alert, note),
-        'Alert resolved.',
+        i18next.t('alerts:actions.resolved'),
       ),
   };
 }

@@ -7,6 +7,7 @@
  * `PendingPasskeys` and `DriversPhones` are this panel with their own words.
  */
 import { type ReactNode, useCallback, useEffect, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Button, Field, Loading, Notice } from '../components.js';
 import { isUnauthenticated, messageOf } from '../errors.js';
 import { useSession } from '../session.js';
@@ -43,8 +44,8 @@ export interface AwaitingCodeView {
 export interface CodeConfirmationPanelProps<Item extends AwaitingCode> {
   title: string;
   intro: ReactNode;
-  /** What the items are, in "Five codes typed for this … were not its code". */
-  noun: string;
+  /** What the items are: passkeys or phones, for "Five codes typed for this … were not its code". */
+  noun: 'passkey' | 'phone';
   /** The prefix of each item's heading id. */
   idPrefix: string;
   loadingLabel: string;
@@ -75,6 +76,7 @@ export function CodeConfirmationPanel<Item extends AwaitingCode>({
   confirm,
   reject,
 }: CodeConfirmationPanelProps<Item>) {
+  const { t } = useTranslation('approvals');
   const { signedOut } = useSession();
   const headingId = useId();
   const [state, setState] = useState<PanelState<Item>>({ status: 'loading' });
@@ -102,7 +104,9 @@ export function CodeConfirmationPanel<Item extends AwaitingCode>({
     const typed = code.trim();
     void run(
       `${decision}:${seen.id}`,
-      `${decision} ${seen.whose}`,
+      decision === 'confirm'
+        ? t('panel.stepUpConfirm', { whose: seen.whose })
+        : t('panel.stepUpReject', { whose: seen.whose }),
       () => (decision === 'confirm' ? confirm(item, typed, load) : reject(item)),
       {
         done: decision === 'confirm' ? seen.confirmed : seen.rejected,
@@ -124,7 +128,7 @@ export function CodeConfirmationPanel<Item extends AwaitingCode>({
       {state.status === 'error' ? (
         <Notice tone="error" title={loadFailed}>
           <p>{state.message}</p>
-          <Button onClick={() => void load()}>Try again</Button>
+          <Button onClick={() => void load()}>{t('panel.tryAgain')}</Button>
         </Notice>
       ) : null}
       {state.status === 'ready' && state.items.length === 0 ? <p className="muted">{empty}</p> : null}
@@ -138,29 +142,26 @@ export function CodeConfirmationPanel<Item extends AwaitingCode>({
                   <h3 id={`${idPrefix}-${seen.id}`}>{seen.heading}</h3>
                   {seen.facts}
                   {item.locked ? (
-                    <Notice tone="error" title="Five wrong confirmation codes">
+                    <Notice tone="error" title={t('panel.fiveWrong')}>
                       <p>
-                        Five codes typed for this {noun} were not its code: it can only be rejected now.{' '}
+                        {noun === 'passkey' ? t('panel.lockedPasskey') : t('panel.lockedPhone')}{' '}
                         {seen.lockedNext}
                       </p>
                     </Notice>
                   ) : item.wrongCodes > 0 ? (
-                    <p className="muted">
-                      {item.wrongCodes} wrong confirmation code{item.wrongCodes === 1 ? '' : 's'} typed so
-                      far.
-                    </p>
+                    <p className="muted">{t('panel.wrongCodes', { count: item.wrongCodes })}</p>
                   ) : null}
                   {asking === seen.id && !item.locked ? (
                     <form
                       className="stack"
-                      aria-label={`Confirmation code of ${seen.formName}`}
+                      aria-label={t('panel.codeOf', { name: seen.formName })}
                       onSubmit={(event) => {
                         event.preventDefault();
                         if (code.trim()) decide(item, seen, 'confirm');
                       }}
                     >
                       <Field
-                        label="Confirmation code"
+                        label={t('panel.code')}
                         hint={seen.codeHint}
                         name="confirmation-code"
                         autoComplete="off"
@@ -174,10 +175,10 @@ export function CodeConfirmationPanel<Item extends AwaitingCode>({
                           type="submit"
                           variant="primary"
                           busy={busyKey === `confirm:${seen.id}`}
-                          busyLabel="Confirming…"
+                          busyLabel={t('panel.confirming')}
                           aria-disabled={!code.trim() || undefined}
                         >
-                          Confirm with this code
+                          {t('panel.confirmWithCode')}
                         </Button>
                         <Button
                           variant="quiet"
@@ -186,7 +187,7 @@ export function CodeConfirmationPanel<Item extends AwaitingCode>({
                             setCode('');
                           }}
                         >
-                          Cancel
+                          {t('panel.cancel')}
                         </Button>
                       </div>
                     </form>
@@ -195,7 +196,7 @@ export function CodeConfirmationPanel<Item extends AwaitingCode>({
                     {item.locked || asking === seen.id ? null : (
                       <Button
                         variant="primary"
-                        aria-label={`Confirm ${seen.buttonName}`}
+                        aria-label={t('panel.confirmLabel', { name: seen.buttonName })}
                         onClick={() => {
                           cancel();
                           clear();
@@ -203,17 +204,17 @@ export function CodeConfirmationPanel<Item extends AwaitingCode>({
                           setAsking(seen.id);
                         }}
                       >
-                        Confirm…
+                        {t('panel.confirmOpen')}
                       </Button>
                     )}
                     <Button
                       variant="danger"
                       busy={busyKey === `reject:${seen.id}`}
-                      busyLabel="Rejecting…"
-                      aria-label={`Reject ${seen.buttonName}`}
+                      busyLabel={t('panel.rejecting')}
+                      aria-label={t('panel.rejectLabel', { name: seen.buttonName })}
                       onClick={() => decide(item, seen, 'reject')}
                     >
-                      Reject
+                      {t('panel.reject')}
                     </Button>
                   </div>
                 </article>

@@ -8,9 +8,11 @@
  * Reject ask for a passkey step-up first (the existing dialog, through `useAction`). Confirming a phone replaces
  * the driver's previous one. The panel is `CodeConfirmationPanel`, with the words of phones.
  */
+import { useTranslation } from 'react-i18next';
 import { ApiError } from '../api.js';
-import { localDateTime } from '../clock.js';
+import { yourTime } from '../clock.js';
 import { deviceApi, type PendingDriverDevice } from '../drivers/device-api.js';
+import { i18next } from '../i18n/index.js';
 import { type AwaitingCodeView, CodeConfirmationPanel } from './CodeConfirmationPanel.js';
 
 const pending = () => deviceApi.pending();
@@ -31,7 +33,9 @@ async function confirm(phone: PendingDriverDevice, code: string, reload: () => P
 }
 
 function view(phone: PendingDriverDevice): AwaitingCodeView {
-  const who = `${phone.driverName}'s phone “${phone.label}”`;
+  const t = i18next.t;
+  const driver = phone.driverName;
+  const who = t('approvals:phones.whose', { driver, label: phone.label });
   return {
     id: phone.deviceId,
     heading: (
@@ -42,43 +46,44 @@ function view(phone: PendingDriverDevice): AwaitingCodeView {
     facts: (
       <dl className="approval-facts">
         <div>
-          <dt>Key fingerprint</dt>
+          <dt>{t('approvals:phones.fingerprint')}</dt>
           <dd className="mono">{phone.fingerprint}</dd>
         </div>
         <div>
-          <dt>Set up</dt>
-          <dd>{localDateTime(phone.enrolledAt)}</dd>
+          <dt>{t('approvals:phones.setUp')}</dt>
+          <dd>{yourTime(phone.enrolledAt)}</dd>
         </div>
         <div>
-          <dt>Network</dt>
+          <dt>{t('approvals:phones.network')}</dt>
           <dd className="mono">{phone.ip}</dd>
         </div>
         <div>
-          <dt>Browser</dt>
+          <dt>{t('approvals:phones.browser')}</dt>
           <dd>{phone.userAgent}</dd>
         </div>
       </dl>
     ),
     whose: who,
-    formName: `${phone.driverName}'s phone`,
-    buttonName: `${phone.driverName}'s phone ${phone.label}`,
-    codeHint: `Ask ${phone.driverName} for the code his phone shows under My jobs (XXXX-XXXX), in person or on a call you place. Never take it from a message or from a caller.`,
-    lockedNext: `If it is ${phone.driverName}'s, he sets it up again.`,
-    confirmed: `You confirmed ${who}: it now shows ${phone.driverName}'s pickup passes, and any phone before it no longer does.`,
-    rejected: `You rejected ${who}: it shows no pickup pass.`,
+    formName: t('approvals:phones.formName', { driver }),
+    buttonName: t('approvals:phones.buttonName', { driver, label: phone.label }),
+    codeHint: t('approvals:phones.codeHint', { driver }),
+    lockedNext: t('approvals:phones.lockedNext', { driver }),
+    confirmed: t('approvals:phones.confirmed', { whose: who, driver }),
+    rejected: t('approvals:phones.rejected', { whose: who }),
   };
 }
 
 export function DriversPhones() {
+  const { t } = useTranslation('approvals');
   return (
     <CodeConfirmationPanel
-      title="Drivers' phones"
-      intro="A driver's phone shows his pickup passes only once you confirm it. His phone shows him a confirmation code while it waits: ask him for it yourself, face to face or on a call you place to a number you know, and type it to confirm. If he has no code (he did not set up a phone), the phone is not his: reject it."
+      title={t('phones.title')}
+      intro={t('phones.intro')}
       noun="phone"
       idPrefix="phone"
-      loadingLabel="Loading the phones waiting for you…"
-      loadFailed="The drivers' phones could not be loaded"
-      empty="No driver's phone is waiting for you."
+      loadingLabel={t('phones.loading')}
+      loadFailed={t('phones.failed')}
+      empty={t('phones.empty')}
       load={pending}
       view={view}
       confirm={confirm}

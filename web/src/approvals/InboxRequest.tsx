@@ -1,5 +1,5 @@
 /** One request awaiting the person's decision: who asked and when, what would change, and Approve or Reject. */
-
+import { useTranslation } from 'react-i18next';
 import { localDateTime } from '../clock.js';
 import { Button } from '../components.js';
 import { ActionForm } from '../forms/ActionForm.js';
@@ -9,26 +9,27 @@ import { RequestDiff, RequestSubject } from './RequestDetails.js';
 import type { ApprovalDecisions } from './use-approval-decisions.js';
 
 function RequestFacts({ request }: { request: ApprovalRequest }) {
+  const { t } = useTranslation('approvals');
   return (
     <dl className="approval-facts">
       <div>
-        <dt>Requested by</dt>
+        <dt>{t('request.requestedBy')}</dt>
         <dd>
           {request.requestedBy.displayName ?? request.requestedBy.userId}{' '}
           <span className="muted">({request.requestedBy.orgId})</span>
         </dd>
       </div>
       <div>
-        <dt>When</dt>
+        <dt>{t('request.when')}</dt>
         <dd>{localDateTime(request.requestedAt)}</dd>
       </div>
       <div>
-        <dt>Expires</dt>
+        <dt>{t('request.expires')}</dt>
         <dd>{localDateTime(request.expiresAt)}</dd>
       </div>
       {request.terminal ? (
         <div>
-          <dt>Terminal</dt>
+          <dt>{t('request.terminal')}</dt>
           <dd>{request.terminal}</dd>
         </div>
       ) : null}
@@ -43,6 +44,7 @@ export function InboxRequest({
   request: ApprovalRequest;
   decisions: ApprovalDecisions;
 }) {
+  const { t } = useTranslation('approvals');
   const { busyKey, rejecting, draft } = decisions;
   const name = requestName(request);
   return (
@@ -56,21 +58,25 @@ export function InboxRequest({
         <Button
           variant="primary"
           busy={busyKey === `approve:${request.requestId}`}
-          busyLabel="Approving…"
-          aria-label={`Approve ${name}`}
+          busyLabel={t('request.approving')}
+          aria-label={t('request.approveLabel', { name })}
           onClick={() => decisions.approve(request)}
         >
-          Approve
+          {t('request.approve')}
         </Button>
-        <Button variant="danger" aria-label={`Reject ${name}`} onClick={() => decisions.openReject(request)}>
-          Reject
+        <Button
+          variant="danger"
+          aria-label={t('request.rejectLabel', { name })}
+          onClick={() => decisions.openReject(request)}
+        >
+          {t('request.reject')}
         </Button>
       </div>
       {rejecting?.requestId === request.requestId ? (
         <ActionForm
           spec={REJECT_REQUEST}
           draft={draft}
-          title={`Reject ${name}`}
+          title={t('request.rejectTitle', { name })}
           headingLevel="none"
           named="by-section"
           className="stack"

@@ -8,9 +8,11 @@
  * Reject is left. Confirm and Reject ask for a passkey step-up first (the existing dialog, through `useAction`).
  * The panel is `CodeConfirmationPanel`, with the words of passkeys.
  */
+import { useTranslation } from 'react-i18next';
 import { api, type PendingEnrolment } from '../api.js';
-import { localDateTime } from '../clock.js';
+import { yourTime } from '../clock.js';
 import { Notice } from '../components.js';
+import { i18next } from '../i18n/index.js';
 import { roleName } from '../terms.js';
 import { type AwaitingCodeView, CodeConfirmationPanel } from './CodeConfirmationPanel.js';
 
@@ -22,8 +24,9 @@ const reject = (enrolment: PendingEnrolment) =>
 
 function view(enrolment: PendingEnrolment): AwaitingCodeView {
   const { person, device } = enrolment;
+  const t = i18next.t;
   const name = person.displayName;
-  const whose = `${name}'s passkey`;
+  const whose = t('approvals:passkeys.whose', { name });
   return {
     id: enrolment.enrolmentId,
     heading: (
@@ -34,34 +37,32 @@ function view(enrolment: PendingEnrolment): AwaitingCodeView {
     facts: (
       <>
         {enrolment.otherEnrolments > 0 ? (
-          <Notice tone="error" title="Another enrolment of this person">
-            <p>
-              {name} has {enrolment.otherEnrolments} other enrolment
-              {enrolment.otherEnrolments === 1 ? '' : 's'}: at most one of them is theirs. Ask them which.
-            </p>
+          <Notice tone="error" title={t('approvals:passkeys.another')}>
+            <p>{t('approvals:passkeys.others', { name, count: enrolment.otherEnrolments })}</p>
           </Notice>
         ) : null}
         <dl className="approval-facts">
           <div>
-            <dt>Roles</dt>
+            <dt>{t('approvals:passkeys.roles')}</dt>
             <dd>{person.roles.map(roleName).join(', ')}</dd>
           </div>
           <div>
-            <dt>Registered</dt>
-            <dd>{localDateTime(enrolment.registeredAt)}</dd>
+            <dt>{t('approvals:passkeys.registered')}</dt>
+            <dd>{yourTime(enrolment.registeredAt)}</dd>
           </div>
           <div>
-            <dt>Network</dt>
+            <dt>{t('approvals:passkeys.network')}</dt>
             <dd className="mono">{enrolment.ip}</dd>
           </div>
           <div>
-            <dt>Browser</dt>
-            <dd>{device.userAgent || 'not given'}</dd>
+            <dt>{t('approvals:passkeys.browser')}</dt>
+            <dd>{device.userAgent || t('approvals:passkeys.notGiven')}</dd>
           </div>
           <div>
-            <dt>Authenticator</dt>
+            <dt>{t('approvals:passkeys.authenticator')}</dt>
             <dd>
-              {device.authenticator ?? 'unknown'} <span className="mono muted">{device.aaguid}</span>
+              {device.authenticator ?? t('approvals:passkeys.unknown')}{' '}
+              <span className="mono muted">{device.aaguid}</span>
             </dd>
           </div>
         </dl>
@@ -70,23 +71,24 @@ function view(enrolment: PendingEnrolment): AwaitingCodeView {
     whose,
     formName: whose,
     buttonName: whose,
-    codeHint: `Ask ${name} for the code their enrolment page shows (XXXX-XXXX), in person or on a call you place. Never take it from a message or from a caller.`,
-    lockedNext: `${name} needs a new enrolment link.`,
-    confirmed: `You confirmed ${whose}: ${name} can sign in with it now.`,
-    rejected: `You rejected ${whose}: it never signs in. ${name} needs a new enrolment link from a port administrator.`,
+    codeHint: t('approvals:passkeys.codeHint', { name }),
+    lockedNext: t('approvals:passkeys.lockedNext', { name }),
+    confirmed: t('approvals:passkeys.confirmed', { whose, name }),
+    rejected: t('approvals:passkeys.rejected', { whose, name }),
   };
 }
 
 export function PendingPasskeys() {
+  const { t } = useTranslation('approvals');
   return (
     <CodeConfirmationPanel
-      title="Pending passkeys"
-      intro="A passkey registered through an enrolment link signs in only once you confirm it. Its enrolment page showed the person a confirmation code: ask them for it yourself, face to face or on a call you place to a number you know, and type it to confirm. If they have no code (their link was already used when they opened it), the passkey is not theirs: reject it."
+      title={t('passkeys.title')}
+      intro={t('passkeys.intro')}
       noun="passkey"
       idPrefix="enrolment"
-      loadingLabel="Loading the passkeys waiting for you…"
-      loadFailed="The pending passkeys could not be loaded"
-      empty="No passkey is waiting for you."
+      loadingLabel={t('passkeys.loading')}
+      loadFailed={t('passkeys.failed')}
+      empty={t('passkeys.empty')}
       load={pending}
       view={view}
       confirm={confirm}

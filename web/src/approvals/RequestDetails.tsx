@@ -1,4 +1,5 @@
 /** How a request is shown: its subject (a link to the container page for a visit) and its before/after table. */
+import { useTranslation } from 'react-i18next';
 import { Link } from '../router.js';
 import { diffRows } from './approval-diff.js';
 import { type ApprovalRequest, isAboutVisit } from './approval-requests.js';
@@ -14,16 +15,17 @@ export function RequestSubject({ request }: { request: ApprovalRequest }) {
 }
 
 export function RequestDiff({ request }: { request: ApprovalRequest }) {
+  const { t } = useTranslation('approvals');
   const rows = diffRows(request);
-  if (rows.length === 0) return <p className="muted">No details were recorded for this change.</p>;
+  if (rows.length === 0) return <p className="muted">{t('diff.none')}</p>;
   return (
     <table className="table diff-table">
-      <caption className="visually-hidden">What request {request.requestId} changes</caption>
+      <caption className="visually-hidden">{t('diff.caption', { id: request.requestId })}</caption>
       <thead>
         <tr>
-          <th scope="col">Field</th>
-          <th scope="col">Before</th>
-          <th scope="col">After</th>
+          <th scope="col">{t('diff.field')}</th>
+          <th scope="col">{t('diff.before')}</th>
+          <th scope="col">{t('diff.after')}</th>
         </tr>
       </thead>
       <tbody>

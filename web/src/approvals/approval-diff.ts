@@ -1,18 +1,28 @@
 /** What a two-person request would change, as rows of before and after, per kind of request. */
-import { localDateTime } from '../clock.js';
+import { yourTime } from '../clock.js';
+import { i18next } from '../i18n/index.js';
+import { eventTypeName, fieldName, holdKindName, plainText, roleName } from '../terms.js';
 import type { ApprovalRequest } from './approval-requests.js';
 
 /** A yard slot (`{ terminal, block, bay, row, tier }`) or any other value, in one readable line. */
 function show(value: unknown): string {
+  const t = i18next.t;
   if (value === null || value === undefined) return '—';
-  if (typeof value === 'string') return value || '—';
+  if (typeof value === 'string') return plainText(value) || '—';
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (Array.isArray(value)) return value.length === 0 ? 'none' : value.map(show).join(', ');
+  if (Array.isArray(value))
+    return value.length === 0 ? t('approvals:diff.noneValue') : value.map(show).join(', ');
   const slot = value as Record<string, unknown>;
   if ('terminal' in slot && 'block' in slot && 'bay' in slot)
-    return `${slot.terminal} ${slot.block}-${slot.bay}-${slot.row}${slot.tier !== undefined ? `, tier ${slot.tier}` : ''}`;
+    return `${t('approvals:diff.slotText', { terminal: slot.terminal, block: slot.block, bay: slot.bay, row: slot.row })}${slot.tier !== undefined ? t('approvals:diff.tier', { tier: slot.tier }) : ''}`;
   return JSON.stringify(value);
 }
+
+/** A list of roles in words. */
+const showRoles = (roles: unknown[]) =>
+  roles.length === 0
+    ? i18next.t('approvals:diff.noneValue')
+    : roles.map((role) => roleName(String(role))).join(', ');
 
 export interface DiffRow {
   field: string;
@@ -22,30 +32,48 @@ export interface DiffRow {
 
 /** The before/after of a change, per kind, with a generic fallback for the fields it does not know. */
 export function diffRows(request: ApprovalRequest): DiffRow[] {
+  const t = i18next.t;
   const change = request.change;
   switch (request.kind) {
     case 'role.grant': {
       const before = Array.isArray(change.rolesBefore) ? (change.rolesBefore as string[]) : [];
-      return [{ field: 'Roles', before: show(before), after: show([...before, change.role]) }];
+      return [
+        {
+          field: t('approvals:diff.roles'),
+          before: showRoles(before),
+          after: showRoles([...before, change.role]),
+        },
+      ];
     }
     case 'passkeys.reset':
       return [
-        { field: 'Passkeys', before: show(change.passkeysBefore), after: '0 (re-enrolment link issued)' },
+        {
+          field: t('approvals:diff.passkeys'),
+          before: show(change.passkeysBefore),
+          after: t('approvals:diff.passkeysAfter'),
+        },
       ];
     case 'yard.correction':
       return [
-        { field: 'Position', before: show(change.from), after: show(change.to) },
-        { field: 'Reason', before: '', after: show(change.reason) },
+        { field: t('approvals:diff.position'), before: show(change.from), after: show(change.to) },
+        { field: t('approvals:diff.reason'), before: '', after: show(change.reason) },
       ];
     case 'visit.void': {
       const before = (change.before ?? {}) as { type?: string; at?: string };
       return [
         {
-          field: `Event version ${show(change.voidedVersion)}`,
-          before: `${before.type ?? 'event'}${before.at ? ` at ${localDateTime(before.at)}` : ''}`,
-          after: 'voided',
+          field: t('approvals:diff.eventVersion', { version: show(change.voidedVersion) }),
+          before: before.at
+            ? t('approvals:diff.at', {
+                what: before.type ? eventTypeName(before.type) : t('approvals:diff.event'),
+                when: yourTime(before.at),
+              })
+            : before.type
+              ? eventTypeName(before.type)
+              : t('approvals:diff.event'),
+          after: t('approvals:diff.voided'),
         },
-        { field: 'Reason', before: '', after: show(change.reason) },
+        { field: t('approvals:diff.reason'), before: '', after: show(change.reason) },
       ];
     }
     case 'visit.unfreeze': {
@@ -57,11 +85,16 @@ export function diffRows(request: ApprovalRequest): DiffRow[] {
       };
       return [
         {
-          field: 'Freeze',
-          before: `Frozen by ${before.frozenBy ?? 'someone'}${before.frozenAt ? ` at ${localDateTime(before.frozenAt)}` : ''} because “${before.frozenReason ?? '—'}”${before.alertId ? ` (alert ${before.alertId})` : ''}`,
-          after: 'Not frozen: the box may leave again when every other check passes',
+          field: t('approvals:diff.freeze'),
+          before: [
+            t('approvals:diff.frozenBy', { by: before.frozenBy ?? t('approvals:diff.someone') }),
+            before.frozenAt ? t('approvals:diff.atWhen', { when: yourTime(before.frozenAt) }) : '',
+            t('approvals:diff.because', { reason: before.frozenReason ?? '—' }),
+            before.alertId ? t('approvals:diff.alert', { id: before.alertId }) : '',
+          ].join(''),
+          after: t('approvals:diff.notFrozen'),
         },
-        { field: 'Reason', before: '', after: show(change.reason) },
+        { field: t('approvals:diff.reason'), before: '', after: show(change.reason) },
       ];
     }
     case 'hold.lift': {
@@ -74,11 +107,16 @@ export function diffRows(request: ApprovalRequest): DiffRow[] {
       };
       return [
         {
-          field: `${show(change.kind)} hold ${show(change.holdId)}`,
-          before: `Placed by ${before.placedBy ?? 'an officer not recorded'}${before.placedAt ? ` at ${localDateTime(before.placedAt)}` : ''} because “${before.holdReason ?? '—'}”${before.reference ? ` (${before.reference})` : ''}`,
-          after: 'Lifted: the box may leave when every other light is green',
+          field: `${holdKindName(String(change.kind))} ${show(change.holdId)}`,
+          before: [
+            t('approvals:diff.placedBy', { by: before.placedBy ?? t('approvals:diff.officerNotRecorded') }),
+            before.placedAt ? t('approvals:diff.atWhen', { when: yourTime(before.placedAt) }) : '',
+            t('approvals:diff.because', { reason: before.holdReason ?? '—' }),
+            before.reference ? ` (${before.reference})` : '',
+          ].join(''),
+          after: t('approvals:diff.lifted'),
         },
-        { field: 'Reason', before: '', after: show(change.reason) },
+        { field: t('approvals:diff.reason'), before: '', after: show(change.reason) },
       ];
     }
     default: {
@@ -86,9 +124,10 @@ export function diffRows(request: ApprovalRequest): DiffRow[] {
       const before = (change.before ?? {}) as Record<string, unknown>;
       const after = (change.after ?? {}) as Record<string, unknown>;
       for (const key of new Set([...Object.keys(before), ...Object.keys(after)]))
-        rows.push({ field: key, before: show(before[key]), after: show(after[key]) });
+        rows.push({ field: fieldName(key), before: show(before[key]), after: show(after[key]) });
       for (const [key, value] of Object.entries(change))
-        if (key !== 'before' && key !== 'after') rows.push({ field: key, before: '', after: show(value) });
+        if (key !== 'before' && key !== 'after')
+          rows.push({ field: fieldName(key), before: '', after: show(value) });
       return rows;
     }
   }

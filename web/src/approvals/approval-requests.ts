@@ -1,5 +1,7 @@
 /** Two-person requests as `/v1/approvals` answers them, and the calls that decide or withdraw one. */
 import { apiGet, apiPost } from '../api.js';
+import { i18next } from '../i18n/index.js';
+import { term } from '../terms.js';
 
 /** A two-person request as `GET /v1/approvals` answers it. */
 export interface ApprovalRequest {
@@ -15,29 +17,18 @@ export interface ApprovalRequest {
   decidedBy: string | null;
 }
 
-const kindNames: Record<string, string> = {
-  'yard.correction': 'Yard position correction',
-  'pickup.change': 'Pickup change',
-  'visit.void': 'Void of a visit event',
-  'role.grant': 'Role grant',
-  'passkeys.reset': 'Passkey reset',
-  'visit.unfreeze': 'Unfreeze of a frozen box',
-  'hold.lift': "Lift of another officer's hold",
-};
-
-export const kindName = (kind: string) => kindNames[kind] ?? kind;
+/** "Yard position correction", in the console's language. */
+export const kindName = (kind: string) => term('approvalKinds', kind);
 
 /** "the yard position correction of V-123", as the buttons, step-ups and notices name a request. */
 export const requestName = (request: ApprovalRequest) =>
-  `the ${kindName(request.kind).toLowerCase()} of ${request.subject}`;
+  i18next.t('approvals:request.name', {
+    kind: kindName(request.kind).toLowerCase(),
+    subject: request.subject,
+  });
 
-export const statusNames: Record<ApprovalRequest['status'], string> = {
-  pending: 'Waiting',
-  granted: 'Approved',
-  rejected: 'Rejected',
-  withdrawn: 'Withdrawn',
-  expired: 'Expired',
-};
+/** "Waiting", "Approved"…, in the console's language. */
+export const statusName = (status: ApprovalRequest['status']) => term('approvalStatuses', status);
 
 const visitKinds = ['yard.correction', 'pickup.change', 'visit.void', 'visit.unfreeze', 'hold.lift'];
 

@@ -4,6 +4,7 @@
  */
 import { useState } from 'react';
 import { useFormDraft } from '../forms/form-schema.js';
+import { i18next } from '../i18n/index.js';
 import { useAction } from '../use-action.js';
 import { APPROVE_REQUEST, REJECT_REQUEST } from './approval-forms.js';
 import { type ApprovalRequest, approvalsApi, requestName } from './approval-requests.js';
@@ -33,7 +34,7 @@ export function useApprovalDecisions(reload: () => Promise<void>) {
         `approve:${request.requestId}`,
         APPROVE_REQUEST.stepUp(request),
         () => approvalsApi.approve(request),
-        `You approved ${requestName(request)}. It is applied.`,
+        i18next.t('approvals:decisions.approved', { name: requestName(request) }),
       );
     },
     openReject(request: ApprovalRequest) {
@@ -48,15 +49,15 @@ export function useApprovalDecisions(reload: () => Promise<void>) {
         `reject:${request.requestId}`,
         REJECT_REQUEST.policy.stepUp(request),
         () => approvalsApi.reject(request, reason),
-        `You rejected ${requestName(request)}.`,
+        i18next.t('approvals:decisions.rejected', { name: requestName(request) }),
       );
     },
     withdraw(request: ApprovalRequest) {
       void act(
         `withdraw:${request.requestId}`,
-        'withdraw your request',
+        i18next.t('approvals:decisions.stepUpWithdraw'),
         () => approvalsApi.withdraw(request),
-        `Your request about ${request.subject} is withdrawn.`,
+        i18next.t('approvals:decisions.withdrawn', { subject: request.subject }),
       );
     },
   };

@@ -1,5 +1,6 @@
 /** The log's growth and its events per hour, drawn as SVG with a table of the same figures for screen readers. */
-import { localDateTime } from '../clock.js';
+import { useTranslation } from 'react-i18next';
+import { formatNumber, localDateTime } from '../clock.js';
 import type { Stats } from './audit-api.js';
 
 const CHART_W = 640;
@@ -8,7 +9,8 @@ const PAD = { left: 56, right: 12, top: 12, bottom: 28 };
 
 /** Log size at each checkpoint: a line over time, with a table of the same figures for screen readers. */
 export function GrowthChart({ growth }: { growth: Stats['growth'] }) {
-  if (growth.length === 0) return <p className="muted">No checkpoint yet, so no growth to draw.</p>;
+  const { t } = useTranslation('audit');
+  if (growth.length === 0) return <p className="muted">{t('charts.noGrowth')}</p>;
   const times = growth.map((g) => Date.parse(g.at));
   const t0 = Math.min(...times);
   const t1 = Math.max(...times);
@@ -19,14 +21,20 @@ export function GrowthChart({ growth }: { growth: Stats['growth'] }) {
   const points = growth.map((g, i) => `${x(times[i] as number).toFixed(1)},${y(g.treeSize).toFixed(1)}`);
   const first = growth[0];
   const last = growth.at(-1);
-  const summary = `Log size grew from ${first?.treeSize.toLocaleString()} entries on ${localDateTime(first?.at)} to ${last?.treeSize.toLocaleString()} on ${localDateTime(last?.at)}, over ${growth.length} checkpoints.`;
+  const summary = t('charts.growthSummary', {
+    from: formatNumber(first?.treeSize),
+    fromWhen: localDateTime(first?.at),
+    to: formatNumber(last?.treeSize),
+    toWhen: localDateTime(last?.at),
+    count: growth.length,
+  });
   return (
     <figure className="audit-chart">
       <svg viewBox={`0 0 ${CHART_W} ${CHART_H}`} role="img" aria-label={summary}>
         <line x1={PAD.left} x2={CHART_W - PAD.right} y1={y(0)} y2={y(0)} className="chart-axis" />
         <line x1={PAD.left} x2={PAD.left} y1={PAD.top} y2={y(0)} className="chart-axis" />
         <text x={PAD.left - 6} y={y(maxSize) + 4} textAnchor="end" className="chart-label">
-          {maxSize.toLocaleString()}
+          {formatNumber(maxSize)}
         </text>
         <text x={PAD.left - 6} y={y(0)} textAnchor="end" className="chart-label">
           0
@@ -41,19 +49,19 @@ export function GrowthChart({ growth }: { growth: Stats['growth'] }) {
       </svg>
       <figcaption>{summary}</figcaption>
       <details>
-        <summary>Show the figures as a table</summary>
+        <summary>{t('charts.showTable')}</summary>
         <table className="table">
           <thead>
             <tr>
-              <th scope="col">Signed at</th>
-              <th scope="col">Log size</th>
+              <th scope="col">{t('charts.signedAt')}</th>
+              <th scope="col">{t('charts.logSize')}</th>
             </tr>
           </thead>
           <tbody>
             {growth.map((g) => (
               <tr key={`${g.at}-${g.treeSize}`}>
                 <td>{localDateTime(g.at)}</td>
-                <td>{g.treeSize.toLocaleString()}</td>
+                <td>{formatNumber(g.treeSize)}</td>
               </tr>
             ))}
           </tbody>
@@ -65,7 +73,8 @@ export function GrowthChart({ growth }: { growth: Stats['growth'] }) {
 
 /** Events per hour: one bar per hour, with a table of the same figures. */
 export function HourlyChart({ hours, truncated }: { hours: Stats['eventsPerHour']; truncated: boolean }) {
-  if (hours.length === 0) return <p className="muted">No events yet.</p>;
+  const { t } = useTranslation('audit');
+  if (hours.length === 0) return <p className="muted">{t('charts.noEvents')}</p>;
   const max = Math.max(1, ...hours.map((h) => h.events));
   const total = hours.reduce((sum, h) => sum + h.events, 0);
   const busiest = hours.reduce(
@@ -74,7 +83,12 @@ export function HourlyChart({ hours, truncated }: { hours: Stats['eventsPerHour'
   );
   const band = (CHART_W - PAD.left - PAD.right) / hours.length;
   const barH = (n: number) => (n / max) * (CHART_H - PAD.top - PAD.bottom);
-  const summary = `${total.toLocaleString()} events over ${hours.length} hours; the busiest hour, ${localDateTime(busiest.hour)}, had ${busiest.events.toLocaleString()}.${truncated ? ' Counting stopped at the scan limit.' : ''}`;
+  const summary = `${t('charts.hourlySummary', {
+    total: formatNumber(total),
+    hours: hours.length,
+    busiest: localDateTime(busiest.hour),
+    count: formatNumber(busiest.events),
+  })}${truncated ? t('charts.truncated') : ''}`;
   return (
     <figure className="audit-chart">
       <svg viewBox={`0 0 ${CHART_W} ${CHART_H}`} role="img" aria-label={summary}>
@@ -86,7 +100,7 @@ export function HourlyChart({ hours, truncated }: { hours: Stats['eventsPerHour'
           className="chart-axis"
         />
         <text x={PAD.left - 6} y={PAD.top + 4} textAnchor="end" className="chart-label">
-          {max.toLocaleString()}
+          {formatNumber(max)}
         </text>
         <text x={PAD.left - 6} y={CHART_H - PAD.bottom} textAnchor="end" className="chart-label">
           0
@@ -112,19 +126,19 @@ export function HourlyChart({ hours, truncated }: { hours: Stats['eventsPerHour'
       </svg>
       <figcaption>{summary}</figcaption>
       <details>
-        <summary>Show the figures as a table</summary>
+        <summary>{t('charts.showTable')}</summary>
         <table className="table">
           <thead>
             <tr>
-              <th scope="col">Hour starting</th>
-              <th scope="col">Events</th>
+              <th scope="col">{t('charts.hourStarting')}</th>
+              <th scope="col">{t('charts.events')}</th>
             </tr>
           </thead>
           <tbody>
             {hours.map((h) => (
               <tr key={h.hour}>
                 <td>{localDateTime(h.hour)}</td>
-                <td>{h.events.toLocaleString()}</td>
+                <td>{formatNumber(h.events)}</td>
               </tr>
             ))}
           </tbody>

@@ -1,6 +1,9 @@
 /** The newest signed checkpoints, each signature checked in this browser, with the witnesses that cosigned them. */
+
 import { useEffect, useState } from 'react';
-import { localDateTime } from '../clock.js';
+import { useTranslation } from 'react-i18next';
+import { formatNumber, localDateTime } from '../clock.js';
+import { i18next } from '../i18n/index.js';
 import { fromBase64, type SignatureResult, verifyCheckpointNote } from '../proof.js';
 import type { Checkpoint } from './audit-api.js';
 
@@ -16,14 +19,16 @@ const signatureLines = (note: string) => {
 };
 
 function SignatureVerdict({ result }: { result: SignatureResult | undefined }) {
-  if (!result) return <span className="verdict-pending">checking…</span>;
-  if (result.status === 'valid')
-    return <span className="audit-ok">✓ Signature verified in your browser</span>;
-  if (result.status === 'unsupported') return <span className="muted">Not checked: {result.detail}</span>;
-  return <span className="audit-bad">✗ Signature not verified: {result.detail}</span>;
+  const { t } = useTranslation('audit');
+  if (!result) return <span className="verdict-pending">{t('checkpoints.checking')}</span>;
+  if (result.status === 'valid') return <span className="audit-ok">{t('checkpoints.verified')}</span>;
+  if (result.status === 'unsupported')
+    return <span className="muted">{t('checkpoints.notChecked', { detail: result.detail })}</span>;
+  return <span className="audit-bad">{t('checkpoints.notVerified', { detail: result.detail })}</span>;
 }
 
 export function CheckpointList({ checkpoints }: { checkpoints: Checkpoint[] }) {
+  const { t } = useTranslation('audit');
   const [results, setResults] = useState<Record<number, SignatureResult>>({});
   useEffect(() => {
     let live = true;
@@ -37,7 +42,7 @@ export function CheckpointList({ checkpoints }: { checkpoints: Checkpoint[] }) {
               treeSize: c.treeSize,
               rootHash: root,
             })
-          : { status: 'invalid', detail: 'the root is not base64' };
+          : { status: 'invalid', detail: i18next.t('audit:checkpoints.rootNotBase64') };
         if (!live) return;
         setResults((previous) => ({ ...previous, [c.treeSize]: result }));
       }
@@ -47,24 +52,24 @@ export function CheckpointList({ checkpoints }: { checkpoints: Checkpoint[] }) {
     };
   }, [checkpoints]);
 
-  if (checkpoints.length === 0) return <p className="muted">No checkpoint has been signed yet.</p>;
+  if (checkpoints.length === 0) return <p className="muted">{t('checkpoints.none')}</p>;
   return (
     <div className="table-wrap">
       <table className="table audit-checkpoints">
-        <caption className="visually-hidden">Signed checkpoints, newest first</caption>
+        <caption className="visually-hidden">{t('checkpoints.caption')}</caption>
         <thead>
           <tr>
-            <th scope="col">Size</th>
-            <th scope="col">Root hash</th>
-            <th scope="col">Signed at</th>
-            <th scope="col">Signature</th>
-            <th scope="col">Cosigned by</th>
+            <th scope="col">{t('checkpoints.size')}</th>
+            <th scope="col">{t('checkpoints.root')}</th>
+            <th scope="col">{t('checkpoints.signedAt')}</th>
+            <th scope="col">{t('checkpoints.signature')}</th>
+            <th scope="col">{t('checkpoints.cosignedBy')}</th>
           </tr>
         </thead>
         <tbody>
           {[...checkpoints].reverse().map((c) => (
             <tr key={c.treeSize} data-tree-size={c.treeSize}>
-              <td>{c.treeSize.toLocaleString()}</td>
+              <td>{formatNumber(c.treeSize)}</td>
               <td>
                 <code className="hash">{c.rootHash}</code>
               </td>
@@ -82,15 +87,17 @@ export function CheckpointList({ checkpoints }: { checkpoints: Checkpoint[] }) {
                   <ul className="stack-list">
                     {c.cosignatures.map((cosignature) => (
                       <li key={cosignature.witness}>
-                        {cosignature.witness}{' '}
+                        <code>{cosignature.witness}</code>{' '}
                         <span className="muted">
-                          at {localDateTime(new Date(cosignature.timestamp * 1000).toISOString())}
+                          {t('checkpoints.at', {
+                            when: localDateTime(new Date(cosignature.timestamp * 1000).toISOString()),
+                          })}
                         </span>
                       </li>
                     ))}
                   </ul>
                 ) : (
-                  <span className="muted">none (witnesses are asked for the latest checkpoint)</span>
+                  <span className="muted">{t('checkpoints.noCosigners')}</span>
                 )}
               </td>
             </tr>

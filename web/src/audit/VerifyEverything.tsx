@@ -1,10 +1,14 @@
 /** The button that verifies the whole log in this browser, its progress, and the verdict. */
+
 import { useEffect, useRef, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
+import { formatNumber } from '../clock.js';
 import { Button, Notice } from '../components.js';
 import { messageOf } from '../errors.js';
 import { type Progress, type Verdict, verifyEverything } from './log-verification.js';
 
 export function VerifyEverything() {
+  const { t } = useTranslation('audit');
   const [progress, setProgress] = useState<Progress>();
   const [verdict, setVerdict] = useState<Verdict>();
   const [error, setError] = useState<string>();
@@ -37,45 +41,53 @@ export function VerifyEverything() {
 
   return (
     <div className="audit-verify">
-      <p>
-        Downloads every entry of the log, hashes each one in your browser (SHA-256 of 0x00 and the leaf bytes)
-        and rebuilds the Merkle tree (RFC 9162), then compares its root with the latest signed checkpoint.
-      </p>
+      <p>{t('verify.intro')}</p>
       <div className="button-row">
-        <Button variant="primary" busy={running} busyLabel="Verifying…" onClick={() => void run()}>
-          Verify everything
+        <Button variant="primary" busy={running} busyLabel={t('verify.verifying')} onClick={() => void run()}>
+          {t('verify.button')}
         </Button>
       </div>
       {progress ? (
         <div className="audit-progress">
           <label htmlFor="audit-progress">
-            {progress.done.toLocaleString()} of {progress.total.toLocaleString()} entries checked
+            {t('verify.progress', { done: formatNumber(progress.done), total: formatNumber(progress.total) })}
           </label>
           <progress id="audit-progress" value={progress.done} max={Math.max(progress.total, 1)} />
         </div>
       ) : null}
       {error ? (
-        <Notice tone="error" title="The log could not be verified">
+        <Notice tone="error" title={t('verify.failed')}>
           <p>{error}</p>
         </Notice>
       ) : null}
       {verdict?.kind === 'ok' ? (
-        <Notice tone="success" title="Verified: every entry is in the signed log">
+        <Notice tone="success" title={t('verify.ok')}>
           <p>
-            All {verdict.treeSize.toLocaleString()} entries hash to the root of the latest signed checkpoint,{' '}
-            <code className="hash">{verdict.rootHash}</code>.
+            <Trans
+              t={t}
+              i18nKey="verify.okBody"
+              values={{ size: formatNumber(verdict.treeSize), root: verdict.rootHash }}
+              components={{ code: <code className="hash" /> }}
+            />
           </p>
         </Notice>
       ) : null}
       {verdict?.kind === 'bad' ? (
         <Notice
           tone="error"
-          title={verdict.index !== undefined ? `Not verified: entry ${verdict.index} is bad` : 'Not verified'}
+          title={
+            verdict.index !== undefined ? t('verify.badEntry', { index: verdict.index }) : t('verify.bad')
+          }
         >
           <p>{verdict.detail}</p>
           {verdict.index !== undefined ? (
             <p>
-              First bad index: <strong data-bad-index={verdict.index}>{verdict.index}</strong>
+              <Trans
+                t={t}
+                i18nKey="verify.firstBad"
+                values={{ index: verdict.index }}
+                components={{ strong: <strong data-bad-index={verdict.index} /> }}
+              />
             </p>
           ) : null}
         </Notice>

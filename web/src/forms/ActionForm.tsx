@@ -4,6 +4,7 @@
  */
 import type { FormEvent, ReactNode } from 'react';
 import { Button, Field, SelectField } from '../components.js';
+import { i18next } from '../i18n/index.js';
 import { checkDraft, type FieldSpec, type FormDraft, type FormSpec, type FormValues } from './form-schema.js';
 
 export interface ActionFormProps<Name extends string, Subject> {
@@ -140,7 +141,7 @@ export function ActionForm<Name extends string, Subject>({
         <div className="button-row">
           {submitButton}
           <Button variant="quiet" onClick={onCancel}>
-            Cancel
+            {i18next.t('cancel')}
           </Button>
         </div>
       ) : (

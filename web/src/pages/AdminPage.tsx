@@ -3,6 +3,7 @@
  * passkey resets and API tokens. The server checks every action; sensitive ones ask for a passkey step-up inline.
  */
 import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { ApiToken, Organisation, Outcome, User } from '../access/admin-api.js';
 import { OrganisationsCard } from '../access/OrganisationsCard.js';
 import { TokensCard } from '../access/TokensCard.js';
@@ -14,6 +15,7 @@ import { allPages } from '../pages-of.js';
 import { useAction } from '../use-action.js';
 
 export function AdminPage({ session }: { session: Session }) {
+  const { t } = useTranslation('access');
   const [orgs, setOrgs] = useState<Organisation[]>();
   const [users, setUsers] = useState<User[]>();
   const [tokens, setTokens] = useState<ApiToken[]>();
@@ -53,15 +55,12 @@ export function AdminPage({ session }: { session: Session }) {
 
   return (
     <div className="page admin-page">
-      <PageHeading title="Administration" />
-      <p className="lead">
-        Roles are granted by two administrators: what you ask for here waits in the approvals inbox of another
-        administrator.
-      </p>
+      <PageHeading title={t('page.title')} />
+      <p className="lead">{t('page.lead')}</p>
       {loadError ? (
-        <Notice tone="error" title="The administration data could not be loaded">
+        <Notice tone="error" title={t('page.failed')}>
           <p>{loadError}</p>
-          <Button onClick={() => void load()}>Try again</Button>
+          <Button onClick={() => void load()}>{t('page.tryAgain')}</Button>
         </Notice>
       ) : null}
       {prompt}
@@ -70,11 +69,11 @@ export function AdminPage({ session }: { session: Session }) {
           {outcome.body}
         </Notice>
       ) : failed ? (
-        <Notice tone="error" title="That did not work">
+        <Notice tone="error" title={t('didNotWork', { ns: 'common' })}>
           {failed}
         </Notice>
       ) : null}
-      {!loadError && (!orgs || !users || !tokens) ? <Loading label="Loading administration…" /> : null}
+      {!loadError && (!orgs || !users || !tokens) ? <Loading label={t('page.loading')} /> : null}
       {orgs && users && tokens ? (
         <>
           <OrganisationsCard {...shared} orgs={orgs} />

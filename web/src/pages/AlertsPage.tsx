@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import { AlertPanel } from '../alerts/AlertPanel.js';
 import { AlertsCard } from '../alerts/AlertsCard.js';
 import { alertPowers } from '../alerts/alert-forms.js';
@@ -12,26 +13,27 @@ import { useSession } from '../session.js';
  * assign, resolve.
  */
 export function AlertsPage({ session }: { session: Session }) {
+  const { t } = useTranslation('pages');
   const { signedOut } = useSession();
   const powers = alertPowers(session);
   const { filter, setFilter, state, load, more, showMore } = useAlerts();
   const actions = useAlertActions(load);
 
-  const heading = <PageHeading title="Alerts" />;
+  const heading = <PageHeading title={t('alerts.title')} />;
   if (state.status === 'loading')
     return (
       <div className="page">
         {heading}
-        <Loading label="Loading the alerts…" />
+        <Loading label={t('alerts.loading')} />
       </div>
     );
   if (state.status === 'error')
     return (
       <div className="page">
         {heading}
-        <Notice tone="error" title="The alerts could not be loaded">
+        <Notice tone="error" title={t('alerts.failed')}>
           <p>{state.message}</p>
-          <Button onClick={() => void load()}>Try again</Button>
+          <Button onClick={() => void load()}>{t('alerts.tryAgain')}</Button>
         </Notice>
       </div>
     );
@@ -40,11 +42,8 @@ export function AlertsPage({ session }: { session: Session }) {
     <div className="page">
       {heading}
       <p className="muted">
-        Refused gate attempts, account lockouts, bulk look-ups of yard positions and audit log failures. Each
-        links to its evidence: the visits and the audit log entry.
-        {powers.manage
-          ? ''
-          : ' Your role reads alerts; a terminal supervisor acknowledges and resolves them.'}
+        {t('alerts.intro')}
+        {powers.manage ? '' : ` ${t('alerts.readOnly')}`}
       </p>
       {actions.done ? <Notice tone="success">{actions.done}</Notice> : null}
       {actions.feedback}

@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import type { Session } from '../api.js';
 import { DriversPhones } from '../approvals/DriversPhones.js';
 import { InboxRequest } from '../approvals/InboxRequest.js';
@@ -10,6 +11,7 @@ import { holds } from '../session.js';
 
 /** The two-person inbox: requests awaiting me (approve after a step-up, or reject with a reason), and my own. */
 export function ApprovalsPage({ session }: { session: Session }) {
+  const { t } = useTranslation('pages');
   const { state, load } = useApprovals();
   const decisions = useApprovalDecisions(load);
   const mayDecide = holds(session, 'approval.decide');
@@ -17,37 +19,32 @@ export function ApprovalsPage({ session }: { session: Session }) {
   if (state.status === 'loading')
     return (
       <div className="page">
-        <PageHeading title="Approvals" />
-        <Loading label="Loading the requests…" />
+        <PageHeading title={t('approvals.title')} />
+        <Loading label={t('approvals.loading')} />
       </div>
     );
   if (state.status === 'error')
     return (
       <div className="page">
-        <PageHeading title="Approvals" />
-        <Notice tone="error" title="The requests could not be loaded">
+        <PageHeading title={t('approvals.title')} />
+        <Notice tone="error" title={t('approvals.failed')}>
           <p>{state.message}</p>
-          <Button onClick={() => void load()}>Try again</Button>
+          <Button onClick={() => void load()}>{t('approvals.tryAgain')}</Button>
         </Notice>
       </div>
     );
 
   return (
     <div className="page">
-      <PageHeading title="Approvals" />
-      <p className="muted">
-        Some changes need a second person: you see exactly what would change, and who asked. Approving needs
-        you to confirm it is you with your passkey. You can never approve your own request.
-      </p>
+      <PageHeading title={t('approvals.title')} />
+      <p className="muted">{t('approvals.intro')}</p>
       {decisions.done ? <Notice tone="success">{decisions.done}</Notice> : null}
       {decisions.feedback}
 
       <section className="card" aria-labelledby="inbox-heading">
-        <h2 id="inbox-heading">Awaiting your decision</h2>
+        <h2 id="inbox-heading">{t('approvals.inbox')}</h2>
         {state.inbox.length === 0 ? (
-          <p className="muted">
-            {mayDecide ? 'Nothing is waiting for you.' : 'Your role approves no two-person changes.'}
-          </p>
+          <p className="muted">{mayDecide ? t('approvals.nothing') : t('approvals.noRole')}</p>
         ) : (
           <ul className="approval-list">
             {state.inbox.map((request) => (

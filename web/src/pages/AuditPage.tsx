@@ -3,7 +3,9 @@
  * events per hour, and "verify everything", which streams every entry and recomputes the RFC 9162 tree in the
  * browser, so the verdict does not rest on the server's word.
  */
+
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { apiGet, type Session } from '../api.js';
 import { GrowthChart, HourlyChart } from '../audit/AuditCharts.js';
 import {
@@ -16,11 +18,13 @@ import {
 import { CheckpointList } from '../audit/CheckpointList.js';
 import { VerifyEverything } from '../audit/VerifyEverything.js';
 import { WitnessList } from '../audit/WitnessList.js';
+import { formatNumber } from '../clock.js';
 import { Loading, Notice, PageHeading } from '../components.js';
 import { messageOf } from '../errors.js';
 import { holds } from '../session.js';
 
 export function AuditPage({ session }: { session: Session }) {
+  const { t } = useTranslation('audit');
   const [stats, setStats] = useState<Stats>();
   const [checkpoints, setCheckpoints] = useState<Checkpoint[]>();
   const [witnesses, setWitnesses] = useState<Witnesses>();
@@ -52,61 +56,50 @@ export function AuditPage({ session }: { session: Session }) {
 
   return (
     <div className="page audit-page">
-      <PageHeading title="Audit log" />
-      <p className="lead">
-        Every event is a leaf of an append-only Merkle log (RFC 9162). The log signs checkpoints of its size
-        and root; your browser checks the signatures itself.
-      </p>
+      <PageHeading title={t('page.title')} />
+      <p className="lead">{t('page.lead')}</p>
       {error ? (
-        <Notice tone="error" title="The audit log could not be loaded">
+        <Notice tone="error" title={t('page.failed')}>
           <p>{error}</p>
         </Notice>
       ) : null}
-      {!error && (!stats || !checkpoints) ? <Loading label="Loading the audit log…" /> : null}
+      {!error && (!stats || !checkpoints) ? <Loading label={t('page.loading')} /> : null}
       {stats && checkpoints ? (
         <>
           <section className="card card-wide" aria-labelledby="verify-heading">
-            <h2 id="verify-heading">Verify everything</h2>
+            <h2 id="verify-heading">{t('page.verifyHeading')}</h2>
             {mayReadEntries ? (
               <VerifyEverything />
             ) : (
-              <Notice tone="info" title="Whole-log verification needs the entries permission">
+              <Notice tone="info" title={t('page.needsEntries')}>
                 <p>
-                  {session.method === 'password_totp'
-                    ? 'Checking every entry means reading every event, with every yard position in it: sign in with your passkey for that. '
-                    : 'Checking every entry means reading every event, which only customs officers and investigators may do. '}
-                  You can still check each checkpoint's signature below, and each event's inclusion proof on
-                  its container page.
+                  {session.method === 'password_totp' ? t('page.passwordSession') : t('page.onlyCustoms')}
+                  {t('page.stillCheck')}
                 </p>
               </Notice>
             )}
           </section>
           <div className="cards audit-charts">
             <section className="card" aria-labelledby="growth-heading">
-              <h2 id="growth-heading">Log growth</h2>
+              <h2 id="growth-heading">{t('page.growth')}</h2>
               <GrowthChart growth={stats.growth} />
             </section>
             <section className="card" aria-labelledby="hourly-heading">
-              <h2 id="hourly-heading">Events per hour</h2>
+              <h2 id="hourly-heading">{t('page.hourly')}</h2>
               <HourlyChart hours={stats.eventsPerHour} truncated={stats.truncated} />
             </section>
           </div>
           <section className="card card-wide" aria-labelledby="checkpoints-heading">
-            <h2 id="checkpoints-heading">Signed checkpoints</h2>
+            <h2 id="checkpoints-heading">{t('page.checkpoints')}</h2>
             <p className="muted">
-              The {checkpoints.length} newest of the log's checkpoints; {stats.logSize.toLocaleString()}{' '}
-              entries in all. The witnesses' cosignatures follow the log's own signature line; your browser
-              checks the log's.
+              {t('page.checkpointsIntro', { count: checkpoints.length, size: formatNumber(stats.logSize) })}
             </p>
             <CheckpointList checkpoints={checkpoints} />
           </section>
           {witnesses ? (
             <section className="card card-wide" aria-labelledby="witnesses-heading">
-              <h2 id="witnesses-heading">Witnesses</h2>
-              <p className="muted">
-                Outside parties (customs, the port authority) cosign each checkpoint only if it extends the
-                one they cosigned before: a log cut back or rewritten cannot get their signatures.
-              </p>
+              <h2 id="witnesses-heading">{t('page.witnesses')}</h2>
+              <p className="muted">{t('page.witnessesIntro')}</p>
               <WitnessList witnesses={witnesses} />
             </section>
           ) : null}

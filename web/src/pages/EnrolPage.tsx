@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { ApiError, api, type EnrolmentChallenge, type EnrolmentPending } from '../api.js';
-import { localDateTime } from '../clock.js';
+import { yourTime } from '../clock.js';
 import { Button, Field, Loading, Notice, PageHeading } from '../components.js';
 import { messageOf } from '../errors.js';
 import { AuthLayout } from '../layout.js';
@@ -24,6 +25,7 @@ type State =
   | { step: 'pending'; pending: EnrolmentPending };
 
 export function EnrolPage() {
+  const { t } = useTranslation('pages');
   const [token] = useState(tokenFromFragment);
   const [state, setState] = useState<State>(() => (token ? { step: 'checking' } : { step: 'missing' }));
   const [label, setLabel] = useState('');
@@ -87,37 +89,31 @@ export function EnrolPage() {
   if (state.step === 'checking')
     return (
       <AuthLayout>
-        <PageHeading title="Set up your passkey" />
-        <Loading label="Checking your enrolment link…" />
+        <PageHeading title={t('enrol.title')} />
+        <Loading label={t('enrol.checking')} />
       </AuthLayout>
     );
 
   if (state.step === 'missing' || state.step === 'invalid') {
     const unavailable = state.step === 'invalid' && state.error?.code === 'route.not_found';
-    const title = unavailable ? 'Enrolment is not available' : 'This enrolment link cannot be used';
+    const title = unavailable ? t('enrol.unavailable') : t('enrol.unusable');
     return (
       <AuthLayout>
         <PageHeading title={title} />
-        <Notice tone="error" title={unavailable ? 'This server does not offer enrolment yet.' : title}>
+        <Notice tone="error" title={unavailable ? t('enrol.notOffered') : title}>
           {state.step === 'missing' ? (
-            <p>The link is incomplete. Open it again from the message your administrator sent you.</p>
+            <p>{t('enrol.incomplete')}</p>
           ) : unavailable ? (
-            <p>Your enrolment link could not be checked. Try again later, or ask your port administrator.</p>
+            <p>{t('enrol.notChecked')}</p>
           ) : (
             <>
-              <p>
-                {state.message} An enrolment link works once and expires. Ask your port administrator for a
-                new link.
-              </p>
-              <p>
-                If you have not used this link yourself, someone else may have: tell your port administrator
-                or your supervisor now, so that they reject the passkey waiting in your name.
-              </p>
+              <p>{t('enrol.worksOnce', { message: state.message })}</p>
+              <p>{t('enrol.notYou')}</p>
             </>
           )}
         </Notice>
         <p>
-          Already have a passkey? <Link to="/login">Sign in</Link>.
+          <Trans t={t} i18nKey="enrol.already" components={{ login: <Link to="/login" /> }} />
         </p>
       </AuthLayout>
     );
@@ -127,31 +123,27 @@ export function EnrolPage() {
     const { pending } = state;
     return (
       <AuthLayout>
-        <PageHeading title="Your passkey is registered" />
+        <PageHeading title={t('enrol.registered')} />
         <section className="card" aria-labelledby="confirmation-code-heading">
-          <h2 id="confirmation-code-heading">Your confirmation code</h2>
+          <h2 id="confirmation-code-heading">{t('enrol.codeHeading')}</h2>
           <p className="mono" style={{ fontSize: '2rem', fontWeight: 700, letterSpacing: '0.1em' }}>
-            <output aria-label="Confirmation code">{pending.confirmationCode}</output>
+            <output aria-label={t('enrol.code')}>{pending.confirmationCode}</output>
           </p>
-          <p>
-            Read this code to the person who confirms your passkey, face to face or when they call you. It
-            shows that the passkey waiting in your name is the one you just created. Keep this page open, or
-            write the code down, until they have confirmed it.
-          </p>
+          <p>{t('enrol.readCode')}</p>
         </section>
-        <Notice tone="info" title="It waits for confirmation">
+        <Notice tone="info" title={t('enrol.waits')}>
           <p>
-            Before it signs you in, {pending.confirmers} must confirm that this passkey is yours. Ask them to
-            confirm it under <strong>Approvals → Pending passkeys</strong> with your confirmation code, and
-            tell them when you registered it ({localDateTime(pending.registeredAt)}) and on which device.
+            <Trans
+              t={t}
+              i18nKey="enrol.beforeSignIn"
+              values={{ confirmers: pending.confirmers, when: yourTime(pending.registeredAt) }}
+              components={{ strong: <strong /> }}
+            />
           </p>
-          <p>
-            This protects you: whoever got hold of your enrolment link could not sign in as you with a passkey
-            of their own.
-          </p>
+          <p>{t('enrol.protects')}</p>
         </Notice>
         <p>
-          Once it is confirmed, <Link to="/login">sign in with your passkey</Link>.
+          <Trans t={t} i18nKey="enrol.onceConfirmed" components={{ login: <Link to="/login" /> }} />
         </p>
       </AuthLayout>
     );
@@ -160,15 +152,19 @@ export function EnrolPage() {
   const { user } = state.challenge;
   return (
     <AuthLayout>
-      <PageHeading title="Set up your passkey" />
+      <PageHeading title={t('enrol.title')} />
       <p className="lead">
-        Welcome, {user.displayName}. You are joining PortLedger as <strong>{user.username}</strong> at{' '}
-        <strong>{user.orgName}</strong>.
+        <Trans
+          t={t}
+          i18nKey="enrol.welcome"
+          values={{ name: user.displayName, username: user.username, org: user.orgName }}
+          components={{ strong: <strong /> }}
+        />
       </p>
       <ul className="checklist">
-        <li>A passkey replaces your password. It stays on this device or on your security key.</li>
-        <li>It cannot be phished, guessed or caught by a keylogger.</li>
-        <li>You unlock it the way you unlock this device: fingerprint, face, PIN or security key.</li>
+        <li>{t('enrol.replaces')}</li>
+        <li>{t('enrol.safe')}</li>
+        <li>{t('enrol.unlock')}</li>
       </ul>
       <form
         className="stack"
@@ -178,15 +174,15 @@ export function EnrolPage() {
         }}
       >
         <Field
-          label="Name for this passkey (optional)"
-          hint="So you can recognise it later, for example “Gate office PC” or “My security key”."
+          label={t('enrol.label')}
+          hint={t('enrol.labelHint')}
           name="label"
           maxLength={64}
           value={label}
           onChange={(event) => setLabel(event.target.value)}
         />
         {error ? (
-          <Notice tone="error" title="The passkey was not set up">
+          <Notice tone="error" title={t('enrol.notSetUp')}>
             {error}
           </Notice>
         ) : null}
@@ -196,9 +192,9 @@ export function EnrolPage() {
           size="large"
           className="btn-block"
           busy={busy}
-          busyLabel="Creating your passkey…"
+          busyLabel={t('enrol.creating')}
         >
-          Create my passkey
+          {t('enrol.create')}
         </Button>
       </form>
     </AuthLayout>

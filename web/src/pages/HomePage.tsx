@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import type { Session } from '../api.js';
 import { Notice, PageHeading } from '../components.js';
 import { Link } from '../router.js';
@@ -6,35 +7,36 @@ import { StepUpPanel } from '../stepup.js';
 import { orgKindName, roleName } from '../terms.js';
 
 export function HomePage({ session }: { session: Session }) {
+  const { t } = useTranslation('pages');
   const flash = useFlash();
   const { user } = session;
   return (
     <div className="page">
-      <PageHeading title="Home">Welcome, {user.displayName}</PageHeading>
+      <PageHeading title={t('home.title')}>{t('home.welcome', { name: user.displayName })}</PageHeading>
       {flash ? <Notice tone="success">{flash}</Notice> : null}
 
       <div className="cards">
         <section className="card" aria-labelledby="who-heading">
-          <h2 id="who-heading">Who you are</h2>
+          <h2 id="who-heading">{t('home.who')}</h2>
           <dl className="facts">
             <div>
-              <dt>Name</dt>
+              <dt>{t('home.name')}</dt>
               <dd>{user.displayName}</dd>
             </div>
             <div>
-              <dt>Username</dt>
+              <dt>{t('home.username')}</dt>
               <dd>
                 <code>{user.username}</code>
               </dd>
             </div>
             <div>
-              <dt>Organisation</dt>
+              <dt>{t('home.organisation')}</dt>
               <dd>
                 {user.orgName} <span className="muted">· {orgKindName(user.orgKind)}</span>
               </dd>
             </div>
             <div>
-              <dt>Roles</dt>
+              <dt>{t('home.roles')}</dt>
               <dd>
                 {user.roles.length > 0 ? (
                   <ul className="chips">
@@ -45,7 +47,7 @@ export function HomePage({ session }: { session: Session }) {
                     ))}
                   </ul>
                 ) : (
-                  <span className="muted">No roles yet. Your administrator grants them.</span>
+                  <span className="muted">{t('home.noRoles')}</span>
                 )}
               </dd>
             </div>
@@ -53,30 +55,26 @@ export function HomePage({ session }: { session: Session }) {
         </section>
 
         <section className="card" aria-labelledby="how-heading">
-          <h2 id="how-heading">How you signed in</h2>
+          <h2 id="how-heading">{t('home.how')}</h2>
           {session.method === 'passkey' ? (
             <p className="method">
-              <span className="method-badge method-strong">Passkey</span>
-              You signed in with a passkey, which cannot be phished or replayed.
+              <span className="method-badge method-strong">{t('home.passkey')}</span>
+              {t('home.passkeyBody')}
             </p>
           ) : (
             <p className="method">
-              <span className="method-badge">Password and code</span>
-              You signed in with your password and a one-time code.
+              <span className="method-badge">{t('home.password')}</span>
+              {t('home.passwordBody')}
             </p>
           )}
-          <p className="muted">
-            {session.passkeyRequired
-              ? 'Your role must sign in with a passkey.'
-              : 'Your role may also sign in with a password and a one-time code, but a passkey is safer.'}
-          </p>
+          <p className="muted">{session.passkeyRequired ? t('home.mustPasskey') : t('home.mayPassword')}</p>
           <p>
-            <Link to="/me/passkeys">Manage your passkeys</Link>
+            <Link to="/me/passkeys">{t('home.manage')}</Link>
           </p>
         </section>
 
         <section className="card card-wide" aria-labelledby="stepup-heading">
-          <h2 id="stepup-heading">Confirm it's you</h2>
+          <h2 id="stepup-heading">{t('home.confirm')}</h2>
           <StepUpPanel session={session} />
         </section>
       </div>

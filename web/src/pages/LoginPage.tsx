@@ -1,7 +1,9 @@
 import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { api } from '../api.js';
 import { Button, Field, Notice, PageHeading } from '../components.js';
 import { messageOf } from '../errors.js';
+import { i18next } from '../i18n/index.js';
 import { AuthLayout } from '../layout.js';
 import { passkeysSupported, signWithPasskey } from '../passkeys.js';
 import { navigate, safeNext, useLocation } from '../router.js';
@@ -15,13 +17,14 @@ interface FieldErrors {
 
 function validate(username: string, password: string, totp: string): FieldErrors {
   const errors: FieldErrors = {};
-  if (!username.trim()) errors.username = 'Enter your username.';
-  if (!password) errors.password = 'Enter your password.';
-  if (!/^\d{6}$/.test(totp)) errors.totp = 'Enter the 6-digit code from your authenticator app.';
+  if (!username.trim()) errors.username = i18next.t('pages:login.usernameMissing');
+  if (!password) errors.password = i18next.t('pages:login.passwordMissing');
+  if (!/^\d{6}$/.test(totp)) errors.totp = i18next.t('pages:login.codeMissing');
   return errors;
 }
 
 export function LoginPage() {
+  const { t } = useTranslation('pages');
   const { signedIn } = useSession();
   const { search } = useLocation();
   const next = safeNext(new URLSearchParams(search).get('next'));
@@ -81,49 +84,44 @@ export function LoginPage() {
 
   return (
     <AuthLayout>
-      <PageHeading title="Sign in to PortLedger" />
+      <PageHeading title={t('login.title')} />
       {flash ? <Notice tone="info">{flash}</Notice> : null}
 
       <section className="stack" aria-labelledby="passkey-heading">
         <h2 id="passkey-heading" className="visually-hidden">
-          Passkey
+          {t('login.passkey')}
         </h2>
-        <p className="lead">Use the passkey on this computer, your phone or your security key.</p>
+        <p className="lead">{t('login.lead')}</p>
         <Button
           variant="primary"
           size="large"
           className="btn-block"
           busy={passkeyBusy}
-          busyLabel="Waiting for your passkey…"
+          busyLabel={t('login.waiting')}
           onClick={() => void signInWithPasskey()}
         >
-          Sign in with a passkey
+          {t('login.withPasskey')}
         </Button>
-        {!passkeysSupported() ? (
-          <Notice tone="warning">This browser does not support passkeys. Use an up-to-date browser.</Notice>
-        ) : null}
+        {!passkeysSupported() ? <Notice tone="warning">{t('login.noPasskeys')}</Notice> : null}
         {passkeyError ? (
-          <Notice tone="error" title="Not signed in">
+          <Notice tone="error" title={t('login.notSignedIn')}>
             {passkeyError}
           </Notice>
         ) : null}
       </section>
 
       <div className="divider" role="presentation">
-        <span>or</span>
+        <span>{t('login.or')}</span>
       </div>
 
       <section className="stack" aria-labelledby="password-heading">
         <h2 id="password-heading" className="section-heading">
-          Password and one-time code
+          {t('login.passwordHeading')}
         </h2>
-        <p className="muted">
-          Only drivers, customs officers and investigators may sign in this way. Every role that can move
-          boxes, change pickups, hand over releases, approve or administer must use a passkey.
-        </p>
+        <p className="muted">{t('login.passwordWho')}</p>
         <form ref={formRef} className="stack" onSubmit={(event) => void signInWithPassword(event)} noValidate>
           <Field
-            label="Username"
+            label={t('login.username')}
             name="username"
             autoComplete="username"
             autoCapitalize="none"
@@ -134,7 +132,7 @@ export function LoginPage() {
             required
           />
           <Field
-            label="Password"
+            label={t('login.password')}
             name="password"
             type="password"
             autoComplete="current-password"
@@ -144,8 +142,8 @@ export function LoginPage() {
             required
           />
           <Field
-            label="6-digit code"
-            hint="From the authenticator app on your phone."
+            label={t('login.code')}
+            hint={t('login.codeHint')}
             name="totp"
             inputMode="numeric"
             autoComplete="one-time-code"
@@ -158,12 +156,12 @@ export function LoginPage() {
             required
           />
           {passwordError ? (
-            <Notice tone="error" title="Not signed in">
+            <Notice tone="error" title={t('login.notSignedIn')}>
               {passwordError}
             </Notice>
           ) : null}
-          <Button type="submit" variant="secondary" busy={passwordBusy} busyLabel="Signing in…">
-            Sign in with password and code
+          <Button type="submit" variant="secondary" busy={passwordBusy} busyLabel={t('login.signingIn')}>
+            {t('login.withPassword')}
           </Button>
         </form>
       </section>

@@ -1,13 +1,15 @@
+import { useTranslation } from 'react-i18next';
 import { PageHeading } from '../components.js';
 import { Link } from '../router.js';
 
 export function NotFoundPage() {
+  const { t } = useTranslation('pages');
   return (
     <div className="page">
-      <PageHeading title="Page not found" />
-      <p>There is no page at this address.</p>
+      <PageHeading title={t('notFound.title')} />
+      <p>{t('notFound.body')}</p>
       <p>
-        <Link to="/">Go to the home page</Link>
+        <Link to="/">{t('notFound.home')}</Link>
       </p>
     </div>
   );

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { api, needsStepUp, type Passkey, type Session } from '../api.js';
 import { localDateTime } from '../clock.js';
 import { Button, Field, Loading, Notice, PageHeading, useNow } from '../components.js';
@@ -13,6 +14,7 @@ type ListState =
   | { status: 'ready'; passkeys: Passkey[] };
 
 export function PasskeysPage({ session }: { session: Session }) {
+  const { t } = useTranslation('pages');
   const { signedOut } = useSession();
   const now = useNow(10_000);
   const fresh = stepUpFresh(session, now);
@@ -64,12 +66,10 @@ export function PasskeysPage({ session }: { session: Session }) {
       const passkey = await api.addPasskeyVerify({
         challengeId,
         response,
-        label: label.trim() || 'Passkey',
+        label: label.trim() || t('passkeys.defaultLabel'),
       });
       setLabel('');
-      setMessage(
-        `Passkey “${passkey.label}” added. For your safety you were signed out everywhere else; sign in again on your other devices.`,
-      );
+      setMessage(t('passkeys.added', { label: passkey.label }));
       await reload();
     } catch (error) {
       failed(error, setAddError);
@@ -85,7 +85,7 @@ export function PasskeysPage({ session }: { session: Session }) {
     try {
       await api.removePasskey(passkey.credentialId);
       setRemoving(undefined);
-      setMessage(`Passkey “${passkey.label}” removed. It can no longer sign in to PortLedger.`);
+      setMessage(t('passkeys.removed', { label: passkey.label }));
       await reload();
     } catch (error) {
       failed(error, setRemoveError);
@@ -99,34 +99,33 @@ export function PasskeysPage({ session }: { session: Session }) {
 
   return (
     <div className="page">
-      <PageHeading title="Your passkeys" />
-      <p className="lead">
-        Passkeys are how you sign in. Keep at least two, for example this computer and a security key, so that
-        losing one does not lock you out.
-      </p>
+      <PageHeading title={t('passkeys.title')} />
+      <p className="lead">{t('passkeys.lead')}</p>
       {message ? <Notice tone="success">{message}</Notice> : null}
 
       <section className="card" aria-labelledby="list-heading">
-        <h2 id="list-heading">Registered passkeys</h2>
-        {list.status === 'loading' ? <Loading label="Loading your passkeys…" /> : null}
+        <h2 id="list-heading">{t('passkeys.registered')}</h2>
+        {list.status === 'loading' ? <Loading label={t('passkeys.loading')} /> : null}
         {list.status === 'error' ? (
-          <Notice tone="error" title="Your passkeys could not be loaded">
+          <Notice tone="error" title={t('passkeys.failed')}>
             <p>{list.message}</p>
-            <Button onClick={() => void reload()}>Try again</Button>
+            <Button onClick={() => void reload()}>{t('passkeys.tryAgain')}</Button>
           </Notice>
         ) : null}
-        {list.status === 'ready' && passkeys.length === 0 ? <p className="muted">No passkeys yet.</p> : null}
+        {list.status === 'ready' && passkeys.length === 0 ? (
+          <p className="muted">{t('passkeys.none')}</p>
+        ) : null}
         {list.status === 'ready' && passkeys.length > 0 ? (
           <div className="table-wrap">
             <table className="table">
-              <caption className="visually-hidden">Your passkeys</caption>
+              <caption className="visually-hidden">{t('passkeys.title')}</caption>
               <thead>
                 <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Added</th>
-                  <th scope="col">Last used</th>
+                  <th scope="col">{t('passkeys.name')}</th>
+                  <th scope="col">{t('passkeys.addedAt')}</th>
+                  <th scope="col">{t('passkeys.lastUsed')}</th>
                   <th scope="col">
-                    <span className="visually-hidden">Actions</span>
+                    <span className="visually-hidden">{t('passkeys.actions')}</span>
                   </th>
                 </tr>
               </thead>
@@ -138,23 +137,23 @@ export function PasskeysPage({ session }: { session: Session }) {
                       {passkey.status === 'pending' ? (
                         <>
                           {' '}
-                          <span className="chip">waiting for confirmation</span>
+                          <span className="chip">{t('passkeys.waiting')}</span>
                         </>
                       ) : null}
                     </th>
                     <td>{localDateTime(passkey.createdAt)}</td>
-                    <td>{passkey.lastUsedAt ? localDateTime(passkey.lastUsedAt) : 'Never'}</td>
+                    <td>{passkey.lastUsedAt ? localDateTime(passkey.lastUsedAt) : t('passkeys.never')}</td>
                     <td className="actions">
                       {removing === passkey.credentialId || onlyOne ? null : (
                         <Button
                           variant="quiet"
-                          aria-label={`Remove passkey ${passkey.label}`}
+                          aria-label={t('passkeys.removeLabel', { label: passkey.label })}
                           onClick={() => {
                             setRemoveError(undefined);
                             setRemoving(passkey.credentialId);
                           }}
                         >
-                          Remove
+                          {t('passkeys.remove')}
                         </Button>
                       )}
                     </td>
@@ -165,28 +164,20 @@ export function PasskeysPage({ session }: { session: Session }) {
           </div>
         ) : null}
         {passkeys.some((passkey) => passkey.status === 'pending') ? (
-          <p className="muted">
-            A passkey waiting for confirmation signs you in only once a supervisor of your terminal or a port
-            administrator confirms it, with the code its enrolment page showed you.
-          </p>
+          <p className="muted">{t('passkeys.pendingNote')}</p>
         ) : null}
         {list.status === 'ready' && onlyOne && passkeys.length === 1 ? (
-          <p className="muted">Your only passkey cannot be removed. Add another one first.</p>
+          <p className="muted">{t('passkeys.onlyOne')}</p>
         ) : null}
         {passkeys
           .filter((passkey) => passkey.credentialId === removing)
           .map((passkey) => (
             <section key={passkey.credentialId} className="confirm" aria-labelledby="remove-heading">
-              <h3 id="remove-heading">Remove “{passkey.label}”?</h3>
-              <p>The device or key holding it will no longer sign in to PortLedger.</p>
-              {fresh ? null : (
-                <StepUpPanel
-                  session={session}
-                  reason="Removing a passkey needs you to confirm it's you first."
-                />
-              )}
+              <h3 id="remove-heading">{t('passkeys.removeQuestion', { label: passkey.label })}</h3>
+              <p>{t('passkeys.removeBody')}</p>
+              {fresh ? null : <StepUpPanel session={session} reason={t('passkeys.removeStepUp')} />}
               {removeError ? (
-                <Notice tone="error" title="Not removed">
+                <Notice tone="error" title={t('passkeys.notRemoved')}>
                   {removeError}
                 </Notice>
               ) : null}
@@ -194,16 +185,16 @@ export function PasskeysPage({ session }: { session: Session }) {
                 <Button
                   variant="danger"
                   busy={removeBusy}
-                  busyLabel="Removing…"
+                  busyLabel={t('passkeys.removing')}
                   aria-disabled={!fresh || undefined}
                   onClick={() => {
                     if (fresh) void remove(passkey);
                   }}
                 >
-                  Remove passkey
+                  {t('passkeys.removeIt')}
                 </Button>
                 <Button variant="quiet" onClick={() => setRemoving(undefined)}>
-                  Cancel
+                  {t('passkeys.cancel')}
                 </Button>
               </div>
             </section>
@@ -211,12 +202,9 @@ export function PasskeysPage({ session }: { session: Session }) {
       </section>
 
       <section className="card" aria-labelledby="add-heading">
-        <h2 id="add-heading">Add a passkey</h2>
+        <h2 id="add-heading">{t('passkeys.add')}</h2>
         {stepUpShown || stepUpAsked ? (
-          <StepUpPanel
-            session={session}
-            reason="Adding a passkey needs you to confirm it's you first, with a passkey you already have."
-          />
+          <StepUpPanel session={session} reason={t('passkeys.addStepUp')} />
         ) : null}
         <form
           className="stack"
@@ -226,15 +214,15 @@ export function PasskeysPage({ session }: { session: Session }) {
           }}
         >
           <Field
-            label="Name for the new passkey"
-            hint="For example “Gate office PC” or “Blue security key”."
+            label={t('passkeys.newName')}
+            hint={t('passkeys.newNameHint')}
             name="label"
             maxLength={64}
             value={label}
             onChange={(event) => setLabel(event.target.value)}
           />
           {addError ? (
-            <Notice tone="error" title="The passkey was not added">
+            <Notice tone="error" title={t('passkeys.notAdded')}>
               {addError}
             </Notice>
           ) : null}
@@ -243,15 +231,15 @@ export function PasskeysPage({ session }: { session: Session }) {
               type="submit"
               variant={fresh ? 'primary' : 'secondary'}
               busy={adding}
-              busyLabel="Waiting for the new passkey…"
+              busyLabel={t('passkeys.waitingNew')}
               aria-disabled={!fresh || undefined}
               aria-describedby={fresh ? undefined : 'add-needs-stepup'}
             >
-              Add a passkey
+              {t('passkeys.add')}
             </Button>
             {fresh ? null : (
               <p id="add-needs-stepup" className="field-hint">
-                Confirm it's you above first.
+                {t('passkeys.confirmFirst')}
               </p>
             )}
           </div>

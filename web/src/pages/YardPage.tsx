@@ -1,4 +1,6 @@
 import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { formatNumber } from '../clock.js';
 import { Button, Loading, Notice, PageHeading } from '../components.js';
 import { StackPanel } from '../yard/StackPanel.js';
 import { useYardMap } from '../yard/use-yard-map.js';
@@ -17,6 +19,7 @@ import {
 
 /** The yard map of one terminal, drawn on a canvas: every stack in the state of its most urgent box. */
 export function YardPage({ terminal }: { terminal: string }) {
+  const { t } = useTranslation('yard');
   const { map, error, load } = useYardMap(terminal);
   const [show, setShow] = useState<Record<BoxState, boolean>>({
     in_yard: true,
@@ -45,19 +48,25 @@ export function YardPage({ terminal }: { terminal: string }) {
 
   return (
     <div className="page">
-      <PageHeading title={`Yard map ${terminal}`} />
+      <PageHeading title={t('page.title', { terminal })} />
       {error ? (
-        <Notice tone="error" title="The yard map could not be loaded">
+        <Notice tone="error" title={t('page.failed')}>
           <p>{error}</p>
-          <Button onClick={() => void load()}>Try again</Button>
+          <Button onClick={() => void load()}>{t('page.tryAgain')}</Button>
         </Notice>
       ) : null}
-      {!map && !error ? <Loading label="Loading the yard…" /> : null}
+      {!map && !error ? <Loading label={t('page.loading')} /> : null}
       {map ? (
         <>
           <p className="lead" role="status">
-            {map.boxes.count.toLocaleString('en-GB')} boxes in {map.blocks.length} blocks:{' '}
-            {STATE_ORDER.map((state) => `${counts[state]} ${STATES[state].label.toLowerCase()}`).join(', ')}.
+            {t('page.summary', {
+              count: map.boxes.count,
+              formatted: formatNumber(map.boxes.count),
+              blocks: map.blocks.length,
+              states: STATE_ORDER.map((state) =>
+                t('page.stateCount', { count: counts[state], state: STATES[state].label.toLowerCase() }),
+              ).join(', '),
+            })}
           </p>
           <YardToolbar
             query={query}
@@ -74,7 +83,7 @@ export function YardPage({ terminal }: { terminal: string }) {
               className="yard-canvas"
               tabIndex={0}
               role="img"
-              aria-label={`Yard map of terminal ${map.terminal}. Arrow keys pan, plus and minus zoom, Enter selects the stack in the centre.`}
+              aria-label={t('page.canvas', { terminal: map.terminal })}
               {...handlers}
             />
             <StackPanel map={map} selected={selected} stack={stack} />

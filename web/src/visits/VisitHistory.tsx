@@ -149,11 +149,18 @@ function Timeline({
           </p>
           {signature ? (
             <p className={signature.status === 'invalid' ? 'verdict-bad' : undefined}>
-              {signature.status === 'valid'
-                ? t('history.signatureValid', { key: signature.keyName })
-                : signature.status === 'unsupported'
-                  ? t('history.signatureUnsupported', { detail: signature.detail })
-                  : t('history.signatureInvalid', { detail: signature.detail })}
+              {signature.status === 'valid' ? (
+                <Trans
+                  t={t}
+                  i18nKey="history.signatureValid"
+                  values={{ key: signature.keyName }}
+                  components={{ code: <code /> }}
+                />
+              ) : signature.status === 'unsupported' ? (
+                t('history.signatureUnsupported', { detail: signature.detail })
+              ) : (
+                t('history.signatureInvalid', { detail: signature.detail })
+              )}
             </p>
           ) : null}
           <p role="status">

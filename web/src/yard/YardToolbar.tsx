@@ -1,4 +1,5 @@
 /** Above the yard map: find a container, choose which states to show (with the legend), and zoom. */
+import { useTranslation } from 'react-i18next';
 import { Button, Field } from '../components.js';
 import { Swatch } from './YardStates.js';
 import { type BoxState, STATE_ORDER, STATES } from './yard-model.js';
@@ -18,6 +19,7 @@ export function YardToolbar({
   onShowChange: (show: Record<BoxState, boolean>) => void;
   zoom: (factor: number) => void;
 }) {
+  const { t } = useTranslation('yard');
   return (
     <div className="yard-toolbar">
       <form
@@ -28,17 +30,17 @@ export function YardToolbar({
         }}
       >
         <Field
-          label="Find a container in the yard"
+          label={t('toolbar.find')}
           name="yard-container"
           value={query}
           autoComplete="off"
           spellCheck={false}
           onChange={(event) => onQueryChange(event.target.value)}
         />
-        <Button type="submit">Find</Button>
+        <Button type="submit">{t('toolbar.findButton')}</Button>
       </form>
       <fieldset className="yard-filters">
-        <legend>Show</legend>
+        <legend>{t('toolbar.show')}</legend>
         {STATE_ORDER.map((state) => (
           <label key={state} title={STATES[state].legend}>
             <input
@@ -49,23 +51,20 @@ export function YardToolbar({
             <Swatch state={state} /> {STATES[state].label}
           </label>
         ))}
-        <ul className="muted yard-legend" aria-label="Legend">
+        <ul className="muted yard-legend" aria-label={t('legend.label')}>
           {STATE_ORDER.map((state) => (
             <li key={state}>
               <strong>{STATES[state].label}</strong>: {STATES[state].legend}.
             </li>
           ))}
-          <li>
-            A stack shows its most urgent tier: alert, then frozen, on hold, released, in yard. Darker: a
-            higher stack.
-          </li>
+          <li>{t('legend.order')}</li>
         </ul>
       </fieldset>
       <div className="button-row">
-        <Button aria-label="Zoom in" onClick={() => zoom(1.25)}>
+        <Button aria-label={t('toolbar.zoomIn')} onClick={() => zoom(1.25)}>
           +
         </Button>
-        <Button aria-label="Zoom out" onClick={() => zoom(0.8)}>
+        <Button aria-label={t('toolbar.zoomOut')} onClick={() => zoom(0.8)}>
           −
         </Button>
       </div>

@@ -2,6 +2,7 @@
  * Paints the yard map on its canvas: only the blocks in view, each stack in the palette of its most urgent tier and
  * darker the higher it is, and the selected stack outlined.
  */
+import { i18next } from '../i18n/index.js';
 import {
   BAY,
   type BlockGeometry,
@@ -78,7 +79,7 @@ export function drawYard(
     context.lineWidth = 1 / scale;
     context.strokeRect(block.x, block.y, block.width, block.height);
     context.fillStyle = '#17212b';
-    context.fillText(`Block ${layout.id}`, block.x, block.y - 2 / scale);
+    context.fillText(i18next.t('yard:stack.block', { block: layout.id }), block.x, block.y - 2 / scale);
   });
   if (selected) {
     const block = blocks[selected.block];

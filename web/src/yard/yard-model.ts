@@ -1,3 +1,4 @@
+import { i18next } from '../i18n/index.js';
 /** The yard map as the server answers it, and what the page makes of it: block geometry, box states, stacks. */
 
 export interface YardMapAnswer {
@@ -49,39 +50,59 @@ export const columnsOf = (bay: number): number[] =>
  */
 export const STATES = {
   in_yard: {
-    label: 'In yard',
+    get label() {
+      return i18next.t('yard:states.in_yard');
+    },
     letter: '',
     palette: ['#9cc3e6', '#6fa6d8', '#3f86c6', '#1f67a8', '#0b4f8a', '#08365f'],
     chip: { background: '#dbe9f6', color: '#0b2a4a' },
-    legend: 'in the yard, nothing pending',
+    get legend() {
+      return i18next.t('yard:legend.in_yard');
+    },
   },
   released: {
-    label: 'Released',
+    get label() {
+      return i18next.t('yard:states.released');
+    },
     letter: 'R',
     palette: ['#a8dbb5', '#7cc792', '#4fae6f', '#2f8f52', '#1b7040', '#0f5330'],
     chip: { background: '#d4f0dc', color: '#0b3d1e' },
-    legend: 'release right in force (not blocked or revoked) and held by a haulier: ready to collect',
+    get legend() {
+      return i18next.t('yard:legend.released');
+    },
   },
   held: {
-    label: 'On hold',
+    get label() {
+      return i18next.t('yard:states.held');
+    },
     letter: 'H',
     palette: ['#f9d29b', '#f4b860', '#ee9a35', '#e07b24', '#c2610f', '#9a4a08'],
     chip: { background: '#fde6c4', color: '#5a2d00' },
-    legend: 'a customs, line, terminal or police hold is in force',
+    get legend() {
+      return i18next.t('yard:legend.held');
+    },
   },
   frozen: {
-    label: 'Frozen',
+    get label() {
+      return i18next.t('yard:states.frozen');
+    },
     letter: 'F',
     palette: ['#cbb8ee', '#ad92e3', '#8d6bd4', '#6f4bc0', '#5533a3', '#3d2180'],
     chip: { background: '#e6dcf7', color: '#2e1065' },
-    legend: 'a freeze is in force: it cannot leave until two people unfreeze it (hatched)',
+    get legend() {
+      return i18next.t('yard:legend.frozen');
+    },
   },
   alert: {
-    label: 'Alert',
+    get label() {
+      return i18next.t('yard:states.alert');
+    },
     letter: '!',
     palette: ['#f3a6a6', '#ea7777', '#dc4a4a', '#c22c2c', '#a01b1b', '#7a1010'],
     chip: { background: '#fbd5d5', color: '#6b0b0b' },
-    legend: 'an alert naming the box is not resolved (outlined)',
+    get legend() {
+      return i18next.t('yard:legend.alert');
+    },
   },
 } as const;
 export type BoxState = keyof typeof STATES;
@@ -181,7 +202,13 @@ export function countByState(map: YardMapAnswer | undefined): Record<BoxState, n
 export function findContainer(map: YardMapAnswer, query: string): { found?: Selection; message: string } {
   const wanted = query.trim().toUpperCase().replace(/\s+/g, '');
   const i = map.boxes.containerNumber.indexOf(wanted);
-  if (i < 0) return { message: `${wanted || 'That container'} is not in the yard of ${map.terminal}.` };
+  if (i < 0)
+    return {
+      message: i18next.t('yard:search.notInYard', {
+        number: wanted || i18next.t('yard:search.thatContainer'),
+        terminal: map.terminal,
+      }),
+    };
   const bay = map.boxes.bay[i] as number;
   const found = {
     block: map.boxes.block[i] as number,
@@ -190,6 +217,11 @@ export function findContainer(map: YardMapAnswer, query: string): { found?: Sele
   };
   return {
     found,
-    message: `${wanted} found in block ${map.blocks[found.block]?.id}, bay ${bay}, row ${found.row}.`,
+    message: i18next.t('yard:search.found', {
+      number: wanted,
+      block: map.blocks[found.block]?.id,
+      bay,
+      row: found.row,
+    }),
   };
 }
