@@ -36,6 +36,7 @@ import type {
 } from '../ports.js';
 import type { LogScan, ScannedLogRow } from './log-scan.ports.js';
 import type { ReadModelCheck, ReadModelCheckResult } from './read-model-check.js';
+import { READ_MODEL_VERSION } from './read-model-projection.js';
 
 /** Why a check failed: a closed set, so callers (the alert, `/readyz`, the CLI) can switch on it. */
 export type IntegrityCode =
@@ -890,10 +891,13 @@ export function startIntegrityWatch(args: {
     if ((failure || !logResult.ok) && args.readModels) {
       // The log's failure stands and is what /readyz says. The read models are still checked each cycle, and what
       // they show is raised too: issue 13's outside attacker tripped one loud failure, then deleted visits and
-      // alerts and forged a yard slot under it, unseen.
+      // alerts and forged a yard slot under it, unseen. Not rows an older projection built, which the rebuild at
+      // start refuses to replace over a failing log: they differ from the fold by design, not by a hand.
       latest = failure ?? logResult;
-      const models = await args.readModels.run();
-      if (models && !models.ok) await raise(readModelFailure(logResult, models.mismatch));
+      if ((await args.reads.readModels?.projectionVersion()) === READ_MODEL_VERSION) {
+        const models = await args.readModels.run();
+        if (models && !models.ok) await raise(readModelFailure(logResult, models.mismatch));
+      }
     } else if (failure || !logResult.ok || !args.readModels) {
       latest = failure ?? logResult;
     } else {
