@@ -452,6 +452,31 @@ describe.each(kinds)('the rotating pickup pass (%s)', (kind) => {
     expect((out.json() as Verdict).accepted, out.body).toBe(true);
   });
 
+  it('ignores a credential row a database administrator voids or revives: the gate reads the credential from the log', async () => {
+    const pickup = await readyPickup();
+    const row = (await fixture.store.gate.getCredential(pickup.credentialId))!;
+    // Issue 13's outside attacker voided a driver's valid pickup with one UPDATE, and the refusal blamed the driver.
+    await fixture.store.writeTransaction((tx) => tx.gate.putCredential({ ...row, status: 'void' }));
+    const out = await kiosk(app, {
+      credential: pickup.phone!.passFor(pickup.credentialId, clock.now()),
+      badge: pickup.badge,
+      truckPlate: PLATE,
+    });
+    expect((out.json() as Verdict).accepted, out.body).toBe(true);
+    expect((await fixture.store.gate.getCredential(pickup.credentialId))?.status).toBe('used');
+    // And a spent credential marked active again lets nothing out a second time.
+    await fixture.store.writeTransaction((tx) =>
+      tx.gate.putCredential({ ...row, status: 'active', closedAt: null }),
+    );
+    const again = await kiosk(app, {
+      credential: pickup.phone!.passFor(pickup.credentialId, clock.now()),
+      badge: pickup.badge,
+      truckPlate: PLATE,
+    });
+    expect((again.json() as Verdict).accepted).toBe(false);
+    expect(await recordedFailures(again)).toEqual(expect.arrayContaining(['credential.unused']));
+  });
+
   it('refuses a key that is not a raw Ed25519 public key, and a second decision on the same phone', async () => {
     const pickup = await readyPickup();
     const driver = await mintSession(auth, pickup.phone!.userId, { method: 'password_totp', stepUp: false });

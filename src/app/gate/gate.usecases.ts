@@ -46,7 +46,8 @@ import {
   releaseFacts,
 } from '../appointments/index.js';
 import type { Ledger, WriteContext } from '../ledger/index.js';
-import type { JsonObject, LedgerReads } from '../ports.js';
+import type { JsonObject, LedgerReads, StoredEvent } from '../ports.js';
+import { pickupStreamId } from '../releases/index.js';
 import {
   executeVisitCommand,
   foldVisit,
@@ -147,9 +148,14 @@ export async function gateTransaction(
   return deps.ledger.write(async (context) => {
     const { tx } = context;
     const now = context.now.toISOString();
-    const passRecord = parsedPass?.ok ? await tx.gate.getCredential(parsedPass.credentialId) : undefined;
-    const visitRef = opened?.ok ? opened.payload.visitRef : (passRecord?.visitRef ?? UNIDENTIFIED_VISIT);
+    // The table only says which visit a rotating pass's credential belongs to; what the credential is (issued for
+    // which versions, voided or not) is read from that visit's log below. A DBA who edits the table changes neither.
+    const passRow = parsedPass?.ok ? await tx.gate.getCredential(parsedPass.credentialId) : undefined;
+    const visitRef = opened?.ok ? opened.payload.visitRef : (passRow?.visitRef ?? UNIDENTIFIED_VISIT);
     const record = visitRef !== UNIDENTIFIED_VISIT ? await tx.getVisit(visitRef) : undefined;
+    const credentialEvents = record ? await tx.readStream(pickupStreamId(visitRef)) : [];
+    const passRecord =
+      parsedPass?.ok === true ? credentialInLog(credentialEvents, parsedPass.credentialId) : undefined;
     const visitState = record ? foldVisit(await tx.readStream(visitStreamId(visitRef))) : undefined;
     const bookingState = record
       ? foldBooking(await tx.readStream(appointmentStreamId(visitRef)))
@@ -164,7 +170,7 @@ export async function gateTransaction(
         ? claimsOfRecord(passRecord, bookingState)
         : undefined;
     const credentialId = claims?.credentialId;
-    const stored = credentialId === undefined ? undefined : await tx.gate.getCredential(credentialId);
+    const logged = credentialId === undefined ? undefined : credentialInLog(credentialEvents, credentialId);
     const pass =
       nonPass === undefined
         ? await checkPass(context, deps, { rotating, parsedPass, passRecord, bookingState })
@@ -177,7 +183,7 @@ export async function gateTransaction(
       (pass.pass.kind === 'printed' && pass.pass.printedAllowed && opened?.ok === true);
     if (genuine) await admitAtGate(deps.throttle, { credential: scanned }, context.now);
     // A credential we signed but never recorded is not one we issued for this booking: superseded.
-    const superseded = credentialId !== undefined && (stored === undefined || stored.status === 'void');
+    const superseded = credentialId !== undefined && (logged === undefined || logged.status === 'void');
     const input: GateInput = {
       pass: pass.pass,
       credential: claims
@@ -207,7 +213,8 @@ export async function gateTransaction(
       release: { rightVersion: release?.rightVersion ?? 0, holder: release?.holder ?? null },
       booking,
       credentialIds: {
-        used: stored?.status === 'used' ? [stored.credentialId] : [],
+        // A visit's box leaves once, on the one accepted attempt: its credential is spent when the log says it left.
+        used: logged && visitState?.visit?.status === 'gated_out' ? [logged.credentialId] : [],
         superseded: superseded ? [credentialId] : [],
       },
       lights:
@@ -235,14 +242,14 @@ export async function gateTransaction(
     if (alert !== undefined && alert.type === 'GateAlertRaised') {
       await raiseGateAlert(context, { type: alert.type, data: toNew(alert).data }, record, operator);
     }
-    if (verdict.accepted && stored) {
+    if (verdict.accepted && logged) {
       await executeVisitCommand(context, deps.terminals, visitRef, {
         type: 'GateOutContainer',
         truckPlate: normaliseTruckPlate(presented.truckPlate) ?? presented.truckPlate,
         // The decider lets the box out only on this verdict, read back from the log in this transaction.
         gateAttemptId: attemptId,
       });
-      await tx.gate.putCredential({ ...stored, status: 'used', closedAt: now });
+      await tx.gate.putCredential({ ...logged, status: 'used', closedAt: now });
       if (pass.pass.kind === 'printed') {
         // The printed fallback let a box out: allowed by the terminal, and worth a look every time.
         const [raised] = await context.appendAtEnd(ALERTS_STREAM, [
@@ -252,7 +259,7 @@ export async function gateTransaction(
               rule: 'gate.printed_pass',
               attemptId,
               visitRef,
-              credentialId: stored.credentialId,
+              credentialId: logged.credentialId,
               operator,
               at: now,
             },
@@ -290,6 +297,39 @@ export async function gateTransaction(
       index: appended!.index,
     };
   });
+}
+
+/**
+ * A credential as the visit's `pickup-<visitRef>` stream has it: issued there (for which booking and right
+ * versions, when) and voided there or not. Undefined when the stream never issued it. The gate decides on this, not
+ * on the `pickup_credential` table (issue 13's outside attacker voided a driver's pickup with one UPDATE).
+ */
+function credentialInLog(
+  events: readonly StoredEvent[],
+  credentialId: string,
+): PickupCredentialRecord | undefined {
+  let found: PickupCredentialRecord | undefined;
+  for (const { type, data } of events) {
+    if (type === 'PickupCredentialIssued' && data.credentialId === credentialId) {
+      found = {
+        credentialId,
+        visitRef: String(data.visitRef),
+        bookingVersion: Number(data.bookingVersion),
+        rightVersion: Number(data.rightVersion),
+        status: 'active',
+        issuedAt: String(data.at),
+        closedAt: null,
+      };
+    } else if (
+      found &&
+      type === 'PickupCredentialsVoided' &&
+      Array.isArray(data.credentialIds) &&
+      data.credentialIds.includes(credentialId)
+    ) {
+      found = { ...found, status: 'void', closedAt: typeof data.at === 'string' ? data.at : null };
+    }
+  }
+  return found;
 }
 
 /**
