@@ -4,11 +4,13 @@
  * shows a terminal's times in its own zone whatever the viewer's (issue 14).
  */
 import { describe, expect, it } from 'vitest';
+import { ApiError } from '../../web/src/api.js';
 import { terminalClock } from '../../web/src/clock.js';
+import { messageOf } from '../../web/src/errors.js';
 import { chooseLanguage, i18next, localeFor, setLanguage } from '../../web/src/i18n/index.js';
 import { rawCodesIn } from '../../web/src/i18n/raw-code.js';
 import { en, namespaces, nl } from '../../web/src/i18n/resources.js';
-import { eventTypeName, gateCheckName, readable, roleName } from '../../web/src/terms.js';
+import { eventTypeName, gateCheckName, plainText, readable, roleName } from '../../web/src/terms.js';
 
 type Tree = { readonly [key: string]: string | Tree };
 
@@ -65,6 +67,35 @@ describe('the catalogue', () => {
     await i18next.changeLanguage('nl');
     expect(roleName('yard_planner')).toBe('Yardplanner');
     expect(gateCheckName('slot.window')).toBe('Binnen het tijdvenster van het slot');
+    await i18next.changeLanguage('en');
+  });
+
+  it('says the codes left in a server sentence in words', async () => {
+    await i18next.changeLanguage('en');
+    expect(plainText('Refused: driver.badge, slot.window')).toBe(
+      'Refused: driver badge matches, inside the slot window',
+    );
+    expect(plainText('Box went in_yard')).toBe('Box went in the yard');
+    expect(plainText('Nothing to change here.')).toBe('Nothing to change here.');
+  });
+
+  it("speaks an error's catalogue sentence, never a server detail that carries a code", async () => {
+    await i18next.changeLanguage('en');
+    const forbidden = new ApiError(403, 'auth.forbidden', 'your role may not yard.map.read');
+    expect(messageOf(forbidden)).toBe('Your role may not do this.');
+    // A plain server detail says more in English, and is kept.
+    const wrong = new ApiError(
+      409,
+      'driver.device_code_mismatch',
+      'that is not the confirmation code (4 tries left)',
+    );
+    expect(messageOf(wrong)).toBe('that is not the confirmation code (4 tries left)');
+    expect(messageOf(new ApiError(418, 'teapot.unknown', 'teapot.unknown'))).toBe('The server answered 418.');
+    await i18next.changeLanguage('nl');
+    expect(messageOf(wrong)).toBe('Dat is niet de bevestigingscode van deze gsm.');
+    expect(messageOf(new ApiError(429, 'auth.throttled', 'slow down', { retryAfterSeconds: 30 }))).toBe(
+      'Te veel pogingen. Wacht even en probeer opnieuw. Probeer opnieuw over 30 seconden.',
+    );
     await i18next.changeLanguage('en');
   });
 

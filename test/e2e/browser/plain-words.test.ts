@@ -149,6 +149,24 @@ describeBrowser('plain words on every page, in English and in Dutch (issue 14)',
 
   afterAll(() => undefined);
 
+  it('the check itself finds codes in visible text, and only there', async () => {
+    const context = await suite.browser.newContext();
+    const page = await context.newPage();
+    try {
+      await page.setContent(`<!doctype html><html><body>
+        <p>Status: in_yard</p><p>Checks: credential.unused, lights.green</p><p>VisitAnnounced at 06:00</p>
+        <p>Sign in to PortLedger, e.g. with a passkey</p>
+        <code>visit.read</code><pre>ContainerMoved</pre>
+        <details data-raw-event><summary>Raw event</summary><pre>{"type":"HoldPlaced"}</pre></details>
+        <p hidden>not_shown</p>
+      </body></html>`);
+      const codes = (await page.evaluate(visibleTexts)).flatMap(({ text }) => rawCodesIn(text));
+      expect(codes).toEqual(['in_yard', 'credential.unused', 'lights.green', 'VisitAnnounced']);
+    } finally {
+      await context.close();
+    }
+  });
+
   /** The pages a person's menu offers, and the container page of each box they may see. */
   async function pagesOf(page: Page): Promise<string[]> {
     const links = await page
