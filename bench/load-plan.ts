@@ -94,6 +94,37 @@ export function peakHourRates(scale: number): Record<LoadRoute, number> {
   return rates;
 }
 
+/**
+ * The route of the mix a request the server logged belongs to, from its method and URL; both gate routes are one
+ * route to the server. `undefined` for requests outside the mix.
+ *
+ * @example
+ * ```ts
+ * serverRouteOf('GET', '/v1/visits?containerNumber=MSCU1234565'); // ['visit.search']
+ * ```
+ */
+export function serverRouteOf(method: string, url: string): readonly LoadRoute[] | undefined {
+  const path = url.split('?')[0]!;
+  if (method === 'POST' && path === '/v1/gate/transactions') return ['gate.accept', 'gate.refuse'];
+  if (method === 'GET' && path === '/healthz') return ['healthz'];
+  if (method === 'GET' && path === '/v1/visits')
+    return url.includes('containerNumber=') ? ['visit.search'] : undefined;
+  const visit = /^\/v1\/visits\/[^/]+(\/.*)?$/.exec(path);
+  if (!visit) return undefined;
+  const rest = visit[1] ?? '';
+  const routes: Record<string, LoadRoute> = {
+    'GET ': 'visit.read',
+    'GET /lights': 'visit.lights',
+    'GET /appointment': 'appointment.read',
+    'POST /appointment': 'appointment.book',
+    'POST /appointment/rebook': 'appointment.rebook',
+    'POST /appointment/driver': 'appointment.driver',
+    'POST /moves': 'yard.move',
+  };
+  const route = routes[`${method} ${rest}`];
+  return route ? [route] : undefined;
+}
+
 /** One request of the schedule: its route and when it is due, in ms from the start of the run. */
 export interface Arrival {
   readonly atMs: number;

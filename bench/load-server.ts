@@ -119,6 +119,11 @@ export interface LoadServer {
   readonly pid: number | undefined;
   /** Lines the server logged at level error or fatal (pino levels 50 and 60) since it started. */
   errorLines(): string[];
+  /**
+   * From now on, keep the response time (ms) Fastify logs for each request completed ("request completed", at log
+   * level info), with the request's method and URL from its "incoming request" line; `stop` returns them.
+   */
+  recordResponseTimes(): { stop(): Promise<{ method: string; url: string; ms: number }[]> };
   /** CPU time the server process has used so far (user + system), in ms, and its resident memory in MB. */
   usage(): { cpuMs: number; rssMb: number };
   stop(): Promise<void>;
@@ -143,10 +148,33 @@ export async function startLoadServer(
   );
   const errors: string[] = [];
   let tail = '';
+  let recording: { method: string; url: string; ms: number }[] | undefined;
+  const incoming = new Map<string, { method: string; url: string }>();
+  const note = (line: string) => {
+    if (/"level":(50|60)/.test(line)) errors.push(line);
+    if (!recording || !line.includes('"reqId"')) return;
+    try {
+      const entry = JSON.parse(line) as {
+        reqId?: string;
+        msg?: string;
+        req?: { method?: string; url?: string };
+        responseTime?: number;
+      };
+      if (entry.msg === 'incoming request' && entry.reqId && entry.req?.method && entry.req.url) {
+        incoming.set(entry.reqId, { method: entry.req.method, url: entry.req.url });
+      } else if (entry.msg === 'request completed' && entry.reqId && typeof entry.responseTime === 'number') {
+        const request = incoming.get(entry.reqId);
+        incoming.delete(entry.reqId);
+        if (request) recording.push({ ...request, ms: entry.responseTime });
+      }
+    } catch {
+      // Not a log line of the server's own (a stack trace, say): nothing to time.
+    }
+  };
   child.stderr?.on('data', (chunk: Buffer) => {
     const lines = (tail + String(chunk)).split('\n');
     tail = lines.pop() ?? '';
-    for (const line of lines) if (/"level":(50|60)/.test(line)) errors.push(line);
+    for (const line of lines) note(line);
   });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
@@ -174,6 +202,19 @@ export async function startLoadServer(
     url,
     pid: child.pid,
     errorLines: () => [...errors],
+    recordResponseTimes() {
+      const kept: { method: string; url: string; ms: number }[] = [];
+      recording = kept;
+      return {
+        async stop() {
+          // The last lines may still be on their way through the pipe.
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          if (recording === kept) recording = undefined;
+          incoming.clear();
+          return kept;
+        },
+      };
+    },
     usage: () => processUsage(child.pid),
     async stop() {
       if (child.exitCode !== null) return;

@@ -9,7 +9,8 @@
  *
  * Options: `--seconds N` (60), `--scale N` (10), `--warmup N` seconds before the measured run (5), `--concurrency N`
  * requests in flight at most (64), `--stock N` boxes in the yard besides those the mix books (300), `--seed N` (1),
- * `--json` (JSON only on stdout), `--keep` (keep the database), `--log-level` of the server (warn), `--profile DIR`
+ * `--json` (JSON only on stdout), `--keep` (keep the database), `--log-level` of the server (info: its
+ * request log gives each route's time inside the server), `--profile DIR`
  * (the server writes a V8 CPU profile into DIR when it stops; open it in Chrome DevTools).
  *
  * The rate. MISSION §6: Antwerp's busiest terminal sees about 2,600 trucks a day, 80 % of them between 06:00 and
@@ -67,6 +68,7 @@ import {
   routeFigures,
   routeLabels,
   seededUniform,
+  serverRouteOf,
   writeRoutes,
 } from './load-plan.js';
 import {
@@ -110,7 +112,8 @@ const stock = Math.floor(numberOption('--stock', 300, 10));
 const seed = Math.floor(numberOption('--seed', 1, 0));
 const givenUrl = option('--url');
 const givenDb = option('--db');
-const logLevel = option('--log-level') ?? 'warn';
+// Info, so that the server logs each request's response time (Fastify's "request completed").
+const logLevel = option('--log-level') ?? 'info';
 const profileDir = option('--profile');
 if (givenUrl && !givenDb) {
   process.stderr.write(
@@ -409,6 +412,7 @@ function table(
   rows: readonly RouteFigures[],
   baselineP99: number | undefined,
   commitP99: number | undefined,
+  inServer: ReadonlyMap<LoadRoute, { p50Ms: number | undefined; p99Ms: number | undefined }>,
 ): string {
   const header = [
     'route',
@@ -420,6 +424,7 @@ function table(
     'errors',
     'p99 ÷ healthz p99',
     'p99 ÷ commit p99',
+    'in server p50/p99',
   ];
   const lines = rows.map((row) => [
     routeLabels[row.route],
@@ -431,6 +436,9 @@ function table(
     String(row.errors),
     row.p99Ms === undefined || !baselineP99 ? '-' : fixed(row.p99Ms / baselineP99),
     row.p99Ms === undefined || !commitP99 || !writeRoutes.has(row.route) ? '-' : fixed(row.p99Ms / commitP99),
+    inServer.has(row.route)
+      ? `${fixed(inServer.get(row.route)!.p50Ms)}/${fixed(inServer.get(row.route)!.p99Ms)}`
+      : '-',
   ]);
   const widths = header.map((title, i) => Math.max(title.length, ...lines.map((line) => line[i]!.length)));
   const format = (cells: string[]) =>
@@ -558,6 +566,7 @@ async function main(): Promise<number> {
     const usageBefore = server?.usage();
     const clientLoop = monitorEventLoopDelay({ resolution: 10 });
     clientLoop.enable();
+    const serverTimes = server?.recordResponseTimes();
     const commitProbe = startCommitProbe(
       databaseUrl,
       database?.dir ?? mkdtempSync(join(tmpdir(), 'portledger-load-probe-')),
@@ -571,6 +580,25 @@ async function main(): Promise<number> {
       p50Ms: percentile(commits, 50),
       p99Ms: percentile(commits, 99),
     };
+    // The same requests as the server timed them: from its router to the reply, without the network, the kernel's
+    // queues or this client.
+    const timedInServer = new Map<LoadRoute, number[]>();
+    for (const request of (await serverTimes?.stop()) ?? []) {
+      for (const route of serverRouteOf(request.method, request.url) ?? []) {
+        const times = timedInServer.get(route) ?? [];
+        times.push(request.ms);
+        timedInServer.set(route, times);
+      }
+    }
+    const inServer = new Map(
+      [...timedInServer].map(([route, times]) => {
+        const sorted = times.sort((a, b) => a - b);
+        return [
+          route,
+          { requests: sorted.length, p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99) },
+        ];
+      }),
+    );
     const usageAfter = server?.usage();
     const loadAfter = loadavg()[0]!;
 
@@ -635,6 +663,8 @@ async function main(): Promise<number> {
         elapsedSeconds: measured.elapsedSeconds,
       },
       routes: figures,
+      // Gate verdicts, accepted and refused, are one route to the server.
+      inServer: Object.fromEntries(inServer),
       errorMessages: messages,
       serverErrorLines: serverErrors.slice(0, 20),
       notes,
@@ -646,7 +676,7 @@ async function main(): Promise<number> {
       process.stdout.write(`${JSON.stringify(report)}\n`);
     } else {
       log('');
-      log(table([...mixRoutes, baseline], baseline.p99Ms, commit.p99Ms));
+      log(table([...mixRoutes, baseline], baseline.p99Ms, commit.p99Ms, inServer));
       log(
         `bare commit on the same ${kind === 'sqlite' ? 'disk (WAL, synchronous=FULL)' : 'database'}, twice a second in the run (baseline of the writes): p50 ${fixed(commit.p50Ms)} ms, p99 ${fixed(commit.p99Ms)} ms (${commit.samples} commits)`,
       );

@@ -8,6 +8,7 @@ import {
   percentile,
   perGateTransaction,
   routeFigures,
+  serverRouteOf,
 } from '../../bench/load-plan.js';
 
 // The pure parts of `npm run load` (bench/load-plan.ts); vitest runs tests under src/ and test/ only.
@@ -79,6 +80,28 @@ describe('the percentiles', () => {
       errors: 1,
     });
     expect(routeFigures('healthz', [], 0, 60).p99Ms).toBeUndefined();
+  });
+});
+
+describe('the route of a request the server logged', () => {
+  it('is told by method and path, both gate routes being one to the server', () => {
+    expect(serverRouteOf('POST', '/v1/gate/transactions')).toEqual(['gate.accept', 'gate.refuse']);
+    expect(serverRouteOf('GET', '/v1/visits/V-1a2B')).toEqual(['visit.read']);
+    expect(serverRouteOf('GET', '/v1/visits?containerNumber=MSCU1234565')).toEqual(['visit.search']);
+    expect(serverRouteOf('GET', '/v1/visits/V-1/lights')).toEqual(['visit.lights']);
+    expect(serverRouteOf('GET', '/v1/visits/V-1/appointment')).toEqual(['appointment.read']);
+    expect(serverRouteOf('POST', '/v1/visits/V-1/appointment')).toEqual(['appointment.book']);
+    expect(serverRouteOf('POST', '/v1/visits/V-1/appointment/rebook')).toEqual(['appointment.rebook']);
+    expect(serverRouteOf('POST', '/v1/visits/V-1/appointment/driver')).toEqual(['appointment.driver']);
+    expect(serverRouteOf('POST', '/v1/visits/V-1/moves')).toEqual(['yard.move']);
+    expect(serverRouteOf('GET', '/healthz')).toEqual(['healthz']);
+  });
+
+  it('is none for what the mix does not send, such as the preparation', () => {
+    expect(serverRouteOf('POST', '/v1/visits')).toBeUndefined();
+    expect(serverRouteOf('GET', '/v1/visits?status=in_yard')).toBeUndefined();
+    expect(serverRouteOf('POST', '/v1/visits/V-1/gate-in')).toBeUndefined();
+    expect(serverRouteOf('GET', '/readyz')).toBeUndefined();
   });
 });
 
