@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
-import type { EntryMacRule, IntegrityResult } from '../app/audit/index.js';
+import type { EntryMacRule, IntegrityResult, VerifiedPrefix } from '../app/audit/index.js';
 
 /** What the sweep's thread is given. */
 export interface SweepRequest {
@@ -15,20 +15,30 @@ export interface SweepRequest {
 
 /**
  * What a sweep's thread is started with. The two threads start together, so that both load their modules and open
- * their connections at once: the one that leads the check, and the helper it asks, over `port`, to check the first
- * part of the log.
+ * their connections at once: the one that leads the check, and the helper it asks, over its port, to check parts of
+ * the log.
  */
 export type SweepWorkerData =
   | { readonly request: SweepRequest; readonly role: 'lead'; readonly helper: MessagePort }
   | { readonly request: SweepRequest; readonly role: 'helper'; readonly lead: MessagePort };
 
-/** What a thread posts back: the lead to the caller, the helper to the lead. */
+/**
+ * What a thread posts back: the lead to the caller, the helper to the lead (`unchecked` for a part stopped, or whose
+ * database read failed).
+ */
 export type SweepMessage =
   | { readonly type: 'progress'; readonly done: number; readonly total: number }
-  | { readonly type: 'result'; readonly result: IntegrityResult };
+  | { readonly type: 'result'; readonly result: IntegrityResult }
+  | { readonly type: 'unchecked'; readonly reason: string };
 
-/** What the lead asks of its helper: a part of the check, or nothing (a log too small to split). */
-export type HelperTask = { readonly type: 'check'; readonly end: number } | { readonly type: 'none' };
+/**
+ * What the lead asks of its helper: a part of the check (`CheckPart` without its callbacks: progress comes back as
+ * messages, and `stop` ends the part running), or that it is done.
+ */
+export type HelperTask =
+  | { readonly type: 'check'; readonly id: number; readonly from?: VerifiedPrefix; readonly end?: number }
+  | { readonly type: 'stop'; readonly id: number }
+  | { readonly type: 'done' };
 
 /** The request for a system's own log: its database, its verifier key and its writer MAC rule. */
 export function sweepRequestOf(system: {
@@ -54,9 +64,8 @@ const workerFile = new URL('./integrity-sweep.worker.js', import.meta.url);
 
 /**
  * A check of the whole log on worker threads with their own database connections (issue 13), for the watch's full
- * sweep and `verify --db`: two threads read the log the fast way (`openLogScan`), one checking its second half and
- * the other its first (`checkLogIntegrityInTwo`), so that both cores hash and the caller's event loop only receives
- * progress. Undefined when it cannot run there: a database only this process can see (in memory), or the compiled
+ * sweep and `verify --db`: two threads read the log the fast way (`openLogScan`) and take its parts one after another
+ * (`checkLogIntegrityInParts`), so that both cores hash and the caller's event loop only receives progress. Undefined when it cannot run there: a database only this process can see (in memory), or the compiled
  * worker is not beside this module (the sources run under a test runner): the caller then checks in process,
  * pausing between pages.
  *
@@ -90,7 +99,7 @@ export function sweepInWorker(
       });
       lead.on('message', (message: SweepMessage) => {
         if (message.type === 'progress') onProgress?.(message.done, message.total);
-        else result = message.result;
+        else if (message.type === 'result') result = message.result;
       });
       lead.once('error', (error) => {
         void helper.terminate();

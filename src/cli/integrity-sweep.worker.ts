@@ -1,14 +1,14 @@
 /**
  * The integrity watch's full sweep and `verify --db`, on threads and connections of their own (issue 13): the
  * hashing of the whole log then never delays a request on the server's event loop, and both cores do it. Started
- * twice by `integrity-sweep.ts`: the lead checks the log in two parts (`checkLogIntegrityInTwo`), the second here
- * and the first on its helper, both reading the log the fast way. The lead posts progress, then the result.
+ * twice by `integrity-sweep.ts`: the lead checks the log in parts (`checkLogIntegrityInParts`), which it and its
+ * helper take one after another, both reading the log the fast way. The lead posts progress, then the result.
  */
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import {
   type CheckPart,
   checkLogIntegrity,
-  checkLogIntegrityInTwo,
+  checkLogIntegrityInParts,
   type IntegrityResult,
 } from '../app/audit/index.js';
 import { entryAuthenticatorFromKey } from '../audit/index.js';
@@ -32,17 +32,37 @@ function progressTo(post: (message: SweepMessage) => void) {
   };
 }
 
-/** The first part, on the helper: asked over `helper`, answered with progress and the result. */
-function checkOnHelper(helper: MessagePort, part: CheckPart & { end: number }): Promise<IntegrityResult> {
+let parts = 0;
+
+/** A part checked on the helper: asked over `helper`, answered with progress and the result. */
+function checkOnHelper(
+  helper: MessagePort,
+  { from, end, onProgress, signal }: CheckPart,
+): Promise<IntegrityResult> {
+  const id = ++parts;
   return new Promise((resolve, reject) => {
-    helper.on('message', (message: SweepMessage) => {
-      if (message.type === 'progress') part.onProgress?.(message.done, message.total);
-      else resolve(message.result);
-    });
-    helper.once('close', () =>
-      reject(new Error("the integrity sweep's helper thread ended without a result")),
-    );
-    helper.postMessage({ type: 'check', end: part.end } satisfies HelperTask);
+    const stop = () => helper.postMessage({ type: 'stop', id } satisfies HelperTask);
+    const closed = () => reject(new Error("the integrity sweep's helper thread ended without a result"));
+    const answer = (message: SweepMessage) => {
+      if (message.type === 'progress') {
+        onProgress?.(message.done, message.total);
+        return;
+      }
+      helper.off('message', answer);
+      helper.off('close', closed);
+      signal?.removeEventListener('abort', stop);
+      if (message.type === 'result') resolve(message.result);
+      else reject(new Error(`the helper thread did not check the part: ${message.reason}`));
+    };
+    helper.on('message', answer);
+    helper.once('close', closed);
+    signal?.addEventListener('abort', stop, { once: true });
+    helper.postMessage({
+      type: 'check',
+      id,
+      ...(from ? { from } : {}),
+      ...(end === undefined ? {} : { end }),
+    } satisfies HelperTask);
   });
 }
 
@@ -64,27 +84,44 @@ try {
     });
   if (data.role === 'helper') {
     const port = data.lead;
-    const task = await new Promise<HelperTask>((resolve) => port.once('message', resolve));
-    if (task.type === 'check') {
-      const post = (message: SweepMessage) => port.postMessage(message);
-      post({ type: 'result', result: await check({ end: task.end, onProgress: progressTo(post) }) });
+    const post = (message: SweepMessage) => port.postMessage(message);
+    let running: { id: number; stop: AbortController } | undefined;
+    const tasks: HelperTask[] = [];
+    let wake: (() => void) | undefined;
+    port.on('message', (task: HelperTask) => {
+      // A stop is for the part running now; the others wait their turn.
+      if (task.type === 'stop') {
+        if (running?.id === task.id) running.stop.abort();
+      } else tasks.push(task);
+      wake?.();
+    });
+    for (;;) {
+      if (tasks.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+      const task = tasks.shift();
+      if (!task || task.type === 'stop') continue;
+      if (task.type === 'done') break;
+      const { type: _type, id, ...part } = task;
+      running = { id, stop: new AbortController() };
+      try {
+        post({
+          type: 'result',
+          result: await check({ ...part, signal: running.stop.signal, onProgress: progressTo(post) }),
+        });
+      } catch (error) {
+        // Stopped, or the connection failed: the lead takes the part as not checked.
+        post({ type: 'unchecked', reason: (error as Error).message });
+      }
     }
     port.close();
   } else {
     const helper = data.helper;
-    let asked = false;
-    const result = await checkLogIntegrityInTwo({
+    const result = await checkLogIntegrityInParts({
       reads: store,
       ...(request.splitFrom === undefined ? {} : { minimumSize: request.splitFrom }),
       onProgress: progressTo((message) => parentPort!.postMessage(message)),
-      // The first part on the helper; the second, and a check again after it, here.
-      check: (part) => {
-        if (part.end === undefined || part.from !== undefined) return check(part);
-        asked = true;
-        return checkOnHelper(helper, { ...part, end: part.end });
-      },
+      checkers: [check, (part) => checkOnHelper(helper, part)],
     });
-    if (!asked) helper.postMessage({ type: 'none' } satisfies HelperTask);
+    helper.postMessage({ type: 'done' } satisfies HelperTask);
     helper.close();
     parentPort!.postMessage({ type: 'result', result } satisfies SweepMessage);
   }

@@ -82,7 +82,7 @@ describe('the integrity sweep on a worker thread (SQLite)', () => {
     }
   });
 
-  it('checks the log in two halves on two threads, with the result of one pass, whatever half is edited', async () => {
+  it('checks the log in parts on two threads, with the result of one pass, whatever part is edited', async () => {
     const split = `sqlite:${join(dir, 'split.db')}`;
     const store = await openLedgerStore(split);
     const ledger = createLedger({

@@ -15,7 +15,7 @@ import {
 import type { LedgerReads, StoredCheckpoint, StoredLogRow } from '../ports.js';
 import { checkLogIntegrity, type IntegrityResult } from './integrity.usecases.js';
 import type { LogScan, ScannedLogRow } from './log-scan.ports.js';
-import { checkLogIntegrityInTwo } from './split-check.js';
+import { type CheckPart, checkLogIntegrityInParts } from './split-check.js';
 
 const signer = signerFromSeed('split.portledger.local/log', new Uint8Array(32).fill(5));
 const verifierKey = verifierKeyString(signer);
@@ -208,7 +208,8 @@ const logs = fc.record({
   kind: tampering,
   at: fc.nat(1000),
   level: fc.nat(10),
-  split: fc.nat(1000),
+  cuts: fc.array(fc.nat(1000), { maxLength: 6 }),
+  checkers: fc.integer({ min: 2, max: 3 }),
 });
 
 type LogArgs = typeof logs extends fc.Arbitrary<infer T> ? T : never;
@@ -241,44 +242,55 @@ describe('the integrity check read the fast way, and split in two (issue 13)', (
     );
   });
 
-  it('split at any point and combined, gives the one-pass result, whatever was tampered with', async () => {
+  it('split into parts anywhere and taken by several checkers, gives the one-pass result, whatever was tampered with', async () => {
     await fc.assert(
       fc.asyncProperty(logs, async (args) => {
         const { log, entryMacs } = build(args);
         const check = { reads: log.reads, verifierKey, entryMacs, batchSize: 16, scan: log.scan };
         const onePass = await checkLogIntegrity(check);
         const progress: number[] = [];
-        const inTwo = await checkLogIntegrityInTwo({
+        const inParts = await checkLogIntegrityInParts({
           reads: log.reads,
           minimumSize: 1,
-          splitAt: (size) => args.split % (size + 1),
-          check: (part) => checkLogIntegrity({ ...check, ...part }),
+          boundaries: (size) =>
+            [...new Set(args.cuts.map((cut) => 1 + (cut % Math.max(size - 1, 1))))]
+              .filter((cut) => cut < size)
+              .sort((a, b) => a - b),
+          checkers: Array.from(
+            { length: args.checkers },
+            () => (part) => checkLogIntegrity({ ...check, ...part }),
+          ),
           onProgress: (done, total) => {
             expect(done).toBeLessThanOrEqual(total);
             progress.push(done);
           },
         });
-        expect(timeless(inTwo)).toEqual(timeless(onePass));
+        expect(timeless(inParts)).toEqual(timeless(onePass));
         if (onePass.ok) expect(Math.max(0, ...progress)).toBe(onePass.logSize);
       }),
       { numRuns: 250 },
     );
   });
 
-  it('checks the second part again from the first part’s prefix when the stored border differs', async () => {
+  it('checks again in one pass from the prefix before a part whose stored starting border differs', async () => {
     const log = storedLog(100, [0, 50, 64, 100], false);
     // The subtree (5, 0) of leaves [0, 32) is on the border at 50; the leaves and checkpoints are sound.
     log.nodes.set('5:0', new Uint8Array(32));
     const parts: string[] = [];
-    const result = await checkLogIntegrityInTwo({
+    const check = (part: CheckPart) => {
+      parts.push(`${part.from ? part.from.size : 0}-${part.end ?? 'end'}`);
+      return checkLogIntegrity({ reads: log.reads, verifierKey, ...part });
+    };
+    const result = await checkLogIntegrityInParts({
       reads: log.reads,
       minimumSize: 1,
-      check: (part) => {
-        parts.push(part.from ? `from ${part.from.size}` : `to ${part.end}`);
-        return checkLogIntegrity({ reads: log.reads, verifierKey, ...part });
-      },
+      boundaries: () => [25, 50, 75],
+      checkers: [check, check],
     });
     expect(result).toMatchObject({ ok: true, logSize: 100, checkpointsChecked: 4, verifiedTreeSize: 100 });
-    expect(parts.sort()).toEqual(['from 50', 'from 50', 'to 50']);
+    // Parts 0–25 and 25–50 combine; 50–75 started from the edited border, so from 50 on it is one pass.
+    expect(parts).toContain('0-25');
+    expect(parts).toContain('25-50');
+    expect(parts.at(-1)).toBe('50-end');
   });
 });

@@ -5,120 +5,159 @@ import type { IntegrityResult, VerifiedPrefix } from './integrity.usecases.js';
 /** Below this many entries the log is checked in one part: a second thread costs more to start than it saves. */
 export const SPLIT_CHECK_MINIMUM = 50_000;
 
+/** About this many entries a part: enough parts that a checker that starts late or runs slow costs little. */
+const PART_SIZE = 25_000;
+const MAX_PARTS = 64;
+
 /** What one part of a split check is asked to do: `checkLogIntegrity` with these arguments. */
 export interface CheckPart {
   /** The entries before it are taken as verified: the part checks from `from.size` on. */
   readonly from?: VerifiedPrefix;
-  /** The part checks only the entries before it. */
+  /** The part checks only the entries before it; without it, up to the log's end, and the end's own checks. */
   readonly end?: number;
   readonly onProgress?: (checked: number, total: number) => void;
   readonly signal?: AbortSignal;
 }
 
+/** Checks one part at a time: `checkLogIntegrity` with the part's arguments, here or on a thread of its own. */
+export type PartChecker = (part: CheckPart) => Promise<IntegrityResult>;
+
+/** The part boundaries 0 < b₁ < … < n for a log of `size` entries. */
+function defaultBoundaries(size: number): number[] {
+  const parts = Math.min(MAX_PARTS, Math.max(2, Math.floor(size / PART_SIZE)));
+  return Array.from({ length: parts - 1 }, (_, i) => Math.floor(((i + 1) * size) / parts));
+}
+
 /**
- * The integrity check of the whole log (`checkLogIntegrity`) in two parts that run at once, each on a thread of its
- * own in the server (issue 13: `verify --db` and the watch's full sweep), with the result of the check in one pass.
+ * The integrity check of the whole log (`checkLogIntegrity`) in parts that several checkers (threads, in the
+ * server: issue 13, `verify --db` and the watch's full sweep) take one after another, with the result of the check
+ * in one pass.
  *
- * The first part checks entries [0, m), the second [m, n). The second cannot wait for the first's right border at m,
- * from which its leaves go on (RFC 9162 §2.1.1: the tree of n leaves is the tree of m leaves with the others
- * appended), so it starts from the border the database stores at m: the subtrees `borderKeys(m)`, which the writer
- * stored and every proof is built from. When the first part passes, the border it recomputed from the leaves must
- * be that one, and then every check the second part made is the check one pass makes. When the stored border
- * differs or is missing, or the second part fails (a checkpoint it finds wrong names the last verified checkpoint
- * before it, which may lie in the first part), the second part is checked again from the first part's verified
- * prefix: a failure is always named as one pass names it, at the cost of checking that part twice. The first part's
- * failure is the check's, as in one pass, where it comes first.
+ * The parts are consecutive ranges of entries. A part after the first cannot wait for the right border its
+ * predecessor recomputes, from which its leaves go on (RFC 9162 §2.1.1: the tree of n leaves is the tree of m
+ * leaves with the others appended), so it starts from the border the database stores at its start: the subtrees
+ * `borderKeys(m)`, which the writer stored and every proof is built from. When every part passes and each border a
+ * part recomputed is the one its successor started from, every check each part made is the check one pass makes.
+ * From the first part that fails, or whose starting border differs from (or is missing beside) the one recomputed
+ * before it, the log is checked again in one pass from the verified prefix before that part: a failure is always
+ * named as one pass names it (a checkpoint found wrong names the last verified checkpoint, which may lie in an
+ * earlier part), at the cost of checking the rest again. Parts after a failing one are stopped.
  *
- * Memory stays O(log n) at any number of checkpoints: the second part checks each of its checkpoints as it meets it,
- * which a split into subtree roots combined at the end could not do without keeping every checkpoint's partial
- * border until then.
+ * Memory stays O(log n) a part at any number of checkpoints: each part checks each of its checkpoints as it meets
+ * it, which subtree roots combined at the end could not do without keeping every checkpoint's partial border.
  *
  * @example
- * const result = await checkLogIntegrityInTwo({
+ * const result = await checkLogIntegrityInParts({
  *   reads: store,
- *   check: (part) => checkLogIntegrity({ reads: store, verifierKey, ...part }),
+ *   checkers: [here, onHelperThread],
  * });
  */
-export async function checkLogIntegrityInTwo(args: {
+export async function checkLogIntegrityInParts(args: {
   reads: LedgerReads;
-  /** Checks one part: `checkLogIntegrity` with the part's arguments, here or on another thread. */
-  check: (part: CheckPart) => Promise<IntegrityResult>;
+  /** One or more; the parts go to whichever is free, in order. */
+  checkers: readonly PartChecker[];
   onProgress?: (checked: number, total: number) => void;
   /** Below this log size, one part; default {@link SPLIT_CHECK_MINIMUM}. */
   minimumSize?: number;
-  /** Where the second part starts, in [0, size]; default half the log. Any point gives the same result. */
-  splitAt?: (size: number) => number;
+  /** Where the parts after the first start, increasing, in (0, size); default one every ~25,000 entries. */
+  boundaries?: (size: number) => readonly number[];
 }): Promise<IntegrityResult> {
   const started = Date.now();
+  const [first] = args.checkers;
+  if (!first) throw new RangeError('checkLogIntegrityInParts needs a checker');
   const size = await args.reads.logSize();
-  if (size < (args.minimumSize ?? SPLIT_CHECK_MINIMUM)) {
-    return args.check(args.onProgress ? { onProgress: args.onProgress } : {});
+  if (args.checkers.length < 2 || size < (args.minimumSize ?? SPLIT_CHECK_MINIMUM)) {
+    return first(args.onProgress ? { onProgress: args.onProgress } : {});
   }
-  const split = args.splitAt?.(size) ?? Math.floor(size / 2);
-  let firstDone = 0;
-  let secondDone = 0;
-  const report = () => args.onProgress?.(firstDone + secondDone, Math.max(size, split + secondDone));
+  const starts = [0, ...(args.boundaries ?? defaultBoundaries)(size)];
+  const ends = [...starts.slice(1), undefined];
 
-  const storedBorder = await args.reads.readNodes(borderKeys(split)).catch(() => undefined);
-  const stopSecond = new AbortController();
-  const second = storedBorder
-    ? args
-        .check({
-          from: { size: split, border: storedBorder, verifiedTreeSize: null, checkpointsChecked: 0 },
-          signal: stopSecond.signal,
-          onProgress: (checked) => {
-            secondDone = checked - split;
-            report();
-          },
-        })
-        .catch(() => undefined)
-    : Promise.resolve(undefined);
-  let first: IntegrityResult;
-  try {
-    first = await args.check({
-      end: split,
-      onProgress: (checked) => {
-        firstDone = checked;
-        report();
-      },
-    });
-  } catch (error) {
-    stopSecond.abort();
-    await second;
-    throw error;
+  const done = starts.map(() => 0);
+  const report = () =>
+    args.onProgress?.(
+      done.reduce((sum, n) => sum + n, 0),
+      Math.max(size, ...done.map((n, i) => starts[i]! + n)),
+    );
+  const progressOf = (part: number) => (checked: number) => {
+    done[part] = checked - starts[part]!;
+    report();
+  };
+
+  /** The border stored at each part's start, or undefined where it cannot be read. */
+  const storedBorders = await Promise.all(
+    starts.map((start) =>
+      start === 0 ? Promise.resolve([]) : args.reads.readNodes(borderKeys(start)).catch(() => undefined),
+    ),
+  );
+  const stop = starts.map(() => new AbortController());
+  const outcomes = starts.map(() => deferred<IntegrityResult | undefined>());
+  let next = 0;
+  const runParts = async (check: PartChecker) => {
+    while (next < starts.length) {
+      const part = next++;
+      const border = storedBorders[part];
+      const signal = stop[part]!.signal;
+      if (signal.aborted || border === undefined) {
+        outcomes[part]!.resolve(undefined);
+        continue;
+      }
+      const end = ends[part];
+      const result = await check({
+        ...(part === 0
+          ? {}
+          : { from: { size: starts[part]!, border, verifiedTreeSize: null, checkpointsChecked: 0 } }),
+        ...(end === undefined ? {} : { end }),
+        signal,
+        onProgress: progressOf(part),
+      }).catch(() => undefined);
+      // A part that fails makes every later part's result moot: the one pass from before it names the failure.
+      if (!result?.ok) for (const later of stop.slice(part + 1)) later.abort();
+      outcomes[part]!.resolve(result);
+    }
+  };
+  const running = Promise.all(args.checkers.map(runParts));
+
+  let prefix: VerifiedPrefix | undefined;
+  let last: Extract<IntegrityResult, { ok: true }> | undefined;
+  let checkedAt: string | undefined;
+  for (let part = 0; part < starts.length; part++) {
+    const result = await outcomes[part]!.promise;
+    const border = storedBorders[part];
+    const startsWherePreviousEnded =
+      part === 0 ||
+      (prefix !== undefined &&
+        border !== undefined &&
+        border.length === prefix.border.length &&
+        border.every((hash, i) => bytesEqual(hash, prefix!.border[i]!)));
+    const endsWhereAsked =
+      result?.ok === true && (ends[part] === undefined || result.prefix.size === ends[part]);
+    if (!result?.ok || !startsWherePreviousEnded || !endsWhereAsked) {
+      for (const later of stop) later.abort();
+      await running;
+      // The first part's failure (or its reaching a log that shrank below its end) is the one pass's.
+      if (part === 0 && result) return { ...result, durationMs: Date.now() - started };
+      // Else the one pass from the verified prefix before this part.
+      done.fill(0, part);
+      const again = await first({
+        ...(prefix ? { from: prefix } : {}),
+        onProgress: progressOf(prefix ? part : 0),
+      });
+      return { ...again, checkedAt: checkedAt ?? again.checkedAt, durationMs: Date.now() - started };
+    }
+    checkedAt ??= result.checkedAt;
+    const checkpointsChecked = (prefix?.checkpointsChecked ?? 0) + result.checkpointsChecked;
+    const verifiedTreeSize = result.verifiedTreeSize ?? prefix?.verifiedTreeSize ?? null;
+    prefix = { ...result.prefix, checkpointsChecked, verifiedTreeSize };
+    last = { ...result, checkpointsChecked, verifiedTreeSize, prefix };
   }
-  if (!first.ok || first.prefix.size !== split) {
-    stopSecond.abort();
-    await second;
-    return first;
-  }
-  const { prefix } = first;
-  const sameBorder =
-    storedBorder !== undefined &&
-    storedBorder.length === prefix.border.length &&
-    storedBorder.every((hash, i) => bytesEqual(hash, prefix.border[i]!));
-  if (!sameBorder) stopSecond.abort();
-  const rest = await second;
-  if (sameBorder && rest?.ok) {
-    const checkpointsChecked = prefix.checkpointsChecked + rest.checkpointsChecked;
-    const verifiedTreeSize = rest.verifiedTreeSize ?? prefix.verifiedTreeSize;
-    return {
-      ...rest,
-      checkedAt: first.checkedAt,
-      checkpointsChecked,
-      verifiedTreeSize,
-      durationMs: Date.now() - started,
-      prefix: { ...rest.prefix, checkpointsChecked, verifiedTreeSize },
-    };
-  }
-  // The one-pass check from the first part's verified prefix.
-  secondDone = 0;
-  const again = await args.check({
-    from: prefix,
-    onProgress: (checked) => {
-      secondDone = checked - split;
-      report();
-    },
+  await running;
+  return { ...last!, checkedAt: checkedAt!, durationMs: Date.now() - started };
+}
+
+function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((settle) => {
+    resolve = settle;
   });
-  return { ...again, checkedAt: first.checkedAt, durationMs: Date.now() - started };
+  return { promise, resolve };
 }
