@@ -304,8 +304,9 @@ describeBrowser('the Antwerp attack through the console (MISSION §1)', () => {
     // The alert names what stopped the copy, the pass check, and nothing the gate checked beyond it (alert issue 1):
     // the badge mismatch stays in the gate attempt's own event, for investigators.
     const text = await row.first().textContent();
-    expect(text).toMatch(new RegExp(`${TARGET}: pass\\.printed_disabled`));
-    expect(text).not.toMatch(/driver\.badge|truck\.plate|lights|slot|more/);
+    // In plain words (issue 14): the console says the server's check codes by their names.
+    expect(text).toMatch(new RegExp(`${TARGET}: not a printed pass`));
+    expect(text).not.toMatch(/driver badge|truck plate|lights|slot|more/);
     await supervisor.shot('alerts-gate-refusal');
   }, 90_000);
 

@@ -97,7 +97,7 @@ describeBrowser('approvals inbox and alerts in Chromium (real server)', () => {
     await page.getByRole('heading', { level: 1, name: 'Alerts' }).waitFor();
     const row = page.getByRole('row').filter({ hasText: 'Gate refusal' });
     await row.waitFor();
-    expect(await row.textContent()).toContain('high');
+    expect(await row.textContent()).toContain('High');
     expect(await row.getByRole('link', { name: /audit index/ }).count()).toBeGreaterThan(0);
     await screenshot(page, 'alerts-list');
 
