@@ -1,9 +1,10 @@
 /**
  * The log read for the integrity check's fast path (`LogScan`, issue 13), on its own connection and straight through
- * the driver: one statement a page, rows as arrays of numbers and text. The statement holds each row to its leaf
- * (the leaf is the row's header and data framed as `log-entry.ts` frames them) and hex-encodes the MAC and the leaf
- * hash, so that the check gets five values a row instead of eleven, and no Buffer (a driver makes a Buffer with a
- * backing store of its own for every blob, several times the cost of a short string).
+ * the driver: two statements a page, rows as arrays of numbers and text. The first holds each row to its leaf (the
+ * leaf is the row's header and data framed as `log-entry.ts` frames them) and hex-encodes the MAC, so that the check
+ * gets four values a row instead of eleven, and no Buffer (a driver makes a Buffer with a backing store of its own
+ * for every blob, several times the cost of a short string); the second hands over the page's leaf hashes as one
+ * text.
  *
  * The framing is spelt here in SQL: a leaf layout that `log-entry.ts` changes without this file makes the flag 0 for
  * every row (the check then reads each row the exact way, slowly), and the contract test
@@ -28,16 +29,41 @@ const SQLITE_HEADER = '(e.recorded_at || e.event_id || e.stream_id || e.type)';
 const SQLITE_PLAIN_HEADER = `json_quote(${SQLITE_HEADER}) = '"' || ${SQLITE_HEADER} || '"'`;
 
 const SQLITE_ROWS = `select e.idx,
-  (typeof(e.leaf) = 'blob' and typeof(e.data) = 'text' and typeof(e.recorded_at) = 'text'
+  (typeof(e.data) = 'text' and typeof(e.recorded_at) = 'text'
     and typeof(e.event_id) = 'text' and typeof(e.stream_id) = 'text' and typeof(e.type) = 'text'
     and typeof(e.stream_version) = 'integer' and e.stream_version between 0 and ${LARGEST_SAFE_INTEGER}
     and ${SQLITE_PLAIN_HEADER}
     and e.leaf = ${SQLITE_FRAMED}),
   case when typeof(e.leaf) = 'blob' then cast(e.leaf as text) end,
-  case when typeof(e.writer_mac) = 'blob' then lower(hex(e.writer_mac)) end,
-  case when typeof(n.hash) = 'blob' then lower(hex(n.hash)) end
-from event e left join audit_node n on n.last_leaf = e.idx and n.level = 0
+  case when typeof(e.writer_mac) = 'blob' then lower(hex(e.writer_mac)) end
+from event e
 where e.idx >= ? and e.idx < ? order by e.idx`;
+
+/**
+ * The page's leaf hashes in one text, with what says whether they are all there: as many level-0 nodes as indices,
+ * the first and last where the page starts and ends (the key makes them distinct), each a 32-byte blob.
+ */
+const SQLITE_LEAF_HASHES = `select count(*), min(last_leaf), max(last_leaf),
+  coalesce(sum(typeof(hash) = 'blob' and length(hash) = 32), 0), group_concat(lower(hex(hash)), '')
+from (select last_leaf, hash from audit_node where level = 0 and last_leaf >= ? and last_leaf < ? order by last_leaf)`;
+
+type LeafHashesRow = [
+  count: number,
+  first: number | null,
+  last: number | null,
+  whole: number,
+  hex: string | null,
+];
+
+/** The page's leaf hashes as `ScannedLogPage.leafHashes` has them: null unless every one is there, whole. */
+function leafHashesOf(
+  [count, first, last, whole, hex]: LeafHashesRow,
+  from: number,
+  end: number,
+): string | null {
+  const all = count === end - from && whole === count && first === from && last === end - 1;
+  return all && hex !== null ? hex : end === from ? '' : null;
+}
 
 /**
  * PostgreSQL: the same, its columns typed by the schema. Headers count as plain when they are printable ASCII other
@@ -48,10 +74,13 @@ const POSTGRES_ROWS = `select e.idx::float8,
     and (e.recorded_at || e.event_id || e.stream_id || e.type) ~ '^[ !#-[\\]-~]*$'
     and e.leaf = convert_to('{"at":"' || e.recorded_at || '","data":' || e.data || ',"id":"' || e.event_id || '","index":' || e.idx || ',"stream":"' || e.stream_id || '","type":"' || e.type || '","v":1,"version":' || e.stream_version || '}', 'UTF8'))::int,
   convert_from(e.leaf, 'UTF8'),
-  encode(e.writer_mac, 'hex'),
-  encode(n.hash, 'hex')
-from event e left join audit_node n on n.last_leaf = e.idx and n.level = 0
+  encode(e.writer_mac, 'hex')
+from event e
 where e.idx >= $1 and e.idx < $2 order by e.idx`;
+
+const POSTGRES_LEAF_HASHES = `select count(*)::float8, min(last_leaf)::float8, max(last_leaf)::float8,
+  coalesce(sum((octet_length(hash) = 32)::int), 0)::float8, string_agg(encode(hash, 'hex'), '' order by last_leaf)
+from audit_node where level = 0 and last_leaf >= $1 and last_leaf < $2`;
 
 /**
  * A scan of the log a database URL names, or undefined for a database it cannot reach on a connection of its own
@@ -60,7 +89,7 @@ where e.idx >= $1 and e.idx < $2 order by e.idx`;
  *
  * @example
  * const scan = await openLogScan('sqlite:data/portledger.db');
- * const rows = await scan?.readRows(0, 5000);
+ * const page = await scan?.readPage(0, 5000);
  */
 export async function openLogScan(
   databaseUrl: string,
@@ -76,9 +105,16 @@ export async function openLogScan(
     // Pages read through a memory map rather than one read() each: about a fifth of a row's cost in a scan of the
     // whole log. SQLite maps at most SQLITE_MAX_MMAP_SIZE (2 GB by default) and reads the rest as before.
     database.pragma('mmap_size = 2147418112');
-    const statement = database.prepare<[number, number], ScannedLogRow>(SQLITE_ROWS).raw(true);
+    const rows = database.prepare<[number, number], ScannedLogRow>(SQLITE_ROWS).raw(true);
+    const leafHashes = database.prepare<[number, number], LeafHashesRow>(SQLITE_LEAF_HASHES).raw(true);
     return {
-      readRows: async (from, end) => statement.all(from, end) as unknown as ScannedLogRow[],
+      async readPage(from, end) {
+        const hashes = leafHashes.get(from, end) as unknown as LeafHashesRow;
+        return {
+          rows: rows.all(from, end) as unknown as ScannedLogRow[],
+          leafHashes: leafHashesOf(hashes, from, end),
+        };
+      },
       close: async () => {
         database.close();
       },
@@ -93,14 +129,22 @@ export async function openLogScan(
     client.on('error', () => undefined);
     await client.connect();
     return {
-      async readRows(from, end) {
-        const result = await client.query<[number, number, string | null, string | null, string | null]>({
-          name: 'portledger-log-scan',
-          text: POSTGRES_ROWS,
-          values: [from, end],
-          rowMode: 'array',
-        });
-        return result.rows;
+      async readPage(from, end) {
+        const [rows, hashes] = await Promise.all([
+          client.query<[number, number, string | null, string | null]>({
+            name: 'portledger-log-scan-rows',
+            text: POSTGRES_ROWS,
+            values: [from, end],
+            rowMode: 'array',
+          }),
+          client.query<LeafHashesRow>({
+            name: 'portledger-log-scan-leaf-hashes',
+            text: POSTGRES_LEAF_HASHES,
+            values: [from, end],
+            rowMode: 'array',
+          }),
+        ]);
+        return { rows: rows.rows, leafHashes: leafHashesOf(hashes.rows[0]!, from, end) };
       },
       close: () => client.end(),
     };

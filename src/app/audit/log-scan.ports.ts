@@ -9,24 +9,34 @@
  * One entry as the scan reads it, a tuple as the driver returns it.
  *
  * - `rowIsLeaf`: 1 when the row's columns, framed as `log-entry.ts` frames a leaf, are byte for byte its leaf, with
- *   every header text made of printable ASCII other than `"` and `\` (which RFC 8785 writes as they are), and the
+ *   every header text one that RFC 8785 writes between quotes as it is (no `"`, `\` or control character), and the
  *   version a safe integer ≥ 0; 0 when anything differs or is of another type. Never 1 for a row that
  *   `leafSaysRow` would not accept.
  * - `leafText`: the leaf's bytes decoded as UTF-8, with U+FFFD for any invalid sequence (so a text without U+FFFD
  *   re-encodes to exactly the leaf's bytes); null when the leaf is not a blob.
- * - `writerMacHex`, `leafHashHex`: the writer's MAC and the stored level-0 node as lower-case hex; null when absent
- *   or not a blob.
+ * - `writerMacHex`: the writer's MAC as lower-case hex; null when absent or not a blob.
  */
 export type ScannedLogRow = readonly [
   index: number,
   rowIsLeaf: number,
   leafText: string | null,
   writerMacHex: string | null,
-  leafHashHex: string | null,
 ];
 
+/** A page of the log as the scan reads it. */
+export interface ScannedLogPage {
+  /** The entries of the page that exist, in index order. */
+  readonly rows: readonly ScannedLogRow[];
+  /**
+   * The stored level-0 nodes (leaf hashes) of every index of the page, from its first, each as 64 lower-case hex
+   * digits, one after another: the hash of index i is at (i − from) × 64. Null unless every one of them is there as a
+   * 32-byte blob. One text a page, not one a row: a driver makes each value it hands over, and a join a lookup a row.
+   */
+  readonly leafHashes: string | null;
+}
+
 export interface LogScan {
-  /** The entries with index in [from, end), in index order; a missing entry is simply not there. */
-  readRows(from: number, end: number): Promise<readonly ScannedLogRow[]>;
+  /** The page of entries with index in [from, end); a missing entry is simply not among its rows. */
+  readPage(from: number, end: number): Promise<ScannedLogPage>;
   close(): Promise<void>;
 }

@@ -85,23 +85,29 @@ function storedLog(size: number, checkpointSizes: readonly number[], quotedStrea
   } as unknown as LedgerReads;
   const plain = (text: string) => JSON.stringify(text) === `"${text}"`;
   const scan: LogScan = {
-    async readRows(from, end) {
-      return rows.slice(from, end).flatMap((row): ScannedLogRow[] => {
-        if (!row) return [];
-        const rowIsLeaf =
-          [row.recordedAt, row.eventId, row.streamId, row.type].every(plain) &&
-          leafSaysRow(row, row.dataText, row.leaf);
-        const hash = nodes.get(`0:${row.index}`);
-        return [
-          [
-            row.index,
-            rowIsLeaf ? 1 : 0,
-            new TextDecoder().decode(row.leaf),
-            row.writerMac ? toHex(row.writerMac) : null,
-            hash ? toHex(hash) : null,
-          ],
-        ];
-      });
+    async readPage(from, end) {
+      const hashes: string[] = [];
+      for (let index = from; index < end; index++) {
+        const hash = nodes.get(`0:${index}`);
+        hashes.push(hash?.length === 32 ? toHex(hash) : '');
+      }
+      return {
+        rows: rows.slice(from, end).flatMap((row): ScannedLogRow[] => {
+          if (!row) return [];
+          const rowIsLeaf =
+            [row.recordedAt, row.eventId, row.streamId, row.type].every(plain) &&
+            leafSaysRow(row, row.dataText, row.leaf);
+          return [
+            [
+              row.index,
+              rowIsLeaf ? 1 : 0,
+              new TextDecoder().decode(row.leaf),
+              row.writerMac ? toHex(row.writerMac) : null,
+            ],
+          ];
+        }),
+        leafHashes: hashes.includes('') ? null : hashes.join(''),
+      };
     },
     close: async () => undefined,
   };
