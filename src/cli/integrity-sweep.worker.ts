@@ -67,7 +67,7 @@ function checkOnHelper(
 }
 
 try {
-  const check = (part: CheckPart) =>
+  const check = (part: CheckPart & { pause?: () => Promise<void> }) =>
     checkLogIntegrity({
       reads: store,
       verifierKey: request.verifierKey,
@@ -115,11 +115,18 @@ try {
     port.close();
   } else {
     const helper = data.helper;
+    // The lead checks parts too: between its pages it lets its event loop run, where the helper's results arrive and
+    // its next part is handed to it (the fast read resolves without a macrotask, so without this the helper would
+    // wait for the lead's whole part).
+    const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
     const result = await checkLogIntegrityInParts({
       reads: store,
       ...(request.splitFrom === undefined ? {} : { minimumSize: request.splitFrom }),
       onProgress: progressTo((message) => parentPort!.postMessage(message)),
-      checkers: [check, (part) => checkOnHelper(helper, part)],
+      checkers: [
+        (part) => check({ ...part, pause: yieldToEventLoop }),
+        (part) => checkOnHelper(helper, part),
+      ],
     });
     helper.postMessage({ type: 'done' } satisfies HelperTask);
     helper.close();
