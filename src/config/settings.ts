@@ -102,7 +102,7 @@ export const settings = {
   bulkLookupLimit: {
     env: 'PORTLEDGER_BULK_LOOKUP_LIMIT',
     default: '100',
-    doc: 'A signed-in person shown the yard positions of more distinct containers than this within the window raises a `lookup.bulk` alert (the yard map is not counted).',
+    doc: 'A signed-in person shown the yard positions or the pickup appointments (slot and truck) of more distinct containers than this within the window raises a `lookup.bulk` alert (the yard map is not counted).',
   },
   bulkLookupWindowMinutes: {
     env: 'PORTLEDGER_BULK_LOOKUP_WINDOW_MINUTES',

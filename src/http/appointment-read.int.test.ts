@@ -14,6 +14,7 @@ import { addDriver, bindDriverPhone, principal, releaseToHaulier } from '../../t
 import { mintSession } from '../../test/support/sessions.js';
 import type { AuthDeps } from '../app/access/index.js';
 import { addOrganisation, addUser } from '../app/access/index.js';
+import { LookupWatch } from '../app/alerts/index.js';
 import { pickupDepsFor } from '../app/appointments/index.js';
 import { runReleaseCommand } from '../app/releases/index.js';
 import { announceVisit, runVisitCommand } from '../app/visits/index.js';
@@ -48,6 +49,8 @@ describe.each(kinds)('reading the appointment of a visit (%s)', (kind) => {
   let serial = 0;
   let chained: string;
   let unbooked: string;
+  /** Visits whose appointment a person may be shown (booked at some point). */
+  const bookedVisits: string[] = [];
 
   // The clock moves between calls: a fresh session each time, as a real shift would sign in.
   const get = async (userId: string, url: string) => {
@@ -162,6 +165,7 @@ describe.each(kinds)('reading the appointment of a visit (%s)', (kind) => {
     });
     expect(booked.statusCode, booked.body).toBe(201);
     const { credentialId, token } = booked.json().credential;
+    bookedVisits.push(chained);
 
     nowMs = Date.parse('2030-03-04T07:20:00Z');
     const response = await appointmentOf('planner', chained);
@@ -263,6 +267,7 @@ describe.each(kinds)('reading the appointment of a visit (%s)', (kind) => {
 
   it('shows the credential used once the driver has collected the box', async () => {
     const collected = await visitInYard();
+    bookedVisits.push(collected);
     await releaseToHaulier(auth.ledger, collected, {
       line: desk('line-desk', LINE, 'release_desk'),
       haulier: desk('planner', HAUL, 'haulier_planner'),
@@ -302,5 +307,37 @@ describe.each(kinds)('reading the appointment of a visit (%s)', (kind) => {
     expect((await appointmentOf('planner', collected)).json().appointment.driver.name).toBe(
       'Driver ANR-AR-0002',
     );
+  });
+  it('counts the appointments a person is shown for the bulk look-up rule, as positions are (issue 13)', async () => {
+    expect(bookedVisits.length).toBeGreaterThanOrEqual(2);
+    const watched = await buildServer({
+      reads: fixture.store,
+      verifierKey: testVerifierKey,
+      auth,
+      terminals: testTerminals,
+      pickup: pickupDepsFor({ signer: auth.ledger.log.signer, slots: testSlots }),
+      lookups: new LookupWatch({ limit: bookedVisits.length - 1, windowMinutes: 10 }, auth.ledger.clock),
+    });
+    try {
+      const lookupAlerts = async () =>
+        (await fixture.store.listAlertRecords({ limit: 50 })).filter(
+          (alert) => alert.rule === 'lookup.bulk' && alert.subjectId === 'officer',
+        );
+      const before = (await lookupAlerts()).length;
+      for (const visitRef of bookedVisits) {
+        const session = await mintSession(auth, 'officer');
+        const response = await watched.inject({
+          method: 'GET',
+          url: `/v1/visits/${encodeURIComponent(visitRef)}/appointment`,
+          cookies: session.cookies,
+          headers: session.headers,
+        });
+        expect(response.statusCode, response.body).toBe(200);
+        expect(response.json().appointment).not.toBeNull();
+      }
+      expect((await lookupAlerts()).length).toBe(before + 1);
+    } finally {
+      await watched.close();
+    }
   });
 });

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { requestApproval, requireStepUp } from '../app/access/index.js';
+import { notePositionsShown } from '../app/alerts/index.js';
 import {
   type AppointmentActor,
   type AppointmentChange,
@@ -245,14 +246,32 @@ export function appointmentRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
         const readsDrivers = request.apiToken
           ? request.apiToken.permissions.includes('driver.nominate')
           : mayDo(caller, 'driver.nominate');
-        return {
-          appointment: await readVisitAppointment(
-            { reads: ledger.store, sealer: deps.auth.security.sealer, pickup: deps.pickup },
-            caller,
-            request.params.visitRef,
-            { readsDrivers },
-          ),
-        };
+        const appointment = await readVisitAppointment(
+          { reads: ledger.store, sealer: deps.auth.security.sealer, pickup: deps.pickup },
+          caller,
+          request.params.visitRef,
+          { readsDrivers },
+        );
+        // A box's pickup time and truck are what the Antwerp gang needed to send their driver first: a person shown
+        // them counts for the bulk look-up rule as for its yard position (issue 13's outside attacker read 400
+        // appointments with a keylogged password and raised nothing). API tokens are not counted, as for positions.
+        if (appointment && deps.lookups && !request.apiToken) {
+          const { user } = requireAuth(request);
+          await notePositionsShown(
+            {
+              watch: deps.lookups,
+              ledger,
+              onError: (error, crossing) =>
+                request.log.error(
+                  { err: error, userId: crossing.userId, count: crossing.count },
+                  'could not raise the bulk look-up alert',
+                ),
+            },
+            { userId: user.userId, displayName: user.displayName, orgId: user.orgId },
+            [request.params.visitRef],
+          );
+        }
+        return { appointment };
       },
     );
 
