@@ -61,9 +61,22 @@ export function nodeHashHex(left: string, right: string): string {
   return sha256Hex(nodeScratch);
 }
 
+/** The interior node over two children given as text in `encoding`, as Latin-1 text. */
+function nodeHashLatin1(left: string, right: string, encoding: 'hex' | 'latin1'): string {
+  nodeScratch.write(left, 1, HASH_SIZE, encoding);
+  nodeScratch.write(right, 1 + HASH_SIZE, HASH_SIZE, encoding);
+  return sha256Latin1(nodeScratch);
+}
+
+/** A hash held as text, in bytes: leaf hashes (level 0) as hex, interior nodes as Latin-1. */
+const bytesOf = (hash: string, level: number) =>
+  Uint8Array.from(Buffer.from(hash, level === 0 ? 'hex' : 'latin1'));
+
 /**
- * The right border of a tree grown leaf by leaf, its hashes as hex: the tree of `appendLeaves` in `tree.ts`,
- * without the list of new nodes a store keeps, which a check does not need.
+ * The right border of a tree grown leaf by leaf, its hashes as text: the tree of `appendLeaves` in `tree.ts`,
+ * without the list of new nodes a store keeps, which a check does not need. Leaf hashes come and stay as hex (the
+ * form the database compares them in); interior nodes are Latin-1, one character a byte, the cheapest text to make
+ * and to write back when the next node is hashed.
  */
 export class HexBorder {
   #size: number;
@@ -86,7 +99,12 @@ export class HexBorder {
     }
     this.#size = size;
     this.#levels.push(...levels);
-    this.#hashes.push(...border.map(toHex));
+    this.#hashes.push(
+      ...border.map((hash, i) => {
+        const bytes = Buffer.from(hash.buffer, hash.byteOffset, hash.byteLength);
+        return bytes.toString(levels[i] === 0 ? 'hex' : 'latin1');
+      }),
+    );
   }
 
   get size(): number {
@@ -101,7 +119,7 @@ export class HexBorder {
     const hashes = this.#hashes;
     while (levels.length > 0 && levels[levels.length - 1] === level) {
       levels.pop();
-      hash = nodeHashHex(hashes.pop()!, hash);
+      hash = nodeHashLatin1(hashes.pop()!, hash, level === 0 ? 'hex' : 'latin1');
       level += 1;
     }
     levels.push(level);
@@ -110,22 +128,29 @@ export class HexBorder {
   }
 
   /** The root (RFC 9162 §2.1.1): the border folded right to left; the empty tree's for no leaves. */
-  rootHex(): string {
+  #root(): Uint8Array {
     const hashes = this.#hashes;
-    if (hashes.length === 0) return EMPTY_ROOT_HEX;
-    let root = hashes[hashes.length - 1]!;
-    for (let i = hashes.length - 2; i >= 0; i--) root = nodeHashHex(hashes[i]!, root);
-    return root;
+    const levels = this.#levels;
+    if (hashes.length === 0) return fromHex(EMPTY_ROOT_HEX);
+    const last = hashes.length - 1;
+    let root = levels[last] === 0 ? Buffer.from(hashes[last]!, 'hex').toString('latin1') : hashes[last]!;
+    for (let i = last - 1; i >= 0; i--) root = nodeHashLatin1(hashes[i]!, root, 'latin1');
+    return Uint8Array.from(Buffer.from(root, 'latin1'));
+  }
+
+  /** The root as hex. */
+  rootHex(): string {
+    return toHex(this.#root());
   }
 
   /** Whether the root is `rootHash`. */
   hasRoot(rootHash: Uint8Array): boolean {
-    return bytesEqual(fromHex(this.rootHex()), rootHash);
+    return bytesEqual(this.#root(), rootHash);
   }
 
   /** The border's hashes as bytes, for `VerifiedPrefix.border` and `rootFromBorder`. */
   border(): Uint8Array[] {
-    return this.#hashes.map(fromHex);
+    return this.#hashes.map((hash, i) => bytesOf(hash, this.#levels[i]!));
   }
 }
 
