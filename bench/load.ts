@@ -49,7 +49,7 @@
  *
  * Writes bench-results/load.json.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -138,6 +138,8 @@ const ROUTE_P99_LIMIT_MS = 50;
 interface Outcome {
   /** Why the answer was not the one expected; undefined when it was. */
   error?: string;
+  /** The route the request was sent as, when not the one scheduled (a pickup with no booked box left). */
+  sentAs?: LoadRoute;
 }
 
 interface RouteSamples {
@@ -254,7 +256,7 @@ function mixOperations(
       const box = warm() ? undefined : world.pickups.shift();
       if (!box) {
         if (!warm()) notes.pickupsWithoutBox += 1;
-        return refuse();
+        return { ...(await refuse()), sentAs: 'gate.refuse' };
       }
       return holding(box, () => gate(box, box.driver.badge, box.driver.plate, true));
     },
@@ -287,7 +289,7 @@ function mixOperations(
       const box = world.unbooked.shift();
       if (!box) {
         notes.bookingsWithoutBox += 1;
-        return rebook();
+        return { ...(await rebook()), sentAs: 'appointment.rebook' };
       }
       return holding(box, async () => {
         const target = freeSlot('');
@@ -388,7 +390,7 @@ async function runOpenLoop(
     const next = waiting.shift();
     if (next) next();
     else inFlight -= 1;
-    const route = samples.get(arrival.route)!;
+    const route = samples.get(outcome.sentAs ?? arrival.route)!;
     route.latencies.push(latency);
     if (outcome.error !== undefined) {
       route.errors += 1;
@@ -567,13 +569,12 @@ async function main(): Promise<number> {
     const clientLoop = monitorEventLoopDelay({ resolution: 10 });
     clientLoop.enable();
     const serverTimes = server?.recordResponseTimes();
-    const commitProbe = startCommitProbe(
-      databaseUrl,
-      database?.dir ?? mkdtempSync(join(tmpdir(), 'portledger-load-probe-')),
-      500,
-    );
+    // With --url, a SQLite probe needs a folder of its own (on the same disk as the server's file only if tmp is).
+    const probeDir = database?.dir ?? mkdtempSync(join(tmpdir(), 'portledger-load-probe-'));
+    const commitProbe = startCommitProbe(databaseUrl, probeDir, 500);
     const measured = await runOpenLoop(schedule, operations, concurrency, notes);
     const commits = (await commitProbe.stop()).sort((a, b) => a - b);
+    if (!database) rmSync(probeDir, { recursive: true, force: true });
     clientLoop.disable();
     const commit = {
       samples: commits.length,
