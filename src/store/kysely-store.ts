@@ -280,6 +280,7 @@ export function createKyselyLedgerStore({
             removeRows: write((table, subjects) => readModels.removeRows(table, subjects)),
             setOpenAlerts: write((visitRef, openAlerts) => readModels.setOpenAlerts(visitRef, openAlerts)),
             recordProjectionVersion: write((version) => readModels.recordProjectionVersion(version)),
+            settleCounts: write(() => readModels.settleCounts()),
           },
           releases: {
             ...guard.wrapReads(releaseReads(releases)),

@@ -91,6 +91,7 @@ describe('openLedgerStore', () => {
           '0026_read_model_counts',
           '0027_active_visit_index',
           '0028_bounded_directory_lists',
+          '0030_read_model_count_changes',
         ],
       });
       expect(await migrate(db)).toEqual({ applied: [] });

@@ -89,14 +89,40 @@ export function createReadModelTablesRepository({
   };
 
   return {
-    // The count the database keeps as rows come and go (migration 0026), not a count of the rows (issue 13).
+    // The count the database keeps as rows come and go (migrations 0026 and 0030), with the changes not yet folded
+    // into it, not a count of the rows (issue 13).
     async countRows(table) {
       const row = await db
         .selectFrom('read_model_count')
         .select('row_count')
         .where('table_name', '=', table)
         .executeTakeFirst();
-      return row === undefined ? -1 : toNumber(row.row_count);
+      if (row === undefined) return -1;
+      const pending = await db
+        .selectFrom('read_model_count_change')
+        .select((eb) => eb.fn.sum<number | string | null>('delta').as('delta'))
+        .where('table_name', '=', table)
+        .executeTakeFirst();
+      return toNumber(row.row_count) + (pending?.delta == null ? 0 : toNumber(pending.delta));
+    },
+
+    async settleCounts() {
+      // Read and removed in one statement: a change another session records meanwhile stays for the next time.
+      const changes = await db
+        .deleteFrom('read_model_count_change')
+        .returning(['table_name', 'delta'])
+        .execute();
+      const sums = new Map<string, number>();
+      for (const { table_name, delta } of changes)
+        sums.set(table_name, (sums.get(table_name) ?? 0) + toNumber(delta));
+      for (const [table, delta] of sums) {
+        if (delta === 0) continue;
+        await db
+          .updateTable('read_model_count')
+          .set((eb) => ({ row_count: eb('row_count', '+', delta) }))
+          .where('table_name', '=', table)
+          .execute();
+      }
     },
 
     async rowsOf<T extends ReadModelTable>(table: T, subjects: readonly string[]) {

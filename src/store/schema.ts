@@ -169,6 +169,12 @@ export interface ReadModelCountTable {
   row_count: number | string;
 }
 
+/** Migration 0030: a change of a read-model table's row count not yet folded into it (PostgreSQL's triggers). */
+export interface ReadModelCountChangeTable {
+  table_name: string;
+  delta: number | string;
+}
+
 /** A passkey registered through an enrolment link, and its confirmation (`0015_enrolment_confirmation`). */
 export interface EnrolmentTable {
   enrolment_id: string;
@@ -390,6 +396,7 @@ export interface Database {
   enrolment_link: EnrolmentLinkTable;
   enrolment: EnrolmentTable;
   read_model_count: ReadModelCountTable;
+  read_model_count_change: ReadModelCountChangeTable;
   api_token: ApiTokenTable;
   webauthn_challenge: WebauthnChallengeTable;
   approval: ApprovalTable;

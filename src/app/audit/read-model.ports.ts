@@ -88,4 +88,10 @@ export interface ReadModelTableWrites extends ReadModelTableReads {
   setOpenAlerts(visitRef: string, openAlerts: number): Promise<void>;
   /** Records the projection version the rows are now built by (the rebuild's last transaction). */
   recordProjectionVersion(version: number): Promise<void>;
+  /**
+   * Folds the count changes the database recorded since into each table's count (migration 0030: PostgreSQL's
+   * triggers append a change per row rather than update one count row), so that `countRows` reads no more than
+   * what changed since. The integrity watch does it once a cycle, inside its write transaction.
+   */
+  settleCounts(): Promise<void>;
 }

@@ -35,6 +35,7 @@ import { enrolmentAuthVersionMigration0025 } from './0025_enrolment_auth_version
 import { readModelCountsMigration0026 } from './0026_read_model_counts.js';
 import { activeVisitIndexMigration0027 } from './0027_active_visit_index.js';
 import { boundedDirectoryListsMigration0028 } from './0028_bounded_directory_lists.js';
+import { readModelCountChangesMigration0030 } from './0030_read_model_count_changes.js';
 import type { MigrationDb } from './migration-db.js';
 
 /**
@@ -74,6 +75,7 @@ export function ledgerMigrationProvider(dialect: StoreDialectName): MigrationPro
     '0026_read_model_counts': readModelCountsMigration0026(d),
     '0027_active_visit_index': activeVisitIndexMigration0027(),
     '0028_bounded_directory_lists': boundedDirectoryListsMigration0028(d),
+    '0030_read_model_count_changes': readModelCountChangesMigration0030(d),
   };
   return { getMigrations: async () => migrations };
 }
