@@ -10,7 +10,13 @@ import type { ReadModelTableReads, ReadModelTableWrites } from './audit/read-mod
 import type { CosignatureStore } from './audit/witness.ports.js';
 import type { GateReads, GateWrites } from './gate/gate.ports.js';
 import type { ReleaseReads, ReleaseWrites } from './releases/release.ports.js';
-import type { VisitMapFlags, VisitQuery, VisitRecord } from './visits/visit.ports.js';
+import type {
+  VisitMapFlags,
+  VisitQuery,
+  VisitRecord,
+  VisitSearchHit,
+  VisitSearchQuery,
+} from './visits/visit.ports.js';
 
 // One definition each: JSON values and yard cells are the domain's.
 export type { JsonObject, JsonValue, OccupiedCell, YardCell } from '../domain/index.js';
@@ -24,7 +30,13 @@ export {
   type AlertStatus,
   MAX_ALERT_PAGE,
 } from './alerts/alert.ports.js';
-export type { VisitMapFlags, VisitQuery, VisitRecord } from './visits/visit.ports.js';
+export type {
+  VisitMapFlags,
+  VisitQuery,
+  VisitRecord,
+  VisitSearchHit,
+  VisitSearchQuery,
+} from './visits/visit.ports.js';
 
 /** One event as stored: its place in the global log and in its stream, and the exact bytes of its audit leaf. */
 export interface StoredEvent {
@@ -153,6 +165,11 @@ export interface LedgerReads {
   /** The visit of this container that has not ended (not gated out, loaded or cancelled), if any. */
   findActiveVisit(containerNumber: string): Promise<VisitRecord | undefined>;
   listVisits(query: VisitQuery): Promise<VisitRecord[]>;
+  /**
+   * The visits whose container number, bill of lading, carrier booking, vessel call (arrival or departure) or truck
+   * plate (gate-in, gate-out, or the booking's truck) equals the query, in visit reference order (issue 14).
+   */
+  searchVisits(query: VisitSearchQuery): Promise<VisitSearchHit[]>;
   /** Occupied cells of one row of a block, for the given bays, every tier. */
   occupiedCells(where: {
     terminal: string;

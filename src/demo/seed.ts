@@ -10,6 +10,7 @@ import {
   type YardLayout,
   type YardSlot,
 } from '../domain/index.js';
+import { demoDocuments } from './demo-documents.js';
 import { demoLines, demoSizeTypes } from './demo-port.js';
 import type { SeededRandom } from './seeded-random.js';
 
@@ -232,6 +233,7 @@ export async function seedVesselCall(args: {
           sizeType: box.sizeType,
           fullEmpty: random.chance(0.85) ? 'full' : 'empty',
           arrival: box.import ? { mode: 'vessel', vesselCall } : { mode: 'truck' },
+          ...demoDocuments({ line: box.line, containerNumber: box.containerNumber, import: box.import }),
         } as VisitCommandInput,
       };
     }),

@@ -34,6 +34,7 @@ import {
   simulatedDriverPhone,
   upcomingSlots,
 } from './demo-cargo.js';
+import { demoDocuments } from './demo-documents.js';
 import { demoLines } from './demo-port.js';
 import { type SeededRandom, seededRandom } from './seeded-random.js';
 
@@ -156,6 +157,7 @@ export function createSimulator(args: SimulatorArgs): SimulatorSteps {
       sizeType: '22G1',
       fullEmpty: 'full',
       arrival: { mode: 'truck' },
+      ...demoDocuments({ line, containerNumber, import: false }),
     });
     await runVisitCommand(args.ledger, args.terminals, visit.visitRef, {
       type: 'GateInContainer',
@@ -200,6 +202,7 @@ export function createSimulator(args: SimulatorArgs): SimulatorSteps {
         sizeType: '22G1',
         fullEmpty: 'full',
         arrival: { mode: 'vessel', vesselCall },
+        ...demoDocuments({ line, containerNumber, import: true }),
       });
       await runVisitCommand(args.ledger, args.terminals, visit.visitRef, {
         type: 'DischargeContainer',

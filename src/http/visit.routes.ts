@@ -2,7 +2,6 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { requireStepUp } from '../app/access/index.js';
-import { notePositionsShown } from '../app/alerts/index.js';
 import {
   announceOwnVisit,
   commandErrorFor,
@@ -25,92 +24,8 @@ import { requireAuth } from './auth.plugin.js';
 import { callerOf as resolveCaller } from './caller.js';
 import type { HttpDeps } from './deps.js';
 import { problemResponses } from './schemas.js';
-
-const SlotSchema = Type.Object(
-  {
-    terminal: Type.String({ minLength: 1, maxLength: 12 }),
-    block: Type.String({ minLength: 1, maxLength: 12 }),
-    bay: Type.Integer({ minimum: 1, maximum: 999 }),
-    row: Type.Integer({ minimum: 1, maximum: 999 }),
-    tier: Type.Integer({ minimum: 1, maximum: 99 }),
-  },
-  { description: 'Yard slot: terminal / block / bay / row / tier (odd bay for 20 ft, even for 40/45 ft)' },
-);
-
-const ArrivalSchema = Type.Union([
-  Type.Object({ mode: Type.Literal('vessel'), vesselCall: Type.String({ minLength: 1, maxLength: 35 }) }),
-  Type.Object({ mode: Type.Literal('truck') }),
-]);
-
-const DepartureSchema = Type.Union([
-  Type.Object({ mode: Type.Literal('truck'), truckPlate: Type.Union([Type.String(), Type.Null()]) }),
-  Type.Object({ mode: Type.Literal('vessel'), vesselCall: Type.String() }),
-]);
-
-const HoldKindSchema = Type.Union([
-  Type.Literal('customs'),
-  Type.Literal('line'),
-  Type.Literal('terminal'),
-  Type.Literal('police'),
-]);
-
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
-  Type.Union([schema, Type.Null()]);
-
-/**
- * A visit as the caller may see it. Viewers without sight of yard positions get no `slot` or `slotText` at all,
- * and holds without `reason` or `reference`; the serializer drops anything not declared here.
- */
-const VisitSchema = Type.Object(
-  {
-    visitRef: Type.String(),
-    containerNumber: Type.String(),
-    status: Type.String({ description: 'announced, in_yard, gated_out, loaded or cancelled' }),
-    line: Type.String(),
-    sizeType: Type.String(),
-    lengthFt: Type.Integer(),
-    fullEmpty: Type.Union([Type.Literal('full'), Type.Literal('empty')]),
-    arrival: ArrivalSchema,
-    slot: Type.Optional(Nullable(SlotSchema)),
-    slotText: Type.Optional(Nullable(Type.String())),
-    holds: Type.Array(
-      Type.Object({
-        holdId: Type.String(),
-        kind: HoldKindSchema,
-        reason: Type.Optional(Type.String()),
-        reference: Type.Optional(Type.String()),
-        placedAt: Type.String(),
-      }),
-    ),
-    onHold: Type.Boolean(),
-    frozen: Type.Optional(
-      Nullable(
-        Type.Object(
-          {
-            reason: Type.String(),
-            by: Type.String(),
-            at: Type.String(),
-            alertId: Nullable(Type.String()),
-          },
-          { description: 'The freeze in force: the box cannot leave until two people unfreeze it' },
-        ),
-      ),
-    ),
-    departure: Nullable(DepartureSchema),
-    announcedAt: Type.String(),
-    arrivedAt: Nullable(Type.String()),
-    lastMovedAt: Nullable(Type.String()),
-    departedAt: Nullable(Type.String()),
-    cancelledAt: Nullable(Type.String()),
-    version: Type.Optional(
-      Type.Integer({
-        description: 'Stream version; only for full-sight viewers, since it counts hidden events',
-      }),
-    ),
-    voidedVersions: Type.Optional(Type.Array(Type.Integer())),
-  },
-  { description: 'A container visit, redacted to what the caller needs to know (MISSION §2)' },
-);
+import { searchRoutes } from './search.routes.js';
+import { ArrivalSchema, HoldKindSchema, positionsShownNoter, SlotSchema, VisitSchema } from './visit-view.js';
 
 const HistorySchema = Type.Object({
   visitRef: Type.String(),
@@ -146,29 +61,10 @@ const errors = {
 export function visitRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
   const reads = deps.auth.ledger.store;
   return async (app) => {
+    await app.register(searchRoutes(deps));
     const callerOf = (request: FastifyRequest) => resolveCaller(deps.auth.ledger.store, request);
-    /**
-     * Counts the yard positions a read showed a signed-in person, for the bulk look-up rule. API tokens are not
-     * counted (machine feeds read in bulk by design), and counting never fails the read.
-     */
-    const noteShown = async (request: FastifyRequest, visitRefs: readonly string[]) => {
-      const watch = deps.lookups;
-      if (!watch || request.apiToken || visitRefs.length === 0) return;
-      const { user } = requireAuth(request);
-      await notePositionsShown(
-        {
-          watch,
-          ledger: deps.auth.ledger,
-          onError: (error, crossing) =>
-            request.log.error(
-              { err: error, userId: crossing.userId, count: crossing.count },
-              'could not raise the bulk look-up alert',
-            ),
-        },
-        { userId: user.userId, displayName: user.displayName, orgId: user.orgId },
-        visitRefs,
-      );
-    };
+    const noteShown = positionsShownNoter(deps);
+
     app.get(
       '/v1/visits',
       {
@@ -263,6 +159,20 @@ export function visitRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
             }),
             fullEmpty: Type.Union([Type.Literal('full'), Type.Literal('empty')]),
             arrival: ArrivalSchema,
+            transportDocumentReference: Type.Optional(
+              Type.String({
+                minLength: 1,
+                maxLength: 20,
+                description: 'DCSA transportDocumentReference: the bill of lading the cargo travels under',
+              }),
+            ),
+            carrierBookingReference: Type.Optional(
+              Type.String({
+                minLength: 1,
+                maxLength: 35,
+                description: "DCSA carrierBookingReference: the carrier's booking the box was shipped under",
+              }),
+            ),
           }),
           response: { 201: VisitSchema, ...errors },
         },

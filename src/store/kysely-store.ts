@@ -103,6 +103,7 @@ function reads(
     getVisit: (visitRef) => models.getVisit(visitRef),
     findActiveVisit: (containerNumber) => models.findActiveVisit(containerNumber),
     listVisits: (query) => models.listVisits(query),
+    searchVisits: (query) => models.searchVisits(query),
     occupiedCells: (where) => models.occupiedCells(where),
     terminalOccupancy: (where) => models.terminalOccupancy(where),
     visitMapFlags: (visitRefs) => models.visitMapFlags(visitRefs),

@@ -517,6 +517,126 @@ export function describeLedgerStoreContract(name: string, makeStore: () => Promi
       });
     });
 
+    describe('search (issue 14)', () => {
+      const noKeys = {
+        transportDocumentReference: null,
+        carrierBookingReference: null,
+        arrivalVesselCall: null,
+        departureVesselCall: null,
+        arrivalTruckPlate: null,
+        departureTruckPlate: null,
+      };
+      const booking = (visitRef: string, truckPlate: string) => ({
+        visitRef,
+        orgId: 'org-haulier',
+        driverBadgeRef: 'b1.aa',
+        terminal: 'T1',
+        slotId: 'T1@20300301T0900Z',
+        slotStart: '2030-03-01T09:00:00.000Z',
+        slotEnd: '2030-03-01T09:30:00.000Z',
+        truckPlate,
+        status: 'booked' as const,
+        bookingVersion: 1,
+        updatedAt: at(1),
+      });
+      const search = async (
+        text: string,
+        more: { containerNumber?: string; after?: string; limit?: number } = {},
+      ) =>
+        (
+          await store.searchVisits({
+            text,
+            containerNumber: more.containerNumber ?? null,
+            limit: more.limit ?? 50,
+            ...(more.after === undefined ? {} : { after: more.after }),
+          })
+        ).map((hit) => `${hit.visit.visitRef}:${hit.matched.join('+')}`);
+
+      beforeEach(async () => {
+        await store.writeTransaction(async (tx) => {
+          await tx.upsertVisit(
+            makeVisit({
+              visitRef: 'V1',
+              containerNumber: 'MSCU1234565',
+              searchKeys: {
+                ...noKeys,
+                transportDocumentReference: 'MSCUB778',
+                arrivalVesselCall: 'ANNA042W',
+              },
+            }),
+          );
+          await tx.upsertVisit(
+            makeVisit({
+              visitRef: 'V2',
+              containerNumber: 'CSQU3054383',
+              searchKeys: { ...noKeys, carrierBookingReference: 'BK42', arrivalVesselCall: 'ANNA042W' },
+            }),
+          );
+          await tx.upsertVisit(
+            makeVisit({
+              visitRef: 'V3',
+              containerNumber: 'TGHU0000001',
+              searchKeys: { ...noKeys, arrivalTruckPlate: '1ABC123', departureVesselCall: 'ANNA042W' },
+            }),
+          );
+          await tx.upsertVisit(makeVisit({ visitRef: 'V4', containerNumber: 'MSCU1234565' }));
+          await tx.upsertVisit(
+            makeVisit({
+              visitRef: 'V5',
+              containerNumber: 'CSQU3054383',
+              searchKeys: { ...noKeys, departureTruckPlate: '1ABC123' },
+            }),
+          );
+          await tx.gate.putDriverJob(booking('V6', '1ABC123'));
+          await tx.upsertVisit(makeVisit({ visitRef: 'V6', containerNumber: 'CSQU3054383' }));
+          await tx.gate.putDriverJob(booking('V2', '7KLM001'));
+        });
+      });
+
+      it('reads back the search keys it stored, and none for a visit without', async () => {
+        expect((await store.getVisit('V1'))?.searchKeys).toEqual({
+          ...noKeys,
+          transportDocumentReference: 'MSCUB778',
+          arrivalVesselCall: 'ANNA042W',
+        });
+        expect(await store.getVisit('V4')).toEqual(
+          makeVisit({ visitRef: 'V4', containerNumber: 'MSCU1234565' }),
+        );
+        expect(Object.keys((await store.getVisit('V4'))!)).not.toContain('searchKeys');
+      });
+
+      it('finds a visit by each key, naming what matched, in reference order', async () => {
+        expect(await search('MSCU1234565', { containerNumber: 'MSCU1234565' })).toEqual([
+          'V1:containerNumber',
+          'V4:containerNumber',
+        ]);
+        expect(await search('MSCUB778')).toEqual(['V1:transportDocumentReference']);
+        expect(await search('BK42')).toEqual(['V2:carrierBookingReference']);
+        expect(await search('ANNA042W')).toEqual(['V1:vesselCall', 'V2:vesselCall', 'V3:vesselCall']);
+        // The gate-in's truck, the gate-out's and the booking's.
+        expect(await search('1ABC123')).toEqual(['V3:truckPlate', 'V5:truckPlate', 'V6:truckPlate']);
+        expect(await search('7KLM001')).toEqual(['V2:truckPlate']);
+        expect(await search('NOTHING')).toEqual([]);
+      });
+
+      it('pages by visit reference across the keys', async () => {
+        expect(await search('1ABC123', { limit: 2 })).toEqual(['V3:truckPlate', 'V5:truckPlate']);
+        expect(await search('1ABC123', { limit: 2, after: 'V5' })).toEqual(['V6:truckPlate']);
+        expect(await search('ANNA042W', { limit: 1, after: 'V1' })).toEqual(['V2:vesselCall']);
+      });
+
+      it('follows a key as the visit changes, and finds it inside the transaction that wrote it', async () => {
+        await store.writeTransaction(async (tx) => {
+          await tx.upsertVisit(makeVisit({ visitRef: 'V1', containerNumber: 'MSCU1234565' }));
+          expect((await tx.searchVisits({ text: 'MSCUB778', containerNumber: null, limit: 10 })).length).toBe(
+            0,
+          );
+        });
+        expect(await search('MSCUB778')).toEqual([]);
+        expect(await search('ANNA042W')).toEqual(['V2:vesselCall', 'V3:vesselCall']);
+      });
+    });
+
     describe('yard cells', () => {
       const cell = (bay: number, row: number, tier: number, block = 'A', terminal = 'T1') => ({
         terminal,

@@ -16,6 +16,7 @@ import {
   type YardCell,
 } from '../app/ports.js';
 import { leafDataText } from '../audit/index.js';
+import { matchedKeys } from '../domain/index.js';
 import { createMemoryCosignatureStore } from './cosignature.repository.js';
 import {
   cloneGateTables,
@@ -90,6 +91,8 @@ const copyAlert = (a: AlertRecord): AlertRecord => jsonCopy(a);
 function layeredReads(
   base: Layer,
   staged: Layer | undefined,
+  /** The booking's truck of each booked visit, by reference: the memory `driver_job`. */
+  bookedTrucks: () => ReadonlyMap<string, { readonly truckPlate: string }>,
 ): Omit<LedgerReads, 'identity' | 'releases' | 'gate' | 'visitMapFlags'> {
   const layers = staged ? [base, staged] : [base];
   const size = () => base.events.length + (staged?.events.length ?? 0);
@@ -235,6 +238,21 @@ function layeredReads(
         .slice(0, visitPageSize(query.limit))
         .map(copyVisit);
     },
+    async searchVisits(query) {
+      const jobs = bookedTrucks();
+      return visits()
+        .filter((v) => query.after === undefined || v.visitRef > query.after)
+        .sort((a, b) => compareText(a.visitRef, b.visitRef))
+        .flatMap((visit) => {
+          const matched = matchedKeys(query, {
+            containerNumber: visit.containerNumber,
+            keys: visit.searchKeys,
+            bookedTruckPlate: jobs.get(visit.visitRef)?.truckPlate ?? null,
+          });
+          return matched.length > 0 ? [{ visit: copyVisit(visit), matched }] : [];
+        })
+        .slice(0, visitPageSize(query.limit));
+    },
     async occupiedCells(where) {
       const bays = new Set(where.bays);
       return cells()
@@ -317,7 +335,7 @@ export function createMemoryLedgerStore(): LedgerStore {
     if (closed) throw new Error('portledger: the store is closed');
     const staged = emptyLayer();
     const guard = new TransactionGuard(committed.events.length);
-    const read = layeredReads(committed, staged);
+    const read = layeredReads(committed, staged, () => (stagedGate ?? committedGate).jobs);
     // Identity writes go to a copy of the identity state, made on the first one: a transaction that only
     // appends pays nothing for it.
     let stagedIdentity: IdentityState | undefined;
@@ -444,7 +462,7 @@ export function createMemoryLedgerStore(): LedgerStore {
   const identity = memoryIdentityReads(() => committedIdentity);
   const releases = memoryReleaseReads(() => committedReleases);
   return {
-    ...layeredReads(committed, undefined),
+    ...layeredReads(committed, undefined, () => committedGate.jobs),
     identity,
     releases,
     gate: memoryGateReads(() => committedGate),

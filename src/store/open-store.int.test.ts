@@ -92,6 +92,7 @@ describe('openLedgerStore', () => {
           '0027_active_visit_index',
           '0028_bounded_directory_lists',
           '0030_read_model_count_changes',
+          '0031_visit_search_keys',
         ],
       });
       expect(await migrate(db)).toEqual({ applied: [] });

@@ -10,9 +10,13 @@ import {
   type VisitMapFlags,
   type VisitQuery,
   type VisitRecord,
+  type VisitSearchHit,
+  type VisitSearchQuery,
   type YardCell,
 } from '../app/ports.js';
+import { matchedKeys, searchKeysOrNone, type VisitSearchKeys } from '../domain/index.js';
 import type { StoreDialect } from './dialect.js';
+import { VISIT_SEARCH_COLUMNS } from './migrations/0031_visit_search_keys.js';
 import { chunks, toNumber } from './rows.js';
 import {
   type AlertTable,
@@ -38,7 +42,23 @@ export function toVisit(
     lastIndex: toNumber(row.last_idx),
     view: JSON.parse(row.view) as JsonObject,
   };
-  return visit;
+  const searchKeys = searchKeysOrNone(searchKeysOf(row));
+  return searchKeys ? { ...visit, searchKeys } : visit;
+}
+
+const SEARCH_FIELDS = Object.keys(VISIT_SEARCH_COLUMNS) as (keyof VisitSearchKeys)[];
+
+function searchKeysOf(row: { [C in (typeof VISIT_SEARCH_COLUMNS)[keyof VisitSearchKeys]]: string | null }) {
+  return Object.fromEntries(
+    SEARCH_FIELDS.map((field) => [field, row[VISIT_SEARCH_COLUMNS[field]] ?? null]),
+  ) as VisitSearchKeys;
+}
+
+/** The search columns of a visit row, from the record's keys (all null when it has none). */
+function searchColumnsOf(keys: VisitSearchKeys | undefined) {
+  return Object.fromEntries(
+    SEARCH_FIELDS.map((field) => [VISIT_SEARCH_COLUMNS[field], keys?.[field] ?? null]),
+  ) as { [C in (typeof VISIT_SEARCH_COLUMNS)[keyof VisitSearchKeys]]: string | null };
 }
 
 export function toCell(row: YardCellTable): OccupiedCell {
@@ -136,6 +156,45 @@ export function alertPageQuery(db: Kysely<Database>, query: AlertQuery) {
   return db.selectFrom('alert').selectAll().where('alert_id', 'in', ids).orderBy('alert_id', 'desc');
 }
 
+/** Visit references compare as their bytes, as the `collate "C"` keys and SQLite's binary text order do. */
+const compareRefs = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The statements of a search: one range of one index per key, in reference order, after the cursor. */
+export function searchBranches(db: Kysely<Database>, query: VisitSearchQuery, limit: number) {
+  const visitRange = (column: keyof VisitTable, value: string) =>
+    db
+      .selectFrom('visit')
+      .select('visit_ref')
+      .where(column, '=', value)
+      .$call((select) => (query.after === undefined ? select : select.where('visit_ref', '>', query.after)))
+      .orderBy('visit_ref')
+      .limit(limit);
+  return [
+    ...(query.containerNumber === null ? [] : [visitRange('container_number', query.containerNumber)]),
+    ...Object.values(VISIT_SEARCH_COLUMNS).map((column) => visitRange(column, query.text)),
+    db
+      .selectFrom('driver_job')
+      .select('visit_ref')
+      .where('truck_plate', '=', query.text)
+      .$call((select) => (query.after === undefined ? select : select.where('visit_ref', '>', query.after)))
+      .orderBy('visit_ref')
+      .limit(limit),
+  ];
+}
+
+/** The booking's truck of each of these visits that has a booking, in search form (the booking normalised it). */
+async function bookedTrucks(
+  db: Kysely<Database>,
+  visitRefs: readonly string[],
+): Promise<Map<string, string>> {
+  const rows = await db
+    .selectFrom('driver_job')
+    .select(['visit_ref', 'truck_plate'])
+    .where('visit_ref', 'in', visitRefs)
+    .execute();
+  return new Map(rows.map((row) => [row.visit_ref, row.truck_plate]));
+}
+
 /**
  * SQL over the read models: visits and occupied yard cells. They are derived from the events and updated in the
  * transaction that appends them. `db` may be a transaction.
@@ -177,6 +236,33 @@ export function createReadModelRepository({ db, dialect }: { db: Kysely<Database
       if (query.after !== undefined) select = select.where('visit_ref', '>', query.after);
       const rows = await select.orderBy('visit_ref').limit(visitPageSize(query.limit)).execute();
       return rows.map(toVisit);
+    },
+
+    /**
+     * One range of one index per key (the container number's, each search column's, the booking truck's), each
+     * stopped after `limit` references; the page is the first `limit` of their union, in reference order. Every
+     * reference a branch did not reach lies after its last one, so after the page too: the page misses nothing.
+     */
+    async searchVisits(query: VisitSearchQuery): Promise<VisitSearchHit[]> {
+      const limit = visitPageSize(query.limit);
+      const branches = searchBranches(db, query, limit);
+      const refs = new Set<string>();
+      for (const branch of branches) for (const row of await branch.execute()) refs.add(row.visit_ref);
+      const page = [...refs].sort(compareRefs).slice(0, limit);
+      if (page.length === 0) return [];
+      const rows = await db.selectFrom('visit').selectAll().where('visit_ref', 'in', page).execute();
+      const visits = new Map(rows.map((row) => [row.visit_ref, toVisit(row)]));
+      const booked = await bookedTrucks(db, page);
+      return page.flatMap((visitRef) => {
+        const visit = visits.get(visitRef);
+        if (!visit) return [];
+        const matched = matchedKeys(query, {
+          containerNumber: visit.containerNumber,
+          keys: visit.searchKeys,
+          bookedTruckPlate: booked.get(visitRef) ?? null,
+        });
+        return matched.length > 0 ? [{ visit, matched }] : [];
+      });
     },
 
     async getVisits(visitRefs: readonly string[]): Promise<Map<string, VisitRecord>> {
@@ -232,6 +318,7 @@ export function createReadModelRepository({ db, dialect }: { db: Kysely<Database
         stream_version: visit.streamVersion,
         last_idx: visit.lastIndex,
         view: JSON.stringify(visit.view),
+        ...searchColumnsOf(visit.searchKeys),
       };
       await db
         .insertInto('visit')

@@ -81,6 +81,13 @@ export interface VisitTable {
   last_idx: Int8;
   /** The domain's JSON view of the visit, as text. */
   view: string;
+  /** What search finds the box by, each in search form, null when it has none (`0031_visit_search_keys`). */
+  search_transport_document: string | null;
+  search_carrier_booking: string | null;
+  search_arrival_vessel_call: string | null;
+  search_departure_vessel_call: string | null;
+  search_arrival_truck_plate: string | null;
+  search_departure_truck_plate: string | null;
 }
 
 export interface YardCellTable {

@@ -139,7 +139,8 @@ async function visibleVisit(
   return { record, visibility };
 }
 
-function shown(record: VisitRecord, visibility: Exclude<VisitVisibility, 'none'>): ShownVisit {
+/** A visit redacted to what `visibility` lets its viewer see, as every read of it shows it. */
+export function shownVisit(record: VisitRecord, visibility: Exclude<VisitVisibility, 'none'>): ShownVisit {
   const view = record.view as unknown as VisitView;
   return visibility === 'full' ? redactVisitView(view, 'full') : redactVisitView(view, 'status');
 }
@@ -158,7 +159,7 @@ export async function readVisit(
   visitRef: string,
 ): Promise<ShownVisit> {
   const { record, visibility } = await visibleVisit(reads, principal, visitRef);
-  return shown(record, visibility);
+  return shownVisit(record, visibility);
 }
 
 /** Page size of a visit listing when the caller names none, and the most one page holds. */
@@ -199,7 +200,7 @@ export async function listVisibleVisits(
       examined += 1;
       after = record.visitRef;
       const visibility = await visibilityOf(reads, principal, record);
-      if (visibility !== 'none') visits.push(shown(record, visibility));
+      if (visibility !== 'none') visits.push(shownVisit(record, visibility));
       if (visits.length === limit) return { visits, next: after };
     }
     if (batch.length < limit) return { visits, next: null };
@@ -303,7 +304,7 @@ export async function announceOwnVisit(
   const visibility = await visibilityOf(deps.auth.ledger.store, principal, visit);
   // A line always sees its own announcement; anyone else announcing would have been refused by the policy table.
   if (visibility === 'none') throw notFound(visit.visitRef);
-  return shown(visit, visibility);
+  return shownVisit(visit, visibility);
 }
 
 /** The commands on an existing visit that the HTTP edge offers (the announce and the void have their own). */
@@ -399,7 +400,7 @@ export async function runScopedVisitCommand(
           ? { type: 'LiftHold', holdId: command.holdId, reason: command.reason, by: principal.userId }
           : command;
     const { visit } = await executeVisitCommand(context, deps.terminals, visitRef, effective);
-    return shown(visit, visibility);
+    return shownVisit(visit, visibility);
   });
 }
 

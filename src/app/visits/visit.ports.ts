@@ -2,7 +2,7 @@
  * The visit side of the store: the current-state read model of each visit and what the yard map colours a box by.
  * Derived from the visit streams in the transaction that appends their events.
  */
-import type { JsonObject } from '../../domain/index.js';
+import type { JsonObject, SearchKey, VisitSearchKeys } from '../../domain/index.js';
 
 /** The current-state read model of one visit, derived from its events. */
 export interface VisitRecord {
@@ -16,6 +16,31 @@ export interface VisitRecord {
   readonly lastIndex: number;
   /** The domain's JSON view of the visit. */
   readonly view: JsonObject;
+  /**
+   * What search finds the box by besides its number, in search form (`visitSearchKeys`); absent when it has none.
+   * Derived from the visit's events like the rest of the row, and checked against them by the integrity watch.
+   */
+  readonly searchKeys?: VisitSearchKeys;
+}
+
+/**
+ * One page of a search (issue 14): the visits one of whose keys equals the query, in visit reference order, after
+ * `after`. The store does not judge need-to-know; the use case does, visit by visit.
+ */
+export interface VisitSearchQuery {
+  /** The query in search form (`searchText`). */
+  readonly text: string;
+  /** The query as an ISO 6346 number, when it is one. */
+  readonly containerNumber: string | null;
+  /** Keyset pagination on visitRef. */
+  readonly after?: string;
+  readonly limit: number;
+}
+
+/** A visit a search found, and which of its keys equal the query (the booking's truck among them). */
+export interface VisitSearchHit {
+  readonly visit: VisitRecord;
+  readonly matched: readonly SearchKey[];
 }
 
 export interface VisitQuery {

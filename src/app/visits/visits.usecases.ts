@@ -9,8 +9,10 @@ import {
   stacksTouched,
   type VisitCommand,
   type VisitEvent,
+  type VisitSearchKeys,
   type VisitState,
   visitDecider,
+  visitSearchKeys,
   visitView,
   type YardLayout,
   yardChangeBetween,
@@ -81,8 +83,11 @@ export function visitRecordOf(
     streamVersion,
     lastIndex,
     view: visitView(state) as unknown as JsonObject,
+    ...withSearchKeys(visitSearchKeys(state)),
   };
 }
+
+const withSearchKeys = (searchKeys: VisitSearchKeys | undefined) => (searchKeys ? { searchKeys } : {});
 
 /**
  * Loads a visit, decides, checks the yard, then appends the events with their audit leaves and updates the read

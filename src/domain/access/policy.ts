@@ -266,6 +266,14 @@ export const policy = {
     roles: [...FULL_SIGHT, 'release_desk', 'haulier_planner'],
     why: 'status of a visit, scoped per visit by need-to-know (visibility.ts)',
   },
+  'visit.search': {
+    kind: 'view',
+    sensitive: false,
+    sensitiveWhy:
+      'not sensitive: a view that finds only boxes the caller may already read, each as a read of it shows it',
+    roles: [...FULL_SIGHT, 'release_desk', 'haulier_planner'],
+    why: 'one search box finds a box by number, bill of lading, booking, vessel call or truck plate (issue 14), scoped per visit like visit.read',
+  },
   'visit.position.read': {
     kind: 'view',
     sensitive: false,

@@ -63,3 +63,16 @@ export {
   parseVisitReference,
   VISIT_REFERENCE_RANDOM_BYTES,
 } from './visit-reference.js';
+export {
+  MAX_SEARCH_TEXT,
+  matchedKeys,
+  SEARCH_KEYS,
+  type SearchKey,
+  type SearchQuery,
+  searchKeysOrNone,
+  searchQueryOf,
+  searchText,
+  VISIT_SEARCH_FIELDS,
+  type VisitSearchKeys,
+  visitSearchKeys,
+} from './visit-search.js';

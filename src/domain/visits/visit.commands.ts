@@ -26,6 +26,13 @@ export type AnnounceVisit = {
   sizeType: string;
   fullEmpty: FullEmpty;
   arrival: Arrival;
+  /**
+   * DCSA `transportDocumentReference`: the bill of lading (or sea waybill) the cargo travels under, when the line
+   * names it (issue 14: a box is found by it). At most 20 characters, as DCSA's schema allows.
+   */
+  transportDocumentReference?: string;
+  /** DCSA `carrierBookingReference`: the carrier's booking the box was shipped under, at most 35 characters. */
+  carrierBookingReference?: string;
 };
 
 /** The box comes off the announced vessel into a yard slot (COARRI discharge, DCSA `DISC`). */

@@ -18,6 +18,12 @@ export type VisitAnnounced = {
   sizeType: string;
   fullEmpty: FullEmpty;
   arrival: Arrival;
+  /**
+   * The bill of lading and the carrier booking the line named (DCSA names; issue 14). Present only when named, so an
+   * announcement without them has the same leaf as before they existed.
+   */
+  transportDocumentReference?: string;
+  carrierBookingReference?: string;
   at: string;
 };
 

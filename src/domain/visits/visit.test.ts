@@ -208,6 +208,41 @@ describe('announcing a visit (pre-advice)', () => {
     expect(isActive(state)).toBe(true);
   });
 
+  it('records the bill of lading and carrier booking the line names, under their DCSA names (issue 14)', () => {
+    const state = spec
+      .given([])
+      .when({ ...announce, transportDocumentReference: ' MAEUB1234567 ', carrierBookingReference: 'BKG-778' })
+      .then([
+        { ...announced, transportDocumentReference: 'MAEUB1234567', carrierBookingReference: 'BKG-778' },
+      ]);
+    expect(visitView(state)).toMatchObject({
+      transportDocumentReference: 'MAEUB1234567',
+      carrierBookingReference: 'BKG-778',
+    });
+  });
+
+  it('leaves the documents out of the event and the view when the line names none, as before they existed', () => {
+    const state = spec.given([]).when(announce).then([announced]);
+    expect(Object.keys(state.events[0]!)).not.toContain('transportDocumentReference');
+    expect(Object.keys(visitView(state))).not.toContain('transportDocumentReference');
+    expect(Object.keys(visitView(state))).not.toContain('carrierBookingReference');
+  });
+
+  it('refuses a bill of lading longer than DCSA allows (20) and a booking longer than 35', () => {
+    spec
+      .given([])
+      .when({ ...announce, transportDocumentReference: 'B'.repeat(21) })
+      .thenFails('visit.command_invalid');
+    spec
+      .given([])
+      .when({ ...announce, carrierBookingReference: 'K'.repeat(36) })
+      .thenFails('visit.command_invalid');
+    spec
+      .given([])
+      .when({ ...announce, carrierBookingReference: '  ' })
+      .thenFails('visit.command_invalid');
+  });
+
   it('normalises the instant to UTC with milliseconds', () => {
     spec
       .given([])

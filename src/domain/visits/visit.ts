@@ -81,6 +81,12 @@ export type Visit = {
   readonly lengthFt: LengthFt;
   readonly fullEmpty: FullEmpty;
   readonly arrival: Arrival;
+  /** The bill of lading the line named in its announcement (DCSA `transportDocumentReference`), if any. */
+  readonly transportDocumentReference: string | null;
+  /** The carrier booking the line named in its announcement (DCSA `carrierBookingReference`), if any. */
+  readonly carrierBookingReference: string | null;
+  /** The plate of the truck that brought the box through the gate, as the gate-in recorded it. */
+  readonly gateInTruckPlate: string | null;
   readonly status: VisitStatus;
   /** Where the box stands; `null` unless `in_yard`. */
   readonly slot: YardSlot | null;
@@ -114,6 +120,8 @@ export type VisitState = {
 export type EffectiveEvent = { readonly version: number; readonly event: VisitFactEvent };
 
 const MAX_TEXT = { code: 35, name: 100, reason: 500 } as const;
+/** DCSA's `transportDocumentReference` is at most 20 characters; its `carrierBookingReference` at most 35. */
+const MAX_TRANSPORT_DOCUMENT_REFERENCE = 20;
 
 /**
  * The visit decider.
@@ -267,6 +275,12 @@ export type VisitView = {
   lengthFt: number;
   fullEmpty: FullEmpty;
   arrival: Arrival;
+  /**
+   * The bill of lading and carrier booking of the announcement, present only when the line named them, so the view
+   * of a visit announced without them is what it was before they existed (no read-model rebuild at the upgrade).
+   */
+  transportDocumentReference?: string;
+  carrierBookingReference?: string;
   /** Yard position: terminal staff only (MISSION §2); the edge strips it for everyone else. */
   slot: YardSlot | null;
   slotText: string | null;
@@ -305,6 +319,12 @@ export function visitView(state: VisitState): VisitView {
     lengthFt: visit.lengthFt,
     fullEmpty: visit.fullEmpty,
     arrival: { ...visit.arrival },
+    ...(visit.transportDocumentReference === null
+      ? {}
+      : { transportDocumentReference: visit.transportDocumentReference }),
+    ...(visit.carrierBookingReference === null
+      ? {}
+      : { carrierBookingReference: visit.carrierBookingReference }),
     slot: visit.slot ? { ...visit.slot } : null,
     slotText: visit.slot ? formatYardSlot(visit.slot) : null,
     holds: visit.holds.map(({ holdId, kind, reason, reference, placedAt }) => ({
@@ -542,6 +562,12 @@ function toEvent(command: Exclude<VisitCommand, { type: 'VoidEvent' }>, state: V
       sizeType: parseSizeType(command.sizeType).code,
       fullEmpty: oneOf('fullEmpty', command.fullEmpty, ['full', 'empty'] as const),
       arrival: arrival(command.arrival),
+      ...optionalField(
+        'transportDocumentReference',
+        command.transportDocumentReference,
+        MAX_TRANSPORT_DOCUMENT_REFERENCE,
+      ),
+      ...optionalField('carrierBookingReference', command.carrierBookingReference, MAX_TEXT.code),
       at,
     };
   }
@@ -688,6 +714,9 @@ function applyEvent(visit: Visit | null, event: VisitFactEvent): Visit | null {
       lengthFt: parseSizeType(event.sizeType).lengthFt,
       fullEmpty: event.fullEmpty,
       arrival: event.arrival,
+      transportDocumentReference: event.transportDocumentReference ?? null,
+      carrierBookingReference: event.carrierBookingReference ?? null,
+      gateInTruckPlate: null,
       status: 'announced',
       slot: null,
       holds: [],
@@ -703,8 +732,15 @@ function applyEvent(visit: Visit | null, event: VisitFactEvent): Visit | null {
   if (visit === null) return null;
   switch (event.type) {
     case 'ContainerDischarged':
-    case 'ContainerGatedIn':
       return { ...visit, status: 'in_yard', slot: event.slot, arrivedAt: event.at };
+    case 'ContainerGatedIn':
+      return {
+        ...visit,
+        status: 'in_yard',
+        slot: event.slot,
+        arrivedAt: event.at,
+        gateInTruckPlate: event.truckPlate,
+      };
     case 'ContainerMoved':
       return { ...visit, slot: event.to, lastMovedAt: event.at };
     case 'ContainerPositionCorrected':
@@ -863,6 +899,13 @@ function text(field: string, value: unknown, max: number): string {
 
 function optionalText(field: string, value: unknown, max: number): string | null {
   return value === undefined || value === null ? null : text(field, value, max);
+}
+
+/** `{ [field]: text }` when the command names the field, `{}` when it does not: the event then has no such key. */
+function optionalField<F extends string>(field: F, value: unknown, max: number): { [K in F]?: string } {
+  return value === undefined || value === null
+    ? {}
+    : ({ [field]: text(field, value, max) } as { [K in F]: string });
 }
 
 function lineCode(value: unknown): string {

@@ -36,6 +36,7 @@ import { readModelCountsMigration0026 } from './0026_read_model_counts.js';
 import { activeVisitIndexMigration0027 } from './0027_active_visit_index.js';
 import { boundedDirectoryListsMigration0028 } from './0028_bounded_directory_lists.js';
 import { readModelCountChangesMigration0030 } from './0030_read_model_count_changes.js';
+import { visitSearchKeysMigration0031 } from './0031_visit_search_keys.js';
 import type { MigrationDb } from './migration-db.js';
 
 /**
@@ -76,6 +77,7 @@ export function ledgerMigrationProvider(dialect: StoreDialectName): MigrationPro
     '0027_active_visit_index': activeVisitIndexMigration0027(),
     '0028_bounded_directory_lists': boundedDirectoryListsMigration0028(d),
     '0030_read_model_count_changes': readModelCountChangesMigration0030(d),
+    '0031_visit_search_keys': visitSearchKeysMigration0031(d),
   };
   return { getMigrations: async () => migrations };
 }
