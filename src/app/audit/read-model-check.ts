@@ -384,7 +384,7 @@ export class ReadModelCheck {
   private suspect: { table: ReadModelTable; subject: string } | undefined;
   /** The last count that differed and what was reported for it, so that a standing one is not walked for again. */
   private countFailure:
-    | { table: ReadModelTable; stored: number; expected: number; mismatch: ReadModelMismatch }
+    | { table: ReadModelTable; difference: number; mismatch: ReadModelMismatch }
     | undefined;
 
   constructor(args: { store: LedgerStore; keysPerCycle: number }) {
@@ -594,15 +594,7 @@ export class ReadModelCheck {
     if (verdict.kind === 'row') return fail(verdict.mismatch);
     if (verdict.kind === 'count') {
       const { table, stored, expected } = verdict;
-      const known = this.countFailure;
-      if (known && known.table === table && known.stored === stored && known.expected === expected) {
-        return fail(known.mismatch);
-      }
-      const mismatch = (await this.nameCountMismatch(
-        table,
-        candidates.filter((candidate) => candidate.table === table),
-        pause,
-      )) ?? {
+      const unnamed: ReadModelMismatch = {
         table,
         subject: '*',
         key: '*',
@@ -613,7 +605,18 @@ export class ReadModelCheck {
             ? 'the database keeps no row count of the table: its read_model_count row was deleted'
             : `the database counts ${stored} rows, the log explains ${expected}, and no row names the difference: rows were inserted or deleted past the application with their count triggers dropped, or the count was edited`,
       };
-      this.countFailure = { table, stored, expected, mismatch };
+      const known = this.countFailure;
+      // The same difference as last cycle (whatever rows came and went since): reported again, not walked for again.
+      if (known && known.table === table && known.difference === stored - expected) {
+        return fail(known.mismatch.subject === '*' ? unnamed : known.mismatch);
+      }
+      const mismatch =
+        (await this.nameCountMismatch(
+          table,
+          candidates.filter((candidate) => candidate.table === table),
+          pause,
+        )) ?? unnamed;
+      this.countFailure = { table, difference: stored - expected, mismatch };
       return fail(mismatch);
     }
     this.countFailure = undefined;
