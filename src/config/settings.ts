@@ -77,7 +77,7 @@ export const settings = {
   readModelKeysPerCycle: {
     env: 'PORTLEDGER_READ_MODEL_KEYS_PER_CYCLE',
     default: '500',
-    doc: "Each integrity cycle also compares the read models (alerts and their gate groups, visits, yard cells, flags, releases, bookings, driver jobs, pickup credentials) with a fold of the log: the keys the new events touched, the next this many keys the log knows and the next this many each table holds, and every table's row count. A difference is a critical `integrity.read_model_mismatch` alert and makes `/readyz` answer 503; `portledger rebuild-read-models` repairs it.",
+    doc: "Each integrity cycle also compares the read models (alerts and their gate groups, visits, yard cells, flags, releases, bookings, driver jobs, pickup credentials) with a fold of the log: the keys the new events touched, the next this many keys the log knows (each folded from its own streams) and the next this many each table holds, and every table's row count (kept by the database as rows are written, so that a cycle costs the same at any size). A difference is a critical `integrity.read_model_mismatch` alert and makes `/readyz` answer 503; `portledger rebuild-read-models` repairs it.",
   },
   publicUrl: {
     env: 'PORTLEDGER_PUBLIC_URL',
