@@ -19,6 +19,7 @@ import { ReleasesPage } from './pages/ReleasesPage.js';
 import { VisitPage } from './pages/VisitPage.js';
 import { YardPage } from './pages/YardPage.js';
 import { navigate, useLocation } from './router.js';
+import { SearchPage } from './search/SearchPage.js';
 import { useSession, useSessionLoaded } from './session.js';
 
 function Redirect({ to }: { to: string }) {
@@ -96,6 +97,12 @@ export function App() {
       );
     case '/alerts':
       return <SignedIn>{(session) => <AlertsPage key={session.user.userId} session={session} />}</SignedIn>;
+    case '/search':
+      return (
+        <SignedIn>
+          {(session) => <SearchPage session={session} query={new URLSearchParams(search).get('q') ?? ''} />}
+        </SignedIn>
+      );
     case '/gate':
       return <SignedIn>{() => <GatePage />}</SignedIn>;
     case '/yard':

@@ -2,7 +2,10 @@ import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { navigate } from './router.js';
 
-/** The header's search by container number: opens the container page of its current visit. */
+/**
+ * The header's one search box (issue 14): a container number, bill of lading, booking, vessel call or truck plate.
+ * It opens the search page, which goes straight to the box when the answer is one box, or lists the matches.
+ */
 export function ContainerSearch() {
   const { t } = useTranslation();
   const id = useId();
@@ -13,8 +16,8 @@ export function ContainerSearch() {
         className="header-search"
         onSubmit={(event) => {
           event.preventDefault();
-          const number = value.trim().toUpperCase().replace(/\s+/g, '');
-          if (number) navigate(`/containers/${encodeURIComponent(number)}`);
+          const query = value.trim();
+          if (query) navigate(`/search?${new URLSearchParams({ q: query })}`);
         }}
       >
         <label htmlFor={id} className="visually-hidden">
@@ -22,11 +25,13 @@ export function ContainerSearch() {
         </label>
         <input
           id={id}
-          name="container"
-          placeholder={t('search.label')}
+          type="search"
+          name="q"
+          placeholder={t('search.placeholder')}
+          title={t('search.placeholder')}
           autoComplete="off"
           spellCheck={false}
-          maxLength={20}
+          maxLength={64}
           value={value}
           onChange={(event) => setValue(event.target.value)}
         />

@@ -38,7 +38,8 @@ type Group =
   | 'alertSeverities'
   | 'alertStatuses'
   | 'events'
-  | 'fields';
+  | 'fields'
+  | 'searchKeys';
 
 /** The catalogue's word for `code` in `group`, or undefined. Codes with dots are nested keys (`gate.refused`). */
 export function termOrUndefined(group: Group, code: string): string | undefined {
@@ -64,6 +65,7 @@ export const lightName = (light: string): string => term('lights', light);
 export const holdKindName = (kind: string): string => term('holdKinds', kind);
 export const eventTypeName = (type: string): string => term('events', type);
 export const fieldName = (field: string): string => term('fields', field);
+export const searchKeyName = (key: string): string => term('searchKeys', key);
 
 const MARKS: Record<string, string> = { passed: '✓', failed: '✗', not_checked: '–' };
 

@@ -5,6 +5,7 @@
  */
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
+import { announceVisit } from '../../../src/app/visits/index.js';
 import { base64url } from '../../../web/src/pickup-pass.js';
 import { auditPage } from '../../support/a11y.js';
 import { screenshot } from '../../support/browser.js';
@@ -24,6 +25,7 @@ import {
   orgs,
   type Person,
 } from '../../support/journeys.js';
+import { testTerminals } from '../../support/ledger.js';
 
 describeBrowser('accessibility of every screen (WCAG 2.1 AA basics)', () => {
   const people: Record<string, Person> = {};
@@ -45,6 +47,17 @@ describeBrowser('accessibility of every screen (WCAG 2.1 AA basics)', () => {
     number = containerNumber('MSCU', 771_001);
     const visitRef = await boxInYard(server, number, { block: 'A', bay: 1, row: 1, tier: 1 });
     await issueRelease(server, people.line!, visitRef, orgs.haulier.orgId);
+    // Two boxes of one vessel call, so that the line's search lists them (issue 14).
+    for (const serial of [771_002, 771_003]) {
+      await announceVisit(server.fixture.ledger, testTerminals, {
+        containerNumber: containerNumber('MSCU', serial),
+        line: orgs.line.code,
+        sizeType: '22G1',
+        fullEmpty: 'full',
+        arrival: { mode: 'vessel', vesselCall: 'A11Y-CALL-1' },
+        transportDocumentReference: `MSCUB${serial}`,
+      });
+    }
     // A driver's phone waiting for the haulier planner, so that Approvals shows its Confirm and Reject.
     const key = (await crypto.subtle.generateKey({ name: 'Ed25519' }, false, ['sign'])) as CryptoKeyPair;
     const enrolled = await callAs(server, 'a11y.driver', 'POST', '/v1/me/devices', {
@@ -92,6 +105,8 @@ describeBrowser('accessibility of every screen (WCAG 2.1 AA basics)', () => {
     { who: 'driver', path: () => '/me/jobs', name: 'driver-jobs' },
     { who: 'customs', path: () => `/containers/${number}`, name: 'container-page-customs' },
     { who: 'admin', path: () => '/admin', name: 'admin' },
+    { who: 'line', path: () => '/search?q=A11Y-CALL-1', name: 'search-results' },
+    { who: 'supervisor', path: () => '/search?q=NO-SUCH-BOX', name: 'search-none' },
   ];
 
   it('the audit itself catches each kind of fault it checks', async () => {

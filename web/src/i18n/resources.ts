@@ -15,6 +15,7 @@ import enErrors from './locales/en/errors.json' with { type: 'json' };
 import enGate from './locales/en/gate.json' with { type: 'json' };
 import enPages from './locales/en/pages.json' with { type: 'json' };
 import enReleases from './locales/en/releases.json' with { type: 'json' };
+import enSearch from './locales/en/search.json' with { type: 'json' };
 import enTerms from './locales/en/terms.json' with { type: 'json' };
 import enVisits from './locales/en/visits.json' with { type: 'json' };
 import enYard from './locales/en/yard.json' with { type: 'json' };
@@ -29,6 +30,7 @@ import nlErrors from './locales/nl/errors.json' with { type: 'json' };
 import nlGate from './locales/nl/gate.json' with { type: 'json' };
 import nlPages from './locales/nl/pages.json' with { type: 'json' };
 import nlReleases from './locales/nl/releases.json' with { type: 'json' };
+import nlSearch from './locales/nl/search.json' with { type: 'json' };
 import nlTerms from './locales/nl/terms.json' with { type: 'json' };
 import nlVisits from './locales/nl/visits.json' with { type: 'json' };
 import nlYard from './locales/nl/yard.json' with { type: 'json' };
@@ -49,6 +51,7 @@ export const en = {
   approvals: enApprovals,
   alerts: enAlerts,
   audit: enAudit,
+  search: enSearch,
 } as const;
 
 export const nl: { readonly [N in keyof typeof en]: unknown } = {
@@ -66,6 +69,7 @@ export const nl: { readonly [N in keyof typeof en]: unknown } = {
   approvals: nlApprovals,
   alerts: nlAlerts,
   audit: nlAudit,
+  search: nlSearch,
 };
 
 export type Namespace = keyof typeof en;

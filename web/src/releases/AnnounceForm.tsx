@@ -35,6 +35,8 @@ export function AnnounceForm({ onAnnounced }: { onAnnounced: (visit: VisitSummar
   const [fullEmpty, setFullEmpty] = useState<Announcement['fullEmpty']>('full');
   const [mode, setMode] = useState<'vessel' | 'truck'>('vessel');
   const [vesselCall, setVesselCall] = useState('');
+  const [billOfLading, setBillOfLading] = useState('');
+  const [booking, setBooking] = useState('');
   const [missing, setMissing] = useState<{ container?: string; vessel?: string }>({});
 
   // The server's refusal of the number (ISO 6346 shape or check digit) or the size-type goes under its field.
@@ -67,11 +69,15 @@ export function AnnounceForm({ onAnnounced }: { onAnnounced: (visit: VisitSummar
           sizeType,
           fullEmpty,
           arrival: mode === 'vessel' ? { mode, vesselCall: call } : { mode },
+          ...(billOfLading.trim() ? { transportDocumentReference: billOfLading.trim() } : {}),
+          ...(booking.trim() ? { carrierBookingReference: booking.trim() } : {}),
         }),
       {
         done: (visit) => t('announce.announced', { number: visit.containerNumber, visit: visit.visitRef }),
         after: (visit) => {
           setContainerNumber('');
+          setBillOfLading('');
+          setBooking('');
           onAnnounced(visit);
         },
       },
@@ -133,6 +139,24 @@ export function AnnounceForm({ onAnnounced }: { onAnnounced: (visit: VisitSummar
             required
           />
         ) : null}
+        <Field
+          label={t('announce.billOfLading')}
+          hint={t('announce.optional')}
+          value={billOfLading}
+          onChange={(event) => setBillOfLading(event.target.value)}
+          autoComplete="off"
+          spellCheck={false}
+          maxLength={20}
+        />
+        <Field
+          label={t('announce.booking')}
+          hint={t('announce.optional')}
+          value={booking}
+          onChange={(event) => setBooking(event.target.value)}
+          autoComplete="off"
+          spellCheck={false}
+          maxLength={35}
+        />
         {prompt}
         <div className="button-row">
           <Button type="submit" variant="primary" busy={busy} busyLabel={t('announce.announcing')}>

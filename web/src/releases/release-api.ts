@@ -86,6 +86,9 @@ export interface Announcement {
   sizeType: string;
   fullEmpty: 'full' | 'empty';
   arrival: { mode: 'truck' } | { mode: 'vessel'; vesselCall: string };
+  /** DCSA names: the bill of lading and the carrier booking, when the line has them (issue 14: a box is found by them). */
+  transportDocumentReference?: string;
+  carrierBookingReference?: string;
 }
 
 export const announceVisit = (input: Announcement) => apiPost<VisitSummary>('/v1/visits', input);

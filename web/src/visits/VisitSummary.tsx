@@ -42,6 +42,18 @@ export function VisitSummary({
             {names.line(visit.line)} · {visit.sizeType} · {term('fullEmpty', visit.fullEmpty)}
           </dd>
         </div>
+        {visit.transportDocumentReference ? (
+          <div>
+            <dt>{t('summary.billOfLading')}</dt>
+            <dd className="mono">{visit.transportDocumentReference}</dd>
+          </div>
+        ) : null}
+        {visit.carrierBookingReference ? (
+          <div>
+            <dt>{t('summary.booking')}</dt>
+            <dd className="mono">{visit.carrierBookingReference}</dd>
+          </div>
+        ) : null}
         {visit.slotText ? (
           <div>
             <dt>{t('summary.yardSlot')}</dt>

@@ -13,6 +13,9 @@ export interface Visit {
   line: string;
   sizeType: string;
   fullEmpty: string;
+  /** The bill of lading and booking the line named (DCSA names), when it named them. */
+  transportDocumentReference?: string;
+  carrierBookingReference?: string;
   slot?: Slot | null;
   slotText?: string | null;
   voidedVersions?: number[];
