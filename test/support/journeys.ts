@@ -366,9 +366,12 @@ export async function openFromMenu(page: Page, label: string, heading: string | 
   await page.getByRole('heading', { level: 1, name: heading }).waitFor({ timeout: 15_000 });
 }
 
-/** Finds a container from the header's search and waits for its page to load (status card shown). */
+/**
+ * Finds a container from the header's one search box (issue 14: number, bill of lading, booking, vessel call or
+ * truck) and waits for its page to load (status card shown).
+ */
 export async function openContainer(page: Page, number: string): Promise<void> {
-  await page.getByRole('search').getByLabel('Container number').fill(number);
+  await page.getByRole('search').getByRole('searchbox', { name: 'Find a box' }).fill(number);
   await page.getByRole('search').getByRole('button', { name: 'Find' }).click();
   await page.getByRole('heading', { level: 1, name: `Container ${number}` }).waitFor({ timeout: 15_000 });
   await page.getByRole('heading', { level: 2, name: 'Status' }).waitFor({ timeout: 15_000 });

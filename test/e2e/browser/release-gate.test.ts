@@ -78,6 +78,8 @@ describeBrowser('releases, booking with a QR credential, and the gate kiosk', ()
     const { page, context, problems } = await signedInAs('rita.desk');
     await page.goto(`${suite.server.baseUrl}/releases`);
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Releases');
+    // Revoking is behind the row's "More…" (issue 14), not a red button on every row.
+    await page.getByRole('button', { name: `More actions for the release of ${CONTAINER}` }).click();
     await expect
       .poll(() => page.getByRole('button', { name: `Revoke the release of ${CONTAINER}` }).count())
       .toBe(1);

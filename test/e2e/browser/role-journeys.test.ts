@@ -151,9 +151,14 @@ describeBrowser('role journeys in Chromium (issue 5)', () => {
     // The release: the box by its number, the forwarder by name from the party directory.
     await page.reload();
     const issue = page.getByRole('form', { name: 'Issue a release' });
-    const box = issue.getByLabel('Box');
-    await box.selectOption(leavingRef);
-    expect(await box.locator('option:checked').textContent()).toContain(`${LEAVING} — in the yard`);
+    // The box from a searchable picker (issue 14): type part of its number, choose it with the keyboard.
+    const box = issue.getByRole('combobox', { name: 'Box' });
+    await box.fill(LEAVING.slice(4, 10));
+    await issue.getByRole('option', { name: `${LEAVING} — in the yard` }).waitFor();
+    await box.press('ArrowDown');
+    await box.press('Enter');
+    expect(await box.inputValue()).toBe(`${LEAVING} — in the yard`);
+    expect(await box.getAttribute('aria-expanded')).toBe('false');
     await issue
       .getByLabel('First party')
       .selectOption({ label: `${orgs.forwarder.name} (FFWD) — Forwarder` });
@@ -169,6 +174,9 @@ describeBrowser('role journeys in Chromium (issue 5)', () => {
     await page.getByRole('heading', { level: 2, name: "Your line's releases" }).waitFor();
     const row = page.getByRole('row').filter({ hasText: LEAVING });
     await row.getByText(`Offered to ${orgs.forwarder.name}`).waitFor();
+    // Revoking is behind the row's "More…" (issue 14), not a red button on every row.
+    expect(await row.getByRole('button', { name: `Revoke the release of ${LEAVING}` }).count()).toBe(0);
+    await row.getByRole('button', { name: `More actions for the release of ${LEAVING}` }).click();
     expect(await row.getByRole('button', { name: `Revoke the release of ${LEAVING}` }).count()).toBe(1);
     await you.shot('issued', 'releases-line');
 

@@ -4,7 +4,8 @@
  */
 import { type FormEvent, type ReactNode, useCallback, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Button, Field, Loading, Notice, SelectField } from '../components.js';
+import { ComboBox } from '../combo-box.js';
+import { Button, Field, Loading, Notice } from '../components.js';
 import { isUnauthenticated, messageOf } from '../errors.js';
 import { useSession } from '../session.js';
 import { useAction } from '../use-action.js';
@@ -124,20 +125,20 @@ export function IssueReleaseForm({
   else if (candidates.length === 0) boxPicker = <p className="muted">{t('issue.noBoxes')}</p>;
   else
     boxPicker = (
-      <SelectField
+      <ComboBox
         label={t('issue.box')}
         hint={t('issue.boxHint')}
         value={visitRef}
         onChange={setVisitRef}
         error={missing.box}
-        prompt={t('issue.chooseABox')}
+        placeholder={t('issue.chooseABox')}
         options={candidates.map((visit) => ({
           value: visit.visitRef,
           label: t('issue.boxOption', {
             number: visit.containerNumber,
             status: statusWords[visit.status] ?? visit.status,
-            visit: visit.visitRef,
           }),
+          keywords: visit.visitRef,
         }))}
       />
     );

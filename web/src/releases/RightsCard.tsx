@@ -1,4 +1,5 @@
 /** The rights the organisation holds, or its line issued: book, offer on, withdraw, block, unblock or revoke. */
+import { type ReactNode, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { localDateTime } from '../clock.js';
 import { Button } from '../components.js';
@@ -7,6 +8,33 @@ import { type InboxItem, partOf } from './inbox.js';
 import type { Directory } from './party-directory.js';
 import { releaseActions } from './release-api.js';
 import type { ReleaseTools } from './release-tools.js';
+
+/**
+ * A row's rarer actions behind a disclosure button (issue 14): revoking cuts off everyone downstream and cannot be
+ * undone, so it is not a red button on every row, one slip of the mouse away; it opens the revoke form, which asks
+ * for the reason and a step-up before anything happens.
+ */
+function MoreActions({ label, children }: { label: string; children: ReactNode }) {
+  const { t } = useTranslation('releases');
+  const [open, setOpen] = useState(false);
+  const id = useId();
+  return (
+    <span className="more-actions">
+      <Button
+        variant="quiet"
+        aria-label={label}
+        aria-expanded={open}
+        aria-controls={id}
+        onClick={() => setOpen(!open)}
+      >
+        {t('rights.moreActions')}
+      </Button>
+      <span id={id} hidden={!open}>
+        {children}
+      </span>
+    </span>
+  );
+}
 
 export function RightsCard({
   rights,
@@ -133,13 +161,14 @@ export function RightsCard({
                           </Button>
                         ) : null}
                         {isLine && mayRevoke && !release.revoked ? (
-                          <Button
-                            variant="danger"
-                            aria-label={t('rights.revokeLabel', { box: number(row) })}
-                            onClick={() => open({ kind: 'revoke', row })}
-                          >
-                            {t('rights.revoke')}
-                          </Button>
+                          <MoreActions label={t('rights.moreLabel', { box: number(row) })}>
+                            <Button
+                              aria-label={t('rights.revokeLabel', { box: number(row) })}
+                              onClick={() => open({ kind: 'revoke', row })}
+                            >
+                              {t('rights.revoke')}
+                            </Button>
+                          </MoreActions>
                         ) : null}
                       </span>
                     </td>
