@@ -225,6 +225,51 @@ describe.each(kinds)('GET /v1/search (%s)', (kind) => {
     expect(last).toEqual({ matches: [], nextCursor: null });
   });
 
+  it('exports what the search and the visit list show as CSV, streamed, within the same need-to-know', async () => {
+    const line = caller('release_desk', 'shipping_line');
+    const csv = async (who: WorldUser, url: string, accept?: string) => {
+      const response = await injectAs(app, await as(who), {
+        method: 'GET',
+        url,
+        ...(accept ? { headers: { accept } } : {}),
+      });
+      expect(response.statusCode, response.body).toBe(200);
+      expect(response.headers['content-type']).toBe('text/csv; charset=utf-8');
+      expect(response.headers['content-disposition']).toMatch(/^attachment; filename="\w+\.csv"$/);
+      return response.body.split('\r\n').filter(Boolean);
+    };
+    const found = await csv(line, `/v1/search?q=${encodeURIComponent(keys.vesselCall)}&format=csv`);
+    expect(found[0]).toBe(
+      'Found by,Container,Visit,Status,Line,Size and type,Full or empty,Arrives by,Vessel call,Bill of lading,Booking,Yard position,On hold,Announced at,Arrived at,Departed at',
+    );
+    expect(found.slice(1)).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^vesselCall,MSCU1234566,${released},in_yard,MSCU,22G1,full,vessel,MSC-ANNA-042,MSCUB0001,BKG-0001,,no,`,
+        ),
+      ),
+    ]);
+    // The terminal sees the yard position; another line gets the header alone, as for no box.
+    const atTerminal = await csv(
+      caller('gate_clerk'),
+      `/v1/search?q=${encodeURIComponent(keys.vesselCall)}`,
+      'text/csv',
+    );
+    expect(atTerminal[1]).toContain(',T1/Z/');
+    expect(await csv(otherLine, `/v1/search?q=${encodeURIComponent(keys.vesselCall)}&format=csv`)).toEqual([
+      found[0],
+    ]);
+
+    // Every page of the visit list, one page at a time: the line's own boxes only.
+    const visits = await csv(line, '/v1/visits?limit=1&format=csv');
+    const json = (await get(line, '/v1/visits?limit=200')).json() as { visits: { visitRef: string }[] };
+    expect(visits.slice(1).map((row) => row.split(',')[1])).toEqual(
+      json.visits.map((visit) => visit.visitRef),
+    );
+    expect(json.visits.length).toBeGreaterThan(1);
+    expect(await csv(otherLine, '/v1/visits?format=csv')).toHaveLength(1);
+  });
+
   it('refuses a query with nothing to search, a forged cursor and a role without the permission, as problem+json', async () => {
     const blank = await get(caller('gate_clerk'), `/v1/search?q=${encodeURIComponent(' - / ')}`);
     expect(blank.statusCode).toBe(400);

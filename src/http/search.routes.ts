@@ -3,15 +3,17 @@ import { Type } from 'typebox';
 import {
   SEARCH_PAGE_DEFAULT,
   SEARCH_PAGE_MAX,
+  type SearchMatch,
   searchVisibleVisits,
   showsPosition,
 } from '../app/visits/index.js';
 import { MAX_SEARCH_TEXT, SEARCH_KEYS } from '../domain/index.js';
 import { callerOf } from './caller.js';
+import { CsvFormat, sendCsv, wantsCsv } from './csv.js';
 import type { HttpDeps } from './deps.js';
 import { decodeCursor, encodeCursor, NextCursor, pageQuery } from './page-cursor.js';
 import { problemResponses } from './schemas.js';
-import { positionsShownNoter, VisitSchema } from './visit-view.js';
+import { positionsShownNoter, VISIT_CSV_HEADER, VisitSchema, visitCsvRecord } from './visit-view.js';
 
 const SearchKeySchema = Type.Union(
   SEARCH_KEYS.map((key) => Type.Literal(key)),
@@ -37,10 +39,11 @@ export function searchRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
           summary:
             'Find a box by container number, bill of lading, carrier booking, vessel call or truck plate, among the boxes you may see',
           description:
-            'Spaces, dashes, dots and slashes are ignored and letters compared in capitals, so `1-abc-123` finds the truck `1ABC123`. A container number matches only with its right ISO 6346 check digit. Each match names the keys that matched. A box you may not see is never in the answer. A page examines at most ten times its size of boxes: it may hold fewer matches than `limit` and still name a `nextCursor`.',
+            'Spaces, dashes, dots and slashes are ignored and letters compared in capitals, so `1-abc-123` finds the truck `1ABC123`. A container number matches only with its right ISO 6346 check digit. Each match names the keys that matched. A box you may not see is never in the answer. A page examines at most ten times its size of boxes: it may hold fewer matches than `limit` and still name a `nextCursor`. With `format=csv` (or `Accept: text/csv`), every page of the matches as one CSV file, streamed.',
           querystring: Type.Object({
             q: Type.String({ minLength: 1, maxLength: MAX_SEARCH_TEXT, description: 'What to look for' }),
             ...pageQuery({ max: SEARCH_PAGE_MAX, default: SEARCH_PAGE_DEFAULT, rows: 'Matches' }),
+            format: CsvFormat,
           }),
           response: {
             200: Type.Object({
@@ -58,18 +61,36 @@ export function searchRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
           },
         },
       },
-      async (request) => {
+      async (request, reply) => {
         const { q, limit, cursor } = request.query;
         const after = cursor === undefined ? undefined : decodeCursor(cursor, 1)[0];
-        const page = await searchVisibleVisits(reads, await callerOf(reads, request), {
-          query: q,
-          ...(limit === undefined ? {} : { limit }),
-          ...(after === undefined ? {} : { after }),
-        });
-        await noteShown(
-          request,
-          page.matches.filter((match) => showsPosition(match.visit)).map((match) => match.visit.visitRef),
-        );
+        const caller = await callerOf(reads, request);
+        const pageAfter = (from: string | undefined) =>
+          searchVisibleVisits(reads, caller, {
+            query: q,
+            ...(limit === undefined ? {} : { limit }),
+            ...(from === undefined ? {} : { after: from }),
+          });
+        const shown = (matches: readonly SearchMatch[]) =>
+          noteShown(
+            request,
+            matches.filter((match) => showsPosition(match.visit)).map((match) => match.visit.visitRef),
+          );
+        const page = await pageAfter(after);
+        await shown(page.matches);
+        if (wantsCsv(request)) {
+          const record = (match: SearchMatch) => [match.matched.join(' '), ...visitCsvRecord(match.visit)];
+          async function* pages() {
+            let current = page;
+            yield current.matches.map(record);
+            while (current.next !== null) {
+              current = await pageAfter(current.next);
+              await shown(current.matches);
+              yield current.matches.map(record);
+            }
+          }
+          return sendCsv(reply, 'search.csv', ['Found by', ...VISIT_CSV_HEADER], pages());
+        }
         return {
           matches: page.matches,
           nextCursor: page.next === null ? null : encodeCursor([page.next]),

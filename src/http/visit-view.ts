@@ -1,7 +1,9 @@
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { notePositionsShown } from '../app/alerts/index.js';
+import type { ShownVisit } from '../app/visits/index.js';
 import { requireAuth } from './auth.plugin.js';
+import type { CsvValue } from './csv.js';
 import type { HttpDeps } from './deps.js';
 
 /*
@@ -124,4 +126,49 @@ export function positionsShownNoter(deps: HttpDeps) {
       visitRefs,
     );
   };
+}
+
+/** The columns of a visit in a CSV export (issue 14), in plain words; the yard position only for those who see it. */
+export const VISIT_CSV_HEADER = [
+  'Container',
+  'Visit',
+  'Status',
+  'Line',
+  'Size and type',
+  'Full or empty',
+  'Arrives by',
+  'Vessel call',
+  'Bill of lading',
+  'Booking',
+  'Yard position',
+  'On hold',
+  'Announced at',
+  'Arrived at',
+  'Departed at',
+] as const;
+
+/** One visit as a CSV record, in the order of {@link VISIT_CSV_HEADER}; fields the caller may not see stay empty. */
+export function visitCsvRecord(visit: ShownVisit): CsvValue[] {
+  const view = visit as ShownVisit & {
+    transportDocumentReference?: string;
+    carrierBookingReference?: string;
+    slotText?: string | null;
+  };
+  return [
+    view.containerNumber,
+    view.visitRef,
+    view.status,
+    view.line,
+    view.sizeType,
+    view.fullEmpty,
+    view.arrival.mode,
+    view.arrival.mode === 'vessel' ? view.arrival.vesselCall : null,
+    view.transportDocumentReference,
+    view.carrierBookingReference,
+    view.slotText ?? null,
+    view.onHold ? 'yes' : 'no',
+    view.announcedAt,
+    view.arrivedAt,
+    view.departedAt,
+  ];
 }

@@ -139,6 +139,11 @@ export function SearchPage({ session, query }: { session: Session; query: string
               </tbody>
             </table>
           </div>
+          <p>
+            <a href={`/v1/search?${new URLSearchParams({ q: query, format: 'csv' })}`} download="search.csv">
+              {t('csv')}
+            </a>
+          </p>
           {found.nextCursor !== null ? (
             <div className="button-row">
               <Button busy={found.loadingMore} busyLabel={t('searching')} onClick={() => void showMore()}>
