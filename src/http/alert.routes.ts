@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import type { AlertView } from '../app/alerts/index.js';
 import {
   type AlertAction,
   type AlertReader,
@@ -10,9 +11,13 @@ import {
   listAlerts,
   MAX_ALERT_LIMIT,
 } from '../app/alerts/index.js';
+import { AppError } from '../app/errors.js';
 import type { LedgerReads } from '../app/ports.js';
+import { mayRoleDo, type OrgKind, type Role } from '../domain/index.js';
 import { requireAuth } from './auth.plugin.js';
 import { callerOf } from './caller.js';
+import { CsvFormat, type CsvValue, sendCsv, wantsCsv } from './csv.js';
+import { decodeCursor, encodeCursor, NextCursor, pageQuery } from './page-cursor.js';
 
 /**
  * The reader of alerts: the signed-in person, or an API token granted `alert.read` (a security operations feed),
@@ -79,6 +84,46 @@ const errors = {
   ...problemResponses,
 } as const;
 
+/** The most alerts one bulk acknowledgement takes: a page of the console's list. */
+const MAX_BULK_ALERTS = 100;
+
+/** The columns of an alert in a CSV export (issue 14). */
+const ALERT_CSV_HEADER = [
+  'Alert',
+  'Raised at',
+  'Severity',
+  'Rule',
+  'About',
+  'Terminal',
+  'Summary',
+  'Status',
+  'Assigned to',
+  'Acknowledged by',
+  'Resolved by',
+  'Resolution',
+  'Occurrences',
+  'Last seen at',
+];
+
+function alertCsvRecord(alert: AlertView): CsvValue[] {
+  return [
+    alert.alertId,
+    alert.raisedAt,
+    alert.severity,
+    alert.rule,
+    `${alert.subject.kind} ${alert.subject.id}`,
+    alert.terminal,
+    alert.summary,
+    alert.status,
+    alert.assignedTo,
+    alert.acknowledgedBy,
+    alert.resolvedBy,
+    alert.resolution,
+    alert.occurrences,
+    alert.lastSeenAt,
+  ];
+}
+
 const AlertParams = Type.Object({ alertId: Type.String({ minLength: 1, maxLength: 20 }) });
 
 /** The alert console: refused gate attempts, integrity failures and lockouts; acknowledge, assign, resolve. */
@@ -95,6 +140,8 @@ export function alertRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
           tags: ['alerts'],
           summary:
             'The alerts I may see, newest first, one page at a time: gate refusals at my terminal (all, for customs and police), integrity failures, lockouts',
+          description:
+            'With `format=csv` (or `Accept: text/csv`), every page of the filter as one CSV file, streamed a page at a time.',
           querystring: Type.Object({
             status: Type.Optional(
               Type.Union([
@@ -118,6 +165,7 @@ export function alertRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
                 description: 'The `nextCursor` of the previous page',
               }),
             ),
+            format: CsvFormat,
           }),
           response: {
             200: Type.Object({
@@ -130,14 +178,26 @@ export function alertRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
           },
         },
       },
-      async (request) => {
+      async (request, reply) => {
         const caller = await alertReaderOf(reads, request);
         const { status, limit, cursor } = request.query;
-        return listAlerts(reads, caller, {
-          ...(status ? { status } : {}),
-          ...(limit !== undefined ? { limit } : {}),
-          ...(cursor !== undefined ? { cursor } : {}),
-        });
+        const pageAfter = (from: string | undefined) =>
+          listAlerts(reads, caller, {
+            ...(status ? { status } : {}),
+            ...(limit !== undefined ? { limit } : {}),
+            ...(from !== undefined ? { cursor: from } : {}),
+          });
+        const page = await pageAfter(cursor);
+        if (!wantsCsv(request)) return page;
+        async function* pages() {
+          let current = page;
+          yield current.alerts.map(alertCsvRecord);
+          while (current.nextCursor !== null) {
+            current = await pageAfter(current.nextCursor);
+            yield current.alerts.map(alertCsvRecord);
+          }
+        }
+        return sendCsv(reply, 'alerts.csv', ALERT_CSV_HEADER, pages());
       },
     );
 
@@ -185,6 +245,105 @@ export function alertRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
     action('acknowledge', 'Acknowledge an alert: someone is looking at it', Type.Object({}), () => ({
       type: 'acknowledge',
     }));
+
+    app.post(
+      '/v1/alerts/acknowledgements',
+      {
+        config: { access: 'alert.manage' },
+        schema: {
+          tags: ['alerts'],
+          summary: 'Acknowledge several alerts at once: one event per alert, as if acknowledged one by one',
+          description:
+            'Each alert is acknowledged in its own transaction, exactly as `POST /v1/alerts/{alertId}/acknowledge` does; one that cannot be (not found, or resolved) is reported with its problem code and the others are still acknowledged.',
+          body: Type.Object({
+            alertIds: Type.Array(Type.String({ minLength: 1, maxLength: 20 }), {
+              minItems: 1,
+              maxItems: MAX_BULK_ALERTS,
+              uniqueItems: true,
+            }),
+          }),
+          response: {
+            200: Type.Object({
+              results: Type.Array(
+                Type.Object({
+                  alertId: Type.String(),
+                  outcome: Type.Union([Type.Literal('acknowledged'), Type.Literal('refused')]),
+                  code: Type.Optional(Type.String({ description: 'Why it was refused: a problem code' })),
+                  alert: Type.Optional(AlertSchema),
+                }),
+              ),
+            }),
+            ...errors,
+          },
+        },
+      },
+      async (request) => {
+        const auth = requireAuth(request);
+        const results = [];
+        for (const alertId of request.body.alertIds) {
+          try {
+            const alert: AlertView = await actOnAlert(ledger, auth, alertId, { type: 'acknowledge' });
+            results.push({ alertId, outcome: 'acknowledged' as const, alert });
+          } catch (error) {
+            if (!(error instanceof AppError)) throw error;
+            results.push({ alertId, outcome: 'refused' as const, code: error.code });
+          }
+        }
+        return { results };
+      },
+    );
+
+    app.get(
+      '/v1/alerts/assignees',
+      {
+        config: { access: 'alert.manage' },
+        schema: {
+          tags: ['alerts'],
+          summary:
+            'The colleagues an alert can be assigned to: people of my organisation who may read alerts',
+          querystring: Type.Object(pageQuery({ max: 500, default: 200, rows: 'People' })),
+          response: {
+            200: Type.Object({
+              people: Type.Array(
+                Type.Object({ userId: Type.String(), username: Type.String(), displayName: Type.String() }),
+              ),
+              nextCursor: NextCursor,
+            }),
+            ...errors,
+          },
+        },
+      },
+      async (request) => {
+        const auth = requireAuth(request);
+        const limit = request.query.limit ?? 200;
+        let after = request.query.cursor === undefined ? undefined : decodeCursor(request.query.cursor, 1)[0];
+        // Colleagues who cannot read alerts are skipped; the scan stops after a few pages of the directory.
+        const people: { userId: string; username: string; displayName: string }[] = [];
+        for (let scanned = 0; people.length < limit && scanned < limit * 5; ) {
+          const users = await reads.identity.listUsers({
+            orgId: auth.org.orgId,
+            ...(after === undefined ? {} : { afterUsername: after }),
+            limit,
+          });
+          for (const user of users) {
+            scanned += 1;
+            after = user.username;
+            const canRead = user.roles.some((role) =>
+              mayRoleDo(role as Role, 'alert.read', auth.org.kind as OrgKind),
+            );
+            if (canRead && user.lockedAt === null) {
+              people.push({ userId: user.userId, username: user.username, displayName: user.displayName });
+              if (people.length === limit) break;
+            }
+          }
+          if (users.length < limit) {
+            after = undefined;
+            break;
+          }
+        }
+        return { people, nextCursor: after === undefined ? null : encodeCursor([after]) };
+      },
+    );
     action(
       'assign',
       'Assign an alert to a colleague of my organisation',

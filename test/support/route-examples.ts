@@ -952,6 +952,13 @@ export const routeExamples: Record<string, Example> = {
     payload: {},
     expect: NO_ALERT,
   }),
+  'POST /v1/alerts/acknowledgements': async () => ({
+    method: 'POST',
+    url: '/v1/alerts/acknowledgements',
+    // Answered 200 with each alert's outcome: audit index 0 raised no alert, so it is refused by its code.
+    payload: { alertIds: ['0'] },
+  }),
+  'GET /v1/alerts/assignees': async () => ({ method: 'GET', url: '/v1/alerts/assignees?limit=50' }),
   'POST /v1/alerts/{alertId}/assign': async ({ caller }) => ({
     method: 'POST',
     url: '/v1/alerts/0/assign',
