@@ -3,7 +3,8 @@ import { useTranslation } from 'react-i18next';
 import { ActionForm } from '../forms/ActionForm.js';
 import { alertRuleName } from '../terms.js';
 import { FreezeForm } from '../visits/VisitFreeze.js';
-import { ASSIGN_ALERT, RESOLVE_ALERT } from './alert-forms.js';
+import { AssignForm } from './AssignForm.js';
+import { RESOLVE_ALERT } from './alert-forms.js';
 import type { AlertActions, AlertPanelState } from './use-alert-actions.js';
 
 /** Both forms sit alone in a card that their heading names. */
@@ -49,14 +50,11 @@ export function AlertPanel({
   return (
     <section className="card" aria-labelledby={PANEL_FORM.headingId}>
       {kind === 'assign' ? (
-        <ActionForm
-          {...PANEL_FORM}
-          spec={ASSIGN_ALERT}
-          draft={actions.assignDraft}
+        <AssignForm
+          alert={alert}
           title={t('panel.assignTitle', { about })}
-          busy={busy}
-          onSubmit={({ userId }) => actions.assign(alert, userId)}
-          onCancel={actions.close}
+          headingId={PANEL_FORM.headingId}
+          actions={actions}
         />
       ) : (
         <ActionForm

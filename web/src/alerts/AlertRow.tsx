@@ -118,14 +118,29 @@ export function AlertRow({
   alert,
   powers,
   actions,
+  selection,
 }: {
   alert: Alert;
   powers: AlertPowers;
   actions: AlertActions;
+  /** Whether the row is chosen for a bulk action, when the list offers one (issue 14). */
+  selection?: { readonly chosen: boolean; readonly toggle: () => void };
 }) {
   const { t } = useTranslation('alerts');
   return (
     <tr>
+      {selection ? (
+        <td className="select-cell">
+          {alert.status === 'open' ? (
+            <input
+              type="checkbox"
+              checked={selection.chosen}
+              onChange={selection.toggle}
+              aria-label={t('bulk.chooseLabel', { id: alert.alertId })}
+            />
+          ) : null}
+        </td>
+      ) : null}
       <td>
         <span className={`chip severity severity-${alert.severity}`}>
           {term('alertSeverities', alert.severity)}

@@ -1,5 +1,6 @@
 /** Alerts as `/v1/alerts` answers them, one page at a time, and the calls that acknowledge, assign or resolve one. */
 import { apiGet, apiPost } from '../api.js';
+import { allPages } from '../pages-of.js';
 import type { Freeze } from '../visits/VisitFreeze.js';
 
 /** An alert as `GET /v1/alerts` answers it. */
@@ -52,4 +53,22 @@ export const alertsApi = {
   acknowledge: (alert: Alert) => apiPost(alertPath(alert, 'acknowledge'), {}),
   assign: (alert: Alert, userId: string) => apiPost(alertPath(alert, 'assign'), { userId }),
   resolve: (alert: Alert, note: string) => apiPost(alertPath(alert, 'resolve'), { note }),
+  /** Several alerts at once (issue 14): each acknowledged as one is; the answer says which could not be. */
+  acknowledgeMany: (alertIds: readonly string[]) =>
+    apiPost<{ results: { alertId: string; outcome: 'acknowledged' | 'refused'; code?: string }[] }>(
+      '/v1/alerts/acknowledgements',
+      { alertIds },
+    ),
+  /** The colleagues an alert can be assigned to, every page. */
+  assignees: () => allPages<Assignee>('/v1/alerts/assignees', 'people'),
+  /** The CSV of the list as the filter shows it, every page. */
+  csvHref: (filter: AlertFilter) =>
+    `/v1/alerts?${new URLSearchParams({ ...(filter === 'unresolved' ? { status: 'unresolved' } : {}), format: 'csv' })}`,
 };
+
+/** A colleague an alert can be assigned to. */
+export interface Assignee {
+  userId: string;
+  username: string;
+  displayName: string;
+}

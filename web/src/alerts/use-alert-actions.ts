@@ -56,12 +56,29 @@ export function useAlertActions(reload: () => Promise<void>) {
         () => alertsApi.acknowledge(alert),
         i18next.t('alerts:actions.acked'),
       ),
-    assign: (alert: Alert, userId: string) =>
+    /** Acknowledges every alert chosen in the list (issue 14); says how many were, and how many could not be. */
+    acknowledgeMany: (alerts: readonly Alert[], after: () => void) =>
+      void run(
+        'ack:many',
+        i18next.t('alerts:actions.stepUpAck'),
+        () => alertsApi.acknowledgeMany(alerts.map((alert) => alert.alertId)),
+        {
+          done: ({ results }) => {
+            const acked = results.filter((result) => result.outcome === 'acknowledged').length;
+            const refused = results.length - acked;
+            return refused === 0
+              ? i18next.t('alerts:actions.ackedMany', { count: acked })
+              : i18next.t('alerts:actions.ackedSome', { count: acked, refused });
+          },
+          after,
+        },
+      ),
+    assign: (alert: Alert, userId: string, name?: string) =>
       void act(
         `assign:${alert.alertId}`,
         ASSIGN_ALERT.policy.stepUp(),
         () => alertsApi.assign(alert, userId),
-        i18next.t('alerts:actions.assigned', { who: userId }),
+        i18next.t('alerts:actions.assigned', { who: name ?? userId }),
       ),
     resolve: (alert: Alert, note: string) =>
       void act(
