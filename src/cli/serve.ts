@@ -158,9 +158,15 @@ export async function serveCommand(
   });
   // A use case or the checkpoint signer refused an entry no PortLedger process wrote (issue 13): the whole log is
   // checked now, not at the next cycle, so the alert is raised at once. Once raised it stands; no second sweep.
+  // Also under a failure that stands: the refused entry may be another one (issue 13's second attacker edited an old
+  // event's id under a standing alert, and the box's every action answered 503 with no alert of its own). At most
+  // one such sweep a minute, so that requests on a poisoned stream cannot keep both cores hashing.
+  let lastRefusalSweep = Number.NEGATIVE_INFINITY;
   const stopRefusalSweeps = system.onUnauthenticatedEntry((index) => {
-    if (integrity.latest()?.ok === false) return;
-    logger.warn({ index }, 'refused an entry without its writer MAC; checking the whole log now');
+    const now = Date.now();
+    if (now - lastRefusalSweep < 60_000) return;
+    lastRefusalSweep = now;
+    logger.warn({ index }, 'refused an entry that is not as its writer wrote it; checking the whole log now');
     integrity.sweepNow().catch((error) => logger.error({ err: error }, 'integrity check could not run'));
   });
   const demoWitnesses =

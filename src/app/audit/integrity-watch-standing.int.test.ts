@@ -99,4 +99,55 @@ describe('the integrity watch under a standing failure (issue 13, the outside at
       watch.stop();
     }
   });
+  it('raises a new finding of the log under one a sweep found, even after the first was put back', async () => {
+    const alerts: IntegrityFailure[] = [];
+    const watch = startIntegrityWatch({
+      reads: store,
+      verifierKey: testVerifierKey,
+      intervalMs: 3_600_000,
+      sweepIntervalMs: 3_600_000,
+      entryMacs: { authenticator, requiredFrom: 0 },
+      onAlert: async (failure) => {
+        alerts.push(failure);
+        return alerts.length;
+      },
+    });
+    const dba = (statements: string[]) => {
+      const db = new Sqlite(path);
+      try {
+        for (const { name } of db.prepare("select name from sqlite_master where type = 'trigger'").all() as {
+          name: string;
+        }[])
+          db.exec(`drop trigger "${name}"`);
+        for (const statement of statements) db.exec(statement);
+      } finally {
+        db.close();
+      }
+    };
+    try {
+      expect(await watch.checkNow()).toMatchObject({ ok: true });
+      // An old event's id edited, found by a sweep, and put back: the sweep's finding stands until a sweep passes.
+      dba(['update event set event_id = upper(event_id) where idx = 3']);
+      await watch.sweepNow();
+      dba(['update event set event_id = lower(event_id) where idx = 3']);
+      expect(alerts.map((a) => a.code)).toEqual(['integrity.entry_mismatch']);
+      // Then an entry appended by hand: its own alert, not absorbed by the first.
+      await store.writeTransaction((tx) =>
+        new AuditAppender(tx).append({
+          streamId: 'visit-V-FORGED',
+          expectedVersion: 0,
+          events: [{ type: 'HoldLifted', data: { holdId: 'H-1' } }],
+          recordedAt: new Date('2026-03-01T09:00:00.000Z'),
+          ids: { eventId: () => 'forged-1', randomBytes: (n) => new Uint8Array(n) },
+        }),
+      );
+      await watch.checkNow();
+      expect(alerts.map((a) => a.code)).toEqual([
+        'integrity.entry_mismatch',
+        'integrity.entry_unauthenticated',
+      ]);
+    } finally {
+      watch.stop();
+    }
+  });
 });

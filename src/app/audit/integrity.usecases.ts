@@ -892,6 +892,10 @@ export function startIntegrityWatch(args: {
     }
     if (args.keeper) await compareHistory(args.keeper, args.reads, kept, logResult);
     const failure = standingFailure() ?? sweepFailure;
+    // A new finding of the log's own, under one a sweep found (a forged entry appended after an edit the sweep found),
+    // is its own alert: issue 13's second outside attacker had one absorbed by the first. Under a broken history
+    // (a rollback or a fork) the whole log is in question, and that alert says so.
+    if (!standingFailure() && sweepFailure && !logResult.ok) await raise(logResult);
     if ((failure || !logResult.ok) && args.readModels) {
       // The log's failure stands and is what /readyz says. The read models are still checked each cycle, and what
       // they show is raised too: issue 13's outside attacker tripped one loud failure, then deleted visits and
