@@ -62,6 +62,7 @@ class StreamLengths {
   }
 }
 
+/** The message names the log index only: it may reach a kiosk, which is told no visit it did not name. */
 function refuse(rule: StreamMacRule, code: AppErrorCode, index: number, message: string): never {
   rule.onRefused?.(index);
   throw new AppError(code, message, { index });
@@ -103,7 +104,7 @@ function checked(
         rule,
         'integrity.entry_unauthenticated',
         event.index,
-        `event ${event.index} of stream ${streamId} was not written by PortLedger; nothing is decided on it`,
+        `audit log entry ${event.index} was not written by PortLedger; nothing is decided on it`,
       );
     }
     if (event.streamId !== streamId || event.streamVersion !== fromVersion + offset || !rowIsItsLeaf(event)) {
@@ -111,7 +112,7 @@ function checked(
         rule,
         'integrity.entry_mismatch',
         event.index,
-        `event ${event.index} does not say what its audit leaf says, or is not where stream ${streamId} expects it; nothing is decided on it`,
+        `audit log entry ${event.index} is not as it was written; nothing is decided on it`,
       );
     }
   }
@@ -120,7 +121,7 @@ function checked(
       rule,
       'integrity.entry_mismatch',
       events.at(-1)?.index ?? 0,
-      `stream ${streamId} reads ${events.length} events where this server has seen ${lengths.known(streamId)}: an entry was moved or hidden; nothing is decided on it`,
+      `a record reads ${events.length} entries where this server has seen ${lengths.known(streamId)}: an entry was moved or hidden; nothing is decided on it`,
     );
   }
   return events;
