@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { requireStepUp } from '../app/access/index.js';
+import { AppError } from '../app/errors.js';
 import {
   issueRelease,
   listReleaseInbox,
@@ -15,7 +16,7 @@ import {
   visitLights,
 } from '../app/releases/index.js';
 import { principalOf } from '../app/visits/index.js';
-import { greenLightNames, type Principal } from '../domain/index.js';
+import { DomainError, greenLightNames, type Principal } from '../domain/index.js';
 import { requireAuth } from './auth.plugin.js';
 import { callerOf as resolveCaller } from './caller.js';
 import type { HttpDeps } from './deps.js';
@@ -26,6 +27,8 @@ const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T)
 const Instant = Type.String({ format: 'date-time', description: 'ISO 8601 instant' });
 const OrgId = Type.String({ minLength: 1, maxLength: 100, description: 'An organisation id' });
 const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength });
+/** The most releases one bulk block or revocation takes: a page of the console's list. */
+const MAX_BULK_RELEASES = 100;
 
 /** A release chain as the caller may see it (`releaseChainView`): need-to-know per link. */
 const ReleaseSchema = Type.Object(
@@ -300,6 +303,91 @@ export function releaseRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
       },
       async (request) =>
         shownResult(await revokeRelease(ledger, steppedUp(request), request.params.visitRef, request.body)),
+    );
+
+    /**
+     * The same change to several releases (issue 14): each visit's release changed in its own transaction, exactly as
+     * its single route does (one event on its release stream), by a caller with the same permission and, for a
+     * revocation, the same passkey step-up. One that cannot be changed is reported with its problem code; the
+     * others go on.
+     */
+    const many = async (
+      visitRefs: readonly string[],
+      change: (visitRef: string) => Promise<unknown>,
+    ): Promise<{ visitRef: string; outcome: 'changed' | 'refused'; code?: string }[]> => {
+      const results: { visitRef: string; outcome: 'changed' | 'refused'; code?: string }[] = [];
+      for (const visitRef of visitRefs) {
+        try {
+          await change(visitRef);
+          results.push({ visitRef, outcome: 'changed' });
+        } catch (error) {
+          if (!(error instanceof AppError) && !(error instanceof DomainError)) throw error;
+          results.push({ visitRef, outcome: 'refused', code: error.code });
+        }
+      }
+      return results;
+    };
+    const BulkBody = Type.Object({
+      visitRefs: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), {
+        minItems: 1,
+        maxItems: MAX_BULK_RELEASES,
+        uniqueItems: true,
+      }),
+      reason: Text(500),
+    });
+    const BulkResults = Type.Object({
+      results: Type.Array(
+        Type.Object({
+          visitRef: Type.String(),
+          outcome: Type.Union([Type.Literal('changed'), Type.Literal('refused')]),
+          code: Type.Optional(Type.String({ description: 'Why it was refused: a problem code' })),
+        }),
+      ),
+    });
+
+    app.post(
+      '/v1/releases/blocks',
+      {
+        config: { access: 'release.block' },
+        schema: {
+          tags: ['releases'],
+          summary: 'Block several releases at once, each as POST /v1/visits/{visitRef}/release/block does',
+          body: BulkBody,
+          response: { 200: BulkResults, ...errors },
+        },
+      },
+      async (request) => {
+        const caller = await callerOf(request);
+        const { reason } = request.body;
+        return {
+          results: await many(request.body.visitRefs, (visitRef) =>
+            runReleaseCommand(ledger, caller, visitRef, { type: 'BlockRelease', reason }),
+          ),
+        };
+      },
+    );
+
+    app.post(
+      '/v1/releases/revocations',
+      {
+        config: { access: 'release.revoke' },
+        schema: {
+          tags: ['releases'],
+          summary:
+            'Revoke several releases at once (a person, with a passkey step-up), each as POST /v1/visits/{visitRef}/release/revoke does',
+          body: BulkBody,
+          response: { 200: BulkResults, ...errors },
+        },
+      },
+      async (request) => {
+        const caller = steppedUp(request);
+        const { reason } = request.body;
+        return {
+          results: await many(request.body.visitRefs, (visitRef) =>
+            revokeRelease(ledger, caller, visitRef, { reason }),
+          ),
+        };
+      },
     );
 
     app.post(

@@ -907,6 +907,17 @@ export const routeExamples: Record<string, Example> = {
     method: 'GET',
     url: `/v1/releases?view=${caller.orgKind === 'shipping_line' ? 'issued' : 'offers'}&limit=5`,
   }),
+  // Answered 200 with each visit's outcome: a visit with no release is refused by its code, the others go on.
+  'POST /v1/releases/blocks': async () => ({
+    method: 'POST',
+    url: '/v1/releases/blocks',
+    payload: { visitRefs: ['V-NO-SUCH-VISIT'], reason: 'matrix' },
+  }),
+  'POST /v1/releases/revocations': async () => ({
+    method: 'POST',
+    url: '/v1/releases/revocations',
+    payload: { visitRefs: ['V-NO-SUCH-VISIT'], reason: 'matrix' },
+  }),
   'GET /v1/parties': async () => ({ method: 'GET', url: '/v1/parties?kind=forwarder' }),
   'GET /v1/terminals': async () => ({ method: 'GET', url: '/v1/terminals' }),
   'GET /v1/terminals/{terminal}/slots': async ({ world }) => ({
