@@ -108,6 +108,18 @@ describe('bulk block and revoke of releases (HTTP, SQLite)', () => {
       [`release-${second}`, 'ReleaseBlocked'],
       [`release-${second}`, 'ChainNotified'],
     ]);
+    // The line's list filters by state, on the server.
+    const listed = async (state: string) => {
+      const response = await injectAs(app, await as(caller('release_desk', 'shipping_line')), {
+        method: 'GET',
+        url: `/v1/releases?view=issued&state=${state}`,
+      });
+      expect(response.statusCode, response.body).toBe(200);
+      return (response.json().items as { visitRef: string }[]).map((item) => item.visitRef).sort();
+    };
+    expect(await listed('blocked')).toEqual([first, second].sort());
+    expect(await listed('in_force')).toEqual([refs[2]]);
+    expect(await listed('revoked')).toEqual([]);
     // Blocking again is refused for each, as the single route refuses it.
     const again = await post(caller('release_desk', 'shipping_line'), '/v1/releases/blocks', {
       visitRefs: [first],

@@ -198,6 +198,11 @@ export function releaseRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
             cursor: Type.Optional(
               Type.String({ minLength: 1, maxLength: 400, description: 'nextCursor of the previous page' }),
             ),
+            state: Type.Optional(
+              Type.Union([Type.Literal('in_force'), Type.Literal('blocked'), Type.Literal('revoked')], {
+                description: 'Only releases in force (neither blocked nor revoked), blocked, or revoked',
+              }),
+            ),
           }),
           response: {
             200: Type.Object({
@@ -214,6 +219,7 @@ export function releaseRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
           view: request.query.view,
           ...(request.query.limit === undefined ? {} : { limit: request.query.limit }),
           ...(request.query.cursor === undefined ? {} : { cursor: request.query.cursor }),
+          ...(request.query.state === undefined ? {} : { state: request.query.state }),
         }),
     );
 

@@ -9,6 +9,7 @@ import { migrate } from './migrations/index.js';
 import { createSqliteKysely } from './open-store.js';
 import { createReadModelRepository } from './read-model.repository.js';
 import { createReadModelTablesRepository } from './read-model-tables.repository.js';
+import { createReleaseRepository } from './release.repository.js';
 import type { Database } from './schema.js';
 import { tempDirectory } from './testing/databases.js';
 
@@ -45,6 +46,7 @@ describe('list pages read one range of an index in their order (SQLite query pla
     models: ReturnType<typeof createReadModelRepository>;
     gate: ReturnType<typeof createGateRepository>;
     tables: ReturnType<typeof createReadModelTablesRepository>;
+    releases: ReturnType<typeof createReleaseRepository>;
   };
   const cases: { name: string; read: (repositories: Repositories) => Promise<unknown>; index: string }[] = [
     {
@@ -95,6 +97,18 @@ describe('list pages read one range of an index in their order (SQLite query pla
       name: 'an organisation’s users, a page after a username',
       read: ({ identity }) => identity.listUsers({ orgId: 'o1', afterUsername: 'ana', limit: 100 }),
       index: 'app_user_org_username_idx',
+    },
+    {
+      name: 'the line’s blocked releases, a page after a cursor (0032)',
+      read: ({ releases }) =>
+        releases.listReleaseInbox({
+          orgId: 'o1',
+          view: 'issued',
+          state: 'blocked',
+          after: { updatedAt: at, visitRef: 'V-1' },
+          limit: 100,
+        }),
+      index: 'release_line_state_inbox_idx',
     },
     {
       name: 'the visit of a container not ended, its latest first (0027)',
@@ -200,6 +214,7 @@ describe('list pages read one range of an index in their order (SQLite query pla
         models: createReadModelRepository({ db, dialect: storeDialect('sqlite') }),
         gate: createGateRepository({ db }),
         tables: createReadModelTablesRepository({ db, dialect: storeDialect('sqlite') }),
+        releases: createReleaseRepository({ db }),
       });
       const [query] = captured;
       expect(query).toBeDefined();

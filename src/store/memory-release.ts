@@ -47,10 +47,15 @@ export function memoryReleaseReads(current: () => ReleaseTables): ReleaseReads {
     async releaseParties(visitRef) {
       return [...(current().parties.get(visitRef) ?? [])].sort(compareText);
     },
-    async listReleaseInbox({ orgId, view, limit, after }) {
+    async listReleaseInbox({ orgId, view, limit, after, state }) {
       const owner = inboxOwner[view];
       return [...current().releases.values()]
         .filter((r) => owner(r) === orgId)
+        .filter(
+          (r) =>
+            state === undefined ||
+            (state === 'revoked' ? r.revoked : !r.revoked && r.blocked === (state === 'blocked')),
+        )
         .filter(
           (r) =>
             !after ||

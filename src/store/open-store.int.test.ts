@@ -93,6 +93,7 @@ describe('openLedgerStore', () => {
           '0028_bounded_directory_lists',
           '0030_read_model_count_changes',
           '0031_visit_search_keys',
+          '0032_release_state_inbox',
         ],
       });
       expect(await migrate(db)).toEqual({ applied: [] });

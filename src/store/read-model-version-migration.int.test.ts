@@ -53,6 +53,7 @@ describe.each(databases)('0018_read_model_version ($name)', ({ make }) => {
           '0028_bounded_directory_lists',
           '0030_read_model_count_changes',
           '0031_visit_search_keys',
+          '0032_release_state_inbox',
         ];
         expect(results?.map((r) => r.migrationName)).toEqual([...later].reverse());
         expect((await migrate(db)).applied).toEqual(later);

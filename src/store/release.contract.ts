@@ -115,6 +115,46 @@ export function describeReleaseContract(storeOf: () => LedgerStore): void {
       );
     });
 
+    it("filters the line's releases by state, a page at a time in the inbox order (issue 14)", async () => {
+      const store = storeOf();
+      const at = (minute: number) => `2025-03-01T08:${String(minute).padStart(2, '0')}:00.000Z`;
+      const states: [string, boolean, boolean][] = [
+        ['V-1', false, false],
+        ['V-2', true, false],
+        ['V-3', false, true],
+        ['V-4', true, true],
+        ['V-5', false, false],
+        ['V-6', false, true],
+      ];
+      await store.writeTransaction(async (tx) => {
+        for (const [i, [visitRef, blocked, revoked]] of states.entries()) {
+          await tx.releases.putRelease(
+            release({ visitRef, releaseId: `R-${i}`, blocked, revoked, updatedAt: at(i) }),
+          );
+        }
+      });
+      const page = async (
+        state: 'in_force' | 'blocked' | 'revoked',
+        limit = 10,
+        after?: { updatedAt: string; visitRef: string },
+      ) =>
+        (
+          await store.releases.listReleaseInbox({
+            orgId: 'org-mscu',
+            view: 'issued',
+            limit,
+            state,
+            ...(after ? { after } : {}),
+          })
+        ).map((r) => r.visitRef);
+      expect(await page('in_force')).toEqual(['V-5', 'V-1']);
+      expect(await page('blocked')).toEqual(['V-2']);
+      // Revoked, blocked or not: the two ranges merged in the inbox order.
+      expect(await page('revoked')).toEqual(['V-6', 'V-4', 'V-3']);
+      expect(await page('revoked', 2)).toEqual(['V-6', 'V-4']);
+      expect(await page('revoked', 2, { updatedAt: at(3), visitRef: 'V-4' })).toEqual(['V-3']);
+    });
+
     it('returns copies: changing what was read changes nothing stored', async () => {
       const store = storeOf();
       await store.writeTransaction((tx) => tx.releases.putRelease(release()));

@@ -55,23 +55,45 @@ export function createReleaseRepository({ db }: { db: Kysely<Database> }): Relea
         .execute();
       return rows.map((row) => row.org_id);
     },
-    async listReleaseInbox({ orgId, view, limit, after }) {
-      let query = db
-        .selectFrom('release')
-        .selectAll()
-        .where(INBOX_COLUMN[view], '=', orgId)
-        .orderBy('updated_at', 'desc')
-        .orderBy('visit_ref', 'desc')
-        .limit(limit);
-      if (after) {
-        query = query.where((eb) =>
-          eb.or([
-            eb('updated_at', '<', after.updatedAt),
-            eb.and([eb('updated_at', '=', after.updatedAt), eb('visit_ref', '<', after.visitRef)]),
-          ]),
-        );
-      }
-      return (await query.execute()).map(toRelease);
+    async listReleaseInbox({ orgId, view, limit, after, state }) {
+      // A state is one or two (revoked, blocked) pairs; each is one range of the line's state index (0032) in the
+      // inbox order, and a revoked page merges its two ranges' pages.
+      const pairs: (readonly [number, number] | undefined)[] =
+        state === undefined
+          ? [undefined]
+          : state === 'revoked'
+            ? [
+                [1, 0],
+                [1, 1],
+              ]
+            : [[0, state === 'blocked' ? 1 : 0]];
+      const pages = await Promise.all(
+        pairs.map((pair) => {
+          let query = db.selectFrom('release').selectAll().where(INBOX_COLUMN[view], '=', orgId);
+          if (pair) query = query.where('revoked', '=', pair[0]).where('blocked', '=', pair[1]);
+          if (after) {
+            query = query.where((eb) =>
+              eb.or([
+                eb('updated_at', '<', after.updatedAt),
+                eb.and([eb('updated_at', '=', after.updatedAt), eb('visit_ref', '<', after.visitRef)]),
+              ]),
+            );
+          }
+          return query.orderBy('updated_at', 'desc').orderBy('visit_ref', 'desc').limit(limit).execute();
+        }),
+      );
+      const newestFirst = (a: { updated_at: string; visit_ref: string }, b: typeof a) =>
+        a.updated_at !== b.updated_at
+          ? a.updated_at < b.updated_at
+            ? 1
+            : -1
+          : a.visit_ref < b.visit_ref
+            ? 1
+            : a.visit_ref > b.visit_ref
+              ? -1
+              : 0;
+      const rows = pages.length === 1 ? pages[0]! : pages.flat().sort(newestFirst).slice(0, limit);
+      return rows.map(toRelease);
     },
     async putRelease(record) {
       const values = {

@@ -42,10 +42,18 @@ export interface ReleaseInboxCursor {
   readonly visitRef: string;
 }
 
+/**
+ * Which releases of an inbox (issue 14, the line's filter): in force (neither blocked nor revoked), blocked (and not
+ * revoked), or revoked.
+ */
+export type ReleaseStateFilter = 'in_force' | 'blocked' | 'revoked';
+
 export interface ReleaseInboxQuery {
   readonly orgId: string;
   readonly view: ReleaseInboxView;
   readonly limit: number;
+  /** Only the releases in this state; every release when absent. */
+  readonly state?: ReleaseStateFilter;
   /** Records strictly after this one in the inbox order (latest change first). */
   readonly after?: ReleaseInboxCursor;
 }

@@ -28,7 +28,12 @@ import type { Ledger, WriteContext } from '../ledger/index.js';
 import type { JsonObject, LedgerReads, StoredEvent, VisitRecord } from '../ports.js';
 import { foldVisit, visibilityOf, visitStreamId } from '../visits/index.js';
 import { voidCredentials } from './pickup-credentials.js';
-import type { ReleaseInboxCursor, ReleaseInboxView, ReleaseRecord } from './release.ports.js';
+import type {
+  ReleaseInboxCursor,
+  ReleaseInboxView,
+  ReleaseRecord,
+  ReleaseStateFilter,
+} from './release.ports.js';
 
 /** The stream of one visit's release right. */
 export function releaseStreamId(visitRef: string): string {
@@ -371,7 +376,7 @@ function decodeCursor(cursor: string): ReleaseInboxCursor {
 export async function listReleaseInbox(
   reads: LedgerReads,
   principal: Principal,
-  query: { view: ReleaseInboxView; limit?: number; cursor?: string },
+  query: { view: ReleaseInboxView; limit?: number; cursor?: string; state?: ReleaseStateFilter },
 ): Promise<ReleaseInboxPage> {
   const limit = query.limit ?? RELEASE_INBOX_DEFAULT_LIMIT;
   if (!Number.isInteger(limit) || limit < 1 || limit > RELEASE_INBOX_MAX_LIMIT) {
@@ -385,6 +390,7 @@ export async function listReleaseInbox(
     view: query.view,
     limit: limit + 1,
     ...(after ? { after } : {}),
+    ...(query.state ? { state: query.state } : {}),
   });
   const page = records.slice(0, limit);
   const items: ReleaseInboxItem[] = [];

@@ -37,6 +37,7 @@ import { activeVisitIndexMigration0027 } from './0027_active_visit_index.js';
 import { boundedDirectoryListsMigration0028 } from './0028_bounded_directory_lists.js';
 import { readModelCountChangesMigration0030 } from './0030_read_model_count_changes.js';
 import { visitSearchKeysMigration0031 } from './0031_visit_search_keys.js';
+import { releaseStateInboxMigration0032 } from './0032_release_state_inbox.js';
 import type { MigrationDb } from './migration-db.js';
 
 /**
@@ -78,6 +79,7 @@ export function ledgerMigrationProvider(dialect: StoreDialectName): MigrationPro
     '0028_bounded_directory_lists': boundedDirectoryListsMigration0028(d),
     '0030_read_model_count_changes': readModelCountChangesMigration0030(d),
     '0031_visit_search_keys': visitSearchKeysMigration0031(d),
+    '0032_release_state_inbox': releaseStateInboxMigration0032(),
   };
   return { getMigrations: async () => migrations };
 }
