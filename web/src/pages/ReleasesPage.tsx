@@ -7,12 +7,13 @@ import { allows, useFormDraft } from '../forms/form-schema.js';
 import { useOrgNames } from '../org-names.js';
 import { AnnounceForm } from '../releases/AnnounceForm.js';
 import { IssueReleaseForm } from '../releases/IssueReleaseForm.js';
-import type { InboxView, ReleaseRow } from '../releases/inbox.js';
+import type { InboxView, ReleaseRow, StateFilter } from '../releases/inbox.js';
 import { useOfferLookup } from '../releases/OfferLookup.js';
 import { OffersCard } from '../releases/OffersCard.js';
 import { partyLabel, usePartyDirectory } from '../releases/party-directory.js';
 import { RELEASE_FORMS, ReleasePanel } from '../releases/ReleasePanel.js';
 import { RightsCard } from '../releases/RightsCard.js';
+import { releaseActions } from '../releases/release-api.js';
 import type { Panel, ReleaseTools } from '../releases/release-tools.js';
 import { useReleaseInbox } from '../releases/use-release-inbox.js';
 import { holds as sessionHolds } from '../session.js';
@@ -40,7 +41,8 @@ export function ReleasesPage({ session }: { session: Session }) {
   // Bumped when a box is announced or released, so that the issue form lists the boxes again.
   const [boxesChanged, setBoxesChanged] = useState(0);
   const rightsView: InboxView = isLine ? 'issued' : 'held';
-  const inbox = useReleaseInbox({ receives, rightsView });
+  const [rightsState, setRightsState] = useState<StateFilter>('all');
+  const inbox = useReleaseInbox({ receives, rightsView, rightsState });
   const lookup = useOfferLookup(inbox.addLookedUp);
   const [panel, setPanel] = useState<Panel>();
   const draft = useFormDraft({ to: '', reason: '' });
@@ -145,6 +147,29 @@ export function ReleasesPage({ session }: { session: Session }) {
         directory={directory}
         may={may}
         tools={tools}
+        stateFilter={rightsState}
+        onStateFilter={setRightsState}
+        bulk={(kind, visitRefs, reason, after) =>
+          run(
+            `bulk:${kind}`,
+            kind === 'block' ? t('bulk.stepUpBlock') : t('bulk.stepUpRevoke'),
+            () =>
+              kind === 'block'
+                ? releaseActions.blockMany(visitRefs, reason)
+                : releaseActions.revokeMany(visitRefs, reason),
+            {
+              done: ({ results }) => {
+                const changed = results.filter((result) => result.outcome === 'changed').length;
+                const refused = results.length - changed;
+                if (refused > 0) return t('bulk.some', { count: changed, refused });
+                return kind === 'block'
+                  ? t('bulk.blocked', { count: changed })
+                  : t('bulk.revoked', { count: changed });
+              },
+              after,
+            },
+          )
+        }
       />
 
       {panel && panel.kind !== 'book' ? (

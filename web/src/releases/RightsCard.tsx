@@ -2,9 +2,9 @@
 import { type ReactNode, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { localDateTime } from '../clock.js';
-import { Button } from '../components.js';
+import { Button, Field } from '../components.js';
 import { Link } from '../router.js';
-import { type InboxItem, partOf } from './inbox.js';
+import { type InboxItem, partOf, type StateFilter } from './inbox.js';
 import type { Directory } from './party-directory.js';
 import { releaseActions } from './release-api.js';
 import type { ReleaseTools } from './release-tools.js';
@@ -36,6 +36,99 @@ function MoreActions({ label, children }: { label: string; children: ReactNode }
   );
 }
 
+/** The line's filter of its releases by state, applied by the server (issue 14). */
+function StateChoice({ value, onChange }: { value: StateFilter; onChange: (value: StateFilter) => void }) {
+  const { t } = useTranslation('releases');
+  return (
+    <fieldset className="segmented">
+      <legend className="visually-hidden">{t('filter.legend')}</legend>
+      {(['all', 'in_force', 'blocked', 'revoked'] as const).map((state) => (
+        <label key={state}>
+          <input
+            type="radio"
+            name="release-state"
+            value={state}
+            checked={value === state}
+            onChange={() => onChange(state)}
+          />
+          {t(`filter.${state}`)}
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
+/**
+ * The same change to the chosen releases (issue 14): block or revoke them, with one reason. Each is changed as its
+ * own row's action would change it; revoking asks for the passkey step-up as one revocation does.
+ */
+function BulkChange({
+  chosen,
+  mayBlock,
+  mayRevoke,
+  bulk,
+  busy,
+  onDone,
+}: {
+  chosen: readonly string[];
+  mayBlock: boolean;
+  mayRevoke: boolean;
+  bulk: BulkChangeAction;
+  busy: string | undefined;
+  onDone: () => void;
+}) {
+  const { t } = useTranslation('releases');
+  const [reason, setReason] = useState('');
+  const [missing, setMissing] = useState<string>();
+  const send = (kind: 'block' | 'revoke') => {
+    if (!reason.trim()) {
+      setMissing(t('bulk.reasonMissing'));
+      return;
+    }
+    setMissing(undefined);
+    void bulk(kind, chosen, reason.trim(), () => {
+      setReason('');
+      onDone();
+    });
+  };
+  return (
+    <div className="stack bulk-change" role="group" aria-label={t('bulk.label', { count: chosen.length })}>
+      <Field
+        label={t('bulk.reason', { count: chosen.length })}
+        value={reason}
+        onChange={(event) => setReason(event.target.value)}
+        error={missing}
+        maxLength={500}
+      />
+      <span className="button-row">
+        {mayBlock ? (
+          <Button busy={busy === 'bulk:block'} busyLabel={t('bulk.working')} onClick={() => send('block')}>
+            {t('bulk.block', { count: chosen.length })}
+          </Button>
+        ) : null}
+        {mayRevoke ? (
+          <Button
+            variant="danger"
+            busy={busy === 'bulk:revoke'}
+            busyLabel={t('bulk.working')}
+            onClick={() => send('revoke')}
+          >
+            {t('bulk.revoke', { count: chosen.length })}
+          </Button>
+        ) : null}
+      </span>
+    </div>
+  );
+}
+
+/** Sends a bulk block or revocation; `after` runs once it worked. */
+export type BulkChangeAction = (
+  kind: 'block' | 'revoke',
+  visitRefs: readonly string[],
+  reason: string,
+  after: () => void,
+) => Promise<void>;
+
 export function RightsCard({
   rights,
   nextCursor,
@@ -45,6 +138,9 @@ export function RightsCard({
   directory,
   may: { isLine, isDesk, isPlanner, mayBlock, mayRevoke },
   tools: { act, busy, open, number, party },
+  stateFilter,
+  onStateFilter,
+  bulk,
 }: {
   rights: InboxItem[];
   nextCursor: string | null;
@@ -54,11 +150,45 @@ export function RightsCard({
   directory: Directory;
   may: { isLine: boolean; isDesk: boolean; isPlanner: boolean; mayBlock: boolean; mayRevoke: boolean };
   tools: ReleaseTools;
+  stateFilter: StateFilter;
+  onStateFilter: (state: StateFilter) => void;
+  bulk: BulkChangeAction;
 }) {
   const { t } = useTranslation('releases');
+  const [chosen, setChosen] = useState<ReadonlySet<string>>(new Set());
+  const choosing = isLine && (mayBlock || mayRevoke);
+  // Only what is listed now and not revoked can be changed.
+  const changeable = rights.filter((row) => !row.release.revoked);
+  const chosenRefs = changeable.filter((row) => chosen.has(row.visitRef)).map((row) => row.visitRef);
+  const toggle = (visitRef: string) => {
+    const next = new Set(chosen);
+    if (!next.delete(visitRef)) next.add(visitRef);
+    setChosen(next);
+  };
   return (
     <section className="card" aria-labelledby="rights-heading">
-      <h2 id="rights-heading">{isLine ? t('rights.headingLine') : t('rights.heading')}</h2>
+      <div className="alerts-toolbar">
+        <h2 id="rights-heading">{isLine ? t('rights.headingLine') : t('rights.heading')}</h2>
+        {isLine ? (
+          <StateChoice
+            value={stateFilter}
+            onChange={(state) => {
+              setChosen(new Set());
+              onStateFilter(state);
+            }}
+          />
+        ) : null}
+      </div>
+      {choosing && chosenRefs.length > 0 ? (
+        <BulkChange
+          chosen={chosenRefs}
+          mayBlock={mayBlock}
+          mayRevoke={mayRevoke}
+          bulk={bulk}
+          busy={busy}
+          onDone={() => setChosen(new Set())}
+        />
+      ) : null}
       {rights.length === 0 ? (
         <p className="muted">{isLine ? t('rights.noneLine') : t('rights.none')}</p>
       ) : (
@@ -67,6 +197,11 @@ export function RightsCard({
             <caption className="visually-hidden">{t('rights.caption')}</caption>
             <thead>
               <tr>
+                {choosing ? (
+                  <th scope="col" className="select-cell">
+                    <span className="visually-hidden">{t('bulk.choose')}</span>
+                  </th>
+                ) : null}
                 <th scope="col">{t('rights.container')}</th>
                 <th scope="col">{isLine ? t('rights.holderOrOffered') : t('rights.from')}</th>
                 <th scope="col">{t('rights.valid')}</th>
@@ -83,6 +218,18 @@ export function RightsCard({
                 const offeredByMe = release.offer?.from === orgId;
                 return (
                   <tr key={visitRef}>
+                    {choosing ? (
+                      <td className="select-cell">
+                        {release.revoked ? null : (
+                          <input
+                            type="checkbox"
+                            checked={chosen.has(visitRef)}
+                            onChange={() => toggle(visitRef)}
+                            aria-label={t('bulk.chooseLabel', { box: number(row) })}
+                          />
+                        )}
+                      </td>
+                    ) : null}
                     <th scope="row">
                       <Link to={`/visits/${encodeURIComponent(visitRef)}`} className="mono">
                         {row.containerNumber ?? visitRef}

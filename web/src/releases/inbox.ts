@@ -30,8 +30,15 @@ export type InboxView = 'offers' | 'held' | 'issued';
 
 const PAGE_SIZE = 25;
 
-export async function inboxPage(view: InboxView, cursor?: string): Promise<InboxList> {
-  const query = `view=${view}&limit=${PAGE_SIZE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+/** Which of a line's releases its list shows (issue 14): the server filters, a page at a time. */
+export type StateFilter = 'all' | 'in_force' | 'blocked' | 'revoked';
+
+export async function inboxPage(
+  view: InboxView,
+  cursor?: string,
+  state: StateFilter = 'all',
+): Promise<InboxList> {
+  const query = `view=${view}&limit=${PAGE_SIZE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}${state === 'all' ? '' : `&state=${state}`}`;
   const { items, nextCursor } = await apiGet<InboxList>(`/v1/releases?${query}`);
   return { items, nextCursor };
 }

@@ -67,7 +67,17 @@ export const releaseActions = {
     apiPost(releasePath(visitRef, ''), input),
   block: (visitRef: string, reason: string) => apiPost(releasePath(visitRef, '/block'), { reason }),
   unblock: (visitRef: string) => apiPost(releasePath(visitRef, '/unblock')),
+  /** Several releases at once (issue 14): each changed as its single route changes it; says which could not be. */
+  blockMany: (visitRefs: readonly string[], reason: string) =>
+    apiPost<BulkResults>('/v1/releases/blocks', { visitRefs, reason }),
+  revokeMany: (visitRefs: readonly string[], reason: string) =>
+    apiPost<BulkResults>('/v1/releases/revocations', { visitRefs, reason }),
 };
+
+/** What a bulk block or revocation answers: each visit's outcome. */
+export interface BulkResults {
+  results: { visitRef: string; outcome: 'changed' | 'refused'; code?: string }[];
+}
 
 /** An organisation a release can be offered to, as the party directory (`GET /v1/parties`) lists it. */
 export interface Party {

@@ -5,7 +5,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { isUnauthenticated, messageOf } from '../errors.js';
 import { useSession } from '../session.js';
-import { type InboxList, type InboxView, inboxPage, type ReleaseRow } from './inbox.js';
+import { type InboxList, type InboxView, inboxPage, type ReleaseRow, type StateFilter } from './inbox.js';
 import { findRelease } from './release-api.js';
 
 export type InboxState =
@@ -15,7 +15,16 @@ export type InboxState =
 
 export type InboxListName = 'offers' | 'rights';
 
-export function useReleaseInbox({ receives, rightsView }: { receives: boolean; rightsView: InboxView }) {
+export function useReleaseInbox({
+  receives,
+  rightsView,
+  rightsState = 'all',
+}: {
+  receives: boolean;
+  rightsView: InboxView;
+  /** The state the rights list is filtered by, on the server (issue 14). */
+  rightsState?: StateFilter;
+}) {
   const { signedOut } = useSession();
   const [state, setState] = useState<InboxState>({ status: 'loading' });
   const [lookedUp, setLookedUp] = useState<string[]>([]);
@@ -25,7 +34,7 @@ export function useReleaseInbox({ receives, rightsView }: { receives: boolean; r
     try {
       const [offers, rights, found] = await Promise.all([
         receives ? inboxPage('offers') : Promise.resolve<InboxList>({ items: [], nextCursor: null }),
-        inboxPage(rightsView),
+        inboxPage(rightsView, undefined, rightsState),
         Promise.all(
           lookedUp.map(async (visitRef) => {
             const release = await findRelease(visitRef);
@@ -46,7 +55,7 @@ export function useReleaseInbox({ receives, rightsView }: { receives: boolean; r
       if (isUnauthenticated(error)) signedOut();
       else setState({ status: 'error', message: messageOf(error) });
     }
-  }, [signedOut, lookedUp, receives, rightsView]);
+  }, [signedOut, lookedUp, receives, rightsView, rightsState]);
 
   useEffect(() => {
     void load();
@@ -59,7 +68,10 @@ export function useReleaseInbox({ receives, rightsView }: { receives: boolean; r
     if (!cursor) return;
     setMore(list);
     try {
-      const next = await inboxPage(list === 'offers' ? 'offers' : rightsView, cursor);
+      const next =
+        list === 'offers'
+          ? await inboxPage('offers', cursor)
+          : await inboxPage(rightsView, cursor, rightsState);
       setState((current) =>
         current.status === 'ready'
           ? {
