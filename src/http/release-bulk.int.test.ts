@@ -120,6 +120,23 @@ describe('bulk block and revoke of releases (HTTP, SQLite)', () => {
     expect(await listed('blocked')).toEqual([first, second].sort());
     expect(await listed('in_force')).toEqual([refs[2]]);
     expect(await listed('revoked')).toEqual([]);
+    // The filtered list as CSV, every page (one release a page here).
+    const csv = await injectAs(app, await as(caller('release_desk', 'shipping_line')), {
+      method: 'GET',
+      url: '/v1/releases?view=issued&state=blocked&limit=1&format=csv',
+    });
+    expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
+    const rows = csv.body.split('\r\n').filter(Boolean);
+    expect(rows[0]).toBe(
+      'Container,Visit,Release,Line,State,From,To,Offered at,Accepted at,Valid from,Valid until,Last change',
+    );
+    expect(
+      rows
+        .slice(1)
+        .map((row) => row.split(',')[1])
+        .sort(),
+    ).toEqual([first, second].sort());
+    expect(rows.slice(1).every((row) => row.split(',')[4] === 'blocked')).toBe(true);
     // Blocking again is refused for each, as the single route refuses it.
     const again = await post(caller('release_desk', 'shipping_line'), '/v1/releases/blocks', {
       visitRefs: [first],

@@ -10,6 +10,7 @@ import {
   RELEASE_INBOX_MAX_LIMIT,
   type ReleaseCommandInput,
   type ReleaseCommandResult,
+  type ReleaseInboxItem,
   readRelease,
   revokeRelease,
   runReleaseCommand,
@@ -19,6 +20,7 @@ import { principalOf } from '../app/visits/index.js';
 import { DomainError, greenLightNames, type Principal } from '../domain/index.js';
 import { requireAuth } from './auth.plugin.js';
 import { callerOf as resolveCaller } from './caller.js';
+import { CsvFormat, type CsvValue, sendCsv, wantsCsv } from './csv.js';
 import type { HttpDeps } from './deps.js';
 import { problemResponses } from './schemas.js';
 
@@ -122,6 +124,39 @@ const InboxItemSchema = Type.Object(
 
 const VisitRefParams = Type.Object({ visitRef: Type.String({ minLength: 1, maxLength: 64 }) });
 
+/** The columns of a release in a CSV export (issue 14): the inbox row, never where the box stands. */
+const RELEASE_CSV_HEADER = [
+  'Container',
+  'Visit',
+  'Release',
+  'Line',
+  'State',
+  'From',
+  'To',
+  'Offered at',
+  'Accepted at',
+  'Valid from',
+  'Valid until',
+  'Last change',
+];
+
+function releaseCsvRecord(item: ReleaseInboxItem): CsvValue[] {
+  return [
+    item.containerNumber,
+    item.visitRef,
+    item.releaseId,
+    item.line,
+    item.state,
+    item.from,
+    item.to,
+    item.offeredAt,
+    item.acceptedAt,
+    item.validFrom,
+    item.validUntil,
+    item.updatedAt,
+  ];
+}
+
 const errors = {
   401: { $ref: 'Problem#' },
   403: { $ref: 'Problem#' },
@@ -203,6 +238,7 @@ export function releaseRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
                 description: 'Only releases in force (neither blocked nor revoked), blocked, or revoked',
               }),
             ),
+            format: CsvFormat,
           }),
           response: {
             200: Type.Object({
@@ -214,13 +250,28 @@ export function releaseRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
           },
         },
       },
-      async (request) =>
-        listReleaseInbox(reads, await callerOf(request), {
-          view: request.query.view,
-          ...(request.query.limit === undefined ? {} : { limit: request.query.limit }),
-          ...(request.query.cursor === undefined ? {} : { cursor: request.query.cursor }),
-          ...(request.query.state === undefined ? {} : { state: request.query.state }),
-        }),
+      async (request, reply) => {
+        const caller = await callerOf(request);
+        const { view, limit, cursor, state } = request.query;
+        const pageAfter = (from: string | undefined) =>
+          listReleaseInbox(reads, caller, {
+            view,
+            ...(limit === undefined ? {} : { limit }),
+            ...(from === undefined ? {} : { cursor: from }),
+            ...(state === undefined ? {} : { state }),
+          });
+        const page = await pageAfter(cursor);
+        if (!wantsCsv(request)) return page;
+        async function* pages() {
+          let current = page;
+          yield current.items.map(releaseCsvRecord);
+          while (current.nextCursor !== null) {
+            current = await pageAfter(current.nextCursor);
+            yield current.items.map(releaseCsvRecord);
+          }
+        }
+        return sendCsv(reply, `releases-${view}.csv`, RELEASE_CSV_HEADER, pages());
+      },
     );
 
     app.get(

@@ -179,6 +179,16 @@ export function RightsCard({
           />
         ) : null}
       </div>
+      {isLine ? (
+        <p>
+          <a
+            href={`/v1/releases?${new URLSearchParams({ view: 'issued', ...(stateFilter === 'all' ? {} : { state: stateFilter }), format: 'csv' })}`}
+            download="releases.csv"
+          >
+            {t('filter.csv')}
+          </a>
+        </p>
+      ) : null}
       {choosing && chosenRefs.length > 0 ? (
         <BulkChange
           chosen={chosenRefs}
