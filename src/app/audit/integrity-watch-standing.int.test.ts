@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import Sqlite from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { testSigner, testVerifierKey } from '../../../test/support/ledger.js';
 import { entryAuthenticatorFor } from '../../audit/index.js';
@@ -8,6 +7,7 @@ import { SimulatedClock, seededIds, seedVesselCall } from '../../demo/seed.js';
 import { seededRandom } from '../../demo/seeded-random.js';
 import { openLedgerStore } from '../../store/open-store.js';
 import { tempDirectory } from '../../store/testing/databases.js';
+import { asSqliteDba } from '../../store/testing/sqlite-dba.js';
 import { AuditAppender, createLedger, type Ledger } from '../ledger/index.js';
 import type { LedgerStore } from '../ports.js';
 import { type IntegrityFailure, startIntegrityWatch } from './integrity.usecases.js';
@@ -77,16 +77,7 @@ describe('the integrity watch under a standing failure (issue 13, the outside at
       expect(await watch.checkNow()).toMatchObject({ ok: false, code: 'integrity.entry_unauthenticated' });
       expect(alerts.map((a) => a.code)).toEqual(['integrity.entry_unauthenticated']);
       // Then, quietly under it: a box's yard cell deleted.
-      const db = new Sqlite(path);
-      try {
-        for (const { name } of db.prepare("select name from sqlite_master where type = 'trigger'").all() as {
-          name: string;
-        }[])
-          db.exec(`drop trigger "${name}"`);
-        db.exec('delete from yard_cell where rowid = (select min(rowid) from yard_cell)');
-      } finally {
-        db.close();
-      }
+      asSqliteDba(path, ['delete from yard_cell where rowid = (select min(rowid) from yard_cell)']);
       // /readyz keeps the first failure; the deletion is raised as its own alert, once.
       expect(await watch.checkNow()).toMatchObject({ ok: false, code: 'integrity.entry_unauthenticated' });
       await watch.checkNow();
@@ -112,18 +103,7 @@ describe('the integrity watch under a standing failure (issue 13, the outside at
         return alerts.length;
       },
     });
-    const dba = (statements: string[]) => {
-      const db = new Sqlite(path);
-      try {
-        for (const { name } of db.prepare("select name from sqlite_master where type = 'trigger'").all() as {
-          name: string;
-        }[])
-          db.exec(`drop trigger "${name}"`);
-        for (const statement of statements) db.exec(statement);
-      } finally {
-        db.close();
-      }
-    };
+    const dba = (statements: string[]) => asSqliteDba(path, statements);
     try {
       expect(await watch.checkNow()).toMatchObject({ ok: true });
       // An old event's id edited, found by a sweep, and put back: the sweep's finding stands until a sweep passes.

@@ -1,27 +1,13 @@
 import { join } from 'node:path';
-import Sqlite from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { testIds, testSigner } from '../../../test/support/ledger.js';
 import { entryAuthenticatorFor } from '../../audit/index.js';
 import { openLedgerStore } from '../../store/open-store.js';
 import { tempDirectory } from '../../store/testing/databases.js';
+import { asSqliteDba as asDba } from '../../store/testing/sqlite-dba.js';
 import type { LedgerStore } from '../ports.js';
 import { withAuthenticatedStreams } from './authenticated-streams.js';
 import { createLedger, type Ledger } from './ledger.js';
-
-/** A rogue DBA's statements, run past the server on the same file, the append-only triggers dropped first. */
-function asDba(path: string, statements: string[]): void {
-  const db = new Sqlite(path);
-  try {
-    const triggers = db.prepare("select name from sqlite_master where type = 'trigger'").all() as {
-      name: string;
-    }[];
-    for (const { name } of triggers) db.exec(`drop trigger "${name}"`);
-    for (const statement of statements) db.exec(statement);
-  } finally {
-    db.close();
-  }
-}
 
 describe('a decision is folded only from what the audit leaves say (issue 13, the outside attacker’s heists)', () => {
   const authenticator = entryAuthenticatorFor(testSigner);
