@@ -159,12 +159,14 @@ export function ComboBox({
         onFocus={() => setOpen(true)}
         onBlur={() => setOpen(false)}
       />
-      <ul id={listId} role="listbox" aria-label={label} className="combo-list" hidden={!open}>
+      <div id={listId} role="listbox" aria-label={label} className="combo-list" hidden={!open}>
         {shown.map((option, index) => (
-          <li
+          <div
             key={option.value}
             id={optionId(index)}
             role="option"
+            // Reached with aria-activedescendant while focus stays in the input, never by Tab.
+            tabIndex={-1}
             aria-selected={index === activeIndex}
             className={index === activeIndex ? 'combo-option combo-option-active' : 'combo-option'}
             // Chosen on mouse down, before the input's blur closes the list.
@@ -174,9 +176,9 @@ export function ComboBox({
             }}
           >
             {option.label}
-          </li>
+          </div>
         ))}
-      </ul>
+      </div>
       <p className={open ? 'field-hint' : 'visually-hidden'} aria-live="polite">
         {open ? status : ''}
       </p>

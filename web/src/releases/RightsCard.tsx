@@ -92,7 +92,8 @@ function BulkChange({
     });
   };
   return (
-    <div className="stack bulk-change" role="group" aria-label={t('bulk.label', { count: chosen.length })}>
+    <fieldset className="stack bulk-change">
+      <legend className="visually-hidden">{t('bulk.label', { count: chosen.length })}</legend>
       <Field
         label={t('bulk.reason', { count: chosen.length })}
         value={reason}
@@ -117,7 +118,7 @@ function BulkChange({
           </Button>
         ) : null}
       </span>
-    </div>
+    </fieldset>
   );
 }
 
