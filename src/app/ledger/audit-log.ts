@@ -147,6 +147,27 @@ export class CheckpointRefusedError extends Error {
 }
 
 /**
+ * The entry without its writer's MAC each rule has found, once seen: a signer held back by it does not read again, on
+ * every write, everything appended since (the log keeps growing while a person sees to the alert). An entry another
+ * hand wrote is committed; a rolled-back transaction cannot take it away.
+ */
+const forgedEntries = new WeakMap<StreamMacRule, number>();
+
+/** The first entry in [from, to) without its writer's MAC. */
+async function unsignable(
+  tx: LedgerWriteTx,
+  rule: StreamMacRule,
+  from: number,
+  to: number,
+): Promise<number | undefined> {
+  const known = forgedEntries.get(rule);
+  if (known !== undefined && known >= from && known < to) return known;
+  const found = await firstUnauthenticatedEntry(tx, rule, from, to);
+  if (found !== undefined) forgedEntries.set(rule, found);
+  return found;
+}
+
+/**
  * Signs a checkpoint of the log as it stands in this transaction, unless the latest checkpoint already covers it.
  * Checkpoints are kept forever, so any party holding one can later ask for a consistency proof from it.
  */
@@ -160,7 +181,7 @@ export async function signHeadCheckpoint(
   const { size: treeSize, rootHash } = await appender.root();
   if (latest && latest.treeSize === treeSize) return latest;
   const unauthenticated = log.entryMacs
-    ? await firstUnauthenticatedEntry(tx, log.entryMacs, latest?.treeSize ?? 0, treeSize)
+    ? await unsignable(tx, log.entryMacs, latest?.treeSize ?? 0, treeSize)
     : undefined;
   if (unauthenticated !== undefined) {
     // Its writes commit all the same; nothing is signed past the entry until the watch's alert is resolved.
