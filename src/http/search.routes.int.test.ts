@@ -242,12 +242,22 @@ describe.each(kinds)('GET /v1/search (%s)', (kind) => {
     expect(found[0]).toBe(
       'Found by,Container,Visit,Status,Line,Size and type,Full or empty,Arrives by,Vessel call,Bill of lading,Booking,Yard position,On hold,Announced at,Arrived at,Departed at',
     );
-    expect(found.slice(1)).toEqual([
-      expect.stringMatching(
-        new RegExp(
-          `^vesselCall,MSCU1234566,${released},in_yard,MSCU,22G1,full,vessel,MSC-ANNA-042,MSCUB0001,BKG-0001,,no,`,
-        ),
-      ),
+    // A visit reference may end in `$` (its Crockford check symbol): compared as text, not as a pattern.
+    expect(found).toHaveLength(2);
+    expect(found[1]?.split(',').slice(0, 13)).toEqual([
+      'vesselCall',
+      'MSCU1234566',
+      released,
+      'in_yard',
+      'MSCU',
+      '22G1',
+      'full',
+      'vessel',
+      'MSC-ANNA-042',
+      'MSCUB0001',
+      'BKG-0001',
+      '',
+      'no',
     ]);
     // The terminal sees the yard position; another line gets the header alone, as for no box.
     const atTerminal = await csv(
