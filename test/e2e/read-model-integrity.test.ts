@@ -153,10 +153,18 @@ describe('read models held against the log by a running server (SQLite, across p
       });
       const named = unready.integrity!.readModel!;
       expect([`alert ${alertId}`, `visit ${visitRef}`]).toContain(`${named.table} ${named.key}`);
-      const critical = asDba(path, (sqlite) =>
-        sqlite
-          .prepare(`select severity, subject_id from alert where rule = 'integrity.read_model_mismatch'`)
-          .all(),
+      // /readyz turns as the cycle ends; the alert is written just after, in its own transaction.
+      const critical = await waitFor(
+        'the critical alert naming the row',
+        async () => {
+          const rows = asDba(path, (sqlite) =>
+            sqlite
+              .prepare(`select severity, subject_id from alert where rule = 'integrity.read_model_mismatch'`)
+              .all(),
+          );
+          return rows.length > 0 ? rows : undefined;
+        },
+        5_000,
       );
       expect(critical).toContainEqual({ severity: 'critical', subject_id: `${named.table} ${named.key}` });
 
