@@ -39,12 +39,20 @@ const VerdictSchema = Type.Object(
       Type.Object({
         check: Type.Union(gateChecks.map((check) => Type.Literal(check))),
         passed: Type.Boolean({
-          description: 'true exactly when `state` is `passed`: a check not checked is not passed',
+          description: 'true when `state` is `passed` or `not_applicable`: a check not checked is not passed',
         }),
-        state: Type.Union([Type.Literal('passed'), Type.Literal('failed'), Type.Literal('not_checked')], {
-          description:
-            '`not_checked`: the pass did not authenticate its presenter, so the gate reports its own checks only',
-        }),
+        state: Type.Union(
+          [
+            Type.Literal('passed'),
+            Type.Literal('failed'),
+            Type.Literal('not_checked'),
+            Type.Literal('not_applicable'),
+          ],
+          {
+            description:
+              "`not_checked`: the pass did not authenticate its presenter, so the gate reports its own checks only. `not_applicable`: a check about the other kind of pass (a printed credential has no phone signature or time step; a phone's pass is not printed)",
+          },
+        ),
         reason: Type.Union([Type.String(), Type.Null()], {
           description:
             "For a crossed or unchecked check, one sentence for the gate clerk with the facts (the badge or plate read, when the slot's gate window opens on the terminal's clock with the zone named) and what happens next; `null` when passed. Words for people: machines read `check` and `state`",

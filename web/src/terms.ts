@@ -67,7 +67,7 @@ export const eventTypeName = (type: string): string => term('events', type);
 export const fieldName = (field: string): string => term('fields', field);
 export const searchKeyName = (key: string): string => term('searchKeys', key);
 
-const MARKS: Record<string, string> = { passed: '✓', failed: '✗', not_checked: '–' };
+const MARKS: Record<string, string> = { passed: '✓', failed: '✗', not_checked: '–', not_applicable: '○' };
 
 /** How a gate check came out, in the words the kiosk reads out beside its mark. */
 export function gateCheckState(state: string): { mark: string; words: string } {

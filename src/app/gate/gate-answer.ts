@@ -131,7 +131,7 @@ function unidentified(result: GateTransactionResult): GateTransactionResult {
       return {
         check: c.check,
         passed,
-        state: passed ? 'passed' : 'failed',
+        state: passed ? (c.state === 'not_applicable' ? 'not_applicable' : 'passed') : 'failed',
         reason: passed ? null : NOT_VALID,
       };
     }),

@@ -89,8 +89,18 @@ export interface GatePresentation {
 /**
  * How a check came out. The verdict evaluates every check; `not_checked` is what an answer says of a check it does
  * not report (`gate-answer.ts`): the pass did not authenticate its presenter, so the gate tells nothing else.
+ * `not_applicable` is a check about another kind of pass: a printed credential has no phone signature and no time
+ * step, a phone's pass is not printed (issue 13's outside attacker read a printed pass's "signed by the driver's
+ * phone: passed" as a phone having signed it).
  */
-export type GateCheckState = 'passed' | 'failed' | 'not_checked';
+export type GateCheckState = 'passed' | 'failed' | 'not_checked' | 'not_applicable';
+
+/** The checks that say nothing about a pass of each kind: they are about the other kind. */
+const NOT_APPLICABLE_TO: Readonly<Record<GatePass['kind'], ReadonlySet<GateCheck>>> = {
+  printed: new Set<GateCheck>(['pass.device_signature', 'pass.fresh']),
+  rotating: new Set<GateCheck>(['pass.printed_disabled']),
+  not_a_pass: new Set<GateCheck>(),
+};
 
 /** The answer at the gate: every check ticked or crossed. */
 export interface GateTransactionResult {
@@ -105,7 +115,8 @@ export interface GateTransactionResult {
    */
   readonly yardPosition: YardSlot | null;
   /**
-   * `passed` is `state === 'passed'`: a check not checked is not passed (fail closed). `reason` is a sentence for
+   * `passed` is true when the check passed or does not apply to this kind of pass (`not_applicable`); a check not
+   * checked is not passed (fail closed). `reason` is a sentence for
    * the gate clerk with the facts (the badge and plate read, the window on the terminal's clock); the log keeps the
    * verdict's own wording.
    */
@@ -291,7 +302,11 @@ export async function gateTransaction(
       checks: gateChecks.map((check) => ({
         check,
         passed: !failed.has(check),
-        state: failed.has(check) ? ('failed' as const) : ('passed' as const),
+        state: failed.has(check)
+          ? ('failed' as const)
+          : NOT_APPLICABLE_TO[pass.pass.kind].has(check)
+            ? ('not_applicable' as const)
+            : ('passed' as const),
         reason: failed.has(check) ? (sentences.get(check) ?? failed.get(check)!.reason) : null,
       })),
       index: appended!.index,

@@ -9,7 +9,7 @@ export interface GateCheck {
    * `not_checked`: the pass did not show it comes from the driver's confirmed phone now (a printed copy, an earlier
    * step), so the gate reports its own checks only.
    */
-  state: 'passed' | 'failed' | 'not_checked';
+  state: 'passed' | 'failed' | 'not_checked' | 'not_applicable';
   reason: string | null;
 }
 
