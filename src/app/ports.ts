@@ -8,6 +8,7 @@ import type { IdentityReads, IdentityWrites } from './access/identity.ports.js';
 import type { AlertQuery, AlertRecord } from './alerts/alert.ports.js';
 import type { ReadModelTableReads, ReadModelTableWrites } from './audit/read-model.ports.js';
 import type { CosignatureStore } from './audit/witness.ports.js';
+import type { QueueCountReads } from './queues/queue.ports.js';
 import type { GateReads, GateWrites } from './gate/gate.ports.js';
 import type { ReleaseReads, ReleaseWrites } from './releases/release.ports.js';
 import type {
@@ -235,6 +236,8 @@ export interface LedgerStore extends LedgerReads {
   readonly cosignatures: CosignatureStore;
   /** Counts shared with the other processes on this database; absent where only one process can use it. */
   readonly windowCounts?: WindowCounts;
+  /** The work queues' bounded counts (issue 14, `queue.ports.ts`), read outside the log's transactions. */
+  readonly queueCounts: QueueCountReads;
   close(): Promise<void>;
 }
 

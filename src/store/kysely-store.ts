@@ -12,6 +12,7 @@ import {
 } from '../app/ports.js';
 import { createAuditRepository, nodeKey } from './audit.repository.js';
 import { createCosignatureRepository } from './cosignature.repository.js';
+import { createQueueCountRepository } from './queue-counts.repository.js';
 import { type StoreDialect, type StoreDialectName, storeDialect } from './dialect.js';
 import { createEventRepository } from './event.repository.js';
 import { createGateRepository, gateReads } from './gate.repository.js';
@@ -178,6 +179,7 @@ export function createKyselyLedgerStore({
     // Written outside the log's transactions, but by the writer: on SQLite a write on the main thread's connection
     // would wait, blocking the event loop, for the writer's lock, held by a group whose writes need that loop.
     cosignatures: createCosignatureRepository({ db: writer ?? db }),
+    queueCounts: createQueueCountRepository({ db, dialect }),
     // Shared counts matter where several instances share the database: PostgreSQL (issue 13).
     ...(dialect.name === 'postgres' ? { windowCounts: createPostgresWindowCounts({ db }) } : {}),
 

@@ -39,6 +39,7 @@ import {
   memoryReleaseWrites,
   type ReleaseTables,
 } from './memory-release.js';
+import { memoryQueueCounts } from './memory-queue-counts.js';
 import { alertPageSize, visitPageSize } from './read-model.repository.js';
 import { ENDED_VISIT_STATUSES } from './schema.js';
 import { sliceStream } from './stream-range.js';
@@ -471,6 +472,13 @@ export function createMemoryLedgerStore(): LedgerStore {
       (visitRef) => committed.openAlerts.get(visitRef) ?? 0,
     ),
     cosignatures: createMemoryCosignatureStore(),
+    queueCounts: memoryQueueCounts({
+      releases: () => committedReleases.releases.values(),
+      approvals: () => committedIdentity.approvals.values(),
+      alerts: () => committed.alerts.values(),
+      bookings: () => committedGate.bookings.values(),
+      devices: () => committedGate.devices.values(),
+    }),
     writeTransaction<T>(work: (tx: LedgerWriteTx) => Promise<T>): Promise<T> {
       const result = queue.then(() => run(work));
       queue = result.catch(() => undefined);

@@ -120,7 +120,7 @@ function fullSight(caller: AlertReader): boolean {
   return FULL_SIGHT_ORG_KINDS.has(caller.org.kind);
 }
 
-/** The visibility rule, on one row; `visibleTo` says the same to the store for a whole page. */
+/** The visibility rule, on one row; `visibleTo` says the same to the store for a whole page (and a count: issue 14). */
 function mayRead(caller: AlertReader, alert: AlertRecord): boolean {
   if (fullSight(caller)) return true;
   if (SEEN_BY_ALL.includes(alert.rule)) return true;
@@ -128,7 +128,7 @@ function mayRead(caller: AlertReader, alert: AlertRecord): boolean {
   return alert.terminal !== null && caller.org.terminals.includes(alert.terminal);
 }
 
-function visibleTo(caller: AlertReader): AlertQuery['visibleTo'] {
+export function visibleTo(caller: AlertReader): AlertQuery['visibleTo'] {
   if (fullSight(caller)) return undefined;
   return { rules: SEEN_BY_ALL, orgId: caller.org.orgId, terminals: caller.org.terminals };
 }
