@@ -1,19 +1,24 @@
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, type SelectQueryBuilder, sql } from 'kysely';
 import type {
   ApiTokenQuery,
   ApiTokenRecord,
+  ApiTokenSortColumn,
   ApprovalQuery,
   ApprovalRecord,
+  ApprovalSortColumn,
   ChallengeRecord,
   EnrolmentLinkRecord,
   EnrolmentRecord,
+  ListSort,
   OrganisationQuery,
   OrganisationRecord,
+  OrganisationSortColumn,
   PasskeyRecord,
   PasswordCredential,
   SessionRecord,
   UserQuery,
   UserRecord,
+  UserSortColumn,
 } from '../app/access/identity.ports.js';
 import type { JsonObject } from '../app/ports.js';
 import { toBuffer, toBytes, toNumber } from './rows.js';
@@ -147,6 +152,63 @@ const byteOrder = (a: string, b: string) => Buffer.compare(Buffer.from(a, 'utf8'
 /** A page size, at least one row: a keyset page never reads the whole table (issue 13). */
 const pageLimit = (limit: number) => Math.max(1, Math.trunc(limit));
 
+/** The column each sortable list orders by (issue 14): every one backed by an index ending in the row's id. */
+const USER_SORT: Record<UserSortColumn, string> = {
+  username: 'username',
+  displayName: 'display_name',
+  createdAt: 'created_at',
+};
+const TOKEN_SORT: Record<ApiTokenSortColumn, string> = {
+  createdAt: 'created_at',
+  expiresAt: 'expires_at',
+  label: 'label',
+};
+const ORGANISATION_SORT: Record<OrganisationSortColumn, string> = {
+  code: 'code',
+  name: 'name',
+  createdAt: 'created_at',
+};
+const APPROVAL_SORT: Record<ApprovalSortColumn, string> = { expiresAt: 'expires_at', kind: 'kind' };
+
+/** `text` as a LIKE pattern found anywhere in a value, its own `%`, `_` and `\` taken literally (escape `\`). */
+const containsPattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/** Whether `column`, lower-cased, contains `text` lower-cased: the same on both databases for ASCII letters. */
+const lowerContains = (column: string, text: string) =>
+  sql<boolean>`lower(${sql.ref(column)}) like ${containsPattern(text.toLowerCase())} escape '\\'`;
+
+/** Whether a JSON list of names (roles, permissions) stored as text holds `name`. */
+const jsonListHolds = (column: string, name: string) =>
+  sql<boolean>`${sql.ref(column)} like ${containsPattern(JSON.stringify(name))} escape '\\'`;
+
+/** The sort columns unique in their table (a username, an organisation's code). */
+const UNIQUE_SORT_COLUMNS = new Set(['username', 'code']);
+
+/**
+ * One keyset page in a picked order (issue 14): by `column` then `idColumn`, both the same way, after the row
+ * `sort.after` names, so that no row is skipped or shown twice whatever the rows share in that column.
+ */
+function sortedKeyset<DB, TB extends keyof DB, O>(
+  select: SelectQueryBuilder<DB, TB, O>,
+  column: string,
+  idColumn: string,
+  sort: ListSort<string>,
+): SelectQueryBuilder<DB, TB, O> {
+  const { after, direction } = sort;
+  const op = sql.raw(direction === 'asc' ? '>' : '<');
+  // A unique column orders the rows alone: its own unique index serves the page, the id adds nothing.
+  const unique = UNIQUE_SORT_COLUMNS.has(column);
+  if (after !== undefined) {
+    select = select.where(
+      unique
+        ? sql<boolean>`${sql.ref(column)} ${op} ${after.key}`
+        : sql<boolean>`(${sql.ref(column)}, ${sql.ref(idColumn)}) ${op} (${after.key}, ${after.id})`,
+    );
+  }
+  select = select.orderBy(sql.ref(column), direction);
+  return unique ? select : select.orderBy(sql.ref(idColumn), direction);
+}
+
 /**
  * SQL over the identity tables. Records are written with `put…` (insert, or replace the row of the same key); a
  * clash on another unique key (an organisation code, a username, a token hash) is the driver's unique violation,
@@ -186,26 +248,41 @@ export function createIdentityRepository({ db }: { db: Kysely<Database> }) {
         );
         return pages
           .flat()
-          .sort((a, b) => byteOrder(a.name, b.name) || byteOrder(a.orgId, b.orgId))
+          .sort((a, b) => {
+            const order = byteOrder(a.name, b.name) || byteOrder(a.orgId, b.orgId);
+            return where.direction === 'desc' ? -order : order;
+          })
           .slice(0, pageLimit(where.limit));
       }
       let select = db.selectFrom('organisation').selectAll();
+      if (where.nameContains !== undefined) {
+        const text = where.nameContains;
+        select = select.where((eb) =>
+          where.orderBy === 'name'
+            ? lowerContains('name', text)
+            : eb.or([lowerContains('name', text), lowerContains('code', text)]),
+        );
+      }
       if (where.orderBy === 'name') {
         if (where.kinds !== undefined) {
           if (where.kinds.length === 0) return [];
           select = select.where('kind', 'in', [...where.kinds]);
         }
         const { after } = where;
-        if (after !== undefined) {
-          select = select.where(({ eb, refTuple, tuple }) =>
-            eb(refTuple('name', 'org_id'), '>', tuple(after.name, after.orgId)),
-          );
-        }
-        select = select.orderBy('name').orderBy('org_id');
+        select = sortedKeyset(select, 'name', 'org_id', {
+          by: 'name',
+          direction: where.direction ?? 'asc',
+          ...(after === undefined ? {} : { after: { key: after.name, id: after.orgId } }),
+        });
       } else {
-        // The code is unique: it orders the list alone.
-        if (where.after !== undefined) select = select.where('code', '>', where.after.code);
-        select = select.orderBy('code');
+        if (where.kind !== undefined) select = select.where('kind', '=', where.kind);
+        if (where.sort !== undefined) {
+          select = sortedKeyset(select, ORGANISATION_SORT[where.sort.by], 'org_id', where.sort);
+        } else {
+          // The code is unique: it orders the list alone.
+          if (where.after !== undefined) select = select.where('code', '>', where.after.code);
+          select = select.orderBy('code');
+        }
       }
       if (where.limit !== undefined) select = select.limit(pageLimit(where.limit));
       const rows = await select.execute();
@@ -233,8 +310,22 @@ export function createIdentityRepository({ db }: { db: Kysely<Database> }) {
     async listUsers(where: UserQuery): Promise<UserRecord[]> {
       let select = db.selectFrom('app_user').selectAll();
       if (where.orgId !== undefined) select = select.where('org_id', '=', where.orgId);
-      if (where.afterUsername !== undefined) select = select.where('username', '>', where.afterUsername);
-      select = select.orderBy('username');
+      if (where.role !== undefined) select = select.where(jsonListHolds('roles', where.role));
+      if (where.locked !== undefined) {
+        select = select.where('locked_at', where.locked ? 'is not' : 'is', null);
+      }
+      if (where.nameContains !== undefined) {
+        const text = where.nameContains;
+        select = select.where((eb) =>
+          eb.or([lowerContains('username', text), lowerContains('display_name', text)]),
+        );
+      }
+      if (where.sort !== undefined) {
+        select = sortedKeyset(select, USER_SORT[where.sort.by], 'user_id', where.sort);
+      } else {
+        if (where.afterUsername !== undefined) select = select.where('username', '>', where.afterUsername);
+        select = select.orderBy('username');
+      }
       if (where.limit !== undefined) select = select.limit(pageLimit(where.limit));
       return (await select.execute()).map(toUser);
     },
@@ -329,13 +420,22 @@ export function createIdentityRepository({ db }: { db: Kysely<Database> }) {
       let select = db.selectFrom('api_token').selectAll();
       if (where.orgId !== undefined) select = select.where('org_id', '=', where.orgId);
       if (where.tokenId !== undefined) select = select.where('token_id', '=', where.tokenId);
-      const { after } = where;
-      if (after !== undefined) {
-        select = select.where(({ eb, refTuple, tuple }) =>
-          eb(refTuple('created_at', 'token_id'), '>', tuple(after.createdAt, after.tokenId)),
-        );
+      if (where.revoked !== undefined) {
+        select = select.where('revoked_at', where.revoked ? 'is not' : 'is', null);
       }
-      select = select.orderBy('created_at').orderBy('token_id');
+      if (where.permission !== undefined)
+        select = select.where(jsonListHolds('permissions', where.permission));
+      const { after } = where;
+      if (where.sort !== undefined) {
+        select = sortedKeyset(select, TOKEN_SORT[where.sort.by], 'token_id', where.sort);
+      } else {
+        if (after !== undefined) {
+          select = select.where(({ eb, refTuple, tuple }) =>
+            eb(refTuple('created_at', 'token_id'), '>', tuple(after.createdAt, after.tokenId)),
+          );
+        }
+        select = select.orderBy('created_at').orderBy('token_id');
+      }
       if (where.limit !== undefined) select = select.limit(pageLimit(where.limit));
       return (await select.execute()).map(toApiToken);
     },
@@ -355,13 +455,21 @@ export function createIdentityRepository({ db }: { db: Kysely<Database> }) {
       if (where.orgId !== undefined) select = select.where('org_id', '=', where.orgId);
       if (where.requestedBy !== undefined) select = select.where('requested_by', '=', where.requestedBy);
       if (where.expiresAfter !== undefined) select = select.where('expires_at', '>', where.expiresAfter);
-      const { after } = where;
-      if (after !== undefined) {
-        select = select.where(({ eb, refTuple, tuple }) =>
-          eb(refTuple('expires_at', 'request_id'), '>', tuple(after.expiresAt, after.requestId)),
-        );
+      if (where.expiresAtOrBefore !== undefined) {
+        select = select.where('expires_at', '<=', where.expiresAtOrBefore);
       }
-      select = select.orderBy('expires_at').orderBy('request_id');
+      if (where.kind !== undefined) select = select.where('kind', '=', where.kind);
+      const { after } = where;
+      if (where.sort !== undefined) {
+        select = sortedKeyset(select, APPROVAL_SORT[where.sort.by], 'request_id', where.sort);
+      } else {
+        if (after !== undefined) {
+          select = select.where(({ eb, refTuple, tuple }) =>
+            eb(refTuple('expires_at', 'request_id'), '>', tuple(after.expiresAt, after.requestId)),
+          );
+        }
+        select = select.orderBy('expires_at').orderBy('request_id');
+      }
       if (where.limit !== undefined) select = select.limit(pageLimit(where.limit));
       return (await select.execute()).map(toApproval);
     },

@@ -1043,6 +1043,124 @@ export function describeLedgerStoreContract(name: string, makeStore: () => Promi
         expect(await approvals({ requestedBy: 'u-3' })).toEqual(['r3']);
       });
 
+      it('filters and sorts users, API tokens, organisations and requests either way, paging by (column, id) (issue 14)', async () => {
+        await store.writeTransaction(async (tx) => {
+          for (const [userId, username, displayName, roles, lockedAt, minute] of [
+            ['u-1', 'zoe', 'Anna Peeters', ['gate_clerk'], null, 3],
+            ['u-2', 'ana', 'Bram de Wit', ['admin'], at(9), 1],
+            ['u-3', 'bob', 'Anna Peeters', ['gate_clerk', 'planner'], null, 2],
+            ['u-4', 'cas', 'Cas 100%_x', ['planner'], null, 2],
+          ] as const) {
+            await tx.identity.putUser(
+              makeUser({ userId, username, displayName, roles: [...roles], lockedAt, createdAt: at(minute) }),
+            );
+          }
+          for (const [tokenId, label, expires, revokedAt, permissions] of [
+            ['t-1', 'kiosk', 30, null, ['gate.run']],
+            ['t-2', 'Kiosk', 10, at(5), ['gate.run', 'visit.read']],
+            ['t-3', 'edi', 30, null, ['visit.read']],
+          ] as const) {
+            await tx.identity.putApiToken(
+              makeApiToken({
+                tokenId,
+                label,
+                expiresAt: at(expires),
+                revokedAt,
+                permissions: [...permissions],
+              }),
+            );
+          }
+          for (const [orgId, kind, name, code, minute] of [
+            ['o-b', 'haulier', 'Delta Trucks', 'DLT', 2],
+            ['o-a', 'forwarder', 'Anchor', 'ANC', 2],
+            ['o-c', 'haulier', 'delta fwd', 'DFW', 1],
+          ] as const) {
+            await tx.identity.putOrganisation(
+              makeOrganisation({ orgId, kind, name, code, createdAt: at(minute) }),
+            );
+          }
+          for (const [requestId, kind, expires] of [
+            ['r1', 'role.grant', 30],
+            ['r2', 'passkeys.reset', 10],
+            ['r3', 'role.grant', 20],
+          ] as const) {
+            await tx.identity.putApproval(
+              makeApproval({ requestId, kind, expiresAt: at(expires), requestedBy: 'u-1' }),
+            );
+          }
+        });
+        const { identity } = store;
+        const users = async (where: Parameters<typeof identity.listUsers>[0]) =>
+          (await identity.listUsers(where)).map((u) => u.userId);
+        expect(await users({ role: 'gate_clerk' })).toEqual(['u-3', 'u-1']);
+        expect(await users({ role: 'gate' })).toEqual([]);
+        expect(await users({ locked: true })).toEqual(['u-2']);
+        expect(await users({ locked: false, nameContains: 'ANNA' })).toEqual(['u-3', 'u-1']);
+        expect(await users({ nameContains: 'zo' })).toEqual(['u-1']);
+        // A wildcard typed into the filter is the character itself.
+        expect(await users({ nameContains: '0%_' })).toEqual(['u-4']);
+        expect(await users({ nameContains: '%' })).toEqual(['u-4']);
+        const byName = { by: 'displayName', direction: 'desc' } as const;
+        expect(await users({ sort: byName })).toEqual(['u-4', 'u-2', 'u-3', 'u-1']);
+        // Two people of one name: the id breaks the tie, and a page after the first goes on with the second.
+        expect(await users({ sort: byName, limit: 3 })).toEqual(['u-4', 'u-2', 'u-3']);
+        expect(await users({ sort: { ...byName, after: { key: 'Anna Peeters', id: 'u-3' } } })).toEqual([
+          'u-1',
+        ]);
+        const byCreated = { by: 'createdAt', direction: 'asc' } as const;
+        expect(await users({ sort: byCreated })).toEqual(['u-2', 'u-3', 'u-4', 'u-1']);
+        expect(await users({ sort: { ...byCreated, after: { key: at(2), id: 'u-3' } }, limit: 1 })).toEqual([
+          'u-4',
+        ]);
+        expect(await users({ sort: { by: 'username', direction: 'desc' }, role: 'planner' })).toEqual([
+          'u-4',
+          'u-3',
+        ]);
+
+        const tokens = async (where: Parameters<typeof identity.listApiTokens>[0]) =>
+          (await identity.listApiTokens(where)).map((t) => t.tokenId);
+        expect(await tokens({ revoked: false })).toEqual(['t-1', 't-3']);
+        expect(await tokens({ revoked: true })).toEqual(['t-2']);
+        expect(await tokens({ permission: 'visit.read' })).toEqual(['t-2', 't-3']);
+        expect(await tokens({ permission: 'visit' })).toEqual([]);
+        // Byte order: capitals first.
+        expect(await tokens({ sort: { by: 'label', direction: 'asc' } })).toEqual(['t-2', 't-3', 't-1']);
+        const byExpiry = { by: 'expiresAt', direction: 'desc' } as const;
+        expect(await tokens({ sort: byExpiry })).toEqual(['t-3', 't-1', 't-2']);
+        expect(await tokens({ sort: { ...byExpiry, after: { key: at(30), id: 't-3' } }, limit: 1 })).toEqual([
+          't-1',
+        ]);
+
+        const orgs = async (where: Parameters<typeof identity.listOrganisations>[0]) =>
+          (await identity.listOrganisations(where)).map((o) => o.orgId);
+        expect(await orgs({ kind: 'haulier' })).toEqual(['o-c', 'o-b']);
+        expect(await orgs({ nameContains: 'DELTA' })).toEqual(['o-c', 'o-b']);
+        expect(await orgs({ nameContains: 'anc' })).toEqual(['o-a']);
+        expect(await orgs({ sort: { by: 'name', direction: 'asc' } })).toEqual(['o-a', 'o-b', 'o-c']);
+        const orgsByCreated = { by: 'createdAt', direction: 'desc' } as const;
+        expect(await orgs({ sort: orgsByCreated })).toEqual(['o-b', 'o-a', 'o-c']);
+        expect(
+          await orgs({ sort: { ...orgsByCreated, after: { key: at(2), id: 'o-b' } }, limit: 1 }),
+        ).toEqual(['o-a']);
+        // The party directory, by name the other way, of some kinds, with a name filter.
+        const parties = { orderBy: 'name', kinds: ['haulier', 'forwarder'] } as const;
+        expect(await orgs({ ...parties, direction: 'desc', limit: 5 })).toEqual(['o-c', 'o-b', 'o-a']);
+        expect(
+          await orgs({ ...parties, direction: 'desc', after: { name: 'delta fwd', orgId: 'o-c' }, limit: 1 }),
+        ).toEqual(['o-b']);
+        expect(await orgs({ ...parties, nameContains: 'Delta', limit: 5 })).toEqual(['o-b', 'o-c']);
+
+        const requests = async (where: Parameters<typeof identity.listApprovals>[0]) =>
+          (await identity.listApprovals(where)).map((a) => a.requestId);
+        expect(await requests({ requestedBy: 'u-1', kind: 'role.grant' })).toEqual(['r3', 'r1']);
+        expect(await requests({ requestedBy: 'u-1', expiresAtOrBefore: at(20) })).toEqual(['r2', 'r3']);
+        const byKind = { by: 'kind', direction: 'desc' } as const;
+        expect(await requests({ requestedBy: 'u-1', sort: byKind })).toEqual(['r3', 'r1', 'r2']);
+        expect(
+          await requests({ requestedBy: 'u-1', sort: { ...byKind, after: { key: 'role.grant', id: 'r1' } } }),
+        ).toEqual(['r2']);
+      });
+
       it('pages organisations by code, parties of some kinds by (name, id), and drivers by badge (issue 13)', async () => {
         await store.writeTransaction(async (tx) => {
           for (const [orgId, kind, name, code] of [

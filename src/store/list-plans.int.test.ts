@@ -164,6 +164,54 @@ describe('list pages read one range of an index in their order (SQLite query pla
         }),
       index: 'organisation_kind_name_idx',
     },
+    {
+      name: 'an organisation’s users by username, backwards, a page after a cursor (0023)',
+      read: ({ identity }) =>
+        identity.listUsers({
+          orgId: 'o1',
+          sort: { by: 'username', direction: 'desc', after: { key: 'bob', id: 'u-1' } },
+          limit: 100,
+        }),
+      index: 'app_user_org_username_idx',
+    },
+    {
+      name: 'users by display name, backwards, a page after a cursor (0033)',
+      read: ({ identity }) =>
+        identity.listUsers({
+          sort: { by: 'displayName', direction: 'desc', after: { key: 'Anna', id: 'u-1' } },
+          limit: 100,
+        }),
+      index: 'app_user_display_name_idx',
+    },
+    {
+      name: 'API tokens by expiry, a page after a cursor (0033)',
+      read: ({ identity }) =>
+        identity.listApiTokens({
+          sort: { by: 'expiresAt', direction: 'asc', after: { key: at, id: 't-1' } },
+          limit: 100,
+        }),
+      index: 'api_token_expires_idx',
+    },
+    {
+      name: 'organisations by creation, backwards, a page after a cursor (0033)',
+      read: ({ identity }) =>
+        identity.listOrganisations({
+          sort: { by: 'createdAt', direction: 'desc', after: { key: at, id: 'o-1' } },
+          limit: 100,
+        }),
+      index: 'organisation_created_idx',
+    },
+    {
+      name: 'the requests one person made, by kind, a page after a cursor (0033)',
+      read: ({ identity }) =>
+        identity.listApprovals({
+          orgId: 'o1',
+          requestedBy: 'u-1',
+          sort: { by: 'kind', direction: 'asc', after: { key: 'role.grant', id: 'r-1' } },
+          limit: 100,
+        }),
+      index: 'approval_requester_kind_idx',
+    },
   ];
 
   it('a search reads one range of one index per key, in reference order, and the page by key (0031)', async () => {

@@ -6,6 +6,7 @@ import type {
   EnrolmentRecord,
   IdentityReads,
   IdentityWrites,
+  ListSort,
   OrganisationRecord,
   PasskeyRecord,
   PasswordCredential,
@@ -16,6 +17,30 @@ import { type JsonObject, StoreIntegrityError } from '../app/ports.js';
 
 /** Code-unit order, as the SQL stores sort keys and compare times (BINARY on SQLite, `collate "C"` on PostgreSQL). */
 const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+/** Whether `value` contains `text`, ASCII letters in any case, as the SQL stores' `lower(…) like` compares. */
+const containsText = (value: string, text: string) => asciiLower(value).includes(asciiLower(text));
+const asciiLower = (text: string) => text.replace(/[A-Z]/g, (c) => c.toLowerCase());
+
+/**
+ * Rows in a picked order (issue 14): by the sort column then the id, both the same way, after the row `sort.after`
+ * names, as the SQL stores' keyset pages.
+ */
+function sortedRows<T>(
+  rows: readonly T[],
+  sort: ListSort<string>,
+  keyOf: (row: T) => string,
+  idOf: (row: T) => string,
+): T[] {
+  const sign = sort.direction === 'asc' ? 1 : -1;
+  const order = (a: { key: string; id: string }, b: { key: string; id: string }) =>
+    sign * (compareText(a.key, b.key) || compareText(a.id, b.id));
+  const keyed = (row: T) => ({ key: keyOf(row), id: idOf(row) });
+  const { after } = sort;
+  return rows
+    .filter((row) => after === undefined || order(keyed(row), after) > 0)
+    .sort((a, b) => order(keyed(a), keyed(b)));
+}
+
 /** The first `limit` rows (at least one) when a page is asked for, as the SQL stores page them. */
 const page = <T>(rows: T[], limit: number | undefined): T[] =>
   limit === undefined ? rows : rows.slice(0, Math.max(1, Math.trunc(limit)));
@@ -118,23 +143,47 @@ export function memoryIdentityReads(current: () => IdentityState): IdentityReads
     async listOrganisations(where = {}) {
       const organisations = [...current().organisations.values()];
       if (where.orderBy === 'name') {
-        const order = (a: { name: string; orgId: string }, b: { name: string; orgId: string }) =>
-          compareText(a.name, b.name) || compareText(a.orgId, b.orgId);
         const { after, kinds } = where;
+        const { nameContains } = where;
         return page(
-          organisations
-            .filter(
+          sortedRows(
+            organisations.filter(
               (o) =>
                 (kinds === undefined || kinds.includes(o.kind)) &&
-                (after === undefined || order(o, after) > 0),
-            )
-            .sort(order),
+                (nameContains === undefined || containsText(o.name, nameContains)),
+            ),
+            {
+              by: 'name',
+              direction: where.direction ?? 'asc',
+              ...(after === undefined ? {} : { after: { key: after.name, id: after.orgId } }),
+            },
+            (o) => o.name,
+            (o) => o.orgId,
+          ),
           where.limit,
         ).map(copyOrganisation);
       }
-      const { after } = where;
+      const { after, kind, nameContains, sort } = where;
+      const matching = organisations.filter(
+        (o) =>
+          (kind === undefined || o.kind === kind) &&
+          (nameContains === undefined ||
+            containsText(o.name, nameContains) ||
+            containsText(o.code, nameContains)),
+      );
+      if (sort !== undefined) {
+        return page(
+          sortedRows(
+            matching,
+            sort,
+            (o) => o[sort.by],
+            (o) => o.orgId,
+          ),
+          where.limit,
+        ).map(copyOrganisation);
+      }
       return page(
-        organisations
+        matching
           .filter((o) => after === undefined || o.code > after.code)
           .sort((a, b) => compareText(a.code, b.code)),
         where.limit,
@@ -148,14 +197,30 @@ export function memoryIdentityReads(current: () => IdentityState): IdentityReads
       return found && copyUser(found);
     },
     async listUsers(where) {
-      const { afterUsername } = where;
+      const { afterUsername, sort, nameContains } = where;
+      const matching = [...current().users.values()].filter(
+        (u) =>
+          (where.orgId === undefined || u.orgId === where.orgId) &&
+          (where.role === undefined || u.roles.includes(where.role)) &&
+          (where.locked === undefined || (u.lockedAt !== null) === where.locked) &&
+          (nameContains === undefined ||
+            containsText(u.username, nameContains) ||
+            containsText(u.displayName, nameContains)),
+      );
+      if (sort !== undefined) {
+        return page(
+          sortedRows(
+            matching,
+            sort,
+            (u) => u[sort.by],
+            (u) => u.userId,
+          ),
+          where.limit,
+        ).map(copyUser);
+      }
       return page(
-        [...current().users.values()]
-          .filter(
-            (u) =>
-              (where.orgId === undefined || u.orgId === where.orgId) &&
-              (afterUsername === undefined || u.username > afterUsername),
-          )
+        matching
+          .filter((u) => afterUsername === undefined || u.username > afterUsername)
           .sort((a, b) => compareText(a.username, b.username)),
         where.limit,
       ).map(copyUser);
@@ -202,16 +267,27 @@ export function memoryIdentityReads(current: () => IdentityState): IdentityReads
     async listApiTokens(where) {
       const order = (a: { createdAt: string; tokenId: string }, b: { createdAt: string; tokenId: string }) =>
         compareText(a.createdAt, b.createdAt) || compareText(a.tokenId, b.tokenId);
-      const { after } = where;
+      const { after, sort } = where;
+      const matching = [...current().apiTokens.values()].filter(
+        (t) =>
+          (where.orgId === undefined || t.orgId === where.orgId) &&
+          (where.tokenId === undefined || t.tokenId === where.tokenId) &&
+          (where.revoked === undefined || (t.revokedAt !== null) === where.revoked) &&
+          (where.permission === undefined || t.permissions.includes(where.permission)),
+      );
+      if (sort !== undefined) {
+        return page(
+          sortedRows(
+            matching,
+            sort,
+            (t) => t[sort.by],
+            (t) => t.tokenId,
+          ),
+          where.limit,
+        ).map(copyToken);
+      }
       return page(
-        [...current().apiTokens.values()]
-          .filter(
-            (t) =>
-              (where.orgId === undefined || t.orgId === where.orgId) &&
-              (where.tokenId === undefined || t.tokenId === where.tokenId) &&
-              (after === undefined || order(t, after) > 0),
-          )
-          .sort(order),
+        matching.filter((t) => after === undefined || order(t, after) > 0).sort(order),
         where.limit,
       ).map(copyToken);
     },
@@ -223,18 +299,29 @@ export function memoryIdentityReads(current: () => IdentityState): IdentityReads
         a: { expiresAt: string; requestId: string },
         b: { expiresAt: string; requestId: string },
       ) => compareText(a.expiresAt, b.expiresAt) || compareText(a.requestId, b.requestId);
-      const { after, expiresAfter } = where;
+      const { after, expiresAfter, expiresAtOrBefore, sort } = where;
+      const matching = [...current().approvals.values()].filter(
+        (a) =>
+          (where.status === undefined || a.status === where.status) &&
+          (where.orgId === undefined || a.orgId === where.orgId) &&
+          (where.requestedBy === undefined || a.requestedBy === where.requestedBy) &&
+          (where.kind === undefined || a.kind === where.kind) &&
+          (expiresAfter === undefined || a.expiresAt > expiresAfter) &&
+          (expiresAtOrBefore === undefined || a.expiresAt <= expiresAtOrBefore),
+      );
+      if (sort !== undefined) {
+        return page(
+          sortedRows(
+            matching,
+            sort,
+            (a) => a[sort.by],
+            (a) => a.requestId,
+          ),
+          where.limit,
+        ).map(copyApproval);
+      }
       return page(
-        [...current().approvals.values()]
-          .filter(
-            (a) =>
-              (where.status === undefined || a.status === where.status) &&
-              (where.orgId === undefined || a.orgId === where.orgId) &&
-              (where.requestedBy === undefined || a.requestedBy === where.requestedBy) &&
-              (expiresAfter === undefined || a.expiresAt > expiresAfter) &&
-              (after === undefined || order(a, after) > 0),
-          )
-          .sort(order),
+        matching.filter((a) => after === undefined || order(a, after) > 0).sort(order),
         where.limit,
       ).map(copyApproval);
     },

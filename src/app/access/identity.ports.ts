@@ -151,8 +151,31 @@ export interface ApprovalRecord {
  * a page at a time (issue 13): at most `limit` rows, after the row the keyset `after` names, in the list's order.
  * Without `limit`, the whole list (for the callers that need all of it).
  */
+/**
+ * A list in the order a person picked (issue 14): by one column, either way, the row's id breaking ties, so that a
+ * keyset page after `after` (the last row's column value and id) is exact whatever the rows share.
+ */
+export interface ListSort<By extends string> {
+  readonly by: By;
+  readonly direction: 'asc' | 'desc';
+  readonly after?: { readonly key: string; readonly id: string };
+}
+
+export type UserSortColumn = 'username' | 'displayName' | 'createdAt';
+export type ApiTokenSortColumn = 'createdAt' | 'expiresAt' | 'label';
+export type OrganisationSortColumn = 'code' | 'name' | 'createdAt';
+export type ApprovalSortColumn = 'expiresAt' | 'kind';
+
 export interface UserQuery {
   readonly orgId?: string;
+  /** Only users holding this role. */
+  readonly role?: string;
+  /** Only locked users (true) or only users who may log in (false). */
+  readonly locked?: boolean;
+  /** Only users whose username or display name contains this text, in any case (ASCII letters). */
+  readonly nameContains?: string;
+  /** The order of the list; it replaces `afterUsername`, which pages the default order by username. */
+  readonly sort?: ListSort<UserSortColumn>;
   /** Only users whose username sorts after this one. */
   readonly afterUsername?: string;
   readonly limit?: number;
@@ -162,8 +185,14 @@ export interface ApiTokenQuery {
   readonly orgId?: string;
   /** The one token with this id, if any: a kiosk's `token:<tokenId>` operator, without reading every token. */
   readonly tokenId?: string;
+  /** Only revoked tokens (true) or only tokens not revoked (false). */
+  readonly revoked?: boolean;
+  /** Only tokens that hold this permission. */
+  readonly permission?: string;
   /** Only tokens after this one, in (created, id) order. */
   readonly after?: { readonly createdAt: string; readonly tokenId: string };
+  /** The order of the list; it replaces `after`. */
+  readonly sort?: ListSort<ApiTokenSortColumn>;
   readonly limit?: number;
 }
 
@@ -174,8 +203,14 @@ export interface ApprovalQuery {
   readonly requestedBy?: string;
   /** Only requests that expire after this instant: a pending request nobody decided stays pending for ever. */
   readonly expiresAfter?: string;
+  /** Only requests that expired at or before this instant (a pending one then reads as expired). */
+  readonly expiresAtOrBefore?: string;
+  /** Only requests of this kind. */
+  readonly kind?: string;
   /** Only requests after this one, in (expiry, id) order. */
   readonly after?: { readonly expiresAt: string; readonly requestId: string };
+  /** The order of the list; it replaces `after`. */
+  readonly sort?: ListSort<ApprovalSortColumn>;
   readonly limit?: number;
 }
 
@@ -187,12 +222,22 @@ export type OrganisationQuery =
   | {
       readonly orderBy?: 'code';
       readonly after?: { readonly code: string };
+      /** Only organisations of this kind. */
+      readonly kind?: string;
+      /** Only organisations whose name or code contains this text, in any case (ASCII letters). */
+      readonly nameContains?: string;
+      /** The order of the list; it replaces `after`. */
+      readonly sort?: ListSort<OrganisationSortColumn>;
       readonly limit?: number;
     }
   | {
       readonly orderBy: 'name';
       /** Only organisations of these kinds. */
       readonly kinds?: readonly string[];
+      /** Only organisations whose name contains this text, in any case (ASCII letters). */
+      readonly nameContains?: string;
+      /** Ascending (the default) or descending names; `after` is the row before the page in that direction. */
+      readonly direction?: 'asc' | 'desc';
       readonly after?: { readonly name: string; readonly orgId: string };
       readonly limit?: number;
     };

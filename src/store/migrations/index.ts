@@ -38,6 +38,7 @@ import { boundedDirectoryListsMigration0028 } from './0028_bounded_directory_lis
 import { readModelCountChangesMigration0030 } from './0030_read_model_count_changes.js';
 import { visitSearchKeysMigration0031 } from './0031_visit_search_keys.js';
 import { releaseStateInboxMigration0032 } from './0032_release_state_inbox.js';
+import { sortedDirectoryListsMigration0033 } from './0033_sorted_directory_lists.js';
 import type { MigrationDb } from './migration-db.js';
 
 /**
@@ -80,6 +81,7 @@ export function ledgerMigrationProvider(dialect: StoreDialectName): MigrationPro
     '0030_read_model_count_changes': readModelCountChangesMigration0030(d),
     '0031_visit_search_keys': visitSearchKeysMigration0031(d),
     '0032_release_state_inbox': releaseStateInboxMigration0032(),
+    '0033_sorted_directory_lists': sortedDirectoryListsMigration0033(d),
   };
   return { getMigrations: async () => migrations };
 }
