@@ -43,6 +43,9 @@ const contentSecurityPolicy = [
   "img-src 'self' data:",
   "font-src 'self'",
   "connect-src 'self'",
+  // The installable driver's app (issue 14): its manifest and service worker, both from the console's own origin.
+  "manifest-src 'self'",
+  "worker-src 'self'",
   "object-src 'none'",
   "base-uri 'none'",
   "form-action 'self'",
@@ -127,6 +130,10 @@ export function consoleRoutes(options: ConsoleOptions = {}): FastifyPluginAsync 
       }
       const file = pathname === '/' ? undefined : fileUnder(root, pathname);
       if (file !== undefined && file !== 'index.html') {
+        // The service worker and the app manifest keep their names across builds: revalidated at every load, so that
+        // an installed console picks up a new one at once.
+        if (file === 'sw.js' || file === 'manifest.webmanifest')
+          return reply.header('cache-control', 'no-cache').sendFile(file, { cacheControl: false });
         // Vite names everything under assets/ by content hash: it never changes.
         const hashed = file.startsWith(`assets${sep}`);
         return reply.sendFile(file, {

@@ -3,18 +3,46 @@ import QRCode from 'qrcode';
 import { useEffect, useRef, useState } from 'react';
 import { Button } from './components.js';
 import { i18next } from './i18n/index.js';
+import { qrModulesAcross, qrOptions } from './qr-options.js';
 
-export function QrCode({ text, label, size = 256 }: { text: string; label: string; size?: number }) {
+/**
+ * The code of `text`, at most `size` CSS pixels across. Each module is a whole number of device pixels, so that
+ * no module is drawn a pixel wider than its neighbour (which blurs the edges a scanner looks for); `margin` is the
+ * quiet zone in modules.
+ */
+export function QrCode({
+  text,
+  label,
+  size = 256,
+  margin = 2,
+}: {
+  text: string;
+  label: string;
+  size?: number;
+  margin?: number;
+}) {
   const ref = useRef<HTMLCanvasElement>(null);
   const [failed, setFailed] = useState(false);
   useEffect(() => {
     const canvas = ref.current;
     if (!canvas) return;
     setFailed(false);
-    QRCode.toCanvas(canvas, text, { errorCorrectionLevel: 'M', margin: 2, width: size }).catch(() =>
-      setFailed(true),
-    );
-  }, [text, size]);
+    const ratio = window.devicePixelRatio || 1;
+    const across = qrModulesAcross(text, margin);
+    if (across === undefined) {
+      setFailed(true);
+      return;
+    }
+    const scale = Math.max(1, Math.floor((size * ratio) / across));
+    QRCode.toCanvas(canvas, text, { ...qrOptions, margin, scale })
+      .then(() => {
+        // `qrcode` sizes the canvas in device pixels; shown at CSS pixels, it stays sharp on a high-density screen.
+        const shown = `${(across * scale) / ratio}px`;
+        canvas.style.width = shown;
+        canvas.style.height = shown;
+      })
+      .catch(() => setFailed(true));
+  }, [text, size, margin]);
   return (
     <div className="qr">
       <canvas ref={ref} className="qr-canvas" role="img" aria-label={label} width={size} height={size} />

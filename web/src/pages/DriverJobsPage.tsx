@@ -1,8 +1,9 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Session } from '../api.js';
 import { Button, Loading, Notice, PageHeading } from '../components.js';
 import { phoneStanding } from '../drivers/driver-jobs.js';
+import { registerAppServiceWorker } from '../drivers/install-app.js';
 import { JobCard } from '../drivers/JobCard.js';
 import { PassView } from '../drivers/PassView.js';
 import { PhoneCard } from '../drivers/PhoneCard.js';
@@ -13,6 +14,10 @@ export function DriverJobsPage({ session }: { session: Session }) {
   const { t } = useTranslation('drivers');
   const { jobs: state, loadJobs: load, phone, loadPhone } = useDriverJobs(session.user.userId);
   const [showing, setShowing] = useState<string>();
+
+  useEffect(() => {
+    void registerAppServiceWorker();
+  }, []);
 
   const standing = phone.status === 'ready' ? phoneStanding(phone) : undefined;
   const key = phone.status === 'ready' ? phone.key : undefined;
