@@ -113,12 +113,15 @@ export function gateRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
         // recorded; the attempts it was let make are grouped into one alert. Every attempt counts against the
         // kiosk here; only a genuine pass counts against its credential, in the transaction (`gateTransaction`).
         await admitAtGate(deps.gateThrottle, { kiosk: operator }, deps.auth.ledger.clock.now());
-        const result = await gateTransaction(gate, operator, request.body);
+        const caller = await callerOf(deps.auth.ledger.store, request);
+        const result = await gateTransaction(gate, operator, request.body, {
+          gateTerminals: caller.orgKind === 'terminal_operator' ? (caller.terminals ?? []) : [],
+        });
         // Issue 10, row F: the answer is cut to what this kiosk or clerk may know of the box; the log keeps it all.
         return gateAnswerFor(
           deps.auth.ledger.store,
           {
-            principal: await callerOf(deps.auth.ledger.store, request),
+            principal: caller,
             ...(request.apiToken ? { tokenPermissions: request.apiToken.permissions } : {}),
           },
           result,

@@ -143,6 +143,14 @@ export async function gateTransaction(
   deps: GateDeps,
   operator: string,
   presented: GatePresentation,
+  known: {
+    /**
+     * The terminals the operator's organisation runs, when the caller has them already (the HTTP route resolved the
+     * kiosk's token or the clerk's session, and its organisation, to authorise the request): the transaction then
+     * does not read the token or user and the organisation again (issue 13: two of the verdict's statements).
+     */
+    readonly gateTerminals?: readonly string[];
+  } = {},
 ): Promise<GateTransactionResult> {
   // Outside the transaction: pure work on attacker-controlled input, no reason to hold the log lock for it.
   // A rotating pass from the driver's phone names its credential by id; a printed credential carries its claims.
@@ -220,7 +228,7 @@ export async function gateTransaction(
         status: visitState?.visit?.status ?? 'announced',
         terminal: visitState?.visit?.slot?.terminal ?? null,
       },
-      gateTerminals: await gateTerminalsOf(tx, operator),
+      gateTerminals: known.gateTerminals ?? (await gateTerminalsOf(tx, operator)),
       release: { rightVersion: release?.rightVersion ?? 0, holder: release?.holder ?? null },
       booking,
       credentialIds: {
