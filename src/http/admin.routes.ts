@@ -1,6 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { OrganisationRecord, UserRecord } from '../app/access/identity.ports.js';
+import type {
+  ApiTokenSortColumn,
+  OrganisationRecord,
+  OrganisationSortColumn,
+  UserRecord,
+  UserSortColumn,
+} from '../app/access/identity.ports.js';
 import {
   API_TOKEN_DEFAULT_DAYS,
   API_TOKEN_MAX_DAYS,
@@ -17,8 +23,10 @@ import { AppError } from '../app/errors.js';
 import { checkRoles, type OrgKind, orgKinds, roles } from '../domain/index.js';
 import { ApprovalSchema, approvalView } from './approval.routes.js';
 import { requireAuth } from './auth.plugin.js';
+import { CsvFormat, sendCsv, wantsCsv } from './csv.js';
 import type { HttpDeps } from './deps.js';
-import { decodeCursor, NextCursor, pageOf, pageQuery } from './page-cursor.js';
+import { Contains, csvPages, listSortOf, sortedPageOf, sortQuery, YesNo, yesNo } from './list-sort.js';
+import { NextCursor, pageQuery } from './page-cursor.js';
 import { problemResponses } from './schemas.js';
 
 /** Organisations, users and tokens per page when the caller names no limit, and the most one page holds (issue 13). */
@@ -71,6 +79,23 @@ const errors = {
   ...problemResponses,
 } as const;
 
+const ORGANISATION_SORTS: readonly OrganisationSortColumn[] = ['code', 'name', 'createdAt'];
+const USER_SORTS: readonly UserSortColumn[] = ['username', 'displayName', 'createdAt'];
+const TOKEN_SORTS: readonly ApiTokenSortColumn[] = ['createdAt', 'expiresAt', 'label'];
+
+const ORGANISATION_CSV_HEADER = ['orgId', 'code', 'name', 'kind', 'terminals', 'createdAt'];
+const USER_CSV_HEADER = ['userId', 'username', 'displayName', 'orgId', 'roles', 'lockedAt', 'createdAt'];
+const TOKEN_CSV_HEADER = [
+  'tokenId',
+  'orgId',
+  'label',
+  'permissions',
+  'createdAt',
+  'expiresAt',
+  'revokedAt',
+  'lastUsedAt',
+];
+
 const organisationView = (org: OrganisationRecord) => ({
   orgId: org.orgId,
   kind: org.kind,
@@ -106,24 +131,55 @@ export function adminRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
         config: { access: 'org.manage' },
         schema: {
           tags: ['admin'],
-          summary: 'Organisations by code, one page at a time',
-          querystring: Type.Object(
-            pageQuery({ max: MAX_ADMIN_PAGE, default: DEFAULT_ADMIN_PAGE, rows: 'Organisations' }),
-          ),
+          summary: 'Organisations, filtered and sorted (by code unless asked), one page at a time, or as CSV',
+          querystring: Type.Object({
+            kind: Type.Optional(Type.Union(orgKinds.map((kind) => Type.Literal(kind)))),
+            name: Contains('Only organisations whose name or code contains this text (any case)'),
+            ...sortQuery(ORGANISATION_SORTS, 'code'),
+            ...pageQuery({ max: MAX_ADMIN_PAGE, default: DEFAULT_ADMIN_PAGE, rows: 'Organisations' }),
+            format: CsvFormat,
+          }),
           response: {
             200: Type.Object({ organisations: Type.Array(OrganisationSchema), nextCursor: NextCursor }),
             ...errors,
           },
         },
       },
-      async (request) => {
-        const { cursor, limit = DEFAULT_ADMIN_PAGE } = request.query;
-        const rows = await identity.listOrganisations({
-          ...(cursor === undefined ? {} : { after: { code: decodeCursor(cursor, 1)[0]! } }),
-          limit: limit + 1,
-        });
-        const { page, nextCursor } = pageOf(rows, limit, (org) => [org.code]);
-        return { organisations: page.map(organisationView), nextCursor };
+      async (request, reply) => {
+        const { kind, name, limit = DEFAULT_ADMIN_PAGE } = request.query;
+        const pageAfter = async (cursor: string | undefined) => {
+          const sort = listSortOf<OrganisationSortColumn>({ ...request.query, cursor }, 'code');
+          const rows = await identity.listOrganisations({
+            ...(kind === undefined ? {} : { kind }),
+            ...(name === undefined ? {} : { nameContains: name }),
+            sort,
+            limit: limit + 1,
+          });
+          return sortedPageOf(
+            rows,
+            limit,
+            sort,
+            (org, by) => org[by],
+            (org) => org.orgId,
+          );
+        };
+        const first = await pageAfter(request.query.cursor);
+        if (!wantsCsv(request)) {
+          return { organisations: first.page.map(organisationView), nextCursor: first.nextCursor };
+        }
+        return sendCsv(
+          reply,
+          'organisations.csv',
+          ORGANISATION_CSV_HEADER,
+          csvPages(first, pageAfter, (org) => [
+            org.orgId,
+            org.code,
+            org.name,
+            org.kind,
+            org.terminals.join(' '),
+            org.createdAt,
+          ]),
+        );
       },
     );
 
@@ -166,10 +222,16 @@ export function adminRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
         config: { access: 'user.manage' },
         schema: {
           tags: ['admin'],
-          summary: 'Users, of one organisation or all, by username, one page at a time',
+          summary:
+            'Users, of one organisation or all, filtered and sorted (by username unless asked), one page at a time, or as CSV',
           querystring: Type.Object({
             orgId: Type.Optional(Id('Only this organisation')),
+            role: Type.Optional(Type.Union(roles.map((role) => Type.Literal(role)))),
+            locked: YesNo('Only locked users (true) or only users who may log in (false)'),
+            name: Contains('Only users whose username or display name contains this text (any case)'),
+            ...sortQuery(USER_SORTS, 'username'),
             ...pageQuery({ max: MAX_ADMIN_PAGE, default: DEFAULT_ADMIN_PAGE, rows: 'Users' }),
+            format: CsvFormat,
           }),
           response: {
             200: Type.Object({ users: Type.Array(UserSchema), nextCursor: NextCursor }),
@@ -177,15 +239,43 @@ export function adminRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
           },
         },
       },
-      async (request) => {
-        const { orgId, cursor, limit = DEFAULT_ADMIN_PAGE } = request.query;
-        const rows = await identity.listUsers({
-          ...(orgId === undefined ? {} : { orgId }),
-          ...(cursor === undefined ? {} : { afterUsername: decodeCursor(cursor, 1)[0]! }),
-          limit: limit + 1,
-        });
-        const { page, nextCursor } = pageOf(rows, limit, (user) => [user.username]);
-        return { users: page.map(userView), nextCursor };
+      async (request, reply) => {
+        const { orgId, role, name, limit = DEFAULT_ADMIN_PAGE } = request.query;
+        const locked = yesNo(request.query.locked);
+        const pageAfter = async (cursor: string | undefined) => {
+          const sort = listSortOf<UserSortColumn>({ ...request.query, cursor }, 'username');
+          const rows = await identity.listUsers({
+            ...(orgId === undefined ? {} : { orgId }),
+            ...(role === undefined ? {} : { role }),
+            ...(locked === undefined ? {} : { locked }),
+            ...(name === undefined ? {} : { nameContains: name }),
+            sort,
+            limit: limit + 1,
+          });
+          return sortedPageOf(
+            rows,
+            limit,
+            sort,
+            (user, by) => user[by],
+            (user) => user.userId,
+          );
+        };
+        const first = await pageAfter(request.query.cursor);
+        if (!wantsCsv(request)) return { users: first.page.map(userView), nextCursor: first.nextCursor };
+        return sendCsv(
+          reply,
+          'users.csv',
+          USER_CSV_HEADER,
+          csvPages(first, pageAfter, (user) => [
+            user.userId,
+            user.username,
+            user.displayName,
+            user.orgId,
+            user.roles.join(' '),
+            user.lockedAt,
+            user.createdAt,
+          ]),
+        );
       },
     );
 
@@ -326,10 +416,21 @@ export function adminRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
         schema: {
           tags: ['admin'],
           summary:
-            'API tokens of machine clients, of one organisation or all (never the tokens themselves), oldest first, one page at a time: revoked and expired ones stay listed',
+            'API tokens of machine clients, of one organisation or all (never the tokens themselves), filtered and sorted (oldest first unless asked), one page at a time, or as CSV: revoked and expired ones stay listed',
           querystring: Type.Object({
             orgId: Type.Optional(Id('Only this organisation')),
+            revoked: YesNo('Only revoked tokens (true) or only tokens not revoked (false)'),
+            permission: Type.Optional(
+              Type.String({
+                minLength: 1,
+                maxLength: 60,
+                pattern: '^[A-Za-z0-9._:-]+$',
+                description: 'Only tokens that hold this permission',
+              }),
+            ),
+            ...sortQuery(TOKEN_SORTS, 'createdAt'),
             ...pageQuery({ max: MAX_ADMIN_PAGE, default: DEFAULT_ADMIN_PAGE, rows: 'Tokens' }),
+            format: CsvFormat,
           }),
           response: {
             200: Type.Object({ tokens: Type.Array(ApiTokenSchema), nextCursor: NextCursor }),
@@ -337,16 +438,43 @@ export function adminRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
           },
         },
       },
-      async (request) => {
-        const { orgId, cursor, limit = DEFAULT_ADMIN_PAGE } = request.query;
-        const after = cursor === undefined ? undefined : decodeCursor(cursor, 2);
-        const rows = await listApiTokens(auth, {
-          ...(orgId === undefined ? {} : { orgId }),
-          ...(after === undefined ? {} : { after: { createdAt: after[0]!, tokenId: after[1]! } }),
-          limit: limit + 1,
-        });
-        const { page, nextCursor } = pageOf(rows, limit, (token) => [token.createdAt, token.tokenId]);
-        return { tokens: page, nextCursor };
+      async (request, reply) => {
+        const { orgId, permission, limit = DEFAULT_ADMIN_PAGE } = request.query;
+        const revoked = yesNo(request.query.revoked);
+        const pageAfter = async (cursor: string | undefined) => {
+          const sort = listSortOf<ApiTokenSortColumn>({ ...request.query, cursor }, 'createdAt');
+          const rows = await listApiTokens(auth, {
+            ...(orgId === undefined ? {} : { orgId }),
+            ...(revoked === undefined ? {} : { revoked }),
+            ...(permission === undefined ? {} : { permission }),
+            sort,
+            limit: limit + 1,
+          });
+          return sortedPageOf(
+            rows,
+            limit,
+            sort,
+            (token, by) => token[by],
+            (token) => token.tokenId,
+          );
+        };
+        const first = await pageAfter(request.query.cursor);
+        if (!wantsCsv(request)) return { tokens: first.page, nextCursor: first.nextCursor };
+        return sendCsv(
+          reply,
+          'api-tokens.csv',
+          TOKEN_CSV_HEADER,
+          csvPages(first, pageAfter, (token) => [
+            token.tokenId,
+            token.orgId,
+            token.label,
+            token.permissions.join(' '),
+            token.createdAt,
+            token.expiresAt,
+            token.revokedAt,
+            token.lastUsedAt,
+          ]),
+        );
       },
     );
 

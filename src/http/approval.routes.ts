@@ -1,14 +1,22 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { ApprovalRecord, IdentityReads } from '../app/access/identity.ports.js';
+import type {
+  ApprovalRecord,
+  ApprovalSortColumn,
+  IdentityReads,
+  ListSort,
+} from '../app/access/identity.ports.js';
 import type { Authenticated } from '../app/access/index.js';
 import { approvalInbox, decideRequest, readApproval, withdrawRequest } from '../app/access/index.js';
 import { pickupApprovalKinds } from '../app/appointments/index.js';
 import { AppError } from '../app/errors.js';
 import { visitApprovalKinds } from '../app/visits/index.js';
+import { approvalKinds as requestKinds } from '../domain/index.js';
 import { requireAuth } from './auth.plugin.js';
+import { CsvFormat, sendCsv, wantsCsv } from './csv.js';
 import type { HttpDeps } from './deps.js';
-import { decodeCursor, NextCursor, pageOf, pageQuery } from './page-cursor.js';
+import { csvPages, listSortOf, sortedPageOf, sortQuery } from './list-sort.js';
+import { NextCursor, pageQuery } from './page-cursor.js';
 import { problemResponses } from './schemas.js';
 
 export const ApprovalSchema = Type.Object({
@@ -111,6 +119,51 @@ const errors = {
   ...problemResponses,
 } as const;
 
+const APPROVAL_SORTS: readonly ApprovalSortColumn[] = ['expiresAt', 'kind'];
+const APPROVAL_STATES = ['pending', 'granted', 'rejected', 'withdrawn', 'expired'] as const;
+type ApprovalState = (typeof APPROVAL_STATES)[number];
+
+const APPROVAL_CSV_HEADER = [
+  'requestId',
+  'kind',
+  'subject',
+  'status',
+  'terminal',
+  'requestedBy',
+  'requestedAt',
+  'expiresAt',
+  'decidedBy',
+];
+const approvalCsvRecord = (view: ApprovalView) => [
+  view.requestId,
+  view.kind,
+  view.subject,
+  view.status,
+  view.terminal,
+  view.requestedBy.displayName ?? view.requestedBy.userId,
+  view.requestedAt,
+  view.expiresAt,
+  view.decidedBy,
+];
+
+/**
+ * The table's filter for a state a person picks: `expired` is a request still pending in the table whose wait is
+ * over, `pending` one whose wait is not.
+ */
+function stateFilter(state: ApprovalState | undefined, now: string) {
+  if (state === undefined) return {};
+  if (state === 'pending') return { status: 'pending', expiresAfter: now };
+  if (state === 'expired') return { status: 'pending', expiresAtOrBefore: now };
+  return { status: state };
+}
+
+/** The inbox (live requests only, never many) sorted as a page of the table would be. */
+function sortInbox(views: ApprovalView[], sort: ListSort<ApprovalSortColumn>): ApprovalView[] {
+  const sign = sort.direction === 'asc' ? 1 : -1;
+  const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return views.sort((a, b) => sign * (compare(a[sort.by], b[sort.by]) || compare(a.requestId, b.requestId)));
+}
+
 const RequestParams = Type.Object({ requestId: Type.String({ minLength: 1, maxLength: 100 }) });
 
 /** Two-person approval: the inbox, one request, approve, reject, withdraw (issue 3). */
@@ -130,22 +183,35 @@ export function approvalRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
   }
 
   /**
-   * One page of the caller's own requests, the soonest to expire first: found through the table, a keyset page at a
-   * time (issue 13: every request a person ever made piles up), each shown as the log records it.
+   * One page of the caller's own requests, in the order asked for (the soonest to expire first unless asked): found
+   * through the table, a keyset page at a time (issue 13: every request a person ever made piles up), each shown as
+   * the log records it.
    */
   async function mineFromLog(
     caller: Authenticated,
     at: Date,
-    page: { limit: number; cursor?: string },
+    page: {
+      limit: number;
+      sort: ListSort<ApprovalSortColumn>;
+      kind?: string;
+      state?: ApprovalState;
+    },
   ): Promise<{ records: ApprovalRecord[]; nextCursor: string | null }> {
-    const after = page.cursor === undefined ? undefined : decodeCursor(page.cursor, 2);
     const rows = await identity.listApprovals({
       orgId: caller.org.orgId,
       requestedBy: caller.user.userId,
-      ...(after === undefined ? {} : { after: { expiresAt: after[0]!, requestId: after[1]! } }),
+      ...(page.kind === undefined ? {} : { kind: page.kind }),
+      ...stateFilter(page.state, at.toISOString()),
+      sort: page.sort,
       limit: page.limit + 1,
     });
-    const { page: mine, nextCursor } = pageOf(rows, page.limit, (row) => [row.expiresAt, row.requestId]);
+    const { page: mine, nextCursor } = sortedPageOf(
+      rows,
+      page.limit,
+      page.sort,
+      (row, by) => row[by],
+      (row) => row.requestId,
+    );
     const records = await Promise.all(
       mine.map((row) => readApproval(auth.ledger.store, row.requestId, at.toISOString())),
     );
@@ -166,16 +232,25 @@ export function approvalRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
         schema: {
           tags: ['approvals'],
           summary:
-            'My inbox: pending requests I may decide; with `mine=1`, the requests I made, one page at a time, the soonest to expire first',
+            'My inbox: pending requests I may decide; with `mine=1`, the requests I made, one page at a time, the soonest to expire first unless sorted otherwise; either as CSV with `format=csv`',
           querystring: Type.Object({
             mine: Type.Optional(
               Type.Union([Type.Literal('1'), Type.Literal('0'), Type.Literal('true'), Type.Literal('false')]),
             ),
+            kind: Type.Optional(Type.Union(requestKinds.map((kind) => Type.Literal(kind)))),
+            state: Type.Optional(
+              Type.Union(
+                APPROVAL_STATES.map((state) => Type.Literal(state)),
+                { description: 'Only requests in this state (the inbox holds pending ones only)' },
+              ),
+            ),
+            ...sortQuery(APPROVAL_SORTS, 'expiresAt'),
             ...pageQuery({
               max: MAX_MINE_PAGE,
               default: DEFAULT_MINE_PAGE,
               rows: 'My requests (with `mine=1`)',
             }),
+            format: CsvFormat,
           }),
           response: {
             200: Type.Object({
@@ -186,19 +261,61 @@ export function approvalRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
           },
         },
       },
-      async (request) => {
+      async (request, reply) => {
         const caller = requireAuth(request);
-        const { cursor, limit = DEFAULT_MINE_PAGE } = request.query;
+        const { limit = DEFAULT_MINE_PAGE, kind, state } = request.query;
         const mine = request.query.mine === '1' || request.query.mine === 'true';
         const at = now();
         if (mine) {
-          const page = await mineFromLog(caller, at, { limit, ...(cursor === undefined ? {} : { cursor }) });
-          const requests = await Promise.all(page.records.map((r) => approvalView(identity, r, at)));
-          return { requests, nextCursor: page.nextCursor };
+          const pageAfter = async (cursor: string | undefined) => {
+            const sort = listSortOf<ApprovalSortColumn>({ ...request.query, cursor }, 'expiresAt');
+            const page = await mineFromLog(caller, at, {
+              limit,
+              sort,
+              ...(kind === undefined ? {} : { kind }),
+              ...(state === undefined ? {} : { state: state as ApprovalState }),
+            });
+            const views = await Promise.all(page.records.map((r) => approvalView(identity, r, at)));
+            return { page: views, nextCursor: page.nextCursor };
+          };
+          const first = await pageAfter(request.query.cursor);
+          if (!wantsCsv(request)) return { requests: first.page, nextCursor: first.nextCursor };
+          return sendCsv(
+            reply,
+            'my-requests.csv',
+            APPROVAL_CSV_HEADER,
+            csvPages(first, pageAfter, approvalCsvRecord),
+          );
         }
-        // The inbox holds the live requests only, pending and not expired: bounded by what is open now.
+        // The inbox holds the live requests only, pending and not expired: bounded by what is open now, so it is
+        // filtered and sorted whole rather than paged.
+        const sort = listSortOf<ApprovalSortColumn>(request.query, 'expiresAt');
+        if (sort.after !== undefined) {
+          throw new AppError('input.invalid', 'the inbox is one page: it takes no cursor', {
+            cursor: request.query.cursor,
+          });
+        }
         const records = await approvalInbox(auth, caller);
-        return { requests: await Promise.all(records.map((r) => approvalView(identity, r, at))) };
+        const views = await Promise.all(
+          records
+            .filter((r) => kind === undefined || r.kind === kind)
+            .map((r) => approvalView(identity, r, at)),
+        );
+        const requests = sortInbox(
+          views.filter((view) => state === undefined || view.status === state),
+          sort,
+        );
+        if (!wantsCsv(request)) return { requests };
+        return sendCsv(
+          reply,
+          'approval-inbox.csv',
+          APPROVAL_CSV_HEADER,
+          csvPages(
+            { page: requests, nextCursor: null },
+            async () => ({ page: [], nextCursor: null }),
+            approvalCsvRecord,
+          ),
+        );
       },
     );
 

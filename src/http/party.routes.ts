@@ -1,8 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { listParties } from '../app/access/index.js';
+import { CsvFormat, sendCsv, wantsCsv } from './csv.js';
 import type { HttpDeps } from './deps.js';
-import { decodeCursor, NextCursor, pageOf, pageQuery } from './page-cursor.js';
+import { Contains, csvPages, listSortOf, sortedPageOf, sortQuery } from './list-sort.js';
+import { NextCursor, pageQuery } from './page-cursor.js';
 import { problemResponses } from './schemas.js';
 
 /** Parties per page when the caller names no limit, and the most one page holds (issue 13). */
@@ -38,10 +40,13 @@ export function partyRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
         schema: {
           tags: ['releases'],
           summary:
-            'Forwarders, hauliers and lines a release can be offered to, by name, one page at a time: id, name, code and kind only',
+            'Forwarders, hauliers and lines a release can be offered to, by name either way, one page at a time, or as CSV: id, name, code and kind only',
           querystring: Type.Object({
             kind: Type.Optional(PartyKindSchema),
+            name: Contains('Only parties whose name contains this text (any case)'),
+            ...sortQuery(['name'], 'name'),
             ...pageQuery({ max: MAX_PARTY_PAGE, default: DEFAULT_PARTY_PAGE, rows: 'Parties' }),
+            format: CsvFormat,
           }),
           response: {
             200: Type.Object({ parties: Type.Array(PartySchema), nextCursor: NextCursor }),
@@ -49,16 +54,33 @@ export function partyRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
           },
         },
       },
-      async (request) => {
-        const { kind, cursor, limit = DEFAULT_PARTY_PAGE } = request.query;
-        const after = cursor === undefined ? undefined : decodeCursor(cursor, 2);
-        const { parties } = await listParties(reads, {
-          ...(kind === undefined ? {} : { kind }),
-          ...(after === undefined ? {} : { after: { name: after[0]!, orgId: after[1]! } }),
-          limit: limit + 1,
-        });
-        const { page, nextCursor } = pageOf(parties, limit, (party) => [party.name, party.orgId]);
-        return { parties: page, nextCursor };
+      async (request, reply) => {
+        const { kind, name, limit = DEFAULT_PARTY_PAGE } = request.query;
+        const pageAfter = async (cursor: string | undefined) => {
+          const sort = listSortOf({ ...request.query, cursor }, 'name');
+          const { parties } = await listParties(reads, {
+            ...(kind === undefined ? {} : { kind }),
+            ...(name === undefined ? {} : { nameContains: name }),
+            direction: sort.direction,
+            ...(sort.after === undefined ? {} : { after: { name: sort.after.key, orgId: sort.after.id } }),
+            limit: limit + 1,
+          });
+          return sortedPageOf(
+            parties,
+            limit,
+            sort,
+            (party) => party.name,
+            (party) => party.orgId,
+          );
+        };
+        const first = await pageAfter(request.query.cursor);
+        if (!wantsCsv(request)) return { parties: first.page, nextCursor: first.nextCursor };
+        return sendCsv(
+          reply,
+          'parties.csv',
+          ['orgId', 'name', 'code', 'kind'],
+          csvPages(first, pageAfter, (party) => [party.orgId, party.name, party.code, party.kind]),
+        );
       },
     );
   };

@@ -29,6 +29,10 @@ export async function listParties(
   reads: { readonly identity: Pick<IdentityReads, 'listOrganisations'> },
   query: {
     readonly kind?: PartyKind;
+    /** Only parties whose name contains this text, in any case (issue 14). */
+    readonly nameContains?: string;
+    /** By name ascending (the default) or descending; `after` is the row before the page in that direction. */
+    readonly direction?: 'asc' | 'desc';
     readonly after?: { readonly name: string; readonly orgId: string };
     readonly limit?: number;
   } = {},
@@ -36,6 +40,8 @@ export async function listParties(
   const organisations = await reads.identity.listOrganisations({
     orderBy: 'name',
     kinds: query.kind === undefined ? partyKinds : [query.kind],
+    ...(query.nameContains === undefined ? {} : { nameContains: query.nameContains }),
+    ...(query.direction === undefined ? {} : { direction: query.direction }),
     ...(query.after === undefined ? {} : { after: query.after }),
     ...(query.limit === undefined ? {} : { limit: query.limit }),
   });
