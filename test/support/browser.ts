@@ -11,7 +11,14 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type Browser, type BrowserContext, type CDPSession, chromium, type Page } from 'playwright-core';
+import {
+  type Browser,
+  type BrowserContext,
+  type CDPSession,
+  chromium,
+  type Locator,
+  type Page,
+} from 'playwright-core';
 
 export const chromiumPath = process.env.PORTLEDGER_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -242,4 +249,16 @@ export async function ensureConsoleBuilt(): Promise<void> {
   } finally {
     rmSync(lock, { recursive: true, force: true });
   }
+}
+
+/**
+ * Chooses the driver with badge `badge` in the booking form's searchable driver picker (issue 14): types the badge
+ * and takes the one option it leaves, as a planner at the keyboard would.
+ */
+export async function chooseDriver(scope: Page | Locator, badge: string, label = 'Driver'): Promise<void> {
+  const picker = scope.getByRole('combobox', { name: label, exact: true });
+  await picker.fill(badge);
+  await scope.getByRole('option', { name: `badge ${badge}` }).waitFor();
+  await picker.press('ArrowDown');
+  await picker.press('Enter');
 }

@@ -11,6 +11,7 @@
  */
 import { afterAll, afterEach, expect, it } from 'vitest';
 import { readAppointment } from '../../../src/app/appointments/index.js';
+import { chooseDriver } from '../../support/browser.js';
 import { type ConsoleSuite, consoleSuite, describeBrowser } from '../../support/console-session.js';
 import {
   addCast,
@@ -229,7 +230,7 @@ describeBrowser('the Antwerp attack through the console (MISSION §1)', () => {
     const { page } = planner;
     await openFromMenu(page, 'Releases', 'Releases');
     await page.getByRole('button', { name: `Book the pickup of ${REBOOKED}` }).click();
-    await page.getByLabel('Driver', { exact: true }).selectOption(BADGE);
+    await chooseDriver(page, BADGE);
     await page.getByLabel('Truck plate').fill(PLATE);
     await page.getByLabel('Day').fill(time.day);
     await page.locator(`input[name="slot"][value="${time.slotId('12:00')}"]`).check();
@@ -245,7 +246,7 @@ describeBrowser('the Antwerp attack through the console (MISSION §1)', () => {
     await withStepUp(page, page.getByText('needs a second planner of your haulier to approve it'));
     await planner.shot('earlier-slot-needs-approval');
 
-    await page.getByLabel('Driver', { exact: true }).selectOption(OTHER_BADGE);
+    await chooseDriver(page, OTHER_BADGE);
     await page.getByRole('button', { name: 'Change driver or truck' }).click();
     await page.getByText(/change of driver or truck is close to the pickup/).waitFor();
     await planner.shot('driver-change-needs-approval');

@@ -10,7 +10,7 @@
  */
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, expect, it } from 'vitest';
-import { collectPageProblems, type PageProblems, screenshot } from '../../support/browser.js';
+import { chooseDriver, collectPageProblems, type PageProblems, screenshot } from '../../support/browser.js';
 import {
   addSessionCookie,
   type ConsoleSuite,
@@ -123,7 +123,7 @@ describeBrowser(
       const { page, problems } = await inNewYork('clock.planner');
       await page.goto(`${suite.server.baseUrl}/releases`);
       await page.getByRole('button', { name: `Book the pickup of ${BOX}` }).click({ timeout: 15_000 });
-      await page.getByLabel('Driver', { exact: true }).selectOption(BADGE);
+      await chooseDriver(page, BADGE);
       await page.getByLabel('Truck plate').fill(PLATE);
       await page.getByLabel('Day').fill(time.day);
       const slot = page.locator(`input[name="slot"][value="${SLOT_ID}"]`);

@@ -114,7 +114,9 @@ describeBrowser('releases, booking with a QR credential, and the gate kiosk', ()
     await page.getByLabel("Driver's PortLedger account (optional)").fill('jan.driver');
     await page.getByRole('button', { name: 'Register driver' }).click();
     await page.getByText('Jan Peeters is registered.').waitFor();
-    expect(await page.getByLabel('Driver', { exact: true }).inputValue()).toBe(BADGE);
+    expect(await page.getByRole('combobox', { name: 'Driver', exact: true }).inputValue()).toBe(
+      `Jan Peeters — badge ${BADGE}`,
+    );
     await page.getByLabel('Truck plate').fill(PLATE);
     await page.getByLabel('Day').fill(day);
     const slot = page.locator(`input[name="slot"][value="${slotId}"]`);

@@ -17,7 +17,7 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, expect, it } from 'vitest';
 import { auditPage } from '../../support/a11y.js';
-import { collectPageProblems, type PageProblems, screenshot } from '../../support/browser.js';
+import { chooseDriver, collectPageProblems, type PageProblems, screenshot } from '../../support/browser.js';
 import {
   addSessionCookie,
   type ConsoleSuite,
@@ -148,7 +148,7 @@ describeBrowser('the rotating pickup pass on the driver’s phone (issue 10, row
     const { page } = planner;
     await openFromMenu(page, 'Releases', 'Releases');
     await page.getByRole('button', { name: `Book the pickup of ${BOX}` }).click();
-    await page.getByLabel('Driver', { exact: true }).selectOption(BADGE);
+    await chooseDriver(page, BADGE);
     await page.getByLabel('Truck plate').fill(PLATE);
     await page.getByLabel('Day').fill(time.day);
     await page.locator(`input[name="slot"][value="${time.slotId('10:00')}"]`).check();

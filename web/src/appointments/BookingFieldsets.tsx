@@ -1,7 +1,7 @@
 /** The two halves of the booking form: who collects (driver and truck), and when (terminal, day and slot). */
-import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useTerminalClock } from '../clock.js';
+import { ComboBox } from '../combo-box.js';
 import { Button, Field, Loading, Notice } from '../components.js';
 import { SlotPicker } from './SlotPicker.js';
 import type { BookingChoices } from './use-booking-choices.js';
@@ -24,7 +24,6 @@ export function DriverAndTruck({
   toggleAdding: () => void;
 }) {
   const { t } = useTranslation('appointments');
-  const selectId = useId();
   return (
     <fieldset className="booking-who">
       <legend>{t('who.legend')}</legend>
@@ -36,17 +35,17 @@ export function DriverAndTruck({
         </Notice>
       ) : null}
       {drivers ? (
-        <div className="field">
-          <label htmlFor={selectId}>{t('who.driver')}</label>
-          <select id={selectId} value={badge} onChange={(event) => setBadge(event.target.value)}>
-            <option value="">{drivers.length === 0 ? t('who.noDriver') : t('who.chooseDriver')}</option>
-            {drivers.map((driver) => (
-              <option key={driver.badgeRef} value={driver.badge}>
-                {t('who.driverOption', { name: driver.name, badge: driver.badge })}
-              </option>
-            ))}
-          </select>
-        </div>
+        // A haulier may employ hundreds of drivers: a searchable picker, by name or badge (issue 14).
+        <ComboBox
+          label={t('who.driver')}
+          value={badge}
+          onChange={setBadge}
+          placeholder={drivers.length === 0 ? t('who.noDriver') : t('who.chooseDriver')}
+          options={drivers.map((driver) => ({
+            value: driver.badge,
+            label: t('who.driverOption', { name: driver.name, badge: driver.badge }),
+          }))}
+        />
       ) : null}
       <Field
         label={t('who.plate')}
