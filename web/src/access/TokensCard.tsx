@@ -3,24 +3,69 @@ import { Fragment, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { apiDelete, apiPost, type Session } from '../api.js';
 import { localDateTime } from '../clock.js';
-import { Button } from '../components.js';
+import { Button, Field, Notice, SelectField } from '../components.js';
 import { ActionForm } from '../forms/ActionForm.js';
 import { allows, useFormDraft, withChoices } from '../forms/form-schema.js';
+import { ListFooter, type ListQuery, SortHeader, useServerList } from '../list-controls.js';
 import { CopyButton } from '../qr.js';
 import { type AdminAct, type ApiToken, listOf, type Organisation, type Outcome } from './admin-api.js';
 import { ADMIN_FORM, CREATE_TOKEN } from './admin-forms.js';
 
+/** The filters of the tokens' list: organisation, revoked or not, and a permission it holds. */
+function TokenFilters({
+  orgs,
+  query,
+  onChange,
+}: {
+  orgs: Organisation[];
+  query: ListQuery;
+  onChange: (query: ListQuery) => void;
+}) {
+  const { t } = useTranslation('access');
+  const set = (name: string) => (value: string) =>
+    onChange({ ...query, filters: { ...query.filters, [name]: value } });
+  return (
+    <fieldset className="list-filters">
+      <legend>{t('filters.legend')}</legend>
+      <SelectField
+        label={t('tokens.organisation')}
+        value={query.filters.orgId ?? ''}
+        onChange={set('orgId')}
+        prompt={t('filters.any')}
+        options={orgs.map((o) => ({ value: o.orgId, label: o.name }))}
+      />
+      <SelectField
+        label={t('filters.tokenState')}
+        value={query.filters.revoked ?? ''}
+        onChange={set('revoked')}
+        prompt={t('filters.any')}
+        options={[
+          { value: 'false', label: t('filters.notRevoked') },
+          { value: 'true', label: t('filters.revoked') },
+        ]}
+      />
+      <Field
+        label={t('filters.permission')}
+        type="search"
+        value={query.filters.permission ?? ''}
+        onChange={(event) => set('permission')(event.target.value)}
+      />
+    </fieldset>
+  );
+}
+
 export function TokensCard({
   session,
   orgs,
-  tokens,
+  reloadKey,
   act,
   busy,
   setOutcome,
 }: {
   session: Session;
   orgs: Organisation[];
-  tokens: ApiToken[];
+  /** Changes after each action, so that the list shows what it did. */
+  reloadKey: number;
   act: AdminAct;
   busy: string | undefined;
   setOutcome: (outcome: Outcome) => void;
@@ -28,20 +73,38 @@ export function TokensCard({
   const { t } = useTranslation('access');
   const draft = useFormDraft({ orgId: '', permissions: '', label: '', expiresInDays: '90' });
   const [createdToken, setCreatedToken] = useState<string>();
+  const [query, setQuery] = useState<ListQuery>({ filters: {}, sort: 'createdAt', direction: 'asc' });
+  const list = useServerList<ApiToken>('/v1/admin/tokens', 'tokens', query, reloadKey);
+  const tokens = list.rows ?? [];
+  const filtered = Object.values(query.filters).some((value) => value.trim() !== '');
   const orgName = (orgId: string) => orgs.find((o) => o.orgId === orgId)?.name ?? orgId;
   return (
     <section className="card card-wide" aria-labelledby="tokens-heading">
       <h2 id="tokens-heading">{t('tokens.heading')}</h2>
-      {tokens.length === 0 ? <p className="muted">{t('tokens.none')}</p> : null}
+      <TokenFilters orgs={orgs} query={query} onChange={setQuery} />
+      {list.error ? (
+        <Notice tone="error" title={t('page.failed')}>
+          <p>{list.error}</p>
+        </Notice>
+      ) : null}
+      {list.rows && tokens.length === 0 ? (
+        <p className="muted">{filtered ? t('filters.noMatch') : t('tokens.none')}</p>
+      ) : null}
       {tokens.length > 0 ? (
         <div className="table-wrap">
           <table className="table">
             <thead>
               <tr>
-                <th scope="col">{t('tokens.label')}</th>
+                <SortHeader column="label" label={t('tokens.label')} query={query} onSort={setQuery} />
                 <th scope="col">{t('tokens.organisation')}</th>
                 <th scope="col">{t('tokens.permissions')}</th>
-                <th scope="col">{t('tokens.expires')}</th>
+                <SortHeader
+                  column="createdAt"
+                  label={t('tokens.createdAt')}
+                  query={query}
+                  onSort={setQuery}
+                />
+                <SortHeader column="expiresAt" label={t('tokens.expires')} query={query} onSort={setQuery} />
                 <th scope="col">{t('tokens.lastUsed')}</th>
                 <th scope="col">
                   <span className="visually-hidden">{t('tokens.actions')}</span>
@@ -65,6 +128,7 @@ export function TokensCard({
                       </Fragment>
                     ))}
                   </td>
+                  <td>{localDateTime(token.createdAt)}</td>
                   <td>{localDateTime(token.expiresAt)}</td>
                   <td>{localDateTime(token.lastUsedAt)}</td>
                   <td>
@@ -93,6 +157,7 @@ export function TokensCard({
           </table>
         </div>
       ) : null}
+      <ListFooter {...list} filename="api-tokens.csv" />
       {allows(session, CREATE_TOKEN.policy) ? (
         <ActionForm
           {...ADMIN_FORM}

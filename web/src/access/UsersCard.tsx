@@ -3,8 +3,10 @@ import { useState } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
 import { apiPost, type Session } from '../api.js';
 import { yourTime } from '../clock.js';
+import { Field, Notice, SelectField } from '../components.js';
 import { ActionForm } from '../forms/ActionForm.js';
 import { allows, useFormDraft, withChoices } from '../forms/form-schema.js';
+import { ListFooter, type ListQuery, SortHeader, useServerList } from '../list-controls.js';
 import { roleName } from '../terms.js';
 import {
   type AddedUser,
@@ -62,17 +64,68 @@ function AddedUserShown({ added }: { added: AddedUser }) {
   );
 }
 
+/** The filters of the users' list: organisation, role, whether locked, and text in the name. */
+function UserFilters({
+  orgs,
+  query,
+  onChange,
+}: {
+  orgs: Organisation[];
+  query: ListQuery;
+  onChange: (query: ListQuery) => void;
+}) {
+  const { t } = useTranslation('access');
+  const set = (name: string) => (value: string) =>
+    onChange({ ...query, filters: { ...query.filters, [name]: value } });
+  return (
+    <fieldset className="list-filters">
+      <legend>{t('filters.legend')}</legend>
+      <Field
+        label={t('filters.name')}
+        type="search"
+        value={query.filters.name ?? ''}
+        onChange={(event) => set('name')(event.target.value)}
+      />
+      <SelectField
+        label={t('users.organisation')}
+        value={query.filters.orgId ?? ''}
+        onChange={set('orgId')}
+        prompt={t('filters.any')}
+        options={orgs.map((o) => ({ value: o.orgId, label: o.name }))}
+      />
+      <SelectField
+        label={t('filters.role')}
+        value={query.filters.role ?? ''}
+        onChange={set('role')}
+        prompt={t('filters.any')}
+        options={ROLES.map((role) => ({ value: role, label: roleName(role) }))}
+      />
+      <SelectField
+        label={t('users.status')}
+        value={query.filters.locked ?? ''}
+        onChange={set('locked')}
+        prompt={t('filters.any')}
+        options={[
+          { value: 'false', label: t('users.active') },
+          { value: 'true', label: t('filters.locked') },
+        ]}
+      />
+    </fieldset>
+  );
+}
+
 export function UsersCard({
   session,
   orgs,
-  users,
+  reloadKey,
   act,
   busy,
   setOutcome,
 }: {
   session: Session;
   orgs: Organisation[];
-  users: User[];
+  /** Changes after each action, so that the list shows what it did. */
+  reloadKey: number;
   act: AdminAct;
   busy: string | undefined;
   setOutcome: (outcome: Outcome) => void;
@@ -81,19 +134,29 @@ export function UsersCard({
   const draft = useFormDraft({ orgId: '', username: '', displayName: '' });
   const [roles, setRoles] = useState<string[]>([]);
   const [added, setAdded] = useState<AddedUser>();
+  const [query, setQuery] = useState<ListQuery>({ filters: {}, sort: 'username', direction: 'asc' });
+  const list = useServerList<User>('/v1/admin/users', 'users', query, reloadKey);
+  const users = list.rows ?? [];
   const orgName = (orgId: string) => orgs.find((o) => o.orgId === orgId)?.name ?? orgId;
   return (
     <section className="card card-wide" aria-labelledby="users-heading">
       <h2 id="users-heading">{t('users.heading')}</h2>
+      <UserFilters orgs={orgs} query={query} onChange={setQuery} />
+      {list.error ? (
+        <Notice tone="error" title={t('page.failed')}>
+          <p>{list.error}</p>
+        </Notice>
+      ) : null}
       <div className="table-wrap">
         <table className="table">
           <thead>
             <tr>
-              <th scope="col">{t('users.name')}</th>
-              <th scope="col">{t('users.username')}</th>
+              <SortHeader column="displayName" label={t('users.name')} query={query} onSort={setQuery} />
+              <SortHeader column="username" label={t('users.username')} query={query} onSort={setQuery} />
               <th scope="col">{t('users.organisation')}</th>
               <th scope="col">{t('users.roles')}</th>
               <th scope="col">{t('users.status')}</th>
+              <SortHeader column="createdAt" label={t('users.createdAt')} query={query} onSort={setQuery} />
             </tr>
           </thead>
           <tbody>
@@ -108,11 +171,14 @@ export function UsersCard({
                   {u.roles.map(roleName).join(', ') || <span className="muted">{t('users.noneYet')}</span>}
                 </td>
                 <td>{u.lockedAt ? t('users.locked', { when: yourTime(u.lockedAt) }) : t('users.active')}</td>
+                <td>{yourTime(u.createdAt)}</td>
               </tr>
             ))}
           </tbody>
         </table>
       </div>
+      {list.rows && users.length === 0 ? <p className="muted">{t('filters.noMatch')}</p> : null}
+      <ListFooter {...list} filename="users.csv" />
 
       {allows(session, ADD_USER.policy) ? (
         <ActionForm

@@ -30,6 +30,20 @@ export const requestName = (request: ApprovalRequest) =>
 /** "Waiting", "Approved"…, in the console's language. */
 export const statusName = (status: ApprovalRequest['status']) => term('approvalStatuses', status);
 
+/** Every kind of two-person request, for the filter of one's own requests. */
+export const REQUEST_KINDS = [
+  'yard.correction',
+  'pickup.change',
+  'visit.void',
+  'visit.unfreeze',
+  'hold.lift',
+  'role.grant',
+  'passkeys.reset',
+] as const;
+
+/** Every state a request is shown in, for the same filter. */
+export const REQUEST_STATES = ['pending', 'granted', 'rejected', 'withdrawn', 'expired'] as const;
+
 const visitKinds = ['yard.correction', 'pickup.change', 'visit.void', 'visit.unfreeze', 'hold.lift'];
 
 /** Whether the request's subject is a visit, which has a container page to link to. */
@@ -39,13 +53,10 @@ const requestPath = (request: ApprovalRequest, action: string) =>
   `/v1/approvals/${encodeURIComponent(request.requestId)}/${action}`;
 
 export const approvalsApi = {
-  /** The requests awaiting the caller's decision, and the caller's own. */
+  /** The requests awaiting the caller's decision (the caller's own are a list of their own: `MyRequests`). */
   load: async () => {
-    const [inbox, mine] = await Promise.all([
-      apiGet<{ requests: ApprovalRequest[] }>('/v1/approvals'),
-      apiGet<{ requests: ApprovalRequest[] }>('/v1/approvals?mine=1'),
-    ]);
-    return { inbox: inbox.requests, mine: mine.requests };
+    const inbox = await apiGet<{ requests: ApprovalRequest[] }>('/v1/approvals');
+    return { inbox: inbox.requests };
   },
   approve: (request: ApprovalRequest) => apiPost(requestPath(request, 'approve')),
   reject: (request: ApprovalRequest, reason: string) => apiPost(requestPath(request, 'reject'), { reason }),

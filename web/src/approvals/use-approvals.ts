@@ -1,4 +1,4 @@
-/** The requests awaiting the person's decision and their own, loaded together; a 401 signs the person out. */
+/** The requests awaiting the person's decision; a 401 signs the person out. */
 import { useCallback, useEffect, useState } from 'react';
 import { isUnauthenticated, messageOf } from '../errors.js';
 import { useSession } from '../session.js';
@@ -7,7 +7,7 @@ import { type ApprovalRequest, approvalsApi } from './approval-requests.js';
 export type ApprovalsState =
   | { status: 'loading' }
   | { status: 'error'; message: string }
-  | { status: 'ready'; inbox: ApprovalRequest[]; mine: ApprovalRequest[] };
+  | { status: 'ready'; inbox: ApprovalRequest[] };
 
 export function useApprovals() {
   const { signedOut } = useSession();

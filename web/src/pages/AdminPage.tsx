@@ -4,11 +4,11 @@
  */
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ApiToken, Organisation, Outcome, User } from '../access/admin-api.js';
+import type { Organisation, Outcome } from '../access/admin-api.js';
 import { OrganisationsCard } from '../access/OrganisationsCard.js';
 import { TokensCard } from '../access/TokensCard.js';
 import { UsersCard } from '../access/UsersCard.js';
-import { apiGet, type Session } from '../api.js';
+import type { Session } from '../api.js';
 import { Button, Loading, Notice, PageHeading } from '../components.js';
 import { messageOf } from '../errors.js';
 import { allPages } from '../pages-of.js';
@@ -16,24 +16,16 @@ import { useAction } from '../use-action.js';
 
 export function AdminPage({ session }: { session: Session }) {
   const { t } = useTranslation('access');
+  // Every organisation, for the forms' pickers (issue 13: the server answers a page at a time); each card reads its
+  // own list, filtered and sorted (issue 14), again whenever `reloadKey` changes after an action.
   const [orgs, setOrgs] = useState<Organisation[]>();
-  const [users, setUsers] = useState<User[]>();
-  const [tokens, setTokens] = useState<ApiToken[]>();
+  const [reloadKey, setReloadKey] = useState(0);
   const [loadError, setLoadError] = useState<string>();
 
   const load = useCallback(async () => {
     try {
-      const [o, u, t] = await Promise.all([
-        // Every organisation: the forms pick one of them (issue 13: the server answers a page at a time).
-        allPages<Organisation>('/v1/admin/orgs', 'organisations').then((organisations) => ({
-          organisations,
-        })),
-        apiGet<{ users: User[] }>('/v1/admin/users'),
-        apiGet<{ tokens: ApiToken[] }>('/v1/admin/tokens'),
-      ]);
-      setOrgs(o.organisations);
-      setUsers(u.users);
-      setTokens(t.tokens);
+      setOrgs(await allPages<Organisation>('/v1/admin/orgs', 'organisations'));
+      setReloadKey((key) => key + 1);
       setLoadError(undefined);
     } catch (error) {
       setLoadError(messageOf(error));
@@ -51,7 +43,7 @@ export function AdminPage({ session }: { session: Session }) {
     failed,
     prompt,
   } = useAction<Outcome>({ reload: load });
-  const shared = { session, act, busy, setOutcome };
+  const shared = { session, act, busy, setOutcome, reloadKey };
 
   return (
     <div className="page admin-page">
@@ -73,12 +65,12 @@ export function AdminPage({ session }: { session: Session }) {
           {failed}
         </Notice>
       ) : null}
-      {!loadError && (!orgs || !users || !tokens) ? <Loading label={t('page.loading')} /> : null}
-      {orgs && users && tokens ? (
+      {!loadError && !orgs ? <Loading label={t('page.loading')} /> : null}
+      {orgs ? (
         <>
-          <OrganisationsCard {...shared} orgs={orgs} />
-          <UsersCard {...shared} orgs={orgs} users={users} />
-          <TokensCard {...shared} orgs={orgs} tokens={tokens} />
+          <OrganisationsCard {...shared} />
+          <UsersCard {...shared} orgs={orgs} />
+          <TokensCard {...shared} orgs={orgs} />
         </>
       ) : null}
     </div>

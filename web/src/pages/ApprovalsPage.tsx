@@ -54,13 +54,19 @@ export function ApprovalsPage({ session }: { session: Session }) {
             ))}
           </ul>
         )}
+        {state.inbox.length > 0 ? (
+          <a className="csv-link" href="/v1/approvals?format=csv" download="approval-inbox.csv">
+            {t('approvals.csv')}
+          </a>
+        ) : null}
       </section>
 
       {holds(session, 'enrolment.confirm') ? <PendingPasskeys /> : null}
 
       {holds(session, 'driver.device.confirm') ? <DriversPhones /> : null}
 
-      <MyRequests mine={state.mine} decisions={decisions} />
+      {/* Each load (after a decision or a withdrawal) is a new state: the list of my requests reads again. */}
+      <MyRequests reloadKey={state} decisions={decisions} />
     </div>
   );
 }
