@@ -5,6 +5,7 @@ import { Button, Loading, Notice, PageHeading } from '../components.js';
 import { StackPanel } from '../yard/StackPanel.js';
 import { useYardMap } from '../yard/use-yard-map.js';
 import { useYardView } from '../yard/use-yard-view.js';
+import { YardLegend } from '../yard/YardLegend.js';
 import { YardToolbar } from '../yard/YardToolbar.js';
 import {
   type BoxState,
@@ -17,7 +18,11 @@ import {
   STATES,
 } from '../yard/yard-model.js';
 
-/** The yard map of one terminal, drawn on a canvas: every stack in the state of its most urgent box. */
+/**
+ * The yard map of one terminal, drawn on a canvas: every stack in the state of its most urgent box. The map comes
+ * first (issue 14): one row of search and zoom above it, the selected stack and the legend beside it, the counts
+ * below it.
+ */
 export function YardPage({ terminal }: { terminal: string }) {
   const { t } = useTranslation('yard');
   const { map, error, load } = useYardMap(terminal);
@@ -30,20 +35,19 @@ export function YardPage({ terminal }: { terminal: string }) {
   });
   const [selected, setSelected] = useState<Selection>();
   const [query, setQuery] = useState('');
-  const [searchMessage, setSearchMessage] = useState<string>();
+  const [search, setSearch] = useState<{ message: string; failed: boolean }>();
   const blocks = useMemo(() => (map ? geometryOf(map, show) : []), [map, show]);
   const { canvasRef, zoom, centreOn, handlers } = useYardView({ map, blocks, selected, select: setSelected });
   const stack = useMemo(() => (map && selected ? boxesOfStack(map, selected) : []), [map, selected]);
   const counts = useMemo(() => countByState(map), [map]);
 
-  const search = () => {
+  const find = () => {
     if (!map) return;
     const { found, message } = findContainer(map, query);
-    if (found) {
-      setSelected(found);
-      centreOn(found);
-    }
-    setSearchMessage(message);
+    // A failed search leaves nothing selected: the stack beside the map is never one the search did not find.
+    setSelected(found);
+    if (found) centreOn(found);
+    setSearch({ message, failed: !found });
   };
 
   return (
@@ -58,25 +62,20 @@ export function YardPage({ terminal }: { terminal: string }) {
       {!map && !error ? <Loading label={t('page.loading')} /> : null}
       {map ? (
         <>
-          <p className="lead" role="status">
-            {t('page.summary', {
-              count: map.boxes.count,
-              formatted: formatNumber(map.boxes.count),
-              blocks: map.blocks.length,
-              states: STATE_ORDER.map((state) =>
-                t('page.stateCount', { count: counts[state], state: STATES[state].label.toLowerCase() }),
-              ).join(', '),
-            })}
-          </p>
           <YardToolbar
             query={query}
             onQueryChange={setQuery}
-            onSearch={search}
-            show={show}
-            onShowChange={setShow}
+            onSearch={find}
+            searchFailed={search?.failed ?? false}
             zoom={zoom}
           />
-          {searchMessage ? <p role="status">{searchMessage}</p> : null}
+          <p
+            id="yard-search-message"
+            role="status"
+            className={search?.failed ? 'yard-search-message yard-search-failed' : 'yard-search-message'}
+          >
+            {search?.message ?? ''}
+          </p>
           <div className="yard-layout">
             <canvas
               ref={canvasRef}
@@ -86,8 +85,21 @@ export function YardPage({ terminal }: { terminal: string }) {
               aria-label={t('page.canvas', { terminal: map.terminal })}
               {...handlers}
             />
-            <StackPanel map={map} selected={selected} stack={stack} />
+            <div className="yard-side">
+              <StackPanel map={map} selected={selected} stack={stack} />
+              <YardLegend show={show} onShowChange={setShow} />
+            </div>
           </div>
+          <p className="lead yard-summary" role="status">
+            {t('page.summary', {
+              count: map.boxes.count,
+              formatted: formatNumber(map.boxes.count),
+              blocks: map.blocks.length,
+              states: STATE_ORDER.map((state) =>
+                t('page.stateCount', { count: counts[state], state: STATES[state].label.toLowerCase() }),
+              ).join(', '),
+            })}
+          </p>
         </>
       ) : null}
     </div>

@@ -1,22 +1,19 @@
-/** Above the yard map: find a container, choose which states to show (with the legend), and zoom. */
+/** Above the yard map, in one row so that the map starts high on the screen: find a container, and zoom. */
 import { useTranslation } from 'react-i18next';
 import { Button, Field } from '../components.js';
-import { Swatch } from './YardStates.js';
-import { type BoxState, STATE_ORDER, STATES } from './yard-model.js';
 
 export function YardToolbar({
   query,
   onQueryChange,
   onSearch,
-  show,
-  onShowChange,
+  searchFailed,
   zoom,
 }: {
   query: string;
   onQueryChange: (query: string) => void;
   onSearch: () => void;
-  show: Record<BoxState, boolean>;
-  onShowChange: (show: Record<BoxState, boolean>) => void;
+  /** Whether the last search found nothing: the field is then marked and described by the message. */
+  searchFailed: boolean;
   zoom: (factor: number) => void;
 }) {
   const { t } = useTranslation('yard');
@@ -35,31 +32,12 @@ export function YardToolbar({
           value={query}
           autoComplete="off"
           spellCheck={false}
+          aria-invalid={searchFailed || undefined}
+          aria-describedby={searchFailed ? 'yard-search-message' : undefined}
           onChange={(event) => onQueryChange(event.target.value)}
         />
         <Button type="submit">{t('toolbar.findButton')}</Button>
       </form>
-      <fieldset className="yard-filters">
-        <legend>{t('toolbar.show')}</legend>
-        {STATE_ORDER.map((state) => (
-          <label key={state} title={STATES[state].legend}>
-            <input
-              type="checkbox"
-              checked={show[state]}
-              onChange={(event) => onShowChange({ ...show, [state]: event.target.checked })}
-            />{' '}
-            <Swatch state={state} /> {STATES[state].label}
-          </label>
-        ))}
-        <ul className="muted yard-legend" aria-label={t('legend.label')}>
-          {STATE_ORDER.map((state) => (
-            <li key={state}>
-              <strong>{STATES[state].label}</strong>: {STATES[state].legend}.
-            </li>
-          ))}
-          <li>{t('legend.order')}</li>
-        </ul>
-      </fieldset>
       <div className="button-row">
         <Button aria-label={t('toolbar.zoomIn')} onClick={() => zoom(1.25)}>
           +

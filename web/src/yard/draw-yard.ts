@@ -1,8 +1,9 @@
 /**
  * Paints the yard map on its canvas: only the blocks in view, each stack in the palette of its most urgent tier and
- * darker the higher it is, and the selected stack outlined.
+ * darker the higher it is, the selected stack outlined, and the labels the zoom allows (yard-labels.ts).
  */
 import { i18next } from '../i18n/index.js';
+import { LABEL_HEIGHT, LABEL_PADDING, yardLabels } from './yard-labels.js';
 import {
   BAY,
   type BlockGeometry,
@@ -37,7 +38,6 @@ export function drawYard(
   const top = vy;
   const right = vx + width / scale;
   const bottom = vy + height / scale;
-  context.font = `${Math.max(3, 12 / scale)}px system-ui, sans-serif`;
   blocks.forEach((block, b) => {
     if (block.x > right || block.y > bottom || block.x + block.width < left || block.y + block.height < top)
       return;
@@ -78,8 +78,6 @@ export function drawYard(
     context.strokeStyle = '#4a5866';
     context.lineWidth = 1 / scale;
     context.strokeRect(block.x, block.y, block.width, block.height);
-    context.fillStyle = '#17212b';
-    context.fillText(i18next.t('yard:stack.block', { block: layout.id }), block.x, block.y - 2 / scale);
   });
   if (selected) {
     const block = blocks[selected.block];
@@ -94,5 +92,42 @@ export function drawYard(
       context.strokeStyle = '#ffffff';
       context.strokeRect(sx, sy, BAY, ROW);
     }
+  }
+  drawLabels(context, map, blocks, view, { width, height }, ratio);
+}
+
+/**
+ * The block names, bay and row numbers (yard-labels.ts places them), painted in screen pixels at one size whatever
+ * the zoom, each on a white plate so that it reads over any stack colour.
+ */
+function drawLabels(
+  context: CanvasRenderingContext2D,
+  map: YardMapAnswer,
+  blocks: BlockGeometry[],
+  view: View,
+  size: { width: number; height: number },
+  ratio: number,
+): void {
+  context.setTransform(ratio, 0, 0, ratio, 0, 0);
+  context.textBaseline = 'middle';
+  context.textAlign = 'left';
+  const fonts = { block: '600 13px system-ui, sans-serif', number: '12px system-ui, sans-serif' };
+  const labels = yardLabels(
+    map,
+    blocks,
+    view,
+    size,
+    (text) => {
+      context.font = /^\d+$/.test(text) ? fonts.number : fonts.block;
+      return context.measureText(text).width;
+    },
+    (id) => i18next.t('yard:stack.block', { block: id }),
+  );
+  for (const label of labels) {
+    context.font = label.kind === 'block' ? fonts.block : fonts.number;
+    context.fillStyle = 'rgb(255 255 255 / 88%)';
+    context.fillRect(label.left, label.middle - LABEL_HEIGHT / 2, label.width, LABEL_HEIGHT);
+    context.fillStyle = '#17212b';
+    context.fillText(label.text, label.left + LABEL_PADDING, label.middle + 0.5);
   }
 }

@@ -1,5 +1,10 @@
-import { i18next } from '../i18n/index.js';
 /** The yard map as the server answers it, and what the page makes of it: block geometry, box states, stacks. */
+import { computeCheckDigit } from '../../../src/domain/visits/container-number.js';
+import { i18next } from '../i18n/index.js';
+
+/** ISO 6346 without and with its check digit: owner code, category (U, J, Z, R), serial (src/domain says more). */
+const FIRST_TEN = /^[A-Z]{3}[UJZR]\d{6}$/;
+const FULL_NUMBER = /^[A-Z]{3}[UJZR]\d{7}$/;
 
 export interface YardMapAnswer {
   terminal: string;
@@ -198,17 +203,38 @@ export function countByState(map: YardMapAnswer | undefined): Record<BoxState, n
   return byState;
 }
 
-/** Where a container typed in stands, or why it was not found, in words for the page to announce. */
+/**
+ * Where a container typed in stands, or why it was not found, in words for the page to announce: a text that is no
+ * container number is told what one looks like; one whose check digit is wrong (ISO 6346, src/domain) is told the
+ * right digit; ten characters are told the eleventh; only a valid number is looked for in the yard.
+ */
 export function findContainer(map: YardMapAnswer, query: string): { found?: Selection; message: string } {
-  const wanted = query.trim().toUpperCase().replace(/\s+/g, '');
-  const i = map.boxes.containerNumber.indexOf(wanted);
-  if (i < 0)
+  const t = i18next.t;
+  const wanted = query
+    .trim()
+    .toUpperCase()
+    .replace(/[\s-]+/g, '');
+  const example = t('yard:search.example');
+  if (wanted === '') return { message: t('yard:search.empty', { example }) };
+  if (FIRST_TEN.test(wanted)) {
+    const digit = computeCheckDigit(wanted);
     return {
-      message: i18next.t('yard:search.notInYard', {
-        number: wanted || i18next.t('yard:search.thatContainer'),
-        terminal: map.terminal,
+      message: t('yard:search.missingCheckDigit', {
+        number: wanted,
+        digit,
+        full: `${wanted}${digit}`,
+        example,
       }),
     };
+  }
+  if (!FULL_NUMBER.test(wanted)) return { message: t('yard:search.malformed', { number: wanted, example }) };
+  const first10 = wanted.slice(0, 10);
+  const expected = computeCheckDigit(first10);
+  const actual = Number(wanted.slice(10));
+  if (expected !== actual)
+    return { message: t('yard:search.checkDigit', { number: wanted, first10, expected, actual }) };
+  const i = map.boxes.containerNumber.indexOf(wanted);
+  if (i < 0) return { message: t('yard:search.notInYard', { number: wanted, terminal: map.terminal }) };
   const bay = map.boxes.bay[i] as number;
   const found = {
     block: map.boxes.block[i] as number,
@@ -217,7 +243,7 @@ export function findContainer(map: YardMapAnswer, query: string): { found?: Sele
   };
   return {
     found,
-    message: i18next.t('yard:search.found', {
+    message: t('yard:search.found', {
       number: wanted,
       block: map.blocks[found.block]?.id,
       bay,
