@@ -6,7 +6,7 @@ import type { Database } from './schema.js';
 /**
  * `WindowCounts` on PostgreSQL (migration 0020): each key is serialised by a transaction-scoped advisory lock, taken
  * in key order so that two attempts naming the same keys cannot deadlock; entries that left the window are dropped
- * as the key is next counted.
+ * as the key is next counted. `admit` runs as one statement, the function of migration 0034.
  *
  * @example
  * const counts = createPostgresWindowCounts({ db });
@@ -16,26 +16,18 @@ export function createPostgresWindowCounts({ db }: { db: Kysely<Database> }): Wi
   return {
     async admit(keys, atMs, windowMs) {
       const ordered = [...keys].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-      return db.transaction().execute(async (trx) => {
-        for (const { key, limit } of ordered) {
-          await lockAndForget(trx, 'window_count', key, atMs - windowMs);
-          const recent = await trx
-            .selectFrom('window_count')
-            .select('at_ms')
-            .where('key', '=', key)
-            .orderBy('at_ms', 'desc')
-            .limit(limit)
-            .execute();
-          if (recent.length >= limit) {
-            return { admitted: false as const, key, freeAtMs: toNumber(recent[limit - 1]!.at_ms) + windowMs };
-          }
-        }
-        await trx
-          .insertInto('window_count')
-          .values(ordered.map(({ key }) => ({ key, at_ms: atMs })))
-          .execute();
-        return { admitted: true as const };
-      });
+      // One statement (migration 0034): lock each key in order, forget what left the window, count, insert.
+      const { rows } = await sql<{
+        admitted: boolean;
+        limited_key: string | null;
+        free_at_ms: number | string | null;
+      }>`select admitted, limited_key, free_at_ms from window_count_admit(${ordered.map(({ key }) => key)}::text[], ${ordered.map(({ limit }) => limit)}::integer[], ${atMs}::bigint, ${windowMs}::bigint)`.execute(
+        db,
+      );
+      const [answer] = rows;
+      if (!answer) throw new Error('window_count_admit returned no row');
+      if (answer.admitted) return { admitted: true as const };
+      return { admitted: false as const, key: answer.limited_key!, freeAtMs: toNumber(answer.free_at_ms!) };
     },
 
     async noteDistinct(key, items, atMs, windowMs, limit) {

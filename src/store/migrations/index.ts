@@ -39,6 +39,7 @@ import { readModelCountChangesMigration0030 } from './0030_read_model_count_chan
 import { visitSearchKeysMigration0031 } from './0031_visit_search_keys.js';
 import { releaseStateInboxMigration0032 } from './0032_release_state_inbox.js';
 import { sortedDirectoryListsMigration0033 } from './0033_sorted_directory_lists.js';
+import { windowAdmitFunctionMigration0034 } from './0034_window_admit_function.js';
 import type { MigrationDb } from './migration-db.js';
 
 /**
@@ -82,6 +83,7 @@ export function ledgerMigrationProvider(dialect: StoreDialectName): MigrationPro
     '0031_visit_search_keys': visitSearchKeysMigration0031(d),
     '0032_release_state_inbox': releaseStateInboxMigration0032(),
     '0033_sorted_directory_lists': sortedDirectoryListsMigration0033(d),
+    '0034_window_admit_function': windowAdmitFunctionMigration0034(d),
   };
   return { getMigrations: async () => migrations };
 }
