@@ -232,6 +232,11 @@ describe.each(kinds)('the gate answer people understand (HTTP, %s)', (kind) => {
         state: 'failed',
         reason:
           'The gate opens for this slot at 11:30 (Europe/Brussels), in 3 minutes: the truck waits until then.',
+        // The same reason as a code with its facts, for a console to say in its own language (issue 14).
+        why: {
+          code: 'window.early',
+          params: { at: expect.any(String), timeZone: 'Europe/Brussels', minutes: 3 },
+        },
       },
     ]);
     expect(verdict.containerNumber).toBe(box.containerNumber);
@@ -301,6 +306,7 @@ describe.each(kinds)('the gate answer people understand (HTTP, %s)', (kind) => {
         passed: false,
         state: 'failed',
         reason: expect.stringMatching(sentence),
+        why: { code: expect.stringMatching(/^not_a_pass\.(empty|url|text)$/), params: {} },
       },
     ]);
     expect(verdict.checks.filter((c) => c.check !== 'credential.not_a_pass').map((c) => c.state)).toEqual(

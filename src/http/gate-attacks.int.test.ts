@@ -256,6 +256,8 @@ describe.each(kinds)('the gate and command routes under attack (HTTP, %s)', (kin
       passed: false,
       state: 'failed',
       reason: 'the box is not released for pickup: the terminal office will tell the driver why',
+      // Not which lights are red, in the code either.
+      why: { code: 'lights.not_released', params: {} },
     });
     expect((await fixture.store.getVisit(visitRef))?.status).toBe('in_yard');
     // The log keeps the whole verdict for the investigators.
@@ -457,6 +459,7 @@ describe.each(kinds)('the gate and command routes under attack (HTTP, %s)', (kin
           passed: false,
           state: 'not_checked',
           reason: "not checked: the pass does not show that it comes from the driver's confirmed phone now",
+          why: { code: 'not_checked.presenter', params: {} },
         });
       }
     }
@@ -530,6 +533,7 @@ describe.each(kinds)('the gate and command routes under attack (HTTP, %s)', (kin
         passed: false,
         state: 'failed',
         reason: 'the box is not released for pickup: the terminal office will tell the driver why',
+        why: { code: 'lights.not_released', params: {} },
       },
     ]);
     expect(fresh.body).not.toMatch(/police|POL-I1/i);
@@ -704,6 +708,7 @@ describe.each(kinds)('the gate and command routes under attack (HTTP, %s)', (kin
         state: 'failed',
         reason:
           "The container stands at a terminal this gate's company does not run: the driver goes to that terminal's gate.",
+        why: { code: 'terminal.other', params: {} },
       },
     ]);
     // The record says the box did not leave, and the credential is not spent.

@@ -57,6 +57,25 @@ const VerdictSchema = Type.Object(
           description:
             "For a crossed or unchecked check, one sentence for the gate clerk with the facts (the badge or plate read, when the slot's gate window opens on the terminal's clock with the zone named) and what happens next; `null` when passed. Words for people: machines read `check` and `state`",
         }),
+        why: Type.Union(
+          [
+            Type.Object({
+              code: Type.String({
+                description:
+                  'Stable code of the reason, e.g. `window.early`, `badge.booking_names_another`, `printed.off`, `not_checked.presenter`',
+              }),
+              params: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()]), {
+                description:
+                  'The facts the reason names: `badge`, `plate` (as read), `at` (ISO 8601) with `timeZone` and `minutes` for a gate window, `red` (the red lights, comma-separated), `status`',
+              }),
+            }),
+            Type.Null(),
+          ],
+          {
+            description:
+              '`reason` as a code and its parameters, for a client that says it in its own language; `null` when passed or not applicable',
+          },
+        ),
       }),
       { description: 'Every check of the gate, ticked, crossed or not checked, in a fixed order' },
     ),

@@ -220,10 +220,10 @@ describe.each(kinds)('the rotating pickup pass (%s)', (kind) => {
     const verdict = out.json() as Verdict;
     expect(verdict.accepted, out.body).toBe(true);
     expect(verdict.checks.filter((c) => c.check.startsWith('pass.'))).toEqual([
-      { check: 'pass.device_signature', passed: true, state: 'passed', reason: null },
-      { check: 'pass.fresh', passed: true, state: 'passed', reason: null },
+      { check: 'pass.device_signature', passed: true, state: 'passed', reason: null, why: null },
+      { check: 'pass.fresh', passed: true, state: 'passed', reason: null, why: null },
       // A phone's pass is not printed: the printed fallback's switch says nothing about it.
-      { check: 'pass.printed_disabled', passed: true, state: 'not_applicable', reason: null },
+      { check: 'pass.printed_disabled', passed: true, state: 'not_applicable', reason: null, why: null },
     ]);
     expect((await fixture.store.getVisit(pickup.visitRef))?.status).toBe('gated_out');
 

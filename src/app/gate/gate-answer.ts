@@ -118,14 +118,17 @@ function unidentified(result: GateTransactionResult): GateTransactionResult {
     return {
       ...base,
       checks: result.checks.map(
-        (c): Check => (c.check === 'credential.not_a_pass' ? { ...c } : notChecked(c, NOT_CHECKED_NON_PASS)),
+        (c): Check =>
+          c.check === 'credential.not_a_pass'
+            ? { ...c }
+            : notChecked(c, NOT_CHECKED_NON_PASS, 'not_checked.non_pass'),
       ),
     };
   }
   return {
     ...base,
     checks: result.checks.map((c): Check => {
-      if (!PASS_CHECKS.has(c.check)) return notChecked(c, NOT_CHECKED);
+      if (!PASS_CHECKS.has(c.check)) return notChecked(c, NOT_CHECKED, 'not_checked.not_opened');
       // An unknown credential id and a known one whose pass did not verify must look alike.
       const passed = c.check === 'credential.signature' ? false : c.passed;
       return {
@@ -133,6 +136,7 @@ function unidentified(result: GateTransactionResult): GateTransactionResult {
         passed,
         state: passed ? (c.state === 'not_applicable' ? 'not_applicable' : 'passed') : 'failed',
         reason: passed ? null : NOT_VALID,
+        why: passed ? null : { code: 'pass.not_valid', params: {} },
       };
     }),
   };
@@ -150,16 +154,19 @@ function passChecksOnly(result: GateTransactionResult): GateTransactionResult {
     visitRef: 'unidentified',
     yardPosition: null,
     checks: result.checks.map(
-      (c): Check => (PASS_CHECKS.has(c.check) ? { ...c } : notChecked(c, NOT_CHECKED_PASS)),
+      (c): Check =>
+        PASS_CHECKS.has(c.check) ? { ...c } : notChecked(c, NOT_CHECKED_PASS, 'not_checked.presenter'),
     ),
   };
 }
 
-const notChecked = (c: Check, reason: string): Check => ({
+/** A check the answer does not report: its reason says why, in English and as a code (`why`) for the console. */
+const notChecked = (c: Check, reason: string, code: string): Check => ({
   check: c.check,
   passed: false,
   state: 'not_checked',
   reason,
+  why: { code, params: {} },
 });
 
 /**
@@ -171,10 +178,17 @@ function withoutHoldsOrFreeze(checks: readonly Check[]): Check[] {
   const lightsRed = checks.some((c) => c.check === 'lights.green' && !c.passed);
   return checks.map((c): Check => {
     if (c.check === 'lights.green' && (lightsRed || frozen)) {
-      return { check: c.check, passed: false, state: 'failed', reason: NOT_RELEASED };
+      // Not which lights are red: that would tell which authority holds the box.
+      return {
+        check: c.check,
+        passed: false,
+        state: 'failed',
+        reason: NOT_RELEASED,
+        why: { code: 'lights.not_released', params: {} },
+      };
     }
     if (c.check === 'visit.not_frozen')
-      return { check: c.check, passed: true, state: 'passed', reason: null };
+      return { check: c.check, passed: true, state: 'passed', reason: null, why: null };
     return { ...c };
   });
 }

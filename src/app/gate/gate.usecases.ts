@@ -21,7 +21,7 @@ import {
   type GatePass,
   gateAttemptEvents,
   gateBookingFacts,
-  gateCheckSentences,
+  gateCheckReasons,
   gateChecks,
   gateVerdict,
   greenLights,
@@ -102,6 +102,16 @@ const NOT_APPLICABLE_TO: Readonly<Record<GatePass['kind'], ReadonlySet<GateCheck
   not_a_pass: new Set<GateCheck>(),
 };
 
+/** Why a check failed, as a code and its parameters (`gateCheckReasons`), without the English sentence. */
+export interface GateCheckWhy {
+  readonly code: string;
+  readonly params: Readonly<Record<string, string | number>>;
+}
+
+function whyOf(reason: GateCheckWhy | undefined): GateCheckWhy | null {
+  return reason === undefined ? null : { code: reason.code, params: { ...reason.params } };
+}
+
 /** The answer at the gate: every check ticked or crossed. */
 export interface GateTransactionResult {
   readonly attemptId: string;
@@ -125,6 +135,11 @@ export interface GateTransactionResult {
     passed: boolean;
     state: GateCheckState;
     reason: string | null;
+    /**
+     * The same reason as a stable code and its parameters (issue 14), for a console to say in its person's language;
+     * `null` when the check passed or does not apply.
+     */
+    why: GateCheckWhy | null;
   }[];
   /** Index of the verdict event in the audit log. */
   readonly index: number;
@@ -297,7 +312,7 @@ export async function gateTransaction(
     const failed = new Map<GateCheck, FailedCheck>(
       verdict.accepted ? [] : verdict.failed.map((f) => [f.check, f] as const),
     );
-    const sentences = gateCheckSentences(input, verdict, {
+    const reasons = gateCheckReasons(input, verdict, {
       badge: typeof presented.badge === 'string' ? presented.badge : '',
       truckPlate: typeof presented.truckPlate === 'string' ? presented.truckPlate : '',
     });
@@ -315,7 +330,8 @@ export async function gateTransaction(
           : NOT_APPLICABLE_TO[pass.pass.kind].has(check)
             ? ('not_applicable' as const)
             : ('passed' as const),
-        reason: failed.has(check) ? (sentences.get(check) ?? failed.get(check)!.reason) : null,
+        reason: failed.has(check) ? (reasons.get(check)?.sentence ?? failed.get(check)!.reason) : null,
+        why: failed.has(check) ? whyOf(reasons.get(check)) : null,
       })),
       index: appended!.index,
     };

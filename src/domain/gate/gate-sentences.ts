@@ -27,6 +27,19 @@ const STATUS_WORDS: Record<string, string> = {
 };
 
 /**
+ * Why a crossed check failed, as a stable code with its parameters (issue 14): the console says it in the person's
+ * language from its catalogue (`gate:reasons.<code>`); `sentence` is the English one the answer's `reason` carries
+ * for API users. Parameters are the facts a sentence names: what the clerk read (`badge`, `plate`), the instant a
+ * window opens or closed (`at`, ISO 8601) on the terminal's clock (`timeZone`) and how far off it is (`minutes`), the
+ * lights that are red (`red`, their codes, comma-separated) or the box's `status`.
+ */
+export interface GateCheckReason {
+  readonly code: string;
+  readonly params: Readonly<Record<string, string | number>>;
+  readonly sentence: string;
+}
+
+/**
  * A sentence for each check the verdict crossed, in words a gate clerk understands.
  *
  * @example
@@ -40,90 +53,187 @@ export function gateCheckSentences(
   verdict: GateVerdict,
   read: GateRead,
 ): Map<GateCheck, string> {
-  const sentences = new Map<GateCheck, string>();
-  if (verdict.accepted) return sentences;
-  for (const failed of verdict.failed) sentences.set(failed.check, sentenceFor(failed.check, input, read));
-  return sentences;
+  return new Map([...gateCheckReasons(input, verdict, read)].map(([check, why]) => [check, why.sentence]));
 }
 
-function sentenceFor(check: GateCheck, input: GateInput, read: GateRead): string {
+/**
+ * The reason of each check the verdict crossed: its code and parameters, and its English sentence.
+ *
+ * @example
+ * ```ts
+ * gateCheckReasons(input, verdict, { badge: 'ANR-000124', truckPlate: '1-ABC-123' }).get('driver.badge');
+ * // { code: 'badge.booking_names_another', params: { badge: 'ANR-000124' }, sentence: 'The badge read is …' }
+ * ```
+ */
+export function gateCheckReasons(
+  input: GateInput,
+  verdict: GateVerdict,
+  read: GateRead,
+): Map<GateCheck, GateCheckReason> {
+  const reasons = new Map<GateCheck, GateCheckReason>();
+  if (verdict.accepted) return reasons;
+  for (const failed of verdict.failed) reasons.set(failed.check, reasonFor(failed.check, input, read));
+  return reasons;
+}
+
+const why = (
+  code: string,
+  sentence: string,
+  params: Record<string, string | number> = {},
+): GateCheckReason => ({
+  code,
+  params,
+  sentence,
+});
+
+const noBooking = () => why('booking.none', NO_BOOKING);
+
+function reasonFor(check: GateCheck, input: GateInput, read: GateRead): GateCheckReason {
   const booking = input.booking;
   const credential = input.credential.ok ? input.credential.payload : null;
   switch (check) {
-    case 'credential.not_a_pass':
-      return NOT_A_PASS[input.pass.kind === 'not_a_pass' ? input.pass.looksLike : 'text'];
+    case 'credential.not_a_pass': {
+      const looksLike = input.pass.kind === 'not_a_pass' ? input.pass.looksLike : 'text';
+      return why(`not_a_pass.${looksLike}`, NOT_A_PASS[looksLike]);
+    }
     case 'pass.device_signature':
       return input.pass.kind === 'rotating' && input.pass.deviceSignature?.includes('no confirmed device')
-        ? "The driver has no confirmed phone for pickup passes: his haulier's planner confirms it, then the driver shows the pass again."
-        : "The pass is not signed by the driver's confirmed phone: it may be a copy or a screenshot. Nothing leaves.";
+        ? why(
+            'phone.none',
+            "The driver has no confirmed phone for pickup passes: his haulier's planner confirms it, then the driver shows the pass again.",
+          )
+        : why(
+            'phone.not_signed',
+            "The pass is not signed by the driver's confirmed phone: it may be a copy or a screenshot. Nothing leaves.",
+          );
     case 'pass.fresh':
-      return 'The pass shown is from an earlier moment (a photo or a screenshot?): the driver opens the pass live on his phone and it is scanned again.';
+      return why(
+        'pass.earlier',
+        'The pass shown is from an earlier moment (a photo or a screenshot?): the driver opens the pass live on his phone and it is scanned again.',
+      );
     case 'pass.printed_disabled':
-      return 'This terminal does not accept printed passes: the driver shows the pickup pass on his confirmed phone.';
+      return why(
+        'printed.off',
+        'This terminal does not accept printed passes: the driver shows the pickup pass on his confirmed phone.',
+      );
     case 'credential.signature':
-      return 'This is not a valid pickup pass: it is not signed by PortLedger. Nothing leaves.';
+      return why(
+        'credential.forged',
+        'This is not a valid pickup pass: it is not signed by PortLedger. Nothing leaves.',
+      );
     case 'credential.visit':
-      return 'The pass was issued for another container.';
+      return why('credential.other_box', 'The pass was issued for another container.');
     case 'credential.unused':
-      return 'This pass has already been used at the gate: the container left with it.';
+      return why(
+        'credential.used',
+        'This pass has already been used at the gate: the container left with it.',
+      );
     case 'credential.current':
       return credential === null
-        ? 'The pass could not be checked against the booking.'
-        : 'This pass is no longer valid: the booking or the release changed after it was issued. The driver needs the pass of the current booking.';
+        ? why('credential.unchecked', 'The pass could not be checked against the booking.')
+        : why(
+            'credential.replaced',
+            'This pass is no longer valid: the booking or the release changed after it was issued. The driver needs the pass of the current booking.',
+          );
     case 'driver.badge': {
-      if (booking === null) return NO_BOOKING;
+      if (booking === null) return noBooking();
       const badge = echo(read.badge);
-      if (badge === '') return "No badge was read: scan or type the driver's port badge number.";
-      const named = input.presented.badgeRef !== booking.driverBadgeRef ? 'the booking' : 'the pass';
-      return `The badge read is ${badge}; ${named} names another driver.`;
+      if (badge === '')
+        return why('badge.none', "No badge was read: scan or type the driver's port badge number.");
+      const named = input.presented.badgeRef !== booking.driverBadgeRef ? 'booking' : 'pass';
+      return why(
+        `badge.${named}_names_another`,
+        `The badge read is ${badge}; the ${named} names another driver.`,
+        {
+          badge,
+        },
+      );
     }
     case 'truck.plate': {
       const plate = normaliseTruckPlate(read.truckPlate);
-      if (plate === undefined) return 'The plate could not be read: type it as it stands on the truck.';
-      if (booking === null) return NO_BOOKING;
-      const named = plate !== normaliseTruckPlate(booking.truckPlate) ? 'the booking' : 'the pass';
-      return `The plate read is ${plate}; ${named} names another truck.`;
+      if (plate === undefined)
+        return why('plate.unreadable', 'The plate could not be read: type it as it stands on the truck.');
+      if (booking === null) return noBooking();
+      const named = plate !== normaliseTruckPlate(booking.truckPlate) ? 'booking' : 'pass';
+      return why(
+        `plate.${named}_names_another`,
+        `The plate read is ${plate}; the ${named} names another truck.`,
+        {
+          plate,
+        },
+      );
     }
     case 'slot.window':
-      return windowSentence(input);
+      return windowReason(input);
     case 'right.holder':
       if (input.release.holder === null) {
-        return 'Nobody holds the release of this container now: it was revoked or blocked, and the shipping line or the forwarder has to release it again.';
+        return why(
+          'right.nobody',
+          'Nobody holds the release of this container now: it was revoked or blocked, and the shipping line or the forwarder has to release it again.',
+        );
       }
-      if (booking === null) return NO_BOOKING;
-      return 'The booking was made by a company that no longer holds the release: the company that holds it now books again.';
+      if (booking === null) return noBooking();
+      return why(
+        'right.former_holder',
+        'The booking was made by a company that no longer holds the release: the company that holds it now books again.',
+      );
     case 'lights.green': {
       const red = input.lights.filter((light) => !light.green);
-      const why = red.flatMap((light) => light.reasons).join('; ');
-      return why === ''
-        ? 'The container is not released for pickup.'
-        : `The container is not released for pickup: ${why}.`;
+      const reasons = red.flatMap((light) => light.reasons).join('; ');
+      const params = { red: red.map((light) => light.light).join(',') };
+      return reasons === ''
+        ? why('lights.red', 'The container is not released for pickup.', params)
+        : why('lights.red', `The container is not released for pickup: ${reasons}.`, params);
     }
     case 'visit.in_yard':
-      return `The container ${STATUS_WORDS[input.visit.status] ?? 'is not in the yard'}: there is nothing to collect.`;
+      return why(
+        'visit.not_in_yard',
+        `The container ${STATUS_WORDS[input.visit.status] ?? 'is not in the yard'}: there is nothing to collect.`,
+        { status: input.visit.status },
+      );
     case 'gate.terminal':
       return input.visit.terminal === null
-        ? 'The container does not stand at any terminal: it cannot leave through this gate.'
-        : "The container stands at a terminal this gate's company does not run: the driver goes to that terminal's gate.";
+        ? why(
+            'terminal.none',
+            'The container does not stand at any terminal: it cannot leave through this gate.',
+          )
+        : why(
+            'terminal.other',
+            "The container stands at a terminal this gate's company does not run: the driver goes to that terminal's gate.",
+          );
     case 'visit.not_frozen':
-      return 'The container is frozen by an investigation: nothing leaves until two supervisors unfreeze it.';
+      return why(
+        'visit.frozen',
+        'The container is frozen by an investigation: nothing leaves until two supervisors unfreeze it.',
+      );
   }
 }
 
+const zoneOf = (booking: { timeZone?: string }): Record<string, string> =>
+  booking.timeZone === undefined ? {} : { timeZone: booking.timeZone };
+
 /** When the window opens, or how long ago it closed, on the terminal's clock with its zone named. */
-function windowSentence(input: GateInput): string {
+function windowReason(input: GateInput): GateCheckReason {
   const booking = input.booking;
   const timing = gateTiming(input);
-  if (booking === null || timing === undefined) return NO_BOOKING;
+  if (booking === null || timing === undefined) return noBooking();
   const now = Date.parse(input.now);
   if (timing.side === 'early') {
     const opens = booking.window.start;
-    const wait = durationInWords(Date.parse(opens) - now, 'up');
-    return `The gate opens for this slot at ${terminalTime(opens, booking.timeZone, input.now)}, in ${wait}: the truck waits until then.`;
+    const wait = Date.parse(opens) - now;
+    return why(
+      'window.early',
+      `The gate opens for this slot at ${terminalTime(opens, booking.timeZone, input.now)}, in ${durationInWords(wait, 'up')}: the truck waits until then.`,
+      { at: opens, ...zoneOf(booking), minutes: Math.ceil(wait / 60_000) },
+    );
   }
   const closed = booking.window.end;
-  const ago = durationInWords(now - Date.parse(closed), 'down');
-  return `The gate window of this slot closed at ${terminalTime(closed, booking.timeZone, input.now)}, ${ago} ago: the haulier books a new slot.`;
+  const ago = now - Date.parse(closed);
+  return why(
+    'window.closed',
+    `The gate window of this slot closed at ${terminalTime(closed, booking.timeZone, input.now)}, ${durationInWords(ago, 'down')} ago: the haulier books a new slot.`,
+    { at: closed, ...zoneOf(booking), minutes: Math.floor(ago / 60_000) },
+  );
 }
 
 /** What the clerk typed, fit to be said back on one line: trimmed, no control characters, at most 64 characters. */

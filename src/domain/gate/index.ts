@@ -6,7 +6,12 @@ export {
   type GateEvent,
   gateAttemptEvents,
 } from './gate.events.js';
-export { type GateRead, gateCheckSentences } from './gate-sentences.js';
+export {
+  type GateCheckReason,
+  type GateRead,
+  gateCheckReasons,
+  gateCheckSentences,
+} from './gate-sentences.js';
 export {
   DEFAULT_TIMING_LEAD_MINUTES,
   type FailedCheck,

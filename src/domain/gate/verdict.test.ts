@@ -5,7 +5,7 @@ import { foldEvents } from '../decider.js';
 import { isDomainError } from '../errors.js';
 import { newVisitReference } from '../visits/index.js';
 import { gateAttemptEvents } from './gate.events.js';
-import { gateCheckSentences } from './gate-sentences.js';
+import { gateCheckReasons, gateCheckSentences } from './gate-sentences.js';
 import {
   type GateCheck,
   type GateInput,
@@ -592,5 +592,52 @@ describe('the sentences a gate clerk reads', () => {
       expect(sentence).toMatch(/^[A-Z].*\.$/);
       expect(sentence).not.toMatch(/\b[a-z]+[._][a-z_]+\b/);
     }
+  });
+
+  // Issue 14: a console says each reason in its person's language from a code and the facts it names.
+  it('gives each sentence as a stable code with the facts it names', () => {
+    const reasons = (change: Partial<GateInput>, typed = read) => {
+      const input = { ...legit, booking, ...change };
+      return gateCheckReasons(input, gateVerdict(input), typed);
+    };
+    const wrongDriver = reasons(
+      { presented: { badgeRef: gangDriver, truckPlate: '7 GNG 007' } },
+      { badge: 'ANR-000124', truckPlate: '7 gng 007' },
+    );
+    expect(wrongDriver.get('driver.badge')).toMatchObject({
+      code: 'badge.booking_names_another',
+      params: { badge: 'ANR-000124' },
+    });
+    expect(wrongDriver.get('truck.plate')).toMatchObject({
+      code: 'plate.booking_names_another',
+      params: { plate: '7GNG007' },
+    });
+    expect(reasons({ now: at(7, 27) }).get('slot.window')).toEqual({
+      code: 'window.early',
+      params: { at: at(7, 30), timeZone: 'Europe/Brussels', minutes: 3 },
+      sentence:
+        'The gate opens for this slot at 08:30 (Europe/Brussels), in 3 minutes: the truck waits until then.',
+    });
+    expect(reasons({ now: at(9, 12) }).get('slot.window')).toMatchObject({
+      code: 'window.closed',
+      params: { at: at(9), minutes: 12 },
+    });
+    const red = reasons({
+      lights: [
+        { light: 'customs_release', green: false, reasons: ['customs has not released the box'] },
+        { light: 'no_hold_or_block', green: false, reasons: ['terminal hold'] },
+      ],
+    });
+    expect(red.get('lights.green')).toMatchObject({
+      code: 'lights.red',
+      params: { red: 'customs_release,no_hold_or_block' },
+    });
+    // The sentences are the codes' English words: the same map, said once.
+    const sentences = gateCheckSentences(
+      { ...legit, booking, now: at(7, 27) },
+      gateVerdict({ ...legit, booking, now: at(7, 27) }),
+      read,
+    );
+    expect(sentences.get('slot.window')).toBe(reasons({ now: at(7, 27) }).get('slot.window')?.sentence);
   });
 });
