@@ -133,7 +133,8 @@ export function AppLayout({ children }: { children: ReactNode }) {
           <LanguageSwitch />
           {user ? (
             <div className="header-user">
-              <span className="header-user-name">
+              {/* The name may be cut short to keep the header on one row (issue 14): the whole of it on hover. */}
+              <span className="header-user-name" title={`${user.displayName} · ${user.orgName}`}>
                 {user.displayName}
                 <span className="header-user-org">{user.orgName}</span>
               </span>

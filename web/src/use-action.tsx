@@ -1,7 +1,8 @@
 /**
  * One action of a page or form sent to the server: which control is busy, what it achieved, why it failed (the
- * problem+json detail, or the page's own sentence), a passkey step-up and retry when the server answers
- * `auth.step_up_required`, and the page's data loaded again once it worked. A 401 signs the person out.
+ * problem+json detail, or the page's own sentence), a passkey step-up in one modal dialog — before the call when the
+ * action is known to need one and the session's has lapsed, or when the server answers `auth.step_up_required` — and
+ * the page's data loaded again once it worked. A 401 signs the person out.
  */
 import { type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -15,6 +16,11 @@ export interface ActionOptions<Result, Done> {
   done?: Done | ((result: Result) => Done);
   /** Runs once the call worked, after `done` is set and before the reload (close a panel, empty a field…). */
   after?: (result: Result) => void | Promise<void>;
+  /**
+   * The server asks a fresh passkey step-up for this action: when the session's has lapsed, the step-up dialog
+   * opens before the call is sent rather than after the server refused it.
+   */
+  stepUp?: boolean;
 }
 
 export interface UseActionOptions {
@@ -65,17 +71,21 @@ export function useAction<Done = string>({ reload, signedOut }: UseActionOptions
     setDone(undefined);
     setProblem(undefined);
     try {
-      await guarded(label, async () => {
-        const result = await call();
-        if (options.done !== undefined)
-          setDone(
-            typeof options.done === 'function'
-              ? (options.done as (result: Result) => Done)(result)
-              : options.done,
-          );
-        await options.after?.(result);
-        await reload?.();
-      });
+      await guarded(
+        label,
+        async () => {
+          const result = await call();
+          if (options.done !== undefined)
+            setDone(
+              typeof options.done === 'function'
+                ? (options.done as (result: Result) => Done)(result)
+                : options.done,
+            );
+          await options.after?.(result);
+          await reload?.();
+        },
+        options.stepUp,
+      );
     } finally {
       setBusyKey(undefined);
     }

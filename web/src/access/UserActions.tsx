@@ -4,7 +4,14 @@ import { useTranslation } from 'react-i18next';
 import { apiPost } from '../api.js';
 import { Button, SelectField } from '../components.js';
 import { roleName } from '../terms.js';
-import { type AdminAct, type EnrolmentLink, type Outcome, ROLES, type User } from './admin-api.js';
+import {
+  type AdminAct,
+  type EnrolmentLink,
+  NEEDS_STEP_UP,
+  type Outcome,
+  ROLES,
+  type User,
+} from './admin-api.js';
 import { EnrolmentLinkShown } from './EnrolmentLinkShown.js';
 
 export function UserActions({
@@ -61,16 +68,21 @@ export function UserActions({
           busy={busy === 'grant'}
           busyLabel={t('actions.requesting')}
           onClick={() =>
-            void act('grant', t('actions.stepUpGrant'), async () => {
-              const requested = await apiPost<{ requestId: string }>(
-                `/v1/admin/users/${encodeURIComponent(targetId)}/role-grants`,
-                { role: grantRole },
-              );
-              setOutcome({
-                title: t('actions.grantRequested', { id: requested.requestId }),
-                body: t('actions.grantBody'),
-              });
-            })
+            void act(
+              'grant',
+              t('actions.stepUpGrant'),
+              async () => {
+                const requested = await apiPost<{ requestId: string }>(
+                  `/v1/admin/users/${encodeURIComponent(targetId)}/role-grants`,
+                  { role: grantRole },
+                );
+                setOutcome({
+                  title: t('actions.grantRequested', { id: requested.requestId }),
+                  body: t('actions.grantBody'),
+                });
+              },
+              NEEDS_STEP_UP,
+            )
           }
         >
           {t('actions.requestGrant')}
@@ -80,15 +92,20 @@ export function UserActions({
           busy={busy === 'reset'}
           busyLabel={t('actions.requesting')}
           onClick={() =>
-            void act('reset', t('actions.stepUpReset'), async () => {
-              const requested = await apiPost<{ requestId: string }>(
-                `/v1/admin/users/${encodeURIComponent(targetId)}/passkey-resets`,
-              );
-              setOutcome({
-                title: t('actions.resetRequested', { id: requested.requestId }),
-                body: t('actions.resetBody'),
-              });
-            })
+            void act(
+              'reset',
+              t('actions.stepUpReset'),
+              async () => {
+                const requested = await apiPost<{ requestId: string }>(
+                  `/v1/admin/users/${encodeURIComponent(targetId)}/passkey-resets`,
+                );
+                setOutcome({
+                  title: t('actions.resetRequested', { id: requested.requestId }),
+                  body: t('actions.resetBody'),
+                });
+              },
+              NEEDS_STEP_UP,
+            )
           }
         >
           {t('actions.requestReset')}

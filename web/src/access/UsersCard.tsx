@@ -11,6 +11,7 @@ import { roleName } from '../terms.js';
 import {
   type AddedUser,
   type AdminAct,
+  NEEDS_STEP_UP,
   type Organisation,
   type Outcome,
   ROLES,
@@ -193,18 +194,23 @@ export function UsersCard({
           after={<RoleChoices roles={roles} onChange={setRoles} />}
           busy={busy === 'user'}
           onSubmit={({ orgId, username, displayName }) =>
-            void act('user', ADD_USER.policy.stepUp(), async () => {
-              const answer = await apiPost<AddedUser>('/v1/admin/users', {
-                orgId,
-                username,
-                displayName,
-                roles,
-              });
-              setAdded(answer);
-              setOutcome({ title: t('users.added', { username: answer.user.username }) });
-              draft.reset({ orgId });
-              setRoles([]);
-            })
+            void act(
+              'user',
+              ADD_USER.policy.stepUp(),
+              async () => {
+                const answer = await apiPost<AddedUser>('/v1/admin/users', {
+                  orgId,
+                  username,
+                  displayName,
+                  roles,
+                });
+                setAdded(answer);
+                setOutcome({ title: t('users.added', { username: answer.user.username }) });
+                draft.reset({ orgId });
+                setRoles([]);
+              },
+              NEEDS_STEP_UP,
+            )
           }
         />
       ) : null}

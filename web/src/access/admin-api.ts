@@ -71,8 +71,19 @@ export interface Outcome {
   body?: string;
 }
 
-/** Sends one administration action with the page's shared busy state, outcome and step-up. */
-export type AdminAct = (key: string, label: string, call: () => Promise<void>) => Promise<void>;
+/**
+ * Sends one administration action with the page's shared busy state, outcome and step-up; `stepUp` marks the actions
+ * the server guards with a fresh passkey step-up, whose dialog then opens before the call when the session's lapsed.
+ */
+export type AdminAct = (
+  key: string,
+  label: string,
+  call: () => Promise<void>,
+  options?: { stepUp?: boolean },
+) => Promise<void>;
+
+/** The administration actions the server asks a fresh step-up for: adding a user, role grants, passkey resets. */
+export const NEEDS_STEP_UP = { stepUp: true } as const;
 
 /** Splits "a, b c" into its items, as the comma-separated fields are typed. */
 export const listOf = (text: string) =>

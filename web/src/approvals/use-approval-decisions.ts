@@ -13,8 +13,10 @@ export function useApprovalDecisions(reload: () => Promise<void>) {
   const [rejecting, setRejecting] = useState<ApprovalRequest>();
   const draft = useFormDraft({ reason: '' });
   const { run, busyKey, done, feedback, cancel } = useAction({ reload });
-  const act = (key: string, label: string, action: () => Promise<unknown>, success: string) =>
+  // Approving and rejecting need a fresh step-up (the server says so for every decision); withdrawing does not.
+  const act = (key: string, label: string, action: () => Promise<unknown>, success: string, stepUp = false) =>
     run(key, label, action, {
+      stepUp,
       done: success,
       after: () => {
         setRejecting(undefined);
@@ -35,6 +37,7 @@ export function useApprovalDecisions(reload: () => Promise<void>) {
         APPROVE_REQUEST.stepUp(request),
         () => approvalsApi.approve(request),
         i18next.t('approvals:decisions.approved', { name: requestName(request) }),
+        true,
       );
     },
     openReject(request: ApprovalRequest) {
@@ -50,6 +53,7 @@ export function useApprovalDecisions(reload: () => Promise<void>) {
         REJECT_REQUEST.policy.stepUp(request),
         () => approvalsApi.reject(request, reason),
         i18next.t('approvals:decisions.rejected', { name: requestName(request) }),
+        true,
       );
     },
     withdraw(request: ApprovalRequest) {
