@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, expect, it } from 'vitest';
 import { changeAppointment, pickupDepsFor, registerDriver } from '../../../src/app/appointments/index.js';
+import { auditPage } from '../../support/a11y.js';
 import { chromiumPath, screenshot } from '../../support/browser.js';
 import {
   addSessionCookie,
@@ -244,6 +245,9 @@ describeBrowser('the driver’s pass as an installable app (issue 14)', () => {
     // The console behind the pass can be neither reached nor read out.
     expect(await page.evaluate(() => document.getElementById('root')?.inert)).toBe(true);
     await shot(page, 'phone-pass');
+    // The screen held up at the gate meets the WCAG 2.1 AA basics every screen does.
+    const findings = await auditPage(page);
+    expect(findings, JSON.stringify(findings, null, 2)).toEqual([]);
 
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });

@@ -6,6 +6,7 @@
  * (test/web/yard-map.test.ts); here the screenshots `yard-map-<nn>-<screen>.png` show them zoomed out and in.
  */
 import { expect, it } from 'vitest';
+import { auditPage } from '../../support/a11y.js';
 import { screenshot } from '../../support/browser.js';
 import {
   type ConsoleSuite,
@@ -116,6 +117,9 @@ describeBrowser('the yard map: map first, labels, and a search that explains (is
       await expect.poll(() => stackHeading.textContent()).toBe('No stack selected');
       expect(await field.getAttribute('aria-invalid')).toBe('true');
       await shot('check-digit');
+      // The explanation, the marked field and the legend meet the WCAG 2.1 AA basics.
+      const findings = await auditPage(page);
+      expect(findings, JSON.stringify(findings, null, 2)).toEqual([]);
 
       // Ten characters: what a container number is, and the digit that completes it.
       await find(SECOND.slice(0, 10));
