@@ -38,6 +38,7 @@ export type AppErrorCode =
   | 'alert.not_found'
   | 'alert.resolved'
   | 'gate.rate_limited'
+  | 'queues.too_many_streams'
   | 'integrity.entry_unauthenticated'
   | 'integrity.entry_mismatch'
   | 'auth.token_invalid'

@@ -92,6 +92,8 @@ const statusByCode: Record<string, number> = {
   'gate.input_invalid': 400,
   // A flood at the gate (issue 10, row G): sent with Retry-After.
   'gate.rate_limited': 429,
+  // One person's console opens a live stream of their work queues per tab (issue 14); more is a runaway client.
+  'queues.too_many_streams': 429,
 };
 
 const statusByNamespace: Record<string, number> = {

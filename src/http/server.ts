@@ -23,6 +23,7 @@ import { enrolmentRoutes } from './enrolment.routes.js';
 import { gateRoutes } from './gate.routes.js';
 import { healthRoutes, type IntegrityStatus } from './health.routes.js';
 import { partyRoutes } from './party.routes.js';
+import { queueRoutes } from './queue.routes.js';
 import { clientErrorResponse, problemOf, sendProblem } from './problem.js';
 import { releaseRoutes } from './release.routes.js';
 import { ProblemSchema } from './schemas.js';
@@ -160,6 +161,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     await app.register(yardRoutes(http));
     await app.register(alertRoutes(http));
     await app.register(enrolmentRoutes(http));
+    await app.register(queueRoutes(http));
   }
   await app.register(
     auditRoutes({
