@@ -4,7 +4,8 @@
  *
  * In English the server's own detail is shown when it is plain words, since it often says more ("4 tries left");
  * one that carries a code ("your role may not yard.map.read") gives way to the catalogue's sentence. In Dutch the
- * catalogue speaks: the server writes English.
+ * catalogue speaks, with the parameters the problem carries (`details`, such as the tries left): the server writes
+ * English.
  */
 import { ApiError } from './api.js';
 import { currentLanguage, i18next } from './i18n/index.js';
@@ -32,8 +33,12 @@ export function messageOf(error: unknown): string {
     const catalogue = errorSentence(error.code);
     const detail = error.detail.trim();
     const plainDetail = detail !== '' && rawCodesIn(detail).length === 0;
-    let message =
-      currentLanguage() === 'en' && plainDetail ? detail : (catalogue ?? statusSentence(error.status));
+    const fromServer = currentLanguage() === 'en' && plainDetail;
+    let message = fromServer ? detail : (catalogue ?? statusSentence(error.status));
+    // The server's parameters, said in the catalogue's words where its English sentence is not shown.
+    const attemptsLeft = (error.problem.details as { attemptsLeft?: unknown } | undefined)?.attemptsLeft;
+    if (!fromServer && typeof attemptsLeft === 'number')
+      message = `${message} ${i18next.t('errors:triesLeft', { count: attemptsLeft })}`;
     const wait = error.retryAfterSeconds;
     if (error.code === 'auth.throttled' && wait !== undefined)
       message = `${message} ${i18next.t('errors:retryIn', { count: wait })}`;

@@ -14,7 +14,7 @@
  *
  * Step 7 (the drill) is not walked here: `portledger drill` has its own end-to-end test (test/e2e/drill.test.ts).
  */
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import i18next, { type TFunction } from 'i18next';
 import { TOTP } from 'otpauth';
@@ -106,6 +106,8 @@ for (const language of ['en', 'nl'] as const) {
 
       beforeAll(async () => {
         t = await catalogue(language);
+        // This run's screenshots only: numbering starts again at 01.
+        rmSync(shotDir, { recursive: true, force: true });
         await ensureConsoleBuilt();
         demo = await startDemoServer({ clock: time.clock });
         browser = await launchBrowser();
@@ -133,7 +135,9 @@ for (const language of ['en', 'nl'] as const) {
         }
         expect(box, 'an MSCU import in the yard without a release').toBeDefined();
         expect(truckBox, 'an MSCU box that came by truck').toBeDefined();
-        copied = demo.pickups.find((pickup) => pickup.driverBadge !== DIRK_BADGE)!;
+        // One of Dirk's own pickups: its printed copy is refused at the gate, and once its box is frozen, so is
+        // Dirk himself with the live pass his phone shows for it.
+        copied = demo.pickups.find((pickup) => pickup.driverBadge === DIRK_BADGE)!;
         expect(copied).toBeDefined();
       }, 180_000);
 
@@ -342,7 +346,14 @@ for (const language of ['en', 'nl'] as const) {
         await hanne.page
           .getByRole('button', { name: t('releases:rights.bookLabel', { box: box.containerNumber }) })
           .click();
-        await hanne.page.getByLabel(t('appointments:who.driver'), { exact: true }).selectOption(DIRK_BADGE);
+        // Its driver by badge, from the searchable picker.
+        const driver = hanne.page.getByRole('combobox', { name: t('appointments:who.driver'), exact: true });
+        await driver.fill(DIRK_BADGE);
+        await hanne.page
+          .getByRole('option', {
+            name: t('appointments:who.driverOption', { name: 'Dirk Driver', badge: DIRK_BADGE }),
+          })
+          .click();
         await hanne.page.getByLabel(t('appointments:who.plate')).fill(DIRK_TRUCK);
         await hanne.page.getByLabel(t('appointments:when.day')).fill(time.day);
         // The slot under way: the half hour the port's clock is in now.
@@ -448,28 +459,9 @@ for (const language of ['en', 'nl'] as const) {
         await shot(page, 'driver-pass');
 
         const gina = await signInWithPasskey('gate-clerk', 'Gina Gate');
+        people.gina = gina;
         const gate = gina.page;
         await openFromMenu(gate, 'gate', t('gate:title'));
-        const present = async (credential: string, badge: string, plate: string) => {
-          await gate.getByRole('button', { name: t('gate:form.next') }).click();
-          await gate.getByLabel(t('gate:form.pass')).fill(credential);
-          await gate.getByLabel(t('gate:form.badge')).fill(badge);
-          await gate.getByLabel(t('gate:form.plate')).fill(plate);
-          await gate.getByLabel(t('gate:form.plate')).press('Enter');
-          const banner = gate.getByRole('heading', {
-            level: 2,
-            name: new RegExp(
-              `${escapeRegExp(t('gate:verdict.accepted'))}|${escapeRegExp(t('gate:verdict.refused'))}`,
-            ),
-          });
-          await banner.waitFor({ timeout: 15_000 });
-          const checks = gate.getByRole('list', { name: t('gate:verdict.checks') });
-          return {
-            accepted: (await banner.textContent()) === t('gate:verdict.accepted'),
-            failed: await checks.locator('.check-failed .check-name').allTextContents(),
-            passed: await checks.locator('.check-passed .check-name').allTextContents(),
-          };
-        };
         const name = (check: string) => expect.stringContaining(t(`terms:gateChecks.${check}`));
 
         const accepted = await present(pass, DIRK_BADGE, DIRK_TRUCK);
@@ -487,6 +479,8 @@ for (const language of ['en', 'nl'] as const) {
         const again = await present(pass, DIRK_BADGE, DIRK_TRUCK);
         expect(again.accepted).toBe(false);
         expect(again.failed).toEqual(expect.arrayContaining([name('credential.unused')]));
+        // Said in the console's language from the reason's code, not the server's English sentence.
+        expect(again.reasons).toContain(t('gate:reasons.credential.used'));
         await shot(gate, 'gate-same-pass-refused');
 
         // A photo of the pass taken a minute earlier: the same phone, its clock set back a minute.
@@ -502,10 +496,41 @@ for (const language of ['en', 'nl'] as const) {
         const copy = await present(copied.credential, 'ANR-GANG-0001', copied.truckPlate);
         expect(copy.accepted).toBe(false);
         expect(copy.failed).toEqual([name('pass.printed_disabled')]);
+        expect(copy.reasons).toContain(t('gate:reasons.printed.off'));
+        expect(copy.reasons).toContain(t('gate:reasons.not_checked.presenter'));
+        if (language === 'nl')
+          expect(copy.text).not.toContain('This terminal does not accept printed passes');
         await gate.getByText(t('gate:verdict.notChecked')).waitFor();
         await gate.getByText(t('gate:verdict.alert'), { exact: false }).waitFor();
         await shot(gate, 'gate-copied-pass-refused');
       }, 120_000);
+
+      const name = (check: string) => expect.stringContaining(t(`terms:gateChecks.${check}`));
+
+      /** Gina presents a pass with a badge and a plate at the kiosk, presses Enter, and reads the verdict. */
+      async function present(credential: string, badge: string, plate: string) {
+        const gate = people.gina!.page;
+        await gate.getByRole('button', { name: t('gate:form.next') }).click();
+        await gate.getByLabel(t('gate:form.pass')).fill(credential);
+        await gate.getByLabel(t('gate:form.badge')).fill(badge);
+        await gate.getByLabel(t('gate:form.plate')).fill(plate);
+        await gate.getByLabel(t('gate:form.plate')).press('Enter');
+        const banner = gate.getByRole('heading', {
+          level: 2,
+          name: new RegExp(
+            `${escapeRegExp(t('gate:verdict.accepted'))}|${escapeRegExp(t('gate:verdict.refused'))}`,
+          ),
+        });
+        await banner.waitFor({ timeout: 15_000 });
+        const checks = gate.getByRole('list', { name: t('gate:verdict.checks') });
+        return {
+          accepted: (await banner.textContent()) === t('gate:verdict.accepted'),
+          failed: await checks.locator('.check-failed .check-name').allTextContents(),
+          passed: await checks.locator('.check-passed .check-name').allTextContents(),
+          reasons: (await checks.locator('.check-reason').allTextContents()).map((text) => text.trim()),
+          text: (await checks.textContent()) ?? '',
+        };
+      }
 
       /** The pass text the phone shows once it is signed for the 30-second step of `ms`. */
       async function passAt(page: Page, ms: number): Promise<string> {
@@ -555,6 +580,19 @@ for (const language of ['en', 'nl'] as const) {
         await tier.waitFor();
         expect(await tier.locator('[data-state]').getAttribute('data-state')).toBe('frozen');
         await shot(page, 'yard-map-frozen');
+
+        // The gate refuses the frozen box even to the right driver: Dirk, with the pass his phone shows for it.
+        const phone = people.dirk!.page;
+        await phone.getByRole('button', { name: t('drivers:pass.close') }).click();
+        await phone
+          .getByRole('button', { name: t('drivers:job.showPassFor', { number: copied.containerNumber }) })
+          .click();
+        const frozenPass = await passAt(phone, time.clock.now().getTime());
+        const refused = await present(frozenPass, DIRK_BADGE, copied.truckPlate);
+        expect(refused.accepted).toBe(false);
+        expect(refused.failed).toEqual(expect.arrayContaining([name('visit.not_frozen')]));
+        expect(refused.reasons).toContain(t('gate:reasons.visit.frozen'));
+        await shot(people.gina!.page, 'gate-frozen-box-refused');
 
         // The unfreeze is asked for on the container page.
         await tier.getByRole('link', { name: copied.containerNumber }).click();

@@ -10,7 +10,16 @@ export interface GateCheck {
    * step), so the gate reports its own checks only.
    */
   state: 'passed' | 'failed' | 'not_checked' | 'not_applicable';
+  /** The server's English sentence, for API users: the console says `why` in its own language. */
   reason: string | null;
+  /** The reason as a stable code and the facts it names; absent from a server that does not send it. */
+  why?: GateCheckWhy | null;
+}
+
+/** Why a check failed or was not checked (`gate:reasons.<code>` in the catalogue), with its parameters. */
+export interface GateCheckWhy {
+  code: string;
+  params: Record<string, string | number>;
 }
 
 export interface GateVerdict {

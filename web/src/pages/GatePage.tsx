@@ -2,9 +2,9 @@ import { type FormEvent, useCallback, useEffect, useId, useRef, useState } from 
 import { Trans, useTranslation } from 'react-i18next';
 import { Button, Field, Notice, PageHeading } from '../components.js';
 import { isUnauthenticated, messageOf } from '../errors.js';
-import { type GateCheck, type GateVerdict, gateTransaction } from '../gate/gate-api.js';
-import { currentLanguage, i18next } from '../i18n/index.js';
-import { rawCodesIn } from '../i18n/raw-code.js';
+import { checkReason } from '../gate/check-reason.js';
+import { type GateVerdict, gateTransaction } from '../gate/gate-api.js';
+import { i18next } from '../i18n/index.js';
 import { passShape } from '../pickup-pass.js';
 import { useSession } from '../session.js';
 import { gateCheckName, gateCheckState } from '../terms.js';
@@ -90,19 +90,6 @@ function boxLine(verdict: GateVerdict): string {
   return verdict.containerNumber
     ? t('gate:box.number', { number: verdict.containerNumber })
     : t('gate:box.unknown');
-}
-
-/**
- * Why a check was crossed, in one sentence: the server's own (which names the badge or plate read, and the window
- * on the terminal's clock) in English when it is plain words, else the catalogue's sentence for that check.
- */
-function checkReason(check: GateCheck): string | null {
-  if (check.state === 'passed') return null;
-  const server = check.reason?.trim();
-  if (server && currentLanguage() === 'en' && rawCodesIn(server).length === 0) return server;
-  const key = `gate:why.${check.check}`;
-  if (i18next.exists(key)) return String(i18next.t(key as never));
-  return server && rawCodesIn(server).length === 0 ? server : null;
 }
 
 /**
@@ -297,7 +284,7 @@ export function GatePage() {
             {verdict.checks.map((check) => {
               const key = check.state ?? (check.passed ? 'passed' : 'failed');
               const state = gateCheckState(key);
-              const reason = checkReason(check);
+              const reason = checkReason(check, verdict);
               return (
                 <li key={check.check} className={`check-row check-${key.replace('_', '-')}`}>
                   <span className="check-mark" aria-hidden="true">
