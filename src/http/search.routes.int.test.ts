@@ -19,6 +19,7 @@ import {
   type World,
   type WorldUser,
 } from '../../test/support/route-examples.js';
+import { mintSession } from '../../test/support/sessions.js';
 import type { AuthDeps } from '../app/access/index.js';
 import { addOrganisation } from '../app/access/index.js';
 import { pickupDepsFor } from '../app/appointments/index.js';
@@ -278,6 +279,26 @@ describe.each(kinds)('GET /v1/search (%s)', (kind) => {
     );
     expect(json.visits.length).toBeGreaterThan(1);
     expect(await csv(otherLine, '/v1/visits?format=csv')).toHaveLength(1);
+  });
+
+  it('finds nothing by truck plate, and shows no appointment, to a keylogged password session', async () => {
+    // Issue 14's outside attacker found the boxes a truck would collect, and their pickup slots, with a customs
+    // password + TOTP session: the truck and the slot are what the gang needed to collect first.
+    const customs = caller('customs_officer');
+    const password = await mintSession(auth, customs.user.userId, { method: 'password_totp', stepUp: false });
+    const asPassword = async (url: string) => injectAs(app, password, { method: 'GET', url });
+    const byPlate = await asPassword(`/v1/search?q=${encodeURIComponent(keys.truckPlate)}`);
+    expect(byPlate.statusCode, byPlate.body).toBe(200);
+    expect(byPlate.json()).toEqual({ matches: [], nextCursor: null });
+    const byNumber = await asPassword(`/v1/search?q=${encodeURIComponent(keys.containerNumber)}`);
+    expect(byNumber.json().matches.map((m: { matched: string[] }) => m.matched)).toEqual([
+      ['containerNumber'],
+    ]);
+    const appointment = await asPassword(`/v1/visits/${released}/appointment`);
+    expect(appointment.statusCode, appointment.body).toBe(403);
+    expect(appointment.json()).toMatchObject({ code: 'auth.passkey_session_required' });
+    // The same officer with a passkey finds it by its truck, as above.
+    expect(await found(customs, keys.truckPlate)).toEqual([`${released}:truckPlate`]);
   });
 
   it('refuses a query with nothing to search, a forged cursor and a role without the permission, as problem+json', async () => {

@@ -7,7 +7,7 @@ import {
   searchVisibleVisits,
   showsPosition,
 } from '../app/visits/index.js';
-import { MAX_SEARCH_TEXT, SEARCH_KEYS } from '../domain/index.js';
+import { MAX_SEARCH_TEXT, mayDo, SEARCH_KEYS } from '../domain/index.js';
 import { callerOf } from './caller.js';
 import { CsvFormat, sendCsv, wantsCsv } from './csv.js';
 import type { HttpDeps } from './deps.js';
@@ -65,9 +65,14 @@ export function searchRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
         const { q, limit, cursor } = request.query;
         const after = cursor === undefined ? undefined : decodeCursor(cursor, 1)[0];
         const caller = await callerOf(reads, request);
+        // A machine client finds by truck plate only if its token may read appointments (pickup facts).
+        const readsAppointments = request.apiToken
+          ? request.apiToken.permissions.includes('appointment.read')
+          : mayDo(caller, 'appointment.read');
         const pageAfter = (from: string | undefined) =>
           searchVisibleVisits(reads, caller, {
             query: q,
+            readsAppointments,
             ...(limit === undefined ? {} : { limit }),
             ...(from === undefined ? {} : { after: from }),
           });

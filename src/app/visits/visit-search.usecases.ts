@@ -4,7 +4,7 @@
  * is then judged exactly as a read of that visit is (`visibilityOf`), and one the caller may not see is left out
  * silently, so a search for another party's box answers what a search for no box answers.
  */
-import { type Principal, type SearchKey, searchQueryOf } from '../../domain/index.js';
+import { mayDo, type Principal, type SearchKey, searchQueryOf } from '../../domain/index.js';
 import { AppError } from '../errors.js';
 import type { LedgerReads } from '../ports.js';
 import { type ShownVisit, shownVisit, visibilityOf } from './visit-access.usecases.js';
@@ -39,7 +39,13 @@ export interface SearchMatch {
 export async function searchVisibleVisits(
   reads: LedgerReads,
   principal: Principal,
-  input: { query: string; limit?: number; after?: string },
+  input: {
+    query: string;
+    limit?: number;
+    after?: string;
+    /** Whether the caller may read pickup appointments; by its roles and session when not said (a token's list caps it). */
+    readsAppointments?: boolean;
+  },
 ): Promise<{ matches: SearchMatch[]; next: string | null }> {
   const query = searchQueryOf(input.query);
   if (query === undefined) {
@@ -50,6 +56,10 @@ export async function searchVisibleVisits(
     );
   }
   const limit = Math.min(Math.max(Math.trunc(input.limit ?? SEARCH_PAGE_DEFAULT), 1), SEARCH_PAGE_MAX);
+  // A truck plate finds the boxes a truck brings, takes or is booked to collect: pickup facts, which only a caller who
+  // may read appointments sees (issue 14's outside attacker found the boxes a truck would collect with a keylogged
+  // customs password). For anyone else the plate finds nothing, as a plate of no truck would.
+  const byPlate = input.readsAppointments ?? mayDo(principal, 'appointment.read');
   const matches: SearchMatch[] = [];
   let after = input.after;
   let examined = 0;
@@ -58,9 +68,9 @@ export async function searchVisibleVisits(
     for (const hit of hits) {
       examined += 1;
       after = hit.visit.visitRef;
-      const visibility = await visibilityOf(reads, principal, hit.visit);
-      if (visibility !== 'none')
-        matches.push({ visit: shownVisit(hit.visit, visibility), matched: hit.matched });
+      const matched = byPlate ? hit.matched : hit.matched.filter((key) => key !== 'truckPlate');
+      const visibility = matched.length === 0 ? 'none' : await visibilityOf(reads, principal, hit.visit);
+      if (visibility !== 'none') matches.push({ visit: shownVisit(hit.visit, visibility), matched });
       if (matches.length === limit) return { matches, next: after };
     }
     if (hits.length < limit) return { matches, next: null };

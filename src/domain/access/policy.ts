@@ -402,8 +402,10 @@ export const policy = {
   'appointment.read': {
     kind: 'view',
     sensitive: false,
-    sensitiveWhy: "not sensitive: a view of a visit's booking, scoped per visit; no yard position",
+    sensitiveWhy:
+      "not sensitive, as it changes nothing; a box's pickup time and truck are what the gang needed to collect first, so it needs a passkey session instead (issue 14's outside attacker read them with a keylogged customs password)",
     roles: [...FULL_SIGHT, 'release_desk', 'haulier_planner'],
+    passkeySession: true,
     why: "a visit's pickup slot, truck and credential state, scoped per visit like visit.read; no yard position",
   },
   'driver.jobs.read': {
