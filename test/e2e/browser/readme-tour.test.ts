@@ -100,7 +100,7 @@ for (const language of ['en', 'nl'] as const) {
       let truckBox: { number: string; plate: string };
       /** Another line's box: Lena's search for it answers as a search for no box. */
       let otherLine: string;
-      /** A printed credential from `demo-secrets.json`, of another driver's pickup. */
+      /** A printed credential from `demo-secrets.json`: one of Dirk's own pickups, booked by the demo. */
       let copied: DemoPickup;
       const serial = () => box.containerNumber.slice(4, 10);
 
@@ -113,7 +113,6 @@ for (const language of ['en', 'nl'] as const) {
         browser = await launchBrowser();
         const store = demo.system.store;
         const inYard = await store.listVisits({ status: 'in_yard', terminal: 'T1', limit: 5000 });
-        const view = (visit: VisitRecord) => visit.view as unknown as Record<string, unknown>;
         for (const visit of inYard) {
           const v = view(visit);
           if (
