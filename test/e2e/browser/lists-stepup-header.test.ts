@@ -9,6 +9,7 @@
  */
 import { expect, it } from 'vitest';
 import { addUser } from '../../../src/app/access/index.js';
+import { auditPage } from '../../support/a11y.js';
 import { screenshot } from '../../support/browser.js';
 import {
   addOrganisations,
@@ -117,6 +118,8 @@ describeBrowser('lists, the step-up dialog and the header (issue 14)', () => {
     expect(reachable).toBe(false);
     // The console knew the action needs a step-up: nothing was sent yet.
     expect(sent).toEqual([]);
+    // The keyboard starts on the dialog's first action.
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Confirm and continue');
     await screenshot(page, 'stepup-dialog');
 
     await dialog.getByRole('button', { name: 'Cancel' }).click();
@@ -136,6 +139,22 @@ describeBrowser('lists, the step-up dialog and the header (issue 14)', () => {
     const added = await suite.server.fixture.store.identity.findUserByUsername('dirk.desk');
     expect(added?.displayName).toBe('Dirk Vos');
     // No 403 and no error in the console at any point.
+    expect(problems.unexpected()).toEqual([]);
+    await context.close();
+  });
+
+  it('audits the step-up dialog as the screens are: labelled controls, AA contrast, a visible focus', async () => {
+    const { page, context, problems } = await signedInPage(suite.browser, suite.server, 'ada.admin', {
+      stepUp: false,
+    });
+    await page.goto(`${suite.server.baseUrl}/admin`);
+    const form = page.getByRole('form', { name: 'Add a user' });
+    await form.getByRole('textbox', { name: 'Username' }).fill('eva.desk');
+    await form.getByRole('textbox', { name: 'Full name' }).fill('Eva Smet');
+    await form.getByRole('button', { name: 'Add user' }).click();
+    await page.getByRole('dialog', { name: "Confirm it's you" }).waitFor();
+    const findings = await auditPage(page);
+    expect(findings, JSON.stringify(findings, null, 2)).toEqual([]);
     expect(problems.unexpected()).toEqual([]);
     await context.close();
   });
