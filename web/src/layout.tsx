@@ -5,6 +5,8 @@ import { forgetTerminals } from './clock.js';
 import { Button } from './components.js';
 import { ContainerSearch } from './container-search.js';
 import { type Language, languageNames, languages, setLanguage, useLanguage } from './i18n/index.js';
+import { waitingByPage } from './queues/queue-api.js';
+import { useWorkQueues } from './queues/use-work-queues.js';
 import { Link, navigate, useLocation } from './router.js';
 import { holds, setFlash, useSession } from './session.js';
 
@@ -71,6 +73,16 @@ const SCREENS = [
   { to: '/admin', label: 'admin', anyOf: ['org.manage', 'user.manage', 'token.manage'] },
 ] as const satisfies readonly { to: string; label: string; anyOf: readonly string[] }[];
 
+/** How many wait behind a menu entry: the number, shown beside the label; the link names it in words. */
+function WaitingBadge({ count }: { count: number }) {
+  if (count <= 0) return null;
+  return (
+    <span className="nav-badge" aria-hidden="true" data-testid="nav-badge">
+      {count}
+    </span>
+  );
+}
+
 /** The frame of signed-in pages: header with navigation, who is signed in, and sign out. */
 export function AppLayout({ children }: { children: ReactNode }) {
   const { t } = useTranslation();
@@ -78,6 +90,8 @@ export function AppLayout({ children }: { children: ReactNode }) {
   const { pathname } = useLocation();
   const [leaving, setLeaving] = useState(false);
   const user = state.status === 'signed-in' ? state.session.user : undefined;
+  // What waits for the person, live (issue 14): a count beside the menu entry whose page lists it.
+  const waiting = waitingByPage(useWorkQueues(user?.userId).queues ?? []);
 
   async function signOut() {
     setLeaving(true);
@@ -104,7 +118,7 @@ export function AppLayout({ children }: { children: ReactNode }) {
       label: t(`nav.${label}`),
     })),
     { to: '/me/passkeys', label: t('nav.passkeys') },
-  ];
+  ].map((item) => ({ ...item, waiting: item.to === '/' ? 0 : (waiting.get(item.to) ?? 0) }));
 
   return (
     <div className="app">
@@ -122,8 +136,15 @@ export function AppLayout({ children }: { children: ReactNode }) {
                     to={item.to}
                     className="nav-link"
                     aria-current={pathname === item.to ? 'page' : undefined}
+                    // A bare number read after the label would say nothing: "Releases, 3 waiting".
+                    aria-label={
+                      item.waiting > 0
+                        ? t('nav.waiting', { label: item.label, count: item.waiting })
+                        : undefined
+                    }
                   >
                     {item.label}
+                    <WaitingBadge count={item.waiting} />
                   </Link>
                 </li>
               ))}

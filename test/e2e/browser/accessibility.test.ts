@@ -91,6 +91,8 @@ describeBrowser('accessibility of every screen (WCAG 2.1 AA basics)', () => {
   }[] = [
     { who: '', path: () => '/login', name: 'login' },
     { who: 'supervisor', path: () => '/', name: 'home-supervisor' },
+    // Work queues with something waiting (issue 14): a driver's phone to confirm, and its badge in the menu.
+    { who: 'haulier', path: () => '/', name: 'home-queues-haulier' },
     { who: 'supervisor', path: () => '/yard', name: 'yard-map' },
     { who: 'supervisor', path: () => `/containers/${number}`, name: 'container-page' },
     { who: 'supervisor', path: () => '/alerts', name: 'alerts' },

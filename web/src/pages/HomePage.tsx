@@ -1,6 +1,8 @@
 import { useTranslation } from 'react-i18next';
 import type { Session } from '../api.js';
 import { Notice, PageHeading } from '../components.js';
+import { useWorkQueues } from '../queues/use-work-queues.js';
+import { WorkQueuesCard } from '../queues/WorkQueuesCard.js';
 import { Link } from '../router.js';
 import { useFlash } from '../session.js';
 import { StepUpPanel } from '../stepup.js';
@@ -10,12 +12,15 @@ export function HomePage({ session }: { session: Session }) {
   const { t } = useTranslation('pages');
   const flash = useFlash();
   const { user } = session;
+  const queues = useWorkQueues(user.userId);
   return (
     <div className="page">
       <PageHeading title={t('home.title')}>{t('home.welcome', { name: user.displayName })}</PageHeading>
       {flash ? <Notice tone="success">{flash}</Notice> : null}
 
       <div className="cards">
+        <WorkQueuesCard state={queues} />
+
         <section className="card" aria-labelledby="who-heading">
           <h2 id="who-heading">{t('home.who')}</h2>
           <dl className="facts">
