@@ -9,8 +9,10 @@ import {
   MAX_DEVICE_LABEL,
 } from '../app/appointments/index.js';
 import { requestMeta, requireAuth } from './auth.plugin.js';
+import { CsvFormat, sendCsv, wantsCsv } from './csv.js';
 import type { HttpDeps } from './deps.js';
-import { decodeCursor, NextCursor, pageOf, pageQuery } from './page-cursor.js';
+import { csvPages, listSortOf, sortedPageOf, sortQuery } from './list-sort.js';
+import { NextCursor, pageQuery } from './page-cursor.js';
 import { problemResponses } from './schemas.js';
 
 /** Phones per page when the planner names no limit, and the most one page holds (issue 13). */
@@ -140,10 +142,13 @@ export function driverDeviceRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
         config: { access: 'driver.device.confirm' },
         schema: {
           tags: ['appointments'],
-          summary: "The phones your haulier's drivers enrolled, oldest first, one page at a time",
+          summary:
+            "The phones your haulier's drivers enrolled, oldest first (or newest with direction=desc), one page at a time, or as CSV",
           querystring: Type.Object({
             status: Type.Optional(DeviceStatus),
+            ...sortQuery(['enrolledAt'], 'enrolledAt'),
             ...pageQuery({ max: MAX_DEVICE_PAGE, default: DEFAULT_DEVICE_PAGE, rows: 'Phones' }),
+            format: CsvFormat,
           }),
           response: {
             200: Type.Object({ items: Type.Array(HaulierDeviceSchema), nextCursor: NextCursor }),
@@ -151,16 +156,43 @@ export function driverDeviceRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
           },
         },
       },
-      async (request) => {
+      async (request, reply) => {
         const auth = requireAuth(request);
-        const { status, cursor, limit = DEFAULT_DEVICE_PAGE } = request.query;
-        const after = cursor === undefined ? undefined : decodeCursor(cursor, 2);
-        const rows = await listHaulierDevices(ledger.store, sealer, auth.user.orgId, status, {
-          ...(after === undefined ? {} : { after: { enrolledAt: after[0]!, deviceId: after[1]! } }),
-          limit: limit + 1,
-        });
-        const { page, nextCursor } = pageOf(rows, limit, (device) => [device.enrolledAt, device.deviceId]);
-        return { items: page, nextCursor };
+        const { status, limit = DEFAULT_DEVICE_PAGE } = request.query;
+        const pageAfter = async (cursor: string | undefined) => {
+          const sort = listSortOf({ ...request.query, cursor }, 'enrolledAt');
+          const rows = await listHaulierDevices(ledger.store, sealer, auth.user.orgId, status, {
+            direction: sort.direction,
+            ...(sort.after === undefined
+              ? {}
+              : { after: { enrolledAt: sort.after.key, deviceId: sort.after.id } }),
+            limit: limit + 1,
+          });
+          return sortedPageOf(
+            rows,
+            limit,
+            sort,
+            (device) => device.enrolledAt,
+            (device) => device.deviceId,
+          );
+        };
+        const first = await pageAfter(request.query.cursor);
+        if (!wantsCsv(request)) return { items: first.page, nextCursor: first.nextCursor };
+        return sendCsv(
+          reply,
+          'driver-phones.csv',
+          ['deviceId', 'driverName', 'label', 'fingerprint', 'status', 'enrolledAt', 'wrongCodes', 'locked'],
+          csvPages(first, pageAfter, (device) => [
+            device.deviceId,
+            device.driverName,
+            device.label,
+            device.fingerprint,
+            device.status,
+            device.enrolledAt,
+            device.wrongCodes,
+            device.locked,
+          ]),
+        );
       },
     );
 

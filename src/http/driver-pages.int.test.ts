@@ -124,6 +124,27 @@ describe.each(kinds)("a haulier's drivers and phones, one page at a time (%s)", 
     expect(pending.flat().map((device) => device.deviceId)).toEqual(['dev-0', 'dev-3']);
   });
 
+  it('pages the phones newest first across pages, refuses a cursor of the other order, and gives them as CSV (issue 14)', async () => {
+    const newest = await everyPage<{ deviceId: string }>('/v1/drivers/devices?direction=desc', 'items', 2);
+    expect(newest.flat().map((device) => device.deviceId)).toEqual([
+      'dev-4',
+      'dev-3',
+      'dev-2',
+      'dev-1',
+      'dev-0',
+    ]);
+    const first = (await get('/v1/drivers/devices?direction=desc&limit=2')).json() as { nextCursor: string };
+    const other = await get(`/v1/drivers/devices?limit=2&cursor=${first.nextCursor}`);
+    expect(other.statusCode).toBe(400);
+    expect(other.json().code).toBe('input.invalid');
+    const csv = await get('/v1/drivers/devices?status=pending&direction=desc&limit=1&format=csv');
+    expect(csv.statusCode).toBe(200);
+    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+    const lines = csv.body.split('\r\n').filter(Boolean);
+    expect(lines[0]).toBe('deviceId,driverName,label,fingerprint,status,enrolledAt,wrongCodes,locked');
+    expect(lines.slice(1).map((line) => line.split(',')[0])).toEqual(['dev-3', 'dev-0']);
+  });
+
   it('refuses a page larger than the maximum (400 request.invalid) and a forged cursor (400 input.invalid)', async () => {
     for (const url of ['/v1/drivers?limit=501', '/v1/drivers/devices?limit=501', '/v1/drivers?limit=0']) {
       const refused = await get(url);

@@ -95,12 +95,13 @@ export function describeDeviceContract(storeOf: () => LedgerStore): void {
       await store.writeTransaction(async (tx) => {
         for (const row of rows) await tx.gate.putDevice(row);
       });
-      const pages = async (status?: 'pending') => {
+      const pages = async (status?: 'pending', direction: 'asc' | 'desc' = 'asc') => {
         const seen: string[][] = [];
         let after: { enrolledAt: string; deviceId: string } | undefined;
         for (;;) {
           const page = await store.gate.devicesOfOrg('haul', status, {
             ...(after ? { after } : {}),
+            direction,
             limit: 2,
           });
           seen.push(page.map((d) => d.deviceId));
@@ -110,6 +111,8 @@ export function describeDeviceContract(storeOf: () => LedgerStore): void {
       };
       expect(await pages()).toEqual([['dev-e', 'dev-a'], ['dev-c', 'dev-b'], ['dev-d']]);
       expect(await pages('pending')).toEqual([['dev-e', 'dev-c'], ['dev-d']]);
+      // Newest first (issue 14): the same two of one instant the other way round, a page going on after each.
+      expect(await pages(undefined, 'desc')).toEqual([['dev-d', 'dev-b'], ['dev-c', 'dev-a'], ['dev-e']]);
     });
   });
 }

@@ -181,12 +181,17 @@ export function createGateRepository({ db }: { db: Kysely<Database> }): GateRepo
       let query = db.selectFrom('driver_device').selectAll().where('org_id', '=', orgId);
       if (status !== undefined) query = query.where('status', '=', status);
       const { after } = page;
+      const direction = page.direction ?? 'asc';
       if (after !== undefined) {
         query = query.where(({ eb, refTuple, tuple }) =>
-          eb(refTuple('enrolled_at', 'device_id'), '>', tuple(after.enrolledAt, after.deviceId)),
+          eb(
+            refTuple('enrolled_at', 'device_id'),
+            direction === 'asc' ? '>' : '<',
+            tuple(after.enrolledAt, after.deviceId),
+          ),
         );
       }
-      query = query.orderBy('enrolled_at').orderBy('device_id');
+      query = query.orderBy('enrolled_at', direction).orderBy('device_id', direction);
       if (page.limit !== undefined) query = query.limit(Math.max(1, Math.trunc(page.limit)));
       return (await query.execute()).map(toDevice);
     },

@@ -175,6 +175,16 @@ describe('list pages read one range of an index in their order (SQLite query pla
       index: 'app_user_org_username_idx',
     },
     {
+      name: 'a haulier’s phones in one state, newest first, a page after a device (0028)',
+      read: ({ gate }) =>
+        gate.devicesOfOrg('o1', 'pending', {
+          after: { enrolledAt: at, deviceId: 'd-1' },
+          direction: 'desc',
+          limit: 100,
+        }),
+      index: 'driver_device_org_status_enrolled_idx',
+    },
+    {
       name: 'users by display name, backwards, a page after a cursor (0033)',
       read: ({ identity }) =>
         identity.listUsers({

@@ -118,15 +118,18 @@ export function memoryGateReads(current: () => GateTables): GateReads {
     },
     async devicesOfOrg(orgId, status, page = {}) {
       const { after } = page;
+      const sign = page.direction === 'desc' ? -1 : 1;
+      const order = (a: Parameters<typeof byEnrolment>[0], b: Parameters<typeof byEnrolment>[1]) =>
+        sign * byEnrolment(a, b);
       return pageOf(
         [...current().devices.values()]
           .filter(
             (d) =>
               d.orgId === orgId &&
               (status === undefined || d.status === status) &&
-              (after === undefined || byEnrolment(d, after) > 0),
+              (after === undefined || order(d, after) > 0),
           )
-          .sort(byEnrolment),
+          .sort(order),
         page.limit,
       ).map(copyDevice);
     },

@@ -311,8 +311,10 @@ export async function listHaulierDevices(
   sealer: SecretSealer,
   orgId: string,
   status?: DriverDeviceStatus,
-  /** One page of them (issue 13): without a status, every phone the haulier's drivers ever enrolled. */
-  page?: PageQuery<{ readonly enrolledAt: string; readonly deviceId: string }>,
+  /** One page of them (issue 13): without a status, every phone the haulier's drivers ever enrolled; either way. */
+  page?: PageQuery<{ readonly enrolledAt: string; readonly deviceId: string }> & {
+    readonly direction?: 'asc' | 'desc';
+  },
 ): Promise<HaulierDeviceView[]> {
   return haulierViews(reads, sealer, orgId, await reads.gate.devicesOfOrg(orgId, status, page));
 }

@@ -131,13 +131,15 @@ export interface GateReads {
   /** The devices a driver enrolled, oldest first. */
   devicesOfUser(userId: string): Promise<DriverDeviceRecord[]>;
   /**
-   * The devices of one haulier's drivers, oldest first (by enrolment, then id); only those in `status` when given;
-   * with a limit, one page of them after a device.
+   * The devices of one haulier's drivers, oldest first (by enrolment, then id), or newest first with `direction`
+   * `desc` (issue 14); only those in `status` when given; with a limit, one page of them after a device in that order.
    */
   devicesOfOrg(
     orgId: string,
     status?: DriverDeviceStatus,
-    page?: PageQuery<{ readonly enrolledAt: string; readonly deviceId: string }>,
+    page?: PageQuery<{ readonly enrolledAt: string; readonly deviceId: string }> & {
+      readonly direction?: 'asc' | 'desc';
+    },
   ): Promise<DriverDeviceRecord[]>;
   /** The latest alert of a group of refused gate attempts, if any was raised. */
   latestAlertGroup(groupKey: string): Promise<GateAlertGroupRecord | undefined>;
