@@ -120,7 +120,7 @@ function fullSight(caller: AlertReader): boolean {
   return FULL_SIGHT_ORG_KINDS.has(caller.org.kind);
 }
 
-/** The visibility rule, on one row; `visibleTo` says the same to the store for a whole page (and a count: issue 14). */
+/** The visibility rule, on one row; `alertsVisibleTo` says the same to the store for a whole page (and the work queues' count, issue 14). */
 function mayRead(caller: AlertReader, alert: AlertRecord): boolean {
   if (fullSight(caller)) return true;
   if (SEEN_BY_ALL.includes(alert.rule)) return true;
@@ -128,7 +128,7 @@ function mayRead(caller: AlertReader, alert: AlertRecord): boolean {
   return alert.terminal !== null && caller.org.terminals.includes(alert.terminal);
 }
 
-export function visibleTo(caller: AlertReader): AlertQuery['visibleTo'] {
+export function alertsVisibleTo(caller: AlertReader): AlertQuery['visibleTo'] {
   if (fullSight(caller)) return undefined;
   return { rules: SEEN_BY_ALL, orgId: caller.org.orgId, terminals: caller.org.terminals };
 }
@@ -225,7 +225,7 @@ export async function listAlerts(
   const { status } = options;
   const statuses: AlertStatus[] | undefined =
     status === undefined ? undefined : status === 'unresolved' ? ['open', 'acknowledged'] : [status];
-  const visible = visibleTo(caller);
+  const visible = alertsVisibleTo(caller);
   const rows = await reads.listAlertRecords({
     ...(visible ? { visibleTo: visible } : {}),
     ...(statuses ? { statuses } : {}),

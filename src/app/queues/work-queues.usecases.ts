@@ -14,7 +14,7 @@ import {
   type Principal,
   slotIdOf,
 } from '../../domain/index.js';
-import { visibleTo as alertsVisibleTo } from '../alerts/alerts.usecases.js';
+import { alertsVisibleTo } from '../alerts/index.js';
 import type { QueueCountReads, SlotIdRange } from './queue.ports.js';
 
 /** The kinds of queue, in the order a home page shows them. */
