@@ -12,12 +12,12 @@ import {
 } from '../app/ports.js';
 import { createAuditRepository, nodeKey } from './audit.repository.js';
 import { createCosignatureRepository } from './cosignature.repository.js';
-import { createQueueCountRepository } from './queue-counts.repository.js';
 import { type StoreDialect, type StoreDialectName, storeDialect } from './dialect.js';
 import { createEventRepository } from './event.repository.js';
 import { createGateRepository, gateReads } from './gate.repository.js';
 import { type GroupTransaction, groupCommit } from './group-commit.js';
 import { createIdentityRepository, type IdentityRepository } from './identity.repository.js';
+import { createQueueCountRepository } from './queue-counts.repository.js';
 import { createReadModelRepository } from './read-model.repository.js';
 import { createReadModelTablesRepository, readModelTableReads } from './read-model-tables.repository.js';
 import { createReleaseRepository, releaseReads } from './release.repository.js';

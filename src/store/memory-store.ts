@@ -32,6 +32,7 @@ import {
   memoryIdentityReads,
   memoryIdentityWrites,
 } from './memory-identity.js';
+import { memoryQueueCounts } from './memory-queue-counts.js';
 import {
   cloneReleaseTables,
   emptyReleaseTables,
@@ -39,7 +40,6 @@ import {
   memoryReleaseWrites,
   type ReleaseTables,
 } from './memory-release.js';
-import { memoryQueueCounts } from './memory-queue-counts.js';
 import { alertPageSize, visitPageSize } from './read-model.repository.js';
 import { ENDED_VISIT_STATUSES } from './schema.js';
 import { sliceStream } from './stream-range.js';
