@@ -8,8 +8,8 @@ import type { IdentityReads, IdentityWrites } from './access/identity.ports.js';
 import type { AlertQuery, AlertRecord } from './alerts/alert.ports.js';
 import type { ReadModelTableReads, ReadModelTableWrites } from './audit/read-model.ports.js';
 import type { CosignatureStore } from './audit/witness.ports.js';
-import type { QueueCountReads } from './queues/queue.ports.js';
 import type { GateReads, GateWrites } from './gate/gate.ports.js';
+import type { QueueCountReads } from './queues/queue.ports.js';
 import type { ReleaseReads, ReleaseWrites } from './releases/release.ports.js';
 import type {
   VisitMapFlags,
