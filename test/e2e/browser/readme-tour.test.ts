@@ -39,7 +39,9 @@ const projectRoot = resolve(import.meta.dirname, '..', '..', '..');
 const localesDir = resolve(projectRoot, 'web', 'src', 'i18n', 'locales');
 
 /** The console's own catalogue, read from its locale files, for one language. */
-async function catalogue(language: 'en' | 'nl'): Promise<TFunction> {
+async function catalogue(
+  language: 'en' | 'nl',
+): Promise<{ t: TFunction; template: (key: string) => string }> {
   const load = (lang: string) =>
     Object.fromEntries(
       readdirSync(join(localesDir, lang)).map((file) => [
@@ -56,7 +58,14 @@ async function catalogue(language: 'en' | 'nl'): Promise<TFunction> {
     interpolation: { escapeValue: false },
     initAsync: false,
   });
-  return instance.t;
+  /** A sentence as the catalogue holds it, its `{{placeholders}}` unfilled. */
+  const template = (key: string) => {
+    const [ns, path] = key.split(':') as [string, string];
+    const found = instance.getResource(language, ns, path) ?? instance.getResource('en', ns, path);
+    if (typeof found !== 'string') throw new Error(`no ${key} in the ${language} catalogue`);
+    return found;
+  };
+  return { t: instance.t, template };
 }
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -78,11 +87,19 @@ for (const language of ['en', 'nl'] as const) {
       const time = tomorrowMorning();
       let t: TFunction;
       /** `key`'s sentence as a pattern: the placeholders not given in `known` match anything. */
-      const tRe = (key: string, known: Record<string, string> = {}) => {
-        const template = String(t(key, known));
-        const parts = template.split(/\{\{[^}]+\}\}/).map(escapeRegExp);
-        return new RegExp(parts.join('.+?'));
-      };
+      let template: (key: string) => string;
+      /** `key`'s sentence as a pattern: the placeholders given in `known` filled in, the others matching anything. */
+      const tRe = (key: string, known: Record<string, string> = {}) =>
+        new RegExp(
+          template(key)
+            .split(/(\{\{[^}]+\}\})/)
+            .map((part) => {
+              const name = /^\{\{\s*([^}\s]+)\s*\}\}$/.exec(part)?.[1];
+              if (name === undefined) return escapeRegExp(part);
+              return name in known ? escapeRegExp(known[name]!) : '.+?';
+            })
+            .join(''),
+        );
       let demo: DemoServer;
       let browser: Browser;
       const open: { context: BrowserContext; problems: PageProblems }[] = [];
@@ -105,7 +122,7 @@ for (const language of ['en', 'nl'] as const) {
       const serial = () => box.containerNumber.slice(4, 10);
 
       beforeAll(async () => {
-        t = await catalogue(language);
+        ({ t, template } = await catalogue(language));
         // This run's screenshots only: numbering starts again at 01.
         rmSync(shotDir, { recursive: true, force: true });
         await ensureConsoleBuilt();
@@ -204,17 +221,39 @@ for (const language of ['en', 'nl'] as const) {
         return new RegExp(`<${tag}>(.*?)</${tag}>`).exec(sentence)?.[1] ?? sentence;
       }
 
+      /** The menu's labels, in order, without the count of what waits beside an entry. */
       async function menu(page: Page): Promise<string[]> {
         const nav = page.getByRole('navigation', { name: t('common:nav.label') });
-        await nav.getByRole('link', { name: t('common:nav.home'), exact: true }).waitFor();
-        return (await nav.getByRole('link').allTextContents()).map((label) => label.trim());
+        await menuEntry(page, 'home').waitFor();
+        return nav.getByRole('link').evaluateAll((links) =>
+          links.map((link) =>
+            [...link.childNodes]
+              .filter((node) => node.nodeType === Node.TEXT_NODE)
+              .map((node) => node.textContent ?? '')
+              .join('')
+              .trim(),
+          ),
+        );
+      }
+
+      /** A menu entry by its label, also when it says how many things wait there ("Releases, 3 waiting"). */
+      function menuEntry(page: Page, entry: string): Locator {
+        const label = t(`common:nav.${entry}`);
+        const names = [`^${escapeRegExp(label)}$`];
+        // Where the console names the count in the link ("Releases, 3 waiting").
+        for (const form of ['one', 'other'])
+          try {
+            names.push(`^${tRe(`common:nav.waiting_${form}`, { label }).source}$`);
+          } catch {
+            // A console without counts in its menu.
+          }
+        return page
+          .getByRole('navigation', { name: t('common:nav.label') })
+          .getByRole('link', { name: new RegExp(names.join('|')) });
       }
 
       async function openFromMenu(page: Page, entry: string, heading: string | RegExp) {
-        await page
-          .getByRole('navigation', { name: t('common:nav.label') })
-          .getByRole('link', { name: t(`common:nav.${entry}`), exact: true })
-          .click();
+        await menuEntry(page, entry).click();
         await page.getByRole('heading', { level: 1, name: heading }).waitFor({ timeout: 15_000 });
       }
 
