@@ -160,9 +160,18 @@ describe('work queues (HTTP, SQLite)', () => {
       'open_alerts',
       'pending_phones',
     ]);
-    expect(await kinds(caller('release_desk', 'shipping_line'))).toEqual(['blocked_releases', 'approvals']);
-    expect(await kinds(caller('gate_clerk'))).toEqual(['trucks_due']);
-    expect(await kinds(caller('terminal_supervisor'))).toEqual(['approvals', 'open_alerts', 'trucks_due']);
+    expect(await kinds(caller('release_desk', 'shipping_line'))).toEqual([
+      'blocked_releases',
+      'approvals',
+      'held_boxes',
+    ]);
+    expect(await kinds(caller('gate_clerk'))).toEqual(['trucks_due', 'held_boxes']);
+    expect(await kinds(caller('terminal_supervisor'))).toEqual([
+      'approvals',
+      'open_alerts',
+      'trucks_due',
+      'held_boxes',
+    ]);
     expect(await kinds(caller('driver'))).toEqual([]);
     expect(await kinds(caller('equipment_operator'))).toEqual([]);
     const forwarderQueue = (await queuesOf(caller('release_desk', 'forwarder')))[0]!;
@@ -212,6 +221,31 @@ describe('work queues (HTTP, SQLite)', () => {
       await tx.gate.putSlotBooking({ visitRef: 'V-ELSEWHERE', slotId: slotAt('T2', 10), terminal: 'T2' });
     });
     expect(await countOf(clerk, 'trucks_due')).toBe(2);
+  });
+
+  it('counts boxes on hold: a line its own, never by a police hold; customs and the police each their own kind', async () => {
+    const line = caller('release_desk', 'shipping_line');
+    const customs = caller('customs_officer');
+    const police = caller('investigator', 'port_police');
+    const before = {
+      line: await countOf(line, 'held_boxes'),
+      customs: await countOf(customs, 'held_boxes'),
+      police: await countOf(police, 'held_boxes'),
+    };
+    const hold = async (who: WorldUser, visitRef: string, kind: 'customs' | 'police') => {
+      const placed = await injectAs(app, await as(who), {
+        method: 'POST',
+        url: `/v1/visits/${visitRef}/holds`,
+        payload: { kind, reason: 'selected', reference: `${kind}-1` },
+      });
+      expect(placed.statusCode, placed.body).toBe(200);
+    };
+    await hold(customs, await issueRelease(line, caller('release_desk', 'forwarder').org.orgId), 'customs');
+    await hold(police, await issueRelease(line, caller('release_desk', 'forwarder').org.orgId), 'police');
+    expect(await countOf(line, 'held_boxes')).toBe(before.line! + 1);
+    expect(await countOf(customs, 'held_boxes')).toBe(before.customs! + 1);
+    expect(await countOf(police, 'held_boxes')).toBe(before.police! + 1);
+    expect(await countOf(otherLine, 'held_boxes')).toBe(0);
   });
 
   it('answers 401 without a session, for the list and for the stream', async () => {

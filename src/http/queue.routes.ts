@@ -15,7 +15,7 @@ const WorkQueueSchema = Type.Object(
       queueKinds.map((kind) => Type.Literal(kind)),
       {
         description:
-          'release_offers: release offers awaiting your organisation; blocked_releases: your line’s blocked releases; approvals: two-person requests you may decide; open_alerts: alerts not yet acknowledged, within what you may see; trucks_due: booked slots at your terminals starting within the hour; pending_phones: your drivers’ phones awaiting confirmation',
+          'release_offers: release offers awaiting your organisation; blocked_releases: your line’s blocked releases; approvals: two-person requests you may decide; open_alerts: alerts not yet acknowledged, within what you may see; trucks_due: booked slots at your terminals starting within the hour; pending_phones: your drivers’ phones awaiting confirmation; held_boxes: boxes on hold (at your terminals, of your line without police holds, or on your authority’s holds)',
       },
     ),
     count: Type.Integer({ minimum: 0, maximum: QUEUE_COUNT_CAP }),

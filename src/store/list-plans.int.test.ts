@@ -7,6 +7,7 @@ import { createGateRepository } from './gate.repository.js';
 import { createIdentityRepository } from './identity.repository.js';
 import { migrate } from './migrations/index.js';
 import { createSqliteKysely } from './open-store.js';
+import { createQueueCountRepository } from './queue-counts.repository.js';
 import { createReadModelRepository } from './read-model.repository.js';
 import { createReadModelTablesRepository } from './read-model-tables.repository.js';
 import { createReleaseRepository } from './release.repository.js';
@@ -47,6 +48,7 @@ describe('list pages read one range of an index in their order (SQLite query pla
     gate: ReturnType<typeof createGateRepository>;
     tables: ReturnType<typeof createReadModelTablesRepository>;
     releases: ReturnType<typeof createReleaseRepository>;
+    queues: ReturnType<typeof createQueueCountRepository>;
   };
   const cases: { name: string; read: (repositories: Repositories) => Promise<unknown>; index: string }[] = [
     {
@@ -109,6 +111,11 @@ describe('list pages read one range of an index in their order (SQLite query pla
           limit: 100,
         }),
       index: 'release_line_state_inbox_idx',
+    },
+    {
+      name: 'the boxes on hold at a terminal, for its work queue (0035): only the visits on hold',
+      read: ({ queues }) => queues.countHeldBoxes({ kinds: ['customs', 'police'], terminals: ['T1'] }, 1000),
+      index: 'visit_held_idx',
     },
     {
       name: 'the visit of a container not ended, its latest first (0027)',
@@ -273,6 +280,7 @@ describe('list pages read one range of an index in their order (SQLite query pla
         gate: createGateRepository({ db }),
         tables: createReadModelTablesRepository({ db, dialect: storeDialect('sqlite') }),
         releases: createReleaseRepository({ db }),
+        queues: createQueueCountRepository({ db, dialect: storeDialect('sqlite') }),
       });
       const [query] = captured;
       expect(query).toBeDefined();

@@ -9,6 +9,7 @@ import type { AlertRecord } from '../app/alerts/alert.ports.js';
 import type { DriverDeviceRecord, SlotBookingRecord } from '../app/gate/gate.ports.js';
 import type { QueueCountReads } from '../app/queues/queue.ports.js';
 import type { ReleaseRecord } from '../app/releases/release.ports.js';
+import type { VisitRecord } from '../app/visits/visit.ports.js';
 
 /** The committed tables the counts read; each getter answers the tables as they are now. */
 export interface MemoryQueueTables {
@@ -17,6 +18,7 @@ export interface MemoryQueueTables {
   readonly alerts: () => Iterable<AlertRecord>;
   readonly bookings: () => Iterable<SlotBookingRecord>;
   readonly devices: () => Iterable<DriverDeviceRecord>;
+  readonly visits: () => Iterable<VisitRecord>;
 }
 
 function countUpTo<T>(rows: Iterable<T>, matches: (row: T) => boolean, cap: number): number {
@@ -84,6 +86,22 @@ export function memoryQueueCounts(tables: MemoryQueueTables): QueueCountReads {
     },
     async countPendingDevices(orgId, cap) {
       return countUpTo(tables.devices(), (d) => d.orgId === orgId && d.status === 'pending', cap);
+    },
+    async countHeldBoxes(where, cap) {
+      return countUpTo(
+        tables.visits(),
+        (v) => {
+          const view = v.view as { onHold?: unknown; line?: unknown; holds?: { kind?: unknown }[] };
+          return (
+            view.onHold === true &&
+            (view.holds ?? []).some((hold) => where.kinds.includes(String(hold.kind))) &&
+            (where.terminals === undefined ||
+              (v.terminal !== null && where.terminals.includes(v.terminal))) &&
+            (where.line === undefined || view.line === where.line)
+          );
+        },
+        cap,
+      );
     },
   };
 }

@@ -478,6 +478,7 @@ export function createMemoryLedgerStore(): LedgerStore {
       alerts: () => committed.alerts.values(),
       bookings: () => committedGate.bookings.values(),
       devices: () => committedGate.devices.values(),
+      visits: () => committed.visits.values(),
     }),
     writeTransaction<T>(work: (tx: LedgerWriteTx) => Promise<T>): Promise<T> {
       const result = queue.then(() => run(work));

@@ -3,6 +3,7 @@ import type { AlertRecord } from '../app/alerts/alert.ports.js';
 import type { DriverDeviceRecord } from '../app/gate/gate.ports.js';
 import type { LedgerStore } from '../app/ports.js';
 import type { ReleaseRecord } from '../app/releases/release.ports.js';
+import type { VisitRecord } from '../app/visits/visit.ports.js';
 import { makeApproval } from './testing/identity-fixtures.js';
 
 const release = (visitRef: string, overrides: Partial<ReleaseRecord> = {}): ReleaseRecord => ({
@@ -316,6 +317,56 @@ export function describeQueueCountContract(storeOf: () => LedgerStore): void {
       expect(await store.queueCounts.countSlotBookings([], 100)).toBe(0);
       expect(await store.queueCounts.countPendingDevices('org-haul', 100)).toBe(2);
       expect(await store.queueCounts.countPendingDevices('org-nobody', 100)).toBe(0);
+    });
+
+    it('counts the boxes on hold of some kinds, at some terminals or of one line', async () => {
+      const store = storeOf();
+      const visit = (
+        visitRef: string,
+        terminal: string | null,
+        line: string,
+        holds: readonly string[],
+      ): VisitRecord => ({
+        visitRef,
+        containerNumber: `MSCU${visitRef.replace(/\D/g, '').padStart(7, '0')}`,
+        status: terminal === null ? 'announced' : 'in_yard',
+        terminal,
+        streamVersion: 1,
+        lastIndex: 0,
+        view: {
+          visitRef,
+          line,
+          onHold: holds.length > 0,
+          holds: holds.map((kind, i) => ({
+            holdId: `${visitRef}-H${i}`,
+            kind,
+            placedAt: '2025-03-01T08:00:00.000Z',
+          })),
+        },
+      });
+      await store.writeTransaction(async (tx) => {
+        await tx.upsertVisit(visit('V-1', 'T1', 'MSCU', ['customs']));
+        await tx.upsertVisit(visit('V-2', 'T1', 'MSCU', ['police']));
+        await tx.upsertVisit(visit('V-3', 'T2', 'MAEU', ['terminal', 'customs']));
+        await tx.upsertVisit(visit('V-4', 'T1', 'MSCU', []));
+        await tx.upsertVisit(visit('V-5', null, 'MSCU', ['line']));
+      });
+      const all = ['customs', 'police', 'terminal', 'line'];
+      const counts = store.queueCounts;
+      expect(await counts.countHeldBoxes({ kinds: all, terminals: ['T1'] }, 100)).toBe(2);
+      expect(await counts.countHeldBoxes({ kinds: all, terminals: ['T1', 'T2'] }, 100)).toBe(3);
+      expect(await counts.countHeldBoxes({ kinds: all, terminals: ['T1', 'T2'] }, 2)).toBe(2);
+      expect(await counts.countHeldBoxes({ kinds: ['customs'] }, 100)).toBe(2);
+      expect(await counts.countHeldBoxes({ kinds: ['police'] }, 100)).toBe(1);
+      // A line's own boxes, not by a police hold: V-1 (customs) and V-5 (its own hold, not yet in the yard).
+      expect(await counts.countHeldBoxes({ kinds: ['customs', 'terminal', 'line'], line: 'MSCU' }, 100)).toBe(
+        2,
+      );
+      expect(await counts.countHeldBoxes({ kinds: [], terminals: ['T1'] }, 100)).toBe(0);
+      expect(await counts.countHeldBoxes({ kinds: all, terminals: [] }, 100)).toBe(0);
+      // Lifted: the row says so, and it is no longer counted.
+      await store.writeTransaction((tx) => tx.upsertVisit(visit('V-1', 'T1', 'MSCU', [])));
+      expect(await counts.countHeldBoxes({ kinds: ['customs'] }, 100)).toBe(1);
     });
   });
 }

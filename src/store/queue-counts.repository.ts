@@ -8,12 +8,20 @@
  *   terminal and the kind of hold a request names are read from its stored view in the database;
  * - open alerts: one branch per scope of the alert list, each along its `(scope, status, alert_id)` index (0022);
  * - trucks due: `slot_booking_slot_idx`, a range of slot ids being a window of time at one terminal;
- * - drivers' phones: `driver_device_org_idx` (`org_id, status`, 0014).
+ * - drivers' phones: `driver_device_org_idx` (`org_id, status`, 0014);
+ * - boxes on hold: `visit_held_idx`, which holds only the visits on hold (0035); their terminal, line and the kinds of
+ *   their holds are read from those rows.
  */
 import { type Expression, type Kysely, type SelectQueryBuilder, sql } from 'kysely';
 import type { AlertQuery } from '../app/alerts/alert.ports.js';
-import type { DecidableApprovalQuery, QueueCountReads, SlotIdRange } from '../app/queues/queue.ports.js';
+import type {
+  DecidableApprovalQuery,
+  HeldBoxQuery,
+  QueueCountReads,
+  SlotIdRange,
+} from '../app/queues/queue.ports.js';
 import type { StoreDialect } from './dialect.js';
+import { visitOnHold } from './migrations/0035_held_visit_index.js';
 import type { Database } from './schema.js';
 
 /** The rows a query finds, counted up to `cap`: the database stops reading after them. */
@@ -144,6 +152,22 @@ export function createQueueCountRepository({
         .selectFrom('driver_device')
         .where('org_id', '=', orgId)
         .where('status', '=', 'pending');
+      return countUpTo(db, query, cap);
+    },
+
+    countHeldBoxes(where: HeldBoxQuery, cap) {
+      if (where.kinds.length === 0 || where.terminals?.length === 0) return Promise.resolve(0);
+      const kinds = sql.join(where.kinds.map((kind) => sql`${kind}`));
+      const holdOfKind =
+        dialect.name === 'sqlite'
+          ? sql<boolean>`exists (select 1 from json_each(visit.view, '$.holds') as h where json_extract(h.value, '$.kind') in (${kinds}))`
+          : sql<boolean>`exists (select 1 from json_array_elements(cast(visit.view as json) -> 'holds') as h where h ->> 'kind' in (${kinds}))`;
+      let query = db
+        .selectFrom('visit')
+        .where(sql.raw<boolean>(visitOnHold(dialect)))
+        .where(holdOfKind);
+      if (where.terminals) query = query.where('terminal', 'in', [...where.terminals]);
+      if (where.line !== undefined) query = query.where(jsonText(dialect, 'view', ['line']), '=', where.line);
       return countUpTo(db, query, cap);
     },
   };

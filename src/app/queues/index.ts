@@ -1,5 +1,5 @@
 /** Work queues (issue 14): what waits for each person, counted within need-to-know. */
-export type { DecidableApprovalQuery, QueueCountReads, SlotIdRange } from './queue.ports.js';
+export type { DecidableApprovalQuery, HeldBoxQuery, QueueCountReads, SlotIdRange } from './queue.ports.js';
 export {
   QUEUE_COUNT_CAP,
   type QueueKind,

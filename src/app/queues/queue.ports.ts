@@ -34,6 +34,16 @@ export interface SlotIdRange {
   readonly untilSlotId: string;
 }
 
+/**
+ * Boxes on hold, as one person may count them: with a standing hold of one of `kinds`, and at one of `terminals` or of
+ * the line `line` when given (a line sees its own boxes, terminal staff their terminals', an authority everywhere).
+ */
+export interface HeldBoxQuery {
+  readonly kinds: readonly string[];
+  readonly terminals?: readonly string[];
+  readonly line?: string;
+}
+
 export interface QueueCountReads {
   /** Release offers awaiting this organisation's answer, of releases neither blocked nor revoked. */
   countReleaseOffers(orgId: string, cap: number): Promise<number>;
@@ -46,4 +56,6 @@ export interface QueueCountReads {
   countSlotBookings(ranges: readonly SlotIdRange[], cap: number): Promise<number>;
   /** Phones this haulier's drivers enrolled that wait for a planner's confirmation. */
   countPendingDevices(orgId: string, cap: number): Promise<number>;
+  /** Boxes with a standing hold of the query's kinds, in its scope; read along the index of held boxes only. */
+  countHeldBoxes(query: HeldBoxQuery, cap: number): Promise<number>;
 }

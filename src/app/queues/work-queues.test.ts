@@ -31,6 +31,7 @@ function recordingCounts(answer: number) {
     countOpenAlerts: note('alerts'),
     countSlotBookings: note('bookings'),
     countPendingDevices: note('devices'),
+    countHeldBoxes: note('held'),
   };
   return { counts, asked };
 }
@@ -38,11 +39,15 @@ function recordingCounts(answer: number) {
 describe('workQueues (issue 14)', () => {
   it.each([
     [person('release_desk', 'forwarder'), ['release_offers']],
-    [person('release_desk', 'shipping_line'), ['blocked_releases', 'approvals']],
+    [person('release_desk', 'shipping_line'), ['blocked_releases', 'approvals', 'held_boxes']],
     [person('haulier_planner', 'haulier'), ['release_offers', 'approvals', 'open_alerts', 'pending_phones']],
-    [person('gate_clerk', 'terminal_operator', ['T1']), ['trucks_due']],
-    [person('yard_planner', 'terminal_operator', ['T1']), ['approvals', 'open_alerts', 'trucks_due']],
-    [person('customs_officer', 'customs'), ['approvals', 'open_alerts']],
+    [person('gate_clerk', 'terminal_operator', ['T1']), ['trucks_due', 'held_boxes']],
+    [
+      person('yard_planner', 'terminal_operator', ['T1']),
+      ['approvals', 'open_alerts', 'trucks_due', 'held_boxes'],
+    ],
+    [person('customs_officer', 'customs'), ['approvals', 'open_alerts', 'held_boxes']],
+    [{ ...person('customs_officer', 'customs'), signedInWith: 'password_totp' }, []],
     [person('administrator', 'port_administration'), ['approvals']],
     [person('driver', 'haulier'), []],
     [person('equipment_operator', 'terminal_operator', ['T1']), []],
@@ -74,9 +79,18 @@ describe('workQueues (issue 14)', () => {
       { fromSlotId: 'T2@20250301T0800Z', untilSlotId: 'T2@20250301T0900Z' },
     ] satisfies SlotIdRange[]);
 
-    // Customs sees every alert: no scope.
+    expect(asked.held?.[0]).toEqual({
+      kinds: ['customs', 'police', 'terminal', 'line'],
+      terminals: ['T1', 'T2'],
+    });
+
+    // Customs sees every alert: no scope; and boxes on customs holds anywhere.
     await workQueues(counts, person('customs_officer', 'customs'), NOW);
     expect(asked.alerts?.[0]).toBeUndefined();
+    expect(asked.held?.[0]).toEqual({ kinds: ['customs'] });
+    // A line counts its own boxes on hold, never by a police hold it must not learn of.
+    await workQueues(counts, person('release_desk', 'shipping_line'), NOW);
+    expect(asked.held?.[0]).toEqual({ kinds: ['customs', 'terminal', 'line'], line: 'ORG' });
   });
 
   it('stops counting at the cap and says that more wait', async () => {

@@ -15,7 +15,7 @@ import {
   slotIdOf,
 } from '../../domain/index.js';
 import { alertsVisibleTo } from '../alerts/index.js';
-import type { QueueCountReads, SlotIdRange } from './queue.ports.js';
+import type { HeldBoxQuery, QueueCountReads, SlotIdRange } from './queue.ports.js';
 
 /** The kinds of queue, in the order a home page shows them. */
 export const queueKinds = [
@@ -25,6 +25,7 @@ export const queueKinds = [
   'open_alerts',
   'trucks_due',
   'pending_phones',
+  'held_boxes',
 ] as const;
 
 export type QueueKind = (typeof queueKinds)[number];
@@ -140,7 +141,35 @@ const RULES: readonly QueueRule[] = [
     link: () => '/approvals',
     count: (counts, caller, _now, cap) => counts.countPendingDevices(caller.orgId, cap),
   },
+  {
+    // Boxes on hold: terminal staff at their terminals (every kind), customs and the police their own kind
+    // everywhere, each on the yard map (which needs a passkey session: holds are counted where they are seen); a
+    // line its own boxes, but never a police hold, which it must not learn of (`redactVisitView`).
+    kind: 'held_boxes',
+    applies: (caller) => heldBoxQuery(caller) !== undefined,
+    link: (caller) => (caller.orgKind === 'shipping_line' ? '/releases' : '/yard'),
+    count: (counts, caller, _now, cap) => counts.countHeldBoxes(heldBoxQuery(caller)!, cap),
+  },
 ];
+
+/** Which boxes on hold `caller` works on, if any. */
+function heldBoxQuery(caller: Principal): HeldBoxQuery | undefined {
+  if (caller.orgKind === 'shipping_line' && mayDo(caller, 'release.issue') && caller.orgCode) {
+    return { kinds: HOLD_KINDS.filter((kind) => kind !== 'police'), line: caller.orgCode };
+  }
+  if (!mayDo(caller, 'yard.map.read')) return undefined;
+  if (isTerminalStaff(caller)) {
+    const works = caller.roles.some((role) =>
+      (TERMINAL_STAFF_WITH_TRUCKS as readonly string[]).includes(role),
+    );
+    return works && terminalsOf(caller).length > 0
+      ? { kinds: HOLD_KINDS, terminals: terminalsOf(caller) }
+      : undefined;
+  }
+  if (caller.orgKind === 'customs') return { kinds: ['customs'] };
+  if (caller.orgKind === 'port_police') return { kinds: ['police'] };
+  return undefined;
+}
 
 /**
  * The work queues of `caller`, in `queueKinds` order: only those their roles work on (none for a role that waits

@@ -40,6 +40,7 @@ import { visitSearchKeysMigration0031 } from './0031_visit_search_keys.js';
 import { releaseStateInboxMigration0032 } from './0032_release_state_inbox.js';
 import { sortedDirectoryListsMigration0033 } from './0033_sorted_directory_lists.js';
 import { windowAdmitFunctionMigration0034 } from './0034_window_admit_function.js';
+import { heldVisitIndexMigration0035 } from './0035_held_visit_index.js';
 import type { MigrationDb } from './migration-db.js';
 
 /**
@@ -84,6 +85,7 @@ export function ledgerMigrationProvider(dialect: StoreDialectName): MigrationPro
     '0032_release_state_inbox': releaseStateInboxMigration0032(),
     '0033_sorted_directory_lists': sortedDirectoryListsMigration0033(d),
     '0034_window_admit_function': windowAdmitFunctionMigration0034(d),
+    '0035_held_visit_index': heldVisitIndexMigration0035(d),
   };
   return { getMigrations: async () => migrations };
 }

@@ -8,6 +8,7 @@ export const queueKinds = [
   'open_alerts',
   'trucks_due',
   'pending_phones',
+  'held_boxes',
 ] as const;
 
 export type QueueKind = (typeof queueKinds)[number];
