@@ -25,26 +25,36 @@ import { decodeCursor, encodeCursor, NextCursor, pageQuery } from './page-cursor
  */
 async function alertReaderOf(reads: LedgerReads, request: FastifyRequest): Promise<AlertReader> {
   const caller = await callerOf(reads, request);
-  return { org: { orgId: caller.orgId, kind: caller.orgKind, terminals: caller.terminals ?? [] } };
+  return {
+    org: { orgId: caller.orgId, kind: caller.orgKind, terminals: caller.terminals ?? [] },
+    userId: caller.userId,
+  };
 }
 
 import type { HttpDeps } from './deps.js';
 import { problemResponses } from './schemas.js';
 
+const AlertRuleSchema = Type.Union([
+  Type.Literal('gate.refused'),
+  Type.Literal('integrity.failed'),
+  Type.Literal('integrity.read_model_mismatch'),
+  Type.Literal('auth.lockout'),
+  Type.Literal('lookup.bulk'),
+  Type.Literal('auth.enrolment_repeated'),
+  Type.Literal('driver.device.enrolled_again'),
+  Type.Literal('gate.printed_pass'),
+  Type.Literal('witness.lagging'),
+]);
+const AlertSeveritySchema = Type.Union([
+  Type.Literal('critical'),
+  Type.Literal('high'),
+  Type.Literal('medium'),
+]);
+
 export const AlertSchema = Type.Object({
   alertId: Type.String({ description: 'The audit index of the event that raised the alert' }),
-  rule: Type.Union([
-    Type.Literal('gate.refused'),
-    Type.Literal('integrity.failed'),
-    Type.Literal('integrity.read_model_mismatch'),
-    Type.Literal('auth.lockout'),
-    Type.Literal('lookup.bulk'),
-    Type.Literal('auth.enrolment_repeated'),
-    Type.Literal('driver.device.enrolled_again'),
-    Type.Literal('gate.printed_pass'),
-    Type.Literal('witness.lagging'),
-  ]),
-  severity: Type.Union([Type.Literal('critical'), Type.Literal('high'), Type.Literal('medium')]),
+  rule: AlertRuleSchema,
+  severity: AlertSeveritySchema,
   raisedAt: Type.String({ format: 'date-time' }),
   subject: Type.Object({
     kind: Type.Union([Type.Literal('visit'), Type.Literal('user'), Type.Literal('log')]),
@@ -139,9 +149,9 @@ export function alertRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
         schema: {
           tags: ['alerts'],
           summary:
-            'The alerts I may see, newest first, one page at a time: gate refusals at my terminal (all, for customs and police), integrity failures, lockouts',
+            'The alerts I may see, newest or oldest first, one page at a time, filtered: gate refusals at my terminal (all, for customs and police), integrity failures, lockouts',
           description:
-            'With `format=csv` (or `Accept: text/csv`), every page of the filter as one CSV file, streamed a page at a time.',
+            'Filters (`status`, `rule`, `severity`, `assignedTo=me`) combine; `direction=asc` pages oldest first. A `cursor` is good only for the filter and direction it came from: anything else is 400 `input.invalid`. With `format=csv` (or `Accept: text/csv`), every page of the filter, in its order, as one CSV file, streamed a page at a time.',
           querystring: Type.Object({
             status: Type.Optional(
               Type.Union([
@@ -150,6 +160,15 @@ export function alertRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
                 Type.Literal('resolved'),
                 Type.Literal('unresolved'),
               ]),
+            ),
+            rule: Type.Optional(AlertRuleSchema),
+            severity: Type.Optional(AlertSeveritySchema),
+            assignedTo: Type.Optional(Type.Literal('me', { description: 'Only the alerts assigned to me' })),
+            direction: Type.Optional(
+              Type.Union([Type.Literal('desc'), Type.Literal('asc')], {
+                default: 'desc',
+                description: 'By when raised: `desc` newest first, `asc` oldest first',
+              }),
             ),
             limit: Type.Optional(
               Type.Integer({
@@ -161,8 +180,10 @@ export function alertRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
             ),
             cursor: Type.Optional(
               Type.String({
-                pattern: '^[0-9]{1,15}$',
-                description: 'The `nextCursor` of the previous page',
+                minLength: 1,
+                maxLength: 400,
+                pattern: '^[A-Za-z0-9_-]+$',
+                description: 'The `nextCursor` of the previous page, with the same filter and direction',
               }),
             ),
             format: CsvFormat,
@@ -171,7 +192,8 @@ export function alertRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
             200: Type.Object({
               alerts: Type.Array(AlertSchema),
               nextCursor: Type.Union([Type.String(), Type.Null()], {
-                description: 'Pass as `cursor` for the next, older page; null on the last page',
+                description:
+                  'Pass as `cursor`, with the same filter and direction, for the next page; null on the last page',
               }),
             }),
             ...errors,
@@ -180,10 +202,14 @@ export function alertRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
       },
       async (request, reply) => {
         const caller = await alertReaderOf(reads, request);
-        const { status, limit, cursor } = request.query;
+        const { status, rule, severity, assignedTo, direction, limit, cursor } = request.query;
         const pageAfter = (from: string | undefined) =>
           listAlerts(reads, caller, {
             ...(status ? { status } : {}),
+            ...(rule ? { rule } : {}),
+            ...(severity ? { severity } : {}),
+            ...(assignedTo === 'me' ? { assignedToMe: true } : {}),
+            ...(direction ? { direction } : {}),
             ...(limit !== undefined ? { limit } : {}),
             ...(from !== undefined ? { cursor: from } : {}),
           });

@@ -184,5 +184,60 @@ export function describeAlertContract(storeOf: () => LedgerStore): void {
         [4],
       ]);
     });
+
+    it('filters a page by rule, severity and assignee with the state, in either direction, within the scope (issue 14)', async () => {
+      const store = storeOf();
+      const rows = [
+        alert({ alertId: 3, severity: 'critical', assignedTo: 'u-me' }),
+        alert({ alertId: 5, rule: 'integrity.failed', terminal: null, severity: 'critical' }),
+        alert({ alertId: 8, terminal: 'T2', assignedTo: 'u-me', status: 'acknowledged' }),
+        alert({ alertId: 10, terminal: 'T9', severity: 'critical', assignedTo: 'u-me' }),
+        alert({ alertId: 14, rule: 'auth.lockout', terminal: null, orgId: 'org-a', subjectKind: 'user' }),
+        alert({ alertId: 20, severity: 'medium', status: 'resolved', assignedTo: 'u-me' }),
+        alert({ alertId: 22, rule: 'auth.lockout', terminal: null, orgId: 'org-b', subjectKind: 'user' }),
+        alert({ alertId: 31, severity: 'critical', status: 'resolved' }),
+      ];
+      await store.writeTransaction(async (tx) => {
+        for (const row of rows) await tx.putAlertRecord(row);
+      });
+      const ids = async (query: Parameters<LedgerStore['listAlertRecords']>[0]) =>
+        (await store.listAlertRecords(query)).map((a) => a.alertId);
+      const visibleTo = { rules: ['integrity.failed' as const], orgId: 'org-a', terminals: ['T1', 'T2'] };
+
+      expect(await ids({ limit: 100, rule: 'auth.lockout' })).toEqual([22, 14]);
+      expect(await ids({ limit: 100, rule: 'auth.lockout', visibleTo })).toEqual([14]);
+      expect(await ids({ limit: 100, rule: 'integrity.failed', visibleTo })).toEqual([5]);
+      expect(await ids({ limit: 100, rule: 'gate.refused', visibleTo })).toEqual([31, 20, 8, 3]);
+      expect(await ids({ limit: 100, severity: 'critical', visibleTo })).toEqual([31, 5, 3]);
+      expect(await ids({ limit: 100, severity: 'critical', statuses: ['open'], visibleTo })).toEqual([5, 3]);
+      expect(await ids({ limit: 100, severity: 'critical' })).toEqual([31, 10, 5, 3]);
+      // Assigned to me, but only where I may look: 10 is at a terminal outside my scope.
+      expect(await ids({ limit: 100, assignedTo: 'u-me', visibleTo })).toEqual([20, 8, 3]);
+      expect(await ids({ limit: 100, assignedTo: 'u-me' })).toEqual([20, 10, 8, 3]);
+      expect(
+        await ids({ limit: 100, assignedTo: 'u-me', statuses: ['open', 'acknowledged'], visibleTo }),
+      ).toEqual([8, 3]);
+      expect(
+        await ids({ limit: 100, rule: 'gate.refused', severity: 'critical', assignedTo: 'u-me', visibleTo }),
+      ).toEqual([3]);
+
+      // Oldest first, a page at a time after the last id of the page before.
+      expect(await ids({ limit: 2, direction: 'asc', visibleTo })).toEqual([3, 5]);
+      expect(await ids({ limit: 2, direction: 'asc', after: 5, visibleTo })).toEqual([8, 14]);
+      expect(await ids({ limit: 2, direction: 'asc', after: 14, visibleTo })).toEqual([20, 31]);
+      expect(await ids({ limit: 2, direction: 'asc', after: 31, visibleTo })).toEqual([]);
+      expect(
+        await ids({
+          limit: 2,
+          direction: 'asc',
+          after: 3,
+          severity: 'critical',
+          statuses: ['open', 'resolved'],
+        }),
+      ).toEqual([5, 10]);
+      expect(await ids({ limit: 1, direction: 'desc', before: 20, assignedTo: 'u-me', visibleTo })).toEqual([
+        8,
+      ]);
+    });
   });
 }

@@ -214,9 +214,13 @@ function layeredReads(
               a.orgId === visible.orgId ||
               (a.terminal !== null && visible.terminals.includes(a.terminal))) &&
             (!statuses || statuses.has(a.status)) &&
-            (query.before === undefined || a.alertId < query.before),
+            (query.rule === undefined || a.rule === query.rule) &&
+            (query.severity === undefined || a.severity === query.severity) &&
+            (query.assignedTo === undefined || a.assignedTo === query.assignedTo) &&
+            (query.before === undefined || a.alertId < query.before) &&
+            (query.after === undefined || a.alertId > query.after),
         )
-        .sort((a, b) => b.alertId - a.alertId)
+        .sort((a, b) => (query.direction === 'asc' ? a.alertId - b.alertId : b.alertId - a.alertId))
         .slice(0, alertPageSize(query.limit))
         .map(copyAlert);
     },
@@ -233,9 +237,14 @@ function layeredReads(
             (query.containerNumber === undefined || v.containerNumber === query.containerNumber) &&
             (query.status === undefined || v.status === query.status) &&
             (query.terminal === undefined || v.terminal === query.terminal) &&
-            (query.after === undefined || v.visitRef > query.after),
+            (query.after === undefined ||
+              (query.direction === 'desc' ? v.visitRef < query.after : v.visitRef > query.after)),
         )
-        .sort((a, b) => compareText(a.visitRef, b.visitRef))
+        .sort((a, b) =>
+          query.direction === 'desc'
+            ? compareText(b.visitRef, a.visitRef)
+            : compareText(a.visitRef, b.visitRef),
+        )
         .slice(0, visitPageSize(query.limit))
         .map(copyVisit);
     },

@@ -108,52 +108,85 @@ export function visitPageSize(limit: number | undefined): number {
 /** The columns one branch of an alert page pins to one value, each the first column of an index (0009, 0022). */
 type AlertScope = { readonly column: 'rule' | 'org_id' | 'terminal'; readonly value: string };
 
+/** Every state an alert can be in: a filtered page reads one index range per state (0036). */
+const ALERT_STATUSES: readonly AlertStatus[] = ['open', 'acknowledged', 'resolved'];
+
 /**
- * One page of alerts, newest first (issue 13: no read grows with the history). The caller sees the alerts of some
- * rules, of their organisation, or at their terminals, in some states; an `or` of those filters makes both
- * databases gather every matching alert ever raised and sort them, and resolved alerts pile up for ever. So the page
- * is the union of one branch per (scope, state) pair — `terminal = ? and status = ? and alert_id < ?` — each read
- * backwards along its own index and stopped after `limit` ids, and only the newest `limit` of those are fetched.
- * The work is at most branches × `limit` index entries, whatever the size of the table. Exported for the
- * query-plan tests; undefined when the query can match nothing.
+ * One page of alerts, newest first or oldest first (issue 13: no read grows with the history). The caller sees the
+ * alerts of some rules, of their organisation, or at their terminals, in some states; an `or` of those filters
+ * makes both databases gather every matching alert ever raised and sort them, and resolved alerts pile up for ever.
+ * So the page is the union of one branch per (scope, state) pair — `terminal = ? and status = ? and alert_id < ?`
+ * — each read along its own index and stopped after `limit` ids, and only the first `limit` of those are fetched.
+ * The work is at most branches × `limit` index entries, whatever the size of the table.
+ *
+ * The list's filters (issue 14) narrow each branch along an index of 0036: a rule or a severity sits between the
+ * scope and the state. A rule filter drops the scopes of other rules (they can hold none of its alerts), and one of
+ * the caller's own rules is the whole page. The alerts assigned to someone are one range per state, the caller's
+ * scope checked on the few rows it holds. With a filter and no state, the branches read each state, so each is
+ * still a range in id order. Exported for the query-plan tests; undefined when the query can match nothing.
  */
 export function alertPageQuery(db: Kysely<Database>, query: AlertQuery) {
   const limit = alertPageSize(query.limit);
+  const direction = query.direction ?? 'desc';
   if (query.statuses !== undefined && query.statuses.length === 0) return undefined;
   const visible = query.visibleTo;
-  const scopes: (AlertScope | undefined)[] = visible
+  const { rule, severity, assignedTo } = query;
+  const filtered = rule !== undefined || severity !== undefined || assignedTo !== undefined;
+  let scopes: (AlertScope | undefined)[] = visible
     ? [
         ...[...new Set(visible.rules)].map((value) => ({ column: 'rule', value }) as const),
         { column: 'org_id', value: visible.orgId },
         ...[...new Set(visible.terminals)].map((value) => ({ column: 'terminal', value }) as const),
       ]
     : [undefined];
-  const statuses: (AlertStatus | undefined)[] = query.statuses ? [...new Set(query.statuses)] : [undefined];
+  if (rule !== undefined && visible) {
+    scopes = visible.rules.includes(rule)
+      ? [{ column: 'rule', value: rule }]
+      : scopes.filter((scope) => scope?.column !== 'rule');
+  }
+  // Assigned to someone: one range of `alert_assigned_to_status_idx`, whose rows are checked against every scope.
+  const residualScopes = assignedTo !== undefined ? scopes : undefined;
+  if (assignedTo !== undefined) scopes = [undefined];
+  const statuses: (AlertStatus | undefined)[] = query.statuses
+    ? [...new Set(query.statuses)]
+    : filtered
+      ? [...ALERT_STATUSES]
+      : [undefined];
   const branch = (scope: AlertScope | undefined, status: AlertStatus | undefined) => {
     let select = db.selectFrom('alert');
     if (scope) select = select.where(scope.column, '=', scope.value);
+    if (assignedTo !== undefined) select = select.where('assigned_to', '=', assignedTo);
+    if (rule !== undefined) select = select.where('rule', '=', rule);
+    if (severity !== undefined) select = select.where('severity', '=', severity);
     if (status) select = select.where('status', '=', status);
+    if (residualScopes && visible) {
+      select = select.where((eb) =>
+        eb.or(residualScopes.flatMap((s) => (s ? [eb(s.column, '=', s.value)] : []))),
+      );
+    }
     if (query.before !== undefined) select = select.where('alert_id', '<', query.before);
+    if (query.after !== undefined) select = select.where('alert_id', '>', query.after);
     return select;
   };
+  if (scopes.length === 0) return undefined;
   const pairs = scopes.flatMap((scope) => statuses.map((status) => [scope, status] as const));
   if (pairs.length === 1) {
     const [[scope, status]] = pairs as [readonly [AlertScope | undefined, AlertStatus | undefined]];
-    return branch(scope, status).selectAll().orderBy('alert_id', 'desc').limit(limit);
+    return branch(scope, status).selectAll().orderBy('alert_id', direction).limit(limit);
   }
   const ids = pairs
     .map(([scope, status], i) =>
       db
         .selectFrom(
-          branch(scope, status).select('alert_id').orderBy('alert_id', 'desc').limit(limit).as(`b${i}`),
+          branch(scope, status).select('alert_id').orderBy('alert_id', direction).limit(limit).as(`b${i}`),
         )
         .select('alert_id'),
     )
     // `union`, not `union all`: one alert can be in several branches (an integrity alert of one's own organisation).
     .reduce((all, next) => all.union(next))
-    .orderBy('alert_id', 'desc')
+    .orderBy('alert_id', direction)
     .limit(limit);
-  return db.selectFrom('alert').selectAll().where('alert_id', 'in', ids).orderBy('alert_id', 'desc');
+  return db.selectFrom('alert').selectAll().where('alert_id', 'in', ids).orderBy('alert_id', direction);
 }
 
 /** Visit references compare as their bytes, as the `collate "C"` keys and SQLite's binary text order do. */
@@ -233,8 +266,11 @@ export function createReadModelRepository({ db, dialect }: { db: Kysely<Database
         select = select.where('container_number', '=', query.containerNumber);
       if (query.status !== undefined) select = select.where('status', '=', query.status);
       if (query.terminal !== undefined) select = select.where('terminal', '=', query.terminal);
-      if (query.after !== undefined) select = select.where('visit_ref', '>', query.after);
-      const rows = await select.orderBy('visit_ref').limit(visitPageSize(query.limit)).execute();
+      const direction = query.direction ?? 'asc';
+      if (query.after !== undefined)
+        select = select.where('visit_ref', direction === 'asc' ? '>' : '<', query.after);
+      // Descending pages walk the same indexes (0019, 0024, the key) backward, so neither order sorts.
+      const rows = await select.orderBy('visit_ref', direction).limit(visitPageSize(query.limit)).execute();
       return rows.map(toVisit);
     },
 

@@ -14,6 +14,8 @@ export type AlertRule =
   | 'witness.lagging';
 export type AlertSeverity = 'critical' | 'high' | 'medium';
 export type AlertStatus = 'open' | 'acknowledged' | 'resolved';
+/** The order of an alert page by when the alert was raised (its id). */
+export type AlertDirection = 'asc' | 'desc';
 
 export interface AlertEvidence {
   readonly label: string;
@@ -65,8 +67,18 @@ export interface AlertQuery {
   };
   /** Only alerts in one of these states; absent: any. */
   readonly statuses?: readonly AlertStatus[];
+  /** Only alerts of this rule (issue 14); absent: any rule the scope allows. */
+  readonly rule?: AlertRule;
+  /** Only alerts of this severity; absent: any. */
+  readonly severity?: AlertSeverity;
+  /** Only alerts assigned to this user id; absent: assigned to anyone or no one. */
+  readonly assignedTo?: string;
+  /** `desc` (default): newest first; `asc`: oldest first, to work through a backlog. */
+  readonly direction?: AlertDirection;
   /** Keyset pagination, newest first: only alerts with an id below this one. */
   readonly before?: number;
+  /** Keyset pagination, oldest first: only alerts with an id above this one. */
+  readonly after?: number;
   /** At most this many, clamped to [1, MAX_ALERT_PAGE]. */
   readonly limit: number;
 }

@@ -33,7 +33,7 @@ import type {
   LedgerReads,
   StoredEvent,
 } from '../ports.js';
-import type { GateAlertGroupRecord } from './alert.ports.js';
+import type { AlertDirection, GateAlertGroupRecord } from './alert.ports.js';
 import {
   ALERTS_STREAM,
   alertedGateChecks,
@@ -114,6 +114,8 @@ const SEEN_BY_OWN_ORG: readonly AlertRule[] = [
  */
 export interface AlertReader {
   readonly org: { readonly orgId: string; readonly kind: string; readonly terminals: readonly string[] };
+  /** The reader's user id, for the alerts assigned to them; absent for a reader that is no person. */
+  readonly userId?: string;
 }
 
 function fullSight(caller: AlertReader): boolean {
@@ -206,21 +208,74 @@ function alertIndex(text: string): number | undefined {
   return Number.isSafeInteger(index) ? index : undefined;
 }
 
-/** One page of the alerts the caller may see, newest first. */
+/** What an alert page is filtered and ordered by (issue 14); a page cursor is good only for the same. */
+export interface AlertListOptions {
+  readonly status?: AlertStatus | 'unresolved';
+  readonly rule?: AlertRule;
+  readonly severity?: AlertSeverity;
+  /** Only the alerts assigned to the caller (`AlertReader.userId`). */
+  readonly assignedToMe?: boolean;
+  /** `desc` (default): newest first; `asc`: oldest first. */
+  readonly direction?: AlertDirection;
+  readonly limit?: number;
+  readonly cursor?: string;
+}
+
+/** The filter and order a cursor belongs to, in a fixed order, so two equal filters give equal keys. */
+function alertListKey(options: AlertListOptions): string[] {
+  return [
+    options.direction ?? 'desc',
+    options.status ?? '',
+    options.rule ?? '',
+    options.severity ?? '',
+    options.assignedToMe ? 'me' : '',
+  ];
+}
+
+/** The cursor after `alertId` for the list `options` describe: opaque to clients. */
+function encodeAlertCursor(options: AlertListOptions, alertId: number): string {
+  return Buffer.from(JSON.stringify([...alertListKey(options), String(alertId)]), 'utf8').toString(
+    'base64url',
+  );
+}
+
+/** The alert id a cursor continues after; 400 `input.invalid` if it was not made for this filter and order. */
+function decodeAlertCursor(options: AlertListOptions, cursor: string): number {
+  const invalid = () =>
+    new AppError('input.invalid', 'not a page cursor of this alert list, its filter and its order', {
+      cursor,
+    });
+  let parts: unknown;
+  try {
+    parts = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw invalid();
+  }
+  const key = alertListKey(options);
+  if (
+    !Array.isArray(parts) ||
+    parts.length !== key.length + 1 ||
+    !key.every((part, i) => parts[i] === part) ||
+    typeof parts[key.length] !== 'string'
+  ) {
+    throw invalid();
+  }
+  const alertId = alertIndex(parts[key.length] as string);
+  if (alertId === undefined) throw invalid();
+  return alertId;
+}
+
+/** One page of the alerts the caller may see, newest first or oldest first, filtered (issue 14). */
 export async function listAlerts(
   reads: LedgerReads,
   caller: AlertReader,
-  options: { status?: AlertStatus | 'unresolved'; limit?: number; cursor?: string } = {},
+  options: AlertListOptions = {},
 ): Promise<AlertPage> {
   const limit = Math.min(Math.max(Math.trunc(options.limit ?? DEFAULT_ALERT_PAGE), 1), MAX_ALERT_LIMIT);
-  let before: number | undefined;
-  if (options.cursor !== undefined) {
-    before = alertIndex(options.cursor);
-    if (before === undefined) {
-      throw new AppError('input.invalid', `not an alert page cursor: ${options.cursor}`, {
-        cursor: options.cursor,
-      });
-    }
+  const direction = options.direction ?? 'desc';
+  const from = options.cursor === undefined ? undefined : decodeAlertCursor(options, options.cursor);
+  if (options.assignedToMe && caller.userId === undefined) {
+    throw new AppError('input.invalid', 'assignedTo=me needs a signed-in person', {});
   }
   const { status } = options;
   const statuses: AlertStatus[] | undefined =
@@ -229,14 +284,18 @@ export async function listAlerts(
   const rows = await reads.listAlertRecords({
     ...(visible ? { visibleTo: visible } : {}),
     ...(statuses ? { statuses } : {}),
-    ...(before !== undefined ? { before } : {}),
-    // One more than the page: whether an older page exists, without counting.
+    ...(options.rule ? { rule: options.rule } : {}),
+    ...(options.severity ? { severity: options.severity } : {}),
+    ...(options.assignedToMe && caller.userId !== undefined ? { assignedTo: caller.userId } : {}),
+    direction,
+    ...(from === undefined ? {} : direction === 'asc' ? { after: from } : { before: from }),
+    // One more than the page: whether a further page exists, without counting.
     limit: limit + 1,
   });
   const page = rows.slice(0, limit);
   return {
     alerts: await viewsOf(reads, page),
-    nextCursor: rows.length > limit ? String(page.at(-1)!.alertId) : null,
+    nextCursor: rows.length > limit ? encodeAlertCursor(options, page.at(-1)!.alertId) : null,
   };
 }
 

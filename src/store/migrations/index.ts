@@ -41,6 +41,7 @@ import { releaseStateInboxMigration0032 } from './0032_release_state_inbox.js';
 import { sortedDirectoryListsMigration0033 } from './0033_sorted_directory_lists.js';
 import { windowAdmitFunctionMigration0034 } from './0034_window_admit_function.js';
 import { heldVisitIndexMigration0035 } from './0035_held_visit_index.js';
+import { alertFilterIndexesMigration0036 } from './0036_alert_filter_indexes.js';
 import type { MigrationDb } from './migration-db.js';
 
 /**
@@ -86,6 +87,7 @@ export function ledgerMigrationProvider(dialect: StoreDialectName): MigrationPro
     '0033_sorted_directory_lists': sortedDirectoryListsMigration0033(d),
     '0034_window_admit_function': windowAdmitFunctionMigration0034(d),
     '0035_held_visit_index': heldVisitIndexMigration0035(d),
+    '0036_alert_filter_indexes': alertFilterIndexesMigration0036(),
   };
   return { getMigrations: async () => migrations };
 }
