@@ -504,6 +504,33 @@ export function describeLedgerStoreContract(name: string, makeStore: () => Promi
         expect(await refs({ status: 'in_yard', after: 'V2', limit: 2 })).toEqual(['V3', 'V4']);
       });
 
+      it('lists visits by descending visitRef, a page after a visit in that order (issue 14)', async () => {
+        await store.writeTransaction(async (tx) => {
+          for (let i = 0; i < 9; i++) {
+            await tx.upsertVisit(
+              makeVisit({
+                visitRef: `V${i}`,
+                status: i < 6 ? 'in_yard' : 'announced',
+                terminal: i % 3 === 0 ? 'T2' : 'T1',
+              }),
+            );
+          }
+        });
+        const refs = async (query: Parameters<LedgerStore['listVisits']>[0]) =>
+          (await store.listVisits({ ...query, direction: 'desc' })).map((v) => v.visitRef);
+        expect(await refs({ limit: 4 })).toEqual(['V8', 'V7', 'V6', 'V5']);
+        expect(await refs({ limit: 4, after: 'V5' })).toEqual(['V4', 'V3', 'V2', 'V1']);
+        expect(await refs({ limit: 4, after: 'V1' })).toEqual(['V0']);
+        expect(await refs({ limit: 4, after: 'V0' })).toEqual([]);
+        expect(await refs({ terminal: 'T1', status: 'in_yard' })).toEqual(['V5', 'V4', 'V2', 'V1']);
+        expect(await refs({ terminal: 'T1', status: 'in_yard', after: 'V4', limit: 2 })).toEqual([
+          'V2',
+          'V1',
+        ]);
+        expect(await refs({ status: 'announced', after: 'V8' })).toEqual(['V7', 'V6']);
+        expect(await refs({ terminal: 'T2' })).toEqual(['V6', 'V3', 'V0']);
+      });
+
       it('pages in byte order of visitRef, whatever the locale', async () => {
         const visitRefs = ['b', 'B', 'a-1', 'a_1', 'A', 'a', '0'];
         await store.writeTransaction(async (tx) => {

@@ -63,6 +63,18 @@ describe('list pages read one range of an index in their order (SQLite query pla
       index: 'visit_terminal_status_ref_idx',
     },
     {
+      name: 'the visits in one state at every terminal, descending, a page after a visit (0024 backward)',
+      read: ({ models }) =>
+        models.listVisits({ status: 'in_yard', after: 'V-9', direction: 'desc', limit: 100 }),
+      index: 'visit_status_ref_idx',
+    },
+    {
+      name: 'the visits in one state at one terminal, descending (0019 backward)',
+      read: ({ models }) =>
+        models.listVisits({ terminal: 'T1', status: 'in_yard', after: 'V-9', direction: 'desc', limit: 100 }),
+      index: 'visit_terminal_status_ref_idx',
+    },
+    {
       name: 'an organisation’s API tokens, a page after a cursor',
       read: ({ identity }) =>
         identity.listApiTokens({ orgId: 'o1', after: { createdAt: at, tokenId: 't-1' }, limit: 100 }),
@@ -111,6 +123,31 @@ describe('list pages read one range of an index in their order (SQLite query pla
           limit: 100,
         }),
       index: 'release_line_state_inbox_idx',
+    },
+    {
+      name: 'the line’s blocked releases, oldest change first, a page after a cursor (0032 forward)',
+      read: ({ releases }) =>
+        releases.listReleaseInbox({
+          orgId: 'o1',
+          view: 'issued',
+          state: 'blocked',
+          direction: 'asc',
+          after: { updatedAt: at, visitRef: 'V-1' },
+          limit: 100,
+        }),
+      index: 'release_line_state_inbox_idx',
+    },
+    {
+      name: 'a forwarder’s offers, oldest change first, a page after a cursor (0008 forward)',
+      read: ({ releases }) =>
+        releases.listReleaseInbox({
+          orgId: 'o1',
+          view: 'offers',
+          direction: 'asc',
+          after: { updatedAt: at, visitRef: 'V-1' },
+          limit: 100,
+        }),
+      index: 'release_offered_to_inbox_idx',
     },
     {
       name: 'the boxes on hold at a terminal, for its work queue (0035): only the visits on hold',

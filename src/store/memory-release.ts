@@ -47,8 +47,11 @@ export function memoryReleaseReads(current: () => ReleaseTables): ReleaseReads {
     async releaseParties(visitRef) {
       return [...(current().parties.get(visitRef) ?? [])].sort(compareText);
     },
-    async listReleaseInbox({ orgId, view, limit, after, state }) {
+    async listReleaseInbox({ orgId, view, limit, after, state, direction = 'desc' }) {
       const owner = inboxOwner[view];
+      const sign = direction === 'desc' ? -1 : 1;
+      const inboxOrder = (a: ReleaseRecord, b: ReleaseRecord) =>
+        sign * (compareText(a.updatedAt, b.updatedAt) || compareText(a.visitRef, b.visitRef));
       return [...current().releases.values()]
         .filter((r) => owner(r) === orgId)
         .filter(
@@ -56,13 +59,8 @@ export function memoryReleaseReads(current: () => ReleaseTables): ReleaseReads {
             state === undefined ||
             (state === 'revoked' ? r.revoked : !r.revoked && r.blocked === (state === 'blocked')),
         )
-        .filter(
-          (r) =>
-            !after ||
-            r.updatedAt < after.updatedAt ||
-            (r.updatedAt === after.updatedAt && r.visitRef < after.visitRef),
-        )
-        .sort((a, b) => compareText(b.updatedAt, a.updatedAt) || compareText(b.visitRef, a.visitRef))
+        .filter((r) => !after || inboxOrder(r, { ...r, ...after }) > 0)
+        .sort(inboxOrder)
         .slice(0, limit)
         .map(copyRelease);
     },

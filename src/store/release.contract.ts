@@ -155,6 +155,65 @@ export function describeReleaseContract(storeOf: () => LedgerStore): void {
       expect(await page('revoked', 2, { updatedAt: at(3), visitRef: 'V-4' })).toEqual(['V-3']);
     });
 
+    it('lists an inbox oldest change first, a page at a time in that order, ties by visit (issue 14)', async () => {
+      const store = storeOf();
+      const at = (minute: number) => `2025-03-01T08:${String(minute).padStart(2, '0')}:00.000Z`;
+      const changes: [string, number, boolean][] = [
+        ['V-A', 1, false],
+        ['V-B', 3, true],
+        ['V-C', 3, false],
+        ['V-D', 2, true],
+        ['V-E', 4, false],
+      ];
+      await store.writeTransaction(async (tx) => {
+        for (const [visitRef, minute, revoked] of changes) {
+          await tx.releases.putRelease(
+            release({
+              visitRef,
+              releaseId: `R${visitRef}`,
+              revoked,
+              blocked: minute === 3,
+              updatedAt: at(minute),
+            }),
+          );
+        }
+      });
+      const page = async (
+        limit: number,
+        after?: { updatedAt: string; visitRef: string },
+        state?: 'in_force' | 'blocked' | 'revoked',
+      ) =>
+        (
+          await store.releases.listReleaseInbox({
+            orgId: 'org-mscu',
+            view: 'issued',
+            limit,
+            direction: 'asc',
+            ...(after ? { after } : {}),
+            ...(state ? { state } : {}),
+          })
+        ).map((r) => r.visitRef);
+      expect(await page(10)).toEqual(['V-A', 'V-D', 'V-B', 'V-C', 'V-E']);
+      expect(await page(2)).toEqual(['V-A', 'V-D']);
+      expect(await page(2, { updatedAt: at(2), visitRef: 'V-D' })).toEqual(['V-B', 'V-C']);
+      expect(await page(2, { updatedAt: at(3), visitRef: 'V-C' })).toEqual(['V-E']);
+      expect(await page(10, { updatedAt: at(4), visitRef: 'V-E' })).toEqual([]);
+      // Revoked spans two ranges of the state index (blocked or not): merged oldest first too.
+      expect(await page(10, undefined, 'revoked')).toEqual(['V-D', 'V-B']);
+      expect(await page(1, { updatedAt: at(2), visitRef: 'V-D' }, 'revoked')).toEqual(['V-B']);
+      expect(await page(10, undefined, 'blocked')).toEqual(['V-C']);
+      expect(
+        (
+          await store.releases.listReleaseInbox({
+            orgId: 'org-mscu',
+            view: 'issued',
+            limit: 10,
+            direction: 'desc',
+          })
+        ).map((r) => r.visitRef),
+      ).toEqual(['V-E', 'V-C', 'V-B', 'V-D', 'V-A']);
+    });
+
     it('returns copies: changing what was read changes nothing stored', async () => {
       const store = storeOf();
       await store.writeTransaction((tx) => tx.releases.putRelease(release()));

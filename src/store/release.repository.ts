@@ -55,7 +55,7 @@ export function createReleaseRepository({ db }: { db: Kysely<Database> }): Relea
         .execute();
       return rows.map((row) => row.org_id);
     },
-    async listReleaseInbox({ orgId, view, limit, after, state }) {
+    async listReleaseInbox({ orgId, view, limit, after, state, direction = 'desc' }) {
       // A state is one or two (revoked, blocked) pairs; each is one range of the line's state index (0032) in the
       // inbox order, and a revoked page merges its two ranges' pages.
       const pairs: (readonly [number, number] | undefined)[] =
@@ -72,27 +72,35 @@ export function createReleaseRepository({ db }: { db: Kysely<Database> }): Relea
           let query = db.selectFrom('release').selectAll().where(INBOX_COLUMN[view], '=', orgId);
           if (pair) query = query.where('revoked', '=', pair[0]).where('blocked', '=', pair[1]);
           if (after) {
+            const beyond = direction === 'desc' ? '<' : '>';
             query = query.where((eb) =>
               eb.or([
-                eb('updated_at', '<', after.updatedAt),
-                eb.and([eb('updated_at', '=', after.updatedAt), eb('visit_ref', '<', after.visitRef)]),
+                eb('updated_at', beyond, after.updatedAt),
+                eb.and([eb('updated_at', '=', after.updatedAt), eb('visit_ref', beyond, after.visitRef)]),
               ]),
             );
           }
-          return query.orderBy('updated_at', 'desc').orderBy('visit_ref', 'desc').limit(limit).execute();
+          // Oldest first reads the same index ranges forward (0008, 0032), so neither order sorts.
+          return query
+            .orderBy('updated_at', direction)
+            .orderBy('visit_ref', direction)
+            .limit(limit)
+            .execute();
         }),
       );
-      const newestFirst = (a: { updated_at: string; visit_ref: string }, b: typeof a) =>
-        a.updated_at !== b.updated_at
+      const sign = direction === 'desc' ? -1 : 1;
+      const inboxOrder = (a: { updated_at: string; visit_ref: string }, b: typeof a) =>
+        sign *
+        (a.updated_at !== b.updated_at
           ? a.updated_at < b.updated_at
-            ? 1
-            : -1
+            ? -1
+            : 1
           : a.visit_ref < b.visit_ref
-            ? 1
+            ? -1
             : a.visit_ref > b.visit_ref
-              ? -1
-              : 0;
-      const rows = pages.length === 1 ? pages[0]! : pages.flat().sort(newestFirst).slice(0, limit);
+              ? 1
+              : 0);
+      const rows = pages.length === 1 ? pages[0]! : pages.flat().sort(inboxOrder).slice(0, limit);
       return rows.map(toRelease);
     },
     async putRelease(record) {

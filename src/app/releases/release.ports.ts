@@ -54,8 +54,10 @@ export interface ReleaseInboxQuery {
   readonly limit: number;
   /** Only the releases in this state; every release when absent. */
   readonly state?: ReleaseStateFilter;
-  /** Records strictly after this one in the inbox order (latest change first). */
+  /** Records strictly after this one in the inbox order. */
   readonly after?: ReleaseInboxCursor;
+  /** `desc`: latest change first (the default); `asc`: oldest change first. Visit reference breaks ties the same way. */
+  readonly direction?: 'asc' | 'desc';
 }
 
 /** Release reads, inside and outside a write transaction. */
@@ -63,7 +65,7 @@ export interface ReleaseReads {
   getRelease(visitRef: string): Promise<ReleaseRecord | undefined>;
   /** The organisations that hold or held the visit's right, in orgId order; empty when none. */
   releaseParties(visitRef: string): Promise<string[]>;
-  /** One page of an organisation's inbox, latest change first (then visitRef, descending). */
+  /** One page of an organisation's inbox, latest change first (then visitRef, descending), or the reverse. */
   listReleaseInbox(query: ReleaseInboxQuery): Promise<ReleaseRecord[]>;
 }
 

@@ -48,8 +48,10 @@ export interface VisitQuery {
   readonly status?: string;
   readonly terminal?: string;
   readonly limit?: number;
-  /** Keyset pagination on visitRef. */
+  /** Keyset pagination on visitRef: the visits after this one in `direction`. */
   readonly after?: string;
+  /** Ascending visit reference order (the default) or descending, read backward along the same indexes. */
+  readonly direction?: 'asc' | 'desc';
 }
 
 /**
