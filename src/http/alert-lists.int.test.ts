@@ -180,4 +180,73 @@ describe('alert lists: bulk acknowledgement, assignees, CSV (HTTP, SQLite)', () 
     ).toEqual(alertIds.slice(0, 2).sort());
     expect(rows.slice(1).every((row) => row.includes(',acknowledged,'))).toBe(true);
   });
+
+  it('filters by rule, severity and assignee, pages oldest first, and binds a cursor to its filter and order', async () => {
+    const idsOf = (response: { json(): { alerts: { alertId: string }[] } }) =>
+      response.json().alerts.map((alert) => alert.alertId);
+    const walk = async (query: string) => {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page = await as(
+          'sup',
+          'GET',
+          `/v1/alerts?${query}&limit=1${cursor ? `&cursor=${cursor}` : ''}`,
+        );
+        expect(page.statusCode, page.body).toBe(200);
+        seen.push(...idsOf(page));
+        cursor = page.json().nextCursor;
+      } while (cursor !== null);
+      return seen;
+    };
+    const newestFirst = [...alertIds].sort((a, b) => Number(b) - Number(a));
+    expect(await walk('direction=desc')).toEqual(newestFirst);
+    expect(await walk('direction=asc')).toEqual([...newestFirst].reverse());
+
+    const [unresolved] = idsOf(await as('sup', 'GET', '/v1/alerts?status=unresolved&limit=1'));
+    const assigned = await as('sup', 'POST', `/v1/alerts/${unresolved}/assign`, { userId: 'sup' });
+    expect(assigned.statusCode, assigned.body).toBe(200);
+    expect(idsOf(await as('sup', 'GET', '/v1/alerts?assignedTo=me'))).toEqual([unresolved]);
+    expect(idsOf(await as('planner', 'GET', '/v1/alerts?assignedTo=me'))).toEqual([]);
+    // Another terminal's supervisor sees none of them, whatever the filter.
+    expect(idsOf(await as('sup2', 'GET', '/v1/alerts?rule=gate.refused'))).toEqual([]);
+
+    expect(await walk('rule=gate.refused&direction=asc')).toEqual([...newestFirst].reverse());
+    expect(idsOf(await as('sup', 'GET', '/v1/alerts?rule=auth.lockout'))).toEqual([]);
+    const severity = (await as('sup', 'GET', `/v1/alerts/${alertIds[0]}`)).json().severity as string;
+    const other = severity === 'critical' ? 'medium' : 'critical';
+    expect(await walk(`severity=${severity}`)).toEqual(newestFirst);
+    expect(idsOf(await as('sup', 'GET', `/v1/alerts?severity=${other}`))).toEqual([]);
+    expect((await as('sup', 'GET', '/v1/alerts?severity=low')).statusCode).toBe(400);
+
+    // A cursor is good for the filter and the direction it came from, and nothing else.
+    const first = (await as('sup', 'GET', '/v1/alerts?direction=asc&limit=1')).json();
+    expect(first.nextCursor).not.toBeNull();
+    for (const query of [
+      `direction=desc&cursor=${first.nextCursor}`,
+      `cursor=${first.nextCursor}`,
+      `direction=asc&status=open&cursor=${first.nextCursor}`,
+      `direction=asc&assignedTo=me&cursor=${first.nextCursor}`,
+      'direction=asc&cursor=forged',
+      `direction=asc&cursor=${Buffer.from('["asc","","","","","x1"]').toString('base64url')}`,
+    ]) {
+      const refused = await as('sup', 'GET', `/v1/alerts?${query}`);
+      expect(refused.statusCode, query).toBe(400);
+      expect(refused.json().code, query).toBe('input.invalid');
+    }
+
+    // The CSV holds exactly the filter, in its order.
+    const csv = await as('sup', 'GET', '/v1/alerts?rule=gate.refused&direction=asc&limit=1&format=csv');
+    expect(csv.statusCode, csv.body).toBe(200);
+    const rows = csv.body.split('\r\n').filter(Boolean).slice(1);
+    expect(rows.map((row) => row.split(',')[0])).toEqual([...newestFirst].reverse());
+    const mine = await as('sup', 'GET', '/v1/alerts?assignedTo=me&format=csv');
+    expect(
+      mine.body
+        .split('\r\n')
+        .filter(Boolean)
+        .slice(1)
+        .map((row) => row.split(',')[0]),
+    ).toEqual([unresolved]);
+  });
 });

@@ -20,7 +20,7 @@ const terminalStaff = {
   orgId: 'org-nqt',
   terminals: ['T1', 'T2'],
 };
-const pages: { name: string; query: AlertQuery; branches: number }[] = [
+const pages: { name: string; query: AlertQuery; branches: number; filterIndex?: RegExp }[] = [
   { name: 'everything, newest first', query: { limit: 101 }, branches: 1 },
   { name: 'everything, an older page', query: { limit: 101, before: 5000 }, branches: 1 },
   { name: 'everything open', query: { limit: 101, statuses: ['open'] }, branches: 1 },
@@ -49,6 +49,56 @@ const pages: { name: string; query: AlertQuery; branches: number }[] = [
     },
     branches: 2,
   },
+  // The list's filters (issue 14, migration 0036): each branch one range of an index that holds the filter.
+  {
+    name: 'everything of one rule, newest first (a state a branch)',
+    query: { limit: 101, rule: 'auth.lockout' },
+    branches: 3,
+    filterIndex: /alert_rule_status_idx/,
+  },
+  {
+    name: 'one of my own rules, open: that rule is the whole page',
+    query: { limit: 101, visibleTo: terminalStaff, rule: 'integrity.failed', statuses: ['open'] },
+    branches: 1,
+    filterIndex: /alert_rule_status_idx/,
+  },
+  {
+    name: 'my terminals, gate refusals, unresolved',
+    query: { limit: 101, visibleTo: terminalStaff, rule: 'gate.refused', statuses: ['open', 'acknowledged'] },
+    branches: 6,
+    filterIndex: /alert_(org_id|terminal)_rule_status_idx/,
+  },
+  {
+    name: 'my terminals, critical, resolved, oldest first, a later page',
+    query: {
+      limit: 101,
+      visibleTo: terminalStaff,
+      severity: 'critical',
+      statuses: ['resolved'],
+      direction: 'asc',
+      after: 100,
+    },
+    branches: 5,
+    filterIndex: /alert_(rule|org_id|terminal)_severity_status_idx/,
+  },
+  {
+    name: 'everything critical, oldest first',
+    query: { limit: 101, severity: 'critical', direction: 'asc' },
+    branches: 3,
+    filterIndex: /alert_severity_status_idx/,
+  },
+  {
+    name: 'my terminals, assigned to me, unresolved',
+    query: { limit: 101, visibleTo: terminalStaff, assignedTo: 'u-1', statuses: ['open', 'acknowledged'] },
+    branches: 2,
+    filterIndex: /alert_assigned_to_status_idx/,
+  },
+  {
+    name: 'my terminals, assigned to me, any state, an older page',
+    query: { limit: 101, visibleTo: terminalStaff, assignedTo: 'u-1', before: 30_000 },
+    branches: 3,
+    filterIndex: /alert_assigned_to_status_idx/,
+  },
 ];
 
 /** A port's alerts after years: almost all resolved, a few open, over two terminals and a few organisations. */
@@ -60,7 +110,7 @@ async function fillAlerts(db: Kysely<Database>, count: number): Promise<void> {
     return {
       alert_id: id,
       rule: integrity ? 'integrity.failed' : lockout ? 'auth.lockout' : 'gate.refused',
-      severity: 'high',
+      severity: id % 5 === 0 ? 'critical' : id % 2 === 0 ? 'medium' : 'high',
       raised_at: new Date(Date.UTC(2030, 0, 1) + id * 60_000).toISOString(),
       subject_kind: lockout ? 'user' : 'visit',
       subject_id: `s-${id}`,
@@ -70,6 +120,7 @@ async function fillAlerts(db: Kysely<Database>, count: number): Promise<void> {
       evidence: '[]',
       status: id > count - 40 ? 'open' : id % 500 === 0 ? 'acknowledged' : 'resolved',
       updated_at: '2030-01-01T00:00:00.000Z',
+      assigned_to: id % 11 === 0 ? `u-${id % 4}` : null,
     };
   });
   for (let i = 0; i < rows.length; i += 500) {
@@ -109,9 +160,15 @@ describe('an alert page reads a bounded number of index entries, whatever the hi
       } else {
         for (const read of reads) {
           expect(read, plan.join('\n')).toMatch(
-            /^SEARCH alert USING (INTEGER PRIMARY KEY \(rowid=\?\)|(COVERING )?INDEX alert_\w+_idx \((rule|org_id|terminal|status)=\?)/,
+            /^SEARCH alert USING (INTEGER PRIMARY KEY \(rowid=\?\)|(COVERING )?INDEX alert_\w+_idx \((rule|org_id|terminal|status|severity|assigned_to)=\?)/,
           );
         }
+      }
+      if (page.filterIndex) {
+        // A filtered page reads each branch along an index that holds the filter, the rows by their key.
+        const branchReads = reads.filter((line) => !line.includes('INTEGER PRIMARY KEY'));
+        expect(branchReads, plan.join('\n')).toHaveLength(page.branches);
+        for (const read of branchReads) expect(read, plan.join('\n')).toMatch(page.filterIndex);
       }
       // No branch sorts what it reads: its index gives the order, so its `limit` stops the scan. The merge of the
       // branches sorts each branch's few ids, and nothing else.
@@ -151,6 +208,8 @@ await describeWithPostgres('an alert page reads a bounded number of rows: Postgr
       const plan = rows.map((row) => row['QUERY PLAN']);
       const text = plan.join('\n');
       expect(text).not.toMatch(/Seq Scan/);
+      // A filtered page reads along an index that holds its filter.
+      if (page.filterIndex) expect(text).toMatch(page.filterIndex);
       // Every row a scan of `alert` produced or filtered out: the work the page did.
       let read = 0;
       for (const [i, line] of plan.entries()) {
