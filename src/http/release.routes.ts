@@ -238,12 +238,20 @@ export function releaseRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
                 description: 'Only releases in force (neither blocked nor revoked), blocked, or revoked',
               }),
             ),
+            direction: Type.Optional(
+              Type.Union([Type.Literal('desc'), Type.Literal('asc')], {
+                description:
+                  'desc: latest change first (the default); asc: oldest change first. A cursor goes on only in the order it was made in.',
+              }),
+            ),
             format: CsvFormat,
           }),
           response: {
             200: Type.Object({
               view: Type.String(),
-              items: Type.Array(InboxItemSchema, { description: 'Latest change first' }),
+              items: Type.Array(InboxItemSchema, {
+                description: 'Latest change first, or oldest first with direction=asc',
+              }),
               nextCursor: Nullable(Type.String()),
             }),
             ...errors,
@@ -252,13 +260,15 @@ export function releaseRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
       },
       async (request, reply) => {
         const caller = await callerOf(request);
-        const { view, limit, cursor, state } = request.query;
+        const { view, limit, cursor, state, direction } = request.query;
+        // The CSV pages follow the same order as the JSON ones, each from the cursor of the one before.
         const pageAfter = (from: string | undefined) =>
           listReleaseInbox(reads, caller, {
             view,
             ...(limit === undefined ? {} : { limit }),
             ...(from === undefined ? {} : { cursor: from }),
             ...(state === undefined ? {} : { state }),
+            ...(direction === undefined ? {} : { direction }),
           });
         const page = await pageAfter(cursor);
         if (!wantsCsv(request)) return page;

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { requireStepUp } from '../app/access/index.js';
+import { AppError } from '../app/errors.js';
 import {
   announceOwnVisit,
   commandErrorFor,
@@ -25,6 +26,7 @@ import { requireAuth } from './auth.plugin.js';
 import { callerOf as resolveCaller } from './caller.js';
 import { CsvFormat, sendCsv, wantsCsv } from './csv.js';
 import type { HttpDeps } from './deps.js';
+import { decodeCursor, encodeCursor } from './page-cursor.js';
 import { problemResponses } from './schemas.js';
 import { searchRoutes } from './search.routes.js';
 import {
@@ -64,6 +66,34 @@ const errors = {
   ...problemResponses,
 } as const;
 
+/** The `next` of a visit page: the order it was read in and its last visit, opaque to clients. */
+function visitCursor(direction: 'asc' | 'desc', visitRef: string): string {
+  return encodeCursor([direction, visitRef]);
+}
+
+/**
+ * The visit reference a page goes on after. A cursor of the other direction is refused (400 `input.invalid`) rather
+ * than read as a place in this one; a bare visit reference, as `next` was before the list had a direction, still
+ * goes on in ascending order.
+ */
+function visitAfter(after: string, direction: 'asc' | 'desc'): string {
+  let parts: string[] | undefined;
+  try {
+    parts = decodeCursor(after, 2);
+  } catch {
+    parts = undefined;
+  }
+  const [cursorDirection, visitRef] = parts ?? [];
+  if ((cursorDirection === 'asc' || cursorDirection === 'desc') && visitRef !== undefined) {
+    if (cursorDirection === direction) return visitRef;
+  } else if (direction === 'asc' && after.length <= 64) {
+    return after;
+  }
+  throw new AppError('input.invalid', 'the cursor belongs to another order of this list: start again', {
+    cursor: after,
+  });
+}
+
 /**
  * Container visits: need-to-know reads and the commands of a visit's life. The policy table decides which role
  * may call each route (`config.access`); `visit-access.usecases.ts` decides which visits.
@@ -95,15 +125,34 @@ export function visitRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
                 Type.Literal('cancelled'),
               ]),
             ),
+            terminal: Type.Optional(
+              Type.String({
+                minLength: 1,
+                maxLength: 32,
+                description:
+                  "Only this terminal's visits; each is still shown only as far as you may see it, so a terminal whose boxes are not yours shows you nothing more",
+              }),
+            ),
+            direction: Type.Optional(
+              Type.Union([Type.Literal('asc'), Type.Literal('desc')], {
+                description: 'By visit reference, asc (the default) or desc',
+              }),
+            ),
             limit: Type.Optional(Type.Integer({ minimum: 1, maximum: VISIT_LIST_MAX })),
-            after: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+            after: Type.Optional(
+              Type.String({
+                minLength: 1,
+                maxLength: 400,
+                description: 'The `next` of the previous page, in the same direction',
+              }),
+            ),
             format: CsvFormat,
           }),
           response: {
             200: Type.Object({
               visits: Type.Array(VisitSchema),
               next: Type.Union([Type.String(), Type.Null()], {
-                description: 'Pass as `after` for the next page; null at the end',
+                description: 'Pass as `after` for the next page (same filter and direction); null at the end',
               }),
             }),
             ...errors,
@@ -112,8 +161,16 @@ export function visitRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
       },
       async (request, reply) => {
         const caller = await callerOf(request);
-        const { format: _format, ...query } = request.query;
-        const page = await listVisibleVisits(reads, caller, query);
+        const { format: _format, after: cursor, ...filter } = request.query;
+        const direction = filter.direction ?? 'asc';
+        const pageAfter = async (after: string | undefined) => {
+          const page = await listVisibleVisits(reads, caller, {
+            ...filter,
+            ...(after === undefined ? {} : { after }),
+          });
+          return { visits: page.visits, next: page.next === null ? null : visitCursor(direction, page.next) };
+        };
+        const page = await pageAfter(cursor === undefined ? undefined : visitAfter(cursor, direction));
         const shown = (visits: readonly ShownVisit[]) =>
           noteShown(
             request,
@@ -126,7 +183,7 @@ export function visitRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
           let current = page;
           yield current.visits.map(visitCsvRecord);
           while (current.next !== null) {
-            current = await listVisibleVisits(reads, caller, { ...query, after: current.next });
+            current = await pageAfter(visitAfter(current.next, direction));
             await shown(current.visits);
             yield current.visits.map(visitCsvRecord);
           }

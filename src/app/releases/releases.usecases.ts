@@ -350,21 +350,37 @@ export interface ReleaseInboxPage {
 export const RELEASE_INBOX_DEFAULT_LIMIT = 50;
 export const RELEASE_INBOX_MAX_LIMIT = 200;
 
-const encodeCursor = (cursor: ReleaseInboxCursor) =>
-  Buffer.from(JSON.stringify([cursor.updatedAt, cursor.visitRef])).toString('base64url');
+/** The order of an inbox page: latest change first (`desc`, the default) or oldest first (`asc`). */
+export type ReleaseInboxDirection = 'asc' | 'desc';
 
-function decodeCursor(cursor: string): ReleaseInboxCursor {
+// The cursor names the order it was made in, so that a page never goes on from a place in the other order.
+const encodeCursor = (cursor: ReleaseInboxCursor, direction: ReleaseInboxDirection) =>
+  Buffer.from(JSON.stringify([cursor.updatedAt, cursor.visitRef, direction])).toString('base64url');
+
+function decodeCursor(cursor: string, direction: ReleaseInboxDirection): ReleaseInboxCursor {
+  let parts: unknown;
   try {
-    const [updatedAt, visitRef] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    if (typeof updatedAt === 'string' && typeof visitRef === 'string') return { updatedAt, visitRef };
+    parts = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    // Answered below, as any other cursor this server did not hand out.
+    parts = undefined;
+  }
+  if (Array.isArray(parts) && parts.every((part) => typeof part === 'string')) {
+    // A cursor handed out before the inbox had a direction is one of latest change first.
+    const [updatedAt, visitRef, cursorDirection = 'desc'] = parts as string[];
+    if (updatedAt !== undefined && visitRef !== undefined && parts.length <= 3) {
+      if (cursorDirection !== direction) {
+        throw new AppError('input.invalid', 'the cursor belongs to another order of this list: start again', {
+          field: 'cursor',
+        });
+      }
+      return { updatedAt, visitRef };
+    }
   }
   throw new AppError('input.invalid', 'cursor is not one this server handed out', { field: 'cursor' });
 }
 
 /**
- * One page of the caller organisation's release inbox, latest change first: `offers` awaiting its answer,
+ * One page of the caller organisation's release inbox, latest change first (or oldest first): `offers` awaiting its answer,
  * rights it `held` now, or (a line) releases it `issued`. Each row is cut to what the caller may see of the
  * chain; only its own organisation's rows are looked at, from an index of the `release` read model.
  *
@@ -376,19 +392,27 @@ function decodeCursor(cursor: string): ReleaseInboxCursor {
 export async function listReleaseInbox(
   reads: LedgerReads,
   principal: Principal,
-  query: { view: ReleaseInboxView; limit?: number; cursor?: string; state?: ReleaseStateFilter },
+  query: {
+    view: ReleaseInboxView;
+    limit?: number;
+    cursor?: string;
+    state?: ReleaseStateFilter;
+    direction?: ReleaseInboxDirection;
+  },
 ): Promise<ReleaseInboxPage> {
+  const direction = query.direction ?? 'desc';
   const limit = query.limit ?? RELEASE_INBOX_DEFAULT_LIMIT;
   if (!Number.isInteger(limit) || limit < 1 || limit > RELEASE_INBOX_MAX_LIMIT) {
     throw new AppError('input.invalid', `limit must be between 1 and ${RELEASE_INBOX_MAX_LIMIT}`, {
       field: 'limit',
     });
   }
-  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, direction);
   const records = await reads.releases.listReleaseInbox({
     orgId: principal.orgId,
     view: query.view,
     limit: limit + 1,
+    direction,
     ...(after ? { after } : {}),
     ...(query.state ? { state: query.state } : {}),
   });
@@ -404,7 +428,7 @@ export async function listReleaseInbox(
   return {
     view: query.view,
     items,
-    nextCursor: records.length > limit && last ? encodeCursor(last) : null,
+    nextCursor: records.length > limit && last ? encodeCursor(last, direction) : null,
   };
 }
 

@@ -169,7 +169,8 @@ export const VISIT_LIST_MAX = 200;
 const SCAN_FACTOR = 10;
 
 /**
- * The visits the principal may see, in visit reference order, each redacted. A page examines at most ten times
+ * The visits the principal may see, in visit reference order (ascending, or descending with `direction`), each
+ * redacted. A page examines at most ten times
  * its size; `next` is where to continue, `null` at the end. Invisible visits are skipped silently, so a listing
  * confirms nothing about other parties' boxes.
  *
@@ -181,7 +182,14 @@ const SCAN_FACTOR = 10;
 export async function listVisibleVisits(
   reads: LedgerReads,
   principal: Principal,
-  query: { containerNumber?: string; status?: string; limit?: number; after?: string },
+  query: {
+    containerNumber?: string;
+    status?: string;
+    terminal?: string;
+    direction?: 'asc' | 'desc';
+    limit?: number;
+    after?: string;
+  },
 ): Promise<{ visits: ShownVisit[]; next: string | null }> {
   const limit = Math.min(Math.max(query.limit ?? VISIT_LIST_DEFAULT, 1), VISIT_LIST_MAX);
   const containerNumber =
@@ -193,6 +201,9 @@ export async function listVisibleVisits(
     const batch = await reads.listVisits({
       ...(containerNumber === undefined ? {} : { containerNumber }),
       ...(query.status === undefined ? {} : { status: query.status }),
+      // The terminal only narrows the range read: each visit is still shown only as the principal may see it.
+      ...(query.terminal === undefined ? {} : { terminal: query.terminal }),
+      ...(query.direction === undefined ? {} : { direction: query.direction }),
       ...(after === undefined ? {} : { after }),
       limit,
     });
