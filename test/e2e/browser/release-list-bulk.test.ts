@@ -72,4 +72,35 @@ describeBrowser("the line's releases: filter by state, block and revoke several 
     expect(problems.unexpected()).toEqual([]);
     await context.close();
   });
+
+  it('turns the list round by its last change, read again from the server, and the CSV follows', async () => {
+    const { page, context, problems } = await signedInPage(suite.browser, suite.server, 'rita.desk');
+    await page.goto(`${suite.server.baseUrl}/releases`);
+    const list = page.locator('section', {
+      has: page.getByRole('heading', { level: 2, name: "Your line's releases" }),
+    });
+    const rows = list.getByRole('row').filter({ hasText: 'MSCU' });
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(3);
+    const boxes = async () =>
+      (await rows.getByRole('rowheader').allTextContents()).map((text) => text.trim());
+    const latestFirst = await boxes();
+    const header = list.getByRole('columnheader', { name: 'Last change' });
+    const csv = list.getByRole('link', { name: 'Download the list as CSV' });
+    expect(await header.getAttribute('aria-sort')).toBe('descending');
+    expect(await csv.getAttribute('href')).toContain('direction=desc');
+
+    const answered = page.waitForResponse((response) => response.url().includes('direction=asc'));
+    await header.getByRole('button').click();
+    expect((await answered).status()).toBe(200);
+    await expect.poll(() => header.getAttribute('aria-sort'), { timeout: 10_000 }).toBe('ascending');
+    await expect.poll(boxes, { timeout: 10_000 }).toEqual([...latestFirst].reverse());
+    expect(await csv.getAttribute('href')).toContain('direction=asc');
+    await screenshot(page, 'releases-oldest-first');
+
+    await header.getByRole('button').click();
+    await expect.poll(() => header.getAttribute('aria-sort'), { timeout: 10_000 }).toBe('descending');
+    await expect.poll(boxes, { timeout: 10_000 }).toEqual(latestFirst);
+    expect(problems.unexpected()).toEqual([]);
+    await context.close();
+  });
 });

@@ -7,7 +7,7 @@ import { allows, useFormDraft } from '../forms/form-schema.js';
 import { useOrgNames } from '../org-names.js';
 import { AnnounceForm } from '../releases/AnnounceForm.js';
 import { IssueReleaseForm } from '../releases/IssueReleaseForm.js';
-import type { InboxView, ReleaseRow, StateFilter } from '../releases/inbox.js';
+import type { ChangeOrder, InboxView, ReleaseRow, StateFilter } from '../releases/inbox.js';
 import { useOfferLookup } from '../releases/OfferLookup.js';
 import { OffersCard } from '../releases/OffersCard.js';
 import { partyLabel, usePartyDirectory } from '../releases/party-directory.js';
@@ -42,7 +42,8 @@ export function ReleasesPage({ session }: { session: Session }) {
   const [boxesChanged, setBoxesChanged] = useState(0);
   const rightsView: InboxView = isLine ? 'issued' : 'held';
   const [rightsState, setRightsState] = useState<StateFilter>('all');
-  const inbox = useReleaseInbox({ receives, rightsView, rightsState });
+  const [rightsOrder, setRightsOrder] = useState<ChangeOrder>('desc');
+  const inbox = useReleaseInbox({ receives, rightsView, rightsState, rightsOrder });
   const lookup = useOfferLookup(inbox.addLookedUp);
   const [panel, setPanel] = useState<Panel>();
   const draft = useFormDraft({ to: '', reason: '' });
@@ -149,6 +150,9 @@ export function ReleasesPage({ session }: { session: Session }) {
         tools={tools}
         stateFilter={rightsState}
         onStateFilter={setRightsState}
+        view={rightsView}
+        order={rightsOrder}
+        onOrder={setRightsOrder}
         bulk={(kind, visitRefs, reason, after) =>
           run(
             `bulk:${kind}`,

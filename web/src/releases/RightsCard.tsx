@@ -3,8 +3,16 @@ import { type ReactNode, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { localDateTime } from '../clock.js';
 import { Button, Field } from '../components.js';
+import { SortHeader } from '../list-controls.js';
 import { Link } from '../router.js';
-import { type InboxItem, partOf, type StateFilter } from './inbox.js';
+import {
+  type ChangeOrder,
+  type InboxItem,
+  type InboxView,
+  inboxSearch,
+  partOf,
+  type StateFilter,
+} from './inbox.js';
 import type { Directory } from './party-directory.js';
 import { releaseActions } from './release-api.js';
 import type { ReleaseTools } from './release-tools.js';
@@ -141,6 +149,9 @@ export function RightsCard({
   tools: { act, busy, open, number, party },
   stateFilter,
   onStateFilter,
+  view,
+  order,
+  onOrder,
   bulk,
 }: {
   rights: InboxItem[];
@@ -153,6 +164,11 @@ export function RightsCard({
   tools: ReleaseTools;
   stateFilter: StateFilter;
   onStateFilter: (state: StateFilter) => void;
+  /** The inbox the list reads (`issued` for a line, `held` otherwise), for its CSV. */
+  view: InboxView;
+  /** The list's order by last change; a click on that column's header turns it round, read again from the server. */
+  order: ChangeOrder;
+  onOrder: (order: ChangeOrder) => void;
   bulk: BulkChangeAction;
 }) {
   const { t } = useTranslation('releases');
@@ -183,7 +199,7 @@ export function RightsCard({
       {isLine ? (
         <p>
           <a
-            href={`/v1/releases?${new URLSearchParams({ view: 'issued', ...(stateFilter === 'all' ? {} : { state: stateFilter }), format: 'csv' })}`}
+            href={`/v1/releases?${inboxSearch(view, stateFilter, order, { format: 'csv' })}`}
             download="releases.csv"
           >
             {t('filter.csv')}
@@ -217,6 +233,12 @@ export function RightsCard({
                 <th scope="col">{isLine ? t('rights.holderOrOffered') : t('rights.from')}</th>
                 <th scope="col">{t('rights.valid')}</th>
                 <th scope="col">{t('rights.part')}</th>
+                <SortHeader
+                  column="updatedAt"
+                  label={t('rights.changed')}
+                  query={{ filters: {}, sort: 'updatedAt', direction: order }}
+                  onSort={(next) => onOrder(next.direction)}
+                />
                 <th scope="col" className="actions">
                   {t('rights.actions')}
                 </th>
@@ -257,6 +279,7 @@ export function RightsCard({
                       {localDateTime(release.validFrom)} – {localDateTime(release.validUntil)}
                     </td>
                     <td>{partOf(row, orgId, isLine, directory)}</td>
+                    <td>{localDateTime(row.updatedAt)}</td>
                     <td className="actions">
                       <span className="button-row button-row-end">
                         {holds && isPlanner ? (

@@ -33,12 +33,34 @@ const PAGE_SIZE = 25;
 /** Which of a line's releases its list shows (issue 14): the server filters, a page at a time. */
 export type StateFilter = 'all' | 'in_force' | 'blocked' | 'revoked';
 
+/** The order of a release list by its last change (issue 14): latest first (`desc`, the server's default) or oldest. */
+export type ChangeOrder = 'asc' | 'desc';
+
+/** The query of one inbox list's filter and order: what its pages and its CSV share. */
+export function inboxSearch(
+  view: InboxView,
+  state: StateFilter = 'all',
+  direction: ChangeOrder = 'desc',
+  extra: Record<string, string> = {},
+): string {
+  return new URLSearchParams({
+    view,
+    ...(state === 'all' ? {} : { state }),
+    direction,
+    ...extra,
+  }).toString();
+}
+
 export async function inboxPage(
   view: InboxView,
   cursor?: string,
   state: StateFilter = 'all',
+  direction: ChangeOrder = 'desc',
 ): Promise<InboxList> {
-  const query = `view=${view}&limit=${PAGE_SIZE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}${state === 'all' ? '' : `&state=${state}`}`;
+  const query = inboxSearch(view, state, direction, {
+    limit: String(PAGE_SIZE),
+    ...(cursor ? { cursor } : {}),
+  });
   const { items, nextCursor } = await apiGet<InboxList>(`/v1/releases?${query}`);
   return { items, nextCursor };
 }

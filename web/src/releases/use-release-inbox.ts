@@ -5,7 +5,14 @@
 import { useCallback, useEffect, useState } from 'react';
 import { isUnauthenticated, messageOf } from '../errors.js';
 import { useSession } from '../session.js';
-import { type InboxList, type InboxView, inboxPage, type ReleaseRow, type StateFilter } from './inbox.js';
+import {
+  type ChangeOrder,
+  type InboxList,
+  type InboxView,
+  inboxPage,
+  type ReleaseRow,
+  type StateFilter,
+} from './inbox.js';
 import { findRelease } from './release-api.js';
 
 export type InboxState =
@@ -19,11 +26,14 @@ export function useReleaseInbox({
   receives,
   rightsView,
   rightsState = 'all',
+  rightsOrder = 'desc',
 }: {
   receives: boolean;
   rightsView: InboxView;
   /** The state the rights list is filtered by, on the server (issue 14). */
   rightsState?: StateFilter;
+  /** The rights list's order by last change, read from the server in that order (issue 14). */
+  rightsOrder?: ChangeOrder;
 }) {
   const { signedOut } = useSession();
   const [state, setState] = useState<InboxState>({ status: 'loading' });
@@ -34,7 +44,7 @@ export function useReleaseInbox({
     try {
       const [offers, rights, found] = await Promise.all([
         receives ? inboxPage('offers') : Promise.resolve<InboxList>({ items: [], nextCursor: null }),
-        inboxPage(rightsView, undefined, rightsState),
+        inboxPage(rightsView, undefined, rightsState, rightsOrder),
         Promise.all(
           lookedUp.map(async (visitRef) => {
             const release = await findRelease(visitRef);
@@ -55,7 +65,7 @@ export function useReleaseInbox({
       if (isUnauthenticated(error)) signedOut();
       else setState({ status: 'error', message: messageOf(error) });
     }
-  }, [signedOut, lookedUp, receives, rightsView, rightsState]);
+  }, [signedOut, lookedUp, receives, rightsView, rightsState, rightsOrder]);
 
   useEffect(() => {
     void load();
@@ -71,7 +81,7 @@ export function useReleaseInbox({
       const next =
         list === 'offers'
           ? await inboxPage('offers', cursor)
-          : await inboxPage(rightsView, cursor, rightsState);
+          : await inboxPage(rightsView, cursor, rightsState, rightsOrder);
       setState((current) =>
         current.status === 'ready'
           ? {
