@@ -1,14 +1,17 @@
-/** The list of alerts: the filter, one row per alert, and the button that loads the next, older page. */
+/** The list of alerts: the filters, one row per alert in the chosen order, and the button that loads the next page. */
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Button, Notice } from '../components.js';
+import { SortHeader } from '../list-controls.js';
+import { alertRuleName, term } from '../terms.js';
 import { AlertRow } from './AlertRow.js';
-import { type Alert, type AlertFilter, alertsApi } from './alert-api.js';
+import { ALERT_RULES, ALERT_SEVERITIES, type Alert, type AlertFilter, alertsApi } from './alert-api.js';
 import { type AlertPowers, hasAlertActions } from './alert-forms.js';
 import type { AlertActions } from './use-alert-actions.js';
 import type { MoreAlerts } from './use-alerts.js';
 
-function FilterChoice({
+/** The list's filters (issue 14): state, rule, severity and my own alerts; each change reads the first page again. */
+function AlertFilters({
   filter,
   onChange,
 }: {
@@ -17,32 +20,79 @@ function FilterChoice({
 }) {
   const { t } = useTranslation('alerts');
   return (
-    <fieldset className="segmented">
-      <legend className="visually-hidden">{t('card.show')}</legend>
-      {(['unresolved', 'all'] as const).map((value) => (
-        <label key={value}>
-          <input
-            type="radio"
-            name="alert-filter"
-            value={value}
-            checked={filter === value}
-            onChange={() => onChange(value)}
-          />
-          {value === 'unresolved' ? t('card.notResolved') : t('card.all')}
-        </label>
-      ))}
-    </fieldset>
+    <div
+      className="alerts-filters"
+      style={{ display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: '0.5rem 1rem' }}
+    >
+      <fieldset className="segmented">
+        <legend className="visually-hidden">{t('card.show')}</legend>
+        {(['unresolved', 'all'] as const).map((value) => (
+          <label key={value}>
+            <input
+              type="radio"
+              name="alert-filter"
+              value={value}
+              checked={filter.status === value}
+              onChange={() => onChange({ ...filter, status: value })}
+            />
+            {value === 'unresolved' ? t('card.notResolved') : t('card.all')}
+          </label>
+        ))}
+      </fieldset>
+      <label>
+        {t('card.ruleFilter')}{' '}
+        <select
+          value={filter.rule}
+          onChange={(event) => onChange({ ...filter, rule: event.target.value as AlertFilter['rule'] })}
+        >
+          <option value="">{t('card.anyRule')}</option>
+          {ALERT_RULES.map((rule) => (
+            <option key={rule} value={rule}>
+              {alertRuleName(rule)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {t('card.severityFilter')}{' '}
+        <select
+          value={filter.severity}
+          onChange={(event) =>
+            onChange({ ...filter, severity: event.target.value as AlertFilter['severity'] })
+          }
+        >
+          <option value="">{t('card.anySeverity')}</option>
+          {ALERT_SEVERITIES.map((severity) => (
+            <option key={severity} value={severity}>
+              {term('alertSeverities', severity)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        <input
+          type="checkbox"
+          checked={filter.mine}
+          onChange={(event) => onChange({ ...filter, mine: event.target.checked })}
+        />{' '}
+        {t('card.mine')}
+      </label>
+    </div>
   );
 }
 
 function AlertsTable({
   alerts,
+  filter,
+  onFilter,
   powers,
   actions,
   chosen,
   setChosen,
 }: {
   alerts: Alert[];
+  filter: AlertFilter;
+  onFilter: (filter: AlertFilter) => void;
   powers: AlertPowers;
   actions: AlertActions;
   chosen: ReadonlySet<string>;
@@ -59,7 +109,9 @@ function AlertsTable({
   return (
     <div className="table-wrap">
       <table className="table alerts-table">
-        <caption className="visually-hidden">{t('card.caption')}</caption>
+        <caption className="visually-hidden">
+          {filter.direction === 'asc' ? t('card.captionOldest') : t('card.caption')}
+        </caption>
         <thead>
           <tr>
             {powers.manage ? (
@@ -78,7 +130,13 @@ function AlertsTable({
             ) : null}
             <th scope="col">{t('card.severity')}</th>
             <th scope="col">{t('card.rule')}</th>
-            <th scope="col">{t('card.raised')}</th>
+            {/* The list is ordered by when each alert was raised, on the server: this header turns it round. */}
+            <SortHeader
+              column="raised"
+              label={t('card.raised')}
+              query={{ filters: {}, sort: 'raised', direction: filter.direction }}
+              onSort={(query) => onFilter({ ...filter, direction: query.direction })}
+            />
             <th scope="col">{t('card.subject')}</th>
             <th scope="col">{t('card.evidence')}</th>
             <th scope="col">{t('card.status')}</th>
@@ -133,8 +191,8 @@ export function AlertsCard({
   return (
     <section className="card card-wide" aria-labelledby="alerts-heading">
       <div className="alerts-toolbar">
-        <h2 id="alerts-heading">{filter === 'unresolved' ? t('card.toDeal') : t('card.allAlerts')}</h2>
-        <FilterChoice filter={filter} onChange={onFilter} />
+        <h2 id="alerts-heading">{filter.status === 'unresolved' ? t('card.toDeal') : t('card.allAlerts')}</h2>
+        <AlertFilters filter={filter} onChange={onFilter} />
         <a href={alertsApi.csvHref(filter)} download="alerts.csv">
           {t('card.csv')}
         </a>
@@ -152,10 +210,18 @@ export function AlertsCard({
         </div>
       ) : null}
       {alerts.length === 0 ? (
-        <p className="muted">{filter === 'unresolved' ? t('card.noneOpen') : t('card.none')}</p>
+        <p className="muted">
+          {filter.rule || filter.severity || filter.mine
+            ? t('card.noneMatch')
+            : filter.status === 'unresolved'
+              ? t('card.noneOpen')
+              : t('card.none')}
+        </p>
       ) : (
         <AlertsTable
           alerts={alerts}
+          filter={filter}
+          onFilter={onFilter}
           powers={powers}
           actions={actions}
           chosen={chosen}

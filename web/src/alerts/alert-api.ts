@@ -28,13 +28,57 @@ export interface Alert {
   lastSeenAt?: string;
 }
 
-/** One page of `GET /v1/alerts`, newest first. */
+/** One page of `GET /v1/alerts`, in the filter's order. */
 export interface AlertPage {
   alerts: Alert[];
   nextCursor: string | null;
 }
 
-export type AlertFilter = 'unresolved' | 'all';
+/** The detection rules an alert list can be filtered by, as `GET /v1/alerts` names them. */
+export const ALERT_RULES = [
+  'gate.refused',
+  'gate.printed_pass',
+  'integrity.failed',
+  'integrity.read_model_mismatch',
+  'auth.lockout',
+  'auth.enrolment_repeated',
+  'driver.device.enrolled_again',
+  'lookup.bulk',
+  'witness.lagging',
+] as const;
+export const ALERT_SEVERITIES = ['critical', 'high', 'medium'] as const;
+
+/** What the alert list shows (issue 14): every filter, and the order by when each alert was raised. */
+export interface AlertFilter {
+  status: 'unresolved' | 'all';
+  /** One rule, or '' for any. */
+  rule: '' | (typeof ALERT_RULES)[number];
+  /** One severity, or '' for any. */
+  severity: '' | Alert['severity'];
+  /** Only the alerts assigned to me. */
+  mine: boolean;
+  /** `desc`: newest first; `asc`: oldest first. */
+  direction: 'asc' | 'desc';
+}
+
+export const DEFAULT_ALERT_FILTER: AlertFilter = {
+  status: 'unresolved',
+  rule: '',
+  severity: '',
+  mine: false,
+  direction: 'desc',
+};
+
+/** The query of `GET /v1/alerts` for a filter: the JSON pages and the CSV link ask the same. */
+export function alertSearch(filter: AlertFilter): URLSearchParams {
+  const query = new URLSearchParams();
+  if (filter.status === 'unresolved') query.set('status', 'unresolved');
+  if (filter.rule) query.set('rule', filter.rule);
+  if (filter.severity) query.set('severity', filter.severity);
+  if (filter.mine) query.set('assignedTo', 'me');
+  query.set('direction', filter.direction);
+  return query;
+}
 
 /** An alert about an identified visit, which has a container page and can be frozen. */
 export const aboutVisit = (alert: Alert) =>
@@ -45,10 +89,9 @@ const alertPath = (alert: Alert, action: string) =>
 
 export const alertsApi = {
   page: (filter: AlertFilter, cursor?: string) => {
-    const query = new URLSearchParams(filter === 'unresolved' ? { status: 'unresolved' } : {});
+    const query = alertSearch(filter);
     if (cursor) query.set('cursor', cursor);
-    const text = query.toString();
-    return apiGet<AlertPage>(`/v1/alerts${text ? `?${text}` : ''}`);
+    return apiGet<AlertPage>(`/v1/alerts?${query}`);
   },
   acknowledge: (alert: Alert) => apiPost(alertPath(alert, 'acknowledge'), {}),
   assign: (alert: Alert, userId: string) => apiPost(alertPath(alert, 'assign'), { userId }),
@@ -62,8 +105,11 @@ export const alertsApi = {
   /** The colleagues an alert can be assigned to, every page. */
   assignees: () => allPages<Assignee>('/v1/alerts/assignees', 'people'),
   /** The CSV of the list as the filter shows it, every page. */
-  csvHref: (filter: AlertFilter) =>
-    `/v1/alerts?${new URLSearchParams({ ...(filter === 'unresolved' ? { status: 'unresolved' } : {}), format: 'csv' })}`,
+  csvHref: (filter: AlertFilter) => {
+    const query = alertSearch(filter);
+    query.set('format', 'csv');
+    return `/v1/alerts?${query}`;
+  },
 };
 
 /** A colleague an alert can be assigned to. */

@@ -1,11 +1,11 @@
 /**
- * The alerts of the chosen filter, newest first, and the older pages appended below them on request. Changing the
+ * The alerts of the chosen filter, in its order, and the further pages appended below them on request. Changing the
  * filter loads its first page again; a 401 signs the person out.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { isUnauthenticated, messageOf } from '../errors.js';
 import { useSession } from '../session.js';
-import { type Alert, type AlertFilter, alertsApi } from './alert-api.js';
+import { type Alert, type AlertFilter, alertsApi, DEFAULT_ALERT_FILTER } from './alert-api.js';
 
 export type AlertsState =
   | { status: 'loading' }
@@ -20,16 +20,22 @@ export interface MoreAlerts {
 
 export function useAlerts() {
   const { signedOut } = useSession();
-  const [filter, setFilter] = useState<AlertFilter>('unresolved');
+  const [filter, setFilter] = useState<AlertFilter>(DEFAULT_ALERT_FILTER);
   const [state, setState] = useState<AlertsState>({ status: 'loading' });
   const [more, setMore] = useState<MoreAlerts>({ busy: false });
 
+  // Filters change faster than pages arrive: only the answer to the latest request is shown.
+  const latest = useRef(0);
+
   const load = useCallback(async () => {
+    const request = ++latest.current;
     try {
       const { alerts, nextCursor } = await alertsApi.page(filter);
+      if (request !== latest.current) return;
       setMore({ busy: false });
       setState({ status: 'ready', alerts, nextCursor });
     } catch (error) {
+      if (request !== latest.current) return;
       if (isUnauthenticated(error)) signedOut();
       else setState({ status: 'error', message: messageOf(error) });
     }
@@ -42,8 +48,10 @@ export function useAlerts() {
   async function showMore() {
     if (state.status !== 'ready' || !state.nextCursor) return;
     setMore({ busy: true });
+    const request = latest.current;
     try {
       const next = await alertsApi.page(filter, state.nextCursor);
+      if (request !== latest.current) return;
       setState((current) =>
         current.status === 'ready'
           ? { status: 'ready', alerts: [...current.alerts, ...next.alerts], nextCursor: next.nextCursor }
