@@ -253,6 +253,12 @@ describe('work queues (HTTP, SQLite)', () => {
     expect((await app.inject({ method: 'GET', url: '/v1/queues/events' })).statusCode).toBe(401);
   });
 
+  it('opens no stream for a HEAD request, which would wait for headers that never come', async () => {
+    const session = await as(caller('release_desk', 'forwarder'));
+    const head = await injectAs(app, session, { method: 'HEAD', url: '/v1/queues/events' });
+    expect(head.statusCode).toBe(404);
+  });
+
   it('streams the queues at once and again when a count changes, at most a few streams a session, until the server closes', async () => {
     const forwarder = caller('release_desk', 'forwarder');
     const session = await world.session(forwarder);

@@ -174,6 +174,8 @@ export function queueRoutes(
         config: { access: 'session' },
         // An endless text/event-stream has no response schema to speak of; `GET /v1/queues` documents its events.
         schema: { hide: true },
+        // No HEAD twin: a HEAD opened a stream that never sent its headers (issue 14's second outside attacker).
+        exposeHeadRoute: false,
       },
       async (request: FastifyRequest, reply: FastifyReply) => {
         const auth = requireAuth(request);

@@ -7,7 +7,7 @@
  */
 
 import { Secret, TOTP, URI } from 'otpauth';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { addOrganisation, addUser } from '../../src/app/access/index.js';
 import { runReleaseCommand } from '../../src/app/releases/index.js';
@@ -358,11 +358,19 @@ export async function menu(page: Page): Promise<string[]> {
 }
 
 /** Opens a menu entry by its label and waits for the page's level-1 heading. */
-export async function openFromMenu(page: Page, label: string, heading: string | RegExp): Promise<void> {
-  await page
+/**
+ * A main menu entry by its label, whether or not the menu counts what waits there: the link is then named
+ * "Releases, 3 waiting" (issue 14's work queues).
+ */
+export function menuLink(page: Page, label: string): Locator {
+  const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return page
     .getByRole('navigation', { name: 'Main' })
-    .getByRole('link', { name: label, exact: true })
-    .click();
+    .getByRole('link', { name: new RegExp(`^${escaped}(, \\d+ waiting)?$`) });
+}
+
+export async function openFromMenu(page: Page, label: string, heading: string | RegExp): Promise<void> {
+  await menuLink(page, label).click();
   await page.getByRole('heading', { level: 1, name: heading }).waitFor({ timeout: 15_000 });
 }
 
