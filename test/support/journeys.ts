@@ -350,11 +350,17 @@ export async function fillPasswordForm(page: Page, username: string, password: s
   await page.getByLabel('6-digit code').fill(code);
 }
 
-/** The labels of the main menu, in order. */
+/** The labels of the main menu, in order, without the count of what waits behind an entry (issue 14). */
 export async function menu(page: Page): Promise<string[]> {
   const nav = page.getByRole('navigation', { name: 'Main' });
   await nav.getByRole('link', { name: 'Home', exact: true }).waitFor();
-  return (await nav.getByRole('link').allTextContents()).map((label) => label.trim());
+  return nav.getByRole('link').evaluateAll((links) =>
+    links.map((link) => {
+      const label = link.cloneNode(true) as Element;
+      for (const badge of label.querySelectorAll('[data-testid="nav-badge"]')) badge.remove();
+      return (label.textContent ?? '').trim();
+    }),
+  );
 }
 
 /** Opens a menu entry by its label and waits for the page's level-1 heading. */
