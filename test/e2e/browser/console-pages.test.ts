@@ -116,6 +116,14 @@ function scriptedIdentityApi() {
       return route.fulfill({ status: 204 });
     }
     if (key === 'POST /v1/auth/logout') return route.fulfill({ status: 204 });
+    // Nothing waits for this supervisor (issue 14's work queues): the list, and the live stream's first event.
+    if (key === 'GET /v1/queues') return json(route, 200, { queues: [] });
+    if (key === 'GET /v1/queues/events')
+      return route.fulfill({
+        status: 200,
+        contentType: 'text/event-stream',
+        body: `event: queues\ndata: ${JSON.stringify({ queues: [] })}\n\n`,
+      });
     return route.fulfill({
       status: 404,
       contentType: 'application/problem+json',

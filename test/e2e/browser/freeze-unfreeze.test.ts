@@ -140,7 +140,7 @@ describeBrowser('freeze from an alert, two-person unfreeze (Chromium)', () => {
     await page
       .getByText(/1 box in \d+ blocks: 0 in yard, 0 released, 0 on hold, 1 frozen, 0 alert/)
       .waitFor();
-    const legend = page.getByRole('list', { name: 'Legend' });
+    const legend = page.getByRole('region', { name: 'Legend' });
     expect(await legend.textContent()).toContain(
       'Frozen: a freeze is in force: it cannot leave until two people unfreeze it',
     );
