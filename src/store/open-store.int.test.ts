@@ -94,6 +94,10 @@ describe('openLedgerStore', () => {
           '0030_read_model_count_changes',
           '0031_visit_search_keys',
           '0032_release_state_inbox',
+          '0033_sorted_directory_lists',
+          '0034_window_admit_function',
+          '0035_held_visit_index',
+          '0036_alert_filter_indexes',
         ],
       });
       expect(await migrate(db)).toEqual({ applied: [] });

@@ -54,6 +54,10 @@ describe.each(databases)('0018_read_model_version ($name)', ({ make }) => {
           '0030_read_model_count_changes',
           '0031_visit_search_keys',
           '0032_release_state_inbox',
+          '0033_sorted_directory_lists',
+          '0034_window_admit_function',
+          '0035_held_visit_index',
+          '0036_alert_filter_indexes',
         ];
         expect(results?.map((r) => r.migrationName)).toEqual([...later].reverse());
         expect((await migrate(db)).applied).toEqual(later);
