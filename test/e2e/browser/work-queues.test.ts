@@ -118,10 +118,10 @@ describeBrowser('work queues (issue 14)', () => {
     const { page, context, problems } = await signedInPage(suite.browser, suite.server, 'lena.line');
     await page.goto(`${suite.server.baseUrl}/`);
     await page.getByRole('heading', { name: 'Who you are' }).waitFor();
-    // The line's queues (blocked releases, requests to approve) are empty, but their cards are there.
+    // The line's queues (blocked releases, requests to approve, its boxes on hold) are empty, but their cards are there.
     await expect
       .poll(() => page.getByTestId('work-queues').getByRole('link').allTextContents(), { timeout: 10_000 })
-      .toEqual(['0 blocked releases', '0 requests to approve']);
+      .toEqual(['0 blocked releases', '0 requests to approve', '0 boxes on hold']);
     expect(await page.getByTestId('nav-badge').count()).toBe(0);
     expect(problems.unexpected()).toEqual([]);
     await context.close();
