@@ -262,3 +262,19 @@ export async function chooseDriver(scope: Page | Locator, badge: string, label =
   await picker.press('ArrowDown');
   await picker.press('Enter');
 }
+
+/**
+ * Chooses, in the searchable picker labelled `label` (issue 14's combo boxes), the option named `option`: types
+ * `typed` (part of it, as a person would) and clicks the option.
+ */
+export async function chooseInPicker(
+  scope: Page | Locator,
+  label: string,
+  typed: string,
+  option: string | RegExp,
+): Promise<void> {
+  await scope.getByRole('combobox', { name: label, exact: true }).fill(typed);
+  const choice = scope.getByRole('option', { name: option });
+  await choice.waitFor();
+  await choice.click();
+}

@@ -24,6 +24,7 @@ import type { VisitRecord } from '../../../src/app/ports.js';
 import type { DemoPickup } from '../../../src/demo/demo-cargo.js';
 import {
   addVirtualAuthenticator,
+  chooseInPicker,
   collectPageProblems,
   ensureConsoleBuilt,
   launchBrowser,
@@ -323,7 +324,7 @@ for (const language of ['en', 'nl'] as const) {
         });
         await issue.getByRole('option', { name: option }).waitFor();
         await issue.getByRole('option', { name: option }).click();
-        await issue.getByLabel(t('releases:issue.firstParty')).selectOption('fwd');
+        await chooseInPicker(issue, t('releases:issue.firstParty'), 'SCHF', /Scheldt Forwarding \(SCHF\)/);
         await shot(page, 'line-issue-release');
         await issue.getByRole('button', { name: t('releases:issue.submit') }).click();
         await withStepUp(
@@ -363,7 +364,7 @@ for (const language of ['en', 'nl'] as const) {
         await frank.page
           .getByRole('button', { name: t('releases:rights.offerLabel', { box: box.containerNumber }) })
           .click();
-        await frank.page.getByLabel(t('releases:panel.offerTo')).selectOption('haul');
+        await chooseInPicker(frank.page, t('releases:panel.offerTo'), 'DLTH', /Delta Haulage \(DLTH\)/);
         await frank.page.getByRole('button', { name: t('releases:panel.offerSubmit'), exact: true }).click();
         await withStepUp(
           frank.page,

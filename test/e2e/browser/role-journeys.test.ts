@@ -15,6 +15,7 @@
  * any journey here) is SETUP through the API.
  */
 import { afterAll, afterEach, expect, it } from 'vitest';
+import { chooseInPicker } from '../../support/browser.js';
 import { type ConsoleSuite, consoleSuite, describeBrowser } from '../../support/console-session.js';
 import {
   addCast,
@@ -159,9 +160,7 @@ describeBrowser('role journeys in Chromium (issue 5)', () => {
     await box.press('Enter');
     expect(await box.inputValue()).toBe(`${LEAVING} — in the yard`);
     expect(await box.getAttribute('aria-expanded')).toBe('false');
-    await issue
-      .getByLabel('First party')
-      .selectOption({ label: `${orgs.forwarder.name} (FFWD) — Forwarder` });
+    await chooseInPicker(issue, 'First party', 'FFWD', `${orgs.forwarder.name} (FFWD) — Forwarder`);
     await you.shot('issue-release', 'releases-line');
     await issue.getByRole('button', { name: 'Issue the release' }).click();
     await withStepUp(
@@ -218,7 +217,7 @@ describeBrowser('role journeys in Chromium (issue 5)', () => {
 
     await page.getByRole('button', { name: `Offer the right to collect ${LEAVING}` }).click();
     // The next party by name from the directory, not an organisation id typed by hand.
-    await page.getByLabel('Offer to').selectOption({ label: `${orgs.haulier.name} (DLTA) — Haulier` });
+    await chooseInPicker(page, 'Offer to', 'DLTA', `${orgs.haulier.name} (DLTA) — Haulier`);
     await you.shot('offer-on');
     await page.getByRole('button', { name: 'Offer the right', exact: true }).click();
     await withStepUp(page, page.getByText(`is offered to ${orgs.haulier.name} (${orgs.haulier.orgId})`));

@@ -1,7 +1,8 @@
 /** The party directory: the forwarders and hauliers a release desk or planner names as the next party. */
 import { type ReactNode, useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Button, Loading, Notice, SelectField } from '../components.js';
+import { ComboBox } from '../combo-box.js';
+import { Button, Loading, Notice } from '../components.js';
 import { isUnauthenticated, messageOf } from '../errors.js';
 import { useSession } from '../session.js';
 import { orgKindName } from '../terms.js';
@@ -80,14 +81,15 @@ export function PartyPicker({
     (party) => RELEASE_PARTY_KINDS.includes(party.kind) && party.orgId !== exclude,
   );
   if (parties.length === 0) return <p className="muted">{t('directory.none')}</p>;
+  // A port has hundreds of forwarders and hauliers: a searchable picker, by name or code (issue 14).
   return (
-    <SelectField
+    <ComboBox
       label={label}
       hint={hint}
       error={error}
       value={value}
       onChange={onChange}
-      prompt={t('directory.choose')}
+      placeholder={t('directory.choose')}
       options={parties.map((party) => ({
         value: party.orgId,
         label: `${party.name} (${party.code}) — ${orgKindName(party.kind)}`,
