@@ -73,7 +73,9 @@ function withoutAppendOnlyTriggers(
       for (const { name } of triggers) db.exec(`drop trigger "${name}"`);
       edit(db, tables);
       for (const { sql } of triggers) db.exec(sql);
-    })();
+      // Immediate: the write lock is taken at the start, waiting for a running server's commit, rather than asked
+      // for after the reads, when a commit in between makes SQLite refuse at once ("database is locked").
+    }).immediate();
   } finally {
     db.close();
   }
