@@ -251,16 +251,9 @@ export async function ensureConsoleBuilt(): Promise<void> {
   }
 }
 
-/**
- * Chooses the driver with badge `badge` in the booking form's searchable driver picker (issue 14): types the badge
- * and takes the one option it leaves, as a planner at the keyboard would.
- */
-export async function chooseDriver(scope: Page | Locator, badge: string, label = 'Driver'): Promise<void> {
-  const picker = scope.getByRole('combobox', { name: label, exact: true });
-  await picker.fill(badge);
-  await scope.getByRole('option', { name: `badge ${badge}` }).waitFor();
-  await picker.press('ArrowDown');
-  await picker.press('Enter');
+/** Chooses the driver with badge `badge` in the booking form's searchable driver picker (issue 14), by the badge. */
+export function chooseDriver(scope: Page | Locator, badge: string, label = 'Driver'): Promise<void> {
+  return chooseInPicker(scope, label, badge, `badge ${badge}`);
 }
 
 /**
