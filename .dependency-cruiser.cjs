@@ -33,8 +33,19 @@ const purePackages = {
  * (through its index), and any capability's `*.ports.ts`, which are types the stores implement.
  */
 const capabilityOrder = {
-  app: ['ledger', 'alerts', 'access', 'visits', 'yard', 'releases', 'appointments', 'gate', 'audit'],
-  domain: ['yard', 'visits', 'access', 'releases', 'appointments', 'gate'],
+  app: [
+    'ledger',
+    'alerts',
+    'access',
+    'visits',
+    'yard',
+    'releases',
+    'appointments',
+    'gate',
+    'audit',
+    'detection',
+  ],
+  domain: ['yard', 'visits', 'access', 'releases', 'appointments', 'gate', 'detection'],
 };
 
 // Test files and test support may use the test runner and reach into what they test.
