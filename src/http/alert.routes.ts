@@ -7,6 +7,7 @@ import {
   type AlertReader,
   actOnAlert,
   DEFAULT_ALERT_PAGE,
+  DETECTION_RULES,
   getAlert,
   listAlerts,
   MAX_ALERT_LIMIT,
@@ -44,6 +45,7 @@ const AlertRuleSchema = Type.Union([
   Type.Literal('driver.device.enrolled_again'),
   Type.Literal('gate.printed_pass'),
   Type.Literal('witness.lagging'),
+  ...[...DETECTION_RULES].filter((rule) => rule !== 'lookup.bulk').map((rule) => Type.Literal(rule)),
 ]);
 const AlertSeveritySchema = Type.Union([
   Type.Literal('critical'),

@@ -30,7 +30,48 @@ export const severityOf: Record<AlertRule, AlertSeverity> = {
   'gate.printed_pass': 'medium',
   // The witnesses have not cosigned the log for a while: a rollback or a fork would go unseen meanwhile (issue 11).
   'witness.lagging': 'high',
+  // The detection engine's rules (issue 15): their defaults. A `DetectionAlertRaised` event carries the severity the
+  // rule's settings gave it, and its row takes that one (`detectionAlertRecord`).
+  'pickup.changed_late': 'high',
+  'yard.correction_unexplained': 'high',
+  'release.passed_and_used': 'high',
+  'visit.void_with_live_release': 'high',
+  'lookup.outside_chain': 'medium',
+  'visit.vanished': 'critical',
+  'auth.new_device_or_network': 'medium',
+  'auth.impossible_travel': 'high',
+  'activity.off_hours': 'medium',
+  'auth.failures_then_success': 'medium',
+  'auth.dormant_account': 'medium',
+  'lookup.above_baseline': 'medium',
+  'activity.first_in_role': 'medium',
+  'approval.collusion': 'high',
+  'survey.missing': 'critical',
+  'survey.unknown': 'medium',
+  'survey.misplaced': 'high',
 };
+
+/** The rules whose alerts a `DetectionAlertRaised` event raises (issue 15). */
+export const DETECTION_RULES: ReadonlySet<AlertRule> = new Set<AlertRule>([
+  'lookup.bulk',
+  'pickup.changed_late',
+  'yard.correction_unexplained',
+  'release.passed_and_used',
+  'visit.void_with_live_release',
+  'lookup.outside_chain',
+  'visit.vanished',
+  'auth.new_device_or_network',
+  'auth.impossible_travel',
+  'activity.off_hours',
+  'auth.failures_then_success',
+  'auth.dormant_account',
+  'lookup.above_baseline',
+  'activity.first_in_role',
+  'approval.collusion',
+  'survey.missing',
+  'survey.unknown',
+  'survey.misplaced',
+]);
 
 /** The parts of a stored event an alert row derives from. */
 export interface AlertSourceEvent {
@@ -414,6 +455,54 @@ export function lookupAlertRecord(event: AlertSourceEvent): AlertRecord {
   );
 }
 
+/** The type of the event that records a detection rule's alert (issue 15), on the alerts stream. */
+export const DETECTION_ALERT_RAISED = 'DetectionAlertRaised';
+
+/**
+ * The data of a `DetectionAlertRaised` event: everything its row shows, so the row needs no other fact. `evidence`
+ * holds the audit indexes of the events that fired the rule, oldest first.
+ */
+export interface DetectionAlertData extends JsonObject {
+  readonly rule: string;
+  readonly severity: AlertSeverity;
+  readonly subjectKind: 'visit' | 'user' | 'log';
+  readonly subjectId: string;
+  readonly terminal: string | null;
+  readonly orgId: string | null;
+  readonly summary: string;
+  readonly evidence: number[];
+}
+
+const isSeverity = (value: unknown): value is AlertSeverity =>
+  value === 'critical' || value === 'high' || value === 'medium';
+
+/**
+ * The row of a `DetectionAlertRaised` event (issue 15): the alert event itself, then each event that fired the
+ * rule, each with its inclusion proof. The severity is the one the rule's settings gave when it fired, else the
+ * rule's default.
+ */
+export function detectionAlertRecord(event: AlertSourceEvent): AlertRecord {
+  const data = event.data as Partial<DetectionAlertData>;
+  const rule = data.rule as AlertRule;
+  const subjectKind =
+    data.subjectKind === 'visit' || data.subjectKind === 'user' || data.subjectKind === 'log'
+      ? data.subjectKind
+      : 'log';
+  const evidence = (Array.isArray(data.evidence) ? data.evidence : [])
+    .filter((index): index is number => Number.isSafeInteger(index))
+    .map((index) => ({ label: `Event, audit index ${index}`, href: proofHref(index), index }));
+  const row = raisedRow(event, {
+    rule,
+    subjectKind,
+    subjectId: typeof data.subjectId === 'string' ? data.subjectId : 'unknown',
+    terminal: typeof data.terminal === 'string' ? data.terminal : null,
+    orgId: typeof data.orgId === 'string' ? data.orgId : null,
+    summary: typeof data.summary === 'string' ? data.summary : '',
+    evidence: [alertEventEvidence(event), ...evidence],
+  });
+  return isSeverity(data.severity) ? { ...row, severity: data.severity } : row;
+}
+
 /**
  * The row of a `DeviceAlertRaised` event: a driver's account enrolled a device while another was active or
  * pending. It is about a person of a haulier, so that haulier's alert readers see it (with customs and police).
@@ -596,7 +685,8 @@ export function isAlertEvent(event: { readonly streamId: string; readonly type: 
       event.type === 'EnrolmentAlertRaised' ||
       event.type === 'DeviceAlertRaised' ||
       event.type === 'PrintedPassAlertRaised' ||
-      event.type === 'WitnessLagAlertRaised'
+      event.type === 'WitnessLagAlertRaised' ||
+      event.type === DETECTION_ALERT_RAISED
     );
   if (event.streamId.startsWith(AUTH_STREAM_PREFIX)) return event.type === 'AccountLockedOut';
   return event.streamId.startsWith('alert-');
@@ -635,6 +725,8 @@ export async function applyAlertEvent(
     rows.set(event.index, deviceAlertRecord(event));
   } else if (event.streamId === ALERTS_STREAM && event.type === 'WitnessLagAlertRaised') {
     rows.set(event.index, witnessLagAlertRecord(event));
+  } else if (event.streamId === ALERTS_STREAM && event.type === DETECTION_ALERT_RAISED) {
+    rows.set(event.index, detectionAlertRecord(event));
   } else if (event.streamId === ALERTS_STREAM && event.type === 'PrintedPassAlertRaised') {
     rows.set(event.index, printedPassAlertRecord(event, await facts.gateFacts(event.data)));
   } else if (event.streamId.startsWith(AUTH_STREAM_PREFIX) && event.type === 'AccountLockedOut') {

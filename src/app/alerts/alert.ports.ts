@@ -2,6 +2,8 @@
  * The alert side of the store: the read model of each alert (`alert` table) and how the console pages through them.
  */
 
+import type { DetectionRuleId } from '../../domain/index.js';
+
 export type AlertRule =
   | 'gate.refused'
   | 'integrity.failed'
@@ -11,7 +13,9 @@ export type AlertRule =
   | 'auth.enrolment_repeated'
   | 'driver.device.enrolled_again'
   | 'gate.printed_pass'
-  | 'witness.lagging';
+  | 'witness.lagging'
+  // The detection engine's rules and the yard survey's discrepancies (issue 15): `DetectionAlertRaised` events.
+  | DetectionRuleId;
 export type AlertSeverity = 'critical' | 'high' | 'medium';
 export type AlertStatus = 'open' | 'acknowledged' | 'resolved';
 /** The order of an alert page by when the alert was raised (its id). */

@@ -127,6 +127,8 @@ function mayRead(caller: AlertReader, alert: AlertRecord): boolean {
   if (fullSight(caller)) return true;
   if (SEEN_BY_ALL.includes(alert.rule)) return true;
   if (SEEN_BY_OWN_ORG.includes(alert.rule)) return alert.orgId === caller.org.orgId;
+  // A detection alert about a person (issue 15) is their organisation's, as the store's page reads it.
+  if (alert.orgId !== null && alert.orgId === caller.org.orgId) return true;
   return alert.terminal !== null && caller.org.terminals.includes(alert.terminal);
 }
 

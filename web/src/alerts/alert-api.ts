@@ -45,6 +45,23 @@ export const ALERT_RULES = [
   'driver.device.enrolled_again',
   'lookup.bulk',
   'witness.lagging',
+  'pickup.changed_late',
+  'yard.correction_unexplained',
+  'release.passed_and_used',
+  'visit.void_with_live_release',
+  'lookup.outside_chain',
+  'visit.vanished',
+  'auth.new_device_or_network',
+  'auth.impossible_travel',
+  'activity.off_hours',
+  'auth.failures_then_success',
+  'auth.dormant_account',
+  'lookup.above_baseline',
+  'activity.first_in_role',
+  'approval.collusion',
+  'survey.missing',
+  'survey.unknown',
+  'survey.misplaced',
 ] as const;
 export const ALERT_SEVERITIES = ['critical', 'high', 'medium'] as const;
 
