@@ -1,0 +1,9 @@
+/**
+ * The detection rules the engine runs (issue 15), one file each beside this one. Each rule's settings become
+ * `PORTLEDGER_DETECT_<RULE>_<NAME>` settings (`src/config/settings.ts`), generated from its `defaults`.
+ *
+ * Add a rule with one import and one entry below.
+ */
+import type { Rule } from '../rule.js';
+
+export const DETECTION_RULE_SET: readonly Rule[] = [];
