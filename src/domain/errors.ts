@@ -37,6 +37,8 @@ export const domainErrorCodes = [
   'yard.box_blocked',
   'yard.same_slot',
   'yard.from_mismatch',
+  // A yard survey's file (issue 15): one bad row refuses the whole survey, naming its line.
+  'yard.survey_invalid',
   'hold.already_active',
   'hold.not_found',
   'hold.second_officer_required',

@@ -179,6 +179,8 @@ describe('the policy table', () => {
       'visit.position.read',
       'visit.history.read',
       'yard.map.read',
+      // A survey's report names slots (issue 15).
+      'yard.survey',
       'appointment.read',
       'approval.read',
       'approval.decide',

@@ -301,6 +301,15 @@ export const policy = {
     passkeySession: true,
     why: 'the yard map is positions of every box at a terminal',
   },
+  'yard.survey': {
+    kind: 'command',
+    sensitive: false,
+    sensitiveWhy:
+      'not sensitive: a survey moves no box and changes no position, it only raises alerts; its report names slots, so it needs a passkey session',
+    roles: ['yard_planner', 'equipment_operator', 'terminal_supervisor'],
+    passkeySession: true,
+    why: "imports a yard survey (OCR gantry, a clerk's walk) of the caller's own terminal and raises an alert per discrepancy (issue 15)",
+  },
   'release.issue': {
     kind: 'command',
     sensitive: true,

@@ -40,7 +40,8 @@ export type EdgeCommandName =
   | 'CosignCheckpoint'
   | 'RegisterOrganisation'
   | 'CreateToken'
-  | 'RevokeToken';
+  | 'RevokeToken'
+  | 'RecordYardSurvey';
 
 /** Every command a permission can authorise. */
 export type DomainCommandName =
@@ -187,6 +188,8 @@ export const edgeCommandWaysOut: { readonly [C in EdgeCommandName]: readonly Way
   RegisterOrganisation: [],
   CreateToken: [],
   RevokeToken: [],
+  // A survey raises alerts; it moves no box and turns no light (issue 15).
+  RecordYardSurvey: [],
 };
 
 /** The command a granted two-person change of each kind applies (`approvals.usecases.ts`, `applyGranted`). */
@@ -252,6 +255,7 @@ export const permissionCommands: { readonly [P in CommandPermission]: readonly D
   'passkeys.reset.request': requesting('passkeys.reset'),
   'token.manage': ['CreateToken', 'RevokeToken'],
   'enrolment.confirm': ['ConfirmPasskey', 'RejectPasskey'],
+  'yard.survey': ['RecordYardSurvey'],
 };
 
 /**

@@ -76,3 +76,17 @@ export {
   type VisitSearchKeys,
   visitSearchKeys,
 } from './visit-search.js';
+export {
+  checkSurveyRows,
+  compareSurvey,
+  type DepartedBox,
+  type LoggedBox,
+  MAX_SURVEY_ROWS,
+  parseSurveyCsv,
+  SURVEY_CSV_HEADER,
+  type SurveyComparison,
+  type SurveyMisplaced,
+  type SurveyMissing,
+  type SurveyRow,
+  type SurveyUnknown,
+} from './yard-survey.js';
