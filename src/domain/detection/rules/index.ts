@@ -5,5 +5,7 @@
  * Add a rule with one import and one entry below.
  */
 import type { Rule } from '../rule.js';
+import { authImpossibleTravelRule } from './auth-impossible-travel.js';
+import { authNewDeviceOrNetworkRule } from './auth-new-device-or-network.js';
 
-export const DETECTION_RULE_SET: readonly Rule[] = [];
+export const DETECTION_RULE_SET: readonly Rule[] = [authNewDeviceOrNetworkRule, authImpossibleTravelRule];
