@@ -53,7 +53,9 @@ export type AppErrorCode =
   | 'driver.device_code_mismatch'
   | 'driver.device_locked'
   | 'driver.device_pending_exists'
-  | 'yard.terminal_not_found';
+  | 'yard.terminal_not_found'
+  // The same survey file was recorded at this terminal already (issue 15): importing it again would raise its alerts twice.
+  | 'yard.survey_duplicate';
 
 export class AppError extends Error {
   constructor(

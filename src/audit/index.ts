@@ -61,7 +61,7 @@ export {
   type CheckpointOpenCode,
   type NoteOpenCode,
 } from './errors.js';
-export { emptyRootHash, HASH_SIZE, leafHash, nodeHash } from './hash.js';
+export { emptyRootHash, HASH_SIZE, leafHash, nodeHash, sha256 } from './hash.js';
 export type { JsonObject, JsonValue } from './json.js';
 export {
   fromHex,

@@ -89,6 +89,9 @@ const statusByCode: Record<string, number> = {
   'alert.not_found': 404,
   'alert.resolved': 409,
   'yard.terminal_not_found': 404,
+  // A yard survey's file (issue 15): a bad row is the request's fault; the same file twice is a conflict.
+  'yard.survey_invalid': 400,
+  'yard.survey_duplicate': 409,
   'gate.input_invalid': 400,
   // A flood at the gate (issue 10, row G): sent with Retry-After.
   'gate.rate_limited': 429,

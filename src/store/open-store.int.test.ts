@@ -98,6 +98,7 @@ describe('openLedgerStore', () => {
           '0034_window_admit_function',
           '0035_held_visit_index',
           '0036_alert_filter_indexes',
+          '0039_detection_alert_rules',
         ],
       });
       expect(await migrate(db)).toEqual({ applied: [] });

@@ -1,0 +1,446 @@
+/**
+ * Reconciliation (issue 15): a yard survey of one terminal, as an OCR gantry or a yard clerk's walk produces it,
+ * held against the yard as the log has it. The survey is recorded as a `YardSurveyRecorded` event on the terminal's
+ * `survey-<terminal>` stream, and each discrepancy as a `DetectionAlertRaised` event (rules `survey.missing`,
+ * `survey.unknown`, `survey.misplaced`) with its alert row, all in one write. A survey raises alerts; it never
+ * changes a position (MISSION §1: locations change only by a recorded physical move).
+ *
+ * The CLI (`portledger reconcile`), the API (`POST /v1/terminals/{terminal}/surveys`), the console and the demo
+ * simulator all come through {@link recordYardSurvey}.
+ */
+import { sha256, toHex } from '../../audit/index.js';
+import {
+  checkSurveyRows,
+  compareSurvey,
+  type DepartedBox,
+  formatYardSlot,
+  type JsonObject,
+  type LoggedBox,
+  mayDo,
+  type Principal,
+  parseSurveyCsv,
+  SURVEY_CSV_HEADER,
+  type SurveyComparison,
+  type SurveyRow,
+  type YardSlot,
+} from '../../domain/index.js';
+import {
+  ALERTS_STREAM,
+  DETECTION_ALERT_RAISED,
+  type DetectionAlertData,
+  detectionAlertRecord,
+  severityOf,
+} from '../alerts/index.js';
+import { AppError } from '../errors.js';
+import type { Ledger } from '../ledger/index.js';
+import type { LedgerReads, VisitRecord } from '../ports.js';
+import type { TerminalLayouts } from '../visits/index.js';
+
+/** The type of the event that records a survey. */
+export const YARD_SURVEY_RECORDED = 'YardSurveyRecorded';
+/** The stream of one terminal's surveys. */
+export const surveyStream = (terminal: string) => `survey-${terminal}`;
+
+/**
+ * The event keeps the survey's rows up to this many: a clerk's walk of a block or two, read back from the log
+ * alone. A gantry's survey of a whole terminal (up to 50,000 rows, a few MB) would make one audit leaf of megabytes
+ * that every reader of the log reads again; its rows stay in the file, which the event names by its SHA-256.
+ */
+export const SURVEY_ROWS_KEPT = 2000;
+/**
+ * At most this many discrepancies are raised as alerts, and listed in the event, per kind: a survey that finds more
+ * is a survey of another yard or a broken scanner, and a few thousand alerts would bury the ones that matter. The
+ * totals are recorded whole.
+ */
+export const SURVEY_ALERTS_PER_KIND = 1000;
+/** A survey whose file equals one of this many latest at the terminal is refused as imported already. */
+const DUPLICATE_WINDOW = 50;
+/** The report lists at most this many of each kind; its totals count them all. */
+export const SURVEY_REPORT_LIST = 200;
+
+/** Who imports a survey: a person or token (checked against the policy table), or the operator of the CLI. */
+export type SurveyActor =
+  | { readonly principal: Principal }
+  /** Someone with the database itself (the CLI, the demo simulator): recorded by name, as other CLI commands are. */
+  | { readonly operator: string };
+
+/** The survey as it arrives: the CSV file, or its rows as JSON. */
+export type SurveyInput =
+  | { readonly csv: string }
+  | { readonly rows: readonly { container?: unknown; slot?: unknown; seenAt?: unknown }[] };
+
+/** What a survey found, as the CLI prints it and the API answers it. */
+export interface SurveyReport {
+  readonly terminal: string;
+  readonly surveyId: string;
+  /** The audit index of the `YardSurveyRecorded` event. */
+  readonly index: number;
+  readonly takenFrom: string;
+  readonly takenTo: string;
+  readonly rowCount: number;
+  readonly sighted: number;
+  readonly matched: number;
+  readonly sha256: string;
+  readonly blocks: readonly string[] | null;
+  readonly totals: { readonly missing: number; readonly unknown: number; readonly misplaced: number };
+  /** Each list holds at most {@link SURVEY_REPORT_LIST}; `totals` counts them all. */
+  readonly missing: readonly { visitRef: string; containerNumber: string; loggedSlot: string }[];
+  readonly unknown: readonly { containerNumber: string; seenSlot: string; seenAt: string; line: number }[];
+  readonly misplaced: readonly {
+    visitRef: string;
+    containerNumber: string;
+    loggedSlot: string;
+    seenSlot: string;
+    seenAt: string;
+    line: number;
+  }[];
+  readonly notJudged: SurveyComparison['notJudged'];
+  /** The alerts raised (fewer than the totals when a kind passed {@link SURVEY_ALERTS_PER_KIND}). */
+  readonly alertsRaised: number;
+}
+
+const PAGE = 1000;
+/** At most this many visits of one container number are looked at to tell whether it left after it was seen. */
+const VISITS_PER_CONTAINER = 20;
+
+/**
+ * Refuses a survey of a terminal the caller does not work at, with the yard map's answer (one answer for "no such
+ * terminal" and "not yours", so the route does not confirm which terminals exist).
+ */
+function authorise(actor: SurveyActor, terminal: string, terminals: TerminalLayouts): void {
+  const known = terminals.has(terminal);
+  if ('principal' in actor) {
+    const { principal } = actor;
+    const own = principal.orgKind === 'terminal_operator' && (principal.terminals ?? []).includes(terminal);
+    if (!known || !own || !mayDo(principal, 'yard.survey')) {
+      throw new AppError('yard.terminal_not_found', `no terminal ${terminal} for you to survey`, {
+        terminal,
+      });
+    }
+  } else if (!known) {
+    throw new AppError('yard.terminal_not_found', `the port runs no terminal ${terminal}`, { terminal });
+  }
+}
+
+const byOf = (actor: SurveyActor): JsonObject =>
+  'principal' in actor
+    ? { userId: actor.principal.userId, orgId: actor.principal.orgId }
+    : { userId: actor.operator, orgId: null };
+
+const placedAt = (view: JsonObject): string | null =>
+  (typeof view.lastMovedAt === 'string' ? view.lastMovedAt : null) ??
+  (typeof view.arrivedAt === 'string' ? view.arrivedAt : null);
+
+function loggedBoxOf(record: VisitRecord): LoggedBox | undefined {
+  const slot = record.view.slot as YardSlot | null | undefined;
+  if (!slot || record.status !== 'in_yard') return undefined;
+  return {
+    visitRef: record.visitRef,
+    containerNumber: record.containerNumber,
+    slot,
+    placedAt: placedAt(record.view),
+    lastIndex: record.lastIndex,
+  };
+}
+
+/** Every box in the terminal's yard by the log (the visits read model, a page at a time: never its history). */
+async function yardBoxes(reads: LedgerReads, terminal: string): Promise<LoggedBox[]> {
+  const boxes: LoggedBox[] = [];
+  let after: string | undefined;
+  for (;;) {
+    const page = await reads.listVisits({
+      terminal,
+      status: 'in_yard',
+      limit: PAGE,
+      ...(after !== undefined ? { after } : {}),
+    });
+    for (const record of page) {
+      const box = record.terminal === terminal ? loggedBoxOf(record) : undefined;
+      if (box) boxes.push(box);
+    }
+    if (page.length < PAGE) return boxes;
+    after = page[page.length - 1]?.visitRef;
+  }
+}
+
+/** The visits of these container numbers that are not in this terminal's yard now: did one leave after it was seen? */
+async function departedVisits(
+  reads: LedgerReads,
+  containers: Iterable<string>,
+  terminal: string,
+): Promise<DepartedBox[]> {
+  const departed: DepartedBox[] = [];
+  for (const containerNumber of containers) {
+    const visits = await reads.listVisits({
+      containerNumber,
+      limit: VISITS_PER_CONTAINER,
+      direction: 'desc',
+    });
+    for (const visit of visits) {
+      if (visit.status === 'in_yard' && visit.terminal === terminal) continue;
+      const view = visit.view;
+      departed.push({
+        visitRef: visit.visitRef,
+        containerNumber,
+        arrivedAt: typeof view.arrivedAt === 'string' ? view.arrivedAt : null,
+        departedAt: typeof view.departedAt === 'string' ? view.departedAt : null,
+      });
+    }
+  }
+  return departed;
+}
+
+/** The boxes in the yard now of these visits and container numbers: what a discrepancy is judged against again. */
+async function freshBoxes(
+  reads: LedgerReads,
+  terminal: string,
+  visitRefs: readonly string[],
+  containers: readonly string[],
+): Promise<LoggedBox[]> {
+  const boxes = new Map<string, LoggedBox>();
+  for (let i = 0; i < visitRefs.length; i += PAGE) {
+    const records = await reads.getVisits(visitRefs.slice(i, i + PAGE));
+    for (const record of records.values()) {
+      const box = record.terminal === terminal ? loggedBoxOf(record) : undefined;
+      if (box) boxes.set(box.visitRef, box);
+    }
+  }
+  for (const containerNumber of containers) {
+    const record = await reads.findActiveVisit(containerNumber);
+    const box = record && record.terminal === terminal ? loggedBoxOf(record) : undefined;
+    if (box) boxes.set(box.visitRef, box);
+  }
+  return [...boxes.values()];
+}
+
+const utf8 = new TextEncoder();
+
+/** The survey's rows as CSV: the file itself, or the JSON rows written as one (what the SHA-256 is of). */
+function csvOf(input: SurveyInput): string {
+  if ('csv' in input) return input.csv;
+  const quote = (value: unknown) => {
+    const text = String(value ?? '');
+    return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  };
+  return `${[
+    SURVEY_CSV_HEADER.join(','),
+    ...input.rows.map((row) => [row.container, row.slot, row.seenAt].map(quote).join(',')),
+  ].join('\n')}\n`;
+}
+
+/**
+ * Imports a yard survey of `terminal`: checks every row (one bad row refuses it all, naming the line: nothing is
+ * written), compares it with the boxes in the terminal's yard by the log, and records in one write the
+ * `YardSurveyRecorded` event and one alert per discrepancy (at most {@link SURVEY_ALERTS_PER_KIND} per kind).
+ *
+ * The yard is read before the write, so a 50,000-box terminal does not hold the log's write lock while it is paged
+ * through; inside the write, each discrepancy is judged again against its box as it stands then, so a box moved,
+ * arrived or gone in between is judged on the log as it is when the alerts are written.
+ *
+ * @throws DomainError `yard.survey_invalid` for a bad row; AppError `yard.terminal_not_found` for a terminal the
+ * caller may not survey, `yard.survey_duplicate` for a file recorded at the terminal already.
+ */
+export async function recordYardSurvey(args: {
+  ledger: Ledger;
+  terminals: TerminalLayouts;
+  actor: SurveyActor;
+  terminal: string;
+  input: SurveyInput;
+  /** The blocks the survey covered, when it did not cover the whole yard. */
+  blocks?: readonly string[] | undefined;
+}): Promise<SurveyReport> {
+  const { ledger, terminals, actor, terminal, input } = args;
+  authorise(actor, terminal, terminals);
+  const layout = terminals.get(terminal)!;
+  const blocks =
+    args.blocks && args.blocks.length > 0
+      ? [...new Set(args.blocks.map((b) => b.trim().toUpperCase()))]
+      : undefined;
+  for (const block of blocks ?? []) {
+    if (!layout.blocks.some((b) => b.id === block)) {
+      throw new AppError('input.invalid', `terminal ${terminal} has no block ${block}`, { block });
+    }
+  }
+  const now = ledger.clock.now();
+  const options = { terminal, now, blocks };
+  const rows: SurveyRow[] =
+    'csv' in input ? parseSurveyCsv(input.csv, options) : checkSurveyRows(input.rows, options);
+  const sha = toHex(sha256(utf8.encode(csvOf(input))));
+
+  // First pass, outside the write: the whole yard.
+  const logged = await yardBoxes(ledger.store, terminal);
+  const loggedContainers = new Set(logged.map((box) => box.containerNumber));
+  const unseenByLog = [...new Set(rows.map((row) => row.containerNumber))].filter(
+    (c) => !loggedContainers.has(c),
+  );
+  const first = compareSurvey(
+    rows,
+    logged,
+    await departedVisits(ledger.store, unseenByLog, terminal),
+    blocks,
+  );
+
+  return ledger.write(async (context) => {
+    const { tx } = context;
+    const stream = surveyStream(terminal);
+    const version = await tx.streamVersion(stream);
+    const recent = await tx.readStreamRange(stream, {
+      fromVersion: Math.max(1, version - DUPLICATE_WINDOW + 1),
+    });
+    const same = recent.find((event) => event.data.sha256 === sha);
+    if (same) {
+      throw new AppError(
+        'yard.survey_duplicate',
+        `this file was recorded already as survey ${String(same.data.surveyId)} of ${terminal}`,
+        { surveyId: same.data.surveyId, index: same.index },
+      );
+    }
+
+    // Second pass, inside the write: each discrepancy against its box as the log has it now.
+    const suspectVisits = [...first.missing, ...first.misplaced].map((d) => d.visitRef);
+    const suspectRows = new Set([...first.misplaced, ...first.unknown].map((d) => d.containerNumber));
+    const fresh = await freshBoxes(tx, terminal, suspectVisits, [...suspectRows]);
+    const freshContainers = new Set(fresh.map((box) => box.containerNumber));
+    const recheck = compareSurvey(
+      rows.filter((row) => suspectRows.has(row.containerNumber)),
+      fresh,
+      await departedVisits(
+        tx,
+        [...suspectRows].filter((c) => !freshContainers.has(c)),
+        terminal,
+      ),
+      blocks,
+      first,
+    );
+    // Boxes that arrived since the first pass without a row are placed after the survey began: never missing.
+    const missing = recheck.missing.filter((m) => suspectVisits.includes(m.visitRef));
+    const { misplaced, unknown } = recheck;
+    const resolved =
+      first.missing.length +
+      first.misplaced.length +
+      first.unknown.length -
+      (missing.length + misplaced.length + unknown.length);
+
+    const surveyId = `${terminal}-${version + 1}`;
+    const keepRows = rows.length <= SURVEY_ROWS_KEPT;
+    const cap = <T>(list: readonly T[]) => list.slice(0, SURVEY_ALERTS_PER_KIND);
+    const data: JsonObject = {
+      terminal,
+      surveyId,
+      takenFrom: first.takenFrom,
+      takenTo: first.takenTo,
+      rowCount: rows.length,
+      sighted: first.sighted,
+      blocks: blocks ?? null,
+      sha256: sha,
+      by: byOf(actor),
+      discrepancies: {
+        missing: cap(missing).map((m) => m.visitRef),
+        unknown: cap(unknown).map((u) => u.containerNumber),
+        misplaced: cap(misplaced).map((m) => ({
+          visitRef: m.visitRef,
+          loggedSlot: m.loggedSlot,
+          seenSlot: m.seenSlot,
+        })),
+      },
+      totals: { missing: missing.length, unknown: unknown.length, misplaced: misplaced.length },
+      matched: first.matched,
+      notJudged: { ...first.notJudged, resolvedSinceRead: resolved },
+      ...(keepRows
+        ? { rows: rows.map((row) => [row.containerNumber, formatYardSlot(row.slot), row.seenAt]) }
+        : {
+            rows: null,
+            rowsOmitted: `${rows.length} rows are more than the ${SURVEY_ROWS_KEPT} an event keeps; the file is named by its sha256`,
+          }),
+    };
+    const [recorded] = await context.append(stream, version, [{ type: YARD_SURVEY_RECORDED, data }]);
+    const surveyIndex = recorded!.index;
+
+    const alerts: DetectionAlertData[] = [
+      ...cap(missing).map(
+        (m): DetectionAlertData => ({
+          rule: 'survey.missing',
+          severity: severityOf['survey.missing'],
+          subjectKind: 'visit',
+          subjectId: m.visitRef,
+          terminal,
+          orgId: null,
+          summary: `Survey ${surveyId} of ${terminal} did not see ${m.containerNumber}, which the log has in the yard`,
+          evidence: [m.lastIndex, surveyIndex],
+        }),
+      ),
+      ...cap(misplaced).map(
+        (m): DetectionAlertData => ({
+          rule: 'survey.misplaced',
+          severity: severityOf['survey.misplaced'],
+          subjectKind: 'visit',
+          subjectId: m.visitRef,
+          terminal,
+          orgId: null,
+          summary: `Survey ${surveyId} of ${terminal} saw ${m.containerNumber} in another slot than the log has it`,
+          evidence: [m.lastIndex, surveyIndex],
+        }),
+      ),
+      ...cap(unknown).map(
+        (u): DetectionAlertData => ({
+          rule: 'survey.unknown',
+          severity: severityOf['survey.unknown'],
+          subjectKind: 'log',
+          subjectId: u.containerNumber,
+          terminal,
+          orgId: null,
+          summary: `Survey ${surveyId} of ${terminal} saw ${u.containerNumber}, which the log has in no slot of this yard`,
+          evidence: [surveyIndex],
+        }),
+      ),
+    ];
+    if (alerts.length > 0) {
+      const raised = await context.appendAtEnd(
+        ALERTS_STREAM,
+        alerts.map((alert) => ({ type: DETECTION_ALERT_RAISED, data: alert })),
+      );
+      for (const event of raised) {
+        const record = detectionAlertRecord(event);
+        await tx.putAlertRecord(record);
+        // The yard map marks the box until the alert is resolved, as other visit alerts do.
+        if (record.subjectKind === 'visit') await tx.adjustOpenAlerts(record.subjectId, 1);
+      }
+    }
+
+    const list = <T>(items: readonly T[]) => items.slice(0, SURVEY_REPORT_LIST);
+    return {
+      terminal,
+      surveyId,
+      index: surveyIndex,
+      takenFrom: first.takenFrom,
+      takenTo: first.takenTo,
+      rowCount: rows.length,
+      sighted: first.sighted,
+      matched: first.matched,
+      sha256: sha,
+      blocks: blocks ?? null,
+      totals: { missing: missing.length, unknown: unknown.length, misplaced: misplaced.length },
+      missing: list(missing).map(({ visitRef, containerNumber, loggedSlot }) => ({
+        visitRef,
+        containerNumber,
+        loggedSlot,
+      })),
+      unknown: list(unknown).map(({ containerNumber, seenSlot, seenAt, line }) => ({
+        containerNumber,
+        seenSlot,
+        seenAt,
+        line,
+      })),
+      misplaced: list(misplaced).map(({ visitRef, containerNumber, loggedSlot, seenSlot, seenAt, line }) => ({
+        visitRef,
+        containerNumber,
+        loggedSlot,
+        seenSlot,
+        seenAt,
+        line,
+      })),
+      notJudged: first.notJudged,
+      alertsRaised: alerts.length,
+    };
+  });
+}
