@@ -5,7 +5,14 @@
  * Add a rule with one import and one entry below.
  */
 import type { Rule } from '../rule.js';
+import { authDormantAccountRule } from './auth-dormant-account.js';
+import { authFailuresThenSuccessRule } from './auth-failures-then-success.js';
 import { authImpossibleTravelRule } from './auth-impossible-travel.js';
 import { authNewDeviceOrNetworkRule } from './auth-new-device-or-network.js';
 
-export const DETECTION_RULE_SET: readonly Rule[] = [authNewDeviceOrNetworkRule, authImpossibleTravelRule];
+export const DETECTION_RULE_SET: readonly Rule[] = [
+  authDormantAccountRule,
+  authFailuresThenSuccessRule,
+  authNewDeviceOrNetworkRule,
+  authImpossibleTravelRule,
+];
