@@ -9,10 +9,16 @@ import { authDormantAccountRule } from './auth-dormant-account.js';
 import { authFailuresThenSuccessRule } from './auth-failures-then-success.js';
 import { authImpossibleTravelRule } from './auth-impossible-travel.js';
 import { authNewDeviceOrNetworkRule } from './auth-new-device-or-network.js';
+import { pickupChangedLateRule } from './pickup-changed-late.js';
+import { releasePassedAndUsedRule } from './release-passed-and-used.js';
+import { yardCorrectionUnexplainedRule } from './yard-correction-unexplained.js';
 
 export const DETECTION_RULE_SET: readonly Rule[] = [
   authDormantAccountRule,
   authFailuresThenSuccessRule,
   authNewDeviceOrNetworkRule,
   authImpossibleTravelRule,
+  pickupChangedLateRule,
+  yardCorrectionUnexplainedRule,
+  releasePassedAndUsedRule,
 ];

@@ -1,0 +1,113 @@
+/**
+ * `release.passed_and_used` (issue 15, the Antwerp chain): a release right that changed hands and was used for a
+ * pickup within minutes. In Antwerp the PIN went from party to party and whoever typed it at the gate drove off
+ * with the box, ahead of the real haulier (MISSION §1); a right that lands with a party and goes straight to the
+ * gate leaves the chain no time to notice.
+ *
+ * "Used" means the pickup itself, not the paperwork around it:
+ * - a truck at the gate for the box (`GateAttemptAccepted` or `GateAttemptRefused`), or
+ * - the new holder booking, re-booking or naming the driver of a pickup whose slot begins within the same minutes
+ *   (the box is being sent for at once; this alert comes before the truck does, while a freeze still stops it).
+ * A haulier accepting a right and booking a slot in the same sitting for later that day is the daily routine, and
+ * so is a forwarder passing a right on hours before the pickup: neither fires. The pickup credential is issued with
+ * the booking, so it says nothing the booking does not.
+ */
+import type { DetectionAlert, LogEvent, PortFacts, Rule, RuleSettings, RuleStep } from '../rule.js';
+import {
+  boxName,
+  durationText,
+  eventMs,
+  evidenceOf,
+  hourlyDue,
+  MINUTE_MS,
+  msOf,
+  objectOf,
+  textOf,
+} from './event-fields.js';
+
+export interface ReleasePassedAndUsedSettings extends RuleSettings {
+  /** A pickup within this many minutes of the right changing hands fires. */
+  readonly withinMinutes: number;
+}
+
+/** The last accepted transfer of a visit's right. */
+interface Transfer {
+  at: number;
+  index: number;
+  from: string;
+  to: string;
+  /** An alert was raised for it already: one alert per transfer. */
+  fired: boolean;
+}
+
+export interface ReleasePassedAndUsedState {
+  transfers: Record<string, Transfer>;
+  lastPruneMs: number;
+}
+
+const GATE_ATTEMPTS = new Set(['GateAttemptAccepted', 'GateAttemptRefused']);
+const BOOKINGS = new Set(['SlotBooked', 'SlotRebooked', 'DriverChanged']);
+
+export const releasePassedAndUsedRule: Rule<ReleasePassedAndUsedState, ReleasePassedAndUsedSettings> = {
+  id: 'release.passed_and_used',
+  description: 'A release right accepted by a new party and used for a pickup at the gate within minutes',
+  defaults: { severity: 'high', withinMinutes: 30 },
+  initialState: () => ({ transfers: {}, lastPruneMs: 0 }),
+  step(state, event, facts, settings): RuleStep<ReleasePassedAndUsedState> {
+    const now = eventMs(event);
+    const window = settings.withinMinutes * MINUTE_MS;
+    if (hourlyDue(state.lastPruneMs, now)) {
+      state.lastPruneMs = now;
+      for (const [visitRef, transfer] of Object.entries(state.transfers)) {
+        if (transfer.at + window < now) delete state.transfers[visitRef];
+      }
+    }
+    const visitRef = textOf(event.data.visitRef);
+    if (!visitRef) return { state, alerts: [] };
+    if (event.type === 'ReleaseTransferAccepted' && event.streamId.startsWith('release-')) {
+      const from = textOf(event.data.from);
+      const to = textOf(event.data.to);
+      if (from && to) state.transfers[visitRef] = { at: now, index: event.index, from, to, fired: false };
+      return { state, alerts: [] };
+    }
+    const transfer = state.transfers[visitRef];
+    if (!transfer || transfer.fired || now - transfer.at > window) return { state, alerts: [] };
+    let used: 'gate' | 'booking' | null = null;
+    if (GATE_ATTEMPTS.has(event.type) && event.streamId.startsWith('gate-')) used = 'gate';
+    else if (BOOKINGS.has(event.type) && event.streamId.startsWith('appointment-')) {
+      const byOrg = textOf(objectOf(event.data.by)?.orgId);
+      const slotStart = msOf(event.data.slotStart) ?? msOf(facts.visits[visitRef]?.pickupAt ?? undefined);
+      if (byOrg === transfer.to && slotStart !== undefined && slotStart <= transfer.at + window)
+        used = 'booking';
+    }
+    if (used === null) return { state, alerts: [] };
+    transfer.fired = true;
+    return { state, alerts: [alertOf(event, facts, settings, visitRef, transfer, now, used)] };
+  },
+};
+
+function alertOf(
+  event: LogEvent,
+  facts: PortFacts,
+  settings: ReleasePassedAndUsedSettings,
+  visitRef: string,
+  transfer: Transfer,
+  now: number,
+  used: 'gate' | 'booking',
+): DetectionAlert {
+  const outcome =
+    used === 'booking'
+      ? `booked for a pickup within ${settings.withinMinutes} min`
+      : event.type === 'GateAttemptAccepted'
+        ? 'collected at the gate'
+        : 'presented at the gate';
+  return {
+    rule: 'release.passed_and_used',
+    severity: settings.severity,
+    subject: { kind: 'visit', id: visitRef },
+    terminal: facts.visits[visitRef]?.terminal ?? null,
+    orgId: null,
+    summary: `The release right of ${boxName(facts, visitRef)} passed from ${transfer.from} to ${transfer.to} and was ${outcome} ${durationText(now - transfer.at)} later.`,
+    evidence: evidenceOf([transfer.index], event.index),
+  };
+}
