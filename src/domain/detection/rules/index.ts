@@ -5,6 +5,7 @@
  * Add a rule with one import and one entry below.
  */
 import type { Rule } from '../rule.js';
+import { lookupAboveBaselineRule } from './lookup-above-baseline.js';
 import { activityOffHoursRule } from './activity-off-hours.js';
 import { authDormantAccountRule } from './auth-dormant-account.js';
 import { authFailuresThenSuccessRule } from './auth-failures-then-success.js';
@@ -15,6 +16,7 @@ import { releasePassedAndUsedRule } from './release-passed-and-used.js';
 import { yardCorrectionUnexplainedRule } from './yard-correction-unexplained.js';
 
 export const DETECTION_RULE_SET: readonly Rule[] = [
+  lookupAboveBaselineRule,
   activityOffHoursRule,
   authDormantAccountRule,
   authFailuresThenSuccessRule,
