@@ -8,6 +8,7 @@ import type { IdentityReads, IdentityWrites } from './access/identity.ports.js';
 import type { AlertQuery, AlertRecord } from './alerts/alert.ports.js';
 import type { ReadModelTableReads, ReadModelTableWrites } from './audit/read-model.ports.js';
 import type { CosignatureStore } from './audit/witness.ports.js';
+import type { DetectionCursorReads, DetectionCursorWrites } from './detection/detection.ports.js';
 import type { GateReads, GateWrites } from './gate/gate.ports.js';
 import type { QueueCountReads } from './queues/queue.ports.js';
 import type { ReleaseReads, ReleaseWrites } from './releases/release.ports.js';
@@ -110,11 +111,11 @@ export interface WindowCounts {
 }
 
 /** Work that runs exactly once however many processes share the database (issue 13). */
-export type LeaderRole = 'checkpoint-signer' | 'integrity-sweep';
+export type LeaderRole = 'checkpoint-signer' | 'integrity-sweep' | 'detection-engine';
 
 /**
  * Which of the processes sharing one database holds each leader's role now: the one that signs checkpoints (and asks
- * the witnesses), the one that sweeps the whole log. On PostgreSQL it is elected with advisory locks; a process
+ * the witnesses), the one that sweeps the whole log, the one that runs the detection engine (issue 15). On PostgreSQL it is elected with advisory locks; a process
  * alone on its database holds every role.
  */
 export interface Leadership {
@@ -196,6 +197,8 @@ export interface LedgerReads {
   readonly gate: GateReads;
   /** The read-model tables by subject, for the integrity watch (`read-model.ports.ts`); SQL stores only. */
   readonly readModels?: ReadModelTableReads;
+  /** The detection engine's place in the log (`detection.ports.ts`, issue 15). */
+  readonly detection: DetectionCursorReads;
 }
 
 /**
@@ -227,6 +230,8 @@ export interface LedgerWriteTx extends LedgerReads {
   readonly gate: GateWrites;
   /** The read-model tables by subject, for a rebuild from the log (`read-model.ports.ts`); SQL stores only. */
   readonly readModels?: ReadModelTableWrites;
+  /** The detection engine's place, stored beside the alerts it raised (`detection.ports.ts`, issue 15). */
+  readonly detection: DetectionCursorWrites;
 }
 
 export interface LedgerStore extends LedgerReads {

@@ -16,6 +16,7 @@ import { type StoreDialect, type StoreDialectName, storeDialect } from './dialec
 import { createEventRepository } from './event.repository.js';
 import { createGateRepository, gateReads } from './gate.repository.js';
 import { type GroupTransaction, groupCommit } from './group-commit.js';
+import { createDetectionCursorRepository, detectionCursorReads } from './detection-cursor.repository.js';
 import { createIdentityRepository, type IdentityRepository } from './identity.repository.js';
 import { createQueueCountRepository } from './queue-counts.repository.js';
 import { createReadModelRepository } from './read-model.repository.js';
@@ -75,7 +76,7 @@ function identityReads(identity: IdentityRepository): IdentityReads {
 function reads(
   repos: Repositories,
   logSize: () => Promise<number>,
-): Omit<LedgerReads, 'identity' | 'releases' | 'gate'> {
+): Omit<LedgerReads, 'identity' | 'releases' | 'gate' | 'detection'> {
   const { events, audit, models } = repos;
   return {
     logSize,
@@ -176,6 +177,7 @@ export function createKyselyLedgerStore({
     releases: releaseReads(createReleaseRepository({ db })),
     gate: gateReads(createGateRepository({ db })),
     readModels: readModelTableReads(createReadModelTablesRepository({ db, dialect })),
+    detection: detectionCursorReads(db),
     // Written outside the log's transactions, but by the writer: on SQLite a write on the main thread's connection
     // would wait, blocking the event loop, for the writer's lock, held by a group whose writes need that loop.
     cosignatures: createCosignatureRepository({ db: writer ?? db }),
@@ -276,6 +278,7 @@ export function createKyselyLedgerStore({
         const releases = createReleaseRepository({ db: trx });
         const gate = createGateRepository({ db: trx });
         const readModels = createReadModelTablesRepository({ db: trx, dialect });
+        const detectionCursor = createDetectionCursorRepository({ db: trx });
         const tx: LedgerWriteTx = {
           ...guardedReads,
           readModels: {
@@ -303,6 +306,12 @@ export function createKyselyLedgerStore({
           get identity() {
             identityTx ??= makeIdentityTx();
             return identityTx;
+          },
+          detection: {
+            ...guard.wrapReads(detectionCursorReads(trx)),
+            advanceDetectionCursor: write((cursor, expectedPosition) =>
+              detectionCursor.advanceDetectionCursor(cursor, expectedPosition),
+            ),
           },
           async readEvents(fromIndex, limit) {
             await flush();

@@ -11,7 +11,11 @@ export interface LeadershipHandle extends Leadership {
 
 /** A process alone on its database (SQLite, memory) holds every role. */
 export function soleLeadership(): LeadershipHandle {
-  return { holds: () => true, held: () => ['checkpoint-signer', 'integrity-sweep'], close: async () => {} };
+  return {
+    holds: () => true,
+    held: () => ['checkpoint-signer', 'integrity-sweep', 'detection-engine'],
+    close: async () => {},
+  };
 }
 
 /**

@@ -10,6 +10,7 @@ import { encodeLogEntry, leafSaysRow } from '../audit/index.js';
 import { describeAlertContract } from './alert.contract.js';
 import { describeDeviceContract } from './device.contract.js';
 import { describeEnrolmentContract } from './enrolment.contract.js';
+import { describeDetectionCursorContract } from './detection-cursor.contract.js';
 import { describeQueueCountContract } from './queue-counts.contract.js';
 import { describeReleaseContract } from './release.contract.js';
 import { makeEvent, makeEvents, makeVisit } from './testing/fixtures.js';
@@ -1325,6 +1326,7 @@ export function describeLedgerStoreContract(name: string, makeStore: () => Promi
     describeDeviceContract(() => store);
     describeEnrolmentContract(() => store);
     describeQueueCountContract(() => store);
+    describeDetectionCursorContract(() => store);
 
     describe('gate', () => {
       const credential = (credentialId: string, visitRef: string, issuedAt: string) => ({

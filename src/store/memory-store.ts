@@ -1,4 +1,5 @@
 import type { IdentityWrites } from '../app/access/identity.ports.js';
+import type { DetectionCursor } from '../app/detection/detection.ports.js';
 import {
   type AlertRecord,
   ConcurrencyError,
@@ -94,7 +95,7 @@ function layeredReads(
   staged: Layer | undefined,
   /** The booking's truck of each booked visit, by reference: the memory `driver_job`. */
   bookedTrucks: () => ReadonlyMap<string, { readonly truckPlate: string }>,
-): Omit<LedgerReads, 'identity' | 'releases' | 'gate' | 'visitMapFlags'> {
+): Omit<LedgerReads, 'identity' | 'releases' | 'gate' | 'visitMapFlags' | 'detection'> {
   const layers = staged ? [base, staged] : [base];
   const size = () => base.events.length + (staged?.events.length ?? 0);
   const eventAt = (index: number) =>
@@ -338,6 +339,8 @@ export function createMemoryLedgerStore(): LedgerStore {
   let committedIdentity = emptyIdentityState();
   let committedReleases = emptyReleaseTables();
   let committedGate = emptyGateTables();
+  // The detection engines' places (issue 15): small, replaced whole, so a transaction stages its own copies.
+  const committedCursors = new Map<string, DetectionCursor>();
   let queue: Promise<unknown> = Promise.resolve();
   let closed = false;
 
@@ -375,6 +378,8 @@ export function createMemoryLedgerStore(): LedgerStore {
       pick(committed).has(key) || pick(staged).has(key);
     const openAlertsNow = (visitRef: string) =>
       staged.openAlerts.get(visitRef) ?? committed.openAlerts.get(visitRef) ?? 0;
+    const stagedCursors = new Map<string, DetectionCursor>();
+    const cursorNow = (engineId: string) => stagedCursors.get(engineId) ?? committedCursors.get(engineId);
 
     const tx: LedgerWriteTx = {
       ...guard.wrapReads(read),
@@ -389,6 +394,17 @@ export function createMemoryLedgerStore(): LedgerStore {
       gate: {
         ...guard.wrapReads(memoryGateReads(gateNow)),
         ...guard.wrapWrites(memoryGateWrites(gateStaged)),
+      },
+      detection: {
+        getDetectionCursor: guard.wrap(async (engineId: string) => {
+          const cursor = cursorNow(engineId);
+          return cursor && { ...cursor };
+        }),
+        advanceDetectionCursor: guard.wrap(async (cursor: DetectionCursor, expectedPosition: number | null) => {
+          if ((cursorNow(cursor.engineId)?.position ?? null) !== expectedPosition) return false;
+          stagedCursors.set(cursor.engineId, { ...cursor });
+          return true;
+        }),
       },
       appendToStream: guard.wrap(async (streamId, expectedVersion, events) => {
         checkAppend({ streamId, expectedVersion, events, logSize: guard.size });
@@ -463,6 +479,7 @@ export function createMemoryLedgerStore(): LedgerStore {
       if (stagedIdentity) committedIdentity = stagedIdentity;
       if (stagedReleases) committedReleases = stagedReleases;
       if (stagedGate) committedGate = stagedGate;
+      for (const [engineId, cursor] of stagedCursors) committedCursors.set(engineId, cursor);
       return result;
     } finally {
       guard.close();
@@ -476,6 +493,12 @@ export function createMemoryLedgerStore(): LedgerStore {
     identity,
     releases,
     gate: memoryGateReads(() => committedGate),
+    detection: {
+      async getDetectionCursor(engineId) {
+        const cursor = committedCursors.get(engineId);
+        return cursor && { ...cursor };
+      },
+    },
     visitMapFlags: memoryVisitMapFlags(
       { identity, releases },
       (visitRef) => committed.openAlerts.get(visitRef) ?? 0,

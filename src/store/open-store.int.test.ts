@@ -98,6 +98,7 @@ describe('openLedgerStore', () => {
           '0034_window_admit_function',
           '0035_held_visit_index',
           '0036_alert_filter_indexes',
+          '0037_detection_cursor',
           '0039_detection_alert_rules',
         ],
       });

@@ -385,6 +385,16 @@ export interface WindowItemTable {
   at_ms: ColumnType<number | string, number, number>;
 }
 
+/** The detection engine's place in the log (migration 0037, issue 15): one row per engine, replaced as it goes. */
+export interface DetectionCursorTable {
+  engine_id: Frozen<string>;
+  /** The audit index of the next event the engine reads. */
+  position: Int8;
+  /** The core's snapshot at `position`, as JSON text. */
+  state: string;
+  updated_at: string;
+}
+
 export interface Database {
   log_head: LogHeadTable;
   event: EventTable;
@@ -419,6 +429,7 @@ export interface Database {
   release_party: ReleasePartyTable;
   alert: AlertTable;
   read_model_version: ReadModelVersionTable;
+  detection_cursor: DetectionCursorTable;
 }
 
 /** The identity tables, which the application updates and deletes in place (see `0002_identity`). */
