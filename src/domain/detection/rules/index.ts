@@ -5,6 +5,7 @@
  * Add a rule with one import and one entry below.
  */
 import type { Rule } from '../rule.js';
+import { activityFirstInRoleRule } from './activity-first-in-role.js';
 import { lookupAboveBaselineRule } from './lookup-above-baseline.js';
 import { activityOffHoursRule } from './activity-off-hours.js';
 import { authDormantAccountRule } from './auth-dormant-account.js';
@@ -16,6 +17,7 @@ import { releasePassedAndUsedRule } from './release-passed-and-used.js';
 import { yardCorrectionUnexplainedRule } from './yard-correction-unexplained.js';
 
 export const DETECTION_RULE_SET: readonly Rule[] = [
+  activityFirstInRoleRule,
   lookupAboveBaselineRule,
   activityOffHoursRule,
   authDormantAccountRule,
