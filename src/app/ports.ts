@@ -6,6 +6,7 @@
 import type { JsonObject, OccupiedCell, YardCell } from '../domain/index.js';
 import type { IdentityReads, IdentityWrites } from './access/identity.ports.js';
 import type { AlertQuery, AlertRecord } from './alerts/alert.ports.js';
+import type { PositionViewReads, PositionViewWrites } from './alerts/position-view.ports.js';
 import type { ReadModelTableReads, ReadModelTableWrites } from './audit/read-model.ports.js';
 import type { CosignatureStore } from './audit/witness.ports.js';
 import type { DetectionCursorReads, DetectionCursorWrites } from './detection/detection.ports.js';
@@ -228,6 +229,8 @@ export interface LedgerWriteTx extends LedgerReads {
   readonly releases: ReleaseWrites;
   /** Gate read models, in this transaction beside the appointment and gate events they derive from. */
   readonly gate: GateWrites;
+  /** Who looked at what (issue 15): the `position_view` rows, beside the `PositionsViewed` event they derive from. */
+  readonly positionViews: PositionViewWrites;
   /** The read-model tables by subject, for a rebuild from the log (`read-model.ports.ts`); SQL stores only. */
   readonly readModels?: ReadModelTableWrites;
   /** The detection engine's place, stored beside the alerts it raised (`detection.ports.ts`, issue 15). */
@@ -243,6 +246,8 @@ export interface LedgerStore extends LedgerReads {
   readonly windowCounts?: WindowCounts;
   /** The work queues' bounded counts (issue 14, `queue.ports.ts`), read outside the log's transactions. */
   readonly queueCounts: QueueCountReads;
+  /** Who looked at this box, which boxes this person looked at (issue 15, `position-view.ports.ts`). */
+  readonly positionViews: PositionViewReads;
   close(): Promise<void>;
 }
 

@@ -255,6 +255,14 @@ export function appointmentRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
         // A box's pickup time and truck are what the Antwerp gang needed to send their driver first: a person shown
         // them counts for the bulk look-up rule as for its yard position (issue 13's outside attacker read 400
         // appointments with a keylogged password and raised nothing). API tokens are not counted, as for positions.
+        if (appointment && !request.apiToken) {
+          const { user } = requireAuth(request);
+          // Recorded as a view too (issue 15), so "who looked at this box" names who read its pickup.
+          deps.positionViews?.note(
+            { userId: user.userId, orgId: user.orgId, ip: request.ip },
+            { route: 'visit.appointment', visitRefs: [request.params.visitRef] },
+          );
+        }
         if (appointment && deps.lookups && !request.apiToken) {
           const { user } = requireAuth(request);
           await notePositionsShown(

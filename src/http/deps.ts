@@ -1,5 +1,5 @@
 import type { AuthDeps } from '../app/access/index.js';
-import type { LookupCounter } from '../app/alerts/index.js';
+import type { LookupCounter, PositionViewRecorder } from '../app/alerts/index.js';
 import type { PickupDeps } from '../app/appointments/index.js';
 import type { GateThrottle } from '../app/gate/index.js';
 import type { TerminalLayouts } from '../app/visits/index.js';
@@ -14,6 +14,8 @@ export interface HttpDeps {
   readonly pickup: PickupDeps;
   /** The bulk look-up rule's counter (`lookup.bulk`); without it, reads of positions are not counted. */
   readonly lookups?: LookupCounter;
+  /** Records the positions reads show people as `PositionsViewed` events (issue 15); without it, views are not recorded. */
+  readonly positionViews?: PositionViewRecorder;
   /** The gate's rate limits per kiosk and per credential (issue 10, row G); without it, the gate is not limited. */
   readonly gateThrottle?: GateThrottle;
   /** Minutes early or late within which a refusal for timing alone raises no alert (issue 14); a default when absent. */

@@ -80,6 +80,7 @@ export function searchRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
           noteShown(
             request,
             matches.filter((match) => showsPosition(match.visit)).map((match) => match.visit.visitRef),
+            'visit.search',
           );
         const page = await pageAfter(after);
         await shown(page.matches);

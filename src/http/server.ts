@@ -2,7 +2,7 @@ import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { AuthDeps } from '../app/access/index.js';
-import type { LookupCounter } from '../app/alerts/index.js';
+import { type LookupCounter, PositionViewRecorder } from '../app/alerts/index.js';
 import { type PickupDeps, pickupDepsFor } from '../app/appointments/index.js';
 import { isHistoryBreak, type WitnessSubmitter } from '../app/audit/index.js';
 import type { CosignatureStore } from '../app/audit/witness.ports.js';
@@ -29,6 +29,7 @@ import { releaseRoutes } from './release.routes.js';
 import { ProblemSchema } from './schemas.js';
 import { terminalRoutes } from './terminal.routes.js';
 import { tileRoutes } from './tiles.routes.js';
+import { viewsRoutes } from './views.routes.js';
 import { visitRoutes } from './visit.routes.js';
 import { yardRoutes } from './yard.routes.js';
 
@@ -51,6 +52,11 @@ export interface ServerDeps {
   readonly integrity?: IntegrityStatus;
   /** The bulk look-up rule's counter; without it, reads of yard positions raise no `lookup.bulk` alert. */
   readonly lookups?: LookupCounter;
+  /**
+   * Records the positions reads show people (issue 15), batched per person; the server closes it (writing what waits)
+   * when it closes. Absent: one batching five seconds is made.
+   */
+  readonly positionViews?: PositionViewRecorder;
   /** The gate's rate limits per kiosk and per credential; without it, the gate answers every attempt. */
   readonly gateThrottle?: GateThrottle;
   /** Minutes early or late within which a refusal for timing alone raises no alert (issue 14); a default when absent. */
@@ -135,6 +141,16 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     healthRoutes({ reads: deps.reads, integrity: deps.integrity, integrityRoute: deps.auth !== undefined }),
   );
   if (auth) {
+    // Who looked at what (issue 15): the read never waits for the record, and a failure to write it is logged.
+    const positionViews =
+      deps.positionViews ??
+      new PositionViewRecorder({
+        ledger: auth.ledger,
+        intervalMs: 5000,
+        onError: (error, pending) =>
+          app.log.error({ err: error, ...pending }, 'could not record the positions people were shown'),
+      });
+    app.addHook('onClose', () => positionViews.close());
     const http = {
       auth,
       terminals: deps.terminals ?? new Map(),
@@ -142,6 +158,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       // Without slot tables no terminal takes appointments.
       pickup: deps.pickup ?? pickupDepsFor({ signer: auth.ledger.log.signer, slots: [] }),
       ...(deps.lookups ? { lookups: deps.lookups } : {}),
+      positionViews,
       ...(deps.gateThrottle ? { gateThrottle: deps.gateThrottle } : {}),
       ...(deps.gateTimingLeadMinutes === undefined
         ? {}
@@ -162,6 +179,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     await app.register(alertRoutes(http));
     await app.register(enrolmentRoutes(http));
     await app.register(queueRoutes(http));
+    await app.register(viewsRoutes(http));
   }
   await app.register(
     auditRoutes({

@@ -104,14 +104,21 @@ export const VisitSchema = Type.Object(
 );
 
 /**
- * Counts the yard positions a read showed a signed-in person, for the bulk look-up rule. API tokens are not
- * counted (machine feeds read in bulk by design), and counting never fails the read.
+ * Notes the yard positions (or the history) a read showed a signed-in person: recorded as a `PositionsViewed` event
+ * (issue 15, batched per person, `position-views.ts`), and counted for the bulk look-up rule. API tokens are neither
+ * recorded nor counted (machine feeds read in bulk by design; see `position-views.ts`), and neither ever fails or
+ * delays the read beyond the count.
  */
 export function positionsShownNoter(deps: HttpDeps) {
-  return async (request: FastifyRequest, visitRefs: readonly string[]): Promise<void> => {
-    const watch = deps.lookups;
-    if (!watch || request.apiToken || visitRefs.length === 0) return;
+  return async (request: FastifyRequest, visitRefs: readonly string[], route: string): Promise<void> => {
+    if (request.apiToken || visitRefs.length === 0) return;
     const { user } = requireAuth(request);
+    deps.positionViews?.note(
+      { userId: user.userId, orgId: user.orgId, ip: request.ip },
+      { route, visitRefs },
+    );
+    const watch = deps.lookups;
+    if (!watch) return;
     await notePositionsShown(
       {
         watch,

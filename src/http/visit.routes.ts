@@ -175,6 +175,7 @@ export function visitRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
           noteShown(
             request,
             visits.filter(showsPosition).map((visit) => visit.visitRef),
+            'visit.list',
           );
         await shown(page.visits);
         if (!wantsCsv(request)) return page;
@@ -205,7 +206,7 @@ export function visitRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
       },
       async (request) => {
         const visit = await readVisit(reads, await callerOf(request), request.params.visitRef);
-        if (showsPosition(visit)) await noteShown(request, [visit.visitRef]);
+        if (showsPosition(visit)) await noteShown(request, [visit.visitRef], 'visit');
         return visit;
       },
     );
@@ -223,7 +224,7 @@ export function visitRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
       },
       async (request) => {
         const history = await visitHistory(reads, await callerOf(request), request.params.visitRef);
-        if (historyShowsPosition(history)) await noteShown(request, [history.visitRef]);
+        if (historyShowsPosition(history)) await noteShown(request, [history.visitRef], 'visit.history');
         return history;
       },
     );

@@ -59,14 +59,24 @@ export function yardRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
           },
         },
       },
-      async (request) =>
-        yardMap({
+      async (request) => {
+        const auth = requireAuth(request);
+        const map = await yardMap({
           reads: deps.auth.ledger.store,
           terminals: deps.terminals,
-          principal: principalOf(requireAuth(request)),
+          principal: principalOf(auth),
           terminal: request.params.terminal,
           now: deps.auth.ledger.clock.now(),
-        }),
+        });
+        // One view naming the terminal, not its thousands of boxes (issue 15): the map is the staff's daily tool.
+        if (!request.apiToken) {
+          deps.positionViews?.note(
+            { userId: auth.user.userId, orgId: auth.user.orgId, ip: request.ip },
+            { route: 'yard.map', terminal: request.params.terminal },
+          );
+        }
+        return map;
+      },
     );
   };
 }

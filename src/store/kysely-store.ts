@@ -15,6 +15,7 @@ import { createCosignatureRepository } from './cosignature.repository.js';
 import { type StoreDialect, type StoreDialectName, storeDialect } from './dialect.js';
 import { createEventRepository } from './event.repository.js';
 import { createGateRepository, gateReads } from './gate.repository.js';
+import { createPositionViewRepository } from './position-view.repository.js';
 import { type GroupTransaction, groupCommit } from './group-commit.js';
 import { createDetectionCursorRepository, detectionCursorReads } from './detection-cursor.repository.js';
 import { createIdentityRepository, type IdentityRepository } from './identity.repository.js';
@@ -182,6 +183,7 @@ export function createKyselyLedgerStore({
     // would wait, blocking the event loop, for the writer's lock, held by a group whose writes need that loop.
     cosignatures: createCosignatureRepository({ db: writer ?? db }),
     queueCounts: createQueueCountRepository({ db, dialect }),
+    positionViews: createPositionViewRepository({ db, dialect }),
     // Shared counts matter where several instances share the database: PostgreSQL (issue 13).
     ...(dialect.name === 'postgres' ? { windowCounts: createPostgresWindowCounts({ db }) } : {}),
 
@@ -277,6 +279,7 @@ export function createKyselyLedgerStore({
         };
         const releases = createReleaseRepository({ db: trx });
         const gate = createGateRepository({ db: trx });
+        const positionViews = createPositionViewRepository({ db: trx, dialect });
         const readModels = createReadModelTablesRepository({ db: trx, dialect });
         const detectionCursor = createDetectionCursorRepository({ db: trx });
         const tx: LedgerWriteTx = {
@@ -302,6 +305,11 @@ export function createKyselyLedgerStore({
             putCredential: write((record) => gate.putCredential(record)),
             putDevice: write((record) => gate.putDevice(record)),
             putAlertGroup: write((record) => gate.putAlertGroup(record)),
+          },
+          positionViews: {
+            putPositionViews: write(async (rows) => {
+              if (rows.length > 0) await positionViews.putPositionViews(rows);
+            }),
           },
           get identity() {
             identityTx ??= makeIdentityTx();

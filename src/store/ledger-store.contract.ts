@@ -11,6 +11,7 @@ import { describeAlertContract } from './alert.contract.js';
 import { describeDeviceContract } from './device.contract.js';
 import { describeEnrolmentContract } from './enrolment.contract.js';
 import { describeDetectionCursorContract } from './detection-cursor.contract.js';
+import { describePositionViewContract } from './position-view.contract.js';
 import { describeQueueCountContract } from './queue-counts.contract.js';
 import { describeReleaseContract } from './release.contract.js';
 import { makeEvent, makeEvents, makeVisit } from './testing/fixtures.js';
@@ -1326,6 +1327,7 @@ export function describeLedgerStoreContract(name: string, makeStore: () => Promi
     describeDeviceContract(() => store);
     describeEnrolmentContract(() => store);
     describeQueueCountContract(() => store);
+    describePositionViewContract(() => store);
     describeDetectionCursorContract(() => store);
 
     describe('gate', () => {

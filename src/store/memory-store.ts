@@ -27,6 +27,11 @@ import {
   memoryGateWrites,
 } from './memory-gate.js';
 import {
+  memoryPositionViewReads,
+  type PositionViewTable,
+  putMemoryPositionViews,
+} from './memory-position-views.js';
+import {
   cloneIdentityState,
   emptyIdentityState,
   type IdentityState,
@@ -339,6 +344,7 @@ export function createMemoryLedgerStore(): LedgerStore {
   let committedIdentity = emptyIdentityState();
   let committedReleases = emptyReleaseTables();
   let committedGate = emptyGateTables();
+  const committedViews: PositionViewTable = new Map();
   // The detection engines' places (issue 15): small, replaced whole, so a transaction stages its own copies.
   const committedCursors = new Map<string, DetectionCursor>();
   let queue: Promise<unknown> = Promise.resolve();
@@ -374,6 +380,7 @@ export function createMemoryLedgerStore(): LedgerStore {
       stagedGate ??= cloneGateTables(committedGate);
       return stagedGate;
     };
+    const stagedViews: PositionViewTable = new Map();
     const has = <K, V>(pick: (layer: Layer) => Map<K, V>, key: K) =>
       pick(committed).has(key) || pick(staged).has(key);
     const openAlertsNow = (visitRef: string) =>
@@ -400,11 +407,18 @@ export function createMemoryLedgerStore(): LedgerStore {
           const cursor = cursorNow(engineId);
           return cursor && { ...cursor };
         }),
-        advanceDetectionCursor: guard.wrap(async (cursor: DetectionCursor, expectedPosition: number | null) => {
-          if ((cursorNow(cursor.engineId)?.position ?? null) !== expectedPosition) return false;
-          stagedCursors.set(cursor.engineId, { ...cursor });
-          return true;
-        }),
+        advanceDetectionCursor: guard.wrap(
+          async (cursor: DetectionCursor, expectedPosition: number | null) => {
+            if ((cursorNow(cursor.engineId)?.position ?? null) !== expectedPosition) return false;
+            stagedCursors.set(cursor.engineId, { ...cursor });
+            return true;
+          },
+        ),
+      },
+      positionViews: {
+        putPositionViews: guard.wrap(async (rows) =>
+          putMemoryPositionViews(committedViews, stagedViews, rows),
+        ),
       },
       appendToStream: guard.wrap(async (streamId, expectedVersion, events) => {
         checkAppend({ streamId, expectedVersion, events, logSize: guard.size });
@@ -479,6 +493,7 @@ export function createMemoryLedgerStore(): LedgerStore {
       if (stagedIdentity) committedIdentity = stagedIdentity;
       if (stagedReleases) committedReleases = stagedReleases;
       if (stagedGate) committedGate = stagedGate;
+      for (const [key, row] of stagedViews) committedViews.set(key, row);
       for (const [engineId, cursor] of stagedCursors) committedCursors.set(engineId, cursor);
       return result;
     } finally {
@@ -504,6 +519,7 @@ export function createMemoryLedgerStore(): LedgerStore {
       (visitRef) => committed.openAlerts.get(visitRef) ?? 0,
     ),
     cosignatures: createMemoryCosignatureStore(),
+    positionViews: memoryPositionViewReads(() => committedViews),
     queueCounts: memoryQueueCounts({
       releases: () => committedReleases.releases.values(),
       approvals: () => committedIdentity.approvals.values(),

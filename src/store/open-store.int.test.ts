@@ -99,6 +99,7 @@ describe('openLedgerStore', () => {
           '0035_held_visit_index',
           '0036_alert_filter_indexes',
           '0037_detection_cursor',
+          '0038_position_view',
           '0039_detection_alert_rules',
         ],
       });

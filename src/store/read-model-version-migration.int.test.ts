@@ -59,6 +59,7 @@ describe.each(databases)('0018_read_model_version ($name)', ({ make }) => {
           '0035_held_visit_index',
           '0036_alert_filter_indexes',
           '0037_detection_cursor',
+          '0038_position_view',
           '0039_detection_alert_rules',
         ];
         expect(results?.map((r) => r.migrationName)).toEqual([...later].reverse());

@@ -395,6 +395,18 @@ export interface DetectionCursorTable {
   updated_at: string;
 }
 
+/** One visit (or one terminal's yard map) a `PositionsViewed` event recorded one person was shown (migration 0038). */
+export interface PositionViewTable {
+  audit_index: FrozenInt8;
+  kind: Frozen<string>;
+  subject: Frozen<string>;
+  user_id: Frozen<string>;
+  org_id: Frozen<string>;
+  /** The event's routes, separated by single spaces. */
+  routes: Frozen<string>;
+  viewed_at: Frozen<string>;
+}
+
 export interface Database {
   log_head: LogHeadTable;
   event: EventTable;
@@ -429,6 +441,7 @@ export interface Database {
   release_party: ReleasePartyTable;
   alert: AlertTable;
   read_model_version: ReadModelVersionTable;
+  position_view: PositionViewTable;
   detection_cursor: DetectionCursorTable;
 }
 

@@ -443,6 +443,7 @@ export const routeExamples: Record<string, Example> = {
     url: '/v1/audit/proof/consistency?from=1',
   }),
   'GET /v1/audit/entries': async () => ({ method: 'GET', url: '/v1/audit/entries?start=0&limit=5' }),
+  'GET /v1/audit/views': async () => ({ method: 'GET', url: '/v1/audit/views?userId=u-anyone&days=30' }),
   'GET /v1/audit/integrity': async () => ({ method: 'GET', url: '/v1/audit/integrity' }),
   'GET /v1/audit/checkpoints': async () => ({ method: 'GET', url: '/v1/audit/checkpoints?from=0&limit=5' }),
   'GET /v1/audit/stats': async () => ({ method: 'GET', url: '/v1/audit/stats?hours=24' }),
@@ -597,6 +598,10 @@ export const routeExamples: Record<string, Example> = {
   'GET /v1/visits/{visitRef}/history': async ({ world, caller }) => {
     const { visitRef } = await world.visit({ line: lineOf(caller), inYard: true });
     return { method: 'GET', url: `/v1/visits/${visitRef}/history` };
+  },
+  'GET /v1/visits/{visitRef}/viewers': async ({ world, caller }) => {
+    const { visitRef } = await world.visit({ line: lineOf(caller), inYard: true });
+    return { method: 'GET', url: `/v1/visits/${visitRef}/viewers?days=30` };
   },
   'POST /v1/visits': async () => ({
     method: 'POST',

@@ -14,3 +14,4 @@ export * from './split-check.js';
 export * from './tiles.usecases.js';
 export * from './witness.ports.js';
 export * from './witnesses.usecases.js';
+export * from './position-views.usecases.js';

@@ -186,6 +186,9 @@ describe('the policy table', () => {
       'approval.decide',
       'alert.read',
       'audit.entries.read',
+      // Who looked at a box, which boxes a person looked at (issue 15): who is watching tips off a gang inside.
+      'visit.viewers.read',
+      'audit.views.read',
     ]);
     // The inbox of two-person requests goes with deciding them, the alert inbox tells the gang which of its
     // attempts were seen, a box's appointment when and by which truck it is collected; the rest are where boxes
@@ -195,7 +198,9 @@ describe('the policy table', () => {
         policy[permission].kind === 'view' &&
         permission !== 'approval.read' &&
         permission !== 'alert.read' &&
-        permission !== 'appointment.read',
+        permission !== 'appointment.read' &&
+        permission !== 'visit.viewers.read' &&
+        permission !== 'audit.views.read',
     );
     expect(positional).toEqual([
       'visit.position.read',

@@ -495,6 +495,24 @@ export const policy = {
     passkeySession: true,
     why: 'the logged events themselves, across every terminal and line',
   },
+  'visit.viewers.read': {
+    kind: 'view',
+    sensitive: false,
+    sensitiveWhy:
+      'not sensitive, as it changes nothing; it tells who is watching a box (a tip-off to a gang inside), so it needs a passkey session, and views by customs and police are shown to customs and police only',
+    roles: FULL_SIGHT,
+    passkeySession: true,
+    why: "who was shown a box's yard position in the last days (issue 15): its terminal's staff, customs and police, each as far as they see the box",
+  },
+  'audit.views.read': {
+    kind: 'view',
+    sensitive: false,
+    sensitiveWhy:
+      'not sensitive, as it changes nothing; it names boxes with their viewers across every terminal, so it needs a passkey session',
+    roles: ['customs_officer', 'investigator'],
+    passkeySession: true,
+    why: 'which boxes one person was shown the positions of (issue 15), for an investigation',
+  },
   'checkpoint.witness': {
     kind: 'command',
     sensitive: false,

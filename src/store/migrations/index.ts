@@ -42,6 +42,7 @@ import { sortedDirectoryListsMigration0033 } from './0033_sorted_directory_lists
 import { windowAdmitFunctionMigration0034 } from './0034_window_admit_function.js';
 import { heldVisitIndexMigration0035 } from './0035_held_visit_index.js';
 import { alertFilterIndexesMigration0036 } from './0036_alert_filter_indexes.js';
+import { positionViewMigration0038 } from './0038_position_view.js';
 import { detectionCursorMigration0037 } from './0037_detection_cursor.js';
 import { detectionAlertRulesMigration0039 } from './0039_detection_alert_rules.js';
 import type { MigrationDb } from './migration-db.js';
@@ -91,6 +92,7 @@ export function ledgerMigrationProvider(dialect: StoreDialectName): MigrationPro
     '0035_held_visit_index': heldVisitIndexMigration0035(d),
     '0036_alert_filter_indexes': alertFilterIndexesMigration0036(),
     '0037_detection_cursor': detectionCursorMigration0037(d),
+    '0038_position_view': positionViewMigration0038(d),
     '0039_detection_alert_rules': detectionAlertRulesMigration0039(d),
   };
   return { getMigrations: async () => migrations };
