@@ -6,14 +6,17 @@
  */
 import type { Rule } from '../rule.js';
 import { activityFirstInRoleRule } from './activity-first-in-role.js';
-import { lookupAboveBaselineRule } from './lookup-above-baseline.js';
 import { activityOffHoursRule } from './activity-off-hours.js';
 import { authDormantAccountRule } from './auth-dormant-account.js';
 import { authFailuresThenSuccessRule } from './auth-failures-then-success.js';
 import { authImpossibleTravelRule } from './auth-impossible-travel.js';
 import { authNewDeviceOrNetworkRule } from './auth-new-device-or-network.js';
+import { lookupAboveBaselineRule } from './lookup-above-baseline.js';
+import { lookupOutsideChainRule } from './lookup-outside-chain.js';
 import { pickupChangedLateRule } from './pickup-changed-late.js';
 import { releasePassedAndUsedRule } from './release-passed-and-used.js';
+import { visitVanishedRule } from './visit-vanished.js';
+import { visitVoidWithLiveReleaseRule } from './visit-void-with-live-release.js';
 import { yardCorrectionUnexplainedRule } from './yard-correction-unexplained.js';
 
 export const DETECTION_RULE_SET: readonly Rule[] = [
@@ -27,4 +30,7 @@ export const DETECTION_RULE_SET: readonly Rule[] = [
   pickupChangedLateRule,
   yardCorrectionUnexplainedRule,
   releasePassedAndUsedRule,
+  visitVoidWithLiveReleaseRule,
+  lookupOutsideChainRule,
+  visitVanishedRule,
 ];
