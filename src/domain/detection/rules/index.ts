@@ -12,6 +12,7 @@ import { authFailuresThenSuccessRule } from './auth-failures-then-success.js';
 import { authImpossibleTravelRule } from './auth-impossible-travel.js';
 import { authNewDeviceOrNetworkRule } from './auth-new-device-or-network.js';
 import { lookupAboveBaselineRule } from './lookup-above-baseline.js';
+import { lookupBulkRule } from './lookup-bulk.js';
 import { lookupOutsideChainRule } from './lookup-outside-chain.js';
 import { pickupChangedLateRule } from './pickup-changed-late.js';
 import { releasePassedAndUsedRule } from './release-passed-and-used.js';
@@ -20,6 +21,7 @@ import { visitVoidWithLiveReleaseRule } from './visit-void-with-live-release.js'
 import { yardCorrectionUnexplainedRule } from './yard-correction-unexplained.js';
 
 export const DETECTION_RULE_SET: readonly Rule[] = [
+  lookupBulkRule,
   activityFirstInRoleRule,
   lookupAboveBaselineRule,
   activityOffHoursRule,
