@@ -9,6 +9,7 @@ import { registerAdminCommands } from './admin.js';
 import { drillCommand } from './drill.js';
 import { registerEnrolmentCommands } from './enrolment.js';
 import { exportCommand, verifyCommand, verifyDatabaseCommand } from './export-verify.js';
+import { registerDetectCommand } from './detect.js';
 import { registerMonitorCommand } from './monitor.js';
 import { proofConsistencyCommand, proofInclusionCommand } from './proof.js';
 import { rebuildReadModelsCommand } from './rebuild-read-models.js';
@@ -189,6 +190,7 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
   registerAdminCommands(program, run, dbOption);
   registerEnrolmentCommands(program, run, dbOption);
   registerMonitorCommand(program, run);
+  registerDetectCommand(program, run, dbOption);
   registerWitnessCommands(program, run);
 
   return program;

@@ -6,6 +6,7 @@ import {
   raiseIntegrityAlert,
   startIntegrityWatch,
 } from '../app/audit/index.js';
+import { detectionEngine, startDetectionLoop } from '../app/detection/index.js';
 import { InProcessGateThrottle, SharedGateThrottle } from '../app/gate/index.js';
 import { describeHistoryBreak } from '../audit/index.js';
 import { readSetting } from '../config/settings.js';
@@ -14,6 +15,7 @@ import { buildServer } from '../http/server.js';
 import { type LeadershipHandle, soleLeadership, startPostgresLeadership } from '../store/leadership.js';
 import { seedDemoOnce } from './demo.js';
 import { startDemoWitnesses } from './demo-witnesses.js';
+import { readDetectionSettings } from './detection-settings.js';
 import { sweepInWorker, sweepRequestOf } from './integrity-sweep.js';
 import { rebuildReadModelsOnStart } from './rebuild-read-models.js';
 import { parseLogLevel, serverLog, urlPeopleOpen } from './server-log.js';
@@ -48,6 +50,8 @@ export async function serveCommand(
       `PORTLEDGER_INTEGRITY_SWEEP_INTERVAL_MS must be a whole number of milliseconds above 0, not ${sweepSetting}`,
     );
   }
+  // Issue 15: a bad rule setting stops the start here, with the variable named.
+  const detection = readDetectionSettings();
   const databaseUrl = resolveDatabaseUrl(options.db);
   // Issue 14: request logs stay out of what the person at the terminal reads, unless a level is asked for; the
   // terminal's zone is known once the system is open (until then, times are said in UTC, and named so).
@@ -69,7 +73,7 @@ export async function serveCommand(
     ? await startPostgresLeadership({
         url: databaseUrl,
         namespace: readSetting('origin') ?? 'portledger.local/log',
-        roles: ['checkpoint-signer', 'integrity-sweep'],
+        roles: ['checkpoint-signer', 'integrity-sweep', 'detection-engine'],
         onChange: (role, held) =>
           logger.info({ leader: { role, held } }, `leader role ${role} ${held ? 'held' : 'released'}`),
         onError: (error) => logger.warn({ err: error }, 'leader election could not reach the database'),
@@ -189,6 +193,25 @@ export async function serveCommand(
       warn: (message, detail) => logger.warn({ witness: detail }, message),
     },
   });
+  // The detection engine (issue 15): one per database, the holder of its role; off with PORTLEDGER_DETECTION=off.
+  const detectionLoop = detection.enabled
+    ? startDetectionLoop({
+        ledger: system.ledger,
+        engine: detectionEngine(detection.core),
+        active: () => leadership.holds('detection-engine'),
+        onRun: (result) => {
+          if (result.alertIds.length > 0) {
+            logger.info(
+              { detection: { alerts: result.alertIds, frozen: result.frozen, position: result.position } },
+              `detection raised ${result.alertIds.length} alert(s)`,
+            );
+          }
+        },
+        onFault: (fault) =>
+          logger.error({ detection: fault }, `detection rule ${fault.rule} failed on an event`),
+        onError: (error) => logger.error({ err: error }, 'detection could not run'),
+      })
+    : undefined;
   const server = await buildServer({
     reads: system.store,
     verifierKey: system.verifierKey,
@@ -236,6 +259,7 @@ export async function serveCommand(
     process.once('SIGTERM', stop);
   });
   await simulator?.stop();
+  await detectionLoop?.stop();
   witnesses?.stop();
   await demoWitnesses?.close();
   stopRefusalSweeps();

@@ -149,6 +149,16 @@ export const settings = {
     default: undefined,
     doc: "`fatal`, `error`, `warn`, `info`, `debug` or `trace`: the server writes its JSON log lines (pino; one per HTTP request at `info`) to stderr from this level on, for operators who collect them. `--log-level` overrides it; `LOG_LEVEL` is still read when it is unset. When neither is set, the JSON lines go to `PORTLEDGER_LOG_FILE` from `info` on, and stderr gets warnings and errors only, one readable line each with the time on the terminal's clock.",
   },
+  detection: {
+    env: 'PORTLEDGER_DETECTION',
+    default: 'on',
+    doc: '`on` runs the detection engine (issue 15) in `portledger serve`: it reads the audit log in order, runs every rule of the registry on each event exactly once, records each alert as a `DetectionAlertRaised` event, and freezes a visit at once on a high or critical alert about it. With several servers on one PostgreSQL, exactly one runs it (leader role `detection-engine`). `off` stops it; `portledger detect` catches up by hand.',
+  },
+  detectDwellNormHours: {
+    env: 'PORTLEDGER_DETECT_DWELL_NORM_HOURS',
+    default: '240',
+    doc: "The terminals' dwell norm in hours, for the detection rules: a box in the yard with no event for longer than this is worth a look (`visit.vanished`). A number above 0. Each rule's severity and thresholds follow as `PORTLEDGER_DETECT_<RULE>_<NAME>` (the rule id upper-cased, dots as underscores).",
+  },
   logFile: {
     env: 'PORTLEDGER_LOG_FILE',
     default: undefined,
@@ -165,9 +175,12 @@ export function readSetting(name: SettingName, env: NodeJS.ProcessEnv = process.
   return value === undefined || value === '' ? declaration.default : value;
 }
 
-/** The README table of settings, as Markdown. */
-export function settingsTable(): string {
-  const rows = Object.values(settings).map(
+/**
+ * The README table of settings, as Markdown: the declared settings, then `more` (the detection rules' settings,
+ * generated from their defaults by `src/cli/detection-settings.ts`, which this layer may not import).
+ */
+export function settingsTable(more: readonly SettingDeclaration[] = []): string {
+  const rows = [...Object.values(settings), ...more].map(
     (s: SettingDeclaration) =>
       `| \`${s.env}\` | ${s.default === undefined ? '—' : `\`${s.default}\``} | ${s.doc} |`,
   );
