@@ -7,6 +7,7 @@
 import type { Rule } from '../rule.js';
 import { activityFirstInRoleRule } from './activity-first-in-role.js';
 import { activityOffHoursRule } from './activity-off-hours.js';
+import { approvalCollusionRule } from './approval-collusion.js';
 import { authDormantAccountRule } from './auth-dormant-account.js';
 import { authFailuresThenSuccessRule } from './auth-failures-then-success.js';
 import { authImpossibleTravelRule } from './auth-impossible-travel.js';
@@ -35,4 +36,5 @@ export const DETECTION_RULE_SET: readonly Rule[] = [
   visitVoidWithLiveReleaseRule,
   lookupOutsideChainRule,
   visitVanishedRule,
+  approvalCollusionRule,
 ];
