@@ -13,6 +13,7 @@ import { registerDetectCommand } from './detect.js';
 import { registerMonitorCommand } from './monitor.js';
 import { proofConsistencyCommand, proofInclusionCommand } from './proof.js';
 import { rebuildReadModelsCommand } from './rebuild-read-models.js';
+import { reconcileCommand } from './reconcile.js';
 import { seedCommand } from './seed.js';
 import { serveCommand } from './serve.js';
 import { registerWitnessCommands } from './witness.js';
@@ -136,6 +137,25 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
     .option('--seed <seed>', 'seed of the deterministic generator', 'portledger')
     .option('--terminal <code>', 'terminal', 'T1')
     .action(run(seedCommand));
+
+  program
+    .command('reconcile')
+    .description(
+      'import a yard survey (CSV: container,slot,seen_at) of one terminal and raise an alert for each box missing, unknown or misplaced; moves nothing',
+    )
+    .addOption(dbOption())
+    .requiredOption('--terminal <code>', 'the terminal surveyed')
+    .option(
+      '--blocks <list>',
+      'the blocks surveyed, comma-separated, when the survey did not cover the whole yard',
+    )
+    .option('--json', 'print the report as JSON')
+    .argument('<file>', 'the survey, a CSV file')
+    .action(
+      async (file: string, options: { db: string; terminal: string; blocks?: string; json?: boolean }) => {
+        await run(reconcileCommand)({ ...options, file });
+      },
+    );
 
   program
     .command('export')

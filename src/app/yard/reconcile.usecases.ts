@@ -213,6 +213,27 @@ async function freshBoxes(
   return [...boxes.values()];
 }
 
+/** Refuses a survey whose file is one of the latest recorded at the terminal (`yard.survey_duplicate`). */
+async function refuseRecorded(
+  reads: LedgerReads,
+  stream: string,
+  version: number,
+  sha: string,
+  terminal: string,
+): Promise<void> {
+  const recent = await reads.readStreamRange(stream, {
+    fromVersion: Math.max(1, version - DUPLICATE_WINDOW + 1),
+  });
+  const same = recent.find((event) => event.data.sha256 === sha);
+  if (same) {
+    throw new AppError(
+      'yard.survey_duplicate',
+      `this file was recorded already as survey ${String(same.data.surveyId)} of ${terminal}`,
+      { surveyId: same.data.surveyId, index: same.index },
+    );
+  }
+}
+
 const utf8 = new TextEncoder();
 
 /** The survey's rows as CSV: the file itself, or the JSON rows written as one (what the SHA-256 is of). */
@@ -267,6 +288,11 @@ export async function recordYardSurvey(args: {
     'csv' in input ? parseSurveyCsv(input.csv, options) : checkSurveyRows(input.rows, options);
   const sha = toHex(sha256(utf8.encode(csvOf(input))));
 
+  // Refused before the write as well as inside it: the same file again is the usual mistake (a second click, a
+  // retried upload), and a refusal that needs no transaction leaves the store nothing to roll back.
+  const stream = surveyStream(terminal);
+  await refuseRecorded(ledger.store, stream, await ledger.store.streamVersion(stream), sha, terminal);
+
   // First pass, outside the write: the whole yard.
   const logged = await yardBoxes(ledger.store, terminal);
   const loggedContainers = new Set(logged.map((box) => box.containerNumber));
@@ -282,19 +308,8 @@ export async function recordYardSurvey(args: {
 
   return ledger.write(async (context) => {
     const { tx } = context;
-    const stream = surveyStream(terminal);
     const version = await tx.streamVersion(stream);
-    const recent = await tx.readStreamRange(stream, {
-      fromVersion: Math.max(1, version - DUPLICATE_WINDOW + 1),
-    });
-    const same = recent.find((event) => event.data.sha256 === sha);
-    if (same) {
-      throw new AppError(
-        'yard.survey_duplicate',
-        `this file was recorded already as survey ${String(same.data.surveyId)} of ${terminal}`,
-        { surveyId: same.data.surveyId, index: same.index },
-      );
-    }
+    await refuseRecorded(tx, stream, version, sha, terminal);
 
     // Second pass, inside the write: each discrepancy against its box as the log has it now.
     const suspectVisits = [...first.missing, ...first.misplaced].map((d) => d.visitRef);
