@@ -60,6 +60,23 @@ describe('the SQLite writer thread (issue 13)', () => {
     }
   });
 
+  it('answers the statements of a transaction holding the write lock without an event-loop turn between them', async () => {
+    const store = await openLedgerStore(`sqlite:${join(dir.path, 'waited.db')}`);
+    try {
+      const seen: string[] = [];
+      await store.writeTransaction(async (tx) => {
+        // Waiting for each answer on the event loop let other requests' work run between a verdict's statements.
+        setImmediate(() => seen.push('a turn of the event loop'));
+        for (let n = 0; n < 5; n++) await tx.streamVersion(`s-${n}`);
+        seen.push('five statements answered');
+      });
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(seen).toEqual(['five statements answered', 'a turn of the event loop']);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('does not keep a process alive that forgot to close its store', () => {
     const path = join(dir.path, 'exit.db');
     // The build the test run made (test/support/build-once.ts): a plain node process, as the CLI runs.
