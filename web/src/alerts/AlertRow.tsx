@@ -6,6 +6,7 @@ import { Link } from '../router.js';
 import { alertRuleName, plainText, term } from '../terms.js';
 import { type Alert, aboutVisit } from './alert-api.js';
 import { type AlertPowers, hasAlertActions } from './alert-forms.js';
+import { EvidenceEntry } from './EvidenceProof.js';
 import type { AlertActions } from './use-alert-actions.js';
 
 function AlertSubject({ alert }: { alert: Alert }) {
@@ -38,7 +39,10 @@ function AlertEvidence({ alert }: { alert: Alert }) {
     <ul className="evidence-list">
       {alert.evidence.map((item) => (
         <li key={item.href}>
-          {item.href.startsWith('/v1/') ? (
+          {item.index !== null ? (
+            // Opened here, with its inclusion proof checked in this browser (issue 15).
+            <EvidenceEntry index={item.index} label={item.label} />
+          ) : item.href.startsWith('/v1/') ? (
             <a href={item.href} target="_blank" rel="noreferrer">
               {plainText(item.label)}
             </a>

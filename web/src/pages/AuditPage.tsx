@@ -17,6 +17,7 @@ import {
 } from '../audit/audit-api.js';
 import { CheckpointList } from '../audit/CheckpointList.js';
 import { VerifyEverything } from '../audit/VerifyEverything.js';
+import { ViewsByPerson } from '../audit/ViewsByPerson.js';
 import { WitnessList } from '../audit/WitnessList.js';
 import { formatNumber } from '../clock.js';
 import { Loading, Notice, PageHeading } from '../components.js';
@@ -64,6 +65,9 @@ export function AuditPage({ session }: { session: Session }) {
         </Notice>
       ) : null}
       {!error && (!stats || !checkpoints) ? <Loading label={t('page.loading')} /> : null}
+      {holds(session, 'audit.views.read') ? (
+        <ViewsByPerson initialUserId={new URLSearchParams(window.location.search).get('viewsOf') ?? ''} />
+      ) : null}
       {stats && checkpoints ? (
         <>
           <section className="card card-wide" aria-labelledby="verify-heading">

@@ -10,6 +10,7 @@ import { VisitHistory } from '../visits/VisitHistory.js';
 import { VisitLights } from '../visits/VisitLights.js';
 import { VisitReleaseChain } from '../visits/VisitReleaseChain.js';
 import { VisitSummary } from '../visits/VisitSummary.js';
+import { VisitViewers } from '../visits/VisitViewers.js';
 import { useVisit } from '../visits/visit-data.js';
 
 /**
@@ -96,6 +97,9 @@ export function VisitPage({
         />
         <VisitReleaseChain release={release} names={names} />
         <VisitHistory session={session} history={history} checkpoint={checkpoint} names={names} />
+        {holds(session, 'visit.viewers.read') && 'slot' in visit ? (
+          <VisitViewers visitRef={visit.visitRef} />
+        ) : null}
       </div>
     </div>
   );
