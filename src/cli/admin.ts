@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import {
@@ -7,8 +8,10 @@ import {
   addOrganisation,
   addUser,
   createApiToken,
+  organisationNetworks,
   requestApproval,
   revokeApiToken,
+  setOrganisationNetworks,
 } from '../app/access/index.js';
 import { AppError } from '../app/errors.js';
 import { isPermission, orgKinds, roles } from '../domain/index.js';
@@ -61,6 +64,15 @@ export function registerAdminCommands(program: Command, run: Run, dbOption: () =
     .requiredOption('--code <code>', "carrier code, SCAC or the party's own code")
     .option('--terminal <code>', 'a terminal it runs (terminal operators; repeatable)', collect)
     .action(run(orgAddCommand));
+  org
+    .command('networks')
+    .description(
+      "print an organisation's declared client networks, or declare them from a JSON file (replacing the list before): [{ cidr, place, lat, lon }, …]",
+    )
+    .addOption(dbOption())
+    .requiredOption('--org <id>', 'organisation id')
+    .option('--file <networks.json>', 'the whole list to declare, as a JSON array or { "networks": [...] }')
+    .action(run(orgNetworksCommand));
 
   const user = program.command('user').description('users');
   user
@@ -119,6 +131,50 @@ async function orgAddCommand(
   } finally {
     await system.close();
   }
+}
+
+/**
+ * `portledger org networks --org ID [--file networks.json]`: without `--file`, the declared networks as JSON on
+ * stdout; with it, declares the file's list (issue 15) and says how many, refusing the whole file on one bad entry.
+ */
+async function orgNetworksCommand(
+  options: { db?: string; org: string; file?: string },
+  io: Io,
+): Promise<number> {
+  const networks = options.file === undefined ? undefined : await networksFile(options.file);
+  const system = await openSystem({ databaseUrl: options.db });
+  try {
+    if (networks === undefined) {
+      const declared = await organisationNetworks(system.auth, options.org);
+      io.stdout.write(`${JSON.stringify(declared, null, 2)}\n`);
+      return 0;
+    }
+    const set = await setOrganisationNetworks(system.auth, { orgId: options.org, networks, by: cliActor() });
+    const places = [...new Set(set.networks.map((n) => n.place))];
+    io.stdout.write(
+      `organisation ${set.orgId}: ${set.networks.length} client network${set.networks.length === 1 ? '' : 's'} declared${places.length > 0 ? ` (${places.join(', ')})` : ''}\n`,
+    );
+    return 0;
+  } finally {
+    await system.close();
+  }
+}
+
+/** The list in a networks file: a JSON array, or the API's body `{ "networks": [...] }`. */
+async function networksFile(path: string): Promise<unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(path, 'utf8'));
+  } catch (error) {
+    throw new AppError(
+      'input.invalid',
+      `--file ${path} is not a readable JSON file: ${(error as Error).message}`,
+    );
+  }
+  if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) && 'networks' in parsed) {
+    return (parsed as { networks: unknown }).networks;
+  }
+  return parsed;
 }
 
 async function userAddCommand(

@@ -15,12 +15,15 @@ import {
   createApiToken,
   issueEnrolmentLink,
   listApiTokens,
+  type OrganisationNetworks,
+  organisationNetworks,
   requestApproval,
   requireStepUp,
   revokeApiToken,
+  setOrganisationNetworks,
 } from '../app/access/index.js';
 import { AppError } from '../app/errors.js';
-import { checkRoles, type OrgKind, orgKinds, roles } from '../domain/index.js';
+import { checkRoles, MAX_DECLARED_NETWORKS, type OrgKind, orgKinds, roles } from '../domain/index.js';
 import { ApprovalSchema, approvalView } from './approval.routes.js';
 import { requireAuth } from './auth.plugin.js';
 import { CsvFormat, sendCsv, wantsCsv } from './csv.js';
@@ -43,6 +46,25 @@ const OrganisationSchema = Type.Object({
   code: Type.String(),
   terminals: Type.Array(Type.String()),
   createdAt: Type.String({ format: 'date-time' }),
+});
+
+const NetworkSchema = Type.Object({
+  cidr: Type.String({
+    minLength: 1,
+    maxLength: 60,
+    description:
+      'An IPv4 or IPv6 range in CIDR notation, no bits set past the prefix (192.0.2.0/24, 2001:db8:1::/48)',
+  }),
+  place: Type.String({ minLength: 1, maxLength: 100, description: 'Where the office is, in words' }),
+  lat: Type.Number({ minimum: -90, maximum: 90, description: 'Latitude in degrees (WGS 84)' }),
+  lon: Type.Number({ minimum: -180, maximum: 180, description: 'Longitude in degrees (WGS 84)' }),
+});
+
+const OrganisationNetworksSchema = Type.Object({
+  orgId: Type.String(),
+  networks: Type.Array(NetworkSchema),
+  setBy: Type.Union([Type.String(), Type.Null()], { description: 'Who declared the list; null before any' }),
+  setAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
 });
 
 const UserSchema = Type.Object({
@@ -213,6 +235,60 @@ export function adminRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
         requireAuth(request);
         const org = await addOrganisation(auth, request.body);
         return reply.code(201).send(organisationView(org));
+      },
+    );
+
+    const networksOf = (value: OrganisationNetworks) => ({
+      orgId: value.orgId,
+      networks: value.networks.map((n) => ({ cidr: n.cidr, place: n.place, lat: n.lat, lon: n.lon })),
+      setBy: value.setBy,
+      setAt: value.setAt,
+    });
+
+    app.get(
+      '/v1/admin/orgs/:orgId/networks',
+      {
+        config: { access: 'org.manage' },
+        schema: {
+          tags: ['admin'],
+          summary:
+            "The client networks the organisation declared (its offices' IP ranges and where they are), as the detection engine places sign-ins by them",
+          params: Type.Object({ orgId: Id('The organisation') }),
+          response: { 200: OrganisationNetworksSchema, ...errors },
+        },
+      },
+      async (request) => networksOf(await organisationNetworks(auth, request.params.orgId)),
+    );
+
+    app.put(
+      '/v1/admin/orgs/:orgId/networks',
+      {
+        config: { access: 'org.manage' },
+        schema: {
+          tags: ['admin'],
+          summary:
+            "Declare the organisation's client networks, replacing the list before (an OrganisationNetworksSet event): a sign-in from elsewhere is new to the detection engine, and two sign-ins from places farther apart than a plane flies in between are impossible travel (issue 15)",
+          params: Type.Object({ orgId: Id('The organisation') }),
+          body: Type.Object({
+            networks: Type.Array(NetworkSchema, {
+              maxItems: MAX_DECLARED_NETWORKS,
+              description: 'The whole list; an empty list withdraws every declaration',
+            }),
+          }),
+          response: { 200: OrganisationNetworksSchema, ...errors },
+        },
+      },
+      async (request) => {
+        const admin = requireAuth(request);
+        // The list decides which sign-ins look like someone else's: a write as sensitive as a user's.
+        requireStepUp(auth, admin);
+        return networksOf(
+          await setOrganisationNetworks(auth, {
+            orgId: request.params.orgId,
+            networks: request.body.networks,
+            by: admin.user.userId,
+          }),
+        );
       },
     );
 

@@ -55,6 +55,7 @@ const statusByCode: Record<string, number> = {
   'auth.token_invalid': 401,
   'token.permission_not_allowed': 422,
   'token.not_found': 404,
+  'org.not_found': 404,
   'token.already_revoked': 409,
   'approval.not_found': 404,
   'approval.command_invalid': 400,

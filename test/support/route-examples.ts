@@ -737,6 +737,15 @@ export const routeExamples: Record<string, Example> = {
       payload: { orgId: `org-new-${n}`, kind: 'haulier', name: `Haulier ${n}`, code: `HN${n}` },
     };
   },
+  'GET /v1/admin/orgs/{orgId}/networks': async () => ({
+    method: 'GET',
+    url: `/v1/admin/orgs/${worldOrganisations.haulier.orgId}/networks`,
+  }),
+  'PUT /v1/admin/orgs/{orgId}/networks': async () => ({
+    method: 'PUT',
+    url: `/v1/admin/orgs/${worldOrganisations.haulier.orgId}/networks`,
+    payload: { networks: [{ cidr: '198.51.100.0/24', place: 'Antwerp', lat: 51.22, lon: 4.4 }] },
+  }),
   'GET /v1/admin/users': async () => ({ method: 'GET', url: '/v1/admin/users' }),
   'POST /v1/admin/users': async () => {
     const n = nextSerial();

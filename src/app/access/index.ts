@@ -7,6 +7,7 @@ export * from './auth.usecases.js';
 export * from './enrolment-code.js';
 export * from './enrolments.usecases.js';
 export * from './identity.ports.js';
+export * from './org-networks.usecases.js';
 export * from './parties.usecases.js';
 export * from './security.ports.js';
 export * from './tokens.usecases.js';

@@ -23,7 +23,8 @@
  * - alerts (`AlertAcknowledged`, `AlertAssigned`, `AlertResolved`: `by`) and API tokens (`TokenCreated.createdBy`,
  *   `TokenRevoked.revokedBy`; a token's own use, `TokenUsed`, is a machine's, no person's).
  *
- * `operator:<name>` (the operator at the machine, a CLI confirmation) is not a person's account: no actor. Gate
+ * `operator:<name>` (the operator at the machine, a CLI confirmation) and `cli:<user>` (an administrator's command
+ * at the machine) are not a person's account: no actor. Gate
  * verdicts, system alerts and credentials voided by the system name no person either.
  */
 
@@ -76,8 +77,11 @@ const SELF_ACTS = new Set([
 const isObject = (value: JsonValue | undefined): value is JsonObject =>
   value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
 
+/** The operator at the machine (`operator:<name>`) and the CLI's operating-system user (`cli:<user>`) are no accounts. */
 const personId = (value: unknown): string | undefined =>
-  typeof value === 'string' && value !== '' && !value.startsWith('operator:') ? value : undefined;
+  typeof value === 'string' && value !== '' && !value.startsWith('operator:') && !value.startsWith('cli:')
+    ? value
+    : undefined;
 
 function fromField(value: JsonValue | undefined): EventActor | undefined {
   if (isObject(value)) {
