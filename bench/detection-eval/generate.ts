@@ -257,6 +257,14 @@ export function generatePort(seed: string, days: number): GeneratedPort {
       if (at !== undefined) {
         const far = world.orgById.get(person.orgId)!.offices[1]!;
         const ip = addressIn(far, random);
+        // Signed in at the home office, and within the hour from the other end of the continent, or the world.
+        extraSignIns.push({
+          person,
+          at,
+          ip: addressIn(person.office, random),
+          userAgent: person.userAgent,
+          method: person.method,
+        });
         const later = at + (20 + random.int(40)) * MINUTE;
         extraSignIns.push({ person, at: later, ip, userAgent: attackerAgent, method: person.method });
         extraViews.push({
@@ -554,7 +562,7 @@ export function generatePort(seed: string, days: number): GeneratedPort {
       ? 18 + random.int(80)
       : random.chance(0.85)
         ? 96 + random.int(72)
-        : 168 + random.int(96);
+        : 168 + random.int(48);
     let pickupAt = pickupSlot(discharged + dwellHours * HOUR);
     if (part?.kind === 'chain') pickupAt = pickupSlot(part.attackAt + (30 + random.int(20)) * HOUR);
 
@@ -636,22 +644,25 @@ export function generatePort(seed: string, days: number): GeneratedPort {
       const at = part?.kind === 'vanish' ? part.vanishAt : moveAt;
       const mover = nextStaffed(world, random, at, { role: 'equipment_operator', terminal });
       const from = v.visit!.slot!;
-      v = run(
-        stream,
-        mover.at,
-        v,
-        {
-          type: 'MoveContainer',
-          at: iso(mover.at),
-          from,
-          to: otherSlot(from, v.visit!.sizeType),
-          equipment: `RTG${1 + random.int(12)}`,
-          operator: mover.person.userId,
-        } satisfies VisitCommand,
-        decide,
-        evolve,
-      );
-      if (!part && random.chance(0.06)) {
+      // No driver of a straddle carrier at work before the box is due out: the move is not made.
+      const moved = part?.kind === 'vanish' || mover.at < lastQuiet;
+      if (moved)
+        v = run(
+          stream,
+          mover.at,
+          v,
+          {
+            type: 'MoveContainer',
+            at: iso(mover.at),
+            from,
+            to: otherSlot(from, v.visit!.sizeType),
+            equipment: `RTG${1 + random.int(12)}`,
+            operator: mover.person.userId,
+          } satisfies VisitCommand,
+          decide,
+          evolve,
+        );
+      if (moved && !part && random.chance(0.06)) {
         const planner = nextStaffed(world, random, mover.at + (10 + random.int(60)) * MINUTE, {
           role: 'yard_planner',
           terminal,
@@ -662,7 +673,8 @@ export function generatePort(seed: string, days: number): GeneratedPort {
           role: random.chance(0.5) ? 'terminal_supervisor' : 'yard_planner',
           except: [planner.person.userId, ...used],
         });
-        if (second && planner.at < lastQuiet) {
+        // Fixed by a planner on the same shift; when none is at work soon, the slip is not made.
+        if (second && planner.at < lastQuiet && planner.at - mover.at <= 2 * HOUR) {
           v = correct(
             visitRef,
             v,
@@ -680,8 +692,9 @@ export function generatePort(seed: string, days: number): GeneratedPort {
       const planned = collusion.find(
         (c) => !c.done && c.terminal === terminal && c.at > discharged + HOUR && c.at < lastQuiet - HOUR,
       );
-      const lastMove = v.visit!.lastMovedAt ? Date.parse(v.visit!.lastMovedAt) : discharged;
-      if (planned && planned.at > lastMove + 6 * HOUR) {
+      // Long after the box's last event, so that nothing explains it (and the stream stays in time order).
+      const lastEvent = Date.parse(v.events[v.events.length - 1]!.at);
+      if (planned && planned.at > lastEvent + 6 * HOUR) {
         planned.done = true;
         v = correct(
           visitRef,
@@ -807,15 +820,22 @@ export function generatePort(seed: string, days: number): GeneratedPort {
     );
 
     // Honest changes: a rebooking a day ahead, another driver named early, a driver off sick on the day.
-    const change = (at: number, command: BookingCommand, planner: Person) => {
+    // Returns when the change took effect, or undefined when no second planner was there to approve it.
+    const change = (
+      at: number,
+      command: BookingCommand,
+      planner: Person,
+      quick = false,
+    ): number | undefined => {
       if (isSensitiveChange(b, command)) {
         const second = onDuty(world, random, at, {
           orgId: haulierOrg.orgId,
           role: 'haulier_planner',
           except: [planner.userId, ...(chainPart ? [] : [...used])],
         });
-        if (!second) return false;
-        const decidedAt = at + (4 + random.int(12)) * MINUTE;
+        if (!second) return undefined;
+        // The attacker rings the colleague, who approves at once.
+        const decidedAt = at + (quick ? 2 + random.int(4) : 4 + random.int(12)) * MINUTE;
         const { state } = approve(
           'pickup.change',
           visitRef,
@@ -834,10 +854,10 @@ export function generatePort(seed: string, days: number): GeneratedPort {
           decideBooking,
           evolveBooking,
         );
-        return true;
+        return decidedAt;
       }
       b = run(appointment, at, b, command, decideBooking, evolveBooking);
-      return true;
+      return at;
     };
     if (!chainPart && random.chance(0.1)) {
       const target = pickupAt - (26 + random.int(20)) * HOUR;
@@ -862,7 +882,7 @@ export function generatePort(seed: string, days: number): GeneratedPort {
           },
           who,
         );
-        if (moved) pickupAt = Date.parse(b.booking!.slotStart);
+        if (moved !== undefined) pickupAt = Date.parse(b.booking!.slotStart);
       }
     }
     if (!chainPart && random.chance(0.05)) {
@@ -923,9 +943,10 @@ export function generatePort(seed: string, days: number): GeneratedPort {
       if (insiderSecond) {
         v = correct(visitRef, v, terminal, insider, insiderSecond, insiderAt, 'scan shows it one bay over');
       }
-      const rebookAt = bookAt + 2 * MINUTE;
-      const earlier = pickupSlot(rebookAt + 30 * MINUTE);
-      change(
+      // The slot under way: a slot may be booked until it ends.
+      const rebookAt = bookAt + MINUTE;
+      const earlier = Math.floor((rebookAt + 20 * MINUTE) / HOUR) * HOUR;
+      const rebooked = change(
         rebookAt,
         {
           type: 'RebookSlot',
@@ -938,9 +959,10 @@ export function generatePort(seed: string, days: number): GeneratedPort {
           capacity: 40,
         },
         p,
+        true,
       );
-      const driverAt = rebookAt + 20 * MINUTE;
-      change(
+      const driverAt = (rebooked ?? rebookAt) + MINUTE;
+      const driverChanged = change(
         driverAt,
         {
           type: 'ChangeDriver',
@@ -952,9 +974,10 @@ export function generatePort(seed: string, days: number): GeneratedPort {
           holder: haulierOrg.orgId,
         },
         p,
+        true,
       );
       pickupAt = Date.parse(b.booking!.slotStart);
-      gateAt = pickupAt + (2 + random.int(10)) * MINUTE;
+      gateAt = Math.max(pickupAt + MINUTE, (driverChanged ?? driverAt) + (2 + random.int(4)) * MINUTE);
       const also = [user(p), user(insider)];
       if (chainPart.variant === 'vanish') {
         record.endAt = gateAt;
