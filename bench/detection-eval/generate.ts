@@ -265,7 +265,7 @@ export function generatePort(seed: string, days: number): GeneratedPort {
           userAgent: person.userAgent,
           method: person.method,
         });
-        const later = at + (20 + random.int(40)) * MINUTE;
+        const later = at + (10 + random.int(25)) * MINUTE;
         extraSignIns.push({ person, at: later, ip, userAgent: attackerAgent, method: person.method });
         extraViews.push({
           person,
