@@ -31,6 +31,7 @@ import { terminalRoutes } from './terminal.routes.js';
 import { tileRoutes } from './tiles.routes.js';
 import { viewsRoutes } from './views.routes.js';
 import { visitRoutes } from './visit.routes.js';
+import { surveyRoutes } from './survey.routes.js';
 import { yardRoutes } from './yard.routes.js';
 
 export interface ServerDeps {
@@ -176,6 +177,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     await app.register(driverDeviceRoutes(http));
     await app.register(gateRoutes(http));
     await app.register(yardRoutes(http));
+    await app.register(surveyRoutes(http));
     await app.register(alertRoutes(http));
     await app.register(enrolmentRoutes(http));
     await app.register(queueRoutes(http));

@@ -595,6 +595,15 @@ export const routeExamples: Record<string, Example> = {
     await world.visit({ line: lineOf(caller), inYard: true });
     return { method: 'GET', url: '/v1/terminals/T1/yard' };
   },
+  // A survey of an empty block (the world stacks boxes from block A on): one unknown box, a fresh one each call so that
+  // no file repeats, and no missing box whose alert would mark the other examples' boxes.
+  'POST /v1/terminals/{terminal}/surveys': async () => ({
+    method: 'POST',
+    url: '/v1/terminals/T1/surveys?blocks=AF',
+    payload: {
+      rows: [{ container: containerNumber(), slot: 'T1/AF/01/01/1', seenAt: new Date().toISOString() }],
+    },
+  }),
   'GET /v1/visits/{visitRef}/history': async ({ world, caller }) => {
     const { visitRef } = await world.visit({ line: lineOf(caller), inYard: true });
     return { method: 'GET', url: `/v1/visits/${visitRef}/history` };
