@@ -4,8 +4,8 @@
  * Every figure comes with a baseline measured in the same run, on the same machine, because these machines are
  * shared and noisy (issue 13):
  *
- * - ingest: events per second through `executeVisitCommand` in transactions of 500 commands ÷ a raw batched insert
- *   of the same rows into a table of the same shape;
+ * - ingest: events per second through `executeVisitCommand` in bulk batches of 500 commands (`executeVisitBatch`, one
+ *   transaction each) ÷ a raw batched insert of the same rows into a table of the same shape;
  * - database size in bytes, and bytes per event;
  * - start-up: `portledger serve` on the grown database to `/healthz` and to `/readyz` ready, ÷ the same on an empty
  *   database; the server's RSS when ready, ÷ the empty server's;
@@ -22,12 +22,11 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import * as crypto from 'node:crypto';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import Sqlite from 'better-sqlite3';
 import { SingleBar } from 'cli-progress';
 import {
   checkLogIntegrity,
@@ -37,14 +36,20 @@ import {
 } from '../src/app/audit/index.js';
 import { createLedger } from '../src/app/ledger/index.js';
 import type { LedgerStore } from '../src/app/ports.js';
-import { executeVisitCommand, type VisitCommandInput } from '../src/app/visits/index.js';
+import { executeVisitBatch } from '../src/app/visits/index.js';
 import { yardMap } from '../src/app/yard/index.js';
 import { sweepInWorker, sweepRequestOf } from '../src/cli/integrity-sweep.js';
 import { openSystem } from '../src/cli/system.js';
-import { demoTerminal } from '../src/demo/demo-port.js';
-import { SimulatedClock, seededIds } from '../src/demo/seed.js';
-import { seededRandom } from '../src/demo/seeded-random.js';
-import { computeCheckDigit, newVisitReference, type Principal, type YardSlot } from '../src/domain/index.js';
+import { seededIds } from '../src/demo/seed.js';
+import type { Principal } from '../src/domain/index.js';
+import {
+  COMMANDS_PER_TRANSACTION,
+  type GrowState,
+  newGrowState,
+  nextStep,
+  rawInsertRate,
+  terminals,
+} from './ingest-workload.js';
 
 const argv = process.argv.slice(2);
 const option = (name: string) => {
@@ -62,11 +67,6 @@ const log = (line: string) => {
   if (!json) process.stderr.write(`${line}\n`);
 };
 
-const terminals = new Map([[demoTerminal.terminal, demoTerminal]]);
-const COMMANDS_PER_TRANSACTION = 500;
-/** Boxes in the yard at any time (one per ground stack): a terminal's stock, whatever the history's length. */
-const LIVE_BOXES = 9000;
-
 const round = (value: number, digits = 3) => Math.round(value * 10 ** digits) / 10 ** digits;
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -81,19 +81,6 @@ async function timed(runs: number, work: (i: number) => Promise<unknown>): Promi
     times.push(performance.now() - started);
   }
   return times;
-}
-
-/** Every ground slot of the demo terminal, 20-foot bays: one box a stack, so every box is on its stack's top. */
-function groundSlots(): YardSlot[] {
-  const slots: YardSlot[] = [];
-  for (const block of demoTerminal.blocks) {
-    for (let row = 1; row <= block.rows; row++) {
-      for (let bay = 1; bay < 2 * block.bays; bay += 2) {
-        slots.push({ terminal: demoTerminal.terminal, block: block.id, bay, row, tier: 1 });
-      }
-    }
-  }
-  return slots;
 }
 
 /**
@@ -119,13 +106,11 @@ async function grow(
   });
   try {
     while ((await store.logSize()) < upTo) {
-      await ledger.write(async (context) => {
-        for (let n = 0; n < COMMANDS_PER_TRANSACTION; n++) {
-          state.clock.advance(250 + state.random.int(1000));
-          const step = nextStep(state);
-          await executeVisitCommand(context, terminals, step.visitRef, step.command);
-        }
-      });
+      // One bulk batch (issue 13): the streams, visits and stacks it names read once, its read models written once.
+      const steps = Array.from({ length: COMMANDS_PER_TRANSACTION }, () => nextStep(state));
+      await ledger.write((context) =>
+        executeVisitBatch(context, terminals, steps, () => state.clock.advance(250 + state.random.int(1000))),
+      );
       bar?.update(Math.min(await store.logSize(), upTo));
     }
   } finally {
@@ -133,117 +118,6 @@ async function grow(
   }
   const grown = (await store.logSize()) - from;
   return grown / ((performance.now() - started) / 1000);
-}
-
-interface LiveBox {
-  visitRef: string;
-  slot: YardSlot;
-  moved: boolean;
-}
-interface GrowState {
-  clock: SimulatedClock;
-  random: ReturnType<typeof seededRandom>;
-  free: YardSlot[];
-  live: LiveBox[];
-  /** Boxes announced and not yet in the yard. */
-  announced: string[];
-  vesselCall: number;
-  boxNumber: number;
-}
-
-function nextStep(state: GrowState): { visitRef: string; command: VisitCommandInput } {
-  const { random } = state;
-  if (state.live.length >= LIVE_BOXES || state.free.length === 0) {
-    // The oldest box on a stack top leaves on the vessel: its slot is free again.
-    const box = state.live.shift()!;
-    state.free.push(box.slot);
-    if (random.chance(0.02)) state.vesselCall += 1;
-    return {
-      visitRef: box.visitRef,
-      command: { type: 'LoadContainer', vesselCall: `VC${String(state.vesselCall).padStart(9, '0')}` },
-    };
-  }
-  if (state.announced.length > 0) {
-    const visitRef = state.announced.shift()!;
-    const slot = takeFreeTop(state);
-    state.live.push({ visitRef, slot, moved: false });
-    return { visitRef, command: { type: 'GateInContainer', slot, truckPlate: `1-ABC-${random.int(1000)}` } };
-  }
-  if (random.chance(0.1) && state.live.length > 0) {
-    const box = state.live[state.live.length - 1]!;
-    if (!box.moved && state.free.length > 0) {
-      // The newest box is always on its stack's top: a housekeeping move to another free top.
-      const to = takeFreeTop(state);
-      state.free.push(box.slot);
-      const from = box.slot;
-      box.slot = to;
-      box.moved = true;
-      return {
-        visitRef: box.visitRef,
-        command: { type: 'MoveContainer', from, to, equipment: `RTG${1 + random.int(30)}`, operator: 'op-1' },
-      };
-    }
-  }
-  const visitRef = newVisitReference(randomBytes(13));
-  state.announced.push(visitRef);
-  state.boxNumber += 1;
-  const first10 = `MSCU${String(state.boxNumber % 1_000_000).padStart(6, '0')}`;
-  return {
-    visitRef,
-    command: {
-      type: 'AnnounceVisit',
-      visitRef,
-      containerNumber: `${first10}${computeCheckDigit(first10)}`,
-      line: 'MSC',
-      sizeType: '22G1',
-      fullEmpty: 'full',
-      arrival: { mode: 'truck' },
-    } as VisitCommandInput,
-  };
-}
-
-/** A free ground slot. */
-function takeFreeTop(state: GrowState): YardSlot {
-  const slot = state.free.pop();
-  if (!slot) throw new Error('the yard is full');
-  return slot;
-}
-
-/** Raw batched inserts of rows shaped like the log's, into a table like `event`: the ingest baseline. */
-function rawInsertRate(dir: string, rows: number): number {
-  const db = new Sqlite(join(dir, 'raw.db'));
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.exec(
-    'create table event (idx integer primary key, event_id text not null unique, stream_id text not null, stream_version integer not null, type text not null, recorded_at text not null, data text not null, leaf blob not null, unique (stream_id, stream_version))',
-  );
-  const insert = db.prepare('insert into event values (?, ?, ?, ?, ?, ?, ?, ?)');
-  const data = JSON.stringify({
-    slot: { terminal: 'T1', block: 'A', bay: 7, row: 3, tier: 1 },
-    truckPlate: '1-ABC-123',
-    at: new Date().toISOString(),
-  });
-  const leaf = randomBytes(420);
-  const started = performance.now();
-  for (let start = 0; start < rows; start += COMMANDS_PER_TRANSACTION) {
-    db.transaction(() => {
-      for (let i = start; i < Math.min(rows, start + COMMANDS_PER_TRANSACTION); i++) {
-        insert.run(
-          i,
-          `e-${i}`,
-          `visit-${i >> 2}`,
-          (i & 3) + 1,
-          'ContainerGatedIn',
-          new Date().toISOString(),
-          data,
-          leaf,
-        );
-      }
-    })();
-  }
-  const rate = rows / ((performance.now() - started) / 1000);
-  db.close();
-  return rate;
 }
 
 /** Starts `portledger serve` on a database; resolves the times to /healthz and /readyz ready, and the RSS then. */
@@ -447,16 +321,7 @@ async function main(): Promise<void> {
   const raw = rawInsertRate(dir, 100_000);
 
   const system = await openSystem({ databaseUrl });
-  const random = seededRandom('bench-scale');
-  const state: GrowState = {
-    clock: new SimulatedClock(new Date('2026-01-01T00:00:00.000Z')),
-    random,
-    free: groundSlots().reverse(),
-    live: [],
-    announced: [],
-    vesselCall: 1,
-    boxNumber: 0,
-  };
+  const state = newGrowState('bench-scale');
   const marks = [100_000, 1_000_000, 10_000_000, 40_000_000].filter((mark) => mark < target);
   marks.push(target);
   const bar = json

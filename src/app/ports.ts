@@ -148,6 +148,11 @@ export interface LedgerReads {
    * (what happened since an enrolment began), without reading every event the stream ever had.
    */
   readStreamRange(streamId: string, range: StreamRange): Promise<StoredEvent[]>;
+  /**
+   * Many whole streams at once (bulk ingest, issue 13): each asked-for stream by id, in stream order, empty when it
+   * does not exist. One query where `readStream` would take one per stream.
+   */
+  readStreams(streamIds: readonly string[]): Promise<Map<string, StoredEvent[]>>;
   /** The stream's current version (its number of events, 0 when it does not exist), without reading them. */
   streamVersion(streamId: string): Promise<number>;
   /** Events with index in [fromIndex, fromIndex + limit), in index order. */
@@ -167,6 +172,8 @@ export interface LedgerReads {
   getVisit(visitRef: string): Promise<VisitRecord | undefined>;
   /** The visit of this container that has not ended (not gated out, loaded or cancelled), if any. */
   findActiveVisit(containerNumber: string): Promise<VisitRecord | undefined>;
+  /** `findActiveVisit` of many container numbers at once (bulk ingest): the active visits found, by container number. */
+  findActiveVisits(containerNumbers: readonly string[]): Promise<Map<string, VisitRecord>>;
   listVisits(query: VisitQuery): Promise<VisitRecord[]>;
   /**
    * The visits whose container number, bill of lading, carrier booking, vessel call (arrival or departure) or truck
@@ -180,6 +187,10 @@ export interface LedgerReads {
     row: number;
     bays: readonly number[];
   }): Promise<OccupiedCell[]>;
+  /** `occupiedCells` of many stacks at once (bulk ingest), in no particular order. */
+  occupiedCellsIn(
+    stacks: readonly { terminal: string; block: string; row: number; bays: readonly number[] }[],
+  ): Promise<OccupiedCell[]>;
   /** Every occupied cell of a terminal (or of one block of it). */
   terminalOccupancy(where: { terminal: string; block?: string }): Promise<OccupiedCell[]>;
   /** The map flags of these visits (at most `MAX_VISIT_PAGE` at once); a visit with none set may be absent. */
@@ -217,7 +228,11 @@ export interface LedgerWriteTx extends LedgerReads {
   insertNodes(nodes: readonly SubtreeNode[]): Promise<void>;
   insertCheckpoint(checkpoint: StoredCheckpoint): Promise<void>;
   upsertVisit(visit: VisitRecord): Promise<void>;
+  /** `upsertVisit` of many visits in few statements (bulk ingest); of two records of one visit, the last stands. */
+  upsertVisits(visits: readonly VisitRecord[]): Promise<void>;
   occupyCells(cells: readonly YardCell[], visitRef: string): Promise<void>;
+  /** `occupyCells` of the cells of many visits in few statements (bulk ingest), each cell naming its visit. */
+  occupyCellsOf(cells: readonly OccupiedCell[]): Promise<void>;
   vacateCells(cells: readonly YardCell[]): Promise<void>;
   /** Counts an alert raised about a visit (+1) or resolved (-1), for the yard map. */
   adjustOpenAlerts(visitRef: string, delta: 1 | -1): Promise<void>;

@@ -235,6 +235,24 @@ export function createEventRepository({ db, dialect }: { db: Kysely<Database>; d
       return rows.map(toEvent);
     },
 
+    /** Many whole streams in one query per few thousand ids: one range of the (stream_id, stream_version) key each. */
+    async readStreams(streamIds: readonly string[]): Promise<Map<string, StoredEvent[]>> {
+      const found = new Map<string, StoredEvent[]>();
+      const unique = [...new Set(streamIds)];
+      for (const id of unique) found.set(id, []);
+      for (const chunk of chunks(unique, dialect.maxParameters - 10)) {
+        const markers = chunk.map((_, i) => dialect.parameterMarker(i + 1)).join(', ');
+        const { rows } = await db.executeQuery<EventRow>(
+          CompiledQuery.raw(
+            `select ${EVENT_COLUMNS.join(', ')} from event where stream_id in (${markers}) order by stream_id, stream_version`,
+            chunk,
+          ),
+        );
+        for (const row of rows) found.get(row.stream_id)?.push(toEvent(row));
+      }
+      return found;
+    },
+
     /** One range of the stream: a range read of the (stream_id, stream_version) key, stopped after `limit`. */
     async readStreamRange(streamId: string, range: StreamRange): Promise<StoredEvent[]> {
       const { fromVersion, limit } = streamRangeBounds(range);

@@ -83,6 +83,7 @@ function reads(
     logSize,
     readStream: (streamId) => events.readStream(streamId),
     readStreamRange: (streamId, range) => events.readStreamRange(streamId, range),
+    readStreams: (streamIds) => events.readStreams(streamIds),
     streamVersion: (streamId) => events.streamVersion(streamId),
     readEvents: (fromIndex, limit) => events.readEvents(fromIndex, limit),
     readLogRows: (fromIndex, limit) => events.readLogRows(fromIndex, limit),
@@ -105,9 +106,11 @@ function reads(
     readCheckpoints: (fromTreeSize, limit) => audit.readCheckpoints(fromTreeSize, limit),
     getVisit: (visitRef) => models.getVisit(visitRef),
     findActiveVisit: (containerNumber) => models.findActiveVisit(containerNumber),
+    findActiveVisits: (containerNumbers) => models.findActiveVisits(containerNumbers),
     listVisits: (query) => models.listVisits(query),
     searchVisits: (query) => models.searchVisits(query),
     occupiedCells: (where) => models.occupiedCells(where),
+    occupiedCellsIn: (stacks) => models.occupiedCellsIn(stacks),
     terminalOccupancy: (where) => models.terminalOccupancy(where),
     visitMapFlags: (visitRefs) => models.visitMapFlags(visitRefs),
     getVisits: (visitRefs) => models.getVisits(visitRefs),
@@ -344,6 +347,18 @@ export function createKyselyLedgerStore({
             streams.set(streamId, events);
             return [...events];
           },
+          async readStreams(streamIds) {
+            guard.assertOpen();
+            const unread = [...new Set(streamIds)].filter((streamId) => !streams.has(streamId));
+            if (unread.some((streamId) => pendingStreams.has(streamId))) await flush();
+            if (unread.length > 0) {
+              for (const [streamId, events] of await repos.events.readStreams(unread)) {
+                streamVersions.set(streamId, events.at(-1)?.streamVersion ?? 0);
+                streams.set(streamId, events);
+              }
+            }
+            return new Map(streamIds.map((streamId) => [streamId, [...streams.get(streamId)!]]));
+          },
           async readStreamRange(streamId, range) {
             guard.assertOpen();
             // A stream read whole here is kept with this transaction's appends: its range is a slice of it.
@@ -390,6 +405,12 @@ export function createKyselyLedgerStore({
           }),
           insertCheckpoint: write((checkpoint) => repos.audit.insertCheckpoint(checkpoint)),
           upsertVisit: write((visit) => repos.models.upsertVisit(visit)),
+          upsertVisits: write(async (visits) => {
+            if (visits.length > 0) await repos.models.upsertVisits(visits);
+          }),
+          occupyCellsOf: write(async (cells) => {
+            if (cells.length > 0) await repos.models.occupyCellsOf(cells);
+          }),
           occupyCells: write(async (cells, visitRef) => {
             if (cells.length > 0) await repos.models.occupyCells(cells, visitRef);
           }),

@@ -8,6 +8,7 @@ import {
 } from '../app/ports.js';
 import { encodeLogEntry, leafSaysRow } from '../audit/index.js';
 import { describeAlertContract } from './alert.contract.js';
+import { describeBulkContract } from './bulk.contract.js';
 import { describeDeviceContract } from './device.contract.js';
 import { describeEnrolmentContract } from './enrolment.contract.js';
 import { describeDetectionCursorContract } from './detection-cursor.contract.js';
@@ -1327,6 +1328,7 @@ export function describeLedgerStoreContract(name: string, makeStore: () => Promi
     describeDeviceContract(() => store);
     describeEnrolmentContract(() => store);
     describeQueueCountContract(() => store);
+    describeBulkContract(() => store);
     describePositionViewContract(() => store);
     describeDetectionCursorContract(() => store);
 

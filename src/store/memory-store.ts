@@ -144,6 +144,14 @@ function layeredReads(
         range,
       ).map(copyEvent);
     },
+    async readStreams(streamIds) {
+      return new Map(
+        streamIds.map((streamId) => [
+          streamId,
+          layers.flatMap((layer) => layer.streams.get(streamId) ?? []).map((i) => copyEvent(eventAt(i)!)),
+        ]),
+      );
+    },
     async streamVersion(streamId) {
       return layers.reduce((n, layer) => n + (layer.streams.get(streamId)?.length ?? 0), 0);
     },
@@ -236,6 +244,16 @@ function layeredReads(
         .sort((a, b) => b.lastIndex - a.lastIndex);
       return active[0] && copyVisit(active[0]);
     },
+    async findActiveVisits(containerNumbers) {
+      const wanted = new Set(containerNumbers);
+      const found = new Map<string, VisitRecord>();
+      for (const visit of visits()) {
+        if (!wanted.has(visit.containerNumber) || ended.has(visit.status)) continue;
+        const known = found.get(visit.containerNumber);
+        if (!known || known.lastIndex < visit.lastIndex) found.set(visit.containerNumber, copyVisit(visit));
+      }
+      return found;
+    },
     async listVisits(query) {
       return visits()
         .filter(
@@ -275,6 +293,16 @@ function layeredReads(
         .filter((c) => c.terminal === where.terminal && c.block === where.block && c.row === where.row)
         .filter((c) => bays.has(c.bay))
         .sort(byPosition)
+        .map((c) => ({ ...c }));
+    },
+    async occupiedCellsIn(stacks) {
+      const wanted = new Set(
+        stacks.flatMap(({ terminal, block, row, bays }) =>
+          bays.map((bay) => cellKey({ terminal, block, row, bay, tier: 0 })),
+        ),
+      );
+      return cells()
+        .filter((c) => wanted.has(cellKey({ ...c, tier: 0 })))
         .map((c) => ({ ...c }));
     },
     async terminalOccupancy(where) {
@@ -469,6 +497,20 @@ export function createMemoryLedgerStore(): LedgerStore {
         }
         for (const [i, c] of cells.entries()) {
           const { terminal, block, bay, row, tier } = c;
+          staged.cells.set(keys[i]!, { terminal, block, bay, row, tier, visitRef });
+        }
+      }),
+      upsertVisits: guard.wrap(async (visits) => {
+        for (const visit of visits) staged.visits.set(visit.visitRef, copyVisit(visit));
+      }),
+      occupyCellsOf: guard.wrap(async (cells) => {
+        const keys = cells.map(cellKey);
+        const taken = (key: string) =>
+          staged.cells.has(key) ? staged.cells.get(key) : committed.cells.get(key);
+        if (new Set(keys).size !== keys.length || keys.some((k) => taken(k))) {
+          throw new StoreIntegrityError('store.duplicate', 'yard cell is already occupied');
+        }
+        for (const [i, { terminal, block, bay, row, tier, visitRef }] of cells.entries()) {
           staged.cells.set(keys[i]!, { terminal, block, bay, row, tier, visitRef });
         }
       }),

@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import { CompiledQuery, type Kysely, sql } from 'kysely';
 import {
   type AlertEvidence,
   type AlertQuery,
@@ -15,7 +15,7 @@ import {
   type YardCell,
 } from '../app/ports.js';
 import { matchedKeys, searchKeysOrNone, type VisitSearchKeys } from '../domain/index.js';
-import type { StoreDialect } from './dialect.js';
+import { multiRowInsert, type StoreDialect } from './dialect.js';
 import { VISIT_SEARCH_COLUMNS } from './migrations/0031_visit_search_keys.js';
 import { chunks, toNumber } from './rows.js';
 import {
@@ -236,8 +236,35 @@ async function bookedTrucks(
  * const models = createReadModelRepository({ db, dialect });
  * await models.listVisits({ status: 'in_yard', limit: 50 });
  */
+/** The `visit` columns in the order `upsertVisits` binds them. */
+const VISIT_COLUMNS = [
+  'visit_ref',
+  'container_number',
+  'status',
+  'terminal',
+  'stream_version',
+  'last_idx',
+  'view',
+  ...Object.values(VISIT_SEARCH_COLUMNS),
+] as const;
+
 export function createReadModelRepository({ db, dialect }: { db: Kysely<Database>; dialect: StoreDialect }) {
   const cellsPerStatement = Math.floor(dialect.maxParameters / 6);
+  // Bulk ingest's statements, as fixed SQL text: a query builder would walk every bound value of a big batch.
+  const insertVisitsText = multiRowInsert(dialect, 'visit', VISIT_COLUMNS);
+  const updates = VISIT_COLUMNS.slice(1)
+    .map((column) => `${column} = excluded.${column}`)
+    .join(', ');
+  const upsertVisitsText = (rows: number) =>
+    `${insertVisitsText(rows)} on conflict (visit_ref) do update set ${updates}`;
+  const insertCellsText = multiRowInsert(dialect, 'yard_cell', [
+    'terminal',
+    'block',
+    'bay',
+    'row',
+    'tier',
+    'visit_ref',
+  ]);
   return {
     async getVisit(visitRef: string): Promise<VisitRecord | undefined> {
       const row = await db
@@ -258,6 +285,26 @@ export function createReadModelRepository({ db, dialect }: { db: Kysely<Database
         .limit(1)
         .executeTakeFirst();
       return row && toVisit(row);
+    },
+
+    async findActiveVisits(containerNumbers: readonly string[]): Promise<Map<string, VisitRecord>> {
+      const found = new Map<string, VisitRecord>();
+      for (const chunk of chunks([...new Set(containerNumbers)], dialect.maxParameters - 10)) {
+        if (chunk.length === 0) continue;
+        const rows = await db
+          .selectFrom('visit')
+          .selectAll()
+          .where('container_number', 'in', chunk)
+          .where('status', 'not in', ENDED_VISIT_STATUSES)
+          .execute();
+        // At most one active visit per number; should there be more, the latest, as `findActiveVisit` says.
+        for (const row of rows) {
+          const visit = toVisit(row);
+          const known = found.get(visit.containerNumber);
+          if (!known || known.lastIndex < visit.lastIndex) found.set(visit.containerNumber, visit);
+        }
+      }
+      return found;
     },
 
     async listVisits(query: VisitQuery): Promise<VisitRecord[]> {
@@ -424,6 +471,75 @@ export function createReadModelRepository({ db, dialect }: { db: Kysely<Database
         .orderBy('tier')
         .execute();
       return rows.map(toCell);
+    },
+
+    /** One statement per few thousand stacks: a primary-key range (terminal, block, bay, row) per bay. */
+    async occupiedCellsIn(
+      stacks: readonly { terminal: string; block: string; row: number; bays: readonly number[] }[],
+    ): Promise<OccupiedCell[]> {
+      const keys = stacks.flatMap(({ terminal, block, row, bays }) =>
+        bays.map((bay) => [terminal, block, bay, row] as const),
+      );
+      const cells: OccupiedCell[] = [];
+      for (const chunk of chunks(keys, Math.floor((dialect.maxParameters - 10) / 4))) {
+        if (chunk.length === 0) continue;
+        // A row value in a list of keys: one primary-key range each, where an `or` of thousands of terms would
+        // exceed SQLite's expression depth. PostgreSQL types the list's columns from their casts.
+        const [text, int] = dialect.name === 'postgres' ? ['::text', '::integer'] : ['', ''];
+        const marker = (n: number, cast: string) => `${dialect.parameterMarker(n)}${cast}`;
+        const keyList = chunk
+          .map(
+            (_, i) =>
+              `(${marker(4 * i + 1, text)}, ${marker(4 * i + 2, text)}, ${marker(4 * i + 3, int)}, ${marker(4 * i + 4, int)})`,
+          )
+          .join(', ');
+        const { rows } = await db.executeQuery<YardCellTable>(
+          CompiledQuery.raw(
+            `select terminal, block, bay, row, tier, visit_ref from yard_cell where (terminal, block, bay, row) in (values ${keyList})`,
+            chunk.flat(),
+          ),
+        );
+        for (const row of rows) cells.push(toCell(row));
+      }
+      return cells;
+    },
+
+    /** Multi-row upserts; a visit named twice is written once, as its last record. */
+    async upsertVisits(visits: readonly VisitRecord[]): Promise<void> {
+      const last = [...new Map(visits.map((visit) => [visit.visitRef, visit])).values()];
+      for (const chunk of chunks(last, Math.floor(dialect.maxParameters / VISIT_COLUMNS.length))) {
+        if (chunk.length === 0) continue;
+        await db.executeQuery(
+          CompiledQuery.raw(
+            upsertVisitsText(chunk.length),
+            chunk.flatMap((visit) => {
+              const search = searchColumnsOf(visit.searchKeys);
+              return [
+                visit.visitRef,
+                visit.containerNumber,
+                visit.status,
+                visit.terminal,
+                visit.streamVersion,
+                visit.lastIndex,
+                JSON.stringify(visit.view),
+                ...Object.values(VISIT_SEARCH_COLUMNS).map((column) => search[column]),
+              ];
+            }),
+          ),
+        );
+      }
+    },
+
+    async occupyCellsOf(cells: readonly OccupiedCell[]): Promise<void> {
+      for (const chunk of chunks(cells, cellsPerStatement)) {
+        if (chunk.length === 0) continue;
+        await db.executeQuery(
+          CompiledQuery.raw(
+            insertCellsText(chunk.length),
+            chunk.flatMap((c) => [c.terminal, c.block, c.bay, c.row, c.tier, c.visitRef]),
+          ),
+        );
+      }
     },
 
     async terminalOccupancy(where: { terminal: string; block?: string }): Promise<OccupiedCell[]> {

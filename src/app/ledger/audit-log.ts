@@ -62,6 +62,8 @@ export interface TreeHead {
  */
 export class AuditAppender {
   #head: TreeHead | undefined;
+  /** The entries this appender wrote with its writer's MAC, [from, to): the signer need not read them back. */
+  #own: { from: number; to: number } | undefined;
 
   constructor(
     private readonly tx: LedgerWriteTx,
@@ -70,6 +72,15 @@ export class AuditAppender {
     private readonly authenticator?: EntryAuthenticator,
   ) {
     this.#head = known;
+  }
+
+  /**
+   * The entries this appender wrote with `authenticator`'s MAC in this transaction, when they run without a gap to
+   * the log's end `size`: the signer knows they carry their MAC without reading them back (issue 13, bulk ingest).
+   */
+  macWritten(authenticator: EntryAuthenticator | undefined, size: number): { from: number } | undefined {
+    if (!authenticator || authenticator !== this.authenticator || this.#own?.to !== size) return undefined;
+    return { from: this.#own.from };
   }
 
   /** The border as this transaction leaves it, when it was needed. */
@@ -120,6 +131,12 @@ export class AuditAppender {
     );
     await this.tx.appendToStream(args.streamId, args.expectedVersion, stored);
     await this.tx.insertNodes(appended.newNodes);
+    if (this.authenticator) {
+      this.#own =
+        this.#own?.to === size
+          ? { from: this.#own.from, to: appended.size }
+          : { from: size, to: appended.size };
+    }
     this.#head = { size: appended.size, border: appended.border };
     return stored;
   }
@@ -180,8 +197,15 @@ export async function signHeadCheckpoint(
   const latest = await tx.latestCheckpoint();
   const { size: treeSize, rootHash } = await appender.root();
   if (latest && latest.treeSize === treeSize) return latest;
+  // What this transaction appended itself carries its MAC: only the entries before it (other writers') are read.
+  const written = appender.macWritten(log.entryMacs?.authenticator, treeSize);
   const unauthenticated = log.entryMacs
-    ? await unsignable(tx, log.entryMacs, latest?.treeSize ?? 0, treeSize)
+    ? await unsignable(
+        tx,
+        log.entryMacs,
+        latest?.treeSize ?? 0,
+        Math.max(Math.min(written?.from ?? treeSize, treeSize), latest?.treeSize ?? 0),
+      )
     : undefined;
   if (unauthenticated !== undefined) {
     // Its writes commit all the same; nothing is signed past the entry until the watch's alert is resolved.

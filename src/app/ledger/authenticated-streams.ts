@@ -128,7 +128,7 @@ function checked(
 }
 
 /** `reads` with its stream reads checked; `observe` is told each length a whole-stream read found. */
-function guardReads<T extends Pick<LedgerReads, 'readStream' | 'readStreamRange'>>(
+function guardReads<T extends Pick<LedgerReads, 'readStream' | 'readStreamRange' | 'readStreams'>>(
   reads: T,
   rule: StreamMacRule,
   lengths: StreamLengths,
@@ -141,6 +141,17 @@ function guardReads<T extends Pick<LedgerReads, 'readStream' | 'readStreamRange'
           const events = checked(rule, lengths, streamId, 1, await target.readStream(streamId), true);
           observe(streamId, events.length);
           return events;
+        };
+      }
+      // Many whole streams at once (bulk ingest): each held to the rule as one `readStream` would be.
+      if (property === 'readStreams') {
+        return async (streamIds: readonly string[]) => {
+          const found = await target.readStreams(streamIds);
+          for (const [streamId, events] of found) {
+            checked(rule, lengths, streamId, 1, events, true);
+            observe(streamId, events.length);
+          }
+          return found;
         };
       }
       // Part of a stream is held to the same rule, entry by entry: a decision taken on the head or the tail of a

@@ -4,5 +4,6 @@ export * from './freeze.usecases.js';
 export * from './visit.ports.js';
 export * from './visit-access.usecases.js';
 export * from './visit-approvals.js';
+export * from './visit-batch.usecases.js';
 export * from './visit-search.usecases.js';
 export * from './visits.usecases.js';

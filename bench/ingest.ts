@@ -1,0 +1,110 @@
+/**
+ * Ingest A/B (issue 13): the visit workload of `bench:scale` written through the use cases, each way of writing on a
+ * fresh SQLite file, against a raw batched insert of as many rows measured between them in the same run (these
+ * machines are shared and noisy).
+ *
+ * `node dist/bench/ingest.js --events 20000 --reps 3 --modes ledger,bulk`
+ * - `ledger`: `ledger.write` transactions of 500 `executeVisitCommand` calls, as `bench:scale` grew the log before;
+ * - `bulk`: `ledger.bulk` batches of 500 commands (`bulk-ingest.ts`), as seeding and `bench:scale` do now.
+ *
+ * `--db sqlite|postgres` picks the store (PostgreSQL in a fresh schema of the test database); `--writer in-place`
+ * runs SQLite's writes on the main thread's connection.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLedger } from '../src/app/ledger/index.js';
+import { executeVisitBatch, executeVisitCommand } from '../src/app/visits/index.js';
+import { openSystem } from '../src/cli/system.js';
+import { seededIds } from '../src/demo/seed.js';
+import {
+  COMMANDS_PER_TRANSACTION,
+  type GrowState,
+  newGrowState,
+  nextStep,
+  rawInsertRate,
+  terminals,
+} from './ingest-workload.js';
+
+const argv = process.argv.slice(2);
+const option = (name: string) => {
+  const at = argv.indexOf(name);
+  return at >= 0 ? argv[at + 1] : undefined;
+};
+const events = Number(option('--events') ?? 20_000);
+const reps = Number(option('--reps') ?? 3);
+const modes = (option('--modes') ?? 'ledger,bulk').split(',');
+
+type System = Awaited<ReturnType<typeof openSystem>>;
+
+async function grow(system: System, mode: string, state: GrowState, upTo: number): Promise<number> {
+  const store = system.store;
+  const ledger = createLedger({
+    store,
+    clock: state.clock,
+    ids: seededIds(state.random),
+    log: system.ledger.log,
+    checkpointIntervalMs: 1000,
+  });
+  const started = performance.now();
+  try {
+    while ((await store.logSize()) < upTo) {
+      if (mode === 'ledger') {
+        await ledger.write(async (context) => {
+          for (let n = 0; n < COMMANDS_PER_TRANSACTION; n++) {
+            state.clock.advance(250 + state.random.int(1000));
+            const step = nextStep(state);
+            await executeVisitCommand(context, terminals, step.visitRef, step.command);
+          }
+        });
+      } else if (mode === 'bulk') {
+        const steps = Array.from({ length: COMMANDS_PER_TRANSACTION }, () => nextStep(state));
+        await ledger.write((context) =>
+          executeVisitBatch(context, terminals, steps, () =>
+            state.clock.advance(250 + state.random.int(1000)),
+          ),
+        );
+      } else throw new Error(`unknown mode ${mode}`);
+    }
+  } finally {
+    await ledger.close();
+  }
+  return (await store.logSize()) / ((performance.now() - started) / 1000);
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'portledger-ingest-'));
+  const rows: Record<string, number[]> = { raw: [] };
+  try {
+    for (let rep = 0; rep < reps; rep++) {
+      for (const mode of modes) {
+        rows.raw!.push(rawInsertRate(dir, events));
+        // A directory each: the signing key and the checkpoint kept outside the database live beside it.
+        const path = join(mkdtempSync(join(dir, `${mode}-${rep}-`)), 'ingest.db');
+        const system = await openSystem({ databaseUrl: `sqlite:${path}` });
+        try {
+          const rate = await grow(system, mode, newGrowState(), events);
+          rows[mode] = [...(rows[mode] ?? []), rate];
+          const raw = rows.raw!.at(-1)!;
+          process.stdout.write(
+            `rep ${rep} ${mode.padEnd(7)} ${Math.round(rate)} events/s, raw ${Math.round(raw)} rows/s, ratio ${(rate / raw).toFixed(3)}\n`,
+          );
+        } finally {
+          await system.close();
+        }
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  const raw = median(rows.raw!);
+  for (const mode of modes) {
+    const rate = median(rows[mode]!);
+    process.stdout.write(
+      `median ${mode.padEnd(7)} ${Math.round(rate)} events/s ÷ raw ${Math.round(raw)} = ${(rate / raw).toFixed(3)}×\n`,
+    );
+  }
+}
+
+await main();
