@@ -3,7 +3,9 @@
  * truck brings a box through the gate, a straddle carrier moves one of the boxes it brought, a vessel discharges
  * a few more boxes, a truck arrives for its slot and collects its box with the pickup credential its haulier gave
  * the driver. When the haulier runs short of booked pickups, the line releases another box, the forwarder and
- * the haulier pass the right on, and the haulier books the slot under way.
+ * the haulier pass the right on, and the haulier books the slot under way. Now and then a yard survey (issue 15)
+ * walks the yard, with a few honest mistakes (a misread digit, a box seen one bay off), so the alert list shows
+ * survey alerts as a real port's would.
  *
  * Everything goes through the real use cases (`announceVisit`, `runVisitCommand`, the release chain,
  * `changeAppointment`, and `gateTransaction` — the path of the gate kiosk, with credential, badge and plate), so
@@ -17,8 +19,15 @@ import { AppError } from '../app/errors.js';
 import { gateTransaction } from '../app/gate/index.js';
 import type { Ledger } from '../app/ledger/index.js';
 import { announceVisit, runVisitCommand, type TerminalLayouts } from '../app/visits/index.js';
+import { recordYardSurvey } from '../app/yard/index.js';
 import { pickupPassCounter } from '../audit/index.js';
-import { computeCheckDigit, DomainError, type YardLayout, type YardSlot } from '../domain/index.js';
+import {
+  computeCheckDigit,
+  DomainError,
+  formatYardSlot,
+  type YardLayout,
+  type YardSlot,
+} from '../domain/index.js';
 import {
   bindSimulatedDriverPhones,
   bookDemoPickup,
@@ -64,6 +73,11 @@ export interface SimulatorArgs {
   cargo?: SimulatorCargo;
   /** Seeds the simulator's choices; by default drawn from the ledger's id source. */
   seed?: string;
+  /**
+   * A yard survey every this many steps (the first after {@link FIRST_SURVEY_STEP}); 2,700 steps of 4 s are three
+   * hours. 0: none.
+   */
+  surveyEverySteps?: number;
 }
 
 /** The steps of the simulator, each one a piece of port work; each resolves to what it did, in words. */
@@ -77,6 +91,8 @@ export interface SimulatorSteps {
   pickUp(): Promise<string>;
   /** A new release chain and a booking in the slot under way, so that trucks keep coming. */
   replenish(): Promise<string>;
+  /** A yard survey of the terminal, with a few honest mistakes, through the same use case as the console. */
+  survey(): Promise<string>;
   /** Pickups still to come, in the order of their windows. */
   pending(): readonly DemoPickup[];
 }
@@ -87,6 +103,11 @@ const simulatedDrivers = demoDrivers.filter((driver) => driver.badge !== DEMO_DR
 const PENDING_LOW_WATER = 3;
 /** How early before its slot a simulated truck turns up. */
 const ARRIVES_BEFORE_SLOT_MS = 10 * 60_000;
+/** The first survey comes soon after the start, so that a demo shows survey alerts within minutes. */
+const FIRST_SURVEY_STEP = 30;
+const SURVEY_EVERY_STEPS = 2700;
+/** A survey's walk: the rows' times spread over this long before the upload. */
+const SURVEY_WALK_MS = 15 * 60_000;
 
 /**
  * The simulator's steps on the first terminal of `terminals`, without a timer: `startSimulator` runs them every
@@ -292,13 +313,106 @@ export function createSimulator(args: SimulatorArgs): SimulatorSteps {
     return `line ${lineCode} released ${box.containerNumber}, passed to the haulier, booked for truck ${driver.truckPlate} in slot ${slot.slotId}`;
   }
 
+  /**
+   * A survey of the whole yard as the log has it, every box seen where it stands, the walk spread over the last
+   * minutes; then up to two honest mistakes, never on a box a truck is coming for (a missing box is a critical
+   * alert): a misread digit (the OCR read a number that passes its check digit, so the real box is missing and the
+   * misread one unknown), and a box seen one bay off (misplaced).
+   */
+  async function survey(): Promise<string> {
+    if (!layout) return 'no terminal';
+    const boxes: { visitRef: string; containerNumber: string; slot: YardSlot }[] = [];
+    let after: string | undefined;
+    for (;;) {
+      const page = await args.ledger.store.listVisits({
+        terminal: layout.terminal,
+        status: 'in_yard',
+        limit: 1000,
+        ...(after !== undefined ? { after } : {}),
+      });
+      for (const visit of page) {
+        const slot = visit.view.slot as YardSlot | null;
+        if (slot) boxes.push({ visitRef: visit.visitRef, containerNumber: visit.containerNumber, slot });
+      }
+      if (page.length < 1000) break;
+      after = page[page.length - 1]?.visitRef;
+    }
+    if (boxes.length === 0) return 'no box in the yard to survey';
+    const awaited = new Set(pickups.map((p) => p.visitRef));
+    const candidates = boxes.filter((b) => !awaited.has(b.visitRef));
+    const mistakes: string[] = [];
+    const rows = boxes.map((b) => ({ containerNumber: b.containerNumber, slot: b.slot }));
+    const mistaken = new Set<number>();
+    const target = () => {
+      for (let attempt = 0; attempt < 8 && candidates.length > 0; attempt++) {
+        const index = boxes.indexOf(pick(candidates));
+        if (!mistaken.has(index)) {
+          mistaken.add(index);
+          return index;
+        }
+      }
+      return undefined;
+    };
+    if (randomInt(2) === 0) {
+      const index = target();
+      if (index !== undefined) {
+        const number = rows[index]!.containerNumber;
+        const position = 4 + randomInt(6);
+        const digit = (Number(number[position]) + 1 + randomInt(9)) % 10;
+        const first10 = `${number.slice(0, position)}${digit}${number.slice(position + 1, 10)}`;
+        rows[index] = { ...rows[index]!, containerNumber: `${first10}${computeCheckDigit(first10)}` };
+        mistakes.push(`misread ${number} as ${rows[index]!.containerNumber}`);
+      }
+    }
+    if (randomInt(2) === 0) {
+      const index = target();
+      const block =
+        index === undefined ? undefined : layout.blocks.find((b) => b.id === rows[index]!.slot.block);
+      if (index !== undefined && block) {
+        const { slot } = rows[index]!;
+        const bay = slot.bay + 2 <= 2 * block.bays - 1 ? slot.bay + 2 : slot.bay - 2;
+        if (bay >= 1) {
+          rows[index] = { ...rows[index]!, slot: { ...slot, bay } };
+          mistakes.push(`saw ${rows[index]!.containerNumber} one bay off`);
+        }
+      }
+    }
+    const end = now();
+    const csv = [
+      'container,slot,seen_at',
+      ...rows.map((row, i) =>
+        [
+          row.containerNumber,
+          formatYardSlot(row.slot),
+          new Date(end - SURVEY_WALK_MS + Math.floor((SURVEY_WALK_MS * i) / rows.length)).toISOString(),
+        ].join(','),
+      ),
+    ].join('\n');
+    const report = await recordYardSurvey({
+      ledger: args.ledger,
+      terminals: args.terminals,
+      actor: { operator: 'simulator' },
+      terminal: layout.terminal,
+      input: { csv: `${csv}\n` },
+    });
+    const { totals } = report;
+    return `yard survey ${report.surveyId} of ${boxes.length} boxes${mistakes.length > 0 ? ` (${mistakes.join('; ')})` : ''}: ${totals.missing} missing, ${totals.unknown} unknown, ${totals.misplaced} misplaced`;
+  }
+
+  const surveyEvery = args.surveyEverySteps ?? SURVEY_EVERY_STEPS;
+  let steps = 0;
+
   async function step(): Promise<void> {
     if (!layout) return;
+    steps++;
     try {
       let done: string;
+      const surveyDue =
+        surveyEvery > 0 && (steps === Math.min(FIRST_SURVEY_STEP, surveyEvery) || steps % surveyEvery === 0);
       const due = drivable().some(isDue);
       const upcoming = drivable().filter((p) => Date.parse(p.windowEnd) > now()).length;
-      if (cargoDeps && due && randomInt(2) === 0) done = await pickUp();
+      if (surveyDue) done = await survey();
+      else if (cargoDeps && due && randomInt(2) === 0) done = await pickUp();
       else if (cargoDeps && upcoming < PENDING_LOW_WATER && randomInt(3) === 0) done = await replenish();
       else {
         const roll = randomInt(6);
@@ -314,7 +428,7 @@ export function createSimulator(args: SimulatorArgs): SimulatorSteps {
     }
   }
 
-  return { step, gateIn, move, discharge, pickUp, replenish, pending: () => [...pickups] };
+  return { step, gateIn, move, discharge, pickUp, replenish, survey, pending: () => [...pickups] };
 }
 
 /**

@@ -164,6 +164,8 @@ async function problemFrom(response: Response): Promise<ApiError> {
 
 interface RequestOptions {
   body?: unknown;
+  /** A body sent as it is, with its media type (a survey's CSV file), instead of JSON. */
+  text?: { readonly body: string; readonly type: string };
   /** Retry once with a fresh CSRF token when the server refuses the one sent (set internally). */
   retried?: boolean;
 }
@@ -173,6 +175,7 @@ async function request<T>(method: string, path: string, options: RequestOptions 
   const changesState = method !== 'GET' && method !== 'HEAD';
   if (changesState && csrfToken) headers['x-csrf-token'] = csrfToken;
   if (options.body !== undefined) headers['content-type'] = 'application/json';
+  if (options.text !== undefined) headers['content-type'] = options.text.type;
   let response: Response;
   try {
     response = await fetch(path, {
@@ -181,6 +184,7 @@ async function request<T>(method: string, path: string, options: RequestOptions 
       credentials: 'same-origin',
       cache: 'no-store',
       ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+      ...(options.text !== undefined ? { body: options.text.body } : {}),
     });
   } catch {
     // The sentence people read comes from the catalogue (errors.ts); this detail is for logs and English only.
@@ -220,6 +224,12 @@ async function withCsrf(): Promise<void> {
 export async function apiPost<T>(path: string, body: unknown = {}): Promise<T> {
   await withCsrf();
   return request<T>('POST', path, { body });
+}
+
+/** A POST of a text body as it is (`type`: its media type, e.g. `text/csv`), with the CSRF token; JSON answered. */
+export async function apiPostText<T>(path: string, text: string, type: string): Promise<T> {
+  await withCsrf();
+  return request<T>('POST', path, { text: { body: text, type } });
 }
 
 /** A DELETE of any JSON API route, with the CSRF token and the same error handling. */

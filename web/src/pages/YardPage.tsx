@@ -2,7 +2,9 @@ import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatNumber } from '../clock.js';
 import { Button, Loading, Notice, PageHeading } from '../components.js';
+import { holds, useSession } from '../session.js';
 import { StackPanel } from '../yard/StackPanel.js';
+import { SurveyCard } from '../yard/SurveyCard.js';
 import { useYardMap } from '../yard/use-yard-map.js';
 import { useYardView } from '../yard/use-yard-view.js';
 import { YardLegend } from '../yard/YardLegend.js';
@@ -26,6 +28,9 @@ import {
 export function YardPage({ terminal }: { terminal: string }) {
   const { t } = useTranslation('yard');
   const { map, error, load } = useYardMap(terminal);
+  const { state } = useSession();
+  // Terminal staff who may survey the yard upload a survey below the map (issue 15); its alerts show on the map.
+  const maySurvey = state.status === 'signed-in' && holds(state.session, 'yard.survey');
   const [show, setShow] = useState<Record<BoxState, boolean>>({
     in_yard: true,
     released: true,
@@ -102,6 +107,7 @@ export function YardPage({ terminal }: { terminal: string }) {
           </p>
         </>
       ) : null}
+      {maySurvey ? <SurveyCard terminal={terminal} onRecorded={() => void load()} /> : null}
     </div>
   );
 }

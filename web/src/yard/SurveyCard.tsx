@@ -176,7 +176,7 @@ export function SurveyCard({ terminal, onRecorded }: { terminal: string; onRecor
   return (
     <section className="card card-wide survey-card" aria-labelledby="survey-heading">
       <h2 id="survey-heading">{t('survey.heading', { terminal })}</h2>
-      <p className="field-hint">{t('survey.hint')}</p>
+      <p className="field-hint">{t('survey.hint', { header: 'container,slot,seen_at' })}</p>
       <form
         onSubmit={(event) => {
           event.preventDefault();
