@@ -11,6 +11,8 @@
  * - gate: gate verdicts per second and p99 through HTTP ÷ `/healthz` of the same server (`bench/gate.ts`), with the
  *   SQLite writer on its thread (the default) and in place on the main thread; and the p99 of verdicts sent open
  *   loop at a steady 100 a second.
+ * - detection: events per second through the detection engine (every registered rule, its writes) ÷ reading the
+ *   same log in the same batches without rules (`bench/detection.ts`, issue 15).
  * - witnesses: checkpoint → quorum of two local witnesses' cosignatures, p50 and p99, and audited appends per
  *   second with those witnesses ÷ with none (`bench/witnesses.ts`).
  */
@@ -33,6 +35,7 @@ import {
   verifierKeyString,
 } from '../src/audit/index.js';
 import { createPostgresKysely, createSqliteKysely, openLedgerStore } from '../src/store/open-store.js';
+import { detectionFigures } from './detection.js';
 import { gateFigures } from './gate.js';
 import { witnessFigures } from './witnesses.js';
 
@@ -349,6 +352,7 @@ async function main() {
       gate: await gateFigures(dir, { quick }),
       gateInPlace: await gateFigures(dir, { quick, sqliteWriter: 'in-place' }),
       witnesses: await witnessFigures(dir, { quick, signer }),
+      detection: await detectionFigures(dir, { quick }),
     };
     mkdirSync('bench-results', { recursive: true });
     writeFileSync(join('bench-results', 'bench.json'), `${JSON.stringify(results, null, 2)}\n`);
@@ -410,6 +414,10 @@ async function main() {
         `${results.witnesses.witnessedAppendRatio}× (${results.witnesses.witnessedAppendsPerSecond}/s vs ${results.witnesses.plainAppendsPerSecond}/s)`,
       ],
     );
+    rows.push([
+      `detection engine (${results.detection.rules} rules) ÷ reading the log without rules`,
+      `${results.detection.engineToReadRatio}× (${results.detection.engineEventsPerSecond}/s vs ${results.detection.readEventsPerSecond}/s events; core alone ${results.detection.coreEventsPerSecond}/s)`,
+    ]);
     const width = Math.max(...rows.map(([k]) => k.length));
     process.stdout.write(`${rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n')}\n`);
     process.stdout.write('written to bench-results/bench.json\n');
