@@ -76,7 +76,7 @@ describe('approval.collusion', () => {
       orgId: 'org-op',
     });
     expect(alert?.summary).toMatch(
-      /^p1 and p2 approved each other's requests 8 times in 30 days \(4 and 4\), [\d.]+ times/,
+      /^p1 and p2 approved each other's requests 8 times in 30 days \(p1 4 of p2's, p2 4 of p1's\), [\d.]+ times what their colleagues on duty would have\.$/,
     );
     expect(alert?.evidence).toHaveLength(8);
     expect(alert?.evidence.at(-1)).toBe(alert?.raisedBy);

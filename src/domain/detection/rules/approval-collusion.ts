@@ -5,15 +5,17 @@
  *
  * "Unusually often" is measured against who else could have approved at that moment, not against the whole
  * organisation: for each grant, the people who might have approved it are the approver and every colleague of the
- * approver's organisation who approved anything within the window and was active (any event they did, `actorOf`)
- * within the last few hours, the requester aside. Each of them "expects" an equal share of that grant. A pair fires
+ * approver's organisation who holds a role that approves that kind of request (`approverRolesFor`) and was at work
+ * (any event they did, `actorOf`: a sign-in, a look-up, a move) within the last shift, the requester aside. Each of
+ * them "expects" an equal share of that grant. A pair fires
  * when, within the window, each approved the other at least `minEachWay` times, at least `minApprovals` in all, and
  * at least `aboveExpected` times what those shares expect. So two planners alone on the night shift, or a team of
  * two, who can only approve each other, never fire; a pair who keep choosing each other while four colleagues are
  * on duty does. One alert per pair per window.
  */
+import { type ApprovalKind, approvalKinds, approverRolesFor } from '../../access/index.js';
 import { actorOf } from '../actor.js';
-import type { DetectionAlert, LogEvent, Rule, RuleSettings, RuleStep } from '../rule.js';
+import type { DetectionAlert, LogEvent, PortFacts, Rule, RuleSettings, RuleStep } from '../rule.js';
 import { DAY_MS, eventMs, evidenceOf, HOUR_MS, hourlyDue, msOf, objectOf, textOf } from './event-fields.js';
 
 export interface ApprovalCollusionSettings extends RuleSettings {
@@ -25,7 +27,7 @@ export interface ApprovalCollusionSettings extends RuleSettings {
   readonly minEachWay: number;
   /** At least this many times what their colleagues on duty would have made of the same requests. */
   readonly aboveExpected: number;
-  /** A colleague active within this many hours before a grant could have approved it. */
+  /** A colleague at work within this many hours before a grant (a shift) could have approved it. */
   readonly peerActiveHours: number;
 }
 
@@ -40,16 +42,14 @@ interface Grant {
 }
 
 export interface ApprovalCollusionState {
-  /** Requests still open: who asked, their organisation, and when the request expires. */
-  pending: Record<string, { requester: string; org: string | null; expiresAt: number }>;
+  /** Requests still open: who asked, their organisation, the kind, and when the request expires. */
+  pending: Record<string, { requester: string; org: string | null; kind: string; expiresAt: number }>;
   /** The grants within the window, oldest first, from `head` on. */
   grants: Grant[];
   head: number;
   /** Directed counts within the window, keyed `requester>approver`: what happened, and what the shares expect. */
   observed: Record<string, number>;
   expected: Record<string, number>;
-  /** Per approver organisation, who approved within the window and when they last did. */
-  approvers: Record<string, Record<string, number>>;
   /** When each person last did anything the log attributes to them. */
   lastActive: Record<string, number>;
   /** When each pair (`a|b`, sorted) last raised an alert. */
@@ -71,7 +71,7 @@ export const approvalCollusionRule: Rule<ApprovalCollusionState, ApprovalCollusi
     minApprovals: 8,
     minEachWay: 2,
     aboveExpected: 3,
-    peerActiveHours: 4,
+    peerActiveHours: 8,
   },
   initialState: () => ({
     pending: {},
@@ -79,7 +79,6 @@ export const approvalCollusionRule: Rule<ApprovalCollusionState, ApprovalCollusi
     head: 0,
     observed: {},
     expected: {},
-    approvers: {},
     lastActive: {},
     alerted: {},
     lastPruneMs: 0,
@@ -97,6 +96,7 @@ export const approvalCollusionRule: Rule<ApprovalCollusionState, ApprovalCollusi
         state.pending[requestId] = {
           requester: userId,
           org: textOf(requester?.orgId) ?? null,
+          kind: textOf(data.kind) ?? '',
           expiresAt: msOf(data.expiresAt) ?? now + PENDING_KEPT_MS,
         };
       }
@@ -111,39 +111,48 @@ export const approvalCollusionRule: Rule<ApprovalCollusionState, ApprovalCollusi
     const approvedBy = objectOf(data.approvedBy);
     const approver = textOf(approvedBy?.userId);
     if (!request || !approver || approver === request.requester) return { state, alerts: [] };
-    const approverOrg = textOf(approvedBy?.orgId) ?? NO_ORG;
+    const approverOrg = textOf(approvedBy?.orgId) ?? facts.people[approver]?.orgId ?? NO_ORG;
     const grant: Grant = {
       at: now,
       requester: request.requester,
       approver,
       org: textOf(approvedBy?.orgId) ?? null,
       index: event.index,
-      candidates: whoCouldApprove(state, approverOrg, request.requester, approver, now, settings),
+      candidates: whoCouldApprove(state, facts, request, approverOrg, approver, now, settings),
     };
     state.lastActive[approver] = now;
-    const colleagues = state.approvers[approverOrg] ?? {};
-    colleagues[approver] = now;
-    state.approvers[approverOrg] = colleagues;
     count(state, grant, 1);
     state.grants.push(grant);
     return { state, alerts: judge(state, event, grant, settings) };
   },
 };
 
-/** The approver and each colleague who approved within the window and was active lately, the requester aside. */
+/** Roles that approve each kind of request (`approvalPolicy`). */
+const APPROVER_ROLES: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
+  approvalKinds.map((kind: ApprovalKind) => [kind, approverRolesFor(kind)]),
+);
+
+/**
+ * The approver and each colleague of the approver's organisation who may approve this kind and was at work lately,
+ * the requester aside.
+ */
 function whoCouldApprove(
   state: ApprovalCollusionState,
+  facts: PortFacts,
+  request: { requester: string; kind: string },
   org: string,
-  requester: string,
   approver: string,
   now: number,
   settings: ApprovalCollusionSettings,
 ): string[] {
   const since = now - settings.peerActiveHours * HOUR_MS;
+  const roles = APPROVER_ROLES[request.kind] ?? [];
   const candidates = [approver];
-  for (const colleague of Object.keys(state.approvers[org] ?? {})) {
-    if (colleague === approver || colleague === requester) continue;
-    if ((state.lastActive[colleague] ?? Number.NEGATIVE_INFINITY) >= since) candidates.push(colleague);
+  for (const person of Object.values(facts.people)) {
+    const colleague = person.userId;
+    if (person.orgId !== org || colleague === approver || colleague === request.requester) continue;
+    if ((state.lastActive[colleague] ?? Number.NEGATIVE_INFINITY) < since) continue;
+    if (person.roles.some((role) => roles.includes(role))) candidates.push(colleague);
   }
   return candidates.sort();
 }
@@ -188,7 +197,7 @@ function judge(
       subject: { kind: 'user', id: b },
       terminal: null,
       orgId: grant.org,
-      summary: `${b} and ${a} approved each other's requests ${together} times in ${settings.windowDays} days (${ab} and ${ba}), ${(together / Math.max(expected, 1e-9)).toFixed(1)} times what their colleagues on duty would have.`,
+      summary: `${b} and ${a} approved each other's requests ${together} times in ${settings.windowDays} days (${b} ${ab} of ${a}'s, ${a} ${ba} of ${b}'s), ${(together / Math.max(expected, 1e-9)).toFixed(1)} times what their colleagues on duty would have.`,
       evidence: evidenceOf(theirs, event.index),
     },
   ];
@@ -204,10 +213,6 @@ function prune(state: ApprovalCollusionState, now: number, settings: ApprovalCol
   if (state.head > 256 && state.head * 2 > state.grants.length) {
     state.grants = state.grants.slice(state.head);
     state.head = 0;
-  }
-  for (const [org, colleagues] of Object.entries(state.approvers)) {
-    for (const [userId, at] of Object.entries(colleagues)) if (at < windowStart) delete colleagues[userId];
-    if (Object.keys(colleagues).length === 0) delete state.approvers[org];
   }
   // Activity older than the on-duty span decides nothing any more.
   const activeSince = now - settings.peerActiveHours * HOUR_MS;

@@ -76,7 +76,7 @@ describe('pickup.changed_late', () => {
     );
   });
 
-  it('fires when another driver is named an hour before the slot, or during it', () => {
+  it('fires when a driver the haulier never sent is named an hour before the slot, or during it', () => {
     const log = bookedLog();
     log.after(7 * 60).add('appointment-V1', 'DriverChanged', driverChange('D2'));
     log.after(90).add('appointment-V1', 'DriverChanged', { ...driverChange('D3'), fromDriverBadgeRef: 'D2' });
@@ -85,7 +85,44 @@ describe('pickup.changed_late', () => {
       [1, [0, 1]],
       [2, [1, 2]],
     ]);
-    expect(alerts[1]?.summary).toContain('given another driver after its booked slot began');
+    expect(alerts[1]?.summary).toBe(
+      'The pickup of MSCU1234565 (visit V1) was given a driver org-haulier had not named before after its booked slot began, by u-planner of org-haulier.',
+    );
+  });
+
+  it('fires when a pickup two days out is pulled forward to a slot within the hour', () => {
+    // The booking was for 14:00 two days later: far from the old slot, but the new one is minutes away.
+    const farLog = bookedLog();
+    farLog.events[0] = {
+      ...farLog.events[0]!,
+      data: {
+        ...farLog.events[0]!.data,
+        slotStart: '2026-03-04T14:00:00.000Z',
+        slotEnd: '2026-03-04T15:00:00.000Z',
+      },
+    };
+    farLog
+      .after(60)
+      .add('appointment-V1', 'SlotRebooked', rebook('2026-03-02T07:30:00.000Z', '2026-03-02T08:30:00.000Z'));
+    const alerts = alertsOver(pickupChangedLateRule, farLog.events, facts);
+    expect(alerts.map((a) => a.summary)).toEqual([
+      'The pickup of MSCU1234565 (visit V1) was moved from 2026-03-04 14:00 UTC to 2026-03-02 07:30 UTC 2 days before its booked slot, by u-planner of org-haulier.',
+    ]);
+  });
+
+  it('stays quiet when a driver off sick is replaced on the day by a colleague the haulier has sent before', () => {
+    const log = eventLog('2026-03-01T09:00:00.000Z');
+    log.add('appointment-V9', 'SlotBooked', {
+      ...(bookedLog().events[0]?.data ?? {}),
+      visitRef: 'V9',
+      slotStart: '2026-03-01T12:00:00.000Z',
+      slotEnd: '2026-03-01T13:00:00.000Z',
+      driverBadgeRef: 'D2',
+    });
+    log.after(21 * 60);
+    log.add('appointment-V1', 'SlotBooked', bookedLog().events[0]?.data ?? {});
+    log.after(6 * 60).add('appointment-V1', 'DriverChanged', driverChange('D2'));
+    expect(alertsOver(pickupChangedLateRule, log.events, facts)).toEqual([]);
   });
 
   it('compares a booking made again after a cancellation with the cancelled one', () => {

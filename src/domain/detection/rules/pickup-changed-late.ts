@@ -1,19 +1,28 @@
 /**
- * `pickup.changed_late` (issue 15, the Antwerp chain): a booked pickup moved to an *earlier* slot, or another driver
- * named, close to the pickup. In Antwerp the gang changed the pickup times and sent their own drivers before the
- * real haulier came (MISSION §1); the booking decider already asks a second person for such a change inside its
- * sensitivity window (`isSensitiveChange`, 24 h), and this rule watches the narrower band just before the slot,
- * where an approved change still leaves the real chain no time to notice.
+ * `pickup.changed_late` (issue 15, the Antwerp chain): a booked pickup moved to an *earlier* slot close to the
+ * pickup, or a driver the haulier has never sent named close to it. In Antwerp the gang changed the pickup times and
+ * sent their own drivers before the real haulier came (MISSION §1); the booking decider already asks a second person
+ * for such a change inside its sensitivity window (`isSensitiveChange`, 24 h), and this rule watches the narrower
+ * band just before the pickup, where even an approved change leaves the real chain no time to notice.
  *
- * Honest work it leaves alone: a pickup moved *later* (a truck running late), any change well ahead of the slot (a
- * planner rebooking a day ahead), a new truck for the same driver (a breakdown: the gate checks the driver's badge,
- * so a truck alone gives an outsider nothing), and a booking made again long after the cancelled slot passed.
+ * - **Moved earlier, close to the pickup**: the change comes less than N hours before the booked slot (or during
+ *   it), or it moves the pickup to a slot that starts less than N hours after the change (a pickup two days out
+ *   pulled forward to this afternoon is as close as it gets).
+ * - **Another driver, close to the pickup**: less than N hours before the booked slot (or during it, or its grace),
+ *   a driver named whom the haulier making the change has never named in the last year. A driver off sick on the
+ *   day, replaced by a colleague of the same firm, is the daily routine and does not fire; a stranger is the gang's
+ *   driver.
+ *
+ * Honest work it leaves alone besides: a pickup moved *later* (a truck running late), any change well ahead of the
+ * slot (a planner rebooking a day ahead), a new truck for the same driver (a breakdown: the gate checks the driver's
+ * badge, so a truck alone gives an outsider nothing), and a booking made again long after the cancelled slot passed.
  * A booking made again after a cancellation is compared with the cancelled one, as the decider compares it, so
  * cancelling and booking anew is no way around the rule.
  */
 import type { DetectionAlert, LogEvent, PortFacts, Rule, RuleSettings, RuleStep } from '../rule.js';
 import {
   boxName,
+  DAY_MS,
   durationText,
   eventMs,
   evidenceOf,
@@ -27,7 +36,7 @@ import {
 } from './event-fields.js';
 
 export interface PickupChangedLateSettings extends RuleSettings {
-  /** A change less than this many hours before the booked (old) slot starts, or during it, is late. */
+  /** A change less than this many hours before the booked slot, or to a slot this close, is late. */
   readonly hoursBeforePickup: number;
 }
 
@@ -44,6 +53,8 @@ interface BookedPickup {
 
 export interface PickupChangedLateState {
   bookings: Record<string, BookedPickup>;
+  /** Per organisation, the drivers (badge references) it named and when it last did. */
+  drivers: Record<string, Record<string, number>>;
   lastPruneMs: number;
 }
 
@@ -52,15 +63,23 @@ export interface PickupChangedLateState {
  * so a driver changed in that time is still a change before the pickup.
  */
 const GRACE_MS = 60 * MINUTE_MS;
+/** A driver the organisation named within this long is one of its own. */
+const DRIVER_MEMORY_MS = 365 * DAY_MS;
 
 const APPOINTMENT_STREAM = 'appointment-';
+
+/** What a change did that makes it late. */
+interface LateChange {
+  readonly newStart: number | null;
+  readonly strangerDriver: boolean;
+}
 
 export const pickupChangedLateRule: Rule<PickupChangedLateState, PickupChangedLateSettings> = {
   id: 'pickup.changed_late',
   description:
-    'A booked pickup moved to an earlier slot, or another driver named, less than N hours before the booked slot',
+    'A booked pickup moved to an earlier slot, or a driver the haulier never sent named, less than N hours before the pickup',
   defaults: { severity: 'high', hoursBeforePickup: 4 },
-  initialState: () => ({ bookings: {}, lastPruneMs: 0 }),
+  initialState: () => ({ bookings: {}, drivers: {}, lastPruneMs: 0 }),
   step(state, event, facts, settings): RuleStep<PickupChangedLateState> {
     const now = eventMs(event);
     if (hourlyDue(state.lastPruneMs, now)) prune(state, now);
@@ -68,8 +87,14 @@ export const pickupChangedLateRule: Rule<PickupChangedLateState, PickupChangedLa
     const visitRef = textOf(event.data.visitRef);
     if (!visitRef) return { state, alerts: [] };
     const before = state.bookings[visitRef];
-    const alerts: DetectionAlert[] = [];
-    const late = before !== undefined && isLate(before, now, settings);
+    const orgId = textOf(objectOf(event.data.by)?.orgId);
+    const window = settings.hoursBeforePickup * HOUR_MS;
+    const late = before !== undefined && now > before.start - window && now <= before.end + GRACE_MS;
+    const earlierAndClose = (start: number) =>
+      before !== undefined && start < before.start && (late || start < now + window);
+    const stranger = (driver: string) =>
+      late && driver !== '' && orgId !== undefined && state.drivers[orgId]?.[driver] === undefined;
+    let change: LateChange | null = null;
     switch (event.type) {
       case 'SlotBooked': {
         const start = msOf(event.data.slotStart);
@@ -77,25 +102,21 @@ export const pickupChangedLateRule: Rule<PickupChangedLateState, PickupChangedLa
         const driver = textOf(event.data.driverBadgeRef) ?? '';
         if (start === undefined || end === undefined) break;
         // Only a booking made again after a cancellation is a change; a first booking changes nothing.
-        if (before?.cancelled && late) {
-          const earlier = start < before.start;
-          const otherDriver = before.driver !== '' && driver !== before.driver;
-          if (earlier || otherDriver) {
-            alerts.push(
-              alertOf(event, facts, settings, visitRef, before, now, earlier ? start : null, otherDriver),
-            );
-          }
+        if (before?.cancelled) {
+          const earlier = earlierAndClose(start);
+          const otherDriver = before.driver !== '' && driver !== before.driver && stranger(driver);
+          if (earlier || otherDriver)
+            change = { newStart: earlier ? start : null, strangerDriver: otherDriver };
         }
         state.bookings[visitRef] = { start, end, driver, cancelled: false, index: event.index };
+        noteDriver(state, orgId, driver, now);
         break;
       }
       case 'SlotRebooked': {
         const start = msOf(event.data.slotStart);
         const end = msOf(event.data.slotEnd);
         if (start === undefined || end === undefined) break;
-        if (before && late && start < before.start) {
-          alerts.push(alertOf(event, facts, settings, visitRef, before, now, start, false));
-        }
+        if (earlierAndClose(start)) change = { newStart: start, strangerDriver: false };
         state.bookings[visitRef] = {
           start,
           end,
@@ -108,30 +129,41 @@ export const pickupChangedLateRule: Rule<PickupChangedLateState, PickupChangedLa
       case 'DriverChanged': {
         const driver = textOf(event.data.driverBadgeRef) ?? '';
         const fromDriver = textOf(event.data.fromDriverBadgeRef) ?? before?.driver ?? '';
-        if (before && late && driver !== fromDriver) {
-          alerts.push(alertOf(event, facts, settings, visitRef, before, now, null, true));
-        }
+        if (before && driver !== fromDriver && stranger(driver))
+          change = { newStart: null, strangerDriver: true };
         if (before) state.bookings[visitRef] = { ...before, driver, index: event.index };
+        noteDriver(state, orgId, driver, now);
         break;
       }
       case 'BookingCancelled':
         if (before) before.cancelled = true;
         break;
     }
+    const alerts = change && before ? [alertOf(event, facts, settings, visitRef, before, now, change)] : [];
     return { state, alerts };
   },
 };
 
-/** A change at `now` is late when it comes less than the setting's hours before the old slot, or during it. */
-function isLate(before: BookedPickup, now: number, settings: PickupChangedLateSettings): boolean {
-  return now > before.start - settings.hoursBeforePickup * HOUR_MS && now <= before.end + GRACE_MS;
+function noteDriver(
+  state: PickupChangedLateState,
+  orgId: string | undefined,
+  driver: string,
+  now: number,
+): void {
+  if (!orgId || driver === '') return;
+  const named = state.drivers[orgId] ?? {};
+  named[driver] = now;
+  state.drivers[orgId] = named;
 }
 
-/** A booking whose slot (and grace) has passed can no longer make a change late: forget it. */
+/** A booking whose slot (and grace) has passed can no longer make a change late: forget it; and long-gone drivers. */
 function prune(state: PickupChangedLateState, now: number): void {
   state.lastPruneMs = now;
   for (const [visitRef, booking] of Object.entries(state.bookings)) {
     if (booking.end + GRACE_MS < now) delete state.bookings[visitRef];
+  }
+  for (const named of Object.values(state.drivers)) {
+    for (const [driver, at] of Object.entries(named)) if (at + DRIVER_MEMORY_MS < now) delete named[driver];
   }
 }
 
@@ -142,18 +174,20 @@ function alertOf(
   visitRef: string,
   before: BookedPickup,
   now: number,
-  newStart: number | null,
-  otherDriver: boolean,
+  change: LateChange,
 ): DetectionAlert {
   const by = objectOf(event.data.by);
-  const who = `${textOf(by?.userId) ?? 'someone'} of ${textOf(by?.orgId) ?? 'an unknown organisation'}`;
+  const orgId = textOf(by?.orgId) ?? 'an unknown organisation';
+  const who = `${textOf(by?.userId) ?? 'someone'} of ${orgId}`;
   const lead =
     now < before.start
       ? `${durationText(before.start - now)} before its booked slot`
       : 'after its booked slot began';
   const what = [
-    newStart === null ? null : `moved from ${instantText(before.start)} to ${instantText(newStart)}`,
-    otherDriver ? 'given another driver' : null,
+    change.newStart === null
+      ? null
+      : `moved from ${instantText(before.start)} to ${instantText(change.newStart)}`,
+    change.strangerDriver ? `given a driver ${orgId} had not named before` : null,
   ]
     .filter((part) => part !== null)
     .join(' and ');

@@ -71,7 +71,7 @@ describe('release.passed_and_used', () => {
         terminal: 'T1',
         orgId: null,
         summary:
-          'The release right of MSCU1234565 (visit V1) passed from org-fwd to org-haul and was booked for a pickup within 30 min 2 min later.',
+          'The release right of MSCU1234565 (visit V1) passed from org-fwd to org-haul and was booked 2 min later for a pickup starting at once.',
         evidence: [0, 1],
         raisedBy: 1,
       },

@@ -8,6 +8,8 @@
  * - a truck at the gate for the box (`GateAttemptAccepted` or `GateAttemptRefused`), or
  * - the new holder booking, re-booking or naming the driver of a pickup whose slot begins within the same minutes
  *   (the box is being sent for at once; this alert comes before the truck does, while a freeze still stops it).
+ * The default window is an hour and a half: slots are booked days ahead (MISSION §6), and a right that lands with
+ * a haulier less than that before its truck is at the gate leaves the line and the forwarder no time to notice.
  * A haulier accepting a right and booking a slot in the same sitting for later that day is the daily routine, and
  * so is a forwarder passing a right on hours before the pickup: neither fires. The pickup credential is issued with
  * the booking, so it says nothing the booking does not.
@@ -51,7 +53,7 @@ const BOOKINGS = new Set(['SlotBooked', 'SlotRebooked', 'DriverChanged']);
 export const releasePassedAndUsedRule: Rule<ReleasePassedAndUsedState, ReleasePassedAndUsedSettings> = {
   id: 'release.passed_and_used',
   description: 'A release right accepted by a new party and used for a pickup at the gate within minutes',
-  defaults: { severity: 'high', withinMinutes: 30 },
+  defaults: { severity: 'high', withinMinutes: 90 },
   initialState: () => ({ transfers: {}, lastPruneMs: 0 }),
   step(state, event, facts, settings): RuleStep<ReleasePassedAndUsedState> {
     const now = eventMs(event);
@@ -72,17 +74,21 @@ export const releasePassedAndUsedRule: Rule<ReleasePassedAndUsedState, ReleasePa
     }
     const transfer = state.transfers[visitRef];
     if (!transfer || transfer.fired || now - transfer.at > window) return { state, alerts: [] };
-    let used: 'gate' | 'booking' | null = null;
-    if (GATE_ATTEMPTS.has(event.type) && event.streamId.startsWith('gate-')) used = 'gate';
-    else if (BOOKINGS.has(event.type) && event.streamId.startsWith('appointment-')) {
+    let used: string | null = null;
+    if (GATE_ATTEMPTS.has(event.type) && event.streamId.startsWith('gate-')) {
+      used = `${event.type === 'GateAttemptAccepted' ? 'collected at the gate' : 'presented at the gate'} ${durationText(now - transfer.at)} later`;
+    } else if (BOOKINGS.has(event.type) && event.streamId.startsWith('appointment-')) {
       const byOrg = textOf(objectOf(event.data.by)?.orgId);
       const slotStart = msOf(event.data.slotStart) ?? msOf(facts.visits[visitRef]?.pickupAt ?? undefined);
-      if (byOrg === transfer.to && slotStart !== undefined && slotStart <= transfer.at + window)
-        used = 'booking';
+      if (byOrg === transfer.to && slotStart !== undefined && slotStart <= transfer.at + window) {
+        const lead =
+          slotStart > transfer.at ? `${durationText(slotStart - transfer.at)} after that` : 'at once';
+        used = `booked ${durationText(now - transfer.at)} later for a pickup starting ${lead}`;
+      }
     }
     if (used === null) return { state, alerts: [] };
     transfer.fired = true;
-    return { state, alerts: [alertOf(event, facts, settings, visitRef, transfer, now, used)] };
+    return { state, alerts: [alertOf(event, facts, settings, visitRef, transfer, used)] };
   },
 };
 
@@ -92,22 +98,15 @@ function alertOf(
   settings: ReleasePassedAndUsedSettings,
   visitRef: string,
   transfer: Transfer,
-  now: number,
-  used: 'gate' | 'booking',
+  used: string,
 ): DetectionAlert {
-  const outcome =
-    used === 'booking'
-      ? `booked for a pickup within ${settings.withinMinutes} min`
-      : event.type === 'GateAttemptAccepted'
-        ? 'collected at the gate'
-        : 'presented at the gate';
   return {
     rule: 'release.passed_and_used',
     severity: settings.severity,
     subject: { kind: 'visit', id: visitRef },
     terminal: facts.visits[visitRef]?.terminal ?? null,
     orgId: null,
-    summary: `The release right of ${boxName(facts, visitRef)} passed from ${transfer.from} to ${transfer.to} and was ${outcome} ${durationText(now - transfer.at)} later.`,
+    summary: `The release right of ${boxName(facts, visitRef)} passed from ${transfer.from} to ${transfer.to} and was ${used}.`,
     evidence: evidenceOf([transfer.index], event.index),
   };
 }
