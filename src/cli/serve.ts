@@ -1,5 +1,5 @@
 import { dirname, isAbsolute, join, relative } from 'node:path';
-import { LookupWatch, SharedLookupWatch } from '../app/alerts/index.js';
+import { PositionViewRecorder } from '../app/alerts/index.js';
 import {
   isHistoryBreak,
   ReadModelCheck,
@@ -52,6 +52,21 @@ export async function serveCommand(
   }
   // Issue 15: a bad rule setting stops the start here, with the variable named.
   const detection = readDetectionSettings();
+  const viewBatchSetting = readSetting('viewBatchSeconds');
+  const viewBatchMs = Number(viewBatchSetting) * 1000;
+  if (!(Number.isFinite(viewBatchMs) && viewBatchMs > 0)) {
+    throw new Error(
+      `PORTLEDGER_VIEW_BATCH_SECONDS must be a number of seconds above 0, not ${viewBatchSetting}`,
+    );
+  }
+  // lookup.bulk is a detection rule now (issue 15): the settings of the in-process count it replaced would be ignored.
+  for (const gone of ['PORTLEDGER_BULK_LOOKUP_LIMIT', 'PORTLEDGER_BULK_LOOKUP_WINDOW_MINUTES']) {
+    if (process.env[gone] !== undefined) {
+      throw new Error(
+        `${gone} is gone: lookup.bulk is a detection rule now, set ${gone.replace('PORTLEDGER_BULK_LOOKUP_', 'PORTLEDGER_DETECT_LOOKUP_BULK_')} instead`,
+      );
+    }
+  }
   const databaseUrl = resolveDatabaseUrl(options.db);
   // Issue 14: request logs stay out of what the person at the terminal reads, unless a level is asked for; the
   // terminal's zone is known once the system is open (until then, times are said in UTC, and named so).
@@ -95,15 +110,6 @@ export async function serveCommand(
     Number(readSetting('checkpointIntervalMs') ?? 1000),
   );
   signer.unref();
-  // Built before anything starts, so that a bad limit stops the server with a clear error.
-  const lookupLimits = {
-    limit: Number(readSetting('bulkLookupLimit')),
-    windowMinutes: Number(readSetting('bulkLookupWindowMinutes')),
-  };
-  // Counted across instances where several share the database (PostgreSQL, issue 13).
-  const lookups = system.store.windowCounts
-    ? new SharedLookupWatch(lookupLimits, system.store.windowCounts, system.ledger.clock)
-    : new LookupWatch(lookupLimits, system.ledger.clock);
   const gateLimits = {
     kioskLimit: Number(readSetting('gateKioskRateLimit')),
     credentialLimit: Number(readSetting('gateCredentialRateLimit')),
@@ -222,7 +228,13 @@ export async function serveCommand(
     pickup: system.gate,
     trustProxy: readSetting('trustProxy') === 'true',
     integrity,
-    lookups,
+    // Who looked at what (issue 15): closed with the server, which writes the views that wait.
+    positionViews: new PositionViewRecorder({
+      ledger: system.ledger,
+      intervalMs: viewBatchMs,
+      onError: (error, pending) =>
+        logger.error({ err: error, views: pending }, 'could not record the positions people were shown'),
+    }),
     gateThrottle,
     gateTimingLeadMinutes,
     cosignatures: system.store.cosignatures,

@@ -99,15 +99,10 @@ export const settings = {
     default: '24',
     doc: "Moving a pickup slot earlier or changing the driver less than this many hours before the slot needs a second planner's approval (`pickup.change`) and notifies the release chain.",
   },
-  bulkLookupLimit: {
-    env: 'PORTLEDGER_BULK_LOOKUP_LIMIT',
-    default: '100',
-    doc: 'A signed-in person shown the yard positions or the pickup appointments (slot and truck) of more distinct containers than this within the window raises a `lookup.bulk` alert (the yard map is not counted).',
-  },
-  bulkLookupWindowMinutes: {
-    env: 'PORTLEDGER_BULK_LOOKUP_WINDOW_MINUTES',
-    default: '10',
-    doc: 'The sliding window, in minutes, of the bulk look-up rule; a person raises at most one such alert per window.',
+  viewBatchSeconds: {
+    env: 'PORTLEDGER_VIEW_BATCH_SECONDS',
+    default: '5',
+    doc: "The reads that show a person yard positions, a visit's history or its pickup are recorded in the audit log as `PositionsViewed` events (issue 15; who looked at this box, and the `lookup.bulk` rule counts from them), batched per person: at most one event per person per this many seconds. A crash loses at most the last batch. A number above 0.",
   },
   enrolmentLinkHours: {
     env: 'PORTLEDGER_ENROLMENT_LINK_HOURS',

@@ -14,11 +14,12 @@ import { addDriver, bindDriverPhone, principal, releaseToHaulier } from '../../t
 import { mintSession } from '../../test/support/sessions.js';
 import type { AuthDeps } from '../app/access/index.js';
 import { addOrganisation, addUser } from '../app/access/index.js';
-import { LookupWatch } from '../app/alerts/index.js';
+import { PositionViewRecorder } from '../app/alerts/index.js';
 import { pickupDepsFor } from '../app/appointments/index.js';
+import { detectionEngine, runDetectionOnce } from '../app/detection/index.js';
 import { runReleaseCommand } from '../app/releases/index.js';
 import { announceVisit, runVisitCommand } from '../app/visits/index.js';
-import { computeCheckDigit, type OrgKind, type Role } from '../domain/index.js';
+import { computeCheckDigit, DETECTION_RULE_SET, type OrgKind, type Role } from '../domain/index.js';
 import { buildServer } from './server.js';
 
 const NQT = { orgId: 'org-nqt', kind: 'terminal_operator', code: 'NQT', terminals: ['T1'] } as const;
@@ -308,15 +309,22 @@ describe.each(kinds)('reading the appointment of a visit (%s)', (kind) => {
       'Driver ANR-AR-0002',
     );
   });
-  it('counts the appointments a person is shown for the bulk look-up rule, as positions are (issue 13)', async () => {
+  it('counts the appointments a person is shown for the bulk look-up rule, as positions are (issue 13, 15)', async () => {
     expect(bookedVisits.length).toBeGreaterThanOrEqual(2);
+    const views = new PositionViewRecorder({
+      ledger: auth.ledger,
+      intervalMs: 3_600_000,
+      onError: (error) => {
+        throw error;
+      },
+    });
     const watched = await buildServer({
       reads: fixture.store,
       verifierKey: testVerifierKey,
       auth,
       terminals: testTerminals,
       pickup: pickupDepsFor({ signer: auth.ledger.log.signer, slots: testSlots }),
-      lookups: new LookupWatch({ limit: bookedVisits.length - 1, windowMinutes: 10 }, auth.ledger.clock),
+      positionViews: views,
     });
     try {
       const lookupAlerts = async () =>
@@ -335,6 +343,23 @@ describe.each(kinds)('reading the appointment of a visit (%s)', (kind) => {
         expect(response.statusCode, response.body).toBe(200);
         expect(response.json().appointment).not.toBeNull();
       }
+      // The reads are recorded as views of the boxes, through their pickup; the engine counts them as positions.
+      await views.flush();
+      const viewers = await fixture.store.positionViews.viewersOf({
+        kind: 'visit',
+        subject: bookedVisits[0]!,
+        since: '2000-01-01T00:00:00.000Z',
+        limit: 10,
+      });
+      expect(
+        viewers.some((row) => row.userId === 'officer' && row.routes.includes('visit.appointment')),
+      ).toBe(true);
+      const engine = detectionEngine({
+        rules: DETECTION_RULE_SET,
+        settings: { 'lookup.bulk': { severity: 'high', limit: bookedVisits.length - 1, windowMinutes: 10 } },
+        dwellNormHours: 240,
+      });
+      while ((await runDetectionOnce({ ledger: auth.ledger, engine })).applied > 0) {}
       expect((await lookupAlerts()).length).toBe(before + 1);
     } finally {
       await watched.close();

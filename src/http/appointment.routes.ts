@@ -2,7 +2,6 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { requestApproval, requireStepUp } from '../app/access/index.js';
-import { notePositionsShown } from '../app/alerts/index.js';
 import {
   type AppointmentActor,
   type AppointmentChange,
@@ -253,30 +252,14 @@ export function appointmentRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
           { readsDrivers },
         );
         // A box's pickup time and truck are what the Antwerp gang needed to send their driver first: a person shown
-        // them counts for the bulk look-up rule as for its yard position (issue 13's outside attacker read 400
-        // appointments with a keylogged password and raised nothing). API tokens are not counted, as for positions.
+        // them is recorded as shown the box (issue 15), so "who looked at this box" names them and the bulk look-up
+        // rule counts them as for its yard position (issue 13's outside attacker read 400 appointments with a
+        // keylogged password). API tokens are not recorded, as for positions.
         if (appointment && !request.apiToken) {
           const { user } = requireAuth(request);
-          // Recorded as a view too (issue 15), so "who looked at this box" names who read its pickup.
           deps.positionViews?.note(
             { userId: user.userId, orgId: user.orgId, ip: request.ip },
             { route: 'visit.appointment', visitRefs: [request.params.visitRef] },
-          );
-        }
-        if (appointment && deps.lookups && !request.apiToken) {
-          const { user } = requireAuth(request);
-          await notePositionsShown(
-            {
-              watch: deps.lookups,
-              ledger,
-              onError: (error, crossing) =>
-                request.log.error(
-                  { err: error, userId: crossing.userId, count: crossing.count },
-                  'could not raise the bulk look-up alert',
-                ),
-            },
-            { userId: user.userId, displayName: user.displayName, orgId: user.orgId },
-            [request.params.visitRef],
           );
         }
         return { appointment };

@@ -1,5 +1,5 @@
 import type { AuthDeps } from '../app/access/index.js';
-import type { LookupCounter, PositionViewRecorder } from '../app/alerts/index.js';
+import type { PositionViewRecorder } from '../app/alerts/index.js';
 import type { PickupDeps } from '../app/appointments/index.js';
 import type { GateThrottle } from '../app/gate/index.js';
 import type { TerminalLayouts } from '../app/visits/index.js';
@@ -12,8 +12,6 @@ export interface HttpDeps {
   readonly publicUrl: string;
   /** Slot tables, the sensitivity rule and the pickup credential keys (issue 4). */
   readonly pickup: PickupDeps;
-  /** The bulk look-up rule's counter (`lookup.bulk`); without it, reads of positions are not counted. */
-  readonly lookups?: LookupCounter;
   /** Records the positions reads show people as `PositionsViewed` events (issue 15); without it, views are not recorded. */
   readonly positionViews?: PositionViewRecorder;
   /** The gate's rate limits per kiosk and per credential (issue 10, row G); without it, the gate is not limited. */

@@ -2,7 +2,7 @@ import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { AuthDeps } from '../app/access/index.js';
-import { type LookupCounter, PositionViewRecorder } from '../app/alerts/index.js';
+import { PositionViewRecorder } from '../app/alerts/index.js';
 import { type PickupDeps, pickupDepsFor } from '../app/appointments/index.js';
 import { isHistoryBreak, type WitnessSubmitter } from '../app/audit/index.js';
 import type { CosignatureStore } from '../app/audit/witness.ports.js';
@@ -27,11 +27,11 @@ import { clientErrorResponse, problemOf, sendProblem } from './problem.js';
 import { queueRoutes } from './queue.routes.js';
 import { releaseRoutes } from './release.routes.js';
 import { ProblemSchema } from './schemas.js';
+import { surveyRoutes } from './survey.routes.js';
 import { terminalRoutes } from './terminal.routes.js';
 import { tileRoutes } from './tiles.routes.js';
 import { viewsRoutes } from './views.routes.js';
 import { visitRoutes } from './visit.routes.js';
-import { surveyRoutes } from './survey.routes.js';
 import { yardRoutes } from './yard.routes.js';
 
 export interface ServerDeps {
@@ -51,8 +51,6 @@ export interface ServerDeps {
   readonly pickup?: PickupDeps;
   /** The integrity watch: `/readyz` answers 503 while its last check failed. */
   readonly integrity?: IntegrityStatus;
-  /** The bulk look-up rule's counter; without it, reads of yard positions raise no `lookup.bulk` alert. */
-  readonly lookups?: LookupCounter;
   /**
    * Records the positions reads show people (issue 15), batched per person; the server closes it (writing what waits)
    * when it closes. Absent: one batching five seconds is made.
@@ -158,7 +156,6 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       publicUrl: deps.publicUrl ?? 'http://localhost',
       // Without slot tables no terminal takes appointments.
       pickup: deps.pickup ?? pickupDepsFor({ signer: auth.ledger.log.signer, slots: [] }),
-      ...(deps.lookups ? { lookups: deps.lookups } : {}),
       positionViews,
       ...(deps.gateThrottle ? { gateThrottle: deps.gateThrottle } : {}),
       ...(deps.gateTimingLeadMinutes === undefined

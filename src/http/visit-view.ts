@@ -1,14 +1,13 @@
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { notePositionsShown } from '../app/alerts/index.js';
 import type { ShownVisit } from '../app/visits/index.js';
 import { requireAuth } from './auth.plugin.js';
 import type { CsvValue } from './csv.js';
 import type { HttpDeps } from './deps.js';
 
 /*
- * A visit as the HTTP API shows it, shared by the visit routes and the search (issue 14), and the bulk look-up
- * count of the yard positions an answer showed.
+ * A visit as the HTTP API shows it, shared by the visit routes and the search (issue 14), and the record of the
+ * yard positions an answer showed (issue 15).
  */
 
 export const SlotSchema = Type.Object(
@@ -104,10 +103,10 @@ export const VisitSchema = Type.Object(
 );
 
 /**
- * Notes the yard positions (or the history) a read showed a signed-in person: recorded as a `PositionsViewed` event
- * (issue 15, batched per person, `position-views.ts`), and counted for the bulk look-up rule. API tokens are neither
- * recorded nor counted (machine feeds read in bulk by design; see `position-views.ts`), and neither ever fails or
- * delays the read beyond the count.
+ * Notes the yard positions (or the history) a read showed a signed-in person, to be recorded as a `PositionsViewed`
+ * event (issue 15, batched per person, `position-views.ts`); the `lookup.bulk` rule counts from those events. API
+ * tokens are not recorded (machine feeds read in bulk by design; see `position-views.ts`). Never fails or delays the
+ * read.
  */
 export function positionsShownNoter(deps: HttpDeps) {
   return async (request: FastifyRequest, visitRefs: readonly string[], route: string): Promise<void> => {
@@ -116,21 +115,6 @@ export function positionsShownNoter(deps: HttpDeps) {
     deps.positionViews?.note(
       { userId: user.userId, orgId: user.orgId, ip: request.ip },
       { route, visitRefs },
-    );
-    const watch = deps.lookups;
-    if (!watch) return;
-    await notePositionsShown(
-      {
-        watch,
-        ledger: deps.auth.ledger,
-        onError: (error, crossing) =>
-          request.log.error(
-            { err: error, userId: crossing.userId, count: crossing.count },
-            'could not raise the bulk look-up alert',
-          ),
-      },
-      { userId: user.userId, displayName: user.displayName, orgId: user.orgId },
-      visitRefs,
     );
   };
 }

@@ -5,6 +5,5 @@
 export * from './alert.ports.js';
 export * from './alert-records.js';
 export * from './alerts.usecases.js';
-export * from './lookup-watch.js';
 export * from './position-view.ports.js';
 export * from './position-views.js';
