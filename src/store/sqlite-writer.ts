@@ -74,9 +74,11 @@ parentPort.on('message', (message) => {
     parentPort.close();
     return;
   }
-  const { id, sql, parameters, waited } = message;
+  const { id, sql, parameters, waited, before } = message;
   let answer;
   try {
+    // Statements sent ahead with this one (a savepoint): their failure is this statement's.
+    if (before) for (const text of before) prepare(text).run();
     const statement = prepare(sql);
     const values = parameters.map(bind);
     if (statement.reader) answer = { id, rows: statement.all(values) };
@@ -163,13 +165,14 @@ class WriterThread {
     this.#waiting.clear();
   }
 
-  run(sql: string, parameters: readonly unknown[]): Promise<WriterAnswer> {
+  /** Runs `before` (statements without parameters), then the statement; the answer is the statement's. */
+  run(sql: string, parameters: readonly unknown[], before?: readonly string[]): Promise<WriterAnswer> {
     if (this.#failure) return Promise.reject(this.#failure);
     return new Promise((resolve, reject) => {
       const id = this.#nextId++;
       if (this.#waiting.size === 0) this.#worker.ref();
       this.#waiting.set(id, { resolve, reject });
-      this.#worker.postMessage({ id, sql, parameters });
+      this.#worker.postMessage({ id, sql, parameters, before });
     });
   }
 
@@ -180,11 +183,11 @@ class WriterThread {
    * them). Only for statements that cannot wait on a lock: inside a transaction that already holds SQLite's write
    * lock (`begin immediate`), where a statement is CPU work of a few microseconds.
    */
-  runWaited(sql: string, parameters: readonly unknown[]): WriterAnswer {
+  runWaited(sql: string, parameters: readonly unknown[], before?: readonly string[]): WriterAnswer {
     if (this.#failure) throw this.#failure;
     const id = this.#nextId++;
     Atomics.store(this.#waitedFlag, 0, 0);
-    this.#worker.postMessage({ id, sql, parameters, waited: true });
+    this.#worker.postMessage({ id, sql, parameters, waited: true, before });
     const deadline = Date.now() + WAITED_STATEMENT_LIMIT_MS;
     for (;;) {
       Atomics.wait(this.#waitedFlag, 0, 0, 1000);
@@ -211,23 +214,37 @@ class WriterThread {
 const BEGIN_LOCKED = /^\s*begin\s+(immediate|exclusive)\b/i;
 /** Statements that end a transaction: COMMIT waits for its fsync, which the main thread must not. */
 const END_TRANSACTION = /^\s*(commit|end|rollback)\s*(transaction\s*)?$/i;
+/** A savepoint: it answers nothing, so it can go with the statement after it (one round trip less per member). */
+const SAVEPOINT = /^\s*savepoint\s+\w+\s*$/i;
 
 class WriterConnection implements DatabaseConnection {
   /** Inside a transaction begun with the write lock: its statements are waited for (`runWaited`). */
   #locked = false;
+  /**
+   * Savepoints not sent yet: they go ahead of the next statement, in its message. One that fails fails that
+   * statement, which is then the first of the member the savepoint was for (group commit), so the member fails and
+   * its rollback to the missing savepoint fails the group: as if the savepoint itself had failed.
+   */
+  #deferred: string[] = [];
 
   constructor(private readonly thread: WriterThread) {}
 
   async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
     const { sql, parameters } = compiledQuery;
+    if (this.#locked && parameters.length === 0 && SAVEPOINT.test(sql)) {
+      this.#deferred.push(sql);
+      return { rows: [] };
+    }
+    const before = this.#deferred.length > 0 ? this.#deferred : undefined;
+    this.#deferred = [];
     const ends = END_TRANSACTION.test(sql);
     let answer: WriterAnswer;
-    if (this.#locked && !ends) answer = this.thread.runWaited(sql, parameters);
+    if (this.#locked && !ends) answer = this.thread.runWaited(sql, parameters, before);
     else {
       // A transaction's end, its locking begin, and statements outside such a transaction: these may wait on the
       // disk or on another process's lock, so the main thread goes on meanwhile.
       if (ends) this.#locked = false;
-      answer = await this.thread.run(sql, parameters);
+      answer = await this.thread.run(sql, parameters, before);
       if (!answer.error && BEGIN_LOCKED.test(sql)) this.#locked = true;
     }
     if (answer.error) {
