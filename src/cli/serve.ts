@@ -228,6 +228,7 @@ export async function serveCommand(
     pickup: system.gate,
     trustProxy: readSetting('trustProxy') === 'true',
     integrity,
+    ...(detectionLoop ? { detection: detectionLoop } : {}),
     // Who looked at what (issue 15): closed with the server, which writes the views that wait.
     positionViews: new PositionViewRecorder({
       ledger: system.ledger,

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { type IntegrityResult, integritySummary } from '../app/audit/index.js';
+import type { DetectionStatus } from '../app/detection/index.js';
 import type { LedgerReads } from '../app/ports.js';
 import { problemResponses } from './schemas.js';
 
@@ -45,9 +46,30 @@ const IntegritySummarySchema = Type.Union(
   { $id: 'IntegritySummary' },
 );
 
+/** How the detection engine stands (issue 15): told by `/readyz`, never a reason to be unready. */
+const DetectionSchema = Type.Object(
+  {
+    active: Type.Boolean({
+      description: 'This server runs the engine now (it holds the detection-engine role)',
+    }),
+    position: Type.Union([Type.Integer(), Type.Null()], {
+      description: 'The next audit index the engine reads; null before its first run',
+    }),
+    logSize: Type.Union([Type.Integer(), Type.Null()]),
+    lag: Type.Union([Type.Integer(), Type.Null()], {
+      description: 'Events appended that the engine had not seen yet, at its last run',
+    }),
+    lastRunAt: Type.Union([Type.String(), Type.Null()]),
+    lastError: Type.Union([Type.String(), Type.Null()]),
+  },
+  { description: 'The detection engine, when this server runs one (PORTLEDGER_DETECTION=on)' },
+);
+
 export function healthRoutes(deps: {
   reads: LedgerReads;
   integrity?: IntegrityStatus;
+  /** The detection engine's loop, when this server runs one. */
+  detection?: { status(): DetectionStatus };
   /** Registers `GET /v1/audit/integrity`; only with the auth plugin, which enforces its access. */
   integrityRoute?: boolean;
 }): FastifyPluginAsyncTypebox {
@@ -82,6 +104,7 @@ export function healthRoutes(deps: {
               logSize: Type.Integer(),
               checkpointSize: Type.Union([Type.Integer(), Type.Null()]),
               integrity: Type.Optional(Type.Union([summary, Type.Null()])),
+              detection: Type.Optional(DetectionSchema),
             }),
             503: Type.Object({
               status: Type.Union([Type.Literal('unavailable'), Type.Literal('verifying')]),
@@ -112,6 +135,7 @@ export function healthRoutes(deps: {
             logSize,
             checkpointSize: checkpoint?.treeSize ?? null,
             ...(deps.integrity ? { integrity: integrity ? integritySummary(integrity) : null } : {}),
+            ...(deps.detection ? { detection: detectionSummary(deps.detection.status()) } : {}),
           };
         } catch (error) {
           return reply.code(503).send({ status: 'unavailable' as const, reason: (error as Error).message });
@@ -139,4 +163,10 @@ export function healthRoutes(deps: {
       );
     }
   };
+}
+
+/** The engine's status as `/readyz` tells it (without its running count). */
+function detectionSummary(status: DetectionStatus) {
+  const { active, position, logSize, lag, lastRunAt, lastError } = status;
+  return { active, position, logSize, lag, lastRunAt, lastError };
 }

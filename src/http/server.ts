@@ -6,6 +6,7 @@ import { PositionViewRecorder } from '../app/alerts/index.js';
 import { type PickupDeps, pickupDepsFor } from '../app/appointments/index.js';
 import { isHistoryBreak, type WitnessSubmitter } from '../app/audit/index.js';
 import type { CosignatureStore } from '../app/audit/witness.ports.js';
+import type { DetectionStatus } from '../app/detection/index.js';
 import type { GateThrottle } from '../app/gate/index.js';
 import type { LedgerReads } from '../app/ports.js';
 import type { TerminalLayouts } from '../app/visits/index.js';
@@ -51,6 +52,8 @@ export interface ServerDeps {
   readonly pickup?: PickupDeps;
   /** The integrity watch: `/readyz` answers 503 while its last check failed. */
   readonly integrity?: IntegrityStatus;
+  /** The detection engine's loop (issue 15): `/readyz` tells its place and lag. */
+  readonly detection?: { status(): DetectionStatus };
   /**
    * Records the positions reads show people (issue 15), batched per person; the server closes it (writing what waits)
    * when it closes. Absent: one batching five seconds is made.
@@ -137,7 +140,12 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   };
   if (auth) await app.register(authPlugin, { auth });
   await app.register(
-    healthRoutes({ reads: deps.reads, integrity: deps.integrity, integrityRoute: deps.auth !== undefined }),
+    healthRoutes({
+      reads: deps.reads,
+      integrity: deps.integrity,
+      integrityRoute: deps.auth !== undefined,
+      ...(deps.detection ? { detection: deps.detection } : {}),
+    }),
   );
   if (auth) {
     // Who looked at what (issue 15): the read never waits for the record, and a failure to write it is logged.
