@@ -44,6 +44,22 @@ const sorted = (log: TestLog): LogEvent[] =>
     .map((event, index) => ({ ...event, index }));
 
 describe('activity.off_hours', () => {
+  it('fires on a sign-in at 02:00 even when the day before ended late in a session', () => {
+    const log = new TestLog();
+    office(log);
+    const wednesday = MONDAY + 23 * DAY_MS;
+    log.signIn(wednesday - 15 * HOUR_MS, 'u-bob', '10.7.1.20');
+    log.booked(wednesday - 4 * HOUR_MS, 'u-bob', 'org-fwd');
+    const night = log.signIn(wednesday + 2 * HOUR_MS, 'u-bob', '10.7.1.20');
+    const events = sorted(log);
+    expect(runRule(rule, events, facts).map((a) => [a.subject.id, a.evidence])).toEqual([
+      [
+        'u-bob',
+        [events.find((e) => e.type === 'LoginSucceeded' && e.recordedAt === night.recordedAt)!.index],
+      ],
+    ]);
+  });
+
   it("fires on a clerk's look-ups at 03:00, once that day", () => {
     const log = new TestLog();
     office(log);
@@ -76,6 +92,9 @@ describe('activity.off_hours', () => {
     log.booked(MONDAY + 26 * DAY_MS + 10 * HOUR_MS, 'u-bob', 'org-fwd');
     // A new clerk's first night: no history of their own to judge.
     log.booked(tuesday + 2 * HOUR_MS, 'u-new', 'org-fwd');
+    // Cas signs in at nine and stays late: her look-ups at 21:00 continue the day's session.
+    log.signIn(tuesday + 9 * HOUR_MS, 'u-cas', '10.7.1.20');
+    log.viewed(tuesday + 21 * HOUR_MS, 'u-cas', 'org-fwd', ['V1']);
     expect(runRule(rule, sorted(log), facts)).toEqual([]);
   });
 

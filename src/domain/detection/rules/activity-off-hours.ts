@@ -17,10 +17,15 @@
  *   `minShare` (a weekday worker's Saturday morning is still their hour of the day), or
  * - at that hour of that weekday (± spread) they were active at least `minWeekCount` times (a regular Tuesday night).
  *
- * Honest work it leaves alone: shift workers at night (their peers work nights), a clerk starting an hour early, a
- * new person (nothing is judged before `minPersonHours` of their own history and `minPeerHours` of their group's),
- * the first weeks of the log. At most one alert per person per UTC day.
+ * What is judged: a sign-in, and any activity that is not the continuation of a sign-in at a usual hour within the
+ * last `sessionHours`. A customs officer whose evening shift runs three hours late works on in the session they
+ * opened at two in the afternoon; a thief at three in the morning signs in at three in the morning.
+ *
+ * Honest work it leaves alone: shift workers at night (their peers work nights), a clerk starting an hour early or
+ * staying late, a new person (nothing is judged before `minPersonHours` of their own history and `minPeerHours` of
+ * their group's), the first weeks of the log. At most one alert per person per UTC day.
  */
+import { signInOf } from '../actor.js';
 import type { PersonFacts, PortFacts, Rule, RuleSettings, RuleStep } from '../rule.js';
 import { activityOf, entryOf, HOUR_MS, peerGroupsOf, personAlert, timeOf } from './person-activity.js';
 
@@ -35,6 +40,8 @@ export interface OffHoursSettings extends RuleSettings {
   readonly minWeekCount: number;
   /** Hours each side of the hour that count with it. */
   readonly spreadHours: number;
+  /** Activity this many hours after a sign-in at a usual hour continues that sign-in's work and is not judged. */
+  readonly sessionHours: number;
 }
 
 /** An hour-of-week histogram: 168 bins, Monday 00:00–01:00 UTC first; and its total. */
@@ -48,6 +55,8 @@ interface PersonHours extends Histogram {
   lastHour: number;
   /** The UTC day of the last alert about them. */
   lastAlertDay: number | null;
+  /** When they last signed in at an hour that was not off hours (ms), or `null`. */
+  usualSignInAt: number | null;
 }
 
 export interface OffHoursState {
@@ -74,6 +83,7 @@ export const activityOffHoursRule: Rule<OffHoursState, OffHoursSettings> = {
     minShare: 0.01,
     minWeekCount: 3,
     spreadHours: 1,
+    sessionHours: 12,
   },
   initialState: () => ({ people: {}, groups: {} }),
   step(state, event, facts, settings): RuleStep<OffHoursState> {
@@ -86,13 +96,20 @@ export const activityOffHoursRule: Rule<OffHoursState, OffHoursSettings> = {
       ...emptyHistogram(),
       lastHour: -1,
       lastAlertDay: null,
+      usualSignInAt: null,
     }));
-    // Judged and counted once per active hour: the first event of the hour.
-    if (own.lastHour === hour) return { state, alerts: [] };
+    const signIn = signInOf(event)?.ok === true;
+    // Judged and counted once per active hour (its first event), and a sign-in always.
+    if (own.lastHour === hour && !signIn) return { state, alerts: [] };
     const groups = peerGroupsOf(person, facts).map((key) => entryOf(state.groups, key, emptyHistogram));
     const day = Math.floor(hour / 24);
+    own.usualSignInAt ??= null;
+    const continued =
+      !signIn && own.usualSignInAt !== null && now - own.usualSignInAt <= settings.sessionHours * HOUR_MS;
+    const off = !continued && offHours(own, groups, hour, settings);
+    if (signIn) own.usualSignInAt = off ? null : now;
     const alerts =
-      own.lastAlertDay !== day && offHours(own, groups, hour, settings)
+      own.lastAlertDay !== day && off
         ? [
             personAlert({
               rule: 'activity.off_hours',
@@ -104,6 +121,7 @@ export const activityOffHoursRule: Rule<OffHoursState, OffHoursSettings> = {
           ]
         : [];
     if (alerts.length > 0) own.lastAlertDay = day;
+    if (own.lastHour === hour) return { state, alerts };
     const bin = hourOfWeek(hour);
     for (const histogram of [own, ...groups]) {
       histogram.h[bin] = (histogram.h[bin] ?? 0) + 1;
