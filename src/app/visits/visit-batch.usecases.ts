@@ -118,19 +118,28 @@ class BatchTx {
           };
         },
       });
+    // Each member looked up once: a command reads a dozen of them, and every lookup through the store's own proxies
+    // (`withAuthenticatedStreams`) would bind a function anew.
+    const members = new Map<PropertyKey, unknown>();
+    const member = (target: LedgerWriteTx, property: PropertyKey): unknown => {
+      if (property in own) return own[property as keyof LedgerWriteTx];
+      const value = Reflect.get(target, property);
+      if (typeof value === 'function') {
+        if (logOnly.has(property)) return value.bind(target);
+        return async (...args: unknown[]) => {
+          await this.flush();
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      }
+      // identity, releases, gate, readModels: their reads may join the visit and yard tables.
+      return value !== null && typeof value === 'object' ? flushFirst(value) : value;
+    };
     this.view = new Proxy(tx, {
       get: (target, property) => {
-        if (property in own) return own[property as keyof LedgerWriteTx];
-        const value = Reflect.get(target, property);
-        if (typeof value === 'function') {
-          if (logOnly.has(property)) return value.bind(target);
-          return async (...args: unknown[]) => {
-            await this.flush();
-            return (value as (...a: unknown[]) => unknown).apply(target, args);
-          };
-        }
-        // identity, releases, gate, readModels: their reads may join the visit and yard tables.
-        return value !== null && typeof value === 'object' ? flushFirst(value) : value;
+        if (members.has(property)) return members.get(property);
+        const value = member(target, property);
+        members.set(property, value);
+        return value;
       },
     });
   }
@@ -194,29 +203,34 @@ class BatchTx {
   async occupiedCellsIn(
     stacks: readonly { terminal: string; block: string; row: number; bays: readonly number[] }[],
   ): Promise<OccupiedCell[]> {
-    const wanted = stacks.flatMap(({ terminal, block, row, bays }) =>
-      bays.map((bay) => ({ terminal, block, row, bay })),
-    );
-    const unknown = wanted.filter((bay) => !this.#bays.has(bayKey(bay)));
+    const keys = new Set<string>();
+    const unknown: { terminal: string; block: string; row: number; bays: number[] }[] = [];
+    for (const { terminal, block, row, bays } of stacks) {
+      for (const bay of bays) {
+        const key = bayKey({ terminal, block, row, bay });
+        if (keys.has(key)) continue;
+        keys.add(key);
+        if (this.#bays.has(key)) continue;
+        this.#bays.set(key, []);
+        unknown.push({ terminal, block, row, bays: [bay] });
+      }
+    }
     if (unknown.length > 0) {
-      const asked = [...new Map(unknown.map((bay) => [bayKey(bay), bay])).values()];
-      for (const bay of asked) this.#bays.set(bayKey(bay), []);
-      const stored = await this.#tx.occupiedCellsIn(
-        asked.map(({ terminal, block, row, bay }) => ({ terminal, block, row, bays: [bay] })),
-      );
-      for (const cell of stored) this.#bays.get(bayKey(cell))?.push(cell);
+      for (const cell of await this.#tx.occupiedCellsIn(unknown)) this.#bays.get(bayKey(cell))?.push(cell);
     }
     const cells: OccupiedCell[] = [];
-    for (const key of new Set(wanted.map(bayKey))) {
+    for (const key of keys) {
       const changed = this.#changesByBay.get(key);
       for (const cell of this.#bays.get(key)!) {
         if (!changed?.has(cellKey(cell))) cells.push({ ...cell });
       }
-      for (const change of [...(changed ?? [])].map((k) => this.#changes.get(k)!)) {
+      if (!changed) continue;
+      for (const changedKey of changed) {
+        const change = this.#changes.get(changedKey)!;
         if (change.visitRef !== null) cells.push({ ...change.cell, visitRef: change.visitRef });
       }
     }
-    return cells.sort((a, b) => a.bay - b.bay || a.tier - b.tier);
+    return cells.length > 1 ? cells.sort((a, b) => a.bay - b.bay || a.tier - b.tier) : cells;
   }
 
   #change(cell: YardCell): CellChange {

@@ -64,6 +64,23 @@ export function foldVisit(events: readonly StoredEvent[]): VisitState {
 }
 
 /**
+ * The state after each stored event, as far as this process folded its whole stream up to it (issue 13: a bulk
+ * batch runs several commands on one visit and would fold its stream again for each). Stored events are never
+ * changed, and an event is at one place of one stream, so the state after it is the state of that whole prefix.
+ */
+const stateAfter = new WeakMap<StoredEvent, VisitState>();
+
+/** `foldVisit` of a whole stream, from the state remembered after its last event when there is one. */
+function foldWholeStream(events: readonly StoredEvent[]): VisitState {
+  const last = events.at(-1);
+  const known = last && stateAfter.get(last);
+  if (known) return known;
+  const state = foldVisit(events);
+  if (last) stateAfter.set(last, state);
+  return state;
+}
+
+/**
  * The `visit` row of a visit in `state`, after `streamVersion` events of its stream, the last at `lastIndex`. The
  * use case writes it, and the read-model check (`read-model-projection.ts`) expects it, from this one function.
  */
@@ -103,7 +120,7 @@ export async function executeVisitCommand(
   const { tx, now } = context;
   const streamId = visitStreamId(visitRef);
   const history = await tx.readStream(streamId);
-  const state = foldVisit(history);
+  const state = foldWholeStream(history);
   const command = await toCommand(tx, input, now.toISOString());
 
   const decided = visitDecider.decide(command, state);
@@ -143,6 +160,9 @@ export async function executeVisitCommand(
   }
 
   const events = await context.append(streamId, history.length, decided.map(toNewEvent));
+  // The decided events folded into `next` are the ones just stored: the next command on this visit starts there.
+  const last = events.at(-1);
+  if (last) stateAfter.set(last, next);
   const visit = visitRecordOf(
     visitRef,
     next,
