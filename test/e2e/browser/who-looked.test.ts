@@ -123,6 +123,11 @@ describeBrowser(
       expect(await row.getByText('PositionsViewed').count()).toBeGreaterThanOrEqual(1);
       expect(await row.getByText('DetectionAlertRaised').count()).toBe(1);
       await screenshot(page, 'alert-evidence-verified');
+      // The person the alert is about: which boxes did they look at.
+      await row.getByRole('link', { name: 'Which boxes yannick.yard looked at' }).click();
+      const views = page.getByRole('table', { name: 'What yannick.yard looked at, newest first' });
+      await views.waitFor();
+      for (let i = 0; i < 4; i++) await views.getByText(containerNumber(500 + i)).waitFor();
       expect(problems.unexpected()).toEqual([]);
       await context.close();
     });

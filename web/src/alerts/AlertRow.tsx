@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { localDateTime } from '../clock.js';
 import { Button } from '../components.js';
 import { Link } from '../router.js';
+import { useSession } from '../session.js';
 import { alertRuleName, plainText, term } from '../terms.js';
 import { type Alert, aboutVisit } from './alert-api.js';
 import { type AlertPowers, hasAlertActions } from './alert-forms.js';
@@ -11,10 +12,22 @@ import type { AlertActions } from './use-alert-actions.js';
 
 function AlertSubject({ alert }: { alert: Alert }) {
   const { t } = useTranslation('alerts');
+  const { state } = useSession();
+  const readsViews =
+    state.status === 'signed-in' && (state.session.permissions?.includes('audit.views.read') ?? false);
   return (
     <>
       {aboutVisit(alert) ? (
         <Link to={`/visits/${encodeURIComponent(alert.subject.id)}`} className="mono">
+          {alert.subject.id}
+        </Link>
+      ) : alert.subject.kind === 'user' && readsViews ? (
+        // Which boxes this person looked at (issue 15), for customs and investigators.
+        <Link
+          to={`/audit?viewsOf=${encodeURIComponent(alert.subject.id)}#views-heading`}
+          className="mono"
+          aria-label={t('row.viewsOf', { userId: alert.subject.id })}
+        >
           {alert.subject.id}
         </Link>
       ) : (

@@ -9,6 +9,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { apiGet } from '../api.js';
+import { localDateTime } from '../clock.js';
 import { messageOf } from '../errors.js';
 import { i18next } from '../i18n/index.js';
 import {
@@ -30,11 +31,12 @@ interface InclusionProofAnswer {
   proof: string[];
 }
 
-/** One logged event as its leaf says (RFC 8785 JSON of the log entry). */
+/** One logged event as its leaf says (RFC 8785 JSON of the log entry, `src/audit/log-entry.ts`). */
 interface LoggedEvent {
+  index?: number;
   type?: string;
-  streamId?: string;
-  recordedAt?: string;
+  stream?: string;
+  at?: string;
   data?: unknown;
 }
 
@@ -79,6 +81,9 @@ export async function checkEvidence(index: number, readsEntries: boolean): Promi
     if (!bytes || entries[0]?.index !== index)
       return { verdict: { status: 'failed', detail: i18next.t('visits:verdict.noEntry') } };
     event = JSON.parse(new TextDecoder().decode(bytes)) as LoggedEvent;
+    // The entry must name the index it was asked for: a leaf from elsewhere proves nothing about this one.
+    if (event.index !== index)
+      return { verdict: { status: 'failed', detail: i18next.t('visits:verdict.notThisEvent') } };
     leaf = await leafHash(bytes);
   }
   const hashes = Array.isArray(proof.proof) ? proof.proof.map(fromBase64) : [];
@@ -137,7 +142,7 @@ export function EvidenceEntry({ index, label }: { index: number; label: string }
             <p>
               <strong>{checked.event.type}</strong>{' '}
               <span className="muted">
-                {checked.event.streamId} · {checked.event.recordedAt}
+                {checked.event.stream} · {checked.event.at ? localDateTime(checked.event.at) : null}
               </span>
             </p>
             <pre className="event-data">{JSON.stringify(checked.event.data, null, 2)}</pre>

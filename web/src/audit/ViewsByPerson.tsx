@@ -2,7 +2,7 @@
  * "Which boxes did this person look at" (issue 15), for customs officers and investigators: every box (and yard map)
  * one person was shown in the days asked, newest first, each with the audit entry that recorded it.
  */
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { apiGet } from '../api.js';
 import { localDateTime } from '../clock.js';
@@ -40,6 +40,15 @@ export function ViewsByPerson({ initialUserId = '' }: { initialUserId?: string }
       setBusy(false);
     }
   }
+
+  // Opened from an alert about the person: their views are shown at once.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: once, for the person the page was opened for
+  useEffect(() => {
+    if (!initialUserId) return;
+    const query = { userId: initialUserId, days: 30 };
+    setAsked(query);
+    void read(query, null);
+  }, [initialUserId]);
 
   function submit(event: FormEvent) {
     event.preventDefault();
