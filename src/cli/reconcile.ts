@@ -49,6 +49,11 @@ export function surveyReportText(report: SurveyReport): string {
       `not judged: ${notJudged.placedAfterSeen} moved or placed after they were seen, ${notJudged.placedDuringSurvey} placed during the survey and not seen, ${notJudged.leftAfterSeen} gone after they were seen, ${notJudged.outsideScope} outside the blocks surveyed`,
     );
   }
+  if (report.frozen.length > 0) {
+    lines.push(
+      `frozen until two people unfreeze them: ${report.frozen.length} visits (${report.frozen.slice(0, 10).join(', ')}${report.frozen.length > 10 ? ', …' : ''})`,
+    );
+  }
   lines.push(`sha256 ${report.sha256}`);
   return `${lines.join('\n')}\n`;
 }

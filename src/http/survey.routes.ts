@@ -70,6 +70,10 @@ const SurveyReportSchema = Type.Object(
       outsideScope: Type.Integer({ minimum: 0 }),
     }),
     alertsRaised: Type.Integer({ minimum: 0 }),
+    frozen: Type.Array(Type.String(), {
+      description:
+        'The visits a high or critical alert of this survey froze (a freeze is lifted by two people)',
+    }),
   },
   {
     description: `What the survey found; each list holds at most ${SURVEY_REPORT_LIST}, the totals count them all`,
@@ -97,7 +101,7 @@ export function surveyRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
           tags: ['yard'],
           summary: 'Import a yard survey of a terminal: an alert for each box missing, unknown or misplaced',
           description:
-            "The body is the survey's CSV (`text/csv`: the header `container,slot,seen_at`, then one row per sighting; container numbers ISO 6346, slots `TERMINAL/BLOCK/BAY/ROW/TIER`, times RFC 3339 with their offset) or the same rows as JSON. Every row is checked first: one bad row answers 400 `yard.survey_invalid` naming its line, and nothing is written. A box placed after the row that saw it, placed after the survey began and not seen, or gone after it was seen is not judged. The survey is recorded as a `YardSurveyRecorded` event, each discrepancy as a `DetectionAlertRaised` alert (`survey.missing`, `survey.unknown`, `survey.misplaced`); no position changes. The same file again is 409 `yard.survey_duplicate`. `blocks` names the blocks a partial survey covered.",
+            "The body is the survey's CSV (`text/csv`: the header `container,slot,seen_at`, then one row per sighting; container numbers ISO 6346, slots `TERMINAL/BLOCK/BAY/ROW/TIER`, times RFC 3339 with their offset) or the same rows as JSON. Every row is checked first: one bad row answers 400 `yard.survey_invalid` naming its line, and nothing is written. A box placed after the row that saw it, placed after the survey began and not seen, or gone after it was seen is not judged. The survey is recorded as a `YardSurveyRecorded` event, each discrepancy as a `DetectionAlertRaised` alert (`survey.missing`, `survey.unknown`, `survey.misplaced`); a high or critical alert on a visit (missing, misplaced) freezes it, as the detection engine's do; no position changes. The same file again is 409 `yard.survey_duplicate`. `blocks` names the blocks a partial survey covered.",
           params: Type.Object({ terminal: Type.String({ minLength: 1, maxLength: 12 }) }),
           querystring: Type.Object({
             blocks: Type.Optional(
@@ -137,13 +141,14 @@ export function surveyRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
               : { rows: (body as { rows: { container: string; slot: string; seenAt: string }[] }).rows },
           blocks: request.query.blocks?.split(',').filter((block) => block.trim() !== ''),
         });
-        const { blocks, missing, unknown, misplaced, ...counts } = report;
+        const { blocks, missing, unknown, misplaced, frozen, ...counts } = report;
         return reply.code(201).send({
           ...counts,
           blocks: blocks ? [...blocks] : null,
           missing: [...missing],
           unknown: [...unknown],
           misplaced: [...misplaced],
+          frozen: [...frozen],
         });
       },
     );

@@ -129,7 +129,11 @@ describe('portledger reconcile (SQLite, across processes)', () => {
       'DetectionAlertRaised',
       'DetectionAlertRaised',
       'DetectionAlertRaised',
+      // The missing and the misplaced box are frozen at once (issue 15, Response).
+      'VisitFrozen',
+      'VisitFrozen',
     ]);
+    expect(report.frozen).toHaveLength(2);
     expect(written[0]!.data.by).toMatchObject({ orgId: null });
     expect(String((written[0]!.data.by as { userId: string }).userId)).toMatch(/^cli:/);
 

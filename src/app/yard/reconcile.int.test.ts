@@ -104,6 +104,8 @@ describe.each(kinds)('a yard survey held against the log (%s)', (kind) => {
     const { fixture, visits } = await yard();
     const { ledger, store } = fixture;
     const before = await store.logSize();
+    // Where the log has the box that will be missing: its last event before the survey (the freeze comes after).
+    const placed = (await store.getVisit(visits[2]!))!.lastIndex;
 
     const report = await recordYardSurvey({
       ledger,
@@ -144,7 +146,12 @@ describe.each(kinds)('a yard survey held against the log (%s)', (kind) => {
       ['alerts', 'DetectionAlertRaised', '2030-03-01T10:00:00.000Z'],
       ['alerts', 'DetectionAlertRaised', '2030-03-01T10:00:00.000Z'],
       ['alerts', 'DetectionAlertRaised', '2030-03-01T10:00:00.000Z'],
+      // A critical and a high alert on a visit freeze it at once (issue 15, Response); the unknown box has no visit.
+      [`visit-${visits[2]}`, 'VisitFrozen', '2030-03-01T10:00:00.000Z'],
+      [`visit-${visits[1]}`, 'VisitFrozen', '2030-03-01T10:00:00.000Z'],
     ]);
+    expect(events[4]!.data).toMatchObject({ by: 'yard-survey', alertId: String(before + 1) });
+    expect(report.frozen).toEqual([visits[2], visits[1]]);
     expect(events[0]!.data).toMatchObject({
       terminal: 'T1',
       surveyId: 'T1-1',
@@ -171,8 +178,7 @@ describe.each(kinds)('a yard survey held against the log (%s)', (kind) => {
       ['survey.unknown', 'medium', 'log', box(9), 'T1'],
     ]);
     // Evidence: the visit's last event (where the log has it), then the survey.
-    const missingVisit = await store.getVisit(visits[2]!);
-    expect(rows[0]!.evidence.map((e) => e.index)).toEqual([before + 1, missingVisit!.lastIndex, before]);
+    expect(rows[0]!.evidence.map((e) => e.index)).toEqual([before + 1, placed, before]);
     expect(rows[2]!.evidence.map((e) => e.index)).toEqual([before + 3, before]);
     expect(rows[0]!.summary).toBe(`Survey T1-1 of T1 did not see ${box(3)}, which the log has in the yard`);
 
@@ -180,8 +186,10 @@ describe.each(kinds)('a yard survey held against the log (%s)', (kind) => {
     const flags = await store.visitMapFlags(visits);
     expect(visits.map((v) => flags.get(v)?.openAlerts ?? 0)).toEqual([0, 1, 1, 0]);
 
-    // No position changed: a survey raises alerts only.
+    // No position changed: a survey raises alerts and freezes, and moves nothing.
     expect((await store.getVisit(visits[1]!))!.view.slotText).toBe('T1/A/03/01/1');
+    expect((await store.getVisit(visits[1]!))!.view.frozen).toMatchObject({ by: 'yard-survey' });
+    expect((await store.getVisit(visits[0]!))!.view.frozen).toBeNull();
 
     // The alert rows are what a fold of the log gives.
     const all = (await store.readEvents(0, await store.logSize())).filter(isAlertEvent);

@@ -34,7 +34,12 @@ import {
 import { AppError } from '../errors.js';
 import type { Ledger } from '../ledger/index.js';
 import type { LedgerReads, VisitRecord } from '../ports.js';
-import type { TerminalLayouts } from '../visits/index.js';
+import { executeVisitCommand, type TerminalLayouts } from '../visits/index.js';
+
+/** Who freezes a box a survey's alert names, in the `VisitFrozen` event: the survey, not the person who uploaded it. */
+export const SURVEY_ACTOR = 'yard-survey';
+/** The severities whose alert on a visit freezes it (issue 15, Response). */
+const FREEZING: ReadonlySet<string> = new Set(['high', 'critical']);
 
 /** The type of the event that records a survey. */
 export const YARD_SURVEY_RECORDED = 'YardSurveyRecorded';
@@ -97,6 +102,8 @@ export interface SurveyReport {
   readonly notJudged: SurveyComparison['notJudged'];
   /** The alerts raised (fewer than the totals when a kind passed {@link SURVEY_ALERTS_PER_KIND}). */
   readonly alertsRaised: number;
+  /** The visits frozen by a high or critical alert of this survey (none already frozen). */
+  readonly frozen: readonly string[];
 }
 
 const PAGE = 1000;
@@ -409,6 +416,7 @@ export async function recordYardSurvey(args: {
         }),
       ),
     ];
+    const frozen = new Set<string>();
     if (alerts.length > 0) {
       const raised = await context.appendAtEnd(
         ALERTS_STREAM,
@@ -417,8 +425,22 @@ export async function recordYardSurvey(args: {
       for (const event of raised) {
         const record = detectionAlertRecord(event);
         await tx.putAlertRecord(record);
+        if (record.subjectKind !== 'visit') continue;
         // The yard map marks the box until the alert is resolved, as other visit alerts do.
-        if (record.subjectKind === 'visit') await tx.adjustOpenAlerts(record.subjectId, 1);
+        await tx.adjustOpenAlerts(record.subjectId, 1);
+        // Issue 15, Response: a high or critical alert on a visit freezes it at once, as the detection engine's do
+        // (a box the survey could not find, or found elsewhere, leaves only after two people looked); unfreezing
+        // stays a two-person action. Freezing moves nothing.
+        if (!FREEZING.has(record.severity) || frozen.has(record.subjectId)) continue;
+        const visit = await tx.getVisit(record.subjectId);
+        if (visit?.status !== 'in_yard' || (visit.view.frozen ?? null) !== null) continue;
+        await executeVisitCommand(context, terminals, visit.visitRef, {
+          type: 'FreezeVisit',
+          reason: `Survey ${surveyId} alert ${event.index}: ${record.rule} (${record.severity})`,
+          by: SURVEY_ACTOR,
+          alertId: String(event.index),
+        });
+        frozen.add(visit.visitRef);
       }
     }
 
@@ -456,6 +478,7 @@ export async function recordYardSurvey(args: {
       })),
       notJudged: first.notJudged,
       alertsRaised: alerts.length,
+      frozen: [...frozen],
     };
   });
 }

@@ -38,6 +38,8 @@ export interface SurveyReport {
     outsideScope: number;
   };
   alertsRaised: number;
+  /** Visits a high or critical alert of the survey froze. */
+  frozen: string[];
 }
 
 /** The first lines of a list the report caps; the totals say how many there are. */
@@ -70,6 +72,7 @@ function SurveyResult({ report }: { report: SurveyReport }) {
           })}
         </p>
         <p>{t('survey.alerts', { count: report.alertsRaised })}</p>
+        {report.frozen.length > 0 ? <p>{t('survey.frozen', { count: report.frozen.length })}</p> : null}
         {notJudged > 0 ? <p>{t('survey.notJudged', { ...report.notJudged })}</p> : null}
       </Notice>
       {totals.missing > 0 ? (
