@@ -144,4 +144,20 @@ describe('foldFacts', () => {
     expect(foldFacts(copy, next)).toEqual(foldFacts(facts, next));
     expect(facts.visits.V1?.inYard).toBe(false);
   });
+
+  it('forgets a box a month after it left, never one in the yard or still to come', () => {
+    const log = portLog();
+    log.add('visit-V2', 'VisitAnnounced', { visitRef: 'V2', containerNumber: 'MSCU7654321', line: 'MSCU' });
+    log.add('visit-V3', 'VisitAnnounced', { visitRef: 'V3', containerNumber: 'MSCU1111111', line: 'MSCU' });
+    log.add('visit-V1', 'ContainerGatedIn', { visitRef: 'V1', slot: slot(1) });
+    log.add('visit-V2', 'ContainerGatedIn', { visitRef: 'V2', slot: slot(3) });
+    log.after(60).add('visit-V1', 'ContainerGatedOut', { visitRef: 'V1', from: slot(1) });
+    const facts = emptyFacts(240);
+    for (const event of log.events) foldFacts(facts, event);
+    foldFacts(facts, log.after(29 * 24 * 60).add('probe-x', 'Probe', {}));
+    expect(Object.keys(facts.visits)).toEqual(['V1', 'V2', 'V3']);
+    foldFacts(facts, log.after(2 * 24 * 60).add('probe-x', 'Probe', {}));
+    expect(Object.keys(facts.visits)).toEqual(['V2', 'V3']);
+    expect(Object.keys(facts.trails)).toEqual(['V2', 'V3']);
+  });
 });

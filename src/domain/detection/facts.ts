@@ -28,9 +28,18 @@ interface VisitTrail {
   steps: YardStep[];
 }
 
+/**
+ * How long the facts keep a visit after it left the port (gated out or loaded), in days of the log's time: long
+ * enough for a rule to name a box looked up or corrected after it left, short enough that the facts (stored with
+ * every batch) grow with the yard, not with the port's history.
+ */
+export const LEFT_VISIT_RETENTION_DAYS = 30;
+
 /** `PortFacts` plus what the fold needs to keep them right (voids need the stream's versions). */
 export interface DetectionFacts extends PortFacts {
   readonly trails: Readonly<Record<string, Readonly<VisitTrail>>>;
+  /** The UTC day (`YYYY-MM-DD`) the visits that left were last pruned; null before the first event. */
+  readonly prunedOn?: string | null;
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -40,6 +49,7 @@ type MutableFacts = {
   visits: Record<string, Mutable<VisitFacts> & { chainOrgs: string[] }>;
   dwellNormHours: Record<string, number>;
   trails: Record<string, VisitTrail>;
+  prunedOn?: string | null;
 };
 
 /**
@@ -55,7 +65,7 @@ type MutableFacts = {
 export function emptyFacts(dwellNormHours: number | Readonly<Record<string, number>>): DetectionFacts {
   const norms =
     typeof dwellNormHours === 'number' ? { [DEFAULT_DWELL_NORM_KEY]: dwellNormHours } : { ...dwellNormHours };
-  return { people: {}, organisations: {}, visits: {}, dwellNormHours: norms, trails: {} };
+  return { people: {}, organisations: {}, visits: {}, dwellNormHours: norms, trails: {}, prunedOn: null };
 }
 
 /**
@@ -65,6 +75,8 @@ export function emptyFacts(dwellNormHours: number | Readonly<Record<string, numb
 export function foldFacts(facts: DetectionFacts, event: LogEvent): DetectionFacts {
   const f = facts as unknown as MutableFacts;
   const data = event.data;
+  const day = event.recordedAt.slice(0, 10);
+  if (f.prunedOn !== day) pruneLeftVisits(f, event.recordedAt, day);
   if (event.streamId.startsWith('visit-')) foldVisitEvent(f, event);
   switch (event.type) {
     case 'OrganisationRegistered': {
@@ -225,6 +237,21 @@ function foldBookingEvent(f: MutableFacts, event: LogEvent): void {
     case 'BookingCancelled':
       visit.pickupAt = null;
       break;
+  }
+}
+
+/**
+ * Once per day of the log: forgets the visits that left more than `LEFT_VISIT_RETENTION_DAYS` before `now`. A box
+ * still in the yard, or announced and not yet arrived, is never forgotten.
+ */
+function pruneLeftVisits(f: MutableFacts, now: string, day: string): void {
+  f.prunedOn = day;
+  const cutoff = Date.parse(now) - LEFT_VISIT_RETENTION_DAYS * 86_400_000;
+  for (const [visitRef, trail] of Object.entries(f.trails)) {
+    const visit = f.visits[visitRef];
+    if (trail.steps.at(-1)?.[1] !== 'out' || !visit || Date.parse(visit.lastEventAt) >= cutoff) continue;
+    delete f.visits[visitRef];
+    delete f.trails[visitRef];
   }
 }
 
