@@ -138,6 +138,19 @@ export function networkOf(ip: string, ipv4Prefix: number, ipv6Prefix: number): s
   return `${groups.join(':')}/${ipv6Prefix}`;
 }
 
+/**
+ * `parseCidr`, remembered: the engine places every sign-in and look-up against the same few declared ranges. The
+ * answer depends on the text alone, so remembering it changes nothing but the time.
+ */
+const parsedCidrs = new Map<string, Cidr | undefined>();
+function parsedCidr(text: string): Cidr | undefined {
+  if (parsedCidrs.has(text)) return parsedCidrs.get(text);
+  if (parsedCidrs.size >= 10_000) parsedCidrs.clear();
+  const cidr = parseCidr(text);
+  parsedCidrs.set(text, cidr);
+  return cidr;
+}
+
 /** The declared network of `orgId` (first), or of any organisation, that holds `ip`, with its place. */
 export function declaredNetworkOf(
   ip: string,
@@ -152,7 +165,7 @@ export function declaredNetworkOf(
   let best: (DeclaredNetwork & { orgId: string; prefix: number }) | undefined;
   for (const org of orgs) {
     for (const network of org.networks) {
-      const cidr = parseCidr(network.cidr);
+      const cidr = parsedCidr(network.cidr);
       if (!cidr || !inCidr(bytes, cidr)) continue;
       if (best === undefined || cidr.prefix > best.prefix)
         best = { ...network, orgId: org.orgId, prefix: cidr.prefix };
@@ -163,6 +176,16 @@ export function declaredNetworkOf(
   if (!best) return undefined;
   const { prefix: _prefix, ...network } = best;
   return network;
+}
+
+/** Whether `ip` lies in one of `networks` (an organisation's declared ranges). */
+export function inNetworks(ip: string, networks: readonly { cidr: string }[]): boolean {
+  const bytes = parseIp(ip);
+  if (!bytes) return false;
+  return networks.some((network) => {
+    const cidr = parsedCidr(network.cidr);
+    return cidr !== undefined && inCidr(bytes, cidr);
+  });
 }
 
 const EARTH_RADIUS_KM = 6371.0088;

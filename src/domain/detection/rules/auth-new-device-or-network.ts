@@ -15,7 +15,7 @@
  */
 
 import { signInOf } from '../actor.js';
-import { inCidr, networkOf, parseCidr, parseIp } from '../networks.js';
+import { inNetworks, networkOf } from '../networks.js';
 import type { DetectionAlert, PortFacts, Rule, RuleSettings, RuleStep } from '../rule.js';
 import { entryOf, personAlert, timeOf } from './person-activity.js';
 
@@ -90,12 +90,7 @@ export const authNewDeviceOrNetworkRule: Rule<NewDeviceOrNetworkState, NewDevice
 /** Whether `ip` lies in a network the person's own organisation declared. */
 function declaredByOwnOrg(ip: string, orgId: string | null, facts: PortFacts): boolean {
   const org = orgId === null ? undefined : facts.organisations[orgId];
-  const bytes = parseIp(ip);
-  if (!org || !bytes) return false;
-  return org.networks.some((network) => {
-    const cidr = parseCidr(network.cidr);
-    return cidr !== undefined && inCidr(bytes, cidr);
-  });
+  return org !== undefined && inNetworks(ip, org.networks);
 }
 
 function forgetOldest(seen: Record<string, number>, max: number): void {
