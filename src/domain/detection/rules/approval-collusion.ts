@@ -64,7 +64,7 @@ const NO_ORG = '-';
 export const approvalCollusionRule: Rule<ApprovalCollusionState, ApprovalCollusionSettings> = {
   id: 'approval.collusion',
   description:
-    'The same two people approving each other’s requests far more often than their colleagues on duty would have',
+    "Two people who approved each other's requests at least `minApprovals` times (`minEachWay` each way) within `windowDays` days, `aboveExpected` times what the colleagues able to approve and at work within `peerActiveHours` hours would have.",
   defaults: {
     severity: 'high',
     windowDays: 30,

@@ -47,7 +47,8 @@ const SEE_EVERYTHING = new Set(['customs', 'port_police']);
 
 export const lookupOutsideChainRule: Rule<LookupOutsideChainState, LookupOutsideChainSettings> = {
   id: 'lookup.outside_chain',
-  description: 'The same box looked up by several organisations outside its release chain within a window',
+  description:
+    "The same box looked up by `minOrganisations` or more organisations outside its release chain (customs, police and its terminal's operator never count) within `windowHours` hours.",
   defaults: { severity: 'medium', minOrganisations: 2, windowHours: 24 },
   initialState: () => ({ views: {}, alerted: {}, lines: {}, lastPruneMs: 0 }),
   step(state, event, facts, settings): RuleStep<LookupOutsideChainState> {

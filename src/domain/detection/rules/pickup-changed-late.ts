@@ -77,7 +77,7 @@ interface LateChange {
 export const pickupChangedLateRule: Rule<PickupChangedLateState, PickupChangedLateSettings> = {
   id: 'pickup.changed_late',
   description:
-    'A booked pickup moved to an earlier slot, or a driver the haulier never sent named, less than N hours before the pickup',
+    'A booked pickup moved to an earlier slot, or given a driver the haulier never named, less than `hoursBeforePickup` hours before its slot (or moved to a slot that close).',
   defaults: { severity: 'high', hoursBeforePickup: 4 },
   initialState: () => ({ bookings: {}, drivers: {}, lastPruneMs: 0 }),
   step(state, event, facts, settings): RuleStep<PickupChangedLateState> {

@@ -52,7 +52,8 @@ const BOOKINGS = new Set(['SlotBooked', 'SlotRebooked', 'DriverChanged']);
 
 export const releasePassedAndUsedRule: Rule<ReleasePassedAndUsedState, ReleasePassedAndUsedSettings> = {
   id: 'release.passed_and_used',
-  description: 'A release right accepted by a new party and used for a pickup at the gate within minutes',
+  description:
+    'A release right accepted by a new party and, within `withinMinutes` minutes, presented at the gate or booked by that party for a slot starting by then.',
   defaults: { severity: 'high', withinMinutes: 90 },
   initialState: () => ({ transfers: {}, lastPruneMs: 0 }),
   step(state, event, facts, settings): RuleStep<ReleasePassedAndUsedState> {

@@ -71,7 +71,7 @@ const SURVEY = 'YardSurveyRecorded';
 export const visitVanishedRule: Rule<VisitVanishedState, VisitVanishedSettings> = {
   id: 'visit.vanished',
   description:
-    'A box in the yard by the log with no event for longer than the dwell norm of its terminal, or not where a survey looked and never explained',
+    "A box in the yard by the log with no event for longer than its terminal's dwell norm (`PORTLEDGER_DETECT_DWELL_NORM_HOURS`), or missed by a survey and not explained within `surveyGraceHours` hours.",
   defaults: { severity: 'critical', surveyGraceHours: 24 },
   initialState: () => ({ boxes: {}, queues: {}, misses: {}, clock: 0, lastCheckMs: 0 }),
   step(state, event, facts, settings): RuleStep<VisitVanishedState> {

@@ -37,7 +37,8 @@ export const visitVoidWithLiveReleaseRule: Rule<
   VisitVoidWithLiveReleaseSettings
 > = {
   id: 'visit.void_with_live_release',
-  description: 'A void of one of a visit’s events asked for while its release right is live',
+  description:
+    "A void of an event of a visit asked for, or recorded, while the visit's release right is live.",
   defaults: { severity: 'high' },
   initialState: () => ({ asked: {}, lastPruneMs: 0 }),
   step(state, event, facts, settings): RuleStep<VisitVoidWithLiveReleaseState> {

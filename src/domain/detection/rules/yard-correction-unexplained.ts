@@ -70,7 +70,7 @@ export const yardCorrectionUnexplainedRule: Rule<
 > = {
   id: 'yard.correction_unexplained',
   description:
-    'A yard position corrected with no recorded move of the box, no move into the slot and no survey to explain it',
+    'A yard position corrected with no real move of the box from that slot, no move of any box into the target slot within `moveWindowMinutes` before the request, and no survey that saw it there within `surveyWindowHours`.',
   defaults: { severity: 'high', moveWindowMinutes: 360, surveyWindowHours: 48 },
   initialState: () => ({ placedInto: {}, visitPlaced: {}, surveySeen: {}, requests: {}, lastPruneMs: 0 }),
   step(state, event, facts, settings): RuleStep<YardCorrectionUnexplainedState> {
