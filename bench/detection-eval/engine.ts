@@ -3,8 +3,10 @@
  * the log and nothing else: the incidents' labels stay with the caller.
  */
 import { DETECTION_ALERT_RAISED } from '../../src/app/alerts/index.js';
+import { detectionEngine, runDetectionOnce } from '../../src/app/detection/index.js';
+import type { Ledger } from '../../src/app/ledger/index.js';
 import type { LedgerStore, StoredEvent } from '../../src/app/ports.js';
-import { DETECTION_RULE_SET, DetectionCore } from '../../src/domain/index.js';
+import { readDetectionSettings } from '../../src/cli/detection-settings.js';
 import type { ScoredAlert } from './score.js';
 
 const PAGE = 5000;
@@ -43,51 +45,48 @@ export async function alertsInLog(store: LedgerStore): Promise<ScoredAlert[]> {
   });
 }
 
-/** The dwell norm the evaluation runs with: ten days, as the engine's own tests use. */
-export const EVAL_DWELL_NORM_HOURS = 240;
-
 export interface Detection {
-  readonly alerts: ScoredAlert[];
   readonly rules: readonly string[];
-  /** Rules that threw, by rule: how many events. */
+  /** Rules that threw, by rule: on how many events. */
   readonly faults: Readonly<Record<string, number>>;
-  /** Seconds to read the log alone, and to read it and run the engine. */
-  readonly readSeconds: number;
-  readonly detectSeconds: number;
+  /** Seconds the engine ran, in all its catch-ups. */
+  readonly seconds: number;
+  /** Visits it froze on a high or critical alert. */
+  readonly frozen: number;
 }
 
 /**
- * Runs the engine's pure core (`DetectionCore`, every registered rule) over the log in index order, as the engine
- * shell does, and keeps the alerts it raises with the instant of the event that raised them.
+ * The port's detection engine (`src/app/detection`) with the rules, thresholds and dwell norm the environment sets
+ * (`PORTLEDGER_DETECT_*`, defaults otherwise), run to the end of the log each time it is called: every alert a
+ * `DetectionAlertRaised` event in the log, every high or critical visit alert a freeze.
  */
-export async function runEngine(store: LedgerStore): Promise<Detection> {
-  const readStarted = performance.now();
-  let read = 0;
-  for await (const _event of readLog(store)) read++;
-  const readSeconds = (performance.now() - readStarted) / 1000;
-  const started = performance.now();
-  const core = new DetectionCore({ rules: DETECTION_RULE_SET, dwellNormHours: EVAL_DWELL_NORM_HOURS });
-  const alerts: ScoredAlert[] = [];
+export function detectionRunner(env: NodeJS.ProcessEnv = process.env) {
+  const settings = readDetectionSettings(env);
+  const engine = detectionEngine(settings.core);
   const faults: Record<string, number> = {};
-  for await (const event of readLog(store)) {
-    const raised = core.apply({
-      index: event.index,
-      streamId: event.streamId,
-      type: event.type,
-      recordedAt: event.recordedAt,
-      data: event.data,
-    });
-    for (const alert of raised) {
-      alerts.push({ rule: alert.rule, subject: alert.subject, at: event.recordedAt, summary: alert.summary });
-    }
-    for (const fault of core.takeFaults()) faults[fault.rule] = (faults[fault.rule] ?? 0) + 1;
-  }
-  void read;
+  let seconds = 0;
+  let frozen = 0;
   return {
-    alerts,
-    rules: core.ruleIds,
-    faults,
-    readSeconds,
-    detectSeconds: (performance.now() - started) / 1000,
+    async catchUp(ledger: Ledger): Promise<void> {
+      const started = performance.now();
+      for (;;) {
+        const run = await runDetectionOnce({ ledger, engine, batch: 5000 });
+        for (const fault of run.faults) faults[fault.rule] = (faults[fault.rule] ?? 0) + 1;
+        frozen += run.frozen.length;
+        if (run.applied === 0) break;
+      }
+      seconds += (performance.now() - started) / 1000;
+    },
+    result(): Detection {
+      return { rules: settings.core.rules.map((rule) => rule.id), faults, seconds, frozen };
+    },
   };
+}
+
+/** Seconds to read the whole log without rules: the baseline the engine's speed is measured against. */
+export async function readSeconds(store: LedgerStore): Promise<number> {
+  const started = performance.now();
+  let events = 0;
+  for await (const _event of readLog(store)) events++;
+  return events >= 0 ? (performance.now() - started) / 1000 : 0;
 }

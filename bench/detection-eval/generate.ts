@@ -222,6 +222,9 @@ export function generatePort(seed: string, days: number): GeneratedPort {
 
   // Sign-ins and look-ups that the incidents add, emitted with the honest ones below.
   const extraSignIns: { person: Person; at: number; ip: string; userAgent: string; method: string }[] = [];
+  /** `userId/day` of an incident: that day the person works from their own office, not travelling. */
+  const incidentDays = new Set<string>();
+  const dayOf = (at: number) => Math.floor((at - EPOCH) / DAY);
   const extraViews: {
     person: Person;
     at: number;
@@ -267,6 +270,7 @@ export function generatePort(seed: string, days: number): GeneratedPort {
         });
         const later = at + (10 + random.int(25)) * MINUTE;
         extraSignIns.push({ person, at: later, ip, userAgent: attackerAgent, method: person.method });
+        incidentDays.add(`${person.userId}/${dayOf(at)}`);
         extraViews.push({
           person,
           at: later + 5 * MINUTE,
@@ -562,7 +566,7 @@ export function generatePort(seed: string, days: number): GeneratedPort {
       ? 18 + random.int(80)
       : random.chance(0.85)
         ? 96 + random.int(72)
-        : 168 + random.int(48);
+        : 168 + random.int(24);
     let pickupAt = pickupSlot(discharged + dwellHours * HOUR);
     if (part?.kind === 'chain') pickupAt = pickupSlot(part.attackAt + (30 + random.int(20)) * HOUR);
 
@@ -1174,7 +1178,10 @@ export function generatePort(seed: string, days: number): GeneratedPort {
       if (!span) continue;
       // A traveller works a day from the organisation's other office; some stay late.
       const office =
-        org.offices.length > 1 && person.schedule.kind === 'office' && random.chance(0.02)
+        org.offices.length > 1 &&
+        person.schedule.kind === 'office' &&
+        random.chance(0.02) &&
+        !incidentDays.has(`${person.userId}/${d}`)
           ? org.offices.find((o) => o !== person.office)!
           : person.office;
       const ip = addressIn(office, random);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryLedgerStore } from '../../src/store/memory-store.js';
 import { appendToLedger } from './append.js';
-import { readLog, runEngine } from './engine.js';
+import { alertsInLog, detectionRunner, readLog } from './engine.js';
 import { generatePort } from './generate.js';
 import { evaluate } from './run.js';
 import { score } from './score.js';
@@ -10,11 +10,16 @@ describe('the detection evaluation, end to end over a week', () => {
   it('appends the port through the ledger as a real audit log, and the engine reads it without the labels', async () => {
     const port = generatePort('e2e', 7);
     const store = createMemoryLedgerStore();
-    await appendToLedger(store, port.events, 'e2e');
-    const logged = [];
-    for await (const event of readLog(store)) logged.push(event);
+    const detection = detectionRunner({});
+    const { ledger } = await appendToLedger(store, port.events, 'e2e', (l) => detection.catchUp(l));
+    await ledger.close();
+    const all = [];
+    for await (const event of readLog(store)) all.push(event);
+    // The port's events, and between them the engine's own: its alerts and the freezes they caused.
+    const engines = new Set(['DetectionAlertRaised', 'VisitFrozen']);
+    const logged = all.filter((e) => !engines.has(e.type));
     expect(logged).toHaveLength(port.events.length);
-    expect(logged.map((e) => e.index)).toEqual(logged.map((_, i) => i));
+    expect(all.map((e) => e.index)).toEqual(all.map((_, i) => i));
     // Each event recorded at its own instant, its `at` the log's time.
     for (const event of logged) {
       if (typeof event.data.at === 'string') expect(event.data.at).toBe(event.recordedAt);
@@ -23,23 +28,24 @@ describe('the detection evaluation, end to end over a week', () => {
     const gateOuts = logged.filter((e) => e.type === 'ContainerGatedOut');
     expect(gateOuts.length).toBeGreaterThan(50);
     for (const gateOut of gateOuts) {
-      const verdict = logged[gateOut.data.verdictIndex as number]!;
+      const verdict = all[gateOut.data.verdictIndex as number]!;
       expect(verdict.type).toBe('GateAttemptAccepted');
       expect(verdict.data.attemptId).toBe(gateOut.data.gateAttemptId);
     }
-    const log = logged.map((e) => JSON.stringify(e.data)).join('\n');
+    const log = all.map((e) => JSON.stringify(e.data)).join('\n');
     for (const label of port.labels) expect(log).not.toContain(label.id);
 
-    const detection = await runEngine(store);
-    expect(detection.rules.length).toBeGreaterThan(0);
-    expect(detection.faults).toEqual({});
-    const result = score(detection.alerts, port.labels);
+    const engine = detection.result();
+    expect(engine.rules.length).toBeGreaterThan(0);
+    expect(engine.faults).toEqual({});
+    const alerts = await alertsInLog(store);
+    expect(alerts.length).toBe(all.filter((e) => e.type === 'DetectionAlertRaised').length);
+    const result = score(alerts, port.labels);
     expect(result.overall.incidents).toBe(port.labels.length);
     expect(Object.keys(result.scenarios).sort()).toEqual(
       [...new Set(port.labels.map((l) => l.scenario))].sort(),
     );
-    for (const alert of detection.alerts)
-      expect(alert.at >= port.startAt && alert.at <= port.endAt).toBe(true);
+    for (const alert of alerts) expect(alert.at >= port.startAt && alert.at <= port.endAt).toBe(true);
     await store.close();
   });
 
