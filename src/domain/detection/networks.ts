@@ -159,23 +159,37 @@ export function declaredNetworkOf(
 ): (DeclaredNetwork & { orgId: string }) | undefined {
   const bytes = parseIp(ip);
   if (!bytes) return undefined;
+  // The person's own organisation's declaration is the one that counts when it has one.
   const own = orgId === null ? undefined : facts.organisations[orgId];
-  const orgs = own ? [own, ...Object.values(facts.organisations)] : Object.values(facts.organisations);
-  // The longest prefix wins, as in routing: a branch office's /26 inside its head office's /22.
+  const mine = own ? longestMatch(bytes, own) : undefined;
+  if (mine) return mine;
   let best: (DeclaredNetwork & { orgId: string; prefix: number }) | undefined;
-  for (const org of orgs) {
-    for (const network of org.networks) {
-      const cidr = parsedCidr(network.cidr);
-      if (!cidr || !inCidr(bytes, cidr)) continue;
-      if (best === undefined || cidr.prefix > best.prefix)
-        best = { ...network, orgId: org.orgId, prefix: cidr.prefix };
-    }
-    // The person's own organisation's declaration is the one that counts when it has one.
-    if (best !== undefined && org === own) break;
+  for (const org of Object.values(facts.organisations)) {
+    const match = org === own ? undefined : longestMatch(bytes, org);
+    if (match && (best === undefined || match.prefix > best.prefix)) best = match;
   }
-  if (!best) return undefined;
-  const { prefix: _prefix, ...network } = best;
-  return network;
+  return best;
+}
+
+/** The longest of `org`'s declared ranges that holds `bytes`, as in routing: a branch's /26 inside a head office's /22. */
+function longestMatch(
+  bytes: IpBytes,
+  org: PortFacts['organisations'][string],
+): (DeclaredNetwork & { orgId: string; prefix: number }) | undefined {
+  let best: (DeclaredNetwork & { orgId: string; prefix: number }) | undefined;
+  for (const network of org.networks) {
+    const cidr = parsedCidr(network.cidr);
+    if (!cidr || !inCidr(bytes, cidr) || (best !== undefined && cidr.prefix <= best.prefix)) continue;
+    best = {
+      cidr: network.cidr,
+      place: network.place,
+      lat: network.lat,
+      lon: network.lon,
+      orgId: org.orgId,
+      prefix: cidr.prefix,
+    };
+  }
+  return best;
 }
 
 /** Whether `ip` lies in one of `networks` (an organisation's declared ranges). */
