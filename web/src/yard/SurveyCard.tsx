@@ -76,73 +76,79 @@ function SurveyResult({ report }: { report: SurveyReport }) {
         {notJudged > 0 ? <p>{t('survey.notJudged', { ...report.notJudged })}</p> : null}
       </Notice>
       {totals.missing > 0 ? (
-        <table className="survey-table">
-          <caption>{t('survey.missingCaption', { count: totals.missing })}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('survey.container')}</th>
-              <th scope="col">{t('survey.logged')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {report.missing.slice(0, SHOWN).map((m) => (
-              <tr key={m.visitRef}>
-                <td>
-                  <a href={`/visits/${encodeURIComponent(m.visitRef)}`}>{m.containerNumber}</a>
-                </td>
-                <td>{m.loggedSlot}</td>
+        <div className="table-wrap">
+          <h3 id="survey-missing">{t('survey.missingCaption', { count: totals.missing })}</h3>
+          <table className="table" aria-labelledby="survey-missing">
+            <thead>
+              <tr>
+                <th scope="col">{t('survey.container')}</th>
+                <th scope="col">{t('survey.logged')}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {report.missing.slice(0, SHOWN).map((m) => (
+                <tr key={m.visitRef}>
+                  <td>
+                    <a href={`/visits/${encodeURIComponent(m.visitRef)}`}>{m.containerNumber}</a>
+                  </td>
+                  <td>{m.loggedSlot}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       ) : null}
       {more(Math.min(SHOWN, report.missing.length), totals.missing)}
       {totals.misplaced > 0 ? (
-        <table className="survey-table">
-          <caption>{t('survey.misplacedCaption', { count: totals.misplaced })}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('survey.container')}</th>
-              <th scope="col">{t('survey.logged')}</th>
-              <th scope="col">{t('survey.seen')}</th>
-              <th scope="col">{t('survey.line')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {report.misplaced.slice(0, SHOWN).map((m) => (
-              <tr key={m.visitRef}>
-                <td>
-                  <a href={`/visits/${encodeURIComponent(m.visitRef)}`}>{m.containerNumber}</a>
-                </td>
-                <td>{m.loggedSlot}</td>
-                <td>{m.seenSlot}</td>
-                <td>{m.line}</td>
+        <div className="table-wrap">
+          <h3 id="survey-misplaced">{t('survey.misplacedCaption', { count: totals.misplaced })}</h3>
+          <table className="table" aria-labelledby="survey-misplaced">
+            <thead>
+              <tr>
+                <th scope="col">{t('survey.container')}</th>
+                <th scope="col">{t('survey.logged')}</th>
+                <th scope="col">{t('survey.seen')}</th>
+                <th scope="col">{t('survey.line')}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {report.misplaced.slice(0, SHOWN).map((m) => (
+                <tr key={m.visitRef}>
+                  <td>
+                    <a href={`/visits/${encodeURIComponent(m.visitRef)}`}>{m.containerNumber}</a>
+                  </td>
+                  <td>{m.loggedSlot}</td>
+                  <td>{m.seenSlot}</td>
+                  <td>{m.line}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       ) : null}
       {more(Math.min(SHOWN, report.misplaced.length), totals.misplaced)}
       {totals.unknown > 0 ? (
-        <table className="survey-table">
-          <caption>{t('survey.unknownCaption', { count: totals.unknown })}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('survey.container')}</th>
-              <th scope="col">{t('survey.seen')}</th>
-              <th scope="col">{t('survey.line')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {report.unknown.slice(0, SHOWN).map((u) => (
-              <tr key={u.line}>
-                <td>{u.containerNumber}</td>
-                <td>{u.seenSlot}</td>
-                <td>{u.line}</td>
+        <div className="table-wrap">
+          <h3 id="survey-unknown">{t('survey.unknownCaption', { count: totals.unknown })}</h3>
+          <table className="table" aria-labelledby="survey-unknown">
+            <thead>
+              <tr>
+                <th scope="col">{t('survey.container')}</th>
+                <th scope="col">{t('survey.seen')}</th>
+                <th scope="col">{t('survey.line')}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {report.unknown.slice(0, SHOWN).map((u) => (
+                <tr key={u.line}>
+                  <td>{u.containerNumber}</td>
+                  <td>{u.seenSlot}</td>
+                  <td>{u.line}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       ) : null}
       {more(Math.min(SHOWN, report.unknown.length), totals.unknown)}
     </div>
