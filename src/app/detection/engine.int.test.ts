@@ -4,6 +4,8 @@ import {
   postgresReachable,
   type StoreKind,
   type TestLedger,
+  testIds,
+  testSigner,
 } from '../../../test/support/ledger.js';
 import { demoTerminal } from '../../demo/demo-port.js';
 import {
@@ -12,9 +14,10 @@ import {
   type DetectionCoreOptions,
   type YardSlot,
 } from '../../domain/index.js';
+import { twoInstancesOnOneSchema } from '../../store/testing/databases.js';
 import { DETECTION_ALERT_RAISED } from '../alerts/index.js';
-import type { Ledger } from '../ledger/index.js';
-import { ConcurrencyError } from '../ports.js';
+import { createLedger, type Ledger } from '../ledger/index.js';
+import { ConcurrencyError, type LedgerStore } from '../ports.js';
 import { announceVisit, runVisitCommand, type TerminalLayouts } from '../visits/index.js';
 import { detectionEngine, logEventOf, runDetectionOnce } from './engine.js';
 import { TEST_RULES } from './testing/test-rules.js';
@@ -177,3 +180,48 @@ describe.each(kinds)('detection engine on %s', (kind) => {
     expect(await recordedAlerts(ledger)).toHaveLength(2);
   });
 });
+
+if (kinds.includes('postgres')) {
+  describe('two detection engines on one PostgreSQL database, both running', () => {
+    const stores = twoInstancesOnOneSchema('detect2');
+
+    it('record every alert once between them, whoever commits each batch', async () => {
+      const ledgerOf = (store: LedgerStore) =>
+        createLedger({
+          store,
+          clock: { now: () => new Date() },
+          ids: testIds,
+          log: { origin: testSigner.name, signer: testSigner },
+          checkpointIntervalMs: 0,
+        });
+      const a = ledgerOf(stores.a);
+      const b = ledgerOf(stores.b);
+      // No leader: both run at once, as two servers would for a moment while a role changes hands.
+      const engines = [detectionEngine(options), detectionEngine(options)];
+      let conflicts = 0;
+      const race = async (ledger: Ledger, engine: (typeof engines)[number]) => {
+        for (let idle = 0; idle < 3; ) {
+          try {
+            const run = await runDetectionOnce({ ledger, engine, batch: 9 });
+            idle = run.applied === 0 ? idle + 1 : 0;
+          } catch (error) {
+            if (!(error instanceof ConcurrencyError)) throw error;
+            conflicts += 1;
+          }
+        }
+      };
+      const writing = (async () => {
+        for (let round = 0; round < 12; round++) await probes(round % 2 ? a : b, `r${round % 3}`, 10);
+      })();
+      await Promise.all([writing, race(a, engines[0]!), race(b, engines[1]!)]);
+      await race(a, engines[0]!);
+      await race(b, engines[1]!);
+      const recorded = await recordedAlerts(a);
+      expect(recorded.length).toBeGreaterThanOrEqual(15);
+      expect(recorded).toEqual(await expectedAlerts(a));
+      expect(conflicts).toBeGreaterThan(0);
+      await a.close();
+      await b.close();
+    });
+  });
+}
