@@ -63,7 +63,9 @@ describeBrowser('a yard survey uploaded beside the yard map (issue 15)', () => {
       await upload('bad.csv', [`${SEEN},T1/A/03/02/1,${seenAt}`, `${STRANGER},T1/A/3/1,${seenAt}`]);
       await card.getByText('Line 3 of the file is not right: nothing was recorded').waitFor();
       await card.getByText(/^line 3: a yard slot is written TERMINAL\/BLOCK\/BAY\/ROW\/TIER/).waitFor();
-      expect(await suite.server.fixture.store.logSize()).toBe(before);
+      // Nothing was recorded but, perhaps, the view of the yard map the page loaded (issue 15: written within seconds).
+      const since = await suite.server.fixture.store.readEvents(before, 100);
+      expect(since.filter((event) => event.type !== 'PositionsViewed')).toEqual([]);
       await shot('bad-line');
 
       await upload('survey.csv', [`${SEEN},T1/A/03/02/1,${seenAt}`, `${STRANGER},T1/C/01/01/1,${seenAt}`]);
