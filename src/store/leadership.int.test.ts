@@ -9,7 +9,7 @@ import {
 } from './leadership.js';
 import { describeWithPostgres, TEST_POSTGRES_URL } from './testing/databases.js';
 
-const roles: LeaderRole[] = ['checkpoint-signer', 'integrity-sweep'];
+const roles: LeaderRole[] = ['checkpoint-signer', 'integrity-sweep', 'detection-engine'];
 
 async function waitUntil(what: string, holds: () => boolean, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -57,9 +57,10 @@ await describeWithPostgres('leaders elected with PostgreSQL advisory locks (issu
 
 it('a process alone on its database holds every role; the lock keys differ by namespace and role', () => {
   expect(roles.every((role) => soleLeadership().holds(role))).toBe(true);
+  expect(soleLeadership().held().sort()).toEqual([...roles].sort());
   const keys = new Set(
     ['a', 'b'].flatMap((namespace) => roles.map((role) => leaderLockKey(namespace, role))),
   );
-  expect(keys.size).toBe(4);
+  expect(keys.size).toBe(2 * roles.length);
   for (const key of keys) expect(BigInt(key)).toBe(BigInt.asIntN(64, BigInt(key)));
 });
