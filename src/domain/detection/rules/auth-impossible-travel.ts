@@ -78,7 +78,7 @@ export interface ImpossibleTravelState {
 export const authImpossibleTravelRule: Rule<ImpossibleTravelState, ImpossibleTravelSettings> = {
   id: 'auth.impossible_travel',
   description:
-    'Two sign-ins of one person from declared networks farther apart than a plane could fly in the time between',
+    'Two sign-ins (or look-ups) of one person from declared networks farther apart than a flight door to door, airports included, takes in the time between',
   defaults: {
     severity: 'high',
     maxSpeedKmh: 900,

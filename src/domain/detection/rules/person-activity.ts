@@ -86,6 +86,3 @@ export function entryOf<T>(record: Record<string, T>, key: string, make: () => T
   record[key] = made;
   return made;
 }
-
-/** `value` rounded to at most one decimal, for summaries. */
-export const round1 = (value: number): string => String(Math.round(value * 10) / 10);
