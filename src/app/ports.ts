@@ -97,18 +97,6 @@ export interface WindowCounts {
     | { readonly admitted: true }
     | { readonly admitted: false; readonly key: string; readonly freeAtMs: number }
   >;
-  /**
-   * Notes `items` under `key` at `atMs`, each at the latest time it was noted, dropping what left the window. When
-   * the key then holds more than `limit` items, they are cleared and returned, oldest first, and nothing is noted
-   * under the key for one window (one crossing covers its window). One atomic step across every process.
-   */
-  noteDistinct(
-    key: string,
-    items: readonly string[],
-    atMs: number,
-    windowMs: number,
-    limit: number,
-  ): Promise<readonly { readonly item: string; readonly atMs: number }[] | undefined>;
 }
 
 /** Work that runs exactly once however many processes share the database (issue 13). */
