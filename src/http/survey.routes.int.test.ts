@@ -12,7 +12,7 @@ import {
 } from '../../test/support/ledger.js';
 import { mintSession } from '../../test/support/sessions.js';
 import type { AuthDeps } from '../app/access/index.js';
-import { addOrganisation, addUser } from '../app/access/index.js';
+import { addOrganisation, addUser, createApiToken } from '../app/access/index.js';
 import { pickupDepsFor } from '../app/appointments/index.js';
 import { announceVisit, runVisitCommand } from '../app/visits/index.js';
 import { computeCheckDigit, type Role } from '../domain/index.js';
@@ -191,5 +191,35 @@ describe.each(kinds)('POST /v1/terminals/{terminal}/surveys (%s)', (kind) => {
       matched: 1,
       totals: { missing: 1, unknown: 0, misplaced: 0 },
     });
+  });
+  it("takes a survey from the terminal's OCR gantry with an API token that holds yard.survey, and from no other", async () => {
+    const { token } = await createApiToken(auth, {
+      orgId: 'org-nqt',
+      permissions: ['yard.survey'],
+      label: 'OCR gantry, block A',
+      createdBy: 'test',
+    });
+    const { token: other } = await createApiToken(auth, {
+      orgId: 'org-sqt',
+      permissions: ['yard.survey'],
+      label: 'OCR gantry of another terminal',
+      createdBy: 'test',
+    });
+    const csv = `container,slot,seen_at\n${box(1)},T1/A/01/01/1,${new Date().toISOString()}\n`;
+    const send = (bearer: string) =>
+      app.inject({
+        method: 'POST',
+        url: '/v1/terminals/T1/surveys?blocks=A',
+        headers: { authorization: `Bearer ${bearer}`, 'content-type': 'text/csv' },
+        payload: csv,
+      });
+    const gantry = await send(token);
+    expect(gantry.statusCode, gantry.body).toBe(201);
+    const recorded = await fixture.store.readEvents(gantry.json().index, 1);
+    expect(recorded[0]!.data.by).toMatchObject({
+      userId: expect.stringMatching(/^token:/),
+      orgId: 'org-nqt',
+    });
+    expect((await send(other)).statusCode).toBe(404);
   });
 });
