@@ -55,27 +55,45 @@ export type RebuildResult =
 
 const DEFAULT_BATCH = 200;
 
+/**
+ * The visit rows and yard cells of one batch of subjects, written together at its end in multi-row statements (bulk
+ * ingest's store methods, issue 13) rather than a few statements per subject.
+ */
+class BatchedWrites {
+  readonly visits: ReadModelRecords['visit'][] = [];
+  readonly cellSubjects: string[] = [];
+  readonly cells: OccupiedCell[] = [];
+
+  async write(tx: LedgerWriteTx): Promise<void> {
+    if (this.visits.length > 0) await tx.upsertVisits(this.visits);
+    if (this.cellSubjects.length === 0) return;
+    await tx.readModels!.removeRows('yard_cell', this.cellSubjects);
+    // A slot is one box: whatever row stands where these boxes stand is wrong, whoever it names. The log puts no
+    // two boxes in one cell, so the cells of the whole batch go in one statement as each subject's would.
+    await tx.vacateCells(this.cells);
+    await tx.occupyCellsOf(this.cells.map((cell) => ({ ...cell })));
+  }
+}
+
 /** Writes the rows a subject must hold, replacing what it held, with the writers' own store methods. */
 async function writeSubject(
   tx: LedgerWriteTx,
   table: ReadModelTable,
   subject: string,
   expected: readonly unknown[],
+  batched: BatchedWrites,
 ): Promise<void> {
   const tables = tx.readModels!;
   switch (table) {
     case 'visit': {
       const [row] = expected as ReadModelRecords['visit'][];
-      if (row) await tx.upsertVisit(row);
+      if (row) batched.visits.push(row);
       else await tables.removeRows(table, [subject]);
       return;
     }
     case 'yard_cell': {
-      const cells = expected as OccupiedCell[];
-      await tables.removeRows(table, [subject]);
-      // A slot is one box: whatever row stands where this box stands is wrong, whoever it names.
-      await tx.vacateCells(cells);
-      await tx.occupyCells(cells, subject);
+      batched.cellSubjects.push(subject);
+      for (const cell of expected as OccupiedCell[]) batched.cells.push({ ...cell, visitRef: subject });
       return;
     }
     case 'release': {
@@ -199,6 +217,7 @@ export async function rebuildReadModels(args: {
       for (const subject of subjects) {
         expected.set(subject, await expectedSubject(reader, expectations, kind, subject, expectations.size));
       }
+      const batched = new BatchedWrites();
       for (const table of only ?? tablesOf(kind)) {
         const stored = new Map<string, unknown[]>();
         for (const record of await tx.readModels!.rowsOf(table, subjects)) {
@@ -213,9 +232,10 @@ export async function rebuildReadModels(args: {
           const held = stored.get(subject) ?? [];
           if (!compareSubject(table, subject, rows, held)) continue;
           countChanges(rows, held, changes[table]);
-          await writeSubject(tx, table, subject, rows);
+          await writeSubject(tx, table, subject, rows, batched);
         }
       }
+      await batched.write(tx);
     });
 
   // Every subject the log knows, born in its entries: a batch of each kind at a time.
