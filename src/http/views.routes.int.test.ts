@@ -188,6 +188,19 @@ describe.each(['sqlite', 'postgres'] as const)('who looked at what (HTTP, %s)', 
     expect(entry!.data.visitRefs).toContain(visitRefs[0]);
   });
 
+  it('still answers once the box has left the yard: a box that is gone is the one whose viewers matter', async () => {
+    await runVisitCommand(fixture.ledger, testTerminals, visitRefs[2]!, {
+      type: 'LoadContainer',
+      vesselCall: 'VC000000001',
+    });
+    for (const who of ['cus-1', 'pol-1', 'planner']) {
+      const answer = await get(who, `/v1/visits/${visitRefs[2]}/viewers`);
+      expect(answer.statusCode, who).toBe(200);
+    }
+    const views = (await get('cus-1', `/v1/visits/${visitRefs[2]}/viewers`)).json().views as ListedView[];
+    expect(views.map((view) => view.userId)).toEqual(['pol-1']);
+  });
+
   it('need-to-know: a haulier, a line and an administrator may not ask; another terminal gets not found', async () => {
     for (const who of ['haul-1', 'line-1', 'admin']) {
       const answer = await get(who, `/v1/visits/${visitRefs[0]}/viewers`);

@@ -15,7 +15,7 @@ import {
 } from '../alerts/position-view.ports.js';
 import { AppError } from '../errors.js';
 import type { LedgerReads, LedgerStore } from '../ports.js';
-import { readVisit, showsPosition } from '../visits/index.js';
+import { readVisit } from '../visits/index.js';
 
 /** How far back a question may reach, in days, and its default. */
 export const VIEWS_DAYS_DEFAULT = 30;
@@ -108,7 +108,9 @@ export async function visitViewers(
 ): Promise<ViewsPage> {
   const { since, limit } = bounds(query);
   const visit = await readVisit(reads, principal, visitRef);
-  if (!showsPosition(visit)) throw new AppError('visit.not_found', `no visit ${visitRef}`, { visitRef });
+  // Seen in full (its position field is there, even once the box has left the yard and it is null): a box that is
+  // gone is exactly the one whose viewers an investigator asks for.
+  if (!('slot' in visit)) throw new AppError('visit.not_found', `no visit ${visitRef}`, { visitRef });
   const rows = await reads.positionViews.viewersOf({
     kind: 'visit',
     subject: visitRef,

@@ -287,8 +287,8 @@ export async function visitHistory(
 }
 
 /**
- * Whether an answer showed the visit's yard position: a full view of a box that stands in a slot. The bulk look-up
- * rule (`lookup-watch.ts`) counts these.
+ * Whether an answer showed the visit's yard position: a full view of a box that stands in a slot. Such reads are
+ * recorded as `PositionsViewed` events (`position-views.ts`, issue 15), which the bulk look-up rule counts.
  */
 export function showsPosition(visit: ShownVisit): boolean {
   return 'slot' in visit && visit.slot !== null && visit.slot !== undefined;
