@@ -47,7 +47,7 @@ import {
 } from '../appointments/index.js';
 import type { Ledger, WriteContext } from '../ledger/index.js';
 import type { JsonObject, LedgerReads, StoredEvent } from '../ports.js';
-import { pickupStreamId } from '../releases/index.js';
+import { pickupStreamId, releaseStreamId } from '../releases/index.js';
 import {
   executeVisitCommand,
   foldVisit,
@@ -187,14 +187,27 @@ export async function gateTransaction(
     const passRow = parsedPass?.ok ? await tx.gate.getCredential(parsedPass.credentialId) : undefined;
     const visitRef = opened?.ok ? opened.payload.visitRef : (passRow?.visitRef ?? UNIDENTIFIED_VISIT);
     const record = visitRef !== UNIDENTIFIED_VISIT ? await tx.getVisit(visitRef) : undefined;
-    const credentialEvents = record ? await tx.readStream(pickupStreamId(visitRef)) : [];
+    // The visit's four streams in one read (issue 13: one statement where there were four); the transaction keeps
+    // them, so a gate-out below folds the visit's stream without reading it again.
+    const visitStreams = record
+      ? await tx.readStreams([
+          pickupStreamId(visitRef),
+          visitStreamId(visitRef),
+          appointmentStreamId(visitRef),
+          releaseStreamId(visitRef),
+        ])
+      : new Map<string, StoredEvent[]>();
+    const streamOf = (streamId: string) => visitStreams.get(streamId) ?? [];
+    const credentialEvents = streamOf(pickupStreamId(visitRef));
     const passRecord =
       parsedPass?.ok === true ? credentialInLog(credentialEvents, parsedPass.credentialId) : undefined;
-    const visitState = record ? foldVisit(await tx.readStream(visitStreamId(visitRef))) : undefined;
+    const visitState = record ? foldVisit(streamOf(visitStreamId(visitRef))) : undefined;
     const bookingState = record
-      ? foldBooking(await tx.readStream(appointmentStreamId(visitRef)))
+      ? foldBooking(streamOf(appointmentStreamId(visitRef)))
       : bookingDecider.initialState();
-    const release = record ? await releaseFacts(tx, visitRef) : undefined;
+    const release = record
+      ? await releaseFacts({ readStream: async (streamId) => streamOf(streamId) }, visitRef)
+      : undefined;
     const terminal = bookingState.booking?.terminal;
     const config = terminal === undefined ? undefined : deps.pickup.slots.get(terminal);
     const booking = config ? gateBookingFacts(bookingState, config) : null;
