@@ -174,6 +174,10 @@ export function createKyselyLedgerStore({
   const writeInGroup = groupCommit(groupTransaction(writer ?? db, name), {
     gatherTurn: name === 'sqlite' && writer === undefined,
   });
+  // The log size a group's connection reached with its last member that succeeded: the head is locked for the whole
+  // group, so the next member starts there without asking (issue 13: one statement less per write). A member that
+  // fails is rolled back to its savepoint, where the size is still the one recorded before it.
+  const headOfGroup = new WeakMap<Kysely<Database>, number>();
 
   return {
     ...reads(outside, () => outside.events.headSize()),
@@ -193,7 +197,7 @@ export function createKyselyLedgerStore({
     async writeTransaction(work) {
       const body = async (trx: Kysely<Database>): Promise<Awaited<ReturnType<typeof work>>> => {
         const repos = repositories(trx, dialect);
-        const startSize = await repos.events.lockHead();
+        const startSize = headOfGroup.get(trx) ?? (await repos.events.lockHead());
         const guard = new TransactionGuard(startSize);
         // The head is locked, so a stream version read in this transaction stays true until it commits.
         const streamVersions = new Map<string, number>();
@@ -221,6 +225,9 @@ export function createKyselyLedgerStore({
         // PostgreSQL: the expected versions of streams this transaction appends to without having read them,
         // checked inside the flushing statement instead of one query each.
         const unverified = new Map<string, number>();
+        // SQLite: streams this transaction appends to at version 0 without having read them (a new attempt's or
+        // alert's stream), left to the (stream_id, stream_version) unique key instead of one query each.
+        const fresh = new Set<string>();
         const flush = write(async () => {
           if (pendingEvents.length === 0 && pendingNodes.length === 0) return;
           const events = pendingEvents;
@@ -237,6 +244,13 @@ export function createKyselyLedgerStore({
               expectedVersions: unverified,
             }));
           } catch (error) {
+            // The unique key refused a stream taken for new: which one, and how long it already is.
+            if (dialect.uniqueViolation(error)?.includes('stream_version')) {
+              for (const streamId of fresh) {
+                const actual = await repos.events.streamVersion(streamId);
+                if (actual !== 0) throw new ConcurrencyError(streamId, 0, actual);
+              }
+            }
             const first = events[0];
             throw mapWriteError(error, {
               streamId: first?.streamId,
@@ -250,6 +264,7 @@ export function createKyselyLedgerStore({
             }
           }
           unverified.clear();
+          fresh.clear();
         });
 
         const base = reads(repos, async () => guard.size);
@@ -387,6 +402,7 @@ export function createKyselyLedgerStore({
               checkAppend({ streamId, expectedVersion, events, logSize: guard.size });
               const known = streamVersions.get(streamId);
               if (known === undefined && name === 'postgres') unverified.set(streamId, expectedVersion);
+              else if (known === undefined && expectedVersion === 0 && events.length > 0) fresh.add(streamId);
               else {
                 const actual = known ?? (await repos.events.streamVersion(streamId));
                 if (actual !== expectedVersion) throw new ConcurrencyError(streamId, expectedVersion, actual);
@@ -425,6 +441,7 @@ export function createKyselyLedgerStore({
           const result = await work(tx);
           await flush();
           guard.assertNotDoomed();
+          headOfGroup.set(trx, guard.size);
           return result;
         } finally {
           guard.close();

@@ -143,6 +143,31 @@ export function describeLedgerStoreContract(name: string, makeStore: () => Promi
         expect(await store.readStream('visit-new')).toEqual([]);
       });
 
+      it('refuses a stream appended to as new that exists, naming it and its length, and writes nothing', async () => {
+        await append(store, 'visit-b', 2);
+        // Not read first: SQLite leaves a new stream to the unique key rather than asking its version (issue 13).
+        const attempt = store.writeTransaction(async (tx) => {
+          await tx.appendToStream(
+            'visit-a',
+            0,
+            makeEvents({ streamId: 'visit-a', fromIndex: 2, fromVersion: 0, count: 1 }),
+          );
+          await tx.appendToStream(
+            'visit-b',
+            0,
+            makeEvents({ streamId: 'visit-b', fromIndex: 3, fromVersion: 0, count: 1 }),
+          );
+        });
+        await expect(attempt).rejects.toMatchObject({
+          code: 'store.concurrency',
+          streamId: 'visit-b',
+          expectedVersion: 0,
+          actualVersion: 2,
+        });
+        expect(await store.logSize()).toBe(2);
+        expect(await store.readStream('visit-a')).toEqual([]);
+      });
+
       it('refuses events that leave a gap in the log or in the stream', async () => {
         await append(store, 'visit-a', 1);
         const cases = [
