@@ -93,4 +93,27 @@ describe('the SQLite writer thread (issue 13)', () => {
     });
     expect(output.trim()).toBe('written');
   });
+
+  it('closes after a write that failed, while its group still commits (a detection engine that lost a race)', () => {
+    const path = join(dir.path, 'close-after-failure.db');
+    const build = new URL('../../dist/src/store/open-store.js', import.meta.url).href;
+    const script = `
+      const { openLedgerStore } = await import(${JSON.stringify(build)});
+      const store = await openLedgerStore('sqlite:${path}');
+      await store
+        .writeTransaction(async (tx) => {
+          await tx.streamVersion('s');
+          throw new Error('refused');
+        })
+        .catch((error) => console.log(error.message));
+      await store.close();
+      console.log('closed');
+    `;
+    // The store's close settled and the process ended on its own, with code 0 (not 13, an await never settled).
+    const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(output.trim().split('\n')).toEqual(['refused', 'closed']);
+  });
 });

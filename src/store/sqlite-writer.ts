@@ -120,6 +120,8 @@ class WriterThread {
   >();
   #nextId = 0;
   #failure: Error | undefined;
+  /** Set by `close`: from then on the worker keeps the process alive until it has exited. */
+  #closing = false;
   readonly #exited: Promise<void>;
   /** Where the answers of waited statements (`runWaited`) arrive, read synchronously, and the flag that says so. */
   readonly #waitedPort: MessagePort;
@@ -147,7 +149,9 @@ class WriterThread {
     this.#worker.on('message', (answer: WriterAnswer) => {
       const waiter = this.#waiting.get(answer.id);
       this.#waiting.delete(answer.id);
-      if (this.#waiting.size === 0) this.#worker.unref();
+      // Not once closing: an answer still on its way then (a group's COMMIT after one of its writes failed and its
+      // caller closed the store) would let the process end before the worker did, with the close never settled.
+      if (this.#waiting.size === 0 && !this.#closing) this.#worker.unref();
       waiter?.resolve(answer);
     });
     this.#worker.on('error', (error) => this.#fail(error));
@@ -204,6 +208,7 @@ class WriterThread {
   }
 
   async close(): Promise<void> {
+    this.#closing = true;
     if (!this.#failure) this.#worker.postMessage({ close: true });
     this.#worker.ref();
     await this.#exited;
