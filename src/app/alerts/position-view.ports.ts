@@ -2,6 +2,12 @@
  * The `position_view` read model (issue 15, "who looked at what"): one row per visit a `PositionsViewed` event names
  * and one per terminal whose yard map it loaded, put in the transaction that appends the event (migration 0038). Rows
  * are only inserted, never changed: a recorded view is evidence.
+ *
+ * Not yet among the tables the read-model integrity watch checks and `rebuild-read-models` rebuilds
+ * (`READ_MODEL_TABLES`): that needs its row count kept by triggers (migrations 0026, 0030), a per-subject fold (the
+ * subject would be the audit index, its rows `positionViewRows` of that event) and a removal the append-only grant
+ * refuses. Until then an edited or deleted row is not detected, though the events it derives from are in the signed
+ * log, and `positionViewRows` derives the same rows from them.
  */
 
 /** One visit (or one terminal's yard map) one person was shown, as one `PositionsViewed` event recorded it. */
