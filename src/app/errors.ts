@@ -55,7 +55,10 @@ export type AppErrorCode =
   | 'driver.device_pending_exists'
   | 'yard.terminal_not_found'
   // The same survey file was recorded at this terminal already (issue 15): importing it again would raise its alerts twice.
-  | 'yard.survey_duplicate';
+  | 'yard.survey_duplicate'
+  // A survey that missed too many boxes to be of the whole yard it says it covered (issue 15): recorded, it would
+  // freeze each box it did not pass.
+  | 'yard.survey_implausible';
 
 export class AppError extends Error {
   constructor(

@@ -93,6 +93,7 @@ const statusByCode: Record<string, number> = {
   // A yard survey's file (issue 15): a bad row is the request's fault; the same file twice is a conflict.
   'yard.survey_invalid': 400,
   'yard.survey_duplicate': 409,
+  'yard.survey_implausible': 422,
   'gate.input_invalid': 400,
   // A flood at the gate (issue 10, row G): sent with Retry-After.
   'gate.rate_limited': 429,

@@ -101,7 +101,7 @@ export function surveyRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
           tags: ['yard'],
           summary: 'Import a yard survey of a terminal: an alert for each box missing, unknown or misplaced',
           description:
-            "The body is the survey's CSV (`text/csv`: the header `container,slot,seen_at`, then one row per sighting; container numbers ISO 6346, slots `TERMINAL/BLOCK/BAY/ROW/TIER`, times RFC 3339 with their offset) or the same rows as JSON. Every row is checked first: one bad row answers 400 `yard.survey_invalid` naming its line, and nothing is written. A box placed after the row that saw it, placed after the survey began and not seen, or gone after it was seen is not judged. The survey is recorded as a `YardSurveyRecorded` event, each discrepancy as a `DetectionAlertRaised` alert (`survey.missing`, `survey.unknown`, `survey.misplaced`); a high or critical alert on a visit (missing, misplaced) freezes it, as the detection engine's do; no position changes. The same file again is 409 `yard.survey_duplicate`. `blocks` names the blocks a partial survey covered.",
+            "The body is the survey's CSV (`text/csv`: the header `container,slot,seen_at`, then one row per sighting; container numbers ISO 6346, slots `TERMINAL/BLOCK/BAY/ROW/TIER`, times RFC 3339 with their offset) or the same rows as JSON. Every row is checked first: one bad row answers 400 `yard.survey_invalid` naming its line, and nothing is written. A box placed after the row that saw it, placed after the survey began and not seen, or gone after it was seen is not judged. The survey is recorded as a `YardSurveyRecorded` event, each discrepancy as a `DetectionAlertRaised` alert (`survey.missing`, `survey.unknown`, `survey.misplaced`); a high or critical alert on a visit (missing, misplaced) freezes it, as the detection engine's do; no position changes. The same file again is 409 `yard.survey_duplicate`; a survey that did not see more than 20 boxes and more than a fifth of those the log has in what it covered is 422 `yard.survey_implausible` (a walk of some blocks: name them in `blocks`). `blocks` names the blocks a partial survey covered.",
           params: Type.Object({ terminal: Type.String({ minLength: 1, maxLength: 12 }) }),
           querystring: Type.Object({
             blocks: Type.Optional(
@@ -123,6 +123,7 @@ export function surveyRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
             403: { $ref: 'Problem#' },
             409: { $ref: 'Problem#' },
             413: { $ref: 'Problem#' },
+            422: { $ref: 'Problem#' },
             ...problemResponses,
           },
         },

@@ -236,6 +236,36 @@ describe.each(kinds)('a yard survey held against the log (%s)', (kind) => {
     expect(await store.logSize()).toBe(size);
   });
 
+  it('refuses a survey that missed too many boxes to be of the whole yard, and writes nothing', async () => {
+    const { fixture } = await yard();
+    const { ledger, store } = fixture;
+    const before = await store.logSize();
+    const oneBox = { csv: `container,slot,seen_at\n${box(1)},T1/A/01/01/1,2030-03-01T08:30:00Z\n` };
+    const refused = await recordYardSurvey({
+      ledger,
+      terminals: testTerminals,
+      actor: { operator: 'cli:test' },
+      terminal: 'T1',
+      input: oneBox,
+      // Two of the three boxes it should have seen (the fourth was moved after the walk) are more than a fifth.
+      missingLimit: { floor: 1, share: 0.2 },
+    }).catch((error: unknown) => error);
+    expect((refused as AppError).code).toBe('yard.survey_implausible');
+    expect((refused as AppError).message).toBe(
+      'the survey did not see 2 of the 3 boxes the log has in the yard of T1: if it covered only some blocks, name them',
+    );
+    expect(await store.logSize()).toBe(before);
+    // Under the default limit, two boxes unseen are two alerts.
+    const report = await recordYardSurvey({
+      ledger,
+      terminals: testTerminals,
+      actor: { operator: 'cli:test' },
+      terminal: 'T1',
+      input: oneBox,
+    });
+    expect(report.totals.missing).toBe(2);
+  });
+
   it('lets only terminal staff of that terminal survey it, with a role the policy table grants', async () => {
     const { fixture } = await yard();
     const { ledger, store } = fixture;

@@ -58,6 +58,32 @@ export const SURVEY_ROWS_KEPT = 2000;
  * totals are recorded whole.
  */
 export const SURVEY_ALERTS_PER_KIND = 1000;
+/**
+ * A survey that did not see more than this many boxes, and more than this share of the boxes it should have seen, is
+ * refused (`yard.survey_implausible`) rather than recorded: it is a walk of part of the yard uploaded as a walk of
+ * all of it, and recording it would raise a critical alert and freeze a box for each box it did not pass. The
+ * uploader names the blocks it covered (`blocks`) and uploads it again. A box really gone is one of a few.
+ */
+export const SURVEY_MISSING_LIMIT = { floor: 20, share: 0.2 } as const;
+
+/** Refuses a survey that missed too many boxes to be a survey of the whole of what it says it covered. */
+function refuseImplausible(
+  found: SurveyComparison,
+  limit: { readonly floor: number; readonly share: number },
+  terminal: string,
+): void {
+  const expected =
+    found.missing.length + found.matched + found.misplaced.length + found.notJudged.placedAfterSeen;
+  const missing = found.missing.length;
+  if (missing > limit.floor && missing > limit.share * expected) {
+    throw new AppError(
+      'yard.survey_implausible',
+      `the survey did not see ${missing} of the ${expected} boxes the log has in the yard of ${terminal}: if it covered only some blocks, name them`,
+      { missing, expected },
+    );
+  }
+}
+
 /** A survey whose file equals one of this many latest at the terminal is refused as imported already. */
 const DUPLICATE_WINDOW = 50;
 /** The report lists at most this many of each kind; its totals count them all. */
@@ -276,6 +302,8 @@ export async function recordYardSurvey(args: {
   input: SurveyInput;
   /** The blocks the survey covered, when it did not cover the whole yard. */
   blocks?: readonly string[] | undefined;
+  /** When a survey is taken for one of part of the yard (see {@link SURVEY_MISSING_LIMIT}); tests set their own. */
+  missingLimit?: { readonly floor: number; readonly share: number };
 }): Promise<SurveyReport> {
   const { ledger, terminals, actor, terminal, input } = args;
   authorise(actor, terminal, terminals);
@@ -312,6 +340,7 @@ export async function recordYardSurvey(args: {
     await departedVisits(ledger.store, unseenByLog, terminal),
     blocks,
   );
+  refuseImplausible(first, args.missingLimit ?? SURVEY_MISSING_LIMIT, terminal);
 
   return ledger.write(async (context) => {
     const { tx } = context;
