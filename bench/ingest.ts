@@ -4,8 +4,10 @@
  * machines are shared and noisy).
  *
  * `node dist/bench/ingest.js --events 20000 --reps 3 --modes ledger,bulk`
- * - `ledger`: `ledger.write` transactions of 500 `executeVisitCommand` calls, as `bench:scale` grew the log before;
- * - `bulk`: `ledger.bulk` batches of 500 commands (`bulk-ingest.ts`), as seeding and `bench:scale` do now.
+ * - `ledger`: `ledger.write` transactions of 500 `executeVisitCommand` calls with random event ids, as `bench:scale`
+ *   grew the log before;
+ * - `bulk-random-ids`: `executeVisitBatch` batches of 500 commands (`visit-batch.usecases.ts`), random event ids;
+ * - `bulk`: the same with time-ordered event ids (`event-ids.ts`), as seeding and `bench:scale` do now.
  *
  * `--db sqlite|postgres` picks the store (PostgreSQL in a fresh schema of the test database); `--writer in-place`
  * runs SQLite's writes on the main thread's connection.
@@ -42,7 +44,8 @@ async function grow(system: System, mode: string, state: GrowState, upTo: number
   const ledger = createLedger({
     store,
     clock: state.clock,
-    ids: seededIds(state.random),
+    // `bulk`: time-ordered event ids, as the server and the seed draw them now; the others the random ids of before.
+    ids: mode === 'bulk' ? seededIds(state.random, state.clock) : seededIds(state.random),
     log: system.ledger.log,
     checkpointIntervalMs: 1000,
   });
@@ -57,7 +60,7 @@ async function grow(system: System, mode: string, state: GrowState, upTo: number
             await executeVisitCommand(context, terminals, step.visitRef, step.command);
           }
         });
-      } else if (mode === 'bulk') {
+      } else if (mode === 'bulk' || mode === 'bulk-random-ids') {
         const steps = Array.from({ length: COMMANDS_PER_TRANSACTION }, () => nextStep(state));
         await ledger.write((context) =>
           executeVisitBatch(context, terminals, steps, () =>

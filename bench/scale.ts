@@ -100,7 +100,7 @@ async function grow(
   const ledger = createLedger({
     store,
     clock: state.clock,
-    ids: seededIds(state.random),
+    ids: seededIds(state.random, state.clock),
     log: system.ledger.log,
     checkpointIntervalMs: 1000,
   });

@@ -41,7 +41,7 @@ export async function seedInto(
   const ledger = createLedger({
     store: system.store,
     clock,
-    ids: seededIds(random),
+    ids: seededIds(random, clock),
     log: system.ledger.log,
     checkpointIntervalMs: 0,
   });

@@ -10,6 +10,7 @@ import {
   createLedger,
   type Ledger,
   type StreamMacRule,
+  timeOrderedEventId,
   withAuthenticatedStreams,
 } from '../app/ledger/index.js';
 import type { Clock, IdSource, Leadership, LedgerStore } from '../app/ports.js';
@@ -65,7 +66,8 @@ export interface System {
 export const systemClock: Clock = { now: () => new Date() };
 
 export const systemIds: IdSource = {
-  eventId: () => randomUUID(),
+  // Ordered by time (UUIDv7): each append lands at the end of the event-id index (issue 13).
+  eventId: () => timeOrderedEventId(Date.now(), randomBytes(10)),
   randomBytes: (length) => new Uint8Array(randomBytes(length)),
 };
 

@@ -1,5 +1,5 @@
 import { AppError } from '../app/errors.js';
-import type { Ledger } from '../app/ledger/index.js';
+import { type Ledger, timeOrderedEventId } from '../app/ledger/index.js';
 import type { Clock, IdSource, OccupiedCell } from '../app/ports.js';
 import { executeVisitBatch, type TerminalLayouts, type VisitCommandInput } from '../app/visits/index.js';
 import {
@@ -27,10 +27,15 @@ export class SimulatedClock implements Clock {
   }
 }
 
-/** Event ids and reference bytes drawn from the seed's generator: deterministic, and only for seeded data. */
-export function seededIds(random: SeededRandom): IdSource {
+/**
+ * Event ids and reference bytes drawn from the seed's generator: deterministic, and only for seeded data. Given the
+ * seed's clock, event ids follow it (`timeOrderedEventId`, as the server's do), so a big seed appends to the end of
+ * the event-id index instead of all over it.
+ */
+export function seededIds(random: SeededRandom, clock?: Clock): IdSource {
   return {
     eventId() {
+      if (clock) return timeOrderedEventId(clock.now().getTime(), random.bytes(10));
       const hex = Array.from(random.bytes(16), (byte) => byte.toString(16).padStart(2, '0')).join('');
       // Shaped as a UUID version 4 so that every event id looks alike, seeded or not.
       return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;

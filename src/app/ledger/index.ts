@@ -3,5 +3,6 @@
  */
 export * from './audit-log.js';
 export * from './authenticated-streams.js';
+export * from './event-ids.js';
 export * from './kept-checkpoint.js';
 export * from './ledger.js';
