@@ -7,9 +7,10 @@
  */
 import { createLedger, type Ledger } from '../../src/app/ledger/index.js';
 import type { IdSource, JsonObject, LedgerStore } from '../../src/app/ports.js';
-import { foldVisit, visitRecordOf } from '../../src/app/visits/index.js';
+import { evolveVisit, foldVisit, visitRecordOf } from '../../src/app/visits/index.js';
 import { signerFromSeed } from '../../src/audit/index.js';
 import { seededRandom } from '../../src/demo/seeded-random.js';
+import type { VisitState } from '../../src/domain/index.js';
 import type { GeneratedEvent } from './generate.js';
 
 const DAY_MS = 86_400_000;
@@ -51,6 +52,7 @@ export async function appendToLedger(
     // A checkpoint a simulated day is plenty: nobody asks for proofs during the run.
     checkpointIntervalMs: 24 * 3_600_000,
   });
+  const visits = new Map<string, { state: VisitState; version: number }>();
   const verdictIndex = new Map<string, number>();
   let i = 0;
   while (i < events.length) {
@@ -68,10 +70,16 @@ export async function appendToLedger(
         // At the stream's end: the engine appends to visit streams too (a freeze) between the port's writes.
         const [stored] = await context.appendAtEnd(event.streamId, [{ type: event.type, data }]);
         // The visit's row, as the visit use case keeps it: the engine reads it to freeze a box on a high alert.
+        // Folded on from the last event this loop appended, or again from the stream when the engine wrote since.
         if (stored && event.streamId.startsWith(VISIT_PREFIX)) {
-          const history = await context.tx.readStream(event.streamId);
+          const cached = visits.get(event.streamId);
+          const state =
+            cached && cached.version === stored.streamVersion - 1
+              ? evolveVisit(cached.state, stored)
+              : foldVisit(await context.tx.readStream(event.streamId));
+          visits.set(event.streamId, { state, version: stored.streamVersion });
           const visitRef = event.streamId.slice(VISIT_PREFIX.length);
-          const row = visitRecordOf(visitRef, foldVisit(history), history.length, stored.index);
+          const row = visitRecordOf(visitRef, state, stored.streamVersion, stored.index);
           if (row) await context.tx.upsertVisit(row);
         }
         if (event.type === 'GateAttemptAccepted' && stored) {

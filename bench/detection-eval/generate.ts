@@ -314,8 +314,17 @@ export function generatePort(seed: string, days: number): GeneratedPort {
   }
   // A colluding pair: two yard planners of one terminal approve each other's corrections, week after week.
   if (days >= 14) {
-    const requester = pickPerson((p) => p.role === 'yard_planner' && p.terminal === 'T2');
-    const approver = pickPerson((p) => p.role === 'yard_planner' && p.terminal === 'T2');
+    // On the same shift, so that they work side by side.
+    const shiftOf = (p: Person) => (p.schedule.kind === 'shift' ? p.schedule.shift : -1);
+    const planners = world.people.filter(
+      (p) => p.role === 'yard_planner' && p.terminal === 'T2' && !used.has(p.userId),
+    );
+    const requester = pickPerson(
+      (p) => planners.includes(p) && planners.some((q) => q !== p && shiftOf(q) === shiftOf(p)),
+    );
+    const approver = pickPerson(
+      (p) => p.role === 'yard_planner' && p.terminal === 'T2' && shiftOf(p) === shiftOf(requester),
+    );
     const start = Math.min(days - 10, 10 + random.int(Math.max(1, days - 40)));
     const id = label('colluding_pair', user(requester), EPOCH + start * DAY, EPOCH + (start + 30) * DAY, [
       user(approver),
@@ -931,11 +940,17 @@ export function generatePort(seed: string, days: number): GeneratedPort {
       });
       const insider = pickPerson((q) => q.role === 'yard_planner' && q.terminal === terminal);
       const insiderAt = t0 + 20 * MINUTE;
-      const insiderSecond = onDuty(world, random, insiderAt, {
-        terminal,
-        role: 'terminal_supervisor',
-        except: [insider.userId, ...used],
-      });
+      const insiderSecond =
+        onDuty(world, random, insiderAt, {
+          terminal,
+          role: 'terminal_supervisor',
+          except: [insider.userId, ...used],
+        }) ??
+        onDuty(world, random, insiderAt, {
+          terminal,
+          role: 'yard_planner',
+          except: [insider.userId, ...used],
+        });
       const insiderIp = attacker(incidentNo + 5);
       extraSignIns.push({
         person: insider,
