@@ -18,7 +18,15 @@ export interface ConsoleOptions {
 }
 
 /** Paths that belong to the API: never answered with the console, even when a browser asks for HTML. */
-const apiPrefixes = ['/v1/', '/openapi.json', '/healthz', '/readyz', '/checkpoint', '/tile/'] as const;
+const apiPrefixes = [
+  '/v1/',
+  '/openapi.json',
+  '/healthz',
+  '/readyz',
+  '/metrics',
+  '/checkpoint',
+  '/tile/',
+] as const;
 
 export function isApiPath(pathname: string): boolean {
   return pathname === '/v1' || apiPrefixes.some((prefix) => pathname.startsWith(prefix));

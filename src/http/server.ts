@@ -23,6 +23,7 @@ import { driverDeviceRoutes } from './driver-device.routes.js';
 import { enrolmentRoutes } from './enrolment.routes.js';
 import { gateRoutes } from './gate.routes.js';
 import { healthRoutes, type IntegrityStatus } from './health.routes.js';
+import { metricsRoutes } from './metrics.routes.js';
 import { partyRoutes } from './party.routes.js';
 import { clientErrorResponse, problemOf, sendProblem } from './problem.js';
 import { queueRoutes } from './queue.routes.js';
@@ -146,6 +147,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       integrityRoute: deps.auth !== undefined,
       ...(deps.detection ? { detection: deps.detection } : {}),
     }),
+  );
+  await app.register(
+    metricsRoutes({ reads: deps.reads, ...(deps.detection ? { detection: deps.detection } : {}) }),
   );
   if (auth) {
     // Who looked at what (issue 15): the read never waits for the record, and a failure to write it is logged.

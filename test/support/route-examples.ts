@@ -434,6 +434,7 @@ const NO_CHAIN_FOR_TERMINALS = {
 export const routeExamples: Record<string, Example> = {
   'GET /healthz': async () => ({ method: 'GET', url: '/healthz' }),
   'GET /readyz': async () => ({ method: 'GET', url: '/readyz' }),
+  'GET /metrics': async () => ({ method: 'GET', url: '/metrics' }),
 
   'GET /v1/audit/checkpoint': async () => ({ method: 'GET', url: '/v1/audit/checkpoint' }),
   'GET /v1/audit/key': async () => ({ method: 'GET', url: '/v1/audit/key' }),

@@ -29,7 +29,7 @@ describe('detection loop (SQLite)', () => {
     await test?.cleanup();
   });
 
-  it('catches up batch after batch, follows what is appended, and /readyz tells its place and lag', async () => {
+  it('catches up batch after batch, follows what is appended, and /readyz and /metrics tell its place and lag', async () => {
     test = await openTestLedger('sqlite');
     const { ledger, store } = test;
     await probes(ledger, 50);
@@ -52,6 +52,12 @@ describe('detection loop (SQLite)', () => {
     try {
       const ready = (await app.inject('/readyz')).json();
       expect(ready).toMatchObject({ status: 'ready', detection: { active: true, position: 65, lag: 0 } });
+      const metrics = await app.inject('/metrics');
+      expect(metrics.headers['content-type']).toMatch(/^text\/plain/);
+      expect(metrics.body).toContain('portledger_log_size 65');
+      expect(metrics.body).toContain('portledger_detection_position 65');
+      expect(metrics.body).toContain('portledger_detection_lag_events 0');
+      expect(metrics.body).toContain('portledger_detection_alerts_raised 8');
     } finally {
       await app.close();
     }
