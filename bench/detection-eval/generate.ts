@@ -154,11 +154,6 @@ export function generatePort(seed: string, days: number): GeneratedPort {
       createdAt: iso(at),
       at: iso(at),
     });
-    emit(at + 1000, `org-${org.orgId}`, 'OrganisationNetworksSet', {
-      orgId: org.orgId,
-      networks: org.offices.map(({ cidr, place, lat, lon }) => ({ cidr, place, lat, lon })),
-      at: iso(at + 1000),
-    });
   }
   for (const person of world.people) {
     const at = EPOCH + 2000;
@@ -177,6 +172,18 @@ export function generatePort(seed: string, days: number): GeneratedPort {
       const { type, ...data } = event;
       emit(at, `user-${person.userId}`, type, data as JsonObject);
     }
+  }
+
+  // The port's administrator declares each organisation's offices as its client networks.
+  const admin = world.people.find((p) => p.role === 'administrator')!;
+  for (const org of world.orgs) {
+    const at = EPOCH + 3000;
+    emit(at, `org-${org.orgId}`, 'OrganisationNetworksSet', {
+      orgId: org.orgId,
+      networks: org.offices.map(({ cidr, place, lat, lon }) => ({ cidr, place, lat, lon })),
+      by: admin.userId,
+      at: iso(at),
+    });
   }
 
   // --- The incidents' plan: days and people, chosen before the honest work so that it works around them.
