@@ -180,7 +180,7 @@ export interface VisitFacts {
   readonly terminal: string | null;
   /** In the yard by the log (discharged or gated in, not yet gated out, loaded or cancelled). */
   readonly inYard: boolean;
-  /** Its yard slot as text (`T/B/row/bay/tier`), when in the yard. */
+  /** Its yard slot as text, as `formatYardSlot` writes it (`T/B/bay/row/tier`, e.g. `T1/A/03/02/1`), when in the yard. */
   readonly slot: string | null;
   /** When the last event about this visit was recorded. */
   readonly lastEventAt: string;
