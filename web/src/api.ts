@@ -232,6 +232,12 @@ export async function apiPostText<T>(path: string, text: string, type: string): 
   return request<T>('POST', path, { text: { body: text, type } });
 }
 
+/** A PUT of any JSON API route (a whole list replaced, say), with the CSRF token and the same error handling. */
+export async function apiPut<T>(path: string, body: unknown): Promise<T> {
+  await withCsrf();
+  return request<T>('PUT', path, { body });
+}
+
 /** A DELETE of any JSON API route, with the CSRF token and the same error handling. */
 export async function apiDelete<T>(path: string): Promise<T> {
   await withCsrf();

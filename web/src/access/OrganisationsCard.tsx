@@ -3,13 +3,14 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { apiPost, type Session } from '../api.js';
 import { yourTime } from '../clock.js';
-import { Field, Notice, SelectField } from '../components.js';
+import { Button, Field, Notice, SelectField } from '../components.js';
 import { ActionForm } from '../forms/ActionForm.js';
 import { allows, useFormDraft } from '../forms/form-schema.js';
 import { ListFooter, type ListQuery, SortHeader, useServerList } from '../list-controls.js';
 import { orgKindName } from '../terms.js';
 import { type AdminAct, listOf, ORG_KINDS, type Organisation, type Outcome } from './admin-api.js';
 import { ADD_ORGANISATION, ADMIN_FORM } from './admin-forms.js';
+import { NetworksEditor } from './NetworksEditor.js';
 
 export function OrganisationsCard({
   session,
@@ -30,6 +31,9 @@ export function OrganisationsCard({
   const [query, setQuery] = useState<ListQuery>({ filters: {}, sort: 'code', direction: 'asc' });
   const list = useServerList<Organisation>('/v1/admin/orgs', 'organisations', query, reloadKey);
   const orgs = list.rows ?? [];
+  // The organisation whose client networks are open for editing (issue 15), one at a time.
+  const [networksOf, setNetworksOf] = useState<Organisation>();
+  const editsNetworks = allows(session, { permissions: ['org.manage'] });
   const set = (name: string) => (value: string) =>
     setQuery({ ...query, filters: { ...query.filters, [name]: value } });
   return (
@@ -66,6 +70,7 @@ export function OrganisationsCard({
               <SortHeader column="code" label={t('orgs.code')} query={query} onSort={setQuery} />
               <th scope="col">{t('orgs.terminals')}</th>
               <SortHeader column="createdAt" label={t('orgs.createdAt')} query={query} onSort={setQuery} />
+              {editsNetworks ? <th scope="col">{t('networks.column')}</th> : null}
             </tr>
           </thead>
           <tbody>
@@ -79,6 +84,18 @@ export function OrganisationsCard({
                 <td>{o.code}</td>
                 <td>{o.terminals.join(', ') || '—'}</td>
                 <td>{yourTime(o.createdAt)}</td>
+                {editsNetworks ? (
+                  <td>
+                    <Button
+                      variant="quiet"
+                      aria-label={t('networks.openLabel', { name: o.name })}
+                      aria-expanded={networksOf?.orgId === o.orgId}
+                      onClick={() => setNetworksOf(networksOf?.orgId === o.orgId ? undefined : o)}
+                    >
+                      {t('networks.open')}
+                    </Button>
+                  </td>
+                ) : null}
               </tr>
             ))}
           </tbody>
@@ -86,6 +103,9 @@ export function OrganisationsCard({
       </div>
       {list.rows && orgs.length === 0 ? <p className="muted">{t('filters.noMatch')}</p> : null}
       <ListFooter {...list} filename="organisations.csv" />
+      {networksOf ? (
+        <NetworksEditor key={networksOf.orgId} org={networksOf} onClose={() => setNetworksOf(undefined)} />
+      ) : null}
       {allows(session, ADD_ORGANISATION.policy) ? (
         <ActionForm
           {...ADMIN_FORM}
