@@ -127,6 +127,7 @@ async function main(): Promise<void> {
         engine: {
           rules: result.rules,
           faults: result.faults,
+          frozen: result.frozen,
           readSeconds: result.readSeconds,
           detectSeconds: result.detectSeconds,
         },
