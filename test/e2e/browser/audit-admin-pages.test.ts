@@ -158,7 +158,8 @@ describeBrowser('audit and admin pages', () => {
     await orgForm.getByLabel('Code').fill('HAULX');
     await orgForm.getByRole('button', { name: 'Add organisation' }).click();
     await page.getByText('Organisation Haulage X (haul-x) added').waitFor();
-    await page.getByRole('cell', { name: 'Haulage X' }).waitFor();
+    // Exact: the row's "Client networks of Haulage X" button names its cell too (issue 15).
+    await page.getByRole('cell', { name: 'Haulage X', exact: true }).waitFor();
 
     const userForm = page.getByRole('form', { name: 'Add a user' });
     await userForm.getByLabel('Organisation').selectOption('haul-x');

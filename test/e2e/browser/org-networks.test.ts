@@ -156,6 +156,12 @@ describeBrowser('client networks in the console (issue 15)', () => {
       { cidr: '192.0.2.0/24', place: 'Antwerp office', lat: 51.2194, lon: 4.4025 },
     ]);
     await screenshot(page, 'org-networks-saved');
+    // Close gives the keyboard back to the button that opened the editor.
+    await editor.getByRole('button', { name: 'Close' }).click();
+    await editor.waitFor({ state: 'detached' });
+    const opener = page.getByRole('button', { name: 'Client networks of Mediterranean Lines' });
+    expect(await opener.getAttribute('aria-expanded')).toBe('false');
+    expect(await opener.evaluate((e) => e === document.activeElement)).toBe(true);
     // The two refusals were the only answers of 400 and above.
     expect(problems.unexpected('/v1/admin/orgs/msc/networks')).toEqual([]);
     expect(problems.all.filter((p) => p.kind === 'response')).toHaveLength(2);

@@ -90,6 +90,7 @@ export function OrganisationsCard({
                       variant="quiet"
                       aria-label={t('networks.openLabel', { name: o.name })}
                       aria-expanded={networksOf?.orgId === o.orgId}
+                      data-networks-org={o.orgId}
                       onClick={() => setNetworksOf(networksOf?.orgId === o.orgId ? undefined : o)}
                     >
                       {t('networks.open')}
@@ -104,7 +105,17 @@ export function OrganisationsCard({
       {list.rows && orgs.length === 0 ? <p className="muted">{t('filters.noMatch')}</p> : null}
       <ListFooter {...list} filename="organisations.csv" />
       {networksOf ? (
-        <NetworksEditor key={networksOf.orgId} org={networksOf} onClose={() => setNetworksOf(undefined)} />
+        <NetworksEditor
+          key={networksOf.orgId}
+          org={networksOf}
+          onClose={() => {
+            setNetworksOf(undefined);
+            // The keyboard goes back to the button that opened the editor, rather than to the top of the page.
+            document
+              .querySelector<HTMLButtonElement>(`[data-networks-org="${CSS.escape(networksOf.orgId)}"]`)
+              ?.focus();
+          }}
+        />
       ) : null}
       {allows(session, ADD_ORGANISATION.policy) ? (
         <ActionForm
