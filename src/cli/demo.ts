@@ -5,6 +5,8 @@ import { createApiToken } from '../app/access/index.js';
 import { type DemoPickup, seedDemoCargo } from '../demo/demo-cargo.js';
 import { seedDemoIdentities } from '../demo/demo-identities.js';
 import { terminalTime } from '../domain/index.js';
+import { learnFromLog } from './detect.js';
+import { readDetectionSettings } from './detection-settings.js';
 import { seedInto } from './seed.js';
 import type { System } from './system.js';
 
@@ -107,6 +109,10 @@ export async function seedDemoOnce(
     createdBy: 'demo',
   });
   const gateKiosk = { tokenId: kiosk.apiToken.tokenId, token: kiosk.token, label: kiosk.apiToken.label };
+  // The detection engine learns the seeded port (its people, boxes and release chains) without alerting on the
+  // set-up itself; from here on, what people and the simulator do is judged (issue 15).
+  const detection = readDetectionSettings();
+  if (detection.enabled) await learnFromLog(system.ledger, detection.core);
   writeFileSync(
     secretsFile,
     `${JSON.stringify({ url: system.publicUrl, users: listed, gateKiosk, pickups: cargo.pickups }, null, 2)}\n`,

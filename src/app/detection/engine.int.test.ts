@@ -98,6 +98,21 @@ describe.each(kinds)('detection engine on %s', (kind) => {
     await test?.cleanup();
   });
 
+  it('learns history without alerting on it (--learn), then alerts on what comes after', async () => {
+    test = await openTestLedger(kind);
+    const { ledger } = test;
+    const oldRef = await movedBox(ledger, 1, 2);
+    const learned = await runDetectionOnce({ ledger, engine: detectionEngine(options), learnOnly: true });
+    expect(learned).toMatchObject({ applied: 4, alertIds: [], frozen: [] });
+    expect(await recordedAlerts(ledger)).toEqual([]);
+    expect((await ledger.store.getVisit(oldRef))?.view.frozen ?? null).toBeNull();
+    // A new engine goes on from the stored place: the history stays learned, what follows is judged.
+    const newRef = await movedBox(ledger, 2, 2);
+    const judged = await runDetectionOnce({ ledger, engine: detectionEngine(options) });
+    expect(judged.frozen).toEqual([newRef]);
+    expect((await recordedAlerts(ledger)).map(([, subject]) => subject)).toEqual([newRef]);
+  });
+
   it('records each alert as an event and a row, marks and freezes the box, and moves its place on', async () => {
     test = await openTestLedger(kind);
     const { ledger, store } = test;

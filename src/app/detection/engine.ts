@@ -98,6 +98,12 @@ export async function runDetectionOnce(args: {
   ledger: Ledger;
   engine: DetectionEngineState;
   batch?: number;
+  /**
+   * Learn only: the rules' states and the facts move on and the place is stored, but what the rules raise is not
+   * recorded. For history the engine was not running for (a log from before detection existed, a port's seeded
+   * set-up): alerting on it would freeze boxes today for what happened months ago (`portledger detect --learn`).
+   */
+  learnOnly?: boolean;
 }): Promise<DetectionRunResult> {
   const { ledger, engine } = args;
   const batch = args.batch ?? DEFAULT_DETECTION_BATCH;
@@ -131,7 +137,7 @@ export async function runDetectionOnce(args: {
     );
     // Another engine moved on from the same place first: this batch is theirs; nothing of it is written.
     if (!moved) throw new ConcurrencyError(`detection-${engine.engineId}`, expected ?? 0, -1);
-    return recordAlerts(context, alerts);
+    return recordAlerts(context, args.learnOnly ? [] : alerts);
   });
   engine.core = core;
   engine.storedPosition = position;
