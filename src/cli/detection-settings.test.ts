@@ -29,7 +29,7 @@ describe('detection settings', () => {
       core: {
         rules: [rule],
         settings: { 'auth.impossible_travel': rule.defaults },
-        dwellNormHours: 240,
+        dwellNormHours: 336,
       },
     });
     const configured = readDetectionSettings(

@@ -151,8 +151,8 @@ export const settings = {
   },
   detectDwellNormHours: {
     env: 'PORTLEDGER_DETECT_DWELL_NORM_HOURS',
-    default: '240',
-    doc: "The terminals' dwell norm in hours, for the detection rules: a box in the yard with no event for longer than this is worth a look (`visit.vanished`). A number above 0. Each rule's severity and thresholds follow as `PORTLEDGER_DETECT_<RULE>_<NAME>` (the rule id upper-cased, dots as underscores).",
+    default: '336',
+    doc: "The terminals' dwell norm in hours, for the detection rules: a box in the yard with no event for longer than this is worth a look (`visit.vanished`, critical, which freezes it). Two weeks by default: an honest import box can stand untouched for ten days or more waiting for customs, its buyer or its haulier. A number above 0. Each rule's severity and thresholds follow as `PORTLEDGER_DETECT_<RULE>_<NAME>` (the rule id upper-cased, dots as underscores).",
   },
   logFile: {
     env: 'PORTLEDGER_LOG_FILE',

@@ -101,6 +101,8 @@ export interface SimulatorSteps {
 const simulatedDrivers = demoDrivers.filter((driver) => driver.badge !== DEMO_DRIVER_BADGE);
 /** Below this many pickups still to come, the simulator books another. */
 const PENDING_LOW_WATER = 3;
+/** How far ahead the simulated haulier books a pickup after the right reaches it (see `replenish`). */
+const BOOK_AHEAD_MS = 2 * 3_600_000;
 /** How early before its slot a simulated truck turns up. */
 const ARRIVES_BEFORE_SLOT_MS = 10 * 60_000;
 /** The first survey comes soon after the start, so that a demo shows survey alerts within minutes. */
@@ -286,10 +288,12 @@ export function createSimulator(args: SimulatorArgs): SimulatorSteps {
   async function replenish(): Promise<string> {
     if (!cargoDeps || !layout) return 'no release chain to run';
     cast ??= await demoCast(cargoDeps.auth.ledger.store);
+    // The haulier books ahead: a right passed on and used within the hour is the Antwerp pattern, and the detection
+    // engine's release.passed_and_used alert would freeze the box (issue 15).
     const slot = (
       await upcomingSlots(args.ledger.store, cargoDeps.pickup, layout.terminal, new Date(now()))
-    )[0];
-    if (!slot) return 'no slot left to book';
+    ).find((candidate) => Date.parse(candidate.start) >= now() + BOOK_AHEAD_MS);
+    if (!slot) return 'no slot left to book two hours ahead';
     const lineCode = cast.line.orgCode;
     // Looked up afresh: since the last time, boxes were stacked on, collected or released by people in the console.
     const candidates = await collectableBoxes(
