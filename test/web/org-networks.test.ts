@@ -11,6 +11,7 @@ import {
   type NetworkRow,
   problemPlace,
   problemSentence,
+  rowsOf,
 } from '../../web/src/access/org-networks.js';
 
 const row = (key: number, cidr: string, place: string, lat: string, lon: string): NetworkRow => ({
@@ -90,6 +91,14 @@ describe('client networks in the console', () => {
       },
     });
     expect(coordinateOf('1e3')).toBeUndefined();
+  });
+
+  it('writes coordinates back with a decimal comma in Dutch, and reads them as the same numbers', () => {
+    const declared = [{ cidr: '192.0.2.0/24', place: 'Antwerp', lat: 51.2194, lon: -4.4 }];
+    const [dutch] = rowsOf(declared, true);
+    expect([dutch?.lat, dutch?.lon]).toEqual(['51,2194', '-4,4']);
+    expect(checkRows(rowsOf(declared, true))).toEqual({ ok: true, networks: declared });
+    expect(checkRows(rowsOf(declared))).toEqual({ ok: true, networks: declared });
     expect(coordinateOf('-0.5')).toBe(-0.5);
   });
 });

@@ -201,6 +201,8 @@ describeBrowser('client networks in the console (issue 15)', () => {
     expect((await organisationNetworks(suite.server.auth, 'haul')).networks).toEqual([
       { cidr: '198.51.100.0/24', place: 'Gent', lat: 51.05, lon: 3.72 },
     ]);
+    // Read back as a Dutch reader writes degrees.
+    expect(await editor.getByRole('textbox', { name: 'Breedtegraad, rij 1' }).inputValue()).toBe('51,05');
     await screenshot(page, 'org-networks-nl');
     expect(problems.unexpected('/v1/admin/orgs/haul/networks')).toEqual([]);
     await context.close();

@@ -51,7 +51,7 @@ export function NetworksEditor({ org, onClose }: { org: Organisation; onClose: (
       (answer) => {
         if (!live) return;
         setLoaded(answer);
-        setRows(rowsOf(answer.networks));
+        setRows(rowsOf(answer.networks, currentLanguage() === 'nl'));
       },
       (error: unknown) => {
         if (live) setLoadError(messageOf(error));
@@ -111,7 +111,7 @@ export function NetworksEditor({ org, onClose }: { org: Organisation; onClose: (
         done: (answer) => t('networks.saved', { count: answer.networks.length, name: org.name }),
         after: (answer) => {
           setLoaded(answer);
-          setRows(rowsOf(answer.networks));
+          setRows(rowsOf(answer.networks, currentLanguage() === 'nl'));
         },
       },
     );

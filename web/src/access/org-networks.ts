@@ -42,13 +42,18 @@ export const rowKey = () => {
   return nextKey;
 };
 
-export function rowsOf(networks: readonly DeclaredNetwork[]): NetworkRow[] {
+/**
+ * The rows of a declared list, coordinates written as the person reads numbers (`decimalComma` in Dutch: 51,2194);
+ * {@link coordinateOf} reads either back.
+ */
+export function rowsOf(networks: readonly DeclaredNetwork[], decimalComma = false): NetworkRow[] {
+  const degrees = (value: number) => (decimalComma ? String(value).replace('.', ',') : String(value));
   return networks.map((n) => ({
     key: rowKey(),
     cidr: n.cidr,
     place: n.place,
-    lat: String(n.lat),
-    lon: String(n.lon),
+    lat: degrees(n.lat),
+    lon: degrees(n.lon),
   }));
 }
 
