@@ -161,7 +161,14 @@ describe.each(kinds)('a yard survey held against the log (%s)', (kind) => {
       discrepancies: {
         missing: [visits[2]],
         unknown: [box(9)],
-        misplaced: [{ visitRef: visits[1], loggedSlot: 'T1/A/03/01/1', seenSlot: 'T1/A/03/02/1' }],
+        misplaced: [
+          {
+            visitRef: visits[1],
+            loggedSlot: 'T1/A/03/01/1',
+            seenSlot: 'T1/A/03/02/1',
+            seenAt: '2030-03-01T08:31:00.000Z',
+          },
+        ],
       },
       rows: [
         [box(1), 'T1/A/01/01/1', '2030-03-01T08:30:00.000Z'],
@@ -175,12 +182,19 @@ describe.each(kinds)('a yard survey held against the log (%s)', (kind) => {
     expect(rows.map((r) => [r.rule, r.severity, r.subjectKind, r.subjectId, r.terminal])).toEqual([
       ['survey.missing', 'critical', 'visit', visits[2], 'T1'],
       ['survey.misplaced', 'high', 'visit', visits[1], 'T1'],
-      ['survey.unknown', 'medium', 'log', box(9), 'T1'],
+      // Unknown boxes are one alert about the survey, not one per number.
+      ['survey.unknown', 'medium', 'log', 'T1-1', 'T1'],
     ]);
     // Evidence: the visit's last event (where the log has it), then the survey.
     expect(rows[0]!.evidence.map((e) => e.index)).toEqual([before + 1, placed, before]);
     expect(rows[2]!.evidence.map((e) => e.index)).toEqual([before + 3, before]);
-    expect(rows[0]!.summary).toBe(`Survey T1-1 of T1 did not see ${box(3)}, which the log has in the yard`);
+    // Each summary names who uploaded the survey: investigators need it when a survey freezes honest boxes.
+    expect(rows[0]!.summary).toBe(
+      `Survey T1-1 of T1, uploaded by user planner, did not see ${box(3)}, which the log has in the yard`,
+    );
+    expect(rows[2]!.summary).toBe(
+      `Survey T1-1 of T1, uploaded by user planner, saw 1 box (${box(9)}) that the log has in no slot of this yard`,
+    );
 
     // The yard map marks the two boxes until their alerts are resolved; the others stay as they were.
     const flags = await store.visitMapFlags(visits);
@@ -264,6 +278,67 @@ describe.each(kinds)('a yard survey held against the log (%s)', (kind) => {
       input: oneBox,
     });
     expect(report.totals.missing).toBe(2);
+  });
+
+  // Issue 15, hardening: what an outside tester holding a bribed planner's passkey did with the survey upload.
+  it('refuses a back-dated row that would stretch the walk over every box, naming the line; nothing is written', async () => {
+    const { fixture } = await yard();
+    const { ledger, store } = fixture;
+    const before = await store.logSize();
+    // Ten years back: every box would count as "placed during the survey", so none would be judged.
+    const backDated = `${survey}${box(5)},T1/A/09/02/1,2020-03-01T08:00:00Z\n`;
+    const refused = await recordYardSurvey({
+      ledger,
+      terminals: testTerminals,
+      actor: { principal: planner },
+      terminal: 'T1',
+      input: { csv: backDated },
+    }).catch((error: unknown) => error);
+    expect((refused as DomainError).code).toBe('yard.survey_invalid');
+    expect((refused as DomainError).details).toMatchObject({ line: 6, field: 'seen_at' });
+    expect(await store.logSize()).toBe(before);
+  });
+
+  it('raises one survey.unknown alert for 120 made-up numbers, listing them, and still one alert per missing box', async () => {
+    const { fixture, visits } = await yard();
+    const { ledger, store } = fixture;
+    const made = Array.from({ length: 120 }, (_, i) => box(100 + i));
+    const csv = [
+      'container,slot,seen_at',
+      `${box(1)},T1/A/01/01/1,2030-03-01T08:30:00Z`,
+      `${box(2)},T1/A/03/01/1,2030-03-01T08:30:00Z`,
+      ...made.map((c, i) => `${c},T1/A/09/${(i % 9) + 1}/1,2030-03-01T08:40:00Z`),
+      '',
+    ].join('\n');
+    const before = await store.logSize();
+    const report = await recordYardSurvey({
+      ledger,
+      terminals: testTerminals,
+      actor: { principal: planner },
+      terminal: 'T1',
+      input: { csv },
+    });
+    expect(report).toMatchObject({ totals: { missing: 1, unknown: 120, misplaced: 0 }, alertsRaised: 2 });
+    const rows = (await store.listAlertRecords({ limit: 10 })).reverse();
+    expect(rows.map((r) => [r.rule, r.subjectKind, r.subjectId, r.terminal])).toEqual([
+      ['survey.missing', 'visit', visits[2], 'T1'],
+      ['survey.unknown', 'log', report.surveyId, 'T1'],
+    ]);
+    expect(rows[1]!.summary).toBe(
+      `Survey ${report.surveyId} of T1, uploaded by user planner, saw 120 boxes (${made.slice(0, 3).join(', ')}, …) that the log has in no slot of this yard`,
+    );
+    const raised = (await store.readEvents(before, 10)).filter(
+      (e) => e.type === 'DetectionAlertRaised' && e.data.rule === 'survey.unknown',
+    );
+    expect(raised).toHaveLength(1);
+    expect(raised[0]!.data.unknownTotal).toBe(120);
+    const listed = raised[0]!.data.unknown as { containerNumber: string; line: number }[];
+    expect(listed.map((u) => u.containerNumber)).toEqual(made);
+    expect(listed[0]).toMatchObject({
+      seenSlot: 'T1/A/09/01/1',
+      seenAt: '2030-03-01T08:40:00.000Z',
+      line: 4,
+    });
   });
 
   it('lets only terminal staff of that terminal survey it, with a role the policy table grants', async () => {

@@ -1,8 +1,12 @@
 /**
  * Reconciliation (issue 15): a yard survey of one terminal, as an OCR gantry or a yard clerk's walk produces it,
  * held against the yard as the log has it. The survey is recorded as a `YardSurveyRecorded` event on the terminal's
- * `survey-<terminal>` stream, and each discrepancy as a `DetectionAlertRaised` event (rules `survey.missing`,
- * `survey.unknown`, `survey.misplaced`) with its alert row, all in one write. A survey raises alerts; it never
+ * `survey-<terminal>` stream, and its discrepancies as `DetectionAlertRaised` events with their alert rows, all in one
+ * write: one `survey.missing` or `survey.misplaced` alert per visit (each freezes and marks its box), and one
+ * `survey.unknown` alert for all the boxes the survey saw that the log has nowhere in the yard (issue 15, hardening: a
+ * survey of 120 made-up numbers raised 120 alerts and pushed the real ones off the inbox's first page). Every survey
+ * alert's summary names who uploaded the survey: a survey used to freeze honest boxes as a diversion is an
+ * investigator's lead. A survey raises alerts; it never
  * changes a position (MISSION §1: locations change only by a recorded physical move).
  *
  * The CLI (`portledger reconcile`), the API (`POST /v1/terminals/{terminal}/surveys`), the console and the demo
@@ -22,6 +26,7 @@ import {
   SURVEY_CSV_HEADER,
   type SurveyComparison,
   type SurveyRow,
+  type SurveyWalkLimits,
   type YardSlot,
 } from '../../domain/index.js';
 import {
@@ -84,6 +89,9 @@ function refuseImplausible(
   }
 }
 
+/** The one `survey.unknown` alert of a survey lists this many of its boxes in its event; `unknownTotal` counts all. */
+export const SURVEY_UNKNOWN_LISTED = 200;
+
 /** A survey whose file equals one of this many latest at the terminal is refused as imported already. */
 const DUPLICATE_WINDOW = 50;
 /** The report lists at most this many of each kind; its totals count them all. */
@@ -126,7 +134,10 @@ export interface SurveyReport {
     line: number;
   }[];
   readonly notJudged: SurveyComparison['notJudged'];
-  /** The alerts raised (fewer than the totals when a kind passed {@link SURVEY_ALERTS_PER_KIND}). */
+  /**
+   * The alerts raised: one per missing or misplaced visit (at most {@link SURVEY_ALERTS_PER_KIND} of each), and one
+   * for all the unknown boxes.
+   */
   readonly alertsRaised: number;
   /** The visits frozen by a high or critical alert of this survey (none already frozen). */
   readonly frozen: readonly string[];
@@ -159,6 +170,10 @@ const byOf = (actor: SurveyActor): JsonObject =>
   'principal' in actor
     ? { userId: actor.principal.userId, orgId: actor.principal.orgId }
     : { userId: actor.operator, orgId: null };
+
+/** Who uploaded, as an alert's summary names them. */
+const uploaderOf = (actor: SurveyActor): string =>
+  'principal' in actor ? `user ${actor.principal.userId}` : `operator ${actor.operator}`;
 
 const placedAt = (view: JsonObject): string | null =>
   (typeof view.lastMovedAt === 'string' ? view.lastMovedAt : null) ??
@@ -304,6 +319,8 @@ export async function recordYardSurvey(args: {
   blocks?: readonly string[] | undefined;
   /** When a survey is taken for one of part of the yard (see {@link SURVEY_MISSING_LIMIT}); tests set their own. */
   missingLimit?: { readonly floor: number; readonly share: number };
+  /** How long a walk may take and how old its rows may be (`SURVEY_WALK_LIMITS` by default). */
+  walk?: SurveyWalkLimits | undefined;
 }): Promise<SurveyReport> {
   const { ledger, terminals, actor, terminal, input } = args;
   authorise(actor, terminal, terminals);
@@ -318,7 +335,7 @@ export async function recordYardSurvey(args: {
     }
   }
   const now = ledger.clock.now();
-  const options = { terminal, now, blocks };
+  const options = { terminal, now, blocks, walk: args.walk };
   const rows: SurveyRow[] =
     'csv' in input ? parseSurveyCsv(input.csv, options) : checkSurveyRows(input.rows, options);
   const sha = toHex(sha256(utf8.encode(csvOf(input))));
@@ -392,6 +409,8 @@ export async function recordYardSurvey(args: {
           visitRef: m.visitRef,
           loggedSlot: m.loggedSlot,
           seenSlot: m.seenSlot,
+          // When it was seen there: a rule that takes the sighting as evidence weighs it against the box's moves.
+          seenAt: m.seenAt,
         })),
       },
       totals: { missing: missing.length, unknown: unknown.length, misplaced: misplaced.length },
@@ -407,6 +426,8 @@ export async function recordYardSurvey(args: {
     const [recorded] = await context.append(stream, version, [{ type: YARD_SURVEY_RECORDED, data }]);
     const surveyIndex = recorded!.index;
 
+    const uploader = uploaderOf(actor);
+    const unknownListed = unknown.slice(0, SURVEY_UNKNOWN_LISTED);
     const alerts: DetectionAlertData[] = [
       ...cap(missing).map(
         (m): DetectionAlertData => ({
@@ -416,7 +437,7 @@ export async function recordYardSurvey(args: {
           subjectId: m.visitRef,
           terminal,
           orgId: null,
-          summary: `Survey ${surveyId} of ${terminal} did not see ${m.containerNumber}, which the log has in the yard`,
+          summary: `Survey ${surveyId} of ${terminal}, uploaded by ${uploader}, did not see ${m.containerNumber}, which the log has in the yard`,
           evidence: [m.lastIndex, surveyIndex],
         }),
       ),
@@ -428,22 +449,40 @@ export async function recordYardSurvey(args: {
           subjectId: m.visitRef,
           terminal,
           orgId: null,
-          summary: `Survey ${surveyId} of ${terminal} saw ${m.containerNumber} in another slot than the log has it`,
+          summary: `Survey ${surveyId} of ${terminal}, uploaded by ${uploader}, saw ${m.containerNumber} in another slot than the log has it`,
           evidence: [m.lastIndex, surveyIndex],
         }),
       ),
-      ...cap(unknown).map(
-        (u): DetectionAlertData => ({
-          rule: 'survey.unknown',
-          severity: severityOf['survey.unknown'],
-          subjectKind: 'log',
-          subjectId: u.containerNumber,
-          terminal,
-          orgId: null,
-          summary: `Survey ${surveyId} of ${terminal} saw ${u.containerNumber}, which the log has in no slot of this yard`,
-          evidence: [surveyIndex],
-        }),
-      ),
+      // One alert about the survey, whatever the count: an unknown box freezes nothing and marks no cell, and a
+      // hundred made-up numbers must not push the real alerts off the inbox's first page.
+      ...(unknown.length === 0
+        ? []
+        : [
+            {
+              rule: 'survey.unknown',
+              severity: severityOf['survey.unknown'],
+              subjectKind: 'log',
+              subjectId: surveyId,
+              terminal,
+              orgId: null,
+              summary: `Survey ${surveyId} of ${terminal}, uploaded by ${uploader}, saw ${
+                unknown.length === 1
+                  ? `1 box (${unknown[0]!.containerNumber})`
+                  : `${unknown.length} boxes (${unknown
+                      .slice(0, 3)
+                      .map((u) => u.containerNumber)
+                      .join(', ')}${unknown.length > 3 ? ', …' : ''})`
+              } that the log has in no slot of this yard`,
+              evidence: [surveyIndex],
+              unknownTotal: unknown.length,
+              unknown: unknownListed.map(({ containerNumber, seenSlot, seenAt, line }) => ({
+                containerNumber,
+                seenSlot,
+                seenAt,
+                line,
+              })),
+            } satisfies DetectionAlertData,
+          ]),
     ];
     const frozen = new Set<string>();
     if (alerts.length > 0) {

@@ -84,9 +84,11 @@ export {
   MAX_SURVEY_ROWS,
   parseSurveyCsv,
   SURVEY_CSV_HEADER,
+  SURVEY_WALK_LIMITS,
   type SurveyComparison,
   type SurveyMisplaced,
   type SurveyMissing,
   type SurveyRow,
   type SurveyUnknown,
+  type SurveyWalkLimits,
 } from './yard-survey.js';

@@ -94,6 +94,42 @@ describe('parseSurveyCsv', () => {
     );
     expect(parseSurveyCsv(csv, { ...options, blocks: ['C'] })).toHaveLength(1);
   });
+
+  // Issue 15, hardening: an outside tester's survey of one honest row and one dated 2016 made a ten-year walk under
+  // which every box counted as "placed during the survey", so the survey judged nothing and raised nothing.
+  it('refuses a walk longer than its bound, or a row older than the upload allows, naming the line', () => {
+    const header = 'container,slot,seen_at';
+    const backDated = refusal(() =>
+      parseSurveyCsv(
+        `${header}\n${box(1)},T1/A/03/02/1,2026-12-06T11:00:00Z\n${box(2)},T1/A/03/02/2,2016-10-01T00:00:00Z\n`,
+        options,
+      ),
+    );
+    expect(backDated.code).toBe('yard.survey_invalid');
+    expect(backDated.details).toMatchObject({ line: 3, field: 'seen_at' });
+    expect(backDated.message).toMatch(
+      /line 3: seen_at 2016-10-01T00:00:00Z is more than 24 h before the upload/,
+    );
+
+    // Within a day of the upload, but 13 hours from first to last sighting: the row that widened it is named.
+    const tooLong = refusal(() =>
+      parseSurveyCsv(
+        `${header}\n${box(1)},T1/A/03/02/1,2026-12-05T22:00:00Z\n${box(2)},T1/A/03/02/2,2026-12-06T04:00:00Z\n${box(3)},T1/A/03/02/3,2026-12-06T11:00:00Z\n`,
+        options,
+      ),
+    );
+    expect(tooLong.details).toMatchObject({ line: 4, field: 'seen_at' });
+    expect(tooLong.message).toMatch(
+      /line 4: .* makes the walk 13 h long \(line 2 to line 4\); .* at most 12 h/,
+    );
+
+    // The bounds are settings: a deployment whose gantry uploads weekly widens them; an honest 11-hour walk passes.
+    const week = { maxSpanMs: 7 * 24 * 3_600_000, maxAgeMs: 8 * 24 * 3_600_000 };
+    const slow = `${header}\n${box(1)},T1/A/03/02/1,2026-12-01T12:00:00Z\n${box(2)},T1/A/03/02/2,2026-12-06T11:00:00Z\n`;
+    expect(parseSurveyCsv(slow, { ...options, walk: week })).toHaveLength(2);
+    const honest = `${header}\n${box(1)},T1/A/03/02/1,2026-12-06T00:30:00Z\n${box(2)},T1/A/03/02/2,2026-12-06T11:30:00Z\n`;
+    expect(parseSurveyCsv(honest, options)).toHaveLength(2);
+  });
 });
 
 describe('compareSurvey', () => {

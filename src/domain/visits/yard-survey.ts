@@ -25,6 +25,23 @@ export const MAX_SURVEY_ROWS = 200_000;
 /** A row seen this far after the import is refused: the scanner's clock is wrong, or the file is not a survey. */
 export const SURVEY_CLOCK_SKEW_MS = 5 * 60_000;
 
+/**
+ * How long a survey's walk may take and how old it may be when uploaded (issue 15, hardening). A box placed after the
+ * walk began is not judged (it may have arrived behind the walker), so a survey's first sighting decides what it
+ * judges: one back-dated row made a ten-year "walk" under which every box was placed, and the survey judged nothing
+ * while it looked like a clean survey. A gantry pass or a clerk's walk takes hours, not days, and is uploaded the same
+ * day; rows outside these bounds refuse the survey, naming the line.
+ */
+export interface SurveyWalkLimits {
+  /** The last sighting is at most this long after the first. */
+  readonly maxSpanMs: number;
+  /** No sighting is more than this long before the upload. */
+  readonly maxAgeMs: number;
+}
+export const SURVEY_WALK_LIMITS: SurveyWalkLimits = { maxSpanMs: 12 * 3_600_000, maxAgeMs: 24 * 3_600_000 };
+
+const hoursText = (ms: number) => `${Math.round((ms / 3_600_000) * 10) / 10} h`;
+
 /** One checked row of a survey. `line` is its line in the file (the header is line 1). */
 export interface SurveyRow {
   readonly line: number;
@@ -140,7 +157,8 @@ const INSTANT = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d
 /**
  * Parses and checks a survey's CSV: the header `container,slot,seen_at`, then one row per sighting, every slot at
  * `terminal` (and in `blocks`, when the survey covers only some), no time later than `now` (plus a few minutes of
- * clock skew). Blank lines are skipped. Throws `yard.survey_invalid` naming the first bad line and why.
+ * clock skew), none more than `walk.maxAgeMs` before it, and the first and last sighting at most `walk.maxSpanMs` apart
+ * ({@link SURVEY_WALK_LIMITS} by default). Blank lines are skipped. Throws `yard.survey_invalid` naming the first bad line and why.
  *
  * @example
  * ```ts
@@ -150,7 +168,12 @@ const INSTANT = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d
  */
 export function parseSurveyCsv(
   text: string,
-  options: { terminal: string; now: Date; blocks?: readonly string[] | undefined },
+  options: {
+    terminal: string;
+    now: Date;
+    blocks?: readonly string[] | undefined;
+    walk?: SurveyWalkLimits | undefined;
+  },
 ): SurveyRow[] {
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   let headerLine = lines.findIndex((l) => l.trim() !== '');
@@ -166,6 +189,10 @@ export function parseSurveyCsv(
   headerLine++;
   const rows: SurveyRow[] = [];
   const latest = options.now.getTime() + SURVEY_CLOCK_SKEW_MS;
+  const walk = options.walk ?? SURVEY_WALK_LIMITS;
+  const oldest = options.now.getTime() - walk.maxAgeMs;
+  let first: { ms: number; line: number } | undefined;
+  let last: { ms: number; line: number } | undefined;
   for (let i = headerLine; i < lines.length; i++) {
     const lineText = lines[i]!;
     if (lineText.trim() === '') continue;
@@ -210,6 +237,23 @@ export function parseSurveyCsv(
     if (ms > latest) {
       throw refuse(line, `seen_at ${seenText} is later than now`, { field: 'seen_at' });
     }
+    if (ms < oldest) {
+      throw refuse(
+        line,
+        `seen_at ${seenText} is more than ${hoursText(walk.maxAgeMs)} before the upload; a survey is uploaded the day it is taken`,
+        { field: 'seen_at' },
+      );
+    }
+    if (!first || ms < first.ms) first = { ms, line };
+    if (!last || ms > last.ms) last = { ms, line };
+    if (last.ms - first.ms > walk.maxSpanMs) {
+      // This row widened the walk past its bound: it is the one named.
+      throw refuse(
+        line,
+        `seen_at ${seenText} makes the walk ${hoursText(last.ms - first.ms)} long (line ${first.line} to line ${last.line}); a survey's walk takes at most ${hoursText(walk.maxSpanMs)}`,
+        { field: 'seen_at' },
+      );
+    }
     rows.push({ line, containerNumber, slot, seenAt: new Date(ms).toISOString() });
   }
   if (rows.length === 0) throw refuse(headerLine + 1, 'the survey has no rows after its header');
@@ -222,7 +266,12 @@ export function parseSurveyCsv(
  */
 export function checkSurveyRows(
   rows: readonly { container?: unknown; slot?: unknown; seenAt?: unknown }[],
-  options: { terminal: string; now: Date; blocks?: readonly string[] | undefined },
+  options: {
+    terminal: string;
+    now: Date;
+    blocks?: readonly string[] | undefined;
+    walk?: SurveyWalkLimits | undefined;
+  },
 ): SurveyRow[] {
   const quote = (value: unknown) => `"${String(value ?? '').replace(/"/g, '""')}"`;
   const csv = [
