@@ -119,23 +119,81 @@ describe('yard.correction_unexplained', () => {
     expect(alertsOver(yardCorrectionUnexplainedRule, log.events, facts)).toEqual([]);
   });
 
-  it('stays quiet when a survey saw the box in the slot it is corrected to', () => {
+  const surveyed = (by: string | undefined, seenAt = '2026-03-02T05:30:00.000Z'): JsonObject => ({
+    terminal: 'T1',
+    surveyId: 'T1-1',
+    blocks: null,
+    ...(by ? { by: { userId: by, orgId: 'org-op' } } : {}),
+    discrepancies: {
+      missing: [],
+      unknown: [],
+      misplaced: [{ visitRef: 'V1', loggedSlot: 'T1/A/03/01/1', seenSlot: 'T1/C/07/01/1', seenAt }],
+    },
+  });
+
+  it('stays quiet when a survey someone else uploaded saw the box in the slot it is corrected to', () => {
     const log = eventLog('2026-03-02T06:00:00.000Z');
-    log.add('survey-T1', 'YardSurveyRecorded', {
-      terminal: 'T1',
-      surveyId: 'T1-1',
-      blocks: null,
-      discrepancies: {
-        missing: [],
-        unknown: [],
-        misplaced: [{ visitRef: 'V1', loggedSlot: 'T1/A/03/01/1', seenSlot: 'T1/C/07/01/1' }],
-      },
-    });
+    log.add('survey-T1', 'YardSurveyRecorded', surveyed('u-clerk'));
     log.after(120).add('approval-R1', 'ApprovalRequested', request('R1', 'V1', slot('C', 7)));
     log
       .after(10)
       .add('visit-V1', 'ContainerPositionCorrected', corrected('V1', slot('A', 3), slot('C', 7), 'R1'));
     expect(alertsOver(yardCorrectionUnexplainedRule, log.events, facts)).toEqual([]);
+  });
+
+  // Issue 15, hardening: an outside tester holding a bribed planner's passkey uploaded a survey that "saw" the box in
+  // the slot the planner then had it corrected to, so the survey explained the correction it was made for.
+  it('fires when the survey was uploaded by the requester or the approver, or names no uploader', () => {
+    for (const by of ['u-planner', 'u-sup', undefined]) {
+      const log = eventLog('2026-03-02T06:00:00.000Z');
+      log.add('survey-T1', 'YardSurveyRecorded', surveyed(by));
+      log.after(120).add('approval-R1', 'ApprovalRequested', request('R1', 'V1', slot('C', 7)));
+      log
+        .after(10)
+        .add('visit-V1', 'ContainerPositionCorrected', corrected('V1', slot('A', 3), slot('C', 7), 'R1'));
+      const alerts = alertsOver(yardCorrectionUnexplainedRule, log.events, facts);
+      expect(
+        alerts.map((a) => [a.rule, a.subject.id]),
+        String(by),
+      ).toEqual([['yard.correction_unexplained', 'V1']]);
+    }
+  });
+
+  it('does not take a sighting from before the box was last placed, or one the box has moved on from', () => {
+    // Seen at 05:30 in C/07, but the box was discharged into A/03 at 06:00: where it stood before, not now.
+    const stale = eventLog('2026-03-02T06:00:00.000Z');
+    stale.add('visit-V1', 'ContainerDischarged', {
+      visitRef: 'V1',
+      vesselCall: 'VC1',
+      slot: slot('A', 3),
+      equipment: 'STS1',
+      operator: 'op1',
+      at: '',
+    });
+    stale.after(30).add('survey-T1', 'YardSurveyRecorded', surveyed('u-clerk'));
+    // Past the move window, so that the discharge itself explains nothing.
+    stale.after(8 * 60).add('approval-R1', 'ApprovalRequested', request('R1', 'V1', slot('C', 7)));
+    stale
+      .after(10)
+      .add('visit-V1', 'ContainerPositionCorrected', corrected('V1', slot('A', 3), slot('C', 7), 'R1'));
+    expect(alertsOver(yardCorrectionUnexplainedRule, stale.events, facts)).toHaveLength(1);
+
+    // Seen in C/07 by an honest survey, then really moved to A/03 (past the move window): the sighting is spent.
+    const movedOn = eventLog('2026-03-02T06:00:00.000Z');
+    movedOn.add('survey-T1', 'YardSurveyRecorded', surveyed('u-clerk'));
+    movedOn.after(10).add('visit-V1', 'ContainerMoved', {
+      visitRef: 'V1',
+      from: slot('C', 7),
+      to: slot('A', 3),
+      equipment: 'RTG4',
+      operator: 'op1',
+      at: '',
+    });
+    movedOn.after(8 * 60).add('approval-R1', 'ApprovalRequested', request('R1', 'V1', slot('C', 7)));
+    movedOn
+      .after(10)
+      .add('visit-V1', 'ContainerPositionCorrected', corrected('V1', slot('A', 3), slot('C', 7), 'R1'));
+    expect(alertsOver(yardCorrectionUnexplainedRule, movedOn.events, facts)).toHaveLength(1);
   });
 
   it('fires when the only move is a move *out* of the target slot, or the box’s own move is too old', () => {

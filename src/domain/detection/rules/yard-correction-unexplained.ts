@@ -9,7 +9,12 @@
  *   just written is being fixed (an operator's typo'd slot, a clerk fixing it);
  * - some equipment put a box *into* the slot the correction takes it *to* (a move recorded against the wrong box:
  *   the box that really stands there is corrected into it);
- * - a yard survey saw the box in the slot the correction takes it to (the survey's `misplaced` list).
+ * - a yard survey saw the box in the slot the correction takes it to (the survey's `misplaced` list), when the survey
+ *   was uploaded by someone other than the correction's requester and approver, and the box was not placed anew after
+ *   it was seen. Issue 15, hardening: an outside tester holding a bribed planner's passkey uploaded a survey that
+ *   "saw" a box in the slot the planner then corrected it to; a survey its own requester or approver uploaded is the
+ *   correction vouching for itself. Only the survey's `misplaced` list counts: the sightings it judged (seen after the
+ *   box's last placement), never its raw rows or the ones it left "not judged".
  * Only moves *into* the target count: a slot is free for a correction because something left it, so a move out of
  * it would explain nearly every correction in a busy yard. The window is measured back from when the correction was
  * asked for (its `approvalId`), not from the second person's approval, which may come hours later.
@@ -42,13 +47,18 @@ interface Placement {
   index: number;
 }
 
+/** Where a survey saw a box, and who uploaded the survey (absent in a survey event that names nobody). */
+interface Sighting extends Placement {
+  by?: string;
+}
+
 export interface YardCorrectionUnexplainedState {
   /** The last physical placement into each slot (any box), within the move window. */
   placedInto: Record<string, Placement>;
   /** Each visit's last physical placement, within the move window. */
   visitPlaced: Record<string, Placement>;
   /** Where a survey saw a box that the log has elsewhere, within the survey window. */
-  surveySeen: Record<string, Placement>;
+  surveySeen: Record<string, Sighting>;
   /** Pending `yard.correction` requests: when each was asked for, and when it expires. */
   requests: Record<string, { at: number; expiresAt: number }>;
   lastPruneMs: number;
@@ -70,7 +80,7 @@ export const yardCorrectionUnexplainedRule: Rule<
 > = {
   id: 'yard.correction_unexplained',
   description:
-    'A yard position corrected with no real move of the box from that slot, no move of any box into the target slot within `moveWindowMinutes` before the request, and no survey that saw it there within `surveyWindowHours`.',
+    "A yard position corrected with no real move of the box from that slot, no move of any box into the target slot within `moveWindowMinutes` before the request, and no survey, uploaded by someone other than the correction's requester and approver, that saw it there within `surveyWindowHours`.",
   defaults: { severity: 'high', moveWindowMinutes: 360, surveyWindowHours: 48 },
   initialState: () => ({ placedInto: {}, visitPlaced: {}, surveySeen: {}, requests: {}, lastPruneMs: 0 }),
   step(state, event, facts, settings): RuleStep<YardCorrectionUnexplainedState> {
@@ -85,6 +95,8 @@ export const yardCorrectionUnexplainedRule: Rule<
         const placement = { slot, at: now, index: event.index };
         state.placedInto[slot] = placement;
         state.visitPlaced[visitRef] = placement;
+        // The box stands somewhere new: where a survey saw it before says nothing about where it is now.
+        delete state.surveySeen[visitRef];
       }
       return { state, alerts: [] };
     }
@@ -98,11 +110,17 @@ export const yardCorrectionUnexplainedRule: Rule<
       }
       case 'YardSurveyRecorded': {
         const misplaced = objectOf(data.discrepancies)?.misplaced ?? data.misplaced;
+        const by = textOf(objectOf(data.by)?.userId);
         for (const item of Array.isArray(misplaced) ? misplaced : []) {
           const found = objectOf(item);
           const visitRef = textOf(found?.visitRef);
           const slot = slotKeyOf(found?.seenSlot ?? found?.slot);
-          if (visitRef && slot) state.surveySeen[visitRef] = { slot, at: now, index: event.index };
+          if (!visitRef || !slot) continue;
+          // A sighting from before the box's last recorded placement is where it stood before, not where it is.
+          const seenAt = msOf(found?.seenAt);
+          const placed = state.visitPlaced[visitRef];
+          if (seenAt !== undefined && placed !== undefined && seenAt < placed.at) continue;
+          state.surveySeen[visitRef] = { slot, at: now, index: event.index, ...(by ? { by } : {}) };
         }
         return { state, alerts: [] };
       }
@@ -135,12 +153,15 @@ function correctionAlerts(
   const own = state.visitPlaced[visitRef];
   const into = state.placedInto[to];
   const seen = state.surveySeen[visitRef];
+  const people = [textOf(data.requestedBy), textOf(data.approvedBy)].filter((p) => p !== undefined);
+  // A survey vouches for a correction only as a third person: one its requester or approver uploaded (or one that
+  // names no uploader) is the correction explaining itself.
+  const independent = seen?.by !== undefined && !people.includes(seen.by);
   const explained =
     (own !== undefined && own.slot === from && own.at >= sinceMove) ||
     (into !== undefined && into.at >= sinceMove) ||
-    (seen !== undefined && seen.slot === to && seen.at >= sinceSurvey);
+    (seen !== undefined && independent && seen.slot === to && seen.at >= sinceSurvey);
   if (explained) return [];
-  const people = [textOf(data.requestedBy), textOf(data.approvedBy)].filter((p) => p !== undefined);
   const byWhom = people.length > 0 ? ` by ${people.join(' and ')}` : '';
   return [
     {
