@@ -65,11 +65,12 @@ export function memoryQueueCounts(tables: MemoryQueueTables): QueueCountReads {
         cap,
       );
     },
-    async countOpenAlerts(visibleTo, cap) {
+    async countOpenAlerts(visibleTo, cap, notAboutUser) {
       return countUpTo(
         tables.alerts(),
         (a) =>
           a.status === 'open' &&
+          (notAboutUser === undefined || a.subjectKind !== 'user' || a.subjectId !== notAboutUser) &&
           (visibleTo === undefined ||
             visibleTo.rules.includes(a.rule) ||
             a.orgId === visibleTo.orgId ||

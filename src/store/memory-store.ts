@@ -27,17 +27,17 @@ import {
   memoryGateWrites,
 } from './memory-gate.js';
 import {
-  memoryPositionViewReads,
-  type PositionViewTable,
-  putMemoryPositionViews,
-} from './memory-position-views.js';
-import {
   cloneIdentityState,
   emptyIdentityState,
   type IdentityState,
   memoryIdentityReads,
   memoryIdentityWrites,
 } from './memory-identity.js';
+import {
+  memoryPositionViewReads,
+  type PositionViewTable,
+  putMemoryPositionViews,
+} from './memory-position-views.js';
 import { memoryQueueCounts } from './memory-queue-counts.js';
 import {
   cloneReleaseTables,
@@ -228,6 +228,9 @@ function layeredReads(
               a.orgId === visible.orgId ||
               (a.terminal !== null && visible.terminals.includes(a.terminal))) &&
             (!statuses || statuses.has(a.status)) &&
+            (query.notAboutUser === undefined ||
+              a.subjectKind !== 'user' ||
+              a.subjectId !== query.notAboutUser) &&
             (query.rule === undefined || a.rule === query.rule) &&
             (query.severity === undefined || a.severity === query.severity) &&
             (query.assignedTo === undefined || a.assignedTo === query.assignedTo) &&
@@ -372,9 +375,9 @@ export function createMemoryLedgerStore(): LedgerStore {
   let committedIdentity = emptyIdentityState();
   let committedReleases = emptyReleaseTables();
   let committedGate = emptyGateTables();
-  const committedViews: PositionViewTable = new Map();
   // The detection engines' places (issue 15): small, replaced whole, so a transaction stages its own copies.
   const committedCursors = new Map<string, DetectionCursor>();
+  const committedViews: PositionViewTable = new Map();
   let queue: Promise<unknown> = Promise.resolve();
   let closed = false;
 
@@ -535,8 +538,8 @@ export function createMemoryLedgerStore(): LedgerStore {
       if (stagedIdentity) committedIdentity = stagedIdentity;
       if (stagedReleases) committedReleases = stagedReleases;
       if (stagedGate) committedGate = stagedGate;
-      for (const [key, row] of stagedViews) committedViews.set(key, row);
       for (const [engineId, cursor] of stagedCursors) committedCursors.set(engineId, cursor);
+      for (const [key, row] of stagedViews) committedViews.set(key, row);
       return result;
     } finally {
       guard.close();

@@ -104,9 +104,14 @@ export function createQueueCountRepository({
       return countUpTo(db, query, cap);
     },
 
-    async countOpenAlerts(visibleTo: AlertQuery['visibleTo'], cap) {
+    async countOpenAlerts(visibleTo: AlertQuery['visibleTo'], cap, notAboutUser?: string) {
       if (cap <= 0) return 0;
-      const open = db.selectFrom('alert').where('status', '=', 'open');
+      let open = db.selectFrom('alert').where('status', '=', 'open');
+      if (notAboutUser !== undefined) {
+        open = open.where((eb) =>
+          eb.or([eb('subject_kind', '<>', 'user'), eb('subject_id', '<>', notAboutUser)]),
+        );
+      }
       if (!visibleTo) return countUpTo(db, open, cap);
       // The alert list's branches (`alertPageQuery`): by rule, by organisation, by terminal; an alert in several
       // (an integrity alert of one's own organisation) is counted once.

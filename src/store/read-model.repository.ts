@@ -159,6 +159,12 @@ export function alertPageQuery(db: Kysely<Database>, query: AlertQuery) {
     if (rule !== undefined) select = select.where('rule', '=', rule);
     if (severity !== undefined) select = select.where('severity', '=', severity);
     if (status) select = select.where('status', '=', status);
+    const notAbout = query.notAboutUser;
+    if (notAbout !== undefined) {
+      select = select.where((eb) =>
+        eb.or([eb('subject_kind', '<>', 'user'), eb('subject_id', '<>', notAbout)]),
+      );
+    }
     if (residualScopes && visible) {
       select = select.where((eb) =>
         eb.or(residualScopes.flatMap((s) => (s ? [eb(s.column, '=', s.value)] : []))),

@@ -69,6 +69,11 @@ export interface AlertQuery {
     readonly orgId: string;
     readonly terminals: readonly string[];
   };
+  /**
+   * Never the alerts about this person (subject kind `user`, this id): a person is not shown what was raised about
+   * them, so a thief in their account cannot learn which of his moves were seen (outside tester, issue 15).
+   */
+  readonly notAboutUser?: string;
   /** Only alerts in one of these states; absent: any. */
   readonly statuses?: readonly AlertStatus[];
   /** Only alerts of this rule (issue 14); absent: any rule the scope allows. */

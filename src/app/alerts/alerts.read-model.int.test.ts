@@ -19,7 +19,14 @@ import { raiseIntegrityAlert } from '../audit/index.js';
 import { AppError } from '../errors.js';
 import type { AlertRecord, LedgerStore } from '../ports.js';
 import { announceVisit } from '../visits/index.js';
-import { foldAlertRecords, foldGateAlertGroups, isAlertEvent } from './alert-records.js';
+import {
+  ALERTS_STREAM,
+  DETECTION_ALERT_RAISED,
+  detectionAlertRecord,
+  foldAlertRecords,
+  foldGateAlertGroups,
+  isAlertEvent,
+} from './alert-records.js';
 import { actOnAlert, getAlert, listAlerts, raiseGateAlert } from './alerts.usecases.js';
 
 const kinds: StoreKind[] = [
@@ -87,6 +94,7 @@ describe.each(kinds)('the alert read model (%s)', (kind) => {
       ['sup2', 'org-sqt', 'terminal_supervisor'],
       ['sup2-b', 'org-sqt', 'terminal_supervisor'],
       ['officer', 'org-customs', 'customs_officer'],
+      ['officer-b', 'org-customs', 'customs_officer'],
     ];
     for (const [userId, orgId, role] of people) {
       await addUser(auth, {
@@ -173,8 +181,15 @@ describe.each(kinds)('the alert read model (%s)', (kind) => {
     await actOnAlert(ledger, sup, String(named.index), { type: 'acknowledge' });
     await actOnAlert(ledger, sup, String(named.index), { type: 'assign', userId: 'clerk' });
     await actOnAlert(ledger, sup, String(unidentified.index), { type: 'resolve', note: 'a copied QR code' });
+    // The officer locked out is not shown the alert about himself (issue 15); his colleague works it.
     const officer = await caller('officer');
-    const all = await listAlerts(store, officer);
+    expect((await listAlerts(store, officer)).alerts.map((a) => a.rule)).toEqual([
+      'integrity.failed',
+      'gate.refused',
+      'gate.refused',
+    ]);
+    const colleague = await caller('officer-b');
+    const all = await listAlerts(store, colleague);
     expect(all.alerts.map((a) => a.rule)).toEqual([
       'auth.lockout',
       'integrity.failed',
@@ -183,8 +198,13 @@ describe.each(kinds)('the alert read model (%s)', (kind) => {
     ]);
     const lockout = all.alerts[0]!;
     expect(lockout).toMatchObject({ subject: { kind: 'user', id: 'officer' }, status: 'open' });
-    await actOnAlert(ledger, officer, lockout.alertId, { type: 'acknowledge' });
-    await actOnAlert(ledger, officer, lockout.alertId, { type: 'resolve', note: 'the officer forgot' });
+    await expect(
+      actOnAlert(ledger, officer, lockout.alertId, { type: 'resolve', note: 'mine' }),
+    ).rejects.toMatchObject({
+      code: 'alert.not_found',
+    });
+    await actOnAlert(ledger, colleague, lockout.alertId, { type: 'acknowledge' });
+    await actOnAlert(ledger, colleague, lockout.alertId, { type: 'resolve', note: 'the officer forgot' });
 
     const stored = await storedRows(store);
     expect(stored).toHaveLength(4);
@@ -248,6 +268,48 @@ describe.each(kinds)('the alert read model (%s)', (kind) => {
     });
     // An index that raised no alert is no alert.
     await expect(getAlert(store, officer, '0')).rejects.toMatchObject({ code: 'alert.not_found' });
+  });
+
+  it('never shows a person an alert about themselves, nor counts it in their queue (outside tester, issue 15)', async () => {
+    const { fixture, caller } = await world();
+    const { ledger, store } = fixture;
+    const aboutClerk = await ledger.write(async ({ appendAtEnd, tx }) => {
+      const [event] = await appendAtEnd(ALERTS_STREAM, [
+        {
+          type: DETECTION_ALERT_RAISED,
+          data: {
+            rule: 'lookup.bulk',
+            severity: 'high',
+            subjectKind: 'user',
+            subjectId: 'clerk',
+            terminal: null,
+            orgId: 'org-nqt',
+            summary: 'clerk was shown 500 containers in 10 minutes',
+            evidence: [],
+          },
+        },
+      ]);
+      await tx.putAlertRecord(detectionAlertRecord(event!));
+      return event!.index;
+    });
+    const reader = (userId: string) => ({
+      org: { orgId: 'org-nqt', kind: 'terminal_operator', terminals: ['T1'] },
+      userId,
+    });
+    const ids = async (userId: string) =>
+      (await listAlerts(store, reader(userId))).alerts.map((alert) => Number(alert.alertId));
+    // The supervisor of the same organisation sees it; the person it is about does not, by list, by id or by count.
+    expect(await ids('sup')).toContain(aboutClerk);
+    expect(await ids('clerk')).not.toContain(aboutClerk);
+    await expect(getAlert(store, reader('clerk'), String(aboutClerk))).rejects.toMatchObject({
+      code: 'alert.not_found',
+    });
+    await expect(
+      actOnAlert(ledger, await caller('clerk'), String(aboutClerk), { type: 'acknowledge' }),
+    ).rejects.toMatchObject({ code: 'alert.not_found' });
+    const scope = { rules: [], orgId: 'org-nqt', terminals: ['T1'] };
+    expect(await store.queueCounts.countOpenAlerts(scope, 100, 'sup')).toBe(1);
+    expect(await store.queueCounts.countOpenAlerts(scope, 100, 'clerk')).toBe(0);
   });
 
   it('groups the refusals of one box, or of one kiosk, into one alert whose count grows, as the log folds it (issue 10, row G)', async () => {

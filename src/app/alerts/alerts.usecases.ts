@@ -122,8 +122,22 @@ function fullSight(caller: AlertReader): boolean {
   return FULL_SIGHT_ORG_KINDS.has(caller.org.kind);
 }
 
+/**
+ * Whether the alert is about the caller: no one is shown an alert about themselves, nor may act on it (outside
+ * tester, issue 15: a bribed planner read the `lookup.bulk` alert about his own look-ups and learned what was seen).
+ */
+function aboutCaller(caller: AlertReader | Authenticated, alert: AlertRecord): boolean {
+  const person = personOf(caller);
+  return person !== undefined && alert.subjectKind === 'user' && alert.subjectId === person;
+}
+
+/** The person reading: a signed-in session's user, or the reader's user id; none for an API token. */
+const personOf = (caller: AlertReader | Authenticated): string | undefined =>
+  'user' in caller ? caller.user.userId : caller.userId;
+
 /** The visibility rule, on one row; `alertsVisibleTo` says the same to the store for a whole page (and the work queues' count, issue 14). */
 function mayRead(caller: AlertReader, alert: AlertRecord): boolean {
+  if (aboutCaller(caller, alert)) return false;
   if (fullSight(caller)) return true;
   if (SEEN_BY_ALL.includes(alert.rule)) return true;
   if (SEEN_BY_OWN_ORG.includes(alert.rule)) return alert.orgId === caller.org.orgId;
@@ -283,8 +297,10 @@ export async function listAlerts(
   const statuses: AlertStatus[] | undefined =
     status === undefined ? undefined : status === 'unresolved' ? ['open', 'acknowledged'] : [status];
   const visible = alertsVisibleTo(caller);
+  const person = personOf(caller);
   const rows = await reads.listAlertRecords({
     ...(visible ? { visibleTo: visible } : {}),
+    ...(person !== undefined ? { notAboutUser: person } : {}),
     ...(statuses ? { statuses } : {}),
     ...(options.rule ? { rule: options.rule } : {}),
     ...(options.severity ? { severity: options.severity } : {}),

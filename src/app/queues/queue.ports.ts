@@ -51,7 +51,12 @@ export interface QueueCountReads {
   countBlockedReleases(lineOrgId: string, cap: number): Promise<number>;
   countDecidableApprovals(query: DecidableApprovalQuery, cap: number): Promise<number>;
   /** Open (not yet acknowledged) alerts within `visibleTo` (the alert list's own scope); every one when absent. */
-  countOpenAlerts(visibleTo: AlertQuery['visibleTo'], cap: number): Promise<number>;
+  countOpenAlerts(
+    visibleTo: AlertQuery['visibleTo'],
+    cap: number,
+    /** Leaves out the alerts about this person, as their alert list does (`AlertQuery.notAboutUser`). */
+    notAboutUser?: string,
+  ): Promise<number>;
   /** Bookings in force whose slot id falls in one of these ranges: the trucks due in a window. */
   countSlotBookings(ranges: readonly SlotIdRange[], cap: number): Promise<number>;
   /** Phones this haulier's drivers enrolled that wait for a planner's confirmation. */

@@ -122,7 +122,7 @@ const RULES: readonly QueueRule[] = [
     kind: 'open_alerts',
     applies: (caller) => mayDo(caller, 'alert.read'),
     link: () => '/alerts#alerts-heading',
-    count: (counts, caller, _now, cap) => counts.countOpenAlerts(alertScope(caller), cap),
+    count: (counts, caller, _now, cap) => counts.countOpenAlerts(alertScope(caller), cap, caller.userId),
   },
   {
     // Trucks whose slot starts within the hour, at the caller's own terminals only.
