@@ -12,13 +12,13 @@ import {
 } from '../app/ports.js';
 import { createAuditRepository, nodeKey } from './audit.repository.js';
 import { createCosignatureRepository } from './cosignature.repository.js';
+import { createDetectionCursorRepository, detectionCursorReads } from './detection-cursor.repository.js';
 import { type StoreDialect, type StoreDialectName, storeDialect } from './dialect.js';
 import { createEventRepository } from './event.repository.js';
 import { createGateRepository, gateReads } from './gate.repository.js';
-import { createPositionViewRepository } from './position-view.repository.js';
 import { type GroupTransaction, groupCommit } from './group-commit.js';
-import { createDetectionCursorRepository, detectionCursorReads } from './detection-cursor.repository.js';
 import { createIdentityRepository, type IdentityRepository } from './identity.repository.js';
+import { createPositionViewRepository } from './position-view.repository.js';
 import { createQueueCountRepository } from './queue-counts.repository.js';
 import { createReadModelRepository } from './read-model.repository.js';
 import { createReadModelTablesRepository, readModelTableReads } from './read-model-tables.repository.js';

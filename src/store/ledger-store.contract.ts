@@ -9,9 +9,9 @@ import {
 import { encodeLogEntry, leafSaysRow } from '../audit/index.js';
 import { describeAlertContract } from './alert.contract.js';
 import { describeBulkContract } from './bulk.contract.js';
+import { describeDetectionCursorContract } from './detection-cursor.contract.js';
 import { describeDeviceContract } from './device.contract.js';
 import { describeEnrolmentContract } from './enrolment.contract.js';
-import { describeDetectionCursorContract } from './detection-cursor.contract.js';
 import { describePositionViewContract } from './position-view.contract.js';
 import { describeQueueCountContract } from './queue-counts.contract.js';
 import { describeReleaseContract } from './release.contract.js';
@@ -1354,8 +1354,8 @@ export function describeLedgerStoreContract(name: string, makeStore: () => Promi
     describeEnrolmentContract(() => store);
     describeQueueCountContract(() => store);
     describeBulkContract(() => store);
-    describePositionViewContract(() => store);
     describeDetectionCursorContract(() => store);
+    describePositionViewContract(() => store);
 
     describe('gate', () => {
       const credential = (credentialId: string, visitRef: string, issuedAt: string) => ({

@@ -385,16 +385,6 @@ export interface WindowItemTable {
   at_ms: ColumnType<number | string, number, number>;
 }
 
-/** The detection engine's place in the log (migration 0037, issue 15): one row per engine, replaced as it goes. */
-export interface DetectionCursorTable {
-  engine_id: Frozen<string>;
-  /** The audit index of the next event the engine reads. */
-  position: Int8;
-  /** The core's snapshot at `position`, as JSON text. */
-  state: string;
-  updated_at: string;
-}
-
 /** One visit (or one terminal's yard map) a `PositionsViewed` event recorded one person was shown (migration 0038). */
 export interface PositionViewTable {
   audit_index: FrozenInt8;
@@ -405,6 +395,16 @@ export interface PositionViewTable {
   /** The event's routes, separated by single spaces. */
   routes: Frozen<string>;
   viewed_at: Frozen<string>;
+}
+
+/** The detection engine's place in the log (migration 0037, issue 15): one row per engine, replaced as it goes. */
+export interface DetectionCursorTable {
+  engine_id: Frozen<string>;
+  /** The audit index of the next event the engine reads. */
+  position: Int8;
+  /** The core's snapshot at `position`, as JSON text. */
+  state: string;
+  updated_at: string;
 }
 
 export interface Database {

@@ -42,8 +42,8 @@ import { sortedDirectoryListsMigration0033 } from './0033_sorted_directory_lists
 import { windowAdmitFunctionMigration0034 } from './0034_window_admit_function.js';
 import { heldVisitIndexMigration0035 } from './0035_held_visit_index.js';
 import { alertFilterIndexesMigration0036 } from './0036_alert_filter_indexes.js';
-import { positionViewMigration0038 } from './0038_position_view.js';
 import { detectionCursorMigration0037 } from './0037_detection_cursor.js';
+import { positionViewMigration0038 } from './0038_position_view.js';
 import { detectionAlertRulesMigration0039 } from './0039_detection_alert_rules.js';
 import type { MigrationDb } from './migration-db.js';
 
