@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { recordYardSurvey, type SurveyReport } from '../app/yard/index.js';
+import { surveyWalkLimits } from './survey-settings.js';
 import { openSystem } from './system.js';
 
 type Io = { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream };
@@ -90,6 +91,7 @@ export async function reconcileCommand(
       actor: { operator: `cli:${userInfo().username}` },
       terminal: input.terminal.trim().toUpperCase(),
       input: { csv },
+      walk: surveyWalkLimits(),
       blocks: input.blocks
         ?.split(',')
         .map((block) => block.trim())

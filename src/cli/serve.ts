@@ -19,6 +19,7 @@ import { readDetectionSettings } from './detection-settings.js';
 import { sweepInWorker, sweepRequestOf } from './integrity-sweep.js';
 import { rebuildReadModelsOnStart } from './rebuild-read-models.js';
 import { parseLogLevel, serverLog, urlPeopleOpen } from './server-log.js';
+import { surveyWalkLimits } from './survey-settings.js';
 import { defaultKeyFile, openSystem, resolveDatabaseUrl } from './system.js';
 import {
   parseWitnessList,
@@ -123,6 +124,7 @@ export async function serveCommand(
     readSetting('gateTimingLeadMinutes'),
     'PORTLEDGER_GATE_TIMING_LEAD_MINUTES',
   );
+  const surveyWalk = surveyWalkLimits();
   // Read before anything starts, so that a bad witness list stops the server with a clear error.
   const witnessList = parseWitnessList(readSetting('witnesses'));
   const witnessQuorum = parseWitnessQuorum(readSetting('witnessQuorum'), witnessList.length);
@@ -238,6 +240,7 @@ export async function serveCommand(
     }),
     gateThrottle,
     gateTimingLeadMinutes,
+    surveyWalk,
     cosignatures: system.store.cosignatures,
     witnesses,
   });

@@ -129,6 +129,16 @@ export const settings = {
     default: '30',
     doc: "A truck refused only because it came before its slot's gate window opened (the slot less the terminal's grace) or after it closed, by no more than this many minutes, raises no alert: the gate tells the clerk in a sentence when the window opens on the terminal's clock (`The gate opens for this slot at 09:30 (Europe/Brussels), in 3 minutes`), or that the haulier books a new slot; the refusal stays in the log. Earlier than that is a medium alert; later, a pass used long after its slot, a high one. Identity refusals (badge, plate, pass, credential) are alerts whatever the time.",
   },
+  surveyMaxSpanHours: {
+    env: 'PORTLEDGER_SURVEY_MAX_SPAN_HOURS',
+    default: '12',
+    doc: "A yard survey's first and last sighting (`seen_at`) are at most this many hours apart; a survey beyond it is refused (400 `yard.survey_invalid` naming the line, nothing written). A box placed after the walk began is not judged, so one back-dated row would otherwise stretch the walk over every box in the yard.",
+  },
+  surveyMaxAgeHours: {
+    env: 'PORTLEDGER_SURVEY_MAX_AGE_HOURS',
+    default: '24',
+    doc: 'No row of a yard survey may be seen more than this many hours before the upload (400 `yard.survey_invalid` naming the line, nothing written).',
+  },
   printedPass: {
     env: 'PORTLEDGER_PRINTED_PASS',
     default: 'off',

@@ -3,6 +3,7 @@ import type { PositionViewRecorder } from '../app/alerts/index.js';
 import type { PickupDeps } from '../app/appointments/index.js';
 import type { GateThrottle } from '../app/gate/index.js';
 import type { TerminalLayouts } from '../app/visits/index.js';
+import type { SurveyWalkLimits } from '../domain/index.js';
 
 /** What the signed-in routes need: the identity layer (which holds the ledger) and the yards the port runs. */
 export interface HttpDeps {
@@ -18,4 +19,6 @@ export interface HttpDeps {
   readonly gateThrottle?: GateThrottle;
   /** Minutes early or late within which a refusal for timing alone raises no alert (issue 14); a default when absent. */
   readonly gateTimingLeadMinutes?: number;
+  /** How long a yard survey's walk may take and how old its rows may be (issue 15); the domain's defaults when absent. */
+  readonly surveyWalk?: SurveyWalkLimits;
 }

@@ -10,6 +10,7 @@ import type { DetectionStatus } from '../app/detection/index.js';
 import type { GateThrottle } from '../app/gate/index.js';
 import type { LedgerReads } from '../app/ports.js';
 import type { TerminalLayouts } from '../app/visits/index.js';
+import type { SurveyWalkLimits } from '../domain/index.js';
 import { adminRoutes } from './admin.routes.js';
 import { alertRoutes } from './alert.routes.js';
 import { appointmentRoutes } from './appointment.routes.js';
@@ -64,6 +65,8 @@ export interface ServerDeps {
   readonly gateThrottle?: GateThrottle;
   /** Minutes early or late within which a refusal for timing alone raises no alert (issue 14); a default when absent. */
   readonly gateTimingLeadMinutes?: number;
+  /** How long a yard survey's walk may take and how old its rows may be (issue 15); the domain's defaults when absent. */
+  readonly surveyWalk?: SurveyWalkLimits;
   /** The witnesses' stored cosignatures: served with the checkpoints as extra signature lines. */
   readonly cosignatures?: CosignatureStore;
   /** The log's witnesses and how each stands (`GET /v1/audit/witnesses`); absent when none is configured. */
@@ -173,6 +176,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       ...(deps.gateTimingLeadMinutes === undefined
         ? {}
         : { gateTimingLeadMinutes: deps.gateTimingLeadMinutes }),
+      ...(deps.surveyWalk ? { surveyWalk: deps.surveyWalk } : {}),
     };
     await app.register(authRoutes(auth));
     await app.register(visitRoutes(http));

@@ -192,6 +192,33 @@ describe.each(kinds)('POST /v1/terminals/{terminal}/surveys (%s)', (kind) => {
       totals: { missing: 1, unknown: 0, misplaced: 0 },
     });
   });
+  // Issue 15, hardening: an outside tester with a planner's passkey switched off judging for the whole yard with one
+  // back-dated row (a ten-year walk under which every box was "placed during the survey").
+  it('answers 400 naming the line for a back-dated row or a walk longer than its bound, and writes nothing', async () => {
+    const before = await fixture.store.logSize();
+    const header = 'container,slot,seen_at';
+    const tenYears = await post(
+      'planner',
+      `${header}\n${box(1)},T1/A/01/01/1,${seenAt}\n${box(2)},T1/A/03/01/1,2016-10-01T00:00:00Z\n`,
+    );
+    expect(tenYears.statusCode, tenYears.body).toBe(400);
+    expect(tenYears.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(tenYears.json()).toMatchObject({
+      code: 'yard.survey_invalid',
+      details: { line: 3, field: 'seen_at' },
+    });
+
+    const monthOld = new Date(Date.now() - 35 * 24 * 3_600_000).toISOString();
+    const partial = await post(
+      'planner',
+      { rows: [{ container: box(1), slot: 'T1/A/01/01/1', seenAt: monthOld }] },
+      '?blocks=A',
+    );
+    expect(partial.statusCode, partial.body).toBe(400);
+    expect(partial.json()).toMatchObject({ code: 'yard.survey_invalid', details: { line: 2 } });
+    expect(await fixture.store.logSize()).toBe(before);
+  });
+
   it("takes a survey from the terminal's OCR gantry with an API token that holds yard.survey, and from no other", async () => {
     const { token } = await createApiToken(auth, {
       orgId: 'org-nqt',

@@ -69,7 +69,10 @@ const SurveyReportSchema = Type.Object(
       leftAfterSeen: Type.Integer({ minimum: 0 }),
       outsideScope: Type.Integer({ minimum: 0 }),
     }),
-    alertsRaised: Type.Integer({ minimum: 0 }),
+    alertsRaised: Type.Integer({
+      minimum: 0,
+      description: 'One per missing or misplaced box, and one for all the unknown boxes',
+    }),
     frozen: Type.Array(Type.String(), {
       description:
         'The visits a high or critical alert of this survey froze (a freeze is lifted by two people)',
@@ -101,7 +104,7 @@ export function surveyRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
           tags: ['yard'],
           summary: 'Import a yard survey of a terminal: an alert for each box missing, unknown or misplaced',
           description:
-            "The body is the survey's CSV (`text/csv`: the header `container,slot,seen_at`, then one row per sighting; container numbers ISO 6346, slots `TERMINAL/BLOCK/BAY/ROW/TIER`, times RFC 3339 with their offset) or the same rows as JSON. Every row is checked first: one bad row answers 400 `yard.survey_invalid` naming its line, and nothing is written. A box placed after the row that saw it, placed after the survey began and not seen, or gone after it was seen is not judged. The survey is recorded as a `YardSurveyRecorded` event, each discrepancy as a `DetectionAlertRaised` alert (`survey.missing`, `survey.unknown`, `survey.misplaced`); a high or critical alert on a visit (missing, misplaced) freezes it, as the detection engine's do; no position changes. The same file again is 409 `yard.survey_duplicate`; a survey that did not see more than 20 boxes and more than a fifth of those the log has in what it covered is 422 `yard.survey_implausible` (a walk of some blocks: name them in `blocks`). `blocks` names the blocks a partial survey covered.",
+            "The body is the survey's CSV (`text/csv`: the header `container,slot,seen_at`, then one row per sighting; container numbers ISO 6346, slots `TERMINAL/BLOCK/BAY/ROW/TIER`, times RFC 3339 with their offset) or the same rows as JSON. Every row is checked first: one bad row answers 400 `yard.survey_invalid` naming its line, and nothing is written; so does a walk longer than `PORTLEDGER_SURVEY_MAX_SPAN_HOURS` (12) from first to last sighting or a row seen more than `PORTLEDGER_SURVEY_MAX_AGE_HOURS` (24) before the upload. A box placed after the row that saw it, placed after the survey began and not seen, or gone after it was seen is not judged. The survey is recorded as a `YardSurveyRecorded` event, each missing or misplaced box as a `DetectionAlertRaised` alert on its visit (`survey.missing`, `survey.misplaced`), the unknown boxes together as one `survey.unknown` alert about the survey (subject `log`, the survey id; its event lists them), each summary naming who uploaded the survey; a high or critical alert on a visit (missing, misplaced) freezes it, as the detection engine's do; no position changes. The same file again is 409 `yard.survey_duplicate`; a survey that did not see more than 20 boxes and more than a fifth of those the log has in what it covered is 422 `yard.survey_implausible` (a walk of some blocks: name them in `blocks`). `blocks` names the blocks a partial survey covered.",
           params: Type.Object({ terminal: Type.String({ minLength: 1, maxLength: 12 }) }),
           querystring: Type.Object({
             blocks: Type.Optional(
@@ -141,6 +144,7 @@ export function surveyRoutes(deps: HttpDeps): FastifyPluginAsyncTypebox {
               ? { csv: body }
               : { rows: (body as { rows: { container: string; slot: string; seenAt: string }[] }).rows },
           blocks: request.query.blocks?.split(',').filter((block) => block.trim() !== ''),
+          walk: deps.surveyWalk,
         });
         const { blocks, missing, unknown, misplaced, frozen, ...counts } = report;
         return reply.code(201).send({
