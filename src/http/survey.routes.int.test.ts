@@ -219,6 +219,34 @@ describe.each(kinds)('POST /v1/terminals/{terminal}/surveys (%s)', (kind) => {
     expect(await fixture.store.logSize()).toBe(before);
   });
 
+  it('takes the walk bounds the server was given (PORTLEDGER_SURVEY_MAX_SPAN_HOURS, …_MAX_AGE_HOURS)', async () => {
+    const strict = await buildServer({
+      reads: fixture.store,
+      verifierKey: testVerifierKey,
+      auth,
+      terminals: testTerminals,
+      pickup: pickupDepsFor({ signer: auth.ledger.log.signer, slots: testSlots }),
+      // A gantry that uploads each pass at once: ten minutes' walk, an hour's delay.
+      surveyWalk: { maxSpanMs: 10 * 60_000, maxAgeMs: 3_600_000 },
+    });
+    try {
+      await strict.ready();
+      const twoHoursAgo = new Date(Date.now() - 2 * 3_600_000).toISOString();
+      const response = await strict.inject({
+        method: 'POST',
+        url: '/v1/terminals/T1/surveys?blocks=A',
+        cookies: sessions.planner!.cookies,
+        headers: { ...sessions.planner!.headers, 'content-type': 'text/csv' },
+        payload: `container,slot,seen_at\n${box(1)},T1/A/01/01/1,${twoHoursAgo}\n`,
+      });
+      expect(response.statusCode, response.body).toBe(400);
+      expect(response.json()).toMatchObject({ code: 'yard.survey_invalid', details: { line: 2 } });
+      expect(response.json().detail).toMatch(/more than 1 h before the upload/);
+    } finally {
+      await strict.close();
+    }
+  });
+
   it("takes a survey from the terminal's OCR gantry with an API token that holds yard.survey, and from no other", async () => {
     const { token } = await createApiToken(auth, {
       orgId: 'org-nqt',
