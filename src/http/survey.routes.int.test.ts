@@ -275,6 +275,13 @@ describe.each(kinds)('POST /v1/terminals/{terminal}/surveys (%s)', (kind) => {
       userId: expect.stringMatching(/^token:/),
       orgId: 'org-nqt',
     });
+    // Its alerts name the token that uploaded it (box 2, not seen in block A, is missing).
+    const raised = (await fixture.store.readEvents(gantry.json().index + 1, 10)).filter(
+      (e) => e.type === 'DetectionAlertRaised',
+    );
+    expect(raised.length).toBeGreaterThan(0);
+    for (const event of raised)
+      expect(event.data.summary).toMatch(/, uploaded by API token \S+ of org-nqt, /);
     expect((await send(other)).statusCode).toBe(404);
   });
 });

@@ -171,9 +171,12 @@ const byOf = (actor: SurveyActor): JsonObject =>
     ? { userId: actor.principal.userId, orgId: actor.principal.orgId }
     : { userId: actor.operator, orgId: null };
 
-/** Who uploaded, as an alert's summary names them. */
-const uploaderOf = (actor: SurveyActor): string =>
-  'principal' in actor ? `user ${actor.principal.userId}` : `operator ${actor.operator}`;
+/** Who uploaded, as an alert's summary names them: a person, an API token (`token:…`, an OCR gantry) or the CLI's operator. */
+const uploaderOf = (actor: SurveyActor): string => {
+  if (!('principal' in actor)) return `operator ${actor.operator}`;
+  const { userId, orgId } = actor.principal;
+  return userId.startsWith('token:') ? `API token ${userId.slice(6)} of ${orgId}` : `user ${userId}`;
+};
 
 const placedAt = (view: JsonObject): string | null =>
   (typeof view.lastMovedAt === 'string' ? view.lastMovedAt : null) ??
