@@ -8,6 +8,7 @@
  * organisation) are passed in by the caller, as they stood when the alert was raised.
  */
 
+import { detectionRuleIds } from '../../domain/index.js';
 import type { AlertEvidence, AlertRecord, AlertRule, AlertSeverity, JsonObject } from '../ports.js';
 import type { GateAlertGroupRecord } from './alert.ports.js';
 
@@ -52,26 +53,7 @@ export const severityOf: Record<AlertRule, AlertSeverity> = {
 };
 
 /** The rules whose alerts a `DetectionAlertRaised` event raises (issue 15). */
-export const DETECTION_RULES: ReadonlySet<AlertRule> = new Set<AlertRule>([
-  'lookup.bulk',
-  'pickup.changed_late',
-  'yard.correction_unexplained',
-  'release.passed_and_used',
-  'visit.void_with_live_release',
-  'lookup.outside_chain',
-  'visit.vanished',
-  'auth.new_device_or_network',
-  'auth.impossible_travel',
-  'activity.off_hours',
-  'auth.failures_then_success',
-  'auth.dormant_account',
-  'lookup.above_baseline',
-  'activity.first_in_role',
-  'approval.collusion',
-  'survey.missing',
-  'survey.unknown',
-  'survey.misplaced',
-]);
+export const DETECTION_RULES: ReadonlySet<AlertRule> = new Set<AlertRule>(detectionRuleIds);
 
 /** The parts of a stored event an alert row derives from. */
 export interface AlertSourceEvent {

@@ -99,29 +99,31 @@ export interface RuleSettings {
  * reconciliation use case (`src/app/yard`), not from the engine, and are listed here so that one union names every
  * detection alert.
  */
-export type DetectionRuleId =
+export const detectionRuleIds = [
   // The Antwerp chain.
-  | 'pickup.changed_late'
-  | 'yard.correction_unexplained'
-  | 'release.passed_and_used'
-  | 'visit.void_with_live_release'
-  | 'lookup.outside_chain'
-  | 'visit.vanished'
+  'pickup.changed_late',
+  'yard.correction_unexplained',
+  'release.passed_and_used',
+  'visit.void_with_live_release',
+  'lookup.outside_chain',
+  'visit.vanished',
   // Stolen credentials.
-  | 'auth.new_device_or_network'
-  | 'auth.impossible_travel'
-  | 'activity.off_hours'
-  | 'auth.failures_then_success'
-  | 'auth.dormant_account'
-  | 'lookup.bulk'
-  | 'lookup.above_baseline'
-  | 'activity.first_in_role'
+  'auth.new_device_or_network',
+  'auth.impossible_travel',
+  'activity.off_hours',
+  'auth.failures_then_success',
+  'auth.dormant_account',
+  'lookup.bulk',
+  'lookup.above_baseline',
+  'activity.first_in_role',
   // Collusion.
-  | 'approval.collusion'
+  'approval.collusion',
   // Reconciliation (raised by the survey's use case).
-  | 'survey.missing'
-  | 'survey.unknown'
-  | 'survey.misplaced';
+  'survey.missing',
+  'survey.unknown',
+  'survey.misplaced',
+] as const;
+export type DetectionRuleId = (typeof detectionRuleIds)[number];
 
 /** The event a read that showed a person yard positions writes (issue 15, "who looked at what"). */
 export const POSITIONS_VIEWED = 'PositionsViewed';
