@@ -204,6 +204,8 @@ export async function foldUpTo(
   onTouched?: (touched: TouchedSubjects) => void,
   /** Awaited between batches, outside a transaction, so that a long fold lets requests run (issue 13). */
   pause?: () => Promise<void>,
+  /** The reads of the transaction the fold runs in, for the subjects it touches (see `apply`). */
+  subjects?: SubjectReader,
 ): Promise<void> {
   let first = true;
   while (expectations.size < size) {
@@ -215,7 +217,7 @@ export async function foldUpTo(
     );
     if (events.length === 0) throw new Error(`read-model check: event ${expectations.size} cannot be read`);
     // Applied first: `onTouched?.(…)` alone would skip evaluating its argument when there is no listener.
-    const touched = await expectations.apply(events);
+    const touched = await expectations.apply(events, subjects);
     onTouched?.(touched);
   }
 }
@@ -508,7 +510,14 @@ export class ReadModelCheck {
     const batch = 500;
     const confirmed = async (candidate: ReadModelMismatch) =>
       this.store.writeTransaction(async (tx) => {
-        await foldUpTo(this.expectations, tx, await tx.logSize(), (t) => this.queue(t));
+        await foldUpTo(
+          this.expectations,
+          tx,
+          await tx.logSize(),
+          (t) => this.queue(t),
+          undefined,
+          new SubjectReader(tx, this.facts),
+        );
         return this.confirm(tx, candidate);
       });
     for (const candidate of found) {
@@ -569,7 +578,14 @@ export class ReadModelCheck {
     const verdict = await this.store.writeTransaction(async (tx): Promise<Verdict | undefined> => {
       const tables = tx.readModels;
       if (!tables) return undefined;
-      await foldUpTo(this.expectations, tx, await tx.logSize(), (t) => this.queue(t));
+      await foldUpTo(
+        this.expectations,
+        tx,
+        await tx.logSize(),
+        (t) => this.queue(t),
+        undefined,
+        new SubjectReader(tx, this.facts),
+      );
       // Once a cycle, the changes the database recorded since are folded into its counts: a count read stays O(1).
       await tables.settleCounts();
       if (!this.expectations.counted) this.expectations.setCounts(await storedCounts(tables));

@@ -211,8 +211,8 @@ export async function rebuildReadModels(args: {
   const repair = (kind: SubjectKind, subjects: readonly string[], only?: readonly ReadModelTable[]) =>
     store.writeTransaction(async (tx) => {
       if (subjects.length === 0) return;
-      await foldUpTo(expectations, tx, await tx.logSize());
       const reader = new SubjectReader(tx, facts);
+      await foldUpTo(expectations, tx, await tx.logSize(), undefined, undefined, reader);
       const expected = new Map<string, Awaited<ReturnType<typeof expectedSubject>>>();
       for (const subject of subjects) {
         expected.set(subject, await expectedSubject(reader, expectations, kind, subject, expectations.size));
