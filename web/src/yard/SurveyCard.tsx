@@ -4,7 +4,7 @@
  * nothing on the map moves.
  */
 import { useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { Trans, useTranslation } from 'react-i18next';
 import { apiPostText, isApiError } from '../api.js';
 import { Button, Field, Notice } from '../components.js';
 import { useAction } from '../use-action.js';
@@ -185,7 +185,15 @@ export function SurveyCard({ terminal, onRecorded }: { terminal: string; onRecor
   return (
     <section className="card card-wide survey-card" aria-labelledby="survey-heading">
       <h2 id="survey-heading">{t('survey.heading', { terminal })}</h2>
-      <p className="field-hint">{t('survey.hint', { header: 'container,slot,seen_at' })}</p>
+      <p className="field-hint">
+        {/* The header is what the file must hold, word for word: shown as code, not as a sentence's words. */}
+        <Trans
+          t={t}
+          i18nKey="survey.hint"
+          values={{ header: 'container,slot,seen_at' }}
+          components={{ code: <code /> }}
+        />
+      </p>
       <form
         onSubmit={(event) => {
           event.preventDefault();
