@@ -98,7 +98,8 @@ describeBrowser('approvals inbox and alerts in Chromium (real server)', () => {
     const row = page.getByRole('row').filter({ hasText: 'Gate refusal' });
     await row.waitFor();
     expect(await row.textContent()).toContain('High');
-    expect(await row.getByRole('link', { name: /audit index/ }).count()).toBeGreaterThan(0);
+    // Each evidence entry opens in place with its inclusion proof (issue 15): a disclosure named by its audit index.
+    expect(await row.locator('summary', { hasText: /audit index/ }).count()).toBeGreaterThan(0);
     await screenshot(page, 'alerts-list');
 
     await row.getByRole('button', { name: /^Acknowledge alert/ }).click();

@@ -70,11 +70,12 @@ describe('the console beside the API', () => {
     const document = (await server.app.inject('/openapi.json')).json() as { paths: Record<string, unknown> };
     expect(
       Object.keys(document.paths).filter(
-        // The API: /v1/…, the health checks, and the C2SP tlog-tiles resources, whose paths the spec fixes.
+        // The API: /v1/…, the health checks and Prometheus' /metrics (issue 15), and the C2SP tlog-tiles resources,
+        // whose paths the spec fixes.
         (path) =>
           !path.startsWith('/v1/') &&
           !path.startsWith('/tile/') &&
-          !/^\/(healthz|readyz|checkpoint)$/.test(path),
+          !/^\/(healthz|readyz|metrics|checkpoint)$/.test(path),
       ),
     ).toEqual([]);
   });
