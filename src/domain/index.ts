@@ -7,8 +7,8 @@
 export * from './access/index.js';
 export * from './appointments/index.js';
 export { type Decider, foldEvents } from './decider.js';
-export { DomainError, type DomainErrorCode, domainErrorCodes, isDomainError } from './errors.js';
 export * from './detection/index.js';
+export { DomainError, type DomainErrorCode, domainErrorCodes, isDomainError } from './errors.js';
 export * from './gate/index.js';
 export type { JsonObject, JsonValue } from './json.js';
 export * from './releases/index.js';
