@@ -296,18 +296,21 @@ export async function copiedPassWithBadge(ctx: HoleContext): Promise<DrillStep> 
   const name =
     'gate out with a pickup credential, badge number and plate all copied from the secrets file (inside the gate window)';
   const token = kioskToken(ctx.secrets);
-  const pickup = pickupInWindow(ctx);
+  const inWindow = pickupInWindow(ctx);
+  // With the terminal's gate closed (the demo's opens 06:00–22:00), no pickup's window is open: the copies are still
+  // tried, since the gate judges the pass before the hour, and the step vouches only if the pass itself was refused.
+  const pickup = inWindow ?? (ctx.secrets.pickups ?? []).find((p) => !ctx.reserved.has(p.visitRef));
   if (!token || !pickup) {
     return {
       name,
       outcome: 'succeeded',
-      how: `the attack could not be made (${token ? 'no pickup in its gate window in the secrets file' : 'no kiosk token'}): the drill cannot vouch for this hole`,
+      how: `the attack could not be made (${token ? 'no pickup in the secrets file' : 'no kiosk token'}): the drill cannot vouch for this hole`,
       evidence: [],
     };
   }
   ctx.reserved.add(pickup.visitRef);
   const evidence = [
-    `copied ${pickup.containerNumber}'s credential (${pickup.credential.slice(0, 5)}…), badge ${pickup.driverBadge} and plate ${pickup.truckPlate} from the secrets file; gate window ${pickup.windowStart ?? '?'} – ${pickup.windowEnd ?? '?'}`,
+    `copied ${pickup.containerNumber}'s credential (${pickup.credential.slice(0, 5)}…), badge ${pickup.driverBadge} and plate ${pickup.truckPlate} from the secrets file; gate window ${pickup.windowStart ?? '?'} – ${pickup.windowEnd ?? '?'}${inWindow ? '' : ' (not open now: no pickup in the secrets file is inside its window at this hour)'}`,
   ];
   const before = await alertMark(ctx);
   const startedAt = Date.now();
@@ -364,6 +367,15 @@ export async function copiedPassWithBadge(ctx: HoleContext): Promise<DrillStep> 
   }
   const crashed = serverFailed(name, answers, evidence);
   if (crashed) return crashed;
+  if (!inWindow && !failed.some((check) => check.startsWith('pass.') || check.startsWith('credential.'))) {
+    // Refused for the hour alone: inside the window the same copies might have opened the gate.
+    return {
+      name,
+      outcome: 'succeeded',
+      how: 'the gate refused the copies only for the hour (no pickup in the secrets file is inside its window now): the drill cannot vouch for this hole',
+      evidence,
+    };
+  }
   const printedOff = JSON.stringify(verdict.body).includes('pass.printed_disabled');
   const why = `${
     printedOff
