@@ -1,6 +1,6 @@
 /**
  * The house rules for imports, checked by dependency-cruiser in `npm test` (test/architecture.test.ts) and drawn
- * by `npm run graph`. Arrows point inward: `domain` and `audit` are the pure core, `app` holds the use cases and
+ * by `npm run graph`. Arrows point inward: `domain`, `audit` and `edifact` (the UN/EDIFACT syntax, issue 17) are the pure core, `app` holds the use cases and
  * their ports, grouped by capability; `store`, `security`, `http`, `witness`, `demo` and `cli` are the shell.
  *
  * The console (web/src) is checked from a copy with its types and JSX stripped (scripts/cruise.mjs does it), since
@@ -11,20 +11,22 @@
 const layers = {
   domain: ['domain'],
   audit: ['audit'],
-  app: ['app', 'domain', 'audit'],
+  edifact: ['edifact'],
+  app: ['app', 'domain', 'audit', 'edifact'],
   config: ['config'],
   store: ['store', 'app', 'domain', 'audit'],
   security: ['security', 'app', 'domain', 'audit'],
-  http: ['http', 'app', 'domain', 'audit'],
+  http: ['http', 'app', 'domain', 'audit', 'edifact'],
   witness: ['witness', 'audit'],
   demo: ['demo', 'app', 'domain', 'audit'],
-  cli: ['cli', 'http', 'witness', 'store', 'security', 'demo', 'app', 'domain', 'audit', 'config'],
+  cli: ['cli', 'http', 'witness', 'store', 'security', 'demo', 'app', 'domain', 'audit', 'edifact', 'config'],
 };
 
 /** The only packages the pure layers may import: no files, databases, network or clock. */
 const purePackages = {
   domain: [],
   audit: ['crypto', 'canonicalize'],
+  edifact: [],
   app: ['buffer'],
 };
 
@@ -44,8 +46,10 @@ const capabilityOrder = {
     'gate',
     'audit',
     'detection',
+    'partners',
+    'edi',
   ],
-  domain: ['yard', 'visits', 'access', 'releases', 'appointments', 'gate', 'detection'],
+  domain: ['yard', 'visits', 'access', 'releases', 'appointments', 'gate', 'detection', 'partners', 'edi'],
 };
 
 // Test files and test support may use the test runner and reach into what they test.
