@@ -1,0 +1,128 @@
+/**
+ * COARRI out (issue 17): our discharges and loads as SMDG COARRI messages (UN/EDIFACT D.95B), for the lines that
+ * still want EDI. Pure, like `write-codeco.ts`: moves in, body segments out; the envelope is the edifact writer's.
+ *
+ * Layout, per SMDG COARRI 1.x (D.95B), one message per vessel call, terminal and kind of report:
+ *
+ * ```text
+ * BGM+44|46+<document number>+9'            44 discharge report, 46 loading report; 9 original
+ * TDT+20+<voyage>+1++<line>:172:166+++<vessel>'   main carriage by sea (1): the vessel call (see vesselTransport)
+ * LOC+11|9+<UN/LOCODE>:139:6+<terminal>:TER:ZZZ'   place of discharge (11) or of loading (9): port and terminal
+ * NAD+MS+<sender>'  NAD+MR+<line>'  NAD+CF+<line>:160:166'
+ * EQD+CN+<container>+<size-type>:102:5++<3|2>+<4|5>'     import when discharged, export when loaded
+ * RFF+BN:<booking>'  RFF+BM:<bill of lading>'
+ * DTM+203:<CCYYMMDDHHMM>:203'                when the box was discharged or loaded
+ * CNT+16:<number of boxes>'
+ * ```
+ *
+ * No LOC+147 (stowage cell): the log records which vessel call a box came off or went onto, not its cell on board,
+ * and a yard slot is never sent (it is the terminal's need-to-know). Times are UTC, as in CODECO.
+ */
+import {
+  chunks,
+  edifactMinute,
+  equipmentSegments,
+  MAX_BOXES_PER_MESSAGE,
+  type OutboundParties,
+  type OutMessage,
+  type OutSegment,
+  partySegments,
+  segment,
+  terminalLocation,
+} from './write-codeco.js';
+
+/** One discharge or load as the log recorded it, with the box's facts from its visit. */
+export interface VesselMove {
+  readonly kind: 'discharge' | 'load';
+  /** The audit index of the `ContainerDischarged` / `ContainerLoaded` event. */
+  readonly auditIndex: number;
+  readonly containerNumber: string;
+  readonly sizeType: string;
+  readonly fullEmpty: 'full' | 'empty';
+  readonly line: string;
+  /** The terminal code where it happened (never the slot). */
+  readonly terminal: string;
+  readonly vesselCall: string;
+  /** ISO 8601 instant of the move, UTC. */
+  readonly at: string;
+  readonly carrierBookingReference: string | null;
+  readonly transportDocumentReference: string | null;
+}
+
+const DISCHARGE_REPORT = '44';
+const LOADING_REPORT = '46';
+
+/**
+ * The COARRI messages reporting `moves`, all of one line: one discharge report (BGM 44) or loading report (BGM 46)
+ * per vessel call and terminal, in runs of at most {@link MAX_BOXES_PER_MESSAGE} boxes, each box in log order. The
+ * document number names the report and the audit indexes it covers, so the same moves give the same number.
+ *
+ * @example
+ * ```ts
+ * coarriMessages([discharge], { sender: 'PORTLEDGER', recipient: 'MSCU', portLocode: 'BEANR' });
+ * // [{ type: 'COARRI', segments: [BGM+44+DI7-7+9, TDT+20+VC1+1++MSCU:172:166, LOC+11+BEANR…, …] }]
+ * ```
+ */
+export function coarriMessages(moves: readonly VesselMove[], parties: OutboundParties): OutMessage[] {
+  const groups = new Map<string, VesselMove[]>();
+  for (const move of [...moves].sort((a, b) => a.auditIndex - b.auditIndex)) {
+    const key = JSON.stringify([move.kind, move.vesselCall, move.terminal]);
+    const group = groups.get(key);
+    if (group) group.push(move);
+    else groups.set(key, [move]);
+  }
+  const messages: OutMessage[] = [];
+  for (const group of groups.values()) {
+    for (const run of chunks(group, MAX_BOXES_PER_MESSAGE)) messages.push(coarriMessage(run, parties));
+  }
+  return messages.sort((a, b) => (a.auditIndexes[0] ?? 0) - (b.auditIndexes[0] ?? 0));
+}
+
+/**
+ * TDT+20, the main carriage by sea (C220 `1`), operated by the line (C040, SCAC list 172/166). A vessel call kept
+ * as `<vessel>/<voyage>` (how the EDI import keys a call it read from a TDT) goes back out the same way: the voyage
+ * in 8028 and the vessel's identification in C222; any other call key is sent whole as the voyage.
+ */
+function vesselTransport(vesselCall: string, line: string): OutSegment {
+  const slash = vesselCall.indexOf('/');
+  if (slash <= 0 || slash === vesselCall.length - 1)
+    return segment('TDT', '20', vesselCall, '1', '', [line, '172', '166']);
+  const vessel = vesselCall.slice(0, slash);
+  const voyage = vesselCall.slice(slash + 1);
+  return segment('TDT', '20', voyage, '1', '', [line, '172', '166'], '', '', vessel);
+}
+
+function coarriMessage(run: readonly VesselMove[], parties: OutboundParties): OutMessage {
+  const first = run[0];
+  const last = run.at(-1);
+  if (!first || !last) throw new RangeError('a COARRI reports at least one discharge or load');
+  const discharge = first.kind === 'discharge';
+  const segments: OutSegment[] = [
+    segment(
+      'BGM',
+      discharge ? DISCHARGE_REPORT : LOADING_REPORT,
+      `${discharge ? 'DI' : 'LO'}${first.auditIndex}-${last.auditIndex}`,
+      '9',
+    ),
+    vesselTransport(first.vesselCall, first.line),
+    terminalLocation(discharge ? '11' : '9', parties.portLocode, first.terminal),
+    ...partySegments(parties, first.line),
+  ];
+  for (const move of run) {
+    if (move.line !== first.line)
+      throw new RangeError(`a COARRI speaks for one line: ${move.containerNumber} is ${move.line}'s`);
+    segments.push(
+      ...equipmentSegments(move, discharge ? '3' : '2'),
+      segment('DTM', ['203', edifactMinute(move.at), '203']),
+    );
+  }
+  segments.push(segment('CNT', ['16', String(run.length)]));
+  return {
+    type: 'COARRI',
+    version: 'D',
+    release: '95B',
+    agency: 'UN',
+    segments,
+    auditIndexes: run.map((move) => move.auditIndex),
+  };
+}
