@@ -11,6 +11,7 @@ import type { ReadModelTableReads, ReadModelTableWrites } from './audit/read-mod
 import type { CosignatureStore } from './audit/witness.ports.js';
 import type { DetectionCursorReads, DetectionCursorWrites } from './detection/detection.ports.js';
 import type { GateReads, GateWrites } from './gate/gate.ports.js';
+import type { PartnerEventReads, PartnerEventWrites } from './partners/partners.ports.js';
 import type { QueueCountReads } from './queues/queue.ports.js';
 import type { ReleaseReads, ReleaseWrites } from './releases/release.ports.js';
 import type {
@@ -234,6 +235,8 @@ export interface LedgerWriteTx extends LedgerReads {
   readonly gate: GateWrites;
   /** Who looked at what (issue 15): the `position_view` rows, beside the `PositionsViewed` event they derive from. */
   readonly positionViews: PositionViewWrites;
+  /** The `partner_event` rows (issue 16, `partners.ports.ts`), beside the visit events they map. */
+  readonly partnerEvents: PartnerEventWrites;
   /** The read-model tables by subject, for a rebuild from the log (`read-model.ports.ts`); SQL stores only. */
   readonly readModels?: ReadModelTableWrites;
   /** The detection engine's place, stored beside the alerts it raised (`detection.ports.ts`, issue 15). */
@@ -251,6 +254,8 @@ export interface LedgerStore extends LedgerReads {
   readonly queueCounts: QueueCountReads;
   /** Who looked at this box, which boxes this person looked at (issue 15, `position-view.ports.ts`). */
   readonly positionViews: PositionViewReads;
+  /** The port's events as DCSA equipment events (issue 16, `partners.ports.ts`): `/v2/events`, `/v3/events`, the outbox. */
+  readonly partnerEvents: PartnerEventReads;
   close(): Promise<void>;
 }
 

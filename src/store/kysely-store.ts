@@ -18,6 +18,7 @@ import { createEventRepository } from './event.repository.js';
 import { createGateRepository, gateReads } from './gate.repository.js';
 import { type GroupTransaction, groupCommit } from './group-commit.js';
 import { createIdentityRepository, type IdentityRepository } from './identity.repository.js';
+import { createPartnerEventRepository } from './partner-event.repository.js';
 import { createPositionViewRepository } from './position-view.repository.js';
 import { createQueueCountRepository } from './queue-counts.repository.js';
 import { createReadModelRepository } from './read-model.repository.js';
@@ -191,6 +192,7 @@ export function createKyselyLedgerStore({
     cosignatures: createCosignatureRepository({ db: writer ?? db }),
     queueCounts: createQueueCountRepository({ db, dialect }),
     positionViews: createPositionViewRepository({ db, dialect }),
+    partnerEvents: createPartnerEventRepository({ db, dialect }),
     // Shared counts matter where several instances share the database: PostgreSQL (issue 13).
     ...(dialect.name === 'postgres' ? { windowCounts: createPostgresWindowCounts({ db }) } : {}),
 
@@ -298,6 +300,7 @@ export function createKyselyLedgerStore({
         const releases = createReleaseRepository({ db: trx });
         const gate = createGateRepository({ db: trx });
         const positionViews = createPositionViewRepository({ db: trx, dialect });
+        const partnerEvents = createPartnerEventRepository({ db: trx, dialect });
         const readModels = createReadModelTablesRepository({ db: trx, dialect });
         const detectionCursor = createDetectionCursorRepository({ db: trx });
         const tx: LedgerWriteTx = {
@@ -323,6 +326,11 @@ export function createKyselyLedgerStore({
             putCredential: write((record) => gate.putCredential(record)),
             putDevice: write((record) => gate.putDevice(record)),
             putAlertGroup: write((record) => gate.putAlertGroup(record)),
+          },
+          partnerEvents: {
+            add: write(async (rows) => {
+              if (rows.length > 0) await partnerEvents.add(rows);
+            }),
           },
           positionViews: {
             putPositionViews: write(async (rows) => {

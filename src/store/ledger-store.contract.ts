@@ -12,6 +12,7 @@ import { describeBulkContract } from './bulk.contract.js';
 import { describeDetectionCursorContract } from './detection-cursor.contract.js';
 import { describeDeviceContract } from './device.contract.js';
 import { describeEnrolmentContract } from './enrolment.contract.js';
+import { describePartnerEventContract } from './partner-event.contract.js';
 import { describePositionViewContract } from './position-view.contract.js';
 import { describeQueueCountContract } from './queue-counts.contract.js';
 import { describeReleaseContract } from './release.contract.js';
@@ -1356,6 +1357,7 @@ export function describeLedgerStoreContract(name: string, makeStore: () => Promi
     describeBulkContract(() => store);
     describeDetectionCursorContract(() => store);
     describePositionViewContract(() => store);
+    describePartnerEventContract(() => store);
 
     describe('gate', () => {
       const credential = (credentialId: string, visitRef: string, issuedAt: string) => ({

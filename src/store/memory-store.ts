@@ -34,6 +34,11 @@ import {
   memoryIdentityWrites,
 } from './memory-identity.js';
 import {
+  addMemoryPartnerEvents,
+  memoryPartnerEventReads,
+  type PartnerEventTable,
+} from './memory-partner-events.js';
+import {
   memoryPositionViewReads,
   type PositionViewTable,
   putMemoryPositionViews,
@@ -378,6 +383,7 @@ export function createMemoryLedgerStore(): LedgerStore {
   // The detection engines' places (issue 15): small, replaced whole, so a transaction stages its own copies.
   const committedCursors = new Map<string, DetectionCursor>();
   const committedViews: PositionViewTable = new Map();
+  const committedPartnerEvents: PartnerEventTable = new Map();
   let queue: Promise<unknown> = Promise.resolve();
   let closed = false;
 
@@ -412,6 +418,7 @@ export function createMemoryLedgerStore(): LedgerStore {
       return stagedGate;
     };
     const stagedViews: PositionViewTable = new Map();
+    const stagedPartnerEvents: PartnerEventTable = new Map();
     const has = <K, V>(pick: (layer: Layer) => Map<K, V>, key: K) =>
       pick(committed).has(key) || pick(staged).has(key);
     const openAlertsNow = (visitRef: string) =>
@@ -444,6 +451,11 @@ export function createMemoryLedgerStore(): LedgerStore {
             stagedCursors.set(cursor.engineId, { ...cursor });
             return true;
           },
+        ),
+      },
+      partnerEvents: {
+        add: guard.wrap(async (rows) =>
+          addMemoryPartnerEvents(committedPartnerEvents, stagedPartnerEvents, rows),
         ),
       },
       positionViews: {
@@ -540,6 +552,7 @@ export function createMemoryLedgerStore(): LedgerStore {
       if (stagedGate) committedGate = stagedGate;
       for (const [engineId, cursor] of stagedCursors) committedCursors.set(engineId, cursor);
       for (const [key, row] of stagedViews) committedViews.set(key, row);
+      for (const [key, row] of stagedPartnerEvents) committedPartnerEvents.set(key, row);
       return result;
     } finally {
       guard.close();
@@ -565,6 +578,10 @@ export function createMemoryLedgerStore(): LedgerStore {
     ),
     cosignatures: createMemoryCosignatureStore(),
     positionViews: memoryPositionViewReads(() => committedViews),
+    partnerEvents: memoryPartnerEventReads(
+      () => committedPartnerEvents,
+      (visitRef) => committedReleases.parties.get(visitRef),
+    ),
     queueCounts: memoryQueueCounts({
       releases: () => committedReleases.releases.values(),
       approvals: () => committedIdentity.approvals.values(),

@@ -101,6 +101,7 @@ describe('openLedgerStore', () => {
           '0037_detection_cursor',
           '0038_position_view',
           '0039_detection_alert_rules',
+          '0040_partner_event',
         ],
       });
       expect(await migrate(db)).toEqual({ applied: [] });

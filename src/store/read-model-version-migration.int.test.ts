@@ -61,6 +61,7 @@ describe.each(databases)('0018_read_model_version ($name)', ({ make }) => {
           '0037_detection_cursor',
           '0038_position_view',
           '0039_detection_alert_rules',
+          '0040_partner_event',
         ];
         expect(results?.map((r) => r.migrationName)).toEqual([...later].reverse());
         expect((await migrate(db)).applied).toEqual(later);

@@ -385,6 +385,25 @@ export interface WindowItemTable {
   at_ms: ColumnType<number | string, number, number>;
 }
 
+/** One visit event as a DCSA Track & Trace equipment event (migration 0040, issue 16); only ever inserted. */
+export interface PartnerEventTable {
+  audit_index: FrozenInt8;
+  event_id: Frozen<string>;
+  visit_ref: Frozen<string>;
+  line: Frozen<string | null>;
+  terminal: Frozen<string | null>;
+  event_kind: Frozen<string>;
+  equipment_event_type_code: Frozen<string>;
+  event_created_date_time: Frozen<string>;
+  event_date_time: Frozen<string>;
+  equipment_reference: Frozen<string>;
+  carrier_booking_reference: Frozen<string | null>;
+  transport_document_reference: Frozen<string | null>;
+  retracted_event_id: Frozen<string | null>;
+  /** The mapped event (`PartnerEquipmentEvent`) as JSON text. */
+  payload: Frozen<string>;
+}
+
 /** One visit (or one terminal's yard map) a `PositionsViewed` event recorded one person was shown (migration 0038). */
 export interface PositionViewTable {
   audit_index: FrozenInt8;
@@ -442,6 +461,7 @@ export interface Database {
   alert: AlertTable;
   read_model_version: ReadModelVersionTable;
   position_view: PositionViewTable;
+  partner_event: PartnerEventTable;
   detection_cursor: DetectionCursorTable;
 }
 

@@ -6,7 +6,7 @@
  * The table is read two ways: `/v2/events` and `/v3/events` page through it with the caller's need-to-know scope in
  * the query (`list`), and the subscription dispatcher reads it as a transactional outbox in log order (`after`).
  */
-import type { JsonObject } from '../ports.js';
+import type { JsonObject } from '../../domain/index.js';
 
 /** What kind of DCSA event a row is. Only equipment events are produced today. */
 export type PartnerEventKind = 'EQUIPMENT';
@@ -66,6 +66,11 @@ export interface PartnerEventQuery {
   readonly eventCreatedDateTime?: readonly PartnerEventTimeBound[];
   readonly carrierBookingReference?: string;
   readonly transportDocumentReference?: string;
+  /**
+   * Only the events in force: no retraction rows and no event a later row retracts (T&T 2.2, which has no way to say
+   * a retraction). T&T 3.0 reads both, the retraction carrying `isRetracted`.
+   */
+  readonly current?: boolean;
   /** Keyset pagination: rows with an audit index greater than this. */
   readonly afterIndex?: number;
   /** At most this many rows (1 to `PARTNER_EVENT_PAGE_MAX`). */

@@ -45,6 +45,7 @@ import { alertFilterIndexesMigration0036 } from './0036_alert_filter_indexes.js'
 import { detectionCursorMigration0037 } from './0037_detection_cursor.js';
 import { positionViewMigration0038 } from './0038_position_view.js';
 import { detectionAlertRulesMigration0039 } from './0039_detection_alert_rules.js';
+import { partnerEventMigration0040 } from './0040_partner_event.js';
 import type { MigrationDb } from './migration-db.js';
 
 /**
@@ -94,6 +95,7 @@ export function ledgerMigrationProvider(dialect: StoreDialectName): MigrationPro
     '0037_detection_cursor': detectionCursorMigration0037(d),
     '0038_position_view': positionViewMigration0038(d),
     '0039_detection_alert_rules': detectionAlertRulesMigration0039(d),
+    '0040_partner_event': partnerEventMigration0040(d),
   };
   return { getMigrations: async () => migrations };
 }
