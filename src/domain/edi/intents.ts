@@ -34,8 +34,10 @@ export interface IntentSource {
   readonly messageType: EdiMessageType;
   /** UNH 0062, the message reference number. */
   readonly messageRef: string;
-  /** The first segment of the intent's segment group (EQD for a box, LOC+147 for a BAPLIE stowage group). */
+  /** The first segment of the intent's segment group: the EQD of a box (in BAPLIE too), the NAD of a party. */
   readonly position: SegmentPosition;
+  /** BGM 1225: an original message (9) or a replacement of an earlier one (5); the use case decides what it redoes. */
+  readonly messageFunction: 'original' | 'replacement';
 }
 
 /**
@@ -133,7 +135,8 @@ export interface IssueReleaseIntent {
   readonly line: string;
   /** The release party's code as the message names it (NAD+FW forwarder, else NAD+CN consignee). */
   readonly partyCode: string;
-  readonly partyRole: 'FW' | 'CN' | 'HI';
+  /** NAD 3035: FW freight forwarder or CN consignee (a haulier is named by COPINO, not by the release). */
+  readonly partyRole: 'FW' | 'CN';
   /** RFF+RE (release number) or the BGM document number when no RFF+RE is sent. */
   readonly releaseReference: string;
   readonly billOfLading?: string;
@@ -173,9 +176,11 @@ export interface Discharge extends BoxFields {
   readonly kind: 'Discharge';
   readonly source: IntentSource;
   readonly vessel: VesselCallRef;
-  /** DTM+203 (execution), ISO 8601 UTC; the message's DTM+137 when the box has none. */
+  /** DTM+203 (execution), ISO 8601 UTC. */
   readonly at: string;
   readonly stowage?: StowageCell;
+  /** LOC+147 as sent, when it is not a bay-row-tier cell (kept, not refused: the move is what counts). */
+  readonly stowageAsSent?: string;
   readonly line?: string;
   readonly bookingReference?: string;
 }
@@ -187,6 +192,8 @@ export interface Load extends BoxFields {
   readonly vessel: VesselCallRef;
   readonly at: string;
   readonly stowage?: StowageCell;
+  /** LOC+147 as sent, when it is not a bay-row-tier cell (kept, not refused: the move is what counts). */
+  readonly stowageAsSent?: string;
   readonly line?: string;
   readonly bookingReference?: string;
 }
@@ -281,4 +288,9 @@ export interface MapOptions {
    * (LOC+11 equals it); the others stay on board and are not PortLedger's. When absent, every box is announced.
    */
   readonly portOfCall?: string;
+  /**
+   * The IANA time zone of the terminal (e.g. `Europe/Brussels`): the SMDG guides send local times, which the mappers
+   * turn into UTC instants in this zone. UTC when absent.
+   */
+  readonly timeZone?: string;
 }
