@@ -7,7 +7,7 @@ const parties = { sender: 'PORTLEDGER', recipient: 'MSCU', portLocode: 'BEANR' }
 const discharge: VesselMove = {
   kind: 'discharge',
   auditIndex: 7,
-  containerNumber: 'MSCU1234565',
+  containerNumber: 'MSCU1234566',
   sizeType: '45G1',
   fullEmpty: 'full',
   line: 'MSCU',
@@ -38,12 +38,12 @@ describe('coarriMessages (SMDG COARRI, D.95B)', () => {
     expect(messages.map((m) => m.segments.map(text))).toEqual([
       [
         'BGM+44+DI7-7+9',
-        'TDT+20+VC1+1++MSCU:172:166',
+        'TDT+20+VC1+1++MSCU:172:166+++VC1:ZZZ',
         'LOC+11+BEANR:139:6+T1:TER:ZZZ',
         'NAD+MS+PORTLEDGER',
         'NAD+MR+MSCU',
         'NAD+CF+MSCU:160:166',
-        'EQD+CN+MSCU1234565+45G1:102:5++3+5',
+        'EQD+CN+MSCU1234566+45G1:102:5++3+5',
         'RFF+BM:MSCUB123456',
         'DTM+203:203003040607:203',
         'CNT+16:1',

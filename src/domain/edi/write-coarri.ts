@@ -16,7 +16,7 @@
  * ```
  *
  * No LOC+147 (stowage cell): the log records which vessel call a box came off or went onto, not its cell on board,
- * and a yard slot is never sent (it is the terminal's need-to-know). Times are UTC, as in CODECO.
+ * and a yard slot is never sent (it is the terminal's need-to-know). Times are the terminal's wall clock, as in CODECO.
  */
 import {
   chunks,
@@ -80,16 +80,19 @@ export function coarriMessages(moves: readonly VesselMove[], parties: OutboundPa
 
 /**
  * TDT+20, the main carriage by sea (C220 `1`), operated by the line (C040, SCAC list 172/166). A vessel call kept
- * as `<vessel>/<voyage>` (how the EDI import keys a call it read from a TDT) goes back out the same way: the voyage
- * in 8028 and the vessel's identification in C222; any other call key is sent whole as the voyage.
+ * as `<vessel>/<voyage>` (how the EDI import keys a call it read from a TDT: the call sign or IMO number and the
+ * voyage) goes back out the same way: the voyage in 8028 and the vessel in C222 8213. Any other call key (one typed
+ * in the console) names no vessel; since the guide wants C222, it is sent whole in both, C222 marked as a mutually
+ * agreed code (1131 `ZZZ`), so the line reads back the key it knows the call by.
  */
 function vesselTransport(vesselCall: string, line: string): OutSegment {
+  const carrier = [line, '172', '166'];
   const slash = vesselCall.indexOf('/');
   if (slash <= 0 || slash === vesselCall.length - 1)
-    return segment('TDT', '20', vesselCall, '1', '', [line, '172', '166']);
+    return segment('TDT', '20', vesselCall, '1', '', carrier, '', '', [vesselCall, 'ZZZ']);
   const vessel = vesselCall.slice(0, slash);
   const voyage = vesselCall.slice(slash + 1);
-  return segment('TDT', '20', voyage, '1', '', [line, '172', '166'], '', '', vessel);
+  return segment('TDT', '20', voyage, '1', '', carrier, '', '', vessel);
 }
 
 function coarriMessage(run: readonly VesselMove[], parties: OutboundParties): OutMessage {
@@ -113,7 +116,7 @@ function coarriMessage(run: readonly VesselMove[], parties: OutboundParties): Ou
       throw new RangeError(`a COARRI speaks for one line: ${move.containerNumber} is ${move.line}'s`);
     segments.push(
       ...equipmentSegments(move, discharge ? '3' : '2'),
-      segment('DTM', ['203', edifactMinute(move.at), '203']),
+      segment('DTM', ['203', edifactMinute(move.at, parties.timeZone), '203']),
     );
   }
   segments.push(segment('CNT', ['16', String(run.length)]));

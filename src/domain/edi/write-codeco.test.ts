@@ -13,7 +13,7 @@ const parties = { sender: 'PORTLEDGER', recipient: 'MSCU', portLocode: 'BEANR' }
 const gateIn: GateMove = {
   direction: 'in',
   auditIndex: 12,
-  containerNumber: 'MSCU1234565',
+  containerNumber: 'MSCU1234566',
   sizeType: '45G1',
   fullEmpty: 'full',
   line: 'MSCU',
@@ -49,7 +49,7 @@ describe('codecoMessages (SMDG CODECO 2.0, D.95B)', () => {
         'NAD+MS+PORTLEDGER',
         'NAD+MR+MSCU',
         'NAD+CF+MSCU:160:166',
-        'EQD+CN+MSCU1234565+45G1:102:5++2+5',
+        'EQD+CN+MSCU1234566+45G1:102:5++2+5',
         'RFF+BN:BK-MSCU-123456',
         'DTM+7:203003040607:203',
         'LOC+165+BEANR:139:6+T1:TER:ZZZ',
@@ -100,8 +100,11 @@ describe('codecoMessages (SMDG CODECO 2.0, D.95B)', () => {
 });
 
 describe('EDIFACT values', () => {
-  it('writes a UTC instant to the minute (format 203) and refuses anything else', () => {
+  it('writes an instant to the minute (format 203) on the terminal’s wall clock, and refuses anything else', () => {
     expect(edifactMinute('2030-12-31T23:59:59.999Z')).toBe('203012312359');
+    expect(edifactMinute('2030-12-31T23:59:59.999Z', 'Europe/Brussels')).toBe('203101010059');
+    // Summer time: UTC+2.
+    expect(edifactMinute('2030-07-01T06:00:00.000Z', 'Europe/Brussels')).toBe('203007010800');
     expect(() => edifactMinute('2030-12-31T23:59:59+01:00')).toThrow(RangeError);
     expect(() => edifactMinute('yesterday')).toThrow(RangeError);
   });

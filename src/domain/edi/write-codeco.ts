@@ -20,8 +20,8 @@
  * CNT+16:<number of boxes>'
  * ```
  *
- * Times are written in UTC (format 203, CCYYMMDDHHMM, to the minute): the log keeps UTC instants, and the partner
- * agreement says so, as the SMDG guides leave the zone to it.
+ * Times are the terminal's wall clock (format 203, CCYYMMDDHHMM, to the minute), as the SMDG guides give the local
+ * time of the place; the log's UTC instants are turned into it with the terminal's IANA time zone.
  */
 
 /**
@@ -74,6 +74,8 @@ export interface OutboundParties {
   readonly recipient: string;
   /** The port's UN/LOCODE (5 characters, e.g. `BEANR`), for LOC. */
   readonly portLocode: string;
+  /** The IANA time zone of the terminals' clocks, whose wall-clock time the DTM segments give (UTC when absent). */
+  readonly timeZone?: string;
 }
 
 /** SMDG CODECO: at most this many boxes in one message, so that one message stays a size every TOS takes. */
@@ -96,18 +98,38 @@ export function normaliseLocode(value: string): string | undefined {
   return LOCODE.test(locode) ? locode : undefined;
 }
 
+const zoneFormatters = new Map<string, Intl.DateTimeFormat>();
+
 /**
- * An ISO 8601 UTC instant as EDIFACT date/time format 203 (CCYYMMDDHHMM, UN/EDIFACT code list 2379).
+ * An ISO 8601 UTC instant as EDIFACT date/time format 203 (CCYYMMDDHHMM, UN/EDIFACT code list 2379), on the wall
+ * clock of `timeZone` (an IANA zone): the SMDG guides give the local time of the place, the terminal.
  *
  * @example
  * ```ts
  * edifactMinute('2030-03-04T06:07:08.000Z'); // '203003040607'
+ * edifactMinute('2030-03-04T06:07:08.000Z', 'Europe/Brussels'); // '203003040707'
  * ```
  */
-export function edifactMinute(iso: string): string {
-  const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(iso);
-  if (!match || !iso.endsWith('Z')) throw new RangeError(`"${iso}" is not an ISO 8601 UTC instant`);
-  return match.slice(1, 6).join('');
+export function edifactMinute(iso: string, timeZone = 'UTC'): string {
+  const ms = Date.parse(iso);
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?Z$/.test(iso) || Number.isNaN(ms))
+    throw new RangeError(`"${iso}" is not an ISO 8601 UTC instant`);
+  let formatter = zoneFormatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+    });
+    zoneFormatters.set(timeZone, formatter);
+  }
+  const parts: Record<string, string> = {};
+  for (const part of formatter.formatToParts(ms)) parts[part.type] = part.value;
+  return `${parts.year}${parts.month}${parts.day}${parts.hour}${parts.minute}`;
 }
 
 /** A segment from its tag and elements, each element a string (one component) or its components. */
@@ -216,7 +238,7 @@ function codecoMessage(
     segments.push(
       // A box coming in by truck is an export, one going out by truck an import (SMDG CODECO, 8249).
       ...equipmentSegments(move, direction === 'in' ? '2' : '3'),
-      segment('DTM', ['7', edifactMinute(move.at), '203']),
+      segment('DTM', ['7', edifactMinute(move.at, parties.timeZone), '203']),
       terminalLocation('165', parties.portLocode, move.terminal),
       // SMDG CODECO segment group 8: the inland carriage, a truck on the road, identified by its plate.
       move.truckPlate
