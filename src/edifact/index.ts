@@ -7,6 +7,7 @@ export {
   type EdifactErrorCode,
   type EdifactSyntaxError,
   type Element,
+  type EnvelopeHeader,
   element,
   type FunctionalGroup,
   type Interchange,
@@ -16,6 +17,7 @@ export {
   occurrences,
   type Party,
   type Position,
+  type ReadOptions,
   type ReadResult,
   type Segment,
   type SegmentInput,
@@ -24,5 +26,5 @@ export {
   segmentsTagged,
   type WriteOptions,
 } from './interchange.js';
-export { readInterchange } from './read.js';
-export { writeInterchange } from './write.js';
+export { decodeInterchangeBytes, readInterchange } from './read.js';
+export { interchangeInput, writeInterchange } from './write.js';

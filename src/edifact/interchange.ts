@@ -110,10 +110,16 @@ export interface Interchange {
   preparedAt: { date: string; time: string };
   /** Interchange control reference (UNB 0020), repeated in UNZ. */
   controlRef: string;
+  /** UNB S005 recipient's reference/password (first component 0022), when given. */
+  recipientRef?: string;
   /** UNB 0026 application reference, when given (e.g. the message type). */
   applicationRef?: string;
+  /** UNB 0029 processing priority code, when given. */
+  processingPriority?: string;
   /** UNB 0031 acknowledgement request (`1` asks for one), when given. */
   ackRequest?: string;
+  /** UNB 0032 interchange agreement identifier, when given. */
+  agreementId?: string;
   /** UNB 0035 test indicator (`1` = test), when given. */
   testIndicator?: string;
   messages: Message[];
@@ -160,8 +166,29 @@ export interface EdifactSyntaxError {
   offset: number;
 }
 
-/** The reader's answer: the interchange, or the errors found (never both, never a throw). */
-export type ReadResult = { ok: true; interchange: Interchange } | { ok: false; errors: EdifactSyntaxError[] };
+/** What could be read of the UNB when the interchange is refused: enough to address a CONTRL acknowledgement. */
+export interface EnvelopeHeader {
+  syntax: SyntaxIdentifier;
+  sender: Party;
+  recipient: Party;
+  controlRef: string;
+}
+
+/**
+ * The reader's answer: the interchange, or the errors found (never a throw). A refused interchange carries its UNB
+ * header when that much was readable, so a CONTRL can still name the interchange it refuses.
+ */
+export type ReadResult =
+  | { ok: true; interchange: Interchange }
+  | { ok: false; errors: EdifactSyntaxError[]; envelope?: EnvelopeHeader };
+
+/** Reader options. */
+export interface ReadOptions {
+  /** Check every data character against the UNB's syntax level (UNOA/UNOB/UNOC); default true. */
+  checkRepertoire?: boolean;
+  /** Stop after this many errors (one more, `too_many_errors`, says so); default 100. */
+  maxErrors?: number;
+}
 
 /** The ISO 9735 default service characters (ISO 9735-1:2002 §7.2; repetition `*` from syntax version 4). */
 export const DEFAULT_SERVICE_CHARS: Readonly<ServiceChars> = Object.freeze({
@@ -208,8 +235,11 @@ export interface InterchangeInput {
   recipient: Party;
   preparedAt: { date: string; time: string };
   controlRef: string;
+  recipientRef?: string;
   applicationRef?: string;
+  processingPriority?: string;
   ackRequest?: string;
+  agreementId?: string;
   testIndicator?: string;
   messages: MessageInput[];
   /** Service characters to use (defaults: ISO 9735 ones for the syntax version). */
