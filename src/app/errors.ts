@@ -39,6 +39,9 @@ export type AppErrorCode =
   | 'alert.resolved'
   | 'gate.rate_limited'
   | 'queues.too_many_streams'
+  // A Prometheus scrape without the metrics token, or from an address outside the allow-list (issue 16).
+  | 'metrics.token_invalid'
+  | 'metrics.address_not_allowed'
   | 'integrity.entry_unauthenticated'
   | 'integrity.entry_mismatch'
   | 'auth.token_invalid'

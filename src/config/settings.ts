@@ -149,6 +149,16 @@ export const settings = {
     default: 'false',
     doc: 'Set to `true` behind a TLS-terminating proxy: client IPs and the protocol come from `X-Forwarded-*`, and session cookies are `Secure`.',
   },
+  metricsToken: {
+    env: 'PORTLEDGER_METRICS_TOKEN',
+    default: undefined,
+    doc: 'A bearer token Prometheus must send to scrape `GET /metrics` (`authorization: { credentials: … }` in its scrape config), compared in constant time; 32 characters at least. Without the token a scrape gets 401 `metrics.token_invalid`. With neither this nor `PORTLEDGER_METRICS_ALLOW` set, only this machine (loopback addresses) may scrape.',
+  },
+  metricsAllow: {
+    env: 'PORTLEDGER_METRICS_ALLOW',
+    default: undefined,
+    doc: 'The client addresses that may scrape `GET /metrics`, as comma-separated CIDR blocks or addresses (`10.0.0.0/8,fd00::/8,192.0.2.7`); others get 403 `metrics.address_not_allowed`. Read from `X-Forwarded-For` only with `PORTLEDGER_TRUST_PROXY=true`. With a token set too, a scrape needs both. With neither set: loopback only (`127.0.0.0/8,::1`).',
+  },
   logLevel: {
     env: 'PORTLEDGER_LOG_LEVEL',
     default: undefined,

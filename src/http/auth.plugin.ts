@@ -25,6 +25,11 @@ export type RouteAccess = 'public' | 'session' | Permission;
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: RouteAccess;
+    /**
+     * The route reads its `Authorization` header itself, and it is not an API token: the Prometheus scrape token of
+     * `GET /metrics` (issue 16). Only for `public` routes.
+     */
+    ownAuthorization?: boolean;
   }
   interface FastifyRequest {
     /** The signed-in person (session cookie); undefined for bearer requests. */
@@ -133,6 +138,8 @@ export const authPlugin = fp(async (app: FastifyInstance, options: { auth: AuthD
   app.decorateRequest('auth', undefined);
   app.decorateRequest('apiToken', undefined);
   app.addHook('onRequest', async (request, reply) => {
+    const { config } = request.routeOptions;
+    if (config.ownAuthorization && config.access === 'public') return;
     const auth = incidentRead(request) ? options.auth : { ...options.auth, logLostEntries: undefined };
     const authorization = request.headers.authorization;
     if (authorization !== undefined) {

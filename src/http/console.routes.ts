@@ -24,6 +24,8 @@ const apiPrefixes = [
   '/healthz',
   '/readyz',
   '/metrics',
+  // Swagger UI (issue 16): a path under it that is none of its files is a 404, not the console.
+  '/docs',
   '/checkpoint',
   '/tile/',
 ] as const;

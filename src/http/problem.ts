@@ -99,6 +99,9 @@ const statusByCode: Record<string, number> = {
   'gate.rate_limited': 429,
   // One person's console opens a live stream of their work queues per tab (issue 14); more is a runaway client.
   'queues.too_many_streams': 429,
+  // `GET /metrics` refused (issue 16): no or a wrong PORTLEDGER_METRICS_TOKEN, or an address outside PORTLEDGER_METRICS_ALLOW.
+  'metrics.token_invalid': 401,
+  'metrics.address_not_allowed': 403,
 };
 
 const statusByNamespace: Record<string, number> = {

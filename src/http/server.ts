@@ -19,12 +19,13 @@ import { auditRoutes } from './audit.routes.js';
 import { authPlugin } from './auth.plugin.js';
 import { authRoutes } from './auth.routes.js';
 import { consoleRoutes } from './console.routes.js';
+import { docsRoutes } from './docs.routes.js';
 import { driverRoutes } from './driver.routes.js';
 import { driverDeviceRoutes } from './driver-device.routes.js';
 import { enrolmentRoutes } from './enrolment.routes.js';
 import { gateRoutes } from './gate.routes.js';
 import { healthRoutes, type IntegrityStatus } from './health.routes.js';
-import { metricsRoutes } from './metrics.routes.js';
+import { type MetricsScrapeAccess, metricsRoutes, type OutboxDepth } from './metrics.routes.js';
 import { partyRoutes } from './party.routes.js';
 import { clientErrorResponse, problemOf, sendProblem } from './problem.js';
 import { queueRoutes } from './queue.routes.js';
@@ -71,6 +72,10 @@ export interface ServerDeps {
   readonly cosignatures?: CosignatureStore;
   /** The log's witnesses and how each stands (`GET /v1/audit/witnesses`); absent when none is configured. */
   readonly witnesses?: Pick<WitnessSubmitter, 'status' | 'quorumStatus'>;
+  /** Who may scrape `/metrics` (issue 16): a token, client networks, or both; loopback only when absent. */
+  readonly metricsScrape?: MetricsScrapeAccess;
+  /** The subscriptions' outbox, for `/metrics`' depth and age gauges (issue 16); absent: those gauges are left out. */
+  readonly outbox?: OutboxDepth;
 }
 
 /**
@@ -116,6 +121,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
   });
 
+  // Swagger UI at /docs (issue 16): before the auth plugin, so that it sees every route after it (see docsRoutes).
+  await app.register(docsRoutes());
+
   app.setErrorHandler((error, request, reply) => {
     const { problem, known } = problemOf(error);
     if (!known) request.log.error({ err: error }, 'unhandled error');
@@ -152,7 +160,15 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     }),
   );
   await app.register(
-    metricsRoutes({ reads: deps.reads, ...(deps.detection ? { detection: deps.detection } : {}) }),
+    metricsRoutes({
+      reads: deps.reads,
+      ...(deps.detection ? { detection: deps.detection } : {}),
+      ...(auth ? { ledger: auth.ledger, alerts: auth.ledger.store.queueCounts } : {}),
+      ...(deps.integrity ? { integrity: deps.integrity } : {}),
+      ...(deps.witnesses ? { witnesses: deps.witnesses } : {}),
+      ...(deps.outbox ? { outbox: deps.outbox } : {}),
+      ...(deps.metricsScrape ? { scrape: deps.metricsScrape } : {}),
+    }),
   );
   if (auth) {
     // Who looked at what (issue 15): the read never waits for the record, and a failure to write it is logged.

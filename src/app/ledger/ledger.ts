@@ -64,6 +64,11 @@ export interface Ledger {
    */
   onCheckpointSigned(listener: (checkpoint: StoredCheckpoint) => void): () => void;
   /**
+   * Calls `listener` with the number of events each transaction of this process appended, once it has committed
+   * (the events-appended counter of `/metrics`, issue 16). Returns the function that removes the listener.
+   */
+  onEventsCommitted(listener: (events: number) => void): () => void;
+  /**
    * Signs a checkpoint when the log has grown past the latest one, if this process signs: the signer's timer, so
    * that the writes of other processes on the same database are signed within the interval too.
    */
@@ -83,6 +88,7 @@ export function createLedger(options: LedgerOptions): Ledger {
   // appends without reading it back.
   let lastHead: TreeHead | undefined;
   const checkpointListeners = new Set<(checkpoint: StoredCheckpoint) => void>();
+  const commitListeners = new Set<(events: number) => void>();
   let lastAnnouncedSize = -1;
   const announce = (checkpoint: StoredCheckpoint | undefined) => {
     if (!checkpoint || checkpoint.treeSize <= lastAnnouncedSize) return;
@@ -99,28 +105,45 @@ export function createLedger(options: LedgerOptions): Ledger {
     work: (context: WriteContext, appender: AuditAppender) => Promise<T>,
   ): Promise<T> {
     let appender: AuditAppender | undefined;
+    // Counted per attempt: a transaction the store runs again starts from zero.
+    let appended = 0;
+    const counted = (events: StoredEvent[]) => {
+      appended += events.length;
+      return events;
+    };
     const value = await store.writeTransaction(async (tx) => {
       appender = new AuditAppender(tx, lastHead, log.authenticator);
+      appended = 0;
       const current = appender;
       const now = clock.now();
       const context: WriteContext = {
         tx,
         now,
         ids,
-        append: (streamId, expectedVersion, events) =>
-          current.append({ streamId, expectedVersion, events, recordedAt: now, ids }),
+        append: async (streamId, expectedVersion, events) =>
+          counted(await current.append({ streamId, expectedVersion, events, recordedAt: now, ids })),
         appendAtEnd: async (streamId, events) =>
-          current.append({
-            streamId,
-            expectedVersion: await tx.streamVersion(streamId),
-            events,
-            recordedAt: now,
-            ids,
-          }),
+          counted(
+            await current.append({
+              streamId,
+              expectedVersion: await tx.streamVersion(streamId),
+              events,
+              recordedAt: now,
+              ids,
+            }),
+          ),
       };
       return work(context, current);
     });
     lastHead = appender?.head ?? lastHead;
+    if (appended > 0) {
+      for (const listener of commitListeners) {
+        // Committed already: a listener's failure must not make the write look failed.
+        try {
+          listener(appended);
+        } catch {}
+      }
+    }
     return value;
   }
 
@@ -189,6 +212,10 @@ export function createLedger(options: LedgerOptions): Ledger {
     onCheckpointSigned(listener) {
       checkpointListeners.add(listener);
       return () => checkpointListeners.delete(listener);
+    },
+    onEventsCommitted(listener) {
+      commitListeners.add(listener);
+      return () => commitListeners.delete(listener);
     },
     async close() {
       closed = true;
