@@ -396,6 +396,29 @@ describe.each(kinds)('EDI out: CODECO and COARRI from the log (%s)', (kind) => {
     expect(empty).toMatchObject({ fromIndex: size, toIndex: size, interchange: null, messages: 0 });
   });
 
+  it('takes a time range as the first and last events the log recorded in it', async () => {
+    const gateOutAt = moved.gate[1]?.at ?? '';
+    const since = await exportOutboundInterchange(fixture.store, clock, {
+      ...request,
+      type: 'CODECO',
+      since: gateOutAt,
+    });
+    expect(gateMovesIn(read(since.interchange ?? '')).map((m) => m.direction)).toEqual(['out']);
+    const until = await exportOutboundInterchange(fixture.store, clock, {
+      ...request,
+      type: 'CODECO',
+      until: gateOutAt,
+    });
+    expect(gateMovesIn(read(until.interchange ?? '')).map((m) => m.direction)).toEqual(['in']);
+    expect(until.toIndex).toBe(since.fromIndex);
+    const after = await exportOutboundInterchange(fixture.store, clock, {
+      ...request,
+      type: 'CODECO',
+      since: '2099-01-01T00:00:00Z',
+    });
+    expect(after).toMatchObject({ fromIndex: await fixture.store.logSize(), interchange: null });
+  });
+
   it('stops after maxMoves and says where the next export goes on', async () => {
     const first = await exportOutboundInterchange(fixture.store, clock, {
       ...request,
@@ -451,5 +474,19 @@ describe.each(kinds)('EDI out: CODECO and COARRI from the log (%s)', (kind) => {
         }),
       ),
     ).toBe('audit.index_out_of_range');
+    expect(
+      await refused(
+        exportOutboundInterchange(fixture.store, clock, { ...request, type: 'CODECO', since: 'yesterday' }),
+      ),
+    ).toBe('input.invalid');
+    expect(
+      await refused(
+        exportOutboundInterchange(fixture.store, clock, {
+          ...request,
+          type: 'CODECO',
+          timeZone: 'Mars/Olympus',
+        }),
+      ),
+    ).toBe('input.invalid');
   });
 });

@@ -38,6 +38,13 @@ export interface OutboundExportRequest {
   readonly fromIndex?: number;
   /** The audit index where reading stops (exclusive); the log's size when absent. */
   readonly toIndex?: number;
+  /**
+   * Instead of `fromIndex`: the first event the log recorded at or after this ISO 8601 instant (its `recordedAt`,
+   * the commit time), so that a daily feed is "what the log recorded since yesterday 00:00".
+   */
+  readonly since?: string;
+  /** Instead of `toIndex`: stop at the first event the log recorded at or after this ISO 8601 instant. */
+  readonly until?: string;
   /** The sender's identification in UNB and NAD+MS: the port or terminal speaking. */
   readonly sender: string;
   /** The port's UN/LOCODE, for LOC (e.g. `BEANR`). */
@@ -130,8 +137,14 @@ export async function exportOutboundInterchange(
   }
   const line = org.code;
   const logSize = await reads.logSize();
-  const fromIndex = request.fromIndex ?? 0;
-  const endIndex = Math.min(request.toIndex ?? logSize, logSize);
+  const fromIndex =
+    request.since === undefined
+      ? (request.fromIndex ?? 0)
+      : await firstIndexAtOrAfter(reads, logSize, instant('since', request.since));
+  const endIndex =
+    request.until === undefined
+      ? Math.min(request.toIndex ?? logSize, logSize)
+      : await firstIndexAtOrAfter(reads, logSize, instant('until', request.until));
   if (!Number.isSafeInteger(fromIndex) || fromIndex < 0 || fromIndex > endIndex) {
     throw new AppError(
       'audit.index_out_of_range',
@@ -175,6 +188,38 @@ export async function exportOutboundInterchange(
         ? null
         : writeInterchange(interchangeOf(messages, sender, line, controlRef, clock.now())),
   };
+}
+
+function instant(field: 'since' | 'until', value: string): string {
+  const ms = Date.parse(value);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(ms)) {
+    throw new AppError(
+      'input.invalid',
+      `${field} "${value}" is not an ISO 8601 instant such as 2030-03-04T00:00:00Z`,
+      {
+        field,
+      },
+    );
+  }
+  return new Date(ms).toISOString();
+}
+
+/**
+ * The audit index of the first event recorded at or after `at` (the log's size when none is), by bisection over
+ * the log: one read of one event per step, about 25 for a log of tens of millions. The log is appended in commit
+ * order under one lock and each transaction is stamped inside it, so `recordedAt` does not go down along the log
+ * (short of a clock stepped back).
+ */
+async function firstIndexAtOrAfter(reads: LedgerReads, logSize: number, at: string): Promise<number> {
+  let low = 0;
+  let high = logSize;
+  while (low < high) {
+    const middle = Math.floor((low + high) / 2);
+    const [event] = await reads.readEvents(middle, 1);
+    if (event !== undefined && event.recordedAt < at) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 type Move = GateMove | VesselMove;
