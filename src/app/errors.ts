@@ -61,7 +61,12 @@ export type AppErrorCode =
   | 'yard.survey_duplicate'
   // A survey that missed too many boxes to be of the whole yard it says it covered (issue 15): recorded, it would
   // freeze each box it did not pass.
-  | 'yard.survey_implausible';
+  | 'yard.survey_implausible'
+  // A UN/EDIFACT interchange refused whole (issue 17): its syntax, its sender, or one of its messages.
+  | 'edi.syntax_invalid'
+  | 'edi.sender_unknown'
+  | 'edi.interchange_refused'
+  | 'edi.interchange_not_found';
 
 export class AppError extends Error {
   constructor(

@@ -10,6 +10,7 @@ import type { PositionViewReads, PositionViewWrites } from './alerts/position-vi
 import type { ReadModelTableReads, ReadModelTableWrites } from './audit/read-model.ports.js';
 import type { CosignatureStore } from './audit/witness.ports.js';
 import type { DetectionCursorReads, DetectionCursorWrites } from './detection/detection.ports.js';
+import type { EdiInterchangeReads, EdiInterchangeWrites } from './edi/edi.ports.js';
 import type { GateReads, GateWrites } from './gate/gate.ports.js';
 import type { PartnerEventReads, PartnerEventWrites } from './partners/partners.ports.js';
 import type { QueueCountReads } from './queues/queue.ports.js';
@@ -200,6 +201,8 @@ export interface LedgerReads {
   readonly readModels?: ReadModelTableReads;
   /** The detection engine's place in the log (`detection.ports.ts`, issue 15). */
   readonly detection: DetectionCursorReads;
+  /** The UN/EDIFACT interchanges received and applied (`edi.ports.ts`, issue 17). */
+  readonly edi: EdiInterchangeReads;
 }
 
 /**
@@ -241,6 +244,8 @@ export interface LedgerWriteTx extends LedgerReads {
   readonly readModels?: ReadModelTableWrites;
   /** The detection engine's place, stored beside the alerts it raised (`detection.ports.ts`, issue 15). */
   readonly detection: DetectionCursorWrites;
+  /** An interchange's receipt, beside its `EdiInterchangeReceived` event (`edi.ports.ts`, issue 17). */
+  readonly edi: EdiInterchangeWrites;
 }
 
 export interface LedgerStore extends LedgerReads {

@@ -8,6 +8,7 @@ import { StoreConfigError } from '../store/open-store.js';
 import { registerAdminCommands } from './admin.js';
 import { registerDetectCommand } from './detect.js';
 import { drillCommand } from './drill.js';
+import { registerEdiCommands } from './edi.js';
 import { registerEnrolmentCommands } from './enrolment.js';
 import { exportCommand, verifyCommand, verifyDatabaseCommand } from './export-verify.js';
 import { registerMonitorCommand } from './monitor.js';
@@ -211,6 +212,7 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
   registerEnrolmentCommands(program, run, dbOption);
   registerMonitorCommand(program, run);
   registerDetectCommand(program, run, dbOption);
+  registerEdiCommands(program, run, dbOption);
   registerWitnessCommands(program, run);
 
   return program;

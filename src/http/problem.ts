@@ -94,6 +94,11 @@ const statusByCode: Record<string, number> = {
   'yard.survey_invalid': 400,
   'yard.survey_duplicate': 409,
   'yard.survey_implausible': 422,
+  // An interchange (issue 17): unreadable is the request's fault; a sender or a message we refuse is unprocessable.
+  'edi.syntax_invalid': 400,
+  'edi.sender_unknown': 422,
+  'edi.interchange_refused': 422,
+  'edi.interchange_not_found': 404,
   'gate.input_invalid': 400,
   // A flood at the gate (issue 10, row G): sent with Retry-After.
   'gate.rate_limited': 429,

@@ -22,6 +22,7 @@ import { consoleRoutes } from './console.routes.js';
 import { docsRoutes } from './docs.routes.js';
 import { driverRoutes } from './driver.routes.js';
 import { driverDeviceRoutes } from './driver-device.routes.js';
+import { ediRoutes } from './edi.routes.js';
 import { enrolmentRoutes } from './enrolment.routes.js';
 import { gateRoutes } from './gate.routes.js';
 import { healthRoutes, type IntegrityStatus } from './health.routes.js';
@@ -211,6 +212,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     await app.register(enrolmentRoutes(http));
     await app.register(queueRoutes(http));
     await app.register(viewsRoutes(http));
+    await app.register(ediRoutes(http));
   }
   await app.register(
     auditRoutes({

@@ -14,6 +14,7 @@ import { createAuditRepository, nodeKey } from './audit.repository.js';
 import { createCosignatureRepository } from './cosignature.repository.js';
 import { createDetectionCursorRepository, detectionCursorReads } from './detection-cursor.repository.js';
 import { type StoreDialect, type StoreDialectName, storeDialect } from './dialect.js';
+import { createEdiInterchangeRepository, ediInterchangeReads } from './edi-interchange.repository.js';
 import { createEventRepository } from './event.repository.js';
 import { createGateRepository, gateReads } from './gate.repository.js';
 import { type GroupTransaction, groupCommit } from './group-commit.js';
@@ -78,7 +79,7 @@ function identityReads(identity: IdentityRepository): IdentityReads {
 function reads(
   repos: Repositories,
   logSize: () => Promise<number>,
-): Omit<LedgerReads, 'identity' | 'releases' | 'gate' | 'detection'> {
+): Omit<LedgerReads, 'identity' | 'releases' | 'gate' | 'detection' | 'edi'> {
   const { events, audit, models } = repos;
   return {
     logSize,
@@ -187,6 +188,7 @@ export function createKyselyLedgerStore({
     gate: gateReads(createGateRepository({ db })),
     readModels: readModelTableReads(createReadModelTablesRepository({ db, dialect })),
     detection: detectionCursorReads(db),
+    edi: ediInterchangeReads(db),
     // Written outside the log's transactions, but by the writer: on SQLite a write on the main thread's connection
     // would wait, blocking the event loop, for the writer's lock, held by a group whose writes need that loop.
     cosignatures: createCosignatureRepository({ db: writer ?? db }),
@@ -303,6 +305,7 @@ export function createKyselyLedgerStore({
         const partnerEvents = createPartnerEventRepository({ db: trx, dialect });
         const readModels = createReadModelTablesRepository({ db: trx, dialect });
         const detectionCursor = createDetectionCursorRepository({ db: trx });
+        const ediInterchanges = createEdiInterchangeRepository({ db: trx });
         const tx: LedgerWriteTx = {
           ...guardedReads,
           readModels: {
@@ -340,6 +343,10 @@ export function createKyselyLedgerStore({
           get identity() {
             identityTx ??= makeIdentityTx();
             return identityTx;
+          },
+          edi: {
+            ...guard.wrapReads(ediInterchangeReads(trx)),
+            putEdiInterchange: write((record) => ediInterchanges.putEdiInterchange(record)),
           },
           detection: {
             ...guard.wrapReads(detectionCursorReads(trx)),

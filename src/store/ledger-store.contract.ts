@@ -11,6 +11,7 @@ import { describeAlertContract } from './alert.contract.js';
 import { describeBulkContract } from './bulk.contract.js';
 import { describeDetectionCursorContract } from './detection-cursor.contract.js';
 import { describeDeviceContract } from './device.contract.js';
+import { describeEdiInterchangeContract } from './edi-interchange.contract.js';
 import { describeEnrolmentContract } from './enrolment.contract.js';
 import { describePartnerEventContract } from './partner-event.contract.js';
 import { describePositionViewContract } from './position-view.contract.js';
@@ -1357,6 +1358,7 @@ export function describeLedgerStoreContract(name: string, makeStore: () => Promi
     describeBulkContract(() => store);
     describeDetectionCursorContract(() => store);
     describePositionViewContract(() => store);
+    describeEdiInterchangeContract(() => store);
     describePartnerEventContract(() => store);
 
     describe('gate', () => {

@@ -20,6 +20,11 @@ import { leafDataText } from '../audit/index.js';
 import { matchedKeys } from '../domain/index.js';
 import { createMemoryCosignatureStore } from './cosignature.repository.js';
 import {
+  type EdiInterchangeTable,
+  memoryEdiInterchangeReads,
+  memoryEdiInterchangeWrites,
+} from './edi-interchange.memory.js';
+import {
   cloneGateTables,
   emptyGateTables,
   type GateTables,
@@ -105,7 +110,7 @@ function layeredReads(
   staged: Layer | undefined,
   /** The booking's truck of each booked visit, by reference: the memory `driver_job`. */
   bookedTrucks: () => ReadonlyMap<string, { readonly truckPlate: string }>,
-): Omit<LedgerReads, 'identity' | 'releases' | 'gate' | 'visitMapFlags' | 'detection'> {
+): Omit<LedgerReads, 'identity' | 'releases' | 'gate' | 'visitMapFlags' | 'detection' | 'edi'> {
   const layers = staged ? [base, staged] : [base];
   const size = () => base.events.length + (staged?.events.length ?? 0);
   const eventAt = (index: number) =>
@@ -383,6 +388,7 @@ export function createMemoryLedgerStore(): LedgerStore {
   // The detection engines' places (issue 15): small, replaced whole, so a transaction stages its own copies.
   const committedCursors = new Map<string, DetectionCursor>();
   const committedViews: PositionViewTable = new Map();
+  const committedInterchanges: EdiInterchangeTable = new Map();
   const committedPartnerEvents: PartnerEventTable = new Map();
   let queue: Promise<unknown> = Promise.resolve();
   let closed = false;
@@ -424,6 +430,7 @@ export function createMemoryLedgerStore(): LedgerStore {
     const openAlertsNow = (visitRef: string) =>
       staged.openAlerts.get(visitRef) ?? committed.openAlerts.get(visitRef) ?? 0;
     const stagedCursors = new Map<string, DetectionCursor>();
+    const stagedInterchanges: EdiInterchangeTable = new Map();
     const cursorNow = (engineId: string) => stagedCursors.get(engineId) ?? committedCursors.get(engineId);
 
     const tx: LedgerWriteTx = {
@@ -456,6 +463,12 @@ export function createMemoryLedgerStore(): LedgerStore {
       partnerEvents: {
         add: guard.wrap(async (rows) =>
           addMemoryPartnerEvents(committedPartnerEvents, stagedPartnerEvents, rows),
+        ),
+      },
+      edi: {
+        ...guard.wrapReads(memoryEdiInterchangeReads(committedInterchanges, stagedInterchanges)),
+        putEdiInterchange: guard.wrap(
+          memoryEdiInterchangeWrites(committedInterchanges, stagedInterchanges).putEdiInterchange,
         ),
       },
       positionViews: {
@@ -552,6 +565,7 @@ export function createMemoryLedgerStore(): LedgerStore {
       if (stagedGate) committedGate = stagedGate;
       for (const [engineId, cursor] of stagedCursors) committedCursors.set(engineId, cursor);
       for (const [key, row] of stagedViews) committedViews.set(key, row);
+      for (const [id, row] of stagedInterchanges) committedInterchanges.set(id, row);
       for (const [key, row] of stagedPartnerEvents) committedPartnerEvents.set(key, row);
       return result;
     } finally {
@@ -576,6 +590,7 @@ export function createMemoryLedgerStore(): LedgerStore {
       { identity, releases },
       (visitRef) => committed.openAlerts.get(visitRef) ?? 0,
     ),
+    edi: memoryEdiInterchangeReads(committedInterchanges),
     cosignatures: createMemoryCosignatureStore(),
     positionViews: memoryPositionViewReads(() => committedViews),
     partnerEvents: memoryPartnerEventReads(

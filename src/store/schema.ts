@@ -426,6 +426,21 @@ export interface DetectionCursorTable {
   updated_at: string;
 }
 
+/** One UN/EDIFACT interchange received and applied (migration 0042, issue 17); rows are only inserted. */
+export interface EdiInterchangeTable {
+  interchange_id: Frozen<string>;
+  sender: Frozen<string>;
+  recipient: Frozen<string>;
+  control_ref: Frozen<string>;
+  org_id: Frozen<string>;
+  received_by: Frozen<string>;
+  sha256: Frozen<string>;
+  received_at: Frozen<string>;
+  audit_index: FrozenInt8;
+  /** The per-message outcomes, as JSON text. */
+  messages: Frozen<string>;
+}
+
 export interface Database {
   log_head: LogHeadTable;
   event: EventTable;
@@ -463,6 +478,7 @@ export interface Database {
   position_view: PositionViewTable;
   partner_event: PartnerEventTable;
   detection_cursor: DetectionCursorTable;
+  edi_interchange: EdiInterchangeTable;
 }
 
 /** The identity tables, which the application updates and deletes in place (see `0002_identity`). */

@@ -310,6 +310,28 @@ export const policy = {
     passkeySession: true,
     why: "imports a yard survey (OCR gantry, a clerk's walk) of the caller's own terminal and raises an alert per discrepancy (issue 15)",
   },
+  'edi.import': {
+    kind: 'command',
+    sensitive: true,
+    sensitiveWhy:
+      'sensitive: one interchange announces, loads or releases many boxes at once, each as the console command would',
+    roles: ['release_desk', 'terminal_supervisor', 'yard_planner', 'haulier_planner'],
+    why: "applies a UN/EDIFACT interchange for the caller's organisation, each message within that organisation's own rights (issue 17)",
+  },
+  'edi.read': {
+    kind: 'view',
+    sensitive: false,
+    sensitiveWhy: 'not sensitive: which interchanges were received and their outcome, no yard position',
+    roles: [
+      'release_desk',
+      'terminal_supervisor',
+      'yard_planner',
+      'haulier_planner',
+      'customs_officer',
+      'investigator',
+    ],
+    why: 'lists the interchanges received: its own organisation’s, or every one for customs and the police (issue 17)',
+  },
   'release.issue': {
     kind: 'command',
     sensitive: true,

@@ -461,6 +461,8 @@ describe('the policy table and the ways out', () => {
       'approval.decide',
       'driver.device.confirm',
       'driver.nominate',
+      // A COREOR issues a release (issue 17).
+      'edi.import',
       'release.accept',
       'release.block',
       'release.issue',

@@ -256,6 +256,8 @@ export const permissionCommands: { readonly [P in CommandPermission]: readonly D
   'token.manage': ['CreateToken', 'RevokeToken'],
   'enrolment.confirm': ['ConfirmPasskey', 'RejectPasskey'],
   'yard.survey': ['RecordYardSurvey'],
+  // An interchange runs the console's own commands, each checked against the sender's rights (issue 17).
+  'edi.import': ['AnnounceVisit', 'LoadContainer', 'IssueRelease'],
 };
 
 /**
