@@ -598,6 +598,20 @@ export const routeExamples: Record<string, Example> = {
   },
   // A survey of an empty block (the world stacks boxes from block A on): one unknown box, a fresh one each call so that
   // no file repeats, and no missing box whose alert would mark the other examples' boxes.
+  // An interchange is UN/EDIFACT text (application/edifact); the matrix sends JSON, which is refused as unreadable.
+  // The applied, duplicate, refused and forbidden answers are tested in src/http/edi.routes.int.test.ts.
+  'POST /v1/edi/interchanges': async () => ({
+    method: 'POST',
+    url: '/v1/edi/interchanges',
+    payload: { interchange: 'UNB+UNOA:2' },
+    expect: { status: 400, why: 'the body must be the interchange text, not JSON' },
+  }),
+  'GET /v1/edi/interchanges': async () => ({ method: 'GET', url: '/v1/edi/interchanges?limit=5' }),
+  'GET /v1/edi/interchanges/{interchangeId}': async () => ({
+    method: 'GET',
+    url: '/v1/edi/interchanges/EDI-000000000000000000000000',
+    expect: { status: 404, why: 'no interchange was received' },
+  }),
   'POST /v1/terminals/{terminal}/surveys': async () => ({
     method: 'POST',
     url: '/v1/terminals/T1/surveys?blocks=AF',
