@@ -6,6 +6,9 @@ import type { SlotConfig, YardLayout } from '../domain/index.js';
  */
 export const demoTerminal: YardLayout = {
   terminal: 'T1',
+  // Antwerp (UN/LOCODE BEANR); the facility code is the demo terminal's own, as an SMDG code would be.
+  unLocode: 'BEANR',
+  facilityCode: 'PLT1',
   blocks: Array.from({ length: 30 }, (_, i) => ({
     id: blockName(i),
     bays: 40,

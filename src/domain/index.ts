@@ -11,6 +11,7 @@ export * from './detection/index.js';
 export { DomainError, type DomainErrorCode, domainErrorCodes, isDomainError } from './errors.js';
 export * from './gate/index.js';
 export type { JsonObject, JsonValue } from './json.js';
+export * from './partners/index.js';
 export * from './releases/index.js';
 export * from './visits/index.js';
 export * from './yard/index.js';

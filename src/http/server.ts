@@ -35,6 +35,7 @@ import { ProblemSchema } from './schemas.js';
 import { surveyRoutes } from './survey.routes.js';
 import { terminalRoutes } from './terminal.routes.js';
 import { tileRoutes } from './tiles.routes.js';
+import { tntRoutes } from './tnt.routes.js';
 import { viewsRoutes } from './views.routes.js';
 import { visitRoutes } from './visit.routes.js';
 import { yardRoutes } from './yard.routes.js';
@@ -212,6 +213,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     await app.register(enrolmentRoutes(http));
     await app.register(queueRoutes(http));
     await app.register(viewsRoutes(http));
+    await app.register(tntRoutes(http));
     await app.register(ediRoutes(http));
   }
   await app.register(

@@ -20,6 +20,7 @@ import {
 } from '../../domain/index.js';
 import { AppError } from '../errors.js';
 import type { WriteContext } from '../ledger/index.js';
+import type { PartnerEventRow } from '../partners/partners.ports.js';
 import type { LedgerWriteTx, OccupiedCell, StoredEvent, StreamRange, VisitRecord } from '../ports.js';
 import { StoreIntegrityError } from '../ports.js';
 import {
@@ -73,6 +74,8 @@ class BatchTx {
   readonly #bays = new Map<string, OccupiedCell[]>();
   readonly #changes = new Map<string, CellChange>();
   readonly #changesByBay = new Map<string, Set<string>>();
+  /** The `partner_event` rows of the batch's events (issue 16), written with its visit rows. */
+  readonly #partnerEvents: PartnerEventRow[] = [];
   readonly view: LedgerWriteTx;
 
   constructor(tx: LedgerWriteTx) {
@@ -93,6 +96,11 @@ class BatchTx {
       vacateCells: async (cells) => this.vacate(cells),
       occupyCells: async (cells, visitRef) => this.occupy(cells.map((cell) => ({ ...cell, visitRef }))),
       occupyCellsOf: async (cells) => this.occupy(cells),
+      partnerEvents: {
+        add: async (rows) => {
+          this.#partnerEvents.push(...rows);
+        },
+      },
     };
     // Reads and writes of the log alone: they neither see nor change what the batch holds back.
     const logOnly = new Set<PropertyKey>([
@@ -271,6 +279,7 @@ class BatchTx {
 
   /** Writes what the batch held back, in a few multi-row statements, and forgets what it read up front. */
   async flush(): Promise<void> {
+    if (this.#partnerEvents.length > 0) await this.#tx.partnerEvents.add(this.#partnerEvents.splice(0));
     if (this.#visits.size === 0 && this.#changes.size === 0) return;
     const visits = [...this.#visits.values()];
     const changes = [...this.#changes.values()];

@@ -11,6 +11,7 @@ import {
   type VisitEvent,
   type VisitSearchKeys,
   type VisitState,
+  type VisitView,
   visitDecider,
   visitSearchKeys,
   visitView,
@@ -20,6 +21,7 @@ import {
 import { AppError } from '../errors.js';
 import type { Ledger, WriteContext } from '../ledger/index.js';
 import type { JsonObject, LedgerReads, StoredEvent, VisitRecord } from '../ports.js';
+import { partnerEventRowsOf, terminalLocations } from './partner-events.js';
 
 /** The yards this ledger knows, by terminal code. */
 export type TerminalLayouts = ReadonlyMap<string, YardLayout>;
@@ -170,6 +172,15 @@ export async function executeVisitCommand(
     events.at(-1)?.index ?? history.at(-1)?.index ?? -1,
   )!;
   await tx.upsertVisit(visit);
+  // The DCSA view of the events (issue 16), in this transaction: what partners read and the outbox delivers.
+  const partnerEvents = partnerEventRowsOf({
+    visitRef,
+    history,
+    events,
+    view: visit.view as unknown as VisitView,
+    locationOf: terminalLocations(terminals),
+  });
+  if (partnerEvents.length > 0) await tx.partnerEvents.add(partnerEvents);
   return { visit, events };
 }
 

@@ -43,6 +43,13 @@ export type YardSlot = {
 export interface YardLayout {
   readonly terminal: string;
   readonly blocks: readonly YardBlock[];
+  /**
+   * Where the terminal is, as partners' standards name a place (issue 16): its UN/LOCODE (UNECE Recommendation 16,
+   * e.g. `BEANR`) and its facility code in the SMDG terminal code list (at most 6 characters). DCSA Track & Trace
+   * events carry these as `eventLocation`, never the yard slot; absent, the events carry no location.
+   */
+  readonly unLocode?: string;
+  readonly facilityCode?: string;
 }
 
 /** One block of a {@link YardLayout}. */
