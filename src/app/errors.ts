@@ -47,6 +47,8 @@ export type AppErrorCode =
   | 'auth.token_invalid'
   | 'token.permission_not_allowed'
   | 'token.not_found'
+  | 'subscription.not_found'
+  | 'subscription.callback_refused'
   | 'token.already_revoked'
   | 'org.not_found'
   | 'driver.not_found'

@@ -13,6 +13,7 @@ import type { DetectionCursorReads, DetectionCursorWrites } from './detection/de
 import type { EdiInterchangeReads, EdiInterchangeWrites } from './edi/edi.ports.js';
 import type { GateReads, GateWrites } from './gate/gate.ports.js';
 import type { PartnerEventReads, PartnerEventWrites } from './partners/partners.ports.js';
+import type { OutboxStore, SubscriptionWrites } from './partners/subscriptions.ports.js';
 import type { QueueCountReads } from './queues/queue.ports.js';
 import type { ReleaseReads, ReleaseWrites } from './releases/release.ports.js';
 import type {
@@ -102,7 +103,12 @@ export interface WindowCounts {
 }
 
 /** Work that runs exactly once however many processes share the database (issue 13). */
-export type LeaderRole = 'checkpoint-signer' | 'integrity-sweep' | 'detection-engine';
+export type LeaderRole =
+  | 'checkpoint-signer'
+  | 'integrity-sweep'
+  | 'detection-engine'
+  // The outbox dispatcher of event subscriptions (issue 16).
+  | 'outbox-dispatcher';
 
 /**
  * Which of the processes sharing one database holds each leader's role now: the one that signs checkpoints (and asks
@@ -246,6 +252,8 @@ export interface LedgerWriteTx extends LedgerReads {
   readonly detection: DetectionCursorWrites;
   /** An interchange's receipt, beside its `EdiInterchangeReceived` event (`edi.ports.ts`, issue 17). */
   readonly edi: EdiInterchangeWrites;
+  /** Event subscriptions, beside the events that record their changes, and the outbox (issue 16). */
+  readonly subscriptions: SubscriptionWrites;
 }
 
 export interface LedgerStore extends LedgerReads {
@@ -261,6 +269,8 @@ export interface LedgerStore extends LedgerReads {
   readonly positionViews: PositionViewReads;
   /** The port's events as DCSA equipment events (issue 16, `partners.ports.ts`): `/v2/events`, `/v3/events`, the outbox. */
   readonly partnerEvents: PartnerEventReads;
+  /** Event subscriptions and the callbacks owed to them, for the dispatcher and the routes (issue 16). */
+  readonly outbox: OutboxStore;
   close(): Promise<void>;
 }
 

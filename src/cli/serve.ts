@@ -17,6 +17,7 @@ import { seedDemoOnce } from './demo.js';
 import { startDemoWitnesses } from './demo-witnesses.js';
 import { readDetectionSettings } from './detection-settings.js';
 import { sweepInWorker, sweepRequestOf } from './integrity-sweep.js';
+import { callbackGuard, readOutboxSettings, startServeOutbox } from './outbox-settings.js';
 import { rebuildReadModelsOnStart } from './rebuild-read-models.js';
 import { parseLogLevel, serverLog, urlPeopleOpen } from './server-log.js';
 import { surveyWalkLimits } from './survey-settings.js';
@@ -53,6 +54,8 @@ export async function serveCommand(
   }
   // Issue 15: a bad rule setting stops the start here, with the variable named.
   const detection = readDetectionSettings();
+  // Issue 16: the outbox's settings, read before anything starts.
+  const outboxSettings = readOutboxSettings();
   const viewBatchSetting = readSetting('viewBatchSeconds');
   const viewBatchMs = Number(viewBatchSetting) * 1000;
   if (!(Number.isFinite(viewBatchMs) && viewBatchMs > 0)) {
@@ -89,7 +92,7 @@ export async function serveCommand(
     ? await startPostgresLeadership({
         url: databaseUrl,
         namespace: readSetting('origin') ?? 'portledger.local/log',
-        roles: ['checkpoint-signer', 'integrity-sweep', 'detection-engine'],
+        roles: ['checkpoint-signer', 'integrity-sweep', 'detection-engine', 'outbox-dispatcher'],
         onChange: (role, held) =>
           logger.info({ leader: { role, held } }, `leader role ${role} ${held ? 'held' : 'released'}`),
         onError: (error) => logger.warn({ err: error }, 'leader election could not reach the database'),
@@ -220,7 +223,19 @@ export async function serveCommand(
         onError: (error) => logger.error({ err: error }, 'detection could not run'),
       })
     : undefined;
+  // The outbox dispatcher of event subscriptions (issue 16): one per database, the holder of its role; off with
+  // PORTLEDGER_OUTBOX=off.
+  const outboxDispatcher = outboxSettings.enabled
+    ? startServeOutbox({
+        ledger: system.ledger,
+        sealer: system.auth.security.sealer,
+        settings: outboxSettings,
+        active: () => leadership.holds('outbox-dispatcher'),
+        onError: (error) => logger.error({ err: error }, 'the outbox dispatcher could not run'),
+      })
+    : undefined;
   const server = await buildServer({
+    callbacks: callbackGuard(outboxSettings),
     reads: system.store,
     verifierKey: system.verifierKey,
     logger,
@@ -276,6 +291,7 @@ export async function serveCommand(
   });
   await simulator?.stop();
   await detectionLoop?.stop();
+  await outboxDispatcher?.stop();
   witnesses?.stop();
   await demoWitnesses?.close();
   stopRefusalSweeps();

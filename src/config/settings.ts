@@ -174,6 +174,36 @@ export const settings = {
     default: '336',
     doc: "The terminals' dwell norm in hours, for the detection rules: a box in the yard with no event for longer than this is worth a look (`visit.vanished`, critical, which freezes it). Two weeks by default: an honest import box can stand untouched for ten days or more waiting for customs, its buyer or its haulier. A number above 0. Each rule's severity and thresholds follow as `PORTLEDGER_DETECT_<RULE>_<NAME>` (the rule id upper-cased, dots as underscores).",
   },
+  outbox: {
+    env: 'PORTLEDGER_OUTBOX',
+    default: 'on',
+    doc: '`on` runs the outbox dispatcher (issue 16) in `portledger serve`: it queues each event for each matching event subscription (DCSA `/v2/event-subscriptions`, thin `/v1/webhooks`) in the transaction that moves its cursor, and POSTs them, signed, in log order per subscription, retrying with backoff. With several servers on one PostgreSQL, exactly one runs it (leader role `outbox-dispatcher`). `off` stops sending; what is queued waits.',
+  },
+  outboxMaxAgeHours: {
+    env: 'PORTLEDGER_OUTBOX_MAX_AGE_HOURS',
+    default: '72',
+    doc: 'A callback not delivered this many hours after it was queued is given up: a dead letter, listed by `GET /v2/event-subscriptions/{id}/deliveries?status=dead` (thin: `/v1/webhooks/{id}/deliveries`), and the subscription’s next event goes out. Until then a receiver that is down loses nothing. A number above 0.',
+  },
+  outboxRetryBaseMs: {
+    env: 'PORTLEDGER_OUTBOX_RETRY_BASE_MS',
+    default: '1000',
+    doc: 'The first retry of a failed callback waits up to this many milliseconds (with jitter); each further one doubles it, up to `PORTLEDGER_OUTBOX_RETRY_CAP_MS`. A receiver’s longer `Retry-After` is honoured.',
+  },
+  outboxRetryCapMs: {
+    env: 'PORTLEDGER_OUTBOX_RETRY_CAP_MS',
+    default: '300000',
+    doc: 'The longest wait between two tries of a callback, in milliseconds, unless the receiver’s `Retry-After` asks for longer.',
+  },
+  outboxTimeoutMs: {
+    env: 'PORTLEDGER_OUTBOX_TIMEOUT_MS',
+    default: '10000',
+    doc: 'A callback that has not answered within this many milliseconds is a failed attempt, tried again later.',
+  },
+  callbackAllow: {
+    env: 'PORTLEDGER_CALLBACK_ALLOW',
+    default: undefined,
+    doc: 'Address ranges (CIDR, comma-separated) subscription callbacks may reach although the SSRF guard refuses them: loopback, private, link-local, unique-local, CGNAT, multicast and unspecified addresses, IPv4 and IPv6 (IPv4-mapped included). For a receiver inside the port’s own network, e.g. `10.20.0.0/16`. Checked when a subscription is made and at each delivery; redirects are never followed.',
+  },
   logFile: {
     env: 'PORTLEDGER_LOG_FILE',
     default: undefined,

@@ -55,6 +55,9 @@ const statusByCode: Record<string, number> = {
   'auth.token_invalid': 401,
   'token.permission_not_allowed': 422,
   'token.not_found': 404,
+  'subscription.not_found': 404,
+  // A callback URL outside what the SSRF guard allows (issue 16): the request is understood, the target refused.
+  'subscription.callback_refused': 422,
   'org.not_found': 404,
   'token.already_revoked': 409,
   'approval.not_found': 404,

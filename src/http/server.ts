@@ -32,10 +32,10 @@ import { clientErrorResponse, problemOf, sendProblem } from './problem.js';
 import { queueRoutes } from './queue.routes.js';
 import { releaseRoutes } from './release.routes.js';
 import { ProblemSchema } from './schemas.js';
+import { type CallbackGuard, subscriptionRoutes } from './subscription.routes.js';
 import { surveyRoutes } from './survey.routes.js';
 import { terminalRoutes } from './terminal.routes.js';
 import { tileRoutes } from './tiles.routes.js';
-import { tntRoutes } from './tnt.routes.js';
 import { viewsRoutes } from './views.routes.js';
 import { visitRoutes } from './visit.routes.js';
 import { yardRoutes } from './yard.routes.js';
@@ -78,6 +78,11 @@ export interface ServerDeps {
   readonly metricsScrape?: MetricsScrapeAccess;
   /** The subscriptions' outbox, for `/metrics`' depth and age gauges (issue 16); absent: those gauges are left out. */
   readonly outbox?: OutboxDepth;
+  /**
+   * Where subscription callbacks may go (issue 16): the host resolver and the ranges an administrator allows. Absent:
+   * a callback URL must name a public address literally (no name is resolved).
+   */
+  readonly callbacks?: CallbackGuard;
 }
 
 /**
@@ -213,8 +218,18 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     await app.register(enrolmentRoutes(http));
     await app.register(queueRoutes(http));
     await app.register(viewsRoutes(http));
-    await app.register(tntRoutes(http));
     await app.register(ediRoutes(http));
+    await app.register(
+      subscriptionRoutes(
+        http,
+        deps.callbacks ?? {
+          resolve: async (host) => {
+            throw new Error(`no resolver to look up ${host}`);
+          },
+          allow: [],
+        },
+      ),
+    );
   }
   await app.register(
     auditRoutes({

@@ -27,6 +27,11 @@ import { createReadModelTablesRepository, readModelTableReads } from './read-mod
 import { createReleaseRepository, releaseReads } from './release.repository.js';
 import type { Database } from './schema.js';
 import { rangeReachedEnd, sliceStream } from './stream-range.js';
+import {
+  createOutboxStore,
+  createSubscriptionRepository,
+  subscriptionReads,
+} from './subscription.repository.js';
 import { createPostgresWindowCounts } from './window-counts.repository.js';
 import { checkAppend, TransactionGuard } from './write-rules.js';
 
@@ -194,6 +199,7 @@ export function createKyselyLedgerStore({
     cosignatures: createCosignatureRepository({ db: writer ?? db }),
     queueCounts: createQueueCountRepository({ db, dialect }),
     positionViews: createPositionViewRepository({ db, dialect }),
+    outbox: createOutboxStore({ db, writer: writer ?? db }),
     partnerEvents: createPartnerEventRepository({ db, dialect }),
     // Shared counts matter where several instances share the database: PostgreSQL (issue 13).
     ...(dialect.name === 'postgres' ? { windowCounts: createPostgresWindowCounts({ db }) } : {}),
@@ -305,6 +311,7 @@ export function createKyselyLedgerStore({
         const partnerEvents = createPartnerEventRepository({ db: trx, dialect });
         const readModels = createReadModelTablesRepository({ db: trx, dialect });
         const detectionCursor = createDetectionCursorRepository({ db: trx });
+        const subscriptions = createSubscriptionRepository({ db: trx });
         const ediInterchanges = createEdiInterchangeRepository({ db: trx });
         const tx: LedgerWriteTx = {
           ...guardedReads,
@@ -352,6 +359,14 @@ export function createKyselyLedgerStore({
             ...guard.wrapReads(detectionCursorReads(trx)),
             advanceDetectionCursor: write((cursor, expectedPosition) =>
               detectionCursor.advanceDetectionCursor(cursor, expectedPosition),
+            ),
+          },
+          subscriptions: {
+            ...guard.wrapReads(subscriptionReads(trx)),
+            putSubscription: write((record) => subscriptions.putSubscription(record)),
+            addDeliveries: write((rows) => subscriptions.addDeliveries(rows)),
+            advanceOutboxCursor: write((cursor, expectedPosition) =>
+              subscriptions.advanceOutboxCursor(cursor, expectedPosition),
             ),
           },
           async readEvents(fromIndex, limit) {

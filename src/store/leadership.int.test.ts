@@ -9,7 +9,7 @@ import {
 } from './leadership.js';
 import { describeWithPostgres, TEST_POSTGRES_URL } from './testing/databases.js';
 
-const roles: LeaderRole[] = ['checkpoint-signer', 'integrity-sweep', 'detection-engine'];
+const roles: LeaderRole[] = ['checkpoint-signer', 'integrity-sweep', 'detection-engine', 'outbox-dispatcher'];
 
 async function waitUntil(what: string, holds: () => boolean, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

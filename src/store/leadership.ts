@@ -13,7 +13,7 @@ export interface LeadershipHandle extends Leadership {
 export function soleLeadership(): LeadershipHandle {
   return {
     holds: () => true,
-    held: () => ['checkpoint-signer', 'integrity-sweep', 'detection-engine'],
+    held: () => ['checkpoint-signer', 'integrity-sweep', 'detection-engine', 'outbox-dispatcher'],
     close: async () => {},
   };
 }

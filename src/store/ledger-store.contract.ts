@@ -17,6 +17,7 @@ import { describePartnerEventContract } from './partner-event.contract.js';
 import { describePositionViewContract } from './position-view.contract.js';
 import { describeQueueCountContract } from './queue-counts.contract.js';
 import { describeReleaseContract } from './release.contract.js';
+import { describeSubscriptionContract } from './subscription.contract.js';
 import { makeEvent, makeEvents, makeVisit } from './testing/fixtures.js';
 import {
   at,
@@ -1357,6 +1358,7 @@ export function describeLedgerStoreContract(name: string, makeStore: () => Promi
     describeQueueCountContract(() => store);
     describeBulkContract(() => store);
     describeDetectionCursorContract(() => store);
+    describeSubscriptionContract(() => store);
     describePositionViewContract(() => store);
     describeEdiInterchangeContract(() => store);
     describePartnerEventContract(() => store);

@@ -56,6 +56,7 @@ import {
   memoryReleaseWrites,
   type ReleaseTables,
 } from './memory-release.js';
+import { emptySubscriptionTables, memoryOutboxStore, memorySubscriptionTx } from './memory-subscriptions.js';
 import { alertPageSize, visitPageSize } from './read-model.repository.js';
 import { ENDED_VISIT_STATUSES } from './schema.js';
 import { sliceStream } from './stream-range.js';
@@ -388,6 +389,7 @@ export function createMemoryLedgerStore(): LedgerStore {
   // The detection engines' places (issue 15): small, replaced whole, so a transaction stages its own copies.
   const committedCursors = new Map<string, DetectionCursor>();
   const committedViews: PositionViewTable = new Map();
+  const committedSubscriptions = emptySubscriptionTables();
   const committedInterchanges: EdiInterchangeTable = new Map();
   const committedPartnerEvents: PartnerEventTable = new Map();
   let queue: Promise<unknown> = Promise.resolve();
@@ -430,11 +432,16 @@ export function createMemoryLedgerStore(): LedgerStore {
     const openAlertsNow = (visitRef: string) =>
       staged.openAlerts.get(visitRef) ?? committed.openAlerts.get(visitRef) ?? 0;
     const stagedCursors = new Map<string, DetectionCursor>();
+    const subscriptionTx = memorySubscriptionTx(committedSubscriptions);
     const stagedInterchanges: EdiInterchangeTable = new Map();
     const cursorNow = (engineId: string) => stagedCursors.get(engineId) ?? committedCursors.get(engineId);
 
     const tx: LedgerWriteTx = {
       ...guard.wrapReads(read),
+      subscriptions: {
+        ...guard.wrapReads(subscriptionTx.writes),
+        ...guard.wrapWrites(subscriptionTx.writes),
+      },
       get identity() {
         identityTx ??= makeIdentityTx();
         return identityTx;
@@ -564,6 +571,7 @@ export function createMemoryLedgerStore(): LedgerStore {
       if (stagedReleases) committedReleases = stagedReleases;
       if (stagedGate) committedGate = stagedGate;
       for (const [engineId, cursor] of stagedCursors) committedCursors.set(engineId, cursor);
+      subscriptionTx.commit();
       for (const [key, row] of stagedViews) committedViews.set(key, row);
       for (const [id, row] of stagedInterchanges) committedInterchanges.set(id, row);
       for (const [key, row] of stagedPartnerEvents) committedPartnerEvents.set(key, row);
@@ -592,6 +600,7 @@ export function createMemoryLedgerStore(): LedgerStore {
     ),
     edi: memoryEdiInterchangeReads(committedInterchanges),
     cosignatures: createMemoryCosignatureStore(),
+    outbox: memoryOutboxStore(committedSubscriptions),
     positionViews: memoryPositionViewReads(() => committedViews),
     partnerEvents: memoryPartnerEventReads(
       () => committedPartnerEvents,

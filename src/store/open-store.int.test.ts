@@ -102,6 +102,7 @@ describe('openLedgerStore', () => {
           '0038_position_view',
           '0039_detection_alert_rules',
           '0040_partner_event',
+          '0041_event_subscriptions',
           '0042_edi_interchange',
         ],
       });

@@ -62,6 +62,7 @@ describe.each(databases)('0018_read_model_version ($name)', ({ make }) => {
           '0038_position_view',
           '0039_detection_alert_rules',
           '0040_partner_event',
+          '0041_event_subscriptions',
           '0042_edi_interchange',
         ];
         expect(results?.map((r) => r.migrationName)).toEqual([...later].reverse());

@@ -441,6 +441,43 @@ export interface EdiInterchangeTable {
   messages: Frozen<string>;
 }
 
+/** Event subscriptions (migration 0041, issue 16): changed in place, never deleted (`active` 0 when deleted). */
+export interface EventSubscriptionTable {
+  subscription_id: Frozen<string>;
+  org_id: Frozen<string>;
+  kind: Frozen<string>;
+  callback_url: string;
+  /** `SubscriptionFilters` as JSON text. */
+  filters: string;
+  secret_sealed: Uint8Array;
+  active: number;
+  created_at: Frozen<string>;
+  updated_at: string;
+  created_by: Frozen<string>;
+}
+
+/** The callbacks owed (migration 0041, issue 16). */
+export interface OutboxDeliveryTable {
+  delivery_id: Frozen<string>;
+  subscription_id: Frozen<string>;
+  position: FrozenInt8;
+  event_id: Frozen<string>;
+  payload: Frozen<string>;
+  status: string;
+  attempts: number;
+  next_attempt_at: string;
+  last_error: string | null;
+  created_at: Frozen<string>;
+  delivered_at: string | null;
+}
+
+/** The outbox dispatchers' places in their feeds (migration 0041, issue 16). */
+export interface OutboxCursorTable {
+  dispatcher_id: Frozen<string>;
+  position: Int8;
+  updated_at: string;
+}
+
 export interface Database {
   log_head: LogHeadTable;
   event: EventTable;
@@ -478,6 +515,9 @@ export interface Database {
   position_view: PositionViewTable;
   partner_event: PartnerEventTable;
   detection_cursor: DetectionCursorTable;
+  event_subscription: EventSubscriptionTable;
+  outbox_delivery: OutboxDeliveryTable;
+  outbox_cursor: OutboxCursorTable;
   edi_interchange: EdiInterchangeTable;
 }
 

@@ -259,6 +259,14 @@ export const policy = {
     roles: ['terminal_supervisor'],
     why: 'requests a visit.unfreeze: a frozen box may leave again once approved',
   },
+  'subscription.manage': {
+    kind: 'command',
+    sensitive: false,
+    sensitiveWhy:
+      'not sensitive: the callbacks carry only the events the organisation may already read (need-to-know, no yard position), to a URL the SSRF guard passes',
+    roles: [...FULL_SIGHT, 'release_desk', 'haulier_planner'],
+    why: 'creates, changes, deletes and re-keys its organisation’s event subscriptions (DCSA T&T 2.2 and thin webhooks) and reads their deliveries and dead letters (issue 16)',
+  },
   'visit.read': {
     kind: 'view',
     sensitive: false,

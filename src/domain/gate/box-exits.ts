@@ -254,6 +254,8 @@ export const permissionCommands: { readonly [P in CommandPermission]: readonly D
   'role.grant.request': requesting('role.grant'),
   'passkeys.reset.request': requesting('passkeys.reset'),
   'token.manage': ['CreateToken', 'RevokeToken'],
+  // Subscriptions (issue 16) are rows beside their events, decided by their use cases: no domain command.
+  'subscription.manage': [],
   'enrolment.confirm': ['ConfirmPasskey', 'RejectPasskey'],
   'yard.survey': ['RecordYardSurvey'],
   // An interchange runs the console's own commands, each checked against the sender's rights (issue 17).

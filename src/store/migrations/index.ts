@@ -46,6 +46,7 @@ import { detectionCursorMigration0037 } from './0037_detection_cursor.js';
 import { positionViewMigration0038 } from './0038_position_view.js';
 import { detectionAlertRulesMigration0039 } from './0039_detection_alert_rules.js';
 import { partnerEventMigration0040 } from './0040_partner_event.js';
+import { eventSubscriptionsMigration0041 } from './0041_event_subscriptions.js';
 import { ediInterchangeMigration0042 } from './0042_edi_interchange.js';
 import type { MigrationDb } from './migration-db.js';
 
@@ -97,6 +98,7 @@ export function ledgerMigrationProvider(dialect: StoreDialectName): MigrationPro
     '0038_position_view': positionViewMigration0038(d),
     '0039_detection_alert_rules': detectionAlertRulesMigration0039(d),
     '0040_partner_event': partnerEventMigration0040(d),
+    '0041_event_subscriptions': eventSubscriptionsMigration0041(d),
     '0042_edi_interchange': ediInterchangeMigration0042(d),
   };
   return { getMigrations: async () => migrations };
