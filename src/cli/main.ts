@@ -9,6 +9,7 @@ import { registerAdminCommands } from './admin.js';
 import { registerDetectCommand } from './detect.js';
 import { drillCommand } from './drill.js';
 import { registerEdiCommands } from './edi.js';
+import { registerEdiExportCommand } from './edi-export.js';
 import { registerEnrolmentCommands } from './enrolment.js';
 import { exportCommand, verifyCommand, verifyDatabaseCommand } from './export-verify.js';
 import { registerMonitorCommand } from './monitor.js';
@@ -213,6 +214,7 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
   registerMonitorCommand(program, run);
   registerDetectCommand(program, run, dbOption);
   registerEdiCommands(program, run, dbOption);
+  registerEdiExportCommand(program, run, dbOption);
   registerWitnessCommands(program, run);
 
   return program;
