@@ -345,20 +345,25 @@ export function vesselAt(tdt: Segment): VesselCallRef {
 const MASS_UNITS: Readonly<Record<string, number>> = { KGM: 1, TNE: 1000, LBR: 0.45359237 };
 
 /**
- * MEA: the box's gross mass in kg, preferring the verified gross mass (VGM), then the gross (G, WT); undefined when
- * none is sent in a unit we know.
+ * MEA: the box's gross mass in kg: the verified gross mass (MEA+AAE+VGM) first, then the gross mass (MEA+AAE+G),
+ * then BAPLIE's weight (MEA+WT, SMDG BAPLIE 2.1 §MEA); a tare or a unit we do not know is not a gross mass.
  */
 export function grossMassKg(meas: readonly Segment[]): number | undefined {
-  const ranked = ['VGM', 'G', 'AAE', 'WT'];
-  let best: { rank: number; kg: number } | undefined;
-  for (const mea of meas) {
+  const rankOf = (mea: Segment): number => {
     const purpose = el(mea, 0);
     const dimension = el(mea, 1);
-    const rank = ranked.indexOf(dimension === 'VGM' ? 'VGM' : dimension === 'G' ? 'G' : purpose);
-    if (rank < 0 || (purpose === 'AAE' && dimension !== 'VGM' && dimension !== 'G')) continue;
+    if (dimension === 'VGM') return 0;
+    if (dimension === 'G') return 1;
+    if (purpose === 'WT' && dimension === '') return 2;
+    return -1;
+  };
+  let best: { rank: number; kg: number } | undefined;
+  for (const mea of meas) {
+    const rank = rankOf(mea);
     const factor = MASS_UNITS[el(mea, 2, 0)];
-    const value = Number(el(mea, 2, 1));
-    if (factor === undefined || !Number.isFinite(value) || el(mea, 2, 1) === '') continue;
+    const text = el(mea, 2, 1);
+    const value = Number(text);
+    if (rank < 0 || factor === undefined || text === '' || !Number.isFinite(value)) continue;
     if (best === undefined || rank < best.rank) best = { rank, kg: Math.round(value * factor * 1000) / 1000 };
   }
   return best?.kg;
