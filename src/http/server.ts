@@ -36,6 +36,7 @@ import { type CallbackGuard, subscriptionRoutes } from './subscription.routes.js
 import { surveyRoutes } from './survey.routes.js';
 import { terminalRoutes } from './terminal.routes.js';
 import { tileRoutes } from './tiles.routes.js';
+import { tntRoutes } from './tnt.routes.js';
 import { viewsRoutes } from './views.routes.js';
 import { visitRoutes } from './visit.routes.js';
 import { yardRoutes } from './yard.routes.js';
@@ -218,6 +219,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     await app.register(enrolmentRoutes(http));
     await app.register(queueRoutes(http));
     await app.register(viewsRoutes(http));
+    await app.register(tntRoutes(http));
     await app.register(ediRoutes(http));
     await app.register(
       subscriptionRoutes(

@@ -6,3 +6,4 @@ export * from './partners.ports.js';
 export * from './signature.js';
 export * from './subscriptions.ports.js';
 export * from './subscriptions.usecases.js';
+export * from './tnt.usecases.js';
