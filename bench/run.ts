@@ -13,6 +13,8 @@
  *   loop at a steady 100 a second.
  * - detection: events per second through the detection engine (every registered rule, its writes) ÷ reading the
  *   same log in the same batches without rules (`bench/detection.ts`, issue 15).
+ * - tnt: pages of 100 DCSA equipment events per second through `GET /v2/events?limit=100` with a line's token ÷
+ *   `/healthz` of the same server (`bench/tnt.ts`, issue 16).
  * - witnesses: checkpoint → quorum of two local witnesses' cosignatures, p50 and p99, and audited appends per
  *   second with those witnesses ÷ with none (`bench/witnesses.ts`).
  */
@@ -37,6 +39,7 @@ import {
 import { createPostgresKysely, createSqliteKysely, openLedgerStore } from '../src/store/open-store.js';
 import { detectionFigures } from './detection.js';
 import { gateFigures } from './gate.js';
+import { tntFigures } from './tnt.js';
 import { witnessFigures } from './witnesses.js';
 
 const json = process.argv.includes('--json');
@@ -353,6 +356,7 @@ async function main() {
       gateInPlace: await gateFigures(dir, { quick, sqliteWriter: 'in-place' }),
       witnesses: await witnessFigures(dir, { quick, signer }),
       detection: await detectionFigures(dir, { quick }),
+      tnt: await tntFigures(dir, { quick }),
     };
     mkdirSync('bench-results', { recursive: true });
     writeFileSync(join('bench-results', 'bench.json'), `${JSON.stringify(results, null, 2)}\n`);
@@ -417,6 +421,10 @@ async function main() {
     rows.push([
       `detection engine (${results.detection.rules} rules) ÷ reading the log without rules`,
       `${results.detection.engineToReadRatio}× (${results.detection.engineEventsPerSecond}/s vs ${results.detection.readEventsPerSecond}/s events; core alone ${results.detection.coreEventsPerSecond}/s)`,
+    ]);
+    rows.push([
+      'DCSA /v2/events pages of 100 ÷ /healthz of the same server',
+      `${results.tnt.ratio}× (${results.tnt.pagesPerSecond}/s, p99 ${results.tnt.pageP99Ms} ms vs ${results.tnt.trivialPerSecond}/s, p99 ${results.tnt.trivialP99Ms} ms)`,
     ]);
     const width = Math.max(...rows.map(([k]) => k.length));
     process.stdout.write(`${rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n')}\n`);
