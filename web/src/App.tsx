@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { Session } from './api.js';
 import { Button, Loading, Notice, PageHeading } from './components.js';
 import { messageOf } from './errors.js';
+import { IntegrationsPage } from './integrations/IntegrationsPage.js';
 import { AppLayout, AuthLayout } from './layout.js';
 import { AdminPage } from './pages/AdminPage.js';
 import { AlertsPage } from './pages/AlertsPage.js';
@@ -91,6 +92,10 @@ export function App() {
       return <SignedIn>{(session) => <AuditPage key={session.user.userId} session={session} />}</SignedIn>;
     case '/admin':
       return <SignedIn>{(session) => <AdminPage key={session.user.userId} session={session} />}</SignedIn>;
+    case '/admin/integrations':
+      return (
+        <SignedIn>{(session) => <IntegrationsPage key={session.user.userId} session={session} />}</SignedIn>
+      );
     case '/approvals':
       return (
         <SignedIn>{(session) => <ApprovalsPage key={session.user.userId} session={session} />}</SignedIn>

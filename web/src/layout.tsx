@@ -71,6 +71,11 @@ const SCREENS = [
   { to: '/alerts', label: 'alerts', anyOf: ['alert.read'] },
   { to: '/audit', label: 'audit', anyOf: ['audit.read'] },
   { to: '/admin', label: 'admin', anyOf: ['org.manage', 'user.manage', 'token.manage'] },
+  {
+    to: '/admin/integrations',
+    label: 'integrations',
+    anyOf: ['subscription.manage', 'edi.read', 'token.manage'],
+  },
 ] as const satisfies readonly { to: string; label: string; anyOf: readonly string[] }[];
 
 /** How many wait behind a menu entry: the number, shown beside the label; the link names it in words. */

@@ -13,6 +13,7 @@ import enCommon from './locales/en/common.json' with { type: 'json' };
 import enDrivers from './locales/en/drivers.json' with { type: 'json' };
 import enErrors from './locales/en/errors.json' with { type: 'json' };
 import enGate from './locales/en/gate.json' with { type: 'json' };
+import enIntegrations from './locales/en/integrations.json' with { type: 'json' };
 import enPages from './locales/en/pages.json' with { type: 'json' };
 import enReleases from './locales/en/releases.json' with { type: 'json' };
 import enSearch from './locales/en/search.json' with { type: 'json' };
@@ -28,6 +29,7 @@ import nlCommon from './locales/nl/common.json' with { type: 'json' };
 import nlDrivers from './locales/nl/drivers.json' with { type: 'json' };
 import nlErrors from './locales/nl/errors.json' with { type: 'json' };
 import nlGate from './locales/nl/gate.json' with { type: 'json' };
+import nlIntegrations from './locales/nl/integrations.json' with { type: 'json' };
 import nlPages from './locales/nl/pages.json' with { type: 'json' };
 import nlReleases from './locales/nl/releases.json' with { type: 'json' };
 import nlSearch from './locales/nl/search.json' with { type: 'json' };
@@ -52,6 +54,7 @@ export const en = {
   alerts: enAlerts,
   audit: enAudit,
   search: enSearch,
+  integrations: enIntegrations,
 } as const;
 
 export const nl: { readonly [N in keyof typeof en]: unknown } = {
@@ -70,6 +73,7 @@ export const nl: { readonly [N in keyof typeof en]: unknown } = {
   alerts: nlAlerts,
   audit: nlAudit,
   search: nlSearch,
+  integrations: nlIntegrations,
 };
 
 export type Namespace = keyof typeof en;
