@@ -145,12 +145,16 @@ function readSequence(
       pos = readSequence(rule.rules, segments, pos + 1, child, childCounts, refuse);
     }
   }
-  const last = node.segments[0] ?? segments[Math.min(pos, segments.length - 1)];
+  const isMessage = node.name === 'message';
+  // The message stopped early at a segment its table does not take: that segment is the fault, not what follows.
+  if (isMessage && pos < segments.length) return pos;
+  // A group lacking a segment is named by its trigger; the message, by its last segment.
+  const last = isMessage ? segments[segments.length - 1] : node.segments[0];
   for (let k = current; k < rules.length; k += 1) {
     if (rules[k]!.required && counts[k] === 0 && last !== undefined) {
       refuse(
         'edi.missing_segment',
-        node.name === 'message'
+        isMessage
           ? `the message lacks its mandatory ${nameOf(rules[k]!)}`
           : `the ${node.name} group beginning at ${last.tag} segment ${last.position.segment} lacks its mandatory ${nameOf(rules[k]!)}`,
         last,
@@ -175,6 +179,16 @@ export function readStructure(
     refusals.push({ code, reason, position: positionOf(at), messageRef: message.ref, messageType });
   const tree: GroupNode = { name: 'message', segments: [], groups: [] };
   const segments = message.segments;
+  if (segments.length === 0) {
+    const refusal: MessageRefusal = {
+      code: 'edi.missing_segment',
+      reason: `UNH segment ${message.position.segment}: the ${messageType} has no segment between UNH and UNT`,
+      position: { segment: message.position.segment, offset: message.position.offset, tag: 'UNH' },
+      messageRef: message.ref,
+      messageType,
+    };
+    return { ok: false, refusals: [refusal] };
+  }
   const stopped = readSequence(
     rules,
     segments,
