@@ -584,6 +584,8 @@ export const routeExamples: Record<string, Example> = {
 
   'GET /v1/visits': async () => ({ method: 'GET', url: '/v1/visits?limit=20' }),
   'GET /v1/search': async () => ({ method: 'GET', url: '/v1/search?q=1-ABC-123&limit=20' }),
+  'GET /v2/events': async () => ({ method: 'GET', url: '/v2/events?limit=20&eventType=EQUIPMENT' }),
+  'GET /v3/events': async () => ({ method: 'GET', url: '/v3/events?limit=20' }),
   'GET /v1/queues': async () => ({ method: 'GET', url: '/v1/queues' }),
   'GET /v1/visits/{visitRef}': async ({ world, caller }) => {
     // A forwarder or haulier sees a box whose release right it holds or held.
