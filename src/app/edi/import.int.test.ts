@@ -10,7 +10,19 @@ import {
   testTerminals,
 } from '../../../test/support/ledger.js';
 import { makeOrganisation } from '../../store/testing/identity-fixtures.js';
+import { announceVisit } from '../visits/index.js';
 import { EDI_INTERCHANGE_RECEIVED, ediStreamId, importInterchange } from './index.js';
+
+/** An interchange of one message, with its counts (UNT, UNZ) right. */
+function interchangeText(sender: string, ref: string, identifier: string, body: readonly string[]): string {
+  return [
+    `UNB+UNOA:2+${sender}+PORTLEDGER+261206:1200+${ref}'`,
+    `UNH+M1+${identifier}'`,
+    ...body.map((segment) => `${segment}'`),
+    `UNT+${body.length + 2}+M1'`,
+    `UNZ+1+${ref}'`,
+  ].join('\n');
+}
 
 const conformance = path.resolve(import.meta.dirname, '../../../../shared/conformance/edifact');
 const haveSamples = existsSync(conformance);
@@ -256,6 +268,59 @@ describe.skipIf(!haveSamples)('EDI import: whole, once, recorded, for its sender
       expect((await t.store.findActiveVisit('CBHU1234561'))?.status).toBe('announced');
     }, 120_000);
   });
+
+  it.each(kinds)(
+    'COREOR on %s: the line releases its own box to the party named, never another line’s',
+    async (kind) => {
+      const t = await ledgerWithParties(kind);
+      await t.store.writeTransaction(async (tx) => {
+        await tx.identity.putOrganisation(
+          makeOrganisation({ orgId: 'org-msc', kind: 'shipping_line', code: 'MSC', terminals: [] }),
+        );
+        await tx.identity.putOrganisation(
+          makeOrganisation({ orgId: 'org-fwd', kind: 'forwarder', code: 'FWD01', terminals: [] }),
+        );
+      });
+      const { visit } = await announceVisit(t.ledger, testTerminals, {
+        containerNumber: 'MSKU9070323',
+        line: 'MSC',
+        sizeType: '45G1',
+        fullEmpty: 'full',
+        arrival: { mode: 'vessel', vesselCall: '9234567/031W' },
+      });
+      // Written from the UN D.95B COREOR segment table, as src/domain/edi/coreor.test.ts (no public sample exists).
+      const coreor = interchangeText('MSC', 'REL1', 'COREOR:D:95B:UN', [
+        'BGM+129+REL20270001+9',
+        'RFF+RE:PIN77881',
+        'TDT+20+031W+1++MSC:172:20+++9234567:146::MSC ANNA',
+        'LOC+11+BEANR:139:6',
+        'DTM+132:202701011200:203',
+        'NAD+CF+MSC:160:20',
+        'NAD+FW+FWD01:160:ZZZ',
+        'DTM+400:202701020000:203',
+        'DTM+405:202701152359:203',
+        'EQD+CN+MSKU9070323+45G1:102:5',
+        'RFF+BM:MEDUAB123456',
+        'CNT+16:1',
+      ]);
+      const before = await t.store.logSize();
+      const forbidden = await importInterchange(deps(t), { text: coreor, as: 'org-ool', by: 'test' });
+      expect(forbidden.outcome).toBe('refused');
+      expect(forbidden.messages[0]?.refusal, forbidden.messages[0]?.refusal?.reason).toMatchObject({
+        code: 'auth.forbidden',
+        tag: 'EQD',
+      });
+      expect(await t.store.logSize()).toBe(before);
+
+      const released = await importInterchange(deps(t), { text: coreor, by: 'test' });
+      expect(released.outcome, JSON.stringify(released.refusal)).toBe('applied');
+      expect(released.messages[0]?.summary).toBe('released 1');
+      const release = await t.store.releases.getRelease(visit.visitRef);
+      expect(release).toMatchObject({ lineOrgId: 'org-msc' });
+      expect(JSON.stringify(release)).toContain('org-fwd');
+    },
+    120_000,
+  );
 
   it('an unknown UNB sender is refused naming it, and a syntax error names the segment and byte offset', async () => {
     const t = await ledgerWithParties('memory');
