@@ -90,8 +90,12 @@ export function decodeInterchangeBytes(bytes: Uint8Array): string {
 
 /** A segment as tokenised: occurrences of elements (one unless repeated), each a list of components. */
 interface RawSegment {
-  /** `data[0]` is the tag element; `data[i]` lists the occurrences of element i, each a list of components. */
-  data: Element[][];
+  /** The occurrences of the tag element (one, of one component, in a well-formed segment). */
+  tagElement: Element[];
+  /** The data elements after the tag, first occurrences. */
+  elements: Element[];
+  /** Every occurrence of each data element, only when one of them was repeated. */
+  repetitions?: Element[][];
   /** Segment ordinal (UNB = 1). */
   segment: number;
   /** Character index of the segment's first character (of its tag). */
@@ -236,8 +240,11 @@ class Reader {
     const allowed = this.allowed;
     const check = this.checkRepertoire;
 
-    const data: Element[][] = [];
-    let occurrences: Element[] = [];
+    // Built without intermediate copies: the reader's cost is mostly allocation.
+    let tagElement: Element[] | undefined;
+    const elements: Element[] = [];
+    let repetitions: Element[][] | undefined;
+    let occurrences: Element[] | undefined;
     let components: string[] = [];
     let pending = '';
     let pieceStart = i;
@@ -280,19 +287,39 @@ class Reader {
         pieceStart = ++i;
         continue;
       }
-      if (c === elementSep || c === terminator || (repetition >= 0 && c === repetition)) {
+      if (repetition >= 0 && c === repetition) {
+        // ISO 9735-1:2002 §6.4: another occurrence of the same data element follows.
         components.push(pending + t.slice(pieceStart, i));
         pending = '';
-        occurrences.push(components);
+        if (occurrences) occurrences.push(components);
+        else occurrences = [components];
         components = [];
-        if (c !== repetition) {
-          data.push(occurrences);
-          occurrences = [];
+        pieceStart = ++i;
+        continue;
+      }
+      if (c === elementSep || c === terminator) {
+        components.push(pending + t.slice(pieceStart, i));
+        pending = '';
+        if (occurrences) occurrences.push(components);
+        if (tagElement === undefined) {
+          tagElement = occurrences ?? [components];
+        } else {
+          elements.push(occurrences ? occurrences[0]! : components);
+          if (occurrences) {
+            if (!repetitions) repetitions = elements.slice(0, -1).map((e) => [e]);
+            repetitions.push(occurrences);
+          } else if (repetitions) {
+            repetitions.push([components]);
+          }
         }
+        occurrences = undefined;
+        components = [];
         pieceStart = ++i;
         if (c === terminator) {
           this.position = i;
-          return { data, segment, start, end: i };
+          const raw: RawSegment = { tagElement, elements, segment, start, end: i };
+          if (repetitions) raw.repetitions = repetitions;
+          return raw;
         }
         continue;
       }
@@ -321,33 +348,24 @@ class Reader {
   }
 
   private toSegment(raw: RawSegment): Segment | undefined {
-    const tagOccurrences = raw.data[0] ?? [];
-    const tag = tagOccurrences[0]?.[0] ?? '';
+    const tagElement = raw.tagElement;
+    const tag = tagElement[0]?.[0] ?? '';
     // ISO 9735-1:2002 §9.1 / Annex: a segment tag is three upper case letters or digits, starting with a letter. The
     // reader is syntax-only and accepts any such tag; whether a message may hold it is the mappers' question.
-    if (!isTag(tag) || tagOccurrences.length !== 1 || tagOccurrences[0]!.length !== 1) {
+    if (!isTag(tag) || tagElement.length !== 1 || tagElement[0]!.length !== 1) {
       this.fail(
         'bad_tag',
         `segment tag ${JSON.stringify(tag.slice(0, 20))} is not three upper case letters or digits${
-          tagOccurrences[0] && tagOccurrences[0].length > 1
-            ? ' (explicit nesting indication is not supported)'
-            : ''
+          tagElement[0] && tagElement[0].length > 1 ? ' (explicit nesting indication is not supported)' : ''
         }`,
         raw.segment,
         raw.start,
       );
       return undefined;
     }
-    const elements: Element[] = [];
-    let repeated = false;
-    for (let e = 1; e < raw.data.length; e++) {
-      const occ = raw.data[e]!;
-      elements.push(occ[0]!);
-      if (occ.length > 1) repeated = true;
-    }
     const position = { segment: raw.segment, offset: this.offsetOf(raw.start) };
-    if (!repeated) return { tag, elements, position };
-    return { tag, elements, repetitions: raw.data.slice(1), position };
+    if (!raw.repetitions) return { tag, elements: raw.elements, position };
+    return { tag, elements: raw.elements, repetitions: raw.repetitions, position };
   }
 
   private readAll(onHeader: (header: EnvelopeHeader) => void): Interchange | undefined {
