@@ -10,7 +10,7 @@ import {
   testTerminals,
 } from '../../../test/support/ledger.js';
 import { makeOrganisation } from '../../store/testing/identity-fixtures.js';
-import { announceVisit } from '../visits/index.js';
+import { announceVisit, runVisitCommand } from '../visits/index.js';
 import { EDI_INTERCHANGE_RECEIVED, ediStreamId, importInterchange } from './index.js';
 
 /** An interchange of one message, with its counts (UNT, UNZ) right. */
@@ -318,6 +318,64 @@ describe.skipIf(!haveSamples)('EDI import: whole, once, recorded, for its sender
       const release = await t.store.releases.getRelease(visit.visitRef);
       expect(release).toMatchObject({ lineOrgId: 'org-msc' });
       expect(JSON.stringify(release)).toContain('org-fwd');
+    },
+    120_000,
+  );
+
+  it.each(kinds)(
+    'COARRI load on %s: a terminal loads the boxes at its own terminal only',
+    async (kind) => {
+      const t = await ledgerWithParties(kind);
+      await t.store.writeTransaction((tx) =>
+        tx.identity.putOrganisation(
+          makeOrganisation({
+            orgId: 'org-other',
+            kind: 'terminal_operator',
+            code: 'OTHER',
+            terminals: ['T2'],
+          }),
+        ),
+      );
+      const { visit } = await announceVisit(t.ledger, testTerminals, {
+        containerNumber: 'CBHU6192031',
+        line: 'COS',
+        sizeType: '42G1',
+        fullEmpty: 'full',
+        arrival: { mode: 'truck' },
+      });
+      await runVisitCommand(t.ledger, testTerminals, visit.visitRef, {
+        type: 'GateInContainer',
+        slot: { terminal: 'T1', block: 'A', bay: 2, row: 1, tier: 1 },
+      });
+      // The load message of the D.95B COARRI sample (ITG13), one box of it.
+      const coarri = (sender: string) =>
+        interchangeText(sender, 'LOAD1', 'COARRI:D:95B:UN:ITG13', [
+          'BGM+46+35961881700001+9',
+          'TDT+20+032E+1+13+COS:172:20+++3ERX3:103::COSCO AFRICA',
+          'LOC+9+ITGOA:139:6+VTE:TER:ZZZ',
+          'DTM+132:201602020000:203',
+          'DTM+133:201602041652:203',
+          'NAD+CF+COE:172:20',
+          'EQD+CN+CBHU6192031+42G1:102:5++2+5',
+          'RFF+BN:9000157890',
+          'TMD+3',
+          'DTM+203:201602041438:203',
+          'LOC+11+GRPIR:139:6',
+          'LOC+7+GRPIR:139:6',
+          'LOC+147+261386::6',
+          'CNT+16:1',
+        ]);
+      const before = await t.store.logSize();
+      const other = await importInterchange(deps(t), { text: coarri('OTHER'), by: 'test' });
+      expect(other.messages[0]?.refusal, other.messages[0]?.refusal?.reason).toMatchObject({
+        code: 'auth.forbidden',
+        tag: 'EQD',
+      });
+      expect(await t.store.logSize()).toBe(before);
+      const own = await importInterchange(deps(t), { text: coarri('ITGOAVTE'), by: 'test' });
+      expect(own.outcome, JSON.stringify(own.refusal)).toBe('applied');
+      expect(own.messages[0]?.summary).toBe('loaded 1');
+      expect((await t.store.getVisit(visit.visitRef))?.status).toBe('loaded');
     },
     120_000,
   );
