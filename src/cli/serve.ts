@@ -11,6 +11,7 @@ import { InProcessGateThrottle, SharedGateThrottle } from '../app/gate/index.js'
 import { describeHistoryBreak } from '../audit/index.js';
 import { readSetting } from '../config/settings.js';
 import { startSimulator } from '../demo/simulator.js';
+import { parseMetricsScrapeAccess } from '../http/metrics.routes.js';
 import { buildServer } from '../http/server.js';
 import { type LeadershipHandle, soleLeadership, startPostgresLeadership } from '../store/leadership.js';
 import { seedDemoOnce } from './demo.js';
@@ -20,6 +21,7 @@ import { sweepInWorker, sweepRequestOf } from './integrity-sweep.js';
 import { callbackGuard, readOutboxSettings, startServeOutbox } from './outbox-settings.js';
 import { rebuildReadModelsOnStart } from './rebuild-read-models.js';
 import { parseLogLevel, serverLog, urlPeopleOpen } from './server-log.js';
+import { StopHooks, shutdownSignal } from './shutdown.js';
 import { surveyWalkLimits } from './survey-settings.js';
 import { defaultKeyFile, openSystem, resolveDatabaseUrl } from './system.js';
 import {
@@ -54,6 +56,8 @@ export async function serveCommand(
   }
   // Issue 15: a bad rule setting stops the start here, with the variable named.
   const detection = readDetectionSettings();
+  // Issue 16: who may scrape /metrics; a bad token or network stops the start here, with the variable named.
+  const metricsScrape = parseMetricsScrapeAccess(readSetting('metricsToken'), readSetting('metricsAllow'));
   // Issue 16: the outbox's settings, read before anything starts.
   const outboxSettings = readOutboxSettings();
   const viewBatchSetting = readSetting('viewBatchSeconds');
@@ -256,6 +260,7 @@ export async function serveCommand(
     gateThrottle,
     gateTimingLeadMinutes,
     surveyWalk,
+    metricsScrape,
     cosignatures: system.store.cosignatures,
     witnesses,
   });
@@ -284,20 +289,39 @@ export async function serveCommand(
     : undefined;
   if (simulator) io.stdout.write('the live simulator is on (--no-simulator turns it off)\n');
 
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+  // Graceful shutdown (issue 16). The background loops that write stop after their current batch, once the HTTP
+  // server has drained: another loop (the outbox dispatcher) registers here the same way.
+  const stopHooks = new StopHooks();
+  if (detectionLoop) stopHooks.add('detection engine', () => detectionLoop.stop());
+  // The outbox dispatcher finishes the batch it is sending (issue 16); what is queued waits for the next start.
+  if (outboxDispatcher) stopHooks.add('outbox dispatcher', () => outboxDispatcher.stop());
+  const signal = await shutdownSignal({
+    onForced: (second) => {
+      io.stderr.write(`${second} again: exiting now, without draining or a final checkpoint\n`);
+      process.exit(second === 'SIGINT' ? 130 : 143);
+    },
   });
+  logger.info(
+    { signal },
+    `${signal}: draining requests, stopping the background loops, signing a final checkpoint`,
+  );
+  // Stops accepting connections, answers 503 on kept-alive ones, and waits for the requests in flight (the live
+  // queue streams are ended by their preClose hook); the batched position views are written on close.
+  await server.close();
   await simulator?.stop();
-  await detectionLoop?.stop();
-  await outboxDispatcher?.stop();
+  await stopHooks.stopAll((name, error) => logger.error({ err: error }, `${name} did not stop cleanly`));
   witnesses?.stop();
   await demoWitnesses?.close();
   stopRefusalSweeps();
   integrity.stop();
   clearInterval(signer);
-  await server.close();
+  // The final checkpoint covers every write acknowledged (when this process signs; not over a log that breaks the
+  // kept checkpoint, which no one may sign until a person resolves the alert).
+  if (!broken) {
+    await system.ledger
+      .signPending()
+      .catch((error) => logger.error({ err: error }, 'could not sign the final checkpoint'));
+  }
   await system.close();
   await leadership.close();
   log.close();
