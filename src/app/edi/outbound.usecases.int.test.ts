@@ -139,7 +139,8 @@ describe.each(kinds)('EDI out: CODECO and COARRI from the log (%s)', (kind) => {
     }[];
     maerskGateIn: number;
     voidedGateIn: number;
-  } = { gate: [], vessel: [], maerskGateIn: -1, voidedGateIn: -1 };
+    voidIndex: number;
+  } = { gate: [], vessel: [], maerskGateIn: -1, voidedGateIn: -1, voidIndex: -1 };
 
   beforeAll(async () => {
     fixture = await openTestLedger(kind, { clock });
@@ -203,11 +204,11 @@ describe.each(kinds)('EDI out: CODECO and COARRI from the log (%s)', (kind) => {
     const voidedBox = await announce('MSCU7654329', 'MSCU', 'truck');
     moved.voidedGateIn = await gateIn(voidedBox, 'MSCU7654329', slot('D', 9, 4), '3-VOI-003');
     moved.gate.pop();
-    await runVisitCommand(ledger, testTerminals, voidedBox, {
+    moved.voidIndex = await runVisitCommand(ledger, testTerminals, voidedBox, {
       type: 'VoidEvent',
       voidedVersion: 2,
       reason: 'gated in under the wrong number',
-    });
+    }).then(({ events }) => events[0]?.index ?? -1);
 
     // The gate's accepted verdict, recorded in the gate-out's own transaction (issue 10).
     later(45);
@@ -394,6 +395,32 @@ describe.each(kinds)('EDI out: CODECO and COARRI from the log (%s)', (kind) => {
       fromIndex: size,
     });
     expect(empty).toMatchObject({ fromIndex: size, toIndex: size, interchange: null, messages: 0 });
+  });
+
+  it('sends a move voided after an earlier range reported it as a cancellation in the range of the void', async () => {
+    const before = await exportOutboundInterchange(fixture.store, clock, {
+      ...request,
+      type: 'CODECO',
+      toIndex: moved.voidIndex,
+    });
+    expect(before.auditIndexes).toContain(moved.voidedGateIn);
+    const after = await exportOutboundInterchange(fixture.store, clock, {
+      ...request,
+      type: 'CODECO',
+      fromIndex: moved.voidIndex,
+    });
+    expect(after.auditIndexes).toContain(moved.voidIndex);
+    const messages = read(after.interchange ?? '').messages;
+    const bgms = messages.map((m) => m.segments.find((s) => s.tag === 'BGM') as Segment);
+    expect(bgms.map((b) => [el(b, 0), el(b, 2)])).toEqual([
+      ['34', '1'],
+      ['36', '9'],
+    ]);
+    expect(gateMovesIn(read(after.interchange ?? ''))[0]).toMatchObject({
+      containerNumber: 'MSCU7654329',
+      direction: 'in',
+      truckPlate: '3-VOI-003',
+    });
   });
 
   it('takes a time range as the first and last events the log recorded in it', async () => {

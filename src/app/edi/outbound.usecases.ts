@@ -4,7 +4,9 @@
  *
  * The log is read in bounded batches over an audit index range (`readEvents`), never whole: a port's log is tens of
  * millions of events. Each move's box is read from its visit (the line it belongs to, its size-type, full or
- * empty, the line's references); only the line's own boxes are reported, and a move a correction voided is not.
+ * empty, the line's references); only the line's own boxes are reported. A move a correction voided within the
+ * range is not reported; one voided after the range is (it counted then), and the export of the range holding the
+ * void sends it again as a cancellation (BGM 1225 `1`), so the line's record follows ours.
  * The range actually covered is part of the answer, and the interchange control reference is derived from it, so
  * running the same range again writes the same reference, which the line's system recognises as a duplicate
  * (ISO 9735-1 §5, UNB 0020 is unique per sender).
@@ -23,6 +25,7 @@ import {
 import { type InterchangeInput, writeInterchange } from '../../edifact/index.js';
 import { AppError } from '../errors.js';
 import type { Clock, LedgerReads, StoredEvent, VisitRecord } from '../ports.js';
+import { visitStreamId } from '../visits/index.js';
 
 /** Which report: gate moves (CODECO) or discharges and loads (COARRI). */
 export type OutboundMessageType = 'CODECO' | 'COARRI';
@@ -240,16 +243,47 @@ async function readMoves(
 ): Promise<Move[]> {
   const wanted = EVENT_TYPES[type];
   const moves: Move[] = [];
+  const streams = new Map<string, StoredEvent[]>();
+  /** The visit's whole stream, read once per export: only for the rare visit with a voided move. */
+  const streamOf = async (visitRef: string) => {
+    let stream = streams.get(visitRef);
+    if (!stream) {
+      stream = await reads.readStream(visitStreamId(visitRef));
+      streams.set(visitRef, stream);
+    }
+    return stream;
+  };
+  const isVoidOfMove = (event: StoredEvent) =>
+    event.type === 'EventVoided' && wanted.has(String(event.data.voidedType));
   for (let index = fromIndex; index < toIndex && moves.length <= maxMoves; ) {
     const batch = await reads.readEvents(index, Math.min(OUTBOUND_BATCH, toIndex - index));
     if (batch.length === 0) break;
     index = (batch.at(-1)?.index ?? index) + 1;
-    const events = batch.filter((event) => wanted.has(event.type));
+    const events = batch.filter((event) => wanted.has(event.type) || isVoidOfMove(event));
     if (events.length === 0) continue;
     const visits = await visitsOf(reads, events);
     for (const event of events) {
-      const visit = visits.get(String(event.data.visitRef));
-      const move = visit && moveOf(event, visit, line);
+      const visitRef = String(event.data.visitRef);
+      const visit = visits.get(visitRef);
+      if ((visit?.view as BoxView | undefined)?.line !== line || !visit) continue;
+      if (event.type === 'EventVoided') {
+        // A void in the range of a move reported by an earlier range: the line is told the move no longer counts.
+        const voided = (await streamOf(visitRef)).find(
+          (e) => e.streamVersion === Number(event.data.voidedVersion),
+        );
+        const move = voided && voided.index < fromIndex ? moveOf(voided, visit, line) : undefined;
+        if (move) moves.push({ ...move, auditIndex: event.index, cancels: voided?.index ?? -1 });
+        continue;
+      }
+      const voidedVersions = (visit.view as BoxView).voidedVersions;
+      if (Array.isArray(voidedVersions) && voidedVersions.includes(event.streamVersion)) {
+        // Voided within the range: not sent at all. Voided later: sent now, and cancelled by the export of the void.
+        const voidIndex = (await streamOf(visitRef)).find(
+          (e) => e.type === 'EventVoided' && Number(e.data.voidedVersion) === event.streamVersion,
+        )?.index;
+        if (voidIndex === undefined || voidIndex < toIndex) continue;
+      }
+      const move = moveOf(event, visit, line);
       if (move) moves.push(move);
     }
   }
@@ -283,14 +317,12 @@ interface SlotData {
 }
 
 /**
- * The move an event records, when the box is the line's and no correction voided the event; the terminal is taken
- * from the slot, and the slot itself is dropped here, so it cannot reach a message.
+ * The move an event records, when the box is the line's; the terminal is taken from the slot, and the slot itself is
+ * dropped here, so it cannot reach a message.
  */
 function moveOf(event: StoredEvent, visit: VisitRecord, line: string): Move | undefined {
   const view = visit.view as BoxView;
   if (view.line !== line) return undefined;
-  if (Array.isArray(view.voidedVersions) && view.voidedVersions.includes(event.streamVersion))
-    return undefined;
   const data = event.data as Record<string, unknown>;
   const slot = (
     event.type === 'ContainerGatedIn' || event.type === 'ContainerDischarged' ? data.slot : data.from

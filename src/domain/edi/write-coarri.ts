@@ -5,7 +5,7 @@
  * Layout, per SMDG COARRI 1.x (D.95B), one message per vessel call, terminal and kind of report:
  *
  * ```text
- * BGM+44|46+<document number>+9'            44 discharge report, 46 loading report; 9 original
+ * BGM+44|46+<document number>+9|1'          44 discharge report, 46 loading report; 9 original, 1 cancellation
  * TDT+20+<voyage>+1++<line>:172:166+++<vessel>'   main carriage by sea (1): the vessel call (see vesselTransport)
  * LOC+11|9+<UN/LOCODE>:139:6+<terminal>:TER:ZZZ'   place of discharge (11) or of loading (9): port and terminal
  * NAD+MS+<sender>'  NAD+MR+<line>'  NAD+CF+<line>:160:166'
@@ -19,14 +19,15 @@
  * and a yard slot is never sent (it is the terminal's need-to-know). Times are the terminal's wall clock, as in CODECO.
  */
 import {
-  chunks,
+  beginning,
   edifactMinute,
   equipmentSegments,
-  MAX_BOXES_PER_MESSAGE,
+  type MAX_BOXES_PER_MESSAGE,
   type OutboundParties,
   type OutMessage,
   type OutSegment,
   partySegments,
+  runsOf,
   segment,
   terminalLocation,
 } from './write-codeco.js';
@@ -47,6 +48,8 @@ export interface VesselMove {
   readonly at: string;
   readonly carrierBookingReference: string | null;
   readonly transportDocumentReference: string | null;
+  /** Set when a correction voided this move after an earlier export reported it (see `GateMove.cancels`). */
+  readonly cancels?: number;
 }
 
 const DISCHARGE_REPORT = '44';
@@ -54,8 +57,9 @@ const LOADING_REPORT = '46';
 
 /**
  * The COARRI messages reporting `moves`, all of one line: one discharge report (BGM 44) or loading report (BGM 46)
- * per vessel call and terminal, in runs of at most {@link MAX_BOXES_PER_MESSAGE} boxes, each box in log order. The
- * document number names the report and the audit indexes it covers, so the same moves give the same number.
+ * per vessel call and terminal, in runs of at most {@link MAX_BOXES_PER_MESSAGE} boxes, each box in log order; moves
+ * voided after an earlier export reported them go in a cancellation of their own (BGM 1225 `1`). The document number
+ * names the report and the audit indexes it covers, so the same moves give the same number.
  *
  * @example
  * ```ts
@@ -64,18 +68,9 @@ const LOADING_REPORT = '46';
  * ```
  */
 export function coarriMessages(moves: readonly VesselMove[], parties: OutboundParties): OutMessage[] {
-  const groups = new Map<string, VesselMove[]>();
-  for (const move of [...moves].sort((a, b) => a.auditIndex - b.auditIndex)) {
-    const key = JSON.stringify([move.kind, move.vesselCall, move.terminal]);
-    const group = groups.get(key);
-    if (group) group.push(move);
-    else groups.set(key, [move]);
-  }
-  const messages: OutMessage[] = [];
-  for (const group of groups.values()) {
-    for (const run of chunks(group, MAX_BOXES_PER_MESSAGE)) messages.push(coarriMessage(run, parties));
-  }
-  return messages.sort((a, b) => (a.auditIndexes[0] ?? 0) - (b.auditIndexes[0] ?? 0));
+  return runsOf(moves, (move) => JSON.stringify([move.kind, move.vesselCall, move.terminal]))
+    .map((run) => coarriMessage(run, parties))
+    .sort((a, b) => (a.auditIndexes[0] ?? 0) - (b.auditIndexes[0] ?? 0));
 }
 
 /**
@@ -97,16 +92,10 @@ function vesselTransport(vesselCall: string, line: string): OutSegment {
 
 function coarriMessage(run: readonly VesselMove[], parties: OutboundParties): OutMessage {
   const first = run[0];
-  const last = run.at(-1);
-  if (!first || !last) throw new RangeError('a COARRI reports at least one discharge or load');
+  if (!first) throw new RangeError('a COARRI reports at least one discharge or load');
   const discharge = first.kind === 'discharge';
   const segments: OutSegment[] = [
-    segment(
-      'BGM',
-      discharge ? DISCHARGE_REPORT : LOADING_REPORT,
-      `${discharge ? 'DI' : 'LO'}${first.auditIndex}-${last.auditIndex}`,
-      '9',
-    ),
+    beginning(discharge ? DISCHARGE_REPORT : LOADING_REPORT, discharge ? 'DI' : 'LO', run),
     vesselTransport(first.vesselCall, first.line),
     terminalLocation(discharge ? '11' : '9', parties.portLocode, first.terminal),
     ...partySegments(parties, first.line),

@@ -88,6 +88,15 @@ describe('codecoMessages (SMDG CODECO 2.0, D.95B)', () => {
     );
   });
 
+  it('sends a move voided after it was reported as a cancellation (BGM 1225 = 1) of its own', () => {
+    const messages = codecoMessages([gateIn, { ...gateIn, auditIndex: 50, cancels: 3 }], parties);
+    expect(messages.map((m) => text(m.segments[0] as OutSegment))).toEqual([
+      'BGM+34+GI12-12+9',
+      'BGM+34+GIX50-50+1',
+    ]);
+    expect(messages[1]?.segments.map(text)).toContain('EQD+CN+MSCU1234566+45G1:102:5++2+5');
+  });
+
   it('speaks for one line only', () => {
     expect(() => codecoMessages([gateIn, { ...gateIn, auditIndex: 13, line: 'MAEU' }], parties)).toThrow(
       /one line/,

@@ -10,7 +10,7 @@
  * Layout, per SMDG CODECO 2.0 (D.95B) — segment group 6 is the equipment group:
  *
  * ```text
- * BGM+34|36+<document number>+9'        34 gate-in report, 36 gate-out report; 9 original
+ * BGM+34|36+<document number>+9|1'      34 gate-in report, 36 gate-out report; 9 original, 1 cancellation
  * NAD+MS+<sender>'  NAD+MR+<line>'  NAD+CF+<line>:160:166'     sender, recipient, container operator
  * EQD+CN+<container>+<size-type>:102:5++<status>+<4|5>'      ISO 6346 number and size-type (code list 102, ISO)
  * RFF+BN:<booking>'  RFF+BM:<bill of lading>'                 when the line named them
@@ -64,6 +64,11 @@ export interface GateMove {
   readonly truckPlate: string | null;
   readonly carrierBookingReference: string | null;
   readonly transportDocumentReference: string | null;
+  /**
+   * Set when a correction voided this move after an earlier export reported it: the move is then sent again in a
+   * cancellation (BGM 1225 `1`), and `auditIndex` is the index of the `EventVoided` event.
+   */
+  readonly cancels?: number;
 }
 
 /** Who speaks and where: the sender's EDI id (the port or terminal), and the port's UN/LOCODE. */
@@ -190,11 +195,48 @@ export function terminalLocation(qualifier: string, portLocode: string, terminal
 
 const GATE_IN_REPORT = '34';
 const GATE_OUT_REPORT = '36';
+// UN/EDIFACT 1225 message function: 9 original, 1 cancellation (SMDG CODECO and COARRI, BGM).
+const ORIGINAL = '9';
+const CANCELLATION = '1';
+
+/** Moves in runs for one message each: by `key`, then the originals before the cancellations, in log order. */
+export function runsOf<T extends { readonly auditIndex: number; readonly cancels?: number }>(
+  moves: readonly T[],
+  key: (move: T) => string,
+): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const move of [...moves].sort((a, b) => a.auditIndex - b.auditIndex)) {
+    const id = JSON.stringify([key(move), move.cancels !== undefined]);
+    const group = groups.get(id);
+    if (group) group.push(move);
+    else groups.set(id, [move]);
+  }
+  return [...groups.values()].flatMap((group) => chunks(group, MAX_BOXES_PER_MESSAGE));
+}
+
+/** BGM: the report's code, a document number naming the report and the audit indexes it covers, the function. */
+export function beginning(
+  code: string,
+  prefix: string,
+  run: readonly { auditIndex: number; cancels?: number }[],
+) {
+  const first = run[0];
+  const last = run.at(-1);
+  if (!first || !last) throw new RangeError('a message reports at least one move');
+  const cancellation = first.cancels !== undefined;
+  return segment(
+    'BGM',
+    code,
+    `${prefix}${cancellation ? 'X' : ''}${first.auditIndex}-${last.auditIndex}`,
+    cancellation ? CANCELLATION : ORIGINAL,
+  );
+}
 
 /**
  * The CODECO messages reporting `moves`, all of one line: one gate-in report (BGM 34) and one gate-out report
- * (BGM 36) per run of at most {@link MAX_BOXES_PER_MESSAGE} boxes, each box in the order of the log. The document
- * number (BGM 1004) names the report and the audit indexes it covers, so the same moves give the same number.
+ * (BGM 36) per run of at most {@link MAX_BOXES_PER_MESSAGE} boxes, each box in the order of the log; moves voided
+ * after an earlier export reported them go in a cancellation of their own (BGM 1225 `1`). The document number (BGM
+ * 1004) names the report and the audit indexes it covers, so the same moves give the same number.
  *
  * @example
  * ```ts
@@ -203,33 +245,17 @@ const GATE_OUT_REPORT = '36';
  * ```
  */
 export function codecoMessages(moves: readonly GateMove[], parties: OutboundParties): OutMessage[] {
-  const messages: OutMessage[] = [];
-  for (const direction of ['in', 'out'] as const) {
-    const ofDirection = moves
-      .filter((move) => move.direction === direction)
-      .sort((a, b) => a.auditIndex - b.auditIndex);
-    for (const run of chunks(ofDirection, MAX_BOXES_PER_MESSAGE)) {
-      messages.push(codecoMessage(direction, run, parties));
-    }
-  }
-  return messages.sort((a, b) => (a.auditIndexes[0] ?? 0) - (b.auditIndexes[0] ?? 0));
+  return runsOf(moves, (move) => move.direction)
+    .map((run) => codecoMessage(run, parties))
+    .sort((a, b) => (a.auditIndexes[0] ?? 0) - (b.auditIndexes[0] ?? 0));
 }
 
-function codecoMessage(
-  direction: 'in' | 'out',
-  run: readonly GateMove[],
-  parties: OutboundParties,
-): OutMessage {
+function codecoMessage(run: readonly GateMove[], parties: OutboundParties): OutMessage {
   const first = run[0];
-  const last = run.at(-1);
-  if (!first || !last) throw new RangeError('a CODECO reports at least one gate move');
+  if (!first) throw new RangeError('a CODECO reports at least one gate move');
+  const direction = first.direction;
   const segments: OutSegment[] = [
-    segment(
-      'BGM',
-      direction === 'in' ? GATE_IN_REPORT : GATE_OUT_REPORT,
-      `${direction === 'in' ? 'GI' : 'GO'}${first.auditIndex}-${last.auditIndex}`,
-      '9',
-    ),
+    beginning(direction === 'in' ? GATE_IN_REPORT : GATE_OUT_REPORT, direction === 'in' ? 'GI' : 'GO', run),
     ...partySegments(parties, first.line),
   ];
   for (const move of run) {
