@@ -5,6 +5,7 @@ import {
   rebuildReadModels,
 } from '../app/audit/index.js';
 import { READ_MODEL_TABLES } from '../app/audit/read-model.ports.js';
+import { refillPartnerEvents } from '../app/partners/index.js';
 import { progressBar } from './progress.js';
 import { openSystem, type System } from './system.js';
 
@@ -53,6 +54,9 @@ export async function rebuildReadModelsCommand(
     progress?.stop();
     if (result.ok) {
       io.stdout.write(report(result));
+      // The DCSA events (issue 16) are only ever inserted: the missing ones are written, none replaced.
+      const refill = await refillPartnerEvents({ ledger: system.ledger, terminals: system.terminals });
+      io.stdout.write(`partner_event: ${refill.inserted} inserted (${refill.scanned} events read)\n`);
       return 0;
     }
     if (result.refusal === 'unsupported') {

@@ -2,6 +2,7 @@
 export * from './callback-url.js';
 export * from './delivery.js';
 export * from './dispatcher.js';
+export * from './partner-event-refill.js';
 export * from './partners.ports.js';
 export * from './signature.js';
 export * from './subscriptions.ports.js';
