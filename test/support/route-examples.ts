@@ -40,6 +40,19 @@ import { type SoftPasskey, softPasskey } from './soft-authenticator.js';
 
 export type Session = Awaited<ReturnType<typeof mintSession>>;
 
+/** A subscription's secret (DCSA 2.2 `secret`: base64 of 32 bytes). */
+const SUBSCRIPTION_SECRET = Buffer.alloc(32, 7).toString('base64');
+
+/** A route of one subscription, asked about one that does not exist: 404 for whoever may manage subscriptions. */
+function noSubscription(method: 'GET' | 'PUT' | 'DELETE', url: string, payload?: JsonObject) {
+  return {
+    method,
+    url: url.replace('NONE', '00000000-0000-4000-8000-000000000016'),
+    ...(payload ? { payload } : {}),
+    expect: { status: 404, why: 'no such subscription of the caller’s organisation' },
+  } as const;
+}
+
 /** One user of the world, with the passkey they enrolled. */
 export interface WorldUser {
   readonly user: UserRecord;
@@ -614,6 +627,43 @@ export const routeExamples: Record<string, Example> = {
     url: '/v1/edi/interchanges/EDI-000000000000000000000000',
     expect: { status: 404, why: 'no interchange was received' },
   }),
+  // Subscriptions (issue 16): a callback to a public address literal (the matrix server resolves no names); the
+  // routes of one subscription are asked about one that does not exist (their own answers: subscription.routes.int.test.ts).
+  'POST /v2/event-subscriptions': async () => ({
+    method: 'POST',
+    url: '/v2/event-subscriptions',
+    payload: {
+      callbackUrl: 'https://93.184.215.14/dcsa',
+      secret: SUBSCRIPTION_SECRET,
+      equipmentEventTypeCode: ['GTIN'],
+    },
+  }),
+  'GET /v2/event-subscriptions': async () => ({ method: 'GET', url: '/v2/event-subscriptions?limit=5' }),
+  'GET /v2/event-subscriptions/{subscriptionID}': async () =>
+    noSubscription('GET', '/v2/event-subscriptions/NONE'),
+  'PUT /v2/event-subscriptions/{subscriptionID}': async () =>
+    noSubscription('PUT', '/v2/event-subscriptions/NONE', { callbackUrl: 'https://93.184.215.14/dcsa' }),
+  'DELETE /v2/event-subscriptions/{subscriptionID}': async () =>
+    noSubscription('DELETE', '/v2/event-subscriptions/NONE'),
+  'PUT /v2/event-subscriptions/{subscriptionID}/secret': async () =>
+    noSubscription('PUT', '/v2/event-subscriptions/NONE/secret', { secret: SUBSCRIPTION_SECRET }),
+  'GET /v2/event-subscriptions/{subscriptionID}/deliveries': async () =>
+    noSubscription('GET', '/v2/event-subscriptions/NONE/deliveries?status=dead'),
+  'POST /v1/webhooks': async () => ({
+    method: 'POST',
+    url: '/v1/webhooks',
+    payload: {
+      callbackUrl: 'https://93.184.215.14/thin',
+      secret: SUBSCRIPTION_SECRET,
+      types: ['visit.gated_in'],
+    },
+  }),
+  'GET /v1/webhooks': async () => ({ method: 'GET', url: '/v1/webhooks' }),
+  'GET /v1/webhooks/{id}': async () => noSubscription('GET', '/v1/webhooks/NONE'),
+  'DELETE /v1/webhooks/{id}': async () => noSubscription('DELETE', '/v1/webhooks/NONE'),
+  'PUT /v1/webhooks/{id}/secret': async () =>
+    noSubscription('PUT', '/v1/webhooks/NONE/secret', { secret: SUBSCRIPTION_SECRET }),
+  'GET /v1/webhooks/{id}/deliveries': async () => noSubscription('GET', '/v1/webhooks/NONE/deliveries'),
   'POST /v1/terminals/{terminal}/surveys': async () => ({
     method: 'POST',
     url: '/v1/terminals/T1/surveys?blocks=AF',

@@ -430,19 +430,35 @@ export function startOutboxDispatcher(
     }
   }
 
+  // Events committed by this process wake the dispatcher at once instead of at its next look: the delivery latency
+  // is then a commit, a queueing transaction and a POST, not the idle wait (another server's commits are seen at
+  // the next look).
+  let woken = false;
   function schedule(delayMs: number): void {
     if (stopped) return;
+    const delay = woken ? 0 : delayMs;
+    woken = false;
     timer = setTimeout(() => {
       timer = undefined;
       running = tick().then(schedule, () => schedule(idleMs));
-    }, delayMs);
+    }, delay);
   }
+  const unsubscribe = deps.ledger.onEventsCommitted((events) => {
+    if (events === 0 || stopped) return;
+    wait = idleMs;
+    if (timer) {
+      clearTimeout(timer);
+      timer = undefined;
+      schedule(0);
+    } else woken = true;
+  });
   schedule(0);
 
   return {
     status: () => status,
     async stop() {
       stopped = true;
+      unsubscribe();
       if (timer) clearTimeout(timer);
       await running;
     },
