@@ -312,6 +312,21 @@ describe('readInterchange: never throws', () => {
     expect(errorsOf(readInterchange(undefined as unknown as string))[0]!.code).toBe('empty');
   });
 
+  it('reads long pathological inputs in one pass (no backtracking): releases, separators, one endless segment', () => {
+    const big = 200_000;
+    const header = "UNB+UNOA:3+A+B+260101:1200+R'UNH+1+X:D:95B:UN'";
+    const releases = `${header}FTX+${'??'.repeat(big)}'UNT+3+1'UNZ+1+R'`;
+    const ftx = readInterchange(releases);
+    expect(ftx.ok && ftx.interchange.messages[0]!.segments[0]!.elements[0]![0]!.length).toBe(big);
+    const separators = `${header}FTX${'+:'.repeat(big)}'UNT+3+1'UNZ+1+R'`;
+    const wide = readInterchange(separators);
+    expect(wide.ok && wide.interchange.messages[0]!.segments[0]!.elements.length).toBe(big);
+    const endless = readInterchange(`${header}FTX+${'A'.repeat(big * 5)}`);
+    expect(!endless.ok && endless.errors[0]!.code).toBe('unterminated_segment');
+    const badReleases = readInterchange(`${header}FTX+${'?A'.repeat(big)}'`);
+    expect(!badReleases.ok && badReleases.errors.at(-1)!.code).toBe('too_many_errors');
+  });
+
   it('caps the number of errors', () => {
     const many = valid.replace("UNZ+1+REF1'", `${"BGM+1'".repeat(500)}UNZ+1+REF1'`);
     const errors = errorsOf(readInterchange(many, { maxErrors: 10 }));
