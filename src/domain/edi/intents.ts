@@ -290,7 +290,8 @@ export interface MapOptions {
   readonly portOfCall?: string;
   /**
    * The IANA time zone of the terminal (e.g. `Europe/Brussels`): the SMDG guides send local times, which the mappers
-   * turn into UTC instants in this zone. UTC when absent.
+   * turn into UTC instants in this zone. UTC when absent; `mapMessage` throws a RangeError for a zone the runtime
+   * does not know (see `isKnownTimeZone`), since that is a setting to fix, not a message to refuse.
    */
   readonly timeZone?: string;
 }

@@ -31,6 +31,11 @@ describe('mapMessage', () => {
     expect(result.ok ? '' : result.refusal.reason).toContain('D:95B:UN, D:00B:UN');
   });
 
+  it('says at once when the caller’s time zone is not one', () => {
+    const message = messageOf('CODECO:D:95B:UN', ['BGM+34+G1+9']);
+    expect(() => mapMessage(message, { timeZone: 'Europe/Atlantis' })).toThrow(RangeError);
+  });
+
   it('lists what it takes', () => {
     expect(supportedMessages()).toBe(
       'BAPLIE D.95B, COARRI D.95B/D.00B, CODECO D.95B, COPARN D.00B, COPINO D.95B/D.00B, COREOR D.95B',

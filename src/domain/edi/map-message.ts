@@ -10,6 +10,7 @@ import { codecoD95bMapper } from './codeco.js';
 import { coparnD00bMapper } from './coparn.js';
 import { copinoD00bMapper, copinoD95bMapper } from './copino.js';
 import { coreorD95bMapper } from './coreor.js';
+import { isKnownTimeZone } from './fields.js';
 import type { MapOptions, MapResult, MessageRefusal, MessageRefusalCode } from './intents.js';
 import { type Mapper, runMapper } from './mapper.js';
 
@@ -62,7 +63,8 @@ function refuse(message: Message, code: MessageRefusalCode, reason: string): Map
 
 /**
  * Maps one message read by the UN/EDIFACT reader to the intents it carries, or refuses it (whole) with the segment
- * and the reason. Pure and total: it never throws on any message the reader returns.
+ * and the reason. Pure and total: it never throws on any message the reader returns (only on an unknown
+ * `options.timeZone`, a RangeError, since that is the caller's configuration).
  *
  * @example
  * ```ts
@@ -71,6 +73,12 @@ function refuse(message: Message, code: MessageRefusalCode, reason: string): Map
  * ```
  */
 export function mapMessage(message: Message, options: MapOptions = {}): MapResult {
+  // The zone is the caller's setting, not the message's: a wrong one is a configuration fault, said at once.
+  if (options.timeZone !== undefined && !isKnownTimeZone(options.timeZone)) {
+    throw new RangeError(
+      `time zone ${JSON.stringify(options.timeZone)} is not an IANA zone the runtime knows`,
+    );
+  }
   const identifier = `${message.type}:${message.version}:${message.release}:${message.agency}${message.associationCode ? `:${message.associationCode}` : ''}`;
   const releases = MAPPERS[message.type];
   if (releases === undefined) {
