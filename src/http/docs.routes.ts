@@ -9,13 +9,14 @@ export const DOCS_PREFIX = '/docs';
 /**
  * The Swagger UI page is its own origin's only: swagger-ui's scripts, styles and fonts come from this server (the
  * package ships them; no CDN, so `/docs` works on a port network without the internet), the document from
- * `/docs/json`. No inline script or style is needed (swagger-ui's `static/csp.json` lists none); `data:` images are
- * its icons. The online validator badge is off (`validatorUrl: null`), so nothing is sent elsewhere.
+ * `/docs/json`. No inline script is allowed; inline styles are (Swagger UI sets some as it draws, checked in Chromium
+ * by test/e2e/browser/docs.test.ts); `data:` images are its icons. The online validator badge is off (`validatorUrl: null`), so nothing is sent elsewhere.
  */
 export const DOCS_CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self'",
-  "style-src 'self'",
+  // Swagger UI sets some styles inline as it draws (Chromium refuses one without this): styles only, never scripts.
+  "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data:",
   "font-src 'self' data:",
   "connect-src 'self'",
