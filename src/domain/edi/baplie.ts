@@ -173,8 +173,9 @@ function map(tree: GroupNode, context: MapContext): EdiIntent[] {
       };
     });
     if (cell === undefined) continue;
-    const portOfCall = context.options.portOfCall;
-    if (portOfCall !== undefined && cell.portOfDischarge !== portOfCall) continue;
+    const portOfCall = context.options.portOfCall?.trim().toUpperCase();
+    if (portOfCall !== undefined && cell.portOfDischarge?.toUpperCase() !== portOfCall) continue;
+    // A stowage group without EQD is a cell taken by break-bulk or blocked (SMDG BAPLIE 2.1 §GID/§GDS): no box.
     for (const sg3 of groupsOf(sg2, 'SG3')) {
       const box = context.refusals.attempt(() => {
         const intent = announce(sg3, cell, vessel, context);
