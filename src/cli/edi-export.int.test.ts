@@ -98,6 +98,8 @@ describe('portledger edi export', () => {
     const eqd = read.interchange.messages[0]?.segments.find((s) => s.tag === 'EQD');
     expect(eqd?.elements.slice(0, 2)).toEqual([['CN'], ['MSCU1234566']]);
     expect(readFileSync(out, 'latin1')).not.toContain('A-03-02');
+    // The demo terminal's layout names its UN/LOCODE and SMDG facility code.
+    expect(readFileSync(out, 'latin1')).toContain("LOC+165+BEANR:139:6+PLT1:TER:ZZZ'");
 
     const again = await run(
       'edi',

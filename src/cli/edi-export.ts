@@ -25,7 +25,7 @@ export interface EdiExportOptions {
   until?: string;
   out?: string;
   sender: string;
-  locode: string;
+  locode?: string;
   timeZone?: string;
   json?: boolean;
 }
@@ -45,7 +45,8 @@ export async function ediExportCommand(options: EdiExportOptions, io: Io): Promi
       line: options.line,
       type: options.type,
       sender: options.sender,
-      portLocode: options.locode,
+      terminals: system.terminals,
+      ...(options.locode === undefined ? {} : { portLocode: options.locode }),
       timeZone,
       ...(options.fromIndex === undefined ? {} : { fromIndex: options.fromIndex }),
       ...(options.toIndex === undefined ? {} : { toIndex: options.toIndex }),
@@ -116,7 +117,10 @@ export function registerEdiExportCommand(program: Command, run: Run, dbOption: (
     .option('--since <instant>', 'from the first event the log recorded at or after this ISO 8601 instant')
     .option('--until <instant>', 'up to the first event the log recorded at or after this ISO 8601 instant')
     .option('--out <file>', 'write the interchange to this file (default: stdout)')
-    .requiredOption('--locode <code>', "the port's UN/LOCODE for the LOC segments, e.g. BEANR")
+    .option(
+      '--locode <code>',
+      "the port's UN/LOCODE for the LOC segments, e.g. BEANR, for a terminal whose layout names none",
+    )
     .option('--sender <id>', 'the UNB sender identification: the port or terminal', DEFAULT_EDI_SENDER)
     .option(
       '--time-zone <zone>',

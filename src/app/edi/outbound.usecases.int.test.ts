@@ -423,6 +423,28 @@ describe.each(kinds)('EDI out: CODECO and COARRI from the log (%s)', (kind) => {
     });
   });
 
+  it('names each terminal by its layout’s UN/LOCODE and SMDG facility code when the layout has them', async () => {
+    const { portLocode: _, ...withoutPort } = request;
+    const written = await exportOutboundInterchange(fixture.store, clock, {
+      ...withoutPort,
+      type: 'CODECO',
+      terminals: testTerminals,
+    });
+    const locs = read(written.interchange ?? '').messages.flatMap((m) =>
+      m.segments.filter((s) => s.tag === 'LOC'),
+    );
+    expect(locs.map((s) => s.elements)).toEqual([
+      [['165'], ['BEANR', '139', '6'], ['PLT1', 'TER', 'ZZZ']],
+      [['165'], ['BEANR', '139', '6'], ['PLT1', 'TER', 'ZZZ']],
+    ]);
+    const error = await exportOutboundInterchange(fixture.store, clock, {
+      ...withoutPort,
+      type: 'CODECO',
+      terminals: new Map([['T1', {}]]),
+    }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'input.invalid', details: { terminal: 'T1' } });
+  });
+
   it('takes a time range as the first and last events the log recorded in it', async () => {
     const gateOutAt = moved.gate[1]?.at ?? '';
     const since = await exportOutboundInterchange(fixture.store, clock, {

@@ -50,8 +50,13 @@ export interface OutboundExportRequest {
   readonly until?: string;
   /** The sender's identification in UNB and NAD+MS: the port or terminal speaking. */
   readonly sender: string;
-  /** The port's UN/LOCODE, for LOC (e.g. `BEANR`). */
-  readonly portLocode: string;
+  /**
+   * Where each terminal is, as partners name it (issue 16): its UN/LOCODE and SMDG facility code, from its layout.
+   * A terminal without them is named by `portLocode` and our terminal code.
+   */
+  readonly terminals?: ReadonlyMap<string, { readonly unLocode?: string; readonly facilityCode?: string }>;
+  /** The port's UN/LOCODE (e.g. `BEANR`), for a terminal whose layout names none. */
+  readonly portLocode?: string;
   /** The IANA time zone of the terminals' clocks: the DTM segments give their wall-clock time (SMDG); UTC when absent. */
   readonly timeZone?: string;
   /** At most this many moves (1 to {@link MAX_MOVES_PER_INTERCHANGE}, the default); the rest wait for the next export. */
@@ -108,8 +113,8 @@ export async function exportOutboundInterchange(
   clock: Clock,
   request: OutboundExportRequest,
 ): Promise<OutboundExport> {
-  const portLocode = normaliseLocode(request.portLocode);
-  if (!portLocode) {
+  const portLocode = request.portLocode === undefined ? undefined : normaliseLocode(request.portLocode);
+  if (request.portLocode !== undefined && !portLocode) {
     throw new AppError(
       'input.invalid',
       `"${request.portLocode}" is not a UN/LOCODE (two letters of the country and three of the place, like BEANR)`,
@@ -166,13 +171,15 @@ export async function exportOutboundInterchange(
       field: 'maxMoves',
     });
   }
-  const moves = await readMoves(reads, request.type, line, fromIndex, endIndex, maxMoves);
+  const moves = (await readMoves(reads, request.type, line, fromIndex, endIndex, maxMoves)).map((move) =>
+    placed(move, request.terminals, portLocode),
+  );
   const complete = moves.length <= maxMoves;
   const kept = complete ? moves : moves.slice(0, maxMoves);
   const lastKept = kept.at(-1);
   const toIndex = complete || !lastKept ? endIndex : lastKept.auditIndex + 1;
   const controlRef = controlReference(sender, line, request.type, fromIndex, toIndex);
-  const parties: OutboundParties = { sender, recipient: line, portLocode, timeZone };
+  const parties: OutboundParties = { sender, recipient: line, timeZone };
   const messages =
     request.type === 'CODECO'
       ? codecoMessages(kept.filter(isGateMove), parties)
@@ -226,6 +233,24 @@ async function firstIndexAtOrAfter(reads: LedgerReads, logSize: number, at: stri
 }
 
 type Move = GateMove | VesselMove;
+
+/** The move with its terminal named as partners know it: the layout's UN/LOCODE and SMDG facility code. */
+function placed(
+  move: Move,
+  terminals: OutboundExportRequest['terminals'],
+  portLocode: string | undefined,
+): Move {
+  const layout = terminals?.get(move.terminal);
+  const locode = layout?.unLocode ?? portLocode;
+  if (locode === undefined) {
+    throw new AppError(
+      'input.invalid',
+      `terminal ${move.terminal} has no UN/LOCODE in its layout: name the port's (e.g. BEANR)`,
+      { field: 'portLocode', terminal: move.terminal },
+    );
+  }
+  return { ...move, locode, terminal: layout?.facilityCode ?? move.terminal };
+}
 const isGateMove = (move: Move): move is GateMove => 'direction' in move;
 const isVesselMove = (move: Move): move is VesselMove => 'kind' in move;
 

@@ -41,8 +41,10 @@ export interface VesselMove {
   readonly sizeType: string;
   readonly fullEmpty: 'full' | 'empty';
   readonly line: string;
-  /** The terminal code where it happened (never the slot). */
+  /** The terminal as partners name it: its SMDG facility code, else our terminal code (never the slot). */
   readonly terminal: string;
+  /** The terminal's UN/LOCODE, when its layout names one; else the parties' `portLocode`. */
+  readonly locode?: string;
   readonly vesselCall: string;
   /** ISO 8601 instant of the move, UTC. */
   readonly at: string;
@@ -68,7 +70,9 @@ const LOADING_REPORT = '46';
  * ```
  */
 export function coarriMessages(moves: readonly VesselMove[], parties: OutboundParties): OutMessage[] {
-  return runsOf(moves, (move) => JSON.stringify([move.kind, move.vesselCall, move.terminal]))
+  return runsOf(moves, (move) =>
+    JSON.stringify([move.kind, move.vesselCall, move.terminal, move.locode ?? '']),
+  )
     .map((run) => coarriMessage(run, parties))
     .sort((a, b) => (a.auditIndexes[0] ?? 0) - (b.auditIndexes[0] ?? 0));
 }
@@ -97,7 +101,7 @@ function coarriMessage(run: readonly VesselMove[], parties: OutboundParties): Ou
   const segments: OutSegment[] = [
     beginning(discharge ? DISCHARGE_REPORT : LOADING_REPORT, discharge ? 'DI' : 'LO', run),
     vesselTransport(first.vesselCall, first.line),
-    terminalLocation(discharge ? '11' : '9', parties.portLocode, first.terminal),
+    terminalLocation(discharge ? '11' : '9', parties, first),
     ...partySegments(parties, first.line),
   ];
   for (const move of run) {

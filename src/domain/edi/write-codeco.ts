@@ -57,8 +57,10 @@ export interface GateMove {
   readonly fullEmpty: 'full' | 'empty';
   /** The line (carrier code) the box belongs to. */
   readonly line: string;
-  /** The terminal code of the gate (the slot's terminal; never the slot itself). */
+  /** The terminal as partners name it: its SMDG facility code, else our terminal code (never the slot). */
   readonly terminal: string;
+  /** The terminal's UN/LOCODE, when its layout names one; else the parties' `portLocode`. */
+  readonly locode?: string;
   /** ISO 8601 instant of the move, UTC. */
   readonly at: string;
   readonly truckPlate: string | null;
@@ -77,8 +79,8 @@ export interface OutboundParties {
   readonly sender: string;
   /** The recipient line's code, as in UNB and NAD+MR. */
   readonly recipient: string;
-  /** The port's UN/LOCODE (5 characters, e.g. `BEANR`), for LOC. */
-  readonly portLocode: string;
+  /** The port's UN/LOCODE (5 characters, e.g. `BEANR`), for LOC when a move names none of its own. */
+  readonly portLocode?: string;
   /** The IANA time zone of the terminals' clocks, whose wall-clock time the DTM segments give (UTC when absent). */
   readonly timeZone?: string;
 }
@@ -188,9 +190,19 @@ export function equipmentSegments(box: BoxFacts, status: '2' | '3'): OutSegment[
   ];
 }
 
-/** LOC with the port's UN/LOCODE (code list 139, agency 6 UN/ECE) and the terminal code (SMDG `TER`, agency ZZZ). */
-export function terminalLocation(qualifier: string, portLocode: string, terminal: string): OutSegment {
-  return segment('LOC', qualifier, [portLocode, '139', '6'], [terminal, 'TER', 'ZZZ']);
+/**
+ * LOC with the terminal's UN/LOCODE (code list 139, agency 6 UN/ECE), or the port's, and the terminal's code (SMDG
+ * `TER`, agency ZZZ).
+ */
+export function terminalLocation(
+  qualifier: string,
+  parties: OutboundParties,
+  move: { readonly terminal: string; readonly locode?: string },
+): OutSegment {
+  const locode = move.locode ?? parties.portLocode;
+  if (!locode)
+    throw new RangeError(`terminal ${move.terminal} has no UN/LOCODE, and no port UN/LOCODE was given`);
+  return segment('LOC', qualifier, [locode, '139', '6'], [move.terminal, 'TER', 'ZZZ']);
 }
 
 const GATE_IN_REPORT = '34';
@@ -265,7 +277,7 @@ function codecoMessage(run: readonly GateMove[], parties: OutboundParties): OutM
       // A box coming in by truck is an export, one going out by truck an import (SMDG CODECO, 8249).
       ...equipmentSegments(move, direction === 'in' ? '2' : '3'),
       segment('DTM', ['7', edifactMinute(move.at, parties.timeZone), '203']),
-      terminalLocation('165', parties.portLocode, move.terminal),
+      terminalLocation('165', parties, move),
       // SMDG CODECO segment group 8: the inland carriage, a truck on the road, identified by its plate.
       move.truckPlate
         ? segment('TDT', '1', '', '3', '31', '', '', '', move.truckPlate)
