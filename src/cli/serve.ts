@@ -261,6 +261,8 @@ export async function serveCommand(
     gateTimingLeadMinutes,
     surveyWalk,
     metricsScrape,
+    // The subscriptions' outbox: its depth and oldest delivery's age on /metrics (issue 16).
+    outbox: system.store.outbox,
     cosignatures: system.store.cosignatures,
     witnesses,
   });
