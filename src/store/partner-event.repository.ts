@@ -4,7 +4,7 @@
  * clause; each condition is served by an index that ends in the audit index, so the database reads rows in log order
  * and stops at the page.
  */
-import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type {
   PartnerEventQuery,
   PartnerEventReads,
@@ -57,6 +57,32 @@ const limitOf = (limit: number) => Math.min(Math.max(1, Math.trunc(limit)), PART
 
 const OPERATORS = { gte: '>=', gt: '>', lte: '<=', lt: '<', eq: '=' } as const;
 
+/** The DCSA filters and the cursor of a query, on the alias `p`, ANDed (`true` when there are none). */
+function conditionsOf(query: PartnerEventQuery) {
+  const conditions = [sql<boolean>`1 = 1`];
+  if (query.equipmentReference !== undefined)
+    conditions.push(sql<boolean>`p.equipment_reference = ${query.equipmentReference}`);
+  if (query.equipmentEventTypeCodes !== undefined)
+    conditions.push(
+      sql<boolean>`p.equipment_event_type_code in (${sql.join([...query.equipmentEventTypeCodes])})`,
+    );
+  for (const bound of query.eventCreatedDateTime ?? [])
+    conditions.push(sql<boolean>`p.event_created_date_time ${sql.raw(OPERATORS[bound.op])} ${bound.value}`);
+  if (query.carrierBookingReference !== undefined)
+    conditions.push(sql<boolean>`p.carrier_booking_reference = ${query.carrierBookingReference}`);
+  if (query.transportDocumentReference !== undefined)
+    conditions.push(sql<boolean>`p.transport_document_reference = ${query.transportDocumentReference}`);
+  if (query.current) {
+    // T&T 2.2: neither a retraction nor an event a later row retracts (a probe of the partial index on
+    // `retracted_event_id`, which an `is null` test cannot use, so it never steers the plan away from the scope).
+    conditions.push(
+      sql<boolean>`p.retracted_event_id is null and not exists (select 1 from partner_event r where r.retracted_event_id = p.event_id)`,
+    );
+  }
+  if (query.afterIndex !== undefined) conditions.push(sql<boolean>`p.audit_index > ${query.afterIndex}`);
+  return conditions;
+}
+
 export function createPartnerEventRepository({
   db,
   dialect,
@@ -106,47 +132,57 @@ export function createPartnerEventRepository({
       if (scope.kind === 'none') return [];
       if (scope.kind === 'terminals' && scope.terminals.length === 0) return [];
       if (query.equipmentEventTypeCodes?.length === 0) return [];
-      let select = db.selectFrom('partner_event as p').selectAll('p');
-      if (scope.kind === 'terminals') select = select.where('p.terminal', 'in', [...scope.terminals]);
-      if (scope.kind === 'parties') {
-        const { line, releasePartyOrgId } = scope;
-        select = select.where((eb: ExpressionBuilder<Database & { p: Database['partner_event'] }, 'p'>) => {
-          const held = eb(
-            'p.visit_ref',
-            'in',
-            eb
-              .selectFrom('release_party')
-              .select('release_party.visit_ref')
-              .where('release_party.org_id', '=', releasePartyOrgId),
-          );
-          return line === undefined ? held : eb.or([eb('p.line', '=', line), held]);
-        });
+      const limit = limitOf(query.limit);
+      const where = sql<boolean>`(${sql.join(conditionsOf(query), sql` and `)})`;
+      if (scope.kind !== 'parties') {
+        const rows = await db
+          .selectFrom('partner_event as p')
+          .selectAll('p')
+          .$if(scope.kind === 'terminals', (qb) =>
+            qb.where('p.terminal', 'in', scope.kind === 'terminals' ? [...scope.terminals] : []),
+          )
+          .where(where)
+          .orderBy('p.audit_index')
+          .limit(limit)
+          .execute();
+        return rows.map(rowOf);
       }
-      if (query.equipmentReference !== undefined)
-        select = select.where('p.equipment_reference', '=', query.equipmentReference);
-      if (query.equipmentEventTypeCodes !== undefined)
-        select = select.where('p.equipment_event_type_code', 'in', [...query.equipmentEventTypeCodes]);
-      for (const bound of query.eventCreatedDateTime ?? [])
-        select = select.where('p.event_created_date_time', OPERATORS[bound.op], bound.value);
-      if (query.carrierBookingReference !== undefined)
-        select = select.where('p.carrier_booking_reference', '=', query.carrierBookingReference);
-      if (query.transportDocumentReference !== undefined)
-        select = select.where('p.transport_document_reference', '=', query.transportDocumentReference);
-      if (query.current) {
-        select = select
-          .where('p.retracted_event_id', 'is', null)
-          .where(({ not, exists, selectFrom }) =>
-            not(
-              exists(
-                selectFrom('partner_event as r')
-                  .select(sql<number>`1`.as('one'))
-                  .whereRef('r.retracted_event_id', '=', 'p.event_id'),
-              ),
-            ),
-          );
-      }
-      if (query.afterIndex !== undefined) select = select.where('p.audit_index', '>', query.afterIndex);
-      const rows = await select.orderBy('p.audit_index').limit(limitOf(query.limit)).execute();
+      // A line's own boxes and the boxes whose release right the caller holds or held: two ranges, each read in
+      // log order along its own index and stopped at the page (`line, audit_index`; `release_party` then
+      // `visit_ref, audit_index`), merged. One OR would make the database sort every matching row before the limit.
+      const { line, releasePartyOrgId } = scope;
+      const held = db
+        .selectFrom('release_party as rp')
+        .innerJoin('partner_event as p', 'p.visit_ref', 'rp.visit_ref')
+        .selectAll('p')
+        .where('rp.org_id', '=', releasePartyOrgId)
+        // A row of the line's own is read by the first range; here only the others, so none is read twice.
+        .$if(line !== undefined, (qb) =>
+          qb.where((eb) => eb.or([eb('p.line', 'is', null), eb('p.line', '<>', line ?? '')])),
+        )
+        .where(where)
+        .orderBy('p.audit_index')
+        .limit(limit);
+      if (line === undefined) return (await held.execute()).map(rowOf);
+      const own = db
+        .selectFrom('partner_event as p')
+        .selectAll('p')
+        .where('p.line', '=', line)
+        .where(where)
+        .orderBy('p.audit_index')
+        .limit(limit);
+      const rows = await db
+        .selectFrom(
+          db
+            .selectFrom(own.as('own'))
+            .selectAll()
+            .unionAll(db.selectFrom(held.as('held')).selectAll())
+            .as('u'),
+        )
+        .selectAll()
+        .orderBy('audit_index')
+        .limit(limit)
+        .execute();
       return rows.map(rowOf);
     },
   };
