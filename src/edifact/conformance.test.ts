@@ -45,7 +45,7 @@ const refused: { file: string; why: string; errors: { code: string; segment: num
   [
     {
       file: 'generator-samples/COHAOR.edi',
-      // Declares UNOA (level A: upper case only, ISO 9735-1:2002 Annex A) but writes lower case: the BGM document
+      // Declares UNOA (level A: upper case only, ISO 9735-1:2002 §6) but writes lower case: the BGM document
       // number "5c51f7d31e599", "My Party" in NAD and "Bananas" in FTX. One error per segment.
       why: 'lower case under UNOA',
       errors: [
@@ -66,7 +66,7 @@ const refused: { file: string; why: string; errors: { code: string; segment: num
     {
       file: 'generator-samples/WESTIM.edi',
       // ISO 9897 (CEDEX) style, not UN/EDIFACT: `UNH+ESTNUMBER+WESTIM:0` has no release (0054) nor controlling agency
-      // (0051), both mandatory in S009 (ISO 9735-1:2002 §5.4, UNH).
+      // (0051), both mandatory in S009 (ISO 9735-1:2002 ISO 9735-2, UNH).
       why: 'UNH S009 without release and agency',
       errors: [{ code: 'bad_unh', segment: 2, offset: 57 }],
     },

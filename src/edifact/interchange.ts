@@ -4,7 +4,7 @@
  * three-letter tag is accepted inside a message, and the message mappers decide which segments they know.
  *
  * Positions: `segment` is the 1-based ordinal of the segment in the interchange (UNB is 1; the UNA service string
- * advice is not a segment, ISO 9735-1:2002 §7.1, so an error inside it is reported at segment 0), and `offset` is
+ * advice is not a segment, ISO 9735-1:2002 §5, so an error inside it is reported at segment 0), and `offset` is
  * the 0-based BYTE offset in the interchange as received. The reader takes a JS string whose characters are the
  * received bytes decoded as ISO 8859-1 (latin1: one character per byte, so character index = byte offset); see
  * read.ts for how UTF-8 input is handled.
@@ -16,7 +16,7 @@ export interface Position {
   offset: number;
 }
 
-/** ISO 9735-1:2002 §7.1 (UNA): the six service characters, with their defaults in §7.2 / Annex A. */
+/** ISO 9735-1:2002 §5 (service characters, UNA): the six service characters and their defaults. */
 export interface ServiceChars {
   /** Component data element separator, default `:`. */
   component: string;
@@ -43,7 +43,7 @@ export interface Segment {
   tag: string;
   elements: Element[];
   /**
-   * Only when an element was repeated (repetition separator, syntax version 4, ISO 9735-1:2002 §6.4): every
+   * Only when an element was repeated (repetition separator, syntax version 4, ISO 9735-1:2002 §5): every
    * occurrence of each element, aligned with `elements` (`repetitions[i][0]` equals `elements[i]`). Absent when no
    * element of the segment repeats.
    */
@@ -84,7 +84,7 @@ export interface Message {
   position: Position;
 }
 
-/** A functional group (UNG ... UNE), ISO 9735-1:2002 §5.3, conditional. */
+/** A functional group (UNG ... UNE), ISO 9735-2 (UNG/UNE, conditional). */
 export interface FunctionalGroup {
   /** Group reference number (UNG 0048), repeated in UNE. */
   ref: string;
@@ -190,7 +190,7 @@ export interface ReadOptions {
   maxErrors?: number;
 }
 
-/** The ISO 9735 default service characters (ISO 9735-1:2002 §7.2; repetition `*` from syntax version 4). */
+/** The ISO 9735 default service characters (ISO 9735-1:2002 §5; repetition `*` from syntax version 4). */
 export const DEFAULT_SERVICE_CHARS: Readonly<ServiceChars> = Object.freeze({
   component: ':',
   element: '+',
@@ -269,6 +269,6 @@ export interface SegmentInput {
 export interface WriteOptions {
   /** Write the UNA service string advice first (default: only when the service characters are not the defaults). */
   serviceStringAdvice?: boolean;
-  /** Put a line feed after each segment terminator (default true; readers ignore it, ISO 9735-1:2002 §7.1 note). */
+  /** Put a line feed after each segment terminator (default true): no part of the syntax, readers skip it. */
   newlines?: boolean;
 }

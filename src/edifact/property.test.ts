@@ -230,7 +230,9 @@ describe('mutated interchanges: the reader never throws and names in-range posit
           ? text.trimEnd() + release
           : // Before an upper case letter, which is never a service character nor released in valid text.
             (() => {
-              const letters = [...text.matchAll(/[A-Z]/g)].map((m) => m.index!);
+              // Not inside the UNA advice: a character before it would make it no advice at all.
+              const after = text.startsWith('UNA') ? 9 : 0;
+              const letters = [...text.matchAll(/[A-Z]/g)].map((m) => m.index!).filter((i) => i >= after);
               const i = letters[at % letters.length]!;
               return text.slice(0, i) + release + text.slice(i);
             })();

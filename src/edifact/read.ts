@@ -9,8 +9,12 @@
  * from UTF-8 and reports UTF-8 byte offsets (such characters are outside every repertoire read here anyway, and are
  * refused as `bad_character`).
  *
+ * Citations: ISO 9735-1 §5 (service characters: UNA, separators, release, repetition) and §6 (character
+ * repertoires); the service segments and their data elements (0020, 0036, 0060, 0062, 0074, S009…) are those of
+ * ISO 9735-2 (batch). Where no clause number is given, the rule is named instead of guessing its number.
+ *
  * Segment numbering: UNB is segment 1, each following segment one more; the UNA service string advice is not a
- * segment (ISO 9735-1:2002 §7.1) and its errors are reported at segment 0. `elements` excludes the tag, so
+ * segment (ISO 9735-1:2002 §5) and its errors are reported at segment 0. `elements` excludes the tag, so
  * `element(eqd, 1)` of `EQD+CN+OOLU4293959` is the container number.
  */
 import {
@@ -32,11 +36,11 @@ import {
 const CR = 13;
 const LF = 10;
 
-/** The syntax levels this reader accepts (UNB S001 0001), ISO 9735-1:2002 §4 and Annex A / code list 0001. */
+/** The syntax levels this reader accepts (UNB S001 0001), ISO 9735-1:2002 §6 and code list 0001. */
 const SUPPORTED_LEVELS = new Set(['UNOA', 'UNOB', 'UNOC']);
 
 /**
- * ISO 9735-1:2002 Annex A (level A): A-Z, 0-9, space and . , - ( ) / = ' + : ? ! " % & * ; < >. Level B adds a-z.
+ * ISO 9735-1:2002 §6 (character repertoires), level A: A-Z, 0-9, space and . , - ( ) / = ' + : ? ! " % & * ; < >. Level B adds a-z.
  * Level C (UNOC) is the graphic characters of ISO/IEC 8859-1 (0x20-0x7E, 0xA0-0xFF); control characters — CR and
  * LF included — are in no level, so a line break inside a segment is an error, while between segments it is
  * ignored (see `readInterchange`).
@@ -171,7 +175,7 @@ class Reader {
     return header ? { ok: false, errors: this.errors, envelope: header } : { ok: false, errors: this.errors };
   }
 
-  /** ISO 9735-1:2002 §7.1: `UNA` and exactly six characters, before UNB. */
+  /** ISO 9735-1:2002 §5: `UNA` and exactly six characters, before UNB. */
   private readServiceStringAdvice(): boolean {
     const t = this.text;
     if (!t.startsWith('UNA')) return true;
@@ -189,7 +193,7 @@ class Reader {
       repetition: repetition!,
       segment: segment!,
     };
-    // The separators, the release character and the terminator must differ from one another (§7.1), and the
+    // The separators, the release character and the terminator must differ from one another (§5), and the
     // repetition position, when used, too; a space there means "not used" (version 3: reserved, a space).
     const distinct = [component, element, release, segment];
     if (repetition !== ' ') distinct.push(repetition);
@@ -205,7 +209,7 @@ class Reader {
       }
     }
     if (decimal !== '.' && decimal !== ',') {
-      // §7.1: the decimal mark is `.` or `,`; only advice, so it is noted but the interchange is still read.
+      // §5: the decimal mark is `.` or `,`; anything else means the UNA is not what it claims to be.
       this.fail('bad_una', `UNA decimal mark must be "." or ",", not ${JSON.stringify(decimal)}`, 0, 5);
       return false;
     }
@@ -252,7 +256,7 @@ class Reader {
     while (i < n) {
       const c = t.charCodeAt(i);
       if (c === release) {
-        // ISO 9735-1:2002 §7.3 (release character): it makes the next character, which must be a service
+        // ISO 9735-1:2002 §5 (release character): it makes the next character, which must be a service
         // character, stand for itself; before anything else (or at the end) it is an error.
         const next = i + 1 < n ? t.charCodeAt(i + 1) : -1;
         if (
@@ -288,7 +292,7 @@ class Reader {
         continue;
       }
       if (repetition >= 0 && c === repetition) {
-        // ISO 9735-1:2002 §6.4: another occurrence of the same data element follows.
+        // ISO 9735-1:2002 §5 (repetition separator): another occurrence of the same data element follows.
         components.push(pending + t.slice(pieceStart, i));
         pending = '';
         if (occurrences) occurrences.push(components);
@@ -350,7 +354,7 @@ class Reader {
   private toSegment(raw: RawSegment): Segment | undefined {
     const tagElement = raw.tagElement;
     const tag = tagElement[0]?.[0] ?? '';
-    // ISO 9735-1:2002 §9.1 / Annex: a segment tag is three upper case letters or digits, starting with a letter. The
+    // ISO 9735-1:2002 (segment tag, an..3): a segment tag is three upper case letters or digits, starting with a letter. The
     // reader is syntax-only and accepts any such tag; whether a message may hold it is the mappers' question.
     if (!isTag(tag) || tagElement.length !== 1 || tagElement[0]!.length !== 1) {
       this.fail(
@@ -385,7 +389,7 @@ class Reader {
     }
     const unb = this.toSegment(unbRaw);
     if (unb?.tag !== 'UNB') {
-      // ISO 9735-1:2002 §5.2: an interchange starts with UNB (after the optional UNA).
+      // ISO 9735-1:2002 (interchange structure) and ISO 9735-2 (UNB): an interchange starts with UNB (after the optional UNA).
       if (unb) this.fail('missing_unb', `the interchange starts with ${unb.tag}, not UNB`, 1, unbRaw.start);
       return undefined;
     }
@@ -415,7 +419,7 @@ class Reader {
           at?.start ?? this.text.length,
         );
       } else {
-        // ISO 9735-1:2002 §5.4 / UNT 0074: the number of segments in the message, UNH and UNT included.
+        // ISO 9735-2, UNT data element 0074: the number of segments in the message, UNH and UNT included.
         const expected = unt.position.segment - message.unhSegment + 1;
         this.checkCount(unt, 0, expected, 'bad_unt_count', 'UNT segment count', at!);
         if (element0(unt, 1) !== message.header.ref) {
@@ -441,7 +445,7 @@ class Reader {
           at?.start ?? this.text.length,
         );
       } else {
-        // ISO 9735-1:2002 §5.3 / UNE 0060: the number of messages in the group.
+        // ISO 9735-2, UNE data element 0060: the number of messages in the group.
         this.checkCount(une, 0, group.messages, 'bad_une_count', 'UNE message count', at!);
         if (element0(une, 1) !== group.header.ref) {
           this.fail(
@@ -469,7 +473,7 @@ class Reader {
         continue;
       }
       if (segment.repetitions) {
-        // ISO 9735-1:2002 §6.4 / Part 2: no data element of a service segment is repeatable.
+        // ISO 9735-2 (service segment directory): no data element of a service segment is repeatable.
         this.fail('repetition_not_allowed', `${tag} has a repeated data element`, raw.segment, raw.start);
       }
       switch (tag) {
@@ -481,7 +485,7 @@ class Reader {
           closeMessage(raw, undefined);
           if (!group) {
             if (groups.length > 0) {
-              // §5.3: when groups are used, every message is in one.
+              // ISO 9735-1:2002 (interchange structure): when groups are used, every message is in one.
               this.fail(
                 'unexpected_segment',
                 'UNH outside a functional group in a grouped interchange',
@@ -518,7 +522,7 @@ class Reader {
           closeMessage(raw, undefined);
           closeGroup(raw, undefined);
           unz = segment;
-          // ISO 9735-1:2002 §5.2 / UNZ 0036: the number of functional groups, or of messages when there are none.
+          // ISO 9735-2, UNZ data element 0036: the number of functional groups, or of messages when there are none.
           const counted = groups.length > 0 ? groups.length : messages.length;
           this.checkCount(
             segment,
@@ -582,7 +586,7 @@ class Reader {
     }
   }
 
-  /** UNB, ISO 9735-1:2002 §5.2 and the UNB segment directory (ISO 9735-2 / -10). */
+  /** UNB, ISO 9735-2 (batch service segments: S001, S002, S003, S004, 0020 mandatory). */
   private readUnb(unb: Segment, raw: RawSegment): Omit<Interchange, 'messages' | 'groups'> | undefined {
     const level = element0(unb, 0, 0);
     const version = element0(unb, 0, 1);
@@ -649,7 +653,7 @@ class Reader {
   }
 
   /**
-   * ISO 9735-1:2002 §7.1: the repetition separator exists from syntax version 4; before, UNA position 5 is
+   * ISO 9735-1:2002 §5: the repetition separator exists from syntax version 4; before, UNA position 5 is
    * reserved (a space) and the character there, if any, is data.
    */
   private applySyntaxVersion(version: string): void {
@@ -704,7 +708,7 @@ class Reader {
     }
   }
 
-  /** UNH, ISO 9735-1:2002 §5.4: 0062 reference and S009 (0065, 0052, 0054, 0051 mandatory, 0057 conditional). */
+  /** UNH, ISO 9735-2: 0062 reference and S009 (0065, 0052, 0054, 0051 mandatory, 0057 conditional). */
   private readUnh(unh: Segment, raw: RawSegment): Message {
     const ref = element0(unh, 0);
     const [type = '', version = '', release = '', agency = '', associationCode = ''] = unh.elements[1] ?? [];
@@ -724,7 +728,7 @@ class Reader {
     return message;
   }
 
-  /** UNG, ISO 9735-1:2002 §5.3: 0038 group identification, S006 sender, S007 recipient, S004, 0048 reference. */
+  /** UNG, ISO 9735-2: 0038 group identification, S006 sender, S007 recipient, S004, 0048 reference. */
   private readUng(ung: Segment, raw: RawSegment): FunctionalGroup {
     const ref = element0(ung, 4);
     if (!ref) this.fail('bad_ung', 'UNG lacks the group reference number (0048)', raw.segment, raw.start);
@@ -737,7 +741,7 @@ class Reader {
   }
 }
 
-/** The service segments that structure an interchange (ISO 9735-1:2002 §5); any other tag is message content. */
+/** The service segments that structure an interchange (ISO 9735-2); any other tag is message content. */
 const SERVICE_TAGS = new Set(['UNB', 'UNZ', 'UNG', 'UNE', 'UNH', 'UNT']);
 
 function element0(segment: Segment, index: number, component = 0): string {

@@ -24,7 +24,7 @@ import {
 const LEVEL_A = new Set('ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,-()/=\'+:?!"%&*;<>');
 const LOWER = 'abcdefghijklmnopqrstuvwxyz';
 
-/** ISO 9735-1:2002 Annex A: may `c` appear in data at this syntax level? */
+/** ISO 9735-1:2002 §6 (character repertoires): may `c` appear in data at this syntax level? */
 function inRepertoire(level: string, c: string): boolean {
   if (LEVEL_A.has(c)) return true;
   if (level === 'UNOB') return LOWER.includes(c);
@@ -43,7 +43,7 @@ export function writeInterchange(input: InterchangeInput, options: WriteOptions 
   }
   const version = input.syntax.version;
   const service: ServiceChars = { ...defaultServiceChars(version), ...input.serviceChars };
-  // ISO 9735-1:2002 §7.1: the repetition separator exists from syntax version 4 only.
+  // ISO 9735-1:2002 §5: the repetition separator exists from syntax version 4 only.
   const repetitionInUse = Number(version) >= 4 && service.repetition !== ' ';
   if (!repetitionInUse) service.repetition = ' ';
   const defaults = defaultServiceChars(version);
@@ -59,7 +59,7 @@ export function writeInterchange(input: InterchangeInput, options: WriteOptions 
   const specials = new Set([service.component, service.element, service.release, service.segment]);
   if (repetitionInUse) specials.add(service.repetition);
 
-  /** ISO 9735-1:2002 §7.3: a service character in data is preceded by the release character. */
+  /** ISO 9735-1:2002 §5 (release character): a service character in data is preceded by the release character. */
   const released = (value: string): string => {
     let out = '';
     for (const c of value) {
@@ -95,7 +95,7 @@ export function writeInterchange(input: InterchangeInput, options: WriteOptions 
 
   let text = '';
   if (withUna) {
-    // ISO 9735-1:2002 §7.1: UNA then the six characters in their fixed order.
+    // ISO 9735-1:2002 §5: UNA then the six characters in their fixed order.
     text += `UNA${service.component}${service.element}${service.decimal}${service.release}${service.repetition}${service.segment}${newline}`;
   }
   text += segment({
@@ -115,7 +115,7 @@ export function writeInterchange(input: InterchangeInput, options: WriteOptions 
     ]),
   });
   for (const message of input.messages) text += writeMessage(message, segment);
-  // ISO 9735-1:2002 §5.2 / UNZ 0036: the number of messages (no functional groups are written).
+  // ISO 9735-2, UNZ data element 0036: the number of messages (no functional groups are written).
   text += segment({ tag: 'UNZ', elements: [[String(input.messages.length)], [input.controlRef]] });
   return text;
 }
@@ -127,7 +127,7 @@ function writeMessage(message: MessageInput, segment: (s: SegmentInput) => strin
   if (message.commonAccessRef) unh.push([message.commonAccessRef]);
   let text = segment({ tag: 'UNH', elements: unh });
   for (const s of message.segments) text += segment(s);
-  // ISO 9735-1:2002 §5.4 / UNT 0074: every segment of the message, UNH and UNT included.
+  // ISO 9735-2, UNT data element 0074: every segment of the message, UNH and UNT included.
   text += segment({ tag: 'UNT', elements: [[String(message.segments.length + 2)], [message.ref]] });
   return text;
 }
@@ -138,7 +138,7 @@ function partyComponents(party: Party): Element {
   return components;
 }
 
-/** Drops trailing empty elements of a service segment (ISO 9735-1:2002 §7.4: omitted, not sent empty). */
+/** Drops trailing empty elements of a service segment (ISO 9735-1:2002, omission of data: trailing empty elements are not sent). */
 function trimTrailing(elements: Element[]): Element[] {
   const out = [...elements];
   while (out.length > 0 && out[out.length - 1]!.every((c) => c === '')) out.pop();
