@@ -111,27 +111,11 @@ describe('event subscriptions across a receiver outage and a SIGKILL (across pro
   };
 
   it('delivers every announced box once after de-duplication, in order, verified, and a replay is refused', async () => {
-    expect(
-      (
-        await runCli(
-          [
-            'org',
-            'add',
-            '--db',
-            db,
-            '--id',
-            'msc',
-            '--kind',
-            'shipping_line',
-            '--name',
-            'MSC',
-            '--code',
-            'MSCU',
-          ],
-          env,
-        )
-      ).code,
-    ).toBe(0);
+    const orgAdded = await runCli(
+      ['org', 'add', '--db', db, '--id', 'msc', '--kind', 'shipping_line', '--name', 'MSC', '--code', 'MSCU'],
+      env,
+    );
+    expect(orgAdded.code, orgAdded.stderr).toBe(0);
     const created = await runCli(
       [
         'token',

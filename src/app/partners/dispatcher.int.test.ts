@@ -113,6 +113,7 @@ describe.each(kinds)('outbox dispatcher with a receiver on localhost (%s)', (kin
       sealer: auth.security.sealer,
       hmac: hmacSha256,
       transport: httpCallbackTransport({ allow }),
+      partnerEvents: ledger.store.partnerEvents,
       policy,
       timeoutMs: 5000,
       batch: 7,
@@ -201,6 +202,40 @@ describe.each(kinds)('outbox dispatcher with a receiver on localhost (%s)', (kin
       await receiver.close();
     }
   }, 300_000);
+
+  it('sends DCSA 2.2 equipment events of its own boxes that match the filters, one event an array', async () => {
+    const { subscriptionDeps, deps, arrive } = await port();
+    const receiver = await startReceiver();
+    try {
+      await createSubscription(
+        subscriptionDeps,
+        { orgId: 'msc', actor: 'u-msc' },
+        {
+          kind: 'dcsa',
+          callbackUrl: receiver.url,
+          secret: secretText,
+          filters: { equipmentEventTypeCode: ['GTIN'] },
+        },
+      );
+      await arrive(31, 'MSCU');
+      await arrive(32, 'CMDU');
+      await arrive(33, 'MSCU');
+      const quick = deps();
+      await until('two events', async () => {
+        await queueDeliveriesOnce(quick, 'dcsa');
+        await sendDueOnce(quick);
+        return receiver.received.length >= 2;
+      });
+      const events = receiver.received as unknown as Record<string, unknown>[][];
+      expect(events.map((body) => body.length)).toEqual([1, 1]);
+      expect(events.map((body) => body[0]?.equipmentEventTypeCode)).toEqual(['GTIN', 'GTIN']);
+      expect(events.map((body) => body[0]?.equipmentReference)).toEqual([box(31), box(33)]);
+      expect(JSON.stringify(events)).not.toContain('"bay"');
+      expect(receiver.refused).toEqual([]);
+    } finally {
+      await receiver.close();
+    }
+  }, 120_000);
 
   it('gives a delivery up as a dead letter after the maximum age, and the next one goes out', async () => {
     const { subscriptionDeps, deps, arrive, ledger } = await port();

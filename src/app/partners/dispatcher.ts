@@ -12,10 +12,17 @@
  *
  * With several servers on one PostgreSQL only the holder of the `outbox-dispatcher` role runs it (`active`).
  */
-import { type OrgKind, type Principal, rolesFor, visitVisibility } from '../../domain/index.js';
+import {
+  type OrgKind,
+  type PartnerEquipmentEvent,
+  type Principal,
+  rolesFor,
+  toTnt22Event,
+  visitVisibility,
+} from '../../domain/index.js';
 import type { SecretSealer } from '../access/security.ports.js';
 import type { Ledger } from '../ledger/index.js';
-import type { JsonObject, LedgerReads, StoredEvent } from '../ports.js';
+import type { LedgerReads, StoredEvent } from '../ports.js';
 import { type CallbackTransport, outcomeOf, type RetryPolicy } from './delivery.js';
 import type { PartnerEventReads, PartnerEventRow } from './partners.ports.js';
 import { callbackHeaders, type HmacSha256 } from './signature.js';
@@ -25,8 +32,6 @@ export interface DispatcherDeps {
   readonly ledger: Ledger;
   /** The DCSA feed (`partner_event`); without it only thin subscriptions are served. */
   readonly partnerEvents?: PartnerEventReads;
-  /** Serialises a partner event as the DCSA 2.2 callback carries it; the row's payload as it stands by default. */
-  readonly dcsaEventOf?: (row: PartnerEventRow) => JsonObject;
   readonly sealer: SecretSealer;
   readonly hmac: HmacSha256;
   readonly transport: CallbackTransport;
@@ -210,15 +215,22 @@ export async function queueDeliveriesOnce(
       const events = await deps.partnerEvents.after(from - 1, batch);
       read = events.length;
       next = events.length > 0 ? (events.at(-1)?.auditIndex ?? from - 1) + 1 : from;
-      rows = events.map((row) => ({
-        position: row.auditIndex,
-        eventId: row.eventId,
-        at: row.eventCreatedDateTime,
-        visit: { visitRef: row.visitRef, line: row.line, terminal: row.terminal },
-        match: (s) => dcsaMatches(s, row),
-        // DCSA T&T 2.2 callback `event`: the body is an array of events; one a callback keeps each in order.
-        payload: () => JSON.stringify([deps.dcsaEventOf ? deps.dcsaEventOf(row) : row.payload]),
-      }));
+      rows = events.flatMap((row) => {
+        // As `/v2/events` shows it; an event 2.2 cannot carry is not sent.
+        const shaped = toTnt22Event(row.payload as unknown as PartnerEquipmentEvent);
+        if (shaped === undefined) return [];
+        return [
+          {
+            position: row.auditIndex,
+            eventId: row.eventId,
+            at: row.eventCreatedDateTime,
+            visit: { visitRef: row.visitRef, line: row.line, terminal: row.terminal },
+            match: (s: SubscriptionRecord) => dcsaMatches(s, row),
+            // DCSA T&T 2.2 callback `event`: the body is an array of events; one a callback keeps each in order.
+            payload: () => JSON.stringify([shaped]),
+          },
+        ];
+      });
     }
   } else {
     const events = await store.readEvents(from, batch);
