@@ -106,7 +106,9 @@ export function IntegrationsPage({ session }: { session: Session }) {
           <SubscriptionsCard act={subscriptionAct} reloadKey={reloadKey} />
         </>
       ) : null}
-      {mayReadInterchanges ? <InterchangesCard reloadKey={reloadKey} /> : null}
+      {mayReadInterchanges ? (
+        <InterchangesCard reloadKey={reloadKey} mayImport={holds(session, 'edi.import')} />
+      ) : null}
       {mayManageTokens ? <Tokens session={session} /> : null}
     </div>
   );

@@ -10,6 +10,7 @@ import { apiGet } from '../api.js';
 import { localDateTime } from '../clock.js';
 import { Button, Loading, Notice } from '../components.js';
 import { messageOf } from '../errors.js';
+import { ImportInterchange } from './ImportInterchange.js';
 import type { Interchange } from './integrations-api.js';
 
 const PAGE = 50;
@@ -76,7 +77,7 @@ function Messages({ interchange }: { interchange: Interchange }) {
   );
 }
 
-export function InterchangesCard({ reloadKey }: { reloadKey: number }) {
+export function InterchangesCard({ reloadKey, mayImport }: { reloadKey: number; mayImport: boolean }) {
   const { t } = useTranslation('integrations');
   const [rows, setRows] = useState<Interchange[]>();
   const [next, setNext] = useState<string | null>(null);
@@ -165,6 +166,7 @@ export function InterchangesCard({ reloadKey }: { reloadKey: number }) {
           </Button>
         </div>
       ) : null}
+      {mayImport ? <ImportInterchange onImported={() => void load()} /> : null}
     </section>
   );
 }

@@ -150,16 +150,18 @@ function SubscriptionRowView({
         <td>{state}</td>
         <td className="actions">
           <div className="button-row">
-            <Button
-              aria-expanded={showDead}
-              aria-controls={deadId}
-              aria-label={
-                showDead ? undefined : t('subscriptions.showDeadLabel', { address: row.callbackUrl })
-              }
-              onClick={() => setShowDead((open) => !open)}
-            >
-              {showDead ? t('subscriptions.hideDead') : t('subscriptions.showDead')}
-            </Button>
+            {counts && counts.dead.length > 0 ? (
+              <Button
+                aria-expanded={showDead}
+                aria-controls={deadId}
+                aria-label={
+                  showDead ? undefined : t('subscriptions.showDeadLabel', { address: row.callbackUrl })
+                }
+                onClick={() => setShowDead((open) => !open)}
+              >
+                {showDead ? t('subscriptions.hideDead') : t('subscriptions.showDead')}
+              </Button>
+            ) : null}
             <Button
               variant="danger"
               busy={busy === `delete-${row.id}`}
