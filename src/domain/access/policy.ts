@@ -264,7 +264,9 @@ export const policy = {
     sensitive: false,
     sensitiveWhy:
       'not sensitive: the callbacks carry only the events the organisation may already read (need-to-know, no yard position), to a URL the SSRF guard passes',
-    roles: [...FULL_SIGHT, 'release_desk', 'haulier_planner'],
+    // Who runs a party's integrations: a terminal's supervisor, a line's or forwarder's release desk, a haulier's
+    // planner. Customs and police read `/v2/events` and only read, hold and freeze (the policy's rule for them).
+    roles: ['terminal_supervisor', 'release_desk', 'haulier_planner'],
     why: 'creates, changes, deletes and re-keys its organisation’s event subscriptions (DCSA T&T 2.2 and thin webhooks) and reads their deliveries and dead letters (issue 16)',
   },
   'visit.read': {
