@@ -129,9 +129,12 @@ export async function signedInPage(
   browser: Browser,
   server: ConsoleServer,
   userId: string | undefined,
-  options: SessionOptions & { viewport?: { width: number; height: number } } = {},
+  options: SessionOptions & { viewport?: { width: number; height: number }; locale?: string } = {},
 ): Promise<{ context: BrowserContext; page: Page; problems: PageProblems }> {
-  const context = await browser.newContext({ viewport: options.viewport ?? desktop });
+  const context = await browser.newContext({
+    viewport: options.viewport ?? desktop,
+    ...(options.locale ? { locale: options.locale } : {}),
+  });
   if (userId !== undefined) await addSessionCookie(context, server, userId, options);
   const page = await context.newPage();
   return { context, page, problems: collectPageProblems(page) };

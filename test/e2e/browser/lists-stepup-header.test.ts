@@ -188,4 +188,24 @@ describeBrowser('lists, the step-up dialog and the header (issue 14)', () => {
     expect(problems.unexpected()).toEqual([]);
     await context.close();
   });
+
+  it('keeps the page within the window at 1280×800 in Dutch, the menu taking a second row if it must', async () => {
+    const { page, context, problems } = await signedInPage(suite.browser, suite.server, 'tess.terminal', {
+      viewport: desktop,
+      locale: 'nl-BE',
+    });
+    await page.goto(`${suite.server.baseUrl}/`);
+    const nav = page.getByRole('navigation', { name: 'Hoofdmenu' });
+    await nav.getByRole('link', { name: 'Koppelingen' }).waitFor();
+    await screenshot(page, 'header-1280-nl');
+    const widths = await page.evaluate(() => ({
+      page: document.documentElement.scrollWidth,
+      window: document.documentElement.clientWidth,
+      header: document.querySelector('.header-inner')?.scrollWidth ?? 0,
+    }));
+    expect(widths.page).toBeLessThanOrEqual(widths.window);
+    expect(widths.header).toBeLessThanOrEqual(widths.window);
+    expect(problems.unexpected()).toEqual([]);
+    await context.close();
+  });
 });
