@@ -15,6 +15,7 @@ import {
 import { addOrganisation, createApiToken } from '../app/access/index.js';
 import { announceVisit, runVisitCommand, type TerminalLayouts } from '../app/visits/index.js';
 import { computeCheckDigit } from '../domain/index.js';
+import { encodeCursor } from './page-cursor.js';
 import { buildServer } from './server.js';
 
 const dcsa = path.resolve(import.meta.dirname, '../../../shared/conformance/dcsa');
@@ -337,6 +338,35 @@ describe.skipIf(!haveDcsa)(
         expect(response.headers['content-type']).toContain('application/problem+json');
       }
       expect((await app.inject({ url: '/v2/events' })).statusCode).toBe(401);
+    });
+
+    it('refuses a forged cursor whose filters no query could give with 400, never a 500', async () => {
+      // An outside test wrote its own cursors (they are opaque, not signed) and got 500s from values of the wrong type.
+      const forged = (version: '2.2' | '3.0', filters: unknown) =>
+        encodeCursor([JSON.stringify({ version, filters, after: null, limit: 2 })]);
+      const cases: [string, unknown][] = [
+        ['v2', { equipmentEventTypeCodes: 'GTIN' }],
+        ['v2', { equipmentReference: ['MSCU1234565'] }],
+        ['v2', { equipmentReference: { $ne: 1 } }],
+        ['v2', { eventTypes: ['PARCEL'] }],
+        ['v2', { orgId: 'msc' }],
+        ['v2', []],
+        ['v3', { eventCreatedDateTime: [{ op: 'ne', value: '2026-12-06T23:00:00.000Z' }] }],
+        ['v3', { eventCreatedDateTime: [{ op: '__proto__', value: '2026-12-06T23:00:00.000Z' }] }],
+        ['v3', { eventCreatedDateTime: [{ op: 'gte', value: 'yesterday' }] }],
+        ['v3', { eventCreatedDateTime: { op: 'gte', value: '2026-12-06T23:00:00.000Z' } }],
+      ];
+      for (const [path, filters] of cases) {
+        const cursor = forged(path === 'v2' ? '2.2' : '3.0', filters);
+        const response = await get(`/${path}/events?cursor=${cursor}`, tokens.customs);
+        expect(response.statusCode, JSON.stringify(filters)).toBe(400);
+        expect(response.headers['content-type']).toContain('application/problem+json');
+      }
+      // A cursor the server wrote still works, filters and all.
+      const first = await get('/v3/events?limit=1&eventTypes=EQUIPMENT', tokens.customs);
+      const next = first.headers['next-page-cursor'];
+      expect(typeof next).toBe('string');
+      expect((await get(`/v3/events?cursor=${next}`, tokens.customs)).statusCode).toBe(200);
     });
 
     it('accepts the positive 2.2 sample with the same validator', () => {

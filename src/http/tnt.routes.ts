@@ -54,15 +54,58 @@ function decode(value: string, version: TntVersion): TntCursor {
   }
   if (
     cursor === undefined ||
+    cursor === null ||
+    typeof cursor !== 'object' ||
     cursor.version !== version ||
-    typeof cursor.filters !== 'object' ||
-    cursor.filters === null ||
+    !cursorFiltersValid(cursor.filters) ||
     !(cursor.after === null || Number.isSafeInteger(cursor.after)) ||
     !Number.isSafeInteger(cursor.limit)
   ) {
     throw new AppError('input.invalid', 'not a page cursor of this list', { cursor: value });
   }
   return cursor;
+}
+
+const TEXT_FILTERS = ['equipmentReference', 'carrierBookingReference', 'transportDocumentReference'] as const;
+
+/**
+ * Whether a cursor's filters are filters the routes could have put there. A cursor is opaque but not signed: a
+ * client can write its own, so what it carries is checked as strictly as the query parameters it stands for
+ * (an outside test sent arrays, objects and unknown operators in them and got 500s).
+ */
+function cursorFiltersValid(filters: unknown): filters is TntFilters {
+  if (typeof filters !== 'object' || filters === null || Array.isArray(filters)) return false;
+  const entries = Object.entries(filters);
+  const known = new Set<string>([
+    ...TEXT_FILTERS,
+    'eventTypes',
+    'equipmentEventTypeCodes',
+    'eventCreatedDateTime',
+  ]);
+  if (entries.some(([key]) => !known.has(key))) return false;
+  const record = filters as Record<string, unknown>;
+  const list = (value: unknown, each: (item: unknown) => boolean) =>
+    value === undefined || (Array.isArray(value) && value.length <= 16 && value.every(each));
+  const instant = (value: unknown) =>
+    typeof value === 'string' && !Number.isNaN(Date.parse(value)) && new Date(value).toISOString() === value;
+  return (
+    TEXT_FILTERS.every((key) => record[key] === undefined || typeof record[key] === 'string') &&
+    list(
+      record.eventTypes,
+      (item) => typeof item === 'string' && (TNT_30_EVENT_TYPES as readonly string[]).includes(item),
+    ) &&
+    list(record.equipmentEventTypeCodes, (item) => typeof item === 'string' && /^[A-Z]{4}$/.test(item)) &&
+    list(record.eventCreatedDateTime, (item) => {
+      if (typeof item !== 'object' || item === null) return false;
+      const { op, value, ...rest } = item as Record<string, unknown>;
+      return (
+        Object.keys(rest).length === 0 &&
+        typeof op === 'string' &&
+        (TIME_OPERATORS as readonly string[]).includes(op) &&
+        instant(value)
+      );
+    })
+  );
 }
 
 const commaList = (value: string | undefined) =>

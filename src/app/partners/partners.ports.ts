@@ -77,8 +77,11 @@ export interface PartnerEventQuery {
   readonly limit: number;
 }
 
-/** The most rows one read returns. */
-export const PARTNER_EVENT_PAGE_MAX = 1000;
+/**
+ * The most rows one read returns: a T&T page of at most 1000 events and the one row more that tells whether a next
+ * page exists (without it, a page asked at the maximum never said there was more).
+ */
+export const PARTNER_EVENT_PAGE_MAX = 1001;
 
 export interface PartnerEventReads {
   /** The rows matching `query`, in ascending audit index. */

@@ -24,8 +24,11 @@ import {
 
 /** DCSA T&T 2.2 `limit` default (TNT_v2.2.0 `/v2/events` parameter `limit`: default 100, minimum 1). */
 export const TNT_PAGE_DEFAULT = 100;
-/** The most events one page holds; a larger `limit` is refused rather than silently cut. */
-export const TNT_PAGE_MAX = PARTNER_EVENT_PAGE_MAX;
+/**
+ * The most events one page holds; a larger `limit` is refused rather than silently cut. One less than the store's
+ * page: the query reads one row more to know whether a next page exists.
+ */
+export const TNT_PAGE_MAX = PARTNER_EVENT_PAGE_MAX - 1;
 
 /** The DCSA event types (T&T 2.2 `eventType`, 3.0 `eventTypes`); we produce only equipment events. */
 export const TNT_EVENT_TYPES = ['SHIPMENT', 'TRANSPORT', 'EQUIPMENT'] as const;
