@@ -21,17 +21,23 @@ const receipt = (n: number, over: Partial<EdiInterchangeRecord> = {}): EdiInterc
 /** The received UN/EDIFACT interchanges (`edi.ports.ts`, issue 17), on every store. */
 export function describeEdiInterchangeContract(storeOf: () => LedgerStore): void {
   describe('EDI interchange receipts', () => {
-    it('finds a receipt by id and by (sender, control reference), and refuses a second of either', async () => {
+    it('finds a receipt by id and by (organisation, sender, control reference), and refuses a second of either', async () => {
       const store = storeOf();
-      expect(await store.edi.findEdiInterchange('OOCL', 'REF1')).toBeUndefined();
+      expect(await store.edi.findEdiInterchange('org-oocl', 'OOCL', 'REF1')).toBeUndefined();
       await store.writeTransaction((tx) => tx.edi.putEdiInterchange(receipt(1)));
       expect(await store.edi.getEdiInterchange(receipt(1).interchangeId)).toEqual(receipt(1));
-      expect(await store.edi.findEdiInterchange('OOCL', 'REF1')).toEqual(receipt(1));
+      expect(await store.edi.findEdiInterchange('org-oocl', 'OOCL', 'REF1')).toEqual(receipt(1));
       // The same control reference from another sender is another interchange.
-      expect(await store.edi.findEdiInterchange('MSC', 'REF1')).toBeUndefined();
+      expect(await store.edi.findEdiInterchange('org-oocl', 'MSC', 'REF1')).toBeUndefined();
       await expect(
         store.writeTransaction((tx) => tx.edi.putEdiInterchange(receipt(2, { controlRef: 'REF1' }))),
       ).rejects.toMatchObject({ code: 'store.duplicate' });
+      // Another organisation writing the same UNB sender and reference is neither blocked nor told of the first.
+      expect(await store.edi.findEdiInterchange('org-gang', 'OOCL', 'REF1')).toBeUndefined();
+      const squatter = receipt(8, { controlRef: 'REF1', orgId: 'org-gang' });
+      await store.writeTransaction((tx) => tx.edi.putEdiInterchange(squatter));
+      expect(await store.edi.findEdiInterchange('org-gang', 'OOCL', 'REF1')).toEqual(squatter);
+      expect(await store.edi.findEdiInterchange('org-oocl', 'OOCL', 'REF1')).toEqual(receipt(1));
       await expect(
         store.writeTransaction((tx) => tx.edi.putEdiInterchange(receipt(1, { controlRef: 'OTHER' }))),
       ).rejects.toMatchObject({ code: 'store.duplicate' });
@@ -42,11 +48,11 @@ export function describeEdiInterchangeContract(storeOf: () => LedgerStore): void
       await expect(
         store.writeTransaction(async (tx) => {
           await tx.edi.putEdiInterchange(receipt(3));
-          expect(await tx.edi.findEdiInterchange('OOCL', 'REF3')).toEqual(receipt(3));
+          expect(await tx.edi.findEdiInterchange('org-oocl', 'OOCL', 'REF3')).toEqual(receipt(3));
           throw new Error('crash before commit');
         }),
       ).rejects.toThrow('crash before commit');
-      expect(await store.edi.findEdiInterchange('OOCL', 'REF3')).toBeUndefined();
+      expect(await store.edi.findEdiInterchange('org-oocl', 'OOCL', 'REF3')).toBeUndefined();
     });
 
     it('lists newest first, per organisation or all, in keyset pages', async () => {

@@ -21,8 +21,10 @@ export function memoryEdiInterchangeReads(
       const record = staged?.get(interchangeId) ?? committed.get(interchangeId);
       return record && copy(record);
     },
-    async findEdiInterchange(sender, controlRef) {
-      const record = all().find((r) => r.sender === sender && r.controlRef === controlRef);
+    async findEdiInterchange(orgId, sender, controlRef) {
+      const record = all().find(
+        (r) => r.orgId === orgId && r.sender === sender && r.controlRef === controlRef,
+      );
       return record && copy(record);
     },
     async listEdiInterchanges(query) {
@@ -59,7 +61,7 @@ export function memoryEdiInterchangeWrites(
       const taken =
         committed.has(record.interchangeId) ||
         staged.has(record.interchangeId) ||
-        (await reads.findEdiInterchange(record.sender, record.controlRef)) !== undefined;
+        (await reads.findEdiInterchange(record.orgId, record.sender, record.controlRef)) !== undefined;
       if (taken) {
         throw new StoreIntegrityError(
           'store.duplicate',

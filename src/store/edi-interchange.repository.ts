@@ -58,10 +58,11 @@ export function ediInterchangeReads(db: Kysely<Database>): EdiInterchangeReads {
         .executeTakeFirst();
       return row && recordOf(row);
     },
-    async findEdiInterchange(sender, controlRef) {
+    async findEdiInterchange(orgId, sender, controlRef) {
       const row = await db
         .selectFrom('edi_interchange')
         .selectAll()
+        .where('org_id', '=', orgId)
         .where('sender', '=', sender)
         .where('control_ref', '=', controlRef)
         .executeTakeFirst();

@@ -53,11 +53,16 @@ export interface EdiInterchangeQuery {
 export interface EdiInterchangeReads {
   getEdiInterchange(interchangeId: string): Promise<EdiInterchangeRecord | undefined>;
   /** The interchange already received from this sender under this control reference, if any (ISO 9735-1 §5: UNB 0020 is unique per sender). */
-  findEdiInterchange(sender: string, controlRef: string): Promise<EdiInterchangeRecord | undefined>;
+  /** The organisation's receipt of this UNB sender and reference (another organisation's is not a duplicate). */
+  findEdiInterchange(
+    orgId: string,
+    sender: string,
+    controlRef: string,
+  ): Promise<EdiInterchangeRecord | undefined>;
   listEdiInterchanges(query: EdiInterchangeQuery): Promise<EdiInterchangeRecord[]>;
 }
 
 export interface EdiInterchangeWrites extends EdiInterchangeReads {
-  /** Stores the receipt; a second receipt of the same (sender, controlRef) or id is a `store.duplicate`. */
+  /** Stores the receipt; a second receipt of the same (orgId, sender, controlRef) or id is a `store.duplicate`. */
   putEdiInterchange(record: EdiInterchangeRecord): Promise<void>;
 }

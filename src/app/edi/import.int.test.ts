@@ -228,7 +228,7 @@ describe.skipIf(!haveSamples)('EDI import: whole, once, recorded, for its sender
       const visit = await t.store.findActiveVisit('OOLU4293959');
       expect(visit?.status).toBe('announced');
       expect(await t.store.findActiveVisit('MOEU0710945')).toBeUndefined();
-      expect(await t.store.edi.findEdiInterchange('LBCTI', '1865')).toMatchObject({
+      expect(await t.store.edi.findEdiInterchange('org-ool', 'LBCTI', '1865')).toMatchObject({
         interchangeId: answer.interchangeId,
         auditIndex: answer.receiptIndex,
       });
@@ -323,7 +323,7 @@ describe.skipIf(!haveSamples)('EDI import: whole, once, recorded, for its sender
   );
 
   it.each(kinds)(
-    'COARRI load on %s: a terminal loads the boxes at its own terminal only',
+    'COARRI load on %s: refused to another terminal, and not applied yet at its own',
     async (kind) => {
       const t = await ledgerWithParties(kind);
       await t.store.writeTransaction((tx) =>
@@ -372,10 +372,13 @@ describe.skipIf(!haveSamples)('EDI import: whole, once, recorded, for its sender
         tag: 'EQD',
       });
       expect(await t.store.logSize()).toBe(before);
+      // At its own terminal, a load is not applied yet either: nothing checks the vessel call or an outbound
+      // booking, so a stolen TOS token could make any box "sail" (outside test); the box stays in the yard.
       const own = await importInterchange(deps(t), { text: coarri('ITGOAVTE'), by: 'test' });
-      expect(own.outcome, JSON.stringify(own.refusal)).toBe('applied');
-      expect(own.messages[0]?.summary).toBe('loaded 1');
-      expect((await t.store.getVisit(visit.visitRef))?.status).toBe('loaded');
+      expect(own.outcome).toBe('refused');
+      expect(own.messages[0]?.refusal).toMatchObject({ code: 'edi.unsupported_intent', tag: 'EQD' });
+      expect(await t.store.logSize()).toBe(before);
+      expect((await t.store.getVisit(visit.visitRef))?.status).toBe('in_yard');
     },
     120_000,
   );

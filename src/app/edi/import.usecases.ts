@@ -310,10 +310,6 @@ export async function importInterchange(
       } satisfies ContrlMessage;
     });
 
-  // The duplicate check first: a resend is answered the same whoever sends it, and changes nothing.
-  const earlier = await ledger.store.edi.findEdiInterchange(sender, interchange.controlRef);
-  if (earlier) return duplicateAnswer(earlier, interchange, base, ackOf);
-
   const org = await organisationFor(ledger, input.as, sender);
   if (!org) {
     const refusal: EdiRefusal = {
@@ -338,6 +334,11 @@ export async function importInterchange(
       contrl: ackOf('4', contrlMessages(messages), '23', 'UNB'),
     };
   }
+  // A resend is recognised per organisation and changes nothing. Any organisation may write any UNB sender, so
+  // another organisation's receipt of this sender and reference is not a duplicate of this one: it must neither
+  // swallow this interchange nor tell of its own (an outside test claimed a terminal's next references that way).
+  const earlier = await ledger.store.edi.findEdiInterchange(org.orgId, sender, interchange.controlRef);
+  if (earlier) return duplicateAnswer(earlier, interchange, base, ackOf);
   const principal = ediPrincipal(org);
 
   // Mapping is pure: every message is mapped before the transaction, so the transaction holds the log only to apply.
@@ -368,10 +369,11 @@ export async function importInterchange(
   const intentsOf = mapped.map((result) => (result.ok ? result.intents : []));
   const total = intentsOf.reduce((sum, intents) => sum + intents.length, 0);
 
-  const interchangeId = `EDI-${sha256.slice(0, 24)}`;
+  // Of the text and the organisation: two organisations may send the same bytes, each its own receipt.
+  const interchangeId = `EDI-${sha256Hex(`${org.orgId}\n${sha256}`).slice(0, 24)}`;
   try {
     const applied = await ledger.write(async (context) => {
-      const again = await context.tx.edi.findEdiInterchange(sender, interchange.controlRef);
+      const again = await context.tx.edi.findEdiInterchange(org.orgId, sender, interchange.controlRef);
       if (again) throw new AlreadyReceived(again);
       let done = 0;
       const outcomes: EdiMessageOutcome[] = [];
@@ -629,15 +631,15 @@ async function applyMessage(
             `box ${intent.containerNumber} is not at a terminal ${principal.orgCode} runs`,
           );
         }
-        steps.push({
+        // A load takes the box out of the yard and the port. Until a load is checked against a vessel call the port
+        // knows and the box's outbound booking, a TOS's word is not enough: an outside test made an import box
+        // "sail" on a made-up ship with a stolen TOS token, and it left the yard map. Loads are recorded from the
+        // console until then.
+        throw refuse(
           intent,
-          step: {
-            visitRef: visit.visitRef,
-            command: { type: 'LoadContainer', vesselCall: intent.vessel.callKey },
-          },
-        });
-        count('loaded');
-        break;
+          'edi.unsupported_intent',
+          `a COARRI load of ${intent.containerNumber} is not applied yet: PortLedger does not yet check a load against a known vessel call and the box's outbound booking`,
+        );
       }
       case 'Discharge':
       case 'GateIn':

@@ -5,8 +5,9 @@ import type { MigrationDb } from './migration-db.js';
 
 /**
  * The UN/EDIFACT interchanges received and applied (issue 17): one row per interchange, inserted in the transaction
- * that appends its `EdiInterchangeReceived` event. The unique (sender, control_ref) is the duplicate check (ISO
- * 9735-1 §5: the sender keeps UNB 0020 unique); the (org_id, received_at) index serves the console's list, newest
+ * that appends its `EdiInterchangeReceived` event. The unique (org_id, sender, control_ref) is the duplicate check
+ * (ISO 9735-1 §5: the sender keeps UNB 0020 unique), per organisation: any organisation may write any UNB sender, so
+ * a reference another organisation used first must neither block nor reveal this one's interchange; the (org_id, received_at) index serves the console's list, newest
  * first. Rows are only ever inserted: the application role may not update or delete them on PostgreSQL.
  */
 export function ediInterchangeMigration0042(dialect: StoreDialect): Migration {
@@ -26,7 +27,7 @@ export function ediInterchangeMigration0042(dialect: StoreDialect): Migration {
         .addColumn('audit_index', int8Type, (c) => c.notNull())
         // The per-message outcomes as JSON text (a list; small: a reference, a type, the events' indexes).
         .addColumn('messages', 'text', (c) => c.notNull())
-        .addUniqueConstraint('edi_interchange_sender_ref_uq', ['sender', 'control_ref'])
+        .addUniqueConstraint('edi_interchange_sender_ref_uq', ['org_id', 'sender', 'control_ref'])
         .execute();
       await db.schema
         .createIndex('edi_interchange_org_idx')
