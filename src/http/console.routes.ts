@@ -20,6 +20,9 @@ export interface ConsoleOptions {
 /** Paths that belong to the API: never answered with the console, even when a browser asks for HTML. */
 const apiPrefixes = [
   '/v1/',
+  // DCSA Track & Trace 2.2 and 3.0 (issue 16): a partner's mistyped path is a problem+json 404, not the console.
+  '/v2/',
+  '/v3/',
   '/openapi.json',
   '/healthz',
   '/readyz',

@@ -70,10 +70,13 @@ describe('the console beside the API', () => {
     const document = (await server.app.inject('/openapi.json')).json() as { paths: Record<string, unknown> };
     expect(
       Object.keys(document.paths).filter(
-        // The API: /v1/…, the health checks and Prometheus' /metrics (issue 15), and the C2SP tlog-tiles resources,
-        // whose paths the spec fixes.
+        // The API: /v1/…, the health checks and Prometheus' /metrics (issue 15), the C2SP tlog-tiles resources,
+        // whose paths the spec fixes, and DCSA Track & Trace 2.2 and 3.0 under /v2/ and /v3/ (issue 16), whose
+        // paths DCSA fixes.
         (path) =>
           !path.startsWith('/v1/') &&
+          !path.startsWith('/v2/') &&
+          !path.startsWith('/v3/') &&
           !path.startsWith('/tile/') &&
           !/^\/(healthz|readyz|metrics|checkpoint)$/.test(path),
       ),
